@@ -1,0 +1,30 @@
+"""decider: where should this workload run on AWS? A ranked, explained, priced recommendation.
+
+The public surface is ``__all__``; everything else is internal and may change.
+"""
+
+from decider.decision import Decision
+from decider.engine import decide
+from decider.errors import DeciderError, PricingError, Problem, RulesError, WorkloadError
+from decider.rules import Rule, Ruleset, Target, load_ruleset
+from decider.workload import ParsedWorkload, Workload, parse_workload
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DeciderError",
+    "Decision",
+    "ParsedWorkload",
+    "PricingError",
+    "Problem",
+    "Rule",
+    "RulesError",
+    "Ruleset",
+    "Target",
+    "Workload",
+    "WorkloadError",
+    "__version__",
+    "decide",
+    "load_ruleset",
+    "parse_workload",
+]

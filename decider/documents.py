@@ -1,0 +1,83 @@
+"""Reading YAML and JSON as plain data: safe loading only, duplicate keys refused, errors with line numbers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from decider.errors import Problem
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a mapping with the same key twice (PyYAML would silently keep the last)."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping",
+                node.start_mark,
+                f"found key {key!r} twice (first on line {seen[key] + 1})",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class DocumentError(ValueError):
+    """A document could not be parsed; carries a Problem naming the file and line."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+def parse_text(text: str, source: str, *, json_only: bool = False) -> Any:
+    """Parse one YAML (a superset of JSON) or JSON document from text; raise DocumentError naming the line."""
+    if json_only:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise DocumentError(Problem(f"{source}:{error.lineno}", f"not valid JSON: {error.msg}")) from None
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+    except yaml.YAMLError as error:
+        raise DocumentError(Problem(_where(source, error), f"not valid YAML: {_reason(error)}")) from None
+
+
+def parse_all(text: str, source: str) -> list[Any]:
+    """Parse every document of a multi-document YAML stream."""
+    try:
+        return [doc for doc in yaml.load_all(text, Loader=_StrictLoader) if doc is not None]
+    except yaml.YAMLError as error:
+        raise DocumentError(Problem(_where(source, error), f"not valid YAML: {_reason(error)}")) from None
+
+
+def read_file(path: Path) -> Any:
+    """Read one YAML or JSON file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DocumentError(Problem(str(path), f"cannot read: {error}")) from None
+    return parse_text(text, str(path), json_only=path.suffix == ".json")
+
+
+def _where(source: str, error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None)
+    return f"{source}:{mark.line + 1}" if mark is not None else source
+
+
+def _reason(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None)
+    context = getattr(error, "context", None)
+    parts = [str(part) for part in (context, problem) if part]
+    return "; ".join(parts) if parts else str(error).splitlines()[0]

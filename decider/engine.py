@@ -1,0 +1,67 @@
+"""``decide``: the single orchestration point from a parsed workload to a Decision. No I/O."""
+
+from __future__ import annotations
+
+from decider import explain
+from decider.decision import Decision, Exclusion, ExclusionReason, RankedTarget, Reason, RulesetInfo
+from decider.facts import context as build_context
+from decider.facts import derive
+from decider.rules import Ruleset
+from decider.scoring import evaluate
+from decider.workload import ParsedWorkload
+
+
+def decide(parsed: ParsedWorkload, ruleset: Ruleset) -> Decision:
+    """Rank every target for one workload; every exclusion and point of score is traced to a rule."""
+    workload = parsed.workload
+    facts = derive(workload)
+    context = build_context(workload, facts)
+    evaluation = evaluate(ruleset, context, workload.preferences.optimize_for)
+
+    eligible = [target for target in ruleset.targets if target.id not in evaluation.exclusions]
+    eligible.sort(key=lambda target: (-evaluation.scores[target.id], target.simplicity, target.id))
+    order = [target.id for target in eligible]
+    costs: dict[str, float] = {}
+
+    ranking = tuple(
+        RankedTarget(
+            target=target.id,
+            name=target.name,
+            score=evaluation.scores[target.id],
+            reasons=tuple(
+                Reason(
+                    rule=fired.rule.id,
+                    category=fired.rule.category,
+                    impact=points,
+                    message=fired.message,
+                    source=fired.rule.source,
+                )
+                for fired, points in evaluation.reasons[target.id]
+            ),
+        )
+        for target in eligible
+    )
+    excluded = tuple(
+        Exclusion(
+            target=target.id,
+            name=target.name,
+            reasons=tuple(
+                ExclusionReason(
+                    rule=fired.rule.id, category=fired.rule.category, message=fired.message, source=fired.rule.source
+                )
+                for fired in evaluation.exclusions[target.id]
+            ),
+        )
+        for target in ruleset.targets
+        if target.id in evaluation.exclusions
+    )
+    return Decision(
+        name=workload.name,
+        recommendation=order[0] if order else None,
+        summary=explain.summary(ruleset, evaluation, order, costs),
+        ranking=ranking,
+        excluded=excluded,
+        what_would_change=tuple(explain.what_would_change(ruleset, evaluation, order, context)),
+        assumptions=parsed.assumptions,
+        ruleset=RulesetInfo(version=ruleset.version, digest=ruleset.digest),
+    )

@@ -1,0 +1,115 @@
+"""Turning an evaluation into words: the summary paragraph and what would change the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from decider.formatting import show
+from decider.rules import Ruleset, render_template
+from decider.scoring import Evaluation, Fired
+
+
+def deciding_reasons(evaluation: Evaluation, winner: str, runner_up: str | None, limit: int = 3) -> list[Fired]:
+    """The rules that did most to put ``winner`` ahead of ``runner_up`` (or, alone, that raised it most)."""
+    gains: list[tuple[float, str, Fired]] = []
+    for fired, points in evaluation.reasons[winner]:
+        lead = points - (fired.impacts.get(runner_up, 0.0) if runner_up else 0.0)
+        if lead > 0:
+            gains.append((lead, fired.rule.id, fired))
+    gains.sort(key=lambda item: (-item[0], item[1]))
+    return [fired for _, _, fired in gains[:limit]]
+
+
+def summary(
+    ruleset: Ruleset,
+    evaluation: Evaluation,
+    ranking: Sequence[str],
+    costs: Mapping[str, float],
+) -> str:
+    """One paragraph a person can paste into a review."""
+    excluded_text = "; ".join(
+        f"{ruleset.target(target).name} ({fired[0].message.rstrip('.')})"
+        for target, fired in _excluded(ruleset, evaluation)
+    )
+    if not ranking:
+        return (
+            "No target can run this workload as described: every target is excluded by a hard limit. "
+            f"Excluded: {excluded_text}. See what_would_change for the limits to relax."
+        )
+    winner = ranking[0]
+    runner_up = ranking[1] if len(ranking) > 1 else None
+    name = ruleset.target(winner).name
+    text = f"Recommended: {name} (score {show(evaluation.scores[winner])}"
+    if winner in costs:
+        text += f", about ${costs[winner]:,.2f} a month"
+    text += ")."
+    reasons = deciding_reasons(evaluation, winner, runner_up)
+    if reasons:
+        text += " It wins because " + "; ".join(_sentence(fired.message) for fired in reasons) + "."
+    if runner_up is not None:
+        gap = round(evaluation.scores[winner] - evaluation.scores[runner_up], 1)
+        text += f" Runner-up: {ruleset.target(runner_up).name} at {show(evaluation.scores[runner_up])}"
+        text += f", {show(gap)} points behind" if gap > 0 else ", tied and placed second as the less simple option"
+        if winner in costs and runner_up in costs:
+            text += f" (about ${costs[runner_up]:,.2f} a month)"
+        text += "."
+    else:
+        text += " It is the only eligible target."
+    if excluded_text:
+        text += f" Excluded: {excluded_text}."
+    return text
+
+
+def _sentence(message: str) -> str:
+    message = message.strip().rstrip(".")
+    return message[:1].lower() + message[1:] if message[:2] != message[:2].upper() else message
+
+
+def _excluded(ruleset: Ruleset, evaluation: Evaluation) -> list[tuple[str, tuple[Fired, ...]]]:
+    return [(target, evaluation.exclusions[target]) for target in ruleset.target_ids if target in evaluation.exclusions]
+
+
+def what_would_change(
+    ruleset: Ruleset,
+    evaluation: Evaluation,
+    ranking: Sequence[str],
+    context: Mapping[str, Any],
+) -> list[str]:
+    """For each excluded target the limits that keep it out and the values that would let it in; what flips the lead."""
+    changes: list[str] = []
+    for target, fired_list in _excluded(ruleset, evaluation):
+        name = ruleset.target(target).name
+        fixes = [_fix(fired, context) for fired in fired_list]
+        rules = ", ".join(fired.rule.id for fired in fired_list)
+        which = "all of these" if len(fixes) > 1 else "this"
+        changes.append(f"{name} is kept out by {rules}; {which} would let it in: " + "; ".join(fixes) + ".")
+    if len(ranking) > 1:
+        winner, runner_up = ranking[0], ranking[1]
+        gap = evaluation.scores[winner] - evaluation.scores[runner_up]
+        for fired, points in evaluation.reasons[winner]:
+            lead = points - fired.impacts.get(runner_up, 0.0)
+            if lead < gap or lead <= 0:
+                continue
+            leaf = fired.rule.condition.leaf
+            condition = (
+                f"if {leaf.describe_inverse()} (now {show(context[leaf.field])})"
+                if leaf and leaf.describe_inverse()
+                else "without it"
+            )
+            changes.append(
+                f"{fired.rule.id} gives {ruleset.target(winner).name} a {show(round(lead, 1))}-point lead over "
+                f"{ruleset.target(runner_up).name}; {condition}, {ruleset.target(runner_up).name} would rank first."
+            )
+    return changes
+
+
+def _fix(fired: Fired, context: Mapping[str, Any]) -> str:
+    rule = fired.rule
+    if rule.fix:
+        return render_template(rule.fix, context)
+    leaf = rule.condition.leaf
+    inverse = leaf.describe_inverse() if leaf else None
+    if leaf is not None and inverse is not None:
+        return f"{inverse} (now {show(context[leaf.field])})"
+    return f"the workload no longer matching {rule.id}"

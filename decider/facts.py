@@ -1,0 +1,199 @@
+"""Derived facts: numbers the rules and the cost model need that no one writes down (Little's law, duty cycle, ...).
+
+Each fact is a pure function of the resolved workload and is available to rules as ``derived.<name>``.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from decider.workload import PEAK_TO_AVERAGE, SECONDS_PER_MONTH, SECTIONS, Workload
+
+#: Fraction of a container copy's capacity the sizing aims to use at peak (the calculator's default, criteria A5).
+UTILISATION_TARGET = 0.7
+#: Lambda gives one vCPU-equivalent per 1,769 MB of memory (Lambda quotas page).
+LAMBDA_MB_PER_VCPU = 1769
+LAMBDA_MIN_MEMORY_MB = 128
+#: (vCPU, largest memory in MB) for each Fargate CPU size, smallest first (ECS task sizes, aws-facts §2a).
+FARGATE_CPU_MAX_MEMORY_MB: tuple[tuple[float, int], ...] = (
+    (0.25, 2048),
+    (0.5, 4096),
+    (1, 8192),
+    (2, 16384),
+    (4, 30720),
+    (8, 61440),
+    (16, 122880),
+    (32, 249856),
+)
+_CONNECTION_PROTOCOLS = frozenset({"websocket", "tcp", "udp"})
+_SERVING_PROTOCOLS = frozenset({"http", "grpc", "websocket", "tcp", "udp"})
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Facts derived from a workload; each field is ``derived.<field>`` in rule conditions and messages."""
+
+    avg_rps: float
+    """Average request (or run) rate over a 730-hour month."""
+    avg_duration_s: float
+    requests_per_day: float
+    avg_concurrency: float
+    """Average units of work in flight (Little's law: average rate × average duration)."""
+    peak_concurrency: float
+    """Units of work in flight at peak (peak rate × average duration)."""
+    duty_cycle: float
+    """Share of the month the workload is busy, 0–1 (1 for long-running processes)."""
+    peak_to_average: float
+    busy_hours_per_month: float
+    """Hours of work per month if units of work ran one after another."""
+    copies_at_peak: float
+    """Container copies needed at peak: in-flight work ÷ (concurrency per copy × utilisation target)."""
+    lambda_memory_mb: float
+    """Lambda memory setting that gives the workload its memory and vCPUs."""
+    lambda_vcpu: float
+    gb_seconds_per_month: float
+    """Lambda compute: requests × duration × memory in GB."""
+    lambda_scale_up_s: float
+    """Seconds Lambda needs from zero to peak concurrency at 1,000 new environments per 10 s."""
+    container_vcpu: float
+    """vCPUs of one container copy: runtime.vcpu, or the smallest Fargate CPU size that holds memory_mb."""
+    memory_gb: float
+    always_on: bool
+    """A serving or long-running workload that keeps at least one copy up."""
+    scale_to_zero: bool
+    persistent_connections: bool
+    """Long-lived client connections: WebSocket, raw TCP/UDP listeners or a long-running process."""
+    cold_start_exceeds_slo: bool
+    """A cold start plus a typical request would break the latency SLO."""
+    needs_gpu: bool
+
+
+def container_vcpu_for(memory_mb: float, vcpu: float | None) -> float:
+    """The vCPUs of one container copy: given, or the smallest Fargate CPU size whose memory range holds memory_mb."""
+    if vcpu is not None:
+        return vcpu
+    for cpu, max_memory in FARGATE_CPU_MAX_MEMORY_MB:
+        if memory_mb <= max_memory:
+            return cpu
+    return math.ceil(memory_mb / 8192)
+
+
+def lambda_memory_for(memory_mb: float, vcpu: float | None) -> float:
+    """Lambda's memory setting: enough memory, and enough memory to get the vCPUs asked for (1,769 MB per vCPU)."""
+    needed = float(memory_mb)
+    if vcpu is not None:
+        needed = max(needed, math.ceil(vcpu * LAMBDA_MB_PER_VCPU))
+    return max(needed, float(LAMBDA_MIN_MEMORY_MB))
+
+
+def derive(workload: Workload) -> Facts:
+    """Compute every derived fact of a resolved workload."""
+    runtime, traffic = workload.runtime, workload.traffic
+    avg_s = workload.avg_duration_s
+    requests = workload.requests_per_month
+    avg_rps = requests / SECONDS_PER_MONTH
+    avg_concurrency = avg_rps * avg_s
+    peak_rps = max(workload.peak_rps, avg_rps)
+    peak_concurrency = peak_rps * avg_s
+    protocols = set(workload.protocols)
+    persistent = runtime.long_running or bool(protocols & _CONNECTION_PROTOCOLS)
+    serving = bool(protocols & _SERVING_PROTOCOLS)
+    always_on = runtime.long_running or (serving and traffic.pattern in ("steady", "diurnal"))
+    duty_cycle = 1.0 if runtime.long_running else min(1.0, avg_concurrency)
+    copies = peak_concurrency / (runtime.concurrency_per_copy * UTILISATION_TARGET)
+    copies = max(math.ceil(copies - 1e-9), 2 if always_on else 1)
+    lambda_memory = lambda_memory_for(runtime.memory_mb, runtime.vcpu)
+    slo = traffic.latency_slo_ms
+    cold_start_ms = runtime.startup_s * 1000.0 + avg_s * 1000.0
+    return Facts(
+        avg_rps=avg_rps,
+        avg_duration_s=avg_s,
+        requests_per_day=requests * 12 / 365,
+        avg_concurrency=avg_concurrency,
+        peak_concurrency=peak_concurrency,
+        duty_cycle=duty_cycle,
+        peak_to_average=peak_rps / avg_rps if avg_rps > 0 else PEAK_TO_AVERAGE[traffic.pattern],
+        busy_hours_per_month=requests * avg_s / 3600.0,
+        copies_at_peak=float(copies),
+        lambda_memory_mb=lambda_memory,
+        lambda_vcpu=lambda_memory / LAMBDA_MB_PER_VCPU,
+        gb_seconds_per_month=requests * avg_s * lambda_memory / 1024.0,
+        lambda_scale_up_s=peak_concurrency / 1000.0 * 10.0,
+        container_vcpu=container_vcpu_for(runtime.memory_mb, runtime.vcpu),
+        memory_gb=runtime.memory_mb / 1024.0,
+        always_on=always_on,
+        scale_to_zero=not always_on,
+        persistent_connections=persistent,
+        cold_start_exceeds_slo=slo is not None and cold_start_ms > slo,
+        needs_gpu=runtime.gpu > 0,
+    )
+
+
+# -- the field registry: every name a rule may use, with its kind ---------------------------------------------
+
+FieldKind = Literal["number", "bool", "enum", "enum_list", "string", "string_list"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A name rules may refer to: its kind, and for enums the values it can take."""
+
+    path: str
+    kind: FieldKind
+    choices: tuple[str, ...] = ()
+    description: str = ""
+
+
+def _spec_for(path: str, annotation: Any, description: str) -> FieldSpec:
+    args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType) and len(args) == 1:
+        return _spec_for(path, args[0], description)
+    if origin is Literal:
+        return FieldSpec(path, "enum", tuple(str(arg) for arg in args), description)
+    if origin is tuple:
+        inner = args[0]
+        if typing.get_origin(inner) is Literal:
+            return FieldSpec(path, "enum_list", tuple(str(arg) for arg in typing.get_args(inner)), description)
+        return FieldSpec(path, "string_list", (), description)
+    if annotation is bool:
+        return FieldSpec(path, "bool", (), description)
+    if annotation in (int, float):
+        return FieldSpec(path, "number", (), description)
+    return FieldSpec(path, "string", (), description)
+
+
+def _build_registry() -> dict[str, FieldSpec]:
+    registry: dict[str, FieldSpec] = {}
+    for section_name, section in SECTIONS.items():
+        model: type[BaseModel] = section
+        for name, field in model.model_fields.items():
+            path = f"{section_name}.{name}"
+            registry[path] = _spec_for(path, field.annotation, field.description or "")
+    hints = typing.get_type_hints(Facts)
+    for item in fields(Facts):
+        path = f"derived.{item.name}"
+        registry[path] = _spec_for(path, hints[item.name], "")
+    return registry
+
+
+FIELDS: Mapping[str, FieldSpec] = _build_registry()
+
+
+def context(workload: Workload, facts: Facts) -> dict[str, Any]:
+    """Every field and fact of a decision as one flat mapping from path to value, the input of compiled rules."""
+    values: dict[str, Any] = {}
+    for section_name in SECTIONS:
+        section = getattr(workload, section_name)
+        for name, value in section:
+            values[f"{section_name}.{name}"] = value
+    for item in fields(Facts):
+        values[f"derived.{item.name}"] = getattr(facts, item.name)
+    return values

@@ -1,0 +1,34 @@
+"""How numbers and values read in messages: the same in rule explanations, assumptions and summaries."""
+
+from __future__ import annotations
+
+import math
+
+
+def number(value: float) -> str:
+    """A number as a person writes it: 0.38, 1.5, 1,200, 0.00003."""
+    if value == 0:
+        return "0"
+    if not math.isfinite(value):
+        return str(value)
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if float(value).is_integer():
+        return str(int(value))
+    if abs(value) >= 1:
+        return f"{value:.4g}"
+    digits = 1 - math.floor(math.log10(abs(value))) + 1
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def show(value: object) -> str:
+    """Any workload or fact value as text: booleans as true/false, numbers by number(), lists joined."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return number(float(value))
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(show(item) for item in value) + "]"
+    if value is None:
+        return "not set"
+    return str(value)

@@ -1,0 +1,140 @@
+"""Renderers for people: a terminal table (with colour where supported) and Markdown; JSON is the model itself."""
+
+from __future__ import annotations
+
+from decider.decision import Decision, RankedTarget
+from decider.formatting import show
+
+_BOLD, _GREEN, _RED, _DIM, _RESET = "\033[1m", "\033[32m", "\033[31m", "\033[2m", "\033[0m"
+
+
+def to_json(decision: Decision) -> str:
+    """The decision exactly as the API returns it; byte-identical for the same input, rules and prices."""
+    return decision.model_dump_json(indent=2)
+
+
+def _cost(entry: RankedTarget) -> str:
+    return f"${entry.monthly_cost.total_usd:,.2f}/mo" if entry.monthly_cost is not None else "n/a"
+
+
+def to_table(decision: Decision, colour: bool = False) -> str:
+    """A plain-text report for a terminal."""
+
+    def paint(text: str, code: str) -> str:
+        return f"{code}{text}{_RESET}" if colour else text
+
+    lines: list[str] = []
+    title = decision.name or "workload"
+    lines.append(paint(f"decider: {title}", _BOLD))
+    chosen = decision.recommendation or "none: every target is excluded"
+    lines.append(f"Recommendation: {paint(chosen, _GREEN if decision.recommendation else _RED)}")
+    lines.append("")
+    lines.append(decision.summary)
+    if decision.ranking:
+        lines.append("")
+        lines.append(paint("Ranking", _BOLD))
+        width = max(len(entry.target) for entry in decision.ranking)
+        for place, entry in enumerate(decision.ranking, start=1):
+            lines.append(f"  {place}. {entry.target:<{width}}  score {entry.score:>6.1f}  {_cost(entry)}")
+            for reason in entry.reasons:
+                sign = "+" if reason.impact > 0 else ""
+                text = f"       {sign}{show(reason.impact):>5}  {reason.rule}: {reason.message}"
+                lines.append(paint(text, _GREEN if reason.impact > 0 else _DIM))
+            if entry.monthly_cost is not None:
+                for line in entry.monthly_cost.lines:
+                    detail = f"{line.item} ({show(line.quantity)} {line.unit} × ${line.unit_price_usd:g})"
+                    lines.append(
+                        paint(
+                            f"       ${line.usd:>10,.2f}  {detail}",
+                            _DIM,
+                        )
+                    )
+    if decision.excluded:
+        lines.append("")
+        lines.append(paint("Excluded", _BOLD))
+        for exclusion in decision.excluded:
+            for limit in exclusion.reasons:
+                lines.append(paint(f"  ✗ {exclusion.target}  {limit.rule}: {limit.message}", _RED))
+    if decision.what_would_change:
+        lines.append("")
+        lines.append(paint("What would change the answer", _BOLD))
+        lines.extend(f"  - {change}" for change in decision.what_would_change)
+    if decision.assumptions:
+        lines.append("")
+        lines.append(paint(f"Assumptions ({len(decision.assumptions)})", _BOLD))
+        lines.extend(paint(f"  - {assumption}", _DIM) for assumption in decision.assumptions)
+    lines.append("")
+    footer = f"ruleset {decision.ruleset.version} {decision.ruleset.digest[:19]}"
+    if decision.pricing is not None:
+        footer += f" · prices {decision.pricing.region} as of {decision.pricing.as_of}"
+    lines.append(paint(footer, _DIM))
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(decision: Decision) -> str:
+    """A Markdown report for a review document or a pull-request comment."""
+    out: list[str] = []
+    out.append(f"## decider: {_cell(decision.name or 'workload')}")
+    out.append("")
+    out.append(
+        f"**Recommendation:** `{decision.recommendation}`"
+        if decision.recommendation
+        else "**Recommendation:** none, every target is excluded"
+    )
+    out.append("")
+    out.append(decision.summary)
+    if decision.ranking:
+        out.append("")
+        out.append("| # | target | score | monthly cost | deciding reasons |")
+        out.append("|---|---|---:|---:|---|")
+        for place, entry in enumerate(decision.ranking, start=1):
+            top = ", ".join(
+                f"`{reason.rule}` ({'+' if reason.impact > 0 else ''}{show(reason.impact)})"
+                for reason in entry.reasons[:3]
+            )
+            out.append(f"| {place} | {entry.name} | {entry.score:.1f} | {_cost(entry)} | {top or '—'} |")
+    if decision.excluded:
+        out.append("")
+        out.append("**Excluded**")
+        out.append("")
+        for exclusion in decision.excluded:
+            for limit in exclusion.reasons:
+                out.append(f"- {exclusion.name}: {_cell(limit.message)} ([`{limit.rule}`]({limit.source}))")
+    if decision.what_would_change:
+        out.append("")
+        out.append("**What would change the answer**")
+        out.append("")
+        out.extend(f"- {_cell(change)}" for change in decision.what_would_change)
+    for entry in decision.ranking:
+        out.append("")
+        out.append(f"<details><summary>{entry.name}: score {entry.score:.1f}, {_cost(entry)}</summary>")
+        out.append("")
+        for reason in entry.reasons:
+            sign = "+" if reason.impact > 0 else ""
+            out.append(f"- {sign}{show(reason.impact)} [`{reason.rule}`]({reason.source}): {_cell(reason.message)}")
+        if entry.monthly_cost is not None:
+            out.append("")
+            out.append("| item | quantity | unit price | USD |")
+            out.append("|---|---:|---:|---:|")
+            for line in entry.monthly_cost.lines:
+                quantity = f"{show(line.quantity)} {line.unit}"
+                out.append(f"| {_cell(line.item)} | {quantity} | ${line.unit_price_usd:g} | {line.usd:,.2f} |")
+        out.append("")
+        out.append("</details>")
+    if decision.assumptions:
+        out.append("")
+        out.append(f"<details><summary>Assumptions ({len(decision.assumptions)})</summary>")
+        out.append("")
+        out.extend(f"- {_cell(assumption)}" for assumption in decision.assumptions)
+        out.append("")
+        out.append("</details>")
+    out.append("")
+    footer = f"<sub>ruleset {decision.ruleset.version} `{decision.ruleset.digest[:19]}`"
+    if decision.pricing is not None:
+        footer += f" · prices {decision.pricing.region} as of {decision.pricing.as_of}"
+    out.append(footer + "</sub>")
+    return "\n".join(out) + "\n"

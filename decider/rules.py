@@ -1,0 +1,491 @@
+"""Loading rule files into a compiled, immutable Ruleset: structure, then schema, then semantics; every problem at once.
+
+A rules directory holds ``ruleset.yaml`` (version, base score, category weights), ``targets.yaml`` (the targets)
+and any number of rule files (a YAML list of rules each). Extra directories (an organisation's rules) are read
+after the shipped one; a rule there with a shipped id replaces it, and ``{id: X, disabled: true}`` removes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from decider.conditions import Condition, compile_condition
+from decider.documents import DocumentError, read_file
+from decider.errors import Problem, RulesError
+from decider.facts import FIELDS
+from decider.formatting import show
+from decider.suggest import nearest
+from decider.workload import OptimizeFor
+
+CATEGORIES = ("limits", "traffic", "control", "team", "cost")
+EFFECTS = ("exclude", "score")
+OPTIMIZE_FOR: tuple[str, ...] = OptimizeFor.__args__  # type: ignore[attr-defined]
+RULE_KEYS = (
+    "id",
+    "category",
+    "effect",
+    "target",
+    "targets",
+    "impacts",
+    "when",
+    "because",
+    "fix",
+    "source",
+    "uncertain",
+    "disabled",
+)
+TARGET_KEYS = ("id", "name", "family", "simplicity", "docs", "description")
+META_FILES = ("ruleset.yaml", "targets.yaml")
+_ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
+_TARGET_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+MAX_IMPACT = 100.0
+
+
+@dataclass(frozen=True)
+class Target:
+    """A place a workload can run."""
+
+    id: str
+    name: str
+    family: str
+    simplicity: int
+    docs: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One compiled rule; ``impacts`` holds the score effect per target, ``targets`` the excluded ones."""
+
+    id: str
+    category: str
+    effect: str
+    targets: tuple[str, ...]
+    impacts: Mapping[str, float]
+    condition: Condition
+    because: str
+    source: str
+    file: str
+    fix: str | None = None
+    uncertain: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def explain(self, context: Mapping[str, Any]) -> str:
+        return render_template(self.because, context)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rule as data: what `rules show` and the API print."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "category": self.category,
+            "effect": self.effect,
+            "targets": list(self.targets),
+        }
+        if self.effect == "score":
+            data["impacts"] = dict(self.impacts)
+        data.update({"when": self.raw.get("when"), "because": self.because, "source": self.source, "file": self.file})
+        if self.fix:
+            data["fix"] = self.fix
+        if self.uncertain:
+            data["uncertain"] = self.uncertain
+        return data
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    """Everything a decision needs from rules/: targets, compiled rules, category weights, version and digest."""
+
+    version: str
+    digest: str
+    targets: tuple[Target, ...]
+    rules: tuple[Rule, ...]
+    weights: Mapping[str, Mapping[str, float]]
+    base_score: float
+    sources: tuple[str, ...]
+
+    @property
+    def target_ids(self) -> tuple[str, ...]:
+        return tuple(target.id for target in self.targets)
+
+    def target(self, target_id: str) -> Target:
+        for target in self.targets:
+            if target.id == target_id:
+                return target
+        raise KeyError(target_id)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        return None
+
+
+def render_template(text: str, context: Mapping[str, Any]) -> str:
+    """Fill ``{path}`` placeholders with values from a decision's context (no expressions, no attribute access)."""
+    return _PLACEHOLDER.sub(lambda match: show(context[match.group(1)]), text)
+
+
+def default_rules_dir() -> Path:
+    """The shipped rules: $DECIDER_RULES_DIR, else rules/ beside the package, else ./rules."""
+    configured = os.environ.get("DECIDER_RULES_DIR")
+    if configured:
+        return Path(configured)
+    beside = Path(__file__).resolve().parent.parent / "rules"
+    return beside if beside.is_dir() else Path.cwd() / "rules"
+
+
+def load_ruleset(extra_dirs: Sequence[str | Path] = (), rules_dir: str | Path | None = None) -> Ruleset:
+    """Load, check and compile the shipped rules plus any extra directories; raise RulesError listing every problem."""
+    base = Path(rules_dir) if rules_dir is not None else default_rules_dir()
+    problems: list[Problem] = []
+    layers = [base, *(Path(extra) for extra in extra_dirs)]
+    for layer in layers:
+        if not layer.is_dir():
+            problems.append(Problem(str(layer), "rules directory not found"))
+    if problems:
+        raise RulesError(problems)
+
+    meta = _read_mapping(base / "ruleset.yaml", problems)
+    targets_raw: dict[str, Mapping[str, Any]] = {}
+    for layer in layers:
+        path = layer / "targets.yaml"
+        if layer == base or path.exists():
+            for item in _read_targets(path, problems):
+                targets_raw[str(item.get("id"))] = item
+    targets = _build_targets(targets_raw, base / "targets.yaml", problems)
+    target_ids = tuple(target.id for target in targets)
+    weights, base_score = _build_weights(meta, base / "ruleset.yaml", problems)
+
+    raw_rules: dict[str, tuple[Mapping[str, Any], str]] = {}
+    for layer in layers:
+        seen_here: dict[str, str] = {}
+        for path in sorted(layer.glob("*.y*ml")):
+            if path.name in META_FILES or path.suffix not in (".yaml", ".yml"):
+                continue
+            for index, item in enumerate(_read_rule_list(path, problems)):
+                where = f"{path} rules[{index}]"
+                rule_id = item.get("id") if isinstance(item, Mapping) else None
+                if not isinstance(item, Mapping) or not isinstance(rule_id, str):
+                    problems.append(Problem(where, "each rule is a mapping with a text 'id'"))
+                    continue
+                if rule_id in seen_here:
+                    problems.append(Problem(f"{path} {rule_id}", f"duplicate rule id (also in {seen_here[rule_id]})"))
+                    continue
+                seen_here[rule_id] = str(path)
+                if item.get("disabled") is True:
+                    if rule_id not in raw_rules:
+                        problems.append(
+                            Problem(
+                                f"{path} {rule_id}", "disables a rule that does not exist", nearest(rule_id, raw_rules)
+                            )
+                        )
+                    raw_rules.pop(rule_id, None)
+                    continue
+                raw_rules[rule_id] = (item, str(path))
+
+    rules = [_build_rule(raw, path, target_ids, problems) for raw, path in raw_rules.values()]
+    if problems:
+        raise RulesError(problems)
+    compiled = tuple(sorted((rule for rule in rules if rule is not None), key=lambda rule: rule.id))
+    version = str(meta.get("version", "unversioned"))
+    digest = _digest(version, targets_raw, weights, base_score, raw_rules)
+    return Ruleset(
+        version=version,
+        digest=digest,
+        targets=targets,
+        rules=compiled,
+        weights=weights,
+        base_score=base_score,
+        sources=tuple(str(layer) for layer in layers),
+    )
+
+
+def _digest(
+    version: str,
+    targets: Mapping[str, Any],
+    weights: Mapping[str, Any],
+    base_score: float,
+    rules: Mapping[str, tuple[Mapping[str, Any], str]],
+) -> str:
+    body = {
+        "version": version,
+        "targets": targets,
+        "weights": weights,
+        "base_score": base_score,
+        "rules": {rule_id: raw for rule_id, (raw, _) in sorted(rules.items())},
+    }
+    encoded = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return "sha256:" + hashlib.sha256(encoded).hexdigest()
+
+
+def _read(path: Path, problems: list[Problem]) -> Any:
+    try:
+        return read_file(path)
+    except DocumentError as error:
+        problems.append(error.problem)
+        return None
+
+
+def _read_mapping(path: Path, problems: list[Problem]) -> Mapping[str, Any]:
+    data = _read(path, problems)
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping):
+        problems.append(Problem(str(path), "must be a mapping"))
+        return {}
+    return data
+
+
+def _read_targets(path: Path, problems: list[Problem]) -> list[Mapping[str, Any]]:
+    data = _read(path, problems)
+    if data is None:
+        return []
+    if not isinstance(data, list) or not all(isinstance(item, Mapping) for item in data):
+        problems.append(
+            Problem(str(path), "must be a list of targets (mappings with id, name, family, simplicity, docs)")
+        )
+        return []
+    return data
+
+
+def _read_rule_list(path: Path, problems: list[Problem]) -> list[Any]:
+    data = _read(path, problems)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        problems.append(Problem(str(path), f"a rule file is a YAML list of rules, got {type(data).__name__}"))
+        return []
+    return data
+
+
+def _build_targets(raw: Mapping[str, Mapping[str, Any]], path: Path, problems: list[Problem]) -> tuple[Target, ...]:
+    targets: list[Target] = []
+    for target_id, item in raw.items():
+        where = f"{path} target {target_id}"
+        for key in item:
+            if key not in TARGET_KEYS:
+                problems.append(
+                    Problem(
+                        where, f"unknown key {key!r}; valid: {', '.join(TARGET_KEYS)}", nearest(str(key), TARGET_KEYS)
+                    )
+                )
+        missing = [key for key in ("id", "name", "family", "simplicity", "docs") if key not in item]
+        if missing:
+            problems.append(Problem(where, f"missing {', '.join(missing)}"))
+            continue
+        if not _TARGET_ID.match(target_id):
+            problems.append(Problem(where, "a target id is lower-case words joined by '-'"))
+            continue
+        if not isinstance(item["simplicity"], int) or isinstance(item["simplicity"], bool):
+            problems.append(Problem(where, f"simplicity must be a whole number, got {item['simplicity']!r}"))
+            continue
+        targets.append(
+            Target(
+                id=target_id,
+                name=str(item["name"]),
+                family=str(item["family"]),
+                simplicity=item["simplicity"],
+                docs=str(item["docs"]),
+                description=str(item.get("description", "")),
+            )
+        )
+    if not targets and not problems:
+        problems.append(Problem(str(path), "no targets defined"))
+    return tuple(sorted(targets, key=lambda target: (target.simplicity, target.id)))
+
+
+def _build_weights(
+    meta: Mapping[str, Any], path: Path, problems: list[Problem]
+) -> tuple[dict[str, dict[str, float]], float]:
+    base_score = meta.get("base_score", 50)
+    if isinstance(base_score, bool) or not isinstance(base_score, int | float):
+        problems.append(Problem(f"{path} base_score", f"must be a number, got {base_score!r}"))
+        base_score = 50
+    raw = meta.get("weights")
+    weights: dict[str, dict[str, float]] = {}
+    if not isinstance(raw, Mapping):
+        problems.append(Problem(f"{path} weights", "missing: a mapping from optimize_for to category weights"))
+        return weights, float(base_score)
+    for goal in raw:
+        if goal not in OPTIMIZE_FOR:
+            problems.append(
+                Problem(
+                    f"{path} weights.{goal}",
+                    f"unknown optimize_for; valid: {', '.join(OPTIMIZE_FOR)}",
+                    nearest(str(goal), OPTIMIZE_FOR),
+                )
+            )
+    for goal in OPTIMIZE_FOR:
+        row = raw.get(goal)
+        if not isinstance(row, Mapping):
+            problems.append(Problem(f"{path} weights.{goal}", f"missing weights for optimize_for={goal}"))
+            continue
+        weights[goal] = {}
+        for category in row:
+            if category not in CATEGORIES:
+                problems.append(
+                    Problem(
+                        f"{path} weights.{goal}.{category}",
+                        f"unknown category; valid: {', '.join(CATEGORIES)}",
+                        nearest(str(category), CATEGORIES),
+                    )
+                )
+        for category in CATEGORIES:
+            value = row.get(category)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                problems.append(Problem(f"{path} weights.{goal}.{category}", f"must be a number ≥ 0, got {value!r}"))
+                continue
+            weights[goal][category] = float(value)
+    return weights, float(base_score)
+
+
+def _build_rule(raw: Mapping[str, Any], path: str, target_ids: tuple[str, ...], problems: list[Problem]) -> Rule | None:
+    rule_id = str(raw["id"])
+    where = f"{path} {rule_id}"
+    before = len(problems)
+    for key in raw:
+        if key not in RULE_KEYS:
+            problems.append(
+                Problem(where, f"unknown key {key!r}; valid: {', '.join(RULE_KEYS)}", nearest(str(key), RULE_KEYS))
+            )
+    if not _ID.match(rule_id):
+        problems.append(Problem(where, "a rule id is dotted lower-case words, e.g. limits.lambda-max-duration"))
+    missing = [key for key in ("category", "effect", "when", "because", "source") if key not in raw]
+    if missing:
+        problems.append(Problem(where, f"missing required key(s): {', '.join(missing)}"))
+    category = raw.get("category")
+    if "category" in raw and category not in CATEGORIES:
+        problems.append(
+            Problem(
+                f"{where} category",
+                f"{category!r} is not a category; valid: {', '.join(CATEGORIES)}",
+                nearest(str(category), CATEGORIES),
+            )
+        )
+    effect = raw.get("effect")
+    if "effect" in raw and effect not in EFFECTS:
+        problems.append(
+            Problem(
+                f"{where} effect",
+                f"{effect!r} is not an effect; valid: {', '.join(EFFECTS)}",
+                nearest(str(effect), EFFECTS),
+            )
+        )
+    source = raw.get("source")
+    if "source" in raw and (not isinstance(source, str) or not re.match(r"^https?://\S+$", source)):
+        problems.append(Problem(f"{where} source", f"must be an http(s) URL, got {source!r}"))
+
+    targets, impacts = _targets_and_impacts(raw, effect, where, target_ids, problems)
+    condition = compile_condition(raw["when"], f"{where} when", problems) if "when" in raw else None
+    because = raw.get("because")
+    if "because" in raw:
+        _check_template(because, f"{where} because", problems)
+    fix = raw.get("fix")
+    if fix is not None:
+        _check_template(fix, f"{where} fix", problems)
+    uncertain = raw.get("uncertain")
+    if uncertain is not None and not isinstance(uncertain, str):
+        problems.append(Problem(f"{where} uncertain", "must be text saying what is uncertain and why"))
+    if len(problems) > before or condition is None:
+        return None
+    return Rule(
+        id=rule_id,
+        category=str(category),
+        effect=str(effect),
+        targets=targets,
+        impacts=impacts,
+        condition=condition,
+        because=str(because),
+        source=str(source),
+        file=path,
+        fix=str(fix) if fix is not None else None,
+        uncertain=uncertain,
+        raw=raw,
+    )
+
+
+def _targets_and_impacts(
+    raw: Mapping[str, Any], effect: Any, where: str, target_ids: tuple[str, ...], problems: list[Problem]
+) -> tuple[tuple[str, ...], dict[str, float]]:
+    impacts: dict[str, float] = {}
+    if effect == "score":
+        for key in ("target", "targets"):
+            if key in raw:
+                problems.append(Problem(f"{where} {key}", "a score rule names its targets in 'impacts'"))
+        raw_impacts = raw.get("impacts")
+        if not isinstance(raw_impacts, Mapping) or not raw_impacts:
+            problems.append(
+                Problem(f"{where} impacts", "a score rule needs impacts: a mapping from target id to points")
+            )
+            return (), impacts
+        for target, points in raw_impacts.items():
+            if target not in target_ids:
+                problems.append(
+                    Problem(
+                        f"{where} impacts.{target}",
+                        f"unknown target; valid: {', '.join(target_ids)}",
+                        nearest(str(target), target_ids),
+                    )
+                )
+            elif (
+                isinstance(points, bool)
+                or not isinstance(points, int | float)
+                or not -MAX_IMPACT <= points <= MAX_IMPACT
+            ):
+                problems.append(
+                    Problem(f"{where} impacts.{target}", f"must be a number from -100 to 100, got {points!r}")
+                )
+            else:
+                impacts[str(target)] = float(points)
+        return tuple(target for target in target_ids if target in impacts), impacts
+    if "impacts" in raw:
+        problems.append(Problem(f"{where} impacts", "an exclude rule names 'target' or 'targets', not impacts"))
+    listed: Iterable[Any]
+    if "target" in raw and "targets" in raw:
+        problems.append(Problem(where, "give 'target' or 'targets', not both"))
+        return (), impacts
+    if "target" in raw:
+        listed = [raw["target"]]
+    elif isinstance(raw.get("targets"), list) and raw["targets"]:
+        listed = raw["targets"]
+    else:
+        if effect == "exclude":
+            problems.append(Problem(where, "an exclude rule needs 'target' or a non-empty list 'targets'"))
+        return (), impacts
+    chosen: list[str] = []
+    for target in listed:
+        if target not in target_ids:
+            problems.append(
+                Problem(
+                    f"{where} target",
+                    f"unknown target {target!r}; valid: {', '.join(target_ids)}",
+                    nearest(str(target), target_ids),
+                )
+            )
+        else:
+            chosen.append(str(target))
+    return tuple(target for target in target_ids if target in chosen), impacts
+
+
+def _check_template(text: Any, where: str, problems: list[Problem]) -> None:
+    if not isinstance(text, str) or not text.strip():
+        problems.append(Problem(where, "must be non-empty text"))
+        return
+    for match in _PLACEHOLDER.finditer(text):
+        name = match.group(1)
+        if name not in FIELDS:
+            problems.append(
+                Problem(
+                    where,
+                    f"unknown placeholder {{{name}}}; placeholders name workload fields or derived facts",
+                    nearest(name, FIELDS),
+                )
+            )

@@ -1,0 +1,314 @@
+"""The workload contract (DESIGN §4): frozen models, validation with did-you-mean, defaults reported as assumptions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from decider.errors import Problem, WorkloadError
+from decider.formatting import number as _num
+from decider.formatting import show as _show
+from decider.suggest import nearest
+
+Architecture = Literal["x86_64", "arm64", "any"]
+OperatingSystem = Literal["linux", "windows"]
+Pattern = Literal["steady", "diurnal", "spiky", "scheduled", "event", "batch"]
+Protocol = Literal["http", "grpc", "websocket", "tcp", "udp", "queue", "schedule"]
+Experience = Literal["none", "some", "expert"]
+OpsCapacity = Literal["low", "medium", "high"]
+Platform = Literal["none", "lambda", "ecs", "eks", "ec2"]
+OptimizeFor = Literal["balanced", "cost", "simplicity", "control"]
+Commitment = Literal["none", "1yr", "3yr"]
+
+SECONDS_PER_MONTH = 730 * 3600  # AWS prices a month as 730 hours
+#: Peak-to-average request rate assumed for each traffic pattern when only one of the two is given.
+PEAK_TO_AVERAGE: Mapping[str, float] = {
+    "steady": 1.5,
+    "diurnal": 3.0,
+    "spiky": 10.0,
+    "event": 10.0,
+    "scheduled": 1.0,
+    "batch": 1.0,
+}
+JOB_PATTERNS = frozenset({"scheduled", "batch"})
+DEFAULT_REQUESTS_PER_MONTH = 1_000_000
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Runtime(_Section):
+    """What one copy of the workload needs and how long its units of work take."""
+
+    max_duration_s: float | None = Field(
+        None, gt=0, le=31_536_000, description="Longest single unit of work, seconds. Default: avg_duration_ms, or 1 s."
+    )
+    avg_duration_ms: float | None = Field(
+        None,
+        gt=0,
+        le=31_536_000_000,
+        description="Typical time to serve one request or event, ms. Default: max_duration_s/5 for request-driven "
+        "patterns, max_duration_s for scheduled and batch work.",
+    )
+    memory_mb: int = Field(512, ge=1, le=33_554_432, description="Memory one copy needs, MB (up to 32 TiB).")
+    vcpu: float | None = Field(
+        None, gt=0, le=896, description="vCPUs one copy needs. Not given: Lambda is sized by memory alone."
+    )
+    gpu: int = Field(0, ge=0, le=16, description="GPUs per copy.")
+    ephemeral_storage_gb: float = Field(0.5, ge=0, le=65_536, description="Scratch disk per copy, GB.")
+    artifact_mb: float = Field(100, ge=0, le=100_000, description="Deployment package or container image size, MB.")
+    architecture: Architecture = Field("any", description="CPU architecture the code is built for.")
+    os: OperatingSystem = Field("linux", description="Operating system of the container or function.")
+    startup_s: float = Field(1, ge=0, le=3600, description="Time for a new copy to become ready (cold start), s.")
+    long_running: bool = Field(False, description="A process that stays up: listener, consumer, stream processor.")
+    concurrency_per_copy: int = Field(
+        1, ge=1, le=10_000, description="Requests one container copy serves at once (Lambda always serves one)."
+    )
+
+
+class Traffic(_Section):
+    """How much work arrives and in what shape."""
+
+    pattern: Pattern = Field("steady", description="Shape of the load over time.")
+    requests_per_month: float | None = Field(
+        None,
+        ge=0,
+        le=1e13,
+        description="Requests, events or runs per month. Default: from peak_rps and the pattern, else 1,000,000.",
+    )
+    peak_rps: float | None = Field(
+        None, ge=0, le=10_000_000, description="Peak request rate. Default: average rate × the pattern's peak factor."
+    )
+    payload_mb: float = Field(0.1, ge=0, le=100_000, description="Largest request or response body, MB.")
+    protocols: tuple[Protocol, ...] | None = Field(
+        None,
+        min_length=1,
+        description="How work arrives. Default: [schedule] for scheduled/batch, [queue] for event, else [http].",
+    )
+    latency_slo_ms: float | None = Field(None, gt=0, le=3_600_000, description="Optional p99 target incl. cold starts.")
+
+
+class Control(_Section):
+    """What the workload needs from the host and the orchestrator."""
+
+    privileged: bool = False
+    host_daemons: bool = Field(False, description="An agent on every host (ECS DAEMON / Kubernetes DaemonSet).")
+    sidecars: bool = False
+    host_networking: bool = False
+    custom_ami: bool = Field(False, description="Own OS image or kernel modules.")
+    instance_types: tuple[str, ...] = Field(
+        (),
+        description="EC2 families or types that are required, e.g. [p4d].",
+    )
+    kubernetes_api: bool = Field(False, description="Needs Kubernetes APIs: Helm charts, CRDs, operators.")
+    portability: bool = Field(False, description="Must also run outside AWS.")
+
+
+class Team(_Section):
+    """Who runs the workload."""
+
+    kubernetes_experience: Experience = "none"
+    ops_capacity: OpsCapacity = "medium"
+    current_platform: Platform = "none"
+
+
+class Preferences(_Section):
+    """What the decision should favour and where it is priced."""
+
+    optimize_for: OptimizeFor = "balanced"
+    region: str = Field("us-east-1", pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
+    commitment: Commitment = Field("none", description="Savings Plans term.")
+    spot_ok: bool = Field(False, description="The work tolerates interruption (Spot capacity).")
+    free_tier: bool = Field(False, description="Apply the AWS free tier to the bill.")
+
+
+class Workload(_Section):
+    """One workload description; every section and field is optional."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={"examples": [{"name": "checkout-api", "runtime": {"memory_mb": 1024}}]},
+    )
+
+    name: str | None = Field(None, max_length=200, description="Free-text label.")
+    runtime: Runtime = Runtime()
+    traffic: Traffic = Traffic()
+    control: Control = Control()
+    team: Team = Team()
+    preferences: Preferences = Preferences()
+
+    # Resolved values: after parse_workload every one of these is set.
+    @property
+    def max_duration_s(self) -> float:
+        return _given(self.runtime.max_duration_s)
+
+    @property
+    def avg_duration_s(self) -> float:
+        return _given(self.runtime.avg_duration_ms) / 1000.0
+
+    @property
+    def requests_per_month(self) -> float:
+        return _given(self.traffic.requests_per_month)
+
+    @property
+    def peak_rps(self) -> float:
+        return _given(self.traffic.peak_rps)
+
+    @property
+    def protocols(self) -> tuple[str, ...]:
+        return _given(self.traffic.protocols)
+
+
+T = TypeVar("T")
+
+
+def _given(value: T | None) -> T:
+    if value is None:  # parse_workload resolves every default; a bare Workload() must go through it first
+        raise ValueError("workload defaults not resolved: build workloads with parse_workload()")
+    return value
+
+
+@dataclass(frozen=True)
+class ParsedWorkload:
+    """A validated workload with every default resolved, and the assumptions that resolving made."""
+
+    workload: Workload
+    assumptions: tuple[str, ...]
+
+
+SECTIONS: Mapping[str, type[_Section]] = {
+    "runtime": Runtime,
+    "traffic": Traffic,
+    "control": Control,
+    "team": Team,
+    "preferences": Preferences,
+}
+
+
+def parse_workload(raw: Any) -> ParsedWorkload:
+    """Validate a raw mapping (from YAML, JSON or a form) into a resolved Workload; raise WorkloadError on bad input."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise WorkloadError([Problem("", f"a workload must be a mapping of sections, got {type(raw).__name__}")])
+    try:
+        workload = Workload.model_validate(raw)
+    except ValidationError as error:
+        raise WorkloadError(problems_from_validation(error)) from None
+    return resolve_defaults(workload)
+
+
+def problems_from_validation(error: ValidationError, prefix: str = "") -> list[Problem]:
+    """Turn Pydantic's errors into Problems that name the field, the value and what is allowed."""
+    problems: list[Problem] = []
+    for item in error.errors(include_url=False):
+        loc = [str(part) for part in item["loc"]]
+        location = prefix + ".".join(loc)
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            parent = _model_at(loc[:-1])
+            choices = sorted(parent.model_fields) if parent else []
+            suggestion = nearest(loc[-1], choices)
+            allowed = ", ".join(choices)
+            problems.append(Problem(location, f"unknown field; valid fields here: {allowed}", suggestion))
+            continue
+        message = item["msg"]
+        value = item.get("input")
+        if kind == "literal_error":
+            expected = item.get("ctx", {}).get("expected", "")
+            choices = [part.strip(" '") for part in expected.replace(" or ", ",").split(",") if part.strip(" '")]
+            suggestion = nearest(str(value), choices) if isinstance(value, str) else None
+            problems.append(
+                Problem(location, f"{value!r} is not allowed; choose one of {', '.join(choices)}", suggestion)
+            )
+            continue
+        if kind == "model_type" or kind == "dict_type":
+            message = f"must be a mapping of fields, got {type(value).__name__}"
+        elif not isinstance(value, (dict, list)):
+            message = f"{message}, got {value!r}"
+        problems.append(Problem(location, message))
+    return problems
+
+
+def _model_at(path: list[str]) -> type[BaseModel] | None:
+    model: type[BaseModel] = Workload
+    for part in path:
+        field = model.model_fields.get(part)
+        annotation = field.annotation if field else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        model = annotation
+    return model
+
+
+def resolve_defaults(workload: Workload) -> ParsedWorkload:
+    """Fill every default that depends on other fields and report each default applied as an assumption."""
+    assumptions: list[str] = []
+    runtime, traffic = workload.runtime, workload.traffic
+    is_job = traffic.pattern in JOB_PATTERNS
+
+    max_s, avg_ms = runtime.max_duration_s, runtime.avg_duration_ms
+    if max_s is None:
+        max_s = avg_ms / 1000.0 if avg_ms is not None else 1.0
+        basis = "avg_duration_ms" if avg_ms is not None else "a short request"
+        assumptions.append(f"runtime.max_duration_s not given: assumed {_num(max_s)} s ({basis})")
+    if avg_ms is None:
+        avg_ms = max_s * 1000.0 if is_job else max_s * 1000.0 / 5.0
+        why = "the whole run for scheduled and batch work" if is_job else "a fifth of max_duration_s"
+        assumptions.append(f"runtime.avg_duration_ms not given: assumed {_num(avg_ms)} ms ({why})")
+
+    factor = PEAK_TO_AVERAGE[traffic.pattern]
+    requests, peak = traffic.requests_per_month, traffic.peak_rps
+    if requests is None:
+        if peak is None:
+            requests = float(DEFAULT_REQUESTS_PER_MONTH)
+            basis = "a modest default"
+        else:
+            requests = float(round(peak / factor * SECONDS_PER_MONTH))
+            basis = f"peak_rps / {_num(factor)} for {traffic.pattern} traffic, over 730 hours"
+        assumptions.append(f"traffic.requests_per_month not given: assumed {requests:,.0f} ({basis})")
+    if peak is None:
+        if is_job:
+            # Runs of a job do not overlap unless told otherwise: one run in flight at a time.
+            peak = min(requests / SECONDS_PER_MONTH * factor, 1.0 / max(max_s, 1e-9)) if requests else 0.0
+        else:
+            peak = requests / SECONDS_PER_MONTH * factor
+        assumptions.append(
+            f"traffic.peak_rps not given: assumed {_num(peak)} (average rate × {_num(factor)} for {traffic.pattern})"
+        )
+
+    protocols: tuple[str, ...]
+    if traffic.protocols is not None:
+        protocols = traffic.protocols
+    else:
+        protocols = ("schedule",) if is_job else ("queue",) if traffic.pattern == "event" else ("http",)
+        assumptions.append(f"traffic.protocols not given: assumed [{', '.join(protocols)}]")
+
+    for section_name, section_type in SECTIONS.items():
+        section = getattr(workload, section_name)
+        given = section.model_fields_set
+        falsy: list[str] = []
+        for field_name, field in section_type.model_fields.items():
+            if field_name in given or field.default is None:
+                continue
+            if field.default is False or field.default == ():
+                falsy.append(f"{section_name}.{field_name}")
+            else:
+                assumptions.append(f"{section_name}.{field_name} not given: assumed {_show(field.default)}")
+        if falsy:
+            assumptions.append(f"{', '.join(falsy)} not given: assumed false/none")
+
+    resolved = workload.model_copy(
+        update={
+            "runtime": runtime.model_copy(update={"max_duration_s": max_s, "avg_duration_ms": avg_ms}),
+            "traffic": traffic.model_copy(
+                update={"requests_per_month": requests, "peak_rps": peak, "protocols": protocols}
+            ),
+        }
+    )
+    return ParsedWorkload(resolved, tuple(assumptions))
