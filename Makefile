@@ -30,7 +30,7 @@ unit: install
 test: lint typecheck unit
 
 bench: install
-	$(BIN)/python bench/bench.py
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage .hypothesis
