@@ -48,10 +48,13 @@ def parse_text(text: str, source: str, *, json_only: bool = False) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as error:
             raise DocumentError(Problem(f"{source}:{error.lineno}", f"not valid JSON: {error.msg}")) from None
+    loader = _StrictLoader(text)
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+        return loader.get_single_data()
     except yaml.YAMLError as error:
         raise DocumentError(Problem(_where(source, error), f"not valid YAML: {_reason(error)}")) from None
+    finally:
+        loader.dispose()
 
 
 def parse_all(text: str, source: str) -> list[Any]:
