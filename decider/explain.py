@@ -10,15 +10,22 @@ from decider.rules import Ruleset, render_template
 from decider.scoring import Evaluation, Fired
 
 
+def leads(evaluation: Evaluation, winner: str, runner_up: str | None) -> list[tuple[float, Fired]]:
+    """Score rules that put ``winner`` ahead of ``runner_up`` (by raising one or lowering the other), biggest first."""
+    found: list[tuple[float, Fired]] = []
+    for fired in evaluation.fired:
+        if fired.rule.effect != "score":
+            continue
+        lead = fired.impacts.get(winner, 0.0) - (fired.impacts.get(runner_up, 0.0) if runner_up else 0.0)
+        if lead > 0:
+            found.append((round(lead, 1), fired))
+    found.sort(key=lambda item: (-item[0], item[1].rule.id))
+    return found
+
+
 def deciding_reasons(evaluation: Evaluation, winner: str, runner_up: str | None, limit: int = 3) -> list[Fired]:
     """The rules that did most to put ``winner`` ahead of ``runner_up`` (or, alone, that raised it most)."""
-    gains: list[tuple[float, str, Fired]] = []
-    for fired, points in evaluation.reasons[winner]:
-        lead = points - (fired.impacts.get(runner_up, 0.0) if runner_up else 0.0)
-        if lead > 0:
-            gains.append((lead, fired.rule.id, fired))
-    gains.sort(key=lambda item: (-item[0], item[1]))
-    return [fired for _, _, fired in gains[:limit]]
+    return [fired for _, fired in leads(evaluation, winner, runner_up)[:limit]]
 
 
 def summary(
@@ -87,18 +94,16 @@ def what_would_change(
     if len(ranking) > 1:
         winner, runner_up = ranking[0], ranking[1]
         gap = evaluation.scores[winner] - evaluation.scores[runner_up]
-        for fired, points in evaluation.reasons[winner]:
-            lead = points - fired.impacts.get(runner_up, 0.0)
-            if lead < gap or lead <= 0:
+        runner_up_simpler = ruleset.target(runner_up).simplicity < ruleset.target(winner).simplicity
+        for lead, fired in leads(evaluation, winner, runner_up):
+            # Without this rule the runner-up would lead, or tie and win the tie as the simpler target.
+            if lead < gap or (lead == gap and not runner_up_simpler):
                 continue
             leaf = fired.rule.condition.leaf
-            condition = (
-                f"if {leaf.describe_inverse()} (now {show(context[leaf.field])})"
-                if leaf and leaf.describe_inverse()
-                else "without it"
-            )
+            inverse = leaf.describe_inverse() if leaf else None
+            condition = f"if {inverse} (now {show(context[leaf.field])})" if leaf and inverse else "without it"
             changes.append(
-                f"{fired.rule.id} gives {ruleset.target(winner).name} a {show(round(lead, 1))}-point lead over "
+                f"{fired.rule.id} gives {ruleset.target(winner).name} a {show(lead)}-point lead over "
                 f"{ruleset.target(runner_up).name}; {condition}, {ruleset.target(runner_up).name} would rank first."
             )
     return changes
