@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from decider.errors import Problem, WorkloadError
 from decider.formatting import number as _num
@@ -39,6 +41,16 @@ DEFAULT_REQUESTS_PER_MONTH = 1_000_000
 
 class _Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_booleans_as_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        # Pydantic's lax mode reads true as 1: `memory_mb: yes` must be an error, not a 1 MB function.
+        if isinstance(value, bool) and info.field_name is not None:
+            annotation = cls.model_fields[info.field_name].annotation
+            if set(typing.get_args(annotation) or (annotation,)) & {int, float}:
+                raise PydanticCustomError("number_type", "must be a number, not true/false")
+        return value
 
 
 class Runtime(_Section):
@@ -214,6 +226,9 @@ def problems_from_validation(error: ValidationError, prefix: str = "") -> list[P
             parent = _model_at(loc[:-1])
             choices = sorted(parent.model_fields) if parent else []
             suggestion = nearest(loc[-1], choices)
+            if suggestion is None:
+                # A field written in the wrong section (or at the top level) is suggested with its full path.
+                suggestion = nearest(loc[-1], _FIELD_PATHS)
             allowed = ", ".join(choices)
             problems.append(Problem(location, f"unknown field; valid fields here: {allowed}", suggestion))
             continue
@@ -229,10 +244,15 @@ def problems_from_validation(error: ValidationError, prefix: str = "") -> list[P
             continue
         if kind == "model_type" or kind == "dict_type":
             message = f"must be a mapping of fields, got {type(value).__name__}"
+        elif kind == "string_pattern_mismatch":  # only preferences.region has a pattern
+            message = f"{value!r} is not an AWS region code; write it like us-east-1 or eu-west-2"
         elif not isinstance(value, (dict, list)):
             message = f"{message}, got {value!r}"
         problems.append(Problem(location, message))
     return problems
+
+
+_FIELD_PATHS = tuple(f"{section}.{name}" for section, model in SECTIONS.items() for name in model.model_fields)
 
 
 def _model_at(path: list[str]) -> type[BaseModel] | None:
@@ -280,6 +300,12 @@ def resolve_defaults(workload: Workload) -> ParsedWorkload:
             peak = requests / SECONDS_PER_MONTH * factor
         assumptions.append(
             f"traffic.peak_rps not given: assumed {_num(peak)} (average rate × {_num(factor)} for {traffic.pattern})"
+        )
+
+    if runtime.vcpu is None:
+        assumptions.append(
+            "runtime.vcpu not given: Lambda sized by memory_mb alone; "
+            "a container copy gets the smallest Fargate CPU size that holds memory_mb"
         )
 
     protocols: tuple[str, ...]
