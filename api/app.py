@@ -1,0 +1,116 @@
+"""``create_app()``: the FastAPI application around decider's engine — settings, rules lifespan, errors, routers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI
+
+import decider
+from api import admin, catalog, health, recommend
+from api.auth import require_api_key
+from api.metrics import Metrics
+from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from api.openapi import build_openapi
+from api.problems import install_problem_handlers
+from api.settings import Settings, get_settings
+from api.state import RulesetHolder
+from decider.errors import RulesError
+
+log = logging.getLogger("decider.api")
+
+#: Routers whose every route needs X-API-Key when keys are configured: include them with ``dependencies=PROTECTED``.
+PROTECTED = [Depends(require_api_key)]
+
+
+def create_app(settings: Settings | None = None, *, handle_sighup: bool = False) -> FastAPI:
+    """Build the API. Rules load in the lifespan (start-up); a bad rule file stops start-up listing every problem.
+
+    ``handle_sighup`` makes SIGHUP reload the rules (the server turns it on; tests and embedders leave it off).
+    """
+    settings = settings or get_settings()
+    holder = RulesetHolder(settings.rules_dirs)
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            loaded = holder.load()
+        except RulesError as error:
+            log.critical("decider cannot start: %s", error)
+            raise
+        log.info("rules loaded: ruleset %s %s", loaded.ruleset.version, loaded.ruleset.digest)
+        sighup_installed = handle_sighup and _install_sighup(holder, metrics)
+        try:
+            yield
+        finally:
+            if sighup_installed:
+                asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+
+    app = FastAPI(
+        title="decider",
+        version=decider.__version__,
+        summary="Where should this workload run on AWS: Lambda, ECS (Fargate, Managed Instances, EC2) or EKS?",
+        description=(
+            "POST a workload description to `/recommend`; get a ranked recommendation in which every exclusion "
+            "and every point of score is traced to a named rule with a source. Every error is "
+            "`application/problem+json` (RFC 9457)."
+        ),
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.rules = holder
+    app.state.metrics = metrics
+    install_problem_handlers(app)
+
+    # --- routers ---------------------------------------------------------------------------------------------
+    # One line per router. Routers that need X-API-Key (when keys are configured) pass dependencies=PROTECTED;
+    # health routes and routers with their own authentication (e.g. signed webhooks) do not.
+    app.include_router(health.router)
+    app.include_router(health.version_router, dependencies=PROTECTED)
+    app.include_router(recommend.router, dependencies=PROTECTED)
+    app.include_router(catalog.router, dependencies=PROTECTED)
+    app.include_router(admin.router, dependencies=PROTECTED)
+    app.include_router(health.metrics_router, dependencies=PROTECTED)
+    if settings.bench_routes:
+        app.include_router(recommend.bench_router)
+    # --- end of routers --------------------------------------------------------------------------------------
+
+    # Added last = outermost: ids, logs and metrics see every request, including 413s from the body limit.
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def _install_sighup(holder: RulesetHolder, metrics: Metrics) -> bool:
+    """SIGHUP reloads the rules; a bad new rule set is logged with its problems and the old one stays in service."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
+        return False
+
+    def reload() -> None:
+        try:
+            loaded = holder.load()
+        except RulesError as error:
+            metrics.reloads.labels("rejected").inc()
+            log.error("SIGHUP reload rejected, previous rules stay in service: %s", error)
+            return
+        metrics.reloads.labels("ok").inc()
+        log.info("SIGHUP reload: ruleset %s %s", loaded.ruleset.version, loaded.ruleset.digest)
+
+    asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload)
+    return True

@@ -1,0 +1,179 @@
+"""What decider knows, as data: ``GET /rules``, ``/rules/{id}``, ``/targets``, ``/pricing``, ``/schema/workload``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.dependencies import RulesetDep
+from api.problems import ApiProblem, problem_responses
+from api.state import pricing_of
+from decider.cli import workload_schema
+from decider.decision import RulesetInfo
+from decider.errors import Problem
+from decider.rules import CATEGORIES, Rule, Ruleset
+from decider.suggest import nearest
+
+router = APIRouter(tags=["catalog"])
+
+
+class RuleOut(BaseModel):
+    """One rule as data: its condition, effect, explanation and source."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    category: str
+    effect: str = Field(description="exclude (a hard limit) or score (points per target).")
+    targets: list[str] = Field(description="Targets the rule excludes or scores.")
+    impacts: dict[str, float] | None = Field(None, description="Points per target, for score rules.")
+    when: Any = Field(description="The condition, as written in the rule file.")
+    because: str = Field(description="The explanation template; {field} placeholders are filled per decision.")
+    source: str = Field(description="Where the fact or criterion comes from.")
+    file: str = Field(description="The rule file the rule was loaded from.")
+    fix: str | None = None
+    uncertain: str | None = Field(None, description="Why a figure in the rule is not settled, when it is not.")
+
+
+class RuleList(BaseModel):
+    ruleset: RulesetInfo
+    rules: list[RuleOut]
+
+
+class TargetOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+    family: str
+    simplicity: int = Field(description="Tie-break order: lower is simpler to run.")
+    docs: str
+    description: str
+
+
+class TargetList(BaseModel):
+    targets: list[TargetOut]
+
+
+class PricingList(BaseModel):
+    regions: dict[str, dict[str, Any]] = Field(description="Price book per AWS region, with its as_of date.")
+
+
+def _rule_out(rule: Rule) -> RuleOut:
+    return RuleOut.model_validate(rule.to_dict())
+
+
+def _info(ruleset: Ruleset) -> RulesetInfo:
+    return RulesetInfo(version=ruleset.version, digest=ruleset.digest)
+
+
+CategoryQuery = Annotated[
+    str | None,
+    Query(description="Only rules of this category.", json_schema_extra={"enum": list(CATEGORIES)}),
+]
+TargetQuery = Annotated[
+    str | None,
+    Query(description="Only rules that exclude or score this target id (see GET /targets).", max_length=100),
+]
+
+
+@router.get(
+    "/rules",
+    operation_id="list_rules",
+    summary="List the rules in service",
+    response_model=RuleList,
+    responses=problem_responses(401, 422, 503),
+)
+async def list_rules(ruleset: RulesetDep, category: CategoryQuery = None, target: TargetQuery = None) -> RuleList:
+    """Every rule, optionally only one category's or only those touching one target. Unknown values are 422."""
+    problems = []
+    if category is not None and category not in CATEGORIES:
+        problems.append(
+            Problem(
+                "query.category",
+                f"unknown category {category!r}; valid: {', '.join(CATEGORIES)}",
+                nearest(category, CATEGORIES),
+            )
+        )
+    if target is not None and target not in ruleset.target_ids:
+        problems.append(
+            Problem(
+                "query.target",
+                f"unknown target {target!r}; valid: {', '.join(ruleset.target_ids)}",
+                nearest(target, ruleset.target_ids),
+            )
+        )
+    if problems:
+        raise ApiProblem(422, "invalid-query", "the query is not valid", problems)
+    rules = [
+        _rule_out(rule)
+        for rule in ruleset.rules
+        if (category is None or rule.category == category) and (target is None or target in rule.targets)
+    ]
+    return RuleList(ruleset=_info(ruleset), rules=rules)
+
+
+@router.get(
+    "/rules/{rule_id}",
+    operation_id="get_rule",
+    summary="Show one rule",
+    response_model=RuleOut,
+    responses=problem_responses(401, 404, 503),
+)
+async def get_rule(ruleset: RulesetDep, rule_id: Annotated[str, Path(description="A rule id.")]) -> RuleOut:
+    """One rule by id; an unknown id is 404 with the nearest rule id."""
+    rule = ruleset.rule(rule_id)
+    if rule is None:
+        ids = [item.id for item in ruleset.rules]
+        raise ApiProblem(
+            404,
+            "unknown-rule",
+            f"no rule with id {rule_id!r}",
+            [Problem("rule_id", "no such rule", nearest(rule_id, ids))],
+        )
+    return _rule_out(rule)
+
+
+@router.get(
+    "/targets",
+    operation_id="list_targets",
+    summary="List the targets",
+    response_model=TargetList,
+    responses=problem_responses(401, 503),
+)
+async def list_targets(ruleset: RulesetDep) -> TargetList:
+    """The places a workload can run, simplest first."""
+    return TargetList(
+        targets=[
+            TargetOut(
+                id=t.id, name=t.name, family=t.family, simplicity=t.simplicity, docs=t.docs, description=t.description
+            )
+            for t in ruleset.targets
+        ]
+    )
+
+
+@router.get(
+    "/pricing",
+    operation_id="list_pricing",
+    summary="Show the price books",
+    response_model=PricingList,
+    responses=problem_responses(401, 503),
+)
+async def list_pricing(ruleset: RulesetDep) -> PricingList:
+    """The price book of every region decider can price, with its as_of date and sources."""
+    return PricingList(regions=pricing_of(ruleset))
+
+
+@router.get(
+    "/schema/workload",
+    operation_id="get_workload_schema",
+    summary="The workload JSON Schema",
+    response_model=dict[str, Any],
+    responses=problem_responses(401),
+)
+async def get_workload_schema() -> dict[str, Any]:
+    """The JSON Schema of a workload (the body of POST /recommend), for editors and form builders."""
+    return workload_schema()

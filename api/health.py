@@ -1,0 +1,113 @@
+"""Operations routes: ``/healthz`` (alive), ``/readyz`` (rules and prices loaded), ``/version``, ``/metrics``."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+from starlette.responses import Response
+
+import decider
+from api.dependencies import HolderDep, MetricsDep, RulesetDep
+from api.problems import ApiProblem, problem_responses
+from api.state import pricing_of
+from decider.decision import RulesetInfo
+
+router = APIRouter(tags=["operations"])
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class PriceBookInfo(BaseModel):
+    region: str
+    as_of: str | None = Field(description="Date the prices were read from AWS.")
+    currency: str | None = None
+
+
+class Ready(BaseModel):
+    status: Literal["ready"] = "ready"
+    ruleset: RulesetInfo
+    rules: int = Field(description="Number of rules in service.")
+    price_books: int = Field(description="Number of regional price books in service.")
+    loaded_at: str = Field(description="When the rules in service were loaded (UTC, ISO 8601).")
+
+
+class Version(BaseModel):
+    version: str = Field(description="decider's package version.")
+    ruleset: RulesetInfo
+    pricing: list[PriceBookInfo] = Field(description="The price books in service, by region.")
+
+
+def price_book_infos(books: dict[str, Any]) -> list[PriceBookInfo]:
+    infos = []
+    for region, book in sorted(books.items()):
+        as_of = _field(book, "as_of")
+        currency = _field(book, "currency")
+        infos.append(
+            PriceBookInfo(
+                region=str(region),
+                as_of=str(as_of) if as_of is not None else None,
+                currency=str(currency) if currency is not None else None,
+            )
+        )
+    return infos
+
+
+def _field(book: Any, name: str) -> Any:
+    if isinstance(book, dict):
+        return book.get(name)
+    return getattr(book, name, None)
+
+
+@router.get("/healthz", operation_id="healthz", summary="Liveness", response_model=Health)
+async def healthz() -> Health:
+    """Answers 200 while the process serves HTTP. Never needs an API key."""
+    return Health()
+
+
+@router.get(
+    "/readyz", operation_id="readyz", summary="Readiness", response_model=Ready, responses=problem_responses(503)
+)
+async def readyz(holder: HolderDep) -> Ready:
+    """200 once the rules and price books are loaded, else 503. Never needs an API key."""
+    if not holder.ready:
+        raise ApiProblem(503, "not-ready", "the rules are not loaded yet")
+    loaded = holder.current
+    ruleset = loaded.ruleset
+    return Ready(
+        ruleset=RulesetInfo(version=ruleset.version, digest=ruleset.digest),
+        rules=len(ruleset.rules),
+        price_books=len(pricing_of(ruleset)),
+        loaded_at=loaded.loaded_at,
+    )
+
+
+version_router = APIRouter(tags=["operations"])
+
+
+@version_router.get(
+    "/version",
+    operation_id="version",
+    summary="Versions in service",
+    response_model=Version,
+    responses=problem_responses(401, 503),
+)
+async def version(ruleset: RulesetDep) -> Version:
+    """decider's version, the ruleset version and digest, and the date of every price book."""
+    return Version(
+        version=decider.__version__,
+        ruleset=RulesetInfo(version=ruleset.version, digest=ruleset.digest),
+        pricing=price_book_infos(pricing_of(ruleset)),
+    )
+
+
+metrics_router = APIRouter(include_in_schema=False)
+
+
+@metrics_router.get("/metrics")
+async def metrics(registry: MetricsDep) -> Response:
+    """Prometheus exposition: requests and latency by route template, decisions by recommended target."""
+    return Response(registry.render(), media_type=registry.content_type)

@@ -1,0 +1,54 @@
+"""Prometheus metrics of one app: request counts and latency by route template, decisions by recommended target.
+
+Each app has its own CollectorRegistry, so many apps in one process (tests, workers) never share or collide.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+
+LATENCY_BUCKETS_S = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class Metrics:
+    """The counters and histograms decider exports at /metrics."""
+
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "decider_http_requests",
+            "HTTP requests answered, by method, route template and status code.",
+            ("method", "route", "status"),
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "decider_http_request_duration_seconds",
+            "Time to answer an HTTP request, by method and route template.",
+            ("method", "route"),
+            buckets=LATENCY_BUCKETS_S,
+            registry=self.registry,
+        )
+        self.decisions = Counter(
+            "decider_decisions",
+            "Decisions made, by recommended target ('none' when every target is excluded).",
+            ("recommendation",),
+            registry=self.registry,
+        )
+        self.reloads = Counter(
+            "decider_rules_reloads",
+            "Rule set reloads, by outcome (ok or rejected).",
+            ("outcome",),
+            registry=self.registry,
+        )
+
+    def observe_request(self, method: str, route: str, status: int, duration_s: float) -> None:
+        self.requests.labels(method, route, str(status)).inc()
+        self.latency.labels(method, route).observe(duration_s)
+
+    def count_decision(self, recommendation: str | None) -> None:
+        self.decisions.labels(recommendation or "none").inc()
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

@@ -1,0 +1,163 @@
+"""Pure ASGI middleware: request ids, the JSON access log, metrics and crash answers; and the request body limit.
+
+Pure ASGI (not BaseHTTPMiddleware) so bodies stream through untouched and the limit applies while reading.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.metrics import Metrics
+from api.problems import ApiProblem, problem_response
+
+access_log = logging.getLogger("decider.access")
+error_log = logging.getLogger("decider.api")
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+UNMATCHED_ROUTE = "<unmatched>"
+
+
+def request_id_from(scope: Scope) -> str:
+    """The client's X-Request-ID when it is short and plain (it ends up in logs), else a fresh one."""
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id":
+            candidate: str = value.decode("latin-1")
+            if _SANE_REQUEST_ID.match(candidate):
+                return candidate
+            break
+    return uuid.uuid4().hex
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (echoed as X-Request-ID), logs one JSON line, records metrics, answers crashes.
+
+    A crash is answered here with a 500 problem (no internals) and logged with the request id, so the
+    answer still carries X-Request-ID and the access log still has its line.
+    """
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = request_id_from(scope)
+        scope.setdefault("state", {})["request_id"] = request_id
+        status = 500
+        response_started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception as error:
+            error_log.error(
+                "unhandled error on %s %s request_id=%s", scope["method"], scope["path"], request_id, exc_info=error
+            )
+            if response_started:
+                raise
+            response = problem_response(
+                Request(scope),
+                500,
+                "internal",
+                "decider failed to answer this request; the error is logged with the request id",
+            )
+            await response(scope, receive, send_with_id)
+        finally:
+            duration_s = time.perf_counter() - started
+            route = getattr(scope.get("route"), "path", None) or UNMATCHED_ROUTE
+            self.metrics.observe_request(scope["method"], route, status, duration_s)
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(
+                    json.dumps(
+                        {
+                            "method": scope["method"],
+                            "path": scope["path"],
+                            "route": route,
+                            "status": status,
+                            "duration_ms": round(duration_s * 1000, 3),
+                            "request_id": request_id,
+                        },
+                        ensure_ascii=True,
+                    )
+                )
+
+
+class BodyTooLarge(ApiProblem):
+    def __init__(self, limit_bytes: int) -> None:
+        super().__init__(
+            413,
+            "body-too-large",
+            f"the request body is larger than {limit_bytes} bytes (DECIDER_MAX_BODY_BYTES)",
+            title="Content Too Large",
+        )
+
+
+class BodyLimitMiddleware:
+    """Refuses bodies over the limit with 413 before they are parsed: by Content-Length, and while streaming."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                declared = value.decode("latin-1").strip()
+                if not declared.isdigit():
+                    await self._answer(ApiProblem(400, "bad-request", "Content-Length is not a number"), scope, send)
+                    return
+                if int(declared) > self.max_body_bytes:
+                    await self._answer(BodyTooLarge(self.max_body_bytes), scope, send)
+                    return
+        received_bytes = 0
+        response_started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received_bytes
+            message = await receive()
+            if message["type"] == "http.request":
+                received_bytes += len(message.get("body", b""))
+                if received_bytes > self.max_body_bytes:
+                    raise BodyTooLarge(self.max_body_bytes)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except BodyTooLarge as error:
+            if response_started:
+                raise
+            await self._answer(error, scope, send)
+
+    @staticmethod
+    async def _answer(problem: ApiProblem, scope: Scope, send: Send) -> None:
+        async def no_body() -> Message:
+            return {"type": "http.disconnect"}
+
+        response = problem_response(Request(scope), problem.status, problem.slug, problem.detail, title=problem.title)
+        await response(scope, no_body, send)

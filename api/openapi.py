@@ -1,0 +1,85 @@
+"""The OpenAPI document: generated from the app, then made truthful where FastAPI cannot see.
+
+Routes parse their bodies through decider (for decider's own problems), so the request schemas (Workload,
+BatchRequest) are added here; every error response is declared as ``application/problem+json``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+
+from api.problems import PROBLEM_MEDIA_TYPE
+from decider.workload import Workload
+
+REGENERATE_COMMAND = ".venv/bin/decider openapi"
+OPENAPI_PATH = Path("openapi/openapi.json")
+WORKLOAD_SCHEMA_PATH = Path("openapi/workload.schema.json")
+
+
+def _request_models() -> list[type[BaseModel]]:
+    from api.recommend import BatchRequest
+
+    return [Workload, BatchRequest]
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    document = get_openapi(
+        title=app.title,
+        version=app.version,
+        summary=app.summary,
+        description=app.description,
+        routes=app.routes,
+    )
+    schemas: dict[str, Any] = document.setdefault("components", {}).setdefault("schemas", {})
+    for model in _request_models():
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in {**schema.pop("$defs", {}), model.__name__: schema}.items():
+            if name in schemas and schemas[name] != definition:
+                raise ValueError(f"OpenAPI schema name {name!r} is used by two different models")
+            schemas[name] = definition
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status.isdigit() and int(status) >= 400 and "application/json" in content:
+                    content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+    return document
+
+
+def render_document(document: dict[str, Any]) -> str:
+    """Stable text: sorted keys, two-space indent, trailing newline (diffs show only real changes)."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def documents() -> dict[Path, str]:
+    """Every committed document and its current text, from an app with default settings."""
+    from api.app import create_app
+    from api.settings import Settings
+    from decider.cli import workload_schema
+
+    app = create_app(Settings(rules_dirs=(), api_keys=(), bench_routes=False))
+    return {OPENAPI_PATH: render_document(app.openapi()), WORKLOAD_SCHEMA_PATH: render_document(workload_schema())}
+
+
+def stale_documents(root: Path) -> list[Path]:
+    """The committed documents under ``root`` that differ from what the code generates now."""
+    return [
+        path for path, text in documents().items() if not (root / path).exists() or (root / path).read_text() != text
+    ]
+
+
+def write_documents(root: Path) -> list[Path]:
+    written = []
+    for path, text in documents().items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_text() != text:
+            target.write_text(text)
+            written.append(path)
+    return written

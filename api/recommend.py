@@ -1,0 +1,183 @@
+"""``POST /recommend`` and ``POST /recommend/batch``: validate the workload, call the engine, return its Decision."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from api.dependencies import MetricsDep, RulesetDep, read_json_body
+from api.examples import CHECKOUT_API, NIGHTLY_JOB
+from api.metrics import Metrics
+from api.problems import TYPE_PREFIX, ApiProblem, ProblemDetails, ProblemEntry, problem_responses
+from decider.decision import Decision
+from decider.engine import decide
+from decider.errors import DeciderError, Problem, WorkloadError
+from decider.rules import Ruleset
+from decider.suggest import nearest
+from decider.workload import parse_workload
+
+MAX_BATCH = 1000
+JSON = "application/json"
+
+
+class BatchRequest(BaseModel):
+    """Many workloads at once; each is answered on its own, in input order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    workloads: list[Any] = Field(
+        max_length=MAX_BATCH,
+        description=f"Up to {MAX_BATCH} workloads (each as in Workload). An invalid item is answered by a problem "
+        "at its index; it never fails the batch.",
+        json_schema_extra={"items": {"description": "A workload, as in the Workload schema."}},
+    )
+
+
+class BatchDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    index: int = Field(ge=0, description="Position of the workload in the request.")
+    decision: Decision
+
+
+class BatchProblem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    index: int = Field(ge=0, description="Position of the workload in the request.")
+    problem: ProblemDetails
+
+
+class BatchResponse(BaseModel):
+    results: list[BatchDecision | BatchProblem] = Field(description="One entry per workload, in input order.")
+
+
+def _body(schema_name: str, examples: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                JSON: {
+                    "schema": {"$ref": f"#/components/schemas/{schema_name}"},
+                    "examples": dict(examples),
+                }
+            },
+        }
+    }
+
+
+WORKLOAD_BODY = _body(
+    "Workload",
+    {
+        "checkout-api": {"summary": "An HTTP API with a spiky daytime peak", "value": CHECKOUT_API},
+        "nightly-job": {"summary": "A one-hour scheduled job", "value": NIGHTLY_JOB},
+        "all-defaults": {"summary": "Every field defaulted (reported as assumptions)", "value": {}},
+    },
+)
+BATCH_BODY = _body(
+    "BatchRequest",
+    {"two-workloads": {"summary": "Two workloads in one call", "value": {"workloads": [CHECKOUT_API, NIGHTLY_JOB]}}},
+)
+BODY_ERRORS = problem_responses(400, 401, 413, 415, 422, 503)
+
+router = APIRouter(tags=["recommend"])
+
+
+@router.post(
+    "/recommend",
+    operation_id="recommend",
+    summary="Rank the targets for one workload",
+    response_model=Decision,
+    responses=BODY_ERRORS,
+    openapi_extra=WORKLOAD_BODY,
+)
+async def recommend(request: Request, ruleset: RulesetDep, metrics: MetricsDep) -> Response:
+    """A workload (every field optional) in; a ranked, explained decision out. Unknown fields are 422 with the
+    nearest valid name."""
+    parsed = parse_workload(await read_json_body(request))
+    decision = decide(parsed, ruleset)
+    metrics.count_decision(decision.recommendation)
+    return Response(decision.model_dump_json(), media_type=JSON)
+
+
+@router.post(
+    "/recommend/batch",
+    operation_id="recommend_batch",
+    summary="Rank the targets for many workloads",
+    response_model=BatchResponse,
+    responses=BODY_ERRORS,
+    openapi_extra=BATCH_BODY,
+)
+async def recommend_batch(request: Request, ruleset: RulesetDep, metrics: MetricsDep) -> Response:
+    """Up to 1,000 workloads; the results come back in input order, each a decision or a problem with its index."""
+    workloads = _batch_items(await read_json_body(request))
+    # Up to a thousand decisions is real CPU work: off the event loop, so other requests keep flowing.
+    entries = await run_in_threadpool(_decide_all, workloads, ruleset, metrics, request.url.path)
+    return Response('{"results":[' + ",".join(entries) + "]}", media_type=JSON)
+
+
+def _batch_items(raw: Any) -> list[Any]:
+    if not isinstance(raw, Mapping):
+        raise WorkloadError([Problem("", f"the body must be an object with 'workloads', got {type(raw).__name__}")])
+    problems = [
+        Problem(str(key), "unknown field; valid fields here: workloads", nearest(str(key), ["workloads"]))
+        for key in raw
+        if key != "workloads"
+    ]
+    workloads = raw.get("workloads")
+    if "workloads" not in raw:
+        problems.append(Problem("workloads", "missing: give a list of workloads"))
+    elif not isinstance(workloads, list):
+        problems.append(Problem("workloads", f"must be a list of workloads, got {type(workloads).__name__}"))
+    elif len(workloads) > MAX_BATCH:
+        problems.append(Problem("workloads", f"at most {MAX_BATCH} workloads per batch, got {len(workloads)}"))
+    if problems or not isinstance(workloads, list):
+        raise ApiProblem(422, "invalid-batch", "the batch is not valid", problems)
+    return workloads
+
+
+def _decide_all(workloads: list[Any], ruleset: Ruleset, metrics: Metrics, path: str) -> list[str]:
+    entries: list[str] = []
+    for index, raw in enumerate(workloads):
+        try:
+            decision = decide(parse_workload(raw), ruleset)
+        except DeciderError as error:
+            problem = ProblemDetails(
+                type=TYPE_PREFIX + "invalid-workload",
+                title=HTTPStatus(422).phrase,
+                status=422,
+                detail=f"workload {index} is not valid",
+                instance=f"{path}#/workloads/{index}",
+                errors=[
+                    ProblemEntry(
+                        location=f"workloads[{index}].{p.location}".rstrip("."),
+                        message=p.message,
+                        suggestion=p.suggestion,
+                    )
+                    for p in error.problems
+                ],
+            )
+            entries.append(BatchProblem(index=index, problem=problem).model_dump_json())
+            continue
+        metrics.count_decision(decision.recommendation)
+        entries.append(f'{{"index":{index},"decision":{decision.model_dump_json()}}}')
+    return entries
+
+
+bench_router = APIRouter(include_in_schema=False)
+
+
+@bench_router.post("/bench/fixed-decision")
+async def fixed_decision(request: Request, ruleset: RulesetDep) -> Response:
+    """The framework's floor for bench/api.py: reads the body like /recommend, answers a pre-serialised decision."""
+    await request.body()
+    cached: bytes | None = getattr(request.app.state, "bench_decision", None)
+    if cached is None:
+        cached = decide(parse_workload(CHECKOUT_API), ruleset).model_dump_json().encode()
+        request.app.state.bench_decision = cached
+    return Response(cached, media_type=JSON)

@@ -1,0 +1,53 @@
+"""API settings from ``DECIDER_*`` environment variables, read once when an app is created (never at import)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+MIB = 1024 * 1024
+
+
+class Settings(BaseSettings):
+    """What an operator can configure; every field has a ``DECIDER_`` environment variable."""
+
+    model_config = SettingsConfigDict(env_prefix="DECIDER_", extra="ignore", frozen=True)
+
+    rules_dirs: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Extra organisation rule folders, separated by ':' (os.pathsep) or ','."
+    )
+    max_body_bytes: int = Field(MIB, ge=1, description="Largest request body accepted, bytes; larger gets 413.")
+    api_keys: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Accepted X-API-Key values, comma-separated; empty means no authentication."
+    )
+    log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
+    bench_routes: bool = Field(False, description="Add the fixed-response route bench/api.py compares against.")
+
+    @field_validator("rules_dirs", mode="before")
+    @classmethod
+    def _split_dirs(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.replace(",", os.pathsep).split(os.pathsep) if part.strip())
+        return value
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_level(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read from the environment on first use."""
+    return Settings()
