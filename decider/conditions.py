@@ -40,6 +40,20 @@ _SYMBOL = {
     "contains": "includes",
     "contains_any": "includes any of",
 }
+#: How other rule languages spell our operators: a suggestion by meaning beats one by spelling (gte is ge, not gt).
+_OPERATOR_ALIASES = {
+    "gte": "ge",
+    "lte": "le",
+    ">": "gt",
+    ">=": "ge",
+    "<": "lt",
+    "<=": "le",
+    "==": "eq",
+    "=": "eq",
+    "!=": "ne",
+    "equals": "eq",
+    "includes": "contains",
+}
 INVERSE = {
     "eq": "ne",
     "ne": "eq",
@@ -180,7 +194,11 @@ def _compile_comparison(
     op = ops[0]
     if op not in OPERATORS:
         problems.append(
-            Problem(f"{where}.{op}", f"unknown operator; valid: {', '.join(OPERATORS)}", nearest(op, OPERATORS))
+            Problem(
+                f"{where}.{op}",
+                f"unknown operator; valid: {', '.join(OPERATORS)}",
+                _OPERATOR_ALIASES.get(str(op)) or nearest(str(op), OPERATORS),
+            )
         )
         return None
     if not ok or spec is None:
