@@ -51,6 +51,7 @@ _OPERATOR_ALIASES = {
     "==": "eq",
     "=": "eq",
     "!=": "ne",
+    "equal": "eq",
     "equals": "eq",
     "includes": "contains",
 }
