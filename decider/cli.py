@@ -155,6 +155,26 @@ def workload_schema() -> dict[str, Any]:
     return schema
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from api.server import serve  # the web stack is loaded only by this command
+
+    return serve(host=args.host, port=args.port, workers=args.workers, rules_dirs=args.rules)
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    from api.openapi import REGENERATE_COMMAND, stale_documents, write_documents
+
+    root = Path(__file__).resolve().parent.parent
+    if args.check:
+        stale = stale_documents(root)
+        for path in stale:
+            sys.stderr.write(f"decider: {path} is out of date; regenerate with: {REGENERATE_COMMAND}\n")
+        return EXIT_GATE if stale else EXIT_OK
+    for path in write_documents(root):
+        sys.stdout.write(f"wrote {path}\n")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="decider",
@@ -193,6 +213,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the workload JSON Schema")
     schema.set_defaults(handler=_schema)
+
+    serve = commands.add_parser("serve", help="serve the REST API with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (each loads the rules)")
+    add_rules_option(serve)
+    serve.set_defaults(handler=_serve)
+
+    openapi = commands.add_parser("openapi", help="write openapi/openapi.json and openapi/workload.schema.json")
+    openapi.add_argument("--check", action="store_true", help="only check they are up to date (exit 1 if not)")
+    openapi.set_defaults(handler=_openapi)
     return parser
 
 
