@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import Depends, FastAPI
 
 import decider
-from api import admin, catalog, health, recommend
+from api import admin, catalog, health, recommend, slack
 from api.auth import require_api_key
 from api.metrics import Metrics
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, *, handle_sighup: bool = False)
     app.include_router(catalog.router, dependencies=PROTECTED)
     app.include_router(admin.router, dependencies=PROTECTED)
     app.include_router(health.metrics_router, dependencies=PROTECTED)
+    app.include_router(slack.router)  # signed by Slack instead of X-API-Key
     if settings.bench_routes:
         app.include_router(recommend.bench_router)
     # --- end of routers --------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIB = 1024 * 1024
@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     )
     log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
     bench_routes: bool = Field(False, description="Add the fixed-response route bench/api.py compares against.")
+    slack_signing_secret: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "DECIDER_SLACK_SIGNING_SECRET"),
+        description="The Slack app's signing secret (env SLACK_SIGNING_SECRET); unset, /slack/commands answers 503.",
+    )
 
     @field_validator("rules_dirs", mode="before")
     @classmethod

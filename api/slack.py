@@ -1,0 +1,182 @@
+"""``POST /slack/commands``: the Slack slash command, answered in Block Kit, only for requests Slack signed.
+
+Each request is checked as Slack specifies (v0 HMAC-SHA256 over ``v0:{timestamp}:{raw body}`` with the signing
+secret, timestamp within five minutes, constant-time comparison, by slack_sdk's SignatureVerifier) before its form
+is read for anything but an ``ssl_check`` ping. A signature already seen within those five minutes is a replay and is
+refused too. Transport failures (unsigned, forged, stale, replayed: 401; no secret configured: 503) are problem+json
+like the rest of the API; a command that cannot be read is the user's mistake and gets a friendly ephemeral answer
+with status 200, as Slack expects.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from slack_sdk.signature import SignatureVerifier
+from starlette.responses import Response
+
+from api.dependencies import MetricsDep, RulesetDep
+from api.problems import ApiProblem
+from api.settings import Settings
+from decider.blocks import decision_message, help_message, problem_message
+from decider.command import read_command
+from decider.engine import decide
+from decider.errors import DeciderError, Problem
+
+WINDOW_S = 5 * 60  # Slack's limit on request age; SignatureVerifier refuses older (or further future) timestamps
+MAX_FORM_FIELDS = 32  # a slash command sends about a dozen
+REPLAY_CACHE_SIZE = 10_000
+DEFAULT_COMMAND = "/compute"
+_TIMESTAMP = re.compile(r"^\d{1,12}$")
+_SIGNATURE = re.compile(r"^v0=[0-9a-f]{64}$")
+_COMMAND_NAME = re.compile(r"^/[\w\-]{1,32}$")
+JSON = "application/json"
+
+router = APIRouter(include_in_schema=False)
+
+
+class ReplayGuard:
+    """Remembers the (timestamp, signature) pairs accepted within the signature window, to refuse a second use.
+
+    Bounded: past ``capacity`` pairs the oldest is forgotten first. In-memory and per process, so with several
+    worker processes a replay to a different worker is caught only by the five-minute window.
+    """
+
+    def __init__(self, window_s: int = WINDOW_S, capacity: int = REPLAY_CACHE_SIZE) -> None:
+        self.window_s = window_s
+        self.capacity = capacity
+        self._expiry: OrderedDict[tuple[str, str], float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def first_use(self, timestamp: str, signature: str, now: float) -> bool:
+        """True the first time a pair is seen (and remember it); False for a replay within the window."""
+        key = (timestamp, signature)
+        with self._lock:
+            while self._expiry:
+                oldest, expires = next(iter(self._expiry.items()))
+                if expires >= now and len(self._expiry) < self.capacity:
+                    break
+                del self._expiry[oldest]
+            if key in self._expiry:
+                return False
+            # A pair stays replayable until its timestamp leaves the window; remember it at least that long.
+            self._expiry[key] = max(int(timestamp) + self.window_s, now) + 1
+            return True
+
+    def __len__(self) -> int:
+        return len(self._expiry)
+
+
+def replay_guard_of(request: Request) -> ReplayGuard:
+    guard: ReplayGuard | None = getattr(request.app.state, "slack_replays", None)
+    if guard is None:
+        guard = ReplayGuard()
+        request.app.state.slack_replays = guard
+    return guard
+
+
+def _unauthorized(detail: str, problem: Problem) -> ApiProblem:
+    return ApiProblem(401, "slack-signature", detail, [problem], title="Slack signature rejected")
+
+
+def verify(body: bytes, timestamp: str | None, signature: str | None, secret: str, now: float) -> tuple[str, str]:
+    """The request's (timestamp, signature) when ``body`` carries a current, valid Slack v0 signature; else a 401."""
+    if timestamp is None or signature is None:
+        headers = (("X-Slack-Request-Timestamp", timestamp), ("X-Slack-Signature", signature))
+        missing = ", ".join(name for name, value in headers if value is None)
+        raise _unauthorized("the request is not signed by Slack", Problem("headers", f"missing {missing}"))
+    # Checked here so SignatureVerifier never meets input it would raise on (int() of text, non-ASCII digests).
+    if not _TIMESTAMP.match(timestamp):
+        raise _unauthorized(
+            "the request is not signed by Slack",
+            Problem("X-Slack-Request-Timestamp", f"must be a Unix time in seconds, got {timestamp[:40]!r}"),
+        )
+    age_s = abs(now - int(timestamp))
+    if age_s > WINDOW_S:
+        raise _unauthorized(
+            "the request is too old to trust",
+            Problem("X-Slack-Request-Timestamp", f"is {age_s:,.0f} s from now; at most {WINDOW_S} s is accepted"),
+        )
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _unauthorized("the request is not signed by Slack", Problem("body", "is not UTF-8")) from None
+    if not _SIGNATURE.match(signature) or not SignatureVerifier(secret).is_valid(body, timestamp, signature):
+        raise _unauthorized(
+            "the request is not signed by Slack",
+            Problem("X-Slack-Signature", "does not match the body and timestamp under the configured signing secret"),
+        )
+    return timestamp, signature
+
+
+def read_form(body: bytes) -> dict[str, str] | None:
+    """The form's fields (first value of each), or None when the body is not a well-formed urlencoded form."""
+    try:
+        pairs = parse_qs(
+            body.decode("utf-8"),
+            keep_blank_values=True,
+            strict_parsing=bool(body),
+            max_num_fields=MAX_FORM_FIELDS,
+        )
+    except ValueError:  # also UnicodeDecodeError, and more fields than allowed
+        return None
+    return {name: values[0] for name, values in pairs.items()}
+
+
+def _json(payload: dict[str, Any]) -> Response:
+    return Response(json.dumps(payload, ensure_ascii=False), media_type=JSON)
+
+
+@router.post("/slack/commands")
+async def slack_command(request: Request, ruleset: RulesetDep, metrics: MetricsDep) -> Response:
+    """Answer a slash command: a decision, the help, or what could not be read (ephemeral unless ``share``)."""
+    settings: Settings = request.app.state.settings
+    secret = settings.slack_signing_secret.get_secret_value().strip() if settings.slack_signing_secret else ""
+    if not secret:
+        raise ApiProblem(
+            503,
+            "slack-not-configured",
+            "the Slack command is not configured: set SLACK_SIGNING_SECRET to the app's signing secret",
+            title="Slack not configured",
+        )
+    body = await request.body()
+    form = read_form(body)
+    if form is not None and form.get("ssl_check") == "1":
+        # Slack's certificate check carries no command and gets an empty 200: nothing is read or decided.
+        return Response(status_code=200)
+    now = time.time()
+    timestamp, signature = verify(
+        body,
+        request.headers.get("x-slack-request-timestamp"),
+        request.headers.get("x-slack-signature"),
+        secret,
+        now,
+    )
+    if not replay_guard_of(request).first_use(timestamp, signature, now):
+        raise _unauthorized(
+            "the request was already answered",
+            Problem("X-Slack-Signature", "this signature was used before; Slack signs each request afresh"),
+        )
+    if form is None:
+        raise ApiProblem(400, "malformed-form", "the body is not an application/x-www-form-urlencoded form")
+
+    text = form.get("text", "")
+    command_name = form.get("command", DEFAULT_COMMAND)
+    if not _COMMAND_NAME.match(command_name):
+        command_name = DEFAULT_COMMAND
+    try:
+        command, parsed = read_command(text)
+        if parsed is None:
+            return _json(help_message(command_name))
+        decision = decide(parsed, ruleset)
+    except DeciderError as error:
+        return _json(problem_message(error, command_text=text, command_name=command_name))
+    metrics.count_decision(decision.recommendation)
+    return _json(decision_message(decision, share=command.share, command_text=text, command_name=command_name))

@@ -1,0 +1,336 @@
+"""Slack answers in Block Kit: a decision, the help text, or why a command could not be read.
+
+Blocks are built with slack_sdk's Block Kit models, whose ``to_dict()`` refuses an over-long text, and every text is
+fitted to Slack's limits first (cut at a line or word with "…", never inside an escape or a link), so an answer is
+always valid however long the rule messages or the workload name. ``limit_problems`` re-checks a finished message
+against every limit, including those the models leave to the server.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from decider.command import short_usage, usage
+from decider.decision import Decision, RankedTarget, Reason
+from decider.errors import DeciderError
+from decider.formatting import number, show
+
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_FIELDS = 10
+MAX_FIELD_TEXT = 2000
+MAX_HEADER_TEXT = 150
+MAX_CONTEXT_ELEMENTS = 10
+MAX_CONTEXT_TEXT = 3000
+MAX_FALLBACK_TEXT = 3000  # Slack shows the top-level text in notifications; it cuts far longer text itself
+MAX_LIST_LINES = 12  # a chat answer, not a report: the API and CLI give everything
+DECIDING_REASONS = 3
+ELLIPSIS = "…"
+
+Message = dict[str, Any]
+
+
+# --- text ----------------------------------------------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack's mrkdwn gives meaning to (&, <, >)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def link(url: str, label: str) -> str:
+    """A mrkdwn link, or the bare label when the URL could break the markup."""
+    if not re.fullmatch(r"https?://[^\s<>|]+", url):
+        return escape(label)
+    return f"<{url}|{escape(label)}>"
+
+
+_OPEN_LINK = re.compile(r"<[^>]*$")
+_OPEN_ENTITY = re.compile(r"&[a-z]*$")
+
+
+def fit(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, ending in "…": at a line or word break when one is near."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(ELLIPSIS)]
+    # Never end inside a link (<url|label>) or an escape (&amp;): Slack would show the markup raw.
+    cut = _OPEN_LINK.sub("", cut)
+    cut = _OPEN_ENTITY.sub("", cut)
+    for boundary in ("\n", " "):
+        at = cut.rfind(boundary)
+        if at >= len(cut) * 3 // 4:
+            cut = cut[:at]
+            break
+    return cut.rstrip() + ELLIPSIS
+
+
+def bullets(lines: Sequence[str], limit: int, heading: str = "", cap: int = MAX_LIST_LINES) -> str:
+    """A heading and bulleted lines within ``limit`` characters; lines that do not fit are counted, not dropped."""
+    text = heading
+    shown = 0
+    for line in lines[:cap]:
+        room_for_more = len(f"\n…and {len(lines)} more")
+        candidate = f"{text}\n• {line}" if text else f"• {line}"
+        if len(candidate) + room_for_more > limit:
+            if shown == 0:  # one line longer than the whole block: show as much of it as fits
+                text = fit(candidate, limit - room_for_more)
+                shown = 1
+            break
+        text, shown = candidate, shown + 1
+    if shown < len(lines):
+        text += f"\n…and {len(lines) - shown} more"
+    return text
+
+
+def _mrkdwn(text: str, limit: int = MAX_SECTION_TEXT) -> MarkdownTextObject:
+    return MarkdownTextObject(text=fit(text, limit))
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=_mrkdwn(text))
+
+
+def _context(*texts: str) -> ContextBlock:
+    return ContextBlock(elements=[_mrkdwn(text, MAX_CONTEXT_TEXT) for text in texts[:MAX_CONTEXT_ELEMENTS]])
+
+
+def _header(text: str) -> HeaderBlock:
+    return HeaderBlock(text=PlainTextObject(text=fit(text, MAX_HEADER_TEXT), emoji=True))
+
+
+# --- messages ------------------------------------------------------------------------------------------------------
+
+
+def decision_message(
+    decision: Decision, *, share: bool = False, command_text: str = "", command_name: str = "/compute"
+) -> Message:
+    """The answer to a command: recommendation, top targets with score and cost, why, exclusions, what would change."""
+    blocks: list[Block] = [_header(_headline(decision))]
+    if decision.ranking:
+        blocks.append(_ranking(decision.ranking))
+        blocks.append(_section(_why(decision)))
+        sizing = _sizing(decision.ranking[0])
+        if sizing:
+            blocks.append(_section(sizing))
+    else:
+        blocks.append(_section(escape(decision.summary)))
+    if decision.excluded:
+        blocks.append(DividerBlock())
+        blocks.append(_section(_excluded(decision)))
+    if decision.what_would_change:
+        blocks.append(DividerBlock())
+        blocks.append(
+            _section(
+                bullets(
+                    [escape(change) for change in decision.what_would_change],
+                    MAX_SECTION_TEXT,
+                    "*What would change the answer*",
+                )
+            )
+        )
+    if decision.break_even:
+        lines = [
+            f"{escape(item.target)} and {escape(item.versus)} cost the same at "
+            f"{number(item.requests_per_month)} requests a month"
+            for item in decision.break_even
+        ]
+        blocks.append(_section(bullets(lines, MAX_SECTION_TEXT, "*Where the costs cross*")))
+    blocks.append(_context(*_footer(decision, command_text, command_name)))
+    return _message(blocks, fallback=decision.summary, share=share)
+
+
+def help_message(command_name: str = "/compute") -> Message:
+    """The usage, every key with its units, and the flags; only the caller sees it."""
+    blocks: list[Block] = [_header("decider: where should this workload run on AWS?")]
+    blocks.extend(_section(paragraph) for paragraph in usage(command_name))
+    blocks.append(
+        _context("Answers rank AWS Lambda, ECS on Fargate, ECS Managed Instances, ECS on EC2 and EKS, with reasons.")
+    )
+    return _message(blocks, fallback=f"{command_name} key=value … — try {command_name} duration=20m memory=2g")
+
+
+def problem_message(error: DeciderError, *, command_text: str = "", command_name: str = "/compute") -> Message:
+    """Why a command could not be answered: each bad token, what is allowed, a did-you-mean, and the usage."""
+    lines = []
+    for problem in error.problems:
+        where = f"`{escape(problem.location)}`: " if problem.location else ""
+        line = f"{where}{escape(problem.message)}"
+        if problem.suggestion:
+            line += f" — *did you mean `{escape(problem.suggestion)}`?*"
+        lines.append(line)
+    asked = f" `{escape(command_name)} {escape(command_text)}`" if command_text.strip() else ""
+    blocks: list[Block] = [
+        _section(bullets(lines, MAX_SECTION_TEXT, f":warning: *I could not read*{asked}")),
+        _section(short_usage(command_name)),
+    ]
+    fallback = f"{error.headline}: " + "; ".join(str(problem) for problem in error.problems)
+    return _message(blocks, fallback=fallback)
+
+
+def _message(blocks: list[Block], *, fallback: str, share: bool = False) -> Message:
+    if len(blocks) > MAX_BLOCKS:  # the layouts above stay far below; keep the footer if that ever changes
+        blocks = [*blocks[: MAX_BLOCKS - 1], blocks[-1]]
+    return {
+        "response_type": "in_channel" if share else "ephemeral",
+        "text": fit(fallback, MAX_FALLBACK_TEXT),
+        # to_dict() runs the models' validators: an over-long text raises instead of reaching Slack.
+        "blocks": [block.to_dict() for block in blocks],
+    }
+
+
+# --- parts of a decision -------------------------------------------------------------------------------------------
+
+
+def _headline(decision: Decision) -> str:
+    prefix = f"{decision.name}: " if decision.name else ""
+    if decision.recommendation is None:
+        return f"{prefix}no AWS target can run this workload as described"
+    winner = decision.ranking[0]
+    return f"{prefix}{winner.name}" if prefix else f"Run it on {winner.name}"
+
+
+def _cost(entry: RankedTarget) -> str:
+    if entry.monthly_cost is None:
+        return "cost not priced"
+    return f"${entry.monthly_cost.total_usd:,.2f}/month"
+
+
+def _ranking(ranking: Sequence[RankedTarget]) -> SectionBlock:
+    fields = [
+        _mrkdwn(f"*{place}. {escape(entry.name)}*\nscore {entry.score:.1f} · {_cost(entry)}", MAX_FIELD_TEXT)
+        for place, entry in enumerate(ranking[:MAX_FIELDS], start=1)
+    ]
+    heading = "*Ranking* — score · monthly cost for this traffic"
+    if len(ranking) > MAX_FIELDS:
+        heading += f"\n…and {len(ranking) - MAX_FIELDS} more eligible targets"
+    return SectionBlock(text=_mrkdwn(heading), fields=fields)
+
+
+def deciding_reasons(decision: Decision, limit: int = DECIDING_REASONS) -> list[tuple[Reason, float]]:
+    """The winner's reasons that most put it ahead of the runner-up, with the lead each gives."""
+    winner = decision.ranking[0]
+    runner_up = (
+        {reason.rule: reason.impact for reason in decision.ranking[1].reasons} if len(decision.ranking) > 1 else {}
+    )
+    leads = [(reason, reason.impact - runner_up.get(reason.rule, 0.0)) for reason in winner.reasons]
+    ahead = sorted((item for item in leads if item[1] > 0), key=lambda item: (-item[1], item[0].rule))
+    if not ahead:  # nothing separates the top two: show what counted most for the winner
+        ahead = sorted((item for item in leads if item[0].impact > 0), key=lambda item: (-item[0].impact, item[0].rule))
+    return ahead[:limit]
+
+
+def _why(decision: Decision) -> str:
+    winner = decision.ranking[0]
+    reasons = deciding_reasons(decision)
+    lines = [
+        f"{escape(reason.message.rstrip('.'))} — {link(reason.source, reason.rule)} (+{number(lead)})"
+        for reason, lead in reasons
+    ]
+    heading = f"*Why {escape(winner.name)}*"
+    if len(decision.ranking) > 1:
+        runner_up = decision.ranking[1]
+        gap = winner.score - runner_up.score
+        heading += f" — {_points(gap)} ahead of {escape(runner_up.name)}" if gap > 0 else ""
+        if not lines and gap <= 0:
+            lines.append(f"It ties with {escape(runner_up.name)} and is the simpler to run, so it ranks first.")
+    elif not lines:
+        lines.append("It is the only target that can run this workload.")
+    if not lines:
+        lines.append("No rule favoured one target over another for this workload.")
+    return bullets(lines, MAX_SECTION_TEXT, heading)
+
+
+def _points(gap: float) -> str:
+    rounded = round(gap, 1)
+    return f"{number(rounded)} point{'' if rounded == 1 else 's'}"
+
+
+def _sizing(entry: RankedTarget) -> str:
+    if not entry.sizing:
+        return ""
+    parts = [
+        f"{escape(str(key)).replace('_', ' ')}: {escape(show(value))}"
+        for key, value in entry.sizing.items()
+        if isinstance(value, str | int | float | bool)
+    ]
+    return f"*Configure {escape(entry.name)}:* " + " · ".join(parts) if parts else ""
+
+
+def _excluded(decision: Decision) -> str:
+    lines = []
+    for exclusion in decision.excluded:
+        limits = "; ".join(
+            f"{escape(reason.message.rstrip('.'))} — {link(reason.source, reason.rule)}" for reason in exclusion.reasons
+        )
+        lines.append(f"*{escape(exclusion.name)}* is out: {limits}")
+    return bullets(lines, MAX_SECTION_TEXT, "*Excluded*")
+
+
+def _footer(decision: Decision, command_text: str, command_name: str) -> list[str]:
+    parts = [f"ruleset {escape(decision.ruleset.version)} `{escape(decision.ruleset.digest[:19])}`"]
+    if decision.pricing is not None:
+        pricing = decision.pricing
+        parts.append(f"prices {escape(pricing.region)} as of {escape(pricing.as_of)} ({escape(pricing.currency)})")
+    if decision.assumptions:
+        parts.append(f"{len(decision.assumptions)} defaults assumed (`{escape(command_name)} help` lists the keys)")
+    texts = [" · ".join(parts)]
+    if command_text.strip():
+        texts.append(f"asked: `{escape(command_name)} {escape(command_text.strip())}`")
+    return texts
+
+
+# --- checks --------------------------------------------------------------------------------------------------------
+
+
+def limit_problems(message: Mapping[str, Any]) -> list[str]:
+    """Every way a finished message breaks Slack's Block Kit limits (empty when it fits)."""
+    problems: list[str] = []
+    blocks = message.get("blocks", [])
+    if len(blocks) > MAX_BLOCKS:
+        problems.append(f"{len(blocks)} blocks; at most {MAX_BLOCKS}")
+    if len(message.get("text", "")) > MAX_FALLBACK_TEXT:
+        problems.append(f"fallback text over {MAX_FALLBACK_TEXT} characters")
+    for index, block in enumerate(blocks):
+        kind = block.get("type")
+        where = f"block {index} ({kind})"
+        if kind == "header":
+            if block["text"]["type"] != "plain_text" or len(block["text"]["text"]) > MAX_HEADER_TEXT:
+                problems.append(f"{where}: header must be plain text of at most {MAX_HEADER_TEXT} characters")
+        elif kind == "section":
+            if "text" in block and len(block["text"]["text"]) > MAX_SECTION_TEXT:
+                problems.append(f"{where}: text over {MAX_SECTION_TEXT} characters")
+            fields = block.get("fields", [])
+            if len(fields) > MAX_FIELDS:
+                problems.append(f"{where}: {len(fields)} fields; at most {MAX_FIELDS}")
+            problems.extend(
+                f"{where}: field over {MAX_FIELD_TEXT} characters"
+                for item in fields
+                if len(item["text"]) > MAX_FIELD_TEXT
+            )
+            if "text" not in block and not fields:
+                problems.append(f"{where}: neither text nor fields")
+        elif kind == "context":
+            elements = block.get("elements", [])
+            if not 1 <= len(elements) <= MAX_CONTEXT_ELEMENTS:
+                problems.append(f"{where}: {len(elements)} elements; 1 to {MAX_CONTEXT_ELEMENTS}")
+            problems.extend(
+                f"{where}: element over {MAX_CONTEXT_TEXT} characters"
+                for item in elements
+                if len(item.get("text", "")) > MAX_CONTEXT_TEXT
+            )
+        elif kind != "divider":
+            problems.append(f"{where}: unexpected block type")
+    return problems
