@@ -3,7 +3,8 @@
     DeciderError                      base: anything decider reports to a user
     ├── WorkloadError                 a workload failed validation (one Problem per field)
     ├── RulesError                    rule files failed to load (every Problem, with file and rule id)
-    └── PricingError                  a price book is missing, malformed or names an unknown region
+    ├── PricingError                  a price book is missing, malformed or names an unknown region
+    └── SourceError                   a path, template or usage file cannot be read as workloads (review)
 
 A Problem is one thing wrong: where it is, what is wrong, and the nearest valid choice when there is one.
 The CLI prints ``str(error)`` and exits 2; the API turns ``error.problems`` into problem+json entries.
@@ -66,3 +67,9 @@ class PricingError(DeciderError):
     """A price book could not be loaded or does not cover what was asked."""
 
     headline = "invalid pricing"
+
+
+class SourceError(DeciderError):
+    """A path given for review is missing, or a template, manifest or usage file cannot be read as workloads."""
+
+    headline = "cannot review"

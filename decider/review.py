@@ -1,0 +1,386 @@
+"""Architecture review: for each workload where it runs today, a verdict — keep, consider or move — and why.
+
+``keep``: the current target is the recommendation, or within ``KEEP_MARGIN_POINTS`` of its score.
+``consider``: the current target is eligible, but the recommendation scores clearly higher (by how much, and the
+monthly cost of both where the cost model prices them). ``move``: a hard limit excludes the current target.
+A workload with no current platform (``none``, or plain ``ec2``, which decider does not rank) gets no verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from decider.decision import Decision, RankedTarget
+from decider.engine import decide
+from decider.errors import Problem, WorkloadError
+from decider.formatting import number
+from decider.rules import Ruleset
+from decider.sources import PLATFORM_OF_TARGET, ImportedWorkload, deep_merge
+from decider.suggest import nearest
+from decider.workload import ParsedWorkload, parse_workload
+
+Verdict = Literal["keep", "consider", "move"]
+VERDICTS: tuple[Verdict, ...] = ("keep", "consider", "move")
+TARGET_IDS: tuple[str, ...] = tuple(PLATFORM_OF_TARGET)
+PLATFORMS: tuple[str, ...] = ("none", "lambda", "ecs", "eks", "ec2")
+
+#: A current target this close to the recommendation's score is kept: a move costs more than a few points gain.
+KEEP_MARGIN_POINTS = 5.0
+#: The targets a platform may mean when the precise one is not known: the best-ranked of them stands for it.
+TARGETS_OF_PLATFORM: Mapping[str, tuple[str, ...]] = {
+    "lambda": ("lambda",),
+    "ecs": ("ecs-fargate", "ecs-managed-instances", "ecs-ec2"),
+    "eks": ("eks",),
+    "ec2": (),
+    "none": (),
+}
+MAX_REVIEW_ITEMS = 1000
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceLocation(_Frozen):
+    """Where a workload is defined: a file and the 1-based line its resource starts on (null for API input)."""
+
+    file: str | None = None
+    line: int | None = None
+
+
+class ReviewedWorkload(_Frozen):
+    """One workload's verdict, the facts behind it, and the full decision."""
+
+    name: str
+    source: SourceLocation
+    current_platform: str = Field(description="none | lambda | ecs | eks | ec2 (the workload's team.current_platform).")
+    current_target: str | None = Field(description="The precise target it runs on now, when the source says.")
+    verdict: Verdict | None = Field(description="keep | consider | move; null when it runs nowhere decider ranks.")
+    why: str = Field(description="One sentence behind the verdict.")
+    rules: tuple[str, ...] = Field(description="Rule ids behind the verdict: the exclusions (move) or the lead.")
+    compared_target: str | None = Field(description="The target the verdict compares with the recommendation.")
+    score_gap: float | None = Field(description="Recommendation's score minus the compared target's score.")
+    monthly_cost_now_usd: float | None = None
+    monthly_cost_recommended_usd: float | None = None
+    decision: Decision
+
+
+class ReviewSummary(_Frozen):
+    """Counts per verdict and the monthly cost now against the cost after following every verdict."""
+
+    workloads: int
+    keep: int
+    consider: int
+    move: int
+    no_verdict: int
+    keep_margin_points: float
+    monthly_cost_now_usd: float | None = Field(
+        description="Sum over costed workloads of the compared (current) target's monthly cost."
+    )
+    monthly_cost_recommended_usd: float | None = Field(
+        description="Sum over the same workloads of the cost after the verdict: current for keep, else recommended."
+    )
+    costed_workloads: int = Field(description="Workloads whose current and recommended costs are both known.")
+
+
+class SkippedFile(_Frozen):
+    file: str
+    reason: str
+
+
+class Review(_Frozen):
+    """The review of many workloads: one entry each, in the order found, and a summary."""
+
+    workloads: tuple[ReviewedWorkload, ...]
+    summary: ReviewSummary
+    skipped: tuple[SkippedFile, ...] = ()
+
+    def tripped(self, fail_on: str | None) -> bool:
+        """Whether a CI gate at ``fail_on`` (move, or consider which also counts move) fails."""
+        if fail_on is None:
+            return False
+        gate = {"move": ("move",), "consider": ("consider", "move")}[fail_on]
+        return any(item.verdict in gate for item in self.workloads)
+
+
+class ReviewRequestItem(_Frozen):
+    """One named workload and where it runs now (the API's review body)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    current_platform: Literal["none", "lambda", "ecs", "eks", "ec2"] | None = None
+    current_target: Literal["lambda", "ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"] | None = None
+    workload: dict[str, Any] = Field(default_factory=dict, description="A workload, as in the Workload schema.")
+
+
+def review_imported(
+    imported: Sequence[ImportedWorkload],
+    ruleset: Ruleset,
+    keep_margin_points: float = KEEP_MARGIN_POINTS,
+    skipped: Sequence[tuple[str, str]] = (),
+) -> Review:
+    """Review workloads read from files; every invalid one is reported at once with its file and line."""
+    parsed_all: list[ParsedWorkload] = []
+    problems: list[Problem] = []
+    for item in imported:
+        try:
+            parsed_all.append(parse_workload(item.raw))
+        except WorkloadError as error:
+            where = f"{item.file}:{item.line} {item.name}"
+            problems.extend(
+                Problem(f"{where}: {p.location}" if p.location else where, p.message, p.suggestion)
+                for p in error.problems
+            )
+    if problems:
+        raise WorkloadError(problems)
+    reviewed = [
+        judge(
+            item.name,
+            parsed,
+            ruleset,
+            current_target=item.current_target,
+            source=SourceLocation(file=item.file, line=item.line),
+            extra_assumptions=item.assumptions,
+            keep_margin_points=keep_margin_points,
+        )
+        for item, parsed in zip(imported, parsed_all, strict=True)
+    ]
+    return summarise(reviewed, keep_margin_points, [SkippedFile(file=f, reason=r) for f, r in skipped])
+
+
+def parse_review_request(raw: Any) -> list[ReviewRequestItem]:
+    """Validate an API review body ``{"workloads": [...]}``; every problem names its item index."""
+    if not isinstance(raw, Mapping):
+        raise WorkloadError([Problem("", f"the body must be an object with 'workloads', got {type(raw).__name__}")])
+    problems = [
+        Problem(str(key), "unknown field; valid fields here: workloads", nearest(str(key), ["workloads"]))
+        for key in raw
+        if key != "workloads"
+    ]
+    items = raw.get("workloads")
+    if not isinstance(items, list):
+        problems.append(Problem("workloads", "missing: give a list of named workloads"))
+        raise WorkloadError(problems)
+    if not items or len(items) > MAX_REVIEW_ITEMS:
+        problems.append(Problem("workloads", f"give 1 to {MAX_REVIEW_ITEMS} workloads, got {len(items)}"))
+    parsed: list[ReviewRequestItem] = []
+    for index, item in enumerate(items):
+        where = f"workloads[{index}]"
+        if not isinstance(item, Mapping):
+            problems.append(Problem(where, f"must be an object with name and workload, got {type(item).__name__}"))
+            continue
+        fields = list(ReviewRequestItem.model_fields)
+        unknown = [key for key in item if key not in fields]
+        problems.extend(
+            Problem(
+                f"{where}.{key}", f"unknown field; valid fields here: {', '.join(fields)}", nearest(str(key), fields)
+            )
+            for key in unknown
+        )
+        name = item.get("name")
+        if not isinstance(name, str) or not name or len(name) > 200:
+            problems.append(Problem(f"{where}.name", f"give a name of 1 to 200 characters, got {name!r}"))
+        platform, target = item.get("current_platform"), item.get("current_target")
+        if platform is not None and platform not in PLATFORMS:
+            problems.append(
+                Problem(
+                    f"{where}.current_platform",
+                    f"{platform!r} is not allowed; choose one of {', '.join(PLATFORMS)}",
+                    nearest(str(platform), PLATFORMS),
+                )
+            )
+        if target is not None and target not in TARGET_IDS:
+            problems.append(
+                Problem(
+                    f"{where}.current_target",
+                    f"{target!r} is not allowed; choose one of {', '.join(TARGET_IDS)}",
+                    nearest(str(target), TARGET_IDS),
+                )
+            )
+        elif target is not None and platform is not None and PLATFORM_OF_TARGET[target] != platform:
+            problems.append(
+                Problem(
+                    f"{where}.current_platform",
+                    f"{platform!r} does not match current_target {target!r}, which runs on "
+                    f"{PLATFORM_OF_TARGET[target]}",
+                )
+            )
+        workload = item.get("workload", {})
+        try:
+            parse_workload(workload)
+        except WorkloadError as error:
+            problems.extend(
+                Problem(f"{where}.workload" + (f".{p.location}" if p.location else ""), p.message, p.suggestion)
+                for p in error.problems
+            )
+        if not problems:
+            parsed.append(ReviewRequestItem.model_validate(item))
+    if problems:
+        raise WorkloadError(problems)
+    return parsed
+
+
+def review_request(
+    items: Sequence[ReviewRequestItem], ruleset: Ruleset, keep_margin_points: float = KEEP_MARGIN_POINTS
+) -> Review:
+    """Review named workloads given with their current platform or target (the API's review)."""
+    reviewed: list[ReviewedWorkload] = []
+    for item in items:
+        platform = PLATFORM_OF_TARGET[item.current_target] if item.current_target else item.current_platform
+        raw = item.workload
+        if platform is not None:
+            raw = deep_merge(raw, {"team": {"current_platform": platform}})
+        reviewed.append(
+            judge(
+                item.name,
+                parse_workload(raw),
+                ruleset,
+                current_target=item.current_target,
+                source=SourceLocation(),
+                keep_margin_points=keep_margin_points,
+            )
+        )
+    return summarise(reviewed, keep_margin_points)
+
+
+def judge(
+    name: str,
+    parsed: ParsedWorkload,
+    ruleset: Ruleset,
+    *,
+    current_target: str | None = None,
+    source: SourceLocation | None = None,
+    extra_assumptions: Sequence[str] = (),
+    keep_margin_points: float = KEEP_MARGIN_POINTS,
+) -> ReviewedWorkload:
+    """Decide one workload and compare where it runs now with the recommendation."""
+    decision = decide(parsed, ruleset)
+    if extra_assumptions:
+        decision = decision.model_copy(update={"assumptions": (*extra_assumptions, *decision.assumptions)})
+    platform = parsed.workload.team.current_platform
+    candidates = (current_target,) if current_target else TARGETS_OF_PLATFORM[platform]
+    best = decision.ranking[0] if decision.ranking else None
+    verdict: Verdict | None
+    rules: tuple[str, ...] = ()
+    compared: RankedTarget | None = None
+    gap: float | None = None
+    if not candidates:
+        verdict = None
+        where = "runs nowhere yet" if platform == "none" else "runs on plain EC2, which decider does not rank"
+        why = f"{name} {where}: " + (f"{_name(ruleset, best.target)} is recommended." if best else "no target fits.")
+    else:
+        eligible = [entry for entry in decision.ranking if entry.target in candidates]
+        now = _describe_current(ruleset, candidates, platform)
+        if not eligible:
+            verdict = "move"
+            exclusions = [reason for item in decision.excluded if item.target in candidates for reason in item.reasons]
+            rules = tuple(dict.fromkeys(reason.rule for reason in exclusions))
+            first = exclusions[0].message.rstrip(".") if exclusions else "a hard limit applies"
+            why = f"{now} cannot run it: {first} ({', '.join(rules)}). " + (
+                f"Move to {_name(ruleset, best.target)} (score {number(best.score)})."
+                if best
+                else "No target can run it as described."
+            )
+        else:
+            compared = eligible[0]
+            best = decision.ranking[0]  # an eligible current target means the ranking is not empty
+            if len(candidates) > 1:
+                now = f"{_name(ruleset, compared.target)} (the best-placed {now} option)"
+            gap = round(best.score - compared.score, 1)
+            if compared.target == best.target:
+                verdict = "keep"
+                why = f"{now} is the recommendation (score {number(best.score)})."
+            elif gap <= keep_margin_points:
+                verdict = "keep"
+                why = (
+                    f"{now} scores {number(compared.score)}, within {number(keep_margin_points)} points of the "
+                    f"recommended {_name(ruleset, best.target)} ({number(best.score)})."
+                )
+            else:
+                verdict = "consider"
+                rules = _leading_rules(best, compared)
+                why = (
+                    f"{_name(ruleset, best.target)} scores {number(gap)} points higher than {now} "
+                    f"({number(best.score)} against {number(compared.score)})"
+                )
+                now_usd, best_usd = _cost(compared), _cost(best)
+                if now_usd is not None and best_usd is not None:
+                    saving = now_usd - best_usd
+                    change = f"${abs(saving):,.2f} a month {'less' if saving >= 0 else 'more'}"
+                    why += f" and costs {change} (${best_usd:,.2f} against ${now_usd:,.2f})"
+                why += "."
+    cost_now = _cost(compared) if compared is not None else None
+    cost_recommended = _cost(best) if best is not None else None
+    return ReviewedWorkload(
+        name=name,
+        source=source or SourceLocation(),
+        current_platform=platform,
+        current_target=current_target,
+        verdict=verdict,
+        why=why,
+        rules=rules,
+        compared_target=compared.target if compared is not None else None,
+        score_gap=gap,
+        monthly_cost_now_usd=cost_now,
+        monthly_cost_recommended_usd=cost_recommended,
+        decision=decision,
+    )
+
+
+def summarise(
+    reviewed: Sequence[ReviewedWorkload],
+    keep_margin_points: float = KEEP_MARGIN_POINTS,
+    skipped: Sequence[SkippedFile] = (),
+) -> Review:
+    counts = {verdict: sum(item.verdict == verdict for item in reviewed) for verdict in VERDICTS}
+    now_total = after_total = 0.0
+    costed = 0
+    for item in reviewed:
+        now, recommended = item.monthly_cost_now_usd, item.monthly_cost_recommended_usd
+        if now is None or recommended is None:
+            continue
+        costed += 1
+        now_total += now
+        after_total += now if item.verdict == "keep" else recommended
+    summary = ReviewSummary(
+        workloads=len(reviewed),
+        keep=counts["keep"],
+        consider=counts["consider"],
+        move=counts["move"],
+        no_verdict=sum(item.verdict is None for item in reviewed),
+        keep_margin_points=keep_margin_points,
+        monthly_cost_now_usd=round(now_total, 2) if costed else None,
+        monthly_cost_recommended_usd=round(after_total, 2) if costed else None,
+        costed_workloads=costed,
+    )
+    return Review(workloads=tuple(reviewed), summary=summary, skipped=tuple(skipped))
+
+
+def _leading_rules(best: RankedTarget, compared: RankedTarget, limit: int = 3) -> tuple[str, ...]:
+    """The rules that do most to put ``best`` ahead of ``compared`` (impact on best minus impact on compared)."""
+    theirs: dict[str, float] = {}
+    for reason in compared.reasons:
+        theirs[reason.rule] = theirs.get(reason.rule, 0.0) + reason.impact
+    leads: dict[str, float] = {}
+    for reason in best.reasons:
+        leads[reason.rule] = leads.get(reason.rule, 0.0) + reason.impact
+    for rule, impact in theirs.items():
+        leads[rule] = leads.get(rule, 0.0) - impact
+    ordered = sorted(((lead, rule) for rule, lead in leads.items() if lead > 0), key=lambda item: (-item[0], item[1]))
+    return tuple(rule for _, rule in ordered[:limit])
+
+
+def _cost(entry: RankedTarget) -> float | None:
+    return entry.monthly_cost.total_usd if entry.monthly_cost is not None else None
+
+
+def _name(ruleset: Ruleset, target: str) -> str:
+    return target if target not in ruleset.target_ids else ruleset.target(target).name
+
+
+def _describe_current(ruleset: Ruleset, candidates: Sequence[str], platform: str) -> str:
+    if len(candidates) == 1:
+        return _name(ruleset, candidates[0])
+    return {"ecs": "Amazon ECS"}.get(platform, platform)

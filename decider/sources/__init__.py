@@ -1,0 +1,142 @@
+"""Finding workloads to review in files and folders: workload files, SAM/CloudFormation, ECS, Kubernetes.
+
+Each file is classified by its content, not its name: a template has ``AWSTemplateFormatVersion`` or ``Resources``
+of AWS types; a Kubernetes manifest has ``apiVersion`` and ``kind``; an ECS task definition has ``family`` and
+``containerDefinitions``; a workload file has workload sections. Under a folder, files that are none of these (and
+Helm templates, which are not YAML until rendered) are skipped and listed; a file named explicitly must be one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from decider.documents import DocumentError
+from decider.errors import Problem, SourceError
+from decider.sources import cloudformation, kubernetes, workload_file
+from decider.sources.document import read_documents
+from decider.sources.imported import PLATFORM_OF_TARGET, ImportedWorkload, deep_merge
+from decider.sources.usage import Usage, apply_usage, read_usage
+
+__all__ = [
+    "PLATFORM_OF_TARGET",
+    "Discovery",
+    "ImportedWorkload",
+    "Usage",
+    "apply_usage",
+    "deep_merge",
+    "find_workloads",
+    "read_file_workloads",
+    "read_usage",
+]
+
+SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "cdk.out", ".aws-sam"})
+#: Text that marks a file as meant to be a template or manifest: if it does not parse, that is an error, not a skip.
+_TEMPLATE_MARKERS = ("AWSTemplateFormatVersion", "AWS::", "apiVersion:")
+
+
+@dataclass
+class Discovery:
+    """The workloads found under the given paths, and the files under folders that were not workload sources."""
+
+    workloads: list[ImportedWorkload] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def find_workloads(paths: Sequence[str], exclude: Iterable[str] = ()) -> Discovery:
+    """Read every workload under ``paths`` (files or folders, searched recursively, in a stable order)."""
+    excluded = {Path(item).resolve() for item in exclude}
+    discovery = Discovery()
+    missing = [Problem(path, "no such file or directory") for path in paths if not Path(path).exists()]
+    if missing:
+        raise SourceError(missing)
+    for path in paths:
+        root = Path(path)
+        if root.is_dir():
+            for file in _walk(root):
+                if file.resolve() in excluded:
+                    continue
+                shown = display_path(file)
+                try:
+                    found = read_file_workloads(file, shown)
+                except (SourceError, DocumentError) as error:
+                    if _looks_like_template(file):
+                        raise
+                    discovery.skipped.append((shown, _first_line(error)))
+                    continue
+                if found is None:
+                    discovery.skipped.append((shown, "not a workload file, template, task definition or manifest"))
+                else:
+                    discovery.workloads.extend(found)
+        else:
+            shown = display_path(root)
+            found = read_file_workloads(root, shown)
+            if found is None:
+                raise SourceError(
+                    [
+                        Problem(
+                            shown,
+                            "not a workload file, SAM/CloudFormation template, ECS task definition or Kubernetes "
+                            "manifest (a workload file has at least one of runtime, traffic, control, team, "
+                            "preferences)",
+                        )
+                    ]
+                )
+            discovery.workloads.extend(found)
+    return discovery
+
+
+def read_file_workloads(file: Path, shown: str) -> list[ImportedWorkload] | None:
+    """The workloads in one file, or None when the file is not a source of workloads at all."""
+    try:
+        documents = read_documents(file)
+    except DocumentError as error:
+        raise SourceError([error.problem]) from None
+    if not documents:
+        return None
+    first = documents[0].data
+    if cloudformation.is_template(first):
+        return cloudformation.read_template(documents[0], shown)
+    if cloudformation.is_task_definition_file(first):
+        return [cloudformation.read_task_definition_file(documents[0], shown)]
+    manifests = [document for document in documents if kubernetes.is_manifest(document.data)]
+    if manifests:
+        kubernetes_api = kubernetes.uses_kubernetes_api([document.data for document in manifests])
+        found = [kubernetes.read_manifest(document, shown, kubernetes_api) for document in manifests]
+        return [workload for workload in found if workload is not None]
+    if all(workload_file.holds_workloads(document) for document in documents):
+        return workload_file.read_workloads(documents, shown)
+    return None
+
+
+def display_path(file: Path) -> str:
+    """The path as a reviewer reads it and code scanning locates it: relative to the current folder when inside it."""
+    try:
+        return file.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return file.resolve().as_posix()
+
+
+def _walk(root: Path) -> list[Path]:
+    files: list[Path] = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith(".") and name not in SKIPPED_FOLDERS)
+        files.extend(Path(folder) / name for name in sorted(names) if Path(name).suffix.lower() in SUFFIXES)
+    return files
+
+
+def _looks_like_template(file: Path) -> bool:
+    try:
+        text = file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "{{" not in text and any(marker in text for marker in _TEMPLATE_MARKERS)
+
+
+def _first_line(error: Exception) -> str:
+    problems = getattr(error, "problems", None) or [getattr(error, "problem", None)]
+    first = problems[0]
+    return str(getattr(first, "message", error))

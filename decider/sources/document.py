@@ -1,0 +1,167 @@
+"""Source documents read as plain data with line numbers: YAML (every document of a stream) and JSON.
+
+CloudFormation's short-form tags (``!Ref``, ``!Sub``, ``!GetAtt`` …) load as the long-form mappings they stand for
+(``{"Ref": "X"}``, ``{"Fn::Sub": …}``), so a template is data like any other file; nothing is executed and any
+other tag is refused. Duplicate keys are refused as everywhere in decider.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from decider.documents import DocumentError, _construct_mapping
+from decider.errors import Problem
+
+# libyaml when present: parsing is most of the cost of reading a file, and the C parser is several times faster.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: Short-form tag → the key of the long form. ``!GetAtt`` and ``!Ref``/``!Condition`` are handled specially.
+INTRINSIC_TAGS: dict[str, str] = {
+    "Ref": "Ref",
+    "Condition": "Condition",
+    "GetAtt": "Fn::GetAtt",
+    **{
+        name: f"Fn::{name}"
+        for name in (
+            "Sub",
+            "If",
+            "Join",
+            "Select",
+            "FindInMap",
+            "ImportValue",
+            "Equals",
+            "Not",
+            "And",
+            "Or",
+            "Base64",
+            "Cidr",
+            "GetAZs",
+            "Split",
+            "Transform",
+            "ToJsonString",
+            "Length",
+        )
+    },
+}
+
+
+class TemplateLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """A safe loader that also reads CloudFormation short-form tags as data; duplicate keys are refused."""
+
+
+def _construct_intrinsic(loader: TemplateLoader, node: yaml.Node) -> dict[str, Any]:
+    name = INTRINSIC_TAGS[node.tag[1:]]
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+        if name == "Fn::GetAtt" and isinstance(value, str):
+            # The short form "Resource.Attribute" is the list [Resource, Attribute] in the long form.
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = _construct_mapping(loader, node, deep=True)  # type: ignore[arg-type]
+    return {name: value}
+
+
+TemplateLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+for _tag in INTRINSIC_TAGS:
+    TemplateLoader.add_constructor(f"!{_tag}", _construct_intrinsic)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed document: its data, the 1-based line it starts on, and a way to find lines inside it."""
+
+    data: Any
+    line: int
+    node: yaml.Node | None = None
+    text: str | None = None
+
+    def key_line(self, *path: str) -> int:
+        """The 1-based line of the key at ``path`` (mapping keys from the top), else the document's line."""
+        if self.node is not None:
+            node: yaml.Node = self.node
+            found = self.line
+            for key in path:
+                if not isinstance(node, yaml.MappingNode):
+                    return found
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                        found, node = key_node.start_mark.line + 1, value_node
+                        break
+                else:
+                    return found
+            return found
+        if self.text is not None and path:
+            # JSON carries no marks: find the last key of the path as a quoted key after its parents.
+            start = 0
+            for key in path:
+                match = re.compile(r'"' + re.escape(key) + r'"\s*:').search(self.text, start)
+                if match is None:
+                    return self.line
+                start = match.start() + 1
+            return self.text.count("\n", 0, start) + 1
+        return self.line
+
+    def item_line(self, index: int) -> int:
+        """The 1-based line where item ``index`` of a top-level list starts."""
+        if isinstance(self.node, yaml.SequenceNode) and index < len(self.node.value):
+            return int(self.node.value[index].start_mark.line) + 1
+        return self.line
+
+
+def read_documents(path: Path) -> list[Document]:
+    """Every document in a YAML or JSON file; raise DocumentError naming the file and line when it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DocumentError(Problem(str(path), f"cannot read: {error}")) from None
+    return parse_documents(text, str(path), json_only=path.suffix.lower() == ".json")
+
+
+def parse_documents(text: str, source: str, *, json_only: bool = False) -> list[Document]:
+    """Parse a YAML stream (or one JSON document) into Documents that remember their lines."""
+    if json_only:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise DocumentError(Problem(f"{source}:{error.lineno}", f"not valid JSON: {error.msg}")) from None
+        return [Document(data=data, line=1, text=text)]
+    loader = TemplateLoader(text)
+    documents: list[Document] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            data = loader.construct_document(node)
+            if data is not None:
+                documents.append(Document(data=data, line=node.start_mark.line + 1, node=node))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        context = getattr(error, "context", None)
+        reason = f"{context}; {problem}" if context else str(problem)
+        raise DocumentError(Problem(where, f"not valid YAML: {reason}")) from None
+    except TypeError:
+        # A mapping or list used as a key ("{{ .Values.x }}: …" in an unrendered Helm template) cannot be data.
+        raise DocumentError(Problem(source, "not valid YAML data: a mapping key is itself a mapping or list")) from None
+    finally:
+        loader.dispose()
+    return documents
+
+
+def is_intrinsic(value: Any) -> bool:
+    """True when ``value`` is a CloudFormation intrinsic function (``{"Ref": …}``, ``{"Fn::…": …}``), not a literal."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    key = next(iter(value))
+    return isinstance(key, str) and (key in ("Ref", "Condition") or key.startswith("Fn::"))

@@ -1,0 +1,53 @@
+"""An imported workload: a raw workload mapping taken from a source file, where it came from and what was assumed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: The engine's platform for each precise target decider can name as "where it runs now".
+PLATFORM_OF_TARGET: Mapping[str, str] = {
+    "lambda": "lambda",
+    "ecs-fargate": "ecs",
+    "ecs-managed-instances": "ecs",
+    "ecs-ec2": "ecs",
+    "eks": "eks",
+}
+
+
+@dataclass
+class ImportedWorkload:
+    """One workload found in a file: its name, file and line, the raw workload, and where it runs today."""
+
+    name: str
+    file: str
+    line: int
+    kind: str
+    raw: dict[str, Any] = field(default_factory=dict)
+    current_target: str | None = None
+    assumptions: list[str] = field(default_factory=list)
+
+    def set(self, path: str, value: Any) -> None:
+        """Set a dotted workload field (``runtime.memory_mb``) in the raw workload."""
+        section, _, name = path.partition(".")
+        self.raw.setdefault(section, {})[name] = value
+
+    def get(self, path: str) -> Any:
+        section, _, name = path.partition(".")
+        return self.raw.get(section, {}).get(name)
+
+    def assume(self, text: str) -> None:
+        self.assumptions.append(f"{self.kind} {self.name}: {text}")
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``override`` laid over ``base``: mappings merge key by key, anything else is replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        current = merged.get(key)
+        if isinstance(current, Mapping) and isinstance(value, Mapping):
+            merged[key] = deep_merge(current, value)
+        else:
+            merged[key] = value
+    return merged

@@ -1,0 +1,196 @@
+"""Workloads from Kubernetes manifests: Deployment, StatefulSet, DaemonSet, Job and CronJob.
+
+A pod's containers are one copy of the workload: their requests (else limits) are added up; more than one long-lived
+container means sidecars. ``kubernetes_api`` is set only when the same file shows the workload relies on Kubernetes
+beyond running containers: a CustomResourceDefinition, a custom resource (an API group Kubernetes does not ship), or
+RBAC objects (Role, ClusterRole and their bindings) that grant a workload access to the Kubernetes API.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from decider.sources.document import Document
+from decider.sources.imported import ImportedWorkload
+
+WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"})
+RBAC_KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
+#: API groups Kubernetes itself serves; anything else in an apiVersion is a custom resource.
+BUILT_IN_GROUPS = frozenset(
+    {
+        "",
+        "apps",
+        "batch",
+        "autoscaling",
+        "policy",
+        "networking.k8s.io",
+        "rbac.authorization.k8s.io",
+        "storage.k8s.io",
+        "scheduling.k8s.io",
+        "coordination.k8s.io",
+        "discovery.k8s.io",
+        "node.k8s.io",
+        "certificates.k8s.io",
+        "admissionregistration.k8s.io",
+        "events.k8s.io",
+        "flowcontrol.apiserver.k8s.io",
+        "apiregistration.k8s.io",
+    }
+)
+GPU_RESOURCE = "nvidia.com/gpu"
+INSTANCE_TYPE_LABELS = ("node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type")
+
+_CPU = re.compile(r"^([\d.]+)(m?)$")
+_MEMORY = re.compile(r"^([\d.]+(?:e\d+)?)([KMGTPE]i?|k|m)?$")
+_MEMORY_FACTOR = {
+    None: 1.0,
+    "k": 1e3,
+    "K": 1e3,
+    "M": 1e6,
+    "G": 1e9,
+    "T": 1e12,
+    "P": 1e15,
+    "E": 1e18,
+    "Ki": 2.0**10,
+    "Mi": 2.0**20,
+    "Gi": 2.0**30,
+    "Ti": 2.0**40,
+    "Pi": 2.0**50,
+    "Ei": 2.0**60,
+    "m": 1e-3,
+}
+
+
+def is_manifest(data: Any) -> bool:
+    """A Kubernetes object: a mapping with ``apiVersion`` and ``kind``."""
+    return isinstance(data, dict) and isinstance(data.get("apiVersion"), str) and isinstance(data.get("kind"), str)
+
+
+def uses_kubernetes_api(manifests: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a file's objects show reliance on the Kubernetes API itself (CRDs, custom resources, RBAC)."""
+    for manifest in manifests:
+        group = str(manifest.get("apiVersion", "")).rpartition("/")[0]
+        if manifest.get("kind") in RBAC_KINDS or group not in BUILT_IN_GROUPS:
+            return True
+    return False
+
+
+def read_manifest(document: Document, file: str, kubernetes_api: bool) -> ImportedWorkload | None:
+    """The workload a Deployment, StatefulSet, DaemonSet, Job or CronJob runs; None for other kinds."""
+    manifest: dict[str, Any] = document.data
+    kind = manifest.get("kind")
+    if kind not in WORKLOAD_KINDS:
+        return None
+    metadata = manifest.get("metadata")
+    name = str(metadata.get("name")) if isinstance(metadata, dict) and metadata.get("name") else f"{kind}"
+    workload = ImportedWorkload(name, file, document.line, str(kind), current_target="eks")
+    workload.set("team.current_platform", "eks")
+    if kubernetes_api:
+        workload.set("control.kubernetes_api", True)
+    spec = _mapping(manifest.get("spec"))
+    if kind == "CronJob":
+        job_spec = _mapping(_mapping(spec.get("jobTemplate")).get("spec"))
+        workload.set("traffic.pattern", "scheduled")
+        workload.set("traffic.protocols", ["schedule"])
+        _read_job(workload, job_spec)
+        pod = _mapping(_mapping(job_spec.get("template")).get("spec"))
+    else:
+        pod = _mapping(_mapping(spec.get("template")).get("spec"))
+        if kind == "Job":
+            workload.set("traffic.pattern", "batch")
+            workload.set("traffic.protocols", ["schedule"])
+            _read_job(workload, spec)
+        elif kind == "DaemonSet":
+            workload.set("control.host_daemons", True)
+    _read_pod(workload, pod)
+    return workload
+
+
+def _read_job(workload: ImportedWorkload, job_spec: Mapping[str, Any]) -> None:
+    deadline = job_spec.get("activeDeadlineSeconds")
+    if isinstance(deadline, int | float) and not isinstance(deadline, bool) and deadline > 0:
+        workload.set("runtime.max_duration_s", float(deadline))
+        workload.assume(f"max_duration_s from activeDeadlineSeconds ({deadline} s), the longest a run may take")
+
+
+def _read_pod(workload: ImportedWorkload, pod: Mapping[str, Any]) -> None:
+    containers = [item for item in _list(pod.get("containers")) if isinstance(item, dict)]
+    # Init containers with restartPolicy Always are Kubernetes' native sidecars; other init containers finish first.
+    sidecars = [
+        item
+        for item in _list(pod.get("initContainers"))
+        if isinstance(item, dict) and item.get("restartPolicy") == "Always"
+    ]
+    if len(containers) + len(sidecars) > 1:
+        workload.set("control.sidecars", True)
+    vcpu = 0.0
+    memory_mb = 0.0
+    gpus = 0
+    for container in [*containers, *sidecars]:
+        resources = _mapping(container.get("resources"))
+        requests, limits = _mapping(resources.get("requests")), _mapping(resources.get("limits"))
+        cpu = _cpu(workload, requests.get("cpu", limits.get("cpu")))
+        memory = _memory_mb(workload, requests.get("memory", limits.get("memory")))
+        vcpu += cpu or 0.0
+        memory_mb += memory or 0.0
+        gpu = limits.get(GPU_RESOURCE, requests.get(GPU_RESOURCE))
+        if gpu is not None:
+            if str(gpu).isdigit():
+                gpus += int(str(gpu))
+            else:
+                workload.assume(f"{GPU_RESOURCE} {gpu!r} is not a whole number: GPUs unknown")
+        if _mapping(container.get("securityContext")).get("privileged") is True:
+            workload.set("control.privileged", True)
+    if vcpu:
+        workload.set("runtime.vcpu", round(vcpu, 4))
+    if memory_mb:
+        workload.set("runtime.memory_mb", max(1, round(memory_mb)))
+    if not vcpu or not memory_mb:
+        workload.assume("containers give no cpu or memory requests or limits: sized by decider's defaults")
+    if gpus:
+        workload.set("runtime.gpu", gpus)
+    if pod.get("hostNetwork") is True:
+        workload.set("control.host_networking", True)
+    selector = _mapping(pod.get("nodeSelector"))
+    architecture = selector.get("kubernetes.io/arch")
+    if architecture in ("arm64", "amd64"):
+        workload.set("runtime.architecture", "arm64" if architecture == "arm64" else "x86_64")
+    if selector.get("kubernetes.io/os") == "windows":
+        workload.set("runtime.os", "windows")
+    for label in INSTANCE_TYPE_LABELS:
+        instance_type = selector.get(label)
+        if isinstance(instance_type, str) and instance_type:
+            workload.set("control.instance_types", [instance_type.split(".", 1)[0]])
+
+
+def _cpu(workload: ImportedWorkload, value: Any) -> float | None:
+    """Kubernetes CPU quantity in vCPUs: 2, 0.5, "500m"."""
+    if value is None or isinstance(value, bool):
+        return None
+    match = _CPU.match(str(value).strip())
+    if match is None:
+        workload.assume(f"cpu {value!r} is not a Kubernetes quantity: ignored")
+        return None
+    amount = float(match.group(1))
+    return amount / 1000 if match.group(2) else amount
+
+
+def _memory_mb(workload: ImportedWorkload, value: Any) -> float | None:
+    """Kubernetes memory quantity in MB as AWS counts them (MiB): "512Mi" is 512, "1Gi" 1,024, "1G" about 954."""
+    if value is None or isinstance(value, bool):
+        return None
+    match = _MEMORY.match(str(value).strip())
+    if match is None:
+        workload.assume(f"memory {value!r} is not a Kubernetes quantity: ignored")
+        return None
+    return float(match.group(1)) * _MEMORY_FACTOR[match.group(2)] / 2.0**20
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

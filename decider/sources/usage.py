@@ -1,0 +1,64 @@
+"""The usage file: per resource name, a partial workload laid over what the template gives (traffic and the rest)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from decider.documents import read_file
+from decider.errors import Problem, SourceError, WorkloadError
+from decider.sources.imported import PLATFORM_OF_TARGET, ImportedWorkload, deep_merge
+from decider.suggest import nearest
+from decider.workload import parse_workload
+
+Usage = Mapping[str, Mapping[str, Any]]
+
+
+def read_usage(path: str) -> Usage:
+    """Read and validate a usage file; every entry must be a valid (partial) workload."""
+    file = Path(path)
+    if not file.is_file():
+        raise SourceError([Problem(path, "no such usage file")])
+    data = read_file(file)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise SourceError(
+            [Problem(path, f"a usage file maps resource names to partial workloads; got {type(data).__name__}")]
+        )
+    problems: list[Problem] = []
+    for name, entry in data.items():
+        try:
+            parse_workload(entry)
+        except WorkloadError as error:
+            problems.extend(
+                Problem(
+                    f"{path}: {name}" + (f".{item.location}" if item.location else ""), item.message, item.suggestion
+                )
+                for item in error.problems
+            )
+    if problems:
+        raise SourceError(problems, headline="invalid usage file")
+    return {str(name): dict(entry or {}) for name, entry in data.items()}
+
+
+def apply_usage(workloads: Sequence[ImportedWorkload], usage: Usage, path: str) -> None:
+    """Lay each usage entry over every workload of that name; a name that matches no workload is an error."""
+    names = sorted({workload.name for workload in workloads})
+    problems = [
+        Problem(f"{path}: {name}", "no workload or resource of this name was found", nearest(name, names))
+        for name in usage
+        if name not in names
+    ]
+    if problems:
+        raise SourceError(problems, headline="invalid usage file")
+    for workload in workloads:
+        entry = usage.get(workload.name)
+        if not entry:
+            continue
+        workload.raw = deep_merge(workload.raw, entry)
+        platform = workload.get("team.current_platform")
+        if workload.current_target is not None and PLATFORM_OF_TARGET.get(workload.current_target) != platform:
+            # The usage file moved the workload to another platform: only a single-target platform stays precise.
+            workload.current_target = {"lambda": "lambda", "eks": "eks"}.get(str(platform))

@@ -1,0 +1,46 @@
+"""Workloads from decider's own workload files: one workload, a list of them, or several YAML documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from decider.sources.document import Document
+from decider.sources.imported import ImportedWorkload
+from decider.workload import SECTIONS
+
+#: A precise target follows from the platform only where the platform has one target.
+SINGLE_TARGET = {"lambda": "lambda", "eks": "eks"}
+
+
+def is_workload(data: Any) -> bool:
+    """A mapping with at least one workload section (runtime, traffic, control, team, preferences)."""
+    return isinstance(data, dict) and any(key in SECTIONS for key in data)
+
+
+def holds_workloads(document: Document) -> bool:
+    data = document.data
+    if isinstance(data, list):
+        return bool(data) and all(isinstance(item, dict) for item in data) and any(is_workload(item) for item in data)
+    return is_workload(data)
+
+
+def read_workloads(documents: list[Document], file: str) -> list[ImportedWorkload]:
+    """One ImportedWorkload per workload in the documents; unnamed ones are named after the file."""
+    found: list[tuple[dict[str, Any], int]] = []
+    for document in documents:
+        if isinstance(document.data, list):
+            found.extend((item, document.item_line(index)) for index, item in enumerate(document.data))
+        else:
+            found.append((document.data, document.line))
+    stem = Path(file).stem
+    workloads: list[ImportedWorkload] = []
+    for index, (raw, line) in enumerate(found, start=1):
+        name = raw.get("name") if isinstance(raw.get("name"), str) and raw.get("name") else None
+        label = name or (stem if len(found) == 1 else f"{stem}#{index}")
+        team = raw.get("team")
+        platform = team.get("current_platform") if isinstance(team, dict) else None
+        workload = ImportedWorkload(label, file, line, "workload", raw=dict(raw))
+        workload.current_target = SINGLE_TARGET.get(platform) if isinstance(platform, str) else None
+        workloads.append(workload)
+    return workloads
