@@ -68,9 +68,17 @@ def summary(
     return text
 
 
+#: Words that keep their capital letter when a rule's message is joined into the summary mid-sentence.
+_PROPER_NOUNS = frozenset({"Lambda", "Fargate", "Kubernetes", "Windows", "Managed", "Spot", "Graviton", "Helm"})
+
+
 def _sentence(message: str) -> str:
     message = message.strip().rstrip(".")
-    return message[:1].lower() + message[1:] if message[:2] != message[:2].upper() else message
+    first = message.split(" ", 1)[0].removesuffix("'s").rstrip(",:;")
+    # Acronyms (ECS, EC2) and product names keep their case; "A cold start" becomes "a cold start".
+    if (len(first) > 1 and first.isupper()) or first in _PROPER_NOUNS:
+        return message
+    return message[:1].lower() + message[1:]
 
 
 def _excluded(ruleset: Ruleset, evaluation: Evaluation) -> list[tuple[str, tuple[Fired, ...]]]:

@@ -50,6 +50,8 @@ class Facts:
     """Units of work in flight at peak (peak rate × average duration)."""
     duty_cycle: float
     """Share of the month the workload is busy, 0–1 (1 for long-running processes)."""
+    duty_cycle_percent: float
+    """duty_cycle as a percentage, 0–100, for messages people read."""
     peak_to_average: float
     busy_hours_per_month: float
     """Hours of work per month if units of work ran one after another."""
@@ -58,6 +60,8 @@ class Facts:
     lambda_memory_mb: float
     """Lambda memory setting that gives the workload its memory and vCPUs."""
     lambda_vcpu: float
+    lambda_extra_memory_mb: float
+    """Memory Lambda bills beyond what the workload needs, bought only to get its vCPUs (0 when memory decides)."""
     gb_seconds_per_month: float
     """Lambda compute: requests × duration × memory in GB."""
     lambda_scale_up_s: float
@@ -119,11 +123,13 @@ def derive(workload: Workload) -> Facts:
         avg_concurrency=avg_concurrency,
         peak_concurrency=peak_concurrency,
         duty_cycle=duty_cycle,
+        duty_cycle_percent=duty_cycle * 100.0,
         peak_to_average=peak_rps / avg_rps if avg_rps > 0 else PEAK_TO_AVERAGE[traffic.pattern],
         busy_hours_per_month=requests * avg_s / 3600.0,
         copies_at_peak=float(copies),
         lambda_memory_mb=lambda_memory,
         lambda_vcpu=lambda_memory / LAMBDA_MB_PER_VCPU,
+        lambda_extra_memory_mb=max(0.0, lambda_memory - max(runtime.memory_mb, LAMBDA_MIN_MEMORY_MB)),
         gb_seconds_per_month=requests * avg_s * lambda_memory / 1024.0,
         lambda_scale_up_s=peak_concurrency / 1000.0 * 10.0,
         container_vcpu=container_vcpu_for(runtime.memory_mb, runtime.vcpu),
