@@ -146,3 +146,67 @@ def parse() -> Callable[..., ParsedWorkload]:
         return parse_workload(sections)
 
     return build
+
+
+ALL_TARGETS = ["lambda", "ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"]
+
+
+@pytest.fixture
+def small_rules(rules_dir: RuleDirFactory, make_rule: RuleFactory) -> Path:
+    """A purpose-built rule set whose scores are easy to work out by hand (base 50, TEST_WEIGHTS).
+
+    spiky: lambda +10, ecs-fargate +2 · event: ecs-fargate −4 · batch: lambda 0, eks +3 ·
+    sidecars (control): ecs-fargate +6, eks +4 · max_duration_s > 900 excludes lambda · gpu > 0 excludes lambda
+    and ecs-fargate (with a fix) · windows excludes ecs-managed-instances and eks · memory_mb > 1,000,000 excludes all.
+    """
+    return rules_dir(
+        {
+            "limits.yaml": [
+                make_rule.exclude(
+                    "limits.lambda-long",
+                    "lambda",
+                    {"field": "runtime.max_duration_s", "gt": 900},
+                    because="Lambda stops every invocation at 900 s; this work takes {runtime.max_duration_s} s.",
+                    source="https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html",
+                ),
+                make_rule.exclude(
+                    "limits.no-gpu",
+                    ["lambda", "ecs-fargate"],
+                    {"field": "runtime.gpu", "gt": 0},
+                    because="No GPU here; this work needs {runtime.gpu}.",
+                    fix="runtime.gpu = 0 (now {runtime.gpu})",
+                ),
+                make_rule.exclude(
+                    "limits.no-windows", ["ecs-managed-instances", "eks"], {"field": "runtime.os", "eq": "windows"}
+                ),
+                make_rule.exclude("limits.too-big", ALL_TARGETS, {"field": "runtime.memory_mb", "gt": 1_000_000}),
+            ],
+            "traffic.yaml": [
+                make_rule.score(
+                    "traffic.spiky",
+                    {"lambda": 10, "ecs-fargate": 2},
+                    {"field": "traffic.pattern", "eq": "spiky"},
+                    because="{traffic.pattern} traffic suits Lambda.",
+                    source="https://docs.aws.amazon.com/decision-guides/latest/decision-guides/fargate-or-lambda.html",
+                ),
+                make_rule.score(
+                    "traffic.event-not-fargate", {"ecs-fargate": -4}, {"field": "traffic.pattern", "eq": "event"}
+                ),
+                make_rule.score("traffic.batch", {"lambda": 0, "eks": 3}, {"field": "traffic.pattern", "eq": "batch"}),
+            ],
+            "control.yaml": [
+                make_rule.score(
+                    "control.sidecars",
+                    {"ecs-fargate": 6, "eks": 4},
+                    {"field": "control.sidecars", "eq": True},
+                    category="control",
+                    because="Sidecars run beside the app in one task or pod.",
+                ),
+            ],
+        }
+    )
+
+
+@pytest.fixture
+def small_ruleset(small_rules: Path) -> Ruleset:
+    return load_ruleset(rules_dir=small_rules)

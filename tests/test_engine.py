@@ -1,0 +1,152 @@
+"""``decide``: the Decision contract — ranking, exclusions, ties, an all-excluded answer, and determinism."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import pytest
+
+from decider.decision import Decision
+from decider.engine import decide
+from decider.rules import Ruleset, load_ruleset
+from decider.workload import parse_workload
+
+SIMPLICITY_ORDER = ["lambda", "ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"]
+
+
+def decision_for(ruleset: Ruleset, **sections: Any) -> Decision:
+    return decide(parse_workload(sections), ruleset)
+
+
+def test_the_best_target_is_recommended_and_ranked_first(small_ruleset: Ruleset) -> None:
+    decision = decision_for(small_ruleset, name="api", traffic={"pattern": "spiky"})
+    assert decision.name == "api"
+    assert decision.recommendation == "lambda"
+    assert [(entry.target, entry.score) for entry in decision.ranking] == [
+        ("lambda", 60.0),
+        ("ecs-fargate", 52.0),
+        ("ecs-managed-instances", 50.0),
+        ("ecs-ec2", 50.0),
+        ("eks", 50.0),
+    ]
+    assert decision.ranking[0].name == "AWS Lambda"
+    assert decision.excluded == ()
+
+
+def test_reasons_carry_rule_category_impact_message_and_source(small_ruleset: Ruleset) -> None:
+    decision = decision_for(small_ruleset, traffic={"pattern": "spiky"})
+    [reason] = decision.ranking[0].reasons
+    assert reason.rule == "traffic.spiky"
+    assert reason.category == "traffic"
+    assert reason.impact == 10.0
+    assert reason.message == "spiky traffic suits Lambda."
+    assert reason.source == "https://docs.aws.amazon.com/decision-guides/latest/decision-guides/fargate-or-lambda.html"
+
+
+def test_a_score_is_the_base_plus_its_reasons(small_ruleset: Ruleset) -> None:
+    decision = decision_for(small_ruleset, traffic={"pattern": "spiky"}, control={"sidecars": True})
+    for entry in decision.ranking:
+        assert entry.score == pytest.approx(50 + sum(reason.impact for reason in entry.reasons))
+
+
+def test_ties_break_by_simplicity(small_ruleset: Ruleset) -> None:
+    decision = decision_for(small_ruleset, traffic={"pattern": "steady"})
+    assert [entry.target for entry in decision.ranking] == SIMPLICITY_ORDER
+    assert decision.recommendation == "lambda"
+
+
+def test_a_tie_below_the_top_breaks_by_simplicity(small_ruleset: Ruleset) -> None:
+    # batch: eks +3; the other four tie at 50 and follow the simplicity order.
+    decision = decision_for(small_ruleset, traffic={"pattern": "batch"})
+    assert [entry.target for entry in decision.ranking] == ["eks", *SIMPLICITY_ORDER[:4]]
+
+
+def test_optimize_for_changes_the_recommendation(small_ruleset: Ruleset) -> None:
+    sections: dict[str, Any] = {"traffic": {"pattern": "spiky"}, "control": {"sidecars": True}}
+    balanced = decision_for(small_ruleset, **sections)
+    control = decision_for(small_ruleset, **sections, preferences={"optimize_for": "control"})
+    assert balanced.recommendation == "lambda"  # 60 against Fargate's 58
+    assert control.recommendation == "ecs-fargate"  # 63 against EKS's 58 and Lambda's 55
+    assert [entry.target for entry in control.ranking[:3]] == ["ecs-fargate", "eks", "lambda"]
+
+
+def test_excluded_targets_leave_the_ranking_with_every_reason(small_ruleset: Ruleset) -> None:
+    decision = decision_for(small_ruleset, runtime={"max_duration_s": 1200, "gpu": 1})
+    assert decision.recommendation == "ecs-managed-instances"
+    assert [entry.target for entry in decision.ranking] == ["ecs-managed-instances", "ecs-ec2", "eks"]
+    assert [exclusion.target for exclusion in decision.excluded] == ["lambda", "ecs-fargate"]
+    lambda_out = decision.excluded[0]
+    assert lambda_out.name == "AWS Lambda"
+    assert [reason.rule for reason in lambda_out.reasons] == ["limits.lambda-long", "limits.no-gpu"]
+    assert lambda_out.reasons[0].category == "limits"
+    assert lambda_out.reasons[0].message == "Lambda stops every invocation at 900 s; this work takes 1,200 s."
+    assert lambda_out.reasons[0].source == "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
+
+
+def test_every_target_excluded_gives_no_recommendation(small_ruleset: Ruleset) -> None:
+    decision = decision_for(small_ruleset, runtime={"memory_mb": 2_000_000})
+    assert decision.recommendation is None
+    assert decision.ranking == ()
+    assert [exclusion.target for exclusion in decision.excluded] == SIMPLICITY_ORDER
+    assert decision.summary.startswith("No target can run this workload as described")
+    assert "limits.too-big" in decision.summary
+    assert len(decision.what_would_change) == 5
+    assert all("runtime.memory_mb ≤ 1,000,000" in change for change in decision.what_would_change)
+
+
+def test_what_would_change_names_the_limit_and_the_value(small_ruleset: Ruleset) -> None:
+    decision = decision_for(small_ruleset, runtime={"max_duration_s": 1200})
+    assert decision.what_would_change == (
+        "AWS Lambda is kept out by limits.lambda-long; this would let it in: runtime.max_duration_s ≤ 900 (now 1,200).",
+    )
+
+
+def test_assumptions_and_ruleset_are_recorded(small_ruleset: Ruleset) -> None:
+    parsed = parse_workload({"runtime": {"memory_mb": 1024}})
+    decision = decide(parsed, small_ruleset)
+    assert decision.assumptions == parsed.assumptions
+    assert decision.ruleset.version == "test-1"
+    assert decision.ruleset.digest == small_ruleset.digest
+
+
+def test_the_same_input_gives_byte_identical_json(small_rules: Path) -> None:
+    raw = {
+        "name": "x",
+        "runtime": {"max_duration_s": 1200},
+        "traffic": {"pattern": "spiky"},
+        "control": {"sidecars": True},
+    }
+    first = decide(parse_workload(raw), load_ruleset(rules_dir=small_rules)).model_dump_json()
+    second = decide(parse_workload(raw), load_ruleset(rules_dir=small_rules)).model_dump_json()
+    assert first == second
+    assert first.encode() == second.encode()
+
+
+def test_the_json_round_trips(small_ruleset: Ruleset) -> None:
+    decision = decision_for(small_ruleset, runtime={"gpu": 1}, traffic={"pattern": "spiky"})
+    assert Decision.model_validate_json(decision.model_dump_json()) == decision
+
+
+def test_the_json_has_the_contract_fields(small_ruleset: Ruleset) -> None:
+    data = decision_for(small_ruleset, runtime={"gpu": 1}).model_dump(mode="json")
+    for key in ("recommendation", "summary", "ranking", "excluded", "what_would_change", "assumptions", "ruleset"):
+        assert key in data
+    assert set(data["ruleset"]) == {"version", "digest"}
+    assert {"target", "score", "reasons"} <= set(data["ranking"][0])
+    assert {"rule", "category", "message", "source"} <= set(data["excluded"][0]["reasons"][0])
+
+
+def test_a_decision_cannot_be_changed(small_ruleset: Ruleset) -> None:
+    decision = decision_for(small_ruleset)
+    with pytest.raises(pydantic.ValidationError):
+        decision.recommendation = "eks"  # type: ignore[misc]
+
+
+def test_the_example_workload_gets_a_decision_from_the_shipped_rules(ruleset: Ruleset) -> None:
+    decision = decision_for(ruleset, traffic={"pattern": "spiky", "peak_rps": 50})
+    assert decision.recommendation in ruleset.target_ids
+    assert decision.ranking[0].target == decision.recommendation
+    scores = [entry.score for entry in decision.ranking]
+    assert scores == sorted(scores, reverse=True)

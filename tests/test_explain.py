@@ -1,0 +1,215 @@
+"""The words of a decision: the summary paragraph, the deciding reasons, and what would change the answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import RuleDirFactory, RuleFactory
+
+from decider import explain
+from decider.facts import context, derive
+from decider.rules import Ruleset, load_ruleset
+from decider.scoring import Evaluation, evaluate
+from decider.workload import parse_workload
+
+LAMBDA, FARGATE = "AWS Lambda", "Amazon ECS on AWS Fargate"
+
+
+def evaluated(ruleset: Ruleset, optimize_for: str = "balanced", **sections: Any) -> tuple[Evaluation, dict[str, Any]]:
+    workload = parse_workload(sections).workload
+    values = context(workload, derive(workload))
+    return evaluate(ruleset, values, optimize_for), values
+
+
+def ranked(ruleset: Ruleset, evaluation: Evaluation) -> list[str]:
+    eligible = [target for target in ruleset.targets if target.id not in evaluation.exclusions]
+    eligible.sort(key=lambda target: (-evaluation.scores[target.id], target.simplicity))
+    return [target.id for target in eligible]
+
+
+def summary_for(ruleset: Ruleset, **sections: Any) -> str:
+    evaluation, _ = evaluated(ruleset, **sections)
+    return explain.summary(ruleset, evaluation, ranked(ruleset, evaluation), {})
+
+
+def changes_for(ruleset: Ruleset, optimize_for: str = "balanced", **sections: Any) -> list[str]:
+    evaluation, values = evaluated(ruleset, optimize_for, **sections)
+    return explain.what_would_change(ruleset, evaluation, ranked(ruleset, evaluation), values)
+
+
+# -- the summary -------------------------------------------------------------------------------------------------
+
+
+def test_summary_names_the_winner_the_reason_and_the_runner_up(small_ruleset: Ruleset) -> None:
+    text = summary_for(small_ruleset, traffic={"pattern": "spiky"})
+    assert text == (
+        f"Recommended: {LAMBDA} (score 60). It wins because spiky traffic suits Lambda. "
+        f"Runner-up: {FARGATE} at 52, 8 points behind."
+    )
+
+
+def test_summary_of_a_tie_says_the_simpler_target_won(small_ruleset: Ruleset) -> None:
+    text = summary_for(small_ruleset, traffic={"pattern": "steady"})
+    assert text.startswith(f"Recommended: {LAMBDA} (score 50).")
+    assert "It wins because" not in text
+    assert f"Runner-up: {FARGATE} at 50, tied and placed second as the less simple option." in text
+
+
+def test_summary_lists_the_excluded_targets_with_their_first_limit(small_ruleset: Ruleset) -> None:
+    text = summary_for(small_ruleset, runtime={"max_duration_s": 1200, "gpu": 1})
+    assert text.endswith(
+        f"Excluded: {LAMBDA} (Lambda stops every invocation at 900 s; this work takes 1,200 s); "
+        f"{FARGATE} (No GPU here; this work needs 1)."
+    )
+
+
+def test_summary_of_a_single_eligible_target(small_ruleset: Ruleset) -> None:
+    text = summary_for(small_ruleset, runtime={"gpu": 1, "os": "windows"})
+    assert text.startswith("Recommended: Amazon ECS on EC2 (score 50).")
+    assert "It is the only eligible target." in text
+    assert "Runner-up" not in text
+
+
+def test_summary_when_every_target_is_excluded_says_why(small_ruleset: Ruleset) -> None:
+    text = summary_for(small_ruleset, runtime={"memory_mb": 2_000_000})
+    assert text.startswith("No target can run this workload as described: every target is excluded by a hard limit.")
+    for name in (LAMBDA, FARGATE, "Amazon ECS Managed Instances", "Amazon ECS on EC2", "Amazon EKS"):
+        assert f"{name} (limits.too-big fired)" in text
+    assert "what_would_change" in text
+
+
+def test_summary_quotes_costs_when_given(small_ruleset: Ruleset) -> None:
+    evaluation, _ = evaluated(small_ruleset, traffic={"pattern": "spiky"})
+    text = explain.summary(small_ruleset, evaluation, ["lambda", "ecs-fargate"], {"lambda": 12.5, "ecs-fargate": 1234})
+    assert "(score 60, about $12.50 a month)" in text
+    assert "(about $1,234.00 a month)" in text
+
+
+def test_summary_keeps_product_names_capitalised_mid_sentence(
+    rules_dir: RuleDirFactory, make_rule: RuleFactory
+) -> None:
+    ruleset = load_ruleset(
+        rules_dir=rules_dir(
+            {
+                "t.yaml": [
+                    make_rule.score("traffic.a", {"lambda": 5}, {"field": "runtime.gpu", "eq": 0}, because="A queue."),
+                    make_rule.score("traffic.b", {"lambda": 4}, {"field": "runtime.gpu", "eq": 0}, because="ECS is."),
+                    make_rule.score(
+                        "traffic.c", {"lambda": 3}, {"field": "runtime.gpu", "eq": 0}, because="Lambda is."
+                    ),
+                ]
+            }
+        )
+    )
+    assert "It wins because a queue; ECS is; Lambda is." in summary_for(ruleset)
+
+
+# -- deciding reasons --------------------------------------------------------------------------------------------
+
+
+def test_deciding_reasons_are_the_biggest_leads_first(small_ruleset: Ruleset) -> None:
+    evaluation, _ = evaluated(small_ruleset, traffic={"pattern": "spiky"}, control={"sidecars": True})
+    # Over Fargate: spiky gives Lambda +10 against +2 (lead 8); sidecars gives Lambda nothing (lead −6, not a reason).
+    assert [fired.rule.id for fired in explain.deciding_reasons(evaluation, "lambda", "ecs-fargate")] == [
+        "traffic.spiky"
+    ]
+    assert [(lead, fired.rule.id) for lead, fired in explain.leads(evaluation, "ecs-fargate", "eks")] == [
+        (2.0, "control.sidecars"),
+        (2.0, "traffic.spiky"),
+    ]
+
+
+def test_a_rule_that_lowers_the_runner_up_is_a_deciding_reason(small_ruleset: Ruleset) -> None:
+    evaluation, _ = evaluated(small_ruleset, traffic={"pattern": "event"})
+    assert [(lead, fired.rule.id) for lead, fired in explain.leads(evaluation, "lambda", "ecs-fargate")] == [
+        (4.0, "traffic.event-not-fargate")
+    ]
+
+
+def test_deciding_reasons_stop_at_three(rules_dir: RuleDirFactory, make_rule: RuleFactory) -> None:
+    always = {"field": "runtime.gpu", "eq": 0}
+    rules = [make_rule.score(f"traffic.r{points}", {"eks": points}, always) for points in (1, 2, 3, 4, 5)]
+    ruleset = load_ruleset(rules_dir=rules_dir({"t.yaml": rules}))
+    evaluation, _ = evaluated(ruleset)
+    assert [fired.rule.id for fired in explain.deciding_reasons(evaluation, "eks", "lambda")] == [
+        "traffic.r5",
+        "traffic.r4",
+        "traffic.r3",
+    ]
+
+
+# -- what would change -------------------------------------------------------------------------------------------
+
+
+def test_an_excluded_target_names_the_limit_and_the_value_that_lets_it_in(small_ruleset: Ruleset) -> None:
+    changes = changes_for(small_ruleset, runtime={"max_duration_s": 1200})
+    assert changes == [
+        f"{LAMBDA} is kept out by limits.lambda-long; this would let it in: runtime.max_duration_s ≤ 900 (now 1,200)."
+    ]
+
+
+def test_a_rules_own_fix_text_is_used(small_ruleset: Ruleset) -> None:
+    changes = changes_for(small_ruleset, runtime={"gpu": 2})
+    assert f"{FARGATE} is kept out by limits.no-gpu; this would let it in: runtime.gpu = 0 (now 2)." in changes
+
+
+def test_every_limit_on_a_target_is_listed(small_ruleset: Ruleset) -> None:
+    changes = changes_for(small_ruleset, runtime={"max_duration_s": 1200, "gpu": 1})
+    assert changes[0] == (
+        f"{LAMBDA} is kept out by limits.lambda-long, limits.no-gpu; all of these would let it in: "
+        "runtime.max_duration_s ≤ 900 (now 1,200); runtime.gpu = 0 (now 1)."
+    )
+
+
+def test_an_enum_limit_names_the_value_to_avoid(small_ruleset: Ruleset) -> None:
+    changes = changes_for(small_ruleset, runtime={"os": "windows"})
+    assert "Amazon EKS is kept out by limits.no-windows; this would let it in: runtime.os ≠ windows (now windows)." in (
+        changes
+    )
+
+
+def test_a_limit_without_a_simple_inverse_says_so(rules_dir: RuleDirFactory, make_rule: RuleFactory) -> None:
+    when = {"all": [{"field": "runtime.gpu", "eq": 0}, {"field": "runtime.os", "eq": "linux"}]}
+    ruleset = load_ruleset(rules_dir=rules_dir({"l.yaml": [make_rule.exclude("limits.both", "eks", when)]}))
+    assert changes_for(ruleset) == [
+        "Amazon EKS is kept out by limits.both; this would let it in: the workload no longer matching limits.both."
+    ]
+
+
+def test_a_rule_whose_lead_decides_the_answer_is_named(small_ruleset: Ruleset) -> None:
+    # Lambda 60, Fargate 58: without traffic.spiky (lead 8) Fargate would lead 56 to 50.
+    changes = changes_for(small_ruleset, traffic={"pattern": "spiky"}, control={"sidecars": True})
+    assert changes == [
+        f"traffic.spiky gives {LAMBDA} a 8-point lead over {FARGATE}; if traffic.pattern ≠ spiky (now spiky), "
+        f"{FARGATE} would rank first."
+    ]
+
+
+def test_a_lead_that_only_makes_a_tie_the_winner_keeps_is_not_named(small_ruleset: Ruleset) -> None:
+    # Lambda 60, Fargate 52: without traffic.spiky both have 50 and Lambda still wins the tie as the simpler.
+    assert changes_for(small_ruleset, traffic={"pattern": "spiky"}) == []
+
+
+def test_a_lead_that_makes_a_tie_the_simpler_runner_up_wins_is_named(
+    rules_dir: RuleDirFactory, make_rule: RuleFactory
+) -> None:
+    rule = make_rule.score("control.eks-only", {"eks": 5}, {"field": "runtime.gpu", "eq": 0}, category="control")
+    ruleset = load_ruleset(rules_dir=rules_dir({"c.yaml": [rule]}))
+    assert changes_for(ruleset) == [
+        f"control.eks-only gives Amazon EKS a 5-point lead over {LAMBDA}; if runtime.gpu ≠ 0 (now 0), "
+        f"{LAMBDA} would rank first."
+    ]
+
+
+def test_a_lead_from_a_branch_condition_says_without_it(rules_dir: RuleDirFactory, make_rule: RuleFactory) -> None:
+    when = {"not": {"field": "runtime.gpu", "gt": 0}}
+    ruleset = load_ruleset(rules_dir=rules_dir({"c.yaml": [make_rule.score("traffic.x", {"eks": 5}, when)]}))
+    assert changes_for(ruleset) == [
+        f"traffic.x gives Amazon EKS a 5-point lead over {LAMBDA}; without it, {LAMBDA} would rank first."
+    ]
+
+
+def test_every_excluded_target_has_a_change_when_all_are_excluded(small_ruleset: Ruleset) -> None:
+    changes = changes_for(small_ruleset, runtime={"memory_mb": 2_000_000})
+    assert len(changes) == 5
+    assert all("runtime.memory_mb ≤ 1,000,000 (now 2,000,000)" in change for change in changes)

@@ -1,0 +1,120 @@
+"""Evaluating rules: which targets are excluded, weighted scores per optimize_for, and the reasons behind each point."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import RuleDirFactory, RuleFactory
+
+from decider.facts import context, derive
+from decider.rules import Ruleset, load_ruleset
+from decider.scoring import Evaluation, evaluate
+from decider.workload import parse_workload
+
+
+def evaluation_for(ruleset: Ruleset, optimize_for: str = "balanced", **sections: Any) -> Evaluation:
+    workload = parse_workload(sections).workload
+    return evaluate(ruleset, context(workload, derive(workload)), optimize_for)
+
+
+def test_no_rule_fires_every_target_has_the_base_score(small_ruleset: Ruleset) -> None:
+    evaluation = evaluation_for(small_ruleset, traffic={"pattern": "steady"})
+    assert evaluation.scores == dict.fromkeys(small_ruleset.target_ids, 50.0)
+    assert evaluation.exclusions == {}
+    assert evaluation.fired == ()
+    assert all(reasons == () for reasons in evaluation.reasons.values())
+
+
+def test_scores_are_the_base_plus_the_impacts(small_ruleset: Ruleset) -> None:
+    evaluation = evaluation_for(small_ruleset, traffic={"pattern": "spiky"})
+    assert evaluation.scores == {
+        "lambda": 60.0,
+        "ecs-fargate": 52.0,
+        "ecs-managed-instances": 50.0,
+        "ecs-ec2": 50.0,
+        "eks": 50.0,
+    }
+
+
+def test_impacts_add_up_across_rules(small_ruleset: Ruleset) -> None:
+    evaluation = evaluation_for(small_ruleset, traffic={"pattern": "spiky"}, control={"sidecars": True})
+    assert evaluation.scores["ecs-fargate"] == 58.0  # 50 + 2 (traffic) + 6 (control)
+    assert evaluation.scores["eks"] == 54.0
+
+
+def test_optimize_for_weights_the_categories(small_ruleset: Ruleset) -> None:
+    # control: traffic counts half, control double.
+    evaluation = evaluation_for(small_ruleset, "control", traffic={"pattern": "spiky"}, control={"sidecars": True})
+    assert evaluation.scores["lambda"] == 55.0  # 50 + 10 × 0.5
+    assert evaluation.scores["ecs-fargate"] == 63.0  # 50 + 2 × 0.5 + 6 × 2
+    assert evaluation.scores["eks"] == 58.0  # 50 + 4 × 2
+    [(fired, points)] = [item for item in evaluation.reasons["eks"] if item[0].rule.id == "control.sidecars"]
+    assert points == 8.0
+    assert fired.impacts == {"ecs-fargate": 12.0, "eks": 8.0}
+
+
+def test_weighted_impacts_are_rounded_to_a_tenth(rules_dir: RuleDirFactory, make_rule: RuleFactory) -> None:
+    weights = {goal: {"limits": 1, "traffic": 0.33, "control": 1, "team": 1, "cost": 1} for goal in ("balanced",)}
+    weights |= dict.fromkeys(("cost", "simplicity", "control"), weights["balanced"])
+    base = rules_dir(
+        {"t.yaml": [make_rule.score("traffic.x", {"lambda": 7}, {"field": "runtime.gpu", "eq": 0})]}, weights=weights
+    )
+    evaluation = evaluation_for(load_ruleset(rules_dir=base))
+    assert evaluation.scores["lambda"] == 52.3  # 7 × 0.33 = 2.31 → 2.3
+    assert evaluation.reasons["lambda"][0][1] == 2.3
+
+
+def test_reasons_are_sorted_by_size_then_rule_id(small_ruleset: Ruleset) -> None:
+    evaluation = evaluation_for(small_ruleset, traffic={"pattern": "spiky"}, control={"sidecars": True})
+    assert [(fired.rule.id, points) for fired, points in evaluation.reasons["ecs-fargate"]] == [
+        ("control.sidecars", 6.0),
+        ("traffic.spiky", 2.0),
+    ]
+
+
+def test_negative_impacts_are_reasons_too(small_ruleset: Ruleset) -> None:
+    evaluation = evaluation_for(small_ruleset, traffic={"pattern": "event"})
+    assert evaluation.scores["ecs-fargate"] == 46.0
+    assert [(fired.rule.id, points) for fired, points in evaluation.reasons["ecs-fargate"]] == [
+        ("traffic.event-not-fargate", -4.0)
+    ]
+
+
+def test_a_zero_impact_is_not_a_reason(small_ruleset: Ruleset) -> None:
+    evaluation = evaluation_for(small_ruleset, traffic={"pattern": "batch"})
+    assert evaluation.reasons["lambda"] == ()
+    assert [fired.rule.id for fired, _ in evaluation.reasons["eks"]] == ["traffic.batch"]
+
+
+def test_messages_are_rendered_from_the_workload(small_ruleset: Ruleset) -> None:
+    evaluation = evaluation_for(small_ruleset, traffic={"pattern": "spiky"})
+    [(fired, _)] = evaluation.reasons["lambda"]
+    assert fired.message == "spiky traffic suits Lambda."
+
+
+def test_exclusions_list_every_rule_per_target(small_ruleset: Ruleset) -> None:
+    evaluation = evaluation_for(small_ruleset, runtime={"max_duration_s": 1200, "gpu": 1})
+    assert set(evaluation.exclusions) == {"lambda", "ecs-fargate"}
+    assert [fired.rule.id for fired in evaluation.exclusions["lambda"]] == ["limits.lambda-long", "limits.no-gpu"]
+    assert [fired.rule.id for fired in evaluation.exclusions["ecs-fargate"]] == ["limits.no-gpu"]
+    assert evaluation.exclusions["lambda"][0].message == (
+        "Lambda stops every invocation at 900 s; this work takes 1,200 s."
+    )
+
+
+def test_fired_holds_every_rule_that_held_once(small_ruleset: Ruleset) -> None:
+    evaluation = evaluation_for(
+        small_ruleset, runtime={"gpu": 1}, traffic={"pattern": "spiky"}, control={"sidecars": True}
+    )
+    assert sorted(fired.rule.id for fired in evaluation.fired) == [
+        "control.sidecars",
+        "limits.no-gpu",
+        "traffic.spiky",
+    ]
+
+
+@pytest.mark.parametrize("optimize_for", ["balanced", "cost", "simplicity", "control"])
+def test_every_goal_of_the_shipped_rules_has_weights(ruleset: Ruleset, optimize_for: str) -> None:
+    evaluation = evaluation_for(ruleset, optimize_for, traffic={"pattern": "spiky"})
+    assert set(evaluation.scores) == set(ruleset.target_ids)
