@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
+
+from decider.sizing import Sizing
 
 
 class _Frozen(BaseModel):
@@ -52,7 +52,9 @@ class RankedTarget(_Frozen):
     name: str = Field(description="Display name of the target.")
     score: float = Field(description="Base score plus the sum of the reasons' impacts.")
     monthly_cost: MonthlyCost | None = None
-    sizing: dict[str, Any] | None = Field(None, description="What to configure: task size, copies, memory setting.")
+    sizing: Sizing | None = Field(
+        None, description="What to configure: memory setting, task size and copies, or instance type and count."
+    )
     reasons: tuple[Reason, ...]
 
 
@@ -65,10 +67,10 @@ class Exclusion(_Frozen):
 
 
 class BreakEven(_Frozen):
-    """Monthly request volume at which ``versus`` and ``target`` cost the same (other fields held)."""
+    """Monthly request volume at which ``versus`` and ``target`` cost the same (other fields and sizing held)."""
 
-    target: str
-    versus: str
+    target: str = Field(description="The target that is cheaper above the volume.")
+    versus: str = Field(description="The target that is cheaper below the volume.")
     requests_per_month: float
 
 

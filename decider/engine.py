@@ -6,6 +6,7 @@ from decider import explain
 from decider.decision import Decision, Exclusion, ExclusionReason, RankedTarget, Reason, RulesetInfo
 from decider.facts import context as build_context
 from decider.facts import derive
+from decider.quote import quote
 from decider.rules import Ruleset
 from decider.scoring import evaluate
 from decider.workload import ParsedWorkload
@@ -17,17 +18,23 @@ def decide(parsed: ParsedWorkload, ruleset: Ruleset) -> Decision:
     facts = derive(workload)
     context = build_context(workload, facts)
     evaluation = evaluate(ruleset, context, workload.preferences.optimize_for)
+    priced = quote(workload, facts, ruleset, evaluation)
+    if priced is not None:
+        evaluation = priced.evaluation  # with the computed cost rule's points
 
     eligible = [target for target in ruleset.targets if target.id not in evaluation.exclusions]
     eligible.sort(key=lambda target: (-evaluation.scores[target.id], target.simplicity, target.id))
     order = [target.id for target in eligible]
-    costs: dict[str, float] = {}
+    costs: dict[str, float] = priced.totals if priced is not None else {}
+    break_even = priced.break_even(order) if priced is not None else []
 
     ranking = tuple(
         RankedTarget(
             target=target.id,
             name=target.name,
             score=evaluation.scores[target.id],
+            monthly_cost=priced.bills.get(target.id) if priced is not None else None,
+            sizing=priced.plans[target.id].sizing if priced is not None and target.id in priced.plans else None,
             reasons=tuple(
                 Reason(
                     rule=fired.rule.id,
@@ -61,7 +68,12 @@ def decide(parsed: ParsedWorkload, ruleset: Ruleset) -> Decision:
         summary=explain.summary(ruleset, evaluation, order, costs),
         ranking=ranking,
         excluded=excluded,
-        what_would_change=tuple(explain.what_would_change(ruleset, evaluation, order, context)),
+        what_would_change=(
+            *explain.what_would_change(ruleset, evaluation, order, context),
+            *(priced.sentences(ruleset, break_even) if priced is not None else ()),
+        ),
+        break_even=tuple(break_even),
         assumptions=parsed.assumptions,
         ruleset=RulesetInfo(version=ruleset.version, digest=ruleset.digest),
+        pricing=priced.pricing if priced is not None else None,
     )

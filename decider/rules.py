@@ -3,6 +3,8 @@
 A rules directory holds ``ruleset.yaml`` (version, base score, category weights), ``targets.yaml`` (the targets)
 and any number of rule files (a YAML list of rules each). Extra directories (an organisation's rules) are read
 after the shipped one; a rule there with a shipped id replaces it, and ``{id: X, disabled: true}`` removes it.
+The shipped directory's ``pricing/`` holds the price books and cost model (decider/pricing.py); they load into the
+same Ruleset, so a reload swaps rules and prices together, and a missing price fails the load like a bad rule.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from decider.documents import DocumentError, read_file
 from decider.errors import Problem, RulesError
 from decider.facts import FIELDS
 from decider.formatting import show
+from decider.pricing import CostModel, PriceBook, load_price_books
 from decider.suggest import nearest
 from decider.workload import OptimizeFor
 
@@ -43,6 +46,7 @@ RULE_KEYS = (
 )
 TARGET_KEYS = ("id", "name", "family", "simplicity", "docs", "description")
 META_FILES = ("ruleset.yaml", "targets.yaml")
+PRICING_DIR = "pricing"
 _ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
 _TARGET_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -110,6 +114,10 @@ class Ruleset:
     weights: Mapping[str, Mapping[str, float]]
     base_score: float
     sources: tuple[str, ...]
+    pricing: Mapping[str, PriceBook] = field(default_factory=dict)
+    """Price books by region, from ``<shipped rules>/pricing/<region>.yaml``; empty when that directory is absent."""
+    cost_model: CostModel | None = None
+    """The cost model's parameters (``pricing/model.yaml``); None when the pricing directory is absent."""
 
     @property
     def target_ids(self) -> tuple[str, ...]:
@@ -192,6 +200,10 @@ def load_ruleset(extra_dirs: Sequence[str | Path] = (), rules_dir: str | Path | 
                 raw_rules[rule_id] = (item, str(path))
 
     rules = [_build_rule(raw, path, target_ids, problems) for raw, path in raw_rules.values()]
+    pricing: dict[str, PriceBook] = {}
+    cost_model: CostModel | None = None
+    if (base / PRICING_DIR).is_dir():
+        pricing, cost_model = load_price_books(base / PRICING_DIR, problems)
     if problems:
         raise RulesError(problems)
     compiled = tuple(sorted((rule for rule in rules if rule is not None), key=lambda rule: rule.id))
@@ -205,6 +217,8 @@ def load_ruleset(extra_dirs: Sequence[str | Path] = (), rules_dir: str | Path | 
         weights=weights,
         base_score=base_score,
         sources=tuple(str(layer) for layer in layers),
+        pricing=pricing,
+        cost_model=cost_model,
     )
 
 

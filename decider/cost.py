@@ -1,0 +1,355 @@
+"""The monthly bill of each target: itemised lines (quantity × unit price) from a price book and a sizing.
+
+Every line's quantity is a ramp in the monthly request volume R: ``min(high, max(low, slope × R + offset))``
+(a fixed charge, a per-request charge, a charge after a free allowance, a floor of always-on copies, one volume
+tier). A bill is a sum of ramps, so it is piecewise linear in R; the break-even search uses that to find exact
+crossings from a handful of knots instead of sampling. Line amounts carry 4 decimals (``usd``), the total 2
+(``total_usd``, rounded from the unrounded sum), both rounded half up.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from decider.conditions import Condition
+from decider.decision import CostLine, MonthlyCost
+from decider.facts import Facts
+from decider.pricing import CostModel, Discount, PriceBook, TieredPrice
+from decider.rules import Rule
+from decider.scoring import Evaluation, Fired
+from decider.sizing import (
+    Hours,
+    InstanceSizing,
+    Sizing,
+    copy_hours,
+    fargate_platform,
+    managed_instances_fee,
+    size_fargate,
+    size_instances,
+    size_lambda,
+)
+from decider.workload import SECONDS_PER_MONTH, Workload
+
+INF = math.inf
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One bill line: ``unit_price_usd`` × quantity, the quantity a ramp in requests per month."""
+
+    item: str
+    unit: str
+    unit_price_usd: float
+    slope: float
+    offset: float = 0.0
+    low: float = 0.0
+    high: float = INF
+
+    def quantity(self, requests: float) -> float:
+        return min(self.high, max(self.low, self.slope * requests + self.offset))
+
+    def usd(self, requests: float) -> float:
+        return self.unit_price_usd * self.quantity(requests)
+
+    def knots(self) -> tuple[float, ...]:
+        """Request volumes where the line's slope changes."""
+        if self.slope <= 0:
+            return ()
+        points = [(self.low - self.offset) / self.slope]
+        if self.high != INF:
+            points.append((self.high - self.offset) / self.slope)
+        return tuple(point for point in points if point > 0)
+
+
+def fixed(item: str, unit: str, unit_price_usd: float, quantity: float) -> Line:
+    return Line(item, unit, unit_price_usd, 0.0, quantity, quantity, quantity)
+
+
+def scaled(hours: Hours, factor: float = 1.0) -> tuple[float, float]:
+    """(slope, low) of ``factor × hours``."""
+    return hours.per_request * factor, hours.floor * factor
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A target's sizing and bill lines; ``total(R)`` prices any request volume with the sizing held."""
+
+    target: str
+    sizing: Sizing
+    lines: tuple[Line, ...]
+
+    def total(self, requests: float) -> float:
+        return sum(line.usd(requests) for line in self.lines)
+
+    def knots(self) -> tuple[float, ...]:
+        return tuple(sorted({knot for line in self.lines for knot in line.knots()}))
+
+    def bill(self, requests: float) -> MonthlyCost:
+        """The itemised bill at ``requests``; lines with nothing to bill are left out."""
+        lines = []
+        raw_total = 0.0
+        for line in self.lines:
+            quantity = line.quantity(requests)
+            if quantity <= 0:
+                continue
+            amount = line.unit_price_usd * quantity
+            raw_total += amount
+            lines.append(
+                CostLine(
+                    item=line.item,
+                    quantity=round(quantity, 6),
+                    unit=line.unit,
+                    unit_price_usd=line.unit_price_usd,
+                    usd=round_usd(amount, 4),
+                )
+            )
+        return MonthlyCost(total_usd=round_usd(raw_total, 2), lines=tuple(lines))
+
+
+def round_usd(amount: float, places: int) -> float:
+    """Round half up to ``places`` decimals, after clearing binary noise (0.24685 stays 0.24685, not 0.2468499…)."""
+    exact = Decimal(repr(round(amount, 10)))
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def _discounted(price: float, discount: Discount | None) -> float:
+    return price * (1 - discount.fraction) if discount is not None else price
+
+
+def _tier_lines(item: str, price: TieredPrice, per_request: float, allowance: float, factor: float = 1.0) -> list[Line]:
+    """One line per volume tier of a tiered price, for usage of ``per_request × R`` after a free ``allowance``."""
+    lines: list[Line] = []
+    lower = 0.0
+    for index, tier in enumerate(price.tiers):
+        upper = tier.up_to if tier.up_to is not None else INF
+        label = item if len(price.tiers) == 1 else f"{item}, tier {index + 1}"
+        width = upper - lower
+        lines.append(Line(label, price.unit, tier.usd * factor, per_request, -(allowance + lower), 0.0, width))
+        lower = upper
+    return lines
+
+
+def _plan_lambda(workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan:
+    sizing = size_lambda(workload, facts, book, model)
+    prices = book.lambda_
+    free = workload.preferences.free_tier
+    free_requests = prices.free_tier_requests.quantity if free else 0.0
+    free_gbs = prices.free_tier_gb_seconds.quantity if free else 0.0
+    requests_item = "Lambda requests" + (f" after {free_requests / 1e6:g}M free" if free else "")
+    lines = [
+        Line(requests_item, prices.request.unit, prices.request.usd, 1e-6, -free_requests / 1e6),
+    ]
+    gb_seconds = facts.avg_duration_s * sizing.memory_mb / 1024.0
+    discount = book.savings_plans.lambda_.for_term(workload.preferences.commitment)
+    duration_item = f"Lambda duration ({sizing.memory_mb} MB, {sizing.architecture})"
+    if free:
+        duration_item += f" after {free_gbs:,.0f} GB-s free"
+    if discount is not None:
+        duration_item += f", Savings Plan {workload.preferences.commitment}"
+    lines += _tier_lines(
+        duration_item,
+        prices.duration[sizing.architecture],
+        gb_seconds,
+        free_gbs,
+        1 - discount.fraction if discount else 1.0,
+    )
+    if sizing.ephemeral_storage_mb > 512:
+        extra = facts.avg_duration_s * (sizing.ephemeral_storage_mb - 512) / 1024.0
+        lines.append(
+            Line(
+                f"Lambda ephemeral storage ({sizing.ephemeral_storage_mb} MB)",
+                prices.ephemeral_storage.unit,
+                prices.ephemeral_storage.usd,
+                extra,
+            )
+        )
+    if sizing.front_door == "api-gateway-http-api":
+        increments = max(1, math.ceil(workload.traffic.payload_mb * 1024 / 512 - 1e-9))
+        lines += _tier_lines("API Gateway HTTP API requests", book.api_gateway.http_api, float(increments), 0.0)
+    return Plan("lambda", sizing, tuple(lines))
+
+
+def _plan_fargate(workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan | None:
+    sized = size_fargate(workload, facts, book, model)
+    if sized is None:
+        return None
+    sizing, task_price = sized
+    name, platform = fargate_platform(workload, book)
+    label = {"linux_x86_64": "Linux/x86", "linux_arm64": "Linux/ARM", "windows_x86_64": "Windows/x86"}[name]
+    hours = copy_hours(workload, facts, model, sizing.scaling)
+    discount: Discount | None = None
+    suffix = ""
+    if sizing.purchase == "spot":
+        discount, suffix = book.fargate.spot_discount, ", Fargate Spot"
+    elif sizing.purchase.startswith("savings-plan"):
+        discount = book.savings_plans.fargate.for_term(workload.preferences.commitment)
+        suffix = f", Savings Plan {workload.preferences.commitment}"
+    slope, low = scaled(hours)
+    item = f"Fargate tasks ({sizing.task_vcpu:g} vCPU, {sizing.task_memory_gb:g} GB, {label}{suffix})"
+    lines = [Line(item, "task-hour", _discounted(task_price, discount), slope, 0.0, low)]
+    if platform.os_license_vcpu_hour is not None:
+        slope, low = scaled(hours, sizing.task_vcpu)
+        lines.append(
+            Line("Fargate Windows OS licence", "vCPU-hour", platform.os_license_vcpu_hour.usd, slope, 0.0, low)
+        )
+    extra_gb = sizing.ephemeral_storage_gb - book.fargate.included_ephemeral_storage_gb.quantity
+    if extra_gb > 0:
+        slope, low = scaled(hours, extra_gb)
+        lines.append(
+            Line(
+                f"Fargate ephemeral storage above 20 GB ({extra_gb:g} GB a task)",
+                "GB-hour",
+                book.fargate.ephemeral_storage_gb_hour.usd,
+                slope,
+                0.0,
+                low,
+            )
+        )
+    lines += _load_balancer_lines(workload, book, model, sizing.front_door)
+    return Plan("ecs-fargate", sizing, tuple(lines))
+
+
+def _plan_instances(target: str, workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan | None:
+    management_fee = target == "ecs-managed-instances"
+    control_plane = target == "eks"
+    sized = size_instances(workload, facts, book, model, management_fee=management_fee, control_plane=control_plane)
+    if sized is None:
+        return None
+    sizing, instance, hours = sized
+    discount: Discount | None = None
+    suffix = ""
+    if sizing.purchase == "spot":
+        discount, suffix = book.ec2.spot_discount, ", Spot"
+    elif sizing.purchase.startswith("savings-plan"):
+        discount = book.savings_plans.ec2.for_term(workload.preferences.commitment)
+        suffix = f", Savings Plan {workload.preferences.commitment}"
+    slope, low = scaled(hours)
+    role = {"ecs-ec2": "ECS container instances", "ecs-managed-instances": "Managed Instances", "eks": "EKS nodes"}
+    item = f"{role.get(target, 'EC2 instances')}: {instance.type} ({_describe(sizing)}{suffix})"
+    lines = [Line(item, "instance-hour", _discounted(instance.usd_per_hour, discount), slope, 0.0, low)]
+    if workload.runtime.os == "windows":
+        slope, low = scaled(hours, instance.vcpu)
+        lines.append(Line("Windows licence", "vCPU-hour", book.ec2.windows_license_vcpu_hour.usd, slope, 0.0, low))
+    if management_fee:
+        slope, low = scaled(hours)
+        fee = managed_instances_fee(instance, book)
+        lines.append(Line(f"Managed Instances fee ({instance.type})", "instance-hour", fee, slope, 0.0, low))
+    if control_plane:
+        lines.append(
+            fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)
+        )
+    lines += _load_balancer_lines(workload, book, model, sizing.front_door)
+    return Plan(target, sizing, tuple(lines))
+
+
+def _describe(sizing: InstanceSizing) -> str:
+    return f"{sizing.copies_per_instance} cop{'y' if sizing.copies_per_instance == 1 else 'ies'} each"
+
+
+def _load_balancer_lines(workload: Workload, book: PriceBook, model: CostModel, door: str | None) -> list[Line]:
+    """A load balancer's hours and capacity units; units from average new connections and bytes processed."""
+    if door not in ("application-load-balancer", "network-load-balancer"):
+        return []
+    capacity = model.load_balancer_capacity_unit
+    gb_per_request = workload.traffic.payload_mb * capacity.average_payload_fraction / 1024.0
+    prices = book.load_balancers
+    if door == "application-load-balancer":
+        name, hour, unit_price = "Application Load Balancer", prices.alb_hour, prices.alb_lcu_hour
+        per_connection, per_gb = capacity.alb_new_connections_per_second, capacity.alb_gb_per_hour
+        unit = "LCU-hour"
+    else:
+        name, hour, unit_price = "Network Load Balancer", prices.nlb_hour, prices.nlb_lcu_hour
+        per_connection, per_gb = capacity.nlb_new_connections_per_second, capacity.nlb_gb_per_hour
+        unit = "NLCU-hour"
+    # Over a 730-hour month: units = max(R / seconds / per_connection, R × GB / 730 h / per_gb) × 730 hours
+    by_connections = 730.0 / (SECONDS_PER_MONTH * per_connection)
+    by_bytes = gb_per_request / per_gb
+    return [
+        fixed(f"{name} hours", hour.unit, hour.usd, 730),
+        Line(f"{name} capacity units", unit, unit_price.usd, max(by_connections, by_bytes)),
+    ]
+
+
+PLANNERS: Mapping[str, Callable[[Workload, Facts, PriceBook, CostModel], Plan | None]] = {
+    "lambda": _plan_lambda,
+    "ecs-fargate": _plan_fargate,
+    "ecs-managed-instances": lambda w, f, b, m: _plan_instances("ecs-managed-instances", w, f, b, m),
+    "ecs-ec2": lambda w, f, b, m: _plan_instances("ecs-ec2", w, f, b, m),
+    "eks": lambda w, f, b, m: _plan_instances("eks", w, f, b, m),
+}
+
+
+def plan_targets(
+    targets: Sequence[str], workload: Workload, facts: Facts, book: PriceBook, model: CostModel
+) -> dict[str, Plan]:
+    """A plan for each target the cost model knows; targets it cannot size (no fitting size) are left out."""
+    plans: dict[str, Plan] = {}
+    for target in targets:
+        planner = PLANNERS.get(target)
+        plan = planner(workload, facts, book, model) if planner is not None else None
+        if plan is not None:
+            plans[target] = plan
+    return plans
+
+
+def cost_reason(
+    totals: Mapping[str, float], names: Mapping[str, str], model: CostModel, weight: float, source_file: str
+) -> Fired | None:
+    """The computed cost rule: each target gains or loses points by its cost against the others' geometric mean.
+
+    impact = clamp(-points_per_doubling × log2((cost + floor) / geometric mean of (cost + floor)), ±max_points)
+    × the ``cost`` category weight; None when fewer than two targets are priced.
+    """
+    if len(totals) < 2:
+        return None
+    score = model.score
+    shifted = {target: total + score.floor_usd for target, total in totals.items()}
+    mean = math.exp(sum(math.log(value) for value in shifted.values()) / len(shifted))
+    impacts: dict[str, float] = {}
+    for target, value in shifted.items():
+        points = -score.points_per_doubling * math.log2(value / mean)
+        impacts[target] = round(max(-score.max_points, min(score.max_points, points)) * weight, 1)
+    listed = ", ".join(f"{names[target]} ${total:,.2f}" for target, total in sorted(totals.items(), key=_by_cost))
+    message = (
+        f"Estimated monthly cost: {listed}; {score.points_per_doubling:g} points per halving or doubling "
+        f"against the geometric mean (${mean - score.floor_usd:,.2f})"
+    )
+    rule = Rule(
+        id=score.rule,
+        category="cost",
+        effect="score",
+        targets=tuple(totals),
+        impacts={},
+        condition=Condition(lambda _context: True, None, frozenset()),
+        because=message,
+        source=score.source,
+        file=source_file,
+    )
+    return Fired(rule, message, impacts)
+
+
+def _by_cost(item: tuple[str, float]) -> tuple[float, str]:
+    return item[1], item[0]
+
+
+def with_cost_reason(evaluation: Evaluation, fired: Fired, base_score: float) -> Evaluation:
+    """The evaluation with the cost rule's points added to each priced target's reasons and score."""
+    reasons = {target: list(items) for target, items in evaluation.reasons.items()}
+    for target, points in fired.impacts.items():
+        if points != 0:
+            reasons.setdefault(target, []).append((fired, points))
+    return Evaluation(
+        exclusions=evaluation.exclusions,
+        scores={
+            target: round(base_score + sum(points for _, points in reasons.get(target, ())), 1)
+            for target in evaluation.scores
+        },
+        reasons={
+            target: tuple(sorted(items, key=lambda item: (-abs(item[1]), item[0].rule.id)))
+            for target, items in reasons.items()
+        },
+        fired=(*evaluation.fired, fired),
+    )

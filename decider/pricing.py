@@ -1,0 +1,346 @@
+"""Price books: one dated, sourced set of AWS list prices per region, loaded from ``rules/pricing/<region>.yaml``.
+
+A price book is data only. Loading checks that every price the cost model needs is present, has a ``source:`` URL
+and a sane value, and reports every problem at once, so a gap fails at start-up and never at request time.
+``rules/pricing/model.yaml`` holds the cost model's parameters (minimum copies, LCU dimensions, the cost score).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from decider.documents import DocumentError, read_file
+from decider.errors import Problem
+from decider.suggest import nearest
+
+Architecture = Literal["x86_64", "arm64"]
+InstanceFamily = Literal["general", "compute", "memory", "burstable", "gpu"]
+_URL = re.compile(r"^https?://\S+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MODEL_FILE = "model.yaml"
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class _Sourced(_Data):
+    source: str = Field(description="Where the figure comes from (an http(s) URL).")
+    uncertain: str | None = Field(None, description="Why the figure is not settled, when it is not.")
+    note: str | None = None
+
+    @field_validator("source")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not _URL.match(value):
+            raise ValueError(f"must be an http(s) URL, got {value!r}")
+        return value
+
+
+class Price(_Sourced):
+    """One list price: ``usd`` per ``unit``."""
+
+    usd: float = Field(ge=0)
+    unit: str
+
+
+class Tier(_Data):
+    """A volume tier: ``usd`` per unit for monthly usage up to ``up_to`` units (the last tier has no bound)."""
+
+    up_to: float | None = Field(None, gt=0)
+    usd: float = Field(ge=0)
+
+
+class TieredPrice(_Sourced):
+    """A price that falls as monthly usage crosses tier bounds."""
+
+    unit: str
+    tiers: tuple[Tier, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TieredPrice:
+        bounds = [tier.up_to for tier in self.tiers]
+        if bounds[-1] is not None:
+            raise ValueError("the last tier has no 'up_to' (it covers all further usage)")
+        finite = [bound for bound in bounds[:-1] if bound is not None]
+        if len(finite) != len(bounds) - 1 or finite != sorted(set(finite)):
+            raise ValueError("tier bounds 'up_to' must rise and only the last tier may omit it")
+        return self
+
+
+class Allowance(_Sourced):
+    quantity: float = Field(ge=0)
+    unit: str
+
+
+class Discount(_Sourced):
+    """A share taken off a price (0.7 = 70% off)."""
+
+    fraction: float = Field(ge=0, lt=1)
+
+
+class LambdaPrices(_Data):
+    request: Price
+    duration: dict[Architecture, TieredPrice]
+    ephemeral_storage: Price
+    free_tier_requests: Allowance
+    free_tier_gb_seconds: Allowance
+
+    @field_validator("duration")
+    @classmethod
+    def _both_architectures(cls, value: dict[str, TieredPrice]) -> dict[str, TieredPrice]:
+        missing = [arch for arch in ("x86_64", "arm64") if arch not in value]
+        if missing:
+            raise ValueError(f"missing duration price for {', '.join(missing)}")
+        return value
+
+
+class FargatePlatform(_Data):
+    vcpu_hour: Price
+    gb_hour: Price
+    os_license_vcpu_hour: Price | None = None
+
+
+class FargatePrices(_Data):
+    linux_x86_64: FargatePlatform
+    linux_arm64: FargatePlatform
+    windows_x86_64: FargatePlatform
+    ephemeral_storage_gb_hour: Price
+    included_ephemeral_storage_gb: Allowance
+    spot_discount: Discount
+
+    @model_validator(mode="after")
+    def _windows_licence(self) -> FargatePrices:
+        if self.windows_x86_64.os_license_vcpu_hour is None:
+            raise ValueError("windows_x86_64 needs os_license_vcpu_hour (the Windows licence fee)")
+        return self
+
+
+class Instance(_Sourced):
+    """One EC2 instance type: its size and on-demand Linux price per hour."""
+
+    type: str = Field(pattern=r"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")
+    family: InstanceFamily
+    architecture: Architecture
+    vcpu: float = Field(gt=0)
+    memory_gib: float = Field(gt=0)
+    gpu: int = Field(0, ge=0)
+    usd_per_hour: float = Field(gt=0)
+    managed_instances_fee_usd_per_hour: float | None = Field(
+        None, ge=0, description="Published ECS Managed Instances fee for this type, when AWS gives one."
+    )
+
+    @property
+    def type_family(self) -> str:
+        return self.type.split(".", 1)[0]
+
+
+class Ec2Prices(_Data):
+    instances: tuple[Instance, ...] = Field(min_length=1)
+    windows_license_vcpu_hour: Price
+    spot_discount: Discount
+
+    @field_validator("instances")
+    @classmethod
+    def _unique(cls, value: tuple[Instance, ...]) -> tuple[Instance, ...]:
+        seen: set[str] = set()
+        for instance in value:
+            if instance.type in seen:
+                raise ValueError(f"instance type {instance.type} is listed twice")
+            seen.add(instance.type)
+        return value
+
+
+class ManagedInstancesPrices(_Data):
+    fee_fraction: Discount = Field(description="Management fee as a share of the on-demand instance price.")
+
+
+class EksPrices(_Data):
+    control_plane_hour: Price
+    extended_support_control_plane_hour: Price
+
+
+class LoadBalancerPrices(_Data):
+    alb_hour: Price
+    alb_lcu_hour: Price
+    nlb_hour: Price
+    nlb_lcu_hour: Price
+
+
+class ApiGatewayPrices(_Data):
+    http_api: TieredPrice
+    rest_api: TieredPrice
+
+
+class SavingsPlanDiscounts(_Data):
+    one_year: Discount = Field(alias="1yr")
+    three_year: Discount = Field(alias="3yr")
+
+    def for_term(self, term: str) -> Discount | None:
+        return {"1yr": self.one_year, "3yr": self.three_year}.get(term)
+
+
+class SavingsPlans(_Data):
+    lambda_: SavingsPlanDiscounts = Field(alias="lambda")
+    fargate: SavingsPlanDiscounts
+    ec2: SavingsPlanDiscounts
+
+
+class PriceBook(_Data):
+    """Every price the cost model needs for one region, with its date and currency."""
+
+    region: str = Field(pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
+    currency: Literal["USD"]
+    as_of: str = Field(description="Date the prices were read (YYYY-MM-DD).")
+    hours_per_month: float = Field(730, gt=0)
+    lambda_: LambdaPrices = Field(alias="lambda")
+    fargate: FargatePrices
+    ec2: Ec2Prices
+    managed_instances: ManagedInstancesPrices
+    eks: EksPrices
+    load_balancers: LoadBalancerPrices
+    api_gateway: ApiGatewayPrices
+    savings_plans: SavingsPlans
+
+    @field_validator("as_of")
+    @classmethod
+    def _date(cls, value: str) -> str:
+        if not _DATE.match(value):
+            raise ValueError(f"must be a date YYYY-MM-DD, got {value!r}")
+        return value
+
+    def instance(self, instance_type: str) -> Instance | None:
+        for instance in self.ec2.instances:
+            if instance.type == instance_type:
+                return instance
+        return None
+
+    def summary(self) -> dict[str, Any]:
+        """The price book as plain JSON-ready data, keys as in the YAML file (what ``GET /pricing`` serves)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    def uncertain(self) -> list[tuple[str, str]]:
+        """Every figure marked uncertain, as (path, reason)."""
+        found: list[tuple[str, str]] = []
+        _collect_uncertain(self.summary(), "", found)
+        return found
+
+
+def _collect_uncertain(data: Any, path: str, found: list[tuple[str, str]]) -> None:
+    if isinstance(data, Mapping):
+        if isinstance(data.get("uncertain"), str):
+            label = f"{path}[{data['type']}]" if "type" in data else path
+            found.append((label, data["uncertain"]))
+        for key, value in data.items():
+            if key != "uncertain":
+                _collect_uncertain(value, f"{path}.{key}" if path else str(key), found)
+    elif isinstance(data, list):
+        for item in data:
+            _collect_uncertain(item, path, found)
+
+
+class LoadBalancerCapacity(_Data):
+    source: str
+    alb_new_connections_per_second: float = Field(gt=0)
+    alb_gb_per_hour: float = Field(gt=0)
+    nlb_new_connections_per_second: float = Field(gt=0)
+    nlb_gb_per_hour: float = Field(gt=0)
+    average_payload_fraction: float = Field(gt=0, le=1)
+
+
+class CostScore(_Data):
+    """How relative monthly cost moves a target's score (see the README's cost section)."""
+
+    rule: str = Field(pattern=r"^cost\.[a-z0-9-]+$")
+    points_per_doubling: float = Field(ge=0, le=50)
+    max_points: float = Field(ge=0, le=50)
+    floor_usd: float = Field(gt=0)
+    source: str
+
+
+class CostModel(_Data):
+    """The cost model's assumptions (rules/pricing/model.yaml)."""
+
+    always_on_min_copies: int = Field(ge=1)
+    serving_min_copies: int = Field(ge=0)
+    node_reserved_memory_mb: float = Field(ge=0)
+    node_reserved_memory_source: str
+    fargate_minimum_billed_s: float = Field(ge=0)
+    fargate_minimum_billed_source: str
+    lambda_concurrency_quota: int = Field(ge=1)
+    lambda_concurrency_quota_source: str
+    load_balancer_capacity_unit: LoadBalancerCapacity
+    score: CostScore
+
+
+def problems_from(error: ValidationError, where: str) -> list[Problem]:
+    """Pydantic's errors as Problems naming the file and the dotted path of the missing or bad price."""
+    problems: list[Problem] = []
+    for item in error.errors(include_url=False):
+        location = ".".join(str(part) for part in item["loc"])
+        if item["type"] == "missing":
+            message = "missing: the cost model needs this price"
+        elif item["type"] == "extra_forbidden":
+            message = "unknown key"
+        else:
+            message = f"{item['msg']}, got {item.get('input')!r}"
+        problems.append(Problem(f"{where} {location}".strip(), message))
+    return problems
+
+
+def load_price_books(directory: Path, problems: list[Problem]) -> tuple[dict[str, PriceBook], CostModel | None]:
+    """Read every ``<region>.yaml`` and ``model.yaml`` of a pricing directory; append every problem found."""
+    books: dict[str, PriceBook] = {}
+    model: CostModel | None = None
+    model_path = directory / MODEL_FILE
+    if not model_path.exists():
+        problems.append(Problem(str(model_path), "missing: the cost model's parameters"))
+    else:
+        raw = _read(model_path, problems)
+        if raw is not None:
+            try:
+                model = CostModel.model_validate(raw)
+            except ValidationError as error:
+                problems.extend(problems_from(error, str(model_path)))
+    for path in sorted(directory.glob("*.y*ml")):
+        if path.name == MODEL_FILE or path.suffix not in (".yaml", ".yml"):
+            continue
+        raw = _read(path, problems)
+        if raw is None:
+            continue
+        if not isinstance(raw, Mapping):
+            problems.append(Problem(str(path), "a price book is a mapping (region, currency, as_of, prices)"))
+            continue
+        try:
+            book = PriceBook.model_validate(raw)
+        except ValidationError as error:
+            problems.extend(problems_from(error, str(path)))
+            continue
+        if book.region != path.stem:
+            problems.append(Problem(f"{path} region", f"says {book.region!r} but the file is named {path.name}"))
+            continue
+        books[book.region] = book
+    if not books and model is not None:
+        problems.append(Problem(str(directory), "no price book (<region>.yaml) found"))
+    return books, model
+
+
+def unknown_region(region: str, regions: list[str] | tuple[str, ...]) -> Problem:
+    """The Problem an unknown ``preferences.region`` reports: the regions there are and the nearest one."""
+    listed = ", ".join(sorted(regions)) or "none"
+    return Problem(
+        "preferences.region", f"no price book for {region!r}; regions: {listed}", nearest(region, sorted(regions))
+    )
+
+
+def _read(path: Path, problems: list[Problem]) -> Any:
+    try:
+        return read_file(path)
+    except DocumentError as error:
+        problems.append(error.problem)
+        return None

@@ -1,0 +1,78 @@
+"""A quote: everything the cost model adds to one decision (bills, sizing, the cost score, break-even points).
+
+``decide`` asks for a quote once the rules have run; the quote prices the eligible targets from the workload's
+regional price book, adds the computed cost rule to the evaluation, and, once the ranking is known, finds where
+the recommended target's bill crosses the others'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from decider.breakeven import approx_requests, break_even_points
+from decider.cost import Plan, cost_reason, plan_targets, with_cost_reason
+from decider.decision import BreakEven, MonthlyCost, PricingInfo
+from decider.errors import WorkloadError
+from decider.facts import Facts
+from decider.pricing import MODEL_FILE, unknown_region
+from decider.rules import PRICING_DIR, Ruleset
+from decider.scoring import Evaluation
+from decider.workload import Workload
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The priced side of a decision."""
+
+    plans: dict[str, Plan]
+    bills: dict[str, MonthlyCost]
+    evaluation: Evaluation
+    pricing: PricingInfo
+    requests_per_month: float
+
+    @property
+    def totals(self) -> dict[str, float]:
+        return {target: bill.total_usd for target, bill in self.bills.items()}
+
+    def break_even(self, ranking: Sequence[str]) -> list[BreakEven]:
+        return break_even_points(self.plans, ranking, self.requests_per_month)
+
+    def sentences(self, ruleset: Ruleset, points: Sequence[BreakEven]) -> list[str]:
+        """Each crossing in words, for ``what_would_change``."""
+        now = approx_requests(self.requests_per_month).lstrip("~")
+        return [
+            f"Above {approx_requests(point.requests_per_month)} requests a month "
+            f"{ruleset.target(point.target).name} becomes cheaper than {ruleset.target(point.versus).name} "
+            f"(monthly cost with this sizing; now {now})."
+            for point in points
+        ]
+
+
+def quote(workload: Workload, facts: Facts, ruleset: Ruleset, evaluation: Evaluation) -> Quote | None:
+    """Price the eligible targets; None when the rules directory ships no price books."""
+    if not ruleset.pricing or ruleset.cost_model is None:
+        return None
+    region = workload.preferences.region
+    book = ruleset.pricing.get(region)
+    if book is None:
+        raise WorkloadError([unknown_region(region, tuple(ruleset.pricing))])
+    eligible = [target for target in ruleset.target_ids if target not in evaluation.exclusions]
+    plans = plan_targets(eligible, workload, facts, book, ruleset.cost_model)
+    requests = workload.requests_per_month
+    bills = {target: plan.bill(requests) for target, plan in plans.items()}
+    weight = ruleset.weights[workload.preferences.optimize_for]["cost"]
+    names = {target: ruleset.target(target).name for target in plans}
+    source_file = f"{ruleset.sources[0]}/{PRICING_DIR}/{MODEL_FILE}" if ruleset.sources else MODEL_FILE
+    fired = cost_reason(
+        {target: plan.total(requests) for target, plan in plans.items()}, names, ruleset.cost_model, weight, source_file
+    )
+    if fired is not None:
+        evaluation = with_cost_reason(evaluation, fired, ruleset.base_score)
+    return Quote(
+        plans=plans,
+        bills=bills,
+        evaluation=evaluation,
+        pricing=PricingInfo(region=book.region, as_of=book.as_of, currency=book.currency),
+        requests_per_month=requests,
+    )

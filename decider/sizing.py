@@ -1,0 +1,368 @@
+"""Sizing: what a user would configure on each target for a workload, and the per-request rates the bill grows by.
+
+Lambda gets a memory setting and its peak concurrency against the account quota; Fargate the cheapest valid task
+size and copies from Little's law (in-flight work ÷ (concurrency per copy × utilisation target)); ECS on EC2,
+Managed Instances and EKS the cheapest instance type that fits a copy at this volume, and copies packed per instance.
+Sizing is held fixed when the break-even search moves the request volume; only copies and hours follow it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import ItemsView
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from decider.facts import FARGATE_CPU_MAX_MEMORY_MB, UTILISATION_TARGET, Facts
+from decider.pricing import CostModel, FargatePlatform, Instance, PriceBook
+from decider.workload import JOB_PATTERNS, Workload
+
+SERVING_PROTOCOLS = frozenset({"http", "grpc", "websocket", "tcp", "udp"})
+HTTP_PROTOCOLS = frozenset({"http", "grpc", "websocket"})
+NETWORK_PROTOCOLS = frozenset({"tcp", "udp"})
+Scaling = Literal["always-on", "serving", "scale-to-zero", "per-run"]
+FrontDoor = Literal["api-gateway-http-api", "application-load-balancer", "network-load-balancer"]
+Purchase = Literal["on-demand", "spot", "savings-plan-1yr", "savings-plan-3yr"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def items(self) -> ItemsView[str, Any]:
+        """Setting name → value pairs (units in the names), for renderers that list what to configure."""
+        return self.model_dump(exclude_none=True).items()
+
+
+class LambdaSizing(_Frozen):
+    """A Lambda function's configuration."""
+
+    kind: Literal["lambda"] = "lambda"
+    memory_mb: int = Field(description="Memory setting; vCPU share follows it (1,769 MB per vCPU).")
+    vcpu_equivalent: float = Field(description="vCPUs this memory setting gives.")
+    architecture: Literal["x86_64", "arm64"]
+    ephemeral_storage_mb: int = Field(
+        description="Ephemeral storage (the function's temporary directory); above 512 MB it is billed."
+    )
+    peak_concurrency: int = Field(description="Executions in flight at peak (peak rate × average duration).")
+    concurrency_quota: int = Field(description="The Region's default concurrent-execution quota.")
+    within_default_quota: bool
+    gb_seconds_per_month: float
+    purchase: Purchase
+    front_door: FrontDoor | None = None
+
+
+class FargateSizing(_Frozen):
+    """An ECS service or scheduled task on Fargate."""
+
+    kind: Literal["fargate"] = "fargate"
+    task_vcpu: float = Field(description="Task CPU, a valid Fargate size.")
+    task_memory_gb: float = Field(description="Task memory, valid for task_vcpu.")
+    os: Literal["linux", "windows"]
+    architecture: Literal["x86_64", "arm64"]
+    ephemeral_storage_gb: float = Field(description="Task storage; 20 GB are included, more is billed.")
+    capacity_provider: Literal["FARGATE", "FARGATE_SPOT"]
+    scaling: Scaling
+    concurrency_per_copy: int
+    utilisation_target: float
+    min_copies: int
+    desired_copies: int = Field(description="Copies at average load.")
+    max_copies: int = Field(description="Copies at peak load.")
+    task_hours_per_month: float
+    purchase: Purchase
+    front_door: FrontDoor | None = None
+
+
+class InstanceSizing(_Frozen):
+    """Container copies packed onto EC2 instances (ECS on EC2, ECS Managed Instances, EKS nodes)."""
+
+    kind: Literal["instances"] = "instances"
+    instance_type: str
+    instance_vcpu: float
+    instance_memory_gib: float
+    instance_gpu: int
+    architecture: Literal["x86_64", "arm64"]
+    os: Literal["linux", "windows"]
+    copy_vcpu: float
+    copy_memory_mb: int
+    copy_gpu: int
+    copies_per_instance: int = Field(description="Copies that fit on one instance (CPU, memory, GPU).")
+    scaling: Scaling
+    concurrency_per_copy: int
+    utilisation_target: float
+    min_copies: int
+    desired_copies: int
+    max_copies: int
+    min_instances: int
+    desired_instances: int
+    max_instances: int
+    instance_hours_per_month: float
+    purchase: Purchase
+    management_fee: bool = Field(description="ECS Managed Instances bills a fee per instance-hour.")
+    control_plane: Literal["eks-standard-support"] | None = None
+    front_door: FrontDoor | None = None
+
+
+Sizing = Annotated[LambdaSizing | FargateSizing | InstanceSizing, Field(discriminator="kind")]
+
+
+@dataclass(frozen=True, slots=True)
+class Hours:
+    """Billed hours as a function of requests per month R: max(floor_hours, per_request_hours × R)."""
+
+    per_request: float
+    floor: float
+
+    def at(self, requests: float) -> float:
+        return max(self.floor, self.per_request * requests)
+
+
+def scaling_of(workload: Workload, facts: Facts) -> Scaling:
+    """How copies follow the load: kept up (always-on, serving), started per run, or scaled to zero between work."""
+    if workload.traffic.pattern in JOB_PATTERNS and not workload.runtime.long_running:
+        return "per-run"
+    if facts.always_on:
+        return "always-on"
+    if set(workload.protocols) & SERVING_PROTOCOLS:
+        return "serving"
+    return "scale-to-zero"
+
+
+def min_copies_for(scaling: Scaling, model: CostModel) -> int:
+    if scaling == "always-on":
+        return model.always_on_min_copies
+    if scaling == "serving":
+        return model.serving_min_copies
+    return 0
+
+
+def copy_hours(workload: Workload, facts: Facts, model: CostModel, scaling: Scaling) -> Hours:
+    """Copy-hours a month: per run (one copy each, billed at least a minute) or in-flight work over copy capacity."""
+    avg_s = facts.avg_duration_s
+    if scaling == "per-run":
+        return Hours(max(avg_s, model.fargate_minimum_billed_s) / 3600.0, 0.0)
+    per_copy = workload.runtime.concurrency_per_copy * UTILISATION_TARGET
+    floor = min_copies_for(scaling, model) * 730.0
+    return Hours(avg_s / (3600.0 * per_copy), floor)
+
+
+def copies(workload: Workload, facts: Facts, model: CostModel, scaling: Scaling) -> tuple[int, int, int]:
+    """(min, desired, max) copies: desired from average in-flight work, max from peak (Little's law)."""
+    if scaling == "per-run":
+        peak = max(1, math.ceil(facts.peak_concurrency - 1e-9))
+        return 0, peak, peak
+    per_copy = workload.runtime.concurrency_per_copy * UTILISATION_TARGET
+    low = min_copies_for(scaling, model)
+    desired = max(low, math.ceil(facts.avg_concurrency / per_copy - 1e-9))
+    high = max(desired, math.ceil(facts.peak_concurrency / per_copy - 1e-9), 1)
+    return low, desired, high
+
+
+def front_door(workload: Workload, serverless: bool) -> FrontDoor | None:
+    protocols = set(workload.protocols)
+    if protocols & HTTP_PROTOCOLS:
+        return "api-gateway-http-api" if serverless else "application-load-balancer"
+    if protocols & NETWORK_PROTOCOLS and not serverless:
+        return "network-load-balancer"
+    return None
+
+
+def purchase_for(workload: Workload, spot_allowed: bool) -> Purchase:
+    """Spot when the work tolerates interruption and the target offers it; else the Savings Plan term, if any."""
+    preferences = workload.preferences
+    if preferences.spot_ok and spot_allowed:
+        return "spot"
+    if preferences.commitment == "1yr":
+        return "savings-plan-1yr"
+    if preferences.commitment == "3yr":
+        return "savings-plan-3yr"
+    return "on-demand"
+
+
+def size_lambda(workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> LambdaSizing:
+    memory_mb = math.ceil(facts.lambda_memory_mb)
+    peak = math.ceil(facts.peak_concurrency - 1e-9)
+    return LambdaSizing(
+        memory_mb=memory_mb,
+        vcpu_equivalent=round(memory_mb / 1769, 3),
+        architecture="x86_64" if workload.runtime.architecture == "x86_64" else "arm64",
+        ephemeral_storage_mb=max(512, math.ceil(workload.runtime.ephemeral_storage_gb * 1024)),
+        peak_concurrency=peak,
+        concurrency_quota=model.lambda_concurrency_quota,
+        within_default_quota=peak <= model.lambda_concurrency_quota,
+        gb_seconds_per_month=round(workload.requests_per_month * facts.avg_duration_s * memory_mb / 1024, 3),
+        purchase=purchase_for(workload, spot_allowed=False),
+        front_door=front_door(workload, serverless=True),
+    )
+
+
+def fargate_sizes(os: str) -> list[tuple[float, float]]:
+    """Every valid Fargate (vCPU, memory GB) combination for an OS (ECS task sizes; Windows needs 1, 2 or 4 vCPU)."""
+    sizes: list[tuple[float, float]] = []
+    low_mb = 512.0
+    for cpu, max_mb in FARGATE_CPU_MAX_MEMORY_MB:
+        if cpu == 0.25:
+            memories = [0.5, 1.0, 2.0]
+        elif cpu == 32:
+            memories = [60.0, 120.0, 244.0]
+        else:
+            step = 4.0 if cpu == 8 else 8.0 if cpu == 16 else 1.0
+            first = 2 * cpu
+            memories = [first + step * index for index in range(int((max_mb / 1024 - first) / step) + 1)]
+        if os == "windows" and cpu not in (1, 2, 4):
+            continue
+        sizes.extend((cpu, memory) for memory in memories if memory * 1024 >= low_mb)
+    return sizes
+
+
+def fargate_platform(workload: Workload, book: PriceBook) -> tuple[str, FargatePlatform]:
+    if workload.runtime.os == "windows":
+        return "windows_x86_64", book.fargate.windows_x86_64
+    if workload.runtime.architecture == "x86_64":
+        return "linux_x86_64", book.fargate.linux_x86_64
+    return "linux_arm64", book.fargate.linux_arm64
+
+
+def size_fargate(
+    workload: Workload, facts: Facts, book: PriceBook, model: CostModel
+) -> tuple[FargateSizing, float] | None:
+    """The cheapest valid task that holds one copy, and its task-hour price; None when no Fargate size is big enough."""
+    runtime = workload.runtime
+    _, platform = fargate_platform(workload, book)
+    fitting = [
+        (cpu * platform.vcpu_hour.usd + memory * platform.gb_hour.usd, cpu, memory)
+        for cpu, memory in fargate_sizes(runtime.os)
+        if cpu >= facts.container_vcpu - 1e-9 and memory * 1024 >= runtime.memory_mb - 1e-9
+    ]
+    if not fitting:
+        return None
+    price, cpu, memory = min(fitting)
+    scaling = scaling_of(workload, facts)
+    low, desired, high = copies(workload, facts, model, scaling)
+    hours = copy_hours(workload, facts, model, scaling)
+    spot_allowed = runtime.os == "linux"
+    sizing = FargateSizing(
+        task_vcpu=cpu,
+        task_memory_gb=memory,
+        os=runtime.os,
+        architecture="x86_64" if runtime.os == "windows" or runtime.architecture == "x86_64" else "arm64",
+        ephemeral_storage_gb=max(20.0, runtime.ephemeral_storage_gb),
+        capacity_provider="FARGATE_SPOT" if workload.preferences.spot_ok and spot_allowed else "FARGATE",
+        scaling=scaling,
+        concurrency_per_copy=runtime.concurrency_per_copy,
+        utilisation_target=UTILISATION_TARGET,
+        min_copies=low,
+        desired_copies=desired,
+        max_copies=high,
+        task_hours_per_month=round(hours.at(workload.requests_per_month), 4),
+        purchase=purchase_for(workload, spot_allowed),
+        front_door=front_door(workload, serverless=False),
+    )
+    return sizing, price
+
+
+def copies_per_instance(instance: Instance, workload: Workload, facts: Facts, model: CostModel) -> int:
+    runtime = workload.runtime
+    by_cpu = math.floor(instance.vcpu / facts.container_vcpu + 1e-9)
+    by_memory = math.floor((instance.memory_gib * 1024 - model.node_reserved_memory_mb) / runtime.memory_mb + 1e-9)
+    fits = min(by_cpu, by_memory)
+    if runtime.gpu:
+        fits = min(fits, instance.gpu // runtime.gpu)
+    return max(fits, 0)
+
+
+def instance_candidates(workload: Workload, book: PriceBook) -> list[Instance]:
+    """Catalogue types allowed for the workload: architecture, GPU need, ``control.instance_types``.
+
+    Burstable types are used only when named in ``instance_types``: sustained load above their baseline CPU is
+    charged as CPU credits, which the model does not price.
+    """
+    runtime, named = workload.runtime, workload.control.instance_types
+    chosen: list[Instance] = []
+    for instance in book.ec2.instances:
+        if runtime.architecture != "any" and instance.architecture != runtime.architecture:
+            continue
+        if runtime.os == "windows" and instance.architecture != "x86_64":
+            continue
+        if named:
+            if instance.type not in named and instance.type_family not in named:
+                continue
+        elif instance.family == "burstable":
+            continue
+        if (runtime.gpu > 0) != (instance.gpu > 0) and not (named and runtime.gpu == 0):
+            continue
+        chosen.append(instance)
+    return chosen
+
+
+def size_instances(
+    workload: Workload,
+    facts: Facts,
+    book: PriceBook,
+    model: CostModel,
+    *,
+    management_fee: bool = False,
+    control_plane: bool = False,
+) -> tuple[InstanceSizing, Instance, Hours] | None:
+    """The instance type that makes the month cheapest at this volume; None when no catalogue type fits a copy."""
+    scaling = scaling_of(workload, facts)
+    hours = copy_hours(workload, facts, model, scaling)
+    low, desired, high = copies(workload, facts, model, scaling)
+    min_instances = 0 if low == 0 else max(2 if scaling == "always-on" else 1, 1)
+    requests = workload.requests_per_month
+    best: tuple[float, float, str, Instance, int, Hours] | None = None
+    for instance in instance_candidates(workload, book):
+        per_instance = copies_per_instance(instance, workload, facts, model)
+        if per_instance < 1:
+            continue
+        if scaling == "per-run":
+            instance_hours = Hours(hours.per_request, 0.0)  # runs do not overlap: one instance per run
+        else:
+            floor = max(min_instances * 730.0, math.ceil(low / per_instance) * 730.0)
+            instance_hours = Hours(hours.per_request / per_instance, floor)
+        hourly = instance.usd_per_hour
+        if management_fee:
+            hourly += managed_instances_fee(instance, book)
+        monthly = hourly * instance_hours.at(requests)
+        key = (monthly, instance.usd_per_hour, instance.type)
+        if best is None or key < best[:3]:
+            best = (monthly, instance.usd_per_hour, instance.type, instance, per_instance, instance_hours)
+    if best is None:
+        return None
+    _, _, _, instance, per_instance, instance_hours = best
+    floor_instances = round(instance_hours.floor / 730.0)
+    sizing = InstanceSizing(
+        instance_type=instance.type,
+        instance_vcpu=instance.vcpu,
+        instance_memory_gib=instance.memory_gib,
+        instance_gpu=instance.gpu,
+        architecture=instance.architecture,
+        os=workload.runtime.os,
+        copy_vcpu=facts.container_vcpu,
+        copy_memory_mb=workload.runtime.memory_mb,
+        copy_gpu=workload.runtime.gpu,
+        copies_per_instance=per_instance,
+        scaling=scaling,
+        concurrency_per_copy=workload.runtime.concurrency_per_copy,
+        utilisation_target=UTILISATION_TARGET,
+        min_copies=low,
+        desired_copies=desired,
+        max_copies=high,
+        min_instances=floor_instances,
+        desired_instances=max(floor_instances, math.ceil(desired / per_instance)),
+        max_instances=max(floor_instances, math.ceil(high / per_instance)),
+        instance_hours_per_month=round(instance_hours.at(requests), 4),
+        purchase=purchase_for(workload, spot_allowed=True),
+        management_fee=management_fee,
+        control_plane="eks-standard-support" if control_plane else None,
+        front_door=front_door(workload, serverless=False),
+    )
+    return sizing, instance, instance_hours
+
+
+def managed_instances_fee(instance: Instance, book: PriceBook) -> float:
+    """The Managed Instances fee per instance-hour: AWS's published figure for the type, else the fee share."""
+    if instance.managed_instances_fee_usd_per_hour is not None:
+        return instance.managed_instances_fee_usd_per_hour
+    return instance.usd_per_hour * book.managed_instances.fee_fraction.fraction
