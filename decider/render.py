@@ -38,7 +38,7 @@ def to_table(decision: Decision, colour: bool = False) -> str:
             lines.append(f"  {place}. {entry.target:<{width}}  score {entry.score:>6.1f}  {_cost(entry)}")
             for reason in entry.reasons:
                 sign = "+" if reason.impact > 0 else ""
-                text = f"       {sign}{show(reason.impact):>5}  {reason.rule}: {reason.message}"
+                text = f"       {sign + show(reason.impact):>6}  {reason.rule}: {reason.message}"
                 lines.append(paint(text, _GREEN if reason.impact > 0 else _DIM))
             if entry.monthly_cost is not None:
                 for line in entry.monthly_cost.lines:
