@@ -143,5 +143,5 @@ def test_json_of_nothing_fits_has_a_null_recommendation(nothing_fits: Decision) 
 def test_table_impacts_line_up_whatever_their_sign(small_ruleset: Ruleset) -> None:
     decision = decide(parse_workload({"traffic": {"pattern": "event"}, "control": {"sidecars": True}}), small_ruleset)
     text = render.to_table(decision)
-    assert "            +6  control.sidecars:" in text
-    assert "            -4  traffic.event-not-fargate:" in text
+    assert "\n           +6  control.sidecars:" in text
+    assert "\n           -4  traffic.event-not-fargate:" in text
