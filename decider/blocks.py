@@ -108,7 +108,9 @@ def _context(*texts: str) -> ContextBlock:
 
 
 def _header(text: str) -> HeaderBlock:
-    return HeaderBlock(text=PlainTextObject(text=fit(text, MAX_HEADER_TEXT), emoji=True))
+    # Plain text takes no escapes; angle brackets are swapped for look-alikes so "<!channel>" can never notify.
+    plain = text.replace("<", "‹").replace(">", "›")
+    return HeaderBlock(text=PlainTextObject(text=fit(plain, MAX_HEADER_TEXT), emoji=True))
 
 
 # --- messages ------------------------------------------------------------------------------------------------------
@@ -185,7 +187,7 @@ def _message(blocks: list[Block], *, fallback: str, share: bool = False) -> Mess
         blocks = [*blocks[: MAX_BLOCKS - 1], blocks[-1]]
     return {
         "response_type": "in_channel" if share else "ephemeral",
-        "text": fit(fallback, MAX_FALLBACK_TEXT),
+        "text": fit(escape(fallback), MAX_FALLBACK_TEXT),
         # to_dict() runs the models' validators: an over-long text raises instead of reaching Slack.
         "blocks": [block.to_dict() for block in blocks],
     }

@@ -363,7 +363,13 @@ KEYS: tuple[Key, ...] = (
     Key("k8s", "team.kubernetes_experience", word(_EXPERIENCE), "none | some | expert", ("kubernetes-experience",)),
     Key("ops", "team.ops_capacity", word(_OPS), "low | medium | high", ("ops-capacity", "ops-team")),
     Key("current", "team.current_platform", word(_PLATFORM), "none | lambda | ecs | eks | ec2", ("today",)),
-    Key("optimize", "preferences.optimize_for", word(_OPTIMIZE), "balanced | cost | simplicity | control", ("goal",)),
+    Key(
+        "optimize",
+        "preferences.optimize_for",
+        word(_OPTIMIZE),
+        "balanced | cost | simplicity | control",
+        ("optimise", "goal"),
+    ),
     Key("region", "preferences.region", word(), "an AWS region such as eu-west-1", (), "region=eu-west-1"),
     Key("commitment", "preferences.commitment", word(_COMMITMENT), "none | 1yr | 3yr", ("savings-plan", "term")),
     Key("name", "name", text_value, "a label (quote it when it has spaces)", ("label",), "name=checkout-api"),
@@ -469,6 +475,14 @@ def tokenize(text: str) -> list[str]:
 
 def parse_command(text: str) -> Command:
     """Read a command's text into a raw workload and its flags; raise CommandError naming every bad token."""
+    command, problems = _read_tokens(text)
+    if problems:
+        raise CommandError(problems)
+    return command
+
+
+def _read_tokens(text: str) -> tuple[Command, list[Problem]]:
+    """The command made of the tokens that could be read, and a problem for each one that could not."""
     if len(text) > MAX_COMMAND_CHARS:
         message = f"is {len(text):,} characters long; the most decider reads is {MAX_COMMAND_CHARS:,}"
         raise CommandError([Problem("command", message)])
@@ -519,9 +533,7 @@ def parse_command(text: str) -> Command:
             continue
         set_by[entry.path] = token
         _put(workload, entry.path, value)
-    if problems:
-        raise CommandError(problems)
-    return Command(workload=workload, share=share, help=want_help or not tokens, tokens=set_by)
+    return Command(workload=workload, share=share, help=want_help or not tokens, tokens=set_by), problems
 
 
 def workload_of(command: Command) -> ParsedWorkload:
@@ -533,11 +545,20 @@ def workload_of(command: Command) -> ParsedWorkload:
 
 
 def read_command(text: str) -> tuple[Command, ParsedWorkload | None]:
-    """Parse and validate in one step: the command, and its workload unless it only asks for help."""
-    command = parse_command(text)
+    """Parse and validate in one step: the command, and its workload unless it only asks for help.
+
+    Every problem is reported at once: those of the grammar and those the contract finds in the tokens that read.
+    """
+    command, problems = _read_tokens(text)
     if command.help:
         return command, None
-    return command, workload_of(command)
+    try:
+        parsed = workload_of(command)
+    except CommandError as error:
+        problems.extend(error.problems)
+    if problems:
+        raise CommandError(problems)
+    return command, parsed
 
 
 def _relocate(problem: Problem, command: Command) -> Problem:
@@ -587,6 +608,43 @@ def _unknown(token: str, key_text: str, has_value: bool) -> Problem:
         return Problem(token, f"unknown key {key_text!r}; keys are {keys}", suggestion)
     flags = ", ".join([flag.name for flag in FLAGS] + ["help", "share"])
     return Problem(token, f"unknown word {key_text!r}; flags are {flags}; other settings are key=value", suggestion)
+
+
+def command_text_of(raw: Mapping[str, Any]) -> str:
+    """The command text that describes a raw workload mapping (the inverse of ``parse_command``, in contract units).
+
+    Every field of the workload contract has a key or flag, so any valid workload can be written as a command.
+    """
+    parts: list[str] = []
+    for path, value in _leaves(raw):
+        entry = _BY_PATH.get(path)
+        if entry is None:
+            raise CommandError([Problem(path, "no command key sets this field")])
+        if isinstance(entry, Flag):
+            parts.append(entry.name if value is True else f"{entry.name}={'yes' if value else 'no'}")
+        elif isinstance(value, list | tuple):
+            if value:
+                parts.append(f"{entry.name}={','.join(str(item) for item in value)}")
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            text = str(value)
+            quote = "'" if '"' in text else '"'
+            parts.append(
+                f"{entry.name}={quote}{text}{quote}" if re.search(r"[\s=\"']", text) else f"{entry.name}={text}"
+            )
+        else:
+            parts.append(f"{entry.name}={value!r}")  # bare numbers are in the contract's own unit
+    return " ".join(parts)
+
+
+def _leaves(raw: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    leaves: list[tuple[str, Any]] = []
+    for name, value in raw.items():
+        path = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            leaves.extend(_leaves(value, f"{path}."))
+        elif value is not None:
+            leaves.append((path, value))
+    return leaves
 
 
 def usage(command_name: str = "/compute") -> list[str]:

@@ -1,0 +1,320 @@
+"""Block Kit answers: valid under slack_sdk's models and Slack's limits for every workload, and cut gracefully."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_sdk.models.blocks import Block
+
+from decider.blocks import (
+    MAX_BLOCKS,
+    MAX_HEADER_TEXT,
+    MAX_SECTION_TEXT,
+    bullets,
+    deciding_reasons,
+    decision_message,
+    escape,
+    fit,
+    help_message,
+    limit_problems,
+    link,
+    problem_message,
+)
+from decider.command import CommandError, read_command
+from decider.decision import (
+    CostLine,
+    Decision,
+    Exclusion,
+    ExclusionReason,
+    MonthlyCost,
+    PricingInfo,
+    RankedTarget,
+    Reason,
+    RulesetInfo,
+)
+from decider.documents import read_file
+from decider.engine import decide
+from decider.errors import Problem, WorkloadError
+from decider.rules import Ruleset
+from decider.workload import parse_workload
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SOURCE = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
+
+
+def workload_files() -> list[Path]:
+    """Every scenario and example workload, found when the tests run (new ones are picked up)."""
+    return sorted((REPO_ROOT / "tests" / "scenarios").glob("*.yaml")) + sorted((REPO_ROOT / "examples").glob("*.yaml"))
+
+
+def raw_workload(path: Path) -> Any:
+    document = read_file(path)
+    return document["workload"] if isinstance(document, dict) and "workload" in document else document
+
+
+def assert_valid(message: dict[str, Any]) -> None:
+    """Valid as Slack's models see it (each block rebuilt and validated) and under every limit we check."""
+    assert limit_problems(message) == []
+    assert message["response_type"] in {"ephemeral", "in_channel"}
+    assert message["text"]
+    for block in message["blocks"]:
+        rebuilt = Block.parse(block)
+        assert rebuilt is not None
+        assert rebuilt.to_dict() == block  # to_dict() validates: raises SlackObjectFormationError if over a limit
+
+
+def all_text(message: dict[str, Any]) -> str:
+    parts: list[str] = []
+    for block in message["blocks"]:
+        if "text" in block:
+            parts.append(block["text"]["text"])
+        parts.extend(item["text"] for item in block.get("fields", []))
+        parts.extend(item.get("text", "") for item in block.get("elements", []))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("path", workload_files(), ids=lambda path: path.stem)
+def test_every_scenario_and_example_answers_in_valid_block_kit(path: Path, ruleset: Ruleset) -> None:
+    raw = raw_workload(path)
+    try:
+        parsed = parse_workload(raw)
+    except WorkloadError as error:
+        assert_valid(problem_message(error))
+        return
+    decision = decide(parsed, ruleset)
+    private = decision_message(decision, command_text="memory=2g")
+    shared = decision_message(decision, share=True)
+    assert_valid(private)
+    assert_valid(shared)
+    assert private["response_type"] == "ephemeral"
+    assert shared["response_type"] == "in_channel"
+    header = private["blocks"][0]
+    assert header["type"] == "header"
+    if decision.recommendation is not None:
+        assert decision.ranking[0].name in header["text"]["text"]
+        ranked = {field["text"].split("\n")[0] for field in private["blocks"][1]["fields"]}
+        assert {f"*{place}. {escape(entry.name)}*" for place, entry in enumerate(decision.ranking, 1)} == ranked
+    text = all_text(private)
+    for exclusion in decision.excluded:
+        assert f"*{escape(exclusion.name)}* is out" in text
+        assert exclusion.reasons[0].rule in text
+    assert decision.ruleset.version in text
+
+
+def test_workloads_were_found() -> None:
+    assert any(path.parent.name == "examples" for path in workload_files())
+
+
+# --- a decision built by hand, to control costs, pricing and lengths -------------------------------------------------
+
+
+def reason(rule: str, impact: float, message: str = "A reason.") -> Reason:
+    return Reason(rule=rule, category="traffic", impact=impact, message=message, source=SOURCE)
+
+
+def ranked(target: str, name: str, score: float, *reasons: Reason, cost: float | None = None) -> RankedTarget:
+    monthly = (
+        MonthlyCost(
+            total_usd=cost,
+            lines=(CostLine(item="compute", quantity=1, unit="month", unit_price_usd=cost, usd=cost),),
+        )
+        if cost is not None
+        else None
+    )
+    return RankedTarget(target=target, name=name, score=score, monthly_cost=monthly, reasons=reasons)
+
+
+def make_decision(**changes: Any) -> Decision:
+    fields: dict[str, Any] = {
+        "name": "checkout-api",
+        "recommendation": "ecs-fargate",
+        "summary": "Recommended: Amazon ECS on AWS Fargate.",
+        "ranking": (
+            ranked(
+                "ecs-fargate",
+                "Amazon ECS on AWS Fargate",
+                62,
+                reason("traffic.a", 10, "Steady work suits containers."),
+                reason("traffic.b", 4, "Both get this."),
+                cost=212.4,
+            ),
+            ranked("eks", "Amazon EKS", 55, reason("traffic.b", 4, "Both get this."), cost=None),
+        ),
+        "excluded": (
+            Exclusion(
+                target="lambda",
+                name="AWS Lambda",
+                reasons=(
+                    ExclusionReason(
+                        rule="limits.lambda-max-duration",
+                        category="limits",
+                        message="Lambda stops every invocation at 15 minutes (900 s).",
+                        source=SOURCE,
+                    ),
+                ),
+            ),
+        ),
+        "what_would_change": ("AWS Lambda is kept out by limits.lambda-max-duration.",),
+        "assumptions": ("runtime.gpu not given: assumed 0",),
+        "ruleset": RulesetInfo(version="2026.11.27", digest="sha256:" + "ab" * 32),
+        "pricing": PricingInfo(region="us-east-1", as_of="2026-11-01", currency="USD"),
+    }
+    fields.update(changes)
+    return Decision(**fields)
+
+
+def test_the_answer_shows_costs_when_priced_and_says_so_when_not() -> None:
+    message = decision_message(make_decision())
+    fields = [field["text"] for field in message["blocks"][1]["fields"]]
+    assert fields[0] == "*1. Amazon ECS on AWS Fargate*\nscore 62.0 · $212.40/month"
+    assert fields[1] == "*2. Amazon EKS*\nscore 55.0 · cost not priced"
+
+
+def test_the_footer_gives_ruleset_and_price_book_date_when_present() -> None:
+    with_prices = all_text(decision_message(make_decision()))
+    assert "ruleset 2026.11.27 `sha256:abababababab`" in with_prices
+    assert "prices us-east-1 as of 2026-11-01 (USD)" in with_prices
+    without = all_text(decision_message(make_decision(pricing=None)))
+    assert "prices" not in without
+    assert "ruleset 2026.11.27" in without
+
+
+def test_the_deciding_reasons_are_those_that_put_the_winner_ahead() -> None:
+    decision = make_decision()
+    reasons = deciding_reasons(decision)
+    # traffic.b gives both the same 4 points: it decides nothing and is left out.
+    assert [(item.rule, lead) for item, lead in reasons] == [("traffic.a", 10)]
+    text = all_text(decision_message(decision))
+    assert "*Why Amazon ECS on AWS Fargate* — 7 points ahead of Amazon EKS" in text
+    assert f"Steady work suits containers — <{SOURCE}|traffic.a> (+10)" in text
+
+
+def test_a_tie_is_explained_by_simplicity() -> None:
+    tied = make_decision(
+        ranking=(ranked("lambda", "AWS Lambda", 50), ranked("ecs-fargate", "Amazon ECS on AWS Fargate", 50))
+    )
+    assert "simpler to run" in all_text(decision_message(tied))
+
+
+def test_when_every_target_is_excluded_the_header_says_so() -> None:
+    message = decision_message(make_decision(recommendation=None, ranking=(), summary="No target can run this."))
+    assert_valid(message)
+    assert "no AWS target can run this workload" in message["blocks"][0]["text"]["text"]
+    assert "No target can run this." in all_text(message)
+
+
+def test_sizing_and_break_even_are_shown_when_present() -> None:
+    from decider.decision import BreakEven
+
+    first = ranked("ecs-fargate", "Amazon ECS on AWS Fargate", 62, cost=10.0).model_copy(
+        update={"sizing": {"task_vcpu": 1, "task_memory_gb": 2, "copies": 3, "notes": ["x"]}}
+    )
+    decision = make_decision(
+        ranking=(first,),
+        break_even=(BreakEven(target="lambda", versus="ecs-fargate", requests_per_month=12_500_000),),
+    )
+    message = decision_message(decision)
+    assert_valid(message)
+    text = all_text(message)
+    assert "*Configure Amazon ECS on AWS Fargate:* task vcpu: 1 · task memory gb: 2 · copies: 3" in text
+    assert "lambda and ecs-fargate cost the same at 12,500,000 requests a month" in text
+
+
+def test_over_long_text_is_cut_to_fit_every_limit() -> None:
+    long = "word " * 2000
+    many_exclusions = tuple(
+        Exclusion(
+            target=f"t{index}",
+            name=f"Target {index} " + "x" * 200,
+            reasons=(ExclusionReason(rule=f"limits.r{index}", category="limits", message=long, source=SOURCE),),
+        )
+        for index in range(60)
+    )
+    decision = make_decision(
+        name="n" * 500,
+        summary=long,
+        ranking=tuple(
+            ranked(f"t{index}", "T" * 3000, 50 - index, reason(f"traffic.r{index}", 5, long)) for index in range(14)
+        ),
+        excluded=many_exclusions,
+        what_would_change=tuple(long for _ in range(80)),
+        assumptions=tuple(long for _ in range(80)),
+    )
+    message = decision_message(decision, command_text="name=" + "n" * 1900)
+    assert_valid(message)
+    assert len(message["blocks"]) <= MAX_BLOCKS
+    header = message["blocks"][0]["text"]["text"]
+    assert len(header) == MAX_HEADER_TEXT
+    assert header.endswith("…")
+    text = all_text(message)
+    assert "…and 4 more eligible targets" in text
+    assert re.search(r"…and \d+ more", text)
+
+
+def test_markup_in_text_is_escaped_and_never_cut_in_half() -> None:
+    decision = make_decision(name="<!channel> & friends", summary="a < b")
+    message = decision_message(decision)
+    assert_valid(message)
+    assert "<!channel>" not in all_text(message)
+    assert message["blocks"][0]["text"]["text"].startswith("‹!channel› & friends: ")
+    assert message["text"] == "a &lt; b"
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("short", 10, "short"),
+        ("alpha beta gamma delta epsilon", 20, "alpha beta gamma…"),
+        ("abcdefghijklmnopqrstuvwxyz", 10, "abcdefghi…"),
+        ("see <https://example.com/a|rule.id> now", 20, "see…"),
+        ("a &amp; b &amp; c", 9, "a &amp;…"),
+    ],
+)
+def test_fit_cuts_at_words_and_never_inside_a_link_or_escape(text: str, limit: int, expected: str) -> None:
+    assert fit(text, limit) == expected
+    assert len(fit(text, limit)) <= limit
+
+
+def test_bullets_count_what_does_not_fit() -> None:
+    text = bullets([f"line {index} " + "x" * 50 for index in range(100)], 500, "*Heading*")
+    assert len(text) <= 500
+    assert text.startswith("*Heading*\n• line 0")
+    assert re.search(r"…and \d+ more$", text)
+
+
+def test_links_with_markup_characters_fall_back_to_the_label() -> None:
+    assert link("https://docs.aws.amazon.com/x", "rule.id") == "<https://docs.aws.amazon.com/x|rule.id>"
+    assert link("https://evil.example/a|b>c", "rule.id") == "rule.id"
+    assert link("javascript:alert(1)", "rule.id") == "rule.id"
+
+
+def test_help_lists_the_keys_in_valid_blocks() -> None:
+    message = help_message("/compute")
+    assert_valid(message)
+    assert message["response_type"] == "ephemeral"
+    assert "`memory`" in all_text(message)
+    assert "`privileged`" in all_text(message)
+
+
+def test_an_unreadable_command_gets_each_problem_did_you_mean_and_usage() -> None:
+    with pytest.raises(CommandError) as caught:
+        read_command("memroy=2g pattern=stedy")
+    message = problem_message(caught.value, command_text="memroy=2g pattern=stedy")
+    assert_valid(message)
+    assert message["response_type"] == "ephemeral"
+    text = all_text(message)
+    assert "`memroy=2g`: unknown key 'memroy'" in text
+    assert "*did you mean `memory`?*" in text
+    assert "*did you mean `pattern=steady`?*" in text
+    assert "*Usage:* `/compute duration=20m memory=2g rps=50 [share]`" in text
+    assert "did you mean 'memory'?" in message["text"]
+
+
+def test_a_flood_of_problems_still_fits() -> None:
+    error = CommandError([Problem("x" * 500, "y" * 2500, "z" * 100) for _ in range(200)])
+    message = problem_message(error, command_text="q" * 2000)
+    assert_valid(message)
+    assert len(message["blocks"][0]["text"]["text"]) <= MAX_SECTION_TEXT
