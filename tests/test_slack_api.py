@@ -1,0 +1,390 @@
+"""POST /slack/commands in process: Slack's signature scheme, replays, configuration, and the answers it gives.
+
+Requests are signed here with the real algorithm (HMAC-SHA256 over ``v0:{timestamp}:{raw body}``), computed with
+hmac and hashlib rather than slack_sdk, so the route is checked against the scheme and not against itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from anyio.from_thread import BlockingPortal, start_blocking_portal
+from fastapi import FastAPI
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from api.app import create_app
+from api.settings import Settings
+from api.slack import ReplayGuard, read_form
+from decider.blocks import limit_problems
+from decider.command import FLAGS, KEYS
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # noqa: S105 - a test secret, signs only in-process requests
+PATH = "/slack/commands"
+FORM = "application/x-www-form-urlencoded"
+PROBLEM = "application/problem+json"
+CONTAINER_TARGETS = {"ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"}
+_nonce = itertools.count()
+
+
+class SlackClient:
+    """Posts to an app in process (lifespan run, so the rules are loaded) from a blocking test."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self._stack = ExitStack()
+        self.portal: BlockingPortal = self._stack.enter_context(start_blocking_portal())
+        self._stack.enter_context(self.portal.wrap_async_context_manager(app.router.lifespan_context(app)))
+        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+        self.app = app
+
+    def post(self, body: str | bytes, headers: dict[str, str] | None = None) -> httpx.Response:
+        return self.portal.call(lambda: self.http.post(PATH, content=body, headers=headers or {}))
+
+    def get(self, url: str) -> httpx.Response:
+        return self.portal.call(lambda: self.http.get(url))
+
+    def close(self) -> None:
+        self.portal.call(self.http.aclose)
+        self._stack.close()
+
+
+def signature_for(body: bytes, timestamp: str, secret: str = SECRET) -> str:
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def signed_headers(body: str | bytes, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+    raw = body.encode() if isinstance(body, str) else body
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    return {
+        "Content-Type": FORM,
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": signature_for(raw, stamp, secret),
+    }
+
+
+def command_body(text: str, **extra: str) -> str:
+    """A form as Slack sends it; the trigger id makes every body (and so every signature) unique."""
+    fields = {
+        "token": "legacy-verification-token",
+        "team_id": "T0001",
+        "channel_id": "C2147483705",
+        "user_id": "U2147483697",
+        "command": "/compute",
+        "text": text,
+        "response_url": "https://hooks.slack.com/commands/1234/5678",
+        "trigger_id": f"13345224609.738474920.{next(_nonce)}",
+    }
+    fields.update(extra)
+    return urlencode(fields)
+
+
+def send(client: SlackClient, text: str, **extra: str) -> httpx.Response:
+    body = command_body(text, **extra)
+    return client.post(body, signed_headers(body))
+
+
+@pytest.fixture
+def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlackClient]:
+    monkeypatch.delenv("DECIDER_SLACK_SIGNING_SECRET", raising=False)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+    slack = SlackClient(create_app(Settings()))
+    yield slack
+    slack.close()
+
+
+def blocks_text(answer: dict[str, Any]) -> str:
+    parts: list[str] = []
+    for block in answer["blocks"]:
+        if "text" in block:
+            parts.append(block["text"]["text"])
+        parts.extend(item["text"] for item in block.get("fields", []))
+        parts.extend(item.get("text", "") for item in block.get("elements", []))
+    return "\n".join(parts)
+
+
+def problem_of(response: httpx.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["instance"] == PATH
+    return body
+
+
+# --- the answer ----------------------------------------------------------------------------------------------------
+
+
+def test_a_twenty_minute_job_goes_to_a_container_and_the_answer_says_why_lambda_is_out(client: SlackClient) -> None:
+    response = send(client, "duration=20m memory=2g")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    answer = response.json()
+    assert limit_problems(answer) == []
+    assert answer["response_type"] == "ephemeral"
+    header = answer["blocks"][0]["text"]["text"]
+    top = answer["blocks"][1]["fields"][0]["text"]
+    assert "Lambda" not in header
+    assert any(name in header for name in ("ECS", "EKS"))
+    assert "Lambda" not in top
+    text = blocks_text(answer)
+    excluded = next(
+        block["text"]["text"] for block in answer["blocks"] if "*Excluded*" in block.get("text", {}).get("text", "")
+    )
+    assert "*AWS Lambda* is out" in excluded
+    assert "15 minutes" in excluded
+    assert "limits.lambda-max-duration" in excluded
+    assert "asked: `/compute duration=20m memory=2g`" in text
+
+
+def test_the_recommendation_matches_the_rest_api(client: SlackClient) -> None:
+    slack = send(client, "duration=20m memory=2g rps=50 pattern=steady").json()
+    rest = client.portal.call(
+        lambda: client.http.post(
+            "/recommend",
+            json={
+                "runtime": {"max_duration_s": 1200, "memory_mb": 2048},
+                "traffic": {"peak_rps": 50, "pattern": "steady"},
+            },
+        )
+    ).json()
+    assert rest["recommendation"] in CONTAINER_TARGETS
+    winner = rest["ranking"][0]
+    assert slack["blocks"][1]["fields"][0]["text"].startswith(f"*1. {winner['name']}*\nscore {winner['score']:.1f}")
+
+
+def test_share_posts_in_the_channel(client: SlackClient) -> None:
+    assert send(client, "memory=2g share").json()["response_type"] == "in_channel"
+    assert send(client, "memory=2g").json()["response_type"] == "ephemeral"
+
+
+def test_a_misspelt_key_gets_a_friendly_ephemeral_did_you_mean_with_status_200(client: SlackClient) -> None:
+    response = send(client, "memroy=2g")
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["response_type"] == "ephemeral"
+    assert limit_problems(answer) == []
+    text = blocks_text(answer)
+    assert "`memroy=2g`: unknown key 'memroy'" in text
+    assert "did you mean `memory`?" in text
+    assert "*Usage:*" in text
+
+
+def test_a_value_out_of_bounds_is_answered_like_the_api_would(client: SlackClient) -> None:
+    answer = send(client, "memory=50t").json()
+    assert "less than or equal to 33554432" in blocks_text(answer)
+
+
+def test_help_and_an_empty_command_answer_with_the_usage(client: SlackClient) -> None:
+    for text in ("help", ""):
+        answer = send(client, text).json()
+        assert answer["response_type"] == "ephemeral"
+        assert "`duration`" in blocks_text(answer)
+        assert limit_problems(answer) == []
+
+
+def test_the_command_name_slack_sends_is_used_in_the_answer(client: SlackClient) -> None:
+    answer = send(client, "memroy=2g", command="/where").json()
+    assert "`/where duration=20m memory=2g rps=50 [share]`" in blocks_text(answer)
+    odd = send(client, "memroy=2g", command="not a command <!here>").json()
+    assert "`/compute duration=20m" in blocks_text(odd)
+
+
+def test_the_route_is_kept_out_of_the_public_openapi_document(client: SlackClient) -> None:
+    document = client.get("/openapi.json").json()
+    assert PATH not in document["paths"]
+    assert "/recommend" in document["paths"]
+
+
+# --- signatures ----------------------------------------------------------------------------------------------------
+
+
+def test_a_request_signed_with_another_secret_is_401(client: SlackClient) -> None:
+    body = command_body("memory=2g")
+    body_json = problem_of(client.post(body, signed_headers(body, secret="not-the-secret")), 401)  # noqa: S106
+    assert body_json["type"] == "urn:decider:problem:slack-signature"
+    assert body_json["errors"][0]["location"] == "X-Slack-Signature"
+
+
+def test_a_body_changed_after_signing_is_401(client: SlackClient) -> None:
+    body = command_body("memory=2g")
+    headers = signed_headers(body)
+    problem_of(client.post(body.replace("memory%3D2g", "memory%3D4g"), headers), 401)
+
+
+def test_a_stale_request_is_401_even_when_correctly_signed(client: SlackClient) -> None:
+    body = command_body("memory=2g")
+    stale = problem_of(client.post(body, signed_headers(body, timestamp=int(time.time()) - 301 - 5)), 401)
+    assert "too old" in stale["detail"]
+    future = problem_of(client.post(body, signed_headers(body, timestamp=int(time.time()) + 600)), 401)
+    assert future["errors"][0]["location"] == "X-Slack-Request-Timestamp"
+
+
+def test_a_request_inside_the_window_is_accepted(client: SlackClient) -> None:
+    body = command_body("memory=2g")
+    assert client.post(body, signed_headers(body, timestamp=int(time.time()) - 240)).status_code == 200
+
+
+def test_a_replayed_request_is_401(client: SlackClient) -> None:
+    body = command_body("memory=2g")
+    headers = signed_headers(body)
+    assert client.post(body, headers).status_code == 200
+    replay = problem_of(client.post(body, headers), 401)
+    assert "already answered" in replay["detail"]
+
+
+def test_a_forged_request_does_not_use_up_the_real_one(client: SlackClient) -> None:
+    body = command_body("memory=2g")
+    headers = signed_headers(body)
+    forged = {**headers, "X-Slack-Signature": "v0=" + "0" * 64}
+    problem_of(client.post(body, forged), 401)
+    assert client.post(body, headers).status_code == 200
+
+
+@pytest.mark.parametrize("missing", ["X-Slack-Request-Timestamp", "X-Slack-Signature"])
+def test_a_missing_signature_header_is_401_naming_it(client: SlackClient, missing: str) -> None:
+    body = command_body("memory=2g")
+    headers = {name: value for name, value in signed_headers(body).items() if name != missing}
+    problem = problem_of(client.post(body, headers), 401)
+    assert missing in problem["errors"][0]["message"]
+
+
+def test_an_unsigned_request_is_401(client: SlackClient) -> None:
+    problem_of(client.post(command_body("memory=2g"), {"Content-Type": FORM}), 401)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Slack-Request-Timestamp": "yesterday", "X-Slack-Signature": "v0=" + "a" * 64},
+        {"X-Slack-Request-Timestamp": "1e9", "X-Slack-Signature": "v0=" + "a" * 64},
+        {"X-Slack-Request-Timestamp": "-5", "X-Slack-Signature": "v0=" + "a" * 64},
+        {"X-Slack-Request-Timestamp": "NOW", "X-Slack-Signature": "v1=abc"},
+        {"X-Slack-Request-Timestamp": "NOW", "X-Slack-Signature": "v0=" + "A" * 64},
+        {"X-Slack-Request-Timestamp": "NOW", "X-Slack-Signature": ""},
+    ],
+)
+def test_malformed_signature_headers_are_401_not_500(client: SlackClient, headers: dict[str, str]) -> None:
+    stamped = {name: str(int(time.time())) if value == "NOW" else value for name, value in headers.items()}
+    problem_of(client.post(command_body("memory=2g"), stamped), 401)
+
+
+def test_a_signature_header_with_non_ascii_bytes_is_401_not_500(client: SlackClient) -> None:
+    body = command_body("memory=2g")
+    headers = [
+        (b"x-slack-request-timestamp", str(int(time.time())).encode()),
+        (b"x-slack-signature", b"v0=\xe9" + b"a" * 63),
+    ]
+    response = client.portal.call(lambda: client.http.post(PATH, content=body, headers=headers))
+    problem_of(response, 401)
+
+
+def test_a_signed_body_that_is_not_utf8_is_401(client: SlackClient) -> None:
+    body = b"text=\xff\xfe&command=%2Fcompute"
+    problem_of(client.post(body, signed_headers(body)), 401)
+
+
+def test_a_signed_body_that_is_not_a_form_is_400(client: SlackClient) -> None:
+    body = "text=memory%3D2g&&&=&broken"
+    problem = problem_of(client.post(body, signed_headers(body)), 400)
+    assert problem["type"] == "urn:decider:problem:malformed-form"
+
+
+# --- configuration and pings ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("secret", [None, "", "   "])
+def test_without_a_signing_secret_the_route_refuses_with_503(
+    monkeypatch: pytest.MonkeyPatch, secret: str | None
+) -> None:
+    monkeypatch.delenv("DECIDER_SLACK_SIGNING_SECRET", raising=False)
+    if secret is None:
+        monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
+    else:
+        monkeypatch.setenv("SLACK_SIGNING_SECRET", secret)
+    slack = SlackClient(create_app(Settings()))
+    try:
+        body = command_body("memory=2g")
+        problem = problem_of(slack.post(body, signed_headers(body)), 503)
+        assert "SLACK_SIGNING_SECRET" in problem["detail"]
+        assert problem["type"] == "urn:decider:problem:slack-not-configured"
+        problem_of(slack.post("ssl_check=1&token=x", {"Content-Type": FORM}), 503)
+    finally:
+        slack.close()
+
+
+def test_the_secret_is_read_from_either_environment_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
+    monkeypatch.setenv("DECIDER_SLACK_SIGNING_SECRET", "abc")
+    secret = Settings().slack_signing_secret
+    assert secret is not None
+    assert secret.get_secret_value() == "abc"
+    assert "abc" not in repr(Settings())  # a SecretStr never shows in logs or reprs
+
+
+def test_an_ssl_check_ping_gets_an_empty_200_and_nothing_is_decided(client: SlackClient) -> None:
+    response = client.post("ssl_check=1&token=legacy", {"Content-Type": FORM})
+    assert response.status_code == 200
+    assert response.content == b""
+    with_text = client.post(command_body("memory=2g", ssl_check="1"), {"Content-Type": FORM})
+    assert with_text.status_code == 200
+    assert with_text.content == b""
+
+
+# --- the replay guard and the form reader ----------------------------------------------------------------------------
+
+
+def test_the_replay_guard_forgets_pairs_once_their_window_has_passed() -> None:
+    guard = ReplayGuard(window_s=300, capacity=100)
+    assert guard.first_use("1000", "v0=a", now=1000)
+    assert not guard.first_use("1000", "v0=a", now=1200)
+    assert guard.first_use("1000", "v0=b", now=1200)
+    # At 1302 the timestamp 1000 is outside the window: the verifier refuses it anyway, and the guard lets it go.
+    assert guard.first_use("1302", "v0=c", now=1302)
+    assert len(guard) == 1
+
+
+def test_the_replay_guard_is_bounded() -> None:
+    guard = ReplayGuard(window_s=300, capacity=3)
+    for index in range(10):
+        assert guard.first_use("1000", f"v0={index}", now=1000)
+    assert len(guard) == 3
+    assert not guard.first_use("1000", "v0=9", now=1000)
+
+
+def test_read_form_is_strict_and_bounded() -> None:
+    assert read_form(b"text=a%20b&command=%2Fcompute") == {"text": "a b", "command": "/compute"}
+    assert read_form(b"text=") == {"text": ""}
+    assert read_form(b"") == {}
+    assert read_form(b"a=1&&b") is None
+    assert read_form("&".join(f"f{index}=1" for index in range(100)).encode()) is None
+    assert read_form(b"\xff=1") is None
+
+
+# --- no command text can cause a server error ------------------------------------------------------------------------
+
+_KEY_WORDS = [key.name for key in KEYS] + ["memroy", "MEM", "runtime.memory_mb"]
+_VALUES = st.sampled_from(["20m", "2g", "1.5gb", "3M", "-1", "1e400", "nan", "http,ws", '"a b"', "“x”", "50t"])
+_token = st.one_of(
+    st.builds(lambda key, value: f"{key}={value}", st.sampled_from(_KEY_WORDS), _VALUES | st.text(max_size=12)),
+    st.sampled_from([flag.name for flag in FLAGS] + ["help", "share", "steady", "<!channel>", "&amp;"]),
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=200) | st.lists(_token, max_size=10).map(" ".join))
+def test_no_command_text_causes_a_server_error(client: SlackClient, text: str) -> None:
+    response = send(client, text)
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert limit_problems(answer) == []
+    assert answer["response_type"] in {"ephemeral", "in_channel"}
