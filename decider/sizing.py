@@ -264,8 +264,10 @@ def size_fargate(
 
 def copies_per_instance(instance: Instance, workload: Workload, facts: Facts, model: CostModel) -> int:
     runtime = workload.runtime
-    by_cpu = math.floor(instance.vcpu / facts.container_vcpu + 1e-9)
     by_memory = math.floor((instance.memory_gib * 1024 - model.node_reserved_memory_mb) / runtime.memory_mb + 1e-9)
+    cpu_ratio = instance.vcpu / facts.container_vcpu
+    # A vanishingly small vCPU need (the contract allows any vcpu > 0) overflows to infinity: memory decides then.
+    by_cpu = math.floor(cpu_ratio + 1e-9) if math.isfinite(cpu_ratio) else by_memory
     fits = min(by_cpu, by_memory)
     if runtime.gpu:
         fits = min(fits, instance.gpu // runtime.gpu)

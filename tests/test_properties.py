@@ -1,0 +1,221 @@
+"""Properties of decide() over the whole workload contract, with workloads generated from workload.py's bounds."""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+import annotated_types
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from decider import Decision, Ruleset, decide, load_ruleset, parse_workload
+from decider.workload import Control, Preferences, Runtime, Team, Traffic
+
+SHIPPED = load_ruleset()
+#: Loaded separately, to show a decision does not depend on which loaded copy of the same rules made it.
+SHIPPED_AGAIN = load_ruleset()
+LAMBDA_MAX_DURATION_S = 900
+PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _bounds(model: type[BaseModel], name: str) -> dict[str, Any]:
+    """The numeric bounds a workload field declares, as keyword arguments for a hypothesis strategy."""
+    limits: dict[str, Any] = {}
+    for item in model.model_fields[name].metadata:
+        if isinstance(item, annotated_types.Ge):
+            limits["min_value"] = item.ge
+        elif isinstance(item, annotated_types.Gt):
+            limits["min_value"] = item.gt
+            limits["exclude_min"] = True
+        elif isinstance(item, annotated_types.Le):
+            limits["max_value"] = item.le
+        elif isinstance(item, annotated_types.Lt):
+            limits["max_value"] = item.lt
+            limits["exclude_max"] = True
+    return limits
+
+
+def _number(model: type[BaseModel], name: str, typical: tuple[float, float]) -> st.SearchStrategy[float]:
+    """Mostly values in a typical range, sometimes anywhere within the field's bounds (edges included)."""
+    limits = _bounds(model, name)
+    low = max(typical[0], limits.get("min_value", typical[0]))
+    anywhere = st.floats(allow_nan=False, allow_infinity=False, **limits)
+    return st.one_of(st.floats(min_value=low, max_value=typical[1], exclude_min=low == 0), anywhere)
+
+
+def _integer(model: type[BaseModel], name: str, typical: tuple[int, int]) -> st.SearchStrategy[int]:
+    limits = _bounds(model, name)
+    low, high = int(limits["min_value"]), int(limits["max_value"])
+    return st.one_of(st.integers(max(low, typical[0]), min(high, typical[1])), st.integers(low, high))
+
+
+def _choices(model: type[BaseModel], name: str) -> st.SearchStrategy[str]:
+    annotation = model.model_fields[name].annotation
+    literal = next(
+        arg for arg in (annotation, *typing.get_args(annotation)) if typing.get_origin(arg) is typing.Literal
+    )
+    return st.sampled_from(typing.get_args(literal))
+
+
+def _protocols() -> st.SearchStrategy[list[str]]:
+    inner = typing.get_args(typing.get_args(Traffic.model_fields["protocols"].annotation)[0])[0]
+    return st.lists(st.sampled_from(typing.get_args(inner)), min_size=1, max_size=3, unique=True)
+
+
+def _section(required: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    """A section with any subset of its fields given: the rest take their defaults."""
+    return st.fixed_dictionaries({}, optional=required)
+
+
+RUNTIME = _section(
+    {
+        "max_duration_s": _number(Runtime, "max_duration_s", (0.01, 7200)),
+        "avg_duration_ms": _number(Runtime, "avg_duration_ms", (1, 600_000)),
+        "memory_mb": _integer(Runtime, "memory_mb", (128, 65_536)),
+        "vcpu": _number(Runtime, "vcpu", (0.25, 64)),
+        "gpu": _integer(Runtime, "gpu", (0, 2)),
+        "ephemeral_storage_gb": _number(Runtime, "ephemeral_storage_gb", (0, 300)),
+        "artifact_mb": _number(Runtime, "artifact_mb", (0, 12_000)),
+        "architecture": _choices(Runtime, "architecture"),
+        "os": _choices(Runtime, "os"),
+        "startup_s": _number(Runtime, "startup_s", (0, 30)),
+        "long_running": st.booleans(),
+        "concurrency_per_copy": _integer(Runtime, "concurrency_per_copy", (1, 100)),
+    }
+)
+TRAFFIC = _section(
+    {
+        "pattern": _choices(Traffic, "pattern"),
+        "requests_per_month": _number(Traffic, "requests_per_month", (0, 5e9)),
+        "peak_rps": _number(Traffic, "peak_rps", (0, 50_000)),
+        "payload_mb": _number(Traffic, "payload_mb", (0, 300)),
+        "protocols": _protocols(),
+        "latency_slo_ms": _number(Traffic, "latency_slo_ms", (1, 5_000)),
+    }
+)
+CONTROL = _section(
+    {
+        **{name: st.booleans() for name, field in Control.model_fields.items() if field.annotation is bool},
+        "instance_types": st.lists(st.sampled_from(["p4d", "g5", "c7gn", "m7i", "x2iedn"]), max_size=2, unique=True),
+    }
+)
+TEAM = _section({name: _choices(Team, name) for name in Team.model_fields})
+PREFERENCES = _section(
+    {
+        "optimize_for": _choices(Preferences, "optimize_for"),
+        "commitment": _choices(Preferences, "commitment"),
+        "spot_ok": st.booleans(),
+        "free_tier": st.booleans(),
+        # Only regions with a price book are valid; another region is refused with a did-you-mean.
+        "region": st.sampled_from(sorted(SHIPPED.pricing) or ["us-east-1"]),
+    }
+)
+WORKLOADS = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": st.text(max_size=40),
+        "runtime": RUNTIME,
+        "traffic": TRAFFIC,
+        "control": CONTROL,
+        "team": TEAM,
+        "preferences": PREFERENCES,
+    },
+)
+
+
+def _decide(raw: dict[str, Any], ruleset: Ruleset = SHIPPED) -> Decision:
+    return decide(parse_workload(raw), ruleset)
+
+
+def _with(raw: dict[str, Any], section: str, **fields: Any) -> dict[str, Any]:
+    return {**raw, section: {**raw.get(section, {}), **fields}}
+
+
+@PROPERTY_SETTINGS
+@given(WORKLOADS)
+def test_every_valid_workload_gets_a_decision(raw: dict[str, Any]) -> None:
+    decision = _decide(raw)
+    ranked = {entry.target for entry in decision.ranking}
+    excluded = {entry.target for entry in decision.excluded}
+    assert ranked | excluded == set(SHIPPED.target_ids)
+    assert not ranked & excluded
+    assert decision.summary
+    assert decision.ruleset.digest == SHIPPED.digest
+
+
+@PROPERTY_SETTINGS
+@given(WORKLOADS)
+def test_decisions_are_deterministic(raw: dict[str, Any]) -> None:
+    first = _decide(raw).model_dump_json()
+    assert _decide(raw).model_dump_json() == first
+    assert _decide(raw, SHIPPED_AGAIN).model_dump_json() == first
+
+
+@PROPERTY_SETTINGS
+@given(
+    WORKLOADS,
+    st.floats(
+        min_value=LAMBDA_MAX_DURATION_S, max_value=_bounds(Runtime, "max_duration_s")["max_value"], exclude_min=True
+    ),
+)
+def test_work_longer_than_fifteen_minutes_excludes_lambda(raw: dict[str, Any], max_duration_s: float) -> None:
+    decision = _decide(_with(raw, "runtime", max_duration_s=max_duration_s))
+    excluded = {entry.target: {reason.rule for reason in entry.reasons} for entry in decision.excluded}
+    assert "limits.lambda-max-duration" in excluded["lambda"]
+    assert "lambda" not in {entry.target for entry in decision.ranking}
+
+
+@PROPERTY_SETTINGS
+@given(WORKLOADS, st.integers(min_value=1, max_value=_bounds(Runtime, "gpu")["max_value"]))
+def test_needing_a_gpu_excludes_lambda_and_fargate(raw: dict[str, Any], gpu: int) -> None:
+    decision = _decide(_with(raw, "runtime", gpu=gpu))
+    excluded = {entry.target for entry in decision.excluded}
+    assert {"lambda", "ecs-fargate"} <= excluded
+    assert decision.recommendation not in ("lambda", "ecs-fargate")
+
+
+@PROPERTY_SETTINGS
+@given(WORKLOADS)
+def test_ranking_is_sorted_by_score_then_simplicity(raw: dict[str, Any]) -> None:
+    decision = _decide(raw)
+    keys = [(-entry.score, SHIPPED.target(entry.target).simplicity) for entry in decision.ranking]
+    assert keys == sorted(keys)
+
+
+@PROPERTY_SETTINGS
+@given(WORKLOADS)
+def test_every_reason_names_a_rule_and_carries_its_source(raw: dict[str, Any]) -> None:
+    decision = _decide(raw)
+    cost_score = SHIPPED.cost_model.score if SHIPPED.cost_model is not None else None
+    reasons = [reason for entry in decision.ranking for reason in entry.reasons]
+    reasons += [reason for entry in decision.excluded for reason in entry.reasons]  # type: ignore[misc]
+    for reason in reasons:
+        rule = SHIPPED.rule(reason.rule)
+        if rule is None:
+            # The cost model's computed score is the one reason that is not a YAML rule; it cites its own source.
+            assert cost_score is not None, f"{reason.rule} is not a rule of the ruleset"
+            assert reason.rule == cost_score.rule
+            assert reason.source == cost_score.source
+            continue
+        assert reason.source == rule.source
+        assert reason.category == rule.category
+    for entry in decision.excluded:
+        assert entry.reasons, f"{entry.target} is excluded without a reason"
+        for reason in entry.reasons:
+            rule = SHIPPED.rule(reason.rule)
+            assert rule is not None
+            assert rule.effect == "exclude"
+            assert entry.target in rule.targets
+
+
+@PROPERTY_SETTINGS
+@given(WORKLOADS)
+def test_recommendation_is_null_exactly_when_nothing_is_eligible(raw: dict[str, Any]) -> None:
+    decision = _decide(raw)
+    if decision.ranking:
+        assert decision.recommendation == decision.ranking[0].target
+    else:
+        assert decision.recommendation is None
+        assert len(decision.excluded) == len(SHIPPED.target_ids)
