@@ -1,0 +1,348 @@
+"""The ``decider`` command line: formats, stdin, exit codes, and messages on stderr without a traceback."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EXAMPLES_DIR, REPO_ROOT, RuleDirFactory, RuleFactory
+
+from decider.cli import main
+from decider.rules import Ruleset
+
+EXAMPLE = str(EXAMPLES_DIR / "checkout-api.yaml")
+TARGETS = ("lambda", "ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | None = None) -> tuple[int, str, str]:
+    if stdin is not None:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(sys, "stdin", io.StringIO(stdin))
+            code = main(list(argv))
+    else:
+        code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_bad_input(code: int, out: str, err: str) -> None:
+    assert code == 2
+    assert out == ""
+    assert err.startswith("decider: ")
+    assert "Traceback" not in err
+
+
+# -- recommend ---------------------------------------------------------------------------------------------------
+
+
+def test_recommend_json_is_the_decision(capsys: pytest.CaptureFixture[str], ruleset: Ruleset) -> None:
+    code, out, err = run(capsys, "recommend", EXAMPLE, "--format", "json")
+    assert code == 0
+    assert err == ""
+    data = json.loads(out)
+    assert data["name"] == "checkout-api"
+    assert data["recommendation"] in TARGETS
+    assert data["ruleset"]["digest"] == ruleset.digest
+    assert data["ranking"][0]["target"] == data["recommendation"]
+
+
+def test_recommend_reads_stdin(capsys: pytest.CaptureFixture[str]) -> None:
+    text = Path(EXAMPLE).read_text()
+    from_stdin = run(capsys, "recommend", "-", "--format", "json", stdin=text)
+    from_file = run(capsys, "recommend", EXAMPLE, "--format", "json")
+    assert from_stdin[0] == 0
+    assert from_stdin[1] == from_file[1]
+
+
+def test_recommend_reads_json_from_stdin(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "recommend", "-", "--format", "json", stdin='{"runtime": {"max_duration_s": 3600}}')
+    assert code == 0
+    assert "lambda" in {item["target"] for item in json.loads(out)["excluded"]}
+
+
+def test_recommend_reads_a_json_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "w.json"
+    path.write_text('{"name": "from-json", "runtime": {"memory_mb": 2048}}')
+    code, out, _ = run(capsys, "recommend", str(path), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["name"] == "from-json"
+
+
+def test_recommend_table_is_for_people(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "recommend", EXAMPLE, "--format", "table", "--colour", "never")
+    assert code == 0
+    assert out.startswith("decider: checkout-api\nRecommendation: ")
+    assert "Ranking" in out
+    assert "\033[" not in out
+
+
+def test_recommend_table_is_the_default_and_plain_when_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "recommend", EXAMPLE)
+    assert code == 0
+    assert out.startswith("decider: checkout-api\n")
+    assert "\033[" not in out
+
+
+def test_recommend_table_in_colour_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "recommend", EXAMPLE, "--colour", "always")
+    assert code == 0
+    assert "\033[1mdecider: checkout-api\033[0m" in out
+
+
+def test_recommend_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "recommend", EXAMPLE, "--format", "markdown")
+    assert code == 0
+    assert out.startswith("## decider: checkout-api\n")
+    assert "**Recommendation:** `" in out
+
+
+def test_recommend_with_an_organisations_rules(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, make_rule: RuleFactory
+) -> None:
+    org = tmp_path / "org"
+    org.mkdir()
+    rule = make_rule.exclude(
+        "control.org-no-eks", "eks", {"field": "runtime.gpu", "ge": 0}, because="Our platform team runs no EKS."
+    )
+    (org / "org.yaml").write_text(json.dumps([rule]))
+    code, out, _ = run(capsys, "recommend", EXAMPLE, "--format", "json", "--rules", str(org))
+    assert code == 0
+    [eks] = [item for item in json.loads(out)["excluded"] if item["target"] == "eks"]
+    assert {"rule": "control.org-no-eks", "message": "Our platform team runs no EKS."}.items() <= eks["reasons"][
+        -1
+    ].items()
+
+
+# -- bad input: exit 2, a message, no traceback ------------------------------------------------------------------
+
+
+def test_a_misspelt_field_exits_2_with_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "recommend", "-", stdin="runtime:\n  memroy_mb: 1024\n")
+    assert_bad_input(code, out, err)
+    assert "invalid workload" in err
+    assert "runtime.memroy_mb" in err
+    assert "did you mean 'memory_mb'?" in err
+
+
+def test_a_misspelt_top_level_field_exits_2_with_its_full_path(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "recommend", "-", stdin="memroy_mb: 1024\n")
+    assert_bad_input(code, out, err)
+    assert "did you mean 'runtime.memory_mb'?" in err
+
+
+def test_an_out_of_range_value_exits_2_naming_field_and_value(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "recommend", "-", stdin="runtime: {max_duration_s: -3}\n")
+    assert_bad_input(code, out, err)
+    assert "runtime.max_duration_s" in err
+    assert "-3" in err
+
+
+def test_a_missing_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = run(capsys, "recommend", str(tmp_path / "nope.yaml"))
+    assert_bad_input(code, out, err)
+    assert "nope.yaml: no such file" in err
+
+
+def test_a_directory_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = run(capsys, "recommend", str(tmp_path))
+    assert_bad_input(code, out, err)
+    assert "is a directory" in err
+
+
+def test_invalid_yaml_exits_2_with_the_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text("name: x\nruntime:\n  memory_mb: [1024\n")
+    code, out, err = run(capsys, "recommend", str(path))
+    assert_bad_input(code, out, err)
+    assert f"{path}:" in err
+    assert "not valid YAML" in err
+
+
+def test_invalid_json_exits_2_with_the_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "w.json"
+    path.write_text('{\n  "name": "x",\n}\n')
+    code, out, err = run(capsys, "recommend", str(path))
+    assert_bad_input(code, out, err)
+    assert f"{path}:3: not valid JSON" in err
+
+
+def test_invalid_yaml_on_stdin_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "recommend", "-", stdin="runtime: {memory_mb: 1\n")
+    assert_bad_input(code, out, err)
+    assert "<stdin>:" in err
+
+
+def test_a_list_instead_of_a_workload_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "recommend", "-", stdin="- memory_mb: 1\n")
+    assert_bad_input(code, out, err)
+    assert "a workload must be a mapping of sections, got list" in err
+
+
+def test_a_duplicate_key_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "recommend", "-", stdin="runtime:\n  gpu: 1\n  gpu: 0\n")
+    assert_bad_input(code, out, err)
+    assert "found key 'gpu' twice" in err
+
+
+def test_an_unknown_format_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["recommend", EXAMPLE, "--format", "yaml"])
+    assert caught.value.code == 2
+    assert "invalid choice: 'yaml'" in capsys.readouterr().err
+
+
+def test_a_missing_rules_directory_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = run(capsys, "recommend", EXAMPLE, "--rules", str(tmp_path / "none"))
+    assert_bad_input(code, out, err)
+    assert "rules directory not found" in err
+
+
+# -- rules -------------------------------------------------------------------------------------------------------
+
+
+def test_rules_lint_passes_on_the_shipped_rules(capsys: pytest.CaptureFixture[str], ruleset: Ruleset) -> None:
+    code, out, err = run(capsys, "rules", "lint")
+    assert code == 0
+    assert err == ""
+    assert out.startswith(f"ok: {len(ruleset.rules)} rules (")
+    assert "over 5 targets" in out
+    assert ruleset.digest in out
+
+
+def test_rules_lint_fails_with_a_suggestion_on_a_misspelt_field(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, make_rule: RuleFactory
+) -> None:
+    org = tmp_path / "org"
+    org.mkdir()
+    (org / "org.yaml").write_text(
+        json.dumps([make_rule.exclude("limits.org-big", "lambda", {"field": "runtime.memroy_mb", "gt": 4096})])
+    )
+    code, out, err = run(capsys, "rules", "lint", str(org))
+    assert_bad_input(code, out, err)
+    assert "invalid rules (1 problem)" in err
+    assert f"{org / 'org.yaml'} limits.org-big when.field" in err
+    assert "did you mean 'runtime.memory_mb'?" in err
+
+
+def test_rules_lint_reports_every_problem_of_a_broken_directory(
+    capsys: pytest.CaptureFixture[str], rules_dir: RuleDirFactory, make_rule: RuleFactory
+) -> None:
+    broken = rules_dir(
+        {
+            "a.yaml": [
+                make_rule.exclude("limits.a", "lamda", {"field": "runtime.gpu", "gt": 0}),
+                make_rule.score("traffic.b", {"lambda": 1}, {"field": "traffic.pattern", "eq": "spikey"}),
+            ]
+        }
+    )
+    code, out, err = run(capsys, "rules", "lint", "--rules", str(broken))
+    assert_bad_input(code, out, err)
+    assert "did you mean 'lambda'?" in err
+    assert "did you mean 'spiky'?" in err
+
+
+def test_rules_list_filters_by_category(capsys: pytest.CaptureFixture[str], ruleset: Ruleset) -> None:
+    code, out, _ = run(capsys, "rules", "list", "--category", "limits")
+    assert code == 0
+    lines = out.splitlines()
+    expected = [rule.id for rule in ruleset.rules if rule.category == "limits"]
+    assert [line.split()[0] for line in lines[:-1]] == expected
+    assert all(line.split()[1] == "limits" for line in lines[:-1])
+    assert lines[-1].startswith(f"{len(expected)} rule(s); ruleset")
+
+
+def test_rules_list_filters_by_target(capsys: pytest.CaptureFixture[str], ruleset: Ruleset) -> None:
+    code, out, _ = run(capsys, "rules", "list", "--target", "lambda", "--format", "json")
+    assert code == 0
+    listed = json.loads(out)
+    assert [item["id"] for item in listed] == [rule.id for rule in ruleset.rules if "lambda" in rule.targets]
+    assert all("lambda" in item["targets"] for item in listed)
+
+
+def test_rules_list_unknown_target_exits_2_with_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "rules", "list", "--target", "lamda")
+    assert_bad_input(code, out, err)
+    assert "unknown target 'lamda'" in err
+    assert "did you mean 'lambda'?" in err
+
+
+def test_rules_list_unknown_category_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["rules", "list", "--category", "limit"])
+    assert caught.value.code == 2
+    assert "invalid choice: 'limit'" in capsys.readouterr().err
+
+
+def test_rules_show_prints_the_rule(capsys: pytest.CaptureFixture[str], ruleset: Ruleset) -> None:
+    rule = ruleset.rules[0]
+    code, out, _ = run(capsys, "rules", "show", rule.id)
+    assert code == 0
+    shown = json.loads(out)
+    assert shown["id"] == rule.id
+    assert shown["source"] == rule.source
+    assert shown["because"] == rule.because
+    assert shown["when"] == rule.raw["when"]
+
+
+def test_rules_show_unknown_id_exits_2_with_a_suggestion(capsys: pytest.CaptureFixture[str], ruleset: Ruleset) -> None:
+    rule_id = max((rule.id for rule in ruleset.rules), key=len)
+    typo = rule_id[:-2] + rule_id[-1]
+    code, out, err = run(capsys, "rules", "show", typo)
+    assert_bad_input(code, out, err)
+    assert "no rule with this id" in err
+    assert f"did you mean {rule_id!r}?" in err
+
+
+def test_rules_fields_lists_every_name_with_its_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rules", "fields")
+    assert code == 0
+    rows = {line.split()[0]: line.split(None, 1)[1] for line in out.splitlines()}
+    assert rows["runtime.memory_mb"] == "number"
+    assert rows["traffic.pattern"] == "enum [steady, diurnal, spiky, scheduled, event, batch]"
+    assert rows["derived.copies_at_peak"] == "number"
+    assert rows["control.instance_types"] == "string_list"
+
+
+# -- schema ------------------------------------------------------------------------------------------------------
+
+
+def test_schema_is_valid_json_with_every_section(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema")
+    assert code == 0
+    schema: dict[str, Any] = json.loads(out)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["title"] == "decider workload"
+    assert set(schema["properties"]) == {"name", "runtime", "traffic", "control", "team", "preferences"}
+    assert schema["additionalProperties"] is False
+    runtime = schema["$defs"]["Runtime"]
+    assert runtime["properties"]["memory_mb"]["maximum"] == 33_554_432
+    assert runtime["additionalProperties"] is False
+
+
+# -- the installed command ---------------------------------------------------------------------------------------
+
+
+def test_the_installed_command_recommends_and_refuses_bad_input() -> None:
+    command = str(REPO_ROOT / ".venv" / "bin" / "decider")
+    good = subprocess.run(
+        [command, "recommend", EXAMPLE, "--format", "json"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert good.returncode == 0, good.stderr
+    assert json.loads(good.stdout)["recommendation"] in TARGETS
+    bad = subprocess.run(
+        [command, "recommend", "-"],
+        input="runtime:\n  memroy_mb: 1024\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stdout == ""
+    assert "did you mean 'memory_mb'?" in bad.stderr
+    assert "Traceback" not in bad.stderr
