@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import Depends, FastAPI
 
 import decider
-from api import admin, catalog, health, recommend, slack
+from api import admin, catalog, health, recommend, review, slack
 from api.auth import require_api_key
 from api.metrics import Metrics
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None, *, handle_sighup: bool = False)
     app.include_router(health.router)
     app.include_router(health.version_router, dependencies=PROTECTED)
     app.include_router(recommend.router, dependencies=PROTECTED)
+    app.include_router(review.router, dependencies=PROTECTED)
     app.include_router(catalog.router, dependencies=PROTECTED)
     app.include_router(admin.router, dependencies=PROTECTED)
     app.include_router(health.metrics_router, dependencies=PROTECTED)

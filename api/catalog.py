@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.dependencies import RulesetDep
 from api.problems import ApiProblem, problem_responses
-from api.state import pricing_of
+from api.state import price_book_data, pricing_of
 from decider.cli import workload_schema
 from decider.decision import RulesetInfo
 from decider.errors import Problem
@@ -164,7 +164,7 @@ async def list_targets(ruleset: RulesetDep) -> TargetList:
 )
 async def list_pricing(ruleset: RulesetDep) -> PricingList:
     """The price book of every region decider can price, with its as_of date and sources."""
-    return PricingList(regions=pricing_of(ruleset))
+    return PricingList(regions={region: price_book_data(book) for region, book in pricing_of(ruleset).items()})
 
 
 @router.get(

@@ -7,6 +7,7 @@ BatchRequest) are added here; every error response is declared as ``application/
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -45,11 +46,34 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             schemas[name] = definition
     for path_item in document.get("paths", {}).values():
         for operation in path_item.values():
+            for parameter in operation.get("parameters", []):
+                parameter["schema"] = _without_null(parameter["schema"])
             for status, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
                 if status.isdigit() and int(status) >= 400 and "application/json" in content:
                     content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+                for media in content.values():
+                    # FastAPI's own parameter errors are answered as problems too (see api/problems.py).
+                    if media.get("schema") == {"$ref": "#/components/schemas/HTTPValidationError"}:
+                        media["schema"] = {"$ref": "#/components/schemas/ProblemDetails"}
+                        response["description"] = HTTPStatus(int(status)).phrase
+    if "HTTPValidationError" not in json.dumps(document.get("paths", {})):
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
     return document
+
+
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional query parameter is absent, never null: drop the ``null`` branch FastAPI adds for ``X | None``."""
+    branches = schema.get("anyOf")
+    if not isinstance(branches, list):
+        return schema
+    kept = [branch for branch in branches if branch != {"type": "null"}]
+    if len(kept) != 1:
+        return schema
+    merged = {key: value for key, value in schema.items() if key != "anyOf"}
+    merged.update(kept[0])
+    return merged
 
 
 def render_document(document: dict[str, Any]) -> str:

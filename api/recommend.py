@@ -7,7 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -20,7 +20,7 @@ from decider.engine import decide
 from decider.errors import DeciderError, Problem, WorkloadError
 from decider.rules import Ruleset
 from decider.suggest import nearest
-from decider.workload import parse_workload
+from decider.workload import ParsedWorkload, Workload, parse_workload, problems_from_validation
 
 MAX_BATCH = 1000
 JSON = "application/json"
@@ -99,8 +99,11 @@ router = APIRouter(tags=["recommend"])
 async def recommend(request: Request, ruleset: RulesetDep, metrics: MetricsDep) -> Response:
     """A workload (every field optional) in; a ranked, explained decision out. Unknown fields are 422 with the
     nearest valid name."""
-    parsed = parse_workload(await read_json_body(request))
-    decision = decide(parsed, ruleset)
+    raw = await read_json_body(request)
+    if not isinstance(raw, dict):
+        # parse_workload reads an empty file (null) as "all defaults"; over HTTP the body must be an object.
+        raise WorkloadError([Problem("", f"the body must be a JSON object (a workload), got {_json_type(raw)}")])
+    decision = decide(parse_json_workload(raw), ruleset)
     metrics.count_decision(decision.recommendation)
     return Response(decision.model_dump_json(), media_type=JSON)
 
@@ -121,9 +124,41 @@ async def recommend_batch(request: Request, ruleset: RulesetDep, metrics: Metric
     return Response('{"results":[' + ",".join(entries) + "]}", media_type=JSON)
 
 
+def parse_json_workload(raw: Any) -> ParsedWorkload:
+    """parse_workload, with JSON types held to the schema: 0 is not false and "5" is not 5 in a JSON body.
+
+    (YAML files stay lenient; a JSON client that sends the wrong type has a bug worth hearing about.)
+    """
+    if isinstance(raw, dict):
+        try:
+            Workload.model_validate(_arrays_as_tuples(raw), strict=True)
+        except ValidationError as error:
+            raise WorkloadError(problems_from_validation(error)) from None
+    return parse_workload(raw)
+
+
+def _arrays_as_tuples(value: Any) -> Any:
+    # Strict validation takes a tuple field only from a tuple; a JSON array is the same thing.
+    if isinstance(value, list):
+        return tuple(_arrays_as_tuples(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _arrays_as_tuples(item) for key, item in value.items()}
+    return value
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
 def _batch_items(raw: Any) -> list[Any]:
     if not isinstance(raw, Mapping):
-        raise WorkloadError([Problem("", f"the body must be an object with 'workloads', got {type(raw).__name__}")])
+        raise ApiProblem(
+            422,
+            "invalid-batch",
+            "the batch is not valid",
+            [Problem("", f"the body must be an object with 'workloads', got {_json_type(raw)}")],
+        )
     problems = [
         Problem(str(key), "unknown field; valid fields here: workloads", nearest(str(key), ["workloads"]))
         for key in raw
@@ -145,7 +180,7 @@ def _decide_all(workloads: list[Any], ruleset: Ruleset, metrics: Metrics, path: 
     entries: list[str] = []
     for index, raw in enumerate(workloads):
         try:
-            decision = decide(parse_workload(raw), ruleset)
+            decision = decide(parse_json_workload(raw), ruleset)
         except DeciderError as error:
             problem = ProblemDetails(
                 type=TYPE_PREFIX + "invalid-workload",

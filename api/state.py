@@ -57,3 +57,11 @@ def pricing_of(ruleset: Ruleset) -> dict[str, Any]:
     """The price books of a rule set (region → book), or an empty mapping when it carries none."""
     books = getattr(ruleset, "pricing", None)
     return dict(books) if books else {}
+
+
+def price_book_data(book: Any) -> dict[str, Any]:
+    """A price book as JSON data, with the field names of its YAML file."""
+    if hasattr(book, "model_dump"):
+        data: dict[str, Any] = book.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return data
+    return dict(book)
