@@ -41,13 +41,31 @@ class DocumentError(ValueError):
         super().__init__(str(problem))
 
 
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(key)
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads keeps the last of two equal keys; a workload must not silently lose a value.
+    mapping: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in mapping:
+            raise _DuplicateKeyError(key)
+        mapping[key] = value
+    return mapping
+
+
 def parse_text(text: str, source: str, *, json_only: bool = False) -> Any:
     """Parse one YAML (a superset of JSON) or JSON document from text; raise DocumentError naming the line."""
     if json_only:
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
         except json.JSONDecodeError as error:
             raise DocumentError(Problem(f"{source}:{error.lineno}", f"not valid JSON: {error.msg}")) from None
+        except _DuplicateKeyError as error:
+            raise DocumentError(Problem(source, f"not valid JSON: found key {error.key!r} twice")) from None
     loader = _StrictLoader(text)
     try:
         return loader.get_single_data()

@@ -16,7 +16,9 @@ def number(value: float) -> str:
     if float(value).is_integer():
         return str(int(value))
     if abs(value) >= 1:
-        return f"{value:.4g}"
+        text = f"{value:.4g}"
+        # 999.99 rounds up to four significant figures as "1000": write it as the thousands above are written.
+        return f"{float(text):,.0f}" if abs(float(text)) >= 1000 else text
     digits = 1 - math.floor(math.log10(abs(value))) + 1
     return f"{value:.{digits}f}".rstrip("0").rstrip(".")
 
