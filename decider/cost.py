@@ -102,7 +102,7 @@ class Plan:
                     item=line.item,
                     quantity=round(quantity, 6),
                     unit=line.unit,
-                    unit_price_usd=line.unit_price_usd,
+                    unit_price_usd=round(line.unit_price_usd, 10),
                     usd=round_usd(amount, 4),
                 )
             )

@@ -20,7 +20,7 @@ from decider.suggest import nearest
 
 Architecture = Literal["x86_64", "arm64"]
 InstanceFamily = Literal["general", "compute", "memory", "burstable", "gpu"]
-_URL = re.compile(r"^https?://\S+$")
+_URL = re.compile(r"^https?://\S+")  # a URL first; a note may follow (version, date)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MODEL_FILE = "model.yaml"
 
@@ -38,7 +38,7 @@ class _Sourced(_Data):
     @classmethod
     def _url(cls, value: str) -> str:
         if not _URL.match(value):
-            raise ValueError(f"must be an http(s) URL, got {value!r}")
+            raise ValueError("must start with an http(s) URL")
         return value
 
 
@@ -211,7 +211,7 @@ class PriceBook(_Data):
     @classmethod
     def _date(cls, value: str) -> str:
         if not _DATE.match(value):
-            raise ValueError(f"must be a date YYYY-MM-DD, got {value!r}")
+            raise ValueError("must be a date YYYY-MM-DD")
         return value
 
     def instance(self, instance_type: str) -> Instance | None:

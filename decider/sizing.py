@@ -311,8 +311,7 @@ def size_instances(
     scaling = scaling_of(workload, facts)
     hours = copy_hours(workload, facts, model, scaling)
     low, desired, high = copies(workload, facts, model, scaling)
-    min_instances = 0 if low == 0 else max(2 if scaling == "always-on" else 1, 1)
-    requests = workload.requests_per_month
+    min_instances = 0 if low == 0 else 2 if scaling == "always-on" else 1
     best: tuple[float, float, str, Instance, int, Hours] | None = None
     for instance in instance_candidates(workload, book):
         per_instance = copies_per_instance(instance, workload, facts, model)
@@ -326,10 +325,12 @@ def size_instances(
         hourly = instance.usd_per_hour
         if management_fee:
             hourly += managed_instances_fee(instance, book)
-        monthly = hourly * instance_hours.at(requests)
-        key = (monthly, instance.usd_per_hour, instance.type)
+        # Chosen by whole instances at average load, so a few copies never land on a large type that the
+        # fractional monthly average would make look cheap.
+        whole = max(min_instances, math.ceil(max(desired, 1) / per_instance))
+        key = (hourly * whole, instance.usd_per_hour, instance.type)
         if best is None or key < best[:3]:
-            best = (monthly, instance.usd_per_hour, instance.type, instance, per_instance, instance_hours)
+            best = (*key, instance, per_instance, instance_hours)
     if best is None:
         return None
     _, _, _, instance, per_instance, instance_hours = best
@@ -354,7 +355,7 @@ def size_instances(
         min_instances=floor_instances,
         desired_instances=max(floor_instances, math.ceil(desired / per_instance)),
         max_instances=max(floor_instances, math.ceil(high / per_instance)),
-        instance_hours_per_month=round(instance_hours.at(requests), 4),
+        instance_hours_per_month=round(instance_hours.at(workload.requests_per_month), 4),
         purchase=purchase_for(workload, spot_allowed=True),
         management_fee=management_fee,
         control_plane="eks-standard-support" if control_plane else None,
