@@ -14,6 +14,7 @@ from decider.documents import DocumentError, parse_text, read_file
 from decider.engine import decide
 from decider.errors import DeciderError, Problem
 from decider.facts import FIELDS
+from decider.review_command import add_review_commands
 from decider.pricelist import add_pricing_commands
 from decider.rules import CATEGORIES, Ruleset, default_rules_dir, load_ruleset
 from decider.suggest import nearest
@@ -214,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the workload JSON Schema")
     schema.set_defaults(handler=_schema)
+    add_review_commands(commands)
     add_pricing_commands(commands)
 
     serve = commands.add_parser("serve", help="serve the REST API with uvicorn")

@@ -98,12 +98,10 @@ class Review(_Frozen):
     summary: ReviewSummary
     skipped: tuple[SkippedFile, ...] = ()
 
-    def tripped(self, fail_on: str | None) -> bool:
-        """Whether a CI gate at ``fail_on`` (move, or consider which also counts move) fails."""
-        if fail_on is None:
-            return False
-        gate = {"move": ("move",), "consider": ("consider", "move")}[fail_on]
-        return any(item.verdict in gate for item in self.workloads)
+    def tripped_by(self, fail_on: str | None) -> int:
+        """How many workloads trip a CI gate at ``fail_on`` (``move``; or ``consider``, which counts move too)."""
+        gate = {"move": ("move",), "consider": ("consider", "move")}.get(fail_on or "", ())
+        return sum(item.verdict in gate for item in self.workloads)
 
 
 class ReviewRequestItem(_Frozen):

@@ -14,6 +14,7 @@ from typing import Any
 
 from decider.sources.document import Document, is_intrinsic
 from decider.sources.imported import ImportedWorkload, deep_merge
+from decider.sources.schedule import runs_per_month
 
 SAM_FUNCTION = "AWS::Serverless::Function"
 LAMBDA_FUNCTION = "AWS::Lambda::Function"
@@ -53,10 +54,6 @@ LAUNCH_TARGET: Mapping[str, str] = {
     "EXTERNAL": "ecs-ec2",
     "MANAGED_INSTANCES": "ecs-managed-instances",
 }
-
-_RATE = re.compile(r"^\s*rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)\s*$")
-_RATE_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
-_SECONDS_PER_MONTH = 730 * 3600
 
 
 def is_template(data: Any) -> bool:
@@ -104,14 +101,16 @@ def read_template(document: Document, file: str) -> list[ImportedWorkload]:
             task_id = _reference(properties.get("TaskDefinition"))
             task = resources.get(task_id) if task_id else None
             workload = ImportedWorkload(str(logical_id), file, line, SERVICE)
+            task_properties: dict[str, Any] = {}
             if isinstance(task, dict) and task.get("Type") == TASK_DEFINITION:
                 used_task_definitions.add(str(task_id))
-                task_properties = task.get("Properties")
-                _read_task_definition(workload, task_properties if isinstance(task_properties, dict) else {})
+                if isinstance(task.get("Properties"), dict):
+                    task_properties = task["Properties"]
+                _read_task_definition(workload, task_properties)
                 _read_schedules(workload, str(task_id), resources)
             else:
                 workload.assume("TaskDefinition is not a task definition in this template: its size is unknown")
-            _read_service(workload, properties, resources)
+            _read_service(workload, properties, task_properties, resources)
             workloads.append(workload)
     for logical_id, resource in resources.items():
         if (
@@ -171,7 +170,7 @@ def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], re
             "PackageType Image: deployed as a container image; its size (artifact_mb) is not in the template"
         )
     protocols: list[str] = []
-    runs_per_month: float | None = None
+    runs: float | None = None
     events = _literal(workload, properties, "Events")
     if isinstance(events, dict):
         for event in events.values():
@@ -187,13 +186,13 @@ def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], re
                 event_properties = event.get("Properties")
                 if isinstance(event_properties, dict):
                     expression = event_properties.get("Schedule", event_properties.get("ScheduleExpression"))
-                    runs_per_month = _runs_per_month(expression) or runs_per_month
+                    runs = runs_per_month(expression) or runs
     if "FunctionUrlConfig" in properties:
         protocols.append("http")
-    for protocol, runs in _triggers(workload.name, resources):
+    for protocol, trigger_runs in _triggers(workload.name, resources):
         protocols.append(protocol)
-        runs_per_month = runs or runs_per_month
-    _set_traffic(workload, protocols, runs_per_month)
+        runs = trigger_runs or runs
+    _set_traffic(workload, protocols, runs)
 
 
 def _triggers(function_id: str, resources: Mapping[str, Any]) -> Iterator[tuple[str, float | None]]:
@@ -216,7 +215,7 @@ def _triggers(function_id: str, resources: Mapping[str, Any]) -> Iterator[tuple[
             properties.get("Targets", properties.get("Target")), function_id
         ):
             expression = properties.get("ScheduleExpression")
-            yield ("schedule", _runs_per_month(expression)) if expression else ("queue", None)
+            yield ("schedule", runs_per_month(expression)) if expression else ("queue", None)
 
 
 # --- ECS ------------------------------------------------------------------------------------------------------
@@ -273,12 +272,14 @@ def _read_task_definition(workload: ImportedWorkload, properties: Mapping[str, A
             workload.set("runtime.ephemeral_storage_gb", float(size_gib))
 
 
-def _read_service(workload: ImportedWorkload, properties: Mapping[str, Any], resources: Mapping[str, Any]) -> None:
+def _read_service(
+    workload: ImportedWorkload, properties: Mapping[str, Any], task: Mapping[str, Any], resources: Mapping[str, Any]
+) -> None:
     workload.set("team.current_platform", "ecs")
     if _literal(workload, properties, "SchedulingStrategy") == "DAEMON":
         workload.set("control.host_daemons", True)
     _set_traffic(workload, ["http"] if properties.get("LoadBalancers") else [], None)
-    _choose_ecs_target(workload, properties, {}, resources)
+    _choose_ecs_target(workload, properties, task, resources)
 
 
 def _choose_ecs_target(
@@ -341,13 +342,13 @@ def _read_schedules(workload: ImportedWorkload, task_id: str, resources: Mapping
         if isinstance(properties, dict) and _mentions(properties.get("Targets", properties.get("Target")), task_id):
             expression = properties.get("ScheduleExpression")
             if expression:
-                _set_traffic(workload, ["schedule"], _runs_per_month(expression))
+                _set_traffic(workload, ["schedule"], runs_per_month(expression))
 
 
 # --- helpers --------------------------------------------------------------------------------------------------
 
 
-def _set_traffic(workload: ImportedWorkload, protocols: list[str], runs_per_month: float | None) -> None:
+def _set_traffic(workload: ImportedWorkload, protocols: list[str], runs: float | None) -> None:
     """Pattern and protocols from how work arrives: HTTP is spiky, queues and streams are events, schedules run jobs."""
     known = list(workload.get("traffic.protocols") or [])
     for protocol in protocols:
@@ -359,16 +360,8 @@ def _set_traffic(workload: ImportedWorkload, protocols: list[str], runs_per_mont
     workload.set("traffic.protocols", known)
     pattern = "spiky" if "http" in known else "event" if "queue" in known else "scheduled"
     workload.set("traffic.pattern", pattern)
-    if runs_per_month is not None and pattern == "scheduled":
-        workload.set("traffic.requests_per_month", runs_per_month)
-
-
-def _runs_per_month(expression: Any) -> float | None:
-    match = _RATE.match(expression) if isinstance(expression, str) else None
-    if match is None:
-        return None
-    period_s = int(match.group(1)) * _RATE_SECONDS[match.group(2).rstrip("s")]
-    return float(round(_SECONDS_PER_MONTH / period_s))
+    if runs is not None and pattern == "scheduled":
+        workload.set("traffic.requests_per_month", runs)
 
 
 def _literal(workload: ImportedWorkload, properties: Mapping[str, Any], key: str) -> Any:

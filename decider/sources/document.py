@@ -114,6 +114,29 @@ class Document:
         """The 1-based line where item ``index`` of a top-level list starts."""
         if isinstance(self.node, yaml.SequenceNode) and index < len(self.node.value):
             return int(self.node.value[index].start_mark.line) + 1
+        if self.text is not None:
+            # JSON: the index-th object that opens at the list's top level.
+            depth, seen = 0, -1
+            in_string = escaped = False
+            for offset, char in enumerate(self.text):
+                if in_string:
+                    if escaped:
+                        escaped = False
+                    elif char == "\\":
+                        escaped = True
+                    elif char == '"':
+                        in_string = False
+                    continue
+                if char == '"':
+                    in_string, escaped = True, False
+                elif char in "[{":
+                    depth += 1
+                    if depth == 2:
+                        seen += 1
+                        if seen == index:
+                            return self.text.count("\n", 0, offset) + 1
+                elif char in "]}":
+                    depth -= 1
         return self.line
 
 

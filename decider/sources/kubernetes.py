@@ -14,6 +14,7 @@ from typing import Any
 
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
+from decider.sources.schedule import runs_per_month
 
 WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"})
 RBAC_KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
@@ -94,6 +95,11 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
         job_spec = _mapping(_mapping(spec.get("jobTemplate")).get("spec"))
         workload.set("traffic.pattern", "scheduled")
         workload.set("traffic.protocols", ["schedule"])
+        runs = runs_per_month(spec.get("schedule"))
+        if runs is not None:
+            workload.set("traffic.requests_per_month", runs)
+        else:
+            workload.assume(f"schedule {spec.get('schedule')!r} not understood: runs a month unknown")
         _read_job(workload, job_spec)
         pod = _mapping(_mapping(job_spec.get("template")).get("spec"))
     else:
@@ -101,6 +107,8 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
         if kind == "Job":
             workload.set("traffic.pattern", "batch")
             workload.set("traffic.protocols", ["schedule"])
+            workload.set("traffic.requests_per_month", 1)
+            workload.assume("a Job runs once each time it is applied: assumed 1 run a month")
             _read_job(workload, spec)
         elif kind == "DaemonSet":
             workload.set("control.host_daemons", True)

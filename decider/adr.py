@@ -1,0 +1,178 @@
+"""An Architecture Decision Record in the MADR layout, written from a Decision, for a team to review and commit.
+
+Context and problem statement, decision drivers, considered options, outcome, consequences, pros and cons of each
+option (from the rules that fired and the costs) and links to every rule source cited. Plain Markdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from decider import __version__
+from decider.decision import Decision, ExclusionReason, Reason
+from decider.formatting import number
+from decider.workload import Workload
+
+STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
+_DRIVERS = 8
+
+
+def to_adr(
+    decision: Decision,
+    workload: Workload,
+    *,
+    date: str,
+    status: str = "proposed",
+    source: str | None = None,
+) -> str:
+    """The decision record for one workload; the same decision, date and status give the same text."""
+    name = decision.name or workload.name or "this workload"
+    chosen = next((entry for entry in decision.ranking if entry.target == decision.recommendation), None)
+    out: list[str] = []
+    title = f"Run {name} on {chosen.name}" if chosen else f"No AWS compute target fits {name} as described"
+    out += [f"# {title}", ""]
+    meta = [
+        f"Status: {status}",
+        f"Date: {date}",
+        f"Decided with: decider {__version__}, ruleset {decision.ruleset.version} (`{decision.ruleset.digest[:19]}`)",
+    ]
+    if decision.pricing is not None:
+        meta.append(f"Prices: {decision.pricing.region} as of {decision.pricing.as_of} ({decision.pricing.currency})")
+    out += [f"* {line}" for line in meta] + [""]
+
+    out += ["## Context and Problem Statement", ""]
+    out.append(
+        f"Where should {name} run on AWS: AWS Lambda, Amazon ECS (on AWS Fargate, on ECS Managed Instances or on "
+        f"EC2) or Amazon EKS? {_facts(workload)}"
+    )
+    if source:
+        out += ["", f"The workload is defined in `{source}`."]
+    out.append("")
+
+    out += ["## Decision Drivers", ""]
+    out += [f"* {driver}" for driver in _drivers(decision, workload)] + [""]
+
+    out += ["## Considered Options", ""]
+    for entry in decision.ranking:
+        out.append(f"* {entry.name} (`{entry.target}`): score {number(entry.score)}{_cost_text(entry.monthly_cost)}")
+    for exclusion in decision.excluded:
+        out.append(f"* {exclusion.name} (`{exclusion.target}`): excluded by a hard limit")
+    out.append("")
+
+    out += ["## Decision Outcome", ""]
+    if chosen:
+        out.append(f'Chosen option: "{chosen.name}", because it ranks first. {decision.summary}')
+    else:
+        out.append(f"No option can be chosen as the workload is described. {decision.summary}")
+    out.append("")
+    out += ["### Consequences", ""]
+    if chosen:
+        out += [
+            f"* Good, because {_clause(reason.message)} ({_link(reason)})"
+            for reason in chosen.reasons
+            if reason.impact > 0
+        ]
+        out += [
+            f"* Bad, because {_clause(reason.message)} ({_link(reason)})"
+            for reason in chosen.reasons
+            if reason.impact < 0
+        ]
+        if chosen.monthly_cost is not None:
+            out.append(
+                f"* Neutral: it costs about ${chosen.monthly_cost.total_usd:,.2f} a month at the traffic described."
+            )
+    out += [f"* To revisit if: {_clause(change)}" for change in decision.what_would_change]
+    out.append("")
+
+    out += ["## Pros and Cons of the Options", ""]
+    for entry in decision.ranking:
+        out += [f"### {entry.name}", ""]
+        out.append(f"Score {number(entry.score)}{_cost_text(entry.monthly_cost)}.")
+        out.append("")
+        pros = [reason for reason in entry.reasons if reason.impact > 0]
+        cons = [reason for reason in entry.reasons if reason.impact < 0]
+        out += [
+            f"* Good, because {_clause(reason.message)} (+{number(reason.impact)}, {_link(reason)})" for reason in pros
+        ]
+        out += [
+            f"* Bad, because {_clause(reason.message)} ({number(reason.impact)}, {_link(reason)})" for reason in cons
+        ]
+        if not pros and not cons:
+            out.append("* Neutral: no rule moved its score.")
+        out.append("")
+    for exclusion in decision.excluded:
+        out += [f"### {exclusion.name}", "", "Excluded: it cannot run this workload as described.", ""]
+        out += [f"* Bad, because {_clause(reason.message)} ({_link(reason)})" for reason in exclusion.reasons]
+        out.append("")
+
+    if decision.assumptions:
+        out += ["## Assumptions", ""]
+        out += [f"* {assumption}" for assumption in decision.assumptions] + [""]
+
+    out += ["## Links", ""]
+    out += [f"* [`{rule}`]({url})" for rule, url in _sources(decision)]
+    return "\n".join(out) + "\n"
+
+
+def _facts(workload: Workload) -> str:
+    runtime, traffic = workload.runtime, workload.traffic
+    parts = [
+        f"its longest unit of work takes {number(workload.max_duration_s)} s",
+        f"one copy needs {number(runtime.memory_mb)} MB of memory"
+        + (f" and {number(runtime.vcpu)} vCPU" if runtime.vcpu else "")
+        + (f" and {runtime.gpu} GPU" if runtime.gpu else ""),
+        f"traffic is {traffic.pattern} at about {number(workload.requests_per_month)} requests a month "
+        f"(peak {number(workload.peak_rps)} per second)",
+    ]
+    text = "It is described as follows: " + "; ".join(parts) + "."
+    if workload.team.current_platform != "none":
+        text += f" It runs on {workload.team.current_platform} today."
+    return text
+
+
+def _drivers(decision: Decision, workload: Workload) -> list[str]:
+    drivers = [f"Optimise for: {workload.preferences.optimize_for}."]
+    seen: set[str] = set()
+    for exclusion in decision.excluded:
+        for limit in exclusion.reasons:
+            if limit.rule not in seen:
+                seen.add(limit.rule)
+                drivers.append(f"{_sentence(limit.message)} ({_link(limit)})")
+    weighted: list[tuple[float, Reason]] = []
+    for entry in decision.ranking:
+        weighted += [(abs(reason.impact), reason) for reason in entry.reasons]
+    weighted.sort(key=lambda item: (-item[0], item[1].rule))
+    for _, reason in weighted:
+        if len(drivers) > _DRIVERS:
+            break
+        if reason.rule not in seen:
+            seen.add(reason.rule)
+            drivers.append(f"{_sentence(reason.message)} ({_link(reason)})")
+    return drivers
+
+
+def _sources(decision: Decision) -> list[tuple[str, str]]:
+    reasons: Iterable[Reason | ExclusionReason] = [
+        *(reason for entry in decision.ranking for reason in entry.reasons),
+        *(reason for exclusion in decision.excluded for reason in exclusion.reasons),
+    ]
+    return sorted({reason.rule: reason.source for reason in reasons}.items())
+
+
+def _link(reason: Reason | ExclusionReason) -> str:
+    return f"[`{reason.rule}`]({reason.source})"
+
+
+def _cost_text(cost: object) -> str:
+    total = getattr(cost, "total_usd", None)
+    return f", about ${total:,.2f} a month" if isinstance(total, int | float) else ""
+
+
+def _sentence(message: str) -> str:
+    message = message.strip()
+    return message if message.endswith(".") else message + "."
+
+
+def _clause(message: str) -> str:
+    message = message.strip().rstrip(".")
+    return message[:1].lower() + message[1:] if message[1:2].islower() else message

@@ -1,0 +1,343 @@
+"""Verdicts (keep, consider, move), the summary, the review renderers and ``decider review`` end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from decider.cli import main
+from decider.errors import WorkloadError
+from decider.review import (
+    Review,
+    ReviewRequestItem,
+    parse_review_request,
+    review_imported,
+    review_request,
+)
+from decider.review_report import GITHUB_COMMENT_LIMIT_CHARS, MARKER, to_markdown, to_table
+from decider.rules import Ruleset
+from decider.sources import ImportedWorkload
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+IAC = "tests/fixtures/iac"
+USAGE = f"{IAC}/usage.yaml"
+
+
+def item(name: str, workload: dict[str, Any], target: str | None = None, platform: str | None = None) -> Any:
+    return ReviewRequestItem(name=name, workload=workload, current_target=target, current_platform=platform)
+
+
+def one(
+    ruleset: Ruleset,
+    workload: dict[str, Any],
+    target: str | None = None,
+    platform: str | None = None,
+    margin: float = 5.0,
+) -> Any:
+    return review_request([item("w", workload, target, platform)], ruleset, margin).workloads[0]
+
+
+SPIKY = {"traffic": {"pattern": "spiky"}}  # small rules: lambda 60, ecs-fargate 52, the rest 50
+
+
+# --- verdicts over the small rule set ---------------------------------------------------------------------------------
+
+
+def test_keep_when_the_current_target_is_the_recommendation(small_ruleset: Ruleset) -> None:
+    reviewed = one(small_ruleset, SPIKY, target="lambda")
+    assert (reviewed.verdict, reviewed.compared_target, reviewed.score_gap) == ("keep", "lambda", 0)
+    assert reviewed.why == "AWS Lambda is the recommendation (score 60)."
+    assert reviewed.current_platform == "lambda"  # taken from the target and passed to the engine
+
+
+def test_consider_when_clearly_behind_names_the_gap_and_the_leading_rule(small_ruleset: Ruleset) -> None:
+    reviewed = one(small_ruleset, SPIKY, target="ecs-fargate")
+    assert reviewed.verdict == "consider"
+    assert reviewed.score_gap == 8
+    assert reviewed.rules == ("traffic.spiky",)
+    assert reviewed.why.startswith("AWS Lambda scores 8 points higher than Amazon ECS on AWS Fargate (60 against 52)")
+
+
+def test_keep_within_the_margin_and_consider_beyond_it(small_ruleset: Ruleset) -> None:
+    batch = {"traffic": {"pattern": "batch"}}  # eks 53, the rest 50
+    assert one(small_ruleset, batch, target="lambda").verdict == "keep"
+    assert "within 5 points" in one(small_ruleset, batch, target="lambda").why
+    assert one(small_ruleset, batch, target="lambda", margin=2).verdict == "consider"
+
+
+def test_move_when_a_hard_limit_excludes_the_current_target(small_ruleset: Ruleset) -> None:
+    reviewed = one(small_ruleset, {"runtime": {"max_duration_s": 2400}, **SPIKY}, target="lambda")
+    assert reviewed.verdict == "move"
+    assert reviewed.rules == ("limits.lambda-long",)
+    assert "(limits.lambda-long). Move to Amazon ECS on AWS Fargate (score 52)." in reviewed.why
+    assert reviewed.compared_target is None
+    assert reviewed.monthly_cost_now_usd is None
+
+
+def test_move_when_nothing_fits_says_so(small_ruleset: Ruleset) -> None:
+    reviewed = one(small_ruleset, {"runtime": {"memory_mb": 2_000_000}}, target="eks")
+    assert reviewed.verdict == "move"
+    assert reviewed.why.endswith("No target can run it as described.")
+
+
+def test_a_platform_without_a_precise_target_compares_its_best_placed_target(small_ruleset: Ruleset) -> None:
+    reviewed = one(small_ruleset, {**SPIKY, "control": {"sidecars": True}}, platform="ecs")  # fargate 58, lambda 60
+    assert (reviewed.verdict, reviewed.compared_target) == ("keep", "ecs-fargate")
+    assert "the best-placed Amazon ECS option" in reviewed.why
+    gpu = one(small_ruleset, {"runtime": {"gpu": 1}}, platform="ecs")
+    assert (gpu.verdict, gpu.compared_target) == ("keep", "ecs-managed-instances")
+
+
+def test_no_verdict_for_workloads_that_run_nowhere_decider_ranks(small_ruleset: Ruleset) -> None:
+    assert one(small_ruleset, SPIKY).verdict is None
+    legacy = one(small_ruleset, SPIKY, platform="ec2")
+    assert legacy.verdict is None
+    assert "plain EC2" in legacy.why
+
+
+def test_summary_counts_and_gate(small_ruleset: Ruleset) -> None:
+    review = review_request(
+        [
+            item("a", SPIKY, "lambda"),
+            item("b", SPIKY, "ecs-fargate"),
+            item("c", {"runtime": {"max_duration_s": 2400}}, "lambda"),
+            item("d", SPIKY),
+        ],
+        small_ruleset,
+    )
+    summary = review.summary
+    assert (summary.workloads, summary.keep, summary.consider, summary.move, summary.no_verdict) == (4, 1, 1, 1, 1)
+    assert summary.monthly_cost_now_usd is None  # the small rule set has no price book
+    assert review.tripped_by("move") == 1
+    assert review.tripped_by("consider") == 2
+    assert review.tripped_by(None) == 0
+
+
+def test_costs_say_how_much_in_dollars_and_the_summary_adds_them_up(ruleset: Ruleset) -> None:
+    review = review_request(
+        [
+            item(
+                "steady",
+                {"traffic": {"pattern": "steady", "peak_rps": 50}, "runtime": {"avg_duration_ms": 200}},
+                "lambda",
+            ),
+            item("spiky", {"traffic": {"pattern": "spiky", "requests_per_month": 100000}}, "lambda"),
+        ],
+        ruleset,
+    )
+    considered = [entry for entry in review.workloads if entry.verdict == "consider"]
+    assert considered, "a busy steady service on Lambda should be worth considering a move"
+    entry = considered[0]
+    assert entry.monthly_cost_now_usd is not None
+    assert entry.monthly_cost_recommended_usd is not None
+    assert f"${abs(entry.monthly_cost_now_usd - entry.monthly_cost_recommended_usd):,.2f} a month" in entry.why
+    summary = review.summary
+    assert summary.costed_workloads == 2
+    expected_now = sum(item.monthly_cost_now_usd or 0 for item in review.workloads)
+    expected_after = sum(
+        (item.monthly_cost_now_usd if item.verdict == "keep" else item.monthly_cost_recommended_usd) or 0
+        for item in review.workloads
+    )
+    assert summary.monthly_cost_now_usd == pytest.approx(expected_now, abs=0.01)
+    assert summary.monthly_cost_recommended_usd == pytest.approx(expected_after, abs=0.01)
+
+
+def test_import_assumptions_come_first_in_the_decision(small_ruleset: Ruleset) -> None:
+    imported = ImportedWorkload(
+        "Fn",
+        "t.yaml",
+        3,
+        "AWS::Lambda::Function",
+        raw={"team": {"current_platform": "lambda"}},
+        current_target="lambda",
+        assumptions=["Fn: Timeout is Ref T, not a literal"],
+    )
+    review = review_imported([imported], small_ruleset)
+    assert review.workloads[0].decision.assumptions[0] == "Fn: Timeout is Ref T, not a literal"
+    assert review.workloads[0].source.model_dump() == {"file": "t.yaml", "line": 3}
+
+
+def test_invalid_imported_workloads_are_reported_together_with_file_and_line(small_ruleset: Ruleset) -> None:
+    bad = [
+        ImportedWorkload("A", "a.yaml", 4, "workload", raw={"runtime": {"memroy_mb": 1}}),
+        ImportedWorkload("B", "b.yaml", 9, "workload", raw={"traffic": {"pattern": "spikey"}}),
+    ]
+    with pytest.raises(WorkloadError) as caught:
+        review_imported(bad, small_ruleset)
+    assert [str(problem) for problem in caught.value.problems] == [
+        "a.yaml:4 A: runtime.memroy_mb: unknown field; valid fields here: architecture, artifact_mb, avg_duration_ms, "
+        "concurrency_per_copy, ephemeral_storage_gb, gpu, long_running, max_duration_s, memory_mb, os, startup_s, "
+        "vcpu (did you mean 'memory_mb'?)",
+        "b.yaml:9 B: traffic.pattern: 'spikey' is not allowed; choose one of steady, diurnal, spiky, scheduled, "
+        "event, batch (did you mean 'spiky'?)",
+    ]
+
+
+# --- the request body (API) -----------------------------------------------------------------------------------------
+
+
+def test_review_request_problems_name_the_item_index() -> None:
+    with pytest.raises(WorkloadError) as caught:
+        parse_review_request(
+            {
+                "workloads": [
+                    {"name": "ok", "current_target": "lambda"},
+                    {"name": "", "current_platform": "ecss", "workload": {"runtime": {"memroy_mb": 1}}},
+                    {"name": "x", "current_target": "lambda", "current_platform": "eks", "extra": 1},
+                    "not an object",
+                ]
+            }
+        )
+    located = [(problem.location, problem.suggestion) for problem in caught.value.problems]
+    assert located == [
+        ("workloads[1].name", None),
+        ("workloads[1].current_platform", "ecs"),
+        ("workloads[1].workload.runtime.memroy_mb", "memory_mb"),
+        ("workloads[2].extra", None),
+        ("workloads[2].current_platform", None),
+        ("workloads[3]", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ([], "the body must be an object"),
+        ({"workload": []}, "missing: give a list"),
+        ({"workloads": []}, "give 1 to 1000 workloads, got 0"),
+        ({"workloads": [{"name": "a"}] * 1001}, "give 1 to 1000 workloads, got 1001"),
+    ],
+)
+def test_review_request_shape_and_bounds(body: Any, message: str) -> None:
+    with pytest.raises(WorkloadError, match=message):
+        parse_review_request(body)
+
+
+# --- renderers ------------------------------------------------------------------------------------------------------
+
+
+def many(small_ruleset: Ruleset, count: int) -> Review:
+    items = [item(f"service-{index:04d}", SPIKY, "ecs-fargate") for index in range(count)]
+    return review_request(items, small_ruleset)
+
+
+def test_markdown_has_the_marker_a_summary_table_and_details(small_ruleset: Ruleset) -> None:
+    text = to_markdown(many(small_ruleset, 3))
+    assert text.startswith(MARKER + "\n")
+    assert "### decider review: 3 workloads: 0 keep, 3 consider, 0 move" in text
+    assert "| `service-0000` | ecs-fargate | lambda | **consider** | 8 | n/a → n/a |" in text
+    assert text.count("<details>") == 3
+    assert text.count("</details>") == 3
+    assert "Truncated" not in text
+
+
+def test_markdown_stays_under_the_comment_limit_and_says_what_it_left_out(small_ruleset: Ruleset) -> None:
+    review = many(small_ruleset, 600)
+    text = to_markdown(review)
+    assert len(text) <= GITHUB_COMMENT_LIMIT_CHARS
+    assert "**Truncated:**" in text
+    assert "details of" in text
+    assert text.count("<details>") == text.count("</details>")  # never cut inside a block
+    small = to_markdown(review, limit_chars=3000)
+    assert len(small) <= 3000
+    assert "more workloads are not in the table" in small
+
+
+def test_table_lists_worst_first_with_the_reason(small_ruleset: Ruleset) -> None:
+    review = review_request(
+        [item("fine", SPIKY, "lambda"), item("long", {"runtime": {"max_duration_s": 2400}}, "lambda")], small_ruleset
+    )
+    lines = to_table(review).splitlines()
+    assert lines[0] == "decider review: 2 workloads: 1 keep, 0 consider, 1 move"
+    assert lines[3].split()[:2] == ["move", "long"]
+    assert "limits.lambda-long" in lines[4]
+    assert lines[5].split()[:2] == ["keep", "fine"]
+
+
+# --- decider review -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO_ROOT)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["review", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.usefixtures("in_repo")
+def test_review_lists_every_function_and_deployment_with_file_line_and_verdict(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(
+        capsys,
+        f"{IAC}/sam",
+        f"{IAC}/kubernetes",
+        f"{IAC}/workloads",
+        f"{IAC}/cloudformation",
+        f"{IAC}/ecs",
+        "--usage",
+        USAGE,
+        "--format",
+        "json",
+    )
+    assert code == 0
+    review = json.loads(out)
+    found = {entry["name"]: entry for entry in review["workloads"]}
+    for name in ("CheckoutFunction", "OrderConsumer", "ReportBuilder", "ImageResizer", "storefront", "model-server"):
+        assert found[name]["verdict"] in ("keep", "consider", "move")
+        assert found[name]["decision"]["ranking"] or found[name]["decision"]["excluded"]
+    assert found["ReportBuilder"]["source"] == {"file": f"{IAC}/sam/template.yaml", "line": 54}
+    assert found["storefront"]["source"] == {"file": f"{IAC}/kubernetes/apps.yaml", "line": 2}
+    assert found["storefront"]["current_platform"] == "eks"
+    # The usage file says the report takes 40 minutes: Lambda's 15-minute limit means move.
+    assert found["ReportBuilder"]["verdict"] == "move"
+    assert found["ReportBuilder"]["rules"] == ["limits.lambda-max-duration"]
+    assert set(review["summary"]) >= {"workloads", "keep", "consider", "move", "monthly_cost_now_usd"}
+    assert review["summary"]["workloads"] == len(review["workloads"]) == 20
+
+
+@pytest.mark.usefixtures("in_repo")
+def test_fail_on_gates_exit_1_and_still_writes_the_report(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, IAC, "--usage", USAGE, "--fail-on", "move")
+    assert code == 1
+    assert out.startswith("decider review:")
+    assert err == "decider: review gate --fail-on move tripped by 1 workload(s)\n"
+    assert run(capsys, IAC, "--usage", USAGE)[0] == 0
+    keep_only = f"{IAC}/cloudformation/ecs-services.json"
+    assert run(capsys, keep_only, "--fail-on", "move")[0] == 0
+    assert run(capsys, f"{IAC}/ecs", "--fail-on", "consider")[0] == 1
+
+
+@pytest.mark.usefixtures("in_repo")
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["infra-missing/"], "infra-missing/: no such file or directory"),
+        ([f"{IAC}/other/docker-compose.yml"], "not a workload file, SAM/CloudFormation template"),
+        ([f"{IAC}/sam", "--usage", "missing-usage.yaml"], "missing-usage.yaml: no such usage file"),
+        ([f"{IAC}/sam", "--usage", USAGE], "WebService: no workload or resource of this name was found"),
+    ],
+)
+def test_bad_input_exits_2_with_the_problem_named(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_an_unreadable_template_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn: [\n")
+    code, _, err = run(capsys, str(tmp_path))
+    assert code == 2
+    assert "template.yaml:4: not valid YAML" in err

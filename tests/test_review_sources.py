@@ -1,0 +1,355 @@
+"""Reading workloads for review: CloudFormation tags as data, lines, SAM/CloudFormation/ECS/Kubernetes mapping,
+classification of files by content, usage files and schedules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from decider.documents import DocumentError
+from decider.errors import SourceError
+from decider.sources import ImportedWorkload, apply_usage, find_workloads, read_usage
+from decider.sources.document import INTRINSIC_TAGS, parse_documents
+from decider.sources.schedule import runs_per_month
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+IAC = REPO_ROOT / "tests" / "fixtures" / "iac"
+
+
+def by_name(paths: list[str | Path]) -> dict[str, ImportedWorkload]:
+    return {item.name: item for item in find_workloads([str(path) for path in paths]).workloads}
+
+
+# --- the loader ---------------------------------------------------------------------------------------------------
+
+TAG_CASES = [
+    ("!Ref Bucket", {"Ref": "Bucket"}),
+    ("!Condition IsProd", {"Condition": "IsProd"}),
+    ("!GetAtt Queue.Arn", {"Fn::GetAtt": ["Queue", "Arn"]}),
+    ("!GetAtt [Queue, Arn]", {"Fn::GetAtt": ["Queue", "Arn"]}),
+    ('!Sub "arn:${AWS::Partition}:s3:::${Bucket}"', {"Fn::Sub": "arn:${AWS::Partition}:s3:::${Bucket}"}),
+    ("!If [IsProd, 1, 2]", {"Fn::If": ["IsProd", 1, 2]}),
+    ('!Join [",", [a, b]]', {"Fn::Join": [",", ["a", "b"]]}),
+    ("!Select [0, [a, b]]", {"Fn::Select": [0, ["a", "b"]]}),
+    ("!FindInMap [Map, Key, Value]", {"Fn::FindInMap": ["Map", "Key", "Value"]}),
+    ("!ImportValue shared-vpc", {"Fn::ImportValue": "shared-vpc"}),
+    ("!Equals [a, b]", {"Fn::Equals": ["a", "b"]}),
+    ("!Not [!Equals [a, b]]", {"Fn::Not": [{"Fn::Equals": ["a", "b"]}]}),
+    ("!And [!Condition A, !Condition B]", {"Fn::And": [{"Condition": "A"}, {"Condition": "B"}]}),
+    ("!Or [!Condition A, !Condition B]", {"Fn::Or": [{"Condition": "A"}, {"Condition": "B"}]}),
+    ("!Base64 hello", {"Fn::Base64": "hello"}),
+    ('!Cidr ["10.0.0.0/16", 2, 8]', {"Fn::Cidr": ["10.0.0.0/16", 2, 8]}),
+    ('!GetAZs ""', {"Fn::GetAZs": ""}),
+    ('!Split ["-", "a-b"]', {"Fn::Split": ["-", "a-b"]}),
+    ("!Transform {Name: AWS::Include}", {"Fn::Transform": {"Name": "AWS::Include"}}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TAG_CASES, ids=[case[0].split()[0] for case in TAG_CASES])
+def test_short_form_tags_load_as_their_long_form(text: str, expected: dict[str, Any]) -> None:
+    [document] = parse_documents(f"value: {text}\n", "t.yaml")
+    assert document.data == {"value": expected}
+
+
+def test_every_documented_short_form_tag_is_understood() -> None:
+    required = {"Ref", "Sub", "GetAtt", "If", "Join", "Select", "FindInMap", "ImportValue", "Equals", "Not", "And"}
+    required |= {"Or", "Base64", "Cidr", "GetAZs", "Split", "Condition", "Transform"}
+    assert required <= set(INTRINSIC_TAGS)
+
+
+def test_unknown_tags_and_python_objects_are_refused() -> None:
+    with pytest.raises(DocumentError, match="could not determine a constructor"):
+        parse_documents("a: !!python/object/apply:os.system [echo hi]\n", "t.yaml")
+    with pytest.raises(DocumentError, match=r"t\.yaml:1"):
+        parse_documents("a: !Bogus x\n", "t.yaml")
+
+
+def test_duplicate_keys_are_refused_with_both_lines() -> None:
+    with pytest.raises(DocumentError, match=r"t.yaml:3: .*'Timeout' twice \(first on line 2\)"):
+        parse_documents("Properties:\n  Timeout: 3\n  Timeout: 5\n", "t.yaml")
+
+
+def test_a_mapping_used_as_a_key_is_a_document_error_not_a_crash() -> None:
+    with pytest.raises(DocumentError, match="mapping key is itself a mapping"):
+        parse_documents("name: {{ .Release.Name }}\n", "chart.yaml")
+
+
+def test_lines_of_keys_documents_and_json_items() -> None:
+    documents = parse_documents("# c\nResources:\n  A:\n    Type: x\n  B:\n    Type: y\n---\nk: 1\n", "t.yaml")
+    assert [document.line for document in documents] == [2, 8]
+    assert documents[0].key_line("Resources", "B") == 5
+    assert documents[0].key_line("Resources", "Missing") == 2
+    [json_document] = parse_documents('{\n "Resources": {\n  "A": {},\n  "B": {}\n }\n}', "t.json", json_only=True)
+    assert json_document.key_line("Resources", "B") == 4
+    [items] = parse_documents('[\n {"a": "x\\" {"},\n {"b": [1, {}]},\n {}\n]', "t.json", json_only=True)
+    assert [items.item_line(index) for index in range(3)] == [2, 3, 4]
+
+
+# --- SAM and CloudFormation -----------------------------------------------------------------------------------------
+
+
+def test_sam_functions_take_globals_events_and_units() -> None:
+    found = by_name([IAC / "sam" / "template.yaml"])
+    assert list(found) == ["CheckoutFunction", "OrderConsumer", "ReportBuilder", "ImageResizer"]
+    checkout = found["CheckoutFunction"]
+    assert (checkout.file, checkout.line, checkout.current_target) == (
+        "tests/fixtures/iac/sam/template.yaml",
+        21,
+        "lambda",
+    )
+    assert checkout.raw["runtime"] == {"max_duration_s": 10.0, "memory_mb": 512, "architecture": "arm64"}
+    assert checkout.raw["traffic"] == {"protocols": ["http"], "pattern": "spiky"}
+    assert checkout.raw["team"] == {"current_platform": "lambda"}
+    assert found["OrderConsumer"].raw["traffic"]["pattern"] == "event"
+    assert found["OrderConsumer"].raw["runtime"]["max_duration_s"] == 60.0  # its own Timeout beats Globals
+    report = found["ReportBuilder"].raw
+    assert report["traffic"] == {"protocols": ["schedule"], "pattern": "scheduled", "requests_per_month": 730.0}
+    assert report["runtime"]["memory_mb"] == 3008
+
+
+def test_intrinsic_values_are_unknown_and_said_so() -> None:
+    resizer = by_name([IAC / "sam" / "template.yaml"])["ImageResizer"]
+    assert "memory_mb" not in resizer.raw["runtime"]
+    assert resizer.raw["runtime"]["ephemeral_storage_gb"] == 4.0  # EphemeralStorage.Size is MB
+    assert any("MemorySize is Ref ResizerMemory, not a literal: treated as unknown" in a for a in resizer.assumptions)
+    assert any("PackageType Image" in assumption for assumption in resizer.assumptions)
+
+
+def test_plain_lambda_functions_find_their_event_source_mappings() -> None:
+    ingest = by_name([IAC / "cloudformation" / "functions.yaml"])["StreamIngest"]
+    assert ingest.raw["traffic"] == {"protocols": ["queue"], "pattern": "event"}
+    assert "max_duration_s" not in ingest.raw["runtime"]
+    assert any("Timeout is Ref IngestTimeout" in assumption for assumption in ingest.assumptions)
+
+
+def test_lambda_defaults_apply_and_are_reported(tmp_path: Path) -> None:
+    template = tmp_path / "t.yaml"
+    template.write_text("Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.12}\n")
+    [fn] = find_workloads([str(template)]).workloads
+    assert fn.raw["runtime"] == {"max_duration_s": 3.0, "memory_mb": 128}
+    assert any("Lambda's default of 3 s" in assumption for assumption in fn.assumptions)
+    assert any("no event source found" in assumption for assumption in fn.assumptions)
+
+
+def test_ecs_services_take_their_task_definition_and_launch_target() -> None:
+    found = by_name([IAC / "cloudformation" / "ecs-services.json"])
+    assert list(found) == ["WebService", "AgentService", "InferenceService"]  # task definitions used by a service
+    web = found["WebService"]
+    assert (web.line, web.current_target) == (21, "ecs-fargate")
+    assert web.raw["runtime"] == {"vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64"}
+    assert web.raw["control"] == {"sidecars": True}  # two essential containers; the non-essential one does not count
+    assert web.raw["traffic"]["protocols"] == ["http"]
+    agent = found["AgentService"]
+    assert agent.current_target == "ecs-ec2"
+    assert agent.raw["control"] == {"privileged": True, "host_networking": True, "host_daemons": True}
+    assert agent.raw["runtime"] == {"vcpu": 0.125, "memory_mb": 256}  # summed from the container, CPU units / 1024
+    inference = found["InferenceService"]
+    assert inference.current_target == "ecs-managed-instances"  # via its capacity provider resource
+    assert inference.raw["runtime"] == {"vcpu": 4.0, "memory_mb": 16384, "gpu": 1}
+
+
+def test_a_scheduled_task_definition_without_a_service_is_a_scheduled_workload() -> None:
+    export = by_name([IAC / "cloudformation" / "functions.yaml"])["NightlyExportTask"]
+    assert export.current_target == "ecs-fargate"
+    assert export.raw["traffic"] == {"protocols": ["schedule"], "pattern": "scheduled", "requests_per_month": 30.0}
+    assert export.raw["runtime"]["ephemeral_storage_gb"] == 50.0
+
+
+def test_ecs_task_definition_json_in_ecs_own_shape() -> None:
+    worker = by_name([IAC / "ecs" / "worker-taskdef.json"])["queue-worker"]
+    assert (worker.kind, worker.current_target) == ("ECS task definition", "ecs-ec2")
+    assert worker.raw["runtime"] == {"vcpu": 1.0, "memory_mb": 2048}
+
+
+@pytest.mark.parametrize(
+    ("service", "target"),
+    [
+        ("LaunchType: EC2", "ecs-ec2"),
+        ("CapacityProviderStrategy: [{CapacityProvider: FARGATE_SPOT}]", "ecs-fargate"),
+        ("CapacityProviderStrategy: [{CapacityProvider: !Ref Asg}]", "ecs-ec2"),
+        ("CapacityProviderStrategy: [{CapacityProvider: my-provider}]", "ecs-ec2"),
+        ("DesiredCount: 2", "ecs-fargate"),
+    ],
+)
+def test_ecs_current_target_precedence(tmp_path: Path, service: str, target: str) -> None:
+    template = tmp_path / "t.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  Task:\n    Type: AWS::ECS::TaskDefinition\n"
+        "    Properties: {Cpu: '256', Memory: '0.5 GB', RequiresCompatibilities: [FARGATE, EC2]}\n"
+        "  Asg:\n    Type: AWS::ECS::CapacityProvider\n    Properties: {AutoScalingGroupProvider: {}}\n"
+        f"  Svc:\n    Type: AWS::ECS::Service\n    Properties: {{TaskDefinition: !Ref Task, {service}}}\n"
+    )
+    [svc] = find_workloads([str(template)]).workloads
+    assert svc.current_target == target
+    assert svc.raw["runtime"] == {"vcpu": 0.25, "memory_mb": 512}
+    if "FARGATE_SPOT" in service:
+        assert svc.raw["preferences"] == {"spot_ok": True}
+
+
+# --- Kubernetes -----------------------------------------------------------------------------------------------------
+
+
+def test_kubernetes_workloads_sizes_and_control() -> None:
+    found = by_name([IAC / "kubernetes" / "apps.yaml"])
+    assert list(found) == ["storefront", "search-index", "log-agent", "db-migrate", "nightly-report"]  # no Service
+    assert [item.line for item in found.values()] == [2, 31, 50, 67, 82]
+    storefront = found["storefront"]
+    assert storefront.current_target == "eks"
+    assert storefront.raw["runtime"] == {"vcpu": 0.75, "memory_mb": 768}  # requests of both containers
+    assert storefront.raw["control"] == {"sidecars": True}
+    search = found["search-index"].raw["runtime"]
+    assert search == {"vcpu": 2.0, "memory_mb": 7629, "architecture": "arm64"}  # limits; 8G is 8e9 bytes
+    assert found["log-agent"].raw["control"] == {"host_daemons": True, "privileged": True, "host_networking": True}
+    migrate = found["db-migrate"].raw
+    assert migrate["traffic"] == {"pattern": "batch", "protocols": ["schedule"], "requests_per_month": 1}
+    assert migrate["runtime"]["max_duration_s"] == 600.0
+    report = found["nightly-report"].raw
+    assert report["traffic"]["pattern"] == "scheduled"
+    assert report["traffic"]["requests_per_month"] == pytest.approx(30.42)
+    assert all("kubernetes_api" not in item.raw.get("control", {}) for item in found.values())
+
+
+def test_a_file_with_a_crd_marks_its_workloads_as_using_the_kubernetes_api() -> None:
+    server = by_name([IAC / "kubernetes" / "gpu-operator.yaml"])["model-server"]
+    assert server.raw["control"] == {"kubernetes_api": True, "instance_types": ["g5"]}
+    assert server.raw["runtime"] == {"vcpu": 4.0, "memory_mb": 16384, "gpu": 1}
+
+
+@pytest.mark.parametrize(
+    ("cpu", "memory", "vcpu", "memory_mb"),
+    [("500m", "512Mi", 0.5, 512), ("2", "1Gi", 2.0, 1024), (1, "1G", 1.0, 954), ("0.25", "268435456", 0.25, 256)],
+)
+def test_kubernetes_quantities(tmp_path: Path, cpu: object, memory: str, vcpu: float, memory_mb: int) -> None:
+    manifest = tmp_path / "d.yaml"
+    manifest.write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n"
+        f"      containers: [{{name: c, resources: {{requests: {{cpu: {cpu!r}, memory: {memory!r}}}}}}}]\n"
+    )
+    [deployment] = find_workloads([str(manifest)]).workloads
+    assert deployment.raw["runtime"] == {"vcpu": vcpu, "memory_mb": memory_mb}
+
+
+def test_rbac_marks_kubernetes_api_and_native_sidecars_count(tmp_path: Path) -> None:
+    manifest = tmp_path / "op.yaml"
+    manifest.write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n---\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: op}\nspec:\n  template:\n    spec:\n"
+        "      initContainers: [{name: proxy, restartPolicy: Always}]\n      containers: [{name: c}]\n"
+    )
+    [operator] = find_workloads([str(manifest)]).workloads
+    assert operator.raw["control"] == {"kubernetes_api": True, "sidecars": True}
+    assert any("no cpu or memory" in assumption for assumption in operator.assumptions)
+
+
+# --- workload files and folders -------------------------------------------------------------------------------------
+
+
+def test_workload_files_hold_documents_and_lists() -> None:
+    found = by_name([IAC / "workloads"])
+    assert [(item.name, item.line, item.current_target) for item in found.values()] == [
+        ("session-store", 2, None),
+        ("new-idea", 4, None),
+        ("pdf-renderer", 2, "lambda"),
+        ("legacy-batch", 7, None),
+    ]
+
+
+def test_unnamed_workloads_are_named_after_their_file(tmp_path: Path) -> None:
+    (tmp_path / "api.yaml").write_text("runtime: {memory_mb: 256}\n")
+    (tmp_path / "jobs.yaml").write_text("runtime: {memory_mb: 256}\n---\ntraffic: {pattern: batch}\n")
+    assert [item.name for item in find_workloads([str(tmp_path)]).workloads] == ["api", "jobs#1", "jobs#2"]
+
+
+def test_a_folder_is_searched_recursively_and_other_files_are_skipped_and_listed() -> None:
+    discovery = find_workloads([str(IAC)], exclude=[str(IAC / "usage.yaml")])
+    assert len(discovery.workloads) == 20
+    assert {file for file, _ in discovery.skipped} == {
+        "tests/fixtures/iac/other/docker-compose.yml",
+        "tests/fixtures/iac/other/chart/templates/deployment.yaml",
+    }
+
+
+def test_a_broken_template_under_a_folder_is_an_error_not_a_skip(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n")
+    with pytest.raises(SourceError, match=r"template.yaml:3: not valid YAML"):
+        find_workloads([str(tmp_path)])
+
+
+def test_explicit_paths_must_exist_and_be_workload_sources(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="no such file or directory"):
+        find_workloads([str(tmp_path / "missing.yaml")])
+    compose = IAC / "other" / "docker-compose.yml"
+    with pytest.raises(SourceError, match="not a workload file, SAM/CloudFormation template"):
+        find_workloads([str(compose)])
+
+
+# --- usage ----------------------------------------------------------------------------------------------------------
+
+
+def test_usage_is_deep_merged_over_the_template() -> None:
+    workloads = find_workloads([str(IAC / "sam")]).workloads
+    usage = {"ReportBuilder": {"runtime": {"max_duration_s": 2400}}}
+    apply_usage(workloads, usage, "usage.yaml")
+    report = next(item for item in workloads if item.name == "ReportBuilder")
+    assert report.raw["runtime"] == {"max_duration_s": 2400, "memory_mb": 3008, "architecture": "arm64"}
+    assert report.raw["traffic"]["pattern"] == "scheduled"
+
+
+def test_usage_for_an_unknown_name_suggests_the_nearest_resource() -> None:
+    workloads = find_workloads([str(IAC / "sam")]).workloads
+    with pytest.raises(SourceError) as caught:
+        apply_usage(workloads, {"ReportBuilderr": {}}, "usage.yaml")
+    assert str(caught.value.problems[0]) == (
+        "usage.yaml: ReportBuilderr: no workload or resource of this name was found (did you mean 'ReportBuilder'?)"
+    )
+
+
+def test_usage_entries_are_validated_like_workloads(tmp_path: Path) -> None:
+    usage = tmp_path / "usage.yaml"
+    usage.write_text("Api:\n  runtime: {memroy_mb: 1}\n")
+    with pytest.raises(SourceError) as caught:
+        read_usage(str(usage))
+    problem = caught.value.problems[0]
+    assert problem.location == f"{usage}: Api.runtime.memroy_mb"
+    assert problem.suggestion == "memory_mb"
+    usage.write_text("- a\n")
+    with pytest.raises(SourceError, match="maps resource names to partial workloads"):
+        read_usage(str(usage))
+    with pytest.raises(SourceError, match="no such usage file"):
+        read_usage(str(tmp_path / "nope.yaml"))
+
+
+def test_usage_that_changes_the_platform_drops_the_precise_target() -> None:
+    workloads = find_workloads([str(IAC / "cloudformation" / "ecs-services.json")]).workloads
+    apply_usage(workloads, {"WebService": {"team": {"current_platform": "eks"}}}, "usage.yaml")
+    assert workloads[0].current_target == "eks"
+
+
+# --- schedules ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "runs"),
+    [
+        ("rate(1 hour)", 730),
+        ("rate(5 minutes)", 8760),
+        ("rate(1 day)", 30),
+        ("0 2 * * *", 30.42),
+        ("*/15 * * * *", 2920),
+        ("cron(0 2 * * ? *)", 30.42),
+        ("cron(0 9 ? * MON-FRI *)", 21.73),
+        ("0 9 * * mon,wed", 8.69),
+        ("@daily", 30.42),
+        ("0 0 1 * *", 1),
+    ],
+)
+def test_runs_per_month_of_schedules(expression: str, runs: float) -> None:
+    assert runs_per_month(expression) == pytest.approx(runs, abs=0.01)
+
+
+@pytest.mark.parametrize("expression", ["bogus", "rate(1 fortnight)", "* * *", "cron(x y z a b c)", None, 5])
+def test_unreadable_schedules_are_none(expression: object) -> None:
+    assert runs_per_month(expression) is None
