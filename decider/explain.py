@@ -75,8 +75,8 @@ _PROPER_NOUNS = frozenset({"Lambda", "Fargate", "Kubernetes", "Windows", "Manage
 def _sentence(message: str) -> str:
     message = message.strip().rstrip(".")
     first = message.split(" ", 1)[0].removesuffix("'s").rstrip(",:;")
-    # Acronyms (ECS, EC2) and product names keep their case; "A cold start" becomes "a cold start".
-    if (len(first) > 1 and first.isupper()) or first in _PROPER_NOUNS:
+    # Acronyms (ECS, EC2, GPUs) and product names keep their case; "A cold start" becomes "a cold start".
+    if (len(first) > 1 and first[:2].isupper()) or first in _PROPER_NOUNS:
         return message
     return message[:1].lower() + message[1:]
 
