@@ -37,6 +37,7 @@ MAX_CONTEXT_TEXT = 3000
 MAX_FALLBACK_TEXT = 3000  # Slack shows the top-level text in notifications; it cuts far longer text itself
 MAX_LIST_LINES = 12  # a chat answer, not a report: the API and CLI give everything
 DECIDING_REASONS = 3
+SIZING_ITEMS = 8
 ELLIPSIS = "…"
 
 Message = dict[str, Any]
@@ -143,13 +144,6 @@ def decision_message(
                 )
             )
         )
-    if decision.break_even:
-        lines = [
-            f"{escape(item.target)} and {escape(item.versus)} cost the same at "
-            f"{number(item.requests_per_month)} requests a month"
-            for item in decision.break_even
-        ]
-        blocks.append(_section(bullets(lines, MAX_SECTION_TEXT, "*Where the costs cross*")))
     blocks.append(_context(*_footer(decision, command_text, command_name)))
     return _message(blocks, fallback=decision.summary, share=share)
 
@@ -261,14 +255,18 @@ def _points(gap: float) -> str:
 
 
 def _sizing(entry: RankedTarget) -> str:
+    """The first few settings of the winner's sizing, for a chat line (the API and CLI give all of them)."""
     if not entry.sizing:
         return ""
     parts = [
         f"{escape(str(key)).replace('_', ' ')}: {escape(show(value))}"
         for key, value in entry.sizing.items()
-        if isinstance(value, str | int | float | bool)
+        if key != "kind" and isinstance(value, str | int | float | bool)
     ]
-    return f"*Configure {escape(entry.name)}:* " + " · ".join(parts) if parts else ""
+    if not parts:
+        return ""
+    more = " · …" if len(parts) > SIZING_ITEMS else ""
+    return f"*Configure {escape(entry.name)}:* " + " · ".join(parts[:SIZING_ITEMS]) + more
 
 
 def _excluded(decision: Decision) -> str:

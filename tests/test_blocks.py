@@ -206,21 +206,17 @@ def test_when_every_target_is_excluded_the_header_says_so() -> None:
     assert "No target can run this." in all_text(message)
 
 
-def test_sizing_and_break_even_are_shown_when_present() -> None:
-    from decider.decision import BreakEven
-
-    first = ranked("ecs-fargate", "Amazon ECS on AWS Fargate", 62, cost=10.0).model_copy(
-        update={"sizing": {"task_vcpu": 1, "task_memory_gb": 2, "copies": 3, "notes": ["x"]}}
-    )
-    decision = make_decision(
-        ranking=(first,),
-        break_even=(BreakEven(target="lambda", versus="ecs-fargate", requests_per_month=12_500_000),),
-    )
-    message = decision_message(decision)
+def test_the_first_settings_of_the_winners_sizing_are_shown() -> None:
+    sizing = {"kind": "fargate", "task_vcpu": 1, "task_memory_gb": 2, "copies": 3, "notes": ["x"]}
+    sizing |= {f"extra_{index}": index for index in range(10)}
+    first = ranked("ecs-fargate", "Amazon ECS on AWS Fargate", 62, cost=10.0).model_copy(update={"sizing": sizing})
+    message = decision_message(make_decision(ranking=(first,)))
     assert_valid(message)
-    text = all_text(message)
-    assert "*Configure Amazon ECS on AWS Fargate:* task vcpu: 1 · task memory gb: 2 · copies: 3" in text
-    assert "lambda and ecs-fargate cost the same at 12,500,000 requests a month" in text
+    line = next(text for text in all_text(message).split("\n") if text.startswith("*Configure"))
+    assert line.startswith("*Configure Amazon ECS on AWS Fargate:* task vcpu: 1 · task memory gb: 2 · copies: 3 · ")
+    assert "kind" not in line
+    assert "notes" not in line
+    assert line.endswith("extra 4: 4 · …")
 
 
 def test_over_long_text_is_cut_to_fit_every_limit() -> None:
