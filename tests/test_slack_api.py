@@ -12,6 +12,7 @@ import itertools
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +28,7 @@ from api.settings import Settings
 from api.slack import ReplayGuard, read_form
 from decider.blocks import limit_problems
 from decider.command import FLAGS, KEYS
+from decider.documents import read_file
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # noqa: S105 - a test secret, signs only in-process requests
 PATH = "/slack/commands"
@@ -388,3 +390,21 @@ def test_no_command_text_causes_a_server_error(client: SlackClient, text: str) -
     answer = response.json()
     assert limit_problems(answer) == []
     assert answer["response_type"] in {"ephemeral", "in_channel"}
+
+
+# --- the app manifest ------------------------------------------------------------------------------------------------
+
+
+def test_the_slack_app_manifest_points_its_command_at_this_route() -> None:
+    manifest = read_file(Path(__file__).resolve().parent.parent / "deploy" / "slack" / "manifest.yaml")
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == "/compute"
+    assert command["url"] == f"https://YOUR-HOST{PATH}"
+    assert len(command["description"]) <= 2000
+    assert len(command["usage_hint"]) <= 1000
+    assert manifest["oauth_config"]["scopes"]["bot"] == ["commands"]
+    display = manifest["display_information"]
+    # Slack refuses a manifest whose name is over 35 characters, description over 140, long_description under 174.
+    assert len(display["name"]) <= 35
+    assert len(display["description"]) <= 140
+    assert 174 <= len(display["long_description"]) <= 4000
