@@ -173,6 +173,13 @@ def _sentence(message: str) -> str:
     return message if message.endswith(".") else message + "."
 
 
+#: First words that are names and keep their capital inside a sentence ("Good, because Lambda stops …").
+_NAMES = frozenset(
+    {"Lambda", "Fargate", "Amazon", "AWS", "ECS", "EKS", "EC2", "Kubernetes", "Windows", "Linux", "Spot"}
+)
+
+
 def _clause(message: str) -> str:
     message = message.strip().rstrip(".")
-    return message[:1].lower() + message[1:] if message[1:2].islower() else message
+    first = message.split(" ", 1)[0].rstrip(",:;")
+    return message if first in _NAMES or not message[1:2].islower() else message[:1].lower() + message[1:]

@@ -89,10 +89,11 @@ def run_review(args: argparse.Namespace) -> int:
 
 def run_adr(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.rules)
-    candidates = _adr_candidates(args.path)
+    chosen = _choose(_adr_candidates(args.path), args.name, args.path)
     if args.usage:
-        apply_usage(candidates, read_usage(args.usage), args.usage)
-    chosen = _choose(candidates, args.name, args.path)
+        # The usage file is the one the whole review uses: only this workload's entry applies here.
+        usage = read_usage(args.usage)
+        apply_usage([chosen], {name: entry for name, entry in usage.items() if name == chosen.name}, args.usage)
     parsed = parse_workload(chosen.raw)
     decision = decide(parsed, ruleset)
     if chosen.assumptions:

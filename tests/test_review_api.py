@@ -1,0 +1,84 @@
+"""``POST /review``: the same verdicts as ``decider review`` for named workloads; problems located by item index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from typing import Any
+
+import httpx
+import pytest
+from anyio.from_thread import start_blocking_portal
+
+from api.app import create_app
+from api.settings import Settings
+from decider.review import ReviewRequestItem, review_request
+from decider.rules import Ruleset
+
+PROBLEM = "application/problem+json"
+BODY = {
+    "workloads": [
+        {"name": "report", "current_target": "lambda", "workload": {"runtime": {"max_duration_s": 2400}}},
+        {"name": "storefront", "current_platform": "eks", "workload": {"traffic": {"pattern": "steady"}}},
+        {"name": "checkout", "current_platform": "lambda", "workload": {"traffic": {"pattern": "spiky"}}},
+    ]
+}
+
+
+class InProcessClient:
+    """The app in process over httpx's ASGI transport, with its lifespan (rules loading) run as a server would."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        app = create_app(Settings())
+        self.portal = stack.enter_context(start_blocking_portal())
+        stack.enter_context(self.portal.wrap_async_context_manager(app.router.lifespan_context(app)))
+        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+        stack.callback(lambda: self.portal.call(self.http.aclose))
+
+    def post(self, url: str, json: Any) -> httpx.Response:
+        return self.portal.call(lambda: self.http.post(url, json=json))
+
+
+@pytest.fixture
+def client() -> Iterator[InProcessClient]:
+    with ExitStack() as stack:
+        yield InProcessClient(stack)
+
+
+def test_review_returns_the_verdicts_decider_review_gives(client: InProcessClient, ruleset: Ruleset) -> None:
+    response = client.post("/review", json=BODY)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    expected = review_request([ReviewRequestItem.model_validate(item) for item in BODY["workloads"]], ruleset)
+    assert response.json() == expected.model_dump(mode="json")
+    verdicts = {entry["name"]: entry["verdict"] for entry in response.json()["workloads"]}
+    assert verdicts["report"] == "move"
+    assert response.json()["summary"]["workloads"] == 3
+
+
+def problem(response: Any) -> dict[str, Any]:
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+    body: dict[str, Any] = response.json()
+    assert body["type"].endswith("invalid-review")
+    return body
+
+
+def test_item_problems_are_422_entries_with_the_item_index(client: InProcessClient) -> None:
+    body = {
+        "workloads": [
+            {"name": "ok"},
+            {"name": "bad", "current_target": "fargate", "workload": {"runtime": {"memroy_mb": 1}}},
+        ]
+    }
+    errors = problem(client.post("/review", json=body))["errors"]
+    assert [(error["location"], error["suggestion"]) for error in errors] == [
+        ("workloads[1].current_target", "ecs-fargate"),
+        ("workloads[1].workload.runtime.memroy_mb", "memory_mb"),
+    ]
+
+
+def test_the_batch_is_bounded(client: InProcessClient) -> None:
+    errors = problem(client.post("/review", json={"workloads": [{"name": "a"}] * 1001}))["errors"]
+    assert errors[0]["message"] == "give 1 to 1000 workloads, got 1001"
+    assert problem(client.post("/review", json={"workload": []}))["errors"][0]["location"] == "workload"
