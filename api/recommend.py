@@ -138,11 +138,14 @@ def parse_json_workload(raw: Any) -> ParsedWorkload:
 
 
 def _arrays_as_tuples(value: Any) -> Any:
-    # Strict validation takes a tuple field only from a tuple; a JSON array is the same thing.
+    # Strict validation takes a tuple field only from a tuple; a JSON array is the same thing. JSON Schema counts
+    # 8.0 as an integer, and strict validation takes an int wherever it takes a float.
     if isinstance(value, list):
         return tuple(_arrays_as_tuples(item) for item in value)
     if isinstance(value, dict):
         return {key: _arrays_as_tuples(item) for key, item in value.items()}
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 

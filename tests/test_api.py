@@ -514,3 +514,8 @@ def test_a_bad_rule_file_stops_start_up_listing_every_problem(org_rules: Path) -
     assert "ekss" in str(caught.value)
     assert "org.b" in str(caught.value)
     assert not app.state.rules.ready
+
+
+def test_an_integral_float_counts_as_an_integer_as_in_json_schema(client: ApiClient) -> None:
+    assert client.post("/recommend", json={"runtime": {"gpu": 1.0, "memory_mb": 2048.0}}).status_code == 200
+    problem_of(client.post("/recommend", json={"runtime": {"gpu": 1.5}}), 422)
