@@ -1,0 +1,165 @@
+"""Break-even points: every reported volume is a real crossing, none is missed, and the answer says it in words."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from decider import decide, parse_workload
+from decider.breakeven import HIGH_REQUESTS, LOW_REQUESTS, approx_requests, break_even_points, crossings
+from decider.cost import Plan, plan_targets
+from decider.decision import BreakEven
+from decider.facts import derive
+from decider.render import to_markdown, to_table
+from decider.rules import Ruleset
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+CHECKOUT = yaml.safe_load((EXAMPLES / "checkout-api.yaml").read_text(encoding="utf-8"))
+
+WORKLOADS: dict[str, dict[str, Any]] = {
+    "checkout-api": CHECKOUT,
+    "nightly-batch": {
+        "runtime": {"memory_mb": 2048, "vcpu": 1, "avg_duration_ms": 600_000, "architecture": "x86_64"},
+        "traffic": {"pattern": "batch", "requests_per_month": 30},
+    },
+    "queue-worker": {
+        "runtime": {"memory_mb": 512, "avg_duration_ms": 1000},
+        "traffic": {"pattern": "event", "requests_per_month": 3_000_000, "protocols": ["queue"]},
+        "preferences": {"free_tier": True},
+    },
+    "steady-api": {
+        "runtime": {"memory_mb": 2048, "vcpu": 1, "avg_duration_ms": 150, "concurrency_per_copy": 20},
+        "traffic": {"pattern": "steady", "requests_per_month": 50_000_000, "protocols": ["http"]},
+    },
+    "committed-spot": {
+        "runtime": {"memory_mb": 1024, "avg_duration_ms": 300},
+        "traffic": {"pattern": "diurnal", "requests_per_month": 20_000_000, "protocols": ["http"]},
+        "preferences": {"commitment": "1yr", "spot_ok": True, "optimize_for": "cost"},
+    },
+}
+
+
+def plans_for(ruleset: Ruleset, raw: dict[str, Any]) -> dict[str, Plan]:
+    workload = parse_workload(raw).workload
+    assert ruleset.cost_model is not None
+    return plan_targets(
+        ruleset.target_ids, workload, derive(workload), ruleset.pricing["us-east-1"], ruleset.cost_model
+    )
+
+
+def brute_force_crossings(first: Plan, second: Plan, samples: int = 4000) -> list[float]:
+    """Sign changes of the cost difference on a fine log grid: the slow way, to check the exact search."""
+    found: list[float] = []
+    previous: tuple[float, float] | None = None
+    for index in range(samples + 1):
+        x = LOW_REQUESTS * (HIGH_REQUESTS / LOW_REQUESTS) ** (index / samples)
+        d = first.total(x) - second.total(x)
+        if previous is not None and previous[1] != 0 and d != 0 and (d > 0) != (previous[1] > 0):
+            found.append(math.sqrt(previous[0] * x))
+        if d != 0:
+            previous = (x, d)
+    return found
+
+
+def assert_real_crossing(plans: dict[str, Plan], point: BreakEven) -> None:
+    """Below the point ``versus`` is cheaper, above it ``target`` is (half and double the volume)."""
+    cheaper_above, cheaper_below = plans[point.target], plans[point.versus]
+    half, double = point.requests_per_month / 2, point.requests_per_month * 2
+    assert cheaper_below.total(half) < cheaper_above.total(half), point
+    assert cheaper_above.total(double) < cheaper_below.total(double), point
+    at = point.requests_per_month
+    # equal at the point, up to rounding it to whole requests
+    assert cheaper_above.total(at) == pytest.approx(cheaper_below.total(at), rel=1e-4)
+
+
+@pytest.mark.parametrize("name", sorted(WORKLOADS))
+def test_every_break_even_point_is_a_real_crossing(ruleset: Ruleset, name: str) -> None:
+    decision = decide(parse_workload(WORKLOADS[name]), ruleset)
+    plans = plans_for(ruleset, WORKLOADS[name])
+    for point in decision.break_even:
+        assert LOW_REQUESTS <= point.requests_per_month <= HIGH_REQUESTS
+        assert_real_crossing(plans, point)
+
+
+@pytest.mark.parametrize("name", sorted(WORKLOADS))
+def test_exact_search_finds_what_sampling_finds(ruleset: Ruleset, name: str) -> None:
+    plans = plans_for(ruleset, WORKLOADS[name])
+    targets = sorted(plans)
+    for i, first in enumerate(targets):
+        for second in targets[i + 1 :]:
+            exact = sorted(point.requests_per_month for point in crossings(plans[first], plans[second]))
+            sampled = brute_force_crossings(plans[first], plans[second])
+            assert len(exact) == len(sampled), (first, second, exact, sampled)
+            for found, guess in zip(exact, sampled, strict=True):
+                assert found == pytest.approx(guess, rel=0.01)
+
+
+def test_checkout_api_break_even_points(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(CHECKOUT), ruleset)
+    assert decision.recommendation == "lambda"
+    points = {(point.target, point.versus): point.requests_per_month for point in decision.break_even}
+    # Lambda is recommended, so every other priced target is compared with it; all become cheaper at volume.
+    assert set(points) == {
+        ("ecs-fargate", "lambda"),
+        ("ecs-managed-instances", "lambda"),
+        ("ecs-ec2", "lambda"),
+        ("eks", "lambda"),
+    }
+    # Fargate (one 0.5 vCPU / 1 GB arm64 task $14.42 + ALB $16.43 a month, LCUs $0.0000003906 a request) against
+    # Lambda ($0.20/M + 0.12 s × 1 GB × $0.0000133334 + $1.00/M for the HTTP API = $0.0000028 a request):
+    # 30.8447 / (0.0000028 − 0.0000003906) = 12.8M requests, below the 15.3M where a second task starts.
+    fargate_per_request = 0.2e-6 + 0.12 * 0.0000133334 + 1e-6
+    lcu_per_request = 0.5 * 0.1 / 1024 * 0.008
+    fixed = 730 * (0.5 * 0.03238 + 1 * 0.00356) + 730 * 0.0225
+    assert points[("ecs-fargate", "lambda")] == pytest.approx(fixed / (fargate_per_request - lcu_per_request), rel=1e-6)
+    sentence = next(change for change in decision.what_would_change if "Fargate becomes cheaper" in change)
+    assert sentence.startswith("Above ~13M requests a month Amazon ECS on AWS Fargate becomes cheaper than AWS Lambda")
+
+
+def test_lambda_against_fargate_crossing_holds_when_decided_afresh(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(CHECKOUT), ruleset)
+    point = next(p for p in decision.break_even if (p.target, p.versus) == ("ecs-fargate", "lambda"))
+
+    def totals(requests: float) -> dict[str, float]:
+        raw = {**CHECKOUT, "traffic": {**CHECKOUT["traffic"], "requests_per_month": requests}}
+        fresh = decide(parse_workload(raw), ruleset)
+        return {entry.target: entry.monthly_cost.total_usd for entry in fresh.ranking if entry.monthly_cost}
+
+    below, above = totals(point.requests_per_month / 2), totals(point.requests_per_month * 2)
+    assert below["lambda"] < below["ecs-fargate"]
+    assert above["ecs-fargate"] < above["lambda"]
+
+
+def test_pairs_that_never_cross_are_left_out(ruleset: Ruleset) -> None:
+    plans = plans_for(ruleset, WORKLOADS["nightly-batch"])
+    # Per run Fargate ($0.0082) is cheaper than Lambda ($0.0200) at every volume, and neither has a fixed charge.
+    assert crossings(plans["ecs-fargate"], plans["lambda"]) == []
+    assert plans["ecs-fargate"].total(1e11) < plans["lambda"].total(1e11)
+
+
+def test_lambda_is_compared_with_the_cheapest_container_target(ruleset: Ruleset) -> None:
+    plans = plans_for(ruleset, CHECKOUT)
+    ranking = ["eks", "ecs-ec2", "lambda"]  # a ranking where Lambda is neither first nor paired with the winner
+    points = break_even_points(plans, ranking, 3_000_000)
+    pairs = {frozenset((point.target, point.versus)) for point in points}
+    assert frozenset(("lambda", "ecs-ec2")) in pairs
+
+
+def test_break_even_sentences_reach_the_table_and_markdown(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(CHECKOUT), ruleset)
+    sentence = next(change for change in decision.what_would_change if "becomes cheaper" in change)
+    assert sentence in to_table(decision)
+    assert sentence in to_markdown(decision)
+    assert "$8.40/mo" in to_table(decision)
+
+
+@pytest.mark.parametrize(
+    ("requests", "text"),
+    [(41_234_567, "~41M"), (1_520_000_000, "~1.5B"), (480_100, "~480K"), (12_514, "~13K"), (950, "~9.5e+02")],
+)
+def test_volumes_read_as_people_say_them(requests: float, text: str) -> None:
+    assert approx_requests(requests) == text
