@@ -65,6 +65,9 @@ class ReviewedWorkload(_Frozen):
     score_gap: float | None = Field(description="Recommendation's score minus the compared target's score.")
     monthly_cost_now_usd: float | None = None
     monthly_cost_recommended_usd: float | None = None
+    source_assumptions: tuple[str, ...] = Field(
+        (), description="What reading the source had to assume (also first in decision.assumptions)."
+    )
     decision: Decision
 
 
@@ -323,6 +326,7 @@ def judge(
         score_gap=gap,
         monthly_cost_now_usd=cost_now,
         monthly_cost_recommended_usd=cost_recommended,
+        source_assumptions=tuple(extra_assumptions),
         decision=decision,
     )
 

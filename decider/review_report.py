@@ -100,35 +100,31 @@ def _cell(text: str) -> str:
 
 
 def _details(item: ReviewedWorkload) -> str:
+    """One workload's block: where, why, the ranking with its leading rule, exclusions, what the source left open."""
     decision = item.decision
     out = [
         f"<details><summary><b>{_cell(item.name)}</b>: {_verdict(item)} — {_current(item)} → "
         f"{decision.recommendation or 'none'}</summary>",
         "",
-        f"Source: `{_where(item)}`",
-        "",
-        _cell(item.why),
+        f"`{_where(item)}` — {_cell(item.why)}",
         "",
     ]
     if decision.ranking:
-        out += ["| target | score | monthly cost | top reasons |", "|---|---:|---:|---|"]
+        out += ["| target | score | monthly cost | strongest reason |", "|---|---:|---:|---|"]
         for entry in decision.ranking:
             cost = entry.monthly_cost.total_usd if entry.monthly_cost is not None else None
-            top = ", ".join(
-                f"[`{reason.rule}`]({reason.source}) ({'+' if reason.impact > 0 else ''}{number(reason.impact)})"
-                for reason in entry.reasons[:3]
-            )
-            out.append(f"| {entry.target} | {number(entry.score)} | {_usd(cost)} | {top or '—'} |")
+            top = max(entry.reasons, key=lambda reason: abs(reason.impact), default=None)
+            reason = f"`{top.rule}` ({'+' if top.impact > 0 else ''}{number(top.impact)})" if top else "—"
+            out.append(f"| {entry.target} | {number(entry.score)} | {_usd(cost)} | {reason} |")
         out.append("")
     for exclusion in decision.excluded:
-        for limit in exclusion.reasons:
-            out.append(f"- ✗ {exclusion.target}: {_cell(limit.message)} ([`{limit.rule}`]({limit.source}))")
+        limit = exclusion.reasons[0]
+        more = f" (+{len(exclusion.reasons) - 1} more)" if len(exclusion.reasons) > 1 else ""
+        out.append(f"- ✗ {exclusion.target}: [`{limit.rule}`]({limit.source}){more}")
     if decision.excluded:
         out.append("")
-    if decision.assumptions:
-        out.append(f"Assumptions ({len(decision.assumptions)}):")
-        out.append("")
-        out += [f"- {_cell(assumption)}" for assumption in decision.assumptions]
+    if item.source_assumptions:
+        out += [f"- ⚠ {_cell(assumption)}" for assumption in item.source_assumptions]
         out.append("")
     out.append("</details>")
     return "\n".join(out) + "\n"
