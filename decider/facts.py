@@ -51,7 +51,7 @@ class Facts:
     duty_cycle: float
     """Share of the month the workload is busy, 0–1 (1 for long-running processes)."""
     duty_cycle_percent: float
-    """duty_cycle as a percentage, 0–100, for messages people read."""
+    """duty_cycle as a percentage, 0–100, rounded to one decimal for messages people read."""
     peak_to_average: float
     busy_hours_per_month: float
     """Hours of work per month if units of work ran one after another."""
@@ -123,7 +123,7 @@ def derive(workload: Workload) -> Facts:
         avg_concurrency=avg_concurrency,
         peak_concurrency=peak_concurrency,
         duty_cycle=duty_cycle,
-        duty_cycle_percent=duty_cycle * 100.0,
+        duty_cycle_percent=round(duty_cycle * 100.0, 1),
         peak_to_average=peak_rps / avg_rps if avg_rps > 0 else PEAK_TO_AVERAGE[traffic.pattern],
         busy_hours_per_month=requests * avg_s / 3600.0,
         copies_at_peak=float(copies),
@@ -193,13 +193,21 @@ def _build_registry() -> dict[str, FieldSpec]:
 FIELDS: Mapping[str, FieldSpec] = _build_registry()
 
 
+# The paths are built once: context() runs for every decision.
+_SECTION_PATHS = tuple(
+    (section_name, tuple((f"{section_name}.{name}", name) for name in section.model_fields))
+    for section_name, section in SECTIONS.items()
+)
+_FACT_PATHS = tuple((f"derived.{item.name}", item.name) for item in fields(Facts))
+
+
 def context(workload: Workload, facts: Facts) -> dict[str, Any]:
     """Every field and fact of a decision as one flat mapping from path to value, the input of compiled rules."""
     values: dict[str, Any] = {}
-    for section_name in SECTIONS:
+    for section_name, paths in _SECTION_PATHS:
         section = getattr(workload, section_name)
-        for name, value in section:
-            values[f"{section_name}.{name}"] = value
-    for item in fields(Facts):
-        values[f"derived.{item.name}"] = getattr(facts, item.name)
+        for path, name in paths:
+            values[path] = getattr(section, name)
+    for path, name in _FACT_PATHS:
+        values[path] = getattr(facts, name)
     return values

@@ -167,6 +167,26 @@ def test_lambda_vcpu_follows_the_memory_setting() -> None:
     assert facts.lambda_vcpu == pytest.approx(2.0)
 
 
+def test_lambda_extra_memory_is_what_is_bought_only_for_cpu() -> None:
+    # 2 vCPU need a 3,538 MB setting; the workload uses 512 MB, so 3,026 MB are bought for CPU alone.
+    assert facts_for(runtime={"memory_mb": 512, "vcpu": 2}).lambda_extra_memory_mb == 3026
+    assert facts_for(runtime={"memory_mb": 4096, "vcpu": 0.5}).lambda_extra_memory_mb == 0
+    # Below Lambda's 128 MB floor the setting is the floor itself, not extra memory bought for CPU.
+    assert facts_for(runtime={"memory_mb": 64}).lambda_extra_memory_mb == 0
+
+
+def test_duty_cycle_percent_is_rounded_for_messages() -> None:
+    # One request a second of 50 ms: 5% busy; of 1 ms: 0.1%.
+    busy = facts_for(
+        runtime={"avg_duration_ms": 50, "max_duration_s": 1}, traffic={"requests_per_month": ONE_RPS_MONTH}
+    )
+    assert busy.duty_cycle_percent == 5.0
+    light = facts_for(
+        runtime={"avg_duration_ms": 1.23, "max_duration_s": 1}, traffic={"requests_per_month": ONE_RPS_MONTH}
+    )
+    assert light.duty_cycle_percent == 0.1
+
+
 def test_lambda_scale_up_time_at_1000_environments_per_10_s() -> None:
     # 50,000 rps × 0.1 s = 5,000 in flight: five steps of 1,000 every 10 s.
     facts = facts_for(
