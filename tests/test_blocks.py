@@ -314,3 +314,33 @@ def test_a_flood_of_problems_still_fits() -> None:
     message = problem_message(error, command_text="q" * 2000)
     assert_valid(message)
     assert len(message["blocks"][0]["text"]["text"]) <= MAX_SECTION_TEXT
+
+
+def test_a_lone_eligible_target_is_said_to_be_the_only_one() -> None:
+    alone = make_decision(ranking=(ranked("ecs-ec2", "Amazon ECS on EC2", 50),))
+    assert "It is the only target that can run this workload." in all_text(decision_message(alone))
+
+
+def test_limit_problems_finds_every_kind_of_overflow() -> None:
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}
+    fields = {"type": "section", "fields": [{"type": "mrkdwn", "text": "y" * 2001}] * 11}
+    header = {"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}
+    context = {"type": "context", "elements": []}
+    empty = {"type": "section"}
+    odd = {"type": "video"}
+    message = {
+        "text": "t" * 3001,
+        "blocks": [section, fields, header, context, empty, odd] + [{"type": "divider"}] * 45,
+    }
+    problems = limit_problems(message)
+    assert problems == [
+        "51 blocks; at most 50",
+        "fallback text over 3000 characters",
+        "block 0 (section): text over 3000 characters",
+        "block 1 (section): 11 fields; at most 10",
+        *["block 1 (section): field over 2000 characters"] * 11,
+        "block 2 (header): header must be plain text of at most 150 characters",
+        "block 3 (context): 0 elements; 1 to 10",
+        "block 4 (section): neither text nor fields",
+        "block 5 (video): unexpected block type",
+    ]

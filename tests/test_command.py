@@ -418,3 +418,26 @@ def test_no_text_raises_anything_but_a_command_error(text: str) -> None:
     else:
         command, parsed = outcome
         assert parsed is not None or command.help
+
+
+def test_command_text_of_quotes_names_and_writes_flags_both_ways() -> None:
+    raw = {
+        "name": 'the "checkout" api',
+        "runtime": {"memory_mb": 2048, "long_running": True},
+        "control": {"privileged": False, "instance_types": []},
+        "traffic": {"protocols": ["http", "grpc"]},
+    }
+    text = command_text_of(raw)
+    assert text == "name='the \"checkout\" api' memory=2048 long-running privileged=no protocols=http,grpc"
+    assert parse_command(text).workload == {
+        "name": 'the "checkout" api',
+        "runtime": {"memory_mb": 2048, "long_running": True},
+        "control": {"privileged": False},
+        "traffic": {"protocols": ["http", "grpc"]},
+    }
+
+
+def test_command_text_of_refuses_a_field_no_key_sets() -> None:
+    with pytest.raises(CommandError) as caught:
+        command_text_of({"runtime": {"colour": "blue"}})
+    assert caught.value.problems[0].location == "runtime.colour"
