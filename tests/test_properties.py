@@ -189,18 +189,18 @@ def test_ranking_is_sorted_by_score_then_simplicity(raw: dict[str, Any]) -> None
 def test_every_reason_names_a_rule_and_carries_its_source(raw: dict[str, Any]) -> None:
     decision = _decide(raw)
     cost_score = SHIPPED.cost_model.score if SHIPPED.cost_model is not None else None
-    reasons = [reason for entry in decision.ranking for reason in entry.reasons]
-    reasons += [reason for entry in decision.excluded for reason in entry.reasons]  # type: ignore[misc]
-    for reason in reasons:
-        rule = SHIPPED.rule(reason.rule)
+    cited = [(r.rule, r.category, r.source) for entry in decision.ranking for r in entry.reasons]
+    cited += [(r.rule, r.category, r.source) for entry in decision.excluded for r in entry.reasons]
+    for rule_id, category, source in cited:
+        rule = SHIPPED.rule(rule_id)
         if rule is None:
             # The cost model's computed score is the one reason that is not a YAML rule; it cites its own source.
-            assert cost_score is not None, f"{reason.rule} is not a rule of the ruleset"
-            assert reason.rule == cost_score.rule
-            assert reason.source == cost_score.source
+            assert cost_score is not None, f"{rule_id} is not a rule of the ruleset"
+            assert rule_id == cost_score.rule
+            assert source == cost_score.source
             continue
-        assert reason.source == rule.source
-        assert reason.category == rule.category
+        assert source == rule.source
+        assert category == rule.category
     for entry in decision.excluded:
         assert entry.reasons, f"{entry.target} is excluded without a reason"
         for reason in entry.reasons:

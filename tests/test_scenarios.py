@@ -220,8 +220,8 @@ expect:
 
 def test_loader_accepts_a_valid_file(tmp_path: Path, ruleset: Ruleset) -> None:
     scenario = load_scenario(_write(tmp_path, VALID), ruleset)
-    assert scenario.recommendation == {"ecs-fargate"}
-    assert scenario.excluded == {"lambda"}
+    assert scenario.recommendation == frozenset({"ecs-fargate"})
+    assert scenario.excluded == frozenset({"lambda"})
 
 
 @pytest.mark.parametrize(
