@@ -307,9 +307,11 @@ def load_price_books(directory: Path, problems: list[Problem]) -> tuple[dict[str
                 model = CostModel.model_validate(raw)
             except ValidationError as error:
                 problems.extend(problems_from(error, str(model_path)))
+    book_files = 0
     for path in sorted(directory.glob("*.y*ml")):
         if path.name == MODEL_FILE or path.suffix not in (".yaml", ".yml"):
             continue
+        book_files += 1
         raw = _read(path, problems)
         if raw is None:
             continue
@@ -325,7 +327,7 @@ def load_price_books(directory: Path, problems: list[Problem]) -> tuple[dict[str
             problems.append(Problem(f"{path} region", f"says {book.region!r} but the file is named {path.name}"))
             continue
         books[book.region] = book
-    if not books and model is not None:
+    if not book_files:
         problems.append(Problem(str(directory), "no price book (<region>.yaml) found"))
     return books, model
 

@@ -1,0 +1,270 @@
+"""Price books: the shipped book is complete and sourced, gaps fail at load, regions are checked, refresh works."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from decider import decide, load_ruleset, parse_workload
+from decider.cli import main
+from decider.errors import PricingError, RulesError, WorkloadError
+from decider.pricelist import OFFERS, parse_offer, read_offer, refresh
+from decider.pricing import PriceBook
+from decider.rules import Ruleset
+
+REPO = Path(__file__).resolve().parent.parent
+OFFER_FIXTURES = REPO / "tests" / "fixtures" / "offers" / "us-east-1"
+BOOK = REPO / "rules" / "pricing" / "us-east-1.yaml"
+
+
+def test_shipped_book_is_dated_and_every_price_has_a_source(ruleset: Ruleset) -> None:
+    book = ruleset.pricing["us-east-1"]
+    assert (book.region, book.currency, book.as_of) == ("us-east-1", "USD", "2026-11-27")
+    raw = yaml.safe_load(BOOK.read_text(encoding="utf-8"))
+    priced: list[str] = []
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            is_tier = path.endswith("]") and ".tiers[" in path  # a tier's source is its tiered price's
+            if not is_tier and any(key in node for key in ("usd", "tiers", "fraction", "quantity", "usd_per_hour")):
+                priced.append(path)
+                assert str(node.get("source", "")).startswith("https://"), path
+            for key, value in node.items():
+                walk(value, f"{path}.{key}")
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                walk(item, f"{path}[{index}]")
+
+    walk(raw, "")
+    assert len(priced) >= 60
+
+
+def test_catalogue_covers_families_architectures_and_gpus(ruleset: Ruleset) -> None:
+    instances = ruleset.pricing["us-east-1"].ec2.instances
+    assert len(instances) >= 25
+    assert {instance.family for instance in instances} == {"general", "compute", "memory", "burstable", "gpu"}
+    assert {instance.architecture for instance in instances} == {"x86_64", "arm64"}
+    assert {instance.type_family for instance in instances if instance.gpu} >= {"g5", "p4d"}
+    # AWS-sourced figures from aws-facts §5c
+    prices = {instance.type: instance.usd_per_hour for instance in instances}
+    assert (prices["t3.medium"], prices["m6i.large"], prices["m7g.xlarge"], prices["g5.xlarge"]) == (
+        0.0416,
+        0.096,
+        0.1632,
+        1.006,
+    )
+
+
+def test_uncertain_figures_are_listed(ruleset: Ruleset) -> None:
+    uncertain = dict(ruleset.pricing["us-east-1"].uncertain())
+    assert "managed_instances.fee_fraction" in uncertain
+    assert "fargate.linux_x86_64.vcpu_hour" in uncertain
+    assert "ec2.instances[p4d.24xlarge]" in uncertain
+    assert "ec2.instances[t3.medium]" not in uncertain  # read from a Price List description
+
+
+def test_summary_is_json_with_the_yaml_names(ruleset: Ruleset) -> None:
+    data = ruleset.pricing["us-east-1"].summary()
+    text = json.dumps(data)
+    assert data["lambda"]["duration"]["arm64"]["tiers"][0]["usd"] == 0.0000133334
+    assert data["savings_plans"]["ec2"]["3yr"]["fraction"] == 0.72
+    assert PriceBook.model_validate(json.loads(text)) == ruleset.pricing["us-east-1"]
+
+
+BookEdit = Callable[[dict[str, Any]], None]
+
+
+@pytest.fixture
+def edited_rules(tmp_path: Path) -> Callable[[BookEdit], Path]:
+    def build(edit: BookEdit) -> Path:
+        copy = tmp_path / "rules"
+        shutil.copytree(REPO / "rules", copy)
+        path = copy / "pricing" / "us-east-1.yaml"
+        book = yaml.safe_load(path.read_text(encoding="utf-8"))
+        edit(book)
+        path.write_text(yaml.safe_dump(book, sort_keys=False), encoding="utf-8")
+        return copy
+
+    return build
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("lambda", "request"),
+        ("lambda", "free_tier_gb_seconds"),
+        ("fargate", "linux_arm64", "gb_hour"),
+        ("fargate", "windows_x86_64", "os_license_vcpu_hour"),
+        ("fargate", "spot_discount"),
+        ("ec2", "spot_discount"),
+        ("managed_instances", "fee_fraction"),
+        ("eks", "control_plane_hour"),
+        ("load_balancers", "alb_lcu_hour"),
+        ("api_gateway", "http_api"),
+        ("savings_plans", "fargate", "3yr"),
+    ],
+)
+def test_a_missing_price_fails_at_load(edited_rules: Callable[[BookEdit], Path], path: tuple[str, ...]) -> None:
+    def drop(book: dict[str, Any]) -> None:
+        node = book
+        for key in path[:-1]:
+            node = node[key]
+        del node[path[-1]]
+
+    with pytest.raises(RulesError) as caught:
+        load_ruleset(rules_dir=edited_rules(drop))
+    problems = caught.value.problems
+    # the dotted path of the gap, or (for a rule spanning fields) the name of the missing price in the message
+    assert any(p.location.endswith(".".join(path)) or path[-1] in p.message for p in problems), problems
+
+
+def test_every_gap_is_listed_at_once(edited_rules: Callable[[BookEdit], Path]) -> None:
+    def break_three(book: dict[str, Any]) -> None:
+        del book["lambda"]["duration"]["arm64"]
+        book["ec2"]["instances"][0]["usd_per_hour"] = -1
+        book["eks"]["control_plane_hour"]["source"] = "see the pricing page"
+
+    with pytest.raises(RulesError) as caught:
+        load_ruleset(rules_dir=edited_rules(break_three))
+    text = str(caught.value)
+    assert "missing duration price for arm64" in text
+    assert "ec2.instances.0.usd_per_hour" in text
+    assert "eks.control_plane_hour.source" in text
+    assert len(caught.value.problems) == 3
+
+
+def test_a_book_named_for_another_region_is_refused(edited_rules: Callable[[BookEdit], Path]) -> None:
+    def rename(book: dict[str, Any]) -> None:
+        book["region"] = "eu-west-1"
+
+    with pytest.raises(RulesError, match=r"file is named us-east-1\.yaml"):
+        load_ruleset(rules_dir=edited_rules(rename))
+
+
+def test_unknown_region_names_the_regions_there_are(ruleset: Ruleset) -> None:
+    with pytest.raises(WorkloadError) as caught:
+        decide(parse_workload({"preferences": {"region": "us-east-2"}}), ruleset)
+    (problem,) = caught.value.problems
+    assert problem.location == "preferences.region"
+    assert problem.message == "no price book for 'us-east-2'; regions: us-east-1"
+    assert problem.suggestion == "us-east-1"
+
+
+def test_unknown_region_exits_2_on_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text("preferences: {region: ap-south-1}\n", encoding="utf-8")
+    assert main(["recommend", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "preferences.region: no price book for 'ap-south-1'; regions: us-east-1" in err
+    assert "Traceback" not in err
+
+
+def test_rules_without_a_pricing_directory_still_decide(tmp_path: Path) -> None:
+    copy = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", copy, ignore=shutil.ignore_patterns("pricing"))
+    ruleset = load_ruleset(rules_dir=copy)
+    decision = decide(parse_workload({}), ruleset)
+    assert ruleset.pricing == {}
+    assert decision.pricing is None
+    assert all(entry.monthly_cost is None for entry in decision.ranking)
+
+
+# -- refresh from AWS Price List offer files ------------------------------------------------------------------
+
+
+def offers_from_fixtures() -> dict[str, Any]:
+    found = {code: read_offer(str(OFFER_FIXTURES), code, "us-east-1") for code in OFFERS}
+    return {code: offer for code, offer in found.items() if offer is not None}
+
+
+def test_offer_file_parsing_keeps_region_and_on_demand_dimensions() -> None:
+    offer = read_offer(str(OFFER_FIXTURES), "AWSLambda", "us-east-1")
+    assert offer is not None
+    assert (offer.version, offer.published) == ("20261120180411", "2026-11-20T18:04:11Z")
+    assert all(product.attributes["regionCode"] == "us-east-1" for product in offer.products)
+    duration = next(p for p in offer.products if p.attributes["group"] == "AWS-Lambda-Duration")
+    assert [(d.begin, d.end, d.usd) for d in duration.dimensions] == [
+        (0.0, 6e9, 0.0000166667),
+        (6e9, 15e9, 0.000015),
+        (15e9, None, 0.0000133334),
+    ]
+    assert read_offer(str(OFFER_FIXTURES), "AmazonS3", "us-east-1") is None
+
+
+def test_refresh_replaces_found_prices_and_records_their_offer(ruleset: Ruleset) -> None:
+    result = refresh(ruleset.pricing["us-east-1"], "us-east-1", offers_from_fixtures(), "2026-12-01")
+    book = PriceBook.model_validate(result.book)
+    assert book.as_of == "2026-12-01"
+    c7g = book.instance("c7g.large")
+    assert c7g is not None
+    assert c7g.usd_per_hour == 0.07  # the fixture's changed price; its Windows and Dedicated rows are ignored
+    assert c7g.uncertain is None
+    assert "AmazonEC2/current/us-east-1/index.json (version 20261120180411, published 2026-11-20" in c7g.source
+    assert book.lambda_.request.usd == pytest.approx(0.20)  # $0.0000002 a request, other region ignored
+    assert book.api_gateway.http_api.tiers[1].usd == 0.0000009
+    assert "lambda.request" in result.refreshed
+    # what the offer files lack is kept and flagged, keeping the earlier note
+    kept = book.instance("p4d.24xlarge")
+    assert kept is not None
+    assert kept.usd_per_hour == 32.7726
+    assert kept.uncertain is not None
+    assert kept.uncertain.startswith("not found in the offer files read on 2026-12-01")
+    assert "P-series prices were cut" in kept.uncertain
+    assert "fargate.windows_x86_64.vcpu_hour" in result.kept
+
+
+def test_refresh_over_http_uses_the_price_list_layout(ruleset: Ruleset) -> None:
+    requested: list[str] = []
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        requested.append(str(request.url))
+        parts = request.url.path.split("/")
+        path = OFFER_FIXTURES / f"{parts[-4]}.json"
+        if not path.exists():
+            return httpx.Response(404)
+        return httpx.Response(200, content=path.read_bytes())
+
+    with httpx.Client(transport=httpx.MockTransport(respond)) as client:
+        offer = read_offer("https://pricing.example/offers/v1.0/aws", "AmazonEKS", "us-east-1", client)
+        missing = read_offer("https://pricing.example/offers/v1.0/aws", "AmazonS3", "us-east-1", client)
+    assert requested[0] == "https://pricing.example/offers/v1.0/aws/AmazonEKS/current/us-east-1/index.json"
+    assert offer is not None
+    assert offer.source.startswith("https://pricing.example/offers/v1.0/aws/AmazonEKS/current/us-east-1/index.json")
+    assert missing is None
+
+
+def test_refresh_refuses_a_file_that_is_not_an_offer() -> None:
+    with pytest.raises(PricingError, match="no 'products' mapping"):
+        parse_offer({"formatVersion": "v1.0"}, "x.json", "us-east-1")
+
+
+def test_pricing_refresh_command_writes_a_loadable_book(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    output = tmp_path / "us-east-1.yaml"
+    code = main(["pricing", "refresh", "--region", "us-east-1", "--from", str(OFFER_FIXTURES), "--output", str(output)])
+    assert code == 0
+    assert "refreshed 20 prices" in capsys.readouterr().err
+    book = PriceBook.model_validate(yaml.safe_load(output.read_text(encoding="utf-8")))
+    assert book.region == "us-east-1"
+
+
+def test_pricing_refresh_without_offer_files_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["pricing", "refresh", "--region", "us-east-1", "--from", str(tmp_path)]) == 2
+    assert "no offer files found" in capsys.readouterr().err
+
+
+def test_pricing_show(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["pricing", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "price book us-east-1 (USD) as of 2026-11-27" in out
+    assert "p4d.24xlarge" in out
+    assert main(["pricing", "show", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["region"] == "us-east-1"
+    assert main(["pricing", "show", "--region", "eu-west-3"]) == 2
+    assert "no price book for 'eu-west-3'; regions: us-east-1" in capsys.readouterr().err
