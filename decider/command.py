@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from decider.errors import DeciderError, Problem, WorkloadError
+from decider.errors import CommandError, Problem, WorkloadError
 from decider.formatting import number
 from decider.suggest import nearest
 from decider.workload import ParsedWorkload, parse_workload
@@ -23,12 +23,6 @@ from decider.workload import ParsedWorkload, parse_workload
 MAX_COMMAND_CHARS = 2000  # far above any real command; keeps the work per request bounded
 MAX_TOKENS = 64
 MB_PER_GB = 1024  # memory and disk in the contract are binary (AWS's "MB" for Lambda and Fargate is a MiB)
-
-
-class CommandError(DeciderError):
-    """The slash-command text could not be read: unknown key, bad value, duplicate key or unclosed quote."""
-
-    headline = "could not read the command"
 
 
 class ValueProblem(ValueError):

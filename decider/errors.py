@@ -4,7 +4,8 @@
     ├── WorkloadError                 a workload failed validation (one Problem per field)
     ├── RulesError                    rule files failed to load (every Problem, with file and rule id)
     ├── PricingError                  a price book is missing, malformed or names an unknown region
-    └── SourceError                   a path, template or usage file cannot be read as workloads (review)
+    ├── SourceError                   a path, template or usage file cannot be read as workloads (review)
+    └── CommandError                  a Slack slash command's text cannot be read (one Problem per token)
 
 A Problem is one thing wrong: where it is, what is wrong, and the nearest valid choice when there is one.
 The CLI prints ``str(error)`` and exits 2; the API turns ``error.problems`` into problem+json entries.
@@ -73,3 +74,9 @@ class SourceError(DeciderError):
     """A path given for review is missing, or a template, manifest or usage file cannot be read as workloads."""
 
     headline = "cannot review"
+
+
+class CommandError(DeciderError):
+    """A slash command's text could not be read: unknown key, bad value, duplicate key or unclosed quote."""
+
+    headline = "could not read the command"

@@ -23,7 +23,7 @@ from decider.blocks import (
     link,
     problem_message,
 )
-from decider.command import CommandError, read_command
+from decider.command import read_command
 from decider.decision import (
     CostLine,
     Decision,
@@ -37,7 +37,7 @@ from decider.decision import (
 )
 from decider.documents import read_file
 from decider.engine import decide
-from decider.errors import Problem, WorkloadError
+from decider.errors import CommandError, Problem, WorkloadError
 from decider.rules import Ruleset
 from decider.workload import parse_workload
 

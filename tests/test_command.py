@@ -15,7 +15,6 @@ from decider.command import (
     MAX_COMMAND_CHARS,
     MAX_TOKENS,
     Command,
-    CommandError,
     command_text_of,
     parse_command,
     read_command,
@@ -24,7 +23,7 @@ from decider.command import (
     usage,
 )
 from decider.documents import read_file
-from decider.errors import Problem, WorkloadError
+from decider.errors import CommandError, Problem, WorkloadError
 from decider.workload import SECTIONS, ParsedWorkload, Workload, parse_workload
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
