@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck unit bench clean
+.PHONY: install run test lint typecheck unit hadolint fuzz openapi bench clean
 
 install: $(STAMP)
 
@@ -15,7 +15,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: install
-	$(BIN)/decider recommend examples/checkout-api.yaml
+	@echo "decider API on http://127.0.0.1:8000 (OpenAPI UI: /docs). In another terminal:"
+	@echo "  curl -s -X POST localhost:8000/recommend -H 'content-type: application/json' -d @examples/checkout-api.json"
+	@echo "  curl -s localhost:8000/rules?category=limits    curl -s localhost:8000/healthz"
+	$(BIN)/decider serve --host 127.0.0.1 --port 8000
 
 lint: install
 	$(BIN)/ruff check .
@@ -27,7 +30,16 @@ typecheck: install
 unit: install
 	$(BIN)/pytest
 
-test: lint typecheck unit
+hadolint: install
+	$(BIN)/hadolint Dockerfile
+
+fuzz: install
+	$(BIN)/python tests/live_schemathesis.py
+
+openapi: install
+	$(BIN)/decider openapi
+
+test: lint typecheck unit hadolint fuzz
 
 bench: install
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done

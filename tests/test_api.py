@@ -519,3 +519,8 @@ def test_a_bad_rule_file_stops_start_up_listing_every_problem(org_rules: Path) -
 def test_an_integral_float_counts_as_an_integer_as_in_json_schema(client: ApiClient) -> None:
     assert client.post("/recommend", json={"runtime": {"gpu": 1.0, "memory_mb": 2048.0}}).status_code == 200
     problem_of(client.post("/recommend", json={"runtime": {"gpu": 1.5}}), 422)
+
+
+def test_the_json_example_for_curl_is_the_yaml_example() -> None:
+    examples = REPO_ROOT / "examples"
+    assert json.loads((examples / "checkout-api.json").read_text()) == read_file(examples / "checkout-api.yaml")

@@ -1,0 +1,86 @@
+"""Schemathesis against a live ``decider serve`` on a free loopback port (run by ``make test``).
+
+Starts the server exactly as the container does (with API keys, so authentication and /admin/reload are
+exercised), waits for /readyz, runs ``schemathesis run openapi/openapi.json --checks all`` with positive and
+negative data and a bounded number of examples per operation, then stops the server. Exit code: schemathesis's.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MAX_EXAMPLES = int(os.environ.get("DECIDER_FUZZ_EXAMPLES", "60"))
+RUN_TIMEOUT_S = 240
+READY_TIMEOUT_S = 60
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_ready(base_url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"decider serve exited with {server.returncode} before it was ready")
+        try:
+            if httpx.get(f"{base_url}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"decider serve was not ready within {READY_TIMEOUT_S} s")
+
+
+def main() -> int:
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    key = secrets.token_urlsafe(24)
+    env = {**os.environ, "DECIDER_API_KEYS": key, "DECIDER_LOG_LEVEL": "warning"}
+    command = [str(BIN / "decider"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL)
+    try:
+        wait_ready(base_url, server)
+        fuzz = [
+            str(BIN / "schemathesis"),
+            "run",
+            "openapi/openapi.json",
+            "--url",
+            base_url,
+            "--checks",
+            "all",
+            "--mode",
+            "all",
+            "--max-examples",
+            str(MAX_EXAMPLES),
+            "--header",
+            f"X-API-Key: {key}",
+            "--no-color",
+        ]
+        print(f"live schemathesis: {' '.join(fuzz[:-4])} --header 'X-API-Key: ***' --no-color", flush=True)
+        return subprocess.run(fuzz, cwd=REPO_ROOT, timeout=RUN_TIMEOUT_S, check=False).returncode
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
