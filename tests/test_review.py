@@ -341,3 +341,20 @@ def test_an_unreadable_template_exits_2(capsys: pytest.CaptureFixture[str], tmp_
     code, _, err = run(capsys, str(tmp_path))
     assert code == 2
     assert "template.yaml:4: not valid YAML" in err
+
+
+def test_the_ci_example_runs_the_review_and_finds_its_comment_by_the_marker() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((REPO_ROOT / "examples" / "ci" / "github-actions.yml").read_text())
+    steps = workflow["jobs"]["review"]["steps"]
+    uses = [step.get("uses", "") for step in steps]
+    runs = " ".join(step.get("run", "") for step in steps)
+    assert any(use.startswith("actions/checkout@") for use in uses)
+    assert any(use.startswith("actions/setup-python@") for use in uses)
+    assert any(use.startswith("github/codeql-action/upload-sarif@") for use in uses)
+    assert "decider review infra/ --usage usage.yaml --format markdown > review.md" in runs
+    assert "decider review infra/ --usage usage.yaml --format sarif > review.sarif" in runs
+    assert "--fail-on move" in runs
+    script = next(step for step in steps if step.get("uses", "").startswith("actions/github-script@"))["with"]["script"]
+    assert f'"{MARKER}"' in script
