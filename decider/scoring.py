@@ -31,11 +31,12 @@ class Evaluation:
 def evaluate(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Evaluation:
     """Run every rule once; weight score impacts by the category weights of ``optimize_for``."""
     weights = ruleset.weights[optimize_for]
-    exclusions: dict[str, list[Fired]] = {target: [] for target in ruleset.target_ids}
-    reasons: dict[str, list[tuple[Fired, float]]] = {target: [] for target in ruleset.target_ids}
+    target_ids = ruleset.target_ids
+    exclusions: dict[str, list[Fired]] = {target: [] for target in target_ids}
+    reasons: dict[str, list[tuple[Fired, float]]] = {target: [] for target in target_ids}
     fired_all: list[Fired] = []
     for rule in ruleset.rules:
-        if not rule.condition(context):
+        if not rule.condition.predicate(context):  # the predicate itself: this loop runs every rule per decision
             continue
         message = rule.explain(context)
         if rule.effect == "exclude":
@@ -51,8 +52,7 @@ def evaluate(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) ->
                     reasons[target].append((fired, points))
         fired_all.append(fired)
     scores = {
-        target: round(ruleset.base_score + sum(points for _, points in reasons[target]), 1)
-        for target in ruleset.target_ids
+        target: round(ruleset.base_score + sum(points for _, points in reasons[target]), 1) for target in target_ids
     }
     return Evaluation(
         exclusions={target: tuple(items) for target, items in exclusions.items() if items},
