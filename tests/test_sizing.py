@@ -159,7 +159,7 @@ def test_gpu_copies_land_on_gpu_instances(ruleset: Ruleset) -> None:
 
 
 def test_copies_pack_onto_instances(ruleset: Ruleset) -> None:
-    # 0.25 vCPU / 512 MB copies, 300 at peak: m7g.medium holds min(1 / 0.25, (4,096 − 512) / 512) = 4 copies
+    # 0.25 vCPU / 512 MB copies, 300 at peak
     sizing = instance_sizing(
         ruleset,
         runtime={"memory_mb": 512, "vcpu": 0.25, "avg_duration_ms": 1000},
@@ -168,8 +168,9 @@ def test_copies_pack_onto_instances(ruleset: Ruleset) -> None:
     assert sizing is not None
     # desired = ceil(100.08 in flight / 0.7) = 143 copies; max = ceil(210 / 0.7) = 300 copies
     assert (sizing.desired_copies, sizing.max_copies) == (143, 300)
-    # 36 × m7g.medium ($0.0408) ties 18 × m7g.large ($0.0816) at average load; the tie goes to the smaller type
-    assert (sizing.instance_type, sizing.copies_per_instance) == ("m7g.medium", 4)
+    # c7g.xlarge holds min(4 / 0.25, (8,192 − 512) / 512) = 15 copies: 143 need 10 × $0.145 = $1.45 an hour,
+    # less than 36 × m7g.medium (4 each, $1.4688) or 18 × m7g.large (8 each, $1.4688)
+    assert (sizing.instance_type, sizing.copies_per_instance) == ("c7g.xlarge", 15)
     per = sizing.copies_per_instance
     assert sizing.desired_instances == -(-143 // per)
     assert sizing.max_instances == -(-300 // per)
