@@ -554,3 +554,61 @@ def test_the_shipped_rules_load(ruleset: Ruleset) -> None:
     assert ruleset.target_ids == ("lambda", "ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks")
     assert ruleset.rules
     assert all(rule.source.startswith("https://") for rule in ruleset.rules)
+
+
+def test_ruleset_yaml_must_be_a_mapping(rules_dir: RuleDirFactory) -> None:
+    base = rules_dir({})
+    (base / "ruleset.yaml").write_text("- version: 1\n")
+    problems = problems_of(base)
+    assert any(
+        problem.location == str(base / "ruleset.yaml") and "must be a mapping" in problem.message
+        for problem in problems
+    )
+
+
+@pytest.mark.parametrize("text", ["lambda: {name: AWS Lambda}\n", "- lambda\n"])
+def test_targets_yaml_must_be_a_list_of_mappings(rules_dir: RuleDirFactory, text: str) -> None:
+    base = rules_dir({})
+    (base / "targets.yaml").write_text(text)
+    problem = only_problem(base)
+    assert problem.location == str(base / "targets.yaml")
+    assert "must be a list of targets" in problem.message
+
+
+def test_an_empty_targets_yaml_is_named(rules_dir: RuleDirFactory) -> None:
+    base = rules_dir({})
+    (base / "targets.yaml").write_text("[]\n")
+    problem = only_problem(base)
+    assert "no targets defined" in problem.message
+
+
+def test_a_target_id_is_lower_case_words(rules_dir: RuleDirFactory) -> None:
+    base = rules_dir({})
+    write_yaml(
+        base / "targets.yaml",
+        [{"id": "AWS_Lambda", "name": "AWS Lambda", "family": "serverless", "simplicity": 1, "docs": "https://x"}],
+    )
+    problem = only_problem(base)
+    assert problem.location.endswith("target AWS_Lambda")
+    assert "lower-case words joined by '-'" in problem.message
+
+
+def test_every_goal_needs_its_weights(rules_dir: RuleDirFactory) -> None:
+    base = rules_dir({})
+    row = {"limits": 1, "traffic": 1, "control": 1, "team": 1, "cost": 1}
+    write_yaml(base / "ruleset.yaml", {"version": "x", "weights": {"balanced": row, "cost": row, "simplicity": row}})
+    problem = only_problem(base)
+    assert problem.location.endswith("weights.control")
+    assert "missing weights for optimize_for=control" in problem.message
+
+
+def test_an_unknown_target_id_is_a_key_error(small_ruleset: Ruleset) -> None:
+    with pytest.raises(KeyError):
+        small_ruleset.target("lamda")
+
+
+def test_the_rules_directory_can_be_configured(monkeypatch: pytest.MonkeyPatch, small_rules: Path) -> None:
+    monkeypatch.setenv("DECIDER_RULES_DIR", str(small_rules))
+    ruleset = load_ruleset()
+    assert ruleset.version == "test-1"
+    assert ruleset.sources == (str(small_rules),)
