@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.dependencies import RulesetDep
 from api.problems import ApiProblem, problem_responses
-from api.state import price_book_data, pricing_of
 from decider.cli import workload_schema
 from decider.decision import RulesetInfo
 from decider.errors import Problem
+from decider.pricing import PriceBook
 from decider.rules import CATEGORIES, Rule, Ruleset
 from decider.suggest import nearest
 
@@ -58,7 +58,7 @@ class TargetList(BaseModel):
 
 
 class PricingList(BaseModel):
-    regions: dict[str, dict[str, Any]] = Field(description="Price book per AWS region, with its as_of date.")
+    regions: dict[str, PriceBook] = Field(description="Price book per AWS region, with its as_of date and sources.")
 
 
 def _rule_out(rule: Rule) -> RuleOut:
@@ -164,7 +164,7 @@ async def list_targets(ruleset: RulesetDep) -> TargetList:
 )
 async def list_pricing(ruleset: RulesetDep) -> PricingList:
     """The price book of every region decider can price, with its as_of date and sources."""
-    return PricingList(regions={region: price_book_data(book) for region, book in pricing_of(ruleset).items()})
+    return PricingList(regions=dict(ruleset.pricing))
 
 
 @router.get(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -11,8 +12,8 @@ from starlette.responses import Response
 import decider
 from api.dependencies import HolderDep, MetricsDep, RulesetDep
 from api.problems import ApiProblem, problem_responses
-from api.state import pricing_of
 from decider.decision import RulesetInfo
+from decider.pricing import PriceBook
 
 router = APIRouter(tags=["operations"])
 
@@ -23,8 +24,8 @@ class Health(BaseModel):
 
 class PriceBookInfo(BaseModel):
     region: str
-    as_of: str | None = Field(description="Date the prices were read from AWS.")
-    currency: str | None = None
+    as_of: str = Field(description="Date the prices were read from AWS (YYYY-MM-DD).")
+    currency: str
 
 
 class Ready(BaseModel):
@@ -41,25 +42,10 @@ class Version(BaseModel):
     pricing: list[PriceBookInfo] = Field(description="The price books in service, by region.")
 
 
-def price_book_infos(books: dict[str, Any]) -> list[PriceBookInfo]:
-    infos = []
-    for region, book in sorted(books.items()):
-        as_of = _field(book, "as_of")
-        currency = _field(book, "currency")
-        infos.append(
-            PriceBookInfo(
-                region=str(region),
-                as_of=str(as_of) if as_of is not None else None,
-                currency=str(currency) if currency is not None else None,
-            )
-        )
-    return infos
-
-
-def _field(book: Any, name: str) -> Any:
-    if isinstance(book, dict):
-        return book.get(name)
-    return getattr(book, name, None)
+def price_book_infos(books: Mapping[str, PriceBook]) -> list[PriceBookInfo]:
+    return [
+        PriceBookInfo(region=region, as_of=book.as_of, currency=book.currency) for region, book in sorted(books.items())
+    ]
 
 
 @router.get("/healthz", operation_id="healthz", summary="Liveness", response_model=Health)
@@ -80,7 +66,7 @@ async def readyz(holder: HolderDep) -> Ready:
     return Ready(
         ruleset=RulesetInfo(version=ruleset.version, digest=ruleset.digest),
         rules=len(ruleset.rules),
-        price_books=len(pricing_of(ruleset)),
+        price_books=len(ruleset.pricing),
         loaded_at=loaded.loaded_at,
     )
 
@@ -100,7 +86,7 @@ async def version(ruleset: RulesetDep) -> Version:
     return Version(
         version=decider.__version__,
         ruleset=RulesetInfo(version=ruleset.version, digest=ruleset.digest),
-        pricing=price_book_infos(pricing_of(ruleset)),
+        pricing=price_book_infos(ruleset.pricing),
     )
 
 

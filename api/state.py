@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from decider.rules import Ruleset, load_ruleset
 
@@ -51,17 +50,3 @@ class RulesetHolder:
             loaded = Loaded(ruleset, datetime.now(UTC).isoformat(timespec="seconds"))
             self._loaded = loaded  # a single reference assignment: readers see the old or the new set, never a mix
             return loaded
-
-
-def pricing_of(ruleset: Ruleset) -> dict[str, Any]:
-    """The price books of a rule set (region → book), or an empty mapping when it carries none."""
-    books = getattr(ruleset, "pricing", None)
-    return dict(books) if books else {}
-
-
-def price_book_data(book: Any) -> dict[str, Any]:
-    """A price book as JSON data, with the field names of its YAML file."""
-    if hasattr(book, "model_dump"):
-        data: dict[str, Any] = book.model_dump(mode="json", by_alias=True, exclude_none=True)
-        return data
-    return dict(book)

@@ -329,11 +329,13 @@ def test_targets_are_the_rule_sets_targets_simplest_first(client: ApiClient, rul
 
 def test_pricing_lists_every_price_book_with_its_date(client: ApiClient, ruleset: Ruleset) -> None:
     regions = client.get("/pricing").json()["regions"]
-    books = getattr(ruleset, "pricing", {})
-    assert sorted(regions) == sorted(books)
+    assert ruleset.pricing
+    assert sorted(regions) == sorted(ruleset.pricing)
     for region, book in regions.items():
         assert book["region"] == region
-        assert book["as_of"]
+        assert book["as_of"] == ruleset.pricing[region].as_of
+        # The YAML's names, not Python's: the Lambda prices are under "lambda".
+        assert book["lambda"]["request"]["source"].startswith("https://")
 
 
 def test_workload_schema_is_the_cli_schema(client: ApiClient) -> None:
@@ -364,7 +366,7 @@ def test_version_names_package_ruleset_and_price_book_dates(client: ApiClient, r
     body = client.get("/version").json()
     assert body["version"] == decider.__version__
     assert body["ruleset"] == {"version": ruleset.version, "digest": ruleset.digest}
-    assert {item["region"] for item in body["pricing"]} == set(getattr(ruleset, "pricing", {}))
+    assert {item["region"] for item in body["pricing"]} == set(ruleset.pricing)
     assert all(item["as_of"] for item in body["pricing"])
 
 
