@@ -51,7 +51,7 @@ class Facts:
     duty_cycle: float
     """Share of the month the workload is busy, 0–1 (1 for long-running processes)."""
     duty_cycle_percent: float
-    """duty_cycle as a percentage, 0–100, rounded to one decimal for messages people read."""
+    """duty_cycle as a percentage, 0–100, rounded for messages people read (57.1, 7.6, 0.0011)."""
     peak_to_average: float
     busy_hours_per_month: float
     """Hours of work per month if units of work ran one after another."""
@@ -97,6 +97,11 @@ def lambda_memory_for(memory_mb: float, vcpu: float | None) -> float:
     return max(needed, float(LAMBDA_MIN_MEMORY_MB))
 
 
+def _readable_percent(percent: float) -> float:
+    """One decimal from 1% up; two significant digits below, so a tiny share does not read as 0%."""
+    return round(percent, 1) if percent >= 1 else float(f"{percent:.2g}")
+
+
 def derive(workload: Workload) -> Facts:
     """Compute every derived fact of a resolved workload."""
     runtime, traffic = workload.runtime, workload.traffic
@@ -123,7 +128,7 @@ def derive(workload: Workload) -> Facts:
         avg_concurrency=avg_concurrency,
         peak_concurrency=peak_concurrency,
         duty_cycle=duty_cycle,
-        duty_cycle_percent=round(duty_cycle * 100.0, 1),
+        duty_cycle_percent=_readable_percent(duty_cycle * 100.0),
         peak_to_average=peak_rps / avg_rps if avg_rps > 0 else PEAK_TO_AVERAGE[traffic.pattern],
         busy_hours_per_month=requests * avg_s / 3600.0,
         copies_at_peak=float(copies),

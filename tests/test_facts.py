@@ -176,7 +176,7 @@ def test_lambda_extra_memory_is_what_is_bought_only_for_cpu() -> None:
 
 
 def test_duty_cycle_percent_is_rounded_for_messages() -> None:
-    # One request a second of 50 ms: 5% busy; of 1 ms: 0.1%.
+    # One request a second of 50 ms: 5% busy; of 1.23 ms: 0.123%, kept to two significant digits.
     busy = facts_for(
         runtime={"avg_duration_ms": 50, "max_duration_s": 1}, traffic={"requests_per_month": ONE_RPS_MONTH}
     )
@@ -184,7 +184,9 @@ def test_duty_cycle_percent_is_rounded_for_messages() -> None:
     light = facts_for(
         runtime={"avg_duration_ms": 1.23, "max_duration_s": 1}, traffic={"requests_per_month": ONE_RPS_MONTH}
     )
-    assert light.duty_cycle_percent == 0.1
+    assert light.duty_cycle_percent == 0.12
+    tiny = facts_for(runtime={"avg_duration_ms": 100, "max_duration_s": 1}, traffic={"requests_per_month": 30})
+    assert tiny.duty_cycle_percent == 0.00011  # 30 × 0.1 s over 2,628,000 s, not "0%"
 
 
 def test_lambda_scale_up_time_at_1000_environments_per_10_s() -> None:
