@@ -26,9 +26,9 @@ from api.dependencies import holder_of, metrics_of, ruleset_in_service
 from api.problems import ApiProblem
 from api.settings import Settings
 from decider.blocks import decision_message, help_message, problem_message
-from decider.command import read_command
+from decider.command import blame_tokens, read_command
 from decider.engine import decide
-from decider.errors import DeciderError, Problem
+from decider.errors import CommandError, DeciderError, Problem
 
 WINDOW_S = 5 * 60  # Slack's limit on request age; SignatureVerifier refuses older (or further future) timestamps
 MAX_FORM_FIELDS = 32  # a slash command sends about a dozen
@@ -176,10 +176,14 @@ async def slack_command(request: Request) -> Response:
     ruleset = ruleset_in_service(holder_of(request))
     try:
         command, parsed = read_command(text)
-        if parsed is None:
-            return _json(help_message(command_name))
-        decision = decide(parsed, ruleset)
-    except DeciderError as error:
+    except CommandError as error:
         return _json(problem_message(error, command_text=text, command_name=command_name))
+    if parsed is None:
+        return _json(help_message(command_name))
+    try:
+        decision = decide(parsed, ruleset)
+    except DeciderError as error:  # e.g. no price book for the region asked: still the user's to fix
+        blamed = blame_tokens(error, command)
+        return _json(problem_message(blamed, command_text=text, command_name=command_name))
     metrics_of(request).count_decision(decision.recommendation)
     return _json(decision_message(decision, share=command.share, command_text=text, command_name=command_name))

@@ -169,7 +169,7 @@ def problem_message(error: DeciderError, *, command_text: str = "", command_name
         lines.append(line)
     asked = f" `{escape(command_name)} {escape(command_text)}`" if command_text.strip() else ""
     blocks: list[Block] = [
-        _section(bullets(lines, MAX_SECTION_TEXT, f":warning: *I could not read*{asked}")),
+        _section(bullets(lines, MAX_SECTION_TEXT, f":warning: *I could not answer*{asked}")),
         _section(short_usage(command_name)),
     ]
     fallback = f"{error.headline}: " + "; ".join(str(problem) for problem in error.problems)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from decider.errors import CommandError, Problem, WorkloadError
+from decider.errors import CommandError, DeciderError, Problem, WorkloadError
 from decider.formatting import number
 from decider.suggest import nearest
 from decider.workload import ParsedWorkload, parse_workload
@@ -553,6 +553,11 @@ def read_command(text: str) -> tuple[Command, ParsedWorkload | None]:
     if problems:
         raise CommandError(problems)
     return command, parsed
+
+
+def blame_tokens(error: DeciderError, command: Command) -> CommandError:
+    """An error found after reading (say, no price book for the region) restated against the tokens typed."""
+    return CommandError([_relocate(problem, command) for problem in error.problems], headline=error.headline)
 
 
 def _relocate(problem: Problem, command: Command) -> Problem:

@@ -353,3 +353,13 @@ def test_runs_per_month_of_schedules(expression: str, runs: float) -> None:
 @pytest.mark.parametrize("expression", ["bogus", "rate(1 fortnight)", "* * *", "cron(x y z a b c)", None, 5])
 def test_unreadable_schedules_are_none(expression: object) -> None:
     assert runs_per_month(expression) is None
+
+
+def test_json_templates_refuse_duplicate_keys_and_name_bad_lines(tmp_path: Path) -> None:
+    template = tmp_path / "t.json"
+    template.write_text('{"Resources": {"A": {"Type": "AWS::Lambda::Function"}, "A": {}}}')
+    with pytest.raises(SourceError, match="found key 'A' twice"):
+        find_workloads([str(template)])
+    template.write_text('{\n "Resources": {\n  "A": \n}')
+    with pytest.raises(SourceError, match=r"t\.json:4: not valid JSON"):
+        find_workloads([str(template)])

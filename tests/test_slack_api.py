@@ -408,3 +408,15 @@ def test_the_slack_app_manifest_points_its_command_at_this_route() -> None:
     assert len(display["name"]) <= 35
     assert len(display["description"]) <= 140
     assert 174 <= len(display["long_description"]) <= 4000
+
+
+def test_a_region_without_prices_is_answered_against_the_token_typed(client: SlackClient) -> None:
+    response = send(client, "memory=2g region=zz-nowhere-9")
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["response_type"] == "ephemeral"
+    assert limit_problems(answer) == []
+    text = blocks_text(answer)
+    assert "`region=zz-nowhere-9`:" in text
+    assert "zz-nowhere-9" in text
+    assert "preferences.region" in text

@@ -7,19 +7,29 @@ other tag is refused. Duplicate keys are refused as everywhere in decider.
 
 from __future__ import annotations
 
-import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from decider.documents import DocumentError, _construct_mapping
+from decider.documents import DocumentError, _construct_mapping, parse_text
 from decider.errors import Problem
 
-# libyaml when present: parsing is most of the cost of reading a file, and the C parser is several times faster.
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def _fast_loader_base() -> Any:
+    """libyaml's loader when it is usable: parsing is most of the cost of reading a file, and C is several times
+    faster. The C parser builds nodes from the ``yaml.nodes`` it saw first; if ``yaml`` was imported again since
+    (some test harnesses do), the resolver no longer recognises them and every tag would come out None."""
+    compiled = sys.modules.get("yaml._yaml")
+    if getattr(yaml, "__with_libyaml__", False) and getattr(compiled, "MappingNode", None) is yaml.nodes.MappingNode:
+        return yaml.CSafeLoader
+    return yaml.SafeLoader
+
+
+_BaseLoader = _fast_loader_base()
 
 #: Short-form tag → the key of the long form. ``!GetAtt`` and ``!Ref``/``!Condition`` are handled specially.
 INTRINSIC_TAGS: dict[str, str] = {
@@ -152,11 +162,8 @@ def read_documents(path: Path) -> list[Document]:
 def parse_documents(text: str, source: str, *, json_only: bool = False) -> list[Document]:
     """Parse a YAML stream (or one JSON document) into Documents that remember their lines."""
     if json_only:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise DocumentError(Problem(f"{source}:{error.lineno}", f"not valid JSON: {error.msg}")) from None
-        return [Document(data=data, line=1, text=text)]
+        # decider's JSON reading: duplicate keys refused, errors with the line.
+        return [Document(data=parse_text(text, source, json_only=True), line=1, text=text)]
     loader = TemplateLoader(text)
     documents: list[Document] = []
     try:
