@@ -12,12 +12,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from decider.conditions import Condition
 from decider.decision import CostLine, MonthlyCost
 from decider.facts import Facts
-from decider.pricing import CostModel, Discount, PriceBook, TieredPrice
+from decider.pricing import CostModel, Discount, Instance, PriceBook, TieredPrice
 from decider.rules import Rule
 from decider.scoring import Evaluation, Fired
 from decider.sizing import (
@@ -26,6 +25,7 @@ from decider.sizing import (
     Sizing,
     copy_hours,
     fargate_platform,
+    instance_fits,
     managed_instances_fee,
     size_fargate,
     size_instances,
@@ -111,8 +111,9 @@ class Plan:
 
 def round_usd(amount: float, places: int) -> float:
     """Round half up to ``places`` decimals, after clearing binary noise (0.24685 stays 0.24685, not 0.2468499…)."""
-    exact = Decimal(repr(round(amount, 10)))
-    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    scale = 10**places
+    # round(…, 6) first: 0.24685 × 10⁴ is 2468.4999999999995 in binary, and must count as the half it stands for
+    return math.floor(round(amount * scale, 6) + 0.5) / scale
 
 
 def _discounted(price: float, discount: Discount | None) -> float:
@@ -212,10 +213,19 @@ def _plan_fargate(workload: Workload, facts: Facts, book: PriceBook, model: Cost
     return Plan("ecs-fargate", sizing, tuple(lines))
 
 
-def _plan_instances(target: str, workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan | None:
+def _plan_instances(
+    target: str,
+    workload: Workload,
+    facts: Facts,
+    book: PriceBook,
+    model: CostModel,
+    fits: Sequence[tuple[Instance, int]] | None = None,
+) -> Plan | None:
     management_fee = target == "ecs-managed-instances"
     control_plane = target == "eks"
-    sized = size_instances(workload, facts, book, model, management_fee=management_fee, control_plane=control_plane)
+    sized = size_instances(
+        workload, facts, book, model, management_fee=management_fee, control_plane=control_plane, fits=fits
+    )
     if sized is None:
         return None
     sizing, instance, hours = sized
@@ -276,10 +286,8 @@ def _load_balancer_lines(workload: Workload, book: PriceBook, model: CostModel, 
 PLANNERS: Mapping[str, Callable[[Workload, Facts, PriceBook, CostModel], Plan | None]] = {
     "lambda": _plan_lambda,
     "ecs-fargate": _plan_fargate,
-    "ecs-managed-instances": lambda w, f, b, m: _plan_instances("ecs-managed-instances", w, f, b, m),
-    "ecs-ec2": lambda w, f, b, m: _plan_instances("ecs-ec2", w, f, b, m),
-    "eks": lambda w, f, b, m: _plan_instances("eks", w, f, b, m),
 }
+INSTANCE_TARGETS = ("ecs-managed-instances", "ecs-ec2", "eks")
 
 
 def plan_targets(
@@ -287,9 +295,15 @@ def plan_targets(
 ) -> dict[str, Plan]:
     """A plan for each target the cost model knows; targets it cannot size (no fitting size) are left out."""
     plans: dict[str, Plan] = {}
+    fits: list[tuple[Instance, int]] | None = None
     for target in targets:
         planner = PLANNERS.get(target)
-        plan = planner(workload, facts, book, model) if planner is not None else None
+        if target in INSTANCE_TARGETS:
+            if fits is None:
+                fits = instance_fits(workload, facts, book, model)
+            plan = _plan_instances(target, workload, facts, book, model, fits)
+        else:
+            plan = planner(workload, facts, book, model) if planner is not None else None
         if plan is not None:
             plans[target] = plan
     return plans

@@ -13,6 +13,11 @@ def to_json(decision: Decision) -> str:
     return decision.model_dump_json(indent=2)
 
 
+def _price(usd: float) -> str:
+    """A unit price in full, never in exponent form: 0.0000166667, 0.04937, 0.2."""
+    return f"{usd:.10f}".rstrip("0").rstrip(".") or "0"
+
+
 def _cost(entry: RankedTarget) -> str:
     return f"${entry.monthly_cost.total_usd:,.2f}/mo" if entry.monthly_cost is not None else "n/a"
 
@@ -42,7 +47,7 @@ def to_table(decision: Decision, colour: bool = False) -> str:
                 lines.append(paint(text, _GREEN if reason.impact > 0 else _DIM))
             if entry.monthly_cost is not None:
                 for line in entry.monthly_cost.lines:
-                    detail = f"{line.item} ({show(line.quantity)} {line.unit} × ${line.unit_price_usd:g})"
+                    detail = f"{line.item} ({show(line.quantity)} {line.unit} × ${_price(line.unit_price_usd)})"
                     lines.append(
                         paint(
                             f"       ${line.usd:>10,.2f}  {detail}",
@@ -122,7 +127,7 @@ def to_markdown(decision: Decision) -> str:
             out.append("|---|---:|---:|---:|")
             for line in entry.monthly_cost.lines:
                 quantity = f"{show(line.quantity)} {line.unit}"
-                out.append(f"| {_cell(line.item)} | {quantity} | ${line.unit_price_usd:g} | {line.usd:,.2f} |")
+                out.append(f"| {_cell(line.item)} | {quantity} | ${_price(line.unit_price_usd)} | {line.usd:,.2f} |")
         out.append("")
         out.append("</details>")
     if decision.assumptions:

@@ -8,8 +8,9 @@ Sizing is held fixed when the break-even search moves the request volume; only c
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import ItemsView
+from collections.abc import ItemsView, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -197,8 +198,12 @@ def size_lambda(workload: Workload, facts: Facts, book: PriceBook, model: CostMo
     )
 
 
+@functools.cache
 def fargate_sizes(os: str) -> list[tuple[float, float]]:
-    """Every valid Fargate (vCPU, memory GB) combination for an OS (ECS task sizes; Windows needs 1, 2 or 4 vCPU)."""
+    """Every valid Fargate (vCPU, memory GB) combination for an OS (ECS task sizes; Windows needs 1, 2 or 4 vCPU).
+
+    Cached: callers must not change the list.
+    """
     sizes: list[tuple[float, float]] = []
     low_mb = 512.0
     for cpu, max_mb in FARGATE_CPU_MAX_MEMORY_MB:
@@ -224,20 +229,32 @@ def fargate_platform(workload: Workload, book: PriceBook) -> tuple[str, FargateP
     return "linux_arm64", book.fargate.linux_arm64
 
 
+@functools.cache
+def _sizes_by_price(os: str, vcpu_hour_usd: float, gb_hour_usd: float) -> tuple[tuple[float, float, float], ...]:
+    return tuple(sorted((cpu * vcpu_hour_usd + memory * gb_hour_usd, cpu, memory) for cpu, memory in fargate_sizes(os)))
+
+
+def _cheapest_size(
+    os: str, vcpu_hour_usd: float, gb_hour_usd: float, vcpu: float, memory_mb: float
+) -> tuple[float, float, float] | None:
+    for price, cpu, memory in _sizes_by_price(os, vcpu_hour_usd, gb_hour_usd):
+        if cpu >= vcpu - 1e-9 and memory * 1024 >= memory_mb - 1e-9:
+            return price, cpu, memory
+    return None
+
+
 def size_fargate(
     workload: Workload, facts: Facts, book: PriceBook, model: CostModel
 ) -> tuple[FargateSizing, float] | None:
     """The cheapest valid task that holds one copy, and its task-hour price; None when no Fargate size is big enough."""
     runtime = workload.runtime
     _, platform = fargate_platform(workload, book)
-    fitting = [
-        (cpu * platform.vcpu_hour.usd + memory * platform.gb_hour.usd, cpu, memory)
-        for cpu, memory in fargate_sizes(runtime.os)
-        if cpu >= facts.container_vcpu - 1e-9 and memory * 1024 >= runtime.memory_mb - 1e-9
-    ]
-    if not fitting:
+    found = _cheapest_size(
+        runtime.os, platform.vcpu_hour.usd, platform.gb_hour.usd, facts.container_vcpu, float(runtime.memory_mb)
+    )
+    if found is None:
         return None
-    price, cpu, memory = min(fitting)
+    price, cpu, memory = found
     scaling = scaling_of(workload, facts)
     low, desired, high = copies(workload, facts, model, scaling)
     hours = copy_hours(workload, facts, model, scaling)
@@ -274,6 +291,16 @@ def copies_per_instance(instance: Instance, workload: Workload, facts: Facts, mo
     return max(fits, 0)
 
 
+def instance_fits(workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> list[tuple[Instance, int]]:
+    """Each allowed catalogue type that holds at least one copy, with the number of copies it holds."""
+    fits = []
+    for instance in instance_candidates(workload, book):
+        per_instance = copies_per_instance(instance, workload, facts, model)
+        if per_instance >= 1:
+            fits.append((instance, per_instance))
+    return fits
+
+
 def instance_candidates(workload: Workload, book: PriceBook) -> list[Instance]:
     """Catalogue types allowed for the workload: architecture, GPU need, ``control.instance_types``.
 
@@ -306,34 +333,36 @@ def size_instances(
     *,
     management_fee: bool = False,
     control_plane: bool = False,
+    fits: Sequence[tuple[Instance, int]] | None = None,
 ) -> tuple[InstanceSizing, Instance, Hours] | None:
-    """The instance type that makes the month cheapest at this volume; None when no catalogue type fits a copy."""
+    """The instance type that makes the month cheapest at this volume; None when no catalogue type fits a copy.
+
+    ``fits`` (from ``instance_fits``) lets the three instance-based targets share one pass over the catalogue.
+    """
     scaling = scaling_of(workload, facts)
     hours = copy_hours(workload, facts, model, scaling)
     low, desired, high = copies(workload, facts, model, scaling)
     min_instances = 0 if low == 0 else 2 if scaling == "always-on" else 1
-    best: tuple[float, float, str, Instance, int, Hours] | None = None
-    for instance in instance_candidates(workload, book):
-        per_instance = copies_per_instance(instance, workload, facts, model)
-        if per_instance < 1:
-            continue
-        if scaling == "per-run":
-            instance_hours = Hours(hours.per_request, 0.0)  # runs do not overlap: one instance per run
-        else:
-            floor = max(min_instances * 730.0, math.ceil(low / per_instance) * 730.0)
-            instance_hours = Hours(hours.per_request / per_instance, floor)
+    best: tuple[float, float, str, Instance, int] | None = None
+    busy = max(desired, 1)
+    for instance, per_instance in fits if fits is not None else instance_fits(workload, facts, book, model):
         hourly = instance.usd_per_hour
         if management_fee:
             hourly += managed_instances_fee(instance, book)
         # Chosen by whole instances at average load, so a few copies never land on a large type that the
         # fractional monthly average would make look cheap.
-        whole = max(min_instances, math.ceil(max(desired, 1) / per_instance))
+        whole = max(min_instances, -(-busy // per_instance))
         key = (hourly * whole, instance.usd_per_hour, instance.type)
         if best is None or key < best[:3]:
-            best = (*key, instance, per_instance, instance_hours)
+            best = (*key, instance, per_instance)
     if best is None:
         return None
-    _, _, _, instance, per_instance, instance_hours = best
+    _, _, _, instance, per_instance = best
+    if scaling == "per-run":
+        instance_hours = Hours(hours.per_request, 0.0)  # runs do not overlap: one instance per run
+    else:
+        floor = max(min_instances * 730.0, math.ceil(low / per_instance) * 730.0)
+        instance_hours = Hours(hours.per_request / per_instance, floor)
     floor_instances = round(instance_hours.floor / 730.0)
     sizing = InstanceSizing(
         instance_type=instance.type,
