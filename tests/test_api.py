@@ -526,3 +526,45 @@ def test_an_integral_float_counts_as_an_integer_as_in_json_schema(client: ApiCli
 def test_the_json_example_for_curl_is_the_yaml_example() -> None:
     examples = REPO_ROOT / "examples"
     assert json.loads((examples / "checkout-api.json").read_text()) == read_file(examples / "checkout-api.yaml")
+
+
+def test_the_benchmark_floor_route_exists_only_in_bench_mode_and_answers_the_same_bytes(
+    make_client: ClientFactory,
+) -> None:
+    assert make_client().post("/bench/fixed-decision", json=CHECKOUT_API).status_code == 404
+    bench = make_client(bench_routes=True)
+    floor = bench.post("/bench/fixed-decision", json=CHECKOUT_API)
+    assert floor.status_code == 200
+    assert floor.content == bench.post("/recommend", json=CHECKOUT_API).content
+    assert "/bench/fixed-decision" not in bench.app.openapi()["paths"]
+
+
+def test_a_content_length_that_is_not_a_number_is_400(client: ApiClient) -> None:
+    messages: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        messages.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/recommend",
+        "raw_path": b"/recommend",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"content-length", b"twelve")],
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    client.portal.call(client.app, scope, receive, send)
+    assert messages[0]["status"] == 400
+    body = json.loads(messages[1]["body"])
+    assert body["detail"] == "Content-Length is not a number"
+    assert (b"x-request-id", body["request_id"].encode()) in messages[0]["headers"]

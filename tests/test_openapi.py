@@ -81,3 +81,13 @@ def test_every_error_status_the_routes_raise_is_declared() -> None:
     assert {"200", "400", "401", "413", "415", "422", "503"} <= recommend
     assert "404" in document["paths"]["/rules/{rule_id}"]["get"]["responses"]
     assert "404" in document["paths"]["/admin/reload"]["post"]["responses"]
+
+
+def test_write_documents_writes_only_what_changed(tmp_path: Path) -> None:
+    from api.openapi import stale_documents, write_documents
+
+    assert sorted(stale_documents(tmp_path)) == sorted([OPENAPI_PATH, WORKLOAD_SCHEMA_PATH])
+    assert sorted(write_documents(tmp_path)) == sorted([OPENAPI_PATH, WORKLOAD_SCHEMA_PATH])
+    assert stale_documents(tmp_path) == []
+    assert write_documents(tmp_path) == []
+    assert json.loads((tmp_path / OPENAPI_PATH).read_text())["info"]["title"] == "decider"
