@@ -6,6 +6,7 @@ The public surface is ``__all__``; everything else is internal and may change.
 from decider.decision import Decision
 from decider.engine import decide
 from decider.errors import DeciderError, PricingError, Problem, RulesError, WorkloadError
+from decider.pricing import PriceBook
 from decider.rules import Rule, Ruleset, Target, load_ruleset
 from decider.workload import ParsedWorkload, Workload, parse_workload
 
@@ -15,6 +16,7 @@ __all__ = [
     "DeciderError",
     "Decision",
     "ParsedWorkload",
+    "PriceBook",
     "PricingError",
     "Problem",
     "Rule",

@@ -8,6 +8,7 @@ EXPECTED = [
     "DeciderError",
     "Decision",
     "ParsedWorkload",
+    "PriceBook",
     "PricingError",
     "Problem",
     "Rule",
