@@ -65,6 +65,8 @@ def add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
 
 
 def run_review(args: argparse.Namespace) -> int:
+    if not 0 <= args.keep_margin <= 100:
+        raise SourceError([Problem("--keep-margin", f"must be between 0 and 100 points, got {args.keep_margin:g}")])
     ruleset = load_ruleset(args.rules)
     discovery = find_workloads(args.paths, exclude=[args.usage] if args.usage else [])
     if args.usage:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from importlib.metadata import PackageNotFoundError, metadata
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,8 @@ from decider.rules import Rule, Ruleset
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
-INFORMATION_URI = "https://pypi.org/project/decider/"
+#: Used when the installed package names no home page (``[project.urls]`` in pyproject.toml).
+FALLBACK_INFORMATION_URI = "https://pypi.org/project/decider/"
 LEVELS = {"move": "error", "consider": "warning"}
 #: Used only when a verdict has no rule behind it (a ``consider`` decided by cost alone).
 FALLBACK_RULES = {
@@ -54,7 +56,7 @@ def build_log(review: Review, ruleset: Ruleset) -> dict[str, Any]:
                 "tool": {
                     "driver": {
                         "name": "decider",
-                        "informationUri": INFORMATION_URI,
+                        "informationUri": information_uri(),
                         "version": __version__,
                         "rules": [_descriptor(rule_id, ruleset.rule(rule_id), sources) for rule_id in rule_ids],
                     }
@@ -63,6 +65,19 @@ def build_log(review: Review, ruleset: Ruleset) -> dict[str, Any]:
             }
         ],
     }
+
+
+def information_uri() -> str:
+    """decider's home page from the installed package's metadata (Home-page, else the first Project-URL)."""
+    try:
+        meta = metadata("decider")
+    except PackageNotFoundError:
+        return FALLBACK_INFORMATION_URI
+    links = [
+        *(meta.get_all("Home-page") or []),
+        *(entry.partition(",")[2].strip() for entry in meta.get_all("Project-URL") or []),
+    ]
+    return next((link for link in links if link.startswith("https://")), FALLBACK_INFORMATION_URI)
 
 
 def _result(item: ReviewedWorkload, rule_id: str, rule_index: int) -> dict[str, Any]:
@@ -93,7 +108,7 @@ def _descriptor(rule_id: str, rule: Rule | None, sources: dict[str, str]) -> dic
         text = dict(FALLBACK_RULES.values()).get(
             rule_id, f"{rule_id}: a reason decider computes, not a rule file entry"
         )
-        return {"id": rule_id, "shortDescription": {"text": text}, "helpUri": sources.get(rule_id, INFORMATION_URI)}
+        return {"id": rule_id, "shortDescription": {"text": text}, "helpUri": sources.get(rule_id, information_uri())}
     effect = f"excludes {', '.join(rule.targets)}" if rule.effect == "exclude" else "scores the targets"
     return {
         "id": rule.id,

@@ -323,6 +323,7 @@ def test_fail_on_gates_exit_1_and_still_writes_the_report(capsys: pytest.Capture
         ([f"{IAC}/other/docker-compose.yml"], "not a workload file, SAM/CloudFormation template"),
         ([f"{IAC}/sam", "--usage", "missing-usage.yaml"], "missing-usage.yaml: no such usage file"),
         ([f"{IAC}/sam", "--usage", USAGE], "WebService: no workload or resource of this name was found"),
+        ([f"{IAC}/sam", "--keep-margin", "-1"], "--keep-margin: must be between 0 and 100 points, got -1"),
     ],
 )
 def test_bad_input_exits_2_with_the_problem_named(
