@@ -179,7 +179,7 @@ async def slack_command(request: Request) -> Response:
     except CommandError as error:
         return _json(problem_message(error, command_text=text, command_name=command_name))
     if parsed is None:
-        return _json(help_message(command_name))
+        return _json(help_message(command_name, [target.name for target in ruleset.targets]))
     try:
         decision = decide(parsed, ruleset)
     except DeciderError as error:  # e.g. no price book for the region asked: still the user's to fix

@@ -148,13 +148,12 @@ def decision_message(
     return _message(blocks, fallback=decision.summary, share=share)
 
 
-def help_message(command_name: str = "/compute") -> Message:
-    """The usage, every key with its units, and the flags; only the caller sees it."""
+def help_message(command_name: str = "/compute", targets: Sequence[str] = ()) -> Message:
+    """The usage, every key with its units, and the flags; only the caller sees it. ``targets``: their names."""
     blocks: list[Block] = [_header("decider: where should this workload run on AWS?")]
     blocks.extend(_section(paragraph) for paragraph in usage(command_name))
-    blocks.append(
-        _context("Answers rank AWS Lambda, ECS on Fargate, ECS Managed Instances, ECS on EC2 and EKS, with reasons.")
-    )
+    ranked_here = ", ".join(escape(name) for name in targets) if targets else "the AWS compute targets"
+    blocks.append(_context(f"Answers rank {ranked_here}, with the rules, sources and costs behind them."))
     return _message(blocks, fallback=f"{command_name} key=value … — try {command_name} duration=20m memory=2g")
 
 

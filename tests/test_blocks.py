@@ -288,11 +288,12 @@ def test_links_with_markup_characters_fall_back_to_the_label() -> None:
 
 
 def test_help_lists_the_keys_in_valid_blocks() -> None:
-    message = help_message("/compute")
+    message = help_message("/compute", ["AWS Lambda", "Amazon EKS"])
     assert_valid(message)
     assert message["response_type"] == "ephemeral"
     assert "`memory`" in all_text(message)
     assert "`privileged`" in all_text(message)
+    assert "Answers rank AWS Lambda, Amazon EKS, with" in all_text(message)
 
 
 def test_an_unreadable_command_gets_each_problem_did_you_mean_and_usage() -> None:

@@ -191,6 +191,7 @@ def test_help_and_an_empty_command_answer_with_the_usage(client: SlackClient) ->
         answer = send(client, text).json()
         assert answer["response_type"] == "ephemeral"
         assert "`duration`" in blocks_text(answer)
+        assert "Amazon ECS on AWS Fargate" in blocks_text(answer)  # the targets of the rules in service
         assert limit_problems(answer) == []
 
 
