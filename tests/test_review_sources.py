@@ -140,7 +140,7 @@ def test_ecs_services_take_their_task_definition_and_launch_target() -> None:
     assert (web.line, web.current_target) == (21, "ecs-fargate")
     assert web.raw["runtime"] == {"vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64"}
     assert web.raw["control"] == {"sidecars": True}  # two essential containers; the non-essential one does not count
-    assert web.raw["traffic"]["protocols"] == ["http"]
+    assert web.raw["traffic"] == {"protocols": ["http"]}  # a load-balanced service: no pattern guessed
     agent = found["AgentService"]
     assert agent.current_target == "ecs-ec2"
     assert agent.raw["control"] == {"privileged": True, "host_networking": True, "host_daemons": True}

@@ -278,7 +278,7 @@ def _read_service(
     workload.set("team.current_platform", "ecs")
     if _literal(workload, properties, "SchedulingStrategy") == "DAEMON":
         workload.set("control.host_daemons", True)
-    _set_traffic(workload, ["http"] if properties.get("LoadBalancers") else [], None)
+    _set_traffic(workload, ["http"] if properties.get("LoadBalancers") else [], None, http_is_spiky=False)
     _choose_ecs_target(workload, properties, task, resources)
 
 
@@ -348,8 +348,11 @@ def _read_schedules(workload: ImportedWorkload, task_id: str, resources: Mapping
 # --- helpers --------------------------------------------------------------------------------------------------
 
 
-def _set_traffic(workload: ImportedWorkload, protocols: list[str], runs: float | None) -> None:
-    """Pattern and protocols from how work arrives: HTTP is spiky, queues and streams are events, schedules run jobs."""
+def _set_traffic(
+    workload: ImportedWorkload, protocols: list[str], runs: float | None, *, http_is_spiky: bool = True
+) -> None:
+    """Pattern and protocols from how work arrives: HTTP to a function is spiky, queues and streams are events,
+    schedules run jobs. HTTP to a long-lived service behind a load balancer says nothing about its shape."""
     known = list(workload.get("traffic.protocols") or [])
     for protocol in protocols:
         if protocol not in known:
@@ -358,6 +361,8 @@ def _set_traffic(workload: ImportedWorkload, protocols: list[str], runs: float |
         workload.assume("no event source found: traffic pattern and volume are unknown (give them in the usage file)")
         return
     workload.set("traffic.protocols", known)
+    if "http" in known and not http_is_spiky:
+        return
     pattern = "spiky" if "http" in known else "event" if "queue" in known else "scheduled"
     workload.set("traffic.pattern", pattern)
     if runs is not None and pattern == "scheduled":
