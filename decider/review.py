@@ -9,7 +9,7 @@ A workload with no current platform (``none``, or plain ``ec2``, which decider d
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,12 +20,12 @@ from decider.formatting import number
 from decider.rules import Ruleset
 from decider.sources import PLATFORM_OF_TARGET, ImportedWorkload, deep_merge
 from decider.suggest import nearest
-from decider.workload import ParsedWorkload, parse_workload
+from decider.workload import ParsedWorkload, Platform, parse_workload
 
 Verdict = Literal["keep", "consider", "move"]
 VERDICTS: tuple[Verdict, ...] = ("keep", "consider", "move")
 TARGET_IDS: tuple[str, ...] = tuple(PLATFORM_OF_TARGET)
-PLATFORMS: tuple[str, ...] = ("none", "lambda", "ecs", "eks", "ec2")
+PLATFORMS: tuple[str, ...] = get_args(Platform)
 
 #: A current target this close to the recommendation's score is kept: a move costs more than a few points gain.
 KEEP_MARGIN_POINTS = 5.0
@@ -111,7 +111,7 @@ class ReviewRequestItem(_Frozen):
     """One named workload and where it runs now (the API's review body)."""
 
     name: str = Field(min_length=1, max_length=200)
-    current_platform: Literal["none", "lambda", "ecs", "eks", "ec2"] | None = None
+    current_platform: Platform | None = None
     current_target: Literal["lambda", "ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"] | None = None
     workload: dict[str, Any] = Field(default_factory=dict, description="A workload, as in the Workload schema.")
 
