@@ -568,3 +568,11 @@ def test_a_content_length_that_is_not_a_number_is_400(client: ApiClient) -> None
     body = json.loads(messages[1]["body"])
     assert body["detail"] == "Content-Length is not a number"
     assert (b"x-request-id", body["request_id"].encode()) in messages[0]["headers"]
+
+
+def test_a_region_without_a_price_book_is_422_naming_the_priced_regions(client: ApiClient, ruleset: Ruleset) -> None:
+    body = problem_of(client.post("/recommend", json={"preferences": {"region": "xx-nowhere-9"}}), 422)
+    [error] = body["errors"]
+    assert error["location"] == "preferences.region"
+    assert "xx-nowhere-9" in error["message"]
+    assert all(region in error["message"] for region in ruleset.pricing)

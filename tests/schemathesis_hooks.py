@@ -1,0 +1,34 @@
+"""Schemathesis hooks for decider's API (named in schemathesis.toml; loaded by the CLI and by the pytest run).
+
+Which regions have a price book is data (rules/pricing/), so the document can only say "a region code"; a workload
+in a well-formed but unpriced region is answered 422 with the regions there are (tests/test_api.py checks that).
+For generated cases to be *valid* data, a well-formed region without a price book is moved to a priced one. A
+malformed region is left alone, so negative cases that break the pattern still reach the server.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import schemathesis
+
+from decider.rules import load_ruleset
+
+PRICED_REGIONS = sorted(load_ruleset().pricing)
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+
+
+def priced(workload: Any) -> Any:
+    preferences = workload.get("preferences") if isinstance(workload, dict) else None
+    region = preferences.get("region") if isinstance(preferences, dict) else None
+    if PRICED_REGIONS and isinstance(region, str) and _REGION.match(region) and region not in PRICED_REGIONS:
+        preferences["region"] = PRICED_REGIONS[0]  # type: ignore[index]
+    return workload
+
+
+@schemathesis.hook
+def map_case(context: schemathesis.HookContext, case: schemathesis.Case) -> schemathesis.Case:
+    if case.operation.label == "POST /recommend":
+        priced(case.body)
+    return case
