@@ -23,7 +23,7 @@ def priced(workload: Any) -> Any:
     preferences = workload.get("preferences") if isinstance(workload, dict) else None
     region = preferences.get("region") if isinstance(preferences, dict) else None
     if PRICED_REGIONS and isinstance(region, str) and _REGION.match(region) and region not in PRICED_REGIONS:
-        preferences["region"] = PRICED_REGIONS[0]  # type: ignore[index]
+        preferences["region"] = PRICED_REGIONS[0]
     return workload
 
 
