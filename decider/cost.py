@@ -111,7 +111,7 @@ class Plan:
 
 def round_usd(amount: float, places: int) -> float:
     """Round half up to ``places`` decimals, after clearing binary noise (0.24685 stays 0.24685, not 0.2468499…)."""
-    scale = 10**places
+    scale = 10.0**places
     # round(…, 6) first: 0.24685 × 10⁴ is 2468.4999999999995 in binary, and must count as the half it stands for
     return math.floor(round(amount * scale, 6) + 0.5) / scale
 
