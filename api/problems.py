@@ -171,10 +171,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _on_unexpected)
 
 
-def problem_json_schema_ref() -> dict[str, Any]:
-    return {"$ref": "#/components/schemas/ProblemDetails"}
-
-
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries for the given error statuses, all answering ProblemDetails."""
     return {status: {"model": ProblemDetails, "description": HTTPStatus(status).phrase} for status in statuses}
