@@ -164,15 +164,22 @@ def _compile_branch(name: str, body: Any, where: str, problems: list[Problem]) -
         return None
     predicates = tuple(predicate for predicate, _ in compiled)
     used = set().union(*(fields for _, fields in compiled))
+    # Plain loops rather than all()/any() over a generator: every decision runs these for every rule.
     if name == "all":
 
         def every(context: Context) -> bool:
-            return all(predicate(context) for predicate in predicates)
+            for predicate in predicates:  # noqa: SIM110
+                if not predicate(context):
+                    return False
+            return True
 
         return every, used
 
     def some(context: Context) -> bool:
-        return any(predicate(context) for predicate in predicates)
+        for predicate in predicates:  # noqa: SIM110
+            if predicate(context):
+                return True
+        return False
 
     return some, used
 
