@@ -11,7 +11,7 @@ import yaml
 
 from decider import decide, parse_workload
 from decider.breakeven import HIGH_REQUESTS, LOW_REQUESTS, approx_requests, break_even_points, crossings
-from decider.cost import Plan, plan_targets
+from decider.cost import Line, Plan, plan_targets
 from decider.decision import BreakEven
 from decider.facts import derive
 from decider.render import to_markdown, to_table
@@ -163,3 +163,16 @@ def test_break_even_sentences_reach_the_table_and_markdown(ruleset: Ruleset) -> 
 )
 def test_volumes_read_as_people_say_them(requests: float, text: str) -> None:
     assert approx_requests(requests) == text
+
+
+def test_a_crossing_exactly_at_a_knot_is_found_once() -> None:
+    # A = $0.00002 a request; B = max($20, $10 + $0.00001 a request), whose knot (1M) is where A meets it
+    first = Plan("a", None, (Line("a", "request", 1.0, 2e-5),))  # type: ignore[arg-type]
+    second = Plan("b", None, (Line("b", "request", 1.0, 1e-5, 10.0, 20.0),))  # type: ignore[arg-type]
+    assert second.knots() == (pytest.approx(1_000_000.0),)
+    assert crossings(first, second) == [BreakEven(target="b", versus="a", requests_per_month=1_000_000)]
+
+
+def test_no_pairs_without_two_priced_targets(ruleset: Ruleset) -> None:
+    plans = plans_for(ruleset, CHECKOUT)
+    assert break_even_points({"lambda": plans["lambda"]}, ["lambda", "ecs-fargate"], 3_000_000) == []
