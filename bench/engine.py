@@ -28,9 +28,11 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from decider.breakeven import break_even_points  # noqa: E402
 from decider.documents import read_file  # noqa: E402
 from decider.engine import decide  # noqa: E402
 from decider.facts import context, derive  # noqa: E402
+from decider.quote import Quote, quote  # noqa: E402
 from decider.rules import Ruleset, load_ruleset  # noqa: E402
 from decider.scoring import evaluate  # noqa: E402
 from decider.workload import ParsedWorkload, parse_workload  # noqa: E402
@@ -38,6 +40,7 @@ from decider.workload import ParsedWorkload, parse_workload  # noqa: E402
 AIM_RATIO = 5.0
 VALIDATION = "validate: parse_workload()"
 DECIDE = "decide()"
+NO_BREAK_EVEN = "  decide() without break-even"
 
 
 @dataclass(frozen=True)
@@ -91,12 +94,33 @@ def without_prices(ruleset: Ruleset) -> Ruleset:
     return dataclasses.replace(ruleset, **changes)
 
 
+def decide_without_break_even(item: ParsedWorkload, ruleset: Ruleset) -> object:
+    """``decide`` with the break-even search switched off (the bills and the cost score stay)."""
+    search = Quote.break_even
+    Quote.break_even = lambda self, ranking: []  # type: ignore[method-assign]
+    try:
+        return decide(item, ruleset)
+    finally:
+        Quote.break_even = search  # type: ignore[method-assign]
+
+
+def break_even_inputs(item: ParsedWorkload, ruleset: Ruleset) -> tuple[Any, list[str], float]:
+    """The plans, ranking and volume the break-even search of one decision works on."""
+    decision = decide(item, ruleset)
+    facts = derive(item.workload)
+    evaluation = evaluate(ruleset, context(item.workload, facts), item.workload.preferences.optimize_for)
+    priced = quote(item.workload, facts, ruleset, evaluation)
+    plans = priced.plans if priced is not None else {}
+    return plans, [entry.target for entry in decision.ranking], item.workload.requests_per_month
+
+
 def rows(ruleset: Ruleset, raw: list[Any], parsed: list[ParsedWorkload], rounds: int) -> list[Row]:
     """Every figure the benchmark prints, in order. Add a row here to measure something new."""
     loads = max(5, rounds // 20)
     unpriced = without_prices(ruleset)
     contexts = [context(item.workload, derive(item.workload)) for item in parsed]
     goals = [item.workload.preferences.optimize_for for item in parsed]
+    priced = [break_even_inputs(item, ruleset) for item in parsed]
     return [
         Row("ruleset: load + compile", lambda _: load_ruleset(), [None], loads, note="whole rules/ directory, once"),
         Row(VALIDATION, parse_workload, raw, rounds, note="baseline"),
@@ -124,6 +148,30 @@ def rows(ruleset: Ruleset, raw: list[Any], parsed: list[ParsedWorkload], rounds:
             rounds,
             baseline=VALIDATION,
             note="rules + explanation, no cost model",
+        ),
+        Row(
+            NO_BREAK_EVEN,
+            lambda item: decide_without_break_even(item, ruleset),
+            parsed,
+            rounds,
+            baseline=VALIDATION,
+            note="rules + explanation + bills, no break-even search",
+        ),
+        Row(
+            "decide() with break-even",
+            lambda item: decide(item, ruleset),
+            parsed,
+            rounds,
+            baseline=NO_BREAK_EVEN,
+            note="aim: within 3× of decide() without break-even",
+        ),
+        Row(
+            "  break-even search alone",
+            lambda index: break_even_points(*priced[index]),
+            range(len(parsed)),
+            rounds,
+            baseline=VALIDATION,
+            note="exact crossings of piecewise-linear bills",
         ),
         Row(
             "parse + decide + JSON",
