@@ -295,7 +295,7 @@ def plan_targets(
 ) -> dict[str, Plan]:
     """A plan for each target the cost model knows; targets it cannot size (no fitting size) are left out."""
     plans: dict[str, Plan] = {}
-    fits: list[tuple[Instance, int]] | None = None
+    fits: Sequence[tuple[Instance, int]] | None = None
     for target in targets:
         planner = PLANNERS.get(target)
         if target in INSTANCE_TARGETS:

@@ -291,14 +291,40 @@ def copies_per_instance(instance: Instance, workload: Workload, facts: Facts, mo
     return max(fits, 0)
 
 
-def instance_fits(workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> list[tuple[Instance, int]]:
-    """Each allowed catalogue type that holds at least one copy, with the number of copies it holds."""
+_FITS: dict[tuple[Any, ...], tuple[object, tuple[tuple[Instance, int], ...]]] = {}
+_FITS_LIMIT = 4096
+
+
+def instance_fits(
+    workload: Workload, facts: Facts, book: PriceBook, model: CostModel
+) -> tuple[tuple[Instance, int], ...]:
+    """Each allowed catalogue type that holds at least one copy, with the number of copies it holds.
+
+    Remembered per catalogue and copy shape: many workloads share a shape, and the catalogue is immutable.
+    """
+    runtime = workload.runtime
+    key = (
+        id(book.ec2.instances),
+        runtime.architecture,
+        runtime.os,
+        runtime.gpu,
+        runtime.memory_mb,
+        facts.container_vcpu,
+        workload.control.instance_types,
+        model.node_reserved_memory_mb,
+    )
+    cached = _FITS.get(key)
+    if cached is not None and cached[0] is book.ec2.instances:  # the same catalogue, not a reused id
+        return cached[1]
     fits = []
     for instance in instance_candidates(workload, book):
         per_instance = copies_per_instance(instance, workload, facts, model)
         if per_instance >= 1:
             fits.append((instance, per_instance))
-    return fits
+    if len(_FITS) >= _FITS_LIMIT:
+        _FITS.clear()
+    _FITS[key] = (book.ec2.instances, tuple(fits))
+    return tuple(fits)
 
 
 def instance_candidates(workload: Workload, book: PriceBook) -> list[Instance]:
