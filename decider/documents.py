@@ -10,9 +10,16 @@ import yaml
 
 from decider.errors import Problem
 
+# libyaml's parser reads the rule files about ten times faster than PyYAML's pure-Python one; the constructor, and so
+# what may be built from a document, is the same SafeConstructor either way.
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a mapping with the same key twice (PyYAML would silently keep the last)."""
+
+class _StrictLoader(_SafeLoader):
+    """A safe loader that refuses a mapping with the same key twice (PyYAML would silently keep the last)."""
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
