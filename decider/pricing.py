@@ -276,6 +276,7 @@ class CostModel(_Data):
     lambda_concurrency_quota_source: str
     load_balancer_capacity_unit: LoadBalancerCapacity
     score: CostScore
+    uncertain: dict[str, str] = Field(default_factory=dict, description="Parameter → why it is not settled.")
 
 
 def problems_from(error: ValidationError, where: str) -> list[Problem]:
