@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any, NoReturn
+import math
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
 from api.metrics import Metrics
 from api.problems import ApiProblem
 from api.state import RulesetHolder
+from decider.documents import DocumentError, parse_text
 from decider.errors import Problem
 from decider.rules import Ruleset
 
@@ -38,8 +39,25 @@ def is_json_media_type(content_type: str | None) -> bool:
     return media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json"))
 
 
-def _refuse_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not JSON (numbers must be finite)")
+def _non_finite_at(value: Any, path: str = "body") -> str | None:
+    """Where NaN or Infinity sits in parsed JSON (Python's parser takes them; JSON has no such numbers)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _non_finite_at(item, f"{path}.{key}" if isinstance(key, str) else f"{path}[{key}]")
+        if found:
+            return found
+    return None
+
+
+def _malformed(location: str, message: str) -> ApiProblem:
+    return ApiProblem(400, "malformed-json", "the body is not valid JSON", [Problem(location, message)])
 
 
 async def read_json_body(request: Request) -> Any:
@@ -53,14 +71,19 @@ async def read_json_body(request: Request) -> Any:
         )
     body = await request.body()
     try:
-        return json.loads(body, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as error:
-        where = f"body:{error.lineno}:{error.colno}"
-        raise ApiProblem(400, "malformed-json", "the body is not valid JSON", [Problem(where, error.msg)]) from None
-    except (ValueError, RecursionError) as error:
-        # Non-UTF-8 bytes, NaN/Infinity, over-long integers, nesting deeper than the parser's stack.
-        message = str(error) if isinstance(error, ValueError) else "nested too deeply"
-        raise ApiProblem(400, "malformed-json", "the body is not valid JSON", [Problem("body", message)]) from None
+        data = parse_text(body.decode("utf-8"), "body", json_only=True)
+    except UnicodeDecodeError as error:
+        raise _malformed("body", f"not UTF-8: {error.reason} at byte {error.start}") from None
+    except DocumentError as error:  # syntax errors and keys given twice, with the line
+        raise _malformed(error.problem.location, error.problem.message) from None
+    except RecursionError:
+        raise _malformed("body", "nested too deeply") from None
+    except ValueError as error:  # integers longer than Python will convert
+        raise _malformed("body", str(error)) from None
+    non_finite = _non_finite_at(data)
+    if non_finite:
+        raise _malformed(non_finite, "NaN and Infinity are not JSON numbers")
+    return data
 
 
 RulesetDep = Annotated[Ruleset, Depends(ruleset_in_service)]

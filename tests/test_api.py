@@ -164,8 +164,10 @@ def test_every_problem_is_listed_at_once(client: ApiClient) -> None:
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
-        (b'{"runtime": ', "body:1:"),
-        (b'{"runtime": {"memory_mb": NaN}}', "NaN"),
+        (b'{"runtime": ', "body:1"),
+        (b'{"runtime": {"memory_mb": NaN}}', "body.runtime.memory_mb"),
+        (b'{"workloads": [{}, {"runtime": {"vcpu": -Infinity}}]}', "body.workloads[1].runtime.vcpu"),
+        (b'{"name": "a", "name": "b"}', "'name' twice"),
         (b"\xff\xfe{}", "body"),
         (b"[" * 100_000 + b"]" * 100_000, "body"),
         (b'{"name": ' + b"9" * 5000 + b"}", "body"),
