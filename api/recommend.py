@@ -99,11 +99,7 @@ router = APIRouter(tags=["recommend"])
 async def recommend(request: Request, ruleset: RulesetDep, metrics: MetricsDep) -> Response:
     """A workload (every field optional) in; a ranked, explained decision out. Unknown fields are 422 with the
     nearest valid name."""
-    raw = await read_json_body(request)
-    if not isinstance(raw, dict):
-        # parse_workload reads an empty file (null) as "all defaults"; over HTTP the body must be an object.
-        raise WorkloadError([Problem("", f"the body must be a JSON object (a workload), got {_json_type(raw)}")])
-    decision = decide(parse_json_workload(raw), ruleset)
+    decision = decide(parse_json_workload(await read_json_body(request)), ruleset)
     metrics.count_decision(decision.recommendation)
     return Response(decision.model_dump_json(), media_type=JSON)
 
@@ -127,13 +123,15 @@ async def recommend_batch(request: Request, ruleset: RulesetDep, metrics: Metric
 def parse_json_workload(raw: Any) -> ParsedWorkload:
     """parse_workload, with JSON types held to the schema: 0 is not false and "5" is not 5 in a JSON body.
 
-    (YAML files stay lenient; a JSON client that sends the wrong type has a bug worth hearing about.)
+    (YAML files stay lenient; a JSON client that sends the wrong type has a bug worth hearing about.) parse_workload
+    reads an empty file (null) as "all defaults"; over HTTP a workload must be an object.
     """
-    if isinstance(raw, dict):
-        try:
-            Workload.model_validate(_arrays_as_tuples(raw), strict=True)
-        except ValidationError as error:
-            raise WorkloadError(problems_from_validation(error)) from None
+    if not isinstance(raw, dict):
+        raise WorkloadError([Problem("", f"a workload must be a JSON object, got {_json_type(raw)}")])
+    try:
+        Workload.model_validate(_arrays_as_tuples(raw), strict=True)
+    except ValidationError as error:
+        raise WorkloadError(problems_from_validation(error)) from None
     return parse_workload(raw)
 
 

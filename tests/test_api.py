@@ -153,6 +153,8 @@ def test_a_body_that_is_not_an_object_is_422(client: ApiClient, body: Any) -> No
     response = client.post("/recommend", content=json.dumps(body), headers={"content-type": "application/json"})
     problem = problem_of(response, 422)
     assert "must be a JSON object" in problem["errors"][0]["message"]
+    batch = client.post("/recommend/batch", json={"workloads": [body]}).json()
+    assert "must be a JSON object" in batch["results"][0]["problem"]["errors"][0]["message"]
 
 
 def test_every_problem_is_listed_at_once(client: ApiClient) -> None:
