@@ -22,6 +22,8 @@ access_log = logging.getLogger("decider.access")
 error_log = logging.getLogger("decider.api")
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 UNMATCHED_ROUTE = "<unmatched>"
+#: Metric labels take only these methods (anything else is OTHER), so clients cannot grow the label set.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
 
 
 def request_id_from(scope: Scope) -> str:
@@ -82,7 +84,8 @@ class RequestContextMiddleware:
         finally:
             duration_s = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", None) or UNMATCHED_ROUTE
-            self.metrics.observe_request(scope["method"], route, status, duration_s)
+            method = scope["method"] if scope["method"] in KNOWN_METHODS else "OTHER"
+            self.metrics.observe_request(method, route, status, duration_s)
             if access_log.isEnabledFor(logging.INFO):
                 access_log.info(
                     json.dumps(

@@ -6,8 +6,10 @@ import os
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from decider.errors import DeciderError, Problem
 
 MIB = 1024 * 1024
 
@@ -52,7 +54,23 @@ class Settings(BaseSettings):
         return value.lower() if isinstance(value, str) else value
 
 
+class SettingsError(DeciderError):
+    """A DECIDER_* environment variable has a value decider cannot use."""
+
+    headline = "invalid settings"
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process's settings, read from the environment on first use."""
-    return Settings()
+    """The process's settings, read from the environment on first use; a bad value raises SettingsError."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = [
+            Problem(
+                "DECIDER_" + "_".join(str(part) for part in item["loc"]).upper(),
+                f"{item['msg']}, got {item.get('input')!r}",
+            )
+            for item in error.errors(include_url=False)
+        ]
+        raise SettingsError(problems) from None

@@ -580,3 +580,26 @@ def test_a_region_without_a_price_book_is_422_naming_the_priced_regions(client: 
     assert error["location"] == "preferences.region"
     assert "xx-nowhere-9" in error["message"]
     assert all(region in error["message"] for region in ruleset.pricing)
+
+
+def test_a_bad_setting_is_an_error_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.settings import SettingsError, get_settings
+
+    monkeypatch.setenv("DECIDER_MAX_BODY_BYTES", "lots")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SettingsError) as caught:
+            get_settings()
+    finally:
+        get_settings.cache_clear()
+    [problem] = caught.value.problems
+    assert problem.location == "DECIDER_MAX_BODY_BYTES"
+    assert "'lots'" in problem.message
+
+
+def test_unusual_methods_share_one_metric_label(client: ApiClient) -> None:
+    for method in ("BREW", "WHEN"):
+        assert client.request(method, "/recommend").status_code == 405
+    text = client.get("/metrics").text
+    assert 'method="OTHER",route="/recommend",status="405"} 2.0' in text
+    assert "BREW" not in text
