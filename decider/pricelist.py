@@ -81,7 +81,8 @@ def parse_offer(data: Any, url: str, region: str) -> Offer:
     products: list[Product] = []
     for sku, raw in data["products"].items():
         attributes = raw.get("attributes", {}) if isinstance(raw, Mapping) else {}
-        if attributes.get("regionCode", region) != region:
+        # Products priced for "Any" location (global SKUs) do not stand for a region's price.
+        if attributes.get("regionCode", region) != region or attributes.get("location") == "Any":
             continue
         dimensions: list[Dimension] = []
         for term in on_demand.get(sku, {}).values():
@@ -148,8 +149,12 @@ Match = Callable[[Product], bool]
 
 
 def _usage(suffix: str, family: str | None = None) -> Match:
+    """Products whose usage type (after its region prefix) is ``suffix``; Spot usage never stands for on-demand."""
+
     def match(product: Product) -> bool:
         usage = product.attributes.get("usagetype", "")
+        if "Spot" in usage:
+            return False
         return (usage == suffix or usage.endswith("-" + suffix)) and (family is None or product.family == family)
 
     return match

@@ -188,7 +188,7 @@ def test_offer_file_parsing_keeps_region_and_on_demand_dimensions() -> None:
     offer = read_offer(str(OFFER_FIXTURES), "AWSLambda", "us-east-1")
     assert offer is not None
     assert (offer.version, offer.published) == ("20261120180411", "2026-11-20T18:04:11Z")
-    assert all(product.attributes["regionCode"] == "us-east-1" for product in offer.products)
+    assert all(product.attributes.get("regionCode") == "us-east-1" for product in offer.products)
     duration = next(p for p in offer.products if p.attributes["group"] == "AWS-Lambda-Duration")
     assert [(d.begin, d.end, d.usd) for d in duration.dimensions] == [
         (0.0, 6e9, 0.0000166667),
@@ -207,7 +207,9 @@ def test_refresh_replaces_found_prices_and_records_their_offer(ruleset: Ruleset)
     assert c7g.usd_per_hour == 0.07  # the fixture's changed price; its Windows and Dedicated rows are ignored
     assert c7g.uncertain is None
     assert "AmazonEC2/current/us-east-1/index.json (version 20261120180411, published 2026-11-20" in c7g.source
-    assert book.lambda_.request.usd == pytest.approx(0.20)  # $0.0000002 a request, other region ignored
+    # $0.0000002 a request; the other region's and the "Any"-location products are ignored
+    assert book.lambda_.request.usd == pytest.approx(0.20)
+    assert book.fargate.linux_x86_64.vcpu_hour.usd == 0.04048  # not the Spot usage listed before it
     assert book.api_gateway.http_api.tiers[1].usd == 0.0000009
     assert "lambda.request" in result.refreshed
     # what the offer files lack is kept and flagged, keeping the earlier note
