@@ -87,6 +87,11 @@ def test_the_image_command_serves_and_its_health_check_passes(image_server: Serv
     assert decision["recommendation"]
 
 
+def test_the_live_openapi_document_is_the_committed_one(image_server: Server) -> None:
+    committed = json.loads((REPO_ROOT / "openapi" / "openapi.json").read_text())
+    assert httpx.get(f"{image_server.url}/openapi.json").json() == committed
+
+
 def test_access_log_is_one_json_line_per_request_on_stdout(image_server: Server) -> None:
     httpx.get(f"{image_server.url}/rules/nope", headers={"x-request-id": "live-1"})
     _, stdout, _ = image_server.stop()
