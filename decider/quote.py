@@ -39,14 +39,18 @@ class Quote:
         return break_even_points(self.plans, ranking, self.requests_per_month)
 
     def sentences(self, ruleset: Ruleset, points: Sequence[BreakEven]) -> list[str]:
-        """Each crossing in words, for ``what_would_change``."""
+        """Each crossing in words, for ``what_would_change``: what rising (or falling) volume would make cheaper."""
         now = approx_requests(self.requests_per_month).lstrip("~")
-        return [
-            f"Above {approx_requests(point.requests_per_month)} requests a month "
-            f"{ruleset.target(point.target).name} becomes cheaper than {ruleset.target(point.versus).name} "
-            f"(monthly cost with this sizing; now {now})."
-            for point in points
-        ]
+        said: list[str] = []
+        for point in points:
+            above, below = ruleset.target(point.target).name, ruleset.target(point.versus).name
+            volume = approx_requests(point.requests_per_month)
+            if point.requests_per_month >= self.requests_per_month:
+                change = f"Above {volume} requests a month {above} becomes cheaper than {below}"
+            else:
+                change = f"Below {volume} requests a month {below} becomes cheaper than {above}"
+            said.append(f"{change} (monthly cost with this sizing; now {now}).")
+        return said
 
 
 def quote(workload: Workload, facts: Facts, ruleset: Ruleset, evaluation: Evaluation) -> Quote | None:

@@ -237,3 +237,15 @@ def test_break_even_points_of_any_workload_are_real_crossings(
         assert cheaper_above.total(near[1]) <= cheaper_below.total(near[1]) + 1e-9, point
         if not any(point.requests_per_month / 2 <= other <= point.requests_per_month * 2 for other in others):
             assert_real_crossing(plans, point)
+
+
+def test_a_crossing_below_the_current_volume_is_told_as_falling_volume(ruleset: Ruleset) -> None:
+    raw = {**CHECKOUT, "traffic": {**CHECKOUT["traffic"], "requests_per_month": 100_000_000}}
+    decision = decide(parse_workload(raw), ruleset)
+    point = next(p for p in decision.break_even if {p.target, p.versus} == {"ecs-fargate", "lambda"})
+    assert point.target == "ecs-fargate"
+    assert point.requests_per_month < 100_000_000
+    assert (
+        f"Below {approx_requests(point.requests_per_month)} requests a month AWS Lambda becomes cheaper than "
+        "Amazon ECS on AWS Fargate (monthly cost with this sizing; now 100M)."
+    ) in decision.what_would_change
