@@ -14,8 +14,8 @@ from decider.documents import DocumentError, parse_text, read_file
 from decider.engine import decide
 from decider.errors import DeciderError, Problem
 from decider.facts import FIELDS
-from decider.review_command import add_review_commands
 from decider.pricelist import add_pricing_commands
+from decider.review_command import add_review_commands
 from decider.rules import CATEGORIES, Ruleset, default_rules_dir, load_ruleset
 from decider.suggest import nearest
 from decider.workload import Workload, parse_workload
