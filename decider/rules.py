@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -119,8 +120,9 @@ class Ruleset:
     cost_model: CostModel | None = None
     """The cost model's parameters (``pricing/model.yaml``); None when the pricing directory is absent."""
 
-    @property
+    @cached_property
     def target_ids(self) -> tuple[str, ...]:
+        # Read on every decision; computed once per ruleset (cached_property bypasses the frozen __setattr__).
         return tuple(target.id for target in self.targets)
 
     def target(self, target_id: str) -> Target:

@@ -247,7 +247,8 @@ def problems_from_validation(error: ValidationError, prefix: str = "") -> list[P
         elif kind == "string_pattern_mismatch":  # only preferences.region has a pattern
             message = f"{value!r} is not an AWS region code; write it like us-east-1 or eu-west-2"
         elif not isinstance(value, (dict, list)):
-            message = f"{message}, got {value!r}"
+            # Pydantic's own wording sometimes already ends in "got …" (e.g. "a fractional part"); say the value once.
+            message = f"{message}: {value!r}" if " got " in message else f"{message}, got {value!r}"
         problems.append(Problem(location, message))
     return problems
 
