@@ -53,7 +53,11 @@ def summary(
     text += ")."
     reasons = deciding_reasons(evaluation, winner, runner_up)
     if reasons:
-        text += " It wins because " + "; ".join(_sentence(fired.message) for fired in reasons) + "."
+        parts = [
+            _cost_phrase(ruleset, winner, runner_up, costs) if _is_computed(fired) else _sentence(fired.message)
+            for fired in reasons
+        ]
+        text += " It wins because " + "; ".join(parts) + "."
     if runner_up is not None:
         gap = round(evaluation.scores[winner] - evaluation.scores[runner_up], 1)
         text += f" Runner-up: {ruleset.target(runner_up).name} at {show(evaluation.scores[runner_up])}"
@@ -66,6 +70,27 @@ def summary(
     if excluded_text:
         text += f" Excluded: {excluded_text}."
     return text
+
+
+def _is_computed(fired: Fired) -> bool:
+    # The cost model's rule reads no workload field: its points come from the bills, so the summary quotes the bills.
+    return fired.rule.category == "cost" and not fired.rule.condition.fields
+
+
+def _cost_phrase(ruleset: Ruleset, winner: str, runner_up: str | None, costs: Mapping[str, float]) -> str:
+    others = sorted((cost, target) for target, cost in costs.items() if target != winner)
+    if winner not in costs or not others:
+        return "it costs less than the alternatives"
+    cheapest_cost, cheapest = others[0]
+    if costs[winner] <= cheapest_cost:
+        return (
+            f"it is the cheapest option at about ${costs[winner]:,.2f} a month "
+            f"(next: {ruleset.target(cheapest).name} at about ${cheapest_cost:,.2f})"
+        )
+    versus = runner_up if runner_up is not None and runner_up in costs else cheapest
+    return (
+        f"it costs about ${costs[winner]:,.2f} a month against ${costs[versus]:,.2f} for {ruleset.target(versus).name}"
+    )
 
 
 #: Words that keep their capital letter when a rule's message is joined into the summary mid-sentence.
