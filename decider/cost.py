@@ -22,6 +22,7 @@ from decider.scoring import Evaluation, Fired
 from decider.sizing import (
     Hours,
     InstanceSizing,
+    Ramp,
     Sizing,
     copy_hours,
     fargate_platform,
@@ -228,7 +229,7 @@ def _plan_instances(
     )
     if sized is None:
         return None
-    sizing, instance, hours = sized
+    sizing, instance, ramps = sized
     discount: Discount | None = None
     suffix = ""
     if sizing.purchase == "spot":
@@ -236,23 +237,30 @@ def _plan_instances(
     elif sizing.purchase.startswith("savings-plan"):
         discount = book.savings_plans.ec2.for_term(workload.preferences.commitment)
         suffix = f", Savings Plan {workload.preferences.commitment}"
-    slope, low = scaled(hours)
     role = {"ecs-ec2": "ECS container instances", "ecs-managed-instances": "Managed Instances", "eks": "EKS nodes"}
     item = f"{role.get(target, 'EC2 instances')}: {instance.type} ({_describe(sizing)}{suffix})"
-    lines = [Line(item, "instance-hour", _discounted(instance.usd_per_hour, discount), slope, 0.0, low)]
+    lines = _hour_lines(item, "instance-hour", _discounted(instance.usd_per_hour, discount), ramps)
     if workload.runtime.os == "windows":
-        slope, low = scaled(hours, instance.vcpu)
-        lines.append(Line("Windows licence", "vCPU-hour", book.ec2.windows_license_vcpu_hour.usd, slope, 0.0, low))
+        licence = book.ec2.windows_license_vcpu_hour.usd * instance.vcpu
+        lines += _hour_lines(f"Windows licence ({instance.vcpu:g} vCPU)", "instance-hour", licence, ramps)
     if management_fee:
-        slope, low = scaled(hours)
         fee = managed_instances_fee(instance, book)
-        lines.append(Line(f"Managed Instances fee ({instance.type})", "instance-hour", fee, slope, 0.0, low))
+        lines += _hour_lines(f"Managed Instances fee ({instance.type})", "instance-hour", fee, ramps)
     if control_plane:
         lines.append(
             fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)
         )
     lines += _load_balancer_lines(workload, book, model, sizing.front_door)
     return Plan(target, sizing, tuple(lines))
+
+
+def _hour_lines(item: str, unit: str, unit_price_usd: float, ramps: Sequence[Ramp]) -> list[Line]:
+    """One line per instance-hour ramp; a second ramp is the instances that join once copies outgrow the first."""
+    labels = [item] if len(ramps) == 1 else [f"{item}, while work runs", f"{item}, instances beyond the first"]
+    return [
+        Line(label, unit, unit_price_usd, ramp.slope, ramp.offset, ramp.low, ramp.high)
+        for label, ramp in zip(labels, ramps, strict=True)
+    ]
 
 
 def _describe(sizing: InstanceSizing) -> str:

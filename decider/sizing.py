@@ -119,6 +119,35 @@ class Hours:
         return max(self.floor, self.per_request * requests)
 
 
+@dataclass(frozen=True, slots=True)
+class Ramp:
+    """Part of a quantity billed per month: ``min(high, max(low, slope × R + offset))`` for R requests a month."""
+
+    slope: float
+    offset: float = 0.0
+    low: float = 0.0
+    high: float = math.inf
+
+    def at(self, requests: float) -> float:
+        return min(self.high, max(self.low, self.slope * requests + self.offset))
+
+
+def instance_hour_ramps(copy: Hours, per_instance: int, floor: float, per_run: bool) -> tuple[Ramp, ...]:
+    """Instance-hours a month as ramps in R, from copy-hours and copies packed per instance.
+
+    Runs get an instance each. With a floor of always-up instances, instances follow copy-hours ÷ copies per
+    instance above it. Scaled to zero, an instance is up whenever any copy runs (copies are taken not to overlap until
+    one instance is busy all month), and more instances join once copies outgrow it:
+    ``min(copy-hours, 730) + max(0, copy-hours ÷ per_instance − 730)``. A lone copy therefore never looks cheap on a
+    large type, and the same function both picks the type and bills it, so a bill never falls as traffic rises.
+    """
+    if per_run:
+        return (Ramp(copy.per_request),)
+    if floor > 0:
+        return (Ramp(copy.per_request / per_instance, 0.0, floor),)
+    return (Ramp(copy.per_request, 0.0, 0.0, 730.0), Ramp(copy.per_request / per_instance, -730.0, 0.0))
+
+
 def scaling_of(workload: Workload, facts: Facts) -> Scaling:
     """How copies follow the load: kept up (always-on, serving), started per run, or scaled to zero between work."""
     if workload.traffic.pattern in JOB_PATTERNS and not workload.runtime.long_running:
@@ -360,8 +389,9 @@ def size_instances(
     management_fee: bool = False,
     control_plane: bool = False,
     fits: Sequence[tuple[Instance, int]] | None = None,
-) -> tuple[InstanceSizing, Instance, Hours] | None:
-    """The instance type that makes the month cheapest at this volume; None when no catalogue type fits a copy.
+) -> tuple[InstanceSizing, Instance, tuple[Ramp, ...]] | None:
+    """The instance type that makes the month cheapest at this volume (as billed, by instance_hour_ramps); None when
+    no catalogue type fits a copy.
 
     ``fits`` (from ``instance_fits``) lets the three instance-based targets share one pass over the catalogue.
     """
@@ -369,27 +399,24 @@ def size_instances(
     hours = copy_hours(workload, facts, model, scaling)
     low, desired, high = copies(workload, facts, model, scaling)
     min_instances = 0 if low == 0 else 2 if scaling == "always-on" else 1
-    best: tuple[float, float, str, Instance, int] | None = None
-    busy = max(desired, 1)
+    requests = workload.requests_per_month
+    best: tuple[float, float, str, Instance, int, tuple[Ramp, ...]] | None = None
     for instance, per_instance in fits if fits is not None else instance_fits(workload, facts, book, model):
         hourly = instance.usd_per_hour
         if management_fee:
             hourly += managed_instances_fee(instance, book)
-        # Chosen by whole instances at average load, so a few copies never land on a large type that the
-        # fractional monthly average would make look cheap.
-        whole = max(min_instances, -(-busy // per_instance))
-        key = (hourly * whole, instance.usd_per_hour, instance.type)
+        if workload.runtime.os == "windows":
+            hourly += book.ec2.windows_license_vcpu_hour.usd * instance.vcpu
+        floor = max(min_instances * 730.0, math.ceil(low / per_instance) * 730.0)
+        ramps = instance_hour_ramps(hours, per_instance, floor, scaling == "per-run")
+        key = (hourly * sum(ramp.at(requests) for ramp in ramps), instance.usd_per_hour, instance.type)
         if best is None or key < best[:3]:
-            best = (*key, instance, per_instance)
+            best = (*key, instance, per_instance, ramps)
     if best is None:
         return None
-    _, _, _, instance, per_instance = best
-    if scaling == "per-run":
-        instance_hours = Hours(hours.per_request, 0.0)  # runs do not overlap: one instance per run
-    else:
-        floor = max(min_instances * 730.0, math.ceil(low / per_instance) * 730.0)
-        instance_hours = Hours(hours.per_request / per_instance, floor)
-    floor_instances = round(instance_hours.floor / 730.0)
+    _, _, _, instance, per_instance, instance_ramps = best
+    floor = instance_ramps[0].low
+    floor_instances = round(floor / 730.0)
     sizing = InstanceSizing(
         instance_type=instance.type,
         instance_vcpu=instance.vcpu,
@@ -410,13 +437,13 @@ def size_instances(
         min_instances=floor_instances,
         desired_instances=max(floor_instances, math.ceil(desired / per_instance)),
         max_instances=max(floor_instances, math.ceil(high / per_instance)),
-        instance_hours_per_month=round(instance_hours.at(workload.requests_per_month), 4),
+        instance_hours_per_month=round(sum(ramp.at(requests) for ramp in instance_ramps), 4),
         purchase=purchase_for(workload, spot_allowed=True),
         management_fee=management_fee,
         control_plane="eks-standard-support" if control_plane else None,
         front_door=front_door(workload, serverless=False),
     )
-    return sizing, instance, instance_hours
+    return sizing, instance, instance_ramps
 
 
 def managed_instances_fee(instance: Instance, book: PriceBook) -> float:

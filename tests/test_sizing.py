@@ -168,9 +168,11 @@ def test_copies_pack_onto_instances(ruleset: Ruleset) -> None:
     assert sizing is not None
     # desired = ceil(100.08 in flight / 0.7) = 143 copies; max = ceil(210 / 0.7) = 300 copies
     assert (sizing.desired_copies, sizing.max_copies) == (143, 300)
-    # c7g.xlarge holds min(4 / 0.25, (8,192 − 512) / 512) = 15 copies: 143 need 10 × $0.145 = $1.45 an hour,
-    # less than 36 × m7g.medium (4 each, $1.4688) or 18 × m7g.large (8 each, $1.4688)
-    assert (sizing.instance_type, sizing.copies_per_instance) == ("c7g.xlarge", 15)
+    # Billed instance-hours above the 2-instance floor are copy-hours ÷ copies per instance, and the type is picked by
+    # that bill: 100.08 / 0.7 × 730 = 104,369 copy-hours a month. c7g.2xlarge holds min(8 / 0.25, (16,384 − 512) /
+    # 512) = 31 copies: 104,369 / 31 × $0.29 = $976; c7g.xlarge (15 copies) 104,369 / 15 × $0.145 = $1,009;
+    # m7g.medium (4 copies) 104,369 / 4 × $0.0408 = $1,065.
+    assert (sizing.instance_type, sizing.copies_per_instance) == ("c7g.2xlarge", 31)
     per = sizing.copies_per_instance
     assert sizing.desired_instances == -(-143 // per)
     assert sizing.max_instances == -(-300 // per)
