@@ -8,10 +8,10 @@ A workload with no current platform (``none``, or plain ``ec2``, which decider d
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from decider.decision import Decision, RankedTarget
 from decider.engine import decide
@@ -20,7 +20,7 @@ from decider.formatting import number
 from decider.rules import Ruleset
 from decider.sources import PLATFORM_OF_TARGET, ImportedWorkload, deep_merge
 from decider.suggest import nearest
-from decider.workload import ParsedWorkload, Platform, parse_workload
+from decider.workload import ParsedWorkload, Platform, parse_workload, problems_from_validation
 
 Verdict = Literal["keep", "consider", "move"]
 VERDICTS: tuple[Verdict, ...] = ("keep", "consider", "move")
@@ -151,8 +151,10 @@ def review_imported(
     return summarise(reviewed, keep_margin_points, [SkippedFile(file=f, reason=r) for f, r in skipped])
 
 
-def parse_review_request(raw: Any) -> list[ReviewRequestItem]:
-    """Validate an API review body ``{"workloads": [...]}``; every problem names its item index."""
+def parse_review_request(raw: Any, parse: Callable[[Any], ParsedWorkload] = parse_workload) -> list[ReviewRequestItem]:
+    """Validate an API review body ``{"workloads": [...]}``; every problem names its item index.
+
+    ``parse`` validates each item's workload (the API passes its JSON-strict parser: 0 is not false there)."""
     if not isinstance(raw, Mapping):
         raise WorkloadError([Problem("", f"the body must be an object with 'workloads', got {type(raw).__name__}")])
     problems = [
@@ -200,24 +202,24 @@ def parse_review_request(raw: Any) -> list[ReviewRequestItem]:
                     nearest(str(target), TARGET_IDS),
                 )
             )
-        elif target is not None and platform is not None and PLATFORM_OF_TARGET[target] != platform:
-            problems.append(
-                Problem(
-                    f"{where}.current_platform",
-                    f"{platform!r} does not match current_target {target!r}, which runs on "
-                    f"{PLATFORM_OF_TARGET[target]}",
-                )
-            )
         workload = item.get("workload", {})
+        if not isinstance(workload, Mapping):
+            problems.append(
+                Problem(f"{where}.workload", f"must be an object (a workload), got {type(workload).__name__}")
+            )
+            continue
         try:
-            parse_workload(workload)
+            parse(workload)
         except WorkloadError as error:
             problems.extend(
                 Problem(f"{where}.workload" + (f".{p.location}" if p.location else ""), p.message, p.suggestion)
                 for p in error.problems
             )
         if not problems:
-            parsed.append(ReviewRequestItem.model_validate(item))
+            try:
+                parsed.append(ReviewRequestItem.model_validate(item))
+            except ValidationError as error:  # anything the checks above let through still answers as a problem
+                problems.extend(problems_from_validation(error, prefix=f"{where}."))
     if problems:
         raise WorkloadError(problems)
     return parsed
@@ -230,6 +232,13 @@ def review_request(
     reviewed: list[ReviewedWorkload] = []
     for item in items:
         platform = PLATFORM_OF_TARGET[item.current_target] if item.current_target else item.current_platform
+        notes: list[str] = []
+        if item.current_target and item.current_platform not in (None, platform):
+            # The precise target says more than the platform; the contradiction is reported, not an error.
+            notes.append(
+                f"current_platform {item.current_platform!r} contradicts current_target {item.current_target!r}: "
+                f"reviewed as running on {item.current_target} ({platform})"
+            )
         raw = item.workload
         if platform is not None:
             raw = deep_merge(raw, {"team": {"current_platform": platform}})
@@ -240,6 +249,7 @@ def review_request(
                 ruleset,
                 current_target=item.current_target,
                 source=SourceLocation(),
+                extra_assumptions=notes,
                 keep_margin_points=keep_margin_points,
             )
         )

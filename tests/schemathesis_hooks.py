@@ -31,4 +31,9 @@ def priced(workload: Any) -> Any:
 def map_case(context: schemathesis.HookContext, case: schemathesis.Case) -> schemathesis.Case:
     if case.operation.label == "POST /recommend":
         priced(case.body)
+    elif case.operation.label == "POST /review" and isinstance(case.body, dict):
+        items = case.body.get("workloads")
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict):
+                priced(item.get("workload"))
     return case

@@ -188,6 +188,7 @@ def test_review_request_problems_name_the_item_index() -> None:
                     {"name": "", "current_platform": "ecss", "workload": {"runtime": {"memroy_mb": 1}}},
                     {"name": "x", "current_target": "lambda", "current_platform": "eks", "extra": 1},
                     "not an object",
+                    {"name": "y", "workload": None},
                 ]
             }
         )
@@ -197,8 +198,8 @@ def test_review_request_problems_name_the_item_index() -> None:
         ("workloads[1].current_platform", "ecs"),
         ("workloads[1].workload.runtime.memroy_mb", "memory_mb"),
         ("workloads[2].extra", None),
-        ("workloads[2].current_platform", None),
         ("workloads[3]", None),
+        ("workloads[4].workload", None),
     ]
 
 
@@ -359,3 +360,12 @@ def test_the_ci_example_runs_the_review_and_finds_its_comment_by_the_marker() ->
     assert "--fail-on move" in runs
     script = next(step for step in steps if step.get("uses", "").startswith("actions/github-script@"))["with"]["script"]
     assert f'"{MARKER}"' in script
+
+
+def test_a_target_that_contradicts_the_platform_wins_and_is_reported(small_ruleset: Ruleset) -> None:
+    reviewed = one(small_ruleset, SPIKY, target="lambda", platform="eks")
+    assert (reviewed.current_platform, reviewed.verdict) == ("lambda", "keep")
+    assert reviewed.source_assumptions == (
+        "current_platform 'eks' contradicts current_target 'lambda': reviewed as running on lambda (lambda)",
+    )
+    assert reviewed.decision.assumptions[0] == reviewed.source_assumptions[0]

@@ -82,3 +82,9 @@ def test_the_batch_is_bounded(client: InProcessClient) -> None:
     errors = problem(client.post("/review", json={"workloads": [{"name": "a"}] * 1001}))["errors"]
     assert errors[0]["message"] == "give 1 to 1000 workloads, got 1001"
     assert problem(client.post("/review", json={"workload": []}))["errors"][0]["location"] == "workload"
+
+
+def test_workloads_in_a_json_body_are_held_to_json_types(client: InProcessClient) -> None:
+    body = {"workloads": [{"name": "a", "workload": {"runtime": {"long_running": 0}}}]}
+    [error] = problem(client.post("/review", json=body))["errors"]
+    assert error["location"] == "workloads[0].workload.runtime.long_running"
