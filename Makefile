@@ -4,14 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck unit hadolint fuzz openapi bench clean
+.PHONY: install run test lint typecheck unit hadolint fuzz openapi bench constraints clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
 run: install
@@ -43,6 +43,9 @@ test: lint typecheck unit hadolint fuzz
 
 bench: install
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+constraints: install
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v "^decider" | sed "1i # Every package decider installs, pinned, so a fresh clone gets the same versions (and the same OpenAPI document).\n# Regenerate after changing pyproject.toml: make constraints" > constraints.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage .hypothesis
