@@ -99,3 +99,11 @@ def test_read_file_reports_an_unreadable_file(tmp_path: Path) -> None:
 
 def test_a_document_error_reads_as_its_problem() -> None:
     assert str(error_of("a: [1\n")).startswith("w.yaml:")
+
+
+def test_a_mapping_used_as_a_key_is_a_clear_error_not_a_crash() -> None:
+    # An unrendered Helm/Go template reads as a mapping used as a key; it must be reported, not raise TypeError.
+    with pytest.raises(DocumentError) as caught:
+        parse_text("name: {{ .Release.Name }}\n", "chart.yaml")
+    assert caught.value.problem.location == "chart.yaml:1"
+    assert "used as a key" in caught.value.problem.message
