@@ -15,19 +15,19 @@ from decider.errors import Problem
 from decider.rules import Ruleset
 
 
-def holder_of(request: Request) -> RulesetHolder:
+async def holder_of(request: Request) -> RulesetHolder:
     holder: RulesetHolder = request.app.state.rules
     return holder
 
 
-def ruleset_in_service(holder: Annotated[RulesetHolder, Depends(holder_of)]) -> Ruleset:
+async def ruleset_in_service(holder: Annotated[RulesetHolder, Depends(holder_of)]) -> Ruleset:
     """The rule set serving this request (one reference, so a reload mid-request cannot mix two sets)."""
     if not holder.ready:
         raise ApiProblem(503, "not-ready", "the rules are not loaded yet")
     return holder.ruleset
 
 
-def metrics_of(request: Request) -> Metrics:
+async def metrics_of(request: Request) -> Metrics:
     metrics: Metrics = request.app.state.metrics
     return metrics
 

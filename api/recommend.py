@@ -210,7 +210,7 @@ bench_router = APIRouter(include_in_schema=False)
 
 @bench_router.post("/bench/fixed-decision")
 async def fixed_decision(request: Request, ruleset: RulesetDep) -> Response:
-    """The framework's floor for bench/api.py: reads the body like /recommend, answers a pre-serialised decision."""
+    """The framework's floor for bench/service.py: reads the body like /recommend, answers a pre-serialised decision."""
     await request.body()
     cached: bytes | None = getattr(request.app.state, "bench_decision", None)
     if cached is None:

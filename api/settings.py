@@ -27,7 +27,7 @@ class Settings(BaseSettings):
         (), description="Accepted X-API-Key values, comma-separated; empty means no authentication."
     )
     log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
-    bench_routes: bool = Field(False, description="Add the fixed-response route bench/api.py compares against.")
+    bench_routes: bool = Field(False, description="Add the fixed-response route bench/service.py compares against.")
     slack_signing_secret: SecretStr | None = Field(
         None,
         validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "DECIDER_SLACK_SIGNING_SECRET"),

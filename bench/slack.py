@@ -24,7 +24,7 @@ import anyio
 import httpx
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# The checkout's packages first: this folder holds bench/api.py, which would shadow the api package.
+# The checkout's packages first, ahead of this folder, so `api` and `decider` resolve to the project.
 sys.path.insert(0, str(REPO_ROOT))
 SECRET = "bench-signing-secret"  # noqa: S105 - signs only in-process requests
 SLACK_LIMIT_MS = 3000.0

@@ -10,7 +10,7 @@ latency of every request, per route, and their ratios (aim: /recommend at least 
 Memory: the server's resident set (VmRSS from /proc/<pid>/status) after the first 100 requests and after 20,000
 (aim: growth under 10%). The run stops early, and says so, at a time cap.
 
-Run: ``.venv/bin/python bench/api.py [--rounds N] [--requests N] [--threads N] [--total N] [--json]``.
+Run: ``.venv/bin/python bench/service.py [--rounds N] [--requests N] [--threads N] [--total N] [--json]``.
 """
 
 from __future__ import annotations
