@@ -171,9 +171,8 @@ async def slack_command(request: Request) -> Response:
     command_name = form.get("command", DEFAULT_COMMAND)
     if not _COMMAND_NAME.fullmatch(command_name):
         command_name = DEFAULT_COMMAND
-    # The rules and metrics are taken directly, not as Depends(): FastAPI would run those sync helpers in the
-    # thread pool, a thread hop per request that costs more than the decision itself.
-    ruleset = ruleset_in_service(holder_of(request))
+    # Taken after the signature check, so an unsigned request learns nothing about readiness.
+    ruleset = await ruleset_in_service(await holder_of(request))
     try:
         command, parsed = read_command(text)
     except CommandError as error:
@@ -185,5 +184,5 @@ async def slack_command(request: Request) -> Response:
     except DeciderError as error:  # e.g. no price book for the region asked: still the user's to fix
         blamed = blame_tokens(error, command)
         return _json(problem_message(blamed, command_text=text, command_name=command_name))
-    metrics_of(request).count_decision(decision.recommendation)
+    (await metrics_of(request)).count_decision(decision.recommendation)
     return _json(decision_message(decision, share=command.share, command_text=text, command_name=command_name))
