@@ -16,17 +16,18 @@ from dataclasses import dataclass
 from decider.conditions import Condition
 from decider.decision import CostLine, MonthlyCost
 from decider.facts import Facts
-from decider.pricing import CostModel, Discount, Instance, PriceBook, TieredPrice
+from decider.pricing import CostModel, Discount, PriceBook, TieredPrice
 from decider.rules import Rule
 from decider.scoring import Evaluation, Fired
 from decider.sizing import (
     Hours,
+    InstanceOption,
     InstanceSizing,
     Ramp,
     Sizing,
     copy_hours,
     fargate_platform,
-    instance_fits,
+    instance_options,
     managed_instances_fee,
     size_fargate,
     size_instances,
@@ -220,12 +221,12 @@ def _plan_instances(
     facts: Facts,
     book: PriceBook,
     model: CostModel,
-    fits: Sequence[tuple[Instance, int]] | None = None,
+    options: Sequence[InstanceOption] | None = None,
 ) -> Plan | None:
     management_fee = target == "ecs-managed-instances"
     control_plane = target == "eks"
     sized = size_instances(
-        workload, facts, book, model, management_fee=management_fee, control_plane=control_plane, fits=fits
+        workload, facts, book, model, management_fee=management_fee, control_plane=control_plane, options=options
     )
     if sized is None:
         return None
@@ -303,13 +304,13 @@ def plan_targets(
 ) -> dict[str, Plan]:
     """A plan for each target the cost model knows; targets it cannot size (no fitting size) are left out."""
     plans: dict[str, Plan] = {}
-    fits: Sequence[tuple[Instance, int]] | None = None
+    options: Sequence[InstanceOption] | None = None
     for target in targets:
         planner = PLANNERS.get(target)
         if target in INSTANCE_TARGETS:
-            if fits is None:
-                fits = instance_fits(workload, facts, book, model)
-            plan = _plan_instances(target, workload, facts, book, model, fits)
+            if options is None:
+                options = instance_options(workload, facts, book, model)
+            plan = _plan_instances(target, workload, facts, book, model, options)
         else:
             plan = planner(workload, facts, book, model) if planner is not None else None
         if plan is not None:

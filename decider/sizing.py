@@ -380,6 +380,39 @@ def instance_candidates(workload: Workload, book: PriceBook) -> list[Instance]:
     return chosen
 
 
+@dataclass(frozen=True, slots=True)
+class InstanceOption:
+    """A catalogue type that holds a copy, with the instance-hours it would bill for the workload."""
+
+    instance: Instance
+    per_instance: int
+    ramps: tuple[Ramp, ...]
+    hours: float
+    """Instance-hours a month at the workload's own volume."""
+
+
+def instance_options(
+    workload: Workload,
+    facts: Facts,
+    book: PriceBook,
+    model: CostModel,
+    fits: Sequence[tuple[Instance, int]] | None = None,
+) -> tuple[InstanceOption, ...]:
+    """Every fitting type with its billed instance-hours; shared by the three instance-based targets."""
+    scaling = scaling_of(workload, facts)
+    hours = copy_hours(workload, facts, model, scaling)
+    low = copies(workload, facts, model, scaling)[0]
+    min_instances = 0 if low == 0 else 2 if scaling == "always-on" else 1
+    requests = workload.requests_per_month
+    options = []
+    for instance, per_instance in fits if fits is not None else instance_fits(workload, facts, book, model):
+        floor = max(min_instances * 730.0, math.ceil(low / per_instance) * 730.0)
+        ramps = instance_hour_ramps(hours, per_instance, floor, scaling == "per-run")
+        billed = sum(ramp.at(requests) for ramp in ramps)
+        options.append(InstanceOption(instance, per_instance, ramps, billed))
+    return tuple(options)
+
+
 def size_instances(
     workload: Workload,
     facts: Facts,
@@ -388,33 +421,29 @@ def size_instances(
     *,
     management_fee: bool = False,
     control_plane: bool = False,
-    fits: Sequence[tuple[Instance, int]] | None = None,
+    options: Sequence[InstanceOption] | None = None,
 ) -> tuple[InstanceSizing, Instance, tuple[Ramp, ...]] | None:
     """The instance type that makes the month cheapest at this volume (as billed, by instance_hour_ramps); None when
     no catalogue type fits a copy.
 
-    ``fits`` (from ``instance_fits``) lets the three instance-based targets share one pass over the catalogue.
+    ``options`` (from ``instance_options``) lets the three instance-based targets share one pass over the catalogue.
     """
     scaling = scaling_of(workload, facts)
-    hours = copy_hours(workload, facts, model, scaling)
     low, desired, high = copies(workload, facts, model, scaling)
-    min_instances = 0 if low == 0 else 2 if scaling == "always-on" else 1
-    requests = workload.requests_per_month
-    best: tuple[float, float, str, Instance, int, tuple[Ramp, ...]] | None = None
-    for instance, per_instance in fits if fits is not None else instance_fits(workload, facts, book, model):
-        hourly = instance.usd_per_hour
+    windows_vcpu_hour = book.ec2.windows_license_vcpu_hour.usd if workload.runtime.os == "windows" else 0.0
+    best: tuple[float, float, str, InstanceOption] | None = None
+    for option in options if options is not None else instance_options(workload, facts, book, model):
+        instance = option.instance
+        hourly = instance.usd_per_hour + windows_vcpu_hour * instance.vcpu
         if management_fee:
             hourly += managed_instances_fee(instance, book)
-        if workload.runtime.os == "windows":
-            hourly += book.ec2.windows_license_vcpu_hour.usd * instance.vcpu
-        floor = max(min_instances * 730.0, math.ceil(low / per_instance) * 730.0)
-        ramps = instance_hour_ramps(hours, per_instance, floor, scaling == "per-run")
-        key = (hourly * sum(ramp.at(requests) for ramp in ramps), instance.usd_per_hour, instance.type)
+        key = (hourly * option.hours, instance.usd_per_hour, instance.type)
         if best is None or key < best[:3]:
-            best = (*key, instance, per_instance, ramps)
+            best = (*key, option)
     if best is None:
         return None
-    _, _, _, instance, per_instance, instance_ramps = best
+    chosen = best[3]
+    instance, per_instance, instance_ramps = chosen.instance, chosen.per_instance, chosen.ramps
     floor = instance_ramps[0].low
     floor_instances = round(floor / 730.0)
     sizing = InstanceSizing(
@@ -437,7 +466,7 @@ def size_instances(
         min_instances=floor_instances,
         desired_instances=max(floor_instances, math.ceil(desired / per_instance)),
         max_instances=max(floor_instances, math.ceil(high / per_instance)),
-        instance_hours_per_month=round(sum(ramp.at(requests) for ramp in instance_ramps), 4),
+        instance_hours_per_month=round(chosen.hours, 4),
         purchase=purchase_for(workload, spot_allowed=True),
         management_fee=management_fee,
         control_plane="eks-standard-support" if control_plane else None,
