@@ -106,6 +106,15 @@ def read_file(path: Path) -> Any:
     return parse_text(text, str(path), json_only=path.suffix == ".json")
 
 
+def read_collecting(path: Path, problems: list[Problem]) -> Any:
+    """Read one file for a loader that reports every problem at once: on failure, record it and return None."""
+    try:
+        return read_file(path)
+    except DocumentError as error:
+        problems.append(error.problem)
+        return None
+
+
 def _where(source: str, error: yaml.YAMLError) -> str:
     mark = getattr(error, "problem_mark", None)
     return f"{source}:{mark.line + 1}" if mark is not None else source

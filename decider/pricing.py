@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from decider.documents import DocumentError, read_file
+from decider.documents import read_collecting
 from decider.errors import Problem
 from decider.suggest import nearest
 
@@ -302,7 +302,7 @@ def load_price_books(directory: Path, problems: list[Problem]) -> tuple[dict[str
     if not model_path.exists():
         problems.append(Problem(str(model_path), "missing: the cost model's parameters"))
     else:
-        raw = _read(model_path, problems)
+        raw = read_collecting(model_path, problems)
         if raw is not None:
             try:
                 model = CostModel.model_validate(raw)
@@ -313,7 +313,7 @@ def load_price_books(directory: Path, problems: list[Problem]) -> tuple[dict[str
         if path.name == MODEL_FILE or path.suffix not in (".yaml", ".yml"):
             continue
         book_files += 1
-        raw = _read(path, problems)
+        raw = read_collecting(path, problems)
         if raw is None:
             continue
         if not isinstance(raw, Mapping):
@@ -339,11 +339,3 @@ def unknown_region(region: str, regions: list[str] | tuple[str, ...]) -> Problem
     return Problem(
         "preferences.region", f"no price book for {region!r}; regions: {listed}", nearest(region, sorted(regions))
     )
-
-
-def _read(path: Path, problems: list[Problem]) -> Any:
-    try:
-        return read_file(path)
-    except DocumentError as error:
-        problems.append(error.problem)
-        return None

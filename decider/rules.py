@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from decider.conditions import Condition, compile_condition
-from decider.documents import DocumentError, read_file
+from decider.documents import read_collecting
 from decider.errors import Problem, RulesError
 from decider.facts import FIELDS
 from decider.formatting import show
@@ -30,7 +31,7 @@ from decider.workload import OptimizeFor
 
 CATEGORIES = ("limits", "traffic", "control", "team", "cost")
 EFFECTS = ("exclude", "score")
-OPTIMIZE_FOR: tuple[str, ...] = OptimizeFor.__args__  # type: ignore[attr-defined]
+OPTIMIZE_FOR: tuple[str, ...] = typing.get_args(OptimizeFor)
 RULE_KEYS = (
     "id",
     "category",
@@ -242,16 +243,8 @@ def _digest(
     return "sha256:" + hashlib.sha256(encoded).hexdigest()
 
 
-def _read(path: Path, problems: list[Problem]) -> Any:
-    try:
-        return read_file(path)
-    except DocumentError as error:
-        problems.append(error.problem)
-        return None
-
-
 def _read_mapping(path: Path, problems: list[Problem]) -> Mapping[str, Any]:
-    data = _read(path, problems)
+    data = read_collecting(path, problems)
     if data is None:
         return {}
     if not isinstance(data, Mapping):
@@ -261,7 +254,7 @@ def _read_mapping(path: Path, problems: list[Problem]) -> Mapping[str, Any]:
 
 
 def _read_targets(path: Path, problems: list[Problem]) -> list[Mapping[str, Any]]:
-    data = _read(path, problems)
+    data = read_collecting(path, problems)
     if data is None:
         return []
     if not isinstance(data, list) or not all(isinstance(item, Mapping) for item in data):
@@ -273,7 +266,7 @@ def _read_targets(path: Path, problems: list[Problem]) -> list[Mapping[str, Any]
 
 
 def _read_rule_list(path: Path, problems: list[Problem]) -> list[Any]:
-    data = _read(path, problems)
+    data = read_collecting(path, problems)
     if data is None:
         return []
     if not isinstance(data, list):
