@@ -72,8 +72,10 @@ def test_duplicate_keys_are_refused_with_both_lines() -> None:
 
 
 def test_a_mapping_used_as_a_key_is_a_document_error_not_a_crash() -> None:
-    with pytest.raises(DocumentError, match="mapping key is itself a mapping"):
+    # An unrendered Helm template: "{{ .Release.Name }}" reads as a mapping used as a key.
+    with pytest.raises(DocumentError, match="used as a key") as caught:
         parse_documents("name: {{ .Release.Name }}\n", "chart.yaml")
+    assert caught.value.problem.location == "chart.yaml:1"
 
 
 def test_lines_of_keys_documents_and_json_items() -> None:

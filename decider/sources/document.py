@@ -181,9 +181,6 @@ def parse_documents(text: str, source: str, *, json_only: bool = False) -> list[
         context = getattr(error, "context", None)
         reason = f"{context}; {problem}" if context else str(problem)
         raise DocumentError(Problem(where, f"not valid YAML: {reason}")) from None
-    except TypeError:
-        # A mapping or list used as a key ("{{ .Values.x }}: …" in an unrendered Helm template) cannot be data.
-        raise DocumentError(Problem(source, "not valid YAML data: a mapping key is itself a mapping or list")) from None
     finally:
         loader.dispose()
     return documents
