@@ -25,7 +25,7 @@ from slack_sdk.models.blocks import (
 from decider.command import short_usage, usage
 from decider.decision import Decision, RankedTarget, Reason
 from decider.errors import DeciderError
-from decider.formatting import number, show
+from decider.formatting import number
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -37,7 +37,6 @@ MAX_CONTEXT_TEXT = 3000
 MAX_FALLBACK_TEXT = 3000  # Slack shows the top-level text in notifications; it cuts far longer text itself
 MAX_LIST_LINES = 12  # a chat answer, not a report: the API and CLI give everything
 DECIDING_REASONS = 3
-SIZING_ITEMS = 8
 ELLIPSIS = "…"
 
 Message = dict[str, Any]
@@ -254,18 +253,10 @@ def _points(gap: float) -> str:
 
 
 def _sizing(entry: RankedTarget) -> str:
-    """The first few settings of the winner's sizing, for a chat line (the API and CLI give all of them)."""
-    if not entry.sizing:
+    """What to configure for the winner, in one line (the API and CLI give every setting)."""
+    if entry.sizing is None:
         return ""
-    parts = [
-        f"{escape(str(key)).replace('_', ' ')}: {escape(show(value))}"
-        for key, value in entry.sizing.items()
-        if key != "kind" and isinstance(value, str | int | float | bool)
-    ]
-    if not parts:
-        return ""
-    more = " · …" if len(parts) > SIZING_ITEMS else ""
-    return f"*Configure {escape(entry.name)}:* " + " · ".join(parts[:SIZING_ITEMS]) + more
+    return f"*Configure {escape(entry.name)}:* {escape(entry.sizing.describe())}"
 
 
 def _excluded(decision: Decision) -> str:

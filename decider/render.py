@@ -41,6 +41,8 @@ def to_table(decision: Decision, colour: bool = False) -> str:
         width = max(len(entry.target) for entry in decision.ranking)
         for place, entry in enumerate(decision.ranking, start=1):
             lines.append(f"  {place}. {entry.target:<{width}}  score {entry.score:>6.1f}  {_cost(entry)}")
+            if entry.sizing is not None:
+                lines.append(f"       configure: {entry.sizing.describe()}")
             for reason in entry.reasons:
                 sign = "+" if reason.impact > 0 else ""
                 text = f"       {sign + show(reason.impact):>6}  {reason.rule}: {reason.message}"
@@ -92,6 +94,9 @@ def to_markdown(decision: Decision) -> str:
     )
     out.append("")
     out.append(decision.summary)
+    if decision.ranking and decision.ranking[0].sizing is not None:
+        out.append("")
+        out.append(f"**Configure:** {_cell(decision.ranking[0].sizing.describe())}")
     if decision.ranking:
         out.append("")
         out.append("| # | target | score | monthly cost | deciding reasons |")
@@ -118,6 +123,9 @@ def to_markdown(decision: Decision) -> str:
         out.append("")
         out.append(f"<details><summary>{entry.name}: score {entry.score:.1f}, {_cost(entry)}</summary>")
         out.append("")
+        if entry.sizing is not None:
+            out.append(f"Configure: {_cell(entry.sizing.describe())}")
+            out.append("")
         for reason in entry.reasons:
             sign = "+" if reason.impact > 0 else ""
             out.append(f"- {sign}{show(reason.impact)} [`{reason.rule}`]({reason.source}): {_cell(reason.message)}")

@@ -35,6 +35,40 @@ class _Frozen(BaseModel):
         """Setting name → value pairs (units in the names), for renderers that list what to configure."""
         return self.model_dump(exclude_none=True).items()
 
+    def describe(self) -> str:
+        """What to configure, in one line for people."""
+        raise NotImplementedError
+
+
+_FRONT_DOORS = {
+    "api-gateway-http-api": "behind an API Gateway HTTP API",
+    "application-load-balancer": "behind an Application Load Balancer",
+    "network-load-balancer": "behind a Network Load Balancer",
+}
+
+
+def _extras(purchase: str, front_door: str | None) -> str:
+    parts = [] if purchase == "on-demand" else [purchase.replace("-", " ")]
+    if front_door:
+        parts.append(_FRONT_DOORS[front_door])
+    return "; " + ", ".join(parts) if parts else ""
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def _load(scaling: str, per_copy: int, utilisation: float) -> str:
+    if scaling == "per-run":
+        return ""
+    return f", {_plural(per_copy, 'request', 'requests')} per copy at {utilisation:.0%} utilisation"
+
+
+def _copies(scaling: str, low: int, desired: int, high: int) -> str:
+    if scaling == "per-run":
+        return f"one copy per run, up to {high} at once"
+    return f"copies min {low} / desired {desired} / max {high} ({scaling})"
+
 
 class LambdaSizing(_Frozen):
     """A Lambda function's configuration."""
@@ -52,6 +86,14 @@ class LambdaSizing(_Frozen):
     gb_seconds_per_month: float
     purchase: Purchase
     front_door: FrontDoor | None = None
+
+    def describe(self) -> str:
+        quota = "within" if self.within_default_quota else "ABOVE"
+        return (
+            f"memory {self.memory_mb:,} MB (≈{self.vcpu_equivalent:.2g} vCPU), {self.architecture}, ephemeral storage "
+            f"{self.ephemeral_storage_mb:,} MB; {self.peak_concurrency:,} in flight at peak, {quota} the "
+            f"{self.concurrency_quota:,} default concurrency quota{_extras(self.purchase, self.front_door)}"
+        )
 
 
 class FargateSizing(_Frozen):
@@ -73,6 +115,15 @@ class FargateSizing(_Frozen):
     task_hours_per_month: float
     purchase: Purchase
     front_door: FrontDoor | None = None
+
+    def describe(self) -> str:
+        return (
+            f"task {self.task_vcpu:g} vCPU / {self.task_memory_gb:g} GB ({self.os}/{self.architecture}, "
+            f"{self.ephemeral_storage_gb:g} GB storage) on {self.capacity_provider}; "
+            f"{_copies(self.scaling, self.min_copies, self.desired_copies, self.max_copies)}"
+            f"{_load(self.scaling, self.concurrency_per_copy, self.utilisation_target)}"
+            f"{_extras(self.purchase, self.front_door)}"
+        )
 
 
 class InstanceSizing(_Frozen):
@@ -103,6 +154,22 @@ class InstanceSizing(_Frozen):
     management_fee: bool = Field(description="ECS Managed Instances bills a fee per instance-hour.")
     control_plane: Literal["eks-standard-support"] | None = None
     front_door: FrontDoor | None = None
+
+    def describe(self) -> str:
+        gpu = f", {self.instance_gpu} GPU" if self.instance_gpu else ""
+        instances = (
+            "one per run"
+            if self.scaling == "per-run"
+            else f"min {self.min_instances} / desired {self.desired_instances} / max {self.max_instances}"
+        )
+        return (
+            f"{self.instance_type} ({self.instance_vcpu:g} vCPU, {self.instance_memory_gib:g} GiB{gpu}, "
+            f"{self.os}/{self.architecture}), {_plural(self.copies_per_instance, 'copy', 'copies')} each, "
+            f"instances {instances}; "
+            f"copy {self.copy_vcpu:g} vCPU / {self.copy_memory_mb:,} MB; "
+            f"{_copies(self.scaling, self.min_copies, self.desired_copies, self.max_copies)}"
+            f"{_extras(self.purchase, self.front_door)}"
+        )
 
 
 Sizing = Annotated[LambdaSizing | FargateSizing | InstanceSizing, Field(discriminator="kind")]

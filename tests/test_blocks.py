@@ -39,6 +39,7 @@ from decider.documents import read_file
 from decider.engine import decide
 from decider.errors import CommandError, Problem, WorkloadError
 from decider.rules import Ruleset
+from decider.sizing import FargateSizing
 from decider.workload import parse_workload
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -206,17 +207,31 @@ def test_when_every_target_is_excluded_the_header_says_so() -> None:
     assert "No target can run this." in all_text(message)
 
 
-def test_the_first_settings_of_the_winners_sizing_are_shown() -> None:
-    sizing = {"kind": "fargate", "task_vcpu": 1, "task_memory_gb": 2, "copies": 3, "notes": ["x"]}
-    sizing |= {f"extra_{index}": index for index in range(10)}
+def test_the_winners_sizing_is_shown_as_what_to_configure() -> None:
+    sizing = FargateSizing(
+        task_vcpu=1,
+        task_memory_gb=2,
+        os="linux",
+        architecture="arm64",
+        ephemeral_storage_gb=20,
+        capacity_provider="FARGATE",
+        scaling="always-on",
+        concurrency_per_copy=10,
+        utilisation_target=0.7,
+        min_copies=2,
+        desired_copies=3,
+        max_copies=8,
+        task_hours_per_month=2190,
+        purchase="on-demand",
+        front_door="application-load-balancer",
+    )
     first = ranked("ecs-fargate", "Amazon ECS on AWS Fargate", 62, cost=10.0).model_copy(update={"sizing": sizing})
     message = decision_message(make_decision(ranking=(first,)))
     assert_valid(message)
     line = next(text for text in all_text(message).split("\n") if text.startswith("*Configure"))
-    assert line.startswith("*Configure Amazon ECS on AWS Fargate:* task vcpu: 1 · task memory gb: 2 · copies: 3 · ")
-    assert "kind" not in line
-    assert "notes" not in line
-    assert line.endswith("extra 4: 4 · …")
+    assert line.startswith("*Configure Amazon ECS on AWS Fargate:* task 1 vCPU / 2 GB (linux/arm64")
+    assert "copies min 2 / desired 3 / max 8 (always-on)" in line
+    assert line.endswith("behind an Application Load Balancer")
 
 
 def test_over_long_text_is_cut_to_fit_every_limit() -> None:

@@ -145,3 +145,23 @@ def test_table_impacts_line_up_whatever_their_sign(small_ruleset: Ruleset) -> No
     text = render.to_table(decision)
     assert "\n           +6  control.sidecars:" in text
     assert "\n           -4  traffic.event-not-fargate:" in text
+
+
+def test_table_and_markdown_say_what_to_configure_for_each_priced_target(ruleset: Ruleset) -> None:
+    workload = {
+        "runtime": {"memory_mb": 2048, "vcpu": 1, "long_running": True},
+        "traffic": {"pattern": "steady", "peak_rps": 20, "protocols": ["http"]},
+    }
+    decision = decide(parse_workload(workload), ruleset)
+    fargate = next(entry for entry in decision.ranking if entry.target == "ecs-fargate")
+    assert fargate.sizing is not None
+    table = render.to_table(decision)
+    # every ranked target's sizing, in ranking order, right under its score line
+    configure_lines = [line.strip() for line in table.splitlines() if line.strip().startswith("configure: ")]
+    assert configure_lines == [f"configure: {entry.sizing.describe()}" for entry in decision.ranking if entry.sizing]
+    assert "task 1 vCPU / 2 GB" in fargate.sizing.describe()
+    markdown = render.to_markdown(decision)
+    winner = decision.ranking[0]
+    assert winner.sizing is not None
+    assert f"**Configure:** {winner.sizing.describe()}" in markdown
+    assert f"Configure: {fargate.sizing.describe()}" in markdown
