@@ -7,7 +7,9 @@ inside a segment the difference is linear, so the crossing is solved exactly, wi
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from decider.cost import Plan
 from decider.decision import BreakEven
@@ -16,14 +18,44 @@ LOW_REQUESTS = 1e3
 HIGH_REQUESTS = 1e11
 
 
+@dataclass(frozen=True, slots=True)
+class Curve:
+    """A plan's monthly total over [low, high], kept as its values at its own knots: linear in between."""
+
+    plan: Plan
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+
+    @classmethod
+    def of(cls, plan: Plan, low: float = LOW_REQUESTS, high: float = HIGH_REQUESTS) -> Curve:
+        xs = tuple(sorted({low, high, *(knot for knot in plan.knots() if low < knot < high)}))
+        return cls(plan, xs, tuple(plan.total(x) for x in xs))
+
+    def at(self, requests: float) -> float:
+        """The total at ``requests`` in [low, high], by interpolation between knots (exact: linear there)."""
+        index = bisect_right(self.xs, requests)
+        if index == 0:
+            return self.ys[0]
+        if index == len(self.xs):
+            return self.ys[-1]
+        x0, x1, y0, y1 = self.xs[index - 1], self.xs[index], self.ys[index - 1], self.ys[index]
+        return y0 if requests == x0 else y0 + (y1 - y0) * (requests - x0) / (x1 - x0)
+
+
 def crossings(first: Plan, second: Plan, low: float = LOW_REQUESTS, high: float = HIGH_REQUESTS) -> list[BreakEven]:
     """Every volume in [low, high] where the cheaper of two plans changes, oriented as who is cheaper above it."""
-    points = sorted({low, high, *(knot for knot in (*first.knots(), *second.knots()) if low < knot < high)})
+    return curve_crossings(Curve.of(first, low, high), Curve.of(second, low, high))
+
+
+def curve_crossings(one: Curve, other: Curve) -> list[BreakEven]:
+    """Every volume where the cheaper of two curves (over the same range) changes."""
+    first, second = one.plan, other.plan
+    points = sorted({*one.xs, *other.xs})
     found: list[BreakEven] = []
-    last_x, last_d = points[0], first.total(points[0]) - second.total(points[0])
+    last_x, last_d = points[0], one.at(points[0]) - other.at(points[0])
     pending_zero: float | None = None
     for x in points[1:]:
-        d = first.total(x) - second.total(x)
+        d = one.at(x) - other.at(x)
         if abs(d) < 1e-9:
             if pending_zero is None and abs(last_d) >= 1e-9:
                 pending_zero = x
@@ -52,9 +84,10 @@ def break_even_points(plans: Mapping[str, Plan], ranking: Sequence[str], request
         cheapest = min(containers, key=lambda target: (plans[target].total(requests), priced.index(target)))
         if ("lambda", cheapest) not in pairs and (cheapest, "lambda") not in pairs:
             pairs.append(("lambda", cheapest))
+    curves = {target: Curve.of(plans[target]) for target in {target for pair in pairs for target in pair}}
     points: list[BreakEven] = []
     for first, second in pairs:
-        points.extend(crossings(plans[first], plans[second]))
+        points.extend(curve_crossings(curves[first], curves[second]))
     return points
 
 
