@@ -17,11 +17,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import yaml
 from pydantic import ValidationError
+
+if TYPE_CHECKING:
+    import httpx
 
 from decider.documents import DocumentError, parse_text
 from decider.errors import PricingError, Problem
@@ -117,6 +119,8 @@ def read_offer(source: str, offer: str, region: str, client: httpx.Client | None
     """One offer file from a directory (``<dir>/<offer>.json``) or a Price List base URL; None when absent."""
     if source.startswith(("http://", "https://")):
         url = f"{source.rstrip('/')}/{offer}/current/{region}/index.json"
+        import httpx  # only a refresh from a URL needs it; every other decider command starts faster without it
+
         owned = client is None
         http = client or httpx.Client(timeout=120.0, follow_redirects=True)
         try:
