@@ -206,7 +206,8 @@ def load_ruleset(extra_dirs: Sequence[str | Path] = (), rules_dir: str | Path | 
     pricing: dict[str, PriceBook] = {}
     cost_model: CostModel | None = None
     if (base / PRICING_DIR).is_dir():
-        pricing, cost_model = load_price_books(base / PRICING_DIR, problems)
+        overrides = [layer / PRICING_DIR for layer in layers[1:] if (layer / PRICING_DIR).is_dir()]
+        pricing, cost_model = load_price_books(base / PRICING_DIR, problems, overrides)
     if problems:
         raise RulesError(problems)
     compiled = tuple(sorted((rule for rule in rules if rule is not None), key=lambda rule: rule.id))

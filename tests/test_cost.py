@@ -7,7 +7,6 @@ test from those prices, so a changed price fails here with the arithmetic beside
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -66,28 +65,19 @@ LAMBDA_EXAMPLE = {
 }
 
 
-@pytest.fixture
-def rules_with_aws_example_price(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The shipped rules with the GB-second price the Lambda pricing page's example states ($0.00001667)."""
-    copy = tmp_path / "rules"
-    shutil.copytree(REPO / "rules", copy)
-    book_path = copy / "pricing" / "us-east-1.yaml"
-    book = yaml.safe_load(book_path.read_text(encoding="utf-8"))
-    book["lambda"]["duration"]["x86_64"]["tiers"][0]["usd"] = 0.00001667
-    book_path.write_text(yaml.safe_dump(book, sort_keys=False), encoding="utf-8")
-    monkeypatch.setenv("DECIDER_RULES_DIR", str(copy))
-    return copy
+#: The shipped price override with the GB-second rate the Lambda pricing page's examples state ($0.00001667).
+PAGE_RATES = REPO / "examples" / "pricing" / "aws-pricing-page"
 
 
 def test_lambda_pricing_page_example_1_to_the_cent_through_the_cli(
-    rules_with_aws_example_price: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # aws.amazon.com/lambda/pricing Example 1: 512 MB, 3M × 1 s, free tier, at the page's $0.00001667 per GB-s.
     # compute: (3,000,000 × 1 s × 0.5 GB − 400,000) × $0.00001667 = 1,100,000 × 0.00001667 = $18.337 → $18.34
     # requests: (3M − 1M free) × $0.20 per million = $0.40; total $18.737 → $18.74
-    path = tmp_path / "example.yaml"
-    path.write_text(yaml.safe_dump(LAMBDA_EXAMPLE), encoding="utf-8")
-    bill = entry(recommend_json(path, capsys), "lambda")["monthly_cost"]
+    path = REPO / "examples" / "lambda-pricing-page-example-1.yaml"
+    assert main(["recommend", str(path), "--rules", str(PAGE_RATES), "--format", "json"]) == 0
+    bill = entry(json.loads(capsys.readouterr().out), "lambda")["monthly_cost"]
     by_item = {line["item"]: line for line in bill["lines"]}
     compute = by_item["Lambda duration (512 MB, x86_64) after 400,000 GB-s free, tier 1"]
     assert compute["quantity"] == 1_100_000
@@ -108,10 +98,10 @@ def test_lambda_example_1_with_the_current_price_list_price(tmp_path: Path, caps
     assert decision["pricing"] == {"region": "us-east-1", "as_of": "2026-11-27", "currency": "USD"}
 
 
-def test_lambda_pricing_page_example_2(rules_with_aws_example_price: Path) -> None:
+def test_lambda_pricing_page_example_2() -> None:
     # Example 2: 128 MB, 30M × 200 ms, free tier. compute: 30M × 0.2 s × 0.125 GB = 750,000 GB-s − 400,000 free
     # = 350,000 × $0.00001667 = $5.8345 → $5.83; requests: 29M × $0.20 = $5.80; total $11.63
-    ruleset = load_ruleset()
+    ruleset = load_ruleset([PAGE_RATES])
     bill = bill_for(
         ruleset,
         "lambda",

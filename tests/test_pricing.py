@@ -270,3 +270,65 @@ def test_pricing_show(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(capsys.readouterr().out)["region"] == "us-east-1"
     assert main(["pricing", "show", "--region", "eu-west-3"]) == 2
     assert "no price book for 'eu-west-3'; regions: us-east-1" in capsys.readouterr().err
+
+
+# -- price overrides from an organisation's rule directory -----------------------------------------------------
+
+
+def write_override(tmp_path: Path, name: str, data: dict[str, Any]) -> Path:
+    folder = tmp_path / "org"
+    (folder / "pricing").mkdir(parents=True, exist_ok=True)
+    (folder / "pricing" / name).write_text(yaml.safe_dump(data), encoding="utf-8")
+    return folder
+
+
+def test_an_override_replaces_one_instance_price_and_keeps_the_rest(ruleset: Ruleset, tmp_path: Path) -> None:
+    negotiated = {
+        "type": "m6i.large",
+        "usd_per_hour": 0.05,
+        "source": "https://wiki.example.com/private-pricing",
+    }
+    folder = write_override(tmp_path, "us-east-1.yaml", {"as_of": "2026-12-01", "ec2": {"instances": [negotiated]}})
+    overridden = load_ruleset([folder])
+    book, shipped = overridden.pricing["us-east-1"], ruleset.pricing["us-east-1"]
+    m6i = book.instance("m6i.large")
+    assert m6i is not None
+    assert m6i.usd_per_hour == 0.05
+    assert m6i.vcpu == 2
+    assert m6i.memory_gib == 8
+    assert [instance.type for instance in book.ec2.instances] == [instance.type for instance in shipped.ec2.instances]
+    assert book.instance("m7g.large") == shipped.instance("m7g.large")
+    assert book.lambda_ == shipped.lambda_
+    # the decision says which prices it used
+    decision = decide(parse_workload({"runtime": {"architecture": "x86_64"}}), overridden)
+    assert decision.pricing is not None
+    assert decision.pricing.as_of == "2026-12-01"
+
+
+def test_an_override_must_say_the_date_of_its_prices(tmp_path: Path) -> None:
+    folder = write_override(tmp_path, "us-east-1.yaml", {"eks": {"control_plane_hour": {"usd": 0.08}}})
+    with pytest.raises(RulesError) as caught:
+        load_ruleset([folder])
+    assert any("us-east-1.yaml" in problem.location and "as_of" in problem.message for problem in caught.value.problems)
+
+
+def test_a_bad_override_is_reported_against_the_files_it_came_from(tmp_path: Path) -> None:
+    folder = write_override(
+        tmp_path, "us-east-1.yaml", {"as_of": "2026-12-01", "eks": {"control_plane_hour": {"usd": "cheap"}}}
+    )
+    with pytest.raises(RulesError) as caught:
+        load_ruleset([folder])
+    [problem] = caught.value.problems
+    assert str(folder / "pricing" / "us-east-1.yaml") in problem.location
+    assert "eks.control_plane_hour.usd" in problem.location
+    assert "'cheap'" in problem.message
+
+
+def test_a_region_only_an_override_has_must_be_a_complete_book(tmp_path: Path) -> None:
+    folder = write_override(
+        tmp_path, "eu-west-1.yaml", {"region": "eu-west-1", "currency": "USD", "as_of": "2026-12-01"}
+    )
+    with pytest.raises(RulesError) as caught:
+        load_ruleset([folder])
+    missing = [problem for problem in caught.value.problems if "missing" in problem.message]
+    assert any(problem.location.endswith("eu-west-1.yaml lambda") for problem in missing)
