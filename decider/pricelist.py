@@ -340,7 +340,7 @@ def _refresh_command(args: argparse.Namespace) -> int:
 
 
 def _show_command(args: argparse.Namespace) -> int:
-    books = load_ruleset().pricing
+    books = load_ruleset(args.rules).pricing
     region: str = args.region
     book = books.get(region)
     if book is None:
@@ -383,6 +383,13 @@ def add_pricing_commands(commands: Any) -> None:
     show = actions.add_parser("show", help="show a region's price book")
     show.add_argument("--region", default="us-east-1")
     show.add_argument("--format", choices=("table", "json"), default="table")
+    show.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="extra rule directory whose pricing/ overrides prices",
+    )
     show.set_defaults(handler=_show_command)
     rebuild = actions.add_parser("refresh", help="rebuild a price book from AWS Price List bulk offer files")
     rebuild.add_argument("--region", required=True)

@@ -332,3 +332,11 @@ def test_a_region_only_an_override_has_must_be_a_complete_book(tmp_path: Path) -
         load_ruleset([folder])
     missing = [problem for problem in caught.value.problems if "missing" in problem.message]
     assert any(problem.location.endswith("eu-west-1.yaml lambda") for problem in missing)
+
+
+def test_pricing_show_reads_an_override_directory(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(["pricing", "show", "--format", "json", "--rules", str(REPO / "examples/pricing/aws-pricing-page")]) == 0
+    )
+    book = json.loads(capsys.readouterr().out)
+    assert book["lambda"]["duration"]["x86_64"]["tiers"][0]["usd"] == 0.00001667
