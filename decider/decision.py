@@ -80,9 +80,12 @@ class RulesetInfo(_Frozen):
 
 
 class PricingInfo(_Frozen):
+    """The price book a decision's costs come from."""
+
     region: str
     as_of: str
     currency: str
+    digest: str = Field(description="Content digest of the price book, organisation overrides included.")
 
 
 class Decision(_Frozen):

@@ -7,9 +7,12 @@ and a sane value, and reports every problem at once, so a gap fails at start-up 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -224,6 +227,12 @@ class PriceBook(_Data):
     def summary(self) -> dict[str, Any]:
         """The price book as plain JSON-ready data, keys as in the YAML file (what ``GET /pricing`` serves)."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    @cached_property
+    def digest(self) -> str:
+        """A content digest of every price, so a decision names the exact prices it used (overrides included)."""
+        encoded = json.dumps(self.summary(), sort_keys=True, separators=(",", ":")).encode()
+        return "sha256:" + hashlib.sha256(encoded).hexdigest()
 
     def uncertain(self) -> list[tuple[str, str]]:
         """Every figure marked uncertain, as (path, reason)."""

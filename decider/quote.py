@@ -77,6 +77,6 @@ def quote(workload: Workload, facts: Facts, ruleset: Ruleset, evaluation: Evalua
         plans=plans,
         bills=bills,
         evaluation=evaluation,
-        pricing=PricingInfo(region=book.region, as_of=book.as_of, currency=book.currency),
+        pricing=PricingInfo(region=book.region, as_of=book.as_of, currency=book.currency, digest=book.digest),
         requests_per_month=requests,
     )

@@ -161,7 +161,7 @@ def make_decision(**changes: Any) -> Decision:
         "what_would_change": ("AWS Lambda is kept out by limits.lambda-max-duration.",),
         "assumptions": ("runtime.gpu not given: assumed 0",),
         "ruleset": RulesetInfo(version="2026.11.27", digest="sha256:" + "ab" * 32),
-        "pricing": PricingInfo(region="us-east-1", as_of="2026-11-01", currency="USD"),
+        "pricing": PricingInfo(region="us-east-1", as_of="2026-11-01", currency="USD", digest="sha256:" + "0" * 64),
     }
     fields.update(changes)
     return Decision(**fields)

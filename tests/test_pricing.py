@@ -340,3 +340,15 @@ def test_pricing_show_reads_an_override_directory(capsys: pytest.CaptureFixture[
     )
     book = json.loads(capsys.readouterr().out)
     assert book["lambda"]["duration"]["x86_64"]["tiers"][0]["usd"] == 0.00001667
+
+
+def test_a_decision_names_the_exact_prices_it_used(ruleset: Ruleset) -> None:
+    workload = parse_workload({})
+    shipped = decide(workload, ruleset).pricing
+    overridden = decide(workload, load_ruleset([REPO / "examples/pricing/aws-pricing-page"])).pricing
+    assert shipped is not None
+    assert overridden is not None
+    again = decide(workload, load_ruleset()).pricing
+    assert again is not None
+    assert shipped.digest == again.digest
+    assert shipped.digest != overridden.digest  # same region and date, different prices
