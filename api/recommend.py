@@ -20,7 +20,7 @@ from decider.engine import decide
 from decider.errors import DeciderError, Problem, WorkloadError
 from decider.rules import Ruleset
 from decider.suggest import nearest
-from decider.workload import ParsedWorkload, Workload, parse_workload, problems_from_validation
+from decider.workload import ParsedWorkload, Workload, parse_workload, problems_from_validation, resolve_defaults
 
 MAX_BATCH = 1000
 JSON = "application/json"
@@ -129,10 +129,10 @@ def parse_json_workload(raw: Any) -> ParsedWorkload:
     if not isinstance(raw, dict):
         raise WorkloadError([Problem("", f"a workload must be a JSON object, got {_json_type(raw)}")])
     try:
-        Workload.model_validate(_arrays_as_tuples(raw), strict=True)
+        workload = Workload.model_validate(_arrays_as_tuples(raw), strict=True)
     except ValidationError as error:
         raise WorkloadError(problems_from_validation(error)) from None
-    return parse_workload(raw)
+    return resolve_defaults(workload)  # what parse_workload does after validating, without validating twice
 
 
 def _arrays_as_tuples(value: Any) -> Any:
