@@ -224,6 +224,11 @@ class Refresh:
     kept: tuple[str, ...]
 
 
+def _tiers(product: Product) -> list[dict[str, Any]]:
+    ordered = sorted(product.dimensions, key=lambda d: d.begin)
+    return [{"up_to": d.end, "usd": d.usd} if d.end is not None else {"usd": d.usd} for d in ordered]
+
+
 def refresh(template: PriceBook, region: str, offers: Mapping[str, Offer], today: str) -> Refresh:
     """Replace every price found in the offer files; keep (and mark uncertain) the ones that were not found."""
     book = copy.deepcopy(template.summary())
@@ -244,45 +249,32 @@ def refresh(template: PriceBook, region: str, offers: Mapping[str, Offer], today
                 return offer, product
         return None
 
+    def apply(
+        entry: dict[str, Any], label: str, found: tuple[Offer, Product] | None, price_key: str, value: Any
+    ) -> None:
+        # One price: the offer file's figure and source where found, else the old figure kept and marked uncertain.
+        if found is None:
+            entry["uncertain"] = _joined(kept_note, entry.get("uncertain"))
+            kept.append(label)
+            return
+        entry[price_key] = value(found[1])
+        entry["source"] = found[0].source
+        entry.pop("uncertain", None)
+        refreshed.append(label)
+
     for path, offer_code, match, factor in SIMPLE_PRICES:
-        entry = _at(book, path)
-        found = find(offer_code, match)
-        label = ".".join(path)
-        if found is None:
-            entry["uncertain"] = _joined(kept_note, entry.get("uncertain"))
-            kept.append(label)
-            continue
-        offer, product = found
-        entry["usd"] = round(min(d.usd for d in product.dimensions) * factor, 12)
-        entry["source"] = offer.source
-        entry.pop("uncertain", None)
-        refreshed.append(label)
+        apply(
+            _at(book, path),
+            ".".join(path),
+            find(offer_code, match),
+            "usd",
+            lambda product, factor=factor: round(min(d.usd for d in product.dimensions) * factor, 12),
+        )
     for path, offer_code, match in TIERED_PRICES:
-        entry = _at(book, path)
-        found = find(offer_code, match)
-        label = ".".join(path)
-        if found is None:
-            entry["uncertain"] = _joined(kept_note, entry.get("uncertain"))
-            kept.append(label)
-            continue
-        offer, product = found
-        ordered = sorted(product.dimensions, key=lambda d: d.begin)
-        entry["tiers"] = [{"up_to": d.end, "usd": d.usd} if d.end is not None else {"usd": d.usd} for d in ordered]
-        entry["source"] = offer.source
-        entry.pop("uncertain", None)
-        refreshed.append(label)
+        apply(_at(book, path), ".".join(path), find(offer_code, match), "tiers", _tiers)
     for instance in book["ec2"]["instances"]:
         found = find("AmazonEC2", _instance(instance["type"]))
-        label = f"ec2.instances[{instance['type']}]"
-        if found is None:
-            instance["uncertain"] = _joined(kept_note, instance.get("uncertain"))
-            kept.append(label)
-            continue
-        offer, product = found
-        instance["usd_per_hour"] = product.dimensions[0].usd
-        instance["source"] = offer.source
-        instance.pop("uncertain", None)
-        refreshed.append(label)
+        apply(instance, f"ec2.instances[{instance['type']}]", found, "usd_per_hour", lambda p: p.dimensions[0].usd)
     return Refresh(book, tuple(refreshed), tuple(kept))
 
 
