@@ -9,12 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.dependencies import RulesetDep
 from api.problems import ApiProblem, problem_responses
-from decider.cli import workload_schema
 from decider.decision import RulesetInfo
-from decider.errors import Problem
-from decider.pricing import PriceBook
-from decider.rules import CATEGORIES, Rule, Ruleset
-from decider.suggest import nearest
+from decider.errors import Problem, nearest
+from decider.pricing.book import PriceBook
+from decider.rules.loader import CATEGORIES
+from decider.rules.model import Rule, Ruleset
+from decider.workload import workload_schema
 
 router = APIRouter(tags=["catalog"])
 

@@ -10,9 +10,9 @@ from fastapi import Depends, Request
 from api.metrics import Metrics
 from api.problems import ApiProblem
 from api.state import RulesetHolder
-from decider.documents import DocumentError, parse_text
-from decider.errors import Problem
-from decider.rules import Ruleset
+from decider.documents import parse_text
+from decider.errors import DocumentError, Problem
+from decider.rules.model import Ruleset
 
 
 async def holder_of(request: Request) -> RulesetHolder:

@@ -13,7 +13,7 @@ import decider
 from api.dependencies import HolderDep, MetricsDep, RulesetDep
 from api.problems import ApiProblem, problem_responses
 from decider.decision import RulesetInfo
-from decider.pricing import PriceBook
+from decider.pricing.book import PriceBook
 
 router = APIRouter(tags=["operations"])
 

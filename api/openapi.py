@@ -85,7 +85,7 @@ def documents() -> dict[Path, str]:
     """Every committed document and its current text, from an app with default settings."""
     from api.app import create_app
     from api.settings import Settings
-    from decider.cli import workload_schema
+    from decider.workload import workload_schema
 
     app = create_app(Settings(rules_dirs=(), api_keys=(), bench_routes=False))
     return {OPENAPI_PATH: render_document(app.openapi()), WORKLOAD_SCHEMA_PATH: render_document(workload_schema())}

@@ -13,8 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from decider.errors import DeciderError, PricingError, Problem, RulesError, WorkloadError
-from decider.suggest import nearest
+from decider.errors import DeciderError, PricingError, Problem, RulesError, WorkloadError, nearest
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:decider:problem:"

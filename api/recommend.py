@@ -17,9 +17,8 @@ from api.metrics import Metrics
 from api.problems import TYPE_PREFIX, ApiProblem, ProblemDetails, ProblemEntry, problem_responses
 from decider.decision import Decision
 from decider.engine import decide
-from decider.errors import DeciderError, Problem, WorkloadError
-from decider.rules import Ruleset
-from decider.suggest import nearest
+from decider.errors import DeciderError, Problem, WorkloadError, nearest
+from decider.rules.model import Ruleset
 from decider.workload import ParsedWorkload, Workload, parse_workload, problems_from_validation, resolve_defaults
 
 MAX_BATCH = 1000

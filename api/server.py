@@ -47,7 +47,7 @@ def serve(host: str, port: int, workers: int, rules_dirs: Sequence[str] = ()) ->
     """Check the rules, then serve until SIGINT/SIGTERM (requests in flight are drained). Returns an exit code."""
     import uvicorn
 
-    from decider.rules import load_ruleset
+    from decider.rules.loader import load_ruleset
 
     if rules_dirs:
         # Workers are separate processes that read their settings from the environment.

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from decider.errors import DeciderError, Problem
+from decider.errors import Problem, SettingsError
 
 MIB = 1024 * 1024
 
@@ -52,12 +52,6 @@ class Settings(BaseSettings):
     @classmethod
     def _lower_level(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value
-
-
-class SettingsError(DeciderError):
-    """A DECIDER_* environment variable has a value decider cannot use."""
-
-    headline = "invalid settings"
 
 
 @lru_cache(maxsize=1)

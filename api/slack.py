@@ -25,10 +25,10 @@ from starlette.responses import Response
 from api.dependencies import holder_of, metrics_of, ruleset_in_service
 from api.problems import ApiProblem
 from api.settings import Settings
-from decider.blocks import decision_message, help_message, problem_message
-from decider.command import blame_tokens, read_command
 from decider.engine import decide
 from decider.errors import CommandError, DeciderError, Problem
+from decider.slack.blocks import decision_message, help_message, problem_message
+from decider.slack.grammar import blame_tokens, read_command
 
 WINDOW_S = 5 * 60  # Slack's limit on request age; SignatureVerifier refuses older (or further future) timestamps
 MAX_FORM_FIELDS = 32  # a slash command sends about a dozen

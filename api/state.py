@@ -6,7 +6,8 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from decider.rules import Ruleset, load_ruleset
+from decider.rules.loader import load_ruleset
+from decider.rules.model import Ruleset
 
 
 @dataclass(frozen=True)

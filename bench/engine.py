@@ -28,12 +28,14 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from decider.breakeven import break_even_points  # noqa: E402
+from decider.cost.breakeven import break_even_points  # noqa: E402
+from decider.cost.quote import Quote, quote  # noqa: E402
 from decider.documents import read_file  # noqa: E402
 from decider.engine import decide  # noqa: E402
-from decider.facts import context, derive  # noqa: E402
-from decider.quote import Quote, quote  # noqa: E402
-from decider.rules import Ruleset, load_ruleset  # noqa: E402
+from decider.facts import derive  # noqa: E402
+from decider.rules.fields import context  # noqa: E402
+from decider.rules.loader import load_ruleset  # noqa: E402
+from decider.rules.model import Ruleset  # noqa: E402
 from decider.scoring import evaluate  # noqa: E402
 from decider.workload import ParsedWorkload, parse_workload  # noqa: E402
 

@@ -27,9 +27,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from decider.engine import decide  # noqa: E402
+from decider.render.review import to_json  # noqa: E402
 from decider.review import judge, review_imported  # noqa: E402
-from decider.review_report import to_json  # noqa: E402
-from decider.rules import load_ruleset  # noqa: E402
+from decider.rules.loader import load_ruleset  # noqa: E402
 from decider.sources import find_workloads, read_file_workloads  # noqa: E402
 from decider.workload import parse_workload  # noqa: E402
 

@@ -38,7 +38,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from api.examples import CHECKOUT_API  # noqa: E402
 from decider.engine import decide  # noqa: E402
-from decider.rules import load_ruleset  # noqa: E402
+from decider.rules.loader import load_ruleset  # noqa: E402
 from decider.workload import parse_workload  # noqa: E402
 
 RECOMMEND = "/recommend"

@@ -62,8 +62,8 @@ async def measure(rounds: int) -> dict[str, list[float]]:
     os.environ["SLACK_SIGNING_SECRET"] = SECRET
     from api.app import create_app
     from api.settings import Settings
-    from decider.command import command_text_of
     from decider.errors import CommandError
+    from decider.slack.grammar import command_text_of
 
     texts = []
     for raw in workloads():

@@ -6,8 +6,9 @@ The public surface is ``__all__``; everything else is internal and may change.
 from decider.decision import Decision
 from decider.engine import decide
 from decider.errors import DeciderError, PricingError, Problem, RulesError, WorkloadError
-from decider.pricing import PriceBook
-from decider.rules import Rule, Ruleset, Target, load_ruleset
+from decider.pricing.book import PriceBook
+from decider.rules.loader import load_ruleset
+from decider.rules.model import Rule, Ruleset, Target
 from decider.workload import ParsedWorkload, Workload, parse_workload
 
 __version__ = "0.1.0"

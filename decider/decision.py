@@ -1,14 +1,103 @@
-"""The decision contract (DESIGN §5): frozen models whose JSON is the API's answer and the CLI's ``--format json``."""
+"""The decision contract (DESIGN §5): frozen models whose JSON is the API's answer and the CLI's ``--format json``.
+
+Each ranked target carries its sizing: what a user would configure (memory setting, task size and copies, or
+instance type and count), described for people by decider/render/sizing.py.
+"""
 
 from __future__ import annotations
 
+from collections.abc import ItemsView
+from typing import Annotated, Any, Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
-from decider.sizing import Sizing
+Scaling = Literal["always-on", "serving", "scale-to-zero", "per-run"]
+FrontDoor = Literal["api-gateway-http-api", "application-load-balancer", "network-load-balancer"]
+Purchase = Literal["on-demand", "spot", "savings-plan-1yr", "savings-plan-3yr"]
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class _Setting(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def items(self) -> ItemsView[str, Any]:
+        """Setting name → value pairs (units in the names), for renderers that list what to configure."""
+        return self.model_dump(exclude_none=True).items()
+
+
+class LambdaSizing(_Setting):
+    """A Lambda function's configuration."""
+
+    kind: Literal["lambda"] = "lambda"
+    memory_mb: int = Field(description="Memory setting; vCPU share follows it (1,769 MB per vCPU).")
+    vcpu_equivalent: float = Field(description="vCPUs this memory setting gives.")
+    architecture: Literal["x86_64", "arm64"]
+    ephemeral_storage_mb: int = Field(
+        description="Ephemeral storage (the function's temporary directory); above 512 MB it is billed."
+    )
+    peak_concurrency: int = Field(description="Executions in flight at peak (peak rate × average duration).")
+    concurrency_quota: int = Field(description="The Region's default concurrent-execution quota.")
+    within_default_quota: bool
+    gb_seconds_per_month: float
+    purchase: Purchase
+    front_door: FrontDoor | None = None
+
+
+class FargateSizing(_Setting):
+    """An ECS service or scheduled task on Fargate."""
+
+    kind: Literal["fargate"] = "fargate"
+    task_vcpu: float = Field(description="Task CPU, a valid Fargate size.")
+    task_memory_gb: float = Field(description="Task memory, valid for task_vcpu.")
+    os: Literal["linux", "windows"]
+    architecture: Literal["x86_64", "arm64"]
+    ephemeral_storage_gb: float = Field(description="Task storage; 20 GB are included, more is billed.")
+    capacity_provider: Literal["FARGATE", "FARGATE_SPOT"]
+    scaling: Scaling
+    concurrency_per_copy: int
+    utilisation_target: float
+    min_copies: int
+    desired_copies: int = Field(description="Copies at average load.")
+    max_copies: int = Field(description="Copies at peak load.")
+    task_hours_per_month: float
+    purchase: Purchase
+    front_door: FrontDoor | None = None
+
+
+class InstanceSizing(_Setting):
+    """Container copies packed onto EC2 instances (ECS on EC2, ECS Managed Instances, EKS nodes)."""
+
+    kind: Literal["instances"] = "instances"
+    instance_type: str
+    instance_vcpu: float
+    instance_memory_gib: float
+    instance_gpu: int
+    architecture: Literal["x86_64", "arm64"]
+    os: Literal["linux", "windows"]
+    copy_vcpu: float
+    copy_memory_mb: int
+    copy_gpu: int
+    copies_per_instance: int = Field(description="Copies that fit on one instance (CPU, memory, GPU).")
+    scaling: Scaling
+    concurrency_per_copy: int
+    utilisation_target: float
+    min_copies: int
+    desired_copies: int
+    max_copies: int
+    min_instances: int
+    desired_instances: int
+    max_instances: int
+    instance_hours_per_month: float
+    purchase: Purchase
+    management_fee: bool = Field(description="ECS Managed Instances bills a fee per instance-hour.")
+    control_plane: Literal["eks-standard-support"] | None = None
+    front_door: FrontDoor | None = None
+
+
+Sizing = Annotated[LambdaSizing | FargateSizing | InstanceSizing, Field(discriminator="kind")]
 
 
 class Reason(_Frozen):

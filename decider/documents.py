@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from decider.errors import Problem
+from decider.errors import DocumentError, Problem
 
 # libyaml's parser reads the rule files about ten times faster than PyYAML's pure-Python one; the constructor, and so
 # what may be built from a document, is the same SafeConstructor either way.
@@ -45,14 +45,6 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-class DocumentError(ValueError):
-    """A document could not be parsed; carries a Problem naming the file and line."""
-
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-        super().__init__(str(problem))
 
 
 class _DuplicateKeyError(ValueError):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decider import explain
+from decider.cost.quote import quote
 from decider.decision import Decision, RulesetInfo
-from decider.facts import context as build_context
 from decider.facts import derive
-from decider.quote import quote
-from decider.rules import Ruleset
+from decider.rules.fields import context as build_context
+from decider.rules.model import Ruleset
 from decider.scoring import evaluate
 from decider.workload import ParsedWorkload
 

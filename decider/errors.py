@@ -1,18 +1,24 @@
 """The one error hierarchy of decider; every error builds its message from its fields.
 
     DeciderError                      base: anything decider reports to a user
+    ├── DocumentError                 a YAML or JSON document cannot be parsed (one Problem: file and line)
     ├── WorkloadError                 a workload failed validation (one Problem per field)
     ├── RulesError                    rule files failed to load (every Problem, with file and rule id)
     ├── PricingError                  a price book is missing, malformed or names an unknown region
     ├── SourceError                   a path, template or usage file cannot be read as workloads (review)
-    └── CommandError                  a Slack slash command's text cannot be read (one Problem per token)
+    ├── CommandError                  a Slack slash command's text cannot be read (one Problem per token)
+    ├── UsageError                    the command line itself is wrong (unknown option value, missing file)
+    └── SettingsError                 a DECIDER_* environment variable has a value decider cannot use
 
-A Problem is one thing wrong: where it is, what is wrong, and the nearest valid choice when there is one.
-The CLI prints ``str(error)`` and exits 2; the API turns ``error.problems`` into problem+json entries.
+A Problem is one thing wrong: where it is, what is wrong, and the nearest valid choice when there is one
+(``nearest``, the one "did you mean" of decider). The CLI prints ``str(error)`` and exits 2; the API turns
+``error.problems`` into problem+json entries.
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -52,6 +58,23 @@ class DeciderError(Exception):
         return self.message
 
 
+class DocumentError(DeciderError):
+    """A document could not be parsed; its one Problem names the file and line."""
+
+    headline = "unreadable document"
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__([problem])
+
+    @property
+    def problem(self) -> Problem:
+        return self.problems[0]
+
+    @property
+    def message(self) -> str:
+        return str(self.problems[0])
+
+
 class WorkloadError(DeciderError):
     """The workload description is not valid."""
 
@@ -80,3 +103,33 @@ class CommandError(DeciderError):
     """A slash command's text could not be read: unknown key, bad value, duplicate key or unclosed quote."""
 
     headline = "could not read the command"
+
+
+class UsageError(DeciderError):
+    """The command line itself is wrong (unknown option value, missing file)."""
+
+    headline = "usage error"
+
+
+class SettingsError(DeciderError):
+    """A DECIDER_* environment variable has a value decider cannot use."""
+
+    headline = "invalid settings"
+
+
+def nearest(name: str, choices: Iterable[str]) -> str | None:
+    """The valid choice closest to ``name``, or None when nothing is close enough to be a likely typo."""
+    options = list(choices)
+    if not options:
+        return None
+    lowered = {option.lower(): option for option in options}
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    matches = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+    if matches:
+        return lowered[matches[0]]
+    # A dotted path whose last part is close ("runtime.memroy_mb") is still a likely typo.
+    tail = name.rsplit(".", 1)[-1].lower()
+    by_tail = {option.rsplit(".", 1)[-1].lower(): option for option in options}
+    matches = difflib.get_close_matches(tail, list(by_tail), n=1, cutoff=0.75)
+    return by_tail[matches[0]] if matches else None

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from decider.formatting import show
-from decider.rules import Ruleset, render_template
+from decider.numbers import show
+from decider.rules.model import Ruleset, render_template
 from decider.scoring import Evaluation, Fired
 
 

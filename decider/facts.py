@@ -1,20 +1,15 @@
 """Derived facts: numbers the rules and the cost model need that no one writes down (Little's law, duty cycle, ...).
 
-Each fact is a pure function of the resolved workload and is available to rules as ``derived.<name>``.
+Each fact is a pure function of the resolved workload and is available to rules as ``derived.<name>``
+(decider/rules/fields.py).
 """
 
 from __future__ import annotations
 
 import math
-import types
-import typing
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from typing import Any, Literal
+from dataclasses import dataclass
 
-from pydantic import BaseModel
-
-from decider.workload import PEAK_TO_AVERAGE, SECONDS_PER_MONTH, SECTIONS, Workload
+from decider.workload import PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Workload
 
 #: Fraction of a container copy's capacity the sizing aims to use at peak (the calculator's default, criteria A5).
 UTILISATION_TARGET = 0.7
@@ -145,74 +140,3 @@ def derive(workload: Workload) -> Facts:
         cold_start_exceeds_slo=slo is not None and cold_start_ms > slo,
         needs_gpu=runtime.gpu > 0,
     )
-
-
-# -- the field registry: every name a rule may use, with its kind ---------------------------------------------
-
-FieldKind = Literal["number", "bool", "enum", "enum_list", "string", "string_list"]
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """A name rules may refer to: its kind, and for enums the values it can take."""
-
-    path: str
-    kind: FieldKind
-    choices: tuple[str, ...] = ()
-    description: str = ""
-
-
-def _spec_for(path: str, annotation: Any, description: str) -> FieldSpec:
-    args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType) and len(args) == 1:
-        return _spec_for(path, args[0], description)
-    if origin is Literal:
-        return FieldSpec(path, "enum", tuple(str(arg) for arg in args), description)
-    if origin is tuple:
-        inner = args[0]
-        if typing.get_origin(inner) is Literal:
-            return FieldSpec(path, "enum_list", tuple(str(arg) for arg in typing.get_args(inner)), description)
-        return FieldSpec(path, "string_list", (), description)
-    if annotation is bool:
-        return FieldSpec(path, "bool", (), description)
-    if annotation in (int, float):
-        return FieldSpec(path, "number", (), description)
-    return FieldSpec(path, "string", (), description)
-
-
-def _build_registry() -> dict[str, FieldSpec]:
-    registry: dict[str, FieldSpec] = {}
-    for section_name, section in SECTIONS.items():
-        model: type[BaseModel] = section
-        for name, field in model.model_fields.items():
-            path = f"{section_name}.{name}"
-            registry[path] = _spec_for(path, field.annotation, field.description or "")
-    hints = typing.get_type_hints(Facts)
-    for item in fields(Facts):
-        path = f"derived.{item.name}"
-        registry[path] = _spec_for(path, hints[item.name], "")
-    return registry
-
-
-FIELDS: Mapping[str, FieldSpec] = _build_registry()
-
-
-# The paths are built once: context() runs for every decision.
-_SECTION_PATHS = tuple(
-    (section_name, tuple((f"{section_name}.{name}", name) for name in section.model_fields))
-    for section_name, section in SECTIONS.items()
-)
-_FACT_PATHS = tuple((f"derived.{item.name}", item.name) for item in fields(Facts))
-
-
-def context(workload: Workload, facts: Facts) -> dict[str, Any]:
-    """Every field and fact of a decision as one flat mapping from path to value, the input of compiled rules."""
-    values: dict[str, Any] = {}
-    for section_name, paths in _SECTION_PATHS:
-        section = getattr(workload, section_name)
-        for path, name in paths:
-            values[path] = getattr(section, name)
-    for path, name in _FACT_PATHS:
-        values[path] = getattr(facts, name)
-    return values

@@ -15,11 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from decider.decision import Decision, RankedTarget
 from decider.engine import decide
-from decider.errors import Problem, WorkloadError
-from decider.formatting import number
-from decider.rules import Ruleset
+from decider.errors import Problem, WorkloadError, nearest
+from decider.numbers import number
+from decider.rules.model import Ruleset
 from decider.sources import PLATFORM_OF_TARGET, ImportedWorkload, deep_merge
-from decider.suggest import nearest
 from decider.workload import ParsedWorkload, Platform, parse_workload, problems_from_validation
 
 Verdict = Literal["keep", "consider", "move"]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from decider.rules import Rule, Ruleset
+from decider.rules.model import Rule, Ruleset
 
 
 @dataclass(frozen=True, slots=True)

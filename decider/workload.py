@@ -10,10 +10,9 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from decider.errors import Problem, WorkloadError
-from decider.formatting import number as _num
-from decider.formatting import show as _show
-from decider.suggest import nearest
+from decider.errors import Problem, WorkloadError, nearest
+from decider.numbers import number as _num
+from decider.numbers import show as _show
 
 Architecture = Literal["x86_64", "arm64", "any"]
 OperatingSystem = Literal["linux", "windows"]
@@ -339,3 +338,11 @@ def resolve_defaults(workload: Workload) -> ParsedWorkload:
         }
     )
     return ParsedWorkload(resolved, tuple(assumptions))
+
+
+def workload_schema() -> dict[str, Any]:
+    """The JSON Schema of a workload file, for editors and the API."""
+    schema = Workload.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "decider workload"
+    return schema

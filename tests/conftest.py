@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from decider.rules import Ruleset, load_ruleset
+from decider.rules.loader import load_ruleset
+from decider.rules.model import Ruleset
 from decider.workload import ParsedWorkload, parse_workload
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ from typing import Any
 
 import schemathesis
 
-from decider.rules import load_ruleset
+from decider.rules.loader import load_ruleset
 
 PRICED_REGIONS = sorted(load_ruleset().pricing)
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from decider.adr import to_adr
 from decider.cli import main
 from decider.engine import decide
-from decider.rules import Ruleset
+from decider.render.adr import to_adr
+from decider.rules.model import Ruleset
 from decider.workload import parse_workload
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -17,12 +17,12 @@ from fastapi import FastAPI
 from api.app import create_app
 from api.examples import CHECKOUT_API
 from api.settings import Settings
-from decider.cli import workload_schema
 from decider.documents import read_file
 from decider.engine import decide
 from decider.errors import RulesError
-from decider.rules import CATEGORIES, Ruleset
-from decider.workload import parse_workload
+from decider.rules.loader import CATEGORIES
+from decider.rules.model import Ruleset
+from decider.workload import parse_workload, workload_schema
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROBLEM = "application/problem+json"
@@ -583,7 +583,8 @@ def test_a_region_without_a_price_book_is_422_naming_the_priced_regions(client: 
 
 
 def test_a_bad_setting_is_an_error_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    from api.settings import SettingsError, get_settings
+    from api.settings import get_settings
+    from decider.errors import SettingsError
 
     monkeypatch.setenv("DECIDER_MAX_BODY_BYTES", "lots")
     get_settings.cache_clear()

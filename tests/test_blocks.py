@@ -9,26 +9,12 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
-from decider.blocks import (
-    MAX_BLOCKS,
-    MAX_HEADER_TEXT,
-    MAX_SECTION_TEXT,
-    bullets,
-    deciding_reasons,
-    decision_message,
-    escape,
-    fit,
-    help_message,
-    limit_problems,
-    link,
-    problem_message,
-)
-from decider.command import read_command
 from decider.decision import (
     CostLine,
     Decision,
     Exclusion,
     ExclusionReason,
+    FargateSizing,
     MonthlyCost,
     PricingInfo,
     RankedTarget,
@@ -38,8 +24,19 @@ from decider.decision import (
 from decider.documents import read_file
 from decider.engine import decide
 from decider.errors import CommandError, Problem, WorkloadError
-from decider.rules import Ruleset
-from decider.sizing import FargateSizing
+from decider.rules.model import Ruleset
+from decider.slack.blocks import (
+    MAX_BLOCKS,
+    MAX_HEADER_TEXT,
+    MAX_SECTION_TEXT,
+    deciding_reasons,
+    decision_message,
+    help_message,
+    limit_problems,
+    problem_message,
+)
+from decider.slack.grammar import read_command
+from decider.slack.mrkdwn import bullets, escape, fit, link
 from decider.workload import parse_workload
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from decider import decide, load_ruleset, parse_workload
-from decider.breakeven import HIGH_REQUESTS, LOW_REQUESTS, approx_requests, break_even_points, crossings
-from decider.cost import Line, Plan, plan_targets
+from decider.cost.bill import Line, Plan, plan_targets
+from decider.cost.breakeven import HIGH_REQUESTS, LOW_REQUESTS, approx_requests, break_even_points, crossings
 from decider.decision import BreakEven
 from decider.facts import derive
-from decider.render import to_markdown, to_table
-from decider.rules import Ruleset
+from decider.render.decision import to_markdown, to_table
+from decider.rules.model import Ruleset
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CHECKOUT = yaml.safe_load((EXAMPLES / "checkout-api.yaml").read_text(encoding="utf-8"))

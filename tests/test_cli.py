@@ -13,7 +13,7 @@ import pytest
 from conftest import EXAMPLES_DIR, REPO_ROOT, RuleDirFactory, RuleFactory
 
 from decider.cli import main
-from decider.rules import Ruleset
+from decider.rules.model import Ruleset
 
 EXAMPLE = str(EXAMPLES_DIR / "checkout-api.yaml")
 TARGETS = ("lambda", "ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks")

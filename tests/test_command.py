@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from decider.command import (
-    FLAGS,
-    KEYS,
+from decider.documents import read_file
+from decider.errors import CommandError, Problem, WorkloadError
+from decider.slack.grammar import (
     MAX_COMMAND_CHARS,
     MAX_TOKENS,
     Command,
@@ -22,8 +22,7 @@ from decider.command import (
     tokenize,
     usage,
 )
-from decider.documents import read_file
-from decider.errors import CommandError, Problem, WorkloadError
+from decider.slack.keys import FLAGS, KEYS
 from decider.workload import SECTIONS, ParsedWorkload, Workload, parse_workload
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

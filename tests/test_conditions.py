@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from decider.conditions import Comparison, Condition, compile_condition
 from decider.errors import Problem
+from decider.rules.conditions import Comparison, Condition, compile_condition
 
 #: A rule context holding only what these tests compare; compiled rules read nothing else.
 CONTEXT: dict[str, Any] = {

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from decider import decide, load_ruleset, parse_workload
 from decider.cli import main
-from decider.cost import Plan, plan_targets, round_usd
+from decider.cost.bill import Plan, plan_targets, round_usd
 from decider.decision import MonthlyCost
 from decider.facts import derive
-from decider.rules import Ruleset
+from decider.rules.model import Ruleset
 
 REPO = Path(__file__).resolve().parent.parent
 HOURS = 730

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from decider.documents import DocumentError, parse_all, parse_text, read_file
+from decider.documents import parse_all, parse_text, read_file
+from decider.errors import DocumentError
 
 
 def error_of(text: str, *, json_only: bool = False) -> DocumentError:

@@ -10,7 +10,8 @@ import pytest
 
 from decider.decision import Decision
 from decider.engine import decide
-from decider.rules import Ruleset, load_ruleset
+from decider.rules.loader import load_ruleset
+from decider.rules.model import Ruleset
 from decider.workload import parse_workload
 
 SIMPLICITY_ORDER = ["lambda", "ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"]

@@ -7,8 +7,10 @@ from typing import Any
 from conftest import RuleDirFactory, RuleFactory
 
 from decider import explain
-from decider.facts import context, derive
-from decider.rules import Ruleset, load_ruleset
+from decider.facts import derive
+from decider.rules.fields import context
+from decider.rules.loader import load_ruleset
+from decider.rules.model import Ruleset
 from decider.scoring import Evaluation, evaluate
 from decider.workload import parse_workload
 

@@ -9,15 +9,14 @@ import pytest
 
 from decider.facts import (
     FARGATE_CPU_MAX_MEMORY_MB,
-    FIELDS,
     LAMBDA_MB_PER_VCPU,
     UTILISATION_TARGET,
     Facts,
     container_vcpu_for,
-    context,
     derive,
     lambda_memory_for,
 )
+from decider.rules.fields import FIELDS, context
 from decider.workload import ParsedWorkload, parse_workload
 
 # 2,628,000 requests a month is exactly one a second on average (730 hours × 3,600 s).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from decider.formatting import number, show
+from decider.numbers import number, show
 
 
 @pytest.mark.parametrize(

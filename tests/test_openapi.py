@@ -24,7 +24,7 @@ def test_committed_document_matches_the_code(path: Path) -> None:
 def test_openapi_check_command_reports_drift_with_the_regeneration_command(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("api.openapi.stale_documents", lambda root: [OPENAPI_PATH])
+    monkeypatch.setattr("decider.cli.serve.stale_documents", lambda root: [OPENAPI_PATH])
     assert main(["openapi", "--check"]) == 1
     assert REGENERATE_COMMAND in capsys.readouterr().err
 
@@ -84,7 +84,7 @@ def test_every_error_status_the_routes_raise_is_declared() -> None:
 
 
 def test_write_documents_writes_only_what_changed(tmp_path: Path) -> None:
-    from api.openapi import stale_documents, write_documents
+    from decider.cli.serve import stale_documents, write_documents
 
     assert sorted(stale_documents(tmp_path)) == sorted([OPENAPI_PATH, WORKLOAD_SCHEMA_PATH])
     assert sorted(write_documents(tmp_path)) == sorted([OPENAPI_PATH, WORKLOAD_SCHEMA_PATH])

@@ -15,9 +15,9 @@ import yaml
 from decider import decide, load_ruleset, parse_workload
 from decider.cli import main
 from decider.errors import PricingError, RulesError, WorkloadError
-from decider.pricelist import OFFERS, parse_offer, read_offer, refresh
-from decider.pricing import PriceBook
-from decider.rules import Ruleset
+from decider.pricing.book import PriceBook
+from decider.pricing.refresh import OFFERS, parse_offer, read_offer, refresh
+from decider.rules.model import Ruleset
 
 REPO = Path(__file__).resolve().parent.parent
 OFFER_FIXTURES = REPO / "tests" / "fixtures" / "offers" / "us-east-1"

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from decider import render
 from decider.decision import Decision
 from decider.engine import decide
-from decider.rules import Ruleset
+from decider.render import decision as render
+from decider.render.sizing import describe
+from decider.rules.model import Ruleset
 from decider.workload import parse_workload
 
 ANSI = re.compile(r"\033\[[0-9;]*m")
@@ -158,10 +159,10 @@ def test_table_and_markdown_say_what_to_configure_for_each_priced_target(ruleset
     table = render.to_table(decision)
     # every ranked target's sizing, in ranking order, right under its score line
     configure_lines = [line.strip() for line in table.splitlines() if line.strip().startswith("configure: ")]
-    assert configure_lines == [f"configure: {entry.sizing.describe()}" for entry in decision.ranking if entry.sizing]
-    assert "task 1 vCPU / 2 GB" in fargate.sizing.describe()
+    assert configure_lines == [f"configure: {describe(entry.sizing)}" for entry in decision.ranking if entry.sizing]
+    assert "task 1 vCPU / 2 GB" in describe(fargate.sizing)
     markdown = render.to_markdown(decision)
     winner = decision.ranking[0]
     assert winner.sizing is not None
-    assert f"**Configure:** {winner.sizing.describe()}" in markdown
-    assert f"Configure: {fargate.sizing.describe()}" in markdown
+    assert f"**Configure:** {describe(winner.sizing)}" in markdown
+    assert f"Configure: {describe(fargate.sizing)}" in markdown

@@ -10,6 +10,7 @@ import pytest
 
 from decider.cli import main
 from decider.errors import WorkloadError
+from decider.render.review import GITHUB_COMMENT_LIMIT_CHARS, MARKER, to_markdown, to_table
 from decider.review import (
     Review,
     ReviewRequestItem,
@@ -17,8 +18,7 @@ from decider.review import (
     review_imported,
     review_request,
 )
-from decider.review_report import GITHUB_COMMENT_LIMIT_CHARS, MARKER, to_markdown, to_table
-from decider.rules import Ruleset
+from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

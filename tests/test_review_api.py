@@ -13,7 +13,7 @@ from anyio.from_thread import start_blocking_portal
 from api.app import create_app
 from api.settings import Settings
 from decider.review import ReviewRequestItem, review_request
-from decider.rules import Ruleset
+from decider.rules.model import Ruleset
 
 PROBLEM = "application/problem+json"
 BODY = {

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from decider.documents import DocumentError
-from decider.errors import SourceError
+from decider.errors import DocumentError, SourceError
 from decider.sources import ImportedWorkload, apply_usage, find_workloads, read_usage
 from decider.sources.document import INTRINSIC_TAGS, parse_documents
 from decider.sources.schedule import runs_per_month

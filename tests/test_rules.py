@@ -10,7 +10,8 @@ import pytest
 from conftest import RuleDirFactory, RuleFactory, write_yaml
 
 from decider.errors import Problem, RulesError
-from decider.rules import Ruleset, load_ruleset, render_template
+from decider.rules.loader import load_ruleset
+from decider.rules.model import Ruleset, render_template
 
 ExtraDirFactory = Callable[..., Path]
 

@@ -11,9 +11,9 @@ import jsonschema_rs
 import pytest
 
 from decider.cli import main
+from decider.render.sarif import build_log
 from decider.review import ReviewRequestItem, review_request
-from decider.rules import Ruleset
-from decider.sarif import build_log
+from decider.rules.model import Ruleset
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((REPO_ROOT / "tests" / "fixtures" / "sarif" / "sarif-2.1.0-subset.schema.json").read_text())

@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 
 from decider import Decision, Ruleset, decide, load_ruleset, parse_workload
-from decider.documents import DocumentError, read_file
-from decider.suggest import nearest
+from decider.documents import read_file
+from decider.errors import DocumentError, nearest
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 TOP_KEYS = ("why", "workload", "expect")

@@ -7,17 +7,10 @@ from typing import Any
 import pytest
 
 from decider import parse_workload
+from decider.cost.sizing import fargate_sizes, size_fargate, size_instances, size_lambda
+from decider.decision import FargateSizing, InstanceSizing, LambdaSizing
 from decider.facts import derive
-from decider.rules import Ruleset
-from decider.sizing import (
-    FargateSizing,
-    InstanceSizing,
-    LambdaSizing,
-    fargate_sizes,
-    size_fargate,
-    size_instances,
-    size_lambda,
-)
+from decider.rules.model import Ruleset
 
 
 def lambda_sizing(ruleset: Ruleset, **sections: Any) -> LambdaSizing:

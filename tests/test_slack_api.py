@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 from api.app import create_app
 from api.settings import Settings
 from api.slack import ReplayGuard, read_form
-from decider.blocks import limit_problems
-from decider.command import FLAGS, KEYS
 from decider.documents import read_file
+from decider.slack.blocks import limit_problems
+from decider.slack.keys import FLAGS, KEYS
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # noqa: S105 - a test secret, signs only in-process requests
 PATH = "/slack/commands"

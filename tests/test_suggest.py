@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from decider.suggest import nearest
+from decider.errors import nearest
 
 FIELDS = ["runtime.memory_mb", "runtime.max_duration_s", "traffic.pattern", "derived.copies_at_peak"]
 

@@ -13,8 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from decider.documents import DocumentError
-from decider.errors import Problem, SourceError
+from decider.errors import DocumentError, Problem, SourceError
 from decider.sources import cloudformation, kubernetes, workload_file
 from decider.sources.document import read_documents
 from decider.sources.imported import PLATFORM_OF_TARGET, ImportedWorkload, deep_merge

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from decider.documents import DocumentError, _construct_mapping, parse_text
-from decider.errors import Problem
+from decider.documents import _construct_mapping, parse_text
+from decider.errors import DocumentError, Problem
 
 
 def _fast_loader_base() -> Any:

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from decider.documents import read_file
-from decider.errors import Problem, SourceError, WorkloadError
+from decider.errors import Problem, SourceError, WorkloadError, nearest
 from decider.sources.imported import PLATFORM_OF_TARGET, ImportedWorkload, deep_merge
-from decider.suggest import nearest
 from decider.workload import parse_workload
 
 Usage = Mapping[str, Mapping[str, Any]]

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from decider import __version__
 from decider.decision import Decision, ExclusionReason, Reason
-from decider.formatting import number
+from decider.numbers import number
 from decider.workload import Workload
 
 STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")

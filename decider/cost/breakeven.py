@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from decider.cost import Plan
+from decider.cost.bill import Plan
 from decider.decision import BreakEven
 
 LOW_REQUESTS = 1e3

@@ -3,7 +3,7 @@
 A rules directory holds ``ruleset.yaml`` (version, base score, category weights), ``targets.yaml`` (the targets)
 and any number of rule files (a YAML list of rules each). Extra directories (an organisation's rules) are read
 after the shipped one; a rule there with a shipped id replaces it, and ``{id: X, disabled: true}`` removes it.
-The shipped directory's ``pricing/`` holds the price books and cost model (decider/pricing.py); they load into the
+The shipped directory's ``pricing/`` holds the price books and cost model (decider/pricing/); they load into the
 same Ruleset, so a reload swaps rules and prices together, and a missing price fails the load like a bad rule.
 """
 
@@ -15,18 +15,16 @@ import os
 import re
 import typing
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from decider.conditions import Condition, compile_condition
 from decider.documents import read_collecting
-from decider.errors import Problem, RulesError
-from decider.facts import FIELDS
-from decider.formatting import show
-from decider.pricing import CostModel, PriceBook, load_price_books
-from decider.suggest import nearest
+from decider.errors import Problem, RulesError, nearest
+from decider.pricing.book import CostModel, PriceBook
+from decider.pricing.loader import load_price_books
+from decider.rules.conditions import compile_condition
+from decider.rules.fields import FIELDS
+from decider.rules.model import PLACEHOLDER, Rule, Ruleset, Target
 from decider.workload import OptimizeFor
 
 CATEGORIES = ("limits", "traffic", "control", "team", "cost")
@@ -51,97 +49,7 @@ META_FILES = ("ruleset.yaml", "targets.yaml")
 PRICING_DIR = "pricing"
 _ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
 _TARGET_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 MAX_IMPACT = 100.0
-
-
-@dataclass(frozen=True)
-class Target:
-    """A place a workload can run."""
-
-    id: str
-    name: str
-    family: str
-    simplicity: int
-    docs: str
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One compiled rule; ``impacts`` holds the score effect per target, ``targets`` the excluded ones."""
-
-    id: str
-    category: str
-    effect: str
-    targets: tuple[str, ...]
-    impacts: Mapping[str, float]
-    condition: Condition
-    because: str
-    source: str
-    file: str
-    fix: str | None = None
-    uncertain: str | None = None
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    def explain(self, context: Mapping[str, Any]) -> str:
-        return render_template(self.because, context)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The rule as data: what `rules show` and the API print."""
-        data: dict[str, Any] = {
-            "id": self.id,
-            "category": self.category,
-            "effect": self.effect,
-            "targets": list(self.targets),
-        }
-        if self.effect == "score":
-            data["impacts"] = dict(self.impacts)
-        data.update({"when": self.raw.get("when"), "because": self.because, "source": self.source, "file": self.file})
-        if self.fix:
-            data["fix"] = self.fix
-        if self.uncertain:
-            data["uncertain"] = self.uncertain
-        return data
-
-
-@dataclass(frozen=True)
-class Ruleset:
-    """Everything a decision needs from rules/: targets, compiled rules, category weights, version and digest."""
-
-    version: str
-    digest: str
-    targets: tuple[Target, ...]
-    rules: tuple[Rule, ...]
-    weights: Mapping[str, Mapping[str, float]]
-    base_score: float
-    sources: tuple[str, ...]
-    pricing: Mapping[str, PriceBook] = field(default_factory=dict)
-    """Price books by region, from ``<shipped rules>/pricing/<region>.yaml``; empty when that directory is absent."""
-    cost_model: CostModel | None = None
-    """The cost model's parameters (``pricing/model.yaml``); None when the pricing directory is absent."""
-
-    @cached_property
-    def target_ids(self) -> tuple[str, ...]:
-        # Read on every decision; computed once per ruleset (cached_property bypasses the frozen __setattr__).
-        return tuple(target.id for target in self.targets)
-
-    def target(self, target_id: str) -> Target:
-        for target in self.targets:
-            if target.id == target_id:
-                return target
-        raise KeyError(target_id)
-
-    def rule(self, rule_id: str) -> Rule | None:
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        return None
-
-
-def render_template(text: str, context: Mapping[str, Any]) -> str:
-    """Fill ``{path}`` placeholders with values from a decision's context (no expressions, no attribute access)."""
-    return _PLACEHOLDER.sub(lambda match: show(context[match.group(1)]), text)
 
 
 def default_rules_dir() -> Path:
@@ -149,7 +57,7 @@ def default_rules_dir() -> Path:
     configured = os.environ.get("DECIDER_RULES_DIR")
     if configured:
         return Path(configured)
-    beside = Path(__file__).resolve().parent.parent / "rules"
+    beside = Path(__file__).resolve().parents[2] / "rules"
     return beside if beside.is_dir() else Path.cwd() / "rules"
 
 
@@ -489,7 +397,7 @@ def _check_template(text: Any, where: str, problems: list[Problem]) -> None:
     if not isinstance(text, str) or not text.strip():
         problems.append(Problem(where, "must be non-empty text"))
         return
-    for match in _PLACEHOLDER.finditer(text):
+    for match in PLACEHOLDER.finditer(text):
         name = match.group(1)
         if name not in FIELDS:
             problems.append(

@@ -10,17 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import cached_property
-from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-from decider.documents import read_collecting
-from decider.errors import Problem
-from decider.suggest import nearest
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Architecture = Literal["x86_64", "arm64"]
 InstanceFamily = Literal["general", "compute", "memory", "burstable", "gpu"]
@@ -287,118 +281,3 @@ class CostModel(_Data):
     load_balancer_capacity_unit: LoadBalancerCapacity
     score: CostScore
     uncertain: dict[str, str] = Field(default_factory=dict, description="Parameter → why it is not settled.")
-
-
-def problems_from(error: ValidationError, where: str) -> list[Problem]:
-    """Pydantic's errors as Problems naming the file and the dotted path of the missing or bad price."""
-    problems: list[Problem] = []
-    for item in error.errors(include_url=False):
-        location = ".".join(str(part) for part in item["loc"])
-        if item["type"] == "missing":
-            message = "missing: the cost model needs this price"
-        elif item["type"] == "extra_forbidden":
-            message = "unknown key"
-        else:
-            message = f"{item['msg']}, got {item.get('input')!r}"
-        problems.append(Problem(f"{where} {location}".strip(), message))
-    return problems
-
-
-def load_price_books(
-    directory: Path, problems: list[Problem], overrides: Sequence[Path] = ()
-) -> tuple[dict[str, PriceBook], CostModel | None]:
-    """Read every ``<region>.yaml`` and ``model.yaml`` of a pricing directory, then lay each override directory's
-    files over them (an organisation's negotiated prices); append every problem found.
-
-    An override is deep-merged over the shipped file of the same name: mappings key by key, ``ec2.instances`` by
-    instance type, other lists whole. A price book override must carry its own ``as_of``; a region the shipped
-    directory lacks must be a complete book.
-    """
-    model_raw = _read_layers(directory / MODEL_FILE, overrides, problems, needs_date=False)
-    model: CostModel | None = None
-    if model_raw is None:
-        if not (directory / MODEL_FILE).exists():
-            problems.append(Problem(str(directory / MODEL_FILE), "missing: the cost model's parameters"))
-    else:
-        try:
-            model = CostModel.model_validate(model_raw.data)
-        except ValidationError as error:
-            problems.extend(problems_from(error, model_raw.where))
-    names = sorted(
-        {
-            path.name
-            for folder in (directory, *overrides)
-            for path in folder.glob("*.y*ml")
-            if path.name != MODEL_FILE and path.suffix in (".yaml", ".yml")
-        }
-    )
-    books: dict[str, PriceBook] = {}
-    for name in names:
-        layered = _read_layers(directory / name, overrides, problems, needs_date=True)
-        if layered is None:
-            continue
-        try:
-            book = PriceBook.model_validate(layered.data)
-        except ValidationError as error:
-            problems.extend(problems_from(error, layered.where))
-            continue
-        if book.region != Path(name).stem:
-            problems.append(Problem(f"{layered.where} region", f"says {book.region!r} but the file is named {name}"))
-            continue
-        books[book.region] = book
-    if not any((directory / name).exists() for name in names):
-        problems.append(Problem(str(directory), "no price book (<region>.yaml) found"))
-    return books, model
-
-
-@dataclass(frozen=True)
-class _Layered:
-    data: Mapping[str, Any]
-    where: str
-    """The files it was read from, for problems."""
-
-
-def _read_layers(path: Path, overrides: Sequence[Path], problems: list[Problem], needs_date: bool) -> _Layered | None:
-    data: Mapping[str, Any] | None = None
-    read_from: list[str] = []
-    for file in (path, *(folder / path.name for folder in overrides)):
-        if not file.exists():
-            continue
-        raw = read_collecting(file, problems)
-        if raw is None:
-            return None
-        if not isinstance(raw, Mapping):
-            problems.append(Problem(str(file), "a price book or cost model file is a mapping"))
-            return None
-        if data is not None and needs_date and "as_of" not in raw:
-            problems.append(Problem(str(file), "an override of a price book must say as_of: the date of its prices"))
-            return None
-        data = raw if data is None else _merged(data, raw)
-        read_from.append(str(file))
-    return _Layered(data, " + ".join(read_from)) if data is not None else None
-
-
-def _merged(base: Mapping[str, Any], override: Mapping[str, Any], path: str = "") -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        here = f"{path}.{key}" if path else str(key)
-        current = merged.get(key)
-        if isinstance(current, Mapping) and isinstance(value, Mapping):
-            merged[key] = _merged(current, value, here)
-        elif here == "ec2.instances" and isinstance(current, list) and isinstance(value, list):
-            by_type = {item.get("type"): item for item in current if isinstance(item, Mapping)}
-            for item in value:
-                kind = item.get("type") if isinstance(item, Mapping) else None
-                by_type[kind] = _merged(by_type[kind], item) if kind in by_type else item
-            merged[key] = list(by_type.values())
-        else:
-            merged[key] = value
-    return merged
-
-
-def unknown_region(region: str, regions: list[str] | tuple[str, ...]) -> Problem:
-    """The Problem an unknown ``preferences.region`` reports: the regions there are and the nearest one."""
-    listed = ", ".join(sorted(regions)) or "none"
-    return Problem(
-        "preferences.region", f"no price book for {region!r}; regions: {listed}", nearest(region, sorted(regions))
-    )

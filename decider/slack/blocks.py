@@ -8,7 +8,6 @@ against every limit, including those the models leave to the server.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -22,10 +21,12 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from decider.command import short_usage, usage
 from decider.decision import Decision, RankedTarget, Reason
 from decider.errors import DeciderError
-from decider.formatting import number
+from decider.numbers import number
+from decider.render.sizing import describe
+from decider.slack.grammar import short_usage, usage
+from decider.slack.mrkdwn import bullets, escape, fit, link
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -35,64 +36,9 @@ MAX_HEADER_TEXT = 150
 MAX_CONTEXT_ELEMENTS = 10
 MAX_CONTEXT_TEXT = 3000
 MAX_FALLBACK_TEXT = 3000  # Slack shows the top-level text in notifications; it cuts far longer text itself
-MAX_LIST_LINES = 12  # a chat answer, not a report: the API and CLI give everything
 DECIDING_REASONS = 3
-ELLIPSIS = "…"
 
 Message = dict[str, Any]
-
-
-# --- text ----------------------------------------------------------------------------------------------------------
-
-
-def escape(text: str) -> str:
-    """Escape the three characters Slack's mrkdwn gives meaning to (&, <, >)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def link(url: str, label: str) -> str:
-    """A mrkdwn link, or the bare label when the URL could break the markup."""
-    if not re.fullmatch(r"https?://[^\s<>|]+", url):
-        return escape(label)
-    return f"<{url}|{escape(label)}>"
-
-
-_OPEN_LINK = re.compile(r"<[^>]*$")
-_OPEN_ENTITY = re.compile(r"&[a-z]*$")
-
-
-def fit(text: str, limit: int) -> str:
-    """``text`` cut to at most ``limit`` characters, ending in "…": at a line or word break when one is near."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - len(ELLIPSIS)]
-    # Never end inside a link (<url|label>) or an escape (&amp;): Slack would show the markup raw.
-    cut = _OPEN_LINK.sub("", cut)
-    cut = _OPEN_ENTITY.sub("", cut)
-    for boundary in ("\n", " "):
-        at = cut.rfind(boundary)
-        if at >= len(cut) * 3 // 4:
-            cut = cut[:at]
-            break
-    return cut.rstrip() + ELLIPSIS
-
-
-def bullets(lines: Sequence[str], limit: int, heading: str = "", cap: int = MAX_LIST_LINES) -> str:
-    """A heading and bulleted lines within ``limit`` characters; lines that do not fit are counted, not dropped."""
-    text = heading
-    shown = 0
-    for line in lines[:cap]:
-        room_for_more = len(f"\n…and {len(lines)} more")
-        candidate = f"{text}\n• {line}" if text else f"• {line}"
-        if len(candidate) + room_for_more > limit:
-            if shown == 0:  # one line longer than the whole block: show as much of it as fits
-                text = fit(candidate, limit - room_for_more)
-                shown = 1
-            break
-        text, shown = candidate, shown + 1
-    if shown < len(lines):
-        text += f"\n…and {len(lines) - shown} more"
-    return text
 
 
 def _mrkdwn(text: str, limit: int = MAX_SECTION_TEXT) -> MarkdownTextObject:
@@ -111,9 +57,6 @@ def _header(text: str) -> HeaderBlock:
     # Plain text takes no escapes; angle brackets are swapped for look-alikes so "<!channel>" can never notify.
     plain = text.replace("<", "‹").replace(">", "›")
     return HeaderBlock(text=PlainTextObject(text=fit(plain, MAX_HEADER_TEXT), emoji=True))
-
-
-# --- messages ------------------------------------------------------------------------------------------------------
 
 
 def decision_message(
@@ -185,9 +128,6 @@ def _message(blocks: list[Block], *, fallback: str, share: bool = False) -> Mess
     }
 
 
-# --- parts of a decision -------------------------------------------------------------------------------------------
-
-
 def _headline(decision: Decision) -> str:
     prefix = f"{decision.name}: " if decision.name else ""
     if decision.recommendation is None:
@@ -256,7 +196,7 @@ def _sizing(entry: RankedTarget) -> str:
     """What to configure for the winner, in one line (the API and CLI give every setting)."""
     if entry.sizing is None:
         return ""
-    return f"*Configure {escape(entry.name)}:* {escape(entry.sizing.describe())}"
+    return f"*Configure {escape(entry.name)}:* {escape(describe(entry.sizing))}"
 
 
 def _excluded(decision: Decision) -> str:
@@ -280,9 +220,6 @@ def _footer(decision: Decision, command_text: str, command_name: str) -> list[st
     if command_text.strip():
         texts.append(f"asked: `{escape(command_name)} {escape(command_text.strip())}`")
     return texts
-
-
-# --- checks --------------------------------------------------------------------------------------------------------
 
 
 def limit_problems(message: Mapping[str, Any]) -> list[str]:

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from decider.breakeven import approx_requests, break_even_points
-from decider.cost import Plan, cost_reason, plan_targets, with_cost_reason
+from decider.cost.bill import Plan, cost_reason, plan_targets, with_cost_reason
+from decider.cost.breakeven import approx_requests, break_even_points
 from decider.decision import BreakEven, MonthlyCost, PricingInfo
 from decider.errors import WorkloadError
 from decider.facts import Facts
-from decider.pricing import MODEL_FILE, unknown_region
-from decider.rules import PRICING_DIR, Ruleset
+from decider.pricing.book import MODEL_FILE
+from decider.pricing.loader import unknown_region
+from decider.rules.loader import PRICING_DIR
+from decider.rules.model import Ruleset
 from decider.scoring import Evaluation
 from decider.workload import Workload
 

@@ -6,7 +6,7 @@ GitHub's comment limit: when the details do not fit, the rest are left out with 
 
 from __future__ import annotations
 
-from decider.formatting import number
+from decider.numbers import number
 from decider.review import Review, ReviewedWorkload
 
 MARKER = "<!-- decider-review -->"

@@ -13,26 +13,15 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from decider.conditions import Condition
-from decider.decision import CostLine, MonthlyCost
+from decider.cost.capacity import Hours, Ramp, copy_hours
+from decider.cost.instances import InstanceOption, instance_options, managed_instances_fee
+from decider.cost.sizing import fargate_platform, size_fargate, size_instances, size_lambda
+from decider.decision import CostLine, InstanceSizing, MonthlyCost, Sizing
 from decider.facts import Facts
-from decider.pricing import CostModel, Discount, PriceBook, TieredPrice
-from decider.rules import Rule
+from decider.pricing.book import CostModel, Discount, PriceBook, TieredPrice
+from decider.rules.conditions import Condition
+from decider.rules.model import Rule
 from decider.scoring import Evaluation, Fired
-from decider.sizing import (
-    Hours,
-    InstanceOption,
-    InstanceSizing,
-    Ramp,
-    Sizing,
-    copy_hours,
-    fargate_platform,
-    instance_options,
-    managed_instances_fee,
-    size_fargate,
-    size_instances,
-    size_lambda,
-)
 from decider.workload import SECONDS_PER_MONTH, Workload
 
 INF = math.inf

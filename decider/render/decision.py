@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from decider.decision import Decision, RankedTarget
-from decider.formatting import show
+from decider.numbers import show
+from decider.render.sizing import describe
 
 _BOLD, _GREEN, _RED, _DIM, _RESET = "\033[1m", "\033[32m", "\033[31m", "\033[2m", "\033[0m"
 
@@ -42,7 +43,7 @@ def to_table(decision: Decision, colour: bool = False) -> str:
         for place, entry in enumerate(decision.ranking, start=1):
             lines.append(f"  {place}. {entry.target:<{width}}  score {entry.score:>6.1f}  {_cost(entry)}")
             if entry.sizing is not None:
-                lines.append(f"       configure: {entry.sizing.describe()}")
+                lines.append(f"       configure: {describe(entry.sizing)}")
             for reason in entry.reasons:
                 sign = "+" if reason.impact > 0 else ""
                 text = f"       {sign + show(reason.impact):>6}  {reason.rule}: {reason.message}"
@@ -96,7 +97,7 @@ def to_markdown(decision: Decision) -> str:
     out.append(decision.summary)
     if decision.ranking and decision.ranking[0].sizing is not None:
         out.append("")
-        out.append(f"**Configure:** {_cell(decision.ranking[0].sizing.describe())}")
+        out.append(f"**Configure:** {_cell(describe(decision.ranking[0].sizing))}")
     if decision.ranking:
         out.append("")
         out.append("| # | target | score | monthly cost | deciding reasons |")
@@ -124,7 +125,7 @@ def to_markdown(decision: Decision) -> str:
         out.append(f"<details><summary>{entry.name}: score {entry.score:.1f}, {_cost(entry)}</summary>")
         out.append("")
         if entry.sizing is not None:
-            out.append(f"Configure: {_cell(entry.sizing.describe())}")
+            out.append(f"Configure: {_cell(describe(entry.sizing))}")
             out.append("")
         for reason in entry.reasons:
             sign = "+" if reason.impact > 0 else ""

@@ -17,10 +17,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from decider.errors import Problem
-from decider.facts import FIELDS, FieldSpec
-from decider.formatting import show
-from decider.suggest import nearest
+from decider.errors import Problem, nearest
+from decider.numbers import show
+from decider.rules.fields import FIELDS, FieldSpec
 
 Context = Mapping[str, Any]
 Predicate = Callable[[Context], bool]

@@ -14,7 +14,7 @@ from typing import Any
 
 from decider import __version__
 from decider.review import Review, ReviewedWorkload
-from decider.rules import Rule, Ruleset
+from decider.rules.model import Rule, Ruleset
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

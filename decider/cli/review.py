@@ -11,15 +11,15 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from decider import adr, review_report, sarif
 from decider.engine import decide
-from decider.errors import Problem, SourceError
+from decider.errors import Problem, SourceError, nearest
+from decider.render import adr, sarif
+from decider.render import review as review_report
 from decider.review import KEEP_MARGIN_POINTS, review_imported
-from decider.rules import load_ruleset
+from decider.rules.loader import load_ruleset
 from decider.sources import ImportedWorkload, apply_usage, find_workloads, read_usage
 from decider.sources.document import parse_documents
 from decider.sources.workload_file import read_workloads
-from decider.suggest import nearest
 from decider.workload import parse_workload
 
 EXIT_OK = 0

@@ -1,0 +1,123 @@
+"""``decider pricing show`` and ``decider pricing refresh``: read a region's price book, or rebuild it from AWS."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from decider.errors import PricingError, Problem, nearest
+from decider.pricing.book import PriceBook
+from decider.pricing.loader import problems_from
+from decider.pricing.refresh import OFFERS, PRICE_LIST_URL, Offer, read_offer, refresh
+from decider.rules.loader import load_ruleset
+
+
+def _template(region: str) -> PriceBook:
+    books = load_ruleset().pricing
+    if region in books:
+        return books[region]
+    if "us-east-1" in books:
+        return books["us-east-1"]
+    raise PricingError([Problem("--region", "no price book to start from: rules/pricing has none")])
+
+
+def _refresh_command(args: argparse.Namespace) -> int:
+    region: str = args.region
+    source: str = args.source or PRICE_LIST_URL
+    offers: dict[str, Offer] = {}
+    for code in OFFERS:
+        offer = read_offer(source, code, region)
+        if offer is not None:
+            offers[code] = offer
+    if not offers:
+        raise PricingError(
+            [Problem("--from", f"no offer files found in {source} (looked for {', '.join(OFFERS)} for {region})")]
+        )
+    result = refresh(_template(region), region, offers, datetime.now(UTC).date().isoformat())
+    try:
+        PriceBook.model_validate(result.book)
+    except ValidationError as error:
+        raise PricingError(problems_from(error, "refreshed price book")) from None
+    header = (
+        f"# decider price book for {region}, rebuilt by `decider pricing refresh` from the AWS Price List.\n"
+        f"# Refreshed {len(result.refreshed)} prices from {', '.join(sorted(offers))}; kept {len(result.kept)}.\n"
+    )
+    text = header + yaml.safe_dump(result.book, sort_keys=False, allow_unicode=True, width=118)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    sys.stderr.write(f"refreshed {len(result.refreshed)} prices; kept {len(result.kept)}")
+    sys.stderr.write(f" (marked uncertain): {', '.join(result.kept)}\n" if result.kept else "\n")
+    return 0
+
+
+def _show_command(args: argparse.Namespace) -> int:
+    books = load_ruleset(args.rules).pricing
+    region: str = args.region
+    book = books.get(region)
+    if book is None:
+        listed = ", ".join(sorted(books)) or "none"
+        raise PricingError(
+            [Problem("--region", f"no price book for {region!r}; regions: {listed}", nearest(region, sorted(books)))]
+        )
+    if args.format == "json":
+        sys.stdout.write(json.dumps(book.summary(), indent=2, ensure_ascii=False) + "\n")
+        return 0
+    lam, far = book.lambda_, book.fargate
+    lines = [
+        f"price book {book.region} ({book.currency}) as of {book.as_of}; {book.hours_per_month:g} hours a month",
+        f"  Lambda            ${lam.request.usd:g} per {lam.request.unit}; "
+        f"${lam.duration['x86_64'].tiers[0].usd:g} (x86) / ${lam.duration['arm64'].tiers[0].usd:g} (arm) per GB-s",
+        f"  Fargate Linux/x86 ${far.linux_x86_64.vcpu_hour.usd:g} per vCPU-hour, ${far.linux_x86_64.gb_hour.usd:g} "
+        "per GB-hour",
+        f"  Fargate Linux/ARM ${far.linux_arm64.vcpu_hour.usd:g} per vCPU-hour, ${far.linux_arm64.gb_hour.usd:g} "
+        "per GB-hour",
+        f"  EKS               ${book.eks.control_plane_hour.usd:g} per cluster-hour",
+        f"  ALB               ${book.load_balancers.alb_hour.usd:g} per hour + "
+        f"${book.load_balancers.alb_lcu_hour.usd:g} per LCU-hour",
+        f"  EC2               {len(book.ec2.instances)} instance types",
+    ]
+    lines.extend(
+        f"    {i.type:<14} {i.family:<9} {i.architecture:<6} {i.vcpu:>4g} vCPU {i.memory_gib:>6g} GiB "
+        f"{i.gpu} GPU  ${i.usd_per_hour:g}/h{'  (uncertain)' if i.uncertain else ''}"
+        for i in book.ec2.instances
+    )
+    uncertain = book.uncertain()
+    lines.append(f"  {len(uncertain)} figures are marked uncertain (see --format json)")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def add_pricing_commands(commands: Any) -> None:
+    """Register ``decider pricing show`` and ``decider pricing refresh`` on the CLI's subcommands."""
+    pricing = commands.add_parser("pricing", help="show or rebuild price books")
+    actions = pricing.add_subparsers(dest="pricing_command", required=True, metavar="ACTION")
+    show = actions.add_parser("show", help="show a region's price book")
+    show.add_argument("--region", default="us-east-1")
+    show.add_argument("--format", choices=("table", "json"), default="table")
+    show.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="extra rule directory whose pricing/ overrides prices",
+    )
+    show.set_defaults(handler=_show_command)
+    rebuild = actions.add_parser("refresh", help="rebuild a price book from AWS Price List bulk offer files")
+    rebuild.add_argument("--region", required=True)
+    rebuild.add_argument(
+        "--from",
+        dest="source",
+        metavar="DIR|URL",
+        help=f"a directory of <offer>.json files, or a Price List base URL (default {PRICE_LIST_URL})",
+    )
+    rebuild.add_argument("--output", metavar="FILE", help="write the price book here instead of stdout")
+    rebuild.set_defaults(handler=_refresh_command)

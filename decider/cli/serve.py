@@ -1,0 +1,67 @@
+"""``decider serve`` and ``decider openapi``: the only commands that load the web stack, and only when they run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from decider.cli.arguments import EXIT_GATE, EXIT_OK, add_rules_option
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+
+
+def add_serve_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``serve`` and ``openapi``."""
+    serve = commands.add_parser("serve", help="serve the REST API with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (each loads the rules)")
+    add_rules_option(serve)
+    serve.set_defaults(handler=_serve)
+
+    openapi = commands.add_parser("openapi", help="write openapi/openapi.json and openapi/workload.schema.json")
+    openapi.add_argument("--check", action="store_true", help="only check they are up to date (exit 1 if not)")
+    openapi.set_defaults(handler=_openapi)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from api.server import serve  # the web stack is loaded only by this command
+
+    return serve(host=args.host, port=args.port, workers=args.workers, rules_dirs=args.rules)
+
+
+def stale_documents(root: Path) -> list[Path]:
+    """The committed documents under ``root`` that differ from what the code generates now."""
+    from api.openapi import documents
+
+    return [
+        path for path, text in documents().items() if not (root / path).exists() or (root / path).read_text() != text
+    ]
+
+
+def write_documents(root: Path) -> list[Path]:
+    """Write every generated document that changed under ``root``; the paths written."""
+    from api.openapi import documents
+
+    written = []
+    for path, text in documents().items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_text() != text:
+            target.write_text(text)
+            written.append(path)
+    return written
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    from api.openapi import REGENERATE_COMMAND
+
+    if args.check:
+        stale = stale_documents(REPOSITORY_ROOT)
+        for path in stale:
+            sys.stderr.write(f"decider: {path} is out of date; regenerate with: {REGENERATE_COMMAND}\n")
+        return EXIT_GATE if stale else EXIT_OK
+    for path in write_documents(REPOSITORY_ROOT):
+        sys.stdout.write(f"wrote {path}\n")
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Cost: capacity (copies and hours), sizing (what to configure), the bill (priced lines), break-even, the quote."""

@@ -1,0 +1,98 @@
+"""Capacity: how many copies a workload needs and the hours they run, as piecewise-linear quantities in the volume.
+
+Copies follow Little's law (in-flight work ÷ (concurrency per copy × utilisation target)); hours are ramps in the
+monthly request volume R, so a bill built from them is piecewise linear in R (decider/cost/breakeven.py).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from decider.decision import Scaling
+from decider.facts import UTILISATION_TARGET, Facts
+from decider.pricing.book import CostModel
+from decider.workload import JOB_PATTERNS, Workload
+
+SERVING_PROTOCOLS = frozenset({"http", "grpc", "websocket", "tcp", "udp"})
+
+
+@dataclass(frozen=True, slots=True)
+class Hours:
+    """Billed hours as a function of requests per month R: max(floor_hours, per_request_hours × R)."""
+
+    per_request: float
+    floor: float
+
+    def at(self, requests: float) -> float:
+        return max(self.floor, self.per_request * requests)
+
+
+@dataclass(frozen=True, slots=True)
+class Ramp:
+    """Part of a quantity billed per month: ``min(high, max(low, slope × R + offset))`` for R requests a month."""
+
+    slope: float
+    offset: float = 0.0
+    low: float = 0.0
+    high: float = math.inf
+
+    def at(self, requests: float) -> float:
+        return min(self.high, max(self.low, self.slope * requests + self.offset))
+
+
+def instance_hour_ramps(copy: Hours, per_instance: int, floor: float, per_run: bool) -> tuple[Ramp, ...]:
+    """Instance-hours a month as ramps in R, from copy-hours and copies packed per instance.
+
+    Runs get an instance each. With a floor of always-up instances, instances follow copy-hours ÷ copies per
+    instance above it. Scaled to zero, an instance is up whenever any copy runs (copies are taken not to overlap until
+    one instance is busy all month), and more instances join once copies outgrow it:
+    ``min(copy-hours, 730) + max(0, copy-hours ÷ per_instance − 730)``. A lone copy therefore never looks cheap on a
+    large type, and the same function both picks the type and bills it, so a bill never falls as traffic rises.
+    """
+    if per_run:
+        return (Ramp(copy.per_request),)
+    if floor > 0:
+        return (Ramp(copy.per_request / per_instance, 0.0, floor),)
+    return (Ramp(copy.per_request, 0.0, 0.0, 730.0), Ramp(copy.per_request / per_instance, -730.0, 0.0))
+
+
+def scaling_of(workload: Workload, facts: Facts) -> Scaling:
+    """How copies follow the load: kept up (always-on, serving), started per run, or scaled to zero between work."""
+    if workload.traffic.pattern in JOB_PATTERNS and not workload.runtime.long_running:
+        return "per-run"
+    if facts.always_on:
+        return "always-on"
+    if set(workload.protocols) & SERVING_PROTOCOLS:
+        return "serving"
+    return "scale-to-zero"
+
+
+def min_copies_for(scaling: Scaling, model: CostModel) -> int:
+    if scaling == "always-on":
+        return model.always_on_min_copies
+    if scaling == "serving":
+        return model.serving_min_copies
+    return 0
+
+
+def copy_hours(workload: Workload, facts: Facts, model: CostModel, scaling: Scaling) -> Hours:
+    """Copy-hours a month: per run (one copy each, billed at least a minute) or in-flight work over copy capacity."""
+    avg_s = facts.avg_duration_s
+    if scaling == "per-run":
+        return Hours(max(avg_s, model.fargate_minimum_billed_s) / 3600.0, 0.0)
+    per_copy = workload.runtime.concurrency_per_copy * UTILISATION_TARGET
+    floor = min_copies_for(scaling, model) * 730.0
+    return Hours(avg_s / (3600.0 * per_copy), floor)
+
+
+def copies(workload: Workload, facts: Facts, model: CostModel, scaling: Scaling) -> tuple[int, int, int]:
+    """(min, desired, max) copies: desired from average in-flight work, max from peak (Little's law)."""
+    if scaling == "per-run":
+        peak = max(1, math.ceil(facts.peak_concurrency - 1e-9))
+        return 0, peak, peak
+    per_copy = workload.runtime.concurrency_per_copy * UTILISATION_TARGET
+    low = min_copies_for(scaling, model)
+    desired = max(low, math.ceil(facts.avg_concurrency / per_copy - 1e-9))
+    high = max(desired, math.ceil(facts.peak_concurrency / per_copy - 1e-9), 1)
+    return low, desired, high

@@ -1,0 +1,129 @@
+"""EC2 instances for the three instance-based targets: which catalogue types hold a copy, how many, and the hours.
+
+ECS on EC2, ECS Managed Instances and EKS pack container copies onto instances; the options are computed once per
+workload and shared by the three.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from decider.cost.capacity import Ramp, copies, copy_hours, instance_hour_ramps, scaling_of
+from decider.facts import Facts
+from decider.pricing.book import CostModel, Instance, PriceBook
+from decider.workload import Workload
+
+
+def copies_per_instance(instance: Instance, workload: Workload, facts: Facts, model: CostModel) -> int:
+    runtime = workload.runtime
+    by_memory = math.floor((instance.memory_gib * 1024 - model.node_reserved_memory_mb) / runtime.memory_mb + 1e-9)
+    cpu_ratio = instance.vcpu / facts.container_vcpu
+    # A vanishingly small vCPU need (the contract allows any vcpu > 0) overflows to infinity: memory decides then.
+    by_cpu = math.floor(cpu_ratio + 1e-9) if math.isfinite(cpu_ratio) else by_memory
+    fits = min(by_cpu, by_memory)
+    if runtime.gpu:
+        fits = min(fits, instance.gpu // runtime.gpu)
+    return max(fits, 0)
+
+
+_FITS: dict[tuple[Any, ...], tuple[object, tuple[tuple[Instance, int], ...]]] = {}
+_FITS_LIMIT = 4096
+
+
+def instance_fits(
+    workload: Workload, facts: Facts, book: PriceBook, model: CostModel
+) -> tuple[tuple[Instance, int], ...]:
+    """Each allowed catalogue type that holds at least one copy, with the number of copies it holds.
+
+    Remembered per catalogue and copy shape: many workloads share a shape, and the catalogue is immutable.
+    """
+    runtime = workload.runtime
+    key = (
+        id(book.ec2.instances),
+        runtime.architecture,
+        runtime.os,
+        runtime.gpu,
+        runtime.memory_mb,
+        facts.container_vcpu,
+        workload.control.instance_types,
+        model.node_reserved_memory_mb,
+    )
+    cached = _FITS.get(key)
+    if cached is not None and cached[0] is book.ec2.instances:  # the same catalogue, not a reused id
+        return cached[1]
+    fits = []
+    for instance in instance_candidates(workload, book):
+        per_instance = copies_per_instance(instance, workload, facts, model)
+        if per_instance >= 1:
+            fits.append((instance, per_instance))
+    if len(_FITS) >= _FITS_LIMIT:
+        _FITS.clear()
+    _FITS[key] = (book.ec2.instances, tuple(fits))
+    return tuple(fits)
+
+
+def instance_candidates(workload: Workload, book: PriceBook) -> list[Instance]:
+    """Catalogue types allowed for the workload: architecture, GPU need, ``control.instance_types``.
+
+    Burstable types are used only when named in ``instance_types``: sustained load above their baseline CPU is
+    charged as CPU credits, which the model does not price.
+    """
+    runtime, named = workload.runtime, workload.control.instance_types
+    chosen: list[Instance] = []
+    for instance in book.ec2.instances:
+        if runtime.architecture != "any" and instance.architecture != runtime.architecture:
+            continue
+        if runtime.os == "windows" and instance.architecture != "x86_64":
+            continue
+        if named:
+            if instance.type not in named and instance.type_family not in named:
+                continue
+        elif instance.family == "burstable":
+            continue
+        if (runtime.gpu > 0) != (instance.gpu > 0) and not (named and runtime.gpu == 0):
+            continue
+        chosen.append(instance)
+    return chosen
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceOption:
+    """A catalogue type that holds a copy, with the instance-hours it would bill for the workload."""
+
+    instance: Instance
+    per_instance: int
+    ramps: tuple[Ramp, ...]
+    hours: float
+    """Instance-hours a month at the workload's own volume."""
+
+
+def instance_options(
+    workload: Workload,
+    facts: Facts,
+    book: PriceBook,
+    model: CostModel,
+    fits: Sequence[tuple[Instance, int]] | None = None,
+) -> tuple[InstanceOption, ...]:
+    """Every fitting type with its billed instance-hours; shared by the three instance-based targets."""
+    scaling = scaling_of(workload, facts)
+    hours = copy_hours(workload, facts, model, scaling)
+    low = copies(workload, facts, model, scaling)[0]
+    min_instances = 0 if low == 0 else 2 if scaling == "always-on" else 1
+    requests = workload.requests_per_month
+    options = []
+    for instance, per_instance in fits if fits is not None else instance_fits(workload, facts, book, model):
+        floor = max(min_instances * 730.0, math.ceil(low / per_instance) * 730.0)
+        ramps = instance_hour_ramps(hours, per_instance, floor, scaling == "per-run")
+        billed = sum(ramp.at(requests) for ramp in ramps)
+        options.append(InstanceOption(instance, per_instance, ramps, billed))
+    return tuple(options)
+
+
+def managed_instances_fee(instance: Instance, book: PriceBook) -> float:
+    """The Managed Instances fee per instance-hour: AWS's published figure for the type, else the fee share."""
+    if instance.managed_instances_fee_usd_per_hour is not None:
+        return instance.managed_instances_fee_usd_per_hour
+    return instance.usd_per_hour * book.managed_instances.fee_fraction.fraction

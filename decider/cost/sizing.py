@@ -1,0 +1,204 @@
+"""Sizing: what a user would configure on each target for a workload, and the per-request rates the bill grows by.
+
+Lambda gets a memory setting and its peak concurrency against the account quota; Fargate the cheapest valid task
+size and copies from Little's law (in-flight work ÷ (concurrency per copy × utilisation target)); ECS on EC2,
+Managed Instances and EKS the cheapest instance type that fits a copy at this volume, and copies packed per instance.
+Sizing is held fixed when the break-even search moves the request volume; only copies and hours follow it.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+
+from decider.cost.capacity import Ramp, copies, copy_hours, scaling_of
+from decider.cost.instances import InstanceOption, instance_options, managed_instances_fee
+from decider.decision import FargateSizing, FrontDoor, InstanceSizing, LambdaSizing, Purchase
+from decider.facts import FARGATE_CPU_MAX_MEMORY_MB, UTILISATION_TARGET, Facts
+from decider.pricing.book import CostModel, FargatePlatform, Instance, PriceBook
+from decider.workload import Workload
+
+HTTP_PROTOCOLS = frozenset({"http", "grpc", "websocket"})
+NETWORK_PROTOCOLS = frozenset({"tcp", "udp"})
+
+
+def front_door(workload: Workload, serverless: bool) -> FrontDoor | None:
+    protocols = set(workload.protocols)
+    if protocols & HTTP_PROTOCOLS:
+        return "api-gateway-http-api" if serverless else "application-load-balancer"
+    if protocols & NETWORK_PROTOCOLS and not serverless:
+        return "network-load-balancer"
+    return None
+
+
+def purchase_for(workload: Workload, spot_allowed: bool) -> Purchase:
+    """Spot when the work tolerates interruption and the target offers it; else the Savings Plan term, if any."""
+    preferences = workload.preferences
+    if preferences.spot_ok and spot_allowed:
+        return "spot"
+    if preferences.commitment == "1yr":
+        return "savings-plan-1yr"
+    if preferences.commitment == "3yr":
+        return "savings-plan-3yr"
+    return "on-demand"
+
+
+def size_lambda(workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> LambdaSizing:
+    memory_mb = math.ceil(facts.lambda_memory_mb)
+    peak = math.ceil(facts.peak_concurrency - 1e-9)
+    return LambdaSizing(
+        memory_mb=memory_mb,
+        vcpu_equivalent=round(memory_mb / 1769, 3),
+        architecture="x86_64" if workload.runtime.architecture == "x86_64" else "arm64",
+        ephemeral_storage_mb=max(512, math.ceil(workload.runtime.ephemeral_storage_gb * 1024)),
+        peak_concurrency=peak,
+        concurrency_quota=model.lambda_concurrency_quota,
+        within_default_quota=peak <= model.lambda_concurrency_quota,
+        gb_seconds_per_month=round(workload.requests_per_month * facts.avg_duration_s * memory_mb / 1024, 3),
+        purchase=purchase_for(workload, spot_allowed=False),
+        front_door=front_door(workload, serverless=True),
+    )
+
+
+@functools.cache
+def fargate_sizes(os: str) -> list[tuple[float, float]]:
+    """Every valid Fargate (vCPU, memory GB) combination for an OS (ECS task sizes; Windows needs 1, 2 or 4 vCPU).
+
+    Cached: callers must not change the list.
+    """
+    sizes: list[tuple[float, float]] = []
+    low_mb = 512.0
+    for cpu, max_mb in FARGATE_CPU_MAX_MEMORY_MB:
+        if cpu == 0.25:
+            memories = [0.5, 1.0, 2.0]
+        elif cpu == 32:
+            memories = [60.0, 120.0, 244.0]
+        else:
+            step = 4.0 if cpu == 8 else 8.0 if cpu == 16 else 1.0
+            first = 2 * cpu
+            memories = [first + step * index for index in range(int((max_mb / 1024 - first) / step) + 1)]
+        if os == "windows" and cpu not in (1, 2, 4):
+            continue
+        sizes.extend((cpu, memory) for memory in memories if memory * 1024 >= low_mb)
+    return sizes
+
+
+def fargate_platform(workload: Workload, book: PriceBook) -> tuple[str, FargatePlatform]:
+    if workload.runtime.os == "windows":
+        return "windows_x86_64", book.fargate.windows_x86_64
+    if workload.runtime.architecture == "x86_64":
+        return "linux_x86_64", book.fargate.linux_x86_64
+    return "linux_arm64", book.fargate.linux_arm64
+
+
+@functools.cache
+def _sizes_by_price(os: str, vcpu_hour_usd: float, gb_hour_usd: float) -> tuple[tuple[float, float, float], ...]:
+    return tuple(sorted((cpu * vcpu_hour_usd + memory * gb_hour_usd, cpu, memory) for cpu, memory in fargate_sizes(os)))
+
+
+def _cheapest_size(
+    os: str, vcpu_hour_usd: float, gb_hour_usd: float, vcpu: float, memory_mb: float
+) -> tuple[float, float, float] | None:
+    for price, cpu, memory in _sizes_by_price(os, vcpu_hour_usd, gb_hour_usd):
+        if cpu >= vcpu - 1e-9 and memory * 1024 >= memory_mb - 1e-9:
+            return price, cpu, memory
+    return None
+
+
+def size_fargate(
+    workload: Workload, facts: Facts, book: PriceBook, model: CostModel
+) -> tuple[FargateSizing, float] | None:
+    """The cheapest valid task that holds one copy, and its task-hour price; None when no Fargate size is big enough."""
+    runtime = workload.runtime
+    _, platform = fargate_platform(workload, book)
+    found = _cheapest_size(
+        runtime.os, platform.vcpu_hour.usd, platform.gb_hour.usd, facts.container_vcpu, float(runtime.memory_mb)
+    )
+    if found is None:
+        return None
+    price, cpu, memory = found
+    scaling = scaling_of(workload, facts)
+    low, desired, high = copies(workload, facts, model, scaling)
+    hours = copy_hours(workload, facts, model, scaling)
+    spot_allowed = runtime.os == "linux"
+    sizing = FargateSizing(
+        task_vcpu=cpu,
+        task_memory_gb=memory,
+        os=runtime.os,
+        architecture="x86_64" if runtime.os == "windows" or runtime.architecture == "x86_64" else "arm64",
+        ephemeral_storage_gb=max(20.0, runtime.ephemeral_storage_gb),
+        capacity_provider="FARGATE_SPOT" if workload.preferences.spot_ok and spot_allowed else "FARGATE",
+        scaling=scaling,
+        concurrency_per_copy=runtime.concurrency_per_copy,
+        utilisation_target=UTILISATION_TARGET,
+        min_copies=low,
+        desired_copies=desired,
+        max_copies=high,
+        task_hours_per_month=round(hours.at(workload.requests_per_month), 4),
+        purchase=purchase_for(workload, spot_allowed),
+        front_door=front_door(workload, serverless=False),
+    )
+    return sizing, price
+
+
+def size_instances(
+    workload: Workload,
+    facts: Facts,
+    book: PriceBook,
+    model: CostModel,
+    *,
+    management_fee: bool = False,
+    control_plane: bool = False,
+    options: Sequence[InstanceOption] | None = None,
+) -> tuple[InstanceSizing, Instance, tuple[Ramp, ...]] | None:
+    """The instance type that makes the month cheapest at this volume (as billed, by instance_hour_ramps); None when
+    no catalogue type fits a copy.
+
+    ``options`` (from ``instance_options``) lets the three instance-based targets share one pass over the catalogue.
+    """
+    scaling = scaling_of(workload, facts)
+    low, desired, high = copies(workload, facts, model, scaling)
+    windows_vcpu_hour = book.ec2.windows_license_vcpu_hour.usd if workload.runtime.os == "windows" else 0.0
+    best: tuple[float, float, str, InstanceOption] | None = None
+    for option in options if options is not None else instance_options(workload, facts, book, model):
+        instance = option.instance
+        hourly = instance.usd_per_hour + windows_vcpu_hour * instance.vcpu
+        if management_fee:
+            hourly += managed_instances_fee(instance, book)
+        key = (hourly * option.hours, instance.usd_per_hour, instance.type)
+        if best is None or key < best[:3]:
+            best = (*key, option)
+    if best is None:
+        return None
+    chosen = best[3]
+    instance, per_instance, instance_ramps = chosen.instance, chosen.per_instance, chosen.ramps
+    floor = instance_ramps[0].low
+    floor_instances = round(floor / 730.0)
+    sizing = InstanceSizing(
+        instance_type=instance.type,
+        instance_vcpu=instance.vcpu,
+        instance_memory_gib=instance.memory_gib,
+        instance_gpu=instance.gpu,
+        architecture=instance.architecture,
+        os=workload.runtime.os,
+        copy_vcpu=facts.container_vcpu,
+        copy_memory_mb=workload.runtime.memory_mb,
+        copy_gpu=workload.runtime.gpu,
+        copies_per_instance=per_instance,
+        scaling=scaling,
+        concurrency_per_copy=workload.runtime.concurrency_per_copy,
+        utilisation_target=UTILISATION_TARGET,
+        min_copies=low,
+        desired_copies=desired,
+        max_copies=high,
+        min_instances=floor_instances,
+        desired_instances=max(floor_instances, math.ceil(desired / per_instance)),
+        max_instances=max(floor_instances, math.ceil(high / per_instance)),
+        instance_hours_per_month=round(chosen.hours, 4),
+        purchase=purchase_for(workload, spot_allowed=True),
+        management_fee=management_fee,
+        control_plane="eks-standard-support" if control_plane else None,
+        front_door=front_door(workload, serverless=False),
+    )
+    return sizing, instance, instance_ramps

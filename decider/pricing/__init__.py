@@ -1,0 +1,1 @@
+"""Prices: the dated, sourced price book model, its loader, and the rebuild from the AWS Price List."""

@@ -1,0 +1,81 @@
+"""What to configure, in one line for people: each target's sizing described for the table, Markdown and Slack."""
+
+from __future__ import annotations
+
+from decider.decision import FargateSizing, InstanceSizing, LambdaSizing
+
+
+def describe(sizing: LambdaSizing | FargateSizing | InstanceSizing) -> str:
+    """The sizing as one line: memory setting, task size and copies, or instance type and count."""
+    if isinstance(sizing, LambdaSizing):
+        return _lambda(sizing)
+    if isinstance(sizing, FargateSizing):
+        return _fargate(sizing)
+    return _instances(sizing)
+
+
+_FRONT_DOORS = {
+    "api-gateway-http-api": "behind an API Gateway HTTP API",
+    "application-load-balancer": "behind an Application Load Balancer",
+    "network-load-balancer": "behind a Network Load Balancer",
+}
+
+
+def _extras(purchase: str, front_door: str | None) -> str:
+    parts = [] if purchase == "on-demand" else [purchase.replace("-", " ")]
+    if front_door:
+        parts.append(_FRONT_DOORS[front_door])
+    return "; " + ", ".join(parts) if parts else ""
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def _load(scaling: str, per_copy: int, utilisation: float) -> str:
+    if scaling == "per-run":
+        return ""
+    return f", {_plural(per_copy, 'request', 'requests')} per copy at {utilisation:.0%} utilisation"
+
+
+def _copies(scaling: str, low: int, desired: int, high: int) -> str:
+    if scaling == "per-run":
+        return f"one copy per run, up to {high} at once"
+    return f"copies min {low} / desired {desired} / max {high} ({scaling})"
+
+
+def _lambda(sizing: LambdaSizing) -> str:
+    quota = "within" if sizing.within_default_quota else "ABOVE"
+    return (
+        f"memory {sizing.memory_mb:,} MB (≈{sizing.vcpu_equivalent:.2g} vCPU), {sizing.architecture}, "
+        f"ephemeral storage {sizing.ephemeral_storage_mb:,} MB; {sizing.peak_concurrency:,} in flight at peak, "
+        f"{quota} the {sizing.concurrency_quota:,} default concurrency quota"
+        f"{_extras(sizing.purchase, sizing.front_door)}"
+    )
+
+
+def _fargate(sizing: FargateSizing) -> str:
+    return (
+        f"task {sizing.task_vcpu:g} vCPU / {sizing.task_memory_gb:g} GB ({sizing.os}/{sizing.architecture}, "
+        f"{sizing.ephemeral_storage_gb:g} GB storage) on {sizing.capacity_provider}; "
+        f"{_copies(sizing.scaling, sizing.min_copies, sizing.desired_copies, sizing.max_copies)}"
+        f"{_load(sizing.scaling, sizing.concurrency_per_copy, sizing.utilisation_target)}"
+        f"{_extras(sizing.purchase, sizing.front_door)}"
+    )
+
+
+def _instances(sizing: InstanceSizing) -> str:
+    gpu = f", {sizing.instance_gpu} GPU" if sizing.instance_gpu else ""
+    instances = (
+        "one per run"
+        if sizing.scaling == "per-run"
+        else f"min {sizing.min_instances} / desired {sizing.desired_instances} / max {sizing.max_instances}"
+    )
+    return (
+        f"{sizing.instance_type} ({sizing.instance_vcpu:g} vCPU, {sizing.instance_memory_gib:g} GiB{gpu}, "
+        f"{sizing.os}/{sizing.architecture}), {_plural(sizing.copies_per_instance, 'copy', 'copies')} each, "
+        f"instances {instances}; "
+        f"copy {sizing.copy_vcpu:g} vCPU / {sizing.copy_memory_mb:,} MB; "
+        f"{_copies(sizing.scaling, sizing.min_copies, sizing.desired_copies, sizing.max_copies)}"
+        f"{_extras(sizing.purchase, sizing.front_door)}"
+    )

@@ -1,0 +1,82 @@
+"""The names rules may read: every workload field and derived fact, with its kind, and a decision's flat context."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from decider.facts import Facts
+from decider.workload import SECTIONS, Workload
+
+FieldKind = Literal["number", "bool", "enum", "enum_list", "string", "string_list"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A name rules may refer to: its kind, and for enums the values it can take."""
+
+    path: str
+    kind: FieldKind
+    choices: tuple[str, ...] = ()
+    description: str = ""
+
+
+def _spec_for(path: str, annotation: Any, description: str) -> FieldSpec:
+    args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType) and len(args) == 1:
+        return _spec_for(path, args[0], description)
+    if origin is Literal:
+        return FieldSpec(path, "enum", tuple(str(arg) for arg in args), description)
+    if origin is tuple:
+        inner = args[0]
+        if typing.get_origin(inner) is Literal:
+            return FieldSpec(path, "enum_list", tuple(str(arg) for arg in typing.get_args(inner)), description)
+        return FieldSpec(path, "string_list", (), description)
+    if annotation is bool:
+        return FieldSpec(path, "bool", (), description)
+    if annotation in (int, float):
+        return FieldSpec(path, "number", (), description)
+    return FieldSpec(path, "string", (), description)
+
+
+def _build_registry() -> dict[str, FieldSpec]:
+    registry: dict[str, FieldSpec] = {}
+    for section_name, section in SECTIONS.items():
+        model: type[BaseModel] = section
+        for name, field in model.model_fields.items():
+            path = f"{section_name}.{name}"
+            registry[path] = _spec_for(path, field.annotation, field.description or "")
+    hints = typing.get_type_hints(Facts)
+    for item in fields(Facts):
+        path = f"derived.{item.name}"
+        registry[path] = _spec_for(path, hints[item.name], "")
+    return registry
+
+
+FIELDS: Mapping[str, FieldSpec] = _build_registry()
+
+
+# The paths are built once: context() runs for every decision.
+_SECTION_PATHS = tuple(
+    (section_name, tuple((f"{section_name}.{name}", name) for name in section.model_fields))
+    for section_name, section in SECTIONS.items()
+)
+_FACT_PATHS = tuple((f"derived.{item.name}", item.name) for item in fields(Facts))
+
+
+def context(workload: Workload, facts: Facts) -> dict[str, Any]:
+    """Every field and fact of a decision as one flat mapping from path to value, the input of compiled rules."""
+    values: dict[str, Any] = {}
+    for section_name, paths in _SECTION_PATHS:
+        section = getattr(workload, section_name)
+        for path, name in paths:
+            values[path] = getattr(section, name)
+    for path, name in _FACT_PATHS:
+        values[path] = getattr(facts, name)
+    return values
