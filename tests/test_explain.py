@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import RuleDirFactory, RuleFactory
+from tests.conftest import RuleDirFactory, RuleFactory
 
 from decider import explain
 from decider.facts import derive

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import RuleDirFactory, RuleFactory
+from tests.conftest import RuleDirFactory, RuleFactory
 
 from decider.facts import derive
 from decider.rules.fields import context

@@ -258,7 +258,7 @@ class LoadBalancerCapacity(_Data):
 
 
 class CostScore(_Data):
-    """How relative monthly cost moves a target's score (see the README's cost section)."""
+    """How relative monthly cost moves a target's score (see docs/cost-model.md)."""
 
     rule: str = Field(pattern=r"^cost\.[a-z0-9-]+$")
     points_per_doubling: float = Field(ge=0, le=50)

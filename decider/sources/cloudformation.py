@@ -2,7 +2,7 @@
 
 Lambda functions (``AWS::Serverless::Function``, ``AWS::Lambda::Function``) and ECS task definitions with the
 services that run them (``AWS::ECS::TaskDefinition``, ``AWS::ECS::Service``) become workloads; every property
-read, and every default or unknown value, is described in the README's mapping table. A value that is an intrinsic
+read, and every default or unknown value, is described in docs/review.md's mapping table. A value that is an intrinsic
 function (``!Ref``, ``!Sub`` …) is not known until deployment: it is treated as unknown and said so.
 """
 

@@ -24,7 +24,7 @@ from decider.rules.loader import CATEGORIES
 from decider.rules.model import Ruleset
 from decider.workload import parse_workload, workload_schema
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 PROBLEM = "application/problem+json"
 KEY = "k-0123456789"
 

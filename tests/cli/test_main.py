@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES_DIR, REPO_ROOT, RuleDirFactory, RuleFactory
+from tests.conftest import EXAMPLES_DIR, REPO_ROOT, RuleDirFactory, RuleFactory
 
 from decider.cli import main
 from decider.rules.model import Ruleset

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RuleDirFactory, RuleFactory, write_yaml
+from tests.conftest import RuleDirFactory, RuleFactory, write_yaml
 
 from decider.errors import Problem, RulesError
 from decider.rules.loader import load_ruleset

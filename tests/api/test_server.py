@@ -17,9 +17,9 @@ from typing import Any
 
 import httpx
 import pytest
-from test_deploy import dockerfile_instructions, health_check_command
+from tests.test_deploy import dockerfile_instructions, health_check_command
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DECIDER = str(Path(sys.executable).parent / "decider")
 NO_EKS = {
     "id": "org.no-eks",

@@ -397,7 +397,7 @@ def test_no_command_text_causes_a_server_error(client: SlackClient, text: str) -
 
 
 def test_the_slack_app_manifest_points_its_command_at_this_route() -> None:
-    manifest = read_file(Path(__file__).resolve().parent.parent / "deploy" / "slack" / "manifest.yaml")
+    manifest = read_file(Path(__file__).resolve().parents[2] / "deploy" / "slack" / "manifest.yaml")
     [command] = manifest["features"]["slash_commands"]
     assert command["command"] == "/compute"
     assert command["url"] == f"https://YOUR-HOST{PATH}"

@@ -39,7 +39,7 @@ from decider.slack.grammar import read_command
 from decider.slack.mrkdwn import bullets, escape, fit, link
 from decider.workload import parse_workload
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SOURCE = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
 
 

@@ -22,7 +22,7 @@ from decider.decision import MonthlyCost
 from decider.facts import derive
 from decider.rules.model import Ruleset
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 HOURS = 730
 
 

@@ -14,7 +14,7 @@ from decider.render.adr import to_adr
 from decider.rules.model import Ruleset
 from decider.workload import parse_workload
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 MADR_SECTIONS = [
     "## Context and Problem Statement",
     "## Decision Drivers",

@@ -19,7 +19,7 @@ from decider.pricing.book import PriceBook
 from decider.pricing.refresh import OFFERS, parse_offer, read_offer, refresh
 from decider.rules.model import Ruleset
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 OFFER_FIXTURES = REPO / "tests" / "fixtures" / "offers" / "us-east-1"
 BOOK = REPO / "rules" / "pricing" / "us-east-1.yaml"
 

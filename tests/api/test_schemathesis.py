@@ -16,7 +16,7 @@ from schemathesis.config import SchemathesisConfig
 from api.app import create_app
 from api.settings import Settings
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 KEY = "schemathesis-key"
 # With keys configured, POST /admin/reload exists and X-API-Key is enforced, so auth checks have work to do.
 APP = create_app(Settings(api_keys=(KEY,)))

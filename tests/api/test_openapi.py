@@ -10,7 +10,7 @@ import pytest
 from api.openapi import OPENAPI_PATH, REGENERATE_COMMAND, WORKLOAD_SCHEMA_PATH, documents
 from decider.cli import main
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("path", [OPENAPI_PATH, WORKLOAD_SCHEMA_PATH], ids=str)

@@ -20,7 +20,7 @@ from decider.facts import derive
 from decider.render.decision import to_markdown, to_table
 from decider.rules.model import Ruleset
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CHECKOUT = yaml.safe_load((EXAMPLES / "checkout-api.yaml").read_text(encoding="utf-8"))
 
 WORKLOADS: dict[str, dict[str, Any]] = {

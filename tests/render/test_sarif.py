@@ -15,7 +15,7 @@ from decider.render.sarif import build_log
 from decider.review import ReviewRequestItem, review_request
 from decider.rules.model import Ruleset
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((REPO_ROOT / "tests" / "fixtures" / "sarif" / "sarif-2.1.0-subset.schema.json").read_text())
 VALIDATOR = jsonschema_rs.Draft7Validator(SCHEMA, validate_formats=True)
 

@@ -25,7 +25,7 @@ from decider.slack.grammar import (
 from decider.slack.keys import FLAGS, KEYS
 from decider.workload import SECTIONS, ParsedWorkload, Workload, parse_workload
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def setting(text: str, path: str) -> Any:

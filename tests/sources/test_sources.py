@@ -13,7 +13,7 @@ from decider.sources import ImportedWorkload, apply_usage, find_workloads, read_
 from decider.sources.document import INTRINSIC_TAGS, parse_documents
 from decider.sources.schedule import runs_per_month
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 IAC = REPO_ROOT / "tests" / "fixtures" / "iac"
 
 
