@@ -1,7 +1,8 @@
 """Schemathesis hooks for decider's API (named in schemathesis.toml; loaded by the CLI and by the pytest run).
 
 Which regions have a price book is data (rules/pricing/), so the document can only say "a region code"; a workload
-in a well-formed but unpriced region is answered 422 with the regions there are (tests/api/test_recommend.py checks that).
+in a well-formed but unpriced region is answered 422 with the regions there are (tests/api/test_recommend.py checks
+that).
 For generated cases to be *valid* data, a well-formed region without a price book is moved to a priced one. A
 malformed region is left alone, so negative cases that break the pattern still reach the server.
 """

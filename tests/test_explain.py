@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import RuleDirFactory, RuleFactory
-
 from decider import explain
 from decider.facts import derive
 from decider.rules.fields import context
@@ -13,6 +11,7 @@ from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
 from decider.scoring import Evaluation, evaluate
 from decider.workload import parse_workload
+from tests.conftest import RuleDirFactory, RuleFactory
 
 LAMBDA, FARGATE = "AWS Lambda", "Amazon ECS on AWS Fargate"
 

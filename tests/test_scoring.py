@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.conftest import RuleDirFactory, RuleFactory
 
 from decider.facts import derive
 from decider.rules.fields import context
@@ -13,6 +12,7 @@ from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
 from decider.scoring import Evaluation, evaluate
 from decider.workload import parse_workload
+from tests.conftest import RuleDirFactory, RuleFactory
 
 
 def evaluation_for(ruleset: Ruleset, optimize_for: str = "balanced", **sections: Any) -> Evaluation:

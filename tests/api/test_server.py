@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from tests.test_deploy import dockerfile_instructions, health_check_command
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

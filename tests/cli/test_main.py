@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import EXAMPLES_DIR, REPO_ROOT, RuleDirFactory, RuleFactory
 
 from decider.cli import main
 from decider.rules.model import Ruleset
+from tests.conftest import EXAMPLES_DIR, REPO_ROOT, RuleDirFactory, RuleFactory
 
 EXAMPLE = str(EXAMPLES_DIR / "checkout-api.yaml")
 TARGETS = ("lambda", "ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks")

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import RuleDirFactory, RuleFactory, write_yaml
 
 from decider.errors import Problem, RulesError
 from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset, render_template
+from tests.conftest import RuleDirFactory, RuleFactory, write_yaml
 
 ExtraDirFactory = Callable[..., Path]
 
