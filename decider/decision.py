@@ -6,7 +6,8 @@ instance type and count), described for people by decider/render/sizing.py.
 
 from __future__ import annotations
 
-from collections.abc import ItemsView
+from collections.abc import ItemsView, Iterable
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -190,3 +191,32 @@ class Decision(_Frozen):
     assumptions: tuple[str, ...]
     ruleset: RulesetInfo
     pricing: PricingInfo | None = None
+
+    @cached_property
+    def deciding(self) -> tuple[tuple[float, str], ...]:
+        """The rules that put the recommendation ahead of the runner-up, biggest lead first (computed once)."""
+        return self.leads_over(self.ranking[1].target) if len(self.ranking) > 1 else ()
+
+    def leads_over(self, target: str) -> tuple[tuple[float, str], ...]:
+        """The rules that put the recommendation ahead of ``target`` (a ranked target), biggest lead first."""
+        other = next(entry for entry in self.ranking if entry.target == target)
+        return leads(
+            ((reason.rule, reason.impact) for reason in self.ranking[0].reasons),
+            ((reason.rule, reason.impact) for reason in other.reasons),
+        )
+
+
+def leads(ahead: Iterable[tuple[str, float]], behind: Iterable[tuple[str, float]]) -> tuple[tuple[float, str], ...]:
+    """The rules that put one target ahead of another, biggest lead first: ``(lead, rule id)`` pairs.
+
+    ``ahead`` and ``behind`` are each target's (rule id, points) reasons. A rule's lead is its points for the target
+    ahead minus its points for the one behind, so a rule that only lowers the one behind counts too. This is the one
+    definition of "which rules decided it", read by the summary, Slack, the review and the ADR.
+    """
+    totals: dict[str, float] = {}
+    for rule, points in ahead:
+        totals[rule] = totals.get(rule, 0.0) + points
+    for rule, points in behind:
+        totals[rule] = totals.get(rule, 0.0) - points
+    found = [(round(lead, 1), rule) for rule, lead in totals.items() if round(lead, 1) > 0]
+    return tuple(sorted(found, key=lambda item: (-item[0], item[1])))

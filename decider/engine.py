@@ -8,7 +8,7 @@ from decider.decision import Decision, RulesetInfo
 from decider.facts import derive
 from decider.rules.fields import context as build_context
 from decider.rules.model import Ruleset
-from decider.scoring import evaluate
+from decider.scoring import fire, fold
 from decider.workload import ParsedWorkload
 
 
@@ -17,10 +17,9 @@ def decide(parsed: ParsedWorkload, ruleset: Ruleset) -> Decision:
     workload = parsed.workload
     facts = derive(workload)
     context = build_context(workload, facts)
-    evaluation = evaluate(ruleset, context, workload.preferences.optimize_for)
-    priced = quote(workload, facts, ruleset, evaluation)
-    if priced is not None:
-        evaluation = priced.evaluation  # with the computed cost rule's points
+    firing = fire(ruleset, context, workload.preferences.optimize_for)
+    priced = quote(workload, facts, ruleset, firing)
+    evaluation = fold(ruleset, firing, (priced.cost,) if priced is not None and priced.cost is not None else ())
 
     eligible = [target for target in ruleset.targets if target.id not in evaluation.exclusions]
     eligible.sort(key=lambda target: (-evaluation.scores[target.id], target.simplicity, target.id))
@@ -39,11 +38,11 @@ def decide(parsed: ParsedWorkload, ruleset: Ruleset) -> Decision:
             "sizing": priced.plans[target.id].sizing if priced is not None and target.id in priced.plans else None,
             "reasons": tuple(
                 {
-                    "rule": fired.rule.id,
-                    "category": fired.rule.category,
+                    "rule": fired.id,
+                    "category": fired.category,
                     "impact": points,
                     "message": fired.message,
-                    "source": fired.rule.source,
+                    "source": fired.source,
                 }
                 for fired, points in evaluation.reasons[target.id]
             ),
@@ -56,10 +55,10 @@ def decide(parsed: ParsedWorkload, ruleset: Ruleset) -> Decision:
             "name": target.name,
             "reasons": tuple(
                 {
-                    "rule": fired.rule.id,
-                    "category": fired.rule.category,
+                    "rule": fired.id,
+                    "category": fired.category,
                     "message": fired.message,
-                    "source": fired.rule.source,
+                    "source": fired.source,
                 }
                 for fired in evaluation.exclusions[target.id]
             ),

@@ -5,22 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from decider.decision import leads as decision_leads
 from decider.numbers import show
 from decider.rules.model import Ruleset, render_template
 from decider.scoring import Evaluation, Fired
 
 
 def leads(evaluation: Evaluation, winner: str, runner_up: str | None) -> list[tuple[float, Fired]]:
-    """Score rules that put ``winner`` ahead of ``runner_up`` (by raising one or lowering the other), biggest first."""
-    found: list[tuple[float, Fired]] = []
-    for fired in evaluation.fired:
-        if fired.rule.effect != "score":
-            continue
-        lead = fired.impacts.get(winner, 0.0) - (fired.impacts.get(runner_up, 0.0) if runner_up else 0.0)
-        if lead > 0:
-            found.append((round(lead, 1), fired))
-    found.sort(key=lambda item: (-item[0], item[1].rule.id))
-    return found
+    """Score rules that put ``winner`` ahead of ``runner_up`` (by raising one or lowering the other), biggest first,
+    by the one definition of a lead (decider.decision.leads)."""
+    by_id = {fired.id: fired for fired in evaluation.fired}
+    ahead = [(fired.id, points) for fired, points in evaluation.reasons[winner]]
+    behind = [(fired.id, points) for fired, points in evaluation.reasons[runner_up]] if runner_up else []
+    return [(lead, by_id[rule]) for lead, rule in decision_leads(ahead, behind)]
 
 
 def deciding_reasons(evaluation: Evaluation, winner: str, runner_up: str | None, limit: int = 3) -> list[Fired]:
@@ -73,8 +70,8 @@ def summary(
 
 
 def _is_computed(fired: Fired) -> bool:
-    # The cost model's rule reads no workload field: its points come from the bills, so the summary quotes the bills.
-    return fired.rule.category == "cost" and not fired.rule.condition.fields
+    # A criterion computed from the bills has no rule file behind it: the summary quotes the bills instead.
+    return fired.rule is None
 
 
 def _cost_phrase(ruleset: Ruleset, winner: str, runner_up: str | None, costs: Mapping[str, float]) -> str:
@@ -121,7 +118,7 @@ def what_would_change(
     for target, fired_list in _excluded(ruleset, evaluation):
         name = ruleset.target(target).name
         fixes = [_fix(fired, context) for fired in fired_list]
-        rules = ", ".join(fired.rule.id for fired in fired_list)
+        rules = ", ".join(fired.id for fired in fired_list)
         which = "all of these" if len(fixes) > 1 else "this"
         changes.append(f"{name} is kept out by {rules}; {which} would let it in: " + "; ".join(fixes) + ".")
     if len(ranking) > 1:
@@ -132,11 +129,11 @@ def what_would_change(
             # Without this rule the runner-up would lead, or tie and win the tie as the simpler target.
             if lead < gap or (lead == gap and not runner_up_simpler):
                 continue
-            leaf = fired.rule.condition.leaf
+            leaf = fired.rule.condition.leaf if fired.rule is not None else None
             inverse = leaf.describe_inverse() if leaf else None
             condition = f"if {inverse} (now {show(context[leaf.field])})" if leaf and inverse else "without it"
             changes.append(
-                f"{fired.rule.id} gives {ruleset.target(winner).name} a {show(lead)}-point lead over "
+                f"{fired.id} gives {ruleset.target(winner).name} a {show(lead)}-point lead over "
                 f"{ruleset.target(runner_up).name}; {condition}, {ruleset.target(runner_up).name} would rank first."
             )
     return changes
@@ -144,6 +141,8 @@ def what_would_change(
 
 def _fix(fired: Fired, context: Mapping[str, Any]) -> str:
     rule = fired.rule
+    if rule is None:  # exclusions come from rule files; a computed criterion only scores
+        return f"the workload no longer matching {fired.id}"
     if rule.fix:
         return render_template(rule.fix, context)
     leaf = rule.condition.leaf

@@ -1,8 +1,12 @@
-"""Evaluating compiled rules against one workload: which targets are excluded, and each target's weighted score."""
+"""Firing rules and folding their points: which targets are excluded, and each target's weighted score.
+
+A score is ``base_score`` plus the points of every criterion that fired for the target: the rule files' score rules
+and the criteria computed from the bills (decider/cost/bill.py). ``fold`` is the only place a score is summed.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,16 +15,28 @@ from decider.rules.model import Rule, Ruleset
 
 @dataclass(frozen=True, slots=True)
 class Fired:
-    """A rule whose condition held, with its explanation and, for score rules, the weighted points per target."""
+    """A criterion that held: a rule whose condition held, or one computed from the bills (``rule`` is then None),
+    with its explanation and, for score criteria, the weighted points per target."""
 
-    rule: Rule
+    id: str
+    category: str
+    source: str
     message: str
     impacts: Mapping[str, float]
+    rule: Rule | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Firing:
+    """The rules that held for one workload: exclusions per target, and the score rules in rule-id order."""
+
+    exclusions: Mapping[str, tuple[Fired, ...]]
+    scored: tuple[Fired, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Evaluation:
-    """Every rule that fired for one workload, split into exclusions and score changes per target."""
+    """Every criterion that fired for one workload, split into exclusions and score changes per target."""
 
     exclusions: Mapping[str, tuple[Fired, ...]]
     scores: Mapping[str, float]
@@ -28,38 +44,51 @@ class Evaluation:
     fired: tuple[Fired, ...]
 
 
-def evaluate(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Evaluation:
+def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Firing:
     """Run every rule once; weight score impacts by the category weights of ``optimize_for``."""
     weights = ruleset.weights[optimize_for]
-    target_ids = ruleset.target_ids
-    exclusions: dict[str, list[Fired]] = {target: [] for target in target_ids}
-    reasons: dict[str, list[tuple[Fired, float]]] = {target: [] for target in target_ids}
-    fired_all: list[Fired] = []
+    exclusions: dict[str, list[Fired]] = {}
+    scored: list[Fired] = []
     for rule in ruleset.rules:
         if not rule.condition.predicate(context):  # the predicate itself: this loop runs every rule per decision
             continue
         message = rule.explain(context)
         if rule.effect == "exclude":
-            fired = Fired(rule, message, {})
+            fired = Fired(rule.id, rule.category, rule.source, message, {}, rule)
             for target in rule.targets:
-                exclusions[target].append(fired)
+                exclusions.setdefault(target, []).append(fired)
         else:
             weight = weights[rule.category]
             impacts = {target: round(points * weight, 1) for target, points in rule.impacts.items()}
-            fired = Fired(rule, message, impacts)
-            for target, points in impacts.items():
-                if points != 0:
-                    reasons[target].append((fired, points))
-        fired_all.append(fired)
-    scores = {
-        target: round(ruleset.base_score + sum(points for _, points in reasons[target]), 1) for target in target_ids
-    }
+            scored.append(Fired(rule.id, rule.category, rule.source, message, impacts, rule))
+    return Firing(
+        exclusions={target: tuple(exclusions[target]) for target in ruleset.target_ids if target in exclusions},
+        scored=tuple(scored),
+    )
+
+
+def fold(ruleset: Ruleset, firing: Firing, computed: Iterable[Fired] = ()) -> Evaluation:
+    """Each target's score: the base score plus the points of every fired criterion, in firing order."""
+    fired = (*firing.scored, *computed)
+    reasons: dict[str, list[tuple[Fired, float]]] = {target: [] for target in ruleset.target_ids}
+    for item in fired:
+        for target, points in item.impacts.items():
+            if points != 0:
+                reasons.setdefault(target, []).append((item, points))
     return Evaluation(
-        exclusions={target: tuple(items) for target, items in exclusions.items() if items},
-        scores=scores,
+        exclusions=firing.exclusions,
+        scores={
+            target: round(ruleset.base_score + sum(points for _, points in reasons[target]), 1)
+            for target in ruleset.target_ids
+        },
         reasons={
-            target: tuple(sorted(items, key=lambda item: (-abs(item[1]), item[0].rule.id)))
+            target: tuple(sorted(items, key=lambda item: (-abs(item[1]), item[0].id)))
             for target, items in reasons.items()
         },
-        fired=tuple(fired_all),
+        fired=fired,
     )
+
+
+def evaluate(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Evaluation:
+    """The rules alone, folded: what a decision without price books scores."""
+    return fold(ruleset, fire(ruleset, context, optimize_for))

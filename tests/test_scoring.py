@@ -10,7 +10,7 @@ from decider.facts import derive
 from decider.rules.fields import context
 from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
-from decider.scoring import Evaluation, evaluate
+from decider.scoring import Evaluation, Fired, evaluate, fire, fold
 from decider.workload import parse_workload
 from tests.conftest import RuleDirFactory, RuleFactory
 
@@ -69,7 +69,7 @@ def test_weighted_impacts_are_rounded_to_a_tenth(rules_dir: RuleDirFactory, make
 
 def test_reasons_are_sorted_by_size_then_rule_id(small_ruleset: Ruleset) -> None:
     evaluation = evaluation_for(small_ruleset, traffic={"pattern": "spiky"}, control={"sidecars": True})
-    assert [(fired.rule.id, points) for fired, points in evaluation.reasons["ecs-fargate"]] == [
+    assert [(fired.id, points) for fired, points in evaluation.reasons["ecs-fargate"]] == [
         ("control.sidecars", 6.0),
         ("traffic.spiky", 2.0),
     ]
@@ -78,7 +78,7 @@ def test_reasons_are_sorted_by_size_then_rule_id(small_ruleset: Ruleset) -> None
 def test_negative_impacts_are_reasons_too(small_ruleset: Ruleset) -> None:
     evaluation = evaluation_for(small_ruleset, traffic={"pattern": "event"})
     assert evaluation.scores["ecs-fargate"] == 46.0
-    assert [(fired.rule.id, points) for fired, points in evaluation.reasons["ecs-fargate"]] == [
+    assert [(fired.id, points) for fired, points in evaluation.reasons["ecs-fargate"]] == [
         ("traffic.event-not-fargate", -4.0)
     ]
 
@@ -86,7 +86,7 @@ def test_negative_impacts_are_reasons_too(small_ruleset: Ruleset) -> None:
 def test_a_zero_impact_is_not_a_reason(small_ruleset: Ruleset) -> None:
     evaluation = evaluation_for(small_ruleset, traffic={"pattern": "batch"})
     assert evaluation.reasons["lambda"] == ()
-    assert [fired.rule.id for fired, _ in evaluation.reasons["eks"]] == ["traffic.batch"]
+    assert [fired.id for fired, _ in evaluation.reasons["eks"]] == ["traffic.batch"]
 
 
 def test_messages_are_rendered_from_the_workload(small_ruleset: Ruleset) -> None:
@@ -98,22 +98,34 @@ def test_messages_are_rendered_from_the_workload(small_ruleset: Ruleset) -> None
 def test_exclusions_list_every_rule_per_target(small_ruleset: Ruleset) -> None:
     evaluation = evaluation_for(small_ruleset, runtime={"max_duration_s": 1200, "gpu": 1})
     assert set(evaluation.exclusions) == {"lambda", "ecs-fargate"}
-    assert [fired.rule.id for fired in evaluation.exclusions["lambda"]] == ["limits.lambda-long", "limits.no-gpu"]
-    assert [fired.rule.id for fired in evaluation.exclusions["ecs-fargate"]] == ["limits.no-gpu"]
+    assert [fired.id for fired in evaluation.exclusions["lambda"]] == ["limits.lambda-long", "limits.no-gpu"]
+    assert [fired.id for fired in evaluation.exclusions["ecs-fargate"]] == ["limits.no-gpu"]
     assert evaluation.exclusions["lambda"][0].message == (
         "Lambda stops every invocation at 900 s; this work takes 1,200 s."
     )
 
 
-def test_fired_holds_every_rule_that_held_once(small_ruleset: Ruleset) -> None:
+def test_fired_holds_every_score_rule_that_held_once_and_exclusions_apart(small_ruleset: Ruleset) -> None:
     evaluation = evaluation_for(
         small_ruleset, runtime={"gpu": 1}, traffic={"pattern": "spiky"}, control={"sidecars": True}
     )
-    assert sorted(fired.rule.id for fired in evaluation.fired) == [
-        "control.sidecars",
-        "limits.no-gpu",
-        "traffic.spiky",
-    ]
+    assert sorted(fired.id for fired in evaluation.fired) == ["control.sidecars", "traffic.spiky"]
+    assert {target: [fired.id for fired in items] for target, items in evaluation.exclusions.items()} == {
+        "lambda": ["limits.no-gpu"],
+        "ecs-fargate": ["limits.no-gpu"],
+    }
+
+
+def test_a_computed_criterion_is_folded_like_a_rule(small_ruleset: Ruleset) -> None:
+    parsed = parse_workload({"traffic": {"pattern": "spiky"}})
+    firing = fire(small_ruleset, context(parsed.workload, derive(parsed.workload)), "balanced")
+    computed = Fired("cost.from-bills", "cost", "https://example.com/prices", "bills", {"lambda": 5.0, "eks": -2.5})
+    plain, folded = fold(small_ruleset, firing), fold(small_ruleset, firing, (computed,))
+    assert folded.scores["lambda"] == round(plain.scores["lambda"] + 5.0, 1)
+    assert folded.scores["eks"] == round(plain.scores["eks"] - 2.5, 1)
+    assert folded.scores["ecs-fargate"] == plain.scores["ecs-fargate"]
+    assert (computed, 5.0) in folded.reasons["lambda"]
+    assert folded.fired[-1] is computed
 
 
 @pytest.mark.parametrize("optimize_for", ["balanced", "cost", "simplicity", "control"])

@@ -19,9 +19,7 @@ from decider.cost.sizing import fargate_platform, size_fargate, size_instances, 
 from decider.decision import CostLine, InstanceSizing, MonthlyCost, Sizing
 from decider.facts import Facts
 from decider.pricing.book import CostModel, Discount, PriceBook, TieredPrice
-from decider.rules.conditions import Condition
-from decider.rules.model import Rule
-from decider.scoring import Evaluation, Fired
+from decider.scoring import Fired
 from decider.workload import SECONDS_PER_MONTH, Workload
 
 INF = math.inf
@@ -307,10 +305,9 @@ def plan_targets(
     return plans
 
 
-def cost_reason(
-    totals: Mapping[str, float], names: Mapping[str, str], model: CostModel, weight: float, source_file: str
-) -> Fired | None:
-    """The computed cost rule: each target gains or loses points by its cost against the others' geometric mean.
+def cost_reason(totals: Mapping[str, float], names: Mapping[str, str], model: CostModel, weight: float) -> Fired | None:
+    """The criterion computed from the bills: each target gains or loses points by its cost against the others'
+    geometric mean.
 
     impact = clamp(-points_per_doubling × log2((cost + floor) / geometric mean of (cost + floor)), ±max_points)
     × the ``cost`` category weight; None when fewer than two targets are priced.
@@ -329,39 +326,8 @@ def cost_reason(
         f"Estimated monthly cost: {listed}; {score.points_per_doubling:g} points per halving or doubling "
         f"against the geometric mean (${mean - score.floor_usd:,.2f})"
     )
-    rule = Rule(
-        id=score.rule,
-        category="cost",
-        effect="score",
-        targets=tuple(totals),
-        impacts={},
-        condition=Condition(lambda _context: True, None, frozenset()),
-        because=message,
-        source=score.source,
-        file=source_file,
-    )
-    return Fired(rule, message, impacts)
+    return Fired(score.rule, "cost", score.source, message, impacts)
 
 
 def _by_cost(item: tuple[str, float]) -> tuple[float, str]:
     return item[1], item[0]
-
-
-def with_cost_reason(evaluation: Evaluation, fired: Fired, base_score: float) -> Evaluation:
-    """The evaluation with the cost rule's points added to each priced target's reasons and score."""
-    reasons = {target: list(items) for target, items in evaluation.reasons.items()}
-    for target, points in fired.impacts.items():
-        if points != 0:
-            reasons.setdefault(target, []).append((fired, points))
-    return Evaluation(
-        exclusions=evaluation.exclusions,
-        scores={
-            target: round(base_score + sum(points for _, points in reasons.get(target, ())), 1)
-            for target in evaluation.scores
-        },
-        reasons={
-            target: tuple(sorted(items, key=lambda item: (-abs(item[1]), item[0].rule.id)))
-            for target, items in reasons.items()
-        },
-        fired=(*evaluation.fired, fired),
-    )

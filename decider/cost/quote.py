@@ -1,8 +1,8 @@
 """A quote: everything the cost model adds to one decision (bills, sizing, the cost score, break-even points).
 
 ``decide`` asks for a quote once the rules have run; the quote prices the eligible targets from the workload's
-regional price book, adds the computed cost rule to the evaluation, and, once the ranking is known, finds where
-the recommended target's bill crosses the others'.
+regional price book, computes the cost criterion from the bills (folded into the scores like every rule), and, once
+the ranking is known, finds where the recommended target's bill crosses the others'.
 """
 
 from __future__ import annotations
@@ -10,16 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from decider.cost.bill import Plan, cost_reason, plan_targets, with_cost_reason
+from decider.cost.bill import Plan, cost_reason, plan_targets
 from decider.cost.breakeven import approx_requests, break_even_points
 from decider.decision import BreakEven, MonthlyCost, PricingInfo
 from decider.errors import WorkloadError
 from decider.facts import Facts
-from decider.pricing.book import MODEL_FILE
 from decider.pricing.loader import unknown_region
-from decider.rules.loader import PRICING_DIR
 from decider.rules.model import Ruleset
-from decider.scoring import Evaluation
+from decider.scoring import Fired, Firing
 from decider.workload import Workload
 
 
@@ -29,7 +27,8 @@ class Quote:
 
     plans: dict[str, Plan]
     bills: dict[str, MonthlyCost]
-    evaluation: Evaluation
+    cost: Fired | None
+    """The criterion computed from the bills; None when fewer than two targets are priced."""
     pricing: PricingInfo
     requests_per_month: float
 
@@ -55,7 +54,7 @@ class Quote:
         return said
 
 
-def quote(workload: Workload, facts: Facts, ruleset: Ruleset, evaluation: Evaluation) -> Quote | None:
+def quote(workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing) -> Quote | None:
     """Price the eligible targets; None when the rules directory ships no price books."""
     if not ruleset.pricing or ruleset.cost_model is None:
         return None
@@ -63,22 +62,19 @@ def quote(workload: Workload, facts: Facts, ruleset: Ruleset, evaluation: Evalua
     book = ruleset.pricing.get(region)
     if book is None:
         raise WorkloadError([unknown_region(region, tuple(ruleset.pricing))])
-    eligible = [target for target in ruleset.target_ids if target not in evaluation.exclusions]
+    eligible = [target for target in ruleset.target_ids if target not in firing.exclusions]
     plans = plan_targets(eligible, workload, facts, book, ruleset.cost_model)
     requests = workload.requests_per_month
     bills = {target: plan.bill(requests) for target, plan in plans.items()}
     weight = ruleset.weights[workload.preferences.optimize_for]["cost"]
     names = {target: ruleset.target(target).name for target in plans}
-    source_file = f"{ruleset.sources[0]}/{PRICING_DIR}/{MODEL_FILE}" if ruleset.sources else MODEL_FILE
     fired = cost_reason(
-        {target: plan.total(requests) for target, plan in plans.items()}, names, ruleset.cost_model, weight, source_file
+        {target: plan.total(requests) for target, plan in plans.items()}, names, ruleset.cost_model, weight
     )
-    if fired is not None:
-        evaluation = with_cost_reason(evaluation, fired, ruleset.base_score)
     return Quote(
         plans=plans,
         bills=bills,
-        evaluation=evaluation,
+        cost=fired,
         pricing=PricingInfo(region=book.region, as_of=book.as_of, currency=book.currency, digest=book.digest),
         requests_per_month=requests,
     )

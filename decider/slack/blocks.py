@@ -154,15 +154,15 @@ def _ranking(ranking: Sequence[RankedTarget]) -> SectionBlock:
 
 
 def deciding_reasons(decision: Decision, limit: int = DECIDING_REASONS) -> list[tuple[Reason, float]]:
-    """The winner's reasons that most put it ahead of the runner-up, with the lead each gives."""
+    """The winner's reasons that most put it ahead of the runner-up (``Decision.deciding``), with each lead."""
     winner = decision.ranking[0]
-    runner_up = (
-        {reason.rule: reason.impact for reason in decision.ranking[1].reasons} if len(decision.ranking) > 1 else {}
-    )
-    leads = [(reason, reason.impact - runner_up.get(reason.rule, 0.0)) for reason in winner.reasons]
-    ahead = sorted((item for item in leads if item[1] > 0), key=lambda item: (-item[1], item[0].rule))
+    by_rule = {reason.rule: reason for reason in winner.reasons}
+    ahead = [(by_rule[rule], lead) for lead, rule in decision.deciding if rule in by_rule]
     if not ahead:  # nothing separates the top two: show what counted most for the winner
-        ahead = sorted((item for item in leads if item[0].impact > 0), key=lambda item: (-item[0].impact, item[0].rule))
+        ahead = sorted(
+            ((reason, reason.impact) for reason in winner.reasons if reason.impact > 0),
+            key=lambda item: (-item[1], item[0].rule),
+        )
     return ahead[:limit]
 
 
