@@ -8,6 +8,17 @@ Grammar (YAML):
 
 A comparison on a field whose value is not set (None) is false, except ``is_set: false``.
 Nothing here evaluates text as code: operators are looked up in a fixed table.
+
+That table is ``REGISTRY``, one ``Operator`` per operator: its name, the kind of field it applies to, how it reads in
+explanations, the operator that negates it, the load-time check of its literal against the field, and the builder of
+the closure decisions run. ``OPERATORS``, ``INVERSE``, every message, ``describe()`` and ``describe_inverse()`` follow
+from it. Adding an operator is one entry (plus its builder when none below fits), e.g. "every one of these values":
+
+    Operator("contains_all", "list", "includes all of", None, _check_list_of_values, _build_contains_all),
+
+    def _build_contains_all(path: str, value: Any) -> Predicate:
+        wanted = frozenset(value)
+        return lambda context: wanted.issubset(context[path])
 """
 
 from __future__ import annotations
@@ -15,7 +26,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from decider.errors import Problem, nearest
 from decider.numbers import show
@@ -23,22 +34,28 @@ from decider.rules.fields import FIELDS, FieldSpec
 
 Context = Mapping[str, Any]
 Predicate = Callable[[Context], bool]
+#: Checks an operator's literal against a field at load time: (operator name, field, value, where, problems) -> ok.
+Check = Callable[[str, FieldSpec, Any, str, list[Problem]], bool]
+#: Builds the closure decisions run from a field path and a checked literal.
+Build = Callable[[str, Any], Predicate]
+#: Which fields an operator applies to: number fields; any scalar field against one value (equality) or a non-empty
+#: list of values (membership); list fields; any field (is_set).
+OperatorKind = Literal["number", "equality", "membership", "list", "is_set"]
 
-_NUMERIC = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le}
-OPERATORS = ("eq", "ne", "gt", "ge", "lt", "le", "in", "not_in", "contains", "contains_any", "is_set")
+
+@dataclass(frozen=True)
+class Operator:
+    """One condition operator: everything the checker, the compiler and the explanations know of it."""
+
+    name: str
+    kind: OperatorKind
+    symbol: str  # how it reads in explanations: "≥", "not in", "includes"
+    inverse: str | None  # the operator that negates it on a set value, when there is one
+    check: Check
+    build: Build
+
+
 BRANCHES = ("all", "any", "not")
-_SYMBOL = {
-    "eq": "=",
-    "ne": "≠",
-    "gt": ">",
-    "ge": "≥",
-    "lt": "<",
-    "le": "≤",
-    "in": "in",
-    "not_in": "not in",
-    "contains": "includes",
-    "contains_any": "includes any of",
-}
 #: How other rule languages spell our operators: a suggestion by meaning beats one by spelling (gte is ge, not gt).
 _OPERATOR_ALIASES = {
     "gte": "ge",
@@ -54,16 +71,168 @@ _OPERATOR_ALIASES = {
     "equals": "eq",
     "includes": "contains",
 }
-INVERSE = {
-    "eq": "ne",
-    "ne": "eq",
-    "gt": "le",
-    "ge": "lt",
-    "lt": "ge",
-    "le": "gt",
-    "in": "not_in",
-    "not_in": "in",
-}
+
+
+# -- load-time checks of a literal against its field -------------------------------------------------------------
+
+
+def _check_is_set(name: str, spec: FieldSpec, value: Any, where: str, problems: list[Problem]) -> bool:
+    if not isinstance(value, bool):
+        problems.append(Problem(where, f"{name} takes true or false, got {value!r}"))
+        return False
+    return True
+
+
+def _check_number(name: str, spec: FieldSpec, value: Any, where: str, problems: list[Problem]) -> bool:
+    if spec.kind != "number":
+        problems.append(Problem(where, f"'{name}' compares numbers but {spec.path} is {spec.kind}"))
+        return False
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        problems.append(Problem(where, f"'{name}' needs a number, got {value!r}"))
+        return False
+    return True
+
+
+def _check_value(name: str, spec: FieldSpec, value: Any, where: str, problems: list[Problem]) -> bool:
+    return _check_scalar(spec, value, where, problems)
+
+
+def _check_values(name: str, spec: FieldSpec, value: Any, where: str, problems: list[Problem]) -> bool:
+    if not isinstance(value, tuple) or not value:
+        problems.append(Problem(where, f"'{name}' takes a non-empty list, got {value!r}"))
+        return False
+    # all() stops at the first bad value: one problem per comparison.
+    return all(_check_scalar(spec, item, where, problems) for item in value)
+
+
+def _check_list_of_value(name: str, spec: FieldSpec, value: Any, where: str, problems: list[Problem]) -> bool:
+    return _list_field(name, spec, where, problems) and _check_members(spec, (value,), where, problems)
+
+
+def _check_list_of_values(name: str, spec: FieldSpec, value: Any, where: str, problems: list[Problem]) -> bool:
+    if not _list_field(name, spec, where, problems):
+        return False
+    if not isinstance(value, tuple):
+        problems.append(Problem(where, f"{name} takes a list, got {value!r}"))
+        return False
+    return _check_members(spec, value, where, problems)
+
+
+def _list_field(name: str, spec: FieldSpec, where: str, problems: list[Problem]) -> bool:
+    if spec.kind not in ("enum_list", "string_list"):
+        problems.append(Problem(where, f"'{name}' applies to list fields but {spec.path} is {spec.kind}"))
+        return False
+    return True
+
+
+def _check_members(spec: FieldSpec, values: tuple[Any, ...], where: str, problems: list[Problem]) -> bool:
+    ok = True
+    for item in values:
+        if not isinstance(item, str):
+            problems.append(Problem(where, f"{spec.path} holds text values, got {item!r}"))
+            ok = False
+        elif spec.choices and item not in spec.choices:
+            problems.append(
+                Problem(
+                    where,
+                    f"{item!r} is not a value of {spec.path}; valid: {', '.join(spec.choices)}",
+                    nearest(item, spec.choices),
+                )
+            )
+            ok = False
+    return ok
+
+
+def _check_scalar(spec: FieldSpec, value: Any, where: str, problems: list[Problem]) -> bool:
+    kind = spec.kind
+    if kind == "bool" and not isinstance(value, bool):
+        problems.append(Problem(where, f"{spec.path} is true or false, got {value!r}"))
+        return False
+    if kind == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
+        problems.append(Problem(where, f"{spec.path} is a number, got {value!r}"))
+        return False
+    if kind in ("enum_list", "string_list"):
+        use = " or ".join(entry.name for entry in REGISTRY if entry.kind == "list")
+        problems.append(Problem(where, f"{spec.path} is a list: use {use}"))
+        return False
+    if kind == "enum":
+        return _check_members(spec, (value,), where, problems)
+    if kind == "string" and not isinstance(value, str):
+        problems.append(Problem(where, f"{spec.path} is text, got {value!r}"))
+        return False
+    return True
+
+
+# -- builders of the closures decisions run: plain closures, nothing looked up at evaluation -----------------------
+
+
+def _build_is_set(path: str, value: Any) -> Predicate:
+    wanted = bool(value)
+
+    def is_set(context: Context) -> bool:
+        current = context[path]
+        return (current is not None and current != ()) == wanted
+
+    return is_set
+
+
+def _compare(compare: Callable[[Any, Any], Any]) -> Build:
+    """A number comparison through ``operator.gt`` and the like, captured in the closure."""
+
+    def build(path: str, value: Any) -> Predicate:
+        def numeric(context: Context) -> bool:
+            current = context[path]
+            return current is not None and bool(compare(current, value))
+
+        return numeric
+
+    return build
+
+
+def _build_eq(path: str, value: Any) -> Predicate:
+    return lambda context: context[path] is not None and context[path] == value
+
+
+def _build_ne(path: str, value: Any) -> Predicate:
+    return lambda context: context[path] is not None and context[path] != value
+
+
+def _membership(wanted_in: bool) -> Build:
+    def build(path: str, value: Any) -> Predicate:
+        members = frozenset(value)
+        return lambda context: context[path] is not None and (context[path] in members) == wanted_in
+
+    return build
+
+
+def _build_contains(path: str, value: Any) -> Predicate:
+    return lambda context: value in context[path]
+
+
+def _build_contains_any(path: str, value: Any) -> Predicate:
+    wanted_any = frozenset(value)
+    return lambda context: bool(wanted_any.intersection(context[path]))
+
+
+# -- the registry ------------------------------------------------------------------------------------------------
+
+#: Every operator, in the order messages list them.
+REGISTRY: tuple[Operator, ...] = (
+    Operator("eq", "equality", "=", "ne", _check_value, _build_eq),
+    Operator("ne", "equality", "≠", "eq", _check_value, _build_ne),
+    Operator("gt", "number", ">", "le", _check_number, _compare(operator.gt)),
+    Operator("ge", "number", "≥", "lt", _check_number, _compare(operator.ge)),
+    Operator("lt", "number", "<", "ge", _check_number, _compare(operator.lt)),
+    Operator("le", "number", "≤", "gt", _check_number, _compare(operator.le)),
+    Operator("in", "membership", "in", "not_in", _check_values, _membership(True)),
+    Operator("not_in", "membership", "not in", "in", _check_values, _membership(False)),
+    Operator("contains", "list", "includes", None, _check_list_of_value, _build_contains),
+    Operator("contains_any", "list", "includes any of", None, _check_list_of_values, _build_contains_any),
+    Operator("is_set", "is_set", "is set", None, _check_is_set, _build_is_set),
+)
+_BY_NAME: Mapping[str, Operator] = {entry.name: entry for entry in REGISTRY}
+OPERATORS = tuple(entry.name for entry in REGISTRY)
+INVERSE: Mapping[str, str] = {entry.name: entry.inverse for entry in REGISTRY if entry.inverse is not None}
 
 
 @dataclass(frozen=True)
@@ -77,14 +246,14 @@ class Comparison:
     def describe(self) -> str:
         if self.op == "is_set":
             return f"{self.field} is {'set' if self.value else 'not set'}"
-        return f"{self.field} {_SYMBOL[self.op]} {show(self.value)}"
+        return f"{self.field} {_BY_NAME[self.op].symbol} {show(self.value)}"
 
     def describe_inverse(self) -> str | None:
         """The comparison that would make this leaf false, as text; None when there is no simple inverse."""
-        inverse = INVERSE.get(self.op)
-        if inverse is None:
+        entry = _BY_NAME.get(self.op)
+        if entry is None or entry.inverse is None:
             return None
-        return f"{self.field} {_SYMBOL[inverse]} {show(self.value)}"
+        return f"{self.field} {_BY_NAME[entry.inverse].symbol} {show(self.value)}"
 
 
 @dataclass(frozen=True)
@@ -199,7 +368,8 @@ def _compile_comparison(
         problems.append(Problem(where, f"a comparison has exactly one operator ({', '.join(OPERATORS)}); got {ops}"))
         return None
     op = ops[0]
-    if op not in OPERATORS:
+    entry = _BY_NAME.get(op)
+    if entry is None:
         problems.append(
             Problem(
                 f"{where}.{op}",
@@ -211,106 +381,6 @@ def _compile_comparison(
     if not ok or spec is None:
         return None
     value = _normalise(raw[op])
-    if not _check_value(spec, op, value, f"{where}.{op}", problems):
+    if not entry.check(entry.name, spec, value, f"{where}.{op}", problems):
         return None
-    return _predicate(path, op, value), {path}
-
-
-def _check_value(spec: FieldSpec, op: str, value: Any, where: str, problems: list[Problem]) -> bool:
-    kind = spec.kind
-    if op == "is_set":
-        if not isinstance(value, bool):
-            problems.append(Problem(where, f"is_set takes true or false, got {value!r}"))
-            return False
-        return True
-    if op in _NUMERIC:
-        if kind != "number":
-            problems.append(Problem(where, f"'{op}' compares numbers but {spec.path} is {kind}"))
-            return False
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            problems.append(Problem(where, f"'{op}' needs a number, got {value!r}"))
-            return False
-        return True
-    if op in ("contains", "contains_any"):
-        if kind not in ("enum_list", "string_list"):
-            problems.append(Problem(where, f"'{op}' applies to list fields but {spec.path} is {kind}"))
-            return False
-        values = value if op == "contains_any" else (value,)
-        if op == "contains_any" and not isinstance(value, tuple):
-            problems.append(Problem(where, f"contains_any takes a list, got {value!r}"))
-            return False
-        return _check_members(spec, values, where, problems)
-    if op in ("in", "not_in"):
-        if not isinstance(value, tuple) or not value:
-            problems.append(Problem(where, f"'{op}' takes a non-empty list, got {value!r}"))
-            return False
-        return all(_check_scalar(spec, item, where, problems) for item in value)
-    return _check_scalar(spec, value, where, problems)
-
-
-def _check_members(spec: FieldSpec, values: tuple[Any, ...], where: str, problems: list[Problem]) -> bool:
-    ok = True
-    for item in values:
-        if not isinstance(item, str):
-            problems.append(Problem(where, f"{spec.path} holds text values, got {item!r}"))
-            ok = False
-        elif spec.choices and item not in spec.choices:
-            problems.append(
-                Problem(
-                    where,
-                    f"{item!r} is not a value of {spec.path}; valid: {', '.join(spec.choices)}",
-                    nearest(item, spec.choices),
-                )
-            )
-            ok = False
-    return ok
-
-
-def _check_scalar(spec: FieldSpec, value: Any, where: str, problems: list[Problem]) -> bool:
-    kind = spec.kind
-    if kind == "bool" and not isinstance(value, bool):
-        problems.append(Problem(where, f"{spec.path} is true or false, got {value!r}"))
-        return False
-    if kind == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
-        problems.append(Problem(where, f"{spec.path} is a number, got {value!r}"))
-        return False
-    if kind in ("enum_list", "string_list"):
-        problems.append(Problem(where, f"{spec.path} is a list: use contains or contains_any"))
-        return False
-    if kind == "enum":
-        return _check_members(spec, (value,), where, problems)
-    if kind == "string" and not isinstance(value, str):
-        problems.append(Problem(where, f"{spec.path} is text, got {value!r}"))
-        return False
-    return True
-
-
-def _predicate(path: str, op: str, value: Any) -> Predicate:
-    if op == "is_set":
-        wanted = bool(value)
-
-        def is_set(context: Context) -> bool:
-            current = context[path]
-            return (current is not None and current != ()) == wanted
-
-        return is_set
-    if op in _NUMERIC:
-        compare = _NUMERIC[op]
-
-        def numeric(context: Context) -> bool:
-            current = context[path]
-            return current is not None and bool(compare(current, value))
-
-        return numeric
-    if op == "eq":
-        return lambda context: context[path] is not None and context[path] == value
-    if op == "ne":
-        return lambda context: context[path] is not None and context[path] != value
-    if op in ("in", "not_in"):
-        members = frozenset(value)
-        wanted_in = op == "in"
-        return lambda context: context[path] is not None and (context[path] in members) == wanted_in
-    if op == "contains":
-        return lambda context: value in context[path]
-    wanted_any = frozenset(value)
-    return lambda context: bool(wanted_any.intersection(context[path]))
+    return entry.build(path, value), {path}

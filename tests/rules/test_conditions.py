@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from decider.errors import Problem
-from decider.rules.conditions import Comparison, Condition, compile_condition
+from decider.rules.conditions import INVERSE, OPERATORS, REGISTRY, Comparison, Condition, Operator, compile_condition
+from decider.rules.fields import FIELDS
 
 #: A rule context holding only what these tests compare; compiled rules read nothing else.
 CONTEXT: dict[str, Any] = {
@@ -360,3 +361,53 @@ def test_leaf_describe_and_inverse(leaf: Comparison, text: str, inverse: str) ->
 def test_leaves_without_a_simple_inverse(leaf: Comparison, text: str) -> None:
     assert leaf.describe() == text
     assert leaf.describe_inverse() is None
+
+
+# -- the operator registry ---------------------------------------------------------------------------------------
+
+
+def test_operators_are_the_registry_in_order() -> None:
+    assert OPERATORS == ("eq", "ne", "gt", "ge", "lt", "le", "in", "not_in", "contains", "contains_any", "is_set")
+    assert tuple(entry.name for entry in REGISTRY) == OPERATORS
+    assert len(set(OPERATORS)) == len(OPERATORS)
+
+
+def test_every_inverse_is_an_operator_whose_inverse_is_the_first() -> None:
+    by_name = {entry.name: entry for entry in REGISTRY}
+    for entry in REGISTRY:
+        if entry.inverse is not None:
+            inverse = by_name[entry.inverse]
+            assert inverse.inverse == entry.name, entry.name
+            assert inverse.kind == entry.kind, entry.name
+    assert dict(INVERSE) == {entry.name: entry.inverse for entry in REGISTRY if entry.inverse is not None}
+
+
+#: For each kind of operator with an inverse: fields, literals to compare with, and set values to compare.
+NEGATION_SAMPLES: dict[str, list[tuple[str, list[Any], list[Any]]]] = {
+    "number": [("runtime.max_duration_s", [0, 899, 900, 900.5], [0, 899, 900, 900.0, 900.5, 901, 1e9])],
+    "equality": [
+        ("runtime.max_duration_s", [900, 1.5], [0, 1.5, 900, 900.0]),
+        ("traffic.pattern", ["spiky", "steady"], list(FIELDS["traffic.pattern"].choices)),
+        ("derived.always_on", [True, False], [True, False]),
+        ("preferences.region", ["eu-west-1"], ["eu-west-1", "us-east-1", ""]),
+    ],
+    "membership": [
+        ("runtime.max_duration_s", [[1, 900], [2]], [0, 1, 900, 900.0]),
+        ("traffic.pattern", [["spiky", "event"], ["batch"]], list(FIELDS["traffic.pattern"].choices)),
+    ],
+}
+
+
+@pytest.mark.parametrize("entry", [entry for entry in REGISTRY if entry.inverse], ids=lambda entry: entry.name)
+def test_an_inverse_is_the_negation_on_set_values(entry: Operator) -> None:
+    assert entry.inverse is not None
+    for path, literals, currents in NEGATION_SAMPLES[entry.kind]:
+        for literal in literals:
+            this = compiled({"field": path, entry.name: literal})
+            other = compiled({"field": path, entry.inverse: literal})
+            for current in currents:
+                assert this({path: current}) is (not other({path: current})), (path, literal, current)
+                # Unset, neither holds: "vcpu not given" trips no limit on vcpu, nor its opposite.
+                assert this({path: None}) is other({path: None}) is False
+            leaf = Comparison(path, entry.name, tuple(literal) if isinstance(literal, list) else literal)
+            assert leaf.describe_inverse() == Comparison(path, entry.inverse, leaf.value).describe()
