@@ -12,8 +12,7 @@ from api.problems import ApiProblem, problem_responses
 from decider.decision import RulesetInfo
 from decider.errors import Problem, nearest
 from decider.pricing.book import PriceBook
-from decider.rules.loader import CATEGORIES
-from decider.rules.model import Rule, Ruleset
+from decider.rules.model import CATEGORIES, Rule, Ruleset
 from decider.workload import workload_schema
 
 router = APIRouter(tags=["catalog"])

@@ -16,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
 from api.problems import PROBLEM_MEDIA_TYPE
+from api.recommend import BatchRequest
 from decider.workload import Workload
 
 REGENERATE_COMMAND = ".venv/bin/decider openapi"
@@ -24,8 +25,6 @@ WORKLOAD_SCHEMA_PATH = Path("openapi/workload.schema.json")
 
 
 def _request_models() -> list[type[BaseModel]]:
-    from api.recommend import BatchRequest
-
     return [Workload, BatchRequest]
 
 
@@ -79,31 +78,3 @@ def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
 def render_document(document: dict[str, Any]) -> str:
     """Stable text: sorted keys, two-space indent, trailing newline (diffs show only real changes)."""
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def documents() -> dict[Path, str]:
-    """Every committed document and its current text, from an app with default settings."""
-    from api.app import create_app
-    from api.settings import Settings
-    from decider.workload import workload_schema
-
-    app = create_app(Settings(rules_dirs=(), api_keys=(), bench_routes=False))
-    return {OPENAPI_PATH: render_document(app.openapi()), WORKLOAD_SCHEMA_PATH: render_document(workload_schema())}
-
-
-def stale_documents(root: Path) -> list[Path]:
-    """The committed documents under ``root`` that differ from what the code generates now."""
-    return [
-        path for path, text in documents().items() if not (root / path).exists() or (root / path).read_text() != text
-    ]
-
-
-def write_documents(root: Path) -> list[Path]:
-    written = []
-    for path, text in documents().items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists() or target.read_text() != text:
-            target.write_text(text)
-            written.append(path)
-    return written

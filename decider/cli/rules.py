@@ -9,7 +9,8 @@ import sys
 from decider.cli.arguments import EXIT_OK, add_rules_option, ruleset_from
 from decider.errors import Problem, UsageError, nearest
 from decider.rules.fields import FIELDS
-from decider.rules.loader import CATEGORIES, default_rules_dir, load_ruleset
+from decider.rules.loader import default_rules_dir, load_ruleset
+from decider.rules.model import CATEGORIES
 
 
 def add_rules_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from decider.cli.arguments import EXIT_GATE, EXIT_OK, add_rules_option
+from decider.workload import workload_schema
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,10 +32,18 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(host=args.host, port=args.port, workers=args.workers, rules_dirs=args.rules)
 
 
+def documents() -> dict[Path, str]:
+    """Every committed document and its current text, from an app with default settings."""
+    from api.app import create_app
+    from api.openapi import OPENAPI_PATH, WORKLOAD_SCHEMA_PATH, render_document
+    from api.settings import Settings
+
+    app = create_app(Settings(rules_dirs=(), api_keys=(), bench_routes=False))
+    return {OPENAPI_PATH: render_document(app.openapi()), WORKLOAD_SCHEMA_PATH: render_document(workload_schema())}
+
+
 def stale_documents(root: Path) -> list[Path]:
     """The committed documents under ``root`` that differ from what the code generates now."""
-    from api.openapi import documents
-
     return [
         path for path, text in documents().items() if not (root / path).exists() or (root / path).read_text() != text
     ]
@@ -42,8 +51,6 @@ def stale_documents(root: Path) -> list[Path]:
 
 def write_documents(root: Path) -> list[Path]:
     """Write every generated document that changed under ``root``; the paths written."""
-    from api.openapi import documents
-
     written = []
     for path, text in documents().items():
         target = root / path

@@ -12,9 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
-import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,34 +20,11 @@ from decider.documents import read_collecting
 from decider.errors import Problem, RulesError, nearest
 from decider.pricing.book import CostModel, PriceBook
 from decider.pricing.loader import load_price_books
-from decider.rules.conditions import compile_condition
-from decider.rules.fields import FIELDS
-from decider.rules.model import PLACEHOLDER, Rule, Ruleset, Target
-from decider.workload import OptimizeFor
+from decider.rules.compiler import build_rule, build_targets, build_weights
+from decider.rules.model import Ruleset
 
-CATEGORIES = ("limits", "traffic", "control", "team", "cost")
-EFFECTS = ("exclude", "score")
-OPTIMIZE_FOR: tuple[str, ...] = typing.get_args(OptimizeFor)
-RULE_KEYS = (
-    "id",
-    "category",
-    "effect",
-    "target",
-    "targets",
-    "impacts",
-    "when",
-    "because",
-    "fix",
-    "source",
-    "uncertain",
-    "disabled",
-)
-TARGET_KEYS = ("id", "name", "family", "simplicity", "docs", "description")
 META_FILES = ("ruleset.yaml", "targets.yaml")
 PRICING_DIR = "pricing"
-_ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
-_TARGET_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-MAX_IMPACT = 100.0
 
 
 def default_rules_dir() -> Path:
@@ -79,9 +54,9 @@ def load_ruleset(extra_dirs: Sequence[str | Path] = (), rules_dir: str | Path | 
         if layer == base or path.exists():
             for item in _read_targets(path, problems):
                 targets_raw[str(item.get("id"))] = item
-    targets = _build_targets(targets_raw, base / "targets.yaml", problems)
+    targets = build_targets(targets_raw, base / "targets.yaml", problems)
     target_ids = tuple(target.id for target in targets)
-    weights, base_score = _build_weights(meta, base / "ruleset.yaml", problems)
+    weights, base_score = build_weights(meta, base / "ruleset.yaml", problems)
 
     raw_rules: dict[str, tuple[Mapping[str, Any], str]] = {}
     for layer in layers:
@@ -110,7 +85,7 @@ def load_ruleset(extra_dirs: Sequence[str | Path] = (), rules_dir: str | Path | 
                     continue
                 raw_rules[rule_id] = (item, str(path))
 
-    rules = [_build_rule(raw, path, target_ids, problems) for raw, path in raw_rules.values()]
+    rules = [build_rule(raw, path, target_ids, problems) for raw, path in raw_rules.values()]
     pricing: dict[str, PriceBook] = {}
     cost_model: CostModel | None = None
     if (base / PRICING_DIR).is_dir():
@@ -182,228 +157,3 @@ def _read_rule_list(path: Path, problems: list[Problem]) -> list[Any]:
         problems.append(Problem(str(path), f"a rule file is a YAML list of rules, got {type(data).__name__}"))
         return []
     return data
-
-
-def _build_targets(raw: Mapping[str, Mapping[str, Any]], path: Path, problems: list[Problem]) -> tuple[Target, ...]:
-    targets: list[Target] = []
-    for target_id, item in raw.items():
-        where = f"{path} target {target_id}"
-        for key in item:
-            if key not in TARGET_KEYS:
-                problems.append(
-                    Problem(
-                        where, f"unknown key {key!r}; valid: {', '.join(TARGET_KEYS)}", nearest(str(key), TARGET_KEYS)
-                    )
-                )
-        missing = [key for key in ("id", "name", "family", "simplicity", "docs") if key not in item]
-        if missing:
-            problems.append(Problem(where, f"missing {', '.join(missing)}"))
-            continue
-        if not _TARGET_ID.match(target_id):
-            problems.append(Problem(where, "a target id is lower-case words joined by '-'"))
-            continue
-        if not isinstance(item["simplicity"], int) or isinstance(item["simplicity"], bool):
-            problems.append(Problem(where, f"simplicity must be a whole number, got {item['simplicity']!r}"))
-            continue
-        targets.append(
-            Target(
-                id=target_id,
-                name=str(item["name"]),
-                family=str(item["family"]),
-                simplicity=item["simplicity"],
-                docs=str(item["docs"]),
-                description=str(item.get("description", "")),
-            )
-        )
-    if not targets and not problems:
-        problems.append(Problem(str(path), "no targets defined"))
-    return tuple(sorted(targets, key=lambda target: (target.simplicity, target.id)))
-
-
-def _build_weights(
-    meta: Mapping[str, Any], path: Path, problems: list[Problem]
-) -> tuple[dict[str, dict[str, float]], float]:
-    base_score = meta.get("base_score", 50)
-    if isinstance(base_score, bool) or not isinstance(base_score, int | float):
-        problems.append(Problem(f"{path} base_score", f"must be a number, got {base_score!r}"))
-        base_score = 50
-    raw = meta.get("weights")
-    weights: dict[str, dict[str, float]] = {}
-    if not isinstance(raw, Mapping):
-        problems.append(Problem(f"{path} weights", "missing: a mapping from optimize_for to category weights"))
-        return weights, float(base_score)
-    for goal in raw:
-        if goal not in OPTIMIZE_FOR:
-            problems.append(
-                Problem(
-                    f"{path} weights.{goal}",
-                    f"unknown optimize_for; valid: {', '.join(OPTIMIZE_FOR)}",
-                    nearest(str(goal), OPTIMIZE_FOR),
-                )
-            )
-    for goal in OPTIMIZE_FOR:
-        row = raw.get(goal)
-        if not isinstance(row, Mapping):
-            problems.append(Problem(f"{path} weights.{goal}", f"missing weights for optimize_for={goal}"))
-            continue
-        weights[goal] = {}
-        for category in row:
-            if category not in CATEGORIES:
-                problems.append(
-                    Problem(
-                        f"{path} weights.{goal}.{category}",
-                        f"unknown category; valid: {', '.join(CATEGORIES)}",
-                        nearest(str(category), CATEGORIES),
-                    )
-                )
-        for category in CATEGORIES:
-            value = row.get(category)
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                problems.append(Problem(f"{path} weights.{goal}.{category}", f"must be a number ≥ 0, got {value!r}"))
-                continue
-            weights[goal][category] = float(value)
-    return weights, float(base_score)
-
-
-def _build_rule(raw: Mapping[str, Any], path: str, target_ids: tuple[str, ...], problems: list[Problem]) -> Rule | None:
-    rule_id = str(raw["id"])
-    where = f"{path} {rule_id}"
-    before = len(problems)
-    for key in raw:
-        if key not in RULE_KEYS:
-            problems.append(
-                Problem(where, f"unknown key {key!r}; valid: {', '.join(RULE_KEYS)}", nearest(str(key), RULE_KEYS))
-            )
-    if not _ID.match(rule_id):
-        problems.append(Problem(where, "a rule id is dotted lower-case words, e.g. limits.lambda-max-duration"))
-    missing = [key for key in ("category", "effect", "when", "because", "source") if key not in raw]
-    if missing:
-        problems.append(Problem(where, f"missing required key(s): {', '.join(missing)}"))
-    category = raw.get("category")
-    if "category" in raw and category not in CATEGORIES:
-        problems.append(
-            Problem(
-                f"{where} category",
-                f"{category!r} is not a category; valid: {', '.join(CATEGORIES)}",
-                nearest(str(category), CATEGORIES),
-            )
-        )
-    effect = raw.get("effect")
-    if "effect" in raw and effect not in EFFECTS:
-        problems.append(
-            Problem(
-                f"{where} effect",
-                f"{effect!r} is not an effect; valid: {', '.join(EFFECTS)}",
-                nearest(str(effect), EFFECTS),
-            )
-        )
-    source = raw.get("source")
-    if "source" in raw and (not isinstance(source, str) or not re.match(r"^https?://\S+$", source)):
-        problems.append(Problem(f"{where} source", f"must be an http(s) URL, got {source!r}"))
-
-    targets, impacts = _targets_and_impacts(raw, effect, where, target_ids, problems)
-    condition = compile_condition(raw["when"], f"{where} when", problems) if "when" in raw else None
-    because = raw.get("because")
-    if "because" in raw:
-        _check_template(because, f"{where} because", problems)
-    fix = raw.get("fix")
-    if fix is not None:
-        _check_template(fix, f"{where} fix", problems)
-    uncertain = raw.get("uncertain")
-    if uncertain is not None and not isinstance(uncertain, str):
-        problems.append(Problem(f"{where} uncertain", "must be text saying what is uncertain and why"))
-    if len(problems) > before or condition is None:
-        return None
-    return Rule(
-        id=rule_id,
-        category=str(category),
-        effect=str(effect),
-        targets=targets,
-        impacts=impacts,
-        condition=condition,
-        because=str(because),
-        source=str(source),
-        file=path,
-        fix=str(fix) if fix is not None else None,
-        uncertain=uncertain,
-        raw=raw,
-    )
-
-
-def _targets_and_impacts(
-    raw: Mapping[str, Any], effect: Any, where: str, target_ids: tuple[str, ...], problems: list[Problem]
-) -> tuple[tuple[str, ...], dict[str, float]]:
-    impacts: dict[str, float] = {}
-    if effect == "score":
-        for key in ("target", "targets"):
-            if key in raw:
-                problems.append(Problem(f"{where} {key}", "a score rule names its targets in 'impacts'"))
-        raw_impacts = raw.get("impacts")
-        if not isinstance(raw_impacts, Mapping) or not raw_impacts:
-            problems.append(
-                Problem(f"{where} impacts", "a score rule needs impacts: a mapping from target id to points")
-            )
-            return (), impacts
-        for target, points in raw_impacts.items():
-            if target not in target_ids:
-                problems.append(
-                    Problem(
-                        f"{where} impacts.{target}",
-                        f"unknown target; valid: {', '.join(target_ids)}",
-                        nearest(str(target), target_ids),
-                    )
-                )
-            elif (
-                isinstance(points, bool)
-                or not isinstance(points, int | float)
-                or not -MAX_IMPACT <= points <= MAX_IMPACT
-            ):
-                problems.append(
-                    Problem(f"{where} impacts.{target}", f"must be a number from -100 to 100, got {points!r}")
-                )
-            else:
-                impacts[str(target)] = float(points)
-        return tuple(target for target in target_ids if target in impacts), impacts
-    if "impacts" in raw:
-        problems.append(Problem(f"{where} impacts", "an exclude rule names 'target' or 'targets', not impacts"))
-    listed: Iterable[Any]
-    if "target" in raw and "targets" in raw:
-        problems.append(Problem(where, "give 'target' or 'targets', not both"))
-        return (), impacts
-    if "target" in raw:
-        listed = [raw["target"]]
-    elif isinstance(raw.get("targets"), list) and raw["targets"]:
-        listed = raw["targets"]
-    else:
-        if effect == "exclude":
-            problems.append(Problem(where, "an exclude rule needs 'target' or a non-empty list 'targets'"))
-        return (), impacts
-    chosen: list[str] = []
-    for target in listed:
-        if target not in target_ids:
-            problems.append(
-                Problem(
-                    f"{where} target",
-                    f"unknown target {target!r}; valid: {', '.join(target_ids)}",
-                    nearest(str(target), target_ids),
-                )
-            )
-        else:
-            chosen.append(str(target))
-    return tuple(target for target in target_ids if target in chosen), impacts
-
-
-def _check_template(text: Any, where: str, problems: list[Problem]) -> None:
-    if not isinstance(text, str) or not text.strip():
-        problems.append(Problem(where, "must be non-empty text"))
-        return
-    for match in PLACEHOLDER.finditer(text):
-        name = match.group(1)
-        if name not in FIELDS:
-            problems.append(
-                Problem(
-                    where,
-                    f"unknown placeholder {{{name}}}; placeholders name workload fields or derived facts",
-                    nearest(name, FIELDS),
-                )
-            )

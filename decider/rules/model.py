@@ -12,6 +12,8 @@ from decider.numbers import show
 from decider.pricing.book import CostModel, PriceBook
 from decider.rules.conditions import Condition
 
+CATEGORIES = ("limits", "traffic", "control", "team", "cost")
+EFFECTS = ("exclude", "score")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 

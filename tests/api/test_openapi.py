@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from api.openapi import OPENAPI_PATH, REGENERATE_COMMAND, WORKLOAD_SCHEMA_PATH, documents
+from api.openapi import OPENAPI_PATH, REGENERATE_COMMAND, WORKLOAD_SCHEMA_PATH
 from decider.cli import main
+from decider.cli.serve import documents
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

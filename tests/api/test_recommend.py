@@ -20,8 +20,7 @@ from api.settings import Settings
 from decider.documents import read_file
 from decider.engine import decide
 from decider.errors import RulesError
-from decider.rules.loader import CATEGORIES
-from decider.rules.model import Ruleset
+from decider.rules.model import CATEGORIES, Ruleset
 from decider.workload import parse_workload, workload_schema
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,179 @@
+"""ECS task definitions and the services that run them, from CloudFormation templates or ECS's own JSON.
+
+Task size (CPU and memory), launch type or capacity provider, the load balancers in front and the schedules that run
+a task become a workload; see docs/review.md's mapping table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from decider.sources.imported import ImportedWorkload
+from decider.sources.schedule import runs_per_month
+from decider.sources.template import describe_value, key_of, literal, mentions, reference, set_traffic
+
+TASK_DEFINITION = "AWS::ECS::TaskDefinition"
+SERVICE = "AWS::ECS::Service"
+
+#: ECS launch types and capacity provider names → the precise target they run on.
+LAUNCH_TARGET: Mapping[str, str] = {
+    "FARGATE": "ecs-fargate",
+    "FARGATE_SPOT": "ecs-fargate",
+    "EC2": "ecs-ec2",
+    "EXTERNAL": "ecs-ec2",
+    "MANAGED_INSTANCES": "ecs-managed-instances",
+}
+
+
+def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, Any]) -> None:
+    workload.set("team.current_platform", "ecs")
+    containers = key_of(properties, "ContainerDefinitions")
+    containers = [item for item in containers if isinstance(item, dict)] if isinstance(containers, list) else []
+    cpu_units = _cpu_units(literal(workload, properties, "Cpu"))
+    memory_mb = _memory_mb(literal(workload, properties, "Memory"))
+    if cpu_units is None:
+        given = [_cpu_units(key_of(container, "Cpu")) for container in containers]
+        cpu_units = sum(value for value in given if value) or None
+    if memory_mb is None:
+        given = [
+            _memory_mb(key_of(container, "Memory") or key_of(container, "MemoryReservation"))
+            for container in containers
+        ]
+        memory_mb = sum(value for value in given if value) or None
+    if cpu_units:
+        workload.set("runtime.vcpu", round(cpu_units / 1024, 4))
+    if memory_mb:
+        workload.set("runtime.memory_mb", round(memory_mb))
+    gpus = 0
+    for container in containers:
+        if key_of(container, "Privileged") is True:
+            workload.set("control.privileged", True)
+        requirements = key_of(container, "ResourceRequirements")
+        for requirement in requirements if isinstance(requirements, list) else []:
+            if isinstance(requirement, dict) and str(key_of(requirement, "Type")).upper() == "GPU":
+                count = key_of(requirement, "Value")
+                if str(count).strip().isdigit():
+                    gpus += int(str(count).strip())
+                else:
+                    workload.assume(f"GPU requirement {count!r} is not a whole number: GPUs unknown")
+    if gpus:
+        workload.set("runtime.gpu", gpus)
+    essential = [container for container in containers if key_of(container, "Essential") is not False]
+    if len(essential) > 1:
+        workload.set("control.sidecars", True)
+    if str(literal(workload, properties, "NetworkMode")).lower() == "host":
+        workload.set("control.host_networking", True)
+    platform = key_of(properties, "RuntimePlatform")
+    if isinstance(platform, dict):
+        architecture = str(key_of(platform, "CpuArchitecture") or "").upper()
+        if architecture in ("ARM64", "X86_64"):
+            workload.set("runtime.architecture", architecture.lower())
+        if str(key_of(platform, "OperatingSystemFamily") or "").upper().startswith("WINDOWS"):
+            workload.set("runtime.os", "windows")
+    storage = key_of(properties, "EphemeralStorage")
+    if isinstance(storage, dict):
+        size_gib = key_of(storage, "SizeInGiB")
+        if isinstance(size_gib, int | float) and not isinstance(size_gib, bool):
+            workload.set("runtime.ephemeral_storage_gb", float(size_gib))
+
+
+def read_service(
+    workload: ImportedWorkload, properties: Mapping[str, Any], task: Mapping[str, Any], resources: Mapping[str, Any]
+) -> None:
+    workload.set("team.current_platform", "ecs")
+    if literal(workload, properties, "SchedulingStrategy") == "DAEMON":
+        workload.set("control.host_daemons", True)
+    set_traffic(workload, ["http"] if properties.get("LoadBalancers") else [], None, http_is_spiky=False)
+    choose_ecs_target(workload, properties, task, resources)
+
+
+def choose_ecs_target(
+    workload: ImportedWorkload,
+    service: Mapping[str, Any] | None,
+    task: Mapping[str, Any],
+    resources: Mapping[str, Any] | None = None,
+) -> None:
+    """The precise ECS target: the service's launch type, else its capacity providers, else the task's compatibility."""
+    if service is not None:
+        launch_type = literal(workload, service, "LaunchType")
+        if isinstance(launch_type, str) and launch_type in LAUNCH_TARGET:
+            workload.current_target = LAUNCH_TARGET[launch_type]
+            return
+        strategy = literal(workload, service, "CapacityProviderStrategy")
+        if isinstance(strategy, list) and strategy and isinstance(strategy[0], dict):
+            provider = strategy[0].get("CapacityProvider")
+            if provider == "FARGATE_SPOT" or any(
+                isinstance(item, dict) and item.get("CapacityProvider") == "FARGATE_SPOT" for item in strategy
+            ):
+                workload.set("preferences.spot_ok", True)
+            workload.current_target = _capacity_provider_target(workload, provider, resources or {})
+            return
+    compatibilities = key_of(task, "RequiresCompatibilities")
+    if isinstance(compatibilities, list):
+        known = [LAUNCH_TARGET[item] for item in compatibilities if isinstance(item, str) and item in LAUNCH_TARGET]
+        if known:
+            workload.current_target = known[0]
+            if len(set(known)) > 1:
+                workload.assume(f"compatible with {', '.join(compatibilities)}: taken to run on the first, {known[0]}")
+            return
+    workload.current_target = "ecs-ec2"
+    workload.assume("no launch type, capacity provider or compatibility given: ECS's default launch type, EC2")
+
+
+def _capacity_provider_target(workload: ImportedWorkload, provider: Any, resources: Mapping[str, Any]) -> str:
+    if isinstance(provider, str) and provider in LAUNCH_TARGET:
+        return LAUNCH_TARGET[provider]
+    provider_id = reference(provider)
+    resource = resources.get(provider_id) if provider_id else None
+    properties = resource.get("Properties") if isinstance(resource, dict) else None
+    if isinstance(properties, dict) and "ManagedInstancesProvider" in properties:
+        return "ecs-managed-instances"
+    if isinstance(properties, dict) and "AutoScalingGroupProvider" in properties:
+        return "ecs-ec2"
+    workload.assume(
+        f"capacity provider {describe_value(provider)} is not defined in this template: taken to be EC2 capacity"
+    )
+    return "ecs-ec2"
+
+
+def read_schedules(workload: ImportedWorkload, task_id: str, resources: Mapping[str, Any]) -> None:
+    for resource in resources.values():
+        if not isinstance(resource, dict) or resource.get("Type") not in (
+            "AWS::Events::Rule",
+            "AWS::Scheduler::Schedule",
+        ):
+            continue
+        properties = resource.get("Properties")
+        if isinstance(properties, dict) and mentions(properties.get("Targets", properties.get("Target")), task_id):
+            expression = properties.get("ScheduleExpression")
+            if expression:
+                set_traffic(workload, ["schedule"], runs_per_month(expression))
+
+
+def _cpu_units(value: Any) -> float | None:
+    """ECS CPU: units (1,024 per vCPU) as a number or string, or '0.5 vCPU'."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip().lower()
+    match = re.fullmatch(r"([\d.]+)\s*vcpu", text)
+    try:
+        return float(match.group(1)) * 1024 if match else float(text)
+    except ValueError:
+        return None
+
+
+def _memory_mb(value: Any) -> float | None:
+    """ECS memory: MiB as a number or string, or '2 GB' (ECS reads GB as GiB)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    match = re.fullmatch(r"([\d.]+)\s*(gb|gib|mb|mib)?", str(value).strip().lower())
+    if match is None:
+        return None
+    amount = float(match.group(1))
+    return amount * 1024 if match.group(2) in ("gb", "gib") else amount

@@ -1,0 +1,82 @@
+"""Reading CloudFormation values: literals versus intrinsic functions, references, and traffic from triggers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from decider.sources.document import is_intrinsic
+from decider.sources.imported import ImportedWorkload
+
+
+def set_traffic(
+    workload: ImportedWorkload, protocols: list[str], runs: float | None, *, http_is_spiky: bool = True
+) -> None:
+    """Pattern and protocols from how work arrives: HTTP to a function is spiky, queues and streams are events,
+    schedules run jobs. HTTP to a long-lived service behind a load balancer says nothing about its shape."""
+    known = list(workload.get("traffic.protocols") or [])
+    for protocol in protocols:
+        if protocol not in known:
+            known.append(protocol)
+    if not known:
+        workload.assume("no event source found: traffic pattern and volume are unknown (give them in the usage file)")
+        return
+    workload.set("traffic.protocols", known)
+    if "http" in known and not http_is_spiky:
+        return
+    pattern = "spiky" if "http" in known else "event" if "queue" in known else "scheduled"
+    workload.set("traffic.pattern", pattern)
+    if runs is not None and pattern == "scheduled":
+        workload.set("traffic.requests_per_month", runs)
+
+
+def literal(workload: ImportedWorkload, properties: Mapping[str, Any], key: str) -> Any:
+    """A property's literal value; an intrinsic function is unknown until deployment and reads as None."""
+    value = key_of(properties, key)
+    if is_intrinsic(value):
+        workload.assume(
+            f"{key} is {describe_value(value)}, not a literal: treated as unknown (give it in the usage file)"
+        )
+        return None
+    return value
+
+
+def key_of(mapping: Mapping[str, Any], key: str) -> Any:
+    """``key`` in CloudFormation's PascalCase, or in the camelCase of ECS's own JSON."""
+    if key in mapping:
+        return mapping[key]
+    return mapping.get(key[:1].lower() + key[1:])
+
+
+def reference(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("Ref"), str):
+        return str(value["Ref"])
+    return None
+
+
+def mentions(value: Any, logical_id: str) -> bool:
+    """Whether a property value refers to ``logical_id`` (Ref, GetAtt, Sub, or the bare name)."""
+    if isinstance(value, str):
+        return value == logical_id or "${" + logical_id in value
+    if isinstance(value, dict):
+        if value.get("Ref") == logical_id:
+            return True
+        attribute = value.get("Fn::GetAtt")
+        if isinstance(attribute, list) and attribute and attribute[0] == logical_id:
+            return True
+        if isinstance(attribute, str) and attribute.split(".", 1)[0] == logical_id:
+            return True
+        return any(mentions(item, logical_id) for item in value.values())
+    if isinstance(value, list):
+        return any(mentions(item, logical_id) for item in value)
+    return False
+
+
+def describe_value(value: Any) -> str:
+    if isinstance(value, dict) and len(value) == 1:
+        key, argument = next(iter(value.items()))
+        shown = argument if isinstance(argument, str) else "…"
+        return f"{key} {shown}" if key == "Ref" else f"{key}({shown})"
+    return repr(value)

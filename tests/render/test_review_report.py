@@ -1,0 +1,404 @@
+"""``decider review`` over the whole IaC fixture tree, in every format, and ``decider adr`` for one of its workloads:
+focused assertions on what a reader relies on — every workload found where it is defined, its verdict and targets,
+JSON and SARIF that agree, a Markdown comment a CI bot can find, counts and costs that add up, and a decision record
+that says what the review says. ``tests/test_review_golden.py`` keeps a small golden of the text formats.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from decider.render.review import GITHUB_COMMENT_LIMIT_CHARS
+from tests.test_review_golden import IAC, REPO_ROOT, SAM, SAM_WORKLOADS, USAGE, render, sam_usage
+
+REVIEW = ["review", IAC, "--usage", USAGE]
+ADR_DATE = "2026-11-27"
+ECS_SERVICES = f"{IAC}/cloudformation/ecs-services.json"
+FUNCTIONS = f"{IAC}/cloudformation/functions.yaml"
+TASK_DEFINITION = f"{IAC}/ecs/worker-taskdef.json"
+APPS = f"{IAC}/kubernetes/apps.yaml"
+GPU_OPERATOR = f"{IAC}/kubernetes/gpu-operator.yaml"
+WORKLOAD_LIST = f"{IAC}/workloads/list.json"
+WORKLOAD_SERVICES = f"{IAC}/workloads/services.yaml"
+
+#: Every workload in the fixtures: where it is defined, and its verdict, where it runs now (the target, or the
+#: platform when the source names no precise target) and the recommended target. ``None``: runs nowhere decider ranks.
+EXPECTED: dict[str, tuple[str, int, str | None, str, str]] = {
+    "WebService": (ECS_SERVICES, 21, "keep", "ecs-fargate", "ecs-fargate"),
+    "AgentService": (ECS_SERVICES, 42, "keep", "ecs-ec2", "ecs-ec2"),
+    "InferenceService": (ECS_SERVICES, 67, "keep", "ecs-managed-instances", "ecs-managed-instances"),
+    "StreamIngest": (FUNCTIONS, 10, "consider", "lambda", "ecs-fargate"),
+    "NightlyExportTask": (FUNCTIONS, 29, "keep", "ecs-fargate", "ecs-fargate"),
+    "queue-worker": (TASK_DEFINITION, 1, "consider", "ecs-ec2", "lambda"),
+    "storefront": (APPS, 2, "consider", "eks", "ecs-fargate"),
+    "search-index": (APPS, 31, "consider", "eks", "lambda"),
+    "log-agent": (APPS, 50, "consider", "eks", "ecs-ec2"),
+    "db-migrate": (APPS, 67, "consider", "eks", "lambda"),
+    "nightly-report": (APPS, 82, "consider", "eks", "ecs-fargate"),
+    "model-server": (GPU_OPERATOR, 16, "keep", "eks", "eks"),
+    "CheckoutFunction": (SAM, 21, "keep", "lambda", "lambda"),
+    "OrderConsumer": (SAM, 38, "consider", "lambda", "ecs-fargate"),
+    "ReportBuilder": (SAM, 54, "move", "lambda", "ecs-fargate"),
+    "ImageResizer": (SAM, 67, "consider", "lambda", "ecs-fargate"),
+    "session-store": (WORKLOAD_LIST, 2, "keep", "ecs", "ecs-fargate"),
+    "new-idea": (WORKLOAD_LIST, 4, None, "none", "lambda"),
+    "pdf-renderer": (WORKLOAD_SERVICES, 2, "keep", "lambda", "lambda"),
+    "legacy-batch": (WORKLOAD_SERVICES, 7, None, "ec2", "ecs-fargate"),
+}
+SKIPPED = {
+    f"{IAC}/other/docker-compose.yml": "not a workload file, template, task definition or manifest",
+    f"{IAC}/other/chart/templates/deployment.yaml": "not valid YAML: ",  # then the parser's own words
+}
+#: What a CI bot looks for to find and update its one comment.
+MARKER = "<!-- decider-review -->"
+WORST_FIRST = {"move": 0, "consider": 1, "keep": 2, None: 3}
+MADR_SECTIONS = [
+    "## Context and Problem Statement",
+    "## Decision Drivers",
+    "## Considered Options",
+    "## Decision Outcome",
+    "### Consequences",
+    "## Pros and Cons of the Options",
+    "## Assumptions",
+    "## Links",
+]
+
+
+@pytest.fixture(scope="module")
+def review() -> dict[str, Any]:
+    parsed: dict[str, Any] = json.loads(render([*REVIEW, "--format", "json"]))
+    return parsed
+
+
+@pytest.fixture(scope="module")
+def workloads(review: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {entry["name"]: entry for entry in review["workloads"]}
+
+
+@pytest.fixture(scope="module")
+def sarif() -> dict[str, Any]:
+    parsed: dict[str, Any] = json.loads(render([*REVIEW, "--format", "sarif"]))
+    return parsed
+
+
+@pytest.fixture(scope="module")
+def markdown() -> str:
+    return render([*REVIEW, "--format", "markdown"])
+
+
+@pytest.fixture(scope="module")
+def table() -> str:
+    return render(REVIEW)
+
+
+@pytest.fixture(scope="module")
+def adr() -> str:
+    return render(["adr", SAM, "--name", "ReportBuilder", "--usage", USAGE, "--date", ADR_DATE])
+
+
+def current(entry: dict[str, Any]) -> str:
+    """Where a workload runs now, as every format shows it: the precise target, else the platform."""
+    return str(entry["current_target"] or entry["current_platform"])
+
+
+def usd(text: str) -> float | None:
+    return None if text == "n/a" else float(text.removeprefix("$").replace(",", ""))
+
+
+def cost_of(ranked: dict[str, Any]) -> float | None:
+    return ranked["monthly_cost"]["total_usd"] if ranked["monthly_cost"] is not None else None
+
+
+def worst_first(review: dict[str, Any]) -> list[str]:
+    return [entry["name"] for entry in sorted(review["workloads"], key=lambda entry: WORST_FIRST[entry["verdict"]])]
+
+
+def headline(summary: dict[str, Any]) -> str:
+    return (
+        f"{summary['workloads']} workloads: {summary['keep']} keep, {summary['consider']} consider, "
+        f"{summary['move']} move, {summary['no_verdict']} not deployed on a ranked target"
+    )
+
+
+# --- what the review finds and decides ---------------------------------------------------------------------------
+
+
+def test_every_fixture_workload_is_found_once_at_its_file_and_line(review: dict[str, Any]) -> None:
+    names = [entry["name"] for entry in review["workloads"]]
+    assert len(names) == len(set(names)), "a workload is listed twice"
+    found = {entry["name"]: (entry["source"]["file"], entry["source"]["line"]) for entry in review["workloads"]}
+    assert found == {name: (file, line) for name, (file, line, *_) in EXPECTED.items()}
+
+
+def test_every_fixture_file_is_reviewed_or_skipped_with_its_reason(review: dict[str, Any]) -> None:
+    files = {path.relative_to(REPO_ROOT).as_posix() for path in (REPO_ROOT / IAC).rglob("*") if path.is_file()}
+    reviewed = {entry["source"]["file"] for entry in review["workloads"]}
+    skipped = {entry["file"]: entry["reason"] for entry in review["skipped"]}
+    assert USAGE not in reviewed | set(skipped), "the usage file is read as usage, not searched for workloads"
+    assert reviewed | set(skipped) == files - {USAGE}
+    assert set(skipped) == set(SKIPPED)
+    for file, reason in skipped.items():
+        assert reason.startswith(SKIPPED[file]), (file, reason)
+
+
+def test_each_workload_gets_its_verdict_current_and_recommended_target(review: dict[str, Any]) -> None:
+    verdicts = {
+        entry["name"]: (entry["verdict"], current(entry), entry["decision"]["recommendation"])
+        for entry in review["workloads"]
+    }
+    assert verdicts == {name: tuple(expected[2:]) for name, expected in EXPECTED.items()}
+
+
+def test_report_builder_must_move_because_lambda_stops_at_15_minutes(workloads: dict[str, dict[str, Any]]) -> None:
+    report = workloads["ReportBuilder"]  # the usage file says it takes 40 minutes
+    assert report["verdict"] == "move"
+    assert report["rules"] == ["limits.lambda-max-duration"]
+    assert [excluded["target"] for excluded in report["decision"]["excluded"]] == ["lambda"]
+    assert "lambda" not in {ranked["target"] for ranked in report["decision"]["ranking"]}
+    assert "2,400 s" in report["why"]
+
+
+def test_verdicts_follow_from_the_ranking_the_margin_and_the_costs(review: dict[str, Any]) -> None:
+    margin = review["summary"]["keep_margin_points"]
+    for entry in review["workloads"]:
+        decision = entry["decision"]
+        ranked = {item["target"]: item for item in decision["ranking"]}
+        best = decision["ranking"][0]
+        assert decision["recommendation"] == best["target"], entry["name"]
+        assert entry["monthly_cost_recommended_usd"] == cost_of(best), entry["name"]
+        if entry["verdict"] in ("keep", "consider"):
+            compared = ranked[entry["compared_target"]]
+            assert entry["score_gap"] == round(best["score"] - compared["score"], 1), entry["name"]
+            assert entry["monthly_cost_now_usd"] == cost_of(compared), entry["name"]
+        if entry["verdict"] == "keep":
+            assert entry["score_gap"] <= margin, entry["name"]
+            assert entry["rules"] == [], entry["name"]
+        elif entry["verdict"] == "consider":
+            assert entry["score_gap"] > margin, entry["name"]
+            assert entry["compared_target"] != best["target"], entry["name"]
+            assert entry["rules"], f"{entry['name']}: a consider names the rules behind it"
+        elif entry["verdict"] == "move":
+            assert entry["compared_target"] is None, entry["name"]
+            assert entry["current_target"] in {item["target"] for item in decision["excluded"]}, entry["name"]
+            assert entry["monthly_cost_now_usd"] is None, entry["name"]
+        else:
+            assert entry["current_platform"] in ("none", "ec2"), entry["name"]
+            assert entry["score_gap"] is None, entry["name"]
+            assert entry["monthly_cost_now_usd"] is None, entry["name"]
+
+
+def test_the_summary_counts_and_costs_add_up(review: dict[str, Any]) -> None:
+    summary = review["summary"]
+    verdicts = Counter(entry["verdict"] for entry in review["workloads"])
+    assert summary["workloads"] == len(review["workloads"]) == len(EXPECTED)
+    assert (summary["keep"], summary["consider"], summary["move"], summary["no_verdict"]) == (
+        verdicts["keep"],
+        verdicts["consider"],
+        verdicts["move"],
+        verdicts[None],
+    )
+    assert summary["keep"] + summary["consider"] + summary["move"] + summary["no_verdict"] == summary["workloads"]
+    assert (summary["keep"], summary["consider"], summary["move"], summary["no_verdict"]) == (8, 9, 1, 2)
+    costed = [entry for entry in review["workloads"] if entry["monthly_cost_now_usd"] is not None]
+    assert summary["costed_workloads"] == len(costed) == 17
+    assert summary["monthly_cost_now_usd"] == pytest.approx(sum(entry["monthly_cost_now_usd"] for entry in costed))
+    after = [
+        entry["monthly_cost_now_usd" if entry["verdict"] == "keep" else "monthly_cost_recommended_usd"]
+        for entry in costed
+    ]
+    assert summary["monthly_cost_recommended_usd"] == pytest.approx(sum(after))  # a keep stays where it is
+    assert summary["monthly_cost_recommended_usd"] < summary["monthly_cost_now_usd"]
+
+
+def test_a_workload_reviewed_alone_gets_what_it_gets_in_the_whole_tree(
+    workloads: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    # The small golden reviews the SAM template alone; it stands for the whole run only if nothing leaks between files.
+    alone = json.loads(render(["review", SAM, "--usage", str(sam_usage(tmp_path)), "--format", "json"]))
+    assert [entry["name"] for entry in alone["workloads"]] == [
+        name for name, (file, *_) in EXPECTED.items() if file == SAM
+    ]
+    assert sorted(SAM_WORKLOADS) == sorted(entry["name"] for entry in alone["workloads"])
+    for entry in alone["workloads"]:
+        assert entry == workloads[entry["name"]], entry["name"]
+
+
+# --- SARIF --------------------------------------------------------------------------------------------------------
+
+
+def test_sarif_has_one_result_per_consider_or_move_at_its_file_and_line(
+    review: dict[str, Any], sarif: dict[str, Any]
+) -> None:
+    flagged = [entry for entry in review["workloads"] if entry["verdict"] in ("consider", "move")]
+    expected = {
+        (entry["source"]["file"], entry["source"]["line"]): (
+            entry["name"],
+            {"consider": "warning", "move": "error"}[entry["verdict"]],
+            entry["verdict"],
+            current(entry),
+            entry["decision"]["recommendation"],
+            entry["rules"][0],
+            entry["rules"],
+        )
+        for entry in flagged
+    }
+    results = sarif["runs"][0]["results"]
+    located = {
+        (
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        ): (
+            result["message"]["text"].split(" (", 1)[0],
+            result["level"],
+            result["properties"]["verdict"],
+            result["properties"]["current"],
+            result["properties"]["recommended"],
+            result["ruleId"],
+            result["properties"]["rules"],
+        )
+        for result in results
+    }
+    assert len(results) == len(located) == len(flagged) == 10
+    assert located == expected
+
+
+def test_sarif_results_point_at_their_rule_descriptors(sarif: dict[str, Any]) -> None:
+    run = sarif["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [rule["id"] for rule in rules] == list(dict.fromkeys(result["ruleId"] for result in run["results"]))
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+    levels = {rule["id"]: rule.get("defaultConfiguration", {}).get("level") for rule in rules}
+    assert levels["limits.lambda-max-duration"] == "error"
+
+
+# --- Markdown (the pull-request comment) ---------------------------------------------------------------------------
+
+
+def test_markdown_opens_with_the_marker_and_the_counts(review: dict[str, Any], markdown: str) -> None:
+    lines = markdown.splitlines()
+    assert lines[0] == MARKER
+    assert lines[1] == f"### decider review: {headline(review['summary'])}"
+    assert len(markdown) < GITHUB_COMMENT_LIMIT_CHARS
+    assert "Truncated" not in markdown
+    assert f"<sub>Skipped {len(review['skipped'])} file(s) that hold no workloads.</sub>" in lines
+    ruleset = review["workloads"][0]["decision"]["ruleset"]
+    assert lines[-1].startswith(f"<sub>keep margin 5 points · ruleset {ruleset['version']} `{ruleset['digest'][:19]}`")
+
+
+def test_markdown_lists_each_workload_worst_first_with_its_verdict_and_costs(
+    review: dict[str, Any], workloads: dict[str, dict[str, Any]], markdown: str
+) -> None:
+    rows = [line for line in markdown.splitlines() if line.startswith("| `")]
+    assert [row.split("`")[1] for row in rows] == worst_first(review)
+    for row in rows:
+        name, now, recommended, verdict, _gap, costs = (cell.strip() for cell in row.strip("|").split("|"))
+        entry = workloads[name.strip("`")]
+        assert (now, recommended, verdict) == (
+            current(entry),
+            entry["decision"]["recommendation"],
+            f"**{entry['verdict'] or '—'}**",
+        )
+        assert [usd(cost) for cost in costs.split(" → ")] == [
+            entry["monthly_cost_now_usd"],
+            entry["monthly_cost_recommended_usd"],
+        ]
+
+
+def test_markdown_details_each_workload_at_its_file_and_line(review: dict[str, Any], markdown: str) -> None:
+    blocks = markdown.split("<details><summary><b>")[1:]
+    assert [block.split("</b>", 1)[0] for block in blocks] == worst_first(review)
+    for block, entry in zip(blocks, sorted(review["workloads"], key=lambda e: WORST_FIRST[e["verdict"]]), strict=True):
+        assert f"`{entry['source']['file']}:{entry['source']['line']}` — {entry['why']}" in block, entry["name"]
+        assert "</details>" in block
+    report = next(block for block in blocks if block.startswith("ReportBuilder</b>"))
+    assert "- ✗ lambda: [`limits.lambda-max-duration`](https://" in report
+
+
+# --- terminal table ------------------------------------------------------------------------------------------------
+
+
+def test_table_rows_say_verdict_targets_gap_costs_and_source(
+    review: dict[str, Any], workloads: dict[str, dict[str, Any]], table: str
+) -> None:
+    lines = table.splitlines()
+    assert lines[0] == f"decider review: {headline(review['summary'])}"
+    columns = ["verdict", "workload", "current", "recommended", "gap", "cost now", "cost rec.", "source"]
+    assert re.split(r" {2,}", lines[2]) == columns
+    body = lines[3 : lines.index("", 3)]
+    rows = [line.split() for line in body if not line.startswith(" ")]
+    assert [row[1] for row in rows] == worst_first(review)
+    for row in rows:
+        verdict, name, now, recommended, gap, cost_now, cost_recommended, source = row
+        entry = workloads[name]
+        assert (verdict, now, recommended, source) == (
+            entry["verdict"] or "—",
+            current(entry),
+            entry["decision"]["recommendation"],
+            f"{entry['source']['file']}:{entry['source']['line']}",
+        )
+        assert (None if gap == "—" else float(gap)) == entry["score_gap"], name
+        assert (usd(cost_now), usd(cost_recommended)) == (
+            entry["monthly_cost_now_usd"],
+            entry["monthly_cost_recommended_usd"],
+        ), name
+    whys = [line.strip() for line in body if line.startswith("    ")]
+    assert whys == [
+        workloads[name]["why"] for name in worst_first(review) if workloads[name]["verdict"] in ("consider", "move")
+    ]
+
+
+def test_table_ends_with_the_costs_the_skipped_files_and_the_margin(review: dict[str, Any], table: str) -> None:
+    summary = review["summary"]
+    assert (
+        f"Monthly cost now ${summary['monthly_cost_now_usd']:,.2f}, after following the verdicts "
+        f"${summary['monthly_cost_recommended_usd']:,.2f} ({summary['costed_workloads']} of {summary['workloads']} "
+        "workloads priced)."
+    ) in table.splitlines()
+    for skipped in review["skipped"]:
+        assert f"  {skipped['file']}: {skipped['reason']}" in table.splitlines()
+    assert table.endswith("\nkeep margin 5 points\n")
+
+
+# --- decision record -----------------------------------------------------------------------------------------------
+
+
+def test_adr_has_the_madr_sections_in_order(adr: str) -> None:
+    positions = [adr.index(f"\n{section}\n") for section in MADR_SECTIONS]
+    assert positions == sorted(positions)
+    assert f"* Status: proposed\n* Date: {ADR_DATE}\n" in adr
+
+
+def test_adr_names_the_recommended_target_and_its_cost_as_in_the_review(
+    workloads: dict[str, dict[str, Any]], adr: str
+) -> None:
+    report = workloads["ReportBuilder"]
+    best = report["decision"]["ranking"][0]
+    assert best["target"] == report["decision"]["recommendation"] == "ecs-fargate"
+    assert adr.startswith(f"# Run ReportBuilder on {best['name']}\n")
+    outcome = adr.split("## Decision Outcome\n", 1)[1].split("\n## ", 1)[0]
+    assert f'Chosen option: "{best["name"]}"' in outcome
+    assert f"* Neutral: it costs about ${report['monthly_cost_recommended_usd']:,.2f} a month" in outcome
+    assert f"The workload is defined in `{SAM}:{report['source']['line']}`." in adr
+    ruleset = report["decision"]["ruleset"]
+    assert f"ruleset {ruleset['version']} (`{ruleset['digest'][:19]}`)" in adr
+
+
+def test_adr_considers_every_option_with_the_review_scores_and_costs(
+    workloads: dict[str, dict[str, Any]], adr: str
+) -> None:
+    decision = workloads["ReportBuilder"]["decision"]
+    options = adr.split("## Considered Options\n", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\* (.+) \(`([a-z0-9-]+)`\): score ([\d.]+), about \$([\d,.]+) a month$", options, re.M)
+    assert [(name, target, float(score), usd(f"${cost}")) for name, target, score, cost in listed] == [
+        (ranked["name"], ranked["target"], ranked["score"], cost_of(ranked)) for ranked in decision["ranking"]
+    ]
+    assert "* AWS Lambda (`lambda`): excluded by a hard limit" in options
+    links = adr.split("## Links\n", 1)[1]
+    assert "[`limits.lambda-max-duration`](https://docs.aws.amazon.com/lambda/" in links
