@@ -19,6 +19,7 @@ from decider.cost.sizing import fargate_platform, size_fargate, size_instances, 
 from decider.decision import CostLine, InstanceSizing, MonthlyCost, Sizing
 from decider.facts import Facts
 from decider.pricing.book import CostModel, Discount, PriceBook, TieredPrice
+from decider.rules.model import Target
 from decider.scoring import Fired
 from decider.workload import SECONDS_PER_MONTH, Workload
 
@@ -122,7 +123,7 @@ def _tier_lines(item: str, price: TieredPrice, per_request: float, allowance: fl
     return lines
 
 
-def _plan_lambda(workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan:
+def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan:
     sizing = size_lambda(workload, facts, book, model)
     prices = book.lambda_
     free = workload.preferences.free_tier
@@ -159,10 +160,10 @@ def _plan_lambda(workload: Workload, facts: Facts, book: PriceBook, model: CostM
     if sizing.front_door == "api-gateway-http-api":
         increments = max(1, math.ceil(workload.traffic.payload_mb * 1024 / 512 - 1e-9))
         lines += _tier_lines("API Gateway HTTP API requests", book.api_gateway.http_api, float(increments), 0.0)
-    return Plan("lambda", sizing, tuple(lines))
+    return Plan(target.id, sizing, tuple(lines))
 
 
-def _plan_fargate(workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan | None:
+def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan | None:
     sized = size_fargate(workload, facts, book, model)
     if sized is None:
         return None
@@ -199,19 +200,20 @@ def _plan_fargate(workload: Workload, facts: Facts, book: PriceBook, model: Cost
             )
         )
     lines += _load_balancer_lines(workload, book, model, sizing.front_door)
-    return Plan("ecs-fargate", sizing, tuple(lines))
+    return Plan(target.id, sizing, tuple(lines))
 
 
 def _plan_instances(
-    target: str,
+    target: Target,
     workload: Workload,
     facts: Facts,
     book: PriceBook,
     model: CostModel,
     options: Sequence[InstanceOption] | None = None,
 ) -> Plan | None:
-    management_fee = target == "ecs-managed-instances"
-    control_plane = target == "eks"
+    priced = target.cost
+    management_fee = priced is not None and priced.management_fee
+    control_plane = priced is not None and priced.control_plane
     sized = size_instances(
         workload, facts, book, model, management_fee=management_fee, control_plane=control_plane, options=options
     )
@@ -225,8 +227,8 @@ def _plan_instances(
     elif sizing.purchase.startswith("savings-plan"):
         discount = book.savings_plans.ec2.for_term(workload.preferences.commitment)
         suffix = f", Savings Plan {workload.preferences.commitment}"
-    role = {"ecs-ec2": "ECS container instances", "ecs-managed-instances": "Managed Instances", "eks": "EKS nodes"}
-    item = f"{role.get(target, 'EC2 instances')}: {instance.type} ({_describe(sizing)}{suffix})"
+    role = priced.instances if priced is not None else "EC2 instances"
+    item = f"{role}: {instance.type} ({_describe(sizing)}{suffix})"
     lines = _hour_lines(item, "instance-hour", _discounted(instance.usd_per_hour, discount), ramps)
     if workload.runtime.os == "windows":
         licence = book.ec2.windows_license_vcpu_hour.usd * instance.vcpu
@@ -239,7 +241,7 @@ def _plan_instances(
             fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)
         )
     lines += _load_balancer_lines(workload, book, model, sizing.front_door)
-    return Plan(target, sizing, tuple(lines))
+    return Plan(target.id, sizing, tuple(lines))
 
 
 def _hour_lines(item: str, unit: str, unit_price_usd: float, ramps: Sequence[Ramp]) -> list[Line]:
@@ -279,29 +281,28 @@ def _load_balancer_lines(workload: Workload, book: PriceBook, model: CostModel, 
     ]
 
 
-PLANNERS: Mapping[str, Callable[[Workload, Facts, PriceBook, CostModel], Plan | None]] = {
-    "lambda": _plan_lambda,
-    "ecs-fargate": _plan_fargate,
-}
-INSTANCE_TARGETS = ("ecs-managed-instances", "ecs-ec2", "eks")
+Planner = Callable[[Target, Workload, Facts, PriceBook, CostModel], "Plan | None"]
+PLANNERS: Mapping[str, Planner] = {"lambda": _plan_lambda, "fargate": _plan_fargate}
 
 
 def plan_targets(
-    targets: Sequence[str], workload: Workload, facts: Facts, book: PriceBook, model: CostModel
+    targets: Sequence[Target], workload: Workload, facts: Facts, book: PriceBook, model: CostModel
 ) -> dict[str, Plan]:
-    """A plan for each target the cost model knows; targets it cannot size (no fitting size) are left out."""
+    """A plan for each target the cost model can price (its ``cost.model`` in targets.yaml); targets it cannot size
+    (no fitting size) or price are left out."""
     plans: dict[str, Plan] = {}
     options: Sequence[InstanceOption] | None = None
     for target in targets:
-        planner = PLANNERS.get(target)
-        if target in INSTANCE_TARGETS:
+        kind = target.cost.model if target.cost is not None else None
+        plan: Plan | None = None
+        if kind == "instances":
             if options is None:
                 options = instance_options(workload, facts, book, model)
             plan = _plan_instances(target, workload, facts, book, model, options)
-        else:
-            plan = planner(workload, facts, book, model) if planner is not None else None
+        elif kind is not None and kind in PLANNERS:
+            plan = PLANNERS[kind](target, workload, facts, book, model)
         if plan is not None:
-            plans[target] = plan
+            plans[target.id] = plan
     return plans
 
 

@@ -8,7 +8,7 @@ inside a segment the difference is linear, so the crossing is solved exactly, wi
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from decider.cost.bill import Plan
@@ -72,18 +72,23 @@ def curve_crossings(one: Curve, other: Curve) -> list[BreakEven]:
     return found
 
 
-def break_even_points(plans: Mapping[str, Plan], ranking: Sequence[str], requests: float) -> list[BreakEven]:
-    """Crossings of the recommended target against each other ranked target, and of Lambda against the cheapest
-    container target; pairs that do not cross between 1 thousand and 100 billion requests a month are left out."""
+def break_even_points(
+    plans: Mapping[str, Plan], ranking: Sequence[str], requests: float, per_request: Collection[str] = ()
+) -> list[BreakEven]:
+    """Crossings of the recommended target against each other ranked target, and of each target billed per request
+    (``per_request``: Lambda) against the cheapest target billed for capacity; pairs that do not cross between
+    1 thousand and 100 billion requests a month are left out."""
     priced = [target for target in ranking if target in plans]
     if len(priced) < 2:
         return []
     pairs: list[tuple[str, str]] = [(priced[0], other) for other in priced[1:]]
-    containers = [target for target in priced if target != "lambda"]
-    if "lambda" in priced and containers:
+    containers = [target for target in priced if target not in per_request]
+    for serverless in (target for target in priced if target in per_request):
+        if not containers:
+            break
         cheapest = min(containers, key=lambda target: (plans[target].total(requests), priced.index(target)))
-        if ("lambda", cheapest) not in pairs and (cheapest, "lambda") not in pairs:
-            pairs.append(("lambda", cheapest))
+        if (serverless, cheapest) not in pairs and (cheapest, serverless) not in pairs:
+            pairs.append((serverless, cheapest))
     curves = {target: Curve.of(plans[target]) for target in {target for pair in pairs for target in pair}}
     points: list[BreakEven] = []
     for first, second in pairs:

@@ -31,13 +31,15 @@ class Quote:
     """The criterion computed from the bills; None when fewer than two targets are priced."""
     pricing: PricingInfo
     requests_per_month: float
+    per_request: frozenset[str]
+    """The targets billed per request (Lambda), whose crossings with capacity-billed targets are always sought."""
 
     @property
     def totals(self) -> dict[str, float]:
         return {target: bill.total_usd for target, bill in self.bills.items()}
 
     def break_even(self, ranking: Sequence[str]) -> list[BreakEven]:
-        return break_even_points(self.plans, ranking, self.requests_per_month)
+        return break_even_points(self.plans, ranking, self.requests_per_month, self.per_request)
 
     def sentences(self, ruleset: Ruleset, points: Sequence[BreakEven]) -> list[str]:
         """Each crossing in words, for ``what_would_change``: what rising (or falling) volume would make cheaper."""
@@ -62,7 +64,7 @@ def quote(workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing) ->
     book = ruleset.pricing.get(region)
     if book is None:
         raise WorkloadError([unknown_region(region, tuple(ruleset.pricing))])
-    eligible = [target for target in ruleset.target_ids if target not in firing.exclusions]
+    eligible = [target for target in ruleset.targets if target.id not in firing.exclusions]
     plans = plan_targets(eligible, workload, facts, book, ruleset.cost_model)
     requests = workload.requests_per_month
     bills = {target: plan.bill(requests) for target, plan in plans.items()}
@@ -77,4 +79,7 @@ def quote(workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing) ->
         cost=fired,
         pricing=PricingInfo(region=book.region, as_of=book.as_of, currency=book.currency, digest=book.digest),
         requests_per_month=requests,
+        per_request=frozenset(
+            target.id for target in ruleset.targets if target.cost is not None and target.cost.model == "lambda"
+        ),
     )

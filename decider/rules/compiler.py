@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from decider.errors import Problem, nearest
 from decider.rules.conditions import compile_condition
 from decider.rules.fields import FIELDS
-from decider.rules.model import CATEGORIES, EFFECTS, PLACEHOLDER, Rule, Target
+from decider.rules.model import CATEGORIES, COST_MODELS, EFFECTS, PLACEHOLDER, PLATFORMS, Rule, Target, TargetCost
 from decider.workload import OptimizeFor
 
 OPTIMIZE_FOR: tuple[str, ...] = typing.get_args(OptimizeFor)
@@ -33,7 +33,8 @@ RULE_KEYS = (
     "uncertain",
     "disabled",
 )
-TARGET_KEYS = ("id", "name", "family", "simplicity", "docs", "description")
+TARGET_KEYS = ("id", "name", "family", "simplicity", "docs", "description", "platform", "cost")
+TARGET_COST_KEYS = ("model", "instances", "management_fee", "control_plane")
 _ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
 _TARGET_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_IMPACT = 100.0
@@ -50,7 +51,7 @@ def build_targets(raw: Mapping[str, Mapping[str, Any]], path: Path, problems: li
                         where, f"unknown key {key!r}; valid: {', '.join(TARGET_KEYS)}", nearest(str(key), TARGET_KEYS)
                     )
                 )
-        missing = [key for key in ("id", "name", "family", "simplicity", "docs") if key not in item]
+        missing = [key for key in ("id", "name", "family", "simplicity", "docs", "platform") if key not in item]
         if missing:
             problems.append(Problem(where, f"missing {', '.join(missing)}"))
             continue
@@ -60,6 +61,11 @@ def build_targets(raw: Mapping[str, Mapping[str, Any]], path: Path, problems: li
         if not isinstance(item["simplicity"], int) or isinstance(item["simplicity"], bool):
             problems.append(Problem(where, f"simplicity must be a whole number, got {item['simplicity']!r}"))
             continue
+        platform = item["platform"]
+        if platform not in PLATFORMS:
+            problems.append(unknown_choice(f"{where} platform", platform, PLATFORMS))
+            continue
+        cost = _target_cost(item.get("cost"), f"{where} cost", problems)
         targets.append(
             Target(
                 id=target_id,
@@ -68,11 +74,44 @@ def build_targets(raw: Mapping[str, Mapping[str, Any]], path: Path, problems: li
                 simplicity=item["simplicity"],
                 docs=str(item["docs"]),
                 description=str(item.get("description", "")),
+                platform=str(platform),
+                cost=cost,
             )
         )
     if not targets and not problems:
         problems.append(Problem(str(path), "no targets defined"))
     return tuple(sorted(targets, key=lambda target: (target.simplicity, target.id)))
+
+
+def _target_cost(raw: Any, where: str, problems: list[Problem]) -> TargetCost | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        problems.append(Problem(where, f"a mapping with model ({', '.join(COST_MODELS)}), got {raw!r}"))
+        return None
+    for key in raw:
+        if key not in TARGET_COST_KEYS:
+            problems.append(unknown_choice(where, key, TARGET_COST_KEYS, noun="key"))
+    model = raw.get("model")
+    if model not in COST_MODELS:
+        problems.append(unknown_choice(f"{where}.model", model, COST_MODELS))
+        return None
+    flags = {key: raw.get(key, False) for key in ("management_fee", "control_plane")}
+    for key, value in flags.items():
+        if not isinstance(value, bool):
+            problems.append(Problem(f"{where}.{key}", f"is true or false, got {value!r}"))
+    instances = raw.get("instances", "EC2 instances")
+    if not isinstance(instances, str) or not instances:
+        problems.append(
+            Problem(f"{where}.instances", f"the name of the target's instances on a bill, got {instances!r}")
+        )
+        return None
+    return TargetCost(str(model), instances, flags["management_fee"] is True, flags["control_plane"] is True)
+
+
+def unknown_choice(where: str, value: Any, choices: Sequence[str], noun: str = "value") -> Problem:
+    """The Problem for a value that is not one of ``choices``: what is allowed and the nearest one."""
+    return Problem(where, f"unknown {noun} {value!r}; valid: {', '.join(choices)}", nearest(str(value), choices))
 
 
 def build_weights(

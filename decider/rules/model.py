@@ -17,6 +17,22 @@ EFFECTS = ("exclude", "score")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
+PLATFORMS = ("lambda", "ecs", "eks")
+COST_MODELS = ("lambda", "fargate", "instances")
+
+
+@dataclass(frozen=True)
+class TargetCost:
+    """How the cost model prices a target (``cost:`` in targets.yaml)."""
+
+    model: str
+    """lambda (requests and GB-seconds), fargate (task size × hours) or instances (EC2 instances copies pack onto)."""
+    instances: str = "EC2 instances"
+    """How the target's instances are named on the bill."""
+    management_fee: bool = False
+    control_plane: bool = False
+
+
 @dataclass(frozen=True)
 class Target:
     """A place a workload can run."""
@@ -27,6 +43,10 @@ class Target:
     simplicity: int
     docs: str
     description: str = ""
+    platform: str = ""
+    """What a team runs it on (``team.current_platform``): lambda, ecs or eks."""
+    cost: TargetCost | None = None
+    """How the cost model prices it; None when it cannot (the target then has no bill)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +107,10 @@ class Ruleset:
     def target_ids(self) -> tuple[str, ...]:
         # Read on every decision; computed once per ruleset (cached_property bypasses the frozen __setattr__).
         return tuple(target.id for target in self.targets)
+
+    def on_platform(self, platform: str) -> tuple[str, ...]:
+        """The ids of the targets that run on ``platform`` (lambda, ecs, eks), simplest first."""
+        return tuple(target.id for target in self.targets if target.platform == platform)
 
     def target(self, target_id: str) -> Target:
         for target in self.targets:

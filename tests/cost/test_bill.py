@@ -29,7 +29,9 @@ HOURS = 730
 def plan_for(ruleset: Ruleset, target: str, **sections: Any) -> Plan:
     workload = parse_workload(sections).workload
     assert ruleset.cost_model is not None
-    plans = plan_targets([target], workload, derive(workload), ruleset.pricing["us-east-1"], ruleset.cost_model)
+    plans = plan_targets(
+        [ruleset.target(target)], workload, derive(workload), ruleset.pricing["us-east-1"], ruleset.cost_model
+    )
     return plans[target]
 
 
@@ -475,7 +477,7 @@ def test_cost_never_falls_as_traffic_rises(ruleset: Ruleset, raw: dict[str, Any]
     workload = parse_workload(raw).workload
     assert ruleset.cost_model is not None
     book = ruleset.pricing["us-east-1"]
-    plans = plan_targets(ruleset.target_ids, workload, derive(workload), book, ruleset.cost_model)
+    plans = plan_targets(ruleset.targets, workload, derive(workload), book, ruleset.cost_model)
     assert {"lambda", "ecs-fargate"} <= set(plans)
     for plan in plans.values():
         assert plan.total(low * factor) >= plan.total(low) - 1e-9
@@ -492,7 +494,7 @@ def test_fresh_sizing_never_makes_more_traffic_cheaper(
         workload = parse_workload(sections).workload
         assert ruleset.cost_model is not None
         book = ruleset.pricing["us-east-1"]
-        plans = plan_targets(ruleset.target_ids, workload, derive(workload), book, ruleset.cost_model)
+        plans = plan_targets(ruleset.targets, workload, derive(workload), book, ruleset.cost_model)
         return {target: plan.total(requests) for target, plan in plans.items()}
 
     before, after = totals(low), totals(low * factor)

@@ -376,9 +376,17 @@ def test_target_problems_name_the_target(rules_dir: RuleDirFactory) -> None:
                 "simplicity": 1,
                 "docs": "https://x",
                 "doc": 1,
+                "platform": "lambda",
             },
-            {"id": "eks", "name": "Amazon EKS", "family": "kubernetes", "docs": "https://x"},
-            {"id": "ecs-ec2", "name": "ECS", "family": "ecs", "simplicity": "4", "docs": "https://x"},
+            {"id": "eks", "name": "Amazon EKS", "family": "kubernetes", "docs": "https://x", "platform": "eks"},
+            {
+                "id": "ecs-ec2",
+                "name": "ECS",
+                "family": "ecs",
+                "simplicity": "4",
+                "docs": "https://x",
+                "platform": "ecs",
+            },
         ],
     )
     problems = problems_of(base)
@@ -388,10 +396,51 @@ def test_target_problems_name_the_target(rules_dir: RuleDirFactory) -> None:
     assert "simplicity must be a whole number" in messages["ecs-ec2"].message
 
 
+def test_a_target_says_its_platform_and_how_it_is_priced(rules_dir: RuleDirFactory) -> None:
+    base = rules_dir({})
+    target = {"name": "T", "family": "ecs", "simplicity": 1, "docs": "https://x"}
+    write_yaml(
+        base / "targets.yaml",
+        [
+            {"id": "no-platform", **target},
+            {"id": "bad-platform", **target, "platform": "ecss"},
+            {"id": "bad-model", **target, "platform": "ecs", "cost": {"model": "fargat"}},
+            {"id": "bad-key", **target, "platform": "ecs", "cost": {"model": "instances", "fee": True}},
+        ],
+    )
+    problems = {problem.location.split(" target ", 1)[1]: problem for problem in problems_of(base)}
+    assert problems["no-platform"].message == "missing platform"
+    assert problems["bad-platform platform"].suggestion == "ecs"
+    assert problems["bad-model cost.model"].suggestion == "fargate"
+    assert problems["bad-key cost"].message.startswith("unknown key 'fee'")
+
+
+def test_shipped_targets_carry_their_platform_and_cost_model(ruleset: Ruleset) -> None:
+    assert {target.id: target.platform for target in ruleset.targets} == {
+        "lambda": "lambda",
+        "ecs-fargate": "ecs",
+        "ecs-managed-instances": "ecs",
+        "ecs-ec2": "ecs",
+        "eks": "eks",
+    }
+    assert ruleset.on_platform("ecs") == ("ecs-fargate", "ecs-managed-instances", "ecs-ec2")
+    costs = {target.id: target.cost for target in ruleset.targets}
+    assert all(cost is not None for cost in costs.values())
+    assert [target for target, cost in costs.items() if cost and cost.control_plane] == ["eks"]
+    assert [target for target, cost in costs.items() if cost and cost.management_fee] == ["ecs-managed-instances"]
+
+
 def test_an_extra_directory_may_add_a_target(
     rules_dir: RuleDirFactory, extra_dir: ExtraDirFactory, make_rule: RuleFactory
 ) -> None:
-    auto = {"id": "eks-auto", "name": "EKS Auto Mode", "family": "kubernetes", "simplicity": 6, "docs": "https://x"}
+    auto = {
+        "id": "eks-auto",
+        "name": "EKS Auto Mode",
+        "family": "kubernetes",
+        "simplicity": 6,
+        "docs": "https://x",
+        "platform": "eks",
+    }
     extra = extra_dir(
         {"targets.yaml": [auto], "org.yaml": [make_rule.exclude("limits.org-no-auto", "eks-auto", LAMBDA_LONG)]}
     )
@@ -587,7 +636,16 @@ def test_a_target_id_is_lower_case_words(rules_dir: RuleDirFactory) -> None:
     base = rules_dir({})
     write_yaml(
         base / "targets.yaml",
-        [{"id": "AWS_Lambda", "name": "AWS Lambda", "family": "serverless", "simplicity": 1, "docs": "https://x"}],
+        [
+            {
+                "id": "AWS_Lambda",
+                "name": "AWS Lambda",
+                "family": "serverless",
+                "simplicity": 1,
+                "docs": "https://x",
+                "platform": "lambda",
+            }
+        ],
     )
     problem = only_problem(base)
     assert problem.location.endswith("target AWS_Lambda")
