@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from decider.cost.capacity import Hours, Ramp, copy_hours
+from decider.cost.capacity import Ramp, copy_hours
 from decider.cost.instances import InstanceOption, instance_options, managed_instances_fee
 from decider.cost.sizing import fargate_platform, size_fargate, size_instances, size_lambda
 from decider.decision import CostLine, InstanceSizing, MonthlyCost, Sizing
@@ -28,39 +28,26 @@ INF = math.inf
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One bill line: ``unit_price_usd`` × quantity, the quantity a ramp in requests per month."""
+    """One bill line: ``unit_price_usd`` × a quantity that ramps with the requests per month."""
 
     item: str
     unit: str
     unit_price_usd: float
-    slope: float
-    offset: float = 0.0
-    low: float = 0.0
-    high: float = INF
+    ramp: Ramp
 
     def quantity(self, requests: float) -> float:
-        return min(self.high, max(self.low, self.slope * requests + self.offset))
+        return self.ramp.at(requests)
 
     def usd(self, requests: float) -> float:
-        return self.unit_price_usd * self.quantity(requests)
+        return self.unit_price_usd * self.ramp.at(requests)
 
     def knots(self) -> tuple[float, ...]:
         """Request volumes where the line's slope changes."""
-        if self.slope <= 0:
-            return ()
-        points = [(self.low - self.offset) / self.slope]
-        if self.high != INF:
-            points.append((self.high - self.offset) / self.slope)
-        return tuple(point for point in points if point > 0)
+        return self.ramp.knots()
 
 
 def fixed(item: str, unit: str, unit_price_usd: float, quantity: float) -> Line:
-    return Line(item, unit, unit_price_usd, 0.0, quantity, quantity, quantity)
-
-
-def scaled(hours: Hours, factor: float = 1.0) -> tuple[float, float]:
-    """(slope, low) of ``factor × hours``."""
-    return hours.per_request * factor, hours.floor * factor
+    return Line(item, unit, unit_price_usd, Ramp.fixed(quantity))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +105,7 @@ def _tier_lines(item: str, price: TieredPrice, per_request: float, allowance: fl
         upper = tier.up_to if tier.up_to is not None else INF
         label = item if len(price.tiers) == 1 else f"{item}, tier {index + 1}"
         width = upper - lower
-        lines.append(Line(label, price.unit, tier.usd * factor, per_request, -(allowance + lower), 0.0, width))
+        lines.append(Line(label, price.unit, tier.usd * factor, Ramp(per_request, -(allowance + lower), 0.0, width)))
         lower = upper
     return lines
 
@@ -131,7 +118,7 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
     free_gbs = prices.free_tier_gb_seconds.quantity if free else 0.0
     requests_item = "Lambda requests" + (f" after {free_requests / 1e6:g}M free" if free else "")
     lines = [
-        Line(requests_item, prices.request.unit, prices.request.usd, 1e-6, -free_requests / 1e6),
+        Line(requests_item, prices.request.unit, prices.request.usd, Ramp(1e-6, -free_requests / 1e6)),
     ]
     gb_seconds = facts.avg_duration_s * sizing.memory_mb / 1024.0
     discount = book.savings_plans.lambda_.for_term(workload.preferences.commitment)
@@ -154,7 +141,7 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
                 f"Lambda ephemeral storage ({sizing.ephemeral_storage_mb} MB)",
                 prices.ephemeral_storage.unit,
                 prices.ephemeral_storage.usd,
-                extra,
+                Ramp(extra),
             )
         )
     if sizing.front_door == "api-gateway-http-api":
@@ -178,25 +165,19 @@ def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceB
     elif sizing.purchase.startswith("savings-plan"):
         discount = book.savings_plans.fargate.for_term(workload.preferences.commitment)
         suffix = f", Savings Plan {workload.preferences.commitment}"
-    slope, low = scaled(hours)
     item = f"Fargate tasks ({sizing.task_vcpu:g} vCPU, {sizing.task_memory_gb:g} GB, {label}{suffix})"
-    lines = [Line(item, "task-hour", _discounted(task_price, discount), slope, 0.0, low)]
+    lines = [Line(item, "task-hour", _discounted(task_price, discount), hours)]
     if platform.os_license_vcpu_hour is not None:
-        slope, low = scaled(hours, sizing.task_vcpu)
-        lines.append(
-            Line("Fargate Windows OS licence", "vCPU-hour", platform.os_license_vcpu_hour.usd, slope, 0.0, low)
-        )
+        licence = platform.os_license_vcpu_hour.usd
+        lines.append(Line("Fargate Windows OS licence", "vCPU-hour", licence, hours.scaled(sizing.task_vcpu)))
     extra_gb = sizing.ephemeral_storage_gb - book.fargate.included_ephemeral_storage_gb.quantity
     if extra_gb > 0:
-        slope, low = scaled(hours, extra_gb)
         lines.append(
             Line(
                 f"Fargate ephemeral storage above 20 GB ({extra_gb:g} GB a task)",
                 "GB-hour",
                 book.fargate.ephemeral_storage_gb_hour.usd,
-                slope,
-                0.0,
-                low,
+                hours.scaled(extra_gb),
             )
         )
     lines += _load_balancer_lines(workload, book, model, sizing.front_door)
@@ -247,10 +228,7 @@ def _plan_instances(
 def _hour_lines(item: str, unit: str, unit_price_usd: float, ramps: Sequence[Ramp]) -> list[Line]:
     """One line per instance-hour ramp; a second ramp is the instances that join once copies outgrow the first."""
     labels = [item] if len(ramps) == 1 else [f"{item}, while work runs", f"{item}, instances beyond the first"]
-    return [
-        Line(label, unit, unit_price_usd, ramp.slope, ramp.offset, ramp.low, ramp.high)
-        for label, ramp in zip(labels, ramps, strict=True)
-    ]
+    return [Line(label, unit, unit_price_usd, ramp) for label, ramp in zip(labels, ramps, strict=True)]
 
 
 def _describe(sizing: InstanceSizing) -> str:
@@ -277,7 +255,7 @@ def _load_balancer_lines(workload: Workload, book: PriceBook, model: CostModel, 
     by_bytes = gb_per_request / per_gb
     return [
         fixed(f"{name} hours", hour.unit, hour.usd, 730),
-        Line(f"{name} capacity units", unit, unit_price.usd, max(by_connections, by_bytes)),
+        Line(f"{name} capacity units", unit, unit_price.usd, Ramp(max(by_connections, by_bytes))),
     ]
 
 

@@ -18,30 +18,39 @@ SERVING_PROTOCOLS = frozenset({"http", "grpc", "websocket", "tcp", "udp"})
 
 
 @dataclass(frozen=True, slots=True)
-class Hours:
-    """Billed hours as a function of requests per month R: max(floor_hours, per_request_hours × R)."""
-
-    per_request: float
-    floor: float
-
-    def at(self, requests: float) -> float:
-        return max(self.floor, self.per_request * requests)
-
-
-@dataclass(frozen=True, slots=True)
 class Ramp:
-    """Part of a quantity billed per month: ``min(high, max(low, slope × R + offset))`` for R requests a month."""
+    """The one shape of every quantity decider bills: ``min(high, max(low, slope × R + offset))`` for R requests a
+    month. Copy-hours with a floor of always-up copies, instance-hours, requests after a free allowance, one volume
+    tier, a fixed charge: each is a ramp, so a bill is piecewise linear in R."""
 
     slope: float
     offset: float = 0.0
     low: float = 0.0
     high: float = math.inf
 
+    @classmethod
+    def fixed(cls, quantity: float) -> Ramp:
+        """The same quantity at every volume."""
+        return cls(0.0, quantity, quantity, quantity)
+
     def at(self, requests: float) -> float:
         return min(self.high, max(self.low, self.slope * requests + self.offset))
 
+    def scaled(self, factor: float) -> Ramp:
+        """``factor`` × this quantity (GB or vCPU per copy-hour, say)."""
+        return Ramp(self.slope * factor, self.offset * factor, self.low * factor, self.high * factor)
 
-def instance_hour_ramps(copy: Hours, per_instance: int, floor: float, per_run: bool) -> tuple[Ramp, ...]:
+    def knots(self) -> tuple[float, ...]:
+        """Request volumes where the slope changes."""
+        if self.slope <= 0:
+            return ()
+        points = [(self.low - self.offset) / self.slope]
+        if self.high != math.inf:
+            points.append((self.high - self.offset) / self.slope)
+        return tuple(point for point in points if point > 0)
+
+
+def instance_hour_ramps(copy: Ramp, per_instance: int, floor: float, per_run: bool) -> tuple[Ramp, ...]:
     """Instance-hours a month as ramps in R, from copy-hours and copies packed per instance.
 
     Runs get an instance each. With a floor of always-up instances, instances follow copy-hours ÷ copies per
@@ -51,10 +60,10 @@ def instance_hour_ramps(copy: Hours, per_instance: int, floor: float, per_run: b
     large type, and the same function both picks the type and bills it, so a bill never falls as traffic rises.
     """
     if per_run:
-        return (Ramp(copy.per_request),)
+        return (Ramp(copy.slope),)
     if floor > 0:
-        return (Ramp(copy.per_request / per_instance, 0.0, floor),)
-    return (Ramp(copy.per_request, 0.0, 0.0, 730.0), Ramp(copy.per_request / per_instance, -730.0, 0.0))
+        return (Ramp(copy.slope / per_instance, 0.0, floor),)
+    return (Ramp(copy.slope, 0.0, 0.0, 730.0), Ramp(copy.slope / per_instance, -730.0, 0.0))
 
 
 def scaling_of(workload: Workload, facts: Facts) -> Scaling:
@@ -76,14 +85,14 @@ def min_copies_for(scaling: Scaling, model: CostModel) -> int:
     return 0
 
 
-def copy_hours(workload: Workload, facts: Facts, model: CostModel, scaling: Scaling) -> Hours:
+def copy_hours(workload: Workload, facts: Facts, model: CostModel, scaling: Scaling) -> Ramp:
     """Copy-hours a month: per run (one copy each, billed at least a minute) or in-flight work over copy capacity."""
     avg_s = facts.avg_duration_s
     if scaling == "per-run":
-        return Hours(max(avg_s, model.fargate_minimum_billed_s) / 3600.0, 0.0)
+        return Ramp(max(avg_s, model.fargate_minimum_billed_s) / 3600.0)
     per_copy = workload.runtime.concurrency_per_copy * UTILISATION_TARGET
     floor = min_copies_for(scaling, model) * 730.0
-    return Hours(avg_s / (3600.0 * per_copy), floor)
+    return Ramp(avg_s / (3600.0 * per_copy), 0.0, floor)
 
 
 def copies(workload: Workload, facts: Facts, model: CostModel, scaling: Scaling) -> tuple[int, int, int]:

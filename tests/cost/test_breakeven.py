@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from decider import decide, load_ruleset, parse_workload
 from decider.cost.bill import Line, Plan, plan_targets
 from decider.cost.breakeven import HIGH_REQUESTS, LOW_REQUESTS, approx_requests, break_even_points, crossings
+from decider.cost.capacity import Ramp
 from decider.decision import BreakEven
 from decider.facts import derive
 from decider.render.decision import to_markdown, to_table
@@ -172,8 +173,8 @@ def test_volumes_read_as_people_say_them(requests: float, text: str) -> None:
 
 def test_a_crossing_exactly_at_a_knot_is_found_once() -> None:
     # A = $0.00002 a request; B = max($20, $10 + $0.00001 a request), whose knot (1M) is where A meets it
-    first = Plan("a", None, (Line("a", "request", 1.0, 2e-5),))  # type: ignore[arg-type]
-    second = Plan("b", None, (Line("b", "request", 1.0, 1e-5, 10.0, 20.0),))  # type: ignore[arg-type]
+    first = Plan("a", None, (Line("a", "request", 1.0, Ramp(2e-5)),))  # type: ignore[arg-type]
+    second = Plan("b", None, (Line("b", "request", 1.0, Ramp(1e-5, 10.0, 20.0)),))  # type: ignore[arg-type]
     assert second.knots() == (pytest.approx(1_000_000.0),)
     assert crossings(first, second) == [BreakEven(target="b", versus="a", requests_per_month=1_000_000)]
 
