@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from decider.errors import DeciderError, PricingError, Problem, RulesError, WorkloadError, nearest
+from decider.validation import problems_from_validation
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:decider:problem:"
@@ -139,13 +140,7 @@ async def _on_http_exception(request: Request, error: Exception) -> Response:
 
 async def _on_request_validation(request: Request, error: Exception) -> Response:
     exc = cast(RequestValidationError, error)  # registered for RequestValidationError only
-    problems = []
-    for item in exc.errors():
-        location = ".".join(str(part) for part in item.get("loc", ()))
-        message = str(item.get("msg", "invalid"))
-        if "input" in item and not isinstance(item["input"], dict | list):
-            message += f", got {item['input']!r}"
-        problems.append(Problem(location, message))
+    problems = problems_from_validation(exc.errors())
     return problem_response(request, 422, "invalid-request", "the request is not valid", problems)
 
 

@@ -7,7 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -16,10 +16,11 @@ from api.examples import CHECKOUT_API, NIGHTLY_JOB
 from api.metrics import Metrics
 from api.problems import TYPE_PREFIX, ApiProblem, ProblemDetails, ProblemEntry, problem_responses
 from decider.decision import Decision
+from decider.documents import json_type
 from decider.engine import decide
-from decider.errors import DeciderError, Problem, WorkloadError, nearest
+from decider.errors import DeciderError, Problem, relocate, unknown_choice
 from decider.rules.model import Ruleset
-from decider.workload import ParsedWorkload, Workload, parse_workload, problems_from_validation, resolve_defaults
+from decider.workload import parse_workload
 
 MAX_BATCH = 1000
 JSON = "application/json"
@@ -98,7 +99,7 @@ router = APIRouter(tags=["recommend"])
 async def recommend(request: Request, ruleset: RulesetDep, metrics: MetricsDep) -> Response:
     """A workload (every field optional) in; a ranked, explained decision out. Unknown fields are 422 with the
     nearest valid name."""
-    decision = decide(parse_json_workload(await read_json_body(request)), ruleset)
+    decision = decide(parse_workload(await read_json_body(request), strict_json=True), ruleset)
     metrics.count_decision(decision.recommendation)
     return Response(decision.model_dump_json(), media_type=JSON)
 
@@ -119,51 +120,15 @@ async def recommend_batch(request: Request, ruleset: RulesetDep, metrics: Metric
     return Response('{"results":[' + ",".join(entries) + "]}", media_type=JSON)
 
 
-def parse_json_workload(raw: Any) -> ParsedWorkload:
-    """parse_workload, with JSON types held to the schema: 0 is not false and "5" is not 5 in a JSON body.
-
-    (YAML files stay lenient; a JSON client that sends the wrong type has a bug worth hearing about.) parse_workload
-    reads an empty file (null) as "all defaults"; over HTTP a workload must be an object.
-    """
-    if not isinstance(raw, dict):
-        raise WorkloadError([Problem("", f"a workload must be a JSON object, got {_json_type(raw)}")])
-    try:
-        workload = Workload.model_validate(_arrays_as_tuples(raw), strict=True)
-    except ValidationError as error:
-        raise WorkloadError(problems_from_validation(error)) from None
-    return resolve_defaults(workload)  # what parse_workload does after validating, without validating twice
-
-
-def _arrays_as_tuples(value: Any) -> Any:
-    # Strict validation takes a tuple field only from a tuple; a JSON array is the same thing. JSON Schema counts
-    # 8.0 as an integer, and strict validation takes an int wherever it takes a float.
-    if isinstance(value, list):
-        return tuple(_arrays_as_tuples(item) for item in value)
-    if isinstance(value, dict):
-        return {key: _arrays_as_tuples(item) for key, item in value.items()}
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _json_type(value: Any) -> str:
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
-    return "null" if value is None else names.get(type(value), type(value).__name__)
-
-
 def _batch_items(raw: Any) -> list[Any]:
     if not isinstance(raw, Mapping):
         raise ApiProblem(
             422,
             "invalid-batch",
             "the batch is not valid",
-            [Problem("", f"the body must be an object with 'workloads', got {_json_type(raw)}")],
+            [Problem("", f"the body must be an object with 'workloads', got {json_type(raw)}")],
         )
-    problems = [
-        Problem(str(key), "unknown field; valid fields here: workloads", nearest(str(key), ["workloads"]))
-        for key in raw
-        if key != "workloads"
-    ]
+    problems = [unknown_choice(str(key), key, ["workloads"], field=True) for key in raw if key != "workloads"]
     workloads = raw.get("workloads")
     if "workloads" not in raw:
         problems.append(Problem("workloads", "missing: give a list of workloads"))
@@ -180,7 +145,7 @@ def _decide_all(workloads: list[Any], ruleset: Ruleset, metrics: Metrics, path: 
     entries: list[str] = []
     for index, raw in enumerate(workloads):
         try:
-            decision = decide(parse_json_workload(raw), ruleset)
+            decision = decide(parse_workload(raw, strict_json=True), ruleset)
         except DeciderError as error:
             problem = ProblemDetails(
                 type=TYPE_PREFIX + "invalid-workload",
@@ -189,12 +154,8 @@ def _decide_all(workloads: list[Any], ruleset: Ruleset, metrics: Metrics, path: 
                 detail=f"workload {index} is not valid",
                 instance=f"{path}#/workloads/{index}",
                 errors=[
-                    ProblemEntry(
-                        location=f"workloads[{index}].{p.location}".rstrip("."),
-                        message=p.message,
-                        suggestion=p.suggestion,
-                    )
-                    for p in error.problems
+                    ProblemEntry(location=p.location, message=p.message, suggestion=p.suggestion)
+                    for p in relocate(error.problems, f"workloads[{index}]")
                 ],
             )
             entries.append(BatchProblem(index=index, problem=problem).model_dump_json())

@@ -10,7 +10,6 @@ from starlette.responses import Response
 
 from api.dependencies import RulesetDep, read_json_body
 from api.problems import ApiProblem, problem_responses
-from api.recommend import parse_json_workload
 from decider.errors import WorkloadError
 from decider.review import MAX_REVIEW_ITEMS, Review, ReviewRequestItem, parse_review_request, review_request
 
@@ -74,7 +73,7 @@ async def review(request: Request, ruleset: RulesetDep) -> Response:
     """Up to 1,000 named workloads with their current platform or target; every invalid item is a 422 entry
     located at its index (``workloads[3].workload.runtime.memory_mb``)."""
     try:
-        items = parse_review_request(await read_json_body(request), parse=parse_json_workload)
+        items = parse_review_request(await read_json_body(request), strict_json=True)
     except WorkloadError as error:
         raise ApiProblem(422, "invalid-review", "the review request is not valid", error.problems) from None
     result = await run_in_threadpool(review_request, items, ruleset)

@@ -9,9 +9,12 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from decider.errors import Problem, SettingsError
+from decider.errors import SettingsError
+from decider.validation import Wording, problems_from_validation
 
 MIB = 1024 * 1024
+#: A bad setting is named by its environment variable, with the value it has.
+WORDING = Wording(link="_", separator="_", upper=True, values="always")
 
 
 class Settings(BaseSettings):
@@ -60,11 +63,4 @@ def get_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
-        problems = [
-            Problem(
-                "DECIDER_" + "_".join(str(part) for part in item["loc"]).upper(),
-                f"{item['msg']}, got {item.get('input')!r}",
-            )
-            for item in error.errors(include_url=False)
-        ]
-        raise SettingsError(problems) from None
+        raise SettingsError(problems_from_validation(error, at="DECIDER", wording=WORDING)) from None

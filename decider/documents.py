@@ -1,8 +1,13 @@
-"""Reading YAML and JSON as plain data: safe loading only, duplicate keys refused, errors with line numbers."""
+"""Reading YAML and JSON as plain data: safe loading only, duplicate keys refused, errors with line numbers.
+
+The one reader of documents for everyone: workload, rule and price files (``read_file``), templates and manifests
+(``parse_all``), and request bodies (``parse_json``: strict JSON, as an API must take it).
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +84,50 @@ def parse_text(text: str, source: str, *, json_only: bool = False) -> Any:
         raise DocumentError(Problem(_where(source, error), f"not valid YAML: {_reason(error)}")) from None
     finally:
         loader.dispose()
+
+
+def parse_json(data: bytes | str, source: str) -> Any:
+    """Strict JSON (a request body): UTF-8, no key given twice, no NaN or Infinity; DocumentError says where.
+
+    ``source`` names the document; a problem inside it is located as ``source:line`` or ``source.key[index]``.
+    """
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as error:
+        raise DocumentError(Problem(source, f"not UTF-8: {error.reason} at byte {error.start}")) from None
+    try:
+        value = parse_text(text, source, json_only=True)  # syntax errors and keys given twice, with the line
+    except RecursionError:
+        raise DocumentError(Problem(source, "nested too deeply")) from None
+    except ValueError as error:  # integers longer than Python will convert
+        raise DocumentError(Problem(source, str(error))) from None
+    non_finite = _non_finite_at(value, source)
+    if non_finite:
+        raise DocumentError(Problem(non_finite, "NaN and Infinity are not JSON numbers"))
+    return value
+
+
+def _non_finite_at(value: Any, path: str) -> str | None:
+    """Where NaN or Infinity sits in parsed JSON (Python's parser takes them; JSON has no such numbers)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _non_finite_at(item, f"{path}.{key}" if isinstance(key, str) else f"{path}[{key}]")
+        if found:
+            return found
+    return None
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a parsed value's type (object, array, string, boolean, number, null), for messages."""
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
 def parse_all(text: str, source: str) -> list[Any]:

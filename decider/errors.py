@@ -11,15 +11,16 @@
     └── SettingsError                 a DECIDER_* environment variable has a value decider cannot use
 
 A Problem is one thing wrong: where it is, what is wrong, and the nearest valid choice when there is one
-(``nearest``, the one "did you mean" of decider). The CLI prints ``str(error)`` and exits 2; the API turns
-``error.problems`` into problem+json entries.
+(``nearest``, the one "did you mean" of decider; ``unknown_choice`` words a value or field that is not one of the
+choices). ``relocate`` places problems found in a part of an input inside the whole (``workloads[3]`` + ``runtime.
+memory_mb``). The CLI prints ``str(error)`` and exits 2; the API turns ``error.problems`` into problem+json entries.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -133,3 +134,41 @@ def nearest(name: str, choices: Iterable[str]) -> str | None:
     by_tail = {option.rsplit(".", 1)[-1].lower(): option for option in options}
     matches = difflib.get_close_matches(tail, list(by_tail), n=1, cutoff=0.75)
     return by_tail[matches[0]] if matches else None
+
+
+def relocate(problems: Iterable[Problem], where: str, link: str = ".") -> list[Problem]:
+    """The problems found in a part of an input, located in the whole: ``where`` + ``link`` + each location.
+
+    A problem of the part itself (no location) is at ``where``; with no ``where`` the locations stay as they are.
+    """
+    return [
+        replace(problem, location=link.join(part for part in (where, problem.location) if part)) for problem in problems
+    ]
+
+
+def unknown_choice(
+    location: str,
+    given: object,
+    choices: Iterable[str],
+    *,
+    field: bool = False,
+    fallback: Iterable[str] = (),
+    match_any_value: bool = False,
+) -> Problem:
+    """The Problem for a value, or (``field=True``) a field name, that is not one of ``choices``.
+
+    A value reads "'x' is not allowed; choose one of a, b"; a field "unknown field; valid fields here: a, b". The
+    nearest choice is suggested; when none is close, the nearest of ``fallback`` (say, the full path of a field written
+    in the wrong section). A value that is not text gets a suggestion only with ``match_any_value`` (by its printed
+    form).
+    """
+    options = list(choices)
+    listed = ", ".join(options)
+    message = (
+        f"unknown field; valid fields here: {listed}" if field else f"{given!r} is not allowed; choose one of {listed}"
+    )
+    text = given if isinstance(given, str) else str(given) if field or match_any_value else None
+    suggestion = None
+    if text is not None:
+        suggestion = nearest(text, options) or nearest(text, fallback)
+    return Problem(location, message, suggestion)

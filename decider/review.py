@@ -8,23 +8,29 @@ A workload with no current platform (``none``, or plain ``ec2``, which decider d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, get_args
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, ValidationInfo, WithJsonSchema
 
 from decider.decision import Decision, RankedTarget
 from decider.engine import decide
-from decider.errors import Problem, WorkloadError, nearest
+from decider.errors import Problem, WorkloadError, relocate, unknown_choice
 from decider.numbers import number
 from decider.rules.model import Ruleset
-from decider.sources import PLATFORM_OF_TARGET, ImportedWorkload, deep_merge
-from decider.workload import ParsedWorkload, Platform, parse_workload, problems_from_validation
+from decider.sources import PLATFORM_OF_TARGET, ImportedWorkload
+from decider.validation import Wording, nested_problems, problems_from_validation
+from decider.workload import (
+    ParsedWorkload,
+    Platform,
+    parse_workload,
+    resolve_defaults,
+    validate_workload,
+    with_platform,
+)
 
 Verdict = Literal["keep", "consider", "move"]
 VERDICTS: tuple[Verdict, ...] = ("keep", "consider", "move")
-TARGET_IDS: tuple[str, ...] = tuple(PLATFORM_OF_TARGET)
-PLATFORMS: tuple[str, ...] = get_args(Platform)
 
 #: A current target this close to the recommendation's score is kept: a move costs more than a few points gain.
 KEEP_MARGIN_POINTS = 5.0
@@ -106,13 +112,46 @@ class Review(_Frozen):
         return sum(item.verdict in gate for item in self.workloads)
 
 
+def _parsed_workload(raw: Any, info: ValidationInfo) -> ParsedWorkload:
+    """An item's workload, validated once (JSON-strict when the context says ``strict_json``) and resolved as running
+    where the item says it runs (``current_target``, else ``current_platform``)."""
+    if not isinstance(raw, Mapping):
+        raise nested_problems([Problem("", f"must be an object (a workload), got {type(raw).__name__}")])
+    try:
+        workload = validate_workload(raw, strict_json=bool(info.context and info.context.get("strict_json")))
+    except WorkloadError as error:
+        raise nested_problems(error.problems) from None
+    target, platform = info.data.get("current_target"), info.data.get("current_platform")
+    platform = PLATFORM_OF_TARGET[target] if target else platform
+    return resolve_defaults(with_platform(workload, platform) if platform is not None else workload)
+
+
 class ReviewRequestItem(_Frozen):
     """One named workload and where it runs now (the API's review body)."""
+
+    # The docstring above is the OpenAPI description. ``workload`` comes in as a mapping and is kept as the
+    # ParsedWorkload it validates into, already placed on the item's platform: nothing downstream parses it again.
 
     name: str = Field(min_length=1, max_length=200)
     current_platform: Platform | None = None
     current_target: Literal["lambda", "ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"] | None = None
-    workload: dict[str, Any] = Field(default_factory=dict, description="A workload, as in the Workload schema.")
+    workload: Annotated[
+        ParsedWorkload,
+        PlainValidator(_parsed_workload),
+        WithJsonSchema({"additionalProperties": True, "type": "object"}),
+    ] = Field(default_factory=dict, validate_default=True, description="A workload, as in the Workload schema.")
+
+
+#: How a review item's problems are worded (the API's words since the first release).
+ITEM_WORDING = Wording(
+    values="scalars-once",
+    by_type={"model_type": "must be an object with name and workload, got {type}"},
+    by_field={"name": "give a name of 1 to 200 characters, got {value!r}"},
+    fields=lambda path: list(ReviewRequestItem.model_fields),
+    choices=True,
+    match_any_value=True,
+    unknown_first=True,
+)
 
 
 def review_imported(
@@ -128,11 +167,7 @@ def review_imported(
         try:
             parsed_all.append(parse_workload(item.raw))
         except WorkloadError as error:
-            where = f"{item.file}:{item.line} {item.name}"
-            problems.extend(
-                Problem(f"{where}: {p.location}" if p.location else where, p.message, p.suggestion)
-                for p in error.problems
-            )
+            problems.extend(relocate(error.problems, f"{item.file}:{item.line} {item.name}", ": "))
     if problems:
         raise WorkloadError(problems)
     reviewed = [
@@ -150,17 +185,13 @@ def review_imported(
     return summarise(reviewed, keep_margin_points, [SkippedFile(file=f, reason=r) for f, r in skipped])
 
 
-def parse_review_request(raw: Any, parse: Callable[[Any], ParsedWorkload] = parse_workload) -> list[ReviewRequestItem]:
-    """Validate an API review body ``{"workloads": [...]}``; every problem names its item index.
+def parse_review_request(raw: Any, *, strict_json: bool = False) -> list[ReviewRequestItem]:
+    """Validate a review body ``{"workloads": [...]}`` into items; every problem names its item index.
 
-    ``parse`` validates each item's workload (the API passes its JSON-strict parser: 0 is not false there)."""
+    ``strict_json`` holds each workload to JSON types (the API's body: 0 is not false there)."""
     if not isinstance(raw, Mapping):
         raise WorkloadError([Problem("", f"the body must be an object with 'workloads', got {type(raw).__name__}")])
-    problems = [
-        Problem(str(key), "unknown field; valid fields here: workloads", nearest(str(key), ["workloads"]))
-        for key in raw
-        if key != "workloads"
-    ]
+    problems = [unknown_choice(str(key), key, ["workloads"], field=True) for key in raw if key != "workloads"]
     items = raw.get("workloads")
     if not isinstance(items, list):
         problems.append(Problem("workloads", "missing: give a list of named workloads"))
@@ -169,56 +200,10 @@ def parse_review_request(raw: Any, parse: Callable[[Any], ParsedWorkload] = pars
         problems.append(Problem("workloads", f"give 1 to {MAX_REVIEW_ITEMS} workloads, got {len(items)}"))
     parsed: list[ReviewRequestItem] = []
     for index, item in enumerate(items):
-        where = f"workloads[{index}]"
-        if not isinstance(item, Mapping):
-            problems.append(Problem(where, f"must be an object with name and workload, got {type(item).__name__}"))
-            continue
-        fields = list(ReviewRequestItem.model_fields)
-        unknown = [key for key in item if key not in fields]
-        problems.extend(
-            Problem(
-                f"{where}.{key}", f"unknown field; valid fields here: {', '.join(fields)}", nearest(str(key), fields)
-            )
-            for key in unknown
-        )
-        name = item.get("name")
-        if not isinstance(name, str) or not name or len(name) > 200:
-            problems.append(Problem(f"{where}.name", f"give a name of 1 to 200 characters, got {name!r}"))
-        platform, target = item.get("current_platform"), item.get("current_target")
-        if platform is not None and platform not in PLATFORMS:
-            problems.append(
-                Problem(
-                    f"{where}.current_platform",
-                    f"{platform!r} is not allowed; choose one of {', '.join(PLATFORMS)}",
-                    nearest(str(platform), PLATFORMS),
-                )
-            )
-        if target is not None and target not in TARGET_IDS:
-            problems.append(
-                Problem(
-                    f"{where}.current_target",
-                    f"{target!r} is not allowed; choose one of {', '.join(TARGET_IDS)}",
-                    nearest(str(target), TARGET_IDS),
-                )
-            )
-        workload = item.get("workload", {})
-        if not isinstance(workload, Mapping):
-            problems.append(
-                Problem(f"{where}.workload", f"must be an object (a workload), got {type(workload).__name__}")
-            )
-            continue
         try:
-            parse(workload)
-        except WorkloadError as error:
-            problems.extend(
-                Problem(f"{where}.workload" + (f".{p.location}" if p.location else ""), p.message, p.suggestion)
-                for p in error.problems
-            )
-        if not problems:
-            try:
-                parsed.append(ReviewRequestItem.model_validate(item))
-            except ValidationError as error:  # anything the checks above let through still answers as a problem
-                problems.extend(problems_from_validation(error, prefix=f"{where}."))
+            parsed.append(ReviewRequestItem.model_validate(item, strict=True, context={"strict_json": strict_json}))
+        except ValidationError as error:
+            problems.extend(problems_from_validation(error, at=f"workloads[{index}]", wording=ITEM_WORDING))
     if problems:
         raise WorkloadError(problems)
     return parsed
@@ -238,13 +223,10 @@ def review_request(
                 f"current_platform {item.current_platform!r} contradicts current_target {item.current_target!r}: "
                 f"reviewed as running on {item.current_target} ({platform})"
             )
-        raw = item.workload
-        if platform is not None:
-            raw = deep_merge(raw, {"team": {"current_platform": platform}})
         reviewed.append(
             judge(
                 item.name,
-                parse_workload(raw),
+                item.workload,
                 ruleset,
                 current_target=item.current_target,
                 source=SourceLocation(),

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from decider.errors import Problem, WorkloadError, nearest
+from decider.documents import json_type
+from decider.errors import Problem, WorkloadError
 from decider.numbers import number as _num
 from decider.numbers import show as _show
+from decider.validation import Wording, problems_from_validation
 
 Architecture = Literal["x86_64", "arm64", "any"]
 OperatingSystem = Literal["linux", "windows"]
@@ -201,61 +203,74 @@ SECTIONS: Mapping[str, type[_Section]] = {
 }
 
 
-def parse_workload(raw: Any) -> ParsedWorkload:
-    """Validate a raw mapping (from YAML, JSON or a form) into a resolved Workload; raise WorkloadError on bad input."""
-    if raw is None:
+def parse_workload(raw: Any, *, strict_json: bool = False) -> ParsedWorkload:
+    """Validate a raw mapping (from YAML, JSON or a form) into a resolved Workload; raise WorkloadError on bad input.
+
+    ``strict_json`` holds JSON types to the schema (an API body): 0 is not false and "5" is not 5 there. YAML files
+    stay lenient; a JSON client that sends the wrong type has a bug worth hearing about.
+    """
+    return resolve_defaults(validate_workload(raw, strict_json=strict_json))
+
+
+def validate_workload(raw: Any, *, strict_json: bool = False) -> Workload:
+    """The validation half of parse_workload: the Workload as given, its defaults not yet resolved.
+
+    An empty file (null) is "all defaults"; in JSON (``strict_json``) a workload must be an object.
+    """
+    if strict_json:
+        if not isinstance(raw, dict):
+            raise WorkloadError([Problem("", f"a workload must be a JSON object, got {json_type(raw)}")])
+        raw = _arrays_as_tuples(raw)
+    elif raw is None:
         raw = {}
-    if not isinstance(raw, Mapping):
+    elif not isinstance(raw, Mapping):
         raise WorkloadError([Problem("", f"a workload must be a mapping of sections, got {type(raw).__name__}")])
     try:
-        workload = Workload.model_validate(raw)
+        return Workload.model_validate(raw, strict=strict_json)
     except ValidationError as error:
-        raise WorkloadError(problems_from_validation(error)) from None
-    return resolve_defaults(workload)
+        raise WorkloadError(problems_from_validation(error, wording=WORDING)) from None
 
 
-def problems_from_validation(error: ValidationError, prefix: str = "") -> list[Problem]:
-    """Turn Pydantic's errors into Problems that name the field, the value and what is allowed."""
-    problems: list[Problem] = []
-    for item in error.errors(include_url=False):
-        loc = [str(part) for part in item["loc"]]
-        location = prefix + ".".join(loc)
-        kind = item["type"]
-        if kind == "extra_forbidden":
-            parent = _model_at(loc[:-1])
-            choices = sorted(parent.model_fields) if parent else []
-            suggestion = nearest(loc[-1], choices)
-            if suggestion is None:
-                # A field written in the wrong section (or at the top level) is suggested with its full path.
-                suggestion = nearest(loc[-1], _FIELD_PATHS)
-            allowed = ", ".join(choices)
-            problems.append(Problem(location, f"unknown field; valid fields here: {allowed}", suggestion))
-            continue
-        message = item["msg"]
-        value = item.get("input")
-        if kind == "literal_error":
-            expected = item.get("ctx", {}).get("expected", "")
-            choices = [part.strip(" '") for part in expected.replace(" or ", ",").split(",") if part.strip(" '")]
-            suggestion = nearest(str(value), choices) if isinstance(value, str) else None
-            problems.append(
-                Problem(location, f"{value!r} is not allowed; choose one of {', '.join(choices)}", suggestion)
-            )
-            continue
-        if kind == "model_type" or kind == "dict_type":
-            message = f"must be a mapping of fields, got {type(value).__name__}"
-        elif kind == "string_pattern_mismatch":  # only preferences.region has a pattern
-            message = f"{value!r} is not an AWS region code; write it like us-east-1 or eu-west-2"
-        elif not isinstance(value, (dict, list)):
-            # Pydantic's own wording sometimes already ends in "got …" (e.g. "a fractional part"); say the value once.
-            message = f"{message}: {value!r}" if " got " in message else f"{message}, got {value!r}"
-        problems.append(Problem(location, message))
-    return problems
+def with_platform(workload: Workload, platform: str) -> Workload:
+    """The workload as if its file said ``team.current_platform: <platform>`` (a valid Platform)."""
+    return workload.model_copy(update={"team": workload.team.model_copy(update={"current_platform": platform})})
+
+
+def _arrays_as_tuples(value: Any) -> Any:
+    # Strict validation takes a tuple field only from a tuple; a JSON array is the same thing. JSON Schema counts
+    # 8.0 as an integer, and strict validation takes an int wherever it takes a float.
+    if isinstance(value, list):
+        return tuple(_arrays_as_tuples(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _arrays_as_tuples(item) for key, item in value.items()}
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _fields_at(path: Sequence[str]) -> list[str]:
+    model = _model_at(path)
+    return sorted(model.model_fields) if model else []
 
 
 _FIELD_PATHS = tuple(f"{section}.{name}" for section, model in SECTIONS.items() for name in model.model_fields)
+_MAPPING = "must be a mapping of fields, got {type}"
+#: How a workload's problems are worded: the field, the value and what is allowed, with the nearest choice.
+WORDING = Wording(
+    values="scalars-once",
+    by_type={
+        "model_type": _MAPPING,
+        "dict_type": _MAPPING,
+        # Only preferences.region has a pattern.
+        "string_pattern_mismatch": "{value!r} is not an AWS region code; write it like us-east-1 or eu-west-2",
+    },
+    fields=_fields_at,
+    fallback=_FIELD_PATHS,  # a field written in the wrong section (or at the top level): its full path
+    choices=True,
+)
 
 
-def _model_at(path: list[str]) -> type[BaseModel] | None:
+def _model_at(path: Sequence[str]) -> type[BaseModel] | None:
     model: type[BaseModel] = Workload
     for part in path:
         field = model.model_fields.get(part)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from decider.documents import parse_all, parse_text, read_file
+from decider.documents import json_type, parse_all, parse_json, parse_text, read_file
 from decider.errors import DocumentError
 
 
@@ -108,3 +108,40 @@ def test_a_mapping_used_as_a_key_is_a_clear_error_not_a_crash() -> None:
         parse_text("name: {{ .Release.Name }}\n", "chart.yaml")
     assert caught.value.problem.location == "chart.yaml:1"
     assert "used as a key" in caught.value.problem.message
+
+
+# --- strict JSON (request bodies) -----------------------------------------------------------------------------------
+
+
+def json_error(data: bytes) -> str:
+    with pytest.raises(DocumentError) as caught:
+        parse_json(data, "body")
+    return str(caught.value.problem)
+
+
+def test_strict_json_reads_bytes_and_text() -> None:
+    assert parse_json(b'{"a": [1, 2.5, null]}', "body") == {"a": [1, 2.5, None]}
+    assert parse_json("[]", "body") == []
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b'{"a": 1, "a": 2}', "body: not valid JSON: found key 'a' twice"),
+        (b'{"a": {"b": [1, NaN]}}', "body.a.b[1]: NaN and Infinity are not JSON numbers"),
+        (b"Infinity", "body: NaN and Infinity are not JSON numbers"),
+        (b"\xff", "body: not UTF-8: invalid start byte at byte 0"),
+        (b"[" * 100_000, "body: nested too deeply"),
+        (b'{\n"a": }', "body:2: not valid JSON: Expecting value"),
+    ],
+)
+def test_strict_json_refuses_what_json_is_not(data: bytes, expected: str) -> None:
+    assert json_error(data) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [({}, "object"), ([], "array"), ("", "string"), (True, "boolean"), (1, "number"), (1.5, "number"), (None, "null")],
+)
+def test_json_type_names_a_value_as_json_does(value: object, name: str) -> None:
+    assert json_type(value) == name

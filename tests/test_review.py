@@ -20,6 +20,7 @@ from decider.review import (
 )
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload
+from decider.workload import parse_workload
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 IAC = "tests/fixtures/iac"
@@ -200,6 +201,53 @@ def test_review_request_problems_name_the_item_index() -> None:
         ("workloads[2].extra", None),
         ("workloads[3]", None),
         ("workloads[4].workload", None),
+    ]
+
+
+def test_a_review_item_carries_its_workload_validated_and_placed_where_it_runs() -> None:
+    [parsed] = parse_review_request({"workloads": [{"name": "a", "current_target": "ecs-fargate", "workload": SPIKY}]})
+    assert parsed.workload == parse_workload({**SPIKY, "team": {"current_platform": "ecs"}})
+    [platform_only] = parse_review_request({"workloads": [{"name": "b", "current_platform": "eks"}]})
+    assert platform_only.workload.workload.team.current_platform == "eks"
+
+
+def test_review_request_reviews_the_parsed_items_without_parsing_again(
+    small_ruleset: Ruleset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = parse_review_request({"workloads": [{"name": "a", "current_target": "lambda", "workload": SPIKY}]})
+    monkeypatch.setattr("decider.review.parse_workload", None)  # calling it would fail
+    monkeypatch.setattr("decider.review.validate_workload", None)
+    assert review_request(items, small_ruleset).workloads[0].verdict == "keep"
+
+
+def test_review_request_items_hold_json_types_only_when_asked() -> None:
+    body = {"workloads": [{"name": "a", "workload": {"runtime": {"long_running": 0}}}]}
+    assert parse_review_request(body)[0].workload.workload.runtime.long_running is False
+    with pytest.raises(WorkloadError) as caught:
+        parse_review_request(body, strict_json=True)
+    assert [p.location for p in caught.value.problems] == ["workloads[0].workload.runtime.long_running"]
+
+
+def test_review_request_item_problems_keep_their_words() -> None:
+    with pytest.raises(WorkloadError) as caught:
+        parse_review_request(
+            {
+                "workloads": [
+                    {"nme": "x", "current_target": ["eks"], "workload": 5},
+                    [],
+                ],
+                "workloadz": 1,
+            }
+        )
+    assert [str(problem) for problem in caught.value.problems] == [
+        "workloadz: unknown field; valid fields here: workloads (did you mean 'workloads'?)",
+        "workloads[0].nme: unknown field; valid fields here: name, current_platform, current_target, workload "
+        "(did you mean 'name'?)",
+        "workloads[0].name: give a name of 1 to 200 characters, got None",
+        "workloads[0].current_target: ['eks'] is not allowed; choose one of lambda, ecs-fargate, "
+        "ecs-managed-instances, ecs-ec2, eks (did you mean 'eks'?)",
+        "workloads[0].workload: must be an object (a workload), got int",
+        "workloads[1]: must be an object with name and workload, got list",
     ]
 
 

@@ -17,6 +17,9 @@ from decider.workload import (
     Runtime,
     Workload,
     parse_workload,
+    resolve_defaults,
+    validate_workload,
+    with_platform,
 )
 
 
@@ -487,3 +490,40 @@ def test_resolved_values_need_parse_workload() -> None:
 def test_runtime_model_refuses_unknown_fields_directly() -> None:
     with pytest.raises(pydantic.ValidationError):
         Runtime.model_validate({"memroy_mb": 1})
+
+
+# --- JSON bodies: the same contract, JSON types held to the schema ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "location"),
+    [
+        ({"runtime": {"long_running": 0}}, "runtime.long_running"),  # 0 is not false in JSON
+        ({"runtime": {"memory_mb": "1024"}}, "runtime.memory_mb"),  # "1024" is not 1024 in JSON
+        ({"control": {"privileged": "yes"}}, "control.privileged"),
+    ],
+)
+def test_strict_json_holds_json_types_to_the_schema(raw: dict[str, Any], location: str) -> None:
+    parse_workload(raw)  # a YAML file may say so
+    with pytest.raises(WorkloadError) as caught:
+        parse_workload(raw, strict_json=True)
+    assert [problem.location for problem in caught.value.problems] == [location]
+
+
+def test_strict_json_takes_arrays_and_integral_floats() -> None:
+    raw = {"runtime": {"memory_mb": 1024.0}, "traffic": {"protocols": ["http", "grpc"]}}
+    assert parse_workload(raw, strict_json=True) == parse_workload(raw)
+
+
+@pytest.mark.parametrize(("raw", "kind"), [(None, "null"), ([], "array"), ("x", "string")])
+def test_a_json_workload_must_be_an_object(raw: Any, kind: str) -> None:
+    with pytest.raises(WorkloadError) as caught:
+        parse_workload(raw, strict_json=True)
+    assert str(caught.value.problems[0]) == f"a workload must be a JSON object, got {kind}"
+
+
+def test_validate_then_resolve_is_parse_and_a_platform_reads_as_if_the_file_said_it() -> None:
+    raw = {"traffic": {"pattern": "spiky"}}
+    assert resolve_defaults(validate_workload(raw)) == parse_workload(raw)
+    moved = resolve_defaults(with_platform(validate_workload(raw), "lambda"))
+    assert moved == parse_workload({**raw, "team": {"current_platform": "lambda"}})

@@ -12,21 +12,19 @@ from pydantic import ValidationError
 from decider.documents import read_collecting
 from decider.errors import Problem, nearest
 from decider.pricing.book import MODEL_FILE, CostModel, PriceBook
+from decider.validation import Wording, problems_from_validation
+
+#: How a price book's problems are worded: the file, then the dotted path of the missing or bad price.
+WORDING = Wording(
+    link=" ",
+    values="always",
+    by_type={"missing": "missing: the cost model needs this price", "extra_forbidden": "unknown key"},
+)
 
 
 def problems_from(error: ValidationError, where: str) -> list[Problem]:
     """Pydantic's errors as Problems naming the file and the dotted path of the missing or bad price."""
-    problems: list[Problem] = []
-    for item in error.errors(include_url=False):
-        location = ".".join(str(part) for part in item["loc"])
-        if item["type"] == "missing":
-            message = "missing: the cost model needs this price"
-        elif item["type"] == "extra_forbidden":
-            message = "unknown key"
-        else:
-            message = f"{item['msg']}, got {item.get('input')!r}"
-        problems.append(Problem(f"{where} {location}".strip(), message))
-    return problems
+    return problems_from_validation(error, at=where, wording=WORDING)
 
 
 def load_price_books(

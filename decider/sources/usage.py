@@ -7,15 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from decider.documents import read_file
-from decider.errors import Problem, SourceError, WorkloadError, nearest
+from decider.errors import Problem, SourceError, WorkloadError, nearest, relocate
 from decider.sources.imported import PLATFORM_OF_TARGET, ImportedWorkload, deep_merge
-from decider.workload import parse_workload
+from decider.workload import validate_workload
 
 Usage = Mapping[str, Mapping[str, Any]]
 
 
 def read_usage(path: str) -> Usage:
-    """Read and validate a usage file; every entry must be a valid (partial) workload."""
+    """Read and validate a usage file; every entry must be a valid (partial) workload, and is carried on validated."""
     file = Path(path)
     if not file.is_file():
         raise SourceError([Problem(path, "no such usage file")])
@@ -26,20 +26,17 @@ def read_usage(path: str) -> Usage:
         raise SourceError(
             [Problem(path, f"a usage file maps resource names to partial workloads; got {type(data).__name__}")]
         )
+    usage: dict[str, Mapping[str, Any]] = {}
     problems: list[Problem] = []
     for name, entry in data.items():
         try:
-            parse_workload(entry)
+            # What is carried on is the validated entry: the fields it gives, as the contract reads them.
+            usage[str(name)] = validate_workload(entry).model_dump(exclude_unset=True)
         except WorkloadError as error:
-            problems.extend(
-                Problem(
-                    f"{path}: {name}" + (f".{item.location}" if item.location else ""), item.message, item.suggestion
-                )
-                for item in error.problems
-            )
+            problems.extend(relocate(error.problems, f"{path}: {name}"))
     if problems:
         raise SourceError(problems, headline="invalid usage file")
-    return {str(name): dict(entry or {}) for name, entry in data.items()}
+    return usage
 
 
 def apply_usage(workloads: Sequence[ImportedWorkload], usage: Usage, path: str) -> None:

@@ -88,3 +88,22 @@ def test_workloads_in_a_json_body_are_held_to_json_types(client: InProcessClient
     body = {"workloads": [{"name": "a", "workload": {"runtime": {"long_running": 0}}}]}
     [error] = problem(client.post("/review", json=body))["errors"]
     assert error["location"] == "workloads[0].workload.runtime.long_running"
+
+
+def test_a_json_review_item_takes_json_numbers_and_arrays(client: InProcessClient) -> None:
+    workload = {"runtime": {"memory_mb": 1024.0}, "traffic": {"protocols": ["http"]}}
+    response = client.post(
+        "/review", json={"workloads": [{"name": "a", "current_target": "lambda", "workload": workload}]}
+    )
+    assert response.status_code == 200
+    assert response.json()["workloads"][0]["current_platform"] == "lambda"
+
+
+def test_a_review_body_that_is_not_json_is_400_located_in_the_body(client: InProcessClient) -> None:
+    response = client.portal.call(
+        lambda: client.http.post(
+            "/review", content=b'{"workloads": [NaN]}', headers={"content-type": "application/json"}
+        )
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["location"] == "body.workloads[0]"

@@ -323,6 +323,15 @@ def test_usage_entries_are_validated_like_workloads(tmp_path: Path) -> None:
         read_usage(str(tmp_path / "nope.yaml"))
 
 
+def test_usage_entries_are_carried_on_as_validated(tmp_path: Path) -> None:
+    usage = tmp_path / "usage.yaml"
+    usage.write_text("Api:\n  runtime: {memory_mb: '2048'}\n  traffic: {protocols: [http]}\nEmpty:\n")
+    assert read_usage(str(usage)) == {
+        "Api": {"runtime": {"memory_mb": 2048}, "traffic": {"protocols": ("http",)}},
+        "Empty": {},
+    }
+
+
 def test_usage_that_changes_the_platform_drops_the_precise_target() -> None:
     workloads = find_workloads([str(IAC / "cloudformation" / "ecs-services.json")]).workloads
     apply_usage(workloads, {"WebService": {"team": {"current_platform": "eks"}}}, "usage.yaml")

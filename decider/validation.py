@@ -1,0 +1,102 @@
+"""The one translator from Pydantic's validation errors to decider's Problems, and how each input words them.
+
+Every input is validated once, at the edge, into the model that is passed on; what fails becomes Problems here.
+A ``Wording`` says how one kind of input names locations and words messages (a workload suggests the nearest field
+and value; a price book says "unknown key"; a setting is an environment variable). A validator that validates a part
+of its input on its own (the workload inside a review item) raises ``nested_problems`` with that part's Problems,
+which the translator places under the part's location.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
+
+from decider.errors import Problem, relocate, unknown_choice
+
+NESTED = "nested_problems"
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How one kind of input words Pydantic's errors; the defaults give a dotted path and Pydantic's message."""
+
+    link: str = "."
+    """Between the ``at`` of problems_from_validation and a location."""
+    separator: str = "."
+    """Between the parts of Pydantic's location."""
+    upper: bool = False
+    """Locations in capitals (environment variable names)."""
+    values: Literal["always", "scalars", "scalars-once"] = "scalars"
+    """When Pydantic's message gets ", got <value>": always; only for a value that is not a mapping or list; or as
+    ``scalars`` but a message that already says "got …" gets ": <value>" instead (the value said once)."""
+    by_type: Mapping[str, str] = field(default_factory=dict)
+    """A message for every error of a type (``missing``, ``model_type``); may use {value!r} and {type}."""
+    by_field: Mapping[str, str] = field(default_factory=dict)
+    """A message for every error at a location (``name``); {value!r} is None for a missing field."""
+    fields: Callable[[Sequence[str]], Sequence[str]] | None = None
+    """The valid fields at a location: an unknown field names them and the nearest ("unknown field; valid fields
+    here: …"). None keeps Pydantic's message (or by_type's)."""
+    fallback: Sequence[str] = ()
+    """Suggested for an unknown field when no field at its level is close (full paths)."""
+    choices: bool = False
+    """A value outside a Literal's is "'x' is not allowed; choose one of …", with the nearest."""
+    match_any_value: bool = False
+    """With ``choices``: a value that is not text is matched by its printed form too."""
+    unknown_first: bool = False
+    """Unknown fields before the other problems (Pydantic reports them last)."""
+
+
+PLAIN = Wording()
+
+
+def nested_problems(problems: Iterable[Problem]) -> PydanticCustomError:
+    """For a validator to raise: the Problems a part of its input has, placed by the translator at the part."""
+    return PydanticCustomError(NESTED, "has problems", {"problems": tuple(problems)})
+
+
+def problems_from_validation(
+    error: ValidationError | Iterable[Mapping[str, Any]], *, at: str = "", wording: Wording = PLAIN
+) -> list[Problem]:
+    """Pydantic's errors as Problems: located under ``at``, worded as ``wording`` says."""
+    items = list(error.errors(include_url=False) if isinstance(error, ValidationError) else error)
+    if wording.unknown_first:
+        items.sort(key=lambda item: item["type"] != "extra_forbidden")
+    problems: list[Problem] = []
+    for item in items:
+        loc = [str(part) for part in item.get("loc", ())]
+        location = wording.separator.join(loc)
+        problems.extend(_problems(item, loc, location.upper() if wording.upper else location, wording))
+    return relocate(problems, at, wording.link)
+
+
+def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: Wording) -> list[Problem]:
+    kind: str = item["type"]
+    value = item.get("input")
+    if kind == NESTED:
+        return relocate(item["ctx"]["problems"], location)
+    template = wording.by_field.get(".".join(loc))
+    if template is not None:
+        return [Problem(location, template.format(value=None if kind == "missing" else value))]
+    template = wording.by_type.get(kind)
+    if template is not None:
+        return [Problem(location, template.format(value=value, type=type(value).__name__))]
+    if kind == "extra_forbidden" and wording.fields is not None:
+        fields = wording.fields(loc[:-1])
+        return [unknown_choice(location, loc[-1], fields, field=True, fallback=wording.fallback)]
+    if kind == "literal_error" and wording.choices:
+        expected = item.get("ctx", {}).get("expected", "")
+        choices = [part.strip(" '") for part in expected.replace(" or ", ",").split(",") if part.strip(" '")]
+        return [unknown_choice(location, value, choices, match_any_value=wording.match_any_value)]
+    message = str(item.get("msg", "invalid"))
+    if wording.values == "always":
+        message = f"{message}, got {value!r}"
+    elif "input" in item and not isinstance(value, dict | list):
+        once = wording.values == "scalars-once" and " got " in message
+        # Pydantic's own wording sometimes already ends in "got …" (e.g. "a fractional part"): say the value once.
+        message = f"{message}: {value!r}" if once else f"{message}, got {value!r}"
+    return [Problem(location, message)]
