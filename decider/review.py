@@ -34,14 +34,6 @@ VERDICTS: tuple[Verdict, ...] = ("keep", "consider", "move")
 
 #: A current target this close to the recommendation's score is kept: a move costs more than a few points gain.
 KEEP_MARGIN_POINTS = 5.0
-#: The targets a platform may mean when the precise one is not known: the best-ranked of them stands for it.
-TARGETS_OF_PLATFORM: Mapping[str, tuple[str, ...]] = {
-    "lambda": ("lambda",),
-    "ecs": ("ecs-fargate", "ecs-managed-instances", "ecs-ec2"),
-    "eks": ("eks",),
-    "ec2": (),
-    "none": (),
-}
 MAX_REVIEW_ITEMS = 1000
 
 
@@ -252,7 +244,8 @@ def judge(
     if extra_assumptions:
         decision = decision.model_copy(update={"assumptions": (*extra_assumptions, *decision.assumptions)})
     platform = parsed.workload.team.current_platform
-    candidates = (current_target,) if current_target else TARGETS_OF_PLATFORM[platform]
+    # The targets a platform may mean when the precise one is not known (targets.yaml): the best-ranked stands for it.
+    candidates = (current_target,) if current_target else ruleset.on_platform(platform)
     best = decision.ranking[0] if decision.ranking else None
     verdict: Verdict | None
     rules: tuple[str, ...] = ()
@@ -292,7 +285,7 @@ def judge(
                 )
             else:
                 verdict = "consider"
-                rules = _leading_rules(best, compared)
+                rules = tuple(rule for _, rule in decision.leads_over(compared.target)[:3])
                 why = (
                     f"{_name(ruleset, best.target)} scores {number(gap)} points higher than {now} "
                     f"({number(best.score)} against {number(compared.score)})"
@@ -349,20 +342,6 @@ def summarise(
         costed_workloads=costed,
     )
     return Review(workloads=tuple(reviewed), summary=summary, skipped=tuple(skipped))
-
-
-def _leading_rules(best: RankedTarget, compared: RankedTarget, limit: int = 3) -> tuple[str, ...]:
-    """The rules that do most to put ``best`` ahead of ``compared`` (impact on best minus impact on compared)."""
-    theirs: dict[str, float] = {}
-    for reason in compared.reasons:
-        theirs[reason.rule] = theirs.get(reason.rule, 0.0) + reason.impact
-    leads: dict[str, float] = {}
-    for reason in best.reasons:
-        leads[reason.rule] = leads.get(reason.rule, 0.0) + reason.impact
-    for rule, impact in theirs.items():
-        leads[rule] = leads.get(rule, 0.0) - impact
-    ordered = sorted(((lead, rule) for rule, lead in leads.items() if lead > 0), key=lambda item: (-item[0], item[1]))
-    return tuple(rule for _, rule in ordered[:limit])
 
 
 def _cost(entry: RankedTarget) -> float | None:
