@@ -111,10 +111,8 @@ def test_summary_keeps_product_names_capitalised_mid_sentence(
 def test_deciding_reasons_are_the_biggest_leads_first(small_ruleset: Ruleset) -> None:
     evaluation, _ = evaluated(small_ruleset, traffic={"pattern": "spiky"}, control={"sidecars": True})
     # Over Fargate: spiky gives Lambda +10 against +2 (lead 8); sidecars gives Lambda nothing (lead −6, not a reason).
-    assert [fired.rule.id for fired in explain.deciding_reasons(evaluation, "lambda", "ecs-fargate")] == [
-        "traffic.spiky"
-    ]
-    assert [(lead, fired.rule.id) for lead, fired in explain.leads(evaluation, "ecs-fargate", "eks")] == [
+    assert [fired.id for fired in explain.deciding_reasons(evaluation, "lambda", "ecs-fargate")] == ["traffic.spiky"]
+    assert [(lead, fired.id) for lead, fired in explain.leads(evaluation, "ecs-fargate", "eks")] == [
         (2.0, "control.sidecars"),
         (2.0, "traffic.spiky"),
     ]
@@ -122,7 +120,7 @@ def test_deciding_reasons_are_the_biggest_leads_first(small_ruleset: Ruleset) ->
 
 def test_a_rule_that_lowers_the_runner_up_is_a_deciding_reason(small_ruleset: Ruleset) -> None:
     evaluation, _ = evaluated(small_ruleset, traffic={"pattern": "event"})
-    assert [(lead, fired.rule.id) for lead, fired in explain.leads(evaluation, "lambda", "ecs-fargate")] == [
+    assert [(lead, fired.id) for lead, fired in explain.leads(evaluation, "lambda", "ecs-fargate")] == [
         (4.0, "traffic.event-not-fargate")
     ]
 
@@ -132,7 +130,7 @@ def test_deciding_reasons_stop_at_three(rules_dir: RuleDirFactory, make_rule: Ru
     rules = [make_rule.score(f"traffic.r{points}", {"eks": points}, always) for points in (1, 2, 3, 4, 5)]
     ruleset = load_ruleset(rules_dir=rules_dir({"t.yaml": rules}))
     evaluation, _ = evaluated(ruleset)
-    assert [fired.rule.id for fired in explain.deciding_reasons(evaluation, "eks", "lambda")] == [
+    assert [fired.id for fired in explain.deciding_reasons(evaluation, "eks", "lambda")] == [
         "traffic.r5",
         "traffic.r4",
         "traffic.r3",
