@@ -18,7 +18,7 @@ from decider.cost.instances import InstanceOption, instance_options, managed_ins
 from decider.cost.sizing import fargate_platform, size_fargate, size_instances, size_lambda
 from decider.decision import CostLine, InstanceSizing, MonthlyCost, Sizing
 from decider.facts import Facts
-from decider.pricing.book import CostModel, Discount, PriceBook, TieredPrice
+from decider.pricing.book import CostModel, Discount, PriceBook, SavingsPlanDiscounts, TieredPrice
 from decider.rules.model import Target
 from decider.scoring import Fired
 from decider.workload import SECONDS_PER_MONTH, Workload
@@ -97,6 +97,18 @@ def _discounted(price: float, discount: Discount | None) -> float:
     return price * (1 - discount.fraction) if discount is not None else price
 
 
+def _purchase(
+    purchase: str, workload: Workload, spot: Discount, spot_name: str, savings_plan: SavingsPlanDiscounts
+) -> tuple[Discount | None, str]:
+    """The discount a sizing's purchase option earns, and how the bill line names it."""
+    if purchase == "spot":
+        return spot, f", {spot_name}"
+    if purchase.startswith("savings-plan"):
+        commitment = workload.preferences.commitment
+        return savings_plan.for_term(commitment), f", Savings Plan {commitment}"
+    return None, ""
+
+
 def _tier_lines(item: str, price: TieredPrice, per_request: float, allowance: float, factor: float = 1.0) -> list[Line]:
     """One line per volume tier of a tiered price, for usage of ``per_request × R`` after a free ``allowance``."""
     lines: list[Line] = []
@@ -158,13 +170,9 @@ def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceB
     name, platform = fargate_platform(workload, book)
     label = {"linux_x86_64": "Linux/x86", "linux_arm64": "Linux/ARM", "windows_x86_64": "Windows/x86"}[name]
     hours = copy_hours(workload, facts, model, sizing.scaling)
-    discount: Discount | None = None
-    suffix = ""
-    if sizing.purchase == "spot":
-        discount, suffix = book.fargate.spot_discount, ", Fargate Spot"
-    elif sizing.purchase.startswith("savings-plan"):
-        discount = book.savings_plans.fargate.for_term(workload.preferences.commitment)
-        suffix = f", Savings Plan {workload.preferences.commitment}"
+    discount, suffix = _purchase(
+        sizing.purchase, workload, book.fargate.spot_discount, "Fargate Spot", book.savings_plans.fargate
+    )
     item = f"Fargate tasks ({sizing.task_vcpu:g} vCPU, {sizing.task_memory_gb:g} GB, {label}{suffix})"
     lines = [Line(item, "task-hour", _discounted(task_price, discount), hours)]
     if platform.os_license_vcpu_hour is not None:
@@ -201,13 +209,7 @@ def _plan_instances(
     if sized is None:
         return None
     sizing, instance, ramps = sized
-    discount: Discount | None = None
-    suffix = ""
-    if sizing.purchase == "spot":
-        discount, suffix = book.ec2.spot_discount, ", Spot"
-    elif sizing.purchase.startswith("savings-plan"):
-        discount = book.savings_plans.ec2.for_term(workload.preferences.commitment)
-        suffix = f", Savings Plan {workload.preferences.commitment}"
+    discount, suffix = _purchase(sizing.purchase, workload, book.ec2.spot_discount, "Spot", book.savings_plans.ec2)
     role = priced.instances if priced is not None else "EC2 instances"
     item = f"{role}: {instance.type} ({_describe(sizing)}{suffix})"
     lines = _hour_lines(item, "instance-hour", _discounted(instance.usd_per_hour, discount), ramps)
