@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
+BENCH_FLAGS ?=
 
 .PHONY: install run test lint typecheck unit hadolint fuzz openapi bench constraints clean
 
@@ -41,8 +43,23 @@ openapi: install
 
 test: lint typecheck unit hadolint fuzz
 
-bench: install
-	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+# The bench extra (zen-engine, the rules-engine anchor) on top of dev; constraints.txt pins what it lists and lets
+# zen-engine through until `make constraints` adds it.
+$(BENCH_STAMP): $(STAMP) pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt -e ".[dev,bench]"
+	touch $(BENCH_STAMP)
+
+# Every bench/*.py, then the summary table of their headline figures (bench/summary.py). Figures are printed, never
+# gated: a shared machine is noisy. `make bench BENCH_FLAGS=--quick` is a fast smoke run.
+bench: install $(BENCH_STAMP)
+	@results=$$(mktemp -d) && trap 'rm -rf "$$results"' EXIT && \
+	for script in bench/*.py; do \
+		[ "$$script" = bench/summary.py ] && continue; \
+		started=$$(date +%s); echo "== $$script"; \
+		$(BIN)/python $$script --summary-dir "$$results" $(BENCH_FLAGS) || exit 1; \
+		echo "   ($$script: $$(( $$(date +%s) - started )) s)"; echo; \
+	done && \
+	$(BIN)/python bench/summary.py "$$results"
 
 constraints: install
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v "^decider" | sed "1i # Every package decider installs, pinned, so a fresh clone gets the same versions (and the same OpenAPI document).\n# Regenerate after changing pyproject.toml: make constraints" > constraints.txt

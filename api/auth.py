@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
 
-from fastapi import Request, Security
 from fastapi.security import APIKeyHeader
+from starlette.requests import HTTPConnection
 
 from api.problems import ApiProblem
-
-api_key_header = APIKeyHeader(
-    name="X-API-Key",
-    auto_error=False,
-    scheme_name="ApiKey",
-    description="Required when the server is configured with DECIDER_API_KEYS; otherwise ignored.",
-)
 
 
 def key_matches(given: str, accepted: tuple[str, ...]) -> bool:
@@ -26,12 +18,28 @@ def key_matches(given: str, accepted: tuple[str, ...]) -> bool:
     return matched
 
 
-async def require_api_key(request: Request, key: Annotated[str | None, Security(api_key_header)] = None) -> None:
-    """A FastAPI dependency: 401 problem unless no keys are configured or X-API-Key matches one."""
-    accepted: tuple[str, ...] = request.app.state.settings.api_keys
-    if not accepted:
-        return
-    if key is None:
-        raise ApiProblem(401, "unauthorized", "this server requires an X-API-Key header")
-    if not key_matches(key, accepted):
-        raise ApiProblem(401, "unauthorized", "the X-API-Key header does not match any accepted key")
+class ApiKeyCheck(APIKeyHeader):
+    """The X-API-Key security scheme and its check in one FastAPI dependency.
+
+    Being the scheme, it puts ``ApiKey`` in the OpenAPI document as APIKeyHeader does; being the check, FastAPI
+    solves one dependency per protected request instead of two (a check depending on the header scheme).
+    """
+
+    async def __call__(self, request: HTTPConnection) -> None:
+        """401 problem unless no keys are configured or X-API-Key matches one."""
+        accepted: tuple[str, ...] = request.app.state.settings.api_keys
+        if not accepted:
+            return
+        key = await super().__call__(request)  # None when the header is missing or empty
+        if key is None:
+            raise ApiProblem(401, "unauthorized", "this server requires an X-API-Key header")
+        if not key_matches(key, accepted):
+            raise ApiProblem(401, "unauthorized", "the X-API-Key header does not match any accepted key")
+
+
+require_api_key = ApiKeyCheck(
+    name="X-API-Key",
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="Required when the server is configured with DECIDER_API_KEYS; otherwise ignored.",
+)

@@ -34,6 +34,13 @@ class RuleOut(BaseModel):
     file: str = Field(description="The rule file the rule was loaded from.")
     fix: str | None = None
     uncertain: str | None = Field(None, description="Why a figure in the rule is not settled, when it is not.")
+    ramp: Any = Field(
+        None, description="A score rule's ramp on a continuous quantity ({field, from, to}, or a list of them)."
+    )
+    proxy_for: str | None = Field(
+        None, description="'cost' for a rule that stands in for the bill: it scores only targets without one."
+    )
+    headroom: Any = Field(None, description="An exclusion's penalty near its limit ({points, margin}).")
 
 
 class RuleList(BaseModel):

@@ -42,13 +42,26 @@ class Metrics:
             ("outcome",),
             registry=self.registry,
         )
+        self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+        self._decision_children: dict[str, Counter] = {}
 
     def observe_request(self, method: str, route: str, status: int, duration_s: float) -> None:
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(duration_s)
+        # labels() re-checks and re-joins the label values on every call, so each child is looked up once and kept;
+        # these maps never hold more than the metrics' own children (bounded labels: see api/middleware.py).
+        key = (method, route, status)
+        children = self._request_children.get(key)
+        if children is None:
+            children = (self.requests.labels(method, route, str(status)), self.latency.labels(method, route))
+            self._request_children[key] = children
+        children[0].inc()
+        children[1].observe(duration_s)
 
     def count_decision(self, recommendation: str | None) -> None:
-        self.decisions.labels(recommendation or "none").inc()
+        label = recommendation or "none"
+        child = self._decision_children.get(label)
+        if child is None:
+            child = self._decision_children[label] = self.decisions.labels(label)
+        child.inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -7,11 +7,11 @@ from http import HTTPStatus
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api.dependencies import MetricsDep, RulesetDep, read_json_body
+from api.dependencies import RulesetDep, holder_of, metrics_of, read_json_body, ruleset_in_service
 from api.examples import CHECKOUT_API, NIGHTLY_JOB
 from api.metrics import Metrics
 from api.problems import TYPE_PREFIX, ApiProblem, ProblemDetails, ProblemEntry, problem_responses
@@ -24,6 +24,14 @@ from decider.workload import parse_workload
 
 MAX_BATCH = 1000
 JSON = "application/json"
+_DECISION = TypeAdapter(Decision)
+
+
+def decision_json(decision: Decision) -> bytes:
+    """The Decision as JSON bytes: the same bytes as ``model_dump_json().encode()`` (one serializer), without
+    decoding them to text and encoding them back. Measured against orjson of ``model_dump()``: as fast within a few
+    per cent, and only this one is the model's own JSON by construction."""
+    return _DECISION.dump_json(decision)
 
 
 class BatchRequest(BaseModel):
@@ -96,12 +104,15 @@ router = APIRouter(tags=["recommend"])
     responses=BODY_ERRORS,
     openapi_extra=WORKLOAD_BODY,
 )
-async def recommend(request: Request, ruleset: RulesetDep, metrics: MetricsDep) -> Response:
+async def recommend(request: Request) -> Response:
     """A workload (every field optional) in; a ranked, explained decision out. Unknown fields are 422 with the
     nearest valid name."""
+    # The hot route looks up the rule set and the metrics itself: the same two functions as RulesetDep and
+    # MetricsDep, without FastAPI solving three dependencies per request (the 503 still comes before the body).
+    ruleset = await ruleset_in_service(await holder_of(request))
     decision = decide(parse_workload(await read_json_body(request), strict_json=True), ruleset)
-    metrics.count_decision(decision.recommendation)
-    return Response(decision.model_dump_json(), media_type=JSON)
+    (await metrics_of(request)).count_decision(decision.recommendation)
+    return Response(decision_json(decision), media_type=JSON)
 
 
 @router.post(
@@ -112,12 +123,14 @@ async def recommend(request: Request, ruleset: RulesetDep, metrics: MetricsDep) 
     responses=BODY_ERRORS,
     openapi_extra=BATCH_BODY,
 )
-async def recommend_batch(request: Request, ruleset: RulesetDep, metrics: MetricsDep) -> Response:
+async def recommend_batch(request: Request) -> Response:
     """Up to 1,000 workloads; the results come back in input order, each a decision or a problem with its index."""
+    ruleset = await ruleset_in_service(await holder_of(request))
+    metrics = await metrics_of(request)
     workloads = _batch_items(await read_json_body(request))
     # Up to a thousand decisions is real CPU work: off the event loop, so other requests keep flowing.
     entries = await run_in_threadpool(_decide_all, workloads, ruleset, metrics, request.url.path)
-    return Response('{"results":[' + ",".join(entries) + "]}", media_type=JSON)
+    return Response(b'{"results":[' + b",".join(entries) + b"]}", media_type=JSON)
 
 
 def _batch_items(raw: Any) -> list[Any]:
@@ -141,8 +154,8 @@ def _batch_items(raw: Any) -> list[Any]:
     return workloads
 
 
-def _decide_all(workloads: list[Any], ruleset: Ruleset, metrics: Metrics, path: str) -> list[str]:
-    entries: list[str] = []
+def _decide_all(workloads: list[Any], ruleset: Ruleset, metrics: Metrics, path: str) -> list[bytes]:
+    entries: list[bytes] = []
     for index, raw in enumerate(workloads):
         try:
             decision = decide(parse_workload(raw, strict_json=True), ruleset)
@@ -158,10 +171,10 @@ def _decide_all(workloads: list[Any], ruleset: Ruleset, metrics: Metrics, path: 
                     for p in relocate(error.problems, f"workloads[{index}]")
                 ],
             )
-            entries.append(BatchProblem(index=index, problem=problem).model_dump_json())
+            entries.append(BatchProblem(index=index, problem=problem).model_dump_json().encode())
             continue
         metrics.count_decision(decision.recommendation)
-        entries.append(f'{{"index":{index},"decision":{decision.model_dump_json()}}}')
+        entries.append(b'{"index":%d,"decision":%b}' % (index, decision_json(decision)))
     return entries
 
 

@@ -61,6 +61,9 @@ def serve(host: str, port: int, workers: int, rules_dirs: Sequence[str] = ()) ->
         host=host,
         port=port,
         workers=workers,
+        # "auto": httptools and uvloop (pinned dependencies), else h11 and asyncio; never forced to the slower pair.
+        http="auto",
+        loop="auto",
         lifespan="on",
         access_log=False,
         log_config=log_config(settings.log_level),

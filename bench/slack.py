@@ -3,11 +3,13 @@
 Every scenario and example workload is written as a command (``command_text_of``), signed with the real v0 scheme
 and posted to ``POST /slack/commands`` in process (httpx over ASGI, no network): signature check, replay check, form,
 grammar, contract, decision and Block Kit. Prints the median and p99 of each kind of request and its ratio to the
-baseline. Run: ``.venv/bin/python bench/slack.py [rounds]``.
+baseline, and a note when any p99 passes a tenth of Slack's limit (printed, never asserted: the machine may be
+shared). Run: ``.venv/bin/python bench/slack.py [rounds] [--quick] [--summary-dir DIR]``.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import hmac
 import itertools
@@ -106,9 +108,13 @@ async def measure(rounds: int) -> dict[str, list[float]]:
     return timings
 
 
-def main() -> int:
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    timings = anyio.run(measure, rounds)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("rounds", nargs="?", type=int, default=10, help="rounds over every workload (default 10)")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 2 rounds")
+    parser.add_argument("--summary-dir", type=Path, help="accepted for make bench; this script adds no summary row")
+    args = parser.parse_args(argv)
+    timings = anyio.run(measure, 2 if args.quick else args.rounds)
     baseline = statistics.median(timings["GET /healthz (baseline)"])
     print(f"{'request':<26} {'n':>6} {'median ms':>10} {'p99 ms':>8} {'× healthz':>10} {'% of 3 s (p99)':>15}")
     for name, samples in timings.items():
@@ -118,7 +124,6 @@ def main() -> int:
     worst = max(percentile(samples, 0.99) for samples in timings.values())
     if worst > SLACK_LIMIT_MS / 10:
         print(f"slower than a tenth of Slack's limit: p99 {worst:.1f} ms")
-        return 1
     return 0
 
 

@@ -13,7 +13,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Scaling = Literal["always-on", "serving", "scale-to-zero", "per-run"]
-FrontDoor = Literal["api-gateway-http-api", "application-load-balancer", "network-load-balancer"]
+FrontDoor = Literal[
+    "api-gateway-http-api", "api-gateway-websocket-api", "application-load-balancer", "network-load-balancer"
+]
 Purchase = Literal["on-demand", "spot", "savings-plan-1yr", "savings-plan-3yr"]
 
 
@@ -164,6 +166,20 @@ class BreakEven(_Frozen):
     requests_per_month: float
 
 
+class Counterfactual(_Frozen):
+    """A change to the workload that the engine tried, and the recommendation it gave with the change applied."""
+
+    change: dict[str, Any] = Field(
+        description='Dotted workload paths and the values tried, e.g. {"traffic.requests_per_month": 13000000}.'
+    )
+    recommendation: str | None = Field(description="The target recommended with the change applied.")
+    message: str
+    kind: Literal["assumption", "cost-crossing", "exclusion", "preference"] = Field(
+        description="What was tried: an assumed default at another value, a volume past a cost crossing, an "
+        "excluded target's limits relaxed, or a preference flipped."
+    )
+
+
 class RulesetInfo(_Frozen):
     version: str
     digest: str
@@ -188,7 +204,17 @@ class Decision(_Frozen):
     excluded: tuple[Exclusion, ...]
     what_would_change: tuple[str, ...]
     break_even: tuple[BreakEven, ...] = ()
-    assumptions: tuple[str, ...]
+    counterfactuals: tuple[Counterfactual, ...] = Field(
+        (),
+        description="Changes the engine tried and that change the recommendation, each verified by deciding again.",
+    )
+    assumptions: tuple[str, ...] = Field(description="Every default decider applied; decisive ones first.")
+    decisive_assumptions: tuple[str, ...] = Field(
+        (), description="Paths of the defaults whose other plausible values change the recommendation."
+    )
+    warnings: tuple[str, ...] = Field(
+        (), description="Inputs that look implausible (a load beyond quotas or thousands of copies) and why."
+    )
     ruleset: RulesetInfo
     pricing: PricingInfo | None = None
 
@@ -210,13 +236,17 @@ def leads(ahead: Iterable[tuple[str, float]], behind: Iterable[tuple[str, float]
     """The rules that put one target ahead of another, biggest lead first: ``(lead, rule id)`` pairs.
 
     ``ahead`` and ``behind`` are each target's (rule id, points) reasons. A rule's lead is its points for the target
-    ahead minus its points for the one behind, so a rule that only lowers the one behind counts too. This is the one
-    definition of "which rules decided it", read by the summary, Slack, the review and the ADR.
+    ahead minus its points for the one behind, so a rule that only lowers the one behind counts too; a rule that
+    lowers the target ahead is no reason for it, even when it lowers the other more. This is the one definition of
+    "which rules decided it", read by the summary, Slack, the review and the ADR.
     """
     totals: dict[str, float] = {}
+    against: set[str] = set()
     for rule, points in ahead:
         totals[rule] = totals.get(rule, 0.0) + points
+        if points < 0:
+            against.add(rule)
     for rule, points in behind:
         totals[rule] = totals.get(rule, 0.0) - points
-    found = [(round(lead, 1), rule) for rule, lead in totals.items() if round(lead, 1) > 0]
+    found = [(round(lead, 1), rule) for rule, lead in totals.items() if round(lead, 1) > 0 and rule not in against]
     return tuple(sorted(found, key=lambda item: (-item[0], item[1])))

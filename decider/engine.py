@@ -3,39 +3,40 @@
 from __future__ import annotations
 
 from decider import explain
-from decider.cost.quote import quote
+from decider.advice import BUDGET, Advice, search
 from decider.decision import Decision, RulesetInfo
-from decider.facts import derive
-from decider.rules.fields import context as build_context
+from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
-from decider.scoring import fire, fold
 from decider.workload import ParsedWorkload
 
+#: Peak executions in flight, or container copies, above which a workload's load reads as implausible.
+IMPLAUSIBLE_COPIES = 1000
 
-def decide(parsed: ParsedWorkload, ruleset: Ruleset) -> Decision:
-    """Rank every target for one workload; every exclusion and point of score is traced to a rule."""
-    workload = parsed.workload
-    facts = derive(workload)
-    context = build_context(workload, facts)
-    firing = fire(ruleset, context, workload.preferences.optimize_for)
-    priced = quote(workload, facts, ruleset, firing)
-    evaluation = fold(ruleset, firing, (priced.cost,) if priced is not None and priced.cost is not None else ())
 
-    eligible = [target for target in ruleset.targets if target.id not in evaluation.exclusions]
-    eligible.sort(key=lambda target: (-evaluation.scores[target.id], target.simplicity, target.id))
-    order = [target.id for target in eligible]
+def decide(parsed: ParsedWorkload, ruleset: Ruleset, *, advice: bool = True, budget: int = BUDGET) -> Decision:
+    """Rank every target for one workload; every exclusion and point of score is traced to a rule.
+
+    ``advice`` runs the counterfactual search (decider/advice.py), at most ``budget`` trials: what would change the
+    answer,
+    each change tried by deciding again, and which assumptions are decisive. Bulk callers that print only the
+    recommendation (the review) turn it off.
+    """
+    ranked = rank(parsed.workload, ruleset)
+    evaluation, order, priced = ranked.evaluation, ranked.order, ranked.priced
     costs: dict[str, float] = priced.totals if priced is not None else {}
     break_even = priced.break_even(order) if priced is not None else []
+    found = search(parsed, ruleset, ranked, break_even, budget) if advice else Advice((), (), {}, 0, 0)
+    warnings = _warnings(ranked, parsed, ruleset)
 
     # Nested parts go in as plain dicts: Decision validates the whole tree in one call, several times faster than
     # building each Reason on its own.
     ranking = tuple(
         {
-            "target": target.id,
-            "name": target.name,
-            "score": evaluation.scores[target.id],
-            "monthly_cost": priced.bills.get(target.id) if priced is not None else None,
-            "sizing": priced.plans[target.id].sizing if priced is not None and target.id in priced.plans else None,
+            "target": target,
+            "name": ruleset.target(target).name,
+            "score": evaluation.scores[target],
+            "monthly_cost": priced.bills.get(target) if priced is not None else None,
+            "sizing": priced.plans[target].sizing if priced is not None and target in priced.plans else None,
             "reasons": tuple(
                 {
                     "rule": fired.id,
@@ -44,10 +45,10 @@ def decide(parsed: ParsedWorkload, ruleset: Ruleset) -> Decision:
                     "message": fired.message,
                     "source": fired.source,
                 }
-                for fired, points in evaluation.reasons[target.id]
+                for fired, points in evaluation.reasons[target]
             ),
         }
-        for target in eligible
+        for target in order
     )
     excluded = tuple(
         {
@@ -66,18 +67,73 @@ def decide(parsed: ParsedWorkload, ruleset: Ruleset) -> Decision:
         for target in ruleset.targets
         if target.id in evaluation.exclusions
     )
+    decisive = found.decisive
+    assumptions = (
+        *(text for path in decisive for text in parsed.assumptions if text.startswith(path + " ")),
+        *(text for text in parsed.assumptions if not any(text.startswith(path + " ") for path in decisive)),
+        *_platform_notes(ranked, ruleset),
+    )
     return Decision(
-        name=workload.name,
+        name=parsed.workload.name,
         recommendation=order[0] if order else None,
-        summary=explain.summary(ruleset, evaluation, order, costs),
+        summary=explain.summary(ruleset, evaluation, order, costs, found, warnings),
         ranking=ranking,
         excluded=excluded,
         what_would_change=(
-            *explain.what_would_change(ruleset, evaluation, order, context),
+            *explain.exclusion_fixes(ruleset, evaluation, ranked.context, found),
+            *(item.message for item in found.counterfactuals),
             *(priced.sentences(ruleset, break_even) if priced is not None else ()),
         ),
         break_even=tuple(break_even),
-        assumptions=parsed.assumptions,
+        counterfactuals=tuple(
+            {
+                "change": dict(item.change),
+                "recommendation": item.recommendation,
+                "message": item.message,
+                "kind": item.kind,
+            }
+            for item in found.counterfactuals
+        ),
+        assumptions=assumptions,
+        decisive_assumptions=decisive,
+        warnings=warnings,
         ruleset=RulesetInfo(version=ruleset.version, digest=ruleset.digest),
         pricing=priced.pricing if priced is not None else None,
+    )
+
+
+def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str, ...]:
+    """Loads that look implausible for one workload, and the assumptions they rest on."""
+    facts = ranked.facts
+    quota = ruleset.cost_model.lambda_concurrency_quota if ruleset.cost_model is not None else 1000
+    found: list[str] = []
+    if facts.peak_concurrency > quota:
+        found.append(
+            f"The load as described keeps {facts.peak_concurrency:,.0f} units of work in flight at peak, above the "
+            f"{quota:,} concurrent executions an account gets by default"
+        )
+    if facts.copies_at_peak > IMPLAUSIBLE_COPIES:
+        found.append(f"It needs {facts.copies_at_peak:,.0f} container copies at peak")
+    if not found:
+        return ()
+    behind = [
+        path
+        for path, _ in parsed.defaults
+        if path in ("runtime.avg_duration_ms", "traffic.peak_rps", "traffic.requests_per_month")
+    ]
+    text = "; ".join(found) + "."
+    if behind:
+        text += f" It rests on values decider assumed ({', '.join(behind)}): check them."
+    return (text,)
+
+
+def _platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    team = ranked.workload.team
+    if team.current_platform not in ("ecs", "eks") or team.new_cluster or ranked.priced is None:
+        return ()
+    names = [ruleset.target(target).name for target in ruleset.on_platform(team.current_platform)]
+    return (
+        f"team.current_platform is {team.current_platform}: its cluster and shared load balancer already exist, so "
+        f"their fixed cost is left out of the bills of {', '.join(names)} (set team.new_cluster: true if it would "
+        "be new)",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from decider.advice import Advice, Counterfactual
 from decider.decision import leads as decision_leads
 from decider.numbers import show
 from decider.rules.model import Ruleset, render_template
@@ -30,21 +31,25 @@ def summary(
     evaluation: Evaluation,
     ranking: Sequence[str],
     costs: Mapping[str, float],
+    advice: Advice | None = None,
+    warnings: Sequence[str] = (),
 ) -> str:
-    """One paragraph a person can paste into a review."""
+    """One paragraph a person can paste into a review: warnings first, then the answer, why, the runner-up, what it
+    rests on and what is excluded."""
+    text = "".join(f"Check the inputs: {warning} " for warning in warnings)
     excluded_text = "; ".join(
         f"{ruleset.target(target).name} ({fired[0].message.rstrip('.')})"
         for target, fired in _excluded(ruleset, evaluation)
     )
     if not ranking:
-        return (
+        return text + (
             "No target can run this workload as described: every target is excluded by a hard limit. "
             f"Excluded: {excluded_text}. See what_would_change for the limits to relax."
         )
     winner = ranking[0]
     runner_up = ranking[1] if len(ranking) > 1 else None
     name = ruleset.target(winner).name
-    text = f"Recommended: {name} (score {show(evaluation.scores[winner])}"
+    text += f"Recommended: {name} (score {show(evaluation.scores[winner])}"
     if winner in costs:
         text += f", about ${costs[winner]:,.2f} a month"
     text += ")."
@@ -55,6 +60,7 @@ def summary(
             for fired in reasons
         ]
         text += " It wins because " + "; ".join(parts) + "."
+    text += _dearer_than_cheapest(ruleset, evaluation, winner, costs)
     if runner_up is not None:
         gap = round(evaluation.scores[winner] - evaluation.scores[runner_up], 1)
         text += f" Runner-up: {ruleset.target(runner_up).name} at {show(evaluation.scores[runner_up])}"
@@ -64,9 +70,39 @@ def summary(
         text += "."
     else:
         text += " It is the only eligible target."
+    if advice is not None:
+        text += "".join(
+            f" {item.message}"
+            for item in advice.counterfactuals
+            if item.kind == "assumption" and item is _first_for(advice, item)
+        )
     if excluded_text:
         text += f" Excluded: {excluded_text}."
     return text
+
+
+def _first_for(advice: Advice, item: Counterfactual) -> Counterfactual:
+    """The first counterfactual about the same assumption: the summary says each decisive assumption once."""
+    path = next(iter(item.change))
+    return next(other for other in advice.counterfactuals if other.kind == item.kind and path in other.change)
+
+
+def _dearer_than_cheapest(ruleset: Ruleset, evaluation: Evaluation, winner: str, costs: Mapping[str, float]) -> str:
+    """When the winner is not the cheapest eligible target: which one is, and the rules that outweigh the bill."""
+    if winner not in costs or len(costs) < 2:
+        return ""
+    cheapest = min(costs, key=lambda target: (costs[target], target))
+    if costs[cheapest] >= costs[winner]:
+        return ""
+    outweighing = [
+        f"{fired.id} (+{show(lead)})" for lead, fired in leads(evaluation, winner, cheapest) if not _is_computed(fired)
+    ][:3]
+    text = (
+        f" {ruleset.target(cheapest).name} would cost less (about ${costs[cheapest]:,.2f} a month); "
+        f"{ruleset.target(winner).name} still leads it by "
+        f"{show(round(evaluation.scores[winner] - evaluation.scores[cheapest], 1))} points"
+    )
+    return text + (f", mostly through {', '.join(outweighing)}." if outweighing else ".")
 
 
 def _is_computed(fired: Fired) -> bool:
@@ -85,9 +121,12 @@ def _cost_phrase(ruleset: Ruleset, winner: str, runner_up: str | None, costs: Ma
             f"(next: {ruleset.target(cheapest).name} at about ${cheapest_cost:,.2f})"
         )
     versus = runner_up if runner_up is not None and runner_up in costs else cheapest
-    return (
+    text = (
         f"it costs about ${costs[winner]:,.2f} a month against ${costs[versus]:,.2f} for {ruleset.target(versus).name}"
     )
+    if versus != cheapest:
+        text += f" (the cheapest is {ruleset.target(cheapest).name} at about ${cheapest_cost:,.2f})"
+    return text
 
 
 #: Words that keep their capital letter when a rule's message is joined into the summary mid-sentence.
@@ -107,13 +146,11 @@ def _excluded(ruleset: Ruleset, evaluation: Evaluation) -> list[tuple[str, tuple
     return [(target, evaluation.exclusions[target]) for target in ruleset.target_ids if target in evaluation.exclusions]
 
 
-def what_would_change(
-    ruleset: Ruleset,
-    evaluation: Evaluation,
-    ranking: Sequence[str],
-    context: Mapping[str, Any],
+def exclusion_fixes(
+    ruleset: Ruleset, evaluation: Evaluation, context: Mapping[str, Any], advice: Advice | None = None
 ) -> list[str]:
-    """For each excluded target the limits that keep it out and the values that would let it in; what flips the lead."""
+    """For each excluded target the limits that keep it out and the values that would let it in (each fix the rule's
+    own; the advice search tries them, and its counterfactuals say when letting the target in changes the answer)."""
     changes: list[str] = []
     for target, fired_list in _excluded(ruleset, evaluation):
         name = ruleset.target(target).name
@@ -121,21 +158,6 @@ def what_would_change(
         rules = ", ".join(fired.id for fired in fired_list)
         which = "all of these" if len(fixes) > 1 else "this"
         changes.append(f"{name} is kept out by {rules}; {which} would let it in: " + "; ".join(fixes) + ".")
-    if len(ranking) > 1:
-        winner, runner_up = ranking[0], ranking[1]
-        gap = evaluation.scores[winner] - evaluation.scores[runner_up]
-        runner_up_simpler = ruleset.target(runner_up).simplicity < ruleset.target(winner).simplicity
-        for lead, fired in leads(evaluation, winner, runner_up):
-            # Without this rule the runner-up would lead, or tie and win the tie as the simpler target.
-            if lead < gap or (lead == gap and not runner_up_simpler):
-                continue
-            leaf = fired.rule.condition.leaf if fired.rule is not None else None
-            inverse = leaf.describe_inverse() if leaf else None
-            condition = f"if {inverse} (now {show(context[leaf.field])})" if leaf and inverse else "without it"
-            changes.append(
-                f"{fired.id} gives {ruleset.target(winner).name} a {show(lead)}-point lead over "
-                f"{ruleset.target(runner_up).name}; {condition}, {ruleset.target(runner_up).name} would rank first."
-            )
     return changes
 
 

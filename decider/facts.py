@@ -71,17 +71,29 @@ class Facts:
     """Long-lived client connections: WebSocket, raw TCP/UDP listeners or a long-running process."""
     cold_start_exceeds_slo: bool
     """A cold start plus a typical request would break the latency SLO."""
+    cold_start_slo_ratio: float
+    """A cold start plus a typical request as a share of the latency SLO (0 when there is no SLO)."""
     needs_gpu: bool
 
 
-def container_vcpu_for(memory_mb: float, vcpu: float | None) -> float:
-    """The vCPUs of one container copy: given, or the smallest Fargate CPU size whose memory range holds memory_mb."""
+#: The largest Fargate CPU size for Windows tasks (1, 2 or 4 vCPU).
+WINDOWS_MAX_VCPU = 4.0
+
+
+def container_vcpu_for(memory_mb: float, vcpu: float | None, os: str = "linux") -> float:
+    """The vCPUs of one container copy: given, or the CPU Lambda gives the same memory (memory ÷ 1,769 MB per vCPU)
+    rounded to the nearest Fargate CPU size (ties up), and never less than the smallest size that holds memory_mb,
+    so a container and a function of the same memory are billed for the same work."""
     if vcpu is not None:
         return vcpu
-    for cpu, max_memory in FARGATE_CPU_MAX_MEMORY_MB:
-        if memory_mb <= max_memory:
-            return cpu
-    return math.ceil(memory_mb / 8192)
+    smallest = next((cpu for cpu, max_memory in FARGATE_CPU_MAX_MEMORY_MB if memory_mb <= max_memory), None)
+    if smallest is None:
+        return float(math.ceil(memory_mb / 8192))
+    lambda_vcpu = max(memory_mb, LAMBDA_MIN_MEMORY_MB) / LAMBDA_MB_PER_VCPU
+    nearest = min((cpu for cpu, _ in FARGATE_CPU_MAX_MEMORY_MB), key=lambda cpu: (abs(cpu - lambda_vcpu), -cpu))
+    if os == "windows":
+        nearest = min(nearest, WINDOWS_MAX_VCPU)
+    return max(smallest, nearest)
 
 
 def lambda_memory_for(memory_mb: float, vcpu: float | None) -> float:
@@ -132,11 +144,12 @@ def derive(workload: Workload) -> Facts:
         lambda_extra_memory_mb=max(0.0, lambda_memory - max(runtime.memory_mb, LAMBDA_MIN_MEMORY_MB)),
         gb_seconds_per_month=requests * avg_s * lambda_memory / 1024.0,
         lambda_scale_up_s=peak_concurrency / 1000.0 * 10.0,
-        container_vcpu=container_vcpu_for(runtime.memory_mb, runtime.vcpu),
+        container_vcpu=container_vcpu_for(runtime.memory_mb, runtime.vcpu, runtime.os),
         memory_gb=runtime.memory_mb / 1024.0,
         always_on=always_on,
         scale_to_zero=not always_on,
         persistent_connections=persistent,
         cold_start_exceeds_slo=slo is not None and cold_start_ms > slo,
+        cold_start_slo_ratio=cold_start_ms / slo if slo else 0.0,
         needs_gpu=runtime.gpu > 0,
     )

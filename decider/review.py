@@ -8,7 +8,7 @@ A workload with no current platform (``none``, or plain ``ec2``, which decider d
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, ValidationInfo, WithJsonSchema
@@ -17,6 +17,7 @@ from decider.decision import Decision, RankedTarget
 from decider.engine import decide
 from decider.errors import Problem, WorkloadError, relocate, unknown_choice
 from decider.numbers import number
+from decider.pricing.loader import unknown_region
 from decider.rules.model import Ruleset
 from decider.sources import PLATFORM_OF_TARGET, ImportedWorkload
 from decider.validation import Wording, nested_problems, problems_from_validation
@@ -100,8 +101,42 @@ class Review(_Frozen):
 
     def tripped_by(self, fail_on: str | None) -> int:
         """How many workloads trip a CI gate at ``fail_on`` (``move``; or ``consider``, which counts move too)."""
+        return Tally(self.workloads).tripped_by(fail_on)
+
+
+class Tally:
+    """The summary counted one workload at a time, in review order (so the cost sums are summarise()'s to the cent)."""
+
+    def __init__(self, reviewed: Iterable[ReviewedWorkload] = ()) -> None:
+        self.counts: dict[Verdict | None, int] = dict.fromkeys((*VERDICTS, None), 0)
+        self.now_total = self.after_total = 0.0
+        self.costed = 0
+        for item in reviewed:
+            self.add(item.verdict, item.monthly_cost_now_usd, item.monthly_cost_recommended_usd)
+
+    def add(self, verdict: Verdict | None, now: float | None, recommended: float | None) -> None:
+        self.counts[verdict] += 1
+        if now is not None and recommended is not None:
+            self.costed += 1
+            self.now_total += now
+            self.after_total += now if verdict == "keep" else recommended
+
+    def summary(self, keep_margin_points: float = KEEP_MARGIN_POINTS) -> ReviewSummary:
+        return ReviewSummary(
+            workloads=sum(self.counts.values()),
+            keep=self.counts["keep"],
+            consider=self.counts["consider"],
+            move=self.counts["move"],
+            no_verdict=self.counts[None],
+            keep_margin_points=keep_margin_points,
+            monthly_cost_now_usd=round(self.now_total, 2) if self.costed else None,
+            monthly_cost_recommended_usd=round(self.after_total, 2) if self.costed else None,
+            costed_workloads=self.costed,
+        )
+
+    def tripped_by(self, fail_on: str | None) -> int:
         gate = {"move": ("move",), "consider": ("consider", "move")}.get(fail_on or "", ())
-        return sum(item.verdict in gate for item in self.workloads)
+        return sum(count for verdict, count in self.counts.items() if verdict in gate)
 
 
 def _parsed_workload(raw: Any, info: ValidationInfo) -> ParsedWorkload:
@@ -153,28 +188,45 @@ def review_imported(
     skipped: Sequence[tuple[str, str]] = (),
 ) -> Review:
     """Review workloads read from files; every invalid one is reported at once with its file and line."""
-    parsed_all: list[ParsedWorkload] = []
+    check_imported(imported, ruleset)
+    reviewed = list(review_each(imported, ruleset, keep_margin_points))
+    return summarise(reviewed, keep_margin_points, [SkippedFile(file=f, reason=r) for f, r in skipped])
+
+
+def check_imported(imported: Iterable[ImportedWorkload], ruleset: Ruleset) -> None:
+    """Raise what reviewing these workloads would raise, before any is reviewed (so nothing is written yet): every
+    invalid workload at once with its file and line, else the first one in a region no price book covers."""
     problems: list[Problem] = []
+    region_problem: Problem | None = None
     for item in imported:
         try:
-            parsed_all.append(parse_workload(item.raw))
+            region = parse_workload(item.raw).workload.preferences.region
         except WorkloadError as error:
             problems.extend(relocate(error.problems, f"{item.file}:{item.line} {item.name}", ": "))
+            continue
+        priced = ruleset.pricing and ruleset.cost_model is not None  # as decide() prices: then it needs the region
+        if priced and region not in ruleset.pricing and region_problem is None:
+            region_problem = unknown_region(region, tuple(ruleset.pricing))  # what decide() would raise
     if problems:
         raise WorkloadError(problems)
-    reviewed = [
-        judge(
+    if region_problem:
+        raise WorkloadError([region_problem])
+
+
+def review_each(
+    imported: Iterable[ImportedWorkload], ruleset: Ruleset, keep_margin_points: float = KEEP_MARGIN_POINTS
+) -> Iterator[ReviewedWorkload]:
+    """Each workload's review, one at a time and in order (check_imported() first: this stops at the first error)."""
+    for item in imported:
+        yield judge(
             item.name,
-            parsed,
+            parse_workload(item.raw),
             ruleset,
             current_target=item.current_target,
             source=SourceLocation(file=item.file, line=item.line),
             extra_assumptions=item.assumptions,
             keep_margin_points=keep_margin_points,
         )
-        for item, parsed in zip(imported, parsed_all, strict=True)
-    ]
-    return summarise(reviewed, keep_margin_points, [SkippedFile(file=f, reason=r) for f, r in skipped])
 
 
 def parse_review_request(raw: Any, *, strict_json: bool = False) -> list[ReviewRequestItem]:
@@ -320,27 +372,7 @@ def summarise(
     keep_margin_points: float = KEEP_MARGIN_POINTS,
     skipped: Sequence[SkippedFile] = (),
 ) -> Review:
-    counts = {verdict: sum(item.verdict == verdict for item in reviewed) for verdict in VERDICTS}
-    now_total = after_total = 0.0
-    costed = 0
-    for item in reviewed:
-        now, recommended = item.monthly_cost_now_usd, item.monthly_cost_recommended_usd
-        if now is None or recommended is None:
-            continue
-        costed += 1
-        now_total += now
-        after_total += now if item.verdict == "keep" else recommended
-    summary = ReviewSummary(
-        workloads=len(reviewed),
-        keep=counts["keep"],
-        consider=counts["consider"],
-        move=counts["move"],
-        no_verdict=sum(item.verdict is None for item in reviewed),
-        keep_margin_points=keep_margin_points,
-        monthly_cost_now_usd=round(now_total, 2) if costed else None,
-        monthly_cost_recommended_usd=round(after_total, 2) if costed else None,
-        costed_workloads=costed,
-    )
+    summary = Tally(reviewed).summary(keep_margin_points)
     return Review(workloads=tuple(reviewed), summary=summary, skipped=tuple(skipped))
 
 

@@ -1,15 +1,22 @@
 """Firing rules and folding their points: which targets are excluded, and each target's weighted score.
 
 A score is ``base_score`` plus the points of every criterion that fired for the target: the rule files' score rules
-and the criteria computed from the bills (decider/cost/bill.py). ``fold`` is the only place a score is summed.
+and the criteria computed from the bills (decider/cost/bill.py). ``fold`` is the only place a score is summed:
+
+    score = base_score + s × Σ points,   s = min(1, (100 − base_score) / highest sum, base_score / |lowest sum|)
+
+over the eligible targets, so every score lies in 0–100 and each reason's points (already multiplied by ``s``) add
+up to the score exactly. ``s`` is one factor for the whole decision: it never changes the order. A rule marked
+``proxy_for: cost`` scores only targets without a computed bill; no criterion scores an excluded target.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
+from decider.numbers import show
 from decider.rules.model import Rule, Ruleset
 
 
@@ -42,24 +49,33 @@ class Evaluation:
     scores: Mapping[str, float]
     reasons: Mapping[str, tuple[tuple[Fired, float], ...]]
     fired: tuple[Fired, ...]
+    scale: float = 1.0
+    """The factor that keeps every score within 0–100 (1 when no sum leaves the range)."""
 
 
-def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Firing:
-    """Run every rule once; weight score impacts by the category weights of ``optimize_for``."""
+def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, explain: bool = True) -> Firing:
+    """Run every rule once; weight score impacts by the category weights of ``optimize_for``. Without ``explain``
+    (a ranking nobody reads, such as the advice search's) the messages are left empty."""
     weights = ruleset.weights[optimize_for]
     exclusions: dict[str, list[Fired]] = {}
     scored: list[Fired] = []
     for rule in ruleset.rules:
         if not rule.condition.predicate(context):  # the predicate itself: this loop runs every rule per decision
+            if rule.headroom is not None:
+                near = _near_limit(rule, context, weights[rule.category])
+                if near is not None:
+                    scored.append(near)
             continue
-        message = rule.explain(context)
         if rule.effect == "exclude":
-            fired = Fired(rule.id, rule.category, rule.source, message, {}, rule)
+            fired = Fired(rule.id, rule.category, rule.source, rule.explain(context) if explain else "", {}, rule)
             for target in rule.targets:
                 exclusions.setdefault(target, []).append(fired)
         else:
-            weight = weights[rule.category]
-            impacts = {target: round(points * weight, 1) for target, points in rule.impacts.items()}
+            factor = weights[rule.category] * rule.grade(context) if rule.ramps else weights[rule.category]
+            if factor == 0:
+                continue
+            impacts = {target: round(points * factor, 1) for target, points in rule.impacts.items()}
+            message = rule.explain(context) if explain else ""
             scored.append(Fired(rule.id, rule.category, rule.source, message, impacts, rule))
     return Firing(
         exclusions={target: tuple(exclusions[target]) for target in ruleset.target_ids if target in exclusions},
@@ -67,25 +83,74 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Fir
     )
 
 
-def fold(ruleset: Ruleset, firing: Firing, computed: Iterable[Fired] = ()) -> Evaluation:
-    """Each target's score: the base score plus the points of every fired criterion, in firing order."""
-    fired = (*firing.scored, *computed)
+def _near_limit(rule: Rule, context: Mapping[str, Any], weight: float) -> Fired | None:
+    """The headroom criterion of an exclusion that did not fire: points lost on a ramp near the limit."""
+    headroom = rule.headroom
+    assert headroom is not None  # noqa: S101 - only called for rules with headroom
+    factor = headroom.factor(context)
+    if factor <= 0:
+        return None
+    value = float(context[headroom.field])
+    margin = (headroom.limit - value) / headroom.limit * 100.0
+    message = (
+        f"{headroom.field} is {show(value)}, within {show(round(margin, 1))}% of the limit of {show(headroom.limit)} "
+        f"behind {rule.id}: the workload fits, with little room to grow."
+    )
+    points = round(-headroom.points * factor * weight, 1)
+    impacts = dict.fromkeys(rule.targets, points)
+    return Fired(f"{rule.id}.headroom", rule.category, rule.source, message, impacts, rule)
+
+
+def fold(ruleset: Ruleset, firing: Firing, computed: Iterable[Fired] = (), priced: Collection[str] = ()) -> Evaluation:
+    """Each eligible target's score: the base score plus the points of every fired criterion, in firing order, all
+    scaled by one factor when a sum would leave 0–100. ``priced`` are the targets with a computed bill: rules that
+    stand in for cost do not score them."""
+    excluded = firing.exclusions
+    fired: list[Fired] = []
+    for item in (*firing.scored, *computed):
+        favoured = [target for target, points in item.impacts.items() if points > 0]
+        if favoured and all(target in excluded for target in favoured):
+            continue  # a rule about excluded targets (what they do well) is no reason between the others
+        proxy = item.rule is not None and item.rule.proxy_for == "cost"
+        impacts = {
+            target: points
+            for target, points in item.impacts.items()
+            if target not in excluded and not (proxy and target in priced)
+        }
+        if impacts != item.impacts:
+            if not any(impacts.values()):
+                continue
+            item = replace(item, impacts=impacts)
+        fired.append(item)
+    totals = {target: 0.0 for target in ruleset.target_ids if target not in excluded}
+    for item in fired:
+        for target, points in item.impacts.items():
+            totals[target] += points
+    base = ruleset.base_score
+    scale = 1.0
+    high, low = max(totals.values(), default=0.0), min(totals.values(), default=0.0)
+    if high > 100.0 - base:
+        scale = (100.0 - base) / high
+    if low < -base:
+        scale = min(scale, base / -low)
     reasons: dict[str, list[tuple[Fired, float]]] = {target: [] for target in ruleset.target_ids}
     for item in fired:
         for target, points in item.impacts.items():
-            if points != 0:
-                reasons.setdefault(target, []).append((item, points))
+            shown = round(points * scale, 1) if scale != 1.0 else points
+            if shown != 0:
+                reasons[target].append((item, shown))
     return Evaluation(
-        exclusions=firing.exclusions,
+        exclusions=excluded,
         scores={
-            target: round(ruleset.base_score + sum(points for _, points in reasons[target]), 1)
+            target: min(100.0, max(0.0, round(base + sum(points for _, points in reasons[target]), 1)))
             for target in ruleset.target_ids
         },
         reasons={
             target: tuple(sorted(items, key=lambda item: (-abs(item[1]), item[0].id)))
             for target, items in reasons.items()
         },
-        fired=fired,
+        fired=tuple(fired),
+        scale=scale,
     )
 
 

@@ -27,6 +27,8 @@ OptimizeFor = Literal["balanced", "cost", "simplicity", "control"]
 Commitment = Literal["none", "1yr", "3yr"]
 
 SECONDS_PER_MONTH = 730 * 3600  # AWS prices a month as 730 hours
+#: The longest average duration assumed for a serving workload from its max_duration_s alone (a fifth of it, capped).
+DEFAULT_AVG_DURATION_CAP_MS = 2000.0
 #: Peak-to-average request rate assumed for each traffic pattern when only one of the two is given.
 PEAK_TO_AVERAGE: Mapping[str, float] = {
     "steady": 1.5,
@@ -97,6 +99,9 @@ class Traffic(_Section):
         None, ge=0, le=10_000_000, description="Peak request rate. Default: average rate × the pattern's peak factor."
     )
     payload_mb: float = Field(0.1, ge=0, le=100_000, description="Largest request or response body, MB.")
+    connections: float | None = Field(
+        None, ge=0, le=1e9, description="WebSocket connections held open on average (billed as connection-minutes)."
+    )
     protocols: tuple[Protocol, ...] | None = Field(
         None,
         min_length=1,
@@ -127,6 +132,9 @@ class Team(_Section):
     kubernetes_experience: Experience = "none"
     ops_capacity: OpsCapacity = "medium"
     current_platform: Platform = "none"
+    new_cluster: bool = Field(
+        False, description="A new cluster even on the current ECS/EKS platform: its fixed costs are billed to it."
+    )
 
 
 class Preferences(_Section):
@@ -192,6 +200,10 @@ class ParsedWorkload:
 
     workload: Workload
     assumptions: tuple[str, ...]
+    given: Workload | None = None
+    """The workload as validated, defaults not yet resolved (what a counterfactual changes and resolves anew)."""
+    defaults: tuple[tuple[str, Any], ...] = ()
+    """Each field decider filled in (dotted path) with the value it assumed, in the order of ``assumptions``."""
 
 
 SECTIONS: Mapping[str, type[_Section]] = {
@@ -249,8 +261,7 @@ def _arrays_as_tuples(value: Any) -> Any:
 
 
 def _fields_at(path: Sequence[str]) -> list[str]:
-    model = _model_at(path)
-    return sorted(model.model_fields) if model else []
+    return sorted(model.model_fields) if (model := _model_at(path)) else []
 
 
 _FIELD_PATHS = tuple(f"{section}.{name}" for section, model in SECTIONS.items() for name in model.model_fields)
@@ -284,6 +295,7 @@ def _model_at(path: Sequence[str]) -> type[BaseModel] | None:
 def resolve_defaults(workload: Workload) -> ParsedWorkload:
     """Fill every default that depends on other fields and report each default applied as an assumption."""
     assumptions: list[str] = []
+    defaults: list[tuple[str, Any]] = []
     runtime, traffic = workload.runtime, workload.traffic
     is_job = traffic.pattern in JOB_PATTERNS
 
@@ -292,10 +304,17 @@ def resolve_defaults(workload: Workload) -> ParsedWorkload:
         max_s = avg_ms / 1000.0 if avg_ms is not None else 1.0
         basis = "avg_duration_ms" if avg_ms is not None else "a short request"
         assumptions.append(f"runtime.max_duration_s not given: assumed {_num(max_s)} s ({basis})")
+        defaults.append(("runtime.max_duration_s", max_s))
     if avg_ms is None:
-        avg_ms = max_s * 1000.0 if is_job else max_s * 1000.0 / 5.0
-        why = "the whole run for scheduled and batch work" if is_job else "a fifth of max_duration_s"
+        if is_job:
+            avg_ms, why = max_s * 1000.0, "the whole run for scheduled and batch work"
+        elif max_s * 1000.0 / 5.0 > DEFAULT_AVG_DURATION_CAP_MS:
+            avg_ms = DEFAULT_AVG_DURATION_CAP_MS
+            why = "a fifth of max_duration_s, capped: a long limit bounds the slowest request, not the typical one"
+        else:
+            avg_ms, why = max_s * 1000.0 / 5.0, "a fifth of max_duration_s"
         assumptions.append(f"runtime.avg_duration_ms not given: assumed {_num(avg_ms)} ms ({why})")
+        defaults.append(("runtime.avg_duration_ms", avg_ms))
 
     factor = PEAK_TO_AVERAGE[traffic.pattern]
     requests, peak = traffic.requests_per_month, traffic.peak_rps
@@ -307,6 +326,7 @@ def resolve_defaults(workload: Workload) -> ParsedWorkload:
             requests = float(round(peak / factor * SECONDS_PER_MONTH))
             basis = f"peak_rps / {_num(factor)} for {traffic.pattern} traffic, over 730 hours"
         assumptions.append(f"traffic.requests_per_month not given: assumed {requests:,.0f} ({basis})")
+        defaults.append(("traffic.requests_per_month", requests))
     if peak is None:
         if is_job:
             # Runs of a job do not overlap unless told otherwise: one run in flight at a time.
@@ -316,11 +336,12 @@ def resolve_defaults(workload: Workload) -> ParsedWorkload:
         assumptions.append(
             f"traffic.peak_rps not given: assumed {_num(peak)} (average rate × {_num(factor)} for {traffic.pattern})"
         )
+        defaults.append(("traffic.peak_rps", peak))
 
     if runtime.vcpu is None:
         assumptions.append(
-            "runtime.vcpu not given: Lambda sized by memory_mb alone; "
-            "a container copy gets the smallest Fargate CPU size that holds memory_mb"
+            "runtime.vcpu not given: Lambda sized by memory_mb alone; a container copy gets the CPU Lambda gives that "
+            "memory (memory_mb ÷ 1,769 MB per vCPU, rounded to the nearest Fargate CPU size), so both do the same work"
         )
 
     protocols: tuple[str, ...]
@@ -329,6 +350,16 @@ def resolve_defaults(workload: Workload) -> ParsedWorkload:
     else:
         protocols = ("schedule",) if is_job else ("queue",) if traffic.pattern == "event" else ("http",)
         assumptions.append(f"traffic.protocols not given: assumed [{', '.join(protocols)}]")
+        defaults.append(("traffic.protocols", protocols))
+
+    connections = traffic.connections
+    if connections is None and "websocket" in protocols:
+        connections = max(1.0, float(round(requests / SECONDS_PER_MONTH * 60)))
+        assumptions.append(
+            f"traffic.connections not given: assumed {connections:,.0f} open WebSocket connections "
+            "(each client sends about one message a minute)"
+        )
+        defaults.append(("traffic.connections", connections))
 
     for section_name, section_type in SECTIONS.items():
         section = getattr(workload, section_name)
@@ -337,6 +368,7 @@ def resolve_defaults(workload: Workload) -> ParsedWorkload:
         for field_name, field in section_type.model_fields.items():
             if field_name in given or field.default is None:
                 continue
+            defaults.append((f"{section_name}.{field_name}", field.default))
             if field.default is False or field.default == ():
                 falsy.append(f"{section_name}.{field_name}")
             else:
@@ -348,11 +380,16 @@ def resolve_defaults(workload: Workload) -> ParsedWorkload:
         update={
             "runtime": runtime.model_copy(update={"max_duration_s": max_s, "avg_duration_ms": avg_ms}),
             "traffic": traffic.model_copy(
-                update={"requests_per_month": requests, "peak_rps": peak, "protocols": protocols}
+                update={
+                    "requests_per_month": requests,
+                    "peak_rps": peak,
+                    "protocols": protocols,
+                    "connections": connections,
+                }
             ),
         }
     )
-    return ParsedWorkload(resolved, tuple(assumptions))
+    return ParsedWorkload(resolved, tuple(assumptions), workload, tuple(defaults))
 
 
 def workload_schema() -> dict[str, Any]:

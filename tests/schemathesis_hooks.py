@@ -10,11 +10,14 @@ malformed region is left alone, so negative cases that break the pattern still r
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import schemathesis
 
 from decider.rules.loader import load_ruleset
+
+if TYPE_CHECKING:  # schemathesis names the OpenAPI case type for type checkers only
+    from schemathesis.specs.openapi.schemas import OpenApiCase
 
 PRICED_REGIONS = sorted(load_ruleset().pricing)
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
@@ -22,14 +25,16 @@ _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 
 def priced(workload: Any) -> Any:
     preferences = workload.get("preferences") if isinstance(workload, dict) else None
-    region = preferences.get("region") if isinstance(preferences, dict) else None
+    if not isinstance(preferences, dict):
+        return workload
+    region = preferences.get("region")
     if PRICED_REGIONS and isinstance(region, str) and _REGION.match(region) and region not in PRICED_REGIONS:
         preferences["region"] = PRICED_REGIONS[0]
     return workload
 
 
 @schemathesis.hook
-def map_case(context: schemathesis.HookContext, case: schemathesis.Case) -> schemathesis.Case:
+def map_case(context: schemathesis.HookContext, case: OpenApiCase) -> OpenApiCase:
     if case.operation.label == "POST /recommend":
         priced(case.body)
     elif case.operation.label == "POST /review" and isinstance(case.body, dict):

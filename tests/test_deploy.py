@@ -62,7 +62,8 @@ def test_dockerignore_keeps_the_build_context_to_what_the_image_copies() -> None
 
 
 def container(task: dict[str, Any]) -> dict[str, Any]:
-    [definition] = task["containerDefinitions"]
+    definitions: list[dict[str, Any]] = task["containerDefinitions"]
+    [definition] = definitions
     return definition
 
 

@@ -203,21 +203,24 @@ def test_lambda_scale_up_time_at_1000_environments_per_10_s() -> None:
 @pytest.mark.parametrize(
     ("memory_mb", "vcpu"),
     [
-        (512, 0.25),
-        (2048, 0.25),
-        (2049, 0.5),
-        (4096, 0.5),
-        (8192, 1),
-        (16384, 2),
-        (30720, 4),
-        (30721, 8),
-        (61440, 8),
-        (122880, 16),
-        (249856, 32),
+        (128, 0.25),  # Lambda's 0.07 vCPU: the smallest size
+        (512, 0.25),  # 0.29 vCPU: nearest 0.25
+        (1024, 0.5),  # 0.58 vCPU: nearest 0.5
+        (2048, 1),  # 1.16 vCPU
+        (4096, 2),  # 2.32 vCPU
+        (10240, 4),  # 5.79 vCPU: nearer 4 than 8
+        (16384, 8),  # 9.26 vCPU
+        (30721, 16),  # 17.4 vCPU: nearest 16, and 8 vCPU could not hold 30 GB anyway
+        (122880, 32),  # 69 vCPU: the largest size
     ],
 )
-def test_container_vcpu_is_the_smallest_fargate_size_that_holds_the_memory(memory_mb: int, vcpu: float) -> None:
+def test_container_vcpu_is_the_cpu_lambda_gives_the_same_memory(memory_mb: int, vcpu: float) -> None:
     assert container_vcpu_for(memory_mb, None) == vcpu
+
+
+def test_container_vcpu_never_below_the_size_that_holds_the_memory_nor_above_windows_sizes() -> None:
+    assert container_vcpu_for(61440, None) == 32
+    assert container_vcpu_for(16384, None, "windows") == 4
 
 
 def test_container_vcpu_beyond_fargate_is_one_vcpu_per_8_gib() -> None:
@@ -330,5 +333,7 @@ def test_the_rule_context_holds_resolved_values() -> None:
     assert values["runtime.max_duration_s"] == 1.0  # resolved default, not None
     assert values["traffic.protocols"] == ("http",)
     assert values["control.instance_types"] == ("p4d",)
-    assert values["derived.container_vcpu"] == 0.25
+    assert (
+        values["derived.container_vcpu"] == 1
+    )  # the CPU Lambda gives 2,048 MB (1.16 vCPU), to the nearest Fargate size
     assert values["runtime.vcpu"] is None

@@ -91,6 +91,7 @@ TRAFFIC = _section(
         "requests_per_month": _number(Traffic, "requests_per_month", (0, 5e9)),
         "peak_rps": _number(Traffic, "peak_rps", (0, 50_000)),
         "payload_mb": _number(Traffic, "payload_mb", (0, 300)),
+        "connections": _number(Traffic, "connections", (0, 100_000)),
         "protocols": _protocols(),
         "latency_slo_ms": _number(Traffic, "latency_slo_ms", (1, 5_000)),
     }
@@ -101,7 +102,12 @@ CONTROL = _section(
         "instance_types": st.lists(st.sampled_from(["p4d", "g5", "c7gn", "m7i", "x2iedn"]), max_size=2, unique=True),
     }
 )
-TEAM = _section({name: _choices(Team, name) for name in Team.model_fields})
+TEAM = _section(
+    {
+        **{name: _choices(Team, name) for name in ("kubernetes_experience", "ops_capacity", "current_platform")},
+        "new_cluster": st.booleans(),
+    }
+)
 PREFERENCES = _section(
     {
         "optimize_for": _choices(Preferences, "optimize_for"),

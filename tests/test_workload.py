@@ -64,6 +64,8 @@ BOUNDS = [
     ("traffic", "peak_rps", 10_000_001, "less than or equal to 10000000"),
     ("traffic", "payload_mb", -1, "greater than or equal to 0"),
     ("traffic", "payload_mb", 100_001, "less than or equal to 100000"),
+    ("traffic", "connections", -1, "greater than or equal to 0"),
+    ("traffic", "connections", 2e9, "less than or equal to 1000000000"),
     ("traffic", "latency_slo_ms", 0, "greater than 0"),
     ("traffic", "latency_slo_ms", 3_600_001, "less than or equal to 3600000"),
 ]
@@ -277,8 +279,8 @@ def test_every_default_applied_is_reported() -> None:
     text = "\n".join(parsed.assumptions)
     for section, model in SECTIONS.items():
         for field in model.model_fields:
-            if f"{section}.{field}" == "traffic.latency_slo_ms":
-                continue  # optional with no default: no SLO means none is checked, nothing is assumed
+            if f"{section}.{field}" in ("traffic.latency_slo_ms", "traffic.connections"):
+                continue  # optional with no default (no SLO; connections only for WebSocket): nothing is assumed
             assert f"{section}.{field}" in text, f"{section}.{field} default not reported"
     assert "latency_slo_ms" not in text
 
@@ -338,7 +340,12 @@ def test_a_fully_described_workload_has_only_unset_optionals_left() -> None:
                 "latency_slo_ms": 300,
             },
             "control": dict.fromkeys(Control.model_fields, False) | {"instance_types": []},
-            "team": {"kubernetes_experience": "none", "ops_capacity": "medium", "current_platform": "lambda"},
+            "team": {
+                "kubernetes_experience": "none",
+                "ops_capacity": "medium",
+                "current_platform": "lambda",
+                "new_cluster": False,
+            },
             "preferences": {
                 "optimize_for": "balanced",
                 "region": "us-east-1",

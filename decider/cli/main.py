@@ -1,26 +1,67 @@
 """The ``decider`` command line. Exit codes: 0 success, 1 a review gate tripped, 2 bad input or bad rules.
 
-Messages go to stderr without a traceback. Each command family lives in a module of its own; only ``serve`` loads
-the web stack, and only when it runs.
+Messages go to stderr without a traceback. Each command family lives in a module of its own, imported only when its
+command runs (or shows its help): ``recommend`` loads the engine and its renderer, never the review, the sources,
+the price list or SARIF; only ``serve`` loads the web stack, and only when it runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any, cast
 
 from decider.cli.arguments import EXIT_BAD_INPUT, EXIT_OK, Handler, add_rules_option, read_input, ruleset_from
-from decider.cli.pricing import add_pricing_commands
-from decider.cli.review import add_review_commands
-from decider.cli.rules import add_rules_commands
 from decider.cli.serve import add_serve_commands
 from decider.engine import decide
 from decider.errors import DeciderError
 from decider.render import decision as render
 from decider.workload import parse_workload, workload_schema
+
+#: The commands whose module is imported only when they run: name → (one-line help, "module:function" that adds the
+#: command's options, actions and handler to its parser). The order is the order ``decider --help`` lists them in.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "rules": ("list, show and lint rules", "decider.cli.rules:define_rules"),
+    "review": (
+        "review workloads in files and folders (workload files, SAM/CloudFormation, ECS, Kubernetes)",
+        "decider.cli.review:define_review",
+    ),
+    "adr": ("write an Architecture Decision Record (MADR) for one workload", "decider.cli.review:define_adr"),
+    "pricing": ("show or rebuild price books", "decider.cli.pricing:define_pricing"),
+}
+
+
+class LazyParser(argparse.ArgumentParser):
+    """A command's parser that is filled in the first time it parses or shows its help, by ``define`` — a
+    ``module:function`` path — so a command's module is imported only for the command that runs."""
+
+    def __init__(self, *args: Any, define: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._define = define
+
+    def define(self) -> None:
+        """Add this command's options and actions now (importing the module that defines them), once."""
+        if self._define is not None:
+            module, _, function = self._define.partition(":")
+            self._define = None
+            getattr(importlib.import_module(module), function)(self)
+
+    # Whatever parses with this parser or shows its help passes through one of these (their signatures vary by version).
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
+        self.define()
+        return super().parse_known_args(*args, **kwargs)
+
+    def format_usage(self, *args: Any, **kwargs: Any) -> str:
+        self.define()
+        return super().format_usage(*args, **kwargs)
+
+    def format_help(self, *args: Any, **kwargs: Any) -> str:
+        self.define()
+        return super().format_help(*args, **kwargs)
 
 
 def _recommend(args: argparse.Namespace) -> int:
@@ -55,7 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Where should this workload run on AWS: Lambda, ECS (Fargate, Managed Instances, EC2) or EKS?",
         epilog="Exit codes: 0 success, 1 review gate tripped, 2 bad input or bad rules.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = cast(  # every command's parser is a LazyParser; those with nothing to define are plain parsers
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=LazyParser),
+    )
 
     recommend = commands.add_parser("recommend", help="rank the targets for one workload file")
     recommend.add_argument("path", help="workload file (YAML or JSON), or - for stdin")
@@ -64,13 +108,18 @@ def build_parser() -> argparse.ArgumentParser:
     add_rules_option(recommend)
     recommend.set_defaults(handler=_recommend)
 
-    add_rules_commands(commands)
+    _add_lazy(commands, "rules")
     schema = commands.add_parser("schema", help="print the workload JSON Schema")
     schema.set_defaults(handler=_schema)
-    add_review_commands(commands)
-    add_pricing_commands(commands)
+    for name in ("review", "adr", "pricing"):
+        _add_lazy(commands, name)
     add_serve_commands(commands)
     return parser
+
+
+def _add_lazy(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str) -> None:
+    help_text, define = LAZY_COMMANDS[name]
+    commands.add_parser(name, help=help_text, define=define)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

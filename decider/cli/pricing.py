@@ -7,7 +7,6 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -96,9 +95,8 @@ def _show_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_pricing_commands(commands: Any) -> None:
-    """Register ``decider pricing show`` and ``decider pricing refresh`` on the CLI's subcommands."""
-    pricing = commands.add_parser("pricing", help="show or rebuild price books")
+def define_pricing(pricing: argparse.ArgumentParser) -> None:
+    """Add ``show`` and ``refresh`` to the parser of ``decider pricing``."""
     actions = pricing.add_subparsers(dest="pricing_command", required=True, metavar="ACTION")
     show = actions.add_parser("show", help="show a region's price book")
     show.add_argument("--region", default="us-east-1")

@@ -13,9 +13,8 @@ from decider.rules.loader import default_rules_dir, load_ruleset
 from decider.rules.model import CATEGORIES
 
 
-def add_rules_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``rules`` and its actions."""
-    rules = commands.add_parser("rules", help="list, show and lint rules")
+def define_rules(rules: argparse.ArgumentParser) -> None:
+    """Add the actions of ``decider rules`` to its parser."""
     rules_commands = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
     listing = rules_commands.add_parser("list", help="list rules")
     listing.add_argument("--category", choices=CATEGORIES)

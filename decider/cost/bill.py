@@ -159,7 +159,23 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
     if sizing.front_door == "api-gateway-http-api":
         increments = max(1, math.ceil(workload.traffic.payload_mb * 1024 / 512 - 1e-9))
         lines += _tier_lines("API Gateway HTTP API requests", book.api_gateway.http_api, float(increments), 0.0)
+    elif sizing.front_door == "api-gateway-websocket-api":
+        lines += _websocket_lines(workload, book)
     return Plan(target.id, sizing, tuple(lines))
+
+
+def _websocket_lines(workload: Workload, book: PriceBook) -> list[Line]:
+    """An API Gateway WebSocket API holding the clients' connections for a function run per message: messages (in
+    32 KB increments) and connection-minutes (the connections held open, all month)."""
+    gateway = book.api_gateway
+    if gateway.websocket_messages is None or gateway.websocket_connection_minutes is None:
+        return []
+    increments = max(1, math.ceil(workload.traffic.payload_mb * 1024 / 32 - 1e-9))
+    lines = _tier_lines("API Gateway WebSocket messages", gateway.websocket_messages, float(increments), 0.0)
+    minutes = (workload.traffic.connections or 0.0) * 730 * 60
+    price = gateway.websocket_connection_minutes
+    lines.append(fixed("API Gateway WebSocket connection-minutes", price.unit, price.usd, minutes))
+    return lines
 
 
 def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan | None:
@@ -188,8 +204,17 @@ def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceB
                 hours.scaled(extra_gb),
             )
         )
-    lines += _load_balancer_lines(workload, book, model, sizing.front_door)
+    lines += _load_balancer_lines(
+        workload, book, model, sizing.front_door, shared=_on_existing_cluster(target, workload)
+    )
     return Plan(target.id, sizing, tuple(lines))
+
+
+def _on_existing_cluster(target: Target, workload: Workload) -> bool:
+    """The team already runs this target's platform (ECS or EKS) and did not ask for a new cluster: the cluster's
+    fixed costs (control plane, shared load balancer) are already paid, and this workload adds nothing to them."""
+    team = workload.team
+    return target.platform in ("ecs", "eks") and team.current_platform == target.platform and not team.new_cluster
 
 
 def _plan_instances(
@@ -219,11 +244,14 @@ def _plan_instances(
     if management_fee:
         fee = managed_instances_fee(instance, book)
         lines += _hour_lines(f"Managed Instances fee ({instance.type})", "instance-hour", fee, ramps)
+    existing = _on_existing_cluster(target, workload)
     if control_plane:
         lines.append(
-            fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)
+            fixed("EKS control plane (existing cluster: already paid)", "cluster-hour", 0.0, 730)
+            if existing
+            else fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)
         )
-    lines += _load_balancer_lines(workload, book, model, sizing.front_door)
+    lines += _load_balancer_lines(workload, book, model, sizing.front_door, shared=existing)
     return Plan(target.id, sizing, tuple(lines))
 
 
@@ -237,8 +265,11 @@ def _describe(sizing: InstanceSizing) -> str:
     return f"{sizing.copies_per_instance} cop{'y' if sizing.copies_per_instance == 1 else 'ies'} each"
 
 
-def _load_balancer_lines(workload: Workload, book: PriceBook, model: CostModel, door: str | None) -> list[Line]:
-    """A load balancer's hours and capacity units; units from average new connections and bytes processed."""
+def _load_balancer_lines(
+    workload: Workload, book: PriceBook, model: CostModel, door: str | None, *, shared: bool = False
+) -> list[Line]:
+    """A load balancer's hours and capacity units; units from average new connections and bytes processed. A
+    ``shared`` load balancer (an existing cluster's) bills its hours at $0 to this workload, its units in full."""
     if door not in ("application-load-balancer", "network-load-balancer"):
         return []
     capacity = model.load_balancer_capacity_unit
@@ -255,8 +286,13 @@ def _load_balancer_lines(workload: Workload, book: PriceBook, model: CostModel, 
     # Over a 730-hour month: units = max(R / seconds / per_connection, R × GB / 730 h / per_gb) × 730 hours
     by_connections = 730.0 / (SECONDS_PER_MONTH * per_connection)
     by_bytes = gb_per_request / per_gb
+    hours = (
+        fixed(f"{name} hours (existing cluster's, shared: already paid)", hour.unit, 0.0, 730)
+        if shared
+        else fixed(f"{name} hours", hour.unit, hour.usd, 730)
+    )
     return [
-        fixed(f"{name} hours", hour.unit, hour.usd, 730),
+        hours,
         Line(f"{name} capacity units", unit, unit_price.usd, Ramp(max(by_connections, by_bytes))),
     ]
 
@@ -287,25 +323,24 @@ def plan_targets(
 
 
 def cost_reason(totals: Mapping[str, float], names: Mapping[str, str], model: CostModel, weight: float) -> Fired | None:
-    """The criterion computed from the bills: each target gains or loses points by its cost against the others'
-    geometric mean.
+    """The criterion computed from the bills: each target loses points by how many times the cheapest eligible bill
+    it costs, smoothly (a log of the ratio), so a small change of a bill is a small change of score.
 
-    impact = clamp(-points_per_doubling × log2((cost + floor) / geometric mean of (cost + floor)), ±max_points)
-    × the ``cost`` category weight; None when fewer than two targets are priced.
+    impact = -min(max_points, points_per_doubling × log2((cost + floor) / (cheapest + floor))) × the ``cost``
+    category weight; the cheapest target gets 0. None when fewer than two targets are priced.
     """
     if len(totals) < 2:
         return None
     score = model.score
-    shifted = {target: total + score.floor_usd for target, total in totals.items()}
-    mean = math.exp(sum(math.log(value) for value in shifted.values()) / len(shifted))
+    cheapest_target, cheapest = min(totals.items(), key=_by_cost)
     impacts: dict[str, float] = {}
-    for target, value in shifted.items():
-        points = -score.points_per_doubling * math.log2(value / mean)
-        impacts[target] = round(max(-score.max_points, min(score.max_points, points)) * weight, 1)
+    for target, total in totals.items():
+        points = score.points_per_doubling * math.log2((total + score.floor_usd) / (cheapest + score.floor_usd))
+        impacts[target] = round(-min(score.max_points, points) * weight, 1)
     listed = ", ".join(f"{names[target]} ${total:,.2f}" for target, total in sorted(totals.items(), key=_by_cost))
     message = (
-        f"Estimated monthly cost: {listed}; {score.points_per_doubling:g} points per halving or doubling "
-        f"against the geometric mean (${mean - score.floor_usd:,.2f})"
+        f"Estimated monthly cost: {listed}; {score.points_per_doubling:g} points off per doubling over the cheapest, "
+        f"{names[cheapest_target]}"
     )
     return Fired(score.rule, "cost", score.source, message, impacts)
 

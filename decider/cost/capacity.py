@@ -72,9 +72,19 @@ def scaling_of(workload: Workload, facts: Facts) -> Scaling:
         return "per-run"
     if facts.always_on:
         return "always-on"
-    if set(workload.protocols) & SERVING_PROTOCOLS:
-        return "serving"
+    if set(workload.protocols) & SERVING_PROTOCOLS or is_queue_worker(workload):
+        return "serving"  # a listener, or a queue consumer keeping one warm copy polling
     return "scale-to-zero"
+
+
+def is_queue_worker(workload: Workload) -> bool:
+    """Work fed by a queue to a service (not runs of a job): a container consumer polls, keeping a warm copy."""
+    return "queue" in workload.protocols and workload.traffic.pattern not in JOB_PATTERNS
+
+
+def utilisation(workload: Workload, model: CostModel) -> float:
+    """The share of a copy's capacity the sizing uses: lower for a queue worker, which scales out after a lag."""
+    return model.queue_worker_utilisation if is_queue_worker(workload) else UTILISATION_TARGET
 
 
 def min_copies_for(scaling: Scaling, model: CostModel) -> int:
@@ -90,7 +100,7 @@ def copy_hours(workload: Workload, facts: Facts, model: CostModel, scaling: Scal
     avg_s = facts.avg_duration_s
     if scaling == "per-run":
         return Ramp(max(avg_s, model.fargate_minimum_billed_s) / 3600.0)
-    per_copy = workload.runtime.concurrency_per_copy * UTILISATION_TARGET
+    per_copy = workload.runtime.concurrency_per_copy * utilisation(workload, model)
     floor = min_copies_for(scaling, model) * 730.0
     return Ramp(avg_s / (3600.0 * per_copy), 0.0, floor)
 
@@ -100,7 +110,7 @@ def copies(workload: Workload, facts: Facts, model: CostModel, scaling: Scaling)
     if scaling == "per-run":
         peak = max(1, math.ceil(facts.peak_concurrency - 1e-9))
         return 0, peak, peak
-    per_copy = workload.runtime.concurrency_per_copy * UTILISATION_TARGET
+    per_copy = workload.runtime.concurrency_per_copy * utilisation(workload, model)
     low = min_copies_for(scaling, model)
     desired = max(low, math.ceil(facts.avg_concurrency / per_copy - 1e-9))
     high = max(desired, math.ceil(facts.peak_concurrency / per_copy - 1e-9), 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from decider.cost.bill import Plan, cost_reason, plan_targets
 from decider.cost.breakeven import approx_requests, break_even_points
@@ -26,13 +27,17 @@ class Quote:
     """The priced side of a decision."""
 
     plans: dict[str, Plan]
-    bills: dict[str, MonthlyCost]
     cost: Fired | None
     """The criterion computed from the bills; None when fewer than two targets are priced."""
     pricing: PricingInfo
     requests_per_month: float
     per_request: frozenset[str]
     """The targets billed per request (Lambda), whose crossings with capacity-billed targets are always sought."""
+
+    @cached_property
+    def bills(self) -> dict[str, MonthlyCost]:
+        """Each priced target's itemised bill (built when a decision's output asks for it)."""
+        return {target: plan.bill(self.requests_per_month) for target, plan in self.plans.items()}
 
     @property
     def totals(self) -> dict[str, float]:
@@ -67,7 +72,6 @@ def quote(workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing) ->
     eligible = [target for target in ruleset.targets if target.id not in firing.exclusions]
     plans = plan_targets(eligible, workload, facts, book, ruleset.cost_model)
     requests = workload.requests_per_month
-    bills = {target: plan.bill(requests) for target, plan in plans.items()}
     weight = ruleset.weights[workload.preferences.optimize_for]["cost"]
     names = {target: ruleset.target(target).name for target in plans}
     fired = cost_reason(
@@ -75,7 +79,6 @@ def quote(workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing) ->
     )
     return Quote(
         plans=plans,
-        bills=bills,
         cost=fired,
         pricing=PricingInfo(region=book.region, as_of=book.as_of, currency=book.currency, digest=book.digest),
         requests_per_month=requests,

@@ -12,10 +12,10 @@ import functools
 import math
 from collections.abc import Sequence
 
-from decider.cost.capacity import Ramp, copies, copy_hours, scaling_of
+from decider.cost.capacity import Ramp, copies, copy_hours, scaling_of, utilisation
 from decider.cost.instances import InstanceOption, instance_options, managed_instances_fee
 from decider.decision import FargateSizing, FrontDoor, InstanceSizing, LambdaSizing, Purchase
-from decider.facts import FARGATE_CPU_MAX_MEMORY_MB, UTILISATION_TARGET, Facts
+from decider.facts import FARGATE_CPU_MAX_MEMORY_MB, Facts
 from decider.pricing.book import CostModel, FargatePlatform, Instance, PriceBook
 from decider.workload import Workload
 
@@ -25,6 +25,8 @@ NETWORK_PROTOCOLS = frozenset({"tcp", "udp"})
 
 def front_door(workload: Workload, serverless: bool) -> FrontDoor | None:
     protocols = set(workload.protocols)
+    if serverless and "websocket" in protocols:
+        return "api-gateway-websocket-api"  # API Gateway holds the connections; the function runs per message
     if protocols & HTTP_PROTOCOLS:
         return "api-gateway-http-api" if serverless else "application-load-balancer"
     if protocols & NETWORK_PROTOCOLS and not serverless:
@@ -131,7 +133,7 @@ def size_fargate(
         capacity_provider="FARGATE_SPOT" if workload.preferences.spot_ok and spot_allowed else "FARGATE",
         scaling=scaling,
         concurrency_per_copy=runtime.concurrency_per_copy,
-        utilisation_target=UTILISATION_TARGET,
+        utilisation_target=utilisation(workload, model),
         min_copies=low,
         desired_copies=desired,
         max_copies=high,
@@ -188,7 +190,7 @@ def size_instances(
         copies_per_instance=per_instance,
         scaling=scaling,
         concurrency_per_copy=workload.runtime.concurrency_per_copy,
-        utilisation_target=UTILISATION_TARGET,
+        utilisation_target=utilisation(workload, model),
         min_copies=low,
         desired_copies=desired,
         max_copies=high,

@@ -173,6 +173,9 @@ class LoadBalancerPrices(_Data):
 class ApiGatewayPrices(_Data):
     http_api: TieredPrice
     rest_api: TieredPrice
+    websocket_messages: TieredPrice | None = None
+    """WebSocket API messages sent or received, metered in 32 KB increments; None when the book does not price them."""
+    websocket_connection_minutes: Price | None = None
 
 
 class SavingsPlanDiscounts(_Data):
@@ -278,6 +281,13 @@ class CostModel(_Data):
     fargate_minimum_billed_source: str
     lambda_concurrency_quota: int = Field(ge=1)
     lambda_concurrency_quota_source: str
+    queue_worker_utilisation: float = Field(
+        0.7,
+        gt=0,
+        le=1,
+        description="Share of a queue worker copy's capacity used on average: below the 0.7 of a listener, since "
+        "copies scale on queue depth after a lag and stay ahead of the backlog.",
+    )
     load_balancer_capacity_unit: LoadBalancerCapacity
     score: CostScore
     uncertain: dict[str, str] = Field(default_factory=dict, description="Parameter → why it is not settled.")

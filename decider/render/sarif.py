@@ -1,19 +1,23 @@
 """A review as SARIF 2.1.0 for code scanning: one result per ``consider`` or ``move``, at the resource's file and line.
 
 Rule ids are decider's own rule ids (the exclusion behind a ``move``, the rule that leads most for a ``consider``);
-each rule descriptor links to the rule's source. ``move`` is an error, ``consider`` a warning.
+each rule descriptor links to the rule's source. ``move`` is an error, ``consider`` a warning. The rule descriptors
+come before the results, so a large review is written from small parts (``sarif_part``), kept until the end.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from decider import __version__
-from decider.review import Review, ReviewedWorkload
+from decider.render.review import write_review
+from decider.review import Review, ReviewedWorkload, ReviewSummary, SkippedFile
 from decider.rules.model import Rule, Ruleset
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -34,37 +38,73 @@ def to_sarif(review: Review, ruleset: Ruleset) -> str:
 
 
 def build_log(review: Review, ruleset: Ruleset) -> dict[str, Any]:
-    rule_ids: list[str] = []
+    writer = SarifWriter(None, ruleset)
+    write_review(review, writer, sarif_part)
+    return writer.log()
+
+
+@dataclass(frozen=True, slots=True)
+class SarifPart:
+    """A ``consider`` or ``move``: its result (its rule's index not yet known) and the sources of its reasons' rules."""
+
+    rule_id: str
+    result: dict[str, Any]
+    sources: dict[str, str]
+
+
+def sarif_part(item: ReviewedWorkload) -> SarifPart | None:
+    """One workload's share of the log; None when it is not a finding (keep, or no verdict)."""
+    if item.verdict not in LEVELS:
+        return None
+    rule_id = item.rules[0] if item.rules else FALLBACK_RULES[item.verdict][0]
     sources: dict[str, str] = {}
-    results: list[dict[str, Any]] = []
-    for item in review.workloads:
-        if item.verdict not in LEVELS:
-            continue
-        rule_id = item.rules[0] if item.rules else FALLBACK_RULES[item.verdict][0]
-        if rule_id not in rule_ids:
-            rule_ids.append(rule_id)
-        for ranked in item.decision.ranking:
-            sources.update({reason.rule: reason.source for reason in ranked.reasons})
-        for excluded in item.decision.excluded:
-            sources.update({reason.rule: reason.source for reason in excluded.reasons})
-        results.append(_result(item, rule_id, rule_ids.index(rule_id)))
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "decider",
-                        "informationUri": information_uri(),
-                        "version": __version__,
-                        "rules": [_descriptor(rule_id, ruleset.rule(rule_id), sources) for rule_id in rule_ids],
-                    }
-                },
-                "results": results,
-            }
-        ],
-    }
+    for ranked in item.decision.ranking:
+        sources.update({reason.rule: reason.source for reason in ranked.reasons})
+    for excluded in item.decision.excluded:
+        sources.update({reason.rule: reason.source for reason in excluded.reasons})
+    return SarifPart(rule_id, _result(item, rule_id), sources)
+
+
+class SarifWriter:
+    """The SARIF log from the parts of a review, in review order; written whole by ``finish``."""
+
+    def __init__(self, out: TextIO | None, ruleset: Ruleset) -> None:
+        self.out = out
+        self.ruleset = ruleset
+        self.rule_index: dict[str, int] = {}
+        self.sources: dict[str, str] = {}
+        self.results: list[dict[str, Any]] = []
+
+    def add(self, part: SarifPart | None) -> None:
+        if part is None:
+            return
+        part.result["ruleIndex"] = self.rule_index.setdefault(part.rule_id, len(self.rule_index))
+        self.sources.update(part.sources)
+        self.results.append(part.result)
+
+    def log(self) -> dict[str, Any]:
+        rules = [_descriptor(rule_id, self.ruleset.rule(rule_id), self.sources) for rule_id in self.rule_index]
+        return {
+            "$schema": SARIF_SCHEMA,
+            "version": SARIF_VERSION,
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "decider",
+                            "informationUri": information_uri(),
+                            "version": __version__,
+                            "rules": rules,
+                        }
+                    },
+                    "results": self.results,
+                }
+            ],
+        }
+
+    def finish(self, summary: ReviewSummary, skipped: Iterable[SkippedFile]) -> None:
+        if self.out is not None:
+            self.out.write(json.dumps(self.log(), indent=2, ensure_ascii=False) + "\n")
 
 
 def information_uri() -> str:
@@ -80,12 +120,12 @@ def information_uri() -> str:
     return next((link for link in links if link.startswith("https://")), FALLBACK_INFORMATION_URI)
 
 
-def _result(item: ReviewedWorkload, rule_id: str, rule_index: int) -> dict[str, Any]:
+def _result(item: ReviewedWorkload, rule_id: str) -> dict[str, Any]:
     current = item.current_target or item.current_platform
     recommended = item.decision.recommendation or "none"
     result: dict[str, Any] = {
         "ruleId": rule_id,
-        "ruleIndex": rule_index,
+        "ruleIndex": None,  # the order of first use among the log's results: set as the log is put together
         "level": LEVELS[str(item.verdict)],
         "message": {"text": f"{item.name} ({current}): {item.verdict}, recommended {recommended}. {item.why}"},
         "properties": {

@@ -15,7 +15,17 @@ from typing import Any
 from decider.errors import Problem, nearest
 from decider.rules.conditions import compile_condition
 from decider.rules.fields import FIELDS
-from decider.rules.model import CATEGORIES, COST_MODELS, EFFECTS, PLACEHOLDER, PLATFORMS, Rule, Target, TargetCost
+from decider.rules.grades import build_headroom, build_ramps
+from decider.rules.model import (
+    CATEGORIES,
+    COST_MODELS,
+    EFFECTS,
+    PLACEHOLDER,
+    PLATFORMS,
+    Rule,
+    Target,
+    TargetCost,
+)
 from decider.workload import OptimizeFor
 
 OPTIMIZE_FOR: tuple[str, ...] = typing.get_args(OptimizeFor)
@@ -32,7 +42,11 @@ RULE_KEYS = (
     "source",
     "uncertain",
     "disabled",
+    "ramp",
+    "proxy_for",
+    "headroom",
 )
+PROXIES = ("cost",)
 TARGET_KEYS = ("id", "name", "family", "simplicity", "docs", "description", "platform", "cost")
 TARGET_COST_KEYS = ("model", "instances", "management_fee", "control_plane")
 _ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
@@ -206,6 +220,11 @@ def build_rule(raw: Mapping[str, Any], path: str, target_ids: tuple[str, ...], p
     uncertain = raw.get("uncertain")
     if uncertain is not None and not isinstance(uncertain, str):
         problems.append(Problem(f"{where} uncertain", "must be text saying what is uncertain and why"))
+    ramps = build_ramps(raw.get("ramp"), effect, f"{where} ramp", problems) if "ramp" in raw else ()
+    proxy_for = raw.get("proxy_for")
+    if proxy_for is not None and proxy_for not in PROXIES:
+        problems.append(unknown_choice(f"{where} proxy_for", proxy_for, PROXIES))
+    headroom = build_headroom(raw.get("headroom"), effect, condition, f"{where} headroom", problems)
     if len(problems) > before or condition is None:
         return None
     return Rule(
@@ -221,6 +240,9 @@ def build_rule(raw: Mapping[str, Any], path: str, target_ids: tuple[str, ...], p
         fix=str(fix) if fix is not None else None,
         uncertain=uncertain,
         raw=raw,
+        ramps=ramps,
+        proxy_for=str(proxy_for) if proxy_for is not None else None,
+        headroom=headroom,
     )
 
 

@@ -49,6 +49,42 @@ class Target:
     """How the cost model prices it; None when it cannot (the target then has no bill)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """A score rule's ramp (``ramp:`` in YAML): its points count in full at ``full``, not at all at ``zero``, and in
+    proportion between, so a small change of a continuous quantity moves the score a little, never a step."""
+
+    field: str
+    zero: float
+    full: float
+
+    def factor(self, context: Mapping[str, Any]) -> float:
+        value = context.get(self.field)
+        if value is None or isinstance(value, bool):
+            return 0.0
+        share = (float(value) - self.zero) / (self.full - self.zero)
+        return 1.0 if share >= 1.0 else 0.0 if share <= 0.0 else share
+
+
+@dataclass(frozen=True, slots=True)
+class Headroom:
+    """An exclusion's margin (``headroom:`` in YAML): a workload within ``margin`` (a share) of the limit stays
+    eligible but loses up to ``points`` on a ramp, reaching them all at the limit."""
+
+    field: str
+    limit: float
+    points: float
+    margin: float = 0.2
+
+    def factor(self, context: Mapping[str, Any]) -> float:
+        value = context.get(self.field)
+        if value is None or isinstance(value, bool) or self.limit <= 0:
+            return 0.0
+        start = self.limit * (1.0 - self.margin)
+        share = (float(value) - start) / (self.limit - start)
+        return 1.0 if share >= 1.0 else 0.0 if share <= 0.0 else share
+
+
 @dataclass(frozen=True)
 class Rule:
     """One compiled rule; ``impacts`` holds the score effect per target, ``targets`` the excluded ones."""
@@ -65,9 +101,23 @@ class Rule:
     fix: str | None = None
     uncertain: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    ramps: tuple[Grade, ...] = ()
+    """A score rule's ramps on continuous quantities (their factors multiply); none for a rule on enums and flags,
+    which counts in full."""
+    proxy_for: str | None = None
+    """``cost`` for a rule that stands in for the bill: it scores only targets that have no computed bill."""
+    headroom: Headroom | None = None
+    """An exclusion's margin below its limit, scored on a ramp."""
 
     def explain(self, context: Mapping[str, Any]) -> str:
         return render_template(self.because, context)
+
+    def grade(self, context: Mapping[str, Any]) -> float:
+        """The share of the rule's points that counts for this context: the product of its ramps (1 without)."""
+        factor = 1.0
+        for ramp in self.ramps:
+            factor *= ramp.factor(context)
+        return factor
 
     def to_dict(self) -> dict[str, Any]:
         """The rule as data: what `rules show` and the API print."""
@@ -84,6 +134,9 @@ class Rule:
             data["fix"] = self.fix
         if self.uncertain:
             data["uncertain"] = self.uncertain
+        for key in ("ramp", "proxy_for", "headroom"):  # as written in the rule file
+            if key in self.raw:
+                data[key] = self.raw[key]
         return data
 
 

@@ -144,6 +144,14 @@ KEYS: tuple[Key, ...] = (
         "payload=6m",
     ),
     Key(
+        "connections",
+        "traffic.connections",
+        count,
+        "WebSocket connections held open on average, such as 5k",
+        ("conns", "open-connections"),
+        "connections=5k",
+    ),
+    Key(
         "slo",
         "traffic.latency_slo_ms",
         duration(0.001, "ms", 0.001),
@@ -187,6 +195,7 @@ FLAGS: tuple[Flag, ...] = (
     Flag("long-running", "runtime.long_running", "a process that stays up (listener, consumer)", ("daemon-process",)),
     Flag("spot", "preferences.spot_ok", "tolerates interruption (Spot capacity)", ("spot-ok",)),
     Flag("free-tier", "preferences.free_tier", "apply the AWS free tier", ("freetier",)),
+    Flag("new-cluster", "team.new_cluster", "a new cluster even on the current ECS/EKS platform", ("newcluster",)),
 )
 
 ENTRIES: tuple[Key | Flag, ...] = (*KEYS, *FLAGS)

@@ -7,6 +7,7 @@ documented, every response conforming to its schema, valid data accepted and inv
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -15,6 +16,9 @@ from schemathesis.config import SchemathesisConfig
 
 from api.app import create_app
 from api.settings import Settings
+
+if TYPE_CHECKING:  # schemathesis names the OpenAPI case type for type checkers only
+    from schemathesis.specs.openapi.schemas import OpenApiCase
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 KEY = "schemathesis-key"
@@ -32,5 +36,5 @@ schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.N
 
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-def test_api_conforms_to_the_committed_document(case: schemathesis.Case) -> None:
+def test_api_conforms_to_the_committed_document(case: OpenApiCase) -> None:
     case.call_and_validate()

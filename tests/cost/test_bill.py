@@ -51,7 +51,8 @@ def recommend_json(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, 
 
 
 def entry(decision: dict[str, Any], target: str) -> dict[str, Any]:
-    for item in decision["ranking"]:
+    ranking: list[dict[str, Any]] = decision["ranking"]
+    for item in ranking:
         if item["target"] == target:
             return item
     raise AssertionError(f"{target} not ranked")
@@ -363,20 +364,23 @@ def test_bill_eks_tcp_service_behind_a_network_load_balancer(ruleset: Ruleset) -
 
 
 def test_bill_fargate_copies_follow_littles_law_above_the_floor(ruleset: Ruleset) -> None:
-    # Steady queue consumer (scale to zero), 0.25 vCPU / 0.5 GB arm64, 263M × 200 ms: in flight on average
-    # 263,000,000 / 2,628,000 s × 0.2 s = 20.015 → ÷ (1 × 0.7) = 28.59 copies × 730 h = 20,873 task-hours
-    # = 263M × 0.2 / (3600 × 0.7); × (0.25 × 0.03238 + 0.5 × 0.00356 = $0.009875) = $206.12
+    # Steady queue consumer, 0.25 vCPU / 0.5 GB arm64, 263M × 200 ms: in flight on average
+    # 263,000,000 / 2,628,000 s × 0.2 s = 20.015 → ÷ (1 × 0.5, a queue worker's utilisation: it scales out after a
+    # lag) = 40.03 copies × 730 h = 29,222 task-hours = 263M × 0.2 / (3600 × 0.5); × $0.009875 = $288.57. It keeps
+    # one warm copy polling the queue.
     plan = plan_for(
         ruleset,
         "ecs-fargate",
         runtime={"memory_mb": 512, "avg_duration_ms": 200},
         traffic={"pattern": "steady", "requests_per_month": 263_000_000, "protocols": ["queue"]},
     )
-    task_hours = 263_000_000 * 0.2 / (3600 * 0.7)
+    assert ruleset.cost_model is not None
+    assert ruleset.cost_model.queue_worker_utilisation == 0.5
+    task_hours = 263_000_000 * 0.2 / (3600 * 0.5)
     assert plan.bill(263_000_000).lines[0].quantity == pytest.approx(task_hours, abs=1e-6)
-    assert plan.bill(263_000_000).total_usd == round_usd(task_hours * 0.009875, 2) == 206.12
+    assert plan.bill(263_000_000).total_usd == round_usd(task_hours * 0.009875, 2) == 288.57
     assert plan.sizing.kind == "fargate"
-    assert (plan.sizing.min_copies, plan.sizing.desired_copies) == (0, 29)
+    assert (plan.sizing.min_copies, plan.sizing.desired_copies) == (1, 41)
 
 
 # -- options apply only where they should ---------------------------------------------------------------------

@@ -175,7 +175,7 @@ def test_a_crossing_exactly_at_a_knot_is_found_once() -> None:
     # A = $0.00002 a request; B = max($20, $10 + $0.00001 a request), whose knot (1M) is where A meets it
     first = Plan("a", None, (Line("a", "request", 1.0, Ramp(2e-5)),))  # type: ignore[arg-type]
     second = Plan("b", None, (Line("b", "request", 1.0, Ramp(1e-5, 10.0, 20.0)),))  # type: ignore[arg-type]
-    assert second.knots() == (pytest.approx(1_000_000.0),)
+    assert second.knots() == pytest.approx((1_000_000.0,))
     assert crossings(first, second) == [BreakEven(target="b", versus="a", requests_per_month=1_000_000)]
 
 

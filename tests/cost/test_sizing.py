@@ -72,7 +72,10 @@ def test_fargate_size_table() -> None:
 @pytest.mark.parametrize(
     ("runtime", "expected"),
     [
-        ({"memory_mb": 1024}, (0.25, 1.0)),
+        # no vcpu given: the CPU Lambda gives 1,024 MB (0.58 vCPU), to the nearest size, so both do the same work
+        ({"memory_mb": 1024}, (0.5, 1.0)),
+        ({"memory_mb": 512}, (0.25, 0.5)),
+        ({"memory_mb": 3008}, (2, 4.0)),
         ({"memory_mb": 1536, "vcpu": 0.5}, (0.5, 2.0)),
         ({"memory_mb": 9000, "vcpu": 1}, (2, 9.0)),  # 1 vCPU stops at 8 GB
         ({"memory_mb": 2048, "vcpu": 3}, (4, 8.0)),  # the next CPU size up, at its smallest memory
@@ -110,7 +113,8 @@ def test_fargate_copies_from_littles_law(ruleset: Ruleset) -> None:
     [
         ({"pattern": "steady", "protocols": ["http"]}, {}, "always-on", 2),
         ({"pattern": "spiky", "protocols": ["http"]}, {}, "serving", 1),
-        ({"pattern": "event", "protocols": ["queue"]}, {}, "scale-to-zero", 0),
+        ({"pattern": "event", "protocols": ["queue"]}, {}, "serving", 1),  # a queue consumer keeps a warm copy
+        ({"pattern": "event", "protocols": ["schedule"]}, {}, "scale-to-zero", 0),
         ({"pattern": "event", "protocols": ["queue"]}, {"long_running": True}, "always-on", 2),
         ({"pattern": "batch"}, {}, "per-run", 0),
     ],

@@ -33,7 +33,7 @@ EXPECTED: dict[str, tuple[str, int, str | None, str, str]] = {
     "WebService": (ECS_SERVICES, 21, "keep", "ecs-fargate", "ecs-fargate"),
     "AgentService": (ECS_SERVICES, 42, "keep", "ecs-ec2", "ecs-ec2"),
     "InferenceService": (ECS_SERVICES, 67, "keep", "ecs-managed-instances", "ecs-managed-instances"),
-    "StreamIngest": (FUNCTIONS, 10, "consider", "lambda", "ecs-fargate"),
+    "StreamIngest": (FUNCTIONS, 10, "keep", "lambda", "lambda"),
     "NightlyExportTask": (FUNCTIONS, 29, "keep", "ecs-fargate", "ecs-fargate"),
     "queue-worker": (TASK_DEFINITION, 1, "consider", "ecs-ec2", "lambda"),
     "storefront": (APPS, 2, "consider", "eks", "ecs-fargate"),
@@ -43,9 +43,9 @@ EXPECTED: dict[str, tuple[str, int, str | None, str, str]] = {
     "nightly-report": (APPS, 82, "consider", "eks", "ecs-fargate"),
     "model-server": (GPU_OPERATOR, 16, "keep", "eks", "eks"),
     "CheckoutFunction": (SAM, 21, "keep", "lambda", "lambda"),
-    "OrderConsumer": (SAM, 38, "consider", "lambda", "ecs-fargate"),
+    "OrderConsumer": (SAM, 38, "keep", "lambda", "lambda"),
     "ReportBuilder": (SAM, 54, "move", "lambda", "ecs-fargate"),
-    "ImageResizer": (SAM, 67, "consider", "lambda", "ecs-fargate"),
+    "ImageResizer": (SAM, 67, "keep", "lambda", "lambda"),
     "session-store": (WORKLOAD_LIST, 2, "keep", "ecs", "ecs-fargate"),
     "new-idea": (WORKLOAD_LIST, 4, None, "none", "lambda"),
     "pdf-renderer": (WORKLOAD_SERVICES, 2, "keep", "lambda", "lambda"),
@@ -204,7 +204,7 @@ def test_the_summary_counts_and_costs_add_up(review: dict[str, Any]) -> None:
         verdicts[None],
     )
     assert summary["keep"] + summary["consider"] + summary["move"] + summary["no_verdict"] == summary["workloads"]
-    assert (summary["keep"], summary["consider"], summary["move"], summary["no_verdict"]) == (8, 9, 1, 2)
+    assert (summary["keep"], summary["consider"], summary["move"], summary["no_verdict"]) == (11, 6, 1, 2)
     costed = [entry for entry in review["workloads"] if entry["monthly_cost_now_usd"] is not None]
     assert summary["costed_workloads"] == len(costed) == 17
     assert summary["monthly_cost_now_usd"] == pytest.approx(sum(entry["monthly_cost_now_usd"] for entry in costed))
@@ -264,7 +264,7 @@ def test_sarif_has_one_result_per_consider_or_move_at_its_file_and_line(
         )
         for result in results
     }
-    assert len(results) == len(located) == len(flagged) == 10
+    assert len(results) == len(located) == len(flagged) == 7
     assert located == expected
 
 

@@ -212,7 +212,7 @@ def test_rule_ids_are_dotted_lower_case(one_rule: Callable[[dict[str, Any]], Pat
     ("rule", "words"),
     [
         (RuleFactory().score("traffic.x", {"lambda": 150}, LAMBDA_LONG), "must be a number from -100 to 100, got 150"),
-        (RuleFactory().score("traffic.x", {"lambda": "high"}, LAMBDA_LONG), "got 'high'"),
+        ({**RuleFactory().score("traffic.x", {"lambda": 1}, LAMBDA_LONG), "impacts": {"lambda": "high"}}, "got 'high'"),
         (RuleFactory().score("traffic.x", {}, LAMBDA_LONG), "a score rule needs impacts"),
         (
             RuleFactory().score("traffic.x", {"lambda": 1}, LAMBDA_LONG, target="lambda"),

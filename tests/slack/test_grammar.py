@@ -22,10 +22,12 @@ from decider.slack.grammar import (
     tokenize,
     usage,
 )
-from decider.slack.keys import FLAGS, KEYS
+from decider.slack.keys import FLAGS, KEYS, Flag, Key
 from decider.workload import SECTIONS, ParsedWorkload, Workload, parse_workload
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+#: Every key and flag, typed as either (a bare ``(*KEYS, *FLAGS)`` is a tuple of ``object`` to a type checker).
+KEYS_AND_FLAGS: tuple[Key | Flag, ...] = (*KEYS, *FLAGS)
 
 
 def setting(text: str, path: str) -> Any:
@@ -203,7 +205,7 @@ def test_help_share_and_empty_text() -> None:
 
 
 def test_every_contract_field_has_a_key_or_flag() -> None:
-    paths = {entry.path for entry in (*KEYS, *FLAGS)}
+    paths = {entry.path for entry in KEYS_AND_FLAGS}
     contract = {"name"} | {f"{section}.{field}" for section, model in SECTIONS.items() for field in model.model_fields}
     assert contract == paths
     assert set(Workload.model_fields) == {"name", *SECTIONS}
@@ -381,7 +383,7 @@ def test_command_error_is_a_decider_error_with_a_readable_message() -> None:
 
 def test_usage_names_every_key_and_flag_and_stays_short() -> None:
     text = "\n".join(usage("/compute"))
-    for entry in (*KEYS, *FLAGS):
+    for entry in KEYS_AND_FLAGS:
         assert f"`{entry.name}`" in text
     assert all(len(paragraph) <= 3000 for paragraph in usage("/compute"))
     assert "/compute help" in short_usage("/compute")

@@ -1,0 +1,308 @@
+"""What would change the answer, tried by the engine itself: every counterfactual is a changed workload ranked anew.
+
+Candidates, most useful first: each assumption decider made (a default) tried at other plausible values (×0.1 and
+×10 for numbers, every other value of an enum or flag); each cost crossing (a volume just past it); each excluded
+target's fix (its limits relaxed to the edge); each preference flipped. A candidate is kept only when the
+recommendation under the change differs from today's; its ``recommendation`` is the one the engine gave, so every
+counterfactual is true when applied. An assumption whose change flips the answer is *decisive*.
+
+The work per decision is bounded by a number of trials (``BUDGET``), not by a clock, so the same workload always
+gets the same answer; candidates come most useful first, so the bound drops the least useful ones. ``make bench``
+measures what the search costs.
+"""
+
+from __future__ import annotations
+
+import math
+import typing
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from decider.cost.breakeven import approx_requests
+from decider.decision import BreakEven
+from decider.errors import DeciderError
+from decider.numbers import show
+from decider.ranking import Ranked, rank
+from decider.rules.model import Ruleset
+from decider.workload import SECTIONS, ParsedWorkload, Workload, resolve_defaults
+
+#: The most workloads the search ranks for one decision; candidates past it are counted in ``Advice.untried``.
+BUDGET = 24
+
+#: Defaults worth trying: the quantities people estimate (durations, volumes, sizes) and the team's capacity. Facts a
+#: user knows and would have said (the OS, a long-running process, the current platform) are not tried; the flags of
+#: control and preferences are the user's choices, tried as preference flips instead.
+ASSUMPTION_PATHS = (
+    "runtime.avg_duration_ms",
+    "traffic.requests_per_month",
+    "runtime.max_duration_s",
+    "traffic.peak_rps",
+    "runtime.memory_mb",
+    "traffic.pattern",
+    "runtime.concurrency_per_copy",
+    "traffic.connections",
+    "traffic.payload_mb",
+    "runtime.startup_s",
+    "team.ops_capacity",
+    "team.kubernetes_experience",
+)
+
+#: How each assumption reads in a sentence ("this answer assumes …").
+PHRASES: Mapping[str, str] = {
+    "runtime.avg_duration_ms": "each unit of work takes {} ms on average",
+    "runtime.max_duration_s": "the longest unit of work takes {} s",
+    "traffic.requests_per_month": "{} requests a month",
+    "traffic.peak_rps": "a peak of {} requests a second",
+    "runtime.memory_mb": "{} MB of memory a copy",
+    "traffic.pattern": "{} traffic",
+    "runtime.concurrency_per_copy": "{} units of work at once per container copy",
+    "traffic.connections": "{} open WebSocket connections",
+    "traffic.payload_mb": "bodies of at most {} MB",
+    "runtime.startup_s": "a {} s cold start",
+    "runtime.long_running": "long_running is {}",
+    "team.ops_capacity": "{} ops capacity",
+    "team.kubernetes_experience": "Kubernetes experience: {}",
+    "team.current_platform": "current platform: {}",
+    "runtime.os": "{} as the OS",
+    "runtime.artifact_mb": "a {} MB artifact",
+}
+
+PREFERENCES: tuple[tuple[str, tuple[Any, ...]], ...] = (
+    ("preferences.optimize_for", ("balanced", "cost", "simplicity", "control")),
+    ("preferences.commitment", ("none", "1yr", "3yr")),
+    ("preferences.spot_ok", (False, True)),
+    ("preferences.free_tier", (False, True)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Counterfactual:
+    """A change to the workload (dotted paths → values) and the recommendation the engine gives with it."""
+
+    change: Mapping[str, Any]
+    recommendation: str | None
+    message: str
+    kind: str
+    """assumption, cost-crossing, exclusion or preference."""
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    counterfactuals: tuple[Counterfactual, ...]
+    decisive: tuple[str, ...]
+    """The paths of the assumptions whose other plausible values change the recommendation."""
+    eligible_with: Mapping[str, Mapping[str, Any]]
+    """For each excluded target, a change that lets it in (verified), when one was found."""
+    tried: int
+    untried: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    change: Mapping[str, Any]
+    kind: str
+    about: str = ""
+    """The assumption's path, the excluded target, or the crossing's cheaper target."""
+
+
+def _field_type(path: str) -> Any:
+    section, _, name = path.partition(".")
+    return SECTIONS[section].model_fields[name]
+
+
+def _choices(path: str) -> tuple[Any, ...]:
+    annotation = _field_type(path).annotation
+    args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+    if len(args) == 1 and typing.get_origin(args[0]) is typing.Literal:
+        return typing.get_args(args[0])
+    if typing.get_origin(annotation) is typing.Literal:
+        return typing.get_args(annotation)
+    return ()
+
+
+def _bounded(path: str, value: float) -> float | None:
+    """``value`` inside the field's bounds, as an int for int fields; None when it falls outside them."""
+    field = _field_type(path)
+    for meta in field.metadata:
+        low = getattr(meta, "ge", None)
+        if low is not None and value < low:
+            return None
+        low = getattr(meta, "gt", None)
+        if low is not None and value <= low:
+            return None
+        high = getattr(meta, "le", None)
+        if high is not None and value > high:
+            return None
+    if field.annotation is int or field.annotation == int | None:
+        value = max(1, round(value))
+    return value
+
+
+def _alternatives(path: str, value: Any) -> list[Any]:
+    if isinstance(value, bool):
+        return [not value]
+    if isinstance(value, int | float):
+        out = []
+        for factor in (0.1, 10.0):
+            moved = _bounded(path, float(value) * factor)
+            if moved is not None and moved != value:
+                out.append(moved)
+        return out
+    choices = _choices(path)
+    return [choice for choice in choices if choice != value and choice != "any"]
+
+
+def apply(given: Workload, change: Mapping[str, Any]) -> Workload:
+    """The workload as given with ``change`` (dotted paths → values) laid over it, defaults not yet resolved."""
+    by_section: dict[str, dict[str, Any]] = {}
+    for path, value in change.items():
+        section, _, name = path.partition(".")
+        by_section.setdefault(section, {})[name] = value
+    return given.model_copy(
+        update={section: getattr(given, section).model_copy(update=values) for section, values in by_section.items()}
+    )
+
+
+def _value(workload: Workload, path: str) -> Any:
+    section, _, name = path.partition(".")
+    return getattr(getattr(workload, section), name)
+
+
+def _candidates(
+    parsed: ParsedWorkload, ruleset: Ruleset, ranked: Ranked, crossings: Sequence[BreakEven]
+) -> Iterator[_Candidate]:
+    workload = parsed.workload
+    defaults = dict(parsed.defaults)
+    for path in ASSUMPTION_PATHS:
+        if path in defaults:
+            for other in _alternatives(path, _value(workload, path)):
+                yield _Candidate({path: other}, "assumption", path)
+    requests = workload.requests_per_month
+    for point in sorted(
+        crossings, key=lambda point: abs(math.log(max(point.requests_per_month, 1.0) / max(requests, 1.0)))
+    ):
+        volume = point.requests_per_month * (1.2 if point.requests_per_month >= requests else 1 / 1.2)
+        yield _Candidate({"traffic.requests_per_month": float(f"{volume:.2g}")}, "cost-crossing", point.target)
+    for target, fired in ranked.evaluation.exclusions.items():
+        change: dict[str, Any] = {}
+        for item in fired:
+            relaxed = _relax(item.rule.condition.leaf if item.rule is not None else None, workload)
+            if relaxed is None:
+                change = {}
+                break
+            change.update(relaxed)
+        if change:
+            yield _Candidate(change, "exclusion", target)
+    for path, values in PREFERENCES:
+        now = _value(workload, path)
+        for value in values:
+            if value != now:
+                yield _Candidate({path: value}, "preference", path)
+
+
+def _relax(leaf: Any, workload: Workload) -> dict[str, Any] | None:
+    """The change that makes one comparison on a workload field false, at its edge; None for a derived fact or an
+    operator without a single edge."""
+    if leaf is None or leaf.field.startswith("derived.") or leaf.field not in _PATHS:
+        return None
+    if leaf.op in ("gt", "ge") and isinstance(leaf.value, int | float):
+        edge = float(leaf.value) if leaf.op == "gt" else float(leaf.value) * 0.999
+        bounded = _bounded(leaf.field, edge)
+        return {leaf.field: bounded} if bounded is not None else None
+    if leaf.op in ("lt", "le") and isinstance(leaf.value, int | float):
+        edge = float(leaf.value) if leaf.op == "lt" else float(leaf.value) * 1.001
+        bounded = _bounded(leaf.field, edge)
+        return {leaf.field: bounded} if bounded is not None else None
+    if leaf.op == "eq" and isinstance(leaf.value, bool):
+        return {leaf.field: not leaf.value}
+    if leaf.op == "eq" and isinstance(leaf.value, int) and leaf.value == 0:
+        return None
+    if leaf.op in ("eq", "in"):
+        excluded = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
+        options = [choice for choice in _choices(leaf.field) if choice not in excluded]
+        return {leaf.field: options[0]} if options else None
+    return None
+
+
+_PATHS = frozenset(f"{section}.{name}" for section, model in SECTIONS.items() for name in model.model_fields)
+
+
+def search(
+    parsed: ParsedWorkload,
+    ruleset: Ruleset,
+    ranked: Ranked,
+    crossings: Sequence[BreakEven],
+    budget: int = BUDGET,
+) -> Advice:
+    """Try every candidate change (at most ``budget`` of them); keep those that change the recommendation."""
+    given = parsed.given
+    if given is None:
+        return Advice((), (), {}, 0, 0)
+    now = ranked.recommendation
+    kept: list[Counterfactual] = []
+    decisive: list[str] = []
+    eligible_with: dict[str, Mapping[str, Any]] = {}
+    seen: set[tuple[tuple[str, Any], ...]] = set()
+    tried = untried = 0
+    for candidate in _candidates(parsed, ruleset, ranked, crossings):
+        key = tuple(sorted((path, repr(value)) for path, value in candidate.change.items()))
+        if key in seen:
+            continue
+        seen.add(key)
+        if tried >= budget:
+            untried += 1
+            continue
+        tried += 1
+        try:
+            other = rank(resolve_defaults(apply(given, candidate.change)).workload, ruleset, explain=False)
+        except (DeciderError, ValueError, ArithmeticError):
+            continue  # a change the engine cannot price (say, a size no instance holds) is not advice
+        if candidate.kind == "exclusion" and candidate.about in other.order:
+            eligible_with.setdefault(candidate.about, candidate.change)
+        if other.recommendation == now:
+            continue
+        if candidate.kind == "cost-crossing" and any(
+            item.kind == "cost-crossing" and item.recommendation == other.recommendation for item in kept
+        ):
+            continue  # the nearest volume that brings this answer is said; further crossings add nothing
+        if candidate.kind == "assumption" and candidate.about not in decisive:
+            decisive.append(candidate.about)
+        kept.append(
+            Counterfactual(
+                dict(candidate.change),
+                other.recommendation,
+                _message(candidate, parsed, ruleset, other),
+                candidate.kind,
+            )
+        )
+    return Advice(tuple(kept), tuple(decisive), eligible_with, tried, untried)
+
+
+def _name(ruleset: Ruleset, target: str | None) -> str:
+    return ruleset.target(target).name if target is not None else "no target (every one excluded)"
+
+
+def _said(path: str, value: Any) -> str:
+    if path == "traffic.requests_per_month" and isinstance(value, int | float):
+        return approx_requests(float(value)).lstrip("~")
+    return show(value)
+
+
+def _message(candidate: _Candidate, parsed: ParsedWorkload, ruleset: Ruleset, other: Ranked) -> str:
+    winner = _name(ruleset, other.recommendation)
+    changes = ", ".join(
+        f"{path} {_said(path, value)} (now {_said(path, _value(parsed.workload, path))})"
+        for path, value in candidate.change.items()
+    )
+    if candidate.kind == "assumption":
+        path, value = next(iter(candidate.change.items()))
+        assumed = PHRASES.get(path, f"{path} = {{}}").format(_said(path, _value(parsed.workload, path)))
+        instead = PHRASES.get(path, f"{path} = {{}}").format(_said(path, value))
+        return f"This answer assumes {assumed} ({path} was not given); with {instead}, {winner} would be recommended."
+    if candidate.kind == "cost-crossing":
+        return f"With {changes}, {winner} would be recommended."
+    if candidate.kind == "exclusion":
+        let_in = _name(ruleset, candidate.about)
+        return f"With {changes}, {let_in} is no longer excluded and {winner} would be recommended."
+    return f"With {changes}, {winner} would be recommended."

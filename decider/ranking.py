@@ -1,0 +1,56 @@
+"""One workload ranked: facts derived, rules fired, eligible targets priced and every criterion folded into scores.
+
+``decide`` builds the Decision from a ``Ranked``; the advice search (decider/advice.py) ranks changed workloads with
+the same function, so what it states is what ``decide`` would answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from decider.cost.quote import Quote, quote
+from decider.facts import Facts, derive
+from decider.rules.fields import context as build_context
+from decider.rules.model import Ruleset
+from decider.scoring import Evaluation, fire, fold
+from decider.workload import Workload
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """The eligible targets in rank order, with everything the ranking was computed from."""
+
+    workload: Workload
+    facts: Facts
+    context: Mapping[str, Any]
+    priced: Quote | None
+    evaluation: Evaluation
+    order: tuple[str, ...]
+
+    @property
+    def recommendation(self) -> str | None:
+        return self.order[0] if self.order else None
+
+    @property
+    def totals(self) -> dict[str, float]:
+        return self.priced.totals if self.priced is not None else {}
+
+
+def rank(workload: Workload, ruleset: Ruleset, *, explain: bool = True) -> Ranked:
+    """Rank every eligible target of a resolved workload: score first, then the simpler target, then the id.
+    ``explain=False`` skips the rules' messages (for rankings only compared, never shown)."""
+    facts = derive(workload)
+    context = build_context(workload, facts)
+    firing = fire(ruleset, context, workload.preferences.optimize_for, explain=explain)
+    priced = quote(workload, facts, ruleset, firing)
+    evaluation = fold(
+        ruleset,
+        firing,
+        (priced.cost,) if priced is not None and priced.cost is not None else (),
+        priced.plans if priced is not None else (),
+    )
+    eligible = [target for target in ruleset.targets if target.id not in evaluation.exclusions]
+    eligible.sort(key=lambda target: (-evaluation.scores[target.id], target.simplicity, target.id))
+    return Ranked(workload, facts, context, priced, evaluation, tuple(target.id for target in eligible))

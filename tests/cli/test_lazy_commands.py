@@ -1,0 +1,110 @@
+"""Each command imports what it needs: ``recommend`` never loads the review, the sources, the price list or the
+review's renderers, yet ``decider --help`` and every command's ``--help`` still list everything."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from decider.cli import main
+from tests.conftest import EXAMPLES_DIR, REPO_ROOT
+
+#: Modules only review, adr, pricing and rules need.
+NOT_FOR_RECOMMEND = (
+    "decider.cli.pricing",
+    "decider.cli.review",
+    "decider.cli.rules",
+    "decider.pricing.refresh",
+    "decider.render.adr",
+    "decider.render.review",
+    "decider.render.sarif",
+    "decider.review",
+    "decider.sources",
+)
+COMMANDS = ("recommend", "rules", "schema", "review", "adr", "pricing", "serve", "openapi")
+
+
+def modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter has imported after running ``code`` (its own output discarded)."""
+    script = (
+        "import contextlib, io, json, sys\n"
+        f"with contextlib.redirect_stdout(io.StringIO()):\n    {code}\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO_ROOT, timeout=60, check=True
+    )
+    return set(json.loads(done.stdout))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import decider.cli",
+        f"from decider.cli import main; main(['recommend', {str(EXAMPLES_DIR / 'checkout-api.yaml')!r}])",
+        "from decider.cli import main; main(['schema'])",
+    ],
+)
+def test_recommend_loads_no_review_source_or_price_list_module(code: str) -> None:
+    loaded = modules_after(code)
+    assert "decider.cli.main" in loaded
+    assert not loaded & set(NOT_FOR_RECOMMEND)
+    assert not any(name.startswith("decider.sources.") for name in loaded)
+
+
+def test_a_command_loads_its_module_when_it_runs() -> None:
+    loaded = modules_after("from decider.cli import main; main(['rules', 'fields'])")
+    assert "decider.cli.rules" in loaded
+    assert "decider.cli.review" not in loaded
+
+
+def help_of(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    with pytest.raises(SystemExit) as caught:
+        main([*argv, "--help"])
+    assert caught.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_the_top_help_lists_every_command_with_its_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    text = help_of(capsys)
+    listed = [line.split()[0] for line in text.split("COMMAND\n", 1)[1].split("\n\n")[0].splitlines()]
+    assert [name for name in listed if name in COMMANDS] == list(COMMANDS)
+    assert "review workloads in files and folders" in text
+    assert "show or rebuild price books" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["recommend"], ("--format", "--colour", "--rules")),
+        (["rules"], ("list", "show", "lint", "fields")),
+        (["rules", "list"], ("--category", "--target", "--format", "--rules")),
+        (["rules", "lint"], ("dirs", "--rules")),
+        (["review"], ("PATH", "--usage", "--format", "--fail-on", "--keep-margin", "--rules", "--jobs", "Exit 0 fine")),
+        (["adr"], ("WORKLOAD", "--name", "--usage", "--output", "--status", "--date", "Architecture Decision Record")),
+        (["pricing"], ("show", "refresh")),
+        (["pricing", "show"], ("--region", "--format", "--rules")),
+        (["pricing", "refresh"], ("--region", "--from", "--output")),
+        (["serve"], ("--host", "--port", "--workers", "--rules")),
+        (["openapi"], ("--check",)),
+    ],
+)
+def test_every_command_help_lists_its_options(
+    capsys: pytest.CaptureFixture[str], argv: list[str], expected: tuple[str, ...]
+) -> None:
+    text = help_of(capsys, *argv)
+    assert text.startswith(f"usage: decider {' '.join(argv)} ")
+    for option in expected:
+        assert option in text, option
+
+
+def test_a_lazy_command_still_refuses_a_bad_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["review", "x", "--format", "yaml"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: decider review [-h]")
+    assert "argument --format: invalid choice: 'yaml'" in err
