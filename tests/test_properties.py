@@ -132,7 +132,7 @@ WORKLOADS = st.fixed_dictionaries(
 
 
 def _decide(raw: dict[str, Any], ruleset: Ruleset = SHIPPED) -> Decision:
-    return decide(parse_workload(raw), ruleset)
+    return decide(parse_workload(raw), ruleset, advice=False)  # the advice search is tested in tests/test_advice.py
 
 
 def _with(raw: dict[str, Any], section: str, **fields: Any) -> dict[str, Any]:
