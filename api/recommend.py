@@ -158,7 +158,8 @@ def _decide_all(workloads: list[Any], ruleset: Ruleset, metrics: Metrics, path: 
     entries: list[bytes] = []
     for index, raw in enumerate(workloads):
         try:
-            decision = decide(parse_workload(raw, strict_json=True), ruleset)
+            # A batch answers many workloads: the counterfactual search is left to POST /recommend.
+            decision = decide(parse_workload(raw, strict_json=True), ruleset, advice=False)
         except DeciderError as error:
             problem = ProblemDetails(
                 type=TYPE_PREFIX + "invalid-workload",

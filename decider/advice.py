@@ -28,7 +28,9 @@ from decider.rules.model import Ruleset
 from decider.workload import SECTIONS, ParsedWorkload, Workload, resolve_defaults
 
 #: The most workloads the search ranks for one decision; candidates past it are counted in ``Advice.untried``.
-BUDGET = 24
+BUDGET = 20
+#: Cost crossings tried, nearest the workload's volume first.
+MAX_CROSSINGS = 3
 
 #: Defaults worth trying: the quantities people estimate (durations, volumes, sizes) and the team's capacity. Facts a
 #: user knows and would have said (the OS, a long-running process, the current platform) are not tried; the flags of
@@ -172,16 +174,28 @@ def _value(workload: Workload, path: str) -> Any:
 def _candidates(
     parsed: ParsedWorkload, ruleset: Ruleset, ranked: Ranked, crossings: Sequence[BreakEven]
 ) -> Iterator[_Candidate]:
+    """Every change worth trying, most useful first: the two assumptions answers rest on most (the average duration
+    and the monthly volume), the nearest cost crossings, the excluded targets' fixes, the goal, then the other
+    assumptions and preferences."""
     workload = parsed.workload
     defaults = dict(parsed.defaults)
-    for path in ASSUMPTION_PATHS:
-        if path in defaults:
-            for other in _alternatives(path, _value(workload, path)):
-                yield _Candidate({path: other}, "assumption", path)
-    requests = workload.requests_per_month
-    for point in sorted(
-        crossings, key=lambda point: abs(math.log(max(point.requests_per_month, 1.0) / max(requests, 1.0)))
-    ):
+
+    def assumptions(paths: Sequence[str]) -> Iterator[_Candidate]:
+        for path in paths:
+            if path in defaults:
+                for other in _alternatives(path, _value(workload, path)):
+                    yield _Candidate({path: other}, "assumption", path)
+
+    def preferences(paths: Sequence[str]) -> Iterator[_Candidate]:
+        for path, values in PREFERENCES:
+            if path in paths:
+                now = _value(workload, path)
+                yield from (_Candidate({path: value}, "preference", path) for value in values if value != now)
+
+    yield from assumptions(ASSUMPTION_PATHS[:2])
+    requests = max(workload.requests_per_month, 1.0)
+    nearest = sorted(crossings, key=lambda point: abs(math.log(max(point.requests_per_month, 1.0) / requests)))
+    for point in nearest[:MAX_CROSSINGS]:
         volume = point.requests_per_month * (1.2 if point.requests_per_month >= requests else 1 / 1.2)
         yield _Candidate({"traffic.requests_per_month": float(f"{volume:.2g}")}, "cost-crossing", point.target)
     for target, fired in ranked.evaluation.exclusions.items():
@@ -194,11 +208,9 @@ def _candidates(
             change.update(relaxed)
         if change:
             yield _Candidate(change, "exclusion", target)
-    for path, values in PREFERENCES:
-        now = _value(workload, path)
-        for value in values:
-            if value != now:
-                yield _Candidate({path: value}, "preference", path)
+    yield from preferences(("preferences.optimize_for",))
+    yield from assumptions(ASSUMPTION_PATHS[2:])
+    yield from preferences(("preferences.commitment", "preferences.spot_ok", "preferences.free_tier"))
 
 
 def _relax(leaf: Any, workload: Workload) -> dict[str, Any] | None:

@@ -199,8 +199,8 @@ def check_imported(imported: Iterable[ImportedWorkload], ruleset: Ruleset) -> No
     problems: list[Problem] = []
     region_problem: Problem | None = None
     for item in imported:
-        try:
-            region = parse_workload(item.raw).workload.preferences.region
+        try:  # validation is where parse_workload() fails; its other half, resolving defaults, does not
+            region = validate_workload(item.raw).preferences.region
         except WorkloadError as error:
             problems.extend(relocate(error.problems, f"{item.file}:{item.line} {item.name}", ": "))
             continue
@@ -292,7 +292,7 @@ def judge(
     keep_margin_points: float = KEEP_MARGIN_POINTS,
 ) -> ReviewedWorkload:
     """Decide one workload and compare where it runs now with the recommendation."""
-    decision = decide(parsed, ruleset)
+    decision = decide(parsed, ruleset, advice=False)  # a verdict needs the ranking, not the counterfactual search
     if extra_assumptions:
         decision = decision.model_copy(update={"assumptions": (*extra_assumptions, *decision.assumptions)})
     platform = parsed.workload.team.current_platform

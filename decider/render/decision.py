@@ -14,6 +14,27 @@ def to_json(decision: Decision) -> str:
     return decision.model_dump_json(indent=2)
 
 
+def _points(impact: float) -> str:
+    return f"{'+' if impact > 0 else ''}{show(impact)}"
+
+
+def reasons_by_rule(decision: Decision) -> list[tuple[str, str, str, list[tuple[str, float]]]]:
+    """Each rule that scored once, with the points it gave each ranked target: ``(rule, message, source, [(target,
+    points)])``, the rules that moved the recommendation most first. A rule's message is the same for every target,
+    so a report says it once."""
+    found: dict[str, tuple[str, str, list[tuple[str, float]]]] = {}
+    for entry in decision.ranking:
+        for reason in entry.reasons:
+            found.setdefault(reason.rule, (reason.message, reason.source, []))[2].append((entry.target, reason.impact))
+    first = decision.ranking[0].target if decision.ranking else None
+
+    def weight(item: tuple[str, tuple[str, str, list[tuple[str, float]]]]) -> tuple[float, float, str]:
+        points = dict(item[1][2])
+        return (-abs(points.get(first or "", 0.0)), -max(abs(value) for value in points.values()), item[0])
+
+    return [(rule, message, source, points) for rule, (message, source, points) in sorted(found.items(), key=weight)]
+
+
 def _price(usd: float) -> str:
     """A unit price in full, never in exponent form: 0.0000166667, 0.04937, 0.2."""
     return f"{usd:.10f}".rstrip("0").rstrip(".") or "0"
@@ -44,10 +65,6 @@ def to_table(decision: Decision, colour: bool = False) -> str:
             lines.append(f"  {place}. {entry.target:<{width}}  score {entry.score:>6.1f}  {_cost(entry)}")
             if entry.sizing is not None:
                 lines.append(f"       configure: {describe(entry.sizing)}")
-            for reason in entry.reasons:
-                sign = "+" if reason.impact > 0 else ""
-                text = f"       {sign + show(reason.impact):>6}  {reason.rule}: {reason.message}"
-                lines.append(paint(text, _GREEN if reason.impact > 0 else _DIM))
             if entry.monthly_cost is not None:
                 for line in entry.monthly_cost.lines:
                     detail = f"{line.item} ({show(line.quantity)} {line.unit} × ${_price(line.unit_price_usd)})"
@@ -57,6 +74,15 @@ def to_table(decision: Decision, colour: bool = False) -> str:
                             _DIM,
                         )
                     )
+    grouped = reasons_by_rule(decision)
+    if grouped:
+        lines.append("")
+        lines.append(paint("Reasons (points per target)", _BOLD))
+        for rule, message, _, points in grouped:
+            spread = ", ".join(f"{target} {_points(impact)}" for target, impact in points)
+            favours_first = dict(points).get(decision.ranking[0].target, 0.0) > 0
+            lines.append(paint(f"  {rule}: {spread}", _GREEN if favours_first else _DIM))
+            lines.append(f"      {message}")
     if decision.excluded:
         lines.append("")
         lines.append(paint("Excluded", _BOLD))
@@ -108,6 +134,14 @@ def to_markdown(decision: Decision) -> str:
                 for reason in entry.reasons[:3]
             )
             out.append(f"| {place} | {entry.name} | {entry.score:.1f} | {_cost(entry)} | {top or '—'} |")
+    grouped = reasons_by_rule(decision)
+    if grouped:
+        out.append("")
+        out.append("**Reasons** (points per target)")
+        out.append("")
+        for rule, message, source, points in grouped:
+            spread = ", ".join(f"{target} {_points(impact)}" for target, impact in points)
+            out.append(f"- [`{rule}`]({source}) ({spread}): {_cell(message)}")
     if decision.excluded:
         out.append("")
         out.append("**Excluded**")
@@ -127,11 +161,7 @@ def to_markdown(decision: Decision) -> str:
         if entry.sizing is not None:
             out.append(f"Configure: {_cell(describe(entry.sizing))}")
             out.append("")
-        for reason in entry.reasons:
-            sign = "+" if reason.impact > 0 else ""
-            out.append(f"- {sign}{show(reason.impact)} [`{reason.rule}`]({reason.source}): {_cell(reason.message)}")
         if entry.monthly_cost is not None:
-            out.append("")
             out.append("| item | quantity | unit price | USD |")
             out.append("|---|---:|---:|---:|")
             for line in entry.monthly_cost.lines:

@@ -52,13 +52,15 @@ def find_workloads(paths: Sequence[str], exclude: Iterable[str] = ()) -> Discove
     missing = [Problem(path, "no such file or directory") for path in paths if not Path(path).exists()]
     if missing:
         raise SourceError(missing)
+    here = Path.cwd().resolve()
     for path in paths:
         root = Path(path)
         if root.is_dir():
             for file in _walk(root):
-                if file.resolve() in excluded:
+                resolved = file.resolve()
+                if resolved in excluded:
                     continue
-                shown = display_path(file)
+                shown = _shown(resolved, here)
                 try:
                     found = read_file_workloads(file, shown)
                 except (SourceError, DocumentError) as error:
@@ -113,10 +115,14 @@ def read_file_workloads(file: Path, shown: str) -> list[ImportedWorkload] | None
 
 def display_path(file: Path) -> str:
     """The path as a reviewer reads it and code scanning locates it: relative to the current folder when inside it."""
+    return _shown(file.resolve(), Path.cwd().resolve())
+
+
+def _shown(resolved: Path, here: Path) -> str:
     try:
-        return file.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return resolved.relative_to(here).as_posix()
     except ValueError:
-        return file.resolve().as_posix()
+        return resolved.as_posix()
 
 
 def _walk(root: Path) -> list[Path]:

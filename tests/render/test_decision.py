@@ -48,10 +48,13 @@ def test_table_shows_the_recommendation_and_the_ranking(decision: Decision) -> N
     assert "score   58.0" in ranking[0]
 
 
-def test_table_lists_each_reason_with_its_sign(decision: Decision) -> None:
+def test_table_says_each_reason_once_with_its_points_per_target(decision: Decision) -> None:
     text = render.to_table(decision)
-    assert "     +6  control.sidecars: Sidecars run beside the app in one task or pod." in text
-    assert "     +2  traffic.spiky: spiky traffic suits Lambda." in text
+    assert "  control.sidecars: ecs-fargate +6, eks +4\n      Sidecars run beside the app in one task or pod.\n" in text
+    assert "  traffic.spiky: ecs-fargate +2\n      spiky traffic suits Lambda.\n" in text
+    assert text.count("Sidecars run beside the app in one task or pod.") == 1
+    # The rule that moved the recommendation most comes first.
+    assert text.index("control.sidecars:") < text.index("traffic.spiky:")
 
 
 def test_table_lists_excluded_rules_assumptions_and_changes(decision: Decision) -> None:
@@ -94,6 +97,9 @@ def test_markdown_has_the_recommendation_a_ranking_table_and_details(decision: D
     assert "| 1 | Amazon ECS on AWS Fargate | 58.0 | n/a | `control.sidecars` (+6), `traffic.spiky` (+2) |" in text
     assert "| 3 | Amazon ECS Managed Instances | 50.0 | n/a | — |" in text
     assert "<details><summary>Amazon EKS: score 54.0, n/a</summary>" in text
+    assert "**Reasons** (points per target)" in text
+    assert "(ecs-fargate +6, eks +4): Sidecars run beside the app in one task or pod." in text
+    assert text.count("Sidecars run beside the app in one task or pod.") == 1
 
 
 def test_markdown_links_every_excluded_rule_to_its_source(decision: Decision) -> None:
@@ -141,11 +147,11 @@ def test_json_of_nothing_fits_has_a_null_recommendation(nothing_fits: Decision) 
     assert json.loads(render.to_json(nothing_fits))["recommendation"] is None
 
 
-def test_table_impacts_line_up_whatever_their_sign(small_ruleset: Ruleset) -> None:
+def test_table_points_carry_their_sign(small_ruleset: Ruleset) -> None:
     decision = decide(parse_workload({"traffic": {"pattern": "event"}, "control": {"sidecars": True}}), small_ruleset)
     text = render.to_table(decision)
-    assert "\n           +6  control.sidecars:" in text
-    assert "\n           -4  traffic.event-not-fargate:" in text
+    assert "\n  control.sidecars: eks +4, ecs-fargate +6\n" in text  # targets in ranking order
+    assert "\n  traffic.event-not-fargate: ecs-fargate -4\n" in text
 
 
 def test_table_and_markdown_say_what_to_configure_for_each_priced_target(ruleset: Ruleset) -> None:
