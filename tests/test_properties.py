@@ -201,7 +201,8 @@ def test_every_reason_names_a_rule_and_carries_its_source(raw: dict[str, Any]) -
         # An exclusion's headroom criterion is named after its rule: <rule id>.headroom, with the rule's source.
         rule = SHIPPED.rule(rule_id.removesuffix(".headroom"))
         if rule_id.endswith(".headroom"):
-            assert rule is not None and rule.headroom is not None, f"{rule_id} names no exclusion with headroom"
+            assert rule is not None, f"{rule_id} names no rule"
+            assert rule.headroom is not None, f"{rule_id} names an exclusion without headroom"
         if rule is None:
             # The cost model's computed score is the one reason that is not a YAML rule; it cites its own source.
             assert cost_score is not None, f"{rule_id} is not a rule of the ruleset"
