@@ -229,3 +229,47 @@ def test_recommendation_is_null_exactly_when_nothing_is_eligible(raw: dict[str, 
     else:
         assert decision.recommendation is None
         assert len(decision.excluded) == len(SHIPPED.target_ids)
+
+
+@PROPERTY_SETTINGS
+@given(WORKLOADS)
+def test_scores_lie_in_0_to_100_and_are_the_sum_of_their_reasons(raw: dict[str, Any]) -> None:
+    decision = _decide(raw)
+    for entry in decision.ranking:
+        assert 0.0 <= entry.score <= 100.0
+        total = SHIPPED.base_score + sum(reason.impact for reason in entry.reasons)
+        assert abs(entry.score - min(100.0, max(0.0, total))) < 0.051 * max(1, len(entry.reasons))
+
+
+@PROPERTY_SETTINGS
+@given(WORKLOADS)
+def test_optimising_for_cost_picks_the_cheapest_or_names_what_outweighs_it(raw: dict[str, Any]) -> None:
+    decision = _decide(_with(raw, "preferences", optimize_for="cost"))
+    priced = {entry.target: entry.monthly_cost.total_usd for entry in decision.ranking if entry.monthly_cost}
+    if decision.recommendation is None or decision.recommendation not in priced or len(priced) < 2:
+        return
+    cheapest = min(priced.values())
+    if priced[decision.recommendation] <= cheapest:
+        return
+    cheapest_name = next(entry.name for entry in decision.ranking if priced.get(entry.target) == cheapest)
+    assert f"{cheapest_name} would cost less" in decision.summary
+    assert "still leads it by" in decision.summary
+
+
+LIMIT_FIELDS = (
+    ("runtime", "max_duration_s"),
+    ("runtime", "ephemeral_storage_gb"),
+    ("runtime", "artifact_mb"),
+    ("traffic", "payload_mb"),
+)
+
+
+@PROPERTY_SETTINGS
+@given(WORKLOADS, st.sampled_from(LIMIT_FIELDS), st.floats(0.01, 1000), st.floats(1, 50))
+def test_exclusions_are_monotone_in_what_the_workload_needs(
+    raw: dict[str, Any], limit: tuple[str, str], low: float, factor: float
+) -> None:
+    section, field = limit
+    small = _decide(_with(raw, section, **{field: low}))
+    large = _decide(_with(raw, section, **{field: low * factor}))
+    assert {entry.target for entry in small.excluded} <= {entry.target for entry in large.excluded}
