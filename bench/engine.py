@@ -30,7 +30,9 @@ the per-decision table, after 5), so a slow engine on a busy machine still finis
 and round counts say how many samples each median has.
 
 Figures: decide() with cost ÷ zen-engine (aim ≤ 2×), decide() with cost ÷ bare Pydantic (aim ≤ 30×), decide()
-without price books ÷ zen-engine (aim ≤ 1×), all from table 2. They are printed, never asserted. The zen table's
+without price books ÷ zen-engine (aim ≤ 1×) and decide() with the counterfactual search ÷ decide() alone (the
+advice budget, aim ≤ 10×), all from table 2; "decide()" alone is ``decide(advice=False)``. They are printed, never
+asserted. The zen table's
 own top pick (highest summed points among targets it does not exclude) is compared once with decide()'s
 recommendation, to show what the anchor does and does not compute (no cost model, no explanation, a subset of the
 rules).
@@ -85,6 +87,9 @@ AIM_ZEN_UNPRICED = 1.0
 PYDANTIC = "bare Pydantic: Workload.model_validate(raw)"
 DECIDE_FULL = "decide() with cost + break-even"
 DECIDE_UNPRICED = "decide() without price books"
+DECIDE_ADVICE = "decide() with the advice search"
+FIGURE_ADVICE = "decide() with the counterfactual search ÷ decide() alone, per decision"
+AIM_ADVICE = 10.0
 ZEN_BATCH = "zen-engine evaluate_batch, 48-row table"
 ZEN_SINGLE = "zen-engine ZenDecision.evaluate, one call each"
 FIGURE_ZEN_FULL = "decide() with cost + break-even ÷ zen-engine evaluate_batch, per decision"
@@ -151,14 +156,14 @@ def decide_without_break_even(item: ParsedWorkload, ruleset: Ruleset) -> object:
     search = Quote.break_even
     Quote.break_even = lambda self, ranking: []  # type: ignore[method-assign]
     try:
-        return decide(item, ruleset)
+        return decide(item, ruleset, advice=False)
     finally:
         Quote.break_even = search  # type: ignore[method-assign]
 
 
 def break_even_inputs(item: ParsedWorkload, ruleset: Ruleset) -> tuple[Any, list[str], float]:
     """The plans, ranking and volume the break-even search of one decision works on."""
-    decision = decide(item, ruleset)
+    decision = decide(item, ruleset, advice=False)
     facts = derive(item.workload)
     evaluation = evaluate(ruleset, context(item.workload, facts), item.workload.preferences.optimize_for)
     priced = quote(item.workload, facts, ruleset, evaluation)
@@ -176,7 +181,7 @@ def rows(ruleset: Ruleset, raw: list[Any], parsed: list[ParsedWorkload], rounds:
     return [
         Row("ruleset: load + compile", lambda _: load_ruleset(), [None], loads, note="whole rules/ directory, once"),
         Row(VALIDATION, parse_workload, raw, rounds, note="baseline"),
-        Row(DECIDE, lambda item: decide(item, ruleset), parsed, rounds, baseline=VALIDATION),
+        Row(DECIDE, lambda item: decide(item, ruleset, advice=False), parsed, rounds, baseline=VALIDATION),
         Row(
             "  derive facts + context",
             lambda item: context(item.workload, derive(item.workload)),
@@ -195,7 +200,7 @@ def rows(ruleset: Ruleset, raw: list[Any], parsed: list[ParsedWorkload], rounds:
         ),
         Row(
             "  decide() without price books",
-            lambda item: decide(item, unpriced),
+            lambda item: decide(item, unpriced, advice=False),
             parsed,
             rounds,
             baseline=VALIDATION,
@@ -211,7 +216,7 @@ def rows(ruleset: Ruleset, raw: list[Any], parsed: list[ParsedWorkload], rounds:
         ),
         Row(
             "decide() with break-even",
-            lambda item: decide(item, ruleset),
+            lambda item: decide(item, ruleset, advice=False),
             parsed,
             rounds,
             baseline=NO_BREAK_EVEN,
@@ -393,8 +398,17 @@ def loops(ruleset: Ruleset, raw: list[Any], parsed: list[ParsedWorkload]) -> tup
     count = len(parsed)
     found = [
         Loop(PYDANTIC, lambda: [Workload.model_validate(item) for item in raw], count, note="anchor"),
-        Loop(DECIDE_FULL, lambda: [decide(item, ruleset) for item in parsed], count, baseline=PYDANTIC),
-        Loop(DECIDE_UNPRICED, lambda: [decide(item, unpriced) for item in parsed], count, baseline=PYDANTIC),
+        Loop(DECIDE_FULL, lambda: [decide(item, ruleset, advice=False) for item in parsed], count, baseline=PYDANTIC),
+        Loop(
+            DECIDE_UNPRICED, lambda: [decide(item, unpriced, advice=False) for item in parsed], count, baseline=PYDANTIC
+        ),
+        Loop(
+            DECIDE_ADVICE,
+            lambda: [decide(item, ruleset) for item in parsed],
+            count,
+            baseline=DECIDE_FULL,
+            note="÷ decide() alone: the counterfactual search (POST /recommend, the CLI, Slack)",
+        ),
     ]
     if zen is None:
         return found, 'zen-engine is not installed (pip install -e ".[bench]"): its rows are skipped'
@@ -409,7 +423,9 @@ def loops(ruleset: Ruleset, raw: list[Any], parsed: list[ParsedWorkload]) -> tup
         raise SystemExit(f"zen-engine could not evaluate the table: {failed[:3]}")
     targets = [target.id for target in ruleset.targets]
     picks = [zen_pick(answer["data"]["result"], targets) for answer in answers]
-    agree = sum(pick == decide(item, ruleset).recommendation for pick, item in zip(picks, parsed, strict=True))
+    agree = sum(
+        pick == decide(item, ruleset, advice=False).recommendation for pick, item in zip(picks, parsed, strict=True)
+    )
     fired = statistics.median(len(answer["data"]["result"]) for answer in answers)
     found += [
         Loop(ZEN_BATCH, lambda: engine.evaluate_batch(requests), count, note="anchor"),
@@ -487,6 +503,7 @@ def loop_figures(results: dict[str, LoopResult]) -> list[Figure]:
         ("engine.zen_full", DECIDE_FULL, ZEN_BATCH, AIM_ZEN_FULL, FIGURE_ZEN_FULL),
         ("engine.pydantic", DECIDE_FULL, PYDANTIC, AIM_PYDANTIC, FIGURE_PYDANTIC),
         ("engine.zen_unpriced", DECIDE_UNPRICED, ZEN_BATCH, AIM_ZEN_UNPRICED, FIGURE_ZEN_UNPRICED),
+        ("engine.advice", DECIDE_ADVICE, DECIDE_FULL, AIM_ADVICE, FIGURE_ADVICE),
     ):
         times = loop_ratio(results, name, anchor)
         if times is not None:
@@ -586,7 +603,7 @@ def profile(ruleset: Ruleset, parsed: list[ParsedWorkload], rounds: int) -> str:
     profiler.enable()
     for _ in range(rounds):
         for item in parsed:
-            decide(item, ruleset)
+            decide(item, ruleset, advice=False)
     profiler.disable()
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)

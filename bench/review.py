@@ -110,7 +110,7 @@ def per_file(files_count: int, rounds: int) -> None:
         imported = [item for path in files for item in (read_file_workloads(path, str(path)) or [])]
         parsed = [parse_workload(item.raw) for item in imported]
         for item, workload in zip(imported, parsed, strict=True):  # warm-up: caches, first-call costs
-            decide(workload, ruleset)
+            decide(workload, ruleset, advice=False)
             judge(item.name, workload, ruleset, current_target=item.current_target)
 
         decide_ns: list[int] = []
@@ -118,7 +118,7 @@ def per_file(files_count: int, rounds: int) -> None:
         for _ in range(rounds):
             for path, workload in zip(files, parsed, strict=True):
                 start = time.perf_counter_ns()
-                decide(workload, ruleset)
+                decide(workload, ruleset, advice=False)
                 decide_ns.append(time.perf_counter_ns() - start)
 
                 start = time.perf_counter_ns()

@@ -1,5 +1,8 @@
 """How decide() scales with the number of rules and with the number of workloads per call loop, in one run.
 
+Every ``decide()`` here is ``decide(advice=False)``: the ranking, bills, break-even and explanation without the
+counterfactual search, which bench/engine.py measures on its own.
+
 Rule count: the shipped rules directory is copied ×1, ×2, ×5 and ×10 into temporary folders — each rule file holds
 its rules that many times, every copy after the first with its ids renamed (``<id>.copy<k>``), so every copy fires
 wherever the original does — with ``ruleset.yaml``, ``targets.yaml`` and the price books unchanged. For each
@@ -104,8 +107,10 @@ def rule_scaling(parsed: list[ParsedWorkload], rounds: int, loads: int, budget_s
     passes: dict[str, Callable[[], object]] = {}
     for factor, ruleset in rulesets.items():
         unpriced = without_prices(ruleset)
-        passes[f"full x{factor}"] = lambda ruleset=ruleset: [decide(item, ruleset) for item in parsed]
-        passes[f"unpriced x{factor}"] = lambda unpriced=unpriced: [decide(item, unpriced) for item in parsed]
+        passes[f"full x{factor}"] = lambda ruleset=ruleset: [decide(item, ruleset, advice=False) for item in parsed]
+        passes[f"unpriced x{factor}"] = lambda unpriced=unpriced: [
+            decide(item, unpriced, advice=False) for item in parsed
+        ]
     medians, taken = interleaved(passes, len(parsed), rounds, budget_s)
 
     print(f"decide() by rule count: {len(parsed)} scenario workloads, {taken} interleaved rounds, medians")
@@ -137,7 +142,7 @@ def batch_scaling(parsed: list[ParsedWorkload], ruleset: Ruleset, rounds: int, b
         for chunk in chunks:
             start = time.perf_counter_ns()
             for item in chunk:
-                decide(item, ruleset)
+                decide(item, ruleset, advice=False)
             total += time.perf_counter_ns() - start
         return total / (loops * size) / 1000
 

@@ -26,6 +26,7 @@ EXPECTED: tuple[tuple[str, str], ...] = (
     ("engine.zen_full", "decide() with cost + break-even ÷ zen-engine evaluate_batch, per decision"),
     ("engine.pydantic", "decide() with cost ÷ bare Pydantic validation of the same workload"),
     ("engine.zen_unpriced", "decide() without price books ÷ zen-engine evaluate_batch, per decision"),
+    ("engine.advice", "decide() with the counterfactual search ÷ decide() alone, per decision"),
     ("service.throughput", "POST /recommend throughput ÷ fixed-response route, same server and client"),
     ("review.per_workload", "review of 5,000 files: time per workload ÷ at 100 files"),
     ("review.peak_rss", "review of 5,000 files: peak RSS of `decider review DIR --format json` + its workers"),
