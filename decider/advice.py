@@ -28,7 +28,7 @@ from decider.rules.model import Ruleset
 from decider.workload import SECTIONS, ParsedWorkload, Workload, resolve_defaults
 
 #: The most workloads the search ranks for one decision; candidates past it are counted in ``Advice.untried``.
-BUDGET = 20
+BUDGET = 16
 #: Cost crossings tried, nearest the workload's volume first.
 MAX_CROSSINGS = 3
 

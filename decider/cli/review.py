@@ -51,8 +51,10 @@ from decider.workload import parse_workload
 EXIT_OK = 0
 EXIT_GATE = 1
 FORMATS = ("table", "json", "markdown", "sarif")
-#: Fewer workloads than this are reviewed in this process: starting workers would cost more than they save.
-MIN_PARALLEL_WORKLOADS = 50
+#: At least this many workloads for each worker started (and so at least two workers' worth before any starts):
+#: fewer are reviewed sooner in this process than a worker process starts and gets going.
+WORKLOADS_PER_WORKER = 25
+MIN_PARALLEL_WORKLOADS = 2 * WORKLOADS_PER_WORKER
 #: At most this many workloads in one chunk of work for a worker (fewer when there are few workloads per worker).
 CHUNK_WORKLOADS = 32
 #: Chunks under way per worker: enough to keep each busy, few enough that finished parts wait in memory briefly.
@@ -203,10 +205,10 @@ def review_chunk(
 
 
 def _review(imported: Sequence[ImportedWorkload], ruleset: Ruleset, args: argparse.Namespace) -> Iterator[Outcome]:
-    jobs = args.jobs or cpu_count()
-    if jobs == 1 or len(imported) < MIN_PARALLEL_WORKLOADS:
+    workers = min(args.jobs or cpu_count(), len(imported) // WORKLOADS_PER_WORKER)
+    if workers < 2:
         return outcomes(imported, ruleset, args.keep_margin, args.format)
-    return _in_workers(imported, ruleset, jobs, args)
+    return _in_workers(imported, ruleset, workers, args)
 
 
 def cpu_count() -> int:

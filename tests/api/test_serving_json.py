@@ -45,7 +45,7 @@ def test_a_batch_answers_with_the_previous_bytes(client: ApiClient, ruleset: Rul
     response = client.post("/recommend/batch", json={"workloads": workloads})
     assert response.status_code == 200
     entries = [
-        f'{{"index":{index},"decision":{decide(parse_workload(workload), ruleset).model_dump_json()}}}'
+        f'{{"index":{index},"decision":{decide(parse_workload(workload), ruleset, advice=False).model_dump_json()}}}'
         for index, workload in enumerate(workloads[:-1])
     ]
     problem = response.json()["results"][-1]

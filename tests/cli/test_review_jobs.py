@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import yaml
@@ -79,18 +79,18 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 class CountingPool(ProcessPoolExecutor):
-    """The pool the review uses, counting the pools started (a review in this process starts none)."""
+    """The pool the review uses, noting each pool started (a review in this process starts none)."""
 
-    started = 0
+    workers: ClassVar[list[int]] = []  # max_workers of each pool started
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        CountingPool.started += 1
-        super().__init__(*args, **kwargs)
+    def __init__(self, max_workers: int, *args: Any, **kwargs: Any) -> None:
+        CountingPool.workers.append(max_workers)
+        super().__init__(max_workers, *args, **kwargs)
 
 
 @pytest.fixture
 def pools(monkeypatch: pytest.MonkeyPatch) -> type[CountingPool]:
-    CountingPool.started = 0
+    CountingPool.workers = []
     monkeypatch.setattr(cli_review, "ProcessPoolExecutor", CountingPool)
     return CountingPool
 
@@ -106,9 +106,9 @@ def test_jobs_2_writes_the_same_report_and_exit_code_as_jobs_1(
     corpus: Path, capsys: pytest.CaptureFixture[str], pools: type[CountingPool], format: str
 ) -> None:
     serial = review(capsys, "--format", format, jobs=1)
-    assert pools.started == 0
+    assert pools.workers == []
     parallel = review(capsys, "--format", format, jobs=2)
-    assert pools.started == 1, "60 workloads with --jobs 2 are reviewed by worker processes"
+    assert pools.workers == [2], "60 workloads with --jobs 2 are reviewed by two worker processes"
     assert serial[0] == 0
     assert parallel == serial
     gated = [review(capsys, "--format", format, "--fail-on", "consider", jobs=jobs) for jobs in (1, 2)]
@@ -123,7 +123,14 @@ def test_a_small_review_stays_in_this_process(
     code = main(["review", str(corpus / "team-1"), "--jobs", "4", "--format", "json"])
     assert code == 0
     assert len(json.loads(capsys.readouterr().out)["workloads"]) == WORKLOADS // 10
-    assert pools.started == 0
+    assert pools.workers == []
+
+
+def test_no_more_workers_start_than_there_is_work_for(
+    corpus: Path, capsys: pytest.CaptureFixture[str], pools: type[CountingPool]
+) -> None:
+    assert review(capsys, "--format", "json", jobs=8)[0] == 0
+    assert pools.workers == [WORKLOADS // cli_review.WORKLOADS_PER_WORKER]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
