@@ -111,7 +111,7 @@ def per_file(files_count: int, rounds: int) -> None:
         parsed = [parse_workload(item.raw) for item in imported]
         for item, workload in zip(imported, parsed, strict=True):  # warm-up: caches, first-call costs
             decide(workload, ruleset, advice=False)
-            judge(item.name, workload, ruleset, current_target=item.current_target)
+            judge(item.name, workload, ruleset, current_target=item.target_in(ruleset))
 
         decide_ns: list[int] = []
         review_ns: list[int] = []
@@ -124,7 +124,7 @@ def per_file(files_count: int, rounds: int) -> None:
                 start = time.perf_counter_ns()
                 found = read_file_workloads(path, str(path)) or []
                 for item in found:
-                    judge(item.name, parse_workload(item.raw), ruleset, current_target=item.current_target)
+                    judge(item.name, parse_workload(item.raw), ruleset, current_target=item.target_in(ruleset))
                 review_ns.append(time.perf_counter_ns() - start)
 
         whole_ns: list[int] = []

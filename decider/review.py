@@ -19,7 +19,7 @@ from decider.errors import Problem, WorkloadError, relocate, unknown_choice
 from decider.numbers import number
 from decider.pricing.loader import unknown_region
 from decider.rules.model import Ruleset
-from decider.sources import PLATFORM_OF_TARGET, ImportedWorkload
+from decider.sources import ImportedWorkload
 from decider.validation import Wording, nested_problems, problems_from_validation
 from decider.workload import (
     ParsedWorkload,
@@ -141,15 +141,15 @@ class Tally:
 
 def _parsed_workload(raw: Any, info: ValidationInfo) -> ParsedWorkload:
     """An item's workload, validated once (JSON-strict when the context says ``strict_json``) and resolved as running
-    where the item says it runs (``current_target``, else ``current_platform``)."""
+    on ``current_platform`` when given (review_request() places it on ``current_target``'s platform, which the rule
+    set's targets.yaml knows)."""
     if not isinstance(raw, Mapping):
         raise nested_problems([Problem("", f"must be an object (a workload), got {type(raw).__name__}")])
     try:
         workload = validate_workload(raw, strict_json=bool(info.context and info.context.get("strict_json")))
     except WorkloadError as error:
         raise nested_problems(error.problems) from None
-    target, platform = info.data.get("current_target"), info.data.get("current_platform")
-    platform = PLATFORM_OF_TARGET[target] if target else platform
+    platform = info.data.get("current_platform")
     return resolve_defaults(with_platform(workload, platform) if platform is not None else workload)
 
 
@@ -222,7 +222,7 @@ def review_each(
             item.name,
             parse_workload(item.raw),
             ruleset,
-            current_target=item.current_target,
+            current_target=item.target_in(ruleset),
             source=SourceLocation(file=item.file, line=item.line),
             extra_assumptions=item.assumptions,
             keep_margin_points=keep_margin_points,
@@ -259,7 +259,11 @@ def review_request(
     """Review named workloads given with their current platform or target (the API's review)."""
     reviewed: list[ReviewedWorkload] = []
     for item in items:
-        platform = PLATFORM_OF_TARGET[item.current_target] if item.current_target else item.current_platform
+        known = item.current_target in ruleset.target_ids
+        platform = ruleset.platform_of(item.current_target) if item.current_target and known else item.current_platform
+        parsed = item.workload
+        if platform is not None and parsed.given is not None and parsed.workload.team.current_platform != platform:
+            parsed = resolve_defaults(with_platform(parsed.given, platform))
         notes: list[str] = []
         if item.current_target and item.current_platform not in (None, platform):
             # The precise target says more than the platform; the contradiction is reported, not an error.
@@ -270,9 +274,9 @@ def review_request(
         reviewed.append(
             judge(
                 item.name,
-                item.workload,
+                parsed,
                 ruleset,
-                current_target=item.current_target,
+                current_target=item.current_target if known else None,
                 source=SourceLocation(),
                 extra_assumptions=notes,
                 keep_margin_points=keep_margin_points,

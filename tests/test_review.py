@@ -153,7 +153,7 @@ def test_import_assumptions_come_first_in_the_decision(small_ruleset: Ruleset) -
         3,
         "AWS::Lambda::Function",
         raw={"team": {"current_platform": "lambda"}},
-        current_target="lambda",
+        runs_as="function",
         assumptions=["Fn: Timeout is Ref T, not a literal"],
     )
     review = review_imported([imported], small_ruleset)
@@ -204,9 +204,13 @@ def test_review_request_problems_name_the_item_index() -> None:
     ]
 
 
-def test_a_review_item_carries_its_workload_validated_and_placed_where_it_runs() -> None:
+def test_a_review_item_carries_its_workload_validated_and_placed_where_it_runs(small_ruleset: Ruleset) -> None:
     [parsed] = parse_review_request({"workloads": [{"name": "a", "current_target": "ecs-fargate", "workload": SPIKY}]})
-    assert parsed.workload == parse_workload({**SPIKY, "team": {"current_platform": "ecs"}})
+    assert parsed.workload == parse_workload(SPIKY)
+    # The target's platform comes from the rule set (targets.yaml) when the item is reviewed.
+    reviewed = review_request([parsed], small_ruleset).workloads[0]
+    assert reviewed.current_platform == "ecs"
+    assert reviewed.decision.assumptions == parse_workload({**SPIKY, "team": {"current_platform": "ecs"}}).assumptions
     [platform_only] = parse_review_request({"workloads": [{"name": "b", "current_platform": "eks"}]})
     assert platform_only.workload.workload.team.current_platform == "eks"
 

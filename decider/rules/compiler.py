@@ -47,7 +47,7 @@ RULE_KEYS = (
     "headroom",
 )
 PROXIES = ("cost",)
-TARGET_KEYS = ("id", "name", "family", "simplicity", "docs", "description", "platform", "cost")
+TARGET_KEYS = ("id", "name", "family", "simplicity", "docs", "description", "platform", "cost", "runs_as")
 TARGET_COST_KEYS = ("model", "instances", "management_fee", "control_plane")
 _ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
 _TARGET_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -80,6 +80,14 @@ def build_targets(raw: Mapping[str, Mapping[str, Any]], path: Path, problems: li
             problems.append(unknown_choice(f"{where} platform", platform, PLATFORMS))
             continue
         cost = _target_cost(item.get("cost"), f"{where} cost", problems)
+        runs_as = item.get("runs_as", [])
+        if not isinstance(runs_as, list) or not all(isinstance(word, str) and word for word in runs_as):
+            problems.append(Problem(f"{where} runs_as", f"must be a list of names, got {runs_as!r}"))
+            continue
+        claimed = {word: target.id for target in targets for word in target.runs_as}
+        for word in runs_as:
+            if word in claimed:
+                problems.append(Problem(f"{where} runs_as", f"{word!r} already names target {claimed[word]!r}"))
         targets.append(
             Target(
                 id=target_id,
@@ -90,6 +98,7 @@ def build_targets(raw: Mapping[str, Mapping[str, Any]], path: Path, problems: li
                 description=str(item.get("description", "")),
                 platform=str(platform),
                 cost=cost,
+                runs_as=tuple(runs_as),
             )
         )
     if not targets and not problems:

@@ -47,6 +47,9 @@ class Target:
     """What a team runs it on (``team.current_platform``): lambda, ecs or eks."""
     cost: TargetCost | None = None
     """How the cost model prices it; None when it cannot (the target then has no bill)."""
+    runs_as: tuple[str, ...] = ()
+    """The names infrastructure code gives this target (an ECS launch type or capacity provider, ``function``,
+    ``kubernetes``): how the review knows where a workload runs now without a target id in code."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,19 @@ class Ruleset:
     def on_platform(self, platform: str) -> tuple[str, ...]:
         """The ids of the targets that run on ``platform`` (lambda, ecs, eks), simplest first."""
         return tuple(target.id for target in self.targets if target.platform == platform)
+
+    def running_as(self, name: str | None, platform: str | None = None) -> str | None:
+        """The target infrastructure code names ``name`` (targets.yaml ``runs_as``); without a name, the platform's
+        only target when it has just one (lambda, eks); None when neither says."""
+        if name is not None:
+            for target in self.targets:
+                if name in target.runs_as:
+                    return target.id
+        on = self.on_platform(platform) if platform else ()
+        return on[0] if len(on) == 1 else None
+
+    def platform_of(self, target_id: str) -> str:
+        return self.target(target_id).platform
 
     def target(self, target_id: str) -> Target:
         for target in self.targets:

@@ -16,11 +16,10 @@ from pathlib import Path
 from decider.errors import DocumentError, Problem, SourceError
 from decider.sources import cloudformation, kubernetes, workload_file
 from decider.sources.document import read_documents
-from decider.sources.imported import PLATFORM_OF_TARGET, ImportedWorkload, deep_merge
+from decider.sources.imported import ImportedWorkload, deep_merge
 from decider.sources.usage import Usage, apply_usage, read_usage
 
 __all__ = [
-    "PLATFORM_OF_TARGET",
     "Discovery",
     "ImportedWorkload",
     "Usage",

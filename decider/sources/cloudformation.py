@@ -91,7 +91,7 @@ def read_template(document: Document, file: str) -> list[ImportedWorkload]:
         if kind in (SAM_FUNCTION, LAMBDA_FUNCTION):
             if kind == SAM_FUNCTION and isinstance(function_defaults, dict):
                 properties = deep_merge(function_defaults, properties)
-            workload = ImportedWorkload(str(logical_id), file, line, str(kind), current_target="lambda")
+            workload = ImportedWorkload(str(logical_id), file, line, str(kind), runs_as="function")
             _read_function(workload, properties, resources)
             workloads.append(workload)
         elif kind == SERVICE:

@@ -17,14 +17,8 @@ from decider.sources.template import describe_value, key_of, literal, mentions, 
 TASK_DEFINITION = "AWS::ECS::TaskDefinition"
 SERVICE = "AWS::ECS::Service"
 
-#: ECS launch types and capacity provider names → the precise target they run on.
-LAUNCH_TARGET: Mapping[str, str] = {
-    "FARGATE": "ecs-fargate",
-    "FARGATE_SPOT": "ecs-fargate",
-    "EC2": "ecs-ec2",
-    "EXTERNAL": "ecs-ec2",
-    "MANAGED_INSTANCES": "ecs-managed-instances",
-}
+#: ECS launch types and AWS-managed capacity provider names; targets.yaml (``runs_as``) says which target each is.
+LAUNCH_TYPES = frozenset({"FARGATE", "FARGATE_SPOT", "EC2", "EXTERNAL", "MANAGED_INSTANCES"})
 
 
 def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, Any]) -> None:
@@ -98,8 +92,8 @@ def choose_ecs_target(
     """The precise ECS target: the service's launch type, else its capacity providers, else the task's compatibility."""
     if service is not None:
         launch_type = literal(workload, service, "LaunchType")
-        if isinstance(launch_type, str) and launch_type in LAUNCH_TARGET:
-            workload.current_target = LAUNCH_TARGET[launch_type]
+        if isinstance(launch_type, str) and launch_type in LAUNCH_TYPES:
+            workload.runs_as = launch_type
             return
         strategy = literal(workload, service, "CapacityProviderStrategy")
         if isinstance(strategy, list) and strategy and isinstance(strategy[0], dict):
@@ -108,34 +102,35 @@ def choose_ecs_target(
                 isinstance(item, dict) and item.get("CapacityProvider") == "FARGATE_SPOT" for item in strategy
             ):
                 workload.set("preferences.spot_ok", True)
-            workload.current_target = _capacity_provider_target(workload, provider, resources or {})
+            workload.runs_as = _capacity_provider(workload, provider, resources or {})
             return
     compatibilities = key_of(task, "RequiresCompatibilities")
     if isinstance(compatibilities, list):
-        known = [LAUNCH_TARGET[item] for item in compatibilities if isinstance(item, str) and item in LAUNCH_TARGET]
+        known = [item for item in compatibilities if isinstance(item, str) and item in LAUNCH_TYPES]
         if known:
-            workload.current_target = known[0]
+            workload.runs_as = known[0]
             if len(set(known)) > 1:
                 workload.assume(f"compatible with {', '.join(compatibilities)}: taken to run on the first, {known[0]}")
             return
-    workload.current_target = "ecs-ec2"
+    workload.runs_as = "EC2"
     workload.assume("no launch type, capacity provider or compatibility given: ECS's default launch type, EC2")
 
 
-def _capacity_provider_target(workload: ImportedWorkload, provider: Any, resources: Mapping[str, Any]) -> str:
-    if isinstance(provider, str) and provider in LAUNCH_TARGET:
-        return LAUNCH_TARGET[provider]
+def _capacity_provider(workload: ImportedWorkload, provider: Any, resources: Mapping[str, Any]) -> str:
+    """The launch type a capacity provider stands for: an AWS-managed one by name, a defined one by its kind."""
+    if isinstance(provider, str) and provider in LAUNCH_TYPES:
+        return provider
     provider_id = reference(provider)
     resource = resources.get(provider_id) if provider_id else None
     properties = resource.get("Properties") if isinstance(resource, dict) else None
     if isinstance(properties, dict) and "ManagedInstancesProvider" in properties:
-        return "ecs-managed-instances"
+        return "MANAGED_INSTANCES"
     if isinstance(properties, dict) and "AutoScalingGroupProvider" in properties:
-        return "ecs-ec2"
+        return "EC2"
     workload.assume(
         f"capacity provider {describe_value(provider)} is not defined in this template: taken to be EC2 capacity"
     )
-    return "ecs-ec2"
+    return "EC2"
 
 
 def read_schedules(workload: ImportedWorkload, task_id: str, resources: Mapping[str, Any]) -> None:

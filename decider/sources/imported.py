@@ -6,14 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-#: The engine's platform for each precise target decider can name as "where it runs now".
-PLATFORM_OF_TARGET: Mapping[str, str] = {
-    "lambda": "lambda",
-    "ecs-fargate": "ecs",
-    "ecs-managed-instances": "ecs",
-    "ecs-ec2": "ecs",
-    "eks": "eks",
-}
+from decider.rules.model import Ruleset
 
 
 @dataclass
@@ -25,8 +18,15 @@ class ImportedWorkload:
     line: int
     kind: str
     raw: dict[str, Any] = field(default_factory=dict)
-    current_target: str | None = None
+    runs_as: str | None = None
+    """What the source says the workload runs as (an ECS launch type or capacity provider, ``function``,
+    ``kubernetes``); targets.yaml's ``runs_as`` maps it to a target."""
     assumptions: list[str] = field(default_factory=list)
+
+    def target_in(self, ruleset: Ruleset) -> str | None:
+        """The precise target it runs on now: the one its ``runs_as`` names, else its platform's only target."""
+        platform = self.get("team.current_platform")
+        return ruleset.running_as(self.runs_as, platform if isinstance(platform, str) else None)
 
     def set(self, path: str, value: Any) -> None:
         """Set a dotted workload field (``runtime.memory_mb``) in the raw workload."""

@@ -86,7 +86,7 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
         return None
     metadata = manifest.get("metadata")
     name = str(metadata.get("name")) if isinstance(metadata, dict) and metadata.get("name") else f"{kind}"
-    workload = ImportedWorkload(name, file, document.line, str(kind), current_target="eks")
+    workload = ImportedWorkload(name, file, document.line, str(kind), runs_as="kubernetes")
     workload.set("team.current_platform", "eks")
     if kubernetes_api:
         workload.set("control.kubernetes_api", True)

@@ -8,7 +8,7 @@ from typing import Any
 
 from decider.documents import read_file
 from decider.errors import Problem, SourceError, WorkloadError, nearest, relocate
-from decider.sources.imported import PLATFORM_OF_TARGET, ImportedWorkload, deep_merge
+from decider.sources.imported import ImportedWorkload, deep_merge
 from decider.workload import validate_workload
 
 Usage = Mapping[str, Mapping[str, Any]]
@@ -53,8 +53,9 @@ def apply_usage(workloads: Sequence[ImportedWorkload], usage: Usage, path: str) 
         entry = usage.get(workload.name)
         if not entry:
             continue
+        before = workload.get("team.current_platform")
         workload.raw = deep_merge(workload.raw, entry)
-        platform = workload.get("team.current_platform")
-        if workload.current_target is not None and PLATFORM_OF_TARGET.get(workload.current_target) != platform:
-            # The usage file moved the workload to another platform: only a single-target platform stays precise.
-            workload.current_target = {"lambda": "lambda", "eks": "eks"}.get(str(platform))
+        if workload.get("team.current_platform") != before:
+            # The usage file moved the workload to another platform: what the source said it runs as no longer holds
+            # (a single-target platform still names its target).
+            workload.runs_as = None

@@ -9,10 +9,8 @@ from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
 from decider.workload import SECTIONS
 
+
 #: A precise target follows from the platform only where the platform has one target.
-SINGLE_TARGET = {"lambda": "lambda", "eks": "eks"}
-
-
 def is_workload(data: Any) -> bool:
     """A mapping with at least one workload section (runtime, traffic, control, team, preferences)."""
     return isinstance(data, dict) and any(key in SECTIONS for key in data)
@@ -38,9 +36,7 @@ def read_workloads(documents: list[Document], file: str) -> list[ImportedWorkloa
     for index, (raw, line) in enumerate(found, start=1):
         name = raw.get("name") if isinstance(raw.get("name"), str) and raw.get("name") else None
         label = name or (stem if len(found) == 1 else f"{stem}#{index}")
-        team = raw.get("team")
-        platform = team.get("current_platform") if isinstance(team, dict) else None
+        # Where it runs now is its team.current_platform; a platform with one target (lambda, eks) names it.
         workload = ImportedWorkload(label, file, line, "workload", raw=dict(raw))
-        workload.current_target = SINGLE_TARGET.get(platform) if isinstance(platform, str) else None
         workloads.append(workload)
     return workloads

@@ -415,6 +415,32 @@ def test_a_target_says_its_platform_and_how_it_is_priced(rules_dir: RuleDirFacto
     assert problems["bad-key cost"].message.startswith("unknown key 'fee'")
 
 
+def test_runs_as_names_belong_to_one_target_each(rules_dir: RuleDirFactory) -> None:
+    base = rules_dir({})
+    target = {"name": "T", "family": "ecs", "simplicity": 1, "docs": "https://x", "platform": "ecs"}
+    write_yaml(
+        base / "targets.yaml",
+        [
+            {"id": "first", **target, "runs_as": ["FARGATE"]},
+            {"id": "second", **target, "runs_as": ["FARGATE", "EC2"]},
+            {"id": "third", **target, "runs_as": "EC2"},
+        ],
+    )
+    problems = {problem.location.split(" target ", 1)[1]: problem for problem in problems_of(base)}
+    assert problems["second runs_as"].message == "'FARGATE' already names target 'first'"
+    assert problems["third runs_as"].message == "must be a list of names, got 'EC2'"
+
+
+def test_the_review_reads_where_a_workload_runs_from_targets_yaml(ruleset: Ruleset) -> None:
+    assert ruleset.running_as("FARGATE_SPOT") == "ecs-fargate"
+    assert ruleset.running_as("MANAGED_INSTANCES") == "ecs-managed-instances"
+    assert ruleset.running_as("EXTERNAL") == "ecs-ec2"
+    assert ruleset.running_as("function") == "lambda"
+    assert ruleset.running_as(None, "eks") == "eks"  # a platform with one target names it
+    assert ruleset.running_as(None, "ecs") is None  # three targets: the platform alone does not say which
+    assert ruleset.running_as("BATCH", None) is None
+
+
 def test_shipped_targets_carry_their_platform_and_cost_model(ruleset: Ruleset) -> None:
     assert {target.id: target.platform for target in ruleset.targets} == {
         "lambda": "lambda",

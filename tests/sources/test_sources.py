@@ -9,9 +9,13 @@ from typing import Any
 import pytest
 
 from decider.errors import DocumentError, SourceError
+from decider.rules.loader import load_ruleset
 from decider.sources import ImportedWorkload, apply_usage, find_workloads, read_usage
 from decider.sources.document import INTRINSIC_TAGS, parse_documents
 from decider.sources.schedule import runs_per_month
+
+SHIPPED = load_ruleset()
+"""Which target a source means comes from the rule set's targets.yaml (``runs_as``)."""
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 IAC = REPO_ROOT / "tests" / "fixtures" / "iac"
@@ -95,7 +99,7 @@ def test_sam_functions_take_globals_events_and_units() -> None:
     found = by_name([IAC / "sam" / "template.yaml"])
     assert list(found) == ["CheckoutFunction", "OrderConsumer", "ReportBuilder", "ImageResizer"]
     checkout = found["CheckoutFunction"]
-    assert (checkout.file, checkout.line, checkout.current_target) == (
+    assert (checkout.file, checkout.line, checkout.target_in(SHIPPED)) == (
         "tests/fixtures/iac/sam/template.yaml",
         21,
         "lambda",
@@ -138,29 +142,29 @@ def test_ecs_services_take_their_task_definition_and_launch_target() -> None:
     found = by_name([IAC / "cloudformation" / "ecs-services.json"])
     assert list(found) == ["WebService", "AgentService", "InferenceService"]  # task definitions used by a service
     web = found["WebService"]
-    assert (web.line, web.current_target) == (21, "ecs-fargate")
+    assert (web.line, web.target_in(SHIPPED)) == (21, "ecs-fargate")
     assert web.raw["runtime"] == {"vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64"}
     assert web.raw["control"] == {"sidecars": True}  # two essential containers; the non-essential one does not count
     assert web.raw["traffic"] == {"protocols": ["http"]}  # a load-balanced service: no pattern guessed
     agent = found["AgentService"]
-    assert agent.current_target == "ecs-ec2"
+    assert agent.target_in(SHIPPED) == "ecs-ec2"
     assert agent.raw["control"] == {"privileged": True, "host_networking": True, "host_daemons": True}
     assert agent.raw["runtime"] == {"vcpu": 0.125, "memory_mb": 256}  # summed from the container, CPU units / 1024
     inference = found["InferenceService"]
-    assert inference.current_target == "ecs-managed-instances"  # via its capacity provider resource
+    assert inference.target_in(SHIPPED) == "ecs-managed-instances"  # via its capacity provider resource
     assert inference.raw["runtime"] == {"vcpu": 4.0, "memory_mb": 16384, "gpu": 1}
 
 
 def test_a_scheduled_task_definition_without_a_service_is_a_scheduled_workload() -> None:
     export = by_name([IAC / "cloudformation" / "functions.yaml"])["NightlyExportTask"]
-    assert export.current_target == "ecs-fargate"
+    assert export.target_in(SHIPPED) == "ecs-fargate"
     assert export.raw["traffic"] == {"protocols": ["schedule"], "pattern": "scheduled", "requests_per_month": 30.0}
     assert export.raw["runtime"]["ephemeral_storage_gb"] == 50.0
 
 
 def test_ecs_task_definition_json_in_ecs_own_shape() -> None:
     worker = by_name([IAC / "ecs" / "worker-taskdef.json"])["queue-worker"]
-    assert (worker.kind, worker.current_target) == ("ECS task definition", "ecs-ec2")
+    assert (worker.kind, worker.target_in(SHIPPED)) == ("ECS task definition", "ecs-ec2")
     assert worker.raw["runtime"] == {"vcpu": 1.0, "memory_mb": 2048}
 
 
@@ -184,7 +188,7 @@ def test_ecs_current_target_precedence(tmp_path: Path, service: str, target: str
         f"  Svc:\n    Type: AWS::ECS::Service\n    Properties: {{TaskDefinition: !Ref Task, {service}}}\n"
     )
     [svc] = find_workloads([str(template)]).workloads
-    assert svc.current_target == target
+    assert svc.target_in(SHIPPED) == target
     assert svc.raw["runtime"] == {"vcpu": 0.25, "memory_mb": 512}
     if "FARGATE_SPOT" in service:
         assert svc.raw["preferences"] == {"spot_ok": True}
@@ -198,7 +202,7 @@ def test_kubernetes_workloads_sizes_and_control() -> None:
     assert list(found) == ["storefront", "search-index", "log-agent", "db-migrate", "nightly-report"]  # no Service
     assert [item.line for item in found.values()] == [2, 31, 50, 67, 82]
     storefront = found["storefront"]
-    assert storefront.current_target == "eks"
+    assert storefront.target_in(SHIPPED) == "eks"
     assert storefront.raw["runtime"] == {"vcpu": 0.75, "memory_mb": 768}  # requests of both containers
     assert storefront.raw["control"] == {"sidecars": True}
     search = found["search-index"].raw["runtime"]
@@ -250,7 +254,7 @@ def test_rbac_marks_kubernetes_api_and_native_sidecars_count(tmp_path: Path) -> 
 
 def test_workload_files_hold_documents_and_lists() -> None:
     found = by_name([IAC / "workloads"])
-    assert [(item.name, item.line, item.current_target) for item in found.values()] == [
+    assert [(item.name, item.line, item.target_in(SHIPPED)) for item in found.values()] == [
         ("session-store", 2, None),
         ("new-idea", 4, None),
         ("pdf-renderer", 2, "lambda"),
@@ -335,7 +339,7 @@ def test_usage_entries_are_carried_on_as_validated(tmp_path: Path) -> None:
 def test_usage_that_changes_the_platform_drops_the_precise_target() -> None:
     workloads = find_workloads([str(IAC / "cloudformation" / "ecs-services.json")]).workloads
     apply_usage(workloads, {"WebService": {"team": {"current_platform": "eks"}}}, "usage.yaml")
-    assert workloads[0].current_target == "eks"
+    assert workloads[0].target_in(SHIPPED) == "eks"
 
 
 # --- schedules ------------------------------------------------------------------------------------------------------
