@@ -152,22 +152,27 @@ def unknown_choice(
     choices: Iterable[str],
     *,
     field: bool = False,
+    noun: str | None = None,
     fallback: Iterable[str] = (),
     match_any_value: bool = False,
 ) -> Problem:
     """The Problem for a value, or (``field=True``) a field name, that is not one of ``choices``.
 
-    A value reads "'x' is not allowed; choose one of a, b"; a field "unknown field; valid fields here: a, b". The
+    A value reads "'x' is not allowed; choose one of a, b"; a field "unknown field; valid fields here: a, b"; with a
+    ``noun`` (rule and price files: "key", "value") "unknown key 'x'; valid: a, b". The
     nearest choice is suggested; when none is close, the nearest of ``fallback`` (say, the full path of a field written
     in the wrong section). A value that is not text gets a suggestion only with ``match_any_value`` (by its printed
     form).
     """
     options = list(choices)
     listed = ", ".join(options)
-    message = (
-        f"unknown field; valid fields here: {listed}" if field else f"{given!r} is not allowed; choose one of {listed}"
-    )
-    text = given if isinstance(given, str) else str(given) if field or match_any_value else None
+    if noun is not None:
+        message = f"unknown {noun} {given!r}; valid: {listed}"
+    elif field:
+        message = f"unknown field; valid fields here: {listed}"
+    else:
+        message = f"{given!r} is not allowed; choose one of {listed}"
+    text = given if isinstance(given, str) else str(given) if field or noun or match_any_value else None
     suggestion = None
     if text is not None:
         suggestion = nearest(text, options) or nearest(text, fallback)

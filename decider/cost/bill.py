@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from decider.cost.capacity import Ramp, copy_hours
-from decider.cost.instances import InstanceOption, instance_options, managed_instances_fee
+from decider.cost.instances import InstanceOption, hourly_price, instance_options
 from decider.cost.sizing import fargate_platform, size_fargate, size_instances, size_lambda
 from decider.decision import CostLine, InstanceSizing, MonthlyCost, Sizing
 from decider.facts import Facts
@@ -237,13 +237,12 @@ def _plan_instances(
     discount, suffix = _purchase(sizing.purchase, workload, book.ec2.spot_discount, "Spot", book.savings_plans.ec2)
     role = priced.instances if priced is not None else "EC2 instances"
     item = f"{role}: {instance.type} ({_describe(sizing)}{suffix})"
-    lines = _hour_lines(item, "instance-hour", _discounted(instance.usd_per_hour, discount), ramps)
-    if workload.runtime.os == "windows":
-        licence = book.ec2.windows_license_vcpu_hour.usd * instance.vcpu
-        lines += _hour_lines(f"Windows licence ({instance.vcpu:g} vCPU)", "instance-hour", licence, ramps)
+    price = hourly_price(instance, workload, book, management_fee=management_fee)  # the prices sizing chose by
+    lines = _hour_lines(item, "instance-hour", _discounted(price.compute, discount), ramps)
+    if price.licence:
+        lines += _hour_lines(f"Windows licence ({instance.vcpu:g} vCPU)", "instance-hour", price.licence, ramps)
     if management_fee:
-        fee = managed_instances_fee(instance, book)
-        lines += _hour_lines(f"Managed Instances fee ({instance.type})", "instance-hour", fee, ramps)
+        lines += _hour_lines(f"Managed Instances fee ({instance.type})", "instance-hour", price.fee, ramps)
     existing = _on_existing_cluster(target, workload)
     if control_plane:
         lines.append(

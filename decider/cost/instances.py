@@ -122,6 +122,26 @@ def instance_options(
     return tuple(options)
 
 
+@dataclass(frozen=True, slots=True)
+class HourlyPrice:
+    """What one instance-hour of a type costs a target, by bill line: EC2 compute, the Windows licence, the Managed
+    Instances fee. Sizing chooses by the total; the bill prices each part on its own line."""
+
+    compute: float
+    licence: float
+    fee: float
+
+    @property
+    def total(self) -> float:
+        return self.compute + self.licence + self.fee
+
+
+def hourly_price(instance: Instance, workload: Workload, book: PriceBook, *, management_fee: bool) -> HourlyPrice:
+    licence = book.ec2.windows_license_vcpu_hour.usd * instance.vcpu if workload.runtime.os == "windows" else 0.0
+    fee = managed_instances_fee(instance, book) if management_fee else 0.0
+    return HourlyPrice(instance.usd_per_hour, licence, fee)
+
+
 def managed_instances_fee(instance: Instance, book: PriceBook) -> float:
     """The Managed Instances fee per instance-hour: AWS's published figure for the type, else the fee share."""
     if instance.managed_instances_fee_usd_per_hour is not None:

@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 
 from decider.cost.capacity import Ramp, copies, copy_hours, scaling_of, utilisation
-from decider.cost.instances import InstanceOption, instance_options, managed_instances_fee
+from decider.cost.instances import InstanceOption, hourly_price, instance_options
 from decider.decision import FargateSizing, FrontDoor, InstanceSizing, LambdaSizing, Purchase
 from decider.facts import FARGATE_CPU_MAX_MEMORY_MB, Facts
 from decider.pricing.book import CostModel, FargatePlatform, Instance, PriceBook
@@ -161,13 +161,10 @@ def size_instances(
     """
     scaling = scaling_of(workload, facts)
     low, desired, high = copies(workload, facts, model, scaling)
-    windows_vcpu_hour = book.ec2.windows_license_vcpu_hour.usd if workload.runtime.os == "windows" else 0.0
     best: tuple[float, float, str, InstanceOption] | None = None
     for option in options if options is not None else instance_options(workload, facts, book, model):
         instance = option.instance
-        hourly = instance.usd_per_hour + windows_vcpu_hour * instance.vcpu
-        if management_fee:
-            hourly += managed_instances_fee(instance, book)
+        hourly = hourly_price(instance, workload, book, management_fee=management_fee).total
         key = (hourly * option.hours, instance.usd_per_hour, instance.type)
         if best is None or key < best[:3]:
             best = (*key, option)

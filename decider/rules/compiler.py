@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from decider.errors import Problem, nearest
+from decider.errors import Problem, nearest, unknown_choice
 from decider.rules.conditions import compile_condition
 from decider.rules.fields import FIELDS
 from decider.rules.grades import build_headroom, build_ramps
@@ -60,11 +60,7 @@ def build_targets(raw: Mapping[str, Mapping[str, Any]], path: Path, problems: li
         where = f"{path} target {target_id}"
         for key in item:
             if key not in TARGET_KEYS:
-                problems.append(
-                    Problem(
-                        where, f"unknown key {key!r}; valid: {', '.join(TARGET_KEYS)}", nearest(str(key), TARGET_KEYS)
-                    )
-                )
+                problems.append(unknown_choice(where, key, TARGET_KEYS, noun="key"))
         missing = [key for key in ("id", "name", "family", "simplicity", "docs", "platform") if key not in item]
         if missing:
             problems.append(Problem(where, f"missing {', '.join(missing)}"))
@@ -77,7 +73,7 @@ def build_targets(raw: Mapping[str, Mapping[str, Any]], path: Path, problems: li
             continue
         platform = item["platform"]
         if platform not in PLATFORMS:
-            problems.append(unknown_choice(f"{where} platform", platform, PLATFORMS))
+            problems.append(unknown_choice(f"{where} platform", platform, PLATFORMS, noun="value"))
             continue
         cost = _target_cost(item.get("cost"), f"{where} cost", problems)
         runs_as = item.get("runs_as", [])
@@ -117,7 +113,7 @@ def _target_cost(raw: Any, where: str, problems: list[Problem]) -> TargetCost | 
             problems.append(unknown_choice(where, key, TARGET_COST_KEYS, noun="key"))
     model = raw.get("model")
     if model not in COST_MODELS:
-        problems.append(unknown_choice(f"{where}.model", model, COST_MODELS))
+        problems.append(unknown_choice(f"{where}.model", model, COST_MODELS, noun="value"))
         return None
     flags = {key: raw.get(key, False) for key in ("management_fee", "control_plane")}
     for key, value in flags.items():
@@ -130,11 +126,6 @@ def _target_cost(raw: Any, where: str, problems: list[Problem]) -> TargetCost | 
         )
         return None
     return TargetCost(str(model), instances, flags["management_fee"] is True, flags["control_plane"] is True)
-
-
-def unknown_choice(where: str, value: Any, choices: Sequence[str], noun: str = "value") -> Problem:
-    """The Problem for a value that is not one of ``choices``: what is allowed and the nearest one."""
-    return Problem(where, f"unknown {noun} {value!r}; valid: {', '.join(choices)}", nearest(str(value), choices))
 
 
 def build_weights(
@@ -188,9 +179,7 @@ def build_rule(raw: Mapping[str, Any], path: str, target_ids: tuple[str, ...], p
     before = len(problems)
     for key in raw:
         if key not in RULE_KEYS:
-            problems.append(
-                Problem(where, f"unknown key {key!r}; valid: {', '.join(RULE_KEYS)}", nearest(str(key), RULE_KEYS))
-            )
+            problems.append(unknown_choice(where, key, RULE_KEYS, noun="key"))
     if not _ID.match(rule_id):
         problems.append(Problem(where, "a rule id is dotted lower-case words, e.g. limits.lambda-max-duration"))
     missing = [key for key in ("category", "effect", "when", "because", "source") if key not in raw]
@@ -232,7 +221,7 @@ def build_rule(raw: Mapping[str, Any], path: str, target_ids: tuple[str, ...], p
     ramps = build_ramps(raw.get("ramp"), effect, f"{where} ramp", problems) if "ramp" in raw else ()
     proxy_for = raw.get("proxy_for")
     if proxy_for is not None and proxy_for not in PROXIES:
-        problems.append(unknown_choice(f"{where} proxy_for", proxy_for, PROXIES))
+        problems.append(unknown_choice(f"{where} proxy_for", proxy_for, PROXIES, noun="value"))
     headroom = build_headroom(raw.get("headroom"), effect, condition, f"{where} headroom", problems)
     if len(problems) > before or condition is None:
         return None
