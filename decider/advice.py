@@ -28,7 +28,7 @@ from decider.rules.model import Ruleset
 from decider.workload import SECTIONS, ParsedWorkload, Workload, resolve_defaults
 
 #: The most workloads the search ranks for one decision; candidates past it are counted in ``Advice.untried``.
-BUDGET = 16
+BUDGET = 12
 #: Cost crossings tried, nearest the workload's volume first.
 MAX_CROSSINGS = 3
 
@@ -267,7 +267,9 @@ def search(
             continue
         tried += 1
         try:
-            other = rank(resolve_defaults(apply(given, candidate.change)).workload, ruleset, explain=False)
+            other = rank(
+                resolve_defaults(apply(given, candidate.change), record=False).workload, ruleset, explain=False
+            )
         except (DeciderError, ValueError, ArithmeticError):
             continue  # a change the engine cannot price (say, a size no instance holds) is not advice
         if candidate.kind == "exclusion" and candidate.about in other.order:

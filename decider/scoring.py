@@ -57,12 +57,13 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, exp
     """Run every rule once; weight score impacts by the category weights of ``optimize_for``. Without ``explain``
     (a ranking nobody reads, such as the advice search's) the messages are left empty."""
     weights = ruleset.weights[optimize_for]
+    weighted = ruleset.weighted[optimize_for]
     exclusions: dict[str, list[Fired]] = {}
     scored: list[Fired] = []
-    for rule in ruleset.rules:
+    for rule, compiled in zip(ruleset.rules, weighted, strict=True):
         if not rule.condition.predicate(context):  # the predicate itself: this loop runs every rule per decision
             if rule.headroom is not None:
-                near = _near_limit(rule, context, weights[rule.category])
+                near = _near_limit(rule, context, weights[rule.category], explain)
                 if near is not None:
                     scored.append(near)
             continue
@@ -71,10 +72,14 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, exp
             for target in rule.targets:
                 exclusions.setdefault(target, []).append(fired)
         else:
-            factor = weights[rule.category] * rule.grade(context) if rule.ramps else weights[rule.category]
-            if factor == 0:
-                continue
-            impacts = {target: round(points * factor, 1) for target, points in rule.impacts.items()}
+            impacts: Mapping[str, float]
+            if rule.ramps:
+                factor = weights[rule.category] * rule.grade(context)
+                if factor == 0:
+                    continue
+                impacts = {target: round(points * factor, 1) for target, points in rule.impacts.items()}
+            else:
+                impacts = compiled  # shared, never changed: fold() builds new mappings when it drops targets
             message = rule.explain(context) if explain else ""
             scored.append(Fired(rule.id, rule.category, rule.source, message, impacts, rule))
     return Firing(
@@ -83,7 +88,7 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, exp
     )
 
 
-def _near_limit(rule: Rule, context: Mapping[str, Any], weight: float) -> Fired | None:
+def _near_limit(rule: Rule, context: Mapping[str, Any], weight: float, explain: bool = True) -> Fired | None:
     """The headroom criterion of an exclusion that did not fire: points lost on a ramp near the limit."""
     headroom = rule.headroom
     assert headroom is not None  # noqa: S101 - only called for rules with headroom
@@ -95,6 +100,8 @@ def _near_limit(rule: Rule, context: Mapping[str, Any], weight: float) -> Fired 
     message = (
         f"{headroom.field} is {show(value)}, within {show(round(margin, 1))}% of the limit of {show(headroom.limit)} "
         f"behind {rule.id}: the workload fits, with little room to grow."
+        if explain
+        else ""
     )
     points = round(-headroom.points * factor * weight, 1)
     impacts = dict.fromkeys(rule.targets, points)

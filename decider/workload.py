@@ -292,8 +292,9 @@ def _model_at(path: Sequence[str]) -> type[BaseModel] | None:
     return model
 
 
-def resolve_defaults(workload: Workload) -> ParsedWorkload:
-    """Fill every default that depends on other fields and report each default applied as an assumption."""
+def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorkload:
+    """Fill every default that depends on other fields and report each default applied as an assumption (the plain
+    field defaults only with ``record``: a counterfactual trial needs the workload, not the report)."""
     assumptions: list[str] = []
     defaults: list[tuple[str, Any]] = []
     runtime, traffic = workload.runtime, workload.traffic
@@ -361,9 +362,8 @@ def resolve_defaults(workload: Workload) -> ParsedWorkload:
         )
         defaults.append(("traffic.connections", connections))
 
-    for section_name, section_type in SECTIONS.items():
-        section = getattr(workload, section_name)
-        given = section.model_fields_set
+    for section_name, section_type in SECTIONS.items() if record else ():  # the plain defaults, as assumptions
+        given = getattr(workload, section_name).model_fields_set
         falsy: list[str] = []
         for field_name, field in section_type.model_fields.items():
             if field_name in given or field.default is None:

@@ -224,12 +224,20 @@ def _plan_instances(
     book: PriceBook,
     model: CostModel,
     options: Sequence[InstanceOption] | None = None,
+    chosen: dict[bool, InstanceOption | None] | None = None,
 ) -> Plan | None:
     priced = target.cost
     management_fee = priced is not None and priced.management_fee
     control_plane = priced is not None and priced.control_plane
     sized = size_instances(
-        workload, facts, book, model, management_fee=management_fee, control_plane=control_plane, options=options
+        workload,
+        facts,
+        book,
+        model,
+        management_fee=management_fee,
+        control_plane=control_plane,
+        options=options,
+        chosen=chosen,
     )
     if sized is None:
         return None
@@ -307,13 +315,14 @@ def plan_targets(
     (no fitting size) or price are left out."""
     plans: dict[str, Plan] = {}
     options: Sequence[InstanceOption] | None = None
+    chosen: dict[bool, InstanceOption | None] = {}  # one choice per management fee: ECS on EC2 and EKS choose alike
     for target in targets:
         kind = target.cost.model if target.cost is not None else None
         plan: Plan | None = None
         if kind == "instances":
             if options is None:
                 options = instance_options(workload, facts, book, model)
-            plan = _plan_instances(target, workload, facts, book, model, options)
+            plan = _plan_instances(target, workload, facts, book, model, options, chosen)
         elif kind is not None and kind in PLANNERS:
             plan = PLANNERS[kind](target, workload, facts, book, model)
         if plan is not None:

@@ -136,10 +136,30 @@ class HourlyPrice:
         return self.compute + self.licence + self.fee
 
 
+_HOURLY: dict[tuple[int, str, bool], tuple[object, dict[str, HourlyPrice]]] = {}
+
+
 def hourly_price(instance: Instance, workload: Workload, book: PriceBook, *, management_fee: bool) -> HourlyPrice:
-    licence = book.ec2.windows_license_vcpu_hour.usd * instance.vcpu if workload.runtime.os == "windows" else 0.0
-    fee = managed_instances_fee(instance, book) if management_fee else 0.0
-    return HourlyPrice(instance.usd_per_hour, licence, fee)
+    """The instance-hour price of a type for a workload's OS, with or without the Managed Instances fee; compiled once
+    per price book (a reloaded book is a new object and compiles anew)."""
+    os = workload.runtime.os
+    key = (id(book), os, management_fee)
+    cached = _HOURLY.get(key)
+    if cached is None or cached[0] is not book:
+        licence_vcpu = book.ec2.windows_license_vcpu_hour.usd if os == "windows" else 0.0
+        table = {
+            item.type: HourlyPrice(
+                item.usd_per_hour,
+                licence_vcpu * item.vcpu,
+                managed_instances_fee(item, book) if management_fee else 0.0,
+            )
+            for item in book.ec2.instances
+        }
+        if len(_HOURLY) >= 64:
+            _HOURLY.clear()
+        cached = _HOURLY[key] = (book, table)
+    table = cached[1]
+    return table[instance.type]
 
 
 def managed_instances_fee(instance: Instance, book: PriceBook) -> float:

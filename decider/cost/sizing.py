@@ -144,6 +144,20 @@ def size_fargate(
     return sizing, price
 
 
+def cheapest_option(
+    options: Sequence[InstanceOption], workload: Workload, book: PriceBook, management_fee: bool
+) -> InstanceOption | None:
+    """The type that makes the month cheapest at this volume (ties: the lower list price, then the name)."""
+    best: tuple[float, float, str, InstanceOption] | None = None
+    for option in options:
+        instance = option.instance
+        hourly = hourly_price(instance, workload, book, management_fee=management_fee).total
+        key = (hourly * option.hours, instance.usd_per_hour, instance.type)
+        if best is None or key < best[:3]:
+            best = (*key, option)
+    return best[3] if best is not None else None
+
+
 def size_instances(
     workload: Workload,
     facts: Facts,
@@ -153,25 +167,30 @@ def size_instances(
     management_fee: bool = False,
     control_plane: bool = False,
     options: Sequence[InstanceOption] | None = None,
+    chosen: dict[bool, InstanceOption | None] | None = None,
 ) -> tuple[InstanceSizing, Instance, tuple[Ramp, ...]] | None:
     """The instance type that makes the month cheapest at this volume (as billed, by instance_hour_ramps); None when
     no catalogue type fits a copy.
 
-    ``options`` (from ``instance_options``) lets the three instance-based targets share one pass over the catalogue.
+    ``options`` (from ``instance_options``) lets the three instance-based targets share one pass over the catalogue, and
+    ``chosen`` (a memo by management fee) one choice between the targets priced alike (ECS on EC2 and EKS).
     """
     scaling = scaling_of(workload, facts)
     low, desired, high = copies(workload, facts, model, scaling)
-    best: tuple[float, float, str, InstanceOption] | None = None
-    for option in options if options is not None else instance_options(workload, facts, book, model):
-        instance = option.instance
-        hourly = hourly_price(instance, workload, book, management_fee=management_fee).total
-        key = (hourly * option.hours, instance.usd_per_hour, instance.type)
-        if best is None or key < best[:3]:
-            best = (*key, option)
-    if best is None:
+    if chosen is not None and management_fee in chosen:
+        option = chosen[management_fee]
+    else:
+        option = cheapest_option(
+            options if options is not None else instance_options(workload, facts, book, model),
+            workload,
+            book,
+            management_fee,
+        )
+        if chosen is not None:
+            chosen[management_fee] = option
+    if option is None:
         return None
-    chosen = best[3]
-    instance, per_instance, instance_ramps = chosen.instance, chosen.per_instance, chosen.ramps
+    instance, per_instance, instance_ramps = option.instance, option.per_instance, option.ramps
     floor = instance_ramps[0].low
     floor_instances = round(floor / 730.0)
     sizing = InstanceSizing(
@@ -194,7 +213,7 @@ def size_instances(
         min_instances=floor_instances,
         desired_instances=max(floor_instances, math.ceil(desired / per_instance)),
         max_instances=max(floor_instances, math.ceil(high / per_instance)),
-        instance_hours_per_month=round(chosen.hours, 4),
+        instance_hours_per_month=round(option.hours, 4),
         purchase=purchase_for(workload, spot_allowed=True),
         management_fee=management_fee,
         control_plane="eks-standard-support" if control_plane else None,

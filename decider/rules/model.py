@@ -164,6 +164,18 @@ class Ruleset:
         # Read on every decision; computed once per ruleset (cached_property bypasses the frozen __setattr__).
         return tuple(target.id for target in self.targets)
 
+    @cached_property
+    def weighted(self) -> Mapping[str, tuple[Mapping[str, float], ...]]:
+        """Per ``optimize_for``, each rule's impacts times its category weight (in rule order), compiled once per
+        rule set: a rule without ramps scores exactly these on every decision."""
+        return {
+            goal: tuple(
+                {target: round(points * weights[rule.category], 1) for target, points in rule.impacts.items()}
+                for rule in self.rules
+            )
+            for goal, weights in self.weights.items()
+        }
+
     def on_platform(self, platform: str) -> tuple[str, ...]:
         """The ids of the targets that run on ``platform`` (lambda, ecs, eks), simplest first."""
         return tuple(target.id for target in self.targets if target.platform == platform)
