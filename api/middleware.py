@@ -35,7 +35,7 @@ def request_id_from(scope: Scope) -> str:
             if _SANE_REQUEST_ID.match(candidate):
                 return candidate
             break
-    return secrets.token_hex(16)  # as random as uuid4().hex, a quarter of its cost
+    return secrets.token_hex(16)  # 128 random bits (uuid4().hex has 122) at a quarter of the cost
 
 
 def access_line(method: str, path: str, route: str, status: int, duration_ms: float, request_id: str) -> str:
