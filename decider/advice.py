@@ -62,12 +62,8 @@ PHRASES: Mapping[str, str] = {
     "traffic.connections": "{} open WebSocket connections",
     "traffic.payload_mb": "bodies of at most {} MB",
     "runtime.startup_s": "a {} s cold start",
-    "runtime.long_running": "long_running is {}",
     "team.ops_capacity": "{} ops capacity",
     "team.kubernetes_experience": "Kubernetes experience: {}",
-    "team.current_platform": "current platform: {}",
-    "runtime.os": "{} as the OS",
-    "runtime.artifact_mb": "a {} MB artifact",
 }
 
 PREFERENCES: tuple[tuple[str, tuple[Any, ...]], ...] = (

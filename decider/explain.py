@@ -150,14 +150,20 @@ def exclusion_fixes(
     ruleset: Ruleset, evaluation: Evaluation, context: Mapping[str, Any], advice: Advice | None = None
 ) -> list[str]:
     """For each excluded target the limits that keep it out and the values that would let it in (each fix the rule's
-    own; the advice search tries them, and its counterfactuals say when letting the target in changes the answer)."""
+    own). When the advice search tried the fix and the target was then eligible, the sentence says so; its
+    counterfactuals say when letting the target in changes the answer."""
     changes: list[str] = []
+    tried = advice.eligible_with if advice is not None else {}
     for target, fired_list in _excluded(ruleset, evaluation):
         name = ruleset.target(target).name
         fixes = [_fix(fired, context) for fired in fired_list]
         rules = ", ".join(fired.id for fired in fired_list)
         which = "all of these" if len(fixes) > 1 else "this"
-        changes.append(f"{name} is kept out by {rules}; {which} would let it in: " + "; ".join(fixes) + ".")
+        text = f"{name} is kept out by {rules}; {which} would let it in: " + "; ".join(fixes) + "."
+        if target in tried:
+            values = ", ".join(f"{path} {show(value)}" for path, value in tried[target].items())
+            text += f" Tried: with {values} it is eligible."
+        changes.append(text)
     return changes
 
 
