@@ -1,4 +1,4 @@
-"""``decider pricing show`` and ``decider pricing refresh``: read a region's price book, or rebuild it from AWS."""
+"""``decider pricing show``, ``list`` and ``refresh``: read the price books, or rebuild one from AWS."""
 
 from __future__ import annotations
 
@@ -95,6 +95,17 @@ def _show_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _list_command(args: argparse.Namespace) -> int:
+    books = load_ruleset(args.rules).pricing
+    lines = [f"{'region':<16} {'as of':<10}  {'instance types':>14}  {'uncertain figures':>17}"]
+    lines.extend(
+        f"{book.region:<16} {book.as_of:<10}  {len(book.ec2.instances):>14}  {len(book.uncertain()):>17}"
+        for book in (books[region] for region in sorted(books))
+    )
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
 def define_pricing(pricing: argparse.ArgumentParser) -> None:
     """Add ``show`` and ``refresh`` to the parser of ``decider pricing``."""
     actions = pricing.add_subparsers(dest="pricing_command", required=True, metavar="ACTION")
@@ -109,6 +120,15 @@ def define_pricing(pricing: argparse.ArgumentParser) -> None:
         help="extra rule directory whose pricing/ overrides prices",
     )
     show.set_defaults(handler=_show_command)
+    listing = actions.add_parser("list", help="list the price books: region, date, catalogue size, uncertain figures")
+    listing.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="extra rule directory whose pricing/ overrides prices",
+    )
+    listing.set_defaults(handler=_list_command)
     rebuild = actions.add_parser("refresh", help="rebuild a price book from AWS Price List bulk offer files")
     rebuild.add_argument("--region", required=True)
     rebuild.add_argument(
