@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 BENCH_FLAGS ?=
 
-.PHONY: install run test lint typecheck unit hadolint fuzz openapi bench constraints clean
+.PHONY: install run test lint typecheck unit hadolint manifests fuzz openapi bench constraints clean
 
 install: $(STAMP)
 
@@ -16,11 +16,14 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
+# `make run PORT=8080` to serve on another port. Logs are text on a terminal, JSON otherwise (decider serve --log-format).
+PORT ?= 8000
+
 run: install
-	@echo "decider API on http://127.0.0.1:8000 (OpenAPI UI: /docs). In another terminal:"
-	@echo "  curl -s -X POST localhost:8000/recommend -H 'content-type: application/json' -d @examples/checkout-api.json"
-	@echo "  curl -s localhost:8000/rules?category=limits    curl -s localhost:8000/healthz"
-	$(BIN)/decider serve --host 127.0.0.1 --port 8000
+	@echo "decider API on http://127.0.0.1:$(PORT) (index: /, Swagger UI: /docs, ReDoc: /redoc). In another terminal:"
+	@echo "  curl -s -X POST localhost:$(PORT)/recommend -H 'content-type: application/json' -d @examples/checkout-api.json"
+	@echo "  curl -s localhost:$(PORT)/rules?category=limits    curl -s localhost:$(PORT)/healthz"
+	$(BIN)/decider serve --host 127.0.0.1 --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -35,13 +38,26 @@ unit: install
 hadolint: install
 	$(BIN)/hadolint Dockerfile
 
+# Kubernetes versions the manifests must be valid for; kubernetes-validate ships their schemas (no download).
+K8S_VERSIONS ?= 1.30 1.37
+K8S_MANIFESTS = $(filter-out deploy/kubernetes/kustomization.yaml,$(wildcard deploy/kubernetes/*.yaml))
+
+# deploy/: every Kubernetes manifest against the API schemas, strictly (an unknown field fails; so does an unknown kind,
+# which kubernetes-validate only warns about), then the deployment tests: Pod Security "restricted", Checkov-style
+# checks, and the ECS task definition against botocore's ECS service model.
+manifests: install
+	@out="$$($(BIN)/kubernetes-validate --strict --quiet $(addprefix -k ,$(K8S_VERSIONS)) $(K8S_MANIFESTS) 2>&1)"; \
+	status=$$?; if [ $$status -ne 0 ] || [ -n "$$out" ]; then echo "$$out"; exit 1; fi; \
+	echo "kubernetes-validate --strict: $(words $(K8S_MANIFESTS)) manifests valid for Kubernetes $(K8S_VERSIONS)"
+	$(BIN)/pytest -p no:cacheprovider --no-cov -q tests/test_deploy.py tests/test_deploy_kubernetes.py tests/test_deploy_ecs.py
+
 fuzz: install
 	$(BIN)/python tests/live_schemathesis.py
 
 openapi: install
 	$(BIN)/decider openapi
 
-test: lint typecheck unit hadolint fuzz
+test: lint typecheck unit hadolint manifests fuzz
 
 # The bench extra (zen-engine, the rules-engine anchor) on top of dev; constraints.txt pins what it lists and lets
 # zen-engine through until `make constraints` adds it.

@@ -13,8 +13,9 @@ from typing import Any
 from fastapi import Depends, FastAPI
 
 import decider
-from api import admin, catalog, health, recommend, review, slack
+from api import admin, catalog, docs, health, index, recommend, review, slack
 from api.auth import require_api_key
+from api.mcp import router as mcp_router
 from api.metrics import Metrics
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from api.openapi import build_openapi
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None, *, handle_sighup: bool = False)
             "`application/problem+json` (RFC 9457)."
         ),
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # /docs and /redoc come from api/docs.py, with their assets served here (no CDN)
         redoc_url=None,
     )
     app.state.settings = settings
@@ -74,6 +75,8 @@ def create_app(settings: Settings | None = None, *, handle_sighup: bool = False)
     # --- routers ---------------------------------------------------------------------------------------------
     # One line per router. Routers that need X-API-Key (when keys are configured) pass dependencies=PROTECTED;
     # health routes and routers with their own authentication (e.g. signed webhooks) do not.
+    app.include_router(index.router)  # GET /: links to the docs and health routes
+    app.include_router(docs.router)  # /docs, /redoc and their assets, like /openapi.json never behind a key
     app.include_router(health.router)
     app.include_router(health.version_router, dependencies=PROTECTED)
     app.include_router(recommend.router, dependencies=PROTECTED)
@@ -82,6 +85,7 @@ def create_app(settings: Settings | None = None, *, handle_sighup: bool = False)
     app.include_router(admin.router, dependencies=PROTECTED)
     app.include_router(health.metrics_router, dependencies=PROTECTED)
     app.include_router(slack.router)  # signed by Slack instead of X-API-Key
+    app.include_router(mcp_router(holder))  # /mcp: MCP tools; X-API-Key checked inside, not in OpenAPI
     if settings.bench_routes:
         app.include_router(recommend.bench_router)
     # --- end of routers --------------------------------------------------------------------------------------

@@ -1,11 +1,20 @@
 """Prometheus metrics of one app: request counts and latency by route template, decisions by recommended target.
 
-Each app has its own CollectorRegistry, so many apps in one process (tests, workers) never share or collide.
+Each app has its own CollectorRegistry, so many apps in one process (tests) never share or collide. Under
+``decider serve --workers N`` (N > 1) the server turns on Prometheus multiprocess mode (api/server.py): every worker
+writes its samples to files in ``PROMETHEUS_MULTIPROC_DIR`` and ``/metrics``, whichever worker answers it, reports
+the sum over all workers (MultiProcessCollector) instead of its own counts only.
 """
 
 from __future__ import annotations
 
+import os
+
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
+
+#: The variable prometheus_client reads, when it is imported, to write samples to files (multiprocess mode).
+MULTIPROCESS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 
 LATENCY_BUCKETS_S = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -15,7 +24,9 @@ class Metrics:
 
     content_type = CONTENT_TYPE_LATEST
 
-    def __init__(self) -> None:
+    def __init__(self, multiprocess_dir: str | None = None) -> None:
+        """``multiprocess_dir``: where all workers' samples are (default: ``PROMETHEUS_MULTIPROC_DIR``, if set)."""
+        self.multiprocess_dir = multiprocess_dir or os.environ.get(MULTIPROCESS_DIR_VARIABLE) or None
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
             "decider_http_requests",
@@ -64,4 +75,9 @@ class Metrics:
         child.inc()
 
     def render(self) -> bytes:
-        return generate_latest(self.registry)
+        """The exposition text: this app's registry, or in multiprocess mode every worker's samples added up."""
+        if self.multiprocess_dir is None:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=self.multiprocess_dir)  # type: ignore[no-untyped-call]
+        return generate_latest(registry)

@@ -15,6 +15,7 @@ from json.encoder import encode_basestring_ascii
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.logs import ACCESS_SUMMARY, REQUEST_ID
 from api.metrics import Metrics
 from api.problems import ApiProblem, problem_response
 
@@ -51,12 +52,15 @@ def access_line(method: str, path: str, route: str, status: int, duration_ms: fl
     )
 
 
-def log_access(line: str) -> None:
+def log_access(line: str, summary: str) -> None:
     """Log one access line at INFO: ``Logger.info`` minus its caller lookup (a stack walk a third of its cost).
 
-    The record goes through ``Logger.handle`` like any other, so levels, filters, handlers and propagation apply.
+    The record's message is the line; ``summary`` ("GET /path 200") rides along for api/logs.py's formatters. The
+    record goes through ``Logger.handle`` like any other, so levels, filters, handlers and propagation apply.
     """
-    access_log.handle(access_log.makeRecord(access_log.name, logging.INFO, __file__, 0, line, (), None))
+    record = access_log.makeRecord(access_log.name, logging.INFO, __file__, 0, line, (), None)
+    setattr(record, ACCESS_SUMMARY, summary)
+    access_log.handle(record)
 
 
 class RequestContextMiddleware:
@@ -77,6 +81,7 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         request_id = request_id_from(scope)
         scope.setdefault("state", {})["request_id"] = request_id
+        request_id_token = REQUEST_ID.set(request_id)  # every line logged while answering carries the id
         id_header = (_REQUEST_ID_HEADER, request_id.encode("latin-1"))
         status = 500
         response_started = False
@@ -113,7 +118,12 @@ class RequestContextMiddleware:
             method = scope["method"]
             self.metrics.observe_request(method if method in KNOWN_METHODS else "OTHER", route, status, duration_s)
             if access_log.isEnabledFor(logging.INFO):
-                log_access(access_line(method, scope["path"], route, status, round(duration_s * 1000, 3), request_id))
+                path = scope["path"]
+                log_access(
+                    access_line(method, path, route, status, round(duration_s * 1000, 3), request_id),
+                    f"{method} {path} {status}",
+                )
+            REQUEST_ID.reset(request_id_token)
 
 
 class BodyTooLarge(ApiProblem):

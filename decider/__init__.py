@@ -12,6 +12,9 @@ from decider.rules.model import Rule, Ruleset, Target
 from decider.workload import ParsedWorkload, Workload, parse_workload
 
 __version__ = "0.1.0"
+#: decider's name on the package index (the command and the import package are ``decider``; another project owns
+#: the name "decider" there).
+DISTRIBUTION = "decider-aws"
 
 __all__ = [
     "DeciderError",

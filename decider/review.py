@@ -3,6 +3,7 @@
 ``keep``: the current target is the recommendation, or within ``KEEP_MARGIN_POINTS`` of its score.
 ``consider``: the current target is eligible, but the recommendation scores clearly higher (by how much, and the
 monthly cost of both where the cost model prices them). ``move``: a hard limit excludes the current target.
+``unknown``: nothing said how much traffic it gets, and no hard limit settles it (decider/review_evidence.py).
 A workload with no current platform (``none``, or plain ``ec2``, which decider does not rank) gets no verdict.
 """
 
@@ -13,11 +14,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, ValidationInfo, WithJsonSchema
 
+from decider import review_evidence as evidence
 from decider.decision import Decision, RankedTarget
 from decider.engine import decide
-from decider.errors import Problem, WorkloadError, relocate, unknown_choice
+from decider.errors import Problem, WorkloadError, unknown_choice
 from decider.numbers import number
-from decider.pricing.loader import unknown_region
+from decider.review_input import check_imported
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload
 from decider.validation import Wording, nested_problems, problems_from_validation
@@ -30,8 +32,8 @@ from decider.workload import (
     with_platform,
 )
 
-Verdict = Literal["keep", "consider", "move"]
-VERDICTS: tuple[Verdict, ...] = ("keep", "consider", "move")
+Verdict = Literal["keep", "consider", "move", "unknown"]
+VERDICTS: tuple[Verdict, ...] = ("keep", "consider", "move", "unknown")
 
 #: A current target this close to the recommendation's score is kept: a move costs more than a few points gain.
 KEEP_MARGIN_POINTS = 5.0
@@ -56,7 +58,9 @@ class ReviewedWorkload(_Frozen):
     source: SourceLocation
     current_platform: str = Field(description="none | lambda | ecs | eks | ec2 (the workload's team.current_platform).")
     current_target: str | None = Field(description="The precise target it runs on now, when the source says.")
-    verdict: Verdict | None = Field(description="keep | consider | move; null when it runs nowhere decider ranks.")
+    verdict: Verdict | None = Field(
+        description="keep | consider | move | unknown (traffic not known); null when it runs nowhere decider ranks."
+    )
     why: str = Field(description="One sentence behind the verdict.")
     rules: tuple[str, ...] = Field(description="Rule ids behind the verdict: the exclusions (move) or the lead.")
     compared_target: str | None = Field(description="The target the verdict compares with the recommendation.")
@@ -65,6 +69,9 @@ class ReviewedWorkload(_Frozen):
     monthly_cost_recommended_usd: float | None = None
     source_assumptions: tuple[str, ...] = Field(
         (), description="What reading the source had to assume (also first in decision.assumptions)."
+    )
+    decisive_assumptions: tuple[str, ...] = Field(
+        (), description="Assumed fields (dotted paths) whose other plausible values would change a consider or move."
     )
     decision: Decision
 
@@ -76,6 +83,7 @@ class ReviewSummary(_Frozen):
     keep: int
     consider: int
     move: int
+    unknown: int = Field(description="Workloads whose traffic is not known: no verdict on defaults, no cost counted.")
     no_verdict: int
     keep_margin_points: float
     monthly_cost_now_usd: float | None = Field(
@@ -92,12 +100,21 @@ class SkippedFile(_Frozen):
     reason: str
 
 
+class UnreadableFile(_Frozen):
+    """A file that should have been read and could not be; the review went on without it."""
+
+    file: str
+    line: int | None = None
+    reason: str
+
+
 class Review(_Frozen):
     """The review of many workloads: one entry each, in the order found, and a summary."""
 
     workloads: tuple[ReviewedWorkload, ...]
     summary: ReviewSummary
     skipped: tuple[SkippedFile, ...] = ()
+    unreadable: tuple[UnreadableFile, ...] = ()
 
     def tripped_by(self, fail_on: str | None) -> int:
         """How many workloads trip a CI gate at ``fail_on`` (``move``; or ``consider``, which counts move too)."""
@@ -127,6 +144,7 @@ class Tally:
             keep=self.counts["keep"],
             consider=self.counts["consider"],
             move=self.counts["move"],
+            unknown=self.counts["unknown"],
             no_verdict=self.counts[None],
             keep_margin_points=keep_margin_points,
             monthly_cost_now_usd=round(self.now_total, 2) if self.costed else None,
@@ -186,31 +204,14 @@ def review_imported(
     ruleset: Ruleset,
     keep_margin_points: float = KEEP_MARGIN_POINTS,
     skipped: Sequence[tuple[str, str]] = (),
+    unreadable: Sequence[UnreadableFile] = (),
 ) -> Review:
     """Review workloads read from files; every invalid one is reported at once with its file and line."""
     check_imported(imported, ruleset)
     reviewed = list(review_each(imported, ruleset, keep_margin_points))
-    return summarise(reviewed, keep_margin_points, [SkippedFile(file=f, reason=r) for f, r in skipped])
-
-
-def check_imported(imported: Iterable[ImportedWorkload], ruleset: Ruleset) -> None:
-    """Raise what reviewing these workloads would raise, before any is reviewed (so nothing is written yet): every
-    invalid workload at once with its file and line, else the first one in a region no price book covers."""
-    problems: list[Problem] = []
-    region_problem: Problem | None = None
-    for item in imported:
-        try:  # validation is where parse_workload() fails; its other half, resolving defaults, does not
-            region = validate_workload(item.raw).preferences.region
-        except WorkloadError as error:
-            problems.extend(relocate(error.problems, f"{item.file}:{item.line} {item.name}", ": "))
-            continue
-        priced = ruleset.pricing and ruleset.cost_model is not None  # as decide() prices: then it needs the region
-        if priced and region not in ruleset.pricing and region_problem is None:
-            region_problem = unknown_region(region, tuple(ruleset.pricing))  # what decide() would raise
-    if problems:
-        raise WorkloadError(problems)
-    if region_problem:
-        raise WorkloadError([region_problem])
+    summary = Tally(reviewed).summary(keep_margin_points)
+    files = tuple(SkippedFile(file=f, reason=r) for f, r in skipped)
+    return Review(workloads=tuple(reviewed), summary=summary, skipped=files, unreadable=tuple(unreadable))
 
 
 def review_each(
@@ -296,7 +297,7 @@ def judge(
     keep_margin_points: float = KEEP_MARGIN_POINTS,
 ) -> ReviewedWorkload:
     """Decide one workload and compare where it runs now with the recommendation."""
-    decision = decide(parsed, ruleset, advice=False)  # a verdict needs the ranking, not the counterfactual search
+    decision = decide(parsed, ruleset, advice=False)  # the search, when wanted, is review_evidence's narrower one
     if extra_assumptions:
         decision = decision.model_copy(update={"assumptions": (*extra_assumptions, *decision.assumptions)})
     platform = parsed.workload.team.current_platform
@@ -354,6 +355,15 @@ def judge(
                 why += "."
     cost_now = _cost(compared) if compared is not None else None
     cost_recommended = _cost(best) if best is not None else None
+    decisive: tuple[str, ...] = ()
+    if (verdict is not None and evidence.traffic_unknown(parsed)) and not (
+        verdict == "move" and evidence.excluded_whatever_the_traffic(parsed, ruleset, candidates)
+    ):
+        verdict, why, rules, gap = "unknown", evidence.unknown_why(name), (), None
+        cost_now = cost_recommended = None
+    if verdict in ("consider", "move"):
+        decisive = evidence.decisive_assumptions(parsed, ruleset, decision, candidates)
+        why += evidence.decisive_why(decisive, parsed) if decisive else ""
     return ReviewedWorkload(
         name=name,
         source=source or SourceLocation(),
@@ -367,17 +377,13 @@ def judge(
         monthly_cost_now_usd=cost_now,
         monthly_cost_recommended_usd=cost_recommended,
         source_assumptions=tuple(extra_assumptions),
+        decisive_assumptions=decisive,
         decision=decision,
     )
 
 
-def summarise(
-    reviewed: Sequence[ReviewedWorkload],
-    keep_margin_points: float = KEEP_MARGIN_POINTS,
-    skipped: Sequence[SkippedFile] = (),
-) -> Review:
-    summary = Tally(reviewed).summary(keep_margin_points)
-    return Review(workloads=tuple(reviewed), summary=summary, skipped=tuple(skipped))
+def summarise(reviewed: Sequence[ReviewedWorkload], keep_margin_points: float = KEEP_MARGIN_POINTS) -> Review:
+    return Review(workloads=tuple(reviewed), summary=Tally(reviewed).summary(keep_margin_points))
 
 
 def _cost(entry: RankedTarget) -> float | None:

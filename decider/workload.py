@@ -99,9 +99,7 @@ class Traffic(_Section):
         None, ge=0, le=10_000_000, description="Peak request rate. Default: average rate × the pattern's peak factor."
     )
     payload_mb: float = Field(0.1, ge=0, le=100_000, description="Largest request or response body, MB.")
-    connections: float | None = Field(
-        None, ge=0, le=1e9, description="WebSocket connections held open on average (billed as connection-minutes)."
-    )
+    connections: float | None = Field(None, ge=0, le=1e9, description="WebSocket connections open on average.")
     protocols: tuple[Protocol, ...] | None = Field(
         None,
         min_length=1,
@@ -395,6 +393,7 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
 def workload_schema() -> dict[str, Any]:
     """The JSON Schema of a workload file, for editors and the API."""
     schema = Workload.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    # $id names the schema (a URN: no address serves it; the file is openapi/workload.schema.json)
+    schema.update({"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:decider-aws:workload"})
     schema["title"] = "decider workload"
     return schema

@@ -56,7 +56,7 @@ def test_dockerfile_health_check_calls_healthz_with_python() -> None:
 
 def test_dockerignore_keeps_the_build_context_to_what_the_image_copies() -> None:
     ignore = (REPO_ROOT / ".dockerignore").read_text().split()
-    copied = {"pyproject.toml", "README.md", "decider/", "api/", "rules/"}
+    copied = {"pyproject.toml", "constraints.txt", "README.md", "decider/", "api/", "rules/"}
     assert ignore[ignore.index("*")] == "*"
     assert {line[1:] for line in ignore if line.startswith("!")} == copied
 
@@ -80,7 +80,7 @@ def test_ecs_task_definition_health_check_and_port_match_the_app() -> None:
     from api.server import GRACEFUL_SHUTDOWN_S
 
     assert definition["stopTimeout"] > GRACEFUL_SHUTDOWN_S
-    assert {item["name"] for item in definition["secrets"]} == {"DECIDER_API_KEYS"}
+    assert {item["name"] for item in definition["secrets"]} == {"DECIDER_API_KEYS", "SLACK_SIGNING_SECRET"}
 
 
 def kubernetes(name: str) -> dict[str, Any]:
@@ -121,7 +121,12 @@ def test_kubernetes_service_and_autoscaler_point_at_the_deployment() -> None:
     assert 1 < hpa["spec"]["minReplicas"] < hpa["spec"]["maxReplicas"]
 
 
-@pytest.mark.parametrize("name", ["deployment.yaml", "service.yaml", "hpa.yaml"])
+KUBERNETES_FILES = sorted(
+    path.name for path in (DEPLOY / "kubernetes").glob("*.yaml") if path.name != "kustomization.yaml"
+)
+
+
+@pytest.mark.parametrize("name", KUBERNETES_FILES)
 def test_every_kubernetes_file_names_its_api_version_and_kind(name: str) -> None:
     document = kubernetes(name)
     assert document["apiVersion"]

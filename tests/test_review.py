@@ -41,7 +41,9 @@ def one(
     return review_request([item("w", workload, target, platform)], ruleset, margin).workloads[0]
 
 
-SPIKY = {"traffic": {"pattern": "spiky"}}  # small rules: lambda 60, ecs-fargate 52, the rest 50
+# Traffic is given: a review gives a verdict only on evidence (with the volume left to decider's default it says
+# "unknown", tests/test_review_real.py). Small rules: lambda 60, ecs-fargate 52, the rest 50.
+SPIKY = {"traffic": {"pattern": "spiky", "requests_per_month": 1_000_000}}
 
 
 # --- verdicts over the small rule set ---------------------------------------------------------------------------------
@@ -63,7 +65,7 @@ def test_consider_when_clearly_behind_names_the_gap_and_the_leading_rule(small_r
 
 
 def test_keep_within_the_margin_and_consider_beyond_it(small_ruleset: Ruleset) -> None:
-    batch = {"traffic": {"pattern": "batch"}}  # eks 53, the rest 50
+    batch = {"traffic": {"pattern": "batch", "requests_per_month": 30}}  # eks 53, the rest 50
     assert one(small_ruleset, batch, target="lambda").verdict == "keep"
     assert "within 5 points" in one(small_ruleset, batch, target="lambda").why
     assert one(small_ruleset, batch, target="lambda", margin=2).verdict == "consider"
@@ -88,7 +90,7 @@ def test_a_platform_without_a_precise_target_compares_its_best_placed_target(sma
     reviewed = one(small_ruleset, {**SPIKY, "control": {"sidecars": True}}, platform="ecs")  # fargate 58, lambda 60
     assert (reviewed.verdict, reviewed.compared_target) == ("keep", "ecs-fargate")
     assert "the best-placed Amazon ECS option" in reviewed.why
-    gpu = one(small_ruleset, {"runtime": {"gpu": 1}}, platform="ecs")
+    gpu = one(small_ruleset, {"runtime": {"gpu": 1}, "traffic": {"requests_per_month": 1_000_000}}, platform="ecs")
     assert (gpu.verdict, gpu.compared_target) == ("keep", "ecs-managed-instances")
 
 
@@ -344,8 +346,11 @@ def test_review_lists_every_function_and_deployment_with_file_line_and_verdict(
     review = json.loads(out)
     found = {entry["name"]: entry for entry in review["workloads"]}
     for name in ("CheckoutFunction", "OrderConsumer", "ReportBuilder", "ImageResizer", "storefront", "model-server"):
-        assert found[name]["verdict"] in ("keep", "consider", "move")
+        assert found[name]["verdict"] in ("keep", "consider", "move", "unknown")
         assert found[name]["decision"]["ranking"] or found[name]["decision"]["excluded"]
+    # Traffic the usage file does not give is not known: no verdict rests on decider's default volume.
+    assert (found["ImageResizer"]["verdict"], found["model-server"]["verdict"]) == ("unknown", "unknown")
+    assert found["storefront"]["verdict"] == "consider"  # its traffic is in the usage file
     assert found["ReportBuilder"]["source"] == {"file": f"{IAC}/sam/template.yaml", "line": 54}
     assert found["storefront"]["source"] == {"file": f"{IAC}/kubernetes/apps.yaml", "line": 2}
     assert found["storefront"]["current_platform"] == "eks"
@@ -365,7 +370,9 @@ def test_fail_on_gates_exit_1_and_still_writes_the_report(capsys: pytest.Capture
     assert run(capsys, IAC, "--usage", USAGE)[0] == 0
     keep_only = f"{IAC}/cloudformation/ecs-services.json"
     assert run(capsys, keep_only, "--fail-on", "move")[0] == 0
-    assert run(capsys, f"{IAC}/ecs", "--fail-on", "consider")[0] == 1
+    assert run(capsys, IAC, "--usage", USAGE, "--fail-on", "consider")[0] == 1
+    # Without traffic every ECS workload is "unknown": nothing for the gate to trip on.
+    assert run(capsys, f"{IAC}/ecs", "--fail-on", "consider")[0] == 0
 
 
 @pytest.mark.usefixtures("in_repo")
@@ -373,7 +380,6 @@ def test_fail_on_gates_exit_1_and_still_writes_the_report(capsys: pytest.Capture
     ("argv", "message"),
     [
         (["infra-missing/"], "infra-missing/: no such file or directory"),
-        ([f"{IAC}/other/docker-compose.yml"], "not a workload file, SAM/CloudFormation template"),
         ([f"{IAC}/sam", "--usage", "missing-usage.yaml"], "missing-usage.yaml: no such usage file"),
         ([f"{IAC}/sam", "--usage", USAGE], "WebService: no workload or resource of this name was found"),
         ([f"{IAC}/sam", "--keep-margin", "-1"], "--keep-margin: must be between 0 and 100 points, got -1"),
@@ -389,10 +395,16 @@ def test_bad_input_exits_2_with_the_problem_named(
     assert "Traceback" not in err
 
 
-def test_an_unreadable_template_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_an_unreadable_template_is_reported_and_exits_2_only_with_strict(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     template = tmp_path / "template.yaml"
     template.write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn: [\n")
-    code, _, err = run(capsys, str(tmp_path))
+    code, out, err = run(capsys, str(tmp_path))
+    assert code == 0  # the review went on: the file is listed with its reason
+    assert "template.yaml:4: not valid YAML" in out
+    assert "could not be read" in err
+    code, _, err = run(capsys, str(tmp_path), "--strict")
     assert code == 2
     assert "template.yaml:4: not valid YAML" in err
 

@@ -1,7 +1,41 @@
-"""The ``decider`` command line; ``decider.cli.main`` builds it."""
+"""The ``decider`` command line; ``decider.cli.main`` builds it, this runs it with what the whole command line
+shares: ``decider --version``, shell completion (argcomplete) and a plain message when a command needs an optional
+extra that is not installed (``decider serve`` without ``decider-aws[api]``).
+
+PYTHON_ARGCOMPLETE_OK (argcomplete's global completion looks for this marker in the entry point's module)
+"""
 
 from __future__ import annotations
 
-from decider.cli.main import main, run
+import os
+import sys
+from collections.abc import Sequence
+
+from decider.cli.arguments import EXIT_BAD_INPUT, EXIT_OK, complete, missing_extra, package_version
+from decider.cli.main import build_parser
+from decider.cli.main import main as run_command
 
 __all__ = ["main", "run"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one ``decider`` command line (``sys.argv[1:]`` by default); the exit code."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions: answer and exit
+        complete(build_parser())  # build_parser() defines --version with the commands
+    if arguments[:1] == ["--version"]:
+        sys.stdout.write(f"decider {package_version()}\n")
+        return EXIT_OK
+    try:
+        return run_command(arguments)
+    except ModuleNotFoundError as error:
+        message = missing_extra(error)
+        if message is None:
+            raise
+        sys.stderr.write(message)
+        return EXIT_BAD_INPUT
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,13 +1,15 @@
-"""What every ``decider`` subcommand shares: exit codes, the ``--rules`` option and reading a workload file."""
+"""What every ``decider`` subcommand shares: exit codes, the ``--rules`` option, reading a workload file, and what the
+whole command line shares: ``--version``, shell completion and the message for an optional extra not installed."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from decider import DISTRIBUTION
 from decider.documents import parse_text, read_file
 from decider.errors import Problem, UsageError
 from decider.rules.loader import load_ruleset
@@ -18,6 +20,19 @@ EXIT_GATE = 1
 EXIT_BAD_INPUT = 2
 
 Handler = Callable[[argparse.Namespace], int]
+
+#: The optional extras (pyproject.toml) and the top-level modules only they install: a command that needs one of
+#: these modules says which extra to install instead of a traceback.
+EXTRA_OF_MODULE = {
+    "fastapi": "api",
+    "fastapi_offline": "api",
+    "starlette": "api",
+    "pydantic_settings": "api",
+    "uvicorn": "api",
+    "prometheus_client": "api",
+    "slack_sdk": "api",
+    "httpx": "refresh",
+}
 
 
 def read_input(path: str, stdin: TextIO | None = None) -> Any:
@@ -44,3 +59,61 @@ def add_rules_option(parser: argparse.ArgumentParser) -> None:
 
 def ruleset_from(args: argparse.Namespace) -> Ruleset:
     return load_ruleset(args.rules)
+
+
+def package_version() -> str:
+    """The installed distribution's version, else (running from a source tree that is not installed) the package's."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:
+        from decider import __version__
+
+        return __version__
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: ``decider <version>``, the version read only when asked for (importlib.metadata is not free)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest=dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        sys.stdout.write(f"decider {package_version()}\n")
+        parser.exit()
+
+
+def add_global_options(parser: argparse.ArgumentParser) -> None:
+    """The options of ``decider`` itself (before the command): ``--version``."""
+    parser.add_argument("--version", action=_VersionAction, help="print decider's version and exit")
+
+
+def complete(parser: argparse.ArgumentParser) -> None:
+    """Answer the shell's completion request and exit, when this run is one (argcomplete sets ``_ARGCOMPLETE``)."""
+    import argcomplete
+
+    _define_every_command(parser)  # argcomplete walks the whole tree: fill in the lazily defined commands first
+    argcomplete.autocomplete(parser)
+
+
+def _define_every_command(parser: argparse.ArgumentParser) -> None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                define = getattr(command, "define", None)
+                if callable(define):
+                    define()
+                _define_every_command(command)
+
+
+def missing_extra(error: ModuleNotFoundError) -> str | None:
+    """What to say when a command needs an optional extra that is not installed; None for any other missing module."""
+    module = (error.name or "").partition(".")[0]
+    extra = EXTRA_OF_MODULE.get(module)
+    if extra is None:
+        return None
+    return (
+        f"decider: this command needs the {extra!r} extra ({module} is not installed); "
+        f"install it with: pip install '{DISTRIBUTION}[{extra}]'\n"
+    )

@@ -15,7 +15,15 @@ import sys
 from collections.abc import Sequence
 from typing import Any, cast
 
-from decider.cli.arguments import EXIT_BAD_INPUT, EXIT_OK, Handler, add_rules_option, read_input, ruleset_from
+from decider.cli.arguments import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    Handler,
+    add_global_options,
+    add_rules_option,
+    read_input,
+    ruleset_from,
+)
 from decider.cli.serve import add_serve_commands
 from decider.engine import decide
 from decider.errors import DeciderError
@@ -32,6 +40,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "adr": ("write an Architecture Decision Record (MADR) for one workload", "decider.cli.review:define_adr"),
     "pricing": ("show or rebuild price books", "decider.cli.pricing:define_pricing"),
+    "mcp": ("serve decider's tools to MCP clients (IDEs, assistants) over stdio", "decider.mcp:define_command"),
 }
 
 
@@ -96,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Where should this workload run on AWS: Lambda, ECS (Fargate, Managed Instances, EC2) or EKS?",
         epilog="Exit codes: 0 success, 1 review gate tripped, 2 bad input or bad rules.",
     )
+    add_global_options(parser)
     commands = cast(  # every command's parser is a LazyParser; those with nothing to define are plain parsers
         "argparse._SubParsersAction[argparse.ArgumentParser]",
         parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=LazyParser),
@@ -111,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lazy(commands, "rules")
     schema = commands.add_parser("schema", help="print the workload JSON Schema")
     schema.set_defaults(handler=_schema)
-    for name in ("review", "adr", "pricing"):
+    for name in ("review", "adr", "pricing", "mcp"):
         _add_lazy(commands, name)
     add_serve_commands(commands)
     return parser

@@ -1,7 +1,9 @@
 """The ``decider review`` and ``decider adr`` subcommands: read sources, review or decide, render, gate.
 
-Exit codes: 0 fine, 1 the ``--fail-on`` gate tripped (the report is still written), 2 bad input — a missing path,
-an unreadable template or manifest, a bad usage file or an invalid workload — with the problem named on stderr.
+Exit codes: 0 the review ran, 1 the ``--fail-on`` gate tripped (the report is still written), 2 bad command-line
+input — a missing path, a bad option, a bad usage file — with the problem named on stderr. A file that cannot be read
+(it does not parse, or holds an invalid workload) is recorded in the report with its reason and the review goes on;
+with ``--strict`` it is bad input, as is a file named explicitly that is no source of workloads.
 
 Every file is read and every workload validated before anything is written; then the report is written as the
 workloads are reviewed, each workload's decision dropped once its part of the report is made. From
@@ -37,10 +39,11 @@ from decider.review import (
     ReviewedWorkload,
     SkippedFile,
     Tally,
+    UnreadableFile,
     Verdict,
-    check_imported,
     review_each,
 )
+from decider.review_input import check_imported, screen_imported
 from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload, apply_usage, find_workloads, read_usage
@@ -75,7 +78,8 @@ def define_review(review: argparse.ArgumentParser) -> None:
     """Add the options of ``decider review`` to its parser."""
     review.description = (
         "For each workload found, where it runs now against decider's recommendation: keep, consider or move. "
-        "Exit 0 fine, 1 when --fail-on trips, 2 for bad input."
+        "Exit 0 when the review ran (files that cannot be read are listed in the report), 1 when --fail-on trips, "
+        "2 for bad input (and, with --strict, for any file that cannot be read)."
     )
     review.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
     review.add_argument("--usage", metavar="FILE", help="YAML map: resource name → partial workload (traffic …)")
@@ -91,6 +95,11 @@ def define_review(review: argparse.ArgumentParser) -> None:
         help=f"keep the current target when within this many points of the best (default {KEEP_MARGIN_POINTS:g})",
     )
     review.add_argument("--rules", action="append", default=[], metavar="DIR", help="extra rule directory")
+    review.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 2 on the first file that cannot be read or workload that is not valid, instead of listing it",
+    )
     review.add_argument(
         "--jobs",
         type=_jobs,
@@ -130,17 +139,28 @@ def run_review(args: argparse.Namespace) -> int:
         raise SourceError([Problem("--keep-margin", f"must be between 0 and 100 points, got {args.keep_margin:g}")])
     ruleset = load_ruleset(args.rules)
     with _fewer_collections():
-        discovery = find_workloads(args.paths, exclude=[args.usage] if args.usage else [])
+        discovery = find_workloads(args.paths, exclude=[args.usage] if args.usage else [], keep_going=not args.strict)
         if args.usage:
             apply_usage(discovery.workloads, read_usage(args.usage), args.usage)
-        check_imported(discovery.workloads, ruleset)  # every error is found before anything is written
+        unreadable = [
+            UnreadableFile(file=item.file, line=item.line, reason=item.reason) for item in discovery.unreadable
+        ]
+        workloads = discovery.workloads
+        if args.strict:
+            check_imported(workloads, ruleset)  # every error is found before anything is written
+        else:
+            workloads, invalid = screen_imported(workloads, ruleset)
+            unreadable += [UnreadableFile(file=file, line=line, reason=reason) for file, line, reason in invalid]
         writer = _writer(args.format, ruleset)
         tally = Tally()
-        for outcome in _review(discovery.workloads, ruleset, args):
+        for outcome in _review(workloads, ruleset, args):
             tally.add(outcome.verdict, outcome.now_usd, outcome.recommended_usd)
             writer.add(outcome.part)
-        writer.finish(tally.summary(args.keep_margin), [SkippedFile(file=f, reason=r) for f, r in discovery.skipped])
+        skipped = [SkippedFile(file=f, reason=r) for f, r in discovery.skipped]
+        writer.finish(tally.summary(args.keep_margin), skipped, unreadable)
     sys.stdout.flush()
+    if unreadable:
+        sys.stderr.write(f"decider: {len(unreadable)} file(s) or workload(s) could not be read; see the report\n")
     tripped = tally.tripped_by(args.fail_on)
     if tripped:
         sys.stderr.write(f"decider: review gate --fail-on {args.fail_on} tripped by {tripped} workload(s)\n")

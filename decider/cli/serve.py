@@ -18,6 +18,12 @@ def add_serve_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="worker processes (each loads the rules)")
+    serve.add_argument(
+        "--log-format",
+        choices=("auto", "json", "text"),
+        default="auto",
+        help="every log line as JSON or as plain text; auto (the default): text on a terminal, else JSON",
+    )
     add_rules_option(serve)
     serve.set_defaults(handler=_serve)
 
@@ -29,7 +35,9 @@ def add_serve_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
 def _serve(args: argparse.Namespace) -> int:
     from api.server import serve  # the web stack is loaded only by this command
 
-    return serve(host=args.host, port=args.port, workers=args.workers, rules_dirs=args.rules)
+    return serve(
+        host=args.host, port=args.port, workers=args.workers, rules_dirs=args.rules, log_format=args.log_format
+    )
 
 
 def documents() -> dict[Path, str]:

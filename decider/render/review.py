@@ -17,27 +17,33 @@ from io import StringIO
 from typing import Any, Protocol, TextIO
 
 from decider.numbers import number
-from decider.review import Review, ReviewedWorkload, ReviewSummary, SkippedFile, Verdict
+from decider.review import Review, ReviewedWorkload, ReviewSummary, SkippedFile, UnreadableFile, Verdict
 
 MARKER = "<!-- decider-review -->"
 #: GitHub refuses comments longer than 65,536 characters; keep a margin for the note that says what was cut.
 GITHUB_COMMENT_LIMIT_CHARS = 65_536
 _NOTE_RESERVE_CHARS = 600
-_ORDER: dict[Verdict | None, int] = {"move": 0, "consider": 1, "keep": 2, None: 3}  # worst first
+_ORDER: dict[Verdict | None, int] = {"move": 0, "consider": 1, "keep": 2, "unknown": 3, None: 4}  # worst first
+#: Names of workloads with unknown traffic listed in the Markdown comment; the rest are counted.
+_UNKNOWN_NAMES_SHOWN = 20
+#: Files that could not be read listed in the Markdown comment; the rest are counted.
+_UNREADABLE_SHOWN = 10
 
 
 class ReviewWriter(Protocol):
     """Writes one format of a review from its workloads' parts, given in review order, then the summary."""
 
     def add(self, part: Any) -> None: ...
-    def finish(self, summary: ReviewSummary, skipped: Iterable[SkippedFile]) -> None: ...
+    def finish(
+        self, summary: ReviewSummary, skipped: Iterable[SkippedFile], unreadable: Iterable[UnreadableFile] = ()
+    ) -> None: ...
 
 
 def write_review(review: Review, writer: ReviewWriter, part: Callable[[ReviewedWorkload], Any]) -> None:
     """A whole review through a writer; ``part`` is the writer's part function."""
     for item in review.workloads:
         writer.add(part(item))
-    writer.finish(review.summary, review.skipped)
+    writer.finish(review.summary, review.skipped, review.unreadable)
 
 
 def to_json(review: Review) -> str:
@@ -64,8 +70,10 @@ class JsonWriter:
         self.out.write((",\n" if self.written else _JSON_OPEN + "\n") + part)
         self.written += 1
 
-    def finish(self, summary: ReviewSummary, skipped: Iterable[SkippedFile]) -> None:
-        rest = to_json(Review(workloads=(), summary=summary, skipped=tuple(skipped)))
+    def finish(
+        self, summary: ReviewSummary, skipped: Iterable[SkippedFile], unreadable: Iterable[UnreadableFile] = ()
+    ) -> None:
+        rest = to_json(Review(workloads=(), summary=summary, skipped=tuple(skipped), unreadable=tuple(unreadable)))
         # ``{"workloads": [], "summary": …}``: after the entries written, what follows the empty list's "["
         self.out.write(("\n  " + rest.removeprefix(_JSON_OPEN) if self.written else rest) + "\n")
 
@@ -93,9 +101,21 @@ def _headline(summary: ReviewSummary) -> str:
         f"{summary.workloads} workload{'s' if summary.workloads != 1 else ''}: {summary.keep} keep, "
         f"{summary.consider} consider, {summary.move} move"
     )
+    if summary.unknown:
+        text += f", {summary.unknown} unknown (traffic not known)"
     if summary.no_verdict:
         text += f", {summary.no_verdict} not deployed on a ranked target"
     return text
+
+
+UNKNOWN_HINT = (
+    "add their traffic to the usage file (`Name: {traffic: {requests_per_month: 2000000}}`, passed with --usage) "
+    "for a verdict"
+)
+
+
+def _unreadable_where(item: UnreadableFile) -> str:
+    return f"{item.file}:{item.line}" if item.line else item.file
 
 
 def _cost_line(summary: ReviewSummary) -> str | None:
@@ -131,6 +151,12 @@ def table_part(item: ReviewedWorkload) -> TableRow:
     return TableRow(item.verdict, cells, item.why if item.verdict in ("move", "consider") else None)
 
 
+def _unknown_line(summary: ReviewSummary) -> str | None:
+    if not summary.unknown:
+        return None
+    return f"{summary.unknown} workload(s) have unknown traffic: {UNKNOWN_HINT}."
+
+
 class TableWriter:
     """The terminal table: its columns fit the widest cell, so every row is kept (a row, not a decision)."""
 
@@ -141,7 +167,9 @@ class TableWriter:
     def add(self, part: TableRow) -> None:
         self.rows.append(part)
 
-    def finish(self, summary: ReviewSummary, skipped: Iterable[SkippedFile]) -> None:
+    def finish(
+        self, summary: ReviewSummary, skipped: Iterable[SkippedFile], unreadable: Iterable[UnreadableFile] = ()
+    ) -> None:
         rows = sorted(self.rows, key=lambda row: _ORDER[row.verdict])
         header = ("verdict", "workload", "current", "recommended", "gap", "cost now", "cost rec.", "source")
         widths = [max(len(cells[column]) for cells in [header, *(row.cells for row in rows)]) for column in range(8)]
@@ -151,9 +179,13 @@ class TableWriter:
             lines.append("  ".join(text.ljust(width) for text, width in zip(row.cells, widths, strict=True)).rstrip())
             if row.why is not None:
                 lines.append(f"    {row.why}")
-        cost = _cost_line(summary)
-        if cost:
-            lines += ["", cost]
+        for extra in (_unknown_line(summary), _cost_line(summary)):
+            if extra:
+                lines += ["", extra]
+        unreadable = tuple(unreadable)
+        if unreadable:
+            lines += ["", f"Could not read {len(unreadable)} file(s) or workload(s); the review went on without them:"]
+            lines += [f"  {_unreadable_where(item)}: {item.reason}" for item in unreadable]
         skipped = tuple(skipped)
         if skipped:
             lines += ["", f"Skipped {len(skipped)} file(s) that hold no workloads:"]
@@ -197,6 +229,9 @@ def _details(item: ReviewedWorkload) -> str:
         out.append(f"- ✗ {exclusion.target}: [`{limit.rule}`]({limit.source}){more}")
     if decision.excluded:
         out.append("")
+    if item.decisive_assumptions:
+        out += [f"- ⚖ decisive assumption: `{path}`" for path in item.decisive_assumptions]
+        out.append("")
     if item.source_assumptions:
         out += [f"- ⚠ {_cell(assumption)}" for assumption in item.source_assumptions]
         out.append("")
@@ -212,6 +247,7 @@ class MarkdownPart:
     row: str
     details: str
     ruleset: str
+    name: str = ""
 
 
 def markdown_part(item: ReviewedWorkload) -> MarkdownPart:
@@ -222,7 +258,10 @@ def markdown_part(item: ReviewedWorkload) -> MarkdownPart:
         f"{_usd(item.monthly_cost_recommended_usd)} |\n"
     )
     info = item.decision.ruleset
-    return MarkdownPart(item.verdict, row, _details(item) + "\n", f"{info.version} `{info.digest[:19]}`")
+    ruleset = f"{info.version} `{info.digest[:19]}`"
+    if item.verdict == "unknown":  # counted and named, not a row: only what needs action (or is settled) is shown
+        return MarkdownPart(item.verdict, "", "", ruleset, item.name)
+    return MarkdownPart(item.verdict, row, _details(item) + "\n", ruleset, item.name)
 
 
 class MarkdownWriter:
@@ -237,11 +276,16 @@ class MarkdownWriter:
         self.sizes: dict[Verdict | None, list[int]] = {verdict: [0, 0] for verdict in _ORDER}
         self.ruleset = "n/a"
         self.count = 0
+        self.unknown: list[str] = []
 
     def add(self, part: MarkdownPart) -> None:
         if not self.count:
             self.ruleset = part.ruleset  # the first workload's, as the whole review's comment says
         self.count += 1
+        if part.verdict == "unknown":
+            if len(self.unknown) < _UNKNOWN_NAMES_SHOWN:
+                self.unknown.append(part.name)
+            return
         sizes = self.sizes[part.verdict]
         sizes[0] += len(part.row)
         sizes[1] += len(part.details)
@@ -249,9 +293,16 @@ class MarkdownWriter:
         details = part.details if sizes[1] <= self.budget else None
         self.kept[part.verdict].append((row, details))
 
-    def finish(self, summary: ReviewSummary, skipped: Iterable[SkippedFile]) -> None:
+    def finish(
+        self, summary: ReviewSummary, skipped: Iterable[SkippedFile], unreadable: Iterable[UnreadableFile] = ()
+    ) -> None:
         rows = [entry for kept in self.kept.values() for entry in kept]  # worst first, else in review order
         head = [MARKER, f"### decider review: {_headline(summary)}", ""]
+        head += self._unreadable(tuple(unreadable))
+        if summary.unknown:
+            names = ", ".join(f"`{_cell(name)}`" for name in self.unknown)
+            more = f" and {summary.unknown - len(self.unknown)} more" if summary.unknown > len(self.unknown) else ""
+            head += [f"**{summary.unknown} with unknown traffic** ({names}{more}): {UNKNOWN_HINT}.", ""]
         cost = _cost_line(summary)
         if cost:
             head += [cost, ""]
@@ -288,6 +339,17 @@ class MarkdownWriter:
             text += f"<sub>Skipped {len(skipped)} file(s) that hold no workloads.</sub>\n"
         text += f"<sub>keep margin {number(summary.keep_margin_points)} points · ruleset {self.ruleset}</sub>\n"
         self.out.write(text)
+
+    @staticmethod
+    def _unreadable(unreadable: tuple[UnreadableFile, ...]) -> list[str]:
+        if not unreadable:
+            return []
+        lines = [f"**Could not read {len(unreadable)} file(s) or workload(s)**; the review went on without them:", ""]
+        for item in unreadable[:_UNREADABLE_SHOWN]:
+            lines.append(f"- `{_cell(_unreadable_where(item))}`: {_cell(item.reason)[:300]}")
+        if len(unreadable) > _UNREADABLE_SHOWN:
+            lines.append(f"- … and {len(unreadable) - _UNREADABLE_SHOWN} more (`--format json` lists them all)")
+        return [*lines, ""]
 
 
 def to_markdown(review: Review, limit_chars: int = GITHUB_COMMENT_LIMIT_CHARS) -> str:

@@ -1,8 +1,11 @@
 """A review as SARIF 2.1.0 for code scanning: one result per ``consider`` or ``move``, at the resource's file and line.
 
 Rule ids are decider's own rule ids (the exclusion behind a ``move``, the rule that leads most for a ``consider``);
-each rule descriptor links to the rule's source. ``move`` is an error, ``consider`` a warning. The rule descriptors
-come before the results, so a large review is written from small parts (``sarif_part``), kept until the end.
+each rule descriptor links to the rule's source. ``move`` is an error, ``consider`` a warning; ``unknown`` (traffic
+not known) is not a result: it is not a finding about the code, and the other formats count it. Each file that could
+not be read is a tool execution notification of ``invocations[0]`` (level error, at its file and line). The rule
+descriptors come before the results, so a large review is written from small parts (``sarif_part``), kept until the
+end.
 """
 
 from __future__ import annotations
@@ -15,15 +18,15 @@ from importlib.metadata import PackageNotFoundError, metadata
 from pathlib import Path
 from typing import Any, TextIO
 
-from decider import __version__
+from decider import DISTRIBUTION, __version__
 from decider.render.review import write_review
-from decider.review import Review, ReviewedWorkload, ReviewSummary, SkippedFile
+from decider.review import Review, ReviewedWorkload, ReviewSummary, SkippedFile, UnreadableFile
 from decider.rules.model import Rule, Ruleset
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 #: Used when the installed package names no home page (``[project.urls]`` in pyproject.toml).
-FALLBACK_INFORMATION_URI = "https://pypi.org/project/decider/"
+FALLBACK_INFORMATION_URI = "https://pypi.org/project/decider-aws/"
 LEVELS = {"move": "error", "consider": "warning"}
 #: Used only when a verdict has no rule behind it (a ``consider`` decided by cost alone).
 FALLBACK_RULES = {
@@ -74,6 +77,7 @@ class SarifWriter:
         self.rule_index: dict[str, int] = {}
         self.sources: dict[str, str] = {}
         self.results: list[dict[str, Any]] = []
+        self.notifications: list[dict[str, Any]] = []
 
     def add(self, part: SarifPart | None) -> None:
         if part is None:
@@ -97,12 +101,16 @@ class SarifWriter:
                             "rules": rules,
                         }
                     },
+                    "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": self.notifications}],
                     "results": self.results,
                 }
             ],
         }
 
-    def finish(self, summary: ReviewSummary, skipped: Iterable[SkippedFile]) -> None:
+    def finish(
+        self, summary: ReviewSummary, skipped: Iterable[SkippedFile], unreadable: Iterable[UnreadableFile] = ()
+    ) -> None:
+        self.notifications = [_notification(item) for item in unreadable]
         if self.out is not None:
             self.out.write(json.dumps(self.log(), indent=2, ensure_ascii=False) + "\n")
 
@@ -110,7 +118,7 @@ class SarifWriter:
 def information_uri() -> str:
     """decider's home page from the installed package's metadata (Home-page, else the first Project-URL)."""
     try:
-        meta = metadata("decider")
+        meta = metadata(DISTRIBUTION)  # the distribution's name: another project owns "decider" on the index
     except PackageNotFoundError:
         return FALLBACK_INFORMATION_URI
     links = [
@@ -141,6 +149,18 @@ def _result(item: ReviewedWorkload, rule_id: str) -> dict[str, Any]:
             location["region"] = {"startLine": item.source.line}
         result["locations"] = [{"physicalLocation": location}]
     return result
+
+
+def _notification(item: UnreadableFile) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": {"uri": _uri(item.file)}}
+    if item.line:
+        location["region"] = {"startLine": item.line}
+    return {
+        "level": "error",
+        "message": {"text": f"not read: {item.reason}"},
+        "locations": [{"physicalLocation": location}],
+        "descriptor": {"id": "review.unreadable"},
+    }
 
 
 def _descriptor(rule_id: str, rule: Rule | None, sources: dict[str, str]) -> dict[str, Any]:

@@ -3,25 +3,30 @@
 Each file is classified by its content, not its name: a template has ``AWSTemplateFormatVersion`` or ``Resources``
 of AWS types; a Kubernetes manifest has ``apiVersion`` and ``kind``; an ECS task definition has ``family`` and
 ``containerDefinitions``; a workload file has workload sections. Under a folder, files that are none of these (and
-Helm templates, which are not YAML until rendered) are skipped and listed; a file named explicitly must be one.
+Helm templates, which are not YAML until rendered) are skipped and listed, and so are files of the formats decider
+does not read (Pulumi, Serverless Framework, AWS Copilot, Docker Compose), recognised by name. A file that should be
+read but cannot be (it does not parse, or a file named explicitly is no source) is an error, or, with ``keep_going``,
+recorded in ``Discovery.unreadable`` with its reason while every other file is still read.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from decider.errors import DocumentError, Problem, SourceError
 from decider.sources import cloudformation, kubernetes, workload_file
-from decider.sources.document import read_documents
+from decider.sources.document import Document, read_documents
 from decider.sources.imported import ImportedWorkload, deep_merge
 from decider.sources.usage import Usage, apply_usage, read_usage
 
 __all__ = [
     "Discovery",
     "ImportedWorkload",
+    "Unreadable",
     "Usage",
     "apply_usage",
     "deep_merge",
@@ -30,22 +35,52 @@ __all__ = [
     "read_usage",
 ]
 
-SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
 SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "cdk.out", ".aws-sam"})
 #: Text that marks a file as meant to be a template or manifest: if it does not parse, that is an error, not a skip.
 _TEMPLATE_MARKERS = ("AWSTemplateFormatVersion", "AWS::", "apiVersion:")
 
 
+#: Files of other infrastructure formats, by name (the path relative to the folder searched, as a regular expression):
+#: they are listed as not read rather than misread (a Pulumi.yaml's ``runtime:`` is not a workload's).
+OTHER_FORMATS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(^|/)Pulumi(\.[^/]+)?\.ya?ml$"), "Pulumi"),
+    (re.compile(r"(^|/)serverless(\.[^/]+)?\.(ya?ml|json)$"), "Serverless Framework"),
+    (re.compile(r"(^|/)copilot/(.+/)?manifest\.ya?ml$"), "AWS Copilot"),
+    (re.compile(r"(^|/)(docker-)?compose(\.[^/]+)?\.ya?ml$"), "Docker Compose"),
+)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A file that should have been read and could not be: why, and the line when the reason has one."""
+
+    file: str
+    reason: str
+    line: int | None = None
+
+
 @dataclass
 class Discovery:
-    """The workloads found under the given paths, and the files under folders that were not workload sources."""
+    """The workloads found under the given paths, the files that were not workload sources (skipped), and — when
+    reading keeps going — the files that could not be read."""
 
     workloads: list[ImportedWorkload] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
 
 
-def find_workloads(paths: Sequence[str], exclude: Iterable[str] = ()) -> Discovery:
-    """Read every workload under ``paths`` (files or folders, searched recursively, in a stable order)."""
+def other_format(path: str) -> str | None:
+    """The name of the other infrastructure format a file is in, judged by its path; None for any other file."""
+    posix = path.replace(os.sep, "/")
+    return next((name for pattern, name in OTHER_FORMATS if pattern.search(posix)), None)
+
+
+def find_workloads(paths: Sequence[str], exclude: Iterable[str] = (), *, keep_going: bool = False) -> Discovery:
+    """Read every workload under ``paths`` (files or folders, searched recursively, in a stable order).
+
+    A missing path is always an error; with ``keep_going`` a file that cannot be read is recorded in ``unreadable``
+    and the others are still read, else it is an error as soon as it is found."""
     excluded = {Path(item).resolve() for item in exclude}
     discovery = Discovery()
     missing = [Problem(path, "no such file or directory") for path in paths if not Path(path).exists()]
@@ -60,12 +95,19 @@ def find_workloads(paths: Sequence[str], exclude: Iterable[str] = ()) -> Discove
                 if resolved in excluded:
                     continue
                 shown = _shown(resolved, here)
+                form = other_format(resolved.as_posix())
+                if form is not None:
+                    discovery.skipped.append((shown, f"not read (format: {form})"))
+                    continue
                 try:
                     found = read_file_workloads(file, shown)
                 except (SourceError, DocumentError) as error:
-                    if _looks_like_template(file):
+                    if not _looks_like_template(file):
+                        discovery.skipped.append((shown, _first_line(error)))
+                    elif keep_going:
+                        discovery.unreadable.append(_unreadable(shown, error))
+                    else:
                         raise
-                    discovery.skipped.append((shown, _first_line(error)))
                     continue
                 if found is None:
                     discovery.skipped.append((shown, "not a workload file, template, task definition or manifest"))
@@ -73,20 +115,41 @@ def find_workloads(paths: Sequence[str], exclude: Iterable[str] = ()) -> Discove
                     discovery.workloads.extend(found)
         else:
             shown = display_path(root)
-            found = read_file_workloads(root, shown)
-            if found is None:
-                raise SourceError(
-                    [
-                        Problem(
-                            shown,
-                            "not a workload file, SAM/CloudFormation template, ECS task definition or Kubernetes "
-                            "manifest (a workload file has at least one of runtime, traffic, control, team, "
-                            "preferences)",
-                        )
-                    ]
-                )
+            form = other_format(root.resolve().as_posix())
+            if form is not None:
+                discovery.skipped.append((shown, f"not read (format: {form})"))
+                continue
+            try:
+                found = read_file_workloads(root, shown)
+                if found is None:
+                    raise SourceError(
+                        [
+                            Problem(
+                                shown,
+                                "not a workload file, SAM/CloudFormation template, ECS task definition or Kubernetes "
+                                "manifest (a workload file has at least one of runtime, traffic, control, team, "
+                                "preferences)",
+                            )
+                        ]
+                    )
+            except (SourceError, DocumentError) as error:
+                if not keep_going:
+                    raise
+                discovery.unreadable.append(_unreadable(shown, error))
+                continue
             discovery.workloads.extend(found)
     return discovery
+
+
+def _unreadable(shown: str, error: SourceError | DocumentError) -> Unreadable:
+    """The first problem of ``error`` as a record of the file ``shown``, with the line its place names."""
+    problems = error.problems
+    first = problems[0]
+    where = first.location
+    match = re.search(r":(\d+)$", where)
+    line = int(match.group(1)) if match else None
+    more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+    return Unreadable(shown, f"{first.message}{more}", line)
 
 
 def read_file_workloads(file: Path, shown: str) -> list[ImportedWorkload] | None:
@@ -97,6 +160,14 @@ def read_file_workloads(file: Path, shown: str) -> list[ImportedWorkload] | None
         raise SourceError([error.problem]) from None
     if not documents:
         return None
+    found = _read_documents(documents, shown)
+    warnings = [warning for document in documents for warning in document.warnings]
+    for workload in found or ():
+        workload.assumptions.extend(f"{shown}: {warning}" for warning in warnings)
+    return found
+
+
+def _read_documents(documents: list[Document], shown: str) -> list[ImportedWorkload] | None:
     first = documents[0].data
     if cloudformation.is_template(first):
         return cloudformation.read_template(documents[0], shown)

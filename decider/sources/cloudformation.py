@@ -22,7 +22,7 @@ from decider.sources.ecs import (
 )
 from decider.sources.imported import ImportedWorkload, deep_merge
 from decider.sources.schedule import runs_per_month
-from decider.sources.template import literal, mentions, reference, set_traffic
+from decider.sources.template import literal, mentions, number_of, reference, set_traffic
 
 SAM_FUNCTION = "AWS::Serverless::Function"
 LAMBDA_FUNCTION = "AWS::Lambda::Function"
@@ -139,15 +139,16 @@ def read_task_definition_file(document: Document, file: str) -> ImportedWorkload
 
 def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], resources: Mapping[str, Any]) -> None:
     workload.set("team.current_platform", "lambda")
-    timeout = literal(workload, properties, "Timeout")
-    if isinstance(timeout, int | float) and not isinstance(timeout, bool):
-        workload.set("runtime.max_duration_s", float(timeout))
+    # Timeout is a ceiling, not a measure: it is the longest unit of work, never the average (the engine assumes that).
+    timeout = number_of(literal(workload, properties, "Timeout"))
+    if timeout is not None:
+        workload.set("runtime.max_duration_s", timeout)
     elif "Timeout" not in properties:
         workload.set("runtime.max_duration_s", float(LAMBDA_DEFAULT_TIMEOUT_S))
         workload.assume(f"Timeout not set: Lambda's default of {LAMBDA_DEFAULT_TIMEOUT_S} s")
-    memory = literal(workload, properties, "MemorySize")
-    if isinstance(memory, int) and not isinstance(memory, bool):
-        workload.set("runtime.memory_mb", memory)
+    memory = number_of(literal(workload, properties, "MemorySize"))
+    if memory is not None and memory.is_integer():
+        workload.set("runtime.memory_mb", int(memory))
     elif "MemorySize" not in properties:
         workload.set("runtime.memory_mb", LAMBDA_DEFAULT_MEMORY_MB)
         workload.assume(f"MemorySize not set: Lambda's default of {LAMBDA_DEFAULT_MEMORY_MB} MB")
@@ -156,8 +157,8 @@ def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], re
         workload.set("runtime.architecture", architectures[0])
     storage = literal(workload, properties, "EphemeralStorage")
     if isinstance(storage, dict):
-        size_mb = literal(workload, storage, "Size")
-        if isinstance(size_mb, int | float) and not isinstance(size_mb, bool):
+        size_mb = number_of(literal(workload, storage, "Size"))
+        if size_mb is not None:
             workload.set("runtime.ephemeral_storage_gb", round(size_mb / 1024, 3))
     if literal(workload, properties, "PackageType") == "Image":
         workload.assume(

@@ -1,8 +1,10 @@
 """Source documents read as plain data with line numbers: YAML (every document of a stream) and JSON.
 
-CloudFormation's short-form tags (``!Ref``, ``!Sub``, ``!GetAtt`` …) load as the long-form mappings they stand for
-(``{"Ref": "X"}``, ``{"Fn::Sub": …}``), so a template is data like any other file; nothing is executed and any
-other tag is refused. Duplicate keys are refused as everywhere in decider.
+CloudFormation's short-form tags (``!Ref``, ``!Sub``, ``!GetAtt`` …, and the Rules functions ``!ValueOf``,
+``!Contains`` …) load as the long-form mappings they stand for (``{"Ref": "X"}``, ``{"Fn::Sub": …}``), so a template is
+data like any other file; nothing is executed and any other tag is refused. YAML merge keys (``<<: *base``) merge.
+A key given twice in one mapping is read as CloudFormation reads it — the last one wins — and said in the document's
+``warnings``, which the review reports as an assumption.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from decider.documents import _construct_mapping, parse_text
+from decider.documents import parse_text
 from decider.errors import DocumentError, Problem
 
 
@@ -56,13 +58,51 @@ INTRINSIC_TAGS: dict[str, str] = {
             "Transform",
             "ToJsonString",
             "Length",
+            # Rules functions (a template's Rules section): https://docs.aws.amazon.com/AWSCloudFormation/latest/
+            # TemplateReference/rules-section-structure.html
+            "ValueOf",
+            "ValueOfAll",
+            "Contains",
+            "EachMemberEquals",
+            "EachMemberIn",
+            "RefAll",
         )
     },
 }
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
 
 class TemplateLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """A safe loader that also reads CloudFormation short-form tags as data; duplicate keys are refused."""
+    """A safe loader that also reads CloudFormation short-form tags as data; of a key given twice the last wins, and
+    each such key is noted in ``warnings``."""
+
+    warnings: list[str]
+
+
+def _construct_template_mapping(loader: TemplateLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    """A mapping as CloudFormation reads it: merge keys merged, the last of two equal keys kept (and noted)."""
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG:
+            continue
+        key = loader.construct_object(key_node, deep=deep)
+        if isinstance(key, list | dict | set):  # e.g. an unrendered template's `{{ .Values.name }}`
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping",
+                node.start_mark,
+                "found a list or mapping used as a key; keys are plain text or numbers",
+                key_node.start_mark,
+            )
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            loader.warnings.append(
+                f"key {key!r} is given twice (lines {seen[key]} and {line}): the last one is read, as CloudFormation "
+                "does"
+            )
+        seen[key] = line
+    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=deep)
+    return mapping
 
 
 def _construct_intrinsic(loader: TemplateLoader, node: yaml.Node) -> dict[str, Any]:
@@ -76,11 +116,11 @@ def _construct_intrinsic(loader: TemplateLoader, node: yaml.Node) -> dict[str, A
     elif isinstance(node, yaml.SequenceNode):
         value = loader.construct_sequence(node, deep=True)
     else:
-        value = _construct_mapping(loader, node, deep=True)  # type: ignore[arg-type]
+        value = _construct_template_mapping(loader, node, deep=True)  # type: ignore[arg-type]
     return {name: value}
 
 
-TemplateLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+TemplateLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_template_mapping)
 for _tag in INTRINSIC_TAGS:
     TemplateLoader.add_constructor(f"!{_tag}", _construct_intrinsic)
 
@@ -93,6 +133,8 @@ class Document:
     line: int
     node: yaml.Node | None = None
     text: str | None = None
+    warnings: tuple[str, ...] = ()
+    """What reading it had to decide (a key given twice), each with its lines."""
 
     def key_line(self, *path: str) -> int:
         """The 1-based line of the key at ``path`` (mapping keys from the top), else the document's line."""
@@ -165,6 +207,7 @@ def parse_documents(text: str, source: str, *, json_only: bool = False) -> list[
         # decider's JSON reading: duplicate keys refused, errors with the line.
         return [Document(data=parse_text(text, source, json_only=True), line=1, text=text)]
     loader = TemplateLoader(text)
+    loader.warnings = []
     documents: list[Document] = []
     try:
         while loader.check_node():
@@ -172,8 +215,9 @@ def parse_documents(text: str, source: str, *, json_only: bool = False) -> list[
             if node is None:
                 continue
             data = loader.construct_document(node)
+            warnings, loader.warnings = tuple(loader.warnings), []
             if data is not None:
-                documents.append(Document(data=data, line=node.start_mark.line + 1, node=node))
+                documents.append(Document(data=data, line=node.start_mark.line + 1, node=node, warnings=warnings))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark is not None else source

@@ -12,7 +12,7 @@ from typing import Any
 
 from decider.sources.imported import ImportedWorkload
 from decider.sources.schedule import runs_per_month
-from decider.sources.template import describe_value, key_of, literal, mentions, reference, set_traffic
+from decider.sources.template import describe_value, key_of, literal, mentions, number_of, reference, set_traffic
 
 TASK_DEFINITION = "AWS::ECS::TaskDefinition"
 SERVICE = "AWS::ECS::Service"
@@ -68,9 +68,9 @@ def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, An
             workload.set("runtime.os", "windows")
     storage = key_of(properties, "EphemeralStorage")
     if isinstance(storage, dict):
-        size_gib = key_of(storage, "SizeInGiB")
-        if isinstance(size_gib, int | float) and not isinstance(size_gib, bool):
-            workload.set("runtime.ephemeral_storage_gb", float(size_gib))
+        size_gib = number_of(key_of(storage, "SizeInGiB"))
+        if size_gib is not None:
+            workload.set("runtime.ephemeral_storage_gb", size_gib)
 
 
 def read_service(

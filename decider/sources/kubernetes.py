@@ -8,12 +8,12 @@ RBAC objects (Role, ClusterRole and their bindings) that grant a workload access
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
+from decider.sources.quantities import QuantityError, parse_quantity
 from decider.sources.schedule import runs_per_month
 
 WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"})
@@ -42,26 +42,6 @@ BUILT_IN_GROUPS = frozenset(
 )
 GPU_RESOURCE = "nvidia.com/gpu"
 INSTANCE_TYPE_LABELS = ("node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type")
-
-_CPU = re.compile(r"^([\d.]+)(m?)$")
-_MEMORY = re.compile(r"^([\d.]+(?:e\d+)?)([KMGTPE]i?|k|m)?$")
-_MEMORY_FACTOR = {
-    None: 1.0,
-    "k": 1e3,
-    "K": 1e3,
-    "M": 1e6,
-    "G": 1e9,
-    "T": 1e12,
-    "P": 1e15,
-    "E": 1e18,
-    "Ki": 2.0**10,
-    "Mi": 2.0**20,
-    "Gi": 2.0**30,
-    "Ti": 2.0**40,
-    "Pi": 2.0**50,
-    "Ei": 2.0**60,
-    "m": 1e-3,
-}
 
 
 def is_manifest(data: Any) -> bool:
@@ -174,26 +154,25 @@ def _read_pod(workload: ImportedWorkload, pod: Mapping[str, Any]) -> None:
 
 
 def _cpu(workload: ImportedWorkload, value: Any) -> float | None:
-    """Kubernetes CPU quantity in vCPUs: 2, 0.5, "500m"."""
+    """Kubernetes CPU quantity in vCPUs: 2, 0.5, "500m", "250000u"."""
     if value is None or isinstance(value, bool):
         return None
-    match = _CPU.match(str(value).strip())
-    if match is None:
-        workload.assume(f"cpu {value!r} is not a Kubernetes quantity: ignored")
+    try:
+        return parse_quantity(value)
+    except QuantityError as error:
+        workload.assume(f"cpu {error}: ignored")
         return None
-    amount = float(match.group(1))
-    return amount / 1000 if match.group(2) else amount
 
 
 def _memory_mb(workload: ImportedWorkload, value: Any) -> float | None:
     """Kubernetes memory quantity in MB as AWS counts them (MiB): "512Mi" is 512, "1Gi" 1,024, "1G" about 954."""
     if value is None or isinstance(value, bool):
         return None
-    match = _MEMORY.match(str(value).strip())
-    if match is None:
-        workload.assume(f"memory {value!r} is not a Kubernetes quantity: ignored")
+    try:
+        return parse_quantity(value) / 2.0**20
+    except QuantityError as error:
+        workload.assume(f"memory {error}: ignored")
         return None
-    return float(match.group(1)) * _MEMORY_FACTOR[match.group(2)] / 2.0**20
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

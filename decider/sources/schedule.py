@@ -1,79 +1,129 @@
-"""How often a schedule runs: AWS ``rate(…)`` and ``cron(…)`` expressions and Kubernetes cron schedules.
+"""How often a schedule runs: AWS ``rate(…)``, ``cron(…)`` and ``at(…)`` expressions and Kubernetes cron schedules.
 
-An estimate of runs per 730-hour month, good enough to price a job; expressions it cannot read give None.
+Runs per 730-hour month, the long-run average: a rate divides the month by its period; a cron expression is counted
+day by day over a 28-year cycle (decider/sources/cron.py, with croniter); ``at(…)``, a one-time schedule, runs once.
+An expression that cannot be read raises ScheduleError (read_schedule) whose message names the part that is wrong
+and what is allowed; runs_per_month gives None for it and schedule_problem the message.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 
+from decider.sources.cron import ScheduleError, aws_cron, runs_per_day, unix_cron
+
+__all__ = ["HOURS_PER_MONTH", "ScheduleError", "read_schedule", "runs_per_month", "schedule_problem"]
+
 HOURS_PER_MONTH = 730
-_DAYS_PER_MONTH = HOURS_PER_MONTH / 24
-_RATE = re.compile(r"^\s*rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)\s*$")
+_RATE = re.compile(r"rate\(\s*(?P<value>\S+)\s+(?P<unit>[^\s)]+)\s*\)")
 _RATE_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
-_AWS_CRON = re.compile(r"^\s*cron\((.*)\)\s*$")
-#: (lowest, highest) for the minute, hour, day-of-month, month and day-of-week fields.
-_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 6))
-_NAMED = {"@hourly": "0 * * * *", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@weekly": "0 0 * * 0"}
-_NAMED |= {"@monthly": "0 0 1 * *", "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *"}
-_NAMES = {name: str(index) for index, name in enumerate(("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"))}
-_NAMES |= {
-    name: str(index)
-    for index, name in enumerate(
-        ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), start=1
-    )
-}
-_NAME = re.compile(r"[A-Za-z]{3}")
+_AT = re.compile(r"at\((?P<when>[^)]*)\)")
+_AWS_CRON = re.compile(r"cron\((?P<fields>[^)]*)\)")
+#: Kubernetes' time zone prefix (not allowed in spec.schedule since Kubernetes 1.27, read all the same).
+_TIME_ZONE = re.compile(r"(?:CRON_)?TZ=\S+\s+")
+_EVERY = re.compile(r"@every\s+(?P<duration>(?:\d+(?:\.\d+)?(?:h|m|s))+)")
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(h|m|s)")
+_DURATION_SECONDS = {"h": 3600, "m": 60, "s": 1}
+_MACROS = {"@hourly": "0 * * * *", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@weekly": "0 0 * * 0"}
+_MACROS |= {"@monthly": "0 0 1 * *", "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *"}
+_FORMS = (
+    "rate(value unit), cron(minutes hours day-of-month month day-of-week year), at(yyyy-mm-ddThh:mm:ss), "
+    "five cron fields (minute hour day-of-month month day-of-week), or @hourly, @daily, @weekly, @monthly, @yearly, "
+    "@every <duration>"
+)
 
 
 def runs_per_month(expression: object) -> float | None:
-    """Runs a month for ``rate(5 minutes)``, ``cron(0 2 * * ? *)`` or ``0 2 * * *``; None when it is not one."""
+    """Runs a month for ``rate(5 minutes)``, ``cron(0 2 * * ? *)``, ``at(…)`` or ``0 2 * * *``; None when it is not
+    one (schedule_problem says why)."""
     if not isinstance(expression, str):
         return None
-    rate = _RATE.match(expression)
-    if rate is not None:
-        period_s = int(rate.group(1)) * _RATE_SECONDS[rate.group(2).rstrip("s")]
-        return float(round(HOURS_PER_MONTH * 3600 / period_s))
-    aws = _AWS_CRON.match(expression)
-    fields = (aws.group(1) if aws else _NAMED.get(expression.strip(), expression)).split()
-    if len(fields) == 6 and aws:  # AWS cron adds a year field
-        fields = fields[:5]
-    if len(fields) != 5:
+    try:
+        return read_schedule(expression)
+    except ScheduleError:
         return None
-    counts = [_count(field, low, high) for field, (low, high) in zip(fields, _RANGES, strict=True)]
-    if any(count is None for count in counts):
-        return None
-    minutes, hours, days, months, weekdays = (float(count or 0) for count in counts)
-    per_day = minutes * hours
-    day_share = 1.0
-    if fields[2] not in ("*", "?"):
-        day_share *= days / 30.44
-    if fields[4] not in ("*", "?"):
-        day_share *= weekdays / 7
-    return float(round(per_day * _DAYS_PER_MONTH * day_share * months / 12, 2))
 
 
-def _count(field: str, low: int, high: int) -> int | None:
-    """How many values a cron field selects (``*``, ``*/15``, ``1-5``, ``1,3,5``, names of days count as one)."""
-    total = 0
-    field = _NAME.sub(lambda match: _NAMES.get(match.group(0).upper(), match.group(0)), field)
-    for part in field.split(","):
-        base, _, step_text = part.partition("/")
-        step = int(step_text) if step_text.isdigit() and int(step_text) > 0 else 1
-        if step_text and not step_text.isdigit():
-            return None
-        if base in ("*", "?"):
-            start, end = low, high
-        elif "-" in base:
-            first, _, last = base.partition("-")
-            if not (first.isdigit() and last.isdigit()):
-                return None
-            start, end = int(first), int(last)
-        elif base.isdigit():
-            start, end = int(base), int(base) if not step_text else high
-        elif re.fullmatch(r"L|\d+[LW#]\d*|LW", base):
-            start, end = 0, 0  # last day, nearest weekday, nth weekday: one day
-        else:
-            return None
-        total += len(range(start, end + 1, step))
-    return total
+def schedule_problem(expression: object) -> str | None:
+    """Why ``expression`` is not a schedule decider can count; None when it is one."""
+    if not isinstance(expression, str):
+        return f"{expression!r} is not a schedule expression: expected text, one of {_FORMS}"
+    try:
+        read_schedule(expression)
+    except ScheduleError as error:
+        return str(error)
+    return None
+
+
+def read_schedule(expression: str) -> float:
+    """Runs per 730-hour month, rounded to hundredths; raises ScheduleError saying what is wrong."""
+    text = expression.strip()
+    if text.startswith("rate("):
+        return _rate(expression, text)
+    if text.startswith("at("):
+        return _at(expression, text)
+    if text.startswith("cron("):
+        aws = _AWS_CRON.fullmatch(text)
+        if aws is None:
+            raise ScheduleError(f"{expression!r}: an AWS cron expression is cron( six fields ), closed by )")
+        cron = aws_cron(expression, aws.group("fields").split())
+    elif text.startswith("@every"):
+        return _every(expression, text)
+    elif text.startswith("@"):
+        if text.lower() not in _MACROS:
+            raise ScheduleError(f"{expression!r} is not a schedule: the @ names are {', '.join(_MACROS)}, @every")
+        cron = _MACROS[text.lower()]
+    else:
+        fields = _TIME_ZONE.sub("", text, count=1).split()
+        if len(fields) < 2:
+            raise ScheduleError(f"{expression!r} is not a schedule: expected {_FORMS}")
+        cron = unix_cron(expression, fields)
+    return round(runs_per_day(cron, expression) * HOURS_PER_MONTH / 24, 2)
+
+
+def _rate(expression: str, text: str) -> float:
+    """``rate(value unit)``: AWS wants a whole number above 0, and the unit singular for 1 and plural otherwise."""
+    match = _RATE.fullmatch(text)
+    if match is None:
+        raise ScheduleError(f"{expression!r}: a rate expression is rate(value unit), such as rate(5 minutes)")
+    value, unit = match.group("value"), match.group("unit")
+    if not value.isdigit() or int(value) < 1:
+        raise ScheduleError(f"{expression!r}: the rate value {value!r} must be a whole number above 0")
+    singular = unit.removesuffix("s")
+    if singular not in _RATE_SECONDS:
+        raise ScheduleError(
+            f"{expression!r}: the rate unit {unit!r} is not one of minute, minutes, hour, hours, day, days"
+        )
+    if (int(value) == 1) != (unit == singular):
+        wanted = singular if int(value) == 1 else f"{singular}s"
+        raise ScheduleError(f"{expression!r}: AWS wants the unit {wanted!r} for the value {value}")
+    return round(HOURS_PER_MONTH * 3600 / (int(value) * _RATE_SECONDS[singular]), 2)
+
+
+def _at(expression: str, text: str) -> float:
+    """``at(yyyy-mm-ddThh:mm:ss)``: a one-time schedule runs once."""
+    match = _AT.fullmatch(text)
+    when = match.group("when").strip() if match else ""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", when):
+            raise ValueError(when)
+        datetime.datetime.fromisoformat(when)
+    except ValueError:
+        raise ScheduleError(
+            f"{expression!r}: a one-time schedule is at(yyyy-mm-ddThh:mm:ss), such as at(2025-11-20T13:00:00)"
+        ) from None
+    return 1.0
+
+
+def _every(expression: str, text: str) -> float:
+    """Kubernetes' ``@every 1h30m``: a Go duration in hours, minutes and seconds between runs."""
+    match = _EVERY.fullmatch(text)
+    seconds = 0.0
+    if match:
+        seconds = sum(
+            float(amount) * _DURATION_SECONDS[unit] for amount, unit in _DURATION_PART.findall(match["duration"])
+        )
+    if seconds < 1:
+        raise ScheduleError(f"{expression!r}: @every takes a duration of at least 1s, such as @every 1h30m")
+    return round(HOURS_PER_MONTH * 3600 / seconds, 2)

@@ -41,6 +41,21 @@ def literal(workload: ImportedWorkload, properties: Mapping[str, Any], key: str)
     return value
 
 
+def number_of(value: Any) -> float | None:
+    """A number given as a number or, as CloudFormation accepts it, as a numeric string (``Timeout: '30'``)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+        return number if number == number and abs(number) != float("inf") else None
+    return None
+
+
 def key_of(mapping: Mapping[str, Any], key: str) -> Any:
     """``key`` in CloudFormation's PascalCase, or in the camelCase of ECS's own JSON."""
     if key in mapping:

@@ -69,9 +69,12 @@ def test_unknown_tags_and_python_objects_are_refused() -> None:
         parse_documents("a: !Bogus x\n", "t.yaml")
 
 
-def test_duplicate_keys_are_refused_with_both_lines() -> None:
-    with pytest.raises(DocumentError, match=r"t.yaml:3: .*'Timeout' twice \(first on line 2\)"):
-        parse_documents("Properties:\n  Timeout: 3\n  Timeout: 5\n", "t.yaml")
+def test_duplicate_keys_are_read_as_cloudformation_reads_them_and_said_with_both_lines() -> None:
+    [document] = parse_documents("Properties:\n  Timeout: 3\n  Timeout: 5\n", "t.yaml")
+    assert document.data == {"Properties": {"Timeout": 5}}
+    assert document.warnings == (
+        "key 'Timeout' is given twice (lines 2 and 3): the last one is read, as CloudFormation does",
+    )
 
 
 def test_a_mapping_used_as_a_key_is_a_document_error_not_a_crash() -> None:
@@ -158,7 +161,8 @@ def test_ecs_services_take_their_task_definition_and_launch_target() -> None:
 def test_a_scheduled_task_definition_without_a_service_is_a_scheduled_workload() -> None:
     export = by_name([IAC / "cloudformation" / "functions.yaml"])["NightlyExportTask"]
     assert export.target_in(SHIPPED) == "ecs-fargate"
-    assert export.raw["traffic"] == {"protocols": ["schedule"], "pattern": "scheduled", "requests_per_month": 30.0}
+    # rate(1 day): 730 / 24 = 30.42 runs a 730-hour month (it was rounded to 30 before)
+    assert export.raw["traffic"] == {"protocols": ["schedule"], "pattern": "scheduled", "requests_per_month": 30.42}
     assert export.raw["runtime"]["ephemeral_storage_gb"] == 50.0
 
 
@@ -286,9 +290,16 @@ def test_a_broken_template_under_a_folder_is_an_error_not_a_skip(tmp_path: Path)
 def test_explicit_paths_must_exist_and_be_workload_sources(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="no such file or directory"):
         find_workloads([str(tmp_path / "missing.yaml")])
-    compose = IAC / "other" / "docker-compose.yml"
+    compose = IAC / "other" / "docker-compose.yml"  # another format: listed as not read, not misread
+    [(shown, reason)] = find_workloads([str(compose)]).skipped
+    assert shown.endswith("other/docker-compose.yml")
+    assert reason == "not read (format: Docker Compose)"
+    other = tmp_path / "notes.yaml"
+    other.write_text("title: notes\n", encoding="utf-8")
     with pytest.raises(SourceError, match="not a workload file, SAM/CloudFormation template"):
-        find_workloads([str(compose)])
+        find_workloads([str(other)])
+    [unreadable] = find_workloads([str(other)], keep_going=True).unreadable
+    assert unreadable.file.endswith("notes.yaml")
 
 
 # --- usage ----------------------------------------------------------------------------------------------------------
@@ -350,7 +361,7 @@ def test_usage_that_changes_the_platform_drops_the_precise_target() -> None:
     [
         ("rate(1 hour)", 730),
         ("rate(5 minutes)", 8760),
-        ("rate(1 day)", 30),
+        ("rate(1 day)", 30.42),
         ("0 2 * * *", 30.42),
         ("*/15 * * * *", 2920),
         ("cron(0 2 * * ? *)", 30.42),

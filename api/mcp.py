@@ -1,0 +1,68 @@
+"""``/mcp``: decider's MCP tools (decider/mcp.py) over Streamable HTTP, behind the REST routes' X-API-Key check.
+
+Stateless, with plain JSON answers: any worker or replica answers any request (no session to pin). The body limit is
+the app's own middleware, as for every route; the route is left out of the OpenAPI document (MCP describes itself:
+``tools/list``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter
+from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from starlette.requests import Request
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from api.auth import require_api_key
+from api.problems import ApiProblem
+from api.state import RulesetHolder
+from decider.mcp import build_server
+
+PATH = "/mcp"
+
+
+class McpEndpoint:
+    """The SDK's Streamable HTTP handler, answering only requests with an accepted X-API-Key (when keys are
+    configured): the same dependency the REST routes use, so the same 401 problem.
+
+    The SDK's session manager runs once; each run of the app's lifespan gets a new one (tests run it many times).
+    """
+
+    def __init__(self, holder: RulesetHolder) -> None:
+        self.server = build_server(lambda: holder.ruleset)
+        self.manager: StreamableHTTPSessionManager | None = None
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        manager = StreamableHTTPSessionManager(app=self.server, json_response=True, stateless=True)
+        async with manager.run():
+            self.manager = manager
+            try:
+                yield
+            finally:
+                self.manager = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await require_api_key(Request(scope))  # raises the 401 ApiProblem; the app's handler answers it
+        manager = self.manager
+        if manager is None:
+            raise ApiProblem(503, "not-ready", "the MCP server is not started yet")
+        await manager.handle_request(scope, receive, send)
+
+
+def router(holder: RulesetHolder) -> APIRouter:
+    """A router with ``/mcp`` (an ASGI endpoint, so it gets the raw request) and the lifespan its manager runs in."""
+    endpoint = McpEndpoint(holder)
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        async with endpoint.running():
+            yield
+
+    mcp_router = APIRouter(lifespan=lifespan)
+    mcp_router.routes.append(Route(PATH, endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False))
+    return mcp_router

@@ -1,0 +1,317 @@
+"""decider's tools for MCP clients (IDEs, desktop assistants, agents): the same engine, over the Model Context Protocol.
+
+``build_server(rules)`` makes a low-level MCP server (the official SDK, ``mcp``) with five tools: ``recommend``,
+``review``, ``explain_rule``, ``list_targets`` and ``price_book``. Each tool's input schema is built from decider's own
+contracts (``workload_schema()``, the review item), its output schema from the result's Pydantic model, and each answer
+carries the structured result and a short text a model can quote. Bad input is a tool error (``isError``) naming every
+field, its value, what is allowed and the nearest valid name, from the same Problems the CLI and the API report.
+
+``decider mcp`` serves it over stdio (``define_command``); the API mounts it at ``/mcp`` (api/mcp.py). This module
+imports no web framework itself: the stdio transport is all it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import anyio
+from mcp import types
+from mcp.server.context import ServerRequestContext
+from mcp.server.lowlevel import Server
+from mcp.server.stdio import stdio_server
+from pydantic import BaseModel
+
+import decider
+from decider.decision import Decision
+from decider.engine import decide
+from decider.errors import DeciderError, Problem, nearest, unknown_choice
+from decider.review import ReviewRequestItem, parse_review_request, review_request
+from decider.rules.model import Ruleset
+from decider.workload import parse_workload, workload_schema
+
+NAME = "decider"
+INSTRUCTIONS = (
+    "decider ranks where a workload should run on AWS (Lambda, ECS on Fargate, ECS Managed Instances, ECS on EC2, "
+    "EKS) with named rules, sources and monthly bills. Call recommend with a workload (every field is optional; "
+    "what is left out is assumed and listed), explain_rule with a rule id from a decision, review for workloads "
+    "with where they run now."
+)
+
+Rules = Callable[[], Ruleset]
+Answer = tuple[dict[str, Any], str]
+
+
+class ToolFailure(DeciderError):
+    """A tool's arguments are wrong in a way that is not about a workload (an unknown rule id, region or tool)."""
+
+    headline = "invalid arguments"
+
+
+def _object_schema(properties: Mapping[str, Any], required: list[str], description: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": description,
+        "properties": dict(properties),
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def _output_schema(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema(mode="serialization")
+
+
+def recommend_input_schema() -> dict[str, Any]:
+    """The workload JSON Schema itself: the tool's arguments are one workload."""
+    schema = {key: value for key, value in workload_schema().items() if key != "$id"}
+    schema["required"] = []
+    return schema
+
+
+def review_input_schema() -> dict[str, Any]:
+    """``{"workloads": [{name, current_platform?, current_target?, workload}]}``, each workload the Workload schema."""
+    workload = recommend_input_schema()
+    definitions = dict(workload.pop("$defs", {}))
+    definitions["Workload"] = {key: value for key, value in workload.items() if key not in ("$schema", "examples")}
+    item = ReviewRequestItem.model_json_schema()
+    definitions.update(item.pop("$defs", {}))
+    item["properties"]["workload"] = {"$ref": "#/$defs/Workload"}
+    item["required"] = ["name", "workload"]
+    schema = _object_schema(
+        {"workloads": {"type": "array", "items": item, "minItems": 1, "maxItems": 100}},
+        ["workloads"],
+        "Named workloads, each with where it runs now (current_platform or current_target).",
+    )
+    schema["$defs"] = definitions
+    return schema
+
+
+def _tools(ruleset: Ruleset) -> list[types.Tool]:
+    rule_ids = [rule.id for rule in ruleset.rules]
+    read_only = types.ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
+    from decider.review import Review  # the review's result model, only for its schema
+
+    return [
+        types.Tool(
+            name="recommend",
+            title="Recommend where a workload should run on AWS",
+            description=(
+                "Rank Lambda, ECS (Fargate, Managed Instances, EC2) and EKS for one workload: the recommendation, "
+                "a summary, the ranking with each target's monthly bill, the exclusions with their rules, what would "
+                "change the answer, and every assumption decider made. Arguments: the workload fields."
+            ),
+            input_schema=recommend_input_schema(),
+            output_schema=_output_schema(Decision),
+            annotations=read_only,
+        ),
+        types.Tool(
+            name="review",
+            title="Review workloads against where they run now",
+            description="For each workload and its current platform or target: keep, consider or move, and why.",
+            input_schema=review_input_schema(),
+            output_schema=_output_schema(Review),
+            annotations=read_only,
+        ),
+        types.Tool(
+            name="explain_rule",
+            title="Explain one of decider's rules",
+            description="A rule by id (as named in a decision's reasons and exclusions): its condition, effect, "
+            "explanation and source.",
+            input_schema=_object_schema(
+                {"rule_id": {"type": "string", "description": f"A rule id, e.g. {rule_ids[0]!r}." if rule_ids else ""}},
+                ["rule_id"],
+                "The rule to explain.",
+            ),
+            output_schema=_object_schema({"rule": {"type": "object"}}, ["rule"], "The rule as data."),
+            annotations=read_only,
+        ),
+        types.Tool(
+            name="list_targets",
+            title="List the AWS compute targets decider ranks",
+            description="Every target decider ranks: id, name, family, platform and its documentation.",
+            input_schema=_object_schema({}, [], "No arguments."),
+            output_schema=_object_schema({"targets": {"type": "array", "items": {"type": "object"}}}, ["targets"], ""),
+            annotations=read_only,
+        ),
+        types.Tool(
+            name="price_book",
+            title="Show the price book of a region",
+            description="The prices decider bills with in one AWS region: the date they were read, the key prices "
+            "and the whole book with a source for every figure.",
+            input_schema=_object_schema(
+                {"region": {"type": "string", "enum": sorted(ruleset.pricing), "default": "us-east-1"}},
+                [],
+                "The AWS region (default us-east-1).",
+            ),
+            output_schema=_object_schema(
+                {
+                    "region": {"type": "string"},
+                    "as_of": {"type": "string", "description": "The date the prices were read (YYYY-MM-DD)."},
+                    "key_prices": {"type": "object", "additionalProperties": {"type": "number"}},
+                    "book": {"type": "object", "description": "The whole price book, a source for every figure."},
+                },
+                ["region", "as_of", "key_prices", "book"],
+                "",
+            ),
+            annotations=read_only,
+        ),
+    ]
+
+
+def _recommend(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
+    decision = decide(parse_workload(arguments, strict_json=True), ruleset)
+    lines = [decision.summary]
+    for place, entry in enumerate(decision.ranking[:3], start=1):
+        bill = f"${entry.monthly_cost.total_usd:,.2f}/month" if entry.monthly_cost else "not priced"
+        lines.append(f"{place}. {entry.name} ({entry.target}): score {entry.score:.1f}, {bill}")
+    lines.extend(f"Excluded {item.target}: {item.reasons[0].message}" for item in decision.excluded if item.reasons)
+    return decision.model_dump(mode="json"), "\n".join(lines)
+
+
+def _review(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
+    review = review_request(parse_review_request(arguments, strict_json=True), ruleset)
+    lines = [
+        f"{item.name}: {item.verdict or 'no verdict'} (runs on {item.current_target or item.current_platform}; "
+        f"recommended {item.decision.recommendation}): {item.why}"
+        for item in review.workloads
+    ]
+    summary = review.summary
+    lines.append(f"{summary.keep} keep, {summary.consider} consider, {summary.move} move, {summary.unknown} unknown.")
+    return review.model_dump(mode="json"), "\n".join(lines)
+
+
+def _explain_rule(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
+    rule_id = arguments.get("rule_id")
+    if not isinstance(rule_id, str) or not rule_id:
+        raise ToolFailure([Problem("rule_id", f"give a rule id (text), got {rule_id!r}")])
+    rule = ruleset.rule(rule_id)
+    if rule is None:
+        ids = [item.id for item in ruleset.rules]
+        message = f"no rule with id {rule_id!r}; rule ids are named in a decision's reasons and exclusions"
+        raise ToolFailure([Problem("rule_id", message, nearest(rule_id, ids))])
+    effect = f"excludes {', '.join(rule.targets)}" if rule.effect == "exclude" else f"scores {', '.join(rule.targets)}"
+    text = f"{rule.id} ({rule.category}) {effect}: {rule.because}\nSource: {rule.source}"
+    return {"rule": rule.to_dict()}, text
+
+
+def _list_targets(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
+    targets = [
+        {
+            "id": target.id,
+            "name": target.name,
+            "family": target.family,
+            "platform": target.platform,
+            "simplicity": target.simplicity,
+            "docs": target.docs,
+            "description": target.description,
+        }
+        for target in ruleset.targets
+    ]
+    text = "\n".join(f"{target.id}: {target.name} ({target.platform})" for target in ruleset.targets)
+    return {"targets": targets}, text
+
+
+def _price_book(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
+    region = arguments.get("region", "us-east-1")
+    book = ruleset.pricing.get(region) if isinstance(region, str) else None
+    if book is None:
+        raise ToolFailure([unknown_choice("region", region, sorted(ruleset.pricing))])
+    fargate = book.fargate.linux_x86_64
+    key_prices = {
+        "lambda_requests_usd_per_million": book.lambda_.request.usd,
+        "lambda_x86_64_usd_per_gb_second": book.lambda_.duration["x86_64"].tiers[0].usd,
+        "lambda_arm64_usd_per_gb_second": book.lambda_.duration["arm64"].tiers[0].usd,
+        "fargate_linux_x86_64_usd_per_vcpu_hour": fargate.vcpu_hour.usd,
+        "fargate_linux_x86_64_usd_per_gb_hour": fargate.gb_hour.usd,
+        "eks_control_plane_usd_per_hour": book.eks.control_plane_hour.usd,
+        "alb_usd_per_hour": book.load_balancers.alb_hour.usd,
+        "ecs_managed_instances_fee_fraction": book.managed_instances.fee_fraction.fraction,
+    }
+    text = f"{book.region} prices as of {book.as_of} ({book.currency}): " + ", ".join(
+        f"{name} {value:g}" for name, value in key_prices.items()
+    )
+    structured = {"region": book.region, "as_of": book.as_of, "key_prices": key_prices, "book": book.summary()}
+    return structured, text
+
+
+HANDLERS: dict[str, Callable[[dict[str, Any], Ruleset], Answer]] = {
+    "recommend": _recommend,
+    "review": _review,
+    "explain_rule": _explain_rule,
+    "list_targets": _list_targets,
+    "price_book": _price_book,
+}
+
+
+def error_result(error: DeciderError) -> types.CallToolResult:
+    """A tool error a model can act on: each problem's field, what is wrong (the value and what is allowed) and the
+    nearest valid name, as text and as data."""
+    problems = [
+        {"field": problem.location, "message": problem.message, "did_you_mean": problem.suggestion}
+        for problem in error.problems
+    ]
+    return types.CallToolResult(
+        content=[types.TextContent(type="text", text=str(error))],
+        structured_content={"error": error.headline, "problems": problems},
+        is_error=True,
+    )
+
+
+def call(name: str, arguments: dict[str, Any], ruleset: Ruleset) -> types.CallToolResult:
+    """Run one tool; decider's errors become tool errors, never a traceback."""
+    handler = HANDLERS.get(name)
+    try:
+        if handler is None:
+            raise ToolFailure([unknown_choice("name", name, list(HANDLERS), noun="tool")])
+        structured, text = handler(arguments, ruleset)
+    except DeciderError as error:
+        return error_result(error)
+    return types.CallToolResult(content=[types.TextContent(type="text", text=text)], structured_content=structured)
+
+
+def build_server(rules: Rules) -> Server[Any]:
+    """The MCP server; ``rules`` gives the rule set in service at each call (the API's may be reloaded)."""
+
+    async def list_tools(
+        ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
+        return types.ListToolsResult(tools=_tools(rules()))
+
+    async def call_tool(ctx: ServerRequestContext[Any], params: types.CallToolRequestParams) -> types.CallToolResult:
+        ruleset = rules()
+        # The engine is synchronous and quick (milliseconds); a worker thread keeps the event loop free anyway.
+        return await anyio.to_thread.run_sync(call, params.name, dict(params.arguments or {}), ruleset)
+
+    return Server(
+        NAME,
+        version=decider.__version__,
+        title="decider: compute choice on AWS",
+        instructions=INSTRUCTIONS,
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+    )
+
+
+async def serve_stdio(server: Server[Any]) -> None:
+    """Serve ``server`` over this process's stdin and stdout until the client closes them."""
+    async with stdio_server() as (read, write):
+        await server.run(read, write, server.create_initialization_options())
+
+
+def define_command(parser: argparse.ArgumentParser) -> None:
+    """``decider mcp``: its options and handler (the CLI imports this module only for this command)."""
+    from decider.cli.arguments import add_rules_option
+
+    parser.description = "Serve decider's tools (recommend, review, explain_rule, …) to an MCP client over stdio."
+    add_rules_option(parser)
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from decider.cli.arguments import EXIT_OK, ruleset_from
+
+    ruleset = ruleset_from(args)  # bad rules stop here, exit 2, before any client connects
+    anyio.run(serve_stdio, build_server(lambda: ruleset))
+    return EXIT_OK

@@ -1,0 +1,104 @@
+"""What a review's verdict rests on: evidence, not defaults.
+
+A verdict is only as good as the workload it was decided on. When nothing said how much traffic a workload gets (no
+usage file entry and nothing in its source: both ``traffic.requests_per_month`` and ``traffic.peak_rps`` came from
+decider's defaults), a keep or a consider would be the defaults' verdict, so it is ``unknown`` with how to say the
+traffic instead. A ``move`` stands only when the hard limit that excludes the current target holds whatever the
+traffic (Lambda's 15 minutes): the workload is ranked again at volumes from one request a month to a billion.
+
+A consider or move that does stand says which assumed values would change it: each default the counterfactual search
+tries (decider/advice.py, ×0.1 and ×10 for numbers, every other value of a choice) is tried on its own, and an
+assumption is *decisive* when the recommendation changes under it, or the current target is no longer excluded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from decider.advice import ASSUMPTION_PATHS, BUDGET, _alternatives, apply
+from decider.decision import Decision
+from decider.errors import DeciderError
+from decider.ranking import Ranked, rank
+from decider.rules.model import Ruleset
+from decider.workload import ParsedWorkload, resolve_defaults
+
+#: The fields that say how much traffic a workload gets: when decider assumed both, its traffic is not known.
+TRAFFIC_PATHS = ("traffic.requests_per_month", "traffic.peak_rps")
+#: Monthly volumes a hard limit must hold at for a move to stand when the traffic is not known.
+TRIAL_VOLUMES = (1.0, 1e3, 1e6, 1e9)
+
+
+def traffic_unknown(parsed: ParsedWorkload) -> bool:
+    """True when both the monthly volume and the peak rate are decider's defaults, not anything the workload said."""
+    assumed = {path for path, _ in parsed.defaults}
+    return all(path in assumed for path in TRAFFIC_PATHS)
+
+
+def unknown_why(name: str) -> str:
+    """The verdict ``unknown``'s reason, with the usage file entry that would give the traffic."""
+    return (
+        f"Traffic not known: add it to the usage file (--usage), e.g. `{name}: {{traffic: {{requests_per_month: "
+        "2000000, peak_rps: 20}}` (requests_per_month alone is enough; peak_rps follows from the pattern); a verdict "
+        "on decider's default traffic would be a guess."
+    )
+
+
+def _ranked(parsed: ParsedWorkload, ruleset: Ruleset, change: Mapping[str, Any]) -> Ranked | None:
+    """The ranking of the workload as given with ``change``; None when there is no given workload or it cannot be
+    ranked (a size no target holds)."""
+    if parsed.given is None:
+        return None
+    try:
+        return rank(resolve_defaults(apply(parsed.given, change), record=False).workload, ruleset, explain=False)
+    except (DeciderError, ValueError, ArithmeticError):
+        return None
+
+
+def excluded_whatever_the_traffic(parsed: ParsedWorkload, ruleset: Ruleset, candidates: Sequence[str]) -> bool:
+    """True when none of ``candidates`` (the current targets) is eligible at any trial volume."""
+    for volume in TRIAL_VOLUMES:
+        other = _ranked(parsed, ruleset, {"traffic.requests_per_month": volume})
+        if other is not None and any(target in other.order for target in candidates):
+            return False
+    return True
+
+
+def decisive_assumptions(
+    parsed: ParsedWorkload, ruleset: Ruleset, decision: Decision, candidates: Sequence[str], budget: int = BUDGET
+) -> tuple[str, ...]:
+    """The assumed fields whose other plausible values change the verdict: the recommendation differs, or one of
+    ``candidates`` becomes eligible where none was; at most ``budget`` rankings."""
+    defaults = dict(parsed.defaults)
+    excluded = not any(entry.target in candidates for entry in decision.ranking)
+    decisive: list[str] = []
+    tried = 0
+    for path in ASSUMPTION_PATHS:
+        if path not in defaults:
+            continue
+        section, _, field = path.partition(".")
+        for value in _alternatives(path, getattr(getattr(parsed.workload, section), field)):
+            if tried >= budget:
+                return tuple(decisive)
+            tried += 1
+            other = _ranked(parsed, ruleset, {path: value})
+            if other is None:
+                continue
+            let_in = excluded and any(target in other.order for target in candidates)
+            if other.recommendation != decision.recommendation or let_in:
+                decisive.append(path)
+                break
+    return tuple(decisive)
+
+
+def decisive_why(decisive: Sequence[str], parsed: ParsedWorkload) -> str:
+    """The sentence a verdict's reason ends with when assumed values would change it."""
+    defaults = dict(parsed.defaults)
+    shown = ", ".join(f"{path} (assumed {_show(defaults[path])})" for path in decisive)
+    return f" This verdict rests on assumptions: other values of {shown} would change it; give them in the usage file."
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value >= 100 else f"{value:g}"
+    return str(value)

@@ -1,0 +1,85 @@
+"""/mcp: the MCP tools over Streamable HTTP in the API, behind the same X-API-Key and body limit, not in OpenAPI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import yaml
+
+from api.app import create_app
+from api.settings import Settings
+from tests.api.conftest import KEY, ApiClient, ClientFactory, problem_of
+from tests.test_mcp import CHECKOUT
+
+ACCEPT = {"Accept": "application/json, text/event-stream"}
+VERSION = {"MCP-Protocol-Version": "2025-06-18"}
+
+
+def rpc(client: ApiClient, method: str, params: dict[str, Any] | None = None, key: str | None = None) -> httpx.Response:
+    message: dict[str, Any] = {"jsonrpc": "2.0", "id": 1, "method": method}
+    if params is not None:
+        message["params"] = params
+    extra = {} if method == "initialize" else VERSION
+    headers = {**ACCEPT, **extra, **({"X-API-Key": key} if key is not None else {})}
+    return client.post("/mcp", json=message, headers=headers)
+
+
+def initialize(client: ApiClient, key: str | None = None) -> httpx.Response:
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}
+    return rpc(client, "initialize", hello, key)
+
+
+def result_of(response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()["result"]
+    return result
+
+
+def test_initialize_list_and_call_over_http(client: ApiClient) -> None:
+    assert result_of(initialize(client))["serverInfo"]["name"] == "decider"
+    tools = result_of(rpc(client, "tools/list"))["tools"]
+    assert {tool["name"] for tool in tools} >= {"recommend", "explain_rule", "list_targets", "price_book", "review"}
+    workload = yaml.safe_load(CHECKOUT.read_text())
+    called = result_of(rpc(client, "tools/call", {"name": "recommend", "arguments": workload}))
+    assert called["isError"] is False
+    rest = client.post("/recommend", json=workload).json()
+    assert called["structuredContent"]["recommendation"] == rest["recommendation"]
+
+
+def test_bad_input_over_http_is_a_tool_error_with_the_field(client: ApiClient) -> None:
+    called = result_of(rpc(client, "tools/call", {"name": "recommend", "arguments": {"traffic": {"rps": "lots"}}}))
+    assert called["isError"] is True
+    assert called["structuredContent"]["problems"][0]["field"].startswith("traffic")
+
+
+def test_mcp_needs_the_api_key_when_keys_are_set(make_client: ClientFactory) -> None:
+    client = make_client(api_keys=(KEY,))
+    problem_of(initialize(client), 401)
+    problem_of(rpc(client, "tools/list", key="wrong"), 401)
+    assert result_of(initialize(client, key=KEY))["serverInfo"]["name"] == "decider"
+    assert result_of(rpc(client, "tools/list", key=KEY))["tools"]
+
+
+def test_mcp_bodies_are_held_to_the_body_limit(make_client: ClientFactory) -> None:
+    client = make_client(max_body_bytes=1024)
+    response = rpc(client, "tools/call", {"name": "recommend", "arguments": {"name": "x" * 2000}})
+    problem_of(response, 413)
+
+
+def test_mcp_is_not_in_the_openapi_document(client: ApiClient) -> None:
+    assert "/mcp" not in client.get("/openapi.json").json()["paths"]
+
+
+def test_mcp_answers_503_before_the_app_starts(make_client: ClientFactory) -> None:
+    problem_of(initialize(make_client(lifespan=False)), 503)
+
+
+def test_the_app_can_start_twice() -> None:
+    app = create_app(Settings())
+    for _ in range(2):  # each run of the lifespan gets a new session manager (the SDK's runs once)
+        client = ApiClient(app)
+        try:
+            assert result_of(initialize(client))["serverInfo"]["name"] == "decider"
+        finally:
+            client.close()

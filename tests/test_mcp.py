@@ -1,0 +1,174 @@
+"""decider's MCP tools through the SDK's own client: in process for every tool, and `decider mcp` over stdio once."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+import yaml
+from mcp import Client, StdioServerParameters
+from mcp.types import CallToolResult, TextContent
+
+from decider.mcp import build_server, call, recommend_input_schema, review_input_schema
+from decider.rules.loader import load_ruleset
+from decider.rules.model import Ruleset
+from decider.workload import workload_schema
+
+REPO = Path(__file__).resolve().parent.parent
+CHECKOUT = REPO / "examples" / "checkout-api.yaml"
+RULESET = load_ruleset()
+
+
+def checkout() -> dict[str, Any]:
+    raw: dict[str, Any] = yaml.safe_load(CHECKOUT.read_text())
+    return raw
+
+
+def with_client(session: Callable[[Client], Awaitable[Any]], ruleset: Ruleset = RULESET) -> Any:
+    async def run() -> Any:
+        async with Client(build_server(lambda: ruleset)) as client:
+            return await session(client)
+
+    return anyio.run(run)
+
+
+def text_of(result: CallToolResult) -> str:
+    first = result.content[0]
+    assert isinstance(first, TextContent)
+    return first.text
+
+
+def test_the_tools_are_listed_with_the_workload_contract_as_input() -> None:
+    async def session(client: Client) -> Any:
+        return (await client.list_tools()).tools
+
+    tools = {tool.name: tool for tool in with_client(session)}
+    assert set(tools) == {"recommend", "review", "explain_rule", "list_targets", "price_book"}
+    recommend = tools["recommend"].input_schema
+    assert recommend["properties"] == workload_schema()["properties"]
+    assert recommend["$defs"] == workload_schema()["$defs"]
+    assert all(tool.output_schema is not None for tool in tools.values())
+    assert review_input_schema()["$defs"]["Workload"]["properties"] == recommend_input_schema()["properties"]
+
+
+def test_recommend_answers_the_decision_with_a_text_to_quote() -> None:
+    async def session(client: Client) -> CallToolResult:
+        return await client.call_tool("recommend", checkout())
+
+    result = with_client(session)
+    assert not result.is_error
+    assert result.structured_content is not None
+    decision = result.structured_content
+    assert decision["recommendation"] == "lambda"
+    for key in ("summary", "ranking", "excluded", "counterfactuals", "assumptions", "ruleset", "pricing"):
+        assert key in decision
+    assert decision["ranking"][0]["monthly_cost"]["total_usd"] > 0
+    assert text_of(result).startswith(decision["summary"])
+
+
+def test_a_bad_workload_is_a_tool_error_naming_the_field_and_the_nearest_name() -> None:
+    async def session(client: Client) -> CallToolResult:
+        return await client.call_tool("recommend", {"runtime": {"memroy_mb": 512, "os": "windoze"}})
+
+    result = with_client(session)
+    assert result.is_error
+    assert result.structured_content is not None
+    problems = {problem["field"]: problem for problem in result.structured_content["problems"]}
+    assert problems["runtime.memroy_mb"]["did_you_mean"] == "memory_mb"
+    assert "windoze" in problems["runtime.os"]["message"]
+    assert "linux" in problems["runtime.os"]["message"]
+    assert "runtime.memroy_mb" in text_of(result)
+    assert "Traceback" not in text_of(result)
+
+
+def test_explain_rule_gives_the_rule_and_its_source() -> None:
+    rule = RULESET.rules[0]
+    result = call("explain_rule", {"rule_id": rule.id}, RULESET)
+    assert not result.is_error
+    assert result.structured_content == {"rule": rule.to_dict()}
+    assert rule.source in text_of(result)
+
+
+@pytest.mark.parametrize("given", ["lambda-max-duration-typo", 7, ""])
+def test_explain_rule_refuses_an_unknown_id_with_the_nearest(given: object) -> None:
+    result = call("explain_rule", {"rule_id": given}, RULESET)
+    assert result.is_error
+    assert result.structured_content is not None
+    assert result.structured_content["problems"][0]["field"] == "rule_id"
+
+
+def test_explain_rule_suggests_the_nearest_id() -> None:
+    rule_id = RULESET.rules[0].id
+    result = call("explain_rule", {"rule_id": rule_id[:-1] + "x"}, RULESET)
+    assert result.structured_content is not None
+    assert result.structured_content["problems"][0]["did_you_mean"] == rule_id
+
+
+def test_list_targets_and_price_book() -> None:
+    targets = call("list_targets", {}, RULESET)
+    assert targets.structured_content is not None
+    assert [target["id"] for target in targets.structured_content["targets"]] == list(RULESET.target_ids)
+    book = call("price_book", {"region": "us-east-1"}, RULESET)
+    assert book.structured_content is not None
+    assert book.structured_content["as_of"] == RULESET.pricing["us-east-1"].as_of
+    assert book.structured_content["as_of"] in text_of(book)
+    unknown = call("price_book", {"region": "us-east-2"}, RULESET)
+    assert unknown.is_error
+    assert unknown.structured_content is not None
+    assert unknown.structured_content["problems"][0] == {
+        "field": "region",
+        "message": "'us-east-2' is not allowed; choose one of us-east-1",
+        "did_you_mean": "us-east-1",
+    }
+
+
+def test_review_gives_a_verdict_per_workload() -> None:
+    async def session(client: Client) -> CallToolResult:
+        item = {"name": "checkout", "current_platform": "eks", "workload": checkout()}
+        return await client.call_tool("review", {"workloads": [item]})
+
+    result = with_client(session)
+    assert not result.is_error
+    assert result.structured_content is not None
+    assert result.structured_content["workloads"][0]["verdict"] in ("keep", "consider", "move", "unknown")
+    assert text_of(result).startswith("checkout: ")
+
+
+def test_a_bad_review_item_names_its_index() -> None:
+    result = call("review", {"workloads": [{"name": "a", "workload": {"traffic": {"request_per_month": 1}}}]}, RULESET)
+    assert result.is_error
+    assert result.structured_content is not None
+    assert result.structured_content["problems"][0]["field"].startswith("workloads[0].workload.traffic")
+
+
+def test_an_unknown_tool_is_a_tool_error() -> None:
+    result = call("recomend", {}, RULESET)
+    assert result.is_error
+    assert result.structured_content is not None
+    assert result.structured_content["problems"][0]["did_you_mean"] == "recommend"
+
+
+def test_decider_mcp_serves_over_stdio_the_same_recommendation_as_the_cli() -> None:
+    command = str(Path(sys.executable).with_name("decider"))
+    expected = json.loads(
+        subprocess.run(
+            [command, "recommend", str(CHECKOUT), "--format", "json"], capture_output=True, check=True
+        ).stdout
+    )
+
+    async def run() -> tuple[list[str], CallToolResult]:
+        async with Client(StdioServerParameters(command=command, args=["mcp"], cwd=str(REPO))) as client:
+            tools = [tool.name for tool in (await client.list_tools()).tools]
+            return tools, await client.call_tool("recommend", checkout())
+
+    tools, result = anyio.run(run)
+    assert "recommend" in tools
+    assert result.structured_content is not None
+    assert result.structured_content["recommendation"] == expected["recommendation"]
+    assert result.structured_content == expected
