@@ -3,7 +3,7 @@
 # read the tag's current digest (docker buildx imagetools inspect python:3.11-slim) and replace it here.
 FROM python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
 
-# Keep in step with pyproject.toml's version (tests/test_deploy.py checks it); a release build may pass its own.
+# Keep in step with pyproject.toml's version (tests/test_deploy_image.py checks it); a release build may pass its own.
 ARG VERSION=0.1.0
 # Where the source lives; a release build passes the real repository (--build-arg SOURCE=...).
 ARG SOURCE=https://github.com/example/decider

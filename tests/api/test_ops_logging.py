@@ -58,6 +58,9 @@ def test_an_exception_is_one_field_of_the_same_line() -> None:
     assert line["level"] == "ERROR"
     assert "Traceback" in line["exception"]
     assert "RuntimeError: boom" in line["exception"]
+    stacked = record("where am I")
+    stacked.stack_info = "Stack (most recent call last):\n  here"
+    assert json.loads(JsonFormatter().format(stacked))["stack"].endswith("here")
 
 
 @pytest.fixture
