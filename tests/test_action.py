@@ -160,8 +160,8 @@ def test_the_shell_steps_run_the_script_and_take_inputs_only_through_the_environ
     steps = action()["runs"]["steps"]
     runs = [step for step in steps if "run" in step]
     assert [step["run"] for step in runs] == [
-        '"$GITHUB_ACTION_PATH/scripts/decider-action.sh" install',
-        '"$GITHUB_ACTION_PATH/scripts/decider-action.sh" review',
+        'bash "$GITHUB_ACTION_PATH/scripts/decider-action.sh" install',
+        'bash "$GITHUB_ACTION_PATH/scripts/decider-action.sh" review',
     ]
     assert all(step["shell"] == "bash" for step in runs)
     assert all("${{" not in step["run"] for step in runs)
