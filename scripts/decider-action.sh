@@ -7,8 +7,9 @@
 #
 # The Action's inputs arrive as environment variables, so nothing a workflow passes is ever pasted into shell code:
 #   install: PYTHON (the interpreter to build the virtualenv from), INPUT_VERSION ("" = this checkout of decider,
-#            a bare version such as 0.1.0 = decider==0.1.0 from your package index, anything else = a pip requirement
-#            such as "decider @ git+https://github.com/your-org/decider@v0.1.0"), DECIDER_VENV (default
+#            a bare version such as 0.1.0 = decider-aws==0.1.0 from your package index (decider's distribution name;
+#            `decider` there is another project), anything else = a pip requirement such as
+#            "decider-aws @ git+https://github.com/your-org/decider@v0.1.0"), DECIDER_VENV (default
 #            $RUNNER_TEMP/decider-venv).
 #   review:  INPUT_PATHS (folders and files, separated by spaces or new lines; default "."), INPUT_USAGE, INPUT_RULES
 #            (extra rule directories), INPUT_FAIL_ON (consider | move | none), INPUT_FORMAT (the log's format: table,
@@ -50,7 +51,7 @@ install() {
         # This checkout of decider (the Action's own commit), with its pinned dependencies.
         pip_args+=(--constraint "$action_path/constraints.txt" "$action_path")
     elif [[ "$spec" =~ ^v?[0-9][0-9A-Za-z.+!-]*$ ]]; then
-        pip_args+=("decider==${spec#v}")
+        pip_args+=("decider-aws==${spec#v}")
     else
         pip_args+=("$spec")
     fi

@@ -303,11 +303,11 @@ def test_a_bad_input_value_exits_2(tmp_path: Path, name: str, value: str, messag
 @pytest.mark.parametrize(
     ("version", "requirement"),
     [
-        ("0.1.0", "decider==0.1.0"),
-        ("v0.2.1", "decider==0.2.1"),
+        ("0.1.0", "decider-aws==0.1.0"),
+        ("v0.2.1", "decider-aws==0.2.1"),
         (
-            "decider @ git+https://github.com/your-org/decider@v0.1.0",
-            "decider @ git+https://github.com/your-org/decider@v0.1.0",
+            "decider-aws @ git+https://github.com/your-org/decider@v0.1.0",
+            "decider-aws @ git+https://github.com/your-org/decider@v0.1.0",
         ),
     ],
 )

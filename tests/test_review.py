@@ -409,23 +409,6 @@ def test_an_unreadable_template_is_reported_and_exits_2_only_with_strict(
     assert "template.yaml:4: not valid YAML" in err
 
 
-def test_the_ci_example_runs_the_review_and_finds_its_comment_by_the_marker() -> None:
-    import yaml
-
-    workflow = yaml.safe_load((REPO_ROOT / "examples" / "ci" / "github-actions.yml").read_text())
-    steps = workflow["jobs"]["review"]["steps"]
-    uses = [step.get("uses", "") for step in steps]
-    runs = " ".join(step.get("run", "") for step in steps)
-    assert any(use.startswith("actions/checkout@") for use in uses)
-    assert any(use.startswith("actions/setup-python@") for use in uses)
-    assert any(use.startswith("github/codeql-action/upload-sarif@") for use in uses)
-    assert "decider review infra/ --usage usage.yaml --format markdown > review.md" in runs
-    assert "decider review infra/ --usage usage.yaml --format sarif > review.sarif" in runs
-    assert "--fail-on move" in runs
-    script = next(step for step in steps if step.get("uses", "").startswith("actions/github-script@"))["with"]["script"]
-    assert f'"{MARKER}"' in script
-
-
 def test_a_target_that_contradicts_the_platform_wins_and_is_reported(small_ruleset: Ruleset) -> None:
     reviewed = one(small_ruleset, SPIKY, target="lambda", platform="eks")
     assert (reviewed.current_platform, reviewed.verdict) == ("lambda", "keep")
