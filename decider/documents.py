@@ -28,17 +28,26 @@ class _StrictLoader(_SafeLoader):
     """A safe loader that refuses a mapping with the same key twice (PyYAML would silently keep the last)."""
 
 
+def mapping_key(
+    loader: yaml.constructor.BaseConstructor, node: yaml.MappingNode, key_node: yaml.Node, deep: bool
+) -> Any:
+    """A mapping's key, refused when it is a list or mapping (e.g. an unrendered template's ``{{ .Values.name }}``):
+    keys are plain text or numbers. Shared by the strict reader here and the template reader (sources/document.py)."""
+    key = loader.construct_object(key_node, deep=deep)
+    if isinstance(key, list | dict | set):
+        raise yaml.constructor.ConstructorError(
+            "while reading a mapping",
+            node.start_mark,
+            "found a list or mapping used as a key; keys are plain text or numbers",
+            key_node.start_mark,
+        )
+    return key
+
+
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if isinstance(key, list | dict | set):  # e.g. an unrendered template's `{{ .Values.name }}`
-            raise yaml.constructor.ConstructorError(
-                "while reading a mapping",
-                node.start_mark,
-                "found a list or mapping used as a key; keys are plain text or numbers",
-                key_node.start_mark,
-            )
+        key = mapping_key(loader, node, key_node, deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 "while reading a mapping",

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from decider.documents import parse_text
+from decider.documents import mapping_key, parse_text
 from decider.errors import DocumentError, Problem
 
 
@@ -86,14 +86,7 @@ def _construct_template_mapping(loader: TemplateLoader, node: yaml.MappingNode, 
     for key_node, _ in node.value:
         if key_node.tag == _MERGE_TAG:
             continue
-        key = loader.construct_object(key_node, deep=deep)
-        if isinstance(key, list | dict | set):  # e.g. an unrendered template's `{{ .Values.name }}`
-            raise yaml.constructor.ConstructorError(
-                "while reading a mapping",
-                node.start_mark,
-                "found a list or mapping used as a key; keys are plain text or numbers",
-                key_node.start_mark,
-            )
+        key = mapping_key(loader, node, key_node, deep)
         line = key_node.start_mark.line + 1
         if key in seen:
             loader.warnings.append(
