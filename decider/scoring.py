@@ -115,19 +115,20 @@ def fold(ruleset: Ruleset, firing: Firing, computed: Iterable[Fired] = (), price
     excluded = firing.exclusions
     fired: list[Fired] = []
     for item in (*firing.scored, *computed):
-        favoured = [target for target, points in item.impacts.items() if points > 0]
-        if favoured and all(target in excluded for target in favoured):
-            continue  # a rule about excluded targets (what they do well) is no reason between the others
         proxy = item.rule is not None and item.rule.proxy_for == "cost"
-        impacts = {
-            target: points
-            for target, points in item.impacts.items()
-            if target not in excluded and not (proxy and target in priced)
-        }
-        if impacts != item.impacts:
-            if not any(impacts.values()):
-                continue
-            item = replace(item, impacts=impacts)
+        if excluded or (proxy and priced):  # most decisions exclude nothing and most rules are no proxy: skip it all
+            favoured = [target for target, points in item.impacts.items() if points > 0]
+            if favoured and all(target in excluded for target in favoured):
+                continue  # a rule about excluded targets (what they do well) is no reason between the others
+            impacts = {
+                target: points
+                for target, points in item.impacts.items()
+                if target not in excluded and not (proxy and target in priced)
+            }
+            if len(impacts) != len(item.impacts):
+                if not any(impacts.values()):
+                    continue
+                item = replace(item, impacts=impacts)
         fired.append(item)
     totals = {target: 0.0 for target in ruleset.target_ids if target not in excluded}
     for item in fired:
