@@ -68,6 +68,10 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
     name = str(metadata.get("name")) if isinstance(metadata, dict) and metadata.get("name") else f"{kind}"
     workload = ImportedWorkload(name, file, document.line, str(kind), runs_as="kubernetes")
     workload.set("team.current_platform", "eks")
+    # A team that writes Kubernetes manifests runs Kubernetes: at least some experience, not decider's "none" default
+    # (a usage file entry can say "expert").
+    workload.set("team.kubernetes_experience", "some")
+    workload.assume("a Kubernetes manifest: the team runs Kubernetes, so assumed some Kubernetes experience")
     if kubernetes_api:
         workload.set("control.kubernetes_api", True)
     spec = _mapping(manifest.get("spec"))

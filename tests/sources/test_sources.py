@@ -209,6 +209,9 @@ def test_kubernetes_workloads_sizes_and_control() -> None:
     assert storefront.target_in(SHIPPED) == "eks"
     assert storefront.raw["runtime"] == {"vcpu": 0.75, "memory_mb": 768}  # requests of both containers
     assert storefront.raw["control"] == {"sidecars": True}
+    # Whoever writes Kubernetes manifests runs Kubernetes: not decider's "no experience" default, and it says so.
+    assert storefront.raw["team"]["kubernetes_experience"] == "some"
+    assert any("assumed some Kubernetes experience" in text for text in storefront.assumptions)
     search = found["search-index"].raw["runtime"]
     assert search == {"vcpu": 2.0, "memory_mb": 7629, "architecture": "arm64"}  # limits; 8G is 8e9 bytes
     assert found["log-agent"].raw["control"] == {"host_daemons": True, "privileged": True, "host_networking": True}
