@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import shutil
 import statistics
 import subprocess
@@ -45,8 +44,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
@@ -59,42 +56,12 @@ from decider.review import judge, review_imported  # noqa: E402
 from decider.rules.loader import load_ruleset  # noqa: E402
 from decider.sources import find_workloads, read_file_workloads  # noqa: E402
 from decider.workload import parse_workload  # noqa: E402
+from tests.corpus import generate  # noqa: E402
 
 AIM_RATIO = 2.0
 AIM_SCALING = 1.1
 AIM_PEAK_MB = 300.0
 SIZES = (10, 100, 1000, 5000)
-PATTERNS = ("steady", "diurnal", "spiky", "scheduled", "event", "batch")
-PLATFORMS = ("lambda", "ecs", "eks", "none")
-
-
-def generate(folder: Path, count: int, seed: int = 7) -> list[Path]:
-    """``count`` workload files, a quarter of them JSON, with varied sizes, traffic and current platforms."""
-    rng = random.Random(seed)
-    files: list[Path] = []
-    for index in range(count):
-        pattern = rng.choice(PATTERNS)
-        workload = {
-            "name": f"service-{index:04d}",
-            "runtime": {
-                "max_duration_s": rng.choice([1, 5, 30, 300, 1200, 3600]),
-                "memory_mb": rng.choice([256, 512, 1024, 2048, 4096]),
-                "architecture": rng.choice(["any", "arm64", "x86_64"]),
-            },
-            "traffic": {"pattern": pattern, "requests_per_month": rng.choice([1e3, 1e5, 3e6, 5e7])},
-            "control": {"sidecars": rng.random() < 0.2, "privileged": rng.random() < 0.05},
-            "team": {"current_platform": rng.choice(PLATFORMS)},
-        }
-        subfolder = folder / f"team-{index % 10}"
-        subfolder.mkdir(exist_ok=True)
-        if index % 4 == 0:
-            path = subfolder / f"service-{index:04d}.json"
-            path.write_text(json.dumps(workload, indent=2), encoding="utf-8")
-        else:
-            path = subfolder / f"service-{index:04d}.yaml"
-            path.write_text(yaml.safe_dump(workload, sort_keys=False), encoding="utf-8")
-        files.append(path)
-    return files
 
 
 def median_us(samples_ns: list[int]) -> float:

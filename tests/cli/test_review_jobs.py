@@ -10,7 +10,6 @@ import gc
 import json
 import os
 import pickle
-import random
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -18,7 +17,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-import yaml
 
 import decider.cli.review as cli_review
 from decider.cli import main
@@ -28,43 +26,11 @@ from decider.render.sarif import to_sarif
 from decider.review import review_imported
 from decider.rules.model import Ruleset
 from decider.sources import find_workloads
+from tests.corpus import generate
 
 FOLDER = "corpus"
 WORKLOADS = 60  # above MIN_PARALLEL_WORKLOADS: --jobs 2 starts workers
 FORMATS = ("json", "sarif", "markdown", "table")
-PATTERNS = ("steady", "diurnal", "spiky", "scheduled", "event", "batch")
-PLATFORMS = ("lambda", "ecs", "eks", "none")
-
-
-def generate(folder: Path, count: int, seed: int = 7) -> list[Path]:
-    """``count`` workload files, a quarter of them JSON, with varied sizes, traffic and current platforms.
-
-    A copy of ``generate`` in bench/review.py."""
-    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
-    files: list[Path] = []
-    for index in range(count):
-        pattern = rng.choice(PATTERNS)
-        workload = {
-            "name": f"service-{index:04d}",
-            "runtime": {
-                "max_duration_s": rng.choice([1, 5, 30, 300, 1200, 3600]),
-                "memory_mb": rng.choice([256, 512, 1024, 2048, 4096]),
-                "architecture": rng.choice(["any", "arm64", "x86_64"]),
-            },
-            "traffic": {"pattern": pattern, "requests_per_month": rng.choice([1e3, 1e5, 3e6, 5e7])},
-            "control": {"sidecars": rng.random() < 0.2, "privileged": rng.random() < 0.05},
-            "team": {"current_platform": rng.choice(PLATFORMS)},
-        }
-        subfolder = folder / f"team-{index % 10}"
-        subfolder.mkdir(exist_ok=True)
-        if index % 4 == 0:
-            path = subfolder / f"service-{index:04d}.json"
-            path.write_text(json.dumps(workload, indent=2), encoding="utf-8")
-        else:
-            path = subfolder / f"service-{index:04d}.yaml"
-            path.write_text(yaml.safe_dump(workload, sort_keys=False), encoding="utf-8")
-        files.append(path)
-    return files
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from decider.render import sarif
 from decider.review import Review, review_imported
 from decider.rules.model import Ruleset
 from decider.sources import find_workloads
-from tests.cli.test_review_jobs import generate
+from tests.corpus import generate
 
 LIMITS = (1_500, 4_000, 20_000, 65_536, 400_000)
 
