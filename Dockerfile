@@ -5,11 +5,13 @@ FROM python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad
 
 # Keep in step with pyproject.toml's version (tests/test_deploy_image.py checks it); a release build may pass its own.
 ARG VERSION=0.1.0
-# Where the source lives; a release build passes the real repository (--build-arg SOURCE=...).
-ARG SOURCE=https://github.com/example/decider
+# Where the source lives: a release build passes its repository (--build-arg SOURCE=https://...); empty otherwise,
+# rather than a made-up address. The url label is the distribution's page on the public index.
+ARG SOURCE=
 LABEL org.opencontainers.image.title="decider" \
       org.opencontainers.image.description="Where should this workload run on AWS: Lambda, ECS or EKS? A ranked, explained, priced answer, as a REST API." \
       org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.url="https://pypi.org/project/decider-aws/" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.version="${VERSION}"
 

@@ -18,6 +18,7 @@ from packaging.requirements import Requirement
 
 from decider.cli.main import build_parser
 from decider.documents import read_file
+from decider.render.sarif import FALLBACK_INFORMATION_URI
 from tests.test_deploy import dockerfile_instructions
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +63,9 @@ def test_oci_labels_name_the_image_its_version_and_licence() -> None:
     assert found[prefix + "version"] == "${VERSION}"
     assert build_args()["VERSION"] == project()["version"]
     assert found[prefix + "source"] == "${SOURCE}"
-    assert build_args()["SOURCE"].startswith("https://")
+    # No made-up repository address: empty unless a release build passes one.
+    assert build_args()["SOURCE"] == ""
+    assert found[prefix + "url"] == FALLBACK_INFORMATION_URI
 
 
 def test_dependencies_install_in_their_own_layer_from_pyproject_and_constraints_only() -> None:
