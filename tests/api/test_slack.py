@@ -110,7 +110,9 @@ def blocks_text(answer: dict[str, Any]) -> str:
         if "text" in block:
             parts.append(block["text"]["text"])
         parts.extend(item["text"] for item in block.get("fields", []))
-        parts.extend(item.get("text", "") for item in block.get("elements", []))
+        for item in block.get("elements", []):
+            text = item.get("text", "")
+            parts.append(text["text"] if isinstance(text, dict) else text)  # a button's text is a text object
     return "\n".join(parts)
 
 
