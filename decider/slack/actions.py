@@ -123,8 +123,8 @@ def _changes(decision: Decision, parsed: ParsedWorkload) -> list[tuple[str, dict
         (
             f"traffic ×{TRAFFIC_FACTOR}",
             {
-                "traffic.requests_per_month": workload.requests_per_month * TRAFFIC_FACTOR,
-                "traffic.peak_rps": workload.peak_rps * TRAFFIC_FACTOR,
+                "traffic.requests_per_month": _round(workload.requests_per_month * TRAFFIC_FACTOR),
+                "traffic.peak_rps": _round(workload.peak_rps * TRAFFIC_FACTOR),
             },
         )
     )
@@ -135,6 +135,11 @@ def _changes(decision: Decision, parsed: ParsedWorkload) -> list[tuple[str, dict
         if all(change != other for _, other in unique):
             unique.append((label, change))
     return unique
+
+
+def _round(value: float) -> float:
+    """Six significant digits: a derived rate (5.707762557077625 requests a second) reads 5.70776 in the command."""
+    return float(f"{value:.6g}")
 
 
 def label_of(change: Mapping[str, Any], parsed: ParsedWorkload) -> str:
