@@ -94,7 +94,7 @@ def read_interaction(body: bytes) -> Interaction:
         raise _bad_payload(Problem("payload", "missing: Slack sends the interaction as a form field named payload"))
     try:
         raw = json.loads(form["payload"])
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise _bad_payload(Problem("payload", "is not JSON")) from None
     kind = raw.get("type") if isinstance(raw, dict) else None
     if kind != "block_actions":
@@ -120,6 +120,9 @@ async def _answer(request: Request, interaction: Interaction) -> Message:
     ruleset = await ruleset_in_service(await holder_of(request))
     try:
         press = read_press(action.action_id, action.value)
+    except CommandError as error:  # not a button decider sent: its value is no command to show
+        return {**problem_message(error), **keep}
+    try:
         command, parsed = read_command(press.text)
         if parsed is None:
             raise CommandError(

@@ -365,6 +365,7 @@ def test_an_unknown_action_id_is_named_and_the_buttons_listed(slack: Slack) -> N
     text = refusal(slack, button("delete-everything", "memory=2g"))
     assert "'delete-everything' is not a button decider sends" in text
     assert "what-if-N and share" in text
+    assert "`/compute memory=2g`" not in text  # the value of a button decider never sent is not a command it read
 
 
 def test_a_region_without_prices_is_blamed_on_its_token(slack: Slack) -> None:
@@ -416,6 +417,7 @@ def test_a_signed_payload_cannot_make_decider_post_anywhere_but_slack(slack: Sla
     [
         ("token=x", "payload"),
         (urlencode({"payload": "{not json"}), "payload"),
+        (urlencode({"payload": "[" * 100_000 + "]" * 100_000}), "payload"),
         (urlencode({"payload": json.dumps({"type": "view_submission"})}), "payload.type"),
         (urlencode({"payload": json.dumps(["block_actions"])}), "payload.type"),
         (urlencode({"payload": json.dumps({"type": "block_actions", "actions": []})}), "payload.response_url"),
