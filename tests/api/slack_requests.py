@@ -1,5 +1,9 @@
 """Requests as Slack sends them, for the Slack routes' tests: signed with the real v0 scheme, posted in process.
 
+Button presses go to ``/slack/interactions`` as a signed form whose ``payload`` field holds the block_actions JSON;
+Slack's response URL is served by an httpx MockTransport that records what decider posts, so no request leaves the
+process.
+
 Requests are signed here with the real algorithm (HMAC-SHA256 over ``v0:{timestamp}:{raw body}``), computed with
 hmac and hashlib rather than slack_sdk, so the routes are checked against the scheme and not against themselves.
 """
@@ -9,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import itertools
+import json
 import time
 from contextlib import ExitStack
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -19,6 +25,8 @@ from fastapi import FastAPI
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # noqa: S105 - a test secret, signs only in-process requests
 COMMANDS = "/slack/commands"
+INTERACTIONS = "/slack/interactions"
+RESPONSE_URL = "https://hooks.slack.com/actions/T0001/6789/zGxVr4fTq0mFhOsYQJ2b"
 FORM = "application/x-www-form-urlencoded"
 _nonce = itertools.count()
 
@@ -78,3 +86,99 @@ def command_body(text: str, **extra: str) -> str:
     }
     fields.update(extra)
     return urlencode(fields)
+
+
+class Slack:
+    """The app, and a stand-in for Slack's response URLs that records every message decider posts to them."""
+
+    def __init__(self, client: SlackClient) -> None:
+        self.client = client
+        self.posted: list[httpx.Request] = []
+        self.status = 200
+        client.app.state.slack_transport = httpx.MockTransport(self._receive)
+
+    def _receive(self, request: httpx.Request) -> httpx.Response:
+        self.posted.append(request)
+        return httpx.Response(self.status, text="ok")
+
+    def command(self, text: str) -> dict[str, Any]:
+        body = command_body(text)
+        response = self.client.post(body, signed_headers(body))
+        assert response.status_code == 200, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def press(self, button: dict[str, Any], **options: Any) -> httpx.Response:
+        body = interaction_body(button, **options)
+        return self.client.post(body, signed_headers(body), path=INTERACTIONS)
+
+    def answer_to(self, button: dict[str, Any], **options: Any) -> dict[str, Any]:
+        """Press a button; the one message decider posted to the response URL for it."""
+        before = len(self.posted)
+        response = self.press(button, **options)
+        assert response.status_code == 200, response.text
+        assert response.content == b""  # the press is acknowledged empty; the answer goes to the response URL
+        [request] = self.posted[before:]
+        assert str(request.url) == options.get("response_url", RESPONSE_URL)
+        assert request.method == "POST"
+        assert request.headers["content-type"] == "application/json"
+        message: dict[str, Any] = json.loads(request.content)
+        return message
+
+
+def interaction_body(
+    button: dict[str, Any],
+    *,
+    ephemeral: bool = True,
+    response_url: str = RESPONSE_URL,
+    payload: dict[str, Any] | None = None,
+) -> str:
+    """A block_actions interaction as Slack sends it for a press of ``button`` (a button element of an answer)."""
+    sent: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": "U2147483697", "username": "ana", "name": "ana", "team_id": "T0001"},
+        "api_app_id": "A0123456789",
+        "token": "legacy-verification-token",
+        "container": {
+            "type": "message",
+            "message_ts": "1548261231.000200",
+            "channel_id": "C2147483705",
+            "is_ephemeral": ephemeral,
+        },
+        "trigger_id": trigger_id(),
+        "team": {"id": "T0001", "domain": "example"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": "C2147483705", "name": "platform"},
+        "state": {"values": {}},
+        "response_url": response_url,
+        "actions": [
+            {
+                "type": "button",
+                "block_id": "aB3=",
+                "action_id": button["action_id"],
+                "text": button["text"],
+                "value": button.get("value", ""),
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }
+    if payload is not None:
+        sent.update(payload)
+    return urlencode({"payload": json.dumps(sent)})
+
+
+def buttons_of(answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """An answer's buttons by their text."""
+    actions = [block for block in answer["blocks"] if block["type"] == "actions"]
+    return {element["text"]["text"]: element for block in actions for element in block["elements"]}
+
+
+def winner_of(answer: dict[str, Any]) -> str:
+    ranking = next(block for block in answer["blocks"] if block["type"] == "section" and "fields" in block)
+    first: str = ranking["fields"][0]["text"]
+    return first.removeprefix("*1. ").partition("*")[0]
+
+
+def button(action_id: str, value: str, label: str = "a change") -> dict[str, Any]:
+    return {"action_id": action_id, "value": value, "text": {"type": "plain_text", "text": label}}
