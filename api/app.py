@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import Depends, FastAPI
 
 import decider
-from api import admin, catalog, docs, health, index, recommend, review, slack
+from api import admin, catalog, docs, health, index, recommend, review, slack, slack_interactions
 from api.auth import require_api_key
 from api.mcp import router as mcp_router
 from api.metrics import Metrics
@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None, *, handle_sighup: bool = False)
     app.include_router(admin.router, dependencies=PROTECTED)
     app.include_router(health.metrics_router, dependencies=PROTECTED)
     app.include_router(slack.router)  # signed by Slack instead of X-API-Key
+    app.include_router(slack_interactions.router)  # likewise
     app.include_router(mcp_router(holder))  # /mcp: MCP tools; X-API-Key checked inside, not in OpenAPI
     if settings.bench_routes:
         app.include_router(recommend.bench_router)

@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(
         None,
         validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "DECIDER_SLACK_SIGNING_SECRET"),
-        description="The Slack app's signing secret (env SLACK_SIGNING_SECRET); unset, /slack/commands answers 503.",
+        description="The Slack app's signing secret (env SLACK_SIGNING_SECRET); unset, the Slack routes answer 503.",
     )
 
     @field_validator("rules_dirs", mode="before")

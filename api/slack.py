@@ -27,6 +27,7 @@ from api.problems import ApiProblem
 from api.settings import Settings
 from decider.engine import decide
 from decider.errors import CommandError, DeciderError, Problem
+from decider.slack.actions import buttons_for
 from decider.slack.blocks import decision_message, help_message, problem_message
 from decider.slack.grammar import blame_tokens, read_command
 
@@ -130,27 +131,22 @@ def read_form(body: bytes) -> dict[str, str] | None:
     return {name: values[0] for name, values in pairs.items()}
 
 
-def _json(payload: dict[str, Any]) -> Response:
-    return Response(json.dumps(payload, ensure_ascii=False), media_type=JSON)
-
-
-@router.post("/slack/commands")
-async def slack_command(request: Request) -> Response:
-    """Answer a slash command: a decision, the help, or what could not be read (ephemeral unless ``share``)."""
+def signing_secret(request: Request) -> str:
+    """The configured signing secret; 503 when there is none (no Slack request is then processed)."""
     settings: Settings = request.app.state.settings
     secret = settings.slack_signing_secret.get_secret_value().strip() if settings.slack_signing_secret else ""
     if not secret:
         raise ApiProblem(
             503,
             "slack-not-configured",
-            "the Slack command is not configured: set SLACK_SIGNING_SECRET to the app's signing secret",
+            "the Slack app is not configured: set SLACK_SIGNING_SECRET to the app's signing secret",
             title="Slack not configured",
         )
-    body = await request.body()
-    form = read_form(body)
-    if form is not None and form.get("ssl_check") == "1":
-        # Slack's certificate check carries no command and gets an empty 200: nothing is read or decided.
-        return Response(status_code=200)
+    return secret
+
+
+def authenticate(request: Request, body: bytes, secret: str) -> None:
+    """Accept ``body`` only when Slack signed it just now and it was not seen before; else a 401."""
     now = time.time()
     timestamp, signature = verify(
         body,
@@ -164,6 +160,22 @@ async def slack_command(request: Request) -> Response:
             "the request was already answered",
             Problem("X-Slack-Signature", "this signature was used before; Slack signs each request afresh"),
         )
+
+
+def message_response(payload: dict[str, Any]) -> Response:
+    return Response(json.dumps(payload, ensure_ascii=False), media_type=JSON)
+
+
+@router.post("/slack/commands")
+async def slack_command(request: Request) -> Response:
+    """Answer a slash command: a decision, the help, or what could not be read (ephemeral unless ``share``)."""
+    secret = signing_secret(request)
+    body = await request.body()
+    form = read_form(body)
+    if form is not None and form.get("ssl_check") == "1":
+        # Slack's certificate check carries no command and gets an empty 200: nothing is read or decided.
+        return Response(status_code=200)
+    authenticate(request, body, secret)
     if form is None:
         raise ApiProblem(400, "malformed-form", "the body is not an application/x-www-form-urlencoded form")
 
@@ -176,13 +188,16 @@ async def slack_command(request: Request) -> Response:
     try:
         command, parsed = read_command(text)
     except CommandError as error:
-        return _json(problem_message(error, command_text=text, command_name=command_name))
+        return message_response(problem_message(error, command_text=text, command_name=command_name))
     if parsed is None:
-        return _json(help_message(command_name, [target.name for target in ruleset.targets]))
+        return message_response(help_message(command_name, [target.name for target in ruleset.targets]))
     try:
         decision = decide(parsed, ruleset)
     except DeciderError as error:  # e.g. no price book for the region asked: still the user's to fix
         blamed = blame_tokens(error, command)
-        return _json(problem_message(blamed, command_text=text, command_name=command_name))
+        return message_response(problem_message(blamed, command_text=text, command_name=command_name))
     (await metrics_of(request)).count_decision(decision.recommendation)
-    return _json(decision_message(decision, share=command.share, command_text=text, command_name=command_name))
+    buttons = buttons_for(decision, parsed, shared=command.share)
+    return message_response(
+        decision_message(decision, share=command.share, command_text=text, command_name=command_name, buttons=buttons)
+    )

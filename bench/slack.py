@@ -1,10 +1,12 @@
-"""How fast the Slack slash command answers, against GET /healthz in the same run (Slack allows 3 s).
+"""How fast the Slack slash command and its buttons answer, against GET /healthz in the same run (Slack allows 3 s).
 
 Every scenario and example workload is written as a command (``command_text_of``), signed with the real v0 scheme
 and posted to ``POST /slack/commands`` in process (httpx over ASGI, no network): signature check, replay check, form,
-grammar, contract, decision and Block Kit. Prints the median and p99 of each kind of request and its ratio to the
-baseline, and a note when any p99 passes a tenth of Slack's limit (printed, never asserted: the machine may be
-shared). Run: ``.venv/bin/python bench/slack.py [rounds] [--quick] [--summary-dir DIR]``.
+grammar, contract, decision, the buttons and Block Kit. A button press carrying the same workload is posted to
+``POST /slack/interactions``, and its answer to a stand-in for Slack's response URL (an httpx MockTransport).
+Prints the median and p99 of each kind of request and its ratio to the baseline, and a note when any p99 passes a
+tenth of Slack's limit (printed, never asserted: the machine may be shared).
+Run: ``.venv/bin/python bench/slack.py [rounds] [--quick] [--summary-dir DIR]``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import hashlib
 import hmac
 import itertools
+import json
 import os
 import statistics
 import sys
@@ -55,6 +58,21 @@ def signed(text: str, nonce: int) -> tuple[bytes, dict[str, str]]:
     return body, headers
 
 
+def signed_press(value: str, nonce: int) -> tuple[bytes, dict[str, str]]:
+    """A what-if button press as Slack sends it: the payload JSON in a form, signed like a command."""
+    payload = {
+        "type": "block_actions",
+        "trigger_id": str(nonce),
+        "container": {"type": "message", "is_ephemeral": True},
+        "response_url": "https://hooks.slack.com/actions/T1/1/bench",
+        "actions": [{"type": "button", "action_id": "what-if-0", "value": value, "text": {"text": "bench"}}],
+    }
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    stamp = str(int(time.time()))
+    digest = hmac.new(SECRET.encode(), b"v0:" + stamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return body, {**signed("", 0)[1], "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
+
+
 def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -74,8 +92,9 @@ async def measure(rounds: int) -> dict[str, list[float]]:
         except CommandError:
             continue
     app = create_app(Settings())
+    app.state.slack_transport = httpx.MockTransport(lambda request: httpx.Response(200, text="ok"))
     nonce = itertools.count()
-    names = ("GET /healthz (baseline)", "slack: decision", "slack: user error", "slack: help")
+    names = ("GET /healthz (baseline)", "slack: decision", "slack: button press", "slack: user error", "slack: help")
     timings: dict[str, list[float]] = {name: [] for name in names}
     async with (
         app.router.lifespan_context(app),
@@ -93,6 +112,10 @@ async def measure(rounds: int) -> dict[str, list[float]]:
             body, headers = signed(text, next(nonce))
             return lambda: client.post("/slack/commands", content=body, headers=headers)
 
+        def press(text: str) -> Callable[[], Any]:
+            body, headers = signed_press(text, next(nonce))
+            return lambda: client.post("/slack/interactions", content=body, headers=headers)
+
         for _ in range(20):  # warm-up: imports, first compilation paths
             await client.get("/healthz")
             await post("duration=20m memory=2g")()
@@ -100,6 +123,7 @@ async def measure(rounds: int) -> dict[str, list[float]]:
             for index, text in enumerate(texts):
                 await timed("GET /healthz (baseline)", lambda: client.get("/healthz"))
                 await timed("slack: decision", post(text))
+                await timed("slack: button press", press(text))
                 if index % 2:
                     await timed("slack: help", post("help"))
                 else:

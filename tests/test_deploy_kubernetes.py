@@ -5,6 +5,7 @@ not meet are skipped in the Deployment's annotations, with the reason)."""
 from __future__ import annotations
 
 import copy
+import ipaddress
 import re
 import tomllib
 from collections.abc import Callable
@@ -338,10 +339,21 @@ def test_the_disruption_budget_keeps_a_pod_of_the_autoscalers_minimum() -> None:
     assert 0 < budget["minAvailable"] < of_kind("HorizontalPodAutoscaler")["spec"]["minReplicas"]
 
 
-def test_the_network_policy_admits_the_http_port_only_and_no_egress() -> None:
+def test_the_network_policy_admits_the_http_port_only_and_egress_to_dns_and_public_https() -> None:
     policy = of_kind("NetworkPolicy")["spec"]
     assert set(policy["policyTypes"]) == {"Ingress", "Egress"}
-    assert policy["egress"] == []
+    dns, https = policy["egress"]
+    # DNS to the cluster's resolver only.
+    assert dns["to"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}}}]
+    assert sorted(port["protocol"] for port in dns["ports"]) == ["TCP", "UDP"]
+    assert {port["port"] for port in dns["ports"]} == {53}
+    # HTTPS (Slack's response URLs) to public addresses only: not the cluster, the VPC or the metadata address.
+    assert https["ports"] == [{"port": 443, "protocol": "TCP"}]
+    [block] = https["to"]
+    assert block["ipBlock"]["cidr"] == "0.0.0.0/0"
+    kept_out = [ipaddress.ip_network(cidr) for cidr in block["ipBlock"]["except"]]
+    for address in ("10.0.0.1", "172.20.0.10", "192.168.1.1", "169.254.169.254", "127.0.0.1", "100.64.0.1"):
+        assert any(ipaddress.ip_address(address) in network for network in kept_out), address
     [rule] = policy["ingress"]
     assert rule["ports"] == [{"port": "http", "protocol": "TCP"}]
     assert _container()["ports"][0]["name"] == "http"

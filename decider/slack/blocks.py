@@ -12,7 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
@@ -25,6 +27,7 @@ from decider.decision import Decision, RankedTarget, Reason
 from decider.errors import DeciderError
 from decider.numbers import number
 from decider.render.sizing import describe
+from decider.slack.actions import MAX_LABEL_CHARS, MAX_VALUE_CHARS, SHARE, Buttons
 from decider.slack.grammar import short_usage, usage
 from decider.slack.mrkdwn import bullets, escape, fit, link
 
@@ -36,6 +39,8 @@ MAX_HEADER_TEXT = 150
 MAX_CONTEXT_ELEMENTS = 10
 MAX_CONTEXT_TEXT = 3000
 MAX_FALLBACK_TEXT = 3000  # Slack shows the top-level text in notifications; it cuts far longer text itself
+MAX_ACTIONS = 25  # elements in one actions block
+MAX_ACTION_ID = 255
 DECIDING_REASONS = 3
 
 Message = dict[str, Any]
@@ -60,10 +65,19 @@ def _header(text: str) -> HeaderBlock:
 
 
 def decision_message(
-    decision: Decision, *, share: bool = False, command_text: str = "", command_name: str = "/compute"
+    decision: Decision,
+    *,
+    share: bool = False,
+    command_text: str = "",
+    command_name: str = "/compute",
+    buttons: Buttons | None = None,
+    note: str = "",
 ) -> Message:
-    """The answer to a command: recommendation, top targets with score and cost, why, exclusions, what would change."""
+    """The answer to a command: recommendation, top targets with score and cost, why, exclusions, what would change,
+    and the ``buttons`` that decide again with a change (``note``, mrkdwn, says which change this answer is)."""
     blocks: list[Block] = [_header(_headline(decision))]
+    if note:
+        blocks.append(_context(note))
     if decision.ranking:
         blocks.append(_ranking(decision.ranking))
         blocks.append(_section(_why(decision)))
@@ -86,8 +100,34 @@ def decision_message(
                 )
             )
         )
+    if buttons is not None:
+        blocks.extend(_buttons(buttons))
     blocks.append(_context(*_footer(decision, command_text, command_name)))
     return _message(blocks, fallback=decision.summary, share=share)
+
+
+def _buttons(buttons: Buttons) -> list[Block]:
+    blocks: list[Block] = []
+    if buttons.buttons:
+        elements = [
+            ButtonElement(
+                text=PlainTextObject(text=button.label, emoji=True),
+                action_id=button.action_id,
+                value=button.value,
+                style="primary" if button.action_id == SHARE else None,
+            )
+            for button in buttons.buttons[:MAX_ACTIONS]
+        ]
+        blocks.append(_context("*What if…* each button decides again with one change"))
+        blocks.append(ActionsBlock(elements=elements))
+    if buttons.left_out:
+        blocks.append(
+            _context(
+                f"{buttons.left_out} button{'' if buttons.left_out == 1 else 's'} left out: this workload's command "
+                f"is longer than the {MAX_VALUE_CHARS:,} characters a Slack button carries"
+            )
+        )
+    return blocks
 
 
 def help_message(command_name: str = "/compute", targets: Sequence[str] = ()) -> Message:
@@ -258,6 +298,25 @@ def limit_problems(message: Mapping[str, Any]) -> list[str]:
                 for item in elements
                 if len(item.get("text", "")) > MAX_CONTEXT_TEXT
             )
+        elif kind == "actions":
+            problems.extend(_action_problems(where, block.get("elements", [])))
         elif kind != "divider":
             problems.append(f"{where}: unexpected block type")
+    return problems
+
+
+def _action_problems(where: str, elements: Sequence[Mapping[str, Any]]) -> list[str]:
+    problems: list[str] = []
+    if not 1 <= len(elements) <= MAX_ACTIONS:
+        problems.append(f"{where}: {len(elements)} elements; 1 to {MAX_ACTIONS}")
+    action_ids = [item.get("action_id", "") for item in elements]
+    if len(set(action_ids)) != len(action_ids):
+        problems.append(f"{where}: action_ids repeat; each must be unique in its block")
+    for item in elements:
+        if len(item["text"]["text"]) > MAX_LABEL_CHARS:
+            problems.append(f"{where}: button text over {MAX_LABEL_CHARS} characters")
+        if len(item.get("value", "")) > MAX_VALUE_CHARS:
+            problems.append(f"{where}: button value over {MAX_VALUE_CHARS} characters")
+        if not 1 <= len(item.get("action_id", "")) <= MAX_ACTION_ID:
+            problems.append(f"{where}: action_id must have 1 to {MAX_ACTION_ID} characters")
     return problems

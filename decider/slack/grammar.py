@@ -245,8 +245,15 @@ def command_text_of(raw: Mapping[str, Any]) -> str:
                 f"{entry.name}={quote}{text}{quote}" if re.search(r"[\s=\"']", text) else f"{entry.name}={text}"
             )
         else:
-            parts.append(f"{entry.name}={value!r}")  # bare numbers are in the contract's own unit
+            parts.append(f"{entry.name}={_bare(value)}")  # bare numbers are in the contract's own unit
     return " ".join(parts)
+
+
+def _bare(value: float) -> str:
+    """A number as it reads back exactly: ``7200.0`` as ``7200``, others in full (``repr``)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
 
 
 def _leaves(raw: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:

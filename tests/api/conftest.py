@@ -15,6 +15,8 @@ from fastapi import FastAPI
 
 from api.app import create_app
 from api.settings import Settings
+from tests.api.slack_requests import SECRET as SLACK_SECRET
+from tests.api.slack_requests import Slack, SlackClient
 
 PROBLEM = "application/problem+json"
 KEY = "k-0123456789"
@@ -79,6 +81,15 @@ def problem_of(response: httpx.Response, status: int) -> dict[str, Any]:
     assert body["instance"] == response.request.url.path
     assert body["request_id"] == response.headers["x-request-id"]
     return body
+
+
+@pytest.fixture
+def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Slack]:
+    monkeypatch.delenv("DECIDER_SLACK_SIGNING_SECRET", raising=False)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SLACK_SECRET)
+    client = SlackClient(create_app(Settings()))
+    yield Slack(client)
+    client.close()
 
 
 @pytest.fixture

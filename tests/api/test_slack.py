@@ -1,25 +1,18 @@
 """POST /slack/commands in process: Slack's signature scheme, replays, configuration, and the answers it gives.
 
-Requests are signed here with the real algorithm (HMAC-SHA256 over ``v0:{timestamp}:{raw body}``), computed with
-hmac and hashlib rather than slack_sdk, so the route is checked against the scheme and not against itself.
+Requests are signed with the real algorithm (tests/api/slack_requests.py), not with slack_sdk, so the route is
+checked against the scheme and not against itself.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import itertools
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 import pytest
-from anyio.from_thread import BlockingPortal, start_blocking_portal
-from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,65 +22,19 @@ from api.slack import ReplayGuard, read_form
 from decider.documents import read_file
 from decider.slack.blocks import limit_problems
 from decider.slack.keys import FLAGS, KEYS
+from tests.api.slack_requests import (
+    COMMANDS,
+    FORM,
+    SECRET,
+    SlackClient,
+    command_body,
+    signed_headers,
+)
+from tests.slack.message_text import blocks_text
 
-SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # noqa: S105 - a test secret, signs only in-process requests
-PATH = "/slack/commands"
-FORM = "application/x-www-form-urlencoded"
+PATH = COMMANDS
 PROBLEM = "application/problem+json"
 CONTAINER_TARGETS = {"ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"}
-_nonce = itertools.count()
-
-
-class SlackClient:
-    """Posts to an app in process (lifespan run, so the rules are loaded) from a blocking test."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self._stack = ExitStack()
-        self.portal: BlockingPortal = self._stack.enter_context(start_blocking_portal())
-        self._stack.enter_context(self.portal.wrap_async_context_manager(app.router.lifespan_context(app)))
-        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
-        self.app = app
-
-    def post(self, body: str | bytes, headers: dict[str, str] | None = None) -> httpx.Response:
-        return self.portal.call(lambda: self.http.post(PATH, content=body, headers=headers or {}))
-
-    def get(self, url: str) -> httpx.Response:
-        return self.portal.call(lambda: self.http.get(url))
-
-    def close(self) -> None:
-        self.portal.call(self.http.aclose)
-        self._stack.close()
-
-
-def signature_for(body: bytes, timestamp: str, secret: str = SECRET) -> str:
-    base = b"v0:" + timestamp.encode() + b":" + body
-    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
-
-
-def signed_headers(body: str | bytes, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
-    raw = body.encode() if isinstance(body, str) else body
-    stamp = str(int(time.time()) if timestamp is None else timestamp)
-    return {
-        "Content-Type": FORM,
-        "X-Slack-Request-Timestamp": stamp,
-        "X-Slack-Signature": signature_for(raw, stamp, secret),
-    }
-
-
-def command_body(text: str, **extra: str) -> str:
-    """A form as Slack sends it; the trigger id makes every body (and so every signature) unique."""
-    fields = {
-        "token": "legacy-verification-token",
-        "team_id": "T0001",
-        "channel_id": "C2147483705",
-        "user_id": "U2147483697",
-        "command": "/compute",
-        "text": text,
-        "response_url": "https://hooks.slack.com/commands/1234/5678",
-        "trigger_id": f"13345224609.738474920.{next(_nonce)}",
-    }
-    fields.update(extra)
-    return urlencode(fields)
 
 
 def send(client: SlackClient, text: str, **extra: str) -> httpx.Response:
@@ -102,16 +49,6 @@ def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlackClient]:
     slack = SlackClient(create_app(Settings()))
     yield slack
     slack.close()
-
-
-def blocks_text(answer: dict[str, Any]) -> str:
-    parts: list[str] = []
-    for block in answer["blocks"]:
-        if "text" in block:
-            parts.append(block["text"]["text"])
-        parts.extend(item["text"] for item in block.get("fields", []))
-        parts.extend(item.get("text", "") for item in block.get("elements", []))
-    return "\n".join(parts)
 
 
 def problem_of(response: httpx.Response, status: int) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from decider.slack.blocks import (
 from decider.slack.grammar import read_command
 from decider.slack.mrkdwn import bullets, escape, fit, link
 from decider.workload import parse_workload
+from tests.slack.message_text import blocks_text
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SOURCE = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
@@ -64,16 +65,6 @@ def assert_valid(message: dict[str, Any]) -> None:
         assert rebuilt.to_dict() == block  # to_dict() validates: raises SlackObjectFormationError if over a limit
 
 
-def all_text(message: dict[str, Any]) -> str:
-    parts: list[str] = []
-    for block in message["blocks"]:
-        if "text" in block:
-            parts.append(block["text"]["text"])
-        parts.extend(item["text"] for item in block.get("fields", []))
-        parts.extend(item.get("text", "") for item in block.get("elements", []))
-    return "\n".join(parts)
-
-
 @pytest.mark.parametrize("path", workload_files(), ids=lambda path: path.stem)
 def test_every_scenario_and_example_answers_in_valid_block_kit(path: Path, ruleset: Ruleset) -> None:
     raw = raw_workload(path)
@@ -95,7 +86,7 @@ def test_every_scenario_and_example_answers_in_valid_block_kit(path: Path, rules
         assert decision.ranking[0].name in header["text"]["text"]
         ranked = {field["text"].split("\n")[0] for field in private["blocks"][1]["fields"]}
         assert {f"*{place}. {escape(entry.name)}*" for place, entry in enumerate(decision.ranking, 1)} == ranked
-    text = all_text(private)
+    text = blocks_text(private)
     for exclusion in decision.excluded:
         assert f"*{escape(exclusion.name)}* is out" in text
         assert exclusion.reasons[0].rule in text
@@ -172,10 +163,10 @@ def test_the_answer_shows_costs_when_priced_and_says_so_when_not() -> None:
 
 
 def test_the_footer_gives_ruleset_and_price_book_date_when_present() -> None:
-    with_prices = all_text(decision_message(make_decision()))
+    with_prices = blocks_text(decision_message(make_decision()))
     assert "ruleset 2026.11.27 `sha256:abababababab`" in with_prices
     assert "prices us-east-1 as of 2026-11-01 (USD)" in with_prices
-    without = all_text(decision_message(make_decision(pricing=None)))
+    without = blocks_text(decision_message(make_decision(pricing=None)))
     assert "prices" not in without
     assert "ruleset 2026.11.27" in without
 
@@ -185,7 +176,7 @@ def test_the_deciding_reasons_are_those_that_put_the_winner_ahead() -> None:
     reasons = deciding_reasons(decision)
     # traffic.b gives both the same 4 points: it decides nothing and is left out.
     assert [(item.rule, lead) for item, lead in reasons] == [("traffic.a", 10)]
-    text = all_text(decision_message(decision))
+    text = blocks_text(decision_message(decision))
     assert "*Why Amazon ECS on AWS Fargate* — 7 points ahead of Amazon EKS" in text
     assert f"Steady work suits containers — <{SOURCE}|traffic.a> (+10)" in text
 
@@ -194,14 +185,14 @@ def test_a_tie_is_explained_by_simplicity() -> None:
     tied = make_decision(
         ranking=(ranked("lambda", "AWS Lambda", 50), ranked("ecs-fargate", "Amazon ECS on AWS Fargate", 50))
     )
-    assert "simpler to run" in all_text(decision_message(tied))
+    assert "simpler to run" in blocks_text(decision_message(tied))
 
 
 def test_when_every_target_is_excluded_the_header_says_so() -> None:
     message = decision_message(make_decision(recommendation=None, ranking=(), summary="No target can run this."))
     assert_valid(message)
     assert "no AWS target can run this workload" in message["blocks"][0]["text"]["text"]
-    assert "No target can run this." in all_text(message)
+    assert "No target can run this." in blocks_text(message)
 
 
 def test_the_winners_sizing_is_shown_as_what_to_configure() -> None:
@@ -225,7 +216,7 @@ def test_the_winners_sizing_is_shown_as_what_to_configure() -> None:
     first = ranked("ecs-fargate", "Amazon ECS on AWS Fargate", 62, cost=10.0).model_copy(update={"sizing": sizing})
     message = decision_message(make_decision(ranking=(first,)))
     assert_valid(message)
-    line = next(text for text in all_text(message).split("\n") if text.startswith("*Configure"))
+    line = next(text for text in blocks_text(message).split("\n") if text.startswith("*Configure"))
     assert line.startswith("*Configure Amazon ECS on AWS Fargate:* task 1 vCPU / 2 GB (linux/arm64")
     assert "copies min 2 / desired 3 / max 8 (always-on)" in line
     assert line.endswith("behind an Application Load Balancer")
@@ -257,7 +248,7 @@ def test_over_long_text_is_cut_to_fit_every_limit() -> None:
     header = message["blocks"][0]["text"]["text"]
     assert len(header) == MAX_HEADER_TEXT
     assert header.endswith("…")
-    text = all_text(message)
+    text = blocks_text(message)
     assert "…and 4 more eligible targets" in text
     assert re.search(r"…and \d+ more", text)
 
@@ -266,7 +257,7 @@ def test_markup_in_text_is_escaped_and_never_cut_in_half() -> None:
     decision = make_decision(name="<!channel> & friends", summary="a < b")
     message = decision_message(decision)
     assert_valid(message)
-    assert "<!channel>" not in all_text(message)
+    assert "<!channel>" not in blocks_text(message)
     assert message["blocks"][0]["text"]["text"].startswith("‹!channel› & friends: ")
     assert message["text"] == "a &lt; b"
 
@@ -303,9 +294,9 @@ def test_help_lists_the_keys_in_valid_blocks() -> None:
     message = help_message("/compute", ["AWS Lambda", "Amazon EKS"])
     assert_valid(message)
     assert message["response_type"] == "ephemeral"
-    assert "`memory`" in all_text(message)
-    assert "`privileged`" in all_text(message)
-    assert "Answers rank AWS Lambda, Amazon EKS, with" in all_text(message)
+    assert "`memory`" in blocks_text(message)
+    assert "`privileged`" in blocks_text(message)
+    assert "Answers rank AWS Lambda, Amazon EKS, with" in blocks_text(message)
 
 
 def test_an_unreadable_command_gets_each_problem_did_you_mean_and_usage() -> None:
@@ -314,7 +305,7 @@ def test_an_unreadable_command_gets_each_problem_did_you_mean_and_usage() -> Non
     message = problem_message(caught.value, command_text="memroy=2g pattern=stedy")
     assert_valid(message)
     assert message["response_type"] == "ephemeral"
-    text = all_text(message)
+    text = blocks_text(message)
     assert "`memroy=2g`: unknown key 'memroy'" in text
     assert "*did you mean `memory`?*" in text
     assert "*did you mean `pattern=steady`?*" in text
@@ -331,7 +322,7 @@ def test_a_flood_of_problems_still_fits() -> None:
 
 def test_a_lone_eligible_target_is_said_to_be_the_only_one() -> None:
     alone = make_decision(ranking=(ranked("ecs-ec2", "Amazon ECS on EC2", 50),))
-    assert "It is the only target that can run this workload." in all_text(decision_message(alone))
+    assert "It is the only target that can run this workload." in blocks_text(decision_message(alone))
 
 
 def test_limit_problems_finds_every_kind_of_overflow() -> None:
