@@ -224,8 +224,9 @@ class Decision(_Frozen):
     )
     cost_curve: tuple[CostCurve, ...] = Field(
         (),
-        description="Each eligible target's monthly bill from 0.1× to 10× the workload's requests per month (log-spaced,"
-        " break-even volumes in that range included), ranking order. Filled in when the answer carries advice.",
+        description="Each eligible target's monthly bill from 0.1× to 10× the workload's requests per month "
+        "(log-spaced, break-even volumes in that range included), ranking order. Filled in when the answer carries "
+        "advice.",
     )
     assumptions: tuple[str, ...] = Field(description="Every default decider applied; decisive ones first.")
     decisive_assumptions: tuple[str, ...] = Field(

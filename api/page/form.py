@@ -103,7 +103,8 @@ def form_fields() -> tuple[tuple[str, str, tuple[FormField, ...]], ...]:
     sections: list[tuple[str, str, tuple[FormField, ...]]] = []
     top: list[FormField] = []
     for key, spec in schema["properties"].items():
-        reference = spec.get("$ref") or next((item.get("$ref") for item in spec.get("anyOf", ()) if "$ref" in item), None)
+        references = [spec.get("$ref"), *(item.get("$ref") for item in spec.get("anyOf", ()))]
+        reference = next((item for item in references if item), None)
         if reference is None:
             top.append(_field("", key, spec))
             continue
@@ -170,7 +171,9 @@ def form_values(workload: Any) -> dict[str, str]:
 
 def applied(workload: Any, change: Mapping[str, Any]) -> Any:
     """The workload with a counterfactual's change (dotted paths → values) applied."""
-    result: dict[str, Any] = {key: dict(value) if isinstance(value, Mapping) else value for key, value in workload.items()}
+    result: dict[str, Any] = {
+        key: dict(value) if isinstance(value, Mapping) else value for key, value in workload.items()
+    }
     for path, value in change.items():
         section, _, name = path.rpartition(".")
         holder = result.setdefault(section, {}) if section else result

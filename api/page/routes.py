@@ -92,8 +92,16 @@ async def _answer(request: Request, raw: Any) -> dict[str, Any]:
     return result_context(decision, raw, parsed.workload.requests_per_month, _prefix(request))
 
 
-def _page(request: Request, values: dict[str, str], *, document: str = "", errors: Errors | None = None,
-          result: dict[str, Any] | None = None, notice: str = "", status: int = 200) -> HTMLResponse:
+def _page(
+    request: Request,
+    values: dict[str, str],
+    *,
+    document: str = "",
+    errors: Errors | None = None,
+    result: dict[str, Any] | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> HTMLResponse:
     errors = errors or Errors()
     html = templates.get_template("page.html").render(
         version=decider.__version__,

@@ -110,7 +110,7 @@ def result_context(decision: Decision, workload: Mapping[str, Any], requests: fl
     names.update({item.target: item.name for item in decision.excluded})
     return {
         "decision": decision,
-        "recommended": names.get(decision.recommendation or "", None),
+        "recommended": names.get(decision.recommendation or ""),
         "ranking": ranking,
         "changes": changes,
         "other_changes": [text for text in decision.what_would_change if text not in counterfactual_messages],
@@ -131,8 +131,10 @@ def field_sections(values: Mapping[str, str], errors: Errors) -> list[dict[str, 
         {
             "name": section,
             "description": description,
-            "fields": [{"field": item, "value": values.get(item.path, ""), "errors": errors.at.get(item.path, [])}
-                       for item in fields],
+            "fields": [
+                {"field": item, "value": values.get(item.path, ""), "errors": errors.at.get(item.path, [])}
+                for item in fields
+            ],
         }
         for section, description, fields in form_fields()
     ]

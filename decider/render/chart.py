@@ -19,11 +19,11 @@ WIDTH, HEIGHT = 640, 320
 #: Break-even labels sit alternately above and below their marker (pixel offsets), so close crossings stay readable.
 LABEL_OFFSETS = (-14, 16)
 Y = {"field": "monthly_usd", "type": "quantitative", "title": "Monthly cost (USD)", "axis": {"format": "$,.0f"}}
-TOOLTIP = [
-    {"field": "name", "type": "nominal", "title": "Target"},
-    {"field": "requests_per_month", "type": "quantitative", "title": "Requests per month", "format": ",.0f"},
-    {"field": "monthly_usd", "type": "quantitative", "title": "Monthly cost", "format": "$,.2f"},
-]
+
+
+def _escaped(field: str) -> str:
+    """A data field name as Vega-Lite reads it literally (dots and brackets would otherwise be paths)."""
+    return field.replace("\\", "\\\\").replace(".", "\\.").replace("[", "\\[").replace("]", "\\]")
 
 
 def visible_crossings(decision: Decision) -> tuple[BreakEven, ...]:
@@ -41,7 +41,7 @@ def cost_chart(decision: Decision, requests: float) -> dict[str, Any]:
     lines = [
         {
             "target": curve.target,
-            "name": names.get(curve.target, curve.target),
+            "target_name": names.get(curve.target, curve.target),
             "requests_per_month": point.requests_per_month,
             "monthly_usd": point.monthly_usd,
         }
@@ -49,17 +49,16 @@ def cost_chart(decision: Decision, requests: float) -> dict[str, Any]:
         for point in curve.points
     ]
     bills = {(row["target"], row["requests_per_month"]): row["monthly_usd"] for row in lines}
-    crossings = [
+    crossings: list[dict[str, Any]] = [
         {
             "requests_per_month": point.requests_per_month,
             "monthly_usd": bills.get((point.target, point.requests_per_month), 0.0),
             "label": f"{names.get(point.target, point.target)} cheaper above "
             f"{approx_requests(point.requests_per_month)}",
+            "above": index % 2 == 0,
         }
-        for point in visible_crossings(decision)
+        for index, point in enumerate(sorted(visible_crossings(decision), key=lambda item: item.requests_per_month))
     ]
-    for index, row in enumerate(sorted(crossings, key=lambda row: float(row["requests_per_month"]))):
-        row["above"] = index % 2 == 0
     xs = [point.requests_per_month for curve in decision.cost_curve for point in curve.points] or [requests]
     x = {
         "field": "requests_per_month",
@@ -71,8 +70,14 @@ def cost_chart(decision: Decision, requests: float) -> dict[str, Any]:
     now = [{"requests_per_month": requests, "label": f"now: {approx_requests(requests).lstrip('~')}"}]
     title = f"Monthly cost vs traffic: {decision.name}" if decision.name else "Monthly cost vs traffic"
     order = [names.get(curve.target, curve.target) for curve in decision.cost_curve]
-    colour = {"field": "name", "type": "nominal", "title": "Target", "sort": order, "legend": {"orient": "bottom"}}
-    return {
+    colour = {
+        "field": "target_name",
+        "type": "nominal",
+        "title": "Target",
+        "sort": order,
+        "legend": {"orient": "bottom"},
+    }
+    spec: dict[str, Any] = {
         "$schema": SCHEMA,
         "title": title,
         "description": "Monthly cost of each eligible target as traffic grows, with the break-even volumes marked.",
@@ -90,14 +95,35 @@ def cost_chart(decision: Decision, requests: float) -> dict[str, Any]:
             {
                 "name": "hover",
                 "data": {"values": lines},
-                "params": [{"name": "nearest", "select": {"type": "point", "nearest": True, "on": "pointerover"}}],
-                "mark": {"type": "point", "filled": True, "size": 60},
+                "transform": [{"pivot": "target_name", "value": "monthly_usd", "groupby": ["requests_per_month"]}],
+                "params": [
+                    {
+                        "name": "nearest",
+                        "select": {
+                            "type": "point",
+                            "fields": ["requests_per_month"],
+                            "nearest": True,
+                            "on": "pointerover",
+                            "clear": "pointerout",
+                        },
+                    }
+                ],
+                "mark": {"type": "rule", "color": "#777777", "strokeWidth": 1},
                 "encoding": {
                     "x": x,
-                    "y": Y,
-                    "color": colour,
-                    "opacity": {"condition": {"param": "nearest", "empty": False, "value": 1}, "value": 0},
-                    "tooltip": TOOLTIP,
+                    "opacity": {"condition": {"param": "nearest", "empty": False, "value": 0.8}, "value": 0},
+                    "tooltip": [
+                        {
+                            "field": "requests_per_month",
+                            "type": "quantitative",
+                            "title": "Requests per month",
+                            "format": ",.0f",
+                        },
+                        *(
+                            {"field": _escaped(name), "type": "quantitative", "title": name, "format": "$,.2f"}
+                            for name in order
+                        ),
+                    ],
                 },
             },
             {
@@ -112,21 +138,33 @@ def cost_chart(decision: Decision, requests: float) -> dict[str, Any]:
                 "mark": {"type": "text", "align": "left", "dx": 4, "y": 8, "color": "#222222", "fontWeight": "bold"},
                 "encoding": {"x": x, "text": {"field": "label"}},
             },
-            {
-                "name": "break_even",
-                "data": {"values": crossings},
-                "mark": {"type": "point", "shape": "diamond", "size": 140, "filled": True, "color": "#111111"},
-                "encoding": {"x": x, "y": Y, "tooltip": [{"field": "label", "title": "Break-even"}]},
-            },
-            *(
+        ],
+    }
+    spec["layer"].extend(_crossing_layers(crossings, x))
+    return spec
+
+
+def _crossing_layers(crossings: list[dict[str, Any]], x: dict[str, Any]) -> list[dict[str, Any]]:
+    """A labelled diamond per break-even volume (no layers at all when there is none: an empty layer has no extent)."""
+    if not crossings:
+        return []
+    layers: list[dict[str, Any]] = [
+        {
+            "name": "break_even",
+            "data": {"values": crossings},
+            "mark": {"type": "point", "shape": "diamond", "size": 140, "filled": True, "color": "#111111"},
+            "encoding": {"x": x, "y": Y, "tooltip": [{"field": "label", "title": "Break-even"}]},
+        }
+    ]
+    for index, offset in enumerate(LABEL_OFFSETS):
+        rows = [row for row in crossings if row["above"] == (index == 0)]
+        if rows:
+            layers.append(
                 {
                     "name": f"break_even_label_{index}",
-                    "data": {"values": crossings},
-                    "transform": [{"filter": f"datum.above == {'true' if index == 0 else 'false'}"}],
+                    "data": {"values": rows},
                     "mark": {"type": "text", "align": "right", "dx": -8, "dy": offset, "color": "#111111"},
                     "encoding": {"x": x, "y": Y, "text": {"field": "label"}},
                 }
-                for index, offset in enumerate(LABEL_OFFSETS)
-            ),
-        ],
-    }
+            )
+    return layers
