@@ -3,11 +3,11 @@ the fields they name. No HTML here: the templates write it, autoescaped."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.page.form import DOCUMENT, FIELDS, applied, encode, form_values
+from api.page.form import DOCUMENT, FIELDS, applied, encode, form_fields, form_values
 from decider.decision import Decision, MonthlyCost
 from decider.errors import Problem
 from decider.numbers import show
@@ -125,8 +125,6 @@ def result_context(decision: Decision, workload: Mapping[str, Any], requests: fl
 
 def field_sections(values: Mapping[str, str], errors: Errors) -> list[dict[str, Any]]:
     """The form's sections with each field's current value and its problems."""
-    from api.page.form import form_fields
-
     return [
         {
             "name": section,
@@ -143,7 +141,3 @@ def field_sections(values: Mapping[str, str], errors: Errors) -> list[dict[str, 
 def preset_values(presets: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     """Each preset as the form values it sets (for the page's script)."""
     return {name: form_values(workload) for name, workload in presets.items()}
-
-
-def problems_json(problems: Sequence[Problem]) -> list[dict[str, str | None]]:
-    return [{"location": p.location, "message": p.message, "suggestion": p.suggestion} for p in problems]
