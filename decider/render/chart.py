@@ -75,7 +75,7 @@ def cost_chart(decision: Decision, requests: float) -> dict[str, Any]:
         "type": "nominal",
         "title": "Target",
         "sort": order,
-        "legend": {"orient": "bottom"},
+        "legend": {"orient": "bottom", "labelLimit": 400},
     }
     spec: dict[str, Any] = {
         "$schema": SCHEMA,
