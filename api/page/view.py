@@ -105,7 +105,13 @@ def result_context(decision: Decision, workload: Mapping[str, Any], requests: fl
         )
         for item in decision.counterfactuals
     ]
-    counterfactual_messages = {item.message for item in decision.counterfactuals}
+    fixes = {
+        exclusion.target: text
+        for exclusion in decision.excluded
+        for text in decision.what_would_change
+        if text.startswith(f"{exclusion.name} is kept out by ")
+    }
+    said = {item.message for item in decision.counterfactuals} | set(fixes.values())
     names = {entry.target: entry.name for entry in decision.ranking}
     names.update({item.target: item.name for item in decision.excluded})
     return {
@@ -113,7 +119,8 @@ def result_context(decision: Decision, workload: Mapping[str, Any], requests: fl
         "recommended": names.get(decision.recommendation or ""),
         "ranking": ranking,
         "changes": changes,
-        "other_changes": [text for text in decision.what_would_change if text not in counterfactual_messages],
+        "other_changes": [text for text in decision.what_would_change if text not in said],
+        "fixes": fixes,
         "assumptions": _decisive(decision),
         "sources": _sources(decision),
         "share": f"{prefix}/?w={encode(workload)}",

@@ -108,6 +108,21 @@ def test_counterfactuals_are_links_that_apply_their_change(client: ApiClient) ->
         assert f'id="recommendation" data-target="{counterfactual["recommendation"]}"' in answer
 
 
+def test_exclusions_show_their_limits_and_the_fix(client: ApiClient) -> None:
+    workload = presets()["nightly-batch-job"]
+    expected = client.post("/recommend", json=workload).json()
+    html = unescape(client.get("/?w=" + encode(workload)).text)
+    assert expected["excluded"]
+    for exclusion in expected["excluded"]:
+        assert f'<li data-target="{exclusion["target"]}"><strong>{exclusion["name"]}</strong>' in html
+        for cause in exclusion["reasons"]:
+            assert cause["message"] in html
+            assert f'<a href="{cause["source"]}" rel="noreferrer">{cause["rule"]}</a>' in html
+        (fix,) = [text for text in expected["what_would_change"] if text.startswith(exclusion["name"] + " is kept")]
+        assert f"<strong>To let it in:</strong> {fix}</p>" in html
+        assert html.count(fix) == 1
+
+
 def test_the_form_submitted_without_javascript_answers(client: ApiClient) -> None:
     form = form_values(CHECKOUT_API)
     response = client.post("/", data=form)
