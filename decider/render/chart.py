@@ -9,6 +9,7 @@ and ``POST /recommend/chart`` render it to SVG or PNG with vl-convert (decider/r
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from decider.cost.breakeven import approx_requests
@@ -19,6 +20,16 @@ WIDTH, HEIGHT = 640, 320
 #: Break-even labels sit alternately above and below their marker (pixel offsets), so close crossings stay readable.
 LABEL_OFFSETS = (-14, 16)
 Y = {"field": "monthly_usd", "type": "quantitative", "title": "Monthly cost (USD)", "axis": {"format": "$,.0f"}}
+
+
+#: Characters XML 1.0 cannot hold (C0 controls but tab and newlines, lone surrogates, U+FFFE/U+FFFF): the SVG renderer
+#: refuses text with them, so they are left out of every label (a workload's name is free text).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def plain(text: str) -> str:
+    """``text`` without the characters an SVG (XML) document cannot hold."""
+    return _NOT_XML.sub("", text)
 
 
 def _escaped(field: str) -> str:
@@ -37,7 +48,7 @@ def visible_crossings(decision: Decision) -> tuple[BreakEven, ...]:
 
 def cost_chart(decision: Decision, requests: float) -> dict[str, Any]:
     """The chart for ``decision`` at the workload's ``requests`` per month: a Vega-Lite (v6) specification."""
-    names = {entry.target: entry.name for entry in decision.ranking}
+    names = {entry.target: plain(entry.name) for entry in decision.ranking}
     lines = [
         {
             "target": curve.target,
@@ -68,7 +79,7 @@ def cost_chart(decision: Decision, requests: float) -> dict[str, Any]:
         "axis": {"format": "~s", "grid": True, "labelOverlap": "greedy"},
     }
     now = [{"requests_per_month": requests, "label": f"now: {approx_requests(requests).lstrip('~')}"}]
-    title = f"Monthly cost vs traffic: {decision.name}" if decision.name else "Monthly cost vs traffic"
+    title = f"Monthly cost vs traffic: {plain(decision.name)}" if decision.name else "Monthly cost vs traffic"
     order = [names.get(curve.target, curve.target) for curve in decision.cost_curve]
     colour = {
         "field": "target_name",

@@ -88,6 +88,15 @@ def test_the_svg_draws_each_line_and_puts_each_marker_on_its_crossing(checkout: 
             assert nearest < 0.6, f"{target}'s line passes through the marker of {point.target} vs {point.versus}"
 
 
+@pytest.mark.parametrize("kind", ["svg", "png"])
+def test_control_characters_in_the_name_are_left_out_of_the_image(ruleset: Ruleset, kind: image.ImageFormat) -> None:
+    parsed = parse_workload({"name": "bell\u0007 end\x0b", "traffic": {"requests_per_month": 1e6}})
+    spec = cost_chart(decide(parsed, ruleset), parsed.workload.requests_per_month)
+    assert spec["title"] == "Monthly cost vs traffic: bell end"
+    drawn = image.render(spec, kind)
+    assert drawn.startswith(b"<svg" if kind == "svg" else b"\x89PNG")
+
+
 def test_png_is_a_png(checkout: tuple[Decision, float]) -> None:
     decision, requests = checkout
     assert image.render(cost_chart(decision, requests), "png").startswith(b"\x89PNG\r\n\x1a\n")
