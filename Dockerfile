@@ -38,6 +38,8 @@ COPY README.md ./
 COPY rules/ rules/
 COPY decider/ decider/
 COPY api/ api/
+# The example workloads: the web page offers them as presets (packaged as decider_examples).
+COPY examples/*.yaml examples/
 RUN pip install --no-cache-dir --constraint constraints.txt ".[api,slack]" \
     && rm -rf build ./*.egg-info
 

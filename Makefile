@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 BENCH_FLAGS ?=
 
-.PHONY: install run test lint typecheck unit hadolint manifests fuzz openapi bench constraints clean
+.PHONY: install run test lint typecheck browser unit hadolint manifests fuzz openapi bench constraints screenshots clean
 
 install: $(STAMP)
 
@@ -32,8 +32,17 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install
+# The page's browser test drives Debian's chromium (headless, through Playwright): installed here when missing.
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
+
+unit: install browser
 	$(BIN)/pytest
+
+# The README's pictures: the page's answer and its chart (from the browser test) and the CLI's chart file.
+screenshots: install browser
+	DECIDER_SCREENSHOTS=docs/img $(BIN)/pytest -p no:cacheprovider --no-cov -q tests/api/test_page_browser.py
+	$(BIN)/decider recommend examples/checkout-api.yaml --chart docs/img/cost-chart.svg > /dev/null
 
 hadolint: install
 	$(BIN)/hadolint Dockerfile

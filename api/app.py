@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import Depends, FastAPI
 
 import decider
-from api import admin, catalog, docs, health, index, recommend, review, slack, slack_interactions
+from api import admin, catalog, chart, docs, health, page, recommend, review, slack, slack_interactions
 from api.auth import require_api_key
 from api.mcp import router as mcp_router
 from api.metrics import Metrics
@@ -75,11 +75,12 @@ def create_app(settings: Settings | None = None, *, handle_sighup: bool = False)
     # --- routers ---------------------------------------------------------------------------------------------
     # One line per router. Routers that need X-API-Key (when keys are configured) pass dependencies=PROTECTED;
     # health routes and routers with their own authentication (e.g. signed webhooks) do not.
-    app.include_router(index.router)  # GET /: links to the docs and health routes
+    app.include_router(page.router)  # GET /: the web page (form, answer, cost chart); links to the docs
     app.include_router(docs.router)  # /docs, /redoc and their assets, like /openapi.json never behind a key
     app.include_router(health.router)
     app.include_router(health.version_router, dependencies=PROTECTED)
     app.include_router(recommend.router, dependencies=PROTECTED)
+    app.include_router(chart.router, dependencies=PROTECTED)
     app.include_router(review.router, dependencies=PROTECTED)
     app.include_router(catalog.router, dependencies=PROTECTED)
     app.include_router(admin.router, dependencies=PROTECTED)

@@ -166,6 +166,20 @@ class BreakEven(_Frozen):
     requests_per_month: float
 
 
+class CostPoint(_Frozen):
+    """A target's monthly bill at one traffic volume, its sizing held."""
+
+    requests_per_month: float
+    monthly_usd: float
+
+
+class CostCurve(_Frozen):
+    """One eligible target's monthly bill over a range of traffic (the data behind the cost-vs-traffic chart)."""
+
+    target: str
+    points: tuple[CostPoint, ...] = Field(description="Traffic volumes in ascending order, each with its bill.")
+
+
 class Counterfactual(_Frozen):
     """A change to the workload that the engine tried, and the recommendation it gave with the change applied."""
 
@@ -207,6 +221,12 @@ class Decision(_Frozen):
     counterfactuals: tuple[Counterfactual, ...] = Field(
         (),
         description="Changes the engine tried and that change the recommendation, each verified by deciding again.",
+    )
+    cost_curve: tuple[CostCurve, ...] = Field(
+        (),
+        description="Each eligible target's monthly bill from 0.1× to 10× the workload's requests per month "
+        "(log-spaced, break-even volumes in that range included), ranking order. Filled in when the answer carries "
+        "advice.",
     )
     assumptions: tuple[str, ...] = Field(description="Every default decider applied; decisive ones first.")
     decisive_assumptions: tuple[str, ...] = Field(

@@ -85,6 +85,7 @@ def decide(parsed: ParsedWorkload, ruleset: Ruleset, *, advice: bool = True, bud
             *(priced.sentences(ruleset, break_even) if priced is not None else ()),
         ),
         break_even=tuple(break_even),
+        cost_curve=priced.curve(order, break_even) if advice and priced is not None else (),
         counterfactuals=tuple(
             {
                 "change": dict(item.change),

@@ -35,7 +35,7 @@ def priced(workload: Any) -> Any:
 
 @schemathesis.hook
 def map_case(context: schemathesis.HookContext, case: OpenApiCase) -> OpenApiCase:
-    if case.operation.label == "POST /recommend":
+    if case.operation.label in ("POST /recommend", "POST /recommend/chart"):
         priced(case.body)
     elif case.operation.label == "POST /review" and isinstance(case.body, dict):
         items = case.body.get("workloads")

@@ -56,7 +56,7 @@ def test_dockerfile_health_check_calls_healthz_with_python() -> None:
 
 def test_dockerignore_keeps_the_build_context_to_what_the_image_copies() -> None:
     ignore = (REPO_ROOT / ".dockerignore").read_text().split()
-    copied = {"pyproject.toml", "constraints.txt", "README.md", "decider/", "api/", "rules/"}
+    copied = {"pyproject.toml", "constraints.txt", "README.md", "decider/", "api/", "rules/", "examples/*.yaml"}
     assert ignore[ignore.index("*")] == "*"
     assert {line[1:] for line in ignore if line.startswith("!")} == copied
 

@@ -30,8 +30,10 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 PROJECT = PYPROJECT["project"]
 SETUPTOOLS = PYPROJECT["tool"]["setuptools"]
 #: What the wheel is built from (and all the Dockerfile copies before installing decider).
-BUILT_FROM = ("pyproject.toml", "README.md", "decider", "api", "rules")
+BUILT_FROM = ("pyproject.toml", "README.md", "decider", "api", "rules", "examples")
 TIMEOUT_S = 300
+#: Import names whose distribution is named otherwise.
+DISTRIBUTION_OF = {"vl_convert": "vl_convert_python"}
 WEB_STACK = ("fastapi", "starlette", "uvicorn", "pydantic_settings", "prometheus_client", "slack_sdk", "httpx")
 
 
@@ -42,11 +44,12 @@ def test_every_package_in_the_source_is_in_the_wheel() -> None:
         for path in (ROOT / package).rglob("__init__.py")
     }
     shipped_rules = {
+        "decider_examples",
         "decider_rules",
         *("decider_rules." + path.name for path in (ROOT / "rules").iterdir() if path.is_dir()),
     }
     assert set(SETUPTOOLS["packages"]) == found | shipped_rules, "list every package in pyproject.toml"
-    assert SETUPTOOLS["package-dir"] == {"decider_rules": "rules"}
+    assert SETUPTOOLS["package-dir"] == {"decider_rules": "rules", "decider_examples": "examples"}
 
 
 def test_the_distribution_name_is_the_one_decider_names() -> None:
@@ -72,9 +75,9 @@ def test_the_core_installs_light_and_dev_installs_every_extra() -> None:
         requirement.startswith(f"{DISTRIBUTION}[") and sorted(requirement[:-1].split("[")[1].split(",")) == every_extra
         for requirement in extras["dev"]
     ), f"dev installs {DISTRIBUTION}[{','.join(every_extra)}]"
-    # A missing module the CLI maps to an extra is one that extra installs.
+    # A missing module the CLI maps to an extra is one that extra installs (by its distribution's name).
     for module, extra in EXTRA_OF_MODULE.items():
-        assert module in requirement_names(extras[extra]), module
+        assert DISTRIBUTION_OF.get(module, module) in requirement_names(extras[extra]), module
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,20 @@ def test_the_wheel_carries_the_shipped_rules_and_price_books(installed: Installe
     }
     assert shipped
     assert shipped <= names
+
+
+def test_the_wheel_carries_the_page_and_its_presets(installed: Installed) -> None:
+    names = set(zipfile.ZipFile(installed.wheel).namelist())
+    page = ROOT / "api" / "page"
+    assets = {
+        f"api/page/{path.relative_to(page).as_posix()}"
+        for folder in ("templates", "static")
+        for path in (page / folder).iterdir()
+    }
+    assert {"api/page/templates/page.html", "api/page/static/vega-embed.js"} <= assets <= names
+    examples = {f"decider_examples/{path.name}" for path in (ROOT / "examples").glob("*.yaml")}
+    assert "decider_examples/checkout-api.yaml" in examples
+    assert examples <= names
 
 
 def test_version_names_the_installed_distribution(installed: Installed) -> None:

@@ -33,6 +33,8 @@ EXTRA_OF_MODULE = {
     "slack_sdk": "api",
     "httpx": "refresh",
     "mcp": "mcp",
+    "jinja2": "api",
+    "vl_convert": "chart",
 }
 
 

@@ -74,8 +74,17 @@ class LazyParser(argparse.ArgumentParser):
 
 
 def _recommend(args: argparse.Namespace) -> int:
+    if args.chart is not None:
+        from decider.render import image
+
+        image.format_of(args.chart)  # a bad extension fails before any work is done
     ruleset = ruleset_from(args)
-    decision = decide(parse_workload(read_input(args.path)), ruleset)
+    parsed = parse_workload(read_input(args.path))
+    decision = decide(parsed, ruleset)
+    if args.chart is not None:
+        from decider.render.chart import cost_chart
+
+        image.write(cost_chart(decision, parsed.workload.requests_per_month), args.chart)
     if args.format == "json":
         text = render.to_json(decision) + "\n"
     elif args.format == "markdown":
@@ -115,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     recommend.add_argument("path", help="workload file (YAML or JSON), or - for stdin")
     recommend.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     recommend.add_argument("--colour", "--color", choices=("auto", "always", "never"), default="auto")
+    recommend.add_argument(
+        "--chart",
+        metavar="FILE",
+        help="also write the cost-vs-traffic chart here: SVG or PNG by the extension (needs the 'chart' extra)",
+    )
     add_rules_option(recommend)
     recommend.set_defaults(handler=_recommend)
 

@@ -30,10 +30,12 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from decider.cli import charts
 from decider.engine import decide
 from decider.errors import DeciderError, Problem, SourceError, nearest
-from decider.render import adr, sarif
+from decider.render import adr, image, sarif
 from decider.render import review as review_report
+from decider.render.chart import cost_chart
 from decider.review import (
     KEEP_MARGIN_POINTS,
     ReviewedWorkload,
@@ -96,6 +98,12 @@ def define_review(review: argparse.ArgumentParser) -> None:
     )
     review.add_argument("--rules", action="append", default=[], metavar="DIR", help="extra rule directory")
     review.add_argument(
+        "--chart-dir",
+        metavar="DIR",
+        help="also write each workload's cost-vs-traffic chart as DIR/<name>.svg (linked from the Markdown report; "
+        "one full decision per workload, so slower)",
+    )
+    review.add_argument(
         "--strict",
         action="store_true",
         help="exit 2 on the first file that cannot be read or workload that is not valid, instead of listing it",
@@ -120,6 +128,11 @@ def define_adr(record: argparse.ArgumentParser) -> None:
     record.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
     record.add_argument("--status", choices=adr.STATUSES, default="proposed")
     record.add_argument("--date", help="record date, YYYY-MM-DD (default: today, UTC)")
+    record.add_argument(
+        "--chart",
+        metavar="FILE",
+        help="also write the cost-vs-traffic chart here (SVG or PNG by the extension) and show it in the record",
+    )
     record.add_argument("--rules", action="append", default=[], metavar="DIR", help="extra rule directory")
     record.set_defaults(handler=run_adr)
 
@@ -138,6 +151,8 @@ def run_review(args: argparse.Namespace) -> int:
     if not 0 <= args.keep_margin <= 100:
         raise SourceError([Problem("--keep-margin", f"must be between 0 and 100 points, got {args.keep_margin:g}")])
     ruleset = load_ruleset(args.rules)
+    if args.chart_dir is not None:
+        charts.prepare(args.chart_dir)
     with _fewer_collections():
         discovery = find_workloads(args.paths, exclude=[args.usage] if args.usage else [], keep_going=not args.strict)
         if args.usage:
@@ -158,6 +173,10 @@ def run_review(args: argparse.Namespace) -> int:
             writer.add(outcome.part)
         skipped = [SkippedFile(file=f, reason=r) for f, r in discovery.skipped]
         writer.finish(tally.summary(args.keep_margin), skipped, unreadable)
+        if args.chart_dir is not None:
+            written = charts.write_each(workloads, ruleset, args.chart_dir)
+            if args.format == "markdown":
+                sys.stdout.write(charts.markdown_links(written))
     sys.stdout.flush()
     if unreadable:
         sys.stderr.write(f"decider: {len(unreadable)} file(s) or workload(s) could not be read; see the report\n")
@@ -293,6 +312,8 @@ def _start_method() -> multiprocessing.context.BaseContext:
 
 
 def run_adr(args: argparse.Namespace) -> int:
+    if args.chart is not None:
+        charts.check(args.chart)
     ruleset = load_ruleset(args.rules)
     chosen = _choose(_adr_candidates(args.path), args.name, args.path)
     if args.usage:
@@ -307,7 +328,11 @@ def run_adr(args: argparse.Namespace) -> int:
         decision = decision.model_copy(update={"name": chosen.name})
     date = args.date or datetime.now(UTC).date().isoformat()
     source = f"{chosen.file}:{chosen.line}" if args.path != "-" else None
-    text = adr.to_adr(decision, parsed.workload, date=date, status=args.status, source=source)
+    link = None
+    if args.chart is not None:
+        image.write(cost_chart(decision, parsed.workload.requests_per_month), args.chart)
+        link = charts.link(args.chart, Path(args.output).resolve().parent if args.output else None)
+    text = adr.to_adr(decision, parsed.workload, date=date, status=args.status, source=source, chart=link)
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")

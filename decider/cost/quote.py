@@ -13,7 +13,8 @@ from functools import cached_property
 
 from decider.cost.bill import Plan, cost_reason, plan_targets
 from decider.cost.breakeven import approx_requests, break_even_points
-from decider.decision import BreakEven, MonthlyCost, PricingInfo
+from decider.cost.curve import cost_curve
+from decider.decision import BreakEven, CostCurve, MonthlyCost, PricingInfo
 from decider.errors import WorkloadError
 from decider.facts import Facts
 from decider.pricing.loader import unknown_region
@@ -45,6 +46,10 @@ class Quote:
 
     def break_even(self, ranking: Sequence[str]) -> list[BreakEven]:
         return break_even_points(self.plans, ranking, self.requests_per_month, self.per_request)
+
+    def curve(self, ranking: Sequence[str], points: Sequence[BreakEven]) -> tuple[CostCurve, ...]:
+        """The bills over 0.1× to 10× the workload's traffic (decider/cost/curve.py), for the chart."""
+        return cost_curve(self.plans, ranking, self.requests_per_month, points)
 
     def sentences(self, ruleset: Ruleset, points: Sequence[BreakEven]) -> list[str]:
         """Each crossing in words, for ``what_would_change``: what rising (or falling) volume would make cheaper."""

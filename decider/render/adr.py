@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from decider import __version__
+from decider.cost.breakeven import approx_requests
 from decider.decision import Decision, ExclusionReason, Reason
 from decider.numbers import number
 from decider.workload import Workload
@@ -24,8 +25,10 @@ def to_adr(
     date: str,
     status: str = "proposed",
     source: str | None = None,
+    chart: str | None = None,
 ) -> str:
-    """The decision record for one workload; the same decision, date and status give the same text."""
+    """The decision record for one workload; the same decision, date and status give the same text. ``chart`` is the
+    path of the cost-vs-traffic chart image, relative to the record, when one was written beside it."""
     name = decision.name or workload.name or "this workload"
     chosen = next((entry for entry in decision.ranking if entry.target == decision.recommendation), None)
     out: list[str] = []
@@ -84,6 +87,9 @@ def to_adr(
     out += [f"* To revisit if: {_clause(change)}" for change in decision.what_would_change]
     out.append("")
 
+    if chart:
+        out += _chart_section(decision, chart)
+
     out += ["## Pros and Cons of the Options", ""]
     for entry in decision.ranking:
         out += [f"### {entry.name}", ""]
@@ -112,6 +118,17 @@ def to_adr(
     out += ["## Links", ""]
     out += [f"* [`{rule}`]({url})" for rule, url in _sources(decision)]
     return "\n".join(out) + "\n"
+
+
+def _chart_section(decision: Decision, chart: str) -> list[str]:
+    names = {entry.target: entry.name for entry in decision.ranking}
+    lines = ["### Cost as Traffic Grows", "", f"![Monthly cost of each option as traffic grows]({chart})", ""]
+    lines += [
+        f"* {names.get(point.target, point.target)} is cheaper than {names.get(point.versus, point.versus)} above "
+        f"{approx_requests(point.requests_per_month)} requests a month."
+        for point in decision.break_even
+    ]
+    return [*lines, ""] if decision.break_even else lines
 
 
 def _facts(workload: Workload) -> str:

@@ -346,3 +346,39 @@ def test_the_installed_command_recommends_and_refuses_bad_input() -> None:
     assert bad.stdout == ""
     assert "did you mean 'memory_mb'?" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+# -- recommend --chart --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "magic"), [("cost.svg", b"<svg"), ("cost.png", b"\x89PNG")])
+def test_recommend_writes_the_chart_named_by_its_extension(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, magic: bytes
+) -> None:
+    chart = tmp_path / name
+    code, out, err = run(capsys, "recommend", EXAMPLE, "--chart", str(chart), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["recommendation"] == "lambda"
+    assert chart.read_bytes().startswith(magic)
+    assert err == ""
+
+
+def test_recommend_chart_with_another_extension_is_bad_input(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    chart = tmp_path / "cost.gif"
+    code, out, err = run(capsys, "recommend", EXAMPLE, "--chart", str(chart))
+    assert_bad_input(code, out, err)
+    assert "unknown chart format '.gif'; name the file .svg or .png" in err
+    assert not chart.exists()
+
+
+def test_recommend_chart_without_vl_convert_names_the_extra(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "vl_convert", None)
+    chart = tmp_path / "cost.svg"
+    code, out, err = run(capsys, "recommend", EXAMPLE, "--chart", str(chart))
+    assert_bad_input(code, out, err)
+    assert "pip install 'decider-aws[chart]'" in err
+    assert not chart.exists()

@@ -1,0 +1,197 @@
+"""The page's form: one field per workload field (from the workload's JSON Schema, so a new field shows up by
+itself), read back into a workload; and the workload carried in a URL, so a result can be shared as a link.
+
+Form values are text. A field left empty is left out of the workload (decider applies its default and says so);
+a value that does not read as its type goes to the engine as written, so the engine's own message lands at the
+field. A pasted YAML or JSON document, when given, is the workload instead of the fields.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from decider.documents import parse_text
+from decider.numbers import show
+from decider.workload import workload_schema
+
+#: Units shown next to a field, by the ending of its name (units are in the names: the contract's own rule).
+UNITS = (
+    ("requests_per_month", "requests / month"),
+    ("_per_month", "/ month"),
+    ("connections", "connections"),
+    ("_ms", "ms"),
+    ("_s", "s"),
+    ("_mb", "MB"),
+    ("_gb", "GB"),
+    ("_rps", "requests / s"),
+    ("vcpu", "vCPU"),
+    ("gpu", "GPUs"),
+)
+DOCUMENT = "document"
+MAX_LINK_CHARS = 8000
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of the form: a workload field, its kind and choices, its default shown as a placeholder."""
+
+    path: str
+    section: str
+    name: str
+    label: str
+    kind: str
+    """``number``, ``integer``, ``boolean``, ``choice``, ``list`` or ``text``."""
+    choices: tuple[str, ...]
+    default: str
+    help: str
+    unit: str
+
+    @property
+    def id(self) -> str:
+        return "f-" + self.path.replace(".", "-")
+
+
+def _unit(name: str) -> str:
+    for ending, unit in UNITS:
+        if name.endswith(ending):
+            return unit
+    return ""
+
+
+def _field(section: str, name: str, schema: Mapping[str, Any]) -> FormField:
+    options = [schema, *schema.get("anyOf", ())]
+    types = {option.get("type") for option in options}
+    enum = next((tuple(option["enum"]) for option in options if "enum" in option), ())
+    items = next((option["items"] for option in options if option.get("type") == "array"), None)
+    if items is not None:
+        kind, choices = "list", tuple(items.get("enum", ()))
+    elif enum:
+        kind, choices = "choice", enum
+    elif "boolean" in types:
+        kind, choices = "boolean", ()
+    elif "integer" in types:
+        kind, choices = "integer", ()
+    elif "number" in types:
+        kind, choices = "number", ()
+    else:
+        kind, choices = "text", ()
+    default = schema.get("default")
+    path = f"{section}.{name}" if section else name
+    return FormField(
+        path=path,
+        section=section,
+        name=name,
+        label=name.replace("_", " "),
+        kind=kind,
+        choices=choices,
+        default="" if default is None or default == [] else show(default),
+        help=str(schema.get("description", "")),
+        unit=_unit(name),
+    )
+
+
+def form_fields() -> tuple[tuple[str, str, tuple[FormField, ...]], ...]:
+    """The form's sections in the contract's order: (section, its description, its fields); "" holds the name."""
+    schema = workload_schema()
+    definitions = schema.get("$defs", {})
+    sections: list[tuple[str, str, tuple[FormField, ...]]] = []
+    top: list[FormField] = []
+    for key, spec in schema["properties"].items():
+        references = [spec.get("$ref"), *(item.get("$ref") for item in spec.get("anyOf", ()))]
+        reference = next((item for item in references if item), None)
+        if reference is None:
+            top.append(_field("", key, spec))
+            continue
+        section = definitions[reference.rsplit("/", 1)[1]]
+        fields = tuple(_field(key, name, item) for name, item in section.get("properties", {}).items())
+        sections.append((key, str(section.get("description", "")), fields))
+    return (("", "", tuple(top)), *sections)
+
+
+FIELDS = tuple(field for _, _, fields in form_fields() for field in fields)
+
+
+def _value(field: FormField, text: str) -> Any:
+    """A form value as the workload's value; text that does not read as the field's type is passed on as is."""
+    text = text.strip()
+    if field.kind == "list":
+        return [item.strip() for item in text.split(",") if item.strip()]
+    if field.kind == "boolean":
+        return {"true": True, "false": False}.get(text.lower(), text)
+    if field.kind in ("number", "integer"):
+        try:
+            number = float(text.replace(",", "").replace("_", ""))
+        except ValueError:
+            return text
+        return int(number) if number.is_integer() else number
+    return text
+
+
+def workload_from_form(form: Mapping[str, str]) -> Any:
+    """The workload the submitted form describes: the pasted document when there is one, else the fields."""
+    document = form.get(DOCUMENT, "").strip()
+    if document:
+        return parse_text(document, DOCUMENT)
+    workload: dict[str, Any] = {}
+    for field in FIELDS:
+        text = form.get(field.path, "")
+        if not text.strip():
+            continue
+        target = workload.setdefault(field.section, {}) if field.section else workload
+        target[field.name] = _value(field, text)
+    return workload
+
+
+def form_values(workload: Any) -> dict[str, str]:
+    """The form's values for a workload (its fields flattened to dotted paths), to fill the form again."""
+    values: dict[str, str] = {}
+    if not isinstance(workload, Mapping):
+        return values
+    for field in FIELDS:
+        holder = workload.get(field.section) if field.section else workload
+        if not isinstance(holder, Mapping) or field.name not in holder:
+            continue
+        value = holder[field.name]
+        if isinstance(value, list | tuple):
+            values[field.path] = ", ".join(str(item) for item in value)
+        elif isinstance(value, bool):
+            values[field.path] = "true" if value else "false"
+        elif isinstance(value, int | float):
+            values[field.path] = show(value).replace(",", "")
+        else:
+            values[field.path] = str(value)
+    return values
+
+
+def applied(workload: Any, change: Mapping[str, Any]) -> Any:
+    """The workload with a counterfactual's change (dotted paths → values) applied."""
+    result: dict[str, Any] = {
+        key: dict(value) if isinstance(value, Mapping) else value for key, value in workload.items()
+    }
+    for path, value in change.items():
+        section, _, name = path.rpartition(".")
+        holder = result.setdefault(section, {}) if section else result
+        holder[name] = value
+    return result
+
+
+def encode(workload: Any) -> str:
+    """The workload for a URL: compact JSON, base64url without padding."""
+    return base64.urlsafe_b64encode(orjson.dumps(workload, option=orjson.OPT_SORT_KEYS)).decode().rstrip("=")
+
+
+def decode(text: str) -> Any:
+    """A workload from a URL; ValueError with a reason a person can act on when it cannot be read."""
+    if len(text) > MAX_LINK_CHARS:
+        raise ValueError(f"the link's workload is longer than {MAX_LINK_CHARS:,} characters")
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return orjson.loads(raw)
+    except (binascii.Error, ValueError, orjson.JSONDecodeError):
+        raise ValueError("the link's workload cannot be read: it is not base64url-encoded JSON") from None
