@@ -22,6 +22,7 @@ from api.openapi import build_openapi
 from api.problems import install_problem_handlers
 from api.settings import Settings, get_settings
 from api.state import RulesetHolder
+from api.work import Work
 from decider.errors import RulesError
 
 log = logging.getLogger("decider.api")
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, *, handle_sighup: bool = False)
     app.state.settings = settings
     app.state.rules = holder
     app.state.metrics = metrics
+    app.state.work = Work(settings.batch_concurrency)
     install_problem_handlers(app)
 
     # --- routers ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from api.metrics import Metrics
 from api.problems import ApiProblem
 from api.state import RulesetHolder
+from api.work import Work
 from decider.documents import parse_json
 from decider.errors import DocumentError
 from decider.rules.model import Ruleset
@@ -24,6 +25,12 @@ async def ruleset_in_service(holder: Annotated[RulesetHolder, Depends(holder_of)
     if not holder.ready:
         raise ApiProblem(503, "not-ready", "the rules are not loaded yet")
     return holder.ruleset
+
+
+def work_of(request: Request) -> Work:
+    """Where the app runs CPU work: worker threads, batches bounded (api/work.py)."""
+    work: Work = request.app.state.work
+    return work
 
 
 async def metrics_of(request: Request) -> Metrics:

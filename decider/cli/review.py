@@ -53,6 +53,7 @@ from decider.workload import parse_workload
 
 EXIT_OK = 0
 EXIT_GATE = 1
+EXIT_BAD_INPUT = 2
 FORMATS = ("table", "json", "markdown", "sarif")
 #: At least this many workloads for each worker started (and so at least two workers' worth before any starts):
 #: fewer are reviewed sooner in this process than a worker process starts and gets going.
@@ -161,6 +162,10 @@ def run_review(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     if unreadable:
         sys.stderr.write(f"decider: {len(unreadable)} file(s) or workload(s) could not be read; see the report\n")
+    denied = [item.file for item in discovery.unreadable if item.denied]
+    if denied:
+        sys.stderr.write(f"decider: the review is incomplete: cannot open {', '.join(denied)}\n")
+        return EXIT_BAD_INPUT
     tripped = tally.tripped_by(args.fail_on)
     if tripped:
         sys.stderr.write(f"decider: review gate --fail-on {args.fail_on} tripped by {tripped} workload(s)\n")

@@ -135,7 +135,7 @@ def _part(expression: str, part: str, field: _Field, *, aws: bool) -> str:
     nth = _NTH.fullmatch(part)
     if nth:
         wildcard("#")
-        if not nth.group("nth").isdigit() or not 1 <= int(nth.group("nth")) <= 5:
+        if not 1 <= (whole_number(nth.group("nth")) or 0) <= 5:
             raise problem("after # comes which one in the month, 1-5")
         return f"{_number(nth.group('day'), field, problem, aws=aws)}#{int(nth.group('nth'))}"
     last = _LAST_OF_WEEK.fullmatch(part) or (None if aws else _CRONITER_LAST_OF_WEEK.fullmatch(part))
@@ -144,7 +144,7 @@ def _part(expression: str, part: str, field: _Field, *, aws: bool) -> str:
     base, slash, step = part.partition("/")
     if slash:
         wildcard("/")
-        if not step.isdigit() or int(step) < 1:
+        if (whole_number(step) or 0) < 1:
             raise problem(f"the step {step!r} after / must be a whole number above 0")
     if base == "*":
         return f"*/{step}" if slash else "*"
@@ -165,11 +165,21 @@ def _number(text: str, field: _Field, problem: _Problem, *, aws: bool) -> int:
 def _value(text: str, field: _Field, problem: _Problem) -> int:
     if text.upper() in field.names:
         return field.names.index(text.upper()) + field.first_name
-    if not text.isdigit():
+    value = whole_number(text)
+    if value is None:
         raise problem(f"{text!r} is not a number{' or name' if field.names else ''}")
-    if not field.low <= int(text) <= field.high:
+    if not field.low <= value <= field.high:
         raise problem(f"{text} is out of range")
-    return int(text)
+    return value
+
+
+_WHOLE = re.compile(r"[0-9]{1,12}")
+
+
+def whole_number(text: str) -> int | None:
+    """``text`` as a whole number when it is 1 to 12 ASCII digits (no "²" or "٣", which str.isdigit takes, and no
+    5,000-digit number), else None."""
+    return int(text) if _WHOLE.fullmatch(text) else None
 
 
 # --- counting ---------------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime
 import re
 
-from decider.sources.cron import ScheduleError, aws_cron, runs_per_day, unix_cron
+from decider.errors import quoted
+from decider.sources.cron import ScheduleError, aws_cron, runs_per_day, unix_cron, whole_number
 
 __all__ = ["HOURS_PER_MONTH", "ScheduleError", "read_schedule", "runs_per_month", "schedule_problem"]
 
@@ -88,17 +89,18 @@ def _rate(expression: str, text: str) -> float:
     if match is None:
         raise ScheduleError(f"{expression!r}: a rate expression is rate(value unit), such as rate(5 minutes)")
     value, unit = match.group("value"), match.group("unit")
-    if not value.isdigit() or int(value) < 1:
-        raise ScheduleError(f"{expression!r}: the rate value {value!r} must be a whole number above 0")
+    number = whole_number(value)
+    if number is None or number < 1:
+        raise ScheduleError(f"{quoted(expression)}: the rate value {quoted(value)} must be a whole number above 0")
     singular = unit.removesuffix("s")
     if singular not in _RATE_SECONDS:
         raise ScheduleError(
             f"{expression!r}: the rate unit {unit!r} is not one of minute, minutes, hour, hours, day, days"
         )
-    if (int(value) == 1) != (unit == singular):
-        wanted = singular if int(value) == 1 else f"{singular}s"
+    if (number == 1) != (unit == singular):
+        wanted = singular if number == 1 else f"{singular}s"
         raise ScheduleError(f"{expression!r}: AWS wants the unit {wanted!r} for the value {value}")
-    return round(HOURS_PER_MONTH * 3600 / (int(value) * _RATE_SECONDS[singular]), 2)
+    return round(HOURS_PER_MONTH * 3600 / (number * _RATE_SECONDS[singular]), 2)
 
 
 def _at(expression: str, text: str) -> float:
