@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.requests import ClientDisconnect
 
 from api.metrics import Metrics
 from api.problems import ApiProblem
@@ -57,7 +58,11 @@ async def read_json_body(request: Request) -> Any:
             f"send the body as JSON with Content-Type: application/json (got {content_type or 'no content type'})",
         )
     try:
-        return parse_json(await request.body(), "body")
+        body = await request.body()
+    except ClientDisconnect:  # gone, or closed by the body deadline (api/connections.py): nobody reads an answer
+        raise ApiProblem(400, "client-disconnected", "the client closed the connection before the body ended") from None
+    try:
+        return parse_json(body, "body")
     except DocumentError as error:
         raise ApiProblem(400, "malformed-json", "the body is not valid JSON", error.problems) from None
 

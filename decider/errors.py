@@ -157,7 +157,9 @@ def capped(problems: Sequence[Problem]) -> tuple[Problem, ...]:
 def more_problems(count: int) -> MoreProblems:
     """The problem that stands for ``count`` problems not listed."""
     plural = "s" if count != 1 else ""
-    return MoreProblems("", f"and {count:,} more problem{plural} (only the first {MAX_PROBLEMS} are listed)", None, count)
+    return MoreProblems(
+        "", f"and {count:,} more problem{plural} (only the first {MAX_PROBLEMS} are listed)", None, count
+    )
 
 
 def nearest(name: str, choices: Iterable[str]) -> str | None:

@@ -216,6 +216,8 @@ def parse_documents(text: str, source: str, *, json_only: bool = False) -> list[
         context = getattr(error, "context", None)
         reason = f"{context}; {problem}" if context else str(problem)
         raise DocumentError(Problem(where, f"not valid YAML: {reason}")) from None
+    except ValueError:  # an integer longer than Python converts (sys.int_max_str_digits)
+        raise DocumentError(Problem(source, "not valid YAML: an integer has too many digits")) from None
     finally:
         loader.dispose()
     return documents
