@@ -8,7 +8,8 @@ Every check is bounded (counts, timeouts) and says what it measured; the exit co
 3. soak: a few thousand mixed requests from several clients on keep-alive connections while SIGHUP reloads every
    worker and /admin/reload runs: 0 failed requests;
 4. bad rules on disk: a broken rule file, SIGHUP (rejected), then one worker killed: its replacement serves the last
-   good rules and no request fails; the parent never stops.
+   good rules and no request fails; the parent never stops;
+5. memory: concurrent batches of 1,000 workloads leave every worker's peak memory within bounds.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ BODY_TIMEOUT_S = 3
 LIMIT_CONCURRENCY = 150
 SOAK_REQUESTS = int(os.environ.get("DECIDER_SOAK_REQUESTS", "2000"))
 SOAK_CLIENTS = 6
+CONCURRENT_BATCHES = 8
+#: What one worker may reach; the Kubernetes pod's limit is 512 Mi (two workers share it only with --workers 2).
+WORKER_MEMORY_MIB = 256
 CHILD_TIMEOUT_S = 60
 
 HALF_A_BODY = b"POST /recommend HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99\r\n\r\n{"
@@ -228,6 +232,40 @@ def bad_rules_and_killed_worker(live: Live, rules: Path) -> str | None:
     return error
 
 
+def peak_rss_mib(pid: int) -> int:
+    """A process's peak resident memory (VmHWM), MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
+def concurrent_batches(live: Live) -> str | None:
+    body: dict[str, list[dict[str, int]]] = {"workloads": [{}] * 1000}  # each answer is about 12 MB of decisions
+    statuses: list[int | str] = []
+
+    def batch() -> None:
+        try:
+            statuses.append(
+                httpx.post(f"{live.base}/recommend/batch", json=body, headers=live.headers, timeout=300).status_code
+            )
+        except httpx.HTTPError as error:
+            statuses.append(type(error).__name__)
+
+    threads = [threading.Thread(target=batch) for _ in range(CONCURRENT_BATCHES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    peaks = {pid: peak_rss_mib(pid) for pid in live.workers()}
+    print(f"     peak worker memory after {CONCURRENT_BATCHES} concurrent batches of 1,000: {peaks} MiB")
+    if statuses != [200] * CONCURRENT_BATCHES:
+        return f"batches answered {statuses}"
+    if max(peaks.values()) > WORKER_MEMORY_MIB:
+        return f"a worker peaked at {max(peaks.values())} MiB, over {WORKER_MEMORY_MIB} MiB"
+    return None
+
+
 def main() -> int:
     failed = 0
     with tempfile.TemporaryDirectory(prefix="decider-adversarial-") as folder, tempfile.TemporaryFile() as log:
@@ -242,6 +280,7 @@ def main() -> int:
                     "bad rules + SIGHUP + a killed worker: still serving",
                     lambda: bad_rules_and_killed_worker(live, rules),
                 ),
+                (f"{CONCURRENT_BATCHES} concurrent batches stay in memory bounds", lambda: concurrent_batches(live)),
             ]
             for name, check in checks:
                 started = time.monotonic()

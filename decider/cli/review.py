@@ -3,7 +3,8 @@
 Exit codes: 0 the review ran, 1 the ``--fail-on`` gate tripped (the report is still written), 2 bad command-line
 input — a missing path, a bad option, a bad usage file — with the problem named on stderr. A file that cannot be read
 (it does not parse, or holds an invalid workload) is recorded in the report with its reason and the review goes on;
-with ``--strict`` it is bad input, as is a file named explicitly that is no source of workloads.
+with ``--strict`` it is bad input, as is a file named explicitly that is no source of workloads. A folder or file
+that cannot be opened at all (permissions) makes the review incomplete: it is reported, and the exit code is 2.
 
 Every file is read and every workload validated before anything is written; then the report is written as the
 workloads are reviewed, each workload's decision dropped once its part of the report is made. From
