@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import uvicorn
 from fastapi import FastAPI
 from uvicorn.supervisors.multiprocess import Multiprocess
 
@@ -93,8 +94,6 @@ def serve(
     the connection settings (header_timeout_s, body_timeout_s, keep_alive_s, limit_concurrency, limit_max_requests)
     given on the command line; they reach the workers as their DECIDER_* variables.
     """
-    import uvicorn
-
     from decider.rules.loader import load_ruleset
 
     if rules_dirs:
@@ -127,11 +126,16 @@ def serve(
             timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
             server_header=False,
         )
-        server = uvicorn.Server(config)
-        if workers > 1:
-            Supervisor(config, sockets=[config.bind_socket()]).run()
-        else:
-            server.run()
-        if workers == 1 and not server.started:
-            return EXIT_START_FAILED
-    return 0
+        started = run_server(config)
+    return 0 if started else EXIT_START_FAILED
+
+
+def run_server(config: uvicorn.Config) -> bool:
+    """Serve with ``config`` until SIGINT/SIGTERM: one worker in this process, several under ``Supervisor``.
+    Whether the server started (a worker that fails to start under the supervisor is its concern)."""
+    if config.workers > 1:
+        Supervisor(config, sockets=[config.bind_socket()]).run()
+        return True
+    server = uvicorn.Server(config)
+    server.run()
+    return server.started
