@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +32,10 @@ def app_factory() -> FastAPI:
     """What each uvicorn worker builds: the app with settings from the environment and SIGHUP reloading rules."""
     from api.app import create_app
 
+    if hasattr(signal, "SIGHUP") and threading.current_thread() is threading.main_thread():
+        # Until the app's lifespan installs its reload handler, a SIGHUP passed on by the supervisor must not end a
+        # worker that is still starting (SIGHUP's default action).
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     return create_app(get_settings(), handle_sighup=True)
 
 
