@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 BENCH_FLAGS ?=
 
-.PHONY: install run test lint typecheck browser unit hadolint manifests fuzz openapi bench constraints screenshots clean
+.PHONY: install run test lint typecheck browser unit hadolint manifests fuzz adversarial openapi bench constraints screenshots clean
 
 install: $(STAMP)
 
@@ -63,10 +63,15 @@ manifests: install
 fuzz: install
 	$(BIN)/python tests/live_schemathesis.py
 
+# The bounded adversarial suite against a live `decider serve --workers 2` (tests/live_adversarial.py): slow and many
+# connections, a soak of mixed requests with reloads (0 failures), bad rules on disk plus a killed worker.
+adversarial: install
+	$(BIN)/python tests/live_adversarial.py
+
 openapi: install
 	$(BIN)/decider openapi
 
-test: lint typecheck unit hadolint manifests fuzz
+test: lint typecheck unit hadolint manifests fuzz adversarial
 
 # The bench extra (zen-engine, the rules-engine anchor) on top of dev; constraints.txt pins what it lists and lets
 # zen-engine through until `make constraints` adds it.

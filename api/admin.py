@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from api.dependencies import HolderDep, MetricsDep
 from api.problems import ApiProblem, problem_responses
@@ -18,7 +17,10 @@ class Reloaded(BaseModel):
     status: str = Field("reloaded")
     ruleset: RulesetInfo
     previous: RulesetInfo
-    changed: bool = Field(description="Whether the new rule set differs from the one it replaced (by digest).")
+    changed: bool = Field(
+        description="Whether the new rules or prices differ from those they replaced (by digest or pricing_digest)."
+    )
+    pricing_digest: str = Field(description="sha256 of the price books and cost model now in service.")
     loaded_at: str
 
 
@@ -38,7 +40,7 @@ async def reload_rules(request: Request, holder: HolderDep, metrics: MetricsDep)
         raise ApiProblem(503, "not-ready", "the rules are not loaded yet")
     previous = holder.ruleset
     try:
-        loaded = await run_in_threadpool(holder.load)
+        loaded = await holder.reload(request.app.state.settings.reload_timeout_s)
     except RulesError as error:
         metrics.reloads.labels("rejected").inc()
         raise ApiProblem(
@@ -53,6 +55,7 @@ async def reload_rules(request: Request, holder: HolderDep, metrics: MetricsDep)
     return Reloaded(
         ruleset=RulesetInfo(version=ruleset.version, digest=ruleset.digest),
         previous=RulesetInfo(version=previous.version, digest=previous.digest),
-        changed=ruleset.digest != previous.digest,
+        changed=(ruleset.digest, ruleset.pricing_digest) != (previous.digest, previous.pricing_digest),
+        pricing_digest=ruleset.pricing_digest,
         loaded_at=loaded.loaded_at,
     )

@@ -13,8 +13,9 @@ from typing import Any
 from fastapi import Depends, FastAPI
 
 import decider
-from api import admin, catalog, chart, docs, health, page, recommend, review, slack, slack_interactions
+from api import admin, catalog, chart, docs, health, page, recommend, review, slack, slack_interactions, snapshot
 from api.auth import require_api_key
+from api.connections import quiet_repeats, resource_errors_once
 from api.mcp import router as mcp_router
 from api.metrics import Metrics
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -22,6 +23,7 @@ from api.openapi import build_openapi
 from api.problems import install_problem_handlers
 from api.settings import Settings, get_settings
 from api.state import RulesetHolder
+from api.work import Work
 from decider.errors import RulesError
 
 log = logging.getLogger("decider.api")
@@ -36,18 +38,25 @@ def create_app(settings: Settings | None = None, *, handle_sighup: bool = False)
     ``handle_sighup`` makes SIGHUP reload the rules (the server turns it on; tests and embedders leave it off).
     """
     settings = settings or get_settings()
-    holder = RulesetHolder(settings.rules_dirs)
+    holder = RulesetHolder(settings.rules_dirs, snapshot.snapshot_root())
     metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
-            loaded = holder.load()
+            loaded = holder.load_at_start()
         except RulesError as error:
             log.critical("decider cannot start: %s", error)
             raise
         log.info("rules loaded: ruleset %s %s", loaded.ruleset.version, loaded.ruleset.digest)
-        sighup_installed = handle_sighup and _install_sighup(holder, metrics)
+        if settings.api_keys:
+            log.info("authentication is on: %d API key(s) accepted in X-API-Key", len(settings.api_keys))
+        else:
+            log.warning("authentication is off: DECIDER_API_KEYS is not set, so every route answers without a key")
+        sighup_installed = handle_sighup and _install_sighup(holder, metrics, settings.reload_timeout_s)
+        if handle_sighup:  # serving for real (decider serve): errors under load are logged once in a while
+            asyncio.get_running_loop().set_exception_handler(resource_errors_once())
+            quiet_repeats()
         try:
             yield
         finally:
@@ -70,6 +79,7 @@ def create_app(settings: Settings | None = None, *, handle_sighup: bool = False)
     app.state.settings = settings
     app.state.rules = holder
     app.state.metrics = metrics
+    app.state.work = Work(settings.batch_concurrency)
     install_problem_handlers(app)
 
     # --- routers ---------------------------------------------------------------------------------------------
@@ -105,14 +115,17 @@ def create_app(settings: Settings | None = None, *, handle_sighup: bool = False)
     return app
 
 
-def _install_sighup(holder: RulesetHolder, metrics: Metrics) -> bool:
-    """SIGHUP reloads the rules; a bad new rule set is logged with its problems and the old one stays in service."""
+def _install_sighup(holder: RulesetHolder, metrics: Metrics, timeout_s: float) -> bool:
+    """SIGHUP reloads the rules in a worker thread (the event loop keeps serving), within ``timeout_s``; a bad new
+    rule set is logged with its problems and the old one stays in service."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
         return False
+    loop = asyncio.get_running_loop()
+    running: set[asyncio.Task[None]] = set()  # the loop keeps only weak references to tasks
 
-    def reload() -> None:
+    async def reload() -> None:
         try:
-            loaded = holder.load()
+            loaded = await holder.reload(timeout_s)
         except RulesError as error:
             metrics.reloads.labels("rejected").inc()
             log.error("SIGHUP reload rejected, previous rules stay in service: %s", error)
@@ -120,5 +133,10 @@ def _install_sighup(holder: RulesetHolder, metrics: Metrics) -> bool:
         metrics.reloads.labels("ok").inc()
         log.info("SIGHUP reload: ruleset %s %s", loaded.ruleset.version, loaded.ruleset.digest)
 
-    asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload)
+    def start_reload() -> None:
+        task = loop.create_task(reload())
+        running.add(task)
+        task.add_done_callback(running.discard)
+
+    loop.add_signal_handler(signal.SIGHUP, start_reload)
     return True

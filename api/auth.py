@@ -37,9 +37,13 @@ class ApiKeyCheck(APIKeyHeader):
             raise ApiProblem(401, "unauthorized", "the X-API-Key header does not match any accepted key")
 
 
+API_KEY_SCHEME = "ApiKey"
+
 require_api_key = ApiKeyCheck(
     name="X-API-Key",
     auto_error=False,
-    scheme_name="ApiKey",
-    description="Required when the server is configured with DECIDER_API_KEYS; otherwise ignored.",
+    scheme_name=API_KEY_SCHEME,
+    description="Required on every route but /healthz, /readyz, the docs and /slack when the server is configured "
+    "with DECIDER_API_KEYS (a missing or wrong key is 401); a server without keys ignores it. Each operation "
+    "therefore lists the key and no key as its two ways in.",
 )

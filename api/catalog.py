@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -31,7 +32,10 @@ class RuleOut(BaseModel):
     when: Any = Field(description="The condition, as written in the rule file.")
     because: str = Field(description="The explanation template; {field} placeholders are filled per decision.")
     source: str = Field(description="Where the fact or criterion comes from.")
-    file: str = Field(description="The rule file the rule was loaded from.")
+    file: str = Field(
+        description="The rule file the rule was loaded from: relative to the shipped rules folder, or the extra "
+        "folder's name and the file within it."
+    )
     fix: str | None = None
     uncertain: str | None = Field(None, description="Why a figure in the rule is not settled, when it is not.")
     ramp: Any = Field(
@@ -67,8 +71,18 @@ class PricingList(BaseModel):
     regions: dict[str, PriceBook] = Field(description="Price book per AWS region, with its as_of date and sources.")
 
 
-def _rule_out(rule: Rule) -> RuleOut:
-    return RuleOut.model_validate(rule.to_dict())
+def _rule_out(rule: Rule, ruleset: Ruleset) -> RuleOut:
+    return RuleOut.model_validate({**rule.to_dict(), "file": shown_file(rule.file, ruleset.sources)})
+
+
+def shown_file(file: str, layers: tuple[str, ...]) -> str:
+    """A rule file as a client sees it: relative to the shipped rules folder (``limits.yaml``), or for an extra
+    folder its name and then the file (``org-rules/limits.yaml``); never the server's absolute paths."""
+    for index, layer in enumerate(layers):
+        if PurePath(file).is_relative_to(layer):
+            relative = PurePath(file).relative_to(layer).as_posix()
+            return relative if index == 0 else f"{PurePath(layer).name}/{relative}"
+    return PurePath(file).name
 
 
 def _info(ruleset: Ruleset) -> RulesetInfo:
@@ -114,7 +128,7 @@ async def list_rules(ruleset: RulesetDep, category: CategoryQuery = None, target
     if problems:
         raise ApiProblem(422, "invalid-query", "the query is not valid", problems)
     rules = [
-        _rule_out(rule)
+        _rule_out(rule, ruleset)
         for rule in ruleset.rules
         if (category is None or rule.category == category) and (target is None or target in rule.targets)
     ]
@@ -139,7 +153,7 @@ async def get_rule(ruleset: RulesetDep, rule_id: Annotated[str, Path(description
             f"no rule with id {rule_id!r}",
             [Problem("rule_id", "no such rule", nearest(rule_id, ids))],
         )
-    return _rule_out(rule)
+    return _rule_out(rule, ruleset)
 
 
 @router.get(

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.requests import ClientDisconnect
 
 from api.metrics import Metrics
 from api.problems import ApiProblem
 from api.state import RulesetHolder
+from api.work import Work
 from decider.documents import parse_json
 from decider.errors import DocumentError
 from decider.rules.model import Ruleset
@@ -24,6 +26,12 @@ async def ruleset_in_service(holder: Annotated[RulesetHolder, Depends(holder_of)
     if not holder.ready:
         raise ApiProblem(503, "not-ready", "the rules are not loaded yet")
     return holder.ruleset
+
+
+def work_of(request: Request) -> Work:
+    """Where the app runs CPU work: worker threads, batches bounded (api/work.py)."""
+    work: Work = request.app.state.work
+    return work
 
 
 async def metrics_of(request: Request) -> Metrics:
@@ -50,7 +58,11 @@ async def read_json_body(request: Request) -> Any:
             f"send the body as JSON with Content-Type: application/json (got {content_type or 'no content type'})",
         )
     try:
-        return parse_json(await request.body(), "body")
+        body = await request.body()
+    except ClientDisconnect:  # gone, or closed by the body deadline (api/connections.py): nobody reads an answer
+        raise ApiProblem(400, "client-disconnected", "the client closed the connection before the body ended") from None
+    try:
+        return parse_json(body, "body")
     except DocumentError as error:
         raise ApiProblem(400, "malformed-json", "the body is not valid JSON", error.problems) from None
 

@@ -40,6 +40,7 @@ class Version(BaseModel):
     version: str = Field(description="decider's package version.")
     ruleset: RulesetInfo
     pricing: list[PriceBookInfo] = Field(description="The price books in service, by region.")
+    pricing_digest: str = Field(description="sha256 of the price books and cost model in service.")
 
 
 def price_book_infos(books: Mapping[str, PriceBook]) -> list[PriceBookInfo]:
@@ -87,6 +88,7 @@ async def version(ruleset: RulesetDep) -> Version:
         version=decider.__version__,
         ruleset=RulesetInfo(version=ruleset.version, digest=ruleset.digest),
         pricing=price_book_infos(ruleset.pricing),
+        pricing_digest=ruleset.pricing_digest,
     )
 
 

@@ -1,7 +1,8 @@
 """The OpenAPI document: generated from the app, then made truthful where FastAPI cannot see.
 
 Routes parse their bodies through decider (for decider's own problems), so the request schemas (Workload,
-BatchRequest) are added here; every error response is declared as ``application/problem+json``.
+BatchRequest) are added here; every error response is declared as ``application/problem+json``; and the API key is
+optional in the document (``security: [{"ApiKey": []}, {}]``), as it is on a server configured without keys.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
+from api.auth import API_KEY_SCHEME
 from api.problems import PROBLEM_MEDIA_TYPE
 from api.recommend import BatchRequest
 from decider.workload import Workload
@@ -45,6 +47,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             schemas[name] = definition
     for path_item in document.get("paths", {}).values():
         for operation in path_item.values():
+            if operation.get("security") == [{API_KEY_SCHEME: []}]:
+                # The key is needed only when the server is configured with keys: no key is the other way in.
+                operation["security"] = [{API_KEY_SCHEME: []}, {}]
             for parameter in operation.get("parameters", []):
                 parameter["schema"] = _without_null(parameter["schema"])
             for status, response in operation.get("responses", {}).items():

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api.dependencies import RulesetDep, read_json_body
+from api.dependencies import RulesetDep, read_json_body, work_of
 from api.problems import ApiProblem, problem_responses
 from decider.errors import WorkloadError
 from decider.review import MAX_REVIEW_ITEMS, Review, ReviewRequestItem, parse_review_request, review_request
+from decider.rules.model import Ruleset
 
 router = APIRouter(tags=["review"])
 
@@ -72,9 +72,14 @@ REVIEW_EXAMPLE = {
 async def review(request: Request, ruleset: RulesetDep) -> Response:
     """Up to 1,000 named workloads with their current platform or target; every invalid item is a 422 entry
     located at its index (``workloads[3].workload.runtime.memory_mb``)."""
+    body = await read_json_body(request)
     try:
-        items = parse_review_request(await read_json_body(request), strict_json=True)
+        answer = await work_of(request).run_batch(_review, body, ruleset)
     except WorkloadError as error:
         raise ApiProblem(422, "invalid-review", "the review request is not valid", error.problems) from None
-    result = await run_in_threadpool(review_request, items, ruleset)
-    return Response(result.model_dump_json(), media_type="application/json")
+    return Response(answer, media_type="application/json")
+
+
+def _review(body: Any, ruleset: Ruleset) -> str:
+    """Validate and review in one worker thread: both are CPU work that grows with the request."""
+    return review_request(parse_review_request(body, strict_json=True), ruleset).model_dump_json()

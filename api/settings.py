@@ -6,7 +6,8 @@ import os
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from decider.errors import SettingsError
@@ -29,7 +30,29 @@ class Settings(BaseSettings):
     api_keys: Annotated[tuple[str, ...], NoDecode] = Field(
         (), description="Accepted X-API-Key values, comma-separated; empty means no authentication."
     )
+    require_api_keys: bool = Field(
+        False, description="Refuse to start unless DECIDER_API_KEYS holds at least one key (so auth cannot fail open)."
+    )
     log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
+    batch_concurrency: int = Field(
+        2, ge=1, le=64, description="Batches and reviews worked on at once per worker; more wait their turn."
+    )
+    header_timeout_s: float = Field(
+        10.0, gt=0, le=600, description="Seconds a connection may take to send a request's headers; then it is closed."
+    )
+    body_timeout_s: float = Field(
+        30.0, gt=0, le=3600, description="Seconds a request may take to send its body; then the connection is closed."
+    )
+    keep_alive_s: int = Field(5, ge=1, le=600, description="Seconds an idle keep-alive connection is kept open.")
+    limit_concurrency: int = Field(
+        256, ge=1, description="Connections and requests a worker holds at once; past it, new requests get 503."
+    )
+    limit_max_requests: int | None = Field(
+        None, ge=1, description="Requests a worker serves before it is replaced (unset: no limit)."
+    )
+    reload_timeout_s: float = Field(
+        30.0, gt=0, le=600, description="Seconds a rules reload may take before it is abandoned (old rules stay)."
+    )
     bench_routes: bool = Field(False, description="Add the fixed-response route bench/service.py compares against.")
     slack_signing_secret: SecretStr | None = Field(
         None,
@@ -48,8 +71,20 @@ class Settings(BaseSettings):
     @classmethod
     def _split_keys(cls, value: Any) -> Any:
         if isinstance(value, str):
-            return tuple(part.strip() for part in value.split(",") if part.strip())
+            keys = tuple(part.strip() for part in value.split(",") if part.strip())
+            if not keys:
+                # Set but holding no key (" , ", or an empty secret): serving with no authentication would fail open.
+                raise ValueError("is set but holds no key; give comma-separated keys, or unset it to serve without")
+            return keys
         return value
+
+    @model_validator(mode="after")
+    def _keys_when_required(self) -> Settings:
+        if self.require_api_keys and not self.api_keys:
+            raise PydanticCustomError(
+                "keys_required", "DECIDER_REQUIRE_API_KEYS is on but DECIDER_API_KEYS holds no key"
+            )
+        return self
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -14,7 +14,8 @@ from typing import Any
 import orjson
 import yaml
 
-from decider.errors import DocumentError, Problem
+from decider.document_limits import MAX_DEPTH, check_depth, check_yaml, read_text
+from decider.errors import DocumentError, Problem, quoted
 
 # libyaml's parser reads the rule files about ten times faster than PyYAML's pure-Python one; the constructor, and so
 # what may be built from a document, is the same SafeConstructor either way.
@@ -82,16 +83,25 @@ def parse_text(text: str, source: str, *, json_only: bool = False) -> Any:
     """Parse one YAML (a superset of JSON) or JSON document from text; raise DocumentError naming the line."""
     if json_only:
         try:
-            return json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
+            value = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
         except json.JSONDecodeError as error:
             raise DocumentError(Problem(f"{source}:{error.lineno}", f"not valid JSON: {error.msg}")) from None
         except _DuplicateKeyError as error:
-            raise DocumentError(Problem(source, f"not valid JSON: found key {error.key!r} twice")) from None
+            raise DocumentError(Problem(source, f"not valid JSON: found key {quoted(error.key)} twice")) from None
+        except RecursionError:
+            raise DocumentError(Problem(source, f"nested more than {MAX_DEPTH} levels deep")) from None
+        except ValueError:  # an integer longer than Python converts (sys.int_max_str_digits)
+            raise DocumentError(Problem(source, "not valid JSON: an integer has too many digits")) from None
+        check_depth(value, source)
+        return value
+    check_yaml(text, source)
     loader = _StrictLoader(text)
     try:
         return loader.get_single_data()
     except yaml.YAMLError as error:
         raise DocumentError(Problem(_where(source, error), f"not valid YAML: {_reason(error)}")) from None
+    except ValueError:  # an integer longer than Python converts (sys.int_max_str_digits)
+        raise DocumentError(Problem(source, "not valid YAML: an integer has too many digits")) from None
     finally:
         loader.dispose()
 
@@ -111,8 +121,16 @@ def parse_json(data: bytes | str, source: str) -> Any:
         pass
     else:
         if _proven_plain(value, data):
+            if _brackets(data) > MAX_DEPTH:  # else it cannot nest too deeply
+                check_depth(value, source)
             return value
     return _parse_json_strictly(data, source)
+
+
+def _brackets(data: bytes | str) -> int:
+    if isinstance(data, bytes):
+        return data.count(b"[") + data.count(b"{")
+    return data.count("[") + data.count("{")
 
 
 #: orjson reads an integer beyond 64 bits as a float (json keeps it an int); such a float is at least this large.
@@ -160,12 +178,7 @@ def _parse_json_strictly(data: bytes | str, source: str) -> Any:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
     except UnicodeDecodeError as error:
         raise DocumentError(Problem(source, f"not UTF-8: {error.reason} at byte {error.start}")) from None
-    try:
-        value = parse_text(text, source, json_only=True)  # syntax errors and keys given twice, with the line
-    except RecursionError:
-        raise DocumentError(Problem(source, "nested too deeply")) from None
-    except ValueError as error:  # integers longer than Python will convert
-        raise DocumentError(Problem(source, str(error))) from None
+    value = parse_text(text, source, json_only=True)  # syntax errors, keys given twice, depth, long integers
     non_finite = _non_finite_at(value, source)
     if non_finite:
         raise DocumentError(Problem(non_finite, "NaN and Infinity are not JSON numbers"))
@@ -197,18 +210,18 @@ def json_type(value: Any) -> str:
 
 def parse_all(text: str, source: str) -> list[Any]:
     """Parse every document of a multi-document YAML stream."""
+    check_yaml(text, source)
     try:
         return [doc for doc in yaml.load_all(text, Loader=_StrictLoader) if doc is not None]
     except yaml.YAMLError as error:
         raise DocumentError(Problem(_where(source, error), f"not valid YAML: {_reason(error)}")) from None
+    except ValueError:  # an integer longer than Python converts (sys.int_max_str_digits)
+        raise DocumentError(Problem(source, "not valid YAML: an integer has too many digits")) from None
 
 
 def read_file(path: Path) -> Any:
-    """Read one YAML or JSON file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DocumentError(Problem(str(path), f"cannot read: {error}")) from None
+    """Read one YAML or JSON file: a regular file within the size limit (decider/document_limits.py)."""
+    text = read_text(path)
     return parse_text(text, str(path), json_only=path.suffix == ".json")
 
 

@@ -19,8 +19,27 @@ memory_mb``). The CLI prints ``str(error)`` and exits 2; the API turns ``error.p
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+
+#: Most problems one error lists; the rest are counted in one last problem (an input with 80,000 unknown fields is
+#: answered in a few kilobytes, not ten megabytes).
+MAX_PROBLEMS = 50
+#: How much of a value a message quotes; the rest is said as a count.
+MAX_QUOTED_CHARS = 80
+#: Longest name ``nearest`` compares: difflib's cost grows with the square of the length, and no typo is this long.
+MAX_NEAREST_CHARS = 200
+
+
+def quoted(value: object) -> str:
+    """``repr(value)``, cut to MAX_QUOTED_CHARS with the length of the rest said, so no message echoes a whole input."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer longer than Python will print
+        return f"an integer of more than {MAX_QUOTED_CHARS} digits"
+    if len(text) <= MAX_QUOTED_CHARS:
+        return text
+    return f"{text[:MAX_QUOTED_CHARS]}… ({len(text) - MAX_QUOTED_CHARS:,} more characters)"
 
 
 @dataclass(frozen=True)
@@ -44,7 +63,7 @@ class DeciderError(Exception):
     headline = "decider error"
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...], headline: str | None = None) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.problems: tuple[Problem, ...] = capped(tuple(problems))
         if headline is not None:
             self.headline = headline
         super().__init__(self.message)
@@ -118,10 +137,35 @@ class SettingsError(DeciderError):
     headline = "invalid settings"
 
 
+@dataclass(frozen=True)
+class MoreProblems(Problem):
+    """Stands for ``count`` problems that are not listed."""
+
+    count: int = 0
+
+
+def capped(problems: Sequence[Problem]) -> tuple[Problem, ...]:
+    """The first MAX_PROBLEMS problems, and when there were more, one more problem that counts the rest (problems
+    already counted so by an earlier cap are added in)."""
+    listed = [problem for problem in problems if not isinstance(problem, MoreProblems)]
+    unlisted = sum(problem.count for problem in problems if isinstance(problem, MoreProblems))
+    if len(listed) <= MAX_PROBLEMS and not unlisted:
+        return tuple(listed)
+    return (*listed[:MAX_PROBLEMS], more_problems(unlisted + max(0, len(listed) - MAX_PROBLEMS)))
+
+
+def more_problems(count: int) -> MoreProblems:
+    """The problem that stands for ``count`` problems not listed."""
+    plural = "s" if count != 1 else ""
+    return MoreProblems(
+        "", f"and {count:,} more problem{plural} (only the first {MAX_PROBLEMS} are listed)", None, count
+    )
+
+
 def nearest(name: str, choices: Iterable[str]) -> str | None:
     """The valid choice closest to ``name``, or None when nothing is close enough to be a likely typo."""
     options = list(choices)
-    if not options:
+    if not options or len(name) > MAX_NEAREST_CHARS:
         return None
     lowered = {option.lower(): option for option in options}
     if name.lower() in lowered:
@@ -167,11 +211,11 @@ def unknown_choice(
     options = list(choices)
     listed = ", ".join(options)
     if noun is not None:
-        message = f"unknown {noun} {given!r}; valid: {listed}"
+        message = f"unknown {noun} {quoted(given)}; valid: {listed}"
     elif field:
         message = f"unknown field; valid fields here: {listed}"
     else:
-        message = f"{given!r} is not allowed; choose one of {listed}"
+        message = f"{quoted(given)} is not allowed; choose one of {listed}"
     text = given if isinstance(given, str) else str(given) if field or noun or match_any_value else None
     suggestion = None
     if text is not None:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-from decider.errors import Problem, relocate, unknown_choice
+from decider.errors import MAX_PROBLEMS, MAX_QUOTED_CHARS, Problem, more_problems, quoted, relocate, unknown_choice
 
 NESTED = "nested_problems"
 
@@ -67,11 +67,14 @@ def problems_from_validation(
     if wording.unknown_first:
         items.sort(key=lambda item: item["type"] != "extra_forbidden")
     problems: list[Problem] = []
-    for item in items:
+    for item in items[:MAX_PROBLEMS]:  # the rest are counted, not worded: each word costs a nearest-name search
         loc = [str(part) for part in item.get("loc", ())]
         location = wording.separator.join(loc)
         problems.extend(_problems(item, loc, location.upper() if wording.upper else location, wording))
-    return relocate(problems, at, wording.link)
+    problems = relocate(problems, at, wording.link)
+    if len(items) > MAX_PROBLEMS:
+        problems.append(more_problems(len(items) - MAX_PROBLEMS))
+    return problems
 
 
 def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: Wording) -> list[Problem]:
@@ -81,10 +84,10 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
         return relocate(item["ctx"]["problems"], location)
     template = wording.by_field.get(".".join(loc))
     if template is not None:
-        return [Problem(location, template.format(value=None if kind == "missing" else value))]
+        return [Problem(location, template.format(value=None if kind == "missing" else _Quoted(value)))]
     template = wording.by_type.get(kind)
     if template is not None:
-        return [Problem(location, template.format(value=value, type=type(value).__name__))]
+        return [Problem(location, template.format(value=_Quoted(value), type=type(value).__name__))]
     if kind == "extra_forbidden" and wording.fields is not None:
         fields = wording.fields(loc[:-1])
         return [unknown_choice(location, loc[-1], fields, field=True, fallback=wording.fallback)]
@@ -94,9 +97,23 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
         return [unknown_choice(location, value, choices, match_any_value=wording.match_any_value)]
     message = str(item.get("msg", "invalid"))
     if wording.values == "always":
-        message = f"{message}, got {value!r}"
+        message = f"{message}, got {quoted(value)}"
     elif "input" in item and not isinstance(value, dict | list):
         once = wording.values == "scalars-once" and " got " in message
         # Pydantic's own wording sometimes already ends in "got …" (e.g. "a fractional part"): say the value once.
-        message = f"{message}: {value!r}" if once else f"{message}, got {value!r}"
+        message = f"{message}: {quoted(value)}" if once else f"{message}, got {quoted(value)}"
     return [Problem(location, message)]
+
+
+class _Quoted:
+    """A value in a message template: ``{value!r}`` and ``{value}`` quote it cut short (errors.quoted)."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return quoted(self.value)
+
+    def __str__(self) -> str:
+        text = str(self.value) if isinstance(self.value, str) else quoted(self.value)
+        return text if len(text) <= MAX_QUOTED_CHARS else quoted(self.value)

@@ -37,3 +37,11 @@ def test_make_test_validates_the_manifests() -> None:
     commands = "\n".join(dry_run("manifests"))
     assert "kubernetes-validate --strict" in commands
     assert "tests/test_deploy_kubernetes.py tests/test_deploy_ecs.py" in commands
+
+
+def test_make_test_runs_schemathesis_and_the_adversarial_suite_against_live_servers() -> None:
+    match = re.search(r"^test:(.*)$", (REPO_ROOT / "Makefile").read_text(), re.MULTILINE)
+    assert match
+    assert {"fuzz", "adversarial"} <= set(match.group(1).split())
+    assert dry_run("adversarial")[-1] == ".venv/bin/python tests/live_adversarial.py"
+    assert dry_run("fuzz")[-1] == ".venv/bin/python tests/live_schemathesis.py"

@@ -131,7 +131,7 @@ def test_strict_json_reads_bytes_and_text() -> None:
         (b'{"a": {"b": [1, NaN]}}', "body.a.b[1]: NaN and Infinity are not JSON numbers"),
         (b"Infinity", "body: NaN and Infinity are not JSON numbers"),
         (b"\xff", "body: not UTF-8: invalid start byte at byte 0"),
-        (b"[" * 100_000, "body: nested too deeply"),
+        (b"[" * 100_000, "body: nested more than 100 levels deep"),
         (b'{\n"a": }', "body:2: not valid JSON: Expecting value"),
     ],
 )

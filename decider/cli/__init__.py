@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from decider.cli.arguments import EXIT_BAD_INPUT, EXIT_OK, complete, missing_extra, package_version
 from decider.cli.main import build_parser
 from decider.cli.main import main as run_command
+from decider.errors import quoted
 
 __all__ = ["main", "run"]
 
@@ -30,10 +31,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_command(arguments)
     except ModuleNotFoundError as error:
         message = missing_extra(error)
-        if message is None:
-            raise
-        sys.stderr.write(message)
+        sys.stderr.write(message if message is not None else could_not_finish(error))
         return EXIT_BAD_INPUT
+    except Exception as error:  # never a traceback, and exit 1 stays the --fail-on gate's
+        sys.stderr.write(could_not_finish(error))
+        return EXIT_BAD_INPUT
+
+
+def could_not_finish(error: Exception) -> str:
+    """The one line for a failure no check of decider's caught (a bug): what it was, cut short."""
+    return f"decider: could not finish: {type(error).__name__}: {quoted(str(error))}\n"
 
 
 def run() -> None:

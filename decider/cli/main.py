@@ -157,6 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
+    except (RecursionError, MemoryError) as error:  # an input decider's own limits let through: still bad input
+        sys.stderr.write(f"decider: the input is too large or too deeply nested to read ({type(error).__name__})\n")
+        return EXIT_BAD_INPUT
 
 
 def run() -> None:

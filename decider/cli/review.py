@@ -3,7 +3,8 @@
 Exit codes: 0 the review ran, 1 the ``--fail-on`` gate tripped (the report is still written), 2 bad command-line
 input — a missing path, a bad option, a bad usage file — with the problem named on stderr. A file that cannot be read
 (it does not parse, or holds an invalid workload) is recorded in the report with its reason and the review goes on;
-with ``--strict`` it is bad input, as is a file named explicitly that is no source of workloads.
+with ``--strict`` it is bad input, as is a file named explicitly that is no source of workloads. A folder or file
+that cannot be opened at all (permissions) makes the review incomplete: it is reported, and the exit code is 2.
 
 Every file is read and every workload validated before anything is written; then the report is written as the
 workloads are reviewed, each workload's decision dropped once its part of the report is made. From
@@ -55,6 +56,7 @@ from decider.workload import parse_workload
 
 EXIT_OK = 0
 EXIT_GATE = 1
+EXIT_BAD_INPUT = 2
 FORMATS = ("table", "json", "markdown", "sarif")
 #: At least this many workloads for each worker started (and so at least two workers' worth before any starts):
 #: fewer are reviewed sooner in this process than a worker process starts and gets going.
@@ -180,6 +182,10 @@ def run_review(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     if unreadable:
         sys.stderr.write(f"decider: {len(unreadable)} file(s) or workload(s) could not be read; see the report\n")
+    denied = [item.file for item in discovery.unreadable if item.denied]
+    if denied:
+        sys.stderr.write(f"decider: the review is incomplete: cannot open {', '.join(denied)}\n")
+        return EXIT_BAD_INPUT
     tripped = tally.tripped_by(args.fail_on)
     if tripped:
         sys.stderr.write(f"decider: review gate --fail-on {args.fail_on} tripped by {tripped} workload(s)\n")

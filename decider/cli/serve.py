@@ -10,6 +10,14 @@ from decider.cli.arguments import EXIT_GATE, EXIT_OK, add_rules_option
 from decider.workload import workload_schema
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+#: ``decider serve`` options for connections: flag, the setting it overrides (DECIDER_ + its name), type, help.
+CONNECTION_OPTIONS: tuple[tuple[str, str, type, str], ...] = (
+    ("--header-timeout", "header_timeout_s", float, "seconds a request's headers may take"),
+    ("--body-timeout", "body_timeout_s", float, "seconds a request's body may take"),
+    ("--keep-alive", "keep_alive_s", int, "seconds an idle keep-alive connection stays open"),
+    ("--limit-concurrency", "limit_concurrency", int, "connections and requests per worker before 503"),
+    ("--limit-max-requests", "limit_max_requests", int, "requests a worker serves before it is replaced"),
+)
 
 
 def add_serve_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,6 +32,13 @@ def add_serve_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
         default="auto",
         help="every log line as JSON or as plain text; auto (the default): text on a terminal, else JSON",
     )
+    connections = serve.add_argument_group(
+        "connections", "each overrides its DECIDER_* setting; docs/limits.md lists the defaults"
+    )
+    for flag, setting, kind, text in CONNECTION_OPTIONS:
+        connections.add_argument(
+            flag, dest=setting, type=kind, default=None, metavar="N", help=f"{text} (DECIDER_{setting.upper()})"
+        )
     add_rules_option(serve)
     serve.set_defaults(handler=_serve)
 
@@ -35,8 +50,14 @@ def add_serve_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
 def _serve(args: argparse.Namespace) -> int:
     from api.server import serve  # the web stack is loaded only by this command
 
+    connections = {setting: getattr(args, setting) for _, setting, _, _ in CONNECTION_OPTIONS}
     return serve(
-        host=args.host, port=args.port, workers=args.workers, rules_dirs=args.rules, log_format=args.log_format
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        rules_dirs=args.rules,
+        log_format=args.log_format,
+        connections=connections,
     )
 
 

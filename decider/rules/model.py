@@ -158,6 +158,8 @@ class Ruleset:
     """Price books by region, from ``<shipped rules>/pricing/<region>.yaml``; empty when that directory is absent."""
     cost_model: CostModel | None = None
     """The cost model's parameters (``pricing/model.yaml``); None when the pricing directory is absent."""
+    pricing_digest: str = ""
+    """sha256 of the price books and cost model in service (``digest`` covers the rules only)."""
 
     @cached_property
     def target_ids(self) -> tuple[str, ...]:

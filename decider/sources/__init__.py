@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from decider.document_limits import MAX_FILE_BYTES
 from decider.errors import DocumentError, Problem, SourceError
 from decider.sources import cloudformation, kubernetes, workload_file
 from decider.sources.document import Document, read_documents
@@ -58,6 +60,8 @@ class Unreadable:
     file: str
     reason: str
     line: int | None = None
+    denied: bool = False
+    """The file or folder could not be opened at all (permissions, I/O): the review is incomplete (exit 2)."""
 
 
 @dataclass
@@ -90,7 +94,7 @@ def find_workloads(paths: Sequence[str], exclude: Iterable[str] = (), *, keep_go
     for path in paths:
         root = Path(path)
         if root.is_dir():
-            for file in _walk(root):
+            for file in _walk(root, discovery, here):
                 resolved = file.resolve()
                 if resolved in excluded:
                     continue
@@ -195,12 +199,54 @@ def _shown(resolved: Path, here: Path) -> str:
         return resolved.as_posix()
 
 
-def _walk(root: Path) -> list[Path]:
+def _walk(root: Path, discovery: Discovery, here: Path) -> list[Path]:
+    """The files to read under ``root``: regular files inside it, within the size limit. Anything else found is
+    recorded: a symlink out of the folder, a device, FIFO or socket, a symlink loop or an oversize file as skipped
+    (with the reason); a folder or file that cannot be opened as unreadable (``denied``)."""
+    inside = root.resolve()
     files: list[Path] = []
-    for folder, subfolders, names in os.walk(root):
+
+    def denied(error: OSError) -> None:
+        where = _shown(Path(error.filename or root).absolute(), here)
+        discovery.unreadable.append(Unreadable(where, f"cannot read: {error.strerror or error}", denied=True))
+
+    for folder, subfolders, names in os.walk(root, onerror=denied):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith(".") and name not in SKIPPED_FOLDERS)
-        files.extend(Path(folder) / name for name in sorted(names) if Path(name).suffix.lower() in SUFFIXES)
+        for name in sorted(names):
+            if Path(name).suffix.lower() not in SUFFIXES:
+                continue
+            file = Path(folder) / name
+            reason = _not_readable(file, inside)
+            if reason is None:
+                files.append(file)
+            elif reason.startswith("cannot read"):
+                discovery.unreadable.append(Unreadable(_shown(file.absolute(), here), reason, denied=True))
+            else:
+                discovery.skipped.append((_shown(file.absolute(), here), reason))
     return files
+
+
+def _not_readable(file: Path, inside: Path) -> str | None:
+    """Why ``file`` is not read (None: it is read): it must be a regular file under ``inside``, small enough."""
+    try:
+        resolved = file.resolve(strict=True)
+    except RuntimeError:
+        return "not read: a symlink loop"
+    except OSError as error:
+        return f"not read: a broken symlink ({error.strerror or error})"
+    if not resolved.is_relative_to(inside):
+        return "not read: a symlink to outside the folder reviewed"
+    try:
+        status = resolved.stat()
+    except OSError as error:
+        return f"cannot read: {error.strerror or error}"
+    if not stat.S_ISREG(status.st_mode):
+        return "not read: not a regular file (a device, FIFO or socket)"
+    if status.st_size > MAX_FILE_BYTES:
+        return f"not read: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
+    if not os.access(resolved, os.R_OK):
+        return "cannot read: permission denied"
+    return None
 
 
 def _looks_like_template(file: Path) -> bool:

@@ -24,6 +24,8 @@ from functools import lru_cache
 
 from croniter import CroniterBadDateError, CroniterError, croniter
 
+from decider.errors import quoted
+
 
 class ScheduleError(ValueError):
     """A schedule expression that cannot be read; the message says what is wrong and what is allowed."""
@@ -76,7 +78,7 @@ def unix_cron(expression: str, fields: list[str]) -> str:
     """Five Unix cron fields, checked, in croniter's form."""
     if len(fields) != len(UNIX_FIELDS):
         raise ScheduleError(
-            f"{expression!r}: a cron schedule has {len(UNIX_FIELDS)} fields "
+            f"{quoted(expression)}: a cron schedule has {len(UNIX_FIELDS)} fields "
             f"({' '.join(field.name for field in UNIX_FIELDS)}), this has {len(fields)}"
         )
     return " ".join(_field(expression, text, field, aws=False) for text, field in zip(fields, UNIX_FIELDS, strict=True))
@@ -86,27 +88,30 @@ def aws_cron(expression: str, fields: list[str]) -> str:
     """The six fields of an AWS ``cron(…)``, checked, as croniter's five (the year only limits which years run)."""
     if len(fields) != len(AWS_FIELDS):
         raise ScheduleError(
-            f"{expression!r}: AWS cron has {len(AWS_FIELDS)} fields "
+            f"{quoted(expression)}: AWS cron has {len(AWS_FIELDS)} fields "
             f"({' '.join(field.name for field in AWS_FIELDS)}), this has {len(fields)}"
         )
     converted = [_field(expression, text, field, aws=True) for text, field in zip(fields, AWS_FIELDS, strict=True)]
     if (fields[2] == "?") == (fields[4] == "?"):
         raise ScheduleError(
-            f"{expression!r}: AWS cron needs ? in exactly one of day-of-month ({fields[2]!r}) and day-of-week "
-            f"({fields[4]!r}); the other one says which days run"
+            f"{quoted(expression)}: AWS cron needs ? in exactly one of day-of-month ({quoted(fields[2])}) and "
+            f"day-of-week ({quoted(fields[4])}); the other one says which days run"
         )
     if "#" in fields[4] and "," in fields[4]:
         raise ScheduleError(
-            f"{expression!r}: day-of-week {fields[4]!r}: AWS allows one expression only in a field that uses #"
+            f"{quoted(expression)}: day-of-week {quoted(fields[4])}: AWS allows one expression only in a field that "
+            "uses #"
         )
     return " ".join(converted[:5])
 
 
 def _field(expression: str, text: str, field: _Field, *, aws: bool) -> str:
     if "?" in text and text != "?":
-        raise ScheduleError(f"{expression!r}: {field.name} {text!r}: ? stands alone; {field.allowed()}")
+        raise ScheduleError(f"{quoted(expression)}: {field.name} {quoted(text)}: ? stands alone; {field.allowed()}")
     if field.name == "day-of-month" and "," in text and "W" in text.upper():
-        raise ScheduleError(f"{expression!r}: {field.name} {text!r}: W takes one day, not a list; {field.allowed()}")
+        raise ScheduleError(
+            f"{quoted(expression)}: {field.name} {quoted(text)}: W takes one day, not a list; {field.allowed()}"
+        )
     return ",".join(_part(expression, part, field, aws=aws) for part in text.split(","))
 
 
@@ -114,7 +119,7 @@ def _part(expression: str, part: str, field: _Field, *, aws: bool) -> str:
     """One comma-separated part of a field in croniter's form; raises ScheduleError naming the field and value."""
 
     def problem(what: str) -> ScheduleError:
-        return ScheduleError(f"{expression!r}: {field.name} {part!r}: {what}; {field.allowed()}")
+        return ScheduleError(f"{quoted(expression)}: {field.name} {quoted(part)}: {what}; {field.allowed()}")
 
     def wildcard(character: str) -> None:
         if character not in field.wildcards.split():
@@ -135,7 +140,7 @@ def _part(expression: str, part: str, field: _Field, *, aws: bool) -> str:
     nth = _NTH.fullmatch(part)
     if nth:
         wildcard("#")
-        if not nth.group("nth").isdigit() or not 1 <= int(nth.group("nth")) <= 5:
+        if not 1 <= (whole_number(nth.group("nth")) or 0) <= 5:
             raise problem("after # comes which one in the month, 1-5")
         return f"{_number(nth.group('day'), field, problem, aws=aws)}#{int(nth.group('nth'))}"
     last = _LAST_OF_WEEK.fullmatch(part) or (None if aws else _CRONITER_LAST_OF_WEEK.fullmatch(part))
@@ -144,8 +149,8 @@ def _part(expression: str, part: str, field: _Field, *, aws: bool) -> str:
     base, slash, step = part.partition("/")
     if slash:
         wildcard("/")
-        if not step.isdigit() or int(step) < 1:
-            raise problem(f"the step {step!r} after / must be a whole number above 0")
+        if (whole_number(step) or 0) < 1:
+            raise problem(f"the step {quoted(step)} after / must be a whole number above 0")
     if base == "*":
         return f"*/{step}" if slash else "*"
     match = _RANGE.fullmatch(base)
@@ -165,11 +170,21 @@ def _number(text: str, field: _Field, problem: _Problem, *, aws: bool) -> int:
 def _value(text: str, field: _Field, problem: _Problem) -> int:
     if text.upper() in field.names:
         return field.names.index(text.upper()) + field.first_name
-    if not text.isdigit():
-        raise problem(f"{text!r} is not a number{' or name' if field.names else ''}")
-    if not field.low <= int(text) <= field.high:
+    value = whole_number(text)
+    if value is None:
+        raise problem(f"{quoted(text)} is not a number{' or name' if field.names else ''}")
+    if not field.low <= value <= field.high:
         raise problem(f"{text} is out of range")
-    return int(text)
+    return value
+
+
+_WHOLE = re.compile(r"[0-9]{1,12}")
+
+
+def whole_number(text: str) -> int | None:
+    """``text`` as a whole number when it is 1 to 12 ASCII digits (no "²" or "٣", which str.isdigit takes, and no
+    5,000-digit number), else None."""
+    return int(text) if _WHOLE.fullmatch(text) else None
 
 
 # --- counting ---------------------------------------------------------------------------------------------------
@@ -201,9 +216,9 @@ def check_runs(cron: str, expression: str) -> croniter:
         schedule = croniter(cron, datetime.datetime(_CYCLE_YEARS[0], 1, 1))
         schedule.get_next(datetime.datetime)
     except CroniterBadDateError:
-        raise ScheduleError(f"{expression!r} never runs: no date matches it") from None
+        raise ScheduleError(f"{quoted(expression)} never runs: no date matches it") from None
     except CroniterError as error:
-        raise ScheduleError(f"{expression!r}: {error}") from None
+        raise ScheduleError(f"{quoted(expression)}: {error}") from None
     return schedule
 
 

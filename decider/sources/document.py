@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from decider.document_limits import check_yaml, read_text
 from decider.documents import mapping_key, parse_text
 from decider.errors import DocumentError, Problem
 
@@ -187,11 +188,7 @@ class Document:
 
 def read_documents(path: Path) -> list[Document]:
     """Every document in a YAML or JSON file; raise DocumentError naming the file and line when it cannot be read."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DocumentError(Problem(str(path), f"cannot read: {error}")) from None
-    return parse_documents(text, str(path), json_only=path.suffix.lower() == ".json")
+    return parse_documents(read_text(path), str(path), json_only=path.suffix.lower() == ".json")
 
 
 def parse_documents(text: str, source: str, *, json_only: bool = False) -> list[Document]:
@@ -199,6 +196,7 @@ def parse_documents(text: str, source: str, *, json_only: bool = False) -> list[
     if json_only:
         # decider's JSON reading: duplicate keys refused, errors with the line.
         return [Document(data=parse_text(text, source, json_only=True), line=1, text=text)]
+    check_yaml(text, source)
     loader = TemplateLoader(text)
     loader.warnings = []
     documents: list[Document] = []
@@ -218,6 +216,8 @@ def parse_documents(text: str, source: str, *, json_only: bool = False) -> list[
         context = getattr(error, "context", None)
         reason = f"{context}; {problem}" if context else str(problem)
         raise DocumentError(Problem(where, f"not valid YAML: {reason}")) from None
+    except ValueError:  # an integer longer than Python converts (sys.int_max_str_digits)
+        raise DocumentError(Problem(source, "not valid YAML: an integer has too many digits")) from None
     finally:
         loader.dispose()
     return documents

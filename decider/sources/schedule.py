@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime
 import re
 
-from decider.sources.cron import ScheduleError, aws_cron, runs_per_day, unix_cron
+from decider.errors import quoted
+from decider.sources.cron import ScheduleError, aws_cron, runs_per_day, unix_cron, whole_number
 
 __all__ = ["HOURS_PER_MONTH", "ScheduleError", "read_schedule", "runs_per_month", "schedule_problem"]
 
@@ -48,7 +49,7 @@ def runs_per_month(expression: object) -> float | None:
 def schedule_problem(expression: object) -> str | None:
     """Why ``expression`` is not a schedule decider can count; None when it is one."""
     if not isinstance(expression, str):
-        return f"{expression!r} is not a schedule expression: expected text, one of {_FORMS}"
+        return f"{quoted(expression)} is not a schedule expression: expected text, one of {_FORMS}"
     try:
         read_schedule(expression)
     except ScheduleError as error:
@@ -66,18 +67,18 @@ def read_schedule(expression: str) -> float:
     if text.startswith("cron("):
         aws = _AWS_CRON.fullmatch(text)
         if aws is None:
-            raise ScheduleError(f"{expression!r}: an AWS cron expression is cron( six fields ), closed by )")
+            raise ScheduleError(f"{quoted(expression)}: an AWS cron expression is cron( six fields ), closed by )")
         cron = aws_cron(expression, aws.group("fields").split())
     elif text.startswith("@every"):
         return _every(expression, text)
     elif text.startswith("@"):
         if text.lower() not in _MACROS:
-            raise ScheduleError(f"{expression!r} is not a schedule: the @ names are {', '.join(_MACROS)}, @every")
+            raise ScheduleError(f"{quoted(expression)} is not a schedule: the @ names are {', '.join(_MACROS)}, @every")
         cron = _MACROS[text.lower()]
     else:
         fields = _TIME_ZONE.sub("", text, count=1).split()
         if len(fields) < 2:
-            raise ScheduleError(f"{expression!r} is not a schedule: expected {_FORMS}")
+            raise ScheduleError(f"{quoted(expression)} is not a schedule: expected {_FORMS}")
         cron = unix_cron(expression, fields)
     return round(runs_per_day(cron, expression) * HOURS_PER_MONTH / 24, 2)
 
@@ -86,19 +87,20 @@ def _rate(expression: str, text: str) -> float:
     """``rate(value unit)``: AWS wants a whole number above 0, and the unit singular for 1 and plural otherwise."""
     match = _RATE.fullmatch(text)
     if match is None:
-        raise ScheduleError(f"{expression!r}: a rate expression is rate(value unit), such as rate(5 minutes)")
+        raise ScheduleError(f"{quoted(expression)}: a rate expression is rate(value unit), such as rate(5 minutes)")
     value, unit = match.group("value"), match.group("unit")
-    if not value.isdigit() or int(value) < 1:
-        raise ScheduleError(f"{expression!r}: the rate value {value!r} must be a whole number above 0")
+    number = whole_number(value)
+    if number is None or number < 1:
+        raise ScheduleError(f"{quoted(expression)}: the rate value {quoted(value)} must be a whole number above 0")
     singular = unit.removesuffix("s")
     if singular not in _RATE_SECONDS:
         raise ScheduleError(
-            f"{expression!r}: the rate unit {unit!r} is not one of minute, minutes, hour, hours, day, days"
+            f"{quoted(expression)}: the rate unit {quoted(unit)} is not one of minute, minutes, hour, hours, day, days"
         )
-    if (int(value) == 1) != (unit == singular):
-        wanted = singular if int(value) == 1 else f"{singular}s"
-        raise ScheduleError(f"{expression!r}: AWS wants the unit {wanted!r} for the value {value}")
-    return round(HOURS_PER_MONTH * 3600 / (int(value) * _RATE_SECONDS[singular]), 2)
+    if (number == 1) != (unit == singular):
+        wanted = singular if number == 1 else f"{singular}s"
+        raise ScheduleError(f"{quoted(expression)}: AWS wants the unit {wanted!r} for the value {value}")
+    return round(HOURS_PER_MONTH * 3600 / (number * _RATE_SECONDS[singular]), 2)
 
 
 def _at(expression: str, text: str) -> float:
@@ -111,7 +113,7 @@ def _at(expression: str, text: str) -> float:
         datetime.datetime.fromisoformat(when)
     except ValueError:
         raise ScheduleError(
-            f"{expression!r}: a one-time schedule is at(yyyy-mm-ddThh:mm:ss), such as at(2025-11-20T13:00:00)"
+            f"{quoted(expression)}: a one-time schedule is at(yyyy-mm-ddThh:mm:ss), such as at(2025-11-20T13:00:00)"
         ) from None
     return 1.0
 
@@ -125,5 +127,5 @@ def _every(expression: str, text: str) -> float:
             float(amount) * _DURATION_SECONDS[unit] for amount, unit in _DURATION_PART.findall(match["duration"])
         )
     if seconds < 1:
-        raise ScheduleError(f"{expression!r}: @every takes a duration of at least 1s, such as @every 1h30m")
+        raise ScheduleError(f"{quoted(expression)}: @every takes a duration of at least 1s, such as @every 1h30m")
     return round(HOURS_PER_MONTH * 3600 / seconds, 2)

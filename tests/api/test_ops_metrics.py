@@ -63,14 +63,15 @@ def test_metrics_follow_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 
 def run_serve(monkeypatch: pytest.MonkeyPatch, workers: int) -> dict[str, Any]:
-    """serve() with uvicorn.run replaced: what uvicorn was given and the environment it ran in."""
+    """serve() with the server's run replaced: what uvicorn was given and the environment it ran in."""
     seen: dict[str, Any] = {}
 
-    def run(app: str, **options: Any) -> None:
+    def run(config: uvicorn.Config) -> bool:
         directory = os.environ.get(MULTIPROCESS_DIR_VARIABLE)
-        seen.update(options, directory=directory, listing=os.listdir(directory) if directory else None)
+        seen.update(workers=config.workers, directory=directory, listing=os.listdir(directory) if directory else None)
+        return True
 
-    monkeypatch.setattr(uvicorn, "run", run)
+    monkeypatch.setattr(server, "run_server", run)
     assert server.serve(host="127.0.0.1", port=8000, workers=workers) == 0
     return seen
 

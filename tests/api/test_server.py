@@ -52,7 +52,7 @@ class Server:
             stderr=subprocess.PIPE,
             text=True,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60  # a busy 2-core machine takes half a minute to start two workers
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.process.communicate()
             try:

@@ -1,9 +1,7 @@
-"""``decider serve`` on the fast serving stack: uvicorn left to pick httptools and uvloop (pinned dependencies),
-never forced to h11 and asyncio."""
+"""``decider serve`` on the fast serving stack: httptools (with decider's read deadlines) and uvloop, both pinned
+dependencies, never h11 and asyncio."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 import uvicorn
@@ -11,18 +9,23 @@ import uvloop
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from api import server
+from api.connections import TimedHttpToolsProtocol
 
 
-def test_serve_lets_uvicorn_pick_httptools_and_uvloop(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append({"app": app, **options}))
+def test_serve_runs_httptools_with_read_deadlines_and_uvloop(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[uvicorn.Config] = []
+
+    def run(config: uvicorn.Config) -> bool:
+        calls.append(config)
+        return True
+
+    monkeypatch.setattr(server, "run_server", run)
     assert server.serve(host="127.0.0.1", port=8000, workers=1) == 0
-    [options] = calls
-    assert (options["http"], options["loop"]) == ("auto", "auto")
-
-    config = uvicorn.Config(options["app"], factory=True, http=options["http"], loop=options["loop"], log_config=None)
+    [config] = calls
+    assert config.loop == "auto"
     config.load()
-    assert config.http_protocol_class is HttpToolsProtocol
+    assert config.http_protocol_class is TimedHttpToolsProtocol
+    assert issubclass(TimedHttpToolsProtocol, HttpToolsProtocol)
     loop_factory = config.get_loop_factory()
     assert loop_factory is not None
     loop = loop_factory()

@@ -181,3 +181,24 @@ def test_only_text_is_a_schedule() -> None:
         "@every <duration>"
     )
     assert schedule_problem("rate(5 minutes)") is None
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "rate(0 minutes)",
+        "rate(² minutes)",  # str.isdigit() says yes; int() says no
+        "rate(٣ minutes)",  # an Arabic-Indic three: not a number AWS reads
+        "rate(" + "9" * 5000 + " minutes)",
+        "cron(*/² * * * ? *)",
+        "*/² * * * *",
+        "cron(0 0 ? * 6#² *)",
+        "cron(0-99999999999999999999 * * * ? *)",
+        "0 0 " + "1" * 5000 + " * *",
+    ],
+)
+def test_hostile_numbers_are_a_schedule_error_never_a_crash(expression: str) -> None:
+    with pytest.raises(ScheduleError) as error:
+        read_schedule(expression)
+    assert len(str(error.value)) < 400  # a 5,000-digit number is not echoed whole
+    assert runs_per_month(expression) is None
