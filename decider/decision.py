@@ -144,6 +144,11 @@ class RankedTarget(_Frozen):
     name: str = Field(description="Display name of the target.")
     score: float = Field(description="Base score plus the sum of the reasons' impacts.")
     monthly_cost: MonthlyCost | None = None
+    no_price: str | None = Field(
+        None,
+        description="Why the target has no monthly cost: a price the region's price book leaves out ('no price in "
+        "this region: ...'), or no instance type in the catalogue holds one copy.",
+    )
     sizing: Sizing | None = Field(
         None, description="What to configure: memory setting, task size and copies, or instance type and count."
     )

@@ -70,29 +70,68 @@ def _show_command(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(book.summary(), indent=2, ensure_ascii=False) + "\n")
         return 0
-    lam, far = book.lambda_, book.fargate
-    lines = [
-        f"price book {book.region} ({book.currency}) as of {book.as_of}; {book.hours_per_month:g} hours a month",
-        f"  Lambda            ${lam.request.usd:g} per {lam.request.unit}; "
-        f"${lam.duration['x86_64'].tiers[0].usd:g} (x86) / ${lam.duration['arm64'].tiers[0].usd:g} (arm) per GB-s",
-        f"  Fargate Linux/x86 ${far.linux_x86_64.vcpu_hour.usd:g} per vCPU-hour, ${far.linux_x86_64.gb_hour.usd:g} "
-        "per GB-hour",
-        f"  Fargate Linux/ARM ${far.linux_arm64.vcpu_hour.usd:g} per vCPU-hour, ${far.linux_arm64.gb_hour.usd:g} "
-        "per GB-hour",
-        f"  EKS               ${book.eks.control_plane_hour.usd:g} per cluster-hour",
-        f"  ALB               ${book.load_balancers.alb_hour.usd:g} per hour + "
-        f"${book.load_balancers.alb_lcu_hour.usd:g} per LCU-hour",
-        f"  EC2               {len(book.ec2.instances)} instance types",
-    ]
+    lines = [f"price book {book.region} ({book.currency}) as of {book.as_of}; {book.hours_per_month:g} hours a month"]
+    lines.extend(f"  {label:<18}{text}" for label, text in _headline_prices(book))
+    lines.append(f"  {'EC2':<18}{len(book.ec2.instances)} instance types")
     lines.extend(
         f"    {i.type:<14} {i.family:<9} {i.architecture:<6} {i.vcpu:>4g} vCPU {i.memory_gib:>6g} GiB "
         f"{i.gpu} GPU  ${i.usd_per_hour:g}/h{'  (uncertain)' if i.uncertain else ''}"
         for i in book.ec2.instances
     )
+    lines.append("  sources: " + ", ".join(_sources(book.summary())))
+    lines.extend(f"  no price in this region: {path} ({why})" for path, why in sorted(book.missing.items()))
     uncertain = book.uncertain()
     lines.append(f"  {len(uncertain)} figures are marked uncertain (see --format json)")
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
+
+
+def _headline_prices(book: PriceBook) -> list[tuple[str, str]]:
+    """The prices a reader looks for first, each 'no price in this region' when the book leaves it out."""
+    lam, far, lbs = book.lambda_, book.fargate, book.load_balancers
+    rows = [
+        (
+            "Lambda",
+            f"${lam.request.usd:g} per {lam.request.unit}; ${lam.duration['x86_64'].tiers[0].usd:g} (x86) / "
+            f"${lam.duration['arm64'].tiers[0].usd:g} (arm) per GB-s",
+        )
+    ]
+    for label, name in (("Fargate Linux/x86", "linux_x86_64"), ("Fargate Linux/ARM", "linux_arm64")):
+        platform = getattr(far, name) if far is not None else None
+        rows.append(
+            (
+                label,
+                f"${platform.vcpu_hour.usd:g} per vCPU-hour, ${platform.gb_hour.usd:g} per GB-hour"
+                if platform is not None
+                else "no price in this region",
+            )
+        )
+    rows.append(("EKS", f"${book.eks.control_plane_hour.usd:g} per cluster-hour"))
+    rows.append(
+        (
+            "ALB",
+            f"${lbs.alb_hour.usd:g} per hour + ${lbs.alb_lcu_hour.usd:g} per LCU-hour"
+            if lbs is not None
+            else "no price in this region",
+        )
+    )
+    return rows
+
+
+def _sources(data: object) -> list[str]:
+    """Every distinct source URL in a book's data, in first-seen order."""
+    found: dict[str, None] = {}
+    stack = [data]
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, dict):
+            source = item.get("source")
+            if isinstance(source, str):
+                found.setdefault(source.split()[0], None)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return list(found)
 
 
 def _list_command(args: argparse.Namespace) -> int:

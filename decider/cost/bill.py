@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from decider.cost.capacity import Ramp, copy_hours
+from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
 from decider.cost.instances import InstanceOption, hourly_price, instance_options
 from decider.cost.sizing import fargate_platform, size_fargate, size_instances, size_lambda
 from decider.decision import CostLine, InstanceSizing, MonthlyCost, Sizing
@@ -124,6 +125,8 @@ def _tier_lines(item: str, price: TieredPrice, per_request: float, allowance: fl
 
 def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan:
     sizing = size_lambda(workload, facts, book, model)
+    check_lambda(book, sizing.ephemeral_storage_mb)
+    check_front_door(book, sizing.front_door)
     prices = book.lambda_
     free = workload.preferences.free_tier
     free_requests = prices.free_tier_requests.quantity if free else 0.0
@@ -146,7 +149,7 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
         free_gbs,
         1 - discount.fraction if discount else 1.0,
     )
-    if sizing.ephemeral_storage_mb > 512:
+    if sizing.ephemeral_storage_mb > 512 and prices.ephemeral_storage is not None:
         extra = facts.avg_duration_s * (sizing.ephemeral_storage_mb - 512) / 1024.0
         lines.append(
             Line(
@@ -156,7 +159,7 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
                 Ramp(extra),
             )
         )
-    if sizing.front_door == "api-gateway-http-api":
+    if sizing.front_door == "api-gateway-http-api" and book.api_gateway is not None:
         increments = max(1, math.ceil(workload.traffic.payload_mb * 1024 / 512 - 1e-9))
         lines += _tier_lines("API Gateway HTTP API requests", book.api_gateway.http_api, float(increments), 0.0)
     elif sizing.front_door == "api-gateway-websocket-api":
@@ -168,7 +171,7 @@ def _websocket_lines(workload: Workload, book: PriceBook) -> list[Line]:
     """An API Gateway WebSocket API holding the clients' connections for a function run per message: messages (in
     32 KB increments) and connection-minutes (the connections held open, all month)."""
     gateway = book.api_gateway
-    if gateway.websocket_messages is None or gateway.websocket_connection_minutes is None:
+    if gateway is None or gateway.websocket_messages is None or gateway.websocket_connection_minutes is None:
         return []
     increments = max(1, math.ceil(workload.traffic.payload_mb * 1024 / 32 - 1e-9))
     lines = _tier_lines("API Gateway WebSocket messages", gateway.websocket_messages, float(increments), 0.0)
@@ -179,28 +182,33 @@ def _websocket_lines(workload: Workload, book: PriceBook) -> list[Line]:
 
 
 def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan | None:
+    check_fargate(book, workload, workload.runtime.ephemeral_storage_gb)
     sized = size_fargate(workload, facts, book, model)
     if sized is None:
         return None
     sizing, task_price = sized
+    check_front_door(book, sizing.front_door)
+    fargate = book.fargate
+    if fargate is None:  # check_fargate has raised already
+        return None
     name, platform = fargate_platform(workload, book)
     label = {"linux_x86_64": "Linux/x86", "linux_arm64": "Linux/ARM", "windows_x86_64": "Windows/x86"}[name]
     hours = copy_hours(workload, facts, model, sizing.scaling)
     discount, suffix = _purchase(
-        sizing.purchase, workload, book.fargate.spot_discount, "Fargate Spot", book.savings_plans.fargate
+        sizing.purchase, workload, fargate.spot_discount, "Fargate Spot", book.savings_plans.fargate
     )
     item = f"Fargate tasks ({sizing.task_vcpu:g} vCPU, {sizing.task_memory_gb:g} GB, {label}{suffix})"
     lines = [Line(item, "task-hour", _discounted(task_price, discount), hours)]
     if platform.os_license_vcpu_hour is not None:
         licence = platform.os_license_vcpu_hour.usd
         lines.append(Line("Fargate Windows OS licence", "vCPU-hour", licence, hours.scaled(sizing.task_vcpu)))
-    extra_gb = sizing.ephemeral_storage_gb - book.fargate.included_ephemeral_storage_gb.quantity
-    if extra_gb > 0:
+    extra_gb = sizing.ephemeral_storage_gb - fargate.included_ephemeral_storage_gb.quantity
+    if extra_gb > 0 and fargate.ephemeral_storage_gb_hour is not None:
         lines.append(
             Line(
                 f"Fargate ephemeral storage above 20 GB ({extra_gb:g} GB a task)",
                 "GB-hour",
-                book.fargate.ephemeral_storage_gb_hour.usd,
+                fargate.ephemeral_storage_gb_hour.usd,
                 hours.scaled(extra_gb),
             )
         )
@@ -226,6 +234,7 @@ def _plan_instances(
     options: Sequence[InstanceOption] | None = None,
     chosen: dict[bool, InstanceOption | None] | None = None,
 ) -> Plan | None:
+    check_instances(book, workload)
     priced = target.cost
     management_fee = priced is not None and priced.management_fee
     control_plane = priced is not None and priced.control_plane
@@ -240,8 +249,9 @@ def _plan_instances(
         chosen=chosen,
     )
     if sized is None:
-        return None
+        raise no_fitting_type(book, workload, facts.container_vcpu)
     sizing, instance, ramps = sized
+    check_front_door(book, sizing.front_door)
     discount, suffix = _purchase(sizing.purchase, workload, book.ec2.spot_discount, "Spot", book.savings_plans.ec2)
     role = priced.instances if priced is not None else "EC2 instances"
     item = f"{role}: {instance.type} ({_describe(sizing)}{suffix})"
@@ -277,7 +287,7 @@ def _load_balancer_lines(
 ) -> list[Line]:
     """A load balancer's hours and capacity units; units from average new connections and bytes processed. A
     ``shared`` load balancer (an existing cluster's) bills its hours at $0 to this workload, its units in full."""
-    if door not in ("application-load-balancer", "network-load-balancer"):
+    if door not in ("application-load-balancer", "network-load-balancer") or book.load_balancers is None:
         return []
     capacity = model.load_balancer_capacity_unit
     gb_per_request = workload.traffic.payload_mb * capacity.average_payload_fraction / 1024.0
@@ -309,22 +319,31 @@ PLANNERS: Mapping[str, Planner] = {"lambda": _plan_lambda, "fargate": _plan_farg
 
 
 def plan_targets(
-    targets: Sequence[Target], workload: Workload, facts: Facts, book: PriceBook, model: CostModel
+    targets: Sequence[Target],
+    workload: Workload,
+    facts: Facts,
+    book: PriceBook,
+    model: CostModel,
+    unpriced: dict[str, str] | None = None,
 ) -> dict[str, Plan]:
     """A plan for each target the cost model can price (its ``cost.model`` in targets.yaml); targets it cannot size
-    (no fitting size) or price are left out."""
+    (no fitting size) or price are left out, and ``unpriced`` (when given) says why for each."""
     plans: dict[str, Plan] = {}
     options: Sequence[InstanceOption] | None = None
     chosen: dict[bool, InstanceOption | None] = {}  # one choice per management fee: ECS on EC2 and EKS choose alike
     for target in targets:
         kind = target.cost.model if target.cost is not None else None
         plan: Plan | None = None
-        if kind == "instances":
-            if options is None:
-                options = instance_options(workload, facts, book, model)
-            plan = _plan_instances(target, workload, facts, book, model, options, chosen)
-        elif kind is not None and kind in PLANNERS:
-            plan = PLANNERS[kind](target, workload, facts, book, model)
+        try:
+            if kind == "instances":
+                if options is None:
+                    options = instance_options(workload, facts, book, model)
+                plan = _plan_instances(target, workload, facts, book, model, options, chosen)
+            elif kind is not None and kind in PLANNERS:
+                plan = PLANNERS[kind](target, workload, facts, book, model)
+        except Unpriced as gap:
+            if unpriced is not None:
+                unpriced[target.id] = gap.reason
         if plan is not None:
             plans[target.id] = plan
     return plans

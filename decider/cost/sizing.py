@@ -86,12 +86,20 @@ def fargate_sizes(os: str) -> list[tuple[float, float]]:
     return sizes
 
 
-def fargate_platform(workload: Workload, book: PriceBook) -> tuple[str, FargatePlatform]:
+def fargate_platform_name(workload: Workload) -> str:
     if workload.runtime.os == "windows":
-        return "windows_x86_64", book.fargate.windows_x86_64
-    if workload.runtime.architecture == "x86_64":
-        return "linux_x86_64", book.fargate.linux_x86_64
-    return "linux_arm64", book.fargate.linux_arm64
+        return "windows_x86_64"
+    return "linux_x86_64" if workload.runtime.architecture == "x86_64" else "linux_arm64"
+
+
+def fargate_platform(workload: Workload, book: PriceBook) -> tuple[str, FargatePlatform]:
+    """The Fargate platform a workload runs on and its prices; the caller has checked the book prices it
+    (``fargate_gap``)."""
+    name = fargate_platform_name(workload)
+    platform = getattr(book.fargate, name, None)
+    if platform is None:
+        raise ValueError(f"the {book.region} price book has no fargate.{name} prices")
+    return name, platform
 
 
 @functools.cache
