@@ -98,7 +98,9 @@ def _instance(name: str, kind: str, arch: str, vcpu: int, gib: int, gpus: int, u
 
 def instance_lines(rows: list[dict[str, Any]]) -> list[str]:
     """One flow mapping per instance, as the hand-written book has them."""
-    return ["    - " + yaml.safe_dump(row, default_flow_style=True, width=10_000, sort_keys=False).strip() for row in rows]
+    return [
+        "    - " + yaml.safe_dump(row, default_flow_style=True, width=10_000, sort_keys=False).strip() for row in rows
+    ]
 
 
 def _uncertain(usd: float, unit: str, source: str, why: str) -> dict[str, Any]:
@@ -188,7 +190,9 @@ def write_book(region: str, data: dict[str, Any], rows: list[dict[str, Any]]) ->
     )
     text = yaml.safe_dump(data, sort_keys=False, width=118, allow_unicode=True)
     catalogue = "\n".join(instance_lines(rows)) if rows else "    []"
-    text = text.replace("  instances: INSTANCES\n", "  instances:\n" + catalogue + "\n" if rows else "  instances: []\n")
+    text = text.replace(
+        "  instances: INSTANCES\n", "  instances:\n" + catalogue + "\n" if rows else "  instances: []\n"
+    )
     (BOOKS / f"{region}.yaml").write_text(header + text, encoding="utf-8")
 
 

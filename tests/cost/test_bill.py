@@ -345,9 +345,9 @@ def test_bill_gpu_copies_go_to_the_cheapest_gpu_type(ruleset: Ruleset) -> None:
 
 
 def test_bill_eks_tcp_service_behind_a_network_load_balancer(ruleset: Ruleset) -> None:
-    # Steady TCP, 0.5 vCPU / 1 GB, 10M × 50 ms: two copies pack on one m7g.medium (1 vCPU, 4 GiB) but always-on
-    # keeps 2 instances: 1,460 h × $0.0408 = $59.568; control plane $73.00; NLB 730 h × $0.0225 = $16.425;
-    # NLCUs by bytes: 10M × 0.1 MB × 0.1 / 1024 = 97.65625 GB-h × $0.006 = $0.5859; total $149.58
+    # Steady TCP, 0.5 vCPU / 1 GB, 10M × 50 ms: one copy fits a c7g.medium (1 vCPU, 2 GiB) and always-on keeps 2
+    # instances: 1,460 h × $0.03625 = $52.925; control plane $73.00; NLB 730 h × $0.0225 = $16.425;
+    # NLCUs by bytes: 10M × 0.1 MB × 0.1 / 1024 = 97.65625 GB-h × $0.006 = $0.5859; total $142.94
     bill = bill_for(
         ruleset,
         "eks",
@@ -355,12 +355,12 @@ def test_bill_eks_tcp_service_behind_a_network_load_balancer(ruleset: Ruleset) -
         traffic={"pattern": "steady", "requests_per_month": 10_000_000, "protocols": ["tcp"], "payload_mb": 0.1},
     )
     assert lines(bill) == {
-        "EKS nodes: m7g.medium (2 copies each)": 59.568,
+        "EKS nodes: c7g.medium (1 copy each)": 52.925,
         "EKS control plane (standard support)": 73.0,
         "Network Load Balancer hours": 16.425,
         "Network Load Balancer capacity units": 0.5859,
     }
-    assert bill.total_usd == 149.58
+    assert bill.total_usd == 142.94
 
 
 def test_bill_fargate_copies_follow_littles_law_above_the_floor(ruleset: Ruleset) -> None:

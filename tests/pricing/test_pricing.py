@@ -214,7 +214,10 @@ def test_refresh_replaces_found_prices_and_records_their_offer(ruleset: Ruleset)
     assert "AmazonEC2/current/us-east-1/index.json (version 20261120180411, published 2026-11-20" in c7g.source
     # $0.0000002 a request; the other region's and the "Any"-location products are ignored
     assert book.lambda_.request.usd == pytest.approx(0.20)
+    assert book.fargate is not None
+    assert book.fargate.linux_x86_64 is not None
     assert book.fargate.linux_x86_64.vcpu_hour.usd == 0.04048  # not the Spot usage listed before it
+    assert book.api_gateway is not None
     assert book.api_gateway.http_api.tiers[1].usd == 0.0000009
     assert "lambda.request" in result.refreshed
     # what the offer files lack is kept and flagged, keeping the earlier note
