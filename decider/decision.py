@@ -14,7 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Scaling = Literal["always-on", "serving", "scale-to-zero", "per-run"]
 FrontDoor = Literal[
-    "api-gateway-http-api", "api-gateway-websocket-api", "application-load-balancer", "network-load-balancer"
+    "api-gateway-http-api",
+    "api-gateway-rest-api",
+    "api-gateway-websocket-api",
+    "application-load-balancer",
+    "network-load-balancer",
+    "lambda-function-url",
 ]
 Purchase = Literal["on-demand", "spot", "savings-plan-1yr", "savings-plan-3yr"]
 

@@ -152,6 +152,7 @@ def book(region: str, rows: list[dict[str, Any]], template: dict[str, Any]) -> d
         "ec2.windows_license_vcpu_hour": "no sourced Windows licence-included EC2 price for this region",
         "load_balancers": "no sourced Elastic Load Balancing price for this region",
         "api_gateway": "no sourced API Gateway price for this region",
+        "network": "no sourced NAT gateway, data transfer, CloudWatch Logs or EBS price for this region",
     }
     if not rows:
         missing["ec2.instances"] = f"the EC2 mirror ({MIRROR}) has no {region} rows"

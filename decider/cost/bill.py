@@ -16,39 +16,15 @@ from dataclasses import dataclass
 from decider.cost.capacity import Ramp, copy_hours
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
 from decider.cost.instances import InstanceOption, hourly_price, instance_options
+from decider.cost.line import Line, fixed, tier_lines
+from decider.cost.network import instance_volume_lines, network_lines
 from decider.cost.sizing import fargate_platform, size_fargate, size_instances, size_lambda
 from decider.decision import CostLine, InstanceSizing, MonthlyCost, Sizing
 from decider.facts import Facts
-from decider.pricing.book import CostModel, Discount, PriceBook, SavingsPlanDiscounts, TieredPrice
+from decider.pricing.book import CostModel, Discount, PriceBook, SavingsPlanDiscounts
 from decider.rules.model import Target
 from decider.scoring import Fired
 from decider.workload import SECONDS_PER_MONTH, Workload
-
-INF = math.inf
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One bill line: ``unit_price_usd`` × a quantity that ramps with the requests per month."""
-
-    item: str
-    unit: str
-    unit_price_usd: float
-    ramp: Ramp
-
-    def quantity(self, requests: float) -> float:
-        return self.ramp.at(requests)
-
-    def usd(self, requests: float) -> float:
-        return self.unit_price_usd * self.ramp.at(requests)
-
-    def knots(self) -> tuple[float, ...]:
-        """Request volumes where the line's slope changes."""
-        return self.ramp.knots()
-
-
-def fixed(item: str, unit: str, unit_price_usd: float, quantity: float) -> Line:
-    return Line(item, unit, unit_price_usd, Ramp.fixed(quantity))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,23 +86,10 @@ def _purchase(
     return None, ""
 
 
-def _tier_lines(item: str, price: TieredPrice, per_request: float, allowance: float, factor: float = 1.0) -> list[Line]:
-    """One line per volume tier of a tiered price, for usage of ``per_request × R`` after a free ``allowance``."""
-    lines: list[Line] = []
-    lower = 0.0
-    for index, tier in enumerate(price.tiers):
-        upper = tier.up_to if tier.up_to is not None else INF
-        label = item if len(price.tiers) == 1 else f"{item}, tier {index + 1}"
-        width = upper - lower
-        lines.append(Line(label, price.unit, tier.usd * factor, Ramp(per_request, -(allowance + lower), 0.0, width)))
-        lower = upper
-    return lines
-
-
 def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan:
     sizing = size_lambda(workload, facts, book, model)
     check_lambda(book, sizing.ephemeral_storage_mb)
-    check_front_door(book, sizing.front_door)
+    check_front_door(book, sizing.front_door, serverless=True)
     prices = book.lambda_
     free = workload.preferences.free_tier
     free_requests = prices.free_tier_requests.quantity if free else 0.0
@@ -142,7 +105,7 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
         duration_item += f" after {free_gbs:,.0f} GB-s free"
     if discount is not None:
         duration_item += f", Savings Plan {workload.preferences.commitment}"
-    lines += _tier_lines(
+    lines += tier_lines(
         duration_item,
         prices.duration[sizing.architecture],
         gb_seconds,
@@ -159,12 +122,25 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
                 Ramp(extra),
             )
         )
-    if sizing.front_door == "api-gateway-http-api" and book.api_gateway is not None:
-        increments = max(1, math.ceil(workload.traffic.payload_mb * 1024 / 512 - 1e-9))
-        lines += _tier_lines("API Gateway HTTP API requests", book.api_gateway.http_api, float(increments), 0.0)
-    elif sizing.front_door == "api-gateway-websocket-api":
+    if sizing.front_door == "api-gateway-websocket-api":
         lines += _websocket_lines(workload, book)
+    lines += _gateway_lines(workload, book, sizing.front_door)
+    lines += _load_balancer_lines(workload, book, model, sizing.front_door)
+    lines += network_lines(workload, book, in_vpc=workload.network.vpc)
     return Plan(target.id, sizing, tuple(lines))
+
+
+def _gateway_lines(workload: Workload, book: PriceBook, door: str | None) -> list[Line]:
+    """API Gateway request charges: an HTTP API meters in 512 KB increments, a REST API per request."""
+    gateway = book.api_gateway
+    if gateway is None:
+        return []
+    if door == "api-gateway-http-api":
+        increments = max(1, math.ceil(workload.traffic.payload_mb * 1024 / 512 - 1e-9))
+        return tier_lines("API Gateway HTTP API requests", gateway.http_api, float(increments), 0.0)
+    if door == "api-gateway-rest-api":
+        return tier_lines("API Gateway REST API requests", gateway.rest_api, 1.0, 0.0)
+    return []
 
 
 def _websocket_lines(workload: Workload, book: PriceBook) -> list[Line]:
@@ -174,7 +150,7 @@ def _websocket_lines(workload: Workload, book: PriceBook) -> list[Line]:
     if gateway is None or gateway.websocket_messages is None or gateway.websocket_connection_minutes is None:
         return []
     increments = max(1, math.ceil(workload.traffic.payload_mb * 1024 / 32 - 1e-9))
-    lines = _tier_lines("API Gateway WebSocket messages", gateway.websocket_messages, float(increments), 0.0)
+    lines = tier_lines("API Gateway WebSocket messages", gateway.websocket_messages, float(increments), 0.0)
     minutes = (workload.traffic.connections or 0.0) * 730 * 60
     price = gateway.websocket_connection_minutes
     lines.append(fixed("API Gateway WebSocket connection-minutes", price.unit, price.usd, minutes))
@@ -187,7 +163,7 @@ def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceB
     if sized is None:
         return None
     sizing, task_price = sized
-    check_front_door(book, sizing.front_door)
+    check_front_door(book, sizing.front_door, serverless=False)
     fargate = book.fargate
     if fargate is None:  # check_fargate has raised already
         return None
@@ -212,10 +188,18 @@ def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceB
                 hours.scaled(extra_gb),
             )
         )
+    lines += _gateway_lines(workload, book, sizing.front_door)
     lines += _load_balancer_lines(
-        workload, book, model, sizing.front_door, shared=_on_existing_cluster(target, workload)
+        workload, book, model, _balancer(sizing.front_door), shared=_on_existing_cluster(target, workload)
     )
+    lines += network_lines(workload, book, in_vpc=True)
     return Plan(target.id, sizing, tuple(lines))
+
+
+def _balancer(door: str | None) -> str | None:
+    """The load balancer behind a container target's front door: API Gateway reaches containers through a VPC link
+    to an Application Load Balancer (a private integration)."""
+    return "application-load-balancer" if door in ("api-gateway-http-api", "api-gateway-rest-api") else door
 
 
 def _on_existing_cluster(target: Target, workload: Workload) -> bool:
@@ -251,7 +235,7 @@ def _plan_instances(
     if sized is None:
         raise no_fitting_type(book, workload, facts.container_vcpu)
     sizing, instance, ramps = sized
-    check_front_door(book, sizing.front_door)
+    check_front_door(book, sizing.front_door, serverless=False)
     discount, suffix = _purchase(sizing.purchase, workload, book.ec2.spot_discount, "Spot", book.savings_plans.ec2)
     role = priced.instances if priced is not None else "EC2 instances"
     item = f"{role}: {instance.type} ({_describe(sizing)}{suffix})"
@@ -268,7 +252,10 @@ def _plan_instances(
             if existing
             else fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)
         )
-    lines += _load_balancer_lines(workload, book, model, sizing.front_door, shared=existing)
+    lines += _gateway_lines(workload, book, sizing.front_door)
+    lines += _load_balancer_lines(workload, book, model, _balancer(sizing.front_door), shared=existing)
+    lines += instance_volume_lines(book, model, ramps)
+    lines += network_lines(workload, book, in_vpc=True)
     return Plan(target.id, sizing, tuple(lines))
 
 

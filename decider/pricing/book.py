@@ -184,6 +184,18 @@ class ApiGatewayPrices(_Data):
     websocket_connection_minutes: Price | None = None
 
 
+class NetworkPrices(_Data):
+    """The lines a real bill has besides compute: NAT gateways, data transfer out, CloudWatch Logs, EBS volumes."""
+
+    nat_gateway_hour: Price
+    nat_gateway_gb: Price
+    data_transfer_out: TieredPrice
+    data_transfer_out_free: Allowance
+    logs_ingested_gb: Price
+    logs_stored_gb_month: Price
+    ebs_gp3_gb_month: Price
+
+
 class SavingsPlanDiscounts(_Data):
     one_year: Discount = Field(alias="1yr")
     three_year: Discount = Field(alias="3yr")
@@ -213,6 +225,7 @@ class PriceBook(_Data):
     load_balancers: LoadBalancerPrices | None = None
     api_gateway: ApiGatewayPrices | None = None
     savings_plans: SavingsPlans
+    network: NetworkPrices | None = None
     missing: dict[str, str] = Field(
         default_factory=dict,
         description="Price paths this book leaves out (dotted, e.g. 'fargate.windows_x86_64') and why: no sourced "
@@ -252,7 +265,7 @@ class PriceBook(_Data):
             found.append("ec2.instances")
         if self.ec2.windows_license_vcpu_hour is None:
             found.append("ec2.windows_license_vcpu_hour")
-        found.extend(name for name in ("load_balancers", "api_gateway") if getattr(self, name) is None)
+        found.extend(name for name in ("load_balancers", "api_gateway", "network") if getattr(self, name) is None)
         return found
 
     def explains(self, path: str) -> str | None:
@@ -326,6 +339,8 @@ class CostModel(_Data):
     serving_min_copies: int = Field(ge=0)
     node_reserved_memory_mb: float = Field(ge=0)
     node_reserved_memory_source: str
+    root_volume_gb: float = Field(30, ge=0, description="EBS root volume of each EC2 node, GB (gp3).")
+    root_volume_source: str = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-optimized_AMI.html"
     fargate_minimum_billed_s: float = Field(ge=0)
     fargate_minimum_billed_source: str
     lambda_concurrency_quota: int = Field(ge=1)
