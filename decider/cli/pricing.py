@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from decider.errors import PricingError, Problem, nearest
+from decider.documents import parse_text
+from decider.errors import DocumentError, PricingError, Problem, nearest
 from decider.pricing.book import PriceBook
+from decider.pricing.diff import diff
 from decider.pricing.loader import problems_from
 from decider.pricing.refresh import OFFERS, PRICE_LIST_URL, Offer, read_offer, refresh
 from decider.rules.loader import load_ruleset
@@ -145,6 +148,44 @@ def _list_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _book_named(name: str, books: Mapping[str, PriceBook], flag: str) -> PriceBook:
+    """A region's book, or a price book file (a path ending in .yaml, .yml or .json)."""
+    if name in books:
+        return books[name]
+    path = Path(name)
+    if path.suffix not in (".yaml", ".yml", ".json"):
+        listed = ", ".join(sorted(books))
+        raise PricingError(
+            [
+                Problem(
+                    flag, f"{name!r} is neither a region ({listed}) nor a price book file", nearest(name, sorted(books))
+                )
+            ]
+        )
+    if not path.is_file():
+        raise PricingError([Problem(flag, f"no price book file at {name}")])
+    try:
+        raw = parse_text(path.read_text(encoding="utf-8"), str(path))
+        return PriceBook.model_validate(raw)
+    except DocumentError as error:
+        raise PricingError(list(error.problems)) from None
+    except ValidationError as error:
+        raise PricingError(problems_from(error, str(path))) from None
+
+
+def _diff_command(args: argparse.Namespace) -> int:
+    books = load_ruleset(args.rules).pricing
+    before, after = _book_named(args.before, books, "BOOK_A"), _book_named(args.after, books, "BOOK_B")
+    changes = diff(before, after)
+    if args.format == "json":
+        rows = [{"path": c.path, "before": c.before, "after": c.after, "percent": c.percent} for c in changes]
+        sys.stdout.write(json.dumps({"before": before.as_of, "after": after.as_of, "changes": rows}, indent=2) + "\n")
+        return 0
+    head = f"{before.region} as of {before.as_of} -> {after.region} as of {after.as_of}: {len(changes)} figures differ"
+    sys.stdout.write("\n".join([head, *(f"  {change.describe()}" for change in changes)]) + "\n")
+    return 0
+
+
 def define_pricing(pricing: argparse.ArgumentParser) -> None:
     """Add ``show`` and ``refresh`` to the parser of ``decider pricing``."""
     actions = pricing.add_subparsers(dest="pricing_command", required=True, metavar="ACTION")
@@ -168,6 +209,20 @@ def define_pricing(pricing: argparse.ArgumentParser) -> None:
         help="extra rule directory whose pricing/ overrides prices",
     )
     listing.set_defaults(handler=_list_command)
+    compare = actions.add_parser(
+        "diff", help="which prices differ between two books (regions or files), and by how much"
+    )
+    compare.add_argument("before", metavar="BOOK_A", help="a region, or a price book file")
+    compare.add_argument("after", metavar="BOOK_B", help="a region, or a price book file")
+    compare.add_argument("--format", choices=("table", "json"), default="table")
+    compare.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="extra rule directory whose pricing/ overrides prices",
+    )
+    compare.set_defaults(handler=_diff_command)
     rebuild = actions.add_parser("refresh", help="rebuild a price book from AWS Price List bulk offer files")
     rebuild.add_argument("--region", required=True)
     rebuild.add_argument(
