@@ -25,6 +25,7 @@ OpsCapacity = Literal["low", "medium", "high"]
 Platform = Literal["none", "lambda", "ecs", "eks", "ec2"]
 OptimizeFor = Literal["balanced", "cost", "simplicity", "control"]
 Commitment = Literal["none", "1yr", "3yr"]
+SavingsPlanType = Literal["compute", "ec2-instance"]
 
 SECONDS_PER_MONTH = 730 * 3600  # AWS prices a month as 730 hours
 #: The longest average duration assumed for a serving workload from its max_duration_s alone (a fifth of it, capped).
@@ -123,6 +124,11 @@ class Preferences(_Section):
     optimize_for: OptimizeFor = "balanced"
     region: str = Field("us-east-1", pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
     commitment: Commitment = Field("none", description="Savings Plans term.")
+    savings_plan: SavingsPlanType = Field(
+        "compute",
+        description="The plan a commitment buys for EC2 instances: compute (also covers Fargate and Lambda) or "
+        "ec2-instance (one instance family in one region, a deeper discount; Fargate and Lambda keep compute).",
+    )
     spot_ok: bool = Field(False, description="The work tolerates interruption (Spot capacity).")
     free_tier: bool = Field(False, description="Apply the AWS free tier to the bill.")
 

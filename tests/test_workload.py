@@ -165,6 +165,7 @@ ENUMS = [
     ("team", "current_platform", "ecs2", ["none", "lambda", "ecs", "eks", "ec2"], "ecs"),
     ("preferences", "optimize_for", "costs", ["balanced", "cost", "simplicity", "control"], "cost"),
     ("preferences", "commitment", "1y", ["none", "1yr", "3yr"], "1yr"),
+    ("preferences", "savings_plan", "ec2-instances", ["compute", "ec2-instance"], "ec2-instance"),
 ]
 
 
@@ -363,6 +364,7 @@ def test_a_fully_described_workload_has_only_unset_optionals_left() -> None:
                 "commitment": "none",
                 "spot_ok": False,
                 "free_tier": False,
+                "savings_plan": "compute",
             },
             "network": {"vpc": False, "nat_gateways": 0, "egress_gb_per_month": 0, "logs_gb_per_month": 0},
         }

@@ -75,14 +75,19 @@ def _discounted(price: float, discount: Discount | None) -> float:
 
 
 def _purchase(
-    purchase: str, workload: Workload, spot: Discount, spot_name: str, savings_plan: SavingsPlanDiscounts
+    purchase: str,
+    workload: Workload,
+    spot: Discount,
+    spot_name: str,
+    savings_plan: SavingsPlanDiscounts,
+    plan_name: str = "Compute",
 ) -> tuple[Discount | None, str]:
     """The discount a sizing's purchase option earns, and how the bill line names it."""
     if purchase == "spot":
         return spot, f", {spot_name}"
     if purchase.startswith("savings-plan"):
         commitment = workload.preferences.commitment
-        return savings_plan.for_term(commitment), f", Savings Plan {commitment}"
+        return savings_plan.for_term(commitment), f", {plan_name} Savings Plan {commitment}"
     return None, ""
 
 
@@ -104,7 +109,7 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
     if free:
         duration_item += f" after {free_gbs:,.0f} GB-s free"
     if discount is not None:
-        duration_item += f", Savings Plan {workload.preferences.commitment}"
+        duration_item += f", Compute Savings Plan {workload.preferences.commitment}"
     lines += tier_lines(
         duration_item,
         prices.duration[sizing.architecture],
@@ -236,7 +241,16 @@ def _plan_instances(
         raise no_fitting_type(book, workload, facts.container_vcpu)
     sizing, instance, ramps = sized
     check_front_door(book, sizing.front_door, serverless=False)
-    discount, suffix = _purchase(sizing.purchase, workload, book.ec2.spot_discount, "Spot", book.savings_plans.ec2)
+    instance_plan = workload.preferences.savings_plan == "ec2-instance"
+    plans = book.savings_plans
+    discount, suffix = _purchase(
+        sizing.purchase,
+        workload,
+        book.ec2.spot_discount,
+        "Spot",
+        plans.ec2_instance if instance_plan else plans.ec2,
+        "EC2 Instance" if instance_plan else "Compute",
+    )
     role = priced.instances if priced is not None else "EC2 instances"
     item = f"{role}: {instance.type} ({_describe(sizing)}{suffix})"
     price = hourly_price(instance, workload, book, management_fee=management_fee)  # the prices sizing chose by

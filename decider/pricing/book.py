@@ -205,9 +205,13 @@ class SavingsPlanDiscounts(_Data):
 
 
 class SavingsPlans(_Data):
+    """Shares off on-demand for a no-upfront commitment: a Compute Savings Plan per service, and an EC2 Instance
+    Savings Plan (one instance family in one region) for the instance targets when a workload asks for one."""
+
     lambda_: SavingsPlanDiscounts = Field(alias="lambda")
     fargate: SavingsPlanDiscounts
     ec2: SavingsPlanDiscounts
+    ec2_instance: SavingsPlanDiscounts
 
 
 class PriceBook(_Data):

@@ -334,16 +334,16 @@ def test_bill_eks_control_plane_and_nodes(ruleset: Ruleset) -> None:
 
 
 def test_bill_ec2_three_year_savings_plan(ruleset: Ruleset) -> None:
-    # 3-year Compute Savings Plan on EC2, 72% off: 1,460 h × $0.096 × 0.28 = $39.2448; root volumes (not discounted)
-    # $4.80; total $44.04
+    # 3-year no-upfront Compute Savings Plan on EC2, 52.8% off: 1,460 h × $0.096 × 0.472 = $66.15552; root volumes
+    # (not discounted) $4.80; total $70.96
     bill = bill_for(
         ruleset, "ecs-ec2", runtime=ALWAYS_ON_2X4, traffic=STEADY_QUEUE_SERVICE, preferences={"commitment": "3yr"}
     )
     assert lines(bill) == {
-        "ECS container instances: m6i.large (1 copy each, Savings Plan 3yr)": 39.2448,
+        "ECS container instances: m6i.large (1 copy each, Compute Savings Plan 3yr)": 66.1555,
         "EBS root volumes (30 GB gp3 a node)": 4.8,
     }
-    assert bill.total_usd == 44.04
+    assert bill.total_usd == 70.96
 
 
 def test_bill_gpu_copies_go_to_the_cheapest_gpu_type(ruleset: Ruleset) -> None:

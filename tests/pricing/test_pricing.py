@@ -79,7 +79,7 @@ def test_summary_is_json_with_the_yaml_names(ruleset: Ruleset) -> None:
     data = ruleset.pricing["us-east-1"].summary()
     text = json.dumps(data)
     assert data["lambda"]["duration"]["arm64"]["tiers"][0]["usd"] == 0.0000133334
-    assert data["savings_plans"]["ec2"]["3yr"]["fraction"] == 0.72
+    assert data["savings_plans"]["ec2"]["3yr"]["fraction"] == 0.528
     assert PriceBook.model_validate(json.loads(text)) == ruleset.pricing["us-east-1"]
 
 
