@@ -14,7 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Scaling = Literal["always-on", "serving", "scale-to-zero", "per-run"]
 FrontDoor = Literal[
-    "api-gateway-http-api", "api-gateway-websocket-api", "application-load-balancer", "network-load-balancer"
+    "api-gateway-http-api",
+    "api-gateway-rest-api",
+    "api-gateway-websocket-api",
+    "application-load-balancer",
+    "network-load-balancer",
+    "lambda-function-url",
 ]
 Purchase = Literal["on-demand", "spot", "savings-plan-1yr", "savings-plan-3yr"]
 
@@ -144,6 +149,11 @@ class RankedTarget(_Frozen):
     name: str = Field(description="Display name of the target.")
     score: float = Field(description="Base score plus the sum of the reasons' impacts.")
     monthly_cost: MonthlyCost | None = None
+    no_price: str | None = Field(
+        None,
+        description="Why the target has no monthly cost: a price the region's price book leaves out ('no price in "
+        "this region: ...'), or no instance type in the catalogue holds one copy.",
+    )
     sizing: Sizing | None = Field(
         None, description="What to configure: memory setting, task size and copies, or instance type and count."
     )

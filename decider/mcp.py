@@ -218,19 +218,19 @@ def _price_book(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
     book = ruleset.pricing.get(region) if isinstance(region, str) else None
     if book is None:
         raise ToolFailure([unknown_choice("region", region, sorted(ruleset.pricing))])
-    fargate = book.fargate.linux_x86_64
-    key_prices = {
+    fargate = book.fargate.linux_x86_64 if book.fargate is not None else None
+    key_prices: dict[str, float | None] = {
         "lambda_requests_usd_per_million": book.lambda_.request.usd,
         "lambda_x86_64_usd_per_gb_second": book.lambda_.duration["x86_64"].tiers[0].usd,
         "lambda_arm64_usd_per_gb_second": book.lambda_.duration["arm64"].tiers[0].usd,
-        "fargate_linux_x86_64_usd_per_vcpu_hour": fargate.vcpu_hour.usd,
-        "fargate_linux_x86_64_usd_per_gb_hour": fargate.gb_hour.usd,
+        "fargate_linux_x86_64_usd_per_vcpu_hour": fargate.vcpu_hour.usd if fargate is not None else None,
+        "fargate_linux_x86_64_usd_per_gb_hour": fargate.gb_hour.usd if fargate is not None else None,
         "eks_control_plane_usd_per_hour": book.eks.control_plane_hour.usd,
-        "alb_usd_per_hour": book.load_balancers.alb_hour.usd,
+        "alb_usd_per_hour": book.load_balancers.alb_hour.usd if book.load_balancers is not None else None,
         "ecs_managed_instances_fee_fraction": book.managed_instances.fee_fraction.fraction,
     }
     text = f"{book.region} prices as of {book.as_of} ({book.currency}): " + ", ".join(
-        f"{name} {value:g}" for name, value in key_prices.items()
+        f"{name} {'no price in this region' if value is None else f'{value:g}'}" for name, value in key_prices.items()
     )
     structured = {"region": book.region, "as_of": book.as_of, "key_prices": key_prices, "book": book.summary()}
     return structured, text

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from decider.documents import json_type
 from decider.errors import Problem, WorkloadError
+from decider.network import FrontDoorChoice, Network
+from decider.network import Section as _Section
 from decider.numbers import number as _num
 from decider.numbers import show as _show
 from decider.validation import Wording, problems_from_validation
@@ -25,35 +25,17 @@ OpsCapacity = Literal["low", "medium", "high"]
 Platform = Literal["none", "lambda", "ecs", "eks", "ec2"]
 OptimizeFor = Literal["balanced", "cost", "simplicity", "control"]
 Commitment = Literal["none", "1yr", "3yr"]
+SavingsPlanType = Literal["compute", "ec2-instance"]
 
 SECONDS_PER_MONTH = 730 * 3600  # AWS prices a month as 730 hours
 #: The longest average duration assumed for a serving workload from its max_duration_s alone (a fifth of it, capped).
 DEFAULT_AVG_DURATION_CAP_MS = 2000.0
 #: Peak-to-average request rate assumed for each traffic pattern when only one of the two is given.
 PEAK_TO_AVERAGE: Mapping[str, float] = {
-    "steady": 1.5,
-    "diurnal": 3.0,
-    "spiky": 10.0,
-    "event": 10.0,
-    "scheduled": 1.0,
-    "batch": 1.0,
-}
+    "steady": 1.5, "diurnal": 3.0, "spiky": 10.0, "event": 10.0, "scheduled": 1.0, "batch": 1.0,
+}  # fmt: skip
 JOB_PATTERNS = frozenset({"scheduled", "batch"})
 DEFAULT_REQUESTS_PER_MONTH = 1_000_000
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _refuse_booleans_as_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        # Pydantic's lax mode reads true as 1: `memory_mb: yes` must be an error, not a 1 MB function.
-        if isinstance(value, bool) and info.field_name is not None:
-            annotation = cls.model_fields[info.field_name].annotation
-            if set(typing.get_args(annotation) or (annotation,)) & {int, float}:
-                raise PydanticCustomError("number_type", "must be a number, not true/false")
-        return value
 
 
 class Runtime(_Section):
@@ -106,6 +88,7 @@ class Traffic(_Section):
         description="How work arrives. Default: [schedule] for scheduled/batch, [queue] for event, else [http].",
     )
     latency_slo_ms: float | None = Field(None, gt=0, le=3_600_000, description="Optional p99 target incl. cold starts.")
+    front_door: FrontDoorChoice | None = Field(None, description="What answers requests; not given: today's choice.")
 
 
 class Control(_Section):
@@ -141,6 +124,11 @@ class Preferences(_Section):
     optimize_for: OptimizeFor = "balanced"
     region: str = Field("us-east-1", pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
     commitment: Commitment = Field("none", description="Savings Plans term.")
+    savings_plan: SavingsPlanType = Field(
+        "compute",
+        description="The plan a commitment buys for EC2 instances: compute (also covers Fargate and Lambda) or "
+        "ec2-instance (one instance family in one region, a deeper discount; Fargate and Lambda keep compute).",
+    )
     spot_ok: bool = Field(False, description="The work tolerates interruption (Spot capacity).")
     free_tier: bool = Field(False, description="Apply the AWS free tier to the bill.")
 
@@ -160,6 +148,7 @@ class Workload(_Section):
     control: Control = Control()
     team: Team = Team()
     preferences: Preferences = Preferences()
+    network: Network = Network()
 
     # Resolved values: after parse_workload every one of these is set.
     @property
@@ -204,12 +193,13 @@ class ParsedWorkload:
     """Each field decider filled in (dotted path) with the value it assumed, in the order of ``assumptions``."""
 
 
-SECTIONS: Mapping[str, type[_Section]] = {
+SECTIONS: Mapping[str, type[BaseModel]] = {
     "runtime": Runtime,
     "traffic": Traffic,
     "control": Control,
     "team": Team,
     "preferences": Preferences,
+    "network": Network,
 }
 
 

@@ -24,6 +24,11 @@ REPO = Path(__file__).resolve().parent.parent
 CHECKOUT = REPO / "examples" / "checkout-api.yaml"
 RULESET = load_ruleset()
 
+SHIPPED_REGIONS = (
+    "ap-northeast-1, ap-south-1, ap-southeast-1, ap-southeast-2, ca-central-1, eu-central-1, eu-north-1, eu-west-1, "
+    "eu-west-2, eu-west-3, sa-east-1, us-east-1, us-east-2, us-west-1, us-west-2"
+)
+
 
 def checkout() -> dict[str, Any]:
     raw: dict[str, Any] = yaml.safe_load(CHECKOUT.read_text())
@@ -118,13 +123,13 @@ def test_list_targets_and_price_book() -> None:
     assert book.structured_content is not None
     assert book.structured_content["as_of"] == RULESET.pricing["us-east-1"].as_of
     assert book.structured_content["as_of"] in text_of(book)
-    unknown = call("price_book", {"region": "us-east-2"}, RULESET)
+    unknown = call("price_book", {"region": "eu-south-1"}, RULESET)
     assert unknown.is_error
     assert unknown.structured_content is not None
     assert unknown.structured_content["problems"][0] == {
         "field": "region",
-        "message": "'us-east-2' is not allowed; choose one of us-east-1",
-        "did_you_mean": "us-east-1",
+        "message": "'eu-south-1' is not allowed; choose one of " + SHIPPED_REGIONS,
+        "did_you_mean": "eu-north-1",
     }
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from decider.errors import PricingError, Problem, nearest
+from decider.documents import parse_text
+from decider.errors import DocumentError, PricingError, Problem, nearest
 from decider.pricing.book import PriceBook
+from decider.pricing.diff import diff
 from decider.pricing.loader import problems_from
 from decider.pricing.refresh import OFFERS, PRICE_LIST_URL, Offer, read_offer, refresh
 from decider.rules.loader import load_ruleset
@@ -70,29 +73,68 @@ def _show_command(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(book.summary(), indent=2, ensure_ascii=False) + "\n")
         return 0
-    lam, far = book.lambda_, book.fargate
-    lines = [
-        f"price book {book.region} ({book.currency}) as of {book.as_of}; {book.hours_per_month:g} hours a month",
-        f"  Lambda            ${lam.request.usd:g} per {lam.request.unit}; "
-        f"${lam.duration['x86_64'].tiers[0].usd:g} (x86) / ${lam.duration['arm64'].tiers[0].usd:g} (arm) per GB-s",
-        f"  Fargate Linux/x86 ${far.linux_x86_64.vcpu_hour.usd:g} per vCPU-hour, ${far.linux_x86_64.gb_hour.usd:g} "
-        "per GB-hour",
-        f"  Fargate Linux/ARM ${far.linux_arm64.vcpu_hour.usd:g} per vCPU-hour, ${far.linux_arm64.gb_hour.usd:g} "
-        "per GB-hour",
-        f"  EKS               ${book.eks.control_plane_hour.usd:g} per cluster-hour",
-        f"  ALB               ${book.load_balancers.alb_hour.usd:g} per hour + "
-        f"${book.load_balancers.alb_lcu_hour.usd:g} per LCU-hour",
-        f"  EC2               {len(book.ec2.instances)} instance types",
-    ]
+    lines = [f"price book {book.region} ({book.currency}) as of {book.as_of}; {book.hours_per_month:g} hours a month"]
+    lines.extend(f"  {label:<18}{text}" for label, text in _headline_prices(book))
+    lines.append(f"  {'EC2':<18}{len(book.ec2.instances)} instance types")
     lines.extend(
         f"    {i.type:<14} {i.family:<9} {i.architecture:<6} {i.vcpu:>4g} vCPU {i.memory_gib:>6g} GiB "
         f"{i.gpu} GPU  ${i.usd_per_hour:g}/h{'  (uncertain)' if i.uncertain else ''}"
         for i in book.ec2.instances
     )
+    lines.append("  sources: " + ", ".join(_sources(book.summary())))
+    lines.extend(f"  no price in this region: {path} ({why})" for path, why in sorted(book.missing.items()))
     uncertain = book.uncertain()
     lines.append(f"  {len(uncertain)} figures are marked uncertain (see --format json)")
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
+
+
+def _headline_prices(book: PriceBook) -> list[tuple[str, str]]:
+    """The prices a reader looks for first, each 'no price in this region' when the book leaves it out."""
+    lam, far, lbs = book.lambda_, book.fargate, book.load_balancers
+    rows = [
+        (
+            "Lambda",
+            f"${lam.request.usd:g} per {lam.request.unit}; ${lam.duration['x86_64'].tiers[0].usd:g} (x86) / "
+            f"${lam.duration['arm64'].tiers[0].usd:g} (arm) per GB-s",
+        )
+    ]
+    for label, name in (("Fargate Linux/x86", "linux_x86_64"), ("Fargate Linux/ARM", "linux_arm64")):
+        platform = getattr(far, name) if far is not None else None
+        rows.append(
+            (
+                label,
+                f"${platform.vcpu_hour.usd:g} per vCPU-hour, ${platform.gb_hour.usd:g} per GB-hour"
+                if platform is not None
+                else "no price in this region",
+            )
+        )
+    rows.append(("EKS", f"${book.eks.control_plane_hour.usd:g} per cluster-hour"))
+    rows.append(
+        (
+            "ALB",
+            f"${lbs.alb_hour.usd:g} per hour + ${lbs.alb_lcu_hour.usd:g} per LCU-hour"
+            if lbs is not None
+            else "no price in this region",
+        )
+    )
+    return rows
+
+
+def _sources(data: object) -> list[str]:
+    """Every distinct source URL in a book's data, in first-seen order."""
+    found: dict[str, None] = {}
+    stack = [data]
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, dict):
+            source = item.get("source")
+            if isinstance(source, str):
+                found.setdefault(source.split()[0], None)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return list(found)
 
 
 def _list_command(args: argparse.Namespace) -> int:
@@ -103,6 +145,44 @@ def _list_command(args: argparse.Namespace) -> int:
         for book in (books[region] for region in sorted(books))
     )
     sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def _book_named(name: str, books: Mapping[str, PriceBook], flag: str) -> PriceBook:
+    """A region's book, or a price book file (a path ending in .yaml, .yml or .json)."""
+    if name in books:
+        return books[name]
+    path = Path(name)
+    if path.suffix not in (".yaml", ".yml", ".json"):
+        listed = ", ".join(sorted(books))
+        raise PricingError(
+            [
+                Problem(
+                    flag, f"{name!r} is neither a region ({listed}) nor a price book file", nearest(name, sorted(books))
+                )
+            ]
+        )
+    if not path.is_file():
+        raise PricingError([Problem(flag, f"no price book file at {name}")])
+    try:
+        raw = parse_text(path.read_text(encoding="utf-8"), str(path))
+        return PriceBook.model_validate(raw)
+    except DocumentError as error:
+        raise PricingError(list(error.problems)) from None
+    except ValidationError as error:
+        raise PricingError(problems_from(error, str(path))) from None
+
+
+def _diff_command(args: argparse.Namespace) -> int:
+    books = load_ruleset(args.rules).pricing
+    before, after = _book_named(args.before, books, "BOOK_A"), _book_named(args.after, books, "BOOK_B")
+    changes = diff(before, after)
+    if args.format == "json":
+        rows = [{"path": c.path, "before": c.before, "after": c.after, "percent": c.percent} for c in changes]
+        sys.stdout.write(json.dumps({"before": before.as_of, "after": after.as_of, "changes": rows}, indent=2) + "\n")
+        return 0
+    head = f"{before.region} as of {before.as_of} -> {after.region} as of {after.as_of}: {len(changes)} figures differ"
+    sys.stdout.write("\n".join([head, *(f"  {change.describe()}" for change in changes)]) + "\n")
     return 0
 
 
@@ -129,6 +209,20 @@ def define_pricing(pricing: argparse.ArgumentParser) -> None:
         help="extra rule directory whose pricing/ overrides prices",
     )
     listing.set_defaults(handler=_list_command)
+    compare = actions.add_parser(
+        "diff", help="which prices differ between two books (regions or files), and by how much"
+    )
+    compare.add_argument("before", metavar="BOOK_A", help="a region, or a price book file")
+    compare.add_argument("after", metavar="BOOK_B", help="a region, or a price book file")
+    compare.add_argument("--format", choices=("table", "json"), default="table")
+    compare.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="extra rule directory whose pricing/ overrides prices",
+    )
+    compare.set_defaults(handler=_diff_command)
     rebuild = actions.add_parser("refresh", help="rebuild a price book from AWS Price List bulk offer files")
     rebuild.add_argument("--region", required=True)
     rebuild.add_argument(

@@ -14,40 +14,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from decider.cost.capacity import Ramp, copy_hours
+from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
 from decider.cost.instances import InstanceOption, hourly_price, instance_options
+from decider.cost.line import Line, fixed, tier_lines
+from decider.cost.network import instance_volume_lines, network_lines
 from decider.cost.sizing import fargate_platform, size_fargate, size_instances, size_lambda
 from decider.decision import CostLine, InstanceSizing, MonthlyCost, Sizing
 from decider.facts import Facts
-from decider.pricing.book import CostModel, Discount, PriceBook, SavingsPlanDiscounts, TieredPrice
+from decider.pricing.book import CostModel, Discount, PriceBook, SavingsPlanDiscounts
 from decider.rules.model import Target
 from decider.scoring import Fired
 from decider.workload import SECONDS_PER_MONTH, Workload
-
-INF = math.inf
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One bill line: ``unit_price_usd`` × a quantity that ramps with the requests per month."""
-
-    item: str
-    unit: str
-    unit_price_usd: float
-    ramp: Ramp
-
-    def quantity(self, requests: float) -> float:
-        return self.ramp.at(requests)
-
-    def usd(self, requests: float) -> float:
-        return self.unit_price_usd * self.ramp.at(requests)
-
-    def knots(self) -> tuple[float, ...]:
-        """Request volumes where the line's slope changes."""
-        return self.ramp.knots()
-
-
-def fixed(item: str, unit: str, unit_price_usd: float, quantity: float) -> Line:
-    return Line(item, unit, unit_price_usd, Ramp.fixed(quantity))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,32 +75,26 @@ def _discounted(price: float, discount: Discount | None) -> float:
 
 
 def _purchase(
-    purchase: str, workload: Workload, spot: Discount, spot_name: str, savings_plan: SavingsPlanDiscounts
+    purchase: str,
+    workload: Workload,
+    spot: Discount,
+    spot_name: str,
+    savings_plan: SavingsPlanDiscounts,
+    plan_name: str = "Compute",
 ) -> tuple[Discount | None, str]:
     """The discount a sizing's purchase option earns, and how the bill line names it."""
     if purchase == "spot":
         return spot, f", {spot_name}"
     if purchase.startswith("savings-plan"):
         commitment = workload.preferences.commitment
-        return savings_plan.for_term(commitment), f", Savings Plan {commitment}"
+        return savings_plan.for_term(commitment), f", {plan_name} Savings Plan {commitment}"
     return None, ""
-
-
-def _tier_lines(item: str, price: TieredPrice, per_request: float, allowance: float, factor: float = 1.0) -> list[Line]:
-    """One line per volume tier of a tiered price, for usage of ``per_request × R`` after a free ``allowance``."""
-    lines: list[Line] = []
-    lower = 0.0
-    for index, tier in enumerate(price.tiers):
-        upper = tier.up_to if tier.up_to is not None else INF
-        label = item if len(price.tiers) == 1 else f"{item}, tier {index + 1}"
-        width = upper - lower
-        lines.append(Line(label, price.unit, tier.usd * factor, Ramp(per_request, -(allowance + lower), 0.0, width)))
-        lower = upper
-    return lines
 
 
 def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan:
     sizing = size_lambda(workload, facts, book, model)
+    check_lambda(book, sizing.ephemeral_storage_mb)
+    check_front_door(book, sizing.front_door, serverless=True)
     prices = book.lambda_
     free = workload.preferences.free_tier
     free_requests = prices.free_tier_requests.quantity if free else 0.0
@@ -138,15 +109,15 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
     if free:
         duration_item += f" after {free_gbs:,.0f} GB-s free"
     if discount is not None:
-        duration_item += f", Savings Plan {workload.preferences.commitment}"
-    lines += _tier_lines(
+        duration_item += f", Compute Savings Plan {workload.preferences.commitment}"
+    lines += tier_lines(
         duration_item,
         prices.duration[sizing.architecture],
         gb_seconds,
         free_gbs,
         1 - discount.fraction if discount else 1.0,
     )
-    if sizing.ephemeral_storage_mb > 512:
+    if sizing.ephemeral_storage_mb > 512 and prices.ephemeral_storage is not None:
         extra = facts.avg_duration_s * (sizing.ephemeral_storage_mb - 512) / 1024.0
         lines.append(
             Line(
@@ -156,22 +127,35 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
                 Ramp(extra),
             )
         )
-    if sizing.front_door == "api-gateway-http-api":
-        increments = max(1, math.ceil(workload.traffic.payload_mb * 1024 / 512 - 1e-9))
-        lines += _tier_lines("API Gateway HTTP API requests", book.api_gateway.http_api, float(increments), 0.0)
-    elif sizing.front_door == "api-gateway-websocket-api":
+    if sizing.front_door == "api-gateway-websocket-api":
         lines += _websocket_lines(workload, book)
+    lines += _gateway_lines(workload, book, sizing.front_door)
+    lines += _load_balancer_lines(workload, book, model, sizing.front_door)
+    lines += network_lines(workload, book, in_vpc=workload.network.vpc)
     return Plan(target.id, sizing, tuple(lines))
+
+
+def _gateway_lines(workload: Workload, book: PriceBook, door: str | None) -> list[Line]:
+    """API Gateway request charges: an HTTP API meters in 512 KB increments, a REST API per request."""
+    gateway = book.api_gateway
+    if gateway is None:
+        return []
+    if door == "api-gateway-http-api":
+        increments = max(1, math.ceil(workload.traffic.payload_mb * 1024 / 512 - 1e-9))
+        return tier_lines("API Gateway HTTP API requests", gateway.http_api, float(increments), 0.0)
+    if door == "api-gateway-rest-api":
+        return tier_lines("API Gateway REST API requests", gateway.rest_api, 1.0, 0.0)
+    return []
 
 
 def _websocket_lines(workload: Workload, book: PriceBook) -> list[Line]:
     """An API Gateway WebSocket API holding the clients' connections for a function run per message: messages (in
     32 KB increments) and connection-minutes (the connections held open, all month)."""
     gateway = book.api_gateway
-    if gateway.websocket_messages is None or gateway.websocket_connection_minutes is None:
+    if gateway is None or gateway.websocket_messages is None or gateway.websocket_connection_minutes is None:
         return []
     increments = max(1, math.ceil(workload.traffic.payload_mb * 1024 / 32 - 1e-9))
-    lines = _tier_lines("API Gateway WebSocket messages", gateway.websocket_messages, float(increments), 0.0)
+    lines = tier_lines("API Gateway WebSocket messages", gateway.websocket_messages, float(increments), 0.0)
     minutes = (workload.traffic.connections or 0.0) * 730 * 60
     price = gateway.websocket_connection_minutes
     lines.append(fixed("API Gateway WebSocket connection-minutes", price.unit, price.usd, minutes))
@@ -179,35 +163,48 @@ def _websocket_lines(workload: Workload, book: PriceBook) -> list[Line]:
 
 
 def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan | None:
+    check_fargate(book, workload, workload.runtime.ephemeral_storage_gb)
     sized = size_fargate(workload, facts, book, model)
     if sized is None:
         return None
     sizing, task_price = sized
+    check_front_door(book, sizing.front_door, serverless=False)
+    fargate = book.fargate
+    if fargate is None:  # check_fargate has raised already
+        return None
     name, platform = fargate_platform(workload, book)
     label = {"linux_x86_64": "Linux/x86", "linux_arm64": "Linux/ARM", "windows_x86_64": "Windows/x86"}[name]
     hours = copy_hours(workload, facts, model, sizing.scaling)
     discount, suffix = _purchase(
-        sizing.purchase, workload, book.fargate.spot_discount, "Fargate Spot", book.savings_plans.fargate
+        sizing.purchase, workload, fargate.spot_discount, "Fargate Spot", book.savings_plans.fargate
     )
     item = f"Fargate tasks ({sizing.task_vcpu:g} vCPU, {sizing.task_memory_gb:g} GB, {label}{suffix})"
     lines = [Line(item, "task-hour", _discounted(task_price, discount), hours)]
     if platform.os_license_vcpu_hour is not None:
         licence = platform.os_license_vcpu_hour.usd
         lines.append(Line("Fargate Windows OS licence", "vCPU-hour", licence, hours.scaled(sizing.task_vcpu)))
-    extra_gb = sizing.ephemeral_storage_gb - book.fargate.included_ephemeral_storage_gb.quantity
-    if extra_gb > 0:
+    extra_gb = sizing.ephemeral_storage_gb - fargate.included_ephemeral_storage_gb.quantity
+    if extra_gb > 0 and fargate.ephemeral_storage_gb_hour is not None:
         lines.append(
             Line(
                 f"Fargate ephemeral storage above 20 GB ({extra_gb:g} GB a task)",
                 "GB-hour",
-                book.fargate.ephemeral_storage_gb_hour.usd,
+                fargate.ephemeral_storage_gb_hour.usd,
                 hours.scaled(extra_gb),
             )
         )
+    lines += _gateway_lines(workload, book, sizing.front_door)
     lines += _load_balancer_lines(
-        workload, book, model, sizing.front_door, shared=_on_existing_cluster(target, workload)
+        workload, book, model, _balancer(sizing.front_door), shared=_on_existing_cluster(target, workload)
     )
+    lines += network_lines(workload, book, in_vpc=True)
     return Plan(target.id, sizing, tuple(lines))
+
+
+def _balancer(door: str | None) -> str | None:
+    """The load balancer behind a container target's front door: API Gateway reaches containers through a VPC link
+    to an Application Load Balancer (a private integration)."""
+    return "application-load-balancer" if door in ("api-gateway-http-api", "api-gateway-rest-api") else door
 
 
 def _on_existing_cluster(target: Target, workload: Workload) -> bool:
@@ -226,6 +223,7 @@ def _plan_instances(
     options: Sequence[InstanceOption] | None = None,
     chosen: dict[bool, InstanceOption | None] | None = None,
 ) -> Plan | None:
+    check_instances(book, workload)
     priced = target.cost
     management_fee = priced is not None and priced.management_fee
     control_plane = priced is not None and priced.control_plane
@@ -240,9 +238,19 @@ def _plan_instances(
         chosen=chosen,
     )
     if sized is None:
-        return None
+        raise no_fitting_type(book, workload, facts.container_vcpu)
     sizing, instance, ramps = sized
-    discount, suffix = _purchase(sizing.purchase, workload, book.ec2.spot_discount, "Spot", book.savings_plans.ec2)
+    check_front_door(book, sizing.front_door, serverless=False)
+    instance_plan = workload.preferences.savings_plan == "ec2-instance"
+    plans = book.savings_plans
+    discount, suffix = _purchase(
+        sizing.purchase,
+        workload,
+        book.ec2.spot_discount,
+        "Spot",
+        plans.ec2_instance if instance_plan else plans.ec2,
+        "EC2 Instance" if instance_plan else "Compute",
+    )
     role = priced.instances if priced is not None else "EC2 instances"
     item = f"{role}: {instance.type} ({_describe(sizing)}{suffix})"
     price = hourly_price(instance, workload, book, management_fee=management_fee)  # the prices sizing chose by
@@ -258,7 +266,10 @@ def _plan_instances(
             if existing
             else fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)
         )
-    lines += _load_balancer_lines(workload, book, model, sizing.front_door, shared=existing)
+    lines += _gateway_lines(workload, book, sizing.front_door)
+    lines += _load_balancer_lines(workload, book, model, _balancer(sizing.front_door), shared=existing)
+    lines += instance_volume_lines(book, model, ramps)
+    lines += network_lines(workload, book, in_vpc=True)
     return Plan(target.id, sizing, tuple(lines))
 
 
@@ -277,7 +288,7 @@ def _load_balancer_lines(
 ) -> list[Line]:
     """A load balancer's hours and capacity units; units from average new connections and bytes processed. A
     ``shared`` load balancer (an existing cluster's) bills its hours at $0 to this workload, its units in full."""
-    if door not in ("application-load-balancer", "network-load-balancer"):
+    if door not in ("application-load-balancer", "network-load-balancer") or book.load_balancers is None:
         return []
     capacity = model.load_balancer_capacity_unit
     gb_per_request = workload.traffic.payload_mb * capacity.average_payload_fraction / 1024.0
@@ -309,22 +320,31 @@ PLANNERS: Mapping[str, Planner] = {"lambda": _plan_lambda, "fargate": _plan_farg
 
 
 def plan_targets(
-    targets: Sequence[Target], workload: Workload, facts: Facts, book: PriceBook, model: CostModel
+    targets: Sequence[Target],
+    workload: Workload,
+    facts: Facts,
+    book: PriceBook,
+    model: CostModel,
+    unpriced: dict[str, str] | None = None,
 ) -> dict[str, Plan]:
     """A plan for each target the cost model can price (its ``cost.model`` in targets.yaml); targets it cannot size
-    (no fitting size) or price are left out."""
+    (no fitting size) or price are left out, and ``unpriced`` (when given) says why for each."""
     plans: dict[str, Plan] = {}
     options: Sequence[InstanceOption] | None = None
     chosen: dict[bool, InstanceOption | None] = {}  # one choice per management fee: ECS on EC2 and EKS choose alike
     for target in targets:
         kind = target.cost.model if target.cost is not None else None
         plan: Plan | None = None
-        if kind == "instances":
-            if options is None:
-                options = instance_options(workload, facts, book, model)
-            plan = _plan_instances(target, workload, facts, book, model, options, chosen)
-        elif kind is not None and kind in PLANNERS:
-            plan = PLANNERS[kind](target, workload, facts, book, model)
+        try:
+            if kind == "instances":
+                if options is None:
+                    options = instance_options(workload, facts, book, model)
+                plan = _plan_instances(target, workload, facts, book, model, options, chosen)
+            elif kind is not None and kind in PLANNERS:
+                plan = PLANNERS[kind](target, workload, facts, book, model)
+        except Unpriced as gap:
+            if unpriced is not None:
+                unpriced[target.id] = gap.reason
         if plan is not None:
             plans[target.id] = plan
     return plans

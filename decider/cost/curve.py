@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from decider.cost.bill import Plan
+from decider.cost.bill import Plan, round_usd
 from decider.cost.breakeven import LOW_REQUESTS
 from decider.decision import BreakEven, CostCurve, CostPoint
 
@@ -37,7 +37,7 @@ def cost_curve(
     return tuple(
         CostCurve(
             target=target,
-            points=tuple(CostPoint(requests_per_month=x, monthly_usd=round(plans[target].total(x), 2)) for x in xs),
+            points=tuple(CostPoint(requests_per_month=x, monthly_usd=round_usd(plans[target].total(x), 2)) for x in xs),
         )
         for target in ranking
         if target in plans

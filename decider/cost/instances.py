@@ -146,7 +146,8 @@ def hourly_price(instance: Instance, workload: Workload, book: PriceBook, *, man
     key = (id(book), os, management_fee)
     cached = _HOURLY.get(key)
     if cached is None or cached[0] is not book:
-        licence_vcpu = book.ec2.windows_license_vcpu_hour.usd if os == "windows" else 0.0
+        licence = book.ec2.windows_license_vcpu_hour
+        licence_vcpu = licence.usd if os == "windows" and licence is not None else 0.0
         table = {
             item.type: HourlyPrice(
                 item.usd_per_hour,

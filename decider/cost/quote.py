@@ -34,6 +34,8 @@ class Quote:
     requests_per_month: float
     per_request: frozenset[str]
     """The targets billed per request (Lambda), whose crossings with capacity-billed targets are always sought."""
+    unpriced: dict[str, str]
+    """Eligible targets without a bill, and why: a price the region's book lacks, or no instance type fits."""
 
     @cached_property
     def bills(self) -> dict[str, MonthlyCost]:
@@ -75,7 +77,8 @@ def quote(workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing) ->
     if book is None:
         raise WorkloadError([unknown_region(region, tuple(ruleset.pricing))])
     eligible = [target for target in ruleset.targets if target.id not in firing.exclusions]
-    plans = plan_targets(eligible, workload, facts, book, ruleset.cost_model)
+    unpriced: dict[str, str] = {}
+    plans = plan_targets(eligible, workload, facts, book, ruleset.cost_model, unpriced)
     requests = workload.requests_per_month
     weight = ruleset.weights[workload.preferences.optimize_for]["cost"]
     names = {target: ruleset.target(target).name for target in plans}
@@ -87,6 +90,7 @@ def quote(workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing) ->
         cost=fired,
         pricing=PricingInfo(region=book.region, as_of=book.as_of, currency=book.currency, digest=book.digest),
         requests_per_month=requests,
+        unpriced=unpriced,
         per_request=frozenset(
             target.id for target in ruleset.targets if target.cost is not None and target.cost.model == "lambda"
         ),

@@ -23,12 +23,25 @@ HTTP_PROTOCOLS = frozenset({"http", "grpc", "websocket"})
 NETWORK_PROTOCOLS = frozenset({"tcp", "udp"})
 
 
+#: The front door ``traffic.front_door`` names, for a function and for containers (which keep a load balancer behind
+#: API Gateway and cannot have a function URL).
+_FUNCTION_DOORS: dict[str | None, FrontDoor] = {
+    "http-api": "api-gateway-http-api", "rest-api": "api-gateway-rest-api", "alb": "application-load-balancer",
+    "function-url": "lambda-function-url",
+}  # fmt: skip
+_CONTAINER_DOORS: dict[str | None, FrontDoor] = {"http-api": "api-gateway-http-api", "rest-api": "api-gateway-rest-api"}
+
+
 def front_door(workload: Workload, serverless: bool) -> FrontDoor | None:
-    protocols = set(workload.protocols)
+    protocols, chosen = set(workload.protocols), workload.traffic.front_door
+    if chosen == "none":
+        return None
     if serverless and "websocket" in protocols:
         return "api-gateway-websocket-api"  # API Gateway holds the connections; the function runs per message
     if protocols & HTTP_PROTOCOLS:
-        return "api-gateway-http-api" if serverless else "application-load-balancer"
+        if serverless:
+            return _FUNCTION_DOORS.get(chosen, "api-gateway-http-api")
+        return _CONTAINER_DOORS.get(chosen, "application-load-balancer")
     if protocols & NETWORK_PROTOCOLS and not serverless:
         return "network-load-balancer"
     return None
@@ -86,12 +99,20 @@ def fargate_sizes(os: str) -> list[tuple[float, float]]:
     return sizes
 
 
-def fargate_platform(workload: Workload, book: PriceBook) -> tuple[str, FargatePlatform]:
+def fargate_platform_name(workload: Workload) -> str:
     if workload.runtime.os == "windows":
-        return "windows_x86_64", book.fargate.windows_x86_64
-    if workload.runtime.architecture == "x86_64":
-        return "linux_x86_64", book.fargate.linux_x86_64
-    return "linux_arm64", book.fargate.linux_arm64
+        return "windows_x86_64"
+    return "linux_x86_64" if workload.runtime.architecture == "x86_64" else "linux_arm64"
+
+
+def fargate_platform(workload: Workload, book: PriceBook) -> tuple[str, FargatePlatform]:
+    """The Fargate platform a workload runs on and its prices; the caller has checked the book prices it
+    (``fargate_gap``)."""
+    name = fargate_platform_name(workload)
+    platform = getattr(book.fargate, name, None)
+    if platform is None:
+        raise ValueError(f"the {book.region} price book has no fargate.{name} prices")
+    return name, platform
 
 
 @functools.cache

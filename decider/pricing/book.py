@@ -85,7 +85,9 @@ class Discount(_Sourced):
 class LambdaPrices(_Data):
     request: Price
     duration: dict[Architecture, TieredPrice]
-    ephemeral_storage: Price
+    ephemeral_storage: Price | None = None
+    """Ephemeral storage above 512 MB; None when the book has no sourced price for it (a function that needs more
+    storage then has no price in this region)."""
     free_tier_requests: Allowance
     free_tier_gb_seconds: Allowance
 
@@ -105,16 +107,18 @@ class FargatePlatform(_Data):
 
 
 class FargatePrices(_Data):
-    linux_x86_64: FargatePlatform
-    linux_arm64: FargatePlatform
-    windows_x86_64: FargatePlatform
-    ephemeral_storage_gb_hour: Price
+    """Fargate prices; a platform (or the storage price) is None when the book has no sourced figure for it."""
+
+    linux_x86_64: FargatePlatform | None = None
+    linux_arm64: FargatePlatform | None = None
+    windows_x86_64: FargatePlatform | None = None
+    ephemeral_storage_gb_hour: Price | None = None
     included_ephemeral_storage_gb: Allowance
     spot_discount: Discount
 
     @model_validator(mode="after")
     def _windows_licence(self) -> FargatePrices:
-        if self.windows_x86_64.os_license_vcpu_hour is None:
+        if self.windows_x86_64 is not None and self.windows_x86_64.os_license_vcpu_hour is None:
             raise ValueError("windows_x86_64 needs os_license_vcpu_hour (the Windows licence fee)")
         return self
 
@@ -139,8 +143,10 @@ class Instance(_Sourced):
 
 
 class Ec2Prices(_Data):
-    instances: tuple[Instance, ...] = Field(min_length=1)
-    windows_license_vcpu_hour: Price
+    instances: tuple[Instance, ...] = Field(
+        description="The instance catalogue; empty when no instance price is sourced for the region."
+    )
+    windows_license_vcpu_hour: Price | None = None
     spot_discount: Discount
 
     @field_validator("instances")
@@ -178,6 +184,18 @@ class ApiGatewayPrices(_Data):
     websocket_connection_minutes: Price | None = None
 
 
+class NetworkPrices(_Data):
+    """The lines a real bill has besides compute: NAT gateways, data transfer out, CloudWatch Logs, EBS volumes."""
+
+    nat_gateway_hour: Price
+    nat_gateway_gb: Price
+    data_transfer_out: TieredPrice
+    data_transfer_out_free: Allowance
+    logs_ingested_gb: Price
+    logs_stored_gb_month: Price
+    ebs_gp3_gb_month: Price
+
+
 class SavingsPlanDiscounts(_Data):
     one_year: Discount = Field(alias="1yr")
     three_year: Discount = Field(alias="3yr")
@@ -187,9 +205,13 @@ class SavingsPlanDiscounts(_Data):
 
 
 class SavingsPlans(_Data):
+    """Shares off on-demand for a no-upfront commitment: a Compute Savings Plan per service, and an EC2 Instance
+    Savings Plan (one instance family in one region) for the instance targets when a workload asks for one."""
+
     lambda_: SavingsPlanDiscounts = Field(alias="lambda")
     fargate: SavingsPlanDiscounts
     ec2: SavingsPlanDiscounts
+    ec2_instance: SavingsPlanDiscounts
 
 
 class PriceBook(_Data):
@@ -200,13 +222,19 @@ class PriceBook(_Data):
     as_of: str = Field(description="Date the prices were read (YYYY-MM-DD).")
     hours_per_month: float = Field(730, gt=0)
     lambda_: LambdaPrices = Field(alias="lambda")
-    fargate: FargatePrices
+    fargate: FargatePrices | None = None
     ec2: Ec2Prices
     managed_instances: ManagedInstancesPrices
     eks: EksPrices
-    load_balancers: LoadBalancerPrices
-    api_gateway: ApiGatewayPrices
+    load_balancers: LoadBalancerPrices | None = None
+    api_gateway: ApiGatewayPrices | None = None
     savings_plans: SavingsPlans
+    network: NetworkPrices | None = None
+    missing: dict[str, str] = Field(
+        default_factory=dict,
+        description="Price paths this book leaves out (dotted, e.g. 'fargate.windows_x86_64') and why: no sourced "
+        "figure for the region. A target whose bill needs one has no price in this region.",
+    )
 
     @field_validator("as_of")
     @classmethod
@@ -214,6 +242,44 @@ class PriceBook(_Data):
         if not _DATE.match(value):
             raise ValueError("must be a date YYYY-MM-DD")
         return value
+
+    @model_validator(mode="after")
+    def _gaps_explained(self) -> PriceBook:
+        unexplained = [path for path in self.gaps() if not self.explains(path)]
+        if unexplained:
+            raise ValueError(
+                f"leaves out {', '.join(unexplained)} without saying why: add each to 'missing:' with the reason"
+            )
+        return self
+
+    def gaps(self) -> list[str]:
+        """The prices the cost model reads that this book leaves out (dotted paths)."""
+        found = []
+        if self.lambda_.ephemeral_storage is None:
+            found.append("lambda.ephemeral_storage")
+        if self.fargate is None:
+            found.append("fargate")
+        else:
+            found.extend(
+                f"fargate.{name}"
+                for name in ("linux_x86_64", "linux_arm64", "windows_x86_64", "ephemeral_storage_gb_hour")
+                if getattr(self.fargate, name) is None
+            )
+        if not self.ec2.instances:
+            found.append("ec2.instances")
+        if self.ec2.windows_license_vcpu_hour is None:
+            found.append("ec2.windows_license_vcpu_hour")
+        found.extend(name for name in ("load_balancers", "api_gateway", "network") if getattr(self, name) is None)
+        return found
+
+    def explains(self, path: str) -> str | None:
+        """Why the book leaves ``path`` out: its own ``missing:`` entry or its nearest parent's."""
+        parts = path.split(".")
+        for end in range(len(parts), 0, -1):
+            reason = self.missing.get(".".join(parts[:end]))
+            if reason:
+                return reason
+        return None
 
     def instance(self, instance_type: str) -> Instance | None:
         for instance in self.ec2.instances:
@@ -277,6 +343,8 @@ class CostModel(_Data):
     serving_min_copies: int = Field(ge=0)
     node_reserved_memory_mb: float = Field(ge=0)
     node_reserved_memory_source: str
+    root_volume_gb: float = Field(30, ge=0, description="EBS root volume of each EC2 node, GB (gp3).")
+    root_volume_source: str = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-optimized_AMI.html"
     fargate_minimum_billed_s: float = Field(ge=0)
     fargate_minimum_billed_source: str
     lambda_concurrency_quota: int = Field(ge=1)

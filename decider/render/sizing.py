@@ -16,6 +16,8 @@ def describe(sizing: LambdaSizing | FargateSizing | InstanceSizing) -> str:
 
 _FRONT_DOORS = {
     "api-gateway-http-api": "behind an API Gateway HTTP API",
+    "api-gateway-rest-api": "behind an API Gateway REST API",
+    "lambda-function-url": "behind a Lambda function URL (no request charge)",
     "api-gateway-websocket-api": "behind an API Gateway WebSocket API (it holds connections; one call per message)",
     "application-load-balancer": "behind an Application Load Balancer",
     "network-load-balancer": "behind a Network Load Balancer",

@@ -178,8 +178,13 @@ KEYS: tuple[Key, ...] = (
         ("optimise", "goal"),
     ),
     Key("region", "preferences.region", word(), "an AWS region such as eu-west-1", (), "region=eu-west-1"),
-    Key("commitment", "preferences.commitment", word(_COMMITMENT), "none | 1yr | 3yr", ("savings-plan", "term")),
+    Key("commitment", "preferences.commitment", word(_COMMITMENT), "none | 1yr | 3yr", ("term", "sp-term")),
     Key("name", "name", text_value, "a label (quote it when it has spaces)", ("label",), "name=checkout-api"),
+    Key("door", "traffic.front_door", word(), "http-api | rest-api | alb | function-url | none", ("front-door",)),
+    Key("plan", "preferences.savings_plan", word({"ec2": "ec2-instance"}), "compute | ec2-instance", ("sp-type",)),
+    Key("nat", "network.nat_gateways", count, "NAT gateways the workload needs, such as 2", ("nat-gateways",)),
+    Key("egress", "network.egress_gb_per_month", count, "GB a month sent to the internet", ("data-out",)),
+    Key("logs", "network.logs_gb_per_month", count, "GB of logs a month into CloudWatch Logs", ("log-gb",)),
 )
 
 FLAGS: tuple[Flag, ...] = (
@@ -196,6 +201,7 @@ FLAGS: tuple[Flag, ...] = (
     Flag("spot", "preferences.spot_ok", "tolerates interruption (Spot capacity)", ("spot-ok",)),
     Flag("free-tier", "preferences.free_tier", "apply the AWS free tier", ("freetier",)),
     Flag("new-cluster", "team.new_cluster", "a new cluster even on the current ECS/EKS platform", ("newcluster",)),
+    Flag("vpc", "network.vpc", "a Lambda function runs inside a VPC (NAT gateways apply)", ("in-vpc",)),
 )
 
 ENTRIES: tuple[Key | Flag, ...] = (*KEYS, *FLAGS)

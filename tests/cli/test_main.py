@@ -317,7 +317,7 @@ def test_schema_is_valid_json_with_every_section(capsys: pytest.CaptureFixture[s
     schema: dict[str, Any] = json.loads(out)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["title"] == "decider workload"
-    assert set(schema["properties"]) == {"name", "runtime", "traffic", "control", "team", "preferences"}
+    assert set(schema["properties"]) == {"name", "runtime", "traffic", "control", "team", "preferences", "network"}
     assert schema["additionalProperties"] is False
     runtime = schema["$defs"]["Runtime"]
     assert runtime["properties"]["memory_mb"]["maximum"] == 33_554_432

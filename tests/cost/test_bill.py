@@ -279,26 +279,33 @@ ALWAYS_ON_2X4 = {"memory_mb": 4096, "vcpu": 2, "long_running": True, "architectu
 
 def test_bill_ecs_on_ec2_two_instances(ruleset: Ruleset) -> None:
     # A 2 vCPU / 4 GB x86 copy fits m6i.large (2 vCPU, 8 GiB − 512 MB reserved) once; c6i.large's 4 GiB minus the
-    # reserve is too small. Always on: 2 instances × 730 h = 1,460 h × $0.096 = $140.16
+    # reserve is too small. Always on: 2 instances × 730 h = 1,460 h × $0.096 = $140.16; each node's 30 GB gp3 root
+    # volume: 1,460 h / 730 × 30 GB = 60 GB-month × $0.08 = $4.80
     plan = plan_for(ruleset, "ecs-ec2", runtime=ALWAYS_ON_2X4, traffic=STEADY_QUEUE_SERVICE)
-    assert lines(plan.bill(1_000_000)) == {"ECS container instances: m6i.large (1 copy each)": 140.16}
+    assert lines(plan.bill(1_000_000)) == {
+        "ECS container instances: m6i.large (1 copy each)": 140.16,
+        "EBS root volumes (30 GB gp3 a node)": 4.8,
+    }
     assert plan.sizing.kind == "instances"
     assert (plan.sizing.instance_type, plan.sizing.min_instances) == ("m6i.large", 2)
 
 
 def test_bill_managed_instances_fee(ruleset: Ruleset) -> None:
-    # As above plus the management fee, 12% of on-demand: 1,460 h × $0.01152 = $16.8192; total $156.98
+    # As above plus the management fee, 12% of on-demand: 1,460 h × $0.01152 = $16.8192; root volumes $4.80;
+    # total $161.78
     bill = bill_for(ruleset, "ecs-managed-instances", runtime=ALWAYS_ON_2X4, traffic=STEADY_QUEUE_SERVICE)
     assert lines(bill) == {
         "Managed Instances: m6i.large (1 copy each)": 140.16,
         "Managed Instances fee (m6i.large)": 16.8192,
+        "EBS root volumes (30 GB gp3 a node)": 4.8,
     }
-    assert bill.total_usd == 156.98
+    assert bill.total_usd == 161.78
 
 
 def test_bill_managed_instances_published_fee_for_c6a_2xlarge(ruleset: Ruleset) -> None:
     # Named c6a.2xlarge (AWS's fee example, $0.037/h), 3 copies each (16 GiB − 512 MB reserve holds three 4 GB copies);
-    # always on: 2 × 730 h = 1,460 h × $0.306 = $446.76, fee 1,460 h × $0.037 = $54.02; total $500.78
+    # always on: 2 × 730 h = 1,460 h × $0.306 = $446.76, fee 1,460 h × $0.037 = $54.02, root volumes $4.80;
+    # total $505.58
     bill = bill_for(
         ruleset,
         "ecs-managed-instances",
@@ -309,45 +316,56 @@ def test_bill_managed_instances_published_fee_for_c6a_2xlarge(ruleset: Ruleset) 
     assert lines(bill) == {
         "Managed Instances: c6a.2xlarge (3 copies each)": 446.76,
         "Managed Instances fee (c6a.2xlarge)": 54.02,
+        "EBS root volumes (30 GB gp3 a node)": 4.8,
     }
-    assert bill.total_usd == 500.78
+    assert bill.total_usd == 505.58
 
 
 def test_bill_eks_control_plane_and_nodes(ruleset: Ruleset) -> None:
-    # The ECS-on-EC2 nodes ($140.16) plus the control plane 730 cluster-hours × $0.10 = $73.00; total $213.16
+    # The ECS-on-EC2 nodes ($140.16, root volumes $4.80) plus the control plane 730 cluster-hours × $0.10 = $73.00;
+    # total $217.96
     bill = bill_for(ruleset, "eks", runtime=ALWAYS_ON_2X4, traffic=STEADY_QUEUE_SERVICE)
     assert lines(bill) == {
         "EKS nodes: m6i.large (1 copy each)": 140.16,
         "EKS control plane (standard support)": 73.0,
+        "EBS root volumes (30 GB gp3 a node)": 4.8,
     }
-    assert bill.total_usd == 213.16
+    assert bill.total_usd == 217.96
 
 
 def test_bill_ec2_three_year_savings_plan(ruleset: Ruleset) -> None:
-    # 3-year Compute Savings Plan on EC2, 72% off: 1,460 h × $0.096 × 0.28 = $39.2448 → $39.24
+    # 3-year no-upfront Compute Savings Plan on EC2, 52.8% off: 1,460 h × $0.096 × 0.472 = $66.15552; root volumes
+    # (not discounted) $4.80; total $70.96
     bill = bill_for(
         ruleset, "ecs-ec2", runtime=ALWAYS_ON_2X4, traffic=STEADY_QUEUE_SERVICE, preferences={"commitment": "3yr"}
     )
-    assert lines(bill) == {"ECS container instances: m6i.large (1 copy each, Savings Plan 3yr)": 39.2448}
-    assert bill.total_usd == 39.24
+    assert lines(bill) == {
+        "ECS container instances: m6i.large (1 copy each, Compute Savings Plan 3yr)": 66.1555,
+        "EBS root volumes (30 GB gp3 a node)": 4.8,
+    }
+    assert bill.total_usd == 70.96
 
 
 def test_bill_gpu_copies_go_to_the_cheapest_gpu_type(ruleset: Ruleset) -> None:
     # 4 vCPU / 8 GB / 1 GPU, always on: g4dn.xlarge ($0.526) is the cheapest type holding it (g6.xlarge $0.8048,
-    # g5.xlarge $1.006): 2 × 730 h × $0.526 = $767.96
+    # g5.xlarge $1.006): 2 × 730 h × $0.526 = $767.96; root volumes $4.80
     plan = plan_for(
         ruleset,
         "ecs-ec2",
         runtime={"memory_mb": 8192, "vcpu": 4, "gpu": 1, "long_running": True},
         traffic=STEADY_QUEUE_SERVICE,
     )
-    assert lines(plan.bill(1_000_000)) == {"ECS container instances: g4dn.xlarge (1 copy each)": 767.96}
+    assert lines(plan.bill(1_000_000)) == {
+        "ECS container instances: g4dn.xlarge (1 copy each)": 767.96,
+        "EBS root volumes (30 GB gp3 a node)": 4.8,
+    }
 
 
 def test_bill_eks_tcp_service_behind_a_network_load_balancer(ruleset: Ruleset) -> None:
-    # Steady TCP, 0.5 vCPU / 1 GB, 10M × 50 ms: two copies pack on one m7g.medium (1 vCPU, 4 GiB) but always-on
-    # keeps 2 instances: 1,460 h × $0.0408 = $59.568; control plane $73.00; NLB 730 h × $0.0225 = $16.425;
-    # NLCUs by bytes: 10M × 0.1 MB × 0.1 / 1024 = 97.65625 GB-h × $0.006 = $0.5859; total $149.58
+    # Steady TCP, 0.5 vCPU / 1 GB, 10M × 50 ms: one copy fits a c7g.medium (1 vCPU, 2 GiB) and always-on keeps 2
+    # instances: 1,460 h × $0.03625 = $52.925; control plane $73.00; NLB 730 h × $0.0225 = $16.425;
+    # NLCUs by bytes: 10M × 0.1 MB × 0.1 / 1024 = 97.65625 GB-h × $0.006 = $0.5859; root volumes $4.80;
+    # total $147.74
     bill = bill_for(
         ruleset,
         "eks",
@@ -355,12 +373,13 @@ def test_bill_eks_tcp_service_behind_a_network_load_balancer(ruleset: Ruleset) -
         traffic={"pattern": "steady", "requests_per_month": 10_000_000, "protocols": ["tcp"], "payload_mb": 0.1},
     )
     assert lines(bill) == {
-        "EKS nodes: m7g.medium (2 copies each)": 59.568,
+        "EKS nodes: c7g.medium (1 copy each)": 52.925,
         "EKS control plane (standard support)": 73.0,
         "Network Load Balancer hours": 16.425,
         "Network Load Balancer capacity units": 0.5859,
+        "EBS root volumes (30 GB gp3 a node)": 4.8,
     }
-    assert bill.total_usd == 149.58
+    assert bill.total_usd == 147.74
 
 
 def test_bill_fargate_copies_follow_littles_law_above_the_floor(ruleset: Ruleset) -> None:

@@ -23,6 +23,11 @@ REPO = Path(__file__).resolve().parents[2]
 OFFER_FIXTURES = REPO / "tests" / "fixtures" / "offers" / "us-east-1"
 BOOK = REPO / "rules" / "pricing" / "us-east-1.yaml"
 
+SHIPPED_REGIONS = (
+    "ap-northeast-1, ap-south-1, ap-southeast-1, ap-southeast-2, ca-central-1, eu-central-1, eu-north-1, eu-west-1, "
+    "eu-west-2, eu-west-3, sa-east-1, us-east-1, us-east-2, us-west-1, us-west-2"
+)
+
 
 def test_shipped_book_is_dated_and_every_price_has_a_source(ruleset: Ruleset) -> None:
     book = ruleset.pricing["us-east-1"]
@@ -74,7 +79,7 @@ def test_summary_is_json_with_the_yaml_names(ruleset: Ruleset) -> None:
     data = ruleset.pricing["us-east-1"].summary()
     text = json.dumps(data)
     assert data["lambda"]["duration"]["arm64"]["tiers"][0]["usd"] == 0.0000133334
-    assert data["savings_plans"]["ec2"]["3yr"]["fraction"] == 0.72
+    assert data["savings_plans"]["ec2"]["3yr"]["fraction"] == 0.528
     assert PriceBook.model_validate(json.loads(text)) == ruleset.pricing["us-east-1"]
 
 
@@ -150,19 +155,19 @@ def test_a_book_named_for_another_region_is_refused(edited_rules: Callable[[Book
 
 def test_unknown_region_names_the_regions_there_are(ruleset: Ruleset) -> None:
     with pytest.raises(WorkloadError) as caught:
-        decide(parse_workload({"preferences": {"region": "us-east-2"}}), ruleset)
+        decide(parse_workload({"preferences": {"region": "eu-south-1"}}), ruleset)
     (problem,) = caught.value.problems
     assert problem.location == "preferences.region"
-    assert problem.message == "no price book for 'us-east-2'; regions: us-east-1"
-    assert problem.suggestion == "us-east-1"
+    assert problem.message == "no price book for 'eu-south-1'; regions: " + SHIPPED_REGIONS
+    assert problem.suggestion == "eu-north-1"
 
 
 def test_unknown_region_exits_2_on_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "w.yaml"
-    path.write_text("preferences: {region: ap-south-1}\n", encoding="utf-8")
+    path.write_text("preferences: {region: af-south-1}\n", encoding="utf-8")
     assert main(["recommend", str(path)]) == 2
     err = capsys.readouterr().err
-    assert "preferences.region: no price book for 'ap-south-1'; regions: us-east-1" in err
+    assert "preferences.region: no price book for 'af-south-1'; regions: ap-northeast-1, " in err
     assert "Traceback" not in err
 
 
@@ -209,7 +214,10 @@ def test_refresh_replaces_found_prices_and_records_their_offer(ruleset: Ruleset)
     assert "AmazonEC2/current/us-east-1/index.json (version 20261120180411, published 2026-11-20" in c7g.source
     # $0.0000002 a request; the other region's and the "Any"-location products are ignored
     assert book.lambda_.request.usd == pytest.approx(0.20)
+    assert book.fargate is not None
+    assert book.fargate.linux_x86_64 is not None
     assert book.fargate.linux_x86_64.vcpu_hour.usd == 0.04048  # not the Spot usage listed before it
+    assert book.api_gateway is not None
     assert book.api_gateway.http_api.tiers[1].usd == 0.0000009
     assert "lambda.request" in result.refreshed
     # what the offer files lack is kept and flagged, keeping the earlier note
@@ -266,10 +274,12 @@ def test_pricing_show(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "price book us-east-1 (USD) as of 2026-11-27" in out
     assert "p4d.24xlarge" in out
+    assert "sources: https://aws.amazon.com/lambda/pricing/" in out
+    assert "figures are marked uncertain" in out
     assert main(["pricing", "show", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["region"] == "us-east-1"
-    assert main(["pricing", "show", "--region", "eu-west-3"]) == 2
-    assert "no price book for 'eu-west-3'; regions: us-east-1" in capsys.readouterr().err
+    assert main(["pricing", "show", "--region", "eu-south-1"]) == 2
+    assert "no price book for 'eu-south-1'; regions: ap-northeast-1, " in capsys.readouterr().err
 
 
 # -- price overrides from an organisation's rule directory -----------------------------------------------------
@@ -326,12 +336,12 @@ def test_a_bad_override_is_reported_against_the_files_it_came_from(tmp_path: Pat
 
 def test_a_region_only_an_override_has_must_be_a_complete_book(tmp_path: Path) -> None:
     folder = write_override(
-        tmp_path, "eu-west-1.yaml", {"region": "eu-west-1", "currency": "USD", "as_of": "2026-12-01"}
+        tmp_path, "eu-south-1.yaml", {"region": "eu-south-1", "currency": "USD", "as_of": "2026-12-01"}
     )
     with pytest.raises(RulesError) as caught:
         load_ruleset([folder])
     missing = [problem for problem in caught.value.problems if "missing" in problem.message]
-    assert any(problem.location.endswith("eu-west-1.yaml lambda") for problem in missing)
+    assert any(problem.location.endswith("eu-south-1.yaml lambda") for problem in missing)
 
 
 def test_pricing_show_reads_an_override_directory(capsys: pytest.CaptureFixture[str]) -> None:

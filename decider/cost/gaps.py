@@ -1,0 +1,92 @@
+"""Price gaps: a price a target's bill needs that the region's price book leaves out.
+
+A book leaves a figure out when no source gives it for the region (``missing:`` in the book says why). The target
+that needs it gets no bill, and says "no price in this region" and which price, rather than borrowing another
+region's figure.
+"""
+
+from __future__ import annotations
+
+from decider.cost.sizing import fargate_platform_name
+from decider.pricing.book import PriceBook
+from decider.workload import Workload
+
+NO_PRICE = "no price in this region"
+
+_FARGATE_LABEL = {"linux_x86_64": "Linux/x86", "linux_arm64": "Linux/ARM", "windows_x86_64": "Windows/x86"}
+
+
+class Unpriced(Exception):
+    """A target the cost model cannot bill: the reason is shown with the target instead of a monthly cost."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def gap(book: PriceBook, path: str, what: str) -> Unpriced:
+    """The Unpriced for a missing price at ``path``, with the book's reason when it gives one."""
+    why = book.explains(path)
+    detail = f": {why}" if why else ""
+    return Unpriced(f"{NO_PRICE}: the {book.region} price book has no {what} ({path}){detail}")
+
+
+def check_front_door(book: PriceBook, door: str | None, *, serverless: bool) -> None:
+    """Raise Unpriced when the front door's prices are missing (containers reach API Gateway through a load
+    balancer)."""
+    balancer = door in ("application-load-balancer", "network-load-balancer") or (serverless is False and door in (
+        "api-gateway-http-api", "api-gateway-rest-api"))  # fmt: skip
+    if balancer and book.load_balancers is None:
+        raise gap(book, "load_balancers", "load balancer prices")
+    if door is not None and door.startswith("api-gateway") and book.api_gateway is None:
+        raise gap(book, "api_gateway", "API Gateway prices")
+    if (
+        door == "api-gateway-websocket-api"
+        and book.api_gateway is not None
+        and (book.api_gateway.websocket_messages is None or book.api_gateway.websocket_connection_minutes is None)
+    ):
+        raise gap(book, "api_gateway.websocket_messages", "API Gateway WebSocket prices")
+
+
+def check_lambda(book: PriceBook, ephemeral_storage_mb: int) -> None:
+    if ephemeral_storage_mb > 512 and book.lambda_.ephemeral_storage is None:
+        raise gap(book, "lambda.ephemeral_storage", "Lambda ephemeral storage price")
+
+
+def check_fargate(book: PriceBook, workload: Workload, ephemeral_storage_gb: float) -> None:
+    fargate = book.fargate
+    if fargate is None:
+        raise gap(book, "fargate", "Fargate prices")
+    name = fargate_platform_name(workload)
+    if getattr(fargate, name) is None:
+        raise gap(book, f"fargate.{name}", f"Fargate {_FARGATE_LABEL[name]} prices")
+    extra = ephemeral_storage_gb > fargate.included_ephemeral_storage_gb.quantity
+    if extra and fargate.ephemeral_storage_gb_hour is None:
+        raise gap(book, "fargate.ephemeral_storage_gb_hour", "Fargate ephemeral storage price")
+
+
+def check_instances(book: PriceBook, workload: Workload) -> None:
+    if not book.ec2.instances:
+        raise gap(book, "ec2.instances", "EC2 instance prices")
+    if workload.runtime.os == "windows" and book.ec2.windows_license_vcpu_hour is None:
+        raise gap(book, "ec2.windows_license_vcpu_hour", "Windows licence-included EC2 price")
+
+
+def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unpriced:
+    """Why no catalogue type holds one copy: the copy's shape against the largest types the catalogue has."""
+    runtime = workload.runtime
+    shape = f"{vcpu:g} vCPU, {runtime.memory_mb:g} MB" + (f", {runtime.gpu} GPU" if runtime.gpu else "")
+    named = workload.control.instance_types
+    where = f"the {book.region} catalogue" + (f" limited to {', '.join(named)}" if named else "")
+    arch = runtime.architecture if runtime.architecture != "any" else "any architecture"
+    largest = max(
+        (i for i in book.ec2.instances if runtime.architecture in ("any", i.architecture)),
+        key=lambda i: (i.memory_gib, i.vcpu),
+        default=None,
+    )
+    biggest = (
+        f"; its largest {arch} type is {largest.type} ({largest.vcpu:g} vCPU, {largest.memory_gib:g} GiB)"
+        if (largest is not None)
+        else ""
+    )
+    return Unpriced(f"no instance type in {where} holds one copy ({shape}){biggest}")

@@ -1,0 +1,48 @@
+"""A bill line: a unit price times a quantity that ramps with the monthly request volume."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from decider.cost.capacity import Ramp
+from decider.pricing.book import TieredPrice
+
+INF = math.inf
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One bill line: ``unit_price_usd`` × a quantity that ramps with the requests per month."""
+
+    item: str
+    unit: str
+    unit_price_usd: float
+    ramp: Ramp
+
+    def quantity(self, requests: float) -> float:
+        return self.ramp.at(requests)
+
+    def usd(self, requests: float) -> float:
+        return self.unit_price_usd * self.ramp.at(requests)
+
+    def knots(self) -> tuple[float, ...]:
+        """Request volumes where the line's slope changes."""
+        return self.ramp.knots()
+
+
+def fixed(item: str, unit: str, unit_price_usd: float, quantity: float) -> Line:
+    return Line(item, unit, unit_price_usd, Ramp.fixed(quantity))
+
+
+def tier_lines(item: str, price: TieredPrice, per_request: float, allowance: float, factor: float = 1.0) -> list[Line]:
+    """One line per volume tier of a tiered price, for usage of ``per_request × R`` after a free ``allowance``."""
+    lines: list[Line] = []
+    lower = 0.0
+    for index, tier in enumerate(price.tiers):
+        upper = tier.up_to if tier.up_to is not None else INF
+        label = item if len(price.tiers) == 1 else f"{item}, tier {index + 1}"
+        width = upper - lower
+        lines.append(Line(label, price.unit, tier.usd * factor, Ramp(per_request, -(allowance + lower), 0.0, width)))
+        lower = upper
+    return lines

@@ -1,0 +1,74 @@
+"""The lines a real bill has besides compute, from the workload's ``network`` section: NAT gateways (hours and data
+processed), data transfer out to the internet (volume tiers), CloudWatch Logs (ingestion and a month's storage), and
+the EBS root volume of every EC2 node.
+
+A workload that leaves the section out adds nothing but the root volumes. A quantity the workload gives needs the
+region's prices: without them the target has no price in this region (decider/cost/gaps.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from decider.cost.capacity import Ramp
+from decider.cost.gaps import NO_PRICE, gap
+from decider.cost.line import Line, fixed
+from decider.pricing.book import CostModel, NetworkPrices, PriceBook, TieredPrice
+from decider.workload import Workload
+
+HOURS = 730.0
+
+
+def network_lines(workload: Workload, book: PriceBook, *, in_vpc: bool) -> list[Line]:
+    """NAT gateway, data transfer out and CloudWatch Logs lines for one target; ``in_vpc`` says whether its traffic
+    leaves through the VPC's NAT gateways (containers always; Lambda when ``network.vpc`` is true)."""
+    network = workload.network
+    gateways = network.nat_gateways if in_vpc else 0
+    egress, logs = network.egress_gb_per_month, network.logs_gb_per_month
+    if not (gateways or egress or logs):
+        return []
+    prices = book.network
+    if prices is None:
+        raise gap(book, "network", "NAT gateway, data transfer or CloudWatch Logs prices")
+    lines: list[Line] = []
+    if gateways:
+        hour, per_gb = prices.nat_gateway_hour, prices.nat_gateway_gb
+        lines.append(fixed(f"NAT gateways ({gateways})", hour.unit, hour.usd, gateways * HOURS))
+        if egress:
+            lines.append(fixed("NAT gateway data processed (the data out)", per_gb.unit, per_gb.usd, egress))
+    if egress:
+        free = prices.data_transfer_out_free.quantity if workload.preferences.free_tier else 0.0
+        lines += fixed_tier_lines("Data transfer out to the internet", prices.data_transfer_out, egress, free)
+    if logs:
+        ingested, stored = prices.logs_ingested_gb, prices.logs_stored_gb_month
+        lines.append(fixed("CloudWatch Logs ingested", ingested.unit, ingested.usd, logs))
+        lines.append(fixed("CloudWatch Logs stored (one month's volume)", stored.unit, stored.usd, logs))
+    return lines
+
+
+def fixed_tier_lines(item: str, price: TieredPrice, quantity: float, allowance: float) -> list[Line]:
+    """One line per volume tier the fixed ``quantity`` reaches after a free ``allowance``."""
+    lines: list[Line] = []
+    lower, billed = 0.0, max(0.0, quantity - allowance)
+    for index, tier in enumerate(price.tiers):
+        upper = tier.up_to if tier.up_to is not None else float("inf")
+        within = min(billed, upper) - lower
+        if within > 0:
+            label = item if len(price.tiers) == 1 else f"{item}, tier {index + 1}"
+            lines.append(fixed(label + (f" after {allowance:g} GB free" if allowance else ""), price.unit, tier.usd,
+                               within))  # fmt: skip
+        lower = upper
+    return lines
+
+
+def instance_volume_lines(book: PriceBook, model: CostModel, ramps: Sequence[Ramp]) -> list[Line]:
+    """The EBS root volume of every node: instance-hours ÷ 730 × the volume size, in GB-months. Shown at $0 with
+    "no price in this region" where the book has no EBS price, since every node has one."""
+    size = model.root_volume_gb
+    if size <= 0:
+        return []
+    prices: NetworkPrices | None = book.network
+    usd = prices.ebs_gp3_gb_month.usd if prices is not None else 0.0
+    item = f"EBS root volumes ({size:g} GB gp3 a node)" + ("" if prices is not None else f": {NO_PRICE}")
+    labels = [item] if len(ramps) == 1 else [f"{item}, while work runs", f"{item}, nodes beyond the first"]
+    return [Line(label, "GB-month", usd, ramp.scaled(size / HOURS)) for label, ramp in zip(labels, ramps, strict=True)]

@@ -1,0 +1,230 @@
+"""Build the regional price books (rules/pricing/<region>.yaml) from the figures in scripts/pricing_data/.
+
+Run from the repository root: ``python scripts/build_price_books.py``. It rewrites the fourteen books other than
+us-east-1 whole, and the generated block of us-east-1's instance catalogue (between the ``# generated`` markers);
+us-east-1's hand-read prices stay as they are.
+
+EC2: scripts/pricing_data/ec2_linux.csv holds one observed on-demand Linux price per family and region, read from a
+third-party mirror of the AWS Price List. Within the m, c and r families AWS prices every size in proportion to its
+vCPUs, so the other sizes are derived by that ratio (and say so). GPU types are listed as read, never derived.
+A figure no source gives for a region is left out, with the reason under ``missing:``; the targets that need it then
+say "no price in this region" instead of borrowing another region's figure.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "scripts" / "pricing_data"
+BOOKS = ROOT / "rules" / "pricing"
+AS_OF = "2026-12-02"
+MIRROR = "skypilot-org/skypilot-catalog@001367d2, catalogs/v7/aws/vms.csv"
+EC2_SOURCE = "https://aws.amazon.com/ec2/pricing/on-demand/"
+REGIONS = (
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3",
+    "eu-central-1", "eu-north-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1",
+)  # fmt: skip
+NAMES = {
+    "us-east-1": "US East (N. Virginia)", "us-east-2": "US East (Ohio)", "us-west-1": "US West (N. California)",
+    "us-west-2": "US West (Oregon)", "ca-central-1": "Canada (Central)", "eu-west-1": "Europe (Ireland)",
+    "eu-west-2": "Europe (London)", "eu-west-3": "Europe (Paris)", "eu-central-1": "Europe (Frankfurt)",
+    "eu-north-1": "Europe (Stockholm)", "ap-south-1": "Asia Pacific (Mumbai)",
+    "ap-southeast-1": "Asia Pacific (Singapore)", "ap-southeast-2": "Asia Pacific (Sydney)",
+    "ap-northeast-1": "Asia Pacific (Tokyo)", "sa-east-1": "South America (Sao Paulo)",
+}  # fmt: skip
+
+_SIZES = {"medium": 1, "large": 2, "xlarge": 4, "2xlarge": 8, "4xlarge": 16, "8xlarge": 32, "12xlarge": 48}
+_SIZES |= {"16xlarge": 64, "24xlarge": 96, "32xlarge": 128, "48xlarge": 192}
+#: family → (decider family, architecture, GiB per vCPU, sizes offered): every size priced pro rata by vCPU.
+FAMILIES: dict[str, tuple[str, str, int, tuple[str, ...]]] = {
+    "m6i": ("general", "x86_64", 4, ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
+                                     "24xlarge", "32xlarge")),
+    "m7i": ("general", "x86_64", 4, ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
+                                     "24xlarge", "48xlarge")),
+    "c6i": ("compute", "x86_64", 2, ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
+                                     "24xlarge", "32xlarge")),
+    "c7g": ("compute", "arm64", 2, ("medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge",
+                                    "16xlarge")),
+    "r7i": ("memory", "x86_64", 8, ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
+                                    "24xlarge", "48xlarge")),
+    "r7g": ("memory", "arm64", 8, ("medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge",
+                                   "16xlarge")),
+}  # fmt: skip
+#: GPU types read as they are (their prices are not in proportion to size): vCPU, GiB, GPUs.
+GPU_TYPES = {"g5.2xlarge": (8, 32, 1), "g5.48xlarge": (192, 768, 8)}
+
+
+def observed() -> dict[str, dict[str, tuple[str, float]]]:
+    """region → family (or GPU type) → (the type read, its price)."""
+    found: dict[str, dict[str, tuple[str, float]]] = {}
+    with (DATA / "ec2_linux.csv").open(encoding="utf-8") as handle:
+        rows = csv.reader(line for line in handle if not line.startswith("#"))
+        for region, kind, usd in rows:
+            key = kind if kind in GPU_TYPES else kind.split(".")[0]
+            found.setdefault(region, {})[key] = (kind, float(usd))
+    return found
+
+
+def instances(region: str, read: dict[str, tuple[str, float]]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for family, (kind, arch, gib_per_vcpu, sizes) in FAMILIES.items():
+        if family not in read:
+            continue
+        basis, usd = read[family]
+        per_vcpu = usd / _SIZES[basis.split(".")[1]]
+        for size in sizes:
+            vcpu = _SIZES[size]
+            name = f"{family}.{size}"
+            how = "read" if name == basis else f"derived pro rata by vCPU from {basis} (${usd:g}/h)"
+            rows.append(_instance(name, kind, arch, vcpu, vcpu * gib_per_vcpu, 0, round(per_vcpu * vcpu, 6), how))
+    for name, (vcpu, gib, gpus) in GPU_TYPES.items():
+        if name in read:
+            rows.append(_instance(name, "gpu", "x86_64", vcpu, gib, gpus, read[name][1], "read"))
+    return rows
+
+
+def _instance(name: str, kind: str, arch: str, vcpu: int, gib: int, gpus: int, usd: float, how: str) -> dict[str, Any]:
+    return {
+        "type": name, "family": kind, "architecture": arch, "vcpu": vcpu, "memory_gib": gib, "gpu": gpus,
+        "usd_per_hour": usd, "source": EC2_SOURCE,
+        "uncertain": f"third-party mirror of the AWS Price List ({MIRROR}), {AS_OF}; {how}",
+    }  # fmt: skip
+
+
+def instance_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """One flow mapping per instance, as the hand-written book has them."""
+    return [
+        "    - " + yaml.safe_dump(row, default_flow_style=True, width=10_000, sort_keys=False).strip() for row in rows
+    ]
+
+
+def _uncertain(usd: float, unit: str, source: str, why: str) -> dict[str, Any]:
+    return {"usd": usd, "unit": unit, "source": source, "uncertain": why}
+
+
+def book(region: str, rows: list[dict[str, Any]], template: dict[str, Any]) -> dict[str, Any]:
+    """A regional book: the figures sourced for the region; everything else under ``missing:`` with the reason."""
+    lambda_table = (
+        "an open-source Lambda cost table (read 2026-12-02) lists one GB-second rate for every region but af-south-1, "
+        "ap-east-1, eu-south-1, me-south-1 and me-central-1; not read on the AWS page for this region"
+    )
+    lam = template["lambda"]
+    lam_src = "https://aws.amazon.com/lambda/pricing/"
+    data: dict[str, Any] = {
+        "region": region,
+        "currency": "USD",
+        "as_of": AS_OF,
+        "hours_per_month": 730,
+        "lambda": {
+            "request": _uncertain(0.20, "million requests", lam_src, "AWS's headline $0.20 per million requests; "
+                                  "the regional table was not read for this region"),
+            "duration": {
+                arch: {"unit": "GB-second", "source": lam_src, "tiers": lam["duration"][arch]["tiers"],
+                       "uncertain": f"{lambda_table}; tiers 2 and 3 are the -10%/-20% steps of tier 1"}
+                for arch in ("x86_64", "arm64")
+            },
+            "free_tier_requests": lam["free_tier_requests"],
+            "free_tier_gb_seconds": lam["free_tier_gb_seconds"],
+        },
+        "ec2": {
+            "spot_discount": template["ec2"]["spot_discount"],
+            "instances": "INSTANCES",
+        },
+        "managed_instances": {"fee_fraction": {
+            **template["managed_instances"]["fee_fraction"],
+            "uncertain": "AWS's one published example is a us-east-1 price; the 12% share is assumed to hold here",
+        }},
+        "eks": {key: {**value, "uncertain": "AWS quotes one EKS price without a regional table; not read per region"}
+                for key, value in template["eks"].items()},
+        "savings_plans": {
+            target: {term: {**rate, "uncertain": f"{rate['uncertain']}; AWS publishes ranges, not per region"}
+                     for term, rate in terms.items()}
+            for target, terms in template["savings_plans"].items()
+        },
+    }  # fmt: skip
+    missing = {
+        "lambda.ephemeral_storage": "no sourced Lambda ephemeral storage price for this region",
+        "ec2.windows_license_vcpu_hour": "no sourced Windows licence-included EC2 price for this region",
+        "load_balancers": "no sourced Elastic Load Balancing price for this region",
+        "api_gateway": "no sourced API Gateway price for this region",
+        "network": "no sourced NAT gateway, data transfer, CloudWatch Logs or EBS price for this region",
+    }
+    if not rows:
+        missing["ec2.instances"] = f"the EC2 mirror ({MIRROR}) has no {region} rows"
+    fargate = FARGATE.get(region)
+    if fargate is None:
+        missing["fargate"] = "no sourced Fargate price for this region"
+    else:
+        data["fargate"] = {
+            **fargate,
+            "included_ephemeral_storage_gb": template["fargate"]["included_ephemeral_storage_gb"],
+            "spot_discount": template["fargate"]["spot_discount"],
+        }
+        missing["fargate.windows_x86_64"] = "no sourced Fargate Windows price for this region"
+        missing["fargate.ephemeral_storage_gb_hour"] = "no sourced Fargate ephemeral storage price for this region"
+    data["missing"] = dict(sorted(missing.items()))
+    return data
+
+
+_FARGATE_SRC = "https://aws.amazon.com/pt/fargate/pricing/"
+_FARGATE_WHY = "third-party transcription of the AWS page (apoloferreira/basecode doc/custo02.md), read 2026-12-02"
+FARGATE: dict[str, dict[str, Any]] = {
+    "sa-east-1": {
+        "linux_x86_64": {"vcpu_hour": _uncertain(0.0696, "vCPU-hour", _FARGATE_SRC, _FARGATE_WHY),
+                         "gb_hour": _uncertain(0.0076, "GB-hour", _FARGATE_SRC, _FARGATE_WHY)},
+        "linux_arm64": {"vcpu_hour": _uncertain(0.0557, "vCPU-hour", _FARGATE_SRC, _FARGATE_WHY),
+                        "gb_hour": _uncertain(0.00612, "GB-hour", _FARGATE_SRC, _FARGATE_WHY)},
+    },
+}  # fmt: skip
+
+
+def render_book(region: str, data: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    """A regional book's text: header comment, the data, the catalogue one instance a line."""
+    header = (
+        f"# decider price book: {NAMES[region]}, on-demand list prices in USD. Generated by\n"
+        "# scripts/build_price_books.py from scripts/pricing_data/ (do not edit by hand: edit the data and rerun).\n"
+        "# Figures without a source for this region are left out and listed under `missing:` with the reason.\n"
+    )
+    text = yaml.safe_dump(data, sort_keys=False, width=118, allow_unicode=True)
+    catalogue = "\n".join(instance_lines(rows)) if rows else "    []"
+    text = text.replace(
+        "  instances: INSTANCES\n", "  instances:\n" + catalogue + "\n" if rows else "  instances: []\n"
+    )
+    return header + text
+
+
+BEGIN, END = "    # generated: begin", "    # generated: end"
+
+
+def extend_us_east_1(rows: list[dict[str, Any]]) -> None:
+    """Add the generated types us-east-1's hand-read catalogue lacks, between markers (rewritten on each run)."""
+    path = BOOKS / "us-east-1.yaml"
+    text = path.read_text(encoding="utf-8")
+    if BEGIN in text:
+        text = text[: text.index(BEGIN)] + text[text.index(END) + len(END) + 1 :]
+    listed = {item["type"] for item in yaml.safe_load(text)["ec2"]["instances"]}
+    extra = [row for row in rows if row["type"] not in listed]
+    block = "\n".join([BEGIN + " (scripts/build_price_books.py)", *instance_lines(extra), END]) + "\n"
+    marker = "managed_instances:\n"
+    path.write_text(text.replace(marker, block + marker, 1), encoding="utf-8")
+
+
+def main() -> None:
+    template = yaml.safe_load((BOOKS / "us-east-1.yaml").read_text(encoding="utf-8"))
+    read = observed()
+    for region in REGIONS:
+        rows = instances(region, read.get(region, {}))
+        if region == "us-east-1":
+            extend_us_east_1(rows)
+        else:
+            text = render_book(region, book(region, rows, template), rows)
+            (BOOKS / f"{region}.yaml").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

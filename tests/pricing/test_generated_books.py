@@ -1,0 +1,47 @@
+"""The fourteen generated price books are what scripts/build_price_books.py makes from scripts/pricing_data/: a
+reviewer reads the data and the script, and the committed YAML cannot drift from them."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+GENERATED = [
+    "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1",
+    "eu-north-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1",
+]  # fmt: skip
+
+
+def _script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("build_price_books", REPO / "scripts" / "build_price_books.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SCRIPT = _script()
+
+
+@pytest.mark.parametrize("region", GENERATED)
+def test_a_generated_book_is_what_the_script_makes(region: str) -> None:
+    template = yaml.safe_load((REPO / "rules" / "pricing" / "us-east-1.yaml").read_text(encoding="utf-8"))
+    rows = SCRIPT.instances(region, SCRIPT.observed().get(region, {}))
+    expected = SCRIPT.render_book(region, SCRIPT.book(region, rows, template), rows)
+    assert (REPO / "rules" / "pricing" / f"{region}.yaml").read_text(encoding="utf-8") == expected
+
+
+def test_sizes_are_derived_pro_rata_and_say_so() -> None:
+    rows = {row["type"]: row for row in SCRIPT.instances("eu-west-1", SCRIPT.observed()["eu-west-1"])}
+    assert rows["r7i.large"]["usd_per_hour"] == 0.14805
+    assert rows["r7i.large"]["uncertain"].endswith("; read")
+    assert rows["r7i.16xlarge"]["usd_per_hour"] == pytest.approx(0.14805 * 32)
+    assert "derived pro rata by vCPU from r7i.large ($0.14805/h)" in rows["r7i.16xlarge"]["uncertain"]
+    assert "g5.2xlarge" in rows  # a GPU type only where it was read
+    assert "g5.2xlarge" not in {row["type"] for row in SCRIPT.instances("eu-west-3", SCRIPT.observed()["eu-west-3"])}
