@@ -1,0 +1,98 @@
+"""Reading a template in its context: the triggers elsewhere in it, parameter defaults and conditions, desired
+counts, ports and probes, sidecars, Lambda's default architecture, Pods and ReplicationControllers, Kustomize
+patches left out (tests/fixtures/context, with tests/fixtures/real: the whole corpus reviews to the end)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from decider.cli import main
+from decider.sources import ImportedWorkload, find_workloads
+
+CONTEXT = "tests/fixtures/context"
+REAL = "tests/fixtures/real"
+
+
+@pytest.fixture(scope="module")
+def found() -> dict[str, ImportedWorkload]:
+    return {item.name: item for item in find_workloads([CONTEXT], keep_going=True).workloads}
+
+
+def said(item: ImportedWorkload, text: str) -> bool:
+    return any(text in assumption for assumption in item.assumptions)
+
+
+def test_functions_called_only_while_deploying_are_not_taken_for_http_services(
+    found: dict[str, ImportedWorkload],
+) -> None:
+    for name in ("ProvisionerFunction", "MacroFunction"):
+        traffic = found[name].raw["traffic"]
+        assert traffic == {"pattern": "event", "protocols": ["queue"], "requests_per_month": 10.0}
+    assert said(found["ProvisionerFunction"], "invoked only at deploy time (by Custom::Provisioned)")
+    assert said(found["MacroFunction"], "invoked only at deploy time (by AWS::CloudFormation::Macro)")
+
+
+def test_triggers_elsewhere_in_the_template_say_how_work_arrives(found: dict[str, ImportedWorkload]) -> None:
+    assert found["TaskFunction"].raw["traffic"] == {"protocols": ["queue"], "pattern": "event"}  # !Ref F.Alias
+    assert found["AuthorizerFunction"].raw["traffic"] == {"protocols": ["http"], "pattern": "spiky"}  # ${F.Arn}
+    assert found["TopicFunction"].raw["traffic"] == {"protocols": ["queue"], "pattern": "event"}  # SNS, !GetAtt
+    assert said(found["RestFunction"], "an Api event is an API Gateway REST API")
+
+
+def test_parameters_read_as_their_defaults_and_conditions_evaluated(found: dict[str, ImportedWorkload]) -> None:
+    assert "ProdOnlyFunction" not in found, "Condition IsProd is false with Env's default, dev: never created"
+    assert found["DevFunction"].raw["runtime"]["max_duration_s"] == 20.0  # NotProd holds; Timeout "20" is 20 s
+    task = found["TaskFunction"]
+    assert task.raw["runtime"]["memory_mb"] == 1024
+    assert said(task, "parameter WorkerMemory read as its Default, 1024")
+
+
+def test_lambda_runs_on_x86_64_unless_it_says_otherwise(found: dict[str, ImportedWorkload]) -> None:
+    assert found["AuthorizerFunction"].raw["runtime"]["architecture"] == "x86_64"
+    assert said(found["AuthorizerFunction"], "Architectures not set: Lambda's default, x86_64")
+    assert found["TaskFunction"].raw["runtime"]["architecture"] == "arm64"
+
+
+def test_a_function_on_lambda_managed_instances_says_it_is_priced_as_on_demand(
+    found: dict[str, ImportedWorkload],
+) -> None:
+    assert said(found["TopicFunction"], "runs on Lambda Managed Instances, which decider does not price yet")
+
+
+def test_an_ecs_service_reads_its_desired_count_protocol_and_sidecar(found: dict[str, ImportedWorkload]) -> None:
+    service = found["GrpcService"]
+    assert service.raw["traffic"] == {"protocols": ["grpc"]}
+    assert service.raw["control"] == {"sidecars": True}, "a non-essential log router is a sidecar"
+    assert said(service, "DesiredCount 3: at least 3 copies run")
+
+
+def test_kubernetes_probes_and_ports_say_the_protocol(found: dict[str, ImportedWorkload]) -> None:
+    assert found["grpc-server"].raw["traffic"] == {"protocols": ["grpc"]}
+    assert said(found["grpc-server"], "replicas 3: at least 3 copies run")
+    assert "traffic" not in found["locust-worker"].raw
+    assert said(found["locust-worker"], "no port or probe: it serves no requests")
+    assert found["tomcat"].kind == "Pod"
+    assert found["tomcat"].raw["traffic"] == {"protocols": ["http"]}
+    assert found["redis"].kind == "ReplicationController"
+    assert found["redis"].raw["traffic"] == {"protocols": ["tcp"]}
+
+
+def test_kustomize_patches_are_not_workloads(found: dict[str, ImportedWorkload]) -> None:
+    files = {item.file for item in found.values()}
+    assert not any(file.endswith(("more-replicas.yaml", "delete-locust.yaml")) for file in files)
+    assert [item.name for item in found.values()].count("grpc-server") == 1
+
+
+def test_the_whole_corpus_reviews_to_the_end_without_a_verdict_on_guessed_traffic(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["review", CONTEXT, REAL, "--format", "json"]) == 0
+    review: dict[str, Any] = json.loads(capsys.readouterr().out)
+    verdicts = {entry["name"]: entry["verdict"] for entry in review["workloads"]}
+    assert "consider" not in verdicts.values()
+    assert verdicts["ProvisionerFunction"] == "keep", "a custom resource's handler stays on Lambda"
+    assert verdicts["GrpcService"] == "unknown"
+    assert [item["file"] for item in review["unreadable"]] == [f"{REAL}/broken.yaml"]
