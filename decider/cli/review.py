@@ -32,7 +32,7 @@ from typing import Any
 
 from decider.engine import decide
 from decider.errors import DeciderError, Problem, SourceError, nearest
-from decider.render import adr, sarif
+from decider.render import adr, comment, sarif
 from decider.render import review as review_report
 from decider.review import (
     KEEP_MARGIN_POINTS,
@@ -69,7 +69,7 @@ REVIEW_GC_THRESHOLD = 20_000
 PARTS: dict[str, Callable[[ReviewedWorkload], Any]] = {
     "table": review_report.table_part,
     "json": review_report.json_part,
-    "markdown": review_report.markdown_part,
+    "markdown": comment.markdown_part,
     "sarif": sarif.sarif_part,
 }
 
@@ -172,7 +172,7 @@ def _writer(format: str, ruleset: Ruleset) -> review_report.ReviewWriter:
     if format == "json":
         return review_report.JsonWriter(sys.stdout)
     if format == "markdown":
-        return review_report.MarkdownWriter(sys.stdout)
+        return comment.MarkdownWriter(sys.stdout)
     if format == "sarif":
         return sarif.SarifWriter(sys.stdout, ruleset)
     return review_report.TableWriter(sys.stdout)

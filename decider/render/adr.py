@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from decider import __version__
 from decider.decision import Decision, ExclusionReason, Reason
 from decider.numbers import number
+from decider.render.escape import code_span, markdown_text
 from decider.workload import Workload
 
 STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
@@ -26,7 +27,7 @@ def to_adr(
     source: str | None = None,
 ) -> str:
     """The decision record for one workload; the same decision, date and status give the same text."""
-    name = decision.name or workload.name or "this workload"
+    name = markdown_text(decision.name or workload.name or "this workload")  # text from outside: shown, never acted on
     chosen = next((entry for entry in decision.ranking if entry.target == decision.recommendation), None)
     out: list[str] = []
     title = f"Run {name} on {chosen.name}" if chosen else f"No AWS compute target fits {name} as described"
@@ -46,7 +47,7 @@ def to_adr(
         f"EC2) or Amazon EKS? {_facts(workload)}"
     )
     if source:
-        out += ["", f"The workload is defined in `{source}`."]
+        out += ["", f"The workload is defined in {code_span(source)}."]
     out.append("")
 
     out += ["## Decision Drivers", ""]

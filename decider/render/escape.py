@@ -30,3 +30,11 @@ def markdown_text(text: str) -> str:
     for character, reference in _REFERENCES:
         text = text.replace(character, reference)
     return text
+
+
+def code_span(text: str) -> str:
+    """``text`` in a monospace font: a code span (in which nothing acts) when it holds no backtick to break out of
+    one, else ``<code>`` around the escaped text."""
+    if "`" in text or "\n" in text or "\r" in text:
+        return f"<code>{markdown_text(text)}</code>"
+    return f"`{text}`"
