@@ -5,12 +5,14 @@ patches left out (tests/fixtures/context, with tests/fixtures/real: the whole co
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from decider.cli import main
-from decider.sources import ImportedWorkload, find_workloads
+from decider.errors import SourceError
+from decider.sources import ImportedWorkload, apply_usage, find_workloads
 
 CONTEXT = "tests/fixtures/context"
 REAL = "tests/fixtures/real"
@@ -96,3 +98,28 @@ def test_the_whole_corpus_reviews_to_the_end_without_a_verdict_on_guessed_traffi
     assert verdicts["ProvisionerFunction"] == "keep", "a custom resource's handler stays on Lambda"
     assert verdicts["GrpcService"] == "unknown"
     assert [item["file"] for item in review["unreadable"]] == [f"{REAL}/broken.yaml"]
+
+
+def test_the_usage_file_keys_a_repeated_name_by_file_and_name_or_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    function = "Resources:\n  Handler:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.12}\n"
+    for name in ("a.yaml", "b.yaml"):
+        Path(name).write_text(function, encoding="utf-8")
+    usage = {
+        "Handler": {"traffic": {"requests_per_month": 1000}},
+        "a.yaml#Handler": {"traffic": {"requests_per_month": 5e6}},
+        "b.yaml:2": {"runtime": {"memory_mb": 2048}},
+    }
+    workloads = find_workloads(["."]).workloads
+    apply_usage(workloads, usage, "usage.yaml")
+    by_file = {item.file: item.raw for item in workloads}
+    assert by_file["a.yaml"]["traffic"]["requests_per_month"] == 5e6, "file#name wins over the bare name"
+    assert by_file["b.yaml"]["traffic"]["requests_per_month"] == 1000
+    assert by_file["b.yaml"]["runtime"]["memory_mb"] == 2048
+    with pytest.raises(SourceError) as error:
+        apply_usage(workloads, {"c.yaml#Handler": {}}, "usage.yaml")
+    [problem] = error.value.problems
+    assert problem.message.startswith("no workload at this file#name or file:line was found")
+    assert problem.suggestion == "b.yaml#Handler", "the nearest key a workload has"

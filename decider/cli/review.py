@@ -48,6 +48,7 @@ from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload, apply_usage, find_workloads, read_usage
 from decider.sources.document import parse_documents
+from decider.sources.usage import usage_keys
 from decider.sources.workload_file import read_workloads
 from decider.workload import parse_workload
 
@@ -298,7 +299,8 @@ def run_adr(args: argparse.Namespace) -> int:
     if args.usage:
         # The usage file is the one the whole review uses: only this workload's entry applies here.
         usage = read_usage(args.usage)
-        apply_usage([chosen], {name: entry for name, entry in usage.items() if name == chosen.name}, args.usage)
+        keys = usage_keys(chosen)
+        apply_usage([chosen], {key: entry for key, entry in usage.items() if key in keys}, args.usage)
     parsed = parse_workload(chosen.raw)
     decision = decide(parsed, ruleset)
     if chosen.assumptions:
