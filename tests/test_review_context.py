@@ -107,7 +107,7 @@ def test_the_usage_file_keys_a_repeated_name_by_file_and_name_or_file_and_line(
     function = "Resources:\n  Handler:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.12}\n"
     for name in ("a.yaml", "b.yaml"):
         Path(name).write_text(function, encoding="utf-8")
-    usage = {
+    usage: dict[str, dict[str, Any]] = {
         "Handler": {"traffic": {"requests_per_month": 1000}},
         "a.yaml#Handler": {"traffic": {"requests_per_month": 5e6}},
         "b.yaml:2": {"runtime": {"memory_mb": 2048}},
