@@ -223,7 +223,7 @@ def test_review_request_reviews_the_parsed_items_without_parsing_again(
 ) -> None:
     items = parse_review_request({"workloads": [{"name": "a", "current_target": "lambda", "workload": SPIKY}]})
     monkeypatch.setattr("decider.review.parse_workload", None)  # calling it would fail
-    monkeypatch.setattr("decider.review.validate_workload", None)
+    monkeypatch.setattr("decider.review_request.validate_workload", None)
     assert review_request(items, small_ruleset).workloads[0].verdict == "keep"
 
 

@@ -66,6 +66,9 @@ def apply_usage(workloads: Sequence[ImportedWorkload], usage: Usage, path: str) 
         before = workload.get("team.current_platform")
         for entry in entries:
             workload.raw = deep_merge(workload.raw, entry)
+            for section, fields in entry.items():
+                paths = [f"{section}.{name}" for name in fields] if isinstance(fields, Mapping) else [str(section)]
+                workload.given_in.update(dict.fromkeys(paths, path))
         if workload.get("team.current_platform") != before:
             # The usage file moved the workload to another platform: what the source said it runs as no longer holds
             # (a single-target platform still names its target).

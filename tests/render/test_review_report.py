@@ -234,8 +234,26 @@ def test_a_workload_reviewed_alone_gets_what_it_gets_in_the_whole_tree(
         name for name, (file, *_) in EXPECTED.items() if file == SAM
     ]
     assert sorted(SAM_WORKLOADS) == sorted(entry["name"] for entry in alone["workloads"])
-    for entry in alone["workloads"]:
-        assert entry == workloads[entry["name"]], entry["name"]
+    for entry in alone["workloads"]:  # the same, but for the usage file's path (a copy cut down to the SAM names)
+        assert usage_path_hidden(entry) == usage_path_hidden(workloads[entry["name"]]), entry["name"]
+
+
+def usage_path_hidden(entry: dict[str, Any]) -> dict[str, Any]:
+    fields = [{**field, "file": "usage file"} if field["line"] is None else field for field in entry["fields_read"]]
+    return {**entry, "fields_read": fields}
+
+
+def test_the_json_echoes_the_fields_read_with_their_file_and_line_and_those_assumed(
+    workloads: dict[str, dict[str, Any]],
+) -> None:
+    checkout = workloads["CheckoutFunction"]
+    read = {field["field"]: field for field in checkout["fields_read"]}
+    assert read["runtime.memory_mb"] == {"field": "runtime.memory_mb", "value": 512, "file": SAM, "line": 21}
+    assert read["traffic.requests_per_month"]["file"] == USAGE, "a usage file value is credited to the usage file"
+    assert read["traffic.requests_per_month"]["line"] is None
+    assumed = {field["field"] for field in checkout["fields_assumed"]}
+    assert not assumed & set(read), "a field is either read or assumed"
+    assert set(checkout["decisive_assumptions"]) <= assumed
 
 
 # --- SARIF --------------------------------------------------------------------------------------------------------
