@@ -18,6 +18,7 @@ from decider import review_evidence as evidence
 from decider.decision import Decision, RankedTarget
 from decider.engine import decide
 from decider.numbers import number
+from decider.review_cluster import share_clusters, share_control_plane
 from decider.review_fields import FieldAssumed, FieldRead, assumed_fields, read_fields
 from decider.review_input import check_imported
 from decider.review_request import MAX_REVIEW_ITEMS, ReviewRequestItem, parse_review_request
@@ -171,6 +172,7 @@ def review_imported(
 ) -> Review:
     """Review workloads read from files; every invalid one is reported at once with its file and line."""
     check_imported(imported, ruleset)
+    share_clusters(imported)
     reviewed = list(review_each(imported, ruleset, keep_margin_points))
     summary = Tally(reviewed).summary(keep_margin_points)
     files = tuple(SkippedFile(file=f, reason=r) for f, r in skipped)
@@ -190,6 +192,7 @@ def review_each(
             source=SourceLocation(file=item.file, line=item.line),
             extra_assumptions=item.assumptions,
             keep_margin_points=keep_margin_points,
+            cluster_workloads=item.cluster_workloads,
         ).model_copy(update={"fields_read": read_fields(item)})
 
 
@@ -234,9 +237,13 @@ def judge(
     source: SourceLocation | None = None,
     extra_assumptions: Sequence[str] = (),
     keep_margin_points: float = KEEP_MARGIN_POINTS,
+    cluster_workloads: int = 0,
 ) -> ReviewedWorkload:
-    """Decide one workload and compare where it runs now with the recommendation."""
+    """Decide one workload and compare where it runs now with the recommendation; ``cluster_workloads`` shares its
+    EKS cluster's control plane between that many workloads (decider/review_cluster.py)."""
     decision = decide(parsed, ruleset, advice=False)  # the search, when wanted, is review_evidence's narrower one
+    if cluster_workloads:
+        decision = share_control_plane(decision, cluster_workloads, ruleset, parsed.workload.preferences.region)
     if extra_assumptions:
         decision = decision.model_copy(update={"assumptions": (*extra_assumptions, *decision.assumptions)})
     platform = parsed.workload.team.current_platform

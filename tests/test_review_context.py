@@ -12,6 +12,7 @@ import pytest
 
 from decider.cli import main
 from decider.errors import SourceError
+from decider.review_cluster import share_clusters
 from decider.sources import ImportedWorkload, apply_usage, find_workloads
 
 CONTEXT = "tests/fixtures/context"
@@ -123,3 +124,36 @@ def test_the_usage_file_keys_a_repeated_name_by_file_and_name_or_file_and_line(
     [problem] = error.value.problems
     assert problem.message.startswith("no workload at this file#name or file:line was found")
     assert problem.suggestion == "b.yaml#Handler", "the nearest key a workload has"
+
+
+def test_the_kubernetes_workloads_of_a_review_share_one_control_plane(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["review", f"{CONTEXT}/k8s", "--format", "json"]) == 0
+    review: dict[str, Any] = json.loads(capsys.readouterr().out)
+    on_eks = [entry for entry in review["workloads"] if entry["current_platform"] == "eks"]
+    assert len(on_eks) == 4
+    shares = []
+    for entry in on_eks:
+        [eks] = [ranked for ranked in entry["decision"]["ranking"] if ranked["target"] == "eks"]
+        [line] = [line for line in eks["monthly_cost"]["lines"] if line["item"].startswith("EKS control plane")]
+        assert line["item"] == "EKS control plane $73.00 a month shared by 4 workloads in this review: $18.25"
+        assert line["quantity"] == 730 / 4
+        assert eks["monthly_cost"]["total_usd"] == pytest.approx(
+            sum(item["usd"] for item in eks["monthly_cost"]["lines"]), abs=0.01
+        )
+        shares.append(line["usd"])
+    assert sum(shares) == pytest.approx(73.0), "charged once, split"
+
+
+def test_a_workload_on_a_new_cluster_keeps_its_own_control_plane(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("a.yaml").write_text(
+        "team: {current_platform: eks}\ntraffic: {requests_per_month: 1000000}\n", encoding="utf-8"
+    )
+    Path("b.yaml").write_text(
+        "team: {current_platform: eks, new_cluster: true}\ntraffic: {requests_per_month: 1000000}\n", encoding="utf-8"
+    )
+    workloads = find_workloads(["."]).workloads
+    share_clusters(workloads)
+    assert [item.cluster_workloads for item in workloads] == [1, 0]

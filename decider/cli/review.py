@@ -43,6 +43,7 @@ from decider.review import (
     Verdict,
     review_each,
 )
+from decider.review_cluster import share_clusters
 from decider.review_input import check_imported, screen_imported
 from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
@@ -152,6 +153,7 @@ def run_review(args: argparse.Namespace) -> int:
         else:
             workloads, invalid = screen_imported(workloads, ruleset)
             unreadable += [UnreadableFile(file=file, line=line, reason=reason) for file, line, reason in invalid]
+        share_clusters(workloads)  # the EKS workloads reviewed share one cluster's control plane
         writer = _writer(args.format, ruleset)
         tally = Tally()
         for outcome in _review(workloads, ruleset, args):
