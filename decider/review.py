@@ -9,35 +9,39 @@ A workload with no current platform (``none``, or plain ``ec2``, which decider d
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Annotated, Any, Literal
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, ValidationInfo, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field
 
 from decider import review_evidence as evidence
 from decider.decision import Decision, RankedTarget
 from decider.engine import decide
-from decider.errors import Problem, WorkloadError, unknown_choice
 from decider.numbers import number
+from decider.review_cluster import share_clusters, share_control_plane
+from decider.review_fields import FieldAssumed, FieldRead, assumed_fields, read_fields
 from decider.review_input import check_imported
+from decider.review_request import MAX_REVIEW_ITEMS, ReviewRequestItem, parse_review_request
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload
-from decider.validation import Wording, nested_problems, problems_from_validation
-from decider.workload import (
-    ParsedWorkload,
-    Platform,
-    parse_workload,
-    resolve_defaults,
-    validate_workload,
-    with_platform,
-)
+from decider.workload import ParsedWorkload, parse_workload, resolve_defaults, with_platform
+
+__all__ = [  # the request's model and parser are the review's API, as before they had their own module
+    "MAX_REVIEW_ITEMS",
+    "Review",
+    "ReviewRequestItem",
+    "ReviewedWorkload",
+    "judge",
+    "parse_review_request",
+    "review_imported",
+    "review_request",
+]
 
 Verdict = Literal["keep", "consider", "move", "unknown"]
 VERDICTS: tuple[Verdict, ...] = ("keep", "consider", "move", "unknown")
 
 #: A current target this close to the recommendation's score is kept: a move costs more than a few points gain.
 KEEP_MARGIN_POINTS = 5.0
-MAX_REVIEW_ITEMS = 1000
 
 
 class _Frozen(BaseModel):
@@ -73,6 +77,8 @@ class ReviewedWorkload(_Frozen):
     decisive_assumptions: tuple[str, ...] = Field(
         (), description="Assumed fields (dotted paths) whose other plausible values would change a consider or move."
     )
+    fields_read: tuple[FieldRead, ...] = Field((), description="Workload fields the source (or usage file) gave.")
+    fields_assumed: tuple[FieldAssumed, ...] = Field((), description="Workload fields decider's defaults filled.")
     decision: Decision
 
 
@@ -157,48 +163,6 @@ class Tally:
         return sum(count for verdict, count in self.counts.items() if verdict in gate)
 
 
-def _parsed_workload(raw: Any, info: ValidationInfo) -> ParsedWorkload:
-    """An item's workload, validated once (JSON-strict when the context says ``strict_json``) and resolved as running
-    on ``current_platform`` when given (review_request() places it on ``current_target``'s platform, which the rule
-    set's targets.yaml knows)."""
-    if not isinstance(raw, Mapping):
-        raise nested_problems([Problem("", f"must be an object (a workload), got {type(raw).__name__}")])
-    try:
-        workload = validate_workload(raw, strict_json=bool(info.context and info.context.get("strict_json")))
-    except WorkloadError as error:
-        raise nested_problems(error.problems) from None
-    platform = info.data.get("current_platform")
-    return resolve_defaults(with_platform(workload, platform) if platform is not None else workload)
-
-
-class ReviewRequestItem(_Frozen):
-    """One named workload and where it runs now (the API's review body)."""
-
-    # The docstring above is the OpenAPI description. ``workload`` comes in as a mapping and is kept as the
-    # ParsedWorkload it validates into, already placed on the item's platform: nothing downstream parses it again.
-
-    name: str = Field(min_length=1, max_length=200)
-    current_platform: Platform | None = None
-    current_target: Literal["lambda", "ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"] | None = None
-    workload: Annotated[
-        ParsedWorkload,
-        PlainValidator(_parsed_workload),
-        WithJsonSchema({"additionalProperties": True, "type": "object"}),
-    ] = Field(default_factory=dict, validate_default=True, description="A workload, as in the Workload schema.")
-
-
-#: How a review item's problems are worded (the API's words since the first release).
-ITEM_WORDING = Wording(
-    values="scalars-once",
-    by_type={"model_type": "must be an object with name and workload, got {type}"},
-    by_field={"name": "give a name of 1 to 200 characters, got {value!r}"},
-    fields=lambda path: list(ReviewRequestItem.model_fields),
-    choices=True,
-    match_any_value=True,
-    unknown_first=True,
-)
-
-
 def review_imported(
     imported: Sequence[ImportedWorkload],
     ruleset: Ruleset,
@@ -208,6 +172,7 @@ def review_imported(
 ) -> Review:
     """Review workloads read from files; every invalid one is reported at once with its file and line."""
     check_imported(imported, ruleset)
+    share_clusters(imported)
     reviewed = list(review_each(imported, ruleset, keep_margin_points))
     summary = Tally(reviewed).summary(keep_margin_points)
     files = tuple(SkippedFile(file=f, reason=r) for f, r in skipped)
@@ -227,31 +192,8 @@ def review_each(
             source=SourceLocation(file=item.file, line=item.line),
             extra_assumptions=item.assumptions,
             keep_margin_points=keep_margin_points,
-        )
-
-
-def parse_review_request(raw: Any, *, strict_json: bool = False) -> list[ReviewRequestItem]:
-    """Validate a review body ``{"workloads": [...]}`` into items; every problem names its item index.
-
-    ``strict_json`` holds each workload to JSON types (the API's body: 0 is not false there)."""
-    if not isinstance(raw, Mapping):
-        raise WorkloadError([Problem("", f"the body must be an object with 'workloads', got {type(raw).__name__}")])
-    problems = [unknown_choice(str(key), key, ["workloads"], field=True) for key in raw if key != "workloads"]
-    items = raw.get("workloads")
-    if not isinstance(items, list):
-        problems.append(Problem("workloads", "missing: give a list of named workloads"))
-        raise WorkloadError(problems)
-    if not items or len(items) > MAX_REVIEW_ITEMS:
-        problems.append(Problem("workloads", f"give 1 to {MAX_REVIEW_ITEMS} workloads, got {len(items)}"))
-    parsed: list[ReviewRequestItem] = []
-    for index, item in enumerate(items):
-        try:
-            parsed.append(ReviewRequestItem.model_validate(item, strict=True, context={"strict_json": strict_json}))
-        except ValidationError as error:
-            problems.extend(problems_from_validation(error, at=f"workloads[{index}]", wording=ITEM_WORDING))
-    if problems:
-        raise WorkloadError(problems)
-    return parsed
+            cluster_workloads=item.cluster_workloads,
+        ).model_copy(update={"fields_read": read_fields(item)})
 
 
 def review_request(
@@ -295,9 +237,13 @@ def judge(
     source: SourceLocation | None = None,
     extra_assumptions: Sequence[str] = (),
     keep_margin_points: float = KEEP_MARGIN_POINTS,
+    cluster_workloads: int = 0,
 ) -> ReviewedWorkload:
-    """Decide one workload and compare where it runs now with the recommendation."""
+    """Decide one workload and compare where it runs now with the recommendation; ``cluster_workloads`` shares its
+    EKS cluster's control plane between that many workloads (decider/review_cluster.py)."""
     decision = decide(parsed, ruleset, advice=False)  # the search, when wanted, is review_evidence's narrower one
+    if cluster_workloads:
+        decision = share_control_plane(decision, cluster_workloads, ruleset, parsed.workload.preferences.region)
     if extra_assumptions:
         decision = decision.model_copy(update={"assumptions": (*extra_assumptions, *decision.assumptions)})
     platform = parsed.workload.team.current_platform
@@ -378,6 +324,7 @@ def judge(
         monthly_cost_recommended_usd=cost_recommended,
         source_assumptions=tuple(extra_assumptions),
         decisive_assumptions=decisive,
+        fields_assumed=assumed_fields(parsed),
         decision=decision,
     )
 

@@ -14,6 +14,8 @@
 #   review:  INPUT_PATHS (folders and files, separated by spaces or new lines; default "."), INPUT_USAGE, INPUT_RULES
 #            (extra rule directories), INPUT_FAIL_ON (consider | move | none), INPUT_FORMAT (the log's format: table,
 #            json, markdown, sarif), INPUT_SARIF, INPUT_MARKDOWN (where to write them), INPUT_COMMENT (true | false),
+#            INPUT_CDK_APP (a CDK app's folder: `cdk synth` runs there first and its cdk.out is reviewed too; CDK is
+#            the command, default "npx cdk", the app's own CDK CLI),
 #            DECIDER (the decider executable; default: decider on the PATH), PR_NUMBER, GITHUB_REPOSITORY and GH_TOKEN
 #            (for the comment, posted with the GitHub CLI `gh`), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY when set.
 #
@@ -161,6 +163,22 @@ review() {
     set +f
     if [[ ${#paths[@]} -eq 0 ]]; then
         paths=(.)
+    fi
+
+    local cdk_app="${INPUT_CDK_APP:-}"
+    if [[ -n "$cdk_app" ]]; then
+        # CDK apps are reviewed as the templates they synthesise: cdk.out holds one template per stack.
+        local -a cdk=()
+        set -f
+        # shellcheck disable=SC2206 # the command and its arguments, e.g. "npx cdk"
+        cdk=(${CDK:-npx cdk})
+        set +f
+        if ! (cd "$cdk_app" && "${cdk[@]}" synth --quiet --output cdk.out); then
+            error "cdk synth failed in '$cdk_app': the CDK app must synthesise before it can be reviewed"
+            output exit-code "$EXIT_BAD_INPUT"
+            return "$EXIT_BAD_INPUT"
+        fi
+        paths+=("$cdk_app/cdk.out")
     fi
 
     args=(review "${paths[@]}")

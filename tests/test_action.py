@@ -459,3 +459,28 @@ def test_the_example_workflow_pins_the_same_checkout_as_the_docs() -> None:
     uses = re.findall(r"uses: (\S+@\S+)", workflow)
     assert uses
     assert all(use in docs for use in uses)
+
+
+CDK_STUB = """#!{python}
+import json, os, sys
+if sys.argv[1:] != ["synth", "--quiet", "--output", "cdk.out"] or os.environ.get("CDK_FAIL"):
+    sys.exit(1)
+os.makedirs("cdk.out", exist_ok=True)
+function = {{"Type": "AWS::Lambda::Function", "Properties": {{"Runtime": "python3.12", "Timeout": 1200}}}}
+with open("cdk.out/ShopStack.template.json", "w", encoding="utf-8") as out:
+    json.dump({{"Resources": {{"Report": function}}}}, out)
+"""
+
+
+def test_a_cdk_app_is_synthesised_first_and_its_templates_reviewed(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    cdk = stub(tmp_path / "bin", "cdk", CDK_STUB)
+    run = run_script(tmp_path, INPUT_PATHS=str(app), INPUT_USAGE="", INPUT_CDK_APP=str(app), CDK=str(cdk))
+    assert run.returncode == 1, run.stderr  # a Lambda function of 20 minutes must move: the move gate trips
+    markdown = Path(run.outputs["markdown"]).read_text(encoding="utf-8")
+    assert "decider review: 1 workload: 0 keep, 0 consider, 1 move" in markdown
+    assert "ShopStack.template.json" in markdown
+    failed = run_script(tmp_path, INPUT_PATHS=str(app), INPUT_CDK_APP=str(app), CDK=str(cdk), CDK_FAIL="1")
+    assert failed.returncode == 2
+    assert "cdk synth failed in" in failed.stderr

@@ -10,7 +10,8 @@ import pytest
 
 from decider.cli import main
 from decider.errors import WorkloadError
-from decider.render.review import GITHUB_COMMENT_LIMIT_CHARS, MARKER, to_markdown, to_table
+from decider.render.comment import GITHUB_COMMENT_LIMIT_CHARS, MARKER, to_markdown
+from decider.render.review import to_table
 from decider.review import (
     Review,
     ReviewRequestItem,
@@ -222,7 +223,7 @@ def test_review_request_reviews_the_parsed_items_without_parsing_again(
 ) -> None:
     items = parse_review_request({"workloads": [{"name": "a", "current_target": "lambda", "workload": SPIKY}]})
     monkeypatch.setattr("decider.review.parse_workload", None)  # calling it would fail
-    monkeypatch.setattr("decider.review.validate_workload", None)
+    monkeypatch.setattr("decider.review_request.validate_workload", None)
     assert review_request(items, small_ruleset).workloads[0].verdict == "keep"
 
 
@@ -283,7 +284,8 @@ def test_markdown_has_the_marker_a_summary_table_and_details(small_ruleset: Rule
     text = to_markdown(many(small_ruleset, 3))
     assert text.startswith(MARKER + "\n")
     assert "### decider review: 3 workloads: 0 keep, 3 consider, 0 move" in text
-    assert "| `service-0000` | ecs-fargate | lambda | **consider** | 8 | n/a → n/a |" in text
+    assert "#### Needs action: 0 move, 3 consider" in text
+    assert "| **service-0000** | <code>—</code> | ecs-fargate → lambda | **consider** | 8 | n/a → n/a |" in text
     assert text.count("<details>") == 3
     assert text.count("</details>") == 3
     assert "Truncated" not in text
@@ -299,6 +301,19 @@ def test_markdown_stays_under_the_comment_limit_and_says_what_it_left_out(small_
     small = to_markdown(review, limit_chars=3000)
     assert len(small) <= 3000
     assert "more workloads are not in the table" in small
+
+
+def test_markdown_leads_with_what_needs_action_and_counts_the_keeps_at_scale(small_ruleset: Ruleset) -> None:
+    keeps = [item(f"fine-{index:03d}", SPIKY, "lambda") for index in range(520)]
+    review = review_request([*keeps, item("long", {"runtime": {"max_duration_s": 2400}}, "lambda")], small_ruleset)
+    assert review.summary.keep == 520
+    text = to_markdown(review)
+    assert text.index("#### Needs action: 1 move, 0 consider") < text.index("**520 keep**")
+    rows = [line for line in text.splitlines() if line.startswith("| **")]
+    assert [row.split("**")[1] for row in rows] == ["long"], "only what needs action is a row"
+    assert text.count("- fine-") == 50
+    assert "- … and 470 more (`--format json` lists them all)" in text
+    assert len(text) < 12_000, "500 keeps are a count and a folded list, not 500 rows and blocks"
 
 
 def test_table_lists_worst_first_with_the_reason(small_ruleset: Ruleset) -> None:

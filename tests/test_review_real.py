@@ -68,7 +68,11 @@ def test_what_aws_accepts_is_read_as_aws_reads_it() -> None:
     assert any("'Timeout' is given twice (lines 9 and 10)" in text for text in duplicate.assumptions)
     assert found["MergedFunction"].raw["runtime"]["memory_mb"] == 512, "merge keys merge"
     assert found["MergedFunction"].raw["runtime"]["max_duration_s"] == 45.0
-    assert found["StringTimeoutFunction"].raw["runtime"] == {"max_duration_s": 30.0, "memory_mb": 1024}
+    assert found["StringTimeoutFunction"].raw["runtime"] == {
+        "max_duration_s": 30.0,
+        "memory_mb": 1024,
+        "architecture": "x86_64",
+    }
     assert found["TemplateSuffixFunction"].raw["runtime"]["max_duration_s"] == 15.0
     assert found["RulesFunction"].raw["runtime"]["max_duration_s"] == 20.0
     for item in found.values():

@@ -34,7 +34,7 @@ from typing import Any
 from decider.cli import charts
 from decider.engine import decide
 from decider.errors import DeciderError, Problem, SourceError, nearest
-from decider.render import adr, image, sarif
+from decider.render import adr, comment, image, sarif
 from decider.render import review as review_report
 from decider.render.chart import cost_chart
 from decider.review import (
@@ -46,11 +46,13 @@ from decider.review import (
     Verdict,
     review_each,
 )
+from decider.review_cluster import share_clusters
 from decider.review_input import check_imported, screen_imported
 from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload, apply_usage, find_workloads, read_usage
 from decider.sources.document import parse_documents
+from decider.sources.usage import usage_keys
 from decider.sources.workload_file import read_workloads
 from decider.workload import parse_workload
 
@@ -73,7 +75,7 @@ REVIEW_GC_THRESHOLD = 20_000
 PARTS: dict[str, Callable[[ReviewedWorkload], Any]] = {
     "table": review_report.table_part,
     "json": review_report.json_part,
-    "markdown": review_report.markdown_part,
+    "markdown": comment.markdown_part,
     "sarif": sarif.sarif_part,
 }
 
@@ -168,6 +170,7 @@ def run_review(args: argparse.Namespace) -> int:
         else:
             workloads, invalid = screen_imported(workloads, ruleset)
             unreadable += [UnreadableFile(file=file, line=line, reason=reason) for file, line, reason in invalid]
+        share_clusters(workloads)  # the EKS workloads reviewed share one cluster's control plane
         writer = _writer(args.format, ruleset)
         tally = Tally()
         for outcome in _review(workloads, ruleset, args):
@@ -197,7 +200,7 @@ def _writer(format: str, ruleset: Ruleset) -> review_report.ReviewWriter:
     if format == "json":
         return review_report.JsonWriter(sys.stdout)
     if format == "markdown":
-        return review_report.MarkdownWriter(sys.stdout)
+        return comment.MarkdownWriter(sys.stdout)
     if format == "sarif":
         return sarif.SarifWriter(sys.stdout, ruleset)
     return review_report.TableWriter(sys.stdout)
@@ -325,7 +328,8 @@ def run_adr(args: argparse.Namespace) -> int:
     if args.usage:
         # The usage file is the one the whole review uses: only this workload's entry applies here.
         usage = read_usage(args.usage)
-        apply_usage([chosen], {name: entry for name, entry in usage.items() if name == chosen.name}, args.usage)
+        keys = usage_keys(chosen)
+        apply_usage([chosen], {key: entry for key, entry in usage.items() if key in keys}, args.usage)
     parsed = parse_workload(chosen.raw)
     decision = decide(parsed, ruleset)
     if chosen.assumptions:

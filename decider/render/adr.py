@@ -12,6 +12,7 @@ from decider import __version__
 from decider.cost.breakeven import approx_requests
 from decider.decision import Decision, ExclusionReason, Reason
 from decider.numbers import number
+from decider.render.escape import code_span, markdown_text
 from decider.workload import Workload
 
 STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
@@ -29,7 +30,7 @@ def to_adr(
 ) -> str:
     """The decision record for one workload; the same decision, date and status give the same text. ``chart`` is the
     path of the cost-vs-traffic chart image, relative to the record, when one was written beside it."""
-    name = decision.name or workload.name or "this workload"
+    name = markdown_text(decision.name or workload.name or "this workload")  # text from outside: shown, never acted on
     chosen = next((entry for entry in decision.ranking if entry.target == decision.recommendation), None)
     out: list[str] = []
     title = f"Run {name} on {chosen.name}" if chosen else f"No AWS compute target fits {name} as described"
@@ -49,7 +50,7 @@ def to_adr(
         f"EC2) or Amazon EKS? {_facts(workload)}"
     )
     if source:
-        out += ["", f"The workload is defined in `{source}`."]
+        out += ["", f"The workload is defined in {code_span(source)}."]
     out.append("")
 
     out += ["## Decision Drivers", ""]

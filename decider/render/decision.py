@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decider.decision import Decision, RankedTarget
 from decider.numbers import show
+from decider.render.escape import markdown_text
 from decider.render.sizing import describe
 
 _BOLD, _GREEN, _RED, _DIM, _RESET = "\033[1m", "\033[32m", "\033[31m", "\033[2m", "\033[0m"
@@ -112,7 +113,7 @@ def _cell(text: str) -> str:
 def to_markdown(decision: Decision) -> str:
     """A Markdown report for a review document or a pull-request comment."""
     out: list[str] = []
-    out.append(f"## decider: {_cell(decision.name or 'workload')}")
+    out.append(f"## decider: {markdown_text(decision.name or 'workload')}")
     out.append("")
     out.append(
         f"**Recommendation:** `{decision.recommendation}`"

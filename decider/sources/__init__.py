@@ -164,6 +164,8 @@ def read_file_workloads(file: Path, shown: str) -> list[ImportedWorkload] | None
         raise SourceError([error.problem]) from None
     if not documents:
         return None
+    if kubernetes.listed_as_patch(file):
+        return []  # a Kustomize patch: part of an object defined elsewhere, never a workload of its own
     found = _read_documents(documents, shown)
     warnings = [warning for document in documents for warning in document.warnings]
     for workload in found or ():

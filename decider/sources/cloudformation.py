@@ -8,7 +8,7 @@ function (``!Ref``, ``!Sub`` …) is not known until deployment: it is treated a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from decider.sources.document import Document
@@ -21,14 +21,19 @@ from decider.sources.ecs import (
     read_task_definition,
 )
 from decider.sources.imported import ImportedWorkload, deep_merge
+from decider.sources.parameters import TemplateContext
 from decider.sources.schedule import runs_per_month
-from decider.sources.template import literal, mentions, number_of, reference, set_traffic
+from decider.sources.template import literal, number_of, reference, set_traffic
+from decider.sources.triggers import triggers
 
 SAM_FUNCTION = "AWS::Serverless::Function"
 LAMBDA_FUNCTION = "AWS::Lambda::Function"
 
 LAMBDA_DEFAULT_TIMEOUT_S = 3  # https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
 LAMBDA_DEFAULT_MEMORY_MB = 128  # https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+LAMBDA_DEFAULT_ARCHITECTURE = "x86_64"  # https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html
+#: Invocations a month assumed for a function CloudFormation calls only while deploying (custom resource, macro).
+DEPLOY_RUNS_PER_MONTH = 10.0
 
 #: SAM event source types by the traffic they bring: requests over HTTP, events from a queue or stream, a schedule.
 HTTP_EVENTS = frozenset({"Api", "HttpApi"})
@@ -79,15 +84,17 @@ def read_template(document: Document, file: str) -> list[ImportedWorkload]:
         return []
     globals_section = template.get("Globals")
     function_defaults = globals_section.get("Function") if isinstance(globals_section, dict) else None
+    context = TemplateContext.of(template)
     workloads: list[ImportedWorkload] = []
     used_task_definitions: set[str] = set()
     for logical_id, resource in resources.items():
-        if not isinstance(resource, dict):
-            continue
+        if not isinstance(resource, dict) or context.holds(resource.get("Condition")) is False:
+            continue  # a resource whose Condition is false with the default parameters is not created
         kind = resource.get("Type")
         line = document.key_line("Resources", str(logical_id))
         properties = resource.get("Properties")
-        properties = properties if isinstance(properties, dict) else {}
+        used: dict[str, Any] = {}
+        properties = context.substitute(properties, used) if isinstance(properties, dict) else {}
         if kind in (SAM_FUNCTION, LAMBDA_FUNCTION):
             if kind == SAM_FUNCTION and isinstance(function_defaults, dict):
                 properties = deep_merge(function_defaults, properties)
@@ -102,29 +109,46 @@ def read_template(document: Document, file: str) -> list[ImportedWorkload]:
             if isinstance(task, dict) and task.get("Type") == TASK_DEFINITION:
                 used_task_definitions.add(str(task_id))
                 if isinstance(task.get("Properties"), dict):
-                    task_properties = task["Properties"]
+                    task_properties = context.substitute(task["Properties"], used)
                 read_task_definition(workload, task_properties)
                 read_schedules(workload, str(task_id), resources)
             else:
                 workload.assume("TaskDefinition is not a task definition in this template: its size is unknown")
             read_service(workload, properties, task_properties, resources)
             workloads.append(workload)
+        else:
+            continue
+        _note_context(workloads[-1], resource, used, context)
     for logical_id, resource in resources.items():
         if (
             isinstance(resource, dict)
             and resource.get("Type") == TASK_DEFINITION
             and logical_id not in used_task_definitions
+            and context.holds(resource.get("Condition")) is not False
         ):
             workload = ImportedWorkload(
                 str(logical_id), file, document.key_line("Resources", str(logical_id)), TASK_DEFINITION
             )
-            properties = resource.get("Properties")
+            used = {}
+            properties = context.substitute(resource.get("Properties"), used)
             read_task_definition(workload, properties if isinstance(properties, dict) else {})
             read_schedules(workload, str(logical_id), resources)
             set_traffic(workload, [], None)
             choose_ecs_target(workload, None, properties if isinstance(properties, dict) else {})
             workloads.append(workload)
+            _note_context(workload, resource, used, context)
     return workloads
+
+
+def _note_context(
+    workload: ImportedWorkload, resource: Mapping[str, Any], used: Mapping[str, Any], context: TemplateContext
+) -> None:
+    """Say which parameter defaults the workload was read with, and a condition that may leave it uncreated."""
+    for name, value in used.items():
+        workload.assume(f"parameter {name} read as its Default, {value!r} (a deployment may pass another value)")
+    condition = resource.get("Condition")
+    if condition is not None and context.holds(condition) is None:
+        workload.assume(f"created only when condition {condition} holds, which the default parameters do not settle")
 
 
 def read_task_definition_file(document: Document, file: str) -> ImportedWorkload:
@@ -155,6 +179,14 @@ def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], re
     architectures = literal(workload, properties, "Architectures")
     if isinstance(architectures, list) and architectures and architectures[0] in ("arm64", "x86_64"):
         workload.set("runtime.architecture", architectures[0])
+    elif "Architectures" not in properties:
+        workload.set("runtime.architecture", LAMBDA_DEFAULT_ARCHITECTURE)
+        workload.assume(f"Architectures not set: Lambda's default, {LAMBDA_DEFAULT_ARCHITECTURE}")
+    if "CapacityProviderConfig" in properties:
+        workload.assume(
+            "CapacityProviderConfig: runs on Lambda Managed Instances, which decider does not price yet: the costs "
+            "shown are on-demand Lambda's"
+        )
     storage = literal(workload, properties, "EphemeralStorage")
     if isinstance(storage, dict):
         size_mb = number_of(literal(workload, storage, "Size"))
@@ -174,6 +206,11 @@ def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], re
             kind = event.get("Type")
             if kind in HTTP_EVENTS:
                 protocols.append("http")
+                if kind == "Api":
+                    workload.assume(
+                        "an Api event is an API Gateway REST API: its requests are priced as an HTTP API's, "
+                        "which cost less"
+                    )
             elif kind in QUEUE_EVENTS:
                 protocols.append("queue")
             elif kind in SCHEDULE_EVENTS:
@@ -184,30 +221,21 @@ def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], re
                     runs = runs_per_month(expression) or runs
     if "FunctionUrlConfig" in properties:
         protocols.append("http")
-    for protocol, trigger_runs in _triggers(workload.name, resources):
+    deploy_only: list[str] = []
+    for protocol, trigger_runs, source in triggers(workload.name, resources):
+        if protocol == "deploy":
+            deploy_only.append(source)
+            continue
         protocols.append(protocol)
         runs = trigger_runs or runs
+    if deploy_only and not protocols:
+        # CloudFormation calls it while deploying the stack: a handful of events a month, not a service's traffic.
+        workload.set("traffic.pattern", "event")
+        workload.set("traffic.protocols", ["queue"])
+        workload.set("traffic.requests_per_month", DEPLOY_RUNS_PER_MONTH)
+        workload.assume(
+            f"invoked only at deploy time (by {', '.join(sorted(set(deploy_only)))}): assumed "
+            f"{DEPLOY_RUNS_PER_MONTH:g} invocations a month"
+        )
+        return
     set_traffic(workload, protocols, runs)
-
-
-def _triggers(function_id: str, resources: Mapping[str, Any]) -> Iterator[tuple[str, float | None]]:
-    """Separate resources that send work to a function: event source mappings, URLs, schedules, API permissions."""
-    for resource in resources.values():
-        if not isinstance(resource, dict):
-            continue
-        kind = resource.get("Type")
-        properties = resource.get("Properties")
-        if not isinstance(properties, dict):
-            continue
-        if kind == "AWS::Lambda::EventSourceMapping" and mentions(properties.get("FunctionName"), function_id):
-            yield "queue", None
-        elif kind == "AWS::Lambda::Url" and mentions(properties.get("TargetFunctionArn"), function_id):
-            yield "http", None
-        elif kind == "AWS::Lambda::Permission" and mentions(properties.get("FunctionName"), function_id):
-            if properties.get("Principal") == "apigateway.amazonaws.com":
-                yield "http", None
-        elif kind in ("AWS::Events::Rule", "AWS::Scheduler::Schedule") and mentions(
-            properties.get("Targets", properties.get("Target")), function_id
-        ):
-            expression = properties.get("ScheduleExpression")
-            yield ("schedule", runs_per_month(expression)) if expression else ("queue", None)

@@ -54,9 +54,11 @@ def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, An
                     workload.assume(f"GPU requirement {count!r} is not a whole number: GPUs unknown")
     if gpus:
         workload.set("runtime.gpu", gpus)
-    essential = [container for container in containers if key_of(container, "Essential") is not False]
-    if len(essential) > 1:
+    if len(containers) > 1:  # a second container, essential or not (a log router, a proxy), is a sidecar
         workload.set("control.sidecars", True)
+    protocols = _app_protocols(containers)
+    if protocols:
+        workload.set("traffic.protocols", protocols)
     if str(literal(workload, properties, "NetworkMode")).lower() == "host":
         workload.set("control.host_networking", True)
     platform = key_of(properties, "RuntimePlatform")
@@ -79,7 +81,15 @@ def read_service(
     workload.set("team.current_platform", "ecs")
     if literal(workload, properties, "SchedulingStrategy") == "DAEMON":
         workload.set("control.host_daemons", True)
-    set_traffic(workload, ["http"] if properties.get("LoadBalancers") else [], None, http_is_spiky=False)
+    desired = number_of(literal(workload, properties, "DesiredCount"))
+    if desired is not None:
+        workload.assume(
+            f"DesiredCount {desired:g}: at least {desired:g} copies run; decider sizes copies from the traffic"
+            if desired
+            else "DesiredCount 0: no copy runs until the service is scaled up"
+        )
+    served = list(workload.get("traffic.protocols") or ["http"])
+    set_traffic(workload, served if properties.get("LoadBalancers") else [], None, http_is_spiky=False)
     choose_ecs_target(workload, properties, task, resources)
 
 
@@ -172,3 +182,23 @@ def _memory_mb(value: Any) -> float | None:
         return None
     amount = float(match.group(1))
     return amount * 1024 if match.group(2) in ("gb", "gib") else amount
+
+
+#: ECS port mappings' AppProtocol (for Service Connect) and the protocol the workload serves.
+_APP_PROTOCOLS = {"http": "http", "http2": "http", "grpc": "grpc"}
+
+
+def _app_protocols(containers: list[dict[str, Any]]) -> list[str]:
+    """The protocols the containers' port mappings say they serve (``AppProtocol``), in order, without repeats."""
+    found: list[str] = []
+    for container in containers:
+        mappings = key_of(container, "PortMappings")
+        for mapping in mappings if isinstance(mappings, list) else []:
+            protocol = (
+                _APP_PROTOCOLS.get(str(key_of(mapping, "AppProtocol") or "").lower())
+                if isinstance(mapping, dict)
+                else None
+            )
+            if protocol and protocol not in found:
+                found.append(protocol)
+    return found

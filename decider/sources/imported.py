@@ -22,6 +22,10 @@ class ImportedWorkload:
     """What the source says the workload runs as (an ECS launch type or capacity provider, ``function``,
     ``kubernetes``); targets.yaml's ``runs_as`` maps it to a target."""
     assumptions: list[str] = field(default_factory=list)
+    given_in: dict[str, str] = field(default_factory=dict)
+    """The dotted fields a usage file gave (laid over the source's), and that file."""
+    cluster_workloads: int = 0
+    """How many of the review's workloads share the EKS cluster this one runs on (0: none shared)."""
 
     def target_in(self, ruleset: Ruleset) -> str | None:
         """The precise target it runs on now: the one its ``runs_as`` names, else its platform's only target."""

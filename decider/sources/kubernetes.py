@@ -1,4 +1,5 @@
-"""Workloads from Kubernetes manifests: Deployment, StatefulSet, DaemonSet, Job and CronJob.
+"""Workloads from Kubernetes manifests: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, ReplicaSet and
+ReplicationController. A Kustomize patch (an object with a ``$patch`` directive) is not a workload.
 
 A pod's containers are one copy of the workload: their requests (else limits) are added up; more than one long-lived
 container means sidecars. ``kubernetes_api`` is set only when the same file shows the workload relies on Kubernetes
@@ -9,14 +10,19 @@ RBAC objects (Role, ClusterRole and their bindings) that grant a workload access
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
 from decider.sources.quantities import QuantityError, parse_quantity
 from decider.sources.schedule import runs_per_month
 
-WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"})
+WORKLOAD_KINDS = frozenset(
+    {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicationController", "ReplicaSet"}
+)
 RBAC_KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
 #: API groups Kubernetes itself serves; anything else in an apiVersion is a custom resource.
 BUILT_IN_GROUPS = frozenset(
@@ -41,6 +47,7 @@ BUILT_IN_GROUPS = frozenset(
     }
 )
 GPU_RESOURCE = "nvidia.com/gpu"
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 INSTANCE_TYPE_LABELS = ("node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type")
 
 
@@ -62,7 +69,7 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
     """The workload a Deployment, StatefulSet, DaemonSet, Job or CronJob runs; None for other kinds."""
     manifest: dict[str, Any] = document.data
     kind = manifest.get("kind")
-    if kind not in WORKLOAD_KINDS:
+    if kind not in WORKLOAD_KINDS or is_patch(manifest):
         return None
     metadata = manifest.get("metadata")
     name = str(metadata.get("name")) if isinstance(metadata, dict) and metadata.get("name") else f"{kind}"
@@ -87,7 +94,8 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
         _read_job(workload, job_spec)
         pod = _mapping(_mapping(job_spec.get("template")).get("spec"))
     else:
-        pod = _mapping(_mapping(spec.get("template")).get("spec"))
+        pod = spec if kind == "Pod" else _mapping(_mapping(spec.get("template")).get("spec"))
+        _read_replicas(workload, spec.get("replicas"), str(kind))
         if kind == "Job":
             workload.set("traffic.pattern", "batch")
             workload.set("traffic.protocols", ["schedule"])
@@ -98,6 +106,45 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
             workload.set("control.host_daemons", True)
     _read_pod(workload, pod)
     return workload
+
+
+def is_patch(value: Any) -> bool:
+    """Whether an object holds a Kustomize ``$patch`` directive anywhere (``$patch: delete``, ``replace``)."""
+    if isinstance(value, dict):
+        return "$patch" in value or any(is_patch(item) for item in value.values())
+    if isinstance(value, list):
+        return any(is_patch(item) for item in value)
+    return False
+
+
+def listed_as_patch(file: Path) -> bool:
+    """Whether the kustomization file beside ``file`` lists it as a patch (a partial object, not a workload)."""
+    for name in KUSTOMIZATION_FILES:
+        kustomization = file.parent / name
+        try:
+            data = yaml.safe_load(kustomization.read_text(encoding="utf-8")) if kustomization.is_file() else None
+        except (OSError, yaml.YAMLError):
+            continue
+        if not isinstance(data, dict):
+            continue
+        listed: list[Any] = []
+        for key in ("patches", "patchesStrategicMerge", "patchesJson6902"):
+            listed += _list(data.get(key))
+        paths = {item.get("path") if isinstance(item, dict) else item for item in listed}
+        if file.name in paths or f"./{file.name}" in paths:
+            return True
+    return False
+
+
+def _read_replicas(workload: ImportedWorkload, replicas: Any, kind: str) -> None:
+    if kind not in ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"):
+        return
+    if isinstance(replicas, int) and not isinstance(replicas, bool):
+        workload.assume(
+            f"replicas {replicas}: at least {replicas} copies run; decider sizes copies from the traffic"
+            if replicas
+            else "replicas 0: no copy runs until it is scaled up"
+        )
 
 
 def _read_job(workload: ImportedWorkload, job_spec: Mapping[str, Any]) -> None:
@@ -143,6 +190,8 @@ def _read_pod(workload: ImportedWorkload, pod: Mapping[str, Any]) -> None:
         workload.assume("containers give no cpu or memory requests or limits: sized by decider's defaults")
     if gpus:
         workload.set("runtime.gpu", gpus)
+    if workload.get("traffic.protocols") is None:
+        _read_protocols(workload, [*containers, *sidecars])
     if pod.get("hostNetwork") is True:
         workload.set("control.host_networking", True)
     selector = _mapping(pod.get("nodeSelector"))
@@ -155,6 +204,28 @@ def _read_pod(workload: ImportedWorkload, pod: Mapping[str, Any]) -> None:
         instance_type = selector.get(label)
         if isinstance(instance_type, str) and instance_type:
             workload.set("control.instance_types", [instance_type.split(".", 1)[0]])
+
+
+def _read_protocols(workload: ImportedWorkload, containers: list[dict[str, Any]]) -> None:
+    """What the main container serves, from its probes and ports: a gRPC probe or port, a TCP-only one, else HTTP; a
+    container with neither serves no requests (a worker, a load generator)."""
+    main = containers[0] if containers else {}
+    probes = [_mapping(main.get(name)) for name in ("readinessProbe", "livenessProbe", "startupProbe")]
+    ports = [port for port in _list(main.get("ports")) if isinstance(port, dict)]
+    names = {str(port.get("appProtocol", port.get("name", ""))).lower() for port in ports}
+    if any("grpc" in probe for probe in probes) or any(name.startswith(("grpc", "h2c")) for name in names):
+        protocol = "grpc"
+    elif any("httpGet" in probe for probe in probes) or any(name.startswith("http") for name in names):
+        protocol = "http"
+    elif any("tcpSocket" in probe for probe in probes):
+        protocol = "tcp"
+    elif ports:
+        protocol = "http"
+        workload.assume(f"container port {ports[0].get('containerPort')} has no protocol name or probe: assumed HTTP")
+    else:
+        workload.assume("its main container has no port or probe: it serves no requests (a worker); traffic unknown")
+        return
+    workload.set("traffic.protocols", [protocol])
 
 
 def _cpu(workload: ImportedWorkload, value: Any) -> float | None:

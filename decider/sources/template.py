@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from decider.sources.document import is_intrinsic
 from decider.sources.imported import ImportedWorkload
+
+#: Protocols a long-lived service listens on.
+SERVED_PROTOCOLS = frozenset({"http", "grpc", "websocket", "tcp", "udp"})
 
 
 def set_traffic(
@@ -22,8 +26,8 @@ def set_traffic(
         workload.assume("no event source found: traffic pattern and volume are unknown (give them in the usage file)")
         return
     workload.set("traffic.protocols", known)
-    if "http" in known and not http_is_spiky:
-        return
+    if set(known) & SERVED_PROTOCOLS and not http_is_spiky:
+        return  # a service's listeners say how requests arrive, not their shape
     pattern = "spiky" if "http" in known else "event" if "queue" in known else "scheduled"
     workload.set("traffic.pattern", pattern)
     if runs is not None and pattern == "scheduled":
@@ -72,12 +76,15 @@ def reference(value: Any) -> str | None:
 
 
 def mentions(value: Any, logical_id: str) -> bool:
-    """Whether a property value refers to ``logical_id`` (Ref, GetAtt, Sub, or the bare name)."""
+    """Whether a property value refers to ``logical_id`` (Ref, GetAtt, Sub, or the bare name), with or without an
+    attribute (``!GetAtt X.Arn``, ``!Ref X.Alias``, ``${X.Arn}``)."""
     if isinstance(value, str):
-        return value == logical_id or "${" + logical_id in value
+        pattern = r"\$\{" + re.escape(logical_id) + r"(\.[A-Za-z]+)?\}"
+        return value == logical_id or re.search(pattern, value) is not None
     if isinstance(value, dict):
-        if value.get("Ref") == logical_id:
-            return True
+        ref = value.get("Ref")
+        if isinstance(ref, str) and (ref == logical_id or ref.split(".", 1)[0] == logical_id):
+            return True  # SAM's `!Ref Function.Alias` and `!Ref Function.Version` name the function too
         attribute = value.get("Fn::GetAtt")
         if isinstance(attribute, list) and attribute and attribute[0] == logical_id:
             return True

@@ -39,22 +39,36 @@ def read_usage(path: str) -> Usage:
     return usage
 
 
+def usage_keys(workload: ImportedWorkload) -> tuple[str, ...]:
+    """The keys a usage file may give a workload under, least precise first: its name, then ``file#name`` and
+    ``file:line`` (for names that repeat across files)."""
+    return (workload.name, f"{workload.file}#{workload.name}", f"{workload.file}:{workload.line}")
+
+
 def apply_usage(workloads: Sequence[ImportedWorkload], usage: Usage, path: str) -> None:
-    """Lay each usage entry over every workload of that name; a name that matches no workload is an error."""
+    """Lay each usage entry over every workload it names: by name, then by ``file#name`` or ``file:line`` (the more
+    precise entry wins where both give a field); a key that matches no workload is an error."""
     names = sorted({workload.name for workload in workloads})
+    keys = {key for workload in workloads for key in usage_keys(workload)}
     problems = [
-        Problem(f"{path}: {name}", "no workload or resource of this name was found", nearest(name, names))
+        Problem(f"{path}: {name}", "no workload at this file#name or file:line was found", nearest(name, sorted(keys)))
+        if "#" in name or ":" in name
+        else Problem(f"{path}: {name}", "no workload or resource of this name was found", nearest(name, names))
         for name in usage
-        if name not in names
+        if name not in keys
     ]
     if problems:
         raise SourceError(problems, headline="invalid usage file")
     for workload in workloads:
-        entry = usage.get(workload.name)
-        if not entry:
+        entries = [usage[key] for key in usage_keys(workload) if usage.get(key)]
+        if not entries:
             continue
         before = workload.get("team.current_platform")
-        workload.raw = deep_merge(workload.raw, entry)
+        for entry in entries:
+            workload.raw = deep_merge(workload.raw, entry)
+            for section, fields in entry.items():
+                paths = [f"{section}.{name}" for name in fields] if isinstance(fields, Mapping) else [str(section)]
+                workload.given_in.update(dict.fromkeys(paths, path))
         if workload.get("team.current_platform") != before:
             # The usage file moved the workload to another platform: what the source said it runs as no longer holds
             # (a single-target platform still names its target).

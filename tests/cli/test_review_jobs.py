@@ -21,7 +21,8 @@ import pytest
 import decider.cli.review as cli_review
 from decider.cli import main
 from decider.errors import Problem, WorkloadError
-from decider.render.review import to_json, to_markdown, to_table
+from decider.render.comment import to_markdown
+from decider.render.review import to_json, to_table
 from decider.render.sarif import to_sarif
 from decider.review import review_imported
 from decider.rules.model import Ruleset

@@ -91,7 +91,7 @@ def test_table_when_nothing_fits(nothing_fits: Decision) -> None:
 
 def test_markdown_has_the_recommendation_a_ranking_table_and_details(decision: Decision) -> None:
     text = render.to_markdown(decision)
-    assert text.startswith("## decider: orders\\|worker\n")
+    assert text.startswith("## decider: orders&#124;worker\n"), "a name's pipe is shown, never a table's"
     assert "**Recommendation:** `ecs-fargate`" in text
     assert "| # | target | score | monthly cost | deciding reasons |" in text
     assert "| 1 | Amazon ECS on AWS Fargate | 58.0 | n/a | `control.sidecars` (+6), `traffic.spiky` (+2) |" in text

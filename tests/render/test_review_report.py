@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from decider.render.review import GITHUB_COMMENT_LIMIT_CHARS
+from decider.render.comment import GITHUB_COMMENT_LIMIT_CHARS
 from tests.test_review_golden import IAC, REPO_ROOT, SAM, SAM_WORKLOADS, USAGE, render, sam_usage
 
 REVIEW = ["review", IAC, "--usage", USAGE]
@@ -116,9 +116,13 @@ def cost_of(ranked: dict[str, Any]) -> float | None:
     return ranked["monthly_cost"]["total_usd"] if ranked["monthly_cost"] is not None else None
 
 
-def worst_first(review: dict[str, Any], *, unknown: bool = True) -> list[str]:
-    """The workloads worst verdict first; the Markdown comment leaves the unknowns out (a count and a hint)."""
-    listed = [entry for entry in review["workloads"] if unknown or entry["verdict"] != "unknown"]
+def worst_first(review: dict[str, Any], *, unknown: bool = True, action_only: bool = False) -> list[str]:
+    """The workloads worst verdict first; the Markdown comment details only what needs action (move, consider)."""
+    listed = [
+        entry
+        for entry in review["workloads"]
+        if (unknown or entry["verdict"] != "unknown") and (not action_only or entry["verdict"] in ("move", "consider"))
+    ]
     return [entry["name"] for entry in sorted(listed, key=lambda entry: WORST_FIRST[entry["verdict"]])]
 
 
@@ -230,8 +234,26 @@ def test_a_workload_reviewed_alone_gets_what_it_gets_in_the_whole_tree(
         name for name, (file, *_) in EXPECTED.items() if file == SAM
     ]
     assert sorted(SAM_WORKLOADS) == sorted(entry["name"] for entry in alone["workloads"])
-    for entry in alone["workloads"]:
-        assert entry == workloads[entry["name"]], entry["name"]
+    for entry in alone["workloads"]:  # the same, but for the usage file's path (a copy cut down to the SAM names)
+        assert usage_path_hidden(entry) == usage_path_hidden(workloads[entry["name"]]), entry["name"]
+
+
+def usage_path_hidden(entry: dict[str, Any]) -> dict[str, Any]:
+    fields = [{**field, "file": "usage file"} if field["line"] is None else field for field in entry["fields_read"]]
+    return {**entry, "fields_read": fields}
+
+
+def test_the_json_echoes_the_fields_read_with_their_file_and_line_and_those_assumed(
+    workloads: dict[str, dict[str, Any]],
+) -> None:
+    checkout = workloads["CheckoutFunction"]
+    read = {field["field"]: field for field in checkout["fields_read"]}
+    assert read["runtime.memory_mb"] == {"field": "runtime.memory_mb", "value": 512, "file": SAM, "line": 21}
+    assert read["traffic.requests_per_month"]["file"] == USAGE, "a usage file value is credited to the usage file"
+    assert read["traffic.requests_per_month"]["line"] is None
+    assumed = {field["field"] for field in checkout["fields_assumed"]}
+    assert not assumed & set(read), "a field is either read or assumed"
+    assert set(checkout["decisive_assumptions"]) <= assumed
 
 
 # --- SARIF --------------------------------------------------------------------------------------------------------
@@ -300,19 +322,22 @@ def test_markdown_opens_with_the_marker_and_the_counts(review: dict[str, Any], m
 def test_markdown_lists_each_workload_worst_first_with_its_verdict_and_costs(
     review: dict[str, Any], workloads: dict[str, dict[str, Any]], markdown: str
 ) -> None:
-    rows = [line for line in markdown.splitlines() if line.startswith("| `")]
-    assert [row.split("`")[1] for row in rows] == worst_first(review, unknown=False)
-    unknowns = [entry["name"] for entry in review["workloads"] if entry["verdict"] == "unknown"]
-    assert f"{len(unknowns)} unknown" in markdown
-    assert all(f"`{name}`" in markdown for name in unknowns)  # named with the hint, not tabled
+    rows = [line for line in markdown.splitlines() if line.startswith("| **")]
+    assert [row.split("**")[1] for row in rows] == worst_first(review, unknown=False, action_only=True)
+    for verdict, counted in (("keep", "keep**"), ("unknown", "with unknown traffic**")):
+        others = [entry for entry in review["workloads"] if entry["verdict"] == verdict]
+        assert f"**{len(others)} {counted}" in markdown
+        for entry in others:  # named with their file, not tabled
+            assert f"- {entry['name']} (<code>{entry['source']['file']}:{entry['source']['line']}</code>)" in markdown
     for row in rows:
-        name, now, recommended, verdict, _gap, costs = (cell.strip() for cell in row.strip("|").split("|"))
-        entry = workloads[name.strip("`")]
-        assert (now, recommended, verdict) == (
-            current(entry),
-            entry["decision"]["recommendation"],
+        name, where, targets, verdict, _gap, costs, rests_on = (cell.strip() for cell in row.strip("|").split("|"))
+        entry = workloads[name.strip("*")]
+        assert where == f"<code>{entry['source']['file']}:{entry['source']['line']}</code>"
+        assert (targets, verdict) == (
+            f"{current(entry)} → {entry['decision']['recommendation']}",
             f"**{entry['verdict'] or '—'}**",
         )
+        assert rests_on == (", ".join(f"`{path}`" for path in entry["decisive_assumptions"]) or "—")
         assert [usd(cost) for cost in costs.split(" → ")] == [
             entry["monthly_cost_now_usd"],
             entry["monthly_cost_recommended_usd"],
@@ -321,13 +346,14 @@ def test_markdown_lists_each_workload_worst_first_with_its_verdict_and_costs(
 
 def test_markdown_details_each_workload_at_its_file_and_line(review: dict[str, Any], markdown: str) -> None:
     blocks = markdown.split("<details><summary><b>")[1:]
-    assert [block.split("</b>", 1)[0] for block in blocks] == worst_first(review, unknown=False)
+    assert [block.split("</b>", 1)[0] for block in blocks] == worst_first(review, unknown=False, action_only=True)
     detailed = sorted(
-        (entry for entry in review["workloads"] if entry["verdict"] != "unknown"),
+        (entry for entry in review["workloads"] if entry["verdict"] in ("move", "consider")),
         key=lambda e: WORST_FIRST[e["verdict"]],
     )
     for block, entry in zip(blocks, detailed, strict=True):
-        assert f"`{entry['source']['file']}:{entry['source']['line']}` — {entry['why']}" in block, entry["name"]
+        where = f"<code>{entry['source']['file']}:{entry['source']['line']}</code>"
+        assert f"{where} — {entry['why']}" in block, entry["name"]
         assert "</details>" in block
     report = next(block for block in blocks if block.startswith("ReportBuilder</b>"))
     assert "- ✗ lambda: [`limits.lambda-max-duration`](https://" in report

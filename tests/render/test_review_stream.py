@@ -1,7 +1,7 @@
 """The review's writers, fed one workload's part at a time, write what the former whole-review renderers wrote.
 
-``former_markdown`` and ``former_log`` are the renderers as they were before the review was streamed (they sorted,
-cut and indexed a whole Review held in memory); they stay here as the reference the writers must match, over a
+``former_markdown`` and ``former_log`` render a whole Review held in memory (they sort, cut and index it, as the
+renderers did before the review was streamed); they stay here as the reference the writers must match, over a
 review with every verdict and at comment limits that cut the table, the details or nothing.
 """
 
@@ -15,8 +15,8 @@ import pytest
 
 from decider import __version__
 from decider.numbers import number
+from decider.render import comment, sarif
 from decider.render import review as report
-from decider.render import sarif
 from decider.review import Review, review_imported
 from decider.rules.model import Ruleset
 from decider.sources import find_workloads
@@ -34,34 +34,40 @@ def review(tmp_path_factory: pytest.TempPathFactory, ruleset: Ruleset) -> Review
 
 
 def former_markdown(review: Review, limit_chars: int) -> str:
-    """to_markdown() as it was: every row and block built from the whole review, then cut to the limit."""
-    rows = sorted(review.workloads, key=lambda item: report._ORDER[item.verdict])
-    head = [report.MARKER, f"### decider review: {report._headline(review.summary)}", ""]
+    """to_markdown() from the whole review held in memory: what needs action sorted, then cut to the limit."""
+    rows = sorted(
+        (item for item in review.workloads if item.verdict in comment.ACTION),
+        key=lambda item: comment.ACTION.index(item.verdict),
+    )
+    head = [comment.MARKER, f"### decider review: {report._headline(review.summary)}", ""]
     cost = report._cost_line(review.summary)
-    if cost:
-        head += [cost, ""]
-    head += [
-        "| workload | current | recommended | verdict | score gap | monthly cost now → recommended |",
-        "|---|---|---|---|---:|---:|",
-    ]
-    budget = limit_chars - report._NOTE_RESERVE_CHARS
-    text = "\n".join(head) + "\n"
+    text = "\n".join(head) + (f"\n{cost}\n\n" if cost else "\n")
+    names: dict[Any, list[str]] = {"keep": [], "unknown": [], None: []}
+    for item in review.workloads:
+        if item.verdict not in comment.ACTION:
+            names[item.verdict].append(f"{item.name} (<code>{item.source.file}:{item.source.line}</code>)")
+    shown = comment.NAMES_SHOWN
+    footer = f"<sub>keep margin {number(review.summary.keep_margin_points)} points · ruleset {_ruleset(review)}</sub>\n"
+    if review.skipped:
+        footer = f"<sub>Skipped {len(review.skipped)} file(s) that hold no workloads.</sub>\n" + footer
+    while shown and len(text) + len(comment.groups(review.summary, names, shown) + footer) > limit_chars - 600:
+        shown //= 2
+    tail = comment.groups(review.summary, names, shown) + footer
+    if not rows:
+        return text + "Nothing needs action: no workload to move or consider.\n\n" + tail
+    budget = limit_chars - 600 - len(tail)
+    text += f"#### Needs action: {review.summary.move} move, {review.summary.consider} consider\n\n"
+    text += comment.TABLE_HEAD
     shown_rows = 0
     for item in rows:
-        gap = number(item.score_gap) if item.score_gap is not None else "—"
-        row = (
-            f"| `{report._cell(item.name)}` | {report._current(item)} | {item.decision.recommendation or 'none'} | "
-            f"**{report._verdict(item)}** | {gap} | {report._usd(item.monthly_cost_now_usd)} → "
-            f"{report._usd(item.monthly_cost_recommended_usd)} |\n"
-        )
-        if len(text) + len(row) > budget:
+        if len(text) + len(comment.row(item)) > budget:
             break
-        text += row
+        text += comment.row(item)
         shown_rows += 1
     text += "\n"
     shown_details = 0
     for item in rows[:shown_rows]:
-        block = report._details(item) + "\n"
+        block = comment.details(item) + "\n"
         if len(text) + len(block) > budget:
             break
         text += block
@@ -76,12 +82,12 @@ def former_markdown(review: Review, limit_chars: int) -> str:
             f"> **Truncated:** {'; '.join(notes)} to stay under GitHub's 65,536-character "
             "comment limit. Run `decider review --format json` for the full review.\n\n"
         )
-    if review.skipped:
-        text += f"<sub>Skipped {len(review.skipped)} file(s) that hold no workloads.</sub>\n"
+    return text + tail
+
+
+def _ruleset(review: Review) -> str:
     info = review.workloads[0].decision.ruleset if review.workloads else None
-    ruleset = f"{info.version} `{info.digest[:19]}`" if info else "n/a"
-    text += f"<sub>keep margin {number(review.summary.keep_margin_points)} points · ruleset {ruleset}</sub>\n"
-    return text
+    return f"{info.version} `{info.digest[:19]}`" if info else "n/a"
 
 
 def former_log(review: Review, ruleset: Ruleset) -> dict[str, Any]:
@@ -127,10 +133,10 @@ def test_the_review_has_every_verdict(review: Review) -> None:
 @pytest.mark.parametrize("limit", LIMITS)
 def test_markdown_written_a_part_at_a_time_is_the_former_comment(review: Review, limit: int) -> None:
     out = io.StringIO()
-    writer = report.MarkdownWriter(out, limit)
-    stream(review, writer, report.markdown_part)
+    writer = comment.MarkdownWriter(out, limit)
+    stream(review, writer, comment.markdown_part)
     assert out.getvalue() == former_markdown(review, limit)
-    assert report.to_markdown(review, limit) == out.getvalue()
+    assert comment.to_markdown(review, limit) == out.getvalue()
     budget = limit - 600
     for verdict, kept in writer.kept.items():
         assert sum(len(row) for row, _ in kept if row) <= budget, verdict
@@ -138,7 +144,7 @@ def test_markdown_written_a_part_at_a_time_is_the_former_comment(review: Review,
 
 
 def test_the_comment_is_cut_in_each_way(review: Review) -> None:
-    texts = {limit: report.to_markdown(review, limit) for limit in LIMITS}
+    texts = {limit: comment.to_markdown(review, limit) for limit in LIMITS}
     assert "more workloads are not in the table" in texts[1_500]
     assert "more workloads" not in texts[65_536]
     assert "details of" in texts[65_536]

@@ -117,27 +117,28 @@ def test_sam_functions_take_globals_events_and_units() -> None:
     assert report["runtime"]["memory_mb"] == 3008
 
 
-def test_intrinsic_values_are_unknown_and_said_so() -> None:
+def test_a_parameter_is_read_as_its_default_and_said_so() -> None:
     resizer = by_name([IAC / "sam" / "template.yaml"])["ImageResizer"]
-    assert "memory_mb" not in resizer.raw["runtime"]
+    assert resizer.raw["runtime"]["memory_mb"] == 2048, "MemorySize: !Ref ResizerMemory, whose Default is 2048"
     assert resizer.raw["runtime"]["ephemeral_storage_gb"] == 4.0  # EphemeralStorage.Size is MB
-    assert any("MemorySize is Ref ResizerMemory, not a literal: treated as unknown" in a for a in resizer.assumptions)
+    assert any("parameter ResizerMemory read as its Default, 2048" in a for a in resizer.assumptions)
     assert any("PackageType Image" in assumption for assumption in resizer.assumptions)
 
 
 def test_plain_lambda_functions_find_their_event_source_mappings() -> None:
     ingest = by_name([IAC / "cloudformation" / "functions.yaml"])["StreamIngest"]
     assert ingest.raw["traffic"] == {"protocols": ["queue"], "pattern": "event"}
-    assert "max_duration_s" not in ingest.raw["runtime"]
-    assert any("Timeout is Ref IngestTimeout" in assumption for assumption in ingest.assumptions)
+    assert ingest.raw["runtime"]["max_duration_s"] == 300.0, "Timeout: !Ref IngestTimeout, whose Default is 300"
+    assert any("parameter IngestTimeout read as its Default, 300" in assumption for assumption in ingest.assumptions)
 
 
 def test_lambda_defaults_apply_and_are_reported(tmp_path: Path) -> None:
     template = tmp_path / "t.yaml"
     template.write_text("Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.12}\n")
     [fn] = find_workloads([str(template)]).workloads
-    assert fn.raw["runtime"] == {"max_duration_s": 3.0, "memory_mb": 128}
+    assert fn.raw["runtime"] == {"max_duration_s": 3.0, "memory_mb": 128, "architecture": "x86_64"}
     assert any("Lambda's default of 3 s" in assumption for assumption in fn.assumptions)
+    assert any("Architectures not set: Lambda's default, x86_64" in assumption for assumption in fn.assumptions)
     assert any("no event source found" in assumption for assumption in fn.assumptions)
 
 

@@ -1,0 +1,75 @@
+"""What sends work to a Lambda function from elsewhere in the same template, and what kind of work it is.
+
+Each trigger is a protocol (``http``, ``queue``, ``schedule``) or ``deploy``: a custom resource or a macro, which
+CloudFormation invokes while it deploys the stack, never in the stack's own traffic. A function is found by any form
+of reference (``!Ref F``, ``!Ref F.Alias``, ``!GetAtt F.Arn``, ``${F.Arn}``); see docs/review.md for the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from decider.sources.schedule import runs_per_month
+from decider.sources.template import mentions
+
+#: Resource type → (the property that names the function, the kind of work it sends).
+_NAMED_BY: dict[str, tuple[str, str]] = {
+    "AWS::Lambda::EventSourceMapping": ("FunctionName", "queue"),
+    "AWS::Lambda::Url": ("TargetFunctionArn", "http"),
+    "AWS::CloudFormation::Macro": ("FunctionName", "deploy"),
+    "AWS::CloudFormation::CustomResource": ("ServiceToken", "deploy"),
+    "AWS::ApiGateway::Authorizer": ("AuthorizerUri", "http"),
+    "AWS::ApiGatewayV2::Authorizer": ("AuthorizerUri", "http"),
+    "AWS::ApiGatewayV2::Integration": ("IntegrationUri", "http"),
+    "AWS::ApiGateway::Method": ("Integration", "http"),
+    "AWS::SNS::Subscription": ("Endpoint", "queue"),
+    "AWS::SNS::Topic": ("Subscription", "queue"),
+    "AWS::S3::Bucket": ("NotificationConfiguration", "queue"),
+    "AWS::Pipes::Pipe": ("Target", "queue"),
+    "AWS::ElasticLoadBalancingV2::TargetGroup": ("Targets", "http"),
+    "AWS::AppSync::DataSource": ("LambdaConfig", "http"),
+    "AWS::Cognito::UserPool": ("LambdaConfig", "queue"),
+    "AWS::Lambda::EventInvokeConfig": ("DestinationConfig", "queue"),
+    "AWS::StepFunctions::StateMachine": ("Definition", "queue"),
+    "AWS::Serverless::StateMachine": ("Definition", "queue"),
+    "AWS::Serverless::Api": ("Auth", "http"),
+    "AWS::Serverless::HttpApi": ("Auth", "http"),
+}
+#: More properties that name a function for some of those types (a definition as a string, its substitutions).
+_ALSO_NAMED_BY: dict[str, tuple[str, ...]] = {
+    "AWS::StepFunctions::StateMachine": ("DefinitionString", "DefinitionSubstitutions"),
+    "AWS::Serverless::StateMachine": ("DefinitionSubstitutions", "DefinitionUri"),
+}
+#: A function's own properties that send its results to another function (an on-success or on-failure destination).
+_DESTINATION = "EventInvokeConfig"
+
+
+def triggers(function_id: str, resources: Mapping[str, Any]) -> Iterator[tuple[str, float | None, str]]:
+    """(kind, runs a month when a schedule says, the resource type) for each resource that sends work to it."""
+    for logical_id, resource in resources.items():
+        if not isinstance(resource, dict) or logical_id == function_id:
+            continue
+        kind = str(resource.get("Type", ""))
+        properties = resource.get("Properties")
+        if not isinstance(properties, dict):
+            continue
+        if kind.startswith("Custom::") and mentions(properties.get("ServiceToken"), function_id):
+            yield "deploy", None, kind
+        elif kind in _NAMED_BY:
+            key, work = _NAMED_BY[kind]
+            named = [properties.get(key), *(properties.get(more) for more in _ALSO_NAMED_BY.get(kind, ()))]
+            if any(mentions(value, function_id) for value in named):
+                yield work, None, kind
+        elif kind == "AWS::Lambda::Permission" and mentions(properties.get("FunctionName"), function_id):
+            if properties.get("Principal") == "apigateway.amazonaws.com":
+                yield "http", None, kind
+        elif kind in ("AWS::Events::Rule", "AWS::Scheduler::Schedule") and mentions(
+            properties.get("Targets", properties.get("Target")), function_id
+        ):
+            expression = properties.get("ScheduleExpression")
+            yield ("schedule", runs_per_month(expression), kind) if expression else ("queue", None, kind)
+        elif kind in ("AWS::Serverless::Function", "AWS::Lambda::Function") and mentions(
+            properties.get(_DESTINATION), function_id
+        ):
+            yield "queue", None, f"{kind} destination"
