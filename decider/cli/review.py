@@ -83,6 +83,13 @@ def define_review(review: argparse.ArgumentParser) -> None:
     )
     review.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
     review.add_argument("--usage", metavar="FILE", help="YAML map: resource name → partial workload (traffic …)")
+    review.add_argument(
+        "--var-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a .tfvars file applied to the Terraform configurations read (after terraform.tfvars and *.auto.tfvars)",
+    )
     review.add_argument("--format", choices=FORMATS, default="table")
     review.add_argument(
         "--fail-on", choices=("move", "consider"), default=None, help="exit 1 when any verdict is this or worse"
@@ -139,7 +146,12 @@ def run_review(args: argparse.Namespace) -> int:
         raise SourceError([Problem("--keep-margin", f"must be between 0 and 100 points, got {args.keep_margin:g}")])
     ruleset = load_ruleset(args.rules)
     with _fewer_collections():
-        discovery = find_workloads(args.paths, exclude=[args.usage] if args.usage else [], keep_going=not args.strict)
+        discovery = find_workloads(
+            args.paths,
+            exclude=[args.usage] if args.usage else [],
+            keep_going=not args.strict,
+            var_files=args.var_file,
+        )
         if args.usage:
             apply_usage(discovery.workloads, read_usage(args.usage), args.usage)
         unreadable = [
