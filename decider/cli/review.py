@@ -92,6 +92,17 @@ def define_review(review: argparse.ArgumentParser) -> None:
     )
     review.add_argument("--format", choices=FORMATS, default="table")
     review.add_argument(
+        "--base",
+        metavar="REF",
+        help="also review the same paths at this git commit, branch or tag, and report what the change moves "
+        "(new workloads, changed verdicts, monthly cost delta); --fail-on then counts only new findings",
+    )
+    review.add_argument(
+        "--base-path",
+        metavar="DIR",
+        help="as --base, with the base version in a folder (the single PATH is the new one)",
+    )
+    review.add_argument(
         "--fail-on", choices=("move", "consider"), default=None, help="exit 1 when any verdict is this or worse"
     )
     review.add_argument(
@@ -145,6 +156,10 @@ def run_review(args: argparse.Namespace) -> int:
     if not 0 <= args.keep_margin <= 100:
         raise SourceError([Problem("--keep-margin", f"must be between 0 and 100 points, got {args.keep_margin:g}")])
     ruleset = load_ruleset(args.rules)
+    if args.base is not None or args.base_path is not None:
+        from decider.cli.review_base import run_diff  # only a review of a change needs git and the diff
+
+        return run_diff(args, ruleset)
     with _fewer_collections():
         discovery = find_workloads(
             args.paths,

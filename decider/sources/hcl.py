@@ -75,21 +75,21 @@ def read_folder(files: Sequence[tuple[Path, str]], var_files: Sequence[tuple[Pat
     parsed = [(shown, load_hcl(path, shown), path.read_text(encoding="utf-8")) for path, shown in files]
     scope = Scope()
     for shown, data, _ in parsed:
-        for name, body in _labelled(data.get("variable"), 1):
+        for (variable,), body in _labelled(data.get("variable"), 1):
             if "default" in body:
-                scope.variables[name[0]] = body["default"]
+                scope.variables[variable] = body["default"]
             else:
-                scope.unset[name[0]] = shown
+                scope.unset[variable] = shown
         for block in _list(data.get("locals")):
             scope.locals_raw.update({key: value for key, value in block.items() if key not in _META_KEYS})
     folder = files[0][0].parent if files else Path()
     automatic = sorted(folder.glob("*.auto.tfvars"))
     tfvars = [folder / "terraform.tfvars"] if (folder / "terraform.tfvars").is_file() else []
     for path, shown in [*((file, file.name) for file in [*tfvars, *automatic]), *var_files]:
-        for name, value in load_hcl(path, shown).items():
-            if name not in _META_KEYS:
-                scope.variables[name] = value
-                scope.unset.pop(name, None)
+        for key, value in load_hcl(path, shown).items():
+            if key not in _META_KEYS:
+                scope.variables[key] = value
+                scope.unset.pop(key, None)
     assumptions = [
         f"{file}: variable {name} has no default and no value in a .tfvars file: treated as unknown"
         for name, file in sorted(scope.unset.items())
@@ -102,19 +102,19 @@ def read_folder(files: Sequence[tuple[Path, str]], var_files: Sequence[tuple[Pat
             values = {key: resolve(value, scope) for key, value in body.items() if key not in _META_KEYS}
             references = {key: references_in(str(value)) for key, value in body.items() if key not in _META_KEYS}
             resources.append(Resource(address, kind, values, shown, line, references, owner=address))
-        for (name,), body in _labelled(data.get("module"), 1):
-            line = _line(text, rf'module\s+"{re.escape(name)}"')
+        for (call,), body in _labelled(data.get("module"), 1):
+            line = _line(text, rf'module\s+"{re.escape(call)}"')
             source = resolve(body.get("source"), scope)
-            kind = module_kind(source)
-            if kind is None:
+            module = module_kind(source)
+            if module is None:
                 assumptions.append(
-                    f"{shown}:{line}: module {name} (source {source}) is not one decider reads by its inputs: "
+                    f"{shown}:{line}: module {call} (source {source}) is not one decider reads by its inputs: "
                     "its resources are not reviewed (review a plan, `terraform show -json`, to see them)"
                 )
                 continue
             inputs = {key: resolve(value, scope) for key, value in body.items() if key not in _META_KEYS}
             references = {key: references_in(str(value)) for key, value in body.items() if key not in _META_KEYS}
-            resources.extend(module_resources(kind, f"module.{name}", inputs, references, shown, line))
+            resources.extend(module_resources(module, f"module.{call}", inputs, references, shown, line))
     return TerraformFolder(resources, assumptions)
 
 
@@ -149,7 +149,7 @@ def _template(text: str, scope: Scope) -> Any:
     position = 0
     for match in _INTERPOLATION.finditer(text):
         value = _expression(match.group("expr").strip(), scope)
-        if isinstance(value, Expression) or isinstance(value, dict | list):
+        if isinstance(value, Expression | dict | list):
             return Expression(text)
         parts.append(text[position : match.start()] + ("" if value is None else _scalar_text(value)))
         position = match.end()

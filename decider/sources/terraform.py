@@ -70,8 +70,9 @@ def known(workload: ImportedWorkload, values: Mapping[str, Any], key: str) -> An
     """An attribute's value, or None when it is not known before Terraform runs (and the workload says so)."""
     value = values.get(key)
     if isinstance(value, Expression):
-        workload.assume(f"{key} is {value.text}, not known until Terraform runs: treated as unknown (give it in the "
-                        "usage file)")
+        workload.assume(
+            f"{key} is {value.text}, not known until Terraform runs: treated as unknown (give it in the usage file)"
+        )
         return None
     return value
 
@@ -153,9 +154,12 @@ def _task_properties(workload: ImportedWorkload, task: Resource | None, *, quiet
     if task is None:
         return {}
     values = task.values
-    read = (lambda key: values.get(key) if not isinstance(values.get(key), Expression) else None) if quiet else (
-        lambda key: known(workload, values, key)
-    )
+
+    def read(key: str) -> Any:
+        if quiet:
+            return None if isinstance(values.get(key), Expression) else values.get(key)
+        return known(workload, values, key)
+
     properties: dict[str, Any] = {}
     for key, name in (("cpu", "Cpu"), ("memory", "Memory"), ("network_mode", "NetworkMode")):
         if read(key) is not None:
@@ -282,7 +286,7 @@ def _deployment(resource: Resource, resources: Sequence[Resource]) -> ImportedWo
         },
     }
     workload = read_manifest(Document(data=manifest, line=resource.line), resource.file, False)
-    assert workload is not None  # a Deployment is always a workload
+    assert workload is not None  # noqa: S101 - a Deployment is always a workload
     workload.kind = resource.type
     namespace = first_block(values.get("metadata")).get("namespace", "default")
     for profile in resources:

@@ -11,7 +11,7 @@ when the same infrastructure is read from a plan.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from decider.sources.terraform_model import Expression, Resource
@@ -47,15 +47,19 @@ def module_resources(
         return []
     given = {**(LAMBDA_DEFAULTS if kind == "lambda" else ECS_SERVICE_DEFAULTS), **inputs}
 
-    def resource(kind_: str, values: dict[str, Any], refs: dict[str, tuple[str, ...]] | None = None) -> Resource:
-        return Resource(f"{address}.{kind_}.this", kind_, values, file, line, refs or {}, owner=address)
+    def resource(kind_: str, values: dict[str, Any], refs: Mapping[str, tuple[str, ...]] | None = None) -> Resource:
+        return Resource(f"{address}.{kind_}.this", kind_, values, file, line, dict(refs or {}), owner=address)
 
     if kind == "lambda":
-        return _lambda(given, references, address, resource)
+        return _lambda(given, address, resource)
     return _ecs_service(given, references, address, resource)
 
 
-def _lambda(given: Mapping[str, Any], references: Mapping[str, tuple[str, ...]], address: str, resource: Any) -> list:
+#: Makes one of the call's resources: its type, attribute values and references.
+Make = Callable[[str, dict[str, Any], Mapping[str, tuple[str, ...]] | None], Resource]
+
+
+def _lambda(given: Mapping[str, Any], address: str, resource: Make) -> list[Resource]:
     function = {
         key: given[key]
         for key in ("function_name", "memory_size", "timeout", "architectures", "package_type", "image_uri")
@@ -63,7 +67,7 @@ def _lambda(given: Mapping[str, Any], references: Mapping[str, tuple[str, ...]],
     }
     storage = given["ephemeral_storage_size"]
     function["ephemeral_storage"] = [{"size": storage}]
-    created: list[Resource] = [resource("aws_lambda_function", function)]
+    created: list[Resource] = [resource("aws_lambda_function", function, None)]
     own = {"function_name": (f"{address}.aws_lambda_function.this",)}
     if given["create_lambda_function_url"] is True:
         created.append(resource("aws_lambda_function_url", {}, own))
@@ -76,13 +80,12 @@ def _lambda(given: Mapping[str, Any], references: Mapping[str, tuple[str, ...]],
     for mapping in mappings.values() if isinstance(mappings, Mapping) else ():
         if isinstance(mapping, Mapping):
             created.append(resource("aws_lambda_event_source_mapping", dict(mapping), own))
-    del references  # the function's own inputs refer to nothing decider follows
     return created
 
 
 def _ecs_service(
-    given: Mapping[str, Any], references: Mapping[str, tuple[str, ...]], address: str, resource: Any
-) -> list:
+    given: Mapping[str, Any], references: Mapping[str, tuple[str, ...]], address: str, resource: Make
+) -> list[Resource]:
     strategy = _as_blocks(given.get("capacity_provider_strategy"))
     service: dict[str, Any] = {"desired_count": given["desired_count"]}
     if strategy:
@@ -110,7 +113,7 @@ def _ecs_service(
         "task_definition": (f"{address}.aws_ecs_task_definition.this",),
         "capacity_provider_strategy": references.get("capacity_provider_strategy", ()),
     }
-    return [resource("aws_ecs_task_definition", task), resource("aws_ecs_service", service, service_refs)]
+    return [resource("aws_ecs_task_definition", task, None), resource("aws_ecs_service", service, service_refs)]
 
 
 def _as_blocks(value: Any) -> list[Any]:

@@ -71,7 +71,10 @@ def test_every_resource_type_is_read() -> None:
     assert (billing.runs_as, billing.raw["preferences"]) == ("FARGATE_SPOT", {"spot_ok": True})
     assert billing.raw["runtime"] == {"vcpu": 1.0, "memory_mb": 4096, "architecture": "x86_64"}
     search = hcl["kubernetes_deployment_v1.search"]
-    assert (search.runs_as, search.raw["runtime"]) == ("kubernetes", {"vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64"})
+    assert (search.runs_as, search.raw["runtime"]) == (
+        "kubernetes",
+        {"vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64"},
+    )
     assert any("aws_eks_node_group.general provides nodes (m7g.large" in note for note in search.assumptions)
     reports = hcl["kubernetes_deployment.reports"]
     assert reports.raw["runtime"] == {"vcpu": 1.0, "memory_mb": 2048}
@@ -85,7 +88,9 @@ def test_workloads_keep_their_file_and_line() -> None:
         5,
     )
     assert hcl["module.billing"].line == next(
-        number for number, text in enumerate((HCL / "ecs.tf").read_text().splitlines(), 1) if text.startswith('module "billing"')
+        number
+        for number, text in enumerate((HCL / "ecs.tf").read_text().splitlines(), 1)
+        if text.startswith('module "billing"')
     )
     lines = PLAN.read_text().splitlines()
     for workload in plan.values():
@@ -98,9 +103,14 @@ def test_every_unknown_is_reported_without_the_tfvars() -> None:
     worker = hcl["aws_lambda_function.worker"]
     assert "max_duration_s" not in worker.raw["runtime"]  # var.worker_timeout has no default: left to the defaults
     assert any("timeout is var.worker_timeout, not known until Terraform runs" in note for note in worker.assumptions)
-    assert any("variable worker_timeout has no default and no value in a .tfvars file" in note for note in worker.assumptions)
+    assert any(
+        "variable worker_timeout has no default and no value in a .tfvars file" in note for note in worker.assumptions
+    )
     assert hcl["aws_lambda_function.api"].raw["runtime"]["memory_mb"] == 512  # the variable's default
-    assert any("module network (source terraform-aws-modules/vpc/aws) is not one decider reads" in note for note in worker.assumptions)
+    assert any(
+        "module network (source terraform-aws-modules/vpc/aws) is not one decider reads" in note
+        for note in worker.assumptions
+    )
 
 
 def test_unresolvable_expressions_are_unknown(tmp_path: Path) -> None:
@@ -111,8 +121,8 @@ def test_unresolvable_expressions_are_unknown(tmp_path: Path) -> None:
         '  architectures = [var.arch == "arm" ? "arm64" : "x86_64"]\n'
         "}\n"
         'resource "aws_ecs_task_definition" "t" {\n'
-        "  family                = \"t\"\n"
-        "  container_definitions = jsonencode([{ name = \"a\", cpu = var.cpu }])\n"
+        '  family                = "t"\n'
+        '  container_definitions = jsonencode([{ name = "a", cpu = var.cpu }])\n'
         "}\n"
     )
     found = read([tmp_path / "main.tf"])
@@ -130,7 +140,7 @@ def test_a_plan_skips_deleted_resources_and_refuses_another_major_version(tmp_pa
     plan = json.loads(PLAN.read_text())
     plan["format_version"] = "2.0"
     (tmp_path / "plan.json").write_text(json.dumps(plan))
-    with pytest.raises(SourceError, match="format_version '2.0'"):
+    with pytest.raises(SourceError, match=r"format_version '2\.0'"):
         find_workloads([str(tmp_path / "plan.json")])
 
 
