@@ -13,8 +13,9 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from decider.cost.capacity import Ramp, copy_hours
+from decider.cost.capacity import Ramp
 from decider.cost.instances import InstanceOption, hourly_price, instance_options
+from decider.cost.profile import copy_hours
 from decider.cost.sizing import fargate_platform, size_fargate, size_instances, size_lambda
 from decider.decision import CostLine, InstanceSizing, MonthlyCost, Sizing
 from decider.facts import Facts
