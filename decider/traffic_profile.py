@@ -18,7 +18,7 @@ import math
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 PROFILE_LENGTHS = (24, 168)
@@ -49,7 +49,19 @@ def _check(values: tuple[float, ...]) -> tuple[float, ...]:
     return values
 
 
-HourlyProfile = Annotated[tuple[float, ...], AfterValidator(_check)]
+def _schema(hours: int) -> dict[str, Any]:
+    return {
+        "type": "array",
+        "items": {"type": "number", "minimum": 0},
+        "minItems": hours,
+        "maxItems": hours,
+        "contains": {"type": "number", "exclusiveMinimum": 0},
+    }
+
+
+HourlyProfile = Annotated[
+    tuple[float, ...], AfterValidator(_check), WithJsonSchema({"oneOf": [_schema(hours) for hours in PROFILE_LENGTHS]})
+]
 """The type of ``traffic.hourly_profile``: validated as a whole."""
 
 PROFILE_FIELD: Any = Field(None, description=DESCRIPTION)

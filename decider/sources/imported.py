@@ -22,6 +22,9 @@ class ImportedWorkload:
     """What the source says the workload runs as (an ECS launch type or capacity provider, ``function``,
     ``kubernetes``); targets.yaml's ``runs_as`` maps it to a target."""
     assumptions: list[str] = field(default_factory=list)
+    aliases: tuple[str, ...] = ()
+    """Other names the deployed resource goes by (a Lambda function's or an ECS service's name): a usage file entry
+    under one of them applies too (metrics are named so, decider usage import writes them so)."""
 
     def target_in(self, ruleset: Ruleset) -> str | None:
         """The precise target it runs on now: the one its ``runs_as`` names, else its platform's only target."""

@@ -63,7 +63,14 @@ def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]
 def _workload(resource: Resource, platform: str, runs_as: str | None = None) -> ImportedWorkload:
     workload = ImportedWorkload(resource.owner, resource.file, resource.line, resource.type, runs_as=runs_as)
     workload.set("team.current_platform", platform)
+    workload.aliases = _aliases(resource)
     return workload
+
+
+def _aliases(resource: Resource) -> tuple[str, ...]:
+    """The names the deployed resource goes by (as CloudWatch's dimensions give them), other than its address."""
+    names = [resource.values.get(key) for key in ("function_name", "name", "family")]
+    return tuple(dict.fromkeys(name for name in names if isinstance(name, str) and name != resource.owner))
 
 
 def known(workload: ImportedWorkload, values: Mapping[str, Any], key: str) -> Any:
@@ -288,6 +295,11 @@ def _deployment(resource: Resource, resources: Sequence[Resource]) -> ImportedWo
     workload = read_manifest(Document(data=manifest, line=resource.line), resource.file, False)
     assert workload is not None  # noqa: S101 - a Deployment is always a workload
     workload.kind = resource.type
+    workload.aliases = tuple(
+        name
+        for name in [first_block(values.get("metadata")).get("name")]
+        if isinstance(name, str) and name != resource.owner
+    )
     namespace = first_block(values.get("metadata")).get("namespace", "default")
     for profile in resources:
         if profile.type == "aws_eks_fargate_profile" and any(

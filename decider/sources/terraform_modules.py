@@ -88,6 +88,8 @@ def _ecs_service(
 ) -> list[Resource]:
     strategy = _as_blocks(given.get("capacity_provider_strategy"))
     service: dict[str, Any] = {"desired_count": given["desired_count"]}
+    if "name" in given:  # the module names the service, and the task definition's family, after its name input
+        service["name"] = given["name"]
     if strategy:
         service["capacity_provider_strategy"] = strategy  # the module sets no launch type with a strategy
     else:
@@ -98,6 +100,8 @@ def _ecs_service(
     if "scheduling_strategy" in given:
         service["scheduling_strategy"] = given["scheduling_strategy"]
     task: dict[str, Any] = {"cpu": given["cpu"], "memory": given["memory"], "network_mode": "awsvpc"}
+    if "name" in given:
+        task["family"] = given.get("family", given["name"])
     containers = given.get("container_definitions")
     if isinstance(containers, Mapping):
         task["container_definitions"] = [

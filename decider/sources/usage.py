@@ -40,8 +40,10 @@ def read_usage(path: str) -> Usage:
 
 
 def apply_usage(workloads: Sequence[ImportedWorkload], usage: Usage, path: str) -> None:
-    """Lay each usage entry over every workload of that name; a name that matches no workload is an error."""
-    names = sorted({workload.name for workload in workloads})
+    """Lay each usage entry over every workload of that name (or, when no workload has that name, every workload with
+    it as an alias); a name that matches no workload is an error."""
+    own = {workload.name for workload in workloads}
+    names = sorted(own | {alias for workload in workloads for alias in workload.aliases})
     problems = [
         Problem(f"{path}: {name}", "no workload or resource of this name was found", nearest(name, names))
         for name in usage
@@ -50,7 +52,9 @@ def apply_usage(workloads: Sequence[ImportedWorkload], usage: Usage, path: str) 
     if problems:
         raise SourceError(problems, headline="invalid usage file")
     for workload in workloads:
-        entry = usage.get(workload.name)
+        entry = usage.get(workload.name) or next(
+            (usage[alias] for alias in workload.aliases if alias in usage and alias not in own), None
+        )
         if not entry:
             continue
         before = workload.get("team.current_platform")
