@@ -165,3 +165,106 @@ def test_review_reads_terraform_and_the_usage_file(tmp_path: Path, capsys: pytes
     assert by_name["aws_lambda_function.api"]["source"]["line"] == 5
     assert by_name["aws_ecs_service.ledger"]["current_target"] == "ecs-managed-instances"
     assert by_name["aws_ecs_service.ledger"]["verdict"] == "unknown"
+
+
+def test_more_event_sources_schedules_and_module_inputs(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        """
+resource "aws_lambda_function" "audit" {
+  function_name = "audit"
+  architectures = ["arm64"]
+}
+
+resource "aws_cloudwatch_event_rule" "changes" {
+  event_pattern = jsonencode({ source = ["aws.s3"] })
+}
+
+resource "aws_cloudwatch_event_target" "audit" {
+  rule = aws_cloudwatch_event_rule.changes.name
+  arn  = aws_lambda_function.audit.arn
+}
+
+resource "aws_ecs_task_definition" "cleanup" {
+  family                   = "cleanup"
+  cpu                      = 256
+  memory                   = 512
+  requires_compatibilities = ["FARGATE"]
+  container_definitions    = jsonencode([{ name = "cleanup", essential = true }])
+}
+
+resource "aws_scheduler_schedule" "cleanup" {
+  schedule_expression = "cron(0 3 * * ? *)"
+  target {
+    arn = aws_ecs_cluster.main.arn
+    ecs_parameters {
+      task_definition_arn = aws_ecs_task_definition.cleanup.arn
+    }
+  }
+}
+
+resource "aws_ecs_task_definition" "agent" {
+  family                = "agent"
+  container_definitions = jsonencode([{ name = "agent", cpu = 128, memory = 256, essential = true }])
+}
+
+resource "aws_ecs_service" "agent" {
+  task_definition     = aws_ecs_task_definition.agent.arn
+  scheduling_strategy = "DAEMON"
+  launch_type         = "EC2"
+}
+
+module "ingest" {
+  source  = "terraform-aws-modules/lambda/aws"
+  function_name = "ingest"
+  architectures = ["arm64"]
+  allowed_triggers = {
+    api = { service = "apigateway", source_arn = "arn:aws:execute-api:us-east-1:123456789012:abc/*" }
+  }
+  event_source_mapping = {
+    queue = { event_source_arn = "arn:aws:sqs:us-east-1:123456789012:ingest" }
+  }
+}
+
+module "unused" {
+  source = "terraform-aws-modules/lambda/aws"
+  create = false
+}
+"""
+    )
+    found = read([tmp_path])
+    audit = found["aws_lambda_function.audit"]  # an EventBridge rule with an event pattern: events
+    assert audit.raw["traffic"] == {"protocols": ["queue"], "pattern": "event"}
+    assert any("timeout not set: Lambda's default of 3 s" in note for note in audit.assumptions)
+    cleanup = found["aws_ecs_task_definition.cleanup"]  # no service runs it; a schedule does
+    assert (cleanup.runs_as, cleanup.raw["traffic"]["pattern"]) == ("FARGATE", "scheduled")
+    assert cleanup.raw["traffic"]["requests_per_month"] == 30.42
+    agent = found["aws_ecs_service.agent"]
+    assert (agent.runs_as, agent.raw["control"]) == ("EC2", {"host_daemons": True})
+    assert agent.raw["runtime"] == {"vcpu": 0.125, "memory_mb": 256}
+    ingest = found["module.ingest"]  # defaults of the module: 128 MB, 3 s; an API permission and a queue mapping
+    assert ingest.raw["runtime"] == {
+        "max_duration_s": 3.0,
+        "memory_mb": 128,
+        "architecture": "arm64",
+        "ephemeral_storage_gb": 0.5,
+    }
+    assert ingest.raw["traffic"] == {"protocols": ["http", "queue"], "pattern": "spiky"}
+    assert "module.unused" not in found  # create = false
+    assert sorted(found) == [
+        "aws_ecs_service.agent",
+        "aws_ecs_task_definition.cleanup",
+        "aws_lambda_function.audit",
+        "module.ingest",
+    ]
+
+
+def test_a_usage_entry_applies_by_the_deployed_name(tmp_path: Path) -> None:
+    from decider.sources import apply_usage
+
+    found = find_workloads([str(HCL)], var_files=[str(TFVARS)]).workloads
+    apply_usage(found, {"orders-api": {"traffic": {"requests_per_month": 5.0}}}, "usage.yaml")
+    by_name = {workload.name: workload for workload in found}
+    assert by_name["aws_lambda_function.api"].get("traffic.requests_per_month") == 5.0
+    assert by_name["aws_lambda_function.worker"].get("traffic.requests_per_month") is None
+    with pytest.raises(SourceError, match="orders-apj: no workload or resource of this name"):
+        apply_usage(found, {"orders-apj": {"traffic": {"requests_per_month": 5.0}}}, "usage.yaml")
