@@ -42,10 +42,16 @@ def _check(values: tuple[float, ...]) -> tuple[float, ...]:
             "every value must be a finite number of 0 or more: hour {hour} is {value}",
             {"hour": bad[0], "value": values[bad[0]]},
         )
-    if not any(values):
+    try:
+        total = math.fsum(values)
+    except OverflowError:  # fsum raises where the sum of floats would be infinite
+        total = math.inf
+    if not total > 0:
         raise PydanticCustomError(
             "hourly_profile", "at least one hour must have traffic: every value is 0 (leave the profile out instead)"
         )
+    if not math.isfinite(total):
+        raise PydanticCustomError("hourly_profile", "the values are too large to add up: scale them down")
     return values
 
 
@@ -74,8 +80,8 @@ def shares(profile: Sequence[float]) -> tuple[float, ...]:
 
 
 def peak_to_average(profile: Sequence[float]) -> float:
-    """The busiest hour's rate over the average hour's."""
-    return max(profile) / (math.fsum(profile) / len(profile))
+    """The busiest hour's rate over the average hour's (its share times the number of hours)."""
+    return max(shares(profile)) * len(profile)
 
 
 def peak_factor(pattern_factor: float, pattern: str, profile: Sequence[float] | None) -> tuple[float, str]:
@@ -91,5 +97,5 @@ def duty_cycle(profile: Sequence[float] | None, avg_concurrency: float) -> float
     in-flight work is the month's average times that hour's rate over the average hour's."""
     if profile is None or len(set(profile)) == 1:
         return min(1.0, avg_concurrency)
-    mean = math.fsum(profile) / len(profile)
-    return math.fsum(min(1.0, avg_concurrency * value / mean) for value in profile) / len(profile)
+    hours = len(profile)
+    return math.fsum(min(1.0, avg_concurrency * share * hours) for share in shares(profile)) / hours

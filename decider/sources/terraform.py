@@ -306,6 +306,10 @@ def _deployment(resource: Resource, resources: Sequence[Resource]) -> ImportedWo
             selector.get("namespace") == namespace for selector in blocks(profile.values.get("selector"))
         ):
             workload.assume(f"{profile.address} runs namespace {namespace} on Fargate: priced as EKS nodes")
+    for cluster in (item for item in resources if item.type == "aws_eks_cluster"):
+        version = cluster.values.get("version")
+        shown = f" (Kubernetes {version})" if isinstance(version, str) else ""
+        workload.assume(f"runs on {cluster.address}{shown}, defined with it: its control plane counted as already paid")
     groups = [item for item in resources if item.type == "aws_eks_node_group"]
     for group in groups:
         types = group.values.get("instance_types")

@@ -180,3 +180,23 @@ def test_base_outside_a_git_repository(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     assert main(["review", "infra", "--base", "main"]) == 2
     assert "not in a git repository" in capsys.readouterr().err
+
+
+def test_no_change_says_so(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "v2")
+    assert main(["review", "infra", "--usage", "usage.yaml", "--base", "HEAD"]) == 0
+    assert "decider review against HEAD: 0 added, 0 removed, 0 verdict(s) changed" in capsys.readouterr().out
+    assert main(["review", "infra", "--usage", "usage.yaml", "--base", "HEAD", "--format", "markdown"]) == 0
+    assert "Nothing the review sees changed." in capsys.readouterr().out
+
+
+def test_paths_outside_the_repository_and_a_file_base(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path_factory.mktemp("elsewhere")
+    write_version(outside, api_memory=512, report_timeout=60, with_old=False, with_report=False)
+    assert main(["review", str(outside), "--base", "main"]) == 2
+    assert "is outside the git repository" in capsys.readouterr().err
+    assert main(["review", "infra/main.tf", "--base-path", "infra"]) == 2
+    assert "compares one folder (the single PATH) with another" in capsys.readouterr().err

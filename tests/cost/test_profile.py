@@ -178,3 +178,11 @@ def test_usage_file_gives_a_profile(tmp_path: Path) -> None:
     usage = tmp_path / "usage.yaml"
     usage.write_text("Api:\n  traffic:\n    hourly_profile: [" + ", ".join(["1"] * 24) + "]\n")
     assert read_usage(str(usage))["Api"]["traffic"]["hourly_profile"] == (1.0,) * 24
+
+
+def test_extreme_profiles_are_answered_not_crashed_on() -> None:
+    # The smallest positive number is a valid profile: all the traffic in hour 0.
+    tiny = parse_workload({"traffic": {"requests_per_month": 730 * 3600, "hourly_profile": [5e-324] + [0.0] * 23}})
+    assert tiny.workload.peak_rps == pytest.approx(1.0 * 24 * 1.5)
+    with pytest.raises(WorkloadError, match="too large to add up"):
+        parse_workload({"traffic": {"hourly_profile": [1e308] * 24}})

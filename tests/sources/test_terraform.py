@@ -76,6 +76,7 @@ def test_every_resource_type_is_read() -> None:
         {"vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64"},
     )
     assert any("aws_eks_node_group.general provides nodes (m7g.large" in note for note in search.assumptions)
+    assert any("runs on aws_eks_cluster.main (Kubernetes 1.31)" in note for note in search.assumptions)
     reports = hcl["kubernetes_deployment.reports"]
     assert reports.raw["runtime"] == {"vcpu": 1.0, "memory_mb": 2048}
     assert any("aws_eks_fargate_profile.batch runs namespace batch on Fargate" in note for note in reports.assumptions)
