@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from decider.traffic_profile import duty_cycle as profile_duty_cycle
 from decider.workload import PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Workload
 
 #: Fraction of a container copy's capacity the sizing aims to use at peak (the calculator's default, criteria A5).
@@ -122,7 +123,7 @@ def derive(workload: Workload) -> Facts:
     persistent = runtime.long_running or bool(protocols & _CONNECTION_PROTOCOLS)
     serving = bool(protocols & _SERVING_PROTOCOLS)
     always_on = runtime.long_running or (serving and traffic.pattern in ("steady", "diurnal"))
-    duty_cycle = 1.0 if runtime.long_running else min(1.0, avg_concurrency)
+    duty_cycle = 1.0 if runtime.long_running else profile_duty_cycle(traffic.hourly_profile, avg_concurrency)
     copies = peak_concurrency / (runtime.concurrency_per_copy * UTILISATION_TARGET)
     copies = max(math.ceil(copies - 1e-9), 2 if always_on else 1)
     lambda_memory = lambda_memory_for(runtime.memory_mb, runtime.vcpu)

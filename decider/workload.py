@@ -14,6 +14,7 @@ from decider.network import FrontDoorChoice, Network
 from decider.network import Section as _Section
 from decider.numbers import number as _num
 from decider.numbers import show as _show
+from decider.traffic_profile import PROFILE_FIELD, HourlyProfile, peak_factor
 from decider.validation import Wording, problems_from_validation
 
 Architecture = Literal["x86_64", "arm64", "any"]
@@ -52,9 +53,7 @@ class Runtime(_Section):
         "patterns, max_duration_s for scheduled and batch work.",
     )
     memory_mb: int = Field(512, ge=1, le=33_554_432, description="Memory one copy needs, MB (up to 32 TiB).")
-    vcpu: float | None = Field(
-        None, gt=0, le=896, description="vCPUs one copy needs. Not given: Lambda is sized by memory alone."
-    )
+    vcpu: float | None = Field(None, gt=0, le=896, description="vCPUs one copy needs; none: Lambda sized by memory.")
     gpu: int = Field(0, ge=0, le=16, description="GPUs per copy.")
     ephemeral_storage_gb: float = Field(0.5, ge=0, le=65_536, description="Scratch disk per copy, GB.")
     artifact_mb: float = Field(100, ge=0, le=100_000, description="Deployment package or container image size, MB.")
@@ -89,6 +88,7 @@ class Traffic(_Section):
     )
     latency_slo_ms: float | None = Field(None, gt=0, le=3_600_000, description="Optional p99 target incl. cold starts.")
     front_door: FrontDoorChoice | None = Field(None, description="What answers requests; not given: today's choice.")
+    hourly_profile: HourlyProfile | None = PROFILE_FIELD
 
 
 class Control(_Section):
@@ -305,7 +305,7 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
         assumptions.append(f"runtime.avg_duration_ms not given: assumed {_num(avg_ms)} ms ({why})")
         defaults.append(("runtime.avg_duration_ms", avg_ms))
 
-    factor = PEAK_TO_AVERAGE[traffic.pattern]
+    factor, shape = peak_factor(PEAK_TO_AVERAGE[traffic.pattern], traffic.pattern, traffic.hourly_profile)
     requests, peak = traffic.requests_per_month, traffic.peak_rps
     if requests is None:
         if peak is None:
@@ -313,7 +313,7 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
             basis = "a modest default"
         else:
             requests = float(round(peak / factor * SECONDS_PER_MONTH))
-            basis = f"peak_rps / {_num(factor)} for {traffic.pattern} traffic, over 730 hours"
+            basis = f"peak_rps / {_num(factor)} for {shape} traffic, over 730 hours"
         assumptions.append(f"traffic.requests_per_month not given: assumed {requests:,.0f} ({basis})")
         defaults.append(("traffic.requests_per_month", requests))
     if peak is None:
@@ -323,7 +323,7 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
         else:
             peak = requests / SECONDS_PER_MONTH * factor
         assumptions.append(
-            f"traffic.peak_rps not given: assumed {_num(peak)} (average rate × {_num(factor)} for {traffic.pattern})"
+            f"traffic.peak_rps not given: assumed {_num(peak)} (average rate × {_num(factor)} for {shape})"
         )
         defaults.append(("traffic.peak_rps", peak))
 

@@ -35,11 +35,12 @@ from decider.workload import parse_workload, workload_schema
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "rules": ("list, show and lint rules", "decider.cli.rules:define_rules"),
     "review": (
-        "review workloads in files and folders (workload files, SAM/CloudFormation, ECS, Kubernetes)",
+        "review workloads in files and folders (workload files, SAM/CloudFormation, ECS, Kubernetes, Terraform)",
         "decider.cli.review:define_review",
     ),
     "adr": ("write an Architecture Decision Record (MADR) for one workload", "decider.cli.review:define_adr"),
     "pricing": ("show or rebuild price books", "decider.cli.pricing:define_pricing"),
+    "usage": ("write a usage file from exported CloudWatch metrics", "decider.cli.usage:define_usage"),
     "mcp": ("serve decider's tools to MCP clients (IDEs, assistants) over stdio", "decider.mcp:define_command"),
 }
 
@@ -135,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lazy(commands, "rules")
     schema = commands.add_parser("schema", help="print the workload JSON Schema")
     schema.set_defaults(handler=_schema)
-    for name in ("review", "adr", "pricing", "mcp"):
+    for name in ("review", "adr", "pricing", "usage", "mcp"):
         _add_lazy(commands, name)
     add_serve_commands(commands)
     return parser

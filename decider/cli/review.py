@@ -89,7 +89,25 @@ def define_review(review: argparse.ArgumentParser) -> None:
     )
     review.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
     review.add_argument("--usage", metavar="FILE", help="YAML map: resource name → partial workload (traffic …)")
+    review.add_argument(
+        "--var-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a .tfvars file applied to the Terraform configurations read (after terraform.tfvars and *.auto.tfvars)",
+    )
     review.add_argument("--format", choices=FORMATS, default="table")
+    review.add_argument(
+        "--base",
+        metavar="REF",
+        help="also review the same paths at this git commit, branch or tag, and report what the change moves "
+        "(new workloads, changed verdicts, monthly cost delta); --fail-on then counts only new findings",
+    )
+    review.add_argument(
+        "--base-path",
+        metavar="DIR",
+        help="as --base, with the base version in a folder (the single PATH is the new one)",
+    )
     review.add_argument(
         "--fail-on", choices=("move", "consider"), default=None, help="exit 1 when any verdict is this or worse"
     )
@@ -157,8 +175,17 @@ def run_review(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.rules)
     if args.chart_dir is not None:
         charts.prepare(args.chart_dir)
+    if args.base is not None or args.base_path is not None:
+        from decider.cli.review_base import run_diff  # only a review of a change needs git and the diff
+
+        return run_diff(args, ruleset)
     with _fewer_collections():
-        discovery = find_workloads(args.paths, exclude=[args.usage] if args.usage else [], keep_going=not args.strict)
+        discovery = find_workloads(
+            args.paths,
+            exclude=[args.usage] if args.usage else [],
+            keep_going=not args.strict,
+            var_files=args.var_file,
+        )
         if args.usage:
             apply_usage(discovery.workloads, read_usage(args.usage), args.usage)
         unreadable = [

@@ -13,11 +13,12 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from decider.cost.capacity import Ramp, copy_hours
+from decider.cost.capacity import Ramp
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
 from decider.cost.instances import InstanceOption, hourly_price, instance_options
 from decider.cost.line import Line, fixed, tier_lines
 from decider.cost.network import instance_volume_lines, network_lines
+from decider.cost.profile import copy_hours
 from decider.cost.sizing import fargate_platform, size_fargate, size_instances, size_lambda
 from decider.decision import CostLine, InstanceSizing, MonthlyCost, Sizing
 from decider.facts import Facts

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from decider.cost.capacity import Ramp, copies, copy_hours, instance_hour_ramps, scaling_of
+from decider.cost.capacity import Ramp, copies, scaling_of
+from decider.cost.profile import copy_hours, instance_hour_ramps
 from decider.facts import Facts
 from decider.pricing.book import CostModel, Instance, PriceBook
 from decider.workload import Workload

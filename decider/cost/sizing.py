@@ -12,8 +12,9 @@ import functools
 import math
 from collections.abc import Sequence
 
-from decider.cost.capacity import Ramp, copies, copy_hours, scaling_of, utilisation
+from decider.cost.capacity import Ramp, copies, scaling_of, utilisation
 from decider.cost.instances import InstanceOption, hourly_price, instance_options
+from decider.cost.profile import copy_hours
 from decider.decision import FargateSizing, FrontDoor, InstanceSizing, LambdaSizing, Purchase
 from decider.facts import FARGATE_CPU_MAX_MEMORY_MB, Facts
 from decider.pricing.book import CostModel, FargatePlatform, Instance, PriceBook

@@ -356,6 +356,13 @@ class CostModel(_Data):
         description="Share of a queue worker copy's capacity used on average: below the 0.7 of a listener, since "
         "copies scale on queue depth after a lag and stay ahead of the backlog.",
     )
+    scale_in_lag_minutes: float = Field(
+        15.0,
+        ge=0,
+        le=60,
+        description="How long a container service's copies outlast a busier hour before scaling in (hourly profiles).",
+    )
+    scale_in_lag_source: str = ""
     load_balancer_capacity_unit: LoadBalancerCapacity
     score: CostScore
     uncertain: dict[str, str] = Field(default_factory=dict, description="Parameter → why it is not settled.")

@@ -9,6 +9,7 @@ from decider.slack.values import (
     Parser,
     count,
     duration,
+    numbers,
     plain_number,
     size,
     text_value,
@@ -158,6 +159,14 @@ KEYS: tuple[Key, ...] = (
         f"p99 latency target, {_DURATION} (bare number: ms)",
         ("latency", "p99", "latency-slo"),
         "slo=300ms",
+    ),
+    Key(
+        "profile",
+        "traffic.hourly_profile",
+        numbers,
+        "24 (or 168) relative hourly request rates, comma-separated, hour 0 first",
+        ("hourly-profile", "hours"),
+        "profile=0,0,0,0,0,0,0,0,0,1,1,1,1,0,0,0,0,0,0,0,0,0,0,0",
     ),
     Key(
         "instances",

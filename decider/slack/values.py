@@ -170,6 +170,11 @@ def words(aliases: Mapping[str, str] | None = None) -> Parser:
     return read
 
 
+def numbers(text: str) -> list[float]:
+    """A comma-separated list of plain numbers (``0,0,1,1``); the contract checks how many and which."""
+    return [plain_number(part) for part in re.split(r"[,+/]", text) if part.strip()]
+
+
 def boolean(text: str) -> bool:
     """Read yes/no, true/false, on/off, 1/0."""
     lowered = text.strip().lower()

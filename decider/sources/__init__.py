@@ -20,9 +20,11 @@ from pathlib import Path
 
 from decider.document_limits import MAX_FILE_BYTES
 from decider.errors import DocumentError, Problem, SourceError
-from decider.sources import cloudformation, kubernetes, workload_file
+from decider.sources import cloudformation, kubernetes, terraform_plan, workload_file
 from decider.sources.document import Document, read_documents
 from decider.sources.imported import ImportedWorkload, deep_merge
+from decider.sources.terraform_files import SUFFIX as TERRAFORM_SUFFIX
+from decider.sources.terraform_files import check_var_files, read_terraform, terraform_folders
 from decider.sources.usage import Usage, apply_usage, read_usage
 
 __all__ = [
@@ -80,16 +82,20 @@ def other_format(path: str) -> str | None:
     return next((name for pattern, name in OTHER_FORMATS if pattern.search(posix)), None)
 
 
-def find_workloads(paths: Sequence[str], exclude: Iterable[str] = (), *, keep_going: bool = False) -> Discovery:
+def find_workloads(
+    paths: Sequence[str], exclude: Iterable[str] = (), *, keep_going: bool = False, var_files: Sequence[str] = ()
+) -> Discovery:
     """Read every workload under ``paths`` (files or folders, searched recursively, in a stable order).
 
     A missing path is always an error; with ``keep_going`` a file that cannot be read is recorded in ``unreadable``
-    and the others are still read, else it is an error as soon as it is found."""
+    and the others are still read, else it is an error as soon as it is found. Each folder of Terraform files is
+    read as one configuration, with the ``var_files`` (``.tfvars``) applied."""
     excluded = {Path(item).resolve() for item in exclude}
     discovery = Discovery()
     missing = [Problem(path, "no such file or directory") for path in paths if not Path(path).exists()]
     if missing:
         raise SourceError(missing)
+    check_var_files(var_files)
     here = Path.cwd().resolve()
     for path in paths:
         root = Path(path)
@@ -117,6 +123,10 @@ def find_workloads(paths: Sequence[str], exclude: Iterable[str] = (), *, keep_go
                     discovery.skipped.append((shown, "not a workload file, template, task definition or manifest"))
                 else:
                     discovery.workloads.extend(found)
+            for folder in terraform_folders(root, SKIPPED_FOLDERS):
+                _read_terraform(discovery, folder, var_files, excluded, keep_going)
+        elif root.suffix == TERRAFORM_SUFFIX:
+            _read_terraform(discovery, root.parent, var_files, excluded, keep_going)
         else:
             shown = display_path(root)
             form = other_format(root.resolve().as_posix())
@@ -143,6 +153,18 @@ def find_workloads(paths: Sequence[str], exclude: Iterable[str] = (), *, keep_go
                 continue
             discovery.workloads.extend(found)
     return discovery
+
+
+def _read_terraform(
+    discovery: Discovery, folder: Path, var_files: Sequence[str], excluded: set[Path], keep_going: bool
+) -> None:
+    """The workloads of one Terraform folder into ``discovery`` (or, with ``keep_going``, why it cannot be read)."""
+    try:
+        discovery.workloads.extend(read_terraform(folder, display_path, var_files, excluded))
+    except SourceError as error:
+        if not keep_going:
+            raise
+        discovery.unreadable.append(_unreadable(error.problems[0].location.split(":")[0], error))
 
 
 def _unreadable(shown: str, error: SourceError | DocumentError) -> Unreadable:
@@ -175,6 +197,8 @@ def read_file_workloads(file: Path, shown: str) -> list[ImportedWorkload] | None
 
 def _read_documents(documents: list[Document], shown: str) -> list[ImportedWorkload] | None:
     first = documents[0].data
+    if terraform_plan.is_plan(first):
+        return terraform_plan.read_plan(first, documents[0].text, shown)
     if cloudformation.is_template(first):
         return cloudformation.read_template(documents[0], shown)
     if cloudformation.is_task_definition_file(first):

@@ -26,6 +26,9 @@ class ImportedWorkload:
     """The dotted fields a usage file gave (laid over the source's), and that file."""
     cluster_workloads: int = 0
     """How many of the review's workloads share the EKS cluster this one runs on (0: none shared)."""
+    aliases: tuple[str, ...] = ()
+    """Other names the deployed resource goes by (a Lambda function's or an ECS service's name): a usage file entry
+    under one of them applies too (metrics are named so, decider usage import writes them so)."""
 
     def target_in(self, ruleset: Ruleset) -> str | None:
         """The precise target it runs on now: the one its ``runs_as`` names, else its platform's only target."""

@@ -46,10 +46,12 @@ def usage_keys(workload: ImportedWorkload) -> tuple[str, ...]:
 
 
 def apply_usage(workloads: Sequence[ImportedWorkload], usage: Usage, path: str) -> None:
-    """Lay each usage entry over every workload it names: by name, then by ``file#name`` or ``file:line`` (the more
-    precise entry wins where both give a field); a key that matches no workload is an error."""
-    names = sorted({workload.name for workload in workloads})
-    keys = {key for workload in workloads for key in usage_keys(workload)}
+    """Lay each usage entry over every workload it names: by name (or, when no workload has that name, by one of its
+    aliases: the deployed resource's name), then by ``file#name`` or ``file:line`` (the more precise entry wins where
+    both give a field); a key that matches no workload is an error."""
+    own = {workload.name for workload in workloads}
+    names = sorted(own | {alias for workload in workloads for alias in workload.aliases})
+    keys = {key for workload in workloads for key in usage_keys(workload)} | set(names)
     problems = [
         Problem(f"{path}: {name}", "no workload at this file#name or file:line was found", nearest(name, sorted(keys)))
         if "#" in name or ":" in name
@@ -60,7 +62,8 @@ def apply_usage(workloads: Sequence[ImportedWorkload], usage: Usage, path: str) 
     if problems:
         raise SourceError(problems, headline="invalid usage file")
     for workload in workloads:
-        entries = [usage[key] for key in usage_keys(workload) if usage.get(key)]
+        aliased = [usage[alias] for alias in workload.aliases if alias not in own and usage.get(alias)]
+        entries = aliased[:1] + [usage[key] for key in usage_keys(workload) if usage.get(key)]
         if not entries:
             continue
         before = workload.get("team.current_platform")

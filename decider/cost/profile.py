@@ -1,0 +1,105 @@
+"""Container copy-hours hour by hour, for a workload with an hourly traffic profile (``traffic.hourly_profile``).
+
+Each hour of the profile stands for ``730 / len(profile)`` hours of the month (30.4 for a day's profile, 4.35 for a
+week's) and gets its share of the month's requests. The copies an hour needs are its in-flight work over a copy's
+capacity, never fewer than the scaling's minimum copies, billed for the hours it stands for:
+``max(min_copies × hours, share × R × avg_s / (3600 × per_copy))``. Copies are released late: the scaling policy
+scales in only after its scale-in alarm and cooldown (``scale_in_lag_minutes`` in rules/pricing/model.yaml), so for
+that part of an hour after a busier one, the busier hour's copies are still billed. Both parts are ramps in R, so the
+bill stays piecewise linear in the monthly volume and the break-even search is unchanged.
+
+Lambda is billed per request and GB-second whatever the hour, so its bill does not change with a profile; nor does a
+job's, billed per run. A flat profile gives each hour ``1/n`` of the requests and the same floor: the sum is the
+month's ramp, and the bill is the same as without a profile.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from decider.cost import capacity
+from decider.cost.capacity import Ramp, min_copies_for, utilisation
+from decider.decision import Scaling
+from decider.facts import Facts
+from decider.pricing.book import CostModel
+from decider.traffic_profile import shares
+from decider.workload import Workload
+
+HOURS_PER_MONTH = 730.0
+
+
+@dataclass(frozen=True, slots=True)
+class RampSum(Ramp):
+    """A sum of ramps in R, one for each stretch of hours of a profile (``spans``, hours a month each), used wherever
+    a ramp is: at, scaled, knots. Its own slope, offset and bounds are the month's totals, for reading only."""
+
+    parts: tuple[Ramp, ...] = ()
+    spans: tuple[float, ...] = ()
+
+    def at(self, requests: float) -> float:
+        return math.fsum(part.at(requests) for part in self.parts)
+
+    def scaled(self, factor: float) -> RampSum:
+        parts = tuple(part.scaled(factor) for part in self.parts)
+        return RampSum(
+            self.slope * factor, self.offset * factor, self.low * factor, self.high * factor, parts, self.spans
+        )
+
+    def knots(self) -> tuple[float, ...]:
+        return tuple(sorted({knot for part in self.parts for knot in part.knots()}))
+
+
+def copy_hours(workload: Workload, facts: Facts, model: CostModel, scaling: Scaling) -> Ramp:
+    """Copy-hours a month (decider/cost/capacity.py's), hour by hour when the workload has an hourly profile."""
+    profile = workload.traffic.hourly_profile
+    if profile is None or scaling == "per-run":
+        return capacity.copy_hours(workload, facts, model, scaling)
+    per_copy = workload.runtime.concurrency_per_copy * utilisation(workload, model)
+    slope = facts.avg_duration_s / (3600.0 * per_copy)
+    return profile_copy_hours(profile, slope, min_copies_for(scaling, model), model.scale_in_lag_minutes)
+
+
+def instance_hour_ramps(copy: Ramp, per_instance: int, floor: float, per_run: bool) -> tuple[Ramp, ...]:
+    """Instance-hours a month (decider/cost/capacity.py's), hour by hour for a profile's copy-hours."""
+    if isinstance(copy, RampSum) and not per_run:
+        return profile_instance_hours(copy, per_instance, floor)
+    return capacity.instance_hour_ramps(copy, per_instance, floor, per_run)
+
+
+def profile_copy_hours(profile: Sequence[float], slope: float, min_copies: float, lag_minutes: float) -> RampSum:
+    """Copy-hours a month, hour by hour: ``slope`` is copy-hours per request (in-flight work over a copy's capacity),
+    ``min_copies`` the copies kept up in every hour, ``lag_minutes`` how long the copies of a busier hour outlast it."""
+    share = shares(profile)
+    span = HOURS_PER_MONTH / len(profile)
+    lag = min(max(lag_minutes, 0.0), 60.0) / 60.0
+    parts: list[Ramp] = []
+    spans: list[float] = []
+    for index, own in enumerate(share):
+        before = share[index - 1]  # the hour before the first is the last: a day (a week) follows the one before
+        # For the lag after a busier hour, that hour's copies (its rate, over this hour's share of the time) stay up.
+        lagging = lag and before > own
+        stretches = ((own, span * (1 - lag)), (before, span * lag)) if lagging else ((own, span),)
+        for rate, hours in stretches:
+            parts.append(Ramp(slope * rate * hours / span, 0.0, min_copies * hours))
+            spans.append(hours)
+    return RampSum(slope, 0.0, min_copies * HOURS_PER_MONTH, math.inf, tuple(parts), tuple(spans))
+
+
+def profile_instance_hours(copy: RampSum, per_instance: int, floor: float) -> tuple[Ramp, ...]:
+    """Instance-hours, stretch by stretch, from a profile's copy-hours and the copies packed per instance, as
+    decider/cost/capacity.py's instance_hour_ramps does for a month as a whole: above a floor of always-up instances
+    (``floor`` instance-hours a month), copy-hours ÷ copies per instance; scaled to zero, an instance whenever any
+    copy runs, and more once copies outgrow it."""
+    pairs = tuple(zip(copy.parts, copy.spans, strict=True))
+    if floor > 0:
+        each = floor / HOURS_PER_MONTH
+        above = tuple(Ramp(part.slope / per_instance, 0.0, each * hours) for part, hours in pairs)
+        return (RampSum(copy.slope / per_instance, 0.0, floor, math.inf, above, copy.spans),)
+    first = tuple(Ramp(part.slope, 0.0, 0.0, hours) for part, hours in pairs)
+    beyond = tuple(Ramp(part.slope / per_instance, -hours, 0.0) for part, hours in pairs)
+    return (
+        RampSum(copy.slope, 0.0, 0.0, HOURS_PER_MONTH, first, copy.spans),
+        RampSum(copy.slope / per_instance, -HOURS_PER_MONTH, 0.0, math.inf, beyond, copy.spans),
+    )

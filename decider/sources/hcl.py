@@ -1,0 +1,241 @@
+"""Terraform HCL source: a folder of ``*.tf`` files read with python-hcl2, values resolved as far as they can be.
+
+Nothing is run. Literals are read as they are; ``var.NAME`` takes the variable's value from the ``.tfvars`` files —
+``terraform.tfvars``, then ``*.auto.tfvars`` in name order, then those given with ``--var-file``, later ones winning
+as in Terraform — else its default; ``local.NAME`` the local's value when that can be resolved; ``jsonencode(…)`` the
+value it encodes; a string whose interpolations all resolve, the string. Anything else (a function, a conditional,
+arithmetic, an attribute of another resource, a variable with no value) is an ``Expression``: unknown, and the reader
+says so. Calls of terraform-aws-modules' Lambda and ECS service modules become the resources those modules create,
+from their documented inputs and defaults; other module calls are not read (their folders are not followed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import hcl2
+from lark.exceptions import LarkError
+
+from decider.errors import Problem, SourceError
+from decider.sources.terraform_model import Expression, Resource, module_kind, references_in
+from decider.sources.terraform_modules import module_resources
+
+_META_KEYS = frozenset({"__is_block__", "__comments__", "__start_line__", "__end_line__"})
+_QUOTED = re.compile(r'^"(?P<text>.*)"$', re.DOTALL)
+_HEREDOC = re.compile(r"^<<-?(?P<tag>\w+)\n(?P<text>.*)\n\s*(?P=tag)$", re.DOTALL)
+_INTERPOLATION = re.compile(r"\$\{(?P<expr>[^{}]*)\}")
+_VARIABLE = re.compile(r"^var\.(?P<name>[A-Za-z_][\w-]*)$")
+_LOCAL = re.compile(r"^local\.(?P<name>[A-Za-z_][\w-]*)$")
+_JSONENCODE = re.compile(r"^jsonencode\((?P<body>.*)\)$", re.DOTALL)
+_OPTIONS = hcl2.SerializationOptions(with_comments=False)
+
+
+@dataclass
+class Scope:
+    """What ``var.`` and ``local.`` resolve to in one Terraform folder, and what could not be resolved."""
+
+    variables: dict[str, Any] = field(default_factory=dict)
+    locals_raw: dict[str, Any] = field(default_factory=dict)
+    locals_done: dict[str, Any] = field(default_factory=dict)
+    resolving: set[str] = field(default_factory=set)
+    unset: dict[str, str] = field(default_factory=dict)
+    """Variables with no default and no value in a .tfvars file, with the file that declares them."""
+
+
+@dataclass
+class TerraformFolder:
+    """The resources of one Terraform folder (its module calls expanded), and what was assumed reading it."""
+
+    resources: list[Resource]
+    assumptions: list[str]
+
+
+def load_hcl(path: Path, shown: str) -> dict[str, Any]:
+    """One HCL file as python-hcl2 gives it; a file that does not parse is a SourceError with its line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SourceError([Problem(shown, f"cannot read: {error}")]) from None
+    try:
+        data = hcl2.loads(text, serialization_options=_OPTIONS)
+    except (LarkError, ValueError, TypeError) as error:
+        line = getattr(error, "line", None)
+        where = f"{shown}:{line}" if isinstance(line, int) and line > 0 else shown
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise SourceError([Problem(where, f"not valid Terraform (HCL): {first}")]) from None
+    return data if isinstance(data, dict) else {}
+
+
+def read_folder(files: Sequence[tuple[Path, str]], var_files: Sequence[tuple[Path, str]] = ()) -> TerraformFolder:
+    """The resources of the ``*.tf`` files of one folder (path, shown path), with its variables resolved."""
+    parsed = [(shown, load_hcl(path, shown), path.read_text(encoding="utf-8")) for path, shown in files]
+    scope = Scope()
+    for shown, data, _ in parsed:
+        for (variable,), body in _labelled(data.get("variable"), 1):
+            if "default" in body:
+                scope.variables[variable] = body["default"]
+            else:
+                scope.unset[variable] = shown
+        for block in _list(data.get("locals")):
+            scope.locals_raw.update({key: value for key, value in block.items() if key not in _META_KEYS})
+    folder = files[0][0].parent if files else Path()
+    automatic = sorted(folder.glob("*.auto.tfvars"))
+    tfvars = [folder / "terraform.tfvars"] if (folder / "terraform.tfvars").is_file() else []
+    for path, shown in [*((file, file.name) for file in [*tfvars, *automatic]), *var_files]:
+        for key, value in load_hcl(path, shown).items():
+            if key not in _META_KEYS:
+                scope.variables[key] = value
+                scope.unset.pop(key, None)
+    assumptions = [
+        f"{file}: variable {name} has no default and no value in a .tfvars file: treated as unknown"
+        for name, file in sorted(scope.unset.items())
+    ]
+    resources: list[Resource] = []
+    for shown, data, text in parsed:
+        for (kind, name), body in _labelled(data.get("resource"), 2):
+            address = f"{kind}.{name}"
+            line = _line(text, rf'resource\s+"{re.escape(kind)}"\s+"{re.escape(name)}"')
+            values = {key: resolve(value, scope) for key, value in body.items() if key not in _META_KEYS}
+            references = {key: references_in(str(value)) for key, value in body.items() if key not in _META_KEYS}
+            resources.append(Resource(address, kind, values, shown, line, references, owner=address))
+        for (call,), body in _labelled(data.get("module"), 1):
+            line = _line(text, rf'module\s+"{re.escape(call)}"')
+            source = resolve(body.get("source"), scope)
+            module = module_kind(source)
+            if module is None:
+                assumptions.append(
+                    f"{shown}:{line}: module {call} (source {source}) is not one decider reads by its inputs: "
+                    "its resources are not reviewed (review a plan, `terraform show -json`, to see them)"
+                )
+                continue
+            inputs = {key: resolve(value, scope) for key, value in body.items() if key not in _META_KEYS}
+            references = {key: references_in(str(value)) for key, value in body.items() if key not in _META_KEYS}
+            resources.extend(module_resources(module, f"module.{call}", inputs, references, shown, line))
+    return TerraformFolder(resources, assumptions)
+
+
+def resolve(raw: Any, scope: Scope) -> Any:
+    """A value from python-hcl2's form: literals as they are, expressions resolved where they can be."""
+    if isinstance(raw, list):
+        return [resolve(item, scope) for item in raw]
+    if isinstance(raw, dict):
+        # An object's keys may be quoted (``{ "kubernetes.io/arch" = "arm64" }``): the key is the text inside.
+        return {_key(key): resolve(value, scope) for key, value in raw.items() if key not in _META_KEYS}
+    if not isinstance(raw, str):
+        return raw
+    quoted = _QUOTED.match(raw)
+    if quoted:
+        return _template(quoted.group("text"), scope)
+    if raw.startswith("${") and raw.endswith("}"):
+        return _expression(raw[2:-1].strip(), scope)
+    return raw
+
+
+def _key(key: str) -> str:
+    quoted = _QUOTED.match(key)
+    return quoted.group("text") if quoted else key
+
+
+def _template(text: str, scope: Scope) -> Any:
+    """A quoted string (or heredoc): its interpolations replaced by their values when every one is known."""
+    heredoc = _HEREDOC.match(text)
+    if heredoc:
+        text = heredoc.group("text")
+    parts: list[str] = []
+    position = 0
+    for match in _INTERPOLATION.finditer(text):
+        value = _expression(match.group("expr").strip(), scope)
+        if isinstance(value, Expression | dict | list):
+            return Expression(text)
+        parts.append(text[position : match.start()] + ("" if value is None else _scalar_text(value)))
+        position = match.end()
+    parts.append(text[position:])
+    return "".join(parts).replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _expression(text: str, scope: Scope) -> Any:
+    variable = _VARIABLE.match(text)
+    if variable:
+        name = variable.group("name")
+        if name in scope.variables and name not in scope.unset:
+            return resolve(scope.variables[name], Scope())
+        return Expression(text)
+    local = _LOCAL.match(text)
+    if local:
+        return _local(local.group("name"), scope, text)
+    encoded = _JSONENCODE.match(text)
+    if encoded:
+        try:
+            body = hcl2.loads(f"value = {encoded.group('body')}\n", serialization_options=_OPTIONS)
+        except (LarkError, ValueError, TypeError):
+            return Expression(text)
+        value = resolve(body.get("value"), scope)
+        return Expression(text) if _holds_unknown(value) else value
+    if text in ("true", "false"):
+        return text == "true"
+    if text == "null":
+        return None
+    return Expression(text)
+
+
+def _local(name: str, scope: Scope, text: str) -> Any:
+    if name in scope.locals_done:
+        return scope.locals_done[name]
+    if name not in scope.locals_raw or name in scope.resolving:
+        return Expression(text)
+    scope.resolving.add(name)
+    value = resolve(scope.locals_raw[name], scope)
+    scope.resolving.discard(name)
+    scope.locals_done[name] = value
+    return value
+
+
+def _holds_unknown(value: Any) -> bool:
+    if isinstance(value, Expression):
+        return True
+    if isinstance(value, list):
+        return any(_holds_unknown(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_unknown(item) for item in value.values())
+    return False
+
+
+def _labelled(blocks: Any, depth: int) -> list[tuple[tuple[str, ...], Mapping[str, Any]]]:
+    """Labelled blocks (``resource "type" "name" {}``) as (labels, body), labels unquoted, in file order."""
+    found: list[tuple[tuple[str, ...], Mapping[str, Any]]] = []
+
+    def walk(node: Any, labels: tuple[str, ...]) -> None:
+        if len(labels) == depth:
+            for body in node if isinstance(node, list) else [node]:
+                if isinstance(body, dict):
+                    found.append((labels, body))
+            return
+        if isinstance(node, dict):
+            for key, inner in node.items():
+                if key not in _META_KEYS:
+                    walk(inner, (*labels, key.strip('"')))
+
+    for block in _list(blocks):
+        walk(block, ())
+    return found
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+
+
+def _line(text: str, pattern: str) -> int:
+    match = re.search(rf"^[ \t]*{pattern}", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1

@@ -1,0 +1,320 @@
+"""Workloads from Terraform resources, read from HCL source (decider/sources/hcl.py) or a plan (terraform_plan.py).
+
+``aws_lambda_function`` is a function; its event sources (``aws_lambda_event_source_mapping``, EventBridge rules and
+targets, ``aws_scheduler_schedule``, API Gateway integrations and permissions, ``aws_lambda_function_url``) say how
+work arrives. ``aws_ecs_service`` runs its ``aws_ecs_task_definition`` (a task definition no service runs is a
+workload of its own) on its launch type or capacity provider (an ``aws_ecs_capacity_provider`` with Managed Instances
+or an Auto Scaling group). ``kubernetes_deployment`` (and ``_v1``) runs on EKS; the ``aws_eks_*`` resources say how.
+A workload is named by its resource address, or its module call's (``module.orders``); see docs/review.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from decider.sources.cloudformation import LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_DEFAULT_TIMEOUT_S
+from decider.sources.document import Document
+from decider.sources.ecs import LAUNCH_TYPES, choose_ecs_target, read_task_definition
+from decider.sources.imported import ImportedWorkload
+from decider.sources.kubernetes import read_manifest
+from decider.sources.schedule import runs_per_month
+from decider.sources.template import number_of, set_traffic
+from decider.sources.terraform_model import Expression, Resource, blocks, first_block
+
+LAMBDA = "aws_lambda_function"
+TASK_DEFINITION = "aws_ecs_task_definition"
+SERVICE = "aws_ecs_service"
+DEPLOYMENTS = frozenset({"kubernetes_deployment", "kubernetes_deployment_v1"})
+
+
+def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]:
+    """Every workload the resources describe, in the order their resources come."""
+    workloads: list[ImportedWorkload] = []
+    run_by_service: set[str] = set()
+    services = [item for item in resources if item.type == SERVICE]
+    for resource in resources:
+        if resource.type == LAMBDA:
+            workloads.append(_function(resource, resources))
+        elif resource.type == SERVICE:
+            task = next(
+                (item for item in resources if item.type == TASK_DEFINITION and _runs(resource, item)),
+                None,
+            )
+            if task is not None:
+                run_by_service.add(task.address)
+            workloads.append(_service(resource, task, resources))
+        elif resource.type in DEPLOYMENTS:
+            workloads.append(_deployment(resource, resources))
+    for resource in resources:
+        if resource.type == TASK_DEFINITION and resource.address not in run_by_service:
+            if any(_runs(service, resource) for service in services):
+                continue
+            workload = _workload(resource, "ecs")
+            read_task_definition(workload, _task_properties(workload, resource))
+            _schedules(workload, resource, resources)
+            set_traffic(workload, [], None)
+            choose_ecs_target(workload, None, _task_properties(workload, resource, quiet=True))
+            workloads.append(workload)
+    return workloads
+
+
+def _workload(resource: Resource, platform: str, runs_as: str | None = None) -> ImportedWorkload:
+    workload = ImportedWorkload(resource.owner, resource.file, resource.line, resource.type, runs_as=runs_as)
+    workload.set("team.current_platform", platform)
+    workload.aliases = _aliases(resource)
+    return workload
+
+
+def _aliases(resource: Resource) -> tuple[str, ...]:
+    """The names the deployed resource goes by (as CloudWatch's dimensions give them), other than its address."""
+    names = [resource.values.get(key) for key in ("function_name", "name", "family")]
+    return tuple(dict.fromkeys(name for name in names if isinstance(name, str) and name != resource.owner))
+
+
+def known(workload: ImportedWorkload, values: Mapping[str, Any], key: str) -> Any:
+    """An attribute's value, or None when it is not known before Terraform runs (and the workload says so)."""
+    value = values.get(key)
+    if isinstance(value, Expression):
+        workload.assume(
+            f"{key} is {value.text}, not known until Terraform runs: treated as unknown (give it in the usage file)"
+        )
+        return None
+    return value
+
+
+def _function(resource: Resource, resources: Sequence[Resource]) -> ImportedWorkload:
+    workload = _workload(resource, "lambda", "function")
+    values = resource.values
+    timeout = number_of(known(workload, values, "timeout"))
+    if timeout is not None:
+        workload.set("runtime.max_duration_s", timeout)
+    elif values.get("timeout") is None:
+        workload.set("runtime.max_duration_s", float(LAMBDA_DEFAULT_TIMEOUT_S))
+        workload.assume(f"timeout not set: Lambda's default of {LAMBDA_DEFAULT_TIMEOUT_S} s")
+    memory = number_of(known(workload, values, "memory_size"))
+    if memory is not None and memory.is_integer():
+        workload.set("runtime.memory_mb", int(memory))
+    elif values.get("memory_size") is None:
+        workload.set("runtime.memory_mb", LAMBDA_DEFAULT_MEMORY_MB)
+        workload.assume(f"memory_size not set: Lambda's default of {LAMBDA_DEFAULT_MEMORY_MB} MB")
+    architectures = known(workload, values, "architectures")
+    if isinstance(architectures, list) and architectures and architectures[0] in ("arm64", "x86_64"):
+        workload.set("runtime.architecture", architectures[0])
+    size_mb = number_of(first_block(known(workload, values, "ephemeral_storage")).get("size"))
+    if size_mb is not None:
+        workload.set("runtime.ephemeral_storage_gb", round(size_mb / 1024, 3))
+    if known(workload, values, "package_type") == "Image":
+        workload.assume("package_type Image: deployed as a container image; its size (artifact_mb) is not known")
+    protocols: list[str] = []
+    runs: float | None = None
+    for protocol, trigger_runs in _triggers(resource, resources):
+        protocols.append(protocol)
+        runs = trigger_runs if trigger_runs is not None else runs
+    set_traffic(workload, protocols, runs)
+    return workload
+
+
+def _triggers(function: Resource, resources: Sequence[Resource]) -> list[tuple[str, float | None]]:
+    """How work reaches a function: each resource that sends it some, as (protocol, runs a month for a schedule)."""
+    owner = function.owner
+    found: list[tuple[str, float | None]] = []
+    for item in resources:
+        kind = item.type
+        if kind == "aws_lambda_event_source_mapping" and item.refers_to("function_name", owner):
+            found.append(("queue", None))
+        elif kind == "aws_lambda_function_url" and item.refers_to("function_name", owner):
+            found.append(("http", None))
+        elif kind == "aws_lambda_permission" and item.refers_to("function_name", owner):
+            if str(item.values.get("principal", "")).startswith("apigateway"):
+                found.append(("http", None))
+        elif kind == "aws_apigatewayv2_integration" and item.refers_to("integration_uri", owner):
+            found.append(("http", None))
+        elif kind == "aws_cloudwatch_event_target" and item.refers_to("arn", owner):
+            found.append(_rule_trigger(item, resources))
+        elif kind == "aws_scheduler_schedule" and item.refers_to("target", owner):
+            found.append(("schedule", runs_per_month(item.values.get("schedule_expression"))))
+    return found
+
+
+def _rule_trigger(target: Resource, resources: Sequence[Resource]) -> tuple[str, float | None]:
+    """An EventBridge target's rule: a schedule (runs a month) or an event pattern (events, as from a queue)."""
+    for rule in resources:
+        if rule.type == "aws_cloudwatch_event_rule" and target.refers_to("rule", rule.owner):
+            expression = rule.values.get("schedule_expression")
+            if isinstance(expression, str):
+                return "schedule", runs_per_month(expression)
+    return "queue", None
+
+
+def _runs(service: Resource, task: Resource) -> bool:
+    """Whether a service runs a task definition: its expression refers to it, or names its family."""
+    if service.refers_to("task_definition", task.address):
+        return True
+    family = task.values.get("family")
+    return isinstance(family, str) and service.values.get("task_definition") == family
+
+
+def _task_properties(workload: ImportedWorkload, task: Resource | None, *, quiet: bool = False) -> dict[str, Any]:
+    """A task definition's attributes in the shape ECS's own JSON gives them (read by decider/sources/ecs.py)."""
+    if task is None:
+        return {}
+    values = task.values
+
+    def read(key: str) -> Any:
+        if quiet:
+            return None if isinstance(values.get(key), Expression) else values.get(key)
+        return known(workload, values, key)
+
+    properties: dict[str, Any] = {}
+    for key, name in (("cpu", "Cpu"), ("memory", "Memory"), ("network_mode", "NetworkMode")):
+        if read(key) is not None:
+            properties[name] = read(key)
+    containers = read("container_definitions")
+    if isinstance(containers, str):
+        try:
+            containers = json.loads(containers)
+        except ValueError:
+            workload.assume("container_definitions is not valid JSON: containers unknown")
+            containers = None
+    if isinstance(containers, list):
+        properties["ContainerDefinitions"] = containers
+    platform = first_block(read("runtime_platform"))
+    if platform:
+        properties["RuntimePlatform"] = {
+            "CpuArchitecture": platform.get("cpu_architecture"),
+            "OperatingSystemFamily": platform.get("operating_system_family"),
+        }
+    storage = first_block(read("ephemeral_storage"))
+    if storage.get("size_in_gib") is not None:
+        properties["EphemeralStorage"] = {"SizeInGiB": storage["size_in_gib"]}
+    compatibilities = read("requires_compatibilities")
+    if isinstance(compatibilities, list):
+        properties["RequiresCompatibilities"] = compatibilities
+    return properties
+
+
+def _service(service: Resource, task: Resource | None, resources: Sequence[Resource]) -> ImportedWorkload:
+    workload = _workload(service, "ecs")
+    task_properties = _task_properties(workload, task)
+    if task is None:
+        workload.assume("task_definition is not a task definition in this configuration: its size is unknown")
+    else:
+        read_task_definition(workload, task_properties)
+        _schedules(workload, task, resources)
+    values = service.values
+    if known(workload, values, "scheduling_strategy") == "DAEMON":
+        workload.set("control.host_daemons", True)
+    set_traffic(workload, ["http"] if blocks(values.get("load_balancer")) else [], None, http_is_spiky=False)
+    count = known(workload, values, "desired_count")
+    if isinstance(count, int | float) and not isinstance(count, bool):
+        workload.assume(f"desired_count {count:g}: how many copies run is decided by traffic, not this count")
+    properties: dict[str, Any] = {}
+    launch_type = known(workload, values, "launch_type")
+    if isinstance(launch_type, str) and launch_type:
+        properties["LaunchType"] = launch_type
+    strategy = blocks(known(workload, values, "capacity_provider_strategy"))
+    providers: dict[str, Any] = {}
+    if strategy:
+        properties["CapacityProviderStrategy"] = [
+            {"CapacityProvider": _provider(item, service, resources, providers)} for item in strategy
+        ]
+    choose_ecs_target(workload, properties, task_properties, providers)
+    return workload
+
+
+def _provider(
+    item: Mapping[str, Any], service: Resource, resources: Sequence[Resource], providers: dict[str, Any]
+) -> Any:
+    """A strategy item's capacity provider: an AWS-managed name, or one defined here as a CloudFormation-shaped
+    resource that decider/sources/ecs.py reads (Managed Instances or an Auto Scaling group)."""
+    name = item.get("capacity_provider")
+    if isinstance(name, str) and name in LAUNCH_TYPES:
+        return name
+    for resource in resources:
+        if resource.type != "aws_ecs_capacity_provider":
+            continue
+        if resource.values.get("name") == name or (
+            isinstance(name, Expression) and service.refers_to("capacity_provider_strategy", resource.owner)
+        ):
+            kind = (
+                "ManagedInstancesProvider"
+                if resource.values.get("managed_instances_provider")
+                else "AutoScalingGroupProvider"
+            )
+            providers[resource.address] = {"Type": "AWS::ECS::CapacityProvider", "Properties": {kind: {}}}
+            return {"Ref": resource.address}
+    return {"Ref": str(name)}
+
+
+def _schedules(workload: ImportedWorkload, task: Resource, resources: Sequence[Resource]) -> None:
+    """EventBridge rules and Scheduler schedules that run the task definition."""
+    for item in resources:
+        if item.type == "aws_cloudwatch_event_target" and item.refers_to("ecs_target", task.owner):
+            protocol, runs = _rule_trigger(item, resources)
+            if protocol == "schedule":
+                set_traffic(workload, ["schedule"], runs)
+        elif item.type == "aws_scheduler_schedule" and item.refers_to("target", task.owner):
+            set_traffic(workload, ["schedule"], runs_per_month(item.values.get("schedule_expression")))
+
+
+def _deployment(resource: Resource, resources: Sequence[Resource]) -> ImportedWorkload:
+    """A Kubernetes provider deployment, read as the Deployment manifest it stands for."""
+    values = resource.values
+    spec = first_block(values.get("spec"))
+    pod = first_block(first_block(spec.get("template")).get("spec"))
+    containers = []
+    for container in blocks(pod.get("container")):
+        limits_requests = first_block(container.get("resources"))
+        security = first_block(container.get("security_context"))
+        containers.append(
+            {
+                "name": container.get("name"),
+                "resources": {
+                    "requests": limits_requests.get("requests") or {},
+                    "limits": limits_requests.get("limits") or {},
+                },
+                "securityContext": {"privileged": security.get("privileged") is True},
+            }
+        )
+    manifest = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": resource.owner},
+        "spec": {
+            "template": {
+                "spec": {
+                    "containers": containers,
+                    "nodeSelector": pod.get("node_selector") or {},
+                    "hostNetwork": pod.get("host_network") is True,
+                }
+            }
+        },
+    }
+    workload = read_manifest(Document(data=manifest, line=resource.line), resource.file, False)
+    assert workload is not None  # noqa: S101 - a Deployment is always a workload
+    workload.kind = resource.type
+    workload.aliases = tuple(
+        name
+        for name in [first_block(values.get("metadata")).get("name")]
+        if isinstance(name, str) and name != resource.owner
+    )
+    namespace = first_block(values.get("metadata")).get("namespace", "default")
+    for profile in resources:
+        if profile.type == "aws_eks_fargate_profile" and any(
+            selector.get("namespace") == namespace for selector in blocks(profile.values.get("selector"))
+        ):
+            workload.assume(f"{profile.address} runs namespace {namespace} on Fargate: priced as EKS nodes")
+    for cluster in (item for item in resources if item.type == "aws_eks_cluster"):
+        version = cluster.values.get("version")
+        shown = f" (Kubernetes {version})" if isinstance(version, str) else ""
+        workload.assume(f"runs on {cluster.address}{shown}, defined with it: its control plane counted as already paid")
+    groups = [item for item in resources if item.type == "aws_eks_node_group"]
+    for group in groups:
+        types = group.values.get("instance_types")
+        capacity = group.values.get("capacity_type", "ON_DEMAND")
+        if isinstance(types, list):
+            shown = ", ".join(str(item) for item in types)
+            workload.assume(f"{group.address} provides nodes ({shown}, {capacity}): any of them may run it")
+    return workload

@@ -1,0 +1,60 @@
+"""Finding Terraform configurations to review: each folder that holds ``*.tf`` files is one configuration.
+
+A folder is read as Terraform reads a module: all its ``*.tf`` files together (a variable declared in one file is used
+in another), with ``terraform.tfvars`` and ``*.auto.tfvars`` applied, then the ``--var-file`` files given. A ``.tf``
+file named on the command line stands for its whole folder. Folders Terraform itself keeps (``.terraform``) and any
+hidden folder are not searched.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
+
+from decider.errors import Problem, SourceError
+from decider.sources.hcl import read_folder
+from decider.sources.imported import ImportedWorkload
+from decider.sources.terraform import terraform_workloads
+
+SUFFIX = ".tf"
+VAR_FILE_SUFFIXES = (".tfvars",)
+
+
+def terraform_folders(root: Path, skipped_folders: Collection[str]) -> list[Path]:
+    """The folders under ``root`` (itself included) that hold ``*.tf`` files, in a stable order."""
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith(".") and name not in skipped_folders)
+        if any(name.endswith(SUFFIX) for name in names):
+            found.append(Path(folder))
+    return sorted(found)
+
+
+def read_terraform(
+    folder: Path, shown: Callable[[Path], str], var_files: Sequence[str] = (), excluded: Collection[Path] = ()
+) -> list[ImportedWorkload]:
+    """The workloads of the Terraform configuration in ``folder``; every workload notes what reading it assumed."""
+    files = [
+        (path, shown(path))
+        for path in sorted(folder.iterdir())
+        if path.suffix == SUFFIX and path.is_file() and path.resolve() not in excluded
+    ]
+    if not files:
+        return []
+    configuration = read_folder(files, [(Path(item), item) for item in var_files])
+    workloads = terraform_workloads(configuration.resources)
+    for workload in workloads:
+        workload.assumptions[:0] = configuration.assumptions
+    return workloads
+
+
+def check_var_files(var_files: Sequence[str]) -> None:
+    """Every ``--var-file`` must be a ``.tfvars`` file that exists."""
+    problems = [
+        Problem(f"--var-file {item}", "no such file" if not Path(item).is_file() else "give a .tfvars file")
+        for item in var_files
+        if not Path(item).is_file() or not item.endswith(VAR_FILE_SUFFIXES)
+    ]
+    if problems:
+        raise SourceError(problems)

@@ -1,0 +1,271 @@
+"""Terraform in: HCL source (with variables, locals, a module call and a .tfvars file) and a plan of the same
+infrastructure give the same workloads; each resource type is read; every value that cannot be known is said."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from decider.cli import main
+from decider.errors import SourceError
+from decider.sources import ImportedWorkload, find_workloads
+from decider.workload import parse_workload
+from tests.conftest import REPO_ROOT
+
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "terraform"
+HCL = FIXTURES / "hcl"
+TFVARS = HCL / "prod.tfvars"
+PLAN = FIXTURES / "plan.json"
+
+
+def read(paths: list[Path], var_files: list[Path] = ()) -> dict[str, ImportedWorkload]:  # type: ignore[assignment]
+    found = find_workloads([str(path) for path in paths], var_files=[str(item) for item in var_files])
+    return {workload.name: workload for workload in found.workloads}
+
+
+def test_hcl_with_tfvars_and_plan_give_the_same_workloads() -> None:
+    hcl, plan = read([HCL], [TFVARS]), read([PLAN])
+    assert sorted(hcl) == sorted(plan)
+    assert len(hcl) == 12
+    for name, workload in hcl.items():
+        assert parse_workload(workload.raw).workload == parse_workload(plan[name].raw).workload, name
+        assert workload.runs_as == plan[name].runs_as, name
+        assert workload.kind == plan[name].kind, name
+
+
+def test_every_resource_type_is_read() -> None:
+    hcl = read([HCL], [TFVARS])
+    api = hcl["aws_lambda_function.api"]
+    assert api.raw["runtime"] == {
+        "max_duration_s": 29.0,
+        "memory_mb": 1024,  # var.api_memory: 512 by default, 1024 in prod.tfvars
+        "architecture": "arm64",
+        "ephemeral_storage_gb": 1.0,
+    }
+    assert api.raw["traffic"] == {"protocols": ["http"], "pattern": "spiky"}  # aws_apigatewayv2_integration
+    worker = hcl["aws_lambda_function.worker"]
+    assert worker.raw["runtime"]["memory_mb"] == 2048  # local.worker_memory
+    assert worker.raw["traffic"]["pattern"] == "event"  # aws_lambda_event_source_mapping
+    assert any("package_type Image" in note for note in worker.assumptions)
+    assert hcl["aws_lambda_function.nightly"].raw["traffic"]["requests_per_month"] == 30.42  # event rule + target
+    assert hcl["aws_lambda_function.report"].raw["traffic"]["requests_per_month"] == 730.0  # aws_scheduler_schedule
+    assert hcl["aws_lambda_function.webhook"].raw["traffic"]["protocols"] == ["http"]  # aws_lambda_function_url
+    thumbnails = hcl["module.thumbnails"]  # terraform-aws-modules/lambda with create_lambda_function_url
+    assert (thumbnails.runs_as, thumbnails.raw["runtime"]["memory_mb"]) == ("function", 2048)
+    assert thumbnails.raw["traffic"]["protocols"] == ["http"]
+    web = hcl["aws_ecs_service.web"]  # jsonencode()d container definitions: two essential containers
+    assert web.runs_as == "FARGATE"
+    assert web.raw["runtime"] == {"vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64"}
+    assert web.raw["control"] == {"sidecars": True}
+    assert any("desired_count 4" in note for note in web.assumptions)  # var.web_count from prod.tfvars
+    assert hcl["aws_ecs_service.ledger"].runs_as == "MANAGED_INSTANCES"  # aws_ecs_capacity_provider, Managed Instances
+    legacy = hcl["aws_ecs_service.legacy"]  # capacity provider with an Auto Scaling group; container-level sizes
+    assert (legacy.runs_as, legacy.raw["runtime"], legacy.raw["control"]) == (
+        "EC2",
+        {"vcpu": 1.0, "memory_mb": 3072},
+        {"privileged": True},
+    )
+    billing = hcl["module.billing"]  # terraform-aws-modules/ecs service module
+    assert (billing.runs_as, billing.raw["preferences"]) == ("FARGATE_SPOT", {"spot_ok": True})
+    assert billing.raw["runtime"] == {"vcpu": 1.0, "memory_mb": 4096, "architecture": "x86_64"}
+    search = hcl["kubernetes_deployment_v1.search"]
+    assert (search.runs_as, search.raw["runtime"]) == (
+        "kubernetes",
+        {"vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64"},
+    )
+    assert any("aws_eks_node_group.general provides nodes (m7g.large" in note for note in search.assumptions)
+    assert any("runs on aws_eks_cluster.main (Kubernetes 1.31)" in note for note in search.assumptions)
+    reports = hcl["kubernetes_deployment.reports"]
+    assert reports.raw["runtime"] == {"vcpu": 1.0, "memory_mb": 2048}
+    assert any("aws_eks_fargate_profile.batch runs namespace batch on Fargate" in note for note in reports.assumptions)
+
+
+def test_workloads_keep_their_file_and_line() -> None:
+    hcl, plan = read([HCL], [TFVARS]), read([PLAN])
+    assert (hcl["aws_lambda_function.api"].file, hcl["aws_lambda_function.api"].line) == (
+        "tests/fixtures/terraform/hcl/lambda.tf" if Path.cwd() == REPO_ROOT else hcl["aws_lambda_function.api"].file,
+        5,
+    )
+    assert hcl["module.billing"].line == next(
+        number
+        for number, text in enumerate((HCL / "ecs.tf").read_text().splitlines(), 1)
+        if text.startswith('module "billing"')
+    )
+    lines = PLAN.read_text().splitlines()
+    for workload in plan.values():
+        assert workload.file.endswith("plan.json")
+        assert '"address"' in lines[workload.line - 1]
+
+
+def test_every_unknown_is_reported_without_the_tfvars() -> None:
+    hcl = read([HCL])
+    worker = hcl["aws_lambda_function.worker"]
+    assert "max_duration_s" not in worker.raw["runtime"]  # var.worker_timeout has no default: left to the defaults
+    assert any("timeout is var.worker_timeout, not known until Terraform runs" in note for note in worker.assumptions)
+    assert any(
+        "variable worker_timeout has no default and no value in a .tfvars file" in note for note in worker.assumptions
+    )
+    assert hcl["aws_lambda_function.api"].raw["runtime"]["memory_mb"] == 512  # the variable's default
+    assert any(
+        "module network (source terraform-aws-modules/vpc/aws) is not one decider reads" in note
+        for note in worker.assumptions
+    )
+
+
+def test_unresolvable_expressions_are_unknown(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_lambda_function" "f" {\n'
+        "  memory_size = var.size * 2\n"
+        '  timeout     = lookup(var.timeouts, "f", 3)\n'
+        '  architectures = [var.arch == "arm" ? "arm64" : "x86_64"]\n'
+        "}\n"
+        'resource "aws_ecs_task_definition" "t" {\n'
+        '  family                = "t"\n'
+        '  container_definitions = jsonencode([{ name = "a", cpu = var.cpu }])\n'
+        "}\n"
+    )
+    found = read([tmp_path / "main.tf"])
+    function = found["aws_lambda_function.f"]
+    notes = "\n".join(function.assumptions)
+    assert "memory_size is var.size * 2" in notes
+    assert 'timeout is lookup(var.timeouts, "f", 3)' in notes
+    assert function.raw.get("runtime", {}) == {}  # neither default applies: the value is set, just not known
+    task = found["aws_ecs_task_definition.t"]
+    assert any("container_definitions is jsonencode(" in note for note in task.assumptions)
+
+
+def test_a_plan_skips_deleted_resources_and_refuses_another_major_version(tmp_path: Path) -> None:
+    assert "aws_lambda_function.legacy_cron" not in read([PLAN])
+    plan = json.loads(PLAN.read_text())
+    plan["format_version"] = "2.0"
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    with pytest.raises(SourceError, match=r"format_version '2\.0'"):
+        find_workloads([str(tmp_path / "plan.json")])
+
+
+def test_bad_hcl_and_bad_var_files_are_clear_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "main.tf").write_text('resource "aws_lambda_function" "f" {\n  memory_size = \n}\n')
+    with pytest.raises(SourceError, match=r"main.tf:\d+: not valid Terraform \(HCL\)"):
+        find_workloads([str(tmp_path)])
+    assert main(["review", str(tmp_path)]) == 0  # without --strict the file is listed as unreadable
+    assert "could not be read" in capsys.readouterr().err
+    assert main(["review", str(HCL), "--var-file", str(tmp_path / "missing.tfvars")]) == 2
+    assert "--var-file" in capsys.readouterr().err
+
+
+def test_review_reads_terraform_and_the_usage_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    usage = tmp_path / "usage.yaml"
+    usage.write_text("aws_lambda_function.api:\n  traffic: {requests_per_month: 2000000, peak_rps: 40}\n")
+    code = main(["review", str(HCL), "--var-file", str(TFVARS), "--usage", str(usage), "--format", "json"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    by_name = {item["name"]: item for item in report["workloads"]}
+    assert by_name["aws_lambda_function.api"]["verdict"] in ("keep", "consider", "move")
+    assert by_name["aws_lambda_function.api"]["source"]["line"] == 5
+    assert by_name["aws_ecs_service.ledger"]["current_target"] == "ecs-managed-instances"
+    assert by_name["aws_ecs_service.ledger"]["verdict"] == "unknown"
+
+
+def test_more_event_sources_schedules_and_module_inputs(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        """
+resource "aws_lambda_function" "audit" {
+  function_name = "audit"
+  architectures = ["arm64"]
+}
+
+resource "aws_cloudwatch_event_rule" "changes" {
+  event_pattern = jsonencode({ source = ["aws.s3"] })
+}
+
+resource "aws_cloudwatch_event_target" "audit" {
+  rule = aws_cloudwatch_event_rule.changes.name
+  arn  = aws_lambda_function.audit.arn
+}
+
+resource "aws_ecs_task_definition" "cleanup" {
+  family                   = "cleanup"
+  cpu                      = 256
+  memory                   = 512
+  requires_compatibilities = ["FARGATE"]
+  container_definitions    = jsonencode([{ name = "cleanup", essential = true }])
+}
+
+resource "aws_scheduler_schedule" "cleanup" {
+  schedule_expression = "cron(0 3 * * ? *)"
+  target {
+    arn = aws_ecs_cluster.main.arn
+    ecs_parameters {
+      task_definition_arn = aws_ecs_task_definition.cleanup.arn
+    }
+  }
+}
+
+resource "aws_ecs_task_definition" "agent" {
+  family                = "agent"
+  container_definitions = jsonencode([{ name = "agent", cpu = 128, memory = 256, essential = true }])
+}
+
+resource "aws_ecs_service" "agent" {
+  task_definition     = aws_ecs_task_definition.agent.arn
+  scheduling_strategy = "DAEMON"
+  launch_type         = "EC2"
+}
+
+module "ingest" {
+  source  = "terraform-aws-modules/lambda/aws"
+  function_name = "ingest"
+  architectures = ["arm64"]
+  allowed_triggers = {
+    api = { service = "apigateway", source_arn = "arn:aws:execute-api:us-east-1:123456789012:abc/*" }
+  }
+  event_source_mapping = {
+    queue = { event_source_arn = "arn:aws:sqs:us-east-1:123456789012:ingest" }
+  }
+}
+
+module "unused" {
+  source = "terraform-aws-modules/lambda/aws"
+  create = false
+}
+"""
+    )
+    found = read([tmp_path])
+    audit = found["aws_lambda_function.audit"]  # an EventBridge rule with an event pattern: events
+    assert audit.raw["traffic"] == {"protocols": ["queue"], "pattern": "event"}
+    assert any("timeout not set: Lambda's default of 3 s" in note for note in audit.assumptions)
+    cleanup = found["aws_ecs_task_definition.cleanup"]  # no service runs it; a schedule does
+    assert (cleanup.runs_as, cleanup.raw["traffic"]["pattern"]) == ("FARGATE", "scheduled")
+    assert cleanup.raw["traffic"]["requests_per_month"] == 30.42
+    agent = found["aws_ecs_service.agent"]
+    assert (agent.runs_as, agent.raw["control"]) == ("EC2", {"host_daemons": True})
+    assert agent.raw["runtime"] == {"vcpu": 0.125, "memory_mb": 256}
+    ingest = found["module.ingest"]  # defaults of the module: 128 MB, 3 s; an API permission and a queue mapping
+    assert ingest.raw["runtime"] == {
+        "max_duration_s": 3.0,
+        "memory_mb": 128,
+        "architecture": "arm64",
+        "ephemeral_storage_gb": 0.5,
+    }
+    assert ingest.raw["traffic"] == {"protocols": ["http", "queue"], "pattern": "spiky"}
+    assert "module.unused" not in found  # create = false
+    assert sorted(found) == [
+        "aws_ecs_service.agent",
+        "aws_ecs_task_definition.cleanup",
+        "aws_lambda_function.audit",
+        "module.ingest",
+    ]
+
+
+def test_a_usage_entry_applies_by_the_deployed_name(tmp_path: Path) -> None:
+    from decider.sources import apply_usage
+
+    found = find_workloads([str(HCL)], var_files=[str(TFVARS)]).workloads
+    apply_usage(found, {"orders-api": {"traffic": {"requests_per_month": 5.0}}}, "usage.yaml")
+    by_name = {workload.name: workload for workload in found}
+    assert by_name["aws_lambda_function.api"].get("traffic.requests_per_month") == 5.0
+    assert by_name["aws_lambda_function.worker"].get("traffic.requests_per_month") is None
+    with pytest.raises(SourceError, match="orders-apj: no workload or resource of this name"):
+        apply_usage(found, {"orders-apj": {"traffic": {"requests_per_month": 5.0}}}, "usage.yaml")
