@@ -57,6 +57,8 @@ class Plan:
     target: str
     sizing: Sizing
     lines: tuple[Line, ...]
+    hours: tuple[Ramp, ...] = ()
+    """Instance-hour ramps of a plan on EC2 instances (a per-instance fee is billed on them); empty otherwise."""
 
     def total(self, requests: float) -> float:
         return sum(line.usd(requests) for line in self.lines)
@@ -259,7 +261,7 @@ def _plan_instances(
             else fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)
         )
     lines += _load_balancer_lines(workload, book, model, sizing.front_door, shared=existing)
-    return Plan(target.id, sizing, tuple(lines))
+    return Plan(target.id, sizing, tuple(lines), tuple(ramps))
 
 
 def _hour_lines(item: str, unit: str, unit_price_usd: float, ramps: Sequence[Ramp]) -> list[Line]:

@@ -8,11 +8,12 @@ the ranking is known, finds where the recommended target's bill crosses the othe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
-from decider.cost.bill import Plan, cost_reason, plan_targets
+from decider.cost.bill import Plan, cost_reason
 from decider.cost.breakeven import approx_requests, break_even_points
+from decider.cost.modes import choose_modes
 from decider.decision import BreakEven, MonthlyCost, PricingInfo
 from decider.errors import WorkloadError
 from decider.facts import Facts
@@ -33,6 +34,8 @@ class Quote:
     requests_per_month: float
     per_request: frozenset[str]
     """The targets billed per request (Lambda), whose crossings with capacity-billed targets are always sought."""
+    alternatives: dict[str, dict[str, Plan]] = field(default_factory=dict)
+    """Per target, the plans of the capacity modes priced but not chosen (by mode id)."""
 
     @cached_property
     def bills(self) -> dict[str, MonthlyCost]:
@@ -70,7 +73,8 @@ def quote(workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing) ->
     if book is None:
         raise WorkloadError([unknown_region(region, tuple(ruleset.pricing))])
     eligible = [target for target in ruleset.targets if target.id not in firing.exclusions]
-    plans = plan_targets(eligible, workload, facts, book, ruleset.cost_model)
+    modes = choose_modes(eligible, workload, facts, book, ruleset.cost_model, firing.mode_exclusions)
+    plans = modes.plans
     requests = workload.requests_per_month
     weight = ruleset.weights[workload.preferences.optimize_for]["cost"]
     names = {target: ruleset.target(target).name for target in plans}
@@ -85,4 +89,5 @@ def quote(workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing) ->
         per_request=frozenset(
             target.id for target in ruleset.targets if target.cost is not None and target.cost.model == "lambda"
         ),
+        alternatives=modes.alternatives,
     )

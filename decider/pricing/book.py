@@ -192,6 +192,34 @@ class SavingsPlans(_Data):
     ec2: SavingsPlanDiscounts
 
 
+class LambdaManagedInstancesPrices(_Data):
+    """Lambda Managed Instances: functions on EC2 instances in the account, billed per request, per instance-hour
+    and a management fee; at least ``minimum_instances`` run, each execution environment at least the minimum size."""
+
+    request: Price
+    fee_fraction: Discount = Field(description="Management fee as a share of the on-demand instance price.")
+    minimum_instances: Allowance
+    minimum_environment_memory_mb: Allowance
+    minimum_environment_vcpu: Allowance
+
+
+class EksAutoModePrices(_Data):
+    fee_fraction: Discount = Field(description="Auto Mode fee per instance-hour as a share of its on-demand price.")
+
+
+class EksFargatePrices(_Data):
+    pod_memory_overhead_mb: Allowance = Field(description="Memory EKS adds to each Fargate pod before sizing it.")
+
+
+class ModePrices(_Data):
+    """Prices of the capacity modes (``modes:`` in a price book); a mode without its prices is not chosen there.
+    Fargate Spot and EC2 Spot take ``fargate.spot_discount`` and ``ec2.spot_discount``."""
+
+    lambda_managed_instances: LambdaManagedInstancesPrices | None = None
+    eks_auto_mode: EksAutoModePrices | None = None
+    eks_fargate: EksFargatePrices | None = None
+
+
 class PriceBook(_Data):
     """Every price the cost model needs for one region, with its date and currency."""
 
@@ -207,6 +235,7 @@ class PriceBook(_Data):
     load_balancers: LoadBalancerPrices
     api_gateway: ApiGatewayPrices
     savings_plans: SavingsPlans
+    modes: ModePrices = Field(default_factory=ModePrices)
 
     @field_validator("as_of")
     @classmethod
@@ -287,6 +316,13 @@ class CostModel(_Data):
         le=1,
         description="Share of a queue worker copy's capacity used on average: below the 0.7 of a listener, since "
         "copies scale on queue depth after a lag and stay ahead of the backlog.",
+    )
+    mode_tilt: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="How much dearer (a share) a capacity mode may be and still be chosen when it suits "
+        "optimize_for: simplicity (less to run) or control (more control of the hosts).",
     )
     load_balancer_capacity_unit: LoadBalancerCapacity
     score: CostScore
