@@ -293,6 +293,17 @@ def _name(ruleset: Ruleset, target: str | None) -> str:
     return ruleset.target(target).name if target is not None else "no target (every one excluded)"
 
 
+def _mode_said(ruleset: Ruleset, other: Ranked) -> str:
+    """The capacity mode, in brackets, when the recommendation with a change runs in a mode other than its target's
+    default (the mode switch is part of what flips the answer: Fargate Spot, Lambda Managed Instances); else ""."""
+    plan = other.priced.plans.get(other.recommendation or "") if other.priced is not None else None
+    if plan is None or plan.sizing.mode is None:
+        return ""
+    target = ruleset.target(plan.target)
+    mode = target.mode(plan.sizing.mode)
+    return f" ({mode.name})" if mode is not None and mode != target.modes[0] else ""
+
+
 def _said(path: str, value: Any) -> str:
     if path == "traffic.requests_per_month" and isinstance(value, int | float):
         return approx_requests(float(value)).lstrip("~")
@@ -300,7 +311,7 @@ def _said(path: str, value: Any) -> str:
 
 
 def _message(candidate: _Candidate, parsed: ParsedWorkload, ruleset: Ruleset, other: Ranked) -> str:
-    winner = _name(ruleset, other.recommendation)
+    winner = _name(ruleset, other.recommendation) + _mode_said(ruleset, other)
     changes = ", ".join(
         f"{path} {_said(path, value)} (now {_said(path, _value(parsed.workload, path))})"
         for path, value in candidate.change.items()

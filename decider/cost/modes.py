@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from decider.cost.bill import Plan, plan_targets, round_usd
+from decider.cost.breakeven import approx_requests, crossings
 from decider.cost.mode_plans import eks_auto_mode, eks_fargate, lambda_managed_instances
-from decider.decision import ModeOption
+from decider.decision import BreakEven, ModeOption
 from decider.facts import Facts
 from decider.pricing.book import CostModel, PriceBook
 from decider.rules.model import Mode, Target
@@ -188,3 +189,48 @@ def _option(
         excluded_by=tuple(fired.id for fired in kept_out),
         note=note,
     )
+
+
+def mode_sentences(
+    names: Mapping[str, str],
+    modes: Mapping[str, Mapping[str, str]],
+    plans: Mapping[str, Plan],
+    alternatives: Mapping[str, Mapping[str, Plan]],
+    points: Sequence[BreakEven],
+) -> list[str]:
+    """A mode switch that moves a cost crossing, in words: for each crossing of two targets, where it would lie if one
+    of them ran in another mode it can use ("With Lambda Managed Instances, AWS Lambda stays cheaper than Amazon ECS
+    on AWS Fargate up to ~40M requests a month"). Only a switch in ``side``'s favour is said: its advantage lasts to a
+    higher volume, or starts at a lower one, by more than a tenth. ``names`` are the targets' names, ``modes`` the
+    modes' names."""
+    said: list[str] = []
+    for point in points:
+        for side, other in ((point.target, point.versus), (point.versus, point.target)):
+            for mode, plan in alternatives.get(side, {}).items():
+                if other not in plans:
+                    continue
+                for moved in crossings(plan, plans[other]):
+                    if not _helps(side, point, moved):
+                        continue
+                    volume = approx_requests(moved.requests_per_month)
+                    change = (
+                        f"stays cheaper than {names[other]} up to {volume}"
+                        if moved.versus == side
+                        else f"becomes cheaper than {names[other]} above {volume}"
+                    )
+                    sentence = (
+                        f"With {modes[side][mode]}, {names[side]} {change} requests a month "
+                        f"(in its chosen mode the bills cross at {approx_requests(point.requests_per_month)})."
+                    )
+                    if sentence not in said:
+                        said.append(sentence)
+    return said
+
+
+def _helps(side: str, point: BreakEven, moved: BreakEven) -> bool:
+    """Whether a crossing in another mode (``moved``) is in ``side``'s favour against the crossing now (``point``)."""
+    if moved.versus == side and point.versus == side:  # cheaper below: for longer
+        return moved.requests_per_month > 1.1 * point.requests_per_month
+    if moved.target == side and point.target == side:  # cheaper above: sooner
+        return moved.requests_per_month < point.requests_per_month / 1.1
+    return False

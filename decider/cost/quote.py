@@ -13,7 +13,7 @@ from functools import cached_property
 
 from decider.cost.bill import Plan, cost_reason
 from decider.cost.breakeven import approx_requests, break_even_points
-from decider.cost.modes import choose_modes
+from decider.cost.modes import choose_modes, mode_sentences
 from decider.decision import BreakEven, MonthlyCost, PricingInfo
 from decider.errors import WorkloadError
 from decider.facts import Facts
@@ -61,7 +61,9 @@ class Quote:
             else:
                 change = f"Below {volume} requests a month {below} becomes cheaper than {above}"
             said.append(f"{change} (monthly cost with this sizing; now {now}).")
-        return said
+        names = {target.id: target.name for target in ruleset.targets}
+        modes = {target.id: {mode.id: mode.name for mode in target.modes} for target in ruleset.targets}
+        return said + mode_sentences(names, modes, self.plans, self.alternatives, points)
 
 
 def quote(workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing) -> Quote | None:

@@ -22,6 +22,9 @@ class ImportedWorkload:
     """What the source says the workload runs as (an ECS launch type or capacity provider, ``function``,
     ``kubernetes``); targets.yaml's ``runs_as`` maps it to a target."""
     assumptions: list[str] = field(default_factory=list)
+    mode: str | None = None
+    """The capacity mode the source says it runs in (targets.yaml ``modes``): ``spot`` for a FARGATE_SPOT capacity
+    provider strategy, ``managed-instances`` for a Lambda function with a capacity provider; None when not said."""
 
     def target_in(self, ruleset: Ruleset) -> str | None:
         """The precise target it runs on now: the one its ``runs_as`` names, else its platform's only target."""
