@@ -117,10 +117,8 @@ def _mode_lines(book: PriceBook) -> list[str]:
             "on-demand price"
         )
     if modes.eks_fargate is not None:
-        lines.append(
-            f"    EKS on Fargate            Fargate Linux/x86 prices; +{modes.eks_fargate.pod_memory_overhead_mb.quantity:g}"
-            " MB per pod"
-        )
+        overhead = modes.eks_fargate.pod_memory_overhead_mb.quantity
+        lines.append(f"    EKS on Fargate            Fargate Linux/x86 prices; +{overhead:g} MB per pod")
     missing = [
         name
         for name, price in (

@@ -52,10 +52,12 @@ def with_preferences(workload: dict[str, Any], **preferences: Any) -> dict[str, 
 def test_the_chosen_mode_is_the_cheapest_allowed_and_its_bill_is_the_targets(ruleset: Ruleset) -> None:
     decision = decide(parse_workload(STEADY_CONSUMER), ruleset, advice=False)
     for item in decision.ranking:
-        assert item.sizing is not None and item.monthly_cost is not None
+        assert item.sizing is not None
+        assert item.monthly_cost is not None
         options = {option.mode: option for option in item.sizing.modes}
         chosen = options[item.sizing.mode or ""]
-        assert chosen.chosen and chosen.monthly_usd == item.monthly_cost.total_usd
+        assert chosen.chosen
+        assert chosen.monthly_usd == item.monthly_cost.total_usd
         priced = [option.monthly_usd for option in options.values() if option.monthly_usd is not None]
         assert chosen.monthly_usd == min(priced), item.target
         assert [option.mode for option in item.sizing.modes] == [m.id for m in ruleset.target(item.target).modes]
@@ -63,12 +65,16 @@ def test_the_chosen_mode_is_the_cheapest_allowed_and_its_bill_is_the_targets(rul
 
 def test_lambda_managed_instances_bill_instances_a_fee_and_requests(ruleset: Ruleset) -> None:
     lam = entry(decide(parse_workload(STEADY_CONSUMER), ruleset, advice=False), "lambda")
-    assert lam.sizing is not None and lam.monthly_cost is not None
+    assert lam.sizing is not None
+    assert lam.monthly_cost is not None
     assert lam.sizing.mode == "managed-instances"
     on_demand = next(option for option in lam.sizing.modes if option.mode == "on-demand")
-    assert on_demand.monthly_usd is not None and on_demand.monthly_usd > 5 * lam.monthly_cost.total_usd
-    assert lam.sizing.kind == "instances" and lam.sizing.min_instances == 3  # three instances, one per AZ
-    assert lam.sizing.copy_memory_mb >= 2048 and lam.sizing.copy_vcpu >= 1  # the smallest environment
+    assert on_demand.monthly_usd is not None
+    assert on_demand.monthly_usd > 5 * lam.monthly_cost.total_usd
+    assert lam.sizing.kind == "instances"
+    assert lam.sizing.min_instances == 3
+    assert lam.sizing.copy_memory_mb >= 2048
+    assert lam.sizing.copy_vcpu >= 1
     lines = {line.item.split(" (")[0].split(":")[0]: line for line in lam.monthly_cost.lines}
     instances = lines["Lambda Managed Instances"]
     fee = lines["Lambda Managed Instances fee"]
@@ -79,10 +85,12 @@ def test_lambda_managed_instances_bill_instances_a_fee_and_requests(ruleset: Rul
 def test_spiky_traffic_keeps_lambda_on_demand(ruleset: Ruleset) -> None:
     spiky = {**STEADY_CONSUMER, "traffic": {**STEADY_CONSUMER["traffic"], "pattern": "spiky"}}
     lam = entry(decide(parse_workload(spiky), ruleset, advice=False), "lambda")
-    assert lam.sizing is not None and lam.sizing.mode == "on-demand"
+    assert lam.sizing is not None
+    assert lam.sizing.mode == "on-demand"
     managed = next(option for option in lam.sizing.modes if option.mode == "managed-instances")
     assert managed.excluded_by == ("modes.lambda-managed-instances-bursts",)
-    assert managed.monthly_usd is None and "doubles within five minutes" in managed.note
+    assert managed.monthly_usd is None
+    assert "doubles within five minutes" in managed.note
 
 
 def test_spot_is_chosen_only_when_the_work_tolerates_interruption(ruleset: Ruleset) -> None:
@@ -90,13 +98,17 @@ def test_spot_is_chosen_only_when_the_work_tolerates_interruption(ruleset: Rules
     with_spot = entry(
         decide(parse_workload(with_preferences(BATCH, spot_ok=True)), ruleset, advice=False), "ecs-fargate"
     )
-    assert without.sizing is not None and with_spot.sizing is not None
-    assert without.sizing.mode == "on-demand" and with_spot.sizing.mode == "spot"
-    assert with_spot.sizing.kind == "fargate" and with_spot.sizing.capacity_provider == "FARGATE_SPOT"
+    assert without.sizing is not None
+    assert with_spot.sizing is not None
+    assert without.sizing.mode == "on-demand"
+    assert with_spot.sizing.mode == "spot"
+    assert with_spot.sizing.kind == "fargate"
+    assert with_spot.sizing.capacity_provider == "FARGATE_SPOT"
     spot_kept_out = next(option for option in without.sizing.modes if option.mode == "spot")
     assert spot_kept_out.excluded_by == ("modes.spot-needs-interruption-tolerance",)
     on_demand = next(option for option in with_spot.sizing.modes if option.mode == "on-demand")
-    assert with_spot.monthly_cost is not None and without.monthly_cost is not None
+    assert with_spot.monthly_cost is not None
+    assert without.monthly_cost is not None
     assert on_demand.monthly_usd == without.monthly_cost.total_usd  # the same sizing, bought on demand
     assert with_spot.monthly_cost.total_usd == pytest.approx(0.3 * without.monthly_cost.total_usd, rel=0.01)
 
@@ -114,11 +126,14 @@ def test_optimize_for_tilts_the_mode_within_a_tenth(ruleset: Ruleset, goal: str,
     eks = entry(
         decide(parse_workload(with_preferences(DAEMON_SERVICE, optimize_for=goal)), ruleset, advice=False), "eks"
     )
-    assert eks.sizing is not None and eks.sizing.mode == mode
+    assert eks.sizing is not None
+    assert eks.sizing.mode == mode
     options = {option.mode: option for option in eks.sizing.modes}
     assert options["fargate"].excluded_by == ("modes.eks-fargate-no-daemonsets",)
     nodes, auto = options["managed-node-group"].monthly_usd, options["auto-mode"].monthly_usd
-    assert nodes is not None and auto is not None and nodes < auto <= nodes * 1.1
+    assert nodes is not None
+    assert auto is not None
+    assert nodes < auto <= nodes * 1.1
     if mode == "auto-mode":
         assert "favours" in options["managed-node-group"].note
 
@@ -131,8 +146,10 @@ def test_a_book_without_mode_prices_never_chooses_those_modes(tmp_path: Path) ->
     write_yaml(base / "pricing" / "us-east-1.yaml", book)
     decision = decide(parse_workload(STEADY_CONSUMER), load_ruleset(rules_dir=base), advice=False)
     lam, eks = entry(decision, "lambda"), entry(decision, "eks")
-    assert lam.sizing is not None and eks.sizing is not None
-    assert lam.sizing.mode == "on-demand" and eks.sizing.mode == "managed-node-group"
+    assert lam.sizing is not None
+    assert eks.sizing is not None
+    assert lam.sizing.mode == "on-demand"
+    assert eks.sizing.mode == "managed-node-group"
     unpriced = [option for option in (*lam.sizing.modes, *eks.sizing.modes) if option.monthly_usd is None]
     assert {option.mode for option in unpriced} == {"managed-instances", "auto-mode", "fargate"}
     assert all(option.note.startswith("not priced") for option in unpriced)
@@ -144,7 +161,8 @@ def test_the_sizing_line_names_the_mode_and_the_others(ruleset: Ruleset) -> None
     assert describe(eks.sizing).startswith("EKS managed node groups: ")
     others = other_modes(eks.sizing)
     assert others is not None
-    assert "EKS Auto Mode $" in others and "EKS on Fargate kept out (modes.eks-fargate-no-daemonsets)" in others
+    assert "EKS Auto Mode $" in others
+    assert "EKS on Fargate kept out (modes.eks-fargate-no-daemonsets)" in others
 
 
 def test_a_flipped_preference_names_the_mode_it_brings(ruleset: Ruleset) -> None:

@@ -50,7 +50,7 @@ def test_a_bad_mode_rule_fails_at_load_clearly(
     rules_dir: RuleDirFactory, make_rule: RuleFactory, extra: dict[str, Any], message: str, hint: str | None
 ) -> None:
     rule = make_rule.exclude("modes.bad", "eks", {"field": "runtime.vcpu", "gt": 16}, **extra)
-    found = [problem for problem in problems(rules_dir({"modes.yaml": [rule]}, shipped_meta=True))]
+    found = list(problems(rules_dir({"modes.yaml": [rule]}, shipped_meta=True)))
     assert any(message in problem.message and "modes.bad" in problem.location for problem in found), found
     if hint is not None:
         assert any(problem.suggestion == hint for problem in found), found
@@ -89,7 +89,7 @@ def test_every_shipped_mode_rule_has_a_source_and_a_known_mode(ruleset: Ruleset)
     for rule in mode_rules:
         assert rule.source.startswith("https://docs.aws.amazon.com/"), rule.id
         for target in rule.targets:
-            assert ruleset.target(target).mode(rule.mode) is not None, rule.id
+            assert ruleset.target(target).mode(str(rule.mode)) is not None, rule.id
 
 
 def test_a_regional_book_without_modes_still_loads(tmp_path: Path) -> None:
