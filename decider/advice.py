@@ -296,12 +296,11 @@ def _name(ruleset: Ruleset, target: str | None) -> str:
 def _mode_said(ruleset: Ruleset, other: Ranked) -> str:
     """The capacity mode, in brackets, when the recommendation with a change runs in a mode other than its target's
     default (the mode switch is part of what flips the answer: Fargate Spot, Lambda Managed Instances); else ""."""
-    plan = other.priced.plans.get(other.recommendation or "") if other.priced is not None else None
-    if plan is None or plan.sizing.mode is None:
+    choice = other.priced.choices.get(other.recommendation or "") if other.priced is not None else None
+    if choice is None or other.recommendation is None:
         return ""
-    target = ruleset.target(plan.target)
-    mode = target.mode(plan.sizing.mode)
-    return f" ({mode.name})" if mode is not None and mode != target.modes[0] else ""
+    default = ruleset.target(other.recommendation).modes[0]
+    return f" ({choice.chosen.name})" if choice.chosen != default else ""
 
 
 def _said(path: str, value: Any) -> str:

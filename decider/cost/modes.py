@@ -12,12 +12,12 @@ chosen plan's sizing names its ``mode`` and lists every mode considered, with it
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from decider.cost.bill import Plan, plan_targets, round_usd
-from decider.cost.breakeven import approx_requests, crossings
+from decider.cost.breakeven import Curve, approx_requests, curve_crossings
 from decider.cost.mode_plans import eks_auto_mode, eks_fargate, lambda_managed_instances
-from decider.decision import BreakEven, ModeOption
+from decider.decision import BreakEven, ModeOption, Sizing
 from decider.facts import Facts
 from decider.pricing.book import CostModel, PriceBook
 from decider.rules.model import Mode, Target
@@ -36,11 +36,65 @@ BASES = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """How one target's mode was chosen: every mode with its month's bill (None when a rule keeps it out, with those
+    rules, or when it is not priced). The options a decision shows are built from it only when one is shown."""
+
+    chosen: Mode
+    priced: tuple[tuple[Mode, float | None, tuple[Fired, ...]], ...]
+    optimize_for: str
+    region: str
+
+    def options(self) -> tuple[ModeOption, ...]:
+        totals = {mode.id: total for mode, total, _ in self.priced if total is not None}
+        return tuple(self._option(mode, total, kept_out, totals) for mode, total, kept_out in self.priced)
+
+    def sized(self, plan: Plan) -> Sizing:
+        """The plan's sizing naming the chosen mode and every mode considered."""
+        return plan.sizing.model_copy(update={"mode": self.chosen.id, "modes": self.options()})
+
+    def _option(
+        self, mode: Mode, total: float | None, kept_out: tuple[Fired, ...], totals: Mapping[str, float]
+    ) -> ModeOption:
+        chosen, goal = self.chosen, self.optimize_for
+        if kept_out:
+            said = "; ".join(fired.message for fired in kept_out if fired.message)
+            note = f"kept out: {said}" if said else "kept out by " + ", ".join(fired.id for fired in kept_out)
+        elif total is None:
+            note = f"not priced: the {self.region} price book has no price for it, or no size holds a copy"
+        elif mode is chosen:
+            note = (
+                "the only mode allowed"
+                if len(totals) == 1
+                else "the cheapest mode allowed"
+                if total <= min(totals.values()) + 1e-9
+                else f"within the tilt of the cheapest; optimize_for: {goal} favours it"
+            )
+        else:
+            difference = total - totals[chosen.id]
+            note = (
+                f"${difference:,.2f} a month more than {chosen.name}"
+                if difference >= 0
+                else f"${-difference:,.2f} a month less, but optimize_for: {goal} favours {chosen.name}"
+            )
+        return ModeOption(
+            mode=mode.id,
+            name=mode.name,
+            monthly_usd=round_usd(total, 2) if total is not None else None,
+            chosen=mode is chosen,
+            excluded_by=tuple(fired.id for fired in kept_out),
+            note=note,
+        )
+
+
 @dataclass(frozen=True)
 class Modes:
-    """Each target's plan in its chosen mode, and the plans of the modes priced but not chosen."""
+    """Each target's plan in its chosen mode, how the mode was chosen, and the plans of the modes priced but not
+    chosen."""
 
     plans: dict[str, Plan]
+    choices: dict[str, Choice]
     alternatives: dict[str, dict[str, Plan]]
 
 
@@ -55,6 +109,7 @@ def choose_modes(
     """Price every allowed mode of every target and choose one per target (see the module's docstring)."""
     bases = _base_plans(targets, workload, facts, book, model, excluded)
     plans: dict[str, Plan] = {}
+    choices: dict[str, Choice] = {}
     alternatives: dict[str, dict[str, Plan]] = {}
     requests = workload.requests_per_month
     for target in targets:
@@ -71,13 +126,17 @@ def choose_modes(
         if not totals:
             continue
         chosen = _pick([mode for mode, plan, _ in priced if plan is not None], totals, workload, model.mode_tilt)
-        options = tuple(_option(mode, plan, out, chosen, totals, workload, book) for mode, plan, out in priced)
-        plan = next(plan for mode, plan, _ in priced if mode is chosen and plan is not None)
-        plans[target.id] = replace(plan, sizing=plan.sizing.model_copy(update={"mode": chosen.id, "modes": options}))
+        plans[target.id] = next(plan for mode, plan, _ in priced if mode is chosen and plan is not None)
+        choices[target.id] = Choice(
+            chosen,
+            tuple((mode, totals.get(mode.id), out) for mode, _, out in priced),
+            workload.preferences.optimize_for,
+            book.region,
+        )
         others = {mode.id: plan for mode, plan, _ in priced if plan is not None and mode is not chosen}
         if others:
             alternatives[target.id] = others
-    return Modes(plans, alternatives)
+    return Modes(plans, choices, alternatives)
 
 
 def _base_plans(
@@ -90,30 +149,29 @@ def _base_plans(
 ) -> dict[str, dict[str, Plan]]:
     """The targets' own plans per purchase option, one sizing pass per distinct workload (on demand, on Spot, as
     given): a workload that does not allow Spot is the same object for on demand and as given, and is sized once."""
-    spot = workload.preferences.spot_ok
-    variants = {
-        "on-demand": _with_spot(workload, False) if spot else workload,
-        "spot": workload if spot else _with_spot(workload, True),
-        "nodes": workload,
-    }
-    wanted: dict[str, set[str]] = {name: set() for name in variants}
+    wanted: dict[str, set[str]] = {name: set() for name in ("on-demand", "spot", "nodes")}
     for target in targets:
         if not target.modes:
             wanted["nodes"].add(target.id)
         for mode in target.modes:
             if not excluded.get((target.id, mode.id)):
                 wanted[BASES[mode.price]].add(target.id)
-    by_workload: dict[int, dict[str, Plan]] = {}
-    plans: dict[str, dict[str, Plan]] = {}
+    spot = workload.preferences.spot_ok
+    variants = {  # a copy of the workload only when a purchase option the preferences do not give is wanted
+        "on-demand": _with_spot(workload, False) if spot and wanted["on-demand"] else workload,
+        "spot": _with_spot(workload, True) if not spot and wanted["spot"] else workload,
+        "nodes": workload,
+    }
+    together: dict[int, set[str]] = {}  # by distinct workload: one plan_targets call (one catalogue pass) each
     for name, variant in variants.items():
-        group = [target for target in targets if target.id in wanted[name]]
-        done = by_workload.get(id(variant), {})
-        missing = [target for target in group if target.id not in done]
-        if missing:
-            done = {**done, **plan_targets(missing, variant, facts, book, model)}
-            by_workload[id(variant)] = done
-        plans[name] = done
-    return plans
+        together.setdefault(id(variant), set()).update(wanted[name])
+    by_workload: dict[int, dict[str, Plan]] = {}
+    for variant in variants.values():
+        key = id(variant)
+        if key not in by_workload:
+            group = [target for target in targets if target.id in together[key]]
+            by_workload[key] = plan_targets(group, variant, facts, book, model) if group else {}
+    return {name: by_workload[id(variant)] for name, variant in variants.items()}
 
 
 def _with_spot(workload: Workload, spot_ok: bool) -> Workload:
@@ -150,47 +208,6 @@ def _pick(modes: Sequence[Mode], totals: Mapping[str, float], workload: Workload
     return min(near, key=lambda mode: (sign * mode.hands_on, totals[mode.id]))
 
 
-def _option(
-    mode: Mode,
-    plan: Plan | None,
-    kept_out: tuple[Fired, ...],
-    chosen: Mode,
-    totals: Mapping[str, float],
-    workload: Workload,
-    book: PriceBook,
-) -> ModeOption:
-    if kept_out:
-        said = "; ".join(fired.message for fired in kept_out if fired.message)
-        note = f"kept out: {said}" if said else "kept out by " + ", ".join(fired.id for fired in kept_out)
-    elif plan is None:
-        note = f"not priced: the {book.region} price book has no price for it, or no size holds a copy"
-    elif mode is chosen:
-        cheapest = min(totals.values())
-        note = (
-            "the only mode allowed"
-            if len(totals) == 1
-            else "the cheapest mode allowed"
-            if totals[mode.id] <= cheapest + 1e-9
-            else f"within the tilt of the cheapest; optimize_for: {workload.preferences.optimize_for} favours it"
-        )
-    else:
-        difference = totals[mode.id] - totals[chosen.id]
-        note = (
-            f"${difference:,.2f} a month more than {chosen.name}"
-            if difference >= 0
-            else f"${-difference:,.2f} a month less, but optimize_for: {workload.preferences.optimize_for} "
-            f"favours {chosen.name}"
-        )
-    return ModeOption(
-        mode=mode.id,
-        name=mode.name,
-        monthly_usd=round_usd(totals[mode.id], 2) if plan is not None and not kept_out else None,
-        chosen=mode is chosen,
-        excluded_by=tuple(fired.id for fired in kept_out),
-        note=note,
-    )
-
-
 def mode_sentences(
     names: Mapping[str, str],
     modes: Mapping[str, Mapping[str, str]],
@@ -204,12 +221,23 @@ def mode_sentences(
     higher volume, or starts at a lower one, by more than a tenth. ``names`` are the targets' names, ``modes`` the
     modes' names."""
     said: list[str] = []
+    curves: dict[tuple[str, str], Curve] = {}  # each plan's curve once, by (target, mode or "")
+
+    def curve(target: str, mode: str, plan: Plan) -> Curve:
+        found = curves.get((target, mode))
+        if found is None:
+            found = curves[(target, mode)] = Curve.of(plan)
+        return found
+
     for point in points:
         for side, other in ((point.target, point.versus), (point.versus, point.target)):
             for mode, plan in alternatives.get(side, {}).items():
-                if other not in plans:
+                # At the crossing the chosen mode's bill equals the other target's: another mode can move the
+                # crossing in this side's favour only if it is cheaper there.
+                volume_now = point.requests_per_month
+                if other not in plans or plan.total(volume_now) >= plans[side].total(volume_now) - 1e-9:
                     continue
-                for moved in crossings(plan, plans[other]):
+                for moved in curve_crossings(curve(side, mode, plan), curve(other, "", plans[other])):
                     if not _helps(side, point, moved):
                         continue
                     volume = approx_requests(moved.requests_per_month)

@@ -13,8 +13,8 @@ from functools import cached_property
 
 from decider.cost.bill import Plan, cost_reason
 from decider.cost.breakeven import approx_requests, break_even_points
-from decider.cost.modes import choose_modes, mode_sentences
-from decider.decision import BreakEven, MonthlyCost, PricingInfo
+from decider.cost.modes import Choice, choose_modes, mode_sentences
+from decider.decision import BreakEven, MonthlyCost, PricingInfo, Sizing
 from decider.errors import WorkloadError
 from decider.facts import Facts
 from decider.pricing.loader import unknown_region
@@ -36,6 +36,14 @@ class Quote:
     """The targets billed per request (Lambda), whose crossings with capacity-billed targets are always sought."""
     alternatives: dict[str, dict[str, Plan]] = field(default_factory=dict)
     """Per target, the plans of the capacity modes priced but not chosen (by mode id)."""
+    choices: dict[str, Choice] = field(default_factory=dict)
+    """Per target with modes, how its mode was chosen."""
+
+    def sizing(self, target: str) -> Sizing:
+        """What to configure on a priced target, naming its capacity mode and the modes considered."""
+        plan = self.plans[target]
+        choice = self.choices.get(target)
+        return choice.sized(plan) if choice is not None else plan.sizing
 
     @cached_property
     def bills(self) -> dict[str, MonthlyCost]:
@@ -92,4 +100,5 @@ def quote(workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing) ->
             target.id for target in ruleset.targets if target.cost is not None and target.cost.model == "lambda"
         ),
         alternatives=modes.alternatives,
+        choices=modes.choices,
     )
