@@ -45,6 +45,9 @@ class RuleOut(BaseModel):
         None, description="'cost' for a rule that stands in for the bill: it scores only targets without one."
     )
     headroom: Any = Field(None, description="An exclusion's penalty near its limit ({points, margin}).")
+    mode: str | None = Field(
+        None, description="For an exclusion on a capacity mode: the mode of its targets it keeps out (targets.yaml)."
+    )
 
 
 class RuleList(BaseModel):

@@ -72,7 +72,7 @@ from decider.facts import derive  # noqa: E402
 from decider.rules.fields import context  # noqa: E402
 from decider.rules.loader import load_ruleset  # noqa: E402
 from decider.rules.model import Ruleset  # noqa: E402
-from decider.scoring import evaluate  # noqa: E402
+from decider.scoring import evaluate, fire  # noqa: E402
 from decider.workload import ParsedWorkload, Workload, parse_workload  # noqa: E402
 
 try:
@@ -165,8 +165,8 @@ def break_even_inputs(item: ParsedWorkload, ruleset: Ruleset) -> tuple[Any, list
     """The plans, ranking and volume the break-even search of one decision works on."""
     decision = decide(item, ruleset, advice=False)
     facts = derive(item.workload)
-    evaluation = evaluate(ruleset, context(item.workload, facts), item.workload.preferences.optimize_for)
-    priced = quote(item.workload, facts, ruleset, evaluation)
+    firing = fire(ruleset, context(item.workload, facts), item.workload.preferences.optimize_for)
+    priced = quote(item.workload, facts, ruleset, firing)
     plans = priced.plans if priced is not None else {}
     return plans, [entry.target for entry in decision.ranking], item.workload.requests_per_month
 

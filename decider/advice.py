@@ -293,6 +293,16 @@ def _name(ruleset: Ruleset, target: str | None) -> str:
     return ruleset.target(target).name if target is not None else "no target (every one excluded)"
 
 
+def _mode_said(ruleset: Ruleset, other: Ranked) -> str:
+    """The capacity mode, in brackets, when the recommendation with a change runs in a mode other than its target's
+    default (the mode switch is part of what flips the answer: Fargate Spot, Lambda Managed Instances); else ""."""
+    choice = other.priced.choices.get(other.recommendation or "") if other.priced is not None else None
+    if choice is None or other.recommendation is None:
+        return ""
+    default = ruleset.target(other.recommendation).modes[0]
+    return f" ({choice.chosen.name})" if choice.chosen != default else ""
+
+
 def _said(path: str, value: Any) -> str:
     if path == "traffic.requests_per_month" and isinstance(value, int | float):
         return approx_requests(float(value)).lstrip("~")
@@ -300,7 +310,7 @@ def _said(path: str, value: Any) -> str:
 
 
 def _message(candidate: _Candidate, parsed: ParsedWorkload, ruleset: Ruleset, other: Ranked) -> str:
-    winner = _name(ruleset, other.recommendation)
+    winner = _name(ruleset, other.recommendation) + _mode_said(ruleset, other)
     changes = ", ".join(
         f"{path} {_said(path, value)} (now {_said(path, _value(parsed.workload, path))})"
         for path, value in candidate.change.items()

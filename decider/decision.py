@@ -36,6 +36,24 @@ class _Setting(BaseModel):
         return self.model_dump(exclude_none=True).items()
 
 
+class ModeOption(_Frozen):
+    """A capacity mode decider considered for a target, with its bill or what kept it out."""
+
+    mode: str = Field(description="Mode id (targets.yaml), e.g. managed-instances, auto-mode, spot.")
+    name: str
+    monthly_usd: float | None = Field(
+        description="The month's bill in this mode at the workload's volume; null when the mode is kept out or has "
+        "no price in the region."
+    )
+    chosen: bool
+    excluded_by: tuple[str, ...] = Field((), description="Ids of the rules that keep this mode out.")
+    note: str = Field(description="Why it was chosen or not.")
+
+
+MODE_DESCRIPTION = "Capacity mode chosen (targets.yaml): on-demand, managed-instances, spot, managed-node-group, ..."
+MODES_DESCRIPTION = "Every mode considered, with its bill or the rules that keep it out, the chosen one included."
+
+
 class LambdaSizing(_Setting):
     """A Lambda function's configuration."""
 
@@ -52,6 +70,8 @@ class LambdaSizing(_Setting):
     gb_seconds_per_month: float
     purchase: Purchase
     front_door: FrontDoor | None = None
+    mode: str | None = Field(None, description=MODE_DESCRIPTION)
+    modes: tuple[ModeOption, ...] = Field((), description=MODES_DESCRIPTION)
 
 
 class FargateSizing(_Setting):
@@ -73,6 +93,8 @@ class FargateSizing(_Setting):
     task_hours_per_month: float
     purchase: Purchase
     front_door: FrontDoor | None = None
+    mode: str | None = Field(None, description=MODE_DESCRIPTION)
+    modes: tuple[ModeOption, ...] = Field((), description=MODES_DESCRIPTION)
 
 
 class InstanceSizing(_Setting):
@@ -103,6 +125,8 @@ class InstanceSizing(_Setting):
     management_fee: bool = Field(description="ECS Managed Instances bills a fee per instance-hour.")
     control_plane: Literal["eks-standard-support"] | None = None
     front_door: FrontDoor | None = None
+    mode: str | None = Field(None, description=MODE_DESCRIPTION)
+    modes: tuple[ModeOption, ...] = Field((), description=MODES_DESCRIPTION)
 
 
 Sizing = Annotated[LambdaSizing | FargateSizing | InstanceSizing, Field(discriminator="kind")]

@@ -37,7 +37,7 @@ def decide(parsed: ParsedWorkload, ruleset: Ruleset, *, advice: bool = True, bud
             "score": evaluation.scores[target],
             "monthly_cost": priced.bills.get(target) if priced is not None else None,
             "no_price": priced.unpriced.get(target) if priced is not None else None,
-            "sizing": priced.plans[target].sizing if priced is not None and target in priced.plans else None,
+            "sizing": priced.sizing(target) if priced is not None and target in priced.plans else None,
             "reasons": tuple(
                 {
                     "rule": fired.id,

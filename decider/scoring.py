@@ -13,7 +13,7 @@ up to the score exactly. ``s`` is one factor for the whole decision: it never ch
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from decider.numbers import show
@@ -39,6 +39,8 @@ class Firing:
 
     exclusions: Mapping[str, tuple[Fired, ...]]
     scored: tuple[Fired, ...]
+    mode_exclusions: Mapping[tuple[str, str], tuple[Fired, ...]] = field(default_factory=dict)
+    """The exclusions of one capacity mode, by (target, mode): the target stays eligible in its other modes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, exp
     weights = ruleset.weights[optimize_for]
     weighted = ruleset.weighted[optimize_for]
     exclusions: dict[str, list[Fired]] = {}
+    modes: dict[tuple[str, str], list[Fired]] = {}
     scored: list[Fired] = []
     for rule, compiled in zip(ruleset.rules, weighted, strict=True):
         if not rule.condition.predicate(context):  # the predicate itself: this loop runs every rule per decision
@@ -70,7 +73,10 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, exp
         if rule.effect == "exclude":
             fired = Fired(rule.id, rule.category, rule.source, rule.explain(context) if explain else "", {}, rule)
             for target in rule.targets:
-                exclusions.setdefault(target, []).append(fired)
+                if rule.mode is None:
+                    exclusions.setdefault(target, []).append(fired)
+                else:
+                    modes.setdefault((target, rule.mode), []).append(fired)
         else:
             impacts: Mapping[str, float]
             if rule.ramps:
@@ -85,6 +91,7 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, exp
     return Firing(
         exclusions={target: tuple(exclusions[target]) for target in ruleset.target_ids if target in exclusions},
         scored=tuple(scored),
+        mode_exclusions={key: tuple(found) for key, found in modes.items()},
     )
 
 

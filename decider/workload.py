@@ -62,7 +62,7 @@ class Runtime(_Section):
     startup_s: float = Field(1, ge=0, le=3600, description="Time for a new copy to become ready (cold start), s.")
     long_running: bool = Field(False, description="A process that stays up: listener, consumer, stream processor.")
     concurrency_per_copy: int = Field(
-        1, ge=1, le=10_000, description="Requests one container copy serves at once (Lambda always serves one)."
+        1, ge=1, le=10_000, description="Requests a container copy or Managed Instances environment serves at once."
     )
 
 

@@ -8,16 +8,18 @@ contract) and ``expect``:
     excluded_rules: [limits.x]        exclude rules that must fire
     fired_rules: [traffic.y]          rules of any effect that must fire
     ranking_before: [[a, b]]          a must rank above b (both eligible)
+    modes: {eks: [auto-mode]}         the capacity mode each named target must be sized in (acceptable modes)
+    mode_rules: [modes.x]             rules that must keep a capacity mode out (a rule with ``mode:``)
 
 The suite as a whole must let every target win at least once and exercise every exclude rule of the shipped
-ruleset, so a new hard limit without a scenario fails here.
+ruleset (those on a capacity mode through ``mode_rules``), so a new hard limit without a scenario fails here.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,16 @@ from decider.errors import DocumentError, nearest
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 TOP_KEYS = ("why", "workload", "expect")
-EXPECT_KEYS = ("recommendation", "excluded", "excluded_include", "excluded_rules", "fired_rules", "ranking_before")
+EXPECT_KEYS = (
+    "recommendation",
+    "excluded",
+    "excluded_include",
+    "excluded_rules",
+    "fired_rules",
+    "ranking_before",
+    "modes",
+    "mode_rules",
+)
 MIN_SCENARIOS = 35
 
 
@@ -48,6 +59,8 @@ class Scenario:
     excluded_rules: frozenset[str]
     fired_rules: frozenset[str]
     ranking_before: tuple[tuple[str, str], ...]
+    modes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    mode_rules: frozenset[str] = frozenset()
 
 
 def _unknown(keys: Sequence[Any], valid: Sequence[str], where: str) -> None:
@@ -91,7 +104,8 @@ def load_scenario(path: Path, ruleset: Ruleset) -> Scenario:
     _unknown(list(expect), EXPECT_KEYS, f"{name}.expect")
     targets = ruleset.target_ids
     rule_ids = [rule.id for rule in ruleset.rules]
-    exclude_ids = [rule.id for rule in ruleset.rules if rule.effect == "exclude"]
+    exclude_ids = [rule.id for rule in ruleset.rules if rule.effect == "exclude" and rule.mode is None]
+    mode_ids = [rule.id for rule in ruleset.rules if rule.mode is not None]
 
     if "recommendation" not in expect:
         raise ScenarioError(f"{name}.expect: missing 'recommendation' (a list of target ids, or null)")
@@ -120,6 +134,14 @@ def load_scenario(path: Path, ruleset: Ruleset) -> Scenario:
             raise ScenarioError(f"{where}: must be a pair [higher, lower], got {pair!r}")
         _names(pair, where, targets, "target")
         pairs.append((pair[0], pair[1]))
+    modes_raw = expect.get("modes", {})
+    if not isinstance(modes_raw, Mapping):
+        raise ScenarioError(f"{name}.expect.modes: a mapping from target id to a list of modes")
+    modes: dict[str, frozenset[str]] = {}
+    for target, listed in modes_raw.items():
+        where = f"{name}.expect.modes.{target}"
+        _names([target], where, targets, "target")
+        modes[str(target)] = _names(listed, where, [mode.id for mode in ruleset.target(str(target)).modes], "mode")
     return Scenario(
         name=name,
         why=why,
@@ -130,6 +152,8 @@ def load_scenario(path: Path, ruleset: Ruleset) -> Scenario:
         excluded_rules=excluded_rules,
         fired_rules=fired_rules,
         ranking_before=tuple(pairs),
+        modes=modes,
+        mode_rules=_names(expect.get("mode_rules", []), f"{name}.expect.mode_rules", mode_ids, "rule"),
     )
 
 
@@ -175,6 +199,22 @@ def test_scenario(path: Path) -> None:
         assert higher in ranked, f"{context}; {higher} must be eligible"
         assert lower in ranked, f"{context}; {lower} must be eligible"
         assert ranked.index(higher) < ranked.index(lower), f"{context}; expected {higher} above {lower}"
+    sized = {entry.target: entry.sizing for entry in decision.ranking if entry.sizing is not None}
+    for target, modes in scenario.modes.items():
+        assert target in sized, f"{context}; {target} must be ranked and sized"
+        assert sized[target].mode in modes, f"{context}; {target} runs {sized[target].mode}, expected one of {modes}"
+    kept_out = _modes_kept_out(decision)
+    assert scenario.mode_rules <= kept_out, f"{context}; rules keeping modes out: {sorted(kept_out)}"
+
+
+def _modes_kept_out(decision: Decision) -> set[str]:
+    return {
+        rule
+        for entry in decision.ranking
+        if entry.sizing is not None
+        for option in entry.sizing.modes
+        for rule in option.excluded_by
+    }
 
 
 def test_the_suite_is_large_enough() -> None:
@@ -191,9 +231,28 @@ def test_every_exclude_rule_is_exercised_and_checked() -> None:
     # A rule counts only when a scenario both expects it (excluded_rules) and sees it fire (test_scenario).
     expected = set().union(*(_run(path)[0].excluded_rules for path in SCENARIO_FILES))
     fired = set().union(*({r.rule for e in _run(path)[1].excluded for r in e.reasons} for path in SCENARIO_FILES))
-    exclude_rules = {rule.id for rule in _shipped().rules if rule.effect == "exclude"}
+    exclude_rules = {rule.id for rule in _shipped().rules if rule.effect == "exclude" and rule.mode is None}
     assert not exclude_rules - expected, f"exclude rules no scenario expects: {sorted(exclude_rules - expected)}"
     assert exclude_rules <= fired
+
+
+def test_every_mode_rule_is_exercised_and_checked() -> None:
+    expected = set().union(*(_run(path)[0].mode_rules for path in SCENARIO_FILES))
+    kept_out = set().union(*(_modes_kept_out(_run(path)[1]) for path in SCENARIO_FILES))
+    mode_rules = {rule.id for rule in _shipped().rules if rule.mode is not None}
+    assert not mode_rules - expected, f"mode rules no scenario expects: {sorted(mode_rules - expected)}"
+    assert mode_rules <= kept_out
+
+
+def test_every_capacity_mode_is_chosen_at_least_once() -> None:
+    chosen = {
+        (entry.target, entry.sizing.mode)
+        for path in SCENARIO_FILES
+        for entry in _run(path)[1].ranking
+        if entry.sizing is not None
+    }
+    every = {(target.id, mode.id) for target in _shipped().targets for mode in target.modes}
+    assert not every - chosen, f"modes no scenario chooses: {sorted(every - chosen)}"
 
 
 def test_a_null_recommendation_is_covered() -> None:

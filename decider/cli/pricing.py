@@ -83,6 +83,7 @@ def _show_command(args: argparse.Namespace) -> int:
     )
     lines.append("  sources: " + ", ".join(_sources(book.summary())))
     lines.extend(f"  no price in this region: {path} ({why})" for path, why in sorted(book.missing.items()))
+    lines.extend(_mode_lines(book))
     uncertain = book.uncertain()
     lines.append(f"  {len(uncertain)} figures are marked uncertain (see --format json)")
     sys.stdout.write("\n".join(lines) + "\n")
@@ -135,6 +136,48 @@ def _sources(data: object) -> list[str]:
         elif isinstance(item, list):
             stack.extend(item)
     return list(found)
+
+
+def _mode_lines(book: PriceBook) -> list[str]:
+    """The capacity modes' prices (the book's ``modes`` block, and the Spot discounts)."""
+    modes = book.modes
+    lines = [
+        "  capacity modes",
+        "    Fargate Spot              "
+        + (
+            f"{book.fargate.spot_discount.fraction:.0%} off Fargate on demand"
+            if book.fargate is not None
+            else "no price in this region"
+        ),
+        f"    EC2 Spot                  {book.ec2.spot_discount.fraction:.0%} off EC2 on demand (Managed Instances, "
+        "ECS on EC2, EKS nodes)",
+    ]
+    lmi = modes.lambda_managed_instances
+    if lmi is not None:
+        lines.append(
+            f"    Lambda Managed Instances  ${lmi.request.usd * 1e6:g} per million requests + instances + "
+            f"{lmi.fee_fraction.fraction:.0%} fee; at least {lmi.minimum_instances.quantity:g} instances"
+        )
+    if modes.eks_auto_mode is not None:
+        lines.append(
+            f"    EKS Auto Mode             {modes.eks_auto_mode.fee_fraction.fraction:.0%} fee on each node's "
+            "on-demand price"
+        )
+    if modes.eks_fargate is not None:
+        overhead = modes.eks_fargate.pod_memory_overhead_mb.quantity
+        lines.append(f"    EKS on Fargate            Fargate Linux/x86 prices; +{overhead:g} MB per pod")
+    missing = [
+        name
+        for name, price in (
+            ("Lambda Managed Instances", modes.lambda_managed_instances),
+            ("EKS Auto Mode", modes.eks_auto_mode),
+            ("EKS on Fargate", modes.eks_fargate),
+        )
+        if price is None
+    ]
+    if missing:
+        lines.append(f"    not priced in {book.region} (never chosen there): {', '.join(missing)}")
+    return lines
 
 
 def _list_command(args: argparse.Namespace) -> int:

@@ -59,7 +59,7 @@ def _rules_list(args: argparse.Namespace) -> int:
     width = max((len(rule.id) for rule in rows), default=10)
     for rule in rows:
         effect = (
-            "exclude " + ",".join(rule.targets)
+            "exclude " + ",".join(rule.targets) + (f" mode {rule.mode}" if rule.mode else "")
             if rule.effect == "exclude"
             else "score " + " ".join(f"{target}{points:+g}" for target, points in rule.impacts.items())
         )

@@ -35,6 +35,8 @@ class Plan:
     target: str
     sizing: Sizing
     lines: tuple[Line, ...]
+    hours: tuple[Ramp, ...] = ()
+    """Instance-hour ramps of a plan on EC2 instances (a per-instance fee is billed on them); empty otherwise."""
 
     def total(self, requests: float) -> float:
         return sum(line.usd(requests) for line in self.lines)
@@ -271,7 +273,7 @@ def _plan_instances(
     lines += _load_balancer_lines(workload, book, model, _balancer(sizing.front_door), shared=existing)
     lines += instance_volume_lines(book, model, ramps)
     lines += network_lines(workload, book, in_vpc=True)
-    return Plan(target.id, sizing, tuple(lines))
+    return Plan(target.id, sizing, tuple(lines), tuple(ramps))
 
 
 def _hour_lines(item: str, unit: str, unit_price_usd: float, ramps: Sequence[Ramp]) -> list[Line]:

@@ -8,13 +8,14 @@ the ranking is known, finds where the recommended target's bill crosses the othe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
-from decider.cost.bill import Plan, cost_reason, plan_targets
+from decider.cost.bill import Plan, cost_reason
 from decider.cost.breakeven import approx_requests, break_even_points
 from decider.cost.curve import cost_curve
-from decider.decision import BreakEven, CostCurve, MonthlyCost, PricingInfo
+from decider.cost.modes import Choice, choose_modes, mode_sentences
+from decider.decision import BreakEven, CostCurve, MonthlyCost, PricingInfo, Sizing
 from decider.errors import WorkloadError
 from decider.facts import Facts
 from decider.pricing.loader import unknown_region
@@ -34,8 +35,18 @@ class Quote:
     requests_per_month: float
     per_request: frozenset[str]
     """The targets billed per request (Lambda), whose crossings with capacity-billed targets are always sought."""
-    unpriced: dict[str, str]
+    unpriced: dict[str, str] = field(default_factory=dict)
     """Eligible targets without a bill, and why: a price the region's book lacks, or no instance type fits."""
+    alternatives: dict[str, dict[str, Plan]] = field(default_factory=dict)
+    """Per target, the plans of the capacity modes priced but not chosen (by mode id)."""
+    choices: dict[str, Choice] = field(default_factory=dict)
+    """Per target with modes, how its mode was chosen."""
+
+    def sizing(self, target: str) -> Sizing:
+        """What to configure on a priced target, naming its capacity mode and the modes considered."""
+        plan = self.plans[target]
+        choice = self.choices.get(target)
+        return choice.sized(plan) if choice is not None else plan.sizing
 
     @cached_property
     def bills(self) -> dict[str, MonthlyCost]:
@@ -65,7 +76,9 @@ class Quote:
             else:
                 change = f"Below {volume} requests a month {below} becomes cheaper than {above}"
             said.append(f"{change} (monthly cost with this sizing; now {now}).")
-        return said
+        names = {target.id: target.name for target in ruleset.targets}
+        modes = {target.id: {mode.id: mode.name for mode in target.modes} for target in ruleset.targets}
+        return said + mode_sentences(names, modes, self.plans, self.alternatives, points)
 
 
 def quote(workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing) -> Quote | None:
@@ -78,7 +91,10 @@ def quote(workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing) ->
         raise WorkloadError([unknown_region(region, tuple(ruleset.pricing))])
     eligible = [target for target in ruleset.targets if target.id not in firing.exclusions]
     unpriced: dict[str, str] = {}
-    plans = plan_targets(eligible, workload, facts, book, ruleset.cost_model, unpriced)
+    modes = choose_modes(eligible, workload, facts, book, ruleset.cost_model, firing.mode_exclusions, unpriced)
+    plans = modes.plans
+    for target in plans:
+        unpriced.pop(target, None)  # priced in another of its modes
     requests = workload.requests_per_month
     weight = ruleset.weights[workload.preferences.optimize_for]["cost"]
     names = {target: ruleset.target(target).name for target in plans}
@@ -94,4 +110,6 @@ def quote(workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing) ->
         per_request=frozenset(
             target.id for target in ruleset.targets if target.cost is not None and target.cost.model == "lambda"
         ),
+        alternatives=modes.alternatives,
+        choices=modes.choices,
     )

@@ -214,6 +214,34 @@ class SavingsPlans(_Data):
     ec2_instance: SavingsPlanDiscounts
 
 
+class LambdaManagedInstancesPrices(_Data):
+    """Lambda Managed Instances: functions on EC2 instances in the account, billed per request, per instance-hour
+    and a management fee; at least ``minimum_instances`` run, each execution environment at least the minimum size."""
+
+    request: Price
+    fee_fraction: Discount = Field(description="Management fee as a share of the on-demand instance price.")
+    minimum_instances: Allowance
+    minimum_environment_memory_mb: Allowance
+    minimum_environment_vcpu: Allowance
+
+
+class EksAutoModePrices(_Data):
+    fee_fraction: Discount = Field(description="Auto Mode fee per instance-hour as a share of its on-demand price.")
+
+
+class EksFargatePrices(_Data):
+    pod_memory_overhead_mb: Allowance = Field(description="Memory EKS adds to each Fargate pod before sizing it.")
+
+
+class ModePrices(_Data):
+    """Prices of the capacity modes (``modes:`` in a price book); a mode without its prices is not chosen there.
+    Fargate Spot and EC2 Spot take ``fargate.spot_discount`` and ``ec2.spot_discount``."""
+
+    lambda_managed_instances: LambdaManagedInstancesPrices | None = None
+    eks_auto_mode: EksAutoModePrices | None = None
+    eks_fargate: EksFargatePrices | None = None
+
+
 class PriceBook(_Data):
     """Every price the cost model needs for one region, with its date and currency."""
 
@@ -235,6 +263,7 @@ class PriceBook(_Data):
         description="Price paths this book leaves out (dotted, e.g. 'fargate.windows_x86_64') and why: no sourced "
         "figure for the region. A target whose bill needs one has no price in this region.",
     )
+    modes: ModePrices = Field(default_factory=ModePrices)
 
     @field_validator("as_of")
     @classmethod
@@ -363,6 +392,13 @@ class CostModel(_Data):
         description="How long a container service's copies outlast a busier hour before scaling in (hourly profiles).",
     )
     scale_in_lag_source: str = ""
+    mode_tilt: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="How much dearer (a share) a capacity mode may be and still be chosen when it suits "
+        "optimize_for: simplicity (less to run) or control (more control of the hosts).",
+    )
     load_balancer_capacity_unit: LoadBalancerCapacity
     score: CostScore
     uncertain: dict[str, str] = Field(default_factory=dict, description="Parameter → why it is not settled.")

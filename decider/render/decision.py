@@ -5,7 +5,7 @@ from __future__ import annotations
 from decider.decision import Decision, RankedTarget
 from decider.numbers import show
 from decider.render.escape import markdown_text
-from decider.render.sizing import describe
+from decider.render.sizing import describe, other_modes
 
 _BOLD, _GREEN, _RED, _DIM, _RESET = "\033[1m", "\033[32m", "\033[31m", "\033[2m", "\033[0m"
 
@@ -66,6 +66,9 @@ def to_table(decision: Decision, colour: bool = False) -> str:
             lines.append(f"  {place}. {entry.target:<{width}}  score {entry.score:>6.1f}  {_cost(entry)}")
             if entry.sizing is not None:
                 lines.append(f"       configure: {describe(entry.sizing)}")
+                others = other_modes(entry.sizing)
+                if others:
+                    lines.append(f"       other modes: {others}")
             if entry.monthly_cost is not None:
                 for line in entry.monthly_cost.lines:
                     detail = f"{line.item} ({show(line.quantity)} {line.unit} × ${_price(line.unit_price_usd)})"

@@ -6,12 +6,27 @@ from decider.decision import FargateSizing, InstanceSizing, LambdaSizing
 
 
 def describe(sizing: LambdaSizing | FargateSizing | InstanceSizing) -> str:
-    """The sizing as one line: memory setting, task size and copies, or instance type and count."""
+    """The sizing as one line: the capacity mode, then memory setting, task size and copies, or instance type and
+    count."""
+    chosen = next((option.name for option in sizing.modes if option.chosen), None)
+    prefix = f"{chosen}: " if chosen else ""
     if isinstance(sizing, LambdaSizing):
-        return _lambda(sizing)
+        return prefix + _lambda(sizing)
     if isinstance(sizing, FargateSizing):
-        return _fargate(sizing)
-    return _instances(sizing)
+        return prefix + _fargate(sizing)
+    return prefix + _instances(sizing)
+
+
+def other_modes(sizing: LambdaSizing | FargateSizing | InstanceSizing) -> str | None:
+    """The modes not chosen, in one line: each one's monthly bill, or the rules that keep it out; None without."""
+    others = [
+        f"{option.name} ${option.monthly_usd:,.2f}/mo"
+        if option.monthly_usd is not None
+        else f"{option.name} kept out ({', '.join(option.excluded_by) or 'not priced'})"
+        for option in sizing.modes
+        if not option.chosen
+    ]
+    return "; ".join(others) if others else None
 
 
 _FRONT_DOORS = {

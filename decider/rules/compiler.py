@@ -20,8 +20,10 @@ from decider.rules.model import (
     CATEGORIES,
     COST_MODELS,
     EFFECTS,
+    MODE_PRICES,
     PLACEHOLDER,
     PLATFORMS,
+    Mode,
     Rule,
     Target,
     TargetCost,
@@ -45,9 +47,11 @@ RULE_KEYS = (
     "ramp",
     "proxy_for",
     "headroom",
+    "mode",
 )
 PROXIES = ("cost",)
-TARGET_KEYS = ("id", "name", "family", "simplicity", "docs", "description", "platform", "cost", "runs_as")
+TARGET_KEYS = ("id", "name", "family", "simplicity", "docs", "description", "platform", "cost", "runs_as", "modes")
+MODE_KEYS = ("id", "name", "price", "hands_on")
 TARGET_COST_KEYS = ("model", "instances", "management_fee", "control_plane")
 _ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
 _TARGET_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -84,6 +88,7 @@ def build_targets(raw: Mapping[str, Mapping[str, Any]], path: Path, problems: li
         for word in runs_as:
             if word in claimed:
                 problems.append(Problem(f"{where} runs_as", f"{word!r} already names target {claimed[word]!r}"))
+        modes = _modes(item.get("modes", []), f"{where} modes", problems)
         targets.append(
             Target(
                 id=target_id,
@@ -95,11 +100,38 @@ def build_targets(raw: Mapping[str, Mapping[str, Any]], path: Path, problems: li
                 platform=str(platform),
                 cost=cost,
                 runs_as=tuple(runs_as),
+                modes=modes,
             )
         )
     if not targets and not problems:
         problems.append(Problem(str(path), "no targets defined"))
     return tuple(sorted(targets, key=lambda target: (target.simplicity, target.id)))
+
+
+def _modes(raw: Any, where: str, problems: list[Problem]) -> tuple[Mode, ...]:
+    """A target's capacity modes (``modes:``), the default first: each an id, a name, how it is priced and how
+    hands-on it is."""
+    if not isinstance(raw, list) or not all(isinstance(item, Mapping) for item in raw):
+        problems.append(Problem(where, f"a list of modes (mappings with {', '.join(MODE_KEYS)}), got {raw!r}"))
+        return ()
+    modes: list[Mode] = []
+    for index, item in enumerate(raw):
+        at = f"{where}[{index}]"
+        for key in item:
+            if key not in MODE_KEYS:
+                problems.append(unknown_choice(at, key, MODE_KEYS, noun="key"))
+        mode_id, name, price, hands_on = item.get("id"), item.get("name"), item.get("price"), item.get("hands_on", 0)
+        if not isinstance(mode_id, str) or not _TARGET_ID.match(mode_id) or not isinstance(name, str) or not name:
+            problems.append(Problem(at, "a mode needs an id (lower-case words joined by '-') and a name"))
+        elif any(mode.id == mode_id for mode in modes):
+            problems.append(Problem(at, f"mode {mode_id!r} is listed twice"))
+        elif price not in MODE_PRICES:
+            problems.append(unknown_choice(f"{at}.price", price, MODE_PRICES, noun="value"))
+        elif isinstance(hands_on, bool) or not isinstance(hands_on, int) or hands_on < 0:
+            problems.append(Problem(f"{at}.hands_on", f"a whole number ≥ 0, got {hands_on!r}"))
+        else:
+            modes.append(Mode(mode_id, name, str(price), hands_on))
+    return tuple(modes)
 
 
 def _target_cost(raw: Any, where: str, problems: list[Problem]) -> TargetCost | None:
@@ -173,7 +205,13 @@ def build_weights(
     return weights, float(base_score)
 
 
-def build_rule(raw: Mapping[str, Any], path: str, target_ids: tuple[str, ...], problems: list[Problem]) -> Rule | None:
+def build_rule(
+    raw: Mapping[str, Any],
+    path: str,
+    target_ids: tuple[str, ...],
+    problems: list[Problem],
+    modes: Mapping[str, tuple[str, ...]] | None = None,
+) -> Rule | None:
     rule_id = str(raw["id"])
     where = f"{path} {rule_id}"
     before = len(problems)
@@ -223,6 +261,7 @@ def build_rule(raw: Mapping[str, Any], path: str, target_ids: tuple[str, ...], p
     if proxy_for is not None and proxy_for not in PROXIES:
         problems.append(unknown_choice(f"{where} proxy_for", proxy_for, PROXIES, noun="value"))
     headroom = build_headroom(raw.get("headroom"), effect, condition, f"{where} headroom", problems)
+    mode = _rule_mode(raw, effect, targets, modes or {}, where, problems) if "mode" in raw else None
     if len(problems) > before or condition is None:
         return None
     return Rule(
@@ -241,7 +280,35 @@ def build_rule(raw: Mapping[str, Any], path: str, target_ids: tuple[str, ...], p
         ramps=ramps,
         proxy_for=str(proxy_for) if proxy_for is not None else None,
         headroom=headroom,
+        mode=mode,
     )
+
+
+def _rule_mode(
+    raw: Mapping[str, Any],
+    effect: Any,
+    targets: tuple[str, ...],
+    modes: Mapping[str, tuple[str, ...]],
+    where: str,
+    problems: list[Problem],
+) -> str | None:
+    """An exclusion's ``mode:``: the capacity mode it keeps out, which every target it names must have."""
+    mode = raw["mode"]
+    if effect != "exclude":
+        problems.append(Problem(f"{where} mode", "only an exclude rule keeps a mode out"))
+        return None
+    if "headroom" in raw:
+        problems.append(Problem(f"{where} headroom", "a rule on a mode has no headroom (the target stays eligible)"))
+    for target in targets:
+        known = modes.get(target, ())
+        if mode not in known:
+            listed = ", ".join(known) or "none (targets.yaml lists no modes for it)"
+            problems.append(
+                Problem(
+                    f"{where} mode", f"{target} has no mode {mode!r}; its modes: {listed}", nearest(str(mode), known)
+                )
+            )
+    return str(mode)
 
 
 def _targets_and_impacts(

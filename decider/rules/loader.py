@@ -102,7 +102,8 @@ def load_ruleset(extra_dirs: Sequence[str | Path] = (), rules_dir: str | Path | 
                     continue
                 raw_rules[rule_id] = (item, str(path))
 
-    rules = [build_rule(raw, path, target_ids, problems) for raw, path in raw_rules.values()]
+    modes = {target.id: tuple(mode.id for mode in target.modes) for target in targets}
+    rules = [build_rule(raw, path, target_ids, problems, modes) for raw, path in raw_rules.values()]
     pricing: dict[str, PriceBook] = {}
     cost_model: CostModel | None = None
     if (base / PRICING_DIR).is_dir():

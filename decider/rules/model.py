@@ -33,6 +33,24 @@ class TargetCost:
     control_plane: bool = False
 
 
+MODE_PRICES = ("on-demand", "spot", "nodes", "lambda-managed-instances", "eks-auto-mode", "eks-fargate")
+"""How decider/cost/modes.py prices a capacity mode (``price:`` of a mode in targets.yaml)."""
+
+
+@dataclass(frozen=True)
+class Mode:
+    """A capacity mode of a target (``modes:`` in targets.yaml): one way to buy or run its capacity, such as Lambda
+    on demand or on Managed Instances, EKS node groups, Auto Mode or Fargate, ECS tasks on Spot."""
+
+    id: str
+    name: str
+    price: str
+    """How the cost model prices it (MODE_PRICES)."""
+    hands_on: int = 0
+    """How much of the capacity the team runs itself: 0 when AWS runs it all, higher for more host control. Breaks
+    near-ties between modes for ``optimize_for: simplicity`` (lower) and ``control`` (higher)."""
+
+
 @dataclass(frozen=True)
 class Target:
     """A place a workload can run."""
@@ -50,6 +68,11 @@ class Target:
     runs_as: tuple[str, ...] = ()
     """The names infrastructure code gives this target (an ECS launch type or capacity provider, ``function``,
     ``kubernetes``): how the review knows where a workload runs now without a target id in code."""
+    modes: tuple[Mode, ...] = ()
+    """Its capacity modes, the default first; none for a target with one way to run."""
+
+    def mode(self, mode_id: str) -> Mode | None:
+        return next((mode for mode in self.modes if mode.id == mode_id), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +134,9 @@ class Rule:
     """``cost`` for a rule that stands in for the bill: it scores only targets that have no computed bill."""
     headroom: Headroom | None = None
     """An exclusion's margin below its limit, scored on a ramp."""
+    mode: str | None = None
+    """For an exclusion: the capacity mode of its targets it keeps out (the target stays eligible in its other
+    modes); None when it keeps the targets out altogether."""
 
     def explain(self, context: Mapping[str, Any]) -> str:
         return render_template(self.because, context)
@@ -130,6 +156,8 @@ class Rule:
             "effect": self.effect,
             "targets": list(self.targets),
         }
+        if self.mode is not None:
+            data["mode"] = self.mode
         if self.effect == "score":
             data["impacts"] = dict(self.impacts)
         data.update({"when": self.raw.get("when"), "because": self.because, "source": self.source, "file": self.file})

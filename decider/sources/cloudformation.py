@@ -163,6 +163,9 @@ def read_task_definition_file(document: Document, file: str) -> ImportedWorkload
 
 def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], resources: Mapping[str, Any]) -> None:
     workload.set("team.current_platform", "lambda")
+    if isinstance(properties.get("CapacityProviderConfig"), dict):
+        workload.mode = "managed-instances"
+        workload.assume("CapacityProviderConfig set: it runs on Lambda Managed Instances")
     # Timeout is a ceiling, not a measure: it is the longest unit of work, never the average (the engine assumes that).
     timeout = number_of(literal(workload, properties, "Timeout"))
     if timeout is not None:

@@ -112,6 +112,7 @@ def choose_ecs_target(
                 isinstance(item, dict) and item.get("CapacityProvider") == "FARGATE_SPOT" for item in strategy
             ):
                 workload.set("preferences.spot_ok", True)
+                workload.mode = "spot"
             workload.runs_as = _capacity_provider(workload, provider, resources or {})
             return
     compatibilities = key_of(task, "RequiresCompatibilities")

@@ -29,6 +29,9 @@ class ImportedWorkload:
     aliases: tuple[str, ...] = ()
     """Other names the deployed resource goes by (a Lambda function's or an ECS service's name): a usage file entry
     under one of them applies too (metrics are named so, decider usage import writes them so)."""
+    mode: str | None = None
+    """The capacity mode the source says it runs in (targets.yaml ``modes``): ``spot`` for a FARGATE_SPOT capacity
+    provider strategy, ``managed-instances`` for a Lambda function with a capacity provider; None when not said."""
 
     def target_in(self, ruleset: Ruleset) -> str | None:
         """The precise target it runs on now: the one its ``runs_as`` names, else its platform's only target."""

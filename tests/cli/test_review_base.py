@@ -55,7 +55,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "usage.yaml").write_text(USAGE)
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-q", "-m", "v1")
-    write_version(tmp_path / "infra", api_memory=2048, report_timeout=1800, with_old=False, with_report=True)
+    write_version(tmp_path / "infra", api_memory=10240, report_timeout=1800, with_old=False, with_report=True)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -82,7 +82,7 @@ def test_base_ref_reports_added_removed_changed_and_the_cost_delta(
     assert api["monthly_cost_delta_usd"] == round(api["monthly_cost_after_usd"] - api["monthly_cost_before_usd"], 2)
     assert old["monthly_cost_delta_usd"] == -old["monthly_cost_before_usd"]
     assert report_fn["verdict_after"] == "move"  # a 1,800 s timeout: over Lambda's 900 s limit
-    # Four times the memory makes Fargate cheaper than Lambda for this traffic: keep becomes consider.
+    # 10,240 MB instead of 512 MB: Fargate is clearly cheaper than Lambda (in either Lambda mode): keep becomes consider.
     assert (api["verdict_before"], api["verdict_after"]) == ("keep", "consider")
     assert (api["file"], old["file"]) == ("infra/main.tf", "infra/main.tf")
     summary = report["diff"]["summary"]
@@ -99,7 +99,7 @@ def test_base_ref_reports_added_removed_changed_and_the_cost_delta(
 def test_a_verdict_that_changes_is_reported(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "v2")
-    write_version(repo / "infra", api_memory=2048, report_timeout=60, with_old=False, with_report=True)
+    write_version(repo / "infra", api_memory=10240, report_timeout=60, with_old=False, with_report=True)
     code, report = diff_of(capsys, "--base", "HEAD")
     assert code == 0
     changes = {change["name"]: change for change in report["diff"]["changes"]}

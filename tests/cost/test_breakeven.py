@@ -17,10 +17,13 @@ from decider.cost.bill import Plan, plan_targets
 from decider.cost.breakeven import HIGH_REQUESTS, LOW_REQUESTS, approx_requests, break_even_points, crossings
 from decider.cost.capacity import Ramp
 from decider.cost.line import Line
+from decider.cost.modes import choose_modes
 from decider.decision import BreakEven
 from decider.facts import derive
 from decider.render.decision import to_markdown, to_table
+from decider.rules.fields import context
 from decider.rules.model import Ruleset
+from decider.scoring import fire
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CHECKOUT = yaml.safe_load((EXAMPLES / "checkout-api.yaml").read_text(encoding="utf-8"))
@@ -49,9 +52,13 @@ WORKLOADS: dict[str, dict[str, Any]] = {
 
 
 def plans_for(ruleset: Ruleset, raw: dict[str, Any]) -> dict[str, Plan]:
+    """Every target's plan in the capacity mode a decision chooses (excluded targets included)."""
     workload = parse_workload(raw).workload
     assert ruleset.cost_model is not None
-    return plan_targets(ruleset.targets, workload, derive(workload), ruleset.pricing["us-east-1"], ruleset.cost_model)
+    facts = derive(workload)
+    firing = fire(ruleset, context(workload, facts), workload.preferences.optimize_for)
+    book = ruleset.pricing["us-east-1"]
+    return choose_modes(ruleset.targets, workload, facts, book, ruleset.cost_model, firing.mode_exclusions).plans
 
 
 def brute_force_crossings(first: Plan, second: Plan, samples: int = 4000) -> list[float]:

@@ -197,6 +197,21 @@ def test_ecs_current_target_precedence(tmp_path: Path, service: str, target: str
     assert svc.raw["runtime"] == {"vcpu": 0.25, "memory_mb": 512}
     if "FARGATE_SPOT" in service:
         assert svc.raw["preferences"] == {"spot_ok": True}
+    assert svc.mode == ("spot" if "FARGATE_SPOT" in service else None)  # runs on Fargate Spot: its capacity mode
+
+
+def test_a_lambda_function_with_a_capacity_provider_runs_on_managed_instances(tmp_path: Path) -> None:
+    template = tmp_path / "t.yaml"
+    template.write_text(
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.13\n"
+        "      CapacityProviderConfig:\n        LambdaManagedInstancesCapacityProviderConfig:\n"
+        "          CapacityProviderArn: arn:aws:lambda:us-east-1:123456789012:capacity-provider:steady\n"
+        "  Plain:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.13}\n"
+    )
+    found = {item.name: item for item in find_workloads([str(template)]).workloads}
+    assert (found["Fn"].target_in(SHIPPED), found["Fn"].mode) == ("lambda", "managed-instances")
+    assert any("Lambda Managed Instances" in text for text in found["Fn"].assumptions)
+    assert found["Plain"].mode is None
 
 
 # --- Kubernetes -----------------------------------------------------------------------------------------------------

@@ -1,0 +1,168 @@
+"""Plans for the capacity modes that are not a target's own sizing: Lambda Managed Instances, EKS Auto Mode and EKS
+on Fargate, each built from the sizing decider already made where it can (the same instance type and hours for Auto
+Mode, the Fargate task sizing for EKS on Fargate, the on-demand function's front door for Managed Instances).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+from decider.cost.bill import PLANNERS, Plan
+from decider.cost.gaps import Unpriced
+from decider.cost.line import Line, fixed
+from decider.cost.capacity import Ramp, copies, instance_hour_ramps, utilisation
+from decider.cost.instances import instance_candidates
+from decider.cost.sizing import front_door, purchase_for
+from decider.decision import InstanceSizing
+from decider.facts import Facts
+from decider.pricing.book import CostModel, Discount, Instance, LambdaManagedInstancesPrices, PriceBook
+from decider.rules.model import Target
+from decider.workload import Workload
+
+
+def hour_lines(item: str, unit_price_usd: float, ramps: Sequence[Ramp]) -> list[Line]:
+    """One instance-hour line per ramp (a second ramp is the instances beyond the first)."""
+    labels = [item] if len(ramps) == 1 else [f"{item}, while work runs", f"{item}, instances beyond the first"]
+    return [Line(label, "instance-hour", unit_price_usd, ramp) for label, ramp in zip(labels, ramps, strict=True)]
+
+
+def eks_auto_mode(nodes: Plan, book: PriceBook) -> Plan | None:
+    """EKS nodes as sized, plus the Auto Mode fee per instance-hour (a share of the on-demand price, never
+    discounted); None when the book has no Auto Mode price."""
+    prices = book.modes.eks_auto_mode
+    sizing = nodes.sizing
+    instance = book.instance(sizing.instance_type) if isinstance(sizing, InstanceSizing) else None
+    if prices is None or instance is None or not nodes.hours:
+        return None
+    fee = instance.usd_per_hour * prices.fee_fraction.fraction
+    return replace(nodes, lines=(*nodes.lines, *hour_lines(f"EKS Auto Mode fee ({instance.type})", fee, nodes.hours)))
+
+
+def eks_fargate(
+    target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel, nodes: Plan | None
+) -> Plan | None:
+    """Pods on Fargate: the Fargate task sizing for each pod's memory plus the 256 MB EKS adds, Linux on x86_64 and
+    on demand (EKS on Fargate has no Spot), and the cluster's control plane."""
+    prices = book.modes.eks_fargate
+    if prices is None:
+        return None
+    runtime = workload.runtime.model_copy(
+        update={
+            "memory_mb": workload.runtime.memory_mb + int(prices.pod_memory_overhead_mb.quantity),
+            "architecture": "x86_64",
+        }
+    )
+    preferences = workload.preferences.model_copy(update={"spot_ok": False})
+    try:
+        pods = PLANNERS["fargate"](
+            target, workload.model_copy(update={"runtime": runtime, "preferences": preferences}), facts, book, model
+        )
+    except Unpriced:  # no Fargate price in this region: EKS on Fargate is not priced (never chosen) there
+        return None
+    if pods is None:
+        return None
+    control = [line for line in (nodes.lines if nodes is not None else ()) if line.item.startswith("EKS control")]
+    if not control:
+        control = [fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)]
+    lines = [replace(line, item=line.item.replace("Fargate tasks", "EKS Fargate pods", 1)) for line in pods.lines]
+    return replace(pods, lines=(*lines[:1], *control, *lines[1:]))
+
+
+def lambda_managed_instances(
+    target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel, on_demand: Plan | None
+) -> Plan | None:
+    """A function on Lambda Managed Instances: execution environments (at least 2 GB and 1 vCPU, 2–8 GB per vCPU)
+    packed onto the cheapest fitting instance type, serving ``concurrency_per_copy`` invocations each; at least three
+    instances; billed per request, per instance-hour and a management fee. None without its prices or a fitting type."""
+    prices = book.modes.lambda_managed_instances
+    if prices is None:
+        return None
+    vcpu = max(prices.minimum_environment_vcpu.quantity, facts.container_vcpu)
+    memory_mb = max(prices.minimum_environment_memory_mb.quantity, float(workload.runtime.memory_mb), 2048.0 * vcpu)
+    vcpu = max(vcpu, memory_mb / 8192.0)
+    per_copy = workload.runtime.concurrency_per_copy * utilisation(workload, model)
+    environment_hours = Ramp(facts.avg_duration_s / (3600.0 * per_copy))
+    floor = prices.minimum_instances.quantity * 730.0
+    discount = book.savings_plans.ec2.for_term(workload.preferences.commitment)
+    best: tuple[float, float, str, Instance, int, tuple[Ramp, ...]] | None = None
+    for instance in instance_candidates(workload, book):
+        fits = min(
+            math.floor(instance.vcpu / vcpu + 1e-9),
+            math.floor((instance.memory_gib * 1024 - model.node_reserved_memory_mb) / memory_mb + 1e-9),
+        )
+        if instance.gpu or fits < 1:
+            continue
+        ramps = instance_hour_ramps(environment_hours, fits, floor, per_run=False)
+        hourly = _compute(instance, discount) + instance.usd_per_hour * prices.fee_fraction.fraction
+        key = (hourly * sum(ramp.at(workload.requests_per_month) for ramp in ramps), instance.usd_per_hour)
+        if best is None or (*key, instance.type) < best[:3]:
+            best = (*key, instance.type, instance, fits, ramps)
+    if best is None:
+        return None
+    _, _, _, instance, fits, ramps = best
+    sizing = _sizing(workload, facts, model, prices, instance, fits, ramps, (vcpu, memory_mb), on_demand)
+    suffix = f", Savings Plan {workload.preferences.commitment}" if discount is not None else ""
+    lines = [
+        Line("Lambda Managed Instances requests", "million requests", prices.request.usd * 1e6, Ramp(1e-6)),
+        *hour_lines(
+            f"Lambda Managed Instances: {instance.type} ({fits} environment{'s' if fits > 1 else ''} each{suffix})",
+            _compute(instance, discount),
+            ramps,
+        ),
+        *hour_lines(
+            f"Lambda Managed Instances fee ({instance.type})",
+            instance.usd_per_hour * prices.fee_fraction.fraction,
+            ramps,
+        ),
+        *(line for line in (on_demand.lines if on_demand is not None else ()) if line.item.startswith("API Gateway")),
+    ]
+    return Plan(target.id, sizing, tuple(lines), ramps)
+
+
+def _compute(instance: Instance, discount: Discount | None) -> float:
+    """The EC2 part of an instance-hour, after a Savings Plan's discount."""
+    return instance.usd_per_hour * (1 - discount.fraction) if discount is not None else instance.usd_per_hour
+
+
+def _sizing(
+    workload: Workload,
+    facts: Facts,
+    model: CostModel,
+    prices: LambdaManagedInstancesPrices,
+    instance: Instance,
+    fits: int,
+    ramps: tuple[Ramp, ...],
+    environment: tuple[float, float],
+    on_demand: Plan | None,
+) -> InstanceSizing:
+    minimum = int(prices.minimum_instances.quantity)
+    _, desired, high = copies(workload, facts, model, "always-on")
+    low = max(minimum, 1)
+    desired, high = max(desired, low), max(high, low)
+    return InstanceSizing(
+        instance_type=instance.type,
+        instance_vcpu=instance.vcpu,
+        instance_memory_gib=instance.memory_gib,
+        instance_gpu=0,
+        architecture=instance.architecture,
+        os="linux",
+        copy_vcpu=round(environment[0], 3),
+        copy_memory_mb=math.ceil(environment[1]),
+        copy_gpu=0,
+        copies_per_instance=fits,
+        scaling="always-on",
+        concurrency_per_copy=workload.runtime.concurrency_per_copy,
+        utilisation_target=utilisation(workload, model),
+        min_copies=low,
+        desired_copies=desired,
+        max_copies=high,
+        min_instances=minimum,
+        desired_instances=max(minimum, math.ceil(desired / fits)),
+        max_instances=max(minimum, math.ceil(high / fits)),
+        instance_hours_per_month=round(sum(ramp.at(workload.requests_per_month) for ramp in ramps), 4),
+        purchase=purchase_for(workload, spot_allowed=False),
+        management_fee=True,
+        front_door=on_demand.sizing.front_door if on_demand is not None else front_door(workload, serverless=True),
+    )

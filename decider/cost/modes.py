@@ -1,0 +1,268 @@
+"""Capacity modes: the way each target's capacity is bought or run, chosen per workload.
+
+A target lists its modes in targets.yaml (Lambda on demand or on Managed Instances; ECS tasks on demand or on Spot;
+EKS managed node groups, Auto Mode or Fargate). A mode that a rule keeps out (``mode:`` in rules/modes.yaml) or that
+the region's price book does not price is not chosen. Of the others the cheapest at the workload's volume is chosen;
+for ``optimize_for: simplicity`` a mode at most ``mode_tilt`` dearer is chosen instead when the team runs less of it
+(lower ``hands_on``), for ``control`` when it gives more control of the hosts. Every mode's plan comes from one sizing
+pass per purchase option (decider/cost/bill.py) and the mode plans built on it (decider/cost/mode_plans.py). The
+chosen plan's sizing names its ``mode`` and lists every mode considered, with its bill or the rules keeping it out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from decider.cost.bill import Plan, plan_targets, round_usd
+from decider.cost.breakeven import Curve, approx_requests, curve_crossings
+from decider.cost.mode_plans import eks_auto_mode, eks_fargate, lambda_managed_instances
+from decider.decision import BreakEven, ModeOption, Sizing
+from decider.facts import Facts
+from decider.pricing.book import CostModel, PriceBook
+from decider.rules.model import Mode, Target
+from decider.scoring import Fired
+from decider.workload import Workload
+
+#: The plan each way of pricing a mode starts from: the target's own sizing bought on demand, on Spot, or as the
+#: preferences ask (EKS nodes: Spot when ``spot_ok``).
+BASES = {
+    "on-demand": "on-demand",
+    "spot": "spot",
+    "nodes": "nodes",
+    "eks-auto-mode": "nodes",
+    "eks-fargate": "nodes",
+    "lambda-managed-instances": "on-demand",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """How one target's mode was chosen: every mode with its month's bill (None when a rule keeps it out, with those
+    rules, or when it is not priced). The options a decision shows are built from it only when one is shown."""
+
+    chosen: Mode
+    priced: tuple[tuple[Mode, float | None, tuple[Fired, ...]], ...]
+    optimize_for: str
+    region: str
+
+    def options(self) -> tuple[ModeOption, ...]:
+        totals = {mode.id: total for mode, total, _ in self.priced if total is not None}
+        return tuple(self._option(mode, total, kept_out, totals) for mode, total, kept_out in self.priced)
+
+    def sized(self, plan: Plan) -> Sizing:
+        """The plan's sizing naming the chosen mode and every mode considered."""
+        return plan.sizing.model_copy(update={"mode": self.chosen.id, "modes": self.options()})
+
+    def _option(
+        self, mode: Mode, total: float | None, kept_out: tuple[Fired, ...], totals: Mapping[str, float]
+    ) -> ModeOption:
+        chosen, goal = self.chosen, self.optimize_for
+        if kept_out:
+            said = "; ".join(fired.message for fired in kept_out if fired.message)
+            note = f"kept out: {said}" if said else "kept out by " + ", ".join(fired.id for fired in kept_out)
+        elif total is None:
+            note = f"not priced: the {self.region} price book has no price for it, or no size holds a copy"
+        elif mode is chosen:
+            note = (
+                "the only mode allowed"
+                if len(totals) == 1
+                else "the cheapest mode allowed"
+                if total <= min(totals.values()) + 1e-9
+                else f"within the tilt of the cheapest; optimize_for: {goal} favours it"
+            )
+        else:
+            difference = total - totals[chosen.id]
+            note = (
+                f"${difference:,.2f} a month more than {chosen.name}"
+                if difference >= 0
+                else f"${-difference:,.2f} a month less, but optimize_for: {goal} favours {chosen.name}"
+            )
+        return ModeOption(
+            mode=mode.id,
+            name=mode.name,
+            monthly_usd=round_usd(total, 2) if total is not None else None,
+            chosen=mode is chosen,
+            excluded_by=tuple(fired.id for fired in kept_out),
+            note=note,
+        )
+
+
+@dataclass(frozen=True)
+class Modes:
+    """Each target's plan in its chosen mode, how the mode was chosen, and the plans of the modes priced but not
+    chosen."""
+
+    plans: dict[str, Plan]
+    choices: dict[str, Choice]
+    alternatives: dict[str, dict[str, Plan]]
+
+
+def choose_modes(
+    targets: Sequence[Target],
+    workload: Workload,
+    facts: Facts,
+    book: PriceBook,
+    model: CostModel,
+    excluded: Mapping[tuple[str, str], tuple[Fired, ...]],
+    unpriced: dict[str, str] | None = None,
+) -> Modes:
+    """Price every allowed mode of every target and choose one per target (see the module's docstring);
+    ``unpriced`` (when given) gets why a target could not be priced (a price the region's book lacks, no fitting
+    type)."""
+    bases = _base_plans(targets, workload, facts, book, model, excluded, unpriced)
+    plans: dict[str, Plan] = {}
+    choices: dict[str, Choice] = {}
+    alternatives: dict[str, dict[str, Plan]] = {}
+    requests = workload.requests_per_month
+    for target in targets:
+        if not target.modes:
+            if target.id in bases["nodes"]:
+                plans[target.id] = bases["nodes"][target.id]
+            continue
+        priced: list[tuple[Mode, Plan | None, tuple[Fired, ...]]] = []
+        for mode in target.modes:
+            kept_out = excluded.get((target.id, mode.id), ())
+            plan = None if kept_out else _plan(mode, target, workload, facts, book, model, bases)
+            priced.append((mode, plan, kept_out))
+        totals = {mode.id: plan.total(requests) for mode, plan, _ in priced if plan is not None}
+        if not totals:
+            continue
+        chosen = _pick([mode for mode, plan, _ in priced if plan is not None], totals, workload, model.mode_tilt)
+        plans[target.id] = next(plan for mode, plan, _ in priced if mode is chosen and plan is not None)
+        choices[target.id] = Choice(
+            chosen,
+            tuple((mode, totals.get(mode.id), out) for mode, _, out in priced),
+            workload.preferences.optimize_for,
+            book.region,
+        )
+        others = {mode.id: plan for mode, plan, _ in priced if plan is not None and mode is not chosen}
+        if others:
+            alternatives[target.id] = others
+    return Modes(plans, choices, alternatives)
+
+
+def _base_plans(
+    targets: Sequence[Target],
+    workload: Workload,
+    facts: Facts,
+    book: PriceBook,
+    model: CostModel,
+    excluded: Mapping[tuple[str, str], tuple[Fired, ...]],
+    unpriced: dict[str, str] | None = None,
+) -> dict[str, dict[str, Plan]]:
+    """The targets' own plans per purchase option, one sizing pass per distinct workload (on demand, on Spot, as
+    given): a workload that does not allow Spot is the same object for on demand and as given, and is sized once."""
+    wanted: dict[str, set[str]] = {name: set() for name in ("on-demand", "spot", "nodes")}
+    for target in targets:
+        if not target.modes:
+            wanted["nodes"].add(target.id)
+        for mode in target.modes:
+            if not excluded.get((target.id, mode.id)):
+                wanted[BASES[mode.price]].add(target.id)
+    spot = workload.preferences.spot_ok
+    variants = {  # a copy of the workload only when a purchase option the preferences do not give is wanted
+        "on-demand": _with_spot(workload, False) if spot and wanted["on-demand"] else workload,
+        "spot": _with_spot(workload, True) if not spot and wanted["spot"] else workload,
+        "nodes": workload,
+    }
+    together: dict[int, set[str]] = {}  # by distinct workload: one plan_targets call (one catalogue pass) each
+    for name, variant in variants.items():
+        together.setdefault(id(variant), set()).update(wanted[name])
+    by_workload: dict[int, dict[str, Plan]] = {}
+    for variant in variants.values():
+        key = id(variant)
+        if key not in by_workload:
+            group = [target for target in targets if target.id in together[key]]
+            by_workload[key] = plan_targets(group, variant, facts, book, model, unpriced) if group else {}
+    return {name: by_workload[id(variant)] for name, variant in variants.items()}
+
+
+def _with_spot(workload: Workload, spot_ok: bool) -> Workload:
+    return workload.model_copy(update={"preferences": workload.preferences.model_copy(update={"spot_ok": spot_ok})})
+
+
+def _plan(
+    mode: Mode,
+    target: Target,
+    workload: Workload,
+    facts: Facts,
+    book: PriceBook,
+    model: CostModel,
+    bases: Mapping[str, Mapping[str, Plan]],
+) -> Plan | None:
+    base = bases[BASES[mode.price]].get(target.id)
+    if mode.price == "eks-auto-mode":
+        return eks_auto_mode(base, book) if base is not None else None
+    if mode.price == "eks-fargate":
+        return eks_fargate(target, workload, facts, book, model, base)
+    if mode.price == "lambda-managed-instances":
+        return lambda_managed_instances(target, workload, facts, book, model, base)
+    return base
+
+
+def _pick(modes: Sequence[Mode], totals: Mapping[str, float], workload: Workload, tilt: float) -> Mode:
+    """The cheapest mode (the earlier listed on a tie), or within ``tilt`` of it the one ``optimize_for`` favours."""
+    cheapest = min(modes, key=lambda mode: totals[mode.id])
+    goal = workload.preferences.optimize_for
+    if goal not in ("simplicity", "control"):
+        return cheapest
+    near = [mode for mode in modes if totals[mode.id] <= totals[cheapest.id] * (1 + tilt) + 1e-9]
+    sign = 1 if goal == "simplicity" else -1
+    return min(near, key=lambda mode: (sign * mode.hands_on, totals[mode.id]))
+
+
+def mode_sentences(
+    names: Mapping[str, str],
+    modes: Mapping[str, Mapping[str, str]],
+    plans: Mapping[str, Plan],
+    alternatives: Mapping[str, Mapping[str, Plan]],
+    points: Sequence[BreakEven],
+) -> list[str]:
+    """A mode switch that moves a cost crossing, in words: for each crossing of two targets, where it would lie if one
+    of them ran in another mode it can use ("With Lambda Managed Instances, AWS Lambda stays cheaper than Amazon ECS
+    on AWS Fargate up to ~40M requests a month"). Only a switch in ``side``'s favour is said: its advantage lasts to a
+    higher volume, or starts at a lower one, by more than a tenth. ``names`` are the targets' names, ``modes`` the
+    modes' names."""
+    said: list[str] = []
+    curves: dict[tuple[str, str], Curve] = {}  # each plan's curve once, by (target, mode or "")
+
+    def curve(target: str, mode: str, plan: Plan) -> Curve:
+        found = curves.get((target, mode))
+        if found is None:
+            found = curves[(target, mode)] = Curve.of(plan)
+        return found
+
+    for point in points:
+        for side, other in ((point.target, point.versus), (point.versus, point.target)):
+            for mode, plan in alternatives.get(side, {}).items():
+                # At the crossing the chosen mode's bill equals the other target's: another mode can move the
+                # crossing in this side's favour only if it is cheaper there.
+                volume_now = point.requests_per_month
+                if other not in plans or plan.total(volume_now) >= plans[side].total(volume_now) - 1e-9:
+                    continue
+                for moved in curve_crossings(curve(side, mode, plan), curve(other, "", plans[other])):
+                    if not _helps(side, point, moved):
+                        continue
+                    volume = approx_requests(moved.requests_per_month)
+                    change = (
+                        f"stays cheaper than {names[other]} up to {volume}"
+                        if moved.versus == side
+                        else f"becomes cheaper than {names[other]} above {volume}"
+                    )
+                    sentence = (
+                        f"With {modes[side][mode]}, {names[side]} {change} requests a month "
+                        f"(in its chosen mode the bills cross at {approx_requests(point.requests_per_month)})."
+                    )
+                    if sentence not in said:
+                        said.append(sentence)
+    return said
+
+
+def _helps(side: str, point: BreakEven, moved: BreakEven) -> bool:
+    """Whether a crossing in another mode (``moved``) is in ``side``'s favour against the crossing now (``point``)."""
+    if moved.versus == side and point.versus == side:  # cheaper below: for longer
+        return moved.requests_per_month > 1.1 * point.requests_per_month
+    if moved.target == side and point.target == side:  # cheaper above: sooner
+        return moved.requests_per_month < point.requests_per_month / 1.1
+    return False

@@ -1,0 +1,198 @@
+"""Capacity modes: every allowed mode priced, the cheapest chosen (tilted by optimize_for), the others listed with
+their bills or the rules keeping them out, a book without mode prices, and mode switches said in what would change."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from decider import Decision, Ruleset, decide, load_ruleset, parse_workload
+from decider.cost.bill import Line, Plan
+from decider.cost.capacity import Ramp
+from decider.cost.modes import mode_sentences
+from decider.decision import BreakEven, RankedTarget
+from decider.render.sizing import describe, other_modes
+from tests.conftest import SHIPPED_RULES_DIR, write_yaml
+
+DAEMON_SERVICE: dict[str, Any] = {
+    "runtime": {
+        "max_duration_s": 10,
+        "avg_duration_ms": 50,
+        "memory_mb": 2048,
+        "vcpu": 1,
+        "long_running": True,
+        "concurrency_per_copy": 20,
+    },
+    "traffic": {"pattern": "steady", "requests_per_month": 40_000_000, "protocols": ["grpc"]},
+    "control": {"host_daemons": True, "kubernetes_api": True},
+    "team": {"kubernetes_experience": "expert"},
+}
+STEADY_CONSUMER: dict[str, Any] = {
+    "runtime": {"max_duration_s": 30, "avg_duration_ms": 200, "memory_mb": 2048, "concurrency_per_copy": 16},
+    "traffic": {"pattern": "steady", "requests_per_month": 300_000_000, "protocols": ["queue"]},
+}
+BATCH: dict[str, Any] = {
+    "runtime": {"max_duration_s": 5400, "memory_mb": 8192, "vcpu": 4},
+    "traffic": {"pattern": "batch", "requests_per_month": 120},
+}
+
+
+def entry(decision: Decision, target: str) -> RankedTarget:
+    return next(item for item in decision.ranking if item.target == target)
+
+
+def with_preferences(workload: dict[str, Any], **preferences: Any) -> dict[str, Any]:
+    return {**workload, "preferences": {**workload.get("preferences", {}), **preferences}}
+
+
+def test_the_chosen_mode_is_the_cheapest_allowed_and_its_bill_is_the_targets(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(STEADY_CONSUMER), ruleset, advice=False)
+    for item in decision.ranking:
+        assert item.sizing is not None
+        assert item.monthly_cost is not None
+        options = {option.mode: option for option in item.sizing.modes}
+        chosen = options[item.sizing.mode or ""]
+        assert chosen.chosen
+        assert chosen.monthly_usd == item.monthly_cost.total_usd
+        priced = [option.monthly_usd for option in options.values() if option.monthly_usd is not None]
+        assert chosen.monthly_usd == min(priced), item.target
+        assert [option.mode for option in item.sizing.modes] == [m.id for m in ruleset.target(item.target).modes]
+
+
+def test_lambda_managed_instances_bill_instances_a_fee_and_requests(ruleset: Ruleset) -> None:
+    lam = entry(decide(parse_workload(STEADY_CONSUMER), ruleset, advice=False), "lambda")
+    assert lam.sizing is not None
+    assert lam.monthly_cost is not None
+    assert lam.sizing.mode == "managed-instances"
+    on_demand = next(option for option in lam.sizing.modes if option.mode == "on-demand")
+    assert on_demand.monthly_usd is not None
+    assert on_demand.monthly_usd > 5 * lam.monthly_cost.total_usd
+    assert lam.sizing.kind == "instances"
+    assert lam.sizing.min_instances == 3
+    assert lam.sizing.copy_memory_mb >= 2048
+    assert lam.sizing.copy_vcpu >= 1
+    lines = {line.item.split(" (")[0].split(":")[0]: line for line in lam.monthly_cost.lines}
+    instances = lines["Lambda Managed Instances"]
+    fee = lines["Lambda Managed Instances fee"]
+    assert fee.unit_price_usd == pytest.approx(0.15 * instances.unit_price_usd)
+    assert lines["Lambda Managed Instances requests"].quantity == pytest.approx(300)
+
+
+def test_spiky_traffic_keeps_lambda_on_demand(ruleset: Ruleset) -> None:
+    spiky = {**STEADY_CONSUMER, "traffic": {**STEADY_CONSUMER["traffic"], "pattern": "spiky"}}
+    lam = entry(decide(parse_workload(spiky), ruleset, advice=False), "lambda")
+    assert lam.sizing is not None
+    assert lam.sizing.mode == "on-demand"
+    managed = next(option for option in lam.sizing.modes if option.mode == "managed-instances")
+    assert managed.excluded_by == ("modes.lambda-managed-instances-bursts",)
+    assert managed.monthly_usd is None
+    assert "doubles within five minutes" in managed.note
+
+
+def test_spot_is_chosen_only_when_the_work_tolerates_interruption(ruleset: Ruleset) -> None:
+    without = entry(decide(parse_workload(BATCH), ruleset, advice=False), "ecs-fargate")
+    with_spot = entry(
+        decide(parse_workload(with_preferences(BATCH, spot_ok=True)), ruleset, advice=False), "ecs-fargate"
+    )
+    assert without.sizing is not None
+    assert with_spot.sizing is not None
+    assert without.sizing.mode == "on-demand"
+    assert with_spot.sizing.mode == "spot"
+    assert with_spot.sizing.kind == "fargate"
+    assert with_spot.sizing.capacity_provider == "FARGATE_SPOT"
+    spot_kept_out = next(option for option in without.sizing.modes if option.mode == "spot")
+    assert spot_kept_out.excluded_by == ("modes.spot-needs-interruption-tolerance",)
+    on_demand = next(option for option in with_spot.sizing.modes if option.mode == "on-demand")
+    assert with_spot.monthly_cost is not None
+    assert without.monthly_cost is not None
+    assert on_demand.monthly_usd == without.monthly_cost.total_usd  # the same sizing, bought on demand
+    assert with_spot.monthly_cost.total_usd == pytest.approx(0.3 * without.monthly_cost.total_usd, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("goal", "mode"),
+    [
+        ("balanced", "managed-node-group"),
+        ("cost", "managed-node-group"),
+        ("simplicity", "auto-mode"),
+        ("control", "managed-node-group"),
+    ],
+)
+def test_optimize_for_tilts_the_mode_within_a_tenth(ruleset: Ruleset, goal: str, mode: str) -> None:
+    eks = entry(
+        decide(parse_workload(with_preferences(DAEMON_SERVICE, optimize_for=goal)), ruleset, advice=False), "eks"
+    )
+    assert eks.sizing is not None
+    assert eks.sizing.mode == mode
+    options = {option.mode: option for option in eks.sizing.modes}
+    assert options["fargate"].excluded_by == ("modes.eks-fargate-no-daemonsets",)
+    nodes, auto = options["managed-node-group"].monthly_usd, options["auto-mode"].monthly_usd
+    assert nodes is not None
+    assert auto is not None
+    assert nodes < auto <= nodes * 1.1
+    if mode == "auto-mode":
+        assert "favours" in options["managed-node-group"].note
+
+
+def test_a_book_without_mode_prices_never_chooses_those_modes(tmp_path: Path) -> None:
+    base = tmp_path / "rules"
+    shutil.copytree(SHIPPED_RULES_DIR, base)
+    book = yaml.safe_load((base / "pricing" / "us-east-1.yaml").read_text(encoding="utf-8"))
+    del book["modes"]
+    write_yaml(base / "pricing" / "us-east-1.yaml", book)
+    decision = decide(parse_workload(STEADY_CONSUMER), load_ruleset(rules_dir=base), advice=False)
+    lam, eks = entry(decision, "lambda"), entry(decision, "eks")
+    assert lam.sizing is not None
+    assert eks.sizing is not None
+    assert lam.sizing.mode == "on-demand"
+    assert eks.sizing.mode == "managed-node-group"
+    unpriced = [option for option in (*lam.sizing.modes, *eks.sizing.modes) if option.monthly_usd is None]
+    assert {option.mode for option in unpriced} == {"managed-instances", "auto-mode", "fargate"}
+    assert all(option.note.startswith("not priced") for option in unpriced)
+
+
+def test_the_sizing_line_names_the_mode_and_the_others(ruleset: Ruleset) -> None:
+    eks = entry(decide(parse_workload(DAEMON_SERVICE), ruleset, advice=False), "eks")
+    assert eks.sizing is not None
+    assert describe(eks.sizing).startswith("EKS managed node groups: ")
+    others = other_modes(eks.sizing)
+    assert others is not None
+    assert "EKS Auto Mode $" in others
+    assert "EKS on Fargate kept out (modes.eks-fargate-no-daemonsets)" in others
+
+
+def test_a_flipped_preference_names_the_mode_it_brings(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(with_preferences(BATCH, spot_ok=True)), ruleset)
+    messages = [
+        item.message for item in decision.counterfactuals if item.change == {"preferences.optimize_for": "control"}
+    ]
+    assert messages == [
+        "With preferences.optimize_for control (now balanced), Amazon ECS on EC2 (EC2 Spot) would be recommended."
+    ]
+
+
+def _plan(target: str, fixed_usd: float, per_million_usd: float, sizing: Any) -> Plan:
+    return Plan(
+        target,
+        sizing,
+        (Line("fixed", "month", fixed_usd, Ramp.fixed(1)), Line("per request", "million", per_million_usd, Ramp(1e-6))),
+    )
+
+
+def test_a_mode_switch_that_moves_a_crossing_is_said(ruleset: Ruleset) -> None:
+    sizing = entry(decide(parse_workload(STEADY_CONSUMER), ruleset, advice=False), "lambda").sizing
+    plans = {"lambda": _plan("lambda", 0, 10, sizing), "ecs-fargate": _plan("ecs-fargate", 100, 0, sizing)}
+    managed = _plan("lambda", 30, 2, sizing)  # cheaper than Fargate up to 35M instead of 10M
+    dearer = _plan("lambda", 200, 0, sizing)  # never cheaper: nothing to say
+    point = BreakEven(target="ecs-fargate", versus="lambda", requests_per_month=10_000_000)
+    names = {"lambda": "AWS Lambda", "ecs-fargate": "Amazon ECS on AWS Fargate"}
+    modes = {"lambda": {"managed-instances": "Lambda Managed Instances", "other": "Other"}}
+    said = mode_sentences(names, modes, plans, {"lambda": {"managed-instances": managed, "other": dearer}}, [point])
+    assert said == [
+        "With Lambda Managed Instances, AWS Lambda stays cheaper than Amazon ECS on AWS Fargate up to ~35M requests a "
+        "month (in its chosen mode the bills cross at ~10M)."
+    ]
