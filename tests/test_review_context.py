@@ -42,7 +42,7 @@ def test_triggers_elsewhere_in_the_template_say_how_work_arrives(found: dict[str
     assert found["TaskFunction"].raw["traffic"] == {"protocols": ["queue"], "pattern": "event"}  # !Ref F.Alias
     assert found["AuthorizerFunction"].raw["traffic"] == {"protocols": ["http"], "pattern": "spiky"}  # ${F.Arn}
     assert found["TopicFunction"].raw["traffic"] == {"protocols": ["queue"], "pattern": "event"}  # SNS, !GetAtt
-    assert said(found["RestFunction"], "an Api event is an API Gateway REST API")
+    assert found["RestFunction"].raw["traffic"]["front_door"] == "rest-api"  # SAM Api event: priced as a REST API
 
 
 def test_parameters_read_as_their_defaults_and_conditions_evaluated(found: dict[str, ImportedWorkload]) -> None:

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from decider.cost.bill import PLANNERS, Plan
-from decider.cost.gaps import Unpriced
-from decider.cost.line import Line, fixed
 from decider.cost.capacity import Ramp, copies, instance_hour_ramps, utilisation
+from decider.cost.gaps import Unpriced
 from decider.cost.instances import instance_candidates
+from decider.cost.line import Line, fixed
 from decider.cost.sizing import front_door, purchase_for
 from decider.decision import InstanceSizing
 from decider.facts import Facts

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 
-from decider.render import comment
+from decider.render import comment, sarif
 from decider.render import review as review_report
-from decider.render import sarif
 from decider.render.escape import code_span
 from decider.review import Review
 from decider.review_diff import ReviewDiff, WorkloadChange

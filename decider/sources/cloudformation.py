@@ -209,11 +209,8 @@ def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], re
             kind = event.get("Type")
             if kind in HTTP_EVENTS:
                 protocols.append("http")
-                if kind == "Api":
-                    workload.assume(
-                        "an Api event is an API Gateway REST API: its requests are priced as an HTTP API's, "
-                        "which cost less"
-                    )
+                if kind == "Api":  # SAM's Api event is an API Gateway REST API (HttpApi is the HTTP API)
+                    workload.set("traffic.front_door", "rest-api")
             elif kind in QUEUE_EVENTS:
                 protocols.append("queue")
             elif kind in SCHEDULE_EVENTS:

@@ -82,7 +82,7 @@ def test_base_ref_reports_added_removed_changed_and_the_cost_delta(
     assert api["monthly_cost_delta_usd"] == round(api["monthly_cost_after_usd"] - api["monthly_cost_before_usd"], 2)
     assert old["monthly_cost_delta_usd"] == -old["monthly_cost_before_usd"]
     assert report_fn["verdict_after"] == "move"  # a 1,800 s timeout: over Lambda's 900 s limit
-    # 10,240 MB instead of 512 MB: Fargate is clearly cheaper than Lambda (in either Lambda mode): keep becomes consider.
+    # 10,240 MB instead of 512 MB: Fargate is clearly cheaper than Lambda (in either Lambda mode): keep -> consider.
     assert (api["verdict_before"], api["verdict_after"]) == ("keep", "consider")
     assert (api["file"], old["file"]) == ("infra/main.tf", "infra/main.tf")
     summary = report["diff"]["summary"]

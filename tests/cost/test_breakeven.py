@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from decider import decide, load_ruleset, parse_workload
-from decider.cost.bill import Plan, plan_targets
+from decider.cost.bill import Plan
 from decider.cost.breakeven import HIGH_REQUESTS, LOW_REQUESTS, approx_requests, break_even_points, crossings
 from decider.cost.capacity import Ramp
 from decider.cost.line import Line

@@ -11,8 +11,9 @@ import pytest
 import yaml
 
 from decider import Decision, Ruleset, decide, load_ruleset, parse_workload
-from decider.cost.bill import Line, Plan
+from decider.cost.bill import Plan
 from decider.cost.capacity import Ramp
+from decider.cost.line import Line
 from decider.cost.modes import mode_sentences
 from decider.decision import BreakEven, RankedTarget
 from decider.render.sizing import describe, other_modes
