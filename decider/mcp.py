@@ -27,6 +27,7 @@ import decider
 from decider.decision import Decision
 from decider.engine import decide
 from decider.errors import DeciderError, Problem, nearest, unknown_choice
+from decider.mcp_files import FILES_SCHEMA, read_files, review_files
 from decider.review import ReviewRequestItem, parse_review_request, review_request
 from decider.rules.model import Ruleset
 from decider.workload import parse_workload, workload_schema
@@ -80,10 +81,12 @@ def review_input_schema() -> dict[str, Any]:
     item["properties"]["workload"] = {"$ref": "#/$defs/Workload"}
     item["required"] = ["name", "workload"]
     schema = _object_schema(
-        {"workloads": {"type": "array", "items": item, "minItems": 1, "maxItems": 100}},
-        ["workloads"],
-        "Named workloads, each with where it runs now (current_platform or current_target).",
+        {"workloads": {"type": "array", "items": item, "minItems": 1, "maxItems": 100}, "files": FILES_SCHEMA},
+        [],
+        "Either workloads (named, each with where it runs now: current_platform or current_target) or files (the "
+        "text of infrastructure files, reviewed as decider review reviews a folder), not both.",
     )
+    schema["oneOf"] = [{"required": ["workloads"]}, {"required": ["files"]}]
     schema["$defs"] = definitions
     return schema
 
@@ -109,7 +112,8 @@ def _tools(ruleset: Ruleset) -> list[types.Tool]:
         types.Tool(
             name="review",
             title="Review workloads against where they run now",
-            description="For each workload and its current platform or target: keep, consider or move, and why.",
+            description="For each workload and its current platform or target, or each workload in the text of "
+            "SAM/CloudFormation, ECS, Kubernetes or Terraform files: keep, consider, move or unknown, and why.",
             input_schema=review_input_schema(),
             output_schema=_output_schema(Review),
             annotations=read_only,
@@ -171,7 +175,13 @@ def _recommend(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
 
 
 def _review(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
-    review = review_request(parse_review_request(arguments, strict_json=True), ruleset)
+    if "files" in arguments:
+        extra = [key for key in arguments if key != "files"]
+        if extra:
+            raise ToolFailure([Problem(extra[0], "give either workloads or files, not both")])
+        review = review_files(read_files(arguments["files"]), ruleset)
+    else:
+        review = review_request(parse_review_request(arguments, strict_json=True), ruleset)
     lines = [
         f"{item.name}: {item.verdict or 'no verdict'} (runs on {item.current_target or item.current_platform}; "
         f"recommended {item.decision.recommendation}): {item.why}"

@@ -1,0 +1,93 @@
+"""The MCP ``review`` tool's second form: the text of infrastructure files (SAM/CloudFormation, ECS task definitions,
+Kubernetes manifests, Terraform), reviewed as ``decider review`` reviews a folder.
+
+An assistant seldom has a checkout it can point decider at; it has the file it is looking at. The files are written
+to a private temporary folder under the names given (one level, no path separators), read by the same readers as the
+CLI (so Terraform files in the call form one configuration), and every ``file`` in the answer is the name the caller
+gave. A file that cannot be read is listed as unreadable and the others are still reviewed; bad arguments are
+Problems naming the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from decider.errors import Problem, WorkloadError
+from decider.review import Review, UnreadableFile, review_imported
+from decider.review_input import screen_imported
+from decider.rules.model import Ruleset
+from decider.sources import find_workloads
+
+MAX_FILES = 20
+MAX_FILE_CHARS = 512 * 1024
+#: A file name: letters, digits and ``._-``, with an extension the review reads (checked by the readers).
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+FILES_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": MAX_FILES,
+    "description": "Infrastructure files to review instead of workloads: SAM/CloudFormation templates, ECS task "
+    "definitions, Kubernetes manifests or Terraform (.tf, .tfvars, a plan's JSON), each by its file name and text.",
+    "items": {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "pattern": NAME.pattern, "description": "The file name, e.g. template.yaml."},
+            "text": {"type": "string", "maxLength": MAX_FILE_CHARS, "description": "The file's whole text."},
+        },
+        "required": ["name", "text"],
+        "additionalProperties": False,
+    },
+}
+
+
+def read_files(raw: object) -> list[tuple[str, str]]:
+    """The ``files`` argument as (name, text) pairs; every problem names its item."""
+    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_FILES:
+        count = len(raw) if isinstance(raw, list) else type(raw).__name__
+        raise WorkloadError([Problem("files", f"give 1 to {MAX_FILES} files, each {{name, text}}, got {count}")])
+    problems: list[Problem] = []
+    files: list[tuple[str, str]] = []
+    for index, item in enumerate(raw):
+        where = f"files[{index}]"
+        if not isinstance(item, Mapping) or set(item) != {"name", "text"}:
+            problems.append(Problem(where, "must be an object with exactly name and text"))
+            continue
+        name, text = item["name"], item["text"]
+        if not isinstance(name, str) or not NAME.match(name) or name in (".", ".."):
+            problems.append(Problem(f"{where}.name", "a plain file name: letters, digits and ._- (no folders)"))
+        elif any(name == seen for seen, _ in files):
+            problems.append(Problem(f"{where}.name", f"{name!r} is given twice"))
+        if not isinstance(text, str) or len(text) > MAX_FILE_CHARS:
+            problems.append(Problem(f"{where}.text", f"the file's text, at most {MAX_FILE_CHARS:,} characters"))
+        if not problems:
+            files.append((name, text))
+    if problems:
+        raise WorkloadError(problems)
+    return files
+
+
+def review_files(files: Sequence[tuple[str, str]], ruleset: Ruleset) -> Review:
+    """Review the workloads the files describe, as ``decider review FOLDER`` would; files named as given."""
+    with tempfile.TemporaryDirectory(prefix="decider-mcp-") as folder:
+        for name, text in files:
+            (Path(folder) / name).write_text(text, encoding="utf-8")
+        discovery = find_workloads([folder], keep_going=True)
+
+        def given(path: str) -> str:
+            return os.path.relpath(path, folder) if os.path.isabs(path) or path.startswith(folder) else path
+
+        for workload in discovery.workloads:
+            workload.file = given(workload.file)
+        workloads, invalid = screen_imported(discovery.workloads, ruleset)
+        unreadable = [
+            UnreadableFile(file=given(item.file), line=item.line, reason=item.reason) for item in discovery.unreadable
+        ]
+        unreadable += [UnreadableFile(file=given(file), line=line, reason=reason) for file, line, reason in invalid]
+        skipped = [(given(file), reason) for file, reason in discovery.skipped]
+        return review_imported(workloads, ruleset, skipped=skipped, unreadable=unreadable)
