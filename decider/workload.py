@@ -64,6 +64,13 @@ class Runtime(_Section):
     concurrency_per_copy: int = Field(
         1, ge=1, le=10_000, description="Requests a container copy or Managed Instances environment serves at once."
     )
+    min_copies: int | None = Field(
+        None,
+        ge=0,
+        le=10_000,
+        description="Container copies that always run (an ECS service's DesiredCount, a Deployment's replicas); "
+        "none: the cost model's minimum for the kind of work.",
+    )
 
 
 class Traffic(_Section):

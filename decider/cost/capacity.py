@@ -87,7 +87,13 @@ def utilisation(workload: Workload, model: CostModel) -> float:
     return model.queue_worker_utilisation if is_queue_worker(workload) else UTILISATION_TARGET
 
 
-def min_copies_for(scaling: Scaling, model: CostModel) -> int:
+def min_copies_for(scaling: Scaling, model: CostModel, workload: Workload | None = None) -> int:
+    """Copies that always run: the workload's ``runtime.min_copies`` when it gives one (a service's DesiredCount, a
+    Deployment's replicas), else the cost model's minimum for the kind of work; none for runs of a job."""
+    if scaling == "per-run":
+        return 0
+    if workload is not None and workload.runtime.min_copies is not None:
+        return workload.runtime.min_copies
     if scaling == "always-on":
         return model.always_on_min_copies
     if scaling == "serving":
@@ -101,7 +107,7 @@ def copy_hours(workload: Workload, facts: Facts, model: CostModel, scaling: Scal
     if scaling == "per-run":
         return Ramp(max(avg_s, model.fargate_minimum_billed_s) / 3600.0)
     per_copy = workload.runtime.concurrency_per_copy * utilisation(workload, model)
-    floor = min_copies_for(scaling, model) * 730.0
+    floor = min_copies_for(scaling, model, workload) * 730.0
     return Ramp(avg_s / (3600.0 * per_copy), 0.0, floor)
 
 
@@ -111,7 +117,7 @@ def copies(workload: Workload, facts: Facts, model: CostModel, scaling: Scaling)
         peak = max(1, math.ceil(facts.peak_concurrency - 1e-9))
         return 0, peak, peak
     per_copy = workload.runtime.concurrency_per_copy * utilisation(workload, model)
-    low = min_copies_for(scaling, model)
+    low = min_copies_for(scaling, model, workload)
     desired = max(low, math.ceil(facts.avg_concurrency / per_copy - 1e-9))
     high = max(desired, math.ceil(facts.peak_concurrency / per_copy - 1e-9), 1)
     return low, desired, high

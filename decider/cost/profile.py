@@ -58,7 +58,7 @@ def copy_hours(workload: Workload, facts: Facts, model: CostModel, scaling: Scal
         return capacity.copy_hours(workload, facts, model, scaling)
     per_copy = workload.runtime.concurrency_per_copy * utilisation(workload, model)
     slope = facts.avg_duration_s / (3600.0 * per_copy)
-    return profile_copy_hours(profile, slope, min_copies_for(scaling, model), model.scale_in_lag_minutes)
+    return profile_copy_hours(profile, slope, min_copies_for(scaling, model, workload), model.scale_in_lag_minutes)
 
 
 def instance_hour_ramps(copy: Ramp, per_instance: int, floor: float, per_run: bool) -> tuple[Ramp, ...]:

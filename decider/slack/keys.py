@@ -116,6 +116,14 @@ KEYS: tuple[Key, ...] = (
         ("per-copy", "concurrency-per-copy"),
         "concurrency=10",
     ),
+    Key(
+        "copies",
+        "runtime.min_copies",
+        plain_number,
+        "container copies that always run, such as 3",
+        ("min-copies", "replicas"),
+        "copies=3",
+    ),
     Key("rps", "traffic.peak_rps", count, "peak requests per second, such as 50 or 2.5k", ("peak", "qps"), "rps=50"),
     Key(
         "monthly",

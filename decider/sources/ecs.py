@@ -82,12 +82,8 @@ def read_service(
     if literal(workload, properties, "SchedulingStrategy") == "DAEMON":
         workload.set("control.host_daemons", True)
     desired = number_of(literal(workload, properties, "DesiredCount"))
-    if desired is not None:
-        workload.assume(
-            f"DesiredCount {desired:g}: at least {desired:g} copies run; decider sizes copies from the traffic"
-            if desired
-            else "DesiredCount 0: no copy runs until the service is scaled up"
-        )
+    if desired is not None and desired >= 0 and desired == int(desired):
+        workload.set("runtime.min_copies", int(desired))  # the copies that run whatever the traffic
     served = list(workload.get("traffic.protocols") or ["http"])
     set_traffic(workload, served if properties.get("LoadBalancers") else [], None, http_is_spiky=False)
     choose_ecs_target(workload, properties, task, resources)

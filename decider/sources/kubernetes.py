@@ -139,12 +139,8 @@ def listed_as_patch(file: Path) -> bool:
 def _read_replicas(workload: ImportedWorkload, replicas: Any, kind: str) -> None:
     if kind not in ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"):
         return
-    if isinstance(replicas, int) and not isinstance(replicas, bool):
-        workload.assume(
-            f"replicas {replicas}: at least {replicas} copies run; decider sizes copies from the traffic"
-            if replicas
-            else "replicas 0: no copy runs until it is scaled up"
-        )
+    if isinstance(replicas, int) and not isinstance(replicas, bool) and replicas >= 0:
+        workload.set("runtime.min_copies", replicas)  # the copies that run whatever the traffic
 
 
 def _read_job(workload: ImportedWorkload, job_spec: Mapping[str, Any]) -> None:

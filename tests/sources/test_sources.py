@@ -147,7 +147,12 @@ def test_ecs_services_take_their_task_definition_and_launch_target() -> None:
     assert list(found) == ["WebService", "AgentService", "InferenceService"]  # task definitions used by a service
     web = found["WebService"]
     assert (web.line, web.target_in(SHIPPED)) == (21, "ecs-fargate")
-    assert web.raw["runtime"] == {"vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64"}
+    assert web.raw["runtime"] == {
+        "vcpu": 0.5,
+        "memory_mb": 1024,
+        "architecture": "arm64",
+        "min_copies": 3,
+    }  # DesiredCount
     assert web.raw["control"] == {"sidecars": True}  # two essential containers; the non-essential one does not count
     assert web.raw["traffic"] == {"protocols": ["http"]}  # a load-balanced service: no pattern guessed
     agent = found["AgentService"]
@@ -194,7 +199,8 @@ def test_ecs_current_target_precedence(tmp_path: Path, service: str, target: str
     )
     [svc] = find_workloads([str(template)]).workloads
     assert svc.target_in(SHIPPED) == target
-    assert svc.raw["runtime"] == {"vcpu": 0.25, "memory_mb": 512}
+    copies = {"min_copies": 2} if "DesiredCount" in service else {}  # DesiredCount: the copies that always run
+    assert svc.raw["runtime"] == {"vcpu": 0.25, "memory_mb": 512, **copies}
     if "FARGATE_SPOT" in service:
         assert svc.raw["preferences"] == {"spot_ok": True}
     assert svc.mode == ("spot" if "FARGATE_SPOT" in service else None)  # runs on Fargate Spot: its capacity mode
@@ -223,13 +229,13 @@ def test_kubernetes_workloads_sizes_and_control() -> None:
     assert [item.line for item in found.values()] == [2, 31, 50, 67, 82]
     storefront = found["storefront"]
     assert storefront.target_in(SHIPPED) == "eks"
-    assert storefront.raw["runtime"] == {"vcpu": 0.75, "memory_mb": 768}  # requests of both containers
+    assert storefront.raw["runtime"] == {"vcpu": 0.75, "memory_mb": 768, "min_copies": 3}  # both containers; replicas
     assert storefront.raw["control"] == {"sidecars": True}
     # Whoever writes Kubernetes manifests runs Kubernetes: not decider's "no experience" default, and it says so.
     assert storefront.raw["team"]["kubernetes_experience"] == "some"
     assert any("assumed some Kubernetes experience" in text for text in storefront.assumptions)
     search = found["search-index"].raw["runtime"]
-    assert search == {"vcpu": 2.0, "memory_mb": 7629, "architecture": "arm64"}  # limits; 8G is 8e9 bytes
+    assert search == {"vcpu": 2.0, "memory_mb": 7629, "architecture": "arm64", "min_copies": 2}  # limits; 8G is 8e9 B
     assert found["log-agent"].raw["control"] == {"host_daemons": True, "privileged": True, "host_networking": True}
     migrate = found["db-migrate"].raw
     assert migrate["traffic"] == {"pattern": "batch", "protocols": ["schedule"], "requests_per_month": 1}

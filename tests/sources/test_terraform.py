@@ -57,19 +57,24 @@ def test_every_resource_type_is_read() -> None:
     assert thumbnails.raw["traffic"]["protocols"] == ["http"]
     web = hcl["aws_ecs_service.web"]  # jsonencode()d container definitions: two essential containers
     assert web.runs_as == "FARGATE"
-    assert web.raw["runtime"] == {"vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64"}
+    assert web.raw["runtime"] == {"vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64", "min_copies": 4}
     assert web.raw["control"] == {"sidecars": True}
-    assert any("desired_count 4" in note for note in web.assumptions)  # var.web_count from prod.tfvars
+    assert web.raw["runtime"]["min_copies"] == 4  # desired_count = var.web_count, from prod.tfvars
     assert hcl["aws_ecs_service.ledger"].runs_as == "MANAGED_INSTANCES"  # aws_ecs_capacity_provider, Managed Instances
     legacy = hcl["aws_ecs_service.legacy"]  # capacity provider with an Auto Scaling group; container-level sizes
     assert (legacy.runs_as, legacy.raw["runtime"], legacy.raw["control"]) == (
         "EC2",
-        {"vcpu": 1.0, "memory_mb": 3072},
+        {"vcpu": 1.0, "memory_mb": 3072, "min_copies": 1},  # desired_count = 1
         {"privileged": True},
     )
     billing = hcl["module.billing"]  # terraform-aws-modules/ecs service module
     assert (billing.runs_as, billing.raw["preferences"]) == ("FARGATE_SPOT", {"spot_ok": True})
-    assert billing.raw["runtime"] == {"vcpu": 1.0, "memory_mb": 4096, "architecture": "x86_64"}
+    assert billing.raw["runtime"] == {
+        "vcpu": 1.0,
+        "memory_mb": 4096,
+        "architecture": "x86_64",
+        "min_copies": 1,
+    }  # the module's desired_count default
     search = hcl["kubernetes_deployment_v1.search"]
     assert (search.runs_as, search.raw["runtime"]) == (
         "kubernetes",
