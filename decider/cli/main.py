@@ -38,7 +38,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "review workloads in files and folders (workload files, SAM/CloudFormation, ECS, Kubernetes, Terraform)",
         "decider.cli.review:define_review",
     ),
-    "adr": ("write an Architecture Decision Record (MADR) for one workload", "decider.cli.review:define_adr"),
+    "adr": ("write an Architecture Decision Record (MADR) for one workload", "decider.cli.adr:define_adr"),
     "pricing": ("show or rebuild price books", "decider.cli.pricing:define_pricing"),
     "usage": ("write a usage file from exported CloudWatch metrics", "decider.cli.usage:define_usage"),
     "mcp": ("serve decider's tools to MCP clients (IDEs, assistants) over stdio", "decider.mcp:define_command"),

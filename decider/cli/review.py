@@ -26,17 +26,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from itertools import islice
-from pathlib import Path
 from typing import Any
 
 from decider.cli import charts
-from decider.engine import decide
-from decider.errors import DeciderError, Problem, SourceError, nearest
-from decider.render import adr, comment, image, sarif
+from decider.errors import DeciderError, Problem, SourceError
+from decider.render import comment, sarif
 from decider.render import review as review_report
-from decider.render.chart import cost_chart
 from decider.review import (
     KEEP_MARGIN_POINTS,
     ReviewedWorkload,
@@ -51,10 +47,6 @@ from decider.review_input import check_imported, screen_imported
 from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload, apply_usage, find_workloads, read_usage
-from decider.sources.document import parse_documents
-from decider.sources.usage import usage_keys
-from decider.sources.workload_file import read_workloads
-from decider.workload import parse_workload
 
 EXIT_OK = 0
 EXIT_GATE = 1
@@ -139,24 +131,6 @@ def define_review(review: argparse.ArgumentParser) -> None:
         "of CPUs); 1 reviews in this process. The report is the same either way",
     )
     review.set_defaults(handler=run_review)
-
-
-def define_adr(record: argparse.ArgumentParser) -> None:
-    """Add the options of ``decider adr`` to its parser."""
-    record.description = adr.__doc__
-    record.add_argument("path", metavar="WORKLOAD", help="workload file, template or manifest, or - for stdin")
-    record.add_argument("--name", help="which workload, when the file holds several")
-    record.add_argument("--usage", metavar="FILE", help="usage file, as for review")
-    record.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
-    record.add_argument("--status", choices=adr.STATUSES, default="proposed")
-    record.add_argument("--date", help="record date, YYYY-MM-DD (default: today, UTC)")
-    record.add_argument(
-        "--chart",
-        metavar="FILE",
-        help="also write the cost-vs-traffic chart here (SVG or PNG by the extension) and show it in the record",
-    )
-    record.add_argument("--rules", action="append", default=[], metavar="DIR", help="extra rule directory")
-    record.set_defaults(handler=run_adr)
 
 
 def _jobs(text: str) -> int:
@@ -345,59 +319,3 @@ def _start_method() -> multiprocessing.context.BaseContext:
     if sys.platform == "linux" and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
-
-
-def run_adr(args: argparse.Namespace) -> int:
-    if args.chart is not None:
-        charts.check(args.chart)
-    ruleset = load_ruleset(args.rules)
-    chosen = _choose(_adr_candidates(args.path), args.name, args.path)
-    if args.usage:
-        # The usage file is the one the whole review uses: only this workload's entry applies here.
-        usage = read_usage(args.usage)
-        keys = usage_keys(chosen)
-        apply_usage([chosen], {key: entry for key, entry in usage.items() if key in keys}, args.usage)
-    parsed = parse_workload(chosen.raw)
-    decision = decide(parsed, ruleset)
-    if chosen.assumptions:
-        decision = decision.model_copy(update={"assumptions": (*chosen.assumptions, *decision.assumptions)})
-    if decision.name is None:
-        decision = decision.model_copy(update={"name": chosen.name})
-    date = args.date or datetime.now(UTC).date().isoformat()
-    source = f"{chosen.file}:{chosen.line}" if args.path != "-" else None
-    link = None
-    if args.chart is not None:
-        image.write(cost_chart(decision, parsed.workload.requests_per_month), args.chart)
-        link = charts.link(args.chart, Path(args.output).resolve().parent if args.output else None)
-    text = adr.to_adr(decision, parsed.workload, date=date, status=args.status, source=source, chart=link)
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise SourceError([Problem(args.output, f"cannot write: {error.strerror or error}")]) from None
-        sys.stderr.write(f"decider: wrote {args.output}\n")
-    else:
-        sys.stdout.write(text)
-    return EXIT_OK
-
-
-def _adr_candidates(path: str) -> list[ImportedWorkload]:
-    if path == "-":
-        return read_workloads(parse_documents(sys.stdin.read(), "<stdin>"), "stdin")
-    if Path(path).is_dir():
-        raise SourceError([Problem(path, "is a folder; give one workload file, template or manifest")])
-    return find_workloads([path]).workloads
-
-
-def _choose(candidates: list[ImportedWorkload], name: str | None, path: str) -> ImportedWorkload:
-    names = [item.name for item in candidates]
-    if name is not None:
-        for item in candidates:
-            if item.name == name:
-                return item
-        raise SourceError([Problem(f"--name {name}", f"no workload of this name in {path}", nearest(name, names))])
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        raise SourceError([Problem(path, "holds no workload")])
-    raise SourceError([Problem(path, f"holds {len(candidates)} workloads; choose one with --name: {', '.join(names)}")])

@@ -22,7 +22,8 @@ from decider.cost.profile import copy_hours
 from decider.cost.sizing import fargate_platform, size_fargate, size_instances, size_lambda
 from decider.decision import CostLine, InstanceSizing, MonthlyCost, Sizing
 from decider.facts import Facts
-from decider.pricing.book import CostModel, Discount, PriceBook, SavingsPlanDiscounts
+from decider.pricing.book import Discount, PriceBook, SavingsPlanDiscounts
+from decider.pricing.cost_model import CostModel
 from decider.rules.model import Target
 from decider.scoring import Fired
 from decider.workload import SECONDS_PER_MONTH, Workload

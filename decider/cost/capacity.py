@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from decider.decision import Scaling
 from decider.facts import UTILISATION_TARGET, Facts
-from decider.pricing.book import CostModel
+from decider.pricing.cost_model import CostModel
 from decider.workload import JOB_PATTERNS, Workload
 
 SERVING_PROTOCOLS = frozenset({"http", "grpc", "websocket", "tcp", "udp"})

@@ -14,7 +14,8 @@ from typing import Any
 from decider.cost.capacity import Ramp, copies, scaling_of
 from decider.cost.profile import copy_hours, instance_hour_ramps
 from decider.facts import Facts
-from decider.pricing.book import CostModel, Instance, PriceBook
+from decider.pricing.book import Instance, PriceBook
+from decider.pricing.cost_model import CostModel
 from decider.workload import Workload
 
 

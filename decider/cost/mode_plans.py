@@ -17,7 +17,8 @@ from decider.cost.line import Line, fixed
 from decider.cost.sizing import front_door, purchase_for
 from decider.decision import InstanceSizing
 from decider.facts import Facts
-from decider.pricing.book import CostModel, Discount, Instance, LambdaManagedInstancesPrices, PriceBook
+from decider.pricing.book import Discount, Instance, LambdaManagedInstancesPrices, PriceBook
+from decider.pricing.cost_model import CostModel
 from decider.rules.model import Target
 from decider.workload import Workload
 

@@ -19,7 +19,8 @@ from decider.cost.breakeven import Curve, approx_requests, curve_crossings
 from decider.cost.mode_plans import eks_auto_mode, eks_fargate, lambda_managed_instances
 from decider.decision import BreakEven, ModeOption, Sizing
 from decider.facts import Facts
-from decider.pricing.book import CostModel, PriceBook
+from decider.pricing.book import PriceBook
+from decider.pricing.cost_model import CostModel
 from decider.rules.model import Mode, Target
 from decider.scoring import Fired
 from decider.workload import Workload

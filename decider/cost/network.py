@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from decider.cost.capacity import Ramp
 from decider.cost.gaps import NO_PRICE, gap
 from decider.cost.line import Line, fixed
-from decider.pricing.book import CostModel, NetworkPrices, PriceBook, TieredPrice
+from decider.pricing.book import NetworkPrices, PriceBook, TieredPrice
+from decider.pricing.cost_model import CostModel
 from decider.workload import Workload
 
 HOURS = 730.0

@@ -23,7 +23,7 @@ from decider.cost import capacity
 from decider.cost.capacity import Ramp, min_copies_for, utilisation
 from decider.decision import Scaling
 from decider.facts import Facts
-from decider.pricing.book import CostModel
+from decider.pricing.cost_model import CostModel
 from decider.traffic_profile import shares
 from decider.workload import Workload
 

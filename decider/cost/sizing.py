@@ -17,7 +17,8 @@ from decider.cost.instances import InstanceOption, hourly_price, instance_option
 from decider.cost.profile import copy_hours
 from decider.decision import FargateSizing, FrontDoor, InstanceSizing, LambdaSizing, Purchase
 from decider.facts import FARGATE_CPU_MAX_MEMORY_MB, Facts
-from decider.pricing.book import CostModel, FargatePlatform, Instance, PriceBook
+from decider.pricing.book import FargatePlatform, Instance, PriceBook
+from decider.pricing.cost_model import CostModel
 from decider.workload import Workload
 
 HTTP_PROTOCOLS = frozenset({"http", "grpc", "websocket"})

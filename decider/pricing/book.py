@@ -20,7 +20,6 @@ Architecture = Literal["x86_64", "arm64"]
 InstanceFamily = Literal["general", "compute", "memory", "burstable", "gpu"]
 _URL = re.compile(r"^https?://\S+")  # a URL first; a note may follow (version, date)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MODEL_FILE = "model.yaml"
 
 
 class _Data(BaseModel):
@@ -344,61 +343,3 @@ def _collect_uncertain(data: Any, path: str, found: list[tuple[str, str]]) -> No
     elif isinstance(data, list):
         for item in data:
             _collect_uncertain(item, path, found)
-
-
-class LoadBalancerCapacity(_Data):
-    source: str
-    alb_new_connections_per_second: float = Field(gt=0)
-    alb_gb_per_hour: float = Field(gt=0)
-    nlb_new_connections_per_second: float = Field(gt=0)
-    nlb_gb_per_hour: float = Field(gt=0)
-    average_payload_fraction: float = Field(gt=0, le=1)
-
-
-class CostScore(_Data):
-    """How relative monthly cost moves a target's score (see docs/cost-model.md)."""
-
-    rule: str = Field(pattern=r"^cost\.[a-z0-9-]+$")
-    points_per_doubling: float = Field(ge=0, le=50)
-    max_points: float = Field(ge=0, le=50)
-    floor_usd: float = Field(gt=0)
-    source: str
-
-
-class CostModel(_Data):
-    """The cost model's assumptions (rules/pricing/model.yaml)."""
-
-    always_on_min_copies: int = Field(ge=1)
-    serving_min_copies: int = Field(ge=0)
-    node_reserved_memory_mb: float = Field(ge=0)
-    node_reserved_memory_source: str
-    root_volume_gb: float = Field(30, ge=0, description="EBS root volume of each EC2 node, GB (gp3).")
-    root_volume_source: str = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-optimized_AMI.html"
-    fargate_minimum_billed_s: float = Field(ge=0)
-    fargate_minimum_billed_source: str
-    lambda_concurrency_quota: int = Field(ge=1)
-    lambda_concurrency_quota_source: str
-    queue_worker_utilisation: float = Field(
-        0.7,
-        gt=0,
-        le=1,
-        description="Share of a queue worker copy's capacity used on average: below the 0.7 of a listener, since "
-        "copies scale on queue depth after a lag and stay ahead of the backlog.",
-    )
-    scale_in_lag_minutes: float = Field(
-        15.0,
-        ge=0,
-        le=60,
-        description="How long a container service's copies outlast a busier hour before scaling in (hourly profiles).",
-    )
-    scale_in_lag_source: str = ""
-    mode_tilt: float = Field(
-        0.1,
-        ge=0,
-        le=1,
-        description="How much dearer (a share) a capacity mode may be and still be chosen when it suits "
-        "optimize_for: simplicity (less to run) or control (more control of the hosts).",
-    )
-    load_balancer_capacity_unit: LoadBalancerCapacity
-    score: CostScore
-    uncertain: dict[str, str] = Field(default_factory=dict, description="Parameter → why it is not settled.")

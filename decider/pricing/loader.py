@@ -11,7 +11,8 @@ from pydantic import ValidationError
 
 from decider.documents import read_collecting
 from decider.errors import Problem, nearest
-from decider.pricing.book import MODEL_FILE, CostModel, PriceBook
+from decider.pricing.book import PriceBook
+from decider.pricing.cost_model import MODEL_FILE, CostModel
 from decider.validation import Wording, problems_from_validation
 
 #: How a price book's problems are worded: the file, then the dotted path of the missing or bad price.

@@ -18,7 +18,8 @@ from typing import Any
 
 from decider.documents import read_collecting
 from decider.errors import Problem, RulesError, nearest
-from decider.pricing.book import CostModel, PriceBook
+from decider.pricing.book import PriceBook
+from decider.pricing.cost_model import CostModel
 from decider.pricing.loader import load_price_books
 from decider.rules.compiler import build_rule, build_targets, build_weights
 from decider.rules.model import Ruleset

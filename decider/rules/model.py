@@ -9,7 +9,8 @@ from functools import cached_property
 from typing import Any
 
 from decider.numbers import show
-from decider.pricing.book import CostModel, PriceBook
+from decider.pricing.book import PriceBook
+from decider.pricing.cost_model import CostModel
 from decider.rules.conditions import Condition
 
 CATEGORIES = ("limits", "traffic", "control", "team", "cost")
