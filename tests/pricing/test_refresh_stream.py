@@ -221,3 +221,40 @@ def test_progress_is_shown_on_a_terminal_only(
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     terminal_progress("AmazonEC2/current/us-east-1/index.json", 4_000_000, 4_000_000)
     assert capsys.readouterr().err == "\rAmazonEC2/current/us-east-1/index.json: 4.0 of 4.0 MB\n"
+
+
+def test_a_redirect_loop_and_a_failed_connection_are_named() -> None:
+    loop = httpx.Response(302, headers={"location": EKS_URL})
+    with serve({EKS_URL: loop}) as client, pytest.raises(PricingError, match="more than 5 redirects"):
+        read_offer(BASE, "AmazonEKS", "us-east-1", client)
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    with (
+        httpx.Client(transport=httpx.MockTransport(refuse)) as client,
+        pytest.raises(PricingError, match="cannot fetch: connection refused"),
+    ):
+        read_offer(BASE, "AmazonEKS", "us-east-1", client)
+
+
+class Broken(httpx.SyncByteStream):
+    """A body cut off after its first bytes."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield EKS_BODY[:100]
+        raise httpx.ReadError("connection reset")
+
+
+def test_a_body_cut_off_is_named_with_the_bytes_read() -> None:
+    with (
+        serve({EKS_URL: httpx.Response(200, stream=Broken())}) as client,
+        pytest.raises(PricingError, match="connection reset after 100 bytes"),
+    ):
+        read_offer(BASE, "AmazonEKS", "us-east-1", client)
+
+
+def test_the_deadline_also_bounds_reading_a_large_file(tmp_path: Path) -> None:
+    write_offer(tmp_path / "AmazonEC2.json", 6)
+    with pytest.raises(PricingError, match="deadline of 0 s \\(reading the offer file\\)"):
+        read_offer(str(tmp_path), "AmazonEC2", "us-east-1", deadline=Deadline(0))
