@@ -32,6 +32,7 @@ EXTRA_OF_MODULE = {
     "prometheus_client": "api",
     "slack_sdk": "api",
     "httpx": "refresh",
+    "ijson": "refresh",
     "mcp": "mcp",
     "jinja2": "api",
     "vl_convert": "chart",

@@ -16,8 +16,19 @@ from decider.documents import parse_text
 from decider.errors import DocumentError, PricingError, Problem, nearest
 from decider.pricing.book import PriceBook
 from decider.pricing.diff import diff
+from decider.pricing.download import Deadline, terminal_progress
 from decider.pricing.loader import problems_from
-from decider.pricing.refresh import OFFERS, PRICE_LIST_URL, Offer, read_offer, refresh
+from decider.pricing.offer_file import layouts
+from decider.pricing.refresh import (
+    DEFAULT_DEADLINE,
+    OFFERS,
+    PRICE_LIST_URL,
+    Offer,
+    check_supplied,
+    read_offer,
+    refresh,
+    wanted,
+)
 from decider.rules.loader import load_ruleset
 
 
@@ -33,16 +44,27 @@ def _template(region: str) -> PriceBook:
 def _refresh_command(args: argparse.Namespace) -> int:
     region: str = args.region
     source: str = args.source or PRICE_LIST_URL
+    if args.deadline <= 0:
+        raise PricingError([Problem("--deadline", f"must be a positive number of seconds, not {args.deadline:g}")])
+    deadline = Deadline(args.deadline)
+    template = _template(region)
+    remote = source.startswith(("http://", "https://"))
+    if not remote and not Path(source).is_dir():
+        raise PricingError([Problem("--from", f"{source} is not a directory (nor an http(s) URL)")])
     offers: dict[str, Offer] = {}
     for code in OFFERS:
-        offer = read_offer(source, code, region)
+        offer = read_offer(
+            source, code, region, keep=wanted(template, code), deadline=deadline, progress=terminal_progress
+        )
         if offer is not None:
             offers[code] = offer
     if not offers:
+        where = f"{source.rstrip('/')}/<offer>/current/{region}/index.json" if remote else layouts(Path(source), region)
         raise PricingError(
-            [Problem("--from", f"no offer files found in {source} (looked for {', '.join(OFFERS)} for {region})")]
+            [Problem("--from", f"no offer files found for {region}; looked at {where} for each of {', '.join(OFFERS)}")]
         )
-    result = refresh(_template(region), region, offers, datetime.now(UTC).date().isoformat())
+    result = refresh(template, region, offers, datetime.now(UTC).date().isoformat())
+    check_supplied(result, offers, region)
     try:
         PriceBook.model_validate(result.book)
     except ValidationError as error:
@@ -272,7 +294,17 @@ def define_pricing(pricing: argparse.ArgumentParser) -> None:
         "--from",
         dest="source",
         metavar="DIR|URL",
-        help=f"a directory of <offer>.json files, or a Price List base URL (default {PRICE_LIST_URL})",
+        help=(
+            "a directory of offer files (DIR/<region>/<offer>.json, DIR/<offer>/current/<region>/index.json, "
+            f"DIR/<offer>/<region>.json or DIR/<offer>.json), or a Price List base URL (default {PRICE_LIST_URL})"
+        ),
     )
     rebuild.add_argument("--output", metavar="FILE", help="write the price book here instead of stdout")
+    rebuild.add_argument(
+        "--deadline",
+        type=float,
+        default=DEFAULT_DEADLINE,
+        metavar="SECONDS",
+        help=f"give up (exit 2) when the whole refresh takes longer than this (default {DEFAULT_DEADLINE:g})",
+    )
     rebuild.set_defaults(handler=_refresh_command)

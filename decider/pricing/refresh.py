@@ -5,11 +5,15 @@ An offer file (public JSON, no credentials) has ``products`` keyed by SKU, each 
 ``unit`` and the tier bounds ``beginRange``/``endRange``. ``refresh`` reads one file per service (from a directory
 or the Price List endpoint), replaces every price it can match, records the offer file URL, version and publication
 date as each price's source, and marks the prices it could not find as uncertain (kept from the previous book).
+Each file is streamed (``offer_file``) keeping only the products ``wanted`` by the book; a download is streamed to a
+temporary file under the refresh's deadline (``download``). An offer file that supplies no price at all is refused
+(``check_supplied``): a refresh that changes nothing real is an error, not a book of "kept uncertain" prices.
 """
 
 from __future__ import annotations
 
 import copy
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,126 +22,59 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import httpx
 
-from decider.documents import parse_text
-from decider.errors import DocumentError, PricingError, Problem
+from decider.errors import PricingError, Problem
 from decider.pricing.book import PriceBook
+from decider.pricing.download import Deadline, Progress, download
+from decider.pricing.offer_file import PRICE_LIST_URL, Keep, Offer, Product, candidates, parse_offer
 
-PRICE_LIST_URL = "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws"
+__all__ = ["OFFERS", "PRICE_LIST_URL", "Offer", "Product", "parse_offer", "read_offer", "refresh", "wanted"]
+
 OFFERS = ("AWSLambda", "AmazonECS", "AmazonEC2", "AmazonEKS", "AWSELB", "AmazonApiGateway")
+DEFAULT_DEADLINE = 600.0
 
 
-@dataclass(frozen=True)
-class Dimension:
-    """One on-demand price dimension of a product."""
+def read_offer(
+    source: str,
+    offer: str,
+    region: str,
+    client: httpx.Client | None = None,
+    *,
+    keep: Keep | None = None,
+    deadline: Deadline | None = None,
+    progress: Progress | None = None,
+) -> Offer | None:
+    """One offer file from a directory (see ``candidates``) or a Price List base URL; None when absent."""
+    deadline = deadline or Deadline(DEFAULT_DEADLINE)
+    where = f"{offer} offer"
 
-    usd: float
-    unit: str
-    begin: float
-    end: float | None
-    description: str
+    def tick() -> None:
+        deadline.check(where, "reading the offer file")
 
+    def parse(path: Path, url: str) -> Offer:
+        return parse_offer(path, url, region, keep or (lambda product: True), tick)
 
-@dataclass(frozen=True)
-class Product:
-    sku: str
-    family: str
-    attributes: Mapping[str, str]
-    dimensions: tuple[Dimension, ...]
-
-
-@dataclass(frozen=True)
-class Offer:
-    """One service's offer file for one region, reduced to its products with on-demand prices."""
-
-    code: str
-    url: str
-    version: str
-    published: str
-    products: tuple[Product, ...]
-
-    region: str = ""
-
-    @property
-    def source(self) -> str:
-        """The offer file's Price List URL, version and publication date (a local copy names its path too)."""
-        if self.url.startswith(("http://", "https://")):
-            return f"{self.url} (version {self.version}, published {self.published})"
-        canonical = f"{PRICE_LIST_URL}/{self.code}/current/{self.region}/index.json"
-        return f"{canonical} (version {self.version}, published {self.published}; read from {self.url})"
-
-
-def parse_offer(data: Any, url: str, region: str) -> Offer:
-    """Read an offer file's JSON; products of other regions are skipped. Raise PricingError when it is malformed."""
-    if not isinstance(data, Mapping) or not isinstance(data.get("products"), Mapping):
-        raise PricingError([Problem(url, "not a Price List offer file: no 'products' mapping")])
-    on_demand = data.get("terms", {}).get("OnDemand", {}) if isinstance(data.get("terms"), Mapping) else {}
-    products: list[Product] = []
-    for sku, raw in data["products"].items():
-        attributes = raw.get("attributes", {}) if isinstance(raw, Mapping) else {}
-        # Products priced for "Any" location (global SKUs) do not stand for a region's price.
-        if attributes.get("regionCode", region) != region or attributes.get("location") == "Any":
-            continue
-        dimensions: list[Dimension] = []
-        for term in on_demand.get(sku, {}).values():
-            for dimension in term.get("priceDimensions", {}).values():
-                try:
-                    end = dimension.get("endRange", "Inf")
-                    dimensions.append(
-                        Dimension(
-                            usd=float(dimension["pricePerUnit"]["USD"]),
-                            unit=str(dimension.get("unit", "")),
-                            begin=float(dimension.get("beginRange", 0)),
-                            end=None if end in ("Inf", None) else float(end),
-                            description=str(dimension.get("description", "")),
-                        )
-                    )
-                except (KeyError, TypeError, ValueError) as error:
-                    raise PricingError(
-                        [Problem(f"{url} terms.OnDemand.{sku}", f"malformed price dimension: {error}")]
-                    ) from None
-        products.append(Product(str(sku), str(raw.get("productFamily", "")), dict(attributes), tuple(dimensions)))
-    return Offer(
-        code=str(data.get("offerCode", "")),
-        url=url,
-        version=str(data.get("version", "unknown")),
-        published=str(data.get("publicationDate", "unknown")),
-        products=tuple(products),
-        region=region,
-    )
-
-
-def read_offer(source: str, offer: str, region: str, client: httpx.Client | None = None) -> Offer | None:
-    """One offer file from a directory (``<dir>/<offer>.json``) or a Price List base URL; None when absent."""
-    if source.startswith(("http://", "https://")):
-        url = f"{source.rstrip('/')}/{offer}/current/{region}/index.json"
-        import httpx  # only a refresh from a URL needs it; every other decider command starts faster without it
-
-        owned = client is None
-        http = client or httpx.Client(timeout=120.0, follow_redirects=True)
-        try:
-            response = http.get(url)
-        except httpx.HTTPError as error:
-            raise PricingError([Problem(url, f"cannot fetch: {error}")]) from None
-        finally:
-            if owned:
-                http.close()
-        if response.status_code == 404:
+    if not source.startswith(("http://", "https://")):
+        found = next((path for path in candidates(Path(source), offer, region) if path.is_file()), None)
+        if found is None:
             return None
-        if response.status_code != 200:
-            raise PricingError([Problem(url, f"HTTP {response.status_code} from the Price List")])
         try:
-            data = response.json()
-        except ValueError:
-            raise PricingError([Problem(url, "not valid JSON")]) from None
-        return parse_offer(data, url, region)
-    path = Path(source) / f"{offer}.json"
-    if not path.exists():
-        return None
+            return parse(found, str(found))
+        except OSError as error:
+            raise PricingError([Problem(str(found), f"cannot read: {error}")]) from None
+    url = f"{source.rstrip('/')}/{offer}/current/{region}/index.json"
+    import httpx  # only a refresh from a URL needs it; every other decider command starts faster without it
+
+    owned = client is None
+    http = client or httpx.Client()
     try:
-        data = parse_text(path.read_text(encoding="utf-8"), str(path), json_only=True)
-    except (OSError, DocumentError) as error:
-        raise PricingError([Problem(str(path), f"cannot read: {error}")]) from None
-    return parse_offer(data, str(path), region)
+        with tempfile.NamedTemporaryFile(prefix=f"decider-{offer}-", suffix=".json") as body:
+            if not download(http, url, body, deadline, progress):
+                return None
+            body.flush()
+            return parse(Path(body.name), url)
+    finally:
+        if owned:
+            http.close()
 
 
 Match = Callable[[Product], bool]
@@ -213,6 +150,8 @@ class Refresh:
     book: dict[str, Any]
     refreshed: tuple[str, ...]
     kept: tuple[str, ...]
+    supplied: frozenset[str] = frozenset()
+    """The offers (by the name they were read under) that supplied at least one price."""
 
 
 def _tiers(product: Product) -> list[dict[str, Any]]:
@@ -227,6 +166,7 @@ def refresh(template: PriceBook, region: str, offers: Mapping[str, Offer], today
     book["as_of"] = today
     refreshed: list[str] = []
     kept: list[str] = []
+    supplied: set[str] = set()
     kept_note = (
         f"not found in the offer files read on {today}; kept from the {template.region} book of {template.as_of}"
     )
@@ -237,6 +177,7 @@ def refresh(template: PriceBook, region: str, offers: Mapping[str, Offer], today
             return None
         for product in offer.products:
             if match(product) and product.dimensions:
+                supplied.add(offer_code)
                 return offer, product
         return None
 
@@ -253,29 +194,64 @@ def refresh(template: PriceBook, region: str, offers: Mapping[str, Offer], today
         entry.pop("uncertain", None)
         refreshed.append(label)
 
+    # A price the book does not carry (a regional book without Lambda's ephemeral storage, say) is left out.
     for path, offer_code, match, factor in SIMPLE_PRICES:
-        apply(
-            _at(book, path),
-            ".".join(path),
-            find(offer_code, match),
-            "usd",
-            lambda product, factor=factor: round(min(d.usd for d in product.dimensions) * factor, 12),
-        )
+        if (entry := _at(book, path)) is not None:
+            apply(
+                entry,
+                ".".join(path),
+                find(offer_code, match),
+                "usd",
+                lambda product, factor=factor: round(min(d.usd for d in product.dimensions) * factor, 12),
+            )
     for path, offer_code, match in TIERED_PRICES:
-        apply(_at(book, path), ".".join(path), find(offer_code, match), "tiers", _tiers)
+        if (entry := _at(book, path)) is not None:
+            apply(entry, ".".join(path), find(offer_code, match), "tiers", _tiers)
     for instance in book["ec2"]["instances"]:
         found = find("AmazonEC2", _instance(instance["type"]))
         apply(instance, f"ec2.instances[{instance['type']}]", found, "usd_per_hour", lambda p: p.dimensions[0].usd)
-    return Refresh(book, tuple(refreshed), tuple(kept))
+    return Refresh(book, tuple(refreshed), tuple(kept), frozenset(supplied))
+
+
+def wanted(template: PriceBook, offer_code: str) -> Match:
+    """The products of one offer that could supply a price of the book (the rest are not kept while reading)."""
+    matches = [match for _, code, match, _ in SIMPLE_PRICES if code == offer_code]
+    matches += [match for _, code, match in TIERED_PRICES if code == offer_code]
+    if offer_code == "AmazonEC2":
+        matches += [_instance(instance.type) for instance in template.ec2.instances]
+    return lambda product: any(match(product) for match in matches)
+
+
+def check_supplied(result: Refresh, offers: Mapping[str, Offer], region: str) -> None:
+    """Refuse a refresh in which an offer file that was read supplied no price at all.
+
+    An offer file of the right service and region always holds some of the prices the book reads from it, so one
+    that supplies none is junk, another service's or another region's; writing a book from it would only mark
+    every one of its prices "kept uncertain" and call that a refresh.
+    """
+    silent = sorted(set(offers) - result.supplied)
+    if silent:
+        read = ", ".join(f"{code} ({offers[code].url})" for code in sorted(offers))
+        raise PricingError(
+            [
+                Problem(
+                    "--from",
+                    f"nothing in {', '.join(silent)} matched a price of the book for {region} "
+                    f"(junk, another service's or another region's offer file?); offers read: {read}",
+                )
+            ]
+        )
 
 
 def _joined(note: str, earlier: Any) -> str:
     return f"{note}; earlier note: {earlier}" if isinstance(earlier, str) and earlier else note
 
 
-def _at(book: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+def _at(book: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | None:
     node: Any = book
     for key in path:
+        if not isinstance(node, dict) or node.get(key) is None:
+            return None
         node = node[key]
     if not isinstance(node, dict):
         raise TypeError(f"{'.'.join(path)} is not a mapping in the price book")
