@@ -51,14 +51,11 @@ def read_input(path: str, stdin: TextIO | None = None) -> Any:
     return read_file(file)
 
 
-def add_rules_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--rules",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="extra rule directory (repeatable); a rule there replaces a shipped rule with the same id",
-    )
+def add_rules_option(
+    parser: argparse.ArgumentParser,
+    help: str = "extra rule directory (repeatable); a rule there replaces a shipped rule with the same id",
+) -> None:
+    parser.add_argument("--rules", action="append", default=[], metavar="DIR", help=help)
 
 
 def ruleset_from(args: argparse.Namespace) -> Ruleset:

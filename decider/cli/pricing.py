@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from decider.cli.arguments import add_rules_option
 from decider.documents import parse_text
 from decider.errors import DocumentError, PricingError, Problem, nearest
 from decider.pricing.book import PriceBook
@@ -251,28 +252,19 @@ def _diff_command(args: argparse.Namespace) -> int:
     return 0
 
 
+PRICES_HELP = "extra rule directory whose pricing/ overrides prices"
+
+
 def define_pricing(pricing: argparse.ArgumentParser) -> None:
     """Add ``show`` and ``refresh`` to the parser of ``decider pricing``."""
     actions = pricing.add_subparsers(dest="pricing_command", required=True, metavar="ACTION")
     show = actions.add_parser("show", help="show a region's price book")
     show.add_argument("--region", default="us-east-1")
     show.add_argument("--format", choices=("table", "json"), default="table")
-    show.add_argument(
-        "--rules",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="extra rule directory whose pricing/ overrides prices",
-    )
+    add_rules_option(show, PRICES_HELP)
     show.set_defaults(handler=_show_command)
     listing = actions.add_parser("list", help="list the price books: region, date, catalogue size, uncertain figures")
-    listing.add_argument(
-        "--rules",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="extra rule directory whose pricing/ overrides prices",
-    )
+    add_rules_option(listing, PRICES_HELP)
     listing.set_defaults(handler=_list_command)
     compare = actions.add_parser(
         "diff", help="which prices differ between two books (regions or files), and by how much"
@@ -280,13 +272,7 @@ def define_pricing(pricing: argparse.ArgumentParser) -> None:
     compare.add_argument("before", metavar="BOOK_A", help="a region, or a price book file")
     compare.add_argument("after", metavar="BOOK_B", help="a region, or a price book file")
     compare.add_argument("--format", choices=("table", "json"), default="table")
-    compare.add_argument(
-        "--rules",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="extra rule directory whose pricing/ overrides prices",
-    )
+    add_rules_option(compare, PRICES_HELP)
     compare.set_defaults(handler=_diff_command)
     rebuild = actions.add_parser("refresh", help="rebuild a price book from AWS Price List bulk offer files")
     rebuild.add_argument("--region", required=True)
