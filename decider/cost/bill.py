@@ -12,15 +12,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from decider.cost.capacity import Ramp
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
-from decider.cost.instances import InstanceOption, hourly_price, instance_options
+from decider.cost.instances import InstanceOption, hourly_price
 from decider.cost.line import Line, fixed, tier_lines
 from decider.cost.network import instance_volume_lines, network_lines
 from decider.cost.profile import copy_hours
 from decider.cost.sizing import fargate_platform, size_fargate, size_instances, size_lambda
-from decider.decision import CostLine, InstanceSizing, MonthlyCost, Sizing
+from decider.decision import InstanceSizing, MonthlyCost, Sizing
 from decider.facts import Facts
 from decider.pricing.book import Discount, PriceBook, SavingsPlanDiscounts
 from decider.pricing.cost_model import CostModel
@@ -40,31 +41,35 @@ class Plan:
     """Instance-hour ramps of a plan on EC2 instances (a per-instance fee is billed on them); empty otherwise."""
 
     def total(self, requests: float) -> float:
-        return sum(line.usd(requests) for line in self.lines)
+        return sum([line.unit_price_usd * line.ramp.at(requests) for line in self.lines])
 
     def knots(self) -> tuple[float, ...]:
         return tuple(sorted({knot for line in self.lines for knot in line.knots()}))
 
     def bill(self, requests: float) -> MonthlyCost:
         """The itemised bill at ``requests``; lines with nothing to bill are left out."""
+        return MonthlyCost.model_validate(self.bill_data(requests))
+
+    def bill_data(self, requests: float) -> dict[str, Any]:
+        """``bill`` as plain data (the MonthlyCost shape), for a Decision that validates its whole tree at once."""
         lines = []
         raw_total = 0.0
         for line in self.lines:
-            quantity = line.quantity(requests)
+            quantity = line.ramp.at(requests)
             if quantity <= 0:
                 continue
             amount = line.unit_price_usd * quantity
             raw_total += amount
             lines.append(
-                CostLine(
-                    item=line.item,
-                    quantity=round(quantity, 6),
-                    unit=line.unit,
-                    unit_price_usd=round(line.unit_price_usd, 10),
-                    usd=round_usd(amount, 4),
-                )
+                {
+                    "item": line.item,
+                    "quantity": round(quantity, 6),
+                    "unit": line.unit,
+                    "unit_price_usd": round(line.unit_price_usd, 10),
+                    "usd": round_usd(amount, 4),
+                }
             )
-        return MonthlyCost(total_usd=round_usd(raw_total, 2), lines=tuple(lines))
+        return {"total_usd": round_usd(raw_total, 2), "lines": lines}
 
 
 def round_usd(amount: float, places: int) -> float:
@@ -224,7 +229,6 @@ def _plan_instances(
     facts: Facts,
     book: PriceBook,
     model: CostModel,
-    options: Sequence[InstanceOption] | None = None,
     chosen: dict[bool, InstanceOption | None] | None = None,
 ) -> Plan | None:
     check_instances(book, workload)
@@ -238,7 +242,6 @@ def _plan_instances(
         model,
         management_fee=management_fee,
         control_plane=control_plane,
-        options=options,
         chosen=chosen,
     )
     if sized is None:
@@ -330,20 +333,21 @@ def plan_targets(
     book: PriceBook,
     model: CostModel,
     unpriced: dict[str, str] | None = None,
+    chosen: dict[bool, InstanceOption | None] | None = None,
 ) -> dict[str, Plan]:
     """A plan for each target the cost model can price (its ``cost.model`` in targets.yaml); targets it cannot size
-    (no fitting size) or price are left out, and ``unpriced`` (when given) says why for each."""
+    (no fitting size) or price are left out, and ``unpriced`` (when given) says why for each. ``chosen`` remembers the
+    instance type chosen per management fee: ECS on EC2 and EKS choose alike, and so do the same workload's purchase
+    options (the choice is by list price, before any Spot or Savings Plan discount)."""
     plans: dict[str, Plan] = {}
-    options: Sequence[InstanceOption] | None = None
-    chosen: dict[bool, InstanceOption | None] = {}  # one choice per management fee: ECS on EC2 and EKS choose alike
+    if chosen is None:
+        chosen = {}
     for target in targets:
         kind = target.cost.model if target.cost is not None else None
         plan: Plan | None = None
         try:
             if kind == "instances":
-                if options is None:
-                    options = instance_options(workload, facts, book, model)
-                plan = _plan_instances(target, workload, facts, book, model, options, chosen)
+                plan = _plan_instances(target, workload, facts, book, model, chosen)
             elif kind is not None and kind in PLANNERS:
                 plan = PLANNERS[kind](target, workload, facts, book, model)
         except Unpriced as gap:

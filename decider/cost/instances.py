@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from decider.cost.capacity import Ramp, copies, scaling_of
-from decider.cost.profile import copy_hours, instance_hour_ramps
+from decider.cost.profile import RampSum, copy_hours, instance_hour_ramps
 from decider.facts import Facts
 from decider.pricing.book import Instance, PriceBook
 from decider.pricing.cost_model import CostModel
@@ -63,8 +63,8 @@ def instance_fits(
             fits.append((instance, per_instance))
     if len(_FITS) >= _FITS_LIMIT:
         _FITS.clear()
-    _FITS[key] = (book.ec2.instances, tuple(fits))
-    return tuple(fits)
+    found = _FITS[key] = (book.ec2.instances, tuple(fits))
+    return found[1]
 
 
 def instance_candidates(workload: Workload, book: PriceBook) -> list[Instance]:
@@ -109,7 +109,7 @@ def instance_options(
     model: CostModel,
     fits: Sequence[tuple[Instance, int]] | None = None,
 ) -> tuple[InstanceOption, ...]:
-    """Every fitting type with its billed instance-hours; shared by the three instance-based targets."""
+    """Every fitting type with its billed instance-hours (the general form; sizing uses ``cheapest_instance``)."""
     scaling = scaling_of(workload, facts)
     hours = copy_hours(workload, facts, model, scaling)
     low = copies(workload, facts, model, scaling)[0]
@@ -122,6 +122,89 @@ def instance_options(
         billed = sum(ramp.at(requests) for ramp in ramps)
         options.append(InstanceOption(instance, per_instance, ramps, billed))
     return tuple(options)
+
+
+def cheapest_instance(
+    workload: Workload, facts: Facts, book: PriceBook, model: CostModel, *, management_fee: bool
+) -> InstanceOption | None:
+    """The fitting type that makes the month cheapest at the workload's volume (ties: the lower list price, then the
+    name), with its instance-hour ramps; None when no type holds a copy.
+
+    The same choice as pricing every ``instance_options`` entry, in one pass over numbers compiled per price book and
+    copy shape: a month's instance-hours come in closed form from the copy-hours ramp (the ramps of
+    ``instance_hour_ramps``, evaluated with the same operations), and only the winner's ramps are built. A workload
+    with an hourly profile (hour-by-hour ramps) takes the general path.
+    """
+    scaling = scaling_of(workload, facts)
+    hours = copy_hours(workload, facts, model, scaling)
+    per_run = scaling == "per-run"
+    if isinstance(hours, RampSum) and not per_run:
+        return _cheapest_of(instance_options(workload, facts, book, model), workload, book, management_fee)
+    low = copies(workload, facts, model, scaling)[0]
+    min_floor = (0 if low == 0 else 2 if scaling == "always-on" else 1) * 730.0
+    requests = workload.requests_per_month
+    slope = hours.slope
+    busy = min(730.0, max(0.0, slope * requests + 0.0))  # the first instance, scaled to zero: up while work runs
+    best: tuple[float, float, str] | None = None
+    best_fit: tuple[Instance, int, float] | None = None
+    for instance, per_instance, hourly, list_price in _priced_fits(workload, facts, book, model, management_fee):
+        if per_run:
+            billed = 0 + max(0.0, slope * requests + 0.0)
+        else:
+            floor = max(min_floor, math.ceil(low / per_instance) * 730.0)
+            if floor > 0:
+                billed = 0 + max(floor, slope / per_instance * requests + 0.0)
+            else:
+                billed = 0 + busy + max(0.0, slope / per_instance * requests + -730.0)
+        key = (hourly * billed, list_price, instance.type)
+        if best is None or key < best:
+            best, best_fit = key, (instance, per_instance, billed)
+    if best_fit is None:
+        return None
+    instance, per_instance, billed = best_fit
+    floor = max(min_floor, math.ceil(low / per_instance) * 730.0)
+    return InstanceOption(instance, per_instance, instance_hour_ramps(hours, per_instance, floor, per_run), billed)
+
+
+def _cheapest_of(
+    options: Sequence[InstanceOption], workload: Workload, book: PriceBook, management_fee: bool
+) -> InstanceOption | None:
+    best: tuple[float, float, str, InstanceOption] | None = None
+    for option in options:
+        instance = option.instance
+        hourly = hourly_price(instance, workload, book, management_fee=management_fee).total
+        key = (hourly * option.hours, instance.usd_per_hour, instance.type)
+        if best is None or key < best[:3]:
+            best = (*key, option)
+    return best[3] if best is not None else None
+
+
+_PRICED: dict[tuple[Any, ...], tuple[object, object, tuple[tuple[Instance, int, float, float], ...]]] = {}
+
+
+def _priced_fits(
+    workload: Workload, facts: Facts, book: PriceBook, model: CostModel, management_fee: bool
+) -> tuple[tuple[Instance, int, float, float], ...]:
+    """Each fitting type with copies per instance, its instance-hour price for the workload (all parts) and its list
+    price; compiled once per price book, copy shape and fee."""
+    fits = instance_fits(workload, facts, book, model)
+    key = (id(book), id(fits), workload.runtime.os, management_fee)
+    cached = _PRICED.get(key)
+    if cached is not None and cached[0] is book and cached[1] is fits:
+        return cached[2]
+    priced = tuple(
+        (
+            instance,
+            per_instance,
+            hourly_price(instance, workload, book, management_fee=management_fee).total,
+            instance.usd_per_hour,
+        )
+        for instance, per_instance in fits
+    )
+    if len(_PRICED) >= _FITS_LIMIT:
+        _PRICED.clear()
+    _PRICED[key] = (book, fits, priced)
+    return priced
 
 
 @dataclass(frozen=True, slots=True)

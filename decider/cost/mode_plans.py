@@ -87,22 +87,21 @@ def lambda_managed_instances(
     environment_hours = Ramp(facts.avg_duration_s / (3600.0 * per_copy))
     floor = prices.minimum_instances.quantity * 730.0
     discount = book.savings_plans.ec2.for_term(workload.preferences.commitment)
-    best: tuple[float, float, str, Instance, int, tuple[Ramp, ...]] | None = None
-    for instance in instance_candidates(workload, book):
-        fits = min(
-            math.floor(instance.vcpu / vcpu + 1e-9),
-            math.floor((instance.memory_gib * 1024 - model.node_reserved_memory_mb) / memory_mb + 1e-9),
-        )
-        if instance.gpu or fits < 1:
-            continue
-        ramps = instance_hour_ramps(environment_hours, fits, floor, per_run=False)
-        hourly = _compute(instance, discount) + instance.usd_per_hour * prices.fee_fraction.fraction
-        key = (hourly * sum(ramp.at(workload.requests_per_month) for ramp in ramps), instance.usd_per_hour)
-        if best is None or (*key, instance.type) < best[:3]:
-            best = (*key, instance.type, instance, fits, ramps)
-    if best is None:
+    fee_fraction = prices.fee_fraction.fraction
+    requests = workload.requests_per_month
+    slope = environment_hours.slope
+    best: tuple[float, float, str] | None = None
+    best_fit: tuple[Instance, int] | None = None
+    for instance, fits in _environment_fits(workload, book, model, vcpu, memory_mb):
+        # instance_hour_ramps with a floor of instances: one ramp, max(floor, hours ÷ environments per instance)
+        hourly = _compute(instance, discount) + instance.usd_per_hour * fee_fraction
+        key = (hourly * (0 + max(floor, slope / fits * requests + 0.0)), instance.usd_per_hour, instance.type)
+        if best is None or key < best:
+            best, best_fit = key, (instance, fits)
+    if best_fit is None:
         return None
-    _, _, _, instance, fits, ramps = best
+    instance, fits = best_fit
+    ramps = instance_hour_ramps(environment_hours, fits, floor, per_run=False)
     sizing = _sizing(workload, facts, model, prices, instance, fits, ramps, (vcpu, memory_mb), on_demand)
     suffix = f", Savings Plan {workload.preferences.commitment}" if discount is not None else ""
     lines = [
@@ -120,6 +119,42 @@ def lambda_managed_instances(
         *(line for line in (on_demand.lines if on_demand is not None else ()) if line.item.startswith("API Gateway")),
     ]
     return Plan(target.id, sizing, tuple(lines), ramps)
+
+
+_FITS: dict[tuple[object, ...], tuple[object, tuple[tuple[Instance, int], ...]]] = {}
+
+
+def _environment_fits(
+    workload: Workload, book: PriceBook, model: CostModel, vcpu: float, memory_mb: float
+) -> tuple[tuple[Instance, int], ...]:
+    """Each allowed type without a GPU that holds an execution environment, with how many it holds; remembered per
+    catalogue and environment shape."""
+    runtime = workload.runtime
+    key = (
+        id(book.ec2.instances),
+        runtime.architecture,
+        runtime.os,
+        runtime.gpu,
+        workload.control.instance_types,
+        vcpu,
+        memory_mb,
+        model.node_reserved_memory_mb,
+    )
+    cached = _FITS.get(key)
+    if cached is not None and cached[0] is book.ec2.instances:
+        return cached[1]
+    found = []
+    for instance in instance_candidates(workload, book):
+        fits = min(
+            math.floor(instance.vcpu / vcpu + 1e-9),
+            math.floor((instance.memory_gib * 1024 - model.node_reserved_memory_mb) / memory_mb + 1e-9),
+        )
+        if not instance.gpu and fits >= 1:
+            found.append((instance, fits))
+    if len(_FITS) >= 4096:
+        _FITS.clear()
+    _FITS[key] = (book.ec2.instances, tuple(found))
+    return _FITS[key][1]
 
 
 def _compute(instance: Instance, discount: Discount | None) -> float:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from decider.cost.bill import Plan, plan_targets, round_usd
 from decider.cost.breakeven import Curve, approx_requests, curve_crossings
+from decider.cost.instances import InstanceOption
 from decider.cost.mode_plans import eks_auto_mode, eks_fargate, lambda_managed_instances
 from decider.decision import BreakEven, ModeOption, Sizing
 from decider.facts import Facts
@@ -171,11 +172,12 @@ def _base_plans(
     for name, variant in variants.items():
         together.setdefault(id(variant), set()).update(wanted[name])
     by_workload: dict[int, dict[str, Plan]] = {}
+    chosen: dict[bool, InstanceOption | None] = {}  # the instance type, chosen once for every purchase option
     for variant in variants.values():
         key = id(variant)
         if key not in by_workload:
             group = [target for target in targets if target.id in together[key]]
-            by_workload[key] = plan_targets(group, variant, facts, book, model, unpriced) if group else {}
+            by_workload[key] = plan_targets(group, variant, facts, book, model, unpriced, chosen) if group else {}
     return {name: by_workload[id(variant)] for name, variant in variants.items()}
 
 

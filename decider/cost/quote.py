@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from decider.cost.bill import Plan, cost_reason
 from decider.cost.breakeven import approx_requests, break_even_points
 from decider.cost.curve import cost_curve
 from decider.cost.modes import Choice, choose_modes, mode_sentences
-from decider.decision import BreakEven, CostCurve, MonthlyCost, PricingInfo, Sizing
+from decider.decision import BreakEven, CostCurve, PricingInfo, Sizing
 from decider.errors import WorkloadError
 from decider.facts import Facts
 from decider.pricing.loader import unknown_region
@@ -49,13 +50,14 @@ class Quote:
         return choice.sized(plan) if choice is not None else plan.sizing
 
     @cached_property
-    def bills(self) -> dict[str, MonthlyCost]:
-        """Each priced target's itemised bill (built when a decision's output asks for it)."""
-        return {target: plan.bill(self.requests_per_month) for target, plan in self.plans.items()}
+    def bills(self) -> dict[str, dict[str, Any]]:
+        """Each priced target's itemised bill as plain data in the MonthlyCost shape (built when a decision's output
+        asks for it; the Decision validates it with the rest of its tree)."""
+        return {target: plan.bill_data(self.requests_per_month) for target, plan in self.plans.items()}
 
     @property
     def totals(self) -> dict[str, float]:
-        return {target: bill.total_usd for target, bill in self.bills.items()}
+        return {target: bill["total_usd"] for target, bill in self.bills.items()}
 
     def break_even(self, ranking: Sequence[str]) -> list[BreakEven]:
         return break_even_points(self.plans, ranking, self.requests_per_month, self.per_request)

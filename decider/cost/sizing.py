@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
 
 from decider.cost.capacity import Ramp, copies, scaling_of, utilisation
-from decider.cost.instances import InstanceOption, hourly_price, instance_options
+from decider.cost.instances import InstanceOption, cheapest_instance
 from decider.cost.profile import copy_hours
 from decider.decision import FargateSizing, FrontDoor, InstanceSizing, LambdaSizing, Purchase
 from decider.facts import FARGATE_CPU_MAX_MEMORY_MB, Facts
@@ -167,20 +166,6 @@ def size_fargate(
     return sizing, price
 
 
-def cheapest_option(
-    options: Sequence[InstanceOption], workload: Workload, book: PriceBook, management_fee: bool
-) -> InstanceOption | None:
-    """The type that makes the month cheapest at this volume (ties: the lower list price, then the name)."""
-    best: tuple[float, float, str, InstanceOption] | None = None
-    for option in options:
-        instance = option.instance
-        hourly = hourly_price(instance, workload, book, management_fee=management_fee).total
-        key = (hourly * option.hours, instance.usd_per_hour, instance.type)
-        if best is None or key < best[:3]:
-            best = (*key, option)
-    return best[3] if best is not None else None
-
-
 def size_instances(
     workload: Workload,
     facts: Facts,
@@ -189,26 +174,19 @@ def size_instances(
     *,
     management_fee: bool = False,
     control_plane: bool = False,
-    options: Sequence[InstanceOption] | None = None,
     chosen: dict[bool, InstanceOption | None] | None = None,
 ) -> tuple[InstanceSizing, Instance, tuple[Ramp, ...]] | None:
     """The instance type that makes the month cheapest at this volume (as billed, by instance_hour_ramps); None when
     no catalogue type fits a copy.
 
-    ``options`` (from ``instance_options``) lets the three instance-based targets share one pass over the catalogue, and
-    ``chosen`` (a memo by management fee) one choice between the targets priced alike (ECS on EC2 and EKS).
+    ``chosen`` (a memo by management fee) lets the targets priced alike (ECS on EC2 and EKS) share one choice.
     """
     scaling = scaling_of(workload, facts)
     low, desired, high = copies(workload, facts, model, scaling)
     if chosen is not None and management_fee in chosen:
         option = chosen[management_fee]
     else:
-        option = cheapest_option(
-            options if options is not None else instance_options(workload, facts, book, model),
-            workload,
-            book,
-            management_fee,
-        )
+        option = cheapest_instance(workload, facts, book, model, management_fee=management_fee)
         if chosen is not None:
             chosen[management_fee] = option
     if option is None:
