@@ -19,7 +19,6 @@ from decider.rules.model import Ruleset
 
 WORKLOADS = st.fixed_dictionaries(
     {
-        "protocols": st.sampled_from([["http"], ["queue"], ["schedule"], ["tcp"]]),
         "runtime": st.fixed_dictionaries(
             {
                 "memory_mb": st.sampled_from([128, 512, 1024, 3000, 8192, 30000]),
@@ -33,6 +32,7 @@ WORKLOADS = st.fixed_dictionaries(
         ),
         "traffic": st.fixed_dictionaries(
             {
+                "protocols": st.sampled_from([["http"], ["queue"], ["schedule"], ["tcp"]]),
                 "pattern": st.sampled_from(["steady", "spiky", "scheduled", "event", "batch"]),
                 "requests_per_month": st.sampled_from([0, 1_000, 250_000, 40_000_000, 3_000_000_000]),
             }
