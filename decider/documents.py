@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 import yaml
 
+from decider import document_cache
 from decider.document_limits import MAX_DEPTH, check_depth, check_yaml, read_text
 from decider.errors import DocumentError, Problem, quoted
 
@@ -226,9 +227,18 @@ def read_file(path: Path) -> Any:
 
 
 def read_collecting(path: Path, problems: list[Problem]) -> Any:
-    """Read one file for a loader that reports every problem at once: on failure, record it and return None."""
+    """Read one rule, price or cost-model file for a loader that reports every problem at once: on failure, record it
+    and return None. A YAML text already read and checked comes from the document cache (decider/document_cache.py)."""
     try:
-        return read_file(path)
+        if path.suffix == ".json":
+            return read_file(path)
+        text = read_text(path)
+        found, data = document_cache.load(text)
+        if found:
+            return data
+        data = parse_text(text, str(path))
+        document_cache.store(text, data)
+        return data
     except DocumentError as error:
         problems.append(error.problem)
         return None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,11 @@ TEST_WEIGHTS: dict[str, dict[str, float]] = {
 TEST_WEIGHTS["control"] = {"limits": 1.0, "traffic": 0.5, "control": 2.0, "team": 1.0, "cost": 1.0}
 
 RuleDirFactory = Callable[..., Path]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The document cache (decider/document_cache.py) of this test run in a folder of its own, not the user's."""
+    os.environ.setdefault("DECIDER_CACHE_DIR", tempfile.mkdtemp(prefix="decider-test-cache-"))
 
 
 @pytest.fixture(scope="session")

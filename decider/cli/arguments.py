@@ -7,13 +7,13 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from decider import DISTRIBUTION
-from decider.documents import parse_text, read_file
 from decider.errors import Problem, UsageError
-from decider.rules.loader import load_ruleset
-from decider.rules.model import Ruleset
+
+if TYPE_CHECKING:
+    from decider.rules.model import Ruleset
 
 EXIT_OK = 0
 EXIT_GATE = 1
@@ -42,12 +42,16 @@ EXTRA_OF_MODULE = {
 def read_input(path: str, stdin: TextIO | None = None) -> Any:
     """Read a YAML or JSON document from a file, or from stdin when ``path`` is '-'."""
     if path == "-":
+        from decider.documents import parse_text
+
         return parse_text((stdin or sys.stdin).read(), "<stdin>")
     file = Path(path)
     if not file.exists():
         raise UsageError([Problem(path, "no such file")])
     if file.is_dir():
         raise UsageError([Problem(path, "is a directory; give a workload file (YAML or JSON)")])
+    from decider.documents import read_file
+
     return read_file(file)
 
 
@@ -59,6 +63,8 @@ def add_rules_option(
 
 
 def ruleset_from(args: argparse.Namespace) -> Ruleset:
+    from decider.rules.loader import load_ruleset  # and the price book models: only for commands that load rules
+
     return load_ruleset(args.rules)
 
 

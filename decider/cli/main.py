@@ -25,10 +25,7 @@ from decider.cli.arguments import (
     ruleset_from,
 )
 from decider.cli.serve import add_serve_commands
-from decider.engine import decide
 from decider.errors import DeciderError
-from decider.render import decision as render
-from decider.workload import parse_workload, workload_schema
 
 #: The commands whose module is imported only when they run: name → (one-line help, "module:function" that adds the
 #: command's options, actions and handler to its parser). The order is the order ``decider --help`` lists them in.
@@ -80,6 +77,10 @@ def _recommend(args: argparse.Namespace) -> int:
 
         image.format_of(args.chart)  # a bad extension fails before any work is done
     ruleset = ruleset_from(args)
+    from decider.engine import decide  # the engine and its models: only for the commands that decide
+    from decider.render import decision as render
+    from decider.workload import parse_workload
+
     parsed = parse_workload(read_input(args.path))
     decision = decide(parsed, ruleset)
     if args.chart is not None:
@@ -105,6 +106,8 @@ def _colour(args: argparse.Namespace) -> bool:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from decider.workload import workload_schema
+
     sys.stdout.write(json.dumps(workload_schema(), indent=2) + "\n")
     return EXIT_OK
 

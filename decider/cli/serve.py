@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from decider.cli.arguments import EXIT_GATE, EXIT_OK, add_rules_option
-from decider.workload import workload_schema
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 #: ``decider serve`` options for connections: flag, the setting it overrides (DECIDER_ + its name), type, help.
@@ -68,6 +67,8 @@ def documents() -> dict[Path, str]:
     from api.settings import Settings
 
     app = create_app(Settings(rules_dirs=(), api_keys=(), bench_routes=False))
+    from decider.workload import workload_schema
+
     return {OPENAPI_PATH: render_document(app.openapi()), WORKLOAD_SCHEMA_PATH: render_document(workload_schema())}
 
 

@@ -179,6 +179,20 @@ def _cheapest_of(
     return best[3] if best is not None else None
 
 
+def _dominates(better: tuple[Instance, int, float, float], other: tuple[Instance, int, float, float]) -> bool:
+    """Whether ``better`` is chosen over ``other`` whatever the workload's volume and scaling: it costs no more an
+    hour and holds at least as many copies, so it bills no more instance-hours (every form of a month's instance-hours
+    falls as copies per instance rise, in floating point too) and costs no more, and it wins a tie (a lower list
+    price, or the same and an earlier name)."""
+    instance, per_instance, hourly, list_price = better
+    rival, rival_per_instance, rival_hourly, rival_list_price = other
+    return (
+        hourly <= rival_hourly
+        and per_instance >= rival_per_instance
+        and (list_price, instance.type) < (rival_list_price, rival.type)
+    )
+
+
 _PRICED: dict[tuple[Any, ...], tuple[object, object, tuple[tuple[Instance, int, float, float], ...]]] = {}
 
 
@@ -186,7 +200,8 @@ def _priced_fits(
     workload: Workload, facts: Facts, book: PriceBook, model: CostModel, management_fee: bool
 ) -> tuple[tuple[Instance, int, float, float], ...]:
     """Each fitting type with copies per instance, its instance-hour price for the workload (all parts) and its list
-    price; compiled once per price book, copy shape and fee."""
+    price; compiled once per price book, copy shape and fee. Types that another type beats at every volume
+    (``_dominates``) are left out: the choice scans the rest."""
     fits = instance_fits(workload, facts, book, model)
     key = (id(book), id(fits), workload.runtime.os, management_fee)
     cached = _PRICED.get(key)
@@ -201,6 +216,7 @@ def _priced_fits(
         )
         for instance, per_instance in fits
     )
+    priced = tuple(item for item in priced if not any(_dominates(other, item) for other in priced))
     if len(_PRICED) >= _FITS_LIMIT:
         _PRICED.clear()
     _PRICED[key] = (book, fits, priced)

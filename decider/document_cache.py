@@ -1,0 +1,152 @@
+"""A cache of YAML documents already read: the parsed data of a file's exact text, as JSON, keyed by its sha256.
+
+Reading YAML is most of what loading the rules directory costs (15 price books of ~25 KB: ~0.1 s, against ~5 ms
+from this cache), and a command-line run loads it every time. A text is stored only once it has passed every check
+of the strict reader (decider/documents.py: limits, duplicate keys, syntax) and only when its data is plain JSON
+data plus dates (``as_of``), so reading the entry back gives exactly what parsing the text gives; any change of the
+text is a new key and is read, and checked, in full. Entries are data (JSON, read with orjson): nothing in them can
+run code.
+
+Where: ``$DECIDER_CACHE_DIR``, else ``$XDG_CACHE_HOME/decider``, else ``~/.cache/decider``; ``DECIDER_CACHE_DIR=off``
+turns it off. A folder that cannot be written is skipped without a word (the files are read in full, as without a
+cache). At most ``MAX_ENTRIES`` entries are kept: the least recently written go first.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+
+#: Bumped when what an entry holds, or how a text is read, changes: older entries are then not read.
+FORMAT = 1
+MAX_ENTRIES = 512
+#: Texts shorter than this parse faster than a cache entry is found and read.
+MIN_BYTES = 4096
+_SALT = f"decider-documents/{FORMAT}/pyyaml-{yaml.__version__}/".encode()
+_INT64 = 2**63
+
+
+def cache_dir() -> Path | None:
+    """The cache's folder, or None when it is turned off."""
+    configured = os.environ.get("DECIDER_CACHE_DIR")
+    if configured is not None:
+        return None if configured.strip().lower() in ("", "off", "0", "false", "no") else Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "decider"
+
+
+def key(text: str) -> str:
+    return hashlib.sha256(_SALT + text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _entry(text: str) -> Path | None:
+    folder = cache_dir()
+    return folder / "documents" / f"{key(text)}.json" if folder is not None else None
+
+
+def load(text: str) -> tuple[bool, Any]:
+    """(True, data) when the text's data is cached, else (False, None)."""
+    if len(text) < MIN_BYTES:
+        return False, None
+    path = _entry(text)
+    if path is None:
+        return False, None
+    try:
+        raw = path.read_bytes()
+        stored = orjson.loads(raw)
+        data = stored["data"]
+        for where in stored["dates"]:
+            data = _with_date(data, where)
+    except (OSError, ValueError, KeyError, TypeError, IndexError):  # absent, unreadable or not an entry: read anew
+        return False, None
+    return True, data
+
+
+def store(text: str, data: Any) -> None:
+    """Remember the data parsed from ``text``, when it is plain enough to come back exactly; never raises."""
+    if len(text) < MIN_BYTES:
+        return
+    path = _entry(text)
+    if path is None:
+        return
+    dates: list[list[Any]] = []
+    if not _plain(data, [], dates):
+        return
+    encoded = orjson.dumps({"data": data, "dates": dates}, default=_iso)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(encoded)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        _prune(path.parent)
+    except OSError:  # a read-only home, a full disk: the files are simply read in full next time
+        return
+
+
+def _plain(value: Any, where: list[Any], dates: list[list[Any]]) -> bool:
+    """Whether ``value`` comes back from JSON exactly (dates are noted in ``dates`` to be restored)."""
+    kind = type(value)
+    if kind is dict:
+        for name, item in value.items():
+            if type(name) is not str:
+                return False
+            where.append(name)
+            ok = _plain(item, where, dates)
+            where.pop()
+            if not ok:
+                return False
+        return True
+    if kind is list:
+        for index, item in enumerate(value):
+            where.append(index)
+            ok = _plain(item, where, dates)
+            where.pop()
+            if not ok:
+                return False
+        return True
+    if kind is float:
+        return math.isfinite(value)  # JSON has no NaN or Infinity
+    if kind is int:
+        return bool(-_INT64 <= value < _INT64)  # orjson's integers
+    if kind is datetime.date:
+        dates.append(list(where))
+        return True
+    return kind in (str, bool, type(None))
+
+
+def _iso(value: Any) -> str:
+    if type(value) is datetime.date:
+        return value.isoformat()
+    raise TypeError  # _plain let nothing else through
+
+
+def _with_date(data: Any, where: list[Any]) -> Any:
+    if not where:
+        return datetime.date.fromisoformat(data)
+    holder = data
+    for step in where[:-1]:
+        holder = holder[step]
+    holder[where[-1]] = datetime.date.fromisoformat(holder[where[-1]])
+    return data
+
+
+def _prune(folder: Path) -> None:
+    entries = list(folder.glob("*.json"))
+    if len(entries) <= MAX_ENTRIES:
+        return
+    entries.sort(key=lambda entry: entry.stat().st_mtime)
+    for stale in entries[: len(entries) - MAX_ENTRIES]:
+        stale.unlink(missing_ok=True)
