@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from decider.cost.capacity import Ramp
+from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
 from decider.cost.instances import InstanceOption, hourly_price
 from decider.cost.line import Line, fixed, tier_lines
 from decider.cost.network import instance_volume_lines, network_lines
 from decider.cost.profile import copy_hours
 from decider.cost.sizing import fargate_platform, size_fargate, size_instances, size_lambda
-from decider.decision import InstanceSizing, MonthlyCost, Sizing
+from decider.decision import FargateSizing, InstanceSizing, LambdaSizing, MonthlyCost, Sizing
 from decider.facts import Facts
 from decider.pricing.book import Discount, PriceBook, SavingsPlanDiscounts
 from decider.pricing.cost_model import CostModel
@@ -35,10 +36,16 @@ class Plan:
     """A target's sizing and bill lines; ``total(R)`` prices any request volume with the sizing held."""
 
     target: str
-    sizing: Sizing
+    draft: Draft[LambdaSizing] | Draft[FargateSizing] | Draft[InstanceSizing]
+    """The sizing's fields; the validated sizing is ``sizing``, made when asked for."""
     lines: tuple[Line, ...]
     hours: tuple[Ramp, ...] = ()
     """Instance-hour ramps of a plan on EC2 instances (a per-instance fee is billed on them); empty otherwise."""
+
+    @property
+    def sizing(self) -> Sizing:
+        """What to configure, validated (decider/decision.py)."""
+        return self.draft.model()
 
     def total(self, requests: float) -> float:
         return sum([line.unit_price_usd * line.ramp.at(requests) for line in self.lines])
@@ -286,7 +293,7 @@ def _hour_lines(item: str, unit: str, unit_price_usd: float, ramps: Sequence[Ram
     return [Line(label, unit, unit_price_usd, ramp) for label, ramp in zip(labels, ramps, strict=True)]
 
 
-def _describe(sizing: InstanceSizing) -> str:
+def _describe(sizing: Draft[InstanceSizing]) -> str:
     return f"{sizing.copies_per_instance} cop{'y' if sizing.copies_per_instance == 1 else 'ies'} each"
 
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from decider.cost.bill import PLANNERS, Plan
 from decider.cost.capacity import Ramp, copies, instance_hour_ramps, utilisation
+from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced
 from decider.cost.instances import instance_candidates
 from decider.cost.line import Line, fixed
@@ -33,8 +34,8 @@ def eks_auto_mode(nodes: Plan, book: PriceBook) -> Plan | None:
     """EKS nodes as sized, plus the Auto Mode fee per instance-hour (a share of the on-demand price, never
     discounted); None when the book has no Auto Mode price."""
     prices = book.modes.eks_auto_mode
-    sizing = nodes.sizing
-    instance = book.instance(sizing.instance_type) if isinstance(sizing, InstanceSizing) else None
+    sizing = nodes.draft
+    instance = book.instance(sizing.instance_type) if sizing.kind is InstanceSizing else None
     if prices is None or instance is None or not nodes.hours:
         return None
     fee = instance.usd_per_hour * prices.fee_fraction.fraction
@@ -172,12 +173,13 @@ def _sizing(
     ramps: tuple[Ramp, ...],
     environment: tuple[float, float],
     on_demand: Plan | None,
-) -> InstanceSizing:
+) -> Draft[InstanceSizing]:
     minimum = int(prices.minimum_instances.quantity)
     _, desired, high = copies(workload, facts, model, "always-on")
     low = max(minimum, 1)
     desired, high = max(desired, low), max(high, low)
-    return InstanceSizing(
+    return Draft(
+        InstanceSizing,
         instance_type=instance.type,
         instance_vcpu=instance.vcpu,
         instance_memory_gib=instance.memory_gib,
@@ -200,5 +202,5 @@ def _sizing(
         instance_hours_per_month=round(sum(ramp.at(workload.requests_per_month) for ramp in ramps), 4),
         purchase=purchase_for(workload, spot_allowed=False),
         management_fee=True,
-        front_door=on_demand.sizing.front_door if on_demand is not None else front_door(workload, serverless=True),
+        front_door=on_demand.draft.front_door if on_demand is not None else front_door(workload, serverless=True),
     )

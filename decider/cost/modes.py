@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from decider.cost.bill import Plan, plan_targets, round_usd
 from decider.cost.breakeven import Curve, approx_requests, curve_crossings
 from decider.cost.instances import InstanceOption
 from decider.cost.mode_plans import eks_auto_mode, eks_fargate, lambda_managed_instances
-from decider.decision import BreakEven, ModeOption, Sizing
+from decider.decision import BreakEven, ModeOption
 from decider.facts import Facts
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import CostModel
@@ -49,16 +50,21 @@ class Choice:
     region: str
 
     def options(self) -> tuple[ModeOption, ...]:
-        totals = {mode.id: total for mode, total, _ in self.priced if total is not None}
-        return tuple(self._option(mode, total, kept_out, totals) for mode, total, kept_out in self.priced)
+        return tuple(ModeOption.model_validate(option) for option in self.option_data())
 
-    def sized(self, plan: Plan) -> Sizing:
-        """The plan's sizing naming the chosen mode and every mode considered."""
-        return plan.sizing.model_copy(update={"mode": self.chosen.id, "modes": self.options()})
+    def option_data(self) -> list[dict[str, Any]]:
+        """Every mode considered, as plain data in the ModeOption shape."""
+        totals = {mode.id: total for mode, total, _ in self.priced if total is not None}
+        return [self._option(mode, total, kept_out, totals) for mode, total, kept_out in self.priced]
+
+    def sized(self, plan: Plan) -> dict[str, Any]:
+        """The plan's sizing naming the chosen mode and every mode considered, as plain data in the Sizing shape (a
+        Decision validates it with the rest of the answer)."""
+        return plan.draft.data(mode=self.chosen.id, modes=self.option_data())
 
     def _option(
         self, mode: Mode, total: float | None, kept_out: tuple[Fired, ...], totals: Mapping[str, float]
-    ) -> ModeOption:
+    ) -> dict[str, Any]:
         chosen, goal = self.chosen, self.optimize_for
         if kept_out:
             said = "; ".join(fired.message for fired in kept_out if fired.message)
@@ -80,14 +86,14 @@ class Choice:
                 if difference >= 0
                 else f"${-difference:,.2f} a month less, but optimize_for: {goal} favours {chosen.name}"
             )
-        return ModeOption(
-            mode=mode.id,
-            name=mode.name,
-            monthly_usd=round_usd(total, 2) if total is not None else None,
-            chosen=mode is chosen,
-            excluded_by=tuple(fired.id for fired in kept_out),
-            note=note,
-        )
+        return {
+            "mode": mode.id,
+            "name": mode.name,
+            "monthly_usd": round_usd(total, 2) if total is not None else None,
+            "chosen": mode is chosen,
+            "excluded_by": tuple(fired.id for fired in kept_out),
+            "note": note,
+        }
 
 
 @dataclass(frozen=True)

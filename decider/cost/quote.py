@@ -16,7 +16,7 @@ from decider.cost.bill import Plan, cost_reason
 from decider.cost.breakeven import approx_requests, break_even_points
 from decider.cost.curve import cost_curve
 from decider.cost.modes import Choice, choose_modes, mode_sentences
-from decider.decision import BreakEven, CostCurve, PricingInfo, Sizing
+from decider.decision import BreakEven, CostCurve, PricingInfo
 from decider.errors import WorkloadError
 from decider.facts import Facts
 from decider.pricing.loader import unknown_region
@@ -43,11 +43,12 @@ class Quote:
     choices: dict[str, Choice] = field(default_factory=dict)
     """Per target with modes, how its mode was chosen."""
 
-    def sizing(self, target: str) -> Sizing:
-        """What to configure on a priced target, naming its capacity mode and the modes considered."""
+    def sizing(self, target: str) -> dict[str, Any]:
+        """What to configure on a priced target, naming its capacity mode and the modes considered, as plain data in
+        the Sizing shape (the Decision validates it with the rest of its tree)."""
         plan = self.plans[target]
         choice = self.choices.get(target)
-        return choice.sized(plan) if choice is not None else plan.sizing
+        return choice.sized(plan) if choice is not None else plan.draft.data()
 
     @cached_property
     def bills(self) -> dict[str, dict[str, Any]]:

@@ -12,6 +12,7 @@ import functools
 import math
 
 from decider.cost.capacity import Ramp, copies, scaling_of, utilisation
+from decider.cost.draft import Draft
 from decider.cost.instances import InstanceOption, cheapest_instance
 from decider.cost.profile import copy_hours
 from decider.decision import FargateSizing, FrontDoor, InstanceSizing, LambdaSizing, Purchase
@@ -60,10 +61,11 @@ def purchase_for(workload: Workload, spot_allowed: bool) -> Purchase:
     return "on-demand"
 
 
-def size_lambda(workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> LambdaSizing:
+def size_lambda(workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Draft[LambdaSizing]:
     memory_mb = math.ceil(facts.lambda_memory_mb)
     peak = math.ceil(facts.peak_concurrency - 1e-9)
-    return LambdaSizing(
+    return Draft(
+        LambdaSizing,
         memory_mb=memory_mb,
         vcpu_equivalent=round(memory_mb / 1769, 3),
         architecture="x86_64" if workload.runtime.architecture == "x86_64" else "arm64",
@@ -132,7 +134,7 @@ def _cheapest_size(
 
 def size_fargate(
     workload: Workload, facts: Facts, book: PriceBook, model: CostModel
-) -> tuple[FargateSizing, float] | None:
+) -> tuple[Draft[FargateSizing], float] | None:
     """The cheapest valid task that holds one copy, and its task-hour price; None when no Fargate size is big enough."""
     runtime = workload.runtime
     _, platform = fargate_platform(workload, book)
@@ -146,7 +148,8 @@ def size_fargate(
     low, desired, high = copies(workload, facts, model, scaling)
     hours = copy_hours(workload, facts, model, scaling)
     spot_allowed = runtime.os == "linux"
-    sizing = FargateSizing(
+    sizing = Draft(
+        FargateSizing,
         task_vcpu=cpu,
         task_memory_gb=memory,
         os=runtime.os,
@@ -175,7 +178,7 @@ def size_instances(
     management_fee: bool = False,
     control_plane: bool = False,
     chosen: dict[bool, InstanceOption | None] | None = None,
-) -> tuple[InstanceSizing, Instance, tuple[Ramp, ...]] | None:
+) -> tuple[Draft[InstanceSizing], Instance, tuple[Ramp, ...]] | None:
     """The instance type that makes the month cheapest at this volume (as billed, by instance_hour_ramps); None when
     no catalogue type fits a copy.
 
@@ -194,7 +197,8 @@ def size_instances(
     instance, per_instance, instance_ramps = option.instance, option.per_instance, option.ramps
     floor = instance_ramps[0].low
     floor_instances = round(floor / 730.0)
-    sizing = InstanceSizing(
+    sizing = Draft(
+        InstanceSizing,
         instance_type=instance.type,
         instance_vcpu=instance.vcpu,
         instance_memory_gib=instance.memory_gib,

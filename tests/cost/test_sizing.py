@@ -16,14 +16,14 @@ from decider.rules.model import Ruleset
 def lambda_sizing(ruleset: Ruleset, **sections: Any) -> LambdaSizing:
     workload = parse_workload(sections).workload
     assert ruleset.cost_model is not None
-    return size_lambda(workload, derive(workload), ruleset.pricing["us-east-1"], ruleset.cost_model)
+    return size_lambda(workload, derive(workload), ruleset.pricing["us-east-1"], ruleset.cost_model).model()
 
 
 def fargate_sizing(ruleset: Ruleset, **sections: Any) -> FargateSizing | None:
     workload = parse_workload(sections).workload
     assert ruleset.cost_model is not None
     sized = size_fargate(workload, derive(workload), ruleset.pricing["us-east-1"], ruleset.cost_model)
-    return sized[0] if sized else None
+    return sized[0].model() if sized else None
 
 
 def instance_sizing(ruleset: Ruleset, fee: bool = False, **sections: Any) -> InstanceSizing | None:
@@ -32,7 +32,7 @@ def instance_sizing(ruleset: Ruleset, fee: bool = False, **sections: Any) -> Ins
     sized = size_instances(
         workload, derive(workload), ruleset.pricing["us-east-1"], ruleset.cost_model, management_fee=fee
     )
-    return sized[0] if sized else None
+    return sized[0].model() if sized else None
 
 
 def test_lambda_memory_gives_the_vcpus_asked_for(ruleset: Ruleset) -> None:
