@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from decider.cost.capacity import Ramp
@@ -41,6 +41,8 @@ class Plan:
     lines: tuple[Line, ...]
     hours: tuple[Ramp, ...] = ()
     """Instance-hour ramps of a plan on EC2 instances (a per-instance fee is billed on them); empty otherwise."""
+    totals: dict[float, float] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Totals already computed, by volume: choosing a mode, the cost score, break-even and the curve ask again."""
 
     @property
     def sizing(self) -> Sizing:
@@ -48,7 +50,10 @@ class Plan:
         return self.draft.model()
 
     def total(self, requests: float) -> float:
-        return sum([line.unit_price_usd * line.ramp.at(requests) for line in self.lines])
+        found = self.totals.get(requests)
+        if found is None:
+            found = self.totals[requests] = sum([line.unit_price_usd * line.ramp.at(requests) for line in self.lines])
+        return found
 
     def knots(self) -> tuple[float, ...]:
         return tuple(sorted({knot for line in self.lines for knot in line.knots()}))

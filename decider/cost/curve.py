@@ -8,10 +8,11 @@ two lines drawn through the points meet exactly where the decision says their bi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from decider.cost.bill import Plan, round_usd
 from decider.cost.breakeven import LOW_REQUESTS
-from decider.decision import BreakEven, CostCurve, CostPoint
+from decider.decision import BreakEven
 
 #: Volumes per decade, and decades either side of the workload's volume.
 PER_DECADE = 10
@@ -31,14 +32,15 @@ def volumes(requests: float, crossings: Iterable[BreakEven] = ()) -> tuple[float
 
 def cost_curve(
     plans: Mapping[str, Plan], ranking: Sequence[str], requests: float, crossings: Iterable[BreakEven] = ()
-) -> tuple[CostCurve, ...]:
-    """Each priced target in ``ranking`` order, its bill (to the cent) at every volume of ``volumes``."""
+) -> tuple[dict[str, Any], ...]:
+    """Each priced target in ``ranking`` order, its bill (to the cent) at every volume of ``volumes``, as plain data
+    in the CostCurve shape (the Decision validates it with the rest of its tree)."""
     xs = volumes(requests, crossings)
     return tuple(
-        CostCurve(
-            target=target,
-            points=tuple(CostPoint(requests_per_month=x, monthly_usd=round_usd(plans[target].total(x), 2)) for x in xs),
-        )
+        {
+            "target": target,
+            "points": [{"requests_per_month": x, "monthly_usd": round_usd(plans[target].total(x), 2)} for x in xs],
+        }
         for target in ranking
         if target in plans
     )

@@ -16,7 +16,7 @@ from decider.cost.bill import Plan, cost_reason
 from decider.cost.breakeven import approx_requests, break_even_points
 from decider.cost.curve import cost_curve
 from decider.cost.modes import Choice, choose_modes, mode_sentences
-from decider.decision import BreakEven, CostCurve, PricingInfo
+from decider.decision import BreakEven, PricingInfo
 from decider.errors import WorkloadError
 from decider.facts import Facts
 from decider.pricing.loader import unknown_region
@@ -63,7 +63,7 @@ class Quote:
     def break_even(self, ranking: Sequence[str]) -> list[BreakEven]:
         return break_even_points(self.plans, ranking, self.requests_per_month, self.per_request)
 
-    def curve(self, ranking: Sequence[str], points: Sequence[BreakEven]) -> tuple[CostCurve, ...]:
+    def curve(self, ranking: Sequence[str], points: Sequence[BreakEven]) -> tuple[dict[str, Any], ...]:
         """The bills over 0.1× to 10× the workload's traffic (decider/cost/curve.py), for the chart."""
         return cost_curve(self.plans, ranking, self.requests_per_month, points)
 
