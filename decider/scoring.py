@@ -63,9 +63,9 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, exp
     exclusions: dict[str, list[Fired]] = {}
     modes: dict[tuple[str, str], list[Fired]] = {}
     scored: list[Fired] = []
-    for rule, compiled in zip(ruleset.rules, weighted, strict=True):
-        if not rule.condition.predicate(context):  # the predicate itself: this loop runs every rule per decision
-            if rule.headroom is not None:
+    for predicate, headroom, rule, compiled in zip(*ruleset.firing_order, weighted, strict=True):
+        if not predicate(context):  # the predicate itself: this loop runs every rule per decision
+            if headroom is not None:
                 near = _near_limit(rule, context, weights[rule.category], explain)
                 if near is not None:
                     scored.append(near)
