@@ -28,6 +28,9 @@ MAX_EXAMPLES = int(os.environ.get("DECIDER_FUZZ_EXAMPLES", "60"))
 CHART_OPERATION = "recommend_chart"
 CHART_EXAMPLES = int(os.environ.get("DECIDER_FUZZ_CHART_EXAMPLES", "15"))
 RUN_TIMEOUT_S = 240
+#: Seconds one request may take: a review or batch of 1,000 workloads (the largest the API takes, docs/limits.md) is
+#: several seconds of work by design, past schemathesis's default of 10 s on a loaded machine.
+REQUEST_TIMEOUT_S = 60
 READY_TIMEOUT_S = 60
 
 
@@ -86,6 +89,8 @@ def run(key: str | None, examples: int) -> int:
                 "all",
                 "--max-examples",
                 str(count),
+                "--request-timeout",
+                str(REQUEST_TIMEOUT_S),
                 "--no-color",
             ]
             if key is not None:
