@@ -74,6 +74,8 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
     metadata = manifest.get("metadata")
     name = str(metadata.get("name")) if isinstance(metadata, dict) and metadata.get("name") else f"{kind}"
     workload = ImportedWorkload(name, file, document.line, str(kind), runs_as="kubernetes")
+    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
+    workload.namespace = namespace if isinstance(namespace, str) and namespace else "default"
     workload.set("team.current_platform", "eks")
     # A team that writes Kubernetes manifests runs Kubernetes: at least some experience, not decider's "none" default
     # (a usage file entry can say "expert").
@@ -92,9 +94,11 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
         else:
             workload.assume(f"schedule {spec.get('schedule')!r} not understood: runs a month unknown")
         _read_job(workload, job_spec)
-        pod = _mapping(_mapping(job_spec.get("template")).get("spec"))
+        template = _mapping(job_spec.get("template"))
+        pod = _mapping(template.get("spec"))
     else:
-        pod = spec if kind == "Pod" else _mapping(_mapping(spec.get("template")).get("spec"))
+        template = manifest if kind == "Pod" else _mapping(spec.get("template"))
+        pod = _mapping(template.get("spec"))
         _read_replicas(workload, spec.get("replicas"), str(kind))
         if kind == "Job":
             workload.set("traffic.pattern", "batch")
@@ -104,6 +108,8 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
             _read_job(workload, spec)
         elif kind == "DaemonSet":
             workload.set("control.host_daemons", True)
+    labels = _mapping(_mapping(template.get("metadata")).get("labels"))
+    workload.pod_labels = {str(key): str(value) for key, value in labels.items() if isinstance(value, str | int)}
     _read_pod(workload, pod)
     return workload
 
