@@ -96,4 +96,4 @@ def _fallback(compared: RankedTarget | None) -> str:
     if compared is None or compared.sizing is None:
         return ""
     chosen = next((item for item in compared.sizing.modes if item.chosen), None)
-    return f"; the cost now shown is {chosen.name}'s, the mode decider chooses" if chosen is not None else ""
+    return f"; the cost now shown is that of {chosen.name}, the mode decider chooses" if chosen is not None else ""

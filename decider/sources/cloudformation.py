@@ -175,6 +175,8 @@ def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], re
     if isinstance(properties.get("CapacityProviderConfig"), dict):
         workload.mode = "managed-instances"
         workload.assume("CapacityProviderConfig set: it runs on Lambda Managed Instances")
+    elif "CapacityProviderConfig" not in properties:
+        workload.mode = "on-demand"  # no capacity provider: Lambda runs it on demand
     # Timeout is a ceiling, not a measure: it is the longest unit of work, never the average (the engine assumes that).
     timeout = number_of(literal(workload, properties, "Timeout"))
     if timeout is not None:

@@ -3,7 +3,8 @@ defined in the files reviewed give them.
 
 A pass over every workload read, once all files are read (the cluster is often defined in one repository folder and
 the manifests in another): a Kubernetes workload whose namespace a Fargate profile selector matches, and whose pod
-template carries all of that selector's labels, runs on EKS on Fargate (mode ``fargate``). Any other Kubernetes
+template carries all of that selector's labels, runs on EKS on Fargate (mode ``fargate``); a DaemonSet never does
+(EKS on Fargate runs no DaemonSets: https://docs.aws.amazon.com/eks/latest/userguide/fargate.html). Any other Kubernetes
 workload runs in EKS Auto Mode (``auto-mode``) when every EKS cluster defined in the review has Auto Mode on. A
 manifest does not say which cluster it is applied to: the review takes it to be the one (or ones) defined beside it,
 and says so. A workload a profile's namespace holds but whose labels the profile does not match is told why it is
@@ -28,7 +29,12 @@ def place_pods(workloads: Sequence[ImportedWorkload], capacity: Capacity) -> Non
         if workload.runs_as != "kubernetes" or workload.namespace is None:
             continue
         match = _selecting(workload, capacity.profiles)
-        if match is not None:
+        if match is not None and workload.kind == "DaemonSet":
+            workload.assume(
+                f"Fargate profile {match[0].name} ({match[0].where}) selects its namespace, but EKS does not run "
+                "DaemonSets on Fargate: it runs on the cluster's nodes"
+            )
+        elif match is not None:
             profile, selector = match
             workload.mode = "fargate"
             workload.assume(
@@ -36,7 +42,7 @@ def place_pods(workloads: Sequence[ImportedWorkload], capacity: Capacity) -> Non
                 "Fargate"
             )
             continue
-        for profile, selector in _near_misses(workload, capacity.profiles):
+        for profile, selector in [] if match is not None else _near_misses(workload, capacity.profiles):
             missing = ", ".join(f"{key}={value}" for key, value in selector.labels if not _has(workload, key, value))
             workload.assume(
                 f"Fargate profile {profile.name} ({profile.where}) selects namespace {workload.namespace} only for "

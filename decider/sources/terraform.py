@@ -108,6 +108,8 @@ def _function(resource: Resource, resources: Sequence[Resource]) -> ImportedWork
     if first_block(values.get("capacity_provider_config")).get("lambda_managed_instances_capacity_provider_config"):
         workload.mode = "managed-instances"
         workload.assume("capacity_provider_config set: it runs on Lambda Managed Instances")
+    elif values.get("capacity_provider_config") is None:
+        workload.mode = "on-demand"  # no capacity provider: Lambda runs it on demand
     if known(workload, values, "package_type") == "Image":
         workload.assume("package_type Image: deployed as a container image; its size (artifact_mb) is not known")
     protocols: list[str] = []
