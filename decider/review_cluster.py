@@ -4,7 +4,8 @@ Alone, a workload on a team's existing EKS cluster pays nothing for the control 
 says so). Reviewed together, the workloads that run on EKS in one region share one cluster, so its control plane is
 charged once and split evenly: each workload's EKS bill (and each of its modes' bills) carries its share, and says
 how it was split ("EKS control plane $73.00 a month shared by 12 workloads in this review: $6.08"). The review's
-totals add the shares up to the one control plane (to the cent a workload). A workload that asks for a new cluster (``team.new_cluster``) keeps its own.
+totals add the shares up to the one control plane (to the cent a workload). A workload that asks for a new cluster
+(``team.new_cluster``) keeps its own.
 """
 
 from __future__ import annotations

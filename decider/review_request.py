@@ -113,12 +113,11 @@ def check_modes(items: Sequence[ReviewRequestItem], ruleset: Ruleset) -> None:
             problems.append(Problem(where, "give current_target (or current_platform) with current_mode"))
             continue
         allowed = list(dict.fromkeys(mode.id for target in targets for mode in ruleset.target(target).modes))
+        named = item.current_target or f"platform {item.current_platform}"
         if not allowed:
-            shown = item.current_target or item.current_platform
-            problems.append(Problem(where, f"{shown} has no capacity modes; leave current_mode out"))
+            problems.append(Problem(where, f"{named} has no capacity modes; leave current_mode out"))
         elif item.current_mode not in allowed:
             problem = unknown_choice(where, item.current_mode, allowed)
-            shown = item.current_target or f"platform {item.current_platform}"
-            problems.append(Problem(where, f"{problem.message} (the modes of {shown})", problem.suggestion))
+            problems.append(Problem(where, f"{problem.message} (the modes of {named})", problem.suggestion))
     if problems:
         raise WorkloadError(problems)

@@ -119,9 +119,7 @@ def _tf_labels(value: Any) -> tuple[tuple[str, str], ...]:
     """Terraform's labels, a map of strings (a value not known before Terraform runs matches no pod)."""
     if not isinstance(value, dict):
         return ()
-    return tuple(
-        (str(key), item.text if isinstance(item, Expression) else str(item)) for key, item in value.items()
-    )
+    return tuple((str(key), item.text if isinstance(item, Expression) else str(item)) for key, item in value.items())
 
 
 def _list(value: Any) -> list[Any]:

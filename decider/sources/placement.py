@@ -60,7 +60,9 @@ def place_pods(workloads: Sequence[ImportedWorkload], capacity: Capacity) -> Non
             )
 
 
-def _selecting(workload: ImportedWorkload, profiles: Sequence[FargateProfile]) -> tuple[FargateProfile, Selector] | None:
+def _selecting(
+    workload: ImportedWorkload, profiles: Sequence[FargateProfile]
+) -> tuple[FargateProfile, Selector] | None:
     """The first profile selector (in the order read) that selects the workload's pods."""
     for profile in profiles:
         for selector in profile.selectors:

@@ -297,7 +297,7 @@ def _deployment(resource: Resource, resources: Sequence[Resource]) -> ImportedWo
                     "containers": containers,
                     "nodeSelector": pod.get("node_selector") or {},
                     "hostNetwork": pod.get("host_network") is True,
-                }
+                },
             }
         },
     }

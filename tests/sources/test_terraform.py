@@ -87,8 +87,8 @@ def test_every_resource_type_is_read() -> None:
     assert reports.raw["runtime"] == {"vcpu": 1.0, "memory_mb": 2048}
     assert (reports.namespace, reports.pod_labels, reports.mode) == ("batch", {"app": "reports"}, "fargate")
     assert any(
-        "Fargate profile aws_eks_fargate_profile.batch" in note and "selects namespace batch: it runs on EKS on Fargate"
-        in note
+        "Fargate profile aws_eks_fargate_profile.batch" in note
+        and "selects namespace batch: it runs on EKS on Fargate" in note
         for note in reports.assumptions
     )
     assert (search.namespace, search.mode) == ("default", None)  # no profile selects namespace default
