@@ -12,7 +12,7 @@ from decider.decision import ModeOption
 from decider.review import Review, ReviewedWorkload, review_imported
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload, apply_usage, find_workloads, read_usage
-from decider.sources.capacity import Capacity, Cluster, FargateProfile, Selector
+from decider.sources.capacity import Capacity, Cluster, FargateProfile, NodeGroup, Selector
 from decider.sources.placement import place_pods
 from tests.conftest import REPO_ROOT
 
@@ -182,4 +182,59 @@ def test_selectors_take_wildcards_and_mixed_clusters_leave_the_mode_unsaid() -> 
     brackets = kubernetes_workload("x", "team-[a]", {"tier": "batch"})
     place_pods([matched, other, brackets], capacity)
     assert (matched.mode, other.mode, brackets.mode) == ("fargate", None, "fargate")
-    assert any("not for every cluster in the review" in text for text in other.assumptions)
+    assert any("also defines cluster b: which runs it is not known" in text for text in other.assumptions)
+
+
+def test_managed_node_groups_run_what_no_profile_selects_unless_auto_mode_is_on_too() -> None:
+    groups = [NodeGroup("general", "eks.yaml", 9)]
+    plain = kubernetes_workload("p", "web", {})
+    place_pods([plain], Capacity([], [Cluster("a", "eks.yaml", 1, False)], groups))
+    assert plain.mode == "managed-node-group"
+    assert any("managed node groups general (eks.yaml:9) run the cluster's nodes" in text for text in plain.assumptions)
+    both = kubernetes_workload("b", "web", {})
+    place_pods([both], Capacity([], [Cluster("a", "eks.yaml", 1, True)], groups))
+    assert both.mode is None
+    assert any("also defines managed node group general" in text for text in both.assumptions)
+
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: runner}
+spec:
+  template:
+    metadata: {labels: {app: runner}}
+    spec:
+      containers: [{name: runner, image: example/runner:1}]
+"""
+
+
+def test_a_kustomization_gives_the_namespace_and_labels_a_fargate_profile_selects(tmp_path: Path) -> None:
+    (tmp_path / "eks.yaml").write_text(
+        "Resources:\n  Jobs:\n    Type: AWS::EKS::FargateProfile\n    Properties:\n      ClusterName: orders\n"
+        "      Selectors:\n        - Namespace: jobs\n          Labels: [{Key: compute, Value: fargate}]\n"
+    )
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "runner.yaml").write_text(DEPLOYMENT)
+    (app / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: jobs\n"
+        "labels:\n  - pairs: {compute: fargate}\n    includeTemplates: true\nresources: [runner.yaml]\n"
+    )
+    [runner] = find_workloads([str(tmp_path)]).workloads
+    assert (runner.namespace, runner.pod_labels, runner.mode) == (
+        "jobs",
+        {"app": "runner", "compute": "fargate"},
+        "fargate",
+    )
+    assert any("namespace jobs, set by the kustomization beside it" in text for text in runner.assumptions)
+
+
+def test_a_cloudformation_managed_node_group_runs_the_pods(tmp_path: Path) -> None:
+    (tmp_path / "eks.yaml").write_text(
+        "Resources:\n  Cluster:\n    Type: AWS::EKS::Cluster\n    Properties: {Name: orders}\n"
+        "  General:\n    Type: AWS::EKS::Nodegroup\n    Properties: {ClusterName: orders}\n"
+    )
+    (tmp_path / "runner.yaml").write_text(DEPLOYMENT)
+    [runner] = find_workloads([str(tmp_path)]).workloads
+    assert (runner.namespace, runner.mode) == ("default", "managed-node-group")
+    assert any("managed node groups General (" in text for text in runner.assumptions)

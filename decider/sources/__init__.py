@@ -195,10 +195,22 @@ def read_file_workloads(file: Path, shown: str, capacity: Capacity | None = None
     if kubernetes.listed_as_patch(file):
         return []  # a Kustomize patch: part of an object defined elsewhere, never a workload of its own
     found = _read_documents(documents, shown, capacity if capacity is not None else Capacity())
+    _kustomize(file, found or [])
     warnings = [warning for document in documents for warning in document.warnings]
     for workload in found or ():
         workload.assumptions.extend(f"{shown}: {warning}" for warning in warnings)
     return found
+
+
+def _kustomize(file: Path, found: list[ImportedWorkload]) -> None:
+    """Give the Kubernetes workloads of a file the namespace and pod labels its kustomization.yaml sets."""
+    pods = [workload for workload in found if workload.runs_as == "kubernetes"]
+    namespace, labels = kubernetes.kustomized(file) if pods else (None, {})
+    for workload in pods:
+        if namespace is not None:
+            workload.namespace = namespace
+            workload.assume(f"namespace {namespace}, set by the kustomization beside it")
+        workload.pod_labels.update(labels)
 
 
 def _read_documents(documents: list[Document], shown: str, capacity: Capacity) -> list[ImportedWorkload] | None:

@@ -7,6 +7,8 @@ and Terraform (HCL or plan). They are not workloads; they say where a review's K
   Fargate. https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html
 - ``AWS::EKS::Cluster`` with ``ComputeConfig.Enabled`` and ``aws_eks_cluster`` with ``compute_config { enabled =
   true }``: EKS Auto Mode runs the cluster's nodes. https://docs.aws.amazon.com/eks/latest/userguide/automode.html
+- ``AWS::EKS::Nodegroup`` and ``aws_eks_node_group``: managed node groups run the cluster's nodes.
+  https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from decider.sources.terraform_model import Expression, Resource, blocks, first_
 
 CFN_FARGATE_PROFILE = "AWS::EKS::FargateProfile"
 CFN_CLUSTER = "AWS::EKS::Cluster"
+CFN_NODE_GROUP = "AWS::EKS::Nodegroup"
 TF_FARGATE_PROFILE = "aws_eks_fargate_profile"
 TF_CLUSTER = "aws_eks_cluster"
+TF_NODE_GROUP = "aws_eks_node_group"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +68,29 @@ class Cluster:
         return f"{self.file}:{self.line}"
 
 
+@dataclass(frozen=True, slots=True)
+class NodeGroup:
+    """An EKS managed node group defined in a reviewed file."""
+
+    name: str
+    file: str
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
 @dataclass
 class Capacity:
-    """The Fargate profiles and EKS clusters found in the files reviewed."""
+    """The Fargate profiles, EKS clusters and managed node groups found in the files reviewed."""
 
     profiles: list[FargateProfile] = field(default_factory=list)
     clusters: list[Cluster] = field(default_factory=list)
+    node_groups: list[NodeGroup] = field(default_factory=list)
 
     def read_template(self, resources: Mapping[str, Any], file: str, line_of: Callable[[str], int]) -> None:
-        """The Fargate profiles and EKS clusters among a CloudFormation template's resources."""
+        """The Fargate profiles, EKS clusters and node groups among a CloudFormation template's resources."""
         for logical_id, resource in resources.items():
             if not isinstance(resource, dict):
                 continue
@@ -90,9 +108,11 @@ class Capacity:
                 compute = properties.get("ComputeConfig")
                 enabled = isinstance(compute, dict) and compute.get("Enabled") in (True, "true", "True")
                 self.clusters.append(Cluster(str(logical_id), file, line_of(str(logical_id)), enabled))
+            elif kind == CFN_NODE_GROUP:
+                self.node_groups.append(NodeGroup(str(logical_id), file, line_of(str(logical_id))))
 
     def read_terraform(self, resources: Sequence[Resource]) -> None:
-        """The Fargate profiles and EKS clusters among a Terraform configuration's (or plan's) resources."""
+        """The Fargate profiles, EKS clusters and node groups among a Terraform configuration's or plan's resources."""
         for resource in resources:
             if resource.type == TF_FARGATE_PROFILE:
                 selectors = tuple(
@@ -104,6 +124,8 @@ class Capacity:
             elif resource.type == TF_CLUSTER:
                 enabled = first_block(resource.values.get("compute_config")).get("enabled") is True
                 self.clusters.append(Cluster(resource.address, resource.file, resource.line, enabled))
+            elif resource.type == TF_NODE_GROUP:
+                self.node_groups.append(NodeGroup(resource.address, resource.file, resource.line))
 
 
 def _cfn_labels(value: Any) -> tuple[tuple[str, str], ...]:

@@ -142,6 +142,29 @@ def listed_as_patch(file: Path) -> bool:
     return False
 
 
+def kustomized(file: Path) -> tuple[str | None, dict[str, str]]:
+    """The namespace and pod template labels that the kustomization file beside ``file`` gives the objects of its
+    ``resources`` (``namespace``; ``commonLabels``, and ``labels`` entries with ``includeTemplates``); nothing when
+    no kustomization there lists the file."""
+    for name in KUSTOMIZATION_FILES:
+        kustomization = file.parent / name
+        try:
+            data = yaml.safe_load(kustomization.read_text(encoding="utf-8")) if kustomization.is_file() else None
+        except (OSError, yaml.YAMLError):
+            continue
+        if not isinstance(data, dict) or not {file.name, f"./{file.name}"} & set(
+            map(str, _list(data.get("resources")))
+        ):
+            continue
+        labels = {str(key): str(value) for key, value in _mapping(data.get("commonLabels")).items()}
+        for entry in _list(data.get("labels")):
+            if isinstance(entry, dict) and entry.get("includeTemplates") is True:
+                labels.update({str(key): str(value) for key, value in _mapping(entry.get("pairs")).items()})
+        namespace = data.get("namespace")
+        return (namespace if isinstance(namespace, str) and namespace else None), labels
+    return None, {}
+
+
 def _read_replicas(workload: ImportedWorkload, replicas: Any, kind: str) -> None:
     if kind not in ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"):
         return

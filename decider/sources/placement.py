@@ -4,8 +4,10 @@ defined in the files reviewed give them.
 A pass over every workload read, once all files are read (the cluster is often defined in one repository folder and
 the manifests in another): a Kubernetes workload whose namespace a Fargate profile selector matches, and whose pod
 template carries all of that selector's labels, runs on EKS on Fargate (mode ``fargate``); a DaemonSet never does
-(EKS on Fargate runs no DaemonSets: https://docs.aws.amazon.com/eks/latest/userguide/fargate.html). Any other Kubernetes
-workload runs in EKS Auto Mode (``auto-mode``) when every EKS cluster defined in the review has Auto Mode on. A
+(EKS on Fargate runs no DaemonSets: https://docs.aws.amazon.com/eks/latest/userguide/fargate.html). Any other
+Kubernetes workload runs in EKS Auto Mode (``auto-mode``) when every EKS cluster defined in the review has Auto Mode on
+and no managed node group is defined, or on managed node groups (``managed-node-group``) when some are defined and no
+cluster has Auto Mode on. A
 manifest does not say which cluster it is applied to: the review takes it to be the one (or ones) defined beside it,
 and says so. A workload a profile's namespace holds but whose labels the profile does not match is told why it is
 not on Fargate.
@@ -22,9 +24,8 @@ from decider.sources.imported import ImportedWorkload
 
 def place_pods(workloads: Sequence[ImportedWorkload], capacity: Capacity) -> None:
     """Set the mode of each Kubernetes workload that a Fargate profile or an Auto Mode cluster runs."""
-    if not capacity.profiles and not capacity.clusters:
+    if not capacity.profiles and not capacity.clusters and not capacity.node_groups:
         return
-    auto = [cluster for cluster in capacity.clusters if cluster.auto_mode]
     for workload in workloads:
         if workload.runs_as != "kubernetes" or workload.namespace is None:
             continue
@@ -48,16 +49,30 @@ def place_pods(workloads: Sequence[ImportedWorkload], capacity: Capacity) -> Non
                 f"Fargate profile {profile.name} ({profile.where}) selects namespace {workload.namespace} only for "
                 f"pods labelled {missing}, which its pod template is not: it runs on the cluster's nodes"
             )
-        if auto and len(auto) == len(capacity.clusters):
-            names = ", ".join(f"{cluster.name} ({cluster.where})" for cluster in auto)
-            workload.mode = "auto-mode"
-            workload.assume(f"EKS Auto Mode is on for {names}, taken to be its cluster: it runs in EKS Auto Mode")
-        elif auto:
-            names = ", ".join(cluster.name for cluster in auto)
-            workload.assume(
-                f"EKS Auto Mode is on for {names} but not for every cluster in the review: which runs it is not "
-                "known, so its mode is not taken from them"
-            )
+        _on_nodes(workload, capacity)
+
+
+def _on_nodes(workload: ImportedWorkload, capacity: Capacity) -> None:
+    """The mode of a Kubernetes workload no Fargate profile runs: EKS Auto Mode when every cluster in the review has
+    it on and no managed node group is defined; managed node groups when some are defined and no cluster has Auto
+    Mode on; otherwise not said (which runs it is not known)."""
+    auto = [cluster for cluster in capacity.clusters if cluster.auto_mode]
+    groups = capacity.node_groups
+    if auto and len(auto) == len(capacity.clusters) and not groups:
+        names = ", ".join(f"{cluster.name} ({cluster.where})" for cluster in auto)
+        workload.mode = "auto-mode"
+        workload.assume(f"EKS Auto Mode is on for {names}, taken to be its cluster: it runs in EKS Auto Mode")
+    elif groups and not auto:
+        names = ", ".join(f"{group.name} ({group.where})" for group in groups)
+        workload.mode = "managed-node-group"
+        workload.assume(f"managed node groups {names} run the cluster's nodes: it runs on EKS managed node groups")
+    elif auto:
+        others = [f"cluster {cluster.name}" for cluster in capacity.clusters if not cluster.auto_mode]
+        without = [*others, *(f"managed node group {group.name}" for group in groups)]
+        workload.assume(
+            f"EKS Auto Mode is on for {', '.join(cluster.name for cluster in auto)}, but the review also defines "
+            f"{', '.join(without)}: which runs it is not known, so its mode is not taken from them"
+        )
 
 
 def _selecting(

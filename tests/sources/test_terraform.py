@@ -91,7 +91,8 @@ def test_every_resource_type_is_read() -> None:
         and "selects namespace batch: it runs on EKS on Fargate" in note
         for note in reports.assumptions
     )
-    assert (search.namespace, search.mode) == ("default", None)  # no profile selects namespace default
+    # no profile selects namespace default: the managed node group (no Auto Mode) runs it
+    assert (search.namespace, search.mode) == ("default", "managed-node-group")
 
 
 def test_workloads_keep_their_file_and_line() -> None:
