@@ -72,7 +72,8 @@ def recommend_input_schema() -> dict[str, Any]:
 
 
 def review_input_schema() -> dict[str, Any]:
-    """``{"workloads": [{name, current_platform?, current_target?, workload}]}``, each workload the Workload schema."""
+    """``{"workloads": [{name, current_platform?, current_target?, current_mode?, workload}]}``, each workload the
+    Workload schema."""
     workload = recommend_input_schema()
     definitions = dict(workload.pop("$defs", {}))
     definitions["Workload"] = {key: value for key, value in workload.items() if key not in ("$schema", "examples")}
@@ -83,8 +84,8 @@ def review_input_schema() -> dict[str, Any]:
     schema = _object_schema(
         {"workloads": {"type": "array", "items": item, "minItems": 1, "maxItems": 100}, "files": FILES_SCHEMA},
         [],
-        "Either workloads (named, each with where it runs now: current_platform or current_target) or files (the "
-        "text of infrastructure files, reviewed as decider review reviews a folder), not both.",
+        "Either workloads (named, each with where it runs now: current_platform or current_target, and current_mode) "
+        "or files (the text of infrastructure files, reviewed as decider review reviews a folder), not both.",
     )
     schema["oneOf"] = [{"required": ["workloads"]}, {"required": ["files"]}]
     schema["$defs"] = definitions
@@ -183,7 +184,8 @@ def _review(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
     else:
         review = review_request(parse_review_request(arguments, strict_json=True), ruleset)
     lines = [
-        f"{item.name}: {item.verdict or 'no verdict'} (runs on {item.current_target or item.current_platform}; "
+        f"{item.name}: {item.verdict or 'no verdict'} (runs on {item.current_target or item.current_platform}"
+        f"{f' in {item.current_mode}' if item.current_mode else ''}; "
         f"recommended {item.decision.recommendation}): {item.why}"
         for item in review.workloads
     ]

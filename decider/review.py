@@ -21,7 +21,9 @@ from decider.numbers import number
 from decider.review_cluster import share_clusters, share_control_plane
 from decider.review_fields import FieldAssumed, FieldRead, assumed_fields, read_fields
 from decider.review_input import check_imported
-from decider.review_request import MAX_REVIEW_ITEMS, ReviewRequestItem, parse_review_request
+from decider.review_mode import CurrentMode, mode_name
+from decider.review_mode import current_mode as priced_mode
+from decider.review_request import MAX_REVIEW_ITEMS, ReviewRequestItem, check_modes, parse_review_request
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload
 from decider.workload import ParsedWorkload, parse_workload, resolve_defaults, with_platform
@@ -62,6 +64,11 @@ class ReviewedWorkload(_Frozen):
     source: SourceLocation
     current_platform: str = Field(description="none | lambda | ecs | eks | ec2 (the workload's team.current_platform).")
     current_target: str | None = Field(description="The precise target it runs on now, when the source says.")
+    current_mode: str | None = Field(
+        None,
+        description="The capacity mode it runs in now (targets.yaml modes: spot, managed-instances, fargate, "
+        "auto-mode, ...), when the source or the request says; its bill is the cost now.",
+    )
     verdict: Verdict | None = Field(
         description="keep | consider | move | unknown (traffic not known); null when it runs nowhere decider ranks."
     )
@@ -69,7 +76,9 @@ class ReviewedWorkload(_Frozen):
     rules: tuple[str, ...] = Field(description="Rule ids behind the verdict: the exclusions (move) or the lead.")
     compared_target: str | None = Field(description="The target the verdict compares with the recommendation.")
     score_gap: float | None = Field(description="Recommendation's score minus the compared target's score.")
-    monthly_cost_now_usd: float | None = None
+    monthly_cost_now_usd: float | None = Field(
+        None, description="The compared target's monthly cost, in current_mode when that mode is priced."
+    )
     monthly_cost_recommended_usd: float | None = None
     source_assumptions: tuple[str, ...] = Field(
         (), description="What reading the source had to assume (also first in decision.assumptions)."
@@ -193,6 +202,7 @@ def review_each(
             extra_assumptions=item.assumptions,
             keep_margin_points=keep_margin_points,
             cluster_workloads=item.cluster_workloads,
+            current_mode=item.mode,
         ).model_copy(update={"fields_read": read_fields(item)})
 
 
@@ -200,6 +210,7 @@ def review_request(
     items: Sequence[ReviewRequestItem], ruleset: Ruleset, keep_margin_points: float = KEEP_MARGIN_POINTS
 ) -> Review:
     """Review named workloads given with their current platform or target (the API's review)."""
+    check_modes(items, ruleset)
     reviewed: list[ReviewedWorkload] = []
     for item in items:
         known = item.current_target in ruleset.target_ids
@@ -223,6 +234,7 @@ def review_request(
                 source=SourceLocation(),
                 extra_assumptions=notes,
                 keep_margin_points=keep_margin_points,
+                current_mode=item.current_mode,
             )
         )
     return summarise(reviewed, keep_margin_points)
@@ -238,9 +250,11 @@ def judge(
     extra_assumptions: Sequence[str] = (),
     keep_margin_points: float = KEEP_MARGIN_POINTS,
     cluster_workloads: int = 0,
+    current_mode: str | None = None,
 ) -> ReviewedWorkload:
     """Decide one workload and compare where it runs now with the recommendation; ``cluster_workloads`` shares its
-    EKS cluster's control plane between that many workloads (decider/review_cluster.py)."""
+    EKS cluster's control plane between that many workloads (decider/review_cluster.py); ``current_mode`` is the
+    capacity mode it runs in now, whose bill is the cost now (decider/review_mode.py)."""
     decision = decide(parsed, ruleset, advice=False)  # the search, when wanted, is review_evidence's narrower one
     if cluster_workloads:
         decision = share_control_plane(decision, cluster_workloads, ruleset, parsed.workload.preferences.region)
@@ -254,6 +268,7 @@ def judge(
     rules: tuple[str, ...] = ()
     compared: RankedTarget | None = None
     gap: float | None = None
+    mode = CurrentMode(current_mode)
     if not candidates:
         verdict = None
         where = "runs nowhere yet" if platform == "none" else "runs on plain EC2, which decider does not rank"
@@ -261,6 +276,8 @@ def judge(
     else:
         eligible = [entry for entry in decision.ranking if entry.target in candidates]
         now = _describe_current(ruleset, candidates, platform)
+        if len(candidates) == 1:
+            now = CurrentMode(current_mode, mode_name(ruleset, candidates[0], current_mode)).label(now)
         if not eligible:
             verdict = "move"
             exclusions = [reason for item in decision.excluded if item.target in candidates for reason in item.reasons]
@@ -274,18 +291,19 @@ def judge(
         else:
             compared = eligible[0]
             best = decision.ranking[0]  # an eligible current target means the ranking is not empty
+            mode = priced_mode(ruleset, current_mode, current_target, compared)
             if len(candidates) > 1:
-                now = f"{_name(ruleset, compared.target)} (the best-placed {now} option)"
+                now = f"{mode.label(_name(ruleset, compared.target))} (the best-placed {now} option)"
             gap = round(best.score - compared.score, 1)
             if compared.target == best.target:
                 verdict = "keep"
-                why = f"{now} is the recommendation (score {number(best.score)})."
+                why = f"{now} is the recommendation (score {number(best.score)})." + mode.saving()
             elif gap <= keep_margin_points:
                 verdict = "keep"
                 why = (
                     f"{now} scores {number(compared.score)}, within {number(keep_margin_points)} points of the "
                     f"recommended {_name(ruleset, best.target)} ({number(best.score)})."
-                )
+                ) + mode.saving()
             else:
                 verdict = "consider"
                 rules = tuple(rule for _, rule in decision.leads_over(compared.target)[:3])
@@ -293,13 +311,16 @@ def judge(
                     f"{_name(ruleset, best.target)} scores {number(gap)} points higher than {now} "
                     f"({number(best.score)} against {number(compared.score)})"
                 )
-                now_usd, best_usd = _cost(compared), _cost(best)
+                now_usd, best_usd = mode.usd if mode.usd is not None else _cost(compared), _cost(best)
                 if now_usd is not None and best_usd is not None:
                     saving = now_usd - best_usd
                     change = f"${abs(saving):,.2f} a month {'less' if saving >= 0 else 'more'}"
                     why += f" and costs {change} (${best_usd:,.2f} against ${now_usd:,.2f})"
                 why += "."
-    cost_now = _cost(compared) if compared is not None else None
+    cost_now = mode.usd if mode.usd is not None else _cost(compared) if compared is not None else None
+    if mode.notes and verdict is not None:
+        why += " Cost now: " + "; ".join(mode.notes) + "."
+        decision = decision.model_copy(update={"assumptions": (*mode.notes, *decision.assumptions)})
     cost_recommended = _cost(best) if best is not None else None
     decisive: tuple[str, ...] = ()
     if (verdict is not None and evidence.traffic_unknown(parsed)) and not (
@@ -315,6 +336,7 @@ def judge(
         source=source or SourceLocation(),
         current_platform=platform,
         current_target=current_target,
+        current_mode=current_mode,
         verdict=verdict,
         why=why,
         rules=rules,

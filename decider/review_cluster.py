@@ -2,9 +2,10 @@
 
 Alone, a workload on a team's existing EKS cluster pays nothing for the control plane (already paid; the bill's line
 says so). Reviewed together, the workloads that run on EKS in one region share one cluster, so its control plane is
-charged once and split evenly: each workload's EKS bill carries its share, and says how it was split ("EKS control
-plane $73.00 a month shared by 12 workloads in this review: $6.08"). The review's totals add the shares up to the one
-control plane (to the cent a workload). A workload that asks for a new cluster (``team.new_cluster``) keeps its own.
+charged once and split evenly: each workload's EKS bill (and each of its modes' bills) carries its share, and says
+how it was split ("EKS control plane $73.00 a month shared by 12 workloads in this review: $6.08"). The review's
+totals add the shares up to the one control plane (to the cent a workload). A workload that asks for a new cluster
+(``team.new_cluster``) keeps its own.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from decider.decision import CostLine, Decision, MonthlyCost
+from decider.decision import CostLine, Decision, MonthlyCost, RankedTarget, Sizing
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload
 
@@ -61,6 +62,20 @@ def share_control_plane(decision: Decision, sharing: int, ruleset: Ruleset, regi
         if cost is not None and any(item.item == ALREADY_PAID for item in cost.lines):
             lines = tuple(line if item.item == ALREADY_PAID else item for item in cost.lines)
             shared = MonthlyCost(total_usd=round(cost.total_usd + share, 2), lines=lines)  # to the cent, as bills are
-            entry = entry.model_copy(update={"monthly_cost": shared})
+            entry = entry.model_copy(update={"monthly_cost": shared, "sizing": _shared_modes(entry, share)})
         ranking.append(entry)
     return decision.model_copy(update={"ranking": tuple(ranking)})
+
+
+def _shared_modes(entry: RankedTarget, share: float) -> Sizing | None:
+    """The entry's sizing with the share added to every priced mode's bill: each of EKS's modes runs on the cluster."""
+    sizing = entry.sizing
+    if sizing is None or not sizing.modes:
+        return sizing
+    modes = tuple(
+        option.model_copy(update={"monthly_usd": round(option.monthly_usd + share, 2)})
+        if option.monthly_usd is not None
+        else option
+        for option in sizing.modes
+    )
+    return sizing.model_copy(update={"modes": modes})

@@ -35,6 +35,8 @@ class WorkloadChange(_Frozen):
     change: Change
     verdict_before: Verdict | None = None
     verdict_after: Verdict | None = None
+    mode_before: str | None = Field(None, description="The capacity mode it ran in (current_mode) in the base.")
+    mode_after: str | None = Field(None, description="The capacity mode it runs in (current_mode) after the change.")
     monthly_cost_before_usd: float | None = None
     monthly_cost_after_usd: float | None = None
     monthly_cost_delta_usd: float | None = Field(
@@ -97,12 +99,14 @@ def _change(old: ReviewedWorkload | None, new: ReviewedWorkload | None) -> Workl
     delta = round(cost_after - cost_before, 2) if cost_before is not None and cost_after is not None else None
     verdict_before = old.verdict if old is not None else None
     verdict_after = new.verdict if new is not None else None
+    mode_before = old.current_mode if old is not None else None
+    mode_after = new.current_mode if new is not None else None
     change: Change
     if old is None:
         change = "added"
     elif new is None:
         change = "removed"
-    elif verdict_before != verdict_after or cost_before != cost_after:
+    elif verdict_before != verdict_after or cost_before != cost_after or mode_before != mode_after:
         change = "changed"
     else:
         change = "unchanged"
@@ -113,6 +117,8 @@ def _change(old: ReviewedWorkload | None, new: ReviewedWorkload | None) -> Workl
         change=change,
         verdict_before=verdict_before,
         verdict_after=verdict_after,
+        mode_before=mode_before,
+        mode_after=mode_after,
         monthly_cost_before_usd=old.monthly_cost_now_usd if old is not None else None,
         monthly_cost_after_usd=new.monthly_cost_now_usd if new is not None else None,
         monthly_cost_delta_usd=delta,

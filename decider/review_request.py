@@ -6,12 +6,13 @@ review never parses it again; every problem names its item index.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, ValidationInfo, WithJsonSchema
 
 from decider.errors import Problem, WorkloadError, unknown_choice
+from decider.rules.model import Ruleset
 from decider.validation import Wording, nested_problems, problems_from_validation
 from decider.workload import ParsedWorkload, Platform, resolve_defaults, validate_workload, with_platform
 
@@ -45,6 +46,14 @@ class ReviewRequestItem(_Frozen):
     name: str = Field(min_length=1, max_length=200)
     current_platform: Platform | None = None
     current_target: Literal["lambda", "ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"] | None = None
+    current_mode: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="The capacity mode it runs in now, one of the current target's modes (targets.yaml): lambda "
+        "on-demand | managed-instances; ECS targets on-demand | spot; eks managed-node-group | auto-mode | fargate. "
+        "Its bill is the cost now. Needs current_target, or a current_platform whose targets have the mode.",
+    )
     workload: Annotated[
         ParsedWorkload,
         PlainValidator(_parsed_workload),
@@ -86,3 +95,29 @@ def parse_review_request(raw: Any, *, strict_json: bool = False) -> list[ReviewR
     if problems:
         raise WorkloadError(problems)
     return parsed
+
+
+def check_modes(items: Sequence[ReviewRequestItem], ruleset: Ruleset) -> None:
+    """Every item's ``current_mode`` must be a mode of its current target (or of a target on its current platform);
+    every problem found is raised at once, located at its item."""
+    problems: list[Problem] = []
+    for index, item in enumerate(items):
+        if item.current_mode is None:
+            continue
+        where = f"workloads[{index}].current_mode"
+        if item.current_target in ruleset.target_ids:
+            targets: tuple[str, ...] = (item.current_target,) if item.current_target else ()
+        elif item.current_platform is not None:
+            targets = ruleset.on_platform(item.current_platform)
+        else:
+            problems.append(Problem(where, "give current_target (or current_platform) with current_mode"))
+            continue
+        allowed = list(dict.fromkeys(mode.id for target in targets for mode in ruleset.target(target).modes))
+        named = item.current_target or f"platform {item.current_platform}"
+        if not allowed:
+            problems.append(Problem(where, f"{named} has no capacity modes; leave current_mode out"))
+        elif item.current_mode not in allowed:
+            problem = unknown_choice(where, item.current_mode, allowed)
+            problems.append(Problem(where, f"{problem.message} (the modes of {named})", problem.suggestion))
+    if problems:
+        raise WorkloadError(problems)

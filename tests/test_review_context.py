@@ -59,10 +59,12 @@ def test_lambda_runs_on_x86_64_unless_it_says_otherwise(found: dict[str, Importe
     assert found["TaskFunction"].raw["runtime"]["architecture"] == "arm64"
 
 
-def test_a_function_on_lambda_managed_instances_says_it_is_priced_as_on_demand(
+def test_a_function_with_a_capacity_provider_runs_on_lambda_managed_instances(
     found: dict[str, ImportedWorkload],
 ) -> None:
-    assert said(found["TopicFunction"], "runs on Lambda Managed Instances, which decider does not price yet")
+    assert found["TopicFunction"].mode == "managed-instances"
+    assert said(found["TopicFunction"], "CapacityProviderConfig set: it runs on Lambda Managed Instances")
+    assert not said(found["TopicFunction"], "does not price yet")
 
 
 def test_an_ecs_service_reads_its_desired_count_protocol_and_sidecar(found: dict[str, ImportedWorkload]) -> None:

@@ -1,5 +1,7 @@
 """Small golden outputs of ``decider review``, short enough to read in a diff: the terminal table and the
-pull-request Markdown for the SAM template alone (four workloads: one move, two consider, one keep).
+pull-request Markdown for the SAM template alone (four workloads: one move, two consider, one keep), and the table of
+the capacity-modes fixtures (tests/fixtures/modes: Fargate Spot, Lambda Managed Instances, an EKS Fargate profile and
+Auto Mode cluster, in CloudFormation, Kubernetes manifests, Terraform HCL and a plan).
 
 The whole fixture tree, every format and ``decider adr`` are checked by focused assertions in
 ``tests/render/test_review_report.py``. When decider's rules, prices or wording change on purpose, regenerate the
@@ -33,6 +35,12 @@ REGENERATE = ".venv/bin/python tests/test_review_golden.py"
 CASES: dict[str, list[str]] = {
     "review-sam.txt": [],
     "review-sam.md": ["--format", "markdown"],
+}
+
+
+#: golden file → the whole ``decider review`` command line for the capacity-modes fixtures
+MODES_CASES: dict[str, list[str]] = {
+    "review-modes.txt": ["review", "tests/fixtures/modes", "--usage", "tests/fixtures/modes/usage.yaml"],
 }
 
 
@@ -75,9 +83,18 @@ def test_sam_review_matches_the_golden_file(name: str, tmp_path: Path) -> None:
     assert actual == expected, f"{name} differs from its golden file; if intended, run: {REGENERATE}"
 
 
+@pytest.mark.parametrize("name", sorted(MODES_CASES))
+def test_modes_review_matches_the_golden_file(name: str) -> None:
+    expected = (GOLDEN / name).read_text(encoding="utf-8")
+    assert render(MODES_CASES[name]) == expected, f"{name} differs from its golden file; if intended, run: {REGENERATE}"
+
+
 if __name__ == "__main__":
     sys.path.insert(0, str(REPO_ROOT))
     with tempfile.TemporaryDirectory() as scratch:
         for golden_name, options in CASES.items():
             (GOLDEN / golden_name).write_text(review_sam(options, Path(scratch)), encoding="utf-8")
             print(f"wrote {GOLDEN.relative_to(REPO_ROOT) / golden_name}")
+    for golden_name, argv in MODES_CASES.items():
+        (GOLDEN / golden_name).write_text(render(argv), encoding="utf-8")
+        print(f"wrote {GOLDEN.relative_to(REPO_ROOT) / golden_name}")

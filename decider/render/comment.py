@@ -72,7 +72,10 @@ def details(item: ReviewedWorkload) -> str:
             cost = entry.monthly_cost.total_usd if entry.monthly_cost is not None else None
             top = max(entry.reasons, key=lambda reason: abs(reason.impact), default=None)
             reason = f"`{top.rule}` ({'+' if top.impact > 0 else ''}{number(top.impact)})" if top else "—"
-            out.append(f"| {entry.target} | {number(entry.score)} | {_usd(cost)} | {reason} |")
+            shown = _usd(cost)
+            if item.current_mode and entry.target == item.compared_target and item.monthly_cost_now_usd != cost:
+                shown += f" ({_usd(item.monthly_cost_now_usd)} now, in {item.current_mode})"
+            out.append(f"| {entry.target} | {number(entry.score)} | {shown} | {reason} |")
         out.append("")
     for exclusion in decision.excluded:
         limit = exclusion.reasons[0]

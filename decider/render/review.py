@@ -83,7 +83,10 @@ def _where(item: ReviewedWorkload) -> str:
 
 
 def _current(item: ReviewedWorkload) -> str:
-    return item.current_target or item.current_platform
+    """Where it runs now: the target (or platform), with the capacity mode it runs in when known ("ecs-fargate
+    (spot)")."""
+    where = item.current_target or item.current_platform
+    return f"{where} ({item.current_mode})" if item.current_mode else where
 
 
 def _headline(summary: ReviewSummary) -> str:

@@ -44,7 +44,10 @@ def _verdicts(change: WorkloadChange) -> str:
         return f"new: {after}"
     if change.change == "removed":
         return f"removed (was {before})"
-    return after if before == after else f"{before} → {after}"
+    said = after if before == after else f"{before} → {after}"
+    if change.mode_before != change.mode_after:
+        said += f" ({change.mode_before or 'mode not said'} → {change.mode_after or 'mode not said'})"
+    return said
 
 
 def headline(diff: ReviewDiff) -> str:

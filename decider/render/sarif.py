@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from decider import DISTRIBUTION, __version__
-from decider.render.review import write_review
+from decider.render.review import _current, write_review
 from decider.review import Review, ReviewedWorkload, ReviewSummary, SkippedFile, UnreadableFile
 from decider.rules.model import Rule, Ruleset
 
@@ -129,7 +129,7 @@ def information_uri() -> str:
 
 
 def _result(item: ReviewedWorkload, rule_id: str) -> dict[str, Any]:
-    current = item.current_target or item.current_platform
+    current = _current(item)
     recommended = item.decision.recommendation or "none"
     result: dict[str, Any] = {
         "ruleId": rule_id,
@@ -138,11 +138,13 @@ def _result(item: ReviewedWorkload, rule_id: str) -> dict[str, Any]:
         "message": {"text": f"{item.name} ({current}): {item.verdict}, recommended {recommended}. {item.why}"},
         "properties": {
             "verdict": item.verdict,
-            "current": current,
+            "current": item.current_target or item.current_platform,
             "recommended": recommended,
             "rules": list(item.rules),
         },
     }
+    if item.current_mode is not None:
+        result["properties"]["current_mode"] = item.current_mode
     if item.source.file is not None:
         location: dict[str, Any] = {"artifactLocation": {"uri": _uri(item.source.file)}}
         if item.source.line:

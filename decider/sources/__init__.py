@@ -21,8 +21,10 @@ from pathlib import Path
 from decider.document_limits import MAX_FILE_BYTES
 from decider.errors import DocumentError, Problem, SourceError
 from decider.sources import cloudformation, kubernetes, terraform_plan, workload_file
+from decider.sources.capacity import Capacity
 from decider.sources.document import Document, read_documents
 from decider.sources.imported import ImportedWorkload, deep_merge
+from decider.sources.placement import place_pods
 from decider.sources.terraform_files import SUFFIX as TERRAFORM_SUFFIX
 from decider.sources.terraform_files import check_var_files, read_terraform, terraform_folders
 from decider.sources.usage import Usage, apply_usage, read_usage
@@ -74,6 +76,8 @@ class Discovery:
     workloads: list[ImportedWorkload] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
+    capacity: Capacity = field(default_factory=Capacity)
+    """The EKS Fargate profiles and clusters found, which place the Kubernetes workloads (sources/placement.py)."""
 
 
 def other_format(path: str) -> str | None:
@@ -110,7 +114,7 @@ def find_workloads(
                     discovery.skipped.append((shown, f"not read (format: {form})"))
                     continue
                 try:
-                    found = read_file_workloads(file, shown)
+                    found = read_file_workloads(file, shown, discovery.capacity)
                 except (SourceError, DocumentError) as error:
                     if not _looks_like_template(file):
                         discovery.skipped.append((shown, _first_line(error)))
@@ -134,7 +138,7 @@ def find_workloads(
                 discovery.skipped.append((shown, f"not read (format: {form})"))
                 continue
             try:
-                found = read_file_workloads(root, shown)
+                found = read_file_workloads(root, shown, discovery.capacity)
                 if found is None:
                     raise SourceError(
                         [
@@ -152,6 +156,7 @@ def find_workloads(
                 discovery.unreadable.append(_unreadable(shown, error))
                 continue
             discovery.workloads.extend(found)
+    place_pods(discovery.workloads, discovery.capacity)
     return discovery
 
 
@@ -160,7 +165,7 @@ def _read_terraform(
 ) -> None:
     """The workloads of one Terraform folder into ``discovery`` (or, with ``keep_going``, why it cannot be read)."""
     try:
-        discovery.workloads.extend(read_terraform(folder, display_path, var_files, excluded))
+        discovery.workloads.extend(read_terraform(folder, display_path, var_files, excluded, discovery.capacity))
     except SourceError as error:
         if not keep_going:
             raise
@@ -178,8 +183,9 @@ def _unreadable(shown: str, error: SourceError | DocumentError) -> Unreadable:
     return Unreadable(shown, f"{first.message}{more}", line)
 
 
-def read_file_workloads(file: Path, shown: str) -> list[ImportedWorkload] | None:
-    """The workloads in one file, or None when the file is not a source of workloads at all."""
+def read_file_workloads(file: Path, shown: str, capacity: Capacity | None = None) -> list[ImportedWorkload] | None:
+    """The workloads in one file, or None when the file is not a source of workloads at all; the EKS Fargate profiles
+    and clusters it defines go into ``capacity`` when given."""
     try:
         documents = read_documents(file)
     except DocumentError as error:
@@ -188,19 +194,31 @@ def read_file_workloads(file: Path, shown: str) -> list[ImportedWorkload] | None
         return None
     if kubernetes.listed_as_patch(file):
         return []  # a Kustomize patch: part of an object defined elsewhere, never a workload of its own
-    found = _read_documents(documents, shown)
+    found = _read_documents(documents, shown, capacity if capacity is not None else Capacity())
+    _kustomize(file, found or [])
     warnings = [warning for document in documents for warning in document.warnings]
     for workload in found or ():
         workload.assumptions.extend(f"{shown}: {warning}" for warning in warnings)
     return found
 
 
-def _read_documents(documents: list[Document], shown: str) -> list[ImportedWorkload] | None:
+def _kustomize(file: Path, found: list[ImportedWorkload]) -> None:
+    """Give the Kubernetes workloads of a file the namespace and pod labels its kustomization.yaml sets."""
+    pods = [workload for workload in found if workload.runs_as == "kubernetes"]
+    namespace, labels = kubernetes.kustomized(file) if pods else (None, {})
+    for workload in pods:
+        if namespace is not None:
+            workload.namespace = namespace
+            workload.assume(f"namespace {namespace}, set by the kustomization beside it")
+        workload.pod_labels.update(labels)
+
+
+def _read_documents(documents: list[Document], shown: str, capacity: Capacity) -> list[ImportedWorkload] | None:
     first = documents[0].data
     if terraform_plan.is_plan(first):
-        return terraform_plan.read_plan(first, documents[0].text, shown)
+        return terraform_plan.read_plan(first, documents[0].text, shown, capacity)
     if cloudformation.is_template(first):
-        return cloudformation.read_template(documents[0], shown)
+        return cloudformation.read_template(documents[0], shown, capacity)
     if cloudformation.is_task_definition_file(first):
         return [cloudformation.read_task_definition_file(documents[0], shown)]
     manifests = [document for document in documents if kubernetes.is_manifest(document.data)]

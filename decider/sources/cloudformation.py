@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from decider.sources.capacity import Capacity
 from decider.sources.document import Document
 from decider.sources.ecs import (
     SERVICE,
@@ -76,8 +77,9 @@ def is_task_definition_file(data: Any) -> bool:
     return isinstance(data, dict) and "containerDefinitions" in data and "family" in data
 
 
-def read_template(document: Document, file: str) -> list[ImportedWorkload]:
-    """Every Lambda function and ECS service (or unreferenced task definition) in a template, in template order."""
+def read_template(document: Document, file: str, capacity: Capacity | None = None) -> list[ImportedWorkload]:
+    """Every Lambda function and ECS service (or unreferenced task definition) in a template, in template order; the
+    EKS Fargate profiles and clusters it defines go into ``capacity`` when given."""
     template: dict[str, Any] = document.data
     resources = template.get("Resources")
     if not isinstance(resources, dict):
@@ -85,6 +87,13 @@ def read_template(document: Document, file: str) -> list[ImportedWorkload]:
     globals_section = template.get("Globals")
     function_defaults = globals_section.get("Function") if isinstance(globals_section, dict) else None
     context = TemplateContext.of(template)
+    if capacity is not None:
+        created = {  # parameter defaults substituted; a resource whose Condition is false is not created
+            key: {**resource, "Properties": context.substitute(resource.get("Properties"), {})}
+            for key, resource in resources.items()
+            if isinstance(resource, dict) and context.holds(resource.get("Condition")) is not False
+        }
+        capacity.read_template(created, file, lambda logical_id: document.key_line("Resources", logical_id))
     workloads: list[ImportedWorkload] = []
     used_task_definitions: set[str] = set()
     for logical_id, resource in resources.items():
@@ -166,6 +175,8 @@ def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], re
     if isinstance(properties.get("CapacityProviderConfig"), dict):
         workload.mode = "managed-instances"
         workload.assume("CapacityProviderConfig set: it runs on Lambda Managed Instances")
+    elif "CapacityProviderConfig" not in properties:
+        workload.mode = "on-demand"  # no capacity provider: Lambda runs it on demand
     # Timeout is a ceiling, not a measure: it is the longest unit of work, never the average (the engine assumes that).
     timeout = number_of(literal(workload, properties, "Timeout"))
     if timeout is not None:
@@ -185,11 +196,6 @@ def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], re
     elif "Architectures" not in properties:
         workload.set("runtime.architecture", LAMBDA_DEFAULT_ARCHITECTURE)
         workload.assume(f"Architectures not set: Lambda's default, {LAMBDA_DEFAULT_ARCHITECTURE}")
-    if "CapacityProviderConfig" in properties:
-        workload.assume(
-            "CapacityProviderConfig: runs on Lambda Managed Instances, which decider does not price yet: the costs "
-            "shown are on-demand Lambda's"
-        )
     storage = literal(workload, properties, "EphemeralStorage")
     if isinstance(storage, dict):
         size_mb = number_of(literal(workload, storage, "Size"))

@@ -100,6 +100,8 @@ def choose_ecs_target(
         launch_type = literal(workload, service, "LaunchType")
         if isinstance(launch_type, str) and launch_type in LAUNCH_TYPES:
             workload.runs_as = launch_type
+            if launch_type == "FARGATE":
+                workload.mode = "on-demand"  # the launch type is Fargate on demand; Spot needs a capacity provider
             return
         strategy = literal(workload, service, "CapacityProviderStrategy")
         if isinstance(strategy, list) and strategy and isinstance(strategy[0], dict):
@@ -109,6 +111,8 @@ def choose_ecs_target(
             ):
                 workload.set("preferences.spot_ok", True)
                 workload.mode = "spot"
+            elif all(isinstance(item, dict) and item.get("CapacityProvider") == "FARGATE" for item in strategy):
+                workload.mode = "on-demand"
             workload.runs_as = _capacity_provider(workload, provider, resources or {})
             return
     compatibilities = key_of(task, "RequiresCompatibilities")

@@ -31,7 +31,13 @@ class ImportedWorkload:
     under one of them applies too (metrics are named so, decider usage import writes them so)."""
     mode: str | None = None
     """The capacity mode the source says it runs in (targets.yaml ``modes``): ``spot`` for a FARGATE_SPOT capacity
-    provider strategy, ``managed-instances`` for a Lambda function with a capacity provider; None when not said."""
+    provider strategy, ``managed-instances`` for a Lambda function with a capacity provider, ``fargate`` or
+    ``auto-mode`` for a Kubernetes workload an EKS Fargate profile or Auto Mode cluster runs (decider/sources/
+    placement.py); None when not said."""
+    namespace: str | None = None
+    """A Kubernetes workload's namespace (``default`` when its manifest names none); None for any other workload."""
+    pod_labels: dict[str, str] = field(default_factory=dict)
+    """A Kubernetes workload's pod template labels, which EKS Fargate profiles select pods by."""
 
     def target_in(self, ruleset: Ruleset) -> str | None:
         """The precise target it runs on now: the one its ``runs_as`` names, else its platform's only target."""

@@ -74,6 +74,8 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
     metadata = manifest.get("metadata")
     name = str(metadata.get("name")) if isinstance(metadata, dict) and metadata.get("name") else f"{kind}"
     workload = ImportedWorkload(name, file, document.line, str(kind), runs_as="kubernetes")
+    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
+    workload.namespace = namespace if isinstance(namespace, str) and namespace else "default"
     workload.set("team.current_platform", "eks")
     # A team that writes Kubernetes manifests runs Kubernetes: at least some experience, not decider's "none" default
     # (a usage file entry can say "expert").
@@ -92,9 +94,11 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
         else:
             workload.assume(f"schedule {spec.get('schedule')!r} not understood: runs a month unknown")
         _read_job(workload, job_spec)
-        pod = _mapping(_mapping(job_spec.get("template")).get("spec"))
+        template = _mapping(job_spec.get("template"))
+        pod = _mapping(template.get("spec"))
     else:
-        pod = spec if kind == "Pod" else _mapping(_mapping(spec.get("template")).get("spec"))
+        template = manifest if kind == "Pod" else _mapping(spec.get("template"))
+        pod = _mapping(template.get("spec"))
         _read_replicas(workload, spec.get("replicas"), str(kind))
         if kind == "Job":
             workload.set("traffic.pattern", "batch")
@@ -104,6 +108,8 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
             _read_job(workload, spec)
         elif kind == "DaemonSet":
             workload.set("control.host_daemons", True)
+    labels = _mapping(_mapping(template.get("metadata")).get("labels"))
+    workload.pod_labels = {str(key): str(value) for key, value in labels.items() if isinstance(value, str | int)}
     _read_pod(workload, pod)
     return workload
 
@@ -134,6 +140,29 @@ def listed_as_patch(file: Path) -> bool:
         if file.name in paths or f"./{file.name}" in paths:
             return True
     return False
+
+
+def kustomized(file: Path) -> tuple[str | None, dict[str, str]]:
+    """The namespace and pod template labels that the kustomization file beside ``file`` gives the objects of its
+    ``resources`` (``namespace``; ``commonLabels``, and ``labels`` entries with ``includeTemplates``); nothing when
+    no kustomization there lists the file."""
+    for name in KUSTOMIZATION_FILES:
+        kustomization = file.parent / name
+        try:
+            data = yaml.safe_load(kustomization.read_text(encoding="utf-8")) if kustomization.is_file() else None
+        except (OSError, yaml.YAMLError):
+            continue
+        if not isinstance(data, dict) or not {file.name, f"./{file.name}"} & set(
+            map(str, _list(data.get("resources")))
+        ):
+            continue
+        labels = {str(key): str(value) for key, value in _mapping(data.get("commonLabels")).items()}
+        for entry in _list(data.get("labels")):
+            if isinstance(entry, dict) and entry.get("includeTemplates") is True:
+                labels.update({str(key): str(value) for key, value in _mapping(entry.get("pairs")).items()})
+        namespace = data.get("namespace")
+        return (namespace if isinstance(namespace, str) and namespace else None), labels
+    return None, {}
 
 
 def _read_replicas(workload: ImportedWorkload, replicas: Any, kind: str) -> None:

@@ -105,6 +105,11 @@ def _function(resource: Resource, resources: Sequence[Resource]) -> ImportedWork
     size_mb = number_of(first_block(known(workload, values, "ephemeral_storage")).get("size"))
     if size_mb is not None:
         workload.set("runtime.ephemeral_storage_gb", round(size_mb / 1024, 3))
+    if first_block(values.get("capacity_provider_config")).get("lambda_managed_instances_capacity_provider_config"):
+        workload.mode = "managed-instances"
+        workload.assume("capacity_provider_config set: it runs on Lambda Managed Instances")
+    elif values.get("capacity_provider_config") is None:
+        workload.mode = "on-demand"  # no capacity provider: Lambda runs it on demand
     if known(workload, values, "package_type") == "Image":
         workload.assume("package_type Image: deployed as a container image; its size (artifact_mb) is not known")
     protocols: list[str] = []
@@ -263,7 +268,10 @@ def _deployment(resource: Resource, resources: Sequence[Resource]) -> ImportedWo
     """A Kubernetes provider deployment, read as the Deployment manifest it stands for."""
     values = resource.values
     spec = first_block(values.get("spec"))
-    pod = first_block(first_block(spec.get("template")).get("spec"))
+    template = first_block(spec.get("template"))
+    pod = first_block(template.get("spec"))
+    metadata = first_block(values.get("metadata"))
+    namespace = metadata.get("namespace")
     containers = []
     for container in blocks(pod.get("container")):
         limits_requests = first_block(container.get("resources"))
@@ -281,14 +289,15 @@ def _deployment(resource: Resource, resources: Sequence[Resource]) -> ImportedWo
     manifest = {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": {"name": resource.owner},
+        "metadata": {"name": resource.owner, "namespace": namespace if isinstance(namespace, str) else "default"},
         "spec": {
             "template": {
+                "metadata": {"labels": first_block(template.get("metadata")).get("labels") or {}},
                 "spec": {
                     "containers": containers,
                     "nodeSelector": pod.get("node_selector") or {},
                     "hostNetwork": pod.get("host_network") is True,
-                }
+                },
             }
         },
     }
@@ -296,16 +305,10 @@ def _deployment(resource: Resource, resources: Sequence[Resource]) -> ImportedWo
     assert workload is not None  # noqa: S101 - a Deployment is always a workload
     workload.kind = resource.type
     workload.aliases = tuple(
-        name
-        for name in [first_block(values.get("metadata")).get("name")]
-        if isinstance(name, str) and name != resource.owner
+        name for name in [metadata.get("name")] if isinstance(name, str) and name != resource.owner
     )
-    namespace = first_block(values.get("metadata")).get("namespace", "default")
-    for profile in resources:
-        if profile.type == "aws_eks_fargate_profile" and any(
-            selector.get("namespace") == namespace for selector in blocks(profile.values.get("selector"))
-        ):
-            workload.assume(f"{profile.address} runs namespace {namespace} on Fargate: priced as EKS nodes")
+    if isinstance(namespace, Expression):
+        workload.assume(f"namespace is {namespace.text}, not known until Terraform runs: taken as default")
     for cluster in (item for item in resources if item.type == "aws_eks_cluster"):
         version = cluster.values.get("version")
         shown = f" (Kubernetes {version})" if isinstance(version, str) else ""

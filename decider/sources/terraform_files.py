@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from decider.errors import Problem, SourceError
+from decider.sources.capacity import Capacity
 from decider.sources.hcl import read_folder
 from decider.sources.imported import ImportedWorkload
 from decider.sources.terraform import terraform_workloads
@@ -32,9 +33,14 @@ def terraform_folders(root: Path, skipped_folders: Collection[str]) -> list[Path
 
 
 def read_terraform(
-    folder: Path, shown: Callable[[Path], str], var_files: Sequence[str] = (), excluded: Collection[Path] = ()
+    folder: Path,
+    shown: Callable[[Path], str],
+    var_files: Sequence[str] = (),
+    excluded: Collection[Path] = (),
+    capacity: Capacity | None = None,
 ) -> list[ImportedWorkload]:
-    """The workloads of the Terraform configuration in ``folder``; every workload notes what reading it assumed."""
+    """The workloads of the Terraform configuration in ``folder``; every workload notes what reading it assumed. The
+    EKS Fargate profiles and clusters it defines go into ``capacity`` when given."""
     files = [
         (path, shown(path))
         for path in sorted(folder.iterdir())
@@ -44,6 +50,8 @@ def read_terraform(
         return []
     configuration = read_folder(files, [(Path(item), item) for item in var_files])
     workloads = terraform_workloads(configuration.resources)
+    if capacity is not None:
+        capacity.read_terraform(configuration.resources)
     for workload in workloads:
         workload.assumptions[:0] = configuration.assumptions
     return workloads

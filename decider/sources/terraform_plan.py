@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from decider.errors import Problem, SourceError
+from decider.sources.capacity import Capacity
 from decider.sources.imported import ImportedWorkload
 from decider.sources.terraform import terraform_workloads
 from decider.sources.terraform_model import Resource, module_kind, references_in, strip_index
@@ -31,8 +32,11 @@ def is_plan(data: Any) -> bool:
     )
 
 
-def read_plan(data: Mapping[str, Any], text: str | None, file: str) -> list[ImportedWorkload]:
-    """The workloads of a plan, each at the line its address is first given in the file."""
+def read_plan(
+    data: Mapping[str, Any], text: str | None, file: str, capacity: Capacity | None = None
+) -> list[ImportedWorkload]:
+    """The workloads of a plan, each at the line its address is first given in the file; its EKS Fargate profiles and
+    clusters go into ``capacity`` when given."""
     version = str(data.get("format_version"))
     if version.split(".")[0] != SUPPORTED_MAJOR:
         raise SourceError(
@@ -67,6 +71,8 @@ def read_plan(data: Mapping[str, Any], text: str | None, file: str) -> list[Impo
                 owner=owner,
             )
         )
+    if capacity is not None:
+        capacity.read_terraform(resources)
     return terraform_workloads(resources)
 
 

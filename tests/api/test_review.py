@@ -107,3 +107,60 @@ def test_a_review_body_that_is_not_json_is_400_located_in_the_body(client: InPro
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["location"] == "body.workloads[0]"
+
+
+def test_a_current_mode_prices_the_cost_now_in_that_mode(client: InProcessClient) -> None:
+    workload = {"traffic": {"pattern": "steady", "requests_per_month": 2_000_000}, "preferences": {"spot_ok": True}}
+    items = [
+        {"name": "spot", "current_target": "ecs-fargate", "current_mode": "spot", "workload": workload},
+        {"name": "on-demand", "current_target": "ecs-fargate", "current_mode": "on-demand", "workload": workload},
+    ]
+    response = client.post("/review", json={"workloads": items})
+    assert response.status_code == 200
+    spot, on_demand = response.json()["workloads"]
+    [fargate] = [entry for entry in spot["decision"]["ranking"] if entry["target"] == "ecs-fargate"]
+    bills = {option["mode"]: option["monthly_usd"] for option in fargate["sizing"]["modes"]}
+    assert (spot["current_mode"], spot["monthly_cost_now_usd"]) == ("spot", bills["spot"])
+    assert (on_demand["current_mode"], on_demand["monthly_cost_now_usd"]) == ("on-demand", bills["on-demand"])
+    assert bills["spot"] < bills["on-demand"]
+    assert "Amazon ECS on AWS Fargate (Fargate Spot)" in spot["why"]
+    assert (
+        f"Switching to Fargate Spot would save ${bills['on-demand'] - bills['spot']:,.2f} a month" in (on_demand["why"])
+    )
+
+
+def test_a_current_mode_its_target_lacks_is_a_422_naming_the_allowed_modes(client: InProcessClient) -> None:
+    body = {
+        "workloads": [
+            {"name": "a", "current_target": "eks", "current_mode": "fargat"},
+            {"name": "b", "current_platform": "ecs", "current_mode": "managed-instances"},
+            {"name": "c", "current_mode": "spot"},
+            {"name": "d", "current_target": "lambda", "current_mode": 3},
+        ]
+    }
+    errors = problem(client.post("/review", json=body))["errors"]
+    assert [(error["location"], error["suggestion"]) for error in errors] == [("workloads[3].current_mode", None)]
+    body["workloads"].pop()
+    errors = problem(client.post("/review", json=body))["errors"]
+    assert [(error["location"], error["message"], error["suggestion"]) for error in errors] == [
+        (
+            "workloads[0].current_mode",
+            "'fargat' is not allowed; choose one of managed-node-group, auto-mode, fargate (the modes of eks)",
+            "fargate",
+        ),
+        (
+            "workloads[1].current_mode",
+            "'managed-instances' is not allowed; choose one of on-demand, spot (the modes of platform ecs)",
+            None,
+        ),
+        ("workloads[2].current_mode", "give current_target (or current_platform) with current_mode", None),
+    ]
+
+
+def test_a_current_mode_on_a_platform_decider_does_not_rank_is_a_422(client: InProcessClient) -> None:
+    body = {"workloads": [{"name": "a", "current_platform": "ec2", "current_mode": "spot"}]}
+    [error] = problem(client.post("/review", json=body))["errors"]
+    assert (error["location"], error["message"]) == (
+        "workloads[0].current_mode",
+        "platform ec2 has no capacity modes; leave current_mode out",
+    )

@@ -200,3 +200,46 @@ def test_paths_outside_the_repository_and_a_file_base(
     assert "is outside the git repository" in capsys.readouterr().err
     assert main(["review", "infra/main.tf", "--base-path", "infra"]) == 2
     assert "compares one folder (the single PATH) with another" in capsys.readouterr().err
+
+
+SERVICE = """resource "aws_ecs_task_definition" "worker" {{
+  family                   = "worker"
+  cpu                      = "1024"
+  memory                   = "2048"
+  requires_compatibilities = ["FARGATE"]
+}}
+
+resource "aws_ecs_service" "worker" {{
+  name            = "worker"
+  task_definition = aws_ecs_task_definition.worker.arn
+  desired_count   = 2
+
+  capacity_provider_strategy {{
+    capacity_provider = "{provider}"
+    weight            = 1
+  }}
+}}
+"""
+
+
+def test_a_move_to_fargate_spot_is_a_change_of_mode_and_cost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for folder, provider in (("v1", "FARGATE"), ("infra", "FARGATE_SPOT")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "main.tf").write_text(SERVICE.format(provider=provider))
+    (tmp_path / "usage.yaml").write_text(
+        "aws_ecs_service.worker:\n  traffic: {pattern: steady, requests_per_month: 2000000}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    code, report = diff_of(capsys, "--base-path", "v1")
+    assert code == 0
+    [change] = report["diff"]["changes"]
+    assert (change["change"], change["mode_before"], change["mode_after"]) == ("changed", "on-demand", "spot")
+    [worker] = report["review"]["workloads"]
+    [fargate] = [entry for entry in worker["decision"]["ranking"] if entry["target"] == "ecs-fargate"]
+    bills = {option["mode"]: option["monthly_usd"] for option in fargate["sizing"]["modes"]}
+    assert change["monthly_cost_after_usd"] == bills["spot"]
+    assert change["monthly_cost_delta_usd"] < 0  # Fargate Spot costs less than the on-demand tasks it replaces
+    main(["review", "infra", "--usage", "usage.yaml", "--base-path", "v1"])
+    assert "keep (on-demand → spot)" in capsys.readouterr().out

@@ -104,7 +104,14 @@ def adr() -> str:
 
 
 def current(entry: dict[str, Any]) -> str:
-    """Where a workload runs now, as every format shows it: the precise target, else the platform."""
+    """Where a workload runs now, as every format shows it: the precise target, else the platform, with the capacity
+    mode it runs in when the source says ("lambda (on-demand)")."""
+    where = target_now(entry)
+    return f"{where} ({entry['current_mode']})" if entry["current_mode"] else where
+
+
+def target_now(entry: dict[str, Any]) -> str:
+    """The precise target it runs on now, else the platform (SARIF's ``current`` property; the mode is its own)."""
     return str(entry["current_target"] or entry["current_platform"])
 
 
@@ -157,7 +164,7 @@ def test_every_fixture_file_is_reviewed_or_skipped_with_its_reason(review: dict[
 
 def test_each_workload_gets_its_verdict_current_and_recommended_target(review: dict[str, Any]) -> None:
     verdicts = {
-        entry["name"]: (entry["verdict"], current(entry), entry["decision"]["recommendation"])
+        entry["name"]: (entry["verdict"], target_now(entry), entry["decision"]["recommendation"])
         for entry in review["workloads"]
     }
     assert verdicts == {name: tuple(expected[2:]) for name, expected in EXPECTED.items()}
@@ -268,8 +275,9 @@ def test_sarif_has_one_result_per_consider_or_move_at_its_file_and_line(
             entry["name"],
             {"consider": "warning", "move": "error"}[entry["verdict"]],
             entry["verdict"],
-            current(entry),
+            target_now(entry),
             entry["decision"]["recommendation"],
+            entry["current_mode"],
             entry["rules"][0],
             entry["rules"],
         )
@@ -286,6 +294,7 @@ def test_sarif_has_one_result_per_consider_or_move_at_its_file_and_line(
             result["properties"]["verdict"],
             result["properties"]["current"],
             result["properties"]["recommended"],
+            result["properties"].get("current_mode"),
             result["ruleId"],
             result["properties"]["rules"],
         )
@@ -370,7 +379,7 @@ def test_table_rows_say_verdict_targets_gap_costs_and_source(
     columns = ["verdict", "workload", "current", "recommended", "gap", "cost now", "cost rec.", "source"]
     assert re.split(r" {2,}", lines[2]) == columns
     body = lines[3 : lines.index("", 3)]
-    rows = [line.split() for line in body if not line.startswith(" ")]
+    rows = [re.split(r" {2,}", line) for line in body if not line.startswith(" ")]
     assert [row[1] for row in rows] == worst_first(review)
     for row in rows:
         verdict, name, now, recommended, gap, cost_now, cost_recommended, source = row

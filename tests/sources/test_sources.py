@@ -217,7 +217,7 @@ def test_a_lambda_function_with_a_capacity_provider_runs_on_managed_instances(tm
     found = {item.name: item for item in find_workloads([str(template)]).workloads}
     assert (found["Fn"].target_in(SHIPPED), found["Fn"].mode) == ("lambda", "managed-instances")
     assert any("Lambda Managed Instances" in text for text in found["Fn"].assumptions)
-    assert found["Plain"].mode is None
+    assert found["Plain"].mode == "on-demand"  # no capacity provider: Lambda on demand
 
 
 # --- Kubernetes -----------------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ def test_hcl_with_tfvars_and_plan_give_the_same_workloads() -> None:
         assert parse_workload(workload.raw).workload == parse_workload(plan[name].raw).workload, name
         assert workload.runs_as == plan[name].runs_as, name
         assert workload.kind == plan[name].kind, name
+        assert workload.mode == plan[name].mode, name
 
 
 def test_every_resource_type_is_read() -> None:
@@ -84,7 +85,14 @@ def test_every_resource_type_is_read() -> None:
     assert any("runs on aws_eks_cluster.main (Kubernetes 1.31)" in note for note in search.assumptions)
     reports = hcl["kubernetes_deployment.reports"]
     assert reports.raw["runtime"] == {"vcpu": 1.0, "memory_mb": 2048}
-    assert any("aws_eks_fargate_profile.batch runs namespace batch on Fargate" in note for note in reports.assumptions)
+    assert (reports.namespace, reports.pod_labels, reports.mode) == ("batch", {"app": "reports"}, "fargate")
+    assert any(
+        "Fargate profile aws_eks_fargate_profile.batch" in note
+        and "selects namespace batch: it runs on EKS on Fargate" in note
+        for note in reports.assumptions
+    )
+    # no profile selects namespace default: the managed node group (no Auto Mode) runs it
+    assert (search.namespace, search.mode) == ("default", "managed-node-group")
 
 
 def test_workloads_keep_their_file_and_line() -> None:

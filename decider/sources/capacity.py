@@ -1,0 +1,148 @@
+"""EKS capacity defined beside the workloads: Fargate profiles and clusters with Auto Mode, read from CloudFormation
+and Terraform (HCL or plan). They are not workloads; they say where a review's Kubernetes workloads run
+(decider/sources/placement.py).
+
+- ``AWS::EKS::FargateProfile`` (``Selectors: [{Namespace, Labels: [{Key, Value}]}]``) and ``aws_eks_fargate_profile``
+  (``selector { namespace, labels = {...} }``): pods in a selector's namespace that carry all its labels run on
+  Fargate. https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html
+- ``AWS::EKS::Cluster`` with ``ComputeConfig.Enabled`` and ``aws_eks_cluster`` with ``compute_config { enabled =
+  true }``: EKS Auto Mode runs the cluster's nodes. https://docs.aws.amazon.com/eks/latest/userguide/automode.html
+- ``AWS::EKS::Nodegroup`` and ``aws_eks_node_group``: managed node groups run the cluster's nodes.
+  https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from decider.sources.terraform_model import Expression, Resource, blocks, first_block
+
+CFN_FARGATE_PROFILE = "AWS::EKS::FargateProfile"
+CFN_CLUSTER = "AWS::EKS::Cluster"
+CFN_NODE_GROUP = "AWS::EKS::Nodegroup"
+TF_FARGATE_PROFILE = "aws_eks_fargate_profile"
+TF_CLUSTER = "aws_eks_cluster"
+TF_NODE_GROUP = "aws_eks_node_group"
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """One Fargate profile selector: a namespace (``*`` and ``?`` match any text and any one character) and the
+    labels a pod must all carry (none: every pod of the namespace)."""
+
+    namespace: str
+    labels: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        labels = ", ".join(f"{key}={value}" for key, value in self.labels)
+        return f"namespace {self.namespace}" + (f" with labels {labels}" if labels else "")
+
+
+@dataclass(frozen=True, slots=True)
+class FargateProfile:
+    """An EKS Fargate profile: its name (the resource's), where it is defined, and its selectors."""
+
+    name: str
+    file: str
+    line: int
+    selectors: tuple[Selector, ...]
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """An EKS cluster defined in a reviewed file, and whether EKS Auto Mode runs its compute."""
+
+    name: str
+    file: str
+    line: int
+    auto_mode: bool
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeGroup:
+    """An EKS managed node group defined in a reviewed file."""
+
+    name: str
+    file: str
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class Capacity:
+    """The Fargate profiles, EKS clusters and managed node groups found in the files reviewed."""
+
+    profiles: list[FargateProfile] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
+    node_groups: list[NodeGroup] = field(default_factory=list)
+
+    def read_template(self, resources: Mapping[str, Any], file: str, line_of: Callable[[str], int]) -> None:
+        """The Fargate profiles, EKS clusters and node groups among a CloudFormation template's resources."""
+        for logical_id, resource in resources.items():
+            if not isinstance(resource, dict):
+                continue
+            properties = resource.get("Properties")
+            properties = properties if isinstance(properties, dict) else {}
+            kind = resource.get("Type")
+            if kind == CFN_FARGATE_PROFILE:
+                selectors = tuple(
+                    Selector(str(item["Namespace"]), _cfn_labels(item.get("Labels")))
+                    for item in _list(properties.get("Selectors"))
+                    if isinstance(item, dict) and isinstance(item.get("Namespace"), str)
+                )
+                self.profiles.append(FargateProfile(str(logical_id), file, line_of(str(logical_id)), selectors))
+            elif kind == CFN_CLUSTER:
+                compute = properties.get("ComputeConfig")
+                enabled = isinstance(compute, dict) and compute.get("Enabled") in (True, "true", "True")
+                self.clusters.append(Cluster(str(logical_id), file, line_of(str(logical_id)), enabled))
+            elif kind == CFN_NODE_GROUP:
+                self.node_groups.append(NodeGroup(str(logical_id), file, line_of(str(logical_id))))
+
+    def read_terraform(self, resources: Sequence[Resource]) -> None:
+        """The Fargate profiles, EKS clusters and node groups among a Terraform configuration's or plan's resources."""
+        for resource in resources:
+            if resource.type == TF_FARGATE_PROFILE:
+                selectors = tuple(
+                    Selector(item["namespace"], _tf_labels(item.get("labels")))
+                    for item in blocks(resource.values.get("selector"))
+                    if isinstance(item.get("namespace"), str)
+                )
+                self.profiles.append(FargateProfile(resource.address, resource.file, resource.line, selectors))
+            elif resource.type == TF_CLUSTER:
+                enabled = first_block(resource.values.get("compute_config")).get("enabled") is True
+                self.clusters.append(Cluster(resource.address, resource.file, resource.line, enabled))
+            elif resource.type == TF_NODE_GROUP:
+                self.node_groups.append(NodeGroup(resource.address, resource.file, resource.line))
+
+
+def _cfn_labels(value: Any) -> tuple[tuple[str, str], ...]:
+    """CloudFormation's labels, a list of ``{Key, Value}``."""
+    return tuple(
+        (str(item["Key"]), str(item.get("Value", "")))
+        for item in _list(value)
+        if isinstance(item, dict) and isinstance(item.get("Key"), str)
+    )
+
+
+def _tf_labels(value: Any) -> tuple[tuple[str, str], ...]:
+    """Terraform's labels, a map of strings (a value not known before Terraform runs matches no pod)."""
+    if not isinstance(value, dict):
+        return ()
+    return tuple((str(key), item.text if isinstance(item, Expression) else str(item)) for key, item in value.items())
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
