@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from decider.cost.breakeven import approx_requests
+from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
 from decider.errors import DeciderError
 from decider.numbers import show
@@ -242,8 +243,10 @@ def search(
     ranked: Ranked,
     crossings: Sequence[BreakEven],
     budget: int = BUDGET,
+    memo: PlanMemo | None = None,
 ) -> Advice:
-    """Try every candidate change (at most ``budget`` of them); keep those that change the recommendation."""
+    """Try every candidate change (at most ``budget`` of them); keep those that change the recommendation. ``memo``
+    (the decision's) lends the changed workloads the plans they price alike (decider/cost/memo.py)."""
     given = parsed.given
     if given is None:
         return Advice((), (), {}, 0, 0)
@@ -264,7 +267,10 @@ def search(
         tried += 1
         try:
             other = rank(
-                resolve_defaults(apply(given, candidate.change), record=False).workload, ruleset, explain=False
+                resolve_defaults(apply(given, candidate.change), record=False).workload,
+                ruleset,
+                explain=False,
+                memo=memo,
             )
         except (DeciderError, ValueError, ArithmeticError):
             continue  # a change the engine cannot price (say, a size no instance holds) is not advice

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decider import explain
 from decider.advice import BUDGET, Advice, search
+from decider.cost.memo import PlanMemo
 from decider.decision import Decision, RulesetInfo
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
@@ -13,19 +14,27 @@ from decider.workload import ParsedWorkload
 IMPLAUSIBLE_COPIES = 1000
 
 
-def decide(parsed: ParsedWorkload, ruleset: Ruleset, *, advice: bool = True, budget: int = BUDGET) -> Decision:
+def decide(
+    parsed: ParsedWorkload,
+    ruleset: Ruleset,
+    *,
+    advice: bool = True,
+    budget: int = BUDGET,
+    memo: PlanMemo | None = None,
+) -> Decision:
     """Rank every target for one workload; every exclusion and point of score is traced to a rule.
 
     ``advice`` runs the counterfactual search (decider/advice.py), at most ``budget`` trials: what would change the
-    answer,
-    each change tried by deciding again, and which assumptions are decisive. Bulk callers that print only the
-    recommendation (the review) turn it off.
+    answer, each change tried by deciding again, and which assumptions are decisive. Bulk callers that print only the
+    recommendation (the review) turn it off. ``memo`` holds the plans priced for this workload, which the search's
+    rankings share where they price alike (the review passes its own to its evidence search; decider/cost/memo.py).
     """
-    ranked = rank(parsed.workload, ruleset)
+    memo = memo if memo is not None else PlanMemo()
+    ranked = rank(parsed.workload, ruleset, memo=memo)
     evaluation, order, priced = ranked.evaluation, ranked.order, ranked.priced
     costs: dict[str, float] = priced.totals if priced is not None else {}
     break_even = priced.break_even(order) if priced is not None else []
-    found = search(parsed, ruleset, ranked, break_even, budget) if advice else Advice((), (), {}, 0, 0)
+    found = search(parsed, ruleset, ranked, break_even, budget, memo) if advice else Advice((), (), {}, 0, 0)
     warnings = _warnings(ranked, parsed, ruleset)
 
     # Nested parts go in as plain dicts: Decision validates the whole tree in one call, several times faster than

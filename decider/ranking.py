@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from decider.cost.memo import PlanMemo
 from decider.cost.quote import Quote, quote
 from decider.facts import Facts, derive
 from decider.rules.fields import context as build_context
@@ -38,13 +39,14 @@ class Ranked:
         return self.priced.totals if self.priced is not None else {}
 
 
-def rank(workload: Workload, ruleset: Ruleset, *, explain: bool = True) -> Ranked:
+def rank(workload: Workload, ruleset: Ruleset, *, explain: bool = True, memo: PlanMemo | None = None) -> Ranked:
     """Rank every eligible target of a resolved workload: score first, then the simpler target, then the id.
-    ``explain=False`` skips the rules' messages (for rankings only compared, never shown)."""
+    ``explain=False`` skips the rules' messages (for rankings only compared, never shown); ``memo`` shares the plans
+    priced between the rankings of one decision (decider/cost/memo.py)."""
     facts = derive(workload)
     context = build_context(workload, facts)
     firing = fire(ruleset, context, workload.preferences.optimize_for, explain=explain)
-    priced = quote(workload, facts, ruleset, firing)
+    priced = quote(workload, facts, ruleset, firing, memo)
     evaluation = fold(
         ruleset,
         firing,

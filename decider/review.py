@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from decider import review_evidence as evidence
+from decider.cost.memo import PlanMemo
 from decider.decision import Decision, RankedTarget
 from decider.engine import decide
 from decider.numbers import number
@@ -255,7 +256,8 @@ def judge(
     """Decide one workload and compare where it runs now with the recommendation; ``cluster_workloads`` shares its
     EKS cluster's control plane between that many workloads (decider/review_cluster.py); ``current_mode`` is the
     capacity mode it runs in now, whose bill is the cost now (decider/review_mode.py)."""
-    decision = decide(parsed, ruleset, advice=False)  # the search, when wanted, is review_evidence's narrower one
+    memo = PlanMemo()  # the plans priced for this workload, lent to the evidence search's rankings
+    decision = decide(parsed, ruleset, advice=False, memo=memo)  # the search, when wanted, is review_evidence's
     if cluster_workloads:
         decision = share_control_plane(decision, cluster_workloads, ruleset, parsed.workload.preferences.region)
     if extra_assumptions:
@@ -324,12 +326,12 @@ def judge(
     cost_recommended = _cost(best) if best is not None else None
     decisive: tuple[str, ...] = ()
     if (verdict is not None and evidence.traffic_unknown(parsed)) and not (
-        verdict == "move" and evidence.excluded_whatever_the_traffic(parsed, ruleset, candidates)
+        verdict == "move" and evidence.excluded_whatever_the_traffic(parsed, ruleset, candidates, memo)
     ):
         verdict, why, rules, gap = "unknown", evidence.unknown_why(name), (), None
         cost_now = cost_recommended = None
     if verdict in ("consider", "move"):
-        decisive = evidence.decisive_assumptions(parsed, ruleset, decision, candidates)
+        decisive = evidence.decisive_assumptions(parsed, ruleset, decision, candidates, memo=memo)
         why += evidence.decisive_why(decisive, parsed) if decisive else ""
     return ReviewedWorkload(
         name=name,

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from decider.advice import ASSUMPTION_PATHS, BUDGET, _alternatives, apply
+from decider.cost.memo import PlanMemo
 from decider.decision import Decision
 from decider.errors import DeciderError
 from decider.ranking import Ranked, rank
@@ -44,28 +45,38 @@ def unknown_why(name: str) -> str:
     )
 
 
-def _ranked(parsed: ParsedWorkload, ruleset: Ruleset, change: Mapping[str, Any]) -> Ranked | None:
+def _ranked(
+    parsed: ParsedWorkload, ruleset: Ruleset, change: Mapping[str, Any], memo: PlanMemo | None = None
+) -> Ranked | None:
     """The ranking of the workload as given with ``change``; None when there is no given workload or it cannot be
-    ranked (a size no target holds)."""
+    ranked (a size no target holds). ``memo`` is the workload's decision's (decider/cost/memo.py)."""
     if parsed.given is None:
         return None
     try:
-        return rank(resolve_defaults(apply(parsed.given, change), record=False).workload, ruleset, explain=False)
+        workload = resolve_defaults(apply(parsed.given, change), record=False).workload
+        return rank(workload, ruleset, explain=False, memo=memo)
     except (DeciderError, ValueError, ArithmeticError):
         return None
 
 
-def excluded_whatever_the_traffic(parsed: ParsedWorkload, ruleset: Ruleset, candidates: Sequence[str]) -> bool:
+def excluded_whatever_the_traffic(
+    parsed: ParsedWorkload, ruleset: Ruleset, candidates: Sequence[str], memo: PlanMemo | None = None
+) -> bool:
     """True when none of ``candidates`` (the current targets) is eligible at any trial volume."""
     for volume in TRIAL_VOLUMES:
-        other = _ranked(parsed, ruleset, {"traffic.requests_per_month": volume})
+        other = _ranked(parsed, ruleset, {"traffic.requests_per_month": volume}, memo)
         if other is not None and any(target in other.order for target in candidates):
             return False
     return True
 
 
 def decisive_assumptions(
-    parsed: ParsedWorkload, ruleset: Ruleset, decision: Decision, candidates: Sequence[str], budget: int = BUDGET
+    parsed: ParsedWorkload,
+    ruleset: Ruleset,
+    decision: Decision,
+    candidates: Sequence[str],
+    budget: int = BUDGET,
+    memo: PlanMemo | None = None,
 ) -> tuple[str, ...]:
     """The assumed fields whose other plausible values change the verdict: the recommendation differs, or one of
     ``candidates`` becomes eligible where none was; at most ``budget`` rankings."""
@@ -81,7 +92,7 @@ def decisive_assumptions(
             if tried >= budget:
                 return tuple(decisive)
             tried += 1
-            other = _ranked(parsed, ruleset, {path: value})
+            other = _ranked(parsed, ruleset, {path: value}, memo)
             if other is None:
                 continue
             let_in = excluded and any(target in other.order for target in candidates)

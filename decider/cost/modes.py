@@ -11,13 +11,14 @@ chosen plan's sizing names its ``mode`` and lists every mode considered, with it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from decider.cost.bill import Plan, plan_targets, round_usd
 from decider.cost.breakeven import Curve, approx_requests, curve_crossings
 from decider.cost.instances import InstanceOption
+from decider.cost.memo import PlanMemo
 from decider.cost.mode_plans import eks_auto_mode, eks_fargate, lambda_managed_instances
 from decider.decision import BreakEven, ModeOption
 from decider.facts import Facts
@@ -114,11 +115,15 @@ def choose_modes(
     model: CostModel,
     excluded: Mapping[tuple[str, str], tuple[Fired, ...]],
     unpriced: dict[str, str] | None = None,
+    memo: PlanMemo | None = None,
 ) -> Modes:
     """Price every allowed mode of every target and choose one per target (see the module's docstring);
     ``unpriced`` (when given) gets why a target could not be priced (a price the region's book lacks, no fitting
-    type)."""
-    bases = _base_plans(targets, workload, facts, book, model, excluded, unpriced)
+    type). ``memo`` (one per decision) keeps the plans priced, for the rankings of changed workloads that price the
+    same (decider/cost/memo.py)."""
+    memo = memo if memo is not None else PlanMemo()
+    priced_as = memo.key(workload, book)
+    bases = _base_plans(targets, workload, facts, book, model, excluded, unpriced, memo, priced_as)
     plans: dict[str, Plan] = {}
     choices: dict[str, Choice] = {}
     alternatives: dict[str, dict[str, Plan]] = {}
@@ -131,7 +136,7 @@ def choose_modes(
         priced: list[tuple[Mode, Plan | None, tuple[Fired, ...]]] = []
         for mode in target.modes:
             kept_out = excluded.get((target.id, mode.id), ())
-            plan = None if kept_out else _plan(mode, target, workload, facts, book, model, bases)
+            plan = None if kept_out else _mode_plan(mode, target, workload, facts, book, model, bases, memo, priced_as)
             priced.append((mode, plan, kept_out))
         totals = {mode.id: plan.total(requests) for mode, plan, _ in priced if plan is not None}
         if not totals:
@@ -157,10 +162,13 @@ def _base_plans(
     book: PriceBook,
     model: CostModel,
     excluded: Mapping[tuple[str, str], tuple[Fired, ...]],
-    unpriced: dict[str, str] | None = None,
+    unpriced: dict[str, str] | None,
+    memo: PlanMemo,
+    priced_as: Hashable,
 ) -> dict[str, dict[str, Plan]]:
     """The targets' own plans per purchase option, one sizing pass per distinct workload (on demand, on Spot, as
-    given): a workload that does not allow Spot is the same object for on demand and as given, and is sized once."""
+    given): a workload that does not allow Spot is the same object for on demand and as given, and is sized once.
+    Plans ``memo`` holds for the same priced inputs are taken from it; only the others are sized."""
     wanted: dict[str, set[str]] = {name: set() for name in ("on-demand", "spot", "nodes")}
     for target in targets:
         if not target.modes:
@@ -169,29 +177,42 @@ def _base_plans(
             if not excluded.get((target.id, mode.id)):
                 wanted[BASES[mode.price]].add(target.id)
     spot = workload.preferences.spot_ok
-    variants = {  # a copy of the workload only when a purchase option the preferences do not give is wanted
-        "on-demand": _with_spot(workload, False) if spot and wanted["on-demand"] else workload,
-        "spot": _with_spot(workload, True) if not spot and wanted["spot"] else workload,
-        "nodes": workload,
+    flags = {  # the Spot preference each purchase option is priced with
+        "on-demand": False if spot and wanted["on-demand"] else spot,
+        "spot": True if not spot and wanted["spot"] else spot,
+        "nodes": spot,
     }
-    together: dict[int, set[str]] = {}  # by distinct workload: one plan_targets call (one catalogue pass) each
-    for name, variant in variants.items():
-        together.setdefault(id(variant), set()).update(wanted[name])
-    by_workload: dict[int, dict[str, Plan]] = {}
+    together: dict[bool, set[str]] = {}  # by distinct workload: one plan_targets call (one catalogue pass) each
+    for name, flag in flags.items():
+        together.setdefault(flag, set()).update(wanted[name])
+    by_flag: dict[bool, dict[str, Plan]] = {}
     chosen: dict[bool, InstanceOption | None] = {}  # the instance type, chosen once for every purchase option
-    for variant in variants.values():
-        key = id(variant)
-        if key not in by_workload:
-            group = [target for target in targets if target.id in together[key]]
-            by_workload[key] = plan_targets(group, variant, facts, book, model, unpriced, chosen) if group else {}
-    return {name: by_workload[id(variant)] for name, variant in variants.items()}
+    for flag in flags.values():
+        if flag in by_flag:
+            continue
+        group = [target for target in targets if target.id in together[flag]]
+        missing = [target for target in group if (priced_as, flag, target.id) not in memo.bases]
+        if missing:
+            variant = workload if flag == spot else _with_spot(workload, flag)  # a copy only when one is wanted
+            reasons: dict[str, str] = {}
+            found = plan_targets(missing, variant, facts, book, model, reasons, chosen)
+            for target in missing:
+                memo.bases[(priced_as, flag, target.id)] = (found.get(target.id), reasons.get(target.id))
+        by_flag[flag] = {}
+        for target in group:
+            plan, reason = memo.bases[(priced_as, flag, target.id)]
+            if plan is not None:
+                by_flag[flag][target.id] = plan
+            elif reason is not None and unpriced is not None:
+                unpriced[target.id] = reason
+    return {name: by_flag[flag] for name, flag in flags.items()}
 
 
 def _with_spot(workload: Workload, spot_ok: bool) -> Workload:
     return workload.model_copy(update={"preferences": workload.preferences.model_copy(update={"spot_ok": spot_ok})})
 
 
-def _plan(
+def _mode_plan(
     mode: Mode,
     target: Target,
     workload: Workload,
@@ -199,8 +220,21 @@ def _plan(
     book: PriceBook,
     model: CostModel,
     bases: Mapping[str, Mapping[str, Plan]],
+    memo: PlanMemo,
+    priced_as: Hashable,
 ) -> Plan | None:
     base = bases[BASES[mode.price]].get(target.id)
+    if mode.price not in ("eks-auto-mode", "eks-fargate", "lambda-managed-instances"):
+        return base
+    key = (priced_as, target.id, mode.id, base is None)  # a mode plan is built on its target's own, when priced
+    if key not in memo.modes:
+        memo.modes[key] = _priced_mode(mode, target, workload, facts, book, model, base)
+    return memo.modes[key]
+
+
+def _priced_mode(
+    mode: Mode, target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel, base: Plan | None
+) -> Plan | None:
     if mode.price == "eks-auto-mode":
         return eks_auto_mode(base, book) if base is not None else None
     if mode.price == "eks-fargate":

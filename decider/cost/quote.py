@@ -15,6 +15,7 @@ from typing import Any
 from decider.cost.bill import Plan, cost_reason
 from decider.cost.breakeven import approx_requests, break_even_points
 from decider.cost.curve import cost_curve
+from decider.cost.memo import PlanMemo
 from decider.cost.modes import Choice, choose_modes, mode_sentences
 from decider.decision import BreakEven, PricingInfo
 from decider.errors import WorkloadError
@@ -84,8 +85,11 @@ class Quote:
         return said + mode_sentences(names, modes, self.plans, self.alternatives, points)
 
 
-def quote(workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing) -> Quote | None:
-    """Price the eligible targets; None when the rules directory ships no price books."""
+def quote(
+    workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing, memo: PlanMemo | None = None
+) -> Quote | None:
+    """Price the eligible targets; None when the rules directory ships no price books. ``memo`` keeps the plans of
+    one decision for the rankings of its changed workloads (decider/cost/memo.py)."""
     if not ruleset.pricing or ruleset.cost_model is None:
         return None
     region = workload.preferences.region
@@ -94,7 +98,7 @@ def quote(workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing) ->
         raise WorkloadError([unknown_region(region, tuple(ruleset.pricing))])
     eligible = [target for target in ruleset.targets if target.id not in firing.exclusions]
     unpriced: dict[str, str] = {}
-    modes = choose_modes(eligible, workload, facts, book, ruleset.cost_model, firing.mode_exclusions, unpriced)
+    modes = choose_modes(eligible, workload, facts, book, ruleset.cost_model, firing.mode_exclusions, unpriced, memo)
     plans = modes.plans
     for target in plans:
         unpriced.pop(target, None)  # priced in another of its modes

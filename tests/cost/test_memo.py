@@ -1,0 +1,71 @@
+"""The plan memo of one decision: the rankings of changed workloads take the plans they price alike from it, and the
+answer is exactly the answer without it."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from decider import parse_workload
+from decider.cost import memo as memo_module
+from decider.cost.bill import Plan
+from decider.cost.memo import PlanMemo
+from decider.engine import decide
+from decider.pricing.book import PriceBook
+from decider.ranking import Ranked, rank
+from decider.rules.model import Ruleset
+from decider.workload import Workload
+
+SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
+
+
+def _workload(path: Path) -> object:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return document.get("workload", document)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[path.stem for path in SCENARIOS])
+def test_the_answer_with_the_memo_is_the_answer_without_it(
+    ruleset: Ruleset, path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = parse_workload(_workload(path))
+    shared = decide(parsed, ruleset)  # the search's rankings share plans where they price alike
+
+    def never_alike(workload: Workload, book: PriceBook) -> Hashable:
+        return object()  # every ranking prices anew
+
+    monkeypatch.setattr(memo_module.PlanMemo, "key", staticmethod(never_alike))
+    assert decide(parsed, ruleset).model_dump() == shared.model_dump()
+
+
+def test_a_change_the_bills_do_not_read_reuses_the_plans(ruleset: Ruleset) -> None:
+    memo = PlanMemo()
+    base = rank(parse_workload({"traffic": {"requests_per_month": 5_000_000}}).workload, ruleset, memo=memo)
+    assert base.priced is not None
+    entries = len(memo.bases)
+    same_bills = parse_workload(
+        {
+            "traffic": {"requests_per_month": 5_000_000},
+            "team": {"ops_capacity": "high", "kubernetes_experience": "expert"},
+            "preferences": {"optimize_for": "control"},
+        }
+    ).workload
+    other = rank(same_bills, ruleset, memo=memo)
+    assert other.priced is not None
+    assert len(memo.bases) == entries  # nothing priced again
+    shared = set(base.priced.plans) & set(other.priced.plans)
+    assert shared
+    for target in shared:  # the chosen mode may differ with optimize_for; each plan priced once either way
+        assert any(other.priced.plans[target] is plan for plan in _every_plan(base, target))
+    busier = rank(parse_workload({"traffic": {"requests_per_month": 50_000_000}}).workload, ruleset, memo=memo)
+    assert busier.priced is not None
+    assert len(memo.bases) > entries  # a change of traffic is priced anew
+    assert all(busier.priced.plans[target] is not base.priced.plans[target] for target in shared)
+
+
+def _every_plan(ranked: Ranked, target: str) -> list[Plan]:
+    assert ranked.priced is not None
+    return [ranked.priced.plans[target], *ranked.priced.alternatives.get(target, {}).values()]
