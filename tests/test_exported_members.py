@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import decider
 
 EXPECTED = [
@@ -36,3 +38,20 @@ def test_every_exported_name_is_importable() -> None:
 def test_error_hierarchy() -> None:
     for error in (decider.WorkloadError, decider.RulesError, decider.PricingError):
         assert issubclass(error, decider.DeciderError)
+
+
+def test_public_names_are_imported_on_first_use_and_unknown_ones_say_so() -> None:
+    import subprocess
+    import sys
+
+    # A fresh interpreter: importing the package builds no model class until a public name is used.
+    probe = (
+        "import sys, decider; "
+        "before = 'decider.decision' in sys.modules; "
+        "decider.Decision; "
+        "print(before, 'decider.decision' in sys.modules, 'Decision' in dir(decider))"
+    )
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert shown == ["False", "True", "True"]
+    with pytest.raises(AttributeError, match="not_a_public_name"):
+        decider.not_a_public_name  # noqa: B018 - the attribute access is the test
