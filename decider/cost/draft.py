@@ -27,6 +27,8 @@ class Draft(Generic[SizingModel]):
         self._model: SizingModel | None = None
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in Draft.__slots__:  # copy and pickle probe dunders; a slot not yet set
+            raise AttributeError(name)
         try:
             return self.fields[name]
         except KeyError:

@@ -45,3 +45,13 @@ def test_a_draft_with_a_bad_field_fails_when_validated() -> None:
     assert draft.architecture == "sparc"  # plain data until an answer shows it
     with pytest.raises(ValueError, match="architecture"):
         draft.model()
+
+
+def test_a_draft_copies_and_pickles() -> None:
+    import copy
+    import pickle
+
+    draft = Draft(LambdaSizing, **FIELDS)
+    for again in (copy.copy(draft), copy.deepcopy(draft), pickle.loads(pickle.dumps(draft))):  # noqa: S301 - our own bytes
+        assert again.fields == draft.fields
+        assert again.model() == draft.model()
