@@ -238,3 +238,11 @@ def test_a_cloudformation_managed_node_group_runs_the_pods(tmp_path: Path) -> No
     [runner] = find_workloads([str(tmp_path)]).workloads
     assert (runner.namespace, runner.mode) == ("default", "managed-node-group")
     assert any("managed node groups General (" in text for text in runner.assumptions)
+
+
+def test_a_kustomization_that_cannot_be_read_safely_is_passed_over(tmp_path: Path) -> None:
+    (tmp_path / "runner.yaml").write_text(DEPLOYMENT)
+    # 100,000 levels deep: the strict reader refuses it before any parser recurses (a RecursionError before).
+    (tmp_path / "kustomization.yaml").write_text("namespace: jobs\nresources: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    [runner] = find_workloads([str(tmp_path)]).workloads
+    assert runner.namespace == "default"

@@ -9,12 +9,12 @@ RBAC objects (Role, ClusterRole and their bindings) that grant a workload access
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from decider.documents import read_file
+from decider.errors import DocumentError
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
 from decider.sources.quantities import QuantityError, parse_quantity
@@ -123,16 +123,24 @@ def is_patch(value: Any) -> bool:
     return False
 
 
-def listed_as_patch(file: Path) -> bool:
-    """Whether the kustomization file beside ``file`` lists it as a patch (a partial object, not a workload)."""
+def _kustomizations(file: Path) -> Iterator[dict[str, Any]]:
+    """The kustomization files beside ``file`` that read as a mapping, through the strict reader and its limits (a
+    regular file within the size cap, depth and aliases bounded); one that cannot be read is passed over."""
     for name in KUSTOMIZATION_FILES:
         kustomization = file.parent / name
+        if not kustomization.is_file():
+            continue
         try:
-            data = yaml.safe_load(kustomization.read_text(encoding="utf-8")) if kustomization.is_file() else None
-        except (OSError, yaml.YAMLError):
+            data = read_file(kustomization)
+        except (OSError, DocumentError):
             continue
-        if not isinstance(data, dict):
-            continue
+        if isinstance(data, dict):
+            yield data
+
+
+def listed_as_patch(file: Path) -> bool:
+    """Whether the kustomization file beside ``file`` lists it as a patch (a partial object, not a workload)."""
+    for data in _kustomizations(file):
         listed: list[Any] = []
         for key in ("patches", "patchesStrategicMerge", "patchesJson6902"):
             listed += _list(data.get(key))
@@ -146,15 +154,8 @@ def kustomized(file: Path) -> tuple[str | None, dict[str, str]]:
     """The namespace and pod template labels that the kustomization file beside ``file`` gives the objects of its
     ``resources`` (``namespace``; ``commonLabels``, and ``labels`` entries with ``includeTemplates``); nothing when
     no kustomization there lists the file."""
-    for name in KUSTOMIZATION_FILES:
-        kustomization = file.parent / name
-        try:
-            data = yaml.safe_load(kustomization.read_text(encoding="utf-8")) if kustomization.is_file() else None
-        except (OSError, yaml.YAMLError):
-            continue
-        if not isinstance(data, dict) or not {file.name, f"./{file.name}"} & set(
-            map(str, _list(data.get("resources")))
-        ):
+    for data in _kustomizations(file):
+        if not {file.name, f"./{file.name}"} & set(map(str, _list(data.get("resources")))):
             continue
         labels = {str(key): str(value) for key, value in _mapping(data.get("commonLabels")).items()}
         for entry in _list(data.get("labels")):
