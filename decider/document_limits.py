@@ -108,10 +108,12 @@ def read_text(path: Path) -> str:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as error:
         raise DocumentError(Problem(str(path), f"cannot read: {error.strerror or error}")) from None
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):  # checked before wrapping: a folder's descriptor cannot be wrapped at all
+        os.close(descriptor)
+        kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a device, FIFO or socket"
+        raise DocumentError(Problem(str(path), f"not a regular file ({kind}); not read"))
     with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise DocumentError(Problem(str(path), "not a regular file (a device, FIFO or socket); not read"))
         if status.st_size > MAX_FILE_BYTES:
             raise DocumentError(
                 Problem(str(path), f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB ({status.st_size:,} bytes)")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from decider.errors import Problem, SourceError
+from decider.document_limits import read_text
+from decider.documents import parse_json
+from decider.errors import DocumentError, Problem, SourceError
 
 
 @dataclass(frozen=True)
@@ -43,15 +44,18 @@ def read_series(path: str, queries: Mapping[str, Mapping[str, Any]] | None = Non
     """Every series in one exported file (get-metric-data JSON, or CSV)."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SourceError([Problem(path, f"cannot read: {error}")]) from None
+        text = read_text(file)  # a regular file within the size cap (decider/document_limits.py)
+    except DocumentError as error:
+        raise SourceError([error.problem]) from None
     if file.suffix.lower() == ".csv":
         return _csv_series(text, path)
     try:
-        data = json.loads(text)
-    except ValueError as error:
-        raise SourceError([Problem(path, f"not JSON (get-metric-data output) or a .csv file: {error}")]) from None
+        data = parse_json(text, path)  # strict JSON, its depth bounded
+    except DocumentError as error:
+        problem = error.problem
+        raise SourceError(
+            [Problem(problem.location, f"not JSON (get-metric-data output) or a .csv file: {problem.message}")]
+        ) from None
     results = data.get("MetricDataResults") if isinstance(data, dict) else None
     if not isinstance(results, list):
         raise SourceError([Problem(path, "no MetricDataResults: give the output of aws cloudwatch get-metric-data")])
@@ -94,9 +98,10 @@ def read_series(path: str, queries: Mapping[str, Mapping[str, Any]] | None = Non
 def read_queries(path: str) -> dict[str, Mapping[str, Any]]:
     """The queries of a ``--metric-data-queries`` file (a list, or an object with ``MetricDataQueries``), by Id."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise SourceError([Problem(path, f"cannot read the query file: {error}")]) from None
+        data = parse_json(read_text(Path(path)), path)
+    except DocumentError as error:
+        problem = error.problem
+        raise SourceError([Problem(problem.location, f"cannot read the query file: {problem.message}")]) from None
     queries = data.get("MetricDataQueries") if isinstance(data, dict) else data
     if not isinstance(queries, list):
         raise SourceError([Problem(path, "a query file is a list of MetricDataQuery objects (or MetricDataQueries)")])

@@ -10,10 +10,11 @@ A workload is named by its resource address, or its module call's (``module.orde
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from decider.documents import parse_json
+from decider.errors import DocumentError
 from decider.sources.cloudformation import LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_DEFAULT_TIMEOUT_S
 from decider.sources.document import Document
 from decider.sources.ecs import LAUNCH_TYPES, choose_ecs_target, read_task_definition
@@ -179,8 +180,8 @@ def _task_properties(workload: ImportedWorkload, task: Resource | None, *, quiet
     containers = read("container_definitions")
     if isinstance(containers, str):
         try:
-            containers = json.loads(containers)
-        except ValueError:
+            containers = parse_json(containers, "container_definitions")  # strict JSON, its depth bounded
+        except DocumentError:
             workload.assume("container_definitions is not valid JSON: containers unknown")
             containers = None
     if isinstance(containers, list):

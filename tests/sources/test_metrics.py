@@ -167,3 +167,18 @@ def test_csv_problems(tmp_path: Path) -> None:
         read_series(str(tmp_path / "x.json"))
     with pytest.raises(SourceError, match="cannot read"):
         read_series(str(tmp_path / "missing.json"))
+
+
+def test_metrics_files_are_read_under_the_document_limits(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)  # a RecursionError in json.loads before
+    with pytest.raises(SourceError, match="nested more than 100 levels deep"):
+        read_series(str(deep))
+    twice = tmp_path / "twice.json"
+    twice.write_text('{"MetricDataResults": [], "MetricDataResults": []}')
+    with pytest.raises(SourceError, match="found key 'MetricDataResults' twice"):
+        read_series(str(twice))
+    with pytest.raises(SourceError, match="not a regular file"):
+        read_series(str(tmp_path))  # a folder
+    with pytest.raises(SourceError, match="nested more than 100 levels deep"):
+        read_queries(str(deep))
