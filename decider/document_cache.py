@@ -99,19 +99,12 @@ def store(text: str, data: Any) -> None:
 def _plain(value: Any, where: list[Any], dates: list[list[Any]]) -> bool:
     """Whether ``value`` comes back from JSON exactly (dates are noted in ``dates`` to be restored)."""
     kind = type(value)
-    if kind is dict:
-        for name, item in value.items():
-            if type(name) is not str:
-                return False
-            where.append(name)
-            ok = _plain(item, where, dates)
-            where.pop()
-            if not ok:
-                return False
-        return True
-    if kind is list:
-        for index, item in enumerate(value):
-            where.append(index)
+    if kind is dict or kind is list:
+        items = value.items() if kind is dict else enumerate(value)
+        for step, item in items:
+            if kind is dict and type(step) is not str:
+                return False  # JSON's keys are text
+            where.append(step)
             ok = _plain(item, where, dates)
             where.pop()
             if not ok:

@@ -42,17 +42,7 @@ def instance_fits(
 
     Remembered per catalogue and copy shape: many workloads share a shape, and the catalogue is immutable.
     """
-    runtime = workload.runtime
-    key = (
-        id(book.ec2.instances),
-        runtime.architecture,
-        runtime.os,
-        runtime.gpu,
-        runtime.memory_mb,
-        facts.container_vcpu,
-        workload.control.instance_types,
-        model.node_reserved_memory_mb,
-    )
+    key = catalogue_key(workload, book, model, workload.runtime.memory_mb, facts.container_vcpu)
     cached = _FITS.get(key)
     if cached is not None and cached[0] is book.ec2.instances:  # the same catalogue, not a reused id
         return cached[1]
@@ -65,6 +55,21 @@ def instance_fits(
         _FITS.clear()
     found = _FITS[key] = (book.ec2.instances, tuple(fits))
     return found[1]
+
+
+def catalogue_key(workload: Workload, book: PriceBook, model: CostModel, *shape: object) -> tuple[object, ...]:
+    """What decides which catalogue types hold a copy of ``shape`` (its memory and vCPU): the catalogue, the
+    workload's architecture, OS, GPUs and named types, and the memory each node keeps for itself."""
+    runtime = workload.runtime
+    return (
+        id(book.ec2.instances),
+        runtime.architecture,
+        runtime.os,
+        runtime.gpu,
+        workload.control.instance_types,
+        model.node_reserved_memory_mb,
+        *shape,
+    )
 
 
 def instance_candidates(workload: Workload, book: PriceBook) -> list[Instance]:

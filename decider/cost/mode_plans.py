@@ -13,7 +13,7 @@ from decider.cost.bill import PLANNERS, Plan
 from decider.cost.capacity import Ramp, copies, instance_hour_ramps, utilisation
 from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced
-from decider.cost.instances import instance_candidates
+from decider.cost.instances import catalogue_key, instance_candidates
 from decider.cost.line import Line, fixed
 from decider.cost.sizing import front_door, purchase_for
 from decider.decision import InstanceSizing
@@ -130,17 +130,7 @@ def _environment_fits(
 ) -> tuple[tuple[Instance, int], ...]:
     """Each allowed type without a GPU that holds an execution environment, with how many it holds; remembered per
     catalogue and environment shape."""
-    runtime = workload.runtime
-    key = (
-        id(book.ec2.instances),
-        runtime.architecture,
-        runtime.os,
-        runtime.gpu,
-        workload.control.instance_types,
-        vcpu,
-        memory_mb,
-        model.node_reserved_memory_mb,
-    )
+    key = catalogue_key(workload, book, model, vcpu, memory_mb)
     cached = _FITS.get(key)
     if cached is not None and cached[0] is book.ec2.instances:
         return cached[1]

@@ -41,44 +41,35 @@ class Selector:
 
 
 @dataclass(frozen=True, slots=True)
-class FargateProfile:
-    """An EKS Fargate profile: its name (the resource's), where it is defined, and its selectors."""
+class Defined:
+    """A resource defined in a reviewed file: its name (the resource's) and where it is defined."""
 
     name: str
     file: str
     line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class FargateProfile(Defined):
+    """An EKS Fargate profile and its selectors."""
+
     selectors: tuple[Selector, ...]
 
-    @property
-    def where(self) -> str:
-        return f"{self.file}:{self.line}"
-
 
 @dataclass(frozen=True, slots=True)
-class Cluster:
-    """An EKS cluster defined in a reviewed file, and whether EKS Auto Mode runs its compute."""
+class Cluster(Defined):
+    """An EKS cluster, and whether EKS Auto Mode runs its compute."""
 
-    name: str
-    file: str
-    line: int
     auto_mode: bool
 
-    @property
-    def where(self) -> str:
-        return f"{self.file}:{self.line}"
-
 
 @dataclass(frozen=True, slots=True)
-class NodeGroup:
-    """An EKS managed node group defined in a reviewed file."""
-
-    name: str
-    file: str
-    line: int
-
-    @property
-    def where(self) -> str:
-        return f"{self.file}:{self.line}"
+class NodeGroup(Defined):
+    """An EKS managed node group."""
 
 
 @dataclass
