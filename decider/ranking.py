@@ -46,7 +46,7 @@ def rank(workload: Workload, ruleset: Ruleset, *, explain: bool = True, memo: Pl
     facts = derive(workload)
     context = build_context(workload, facts)
     firing = fire(ruleset, context, workload.preferences.optimize_for, explain=explain)
-    priced = quote(workload, facts, ruleset, firing, memo)
+    priced = quote(workload, facts, ruleset, firing, memo, explain=explain)
     evaluation = fold(
         ruleset,
         firing,

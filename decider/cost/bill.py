@@ -370,12 +370,14 @@ def plan_targets(
     return plans
 
 
-def cost_reason(totals: Mapping[str, float], names: Mapping[str, str], model: CostModel, weight: float) -> Fired | None:
+def cost_reason(
+    totals: Mapping[str, float], names: Mapping[str, str], model: CostModel, weight: float, *, explain: bool = True
+) -> Fired | None:
     """The criterion computed from the bills: each target loses points by how many times the cheapest eligible bill
     it costs, smoothly (a log of the ratio), so a small change of a bill is a small change of score.
 
     impact = -min(max_points, points_per_doubling × log2((cost + floor) / (cheapest + floor))) × the ``cost``
-    category weight; the cheapest target gets 0. None when fewer than two targets are priced.
+    category weight; the cheapest target gets 0. None with fewer than two targets priced; no message unless ``explain``.
     """
     if len(totals) < 2:
         return None
@@ -385,11 +387,11 @@ def cost_reason(totals: Mapping[str, float], names: Mapping[str, str], model: Co
     for target, total in totals.items():
         points = score.points_per_doubling * math.log2((total + score.floor_usd) / (cheapest + score.floor_usd))
         impacts[target] = round(-min(score.max_points, points) * weight, 1)
-    listed = ", ".join(f"{names[target]} ${total:,.2f}" for target, total in sorted(totals.items(), key=_by_cost))
-    message = (
-        f"Estimated monthly cost: {listed}; {score.points_per_doubling:g} points off per doubling over the cheapest, "
-        f"{names[cheapest_target]}"
-    )
+    message = ""
+    if explain:
+        listed = ", ".join(f"{names[target]} ${total:,.2f}" for target, total in sorted(totals.items(), key=_by_cost))
+        message = f"Estimated monthly cost: {listed}; {score.points_per_doubling:g} points off per doubling over the "
+        message += f"cheapest, {names[cheapest_target]}"
     return Fired(score.rule, "cost", score.source, message, impacts)
 
 

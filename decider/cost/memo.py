@@ -26,16 +26,18 @@ class PlanMemo:
     """The plans of one decision, by priced inputs: each target's own plan per purchase option (``bases``, with why it
     is not priced when it is not) and each target's plan in a mode built on it (``modes``)."""
 
-    bases: dict[tuple[Hashable, bool, str], tuple[Plan | None, str | None]] = field(default_factory=dict)
-    modes: dict[tuple[Hashable, str, str, bool], Plan | None] = field(default_factory=dict)
+    bases: dict[tuple[int, bool, str], tuple[Plan | None, str | None]] = field(default_factory=dict)
+    modes: dict[tuple[int, str, str, bool], Plan | None] = field(default_factory=dict)
+    keys: dict[Hashable, int] = field(default_factory=dict)
+    """Each distinct set of priced inputs, numbered: plans are keyed by the number, so a lookup hashes a small tuple
+    instead of the workload's sections again."""
 
-    @staticmethod
-    def key(workload: Workload, book: PriceBook) -> Hashable:
-        """Everything a plan is priced from but the Spot preference (keyed on its own, per purchase option): the
-        runtime, traffic, control and network sections, the purchase preferences and region, whether the team's
-        cluster exists already, and the price book."""
+    def key(self, workload: Workload, book: PriceBook) -> int:
+        """The number of everything a plan is priced from but the Spot preference (keyed on its own, per purchase
+        option): the runtime, traffic, control and network sections, the purchase preferences and region, whether
+        the team's cluster exists already, and the price book."""
         preferences, team = workload.preferences, workload.team
-        return (
+        inputs = (
             workload.runtime,
             workload.traffic,
             workload.control,
@@ -48,3 +50,4 @@ class PlanMemo:
             team.new_cluster,
             id(book),
         )
+        return self.keys.setdefault(inputs, len(self.keys))

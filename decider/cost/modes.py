@@ -11,7 +11,7 @@ chosen plan's sizing names its ``mode`` and lists every mode considered, with it
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,7 +164,7 @@ def _base_plans(
     excluded: Mapping[tuple[str, str], tuple[Fired, ...]],
     unpriced: dict[str, str] | None,
     memo: PlanMemo,
-    priced_as: Hashable,
+    priced_as: int,
 ) -> dict[str, dict[str, Plan]]:
     """The targets' own plans per purchase option, one sizing pass per distinct workload (on demand, on Spot, as
     given): a workload that does not allow Spot is the same object for on demand and as given, and is sized once.
@@ -221,7 +221,7 @@ def _mode_plan(
     model: CostModel,
     bases: Mapping[str, Mapping[str, Plan]],
     memo: PlanMemo,
-    priced_as: Hashable,
+    priced_as: int,
 ) -> Plan | None:
     base = bases[BASES[mode.price]].get(target.id)
     if mode.price not in ("eks-auto-mode", "eks-fargate", "lambda-managed-instances"):

@@ -86,10 +86,17 @@ class Quote:
 
 
 def quote(
-    workload: Workload, facts: Facts, ruleset: Ruleset, firing: Firing, memo: PlanMemo | None = None
+    workload: Workload,
+    facts: Facts,
+    ruleset: Ruleset,
+    firing: Firing,
+    memo: PlanMemo | None = None,
+    *,
+    explain: bool = True,
 ) -> Quote | None:
     """Price the eligible targets; None when the rules directory ships no price books. ``memo`` keeps the plans of
-    one decision for the rankings of its changed workloads (decider/cost/memo.py)."""
+    one decision for the rankings of its changed workloads (decider/cost/memo.py); without ``explain`` (a ranking
+    only compared) the cost criterion's message is left empty."""
     if not ruleset.pricing or ruleset.cost_model is None:
         return None
     region = workload.preferences.region
@@ -106,7 +113,11 @@ def quote(
     weight = ruleset.weights[workload.preferences.optimize_for]["cost"]
     names = {target: ruleset.target(target).name for target in plans}
     fired = cost_reason(
-        {target: plan.total(requests) for target, plan in plans.items()}, names, ruleset.cost_model, weight
+        {target: plan.total(requests) for target, plan in plans.items()},
+        names,
+        ruleset.cost_model,
+        weight,
+        explain=explain,
     )
     return Quote(
         plans=plans,

@@ -3,7 +3,7 @@ answer is exactly the answer without it."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+import itertools
 from pathlib import Path
 
 import pytest
@@ -34,10 +34,12 @@ def test_the_answer_with_the_memo_is_the_answer_without_it(
     parsed = parse_workload(_workload(path))
     shared = decide(parsed, ruleset)  # the search's rankings share plans where they price alike
 
-    def never_alike(workload: Workload, book: PriceBook) -> Hashable:
-        return object()  # every ranking prices anew
+    numbers = itertools.count()
 
-    monkeypatch.setattr(memo_module.PlanMemo, "key", staticmethod(never_alike))
+    def never_alike(self: PlanMemo, workload: Workload, book: PriceBook) -> int:
+        return next(numbers)  # a new number for every ranking: each prices anew
+
+    monkeypatch.setattr(memo_module.PlanMemo, "key", never_alike)
     assert decide(parsed, ruleset).model_dump() == shared.model_dump()
 
 
@@ -56,6 +58,7 @@ def test_a_change_the_bills_do_not_read_reuses_the_plans(ruleset: Ruleset) -> No
     other = rank(same_bills, ruleset, memo=memo)
     assert other.priced is not None
     assert len(memo.bases) == entries  # nothing priced again
+    assert len(memo.keys) == 1  # one set of priced inputs, numbered once
     shared = set(base.priced.plans) & set(other.priced.plans)
     assert shared
     for target in shared:  # the chosen mode may differ with optimize_for; each plan priced once either way
@@ -63,9 +66,27 @@ def test_a_change_the_bills_do_not_read_reuses_the_plans(ruleset: Ruleset) -> No
     busier = rank(parse_workload({"traffic": {"requests_per_month": 50_000_000}}).workload, ruleset, memo=memo)
     assert busier.priced is not None
     assert len(memo.bases) > entries  # a change of traffic is priced anew
+    assert len(memo.keys) == 2
     assert all(busier.priced.plans[target] is not base.priced.plans[target] for target in shared)
 
 
 def _every_plan(ranked: Ranked, target: str) -> list[Plan]:
     assert ranked.priced is not None
     return [ranked.priced.plans[target], *ranked.priced.alternatives.get(target, {}).values()]
+
+
+@pytest.mark.parametrize("path", SCENARIOS[::6], ids=[path.stem for path in SCENARIOS[::6]])
+def test_a_ranking_only_compared_ranks_as_the_one_shown(ruleset: Ruleset, path: Path) -> None:
+    """The advice search ranks without messages (``explain=False``): the same scores and order, the cost criterion
+    included, and no text built for nobody."""
+    workload = parse_workload(_workload(path)).workload
+    shown, compared = rank(workload, ruleset), rank(workload, ruleset, explain=False)
+    assert compared.order == shown.order
+    assert compared.evaluation.scores == shown.evaluation.scores
+    assert compared.totals == shown.totals
+    if shown.priced is not None and shown.priced.cost is not None:
+        assert compared.priced is not None and compared.priced.cost is not None
+        assert compared.priced.cost.impacts == shown.priced.cost.impacts
+        assert shown.priced.cost.message.startswith("Estimated monthly cost: ")
+        assert compared.priced.cost.message == ""
+    assert all(fired.message == "" for fired in compared.evaluation.fired)
