@@ -45,3 +45,12 @@ def test_sizes_are_derived_pro_rata_and_say_so() -> None:
     assert "derived pro rata by vCPU from r7i.large ($0.14805/h)" in rows["r7i.16xlarge"]["uncertain"]
     assert "g5.2xlarge" in rows  # a GPU type only where it was read
     assert "g5.2xlarge" not in {row["type"] for row in SCRIPT.instances("eu-west-3", SCRIPT.observed()["eu-west-3"])}
+
+
+def test_a_type_read_as_is_that_the_mirror_lacks_is_named_as_left_out() -> None:
+    rows = SCRIPT.instances("eu-west-1", SCRIPT.observed()["eu-west-1"])
+    absent = SCRIPT.absent("eu-west-1", rows)
+    assert "ec2.instances[p5.48xlarge]" in absent
+    assert "ec2.instances[p4d.24xlarge]" not in absent  # listed: read at $35.39655/h
+    assert {row["type"] for row in rows} >= {"p4d.24xlarge", "x2iedn.32xlarge", "m7g.16xlarge", "g5.48xlarge"}
+    assert SCRIPT.absent("sa-east-1", []) == {}  # no catalogue at all: ec2.instances says why
