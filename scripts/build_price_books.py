@@ -194,7 +194,7 @@ def book(region: str, rows: list[dict[str, Any]], template: dict[str, Any]) -> d
     if not rows:
         missing["ec2.instances"] = f"the EC2 mirror ({MIRROR}) has no {region} rows"
     missing.update(absent(region, rows))
-    fargate = FARGATE.get(region)
+    fargate = FARGATE.get(region) or fargate_linux_x86().get(region)
     if fargate is None:
         missing["fargate"] = "no sourced Fargate price for this region"
     else:
@@ -203,6 +203,9 @@ def book(region: str, rows: list[dict[str, Any]], template: dict[str, Any]) -> d
             "included_ephemeral_storage_gb": template["fargate"]["included_ephemeral_storage_gb"],
             "spot_discount": template["fargate"]["spot_discount"],
         }
+        if "linux_arm64" not in fargate:
+            arm = f"no sourced Fargate Linux/ARM price for this region; {_FGCALC} is x86 only"
+            missing["fargate.linux_arm64"] = arm
         missing["fargate.windows_x86_64"] = "no sourced Fargate Windows price for this region"
         missing["fargate.ephemeral_storage_gb_hour"] = "no sourced Fargate ephemeral storage price for this region"
     data["missing"] = dict(sorted(missing.items()))
@@ -219,6 +222,20 @@ FARGATE: dict[str, dict[str, Any]] = {
                         "gb_hour": _uncertain(0.00612, "GB-hour", _FARGATE_SRC, _FARGATE_WHY)},
     },
 }  # fmt: skip
+_FGCALC = "theuves/fgcalc@6e1547cb, src/utils/data.js"
+
+
+def fargate_linux_x86() -> dict[str, dict[str, Any]]:
+    """region → Fargate Linux/x86 prices from scripts/pricing_data/fargate_linux_x86.csv (a public calculator's
+    region table, transcribed from the AWS page); the books that have no other Fargate source take these."""
+    src = "https://aws.amazon.com/fargate/pricing/"
+    why = f"third-party region table of a public Fargate calculator ({_FGCALC}, transcribed from the AWS page in 2021)"
+    found: dict[str, dict[str, Any]] = {}
+    with (DATA / "fargate_linux_x86.csv").open(encoding="utf-8") as handle:
+        for region, vcpu_hour, gb_hour in csv.reader(line for line in handle if not line.startswith("#")):
+            found[region] = {"linux_x86_64": {"vcpu_hour": _uncertain(float(vcpu_hour), "vCPU-hour", src, why),
+                                              "gb_hour": _uncertain(float(gb_hour), "GB-hour", src, why)}}  # fmt: skip
+    return found
 
 
 def render_book(region: str, data: dict[str, Any], rows: list[dict[str, Any]]) -> str:

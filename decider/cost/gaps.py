@@ -57,7 +57,7 @@ def check_fargate(book: PriceBook, workload: Workload, ephemeral_storage_gb: flo
     fargate = book.fargate
     if fargate is None:
         raise gap(book, "fargate", "Fargate prices")
-    name = fargate_platform_name(workload)
+    name = fargate_platform_name(workload, book)
     if getattr(fargate, name) is None:
         raise gap(book, f"fargate.{name}", f"Fargate {_FARGATE_LABEL[name]} prices")
     extra = ephemeral_storage_gb > fargate.included_ephemeral_storage_gb.quantity

@@ -54,3 +54,16 @@ def test_a_type_read_as_is_that_the_mirror_lacks_is_named_as_left_out() -> None:
     assert "ec2.instances[p4d.24xlarge]" not in absent  # listed: read at $35.39655/h
     assert {row["type"] for row in rows} >= {"p4d.24xlarge", "x2iedn.32xlarge", "m7g.16xlarge", "g5.48xlarge"}
     assert SCRIPT.absent("sa-east-1", []) == {}  # no catalogue at all: ec2.instances says why
+
+
+def test_fargate_linux_x86_comes_from_one_region_table() -> None:
+    table = SCRIPT.fargate_linux_x86()
+    assert sorted(table) == sorted(set(GENERATED) - {"sa-east-1"})  # São Paulo keeps its x86 and Arm transcription
+    frankfurt = table["eu-central-1"]["linux_x86_64"]
+    assert (frankfurt["vcpu_hour"]["usd"], frankfurt["gb_hour"]["usd"]) == (0.04656, 0.00511)
+    assert "theuves/fgcalc@6e1547cb" in frankfurt["vcpu_hour"]["uncertain"]
+    template = yaml.safe_load((REPO / "rules" / "pricing" / "us-east-1.yaml").read_text(encoding="utf-8"))
+    book = SCRIPT.book("eu-central-1", [], template)
+    assert "linux_arm64" not in book["fargate"]
+    assert "fargate.linux_arm64" in book["missing"]
+    assert "linux_arm64" in SCRIPT.book("sa-east-1", [], template)["fargate"]
