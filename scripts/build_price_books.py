@@ -6,7 +6,7 @@ us-east-1's hand-read prices stay as they are.
 
 EC2: scripts/pricing_data/ec2_linux.csv holds on-demand Linux prices read from a third-party mirror of the AWS Price
 List: one observed size per pro-rata family (``FAMILIES``) and region, and every size of the types listed as read
-(``READ_TYPES``). Within m6i, m7i, c6i, c7g, r7i and r7g AWS prices every size in proportion to its vCPUs, so their
+(``READ_TYPES``). Within m6i, m7i, c6i, c7i, c7g, r7i and r7g AWS prices every size in proportion to its vCPUs, so their
 other sizes are derived by that ratio (and say so). m7g (whose regional prices are rounded per size), the high-memory
 x2idn / x2iedn and the GPU types g5, g6, p4d and p5 are listed as read, never derived.
 A figure no source gives for a region is left out, with the reason under ``missing:``; the targets that need it then
@@ -51,6 +51,8 @@ FAMILIES: dict[str, tuple[str, str, int, tuple[str, ...]]] = {
                                      "24xlarge", "48xlarge")),
     "c6i": ("compute", "x86_64", 2, ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
                                      "24xlarge", "32xlarge")),
+    "c7i": ("compute", "x86_64", 2, ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
+                                     "24xlarge", "48xlarge")),
     "c7g": ("compute", "arm64", 2, ("medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge",
                                     "16xlarge")),
     "r7i": ("memory", "x86_64", 8, ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",

@@ -67,3 +67,12 @@ def test_fargate_linux_x86_comes_from_one_region_table() -> None:
     assert "linux_arm64" not in book["fargate"]
     assert "fargate.linux_arm64" in book["missing"]
     assert "linux_arm64" in SCRIPT.book("sa-east-1", [], template)["fargate"]
+
+
+def test_c7i_sizes_are_derived_from_c7i_large_in_proportion() -> None:
+    """The mirror prices every c7i size at the same rate per vCPU (Ireland: 4xlarge 0.76608 = 8 x large 0.09576)."""
+    rows = {row["type"]: row for row in SCRIPT.instances("eu-west-1", SCRIPT.observed()["eu-west-1"])}
+    assert rows["c7i.large"]["usd_per_hour"] == 0.09576
+    assert rows["c7i.4xlarge"]["usd_per_hour"] == pytest.approx(0.76608)
+    assert rows["c7i.48xlarge"]["usd_per_hour"] == pytest.approx(9.19296)
+    assert (rows["c7i.48xlarge"]["vcpu"], rows["c7i.48xlarge"]["memory_gib"]) == (192, 384)
