@@ -4,11 +4,14 @@ Run from the repository root: ``python scripts/build_price_books.py``. It rewrit
 us-east-1 whole, and the generated block of us-east-1's instance catalogue (between the ``# generated`` markers);
 us-east-1's hand-read prices stay as they are.
 
-EC2: scripts/pricing_data/ec2_linux.csv holds one observed on-demand Linux price per family and region, read from a
-third-party mirror of the AWS Price List. Within the m, c and r families AWS prices every size in proportion to its
-vCPUs, so the other sizes are derived by that ratio (and say so). GPU types are listed as read, never derived.
+EC2: scripts/pricing_data/ec2_linux.csv holds on-demand Linux prices read from a third-party mirror of the AWS Price
+List: one observed size per pro-rata family (``FAMILIES``) and region, and every size of the types listed as read
+(``READ_TYPES``). Within m6i, m7i, c6i, c7i, c7g, r7i and r7g AWS prices every size in proportion to its vCPUs, so their
+other sizes are derived by that ratio (and say so). m7g (whose regional prices are rounded per size), the high-memory
+x2idn / x2iedn and the GPU types g5, g6, p4d and p5 are listed as read, never derived.
 A figure no source gives for a region is left out, with the reason under ``missing:``; the targets that need it then
-say "no price in this region" instead of borrowing another region's figure.
+say "no price in this region" instead of borrowing another region's figure. A type of ``READ_TYPES`` the mirror does
+not list for a region is left out of that book and named under ``missing:`` as ``ec2.instances[<type>]``.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ FAMILIES: dict[str, tuple[str, str, int, tuple[str, ...]]] = {
                                      "24xlarge", "48xlarge")),
     "c6i": ("compute", "x86_64", 2, ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
                                      "24xlarge", "32xlarge")),
+    "c7i": ("compute", "x86_64", 2, ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
+                                     "24xlarge", "48xlarge")),
     "c7g": ("compute", "arm64", 2, ("medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge",
                                     "16xlarge")),
     "r7i": ("memory", "x86_64", 8, ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
@@ -55,17 +60,39 @@ FAMILIES: dict[str, tuple[str, str, int, tuple[str, ...]]] = {
     "r7g": ("memory", "arm64", 8, ("medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge",
                                    "16xlarge")),
 }  # fmt: skip
-#: GPU types read as they are (their prices are not in proportion to size): vCPU, GiB, GPUs.
-GPU_TYPES = {"g5.2xlarge": (8, 32, 1), "g5.48xlarge": (192, 768, 8)}
+#: Types listed as read, each size on its own (decider family, architecture, vCPU, GiB, GPUs, from the mirror's row):
+#: GPU prices are not in proportion to size, and m7g and x2 regional prices are rounded per size.
+READ_TYPES: dict[str, tuple[str, str, int, int, int]] = {
+    "m7g.medium": ("general", "arm64", 1, 4, 0), "m7g.large": ("general", "arm64", 2, 8, 0),
+    "m7g.xlarge": ("general", "arm64", 4, 16, 0), "m7g.2xlarge": ("general", "arm64", 8, 32, 0),
+    "m7g.4xlarge": ("general", "arm64", 16, 64, 0), "m7g.8xlarge": ("general", "arm64", 32, 128, 0),
+    "m7g.12xlarge": ("general", "arm64", 48, 192, 0), "m7g.16xlarge": ("general", "arm64", 64, 256, 0),
+    # High-memory (AWS's memory-optimised x2 families; decider's family "memory"): 16 and 32 GiB per vCPU.
+    "x2idn.16xlarge": ("memory", "x86_64", 64, 1024, 0), "x2idn.24xlarge": ("memory", "x86_64", 96, 1536, 0),
+    "x2idn.32xlarge": ("memory", "x86_64", 128, 2048, 0),
+    "x2iedn.xlarge": ("memory", "x86_64", 4, 128, 0), "x2iedn.2xlarge": ("memory", "x86_64", 8, 256, 0),
+    "x2iedn.4xlarge": ("memory", "x86_64", 16, 512, 0), "x2iedn.8xlarge": ("memory", "x86_64", 32, 1024, 0),
+    "x2iedn.16xlarge": ("memory", "x86_64", 64, 2048, 0), "x2iedn.24xlarge": ("memory", "x86_64", 96, 3072, 0),
+    "x2iedn.32xlarge": ("memory", "x86_64", 128, 4096, 0),
+    "g5.xlarge": ("gpu", "x86_64", 4, 16, 1), "g5.2xlarge": ("gpu", "x86_64", 8, 32, 1),
+    "g5.4xlarge": ("gpu", "x86_64", 16, 64, 1), "g5.8xlarge": ("gpu", "x86_64", 32, 128, 1),
+    "g5.12xlarge": ("gpu", "x86_64", 48, 192, 4), "g5.16xlarge": ("gpu", "x86_64", 64, 256, 1),
+    "g5.24xlarge": ("gpu", "x86_64", 96, 384, 4), "g5.48xlarge": ("gpu", "x86_64", 192, 768, 8),
+    "g6.xlarge": ("gpu", "x86_64", 4, 16, 1), "g6.2xlarge": ("gpu", "x86_64", 8, 32, 1),
+    "g6.4xlarge": ("gpu", "x86_64", 16, 64, 1), "g6.8xlarge": ("gpu", "x86_64", 32, 128, 1),
+    "g6.12xlarge": ("gpu", "x86_64", 48, 192, 4), "g6.16xlarge": ("gpu", "x86_64", 64, 256, 1),
+    "g6.24xlarge": ("gpu", "x86_64", 96, 384, 4), "g6.48xlarge": ("gpu", "x86_64", 192, 768, 8),
+    "p4d.24xlarge": ("gpu", "x86_64", 96, 1152, 8), "p5.48xlarge": ("gpu", "x86_64", 192, 2048, 8),
+}  # fmt: skip
 
 
 def observed() -> dict[str, dict[str, tuple[str, float]]]:
-    """region → family (or GPU type) → (the type read, its price)."""
+    """region → pro-rata family (or type read as is) → (the type read, its price)."""
     found: dict[str, dict[str, tuple[str, float]]] = {}
     with (DATA / "ec2_linux.csv").open(encoding="utf-8") as handle:
         rows = csv.reader(line for line in handle if not line.startswith("#"))
         for region, kind, usd in rows:
-            key = kind if kind in GPU_TYPES else kind.split(".")[0]
+            key = kind if kind in READ_TYPES else kind.split(".")[0]
             found.setdefault(region, {})[key] = (kind, float(usd))
     return found
 
@@ -82,10 +109,22 @@ def instances(region: str, read: dict[str, tuple[str, float]]) -> list[dict[str,
             name = f"{family}.{size}"
             how = "read" if name == basis else f"derived pro rata by vCPU from {basis} (${usd:g}/h)"
             rows.append(_instance(name, kind, arch, vcpu, vcpu * gib_per_vcpu, 0, round(per_vcpu * vcpu, 6), how))
-    for name, (vcpu, gib, gpus) in GPU_TYPES.items():
+    for name, (kind, arch, vcpu, gib, gpus) in READ_TYPES.items():
         if name in read:
-            rows.append(_instance(name, "gpu", "x86_64", vcpu, gib, gpus, read[name][1], "read"))
+            rows.append(_instance(name, kind, arch, vcpu, gib, gpus, read[name][1], "read"))
     return rows
+
+
+def absent(region: str, rows: list[dict[str, Any]]) -> dict[str, str]:
+    """``missing:`` entries for the types read as is that the mirror does not list for a region with a catalogue."""
+    if not rows:
+        return {}
+    listed = {row["type"] for row in rows}
+    return {
+        f"ec2.instances[{name}]": f"not in the EC2 mirror ({MIRROR}) for {region}: not offered here, or not sourced"
+        for name in READ_TYPES
+        if name not in listed
+    }
 
 
 def _instance(name: str, kind: str, arch: str, vcpu: int, gib: int, gpus: int, usd: float, how: str) -> dict[str, Any]:
@@ -156,7 +195,8 @@ def book(region: str, rows: list[dict[str, Any]], template: dict[str, Any]) -> d
     }
     if not rows:
         missing["ec2.instances"] = f"the EC2 mirror ({MIRROR}) has no {region} rows"
-    fargate = FARGATE.get(region)
+    missing.update(absent(region, rows))
+    fargate = FARGATE.get(region) or fargate_linux_x86().get(region)
     if fargate is None:
         missing["fargate"] = "no sourced Fargate price for this region"
     else:
@@ -165,6 +205,9 @@ def book(region: str, rows: list[dict[str, Any]], template: dict[str, Any]) -> d
             "included_ephemeral_storage_gb": template["fargate"]["included_ephemeral_storage_gb"],
             "spot_discount": template["fargate"]["spot_discount"],
         }
+        if "linux_arm64" not in fargate:
+            arm = f"no sourced Fargate Linux/ARM price for this region; {_FGCALC} is x86 only"
+            missing["fargate.linux_arm64"] = arm
         missing["fargate.windows_x86_64"] = "no sourced Fargate Windows price for this region"
         missing["fargate.ephemeral_storage_gb_hour"] = "no sourced Fargate ephemeral storage price for this region"
     data["missing"] = dict(sorted(missing.items()))
@@ -181,6 +224,20 @@ FARGATE: dict[str, dict[str, Any]] = {
                         "gb_hour": _uncertain(0.00612, "GB-hour", _FARGATE_SRC, _FARGATE_WHY)},
     },
 }  # fmt: skip
+_FGCALC = "theuves/fgcalc@6e1547cb, src/utils/data.js"
+
+
+def fargate_linux_x86() -> dict[str, dict[str, Any]]:
+    """region → Fargate Linux/x86 prices from scripts/pricing_data/fargate_linux_x86.csv (a public calculator's
+    region table, transcribed from the AWS page); the books that have no other Fargate source take these."""
+    src = "https://aws.amazon.com/fargate/pricing/"
+    why = f"third-party region table of a public Fargate calculator ({_FGCALC}, transcribed from the AWS page in 2021)"
+    found: dict[str, dict[str, Any]] = {}
+    with (DATA / "fargate_linux_x86.csv").open(encoding="utf-8") as handle:
+        for region, vcpu_hour, gb_hour in csv.reader(line for line in handle if not line.startswith("#")):
+            found[region] = {"linux_x86_64": {"vcpu_hour": _uncertain(float(vcpu_hour), "vCPU-hour", src, why),
+                                              "gb_hour": _uncertain(float(gb_hour), "GB-hour", src, why)}}  # fmt: skip
+    return found
 
 
 def render_book(region: str, data: dict[str, Any], rows: list[dict[str, Any]]) -> str:

@@ -57,7 +57,7 @@ def check_fargate(book: PriceBook, workload: Workload, ephemeral_storage_gb: flo
     fargate = book.fargate
     if fargate is None:
         raise gap(book, "fargate", "Fargate prices")
-    name = fargate_platform_name(workload)
+    name = fargate_platform_name(workload, book)
     if getattr(fargate, name) is None:
         raise gap(book, f"fargate.{name}", f"Fargate {_FARGATE_LABEL[name]} prices")
     extra = ephemeral_storage_gb > fargate.included_ephemeral_storage_gb.quantity
@@ -79,14 +79,26 @@ def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unprice
     named = workload.control.instance_types
     where = f"the {book.region} catalogue" + (f" limited to {', '.join(named)}" if named else "")
     arch = runtime.architecture if runtime.architecture != "any" else "any architecture"
+    gpu = " GPU" if runtime.gpu else ""  # a GPU job is measured against the GPU types
     largest = max(
-        (i for i in book.ec2.instances if runtime.architecture in ("any", i.architecture)),
-        key=lambda i: (i.memory_gib, i.vcpu),
+        (i for i in book.ec2.instances if runtime.architecture in ("any", i.architecture) and (i.gpu or not gpu)),
+        key=lambda i: (i.gpu, i.memory_gib, i.vcpu) if gpu else (i.memory_gib, i.vcpu),
         default=None,
     )
     biggest = (
-        f"; its largest {arch} type is {largest.type} ({largest.vcpu:g} vCPU, {largest.memory_gib:g} GiB)"
+        f"; its largest {arch}{gpu} type is {largest.type} ({largest.vcpu:g} vCPU, {largest.memory_gib:g} GiB"
+        + (f", {largest.gpu} GPU)" if gpu else ")")
         if (largest is not None)
         else ""
     )
-    return Unpriced(f"no instance type in {where} holds one copy ({shape}){biggest}")
+    return Unpriced(f"no instance type in {where} holds one copy ({shape}){biggest}{_left_out(book, named)}")
+
+
+def _left_out(book: PriceBook, named: tuple[str, ...]) -> str:
+    """The types the book leaves out (``missing: ec2.instances[<type>]``) that could have held the copy: those the
+    workload names, with the book's reason, or every one when it names none."""
+    absent = book.absent_types()
+    if named:
+        hits = [name for name in absent if name in named or name.split(".", 1)[0] in named]
+        return "".join(f"; {name} is not in this book: {absent[name]}" for name in hits)
+    return f"; this book leaves out {', '.join(absent)} (not offered or not sourced here)" if absent else ""

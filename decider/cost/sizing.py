@@ -102,16 +102,21 @@ def fargate_sizes(os: str) -> list[tuple[float, float]]:
     return sizes
 
 
-def fargate_platform_name(workload: Workload) -> str:
+def fargate_platform_name(workload: Workload, book: PriceBook) -> str:
+    """The Fargate platform a workload runs on: Graviton for code that runs on either architecture, unless the
+    region's book prices only Linux/x86 Fargate (billed there on x86, never on another region's Graviton price)."""
     if workload.runtime.os == "windows":
         return "windows_x86_64"
-    return "linux_x86_64" if workload.runtime.architecture == "x86_64" else "linux_arm64"
+    architecture = workload.runtime.architecture
+    fargate = book.fargate
+    x86_only = fargate is not None and fargate.linux_arm64 is None and fargate.linux_x86_64 is not None
+    return "linux_x86_64" if architecture == "x86_64" or (architecture == "any" and x86_only) else "linux_arm64"
 
 
 def fargate_platform(workload: Workload, book: PriceBook) -> tuple[str, FargatePlatform]:
     """The Fargate platform a workload runs on and its prices; the caller has checked the book prices it
     (``fargate_gap``)."""
-    name = fargate_platform_name(workload)
+    name = fargate_platform_name(workload, book)
     platform = getattr(book.fargate, name, None)
     if platform is None:
         raise ValueError(f"the {book.region} price book has no fargate.{name} prices")

@@ -20,6 +20,7 @@ Architecture = Literal["x86_64", "arm64"]
 InstanceFamily = Literal["general", "compute", "memory", "burstable", "gpu"]
 _URL = re.compile(r"^https?://\S+")  # a URL first; a note may follow (version, date)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ABSENT = "ec2.instances["  # a missing: key naming an instance type the catalogue leaves out
 
 
 class _Data(BaseModel):
@@ -260,7 +261,8 @@ class PriceBook(_Data):
     missing: dict[str, str] = Field(
         default_factory=dict,
         description="Price paths this book leaves out (dotted, e.g. 'fargate.windows_x86_64') and why: no sourced "
-        "figure for the region. A target whose bill needs one has no price in this region.",
+        "figure for the region. A target whose bill needs one has no price in this region. 'ec2.instances[<type>]' "
+        "names an instance type the catalogue leaves out (not offered or not sourced in the region).",
     )
     modes: ModePrices = Field(default_factory=ModePrices)
 
@@ -278,6 +280,9 @@ class PriceBook(_Data):
             raise ValueError(
                 f"leaves out {', '.join(unexplained)} without saying why: add each to 'missing:' with the reason"
             )
+        listed = sorted(name for name in self.absent_types() if self.instance(name) is not None)
+        if listed:
+            raise ValueError(f"missing: names {', '.join(listed)} as left out, but ec2.instances lists it")
         return self
 
     def gaps(self) -> list[str]:
@@ -308,6 +313,14 @@ class PriceBook(_Data):
             if reason:
                 return reason
         return None
+
+    def absent_types(self) -> dict[str, str]:
+        """Instance types the catalogue leaves out (``missing: ec2.instances[<type>]``), with the reason."""
+        return {
+            path[len(_ABSENT) : -1]: why
+            for path, why in self.missing.items()
+            if path.startswith(_ABSENT) and path.endswith("]")
+        }
 
     def instance(self, instance_type: str) -> Instance | None:
         for instance in self.ec2.instances:

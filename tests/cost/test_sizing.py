@@ -145,14 +145,15 @@ def test_named_instance_families_are_honoured(ruleset: Ruleset) -> None:
     burstable = instance_sizing(ruleset, runtime={"memory_mb": 1024}, control={"instance_types": ["t4g"]})
     assert burstable is not None
     assert burstable.instance_type == "t4g.medium"
-    assert instance_sizing(ruleset, control={"instance_types": ["x2iedn"]}) is None  # not in the catalogue
+    assert instance_sizing(ruleset, control={"instance_types": ["i4i"]}) is None  # not in the catalogue
 
 
 def test_gpu_copies_land_on_gpu_instances(ruleset: Ruleset) -> None:
     sizing = instance_sizing(ruleset, runtime={"gpu": 4, "memory_mb": 65536, "vcpu": 16})
     assert sizing is not None
-    # only g5.12xlarge (4 GPUs) and p4d.24xlarge (8) hold 4 GPUs; g5.12xlarge is cheaper
-    assert (sizing.instance_type, sizing.copies_per_instance, sizing.instance_gpu) == ("g5.12xlarge", 1, 4)
+    # the 4-GPU types (g6.12xlarge $4.6016/h, g5.12xlarge $5.672/h, their 24xlarge sizes) and the 8-GPU ones hold
+    # 4 GPUs; g6.12xlarge is the cheapest
+    assert (sizing.instance_type, sizing.copies_per_instance, sizing.instance_gpu) == ("g6.12xlarge", 1, 4)
 
 
 def test_copies_pack_onto_instances(ruleset: Ruleset) -> None:

@@ -45,3 +45,34 @@ def test_sizes_are_derived_pro_rata_and_say_so() -> None:
     assert "derived pro rata by vCPU from r7i.large ($0.14805/h)" in rows["r7i.16xlarge"]["uncertain"]
     assert "g5.2xlarge" in rows  # a GPU type only where it was read
     assert "g5.2xlarge" not in {row["type"] for row in SCRIPT.instances("eu-west-3", SCRIPT.observed()["eu-west-3"])}
+
+
+def test_a_type_read_as_is_that_the_mirror_lacks_is_named_as_left_out() -> None:
+    rows = SCRIPT.instances("eu-west-1", SCRIPT.observed()["eu-west-1"])
+    absent = SCRIPT.absent("eu-west-1", rows)
+    assert "ec2.instances[p5.48xlarge]" in absent
+    assert "ec2.instances[p4d.24xlarge]" not in absent  # listed: read at $35.39655/h
+    assert {row["type"] for row in rows} >= {"p4d.24xlarge", "x2iedn.32xlarge", "m7g.16xlarge", "g5.48xlarge"}
+    assert SCRIPT.absent("sa-east-1", []) == {}  # no catalogue at all: ec2.instances says why
+
+
+def test_fargate_linux_x86_comes_from_one_region_table() -> None:
+    table = SCRIPT.fargate_linux_x86()
+    assert sorted(table) == sorted(set(GENERATED) - {"sa-east-1"})  # São Paulo keeps its x86 and Arm transcription
+    frankfurt = table["eu-central-1"]["linux_x86_64"]
+    assert (frankfurt["vcpu_hour"]["usd"], frankfurt["gb_hour"]["usd"]) == (0.04656, 0.00511)
+    assert "theuves/fgcalc@6e1547cb" in frankfurt["vcpu_hour"]["uncertain"]
+    template = yaml.safe_load((REPO / "rules" / "pricing" / "us-east-1.yaml").read_text(encoding="utf-8"))
+    book = SCRIPT.book("eu-central-1", [], template)
+    assert "linux_arm64" not in book["fargate"]
+    assert "fargate.linux_arm64" in book["missing"]
+    assert "linux_arm64" in SCRIPT.book("sa-east-1", [], template)["fargate"]
+
+
+def test_c7i_sizes_are_derived_from_c7i_large_in_proportion() -> None:
+    """The mirror prices every c7i size at the same rate per vCPU (Ireland: 4xlarge 0.76608 = 8 x large 0.09576)."""
+    rows = {row["type"]: row for row in SCRIPT.instances("eu-west-1", SCRIPT.observed()["eu-west-1"])}
+    assert rows["c7i.large"]["usd_per_hour"] == 0.09576
+    assert rows["c7i.4xlarge"]["usd_per_hour"] == pytest.approx(0.76608)
+    assert rows["c7i.48xlarge"]["usd_per_hour"] == pytest.approx(9.19296)
+    assert (rows["c7i.48xlarge"]["vcpu"], rows["c7i.48xlarge"]["memory_gib"]) == (192, 384)
