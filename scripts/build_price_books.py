@@ -8,7 +8,9 @@ EC2: scripts/pricing_data/ec2_linux.csv holds on-demand Linux prices read from a
 List: one observed size per pro-rata family (``FAMILIES``) and region, and every size of the types listed as read
 (``READ_TYPES``). Within m6i, m7i, c6i, c7i, c7g, r7i and r7g AWS prices every size in proportion to its vCPUs, so their
 other sizes are derived by that ratio (and say so). m7g (whose regional prices are rounded per size), the high-memory
-x2idn / x2iedn and the GPU types g5, g6, p4d and p5 are listed as read, never derived.
+x2idn / x2iedn and the GPU types g5, g6, p4d and p5 are listed as read, never derived. scripts/pricing_data/
+ec2_linux_feed.csv (scripts/extract_ec2_feed.py, from a newer mirror of AWS's pricing-page feed) takes precedence: the
+P-series after AWS's 2025 price cut, sa-east-1 (every size read), and types the older mirror lacks for a region.
 A figure no source gives for a region is left out, with the reason under ``missing:``; the targets that need it then
 say "no price in this region" instead of borrowing another region's figure. A type of ``READ_TYPES`` the mirror does
 not list for a region is left out of that book and named under ``missing:`` as ``ec2.instances[<type>]``.
@@ -27,6 +29,9 @@ DATA = ROOT / "scripts" / "pricing_data"
 BOOKS = ROOT / "rules" / "pricing"
 AS_OF = "2026-12-02"
 MIRROR = "skypilot-org/skypilot-catalog@001367d2, catalogs/v7/aws/vms.csv"
+#: A newer mirror of the feed AWS's on-demand pricing page loads (scripts/extract_ec2_feed.py): the P-series after
+#: AWS's 2025 price cut, sa-east-1, and types the older mirror lacks for a region.
+FEED = "lamngockhuong/aws-price@508fb452, lib/data/pricing/ec2-transformed.json of 2025-11-03"
 EC2_SOURCE = "https://aws.amazon.com/ec2/pricing/on-demand/"
 REGIONS = (
     "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3",
@@ -86,32 +91,45 @@ READ_TYPES: dict[str, tuple[str, str, int, int, int]] = {
 }  # fmt: skip
 
 
-def observed() -> dict[str, dict[str, tuple[str, float]]]:
-    """region → pro-rata family (or type read as is) → (the type read, its price)."""
-    found: dict[str, dict[str, tuple[str, float]]] = {}
-    with (DATA / "ec2_linux.csv").open(encoding="utf-8") as handle:
-        rows = csv.reader(line for line in handle if not line.startswith("#"))
-        for region, kind, usd in rows:
-            key = kind if kind in READ_TYPES else kind.split(".")[0]
-            found.setdefault(region, {})[key] = (kind, float(usd))
+def observed() -> dict[str, dict[str, tuple[float, str]]]:
+    """region → instance type → (its price, the mirror it was read from). The newer feed's rows
+    (ec2_linux_feed.csv, scripts/extract_ec2_feed.py) take precedence over the older mirror's (ec2_linux.csv)."""
+    found: dict[str, dict[str, tuple[float, str]]] = {}
+    for name, mirror in (("ec2_linux.csv", MIRROR), ("ec2_linux_feed.csv", FEED)):
+        with (DATA / name).open(encoding="utf-8") as handle:
+            for region, kind, usd in csv.reader(line for line in handle if not line.startswith("#")):
+                found.setdefault(region, {})[kind] = (float(usd), mirror)
     return found
 
 
-def instances(region: str, read: dict[str, tuple[str, float]]) -> list[dict[str, Any]]:
+def instances(region: str, read: dict[str, tuple[float, str]]) -> list[dict[str, Any]]:
+    """A region's catalogue: within a pro-rata family read at one size the other sizes are derived from it; a family
+    read at several sizes lists those as read (sa-east-1's Graviton prices are rounded size by size)."""
     rows: list[dict[str, Any]] = []
     for family, (kind, arch, gib_per_vcpu, sizes) in FAMILIES.items():
-        if family not in read:
+        names = [f"{family}.{size}" for size in sizes]
+        found = [name for name in names if name in read]
+        if len(found) > 1:
+            for name in found:
+                vcpu = _SIZES[name.split(".")[1]]
+                usd, mirror = read[name]
+                rows.append(_instance(name, kind, arch, vcpu, vcpu * gib_per_vcpu, 0, usd, "read", mirror))
             continue
-        basis, usd = read[family]
+        if not found:
+            continue
+        (basis,) = found
+        usd, mirror = read[basis]
         per_vcpu = usd / _SIZES[basis.split(".")[1]]
-        for size in sizes:
+        for size, name in zip(sizes, names, strict=True):
             vcpu = _SIZES[size]
-            name = f"{family}.{size}"
             how = "read" if name == basis else f"derived pro rata by vCPU from {basis} (${usd:g}/h)"
-            rows.append(_instance(name, kind, arch, vcpu, vcpu * gib_per_vcpu, 0, round(per_vcpu * vcpu, 6), how))
+            rows.append(
+                _instance(name, kind, arch, vcpu, vcpu * gib_per_vcpu, 0, round(per_vcpu * vcpu, 6), how, mirror)
+            )
     for name, (kind, arch, vcpu, gib, gpus) in READ_TYPES.items():
         if name in read:
-            rows.append(_instance(name, kind, arch, vcpu, gib, gpus, read[name][1], "read"))
+            usd, mirror = read[name]
+            rows.append(_instance(name, kind, arch, vcpu, gib, gpus, usd, "read", mirror))
     return rows
 
 
@@ -121,17 +139,20 @@ def absent(region: str, rows: list[dict[str, Any]]) -> dict[str, str]:
         return {}
     listed = {row["type"] for row in rows}
     return {
-        f"ec2.instances[{name}]": f"not in the EC2 mirror ({MIRROR}) for {region}: not offered here, or not sourced"
+        f"ec2.instances[{name}]": f"not in the EC2 mirrors ({MIRROR}; {FEED}) for {region}: not offered here, or "
+        "not sourced"
         for name in READ_TYPES
         if name not in listed
     }
 
 
-def _instance(name: str, kind: str, arch: str, vcpu: int, gib: int, gpus: int, usd: float, how: str) -> dict[str, Any]:
+def _instance(
+    name: str, kind: str, arch: str, vcpu: int, gib: int, gpus: int, usd: float, how: str, mirror: str = MIRROR
+) -> dict[str, Any]:
     return {
         "type": name, "family": kind, "architecture": arch, "vcpu": vcpu, "memory_gib": gib, "gpu": gpus,
         "usd_per_hour": usd, "source": EC2_SOURCE,
-        "uncertain": f"third-party mirror of the AWS Price List ({MIRROR}), {AS_OF}; {how}",
+        "uncertain": f"third-party mirror of the AWS Price List ({mirror}), {AS_OF}; {how}",
     }  # fmt: skip
 
 
@@ -194,7 +215,7 @@ def book(region: str, rows: list[dict[str, Any]], template: dict[str, Any]) -> d
         "network": "no sourced NAT gateway, data transfer, CloudWatch Logs or EBS price for this region",
     }
     if not rows:
-        missing["ec2.instances"] = f"the EC2 mirror ({MIRROR}) has no {region} rows"
+        missing["ec2.instances"] = f"neither EC2 mirror ({MIRROR}; {FEED}) has {region} rows"
     missing.update(absent(region, rows))
     fargate = FARGATE.get(region) or fargate_linux_x86().get(region)
     if fargate is None:

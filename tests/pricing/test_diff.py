@@ -53,9 +53,9 @@ def test_diff_two_regions_on_the_cli(capsys: pytest.CaptureFixture[str]) -> None
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "eu-west-1 as of 2026-12-02 -> eu-west-2 as of 2026-12-02: 99 figures differ"
     assert "  changed  ec2.instances[m6i.xlarge].usd_per_hour: 0.214 -> 0.222 (+3.7%)" in out
-    # the mirror lists p5 in London but not in Ireland, and p4d the other way round
-    assert "  added    ec2.instances[p5.48xlarge].usd_per_hour: 127.816" in out
-    assert "  removed  ec2.instances[p4d.24xlarge].usd_per_hour: was 35.3965" in out
+    # the mirrors list p5 in London but not in Ireland, and p4d the other way round (prices after the 2025 cut)
+    assert "  added    ec2.instances[p5.48xlarge].usd_per_hour: 71.552" in out
+    assert "  removed  ec2.instances[p4d.24xlarge].usd_per_hour: was 23.7157" in out
     assert "  added    ec2.instances[g5.2xlarge].usd_per_hour: 1.53849" not in out  # both books have it
 
 

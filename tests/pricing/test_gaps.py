@@ -4,6 +4,7 @@ costed instance, and a Windows service is billed on a type that fits it."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,7 @@ def test_a_target_without_its_prices_says_no_price_in_this_region(ruleset: Rules
     )
 
 
-def test_the_sao_paulo_book_prices_fargate_but_no_instances(ruleset: Ruleset) -> None:
+def test_the_sao_paulo_book_prices_fargate_and_instances_at_its_own_rates(ruleset: Ruleset) -> None:
     decision = _decide(ruleset, BIG_JOB | {"runtime": {**BIG_JOB["runtime"], "memory_mb": 4096, "vcpu": 2}},
                        "sa-east-1")  # fmt: skip
     fargate = _ranked(decision, "ecs-fargate")
@@ -95,6 +96,24 @@ def test_the_sao_paulo_book_prices_fargate_but_no_instances(ruleset: Ruleset) ->
     assert "Linux/x86" in fargate.monthly_cost.lines[0].item
     assert fargate.monthly_cost.lines[0].unit_price_usd == pytest.approx(2 * 0.0696 + 4 * 0.0076)
     ec2 = _ranked(decision, "ecs-ec2")
+    assert ec2.monthly_cost is not None
+    assert isinstance(ec2.sizing, InstanceSizing)
+    chosen = ruleset.pricing["sa-east-1"].instance(ec2.sizing.instance_type)
+    assert chosen is not None
+    virginia = ruleset.pricing["us-east-1"].instance(ec2.sizing.instance_type)
+    assert virginia is not None
+    assert ec2.monthly_cost.lines[0].unit_price_usd == chosen.usd_per_hour != virginia.usd_per_hour  # its own rate
+
+
+def test_a_book_without_instance_prices_prices_fargate_and_says_why_not_ec2(ruleset: Ruleset) -> None:
+    book = ruleset.pricing["sa-east-1"]
+    bare = book.model_copy(update={"ec2": book.ec2.model_copy(update={"instances": ()})})
+    without = dataclasses.replace(ruleset, pricing={**ruleset.pricing, "sa-east-1": bare})
+    decision = _decide(without, BIG_JOB | {"runtime": {**BIG_JOB["runtime"], "memory_mb": 4096, "vcpu": 2}},
+                       "sa-east-1")  # fmt: skip
+    assert _ranked(decision, "ecs-fargate").monthly_cost is not None
+    ec2 = _ranked(decision, "ecs-ec2")
+    assert ec2.monthly_cost is None
     assert ec2.no_price is not None
     assert "has no EC2 instance prices (ec2.instances)" in ec2.no_price
 

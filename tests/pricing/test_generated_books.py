@@ -4,6 +4,7 @@ reviewer reads the data and the script, and the committed YAML cannot drift from
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 from types import ModuleType
 
@@ -17,8 +18,8 @@ GENERATED = [
 ]  # fmt: skip
 
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_price_books", REPO / "scripts" / "build_price_books.py")
+def _script(name: str = "build_price_books") -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -51,7 +52,7 @@ def test_a_type_read_as_is_that_the_mirror_lacks_is_named_as_left_out() -> None:
     rows = SCRIPT.instances("eu-west-1", SCRIPT.observed()["eu-west-1"])
     absent = SCRIPT.absent("eu-west-1", rows)
     assert "ec2.instances[p5.48xlarge]" in absent
-    assert "ec2.instances[p4d.24xlarge]" not in absent  # listed: read at $35.39655/h
+    assert "ec2.instances[p4d.24xlarge]" not in absent  # listed: read at $23.71569/h, after the 2025 cut
     assert {row["type"] for row in rows} >= {"p4d.24xlarge", "x2iedn.32xlarge", "m7g.16xlarge", "g5.48xlarge"}
     assert SCRIPT.absent("sa-east-1", []) == {}  # no catalogue at all: ec2.instances says why
 
@@ -76,3 +77,63 @@ def test_c7i_sizes_are_derived_from_c7i_large_in_proportion() -> None:
     assert rows["c7i.4xlarge"]["usd_per_hour"] == pytest.approx(0.76608)
     assert rows["c7i.48xlarge"]["usd_per_hour"] == pytest.approx(9.19296)
     assert (rows["c7i.48xlarge"]["vcpu"], rows["c7i.48xlarge"]["memory_gib"]) == (192, 384)
+
+
+def test_the_newer_feed_takes_precedence_and_names_itself() -> None:
+    """The P-series is read from the newer feed (after AWS's 2025 cut); the older mirror's other rows stay as read."""
+    read = SCRIPT.observed()
+    assert read["us-east-1"]["p5.48xlarge"] == (55.04, SCRIPT.FEED)  # the older mirror's 98.32 predates the cut
+    assert read["eu-west-1"]["m6i.xlarge"] == (0.214, SCRIPT.MIRROR)
+    rows = {row["type"]: row for row in SCRIPT.instances("eu-west-1", read["eu-west-1"])}
+    assert rows["p4d.24xlarge"]["usd_per_hour"] == 23.71569
+    assert SCRIPT.FEED in rows["p4d.24xlarge"]["uncertain"]
+    assert SCRIPT.MIRROR in rows["m6i.2xlarge"]["uncertain"]
+
+
+def test_a_family_read_at_every_size_is_listed_as_read() -> None:
+    """Sao Paulo's Graviton prices are rounded size by size (c7g.medium $0.0555, not a quarter of the xlarge's
+    $0.2222): every size is listed as the feed gives it, none derived."""
+    rows = {row["type"]: row for row in SCRIPT.instances("sa-east-1", SCRIPT.observed()["sa-east-1"])}
+    assert rows["c7g.medium"]["usd_per_hour"] == 0.0555
+    assert rows["c7g.xlarge"]["usd_per_hour"] == 0.2222
+    assert all(row["uncertain"].endswith("; read") for row in rows.values())
+    assert {"m6i.32xlarge", "r7g.16xlarge", "x2iedn.32xlarge", "g6.48xlarge", "p5.48xlarge"} <= set(rows)
+
+
+def _feed(rows: list[tuple[str, str, str]]) -> list[dict[str, object]]:
+    return [
+        {"region": region, "attributes": {"instanceType": kind, "operatingSystem": "Linux"}, "pricePerUnit": usd}
+        for region, kind, usd in rows
+    ]
+
+
+def test_the_extraction_writes_the_p_series_and_sao_paulo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    extractor = _script("extract_ec2_feed")
+    (tmp_path / "ec2_linux.csv").write_text("us-east-1,m6i.xlarge,0.192\neu-west-1,g5.xlarge,1.123\n")
+    monkeypatch.setattr(extractor, "DATA", tmp_path)
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps(_feed([
+        ("us-east-1", "m6i.xlarge", "0.1920000000"), ("us-east-1", "p5.48xlarge", "55.0400000000"),
+        ("eu-west-1", "g5.xlarge", "1.1230000000"), ("eu-west-1", "g6.xlarge", "0.9000000000"),
+        ("south-america-(sao-paulo)", "c7g.medium", "0.0555000000"), ("south-america-(sao-paulo)", "t3.micro", "1"),
+    ])))  # fmt: skip
+    extractor.main(str(feed))
+    written = (tmp_path / "ec2_linux_feed.csv").read_text().splitlines()
+    assert [line for line in written if not line.startswith("#")] == [
+        "us-east-1,p5.48xlarge,55.04",
+        "eu-west-1,g6.xlarge,0.9",  # a type the older mirror lacks there; g5 stays the older mirror's
+        "sa-east-1,c7g.medium,0.0555",  # t3 is no family the books carry
+    ]
+
+
+def test_the_extraction_refuses_a_feed_that_disagrees_where_both_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extractor = _script("extract_ec2_feed")
+    (tmp_path / "ec2_linux.csv").write_text("us-east-1,m6i.xlarge,0.192\n")
+    monkeypatch.setattr(extractor, "DATA", tmp_path)
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps(_feed([("us-east-1", "m6i.xlarge", "0.2000000000")])))
+    with pytest.raises(SystemExit, match=r"us-east-1 m6i.xlarge: feed 0.2000000000, older mirror 0.192"):
+        extractor.main(str(feed))
+    assert not (tmp_path / "ec2_linux_feed.csv").exists()

@@ -1,7 +1,7 @@
 """The regional EC2 catalogues: general, compute and memory families up to their largest size on both architectures,
-high-memory x2 and GPU (g5, g6, p4d, p5) types, each priced from the region's own rows of the mirror. A type the
-mirror does not list for a region is left out of its book and named under ``missing:``; a job that needs it there
-finds no type rather than another region's price."""
+high-memory x2 and GPU (g5, g6, p4d, p5) types, each priced from the region's own rows of the mirrors (the P-series at
+its prices after AWS's 2025 cut). A type the mirrors do not list for a region is left out of its book and named under
+``missing:``; a job that needs it there finds no type rather than another region's price."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def _sizing(ranked: RankedTarget) -> InstanceSizing:
     return ranked.sizing
 
 
-@pytest.mark.parametrize(("region", "usd"), [("eu-west-2", 127.816), ("ap-south-1", 117.984), ("us-west-1", 122.9)])
+@pytest.mark.parametrize(("region", "usd"), [("eu-west-2", 71.552), ("ap-south-1", 66.048), ("us-west-1", 68.8)])
 def test_an_8_gpu_training_job_is_billed_on_p5_at_the_regions_price(ruleset: Ruleset, region: str, usd: float) -> None:
     ranked = _ranked(ruleset, TRAINING, region)
     assert _sizing(ranked).instance_type == "p5.48xlarge"
@@ -74,27 +74,23 @@ def test_naming_p5_where_the_mirror_has_none_gives_the_books_reason(ruleset: Rul
     ranked = _ranked(ruleset, workload, "eu-west-1")
     assert ranked.no_price is not None
     assert ranked.no_price.endswith(
-        "; p5.48xlarge is not in this book: not in the EC2 mirror (skypilot-org/skypilot-catalog@001367d2, "
-        "catalogs/v7/aws/vms.csv) for eu-west-1: not offered here, or not sourced"
+        "; p5.48xlarge is not in this book: not in the EC2 mirrors (skypilot-org/skypilot-catalog@001367d2, "
+        "catalogs/v7/aws/vms.csv; lamngockhuong/aws-price@508fb452, lib/data/pricing/ec2-transformed.json of "
+        "2025-11-03) for eu-west-1: not offered here, or not sourced"
     )
 
 
 @pytest.mark.parametrize(("region", "kind", "usd"), [("eu-central-1", "g6.xlarge", 1.0064),
                                                      ("eu-west-1", "g5.xlarge", 1.123),
                                                      ("eu-west-3", "g6.xlarge", 1.0216),
-                                                     ("ap-southeast-1", None, None)])  # fmt: skip
+                                                     ("ap-southeast-1", "p4d.24xlarge", 26.34917),
+                                                     ("us-west-1", "p5.48xlarge", 68.8)])  # fmt: skip
 def test_a_one_gpu_batch_takes_the_cheapest_gpu_type_the_region_lists(
-    ruleset: Ruleset, region: str, kind: str | None, usd: float | None
+    ruleset: Ruleset, region: str, kind: str, usd: float
 ) -> None:
-    """Frankfurt lists g6 (L4) below g5 (A10G); Ireland has no g6 in the mirror and Paris no g5; the mirror lists no
-    GPU type in Singapore at all."""
+    """Frankfurt lists g6 (L4) below g5 (A10G); Ireland has no g6 in the mirrors and Paris no g5; Singapore's one GPU
+    type is p4d and N. California's p5: a one-GPU job runs there on 8 GPUs rather than on another region's g5."""
     ranked = _ranked(ruleset, EMBEDDING, region)
-    if kind is None:
-        assert ranked.monthly_cost is None
-        assert ranked.no_price is not None
-        assert "g5.xlarge" in ranked.no_price
-        assert "g6.xlarge" in ranked.no_price
-        return
     assert _sizing(ranked).instance_type == kind
     assert ranked.monthly_cost is not None
     assert ranked.monthly_cost.lines[0].unit_price_usd == usd
@@ -135,7 +131,7 @@ def test_m7g_sizes_are_listed_as_read_not_derived(ruleset: Ruleset) -> None:
 def test_a_book_may_not_name_a_listed_type_as_left_out() -> None:
     raw = yaml.safe_load((REPO / "rules" / "pricing" / "eu-west-1.yaml").read_text(encoding="utf-8"))
     assert "ec2.instances[p5.48xlarge]" in raw["missing"]
-    assert PriceBook.model_validate(raw).absent_types()["p5.48xlarge"].startswith("not in the EC2 mirror")
+    assert PriceBook.model_validate(raw).absent_types()["p5.48xlarge"].startswith("not in the EC2 mirrors")
     raw["missing"]["ec2.instances[p4d.24xlarge]"] = "said to be missing"
     with pytest.raises(ValidationError, match=r"names p4d\.24xlarge as left out, but ec2\.instances lists it"):
         PriceBook.model_validate(raw)
@@ -144,6 +140,6 @@ def test_a_book_may_not_name_a_listed_type_as_left_out() -> None:
 def test_pricing_show_names_the_types_a_region_leaves_out(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["pricing", "show", "--region", "eu-west-1"]) == 0
     out = capsys.readouterr().out
-    assert "    p4d.24xlarge   gpu       x86_64   96 vCPU   1152 GiB 8 GPU  $35.3965/h  (uncertain)" in out
-    assert "  no price in this region: ec2.instances[p5.48xlarge] (not in the EC2 mirror " in out
+    assert "    p4d.24xlarge   gpu       x86_64   96 vCPU   1152 GiB 8 GPU  $23.7157/h  (uncertain)" in out
+    assert "  no price in this region: ec2.instances[p5.48xlarge] (not in the EC2 mirrors " in out
     assert "ec2.instances[p4d.24xlarge]" not in out
