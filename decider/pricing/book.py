@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 Architecture = Literal["x86_64", "arm64"]
 InstanceFamily = Literal["general", "compute", "memory", "burstable", "gpu"]
-_URL = re.compile(r"^https?://\S+")  # a URL first; a note may follow (version, date)
+_URL = re.compile(r"https?://\S")  # a URL first (match: at the start); a note may follow (version, date)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ABSENT = "ec2.instances["  # a missing: key naming an instance type the catalogue leaves out
 

@@ -125,18 +125,7 @@ def load_ruleset(extra_dirs: Sequence[str | Path] = (), rules_dir: str | Path | 
         sources=tuple(str(layer) for layer in layers),
         pricing=pricing,
         cost_model=cost_model,
-        pricing_digest=pricing_digest(pricing, cost_model),
     )
-
-
-def pricing_digest(pricing: Mapping[str, PriceBook], cost_model: CostModel | None) -> str:
-    """sha256 of the price books and cost model as loaded: a reload that changes only a price changes it."""
-    body = {
-        "books": {region: book.model_dump(mode="json") for region, book in sorted(pricing.items())},
-        "cost_model": cost_model.model_dump(mode="json") if cost_model is not None else None,
-    }
-    encoded = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
-    return "sha256:" + hashlib.sha256(encoded).hexdigest()
 
 
 def _digest(

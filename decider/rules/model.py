@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -187,8 +189,17 @@ class Ruleset:
     """Price books by region, from ``<shipped rules>/pricing/<region>.yaml``; empty when that directory is absent."""
     cost_model: CostModel | None = None
     """The cost model's parameters (``pricing/model.yaml``); None when the pricing directory is absent."""
-    pricing_digest: str = ""
-    """sha256 of the price books and cost model in service (``digest`` covers the rules only)."""
+
+    @cached_property
+    def pricing_digest(self) -> str:
+        """sha256 of the price books and cost model as loaded (``digest`` covers the rules only): a reload that changes
+        only a price changes it. Computed when first read (the API's health and reload answers), not on every load."""
+        body = {
+            "books": {region: book.model_dump(mode="json") for region, book in sorted(self.pricing.items())},
+            "cost_model": self.cost_model.model_dump(mode="json") if self.cost_model is not None else None,
+        }
+        encoded = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
+        return "sha256:" + hashlib.sha256(encoded).hexdigest()
 
     @cached_property
     def target_ids(self) -> tuple[str, ...]:

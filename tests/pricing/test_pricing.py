@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from collections.abc import Callable
@@ -143,6 +144,30 @@ def test_every_gap_is_listed_at_once(edited_rules: Callable[[BookEdit], Path]) -
     assert "ec2.instances.0.usd_per_hour" in text
     assert "eks.control_plane_hour.source" in text
     assert len(caught.value.problems) == 3
+
+
+@pytest.mark.parametrize(
+    ("source", "refused"),
+    [
+        ("https://aws.amazon.com/eks/pricing/", False),
+        ("https://aws.amazon.com/eks/pricing/ (read 2026-11-27, the standard-support row)", False),
+        ("http://example.com", False),
+        ("https:// aws.amazon.com/eks/pricing/", True),  # a space where the host begins
+        ("ftp://aws.amazon.com/eks/pricing/", True),
+        ("the AWS pricing page: https://aws.amazon.com/eks/pricing/", True),  # the URL must come first
+    ],
+)
+def test_a_price_source_starts_with_an_http_url(
+    edited_rules: Callable[[BookEdit], Path], source: str, refused: bool
+) -> None:
+    def cite(book: dict[str, Any]) -> None:
+        book["eks"]["control_plane_hour"]["source"] = source
+
+    if not refused:
+        assert load_ruleset(rules_dir=edited_rules(cite)).pricing["us-east-1"].eks.control_plane_hour.source == source
+        return
+    with pytest.raises(RulesError, match=r"eks\.control_plane_hour\.source.*must start with an http\(s\) URL"):
+        load_ruleset(rules_dir=edited_rules(cite))
 
 
 def test_a_book_named_for_another_region_is_refused(edited_rules: Callable[[BookEdit], Path]) -> None:
@@ -357,3 +382,18 @@ def test_a_decision_names_the_exact_prices_it_used(ruleset: Ruleset) -> None:
     assert again is not None
     assert shipped.digest == again.digest
     assert shipped.digest != overridden.digest  # same region and date, different prices
+
+
+def test_the_pricing_digest_follows_the_books_in_service(ruleset: Ruleset) -> None:
+    """The digest the API's health and reload answers name is computed from the books the ruleset holds, so a ruleset
+    with one price changed names a different digest, and the same books the same one."""
+    book = ruleset.pricing["us-east-1"]
+    eks = book.eks.model_copy(
+        update={"control_plane_hour": book.eks.control_plane_hour.model_copy(update={"usd": 0.11})}
+    )
+    changed = dataclasses.replace(
+        ruleset, pricing={**ruleset.pricing, "us-east-1": book.model_copy(update={"eks": eks})}
+    )
+    assert changed.pricing_digest.startswith("sha256:")
+    assert changed.pricing_digest != ruleset.pricing_digest
+    assert dataclasses.replace(ruleset).pricing_digest == ruleset.pricing_digest
