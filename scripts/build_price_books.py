@@ -9,6 +9,11 @@ List: one observed size per pro-rata family (``FAMILIES``) and region, and every
 (``READ_TYPES``). Within m6i, m7i, c6i, c7i, c7g, r7i and r7g AWS prices every size in proportion to its vCPUs, so their
 other sizes are derived by that ratio (and say so). m7g (whose regional prices are rounded per size), the high-memory
 x2idn / x2iedn and the GPU types g5, g6, p4d and p5 are listed as read, never derived.
+API Gateway, Lambda and Fargate (but Windows): scripts/pricing_data/aws_price_feed.json holds the JSON feeds AWS's
+pricing pages load, as mirrored at lamngockhuong/aws-price (extracted by scripts/extract_aws_price_feed.py). A label
+of the feed is used (``FEED_PRICES``) only if its US East (N. Virginia) value equals the figure us-east-1's book holds
+for that price, read from the AWS page: the build stops on any disagreement (``check_feed``). Tier bounds are the
+us-east-1 book's, which match the labels' text; values are kept exactly as the feed gives them.
 A figure no source gives for a region is left out, with the reason under ``missing:``; the targets that need it then
 say "no price in this region" instead of borrowing another region's figure. A type of ``READ_TYPES`` the mirror does
 not list for a region is left out of that book and named under ``missing:`` as ``ec2.instances[<type>]``.
@@ -17,6 +22,9 @@ not list for a region is left out of that book and named under ``missing:`` as `
 from __future__ import annotations
 
 import csv
+import json
+import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -146,27 +154,27 @@ def _uncertain(usd: float, unit: str, source: str, why: str) -> dict[str, Any]:
     return {"usd": usd, "unit": unit, "source": source, "uncertain": why}
 
 
-def book(region: str, rows: list[dict[str, Any]], template: dict[str, Any]) -> dict[str, Any]:
+def book(
+    region: str, rows: list[dict[str, Any]], template: dict[str, Any], feed: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """A regional book: the figures sourced for the region; everything else under ``missing:`` with the reason."""
-    lambda_table = (
-        "an open-source Lambda cost table (read 2026-12-02) lists one GB-second rate for every region but af-south-1, "
-        "ap-east-1, eu-south-1, me-south-1 and me-central-1; not read on the AWS page for this region"
-    )
+    feed = load_feed() if feed is None else feed
     lam = template["lambda"]
-    lam_src = "https://aws.amazon.com/lambda/pricing/"
+    request, x86, arm, storage = (
+        feed_price(feed, region, ("lambda", *key), template)
+        for key in (("request",), ("duration", "x86_64"), ("duration", "arm64"), ("ephemeral_storage",))
+    )
+    if request is None or x86 is None or arm is None:
+        raise SystemExit(f"the price feed has no Lambda request or duration price for {region}")
     data: dict[str, Any] = {
         "region": region,
         "currency": "USD",
         "as_of": AS_OF,
         "hours_per_month": 730,
         "lambda": {
-            "request": _uncertain(0.20, "million requests", lam_src, "AWS's headline $0.20 per million requests; "
-                                  "the regional table was not read for this region"),
-            "duration": {
-                arch: {"unit": "GB-second", "source": lam_src, "tiers": lam["duration"][arch]["tiers"],
-                       "uncertain": f"{lambda_table}; tiers 2 and 3 are the -10%/-20% steps of tier 1"}
-                for arch in ("x86_64", "arm64")
-            },
+            "request": request,
+            "duration": {"x86_64": x86, "arm64": arm},
+            **({"ephemeral_storage": storage} if storage else {}),
             "free_tier_requests": lam["free_tier_requests"],
             "free_tier_gb_seconds": lam["free_tier_gb_seconds"],
         },
@@ -187,31 +195,73 @@ def book(region: str, rows: list[dict[str, Any]], template: dict[str, Any]) -> d
         },
     }  # fmt: skip
     missing = {
-        "lambda.ephemeral_storage": "no sourced Lambda ephemeral storage price for this region",
         "ec2.windows_license_vcpu_hour": "no sourced Windows licence-included EC2 price for this region",
         "load_balancers": "no sourced Elastic Load Balancing price for this region",
-        "api_gateway": "no sourced API Gateway price for this region",
         "network": "no sourced NAT gateway, data transfer, CloudWatch Logs or EBS price for this region",
     }
+    if storage is None:
+        missing["lambda.ephemeral_storage"] = "no sourced Lambda ephemeral storage price for this region"
     if not rows:
         missing["ec2.instances"] = f"the EC2 mirror ({MIRROR}) has no {region} rows"
     missing.update(absent(region, rows))
-    fargate = FARGATE.get(region) or fargate_linux_x86().get(region)
+    gateway = {name: feed_price(feed, region, ("api_gateway", name), template) for name in template["api_gateway"]}
+    if None in gateway.values():
+        missing["api_gateway"] = "no sourced API Gateway price for this region"
+    else:
+        data["api_gateway"] = gateway
+    fargate = fargate_prices(region, feed, template)
     if fargate is None:
         missing["fargate"] = "no sourced Fargate price for this region"
     else:
-        data["fargate"] = {
-            **fargate,
-            "included_ephemeral_storage_gb": template["fargate"]["included_ephemeral_storage_gb"],
-            "spot_discount": template["fargate"]["spot_discount"],
-        }
+        data["fargate"] = fargate
         if "linux_arm64" not in fargate:
-            arm = f"no sourced Fargate Linux/ARM price for this region; {_FGCALC} is x86 only"
-            missing["fargate.linux_arm64"] = arm
-        missing["fargate.windows_x86_64"] = "no sourced Fargate Windows price for this region"
-        missing["fargate.ephemeral_storage_gb_hour"] = "no sourced Fargate ephemeral storage price for this region"
+            missing["fargate.linux_arm64"] = "no sourced Fargate Linux/ARM price for this region"
+        if "ephemeral_storage_gb_hour" not in fargate:
+            missing["fargate.ephemeral_storage_gb_hour"] = "no sourced Fargate ephemeral storage price for this region"
+        missing["fargate.windows_x86_64"] = _NO_WINDOWS
     data["missing"] = dict(sorted(missing.items()))
     return data
+
+
+_NO_WINDOWS = (
+    "no sourced Fargate Windows price for this region: the AWS pricing-page feed's us-east-1 Windows figures "
+    "($0.046552 per vCPU-hour, $0.00511175 per GB-hour) disagree with us-east-1's book ($0.09148, $0.01005), so its "
+    "regional Windows figures are not used"
+)
+
+
+def fargate_prices(region: str, feed: dict[str, Any], template: dict[str, Any]) -> dict[str, Any] | None:
+    """The Fargate block: São Paulo's transcription of the AWS page where it has one, else the feed's Linux x86 and
+    Arm (Linux/x86 from fgcalc's table where the feed has none); ephemeral storage from the feed."""
+    platforms = {arch: {dim: feed_price(feed, region, ("fargate", arch, dim), template)
+                        for dim in ("vcpu_hour", "gb_hour")} for arch in ("linux_x86_64", "linux_arm64")}  # fmt: skip
+    fargate = {arch: dims for arch, dims in platforms.items() if None not in dims.values()}
+    if "linux_x86_64" in fargate:
+        _compare_fgcalc(region, fargate["linux_x86_64"])
+    fargate = FARGATE.get(region) or fargate or fargate_linux_x86().get(region) or {}
+    if not fargate:
+        return None
+    storage = feed_price(feed, region, ("fargate", "ephemeral_storage_gb_hour"), template)
+    return {
+        **fargate,
+        **({"ephemeral_storage_gb_hour": storage} if storage else {}),
+        "included_ephemeral_storage_gb": template["fargate"]["included_ephemeral_storage_gb"],
+        "spot_discount": template["fargate"]["spot_discount"],
+    }
+
+
+def _compare_fgcalc(region: str, x86: dict[str, Any]) -> None:
+    """Say in the figure whether fgcalc's 2021 table (the earlier source) agrees; print each difference."""
+    table = fargate_linux_x86().get(region) or FARGATE.get(region)
+    if table is None:
+        return
+    for dim, entry in x86.items():
+        earlier = table["linux_x86_64"][dim]["usd"]
+        if earlier == entry["usd"]:
+            entry["uncertain"] += f"; the earlier region table ({_FGCALC}) gives the same ${earlier:g}"
+        else:
+            entry["uncertain"] += f"; the earlier region table ({_FGCALC}) gave ${earlier:g}"
+            print(f"{region} fargate.linux_x86_64.{dim}: feed {entry['usd']:g}, earlier {earlier:g}", file=sys.stderr)
 
 
 _FARGATE_SRC = "https://aws.amazon.com/pt/fargate/pricing/"
@@ -238,6 +288,107 @@ def fargate_linux_x86() -> dict[str, dict[str, Any]]:
             found[region] = {"linux_x86_64": {"vcpu_hour": _uncertain(float(vcpu_hour), "vCPU-hour", src, why),
                                               "gb_hour": _uncertain(float(gb_hour), "GB-hour", src, why)}}  # fmt: skip
     return found
+
+
+FEED = DATA / "aws_price_feed.json"
+FEED_SOURCE = {
+    "apigateway": "https://aws.amazon.com/api-gateway/pricing/", "ecs": "https://aws.amazon.com/fargate/pricing/",
+    "lambda": "https://aws.amazon.com/lambda/pricing/",
+}  # fmt: skip
+#: book path → (feed service, the feed's labels (one a tier, in order), multiplier from the feed's unit to the book's).
+#: Tier bounds are us-east-1's, as the labels say: HTTP "First 300 million"; REST "up to 333 million", "Next 667
+#: million" (1 billion), "Next 19 billion" (20 billion); WebSocket "first 1 billion"; Lambda's Tier2/Tier3 labels name
+#: no bound (the AWS page's 6 and 15 billion GB-seconds x86, 7.5 and 18.75 billion Arm).
+#: Not used: "perCPU per hour Windows" and "perGB per hour Windows", whose us-east-1 values (0.046552, 0.00511175)
+#: disagree with the book's Windows figures (0.09148, 0.01005).
+FEED_PRICES: dict[tuple[str, ...], tuple[str, tuple[str, ...], int]] = {
+    ("api_gateway", "http_api"): ("apigateway", ("ApiGatewayHttpApi First 300 million",
+                                                 "ApiGatewayHttpApi more than 300 million"), 1),
+    ("api_gateway", "rest_api"): ("apigateway", ("API Calls Number of up to 333 million",
+                                                 "API Calls Number of Request Next 667 million",
+                                                 "API Calls Number of Request Next 19 billion",
+                                                 "API Calls Number of Request Over 20 billion"), 1),
+    ("api_gateway", "websocket_messages"): ("apigateway", ("WebSocket Messages Messages first 1 billion",
+                                                           "WebSocket Messages Messages over 1 billion"), 1),
+    ("api_gateway", "websocket_connection_minutes"): ("apigateway", ("WebSocket Connection Minutes",), 1),
+    ("fargate", "linux_x86_64", "vcpu_hour"): ("ecs", ("perCPU per hour",), 1),
+    ("fargate", "linux_x86_64", "gb_hour"): ("ecs", ("perGB per hour",), 1),
+    ("fargate", "linux_arm64", "vcpu_hour"): ("ecs", ("ARM perCPU per hour",), 1),
+    ("fargate", "linux_arm64", "gb_hour"): ("ecs", ("ARM perGB per hour",), 1),
+    ("fargate", "ephemeral_storage_gb_hour"): ("ecs", ("Storage per GB-Hours",), 1),
+    ("lambda", "request"): ("lambda", ("Lambda Requests",), 1_000_000),  # per request → per million requests
+    ("lambda", "duration", "x86_64"): ("lambda", ("Lambda Duration", "Lambda Duration Tier2",
+                                                  "Lambda Duration Tier3"), 1),
+    ("lambda", "duration", "arm64"): ("lambda", ("Lambda Duration-ARM", "Lambda Duration-ARM Tier2",
+                                                 "Lambda Duration-ARM Tier3"), 1),
+    ("lambda", "ephemeral_storage"): ("lambda", ("Lambda Storage-Duration",), 1),
+}  # fmt: skip
+
+
+class FeedMismatch(ValueError):
+    """The feed's us-east-1 value of a label differs from the figure us-east-1's book holds for that price."""
+
+
+def load_feed() -> dict[str, Any]:
+    feed: dict[str, Any] = json.loads(FEED.read_text(encoding="utf-8"))
+    return feed
+
+
+def _at(data: dict[str, Any], path: tuple[str, ...]) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
+def _book_values(price: dict[str, Any]) -> list[Decimal]:
+    return [Decimal(str(tier["usd"])) for tier in price["tiers"]] if "tiers" in price else [Decimal(str(price["usd"]))]
+
+
+def feed_values(feed: dict[str, Any], region: str, path: tuple[str, ...]) -> list[Decimal] | None:
+    """The feed's figures for a book path in a region, in the book's unit; None when a label is absent there."""
+    service, labels, scale = FEED_PRICES[path]
+    listed = feed["services"][service]["regions"].get(region, {})
+    if any(label not in listed for label in labels):
+        return None
+    return [(Decimal(listed[label]) * scale).normalize() for label in labels]
+
+
+def check_feed(feed: dict[str, Any], template: dict[str, Any]) -> None:
+    """Refuse the feed unless every label used gives, for us-east-1, exactly the us-east-1 book's figure."""
+    wrong = []
+    for path in FEED_PRICES:
+        held = _book_values(_at(template, path))
+        given = feed_values(feed, "us-east-1", path)
+        if given != held:
+            wrong.append(f"{'.'.join(path)}: book {[str(v) for v in held]}, feed {given and [str(v) for v in given]}")
+    if wrong:
+        raise FeedMismatch("the price feed's us-east-1 figures disagree with us-east-1's book: " + "; ".join(wrong))
+
+
+def _feed_why(feed: dict[str, Any], path: tuple[str, ...]) -> str:
+    service, labels, _ = FEED_PRICES[path]
+    entry = feed["services"][service]
+    return (
+        f"AWS's pricing-page data for this region ({', '.join(repr(label) for label in labels)}), mirrored at "
+        f"{feed['mirror'][: len('lamngockhuong/aws-price@') + 8]}, {entry['file']}, published by AWS "
+        f"{entry['published'][:10]}; its us-east-1 figures match us-east-1's book, read from the AWS page"
+    )
+
+
+def feed_price(feed: dict[str, Any], region: str, path: tuple[str, ...], template: dict[str, Any]) -> Any:
+    """A book entry for ``path`` in ``region`` from the feed, shaped as us-east-1's (unit, tier bounds); or None."""
+    values = feed_values(feed, region, path)
+    if values is None:
+        return None
+    shape = _at(template, path)
+    entry: dict[str, Any] = {"usd": float(values[0])} if len(values) == 1 else {}
+    entry |= {"unit": shape["unit"], "source": FEED_SOURCE[FEED_PRICES[path][0]]}
+    if len(values) > 1:
+        bounds = [tier.get("up_to") for tier in shape["tiers"]]
+        entry["tiers"] = [{"up_to": bound, "usd": float(value)} if bound else {"usd": float(value)}
+                          for bound, value in zip(bounds, values, strict=True)]  # fmt: skip
+    entry["uncertain"] = _feed_why(feed, path)
+    return entry
 
 
 def render_book(region: str, data: dict[str, Any], rows: list[dict[str, Any]]) -> str:
@@ -273,13 +424,15 @@ def extend_us_east_1(rows: list[dict[str, Any]]) -> None:
 
 def main() -> None:
     template = yaml.safe_load((BOOKS / "us-east-1.yaml").read_text(encoding="utf-8"))
+    feed = load_feed()
+    check_feed(feed, template)
     read = observed()
     for region in REGIONS:
         rows = instances(region, read.get(region, {}))
         if region == "us-east-1":
             extend_us_east_1(rows)
         else:
-            text = render_book(region, book(region, rows, template), rows)
+            text = render_book(region, book(region, rows, template, feed), rows)
             (BOOKS / f"{region}.yaml").write_text(text, encoding="utf-8")
 
 
