@@ -11,6 +11,12 @@ other sizes are derived by that ratio (and say so). m7g (whose regional prices a
 x2idn / x2iedn and the GPU types g5, g6, p4d and p5 are listed as read, never derived. scripts/pricing_data/
 ec2_linux_feed.csv (scripts/extract_ec2_feed.py, from a newer mirror of AWS's pricing-page feed) takes precedence: the
 P-series after AWS's 2025 price cut, sa-east-1 (every size read), and types the older mirror lacks for a region.
+API Gateway, Lambda and Fargate (but Windows): scripts/pricing_data/aws_price_feed.json holds the JSON feeds AWS's
+pricing pages load, as mirrored at lamngockhuong/aws-price (extracted by scripts/extract_aws_price_feed.py). A label
+of the feed is used (``FEED_PRICES`` in scripts/price_feed.py) only if its US East (N. Virginia) value equals the
+figure us-east-1's book holds for that price, read from the AWS page: the build stops on any disagreement
+(``check_feed``). Tier bounds are the us-east-1 book's, which match the labels' text; values are kept exactly as the
+feed gives them.
 A figure no source gives for a region is left out, with the reason under ``missing:``; the targets that need it then
 say "no price in this region" instead of borrowing another region's figure. A type of ``READ_TYPES`` the mirror does
 not list for a region is left out of that book and named under ``missing:`` as ``ec2.instances[<type>]``.
@@ -19,10 +25,16 @@ not list for a region is left out of that book and named under ``missing:`` as `
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script or loaded from a file by the tests
+from price_feed import FEED_PRICES, FeedMismatch, check_feed, feed_price, load_feed
+
+__all__ = ["FEED_PRICES", "FeedMismatch", "check_feed", "feed_price", "load_feed"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "scripts" / "pricing_data"
@@ -31,7 +43,7 @@ AS_OF = "2026-12-02"
 MIRROR = "skypilot-org/skypilot-catalog@001367d2, catalogs/v7/aws/vms.csv"
 #: A newer mirror of the feed AWS's on-demand pricing page loads (scripts/extract_ec2_feed.py): the P-series after
 #: AWS's 2025 price cut, sa-east-1, and types the older mirror lacks for a region.
-FEED = "lamngockhuong/aws-price@508fb452, lib/data/pricing/ec2-transformed.json of 2025-11-03"
+EC2_FEED = "lamngockhuong/aws-price@508fb452, lib/data/pricing/ec2-transformed.json of 2025-11-03"
 EC2_SOURCE = "https://aws.amazon.com/ec2/pricing/on-demand/"
 REGIONS = (
     "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3",
@@ -95,7 +107,7 @@ def observed() -> dict[str, dict[str, tuple[float, str]]]:
     """region → instance type → (its price, the mirror it was read from). The newer feed's rows
     (ec2_linux_feed.csv, scripts/extract_ec2_feed.py) take precedence over the older mirror's (ec2_linux.csv)."""
     found: dict[str, dict[str, tuple[float, str]]] = {}
-    for name, mirror in (("ec2_linux.csv", MIRROR), ("ec2_linux_feed.csv", FEED)):
+    for name, mirror in (("ec2_linux.csv", MIRROR), ("ec2_linux_feed.csv", EC2_FEED)):
         with (DATA / name).open(encoding="utf-8") as handle:
             for region, kind, usd in csv.reader(line for line in handle if not line.startswith("#")):
                 found.setdefault(region, {})[kind] = (float(usd), mirror)
@@ -139,7 +151,7 @@ def absent(region: str, rows: list[dict[str, Any]]) -> dict[str, str]:
         return {}
     listed = {row["type"] for row in rows}
     return {
-        f"ec2.instances[{name}]": f"not in the EC2 mirrors ({MIRROR}; {FEED}) for {region}: not offered here, or "
+        f"ec2.instances[{name}]": f"not in the EC2 mirrors ({MIRROR}; {EC2_FEED}) for {region}: not offered here, or "
         "not sourced"
         for name in READ_TYPES
         if name not in listed
@@ -167,27 +179,27 @@ def _uncertain(usd: float, unit: str, source: str, why: str) -> dict[str, Any]:
     return {"usd": usd, "unit": unit, "source": source, "uncertain": why}
 
 
-def book(region: str, rows: list[dict[str, Any]], template: dict[str, Any]) -> dict[str, Any]:
+def book(
+    region: str, rows: list[dict[str, Any]], template: dict[str, Any], feed: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """A regional book: the figures sourced for the region; everything else under ``missing:`` with the reason."""
-    lambda_table = (
-        "an open-source Lambda cost table (read 2026-12-02) lists one GB-second rate for every region but af-south-1, "
-        "ap-east-1, eu-south-1, me-south-1 and me-central-1; not read on the AWS page for this region"
-    )
+    feed = load_feed() if feed is None else feed
     lam = template["lambda"]
-    lam_src = "https://aws.amazon.com/lambda/pricing/"
+    request, x86, arm, storage = (
+        feed_price(feed, region, ("lambda", *key), template)
+        for key in (("request",), ("duration", "x86_64"), ("duration", "arm64"), ("ephemeral_storage",))
+    )
+    if request is None or x86 is None or arm is None:
+        raise SystemExit(f"the price feed has no Lambda request or duration price for {region}")
     data: dict[str, Any] = {
         "region": region,
         "currency": "USD",
         "as_of": AS_OF,
         "hours_per_month": 730,
         "lambda": {
-            "request": _uncertain(0.20, "million requests", lam_src, "AWS's headline $0.20 per million requests; "
-                                  "the regional table was not read for this region"),
-            "duration": {
-                arch: {"unit": "GB-second", "source": lam_src, "tiers": lam["duration"][arch]["tiers"],
-                       "uncertain": f"{lambda_table}; tiers 2 and 3 are the -10%/-20% steps of tier 1"}
-                for arch in ("x86_64", "arm64")
-            },
+            "request": request,
+            "duration": {"x86_64": x86, "arm64": arm},
+            **({"ephemeral_storage": storage} if storage else {}),
             "free_tier_requests": lam["free_tier_requests"],
             "free_tier_gb_seconds": lam["free_tier_gb_seconds"],
         },
@@ -208,31 +220,73 @@ def book(region: str, rows: list[dict[str, Any]], template: dict[str, Any]) -> d
         },
     }  # fmt: skip
     missing = {
-        "lambda.ephemeral_storage": "no sourced Lambda ephemeral storage price for this region",
         "ec2.windows_license_vcpu_hour": "no sourced Windows licence-included EC2 price for this region",
         "load_balancers": "no sourced Elastic Load Balancing price for this region",
-        "api_gateway": "no sourced API Gateway price for this region",
         "network": "no sourced NAT gateway, data transfer, CloudWatch Logs or EBS price for this region",
     }
+    if storage is None:
+        missing["lambda.ephemeral_storage"] = "no sourced Lambda ephemeral storage price for this region"
     if not rows:
-        missing["ec2.instances"] = f"neither EC2 mirror ({MIRROR}; {FEED}) has {region} rows"
+        missing["ec2.instances"] = f"neither EC2 mirror ({MIRROR}; {EC2_FEED}) has {region} rows"
     missing.update(absent(region, rows))
-    fargate = FARGATE.get(region) or fargate_linux_x86().get(region)
+    gateway = {name: feed_price(feed, region, ("api_gateway", name), template) for name in template["api_gateway"]}
+    if None in gateway.values():
+        missing["api_gateway"] = "no sourced API Gateway price for this region"
+    else:
+        data["api_gateway"] = gateway
+    fargate = fargate_prices(region, feed, template)
     if fargate is None:
         missing["fargate"] = "no sourced Fargate price for this region"
     else:
-        data["fargate"] = {
-            **fargate,
-            "included_ephemeral_storage_gb": template["fargate"]["included_ephemeral_storage_gb"],
-            "spot_discount": template["fargate"]["spot_discount"],
-        }
+        data["fargate"] = fargate
         if "linux_arm64" not in fargate:
-            arm = f"no sourced Fargate Linux/ARM price for this region; {_FGCALC} is x86 only"
-            missing["fargate.linux_arm64"] = arm
-        missing["fargate.windows_x86_64"] = "no sourced Fargate Windows price for this region"
-        missing["fargate.ephemeral_storage_gb_hour"] = "no sourced Fargate ephemeral storage price for this region"
+            missing["fargate.linux_arm64"] = "no sourced Fargate Linux/ARM price for this region"
+        if "ephemeral_storage_gb_hour" not in fargate:
+            missing["fargate.ephemeral_storage_gb_hour"] = "no sourced Fargate ephemeral storage price for this region"
+        missing["fargate.windows_x86_64"] = _NO_WINDOWS
     data["missing"] = dict(sorted(missing.items()))
     return data
+
+
+_NO_WINDOWS = (
+    "no sourced Fargate Windows price for this region: the AWS pricing-page feed's us-east-1 Windows figures "
+    "($0.046552 per vCPU-hour, $0.00511175 per GB-hour) disagree with us-east-1's book ($0.09148, $0.01005), so its "
+    "regional Windows figures are not used"
+)
+
+
+def fargate_prices(region: str, feed: dict[str, Any], template: dict[str, Any]) -> dict[str, Any] | None:
+    """The Fargate block: São Paulo's transcription of the AWS page where it has one, else the feed's Linux x86 and
+    Arm (Linux/x86 from fgcalc's table where the feed has none); ephemeral storage from the feed."""
+    platforms = {arch: {dim: feed_price(feed, region, ("fargate", arch, dim), template)
+                        for dim in ("vcpu_hour", "gb_hour")} for arch in ("linux_x86_64", "linux_arm64")}  # fmt: skip
+    fargate = {arch: dims for arch, dims in platforms.items() if None not in dims.values()}
+    if "linux_x86_64" in fargate:
+        _compare_fgcalc(region, fargate["linux_x86_64"])
+    fargate = FARGATE.get(region) or fargate or fargate_linux_x86().get(region) or {}
+    if not fargate:
+        return None
+    storage = feed_price(feed, region, ("fargate", "ephemeral_storage_gb_hour"), template)
+    return {
+        **fargate,
+        **({"ephemeral_storage_gb_hour": storage} if storage else {}),
+        "included_ephemeral_storage_gb": template["fargate"]["included_ephemeral_storage_gb"],
+        "spot_discount": template["fargate"]["spot_discount"],
+    }
+
+
+def _compare_fgcalc(region: str, x86: dict[str, Any]) -> None:
+    """Say in the figure whether fgcalc's 2021 table (the earlier source) agrees; print each difference."""
+    table = fargate_linux_x86().get(region) or FARGATE.get(region)
+    if table is None:
+        return
+    for dim, entry in x86.items():
+        earlier = table["linux_x86_64"][dim]["usd"]
+        if earlier == entry["usd"]:
+            entry["uncertain"] += f"; the earlier region table ({_FGCALC}) gives the same ${earlier:g}"
+        else:
+            entry["uncertain"] += f"; the earlier region table ({_FGCALC}) gave ${earlier:g}"
+            print(f"{region} fargate.linux_x86_64.{dim}: feed {entry['usd']:g}, earlier {earlier:g}", file=sys.stderr)
 
 
 _FARGATE_SRC = "https://aws.amazon.com/pt/fargate/pricing/"
@@ -294,13 +348,15 @@ def extend_us_east_1(rows: list[dict[str, Any]]) -> None:
 
 def main() -> None:
     template = yaml.safe_load((BOOKS / "us-east-1.yaml").read_text(encoding="utf-8"))
+    feed = load_feed()
+    check_feed(feed, template)
     read = observed()
     for region in REGIONS:
         rows = instances(region, read.get(region, {}))
         if region == "us-east-1":
             extend_us_east_1(rows)
         else:
-            text = render_book(region, book(region, rows, template), rows)
+            text = render_book(region, book(region, rows, template, feed), rows)
             (BOOKS / f"{region}.yaml").write_text(text, encoding="utf-8")
 
 

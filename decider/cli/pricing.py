@@ -142,6 +142,16 @@ def _headline_prices(book: PriceBook) -> list[tuple[str, str]]:
             else "no price in this region",
         )
     )
+    gateway = book.api_gateway
+    rows.append(
+        (
+            "API Gateway",
+            f"${gateway.http_api.tiers[0].usd * 1e6:g} (HTTP) / ${gateway.rest_api.tiers[0].usd * 1e6:g} (REST) "
+            "per million requests, first tier"
+            if gateway is not None
+            else "no price in this region",
+        )
+    )
     return rows
 
 

@@ -85,7 +85,8 @@ def test_a_ranking_only_compared_ranks_as_the_one_shown(ruleset: Ruleset, path: 
     assert compared.evaluation.scores == shown.evaluation.scores
     assert compared.totals == shown.totals
     if shown.priced is not None and shown.priced.cost is not None:
-        assert compared.priced is not None and compared.priced.cost is not None
+        assert compared.priced is not None
+        assert compared.priced.cost is not None
         assert compared.priced.cost.impacts == shown.priced.cost.impacts
         assert shown.priced.cost.message.startswith("Estimated monthly cost: ")
         assert compared.priced.cost.message == ""

@@ -51,7 +51,12 @@ def test_a_change_reads_with_its_share() -> None:
 def test_diff_two_regions_on_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["pricing", "diff", "eu-west-1", "eu-west-2"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "eu-west-1 as of 2026-12-02 -> eu-west-2 as of 2026-12-02: 99 figures differ"
+    ireland, london = (PriceBook.model_validate(yaml.safe_load((REPO / "rules" / "pricing" / f"{region}.yaml")
+                                                               .read_text(encoding="utf-8")))
+                       for region in ("eu-west-1", "eu-west-2"))  # fmt: skip
+    differ = len(diff(ireland, london))
+    assert out[0] == f"eu-west-1 as of 2026-12-02 -> eu-west-2 as of 2026-12-02: {differ} figures differ"
+    assert len(out) == differ + 1  # one line a figure
     assert "  changed  ec2.instances[m6i.xlarge].usd_per_hour: 0.214 -> 0.222 (+3.7%)" in out
     # the mirrors list p5 in London but not in Ireland, and p4d the other way round (prices after the 2025 cut)
     assert "  added    ec2.instances[p5.48xlarge].usd_per_hour: 71.552" in out

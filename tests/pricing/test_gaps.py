@@ -78,13 +78,13 @@ def test_recommend_answers_in_every_region(ruleset: Ruleset, region: str) -> Non
 
 
 def test_a_target_without_its_prices_says_no_price_in_this_region(ruleset: Ruleset) -> None:
-    """eu-west-1 prices Fargate on Linux/x86 only: an Arm build is not billed on another region's Graviton rate."""
-    arm = {**BIG_JOB, "runtime": {**BIG_JOB["runtime"], "memory_mb": 4096, "vcpu": 2, "architecture": "arm64"}}
-    fargate = _ranked(_decide(ruleset, arm, "eu-west-1"), "ecs-fargate")
+    """eu-west-1 has no Fargate Windows price: a Windows task is not billed on another region's rate."""
+    windows = {**BIG_JOB, "runtime": {**BIG_JOB["runtime"], "memory_mb": 4096, "vcpu": 2, "os": "windows"}}
+    fargate = _ranked(_decide(ruleset, windows, "eu-west-1"), "ecs-fargate")
     assert fargate.monthly_cost is None
     assert fargate.no_price == (
-        "no price in this region: the eu-west-1 price book has no Fargate Linux/ARM prices (fargate.linux_arm64): "
-        "no sourced Fargate Linux/ARM price for this region; theuves/fgcalc@6e1547cb, src/utils/data.js is x86 only"
+        "no price in this region: the eu-west-1 price book has no Fargate Windows/x86 prices (fargate.windows_x86_64): "
+        f"{ruleset.pricing['eu-west-1'].missing['fargate.windows_x86_64']}"
     )
 
 
@@ -176,5 +176,8 @@ def test_pricing_show_gives_date_sources_uncertain_count_and_gaps(
     assert "  sources: https://aws.amazon.com/lambda/pricing/" in out
     assert f"  {len(book.uncertain())} figures are marked uncertain" in out
     assert "  Fargate Linux/x86 $0.04048 per vCPU-hour, $0.004445 per GB-hour" in out
-    assert "  Fargate Linux/ARM no price in this region" in out
-    assert "  no price in this region: fargate.windows_x86_64 (no sourced Fargate Windows price for this region)" in out
+    assert "  Fargate Linux/ARM $0.03238 per vCPU-hour, $0.00356 per GB-hour" in out
+    assert "  API Gateway       $1.11 (HTTP) / $3.5 (REST) per million requests, first tier" in out
+    assert (
+        "  no price in this region: fargate.windows_x86_64 (no sourced Fargate Windows price for this region: " in out
+    )

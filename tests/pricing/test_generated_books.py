@@ -57,17 +57,23 @@ def test_a_type_read_as_is_that_the_mirror_lacks_is_named_as_left_out() -> None:
     assert SCRIPT.absent("sa-east-1", []) == {}  # no catalogue at all: ec2.instances says why
 
 
-def test_fargate_linux_x86_comes_from_one_region_table() -> None:
+def test_fargate_linux_comes_from_the_feed_and_agrees_with_the_earlier_table() -> None:
     table = SCRIPT.fargate_linux_x86()
     assert sorted(table) == sorted(set(GENERATED) - {"sa-east-1"})  # São Paulo keeps its x86 and Arm transcription
     frankfurt = table["eu-central-1"]["linux_x86_64"]
     assert (frankfurt["vcpu_hour"]["usd"], frankfurt["gb_hour"]["usd"]) == (0.04656, 0.00511)
     assert "theuves/fgcalc@6e1547cb" in frankfurt["vcpu_hour"]["uncertain"]
     template = yaml.safe_load((REPO / "rules" / "pricing" / "us-east-1.yaml").read_text(encoding="utf-8"))
-    book = SCRIPT.book("eu-central-1", [], template)
-    assert "linux_arm64" not in book["fargate"]
-    assert "fargate.linux_arm64" in book["missing"]
-    assert "linux_arm64" in SCRIPT.book("sa-east-1", [], template)["fargate"]
+    fargate = SCRIPT.book("eu-central-1", [], template)["fargate"]
+    assert fargate["linux_x86_64"]["vcpu_hour"]["usd"] == 0.04656
+    assert "'perCPU per hour'" in fargate["linux_x86_64"]["vcpu_hour"]["uncertain"]
+    assert fargate["linux_x86_64"]["vcpu_hour"]["uncertain"].endswith(
+        "(theuves/fgcalc@6e1547cb, src/utils/data.js) gives the same $0.04656"
+    )
+    assert (fargate["linux_arm64"]["vcpu_hour"]["usd"], fargate["linux_arm64"]["gb_hour"]["usd"]) == (0.03725, 0.00409)
+    sao_paulo = SCRIPT.book("sa-east-1", [], template)["fargate"]  # keeps its transcription of the AWS page
+    assert "apoloferreira/basecode" in sao_paulo["linux_arm64"]["vcpu_hour"]["uncertain"]
+    assert sao_paulo["ephemeral_storage_gb_hour"]["usd"] == 0.000211
 
 
 def test_c7i_sizes_are_derived_from_c7i_large_in_proportion() -> None:

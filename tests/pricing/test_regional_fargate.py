@@ -1,5 +1,6 @@
-"""Fargate outside us-east-1: Linux/x86 prices from one public region table (scripts/pricing_data/
-fargate_linux_x86.csv), billed to the cent; Linux/ARM, Windows and ephemeral storage stay unpriced there and say so."""
+"""Fargate outside us-east-1: Linux/x86 and Linux/ARM prices from AWS's pricing-page feed (the Linux/x86 figures
+agree with the earlier region table, scripts/pricing_data/fargate_linux_x86.csv), billed to the cent; Windows stays
+unpriced there and says why."""
 
 from __future__ import annotations
 
@@ -45,15 +46,14 @@ def test_each_region_bills_its_own_fargate_rate(ruleset: Ruleset, region: str, t
     assert ranked.monthly_cost.lines[0].unit_price_usd == pytest.approx(task_hour)
 
 
-def test_code_for_either_architecture_runs_on_x86_where_only_x86_fargate_is_priced(ruleset: Ruleset) -> None:
+def test_code_for_either_architecture_runs_on_graviton_where_the_region_prices_it(ruleset: Ruleset) -> None:
     either = {**CONSUMER, "runtime": {**CONSUMER["runtime"], "architecture": "any"}}
-    frankfurt = _fargate(ruleset, either, "eu-central-1")
-    assert frankfurt.monthly_cost is not None
-    assert frankfurt.monthly_cost.lines[0].item == "Fargate tasks (1 vCPU, 2 GB, Linux/x86)"
-    assert isinstance(frankfurt.sizing, FargateSizing)
-    virginia = _fargate(ruleset, either, "us-east-1")  # Graviton where the book prices it
-    assert virginia.monthly_cost is not None
-    assert virginia.monthly_cost.lines[0].item == "Fargate tasks (1 vCPU, 2 GB, Linux/ARM)"
+    for region, task_hour in (("eu-central-1", 0.03725 + 2 * 0.00409), ("us-east-1", 0.03238 + 2 * 0.00356)):
+        ranked = _fargate(ruleset, either, region)
+        assert ranked.monthly_cost is not None
+        assert ranked.monthly_cost.lines[0].item == "Fargate tasks (1 vCPU, 2 GB, Linux/ARM)"
+        assert ranked.monthly_cost.lines[0].unit_price_usd == pytest.approx(task_hour)
+        assert isinstance(ranked.sizing, FargateSizing)
 
 
 def test_windows_fargate_outside_us_east_1_has_no_price(ruleset: Ruleset) -> None:
@@ -62,5 +62,7 @@ def test_windows_fargate_outside_us_east_1_has_no_price(ruleset: Ruleset) -> Non
     assert ranked.monthly_cost is None
     assert ranked.no_price == (
         "no price in this region: the eu-west-2 price book has no Fargate Windows/x86 prices (fargate.windows_x86_64): "
-        "no sourced Fargate Windows price for this region"
+        "no sourced Fargate Windows price for this region: the AWS pricing-page feed's us-east-1 Windows figures "
+        "($0.046552 per vCPU-hour, $0.00511175 per GB-hour) disagree with us-east-1's book ($0.09148, $0.01005), so "
+        "its regional Windows figures are not used"
     )
