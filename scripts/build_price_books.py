@@ -11,7 +11,7 @@ other sizes are derived by that ratio (and say so). m7g (whose regional prices a
 x2idn / x2iedn and the GPU types g5, g6, p4d and p5 are listed as read, never derived. scripts/pricing_data/
 ec2_linux_feed.csv (scripts/extract_ec2_feed.py, from a newer mirror of AWS's pricing-page feed) takes precedence: the
 P-series after AWS's 2025 price cut, sa-east-1 (every size read), and types the older mirror lacks for a region.
-API Gateway, Lambda and Fargate (but Windows): scripts/pricing_data/aws_price_feed.json holds the JSON feeds AWS's
+API Gateway, Lambda and Fargate: scripts/pricing_data/aws_price_feed.json holds the JSON feeds AWS's
 pricing pages load, as mirrored at lamngockhuong/aws-price (extracted by scripts/extract_aws_price_feed.py). A label
 of the feed is used (``FEED_PRICES`` in scripts/price_feed.py) only if its US East (N. Virginia) value equals the
 figure us-east-1's book holds for that price, read from the AWS page: the build stops on any disagreement
@@ -243,27 +243,30 @@ def book(
             missing["fargate.linux_arm64"] = "no sourced Fargate Linux/ARM price for this region"
         if "ephemeral_storage_gb_hour" not in fargate:
             missing["fargate.ephemeral_storage_gb_hour"] = "no sourced Fargate ephemeral storage price for this region"
-        missing["fargate.windows_x86_64"] = _NO_WINDOWS
+        if "windows_x86_64" not in fargate:
+            missing["fargate.windows_x86_64"] = "no sourced Fargate Windows price for this region"
     data["missing"] = dict(sorted(missing.items()))
     return data
 
 
-_NO_WINDOWS = (
-    "no sourced Fargate Windows price for this region: the AWS pricing-page feed's us-east-1 Windows figures "
-    "($0.046552 per vCPU-hour, $0.00511175 per GB-hour) disagree with us-east-1's book ($0.09148, $0.01005), so its "
-    "regional Windows figures are not used"
-)
+_PLATFORMS = {
+    "linux_x86_64": ("vcpu_hour", "gb_hour"),
+    "linux_arm64": ("vcpu_hour", "gb_hour"),
+    "windows_x86_64": ("vcpu_hour", "gb_hour", "os_license_vcpu_hour"),
+}
 
 
 def fargate_prices(region: str, feed: dict[str, Any], template: dict[str, Any]) -> dict[str, Any] | None:
     """The Fargate block: São Paulo's transcription of the AWS page where it has one, else the feed's Linux x86 and
-    Arm (Linux/x86 from fgcalc's table where the feed has none); ephemeral storage from the feed."""
-    platforms = {arch: {dim: feed_price(feed, region, ("fargate", arch, dim), template)
-                        for dim in ("vcpu_hour", "gb_hour")} for arch in ("linux_x86_64", "linux_arm64")}  # fmt: skip
+    Arm (Linux/x86 from fgcalc's table where the feed has none); Windows (with its OS licence, billed apart) and
+    ephemeral storage from the feed."""
+    platforms = {arch: {dim: feed_price(feed, region, ("fargate", arch, dim), template) for dim in dims}
+                 for arch, dims in _PLATFORMS.items()}  # fmt: skip
     fargate = {arch: dims for arch, dims in platforms.items() if None not in dims.values()}
     if "linux_x86_64" in fargate:
         _compare_fgcalc(region, fargate["linux_x86_64"])
-    fargate = FARGATE.get(region) or fargate or fargate_linux_x86().get(region) or {}
+    windows = {"windows_x86_64": fargate["windows_x86_64"]} if "windows_x86_64" in fargate else {}
+    fargate = {**(FARGATE.get(region) or fargate or fargate_linux_x86().get(region) or {}), **windows}
     if not fargate:
         return None
     storage = feed_price(feed, region, ("fargate", "ephemeral_storage_gb_hour"), template)

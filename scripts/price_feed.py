@@ -20,8 +20,6 @@ FEED_SOURCE = {
 #: Tier bounds are us-east-1's, as the labels say: HTTP "First 300 million"; REST "up to 333 million", "Next 667
 #: million" (1 billion), "Next 19 billion" (20 billion); WebSocket "first 1 billion"; Lambda's Tier2/Tier3 labels name
 #: no bound (the AWS page's 6 and 15 billion GB-seconds x86, 7.5 and 18.75 billion Arm).
-#: Not used: "perCPU per hour Windows" and "perGB per hour Windows", whose us-east-1 values (0.046552, 0.00511175)
-#: disagree with the book's Windows figures (0.09148, 0.01005).
 FEED_PRICES: dict[tuple[str, ...], tuple[str, tuple[str, ...], int]] = {
     ("api_gateway", "http_api"): ("apigateway", ("ApiGatewayHttpApi First 300 million",
                                                  "ApiGatewayHttpApi more than 300 million"), 1),
@@ -36,6 +34,9 @@ FEED_PRICES: dict[tuple[str, ...], tuple[str, tuple[str, ...], int]] = {
     ("fargate", "linux_x86_64", "gb_hour"): ("ecs", ("perGB per hour",), 1),
     ("fargate", "linux_arm64", "vcpu_hour"): ("ecs", ("ARM perCPU per hour",), 1),
     ("fargate", "linux_arm64", "gb_hour"): ("ecs", ("ARM perGB per hour",), 1),
+    ("fargate", "windows_x86_64", "vcpu_hour"): ("ecs", ("perCPU per hour Windows",), 1),
+    ("fargate", "windows_x86_64", "gb_hour"): ("ecs", ("perGB per hour Windows",), 1),
+    ("fargate", "windows_x86_64", "os_license_vcpu_hour"): ("ecs", ("perCPU OS License Fee per hour Windows",), 1),
     ("fargate", "ephemeral_storage_gb_hour"): ("ecs", ("Storage per GB-Hours",), 1),
     ("lambda", "request"): ("lambda", ("Lambda Requests",), 1_000_000),  # per request → per million requests
     ("lambda", "duration", "x86_64"): ("lambda", ("Lambda Duration", "Lambda Duration Tier2",

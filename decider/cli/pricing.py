@@ -123,12 +123,18 @@ def _headline_prices(book: PriceBook) -> list[tuple[str, str]]:
             f"${lam.duration['arm64'].tiers[0].usd:g} (arm) per GB-s",
         )
     ]
-    for label, name in (("Fargate Linux/x86", "linux_x86_64"), ("Fargate Linux/ARM", "linux_arm64")):
+    for label, name in (
+        ("Fargate Linux/x86", "linux_x86_64"),
+        ("Fargate Linux/ARM", "linux_arm64"),
+        ("Fargate Windows", "windows_x86_64"),
+    ):
         platform = getattr(far, name) if far is not None else None
+        licence = platform.os_license_vcpu_hour if platform is not None else None
         rows.append(
             (
                 label,
                 f"${platform.vcpu_hour.usd:g} per vCPU-hour, ${platform.gb_hour.usd:g} per GB-hour"
+                + (f" + ${licence.usd:g} per vCPU-hour OS licence" if licence is not None else "")
                 if platform is not None
                 else "no price in this region",
             )

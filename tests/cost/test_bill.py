@@ -227,8 +227,8 @@ def test_bill_fargate_always_on_web_service(ruleset: Ruleset) -> None:
 
 
 def test_bill_fargate_windows_with_licence(ruleset: Ruleset) -> None:
-    # Windows 1 vCPU / 2 GB long-running consumer: 1,460 task-hours × (0.09148 + 2 × 0.01005 = $0.11158)
-    # = $162.9068; licence 1,460 × 1 vCPU × $0.046 = $67.16; total $230.07
+    # Windows 1 vCPU / 2 GB long-running consumer: 1,460 task-hours × (0.046552 + 2 × 0.00511175 = $0.0567755)
+    # = $82.8922; licence 1,460 × 1 vCPU × $0.046 = $67.16; total $150.05
     bill = bill_for(
         ruleset,
         "ecs-fargate",
@@ -236,10 +236,10 @@ def test_bill_fargate_windows_with_licence(ruleset: Ruleset) -> None:
         traffic=STEADY_QUEUE_SERVICE,
     )
     assert lines(bill) == {
-        "Fargate tasks (1 vCPU, 2 GB, Windows/x86)": 162.9068,
+        "Fargate tasks (1 vCPU, 2 GB, Windows/x86)": 82.8922,
         "Fargate Windows OS licence": 67.16,
     }
-    assert bill.total_usd == 230.07
+    assert bill.total_usd == 150.05
 
 
 def test_bill_fargate_spot_queue_consumer(ruleset: Ruleset) -> None:

@@ -78,13 +78,14 @@ def test_recommend_answers_in_every_region(ruleset: Ruleset, region: str) -> Non
 
 
 def test_a_target_without_its_prices_says_no_price_in_this_region(ruleset: Ruleset) -> None:
-    """eu-west-1 has no Fargate Windows price: a Windows task is not billed on another region's rate."""
-    windows = {**BIG_JOB, "runtime": {**BIG_JOB["runtime"], "memory_mb": 4096, "vcpu": 2, "os": "windows"}}
-    fargate = _ranked(_decide(ruleset, windows, "eu-west-1"), "ecs-fargate")
+    """eu-west-1 has no load balancer price: an HTTP service on Fargate is not billed on another region's ALB."""
+    service = {"runtime": {"memory_mb": 2048, "vcpu": 1, "architecture": "x86_64"},
+               "traffic": {"pattern": "steady", "requests_per_month": 1_000_000, "protocols": ["http"]}}  # fmt: skip
+    fargate = _ranked(_decide(ruleset, service, "eu-west-1"), "ecs-fargate")
     assert fargate.monthly_cost is None
     assert fargate.no_price == (
-        "no price in this region: the eu-west-1 price book has no Fargate Windows/x86 prices (fargate.windows_x86_64): "
-        f"{ruleset.pricing['eu-west-1'].missing['fargate.windows_x86_64']}"
+        "no price in this region: the eu-west-1 price book has no load balancer prices (load_balancers): "
+        f"{ruleset.pricing['eu-west-1'].missing['load_balancers']}"
     )
 
 
@@ -179,5 +180,6 @@ def test_pricing_show_gives_date_sources_uncertain_count_and_gaps(
     assert "  Fargate Linux/ARM $0.03238 per vCPU-hour, $0.00356 per GB-hour" in out
     assert "  API Gateway       $1.11 (HTTP) / $3.5 (REST) per million requests, first tier" in out
     assert (
-        "  no price in this region: fargate.windows_x86_64 (no sourced Fargate Windows price for this region: " in out
+        "  Fargate Windows   $0.046552 per vCPU-hour, $0.00511175 per GB-hour + $0.046 per vCPU-hour OS licence" in out
     )
+    assert "  no price in this region: load_balancers (no sourced Elastic Load Balancing price for this region)" in out

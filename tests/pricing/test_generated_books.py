@@ -88,11 +88,11 @@ def test_c7i_sizes_are_derived_from_c7i_large_in_proportion() -> None:
 def test_the_newer_feed_takes_precedence_and_names_itself() -> None:
     """The P-series is read from the newer feed (after AWS's 2025 cut); the older mirror's other rows stay as read."""
     read = SCRIPT.observed()
-    assert read["us-east-1"]["p5.48xlarge"] == (55.04, SCRIPT.FEED)  # the older mirror's 98.32 predates the cut
+    assert read["us-east-1"]["p5.48xlarge"] == (55.04, SCRIPT.EC2_FEED)  # the older mirror's 98.32 predates the cut
     assert read["eu-west-1"]["m6i.xlarge"] == (0.214, SCRIPT.MIRROR)
     rows = {row["type"]: row for row in SCRIPT.instances("eu-west-1", read["eu-west-1"])}
     assert rows["p4d.24xlarge"]["usd_per_hour"] == 23.71569
-    assert SCRIPT.FEED in rows["p4d.24xlarge"]["uncertain"]
+    assert SCRIPT.EC2_FEED in rows["p4d.24xlarge"]["uncertain"]
     assert SCRIPT.MIRROR in rows["m6i.2xlarge"]["uncertain"]
 
 

@@ -56,13 +56,14 @@ def test_code_for_either_architecture_runs_on_graviton_where_the_region_prices_i
         assert isinstance(ranked.sizing, FargateSizing)
 
 
-def test_windows_fargate_outside_us_east_1_has_no_price(ruleset: Ruleset) -> None:
+def test_windows_fargate_outside_us_east_1_bills_its_own_rate(ruleset: Ruleset) -> None:
     windows = {**CONSUMER, "runtime": {**CONSUMER["runtime"], "os": "windows"}}
-    ranked = _fargate(ruleset, windows, "eu-west-2")
-    assert ranked.monthly_cost is None
-    assert ranked.no_price == (
-        "no price in this region: the eu-west-2 price book has no Fargate Windows/x86 prices (fargate.windows_x86_64): "
-        "no sourced Fargate Windows price for this region: the AWS pricing-page feed's us-east-1 Windows figures "
-        "($0.046552 per vCPU-hour, $0.00511175 per GB-hour) disagree with us-east-1's book ($0.09148, $0.01005), so "
-        "its regional Windows figures are not used"
-    )
+    london, virginia = _fargate(ruleset, windows, "eu-west-2"), _fargate(ruleset, windows, "us-east-1")
+    assert london.monthly_cost is not None
+    assert virginia.monthly_cost is not None
+    book = ruleset.pricing["eu-west-2"].fargate
+    assert book is not None
+    assert book.windows_x86_64 is not None
+    rate = book.windows_x86_64.vcpu_hour.usd + 2 * book.windows_x86_64.gb_hour.usd
+    assert london.monthly_cost.lines[0].unit_price_usd == pytest.approx(rate)
+    assert london.monthly_cost.lines[0].unit_price_usd > virginia.monthly_cost.lines[0].unit_price_usd

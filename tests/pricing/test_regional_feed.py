@@ -83,13 +83,21 @@ def test_lambda_ephemeral_storage_is_priced_outside_us_east_1(ruleset: Ruleset) 
     assert storage.usd == pytest.approx(0.0704)
 
 
-def test_windows_fargate_stays_unpriced_where_the_feed_disagrees_with_us_east_1(ruleset: Ruleset) -> None:
+def test_a_windows_fargate_task_in_northern_california_by_hand(ruleset: Ruleset) -> None:
+    """Windows Fargate from the feed, its OS licence billed apart: N. California's rates differ from Virginia's."""
     windows = {**CONSUMER, "runtime": {**CONSUMER["runtime"], "os": "windows", "architecture": "x86_64"}}
-    assert _ranked(ruleset, windows, "us-east-1", "ecs-fargate").monthly_cost is not None  # the licence line's book
-    ranked = _ranked(ruleset, windows, "eu-west-1", "ecs-fargate")
-    assert ranked.monthly_cost is None
-    assert ranked.no_price is not None
-    assert "disagree with us-east-1's book ($0.09148, $0.01005)" in ranked.no_price
+    ranked = _ranked(ruleset, windows, "us-west-1", "ecs-fargate")
+    assert ranked.monthly_cost is not None
+    tasks, licence = ranked.monthly_cost.lines
+    # 1,460 task-hours x (1 vCPU x $0.053544 + 2 GB x $0.0058765 = $0.065297) = $95.33362; licence 1,460 x $0.046
+    assert (tasks.item, tasks.quantity, tasks.unit_price_usd, tasks.usd) == (
+        "Fargate tasks (1 vCPU, 2 GB, Windows/x86)",
+        1460.0,
+        0.065297,
+        95.3336,
+    )
+    assert (licence.item, licence.usd) == ("Fargate Windows OS licence", 67.16)
+    assert ranked.monthly_cost.total_usd == 162.49
 
 
 def test_the_builder_checks_every_label_against_us_east_1s_book() -> None:
