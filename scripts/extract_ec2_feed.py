@@ -24,16 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from build_price_books import DATA, FAMILIES, READ_TYPES  # noqa: E402
+from build_price_books import DATA, FAMILIES, NAMES, READ_TYPES  # noqa: E402
+from extract_aws_price_feed import feed_name  # noqa: E402
 
-#: decider's region codes → the feed's region keys.
-FEED_REGIONS = {
-    "us-east-1": "us-east-1", "us-east-2": "us-east-2", "us-west-1": "us-west-1", "us-west-2": "us-west-2",
-    "ca-central-1": "canada-(central)", "eu-west-1": "eu-west-1", "eu-west-2": "eu-west-2",
-    "eu-west-3": "eu-(paris)", "eu-central-1": "eu-central-1", "eu-north-1": "eu-(stockholm)",
-    "ap-south-1": "asia-pacific-(mumbai)", "ap-southeast-1": "ap-southeast-1", "ap-southeast-2": "ap-southeast-2",
-    "ap-northeast-1": "ap-northeast-1", "sa-east-1": "south-america-(sao-paulo)",
-}  # fmt: skip
 P_SERIES = ("p4d.24xlarge", "p5.48xlarge")
 HEADER = """\
 # On-demand Linux USD/hour from a newer mirror of AWS's pricing-page feed: lamngockhuong/aws-price@508fb452
@@ -49,14 +42,15 @@ def main(path: str) -> None:
         if row["attributes"].get("operatingSystem") == "Linux":
             feed.setdefault(row["region"], {})[row["attributes"]["instanceType"]] = row["pricePerUnit"]
     older = {(region, kind): float(usd) for region, kind, usd in _rows(DATA / "ec2_linux.csv")}
+    keys = {region: _feed_key(region, feed) for region in NAMES}
     problems = [
-        f"{region} {kind}: feed {feed[FEED_REGIONS[region]][kind]}, older mirror {usd}"
+        f"{region} {kind}: feed {feed[keys[region]][kind]}, older mirror {usd}"
         for (region, kind), usd in older.items()
         if region == "us-east-1" and kind not in P_SERIES and kind in feed["us-east-1"]
         and abs(float(feed["us-east-1"][kind]) - usd) > 1e-9
     ]  # fmt: skip
     rows: list[tuple[str, str, str]] = []
-    for region, key in FEED_REGIONS.items():
+    for region, key in keys.items():
         listed = feed.get(key, {})
         wanted = [kind for kind in P_SERIES if kind in listed]
         if region != "us-east-1":  # us-east-1 hand-reads the types the older mirror does not give it
@@ -72,6 +66,12 @@ def main(path: str) -> None:
         handle.write(HEADER)
         csv.writer(handle, lineterminator="\n").writerows(rows)
     print(f"wrote {len(rows)} rows to {DATA / 'ec2_linux_feed.csv'}")
+
+
+def _feed_key(region: str, feed: dict[str, dict[str, str]]) -> str:
+    """The transform keys some regions by code and the others by their pricing-page name, lower-cased and hyphenated
+    ("canada-(central)", "eu-(paris)")."""
+    return region if region in feed else feed_name(region).lower().replace(" ", "-")
 
 
 def _plain(usd: str) -> str:
