@@ -52,6 +52,7 @@ def rank(workload: Workload, ruleset: Ruleset, *, explain: bool = True, memo: Pl
         firing,
         (priced.cost,) if priced is not None and priced.cost is not None else (),
         priced.plans if priced is not None else (),
+        explain=explain,
     )
     eligible = [target for target in ruleset.targets if target.id not in evaluation.exclusions]
     eligible.sort(key=lambda target: (-evaluation.scores[target.id], target.simplicity, target.id))

@@ -115,10 +115,18 @@ def _near_limit(rule: Rule, context: Mapping[str, Any], weight: float, explain: 
     return Fired(f"{rule.id}.headroom", rule.category, rule.source, message, impacts, rule)
 
 
-def fold(ruleset: Ruleset, firing: Firing, computed: Iterable[Fired] = (), priced: Collection[str] = ()) -> Evaluation:
+def fold(
+    ruleset: Ruleset,
+    firing: Firing,
+    computed: Iterable[Fired] = (),
+    priced: Collection[str] = (),
+    *,
+    explain: bool = True,
+) -> Evaluation:
     """Each eligible target's score: the base score plus the points of every fired criterion, in firing order, all
     scaled by one factor when a sum would leave 0–100. ``priced`` are the targets with a computed bill: rules that
-    stand in for cost do not score them."""
+    stand in for cost do not score them. Without ``explain`` (a ranking only compared) each target's reasons stay in
+    firing order instead of being sorted for display; the scores are the same."""
     excluded = firing.exclusions
     fired: list[Fired] = []
     for item in (*firing.scored, *computed):
@@ -161,12 +169,16 @@ def fold(ruleset: Ruleset, firing: Firing, computed: Iterable[Fired] = (), price
             for target in ruleset.target_ids
         },
         reasons={
-            target: tuple(sorted(items, key=lambda item: (-abs(item[1]), item[0].id)))
-            for target, items in reasons.items()
+            target: tuple(sorted(items, key=_display_order) if explain else items) for target, items in reasons.items()
         },
         fired=tuple(fired),
         scale=scale,
     )
+
+
+def _display_order(item: tuple[Fired, float]) -> tuple[float, str]:
+    """Reasons as shown: the most points first, then by rule id."""
+    return (-abs(item[1]), item[0].id)
 
 
 def evaluate(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Evaluation:

@@ -91,3 +91,10 @@ def test_a_ranking_only_compared_ranks_as_the_one_shown(ruleset: Ruleset, path: 
         assert shown.priced.cost.message.startswith("Estimated monthly cost: ")
         assert compared.priced.cost.message == ""
     assert all(fired.message == "" for fired in compared.evaluation.fired)
+    # The same points per target, left in firing order rather than sorted for display.
+    for target, reasons in shown.evaluation.reasons.items():
+        unsorted = compared.evaluation.reasons[target]
+        assert sorted((fired.id, points) for fired, points in unsorted) == sorted(
+            (fired.id, points) for fired, points in reasons
+        )
+        assert [points for _, points in reasons] == sorted((points for _, points in reasons), key=lambda p: -abs(p))
