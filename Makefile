@@ -8,7 +8,10 @@ BENCH_FLAGS ?=
 
 .PHONY: install run test lint typecheck browser unit hadolint manifests fuzz adversarial openapi bench constraints screenshots clean
 
+# Bytecode for decider's own modules (an editable install has none, and PYTHONDONTWRITEBYTECODE may keep Python from
+# writing it): without it every `decider` command compiles the whole package from source before it starts.
 install: $(STAMP)
+	@$(BIN)/python -m compileall -q -j 0 decider api
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
