@@ -184,7 +184,7 @@ def _cheapest_of(
     return best[3] if best is not None else None
 
 
-def _dominates(better: tuple[Instance, int, float, float], other: tuple[Instance, int, float, float]) -> bool:
+def dominates(better: tuple[Instance, int, float, float], other: tuple[Instance, int, float, float]) -> bool:
     """Whether ``better`` is chosen over ``other`` whatever the workload's volume and scaling: it costs no more an
     hour and holds at least as many copies, so it bills no more instance-hours (every form of a month's instance-hours
     falls as copies per instance rise, in floating point too) and costs no more, and it wins a tie (a lower list
@@ -206,7 +206,7 @@ def _priced_fits(
 ) -> tuple[tuple[Instance, int, float, float], ...]:
     """Each fitting type with copies per instance, its instance-hour price for the workload (all parts) and its list
     price; compiled once per price book, copy shape and fee. Types that another type beats at every volume
-    (``_dominates``) are left out: the choice scans the rest."""
+    (``dominates``) are left out: the choice scans the rest."""
     fits = instance_fits(workload, facts, book, model)
     key = (id(book), id(fits), workload.runtime.os, management_fee)
     cached = _PRICED.get(key)
@@ -221,7 +221,7 @@ def _priced_fits(
         )
         for instance, per_instance in fits
     )
-    priced = tuple(item for item in priced if not any(_dominates(other, item) for other in priced))
+    priced = tuple(item for item in priced if not any(dominates(other, item) for other in priced))
     if len(_PRICED) >= _FITS_LIMIT:
         _PRICED.clear()
     _PRICED[key] = (book, fits, priced)

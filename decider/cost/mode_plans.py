@@ -13,7 +13,7 @@ from decider.cost.bill import PLANNERS, Plan
 from decider.cost.capacity import Ramp, copies, instance_hour_ramps, utilisation
 from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced
-from decider.cost.instances import catalogue_key, instance_candidates
+from decider.cost.instances import catalogue_key, dominates, instance_candidates
 from decider.cost.line import Line, fixed
 from decider.cost.sizing import front_door, purchase_for
 from decider.decision import InstanceSizing
@@ -93,10 +93,11 @@ def lambda_managed_instances(
     slope = environment_hours.slope
     best: tuple[float, float, str] | None = None
     best_fit: tuple[Instance, int] | None = None
-    for instance, fits in _environment_fits(workload, book, model, vcpu, memory_mb):
+    for instance, fits, hourly, list_price in _priced_environment_fits(
+        workload, book, model, vcpu, memory_mb, discount, fee_fraction
+    ):
         # instance_hour_ramps with a floor of instances: one ramp, max(floor, hours ÷ environments per instance)
-        hourly = _compute(instance, discount) + instance.usd_per_hour * fee_fraction
-        key = (hourly * (0 + max(floor, slope / fits * requests + 0.0)), instance.usd_per_hour, instance.type)
+        key = (hourly * (0 + max(floor, slope / fits * requests + 0.0)), list_price, instance.type)
         if best is None or key < best:
             best, best_fit = key, (instance, fits)
     if best_fit is None:
@@ -146,6 +147,37 @@ def _environment_fits(
         _FITS.clear()
     _FITS[key] = (book.ec2.instances, tuple(found))
     return _FITS[key][1]
+
+
+_PRICED: dict[tuple[object, ...], tuple[object, tuple[tuple[Instance, int, float, float], ...]]] = {}
+
+
+def _priced_environment_fits(
+    workload: Workload,
+    book: PriceBook,
+    model: CostModel,
+    vcpu: float,
+    memory_mb: float,
+    discount: Discount | None,
+    fee_fraction: float,
+) -> tuple[tuple[Instance, int, float, float], ...]:
+    """``_environment_fits`` with each type's instance-hour price (EC2 after the discount, plus the fee) and list
+    price, compiled once per catalogue, environment shape and discount. A type another beats at every volume
+    (``dominates``: no dearer an hour, as many environments, first on a tie) is left out: the choice scans the rest."""
+    fits = _environment_fits(workload, book, model, vcpu, memory_mb)
+    key = (id(fits), discount.fraction if discount is not None else None, fee_fraction)
+    cached = _PRICED.get(key)
+    if cached is not None and cached[0] is fits:
+        return cached[1]
+    priced = tuple(
+        (instance, count, _compute(instance, discount) + instance.usd_per_hour * fee_fraction, instance.usd_per_hour)
+        for instance, count in fits
+    )
+    priced = tuple(item for item in priced if not any(dominates(other, item) for other in priced))
+    if len(_PRICED) >= 4096:
+        _PRICED.clear()
+    _PRICED[key] = (fits, priced)
+    return priced
 
 
 def _compute(instance: Instance, discount: Discount | None) -> float:

@@ -13,8 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from decider import parse_workload
+from decider.cost.capacity import Ramp, utilisation
 from decider.cost.instances import cheapest_instance, hourly_price, instance_options
+from decider.cost.mode_plans import _environment_fits, lambda_managed_instances
 from decider.facts import derive
+from decider.pricing.book import Instance
 from decider.rules.model import Ruleset
 
 WORKLOADS = st.fixed_dictionaries(
@@ -69,3 +72,47 @@ def test_the_one_pass_choice_is_the_cheapest_of_every_option(
         best.ramps,
     )
     assert chosen.hours == best.hours  # the same float: the closed form runs the ramps' own operations
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    sections=WORKLOADS,
+    commitment=st.sampled_from(["none", "1yr", "3yr"]),
+    region=st.sampled_from(["us-east-1", "eu-west-1", "ap-south-1"]),
+)
+def test_lambda_managed_instances_choose_the_cheapest_environment_host(
+    ruleset: Ruleset, sections: dict[str, Any], commitment: str, region: str
+) -> None:
+    """Lambda Managed Instances scan a list compiled per catalogue, environment shape and discount, without the types
+    another beats at every volume: the type chosen is the one pricing every fitting type would choose."""
+    sections = {**sections, "preferences": {"commitment": commitment, "region": region}}
+    workload = parse_workload(sections).workload
+    facts, book, model = derive(workload), ruleset.pricing[region], ruleset.cost_model
+    assert model is not None
+    prices = book.modes.lambda_managed_instances
+    target = ruleset.target("lambda")
+    plan = lambda_managed_instances(target, workload, facts, book, model, None)
+    if prices is None:
+        assert plan is None
+        return
+    vcpu = max(prices.minimum_environment_vcpu.quantity, facts.container_vcpu)
+    memory_mb = max(prices.minimum_environment_memory_mb.quantity, float(workload.runtime.memory_mb), 2048.0 * vcpu)
+    vcpu = max(vcpu, memory_mb / 8192.0)
+    discount = book.savings_plans.ec2.for_term(commitment)
+    hours = facts.avg_duration_s / (3600.0 * workload.runtime.concurrency_per_copy * utilisation(workload, model))
+    floor = prices.minimum_instances.quantity * 730.0
+
+    def month(instance: Instance, fits: int) -> tuple[float, float, str]:
+        compute = instance.usd_per_hour * (1 - discount.fraction) if discount is not None else instance.usd_per_hour
+        hourly = compute + instance.usd_per_hour * prices.fee_fraction.fraction
+        ramp = Ramp(hours / fits, 0.0, floor)
+        return (hourly * ramp.at(workload.requests_per_month), instance.usd_per_hour, instance.type)
+
+    every = _environment_fits(workload, book, model, vcpu, memory_mb)
+    if not every:
+        assert plan is None
+        return
+    best, fits = min(every, key=lambda item: month(*item))
+    assert plan is not None
+    assert plan.draft.instance_type == best.type
+    assert plan.draft.copies_per_instance == fits
