@@ -172,13 +172,14 @@ def send(port: int, path: str, body: bytes, count: int, threads: int) -> tuple[f
     return count / elapsed, [value for chunk in latencies for value in chunk]
 
 
-def engine_ms(calls: int = 200) -> float:
-    """Median time of parse_workload + decide + JSON for the same workload, in this process (before the server)."""
+def engine_ms(calls: int = 200, *, advice: bool = True) -> float:
+    """Median time of parse_workload + decide + JSON for the same workload, in this process (before the server);
+    ``advice=False`` leaves out the counterfactual search."""
     ruleset = load_ruleset()
     timings = []
     for index in range(calls + 20):
         started = time.perf_counter()
-        decide(parse_workload(CHECKOUT_API), ruleset).model_dump_json()
+        decide(parse_workload(CHECKOUT_API), ruleset, advice=advice).model_dump_json()
         if index >= 20:
             timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings)
@@ -187,6 +188,7 @@ def engine_ms(calls: int = 200) -> float:
 def run(rounds: int, requests: int, threads: int, total: int) -> dict[str, Any]:
     body = json.dumps(CHECKOUT_API).encode()
     in_process_ms = engine_ms()
+    without_advice_ms = engine_ms(advice=False)
     stats = {RECOMMEND: RouteStats(), FLOOR: RouteStats()}
     started = time.monotonic()
     capped = False
@@ -224,6 +226,7 @@ def run(rounds: int, requests: int, threads: int, total: int) -> dict[str, Any]:
             for path, route in stats.items()
         },
         "engine_ms": in_process_ms,
+        "engine_without_advice_ms": without_advice_ms,
         "rss_kib": {"after_100": rss_first_kib, f"after_{sent}": rss_last_kib},
         "requests_sent": sent,
         "time_capped": capped,
@@ -251,6 +254,15 @@ def report(result: dict[str, Any]) -> None:
         f"server time per request: /recommend {per_request_ms[RECOMMEND]:.2f} ms, floor {per_request_ms[FLOOR]:.2f} ms;"
         f" parse + decide + JSON in process {result['engine_ms']:.2f} ms (median), leaving about {api_layer_ms:+.2f} ms"
         " for the API's own checks (an estimate: noisy when other work shares the cores)"
+    )
+    # The best the ratio could be if the API added nothing to the engine's own work: floor ÷ (floor + engine).
+    floor_ms = per_request_ms[FLOOR]
+    ceiling = floor_ms / (floor_ms + result["engine_ms"])
+    ceiling_bare = floor_ms / (floor_ms + result["engine_without_advice_ms"])
+    print(
+        f"ceiling of the ratio with an API that adds nothing to the engine: {ceiling:.2f} with the counterfactual "
+        f"search ({result['engine_ms']:.2f} ms in process), {ceiling_bare:.2f} without it "
+        f"({result['engine_without_advice_ms']:.2f} ms)"
     )
     (first_label, first), (last_label, last) = result["rss_kib"].items()
     growth = (last - first) / first
