@@ -20,6 +20,7 @@ from decider.cost.modes import Choice, choose_modes, mode_sentences
 from decider.decision import BreakEven, PricingInfo
 from decider.errors import WorkloadError
 from decider.facts import Facts
+from decider.pricing.book import PriceBook
 from decider.pricing.loader import unknown_region
 from decider.rules.model import Ruleset
 from decider.scoring import Fired, Firing
@@ -85,6 +86,21 @@ class Quote:
         return said + mode_sentences(names, modes, self.plans, self.alternatives, points)
 
 
+_INFO: dict[int, tuple[PriceBook, PricingInfo]] = {}
+
+
+def _pricing_info(book: PriceBook) -> PricingInfo:
+    """Which prices a decision used (region, date, digest): one validated model per price book, not one per ranking
+    (a reloaded book is a new object and gets its own)."""
+    cached = _INFO.get(id(book))
+    if cached is None or cached[0] is not book:
+        if len(_INFO) >= 64:
+            _INFO.clear()
+        info = PricingInfo(region=book.region, as_of=book.as_of, currency=book.currency, digest=book.digest)
+        cached = _INFO[id(book)] = (book, info)
+    return cached[1]
+
+
 def quote(
     workload: Workload,
     facts: Facts,
@@ -122,7 +138,7 @@ def quote(
     return Quote(
         plans=plans,
         cost=fired,
-        pricing=PricingInfo(region=book.region, as_of=book.as_of, currency=book.currency, digest=book.digest),
+        pricing=_pricing_info(book),
         requests_per_month=requests,
         unpriced=unpriced,
         per_request=frozenset(
