@@ -3,6 +3,8 @@ answer is exactly the answer without it."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import itertools
 from pathlib import Path
 
@@ -98,3 +100,22 @@ def test_a_ranking_only_compared_ranks_as_the_one_shown(ruleset: Ruleset, path: 
             (fired.id, points) for fired, points in reasons
         )
         assert [points for _, points in reasons] == sorted((points for _, points in reasons), key=lambda p: -abs(p))
+
+
+def test_a_changed_price_book_is_named_by_its_own_digest(ruleset: Ruleset) -> None:
+    """The pricing info a decision carries is kept per price book: a book with one price changed (a reload, an
+    override) gets its own digest, and the original book's decisions keep theirs."""
+    book = ruleset.pricing["us-east-1"]
+    data = copy.deepcopy(book.summary())  # validated anew, as a reload or an override builds a book
+    data["fargate"]["linux_x86_64"]["vcpu_hour"]["usd"] *= 2
+    changed = PriceBook.model_validate(data)
+    other = dataclasses.replace(ruleset, pricing={**ruleset.pricing, "us-east-1": changed})
+    workload = parse_workload({"runtime": {"memory_mb": 1024}, "traffic": {"requests_per_month": 5_000_000}})
+    before = decide(workload, ruleset, advice=False).pricing
+    after = decide(workload, other, advice=False).pricing
+    again = decide(workload, ruleset, advice=False).pricing
+    assert before is not None
+    assert after is not None
+    assert again is not None
+    assert before.digest == book.digest == again.digest
+    assert after.digest == changed.digest != book.digest
