@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -331,6 +331,12 @@ class PriceBook(_Data):
     def summary(self) -> dict[str, Any]:
         """The price book as plain JSON-ready data, keys as in the YAML file (what ``GET /pricing`` serves)."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy (with ``update`` laid over it) whose ``digest`` is computed from its own prices, not carried over."""
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop("digest", None)
+        return copied
 
     @cached_property
     def digest(self) -> str:

@@ -384,6 +384,21 @@ def test_a_decision_names_the_exact_prices_it_used(ruleset: Ruleset) -> None:
     assert shipped.digest != overridden.digest  # same region and date, different prices
 
 
+def test_a_copied_book_names_its_own_prices(ruleset: Ruleset) -> None:
+    """A book copied with a price changed (``model_copy``, as a library caller might) has the digest of its own
+    prices, not the one the original had already computed; a plain copy has the same digest."""
+    book = ruleset.pricing["us-east-1"]
+    shipped = book.digest  # computed, and cached on the original, before any copy is made
+    eks = book.eks.model_copy(
+        update={"control_plane_hour": book.eks.control_plane_hour.model_copy(update={"usd": 0.2})}
+    )
+    changed = book.model_copy(update={"eks": eks})
+    assert changed.digest != shipped
+    assert changed.digest == PriceBook.model_validate(changed.summary()).digest
+    assert book.model_copy().digest == shipped
+    assert book.digest == shipped
+
+
 def test_the_pricing_digest_follows_the_books_in_service(ruleset: Ruleset) -> None:
     """The digest the API's health and reload answers name is computed from the books the ruleset holds, so a ruleset
     with one price changed names a different digest, and the same books the same one."""
