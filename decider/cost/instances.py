@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from decider.cost.capacity import Ramp, copies, scaling_of
+from decider.cost.compiled import Compiled
 from decider.cost.profile import RampSum, copy_hours, instance_hour_ramps
 from decider.facts import Facts
 from decider.pricing.book import Instance, PriceBook
@@ -31,8 +31,7 @@ def copies_per_instance(instance: Instance, workload: Workload, facts: Facts, mo
     return max(fits, 0)
 
 
-_FITS: dict[tuple[Any, ...], tuple[object, tuple[tuple[Instance, int], ...]]] = {}
-_FITS_LIMIT = 4096
+_FITS: Compiled[tuple[tuple[Instance, int], ...]] = Compiled()
 
 
 def instance_fits(
@@ -42,19 +41,17 @@ def instance_fits(
 
     Remembered per catalogue and copy shape: many workloads share a shape, and the catalogue is immutable.
     """
+
+    def build() -> tuple[tuple[Instance, int], ...]:
+        fits = []
+        for instance in instance_candidates(workload, book):
+            per_instance = copies_per_instance(instance, workload, facts, model)
+            if per_instance >= 1:
+                fits.append((instance, per_instance))
+        return tuple(fits)
+
     key = catalogue_key(workload, book, model, workload.runtime.memory_mb, facts.container_vcpu)
-    cached = _FITS.get(key)
-    if cached is not None and cached[0] is book.ec2.instances:  # the same catalogue, not a reused id
-        return cached[1]
-    fits = []
-    for instance in instance_candidates(workload, book):
-        per_instance = copies_per_instance(instance, workload, facts, model)
-        if per_instance >= 1:
-            fits.append((instance, per_instance))
-    if len(_FITS) >= _FITS_LIMIT:
-        _FITS.clear()
-    found = _FITS[key] = (book.ec2.instances, tuple(fits))
-    return found[1]
+    return _FITS.get(key, book.ec2.instances, build)  # the same catalogue, not a reused id
 
 
 def catalogue_key(workload: Workload, book: PriceBook, model: CostModel, *shape: object) -> tuple[object, ...]:
@@ -198,7 +195,7 @@ def dominates(better: tuple[Instance, int, float, float], other: tuple[Instance,
     )
 
 
-_PRICED: dict[tuple[Any, ...], tuple[object, object, tuple[tuple[Instance, int, float, float], ...]]] = {}
+_PRICED: Compiled[tuple[tuple[Instance, int, float, float], ...]] = Compiled()
 
 
 def _priced_fits(
@@ -208,24 +205,20 @@ def _priced_fits(
     price; compiled once per price book, copy shape and fee. Types that another type beats at every volume
     (``dominates``) are left out: the choice scans the rest."""
     fits = instance_fits(workload, facts, book, model)
-    key = (id(book), id(fits), workload.runtime.os, management_fee)
-    cached = _PRICED.get(key)
-    if cached is not None and cached[0] is book and cached[1] is fits:
-        return cached[2]
-    priced = tuple(
-        (
-            instance,
-            per_instance,
-            hourly_price(instance, workload, book, management_fee=management_fee).total,
-            instance.usd_per_hour,
+
+    def build() -> tuple[tuple[Instance, int, float, float], ...]:
+        priced = tuple(
+            (
+                instance,
+                per_instance,
+                hourly_price(instance, workload, book, management_fee=management_fee).total,
+                instance.usd_per_hour,
+            )
+            for instance, per_instance in fits
         )
-        for instance, per_instance in fits
-    )
-    priced = tuple(item for item in priced if not any(dominates(other, item) for other in priced))
-    if len(_PRICED) >= _FITS_LIMIT:
-        _PRICED.clear()
-    _PRICED[key] = (book, fits, priced)
-    return priced
+        return tuple(item for item in priced if not any(dominates(other, item) for other in priced))
+
+    return _PRICED.get((id(book), id(fits), workload.runtime.os, management_fee), book, build, also=fits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,19 +235,18 @@ class HourlyPrice:
         return self.compute + self.licence + self.fee
 
 
-_HOURLY: dict[tuple[int, str, bool], tuple[object, dict[str, HourlyPrice]]] = {}
+_HOURLY: Compiled[dict[str, HourlyPrice]] = Compiled(limit=64)
 
 
 def hourly_price(instance: Instance, workload: Workload, book: PriceBook, *, management_fee: bool) -> HourlyPrice:
     """The instance-hour price of a type for a workload's OS, with or without the Managed Instances fee; compiled once
     per price book (a reloaded book is a new object and compiles anew)."""
     os = workload.runtime.os
-    key = (id(book), os, management_fee)
-    cached = _HOURLY.get(key)
-    if cached is None or cached[0] is not book:
+
+    def build() -> dict[str, HourlyPrice]:
         licence = book.ec2.windows_license_vcpu_hour
         licence_vcpu = licence.usd if os == "windows" and licence is not None else 0.0
-        table = {
+        return {
             item.type: HourlyPrice(
                 item.usd_per_hour,
                 licence_vcpu * item.vcpu,
@@ -262,11 +254,8 @@ def hourly_price(instance: Instance, workload: Workload, book: PriceBook, *, man
             )
             for item in book.ec2.instances
         }
-        if len(_HOURLY) >= 64:
-            _HOURLY.clear()
-        cached = _HOURLY[key] = (book, table)
-    table = cached[1]
-    return table[instance.type]
+
+    return _HOURLY.get((id(book), os, management_fee), book, build)[instance.type]
 
 
 def managed_instances_fee(instance: Instance, book: PriceBook) -> float:

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from decider.cost.bill import PLANNERS, Plan
 from decider.cost.capacity import Ramp, copies, instance_hour_ramps, utilisation
+from decider.cost.compiled import Compiled
 from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced
 from decider.cost.instances import catalogue_key, dominates, instance_candidates
@@ -123,7 +124,7 @@ def lambda_managed_instances(
     return Plan(target.id, sizing, tuple(lines), ramps)
 
 
-_FITS: dict[tuple[object, ...], tuple[object, tuple[tuple[Instance, int], ...]]] = {}
+_FITS: Compiled[tuple[tuple[Instance, int], ...]] = Compiled()
 
 
 def _environment_fits(
@@ -131,25 +132,22 @@ def _environment_fits(
 ) -> tuple[tuple[Instance, int], ...]:
     """Each allowed type without a GPU that holds an execution environment, with how many it holds; remembered per
     catalogue and environment shape."""
-    key = catalogue_key(workload, book, model, vcpu, memory_mb)
-    cached = _FITS.get(key)
-    if cached is not None and cached[0] is book.ec2.instances:
-        return cached[1]
-    found = []
-    for instance in instance_candidates(workload, book):
-        fits = min(
-            math.floor(instance.vcpu / vcpu + 1e-9),
-            math.floor((instance.memory_gib * 1024 - model.node_reserved_memory_mb) / memory_mb + 1e-9),
-        )
-        if not instance.gpu and fits >= 1:
-            found.append((instance, fits))
-    if len(_FITS) >= 4096:
-        _FITS.clear()
-    _FITS[key] = (book.ec2.instances, tuple(found))
-    return _FITS[key][1]
+
+    def build() -> tuple[tuple[Instance, int], ...]:
+        found = []
+        for instance in instance_candidates(workload, book):
+            fits = min(
+                math.floor(instance.vcpu / vcpu + 1e-9),
+                math.floor((instance.memory_gib * 1024 - model.node_reserved_memory_mb) / memory_mb + 1e-9),
+            )
+            if not instance.gpu and fits >= 1:
+                found.append((instance, fits))
+        return tuple(found)
+
+    return _FITS.get(catalogue_key(workload, book, model, vcpu, memory_mb), book.ec2.instances, build)
 
 
-_PRICED: dict[tuple[object, ...], tuple[object, tuple[tuple[Instance, int, float, float], ...]]] = {}
+_PRICED: Compiled[tuple[tuple[Instance, int, float, float], ...]] = Compiled()
 
 
 def _priced_environment_fits(
@@ -165,19 +163,20 @@ def _priced_environment_fits(
     price, compiled once per catalogue, environment shape and discount. A type another beats at every volume
     (``dominates``: no dearer an hour, as many environments, first on a tie) is left out: the choice scans the rest."""
     fits = _environment_fits(workload, book, model, vcpu, memory_mb)
-    key = (id(fits), discount.fraction if discount is not None else None, fee_fraction)
-    cached = _PRICED.get(key)
-    if cached is not None and cached[0] is fits:
-        return cached[1]
-    priced = tuple(
-        (instance, count, _compute(instance, discount) + instance.usd_per_hour * fee_fraction, instance.usd_per_hour)
-        for instance, count in fits
-    )
-    priced = tuple(item for item in priced if not any(dominates(other, item) for other in priced))
-    if len(_PRICED) >= 4096:
-        _PRICED.clear()
-    _PRICED[key] = (fits, priced)
-    return priced
+
+    def build() -> tuple[tuple[Instance, int, float, float], ...]:
+        priced = tuple(
+            (
+                instance,
+                count,
+                _compute(instance, discount) + instance.usd_per_hour * fee_fraction,
+                instance.usd_per_hour,
+            )
+            for instance, count in fits
+        )
+        return tuple(item for item in priced if not any(dominates(other, item) for other in priced))
+
+    return _PRICED.get((id(fits), discount.fraction if discount is not None else None, fee_fraction), fits, build)
 
 
 def _compute(instance: Instance, discount: Discount | None) -> float:

@@ -14,6 +14,7 @@ from typing import Any
 
 from decider.cost.bill import Plan, cost_reason
 from decider.cost.breakeven import approx_requests, break_even_points
+from decider.cost.compiled import Compiled
 from decider.cost.curve import cost_curve
 from decider.cost.memo import PlanMemo
 from decider.cost.modes import Choice, choose_modes, mode_sentences
@@ -86,19 +87,17 @@ class Quote:
         return said + mode_sentences(names, modes, self.plans, self.alternatives, points)
 
 
-_INFO: dict[int, tuple[PriceBook, PricingInfo]] = {}
+_INFO: Compiled[PricingInfo] = Compiled(limit=64)
 
 
 def _pricing_info(book: PriceBook) -> PricingInfo:
     """Which prices a decision used (region, date, digest): one validated model per price book, not one per ranking
     (a reloaded book is a new object and gets its own)."""
-    cached = _INFO.get(id(book))
-    if cached is None or cached[0] is not book:
-        if len(_INFO) >= 64:
-            _INFO.clear()
-        info = PricingInfo(region=book.region, as_of=book.as_of, currency=book.currency, digest=book.digest)
-        cached = _INFO[id(book)] = (book, info)
-    return cached[1]
+    return _INFO.get(
+        id(book),
+        book,
+        lambda: PricingInfo(region=book.region, as_of=book.as_of, currency=book.currency, digest=book.digest),
+    )
 
 
 def quote(

@@ -195,7 +195,7 @@ class Ruleset:
         """sha256 of the price books and cost model as loaded (``digest`` covers the rules only): a reload that changes
         only a price changes it. Computed when first read (the API's health and reload answers), not on every load."""
         body = {
-            "books": {region: book.model_dump(mode="json") for region, book in sorted(self.pricing.items())},
+            "books": {region: book.digest for region, book in sorted(self.pricing.items())},  # each book's own
             "cost_model": self.cost_model.model_dump(mode="json") if self.cost_model is not None else None,
         }
         encoded = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
