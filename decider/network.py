@@ -9,7 +9,8 @@ given (decider/cost/network.py).
 from __future__ import annotations
 
 import typing
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -34,6 +35,24 @@ class Section(BaseModel):
             if set(typing.get_args(annotation) or (annotation,)) & {int, float}:
                 raise PydanticCustomError("number_type", "must be a number, not true/false")
         return value
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with ``update`` laid over it, unvalidated like Pydantic's own; a shallow copy is built directly (a
+        section has no extra fields and no private attributes), as the counterfactual search makes many."""
+        if deep:
+            return super().model_copy(update=update, deep=deep)
+        cls = type(self)
+        copied = cls.__new__(cls)
+        values = self.__dict__.copy()
+        fields_set = set(self.__pydantic_fields_set__)
+        if update:
+            values.update(update)
+            fields_set.update(update)
+        object.__setattr__(copied, "__dict__", values)
+        object.__setattr__(copied, "__pydantic_fields_set__", fields_set)
+        object.__setattr__(copied, "__pydantic_extra__", None)
+        object.__setattr__(copied, "__pydantic_private__", None)
+        return copied
 
 
 class Network(Section):

@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from decider.cost.compiled import Compiled
 from decider.numbers import show
 from decider.rules.model import Rule, Ruleset
 
@@ -60,10 +61,11 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, exp
     (a ranking nobody reads, such as the advice search's) the messages are left empty."""
     weights = ruleset.weights[optimize_for]
     weighted = ruleset.weighted[optimize_for]
+    silent = _silent(ruleset, optimize_for) if not explain else (None,) * len(weighted)
     exclusions: dict[str, list[Fired]] = {}
     modes: dict[tuple[str, str], list[Fired]] = {}
     scored: list[Fired] = []
-    for predicate, headroom, rule, compiled in zip(*ruleset.firing_order, weighted, strict=True):
+    for predicate, headroom, rule, compiled, quiet in zip(*ruleset.firing_order, weighted, silent, strict=True):
         if not predicate(context):  # the predicate itself: this loop runs every rule per decision
             if headroom is not None:
                 near = _near_limit(rule, context, weights[rule.category], explain)
@@ -71,7 +73,7 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, exp
                     scored.append(near)
             continue
         if rule.effect == "exclude":
-            fired = Fired(rule.id, rule.category, rule.source, rule.explain(context) if explain else "", {}, rule)
+            fired = quiet or Fired(rule.id, rule.category, rule.source, rule.explain(context), {}, rule)
             for target in rule.targets:
                 if rule.mode is None:
                     exclusions.setdefault(target, []).append(fired)
@@ -84,6 +86,9 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, exp
                 if factor == 0:
                     continue
                 impacts = {target: round(points * factor, 1) for target, points in rule.impacts.items()}
+            elif quiet is not None:  # unread: the same points and no message on every decision, built once
+                scored.append(quiet)
+                continue
             else:
                 impacts = compiled  # shared, never changed: fold() builds new mappings when it drops targets
             message = rule.explain(context) if explain else ""
@@ -93,6 +98,23 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, exp
         scored=tuple(scored),
         mode_exclusions={key: tuple(found) for key, found in modes.items()},
     )
+
+
+#: Per rule set and ``optimize_for``: each rule as a criterion without its message, for rankings nobody reads.
+_SILENT: Compiled[tuple[Fired, ...]] = Compiled(limit=64)
+
+
+def _silent(ruleset: Ruleset, optimize_for: str) -> tuple[Fired, ...]:
+    """Each rule, in rule order, as the criterion it is when it fires unread: no message, and for a score rule the
+    weighted points it scores on every decision (a rule with ramps grades them, and is built anew when it fires)."""
+
+    def build() -> tuple[Fired, ...]:
+        return tuple(
+            Fired(rule.id, rule.category, rule.source, "", compiled if rule.effect == "score" else {}, rule)
+            for rule, compiled in zip(ruleset.rules, ruleset.weighted[optimize_for], strict=True)
+        )
+
+    return _SILENT.get((id(ruleset), optimize_for), ruleset, build)
 
 
 def _near_limit(rule: Rule, context: Mapping[str, Any], weight: float, explain: bool = True) -> Fired | None:
@@ -125,8 +147,8 @@ def fold(
 ) -> Evaluation:
     """Each eligible target's score: the base score plus the points of every fired criterion, in firing order, all
     scaled by one factor when a sum would leave 0–100. ``priced`` are the targets with a computed bill: rules that
-    stand in for cost do not score them. Without ``explain`` (a ranking only compared) each target's reasons stay in
-    firing order instead of being sorted for display; the scores are the same."""
+    stand in for cost do not score them. Without ``explain`` (a ranking only compared) no reasons are kept, only the
+    scores they add up to, the same as with them."""
     excluded = firing.exclusions
     fired: list[Fired] = []
     for item in (*firing.scored, *computed):
@@ -156,6 +178,21 @@ def fold(
         scale = (100.0 - base) / high
     if low < -base:
         scale = min(scale, base / -low)
+    if not explain:  # the same sums as the reasons below add up to, in the same order, with no reasons kept
+        sums = dict.fromkeys(ruleset.target_ids, 0.0)
+        if scale == 1.0:
+            sums.update(totals)
+        else:
+            for item in fired:
+                for target, points in item.impacts.items():
+                    sums[target] += round(points * scale, 1)
+        return Evaluation(
+            exclusions=excluded,
+            scores={target: min(100.0, max(0.0, round(base + total, 1))) for target, total in sums.items()},
+            reasons=dict.fromkeys(ruleset.target_ids, ()),
+            fired=tuple(fired),
+            scale=scale,
+        )
     reasons: dict[str, list[tuple[Fired, float]]] = {target: [] for target in ruleset.target_ids}
     for item in fired:
         for target, points in item.impacts.items():
@@ -168,9 +205,7 @@ def fold(
             target: min(100.0, max(0.0, round(base + sum(points for _, points in reasons[target]), 1)))
             for target in ruleset.target_ids
         },
-        reasons={
-            target: tuple(sorted(items, key=_display_order) if explain else items) for target, items in reasons.items()
-        },
+        reasons={target: tuple(sorted(items, key=_display_order)) for target, items in reasons.items()},
         fired=tuple(fired),
         scale=scale,
     )

@@ -557,3 +557,29 @@ def test_validate_then_resolve_is_parse_and_a_platform_reads_as_if_the_file_said
     assert resolve_defaults(validate_workload(raw)) == parse_workload(raw)
     moved = resolve_defaults(with_platform(validate_workload(raw), "lambda"))
     assert moved == parse_workload({**raw, "team": {"current_platform": "lambda"}})
+
+
+@pytest.mark.parametrize("deep", [False, True])
+def test_a_copied_section_is_the_copy_pydantic_makes(deep: bool) -> None:
+    """Sections copy themselves without Pydantic's generic path (the advice search copies many): the copy has the
+    same values and set fields as Pydantic's own copy, stays frozen, and leaves the original as it was."""
+    parsed = parse_workload({"runtime": {"memory_mb": 512}, "traffic": {"pattern": "spiky"}})
+    workload = parsed.workload
+    for section, update in (
+        (workload, {"name": "renamed"}),
+        (workload.runtime, {"memory_mb": 2048}),
+        (workload.traffic, {}),
+        (workload.network, None),
+    ):
+        ours = section.model_copy(update=update, deep=deep)
+        theirs = pydantic.BaseModel.model_copy(section, update=update, deep=deep)
+        assert ours == theirs
+        assert ours.model_fields_set == theirs.model_fields_set
+        assert ours.model_dump() == theirs.model_dump()
+        assert hash(ours) == hash(theirs)
+        with pytest.raises(pydantic.ValidationError):
+            setattr(ours, next(iter(type(section).model_fields)), None)
+    copied = parsed.workload.runtime.model_copy(update={"memory_mb": 4096})
+    assert (copied.memory_mb, parsed.workload.runtime.memory_mb) == (4096, 512)
+    assert "memory_mb" in copied.model_fields_set
+    assert parsed.workload.runtime.model_copy() == parsed.workload.runtime
