@@ -96,10 +96,20 @@ def break_even_points(
     return points
 
 
-def approx_requests(requests: float) -> str:
-    """A volume as people say it: ~41M, ~1.5B, ~480K (two significant figures)."""
+def approx_requests(requests: float, digits: int = 2) -> str:
+    """A volume as people say it: ~41M, ~1.5B, ~480K (``digits`` significant figures, two unless asked)."""
     for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
         if requests >= size:
-            value = float(f"{requests / size:.2g}")
+            value = float(f"{requests / size:.{digits}g}")
             return f"~{value:g}{suffix}"
-    return f"~{requests:.2g}"
+    return f"~{float(f'{requests:.{digits}g}'):g}"
+
+
+def approx_apart(requests: float, reference: float) -> tuple[str, str]:
+    """Two volumes as people say them, with the fewest significant figures (two to four) that tell them apart: a
+    crossing at 2,961,703 against a volume now of 3,000,000 reads ~2.96M against 3M, not ~3M against 3M."""
+    for digits in (2, 3, 4):
+        said, now = approx_requests(requests, digits), approx_requests(reference, digits)
+        if said.lstrip("~") != now.lstrip("~"):
+            break
+    return said, now.lstrip("~")

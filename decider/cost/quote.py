@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from decider.cost.bill import Plan, cost_reason
-from decider.cost.breakeven import approx_requests, break_even_points
+from decider.cost.breakeven import approx_apart, break_even_points
 from decider.cost.compiled import Compiled
 from decider.cost.curve import cost_curve
 from decider.cost.memo import PlanMemo
@@ -72,11 +72,10 @@ class Quote:
 
     def sentences(self, ruleset: Ruleset, points: Sequence[BreakEven]) -> list[str]:
         """Each crossing in words, for ``what_would_change``: what rising (or falling) volume would make cheaper."""
-        now = approx_requests(self.requests_per_month).lstrip("~")
         said: list[str] = []
         for point in points:
             above, below = ruleset.target(point.target).name, ruleset.target(point.versus).name
-            volume = approx_requests(point.requests_per_month)
+            volume, now = approx_apart(point.requests_per_month, self.requests_per_month)
             if point.requests_per_month >= self.requests_per_month:
                 change = f"Above {volume} requests a month {above} becomes cheaper than {below}"
             else:

@@ -14,7 +14,14 @@ from hypothesis import strategies as st
 
 from decider import decide, load_ruleset, parse_workload
 from decider.cost.bill import Plan
-from decider.cost.breakeven import HIGH_REQUESTS, LOW_REQUESTS, approx_requests, break_even_points, crossings
+from decider.cost.breakeven import (
+    HIGH_REQUESTS,
+    LOW_REQUESTS,
+    approx_apart,
+    approx_requests,
+    break_even_points,
+    crossings,
+)
 from decider.cost.capacity import Ramp
 from decider.cost.line import Line
 from decider.cost.modes import choose_modes
@@ -173,10 +180,44 @@ def test_break_even_sentences_reach_the_table_and_markdown(ruleset: Ruleset) -> 
 
 @pytest.mark.parametrize(
     ("requests", "text"),
-    [(41_234_567, "~41M"), (1_520_000_000, "~1.5B"), (480_100, "~480K"), (12_514, "~13K"), (950, "~9.5e+02")],
+    [(41_234_567, "~41M"), (1_520_000_000, "~1.5B"), (480_100, "~480K"), (12_514, "~13K"), (950, "~950"), (12.5, "~12")],
 )
 def test_volumes_read_as_people_say_them(requests: float, text: str) -> None:
     assert approx_requests(requests) == text
+
+
+@pytest.mark.parametrize(
+    ("requests", "reference", "said"),
+    [
+        (2_961_703, 3_000_000, ("~2.96M", "3M")),
+        (3_001_200, 3_000_000, ("~3.001M", "3M")),
+        (1_326_757, 3_000_000, ("~1.3M", "3M")),
+        (3_000_400, 3_000_000, ("~3M", "3M")),  # four figures cannot tell them apart: said as they are
+    ],
+)
+def test_a_crossing_near_the_volume_now_reads_apart_from_it(
+    requests: float, reference: float, said: tuple[str, str]
+) -> None:
+    assert approx_apart(requests, reference) == said
+
+
+def test_a_crossing_close_to_the_volume_now_is_told_with_the_figures_that_set_it_apart(ruleset: Ruleset) -> None:
+    """A queue worker whose ECS on EC2 bill crosses Lambda's 1% below its volume: the sentence says ~2.96M, not a
+    "~3M" that reads as the volume now."""
+    raw = {
+        "runtime": {"avg_duration_ms": 800, "memory_mb": 1024},
+        "traffic": {"requests_per_month": 3_000_000, "pattern": "event", "protocols": ["queue"]},
+        "team": {"current_platform": "lambda", "ops_capacity": "low"},
+    }
+    decision = decide(parse_workload(raw), ruleset)
+    point = next(p for p in decision.break_even if {p.target, p.versus} == {"ecs-ec2", "lambda"})
+    assert 2_900_000 < point.requests_per_month < 3_000_000
+    volume = approx_requests(point.requests_per_month, 3)
+    assert volume != "~3M"
+    assert (
+        f"Below {volume} requests a month AWS Lambda becomes cheaper than Amazon ECS on EC2 (monthly cost with this "
+        "sizing; now 3M)."
+    ) in decision.what_would_change
 
 
 def test_a_crossing_exactly_at_a_knot_is_found_once() -> None:
