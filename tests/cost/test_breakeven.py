@@ -180,7 +180,14 @@ def test_break_even_sentences_reach_the_table_and_markdown(ruleset: Ruleset) -> 
 
 @pytest.mark.parametrize(
     ("requests", "text"),
-    [(41_234_567, "~41M"), (1_520_000_000, "~1.5B"), (480_100, "~480K"), (12_514, "~13K"), (950, "~950"), (12.5, "~12")],
+    [
+        (41_234_567, "~41M"),
+        (1_520_000_000, "~1.5B"),
+        (480_100, "~480K"),
+        (12_514, "~13K"),
+        (950, "~950"),
+        (12.5, "~12"),
+    ],
 )
 def test_volumes_read_as_people_say_them(requests: float, text: str) -> None:
     assert approx_requests(requests) == text
