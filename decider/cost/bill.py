@@ -52,7 +52,15 @@ class Plan:
     def total(self, requests: float) -> float:
         found = self.totals.get(requests)
         if found is None:
-            found = self.totals[requests] = sum([line.unit_price_usd * line.ramp.at(requests) for line in self.lines])
+            # Each line's unit price × Ramp.at(requests), inlined (the mode choice, the cost score, break-even and
+            # the curve ask thousands of times a decision), added in line order from 0 as bill_data adds them.
+            found = 0.0
+            for line in self.lines:
+                ramp = line.ramp
+                value = ramp.slope * requests + ramp.offset
+                value = value if value > ramp.low else ramp.low
+                found += line.unit_price_usd * (value if value < ramp.high else ramp.high)
+            self.totals[requests] = found
         return found
 
     def knots(self) -> tuple[float, ...]:

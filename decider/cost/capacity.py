@@ -34,7 +34,10 @@ class Ramp:
         return cls(0.0, quantity, quantity, quantity)
 
     def at(self, requests: float) -> float:
-        return min(self.high, max(self.low, self.slope * requests + self.offset))
+        # min(high, max(low, value)) written out: the same result (ties and NaN alike), without two builtin calls
+        value = self.slope * requests + self.offset
+        value = value if value > self.low else self.low
+        return value if value < self.high else self.high
 
     def scaled(self, factor: float) -> Ramp:
         """``factor`` × this quantity (GB or vCPU per copy-hour, say)."""
