@@ -1,7 +1,7 @@
 """Firing rules and folding their points: which targets are excluded, and each target's weighted score.
 
 A score is ``base_score`` plus the points of every criterion that fired for the target: the rule files' score rules
-and the criteria computed from the bills (decider/cost/bill.py). ``fold`` is the only place a score is summed:
+and the criteria computed from the bills (decider/cost/quote.py). ``fold`` is the only place a score is summed:
 
     score = base_score + s × Σ points,   s = min(1, (100 − base_score) / highest sum, base_score / |lowest sum|)
 

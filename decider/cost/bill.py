@@ -27,7 +27,6 @@ from decider.facts import Facts
 from decider.pricing.book import Discount, PriceBook, SavingsPlanDiscounts
 from decider.pricing.cost_model import CostModel
 from decider.rules.model import Target
-from decider.scoring import Fired
 from decider.workload import SECONDS_PER_MONTH, Workload
 
 
@@ -376,32 +375,3 @@ def plan_targets(
         if plan is not None:
             plans[target.id] = plan
     return plans
-
-
-def cost_reason(
-    totals: Mapping[str, float], names: Mapping[str, str], model: CostModel, weight: float, *, explain: bool = True
-) -> Fired | None:
-    """The criterion computed from the bills: each target loses points by how many times the cheapest eligible bill
-    it costs, smoothly (a log of the ratio), so a small change of a bill is a small change of score.
-
-    impact = -min(max_points, points_per_doubling × log2((cost + floor) / (cheapest + floor))) × the ``cost``
-    category weight; the cheapest target gets 0. None with fewer than two targets priced; no message unless ``explain``.
-    """
-    if len(totals) < 2:
-        return None
-    score = model.score
-    cheapest_target, cheapest = min(totals.items(), key=_by_cost)
-    impacts: dict[str, float] = {}
-    for target, total in totals.items():
-        points = score.points_per_doubling * math.log2((total + score.floor_usd) / (cheapest + score.floor_usd))
-        impacts[target] = round(-min(score.max_points, points) * weight, 1)
-    message = ""
-    if explain:
-        listed = ", ".join(f"{names[target]} ${total:,.2f}" for target, total in sorted(totals.items(), key=_by_cost))
-        message = f"Estimated monthly cost: {listed}; {score.points_per_doubling:g} points off per doubling over the "
-        message += f"cheapest, {names[cheapest_target]}"
-    return Fired(score.rule, "cost", score.source, message, impacts)
-
-
-def _by_cost(item: tuple[str, float]) -> tuple[float, str]:
-    return item[1], item[0]

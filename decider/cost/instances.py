@@ -147,20 +147,26 @@ def cheapest_instance(
     requests = workload.requests_per_month
     slope = hours.slope
     busy = min(730.0, max(0.0, slope * requests + 0.0))  # the first instance, scaled to zero: up while work runs
-    best: tuple[float, float, str] | None = None
+    runs = 0 + max(0.0, slope * requests + 0.0)  # per run: an instance each, whatever the type
+    best: tuple[float, float, str] = (math.inf, math.inf, "")
     best_fit: tuple[Instance, int, float] | None = None
+    # max(a, b) is written ``b if b > a else a`` below (the same result, ties and NaN alike): this loop runs for every
+    # fitting type of every instance-based target of every ranking.
     for instance, per_instance, hourly, list_price in _priced_fits(workload, facts, book, model, management_fee):
         if per_run:
-            billed = 0 + max(0.0, slope * requests + 0.0)
+            billed = runs
         else:
-            floor = max(min_floor, math.ceil(low / per_instance) * 730.0)
+            floor = math.ceil(low / per_instance) * 730.0
+            floor = floor if floor > min_floor else min_floor
             if floor > 0:
-                billed = 0 + max(floor, slope / per_instance * requests + 0.0)
+                needed = slope / per_instance * requests + 0.0
+                billed = 0 + (needed if needed > floor else floor)
             else:
-                billed = 0 + busy + max(0.0, slope / per_instance * requests + -730.0)
-        key = (hourly * billed, list_price, instance.type)
-        if best is None or key < best:
-            best, best_fit = key, (instance, per_instance, billed)
+                beyond = slope / per_instance * requests + -730.0
+                billed = 0 + busy + (beyond if beyond > 0.0 else 0.0)
+        cost = hourly * billed
+        if best_fit is None or cost < best[0] or (cost == best[0] and (list_price, instance.type) < best[1:]):
+            best, best_fit = (cost, list_price, instance.type), (instance, per_instance, billed)
     if best_fit is None:
         return None
     instance, per_instance, billed = best_fit

@@ -92,15 +92,17 @@ def lambda_managed_instances(
     fee_fraction = prices.fee_fraction.fraction
     requests = workload.requests_per_month
     slope = environment_hours.slope
-    best: tuple[float, float, str] | None = None
+    best: tuple[float, float, str] = (math.inf, math.inf, "")
     best_fit: tuple[Instance, int] | None = None
     for instance, fits, hourly, list_price in _priced_environment_fits(
         workload, book, model, vcpu, memory_mb, discount, fee_fraction
     ):
-        # instance_hour_ramps with a floor of instances: one ramp, max(floor, hours ÷ environments per instance)
-        key = (hourly * (0 + max(floor, slope / fits * requests + 0.0)), list_price, instance.type)
-        if best is None or key < best:
-            best, best_fit = key, (instance, fits)
+        # instance_hour_ramps with a floor of instances: one ramp, max(floor, hours ÷ environments per instance),
+        # written out as Ramp.at writes it
+        needed = slope / fits * requests + 0.0
+        cost = hourly * (0 + (needed if needed > floor else floor))
+        if best_fit is None or cost < best[0] or (cost == best[0] and (list_price, instance.type) < best[1:]):
+            best, best_fit = (cost, list_price, instance.type), (instance, fits)
     if best_fit is None:
         return None
     instance, fits = best_fit

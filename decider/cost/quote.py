@@ -7,12 +7,13 @@ the ranking is known, finds where the recommended target's bill crosses the othe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from decider.cost.bill import Plan, cost_reason
+from decider.cost.bill import Plan
 from decider.cost.breakeven import approx_apart, break_even_points
 from decider.cost.compiled import Compiled
 from decider.cost.curve import cost_curve
@@ -22,6 +23,7 @@ from decider.decision import BreakEven, PricingInfo
 from decider.errors import WorkloadError
 from decider.facts import Facts
 from decider.pricing.book import PriceBook
+from decider.pricing.cost_model import CostModel
 from decider.pricing.loader import unknown_region
 from decider.rules.model import Ruleset
 from decider.scoring import Fired, Firing
@@ -145,3 +147,32 @@ def quote(
         alternatives=modes.alternatives,
         choices=modes.choices,
     )
+
+
+def cost_reason(
+    totals: Mapping[str, float], names: Mapping[str, str], model: CostModel, weight: float, *, explain: bool = True
+) -> Fired | None:
+    """The criterion computed from the bills: each target loses points by how many times the cheapest eligible bill
+    it costs, smoothly (a log of the ratio), so a small change of a bill is a small change of score.
+
+    impact = -min(max_points, points_per_doubling × log2((cost + floor) / (cheapest + floor))) × the ``cost``
+    category weight; the cheapest target gets 0. None with fewer than two targets priced; no message unless ``explain``.
+    """
+    if len(totals) < 2:
+        return None
+    score = model.score
+    cheapest_target, cheapest = min(totals.items(), key=_by_cost)
+    impacts: dict[str, float] = {}
+    for target, total in totals.items():
+        points = score.points_per_doubling * math.log2((total + score.floor_usd) / (cheapest + score.floor_usd))
+        impacts[target] = round(-min(score.max_points, points) * weight, 1)
+    message = ""
+    if explain:
+        listed = ", ".join(f"{names[target]} ${total:,.2f}" for target, total in sorted(totals.items(), key=_by_cost))
+        message = f"Estimated monthly cost: {listed}; {score.points_per_doubling:g} points off per doubling over the "
+        message += f"cheapest, {names[cheapest_target]}"
+    return Fired(score.rule, "cost", score.source, message, impacts)
+
+
+def _by_cost(item: tuple[str, float]) -> tuple[float, str]:
+    return item[1], item[0]
