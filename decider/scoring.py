@@ -13,7 +13,7 @@ up to the score exactly. ``s`` is one factor for the whole decision: it never ch
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from decider.cost.compiled import Compiled
@@ -32,6 +32,10 @@ class Fired:
     message: str
     impacts: Mapping[str, float]
     rule: Rule | None = None
+
+    def scoring(self, impacts: Mapping[str, float]) -> Fired:
+        """The same criterion scoring only ``impacts`` (the targets it may still score)."""
+        return Fired(self.id, self.category, self.source, self.message, impacts, self.rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +169,7 @@ def fold(
             if len(impacts) != len(item.impacts):
                 if not any(impacts.values()):
                     continue
-                item = replace(item, impacts=impacts)
+                item = item.scoring(impacts)
         fired.append(item)
     totals = {target: 0.0 for target in ruleset.target_ids if target not in excluded}
     for item in fired:

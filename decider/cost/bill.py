@@ -48,6 +48,11 @@ class Plan:
         """What to configure, validated (decider/decision.py)."""
         return self.draft.model()
 
+    def with_lines(self, lines: tuple[Line, ...]) -> Plan:
+        """The same sizing billed with ``lines`` (a mode's plan built on its target's own): ``dataclasses.replace``
+        without its per-call look at the fields, as the mode plans of every ranking are built this way."""
+        return Plan(self.target, self.draft, lines, self.hours)
+
     def total(self, requests: float) -> float:
         found = self.totals.get(requests)
         if found is None:

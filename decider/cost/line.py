@@ -30,6 +30,10 @@ class Line:
         """Request volumes where the line's slope changes."""
         return self.ramp.knots()
 
+    def named(self, item: str) -> Line:
+        """The same charge under another name."""
+        return Line(item, self.unit, self.unit_price_usd, self.ramp)
+
 
 def fixed(item: str, unit: str, unit_price_usd: float, quantity: float) -> Line:
     return Line(item, unit, unit_price_usd, Ramp.fixed(quantity))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
 
 from decider.cost.bill import PLANNERS, Plan
 from decider.cost.capacity import Ramp, copies, instance_hour_ramps, utilisation
@@ -40,7 +39,7 @@ def eks_auto_mode(nodes: Plan, book: PriceBook) -> Plan | None:
     if prices is None or instance is None or not nodes.hours:
         return None
     fee = instance.usd_per_hour * prices.fee_fraction.fraction
-    return replace(nodes, lines=(*nodes.lines, *hour_lines(f"EKS Auto Mode fee ({instance.type})", fee, nodes.hours)))
+    return nodes.with_lines((*nodes.lines, *hour_lines(f"EKS Auto Mode fee ({instance.type})", fee, nodes.hours)))
 
 
 def eks_fargate(
@@ -69,8 +68,8 @@ def eks_fargate(
     control = [line for line in (nodes.lines if nodes is not None else ()) if line.item.startswith("EKS control")]
     if not control:
         control = [fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)]
-    lines = [replace(line, item=line.item.replace("Fargate tasks", "EKS Fargate pods", 1)) for line in pods.lines]
-    return replace(pods, lines=(*lines[:1], *control, *lines[1:]))
+    lines = [line.named(line.item.replace("Fargate tasks", "EKS Fargate pods", 1)) for line in pods.lines]
+    return pods.with_lines((*lines[:1], *control, *lines[1:]))
 
 
 def lambda_managed_instances(
