@@ -45,7 +45,11 @@ def rank(workload: Workload, ruleset: Ruleset, *, explain: bool = True, memo: Pl
     priced between the rankings of one decision (decider/cost/memo.py)."""
     facts = derive(workload)
     context = build_context(workload, facts)
-    firing = fire(ruleset, context, workload.preferences.optimize_for, explain=explain)
+    goal = workload.preferences.optimize_for
+    if explain or memo is None:
+        firing = fire(ruleset, context, goal, explain=explain)
+    else:  # one of a decision's rankings nobody reads: only the rules whose inputs changed since the last one fire
+        firing = memo.quiet.fire(ruleset, context, goal)
     priced = quote(workload, facts, ruleset, firing, memo, explain=explain)
     evaluation = fold(
         ruleset,

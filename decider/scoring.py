@@ -104,6 +104,92 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, exp
     )
 
 
+@dataclass(slots=True)
+class Quiet:
+    """Rankings nobody reads, one after another within one decision (the advice search's trials, the review's
+    evidence): the last one's context and each rule's outcome, so the next fires only the rules that read a value
+    that changed. A trial changes a field or two, and the facts derived from them; most rules read none of those.
+    The firing is the one ``fire(..., explain=False)`` gives (tests/test_scoring.py compares them)."""
+
+    ruleset: Ruleset | None = None
+    goal: str = ""
+    context: Mapping[str, Any] = field(default_factory=dict)
+    outcomes: list[Fired | None] = field(default_factory=list)
+
+    def fire(self, ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Firing:
+        """``fire(ruleset, context, optimize_for, explain=False)``, from the rules whose inputs changed."""
+        predicates, headrooms, rules = ruleset.firing_order
+        if self.ruleset is ruleset:
+            readers, last = _readers(ruleset), self.context
+            stale: set[int] = set(readers[WEIGHTS]) if optimize_for != self.goal else set()
+            for path, value in context.items():
+                old = last.get(path, _UNSET)
+                if old is not value and (old != value or type(old) is not type(value)):
+                    stale.update(readers.get(path, ()))
+            indices: Iterable[int] = sorted(stale)
+        else:
+            self.outcomes, indices = [None] * len(rules), range(len(rules))
+        weights, silent, outcomes = ruleset.weights[optimize_for], _silent(ruleset, optimize_for), self.outcomes
+        self.ruleset = None  # until every outcome is up to date: a rule that raises leaves nothing half-kept
+        for index in indices:  # what fire()'s loop does for one rule, unread
+            rule = rules[index]
+            if not predicates[index](context):
+                weight = weights[rule.category]
+                outcomes[index] = None if headrooms[index] is None else _near_limit(rule, context, weight, False)
+            elif rule.effect == "exclude" or not rule.ramps:
+                outcomes[index] = silent[index]
+            elif factor := weights[rule.category] * rule.grade(context):
+                impacts = {target: round(points * factor, 1) for target, points in rule.impacts.items()}
+                outcomes[index] = Fired(rule.id, rule.category, rule.source, "", impacts, rule)
+            else:
+                outcomes[index] = None
+        self.ruleset, self.goal, self.context = ruleset, optimize_for, context
+        exclusions: dict[str, list[Fired]] = {}
+        modes: dict[tuple[str, str], list[Fired]] = {}
+        scored: list[Fired] = []
+        for rule, outcome in zip(rules, outcomes, strict=True):
+            if outcome is None:
+                continue
+            if rule.effect == "score" or outcome.impacts:  # a score, or the headroom criterion of an exclusion
+                scored.append(outcome)
+            elif rule.mode is None:
+                for target in rule.targets:
+                    exclusions.setdefault(target, []).append(outcome)
+            else:
+                for target in rule.targets:
+                    modes.setdefault((target, rule.mode), []).append(outcome)
+        return Firing(
+            exclusions={target: tuple(exclusions[target]) for target in ruleset.target_ids if target in exclusions},
+            scored=tuple(scored),
+            mode_exclusions={key: tuple(found) for key, found in modes.items()},
+        )
+
+
+_UNSET = object()
+#: The key of ``_readers`` under which the rules whose outcome the goal's category weights scale are listed.
+WEIGHTS = "(weights)"
+_READERS: Compiled[Mapping[str, tuple[int, ...]]] = Compiled(limit=64)
+
+
+def _readers(ruleset: Ruleset) -> Mapping[str, tuple[int, ...]]:
+    """Per context path, the rules (by index) whose outcome reads it: their condition's fields, their ramps' and
+    headroom's fields; under ``WEIGHTS``, every rule that scores (its points are weighted by the goal's weights)."""
+
+    def build() -> Mapping[str, tuple[int, ...]]:
+        found: dict[str, list[int]] = {WEIGHTS: []}
+        for index, rule in enumerate(ruleset.rules):
+            paths = {*rule.condition.fields, *(ramp.field for ramp in rule.ramps)}
+            if rule.headroom is not None:
+                paths.add(rule.headroom.field)
+            if rule.effect == "score" or rule.headroom is not None:
+                paths.add(WEIGHTS)
+            for path in paths:
+                found.setdefault(path, []).append(index)
+        return {path: tuple(indices) for path, indices in found.items()}
+
+    return _READERS.get(id(ruleset), ruleset, build)
+
+
 #: Per rule set and ``optimize_for``: each rule as a criterion without its message, for rankings nobody reads.
 _SILENT: Compiled[tuple[Fired, ...]] = Compiled(limit=64)
 

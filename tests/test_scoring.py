@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from decider.documents import read_file
+from decider.engine import decide
 from decider.facts import derive
 from decider.rules.fields import context
 from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
-from decider.scoring import Evaluation, Fired, evaluate, fire, fold
+from decider.scoring import Evaluation, Fired, Firing, Quiet, evaluate, fire, fold
 from decider.workload import parse_workload
 from tests.conftest import RuleDirFactory, RuleFactory
 
@@ -133,3 +138,46 @@ def test_a_computed_criterion_is_folded_like_a_rule(small_ruleset: Ruleset) -> N
 def test_every_goal_of_the_shipped_rules_has_weights(ruleset: Ruleset, optimize_for: str) -> None:
     evaluation = evaluation_for(ruleset, optimize_for, traffic={"pattern": "spiky"})
     assert set(evaluation.scores) == set(ruleset.target_ids)
+
+
+SCENARIO_FILES = sorted((Path(__file__).resolve().parent / "scenarios").glob("*.yaml"))
+GOALS = ("balanced", "cost", "simplicity", "control")
+
+
+def scenario_contexts(ruleset: Ruleset) -> list[dict[str, Any]]:
+    found = []
+    for path in SCENARIO_FILES:
+        workload = parse_workload(read_file(path)["workload"]).workload
+        found.append(context(workload, derive(workload)))
+    return found
+
+
+def test_the_advice_search_fires_its_trials_as_a_full_firing_would(
+    ruleset: Ruleset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every trial of every scenario's advice search fires only the rules whose inputs changed since the last trial;
+    each firing is the one all the rules give."""
+    compared = []
+    quiet_fire = Quiet.fire
+
+    def checked(self: Quiet, rules: Ruleset, values: dict[str, Any], goal: str) -> Firing:
+        firing = quiet_fire(self, rules, values, goal)
+        assert firing == fire(rules, values, goal, explain=False)
+        compared.append(goal)
+        return firing
+
+    monkeypatch.setattr(Quiet, "fire", checked)
+    for path in SCENARIO_FILES:
+        decide(parse_workload(read_file(path)["workload"]), ruleset)
+    assert len(compared) > 10 * len(SCENARIO_FILES)  # about twelve trials a decision
+    assert set(compared) == set(GOALS)  # the goal flips are among them
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.integers(0, len(SCENARIO_FILES) - 1), st.sampled_from(GOALS)), max_size=12))
+def test_firing_only_what_changed_gives_the_full_firing(ruleset: Ruleset, steps: list[tuple[int, str]]) -> None:
+    """Any sequence of workloads and goals, however different one is from the last, fires as every rule fired anew."""
+    contexts = scenario_contexts(ruleset)
+    quiet = Quiet()
+    for index, goal in steps:
+        assert quiet.fire(ruleset, contexts[index], goal) == fire(ruleset, contexts[index], goal, explain=False)

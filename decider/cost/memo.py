@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from decider.pricing.book import PriceBook
+from decider.scoring import Quiet
 from decider.workload import Workload
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ class PlanMemo:
     keys: dict[Hashable, int] = field(default_factory=dict)
     """Each distinct set of priced inputs, numbered: plans are keyed by the number, so a lookup hashes a small tuple
     instead of the workload's sections again."""
+    quiet: Quiet = field(default_factory=Quiet)
+    """The rules' outcomes in the last ranking nobody reads, for the next one to fire only what changed
+    (decider/scoring.py)."""
 
     def key(self, workload: Workload, book: PriceBook) -> int:
         """The number of everything a plan is priced from but the Spot preference (keyed on its own, per purchase
