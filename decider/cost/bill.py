@@ -56,14 +56,18 @@ class Plan:
     def total(self, requests: float) -> float:
         found = self.totals.get(requests)
         if found is None:
-            # Each line's unit price × Ramp.at(requests), inlined (the mode choice, the cost score, break-even and
-            # the curve ask thousands of times a decision), added in line order from 0 as bill_data adds them.
+            # Each line's unit price × ramp.at(requests), added in line order from 0 as bill_data adds them; a plain
+            # Ramp's at() is inlined (the mode choice, the cost score, break-even and the curve ask thousands of times
+            # a decision), a ramp of its own kind (an hourly profile's RampSum) is asked.
             found = 0.0
             for line in self.lines:
                 ramp = line.ramp
-                value = ramp.slope * requests + ramp.offset
-                value = value if value > ramp.low else ramp.low
-                found += line.unit_price_usd * (value if value < ramp.high else ramp.high)
+                if type(ramp) is Ramp:
+                    value = ramp.slope * requests + ramp.offset
+                    value = value if value > ramp.low else ramp.low
+                    found += line.unit_price_usd * (value if value < ramp.high else ramp.high)
+                else:
+                    found += line.unit_price_usd * ramp.at(requests)
             self.totals[requests] = found
         return found
 

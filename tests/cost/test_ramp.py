@@ -8,9 +8,13 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from decider.cost.bill import Plan
+from decider.cost.bill import Plan, round_usd
 from decider.cost.capacity import Ramp
 from decider.cost.line import Line
+from decider.cost.profile import RampSum
+from decider.ranking import rank
+from decider.rules.model import Ruleset
+from decider.workload import parse_workload
 
 EDGES = [0.0, -0.0, 1.0, -1.0, 730.0, 1e-12, 1e12, math.inf, -math.inf, math.nan]
 numbers = st.one_of(st.sampled_from(EDGES), st.floats(allow_nan=True, allow_infinity=True))
@@ -64,3 +68,25 @@ def test_a_plan_totals_its_lines_in_order(lines: list[Line], requests: float) ->
         expected += line.unit_price_usd * formula(line.ramp, requests)
     assert same(plan.total(requests), expected)
     assert same(plan.total(requests), expected)  # asked again: the remembered total
+
+
+def test_a_plan_with_an_hourly_profile_totals_as_its_bill(ruleset: Ruleset) -> None:
+    """Copy-hours hour by hour (a RampSum, summed part by part) are totalled as they are billed: the total that ranks
+    the targets and picks their modes is the bill's, for every target, with a profile too."""
+    busy_4_hours = [0.0] * 8 + [6.0] * 4 + [0.0] * 12
+    for profile in (None, busy_4_hours):
+        traffic: dict[str, object] = {"requests_per_month": 20_000_000, "pattern": "steady"}
+        if profile is not None:
+            traffic["hourly_profile"] = profile
+        ranked = rank(parse_workload({"runtime": {"avg_duration_ms": 200}, "traffic": traffic}).workload, ruleset)
+        assert ranked.priced is not None
+        plans = [plan for target, plan in ranked.priced.plans.items()]
+        plans += [plan for others in ranked.priced.alternatives.values() for plan in others.values()]
+        assert any(isinstance(line.ramp, RampSum) for plan in plans for line in plan.lines) == (profile is not None)
+        for plan in plans:
+            requests = ranked.workload.requests_per_month
+            billed = 0.0
+            for line in plan.lines:
+                billed += line.usd(requests)
+            assert plan.total(requests) == billed
+            assert round_usd(plan.total(requests), 2) == plan.bill_data(requests)["total_usd"]
