@@ -36,9 +36,12 @@ def ruleset() -> Ruleset:
 
 
 def with_profile(workload: dict[str, Any], profile: list[float] | None) -> dict[str, Any]:
+    """The workload with ``profile`` as its hourly profile, or with none (the month priced as a whole)."""
     changed = copy.deepcopy(workload)
     if profile is not None:
         changed.setdefault("traffic", {})["hourly_profile"] = profile
+    else:
+        changed.get("traffic", {}).pop("hourly_profile", None)
     return changed
 
 
@@ -137,7 +140,7 @@ WORKLOADS = workloads()
 def test_a_flat_profile_reproduces_every_bill_to_the_cent(
     ruleset: Ruleset, name: str, workload: dict[str, Any], hours: int
 ) -> None:
-    plain = decide(parse_workload(workload), ruleset)
+    plain = decide(parse_workload(with_profile(workload, None)), ruleset)
     flat = decide(parse_workload(with_profile(workload, [3.0] * hours)), ruleset)
     assert [entry.target for entry in flat.ranking] == [entry.target for entry in plain.ranking]
     for before, after in zip(plain.ranking, flat.ranking, strict=True):
