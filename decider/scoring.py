@@ -122,10 +122,10 @@ class Quiet:
         if self.ruleset is ruleset:
             readers, last = _readers(ruleset), self.context
             stale: set[int] = set(readers[WEIGHTS]) if optimize_for != self.goal else set()
-            for path, value in context.items():
-                old = last.get(path, _UNSET)
+            for path, readers_of_path in readers.items():  # only the paths some rule reads
+                value, old = context.get(path, _UNSET), last.get(path, _UNSET)
                 if old is not value and (old != value or type(old) is not type(value)):
-                    stale.update(readers.get(path, ()))
+                    stale.update(readers_of_path)
             indices: Iterable[int] = sorted(stale)
         else:
             self.outcomes, indices = [None] * len(rules), range(len(rules))
