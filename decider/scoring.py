@@ -62,41 +62,45 @@ class Evaluation:
 
 def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, explain: bool = True) -> Firing:
     """Run every rule once; weight score impacts by the category weights of ``optimize_for``. Without ``explain``
-    (a ranking nobody reads, such as the advice search's) the messages are left empty."""
+    (a ranking nobody reads, such as the advice search's) the messages are left empty (``Quiet``)."""
+    if not explain:
+        return Quiet().fire(ruleset, context, optimize_for)
     weights = ruleset.weights[optimize_for]
-    weighted = ruleset.weighted[optimize_for]
-    silent = _silent(ruleset, optimize_for) if not explain else (None,) * len(weighted)
+    outcomes: list[Fired | None] = []
+    for predicate, headroom, rule, compiled in zip(*ruleset.firing_order, ruleset.weighted[optimize_for], strict=True):
+        if not predicate(context):  # the predicate itself: this loop runs every rule per decision
+            outcomes.append(None if headroom is None else _near_limit(rule, context, weights[rule.category]))
+            continue
+        impacts: Mapping[str, float] = {}
+        if rule.effect == "score" and rule.ramps:
+            factor = weights[rule.category] * rule.grade(context)
+            if factor == 0:
+                outcomes.append(None)
+                continue
+            impacts = {target: round(points * factor, 1) for target, points in rule.impacts.items()}
+        elif rule.effect == "score":
+            impacts = compiled  # shared, never changed: fold() builds new mappings when it drops targets
+        outcomes.append(Fired(rule.id, rule.category, rule.source, rule.explain(context), impacts, rule))
+    return _firing(ruleset, outcomes)
+
+
+def _firing(ruleset: Ruleset, outcomes: Iterable[Fired | None]) -> Firing:
+    """Each rule's outcome (in rule order: None, an exclusion, a score, or an exclusion's headroom criterion) sorted
+    into exclusions per target, exclusions per capacity mode, and the criteria that score."""
     exclusions: dict[str, list[Fired]] = {}
     modes: dict[tuple[str, str], list[Fired]] = {}
     scored: list[Fired] = []
-    for predicate, headroom, rule, compiled, quiet in zip(*ruleset.firing_order, weighted, silent, strict=True):
-        if not predicate(context):  # the predicate itself: this loop runs every rule per decision
-            if headroom is not None:
-                near = _near_limit(rule, context, weights[rule.category], explain)
-                if near is not None:
-                    scored.append(near)
+    for rule, outcome in zip(ruleset.rules, outcomes, strict=True):
+        if outcome is None:
             continue
-        if rule.effect == "exclude":
-            fired = quiet or Fired(rule.id, rule.category, rule.source, rule.explain(context), {}, rule)
+        if rule.effect == "score" or outcome.impacts:  # a score, or the headroom criterion of an exclusion
+            scored.append(outcome)
+        elif rule.mode is None:
             for target in rule.targets:
-                if rule.mode is None:
-                    exclusions.setdefault(target, []).append(fired)
-                else:
-                    modes.setdefault((target, rule.mode), []).append(fired)
+                exclusions.setdefault(target, []).append(outcome)
         else:
-            impacts: Mapping[str, float]
-            if rule.ramps:
-                factor = weights[rule.category] * rule.grade(context)
-                if factor == 0:
-                    continue
-                impacts = {target: round(points * factor, 1) for target, points in rule.impacts.items()}
-            elif quiet is not None:  # unread: the same points and no message on every decision, built once
-                scored.append(quiet)
-                continue
-            else:
-                impacts = compiled  # shared, never changed: fold() builds new mappings when it drops targets
-            message = rule.explain(context) if explain else ""
-            scored.append(Fired(rule.id, rule.category, rule.source, message, impacts, rule))
+            for target in rule.targets:
+                modes.setdefault((target, rule.mode), []).append(outcome)
     return Firing(
         exclusions={target: tuple(exclusions[target]) for target in ruleset.target_ids if target in exclusions},
         scored=tuple(scored),
@@ -109,7 +113,8 @@ class Quiet:
     """Rankings nobody reads, one after another within one decision (the advice search's trials, the review's
     evidence): the last one's context and each rule's outcome, so the next fires only the rules that read a value
     that changed. A trial changes a field or two, and the facts derived from them; most rules read none of those.
-    The firing is the one ``fire(..., explain=False)`` gives (tests/test_scoring.py compares them)."""
+    The firing is the one every rule evaluated anew gives, which is ``fire(..., explain=False)`` (a fresh ``Quiet``;
+    tests/test_scoring.py compares them)."""
 
     ruleset: Ruleset | None = None
     goal: str = ""
@@ -131,7 +136,7 @@ class Quiet:
             self.outcomes, indices = [None] * len(rules), range(len(rules))
         weights, silent, outcomes = ruleset.weights[optimize_for], _silent(ruleset, optimize_for), self.outcomes
         self.ruleset = None  # until every outcome is up to date: a rule that raises leaves nothing half-kept
-        for index in indices:  # what fire()'s loop does for one rule, unread
+        for index in indices:  # each rule's outcome unread: no message, a criterion built once where it can be
             rule = rules[index]
             if not predicates[index](context):
                 weight = weights[rule.category]
@@ -144,25 +149,7 @@ class Quiet:
             else:
                 outcomes[index] = None
         self.ruleset, self.goal, self.context = ruleset, optimize_for, context
-        exclusions: dict[str, list[Fired]] = {}
-        modes: dict[tuple[str, str], list[Fired]] = {}
-        scored: list[Fired] = []
-        for rule, outcome in zip(rules, outcomes, strict=True):
-            if outcome is None:
-                continue
-            if rule.effect == "score" or outcome.impacts:  # a score, or the headroom criterion of an exclusion
-                scored.append(outcome)
-            elif rule.mode is None:
-                for target in rule.targets:
-                    exclusions.setdefault(target, []).append(outcome)
-            else:
-                for target in rule.targets:
-                    modes.setdefault((target, rule.mode), []).append(outcome)
-        return Firing(
-            exclusions={target: tuple(exclusions[target]) for target in ruleset.target_ids if target in exclusions},
-            scored=tuple(scored),
-            mode_exclusions={key: tuple(found) for key, found in modes.items()},
-        )
+        return _firing(ruleset, outcomes)
 
 
 _UNSET = object()

@@ -201,6 +201,13 @@ def dominates(better: tuple[Instance, int, float, float], other: tuple[Instance,
     )
 
 
+def undominated(
+    priced: Sequence[tuple[Instance, int, float, float]],
+) -> tuple[tuple[Instance, int, float, float], ...]:
+    """The priced fitting types no other one ``dominates``: the only ones a cheapest-type scan can choose."""
+    return tuple(item for item in priced if not any(dominates(other, item) for other in priced))
+
+
 _PRICED: Compiled[tuple[tuple[Instance, int, float, float], ...]] = Compiled()
 
 
@@ -222,7 +229,7 @@ def _priced_fits(
             )
             for instance, per_instance in fits
         )
-        return tuple(item for item in priced if not any(dominates(other, item) for other in priced))
+        return undominated(priced)
 
     return _PRICED.get((id(book), id(fits), workload.runtime.os, management_fee), book, build, also=fits)
 

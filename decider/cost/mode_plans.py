@@ -13,7 +13,7 @@ from decider.cost.capacity import Ramp, copies, instance_hour_ramps, utilisation
 from decider.cost.compiled import Compiled
 from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced
-from decider.cost.instances import catalogue_key, dominates, instance_candidates
+from decider.cost.instances import catalogue_key, instance_candidates, undominated
 from decider.cost.line import Line, fixed
 from decider.cost.sizing import front_door, purchase_for
 from decider.decision import InstanceSizing
@@ -175,7 +175,7 @@ def _priced_environment_fits(
             )
             for instance, count in fits
         )
-        return tuple(item for item in priced if not any(dominates(other, item) for other in priced))
+        return undominated(priced)
 
     return _PRICED.get((id(fits), discount.fraction if discount is not None else None, fee_fraction), fits, build)
 
