@@ -2,21 +2,25 @@
 
 The advice search (decider/advice.py) and the review's evidence (decider/review_evidence.py) rank a workload again
 for each change they try. Many changes leave everything the bills read as it was: the team's experience and ops
-capacity, ``optimize_for``, the name. Their rankings differ in the rules that fire and in the scores, not in what
-each target's plan in each mode costs, so ``choose_modes`` (decider/cost/modes.py) takes those plans from here
-instead of sizing and pricing them again. The key is every input a plan is priced from (``key``); the memo lives for
-one decision, so nothing is carried from one answer to the next.
+capacity, ``optimize_for``, a cold start, a longest duration, the control needs (``UNPRICED``). Their rankings
+differ in the rules that fire and in the scores, not in what each target's plan in each mode costs, so
+``choose_modes`` (decider/cost/modes.py) takes those plans from here instead of sizing and pricing them again. The
+key is every input a plan is priced from (``key``); the memo lives for one decision, so nothing is carried from one
+answer to the next.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
+from decider.cost.sizing import front_door
+from decider.facts import Facts
 from decider.pricing.book import PriceBook
 from decider.scoring import Quiet
-from decider.workload import Workload
+from decider.workload import SECTIONS, Workload
 
 if TYPE_CHECKING:
     from decider.cost.bill import Plan
@@ -28,7 +32,7 @@ class PlanMemo:
     is not priced when it is not) and each target's plan in a mode built on it (``modes``)."""
 
     bases: dict[tuple[int, bool, str], tuple[Plan | None, str | None]] = field(default_factory=dict)
-    modes: dict[tuple[int, str, str, bool], Plan | None] = field(default_factory=dict)
+    modes: dict[tuple[int, str, str, bool, bool], Plan | None] = field(default_factory=dict)
     keys: dict[Hashable, int] = field(default_factory=dict)
     """Each distinct set of priced inputs, numbered: plans are keyed by the number, so a lookup hashes a small tuple
     instead of the workload's sections again."""
@@ -36,22 +40,49 @@ class PlanMemo:
     """The rules' outcomes in the last ranking nobody reads, for the next one to fire only what changed
     (decider/scoring.py)."""
 
-    def key(self, workload: Workload, book: PriceBook) -> int:
+    def key(self, workload: Workload, facts: Facts, book: PriceBook) -> int:
         """The number of everything a plan is priced from but the Spot preference (keyed on its own, per purchase
-        option): the runtime, traffic, control and network sections, the purchase preferences and region, whether
-        the team's cluster exists already, and the price book."""
-        preferences, team = workload.preferences, workload.team
+        option): every workload field but those in ``UNPRICED``, the largest body when a front door bills by it, the
+        work in flight at peak, and the price book."""
+        # Only a front door bills by body size (API Gateway's increments, a load balancer's processed bytes): with
+        # none for a function or for containers (a queue worker, a batch job), the size reaches no bill.
+        doors = front_door(workload, serverless=True) or front_door(workload, serverless=False)
         inputs = (
-            workload.runtime,
-            workload.traffic,
-            workload.control,
-            workload.network,
-            preferences.region,
-            preferences.commitment,
-            preferences.savings_plan,
-            preferences.free_tier,
-            team.current_platform,
-            team.new_cluster,
+            _PRICED["runtime"](workload.runtime),
+            _PRICED["traffic"](workload.traffic),
+            workload.traffic.payload_mb if doors else None,
+            _PRICED["control"](workload.control),
+            _PRICED["network"](workload.network),
+            _PRICED["preferences"](workload.preferences),
+            _PRICED["team"](workload.team),
+            facts.peak_concurrency,
             id(book),
         )
         return self.keys.setdefault(inputs, len(self.keys))
+
+
+#: The workload fields no plan is priced from: they decide eligibility and the rules' points, not bills. A ranking
+#: whose change touches only these takes its plans from the memo (the advice search tries a cold start, a longest
+#: duration and the team's capacity on most workloads). The peak rate reaches the bills only through the work in
+#: flight at peak (``Facts.peak_concurrency``, in the key instead), the largest body only where a front door bills by
+#: it (keyed then); the Spot preference is keyed per purchase option (decider/cost/modes.py). A field added to a
+#: section is keyed until it is listed here; tests/cost/test_memo.py changes every field listed here on every
+#: scenario and checks that every plan is the one priced afresh.
+UNPRICED: Mapping[str, frozenset[str]] = {
+    "runtime": frozenset({"max_duration_s", "startup_s", "artifact_mb"}),
+    "traffic": frozenset({"peak_rps", "latency_slo_ms", "payload_mb"}),  # the body's size: keyed on its own
+    "control": frozenset(
+        {"privileged", "host_daemons", "sidecars", "host_networking", "custom_ami", "kubernetes_api", "portability"}
+    ),
+    "network": frozenset(),
+    "preferences": frozenset({"optimize_for", "spot_ok"}),
+    "team": frozenset({"kubernetes_experience", "ops_capacity"}),
+}
+
+
+def _getter(section: str) -> Callable[[Any], Any]:
+    names = [name for name in SECTIONS[section].model_fields if name not in UNPRICED[section]]
+    return attrgetter(*names)  # one name reads a value, several a tuple: either hashes as the key needs
+
+
+_PRICED: Mapping[str, Callable[[Any], Any]] = {section: _getter(section) for section in UNPRICED}

@@ -122,8 +122,8 @@ def choose_modes(
     type). ``memo`` (one per decision) keeps the plans priced, for the rankings of changed workloads that price the
     same (decider/cost/memo.py)."""
     memo = memo if memo is not None else PlanMemo()
-    priced_as = memo.key(workload, book)
-    bases = _base_plans(targets, workload, facts, book, model, excluded, unpriced, memo, priced_as)
+    priced_as = memo.key(workload, facts, book)
+    bases, flags = _base_plans(targets, workload, facts, book, model, excluded, unpriced, memo, priced_as)
     plans: dict[str, Plan] = {}
     choices: dict[str, Choice] = {}
     alternatives: dict[str, dict[str, Plan]] = {}
@@ -136,7 +136,11 @@ def choose_modes(
         priced: list[tuple[Mode, Plan | None, tuple[Fired, ...]]] = []
         for mode in target.modes:
             kept_out = excluded.get((target.id, mode.id), ())
-            plan = None if kept_out else _mode_plan(mode, target, workload, facts, book, model, bases, memo, priced_as)
+            plan = (
+                None
+                if kept_out
+                else _mode_plan(mode, target, workload, facts, book, model, bases, flags, memo, priced_as)
+            )
             priced.append((mode, plan, kept_out))
         totals = {mode.id: plan.total(requests) for mode, plan, _ in priced if plan is not None}
         if not totals:
@@ -165,10 +169,11 @@ def _base_plans(
     unpriced: dict[str, str] | None,
     memo: PlanMemo,
     priced_as: int,
-) -> dict[str, dict[str, Plan]]:
+) -> tuple[dict[str, dict[str, Plan]], dict[str, bool]]:
     """The targets' own plans per purchase option, one sizing pass per distinct workload (on demand, on Spot, as
     given): a workload that does not allow Spot is the same object for on demand and as given, and is sized once.
-    Plans ``memo`` holds for the same priced inputs are taken from it; only the others are sized."""
+    Plans ``memo`` holds for the same priced inputs are taken from it; only the others are sized. With the plans, the
+    Spot preference each purchase option was priced with."""
     wanted: dict[str, set[str]] = {name: set() for name in ("on-demand", "spot", "nodes")}
     for target in targets:
         if not target.modes:
@@ -205,7 +210,7 @@ def _base_plans(
                 by_flag[flag][target.id] = plan
             elif reason is not None and unpriced is not None:
                 unpriced[target.id] = reason
-    return {name: by_flag[flag] for name, flag in flags.items()}
+    return {name: by_flag[flag] for name, flag in flags.items()}, flags
 
 
 def _with_spot(workload: Workload, spot_ok: bool) -> Workload:
@@ -220,13 +225,17 @@ def _mode_plan(
     book: PriceBook,
     model: CostModel,
     bases: Mapping[str, Mapping[str, Plan]],
+    flags: Mapping[str, bool],
     memo: PlanMemo,
     priced_as: int,
 ) -> Plan | None:
-    base = bases[BASES[mode.price]].get(target.id)
+    option = BASES[mode.price]
+    base = bases[option].get(target.id)
     if mode.price not in ("eks-auto-mode", "eks-fargate", "lambda-managed-instances"):
         return base
-    key = (priced_as, target.id, mode.id, base is None)  # a mode plan is built on its target's own, when priced
+    # A mode plan is built on its target's own (when priced), as bought with the Spot preference of its purchase
+    # option: EKS Auto Mode nodes are Spot when the workload allows it, on demand (or committed) when not.
+    key = (priced_as, target.id, mode.id, flags[option], base is None)
     if key not in memo.modes:
         memo.modes[key] = _priced_mode(mode, target, workload, facts, book, model, base)
     return memo.modes[key]

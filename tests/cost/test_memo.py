@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import itertools
+import typing
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,15 @@ import yaml
 from decider import parse_workload
 from decider.cost import memo as memo_module
 from decider.cost.bill import Plan
-from decider.cost.memo import PlanMemo
+from decider.cost.memo import UNPRICED, PlanMemo
+from decider.cost.modes import Modes, choose_modes
+from decider.cost.sizing import front_door
 from decider.engine import decide
+from decider.facts import Facts, derive
 from decider.pricing.book import PriceBook
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
-from decider.workload import Workload
+from decider.workload import SECTIONS, Workload
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
 
@@ -38,7 +42,7 @@ def test_the_answer_with_the_memo_is_the_answer_without_it(
 
     numbers = itertools.count()
 
-    def never_alike(self: PlanMemo, workload: Workload, book: PriceBook) -> int:
+    def never_alike(self: PlanMemo, workload: Workload, facts: Facts, book: PriceBook) -> int:
         return next(numbers)  # a new number for every ranking: each prices anew
 
     monkeypatch.setattr(memo_module.PlanMemo, "key", never_alike)
@@ -118,3 +122,75 @@ def test_a_changed_price_book_is_named_by_its_own_digest(ruleset: Ruleset) -> No
     assert again is not None
     assert before.digest == book.digest == again.digest
     assert after.digest == changed.digest != book.digest
+
+
+def _others(section: str, name: str, value: object) -> list[object]:
+    """Other valid values of one field of a resolved workload: every other choice of an enum or flag; a number at ×0.1
+    and ×10 within its bounds, or a small and a large one when not set (a latency objective)."""
+    annotation = SECTIONS[section].model_fields[name].annotation
+    if annotation is bool:
+        return [not value]
+    choices = typing.get_args(annotation)
+    if typing.get_origin(annotation) is typing.Literal:
+        return [choice for choice in choices if choice != value]
+    numbers = [0.5, 5_000.0] if value is None else [float(value) * 0.1, float(value) * 10]  # type: ignore[arg-type]
+    return [number for number in numbers if 0 < number <= 3_600]  # inside every listed field's bounds
+
+
+def _plans_by_mode(modes: Modes) -> dict[str, dict[str, tuple[object, ...]]]:
+    """Every plan priced, by target and mode, as comparable data: sizing fields, bill lines and instance hours."""
+    out: dict[str, dict[str, tuple[object, ...]]] = {}
+    for target, plan in modes.plans.items():
+        choice = modes.choices.get(target)
+        by_mode = {choice.chosen.id if choice else "": plan, **modes.alternatives.get(target, {})}
+        out[target] = {mode: (dict(p.draft.fields), p.lines, p.hours) for mode, p in by_mode.items()}
+    return out
+
+
+def _price(ruleset: Ruleset, workload: Workload, memo: PlanMemo, facts: Facts | None = None) -> Modes:
+    book = ruleset.pricing[workload.preferences.region]
+    assert ruleset.cost_model is not None
+    facts = facts if facts is not None else derive(workload)
+    return choose_modes(ruleset.targets, workload, facts, book, ruleset.cost_model, {}, {}, memo)
+
+
+def _changed(workload: Workload, section: str, name: str, value: object) -> Workload:
+    part = getattr(workload, section).model_copy(update={name: value})
+    return workload.model_copy(update={section: part})
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[path.stem for path in SCENARIOS])
+def test_a_change_to_a_field_no_bill_reads_takes_the_plans_it_would_price(ruleset: Ruleset, path: Path) -> None:
+    """The memo keys plans on every field but those ``UNPRICED`` lists: change each listed field of the scenario to
+    each other value, price in the memo of the unchanged workload, and every plan of every target in every mode is
+    the plan priced afresh; and priced once, but for the peak rate (keyed through the work in flight at peak) and
+    the largest body where a front door bills by its size."""
+    workload = parse_workload(_workload(path)).workload  # defaults resolved
+    doors = front_door(workload, serverless=True) or front_door(workload, serverless=False)
+    for section, names in UNPRICED.items():
+        for name in sorted(names):
+            for value in _others(section, name, getattr(getattr(workload, section), name)):
+                changed = _changed(workload, section, name, value)
+                memo = PlanMemo()
+                _price(ruleset, workload, memo)
+                shared = _price(ruleset, changed, memo)
+                fresh = _price(ruleset, changed, PlanMemo())
+                assert _plans_by_mode(shared) == _plans_by_mode(fresh), (section, name, value)
+                if name != "peak_rps" and (name != "payload_mb" or not doors):
+                    assert len(memo.keys) == 1, (section, name, value)  # the plans came from the memo
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[path.stem for path in SCENARIOS])
+def test_the_peak_rate_reaches_the_bills_only_through_the_work_in_flight_at_peak(ruleset: Ruleset, path: Path) -> None:
+    """Priced with every fact of a changed peak rate but the work in flight at peak held, every plan is as before:
+    no bill reads the rate itself, or a fact derived from it other than the one the memo keys."""
+    workload = parse_workload(_workload(path)).workload  # defaults resolved
+    before = derive(workload)
+    expected = _plans_by_mode(_price(ruleset, workload, PlanMemo(), before))
+    moved = []
+    for value in (0.0, workload.peak_rps * 3 + 1):  # at most the average rate (the peak is the average); above it
+        changed = _changed(workload, "traffic", "peak_rps", value)
+        held = dataclasses.replace(derive(changed), peak_concurrency=before.peak_concurrency)
+        moved.append(held != before)
+        assert _plans_by_mode(_price(ruleset, changed, PlanMemo(), held)) == expected, value
+    assert any(moved)  # the peak moved other facts (the peak-to-average ratio, copies at peak)
