@@ -6,11 +6,15 @@ from __future__ import annotations
 import copy
 import dataclasses
 import itertools
+import math
 import typing
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from decider import parse_workload
 from decider.cost import memo as memo_module
@@ -19,11 +23,13 @@ from decider.cost.memo import UNPRICED, PlanMemo
 from decider.cost.modes import Modes, choose_modes
 from decider.cost.sizing import front_door
 from decider.engine import decide
+from decider.errors import WorkloadError
 from decider.facts import Facts, derive
 from decider.pricing.book import PriceBook
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
 from decider.workload import SECTIONS, Workload
+from tests.test_properties import SHIPPED, WORKLOADS
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
 
@@ -125,16 +131,24 @@ def test_a_changed_price_book_is_named_by_its_own_digest(ruleset: Ruleset) -> No
 
 
 def _others(section: str, name: str, value: object) -> list[object]:
-    """Other valid values of one field of a resolved workload: every other choice of an enum or flag; a number at ×0.1
-    and ×10 within its bounds, or a small and a large one when not set (a latency objective)."""
-    annotation = SECTIONS[section].model_fields[name].annotation
+    """Other valid values of one field of a resolved workload: every other choice of an enum or flag; for a number,
+    ×0.1 and ×10 of it (or a small and a large one when not set or 0), inside the field's bounds."""
+    field = SECTIONS[section].model_fields[name]
+    annotation = field.annotation
     if annotation is bool:
         return [not value]
-    choices = typing.get_args(annotation)
     if typing.get_origin(annotation) is typing.Literal:
-        return [choice for choice in choices if choice != value]
-    numbers = [0.5, 5_000.0] if value is None else [float(value) * 0.1, float(value) * 10]  # type: ignore[arg-type]
-    return [number for number in numbers if 0 < number <= 3_600]  # inside every listed field's bounds
+        return [choice for choice in typing.get_args(annotation) if choice != value]
+    numbers = [0.5, 5_000.0] if not value else [float(value) * 0.1, float(value) * 10]  # type: ignore[arg-type]
+    for meta in field.metadata:
+        numbers = [
+            number
+            for number in numbers
+            if number >= getattr(meta, "ge", -math.inf)
+            and number > getattr(meta, "gt", -math.inf)
+            and number <= getattr(meta, "le", math.inf)
+        ]
+    return [number for number in numbers if number != value]
 
 
 def _plans_by_mode(modes: Modes) -> dict[str, dict[str, tuple[object, ...]]]:
@@ -194,3 +208,24 @@ def test_the_peak_rate_reaches_the_bills_only_through_the_work_in_flight_at_peak
         moved.append(held != before)
         assert _plans_by_mode(_price(ruleset, changed, PlanMemo(), held)) == expected, value
     assert any(moved)  # the peak moved other facts (the peak-to-average ratio, copies at peak)
+
+
+@given(WORKLOADS, st.data())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_workload_prices_alike_with_a_field_no_bill_reads_changed(raw: dict[str, Any], data: st.DataObject) -> None:
+    """The same as the scenarios' test, on workloads generated over the whole contract (any OS, GPUs, protocols, front
+    doors, hourly profiles absent or not): one field ``UNPRICED`` lists, changed to another value, prices in the
+    unchanged workload's memo exactly as afresh."""
+    try:
+        workload = parse_workload(raw).workload
+    except WorkloadError:
+        return  # a combination the contract refuses (say, a GPU on Windows) is no workload to price
+    ruleset = SHIPPED
+    section, name = data.draw(st.sampled_from([(s, n) for s, names in UNPRICED.items() for n in sorted(names)]))
+    others = _others(section, name, getattr(getattr(workload, section), name))
+    assume(others)
+    value = data.draw(st.sampled_from(others))
+    changed = _changed(workload, section, name, value)
+    memo = PlanMemo()
+    _price(ruleset, workload, memo)
+    assert _plans_by_mode(_price(ruleset, changed, memo)) == _plans_by_mode(_price(ruleset, changed, PlanMemo()))
