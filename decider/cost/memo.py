@@ -40,14 +40,18 @@ class PlanMemo:
     """The rules' outcomes in the last ranking nobody reads, for the next one to fire only what changed
     (decider/scoring.py)."""
 
-    def key(self, workload: Workload, facts: Facts, book: PriceBook) -> int:
+    def key(self, workload: Workload, facts: Facts, book: PriceBook, *, shown: bool = True) -> int:
         """The number of everything a plan is priced from but the Spot preference (keyed on its own, per purchase
         option): every workload field but those in ``UNPRICED``, the largest body when a front door bills by it, the
-        work in flight at peak, and the price book."""
+        work in flight at peak, and the price book.
+
+        The work in flight at peak reaches no bill line, only a sizing's peak figures (most copies and instances,
+        Lambda's concurrency at peak). A ranking nobody reads (``shown=False``) reads no sizing, so it is keyed
+        without it, and takes the plans of any ranking that differs only there; a ranking shown gets its own."""
         # Only a front door bills by body size (API Gateway's increments, a load balancer's processed bytes): with
         # none for a function or for containers (a queue worker, a batch job), the size reaches no bill.
         doors = front_door(workload, serverless=True) or front_door(workload, serverless=False)
-        inputs = (
+        billed = (
             _PRICED["runtime"](workload.runtime),
             _PRICED["traffic"](workload.traffic),
             workload.traffic.payload_mb if doors else None,
@@ -55,19 +59,22 @@ class PlanMemo:
             _PRICED["network"](workload.network),
             _PRICED["preferences"](workload.preferences),
             _PRICED["team"](workload.team),
-            facts.peak_concurrency,
             id(book),
         )
-        return self.keys.setdefault(inputs, len(self.keys))
+        if not shown:
+            return self.keys.setdefault(billed, len(self.keys))
+        number = self.keys.setdefault((billed, facts.peak_concurrency), len(self.keys))
+        self.keys.setdefault(billed, number)  # the rankings nobody reads price alike whatever the peak
+        return number
 
 
 #: The workload fields no plan is priced from: they decide eligibility and the rules' points, not bills. A ranking
 #: whose change touches only these takes its plans from the memo (the advice search tries a cold start, a longest
-#: duration and the team's capacity on most workloads). The peak rate reaches the bills only through the work in
-#: flight at peak (``Facts.peak_concurrency``, in the key instead), the largest body only where a front door bills by
-#: it (keyed then); the Spot preference is keyed per purchase option (decider/cost/modes.py). A field added to a
-#: section is keyed until it is listed here; tests/cost/test_memo.py changes every field listed here on every
-#: scenario and checks that every plan is the one priced afresh.
+#: duration and the team's capacity on most workloads). The peak rate reaches a sizing only through the work in
+#: flight at peak (``Facts.peak_concurrency``, keyed for a ranking shown) and no bill line at all; the largest body
+#: is keyed where a front door bills by it; the Spot preference is keyed per purchase option
+#: (decider/cost/modes.py). A field added to a section is keyed until it is listed here; tests/cost/test_memo.py
+#: changes every field listed here on every scenario and checks that every plan is the one priced afresh.
 UNPRICED: Mapping[str, frozenset[str]] = {
     "runtime": frozenset({"max_duration_s", "startup_s", "artifact_mb"}),
     "traffic": frozenset({"peak_rps", "latency_slo_ms", "payload_mb"}),  # the body's size: keyed on its own

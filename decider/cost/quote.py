@@ -121,7 +121,9 @@ def quote(
         raise WorkloadError([unknown_region(region, tuple(ruleset.pricing))])
     eligible = [target for target in ruleset.targets if target.id not in firing.exclusions]
     unpriced: dict[str, str] = {}
-    modes = choose_modes(eligible, workload, facts, book, ruleset.cost_model, firing.mode_exclusions, unpriced, memo)
+    modes = choose_modes(
+        eligible, workload, facts, book, ruleset.cost_model, firing.mode_exclusions, unpriced, memo, shown=explain
+    )
     plans = modes.plans
     for target in plans:
         unpriced.pop(target, None)  # priced in another of its modes

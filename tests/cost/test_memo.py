@@ -48,7 +48,7 @@ def test_the_answer_with_the_memo_is_the_answer_without_it(
 
     numbers = itertools.count()
 
-    def never_alike(self: PlanMemo, workload: Workload, facts: Facts, book: PriceBook) -> int:
+    def never_alike(self: PlanMemo, workload: Workload, facts: Facts, book: PriceBook, *, shown: bool = True) -> int:
         return next(numbers)  # a new number for every ranking: each prices anew
 
     monkeypatch.setattr(memo_module.PlanMemo, "key", never_alike)
@@ -70,7 +70,7 @@ def test_a_change_the_bills_do_not_read_reuses_the_plans(ruleset: Ruleset) -> No
     other = rank(same_bills, ruleset, memo=memo)
     assert other.priced is not None
     assert len(memo.bases) == entries  # nothing priced again
-    assert len(memo.keys) == 1  # one set of priced inputs, numbered once
+    assert len(set(memo.keys.values())) == 1  # one set of priced inputs, numbered once
     shared = set(base.priced.plans) & set(other.priced.plans)
     assert shared
     for target in shared:  # the chosen mode may differ with optimize_for; each plan priced once either way
@@ -78,7 +78,7 @@ def test_a_change_the_bills_do_not_read_reuses_the_plans(ruleset: Ruleset) -> No
     busier = rank(parse_workload({"traffic": {"requests_per_month": 50_000_000}}).workload, ruleset, memo=memo)
     assert busier.priced is not None
     assert len(memo.bases) > entries  # a change of traffic is priced anew
-    assert len(memo.keys) == 2
+    assert len(set(memo.keys.values())) == 2
     assert all(busier.priced.plans[target] is not base.priced.plans[target] for target in shared)
 
 
@@ -191,7 +191,7 @@ def test_a_change_to_a_field_no_bill_reads_takes_the_plans_it_would_price(rulese
                 fresh = _price(ruleset, changed, PlanMemo())
                 assert _plans_by_mode(shared) == _plans_by_mode(fresh), (section, name, value)
                 if name != "peak_rps" and (name != "payload_mb" or not doors):
-                    assert len(memo.keys) == 1, (section, name, value)  # the plans came from the memo
+                    assert len(set(memo.keys.values())) == 1, (section, name, value)  # the plans came from the memo
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[path.stem for path in SCENARIOS])
@@ -229,3 +229,89 @@ def test_any_workload_prices_alike_with_a_field_no_bill_reads_changed(raw: dict[
     memo = PlanMemo()
     _price(ruleset, workload, memo)
     assert _plans_by_mode(_price(ruleset, changed, memo)) == _plans_by_mode(_price(ruleset, changed, PlanMemo()))
+
+
+def _bills_by_mode(modes: Modes) -> dict[str, dict[str, tuple[object, ...]]]:
+    """What a ranking nobody reads is priced from: every plan's bill lines and instance hours, by target and mode."""
+    return {
+        target: {mode: plan[1:] for mode, plan in by_mode.items()} for target, by_mode in _plans_by_mode(modes).items()
+    }
+
+
+def _chosen(modes: Modes) -> dict[str, str]:
+    return {target: choice.chosen.id for target, choice in modes.choices.items()}
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[path.stem for path in SCENARIOS])
+def test_the_peak_rate_reaches_no_bill_line(ruleset: Ruleset, path: Path) -> None:
+    """A ranking nobody reads takes the plans of a workload that differs only in its peak rate: no bill line (so no
+    total, at any volume) and no mode choice depends on the peak, only a sizing's peak figures (most copies and
+    instances, Lambda's concurrency at peak)."""
+    workload = parse_workload(_workload(path)).workload  # defaults resolved
+    base = _price(ruleset, workload, PlanMemo())
+    for value in (0.0, workload.peak_rps * 0.1, workload.peak_rps * 10 + 1):
+        other = _price(ruleset, _changed(workload, "traffic", "peak_rps", value), PlanMemo())
+        assert _bills_by_mode(other) == _bills_by_mode(base), value
+        assert _chosen(other) == _chosen(base), value
+
+
+def test_a_ranking_shown_is_sized_for_its_own_peak_in_a_memo_shared_with_other_peaks(ruleset: Ruleset) -> None:
+    """The rankings nobody reads share plans across peak rates; the answer's own ranking never shows another peak's
+    sizing: ten times the peak rate, ten times the most copies, the same bills."""
+    quiet = parse_workload({"traffic": {"requests_per_month": 5_000_000, "peak_rps": 20}}).workload
+    busy = _changed(quiet, "traffic", "peak_rps", 200.0)
+    memo = PlanMemo()
+    rank(quiet, ruleset, explain=False, memo=memo)
+    unread = rank(busy, ruleset, explain=False, memo=memo)
+    shown, fresh = rank(busy, ruleset, memo=memo), rank(busy, ruleset)
+    assert unread.priced is not None
+    assert shown.priced is not None
+    assert fresh.priced is not None
+    most = shown.priced.plans["ecs-fargate"].draft.max_copies
+    assert unread.priced.plans["ecs-fargate"].draft.max_copies < most  # the quiet workload's sizing, unread
+    assert most == fresh.priced.plans["ecs-fargate"].draft.max_copies
+    assert unread.totals == shown.totals
+
+
+@given(WORKLOADS, st.floats(min_value=0, max_value=1e7, allow_nan=False))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_no_bill_line_of_any_workload_reads_the_peak_rate(raw: dict[str, Any], peak_rps: float) -> None:
+    """The same over workloads generated across the whole contract, at any peak the contract allows."""
+    try:
+        workload = parse_workload(raw).workload
+    except WorkloadError:
+        return  # a combination the contract refuses is no workload to price
+    other = _price(SHIPPED, _changed(workload, "traffic", "peak_rps", peak_rps), PlanMemo())
+    base = _price(SHIPPED, workload, PlanMemo())
+    assert _bills_by_mode(other) == _bills_by_mode(base)
+    assert _chosen(other) == _chosen(base)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[path.stem for path in SCENARIOS])
+def test_a_ranking_nobody_reads_takes_plans_sized_for_another_peak_and_ranks_as_afresh(
+    ruleset: Ruleset, path: Path
+) -> None:
+    """After a decision's ranking, a ranking nobody reads with another peak rate prices nothing and ranks exactly as
+    the same ranking without the memo; a ranking shown with that peak gets a sizing of its own."""
+    workload = parse_workload(_workload(path)).workload
+    changed = _changed(workload, "traffic", "peak_rps", workload.peak_rps * 10 + 1)
+    memo = PlanMemo()
+    rank(workload, ruleset, memo=memo)
+    priced = len(memo.bases)
+    shared = rank(changed, ruleset, explain=False, memo=memo)
+    assert len(memo.bases) == priced  # nothing sized or priced again
+    fresh = rank(changed, ruleset, explain=False)
+    assert shared.order == fresh.order
+    assert shared.evaluation.scores == fresh.evaluation.scores
+    assert shared.totals == fresh.totals
+    assert shared.priced is not None
+    assert fresh.priced is not None
+    assert {t: c.chosen for t, c in shared.priced.choices.items()} == {
+        t: c.chosen for t, c in fresh.priced.choices.items()
+    }
+    shown, fresh_shown = rank(changed, ruleset, memo=memo), rank(changed, ruleset)
+    assert shown.priced is not None
+    assert fresh_shown.priced is not None
+    assert {t: dict(p.draft.fields) for t, p in shown.priced.plans.items()} == {
+        t: dict(p.draft.fields) for t, p in fresh_shown.priced.plans.items()
+    }
