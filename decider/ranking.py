@@ -41,7 +41,8 @@ class Ranked:
 
 def rank(workload: Workload, ruleset: Ruleset, *, explain: bool = True, memo: PlanMemo | None = None) -> Ranked:
     """Rank every eligible target of a resolved workload: score first, then the simpler target, then the id.
-    ``explain=False`` skips the rules' messages (for rankings only compared, never shown); ``memo`` shares the plans
+    ``explain=False`` is for rankings only compared, never shown: it skips the rules' messages, and with a ``memo``
+    its plans' sizing may be another peak rate's (the bills and the order are its own). ``memo`` shares the plans
     priced between the rankings of one decision (decider/cost/memo.py)."""
     facts = derive(workload)
     context = build_context(workload, facts)
