@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from decider.cost.memo import PlanMemo
+from decider.cost.memo import Last, PlanMemo
 from decider.cost.quote import Quote, quote
 from decider.facts import Facts, derive
 from decider.rules.fields import context as build_context
 from decider.rules.model import Ruleset
-from decider.scoring import Evaluation, fire, fold
+from decider.scoring import Evaluation, Firing, fire, fold
 from decider.workload import Workload
 
 
@@ -51,7 +51,30 @@ def rank(workload: Workload, ruleset: Ruleset, *, explain: bool = True, memo: Pl
         firing = fire(ruleset, context, goal, explain=explain)
     else:  # one of a decision's rankings nobody reads: only the rules whose inputs changed since the last one fire
         firing = memo.quiet.fire(ruleset, context, goal)
-    priced = quote(workload, facts, ruleset, firing, memo, explain=explain)
+        priced_as = _priced_as(workload, facts, ruleset, memo)
+        last = memo.last
+        if last is not None and last.firing is firing and last.priced_as == priced_as:
+            # The rules scored as in the last ranking nobody read, and every input of its bills and mode choices is
+            # the same: its bills, scores and order are this one's.
+            return Ranked(workload, facts, context, last.ranked.priced, last.ranked.evaluation, last.ranked.order)
+        ranked = _rank(workload, facts, context, ruleset, firing, memo, explain=False, priced_as=priced_as[0])
+        memo.last = Last(firing, priced_as, ranked)
+        return ranked
+    return _rank(workload, facts, context, ruleset, firing, memo, explain=explain)
+
+
+def _rank(
+    workload: Workload,
+    facts: Facts,
+    context: Mapping[str, Any],
+    ruleset: Ruleset,
+    firing: Firing,
+    memo: PlanMemo | None,
+    *,
+    explain: bool,
+    priced_as: int | None = None,
+) -> Ranked:
+    priced = quote(workload, facts, ruleset, firing, memo, explain=explain, priced_as=priced_as)
     evaluation = fold(
         ruleset,
         firing,
@@ -62,3 +85,13 @@ def rank(workload: Workload, ruleset: Ruleset, *, explain: bool = True, memo: Pl
     eligible = [target for target in ruleset.targets if target.id not in evaluation.exclusions]
     eligible.sort(key=lambda target: (-evaluation.scores[target.id], target.simplicity, target.id))
     return Ranked(workload, facts, context, priced, evaluation, tuple(target.id for target in eligible))
+
+
+def _priced_as(workload: Workload, facts: Facts, ruleset: Ruleset, memo: PlanMemo) -> tuple[int | None, bool, str]:
+    """What a ranking nobody reads takes from its workload besides the rules' outcomes: the bills' inputs as the memo
+    numbers them (decider/cost/memo.py), the Spot preference (each purchase option's plans), and the goal (the mode
+    choice's tilt and the cost criterion's weight)."""
+    preferences = workload.preferences
+    book = ruleset.pricing.get(preferences.region) if ruleset.cost_model is not None else None
+    number = memo.key(workload, facts, book, shown=False) if book is not None else None
+    return number, preferences.spot_ok, preferences.optimize_for

@@ -114,12 +114,14 @@ class Quiet:
     evidence): the last one's context and each rule's outcome, so the next fires only the rules that read a value
     that changed. A trial changes a field or two, and the facts derived from them; most rules read none of those.
     The firing is the one every rule evaluated anew gives, which is ``fire(..., explain=False)`` (a fresh ``Quiet``;
-    tests/test_scoring.py compares them)."""
+    tests/test_scoring.py compares them). When no rule's outcome changed, it is the last firing itself, the same
+    object: a ranking can tell that its rules scored as the last one's did without comparing them again."""
 
     ruleset: Ruleset | None = None
     goal: str = ""
     context: Mapping[str, Any] = field(default_factory=dict)
     outcomes: list[Fired | None] = field(default_factory=list)
+    firing: Firing | None = None
 
     def fire(self, ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Firing:
         """``fire(ruleset, context, optimize_for, explain=False)``, from the rules whose inputs changed."""
@@ -135,21 +137,31 @@ class Quiet:
         else:
             self.outcomes, indices = [None] * len(rules), range(len(rules))
         weights, silent, outcomes = ruleset.weights[optimize_for], _silent(ruleset, optimize_for), self.outcomes
+        same = self.ruleset is ruleset and self.firing is not None
         self.ruleset = None  # until every outcome is up to date: a rule that raises leaves nothing half-kept
         for index in indices:  # each rule's outcome unread: no message, a criterion built once where it can be
             rule = rules[index]
+            outcome: Fired | None
             if not predicates[index](context):
                 weight = weights[rule.category]
-                outcomes[index] = None if headrooms[index] is None else _near_limit(rule, context, weight, False)
+                outcome = None if headrooms[index] is None else _near_limit(rule, context, weight, False)
             elif rule.effect == "exclude" or not rule.ramps:
-                outcomes[index] = silent[index]
+                outcome = silent[index]
             elif factor := weights[rule.category] * rule.grade(context):
                 impacts = {target: round(points * factor, 1) for target, points in rule.impacts.items()}
-                outcomes[index] = Fired(rule.id, rule.category, rule.source, "", impacts, rule)
+                outcome = Fired(rule.id, rule.category, rule.source, "", impacts, rule)
             else:
-                outcomes[index] = None
+                outcome = None
+            if same:
+                old = outcomes[index]
+                same = old is outcome or (
+                    old is not None and outcome is not None and old.id == outcome.id and old.impacts == outcome.impacts
+                )
+            outcomes[index] = outcome
         self.ruleset, self.goal, self.context = ruleset, optimize_for, context
-        return _firing(ruleset, outcomes)
+        if not same or self.firing is None:
+            self.firing = _firing(ruleset, outcomes)
+        return self.firing
 
 
 _UNSET = object()

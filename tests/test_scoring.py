@@ -181,3 +181,21 @@ def test_firing_only_what_changed_gives_the_full_firing(ruleset: Ruleset, steps:
     quiet = Quiet()
     for index, goal in steps:
         assert quiet.fire(ruleset, contexts[index], goal) == fire(ruleset, contexts[index], goal, explain=False)
+
+
+def test_a_firing_with_no_outcome_changed_is_the_last_firing_itself(ruleset: Ruleset) -> None:
+    """A ranking nobody reads learns that its rules scored as the last one's did from the firing's identity
+    (decider/ranking.py takes the last ranking whole then): the same object only when every outcome is the same."""
+    contexts = scenario_contexts(ruleset)
+    quiet = Quiet()
+    first = quiet.fire(ruleset, contexts[0], "balanced")
+    assert quiet.fire(ruleset, dict(contexts[0]), "balanced") is first  # equal values, another mapping
+    moved = {**contexts[0], "runtime.startup_s": 0.0}  # the last firing or a new one: the full firing either way
+    unchanged = quiet.fire(ruleset, moved, "balanced")
+    assert unchanged == fire(ruleset, moved, "balanced", explain=False)
+    other_goal = quiet.fire(ruleset, moved, "cost")
+    assert other_goal is not first
+    assert other_goal == fire(ruleset, moved, "cost", explain=False)
+    different = quiet.fire(ruleset, contexts[1], "cost")
+    assert different is not other_goal
+    assert different == fire(ruleset, contexts[1], "cost", explain=False)

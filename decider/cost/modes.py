@@ -118,14 +118,16 @@ def choose_modes(
     memo: PlanMemo | None = None,
     *,
     shown: bool = True,
+    priced_as: int | None = None,
 ) -> Modes:
     """Price every allowed mode of every target and choose one per target (see the module's docstring);
     ``unpriced`` (when given) gets why a target could not be priced (a price the region's book lacks, no fitting
     type). ``memo`` (one per decision) keeps the plans priced, for the rankings of changed workloads that price the
     same (decider/cost/memo.py); a ranking not ``shown`` (nobody reads its sizing) may take plans sized for another
-    peak."""
+    peak. ``priced_as`` is the memo's number for the workload, when the caller has it already."""
     memo = memo if memo is not None else PlanMemo()
-    priced_as = memo.key(workload, facts, book, shown=shown)
+    if priced_as is None:
+        priced_as = memo.key(workload, facts, book, shown=shown)
     bases, flags = _base_plans(targets, workload, facts, book, model, excluded, unpriced, memo, priced_as)
     plans: dict[str, Plan] = {}
     choices: dict[str, Choice] = {}

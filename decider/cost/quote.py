@@ -109,10 +109,12 @@ def quote(
     memo: PlanMemo | None = None,
     *,
     explain: bool = True,
+    priced_as: int | None = None,
 ) -> Quote | None:
     """Price the eligible targets; None when the rules directory ships no price books. ``memo`` keeps the plans of
     one decision for the rankings of its changed workloads (decider/cost/memo.py); without ``explain`` (a ranking
-    only compared) the cost criterion's message is left empty."""
+    only compared) the cost criterion's message is left empty. ``priced_as`` is the memo's number for the workload,
+    when the caller has it already."""
     if not ruleset.pricing or ruleset.cost_model is None:
         return None
     region = workload.preferences.region
@@ -122,7 +124,16 @@ def quote(
     eligible = [target for target in ruleset.targets if target.id not in firing.exclusions]
     unpriced: dict[str, str] = {}
     modes = choose_modes(
-        eligible, workload, facts, book, ruleset.cost_model, firing.mode_exclusions, unpriced, memo, shown=explain
+        eligible,
+        workload,
+        facts,
+        book,
+        ruleset.cost_model,
+        firing.mode_exclusions,
+        unpriced,
+        memo,
+        shown=explain,
+        priced_as=priced_as,
     )
     plans = modes.plans
     for target in plans:

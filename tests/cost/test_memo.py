@@ -16,6 +16,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from decider import advice as advice_module
 from decider import parse_workload
 from decider.cost import memo as memo_module
 from decider.cost.bill import Plan
@@ -231,6 +232,17 @@ def test_any_workload_prices_alike_with_a_field_no_bill_reads_changed(raw: dict[
     assert _plans_by_mode(_price(ruleset, changed, memo)) == _plans_by_mode(_price(ruleset, changed, PlanMemo()))
 
 
+def _assert_ranks_alike(ranked: Ranked, alone: Ranked) -> None:
+    """What a ranking nobody reads is compared by: its order, scores, bills' totals and chosen modes."""
+    assert ranked.order == alone.order
+    assert ranked.evaluation.scores == alone.evaluation.scores
+    assert ranked.totals == alone.totals
+    assert ranked.priced is not None
+    assert alone.priced is not None
+    chosen = {target: choice.chosen for target, choice in ranked.priced.choices.items()}
+    assert chosen == {target: choice.chosen for target, choice in alone.priced.choices.items()}
+
+
 def _bills_by_mode(modes: Modes) -> dict[str, dict[str, tuple[object, ...]]]:
     """What a ranking nobody reads is priced from: every plan's bill lines and instance hours, by target and mode."""
     return {
@@ -300,18 +312,33 @@ def test_a_ranking_nobody_reads_takes_plans_sized_for_another_peak_and_ranks_as_
     priced = len(memo.bases)
     shared = rank(changed, ruleset, explain=False, memo=memo)
     assert len(memo.bases) == priced  # nothing sized or priced again
-    fresh = rank(changed, ruleset, explain=False)
-    assert shared.order == fresh.order
-    assert shared.evaluation.scores == fresh.evaluation.scores
-    assert shared.totals == fresh.totals
-    assert shared.priced is not None
-    assert fresh.priced is not None
-    assert {t: c.chosen for t, c in shared.priced.choices.items()} == {
-        t: c.chosen for t, c in fresh.priced.choices.items()
-    }
+    _assert_ranks_alike(shared, rank(changed, ruleset, explain=False))
     shown, fresh_shown = rank(changed, ruleset, memo=memo), rank(changed, ruleset)
     assert shown.priced is not None
     assert fresh_shown.priced is not None
     assert {t: dict(p.draft.fields) for t, p in shown.priced.plans.items()} == {
         t: dict(p.draft.fields) for t, p in fresh_shown.priced.plans.items()
     }
+
+
+def test_every_ranking_of_the_advice_search_ranks_as_the_same_ranking_without_the_memo(
+    ruleset: Ruleset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every trial of every scenario's advice search, ranked within its decision (plans shared, rules fired only where
+    their inputs changed, the last ranking taken whole when nothing it was computed from changed), ranks, scores,
+    prices and chooses modes exactly as the same workload ranked on its own."""
+    search_rank = rank  # the function the search calls, before it is patched
+    rankings: list[Ranked] = []
+
+    def checked(workload: Workload, rules: Ruleset, **options: Any) -> Ranked:
+        ranked = search_rank(workload, rules, **options)
+        _assert_ranks_alike(ranked, search_rank(workload, rules, explain=False))
+        rankings.append(ranked)
+        return ranked
+
+    monkeypatch.setattr(advice_module, "rank", checked)
+    for path in SCENARIOS:
+        decide(parse_workload(_workload(path)), ruleset)
+    assert len(rankings) > 10 * len(SCENARIOS)  # about twelve trials a decision
+    taken_whole = sum(1 for last, this in itertools.pairwise(rankings) if this.priced is last.priced)
+    assert taken_whole > len(SCENARIOS)  # the last ranking was taken whole many times
