@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from decider.cost.memo import Last, PlanMemo
+from decider.cost.memo import PlanMemo
 from decider.cost.quote import Quote, quote
 from decider.facts import Facts, derive
 from decider.rules.fields import context as build_context
@@ -53,7 +53,7 @@ def rank(workload: Workload, ruleset: Ruleset, *, explain: bool = True, memo: Pl
         firing = memo.quiet.fire(ruleset, context, goal)
         priced_as = _priced_as(workload, facts, ruleset, memo)
         last = memo.last
-        if last is not None and last.firing is firing and last.priced_as == priced_as:
+        if isinstance(last, Last) and last.firing is firing and last.priced_as == priced_as:
             # The rules scored as in the last ranking nobody read, and every input of its bills and mode choices is
             # the same: its bills, scores and order are this one's.
             return Ranked(workload, facts, context, last.ranked.priced, last.ranked.evaluation, last.ranked.order)
@@ -61,6 +61,17 @@ def rank(workload: Workload, ruleset: Ruleset, *, explain: bool = True, memo: Pl
         memo.last = Last(firing, priced_as, ranked)
         return ranked
     return _rank(workload, facts, context, ruleset, firing, memo, explain=explain)
+
+
+@dataclass(frozen=True, slots=True)
+class Last:
+    """The last ranking nobody read, with what its bills and scores were computed from besides its rules' outcomes
+    (``_priced_as``): the next one, when its rules fire as this one's did (the same ``Firing``) on the same priced
+    inputs, is this one. A decision's memo keeps it (``PlanMemo.last``)."""
+
+    firing: Firing
+    priced_as: tuple[int | None, bool, str]
+    ranked: Ranked
 
 
 def _rank(

@@ -19,23 +19,11 @@ from typing import TYPE_CHECKING, Any
 from decider.cost.sizing import front_door
 from decider.facts import Facts
 from decider.pricing.book import PriceBook
-from decider.scoring import Firing, Quiet
+from decider.scoring import Quiet
 from decider.workload import SECTIONS, Workload
 
 if TYPE_CHECKING:
     from decider.cost.bill import Plan
-    from decider.ranking import Ranked
-
-
-@dataclass(frozen=True, slots=True)
-class Last:
-    """The last ranking nobody read, with what its bills and scores were computed from besides its rules' outcomes
-    (``priced_as``: decider/ranking.py): the next one, when its rules fire as this one's did (the same ``Firing``)
-    on the same priced inputs, is this one."""
-
-    firing: Firing
-    priced_as: Hashable
-    ranked: Ranked
 
 
 @dataclass
@@ -51,8 +39,9 @@ class PlanMemo:
     quiet: Quiet = field(default_factory=Quiet)
     """The rules' outcomes in the last ranking nobody reads, for the next one to fire only what changed
     (decider/scoring.py)."""
-    last: Last | None = None
-    """The last ranking nobody read, for the next one that would rank alike (decider/ranking.py)."""
+    last: object = None
+    """The last ranking nobody read, with what it was ranked from (``Last`` in decider/ranking.py, which this module
+    may not import): the next one that would rank alike is that ranking."""
 
     def key(self, workload: Workload, facts: Facts, book: PriceBook, *, shown: bool = True) -> int:
         """The number of everything a plan is priced from but the Spot preference (keyed on its own, per purchase
