@@ -6,9 +6,11 @@ target's fix (its limits relaxed to the edge); each preference flipped. A candid
 recommendation under the change differs from today's; its ``recommendation`` is the one the engine gave, so every
 counterfactual is true when applied. An assumption whose change flips the answer is *decisive*.
 
-The work per decision is bounded by a number of trials (``BUDGET``), not by a clock, so the same workload always
-gets the same answer; candidates come most useful first, so the bound drops the least useful ones. ``make bench``
-measures what the search costs.
+Every candidate is tried: an assumption left untried could be the one the answer rests on, and a decisive
+assumption the search never tried is one the answer does not say. The work per decision is still bounded, by a
+number of trials (``BUDGET``) and not by a clock, so the same workload always gets the same answer: ``BUDGET`` is
+the most candidates a decision can have. Most trials change no bill, or only what the rules read, and reuse the
+decision's plans (decider/cost/memo.py); ``make bench`` measures what the search costs.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
 from decider.workload import SECTIONS, ParsedWorkload, Workload, resolve_defaults
 
-#: The most workloads the search ranks for one decision; candidates past it are counted in ``Advice.untried``.
-BUDGET = 12
+#: The most workloads the search ranks for one decision; candidates past it are counted in ``Advice.untried``. It is
+#: the most candidates a decision can have (tests/test_advice.py counts them): 27 other values of the 12 assumptions,
+#: 3 cost crossings, a fix for each of the 5 targets, 7 preference flips.
+BUDGET = 42
 #: Cost crossings tried, nearest the workload's volume first.
 MAX_CROSSINGS = 3
 

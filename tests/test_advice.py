@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from decider import Decision, Ruleset, decide, parse_workload
+from decider import Decision, Ruleset, advice, decide, engine, parse_workload
+from decider.advice import ASSUMPTION_PATHS, BUDGET, MAX_CROSSINGS, PREFERENCES
 from decider.documents import read_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,3 +94,52 @@ def test_the_search_is_deterministic_and_can_be_turned_off(ruleset: Ruleset) -> 
 def test_the_search_stops_at_its_budget(ruleset: Ruleset) -> None:
     parsed = parse_workload(_api())
     assert decide(parsed, ruleset, budget=0).counterfactuals == ()
+
+
+def test_the_budget_holds_every_candidate_a_decision_can_have(ruleset: Ruleset) -> None:
+    """Every candidate is tried: the budget is at least every other value of every assumption, every crossing tried,
+    a fix for every target and every preference flip, so no decisive assumption goes unsaid for want of trials."""
+    values = 0
+    for path in ASSUMPTION_PATHS:
+        choices = [choice for choice in advice._choices(path) if choice != "any"]
+        values += len(choices) - 1 if choices else 2  # every other value; a number at ×0.1 and ×10
+    flips = sum(len(values_) - 1 for _, values_ in PREFERENCES)
+    assert values + MAX_CROSSINGS + len(ruleset.targets) + flips <= BUDGET
+
+
+SPARSE: tuple[dict[str, Any], ...] = (
+    {},
+    {"traffic": {"protocols": ["websocket"]}},
+    {"runtime": {"max_duration_s": 7200, "memory_mb": 4096}, "control": {"privileged": True}},
+    {"runtime": {"os": "windows"}},
+)
+
+
+@pytest.mark.parametrize("raw", [*SPARSE, *(_raw(path) for path in WORKLOADS)], ids=lambda raw: str(raw)[:40])
+def test_every_candidate_is_tried(raw: dict[str, Any], ruleset: Ruleset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On workloads that give almost nothing (every default a candidate) and on every example and scenario, the search
+    tries every candidate it has and leaves none untried."""
+    found: list[advice.Advice] = []
+    search = advice.search
+
+    def counted(*arguments: Any, **options: Any) -> advice.Advice:
+        result = search(*arguments, **options)
+        found.append(result)
+        return result
+
+    monkeypatch.setattr(engine, "search", counted)
+    decide(parse_workload(raw), ruleset)
+    assert found[0].untried == 0
+    assert found[0].tried > 0
+
+
+def test_an_assumption_tried_late_is_found_decisive(ruleset: Ruleset) -> None:
+    """The team's ops capacity comes near the end of the candidates; a privileged two-hour job's answer rests on it
+    (with a team of low ops capacity, ECS Managed Instances), and the answer says so."""
+    decision = decide(
+        parse_workload({"runtime": {"max_duration_s": 7200, "memory_mb": 4096}, "control": {"privileged": True}}),
+        ruleset,
+    )
+    assert "team.ops_capacity" in decision.decisive_assumptions
+    said = [item for item in decision.counterfactuals if item.change == {"team.ops_capacity": "low"}]
+    assert [item.recommendation for item in said] == ["ecs-managed-instances"]

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from decider.slack.actions import MAX_VALUE_CHARS
+from decider.slack.actions import COUNTERFACTUAL_BUTTONS, MAX_VALUE_CHARS
 from decider.slack.blocks import limit_problems
 from tests.api.slack_requests import (
     INTERACTIONS,
@@ -58,7 +58,9 @@ def test_each_counterfactual_button_gives_the_answer_the_engine_said_it_would(sl
     answer = slack.command("duration=2h memory=4g privileged")
     assert limit_problems(answer) == []
     what_ifs = [element for element in buttons_of(answer).values() if element["action_id"].startswith("what-if-")]
-    for counterfactual, pressed in zip(rest["counterfactuals"], what_ifs, strict=False):
+    shown = rest["counterfactuals"][:COUNTERFACTUAL_BUTTONS]  # the first buttons; the rest are said in the text
+    assert len(what_ifs) > len(shown)  # then traffic ×10 and optimise for cost
+    for counterfactual, pressed in zip(shown, what_ifs, strict=False):
         expected = recommend(slack, changed(PRIVILEGED_JOB, counterfactual["change"]))
         assert expected["recommendation"] == counterfactual["recommendation"]
         message = slack.answer_to(pressed)
