@@ -57,8 +57,8 @@ ASSUMPTION_PATHS = (
 
 #: How each assumption reads in a sentence ("this answer assumes …").
 PHRASES: Mapping[str, str] = {
-    "runtime.avg_duration_ms": "each unit of work takes {} ms on average",
-    "runtime.max_duration_s": "the longest unit of work takes {} s",
+    "runtime.avg_duration_ms": "{} ms per unit of work on average",
+    "runtime.max_duration_s": "{} s for the longest unit of work",
     "traffic.requests_per_month": "{} requests a month",
     "traffic.peak_rps": "a peak of {} requests a second",
     "runtime.memory_mb": "{} MB of memory a copy",
