@@ -18,7 +18,7 @@ from typing import Any
 
 from decider.cost.compiled import Compiled
 from decider.numbers import show
-from decider.rules.model import Rule, Ruleset
+from decider.rules.model import Headroom, Rule, Ruleset
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,23 +65,38 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, exp
     (a ranking nobody reads, such as the advice search's) the messages are left empty (``Quiet``)."""
     if not explain:
         return Quiet().fire(ruleset, context, optimize_for)
-    weights = ruleset.weights[optimize_for]
-    outcomes: list[Fired | None] = []
-    for predicate, headroom, rule, compiled in zip(*ruleset.firing_order, ruleset.weighted[optimize_for], strict=True):
-        if not predicate(context):  # the predicate itself: this loop runs every rule per decision
-            outcomes.append(None if headroom is None else _near_limit(rule, context, weights[rule.category]))
-            continue
-        impacts: Mapping[str, float] = {}
-        if rule.effect == "score" and rule.ramps:
-            factor = weights[rule.category] * rule.grade(context)
-            if factor == 0:
-                outcomes.append(None)
-                continue
-            impacts = {target: round(points * factor, 1) for target, points in rule.impacts.items()}
-        elif rule.effect == "score":
-            impacts = compiled  # shared, never changed: fold() builds new mappings when it drops targets
-        outcomes.append(Fired(rule.id, rule.category, rule.source, rule.explain(context), impacts, rule))
+    weights, plain = ruleset.weights[optimize_for], _silent(ruleset, optimize_for)
+    outcomes = [
+        _outcome(rule, predicate(context), headroom, context, weights[rule.category], unread, explain=True)
+        for predicate, headroom, rule, unread in zip(*ruleset.firing_order, plain, strict=True)
+    ]
     return _firing(ruleset, outcomes)
+
+
+def _outcome(
+    rule: Rule,
+    held: bool,
+    headroom: Headroom | None,
+    context: Mapping[str, Any],
+    weight: float,
+    unread: Fired,
+    *,
+    explain: bool,
+) -> Fired | None:
+    """One rule's outcome, as both firings compute it: None, an exclusion, a score, or an exclusion's headroom
+    criterion. ``held`` is its condition's value, ``unread`` the rule as it fires unread (``_silent``: no message,
+    the goal's weighted points); with ``explain`` the outcome carries the rule's message."""
+    if not held:
+        return None if headroom is None else _near_limit(rule, context, weight, explain)
+    impacts = unread.impacts  # shared, never changed: fold() builds new mappings when it drops targets
+    if rule.effect == "score" and rule.ramps:
+        factor = weight * rule.grade(context)
+        if not factor:
+            return None
+        impacts = {target: round(points * factor, 1) for target, points in rule.impacts.items()}
+    elif not explain:
+        return unread
+    return Fired(rule.id, rule.category, rule.source, rule.explain(context) if explain else "", impacts, rule)
 
 
 def _firing(ruleset: Ruleset, outcomes: Iterable[Fired | None]) -> Firing:
@@ -141,17 +156,8 @@ class Quiet:
         self.ruleset = None  # until every outcome is up to date: a rule that raises leaves nothing half-kept
         for index in indices:  # each rule's outcome unread: no message, a criterion built once where it can be
             rule = rules[index]
-            outcome: Fired | None
-            if not predicates[index](context):
-                weight = weights[rule.category]
-                outcome = None if headrooms[index] is None else _near_limit(rule, context, weight, False)
-            elif rule.effect == "exclude" or not rule.ramps:
-                outcome = silent[index]
-            elif factor := weights[rule.category] * rule.grade(context):
-                impacts = {target: round(points * factor, 1) for target, points in rule.impacts.items()}
-                outcome = Fired(rule.id, rule.category, rule.source, "", impacts, rule)
-            else:
-                outcome = None
+            weight, held = weights[rule.category], predicates[index](context)
+            outcome = _outcome(rule, held, headrooms[index], context, weight, silent[index], explain=False)
             if same:
                 old = outcomes[index]
                 same = old is outcome or (
