@@ -17,6 +17,18 @@ from decider.decision import BreakEven
 LOW_REQUESTS = 1e3
 HIGH_REQUESTS = 1e11
 
+#: How far from the workload's volume a crossing is said in words (``what_would_change``), either way. A hobby
+#: function at 200K requests a month learns where a container gets cheaper (~33M, 165×); a crossing at ten thousand
+#: times today's traffic (Lambda's duration tiers bringing it back under a container's bill at tens of billions of
+#: requests) is a fact of the price curves, not a change the workload will see. Every crossing stays in
+#: ``break_even``.
+SAID_WITHIN = 1000.0
+
+
+def said(volume: float, now: float) -> bool:
+    """Whether a crossing at ``volume`` is near enough to the workload's volume ``now`` to be said in words."""
+    return now / SAID_WITHIN <= volume <= now * SAID_WITHIN
+
 
 @dataclass(frozen=True, slots=True)
 class Curve:

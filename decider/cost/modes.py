@@ -11,7 +11,7 @@ chosen plan's sizing names its ``mode`` and lists every mode considered, with it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -275,12 +275,13 @@ def mode_sentences(
     plans: Mapping[str, Plan],
     alternatives: Mapping[str, Mapping[str, Plan]],
     points: Sequence[BreakEven],
+    near: Callable[[float], bool] = lambda volume: True,
 ) -> list[str]:
     """A mode switch that moves a cost crossing, in words: for each crossing of two targets, where it would lie if one
     of them ran in another mode it can use ("With Lambda Managed Instances, AWS Lambda stays cheaper than Amazon ECS
     on AWS Fargate up to ~40M requests a month"). Only a switch in ``side``'s favour is said: its advantage lasts to a
-    higher volume, or starts at a lower one, by more than a tenth. ``names`` are the targets' names, ``modes`` the
-    modes' names."""
+    higher volume, or starts at a lower one, by more than a tenth, at a volume ``near`` accepts. ``names`` are the
+    targets' names, ``modes`` the modes' names."""
     said: list[str] = []
     curves: dict[tuple[str, str], Curve] = {}  # each plan's curve once, by (target, mode or "")
 
@@ -299,7 +300,7 @@ def mode_sentences(
                 if other not in plans or plan.total(volume_now) >= plans[side].total(volume_now) - 1e-9:
                     continue
                 for moved in curve_crossings(curve(side, mode, plan), curve(other, "", plans[other])):
-                    if not _helps(side, point, moved):
+                    if not _helps(side, point, moved) or not near(moved.requests_per_month):
                         continue
                     volume = approx_requests(moved.requests_per_month)
                     change = (

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from decider.cost.bill import Plan
-from decider.cost.breakeven import approx_apart, break_even_points
+from decider.cost.breakeven import approx_apart, break_even_points, said
 from decider.cost.compiled import Compiled
 from decider.cost.curve import cost_curve
 from decider.cost.memo import PlanMemo
@@ -73,19 +73,23 @@ class Quote:
         return cost_curve(self.plans, ranking, self.requests_per_month, points)
 
     def sentences(self, ruleset: Ruleset, points: Sequence[BreakEven]) -> list[str]:
-        """Each crossing in words, for ``what_would_change``: what rising (or falling) volume would make cheaper."""
-        said: list[str] = []
-        for point in points:
+        """Each crossing within ``SAID_WITHIN`` of the workload's volume in words, for ``what_would_change``: what
+        rising (or falling) volume would make cheaper."""
+        sentences: list[str] = []
+        near = [point for point in points if said(point.requests_per_month, self.requests_per_month)]
+        for point in near:
             above, below = ruleset.target(point.target).name, ruleset.target(point.versus).name
             volume, now = approx_apart(point.requests_per_month, self.requests_per_month)
             if point.requests_per_month >= self.requests_per_month:
                 change = f"Above {volume} requests a month {above} becomes cheaper than {below}"
             else:
                 change = f"Below {volume} requests a month {below} becomes cheaper than {above}"
-            said.append(f"{change} (monthly cost with this sizing; now {now}).")
+            sentences.append(f"{change} (monthly cost with this sizing; now {now}).")
         names = {target.id: target.name for target in ruleset.targets}
         modes = {target.id: {mode.id: mode.name for mode in target.modes} for target in ruleset.targets}
-        return said + mode_sentences(names, modes, self.plans, self.alternatives, points)
+        return sentences + mode_sentences(
+            names, modes, self.plans, self.alternatives, points, lambda volume: said(volume, self.requests_per_month)
+        )
 
 
 _INFO: Compiled[PricingInfo] = Compiled(limit=64)

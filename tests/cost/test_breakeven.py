@@ -17,6 +17,7 @@ from decider.cost.bill import Plan
 from decider.cost.breakeven import (
     HIGH_REQUESTS,
     LOW_REQUESTS,
+    SAID_WITHIN,
     approx_apart,
     approx_requests,
     break_even_points,
@@ -304,3 +305,28 @@ def test_a_crossing_below_the_current_volume_is_told_as_falling_volume(ruleset: 
         f"Below {approx_requests(point.requests_per_month)} requests a month AWS Lambda becomes cheaper than "
         "Amazon ECS on AWS Fargate (monthly cost with this sizing; now 100M)."
     ) in decision.what_would_change
+
+
+@pytest.mark.parametrize("name", sorted(WORKLOADS))
+def test_only_crossings_within_a_thousandfold_of_the_volume_are_said(ruleset: Ruleset, name: str) -> None:
+    decision = decide(parse_workload(WORKLOADS[name]), ruleset)
+    now = WORKLOADS[name]["traffic"]["requests_per_month"]
+    said = [change for change in decision.what_would_change if change.startswith(("Above ~", "Below ~"))]
+    low, high = now / SAID_WITHIN, now * SAID_WITHIN
+    near = [point for point in decision.break_even if low <= point.requests_per_month <= high]
+    assert len(said) == len(near)
+    for point in near:
+        assert any(approx_apart(point.requests_per_month, now)[0] in change for change in said), point
+
+
+def test_a_crossing_at_ten_thousand_times_the_volume_stays_in_break_even_but_is_not_said(ruleset: Ruleset) -> None:
+    # 512 MB for 1 s a request on x86: past 15B GB-seconds a month Lambda's duration price falls by a fifth, and its
+    # bill crosses the container targets' again at tens of billions of requests, ~10,000× the 3M of today.
+    raw = yaml.safe_load((EXAMPLES / "lambda-pricing-page-example-1.yaml").read_text(encoding="utf-8"))
+    decision = decide(parse_workload(raw), ruleset)
+    far = [point for point in decision.break_even if point.requests_per_month > 3_000_000 * SAID_WITHIN]
+    assert far, decision.break_even
+    assert all(point.target == "lambda" for point in far)
+    for point in far:
+        assert not any(approx_requests(point.requests_per_month) in change for change in decision.what_would_change)
+    assert any("Above ~4.1M requests a month" in change for change in decision.what_would_change)

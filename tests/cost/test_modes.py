@@ -197,3 +197,15 @@ def test_a_mode_switch_that_moves_a_crossing_is_said(ruleset: Ruleset) -> None:
         "With Lambda Managed Instances, AWS Lambda stays cheaper than Amazon ECS on AWS Fargate up to ~35M requests a "
         "month (in its chosen mode the bills cross at ~10M)."
     ]
+
+
+def test_a_mode_switch_is_said_only_at_a_volume_the_caller_calls_near(ruleset: Ruleset) -> None:
+    sizing = entry(decide(parse_workload(STEADY_CONSUMER), ruleset, advice=False), "lambda").sizing
+    plans = {"lambda": _plan("lambda", 0, 10, sizing), "ecs-fargate": _plan("ecs-fargate", 100, 0, sizing)}
+    managed = _plan("lambda", 30, 2, sizing)  # moves the crossing from 10M to 35M
+    point = BreakEven(target="ecs-fargate", versus="lambda", requests_per_month=10_000_000)
+    names = {"lambda": "AWS Lambda", "ecs-fargate": "Amazon ECS on AWS Fargate"}
+    modes = {"lambda": {"managed-instances": "Lambda Managed Instances"}}
+    alternatives = {"lambda": {"managed-instances": managed}}
+    assert mode_sentences(names, modes, plans, alternatives, [point], lambda volume: volume < 30_000_000) == []
+    assert len(mode_sentences(names, modes, plans, alternatives, [point], lambda volume: volume < 40_000_000)) == 1
