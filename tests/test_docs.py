@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
+
+from decider.rules.model import Ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -277,3 +280,20 @@ def test_readme_is_short_and_links_every_docs_page() -> None:
     linked = {(README.parent / target.partition("#")[0]).resolve() for _, target in links(README)}
     unlinked = [relative(page) for page in sorted(DOCS.glob("*.md")) if page.resolve() not in linked]
     assert not unlinked, f"README.md does not link: {', '.join(unlinked)}"
+
+
+def test_the_readme_cost_chart_marks_todays_crossings(ruleset: Ruleset) -> None:
+    """docs/img/cost-chart.svg (``make screenshots``) marks the crossings today's answer for checkout-api has in
+    range, and no other: a chart drawn from an older answer shows volumes the engine no longer gives."""
+    from decider import decide, parse_workload
+    from decider.render.chart import cost_chart
+
+    raw = yaml.safe_load((ROOT / "examples" / "checkout-api.yaml").read_text(encoding="utf-8"))
+    decision = decide(parse_workload(raw), ruleset)
+    spec = cost_chart(decision, raw["traffic"]["requests_per_month"])
+    layers = spec["layer"]
+    drawn = {datum["label"] for layer in layers for datum in layer["data"]["values"] if "above" in datum}
+    assert drawn, "today's answer marks no crossing in the chart's range"
+    svg = (DOCS / "img" / "cost-chart.svg").read_text(encoding="utf-8")
+    shown = set(re.findall(r">([^<>]* cheaper above ~[0-9.]+[KMB]?)<", svg))
+    assert shown == drawn, "docs/img/cost-chart.svg is stale: run `make screenshots`"
