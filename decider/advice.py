@@ -292,7 +292,7 @@ def search(
             Counterfactual(
                 dict(candidate.change),
                 other.recommendation,
-                _message(candidate, parsed, ruleset, other),
+                _message(candidate, parsed, ruleset, other, ranked.order),
                 candidate.kind,
             )
         )
@@ -319,8 +319,12 @@ def _said(path: str, value: Any) -> str:
     return show(value)
 
 
-def _message(candidate: _Candidate, parsed: ParsedWorkload, ruleset: Ruleset, other: Ranked) -> str:
-    winner = _name(ruleset, other.recommendation) + _mode_said(ruleset, other)
+def _message(
+    candidate: _Candidate, parsed: ParsedWorkload, ruleset: Ruleset, other: Ranked, eligible: Sequence[str]
+) -> str:
+    """The counterfactual in words; ``eligible`` are the targets eligible without the change."""
+    mode = _mode_said(ruleset, other)
+    winner = _name(ruleset, other.recommendation) + mode
     changes = ", ".join(
         f"{path} {_said(path, value)} (now {_said(path, _value(parsed.workload, path))})"
         for path, value in candidate.change.items()
@@ -333,6 +337,14 @@ def _message(candidate: _Candidate, parsed: ParsedWorkload, ruleset: Ruleset, ot
     if candidate.kind == "cost-crossing":
         return f"With {changes}, {winner} would be recommended."
     if candidate.kind == "exclusion":
-        let_in = _name(ruleset, candidate.about)
-        return f"With {changes}, {let_in} is no longer excluded and {winner} would be recommended."
+        # The fix for one target can let others in too (kubernetes_api false frees every ECS target): name them all.
+        others = (target.id for target in ruleset.targets if target.id != candidate.about)
+        let_in = [candidate.about, *(target for target in others if target in other.order and target not in eligible)]
+        names = [_name(ruleset, target) for target in let_in]
+        if len(names) == 1:
+            if other.recommendation == candidate.about and not mode:
+                return f"With {changes}, {names[0]} is no longer excluded and would be recommended."
+            return f"With {changes}, {names[0]} is no longer excluded and {winner} would be recommended."
+        freed = ", ".join(names[:-1]) + f" and {names[-1]}"
+        return f"With {changes}, {freed} are no longer excluded, and {winner} would be recommended."
     return f"With {changes}, {winner} would be recommended."

@@ -143,3 +143,38 @@ def test_an_assumption_tried_late_is_found_decisive(ruleset: Ruleset) -> None:
     assert "team.ops_capacity" in decision.decisive_assumptions
     said = [item for item in decision.counterfactuals if item.change == {"team.ops_capacity": "low"}]
     assert [item.recommendation for item in said] == ["ecs-managed-instances"]
+
+
+@pytest.mark.parametrize("path", WORKLOADS, ids=lambda path: path.stem)
+def test_an_exclusion_fix_names_every_target_it_lets_in(path: Path, ruleset: Ruleset) -> None:
+    raw = _raw(path)
+    decision = decide(parse_workload(raw), ruleset)
+    before = {entry.target for entry in decision.excluded}
+    for item in (item for item in decision.counterfactuals if item.kind == "exclusion"):
+        again = decide(parse_workload(_applied(raw, item.change)), ruleset, advice=False)
+        after = {entry.target for entry in again.excluded}
+        freed = item.message.partition(" no longer excluded")[0].rpartition("), ")[2]
+        for target in ruleset.targets:
+            assert (target.name in freed) == (target.id in before - after), f"{path.stem}: {item.message}"
+
+
+def test_a_fix_that_lets_in_several_targets_says_so(ruleset: Ruleset) -> None:
+    raw = _raw(ROOT / "examples" / "platform-microservice.yaml")
+    raw["team"] = {**raw.get("team", {}), "kubernetes_experience": "none"}
+    found = decide(parse_workload(raw), ruleset).counterfactuals
+    messages = [item.message for item in found if item.kind == "exclusion"]
+    assert (
+        "With control.kubernetes_api false (now true), AWS Lambda, Amazon ECS on AWS Fargate, Amazon ECS Managed "
+        "Instances and Amazon ECS on EC2 are no longer excluded, and Amazon ECS on AWS Fargate would be recommended."
+    ) in messages, messages
+
+
+def test_a_fix_that_lets_in_the_new_answer_alone_names_it_once(ruleset: Ruleset) -> None:
+    raw = _raw(ROOT / "tests" / "scenarios" / "fargate-huge-container-image.yaml")
+    found = decide(parse_workload(raw), ruleset).counterfactuals
+    messages = [item.message for item in found if item.kind == "exclusion"]
+    assert any(
+        message.startswith("With runtime.artifact_mb 10,240 (now ")
+        and message.endswith("), AWS Lambda is no longer excluded and would be recommended.")
+        for message in messages
+    ), messages
