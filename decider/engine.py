@@ -124,7 +124,7 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
             f"{quota:,} concurrent executions an account gets by default"
         )
     if facts.copies_at_peak > IMPLAUSIBLE_COPIES:
-        found.append(f"It needs {facts.copies_at_peak:,.0f} container copies at peak")
+        found.append(f"{'it' if found else 'It'} needs {facts.copies_at_peak:,.0f} container copies at peak")
     if not found:
         return ()
     behind = [

@@ -156,3 +156,32 @@ def test_the_example_workload_gets_a_decision_from_the_shipped_rules(ruleset: Ru
     assert decision.ranking[0].target == decision.recommendation
     scores = [entry.score for entry in decision.ranking]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_an_implausible_load_is_warned_first_with_the_assumptions_behind_it(ruleset: Ruleset) -> None:
+    # 5,000 requests a second with a 20-minute limit: the 2 s average decider assumes keeps 10,000 in flight.
+    raw = {"runtime": {"max_duration_s": 1200, "memory_mb": 2048}, "traffic": {"peak_rps": 5000}}
+    decision = decide(parse_workload(raw), ruleset)
+    assert decision.warnings == (
+        "The load as described keeps 10,000 units of work in flight at peak, above the 1,000 concurrent executions "
+        "an account gets by default; it needs 14,286 container copies at peak. It rests on values decider assumed "
+        "(runtime.avg_duration_ms, traffic.requests_per_month): check them.",
+    )
+    assert decision.summary.startswith(f"Check the inputs: {decision.warnings[0]} Recommended: ")
+
+
+def test_a_load_within_quotas_is_not_warned_about(ruleset: Ruleset) -> None:
+    runtime = {"max_duration_s": 1200, "memory_mb": 2048, "avg_duration_ms": 200}
+    given = {"runtime": runtime, "traffic": {"peak_rps": 50}}
+    decision = decide(parse_workload(given), ruleset)
+    assert decision.warnings == ()
+    assert not decision.summary.startswith("Check the inputs")
+
+
+def test_a_large_load_whose_figures_were_given_names_no_assumption(ruleset: Ruleset) -> None:
+    runtime = {"max_duration_s": 5, "avg_duration_ms": 2000, "memory_mb": 2048}
+    traffic = {"peak_rps": 5000, "requests_per_month": 8_000_000_000, "pattern": "steady"}
+    decision = decide(parse_workload({"runtime": runtime, "traffic": traffic}), ruleset)
+    assert len(decision.warnings) == 1
+    assert "rests on values decider assumed" not in decision.warnings[0]
+    assert decision.warnings[0].startswith("The load as described keeps 10,000 units of work in flight at peak")

@@ -42,6 +42,7 @@ MAX_FALLBACK_TEXT = 3000  # Slack shows the top-level text in notifications; it 
 MAX_ACTIONS = 25  # elements in one actions block
 MAX_ACTION_ID = 255
 DECIDING_REASONS = 3
+_CHECK = ":warning: *Check the inputs*"
 
 Message = dict[str, Any]
 
@@ -78,6 +79,8 @@ def decision_message(
     blocks: list[Block] = [_header(_headline(decision))]
     if note:
         blocks.append(_context(note))
+    if decision.warnings:  # an implausible load: said before the answer that rests on it
+        blocks.append(_section(bullets([escape(text) for text in decision.warnings], MAX_SECTION_TEXT, _CHECK)))
     if decision.ranking:
         blocks.append(_ranking(decision.ranking))
         blocks.append(_section(_why(decision)))

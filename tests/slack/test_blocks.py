@@ -84,13 +84,16 @@ def test_every_scenario_and_example_answers_in_valid_block_kit(path: Path, rules
     assert header["type"] == "header"
     if decision.recommendation is not None:
         assert decision.ranking[0].name in header["text"]["text"]
-        ranked = {field["text"].split("\n")[0] for field in private["blocks"][1]["fields"]}
+        first = 2 if decision.warnings else 1  # a warning goes before the ranking
+        ranked = {field["text"].split("\n")[0] for field in private["blocks"][first]["fields"]}
         assert {f"*{place}. {escape(entry.name)}*" for place, entry in enumerate(decision.ranking, 1)} == ranked
     text = blocks_text(private)
     for exclusion in decision.excluded:
         assert f"*{escape(exclusion.name)}* is out" in text
         assert exclusion.reasons[0].rule in text
     assert decision.ruleset.version in text
+    for warning in decision.warnings:
+        assert escape(warning) in text
 
 
 def test_workloads_were_found() -> None:
@@ -348,3 +351,23 @@ def test_limit_problems_finds_every_kind_of_overflow() -> None:
         "block 4 (section): neither text nor fields",
         "block 5 (video): unexpected block type",
     ]
+
+
+def test_a_warning_is_said_before_the_answer(ruleset: Ruleset) -> None:
+    _, parsed = read_command("duration=20m memory=2g rps=5000")
+    assert parsed is not None
+    decision = decide(parsed, ruleset)
+    blocks = decision_message(decision)["blocks"]
+    assert blocks[1]["type"] == "section"
+    text = blocks[1]["text"]["text"]
+    assert text.startswith(":warning: *Check the inputs*")
+    assert "10,000 units of work in flight at peak" in text
+    assert "runtime.avg_duration_ms" in text
+    assert not limit_problems(decision_message(decision))
+
+
+def test_an_answer_without_warnings_has_no_warning_block(ruleset: Ruleset) -> None:
+    _, parsed = read_command("duration=20m memory=2g rps=50")
+    assert parsed is not None
+    blocks = decision_message(decide(parsed, ruleset))["blocks"]
+    assert not any(":warning:" in str(block) for block in blocks)
