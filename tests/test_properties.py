@@ -222,6 +222,16 @@ def test_every_reason_names_a_rule_and_carries_its_source(raw: dict[str, Any]) -
 
 @PROPERTY_SETTINGS
 @given(WORKLOADS)
+def test_a_rule_that_stands_in_for_cost_scores_only_targets_without_a_bill(raw: dict[str, Any]) -> None:
+    decision = _decide(raw)
+    proxies = {rule.id for rule in SHIPPED.rules if rule.proxy_for == "cost"}
+    for entry in decision.ranking:
+        if entry.monthly_cost is not None:
+            assert not proxies & {reason.rule for reason in entry.reasons}, entry.target
+
+
+@PROPERTY_SETTINGS
+@given(WORKLOADS)
 def test_recommendation_is_null_exactly_when_nothing_is_eligible(raw: dict[str, Any]) -> None:
     decision = _decide(raw)
     if decision.ranking:

@@ -1,0 +1,71 @@
+"""Cost is computed, not proxied: a rule that stands in for cost (``proxy_for: cost``) scores only the targets
+without a computed bill (no price book, or a price the region's book lacks), so no bill is counted twice."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from decider import Decision, Ruleset, decide, load_ruleset, parse_workload
+from decider.rules.loader import PRICING_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+# 100K short requests a month: work is in flight 0.4% of the time, so traffic.low-duty-cycle holds in full.
+QUIET_API: dict[str, Any] = {
+    "runtime": {"memory_mb": 512, "avg_duration_ms": 100, "max_duration_s": 1},
+    "traffic": {"pattern": "spiky", "requests_per_month": 100_000, "protocols": ["http"]},
+}
+PROXY = "traffic.low-duty-cycle"
+
+
+def _in(region: str) -> dict[str, Any]:
+    return {**QUIET_API, "preferences": {"region": region}}
+
+
+def _cited(decision: Decision, target: str) -> set[str]:
+    entry = next(entry for entry in decision.ranking if entry.target == target)
+    return {reason.rule for reason in entry.reasons}
+
+
+def test_the_shipped_cost_proxies_say_so(ruleset: Ruleset) -> None:
+    proxies = {rule.id for rule in ruleset.rules if rule.proxy_for == "cost"}
+    for rule_id in (PROXY, "traffic.high-duty-cycle", "cost.bin-packing", "cost.eks-control-plane", "cost.free-tier"):
+        assert rule_id in proxies
+
+
+def test_a_cost_proxy_scores_no_target_with_a_bill(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(_in("us-east-1")), ruleset)
+    assert all(entry.monthly_cost is not None for entry in decision.ranking)
+    proxies = {rule.id for rule in ruleset.rules if rule.proxy_for == "cost"}
+    for entry in decision.ranking:
+        assert not proxies & {reason.rule for reason in entry.reasons}, entry.target
+
+
+def test_a_cost_proxy_scores_the_targets_the_region_cannot_price(ruleset: Ruleset) -> None:
+    # eu-west-1's book has no load balancer prices: the containers behind one have no bill there, Lambda has one.
+    decision = decide(parse_workload(_in("eu-west-1")), ruleset)
+    unbilled = {entry.target for entry in decision.ranking if entry.monthly_cost is None}
+    assert unbilled == {"ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"}
+    assert PROXY not in _cited(decision, "lambda")
+    for target in unbilled:
+        assert PROXY in _cited(decision, target), target
+
+
+@pytest.fixture(scope="module")
+def unpriced_rules(tmp_path_factory: pytest.TempPathFactory) -> Ruleset:
+    rules = tmp_path_factory.mktemp("rules")
+    shutil.copytree(ROOT / "rules", rules, dirs_exist_ok=True, ignore=shutil.ignore_patterns(PRICING_DIR))
+    return load_ruleset(rules_dir=rules)
+
+
+def test_without_price_books_a_cost_proxy_scores_every_target(unpriced_rules: Ruleset) -> None:
+    assert not unpriced_rules.pricing
+    decision = decide(parse_workload(QUIET_API), unpriced_rules)
+    assert all(entry.monthly_cost is None for entry in decision.ranking)
+    for entry in decision.ranking:
+        assert PROXY in _cited(decision, entry.target), entry.target
+    function = next(entry for entry in decision.ranking if entry.target == "lambda")
+    assert next(reason.impact for reason in function.reasons if reason.rule == PROXY) > 0
