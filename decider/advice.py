@@ -185,7 +185,8 @@ def _candidates(
         for path in paths:
             if path in defaults:
                 for other in _alternatives(path, _value(workload, path)):
-                    yield _Candidate({path: other}, "assumption", path)
+                    if _within_the_longest(workload, defaults, {path: other}):
+                        yield _Candidate({path: other}, "assumption", path)
 
     def preferences(paths: Sequence[str]) -> Iterator[_Candidate]:
         for path, values in PREFERENCES:
@@ -208,10 +209,36 @@ def _candidates(
                 break
             change.update(relaxed)
         if change:
-            yield _Candidate(change, "exclusion", target)
+            yield _Candidate(_shortened(workload, defaults, change), "exclusion", target)
     yield from preferences(("preferences.optimize_for",))
     yield from assumptions(ASSUMPTION_PATHS[2:])
     yield from preferences(("preferences.commitment", "preferences.spot_ok", "preferences.free_tier"))
+
+
+def _within_the_longest(workload: Workload, defaults: Mapping[str, Any], change: Mapping[str, Any]) -> bool:
+    """Whether a tried value keeps the average unit of work no longer than the longest one, where the other of the
+    two was given (an assumed one is derived again from the value tried): a 6,000 s average for a job that stops at
+    600 s is no plausible alternative."""
+    avg = change.get("runtime.avg_duration_ms", workload.avg_duration_s * 1000.0)
+    longest = change.get("runtime.max_duration_s", workload.max_duration_s)
+    pinned = ("runtime.avg_duration_ms" in change and "runtime.max_duration_s" not in defaults) or (
+        "runtime.max_duration_s" in change and "runtime.avg_duration_ms" not in defaults
+    )
+    return not pinned or bool(avg <= longest * 1000.0)
+
+
+def _shortened(workload: Workload, defaults: Mapping[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """An exclusion's fix that shortens the longest unit of work below the average given: the average must fit in it
+    too, so the fix says so (work restructured to finish within 900 s takes at most 900 s on average)."""
+    longest = change.get("runtime.max_duration_s")
+    if (
+        isinstance(longest, int | float)
+        and "runtime.avg_duration_ms" not in defaults
+        and "runtime.avg_duration_ms" not in change
+        and workload.avg_duration_s > longest
+    ):
+        return {**change, "runtime.avg_duration_ms": float(longest) * 1000.0}
+    return change
 
 
 def _relax(leaf: Any, workload: Workload) -> dict[str, Any] | None:

@@ -267,7 +267,9 @@ class Decision(_Frozen):
         (), description="Paths of the defaults whose other plausible values change the recommendation."
     )
     warnings: tuple[str, ...] = Field(
-        (), description="Inputs that look implausible (a load beyond quotas or thousands of copies) and why."
+        (),
+        description="Inputs that contradict each other (an average duration longer than the longest) or look "
+        "implausible (a load beyond quotas or thousands of copies), and why.",
     )
     ruleset: RulesetInfo
     pricing: PricingInfo | None = None

@@ -6,6 +6,7 @@ from decider import explain
 from decider.advice import BUDGET, Advice, search
 from decider.cost.memo import PlanMemo
 from decider.decision import Decision, RulesetInfo
+from decider.numbers import show
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
 from decider.workload import ParsedWorkload
@@ -114,6 +115,25 @@ def decide(
 
 
 def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str, ...]:
+    """Inputs that contradict each other, and loads that look implausible with the assumptions they rest on."""
+    return (*_durations(parsed), *_load(ranked, parsed, ruleset))
+
+
+def _durations(parsed: ParsedWorkload) -> tuple[str, ...]:
+    """An average unit of work given as longer than the longest one given: one of the two figures is wrong."""
+    runtime = parsed.given.runtime if parsed.given is not None else None
+    if runtime is None or runtime.avg_duration_ms is None or runtime.max_duration_s is None:
+        return ()
+    if runtime.avg_duration_ms <= runtime.max_duration_s * 1000.0:
+        return ()
+    return (
+        f"runtime.avg_duration_ms ({show(runtime.avg_duration_ms)} ms) is longer than runtime.max_duration_s "
+        f"({show(runtime.max_duration_s)} s): an average unit of work cannot outlast the longest one, and the bills "
+        "are sized on the average; check them.",
+    )
+
+
+def _load(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str, ...]:
     """Loads that look implausible for one workload, and the assumptions they rest on."""
     facts = ranked.facts
     quota = ruleset.cost_model.lambda_concurrency_quota if ruleset.cost_model is not None else 1000

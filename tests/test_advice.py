@@ -178,3 +178,32 @@ def test_a_fix_that_lets_in_the_new_answer_alone_names_it_once(ruleset: Ruleset)
         and message.endswith("), AWS Lambda is no longer excluded and would be recommended.")
         for message in messages
     ), messages
+
+
+@pytest.mark.parametrize("path", WORKLOADS, ids=lambda path: path.stem)
+def test_no_change_tried_makes_the_average_outlast_the_longest(path: Path, ruleset: Ruleset) -> None:
+    raw = _raw(path)
+    decision = decide(parse_workload(raw), ruleset)
+    for item in decision.counterfactuals:
+        changed = parse_workload(_applied(raw, item.change)).workload
+        assert changed.avg_duration_s <= changed.max_duration_s, f"{path.stem}: {item.message}"
+
+
+def test_a_given_longest_duration_bounds_the_averages_tried(ruleset: Ruleset) -> None:
+    # A nightly job that stops at 600 s: its assumed 600 s average is not tried at 6,000 s.
+    raw = _raw(ROOT / "tests" / "scenarios" / "lambda-short-nightly-job.yaml")
+    decision = decide(parse_workload(raw), ruleset)
+    assert "runtime.avg_duration_ms" not in decision.decisive_assumptions
+    assert not any("6,000,000 ms" in change for change in decision.what_would_change)
+
+
+def test_a_fix_that_shortens_the_longest_run_shortens_a_longer_average_too(ruleset: Ruleset) -> None:
+    raw = {
+        "runtime": {"max_duration_s": 7200, "avg_duration_ms": 1_200_000, "memory_mb": 2048},
+        "traffic": {"pattern": "batch", "requests_per_month": 30},
+    }
+    decision = decide(parse_workload(raw), ruleset)
+    assert (
+        "AWS Lambda is kept out by limits.lambda-max-duration; this would let it in: runtime.max_duration_s ≤ 900 "
+        "(now 7,200). Tried: with runtime.max_duration_s 900, runtime.avg_duration_ms 900,000 it is eligible."
+    ) in decision.what_would_change

@@ -185,3 +185,20 @@ def test_a_large_load_whose_figures_were_given_names_no_assumption(ruleset: Rule
     assert len(decision.warnings) == 1
     assert "rests on values decider assumed" not in decision.warnings[0]
     assert decision.warnings[0].startswith("The load as described keeps 10,000 units of work in flight at peak")
+
+
+def test_an_average_longer_than_the_longest_run_is_warned_about(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload({"runtime": {"max_duration_s": 1, "avg_duration_ms": 5000}}), ruleset)
+    assert decision.warnings == (
+        "runtime.avg_duration_ms (5,000 ms) is longer than runtime.max_duration_s (1 s): an average unit of work "
+        "cannot outlast the longest one, and the bills are sized on the average; check them.",
+    )
+    assert decision.summary.startswith("Check the inputs: runtime.avg_duration_ms (5,000 ms) is longer")
+
+
+@pytest.mark.parametrize(
+    "runtime",
+    [{"max_duration_s": 5, "avg_duration_ms": 5000}, {"avg_duration_ms": 5000}, {"max_duration_s": 0.5}],
+)
+def test_durations_that_agree_or_one_alone_are_not_warned_about(ruleset: Ruleset, runtime: dict[str, float]) -> None:
+    assert decide(parse_workload({"runtime": runtime}), ruleset).warnings == ()
