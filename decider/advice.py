@@ -28,7 +28,7 @@ from decider.errors import DeciderError
 from decider.numbers import show
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
-from decider.workload import SECTIONS, ParsedWorkload, Workload, resolve_defaults
+from decider.workload import SECONDS_PER_MONTH, SECTIONS, ParsedWorkload, Workload, resolve_defaults
 
 #: The most workloads the search ranks for one decision; candidates past it are counted in ``Advice.untried``. It is
 #: the most candidates a decision can have (tests/test_advice.py counts them): 27 other values of the 12 assumptions,
@@ -185,7 +185,7 @@ def _candidates(
         for path in paths:
             if path in defaults:
                 for other in _alternatives(path, _value(workload, path)):
-                    if _within_the_longest(workload, defaults, {path: other}):
+                    if _in_order(workload, defaults, {path: other}):
                         yield _Candidate({path: other}, "assumption", path)
 
     def preferences(paths: Sequence[str]) -> Iterator[_Candidate]:
@@ -199,7 +199,9 @@ def _candidates(
     nearest = sorted(crossings, key=lambda point: abs(math.log(max(point.requests_per_month, 1.0) / requests)))
     for point in nearest[:MAX_CROSSINGS]:
         volume = point.requests_per_month * (1.2 if point.requests_per_month >= requests else 1 / 1.2)
-        yield _Candidate({"traffic.requests_per_month": float(f"{volume:.2g}")}, "cost-crossing", point.target)
+        crossing = {"traffic.requests_per_month": float(f"{volume:.2g}")}
+        if _in_order(workload, defaults, crossing):
+            yield _Candidate(crossing, "cost-crossing", point.target)
     for target, fired in ranked.evaluation.exclusions.items():
         change: dict[str, Any] = {}
         for item in fired:
@@ -208,23 +210,41 @@ def _candidates(
                 change = {}
                 break
             change.update(relaxed)
-        if change:
-            yield _Candidate(_shortened(workload, defaults, change), "exclusion", target)
+        change = _shortened(workload, defaults, change)
+        if change and _in_order(workload, defaults, change):
+            yield _Candidate(change, "exclusion", target)
     yield from preferences(("preferences.optimize_for",))
     yield from assumptions(ASSUMPTION_PATHS[2:])
     yield from preferences(("preferences.commitment", "preferences.spot_ok", "preferences.free_tier"))
 
 
-def _within_the_longest(workload: Workload, defaults: Mapping[str, Any], change: Mapping[str, Any]) -> bool:
-    """Whether a tried value keeps the average unit of work no longer than the longest one, where the other of the
-    two was given (an assumed one is derived again from the value tried): a 6,000 s average for a job that stops at
-    600 s is no plausible alternative."""
-    avg = change.get("runtime.avg_duration_ms", workload.avg_duration_s * 1000.0)
-    longest = change.get("runtime.max_duration_s", workload.max_duration_s)
-    pinned = ("runtime.avg_duration_ms" in change and "runtime.max_duration_s" not in defaults) or (
-        "runtime.max_duration_s" in change and "runtime.avg_duration_ms" not in defaults
-    )
-    return not pinned or bool(avg <= longest * 1000.0)
+#: Pairs of figures in order, low before high, with the factor between their units: an average unit of work is no
+#: longer than the longest (ms against s), and a month's requests arrive no faster on average than at peak (a month's
+#: count against a rate a second).
+ORDERED: tuple[tuple[str, str, float], ...] = (
+    ("runtime.avg_duration_ms", "runtime.max_duration_s", 1000.0),
+    ("traffic.requests_per_month", "traffic.peak_rps", float(SECONDS_PER_MONTH)),
+)
+
+
+def _in_order(workload: Workload, defaults: Mapping[str, Any], change: Mapping[str, Any]) -> bool:
+    """Whether a change keeps each ``ORDERED`` pair in order where neither figure is derived again from the other (an
+    assumed one is, from the value tried): a 6,000 s average for a job given as stopping at 600 s, or ten times the
+    monthly volume of a service given a peak it would then exceed, is no plausible alternative."""
+    now = {
+        "runtime.avg_duration_ms": workload.avg_duration_s * 1000.0,
+        "runtime.max_duration_s": workload.max_duration_s,
+        "traffic.requests_per_month": workload.requests_per_month,
+        "traffic.peak_rps": workload.peak_rps,
+    }
+    for low, high, units in ORDERED:
+        if low not in change and high not in change:
+            continue
+        if any(path in defaults and path not in change for path in (low, high)):
+            continue  # the figure not tried is assumed: it follows the one tried
+        if change.get(low, now[low]) > change.get(high, now[high]) * units * (1 + 1e-9):
+            return False
+    return True
 
 
 def _shortened(workload: Workload, defaults: Mapping[str, Any], change: dict[str, Any]) -> dict[str, Any]:

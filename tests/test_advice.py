@@ -10,6 +10,8 @@ import pytest
 from decider import Decision, Ruleset, advice, decide, engine, parse_workload
 from decider.advice import ASSUMPTION_PATHS, BUDGET, MAX_CROSSINGS, PREFERENCES
 from decider.documents import read_file
+from decider.ranking import rank
+from decider.workload import SECONDS_PER_MONTH, Workload
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKLOADS = sorted((ROOT / "examples").glob("*.yaml")) + sorted((ROOT / "tests" / "scenarios").glob("*.yaml"))
@@ -186,7 +188,44 @@ def test_no_change_tried_makes_the_average_outlast_the_longest(path: Path, rules
     decision = decide(parse_workload(raw), ruleset)
     for item in decision.counterfactuals:
         changed = parse_workload(_applied(raw, item.change)).workload
-        assert changed.avg_duration_s <= changed.max_duration_s, f"{path.stem}: {item.message}"
+        assert _in_order(changed, raw), f"{path.stem}: {item.message}"
+
+
+def _in_order(workload: Workload, raw: dict[str, Any]) -> bool:
+    """The average unit of work no longer than the longest; the average rate no higher than a peak given (an assumed
+    peak follows the volume, and a job's assumes runs that do not overlap)."""
+    if workload.avg_duration_s > workload.max_duration_s:
+        return False
+    peak_given = "peak_rps" in raw.get("traffic", {})
+    return not peak_given or workload.requests_per_month / SECONDS_PER_MONTH <= workload.peak_rps * (1 + 1e-9)
+
+
+ONE_OF_A_PAIR: tuple[dict[str, Any], ...] = (
+    {"runtime": {"max_duration_s": 600}, "traffic": {"pattern": "scheduled", "requests_per_month": 30}},
+    {"runtime": {"avg_duration_ms": 2000}},
+    {"runtime": {"max_duration_s": 1200, "memory_mb": 2048}, "traffic": {"peak_rps": 50}},
+    {"traffic": {"requests_per_month": 3_000_000, "pattern": "spiky"}},
+    {"runtime": {"max_duration_s": 2, "avg_duration_ms": 1500}, "traffic": {"peak_rps": 3, "pattern": "steady"}},
+)
+
+
+@pytest.mark.parametrize("raw", ONE_OF_A_PAIR, ids=lambda raw: str(raw)[:60])
+def test_every_workload_tried_keeps_its_figures_in_order(
+    raw: dict[str, Any], ruleset: Ruleset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where one of a pair (average and longest duration, monthly volume and peak rate) is given, no trial moves the
+    other past it: the search ranks no workload whose average outlasts its longest run or outpaces its peak."""
+    tried: list[Workload] = []
+
+    def recorded(workload: Workload, *arguments: Any, **options: Any) -> Any:
+        tried.append(workload)
+        return rank(workload, *arguments, **options)
+
+    monkeypatch.setattr("decider.advice.rank", recorded)
+    decide(parse_workload(raw), ruleset)
+    assert len(tried) > 5
+    for workload in tried:
+        assert _in_order(workload, raw), (workload.runtime, workload.traffic)
 
 
 def test_a_given_longest_duration_bounds_the_averages_tried(ruleset: Ruleset) -> None:
