@@ -24,10 +24,10 @@ from decider.review_fields import FieldAssumed, FieldRead, assumed_fields, read_
 from decider.review_input import check_imported
 from decider.review_mode import CurrentMode, mode_name
 from decider.review_mode import current_mode as priced_mode
-from decider.review_request import MAX_REVIEW_ITEMS, ReviewRequestItem, check_modes, parse_review_request
+from decider.review_request import MAX_REVIEW_ITEMS, ReviewRequestItem, check_modes, parse_review_request, with_platform
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload
-from decider.workload import ParsedWorkload, parse_workload, resolve_defaults, with_platform
+from decider.workload import ParsedWorkload, parse_workload, resolve_defaults
 
 __all__ = [  # the request's model and parser are the review's API, as before they had their own module
     "MAX_REVIEW_ITEMS",

@@ -14,13 +14,18 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationErr
 from decider.errors import Problem, WorkloadError, unknown_choice
 from decider.rules.model import Ruleset
 from decider.validation import Wording, nested_problems, problems_from_validation
-from decider.workload import ParsedWorkload, Platform, resolve_defaults, validate_workload, with_platform
+from decider.workload import ParsedWorkload, Platform, Workload, resolve_defaults, validate_workload
 
 MAX_REVIEW_ITEMS = 1000
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def with_platform(workload: Workload, platform: str) -> Workload:
+    """The workload as if its file said ``team.current_platform: <platform>`` (a valid Platform)."""
+    return workload.model_copy(update={"team": workload.team.model_copy(update={"current_platform": platform})})
 
 
 def _parsed_workload(raw: Any, info: ValidationInfo) -> ParsedWorkload:

@@ -36,6 +36,8 @@ PEAK_TO_AVERAGE: Mapping[str, float] = {
     "steady": 1.5, "diurnal": 3.0, "spiky": 10.0, "event": 10.0, "scheduled": 1.0, "batch": 1.0,
 }  # fmt: skip
 JOB_PATTERNS = frozenset({"scheduled", "batch"})
+#: The pattern assumed from the protocols alone, when no pattern is given.
+PATTERN_OF: Mapping[tuple[str, ...], str] = {("schedule",): "scheduled", ("queue",): "event"}
 DEFAULT_REQUESTS_PER_MONTH = 1_000_000
 
 
@@ -76,7 +78,7 @@ class Runtime(_Section):
 class Traffic(_Section):
     """How much work arrives and in what shape."""
 
-    pattern: Pattern = Field("steady", description="Shape of the load over time.")
+    pattern: Pattern = Field("steady", description="Load shape. Default: scheduled if [schedule], event if [queue].")
     requests_per_month: float | None = Field(
         None,
         ge=0,
@@ -238,11 +240,6 @@ def validate_workload(raw: Any, *, strict_json: bool = False) -> Workload:
         raise WorkloadError(problems_from_validation(error, wording=WORDING)) from None
 
 
-def with_platform(workload: Workload, platform: str) -> Workload:
-    """The workload as if its file said ``team.current_platform: <platform>`` (a valid Platform)."""
-    return workload.model_copy(update={"team": workload.team.model_copy(update={"current_platform": platform})})
-
-
 def _arrays_as_tuples(value: Any) -> Any:
     # Strict validation takes a tuple field only from a tuple; a JSON array is the same thing. JSON Schema counts
     # 8.0 as an integer, and strict validation takes an int wherever it takes a float.
@@ -293,6 +290,11 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
     assumptions: list[str] = []
     defaults: list[tuple[str, Any]] = []
     runtime, traffic = workload.runtime, workload.traffic
+    pattern = PATTERN_OF.get(traffic.protocols or ()) if "pattern" not in traffic.model_fields_set else None
+    if pattern is not None:  # work started by a schedule is a job; work taken off a queue arrives as events
+        traffic = traffic.model_copy(update={"pattern": pattern})
+        assumptions.append(f"traffic.pattern not given: assumed {pattern} (from traffic.protocols)")
+        defaults.append(("traffic.pattern", pattern))
     is_job = traffic.pattern in JOB_PATTERNS
 
     max_s, avg_ms = runtime.max_duration_s, runtime.avg_duration_ms
@@ -357,11 +359,12 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
         )
         defaults.append(("traffic.connections", connections))
 
+    derived = {path for path, _ in defaults}
     for section_name, section_type in SECTIONS.items() if record else ():  # the plain defaults, as assumptions
         given = getattr(workload, section_name).model_fields_set
         falsy: list[str] = []
         for field_name, field in section_type.model_fields.items():
-            if field_name in given or field.default is None:
+            if field_name in given or field.default is None or f"{section_name}.{field_name}" in derived:
                 continue
             defaults.append((f"{section_name}.{field_name}", field.default))
             if field.default is False or field.default == ():

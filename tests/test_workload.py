@@ -9,6 +9,7 @@ import pydantic
 import pytest
 
 from decider.errors import Problem, WorkloadError
+from decider.review_request import with_platform
 from decider.workload import (
     DEFAULT_REQUESTS_PER_MONTH,
     SECONDS_PER_MONTH,
@@ -19,7 +20,6 @@ from decider.workload import (
     parse_workload,
     resolve_defaults,
     validate_workload,
-    with_platform,
 )
 
 
@@ -583,3 +583,28 @@ def test_a_copied_section_is_the_copy_pydantic_makes(deep: bool) -> None:
     assert (copied.memory_mb, parsed.workload.runtime.memory_mb) == (4096, 512)
     assert "memory_mb" in copied.model_fields_set
     assert parsed.workload.runtime.model_copy() == parsed.workload.runtime
+
+
+@pytest.mark.parametrize(
+    ("protocols", "pattern"), [(["schedule"], "scheduled"), (["queue"], "event"), (["http"], "steady")]
+)
+def test_a_pattern_not_given_follows_the_protocols(protocols: list[str], pattern: str) -> None:
+    parsed = parse_workload({"runtime": {"max_duration_s": 600}, "traffic": {"protocols": protocols}})
+    assert parsed.workload.traffic.pattern == pattern
+    assert dict(parsed.defaults)["traffic.pattern"] == pattern
+    said = [assumption for assumption in parsed.assumptions if assumption.startswith("traffic.pattern")]
+    derived = f"traffic.pattern not given: assumed {pattern} (from traffic.protocols)"
+    assert said == [derived if pattern != "steady" else "traffic.pattern not given: assumed steady"]
+
+
+def test_a_scheduled_job_known_by_its_protocol_is_sized_as_whole_runs() -> None:
+    parsed = parse_workload({"runtime": {"max_duration_s": 600}, "traffic": {"protocols": ["schedule"]}})
+    assert parsed.workload.runtime.avg_duration_ms == 600_000  # the whole run, not a fifth of it
+
+
+@pytest.mark.parametrize("protocols", [["schedule", "http"], ["queue", "schedule"]])
+def test_mixed_protocols_or_a_given_pattern_keep_theirs(protocols: list[str]) -> None:
+    assert parse_workload({"traffic": {"protocols": protocols}}).workload.traffic.pattern == "steady"
+    given = parse_workload({"traffic": {"protocols": protocols[:1], "pattern": "diurnal"}})
+    assert given.workload.traffic.pattern == "diurnal"
+    assert "traffic.pattern" not in dict(given.defaults)
