@@ -79,7 +79,7 @@ def decision_message(
     blocks: list[Block] = [_header(_headline(decision))]
     if note:
         blocks.append(_context(note))
-    if decision.warnings:  # an implausible load: said before the answer that rests on it
+    if decision.warnings:  # inputs to check (a contradiction, an implausible load), before the answer resting on them
         blocks.append(_section(bullets([escape(text) for text in decision.warnings], MAX_SECTION_TEXT, _CHECK)))
     if decision.ranking:
         blocks.append(_ranking(decision.ranking))
