@@ -63,7 +63,7 @@ def problems_from_validation(
     error: ValidationError | Iterable[Mapping[str, Any]], *, at: str = "", wording: Wording = PLAIN
 ) -> list[Problem]:
     """Pydantic's errors as Problems: located under ``at``, worded as ``wording`` says."""
-    items = list(error.errors(include_url=False) if isinstance(error, ValidationError) else error)
+    items = _without_echoes(list(error.errors(include_url=False) if isinstance(error, ValidationError) else error))
     if wording.unknown_first:
         items.sort(key=lambda item: item["type"] != "extra_forbidden")
     problems: list[Problem] = []
@@ -75,6 +75,13 @@ def problems_from_validation(
     if len(items) > MAX_PROBLEMS:
         problems.append(more_problems(len(items) - MAX_PROBLEMS))
     return problems
+
+
+def _without_echoes(items: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Without a list's "too short" that only echoes its items' problems: Pydantic counts a list's length after
+    dropping the items that failed, so ``protocols: [event]`` is also reported as "at least 1 item … not 0"."""
+    parents = {tuple(item.get("loc", ()))[:-1] for item in items}
+    return [item for item in items if item["type"] != "too_short" or tuple(item.get("loc", ())) not in parents]
 
 
 def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: Wording) -> list[Problem]:

@@ -42,7 +42,7 @@ def test_reasons_carry_rule_category_impact_message_and_source(small_ruleset: Ru
     assert reason.rule == "traffic.spiky"
     assert reason.category == "traffic"
     assert reason.impact == 10.0
-    assert reason.message == "spiky traffic suits Lambda."
+    assert reason.message == "Spiky traffic suits Lambda."
     assert reason.source == "https://docs.aws.amazon.com/decision-guides/latest/decision-guides/fargate-or-lambda.html"
 
 

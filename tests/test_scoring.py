@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,7 @@ def test_a_zero_impact_is_not_a_reason(small_ruleset: Ruleset) -> None:
 def test_messages_are_rendered_from_the_workload(small_ruleset: Ruleset) -> None:
     evaluation = evaluation_for(small_ruleset, traffic={"pattern": "spiky"})
     [(fired, _)] = evaluation.reasons["lambda"]
-    assert fired.message == "spiky traffic suits Lambda."
+    assert fired.message == "Spiky traffic suits Lambda."
 
 
 def test_exclusions_list_every_rule_per_target(small_ruleset: Ruleset) -> None:
@@ -140,6 +141,7 @@ def test_every_goal_of_the_shipped_rules_has_weights(ruleset: Ruleset, optimize_
     assert set(evaluation.scores) == set(ruleset.target_ids)
 
 
+FIELD_PATH = re.compile(r"[a-z_]+\.[a-z_.]+ ")
 SCENARIO_FILES = sorted((Path(__file__).resolve().parent / "scenarios").glob("*.yaml"))
 GOALS = ("balanced", "cost", "simplicity", "control")
 
@@ -199,3 +201,18 @@ def test_a_firing_with_no_outcome_changed_is_the_last_firing_itself(ruleset: Rul
     different = quiet.fire(ruleset, contexts[1], "cost")
     assert different is not other_goal
     assert different == fire(ruleset, contexts[1], "cost", explain=False)
+
+
+def test_every_shipped_message_starts_a_sentence(ruleset: Ruleset) -> None:
+    """Reasons are shown as sentences under each rule id; a message whose template opens with a value
+    ("{traffic.pattern} work runs as tasks …") starts with a capital letter like the rest, in every scenario."""
+    rendered: list[str] = []
+    for values in scenario_contexts(ruleset):
+        evaluation = evaluate(ruleset, values, "balanced")
+        for reasons in evaluation.reasons.values():
+            rendered.extend(fired.message for fired, _ in reasons)
+    opening_with_a_value = {message for message in rendered if message.split(" ", 1)[0] in {"Scheduled", "Batch"}}
+    assert opening_with_a_value  # the scenarios include jobs, whose reasons open with their pattern
+    # A headroom reason opens with the field it measures ("runtime.max_duration_s is 899, …"), kept as written.
+    lower = [message for message in rendered if message[:1].islower() and not FIELD_PATH.match(message)]
+    assert lower == []

@@ -199,6 +199,13 @@ def test_a_protocol_typo_points_at_the_list_item() -> None:
     assert problem.suggestion == "websocket"
 
 
+def test_a_list_whose_only_item_is_wrong_is_one_problem_not_two() -> None:
+    """Pydantic drops the failed item and then finds the list too short; that echo is not a second problem."""
+    problem = only_problem({"traffic": {"protocols": ["event"]}})
+    assert problem.location == "traffic.protocols.0"
+    assert "'event' is not allowed" in problem.message
+
+
 def test_an_enum_value_far_from_every_choice_has_no_suggestion() -> None:
     assert only_problem({"traffic": {"pattern": "zzzzzz"}}).suggestion is None
 

@@ -142,7 +142,10 @@ class Rule:
     modes); None when it keeps the targets out altogether."""
 
     def explain(self, context: Mapping[str, Any]) -> str:
-        return render_template(self.because, context)
+        """The rule's message for this context, as a sentence: a message that opens with a value ("{traffic.pattern}
+        work runs as tasks …") starts with a capital letter like any other."""
+        text = render_template(self.because, context)
+        return text[:1].upper() + text[1:] if self.because.startswith("{") else text
 
     def grade(self, context: Mapping[str, Any]) -> float:
         """The share of the rule's points that counts for this context: the product of its ramps (1 without)."""

@@ -51,7 +51,7 @@ def test_table_shows_the_recommendation_and_the_ranking(decision: Decision) -> N
 def test_table_says_each_reason_once_with_its_points_per_target(decision: Decision) -> None:
     text = render.to_table(decision)
     assert "  control.sidecars: ecs-fargate +6, eks +4\n      Sidecars run beside the app in one task or pod.\n" in text
-    assert "  traffic.spiky: ecs-fargate +2\n      spiky traffic suits Lambda.\n" in text
+    assert "  traffic.spiky: ecs-fargate +2\n      Spiky traffic suits Lambda.\n" in text
     assert text.count("Sidecars run beside the app in one task or pod.") == 1
     # The rule that moved the recommendation most comes first.
     assert text.index("control.sidecars:") < text.index("traffic.spiky:")
