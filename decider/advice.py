@@ -326,7 +326,10 @@ def search(
         except (DeciderError, ValueError, ArithmeticError):
             continue  # a change the engine cannot price (say, a size no instance holds) is not advice
         if candidate.kind == "exclusion" and candidate.about in other.order:
-            eligible_with.setdefault(candidate.about, candidate.change)
+            # The same fix lets in every target kept out by the same rules (their own candidates are this one).
+            rules = {target: {fired.id for fired in by} for target, by in ranked.evaluation.exclusions.items()}
+            for target in (target for target in other.order if rules.get(target) == rules[candidate.about]):
+                eligible_with.setdefault(target, candidate.change)
         if other.recommendation == now:
             continue
         if candidate.kind == "cost-crossing" and any(

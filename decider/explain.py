@@ -37,10 +37,11 @@ def summary(
     """One paragraph a person can paste into a review: warnings first, then the answer, why, the runner-up, what it
     rests on and what is excluded."""
     text = "".join(f"Check the inputs: {warning} " for warning in warnings)
-    excluded_text = "; ".join(
-        f"{ruleset.target(target).name} ({fired[0].message.rstrip('.')})"
-        for target, fired in _excluded(ruleset, evaluation)
-    )
+    # Targets kept out for the same reason are named together, the reason said once.
+    kept_out: dict[str, list[str]] = {}
+    for target, fired in _excluded(ruleset, evaluation):
+        kept_out.setdefault(fired[0].message.rstrip("."), []).append(ruleset.target(target).name)
+    excluded_text = "; ".join(f"{', '.join(names)} ({reason})" for reason, names in kept_out.items())
     if not ranking:
         return text + (
             "No target can run this workload as described: every target is excluded by a hard limit. "
@@ -149,20 +150,27 @@ def _excluded(ruleset: Ruleset, evaluation: Evaluation) -> list[tuple[str, tuple
 def exclusion_fixes(
     ruleset: Ruleset, evaluation: Evaluation, context: Mapping[str, Any], advice: Advice | None = None
 ) -> list[str]:
-    """For each excluded target the limits that keep it out and the values that would let it in (each fix the rule's
-    own). When the advice search tried the fix and the target was then eligible, the sentence says so; its
-    counterfactuals say when letting the target in changes the answer."""
-    changes: list[str] = []
+    """For the excluded targets the limits that keep them out and the values that would let them in (each fix the
+    rule's own); targets kept out by the same limits, with the same fix, share one sentence. When the advice search
+    tried the fix and the targets were then eligible, the sentence says so; its counterfactuals say when letting a
+    target in changes the answer."""
     tried = advice.eligible_with if advice is not None else {}
+    groups: dict[tuple[str, str, str], list[str]] = {}
     for target, fired_list in _excluded(ruleset, evaluation):
-        name = ruleset.target(target).name
-        fixes = [_fix(fired, context) for fired in fired_list]
+        fixes = tuple(_fix(fired, context) for fired in fired_list)
         rules = ", ".join(fired.id for fired in fired_list)
         which = "all of these" if len(fixes) > 1 else "this"
-        text = f"{name} is kept out by {rules}; {which} would let it in: " + "; ".join(fixes) + "."
-        if target in tried:
-            values = ", ".join(f"{path} {show(value)}" for path, value in tried[target].items())
-            text += f" Tried: with {values} it is eligible."
+        values = ", ".join(f"{path} {show(value)}" for path, value in tried.get(target, {}).items())
+        key = (rules, f"{which} would let {{}} in: " + "; ".join(fixes), values)
+        groups.setdefault(key, []).append(ruleset.target(target).name)
+    changes = []
+    for (rules, fixes_text, values), names in groups.items():
+        one = len(names) == 1
+        named = names[0] if one else f"{', '.join(names[:-1])} and {names[-1]}"
+        head, _, tail = fixes_text.partition("{}")
+        text = f"{named} {'is' if one else 'are'} kept out by {rules}; {head}{'it' if one else 'them'}{tail}."
+        if values:
+            text += f" Tried: with {values} {'it is' if one else 'they are'} eligible."
         changes.append(text)
     return changes
 

@@ -28,6 +28,7 @@ from decider.decision import Decision
 from decider.engine import decide
 from decider.errors import DeciderError, Problem, nearest, unknown_choice
 from decider.mcp_files import FILES_SCHEMA, read_files, review_files
+from decider.render.decision import exclusions_by_rule
 from decider.review import ReviewRequestItem, parse_review_request, review_request
 from decider.rules.model import Ruleset
 from decider.workload import parse_workload, workload_schema
@@ -171,7 +172,10 @@ def _recommend(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
     for place, entry in enumerate(decision.ranking[:3], start=1):
         bill = f"${entry.monthly_cost.total_usd:,.2f}/month" if entry.monthly_cost else "not priced"
         lines.append(f"{place}. {entry.name} ({entry.target}): score {entry.score:.1f}, {bill}")
-    lines.extend(f"Excluded {item.target}: {item.reasons[0].message}" for item in decision.excluded if item.reasons)
+    lines.extend(
+        f"Excluded {', '.join(item.target for item in kept_out)}: {message}"
+        for _, message, _, kept_out in exclusions_by_rule(decision)
+    )
     return decision.model_dump(mode="json"), "\n".join(lines)
 
 

@@ -74,8 +74,10 @@ def test_summary_of_a_single_eligible_target(small_ruleset: Ruleset) -> None:
 def test_summary_when_every_target_is_excluded_says_why(small_ruleset: Ruleset) -> None:
     text = summary_for(small_ruleset, runtime={"memory_mb": 2_000_000})
     assert text.startswith("No target can run this workload as described: every target is excluded by a hard limit.")
-    for name in (LAMBDA, FARGATE, "Amazon ECS Managed Instances", "Amazon ECS on EC2", "Amazon EKS"):
-        assert f"{name} (limits.too-big fired)" in text
+    # One limit keeps all five out: their names, then its reason, once.
+    names = ", ".join((LAMBDA, FARGATE, "Amazon ECS Managed Instances", "Amazon ECS on EC2", "Amazon EKS"))
+    assert f"Excluded: {names} (limits.too-big fired)." in text
+    assert text.count("limits.too-big fired") == 1
     assert "what_would_change" in text
 
 
@@ -149,7 +151,9 @@ def test_an_excluded_target_names_the_limit_and_the_value_that_lets_it_in(small_
 
 def test_a_rules_own_fix_text_is_used(small_ruleset: Ruleset) -> None:
     changes = changes_for(small_ruleset, runtime={"gpu": 2})
-    assert f"{FARGATE} is kept out by limits.no-gpu; this would let it in: runtime.gpu = 0 (now 2)." in changes
+    assert changes == [
+        f"{LAMBDA} and {FARGATE} are kept out by limits.no-gpu; this would let them in: runtime.gpu = 0 (now 2)."
+    ]
 
 
 def test_every_limit_on_a_target_is_listed(small_ruleset: Ruleset) -> None:
@@ -162,9 +166,10 @@ def test_every_limit_on_a_target_is_listed(small_ruleset: Ruleset) -> None:
 
 def test_an_enum_limit_names_the_value_to_avoid(small_ruleset: Ruleset) -> None:
     changes = changes_for(small_ruleset, runtime={"os": "windows"})
-    assert "Amazon EKS is kept out by limits.no-windows; this would let it in: runtime.os ≠ windows (now windows)." in (
-        changes
-    )
+    assert changes == [
+        "Amazon ECS Managed Instances and Amazon EKS are kept out by limits.no-windows; this would let them in: "
+        "runtime.os ≠ windows (now windows)."
+    ]
 
 
 def test_a_limit_without_a_simple_inverse_says_so(rules_dir: RuleDirFactory, make_rule: RuleFactory) -> None:
@@ -175,6 +180,23 @@ def test_a_limit_without_a_simple_inverse_says_so(rules_dir: RuleDirFactory, mak
     ]
 
 
+def test_targets_kept_out_by_the_same_limits_share_one_sentence(
+    rules_dir: RuleDirFactory, make_rule: RuleFactory
+) -> None:
+    """One limit on two targets is one fix, said once with both names; a target kept out by more is said apart."""
+    gpu = {"field": "runtime.gpu", "gt": 0}
+    rules = [
+        make_rule.exclude("limits.no-gpu", ["lambda", "ecs-fargate", "eks"], gpu),
+        make_rule.exclude("limits.eks-gpu-quota", "eks", gpu),
+    ]
+    ruleset = load_ruleset(rules_dir=rules_dir({"l.yaml": rules}))
+    assert changes_for(ruleset, runtime={"gpu": 1}) == [
+        f"{LAMBDA} and {FARGATE} are kept out by limits.no-gpu; this would let them in: runtime.gpu ≤ 0 (now 1).",
+        "Amazon EKS is kept out by limits.eks-gpu-quota, limits.no-gpu; all of these would let it in: "
+        "runtime.gpu ≤ 0 (now 1); runtime.gpu ≤ 0 (now 1).",
+    ]
+
+
 def test_leads_alone_are_not_stated_as_what_would_change(small_ruleset: Ruleset) -> None:
     # A rule's lead is not a verified change: only the advice search (tests/test_advice.py) states flips.
     assert changes_for(small_ruleset, traffic={"pattern": "spiky"}, control={"sidecars": True}) == []
@@ -182,5 +204,8 @@ def test_leads_alone_are_not_stated_as_what_would_change(small_ruleset: Ruleset)
 
 def test_every_excluded_target_has_a_change_when_all_are_excluded(small_ruleset: Ruleset) -> None:
     changes = changes_for(small_ruleset, runtime={"memory_mb": 2_000_000})
-    assert len(changes) == 5
-    assert all("runtime.memory_mb ≤ 1,000,000 (now 2,000,000)" in change for change in changes)
+    names = ", ".join((LAMBDA, FARGATE, "Amazon ECS Managed Instances", "Amazon ECS on EC2"))
+    assert changes == [
+        f"{names} and Amazon EKS are kept out by limits.too-big; this would let them in: "
+        "runtime.memory_mb ≤ 1,000,000 (now 2,000,000)."
+    ]

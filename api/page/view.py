@@ -3,6 +3,7 @@ the fields they name. No HTML here: the templates write it, autoescaped."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,7 +110,7 @@ def result_context(decision: Decision, workload: Mapping[str, Any], requests: fl
         exclusion.target: text
         for exclusion in decision.excluded
         for text in decision.what_would_change
-        if text.startswith(f"{exclusion.name} is kept out by ")
+        if exclusion.name in _kept_out(text)
     }
     said = {item.message for item in decision.counterfactuals} | set(fixes.values())
     names = {entry.target: entry.name for entry in decision.ranking}
@@ -148,3 +149,12 @@ def field_sections(values: Mapping[str, str], errors: Errors) -> list[dict[str, 
 def preset_values(presets: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     """Each preset as the form values it sets (for the page's script)."""
     return {name: form_values(workload) for name, workload in presets.items()}
+
+
+def _kept_out(text: str) -> list[str]:
+    """The targets an exclusion fix names ("A is kept out by …", "A, B and C are kept out by …"); [] for other
+    sentences."""
+    for verb in (" is kept out by ", " are kept out by "):
+        if verb in text:
+            return re.split(r", | and ", text.split(verb, 1)[0])
+    return []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decider.decision import Decision, RankedTarget
+from decider.decision import Decision, Exclusion, RankedTarget
 from decider.numbers import show
 from decider.render.escape import markdown_text
 from decider.render.sizing import describe, other_modes
@@ -34,6 +34,16 @@ def reasons_by_rule(decision: Decision) -> list[tuple[str, str, str, list[tuple[
         return (-abs(points.get(first or "", 0.0)), -max(abs(value) for value in points.values()), item[0])
 
     return [(rule, message, source, points) for rule, (message, source, points) in sorted(found.items(), key=weight)]
+
+
+def exclusions_by_rule(decision: Decision) -> list[tuple[str, str, str, list[Exclusion]]]:
+    """Each limit that keeps targets out, once, with the targets it keeps out: ``(rule, message, source,
+    [exclusion])``, in the order the targets are excluded. Four targets kept out by one limit share a line."""
+    found: dict[tuple[str, str], tuple[str, list[Exclusion]]] = {}
+    for exclusion in decision.excluded:
+        for limit in exclusion.reasons:
+            found.setdefault((limit.rule, limit.message), (limit.source, []))[1].append(exclusion)
+    return [(rule, message, source, targets) for (rule, message), (source, targets) in found.items()]
 
 
 def _price(usd: float) -> str:
@@ -90,9 +100,9 @@ def to_table(decision: Decision, colour: bool = False) -> str:
     if decision.excluded:
         lines.append("")
         lines.append(paint("Excluded", _BOLD))
-        for exclusion in decision.excluded:
-            for limit in exclusion.reasons:
-                lines.append(paint(f"  ✗ {exclusion.target}  {limit.rule}: {limit.message}", _RED))
+        for rule, message, _, kept_out in exclusions_by_rule(decision):
+            targets = ", ".join(exclusion.target for exclusion in kept_out)
+            lines.append(paint(f"  ✗ {targets}  {rule}: {message}", _RED))
     if decision.what_would_change:
         lines.append("")
         lines.append(paint("What would change the answer", _BOLD))
@@ -150,9 +160,9 @@ def to_markdown(decision: Decision) -> str:
         out.append("")
         out.append("**Excluded**")
         out.append("")
-        for exclusion in decision.excluded:
-            for limit in exclusion.reasons:
-                out.append(f"- {exclusion.name}: {_cell(limit.message)} ([`{limit.rule}`]({limit.source}))")
+        for rule, message, source, kept_out in exclusions_by_rule(decision):
+            names = ", ".join(exclusion.name for exclusion in kept_out)
+            out.append(f"- {names}: {_cell(message)} ([`{rule}`]({source}))")
     if decision.what_would_change:
         out.append("")
         out.append("**What would change the answer**")

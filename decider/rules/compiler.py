@@ -253,6 +253,15 @@ def build_rule(
     fix = raw.get("fix")
     if fix is not None:
         _check_template(fix, f"{where} fix", problems)
+    elif (
+        effect == "exclude" and condition is not None and condition.leaf and condition.leaf.field.startswith("derived.")
+    ):
+        # Its fix would otherwise name a figure decider derives ("derived.container_vcpu ≤ 192"), not one to set.
+        problems.append(
+            Problem(
+                f"{where} fix", "an exclusion on a derived figure needs a fix that names the workload fields to change"
+            )
+        )
     uncertain = raw.get("uncertain")
     if uncertain is not None and not isinstance(uncertain, str):
         problems.append(Problem(f"{where} uncertain", "must be text saying what is uncertain and why"))

@@ -26,6 +26,7 @@ from slack_sdk.models.blocks import (
 from decider.decision import Decision, RankedTarget, Reason
 from decider.errors import DeciderError
 from decider.numbers import number
+from decider.render.decision import exclusions_by_rule
 from decider.render.sizing import describe
 from decider.slack.actions import MAX_LABEL_CHARS, MAX_VALUE_CHARS, SHARE, Buttons
 from decider.slack.grammar import short_usage, usage
@@ -243,12 +244,12 @@ def _sizing(entry: RankedTarget) -> str:
 
 
 def _excluded(decision: Decision) -> str:
+    """Each limit once, with every target it keeps out."""
     lines = []
-    for exclusion in decision.excluded:
-        limits = "; ".join(
-            f"{escape(reason.message.rstrip('.'))} — {link(reason.source, reason.rule)}" for reason in exclusion.reasons
-        )
-        lines.append(f"*{escape(exclusion.name)}* is out: {limits}")
+    for rule, message, source, kept_out in exclusions_by_rule(decision):
+        names = ", ".join(f"*{escape(exclusion.name)}*" for exclusion in kept_out)
+        verb = "is" if len(kept_out) == 1 else "are"
+        lines.append(f"{names} {verb} out: {escape(message.rstrip('.'))} — {link(source, rule)}")
     return bullets(lines, MAX_SECTION_TEXT, "*Excluded*")
 
 

@@ -123,6 +123,22 @@ def test_exclusions_show_their_limits_and_the_fix(client: ApiClient) -> None:
         assert html.count(fix) == 1
 
 
+def test_targets_one_limit_keeps_out_each_show_the_shared_fix(client: ApiClient) -> None:
+    """Four targets kept out by the Kubernetes-API limit share one fix sentence; each target's entry shows it, and it
+    is not listed again among the other changes."""
+    workload = {**CHECKOUT_API, "control": {"kubernetes_api": True}}
+    expected = client.post("/recommend", json=workload).json()
+    (fix,) = [text for text in expected["what_would_change"] if "kept out by limits.kubernetes-api" in text]
+    assert " are kept out by " in fix
+    html = unescape(client.get("/?w=" + encode(workload)).text)
+    assert len(expected["excluded"]) == 4
+    for exclusion in expected["excluded"]:
+        entry = html.split(f'<li data-target="{exclusion["target"]}">', 1)[1].split("\n</li>", 1)[0]
+        assert f"<strong>To let it in:</strong> {fix}</p>" in entry
+    assert html.count(f"<strong>To let it in:</strong> {fix}</p>") == 4
+    assert html.count(fix) == 4
+
+
 def test_the_form_submitted_without_javascript_answers(client: ApiClient) -> None:
     form = form_values(CHECKOUT_API)
     response = client.post("/", data=form)

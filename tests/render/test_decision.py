@@ -83,7 +83,17 @@ def test_table_when_nothing_fits(nothing_fits: Decision) -> None:
     text = render.to_table(nothing_fits)
     assert "Recommendation: none: every target is excluded" in text
     assert "Ranking" not in text
-    assert text.count("limits.too-big") >= 5
+    # One limit keeps all five out: one line names them and the limit, said once.
+    every = "lambda, ecs-fargate, ecs-managed-instances, ecs-ec2, eks"
+    assert f"  ✗ {every}  limits.too-big: limits.too-big fired.\n" in text
+    assert text.count("✗") == 1
+
+
+def test_markdown_names_every_target_a_limit_keeps_out_once(nothing_fits: Decision) -> None:
+    text = render.to_markdown(nothing_fits)
+    every = "AWS Lambda, Amazon ECS on AWS Fargate, Amazon ECS Managed Instances, Amazon ECS on EC2, Amazon EKS"
+    assert f"- {every}: limits.too-big fired. ([`limits.too-big`](" in text
+    assert text.count("([`limits.too-big`](") == 1
 
 
 # -- markdown ----------------------------------------------------------------------------------------------------

@@ -260,6 +260,19 @@ def test_placeholders_in_a_fix_are_checked_too(one_rule: Callable[[dict[str, Any
     assert problem.suggestion == "runtime.max_duration_s"
 
 
+def test_an_exclusion_on_a_derived_figure_must_say_its_fix(
+    one_rule: Callable[[dict[str, Any]], Path], rules_dir: RuleDirFactory
+) -> None:
+    """A user cannot set derived.container_vcpu: without a fix naming workload fields, "what would change" would tell
+    them to."""
+    when = {"field": "derived.container_vcpu", "gt": 192}
+    problem = only_problem(one_rule(RuleFactory().exclude("limits.x", "ecs-ec2", when)))
+    assert problem.location.endswith("limits.x fix")
+    assert "names the workload fields" in problem.message
+    fixed = RuleFactory().exclude("limits.x", "ecs-ec2", when, fix="runtime.vcpu ≤ 192")
+    assert [rule.fix for rule in load_ruleset(rules_dir=rules_dir({"l.yaml": [fixed]})).rules] == ["runtime.vcpu ≤ 192"]
+
+
 @pytest.mark.parametrize("because", ["", "   ", 12])
 def test_because_must_be_text(one_rule: Callable[[dict[str, Any]], Path], because: Any) -> None:
     problem = only_problem(one_rule(RuleFactory().exclude("limits.x", "lambda", LAMBDA_LONG, because=because)))

@@ -24,6 +24,7 @@ from decider.decision import (
 from decider.documents import read_file
 from decider.engine import decide
 from decider.errors import CommandError, Problem, WorkloadError
+from decider.render.decision import exclusions_by_rule
 from decider.rules.model import Ruleset
 from decider.slack.blocks import (
     MAX_BLOCKS,
@@ -89,8 +90,12 @@ def test_every_scenario_and_example_answers_in_valid_block_kit(path: Path, rules
         assert {f"*{place}. {escape(entry.name)}*" for place, entry in enumerate(decision.ranking, 1)} == ranked
     text = blocks_text(private)
     for exclusion in decision.excluded:
-        assert f"*{escape(exclusion.name)}* is out" in text
+        assert f"*{escape(exclusion.name)}*" in text
         assert exclusion.reasons[0].rule in text
+    for rule, _, _, kept_out in exclusions_by_rule(decision):  # each limit once, with every target it keeps out
+        assert text.count(f"|{rule}>") == 1
+        names = ", ".join(f"*{escape(exclusion.name)}*" for exclusion in kept_out)
+        assert f"{names} {'is' if len(kept_out) == 1 else 'are'} out: " in text
     assert decision.ruleset.version in text
     for warning in decision.warnings:
         assert escape(warning) in text
