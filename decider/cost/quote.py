@@ -74,9 +74,11 @@ class Quote:
 
     def sentences(self, ruleset: Ruleset, points: Sequence[BreakEven]) -> list[str]:
         """Each crossing within ``SAID_WITHIN`` of the workload's volume in words, for ``what_would_change``: what
-        rising (or falling) volume would make cheaper."""
+        rising (or falling) volume would make cheaper, the nearest change of volume first."""
         sentences: list[str] = []
         near = [point for point in points if said(point.requests_per_month, self.requests_per_month)]
+        today = max(self.requests_per_month, 1.0)
+        near.sort(key=lambda point: abs(math.log(max(point.requests_per_month, 1.0) / today)))
         for point in near:
             above, below = ruleset.target(point.target).name, ruleset.target(point.versus).name
             volume, now = approx_apart(point.requests_per_month, self.requests_per_month)

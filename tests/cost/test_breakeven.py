@@ -23,6 +23,7 @@ from decider.cost.breakeven import (
     break_even_points,
     crossings,
 )
+from decider.cost.breakeven import said as said_in_words
 from decider.cost.capacity import Ramp
 from decider.cost.line import Line
 from decider.cost.modes import choose_modes
@@ -330,3 +331,16 @@ def test_a_crossing_at_ten_thousand_times_the_volume_stays_in_break_even_but_is_
     for point in far:
         assert not any(approx_requests(point.requests_per_month) in change for change in decision.what_would_change)
     assert any("Above ~4.1M requests a month" in change for change in decision.what_would_change)
+
+
+@pytest.mark.parametrize("name", sorted(WORKLOADS))
+def test_crossings_are_said_nearest_change_of_volume_first(ruleset: Ruleset, name: str) -> None:
+    """Said as "Above ~13M …", then "Above ~30M …", then "Above ~33M …": the change a reader reaches first."""
+    decision = decide(parse_workload(WORKLOADS[name]), ruleset)
+    now = WORKLOADS[name]["traffic"]["requests_per_month"]
+    said = [change for change in decision.what_would_change if change.startswith(("Above ~", "Below ~"))]
+    near = [point for point in decision.break_even if said_in_words(point.requests_per_month, now)]
+    near.sort(key=lambda point: abs(math.log(point.requests_per_month / now)))
+    assert len(said) == len(near)
+    for sentence, point in zip(said, near, strict=True):
+        assert approx_apart(point.requests_per_month, now)[0] in sentence
