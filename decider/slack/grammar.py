@@ -141,7 +141,15 @@ def _read_tokens(text: str) -> tuple[Command, list[Problem]]:
             continue
         set_by[entry.path] = token
         _put(workload, entry.path, value)
+    if _counts_runs(set_by) and not {"traffic.pattern", "traffic.protocols"} & set_by.keys():
+        _put(workload, "traffic.protocols", ["schedule"])  # runs=30: thirty runs of a job, started on a schedule
     return Command(workload=workload, share=share, help=want_help or not tokens, tokens=set_by), problems
+
+
+def _counts_runs(set_by: Mapping[str, str]) -> bool:
+    """Whether the monthly volume was typed as ``runs=``: runs of a job, not requests to a service."""
+    token = set_by.get("traffic.requests_per_month", "")
+    return normal(token.partition("=")[0]) == "runs"
 
 
 def workload_of(command: Command) -> ParsedWorkload:

@@ -129,7 +129,7 @@ KEYS: tuple[Key, ...] = (
         "monthly",
         "traffic.requests_per_month",
         count,
-        "requests per month such as 3m, 3M, 3000000 or 2.5k",
+        "requests per month such as 3m, 3M, 3000000 or 2.5k (as runs=30: runs of a scheduled job)",
         ("requests", "per-month", "runs", "invocations"),
         "monthly=3m",
     ),

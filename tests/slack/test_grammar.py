@@ -233,6 +233,30 @@ def _raw_workload(path: Path) -> Any:
     return document["workload"] if isinstance(document, dict) and "workload" in document else document
 
 
+def test_runs_counts_job_runs_started_on_a_schedule() -> None:
+    """``runs=30`` is thirty runs of a job, not thirty requests to an always-on service: the work arrives on a
+    schedule, so it is sized as whole runs (and the answer says it assumed the pattern from that)."""
+    _, parsed = read_command("memory=20g duration=2h runs=30")
+    assert parsed is not None
+    assert parsed.workload.traffic.protocols == ("schedule",)
+    assert parsed.workload.traffic.pattern == "scheduled"
+    assert "traffic.pattern not given: assumed scheduled (from traffic.protocols)" in parsed.assumptions
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern", "protocols"),
+    [
+        ("runs=30 pattern=batch", "batch", ("schedule",)),  # the pattern given: protocols follow it as ever
+        ("runs=30 protocols=queue", "event", ("queue",)),
+        ("monthly=30", "steady", ("http",)),  # a volume not typed as runs keeps the defaults
+    ],
+)
+def test_runs_leaves_a_given_pattern_or_protocols_alone(text: str, pattern: str, protocols: tuple[str, ...]) -> None:
+    _, parsed = read_command(text)
+    assert parsed is not None
+    assert (parsed.workload.traffic.pattern, parsed.workload.traffic.protocols) == (pattern, protocols)
+
+
 def test_every_scenario_and_example_can_be_written_as_a_command_and_reads_back_the_same() -> None:
     files = _workload_files()
     assert files, "no scenario or example workloads found"
