@@ -103,3 +103,20 @@ def test_every_example_runs_through_the_cli(path: Path, capsys: pytest.CaptureFi
 def test_the_examples_cover_every_kind_of_winner(ruleset: Ruleset) -> None:
     winners = {decide(parse_workload(read_file(path)), ruleset).recommendation for path in EXAMPLES}
     assert {"lambda", "ecs-fargate", "ecs-managed-instances", "eks"} <= winners
+
+
+def test_the_version_names_the_rules_it_ships(ruleset: Ruleset) -> None:
+    """Every answer names the ruleset's version: a change to the shipped rules under the same version would leave two
+    rule sets answering as one. tests/golden/ruleset-versions.txt records each version's digest."""
+    recorded = Path(__file__).resolve().parent / "golden" / "ruleset-versions.txt"
+    lines = [line.split() for line in recorded.read_text().splitlines() if line and not line.startswith("#")]
+    versions = [version for version, _ in lines]
+    assert len(versions) == len(set(versions)), "a version is recorded twice"
+    digests = dict(lines)
+    assert ruleset.version in digests, (
+        f"version {ruleset.version} is not recorded: add '{ruleset.version} {ruleset.digest}' to {recorded.name}"
+    )
+    assert digests[ruleset.version] == ruleset.digest, (
+        f"the shipped rules changed since version {ruleset.version} was recorded: give them a new version in "
+        f"rules/ruleset.yaml and record it in {recorded.name}"
+    )
