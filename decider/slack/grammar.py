@@ -101,7 +101,8 @@ def _read_tokens(text: str) -> tuple[Command, list[Problem]]:
     workload: dict[str, Any] = {}
     set_by: dict[str, str] = {}
     share = want_help = False
-    for token in tokens:
+    for index, token in enumerate(tokens):
+        previous = tokens[index - 1] if index else ""
         key_text, equals, value_text = token.partition("=")
         has_value = bool(equals)
         lowered = key_text.strip().lower()
@@ -115,7 +116,7 @@ def _read_tokens(text: str) -> tuple[Command, list[Problem]]:
             continue
         entry = INDEX.get(normal(key_text))
         if entry is None:
-            problems.append(_unknown(token, key_text, has_value))
+            problems.append(_unit_apart(token, lowered, previous) or _unknown(token, key_text, has_value))
             continue
         value: Any = True
         if not has_value and isinstance(entry, Key):
@@ -212,6 +213,23 @@ def _put(workload: dict[str, Any], path: str, value: Any) -> None:
     for section in sections:
         target = target.setdefault(section, {})
     target[leaf] = value
+
+
+#: Unit words people type apart from the number ("duration=20 minutes"), and the unit a value takes instead.
+_UNITS = {"ms": "ms", "millisecond": "ms", "milliseconds": "ms", "s": "s", "sec": "s", "secs": "s", "second": "s"}
+_UNITS |= {"seconds": "s", "min": "m", "mins": "m", "minute": "m", "minutes": "m", "h": "h", "hr": "h", "hrs": "h"}
+_UNITS |= {"hour": "h", "hours": "h", "mb": "m", "mib": "m", "gb": "g", "gib": "g", "k": "k", "thousand": "k"}
+_UNITS |= {"million": "m", "millions": "m", "bn": "bn", "billion": "bn"}
+
+
+def _unit_apart(token: str, word: str, previous: str) -> Problem | None:
+    """A unit written apart from the last value ("duration=20 minutes"): say to join them, as the value reads."""
+    key, _, value = previous.partition("=")
+    unit = _UNITS.get(word)
+    if unit is None or not value or not value.replace(".", "", 1).replace(",", "").isdigit():
+        return None
+    hint = f"{key}={value}{unit}"
+    return Problem(token, f"{word!r} is a unit apart from its number; write {hint}", hint)
 
 
 def _unknown(token: str, key_text: str, has_value: bool) -> Problem:

@@ -257,6 +257,31 @@ def test_runs_leaves_a_given_pattern_or_protocols_alone(text: str, pattern: str,
     assert (parsed.workload.traffic.pattern, parsed.workload.traffic.protocols) == (pattern, protocols)
 
 
+@pytest.mark.parametrize(
+    ("text", "token", "hint"),
+    [
+        ("memory=2g duration=20 minutes", "minutes", "duration=20m"),
+        ("monthly=3 million", "million", "monthly=3m"),
+        ("memory=1.5 GB rps=5", "GB", "memory=1.5g"),
+        ("avg=300 ms", "ms", "avg=300ms"),
+    ],
+)
+def test_a_unit_typed_apart_from_its_number_says_how_to_join_them(text: str, token: str, hint: str) -> None:
+    """People type "20 minutes": the word gets the value it belongs to, written as the command reads it."""
+    with pytest.raises(CommandError) as caught:
+        read_command(text)
+    (problem,) = caught.value.problems
+    assert (problem.location, problem.suggestion) == (token, hint)
+    assert f"write {hint}" in problem.message
+    read_command(hint)  # the suggestion itself reads
+
+
+def test_a_unit_word_after_a_value_with_its_unit_is_an_unknown_word() -> None:
+    with pytest.raises(CommandError) as caught:
+        read_command("duration=20m minutes")
+    assert caught.value.problems[0].message.startswith("unknown word 'minutes'")
+
+
 def test_every_scenario_and_example_can_be_written_as_a_command_and_reads_back_the_same() -> None:
     files = _workload_files()
     assert files, "no scenario or example workloads found"
