@@ -140,8 +140,8 @@ async def recommend_batch(request: Request) -> Response:
     workloads = _batch_items(await read_json_body(request))
     # Up to a thousand decisions is real CPU work: off the event loop, so other requests keep flowing, and only
     # DECIDER_BATCH_CONCURRENCY batches at once, so their answers fit in the worker's memory.
-    entries = await work_of(request).run_batch(_decide_all, workloads, ruleset, metrics, request.url.path)
-    return Response(b'{"results":[' + b",".join(entries) + b"]}", media_type=JSON)
+    body = await work_of(request).run_batch(_decide_all, workloads, ruleset, metrics, request.url.path)
+    return Response(memoryview(body), media_type=JSON)
 
 
 def _batch_items(raw: Any) -> list[Any]:
@@ -165,9 +165,13 @@ def _batch_items(raw: Any) -> list[Any]:
     return workloads
 
 
-def _decide_all(workloads: list[Any], ruleset: Ruleset, metrics: Metrics, path: str) -> list[bytes]:
-    entries: list[bytes] = []
+def _decide_all(workloads: list[Any], ruleset: Ruleset, metrics: Metrics, path: str) -> bytearray:
+    """The batch's whole JSON answer, each entry written into one buffer as it is decided: about 12 MB for 1,000
+    decisions, held once (a list of entries joined, then framed, held three copies at its peak)."""
+    body = bytearray(b'{"results":[')
     for index, raw in enumerate(workloads):
+        if index:
+            body += b","
         try:
             # A batch answers many workloads: the counterfactual search is left to POST /recommend.
             decision = decide(parse_workload(raw, strict_json=True), ruleset, advice=False)
@@ -183,11 +187,12 @@ def _decide_all(workloads: list[Any], ruleset: Ruleset, metrics: Metrics, path: 
                     for p in relocate(error.problems, f"workloads[{index}]")
                 ],
             )
-            entries.append(BatchProblem(index=index, problem=problem).model_dump_json().encode())
+            body += BatchProblem(index=index, problem=problem).model_dump_json().encode()
             continue
         metrics.count_decision(decision.recommendation)
-        entries.append(b'{"index":%d,"decision":%b}' % (index, decision_json(decision)))
-    return entries
+        body += b'{"index":%d,"decision":%b}' % (index, decision_json(decision))
+    body += b"]}"
+    return body
 
 
 bench_router = APIRouter(include_in_schema=False)
