@@ -306,6 +306,7 @@ def search(
     decisive: list[str] = []
     eligible_with: dict[str, Mapping[str, Any]] = {}
     seen: set[tuple[tuple[str, Any], ...]] = set()
+    kept_out_by = {target: {fired.id for fired in by} for target, by in ranked.evaluation.exclusions.items()}
     tried = untried = 0
     for candidate in _candidates(parsed, ruleset, ranked, crossings):
         key = tuple(sorted((path, repr(value)) for path, value in candidate.change.items()))
@@ -327,8 +328,7 @@ def search(
             continue  # a change the engine cannot price (say, a size no instance holds) is not advice
         if candidate.kind == "exclusion" and candidate.about in other.order:
             # The same fix lets in every target kept out by the same rules (their own candidates are this one).
-            rules = {target: {fired.id for fired in by} for target, by in ranked.evaluation.exclusions.items()}
-            for target in (target for target in other.order if rules.get(target) == rules[candidate.about]):
+            for target in (target for target in other.order if kept_out_by.get(target) == kept_out_by[candidate.about]):
                 eligible_with.setdefault(target, candidate.change)
         if other.recommendation == now:
             continue

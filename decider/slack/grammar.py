@@ -223,10 +223,16 @@ _UNITS |= {"million": "m", "millions": "m", "bn": "bn", "billion": "bn"}
 
 
 def _unit_apart(token: str, word: str, previous: str) -> Problem | None:
-    """A unit written apart from the last value ("duration=20 minutes"): say to join them, as the value reads."""
+    """A unit written apart from the last value ("duration=20 minutes"): say to join them, when the key's own parser
+    reads the two joined as it reads the short spelling offered (so "memory=2 minutes" is not offered memory=2m)."""
     key, _, value = previous.partition("=")
-    unit = _UNITS.get(word)
-    if unit is None or not value or not value.replace(".", "", 1).replace(",", "").isdigit():
+    entry, unit = INDEX.get(normal(key)), _UNITS.get(word)
+    if not isinstance(entry, Key) or unit is None or not value:
+        return None
+    try:
+        if entry.parse(value + word) != entry.parse(value + unit):
+            return None
+    except ValueProblem:
         return None
     hint = f"{key}={value}{unit}"
     return Problem(token, f"{word!r} is a unit apart from its number; write {hint}", hint)

@@ -71,7 +71,8 @@ _SIZE_UNITS_MB = {
     "ti": 1024.0**2,
     "tib": 1024.0**2,
 }
-_COUNT_SUFFIXES = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9}
+_COUNT_SUFFIXES = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "thousand": 1e3, "million": 1e6}
+_COUNT_SUFFIXES |= {"millions": 1e6, "billion": 1e9}
 _TRUE = frozenset({"true", "yes", "y", "on", "1"})
 _FALSE = frozenset({"false", "no", "n", "off", "0"})
 

@@ -276,6 +276,14 @@ def test_a_unit_typed_apart_from_its_number_says_how_to_join_them(text: str, tok
     read_command(hint)  # the suggestion itself reads
 
 
+@pytest.mark.parametrize("text", ["memory=2 minutes", "duration=20 gb", "name=x minutes"])
+def test_a_unit_of_another_kind_is_not_offered_as_the_value_s_unit(text: str) -> None:
+    """Typed "memory=2 minutes", no memory=2m (2 MB) is offered: the key's own parser must read the joined spelling."""
+    with pytest.raises(CommandError) as caught:
+        read_command(text)
+    assert caught.value.problems[-1].message.startswith("unknown word")
+
+
 def test_a_unit_word_after_a_value_with_its_unit_is_an_unknown_word() -> None:
     with pytest.raises(CommandError) as caught:
         read_command("duration=20m minutes")
