@@ -82,6 +82,14 @@ def _where(item: ReviewedWorkload) -> str:
     return f"{item.source.file}:{item.source.line}" if item.source.line else item.source.file
 
 
+def _recommended(item: ReviewedWorkload) -> str | None:
+    """The recommendation a row shows; None for an ``unknown`` verdict, whose ranking rests on decider's default traffic
+    (a guess: the verdict says how to give the traffic instead)."""
+    if item.verdict == "unknown":
+        return None
+    return item.decision.recommendation or "none"
+
+
 def _current(item: ReviewedWorkload) -> str:
     """Where it runs now: the target (or platform), with the capacity mode it runs in when known ("ecs-fargate
     (spot)")."""
@@ -135,7 +143,7 @@ def table_part(item: ReviewedWorkload) -> TableRow:
         _verdict(item),
         item.name,
         _current(item),
-        item.decision.recommendation or "none",
+        _recommended(item) or "—",
         number(item.score_gap) if item.score_gap is not None else "—",
         _usd(item.monthly_cost_now_usd),
         _usd(item.monthly_cost_recommended_usd),
