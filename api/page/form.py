@@ -51,6 +51,8 @@ class FormField:
     default: str
     help: str
     unit: str
+    numbers: bool = False
+    """A ``list`` of numbers (an hourly profile): each item is read as a number."""
 
     @property
     def id(self) -> str:
@@ -64,8 +66,17 @@ def _unit(name: str) -> str:
     return ""
 
 
+def _options(schema: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The schema and every alternative nested in it (``anyOf`` and ``oneOf``, at any depth)."""
+    found = [schema]
+    for key in ("anyOf", "oneOf"):
+        for option in schema.get(key, ()):
+            found.extend(_options(option))
+    return found
+
+
 def _field(section: str, name: str, schema: Mapping[str, Any]) -> FormField:
-    options = [schema, *schema.get("anyOf", ())]
+    options = _options(schema)
     types = {option.get("type") for option in options}
     enum = next((tuple(option["enum"]) for option in options if "enum" in option), ())
     items = next((option["items"] for option in options if option.get("type") == "array"), None)
@@ -93,6 +104,7 @@ def _field(section: str, name: str, schema: Mapping[str, Any]) -> FormField:
         default="" if default is None or default == [] else show(default),
         help=str(schema.get("description", "")),
         unit=_unit(name),
+        numbers=items is not None and items.get("type") in ("number", "integer"),
     )
 
 
@@ -121,16 +133,22 @@ def _value(field: FormField, text: str) -> Any:
     """A form value as the workload's value; text that does not read as the field's type is passed on as is."""
     text = text.strip()
     if field.kind == "list":
-        return [item.strip() for item in text.split(",") if item.strip()]
+        items = [item.strip() for item in text.split(",") if item.strip()]
+        return [_number(item) for item in items] if field.numbers else items
     if field.kind == "boolean":
         return {"true": True, "false": False}.get(text.lower(), text)
     if field.kind in ("number", "integer"):
-        try:
-            number = float(text.replace(",", "").replace("_", ""))
-        except ValueError:
-            return text
-        return int(number) if number.is_integer() else number
+        return _number(text.replace(",", ""))
     return text
+
+
+def _number(text: str) -> Any:
+    """``text`` as a number (an integer when whole); as it is when it is not one, for validation to name."""
+    try:
+        number = float(text.replace("_", ""))
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() else number
 
 
 def workload_from_form(form: Mapping[str, str]) -> Any:

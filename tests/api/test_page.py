@@ -68,6 +68,21 @@ def test_links_follow_the_proxy_path(make_client: ClientFactory) -> None:
     assert all(link.startswith(("/tools/decider/", "#", "data:")) for link in links), links
 
 
+def test_every_example_submitted_as_the_form_answers(client: ApiClient) -> None:
+    """Each preset's values, as the page fills the form, submitted with and without the script (the office-hours
+    example carries an hourly profile)."""
+    for name, workload in presets().items():
+        values = form_values(workload)
+        response = client.post("/page/result", data=values)
+        assert response.status_code == 200, (name, response.text[:300])
+        expected = client.post("/recommend", json=workload).json()["recommendation"]
+        assert f'data-target="{expected}"' in response.text, name
+        page = client.post("/", data=values).text
+        assert f'data-target="{expected}"' in page, name
+        assert not re.search(r'class="error"[^>]*>[^<]', page), name  # no field shows a problem
+    assert any("hourly_profile" in workload.get("traffic", {}) for workload in presets().values())
+
+
 def test_the_examples_are_presets(client: ApiClient) -> None:
     html = client.get("/").text
     assert set(presets()) >= {"checkout-api", "nightly-batch-job", "queue-consumer"}
@@ -254,6 +269,12 @@ def test_the_page_is_not_an_operation_of_the_api(client: ApiClient) -> None:
         ({"traffic.protocols": "http, grpc", "name": " n "}, {"traffic": {"protocols": ["http", "grpc"]}, "name": "n"}),
         ({"runtime.memory_mb": "", "traffic.pattern": ""}, {}),
         ({"runtime.memory_mb": "big"}, {"runtime": {"memory_mb": "big"}}),
+        # an hourly profile (an array nested in the schema's anyOf/oneOf) is a list of numbers
+        (
+            {"traffic.hourly_profile": "0, 0.5, 1,2"},
+            {"traffic": {"hourly_profile": [0, 0.5, 1, 2]}},
+        ),
+        ({"traffic.hourly_profile": "1, x"}, {"traffic": {"hourly_profile": [1, "x"]}}),
     ],
 )
 def test_form_values_read_as_the_workload(form: dict[str, str], workload: dict[str, object]) -> None:
