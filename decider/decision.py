@@ -198,6 +198,13 @@ class BreakEven(_Frozen):
     target: str = Field(description="The target that is cheaper above the volume.")
     versus: str = Field(description="The target that is cheaper below the volume.")
     requests_per_month: float
+    resized_requests_per_month: float | None = Field(
+        None,
+        description="Where the cheaper of the two changes when each target is sized anew for the volume, as a "
+        "rerun with only traffic.requests_per_month changed prices them (the engine priced both there); said in "
+        "what_would_change. Null when not sought (a crossing not said in words, or no counterfactual search) or "
+        "when their order does not change within four times past requests_per_month.",
+    )
 
 
 class CostPoint(_Frozen):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decider import explain
 from decider.advice import BUDGET, Advice, search
 from decider.cost.memo import PlanMemo
+from decider.crossings import resize, totals_at
 from decider.decision import Decision, RulesetInfo
 from decider.numbers import show
 from decider.ranking import Ranked, rank
@@ -35,6 +36,8 @@ def decide(
     evaluation, order, priced = ranked.evaluation, ranked.order, ranked.priced
     costs: dict[str, float] = priced.totals if priced is not None else {}
     break_even = priced.break_even(order) if priced is not None else []
+    if advice and priced is not None:  # the crossings said in words, as a rerun at their volume prices them
+        break_even = list(resize(break_even, priced.requests_per_month, totals_at(parsed, ruleset, memo)))
     found = search(parsed, ruleset, ranked, break_even, budget, memo) if advice else Advice((), (), {}, 0, 0)
     warnings = _warnings(ranked, parsed, ruleset)
 
@@ -93,7 +96,7 @@ def decide(
         what_would_change=(
             *explain.exclusion_fixes(ruleset, evaluation, ranked.context, found),
             *(item.message for item in found.counterfactuals),
-            *(priced.sentences(ruleset, break_even) if priced is not None else ()),
+            *(priced.sentences(ruleset, break_even, resized=advice) if priced is not None else ()),
         ),
         break_even=tuple(break_even),
         cost_curve=priced.curve(order, break_even) if advice and priced is not None else (),

@@ -72,26 +72,40 @@ class Quote:
         """The bills over 0.1× to 10× the workload's traffic (decider/cost/curve.py), for the chart."""
         return cost_curve(self.plans, ranking, self.requests_per_month, points)
 
-    def sentences(self, ruleset: Ruleset, points: Sequence[BreakEven]) -> list[str]:
+    def sentences(self, ruleset: Ruleset, points: Sequence[BreakEven], *, resized: bool = False) -> list[str]:
         """Each crossing within ``SAID_WITHIN`` of the workload's volume in words, for ``what_would_change``: what
-        rising (or falling) volume would make cheaper, the nearest change of volume first."""
+        rising (or falling) volume would make cheaper, the nearest change of volume first. With ``resized`` (the
+        points went through decider/crossings.py) a crossing is said at the volume a rerun finds, each target sized
+        for it, and not at all when none was found; else at the held-sizing volume, said as such."""
         sentences: list[str] = []
-        near = [point for point in points if said(point.requests_per_month, self.requests_per_month)]
         today = max(self.requests_per_month, 1.0)
-        near.sort(key=lambda point: abs(math.log(max(point.requests_per_month, 1.0) / today)))
-        for point in near:
+        near: list[tuple[float, BreakEven]] = []
+        for point in points:
+            volume_at = point.resized_requests_per_month if resized else point.requests_per_month
+            if volume_at is not None and said(point.requests_per_month, self.requests_per_month):
+                near.append((volume_at, point))
+        near.sort(key=lambda item: abs(math.log(max(item[0], 1.0) / today)))
+        basis = "monthly cost, each target sized for that volume" if resized else "monthly cost with this sizing"
+        for volume_at, point in near:
             above, below = ruleset.target(point.target).name, ruleset.target(point.versus).name
-            volume, now = approx_apart(point.requests_per_month, self.requests_per_month)
+            volume, now = approx_apart(volume_at, self.requests_per_month)
             if point.requests_per_month >= self.requests_per_month:
                 change = f"Above {volume} requests a month {above} becomes cheaper than {below}"
             else:
                 change = f"Below {volume} requests a month {below} becomes cheaper than {above}"
-            sentences.append(f"{change} (monthly cost with this sizing; now {now}).")
+            sentences.append(f"{change} ({basis}; now {now}).")
         names = {target.id: target.name for target in ruleset.targets}
         modes = {target.id: {mode.id: mode.name for mode in target.modes} for target in ruleset.targets}
+        # A mode sentence moves a held-sizing crossing: said only where a rerun finds that crossing (within a tenth).
+        held = [point for point in points if not resized or _held_holds(point)]
         return sentences + mode_sentences(
-            names, modes, self.plans, self.alternatives, points, lambda volume: said(volume, self.requests_per_month)
+            names, modes, self.plans, self.alternatives, held, lambda volume: said(volume, self.requests_per_month)
         )
+
+
+def _held_holds(point: BreakEven) -> bool:
+    found = point.resized_requests_per_month
+    return found is not None and abs(math.log(found / max(point.requests_per_month, 1.0))) <= math.log(1.1)
 
 
 _INFO: Compiled[PricingInfo] = Compiled(limit=64)

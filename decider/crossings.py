@@ -1,0 +1,123 @@
+"""Cost crossings as a user would find them: each target sized anew for the volume, not today's sizing held.
+
+``break_even`` (decider/cost/breakeven.py) solves where two bills cross with today's sizing held: exact, and what the
+cost chart draws. A user who reruns decider at that volume gets bills sized for it (another instance type, more
+copies a node, another capacity mode), and the crossing can lie elsewhere: a container that packs two copies a node
+at twice today's traffic gets cheaper than Lambda at half the volume the held sizing says, and a crossing can vanish
+(two targets whose bills move alike). So before a crossing is said in words, the engine prices the workload with
+only ``traffic.requests_per_month`` changed, as a rerun would, and finds the volume where the cheaper of the two
+targets changes:
+
+1. just past the held crossing (×1.2 away from today's volume); failing that, four times past it;
+2. if neither has the other target cheaper, the crossing is not said;
+3. if the order changes across the held crossing itself (1% either side), it is said there (just past it);
+4. else the bracket is narrowed by halving it in log volume until its ends are within 3% of each other: the volume
+   said is the near end at which the other target is cheaper (the first volume, coming from today's, found so).
+
+A trial is a ranking without explanation, sharing the decision's plan memo (decider/cost/memo.py); a decision says
+at most ``MAX_SAID`` crossings, so the work is bounded. The result is each crossing's ``resized_requests_per_month``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+from decider.advice import apply
+from decider.cost.breakeven import said
+from decider.cost.memo import PlanMemo
+from decider.decision import BreakEven
+from decider.errors import DeciderError
+from decider.ranking import rank
+from decider.rules.model import Ruleset
+from decider.workload import ParsedWorkload, resolve_defaults
+
+#: Crossings said in words per decision, nearest today's volume first: the rest stay in ``break_even`` unsaid.
+MAX_SAID = 4
+#: Past the held crossing, the first and second volumes tried (× away from today's volume).
+JUST_PAST, FAR_PAST = 1.2, 4.0
+#: Either side of the held crossing, the volumes that confirm it (×).
+EDGE = 1.01
+#: Else the bracket's ends are narrowed until within this ratio.
+WITHIN = 1.03
+
+Totals = Callable[[float], dict[str, float] | None]
+
+
+def totals_at(parsed: ParsedWorkload, ruleset: Ruleset, memo: PlanMemo | None) -> Totals:
+    """The targets' monthly totals with the volume changed, as a rerun would price them (None when the changed
+    workload cannot be ranked); each volume priced once."""
+    seen: dict[float, dict[str, float] | None] = {}
+
+    def at(volume: float) -> dict[str, float] | None:
+        if volume not in seen:
+            try:
+                workload = resolve_defaults(
+                    apply(parsed.given or parsed.workload, {"traffic.requests_per_month": volume}), record=False
+                ).workload
+                seen[volume] = rank(workload, ruleset, explain=False, memo=memo).totals
+            except (DeciderError, ValueError, ArithmeticError):
+                seen[volume] = None
+        return seen[volume]
+
+    return at
+
+
+def resized(point: BreakEven, today: float, totals: Totals) -> float | None:
+    """Where the cheaper of ``point``'s two targets changes, coming from today's volume towards the held crossing,
+    with every target sized for the volume; None when it does not change within four times past the held crossing."""
+    up = point.requests_per_month >= today
+    cheaper_now, other = (point.versus, point.target) if up else (point.target, point.versus)
+
+    def other_cheaper(volume: float) -> bool:
+        found = totals(volume)
+        return (
+            found is not None
+            and other in found
+            and cheaper_now in found
+            and found[other] < found[cheaper_now] - 0.005  # a cent apart: bills are said to the cent
+        )
+
+    def away(factor: float) -> float:
+        """The held crossing moved ``factor`` times further from today's volume (below 1: towards it)."""
+        return point.requests_per_month * (factor if up else 1.0 / factor)
+
+    def ahead(volume: float) -> bool:
+        """Whether ``volume`` lies past today's, on the held crossing's side."""
+        return volume > today if up else volume < today
+
+    just_past = away(JUST_PAST)
+    far = next(
+        (volume for volume in (just_past, away(FAR_PAST)) if said(volume, today) and other_cheaper(volume)), None
+    )
+    if far is None:
+        return None
+    # The held crossing is where a rerun finds it when the order changes across it (1% either side).
+    past, short = away(EDGE), away(1.0 / EDGE)
+    if far == just_past and other_cheaper(past) and ahead(short) and not other_cheaper(short):
+        return past
+    # Else narrow from just short of the held crossing (if the other target is not cheaper there) or from today.
+    near = away(1.0 / JUST_PAST)
+    start = near if ahead(near) and not other_cheaper(near) else max(today, 1.0)
+    while abs(math.log(far / start)) > math.log(WITHIN):
+        middle = math.sqrt(start * far)
+        if other_cheaper(middle):
+            far = middle
+        else:
+            start = middle
+    return far
+
+
+def resize(points: Sequence[BreakEven], today: float, totals: Totals) -> tuple[BreakEven, ...]:
+    """``points`` with ``resized_requests_per_month`` found for the ``MAX_SAID`` crossings nearest today's volume
+    within the range said in words (the others keep None: they are not said)."""
+    now = max(today, 1.0)
+    near = sorted(
+        (index for index, point in enumerate(points) if said(point.requests_per_month, today)),
+        key=lambda index: abs(math.log(max(points[index].requests_per_month, 1.0) / now)),
+    )[:MAX_SAID]
+    found = {index: resized(points[index], today, totals) for index in near}
+    return tuple(
+        point.model_copy(update={"resized_requests_per_month": found[index]}) if found.get(index) is not None else point
+        for index, point in enumerate(points)
+    )

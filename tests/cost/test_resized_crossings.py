@@ -1,0 +1,143 @@
+"""A cost crossing said in words is where a rerun finds it: decider priced the workload at that volume, each target
+sized for it, and the target said to be cheaper is (decider/crossings.py)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from decider.crossings import MAX_SAID
+from decider.decision import BreakEven, Decision
+from decider.engine import decide
+from decider.rules.model import Ruleset
+from decider.workload import parse_workload
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+#: A two-person team's public API at 5M requests a month, peaking at 100 a second. Held at today's sizing (one
+#: c7g.medium a copy), ECS on EC2 gets cheaper than Lambda only at ~26M; sized for the volume (two copies a node on a
+#: larger instance) it already is at ~13M.
+STARTUP_API: dict[str, Any] = {
+    "name": "startup-api",
+    "runtime": {"max_duration_s": 10, "avg_duration_ms": 200, "memory_mb": 1024},
+    "traffic": {"pattern": "spiky", "requests_per_month": 5_000_000, "peak_rps": 100, "protocols": ["http"]},
+    "team": {"kubernetes_experience": "none", "ops_capacity": "low", "current_platform": "none"},
+    "preferences": {"optimize_for": "simplicity"},
+}
+#: A platform team adding a small service to its EKS cluster. Held at today's sizing, ECS on EC2 would get cheaper
+#: than EKS at billions of requests; sized for the volume it never does (it pays the load balancer EKS shares).
+EKS_TEAM: dict[str, Any] = {
+    "name": "notifications-svc",
+    "runtime": {
+        "max_duration_s": 2,
+        "avg_duration_ms": 80,
+        "memory_mb": 512,
+        "vcpu": 0.25,
+        "concurrency_per_copy": 20,
+    },
+    "traffic": {"pattern": "diurnal", "requests_per_month": 10_000_000, "protocols": ["http"]},
+    "control": {"sidecars": True},
+    "team": {"kubernetes_experience": "expert", "ops_capacity": "high", "current_platform": "eks"},
+    "preferences": {"optimize_for": "balanced"},
+}
+
+
+def rerun_totals(raw: dict[str, Any], ruleset: Ruleset, volume: float) -> dict[str, float]:
+    """The bills a user gets rerunning the workload with only the monthly volume changed."""
+    changed = {**raw, "traffic": {**raw.get("traffic", {}), "requests_per_month": volume}}
+    decision = decide(parse_workload(changed), ruleset, advice=False)
+    return {entry.target: entry.monthly_cost.total_usd for entry in decision.ranking if entry.monthly_cost}
+
+
+def said_cheaper(point: BreakEven, today: float) -> tuple[str, str]:
+    """(the target said to be cheaper past the crossing, the one cheaper today)."""
+    return (point.target, point.versus) if point.requests_per_month >= today else (point.versus, point.target)
+
+
+def workloads() -> list[tuple[str, dict[str, Any]]]:
+    found = [("startup-api", STARTUP_API), ("eks-team", EKS_TEAM)]
+    for path in sorted((REPO_ROOT / "examples").glob("*.yaml")):
+        found.append((path.name, yaml.safe_load(path.read_text())))
+    for path in sorted((REPO_ROOT / "tests" / "scenarios").glob("*.yaml"))[::4]:
+        found.append((path.name, yaml.safe_load(path.read_text())["workload"]))
+    return found
+
+
+@pytest.mark.parametrize(("name", "raw"), workloads(), ids=[name for name, _ in workloads()])
+def test_every_crossing_said_holds_when_rerun_at_its_volume(name: str, raw: dict[str, Any], ruleset: Ruleset) -> None:
+    parsed = parse_workload(raw)
+    decision = decide(parsed, ruleset)
+    today = parsed.workload.requests_per_month
+    for point in decision.break_even:
+        volume = point.resized_requests_per_month
+        if volume is None:
+            continue
+        cheaper, other = said_cheaper(point, today)
+        totals = rerun_totals(raw, ruleset, volume)
+        assert totals[cheaper] < totals[other], (name, point, totals)
+        # the volume said is the one the sentence names
+        assert any(
+            f"{ruleset.target(cheaper).name} becomes cheaper than {ruleset.target(other).name}" in sentence
+            and "each target sized for that volume" in sentence
+            for sentence in decision.what_would_change
+        ), (name, point)
+
+
+def sentences_of(decision: Decision) -> list[str]:
+    return [sentence for sentence in decision.what_would_change if "becomes cheaper than" in sentence]
+
+
+def test_a_crossing_that_comes_sooner_sized_for_the_volume_is_said_where_a_rerun_finds_it(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(STARTUP_API), ruleset)
+    point = next(p for p in decision.break_even if (p.target, p.versus) == ("ecs-ec2", "lambda"))
+    assert point.resized_requests_per_month is not None
+    # today's sizing held puts it near twice as far as a rerun finds it
+    assert point.resized_requests_per_month < point.requests_per_month / 1.5
+    # at the volume said ECS on EC2 is the cheaper, and already well short of the held-sizing volume: that figure
+    # would have told the team to wait for twice the traffic
+    after = rerun_totals(STARTUP_API, ruleset, point.resized_requests_per_month)
+    assert after["ecs-ec2"] < after["lambda"]
+    halfway = rerun_totals(STARTUP_API, ruleset, point.requests_per_month / 1.5)
+    assert halfway["ecs-ec2"] < halfway["lambda"]
+    said = [sentence for sentence in sentences_of(decision) if "Amazon ECS on EC2 becomes cheaper" in sentence]
+    assert said == [
+        f"Above ~{float(f'{point.resized_requests_per_month / 1e6:.2g}'):g}M requests a month Amazon ECS on EC2 "
+        "becomes cheaper than AWS Lambda (monthly cost, each target sized for that volume; now 5M)."
+    ]
+
+
+def test_a_crossing_no_rerun_finds_is_not_said(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(EKS_TEAM), ruleset)
+    today = 10_000_000.0
+    unsaid = [
+        point
+        for point in decision.break_even
+        if point.resized_requests_per_month is None and math.isfinite(point.requests_per_month)
+    ]
+    ec2 = next(point for point in unsaid if {point.target, point.versus} == {"ecs-ec2", "eks"})
+    cheaper, other = said_cheaper(ec2, today)
+    for factor in (1.0, 1.2, 2.0, 4.0):
+        totals = rerun_totals(EKS_TEAM, ruleset, ec2.requests_per_month * factor)
+        assert totals[cheaper] >= totals[other]  # no rerun finds the held crossing
+    assert not any("Amazon ECS on EC2 becomes cheaper than Amazon EKS" in s for s in decision.what_would_change)
+
+
+def test_at_most_max_said_crossings_are_sought_and_said(ruleset: Ruleset) -> None:
+    for _, raw in workloads():
+        decision = decide(parse_workload(raw), ruleset)
+        sought = [point for point in decision.break_even if point.resized_requests_per_month is not None]
+        assert len(sought) <= MAX_SAID
+        said = [s for s in decision.what_would_change if s.startswith(("Above ~", "Below ~"))]
+        assert len(said) == len(sought)
+
+
+def test_without_the_search_crossings_are_said_at_the_held_sizing_and_say_so(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(STARTUP_API), ruleset, advice=False)
+    assert all(point.resized_requests_per_month is None for point in decision.break_even)
+    said = [sentence for sentence in sentences_of(decision) if sentence.startswith("Above")]
+    assert said
+    assert all("(monthly cost with this sizing; now 5M)" in sentence for sentence in said)
