@@ -19,6 +19,7 @@ memory_mb``). The CLI prints ``str(error)`` and exits 2; the API turns ``error.p
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -29,6 +30,18 @@ MAX_PROBLEMS = 50
 MAX_QUOTED_CHARS = 80
 #: Longest name ``nearest`` compares: difflib's cost grows with the square of the length, and no typo is this long.
 MAX_NEAREST_CHARS = 200
+#: Other names people give an architecture: a suggestion goes by meaning, not by spelling ("amd64" is x86_64, not
+#: the "arm64" it is spelt like).
+ARCHITECTURE_SPELLINGS = {
+    "x86": "x86_64",
+    "x8664": "x86_64",
+    "x64": "x86_64",
+    "amd64": "x86_64",
+    "intel": "x86_64",
+    "arm": "arm64",
+    "aarch64": "arm64",
+    "graviton": "arm64",
+}
 
 
 def quoted(value: object) -> str:
@@ -168,16 +181,28 @@ def nearest(name: str, choices: Iterable[str]) -> str | None:
     if not options or len(name) > MAX_NEAREST_CHARS:
         return None
     lowered = {option.lower(): option for option in options}
-    if name.lower() in lowered:
-        return lowered[name.lower()]
-    matches = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+    key = name.strip().lower()
+    if key in lowered:
+        return lowered[key]
+    meant = ARCHITECTURE_SPELLINGS.get(_squashed(key))
+    if meant in lowered:
+        return lowered[meant]
+    # The same letters and digits, other separators ("us-east1", "useast1", "US_EAST_1").
+    squashed = {_squashed(option): option for option in lowered}
+    if _squashed(key) in squashed:
+        return lowered[squashed[_squashed(key)]]
+    matches = difflib.get_close_matches(key, list(lowered), n=1, cutoff=0.6)
     if matches:
         return lowered[matches[0]]
     # A dotted path whose last part is close ("runtime.memroy_mb") is still a likely typo.
-    tail = name.rsplit(".", 1)[-1].lower()
+    tail = key.rsplit(".", 1)[-1]
     by_tail = {option.rsplit(".", 1)[-1].lower(): option for option in options}
     matches = difflib.get_close_matches(tail, list(by_tail), n=1, cutoff=0.75)
     return by_tail[matches[0]] if matches else None
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text)
 
 
 def relocate(problems: Iterable[Problem], where: str, link: str = ".") -> list[Problem]:

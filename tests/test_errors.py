@@ -10,6 +10,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from decider.errors import Problem, nearest, relocate, unknown_choice
 from decider.validation import Wording, nested_problems, problems_from_validation
 
+ARCHITECTURES = ["any", "x86_64", "arm64"]
+REGIONS = ["us-east-1", "us-west-1", "us-west-2", "eu-west-1"]
 FIELDS = ["runtime.memory_mb", "runtime.max_duration_s", "traffic.pattern", "derived.copies_at_peak"]
 
 
@@ -22,6 +24,18 @@ FIELDS = ["runtime.memory_mb", "runtime.max_duration_s", "traffic.pattern", "der
         ("runtime.memroy_mb", FIELDS, "runtime.memory_mb"),
         ("derived.copies_at_peek", FIELDS, "derived.copies_at_peak"),
         ("runtime.pattern", FIELDS, "traffic.pattern"),
+        # an architecture by another of its names is that architecture, not the one it is spelt like
+        ("amd64", ARCHITECTURES, "x86_64"),
+        ("AMD64", ARCHITECTURES, "x86_64"),
+        ("x86-64", ARCHITECTURES, "x86_64"),
+        ("graviton", ARCHITECTURES, "arm64"),
+        ("aarch64", ARCHITECTURES, "arm64"),
+        ("arm65", ARCHITECTURES, "arm64"),
+        # the same letters and digits with other separators, or a stray space
+        ("us-east1", REGIONS, "us-east-1"),
+        ("useast1", REGIONS, "us-east-1"),
+        ("US_EAST_1", REGIONS, "us-east-1"),
+        ("us-east-1 ", REGIONS, "us-east-1"),
     ],
 )
 def test_likely_typos_get_the_nearest_choice(name: str, choices: list[str], expected: str) -> None:

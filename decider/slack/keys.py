@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from decider.errors import ARCHITECTURE_SPELLINGS
 from decider.slack.values import (
     MB_PER_GB,
     Parser,
@@ -40,8 +41,7 @@ class Flag:
     aliases: tuple[str, ...] = ()
 
 
-_ARCH = {"x86": "x86_64", "x8664": "x86_64", "amd64": "x86_64", "intel": "x86_64", "arm": "arm64", "aarch64": "arm64"}
-_ARCH |= {"graviton": "arm64"}
+_ARCH = ARCHITECTURE_SPELLINGS
 _OS = {"win": "windows", "windowsserver": "windows"}
 _PROTOCOLS = {"ws": "websocket", "wss": "websocket", "websockets": "websocket", "https": "http", "rest": "http"}
 _PROTOCOLS |= {"sqs": "queue", "kafka": "queue", "cron": "schedule", "scheduled": "schedule"}
