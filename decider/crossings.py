@@ -8,7 +8,8 @@ at twice today's traffic gets cheaper than Lambda at half the volume the held si
 only ``traffic.requests_per_month`` changed, as a rerun would, and finds the volume where the cheaper of the two
 targets changes:
 
-1. just past the held crossing (×1.2 away from today's volume); failing that, four times past it;
+1. just past the held crossing (×1.2 away from today's volume, to two figures, as the counterfactual search tries
+   it); failing that, four times past it;
 2. if neither has the other target cheaper, the crossing is not said;
 3. if the order changes across the held crossing itself (1% either side), it is said there (just past it);
 4. else the bracket is narrowed by halving it in log volume until its ends are within 3% of each other: the volume
@@ -23,7 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from decider.advice import apply
+from decider.advice import MAX_CROSSINGS, apply
 from decider.cost.breakeven import said
 from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
@@ -32,8 +33,9 @@ from decider.ranking import rank
 from decider.rules.model import Ruleset
 from decider.workload import ParsedWorkload, resolve_defaults
 
-#: Crossings said in words per decision, nearest today's volume first: the rest stay in ``break_even`` unsaid.
-MAX_SAID = 4
+#: Crossings said in words per decision, nearest today's volume first (those the search tries as a change of
+#: answer): the rest stay in ``break_even`` unsaid.
+MAX_SAID = MAX_CROSSINGS
 #: Past the held crossing, the first and second volumes tried (× away from today's volume).
 JUST_PAST, FAR_PAST = 1.2, 4.0
 #: Either side of the held crossing, the volumes that confirm it (×).
@@ -86,7 +88,8 @@ def resized(point: BreakEven, today: float, totals: Totals) -> float | None:
         """Whether ``volume`` lies past today's, on the held crossing's side."""
         return volume > today if up else volume < today
 
-    just_past = away(JUST_PAST)
+    # To two figures, as the search tries a crossing (decider/advice.py): the same workload, priced once.
+    just_past = float(f"{away(JUST_PAST):.2g}")
     far = next(
         (volume for volume in (just_past, away(FAR_PAST)) if said(volume, today) and other_cheaper(volume)), None
     )
