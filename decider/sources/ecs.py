@@ -17,6 +17,9 @@ from decider.sources.template import describe_value, key_of, literal, mentions, 
 TASK_DEFINITION = "AWS::ECS::TaskDefinition"
 SERVICE = "AWS::ECS::Service"
 
+#: The CPU architecture a task runs on when its definition names none (RuntimePlatform CpuArchitecture: "ARM64" is a
+#: setting to choose, X86_64 what runs otherwise).
+ECS_DEFAULT_ARCHITECTURE = "x86_64"
 #: ECS launch types and AWS-managed capacity provider names; targets.yaml (``runs_as``) says which target each is.
 LAUNCH_TYPES = frozenset({"FARGATE", "FARGATE_SPOT", "EC2", "EXTERNAL", "MANAGED_INSTANCES"})
 
@@ -62,12 +65,15 @@ def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, An
     if str(literal(workload, properties, "NetworkMode")).lower() == "host":
         workload.set("control.host_networking", True)
     platform = key_of(properties, "RuntimePlatform")
-    if isinstance(platform, dict):
-        architecture = str(key_of(platform, "CpuArchitecture") or "").upper()
-        if architecture in ("ARM64", "X86_64"):
-            workload.set("runtime.architecture", architecture.lower())
-        if str(key_of(platform, "OperatingSystemFamily") or "").upper().startswith("WINDOWS"):
-            workload.set("runtime.os", "windows")
+    platform = platform if isinstance(platform, dict) else {}
+    architecture = key_of(platform, "CpuArchitecture")
+    if str(architecture or "").upper() in ("ARM64", "X86_64"):
+        workload.set("runtime.architecture", str(architecture).lower())
+    elif architecture is None:  # the image is built for what the task runs on today: ECS's default, not "any"
+        workload.set("runtime.architecture", ECS_DEFAULT_ARCHITECTURE)
+        workload.assume(f"RuntimePlatform CpuArchitecture not set: ECS's default, {ECS_DEFAULT_ARCHITECTURE.upper()}")
+    if str(key_of(platform, "OperatingSystemFamily") or "").upper().startswith("WINDOWS"):
+        workload.set("runtime.os", "windows")
     storage = key_of(properties, "EphemeralStorage")
     if isinstance(storage, dict):
         size_gib = number_of(key_of(storage, "SizeInGiB"))

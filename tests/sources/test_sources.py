@@ -158,10 +158,11 @@ def test_ecs_services_take_their_task_definition_and_launch_target() -> None:
     agent = found["AgentService"]
     assert agent.target_in(SHIPPED) == "ecs-ec2"
     assert agent.raw["control"] == {"privileged": True, "host_networking": True, "host_daemons": True}
-    assert agent.raw["runtime"] == {"vcpu": 0.125, "memory_mb": 256}  # summed from the container, CPU units / 1024
+    # summed from the container, CPU units / 1024; no RuntimePlatform: ECS's default architecture, x86_64
+    assert agent.raw["runtime"] == {"vcpu": 0.125, "memory_mb": 256, "architecture": "x86_64"}
     inference = found["InferenceService"]
     assert inference.target_in(SHIPPED) == "ecs-managed-instances"  # via its capacity provider resource
-    assert inference.raw["runtime"] == {"vcpu": 4.0, "memory_mb": 16384, "gpu": 1}
+    assert inference.raw["runtime"] == {"vcpu": 4.0, "memory_mb": 16384, "gpu": 1, "architecture": "x86_64"}
 
 
 def test_a_scheduled_task_definition_without_a_service_is_a_scheduled_workload() -> None:
@@ -175,7 +176,7 @@ def test_a_scheduled_task_definition_without_a_service_is_a_scheduled_workload()
 def test_ecs_task_definition_json_in_ecs_own_shape() -> None:
     worker = by_name([IAC / "ecs" / "worker-taskdef.json"])["queue-worker"]
     assert (worker.kind, worker.target_in(SHIPPED)) == ("ECS task definition", "ecs-ec2")
-    assert worker.raw["runtime"] == {"vcpu": 1.0, "memory_mb": 2048}
+    assert worker.raw["runtime"] == {"vcpu": 1.0, "memory_mb": 2048, "architecture": "x86_64"}
 
 
 @pytest.mark.parametrize(
@@ -200,7 +201,7 @@ def test_ecs_current_target_precedence(tmp_path: Path, service: str, target: str
     [svc] = find_workloads([str(template)]).workloads
     assert svc.target_in(SHIPPED) == target
     copies = {"min_copies": 2} if "DesiredCount" in service else {}  # DesiredCount: the copies that always run
-    assert svc.raw["runtime"] == {"vcpu": 0.25, "memory_mb": 512, **copies}
+    assert svc.raw["runtime"] == {"vcpu": 0.25, "memory_mb": 512, "architecture": "x86_64", **copies}
     if "FARGATE_SPOT" in service:
         assert svc.raw["preferences"] == {"spot_ok": True}
     assert svc.mode == ("spot" if "FARGATE_SPOT" in service else None)  # runs on Fargate Spot: its capacity mode
@@ -413,3 +414,21 @@ def test_json_templates_refuse_duplicate_keys_and_name_bad_lines(tmp_path: Path)
     template.write_text('{\n "Resources": {\n  "A": \n}')
     with pytest.raises(SourceError, match=r"t\.json:4: not valid JSON"):
         find_workloads([str(template)])
+
+
+def test_a_task_definition_without_an_architecture_runs_on_ecs_default_x86(tmp_path: Path) -> None:
+    """ECS runs a task whose definition names no CpuArchitecture on X86_64: its cost now is x86's, and it says so;
+    an architecture that cannot be read (a parameter with no default) stays unknown, not defaulted."""
+    worker = by_name([IAC / "ecs" / "worker-taskdef.json"])["queue-worker"]
+    assert worker.raw["runtime"]["architecture"] == "x86_64"
+    assert any(a.endswith("RuntimePlatform CpuArchitecture not set: ECS's default, X86_64") for a in worker.assumptions)
+    template = tmp_path / "task.yaml"
+    template.write_text(
+        "Parameters:\n  Arch: {Type: String}\nResources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n"
+        "    Properties:\n      Cpu: '256'\n      Memory: '512'\n      RuntimePlatform: {CpuArchitecture: !Ref Arch}\n"
+        "      ContainerDefinitions: [{Name: app, Image: app}]\n",
+        encoding="utf-8",
+    )
+    task = by_name([template])["Task"]
+    assert "architecture" not in task.raw["runtime"]
+    assert not any("CpuArchitecture not set" in assumption for assumption in task.assumptions)

@@ -65,7 +65,7 @@ def test_every_resource_type_is_read() -> None:
     legacy = hcl["aws_ecs_service.legacy"]  # capacity provider with an Auto Scaling group; container-level sizes
     assert (legacy.runs_as, legacy.raw["runtime"], legacy.raw["control"]) == (
         "EC2",
-        {"vcpu": 1.0, "memory_mb": 3072, "min_copies": 1},  # desired_count = 1
+        {"vcpu": 1.0, "memory_mb": 3072, "architecture": "x86_64", "min_copies": 1},  # desired_count = 1
         {"privileged": True},
     )
     billing = hcl["module.billing"]  # terraform-aws-modules/ecs service module
@@ -254,7 +254,7 @@ module "unused" {
     assert cleanup.raw["traffic"]["requests_per_month"] == 30.42
     agent = found["aws_ecs_service.agent"]
     assert (agent.runs_as, agent.raw["control"]) == ("EC2", {"host_daemons": True})
-    assert agent.raw["runtime"] == {"vcpu": 0.125, "memory_mb": 256}
+    assert agent.raw["runtime"] == {"vcpu": 0.125, "memory_mb": 256, "architecture": "x86_64"}
     ingest = found["module.ingest"]  # defaults of the module: 128 MB, 3 s; an API permission and a queue mapping
     assert ingest.raw["runtime"] == {
         "max_duration_s": 3.0,
