@@ -227,7 +227,7 @@ def _names(names: list[str], count: int) -> str:
 
 
 def _footer(summary: ReviewSummary, skipped: tuple[SkippedFile, ...], ruleset: str) -> str:
-    text = f"<sub>Skipped {len(skipped)} file(s) that hold no workloads.</sub>\n" if skipped else ""
+    text = f"<sub>Skipped {len(skipped)} file(s) or module call(s) decider does not read.</sub>\n" if skipped else ""
     return text + f"<sub>keep margin {number(summary.keep_margin_points)} points · ruleset {ruleset}</sub>\n"
 
 

@@ -189,7 +189,7 @@ class TableWriter:
             lines += [f"  {_unreadable_where(item)}: {item.reason}" for item in unreadable]
         skipped = tuple(skipped)
         if skipped:
-            lines += ["", f"Skipped {len(skipped)} file(s) that hold no workloads:"]
+            lines += ["", f"Skipped {len(skipped)} file(s) or module call(s) decider does not read:"]
             lines += [f"  {item.file}: {item.reason}" for item in skipped]
         lines += ["", f"keep margin {number(summary.keep_margin_points)} points"]
         self.out.write("\n".join(lines) + "\n")

@@ -165,7 +165,9 @@ def _read_terraform(
 ) -> None:
     """The workloads of one Terraform folder into ``discovery`` (or, with ``keep_going``, why it cannot be read)."""
     try:
-        discovery.workloads.extend(read_terraform(folder, display_path, var_files, excluded, discovery.capacity))
+        discovery.workloads.extend(
+            read_terraform(folder, display_path, var_files, excluded, discovery.capacity, discovery.skipped)
+        )
     except SourceError as error:
         if not keep_going:
             raise

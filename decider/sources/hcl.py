@@ -52,6 +52,8 @@ class TerraformFolder:
 
     resources: list[Resource]
     assumptions: list[str]
+    unread: list[tuple[str, str]] = field(default_factory=list)
+    """The module calls decider does not expand: (file, why), for the review's list of what it skipped."""
 
 
 def load_hcl(path: Path, shown: str) -> dict[str, Any]:
@@ -95,6 +97,7 @@ def read_folder(files: Sequence[tuple[Path, str]], var_files: Sequence[tuple[Pat
         for name, file in sorted(scope.unset.items())
     ]
     resources: list[Resource] = []
+    unread: list[tuple[str, str]] = []
     for shown, data, text in parsed:
         for (kind, name), body in _labelled(data.get("resource"), 2):
             address = f"{kind}.{name}"
@@ -107,15 +110,17 @@ def read_folder(files: Sequence[tuple[Path, str]], var_files: Sequence[tuple[Pat
             source = resolve(body.get("source"), scope)
             module = module_kind(source)
             if module is None:
-                assumptions.append(
-                    f"{shown}:{line}: module {call} (source {source}) is not one decider reads by its inputs: "
+                why = (
+                    f"module {call} (source {source}) is not one decider reads by its inputs: "
                     "its resources are not reviewed (review a plan, `terraform show -json`, to see them)"
                 )
+                assumptions.append(f"{shown}:{line}: {why}")
+                unread.append((shown, f"line {line}: {why}"))
                 continue
             inputs = {key: resolve(value, scope) for key, value in body.items() if key not in _META_KEYS}
             references = {key: references_in(str(value)) for key, value in body.items() if key not in _META_KEYS}
             resources.extend(module_resources(module, f"module.{call}", inputs, references, shown, line))
-    return TerraformFolder(resources, assumptions)
+    return TerraformFolder(resources, assumptions, unread)
 
 
 def resolve(raw: Any, scope: Scope) -> Any:

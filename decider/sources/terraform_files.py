@@ -38,9 +38,11 @@ def read_terraform(
     var_files: Sequence[str] = (),
     excluded: Collection[Path] = (),
     capacity: Capacity | None = None,
+    skipped: list[tuple[str, str]] | None = None,
 ) -> list[ImportedWorkload]:
     """The workloads of the Terraform configuration in ``folder``; every workload notes what reading it assumed. The
-    EKS Fargate profiles and clusters it defines go into ``capacity`` when given."""
+    EKS Fargate profiles and clusters it defines go into ``capacity`` when given, and the module calls it does not
+    expand into ``skipped`` (file, why): a folder of such calls would otherwise review as empty."""
     files = [
         (path, shown(path))
         for path in sorted(folder.iterdir())
@@ -49,6 +51,8 @@ def read_terraform(
     if not files:
         return []
     configuration = read_folder(files, [(Path(item), item) for item in var_files])
+    if skipped is not None:
+        skipped.extend(configuration.unread)
     workloads = terraform_workloads(configuration.resources)
     if capacity is not None:
         capacity.read_terraform(configuration.resources)

@@ -323,7 +323,7 @@ def test_markdown_opens_with_the_marker_and_the_counts(review: dict[str, Any], m
     assert lines[1] == f"### decider review: {headline(review['summary'])}"
     assert len(markdown) < GITHUB_COMMENT_LIMIT_CHARS
     assert "Truncated" not in markdown
-    assert f"<sub>Skipped {len(review['skipped'])} file(s) that hold no workloads.</sub>" in lines
+    assert f"<sub>Skipped {len(review['skipped'])} file(s) or module call(s) decider does not read.</sub>" in lines
     ruleset = review["workloads"][0]["decision"]["ruleset"]
     assert lines[-1].startswith(f"<sub>keep margin 5 points · ruleset {ruleset['version']} `{ruleset['digest'][:19]}`")
 

@@ -49,7 +49,7 @@ def former_markdown(review: Review, limit_chars: int) -> str:
     shown = comment.NAMES_SHOWN
     footer = f"<sub>keep margin {number(review.summary.keep_margin_points)} points · ruleset {_ruleset(review)}</sub>\n"
     if review.skipped:
-        footer = f"<sub>Skipped {len(review.skipped)} file(s) that hold no workloads.</sub>\n" + footer
+        footer = f"<sub>Skipped {len(review.skipped)} file(s) or module call(s) decider does not read.</sub>\n" + footer
     while shown and len(text) + len(comment.groups(review.summary, names, shown) + footer) > limit_chars - 600:
         shown //= 2
     tail = comment.groups(review.summary, names, shown) + footer

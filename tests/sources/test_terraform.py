@@ -10,7 +10,7 @@ import pytest
 
 from decider.cli import main
 from decider.errors import SourceError
-from decider.sources import ImportedWorkload, find_workloads
+from decider.sources import ImportedWorkload, display_path, find_workloads
 from decider.workload import parse_workload
 from tests.conftest import REPO_ROOT
 
@@ -282,3 +282,35 @@ def test_a_usage_entry_applies_by_the_deployed_name(tmp_path: Path) -> None:
     assert by_name["aws_lambda_function.worker"].get("traffic.requests_per_month") is None
     with pytest.raises(SourceError, match="orders-apj: no workload or resource of this name"):
         apply_usage(found, {"orders-apj": {"traffic": {"requests_per_month": 5.0}}}, "usage.yaml")
+
+
+def test_module_calls_decider_does_not_expand_are_listed_as_skipped(tmp_path: Path) -> None:
+    """A folder of module calls decider cannot expand (a local source, another registry module) is not a clean review
+    of nothing: each call is listed with its line and what to do instead."""
+    (tmp_path / "main.tf").write_text(
+        'module "lambda_function" {\n  source = "../../"\n  function_name = "f1"\n}\n\n'
+        'module "network" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n',
+        encoding="utf-8",
+    )
+    found = find_workloads([str(tmp_path)])
+    assert found.workloads == []
+    shown = display_path(tmp_path / "main.tf")
+    assert found.skipped == [
+        (
+            shown,
+            "line 1: module lambda_function (source ../../) is not one decider reads by its inputs: its resources are "
+            "not reviewed (review a plan, `terraform show -json`, to see them)",
+        ),
+        (
+            shown,
+            "line 6: module network (source terraform-aws-modules/vpc/aws) is not one decider reads by its inputs: its "
+            "resources are not reviewed (review a plan, `terraform show -json`, to see them)",
+        ),
+    ]
+    # the module the review reads (terraform-aws-modules' Lambda, from the registry) is expanded, not listed
+    (tmp_path / "main.tf").write_text(
+        'module "f" {\n  source = "terraform-aws-modules/lambda/aws"\n  function_name = "f"\n}\n', encoding="utf-8"
+    )
+    again = find_workloads([str(tmp_path)])
+    assert [workload.name for workload in again.workloads] == ["module.f"]
+    assert again.skipped == []
