@@ -53,7 +53,8 @@ class PlanMemo:
         without it, and takes the plans of any ranking that differs only there; a ranking shown gets its own."""
         # Only a front door bills by body size (API Gateway's increments, a load balancer's processed bytes): with
         # none for a function or for containers (a queue worker, a batch job), the size reaches no bill.
-        doors = front_door(workload, serverless=True) or front_door(workload, serverless=False)
+        function_door = front_door(workload, serverless=True)  # it reads the longest duration, which is unpriced
+        doors = function_door or front_door(workload, serverless=False)
         billed = (
             _PRICED["runtime"](workload.runtime),
             _PRICED["traffic"](workload.traffic),
@@ -62,6 +63,7 @@ class PlanMemo:
             _PRICED["network"](workload.network),
             _PRICED["preferences"](workload.preferences),
             _PRICED["team"](workload.team),
+            function_door,
             id(book),
         )
         if not shown:
@@ -71,7 +73,8 @@ class PlanMemo:
         return number
 
 
-#: The workload fields no plan is priced from: they decide eligibility and the rules' points, not bills. A ranking
+#: The workload fields no plan is priced from: they decide eligibility and the rules' points, not bills (the longest
+#: duration reaches a bill only through the function's front door, which is keyed). A ranking
 #: whose change touches only these takes its plans from the memo (the advice search tries a cold start, a longest
 #: duration and the team's capacity on most workloads). The peak rate reaches a sizing only through the work in
 #: flight at peak (``Facts.peak_concurrency``, keyed for a ranking shown) and no bill line at all; the largest body

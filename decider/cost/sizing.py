@@ -32,6 +32,13 @@ _FUNCTION_DOORS: dict[str | None, FrontDoor] = {
     "function-url": "lambda-function-url",
 }  # fmt: skip
 _CONTAINER_DOORS: dict[str | None, FrontDoor] = {"http-api": "api-gateway-http-api", "rest-api": "api-gateway-rest-api"}
+#: API Gateway's HTTP API ends an integration at 30 s, not raisable
+#: (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html), and a synchronous Lambda
+#: invocation carries at most 6 MB each way (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html):
+#: a function whose requests run longer, or whose bodies are larger (a streamed response), is priced behind a function
+#: URL (15 minutes, responses streamed up to 200 MB) when no front door is named.
+HTTP_API_TIMEOUT_S = 30.0
+LAMBDA_SYNC_PAYLOAD_MB = 6.0
 
 
 def front_door(workload: Workload, serverless: bool) -> FrontDoor | None:
@@ -42,6 +49,11 @@ def front_door(workload: Workload, serverless: bool) -> FrontDoor | None:
         return "api-gateway-websocket-api"  # API Gateway holds the connections; the function runs per message
     if protocols & HTTP_PROTOCOLS:
         if serverless:
+            if chosen is None and (
+                (workload.runtime.max_duration_s or 0.0) > HTTP_API_TIMEOUT_S
+                or workload.traffic.payload_mb > LAMBDA_SYNC_PAYLOAD_MB
+            ):
+                return "lambda-function-url"
             return _FUNCTION_DOORS.get(chosen, "api-gateway-http-api")
         return _CONTAINER_DOORS.get(chosen, "application-load-balancer")
     if protocols & NETWORK_PROTOCOLS and not serverless:

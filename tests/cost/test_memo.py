@@ -179,7 +179,8 @@ def test_a_change_to_a_field_no_bill_reads_takes_the_plans_it_would_price(rulese
     """The memo keys plans on every field but those ``UNPRICED`` lists: change each listed field of the scenario to
     each other value, price in the memo of the unchanged workload, and every plan of every target in every mode is
     the plan priced afresh; and priced once, but for the peak rate (keyed through the work in flight at peak) and
-    the largest body where a front door bills by its size."""
+    the largest body where a front door bills by its size, and a longest duration or body that moves a function to
+    another front door."""
     workload = parse_workload(_workload(path)).workload  # defaults resolved
     doors = front_door(workload, serverless=True) or front_door(workload, serverless=False)
     for section, names in UNPRICED.items():
@@ -191,7 +192,9 @@ def test_a_change_to_a_field_no_bill_reads_takes_the_plans_it_would_price(rulese
                 shared = _price(ruleset, changed, memo)
                 fresh = _price(ruleset, changed, PlanMemo())
                 assert _plans_by_mode(shared) == _plans_by_mode(fresh), (section, name, value)
-                if name != "peak_rps" and (name != "payload_mb" or not doors):
+                # a function past API Gateway's limits (30 s, 6 MB) is priced behind a function URL: keyed apart
+                same_door = front_door(changed, serverless=True) == front_door(workload, serverless=True)
+                if name != "peak_rps" and (name != "payload_mb" or not doors) and same_door:
                     assert len(set(memo.keys.values())) == 1, (section, name, value)  # the plans came from the memo
 
 

@@ -56,6 +56,28 @@ def test_lambda_architecture_and_front_door(ruleset: Ruleset) -> None:
     assert lambda_sizing(ruleset, traffic={"protocols": ["queue"]}).front_door is None
 
 
+@pytest.mark.parametrize(
+    ("runtime", "traffic", "door"),
+    [
+        # past API Gateway's 30 s integration timeout, or a body past Lambda's 6 MB (a streamed response): a function
+        # URL, which runs 15 minutes and streams, is what can carry it
+        ({"max_duration_s": 120}, {}, "lambda-function-url"),
+        ({}, {"payload_mb": 8}, "lambda-function-url"),
+        ({"max_duration_s": 30}, {"payload_mb": 6}, "api-gateway-http-api"),  # at the limits: still an HTTP API
+        ({"max_duration_s": 120}, {"front_door": "http-api"}, "api-gateway-http-api"),  # a door named is kept
+        ({"max_duration_s": 120}, {"front_door": "alb"}, "application-load-balancer"),
+    ],
+)
+def test_a_function_beyond_api_gateway_is_priced_behind_a_function_url(
+    ruleset: Ruleset, runtime: dict[str, Any], traffic: dict[str, Any], door: str
+) -> None:
+    sizing = lambda_sizing(ruleset, runtime=runtime, traffic={"protocols": ["http"], **traffic})
+    assert sizing.front_door == door
+    containers = fargate_sizing(ruleset, runtime=runtime, traffic={"protocols": ["http"], **traffic})
+    assert containers is not None
+    assert containers.front_door != "lambda-function-url"  # a container keeps its load balancer
+
+
 def test_fargate_size_table() -> None:
     linux = fargate_sizes("linux")
     assert linux[:3] == [(0.25, 0.5), (0.25, 1.0), (0.25, 2.0)]
