@@ -15,9 +15,8 @@ from api.examples import CHECKOUT_API, NIGHTLY_JOB
 from api.metrics import Metrics
 from api.problems import TYPE_PREFIX, ApiProblem, ProblemDetails, ProblemEntry, problem_responses
 from decider.decision import Decision
-from decider.documents import json_type
 from decider.engine import decide
-from decider.errors import DeciderError, Problem, relocate, unknown_choice
+from decider.errors import DeciderError, Problem, json_type, relocate, unknown_choice
 from decider.rules.model import Ruleset
 from decider.workload import parse_workload
 
@@ -157,7 +156,7 @@ def _batch_items(raw: Any) -> list[Any]:
     if "workloads" not in raw:
         problems.append(Problem("workloads", "missing: give a list of workloads"))
     elif not isinstance(workloads, list):
-        problems.append(Problem("workloads", f"must be a list of workloads, got {type(workloads).__name__}"))
+        problems.append(Problem("workloads", f"must be a list of workloads, got {json_type(workloads)}"))
     elif len(workloads) > MAX_BATCH:
         problems.append(Problem("workloads", f"at most {MAX_BATCH} workloads per batch, got {len(workloads)}"))
     if problems or not isinstance(workloads, list):

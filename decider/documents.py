@@ -203,12 +203,6 @@ def _non_finite_at(value: Any, path: str) -> str | None:
     return None
 
 
-def json_type(value: Any) -> str:
-    """The JSON name of a parsed value's type (object, array, string, boolean, number, null), for messages."""
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
-    return "null" if value is None else names.get(type(value), type(value).__name__)
-
-
 def parse_all(text: str, source: str) -> list[Any]:
     """Parse every document of a multi-document YAML stream."""
     check_yaml(text, source)

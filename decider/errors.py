@@ -19,6 +19,7 @@ memory_mb``). The CLI prints ``str(error)`` and exits 2; the API turns ``error.p
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -45,14 +46,32 @@ ARCHITECTURE_SPELLINGS = {
 
 
 def quoted(value: object) -> str:
-    """``repr(value)``, cut to MAX_QUOTED_CHARS with the length of the rest said, so no message echoes a whole input."""
+    """A value as the user wrote it (JSON and YAML's null, true, [..], {..}; text in quotes), cut to
+    MAX_QUOTED_CHARS with the length of the rest said, so no message echoes a whole input."""
     try:
-        text = repr(value)
+        text = _as_written(value)
     except ValueError:  # an integer longer than Python will print
         return f"an integer of more than {MAX_QUOTED_CHARS} digits"
     if len(text) <= MAX_QUOTED_CHARS:
         return text
     return f"{text[:MAX_QUOTED_CHARS]}… ({len(text) - MAX_QUOTED_CHARS:,} more characters)"
+
+
+def _as_written(value: object) -> str:
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, list | tuple | dict):
+        try:
+            return json.dumps(value, ensure_ascii=False, default=repr)
+        except (TypeError, ValueError, RecursionError):  # a key JSON cannot hold (a YAML date), a huge integer
+            pass
+    return repr(value)
+
+
+def json_type(value: object) -> str:
+    """The JSON name of a parsed value's type (object, array, string, boolean, number, null), for messages."""
+    names = {dict: "object", list: "array", tuple: "array", str: "string", bool: "boolean", int: "number"}
+    return "null" if value is None else names.get(type(value), "number" if isinstance(value, float) else "value")
 
 
 @dataclass(frozen=True)

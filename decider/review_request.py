@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, ValidationInfo, WithJsonSchema
 
-from decider.errors import Problem, WorkloadError, unknown_choice
+from decider.errors import Problem, WorkloadError, json_type, unknown_choice
 from decider.rules.model import Ruleset
 from decider.validation import Wording, nested_problems, problems_from_validation
 from decider.workload import ParsedWorkload, Platform, Workload, resolve_defaults, validate_workload
@@ -33,7 +33,7 @@ def _parsed_workload(raw: Any, info: ValidationInfo) -> ParsedWorkload:
     on ``current_platform`` when given (review_request() places it on ``current_target``'s platform, which the rule
     set's targets.yaml knows)."""
     if not isinstance(raw, Mapping):
-        raise nested_problems([Problem("", f"must be an object (a workload), got {type(raw).__name__}")])
+        raise nested_problems([Problem("", f"must be an object (a workload), got {json_type(raw)}")])
     try:
         workload = validate_workload(raw, strict_json=bool(info.context and info.context.get("strict_json")))
     except WorkloadError as error:
@@ -83,7 +83,7 @@ def parse_review_request(raw: Any, *, strict_json: bool = False) -> list[ReviewR
 
     ``strict_json`` holds each workload to JSON types (the API's body: 0 is not false there)."""
     if not isinstance(raw, Mapping):
-        raise WorkloadError([Problem("", f"the body must be an object with 'workloads', got {type(raw).__name__}")])
+        raise WorkloadError([Problem("", f"the body must be an object with 'workloads', got {json_type(raw)}")])
     problems = [unknown_choice(str(key), key, ["workloads"], field=True) for key in raw if key != "workloads"]
     items = raw.get("workloads")
     if not isinstance(items, list):

@@ -16,7 +16,16 @@ from typing import Any, Literal
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-from decider.errors import MAX_PROBLEMS, MAX_QUOTED_CHARS, Problem, more_problems, quoted, relocate, unknown_choice
+from decider.errors import (
+    MAX_PROBLEMS,
+    MAX_QUOTED_CHARS,
+    Problem,
+    json_type,
+    more_problems,
+    quoted,
+    relocate,
+    unknown_choice,
+)
 
 NESTED = "nested_problems"
 
@@ -52,6 +61,24 @@ class Wording:
 
 
 PLAIN = Wording()
+
+
+#: Pydantic's messages for a value of the wrong type or length name Python types ("a valid tuple", "after
+#: validation"): said instead as JSON and YAML users write their values.
+PLAIN_WORDS: Mapping[str, str] = {
+    "bool_type": "must be true or false, got {value!r}",
+    "bool_parsing": "must be true or false, got {value!r}",
+    "int_type": "must be a whole number, got {value!r}",
+    "int_parsing": "must be a whole number, got {value!r}",
+    "int_from_float": "must be a whole number, got {value!r}",
+    "float_type": "must be a number, got {value!r}",
+    "float_parsing": "must be a number, got {value!r}",
+    "string_type": "must be text, got {type}",
+    "list_type": "must be a list, got {type}",
+    "tuple_type": "must be a list, got {type}",
+    "too_short": "must have at least {min_length} item(s), got {value!r}",
+    "too_long": "must have at most {max_length} item(s), got {actual_length} items",
+}
 
 
 def nested_problems(problems: Iterable[Problem]) -> PydanticCustomError:
@@ -91,10 +118,11 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
         return relocate(item["ctx"]["problems"], location)
     template = wording.by_field.get(".".join(loc))
     if template is not None:
-        return [Problem(location, template.format(value=None if kind == "missing" else _Quoted(value)))]
+        return [Problem(location, template.format(value=_NOTHING if kind == "missing" else _Quoted(value)))]
     template = wording.by_type.get(kind)
     if template is not None:
-        return [Problem(location, template.format(value=_Quoted(value), type=type(value).__name__))]
+        context = item.get("ctx") or {}
+        return [Problem(location, template.format(value=_Quoted(value), type=json_type(value), **context))]
     if kind == "extra_forbidden" and wording.fields is not None:
         fields = wording.fields(loc[:-1])
         return [unknown_choice(location, loc[-1], fields, field=True, fallback=wording.fallback)]
@@ -110,6 +138,18 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
         # Pydantic's own wording sometimes already ends in "got …" (e.g. "a fractional part"): say the value once.
         message = f"{message}: {quoted(value)}" if once else f"{message}, got {quoted(value)}"
     return [Problem(location, message)]
+
+
+class _Nothing:
+    """A missing value in a message template: "got nothing"."""
+
+    def __repr__(self) -> str:
+        return "nothing"
+
+    __str__ = __repr__
+
+
+_NOTHING = _Nothing()
 
 
 class _Quoted:

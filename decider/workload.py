@@ -8,14 +8,13 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from decider.documents import json_type
-from decider.errors import Problem, WorkloadError
+from decider.errors import Problem, WorkloadError, json_type
 from decider.network import FrontDoorChoice, Network
 from decider.network import Section as _Section
 from decider.numbers import number as _num
 from decider.numbers import show as _show
 from decider.traffic_profile import PROFILE_FIELD, HourlyProfile, peak_factor
-from decider.validation import Wording, problems_from_validation
+from decider.validation import PLAIN_WORDS, Wording, problems_from_validation
 
 Architecture = Literal["x86_64", "arm64", "any"]
 OperatingSystem = Literal["linux", "windows"]
@@ -233,7 +232,7 @@ def validate_workload(raw: Any, *, strict_json: bool = False) -> Workload:
     elif raw is None:
         raw = {}
     elif not isinstance(raw, Mapping):
-        raise WorkloadError([Problem("", f"a workload must be a mapping of sections, got {type(raw).__name__}")])
+        raise WorkloadError([Problem("", f"a workload must be a mapping of sections, got {json_type(raw)}")])
     try:
         return Workload.model_validate(raw, strict=strict_json)
     except ValidationError as error:
@@ -264,6 +263,7 @@ WORDING = Wording(
     by_type={
         "model_type": _MAPPING,
         "dict_type": _MAPPING,
+        **PLAIN_WORDS,
         # Only preferences.region has a pattern.
         "string_pattern_mismatch": "{value!r} is not an AWS region code; write it like us-east-1 or eu-west-2",
     },

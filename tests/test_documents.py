@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from decider.documents import json_type, parse_all, parse_json, parse_text, read_file
-from decider.errors import DocumentError
+from decider.documents import parse_all, parse_json, parse_text, read_file
+from decider.errors import DocumentError, json_type
 
 
 def error_of(text: str, *, json_only: bool = False) -> DocumentError:

@@ -250,11 +250,11 @@ def test_review_request_item_problems_keep_their_words() -> None:
         "workloadz: unknown field; valid fields here: workloads (did you mean 'workloads'?)",
         "workloads[0].nme: unknown field; valid fields here: name, current_platform, current_target, current_mode, "
         "workload (did you mean 'name'?)",
-        "workloads[0].name: give a name of 1 to 200 characters, got None",
-        "workloads[0].current_target: ['eks'] is not allowed; choose one of lambda, ecs-fargate, "
+        "workloads[0].name: give a name of 1 to 200 characters, got nothing",
+        'workloads[0].current_target: ["eks"] is not allowed; choose one of lambda, ecs-fargate, '
         "ecs-managed-instances, ecs-ec2, eks (did you mean 'eks'?)",
-        "workloads[0].workload: must be an object (a workload), got int",
-        "workloads[1]: must be an object with name and workload, got list",
+        "workloads[0].workload: must be an object (a workload), got number",
+        "workloads[1]: must be an object with name and workload, got array",
     ]
 
 

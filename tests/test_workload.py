@@ -118,7 +118,7 @@ def test_a_boolean_is_not_a_number(section: str, field: str) -> None:
 def test_a_fractional_gpu_count_is_refused() -> None:
     problem = only_problem({"runtime": {"gpu": 1.5}})
     assert problem.location == "runtime.gpu"
-    assert "integer" in problem.message
+    assert "whole number" in problem.message
     assert "1.5" in problem.message
 
 
@@ -272,7 +272,7 @@ def test_the_error_message_lists_every_problem() -> None:
 # -- non-mapping input ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("raw", "kind"), [([1, 2], "list"), ("memory_mb: 5", "str"), (42, "int")])
+@pytest.mark.parametrize(("raw", "kind"), [([1, 2], "array"), ("memory_mb: 5", "string"), (42, "number")])
 def test_a_workload_that_is_not_a_mapping_is_refused(raw: Any, kind: str) -> None:
     problem = only_problem(raw)
     assert problem.location == ""

@@ -173,7 +173,7 @@ def test_problems_are_shown_at_their_fields(client: ApiClient) -> None:
     response = client.post("/", data={"runtime.memory_mb": "lots", "traffic.pattern": "spikey", "name": "x"})
     assert response.status_code == 422
     html = response.text
-    assert "valid integer" in error_at(html, "runtime.memory_mb")
+    assert "whole number" in error_at(html, "runtime.memory_mb")
     assert "did you mean 'spiky'?" in error_at(html, "traffic.pattern")
     assert 'id="f-runtime-memory_mb" name="runtime.memory_mb" value="lots"' in html
     assert 'aria-invalid="true"' in html

@@ -129,7 +129,7 @@ def test_a_bad_value_is_shown_at_its_field(page: Page, server: str) -> None:
     page.get_by_label("pattern").select_option("spiky")
     page.get_by_role("button", name="Recommend").click()
     field = page.locator('.field[data-path="runtime.memory_mb"]')
-    expect(field.locator(".error")).to_contain_text("valid integer")
+    expect(field.locator(".error")).to_contain_text("whole number")
     expect(memory).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#errors")).to_contain_text("runtime.memory_mb")
     expect(page.locator("#recommendation")).to_have_count(0)

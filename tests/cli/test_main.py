@@ -180,7 +180,7 @@ def test_invalid_yaml_on_stdin_exits_2(capsys: pytest.CaptureFixture[str]) -> No
 def test_a_list_instead_of_a_workload_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "recommend", "-", stdin="- memory_mb: 1\n")
     assert_bad_input(code, out, err)
-    assert "a workload must be a mapping of sections, got list" in err
+    assert "a workload must be a mapping of sections, got array" in err
 
 
 def test_a_duplicate_key_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -383,7 +383,7 @@ def test_memory_out_of_bounds_gets_the_same_bound_error_as_the_api() -> None:
         ("rps=1e400", ["cannot read '1e400'"]),
         ("vcpu=2cores", ["without 'cores'"]),
         ("spot=maybe", ["yes or no"]),
-        ("gpu=1.5", ["valid integer"]),
+        ("gpu=1.5", ["whole number"]),
         ("vcpu=-1", ["greater than 0"]),
         ("region=mars", ["region"]),
     ],
