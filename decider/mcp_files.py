@@ -79,8 +79,13 @@ def review_files(files: Sequence[tuple[str, str]], ruleset: Ruleset) -> Review:
             (Path(folder) / name).write_text(text, encoding="utf-8")
         discovery = find_workloads([folder], keep_going=True)
 
+        root = os.path.realpath(folder)
+
         def given(path: str) -> str:
-            return os.path.relpath(path, folder) if os.path.isabs(path) or path.startswith(folder) else path
+            """The caller's name for a file of the folder: the review shows paths relative to the working directory
+            (``tmp/decider-mcp-…/main.tf`` from /), which would put the temporary folder in the answer."""
+            full = os.path.realpath(path)
+            return os.path.relpath(full, root) if full.startswith(root + os.sep) else path
 
         for workload in discovery.workloads:
             workload.file = given(workload.file)

@@ -3,10 +3,12 @@ the caller's file names in the answer; bad files and bad arguments are tool erro
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import anyio
+import pytest
 from mcp import Client
 from mcp.types import CallToolResult
 
@@ -47,6 +49,18 @@ def test_a_template_text_is_reviewed_with_the_callers_file_name() -> None:
     assert {item.name: item.verdict for item in from_disk.workloads} == {
         item["name"]: item["verdict"] for item in workloads
     }
+
+
+@pytest.mark.parametrize("where", ["/", tempfile.gettempdir(), "."])
+def test_file_names_are_the_callers_whatever_the_working_directory(where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review names files relative to the working directory; the tool's answer names them as the caller did, from
+    / (where the temporary folder reads tmp/decider-mcp-…) and from the temporary folder's parent alike."""
+    monkeypatch.chdir(where)
+    files = [{"name": "main.tf", "text": TERRAFORM}, {"name": "values.yaml", "text": "replicas: 2\n"}]
+    result = call("review", {"files": files}, RULESET)
+    assert result.structured_content is not None
+    assert [item["source"]["file"] for item in result.structured_content["workloads"]] == ["main.tf"]
+    assert [item["file"] for item in result.structured_content["skipped"]] == ["values.yaml"]
 
 
 def test_terraform_text_is_read_and_a_limit_it_breaks_says_move() -> None:
