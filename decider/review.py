@@ -329,6 +329,9 @@ def judge(
         verdict == "move" and evidence.excluded_whatever_the_traffic(parsed, ruleset, candidates, memo)
     ):
         verdict, why, rules, gap = "unknown", evidence.unknown_why(name), (), None
+        # A schedule the source gives but decider could not read is why its traffic is not known: say what is wrong.
+        said = (note[note.find("schedule not read:") :] for note in extra_assumptions if "schedule not read:" in note)
+        why += "".join(f" S{text[1:]}." for text in said)
         cost_now = cost_recommended = None
     if verdict in ("consider", "move"):
         decisive = evidence.decisive_assumptions(parsed, ruleset, decision, candidates, memo=memo)

@@ -23,7 +23,7 @@ from decider.sources.ecs import (
 )
 from decider.sources.imported import ImportedWorkload, deep_merge
 from decider.sources.parameters import TemplateContext
-from decider.sources.schedule import runs_per_month
+from decider.sources.schedule import counted_runs
 from decider.sources.template import literal, number_of, reference, set_traffic
 from decider.sources.triggers import triggers
 
@@ -224,16 +224,16 @@ def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], re
                 event_properties = event.get("Properties")
                 if isinstance(event_properties, dict):
                     expression = event_properties.get("Schedule", event_properties.get("ScheduleExpression"))
-                    runs = runs_per_month(expression) or runs
+                    runs = counted_runs(expression, workload.assume) or runs
     if "FunctionUrlConfig" in properties:
         protocols.append("http")
     deploy_only: list[str] = []
-    for protocol, trigger_runs, source in triggers(workload.name, resources):
+    for protocol, expression, source in triggers(workload.name, resources):
         if protocol == "deploy":
             deploy_only.append(source)
             continue
         protocols.append(protocol)
-        runs = trigger_runs or runs
+        runs = counted_runs(expression, workload.assume) or runs
     if deploy_only and not protocols:
         # CloudFormation calls it while deploying the stack: a handful of events a month, not a service's traffic.
         workload.set("traffic.pattern", "event")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from decider.sources.imported import ImportedWorkload
-from decider.sources.schedule import runs_per_month
+from decider.sources.schedule import counted_runs
 from decider.sources.template import describe_value, key_of, literal, mentions, number_of, reference, set_traffic
 
 TASK_DEFINITION = "AWS::ECS::TaskDefinition"
@@ -161,7 +161,7 @@ def read_schedules(workload: ImportedWorkload, task_id: str, resources: Mapping[
         if isinstance(properties, dict) and mentions(properties.get("Targets", properties.get("Target")), task_id):
             expression = properties.get("ScheduleExpression")
             if expression:
-                set_traffic(workload, ["schedule"], runs_per_month(expression))
+                set_traffic(workload, ["schedule"], counted_runs(expression, workload.assume))
 
 
 def _cpu_units(value: Any) -> float | None:

@@ -18,7 +18,7 @@ from decider.errors import DocumentError
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
 from decider.sources.quantities import QuantityError, parse_quantity
-from decider.sources.schedule import runs_per_month
+from decider.sources.schedule import counted_runs
 
 WORKLOAD_KINDS = frozenset(
     {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicationController", "ReplicaSet"}
@@ -88,11 +88,9 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
         job_spec = _mapping(_mapping(spec.get("jobTemplate")).get("spec"))
         workload.set("traffic.pattern", "scheduled")
         workload.set("traffic.protocols", ["schedule"])
-        runs = runs_per_month(spec.get("schedule"))
+        runs = counted_runs(spec.get("schedule"), workload.assume)
         if runs is not None:
             workload.set("traffic.requests_per_month", runs)
-        else:
-            workload.assume(f"schedule {spec.get('schedule')!r} not understood: runs a month unknown")
         _read_job(workload, job_spec)
         template = _mapping(job_spec.get("template"))
         pod = _mapping(template.get("spec"))

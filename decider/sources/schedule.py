@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 
 from decider.errors import quoted
 from decider.sources.cron import ScheduleError, aws_cron, runs_per_day, unix_cron, whole_number
 
-__all__ = ["HOURS_PER_MONTH", "ScheduleError", "read_schedule", "runs_per_month", "schedule_problem"]
+__all__ = ["HOURS_PER_MONTH", "ScheduleError", "counted_runs", "read_schedule", "runs_per_month", "schedule_problem"]
 
 HOURS_PER_MONTH = 730
 _RATE = re.compile(r"rate\(\s*(?P<value>\S+)\s+(?P<unit>[^\s)]+)\s*\)")
@@ -44,6 +45,18 @@ def runs_per_month(expression: object) -> float | None:
         return read_schedule(expression)
     except ScheduleError:
         return None
+
+
+def counted_runs(expression: object, assume: Callable[[str], None]) -> float | None:
+    """Runs a month of a schedule a workload was found to run on; when the expression cannot be read (AWS would
+    refuse it too: ``rate(5 minute)``), ``assume`` is told why, so the review says what is wrong rather than only
+    that the traffic is not known. None for no expression."""
+    if expression is None:
+        return None
+    runs = runs_per_month(expression)
+    if runs is None:
+        assume(f"schedule not read: {schedule_problem(expression)}; its runs a month are not known")
+    return runs
 
 
 def schedule_problem(expression: object) -> str | None:

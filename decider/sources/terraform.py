@@ -20,7 +20,7 @@ from decider.sources.document import Document
 from decider.sources.ecs import LAUNCH_TYPES, choose_ecs_target, read_task_definition
 from decider.sources.imported import ImportedWorkload
 from decider.sources.kubernetes import read_manifest
-from decider.sources.schedule import runs_per_month
+from decider.sources.schedule import counted_runs
 from decider.sources.template import number_of, set_traffic
 from decider.sources.terraform_model import Expression, Resource, blocks, first_block
 
@@ -115,17 +115,19 @@ def _function(resource: Resource, resources: Sequence[Resource]) -> ImportedWork
         workload.assume("package_type Image: deployed as a container image; its size (artifact_mb) is not known")
     protocols: list[str] = []
     runs: float | None = None
-    for protocol, trigger_runs in _triggers(resource, resources):
+    for protocol, expression in _triggers(resource, resources):
         protocols.append(protocol)
+        trigger_runs = counted_runs(expression, workload.assume)
         runs = trigger_runs if trigger_runs is not None else runs
     set_traffic(workload, protocols, runs)
     return workload
 
 
-def _triggers(function: Resource, resources: Sequence[Resource]) -> list[tuple[str, float | None]]:
-    """How work reaches a function: each resource that sends it some, as (protocol, runs a month for a schedule)."""
+def _triggers(function: Resource, resources: Sequence[Resource]) -> list[tuple[str, object]]:
+    """How work reaches a function: each resource that sends it some, as (protocol, its schedule expression for a
+    schedule, else None)."""
     owner = function.owner
-    found: list[tuple[str, float | None]] = []
+    found: list[tuple[str, object]] = []
     for item in resources:
         kind = item.type
         if kind == "aws_lambda_event_source_mapping" and item.refers_to("function_name", owner):
@@ -140,17 +142,17 @@ def _triggers(function: Resource, resources: Sequence[Resource]) -> list[tuple[s
         elif kind == "aws_cloudwatch_event_target" and item.refers_to("arn", owner):
             found.append(_rule_trigger(item, resources))
         elif kind == "aws_scheduler_schedule" and item.refers_to("target", owner):
-            found.append(("schedule", runs_per_month(item.values.get("schedule_expression"))))
+            found.append(("schedule", item.values.get("schedule_expression")))
     return found
 
 
-def _rule_trigger(target: Resource, resources: Sequence[Resource]) -> tuple[str, float | None]:
+def _rule_trigger(target: Resource, resources: Sequence[Resource]) -> tuple[str, object]:
     """An EventBridge target's rule: a schedule (runs a month) or an event pattern (events, as from a queue)."""
     for rule in resources:
         if rule.type == "aws_cloudwatch_event_rule" and target.refers_to("rule", rule.owner):
             expression = rule.values.get("schedule_expression")
             if isinstance(expression, str):
-                return "schedule", runs_per_month(expression)
+                return "schedule", expression
     return "queue", None
 
 
@@ -258,11 +260,12 @@ def _schedules(workload: ImportedWorkload, task: Resource, resources: Sequence[R
     """EventBridge rules and Scheduler schedules that run the task definition."""
     for item in resources:
         if item.type == "aws_cloudwatch_event_target" and item.refers_to("ecs_target", task.owner):
-            protocol, runs = _rule_trigger(item, resources)
+            protocol, expression = _rule_trigger(item, resources)
             if protocol == "schedule":
-                set_traffic(workload, ["schedule"], runs)
+                set_traffic(workload, ["schedule"], counted_runs(expression, workload.assume))
         elif item.type == "aws_scheduler_schedule" and item.refers_to("target", task.owner):
-            set_traffic(workload, ["schedule"], runs_per_month(item.values.get("schedule_expression")))
+            expression = item.values.get("schedule_expression")
+            set_traffic(workload, ["schedule"], counted_runs(expression, workload.assume))
 
 
 def _deployment(resource: Resource, resources: Sequence[Resource]) -> ImportedWorkload:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from decider.sources.schedule import runs_per_month
 from decider.sources.template import mentions
 
 #: Resource type → (the property that names the function, the kind of work it sends).
@@ -45,8 +44,8 @@ _ALSO_NAMED_BY: dict[str, tuple[str, ...]] = {
 _DESTINATION = "EventInvokeConfig"
 
 
-def triggers(function_id: str, resources: Mapping[str, Any]) -> Iterator[tuple[str, float | None, str]]:
-    """(kind, runs a month when a schedule says, the resource type) for each resource that sends work to it."""
+def triggers(function_id: str, resources: Mapping[str, Any]) -> Iterator[tuple[str, object, str]]:
+    """(kind, the schedule expression for a schedule, the resource type) for each resource that sends work to it."""
     for logical_id, resource in resources.items():
         if not isinstance(resource, dict) or logical_id == function_id:
             continue
@@ -68,7 +67,7 @@ def triggers(function_id: str, resources: Mapping[str, Any]) -> Iterator[tuple[s
             properties.get("Targets", properties.get("Target")), function_id
         ):
             expression = properties.get("ScheduleExpression")
-            yield ("schedule", runs_per_month(expression), kind) if expression else ("queue", None, kind)
+            yield ("schedule", expression, kind) if expression else ("queue", None, kind)
         elif kind in ("AWS::Serverless::Function", "AWS::Lambda::Function") and mentions(
             properties.get(_DESTINATION), function_id
         ):

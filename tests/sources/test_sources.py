@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from decider.errors import DocumentError, SourceError
+from decider.review import review_imported
 from decider.rules.loader import load_ruleset
 from decider.sources import ImportedWorkload, apply_usage, find_workloads, read_usage
 from decider.sources.document import INTRINSIC_TAGS, parse_documents
@@ -432,3 +433,40 @@ def test_a_task_definition_without_an_architecture_runs_on_ecs_default_x86(tmp_p
     task = by_name([template])["Task"]
     assert "architecture" not in task.raw["runtime"]
     assert not any("CpuArchitecture not set" in assumption for assumption in task.assumptions)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "template.yaml",
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Tick:\n    Type: AWS::Serverless::Function\n"
+            "    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      Events:\n        Every5:\n"
+            "          Type: Schedule\n          Properties: {Schedule: rate(5 minute)}\n",
+        ),
+        (
+            "main.tf",
+            'resource "aws_lambda_function" "tick" {\n  function_name = "tick"\n}\n'
+            'resource "aws_cloudwatch_event_rule" "every5" {\n  schedule_expression = "rate(5 minute)"\n}\n'
+            'resource "aws_cloudwatch_event_target" "t" {\n  rule = aws_cloudwatch_event_rule.every5.name\n'
+            "  arn  = aws_lambda_function.tick.arn\n}\n",
+        ),
+        (
+            "cron.yaml",
+            "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: tick}\nspec:\n  schedule: 'rate(5 minute)'\n"
+            "  jobTemplate:\n    spec:\n      template:\n        spec:\n"
+            "          containers: [{name: app, image: app}]\n",
+        ),
+    ],
+)
+def test_a_schedule_that_cannot_be_read_says_why(tmp_path: Path, name: str, text: str) -> None:
+    """rate(5 minute) (AWS wants 'minutes') is a schedule decider cannot count: the review says what is wrong with it,
+    not only that the traffic is not known."""
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    [workload] = find_workloads([str(tmp_path)]).workloads
+    notes = [note for note in workload.assumptions if "schedule not read:" in note]
+    assert len(notes) == 1, workload.assumptions
+    assert "AWS wants the unit 'minutes' for the value 5" in notes[0] or "not a schedule" in notes[0]
+    [reviewed] = review_imported([workload], SHIPPED).workloads
+    assert reviewed.verdict == "unknown"
+    assert "Schedule not read: 'rate(5 minute)'" in reviewed.why
