@@ -59,12 +59,12 @@ ASSUMPTION_PATHS = (
 PHRASES: Mapping[str, str] = {
     "runtime.avg_duration_ms": "{} ms per unit of work on average",
     "runtime.max_duration_s": "{} s for the longest unit of work",
-    "traffic.requests_per_month": "{} requests a month",
-    "traffic.peak_rps": "a peak of {} requests a second",
+    "traffic.requests_per_month": "{} request{s} a month",
+    "traffic.peak_rps": "a peak of {} request{s} a second",
     "runtime.memory_mb": "{} MB of memory a copy",
     "traffic.pattern": "{} traffic",
-    "runtime.concurrency_per_copy": "{} units of work at once per container copy",
-    "traffic.connections": "{} open WebSocket connections",
+    "runtime.concurrency_per_copy": "{} unit{s} of work at once per container copy",
+    "traffic.connections": "{} open WebSocket connection{s}",
     "traffic.payload_mb": "bodies of at most {} MB",
     "runtime.startup_s": "a {} s cold start",
     "team.ops_capacity": "{} ops capacity",
@@ -318,12 +318,8 @@ def search(
             continue
         tried += 1
         try:
-            other = rank(
-                resolve_defaults(apply(given, candidate.change), record=False).workload,
-                ruleset,
-                explain=False,
-                memo=memo,
-            )
+            changed = resolve_defaults(apply(given, candidate.change), record=False).workload
+            other = rank(changed, ruleset, explain=False, memo=memo)
         except (DeciderError, ValueError, ArithmeticError):
             continue  # a change the engine cannot price (say, a size no instance holds) is not advice
         if candidate.kind == "exclusion" and candidate.about in other.order:
@@ -381,8 +377,9 @@ def _message(
     )
     if candidate.kind == "assumption":
         path, value = next(iter(candidate.change.items()))
-        assumed = PHRASES.get(path, f"{path} = {{}}").format(_said(path, _value(parsed.workload, path)))
-        instead = PHRASES.get(path, f"{path} = {{}}").format(_said(path, value))
+        now = _value(parsed.workload, path)
+        assumed = PHRASES.get(path, f"{path} = {{}}").format(_said(path, now), s="" if now == 1 else "s")
+        instead = PHRASES.get(path, f"{path} = {{}}").format(_said(path, value), s="" if value == 1 else "s")
         return f"This answer assumes {assumed} ({path} was not given); with {instead}, {winner} would be recommended."
     if candidate.kind == "cost-crossing":
         return f"With {changes}, {winner} would be recommended."
