@@ -303,7 +303,8 @@ def _plan_instances(
         )
     lines += _gateway_lines(workload, book, sizing.front_door)
     lines += _load_balancer_lines(workload, book, model, _balancer(sizing.front_door), shared=existing)
-    lines += instance_volume_lines(book, model, ramps)
+    scratch = sizing.copies_per_instance * workload.runtime.ephemeral_storage_gb
+    lines += instance_volume_lines(book, model, ramps, scratch)
     lines += network_lines(workload, book, in_vpc=True)
     return Plan(target.id, sizing, tuple(lines), tuple(ramps))
 

@@ -62,14 +62,24 @@ def fixed_tier_lines(item: str, price: TieredPrice, quantity: float, allowance: 
     return lines
 
 
-def instance_volume_lines(book: PriceBook, model: CostModel, ramps: Sequence[Ramp]) -> list[Line]:
-    """The EBS root volume of every node: instance-hours ÷ 730 × the volume size, in GB-months. Shown at $0 with
-    "no price in this region" where the book has no EBS price, since every node has one."""
-    size = model.root_volume_gb
+def instance_volume_lines(
+    book: PriceBook, model: CostModel, ramps: Sequence[Ramp], scratch_gb: float = 0.0
+) -> list[Line]:
+    """The EBS root volume of every node: instance-hours ÷ 730 × the volume size, in GB-months. The copies' scratch
+    disk on a node (``scratch_gb``) beyond what the root volume holds for them enlarges it: Fargate bills a task's
+    storage above 20 GB, and a node's copies need the same disk. Shown at $0 with "no price in this region" where
+    the book has no EBS price, since every node has one."""
+    extra = max(0.0, scratch_gb - model.node_scratch_included_gb)
+    size = model.root_volume_gb + extra
     if size <= 0:
         return []
     prices: NetworkPrices | None = book.network
     usd = prices.ebs_gp3_gb_month.usd if prices is not None else 0.0
-    item = f"EBS root volumes ({size:g} GB gp3 a node)" + ("" if prices is not None else f": {NO_PRICE}")
+    what = (
+        f"{model.root_volume_gb:g} GB gp3 a node"
+        if not extra
+        else (f"{model.root_volume_gb:g} GB root + {extra:g} GB for the copies' scratch disk, gp3, a node")
+    )
+    item = f"EBS root volumes ({what})" + ("" if prices is not None else f": {NO_PRICE}")
     labels = [item] if len(ramps) == 1 else [f"{item}, while work runs", f"{item}, nodes beyond the first"]
     return [Line(label, "GB-month", usd, ramp.scaled(size / HOURS)) for label, ramp in zip(labels, ramps, strict=True)]

@@ -41,6 +41,12 @@ class CostModel(_Data):
     node_reserved_memory_source: str
     root_volume_gb: float = Field(30, ge=0, description="EBS root volume of each EC2 node, GB (gp3).")
     root_volume_source: str = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-optimized_AMI.html"
+    node_scratch_included_gb: float = Field(
+        20,
+        ge=0,
+        description="Scratch disk a node's root volume holds for its copies, GB; copies needing more get a larger "
+        "volume (runtime.ephemeral_storage_gb × copies a node, beyond this).",
+    )
     fargate_minimum_billed_s: float = Field(ge=0)
     fargate_minimum_billed_source: str
     lambda_concurrency_quota: int = Field(ge=1)

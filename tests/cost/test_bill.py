@@ -290,6 +290,27 @@ def test_bill_ecs_on_ec2_two_instances(ruleset: Ruleset) -> None:
     assert (plan.sizing.instance_type, plan.sizing.min_instances) == ("m6i.large", 2)
 
 
+@pytest.mark.parametrize("target", ["ecs-ec2", "ecs-managed-instances", "eks"])
+def test_scratch_disk_beyond_what_the_root_volume_holds_enlarges_each_node_volume(
+    ruleset: Ruleset, target: str
+) -> None:
+    # As above (one copy a node, two nodes always on) with 180 GB of scratch disk a copy: each node's gp3 volume is
+    # the 30 GB root plus the 160 GB beyond the 20 GB the root holds for its copies: 1,460 h / 730 × 190 GB =
+    # 380 GB-month × $0.08 = $30.40. Fargate bills the same disk (storage above 20 GB), so the EC2 bills no longer
+    # leave it out.
+    runtime = {**ALWAYS_ON_2X4, "ephemeral_storage_gb": 180}
+    plan = plan_for(ruleset, target, runtime=runtime, traffic=STEADY_QUEUE_SERVICE)
+    assert plan.sizing.kind == "instances"
+    volumes = {name: usd for name, usd in lines(plan.bill(1_000_000)).items() if name.startswith("EBS")}
+    assert volumes == {"EBS root volumes (30 GB root + 160 GB for the copies' scratch disk, gp3, a node)": 30.4}
+    small = plan_for(
+        ruleset, target, runtime={**ALWAYS_ON_2X4, "ephemeral_storage_gb": 20}, traffic=STEADY_QUEUE_SERVICE
+    )
+    assert {name for name in lines(small.bill(1_000_000)) if name.startswith("EBS")} == {
+        "EBS root volumes (30 GB gp3 a node)"
+    }
+
+
 def test_bill_managed_instances_fee(ruleset: Ruleset) -> None:
     # As above plus the management fee, 12% of on-demand: 1,460 h × $0.01152 = $16.8192; root volumes $4.80;
     # total $161.78
