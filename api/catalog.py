@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.dependencies import RulesetDep
+from api.dependencies import RulesetDep, known_query
 from api.problems import ApiProblem, problem_responses
 from decider.decision import RulesetInfo
 from decider.errors import Problem, nearest
@@ -16,7 +16,7 @@ from decider.pricing.book import PriceBook
 from decider.rules.model import CATEGORIES, Rule, Ruleset
 from decider.workload import workload_schema
 
-router = APIRouter(tags=["catalog"])
+router = APIRouter(tags=["catalog"], dependencies=[Depends(known_query)])
 
 
 class RuleOut(BaseModel):
@@ -143,7 +143,7 @@ async def list_rules(ruleset: RulesetDep, category: CategoryQuery = None, target
     operation_id="get_rule",
     summary="Show one rule",
     response_model=RuleOut,
-    responses=problem_responses(401, 404, 503),
+    responses=problem_responses(401, 404, 422, 503),
 )
 async def get_rule(ruleset: RulesetDep, rule_id: Annotated[str, Path(description="A rule id.")]) -> RuleOut:
     """One rule by id; an unknown id is 404 with the nearest rule id."""
@@ -164,7 +164,7 @@ async def get_rule(ruleset: RulesetDep, rule_id: Annotated[str, Path(description
     operation_id="list_targets",
     summary="List the targets",
     response_model=TargetList,
-    responses=problem_responses(401, 503),
+    responses=problem_responses(401, 422, 503),
 )
 async def list_targets(ruleset: RulesetDep) -> TargetList:
     """The places a workload can run, simplest first."""
@@ -183,7 +183,7 @@ async def list_targets(ruleset: RulesetDep) -> TargetList:
     operation_id="list_pricing",
     summary="Show the price books",
     response_model=PricingList,
-    responses=problem_responses(401, 503),
+    responses=problem_responses(401, 422, 503),
 )
 async def list_pricing(ruleset: RulesetDep) -> PricingList:
     """The price book of every region decider can price, with its as_of date and sources."""
@@ -195,7 +195,7 @@ async def list_pricing(ruleset: RulesetDep) -> PricingList:
     operation_id="get_workload_schema",
     summary="The workload JSON Schema",
     response_model=dict[str, Any],
-    responses=problem_responses(401),
+    responses=problem_responses(401, 422),
 )
 async def get_workload_schema() -> dict[str, Any]:
     """The JSON Schema of a workload (the body of POST /recommend), for editors and form builders."""

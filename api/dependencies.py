@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
 from starlette.requests import ClientDisconnect
 
 from api.metrics import Metrics
@@ -12,8 +13,35 @@ from api.problems import ApiProblem
 from api.state import RulesetHolder
 from api.work import Work
 from decider.documents import parse_json
-from decider.errors import DocumentError
+from decider.errors import DocumentError, Problem, nearest
 from decider.rules.model import Ruleset
+
+
+async def known_query(request: Request) -> None:
+    """A query parameter the route does not take, or one given twice, is a 422 naming it: a typo (``?categroy=``)
+    or a second value would otherwise be answered as if nothing, or only the last, had been asked."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    allowed = _query_names(dependant) if isinstance(dependant, Dependant) else []
+    problems = []
+    for name in dict.fromkeys(request.query_params.keys()):
+        if name not in allowed:
+            valid = ", ".join(allowed) if allowed else "none (this route takes no query parameters)"
+            problems.append(
+                Problem(f"query.{name}", f"unknown query parameter; valid here: {valid}", nearest(name, allowed))
+            )
+        elif len(request.query_params.getlist(name)) > 1:
+            problems.append(Problem(f"query.{name}", "given more than once; give it once"))
+    if problems:
+        raise ApiProblem(422, "invalid-query", "the query is not valid", problems)
+
+
+def _query_names(dependant: Dependant) -> list[str]:
+    """The query parameters a route takes, its dependencies' included."""
+    names = [param.alias for param in dependant.query_params]
+    for sub in dependant.dependencies:
+        names += _query_names(sub)
+    return names
 
 
 async def holder_of(request: Request) -> RulesetHolder:

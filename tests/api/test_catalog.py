@@ -34,6 +34,23 @@ def test_rules_with_unknown_category_and_target_is_422_with_suggestions(client: 
     assert all(category in body["errors"][0]["message"] for category in CATEGORIES)
 
 
+def test_a_query_parameter_a_route_does_not_take_or_given_twice_is_422(client: ApiClient) -> None:
+    """A typo would otherwise answer as if nothing were asked (?categroy=limits listed every rule), and a second value
+    as if only the last were."""
+    body = problem_of(client.get("/rules", params={"categroy": "limits"}), 422)
+    assert [(e["location"], e["suggestion"]) for e in body["errors"]] == [("query.categroy", "category")]
+    assert "valid here: category, target" in body["errors"][0]["message"]
+    twice = problem_of(client.get("/rules?category=limits&category=cost"), 422)
+    assert [(e["location"], e["message"]) for e in twice["errors"]] == [
+        ("query.category", "given more than once; give it once")
+    ]
+    for path in ("/pricing", "/targets", "/schema/workload", "/rules/limits.lambda-max-duration"):
+        body = problem_of(client.get(path, params={"region": "eu-west-1"}), 422)
+        assert body["errors"][0]["location"] == "query.region"
+        assert "takes no query parameters" in body["errors"][0]["message"]
+    assert client.get("/rules", params={"category": "limits"}).status_code == 200
+
+
 def test_rules_with_an_over_long_target_is_a_422_problem(client: ApiClient) -> None:
     problem_of(client.get("/rules", params={"target": "x" * 101}), 422)
 
