@@ -9,11 +9,12 @@ which the translator places under the part's location.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ValidationError
+from pydantic import AfterValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
 from decider.errors import (
@@ -61,6 +62,24 @@ class Wording:
 
 
 PLAIN = Wording()
+
+
+#: An EC2 instance family or type as AWS writes them: a generation digit in the family (m7g, p4d, c6in, u-6tb1), a
+#: size after the dot (m7g.large, p4d.24xlarge, m7i-flex.xlarge, c7g.metal).
+_INSTANCE_NAME = re.compile(r"^[a-z][a-z0-9-]*[0-9][a-z0-9-]*(\.[a-z0-9-]+)?$")
+
+
+def _instance_name(name: str) -> str:
+    if not _INSTANCE_NAME.match(name):
+        raise PydanticCustomError(
+            "instance_name", "not an EC2 instance family or type; write one as AWS does, such as m7g.large or p4d"
+        )
+    return name
+
+
+#: An entry of ``control.instance_types``: a name nothing could match ("banana", "Large") would leave every instance
+#: target with no type to price and no word why.
+InstanceName = Annotated[str, AfterValidator(_instance_name)]
 
 
 #: Pydantic's messages for a value of the wrong type or length name Python types ("a valid tuple", "after

@@ -14,7 +14,7 @@ from decider.network import Section as _Section
 from decider.numbers import number as _num
 from decider.numbers import show as _show
 from decider.traffic_profile import PROFILE_FIELD, HourlyProfile, peak_factor
-from decider.validation import PLAIN_WORDS, Wording, problems_from_validation
+from decider.validation import PLAIN_WORDS, InstanceName, Wording, problems_from_validation
 
 Architecture = Literal["x86_64", "arm64", "any"]
 OperatingSystem = Literal["linux", "windows"]
@@ -107,7 +107,7 @@ class Control(_Section):
     sidecars: bool = False
     host_networking: bool = False
     custom_ami: bool = Field(False, description="Own OS image or kernel modules.")
-    instance_types: tuple[str, ...] = Field(
+    instance_types: tuple[InstanceName, ...] = Field(
         (),
         description="EC2 families or types that are required, e.g. [p4d].",
     )

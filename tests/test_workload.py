@@ -115,6 +115,20 @@ def test_a_boolean_is_not_a_number(section: str, field: str) -> None:
     assert "must be a number" in problem.message
 
 
+@pytest.mark.parametrize("name", ["banana", "M7G.large", "p4d ", "", "large"])
+def test_an_instance_type_no_one_could_name_is_refused(name: str) -> None:
+    """With control.instance_types ["banana"] every instance target had no type to price and nothing said why."""
+    problem = only_problem({"control": {"instance_types": [name]}})
+    assert problem.location == "control.instance_types.0"
+    assert "not an EC2 instance family or type" in problem.message
+    assert repr(name) in problem.message
+
+
+def test_instance_families_and_types_as_aws_writes_them_are_taken() -> None:
+    names = ["m7g.large", "p4d", "c6in", "u-6tb1.metal", "m7i-flex.xlarge", "g4dn.12xlarge"]
+    assert parse_workload({"control": {"instance_types": names}}).workload.control.instance_types == tuple(names)
+
+
 def test_a_fractional_gpu_count_is_refused() -> None:
     problem = only_problem({"runtime": {"gpu": 1.5}})
     assert problem.location == "runtime.gpu"
