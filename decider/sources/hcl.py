@@ -104,6 +104,11 @@ def read_folder(files: Sequence[tuple[Path, str]], var_files: Sequence[tuple[Pat
             line = _line(text, rf'resource\s+"{re.escape(kind)}"\s+"{re.escape(name)}"')
             values = {key: resolve(value, scope) for key, value in body.items() if key not in _META_KEYS}
             references = {key: references_in(str(value)) for key, value in body.items() if key not in _META_KEYS}
+            count = created(values.get("count"), scope)
+            if count == 0:
+                said = "0" if values["count"] in (0, False) else f"{values['count']}, 0 with its variable's default"
+                unread.append((shown, f"line {line}: {address} has count = {said}: Terraform creates none"))
+                continue
             resources.append(Resource(address, kind, values, shown, line, references, owner=address))
         for (call,), body in _labelled(data.get("module"), 1):
             line = _line(text, rf'module\s+"{re.escape(call)}"')
@@ -121,6 +126,23 @@ def read_folder(files: Sequence[tuple[Path, str]], var_files: Sequence[tuple[Pat
             references = {key: references_in(str(value)) for key, value in body.items() if key not in _META_KEYS}
             resources.extend(module_resources(module, f"module.{call}", inputs, references, shown, line))
     return TerraformFolder(resources, assumptions, unread)
+
+
+_CONDITION = re.compile(r"^\s*(?P<not>!?)\s*var\.(?P<name>\w+)\s*\?\s*(?P<yes>\d+)\s*:\s*(?P<no>\d+)\s*$")
+
+
+def created(count: Any, scope: Scope) -> int | None:
+    """How many instances a resource's ``count`` creates: a number, or the common switch ``var.enabled ? 1 : 0``
+    on a variable with a default; None when there is no count or it is an expression decider does not evaluate."""
+    if isinstance(count, bool):
+        return int(count)
+    if isinstance(count, int | float):
+        return int(count)
+    match = _CONDITION.match(str(count)) if isinstance(count, Expression) else None
+    if match is None or not isinstance(scope.variables.get(match["name"]), bool):
+        return None
+    chosen = scope.variables[match["name"]] != bool(match["not"])
+    return int(match["yes"] if chosen else match["no"])
 
 
 def resolve(raw: Any, scope: Scope) -> Any:

@@ -64,6 +64,9 @@ def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]
 def _workload(resource: Resource, platform: str, runs_as: str | None = None) -> ImportedWorkload:
     workload = ImportedWorkload(resource.owner, resource.file, resource.line, resource.type, runs_as=runs_as)
     workload.set("team.current_platform", platform)
+    for key in ("count", "for_each"):  # Terraform makes one instance per count or key: reviewed as one of them
+        if resource.values.get(key) is not None:
+            workload.assume(f"{key} = {resource.values[key]}: each instance it creates is reviewed as this one")
     workload.aliases = _aliases(resource)
     return workload
 

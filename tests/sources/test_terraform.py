@@ -314,3 +314,30 @@ def test_module_calls_decider_does_not_expand_are_listed_as_skipped(tmp_path: Pa
     again = find_workloads([str(tmp_path)])
     assert [workload.name for workload in again.workloads] == ["module.f"]
     assert again.skipped == []
+
+
+def test_resources_terraform_would_not_create_are_skipped_and_repeated_ones_said(tmp_path: Path) -> None:
+    """count = 0, or the switch var.enabled ? 1 : 0 on a variable whose default is false, creates nothing: such a
+    resource is listed as skipped, not reviewed; count = 2 and for_each are reviewed once, with a note."""
+    (tmp_path / "main.tf").write_text(
+        'variable "enabled" {\n  default = false\n}\n'
+        'resource "aws_lambda_function" "off" {\n  count = 0\n  function_name = "off"\n}\n'
+        'resource "aws_lambda_function" "maybe" {\n  count = var.enabled ? 1 : 0\n  function_name = "maybe"\n}\n'
+        'resource "aws_lambda_function" "on" {\n  count = !var.enabled ? 1 : 0\n  function_name = "on"\n}\n'
+        'resource "aws_lambda_function" "each" {\n  for_each = toset(["dev", "prod"])\n  function_name = "e"\n}\n'
+        'resource "aws_lambda_function" "other" {\n  count = length(var.names)\n  function_name = "o"\n}\n',
+        encoding="utf-8",
+    )
+    found = find_workloads([str(tmp_path)])
+    names = {workload.name: workload for workload in found.workloads}
+    assert set(names) == {"aws_lambda_function.on", "aws_lambda_function.each", "aws_lambda_function.other"}
+    assert [reason for _, reason in found.skipped] == [
+        "line 4: aws_lambda_function.off has count = 0: Terraform creates none",
+        "line 8: aws_lambda_function.maybe has count = var.enabled ? 1 : 0, 0 with its variable's default: "
+        "Terraform creates none",
+    ]
+    assert any(
+        note.endswith('for_each = toset(["dev", "prod"]): each instance it creates is reviewed as this one')
+        for note in names["aws_lambda_function.each"].assumptions
+    )
+    assert any("count = length(var.names)" in note for note in names["aws_lambda_function.other"].assumptions)
