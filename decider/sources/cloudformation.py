@@ -17,6 +17,7 @@ from decider.sources.ecs import (
     SERVICE,
     TASK_DEFINITION,
     choose_ecs_target,
+    listens,
     read_schedules,
     read_service,
     read_task_definition,
@@ -24,7 +25,7 @@ from decider.sources.ecs import (
 from decider.sources.imported import ImportedWorkload, deep_merge
 from decider.sources.parameters import TemplateContext
 from decider.sources.schedule import counted_runs
-from decider.sources.template import literal, number_of, reference, set_traffic
+from decider.sources.template import literal, number_of, reference, run_on_demand, set_traffic
 from decider.sources.triggers import triggers
 
 SAM_FUNCTION = "AWS::Serverless::Function"
@@ -142,7 +143,7 @@ def read_template(document: Document, file: str, capacity: Capacity | None = Non
             properties = context.substitute(resource.get("Properties"), used)
             read_task_definition(workload, properties if isinstance(properties, dict) else {})
             read_schedules(workload, str(logical_id), resources)
-            set_traffic(workload, [], None)
+            run_on_demand(workload, listens(properties) if isinstance(properties, dict) else False)
             choose_ecs_target(workload, None, properties if isinstance(properties, dict) else {})
             workloads.append(workload)
             _note_context(workload, resource, used, context)

@@ -195,6 +195,15 @@ def _memory_mb(value: Any) -> float | None:
 _APP_PROTOCOLS = {"http": "http", "http2": "http", "grpc": "grpc"}
 
 
+def listens(properties: Mapping[str, Any]) -> bool:
+    """Whether a task definition's containers map any port (a task that listens is a service's, not a job's)."""
+    containers = key_of(properties, "ContainerDefinitions")
+    return any(
+        isinstance(container, dict) and bool(key_of(container, "PortMappings"))
+        for container in (containers if isinstance(containers, list) else [])
+    )
+
+
 def _app_protocols(containers: list[dict[str, Any]]) -> list[str]:
     """The protocols the containers' port mappings say they serve (``AppProtocol``), in order, without repeats."""
     found: list[str] = []

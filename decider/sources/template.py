@@ -34,6 +34,21 @@ def set_traffic(
         workload.set("traffic.requests_per_month", runs)
 
 
+def run_on_demand(workload: ImportedWorkload, listens: bool) -> None:
+    """A task definition of the template that no service runs, no schedule starts and that listens on no port: what
+    starts it is RunTask (from code, a state machine, an event rule), so each start is one run of a job, not a
+    service's always-on copies behind a load balancer. With a port or a schedule it is read as ``set_traffic`` does."""
+    if listens or workload.get("traffic.protocols"):
+        set_traffic(workload, [], None)
+        return
+    workload.set("traffic.pattern", "batch")
+    workload.set("traffic.protocols", ["schedule"])
+    workload.assume(
+        "no service runs it, no schedule starts it and it listens on no port: read as a job started on demand "
+        "(RunTask); give its runs a month in the usage file"
+    )
+
+
 def literal(workload: ImportedWorkload, properties: Mapping[str, Any], key: str) -> Any:
     """A property's literal value; an intrinsic function is unknown until deployment and reads as None."""
     value = key_of(properties, key)

@@ -17,11 +17,11 @@ from decider.documents import parse_json
 from decider.errors import DocumentError
 from decider.sources.cloudformation import LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_DEFAULT_TIMEOUT_S
 from decider.sources.document import Document
-from decider.sources.ecs import LAUNCH_TYPES, choose_ecs_target, read_task_definition
+from decider.sources.ecs import LAUNCH_TYPES, choose_ecs_target, listens, read_task_definition
 from decider.sources.imported import ImportedWorkload
 from decider.sources.kubernetes import read_manifest
 from decider.sources.schedule import counted_runs
-from decider.sources.template import number_of, set_traffic
+from decider.sources.template import number_of, run_on_demand, set_traffic
 from decider.sources.terraform_model import Expression, Resource, blocks, first_block
 
 LAMBDA = "aws_lambda_function"
@@ -55,7 +55,7 @@ def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]
             workload = _workload(resource, "ecs")
             read_task_definition(workload, _task_properties(workload, resource))
             _schedules(workload, resource, resources)
-            set_traffic(workload, [], None)
+            run_on_demand(workload, listens(_task_properties(workload, resource, quiet=True)))
             choose_ecs_target(workload, None, _task_properties(workload, resource, quiet=True))
             workloads.append(workload)
     return workloads

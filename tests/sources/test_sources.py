@@ -470,3 +470,29 @@ def test_a_schedule_that_cannot_be_read_says_why(tmp_path: Path, name: str, text
     [reviewed] = review_imported([workload], SHIPPED).workloads
     assert reviewed.verdict == "unknown"
     assert "Schedule not read: 'rate(5 minute)'" in reviewed.why
+
+
+def test_a_task_definition_nothing_runs_and_without_ports_is_a_job_started_on_demand(tmp_path: Path) -> None:
+    """A template's task definition that no service runs, no schedule starts and that listens on no port is started
+    by RunTask (a function, a state machine): each start is a run of a job, not two always-on copies behind a load
+    balancer. With a port it is read as before."""
+    task = (
+        "Resources:\n  {name}:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Cpu: '256'\n"
+        "      Memory: '512'\n      RequiresCompatibilities: [FARGATE]\n"
+        "      ContainerDefinitions: [{{Name: app, Image: app{ports}}}]\n"
+    )
+    (tmp_path / "job.yaml").write_text(task.format(name="Job", ports=""), encoding="utf-8")
+    (tmp_path / "web.yaml").write_text(
+        task.format(name="Web", ports=", PortMappings: [{ContainerPort: 8080}]"), encoding="utf-8"
+    )
+    found = by_name([tmp_path])
+    job, web = found["Job"], found["Web"]
+    assert job.raw["traffic"] == {"pattern": "batch", "protocols": ["schedule"]}
+    assert any("read as a job started on demand (RunTask)" in note for note in job.assumptions)
+    assert "traffic" not in web.raw  # a service's task, its traffic not known, as before
+    assert not any("started on demand" in note for note in web.assumptions)
+    # priced per run once the usage file gives the runs: 1,000 runs of five seconds, not always-on copies
+    apply_usage([job], {"Job": {"traffic": {"requests_per_month": 1000}, "runtime": {"avg_duration_ms": 5000}}}, "u")
+    [reviewed] = review_imported([job], SHIPPED).workloads
+    assert reviewed.monthly_cost_now_usd is not None
+    assert reviewed.monthly_cost_now_usd < 1.0
