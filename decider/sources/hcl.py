@@ -28,8 +28,9 @@ _META_KEYS = frozenset({"__is_block__", "__comments__", "__start_line__", "__end
 _QUOTED = re.compile(r'^"(?P<text>.*)"$', re.DOTALL)
 _HEREDOC = re.compile(r"^<<-?(?P<tag>\w+)\n(?P<text>.*)\n\s*(?P=tag)$", re.DOTALL)
 _INTERPOLATION = re.compile(r"\$\{(?P<expr>[^{}]*)\}")
-_VARIABLE = re.compile(r"^var\.(?P<name>[A-Za-z_][\w-]*)$")
-_LOCAL = re.compile(r"^local\.(?P<name>[A-Za-z_][\w-]*)$")
+#: ``var.name`` or ``local.name``, and an attribute path into an object's value (``var.cluster_config.launch_type``).
+_VARIABLE = re.compile(r"^var\.(?P<name>[A-Za-z_][\w-]*)(?P<path>(?:\.[A-Za-z_][\w-]*)*)$")
+_LOCAL = re.compile(r"^local\.(?P<name>[A-Za-z_][\w-]*)(?P<path>(?:\.[A-Za-z_][\w-]*)*)$")
 _JSONENCODE = re.compile(r"^jsonencode\((?P<body>.*)\)$", re.DOTALL)
 _OPTIONS = hcl2.SerializationOptions(with_comments=False)
 
@@ -197,11 +198,11 @@ def _expression(text: str, scope: Scope) -> Any:
     if variable:
         name = variable.group("name")
         if name in scope.variables and name not in scope.unset:
-            return resolve(scope.variables[name], Scope())
+            return _attribute(resolve(scope.variables[name], Scope()), variable.group("path"), text)
         return Expression(text)
     local = _LOCAL.match(text)
     if local:
-        return _local(local.group("name"), scope, text)
+        return _attribute(_local(local.group("name"), scope, text), local.group("path"), text)
     encoded = _JSONENCODE.match(text)
     if encoded:
         try:
@@ -215,6 +216,16 @@ def _expression(text: str, scope: Scope) -> Any:
     if text == "null":
         return None
     return Expression(text)
+
+
+def _attribute(value: Any, path: str, text: str) -> Any:
+    """``value``'s attribute at ``path`` (``.launch_type``, ``.a.b``); the whole expression as unknown when an object
+    on the way does not have it (an optional attribute left out of the default)."""
+    for name in path.split(".")[1:]:
+        if not isinstance(value, dict) or name not in value:
+            return Expression(text)
+        value = value[name]
+    return value
 
 
 def _local(name: str, scope: Scope, text: str) -> Any:

@@ -341,3 +341,29 @@ def test_resources_terraform_would_not_create_are_skipped_and_repeated_ones_said
         for note in names["aws_lambda_function.each"].assumptions
     )
     assert any("count = length(var.names)" in note for note in names["aws_lambda_function.other"].assumptions)
+
+
+def test_attributes_of_object_variables_and_locals_are_read_from_their_defaults(tmp_path: Path) -> None:
+    """var.cluster_config.launch_type, with the object's default giving FARGATE, is Fargate: it was read as "no launch
+    type given", ECS's default EC2, and the verdict compared the wrong target. An attribute the default leaves out
+    stays unknown."""
+    (tmp_path / "main.tf").write_text(
+        'variable "cluster_config" {\n  default = { launch_type = "FARGATE" }\n}\n'
+        'variable "task" {\n  default = { cpu = 512, memory = 1024 }\n}\n'
+        "locals {\n  sizes = { memory = 2048 }\n}\n"
+        'resource "aws_ecs_task_definition" "main" {\n  family = "main"\n'
+        "  requires_compatibilities = [var.cluster_config.launch_type]\n"
+        "  cpu = var.task.cpu\n  memory = var.task.memory\n"
+        '  container_definitions = jsonencode([{ name = "app", image = "app" }])\n}\n'
+        'resource "aws_lambda_function" "f" {\n  function_name = "f"\n  memory_size = local.sizes.memory\n'
+        "  timeout = var.task.timeout\n}\n",
+        encoding="utf-8",
+    )
+    found = read([tmp_path])
+    task = found["aws_ecs_task_definition.main"]
+    assert task.runs_as == "FARGATE"
+    assert (task.raw["runtime"]["vcpu"], task.raw["runtime"]["memory_mb"]) == (0.5, 1024)
+    function = found["aws_lambda_function.f"]
+    assert function.raw["runtime"]["memory_mb"] == 2048
+    assert "max_duration_s" not in function.raw["runtime"]
+    assert any("timeout is var.task.timeout, not known until Terraform runs" in note for note in function.assumptions)
