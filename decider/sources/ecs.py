@@ -119,7 +119,7 @@ def choose_ecs_target(
                 workload.mode = "spot"
             elif all(isinstance(item, dict) and item.get("CapacityProvider") == "FARGATE" for item in strategy):
                 workload.mode = "on-demand"
-            workload.runs_as = _capacity_provider(workload, provider, resources or {})
+            workload.runs_as = _capacity_provider(workload, provider, resources or {}, task)
             return
     compatibilities = key_of(task, "RequiresCompatibilities")
     if isinstance(compatibilities, list):
@@ -133,8 +133,11 @@ def choose_ecs_target(
     workload.assume("no launch type, capacity provider or compatibility given: ECS's default launch type, EC2")
 
 
-def _capacity_provider(workload: ImportedWorkload, provider: Any, resources: Mapping[str, Any]) -> str:
-    """The launch type a capacity provider stands for: an AWS-managed one by name, a defined one by its kind."""
+def _capacity_provider(
+    workload: ImportedWorkload, provider: Any, resources: Mapping[str, Any], task: Mapping[str, Any]
+) -> str:
+    """The launch type a capacity provider stands for: an AWS-managed one by name, a defined one by its kind; one
+    defined elsewhere by the only capacity the task can run on (``MANAGED_INSTANCES`` alone), else EC2."""
     if isinstance(provider, str) and provider in LAUNCH_TYPES:
         return provider
     provider_id = reference(provider)
@@ -144,9 +147,14 @@ def _capacity_provider(workload: ImportedWorkload, provider: Any, resources: Map
         return "MANAGED_INSTANCES"
     if isinstance(properties, dict) and "AutoScalingGroupProvider" in properties:
         return "EC2"
-    workload.assume(
-        f"capacity provider {describe_value(provider)} is not defined in this template: taken to be EC2 capacity"
-    )
+    compatibilities = key_of(task, "RequiresCompatibilities")
+    if compatibilities == ["MANAGED_INSTANCES"]:
+        workload.assume(
+            f"capacity provider {describe_value(provider)} is not defined here: Managed Instances, the only capacity "
+            "the task definition is compatible with"
+        )
+        return "MANAGED_INSTANCES"
+    workload.assume(f"capacity provider {describe_value(provider)} is not defined here: taken to be EC2 capacity")
     return "EC2"
 
 

@@ -45,6 +45,8 @@ def module_resources(
     """The resources a module call of ``kind`` (``lambda`` or ``ecs-service``) creates, from its inputs."""
     if inputs.get("create") is False:
         return []
+    if kind == "lambda" and (inputs.get("create_function") is False or inputs.get("create_layer") is True):
+        return []  # a call that makes only a layer (or nothing) creates no function
     given = {**(LAMBDA_DEFAULTS if kind == "lambda" else ECS_SERVICE_DEFAULTS), **inputs}
 
     def resource(kind_: str, values: dict[str, Any], refs: Mapping[str, tuple[str, ...]] | None = None) -> Resource:
@@ -117,7 +119,10 @@ def _ecs_service(
         "task_definition": (f"{address}.aws_ecs_task_definition.this",),
         "capacity_provider_strategy": references.get("capacity_provider_strategy", ()),
     }
-    return [resource("aws_ecs_task_definition", task, None), resource("aws_ecs_service", service, service_refs)]
+    definition = resource("aws_ecs_task_definition", task, None)
+    if given.get("create_service") is False:  # the call makes the task definition alone (something else runs it)
+        return [definition]
+    return [definition, resource("aws_ecs_service", service, service_refs)]
 
 
 def _as_blocks(value: Any) -> list[Any]:

@@ -367,3 +367,25 @@ def test_attributes_of_object_variables_and_locals_are_read_from_their_defaults(
     assert function.raw["runtime"]["memory_mb"] == 2048
     assert "max_duration_s" not in function.raw["runtime"]
     assert any("timeout is var.task.timeout, not known until Terraform runs" in note for note in function.assumptions)
+
+
+def test_module_inputs_that_decide_what_a_call_creates_are_read(tmp_path: Path) -> None:
+    """terraform-aws-modules: create_layer makes a layer, not a function; create_service = false makes the task
+    definition alone; a task compatible only with MANAGED_INSTANCES on a capacity provider defined in another module
+    runs on Managed Instances, not the EC2 decider took it for."""
+    (tmp_path / "main.tf").write_text(
+        'module "layer" {\n  source = "terraform-aws-modules/lambda/aws"\n  create_layer = true\n'
+        '  layer_name = "deps"\n}\n'
+        'module "task_only" {\n  source = "terraform-aws-modules/ecs/aws//modules/service"\n  name = "task-only"\n'
+        "  create_service = false\n}\n"
+        'module "mi" {\n  source = "terraform-aws-modules/ecs/aws//modules/service"\n  name = "mi"\n'
+        '  requires_compatibilities = ["MANAGED_INSTANCES"]\n'
+        '  capacity_provider_strategy = { mi = { capacity_provider = module.cluster.capacity_providers["mi"].name } }\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    found = read([tmp_path])
+    assert set(found) == {"module.task_only", "module.mi"}  # no function for the layer
+    assert found["module.task_only"].kind == "aws_ecs_task_definition"  # no service
+    assert found["module.mi"].runs_as == "MANAGED_INSTANCES"
+    assert any("the only capacity the task definition is compatible with" in a for a in found["module.mi"].assumptions)
