@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, ValidationError
+from pydantic import AfterValidator, ValidationError, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from decider.errors import (
@@ -79,7 +79,9 @@ def _instance_name(name: str) -> str:
 
 #: An entry of ``control.instance_types``: a name nothing could match ("banana", "Large") would leave every instance
 #: target with no type to price and no word why.
-InstanceName = Annotated[str, AfterValidator(_instance_name)]
+InstanceName = Annotated[
+    str, AfterValidator(_instance_name), WithJsonSchema({"type": "string", "pattern": _INSTANCE_NAME.pattern})
+]
 
 
 #: Pydantic's messages for a value of the wrong type or length name Python types ("a valid tuple", "after
