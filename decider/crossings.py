@@ -11,9 +11,11 @@ targets changes:
 1. just past the held crossing (×1.2 away from today's volume, to two figures, as the counterfactual search tries
    it); failing that, four times past it;
 2. if neither has the other target cheaper, the crossing is not said;
-3. if the order changes across the held crossing itself (1% either side), it is said there (just past it);
-4. else the bracket is narrowed by halving it in log volume until its ends are within 3% of each other: the volume
-   said is the near end at which the other target is cheaper (the first volume, coming from today's, found so).
+3. the bracket's near end: the volumes already priced for other crossings first (a trial prices every target),
+   then volumes from just short of the held crossing back towards today's, 1.5 times apart;
+4. if the bracket holds the held crossing and the order changes 1% either side of it, it is said there;
+5. else the bracket is narrowed by halving it in log volume until its ends are within 5% of each other: the volume
+   said is the near end at which the other target is cheaper.
 
 A trial is a ranking without explanation, sharing the decision's plan memo (decider/cost/memo.py); a decision says
 at most ``MAX_SAID`` crossings, so the work is bounded. The result is each crossing's ``resized_requests_per_month``.
@@ -40,29 +42,40 @@ MAX_SAID = MAX_CROSSINGS
 JUST_PAST, FAR_PAST = 1.2, 4.0
 #: Either side of the held crossing, the volumes that confirm it (×).
 EDGE = 1.01
+#: Back from the held crossing towards today's volume, the step between volumes tried for the bracket's near end (×).
+STEP = 1.5
 #: Else the bracket's ends are narrowed until within this ratio.
-WITHIN = 1.03
+WITHIN = 1.05
 
-Totals = Callable[[float], dict[str, float] | None]
+
+class Totals:
+    """The targets' monthly totals with the volume changed, as a rerun would price them (None when the changed
+    workload cannot be ranked); each volume priced once, and every volume priced so far kept (``seen``): a trial
+    prices every target, so one crossing's trials bracket the next one's."""
+
+    def __init__(self, price: Callable[[float], dict[str, float] | None]) -> None:
+        self.price = price
+        self.seen: dict[float, dict[str, float] | None] = {}
+
+    def __call__(self, volume: float) -> dict[str, float] | None:
+        if volume not in self.seen:
+            self.seen[volume] = self.price(volume)
+        return self.seen[volume]
 
 
 def totals_at(parsed: ParsedWorkload, ruleset: Ruleset, memo: PlanMemo | None) -> Totals:
-    """The targets' monthly totals with the volume changed, as a rerun would price them (None when the changed
-    workload cannot be ranked); each volume priced once."""
-    seen: dict[float, dict[str, float] | None] = {}
+    """``Totals`` for the workload as given, its monthly volume changed (decider/advice.py's ``apply``)."""
 
-    def at(volume: float) -> dict[str, float] | None:
-        if volume not in seen:
-            try:
-                workload = resolve_defaults(
-                    apply(parsed.given or parsed.workload, {"traffic.requests_per_month": volume}), record=False
-                ).workload
-                seen[volume] = rank(workload, ruleset, explain=False, memo=memo).totals
-            except (DeciderError, ValueError, ArithmeticError):
-                seen[volume] = None
-        return seen[volume]
+    def price(volume: float) -> dict[str, float] | None:
+        try:
+            workload = resolve_defaults(
+                apply(parsed.given or parsed.workload, {"traffic.requests_per_month": volume}), record=False
+            ).workload
+            return rank(workload, ruleset, explain=False, memo=memo).totals
+        except (DeciderError, ValueError, ArithmeticError):
+            return None
 
-    return at
+    return Totals(price)
 
 
 def resized(point: BreakEven, today: float, totals: Totals) -> float | None:
@@ -95,13 +108,35 @@ def resized(point: BreakEven, today: float, totals: Totals) -> float | None:
     )
     if far is None:
         return None
-    # The held crossing is where a rerun finds it when the order changes across it (1% either side).
+    # The near end: from just short of the held crossing back towards today's volume, STEP apart, the first volume
+    # where the other target is not cheaper (today's when none is). Volumes priced for other crossings narrow the
+    # bracket first: the nearest to today where the other target is cheaper, the nearest below it where it is not.
+    start, probe = max(today, 1.0), away(1.0 / JUST_PAST) if far == just_past else point.requests_per_month
+
+    def nearer(volume: float, than: float) -> bool:
+        return volume < than if up else volume > than
+
+    for volume in sorted(totals.seen, reverse=not up):  # from today's side outwards
+        if ahead(volume) and nearer(volume, far) and other_cheaper(volume):
+            far = volume
+            break
+    for volume in sorted(totals.seen, reverse=up):  # from the far side inwards
+        if ahead(volume) and nearer(volume, far) and not other_cheaper(volume):
+            start = volume
+            break
+    if not nearer(probe, far):
+        probe = far / STEP if up else far * STEP
+    while ahead(probe) and nearer(start, probe):
+        if not other_cheaper(probe):
+            start = probe
+            break
+        far = probe
+        probe = probe / STEP if up else probe * STEP
+    # The held crossing is where a rerun finds it when the bracket holds it and the order changes 1% either side.
     past, short = away(EDGE), away(1.0 / EDGE)
-    if far == just_past and other_cheaper(past) and ahead(short) and not other_cheaper(short):
+    held_inside = ahead(short) and (start < short < past < far if up else far < past < short < start)
+    if held_inside and other_cheaper(past) and not other_cheaper(short):
         return past
-    # Else narrow from just short of the held crossing (if the other target is not cheaper there) or from today.
-    near = away(1.0 / JUST_PAST)
-    start = near if ahead(near) and not other_cheaper(near) else max(today, 1.0)
     while abs(math.log(far / start)) > math.log(WITHIN):
         middle = math.sqrt(start * far)
         if other_cheaper(middle):
