@@ -15,13 +15,12 @@ decision's plans (decider/cost/memo.py); ``make bench`` measures what the search
 
 from __future__ import annotations
 
-import math
 import typing
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from decider.cost.breakeven import approx_requests
+from decider.cost.breakeven import approx_requests, distance
 from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
 from decider.errors import DeciderError
@@ -196,7 +195,7 @@ def _candidates(
 
     yield from assumptions(ASSUMPTION_PATHS[:2])
     requests = max(workload.requests_per_month, 1.0)
-    nearest = sorted(crossings, key=lambda point: abs(math.log(max(point.requests_per_month, 1.0) / requests)))
+    nearest = sorted(crossings, key=lambda point: distance(point.requests_per_month, requests))
     for point in nearest[:MAX_CROSSINGS]:
         volume = point.requests_per_month * (1.2 if point.requests_per_month >= requests else 1 / 1.2)
         crossing = {"traffic.requests_per_month": float(f"{volume:.2g}")}

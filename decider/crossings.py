@@ -27,7 +27,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from decider.advice import MAX_CROSSINGS, apply
-from decider.cost.breakeven import said
+from decider.cost.breakeven import distance, said
 from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
 from decider.errors import DeciderError
@@ -149,10 +149,9 @@ def resized(point: BreakEven, today: float, totals: Totals) -> float | None:
 def resize(points: Sequence[BreakEven], today: float, totals: Totals) -> tuple[BreakEven, ...]:
     """``points`` with ``resized_requests_per_month`` found for the ``MAX_SAID`` crossings nearest today's volume
     within the range said in words (the others keep None: they are not said)."""
-    now = max(today, 1.0)
     near = sorted(
         (index for index, point in enumerate(points) if said(point.requests_per_month, today)),
-        key=lambda index: abs(math.log(max(points[index].requests_per_month, 1.0) / now)),
+        key=lambda index: distance(points[index].requests_per_month, today),
     )[:MAX_SAID]
     found = {index: resized(points[index], today, totals) for index in near}
     return tuple(

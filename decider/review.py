@@ -27,6 +27,7 @@ from decider.review_mode import current_mode as priced_mode
 from decider.review_request import MAX_REVIEW_ITEMS, ReviewRequestItem, check_modes, parse_review_request, with_platform
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload
+from decider.sources.schedule import NOT_READ
 from decider.workload import ParsedWorkload, parse_workload, resolve_defaults
 
 __all__ = [  # the request's model and parser are the review's API, as before they had their own module
@@ -330,7 +331,7 @@ def judge(
     ):
         verdict, why, rules, gap = "unknown", evidence.unknown_why(name), (), None
         # A schedule the source gives but decider could not read is why its traffic is not known: say what is wrong.
-        said = (note[note.find("schedule not read:") :] for note in extra_assumptions if "schedule not read:" in note)
+        said = (note[note.find(NOT_READ) :] for note in extra_assumptions if NOT_READ in note)
         why += "".join(f" S{text[1:]}." for text in said)
         cost_now = cost_recommended = None
     if verdict in ("consider", "move"):

@@ -7,6 +7,7 @@ inside a segment the difference is linear, so the crossing is solved exactly, wi
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,12 @@ HIGH_REQUESTS = 1e11
 #: requests) is a fact of the price curves, not a change the workload will see. Every crossing stays in
 #: ``break_even``.
 SAID_WITHIN = 1000.0
+
+
+def distance(volume: float, now: float) -> float:
+    """How far ``volume`` is from the workload's volume ``now``, either way (log ratio): crossings are said, sought
+    and tried nearest first."""
+    return abs(math.log(max(volume, 1.0) / max(now, 1.0)))
 
 
 def said(volume: float, now: float) -> bool:

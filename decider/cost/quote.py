@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from decider.cost.bill import Plan
-from decider.cost.breakeven import approx_apart, break_even_points, said
+from decider.cost.breakeven import approx_apart, break_even_points, distance, said
 from decider.cost.compiled import Compiled
 from decider.cost.curve import cost_curve
 from decider.cost.memo import PlanMemo
@@ -78,13 +78,12 @@ class Quote:
         points went through decider/crossings.py) a crossing is said at the volume a rerun finds, each target sized
         for it, and not at all when none was found; else at the held-sizing volume, said as such."""
         sentences: list[str] = []
-        today = max(self.requests_per_month, 1.0)
         near: list[tuple[float, BreakEven]] = []
         for point in points:
             volume_at = point.resized_requests_per_month if resized else point.requests_per_month
             if volume_at is not None and said(point.requests_per_month, self.requests_per_month):
                 near.append((volume_at, point))
-        near.sort(key=lambda item: abs(math.log(max(item[0], 1.0) / today)))
+        near.sort(key=lambda item: distance(item[0], self.requests_per_month))
         basis = "monthly cost, each target sized for that volume" if resized else "monthly cost with this sizing"
         for volume_at, point in near:
             above, below = ruleset.target(point.target).name, ruleset.target(point.versus).name
@@ -105,7 +104,7 @@ class Quote:
 
 def _held_holds(point: BreakEven) -> bool:
     found = point.resized_requests_per_month
-    return found is not None and abs(math.log(found / max(point.requests_per_month, 1.0))) <= math.log(1.1)
+    return found is not None and distance(found, point.requests_per_month) <= math.log(1.1)
 
 
 _INFO: Compiled[PricingInfo] = Compiled(limit=64)

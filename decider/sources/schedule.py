@@ -15,7 +15,15 @@ from collections.abc import Callable
 from decider.errors import quoted
 from decider.sources.cron import ScheduleError, aws_cron, runs_per_day, unix_cron, whole_number
 
-__all__ = ["HOURS_PER_MONTH", "ScheduleError", "counted_runs", "read_schedule", "runs_per_month", "schedule_problem"]
+__all__ = [
+    "HOURS_PER_MONTH",
+    "NOT_READ",
+    "ScheduleError",
+    "counted_runs",
+    "read_schedule",
+    "runs_per_month",
+    "schedule_problem",
+]
 
 HOURS_PER_MONTH = 730
 _RATE = re.compile(r"rate\(\s*(?P<value>\S+)\s+(?P<unit>[^\s)]+)\s*\)")
@@ -47,6 +55,10 @@ def runs_per_month(expression: object) -> float | None:
         return None
 
 
+#: How a schedule that cannot be read opens its assumption; the review finds it by this to say why traffic is unknown.
+NOT_READ = "schedule not read:"
+
+
 def counted_runs(expression: object, assume: Callable[[str], None]) -> float | None:
     """Runs a month of a schedule a workload was found to run on; when the expression cannot be read (AWS would
     refuse it too: ``rate(5 minute)``), ``assume`` is told why, so the review says what is wrong rather than only
@@ -55,7 +67,7 @@ def counted_runs(expression: object, assume: Callable[[str], None]) -> float | N
         return None
     runs = runs_per_month(expression)
     if runs is None:
-        assume(f"schedule not read: {schedule_problem(expression)}; its runs a month are not known")
+        assume(f"{NOT_READ} {schedule_problem(expression)}; its runs a month are not known")
     return runs
 
 
