@@ -14,11 +14,13 @@ targets changes:
 3. the bracket's near end: the volumes already priced for other crossings first (a trial prices every target),
    then volumes from just short of the held crossing back towards today's, 1.5 times apart;
 4. if the bracket holds the held crossing and the order changes 1% either side of it, it is said there;
-5. else the bracket is narrowed by halving it in log volume until its ends are within 5% of each other: the volume
+5. else the bracket is narrowed until its ends are within 5% of each other (``narrow``): first where a straight
+   line through its ends' bill gaps crosses zero and 5% on from there, then halving it in log volume; the volume
    said is the near end at which the other target is cheaper.
 
-A trial is a ranking without explanation, sharing the decision's plan memo (decider/cost/memo.py); a decision says
-at most ``MAX_SAID`` crossings, so the work is bounded. The result is each crossing's ``resized_requests_per_month``.
+A trial prices only the targets of the crossings checked (``totals`` in decider/ranking.py: their bills as a ranking
+bills them, nothing scored), sharing the decision's plan memo (decider/cost/memo.py); a decision says at most
+``MAX_SAID`` crossings, so the work is bounded. The result is each crossing's ``resized_requests_per_month``.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from decider.cost.breakeven import distance, said
 from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
 from decider.errors import DeciderError
-from decider.ranking import rank
+from decider.ranking import totals as priced_totals
 from decider.rules.model import Ruleset
 from decider.workload import ParsedWorkload, resolve_defaults
 
@@ -46,12 +48,14 @@ EDGE = 1.01
 STEP = 1.5
 #: Else the bracket's ends are narrowed until within this ratio.
 WITHIN = 1.05
+#: After a volume tried where the bills' straight line crosses, the next is this ratio from it: within ``WITHIN``.
+CLOSE = WITHIN**0.99
 
 
 class Totals:
-    """The targets' monthly totals with the volume changed, as a rerun would price them (None when the changed
-    workload cannot be ranked); each volume priced once, and every volume priced so far kept (``seen``): a trial
-    prices every target, so one crossing's trials bracket the next one's."""
+    """The monthly totals of the targets checked with the volume changed, as a rerun would price them (None when the
+    changed workload cannot be priced); each volume priced once, and every volume priced so far kept (``seen``): a
+    trial prices every target checked, so one crossing's trials bracket the next one's."""
 
     def __init__(self, price: Callable[[float], dict[str, float] | None]) -> None:
         self.price = price
@@ -63,15 +67,16 @@ class Totals:
         return self.seen[volume]
 
 
-def totals_at(parsed: ParsedWorkload, ruleset: Ruleset, memo: PlanMemo | None) -> Totals:
-    """``Totals`` for the workload as given, its monthly volume changed (decider/advice.py's ``apply``)."""
+def totals_at(parsed: ParsedWorkload, ruleset: Ruleset, memo: PlanMemo, targets: frozenset[str]) -> Totals:
+    """``Totals`` of ``targets`` for the workload as given, its monthly volume changed (decider/advice.py's
+    ``apply``)."""
 
     def price(volume: float) -> dict[str, float] | None:
         try:
             workload = resolve_defaults(
                 apply(parsed.given or parsed.workload, {"traffic.requests_per_month": volume}), record=False
             ).workload
-            return rank(workload, ruleset, explain=False, memo=memo).totals
+            return priced_totals(workload, ruleset, memo, targets)
         except (DeciderError, ValueError, ArithmeticError):
             return None
 
@@ -137,22 +142,55 @@ def resized(point: BreakEven, today: float, totals: Totals) -> float | None:
     held_inside = ahead(short) and (start < short < past < far if up else far < past < short < start)
     if held_inside and other_cheaper(past) and not other_cheaper(short):
         return past
+    return narrow(start, far, other_cheaper, lambda volume: _gap(totals.seen.get(volume), cheaper_now, other))
+
+
+def narrow(
+    start: float, far: float, other_cheaper: Callable[[float], bool], gap: Callable[[float], float | None]
+) -> float:
+    """The bracket [``start``, ``far``] (the other target not cheaper at ``start``, cheaper at ``far``) narrowed to
+    ``WITHIN``; the volume returned is its end where the other target is cheaper. The bills are nearly straight in
+    the volume between their steps, so the volume tried first is where a straight line through the two ends' bill
+    gaps (``gap``: None when an end is not priced yet) crosses zero, then the volume ``WITHIN`` from it towards the
+    other end, which closes the bracket when the line was right; then halfway in log volume, and again."""
+    step, last = 0, start
     while abs(math.log(far / start)) > math.log(WITHIN):
         middle = math.sqrt(start * far)
+        if step % 3 == 0:
+            low, high = gap(start), gap(far)
+            if low is not None and high is not None and high > 0 >= low:
+                middle = start + (far - start) * -low / (high - low)
+        elif step % 3 == 1:
+            other_end = far if last == start else start  # from the end the last volume tried moved
+            middle = last * CLOSE if other_end > last else last / CLOSE
+        if not (min(start, far) < middle < max(start, far)):
+            middle = math.sqrt(start * far)
         if other_cheaper(middle):
             far = middle
         else:
             start = middle
+        last, step = middle, step + 1
     return far
 
 
-def resize(points: Sequence[BreakEven], today: float, totals: Totals) -> tuple[BreakEven, ...]:
+def _gap(found: dict[str, float] | None, cheaper_now: str, other: str) -> float | None:
+    """How much more ``cheaper_now`` costs than ``other`` in totals already priced (None when not priced)."""
+    if found is None or cheaper_now not in found or other not in found:
+        return None
+    return found[cheaper_now] - found[other]
+
+
+def resize(
+    points: Sequence[BreakEven], today: float, totals_of: Callable[[frozenset[str]], Totals]
+) -> tuple[BreakEven, ...]:
     """``points`` with ``resized_requests_per_month`` found for the ``MAX_SAID`` crossings nearest today's volume
-    within the range said in words (the others keep None: they are not said)."""
+    within the range said in words (the others keep None: they are not said). ``totals_of`` gives the ``Totals`` of
+    the targets of the crossings checked."""
     near = sorted(
         (index for index, point in enumerate(points) if said(point.requests_per_month, today)),
         key=lambda index: distance(points[index].requests_per_month, today),
     )[:MAX_SAID]
+    totals = totals_of(frozenset(target for index in near for target in (points[index].target, points[index].versus)))
     found = {index: resized(points[index], today, totals) for index in near}
     return tuple(
         point.model_copy(update={"resized_requests_per_month": found[index]}) if found.get(index) is not None else point

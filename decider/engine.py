@@ -37,7 +37,9 @@ def decide(
     costs: dict[str, float] = priced.totals if priced is not None else {}
     break_even = priced.break_even(order) if priced is not None else []
     if advice and priced is not None:  # the crossings said in words, as a rerun at their volume prices them
-        break_even = list(resize(break_even, priced.requests_per_month, totals_at(parsed, ruleset, memo)))
+        break_even = list(
+            resize(break_even, priced.requests_per_month, lambda targets: totals_at(parsed, ruleset, memo, targets))
+        )
     found = search(parsed, ruleset, ranked, break_even, budget, memo) if advice else Advice((), (), {}, 0, 0)
     warnings = _warnings(ranked, parsed, ruleset)
 

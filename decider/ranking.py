@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from decider.cost.bill import round_usd
 from decider.cost.memo import PlanMemo
+from decider.cost.modes import choose_modes
 from decider.cost.quote import Quote, quote
 from decider.facts import Facts, derive
 from decider.rules.fields import context as build_context
@@ -106,3 +108,21 @@ def _priced_as(workload: Workload, facts: Facts, ruleset: Ruleset, memo: PlanMem
     book = ruleset.pricing.get(preferences.region) if ruleset.cost_model is not None else None
     number = memo.key(workload, facts, book, shown=False) if book is not None else None
     return number, preferences.spot_ok, preferences.optimize_for
+
+
+def totals(workload: Workload, ruleset: Ruleset, memo: PlanMemo, targets: frozenset[str]) -> dict[str, float]:
+    """The monthly totals of ``targets`` (those eligible and priced) for a resolved workload, to the cent, as ``rank``
+    would bill them, without scoring or ordering anything: for the volume trials of decider/crossings.py, which
+    compare two targets' bills. Every target's plan and mode are its own (the instance type a target is sized on
+    does not depend on which other targets are priced with it), so these are the totals of ``rank(...).totals``."""
+    book = ruleset.pricing.get(workload.preferences.region) if ruleset.cost_model is not None else None
+    if book is None or ruleset.cost_model is None:
+        return {}
+    facts = derive(workload)
+    firing = memo.quiet.fire(ruleset, build_context(workload, facts), workload.preferences.optimize_for)
+    wanted = [target for target in ruleset.targets if target.id in targets and target.id not in firing.exclusions]
+    modes = choose_modes(
+        wanted, workload, facts, book, ruleset.cost_model, firing.mode_exclusions, None, memo, shown=False
+    )
+    requests = workload.requests_per_month
+    return {target: round_usd(plan.total(requests), 2) for target, plan in modes.plans.items()}

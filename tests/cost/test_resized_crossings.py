@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from decider.crossings import MAX_SAID
+from decider.crossings import MAX_SAID, WITHIN, narrow
 from decider.decision import BreakEven, Decision
 from decider.engine import decide
 from decider.rules.model import Ruleset
@@ -141,3 +141,41 @@ def test_without_the_search_crossings_are_said_at_the_held_sizing_and_say_so(rul
     said = [sentence for sentence in sentences_of(decision) if sentence.startswith("Above")]
     assert said
     assert all("(monthly cost with this sizing; now 5M)" in sentence for sentence in said)
+
+
+def _narrowed(crossing: float, start: float, far: float, gap_of: Any) -> tuple[float, list[float]]:
+    """``narrow`` over a bill gap ``gap_of(volume)`` (positive: the other target cheaper), the volumes it tried."""
+    tried: list[float] = []
+    seen: dict[float, float] = {start: gap_of(start), far: gap_of(far)}
+
+    def other_cheaper(volume: float) -> bool:
+        tried.append(volume)
+        seen[volume] = gap_of(volume)
+        return seen[volume] > 0.005
+
+    return narrow(start, far, other_cheaper, seen.get), tried
+
+
+@pytest.mark.parametrize(("start", "far"), [(10e6, 40e6), (40e6, 10e6)])
+def test_a_straight_bill_gap_is_bracketed_in_two_trials(start: float, far: float) -> None:
+    """Between their steps the bills are straight in the volume: the volume where the line through the bracket's
+    ends crosses, then one 5% on, close it, whichever side of today's volume the crossing lies."""
+    sign = 1.0 if far > start else -1.0
+    found, tried = _narrowed(17e6, start, far, lambda volume: sign * (volume - 17e6) / 1e6)
+    assert len(tried) == 2
+    assert found == pytest.approx(17e6, rel=WITHIN - 1)
+    assert sign * (found - 17e6) > 0  # the end where the other target is cheaper
+
+
+@pytest.mark.parametrize("crossing", [11.3e6, 14e6, 23.9e6, 35e6])
+def test_a_stepped_bill_gap_is_still_bracketed_within_five_percent(crossing: float) -> None:
+    """Bills step where another copy or node is added: the straight line misses, and halving takes over, still
+    ending within 5% of the crossing on the side where the other target is cheaper."""
+
+    def stepped(volume: float) -> float:  # a per-request bill against a container one that adds a node every 4M
+        return 2.0 * (volume - crossing) / 1e6 + 1.5 * (math.ceil(volume / 4e6) - math.ceil(crossing / 4e6))
+
+    found, tried = _narrowed(crossing, 10e6, 40e6, stepped)
+    assert stepped(found) > 0.005
+    assert 1.0 < found / crossing < WITHIN
+    assert len(tried) <= 8  # halving alone from ×4 to ×1.05 takes 5; a line that misses costs a few more
