@@ -332,14 +332,21 @@ def _load_balancer_lines(
     if door == "application-load-balancer":
         name, hour, unit_price = "Application Load Balancer", prices.alb_hour, prices.alb_lcu_hour
         per_connection, per_gb = capacity.alb_new_connections_per_second, capacity.alb_gb_per_hour
+        per_active = capacity.alb_active_connections_per_minute
         unit = "LCU-hour"
     else:
         name, hour, unit_price = "Network Load Balancer", prices.nlb_hour, prices.nlb_lcu_hour
         per_connection, per_gb = capacity.nlb_new_connections_per_second, capacity.nlb_gb_per_hour
+        per_active = capacity.nlb_active_connections_per_minute
         unit = "NLCU-hour"
-    # Over a 730-hour month: units = max(R / seconds / per_connection, R × GB / 730 h / per_gb) × 730 hours
-    by_connections = 730.0 / (SECONDS_PER_MONTH * per_connection)
+    # Over a 730-hour month: units = max(R / seconds / per_connection, R × GB / 730 h / per_gb) × 730 hours; WebSocket
+    # messages open no connection: units = max(connections held / per_active, R × GB / 730 h / per_gb) × 730 hours
     by_bytes = gb_per_request / per_gb
+    if "websocket" in workload.traffic.protocols:
+        held = (workload.traffic.connections or 0.0) / per_active * 730
+        units = Ramp(by_bytes, low=held)
+    else:
+        units = Ramp(max(730.0 / (SECONDS_PER_MONTH * per_connection), by_bytes))
     hours = (
         fixed(f"{name} hours (existing cluster's, shared: already paid)", hour.unit, 0.0, 730)
         if shared
@@ -347,7 +354,7 @@ def _load_balancer_lines(
     )
     return [
         hours,
-        Line(f"{name} capacity units", unit, unit_price.usd, Ramp(max(by_connections, by_bytes))),
+        Line(f"{name} capacity units", unit, unit_price.usd, units),
     ]
 
 

@@ -16,8 +16,10 @@ class _Data(BaseModel):
 class LoadBalancerCapacity(_Data):
     source: str
     alb_new_connections_per_second: float = Field(gt=0)
+    alb_active_connections_per_minute: float = Field(gt=0)
     alb_gb_per_hour: float = Field(gt=0)
     nlb_new_connections_per_second: float = Field(gt=0)
+    nlb_active_connections_per_minute: float = Field(gt=0)
     nlb_gb_per_hour: float = Field(gt=0)
     average_payload_fraction: float = Field(gt=0, le=1)
 

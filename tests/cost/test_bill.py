@@ -544,3 +544,40 @@ def test_fresh_sizing_never_makes_more_traffic_cheaper(
     before, after = totals(low), totals(low * factor)
     for target, total in before.items():
         assert after[target] >= total - 1e-6, target
+
+
+@pytest.mark.parametrize(
+    ("connections", "lcu_usd"),
+    [
+        # 6,000 connections held ÷ 3,000 a unit = 2 LCUs × 730 h = 1,460 LCU-h × $0.008 = $11.68 (bytes: 30M × 0.01
+        # MB × 0.1 / 1024 = 29.3 GB a month, far less)
+        (6000, 11.68),
+        # 300 connections: 0.1 LCU × 730 h = 73 LCU-h = $0.584; bytes 29.3 GB-h = $0.2344, less
+        (300, 0.584),
+    ],
+)
+def test_bill_websocket_messages_open_no_load_balancer_connection(
+    ruleset: Ruleset, connections: int, lcu_usd: float
+) -> None:
+    """WebSocket messages travel over connections held open: an ALB counts those as active connections (3,000 a
+    capacity unit), not each message as a new connection (25 a second a unit). 30M messages a month billed as new
+    connections would be 30M / 2,628,000 s / 25 × 730 h = 333.3 LCU-h ($2.67) whatever the connections."""
+    bill = bill_for(
+        ruleset,
+        "ecs-fargate",
+        runtime={
+            "memory_mb": 2048,
+            "vcpu": 1,
+            "avg_duration_ms": 20,
+            "long_running": True,
+            "concurrency_per_copy": 500,
+        },
+        traffic={
+            "pattern": "steady",
+            "requests_per_month": 30_000_000,
+            "protocols": ["websocket"],
+            "payload_mb": 0.01,
+            "connections": connections,
+        },
+    )
+    assert lines(bill)["Application Load Balancer capacity units"] == lcu_usd
