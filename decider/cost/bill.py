@@ -342,7 +342,7 @@ def _load_balancer_lines(
     # Over a 730-hour month: units = max(R / seconds / per_connection, R × GB / 730 h / per_gb) × 730 hours; WebSocket
     # messages open no connection: units = max(connections held / per_active, R × GB / 730 h / per_gb) × 730 hours
     by_bytes = gb_per_request / per_gb
-    if "websocket" in workload.traffic.protocols:
+    if "websocket" in workload.protocols:
         held = (workload.traffic.connections or 0.0) / per_active * 730
         units = Ramp(by_bytes, low=held)
     else:
