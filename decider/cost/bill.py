@@ -19,7 +19,7 @@ from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
 from decider.cost.instances import InstanceOption, hourly_price
 from decider.cost.line import Line, fixed, tier_lines
-from decider.cost.network import instance_volume_lines, network_lines
+from decider.cost.network import instance_volume_lines, network_lines, system_node_lines
 from decider.cost.profile import copy_hours
 from decider.cost.sizing import fargate_platform, size_fargate, size_instances, size_lambda
 from decider.decision import FargateSizing, InstanceSizing, LambdaSizing, MonthlyCost, Sizing
@@ -301,6 +301,8 @@ def _plan_instances(
             if existing
             else fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)
         )
+        if workload.runtime.os == "windows":
+            lines += system_node_lines(book, model, existing=existing)
     lines += _gateway_lines(workload, book, sizing.front_door)
     lines += _load_balancer_lines(workload, book, model, _balancer(sizing.front_door), shared=existing)
     scratch = sizing.copies_per_instance * workload.runtime.ephemeral_storage_gb

@@ -1,6 +1,6 @@
 """The lines a real bill has besides compute, from the workload's ``network`` section: NAT gateways (hours and data
 processed), data transfer out to the internet (volume tiers), CloudWatch Logs (ingestion and a month's storage), and
-the EBS root volume of every EC2 node.
+the EBS root volume of every EC2 node, and the Linux node an EKS cluster of Windows nodes needs for its system pods.
 
 A workload that leaves the section out adds nothing but the root volumes. A quantity the workload gives needs the
 region's prices: without them the target has no price in this region (decider/cost/gaps.py).
@@ -83,3 +83,34 @@ def instance_volume_lines(
     item = f"EBS root volumes ({what})" + ("" if prices is not None else f": {NO_PRICE}")
     labels = [item] if len(ramps) == 1 else [f"{item}, while work runs", f"{item}, nodes beyond the first"]
     return [Line(label, "GB-month", usd, ramp.scaled(size / HOURS)) for label, ramp in zip(labels, ramps, strict=True)]
+
+
+#: Amazon EKS clusters must contain one or more Linux or Fargate nodes to run the core system pods that only run on
+#: Linux, such as CoreDNS: a cluster of Windows nodes pays for one.
+SYSTEM_NODE_SOURCE = "https://docs.aws.amazon.com/eks/latest/userguide/windows-support.html"
+
+
+def system_node_lines(book: PriceBook, model: CostModel, *, existing: bool) -> list[Line]:
+    """The Linux node an EKS cluster of Windows nodes runs CoreDNS and the other Linux-only system pods on
+    (``SYSTEM_NODE_SOURCE``): the cheapest general type of the catalogue with 2 GiB or more, no GPU and not burstable
+    (as instance choice skips burstable types not named), up all month with its root volume. An existing cluster
+    has it already: shown at $0."""
+    fits = [
+        instance
+        for instance in book.ec2.instances
+        if instance.gpu == 0 and instance.family != "burstable" and instance.memory_gib >= 2
+    ]
+    if not fits:
+        return []
+    node = min(fits, key=lambda instance: (instance.usd_per_hour, instance.type))
+    item = f"EKS Linux node for system pods ({node.type}; Windows nodes cannot run CoreDNS)"
+    if existing:
+        return [fixed(f"{item}: existing cluster's, already paid", "instance-hour", 0.0, HOURS)]
+    prices: NetworkPrices | None = book.network
+    volume = f"EBS root volume of the Linux node ({model.root_volume_gb:g} GB gp3)" + (
+        "" if prices is not None else f": {NO_PRICE}"
+    )
+    return [
+        fixed(item, "instance-hour", node.usd_per_hour, HOURS),
+        fixed(volume, "GB-month", prices.ebs_gp3_gb_month.usd if prices is not None else 0.0, model.root_volume_gb),
+    ]

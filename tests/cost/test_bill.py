@@ -581,3 +581,29 @@ def test_bill_websocket_messages_open_no_load_balancer_connection(
         },
     )
     assert lines(bill)["Application Load Balancer capacity units"] == lcu_usd
+
+
+SYSTEM_NODE = "EKS Linux node for system pods (c7g.medium; Windows nodes cannot run CoreDNS)"
+
+
+@pytest.mark.parametrize(("os", "platform"), [("windows", "none"), ("linux", "none"), ("windows", "eks")])
+def test_eks_windows_nodes_bring_a_linux_node_for_system_pods(ruleset: Ruleset, os: str, platform: str) -> None:
+    """An EKS cluster must have a Linux (or Fargate) node for CoreDNS and the other Linux-only system pods: a new
+    cluster of Windows nodes pays for one, the cheapest general type with 2 GiB (c7g.medium, $0.03625 × 730 h =
+    $26.4625) and its 30 GB root volume ($2.40); a Linux cluster runs them on its own nodes, and a cluster the team
+    already runs has it (shown at $0). ECS needs no Linux instance for Windows tasks."""
+    sections = {
+        "runtime": {"memory_mb": 2048, "vcpu": 1, "os": os, "long_running": True},
+        "traffic": STEADY_QUEUE_SERVICE,
+        "team": {"current_platform": platform},
+    }
+    found = lines(bill_for(ruleset, "eks", **sections))
+    if os == "linux":
+        assert not any("system pods" in item for item in found)
+    elif platform == "eks":
+        assert found[f"{SYSTEM_NODE}: existing cluster's, already paid"] == 0.0
+        assert "EBS root volume of the Linux node (30 GB gp3)" not in found
+    else:
+        assert found[SYSTEM_NODE] == 26.4625
+        assert found["EBS root volume of the Linux node (30 GB gp3)"] == 2.4
+    assert not any("system pods" in item for item in lines(bill_for(ruleset, "ecs-ec2", **sections)))
