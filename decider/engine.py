@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from decider import explain
 from decider.advice import BUDGET, Advice, search
 from decider.cost.memo import PlanMemo
@@ -121,7 +123,7 @@ def decide(
 
 def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str, ...]:
     """Inputs that contradict each other, and loads that look implausible with the assumptions they rest on."""
-    return (*_durations(parsed), *_load(ranked, parsed, ruleset))
+    return (*_durations(parsed), *_load(ranked, parsed, ruleset), *_kubelet_reserve(ranked, ruleset))
 
 
 def _durations(parsed: ParsedWorkload) -> tuple[str, ...]:
@@ -172,4 +174,24 @@ def _platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         f"team.current_platform is {team.current_platform}: its cluster and shared load balancer already exist, so "
         f"their fixed cost is left out of the bills of {', '.join(names)} (set team.new_cluster: true if it would "
         "be new)",
+    )
+
+
+def _kubelet_reserve(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """A pod asking for (nearly) all of a node's vCPUs: an EKS node keeps some for the kubelet and its DaemonSets, so
+    EKS was priced on a larger node than the copy seems to need, which a slightly smaller request would avoid."""
+    reserve = ruleset.cost_model.kubelet_reserved_cpu if ruleset.cost_model is not None else None
+    plan = ranked.priced.plans.get("eks") if ranked.priced is not None else None
+    fields = plan.draft.fields if plan is not None else {}
+    if reserve is None or "instance_vcpu" not in fields:
+        return ()
+    copy, node = float(fields["copy_vcpu"]), float(fields["instance_vcpu"])
+    whole = math.ceil(copy - 1e-9)  # the smallest node that holds the request but for the reserve
+    kept = reserve.vcpu(whole)
+    if fields.get("copies_per_instance") != 1 or not (whole - kept < copy <= whole < node):
+        return ()
+    return (
+        f"Each copy asks for {show(copy)} vCPU, and an EKS node of {whole} vCPU keeps {show(round(kept, 3))} for the "
+        f"kubelet and its DaemonSets, so EKS is priced on {fields['instance_type']} ({show(node)} vCPU); "
+        f"a request of {show(math.floor((whole - kept) * 1000) / 1000)} vCPU or less would fit a node of {whole} vCPU.",
     )

@@ -206,3 +206,29 @@ def test_an_average_longer_than_the_longest_run_is_warned_about(ruleset: Ruleset
 )
 def test_durations_that_agree_or_one_alone_are_not_warned_about(ruleset: Ruleset, runtime: dict[str, float]) -> None:
     assert decide(parse_workload({"runtime": runtime}), ruleset).warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("vcpu", "kept", "fits"), [(2, "0.195", "1.805"), (1.8, None, None), (4, "0.205", "3.795"), (0.5, None, None)]
+)
+def test_a_pod_asking_for_a_whole_node_is_warned_about(
+    ruleset: Ruleset, vcpu: float, kept: str | None, fits: str | None
+) -> None:
+    """An EKS node keeps vCPU for the kubelet and its DaemonSets: a pod asking for all 2 (or 4) vCPU goes on a node
+    twice the size, and the answer says which request would fit; 1.8 vCPU fits a 2 vCPU node. (arm64: EKS on
+    Fargate, which sizes pods itself, takes x86 only.)"""
+    runtime = {"memory_mb": 2048, "vcpu": vcpu, "long_running": True, "avg_duration_ms": 100, "architecture": "arm64"}
+    raw = {"runtime": runtime, "traffic": {"pattern": "steady", "requests_per_month": 1_000_000}}
+    decision = decide(parse_workload(raw), ruleset)
+    eks = next(entry for entry in decision.ranking if entry.target == "eks")
+    node, node_vcpu = getattr(eks.sizing, "instance_type", None), getattr(eks.sizing, "instance_vcpu", None)
+    found = [warning for warning in decision.warnings if "kubelet" in warning]
+    if kept is None:
+        assert found == []
+        return
+    assert node_vcpu == 2 * vcpu
+    assert found == [
+        f"Each copy asks for {vcpu:g} vCPU, and an EKS node of {vcpu:g} vCPU keeps {kept} for the kubelet and its "
+        f"DaemonSets, so EKS is priced on {node} ({node_vcpu:g} vCPU); a request of {fits} vCPU or less would fit a "
+        f"node of {vcpu:g} vCPU."
+    ]

@@ -257,7 +257,7 @@ def _plan_instances(
     facts: Facts,
     book: PriceBook,
     model: CostModel,
-    chosen: dict[bool, InstanceOption | None] | None = None,
+    chosen: dict[tuple[bool, bool], InstanceOption | None] | None = None,
 ) -> Plan | None:
     check_instances(book, workload)
     priced = target.cost
@@ -371,12 +371,12 @@ def plan_targets(
     book: PriceBook,
     model: CostModel,
     unpriced: dict[str, str] | None = None,
-    chosen: dict[bool, InstanceOption | None] | None = None,
+    chosen: dict[tuple[bool, bool], InstanceOption | None] | None = None,
 ) -> dict[str, Plan]:
     """A plan for each target the cost model can price (its ``cost.model`` in targets.yaml); targets it cannot size
     (no fitting size) or price are left out, and ``unpriced`` (when given) says why for each. ``chosen`` remembers the
-    instance type chosen per management fee: ECS on EC2 and EKS choose alike, and so do the same workload's purchase
-    options (the choice is by list price, before any Spot or Savings Plan discount)."""
+    instance type chosen per management fee and node kind (EKS nodes keep vCPU from pods): the same workload's
+    purchase options choose alike (the choice is by list price, before any Spot or Savings Plan discount)."""
     plans: dict[str, Plan] = {}
     if chosen is None:
         chosen = {}

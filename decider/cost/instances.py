@@ -19,10 +19,16 @@ from decider.pricing.cost_model import CostModel
 from decider.workload import Workload
 
 
-def copies_per_instance(instance: Instance, workload: Workload, facts: Facts, model: CostModel) -> int:
+def copies_per_instance(
+    instance: Instance, workload: Workload, facts: Facts, model: CostModel, *, kubernetes: bool = False
+) -> int:
+    """Copies a node holds (CPU, memory, GPU); a ``kubernetes`` node (EKS) keeps the kubelet's and the DaemonSets'
+    vCPU from them (``kubelet_reserved_cpu`` in model.yaml)."""
     runtime = workload.runtime
     by_memory = math.floor((instance.memory_gib * 1024 - model.node_reserved_memory_mb) / runtime.memory_mb + 1e-9)
-    cpu_ratio = instance.vcpu / facts.container_vcpu
+    reserve = model.kubelet_reserved_cpu
+    allocatable = instance.vcpu - (reserve.vcpu(instance.vcpu) if kubernetes and reserve is not None else 0.0)
+    cpu_ratio = allocatable / facts.container_vcpu
     # A vanishingly small vCPU need (the contract allows any vcpu > 0) overflows to infinity: memory decides then.
     by_cpu = math.floor(cpu_ratio + 1e-9) if math.isfinite(cpu_ratio) else by_memory
     fits = min(by_cpu, by_memory)
@@ -35,7 +41,7 @@ _FITS: Compiled[tuple[tuple[Instance, int], ...]] = Compiled()
 
 
 def instance_fits(
-    workload: Workload, facts: Facts, book: PriceBook, model: CostModel
+    workload: Workload, facts: Facts, book: PriceBook, model: CostModel, *, kubernetes: bool = False
 ) -> tuple[tuple[Instance, int], ...]:
     """Each allowed catalogue type that holds at least one copy, with the number of copies it holds.
 
@@ -45,12 +51,12 @@ def instance_fits(
     def build() -> tuple[tuple[Instance, int], ...]:
         fits = []
         for instance in instance_candidates(workload, book):
-            per_instance = copies_per_instance(instance, workload, facts, model)
+            per_instance = copies_per_instance(instance, workload, facts, model, kubernetes=kubernetes)
             if per_instance >= 1:
                 fits.append((instance, per_instance))
         return tuple(fits)
 
-    key = catalogue_key(workload, book, model, workload.runtime.memory_mb, facts.container_vcpu)
+    key = catalogue_key(workload, book, model, workload.runtime.memory_mb, facts.container_vcpu, kubernetes)
     return _FITS.get(key, book.ec2.instances, build)  # the same catalogue, not a reused id
 
 
@@ -110,6 +116,8 @@ def instance_options(
     book: PriceBook,
     model: CostModel,
     fits: Sequence[tuple[Instance, int]] | None = None,
+    *,
+    kubernetes: bool = False,
 ) -> tuple[InstanceOption, ...]:
     """Every fitting type with its billed instance-hours (the general form; sizing uses ``cheapest_instance``)."""
     scaling = scaling_of(workload, facts)
@@ -118,7 +126,9 @@ def instance_options(
     min_instances = 0 if low == 0 else 2 if scaling == "always-on" else 1
     requests = workload.requests_per_month
     options = []
-    for instance, per_instance in fits if fits is not None else instance_fits(workload, facts, book, model):
+    if fits is None:
+        fits = instance_fits(workload, facts, book, model, kubernetes=kubernetes)
+    for instance, per_instance in fits:
         floor = max(min_instances * 730.0, math.ceil(low / per_instance) * 730.0)
         ramps = instance_hour_ramps(hours, per_instance, floor, scaling == "per-run")
         billed = sum(ramp.at(requests) for ramp in ramps)
@@ -127,10 +137,17 @@ def instance_options(
 
 
 def cheapest_instance(
-    workload: Workload, facts: Facts, book: PriceBook, model: CostModel, *, management_fee: bool
+    workload: Workload,
+    facts: Facts,
+    book: PriceBook,
+    model: CostModel,
+    *,
+    management_fee: bool,
+    kubernetes: bool = False,
 ) -> InstanceOption | None:
     """The fitting type that makes the month cheapest at the workload's volume (ties: the lower list price, then the
-    name), with its instance-hour ramps; None when no type holds a copy.
+    name), with its instance-hour ramps; None when no type holds a copy. ``kubernetes``: EKS nodes, which keep vCPU
+    from pods (``copies_per_instance``).
 
     The same choice as pricing every ``instance_options`` entry, in one pass over numbers compiled per price book and
     copy shape: a month's instance-hours come in closed form from the copy-hours ramp (the ramps of
@@ -141,7 +158,8 @@ def cheapest_instance(
     hours = copy_hours(workload, facts, model, scaling)
     per_run = scaling == "per-run"
     if isinstance(hours, RampSum) and not per_run:
-        return _cheapest_of(instance_options(workload, facts, book, model), workload, book, management_fee)
+        options = instance_options(workload, facts, book, model, kubernetes=kubernetes)
+        return _cheapest_of(options, workload, book, management_fee)
     low = copies(workload, facts, model, scaling)[0]
     min_floor = (0 if low == 0 else 2 if scaling == "always-on" else 1) * 730.0
     requests = workload.requests_per_month
@@ -152,7 +170,9 @@ def cheapest_instance(
     best_fit: tuple[Instance, int, float] | None = None
     # max(a, b) is written ``b if b > a else a`` below (the same result, ties and NaN alike): this loop runs for every
     # fitting type of every instance-based target of every ranking.
-    for instance, per_instance, hourly, list_price in _priced_fits(workload, facts, book, model, management_fee):
+    for instance, per_instance, hourly, list_price in _priced_fits(
+        workload, facts, book, model, management_fee, kubernetes
+    ):
         if per_run:
             billed = runs
         else:
@@ -212,12 +232,12 @@ _PRICED: Compiled[tuple[tuple[Instance, int, float, float], ...]] = Compiled()
 
 
 def _priced_fits(
-    workload: Workload, facts: Facts, book: PriceBook, model: CostModel, management_fee: bool
+    workload: Workload, facts: Facts, book: PriceBook, model: CostModel, management_fee: bool, kubernetes: bool
 ) -> tuple[tuple[Instance, int, float, float], ...]:
     """Each fitting type with copies per instance, its instance-hour price for the workload (all parts) and its list
     price; compiled once per price book, copy shape and fee. Types that another type beats at every volume
     (``dominates``) are left out: the choice scans the rest."""
-    fits = instance_fits(workload, facts, book, model)
+    fits = instance_fits(workload, facts, book, model, kubernetes=kubernetes)
 
     def build() -> tuple[tuple[Instance, int, float, float], ...]:
         priced = tuple(

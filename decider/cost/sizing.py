@@ -194,21 +194,25 @@ def size_instances(
     *,
     management_fee: bool = False,
     control_plane: bool = False,
-    chosen: dict[bool, InstanceOption | None] | None = None,
+    chosen: dict[tuple[bool, bool], InstanceOption | None] | None = None,
 ) -> tuple[Draft[InstanceSizing], Instance, tuple[Ramp, ...]] | None:
     """The instance type that makes the month cheapest at this volume (as billed, by instance_hour_ramps); None when
-    no catalogue type fits a copy.
+    no catalogue type fits a copy. A ``control_plane`` target's nodes (EKS) keep vCPU from pods for the kubelet and
+    the DaemonSets (``kubelet_reserved_cpu`` in model.yaml).
 
-    ``chosen`` (a memo by management fee) lets the targets priced alike (ECS on EC2 and EKS) share one choice.
+    ``chosen`` (a memo by management fee and node kind) lets a workload's purchase options share one choice.
     """
     scaling = scaling_of(workload, facts)
     low, desired, high = copies(workload, facts, model, scaling)
-    if chosen is not None and management_fee in chosen:
-        option = chosen[management_fee]
+    key = (management_fee, control_plane)
+    if chosen is not None and key in chosen:
+        option = chosen[key]
     else:
-        option = cheapest_instance(workload, facts, book, model, management_fee=management_fee)
+        option = cheapest_instance(
+            workload, facts, book, model, management_fee=management_fee, kubernetes=control_plane
+        )
         if chosen is not None:
-            chosen[management_fee] = option
+            chosen[key] = option
     if option is None:
         return None
     instance, per_instance, instance_ramps = option.instance, option.per_instance, option.ramps

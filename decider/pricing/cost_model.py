@@ -24,6 +24,22 @@ class LoadBalancerCapacity(_Data):
     average_payload_fraction: float = Field(gt=0, le=1)
 
 
+class KubeletReserve(_Data):
+    """The vCPU an EKS node keeps from pods: the kubelet's reserve, a share of each vCPU in turn (the last share for
+    every vCPU beyond), and the requests of the DaemonSets on every node."""
+
+    source: str
+    shares: tuple[float, ...] = Field(min_length=1)
+    daemonset_vcpu: float = Field(ge=0)
+
+    def vcpu(self, node_vcpu: float) -> float:
+        """The vCPU a node of ``node_vcpu`` keeps from pods."""
+        reserved = self.daemonset_vcpu
+        for index, share in enumerate(self.shares[:-1]):
+            reserved += share * min(1.0, max(0.0, node_vcpu - index))
+        return reserved + self.shares[-1] * max(0.0, node_vcpu - (len(self.shares) - 1))
+
+
 class CostScore(_Data):
     """How relative monthly cost moves a target's score (see docs/cost-model.md)."""
 
@@ -41,6 +57,9 @@ class CostModel(_Data):
     serving_min_copies: int = Field(ge=0)
     node_reserved_memory_mb: float = Field(ge=0)
     node_reserved_memory_source: str
+    kubelet_reserved_cpu: KubeletReserve | None = Field(
+        None, description="The vCPU an EKS node keeps from pods (none given: pods may ask for every vCPU)."
+    )
     root_volume_gb: float = Field(30, ge=0, description="EBS root volume of each EC2 node, GB (gp3).")
     root_volume_source: str = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-optimized_AMI.html"
     node_scratch_included_gb: float = Field(

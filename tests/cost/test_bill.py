@@ -343,15 +343,22 @@ def test_bill_managed_instances_published_fee_for_c6a_2xlarge(ruleset: Ruleset) 
 
 
 def test_bill_eks_control_plane_and_nodes(ruleset: Ruleset) -> None:
-    # The ECS-on-EC2 nodes ($140.16, root volumes $4.80) plus the control plane 730 cluster-hours × $0.10 = $73.00;
-    # total $217.96
+    # ECS on EC2 puts a 2 vCPU copy on an m6i.large (2 vCPU); an EKS node keeps 0.07 vCPU for the kubelet and 0.125
+    # for aws-node and kube-proxy, leaving 1.805 for pods, so the pod needs a 4 vCPU type: two c6i.xlarge × 730 h ×
+    # $0.17 = $248.20, root volumes $4.80, plus the control plane 730 cluster-hours × $0.10 = $73.00; total $326.00
+    assert (
+        lines(bill_for(ruleset, "ecs-ec2", runtime=ALWAYS_ON_2X4, traffic=STEADY_QUEUE_SERVICE))[
+            "ECS container instances: m6i.large (1 copy each)"
+        ]
+        == 140.16
+    )
     bill = bill_for(ruleset, "eks", runtime=ALWAYS_ON_2X4, traffic=STEADY_QUEUE_SERVICE)
     assert lines(bill) == {
-        "EKS nodes: m6i.large (1 copy each)": 140.16,
+        "EKS nodes: c6i.xlarge (1 copy each)": 248.2,
         "EKS control plane (standard support)": 73.0,
         "EBS root volumes (30 GB gp3 a node)": 4.8,
     }
-    assert bill.total_usd == 217.96
+    assert bill.total_usd == 326.0
 
 
 def test_bill_ec2_three_year_savings_plan(ruleset: Ruleset) -> None:
