@@ -24,10 +24,10 @@ from decider.review_fields import FieldAssumed, FieldRead, assumed_fields, read_
 from decider.review_input import check_imported
 from decider.review_mode import CurrentMode, mode_name
 from decider.review_mode import current_mode as priced_mode
+from decider.review_notes import grpc_why, unknown_traffic_reasons
 from decider.review_request import MAX_REVIEW_ITEMS, ReviewRequestItem, check_modes, parse_review_request, with_platform
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload
-from decider.sources.schedule import NOT_READ
 from decider.workload import ParsedWorkload, parse_workload, resolve_defaults
 
 __all__ = [  # the request's model and parser are the review's API, as before they had their own module
@@ -330,11 +330,12 @@ def judge(
         verdict == "move" and evidence.excluded_whatever_the_traffic(parsed, ruleset, candidates, memo)
     ):
         verdict, why, rules, gap = "unknown", evidence.unknown_why(name), (), None
-        # A schedule the source gives but decider could not read is why its traffic is not known: say what is wrong.
-        said = (note[note.find(NOT_READ) :] for note in extra_assumptions if NOT_READ in note)
-        why += "".join(f" S{text[1:]}." for text in said)
+        # A schedule the source gives but decider could not read, or work started by something with no rate, is why
+        # its traffic is not known: say so.
+        why += "".join(f" {text}" for text in unknown_traffic_reasons(extra_assumptions))
         cost_now = cost_recommended = None
     if verdict in ("consider", "move"):
+        why += grpc_why(parsed.workload, ruleset, best.target if best is not None else None, candidates)
         decisive = evidence.decisive_assumptions(parsed, ruleset, decision, candidates, memo=memo)
         why += evidence.decisive_why(decisive, parsed) if decisive else ""
     return ReviewedWorkload(

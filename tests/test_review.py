@@ -327,6 +327,32 @@ def test_table_lists_worst_first_with_the_reason(small_ruleset: Ruleset) -> None
     assert lines[5].split()[:2] == ["keep", "fine"]
 
 
+def test_an_unknown_row_says_under_it_what_in_the_source_left_its_traffic_unknown(
+    tmp_path: Path, ruleset: Ruleset
+) -> None:
+    """A schedule that cannot be read is why the traffic is not known: the terminal table says so under the row, as it
+    does a move's reason, not only the JSON and the assumptions; an unknown with no such reason gets no line."""
+    from decider.sources import find_workloads
+
+    (tmp_path / "template.yaml").write_text(
+        "Resources:\n"
+        "  Tick:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.13, Handler: a.h}\n"
+        "  Every5:\n    Type: AWS::Events::Rule\n"
+        "    Properties: {ScheduleExpression: rate(5 minute), Targets: [{Id: t, Arn: !GetAtt Tick.Arn}]}\n"
+        "  Quiet:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.13, Handler: b.h}\n",
+        encoding="utf-8",
+    )
+    review = review_imported(find_workloads([str(tmp_path)]).workloads, ruleset)
+    lines = to_table(review).splitlines()
+    [tick] = [index for index, line in enumerate(lines) if line.split()[:2] == ["unknown", "Tick"]]
+    assert lines[tick + 1] == (
+        "    Schedule not read: 'rate(5 minute)': AWS wants the unit 'minutes' for the value 5; its runs a month are "
+        "not known."
+    )
+    [quiet] = [index for index, line in enumerate(lines) if line.split()[:2] == ["unknown", "Quiet"]]
+    assert not lines[quiet + 1].startswith("    ")
+
+
 # --- decider review -------------------------------------------------------------------------------------------------
 
 

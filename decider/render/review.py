@@ -16,6 +16,7 @@ from typing import Any, Protocol, TextIO
 
 from decider.numbers import number
 from decider.review import Review, ReviewedWorkload, ReviewSummary, SkippedFile, UnreadableFile, Verdict
+from decider.review_notes import unknown_traffic_reasons
 
 _ORDER: dict[Verdict | None, int] = {"move": 0, "consider": 1, "keep": 2, "unknown": 3, None: 4}  # worst first
 
@@ -131,7 +132,8 @@ def _cost_line(summary: ReviewSummary) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class TableRow:
-    """One workload's row of the terminal table, and the reason printed under a move or consider."""
+    """One workload's row of the terminal table, and the note printed under it (the reason for a move or consider;
+    why the traffic is not known, when the source says)."""
 
     verdict: Verdict | None
     cells: tuple[str, ...]
@@ -149,7 +151,18 @@ def table_part(item: ReviewedWorkload) -> TableRow:
         _usd(item.monthly_cost_recommended_usd),
         _where(item),
     )
-    return TableRow(item.verdict, cells, item.why if item.verdict in ("move", "consider") else None)
+    return TableRow(item.verdict, cells, _row_note(item))
+
+
+def _row_note(item: ReviewedWorkload) -> str | None:
+    """What is printed under a row: the reason for a move or consider; for an ``unknown``, what in the source left the
+    traffic unknown when it says (a schedule that cannot be read, work started with no rate), else nothing (the
+    table's foot says how to give the traffic)."""
+    if item.verdict in ("move", "consider"):
+        return item.why
+    if item.verdict == "unknown":
+        return " ".join(unknown_traffic_reasons(item.source_assumptions)) or None
+    return None
 
 
 def _unknown_line(summary: ReviewSummary) -> str | None:

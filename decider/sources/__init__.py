@@ -24,6 +24,7 @@ from decider.sources import cloudformation, kubernetes, terraform_plan, workload
 from decider.sources.capacity import Capacity
 from decider.sources.document import Document, read_documents
 from decider.sources.imported import ImportedWorkload, deep_merge
+from decider.sources.kubernetes_routes import Routes, route_pods
 from decider.sources.placement import place_pods
 from decider.sources.terraform_files import SUFFIX as TERRAFORM_SUFFIX
 from decider.sources.terraform_files import check_var_files, read_terraform, terraform_folders
@@ -78,12 +79,25 @@ class Discovery:
     unreadable: list[Unreadable] = field(default_factory=list)
     capacity: Capacity = field(default_factory=Capacity)
     """The EKS Fargate profiles and clusters found, which place the Kubernetes workloads (sources/placement.py)."""
+    routes: Routes = field(default_factory=Routes)
+    """The Kubernetes Services, Ingresses and routes found, which say how traffic reaches the Kubernetes workloads
+    (sources/kubernetes_routes.py)."""
 
 
 def other_format(path: str) -> str | None:
     """The name of the other infrastructure format a file is in, judged by its path; None for any other file."""
     posix = path.replace(os.sep, "/")
     return next((name for pattern, name in OTHER_FORMATS if pattern.search(posix)), None)
+
+
+def _not_a_source(file: Path, resolved: Path) -> str | None:
+    """Why a file is listed as skipped without being read: another format (by name), or a Helm chart's template
+    (which is not YAML until Helm renders it); None for a file to read."""
+    form = other_format(resolved.as_posix())
+    if form is not None:
+        return f"not read (format: {form})"
+    helm = kubernetes.helm_chart_file(file)
+    return f"not read: {helm}" if helm is not None else None
 
 
 def find_workloads(
@@ -109,12 +123,12 @@ def find_workloads(
                 if resolved in excluded:
                     continue
                 shown = _shown(resolved, here)
-                form = other_format(resolved.as_posix())
-                if form is not None:
-                    discovery.skipped.append((shown, f"not read (format: {form})"))
+                reason = _not_a_source(file, resolved)
+                if reason is not None:
+                    discovery.skipped.append((shown, reason))
                     continue
                 try:
-                    found = read_file_workloads(file, shown, discovery.capacity)
+                    found = read_file_workloads(file, shown, discovery.capacity, discovery.routes)
                 except (SourceError, DocumentError) as error:
                     if not _looks_like_template(file):
                         discovery.skipped.append((shown, _first_line(error)))
@@ -133,12 +147,12 @@ def find_workloads(
             _read_terraform(discovery, root.parent, var_files, excluded, keep_going)
         else:
             shown = display_path(root)
-            form = other_format(root.resolve().as_posix())
-            if form is not None:
-                discovery.skipped.append((shown, f"not read (format: {form})"))
+            reason = _not_a_source(root, root.resolve())
+            if reason is not None:
+                discovery.skipped.append((shown, reason))
                 continue
             try:
-                found = read_file_workloads(root, shown, discovery.capacity)
+                found = read_file_workloads(root, shown, discovery.capacity, discovery.routes)
                 if found is None:
                     raise SourceError(
                         [
@@ -157,6 +171,7 @@ def find_workloads(
                 continue
             discovery.workloads.extend(found)
     place_pods(discovery.workloads, discovery.capacity)
+    route_pods(discovery.workloads, discovery.routes)
     return discovery
 
 
@@ -185,9 +200,12 @@ def _unreadable(shown: str, error: SourceError | DocumentError) -> Unreadable:
     return Unreadable(shown, f"{first.message}{more}", line)
 
 
-def read_file_workloads(file: Path, shown: str, capacity: Capacity | None = None) -> list[ImportedWorkload] | None:
+def read_file_workloads(
+    file: Path, shown: str, capacity: Capacity | None = None, routes: Routes | None = None
+) -> list[ImportedWorkload] | None:
     """The workloads in one file, or None when the file is not a source of workloads at all; the EKS Fargate profiles
-    and clusters it defines go into ``capacity`` when given."""
+    and clusters it defines go into ``capacity`` when given, and its Kubernetes Services, Ingresses and routes into
+    ``routes``."""
     try:
         documents = read_documents(file)
     except DocumentError as error:
@@ -198,6 +216,9 @@ def read_file_workloads(file: Path, shown: str, capacity: Capacity | None = None
         return []  # a Kustomize patch: part of an object defined elsewhere, never a workload of its own
     found = _read_documents(documents, shown, capacity if capacity is not None else Capacity())
     _kustomize(file, found or [])
+    manifests = [document for document in documents if kubernetes.is_manifest(document.data)]
+    if routes is not None and found is not None and manifests:
+        routes.read(manifests, shown, kubernetes.kustomized(file)[0])
     warnings = [warning for document in documents for warning in document.warnings]
     for workload in found or ():
         workload.assumptions.extend(f"{shown}: {warning}" for warning in warnings)

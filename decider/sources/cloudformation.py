@@ -13,6 +13,7 @@ from typing import Any
 
 from decider.sources.capacity import Capacity
 from decider.sources.document import Document
+from decider.sources.durable import read_durable
 from decider.sources.ecs import (
     SERVICE,
     TASK_DEFINITION,
@@ -25,6 +26,7 @@ from decider.sources.ecs import (
 from decider.sources.imported import ImportedWorkload, deep_merge
 from decider.sources.parameters import TemplateContext
 from decider.sources.schedule import counted_runs
+from decider.sources.task_starts import read_starts, template_starts
 from decider.sources.template import literal, number_of, reference, run_on_demand, set_traffic
 from decider.sources.triggers import triggers
 
@@ -143,6 +145,7 @@ def read_template(document: Document, file: str, capacity: Capacity | None = Non
             properties = context.substitute(resource.get("Properties"), used)
             read_task_definition(workload, properties if isinstance(properties, dict) else {})
             read_schedules(workload, str(logical_id), resources)
+            read_starts(workload, template_starts(str(logical_id), resources))
             run_on_demand(workload, listens(properties) if isinstance(properties, dict) else False)
             choose_ecs_target(workload, None, properties if isinstance(properties, dict) else {})
             workloads.append(workload)
@@ -185,6 +188,10 @@ def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], re
     elif "Timeout" not in properties:
         workload.set("runtime.max_duration_s", float(LAMBDA_DEFAULT_TIMEOUT_S))
         workload.assume(f"Timeout not set: Lambda's default of {LAMBDA_DEFAULT_TIMEOUT_S} s")
+    durable = literal(workload, properties, "DurableConfig")
+    if isinstance(durable, dict):
+        timeout_s = number_of(literal(workload, durable, "ExecutionTimeout"))
+        read_durable(workload, timeout_s, "DurableConfig ExecutionTimeout")
     memory = number_of(literal(workload, properties, "MemorySize"))
     if memory is not None and memory.is_integer():
         workload.set("runtime.memory_mb", int(memory))

@@ -105,14 +105,17 @@ def read_folder(files: Sequence[tuple[Path, str]], var_files: Sequence[tuple[Pat
             line = _line(text, rf'resource\s+"{re.escape(kind)}"\s+"{re.escape(name)}"')
             values = {key: resolve(value, scope) for key, value in body.items() if key not in _META_KEYS}
             references = {key: references_in(str(value)) for key, value in body.items() if key not in _META_KEYS}
-            count = created(values.get("count"), scope)
-            if count == 0:
-                said = "0" if values["count"] in (0, False) else f"{values['count']}, 0 with its variable's default"
-                unread.append((shown, f"line {line}: {address} has count = {said}: Terraform creates none"))
+            none = _creates_none(address, body.get("count"), scope)
+            if none is not None:
+                unread.append((shown, f"line {line}: {none}"))
                 continue
             resources.append(Resource(address, kind, values, shown, line, references, owner=address))
         for (call,), body in _labelled(data.get("module"), 1):
             line = _line(text, rf'module\s+"{re.escape(call)}"')
+            none = _creates_none(f"module.{call}", body.get("count"), scope)
+            if none is not None:
+                unread.append((shown, f"line {line}: {none}"))
+                continue
             source = resolve(body.get("source"), scope)
             module = module_kind(source)
             if module is None:
@@ -125,8 +128,26 @@ def read_folder(files: Sequence[tuple[Path, str]], var_files: Sequence[tuple[Pat
                 continue
             inputs = {key: resolve(value, scope) for key, value in body.items() if key not in _META_KEYS}
             references = {key: references_in(str(value)) for key, value in body.items() if key not in _META_KEYS}
-            resources.extend(module_resources(module, f"module.{call}", inputs, references, shown, line))
+            notes = tuple(  # Terraform makes one instance of the call per count or key: one is read
+                f"module.{call} has {key} = {inputs[key]}: decider read one instance of the call; each instance it "
+                "creates is reviewed as this one"
+                for key in ("count", "for_each")
+                if inputs.get(key) is not None
+            )
+            for resource in module_resources(module, f"module.{call}", inputs, references, shown, line):
+                resource.notes = notes
+                resources.append(resource)
     return TerraformFolder(resources, assumptions, unread)
+
+
+def _creates_none(address: str, count: Any, scope: Scope) -> str | None:
+    """Why a resource or module call whose ``count`` makes no instance is not read (``count = 0``, or a switch whose
+    variable's default is off); None when it makes some, or the count is not known."""
+    value = resolve(count, scope)
+    if created(value, scope) != 0:
+        return None
+    said = "0" if value in (0, False) else f"{value}, 0 with its variable's default"
+    return f"{address} has count = {said}: Terraform creates none"
 
 
 _CONDITION = re.compile(r"^\s*(?P<not>!?)\s*var\.(?P<name>\w+)\s*\?\s*(?P<yes>\d+)\s*:\s*(?P<no>\d+)\s*$")

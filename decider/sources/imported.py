@@ -38,6 +38,9 @@ class ImportedWorkload:
     """A Kubernetes workload's namespace (``default`` when its manifest names none); None for any other workload."""
     pod_labels: dict[str, str] = field(default_factory=dict)
     """A Kubernetes workload's pod template labels, which EKS Fargate profiles select pods by."""
+    durable: bool = False
+    """A Lambda durable function (decider/sources/durable.py): its max_duration_s is one invocation's, however long a
+    durable execution runs."""
 
     def target_in(self, ruleset: Ruleset) -> str | None:
         """The precise target it runs on now: the one its ``runs_as`` names, else its platform's only target."""

@@ -4,11 +4,14 @@ ReplicationController. A Kustomize patch (an object with a ``$patch`` directive)
 A pod's containers are one copy of the workload: their requests (else limits) are added up; more than one long-lived
 container means sidecars. ``kubernetes_api`` is set only when the same file shows the workload relies on Kubernetes
 beyond running containers: a CustomResourceDefinition, a custom resource (an API group Kubernetes does not ship), or
-RBAC objects (Role, ClusterRole and their bindings) that grant a workload access to the Kubernetes API.
+RBAC objects (Role, ClusterRole and their bindings) that grant a workload access to the Kubernetes API. The Services,
+Ingresses and routes that say how traffic reaches a workload are matched to it once every file is read
+(decider/sources/kubernetes_routes.py). A Helm chart's files are not read: they are not the objects Helm renders.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -47,7 +50,18 @@ BUILT_IN_GROUPS = frozenset(
     }
 )
 GPU_RESOURCE = "nvidia.com/gpu"
+#: What a workload's main container was assumed to serve when it names nothing: the assumptions say so with these, and
+#: the Services that select it (decider/sources/kubernetes_routes.py) may say more.
+UNNAMED_PORT = "has no protocol name or probe: assumed HTTP"
+NO_PORT = "its main container has no port or probe: it serves no requests (a worker); traffic unknown"
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+#: Why a Helm chart's files are skipped: a template is a Go template, not YAML (nor the objects it renders) until Helm
+#: runs, and the chart's own files (Chart.yaml, values.yaml) are its inputs.
+HELM_TEMPLATE = "Helm chart template: render it with `helm template` and review the output"
+HELM_CHART = "Helm chart file: render the chart with `helm template` and review the output"
+#: A Go template action as Helm charts write them (``{{ .Values.x }}``, ``{{- include … }}``, ``{{ if … }}``); not
+#: CloudFormation's dynamic references (``{{resolve:ssm:…}}``), which a template may hold.
+GO_TEMPLATE_ACTION = re.compile(r"\{\{-?\s*(?:[.$]|(?:include|if|else|end|range|with|define|template|tpl|toYaml)\b)")
 INSTANCE_TYPE_LABELS = ("node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type")
 
 
@@ -119,6 +133,34 @@ def is_patch(value: Any) -> bool:
     if isinstance(value, list):
         return any(is_patch(item) for item in value)
     return False
+
+
+def helm_chart_file(file: Path) -> str | None:
+    """Why ``file`` is not read when it is part of a Helm chart that Helm renders (None otherwise): a file of the
+    chart's own folder (the one holding ``Chart.yaml``: ``Chart.yaml``, ``values.yaml``), one under the chart's
+    ``templates/`` folder, or one under any ``templates/`` folder that holds a ``{{ … }}`` action. Read as it is, a
+    template is not valid YAML, or not the objects a cluster runs: those are what ``helm template`` prints."""
+    folders = file.parents
+    if _chart(folders[0]):
+        return HELM_CHART
+    for index, folder in enumerate(folders[:-1]):
+        if folder.name == "templates" and _chart(folders[index + 1]):
+            return HELM_TEMPLATE
+    if "templates" not in (folder.name for folder in folders):
+        return None
+    try:
+        text = file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return HELM_TEMPLATE if GO_TEMPLATE_ACTION.search(text) else None
+
+
+def _chart(folder: Path) -> bool:
+    """Whether ``folder`` is a Helm chart's: it holds ``Chart.yaml`` (a folder that cannot be searched is not)."""
+    try:
+        return (folder / "Chart.yaml").is_file()
+    except OSError:
+        return False
 
 
 def _kustomizations(file: Path) -> Iterator[dict[str, Any]]:
@@ -237,7 +279,7 @@ def _read_protocols(workload: ImportedWorkload, containers: list[dict[str, Any]]
     probes = [_mapping(main.get(name)) for name in ("readinessProbe", "livenessProbe", "startupProbe")]
     ports = [port for port in _list(main.get("ports")) if isinstance(port, dict)]
     names = {str(port.get("appProtocol", port.get("name", ""))).lower() for port in ports}
-    if any("grpc" in probe for probe in probes) or any(name.startswith(("grpc", "h2c")) for name in names):
+    if any("grpc" in probe for probe in probes) or any(grpc_port(port) for port in ports):
         protocol = "grpc"
     elif any("httpGet" in probe for probe in probes) or any(name.startswith("http") for name in names):
         protocol = "http"
@@ -245,11 +287,18 @@ def _read_protocols(workload: ImportedWorkload, containers: list[dict[str, Any]]
         protocol = "tcp"
     elif ports:
         protocol = "http"
-        workload.assume(f"container port {ports[0].get('containerPort')} has no protocol name or probe: assumed HTTP")
+        workload.assume(f"container port {ports[0].get('containerPort')} {UNNAMED_PORT}")
     else:
-        workload.assume("its main container has no port or probe: it serves no requests (a worker); traffic unknown")
+        workload.assume(NO_PORT)
         return
     workload.set("traffic.protocols", [protocol])
+
+
+def grpc_port(port: Mapping[str, Any]) -> bool:
+    """Whether a container's or Service's port carries gRPC, by its ``appProtocol`` (else its name): ``grpc``,
+    ``grpc-*``, ``h2c``, ``kubernetes.io/h2c``."""
+    name = str(port.get("appProtocol", port.get("name", ""))).lower().removeprefix("kubernetes.io/")
+    return name.startswith(("grpc", "h2c"))
 
 
 def _cpu(workload: ImportedWorkload, value: Any) -> float | None:

@@ -18,6 +18,7 @@ from decider.sources.cron import ScheduleError, aws_cron, runs_per_day, unix_cro
 __all__ = [
     "HOURS_PER_MONTH",
     "NOT_READ",
+    "NO_RATE",
     "ScheduleError",
     "counted_runs",
     "read_schedule",
@@ -57,6 +58,9 @@ def runs_per_month(expression: object) -> float | None:
 
 #: How a schedule that cannot be read opens its assumption; the review finds it by this to say why traffic is unknown.
 NOT_READ = "schedule not read:"
+#: How a source that starts work with no rate of its own (an EventBridge event pattern, a state machine) opens its
+#: assumption; the review finds it by this, as it does an unreadable schedule, to say why traffic is unknown.
+NO_RATE = "runs a month not known:"
 
 
 def counted_runs(expression: object, assume: Callable[[str], None]) -> float | None:

@@ -37,7 +37,10 @@ def set_traffic(
 def run_on_demand(workload: ImportedWorkload, listens: bool) -> None:
     """A task definition of the template that no service runs, no schedule starts and that listens on no port: what
     starts it is RunTask (from code, a state machine, an event rule), so each start is one run of a job, not a
-    service's always-on copies behind a load balancer. With a port or a schedule it is read as ``set_traffic`` does."""
+    service's always-on copies behind a load balancer. With a port or a schedule it is read as ``set_traffic`` does;
+    one whose starts were read already (a schedule, an event pattern, a state machine) is left as read."""
+    if workload.get("traffic.pattern") is not None:
+        return
     if listens or workload.get("traffic.protocols"):
         set_traffic(workload, [], None)
         return

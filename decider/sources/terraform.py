@@ -17,10 +17,12 @@ from decider.documents import parse_json
 from decider.errors import DocumentError
 from decider.sources.cloudformation import LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_DEFAULT_TIMEOUT_S
 from decider.sources.document import Document
+from decider.sources.durable import read_durable
 from decider.sources.ecs import LAUNCH_TYPES, choose_ecs_target, listens, read_task_definition
 from decider.sources.imported import ImportedWorkload
 from decider.sources.kubernetes import read_manifest
 from decider.sources.schedule import counted_runs
+from decider.sources.task_starts import read_starts, terraform_starts
 from decider.sources.template import number_of, run_on_demand, set_traffic
 from decider.sources.terraform_model import Expression, Resource, blocks, first_block
 
@@ -55,6 +57,7 @@ def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]
             workload = _workload(resource, "ecs")
             read_task_definition(workload, _task_properties(workload, resource))
             _schedules(workload, resource, resources)
+            read_starts(workload, terraform_starts(resource, resources))
             run_on_demand(workload, listens(_task_properties(workload, resource, quiet=True)))
             choose_ecs_target(workload, None, _task_properties(workload, resource, quiet=True))
             workloads.append(workload)
@@ -67,6 +70,8 @@ def _workload(resource: Resource, platform: str, runs_as: str | None = None) -> 
     for key in ("count", "for_each"):  # Terraform makes one instance per count or key: reviewed as one of them
         if resource.values.get(key) is not None:
             workload.assume(f"{key} = {resource.values[key]}: each instance it creates is reviewed as this one")
+    for note in resource.notes:
+        workload.assume(note)
     workload.aliases = _aliases(resource)
     return workload
 
@@ -97,6 +102,9 @@ def _function(resource: Resource, resources: Sequence[Resource]) -> ImportedWork
     elif values.get("timeout") is None:
         workload.set("runtime.max_duration_s", float(LAMBDA_DEFAULT_TIMEOUT_S))
         workload.assume(f"timeout not set: Lambda's default of {LAMBDA_DEFAULT_TIMEOUT_S} s")
+    durable = first_block(values.get("durable_config"))
+    if durable:
+        read_durable(workload, number_of(known(workload, durable, "execution_timeout")), "execution_timeout")
     memory = number_of(known(workload, values, "memory_size"))
     if memory is not None and memory.is_integer():
         workload.set("runtime.memory_mb", int(memory))
@@ -154,7 +162,7 @@ def _rule_trigger(target: Resource, resources: Sequence[Resource]) -> tuple[str,
     for rule in resources:
         if rule.type == "aws_cloudwatch_event_rule" and target.refers_to("rule", rule.owner):
             expression = rule.values.get("schedule_expression")
-            if isinstance(expression, str):
+            if isinstance(expression, str) and expression:  # an empty one is no schedule
                 return "schedule", expression
     return "queue", None
 

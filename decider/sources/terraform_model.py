@@ -48,6 +48,9 @@ class Resource:
     owner: str = ""
     """The workload name this resource belongs to: its address, or the module call's for a module decider reads
     (every resource of ``module.orders`` of terraform-aws-modules/lambda belongs to ``module.orders``)."""
+    notes: tuple[str, ...] = ()
+    """What reading it assumed that its values do not show (a module call's ``count`` or ``for_each``: one instance
+    read), said on the workload it belongs to."""
 
     def refers_to(self, attribute: str, owner: str) -> bool:
         """Whether ``attribute``'s expression refers to a resource or module call that ``owner`` names."""

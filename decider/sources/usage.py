@@ -8,6 +8,7 @@ from typing import Any
 
 from decider.documents import read_file
 from decider.errors import Problem, SourceError, WorkloadError, nearest, relocate
+from decider.sources.durable import per_invocation
 from decider.sources.imported import ImportedWorkload, deep_merge
 from decider.workload import validate_workload
 
@@ -67,11 +68,13 @@ def apply_usage(workloads: Sequence[ImportedWorkload], usage: Usage, path: str) 
         if not entries:
             continue
         before = workload.get("team.current_platform")
+        source_duration = workload.get("runtime.max_duration_s")
         for entry in entries:
             workload.raw = deep_merge(workload.raw, entry)
             for section, fields in entry.items():
                 paths = [f"{section}.{name}" for name in fields] if isinstance(fields, Mapping) else [str(section)]
                 workload.given_in.update(dict.fromkeys(paths, path))
+        per_invocation(workload, source_duration, path)
         if workload.get("team.current_platform") != before:
             # The usage file moved the workload to another platform: what the source said it runs as no longer holds
             # (a single-target platform still names its target).

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from decider.cli import main
 from decider.errors import DocumentError, SourceError
 from decider.review import review_imported
 from decider.rules.loader import load_ruleset
@@ -306,6 +307,45 @@ def test_a_folder_is_searched_recursively_and_other_files_are_skipped_and_listed
         "tests/fixtures/iac/other/docker-compose.yml",
         "tests/fixtures/iac/other/chart/templates/deployment.yaml",
     }
+
+
+HELM = REPO_ROOT / "tests" / "fixtures" / "helm"
+HELM_TEMPLATE = "not read: Helm chart template: render it with `helm template` and review the output"
+HELM_CHART = "not read: Helm chart file: render the chart with `helm template` and review the output"
+
+
+def test_a_helm_chart_is_skipped_with_what_to_do_not_reported_as_broken_yaml() -> None:
+    """A chart's templates are Go templates (``{{ include … }}`` is not YAML, and a plain one is not what Helm renders
+    either); its Chart.yaml and values.yaml are its inputs. A CloudFormation template in a folder named templates,
+    whose ``{{resolve:…}}`` is a dynamic reference, is still read."""
+    discovery = find_workloads([str(HELM)])
+    assert discovery.unreadable == []
+    skipped = dict(discovery.skipped)
+    chart = "tests/fixtures/helm/shop"
+    assert skipped == {
+        f"{chart}/Chart.yaml": HELM_CHART,
+        f"{chart}/values.yaml": HELM_CHART,
+        f"{chart}/templates/deployment.yaml": HELM_TEMPLATE,
+        f"{chart}/templates/service.yaml": HELM_TEMPLATE,
+    }
+    assert [workload.name for workload in discovery.workloads] == ["QueueWorker"]
+
+
+def test_a_helm_template_named_on_its_own_is_skipped_not_an_error() -> None:
+    """Named explicitly, even --strict: listed as skipped (exit 0), where it was a file that could not be read. A
+    template under any folder named templates is one when it holds Helm's actions, with no Chart.yaml beside it."""
+    template = HELM / "shop" / "templates" / "deployment.yaml"
+    discovery = find_workloads([str(template)])  # keep_going=False: a file that cannot be read would raise
+    assert (discovery.skipped, discovery.unreadable, discovery.workloads) == (
+        [("tests/fixtures/helm/shop/templates/deployment.yaml", HELM_TEMPLATE)],
+        [],
+        [],
+    )
+    loose = IAC / "other" / "chart" / "templates" / "deployment.yaml"  # no Chart.yaml: its {{ .Values }} say so
+    assert find_workloads([str(loose)]).skipped == [
+        ("tests/fixtures/iac/other/chart/templates/deployment.yaml", HELM_TEMPLATE)
+    ]
+    assert main(["review", "--strict", str(template)]) == 0
 
 
 def test_a_broken_template_under_a_folder_is_an_error_not_a_skip(tmp_path: Path) -> None:

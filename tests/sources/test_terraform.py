@@ -343,6 +343,41 @@ def test_resources_terraform_would_not_create_are_skipped_and_repeated_ones_said
     assert any("count = length(var.names)" in note for note in names["aws_lambda_function.other"].assumptions)
 
 
+def test_module_calls_terraform_would_not_create_are_skipped_and_repeated_ones_said(tmp_path: Path) -> None:
+    """A module call's count and for_each are read as a resource's are: count = 0, or a switch whose variable's
+    default is off, creates nothing and is listed as skipped (not reviewed); any other count or a for_each is
+    reviewed once, with a note that one instance of the call was read."""
+    (tmp_path / "main.tf").write_text(
+        'variable "enabled" {\n  default = false\n}\n'
+        'variable "regions" {\n  default = ["eu-west-1", "us-east-1"]\n}\n'
+        'module "off" {\n  source = "terraform-aws-modules/lambda/aws"\n  count = 0\n  function_name = "off"\n}\n'
+        'module "maybe" {\n  source = "terraform-aws-modules/lambda/aws"\n  count = var.enabled ? 1 : 0\n'
+        '  function_name = "maybe"\n}\n'
+        'module "regional" {\n  source = "terraform-aws-modules/lambda/aws"\n  for_each = toset(var.regions)\n'
+        '  function_name = "regional-${each.key}"\n}\n'
+        'module "pair" {\n  source = "terraform-aws-modules/ecs/aws//modules/service"\n  count = 2\n'
+        '  name = "pair"\n}\n'
+        'module "local_off" {\n  source = "./modules/worker"\n  count = 0\n}\n',
+        encoding="utf-8",
+    )
+    found = find_workloads([str(tmp_path)])
+    names = {workload.name: workload for workload in found.workloads}
+    assert set(names) == {"module.regional", "module.pair"}
+    assert [reason for _, reason in found.skipped] == [
+        "line 7: module.off has count = 0: Terraform creates none",
+        "line 12: module.maybe has count = var.enabled ? 1 : 0, 0 with its variable's default: Terraform creates none",
+        "line 27: module.local_off has count = 0: Terraform creates none",  # not "a module decider does not read"
+    ]
+    regional = [note for note in names["module.regional"].assumptions if "one instance" in note]
+    assert regional == [
+        "aws_lambda_function module.regional: module.regional has for_each = toset(var.regions): decider read one "
+        "instance of the call; each instance it creates is reviewed as this one"
+    ]
+    assert any("module.pair has count = 2: decider read one instance" in n for n in names["module.pair"].assumptions)
+    # the note is the call's own: no other workload of the folder carries it
+    assert not any("module.pair" in note for note in names["module.regional"].assumptions)
+
+
 def test_attributes_of_object_variables_and_locals_are_read_from_their_defaults(tmp_path: Path) -> None:
     """var.cluster_config.launch_type, with the object's default giving FARGATE, is Fargate: it was read as "no launch
     type given", ECS's default EC2, and the verdict compared the wrong target. An attribute the default leaves out

@@ -1,0 +1,168 @@
+"""How traffic reaches a review's Kubernetes workloads: the Services that select their pods, and whether anything
+public routes to those Services.
+
+A Service selects the pods of its namespace whose labels include all of its ``selector``
+(https://kubernetes.io/docs/concepts/services-networking/service/). A Service is public when its ``type`` is
+``LoadBalancer`` or ``NodePort``, or when an Ingress, a Gateway API route (``HTTPRoute``, ``GRPCRoute``, ``TLSRoute``,
+``TCPRoute``, ``UDPRoute``) or an OpenShift ``Route`` names it as a backend; any other (``ClusterIP``, the default,
+and headless ones) is reached from inside the cluster only.
+
+A pass over every workload read, once all files are read (a Deployment and its Service are often separate files of
+one kustomization). A workload that Services select, none of them public, has callers in the cluster only: no public
+front door (an API Gateway API, a load balancer) is billed wherever it runs, ``traffic.front_door: none``, said as an
+assumption. A workload a public Service selects, or that no Service selects, is left as it was read. Backends are
+matched to Services by name alone, so a route in another namespace can make a workload public, never internal.
+
+The Services' ports also say what is served: when every port of the Services that select a workload carries gRPC
+(``appProtocol`` or name ``grpc``, ``grpc-*``, ``h2c``) and its container named no protocol, it serves gRPC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from decider.sources.document import Document
+from decider.sources.imported import ImportedWorkload
+from decider.sources.kubernetes import NO_PORT, UNNAMED_PORT, grpc_port
+
+#: Service types reachable from outside the cluster: https://kubernetes.io/docs/concepts/services-networking/service/
+PUBLIC_TYPES = frozenset({"LoadBalancer", "NodePort"})
+#: Gateway API route kinds, whose rules' ``backendRefs`` name Services: https://gateway-api.sigs.k8s.io/api-types/
+ROUTE_KINDS = frozenset({"HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"})
+GATEWAY_API = "gateway.networking.k8s.io"
+OPENSHIFT_ROUTES = "route.openshift.io"
+#: Patterns a job runs in: a Service in front of one says nothing of a front door.
+_JOB_PATTERNS = frozenset({"batch", "scheduled"})
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """A Service that selects pods: its name, namespace, selector, type, whether all its ports carry gRPC, and where
+    it is defined."""
+
+    name: str
+    namespace: str
+    selector: tuple[tuple[str, str], ...]
+    type: str
+    grpc: bool
+    where: str
+
+    def selects(self, workload: ImportedWorkload) -> bool:
+        """Whether the workload's pods, in its namespace, carry every label of the selector."""
+        return workload.namespace == self.namespace and all(
+            workload.pod_labels.get(key) == value for key, value in self.selector
+        )
+
+
+@dataclass
+class Routes:
+    """The Services found in the files reviewed, and the names of those that an Ingress or route sends traffic to
+    (with the object that does, to say so)."""
+
+    services: list[Service] = field(default_factory=list)
+    routed: dict[str, str] = field(default_factory=dict)
+
+    def read(self, documents: Sequence[Document], file: str, namespace: str | None = None) -> None:
+        """The Services, Ingresses and routes among a file's Kubernetes objects; ``namespace`` is the one a
+        kustomization beside the file gives them all (None: each its own, else ``default``)."""
+        for document in documents:
+            data = document.data
+            if not isinstance(data, dict):
+                continue
+            kind = data.get("kind")
+            metadata = _mapping(data.get("metadata"))
+            name = str(metadata.get("name") or kind)
+            where = f"{kind} {name} ({file}:{document.line})"
+            if kind == "Service" and data.get("apiVersion") == "v1":  # not a Knative Service, a workload of its own
+                own = metadata.get("namespace")
+                self._service(data, name, namespace or (own if isinstance(own, str) and own else "default"), where)
+            else:
+                for backend in _backends(data):
+                    self.routed.setdefault(backend, where)
+
+    def _service(self, data: Mapping[str, Any], name: str, namespace: str, where: str) -> None:
+        spec = _mapping(data.get("spec"))
+        selector = tuple(
+            (str(key), str(value))
+            for key, value in _mapping(spec.get("selector")).items()
+            if isinstance(value, str | int) and not isinstance(value, bool)
+        )
+        if not selector:
+            return  # no selector (ExternalName, or endpoints kept by hand): it selects no pods
+        ports = [port for port in _list(spec.get("ports")) if isinstance(port, dict)]
+        kind = spec.get("type")
+        kind = kind if isinstance(kind, str) and kind else "ClusterIP"
+        grpc = bool(ports) and all(grpc_port(port) for port in ports)
+        self.services.append(Service(name, namespace, selector, kind, grpc, where))
+
+
+def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
+    """For each Kubernetes workload that Services select: whether it serves gRPC, by their ports, and no public front
+    door when none of them is public."""
+    if not routes.services:
+        return
+    for workload in workloads:
+        if workload.runs_as != "kubernetes" or workload.namespace is None:
+            continue
+        selecting = [service for service in routes.services if service.selects(workload)]
+        if not selecting:
+            continue
+        _serves_grpc(workload, selecting)
+        public = [item for item in selecting if item.type in PUBLIC_TYPES or item.name in routes.routed]
+        if public or workload.get("traffic.front_door") is not None or workload.get("traffic.pattern") in _JOB_PATTERNS:
+            continue
+        names = ", ".join(f"{item.type} {item.where}" for item in selecting)
+        workload.set("traffic.front_door", "none")
+        workload.assume(
+            f"reached only through {names}: no LoadBalancer or NodePort Service, Ingress or Gateway API route in the "
+            "files reviewed routes to it, so its callers are inside the cluster and no public front door is billed "
+            "(traffic.front_door none; give traffic.front_door in the usage file if something else routes to it)"
+        )
+
+
+def _serves_grpc(workload: ImportedWorkload, selecting: Sequence[Service]) -> None:
+    """gRPC, when every Service that selects the workload carries only gRPC and its container named no protocol (what
+    it serves was assumed, or not known)."""
+    guessed = [note for note in workload.assumptions if UNNAMED_PORT in note or NO_PORT in note]
+    if not guessed or not all(service.grpc for service in selecting):
+        return
+    workload.assumptions[:] = [note for note in workload.assumptions if note not in guessed]
+    workload.set("traffic.protocols", ["grpc"])
+    names = ", ".join(service.where for service in selecting)
+    workload.assume(f"serves gRPC: every port of {names} is gRPC (appProtocol or name grpc)")
+
+
+def _backends(data: Mapping[str, Any]) -> Iterator[str]:
+    """The names of the Services an Ingress, a Gateway API route or an OpenShift Route sends traffic to; nothing for
+    any other object."""
+    kind, group = data.get("kind"), str(data.get("apiVersion", "")).rpartition("/")[0]
+    spec = _mapping(data.get("spec"))
+    if kind == "Ingress":
+        backends = [_mapping(spec.get("defaultBackend")), _mapping(spec.get("backend"))]
+        for rule in _list(spec.get("rules")):
+            for path in _list(_mapping(_mapping(rule).get("http")).get("paths")):
+                backends.append(_mapping(_mapping(path).get("backend")))
+        for backend in backends:
+            name = _mapping(backend.get("service")).get("name", backend.get("serviceName"))  # v1, then v1beta1
+            if isinstance(name, str) and name:
+                yield name
+    elif kind in ROUTE_KINDS and group == GATEWAY_API:
+        for rule in _list(spec.get("rules")):
+            for ref in _list(_mapping(rule).get("backendRefs")):
+                ref = _mapping(ref)
+                if ref.get("kind", "Service") == "Service" and isinstance(ref.get("name"), str):
+                    yield ref["name"]
+    elif kind == "Route" and group == OPENSHIFT_ROUTES:  # spec.to and spec.alternateBackends name Services
+        for ref in [_mapping(spec.get("to")), *map(_mapping, _list(spec.get("alternateBackends")))]:
+            if ref.get("kind", "Service") == "Service" and isinstance(ref.get("name"), str):
+                yield ref["name"]
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

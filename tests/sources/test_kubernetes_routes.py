@@ -1,0 +1,213 @@
+"""How traffic reaches Kubernetes workloads (tests/fixtures/kubernetes-routes): a workload reached only through
+ClusterIP Services is billed no public front door; a LoadBalancer or NodePort Service, an Ingress or a Gateway API
+route keeps today's front door; a workload no Service selects is read as before. Service ports that are all gRPC say
+the workload serves gRPC, and a verdict that recommends Lambda for a gRPC-only service says what the move takes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from decider.review import ReviewedWorkload, review_imported
+from decider.rules.model import Ruleset
+from decider.sources import ImportedWorkload, apply_usage, find_workloads, read_usage
+from tests.conftest import REPO_ROOT
+
+ROUTES = REPO_ROOT / "tests" / "fixtures" / "kubernetes-routes"
+USAGE = ROUTES / "usage.yaml"
+INTERNAL = "reached only through"
+GRPC_MOVE = "moving to Lambda means replacing gRPC with HTTP/JSON"
+
+
+def read(paths: list[Path]) -> dict[str, ImportedWorkload]:
+    return {workload.name: workload for workload in find_workloads([str(path) for path in paths]).workloads}
+
+
+def reviewed(
+    workloads: dict[str, ImportedWorkload], ruleset: Ruleset, usage: Path = USAGE
+) -> dict[str, ReviewedWorkload]:
+    found = list(workloads.values())
+    apply_usage(found, read_usage(str(usage)), str(usage))
+    return {item.name: item for item in review_imported(found, ruleset).workloads}
+
+
+def bill_items(item: ReviewedWorkload, target: str) -> list[str]:
+    [entry] = [entry for entry in item.decision.ranking if entry.target == target]
+    assert entry.monthly_cost is not None
+    return [line.item for line in entry.monthly_cost.lines]
+
+
+def test_a_workload_reached_only_through_cluster_ip_services_has_no_public_front_door() -> None:
+    found = read([ROUTES])
+    quotes = found["quotes"]
+    assert quotes.raw["traffic"] == {"protocols": ["http"], "front_door": "none"}
+    [note] = [note for note in quotes.assumptions if INTERNAL in note]
+    assert "ClusterIP Service quotes (tests/fixtures/kubernetes-routes/pricing/apps.yaml:18)" in note
+    assert "no public front door is billed" in note
+    # the Deployment and its Service are separate files of one kustomization, which puts both in namespace shop
+    cart = found["cart"]
+    assert (cart.namespace, cart.raw["traffic"]["front_door"]) == ("shop", "none")
+    assert any(
+        "ClusterIP Service cart (tests/fixtures/kubernetes-routes/shop/cart-service.yaml:1)" in n
+        for n in cart.assumptions
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("storefront", "an Ingress routes to its Service"),
+        ("api", "its Service is of type LoadBalancer"),
+        ("checkout", "an HTTPRoute in another file routes to its Service"),
+        ("ledger", "the Service with its selector is in another namespace"),
+        ("reports", "no Service selects it"),
+    ],
+)
+def test_a_public_entry_or_no_service_keeps_todays_front_door(name: str, why: str) -> None:
+    workload = read([ROUTES])[name]
+    assert "front_door" not in workload.raw["traffic"], why
+    assert not any(INTERNAL in note for note in workload.assumptions), why
+
+
+def test_no_front_door_is_billed_for_an_internal_workload_wherever_it_runs(ruleset: Ruleset) -> None:
+    """quotes (ClusterIP only) is priced on Lambda without API Gateway and on Fargate without a load balancer; the same
+    Deployment given a LoadBalancer Service keeps both."""
+    quotes = reviewed(read([ROUTES]), ruleset)["quotes"]
+    assert not any("API Gateway" in line for line in bill_items(quotes, "lambda"))
+    assert not any("Load Balancer" in line for line in bill_items(quotes, "ecs-fargate"))
+    public = read([ROUTES / "pricing" / "apps.yaml"])
+    usage = {"api": {"traffic": {"requests_per_month": 300000}}}
+    api = public["api"]
+    apply_usage([api], usage, "usage.yaml")
+    [entry] = review_imported([api], ruleset).workloads
+    assert any("API Gateway" in line for line in bill_items(entry, "lambda"))
+    assert any("Application Load Balancer" in line for line in bill_items(entry, "ecs-fargate"))
+
+
+def test_service_ports_that_are_all_grpc_say_it_serves_grpc() -> None:
+    """cart's container names no port (it would be read as a worker that serves no requests); its Service's only port
+    has appProtocol grpc."""
+    cart = read([ROUTES])["cart"]
+    assert cart.raw["traffic"]["protocols"] == ["grpc"]
+    assert not any("serves no requests" in note for note in cart.assumptions)
+    assert any("serves gRPC: every port of Service cart" in note for note in cart.assumptions)
+    # read without its Service, it is the worker it looks like
+    alone = read([ROUTES / "shop" / "cart.yaml"])["cart"]
+    assert "traffic" not in alone.raw
+    assert any("serves no requests" in note for note in alone.assumptions)
+
+
+def test_a_grpc_only_service_recommended_lambda_is_told_what_the_move_takes(ruleset: Ruleset) -> None:
+    cart = reviewed(read([ROUTES]), ruleset)["cart"]
+    assert (cart.verdict, cart.decision.recommendation) == ("consider", "lambda")
+    assert GRPC_MOVE in cart.why
+    assert "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html" in cart.why
+    # quotes serves HTTP: the same recommendation says nothing of gRPC
+    quotes = reviewed(read([ROUTES]), ruleset)["quotes"]
+    assert quotes.decision.recommendation == "lambda"
+    assert "gRPC" not in quotes.why
+
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}}}
+spec:
+  replicas: 2
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers:
+        - name: server
+          image: example/{name}:1
+          ports: {ports}
+          resources: {{requests: {{cpu: 200m, memory: 128Mi}}}}
+"""
+
+
+def test_a_container_port_named_grpc_alone_says_it_too(tmp_path: Path, ruleset: Ruleset) -> None:
+    """No Service needed: a container whose only port is named grpc serves gRPC; one that also serves HTTP is not told
+    that moving means giving up gRPC."""
+    (tmp_path / "apps.yaml").write_text(
+        DEPLOYMENT.format(name="rates", ports="[{name: grpc, containerPort: 9090}]")
+        + "---\n"
+        + DEPLOYMENT.format(name="mixed", ports="[{name: http, containerPort: 8080}]")
+        + "---\napiVersion: v1\nkind: Service\nmetadata: {name: mixed-grpc}\n"
+        "spec: {selector: {app: mixed}, ports: [{name: grpc, port: 9090}]}\n",
+        encoding="utf-8",
+    )
+    usage = tmp_path / "usage.yaml"
+    usage.write_text(
+        "rates: {traffic: {requests_per_month: 200000}}\nmixed: {traffic: {requests_per_month: 200000}}\n",
+        encoding="utf-8",
+    )
+    found = read([tmp_path])
+    assert found["mixed"].raw["traffic"]["protocols"] == ["http"]  # its container names its port http
+    result = reviewed(found, ruleset, usage)
+    assert result["rates"].decision.recommendation == "lambda"
+    assert GRPC_MOVE in result["rates"].why
+    assert GRPC_MOVE not in result["mixed"].why
+
+
+def test_node_port_services_and_openshift_routes_are_public(tmp_path: Path) -> None:
+    (tmp_path / "apps.yaml").write_text(
+        DEPLOYMENT.format(name="legacy", ports="[{name: http, containerPort: 8080}]")
+        + "---\napiVersion: v1\nkind: Service\nmetadata: {name: legacy}\n"
+        "spec: {type: NodePort, selector: {app: legacy}, ports: [{port: 80}]}\n"
+        "---\n"
+        + DEPLOYMENT.format(name="portal", ports="[{name: http, containerPort: 8080}]")
+        + "---\napiVersion: v1\nkind: Service\nmetadata: {name: portal}\nspec: {selector: {app: portal}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "route.yaml").write_text(
+        "apiVersion: route.openshift.io/v1\nkind: Route\nmetadata: {name: portal}\n"
+        "spec: {to: {kind: Service, name: portal}}\n",
+        encoding="utf-8",
+    )
+    found = read([tmp_path])
+    assert all("front_door" not in found[name].raw["traffic"] for name in ("legacy", "portal"))
+
+
+@pytest.mark.parametrize(
+    ("objects", "front_door"),
+    [
+        ("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: []\n", None),
+        ("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: app, ports: 7}\n", None),
+        (
+            "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: ExternalName, externalName: x.io}\n",
+            None,
+        ),
+        (
+            "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}}\n",
+            None,
+        ),
+        # a valid selector with odd metadata and ports: the Service is read, its ports as not gRPC
+        (
+            "apiVersion: v1\nkind: Service\nmetadata: [web]\nspec: {selector: {app: web}, ports: [grpc, {name: 5}]}\n",
+            "none",
+        ),
+        # malformed routes name no backend: the valid ClusterIP Service beside them stays internal
+        (
+            "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}}\n---\n"
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\n"
+            "spec: {rules: [7, {http: {paths: x}}]}\n"
+            "---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: web}\n"
+            "spec: {rules: [{backendRefs: [7, {name: 5}]}, 3]}\n",
+            "none",
+        ),
+    ],
+    ids=["spec-list", "bad-fields", "external-name", "knative", "odd-metadata-and-ports", "bad-routes"],
+)
+def test_odd_services_and_routes_are_read_without_a_traceback(
+    tmp_path: Path, objects: str, front_door: str | None
+) -> None:
+    """A malformed or selector-less Service, or another API's Service, selects nothing; a malformed route names no
+    backend. Either way the review goes on without a traceback, and a valid ClusterIP Service among them is read as
+    any other."""
+    (tmp_path / "web.yaml").write_text(
+        DEPLOYMENT.format(name="web", ports="[{name: http, containerPort: 8080}]") + "---\n" + objects,
+        encoding="utf-8",
+    )
+    web = read([tmp_path])["web"]
+    assert web.raw["traffic"].get("front_door") == front_door
+    assert web.raw["traffic"]["protocols"] == ["http"]

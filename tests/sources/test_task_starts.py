@@ -1,0 +1,123 @@
+"""ECS task definitions that no service runs, started by an EventBridge event pattern or a Step Functions state
+machine (tests/fixtures/ecs-starts, CloudFormation/SAM and Terraform): each start is a job run (RunTask), whose runs
+a month nothing in the files gives. The review says so, where it used to say no event source was found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from decider.render.review import to_table
+from decider.review import review_imported
+from decider.rules.model import Ruleset
+from decider.sources import ImportedWorkload, apply_usage, find_workloads
+from tests.conftest import REPO_ROOT
+
+STARTS = REPO_ROOT / "tests" / "fixtures" / "ecs-starts"
+JOB = {"pattern": "batch", "protocols": ["schedule"]}
+NOT_FOUND = "no event source found"
+
+
+def read(paths: list[Path]) -> dict[str, ImportedWorkload]:
+    return {workload.name: workload for workload in find_workloads([str(path) for path in paths]).workloads}
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "started_by"),
+    [
+        ("template.yaml", "ThumbnailTask", "EventBridge rule OnImageUploaded (an event pattern)"),
+        ("template.yaml", "InvoiceTask", "Step Functions state machine BillingWorkflow"),  # TaskDefinition: !Ref
+        ("template.yaml", "ExportTask", "Step Functions state machine ExportWorkflow"),  # a SAM machine's substitutions
+        (
+            "terraform",
+            "aws_ecs_task_definition.thumbnails",
+            "EventBridge rule aws_cloudwatch_event_rule.image_uploaded",
+        ),
+        ("terraform", "aws_ecs_task_definition.invoices", "Step Functions state machine aws_sfn_state_machine.billing"),
+        # the same from a plan: references from its configuration, schedule_expression "" on the event-pattern rule
+        (
+            "plan.json",
+            "aws_ecs_task_definition.thumbnails",
+            "EventBridge rule aws_cloudwatch_event_rule.image_uploaded",
+        ),
+        ("plan.json", "aws_ecs_task_definition.invoices", "Step Functions state machine aws_sfn_state_machine.billing"),
+    ],
+)
+def test_a_task_started_by_an_event_pattern_or_a_state_machine_is_a_job_whose_runs_are_not_known(
+    source: str, name: str, started_by: str
+) -> None:
+    task = read([STARTS / source])[name]
+    assert task.raw["traffic"] == JOB  # no requests_per_month: an event pattern or a state machine gives no rate
+    [note] = [note for note in task.assumptions if "runs a month not known:" in note]
+    assert f"started by {started_by}" in note
+    assert "give its runs a month in the usage file" in note
+    assert not any(NOT_FOUND in item for item in task.assumptions)
+    assert not any("schedule not read" in item for item in task.assumptions)
+
+
+def test_a_schedule_keeps_its_count_and_the_event_pattern_beside_it_is_said() -> None:
+    nightly = read([STARTS / "template.yaml"])["NightlyTask"]
+    assert nightly.raw["traffic"] == {"protocols": ["schedule"], "pattern": "scheduled", "requests_per_month": 30.42}
+    assert any(
+        "also started by EventBridge rule NightlyOnDemand (an event pattern), which gives no rate" in note
+        for note in nightly.assumptions
+    )
+
+
+def test_the_review_says_why_the_runs_are_not_known_and_prices_runs_once_given(ruleset: Ruleset) -> None:
+    found = read([STARTS / "template.yaml"])
+    thumbnails = found["ThumbnailTask"]
+    review = review_imported([thumbnails], ruleset)
+    [item] = review.workloads
+    assert item.verdict == "unknown"
+    reason = "Runs a month not known: started by EventBridge rule OnImageUploaded (an event pattern)"
+    assert reason in item.why
+    assert f"\n    {reason}" in to_table(review)  # under its row in the terminal table, not only in the JSON
+    # given its runs, each is priced as a run of a job: 3,000 runs of 20 s, not always-on copies behind a balancer
+    usage = {"ThumbnailTask": {"traffic": {"requests_per_month": 3000}, "runtime": {"avg_duration_ms": 20000}}}
+    apply_usage([thumbnails], usage, "usage.yaml")
+    [priced] = review_imported([thumbnails], ruleset).workloads
+    assert priced.verdict != "unknown"
+    assert priced.monthly_cost_now_usd is not None
+    assert priced.monthly_cost_now_usd < 5.0
+
+
+def test_rules_and_state_machines_that_do_not_name_the_task_start_nothing(tmp_path: Path) -> None:
+    """An event pattern that targets a function, and a state machine that runs another task, leave a listening task
+    definition as it was read: a service's task whose traffic is not known."""
+    (tmp_path / "template.yaml").write_text(
+        "Resources:\n"
+        "  Web:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n"
+        "      RequiresCompatibilities: [FARGATE]\n"
+        "      ContainerDefinitions: [{Name: web, Image: web, PortMappings: [{ContainerPort: 80}]}]\n"
+        "  Audit:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.13, Handler: a.h}\n"
+        "  OnChange:\n    Type: AWS::Events::Rule\n    Properties:\n      EventPattern: {source: [aws.s3]}\n"
+        "      Targets: [{Id: audit, Arn: !GetAtt Audit.Arn}]\n"
+        "  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n"
+        '      DefinitionString: \'{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}\'\n'
+        "  Broken:\n    Type: AWS::StepFunctions::StateMachine\n    Properties: [not, a, mapping]\n",
+        encoding="utf-8",
+    )
+    found = read([tmp_path])
+    web = found["Web"]
+    assert "traffic" not in web.raw
+    assert any(NOT_FOUND in note for note in web.assumptions)
+    assert found["Audit"].raw["traffic"] == {"protocols": ["queue"], "pattern": "event"}
+
+
+def test_a_terraform_target_whose_rule_is_elsewhere_still_starts_the_task(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_ecs_task_definition" "job" {\n  family = "job"\n'
+        '  container_definitions = jsonencode([{ name = "job", portMappings = [{ containerPort = 80 }] }])\n}\n'
+        'resource "aws_cloudwatch_event_target" "job" {\n  rule = var.shared_rule_name\n'
+        "  arn  = var.cluster_arn\n  ecs_target {\n"
+        "    task_definition_arn = aws_ecs_task_definition.job.arn\n  }\n}\n",
+        encoding="utf-8",
+    )
+    job = read([tmp_path])["aws_ecs_task_definition.job"]
+    assert job.raw["traffic"] == JOB
+    assert any(
+        "started by EventBridge target aws_cloudwatch_event_target.job (its rule is not in these files)" in note
+        for note in job.assumptions
+    )
