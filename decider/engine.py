@@ -179,9 +179,11 @@ def _platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
 
 def _kubelet_reserve(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     """A pod asking for (nearly) all of a node's vCPUs: an EKS node keeps some for the kubelet and its DaemonSets, so
-    EKS was priced on a larger node than the copy seems to need, which a slightly smaller request would avoid."""
+    EKS was priced on a larger node than the copy seems to need, which a slightly smaller request would avoid. Said
+    when EKS is recommended or the runner-up, where its bill weighs on the answer."""
     reserve = ruleset.cost_model.kubelet_reserved_cpu if ruleset.cost_model is not None else None
-    plan = ranked.priced.plans.get("eks") if ranked.priced is not None else None
+    near = ranked.priced is not None and "eks" in ranked.order[:2]
+    plan = ranked.priced.plans.get("eks") if ranked.priced is not None and near else None
     fields = plan.draft.fields if plan is not None else {}
     if reserve is None or "instance_vcpu" not in fields:
         return ()

@@ -215,10 +215,15 @@ def test_a_pod_asking_for_a_whole_node_is_warned_about(
     ruleset: Ruleset, vcpu: float, kept: str | None, fits: str | None
 ) -> None:
     """An EKS node keeps vCPU for the kubelet and its DaemonSets: a pod asking for all 2 (or 4) vCPU goes on a node
-    twice the size, and the answer says which request would fit; 1.8 vCPU fits a 2 vCPU node. (arm64: EKS on
+    twice the size, and the answer says which request would fit, for a team on EKS (EKS ranked near the top); 1.8
+    vCPU fits a 2 vCPU node. A team new to Kubernetes, with EKS far down the ranking, is not told. (arm64: EKS on
     Fargate, which sizes pods itself, takes x86 only.)"""
     runtime = {"memory_mb": 2048, "vcpu": vcpu, "long_running": True, "avg_duration_ms": 100, "architecture": "arm64"}
-    raw = {"runtime": runtime, "traffic": {"pattern": "steady", "requests_per_month": 1_000_000}}
+    raw: dict[str, Any] = {"runtime": runtime, "traffic": {"pattern": "steady", "requests_per_month": 1_000_000}}
+    far = decide(parse_workload({**raw, "team": {"kubernetes_experience": "none"}}), ruleset)
+    assert "eks" not in [entry.target for entry in far.ranking[:2]]
+    assert not any("kubelet" in warning for warning in far.warnings)
+    raw["team"] = {"current_platform": "eks", "kubernetes_experience": "expert", "ops_capacity": "high"}
     decision = decide(parse_workload(raw), ruleset)
     eks = next(entry for entry in decision.ranking if entry.target == "eks")
     node, node_vcpu = getattr(eks.sizing, "instance_type", None), getattr(eks.sizing, "instance_vcpu", None)

@@ -289,11 +289,12 @@ def _plan_instances(
     role = priced.instances if priced is not None else "EC2 instances"
     item = f"{role}: {instance.type} ({_describe(sizing)}{suffix})"
     price = hourly_price(instance, workload, book, management_fee=management_fee)  # the prices sizing chose by
-    lines = _hour_lines(item, "instance-hour", _discounted(price.compute, discount), ramps)
+    runs = f"runs and {model.scale_in_lag_minutes:g} min after each" if sizing.scaling == "per-run" else ""
+    lines = _hour_lines(item, "instance-hour", _discounted(price.compute, discount), ramps, runs)
     if price.licence:
-        lines += _hour_lines(f"Windows licence ({instance.vcpu:g} vCPU)", "instance-hour", price.licence, ramps)
+        lines += _hour_lines(f"Windows licence ({instance.vcpu:g} vCPU)", "instance-hour", price.licence, ramps, runs)
     if management_fee:
-        lines += _hour_lines(f"Managed Instances fee ({instance.type})", "instance-hour", price.fee, ramps)
+        lines += _hour_lines(f"Managed Instances fee ({instance.type})", "instance-hour", price.fee, ramps, runs)
     existing = _on_existing_cluster(target, workload)
     if control_plane:
         lines.append(
@@ -311,9 +312,11 @@ def _plan_instances(
     return Plan(target.id, sizing, tuple(lines), tuple(ramps))
 
 
-def _hour_lines(item: str, unit: str, unit_price_usd: float, ramps: Sequence[Ramp]) -> list[Line]:
-    """One line per instance-hour ramp; a second ramp is the instances that join once copies outgrow the first."""
-    labels = [item] if len(ramps) == 1 else [f"{item}, while work runs", f"{item}, instances beyond the first"]
+def _hour_lines(item: str, unit: str, unit_price_usd: float, ramps: Sequence[Ramp], runs: str = "") -> list[Line]:
+    """One line per instance-hour ramp; a second ramp is the instances that join once copies outgrow the first. The
+    first instance is up while work runs, or for runs of a job ``runs`` says how long (until the cluster scales in)."""
+    first = f"{item}, {runs or 'while work runs'}"
+    labels = [item] if len(ramps) == 1 else [first, f"{item}, instances beyond the first"]
     return [Line(label, unit, unit_price_usd, ramp) for label, ramp in zip(labels, ramps, strict=True)]
 
 

@@ -53,17 +53,23 @@ class Ramp:
         return tuple(point for point in points if point > 0)
 
 
-def instance_hour_ramps(copy: Ramp, per_instance: int, floor: float, per_run: bool) -> tuple[Ramp, ...]:
+def instance_hour_ramps(
+    copy: Ramp, per_instance: int, floor: float, per_run: bool, linger_h: float = 0.0
+) -> tuple[Ramp, ...]:
     """Instance-hours a month as ramps in R, from copy-hours and copies packed per instance.
 
-    Runs get an instance each. With a floor of always-up instances, instances follow copy-hours ÷ copies per
+    Runs of a job start an instance when none is up, which stays up ``linger_h`` after the run until the cluster
+    scales in (a run starting meanwhile reuses it): the first instance is up ``min(runs × (run + linger), 730)``
+    hours, and more join once the runs outgrow it (frequent short runs keep one instance up all month).
+
+    With a floor of always-up instances, instances follow copy-hours ÷ copies per
     instance above it. Scaled to zero, an instance is up whenever any copy runs (copies are taken not to overlap until
     one instance is busy all month), and more instances join once copies outgrow it:
     ``min(copy-hours, 730) + max(0, copy-hours ÷ per_instance − 730)``. A lone copy therefore never looks cheap on a
     large type, and the same function both picks the type and bills it, so a bill never falls as traffic rises.
     """
     if per_run:
-        return (Ramp(copy.slope),)
+        return (Ramp(copy.slope + linger_h, 0.0, 0.0, 730.0), Ramp(copy.slope / per_instance, -730.0, 0.0))
     if floor > 0:
         return (Ramp(copy.slope / per_instance, 0.0, floor),)
     return (Ramp(copy.slope, 0.0, 0.0, 730.0), Ramp(copy.slope / per_instance, -730.0, 0.0))

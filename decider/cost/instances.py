@@ -130,7 +130,7 @@ def instance_options(
         fits = instance_fits(workload, facts, book, model, kubernetes=kubernetes)
     for instance, per_instance in fits:
         floor = max(min_instances * 730.0, math.ceil(low / per_instance) * 730.0)
-        ramps = instance_hour_ramps(hours, per_instance, floor, scaling == "per-run")
+        ramps = instance_hour_ramps(hours, per_instance, floor, scaling == "per-run", linger_hours(model))
         billed = sum(ramp.at(requests) for ramp in ramps)
         options.append(InstanceOption(instance, per_instance, ramps, billed))
     return tuple(options)
@@ -164,8 +164,9 @@ def cheapest_instance(
     min_floor = (0 if low == 0 else 2 if scaling == "always-on" else 1) * 730.0
     requests = workload.requests_per_month
     slope = hours.slope
-    busy = min(730.0, max(0.0, slope * requests + 0.0))  # the first instance, scaled to zero: up while work runs
-    runs = 0 + max(0.0, slope * requests + 0.0)  # per run: an instance each, whatever the type
+    linger = linger_hours(model) if per_run else 0.0
+    # The first instance, up while work runs (and, for runs of a job, until the cluster scales in after each)
+    busy = min(730.0, max(0.0, (slope + linger) * requests + 0.0))
     best: tuple[float, float, str] = (math.inf, math.inf, "")
     best_fit: tuple[Instance, int, float] | None = None
     # max(a, b) is written ``b if b > a else a`` below (the same result, ties and NaN alike): this loop runs for every
@@ -173,17 +174,14 @@ def cheapest_instance(
     for instance, per_instance, hourly, list_price in _priced_fits(
         workload, facts, book, model, management_fee, kubernetes
     ):
-        if per_run:
-            billed = runs
-        else:
-            floor = math.ceil(low / per_instance) * 730.0
-            floor = floor if floor > min_floor else min_floor
-            if floor > 0:
-                needed = slope / per_instance * requests + 0.0
-                billed = 0 + (needed if needed > floor else floor)
-            else:
-                beyond = slope / per_instance * requests + -730.0
-                billed = 0 + busy + (beyond if beyond > 0.0 else 0.0)
+        floor = math.ceil(low / per_instance) * 730.0
+        floor = floor if floor > min_floor else min_floor
+        if floor > 0:
+            needed = slope / per_instance * requests + 0.0
+            billed = 0 + (needed if needed > floor else floor)
+        else:  # scaled to zero, or runs of a job: no floor
+            beyond = slope / per_instance * requests + -730.0
+            billed = 0 + busy + (beyond if beyond > 0.0 else 0.0)
         cost = hourly * billed
         if best_fit is None or cost < best[0] or (cost == best[0] and (list_price, instance.type) < best[1:]):
             best, best_fit = (cost, list_price, instance.type), (instance, per_instance, billed)
@@ -191,7 +189,14 @@ def cheapest_instance(
         return None
     instance, per_instance, billed = best_fit
     floor = max(min_floor, math.ceil(low / per_instance) * 730.0)
-    return InstanceOption(instance, per_instance, instance_hour_ramps(hours, per_instance, floor, per_run), billed)
+    ramps = instance_hour_ramps(hours, per_instance, floor, per_run, linger)
+    return InstanceOption(instance, per_instance, ramps, billed)
+
+
+def linger_hours(model: CostModel) -> float:
+    """How long an instance started for a run of a job stays up after it, until the cluster scales in: the scale-in
+    alarm's run of low datapoints (``scale_in_lag_minutes`` in model.yaml), in hours."""
+    return model.scale_in_lag_minutes / 60.0
 
 
 def _cheapest_of(

@@ -61,11 +61,13 @@ def copy_hours(workload: Workload, facts: Facts, model: CostModel, scaling: Scal
     return profile_copy_hours(profile, slope, min_copies_for(scaling, model, workload), model.scale_in_lag_minutes)
 
 
-def instance_hour_ramps(copy: Ramp, per_instance: int, floor: float, per_run: bool) -> tuple[Ramp, ...]:
+def instance_hour_ramps(
+    copy: Ramp, per_instance: int, floor: float, per_run: bool, linger_h: float = 0.0
+) -> tuple[Ramp, ...]:
     """Instance-hours a month (decider/cost/capacity.py's), hour by hour for a profile's copy-hours."""
     if isinstance(copy, RampSum) and not per_run:
         return profile_instance_hours(copy, per_instance, floor)
-    return capacity.instance_hour_ramps(copy, per_instance, floor, per_run)
+    return capacity.instance_hour_ramps(copy, per_instance, floor, per_run, linger_h)
 
 
 def profile_copy_hours(profile: Sequence[float], slope: float, min_copies: float, lag_minutes: float) -> RampSum:

@@ -614,3 +614,30 @@ def test_eks_windows_nodes_bring_a_linux_node_for_system_pods(ruleset: Ruleset, 
         assert found[SYSTEM_NODE] == 26.4625
         assert found["EBS root volume of the Linux node (30 GB gp3)"] == 2.4
     assert not any("system pods" in item for item in lines(bill_for(ruleset, "ecs-ec2", **sections)))
+
+
+@pytest.mark.parametrize(
+    ("runs", "hours"),
+    [
+        # Every 10 minutes, 2 minutes each: the instance never scales in between runs: up all month
+        (4380, 730.0),
+        # Nightly, 30 minutes each: up 30 minutes and 15 more until the cluster scales in, 30 × 0.75 h = 22.5 h
+        (30, 22.5),
+    ],
+)
+def test_an_instance_started_for_a_job_stays_up_until_the_cluster_scales_in(
+    ruleset: Ruleset, runs: int, hours: float
+) -> None:
+    """Runs of a job on EC2 start an instance that stays up after each run until the scale-in alarm has seen a run of
+    low datapoints (15 minutes): a run starting meanwhile reuses it, so frequent short runs keep it up all month,
+    not only while they run (which would bill 4,380 × 2 min = 146 h)."""
+    duration_ms = 120_000 if runs > 30 else 1_800_000
+    bill = bill_for(
+        ruleset,
+        "ecs-ec2",
+        runtime={"memory_mb": 2048, "vcpu": 1, "avg_duration_ms": duration_ms, "max_duration_s": 3600},
+        traffic={"pattern": "scheduled", "requests_per_month": runs, "protocols": ["schedule"]},
+    )
+    line = next(line for line in bill.lines if line.item.startswith("ECS container instances"))
+    assert line.item.endswith(", runs and 15 min after each")
+    assert line.quantity == pytest.approx(hours)

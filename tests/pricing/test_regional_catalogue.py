@@ -53,7 +53,7 @@ def test_an_8_gpu_training_job_is_billed_on_p5_at_the_regions_price(ruleset: Rul
     assert _sizing(ranked).instance_type == "p5.48xlarge"
     assert ranked.monthly_cost is not None
     line = ranked.monthly_cost.lines[0]
-    assert line.item == "ECS container instances: p5.48xlarge (1 copy each)"
+    assert line.item == "ECS container instances: p5.48xlarge (1 copy each), runs and 15 min after each"
     assert line.unit_price_usd == usd
 
 
