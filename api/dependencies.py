@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -9,11 +12,11 @@ from fastapi.dependencies.models import Dependant
 from starlette.requests import ClientDisconnect
 
 from api.metrics import Metrics
-from api.problems import ApiProblem
+from api.problems import ApiProblem, ProblemEntry
 from api.state import RulesetHolder
 from api.work import Work
 from decider.documents import parse_json
-from decider.errors import DocumentError, Problem, nearest
+from decider.errors import DocumentError, Problem, nearest, quoted
 from decider.rules.model import Ruleset
 
 
@@ -74,8 +77,33 @@ def is_json_media_type(content_type: str | None) -> bool:
     return media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json"))
 
 
+#: The content codings decider reads a body in: identity, the body as is. Nothing is decompressed (a gzip body would
+#: otherwise be read as malformed text).
+ACCEPTED_CODINGS = ("identity",)
+
+
+def refuse_content_coding(request: Request) -> None:
+    """415 naming the coding unless the body comes as is: no Content-Encoding, or ``identity`` (RFC 9110 8.4).
+
+    The answer carries ``Accept-Encoding: identity``, which says so to the client (RFC 9110 12.5.3)."""
+    sent = ", ".join(request.headers.getlist("content-encoding"))
+    codings = [coding.strip().lower() for coding in sent.split(",")]
+    if all(coding in ("", *ACCEPTED_CODINGS) for coding in codings):
+        return
+    accepted = ", ".join(ACCEPTED_CODINGS)
+    raise ApiProblem(
+        415,
+        "unsupported-content-encoding",
+        f"the body is sent with Content-Encoding {quoted(sent.strip())}; decider accepts only {accepted}: send the "
+        "body uncompressed, without Content-Encoding",
+        [Problem("Content-Encoding", f"got {quoted(sent.strip())}; accepted: {accepted}, or no Content-Encoding")],
+        headers={"Accept-Encoding": accepted},
+    )
+
+
 async def read_json_body(request: Request) -> Any:
-    """The request body as JSON data: 415 unless the content type is JSON, 400 with line and column if malformed.
+    """The request body as JSON data: 415 unless the content type is JSON and the body is not encoded (compressed),
+    400 with line and column if malformed.
 
     The reading itself is decider.documents.parse_json's (strict JSON); this is only what HTTP adds to it."""
     content_type = request.headers.get("content-type")
@@ -85,6 +113,7 @@ async def read_json_body(request: Request) -> Any:
             "unsupported-media-type",
             f"send the body as JSON with Content-Type: application/json (got {content_type or 'no content type'})",
         )
+    refuse_content_coding(request)
     try:
         body = await request.body()
     except ClientDisconnect:  # gone, or closed by the body deadline (api/connections.py): nobody reads an answer
@@ -92,7 +121,48 @@ async def read_json_body(request: Request) -> Any:
     try:
         return parse_json(body, "body")
     except DocumentError as error:
-        raise ApiProblem(400, "malformed-json", "the body is not valid JSON", error.problems) from None
+        raise ApiProblem(400, "malformed-json", "the body is not valid JSON", _placed(error.problems, body)) from None
+
+
+#: The location decider.documents gives a JSON syntax error: the document's name and the line (``body:3``).
+_AT_LINE = re.compile(r"body:([0-9]+)")
+
+
+def _placed(problems: Iterable[Problem], body: bytes) -> list[Problem | ProblemEntry]:
+    """The reader's problems, a syntax error with its line and column (1-based, as json.JSONDecodeError counts
+    them: the column in characters) in its message and in the entry's ``line`` and ``column``.
+
+    The strict reader (decider.documents) names only the line; the column comes from reading the body again with
+    plain json, which stops at the same place: the reader is json.loads with a hook refusing a key given twice as
+    each object closes, and a syntax error it reports came before any such refusal. Only malformed bodies are read
+    twice, and the line must agree."""
+    placed_problems: list[Problem | ProblemEntry] = []
+    for problem in problems:
+        at_line = _AT_LINE.fullmatch(problem.location)
+        error = _syntax_error(body) if at_line else None
+        if at_line is None or error is None or error.lineno != int(at_line.group(1)):
+            placed_problems.append(problem)
+            continue
+        placed_problems.append(
+            ProblemEntry(
+                location=problem.location,
+                message=f"{problem.message} at line {error.lineno}, column {error.colno}",
+                suggestion=problem.suggestion,
+                line=error.lineno,
+                column=error.colno,
+            )
+        )
+    return placed_problems
+
+
+def _syntax_error(body: bytes) -> json.JSONDecodeError | None:
+    try:
+        json.loads(body.decode("utf-8"))
+    except json.JSONDecodeError as error:
+        return error
+    except (ValueError, RecursionError):  # not UTF-8, an integer too long, nested too deep: no place to give
+        return None
+    return None
 
 
 RulesetDep = Annotated[Ruleset, Depends(ruleset_in_service)]

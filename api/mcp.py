@@ -1,8 +1,8 @@
 """``/mcp``: decider's MCP tools (decider/mcp.py) over Streamable HTTP, behind the REST routes' X-API-Key check.
 
 Stateless, with plain JSON answers: any worker or replica answers any request (no session to pin). The body limit is
-the app's own middleware, as for every route; the route is left out of the OpenAPI document (MCP describes itself:
-``tools/list``).
+the app's own middleware, as for every route, and a compressed body is a 415 as on the REST routes; the route is left
+out of the OpenAPI document (MCP describes itself: ``tools/list``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from api.auth import require_api_key
+from api.dependencies import refuse_content_coding
 from api.problems import ApiProblem
 from api.state import RulesetHolder
 from decider.mcp import build_server
@@ -47,7 +48,9 @@ class McpEndpoint:
                 self.manager = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await require_api_key(Request(scope))  # raises the 401 ApiProblem; the app's handler answers it
+        request = Request(scope)
+        await require_api_key(request)  # raises the 401 ApiProblem; the app's handler answers it
+        refuse_content_coding(request)  # 415 for a compressed body, as on the REST routes
         manager = self.manager
         if manager is None:
             raise ApiProblem(503, "not-ready", "the MCP server is not started yet")

@@ -21,6 +21,10 @@ TYPE_PREFIX = "urn:decider:problem:"
 log = logging.getLogger("decider.api")
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
 class ProblemEntry(BaseModel):
     """One thing wrong with the request: where, what, and the nearest valid choice when there is one."""
 
@@ -29,6 +33,22 @@ class ProblemEntry(BaseModel):
     location: str = Field(description="Dotted path of the field (e.g. runtime.memory_mb), or the query parameter.")
     message: str
     suggestion: str | None = Field(None, description="The nearest valid name or value, when one is close.")
+    # Present only where the problem has a place in the text (malformed JSON): absent, never null, elsewhere.
+    line: int | None = Field(
+        None, ge=1, exclude_if=_absent, description="Line of the body where the problem is (1-based), when known."
+    )
+    column: int | None = Field(
+        None,
+        ge=1,
+        exclude_if=_absent,
+        description="Column of that line where the problem is (1-based, in characters), when known.",
+    )
+
+    @classmethod
+    def of(cls, problem: Problem | ProblemEntry) -> ProblemEntry:
+        if isinstance(problem, ProblemEntry):
+            return problem
+        return cls(location=problem.location, message=problem.message, suggestion=problem.suggestion)
 
 
 class ProblemDetails(BaseModel):
@@ -53,7 +73,7 @@ class ApiProblem(Exception):
         status: int,
         slug: str,
         detail: str,
-        problems: Iterable[Problem] = (),
+        problems: Iterable[Problem | ProblemEntry] = (),
         title: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
@@ -71,7 +91,7 @@ def problem_response(
     status: int,
     slug: str,
     detail: str,
-    problems: Iterable[Problem] = (),
+    problems: Iterable[Problem | ProblemEntry] = (),
     title: str | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
@@ -82,7 +102,7 @@ def problem_response(
         detail=detail,
         instance=request.url.path,
         request_id=getattr(request.state, "request_id", None),
-        errors=[ProblemEntry(location=p.location, message=p.message, suggestion=p.suggestion) for p in problems],
+        errors=[ProblemEntry.of(problem) for problem in problems],
     )
     return Response(
         body.model_dump_json(),

@@ -4,12 +4,15 @@ Each request is checked as Slack specifies (v0 HMAC-SHA256 over ``v0:{timestamp}
 secret, timestamp within five minutes, constant-time comparison, by slack_sdk's SignatureVerifier) before its form
 is read for anything but an ``ssl_check`` ping. A signature already seen within those five minutes is a replay and is
 refused too. Transport failures (unsigned, forged, stale, replayed: 401; no secret configured: 503) are problem+json
-like the rest of the API; a command that cannot be read is the user's mistake and gets a friendly ephemeral answer
-with status 200, as Slack expects.
+like the rest of the API, and so is a signed body decider cannot read (not UTF-8 form data: 400; compressed: 415),
+told only once the signature holds; a command that cannot be read is the user's mistake and gets a friendly
+ephemeral answer with status 200, as Slack expects.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 import threading
@@ -22,7 +25,7 @@ from fastapi import APIRouter, Request
 from slack_sdk.signature import SignatureVerifier
 from starlette.responses import Response
 
-from api.dependencies import holder_of, metrics_of, ruleset_in_service
+from api.dependencies import holder_of, metrics_of, refuse_content_coding, ruleset_in_service
 from api.problems import ApiProblem
 from api.settings import Settings
 from decider.engine import decide
@@ -105,16 +108,41 @@ def verify(body: bytes, timestamp: str | None, signature: str | None, secret: st
             "the request is too old to trust",
             Problem("X-Slack-Request-Timestamp", f"is {age_s:,.0f} s from now; at most {WINDOW_S} s is accepted"),
         )
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _unauthorized("the request is not signed by Slack", Problem("body", "is not UTF-8")) from None
-    if not _SIGNATURE.fullmatch(signature) or not SignatureVerifier(secret).is_valid(body, timestamp, signature):
+    if not _SIGNATURE.fullmatch(signature) or not signed(body, timestamp, signature, secret):
         raise _unauthorized(
             "the request is not signed by Slack",
             Problem("X-Slack-Signature", "does not match the body and timestamp under the configured signing secret"),
         )
     return timestamp, signature
+
+
+def signed(body: bytes, timestamp: str, signature: str, secret: str) -> bool:
+    """Whether ``signature`` is Slack's v0 signature of ``body`` at ``timestamp`` under ``secret``.
+
+    slack_sdk's SignatureVerifier checks a UTF-8 body (every body Slack sends). It decodes the body first, so a body
+    that is not UTF-8 is checked here with the same HMAC over its raw bytes: signed, it is answered 400 for not being
+    UTF-8 form data; unsigned or forged, 401 like any other."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        base = b"v0:" + timestamp.encode("ascii") + b":" + body
+        expected = "v0=" + hmac.new(secret.encode("utf-8"), base, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected, signature)
+    return SignatureVerifier(secret).is_valid(body, timestamp, signature)
+
+
+def not_utf8_form(body: bytes) -> ApiProblem | None:
+    """The 400 for a signed body that is not UTF-8 (a form Slack sends always is); None when it is UTF-8."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return ApiProblem(
+            400,
+            "malformed-form",
+            "the body is not UTF-8 form data: send application/x-www-form-urlencoded text in UTF-8",
+            [Problem("body", f"not UTF-8: {error.reason} at byte {error.start}")],
+        )
+    return None
 
 
 def read_form(body: bytes) -> dict[str, str] | None:
@@ -175,9 +203,12 @@ async def slack_command(request: Request) -> Response:
     if form is not None and form.get("ssl_check") == "1":
         # Slack's certificate check carries no command and gets an empty 200: nothing is read or decided.
         return Response(status_code=200)
-    authenticate(request, body, secret)
+    authenticate(request, body, secret)  # before anything is said about the body: unsigned is 401 whatever it holds
+    refuse_content_coding(request)
     if form is None:
-        raise ApiProblem(400, "malformed-form", "the body is not an application/x-www-form-urlencoded form")
+        raise not_utf8_form(body) or ApiProblem(
+            400, "malformed-form", "the body is not an application/x-www-form-urlencoded form"
+        )
 
     text = form.get("text", "")
     command_name = form.get("command", DEFAULT_COMMAND)

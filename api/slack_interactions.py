@@ -1,12 +1,13 @@
 """``POST /slack/interactions``: Slack's interactivity endpoint, for the buttons under an answer.
 
 Signed and replay-checked exactly as the slash command (``authenticate`` in api/slack.py): unsigned, forged, stale or
-replayed requests get 401. The body is a form whose ``payload`` field holds Slack's JSON; decider reads a
-``block_actions`` payload with one button press. The press is acknowledged at once with an empty 200, as Slack asks of
-button presses, and the new answer is posted to the payload's ``response_url``: a what-if answer replaces the
-ephemeral answer its button was on (or goes to the presser alone when the button was on a shared answer); "Share in
-channel" posts the answer in the channel and deletes the ephemeral one. A button's value is user input: it is read as
-a new command would be, and what cannot be read is answered with a message to the presser, the original kept.
+replayed requests get 401; a signed body that is not UTF-8 form data gets 400, a compressed one 415. The body is a
+form whose ``payload`` field holds Slack's JSON; decider reads a ``block_actions`` payload with one button press. The
+press is acknowledged at once with an empty 200, as Slack asks of button presses, and the new answer is posted to the
+payload's ``response_url``: a what-if answer replaces the ephemeral answer its button was on (or goes to the presser
+alone when the button was on a shared answer); "Share in channel" posts the answer in the channel and deletes the
+ephemeral one. A button's value is user input: it is read as a new command would be, and what cannot be read is
+answered with a message to the presser, the original kept.
 
 Only ``https://hooks.slack.com/…`` response URLs are posted to (no other host, port, user info or scheme), so even
 a payload signed with a leaked secret cannot make decider send a request anywhere else; a payload without one is 400.
@@ -25,9 +26,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.background import BackgroundTask
 from starlette.responses import Response
 
-from api.dependencies import holder_of, metrics_of, ruleset_in_service
+from api.dependencies import holder_of, metrics_of, refuse_content_coding, ruleset_in_service
 from api.problems import ApiProblem
-from api.slack import authenticate, read_form, signing_secret
+from api.slack import authenticate, not_utf8_form, read_form, signing_secret
 from decider.engine import decide
 from decider.errors import CommandError, DeciderError, Problem
 from decider.slack.actions import MAX_LABEL_CHARS, buttons_for, read_press
@@ -90,6 +91,8 @@ def response_url_problem(url: str) -> Problem | None:
 def read_interaction(body: bytes) -> Interaction:
     """The payload of a signed interaction request; a 400 for anything but one button press with a Slack URL."""
     form = read_form(body)
+    if form is None and (not_utf8 := not_utf8_form(body)) is not None:
+        raise not_utf8
     if form is None or "payload" not in form:
         raise _bad_payload(Problem("payload", "missing: Slack sends the interaction as a form field named payload"))
     try:
@@ -167,6 +170,7 @@ async def slack_interaction(request: Request) -> Response:
     secret = signing_secret(request)
     body = await request.body()
     authenticate(request, body, secret)
+    refuse_content_coding(request)
     interaction = read_interaction(body)
     message = await _answer(request, interaction)
     transport: httpx.AsyncBaseTransport | None = getattr(request.app.state, "slack_transport", None)

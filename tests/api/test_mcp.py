@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from typing import Any
 
 import httpx
@@ -65,6 +66,14 @@ def test_mcp_bodies_are_held_to_the_body_limit(make_client: ClientFactory) -> No
     client = make_client(max_body_bytes=1024)
     response = rpc(client, "tools/call", {"name": "recommend", "arguments": {"name": "x" * 2000}})
     problem_of(response, 413)
+
+
+def test_a_compressed_mcp_body_is_415_as_on_the_rest_routes(client: ApiClient) -> None:
+    message = b'{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}'
+    headers = {**ACCEPT, **VERSION, "Content-Type": "application/json", "Content-Encoding": "gzip"}
+    response = client.post("/mcp", content=gzip.compress(message), headers=headers)
+    assert problem_of(response, 415)["type"] == "urn:decider:problem:unsupported-content-encoding"
+    assert response.headers["accept-encoding"] == "identity"
 
 
 def test_mcp_is_not_in_the_openapi_document(client: ApiClient) -> None:

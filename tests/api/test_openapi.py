@@ -64,6 +64,24 @@ def test_every_error_response_is_problem_json_and_metrics_stay_out() -> None:
                     assert list(response["content"]) == ["application/problem+json"], (method, path, status)
 
 
+def test_the_probes_are_documented_by_their_get_alone() -> None:
+    """HEAD /healthz and HEAD /readyz are answered (tests/api/test_health.py) but are no operations of their own."""
+    document = json.loads((REPO_ROOT / OPENAPI_PATH).read_text())
+    assert {path: list(document["paths"][path]) for path in ("/healthz", "/readyz")} == {
+        "/healthz": ["get"],
+        "/readyz": ["get"],
+    }
+    assert not [path for path, item in document["paths"].items() if "head" in item]
+
+
+def test_problem_entries_declare_the_optional_line_and_column_of_malformed_json() -> None:
+    entry = json.loads((REPO_ROOT / OPENAPI_PATH).read_text())["components"]["schemas"]["ProblemEntry"]
+    assert {"location", "message", "suggestion", "line", "column"} == set(entry["properties"])
+    assert entry["required"] == ["location", "message"]
+    for name in ("line", "column"):
+        assert {"type": "integer", "minimum": 1} in entry["properties"][name]["anyOf"]
+
+
 def test_request_bodies_declare_their_schema_and_carry_the_shipped_example() -> None:
     document = json.loads((REPO_ROOT / OPENAPI_PATH).read_text())
     body = document["paths"]["/recommend"]["post"]["requestBody"]["content"]["application/json"]

@@ -88,6 +88,26 @@ def test_the_image_command_serves_and_its_health_check_passes(image_server: Serv
     assert decision["recommendation"]
 
 
+def test_head_probes_get_the_headers_alone_on_the_wire(image_server: Server) -> None:
+    """A load balancer's HEAD probes, pipelined on one connection: each answer is GET's status and headers with no
+    body, so the next answer on the connection starts right after them."""
+    lengths = {path: len(httpx.get(f"{image_server.url}{path}").content) for path in ("/healthz", "/readyz")}
+    sent = b"".join(f"HEAD {path} HTTP/1.1\r\nHost: probe\r\n\r\n".encode() for path in lengths)
+    sent += b"GET /healthz HTTP/1.1\r\nHost: probe\r\nConnection: close\r\n\r\n"
+    received = b""
+    with socket.create_connection(("127.0.0.1", image_server.port), timeout=10) as connection:
+        connection.sendall(sent)
+        while chunk := connection.recv(65536):
+            received += chunk
+    healthz, readyz, get, body = received.split(b"\r\n\r\n")
+    for head, length in zip((healthz, readyz), lengths.values(), strict=True):
+        assert head.startswith(b"HTTP/1.1 200 OK\r\n")
+        assert f"content-length: {length}\r\n".encode() in head.lower() + b"\r\n"
+        assert b"content-type: application/json" in head.lower()
+    assert get.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert json.loads(body) == {"status": "ok"}
+
+
 def test_the_live_openapi_document_is_the_committed_one(image_server: Server) -> None:
     committed = json.loads((REPO_ROOT / "openapi" / "openapi.json").read_text())
     assert httpx.get(f"{image_server.url}/openapi.json").json() == committed

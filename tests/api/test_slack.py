@@ -6,6 +6,7 @@ checked against the scheme and not against itself.
 
 from __future__ import annotations
 
+import gzip
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -228,9 +229,43 @@ def test_a_signature_header_with_non_ascii_bytes_is_401_not_500(client: SlackCli
     problem_of(response, 401)
 
 
-def test_a_signed_body_that_is_not_utf8_is_401(client: SlackClient) -> None:
+def test_a_signed_body_that_is_not_utf8_is_400_saying_so(client: SlackClient) -> None:
     body = b"text=\xff\xfe&command=%2Fcompute"
-    problem_of(client.post(body, signed_headers(body)), 401)
+    problem = problem_of(client.post(body, signed_headers(body)), 400)
+    assert problem["type"] == "urn:decider:problem:malformed-form"
+    assert "not UTF-8 form data" in problem["detail"]
+    assert problem["errors"] == [
+        {"location": "body", "message": "not UTF-8: invalid start byte at byte 5", "suggestion": None}
+    ]
+
+
+@pytest.mark.parametrize("signing", ["unsigned", "forged", "another body's"])
+def test_a_body_that_is_not_utf8_without_its_signature_is_401(client: SlackClient, signing: str) -> None:
+    body = b"text=\xff\xfe&command=%2Fcompute"
+    headers = {
+        "unsigned": {"Content-Type": FORM},
+        "forged": {**signed_headers(body), "X-Slack-Signature": "v0=" + "0" * 64},
+        "another body's": signed_headers(b"text=\xff\xfd&command=%2Fcompute"),
+    }[signing]
+    problem = problem_of(client.post(body, headers), 401)
+    assert problem["type"] == "urn:decider:problem:slack-signature"
+    assert "UTF-8" not in str(problem)  # nothing is said about the body of a request Slack did not sign
+
+
+def test_a_signed_body_that_is_not_utf8_is_checked_for_replays_too(client: SlackClient) -> None:
+    body = b"text=\xff\xfe&command=%2Fcompute"
+    headers = signed_headers(body)
+    problem_of(client.post(body, headers), 400)
+    assert "already answered" in problem_of(client.post(body, headers), 401)["detail"]
+
+
+def test_a_signed_compressed_body_is_415_and_an_unsigned_one_401(client: SlackClient) -> None:
+    body = gzip.compress(command_body("memory=2g").encode())
+    compressed = {"Content-Encoding": "gzip"}
+    problem = problem_of(client.post(body, {**signed_headers(body), **compressed}), 415)
+    assert problem["type"] == "urn:decider:problem:unsupported-content-encoding"
+    assert "'gzip'" in problem["detail"]
+    problem_of(client.post(body, {"Content-Type": FORM, **compressed}), 401)
 
 
 def test_a_signed_body_that_is_not_a_form_is_400(client: SlackClient) -> None:

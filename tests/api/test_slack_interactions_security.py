@@ -1,11 +1,13 @@
 """POST /slack/interactions in process: what is refused before a press is answered, and where answers may go.
 
-Forged, stale, replayed and unsigned presses are 401 as for the command; a signed body that is not one button
-press, or names a response URL other than Slack's, is 400; nothing is posted for any of them.
+Forged, stale, replayed and unsigned presses are 401 as for the command; a signed body that is not UTF-8, is not one
+button press, or names a response URL other than Slack's, is 400, and a compressed one 415; nothing is posted for any
+of them.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import time
@@ -148,6 +150,30 @@ def test_a_signed_body_that_is_not_a_button_press_is_400(slack: Slack, body: str
     response = slack.client.post(body, signed_headers(body), path=PATH)
     assert response.status_code == 400
     assert response.json()["errors"][0]["location"] == location
+    assert slack.posted == []
+
+
+def test_a_signed_body_that_is_not_utf8_is_400_saying_so_and_an_unsigned_one_401(slack: Slack) -> None:
+    body = b"payload=%7B%22type%22%3A\xff%7D"
+    response = slack.client.post(body, signed_headers(body), path=PATH)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == PROBLEM
+    problem = response.json()
+    assert problem["type"] == "urn:decider:problem:malformed-form"
+    assert "not UTF-8 form data" in problem["detail"]
+    assert problem["errors"][0]["location"] == "body"
+    unsigned = slack.client.post(body, {"Content-Type": "application/x-www-form-urlencoded"}, path=PATH)
+    assert unsigned.status_code == 401
+    assert unsigned.json()["type"] == "urn:decider:problem:slack-signature"
+    assert slack.posted == []
+
+
+def test_a_signed_compressed_interaction_is_415_and_nothing_is_posted(slack: Slack) -> None:
+    body = gzip.compress(interaction_body(button("what-if-0", "memory=2g")).encode())
+    response = slack.client.post(body, {**signed_headers(body), "Content-Encoding": "gzip"}, path=PATH)
+    assert response.status_code == 415
+    assert response.json()["type"] == "urn:decider:problem:unsupported-content-encoding"
+    assert response.headers["accept-encoding"] == "identity"
     assert slack.posted == []
 
 
