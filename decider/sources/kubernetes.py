@@ -49,6 +49,10 @@ BUILT_IN_GROUPS = frozenset(
         "apiregistration.k8s.io",
     }
 )
+#: API groups of routing objects that are not Kubernetes' own but say nothing of the workload calling the Kubernetes
+#: API: Gateway API routes (https://gateway-api.sigs.k8s.io/) and OpenShift Routes send traffic to Services, as an
+#: Ingress or a load balancer's rules would on any platform.
+ROUTING_GROUPS = frozenset({"gateway.networking.k8s.io", "route.openshift.io"})
 GPU_RESOURCE = "nvidia.com/gpu"
 #: What a workload's main container was assumed to serve when it names nothing: the assumptions say so with these, and
 #: the Services that select it (decider/sources/kubernetes_routes.py) may say more.
@@ -71,10 +75,11 @@ def is_manifest(data: Any) -> bool:
 
 
 def uses_kubernetes_api(manifests: Sequence[Mapping[str, Any]]) -> bool:
-    """Whether a file's objects show reliance on the Kubernetes API itself (CRDs, custom resources, RBAC)."""
+    """Whether a file's objects show reliance on the Kubernetes API itself (CRDs, custom resources, RBAC); routing
+    objects (``ROUTING_GROUPS``) do not."""
     for manifest in manifests:
         group = str(manifest.get("apiVersion", "")).rpartition("/")[0]
-        if manifest.get("kind") in RBAC_KINDS or group not in BUILT_IN_GROUPS:
+        if manifest.get("kind") in RBAC_KINDS or group not in BUILT_IN_GROUPS | ROUTING_GROUPS:
             return True
     return False
 

@@ -269,6 +269,28 @@ def test_kubernetes_quantities(tmp_path: Path, cpu: object, memory: str, vcpu: f
     assert deployment.raw["runtime"] == {"vcpu": vcpu, "memory_mb": memory_mb}
 
 
+@pytest.mark.parametrize(
+    ("other", "kubernetes_api"),
+    [
+        ("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r}\n", False),
+        ("apiVersion: route.openshift.io/v1\nkind: Route\nmetadata: {name: r}\n", False),
+        ("apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\n", True),
+    ],
+)
+def test_a_route_beside_a_deployment_is_not_a_custom_resource_it_relies_on(
+    tmp_path: Path, other: str, kubernetes_api: bool
+) -> None:
+    """A Gateway API route or an OpenShift Route in the Deployment's file routes traffic, as an Ingress would: it says
+    nothing of the workload calling the Kubernetes API. Another custom resource (a cert-manager Certificate) does."""
+    manifest = tmp_path / "app.yaml"
+    manifest.write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n"
+        f"      containers: [{{name: c}}]\n---\n{other}"
+    )
+    [web] = find_workloads([str(manifest)]).workloads
+    assert ("kubernetes_api" in web.raw.get("control", {})) is kubernetes_api
+
+
 def test_rbac_marks_kubernetes_api_and_native_sidecars_count(tmp_path: Path) -> None:
     manifest = tmp_path / "op.yaml"
     manifest.write_text(
