@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -12,7 +9,7 @@ from fastapi.dependencies.models import Dependant
 from starlette.requests import ClientDisconnect
 
 from api.metrics import Metrics
-from api.problems import ApiProblem, ProblemEntry
+from api.problems import ApiProblem
 from api.state import RulesetHolder
 from api.work import Work
 from decider.documents import parse_json
@@ -121,48 +118,7 @@ async def read_json_body(request: Request) -> Any:
     try:
         return parse_json(body, "body")
     except DocumentError as error:
-        raise ApiProblem(400, "malformed-json", "the body is not valid JSON", _placed(error.problems, body)) from None
-
-
-#: The location decider.documents gives a JSON syntax error: the document's name and the line (``body:3``).
-_AT_LINE = re.compile(r"body:([0-9]+)")
-
-
-def _placed(problems: Iterable[Problem], body: bytes) -> list[Problem | ProblemEntry]:
-    """The reader's problems, a syntax error with its line and column (1-based, as json.JSONDecodeError counts
-    them: the column in characters) in its message and in the entry's ``line`` and ``column``.
-
-    The strict reader (decider.documents) names only the line; the column comes from reading the body again with
-    plain json, which stops at the same place: the reader is json.loads with a hook refusing a key given twice as
-    each object closes, and a syntax error it reports came before any such refusal. Only malformed bodies are read
-    twice, and the line must agree."""
-    placed_problems: list[Problem | ProblemEntry] = []
-    for problem in problems:
-        at_line = _AT_LINE.fullmatch(problem.location)
-        error = _syntax_error(body) if at_line else None
-        if at_line is None or error is None or error.lineno != int(at_line.group(1)):
-            placed_problems.append(problem)
-            continue
-        placed_problems.append(
-            ProblemEntry(
-                location=problem.location,
-                message=f"{problem.message} at line {error.lineno}, column {error.colno}",
-                suggestion=problem.suggestion,
-                line=error.lineno,
-                column=error.colno,
-            )
-        )
-    return placed_problems
-
-
-def _syntax_error(body: bytes) -> json.JSONDecodeError | None:
-    try:
-        json.loads(body.decode("utf-8"))
-    except json.JSONDecodeError as error:
-        return error
-    except (ValueError, RecursionError):  # not UTF-8, an integer too long, nested too deep: no place to give
-        return None
-    return None
+        raise ApiProblem(400, "malformed-json", "the body is not valid JSON", error.problems) from None
 
 
 RulesetDep = Annotated[Ruleset, Depends(ruleset_in_service)]

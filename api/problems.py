@@ -48,7 +48,13 @@ class ProblemEntry(BaseModel):
     def of(cls, problem: Problem | ProblemEntry) -> ProblemEntry:
         if isinstance(problem, ProblemEntry):
             return problem
-        return cls(location=problem.location, message=problem.message, suggestion=problem.suggestion)
+        return cls(
+            location=problem.location,
+            message=problem.message,
+            suggestion=problem.suggestion,
+            line=problem.line,
+            column=problem.column,
+        )
 
 
 class ProblemDetails(BaseModel):

@@ -181,10 +181,7 @@ def _decide_all(workloads: list[Any], ruleset: Ruleset, metrics: Metrics, path: 
                 status=422,
                 detail=f"workload {index} is not valid",
                 instance=f"{path}#/workloads/{index}",
-                errors=[
-                    ProblemEntry(location=p.location, message=p.message, suggestion=p.suggestion)
-                    for p in relocate(error.problems, f"workloads[{index}]")
-                ],
+                errors=[ProblemEntry.of(problem) for problem in relocate(error.problems, f"workloads[{index}]")],
             )
             body += BatchProblem(index=index, problem=problem).model_dump_json().encode()
             continue

@@ -86,7 +86,15 @@ def parse_text(text: str, source: str, *, json_only: bool = False) -> Any:
         try:
             value = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
         except json.JSONDecodeError as error:
-            raise DocumentError(Problem(f"{source}:{error.lineno}", f"not valid JSON: {error.msg}")) from None
+            place = f"at line {error.lineno}, column {error.colno}"
+            raise DocumentError(
+                Problem(
+                    f"{source}:{error.lineno}",
+                    f"not valid JSON: {error.msg} {place}",
+                    line=error.lineno,
+                    column=error.colno,
+                )
+            ) from None
         except _DuplicateKeyError as error:
             raise DocumentError(Problem(source, f"not valid JSON: found key {quoted(error.key)} twice")) from None
         except RecursionError:

@@ -22,7 +22,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 #: Most problems one error lists; the rest are counted in one last problem (an input with 80,000 unknown fields is
 #: answered in a few kilobytes, not ten megabytes).
@@ -81,6 +81,10 @@ class Problem:
     location: str
     message: str
     suggestion: str | None = None
+    line: int | None = field(default=None, kw_only=True)
+    """The line of the text where the problem is (1-based), when it has a place in the text (malformed JSON)."""
+    column: int | None = field(default=None, kw_only=True)
+    """The column of that line (1-based, in characters), when known."""
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}" if self.location else self.message

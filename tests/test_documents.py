@@ -132,7 +132,7 @@ def test_strict_json_reads_bytes_and_text() -> None:
         (b"Infinity", "body: NaN and Infinity are not JSON numbers"),
         (b"\xff", "body: not UTF-8: invalid start byte at byte 0"),
         (b"[" * 100_000, "body: nested more than 100 levels deep"),
-        (b'{\n"a": }', "body:2: not valid JSON: Expecting value"),
+        (b'{\n"a": }', "body:2: not valid JSON: Expecting value at line 2, column 6"),
     ],
 )
 def test_strict_json_refuses_what_json_is_not(data: bytes, expected: str) -> None:

@@ -163,12 +163,12 @@ def test_invalid_yaml_exits_2_with_the_line(capsys: pytest.CaptureFixture[str], 
     assert "not valid YAML" in err
 
 
-def test_invalid_json_exits_2_with_the_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_invalid_json_exits_2_with_the_line_and_column(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "w.json"
     path.write_text('{\n  "name": "x",\n}\n')
     code, out, err = run(capsys, "recommend", str(path))
     assert_bad_input(code, out, err)
-    assert f"{path}:3: not valid JSON" in err
+    assert f"{path}:3: not valid JSON: Expecting property name enclosed in double quotes at line 3, column 1" in err
 
 
 def test_invalid_yaml_on_stdin_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
