@@ -11,6 +11,7 @@ from their documented inputs and defaults; other module calls are not read (thei
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -105,14 +106,14 @@ def read_folder(files: Sequence[tuple[Path, str]], var_files: Sequence[tuple[Pat
             line = _line(text, rf'resource\s+"{re.escape(kind)}"\s+"{re.escape(name)}"')
             values = {key: resolve(value, scope) for key, value in body.items() if key not in _META_KEYS}
             references = {key: references_in(str(value)) for key, value in body.items() if key not in _META_KEYS}
-            none = _creates_none(address, body.get("count"), scope)
+            none = _creates_none(address, body, scope)
             if none is not None:
                 unread.append((shown, f"line {line}: {none}"))
                 continue
             resources.append(Resource(address, kind, values, shown, line, references, owner=address))
         for (call,), body in _labelled(data.get("module"), 1):
             line = _line(text, rf'module\s+"{re.escape(call)}"')
-            none = _creates_none(f"module.{call}", body.get("count"), scope)
+            none = _creates_none(f"module.{call}", body, scope)
             if none is not None:
                 unread.append((shown, f"line {line}: {none}"))
                 continue
@@ -140,14 +141,27 @@ def read_folder(files: Sequence[tuple[Path, str]], var_files: Sequence[tuple[Pat
     return TerraformFolder(resources, assumptions, unread)
 
 
-def _creates_none(address: str, count: Any, scope: Scope) -> str | None:
-    """Why a resource or module call whose ``count`` makes no instance is not read (``count = 0``, or a switch whose
-    variable's default is off); None when it makes some, or the count is not known."""
-    value = resolve(count, scope)
+def _creates_none(address: str, body: Mapping[str, Any], scope: Scope) -> str | None:
+    """Why a resource or module call that makes no instance is not read: ``count = 0``, a switch whose variable's
+    default is off, or a ``for_each`` over nothing (``{}``, ``[]``, ``toset([])``, or a variable whose default is
+    empty); None when it makes some, or how many is not known."""
+    each = body.get("for_each")
+    if each is not None:
+        value = resolve(each, scope)
+        if value in ({}, []) or (isinstance(value, Expression) and _EMPTY_COLLECTION.match(value.text)):
+            said = ", empty with its variable's default" if "var." in str(each) else ""
+            shown = value.text if isinstance(value, Expression) else json.dumps(value)
+            return f"{address} has for_each = {shown}{said}: Terraform creates none"
+        return None
+    value = resolve(body.get("count"), scope)
     if created(value, scope) != 0:
         return None
     said = "0" if value in (0, False) else f"{value}, 0 with its variable's default"
     return f"{address} has count = {said}: Terraform creates none"
+
+
+#: A collection written empty in HCL: ``toset([])``, ``tomap({})``, ``tolist([])``.
+_EMPTY_COLLECTION = re.compile(r"^\s*to(?:set|map|list)\(\s*(?:\[\s*\]|\{\s*\})\s*\)\s*$")
 
 
 _CONDITION = re.compile(r"^\s*(?P<not>!?)\s*var\.(?P<name>\w+)\s*\?\s*(?P<yes>\d+)\s*:\s*(?P<no>\d+)\s*$")

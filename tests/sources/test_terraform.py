@@ -424,3 +424,25 @@ def test_module_inputs_that_decide_what_a_call_creates_are_read(tmp_path: Path) 
     assert found["module.task_only"].kind == "aws_ecs_task_definition"  # no service
     assert found["module.mi"].runs_as == "MANAGED_INSTANCES"
     assert any("the only capacity the task definition is compatible with" in a for a in found["module.mi"].assumptions)
+
+
+def test_a_for_each_over_nothing_creates_none(tmp_path: Path) -> None:
+    """for_each over an empty map, list or set (written so, or a variable whose default is empty) makes no instance:
+    the resource or module call is listed as skipped, not reviewed; a for_each over something is reviewed once."""
+    (tmp_path / "main.tf").write_text(
+        'variable "functions" {\n  default = {}\n}\n'
+        'resource "aws_lambda_function" "literal" {\n  for_each = {}\n  function_name = "a"\n}\n'
+        'resource "aws_lambda_function" "by_variable" {\n  for_each = var.functions\n  function_name = "b"\n}\n'
+        'module "set" {\n  source = "terraform-aws-modules/lambda/aws"\n  for_each = toset([])\n'
+        '  function_name = "c"\n}\n'
+        'resource "aws_lambda_function" "two" {\n  for_each = {a = 1, b = 2}\n  function_name = "d"\n}\n',
+        encoding="utf-8",
+    )
+    found = find_workloads([str(tmp_path)])
+    assert [workload.name for workload in found.workloads] == ["aws_lambda_function.two"]
+    assert [reason for _, reason in found.skipped] == [
+        "line 4: aws_lambda_function.literal has for_each = {}: Terraform creates none",
+        "line 8: aws_lambda_function.by_variable has for_each = {}, empty with its variable's default: Terraform "
+        "creates none",
+        "line 12: module.set has for_each = toset([]): Terraform creates none",
+    ]
