@@ -15,6 +15,7 @@ from decider.cost.memo import PlanMemo
 from decider.cost.modes import choose_modes
 from decider.cost.quote import Quote, quote
 from decider.facts import Facts, derive
+from decider.pricing.book import PriceBook
 from decider.rules.fields import context as build_context
 from decider.rules.model import Ruleset
 from decider.scoring import Evaluation, Firing, fire, fold
@@ -105,7 +106,7 @@ def _priced_as(workload: Workload, facts: Facts, ruleset: Ruleset, memo: PlanMem
     numbers them (decider/cost/memo.py), the Spot preference (each purchase option's plans), and the goal (the mode
     choice's tilt and the cost criterion's weight)."""
     preferences = workload.preferences
-    book = ruleset.pricing.get(preferences.region) if ruleset.cost_model is not None else None
+    book = _book(workload, ruleset)
     number = memo.key(workload, facts, book, shown=False) if book is not None else None
     return number, preferences.spot_ok, preferences.optimize_for
 
@@ -115,7 +116,7 @@ def totals(workload: Workload, ruleset: Ruleset, memo: PlanMemo, targets: frozen
     would bill them, without scoring or ordering anything: for the volume trials of decider/crossings.py, which
     compare two targets' bills. Every target's plan and mode are its own (the instance type a target is sized on
     does not depend on which other targets are priced with it), so these are the totals of ``rank(...).totals``."""
-    book = ruleset.pricing.get(workload.preferences.region) if ruleset.cost_model is not None else None
+    book = _book(workload, ruleset)
     if book is None or ruleset.cost_model is None:
         return {}
     facts = derive(workload)
@@ -126,3 +127,8 @@ def totals(workload: Workload, ruleset: Ruleset, memo: PlanMemo, targets: frozen
     )
     requests = workload.requests_per_month
     return {target: round_usd(plan.total(requests), 2) for target, plan in modes.plans.items()}
+
+
+def _book(workload: Workload, ruleset: Ruleset) -> PriceBook | None:
+    """The price book of the workload's region; None when the region has none or the rules ship no cost model."""
+    return ruleset.pricing.get(workload.preferences.region) if ruleset.cost_model is not None else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from decider.sources.imported import ImportedWorkload
+from decider.sources.template import number_of
 
 #: Where AWS says the execution timeout is the whole durable execution's and the function timeout each invocation's.
 DURABLE_SOURCES = (
@@ -25,11 +26,10 @@ LAMBDA_MAX_TIMEOUT_S = 900.0
 _MAX_DURATION = "runtime.max_duration_s"
 
 
-def read_durable(workload: ImportedWorkload, execution_timeout: Any, key: str) -> None:
+def read_durable(workload: ImportedWorkload, seconds: float | None, key: str) -> None:
     """Mark a function with a durable configuration as durable and say what its execution timeout bounds
-    (``execution_timeout``: the configuration's value, which may not be known; ``key`` names it as the source does)."""
+    (``seconds``: the configuration's, None when not known; ``key`` names it as the source does)."""
     workload.durable = True
-    seconds = number(execution_timeout)
     length = f"{key} {seconds:g} s" if seconds is not None else f"{key} not known"
     workload.assume(
         f"a Lambda durable function ({length}): one durable execution runs as many invocations, and Lambda's "
@@ -38,22 +38,15 @@ def read_durable(workload: ImportedWorkload, execution_timeout: Any, key: str) -
     )
 
 
-def number(value: Any) -> float | None:
-    """A configuration's number, or None when it is not one (an expression, text)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return None
-
-
 def per_invocation(workload: ImportedWorkload, before: Any, path: str) -> None:
     """After a usage file (``path``) is laid over a durable function: a ``max_duration_s`` past Lambda's 15 minutes is
     the durable execution's length, not one invocation's, so the function is reviewed with the invocation's limit it
     had from its source (``before``, its timeout; else 15 minutes), and says so."""
-    given = number(workload.get(_MAX_DURATION))
+    given = number_of(workload.get(_MAX_DURATION))
     on_lambda = workload.get("team.current_platform") == "lambda"  # a usage file may say it runs elsewhere now
     if not workload.durable or not on_lambda or given is None or given <= LAMBDA_MAX_TIMEOUT_S:
         return
-    source = number(before)
+    source = number_of(before)
     limit = source if source is not None and source <= LAMBDA_MAX_TIMEOUT_S else LAMBDA_MAX_TIMEOUT_S
     workload.set(_MAX_DURATION, limit)
     workload.given_in.pop(_MAX_DURATION, None)

@@ -26,6 +26,7 @@ from typing import Any
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
 from decider.sources.kubernetes import NO_PORT, UNNAMED_PORT, grpc_port
+from decider.workload import JOB_PATTERNS
 
 #: Service types reachable from outside the cluster: https://kubernetes.io/docs/concepts/services-networking/service/
 PUBLIC_TYPES = frozenset({"LoadBalancer", "NodePort"})
@@ -33,8 +34,6 @@ PUBLIC_TYPES = frozenset({"LoadBalancer", "NodePort"})
 ROUTE_KINDS = frozenset({"HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"})
 GATEWAY_API = "gateway.networking.k8s.io"
 OPENSHIFT_ROUTES = "route.openshift.io"
-#: Patterns a job runs in: a Service in front of one says nothing of a front door.
-_JOB_PATTERNS = frozenset({"batch", "scheduled"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +109,9 @@ def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
         if not selecting:
             continue
         _serves_grpc(workload, selecting)
+        # A job's Service says nothing of a front door; nor does one in front of a workload that names its own.
         public = [item for item in selecting if item.type in PUBLIC_TYPES or item.name in routes.routed]
-        if public or workload.get("traffic.front_door") is not None or workload.get("traffic.pattern") in _JOB_PATTERNS:
+        if public or workload.get("traffic.front_door") is not None or workload.get("traffic.pattern") in JOB_PATTERNS:
             continue
         names = ", ".join(f"{item.type} {item.where}" for item in selecting)
         workload.set("traffic.front_door", "none")
