@@ -48,6 +48,11 @@ class RuleOut(BaseModel):
     mode: str | None = Field(
         None, description="For an exclusion on a capacity mode: the mode of its targets it keeps out (targets.yaml)."
     )
+    in_modes: dict[str, list[str]] | None = Field(
+        None,
+        description="For a score rule: targets whose points count only when they run in one of these capacity modes "
+        "(targets.yaml), e.g. {eks: [managed-node-group]}.",
+    )
 
 
 class RuleList(BaseModel):

@@ -95,6 +95,7 @@ def _rank(
         (priced.cost,) if priced is not None and priced.cost is not None else (),
         priced.plans if priced is not None else (),
         explain=explain,
+        modes={target: choice.chosen.id for target, choice in priced.choices.items()} if priced is not None else None,
     )
     eligible = [target for target in ruleset.targets if target.id not in evaluation.exclusions]
     eligible.sort(key=lambda target: (-evaluation.scores[target.id], target.simplicity, target.id))

@@ -239,23 +239,27 @@ def fold(
     priced: Collection[str] = (),
     *,
     explain: bool = True,
+    modes: Mapping[str, str] | None = None,
 ) -> Evaluation:
     """Each eligible target's score: the base score plus the points of every fired criterion, in firing order, all
     scaled by one factor when a sum would leave 0–100. ``priced`` are the targets with a computed bill: rules that
-    stand in for cost do not score them. Without ``explain`` (a ranking only compared) no reasons are kept, only the
-    scores they add up to, the same as with them."""
+    stand in for cost do not score them. ``modes`` are the capacity modes the bills chose (a target not in it runs in
+    its default mode): a rule's points limited to some modes (``in_modes``) count only in those. Without ``explain``
+    (a ranking only compared) no reasons are kept, only the scores they add up to, the same as with them."""
     excluded = firing.exclusions
     fired: list[Fired] = []
     for item in (*firing.scored, *computed):
-        proxy = item.rule is not None and item.rule.proxy_for == "cost"
-        if excluded or (proxy and priced):  # most decisions exclude nothing and most rules are no proxy: skip it all
+        rule = item.rule
+        proxy = rule is not None and rule.proxy_for == "cost"
+        outside = _outside(ruleset, rule.in_modes, modes or {}) if rule is not None and rule.in_modes else ()
+        if excluded or (proxy and priced) or outside:  # most decisions exclude nothing, most rules are plain
             favoured = [target for target, points in item.impacts.items() if points > 0]
             if favoured and all(target in excluded for target in favoured):
                 continue  # a rule about excluded targets (what they do well) is no reason between the others
             impacts = {
                 target: points
                 for target, points in item.impacts.items()
-                if target not in excluded and not (proxy and target in priced)
+                if target not in excluded and not (proxy and target in priced) and target not in outside
             }
             if len(impacts) != len(item.impacts):
                 if not any(impacts.values()):
@@ -304,6 +308,20 @@ def fold(
         fired=tuple(fired),
         scale=scale,
     )
+
+
+def _outside(ruleset: Ruleset, limited: Mapping[str, tuple[str, ...]], modes: Mapping[str, str]) -> tuple[str, ...]:
+    """The targets whose points a rule limits to some capacity modes (``in_modes``) that run in none of them: in the
+    mode their bill chose, or without a bill in their default (first) mode."""
+    outside = []
+    for target, allowed in limited.items():
+        mode = modes.get(target)
+        if mode is None:
+            listed = ruleset.target(target).modes
+            mode = listed[0].id if listed else None
+        if mode not in allowed:
+            outside.append(target)
+    return tuple(outside)
 
 
 def _display_order(item: tuple[Fired, float]) -> tuple[float, str]:

@@ -28,6 +28,7 @@ from decider.rules.model import (
     Target,
     TargetCost,
 )
+from decider.rules.rule_modes import in_modes, rule_mode
 from decider.workload import OptimizeFor
 
 OPTIMIZE_FOR: tuple[str, ...] = typing.get_args(OptimizeFor)
@@ -48,6 +49,7 @@ RULE_KEYS = (
     "proxy_for",
     "headroom",
     "mode",
+    "in_modes",
 )
 PROXIES = ("cost",)
 TARGET_KEYS = ("id", "name", "family", "simplicity", "docs", "description", "platform", "cost", "runs_as", "modes")
@@ -270,7 +272,10 @@ def build_rule(
     if proxy_for is not None and proxy_for not in PROXIES:
         problems.append(unknown_choice(f"{where} proxy_for", proxy_for, PROXIES, noun="value"))
     headroom = build_headroom(raw.get("headroom"), effect, condition, f"{where} headroom", problems)
-    mode = _rule_mode(raw, effect, targets, modes or {}, where, problems) if "mode" in raw else None
+    mode = rule_mode(raw, effect, targets, modes or {}, where, problems) if "mode" in raw else None
+    limited = {}
+    if "in_modes" in raw:
+        limited = in_modes(raw["in_modes"], effect, impacts, modes or {}, f"{where} in_modes", problems)
     if len(problems) > before or condition is None:
         return None
     return Rule(
@@ -290,34 +295,8 @@ def build_rule(
         proxy_for=str(proxy_for) if proxy_for is not None else None,
         headroom=headroom,
         mode=mode,
+        in_modes=limited,
     )
-
-
-def _rule_mode(
-    raw: Mapping[str, Any],
-    effect: Any,
-    targets: tuple[str, ...],
-    modes: Mapping[str, tuple[str, ...]],
-    where: str,
-    problems: list[Problem],
-) -> str | None:
-    """An exclusion's ``mode:``: the capacity mode it keeps out, which every target it names must have."""
-    mode = raw["mode"]
-    if effect != "exclude":
-        problems.append(Problem(f"{where} mode", "only an exclude rule keeps a mode out"))
-        return None
-    if "headroom" in raw:
-        problems.append(Problem(f"{where} headroom", "a rule on a mode has no headroom (the target stays eligible)"))
-    for target in targets:
-        known = modes.get(target, ())
-        if mode not in known:
-            listed = ", ".join(known) or "none (targets.yaml lists no modes for it)"
-            problems.append(
-                Problem(
-                    f"{where} mode", f"{target} has no mode {mode!r}; its modes: {listed}", nearest(str(mode), known)
-                )
-            )
-    return str(mode)
 
 
 def _targets_and_impacts(

@@ -140,6 +140,9 @@ class Rule:
     mode: str | None = None
     """For an exclusion: the capacity mode of its targets it keeps out (the target stays eligible in its other
     modes); None when it keeps the targets out altogether."""
+    in_modes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """For a score rule: targets whose points count only when the target runs in one of the listed capacity modes
+    (the mode its bill chose, or its default one without a bill); the other targets' points always count."""
 
     def explain(self, context: Mapping[str, Any]) -> str:
         """The rule's message for this context, as a sentence: a message that opens with a value ("{traffic.pattern}
@@ -171,7 +174,7 @@ class Rule:
             data["fix"] = self.fix
         if self.uncertain:
             data["uncertain"] = self.uncertain
-        for key in ("ramp", "proxy_for", "headroom"):  # as written in the rule file
+        for key in ("ramp", "proxy_for", "headroom", "in_modes"):  # as written in the rule file
             if key in self.raw:
                 data[key] = self.raw[key]
         return data

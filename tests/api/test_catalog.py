@@ -64,6 +64,12 @@ def test_one_rule_by_id_and_unknown_id_is_404_with_the_nearest(client: ApiClient
     assert body["errors"][0]["suggestion"] == rule.id
 
 
+def test_a_rule_limited_to_capacity_modes_shows_them(client: ApiClient) -> None:
+    shown = client.get("/rules/team.high-ops-capacity").json()
+    assert shown["in_modes"] == {"eks": ["managed-node-group"]}
+    assert shown["impacts"] == {"ecs-ec2": 5.0, "eks": 3.0}
+
+
 def test_targets_are_the_rule_sets_targets_simplest_first(client: ApiClient, ruleset: Ruleset) -> None:
     targets = client.get("/targets").json()["targets"]
     assert [target["id"] for target in targets] == list(ruleset.target_ids)
