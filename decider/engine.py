@@ -123,7 +123,37 @@ def decide(
 
 def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str, ...]:
     """Inputs that contradict each other, and loads that look implausible with the assumptions they rest on."""
-    return (*_durations(parsed), *_load(ranked, parsed, ruleset), *_kubelet_reserve(ranked, ruleset))
+    return (
+        *_durations(parsed),
+        *_load(ranked, parsed, ruleset),
+        *_uneven_bills(ranked, ruleset),
+        *_kubelet_reserve(ranked, ruleset),
+    )
+
+
+def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """Some eligible targets billed and others not (a price the region's book lacks): the unbilled ones are scored
+    on cost only through rules that stand in for it, so the ranking compares a bill with a rule of thumb. Said when
+    the recommendation or the runner-up is among the unbilled."""
+    priced = ranked.priced
+    if priced is None or not priced.unpriced or not priced.bills:
+        return ()
+    unbilled = [target for target in ranked.order if target in priced.unpriced]
+    billed = [target for target in ranked.order if target in priced.bills]
+    if not billed or not set(unbilled) & set(ranked.order[:2]):
+        return ()
+    why = sorted({priced.unpriced[target].split(": ", 1)[-1].split(" (")[0] for target in unbilled})
+    return (
+        f"{_names(ruleset, unbilled)} {'have' if len(unbilled) > 1 else 'has'} no bill here ({'; '.join(why)}), "
+        f"while {_names(ruleset, billed)} {'have' if len(billed) > 1 else 'has'} one: cost enters the unbilled "
+        "targets' scores only through rules that stand in for it, so this ranking does not compare their bills. "
+        "Weigh it with care, or compare in a region whose price book has every price.",
+    )
+
+
+def _names(ruleset: Ruleset, targets: list[str]) -> str:
+    names = [ruleset.target(target).name for target in targets]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
 def _durations(parsed: ParsedWorkload) -> tuple[str, ...]:

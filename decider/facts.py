@@ -17,6 +17,9 @@ UTILISATION_TARGET = 0.7
 #: Lambda gives one vCPU-equivalent per 1,769 MB of memory (Lambda quotas page).
 LAMBDA_MB_PER_VCPU = 1769
 LAMBDA_MIN_MEMORY_MB = 128
+#: Lambda's largest memory setting, and the vCPUs it gives (Lambda quotas page: "up to 6 vCPU").
+LAMBDA_MAX_MEMORY_MB = 10240.0
+LAMBDA_MAX_VCPU = 6.0
 #: (vCPU, largest memory in MB) for each Fargate CPU size, smallest first (ECS task sizes, aws-facts §2a).
 FARGATE_CPU_MAX_MEMORY_MB: tuple[tuple[float, int], ...] = (
     (0.25, 2048),
@@ -98,10 +101,15 @@ def container_vcpu_for(memory_mb: float, vcpu: float | None, os: str = "linux") 
 
 
 def lambda_memory_for(memory_mb: float, vcpu: float | None) -> float:
-    """Lambda's memory setting: enough memory, and enough memory to get the vCPUs asked for (1,769 MB per vCPU)."""
+    """Lambda's memory setting: enough memory, and enough memory to get the vCPUs asked for (1,769 MB per vCPU). The
+    top setting, 10,240 MB, gives 6 vCPUs (AWS: "up to 6 vCPU"), though 10,240 ÷ 1,769 is 5.79: up to 6 vCPUs fit
+    in it, and more need a larger setting than Lambda has (limits.lambda-max-vcpu keeps those out)."""
     needed = float(memory_mb)
     if vcpu is not None:
-        needed = max(needed, math.ceil(vcpu * LAMBDA_MB_PER_VCPU))
+        for_cpu = float(math.ceil(vcpu * LAMBDA_MB_PER_VCPU))
+        if for_cpu > LAMBDA_MAX_MEMORY_MB and vcpu <= LAMBDA_MAX_VCPU:
+            for_cpu = LAMBDA_MAX_MEMORY_MB  # the top setting gives 6 vCPUs
+        needed = max(needed, for_cpu)
     return max(needed, float(LAMBDA_MIN_MEMORY_MB))
 
 

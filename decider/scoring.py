@@ -298,6 +298,9 @@ def fold(
             shown = round(points * scale, 1) if scale != 1.0 else points
             if shown != 0:
                 reasons[target].append((item, shown))
+    if scale != 1.0:
+        for items in reasons.values():
+            _add_up(items, base)
     return Evaluation(
         exclusions=excluded,
         scores={
@@ -308,6 +311,18 @@ def fold(
         fired=tuple(fired),
         scale=scale,
     )
+
+
+def _add_up(items: list[tuple[Fired, float]], base: float) -> None:
+    """Scaled reasons, each rounded to a tenth, can add up to a tenth or two past the range's end (−50.1 from a base
+    of 50): the largest reason takes the difference, so the reasons still add up to the score exactly."""
+    total = round(sum(points for _, points in items), 1)
+    over = round(base + total - 100.0, 1) if base + total > 100.0 else round(base + total, 1) if base + total < 0 else 0
+    if not over or not items:
+        return
+    largest = max(range(len(items)), key=lambda index: abs(items[index][1]))
+    fired, points = items[largest]
+    items[largest] = (fired, round(points - over, 1))
 
 
 def _outside(ruleset: Ruleset, limited: Mapping[str, tuple[str, ...]], modes: Mapping[str, str]) -> tuple[str, ...]:

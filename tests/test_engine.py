@@ -10,6 +10,7 @@ import pytest
 
 from decider.decision import Decision
 from decider.engine import decide
+from decider.render.decision import to_markdown, to_table
 from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
 from decider.workload import parse_workload
@@ -189,6 +190,33 @@ def test_a_large_load_whose_figures_were_given_names_no_assumption(ruleset: Rule
     assert len(decision.warnings) == 1
     assert "rests on values decider assumed" not in decision.warnings[0]
     assert decision.warnings[0].startswith("The load as described keeps 10,000 units of work in flight at peak")
+
+
+BR_PAYMENTS: dict[str, Any] = {
+    "runtime": {"max_duration_s": 8, "avg_duration_ms": 200, "memory_mb": 1024},
+    "traffic": {"pattern": "diurnal", "requests_per_month": 15_000_000, "peak_rps": 30, "protocols": ["http"]},
+}
+
+
+def test_a_ranking_of_billed_against_unbilled_targets_is_warned_about(ruleset: Ruleset) -> None:
+    """sa-east-1's book has no load balancer prices: the containers behind one have no bill while Lambda has one,
+    so the answer says its ranking does not compare their bills, and every renderer says why each has none."""
+    decision = decide(parse_workload({**BR_PAYMENTS, "preferences": {"region": "sa-east-1"}}), ruleset)
+    unbilled = [entry for entry in decision.ranking if entry.monthly_cost is None]
+    assert {entry.target for entry in unbilled} == {"ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"}
+    assert decision.warnings == (
+        "Amazon ECS on AWS Fargate, Amazon ECS Managed Instances, Amazon ECS on EC2 and Amazon EKS have no bill here "
+        "(the sa-east-1 price book has no load balancer prices), while AWS Lambda has one: cost enters the unbilled "
+        "targets' scores only through rules that stand in for it, so this ranking does not compare their bills. "
+        "Weigh it with care, or compare in a region whose price book has every price.",
+    )
+    text, markdown = to_table(decision), to_markdown(decision)
+    for entry in unbilled:
+        assert entry.no_price is not None
+        assert f"no bill: {entry.no_price}" in text
+        assert f"No bill: {entry.no_price}" in markdown
+    # Where every target has its bill, nothing is said.
+    assert decide(parse_workload(BR_PAYMENTS), ruleset).warnings == ()
 
 
 def test_an_average_longer_than_the_longest_run_is_warned_about(ruleset: Ruleset) -> None:

@@ -160,6 +160,15 @@ def test_lambda_memory_grows_to_deliver_the_vcpus_asked_for() -> None:
     assert lambda_memory_for(100, None) == 128
 
 
+def test_the_top_lambda_setting_gives_six_vcpus() -> None:
+    """10,240 MB gives 6 vCPUs (Lambda's quotas: "up to 6 vCPU"), though 10,240 ÷ 1,769 is 5.79: a copy asking for
+    5.8 or 6 vCPUs fits the top setting; 6.01 needs more than Lambda has."""
+    assert lambda_memory_for(10240, 6) == 10240
+    assert lambda_memory_for(2048, 5.8) == 10240
+    assert lambda_memory_for(2048, 5.7) == 10084  # ⌈5.7 × 1,769⌉, below the top
+    assert lambda_memory_for(2048, 6.01) > 10240
+
+
 def test_lambda_vcpu_follows_the_memory_setting() -> None:
     facts = facts_for(runtime={"memory_mb": 512, "vcpu": 2})
     assert facts.lambda_memory_mb == 3538

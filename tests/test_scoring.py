@@ -135,6 +135,27 @@ def test_a_computed_criterion_is_folded_like_a_rule(small_ruleset: Ruleset) -> N
     assert folded.fired[-1] is computed
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.floats(min_value=-60, max_value=60).map(lambda points: round(points, 1)), min_size=1, max_size=7))
+def test_reasons_add_up_to_the_score_even_where_a_sum_is_scaled_into_range(
+    small_ruleset: Ruleset, impacts: list[float]
+) -> None:
+    """Criteria past the range are scaled into 0–100 and each reason rounded to a tenth: the reasons still add up
+    to the score exactly (the clamped end, not a tenth past it), and the unexplained fold scores the same."""
+    parsed = parse_workload({"traffic": {"pattern": "steady"}})
+    firing = fire(small_ruleset, context(parsed.workload, derive(parsed.workload)), "balanced")
+    computed = tuple(
+        Fired(f"cost.c{index}", "cost", "https://example.com/prices", "bills", {"eks": points, "lambda": -points})
+        for index, points in enumerate(impacts)
+    )
+    folded = fold(small_ruleset, firing, computed)
+    for target in ("eks", "lambda"):
+        shown = round(small_ruleset.base_score + sum(points for _, points in folded.reasons[target]), 1)
+        assert 0.0 <= shown <= 100.0
+        assert shown == folded.scores[target]
+    assert fold(small_ruleset, firing, computed, explain=False).scores == folded.scores
+
+
 @pytest.mark.parametrize("optimize_for", ["balanced", "cost", "simplicity", "control"])
 def test_every_goal_of_the_shipped_rules_has_weights(ruleset: Ruleset, optimize_for: str) -> None:
     evaluation = evaluation_for(ruleset, optimize_for, traffic={"pattern": "spiky"})

@@ -74,6 +74,8 @@ def to_table(decision: Decision, colour: bool = False) -> str:
         width = max(len(entry.target) for entry in decision.ranking)
         for place, entry in enumerate(decision.ranking, start=1):
             lines.append(f"  {place}. {entry.target:<{width}}  score {entry.score:>6.1f}  {_cost(entry)}")
+            if entry.no_price is not None:
+                lines.append(f"       no bill: {entry.no_price}")
             if entry.sizing is not None:
                 lines.append(f"       configure: {describe(entry.sizing)}")
                 others = other_modes(entry.sizing)
@@ -172,6 +174,9 @@ def to_markdown(decision: Decision) -> str:
         out.append("")
         out.append(f"<details><summary>{entry.name}: score {entry.score:.1f}, {_cost(entry)}</summary>")
         out.append("")
+        if entry.no_price is not None:
+            out.append(f"No bill: {_cell(entry.no_price)}")
+            out.append("")
         if entry.sizing is not None:
             out.append(f"Configure: {_cell(describe(entry.sizing))}")
             out.append("")

@@ -112,6 +112,19 @@ def test_a_shared_link_renders_the_answer_on_the_server(client: ApiClient) -> No
     assert 'name="runtime.memory_mb" value="1024"' in html
 
 
+def test_a_target_without_a_bill_says_why_and_the_warning_is_shown(client: ApiClient) -> None:
+    workload = {**CHECKOUT_API, "preferences": {**CHECKOUT_API.get("preferences", {}), "region": "sa-east-1"}}
+    html = unescape(client.get("/?w=" + encode(workload)).text)
+    expected = client.post("/recommend", json=workload).json()
+    unbilled = [entry for entry in expected["ranking"] if entry["monthly_cost"] is None]
+    assert unbilled, "sa-east-1 has no load balancer prices: the containers behind one have no bill"
+    for entry in unbilled:
+        assert f'not priced<div class="configure">{entry["no_price"]}</div>' in html
+    assert expected["warnings"], "Lambda is billed there and is the runner-up's rival: the answer warns"
+    for warning in expected["warnings"]:
+        assert f"<strong>Check:</strong> {warning}" in html
+
+
 def test_counterfactuals_are_links_that_apply_their_change(client: ApiClient) -> None:
     html = client.get("/?w=" + encode(CHECKOUT_API)).text
     expected = client.post("/recommend", json=CHECKOUT_API).json()["counterfactuals"]
