@@ -127,3 +127,33 @@ def test_a_team_with_ops_to_spare_gains_nothing_from_eks_nodes_aws_runs(ruleset:
     mode, rules = eks_reasons({**EDGE_SYNC, "control": {**EDGE_SYNC["control"], "host_daemons": True}}, ruleset)
     assert mode == "managed-node-group"
     assert "team.high-ops-capacity" in rules
+
+
+BIDDER: dict[str, Any] = {
+    "runtime": {"max_duration_s": 1, "avg_duration_ms": 25, "memory_mb": 512, "vcpu": 1, "concurrency_per_copy": 50},
+    "traffic": {
+        "pattern": "steady",
+        "requests_per_month": 500_000_000,
+        "peak_rps": 400,
+        "protocols": ["http"],
+        "latency_slo_ms": 100,
+    },
+    "preferences": {"optimize_for": "cost"},
+}
+
+
+def lambda_reasons(workload: dict[str, Any], ruleset: Ruleset) -> tuple[str | None, list[str]]:
+    decision = decide(parse_workload(workload), ruleset, advice=False)
+    entry = next(item for item in decision.ranking if item.target == "lambda")
+    return entry.sizing.mode if entry.sizing is not None else None, [reason.rule for reason in entry.reasons]
+
+
+def test_a_cold_start_is_no_reason_against_lambda_managed_instances(ruleset: Ruleset) -> None:
+    """Lambda Managed Instances scale with no cold starts: traffic.cold-start-vs-slo counts only on demand."""
+    mode, rules = lambda_reasons(BIDDER, ruleset)
+    assert mode == "managed-instances"
+    assert "traffic.cold-start-vs-slo" not in rules
+    # Spiky traffic keeps Managed Instances out (modes.lambda-managed-instances-bursts): on demand, it counts.
+    mode, rules = lambda_reasons({**BIDDER, "traffic": {**BIDDER["traffic"], "pattern": "spiky"}}, ruleset)
+    assert mode == "on-demand"
+    assert "traffic.cold-start-vs-slo" in rules
