@@ -14,7 +14,7 @@ from decider.decision import RulesetInfo
 from decider.errors import Problem, nearest
 from decider.pricing.book import PriceBook
 from decider.rules.model import CATEGORIES, Rule, Ruleset
-from decider.workload import workload_schema
+from decider.workload_schema import workload_schema
 
 router = APIRouter(tags=["catalog"], dependencies=[Depends(known_query)])
 

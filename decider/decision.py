@@ -92,6 +92,10 @@ class FargateSizing(_Setting):
     max_copies: int = Field(description="Copies at peak load.")
     task_hours_per_month: float
     purchase: Purchase
+    connections_per_copy: int | None = Field(
+        None,
+        description="Open connections one copy holds (WebSocket work): copies never drop below those that hold them.",
+    )
     front_door: FrontDoor | None = None
     mode: str | None = Field(None, description=MODE_DESCRIPTION)
     modes: tuple[ModeOption, ...] = Field((), description=MODES_DESCRIPTION)
@@ -122,6 +126,10 @@ class InstanceSizing(_Setting):
     max_instances: int
     instance_hours_per_month: float
     purchase: Purchase
+    connections_per_copy: int | None = Field(
+        None,
+        description="Open connections one copy holds (WebSocket work): copies never drop below those that hold them.",
+    )
     management_fee: bool = Field(description="ECS Managed Instances bills a fee per instance-hour.")
     control_plane: Literal["eks-standard-support"] | None = None
     front_door: FrontDoor | None = None

@@ -55,7 +55,11 @@ class Facts:
     busy_hours_per_month: float
     """Hours of work per month if units of work ran one after another."""
     copies_at_peak: float
-    """Container copies needed at peak: in-flight work ÷ (concurrency per copy × utilisation target)."""
+    """Container copies needed at peak: in-flight work ÷ (concurrency per copy × utilisation target), and at least
+    the copies that hold the open connections (``connection_copies``)."""
+    connection_copies: float
+    """Container copies that hold a WebSocket workload's open connections: connections ÷ (connections per copy ×
+    utilisation target); 0 for other work. Copies never drop below it, whatever the message rate."""
     lambda_memory_mb: float
     """Lambda memory setting that gives the workload its memory and vCPUs."""
     lambda_vcpu: float
@@ -100,6 +104,14 @@ def container_vcpu_for(memory_mb: float, vcpu: float | None, os: str = "linux") 
     return max(smallest, nearest)
 
 
+def connection_copies(workload: Workload) -> int:
+    """Copies that hold the open connections of a WebSocket workload (none for other work, or none given)."""
+    connections, per_copy = workload.traffic.connections, workload.runtime.connections_per_copy
+    if not connections or per_copy is None or "websocket" not in workload.protocols:
+        return 0
+    return math.ceil(connections / (per_copy * UTILISATION_TARGET) - 1e-9)
+
+
 def lambda_memory_for(memory_mb: float, vcpu: float | None) -> float:
     """Lambda's memory setting: enough memory, and enough memory to get the vCPUs asked for (1,769 MB per vCPU). The
     top setting, 10,240 MB, gives 6 vCPUs (AWS: "up to 6 vCPU"), though 10,240 ÷ 1,769 is 5.79: up to 6 vCPUs fit
@@ -133,7 +145,8 @@ def derive(workload: Workload) -> Facts:
     always_on = runtime.long_running or (serving and traffic.pattern in ("steady", "diurnal"))
     duty_cycle = 1.0 if runtime.long_running else profile_duty_cycle(traffic.hourly_profile, avg_concurrency)
     copies = peak_concurrency / (runtime.concurrency_per_copy * UTILISATION_TARGET)
-    copies = max(math.ceil(copies - 1e-9), 2 if always_on else 1)
+    held = connection_copies(workload)
+    copies = max(math.ceil(copies - 1e-9), 2 if always_on else 1, held)
     lambda_memory = lambda_memory_for(runtime.memory_mb, runtime.vcpu)
     slo = traffic.latency_slo_ms
     cold_start_ms = runtime.startup_s * 1000.0 + avg_s * 1000.0
@@ -148,6 +161,7 @@ def derive(workload: Workload) -> Facts:
         peak_to_average=peak_rps / avg_rps if avg_rps > 0 else PEAK_TO_AVERAGE[traffic.pattern],
         busy_hours_per_month=requests * avg_s / 3600.0,
         copies_at_peak=float(copies),
+        connection_copies=float(held),
         lambda_memory_mb=lambda_memory,
         lambda_vcpu=lambda_memory / LAMBDA_MB_PER_VCPU,
         lambda_extra_memory_mb=max(0.0, lambda_memory - max(runtime.memory_mb, LAMBDA_MIN_MEMORY_MB)),

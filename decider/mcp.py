@@ -31,7 +31,8 @@ from decider.mcp_files import FILES_SCHEMA, read_files, review_files
 from decider.render.decision import exclusions_by_rule
 from decider.review import ReviewRequestItem, parse_review_request, review_request
 from decider.rules.model import Ruleset
-from decider.workload import parse_workload, workload_schema
+from decider.workload import parse_workload
+from decider.workload_schema import workload_schema
 
 NAME = "decider"
 INSTRUCTIONS = (

@@ -15,6 +15,7 @@ from decider.numbers import number as _num
 from decider.numbers import show as _show
 from decider.traffic_profile import PROFILE_FIELD, HourlyProfile, peak_factor
 from decider.validation import PLAIN_WORDS, InstanceName, Wording, problems_from_validation
+from decider.websocket import connection_defaults
 
 Architecture = Literal["x86_64", "arm64", "any"]
 OperatingSystem = Literal["linux", "windows"]
@@ -71,6 +72,13 @@ class Runtime(_Section):
         le=10_000,
         description="Container copies that always run (an ECS service's DesiredCount, a Deployment's replicas); "
         "none: the cost model's minimum for the kind of work.",
+    )
+    connections_per_copy: int | None = Field(
+        None,
+        ge=1,
+        le=10_000_000,
+        description="Open connections (WebSocket) one container copy holds. Default for WebSocket work: 65,535, a "
+        "Fargate container's open-file limit.",
     )
 
 
@@ -350,14 +358,8 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
         assumptions.append(f"traffic.protocols not given: assumed [{', '.join(protocols)}]")
         defaults.append(("traffic.protocols", protocols))
 
-    connections = traffic.connections
-    if connections is None and "websocket" in protocols:
-        connections = max(1.0, float(round(requests / SECONDS_PER_MONTH * 60)))
-        assumptions.append(
-            f"traffic.connections not given: assumed {connections:,.0f} open WebSocket connections "
-            "(each client sends about one message a minute)"
-        )
-        defaults.append(("traffic.connections", connections))
+    rate = requests / SECONDS_PER_MONTH
+    connections, per_copy = connection_defaults(traffic, runtime, "websocket" in protocols, rate, assumptions, defaults)
 
     derived = {path for path, _ in defaults}
     for section_name, section_type in SECTIONS.items() if record else ():  # the plain defaults, as assumptions
@@ -376,7 +378,9 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
 
     resolved = workload.model_copy(
         update={
-            "runtime": runtime.model_copy(update={"max_duration_s": max_s, "avg_duration_ms": avg_ms}),
+            "runtime": runtime.model_copy(
+                update={"max_duration_s": max_s, "avg_duration_ms": avg_ms, "connections_per_copy": per_copy}
+            ),
             "traffic": traffic.model_copy(
                 update={
                     "requests_per_month": requests,
@@ -388,12 +392,3 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
         }
     )
     return ParsedWorkload(resolved, tuple(assumptions), workload, tuple(defaults))
-
-
-def workload_schema() -> dict[str, Any]:
-    """The JSON Schema of a workload file, for editors and the API."""
-    schema = Workload.model_json_schema()
-    # $id names the schema (a URN: no address serves it; the file is openapi/workload.schema.json)
-    schema.update({"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:decider-aws:workload"})
-    schema["title"] = "decider workload"
-    return schema

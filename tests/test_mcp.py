@@ -18,7 +18,7 @@ from mcp.types import CallToolResult, TextContent
 from decider.mcp import build_server, call, recommend_input_schema, review_input_schema
 from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
-from decider.workload import workload_schema
+from decider.workload_schema import workload_schema
 
 REPO = Path(__file__).resolve().parent.parent
 CHECKOUT = REPO / "examples" / "checkout-api.yaml"

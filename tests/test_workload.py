@@ -60,6 +60,8 @@ BOUNDS = [
     ("runtime", "concurrency_per_copy", 10_001, "less than or equal to 10000"),
     ("runtime", "min_copies", -1, "greater than or equal to 0"),
     ("runtime", "min_copies", 10_001, "less than or equal to 10000"),
+    ("runtime", "connections_per_copy", 0, "greater than or equal to 1"),
+    ("runtime", "connections_per_copy", 10_000_001, "less than or equal to 10000000"),
     ("traffic", "requests_per_month", -1, "greater than or equal to 0"),
     ("traffic", "requests_per_month", 1e14, "less than or equal to 10000000000000"),
     ("traffic", "peak_rps", -0.1, "greater than or equal to 0"),
@@ -318,8 +320,10 @@ def test_every_default_applied_is_reported() -> None:
                 "traffic.front_door",
                 "traffic.hourly_profile",
                 "runtime.min_copies",
+                "runtime.connections_per_copy",
             ):
-                # optional with no default (no SLO; connections only for WebSocket; the front door follows the
+                # optional with no default (no SLO; connections, and those a copy holds, only for WebSocket; the
+                # front door follows the
                 # protocols and each target's sizing names it; no profile prices the month as a whole, as a flat one
                 # would; no minimum copies leaves the cost model's, which each sizing shows): nothing is assumed
                 continue

@@ -18,7 +18,7 @@ import orjson
 
 from decider.documents import parse_text
 from decider.numbers import show
-from decider.workload import workload_schema
+from decider.workload_schema import workload_schema
 
 #: Units shown next to a field, by the ending of its name (units are in the names: the contract's own rule).
 UNITS = (

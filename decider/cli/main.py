@@ -106,7 +106,7 @@ def _colour(args: argparse.Namespace) -> bool:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from decider.workload import workload_schema
+    from decider.workload_schema import workload_schema
 
     sys.stdout.write(json.dumps(workload_schema(), indent=2) + "\n")
     return EXIT_OK

@@ -67,7 +67,7 @@ def documents() -> dict[Path, str]:
     from api.settings import Settings
 
     app = create_app(Settings(rules_dirs=(), api_keys=(), bench_routes=False))
-    from decider.workload import workload_schema
+    from decider.workload_schema import workload_schema
 
     return {OPENAPI_PATH: render_document(app.openapi()), WORKLOAD_SCHEMA_PATH: render_document(workload_schema())}
 

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from decider.decision import Scaling
-from decider.facts import UTILISATION_TARGET, Facts
+from decider.facts import UTILISATION_TARGET, Facts, connection_copies
 from decider.pricing.cost_model import CostModel
 from decider.workload import JOB_PATTERNS, Workload
 
@@ -96,18 +96,23 @@ def utilisation(workload: Workload, model: CostModel) -> float:
     return model.queue_worker_utilisation if is_queue_worker(workload) else UTILISATION_TARGET
 
 
-def min_copies_for(scaling: Scaling, model: CostModel, workload: Workload | None = None) -> int:
+def min_copies_for(
+    scaling: Scaling, model: CostModel, workload: Workload | None = None, *, holds_connections: bool = True
+) -> int:
     """Copies that always run: the workload's ``runtime.min_copies`` when it gives one (a service's DesiredCount, a
-    Deployment's replicas), else the cost model's minimum for the kind of work; none for runs of a job."""
+    Deployment's replicas), else the cost model's minimum for the kind of work, and never fewer than hold a WebSocket
+    workload's open connections (unless the copies hold none: Lambda Managed Instances run per message behind an API
+    Gateway WebSocket API, which holds them); none for runs of a job."""
     if scaling == "per-run":
         return 0
+    held = connection_copies(workload) if workload is not None and holds_connections else 0
     if workload is not None and workload.runtime.min_copies is not None:
-        return workload.runtime.min_copies
+        return max(workload.runtime.min_copies, held)
     if scaling == "always-on":
-        return model.always_on_min_copies
+        return max(model.always_on_min_copies, held)
     if scaling == "serving":
-        return model.serving_min_copies
-    return 0
+        return max(model.serving_min_copies, held)
+    return held
 
 
 def copy_hours(workload: Workload, facts: Facts, model: CostModel, scaling: Scaling) -> Ramp:
@@ -120,13 +125,15 @@ def copy_hours(workload: Workload, facts: Facts, model: CostModel, scaling: Scal
     return Ramp(avg_s / (3600.0 * per_copy), 0.0, floor)
 
 
-def copies(workload: Workload, facts: Facts, model: CostModel, scaling: Scaling) -> tuple[int, int, int]:
+def copies(
+    workload: Workload, facts: Facts, model: CostModel, scaling: Scaling, *, holds_connections: bool = True
+) -> tuple[int, int, int]:
     """(min, desired, max) copies: desired from average in-flight work, max from peak (Little's law)."""
     if scaling == "per-run":
         peak = max(1, math.ceil(facts.peak_concurrency - 1e-9))
         return 0, peak, peak
     per_copy = workload.runtime.concurrency_per_copy * utilisation(workload, model)
-    low = min_copies_for(scaling, model, workload)
+    low = min_copies_for(scaling, model, workload, holds_connections=holds_connections)
     desired = max(low, math.ceil(facts.avg_concurrency / per_copy - 1e-9))
     high = max(desired, math.ceil(facts.peak_concurrency / per_copy - 1e-9), 1)
     return low, desired, high

@@ -197,7 +197,7 @@ def _sizing(
     on_demand: Plan | None,
 ) -> Draft[InstanceSizing]:
     minimum = int(prices.minimum_instances.quantity)
-    _, desired, high = copies(workload, facts, model, "always-on")
+    _, desired, high = copies(workload, facts, model, "always-on", holds_connections=False)
     low = max(minimum, 1)
     desired, high = max(desired, low), max(high, low)
     return Draft(

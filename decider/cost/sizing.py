@@ -181,6 +181,7 @@ def size_fargate(
         max_copies=high,
         task_hours_per_month=round(hours.at(workload.requests_per_month), 4),
         purchase=purchase_for(workload, spot_allowed),
+        connections_per_copy=runtime.connections_per_copy if facts.connection_copies else None,
         front_door=front_door(workload, serverless=False),
     )
     return sizing, price
@@ -241,6 +242,7 @@ def size_instances(
         max_instances=max(floor_instances, math.ceil(high / per_instance)),
         instance_hours_per_month=round(option.hours, 4),
         purchase=purchase_for(workload, spot_allowed=True),
+        connections_per_copy=workload.runtime.connections_per_copy if facts.connection_copies else None,
         management_fee=management_fee,
         control_plane="eks-standard-support" if control_plane else None,
         front_door=front_door(workload, serverless=False),

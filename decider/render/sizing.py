@@ -62,6 +62,11 @@ def _copies(scaling: str, low: int, desired: int, high: int) -> str:
     return f"copies min {low} / desired {desired} / max {high} ({scaling})"
 
 
+def _held(per_copy: int | None) -> str:
+    """The open connections a copy holds, when they set the fewest copies (WebSocket work)."""
+    return f"; up to {per_copy:,} open connections per copy" if per_copy else ""
+
+
 def _lambda(sizing: LambdaSizing) -> str:
     quota = "within" if sizing.within_default_quota else "ABOVE"
     return (
@@ -78,7 +83,7 @@ def _fargate(sizing: FargateSizing) -> str:
         f"{sizing.ephemeral_storage_gb:g} GB storage) on {sizing.capacity_provider}; "
         f"{_copies(sizing.scaling, sizing.min_copies, sizing.desired_copies, sizing.max_copies)}"
         f"{_load(sizing.scaling, sizing.concurrency_per_copy, sizing.utilisation_target)}"
-        f"{_extras(sizing.purchase, sizing.front_door)}"
+        f"{_held(sizing.connections_per_copy)}{_extras(sizing.purchase, sizing.front_door)}"
     )
 
 
@@ -95,5 +100,5 @@ def _instances(sizing: InstanceSizing) -> str:
         f"instances {instances}; "
         f"copy {sizing.copy_vcpu:g} vCPU / {sizing.copy_memory_mb:,} MB; "
         f"{_copies(sizing.scaling, sizing.min_copies, sizing.desired_copies, sizing.max_copies)}"
-        f"{_extras(sizing.purchase, sizing.front_door)}"
+        f"{_held(sizing.connections_per_copy)}{_extras(sizing.purchase, sizing.front_door)}"
     )

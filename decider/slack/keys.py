@@ -161,6 +161,14 @@ KEYS: tuple[Key, ...] = (
         "connections=5k",
     ),
     Key(
+        "conns-per-copy",
+        "runtime.connections_per_copy",
+        count,
+        "open WebSocket connections one container copy holds, such as 10k",
+        ("connections-per-copy",),
+        "conns-per-copy=10k",
+    ),
+    Key(
         "slo",
         "traffic.latency_slo_ms",
         duration(0.001, "ms", 0.001),

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from decider.rules.model import CATEGORIES, Ruleset
-from decider.workload import workload_schema
+from decider.workload_schema import workload_schema
 from tests.api.conftest import ApiClient, problem_of
 
 
