@@ -132,9 +132,9 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
 
 
 def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
-    """Some eligible targets billed and others not (a price the region's book lacks): the unbilled ones are scored
-    on cost only through rules that stand in for it, so the ranking compares a bill with a rule of thumb. Said when
-    the recommendation or the runner-up is among the unbilled."""
+    """Some eligible targets billed and others not (a price the region's book lacks): the ranking cannot compare
+    their bills, only the rules that stand in for cost, which then score every target alike (decider/scoring.py).
+    Said when the recommendation or the runner-up is among the unbilled."""
     priced = ranked.priced
     if priced is None or not priced.unpriced or not priced.bills:
         return ()
@@ -145,8 +145,8 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     why = sorted({priced.unpriced[target].split(": ", 1)[-1].split(" (")[0] for target in unbilled})
     return (
         f"{_names(ruleset, unbilled)} {'have' if len(unbilled) > 1 else 'has'} no bill here ({'; '.join(why)}), "
-        f"while {_names(ruleset, billed)} {'have' if len(billed) > 1 else 'has'} one: cost enters the unbilled "
-        "targets' scores only through rules that stand in for it, so this ranking does not compare their bills. "
+        f"while {_names(ruleset, billed)} {'have' if len(billed) > 1 else 'has'} one: this ranking does not compare "
+        "their bills, and cost enters it through rules that stand in for it, for every target alike. "
         "Weigh it with care, or compare in a region whose price book has every price.",
     )
 

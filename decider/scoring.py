@@ -7,7 +7,10 @@ and the criteria computed from the bills (decider/cost/quote.py). ``fold`` is th
 
 over the eligible targets, so every score lies in 0–100 and each reason's points (already multiplied by ``s``) add
 up to the score exactly. ``s`` is one factor for the whole decision: it never changes the order. A rule marked
-``proxy_for: cost`` scores only targets without a computed bill; no criterion scores an excluded target.
+``proxy_for: cost`` scores nothing when every eligible target has a computed bill (the bills are the cost
+criterion), and every eligible target alike when some have none (a price the region's book lacks), when the
+criteria computed from the bills are left out: cost is scored one way for all the targets compared. No criterion
+scores an excluded target.
 """
 
 from __future__ import annotations
@@ -242,11 +245,21 @@ def fold(
     modes: Mapping[str, str] | None = None,
 ) -> Evaluation:
     """Each eligible target's score: the base score plus the points of every fired criterion, in firing order, all
-    scaled by one factor when a sum would leave 0–100. ``priced`` are the targets with a computed bill: rules that
-    stand in for cost do not score them. ``modes`` are the capacity modes the bills chose (a target not in it runs in
+    scaled by one factor when a sum would leave 0–100. ``priced`` are the targets with a computed bill: when every
+    eligible target has one, rules that stand in for cost score none; when only some have, those rules score every
+    eligible target alike and the ``computed`` criteria (from the bills) are left out.
+    ``modes`` are the capacity modes the bills chose (a target not in it runs in
     its default mode): a rule's points limited to some modes (``in_modes``) count only in those. Without ``explain``
     (a ranking only compared) no reasons are kept, only the scores they add up to, the same as with them."""
     excluded = firing.exclusions
+    # Cost is scored one way for every eligible target: by the bills when each has one (the rules that stand in for
+    # cost are dropped), else by those rules for them all. A criterion from the bills of some would treat the unbilled
+    # as the cheapest, and a proxy scoring only the unbilled would give them its points and the billed none.
+    billed = [target for target in ruleset.target_ids if target in priced and target not in excluded]
+    every = len(billed) == len(ruleset.target_ids) - len(excluded)
+    priced = billed if billed and every else ()
+    if billed and not every:
+        computed = ()
     fired: list[Fired] = []
     for item in (*firing.scored, *computed):
         rule = item.rule

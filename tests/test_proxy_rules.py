@@ -1,5 +1,7 @@
-"""Cost is computed, not proxied: a rule that stands in for cost (``proxy_for: cost``) scores only the targets
-without a computed bill (no price book, or a price the region's book lacks), so no bill is counted twice."""
+"""Cost is computed, not proxied: a rule that stands in for cost (``proxy_for: cost``) scores no target when every
+eligible target has a computed bill, and every eligible target alike when some have none (no price book, or a price
+the region's book lacks), with no criterion from the bills then: no bill is counted twice, and cost is scored one
+way for all the targets compared."""
 
 from __future__ import annotations
 
@@ -44,14 +46,18 @@ def test_a_cost_proxy_scores_no_target_with_a_bill(ruleset: Ruleset) -> None:
         assert not proxies & {reason.rule for reason in entry.reasons}, entry.target
 
 
-def test_a_cost_proxy_scores_the_targets_the_region_cannot_price(ruleset: Ruleset) -> None:
-    # eu-west-1's book has no load balancer prices: the containers behind one have no bill there, Lambda has one.
+def test_where_some_targets_have_no_bill_a_cost_proxy_scores_every_target_alike(ruleset: Ruleset) -> None:
+    """eu-west-1's book has no load balancer prices: the containers behind one have no bill there, Lambda has one.
+    Cost is then scored one way for all five: the proxy scores Lambda too (scoring only the unbilled would give
+    them its points and Lambda none), and no criterion from the bills (it would treat the unbilled as cheapest)."""
     decision = decide(parse_workload(_in("eu-west-1")), ruleset)
     unbilled = {entry.target for entry in decision.ranking if entry.monthly_cost is None}
     assert unbilled == {"ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"}
-    assert PROXY not in _cited(decision, "lambda")
-    for target in unbilled:
-        assert PROXY in _cited(decision, target), target
+    for entry in decision.ranking:
+        assert PROXY in _cited(decision, entry.target), entry.target
+        assert "cost.relative-monthly-cost" not in _cited(decision, entry.target), entry.target
+    # The same workload where every target has its bill: Lambda, cheapest there, is the answer in both regions.
+    assert decision.recommendation == decide(parse_workload(_in("us-east-1")), ruleset).recommendation == "lambda"
 
 
 @pytest.fixture(scope="module")
