@@ -206,8 +206,8 @@ def test_a_ranking_of_billed_against_unbilled_targets_is_warned_about(ruleset: R
     assert {entry.target for entry in unbilled} == {"ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"}
     assert decision.warnings == (
         "Amazon ECS on AWS Fargate, Amazon ECS Managed Instances, Amazon ECS on EC2 and Amazon EKS have no bill here "
-        "(the sa-east-1 price book has no load balancer prices), while AWS Lambda has one: this ranking does not compare "
-        "their bills, and cost enters it through rules that stand in for it, for every target alike. "
+        "(the sa-east-1 price book has no load balancer prices), while AWS Lambda has one: this ranking does not "
+        "compare their bills, and cost enters it through rules that stand in for it, for every target alike. "
         "Weigh it with care, or compare in a region whose price book has every price.",
     )
     text, markdown = to_table(decision), to_markdown(decision)
