@@ -168,7 +168,7 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
         lines += _websocket_lines(workload, book)
     lines += _gateway_lines(workload, book, sizing.front_door)
     lines += _load_balancer_lines(workload, book, model, sizing.front_door)
-    lines += network_lines(workload, book, in_vpc=workload.network.vpc)
+    lines += network_lines(workload, book, in_vpc=workload.network.vpc, fronted=sizing.front_door is not None)
     return Plan(target.id, sizing, tuple(lines))
 
 
@@ -234,7 +234,7 @@ def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceB
     lines += _load_balancer_lines(
         workload, book, model, _balancer(sizing.front_door), shared=_on_existing_cluster(target, workload)
     )
-    lines += network_lines(workload, book, in_vpc=True)
+    lines += network_lines(workload, book, in_vpc=True, fronted=sizing.front_door is not None)
     return Plan(target.id, sizing, tuple(lines))
 
 
@@ -308,7 +308,7 @@ def _plan_instances(
     lines += _load_balancer_lines(workload, book, model, _balancer(sizing.front_door), shared=existing)
     scratch = sizing.copies_per_instance * workload.runtime.ephemeral_storage_gb
     lines += instance_volume_lines(book, model, ramps, scratch)
-    lines += network_lines(workload, book, in_vpc=True)
+    lines += network_lines(workload, book, in_vpc=True, fronted=sizing.front_door is not None)
     return Plan(target.id, sizing, tuple(lines), tuple(ramps))
 
 

@@ -20,9 +20,11 @@ from decider.workload import Workload
 HOURS = 730.0
 
 
-def network_lines(workload: Workload, book: PriceBook, *, in_vpc: bool) -> list[Line]:
+def network_lines(workload: Workload, book: PriceBook, *, in_vpc: bool, fronted: bool = False) -> list[Line]:
     """NAT gateway, data transfer out and CloudWatch Logs lines for one target; ``in_vpc`` says whether its traffic
-    leaves through the VPC's NAT gateways (containers always; Lambda when ``network.vpc`` is true)."""
+    leaves through the VPC's NAT gateways (containers always; Lambda when ``network.vpc`` is true). With a front door
+    (``fronted``: a load balancer, API Gateway, a function URL) the data out is the answers to its clients, which
+    leave through that door: the NAT gateways process none of it (they carry only connections the workload opens)."""
     network = workload.network
     gateways = network.nat_gateways if in_vpc else 0
     egress, logs = network.egress_gb_per_month, network.logs_gb_per_month
@@ -35,7 +37,7 @@ def network_lines(workload: Workload, book: PriceBook, *, in_vpc: bool) -> list[
     if gateways:
         hour, per_gb = prices.nat_gateway_hour, prices.nat_gateway_gb
         lines.append(fixed(f"NAT gateways ({gateways})", hour.unit, hour.usd, gateways * HOURS))
-        if egress:
+        if egress and not fronted:
             lines.append(fixed("NAT gateway data processed (the data out)", per_gb.unit, per_gb.usd, egress))
     if egress:
         free = prices.data_transfer_out_free.quantity if workload.preferences.free_tier else 0.0

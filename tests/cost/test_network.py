@@ -52,6 +52,19 @@ def test_nat_gateways_and_the_data_they_process_on_fargate(ruleset: Ruleset) -> 
     }
 
 
+def test_the_answers_of_a_service_behind_a_front_door_leave_through_it_not_the_nat(ruleset: Ruleset) -> None:
+    # An HTTP service's data out is its answers, sent back through the load balancer: the NAT gateways still bill
+    # their hours (for the connections the tasks open) but process none of it; the data out is billed as before.
+    network = {"nat_gateways": 2, "egress_gb_per_month": 50}
+    for target in ("ecs-fargate", "ecs-ec2"):
+        lines = _network_lines(_bill(ruleset, target, runtime=SMALL, traffic=HTTP, network=network))
+        assert "NAT gateway data processed (the data out)" not in lines, target
+        assert lines["NAT gateways (2)"] == 65.7
+        assert lines["Data transfer out to the internet, tier 1"] == 4.5
+    inside = _bill(ruleset, "lambda", runtime=SMALL, traffic=HTTP, network={**network, "vpc": True})
+    assert "NAT gateway data processed (the data out)" not in _network_lines(inside)
+
+
 def test_lambda_pays_for_nat_only_inside_a_vpc(ruleset: Ruleset) -> None:
     network = {"nat_gateways": 1, "egress_gb_per_month": 10}
     outside = _bill(ruleset, "lambda", runtime=SMALL, traffic=QUEUE, network=network)
