@@ -280,7 +280,7 @@ ZEN_RULES: tuple[tuple[str, dict[str, str], dict[str, int | str]], ...] = (
     ("limits.fargate-no-gpu", {"gpu": "> 0"}, {"ecs-fargate": EXCLUDE}),
     ("limits.fargate-no-privileged", {"privileged": "true"}, {"ecs-fargate": EXCLUDE}),
     ("limits.fargate-task-size", {"memory_mb": "> 249856"}, {"ecs-fargate": EXCLUDE}),  # its memory half
-    (
+    (  # traffic.spiky-favours-lambda and traffic.spiky-favours-fargate: one condition, one row (the table stays 48)
         "traffic.spiky-favours-lambda",
         {"pattern": '"spiky", "event"'},
         {"lambda": 12, "ecs-fargate": 3, "ecs-ec2": -3, "eks": -2},

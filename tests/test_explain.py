@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from decider import explain
+from decider.engine import decide
 from decider.facts import derive
 from decider.rules.fields import context
 from decider.rules.loader import load_ruleset
@@ -209,3 +210,21 @@ def test_every_excluded_target_has_a_change_when_all_are_excluded(small_ruleset:
         f"{names} and Amazon EKS are kept out by limits.too-big; this would let them in: "
         "runtime.memory_mb ≤ 1,000,000 (now 2,000,000)."
     ]
+
+
+def test_with_lambda_excluded_no_reason_for_the_winner_speaks_of_lambda(ruleset: Ruleset) -> None:
+    """Spiky or event traffic favours Lambda and, among containers, Fargate: two rules, so that with Lambda kept out
+    (50 GB of scratch disk) the reason Fargate wins names only container engines."""
+    workload = {
+        "runtime": {"max_duration_s": 1800, "avg_duration_ms": 600000, "memory_mb": 8192, "vcpu": 4},
+        "traffic": {"pattern": "event", "requests_per_month": 20000, "peak_rps": 0.5, "protocols": ["queue"]},
+    }
+    workload["runtime"]["ephemeral_storage_gb"] = 50
+    decision = decide(parse_workload(workload), ruleset, advice=False)
+    assert [item.target for item in decision.excluded] == ["lambda"]
+    assert decision.recommendation == "ecs-fargate"
+    fargate = {reason.rule: reason.message for reason in decision.ranking[0].reasons}
+    assert "traffic.spiky-favours-lambda" not in fargate
+    assert fargate["traffic.spiky-favours-fargate"].startswith("Among container engines, Fargate absorbs event bursts")
+    because = decision.summary.split(" It wins because ", 1)[1].split(" Runner-up: ", 1)[0]
+    assert "Lambda" not in because
