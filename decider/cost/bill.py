@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from decider.cost.capacity import Ramp
+from decider.cost.doors import gateway_lines, websocket_lines
 from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
 from decider.cost.instances import InstanceOption, hourly_price
@@ -165,38 +166,11 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
             )
         )
     if sizing.front_door == "api-gateway-websocket-api":
-        lines += _websocket_lines(workload, book)
-    lines += _gateway_lines(workload, book, sizing.front_door)
+        lines += websocket_lines(workload, book, model)
+    lines += gateway_lines(workload, book, model, sizing.front_door)
     lines += _load_balancer_lines(workload, book, model, sizing.front_door)
     lines += network_lines(workload, book, in_vpc=workload.network.vpc, fronted=sizing.front_door is not None)
     return Plan(target.id, sizing, tuple(lines))
-
-
-def _gateway_lines(workload: Workload, book: PriceBook, door: str | None) -> list[Line]:
-    """API Gateway request charges: an HTTP API meters in 512 KB increments, a REST API per request."""
-    gateway = book.api_gateway
-    if gateway is None:
-        return []
-    if door == "api-gateway-http-api":
-        increments = max(1, math.ceil(workload.traffic.payload_mb * 1024 / 512 - 1e-9))
-        return tier_lines("API Gateway HTTP API requests", gateway.http_api, float(increments), 0.0)
-    if door == "api-gateway-rest-api":
-        return tier_lines("API Gateway REST API requests", gateway.rest_api, 1.0, 0.0)
-    return []
-
-
-def _websocket_lines(workload: Workload, book: PriceBook) -> list[Line]:
-    """An API Gateway WebSocket API holding the clients' connections for a function run per message: messages (in
-    32 KB increments) and connection-minutes (the connections held open, all month)."""
-    gateway = book.api_gateway
-    if gateway is None or gateway.websocket_messages is None or gateway.websocket_connection_minutes is None:
-        return []
-    increments = max(1, math.ceil(workload.traffic.payload_mb * 1024 / 32 - 1e-9))
-    lines = tier_lines("API Gateway WebSocket messages", gateway.websocket_messages, float(increments), 0.0)
-    minutes = (workload.traffic.connections or 0.0) * 730 * 60
-    price = gateway.websocket_connection_minutes
-    lines.append(fixed("API Gateway WebSocket connection-minutes", price.unit, price.usd, minutes))
-    return lines
 
 
 def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan | None:
@@ -230,7 +204,7 @@ def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceB
                 hours.scaled(extra_gb),
             )
         )
-    lines += _gateway_lines(workload, book, sizing.front_door)
+    lines += gateway_lines(workload, book, model, sizing.front_door)
     lines += _load_balancer_lines(
         workload, book, model, _balancer(sizing.front_door), shared=_on_existing_cluster(target, workload)
     )
@@ -304,7 +278,7 @@ def _plan_instances(
         )
         if workload.runtime.os == "windows":
             lines += system_node_lines(book, model, existing=existing)
-    lines += _gateway_lines(workload, book, sizing.front_door)
+    lines += gateway_lines(workload, book, model, sizing.front_door)
     lines += _load_balancer_lines(workload, book, model, _balancer(sizing.front_door), shared=existing)
     scratch = sizing.copies_per_instance * workload.runtime.ephemeral_storage_gb
     lines += instance_volume_lines(book, model, ramps, scratch)

@@ -123,6 +123,29 @@ def test_a_rest_api_front_door_bills_rest_requests(ruleset: Ruleset) -> None:
     assert _network_lines(http) == {"API Gateway HTTP API requests, tier 1": 3.0}
 
 
+@pytest.mark.parametrize(
+    ("payload_mb", "increments"),
+    [(0.1, 1), (2.0, 1), (5.5, 2), (6.0, 2)],  # an average body a tenth of the largest: 0.2 MB is one 512 KB increment
+)
+def test_an_http_api_meters_the_average_body_as_the_load_balancer_does(
+    ruleset: Ruleset, payload_mb: float, increments: int
+) -> None:
+    # 3M requests × increments × $1.00 per million; payload_mb is the largest body, not every body's size
+    bill = _bill(ruleset, "lambda", runtime=SMALL, traffic={**HTTP, "payload_mb": payload_mb})
+    assert _network_lines(bill) == {"API Gateway HTTP API requests, tier 1": 3.0 * increments}
+
+
+def test_websocket_messages_are_metered_at_the_average_body(ruleset: Ruleset) -> None:
+    # 5M messages of a chat whose largest is 0.1 MB: the average, 10 KB, is one 32 KB increment ($1.00 a million);
+    # a largest of 1 MB averages 102.4 KB: four increments.
+    chat = {"pattern": "steady", "requests_per_month": 5_000_000, "protocols": ["websocket"], "connections": 1000}
+    for payload_mb, usd in ((0.1, 5.0), (1.0, 20.0)):
+        bill = _bill(
+            ruleset, "lambda", runtime=SMALL | {"long_running": False}, traffic={**chat, "payload_mb": payload_mb}
+        )
+        assert _network_lines(bill)["API Gateway WebSocket messages, tier 1"] == usd, payload_mb
+
+
 def test_front_doors_for_functions_and_containers(ruleset: Ruleset) -> None:
     url = _bill(ruleset, "lambda", runtime=SMALL, traffic={**HTTP, "front_door": "function-url"})
     assert _network_lines(url) == {}
