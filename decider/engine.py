@@ -136,13 +136,18 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     their bills, only the rules that stand in for cost, which then score every target alike (decider/scoring.py).
     Said when the recommendation or the runner-up is among the unbilled."""
     priced = ranked.priced
-    if priced is None or not priced.unpriced or not priced.bills:
+    if priced is None or not priced.unpriced:
         return ()
     unbilled = [target for target in ranked.order if target in priced.unpriced]
     billed = [target for target in ranked.order if target in priced.bills]
-    if not billed or not set(unbilled) & set(ranked.order[:2]):
+    if not set(unbilled) & set(ranked.order[:2]):
         return ()
     why = sorted({priced.unpriced[target].split(": ", 1)[-1].split(" (")[0] for target in unbilled})
+    if not billed:
+        return (
+            f"No eligible target has a bill here ({'; '.join(why)}): the ranking rests on the rules alone, cost "
+            "among them only through rules that stand in for it; see each target's no_price.",
+        )
     return (
         f"{_names(ruleset, unbilled)} {'have' if len(unbilled) > 1 else 'has'} no bill here ({'; '.join(why)}), "
         f"while {_names(ruleset, billed)} {'have' if len(billed) > 1 else 'has'} one: this ranking does not compare "

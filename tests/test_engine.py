@@ -219,6 +219,29 @@ def test_a_ranking_of_billed_against_unbilled_targets_is_warned_about(ruleset: R
     assert decide(parse_workload(BR_PAYMENTS), ruleset).warnings == ()
 
 
+def test_a_misspelt_instance_family_is_named_with_the_nearest_and_the_answer_warns(ruleset: Ruleset) -> None:
+    """control.instance_types: [p4dd] matches no type: the instance targets have no bill, each says the name matches
+    nothing (with the nearest family), and an answer with no bill among its targets says so first."""
+    decision = decide(parse_workload({"control": {"instance_types": ["p4dd"]}}), ruleset)
+    unbilled = [entry for entry in decision.ranking if entry.monthly_cost is None]
+    assert (
+        {entry.target for entry in unbilled}
+        == {"ecs-managed-instances", "ecs-ec2", "eks"}
+        == {entry.target for entry in decision.ranking}
+    )
+    for entry in unbilled:
+        assert entry.no_price is not None
+        assert entry.no_price.endswith("; p4dd names no instance type or family in this book (did you mean p4d?)")
+    assert decision.warnings == (
+        "No eligible target has a bill here (no instance type in the us-east-1 catalogue limited to p4dd holds one "
+        "copy): the ranking rests on the rules alone, cost among them only through rules that stand in for it; see "
+        "each target's no_price.",
+    )
+    # A family the catalogue has is no typo: p4d's bills are there, and nothing is said about the name.
+    named = decide(parse_workload({"control": {"instance_types": ["p4d"]}}), ruleset)
+    assert all("names no instance type" not in (entry.no_price or "") for entry in named.ranking)
+
+
 def test_an_average_longer_than_the_longest_run_is_warned_about(ruleset: Ruleset) -> None:
     decision = decide(parse_workload({"runtime": {"max_duration_s": 1, "avg_duration_ms": 5000}}), ruleset)
     assert decision.warnings == (

@@ -8,6 +8,7 @@ region's figure.
 from __future__ import annotations
 
 from decider.cost.sizing import fargate_platform_name
+from decider.errors import nearest
 from decider.pricing.book import PriceBook
 from decider.workload import Workload
 
@@ -91,7 +92,22 @@ def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unprice
         if (largest is not None)
         else ""
     )
-    return Unpriced(f"no instance type in {where} holds one copy ({shape}){biggest}{_left_out(book, named)}")
+    unknown = _unknown_names(book, named)
+    return Unpriced(f"no instance type in {where} holds one copy ({shape}){biggest}{_left_out(book, named)}{unknown}")
+
+
+def _unknown_names(book: PriceBook, named: tuple[str, ...]) -> str:
+    """The names in ``control.instance_types`` that match no type or family of the catalogue nor one the book leaves
+    out: most likely a typo, said with the nearest name ("p4dd names no instance type here (did you mean p4d?)")."""
+    types = {instance.type for instance in book.ec2.instances} | set(book.absent_types())
+    families = {name.split(".", 1)[0] for name in types}
+    said = ""
+    for name in named:
+        if name in types or name in families:
+            continue
+        near = nearest(name, sorted(families | types))
+        said += f"; {name} names no instance type or family in this book" + (f" (did you mean {near}?)" if near else "")
+    return said
 
 
 def _left_out(book: PriceBook, named: tuple[str, ...]) -> str:
