@@ -215,11 +215,17 @@ def test_every_excluded_target_has_a_change_when_all_are_excluded(small_ruleset:
 def test_with_lambda_excluded_no_reason_for_the_winner_speaks_of_lambda(ruleset: Ruleset) -> None:
     """Spiky or event traffic favours Lambda and, among containers, Fargate: two rules, so that with Lambda kept out
     (50 GB of scratch disk) the reason Fargate wins names only container engines."""
+    runtime = {
+        "max_duration_s": 1800,
+        "avg_duration_ms": 600000,
+        "memory_mb": 8192,
+        "vcpu": 4,
+        "ephemeral_storage_gb": 50,
+    }
     workload = {
-        "runtime": {"max_duration_s": 1800, "avg_duration_ms": 600000, "memory_mb": 8192, "vcpu": 4},
+        "runtime": runtime,
         "traffic": {"pattern": "event", "requests_per_month": 20000, "peak_rps": 0.5, "protocols": ["queue"]},
     }
-    workload["runtime"]["ephemeral_storage_gb"] = 50
     decision = decide(parse_workload(workload), ruleset, advice=False)
     assert [item.target for item in decision.excluded] == ["lambda"]
     assert decision.recommendation == "ecs-fargate"
