@@ -16,6 +16,7 @@ import decider
 from api import admin, catalog, chart, docs, health, page, recommend, review, slack, slack_interactions, snapshot
 from api.auth import require_api_key
 from api.connections import quiet_repeats, resource_errors_once
+from api.head import HeadAsGet
 from api.mcp import router as mcp_router
 from api.metrics import Metrics
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -75,6 +76,9 @@ def create_app(settings: Settings | None = None, *, handle_sighup: bool = False)
         lifespan=lifespan,
         docs_url=None,  # /docs and /redoc come from api/docs.py, with their assets served here (no CDN)
         redoc_url=None,
+        # No 307 to the path without (or with) a trailing slash: its Location would echo the client's Host header
+        # over http://. /rules/ is a 404 naming the nearest route, like any other unknown path.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.rules = holder
@@ -102,8 +106,10 @@ def create_app(settings: Settings | None = None, *, handle_sighup: bool = False)
         app.include_router(recommend.bench_router)
     # --- end of routers --------------------------------------------------------------------------------------
 
-    # Added last = outermost: ids, logs and metrics see every request, including 413s from the body limit.
+    # Added last = outermost: ids, logs and metrics see every request, including 413s from the body limit; HEAD is
+    # routed as GET inside them, so the access log and metrics say HEAD.
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
 
     def openapi() -> dict[str, Any]:

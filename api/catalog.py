@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.dependencies import RulesetDep, known_query
 from api.problems import ApiProblem, problem_responses
 from decider.decision import RulesetInfo
-from decider.errors import Problem, nearest
+from decider.errors import Problem, nearest, quoted
 from decider.pricing.book import PriceBook
 from decider.rules.model import CATEGORIES, Rule, Ruleset
 from decider.workload_schema import workload_schema
@@ -121,7 +121,7 @@ async def list_rules(ruleset: RulesetDep, category: CategoryQuery = None, target
         problems.append(
             Problem(
                 "query.category",
-                f"unknown category {category!r}; valid: {', '.join(CATEGORIES)}",
+                f"unknown category {quoted(category)}; valid: {', '.join(CATEGORIES)}",
                 nearest(category, CATEGORIES),
             )
         )
@@ -129,7 +129,7 @@ async def list_rules(ruleset: RulesetDep, category: CategoryQuery = None, target
         problems.append(
             Problem(
                 "query.target",
-                f"unknown target {target!r}; valid: {', '.join(ruleset.target_ids)}",
+                f"unknown target {quoted(target)}; valid: {', '.join(ruleset.target_ids)}",
                 nearest(target, ruleset.target_ids),
             )
         )
@@ -158,7 +158,7 @@ async def get_rule(ruleset: RulesetDep, rule_id: Annotated[str, Path(description
         raise ApiProblem(
             404,
             "unknown-rule",
-            f"no rule with id {rule_id!r}",
+            f"no rule with id {quoted(rule_id)}",
             [Problem("rule_id", "no such rule", nearest(rule_id, ids))],
         )
     return _rule_out(rule, ruleset)

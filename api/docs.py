@@ -16,6 +16,7 @@ from starlette.responses import FileResponse, HTMLResponse
 
 import decider
 from api.problems import ApiProblem
+from decider.errors import quoted
 
 ASSETS_DIR = Path(str(files("fastapi_offline") / "static"))
 ASSETS_URL = "/docs/assets"
@@ -67,5 +68,7 @@ async def redoc(request: Request) -> HTMLResponse:
 async def asset(name: str) -> FileResponse:
     media_type = ASSETS.get(name)
     if media_type is None:
-        raise ApiProblem(404, "not-found", f"no docs asset named {name!r}; the assets are {', '.join(sorted(ASSETS))}")
+        raise ApiProblem(
+            404, "not-found", f"no docs asset named {quoted(name)}; the assets are {', '.join(sorted(ASSETS))}"
+        )
     return FileResponse(ASSETS_DIR / name, media_type=media_type, headers={"cache-control": ASSET_CACHE_CONTROL})

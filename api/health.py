@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 import decider
-from api.dependencies import HolderDep, MetricsDep, RulesetDep
+from api.dependencies import HolderDep, MetricsDep, RulesetDep, known_query
 from api.problems import ApiProblem, problem_responses
 from decider.decision import RulesetInfo
 from decider.pricing.book import PriceBook
@@ -49,17 +49,14 @@ def price_book_infos(books: Mapping[str, PriceBook]) -> list[PriceBookInfo]:
     ]
 
 
-# The probes answer HEAD as GET: the same status and headers, no body (the server sends none for HEAD), for load
-# balancers and monitors that probe with HEAD. HEAD is a route of its own, kept out of the OpenAPI document: the GET
-# documents it (RFC 9110), and a second operation would repeat the GET's operationId.
-@router.head("/healthz", include_in_schema=False)
+# The probes answer HEAD as every GET route does (api/head.py): the same status and headers, no body, for load
+# balancers and monitors that probe with HEAD.
 @router.get("/healthz", operation_id="healthz", summary="Liveness", response_model=Health)
 async def healthz() -> Health:
     """Answers 200 while the process serves HTTP. Never needs an API key."""
     return Health()
 
 
-@router.head("/readyz", include_in_schema=False)
 @router.get(
     "/readyz", operation_id="readyz", summary="Readiness", response_model=Ready, responses=problem_responses(503)
 )
@@ -85,7 +82,8 @@ version_router = APIRouter(tags=["operations"])
     operation_id="version",
     summary="Versions in service",
     response_model=Version,
-    responses=problem_responses(401, 503),
+    responses=problem_responses(401, 422, 503),
+    dependencies=[Depends(known_query)],  # it takes no query parameters: ?x=1 is a 422, as on the catalog routes
 )
 async def version(ruleset: RulesetDep) -> Version:
     """decider's version, the ruleset version and digest, and the date of every price book."""

@@ -67,5 +67,8 @@ def router(holder: RulesetHolder) -> APIRouter:
             yield
 
     mcp_router = APIRouter(lifespan=lifespan)
-    mcp_router.routes.append(Route(PATH, endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False))
+    # POST only: stateless with JSON answers, the server has no stream to offer on GET and no session to end on
+    # DELETE, so both are 405 with Allow: POST (the spec's answer for a server without a GET stream). A GET used to
+    # open an event stream that never closed, and enough of them held every connection the server allows.
+    mcp_router.routes.append(Route(PATH, endpoint, methods=["POST"], include_in_schema=False))
     return mcp_router

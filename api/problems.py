@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from decider.errors import DeciderError, PricingError, Problem, RulesError, WorkloadError, nearest
+from api.head import sent_method
+from decider.errors import DeciderError, PricingError, Problem, RulesError, WorkloadError, nearest, quoted
 from decider.validation import problems_from_validation
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -155,11 +156,11 @@ async def _on_http_exception(request: Request, error: Exception) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
     problems: list[Problem] = []
     if status == 404 and detail == "Not Found":
-        detail = f"no route {request.url.path}"
+        detail = f"no route {quoted(request.url.path)}"
         paths = sorted(request.app.openapi().get("paths", {}))
         problems.append(Problem("path", f"no such route; routes: {', '.join(paths)}", nearest(request.url.path, paths)))
     elif status == 405:
-        detail = f"{request.method} is not allowed on {request.url.path}"
+        detail = f"{sent_method(request.scope)} is not allowed on {quoted(request.url.path)}"
     headers = dict(exc.headers or {})
     return problem_response(request, status, _SLUGS.get(status, "http-error"), detail, problems, headers=headers)
 

@@ -10,7 +10,8 @@ from starlette.responses import Response
 from api.dependencies import RulesetDep, read_json_body, work_of
 from api.problems import ApiProblem, problem_responses
 from decider.errors import WorkloadError
-from decider.review import MAX_REVIEW_ITEMS, Review, ReviewRequestItem, parse_review_request, review_request
+from decider.mcp import review_items
+from decider.review import MAX_REVIEW_ITEMS, Review, ReviewRequestItem, review_request
 from decider.rules.model import Ruleset
 
 router = APIRouter(tags=["review"])
@@ -82,4 +83,4 @@ async def review(request: Request, ruleset: RulesetDep) -> Response:
 
 def _review(body: Any, ruleset: Ruleset) -> str:
     """Validate and review in one worker thread: both are CPU work that grows with the request."""
-    return review_request(parse_review_request(body, strict_json=True), ruleset).model_dump_json()
+    return review_request(review_items(body), ruleset).model_dump_json()

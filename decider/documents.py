@@ -16,7 +16,7 @@ import yaml
 
 from decider import document_cache
 from decider.document_limits import MAX_DEPTH, check_depth, check_yaml, read_text
-from decider.errors import DocumentError, Problem, quoted
+from decider.errors import MAX_QUOTED_CHARS, DocumentError, Problem, quoted
 
 # libyaml's parser reads the rule files about ten times faster than PyYAML's pure-Python one; the constructor, and so
 # what may be built from a document, is the same SafeConstructor either way.
@@ -54,7 +54,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
             raise yaml.constructor.ConstructorError(
                 "while reading a mapping",
                 node.start_mark,
-                f"found key {key!r} twice (first on line {seen[key] + 1})",
+                f"found key {quoted(key)} twice (first on line {seen[key] + 1})",
                 key_node.start_mark,
             )
         seen[key] = key_node.start_mark.line
@@ -80,29 +80,26 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return mapping
 
 
+class _OutOfRange(float):
+    """A JSON number too large for a float (``1e400``), which Python's parser reads as infinity: kept with its text,
+    so the strict reader says the number is out of range rather than that it is Infinity."""
+
+    text = ""
+
+
+def _float_in_range(text: str) -> float:
+    number = float(text)
+    if math.isfinite(number):
+        return number
+    out_of_range = _OutOfRange(number)
+    out_of_range.text = text
+    return out_of_range
+
+
 def parse_text(text: str, source: str, *, json_only: bool = False) -> Any:
     """Parse one YAML (a superset of JSON) or JSON document from text; raise DocumentError naming the line."""
     if json_only:
-        try:
-            value = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
-        except json.JSONDecodeError as error:
-            place = f"at line {error.lineno}, column {error.colno}"
-            raise DocumentError(
-                Problem(
-                    f"{source}:{error.lineno}",
-                    f"not valid JSON: {error.msg} {place}",
-                    line=error.lineno,
-                    column=error.colno,
-                )
-            ) from None
-        except _DuplicateKeyError as error:
-            raise DocumentError(Problem(source, f"not valid JSON: found key {quoted(error.key)} twice")) from None
-        except RecursionError:
-            raise DocumentError(Problem(source, f"nested more than {MAX_DEPTH} levels deep")) from None
-        except ValueError:  # an integer longer than Python converts (sys.int_max_str_digits)
-            raise DocumentError(Problem(source, "not valid JSON: an integer has too many digits")) from None
-        check_depth(value, source)
-        return value
+        return _parse_json_text(text, source)
     check_yaml(text, source)
     loader = _StrictLoader(text)
     try:
@@ -113,6 +110,32 @@ def parse_text(text: str, source: str, *, json_only: bool = False) -> Any:
         raise DocumentError(Problem(source, "not valid YAML: an integer has too many digits")) from None
     finally:
         loader.dispose()
+
+
+def _parse_json_text(text: str, source: str, *, strict_floats: bool = False) -> Any:
+    """JSON text, keys given twice refused; ``strict_floats`` marks numbers out of a float's range (_OutOfRange)."""
+    try:
+        value = json.loads(
+            text, object_pairs_hook=_refuse_duplicate_keys, parse_float=_float_in_range if strict_floats else None
+        )
+    except json.JSONDecodeError as error:
+        place = f"at line {error.lineno}, column {error.colno}"
+        raise DocumentError(
+            Problem(
+                f"{source}:{error.lineno}",
+                f"not valid JSON: {error.msg} {place}",
+                line=error.lineno,
+                column=error.colno,
+            )
+        ) from None
+    except _DuplicateKeyError as error:
+        raise DocumentError(Problem(source, f"not valid JSON: found key {quoted(error.key)} twice")) from None
+    except RecursionError:
+        raise DocumentError(Problem(source, f"nested more than {MAX_DEPTH} levels deep")) from None
+    except ValueError:  # an integer longer than Python converts (sys.int_max_str_digits)
+        raise DocumentError(Problem(source, "not valid JSON: an integer has too many digits")) from None
+    check_depth(value, source)
+    return value
 
 
 def parse_json(data: bytes | str, source: str) -> Any:
@@ -187,17 +210,21 @@ def _parse_json_strictly(data: bytes | str, source: str) -> Any:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
     except UnicodeDecodeError as error:
         raise DocumentError(Problem(source, f"not UTF-8: {error.reason} at byte {error.start}")) from None
-    value = parse_text(text, source, json_only=True)  # syntax errors, keys given twice, depth, long integers
+    value = _parse_json_text(text, source, strict_floats=True)  # syntax, keys given twice, depth, long integers
     non_finite = _non_finite_at(value, source)
     if non_finite:
-        raise DocumentError(Problem(non_finite, "NaN and Infinity are not JSON numbers"))
+        raise DocumentError(non_finite)
     return value
 
 
-def _non_finite_at(value: Any, path: str) -> str | None:
-    """Where NaN or Infinity sits in parsed JSON (Python's parser takes them; JSON has no such numbers)."""
+def _non_finite_at(value: Any, path: str) -> Problem | None:
+    """NaN, Infinity or a number out of range in parsed JSON, where it sits (Python's parser takes them as floats;
+    JSON has no NaN or Infinity, and no float holds 1e400)."""
+    if isinstance(value, _OutOfRange):
+        written = value.text if len(value.text) <= MAX_QUOTED_CHARS else quoted(value.text)
+        return Problem(path, f"a number out of range: {written} is beyond ±1.8e308, the largest number decider reads")
     if isinstance(value, float) and not math.isfinite(value):
-        return path
+        return Problem(path, "NaN and Infinity are not JSON numbers")
     if isinstance(value, dict):
         items: Any = value.items()
     elif isinstance(value, list):

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 import decider
 from decider.decision import Decision
 from decider.engine import decide
-from decider.errors import DeciderError, Problem, nearest, unknown_choice
+from decider.errors import DeciderError, Problem, WorkloadError, json_type, nearest, quoted, unknown_choice
 from decider.mcp_files import FILES_SCHEMA, read_files, review_files
 from decider.render.decision import exclusions_by_rule
 from decider.review import ReviewRequestItem, parse_review_request, review_request
@@ -187,7 +187,7 @@ def _review(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
             raise ToolFailure([Problem(extra[0], "give either workloads or files, not both")])
         review = review_files(read_files(arguments["files"]), ruleset)
     else:
-        review = review_request(parse_review_request(arguments, strict_json=True), ruleset)
+        review = review_request(review_items(arguments), ruleset)
     lines = [
         f"{item.name}: {item.verdict or 'no verdict'} (runs on {item.current_target or item.current_platform}"
         f"{f' in {item.current_mode}' if item.current_mode else ''}; "
@@ -199,14 +199,29 @@ def _review(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
     return review.model_dump(mode="json"), "\n".join(lines)
 
 
+def review_items(raw: Any) -> list[ReviewRequestItem]:
+    """A review request's items (JSON types, as a tool's arguments and the API's body come), as parse_review_request
+    reads them, except that ``workloads`` given but not a list is said so, with its type (as /recommend/batch says),
+    not called missing."""
+    try:
+        return parse_review_request(raw, strict_json=True)
+    except WorkloadError as error:
+        if not isinstance(raw, Mapping) or "workloads" not in raw or isinstance(raw["workloads"], list):
+            raise
+        given = raw["workloads"]
+        wrong = Problem("workloads", f"must be a list of workloads, got {json_type(given)}")
+        problems = [wrong if problem.location == "workloads" else problem for problem in error.problems]
+        raise WorkloadError(problems) from None
+
+
 def _explain_rule(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
     rule_id = arguments.get("rule_id")
     if not isinstance(rule_id, str) or not rule_id:
-        raise ToolFailure([Problem("rule_id", f"give a rule id (text), got {rule_id!r}")])
+        raise ToolFailure([Problem("rule_id", f"give a rule id (text), got {quoted(rule_id)}")])
     rule = ruleset.rule(rule_id)
     if rule is None:
         ids = [item.id for item in ruleset.rules]
-        message = f"no rule with id {rule_id!r}; rule ids are named in a decision's reasons and exclusions"
+        message = f"no rule with id {quoted(rule_id)}; rule ids are named in a decision's reasons and exclusions"
         raise ToolFailure([Problem("rule_id", message, nearest(rule_id, ids))])
     effect = f"excludes {', '.join(rule.targets)}" if rule.effect == "exclude" else f"scores {', '.join(rule.targets)}"
     text = f"{rule.id} ({rule.category}) {effect}: {rule.because}\nSource: {rule.source}"

@@ -152,6 +152,22 @@ def test_a_bad_review_item_names_its_index() -> None:
     assert result.structured_content["problems"][0]["field"].startswith("workloads[0].workload.traffic")
 
 
+@pytest.mark.parametrize(("workloads", "kind"), [({}, "object"), ("x", "string"), (None, "null")])
+def test_review_workloads_of_the_wrong_type_are_said_so_not_missing(workloads: object, kind: str) -> None:
+    result = call("review", {"workloads": workloads}, RULESET)
+    assert result.is_error
+    assert result.structured_content is not None
+    problem = result.structured_content["problems"][0]
+    assert (problem["field"], problem["message"]) == ("workloads", f"must be a list of workloads, got {kind}")
+
+
+def test_explain_rule_quotes_a_long_id_cut_with_the_rest_counted() -> None:
+    result = call("explain_rule", {"rule_id": "x" * 3000}, RULESET)
+    assert result.structured_content is not None
+    message = result.structured_content["problems"][0]["message"]
+    assert message.startswith("no rule with id '" + "x" * 79 + "… (2,922 more characters);")
+
+
 def test_an_unknown_tool_is_a_tool_error() -> None:
     result = call("recomend", {}, RULESET)
     assert result.is_error

@@ -3,20 +3,25 @@ itself), read back into a workload; and the workload carried in a URL, so a resu
 
 Form values are text. A field left empty is left out of the workload (decider applies its default and says so);
 a value that does not read as its type goes to the engine as written, so the engine's own message lands at the
-field. A pasted YAML or JSON document, when given, is the workload instead of the fields.
+field. A pasted YAML or JSON document, when given, is the workload instead of the fields. A name the form does not
+have (a hand-written post or link: ``runtime.memroy_mb``) and a number that is not finite (``nan``, ``inf``,
+``1e400``) are refused at once, as the API refuses them, with the nearest valid name. A link's workload is read
+with the API's own strict JSON reader: the same errors for the same text.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-from decider.documents import parse_text
+from decider.documents import parse_json, parse_text
+from decider.errors import DocumentError, Problem, WorkloadError, nearest, quoted, unknown_choice
 from decider.numbers import show
 from decider.workload_schema import workload_schema
 
@@ -34,6 +39,9 @@ UNITS = (
     ("gpu", "GPUs"),
 )
 DOCUMENT = "document"
+KEY_FIELD = "api_key"
+#: The form's names that are not workload fields: the pasted document, the key, the example chooser and its button.
+CONTROLS = frozenset({DOCUMENT, KEY_FIELD, "preset", "action"})
 MAX_LINK_CHARS = 8000
 
 
@@ -127,6 +135,13 @@ def form_fields() -> tuple[tuple[str, str, tuple[FormField, ...]], ...]:
 
 
 FIELDS = tuple(field for _, _, fields in form_fields() for field in fields)
+PATHS = tuple(field.path for field in FIELDS)
+#: The names a form's top level may hold: the top-level fields and the sections.
+TOP_LEVEL = tuple(dict.fromkeys(field.section or field.name for field in FIELDS))
+
+
+class NotFinite(ValueError):
+    """A form's number is NaN or infinite (``nan``, ``inf``, ``1e400``): no workload number is."""
 
 
 def _value(field: FormField, text: str) -> Any:
@@ -143,26 +158,54 @@ def _value(field: FormField, text: str) -> Any:
 
 
 def _number(text: str) -> Any:
-    """``text`` as a number (an integer when whole); as it is when it is not one, for validation to name."""
+    """``text`` as a number (an integer when whole); as it is when it is not one, for validation to name; NotFinite
+    for NaN and infinities, which float() reads but JSON has no numbers for (the API refuses them too)."""
     try:
         number = float(text.replace("_", ""))
     except ValueError:
         return text
+    if not math.isfinite(number):
+        raise NotFinite(text)
     return int(number) if number.is_integer() else number
 
 
+def unknown_names(form: Mapping[str, str]) -> list[Problem]:
+    """A Problem for every name the form does not have, with the nearest name it has (``runtime.memory_mb``)."""
+    problems = []
+    for key in form:
+        if key in CONTROLS or key in PATHS:
+            continue
+        section, _, name = key.rpartition(".")
+        here = [field.name for field in FIELDS if field.section == section] if section else []
+        if here:
+            found = unknown_choice(key, name, here, field=True, fallback=PATHS)
+        else:  # an unknown section: the nearest whole name (runtme.vcpu → runtime.vcpu), else the nearest section
+            listed = unknown_choice(key, key, TOP_LEVEL, field=True)
+            found = Problem(key, listed.message, nearest(key, PATHS) or listed.suggestion)
+        problems.append(found)
+    return problems
+
+
 def workload_from_form(form: Mapping[str, str]) -> Any:
-    """The workload the submitted form describes: the pasted document when there is one, else the fields."""
+    """The workload the submitted form describes: the pasted document when there is one, else the fields.
+
+    WorkloadError for names the form does not have and numbers that are not finite, each at its name."""
+    problems = unknown_names(form)
     document = form.get(DOCUMENT, "").strip()
-    if document:
+    if document and not problems:
         return parse_text(document, DOCUMENT)
     workload: dict[str, Any] = {}
     for field in FIELDS:
         text = form.get(field.path, "")
-        if not text.strip():
+        if not text.strip() or document:
             continue
         target = workload.setdefault(field.section, {}) if field.section else workload
-        target[field.name] = _value(field, text)
+        try:
+            target[field.name] = _value(field, text)
+        except NotFinite as error:
+            problems.append(Problem(field.path, f"not a finite number, got {quoted(str(error))}"))
+    if problems:
+        raise WorkloadError(problems)
     return workload
 
 
@@ -205,11 +248,17 @@ def encode(workload: Any) -> str:
 
 
 def decode(text: str) -> Any:
-    """A workload from a URL; ValueError with a reason a person can act on when it cannot be read."""
+    """A workload from a URL; ValueError with a reason a person can act on when it cannot be read.
+
+    The JSON is read by the API's reader (decider.documents.parse_json), so a link is held to what a body is: a key
+    given twice, NaN, a number out of range or too many digits are said as such, located in ``w``."""
     if len(text) > MAX_LINK_CHARS:
         raise ValueError(f"the link's workload is longer than {MAX_LINK_CHARS:,} characters")
     try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        return orjson.loads(raw)
-    except (binascii.Error, ValueError, orjson.JSONDecodeError):
-        raise ValueError("the link's workload cannot be read: it is not base64url-encoded JSON") from None
+        raw = base64.urlsafe_b64decode(text.encode("ascii") + b"=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise ValueError("the link's workload cannot be read: it is not base64url-encoded") from None
+    try:
+        return parse_json(raw, "w")
+    except DocumentError as error:
+        raise ValueError(f"the link's workload cannot be read: {error.problem}") from None

@@ -21,12 +21,12 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 import decider
 from api.auth import key_matches
 from api.dependencies import holder_of, refuse_content_coding, ruleset_in_service
-from api.page.form import DOCUMENT, decode, form_values, workload_from_form
+from api.page.form import DOCUMENT, KEY_FIELD, decode, form_values, workload_from_form
 from api.page.presets import presets
 from api.page.view import Errors, field_sections, preset_values, result_context
 from api.problems import ApiProblem
 from decider.engine import decide
-from decider.errors import DeciderError, Problem
+from decider.errors import DeciderError, Problem, quoted, unknown_choice
 from decider.render.chart import cost_chart
 from decider.render.image import MEDIA_TYPES, render
 from decider.workload import parse_workload
@@ -40,6 +40,13 @@ ASSETS = {
     "vega-embed.js": "text/javascript; charset=utf-8",
 }
 ASSET_CACHE_CONTROL = "public, max-age=3600"
+#: The page's Content-Security-Policy: scripts, styles, images and fetches only from decider itself (no inline script
+#: runs, and no eval: page.js has Vega interpret its expressions, ``ast: true``; the JSON blocks the script reads are
+#: data), never framed, forms posted only back here. Vega and Vega-Embed style what they draw inline.
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 #: Links the page's footer keeps (the API's own pages), relative to the mount path.
 LINKS = (
     ("/docs", "Swagger UI"),
@@ -47,7 +54,6 @@ LINKS = (
     ("/openapi.json", "OpenAPI document"),
     ("/healthz", "health"),
 )
-KEY_FIELD = "api_key"
 MAX_FORM_BYTES = 256 * 1024
 
 templates = Environment(
@@ -83,7 +89,19 @@ async def _form(request: Request) -> dict[str, str]:
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:
         raise ApiProblem(413, "body-too-large", f"the form is larger than {MAX_FORM_BYTES:,} bytes")
-    return dict(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
+    # Not UTF-8 is a 400, as for an API body: the body itself, or a value once its %-escapes are decoded.
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _not_utf8(f"not UTF-8: {error.reason} at byte {error.start}") from None
+    try:
+        return dict(parse_qsl(text, keep_blank_values=True, errors="strict"))
+    except UnicodeDecodeError as error:
+        raise _not_utf8(f"not UTF-8 once its %-escapes are decoded: {error.reason}") from None
+
+
+def _not_utf8(message: str) -> ApiProblem:
+    return ApiProblem(400, "malformed-form", "the form is not UTF-8", [Problem("body", message)])
 
 
 async def _answer(request: Request, raw: Any) -> dict[str, Any]:
@@ -118,7 +136,7 @@ def _page(
         keys_needed=_keys_needed(request),
         title=(result["decision"].name if result else None),
     )
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers={"content-security-policy": PAGE_POLICY})
 
 
 @router.get("/")
@@ -144,8 +162,11 @@ async def submit(request: Request) -> HTMLResponse:
     form = await _form(request)
     document = form.get(DOCUMENT, "")
     preset = form.get("preset", "")
-    if form.get("action") == "preset" and preset in presets():
-        return _page(request, form_values(presets()[preset]))
+    if form.get("action") == "preset":
+        if preset in presets():
+            return _page(request, form_values(presets()[preset]))
+        unknown = unknown_choice("preset", preset, presets(), noun="example")
+        return _page(request, {}, errors=Errors.of([unknown]), status=422)
     values = {key: value for key, value in form.items() if key not in (DOCUMENT, KEY_FIELD)}
     if not _authorised(request, form):
         errors = Errors(at={KEY_FIELD: ["the API key is missing or does not match"]})
@@ -189,5 +210,7 @@ async def chart_svg(request: Request, w: str) -> Response:
 async def asset(name: str) -> FileResponse:
     media_type = ASSETS.get(name)
     if media_type is None:
-        raise ApiProblem(404, "not-found", f"no page asset named {name!r}; the assets are {', '.join(sorted(ASSETS))}")
+        raise ApiProblem(
+            404, "not-found", f"no page asset named {quoted(name)}; the assets are {', '.join(sorted(ASSETS))}"
+        )
     return FileResponse(STATIC / name, media_type=media_type, headers={"cache-control": ASSET_CACHE_CONTROL})

@@ -40,19 +40,36 @@ EXTRA_OF_MODULE = {
 
 
 def read_input(path: str, stdin: TextIO | None = None) -> Any:
-    """Read a YAML or JSON document from a file, or from stdin when ``path`` is '-'."""
+    """Read a workload document (YAML or JSON) from a file, or from stdin when ``path`` is '-'.
+
+    An empty document or ``null`` is refused, as the API refuses a null body: a generator that failed and wrote
+    nothing must not get an answer for the default workload (and exit 0)."""
+    from decider.documents import parse_text
+
     if path == "-":
-        from decider.documents import parse_text
+        source, text, json_only = "<stdin>", (stdin or sys.stdin).read(), False
+    else:
+        file = Path(path)
+        if not file.exists():
+            raise UsageError([Problem(path, "no such file")])
+        if file.is_dir():
+            raise UsageError([Problem(path, "is a directory; give a workload file (YAML or JSON)")])
+        from decider.document_limits import read_text
 
-        return parse_text((stdin or sys.stdin).read(), "<stdin>")
-    file = Path(path)
-    if not file.exists():
-        raise UsageError([Problem(path, "no such file")])
-    if file.is_dir():
-        raise UsageError([Problem(path, "is a directory; give a workload file (YAML or JSON)")])
-    from decider.documents import read_file
+        source, text, json_only = str(file), read_text(file), file.suffix == ".json"
+    raw = parse_text(text, source, json_only=json_only)
+    if raw is None:
+        from decider.errors import WorkloadError
 
-    return read_file(file)
+        got = "null" if _has_content(text) else "an empty document"
+        raise WorkloadError([Problem(source, f"a workload must be a mapping of sections, got {got}")])
+    return raw
+
+
+def _has_content(text: str) -> bool:
+    """Whether a YAML text holds more than blank lines, comments and document markers."""
+    lines = (line.strip() for line in text.splitlines())
+    return any(line and not line.startswith("#") and line not in ("---", "...") for line in lines)
 
 
 def add_rules_option(

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any, TextIO, cast
 
 from decider.cli.arguments import (
     EXIT_BAD_INPUT,
@@ -150,12 +150,62 @@ def _add_lazy(commands: argparse._SubParsersAction[argparse.ArgumentParser], nam
     commands.add_parser(name, help=help_text, define=define)
 
 
+class OutputError(Exception):
+    """Standard output cannot be written: it is closed (``>&-``), or the write failed (``> /dev/full``)."""
+
+
+class _Output:
+    """``sys.stdout`` while a command runs: a failure to write it is an OutputError that names stdout, where it would
+    be an AttributeError (no stdout at all) or a bare OSError. A pipe closed by the reader stays a BrokenPipeError."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream
+
+    def _open(self) -> TextIO:
+        if self.stream is None:
+            raise OutputError("it is closed")
+        return self.stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._open().write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(error.strerror or str(error)) from None
+
+    def flush(self) -> None:
+        if self.stream is None:
+            return  # nothing was written (a write would have failed), so nothing is lost
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(error.strerror or str(error)) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._open(), name)
+
+
+#: Commands that serve until stopped and own their streams (logs, the MCP stdio transport): stdout is left as is.
+SERVERS = frozenset({"serve", "mcp"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler = args.handler
+    stdout = sys.stdout
+    if args.command not in SERVERS:
+        sys.stdout = cast(TextIO, _Output(stdout))
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # output still buffered fails here, not unreported at exit
+        return code
+    except OutputError as error:
+        sys.stderr.write(f"decider: could not write the output to stdout: {error}\n")
+        return EXIT_BAD_INPUT
     except DeciderError as error:
         sys.stderr.write(f"decider: {error}\n")
         return EXIT_BAD_INPUT
@@ -164,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (RecursionError, MemoryError) as error:  # an input decider's own limits let through: still bad input
         sys.stderr.write(f"decider: the input is too large or too deeply nested to read ({type(error).__name__})\n")
         return EXIT_BAD_INPUT
+    finally:
+        sys.stdout = stdout
 
 
 def run() -> None:

@@ -3,6 +3,7 @@ presets, shared links, escaping, assets served by decider itself, and API keys h
 
 from __future__ import annotations
 
+import base64
 import re
 from html import unescape
 
@@ -215,10 +216,75 @@ def test_user_text_is_escaped(client: ApiClient) -> None:
 
 
 def test_a_link_that_cannot_be_read_says_so(client: ApiClient) -> None:
-    response = client.get("/?w=%%%not-base64")
+    response = client.get("/?w=é")
     assert response.status_code == 400
-    assert "not base64url-encoded JSON" in response.text
+    assert "it is not base64url-encoded" in response.text
     assert client.get("/?w=" + "A" * 9000).status_code == 400
+
+
+def _link(text: bytes) -> str:
+    return base64.urlsafe_b64encode(text).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    ("json_text", "message"),
+    [
+        (b'{"runtime": {"memory_mb": 1, "memory_mb": 2048}}', "w: not valid JSON: found key 'memory_mb' twice"),
+        (b'{"runtime": {"vcpu": 1e400}}', "w.runtime.vcpu: a number out of range: 1e400 is beyond ±1.8e308"),
+        (b'{"runtime": {"vcpu": NaN}}', "w.runtime.vcpu: NaN and Infinity are not JSON numbers"),
+        (b"[" + b"1" * 5000 + b"]", "w: not valid JSON: an integer has too many digits"),
+    ],
+)
+def test_a_link_is_read_by_the_apis_strict_json_reader(client: ApiClient, json_text: bytes, message: str) -> None:
+    """A key given twice is refused (not the last one kept), and a bad number is said as such, not as bad base64."""
+    page = client.get("/?w=" + _link(json_text))
+    assert page.status_code == 400
+    assert message in unescape(page.text)
+    chart = problem_of(client.get("/page/chart.svg?w=" + _link(json_text)), 400)
+    assert message in chart["detail"]
+
+
+@pytest.mark.parametrize("path", ["/page/result", "/"])
+def test_a_form_name_the_form_does_not_have_is_refused_with_the_nearest(client: ApiClient, path: str) -> None:
+    response = client.post(path, data={"runtime.memroy_mb": "4096", "traffic.patern": "steady", "runtme.vcpu": "1"})
+    assert response.status_code == 422
+    if path == "/":
+        assert "did you mean &#39;memory_mb&#39;?" in response.text
+        assert 'id="recommendation"' not in response.text
+        return
+    errors = problem_of(response, 422)["errors"]
+    assert [(entry["location"], entry["suggestion"]) for entry in errors] == [
+        ("runtime.memroy_mb", "memory_mb"),
+        ("traffic.patern", "pattern"),
+        ("runtme.vcpu", "runtime.vcpu"),
+    ]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400", "Infinity"])
+def test_a_form_number_that_is_not_finite_is_said_so(client: ApiClient, value: str) -> None:
+    errors = problem_of(client.post("/page/result", data={"runtime.vcpu": value}), 422)["errors"]
+    assert errors == [
+        {"location": "runtime.vcpu", "message": f"not a finite number, got '{value}'", "suggestion": None}
+    ]
+    page = client.post("/", data={"runtime.vcpu": value})
+    assert page.status_code == 422
+    assert error_at(page.text, "runtime.vcpu") == f"not a finite number, got '{value}'"
+
+
+@pytest.mark.parametrize("body", [b"name=%ff%fe", b"name=\xff"])
+def test_a_form_that_is_not_utf8_is_400_as_for_the_api(client: ApiClient, body: bytes) -> None:
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    for path in ("/page/result", "/"):
+        problem = problem_of(client.post(path, content=body, headers=headers), 400)
+        assert problem["errors"][0]["location"] == "body"
+        assert problem["errors"][0]["message"].startswith("not UTF-8")
+
+
+def test_an_unknown_example_is_refused_not_decided(client: ApiClient) -> None:
+    page = client.post("/", data={"action": "preset", "preset": "checkout-apii"})
+    assert page.status_code == 422
+    assert "did you mean &#39;checkout-api&#39;?" in page.text
+    assert 'id="recommendation"' not in page.text
 
 
 def test_the_script_gets_a_fragment_or_problem_json(client: ApiClient) -> None:

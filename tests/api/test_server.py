@@ -108,6 +108,30 @@ def test_head_probes_get_the_headers_alone_on_the_wire(image_server: Server) -> 
     assert json.loads(body) == {"status": "ok"}
 
 
+def test_head_on_any_get_route_and_get_on_mcp_answer_at_once_on_the_wire(image_server: Server) -> None:
+    """On one connection: HEAD /rules is GET's headers alone, GET /mcp is a 405 problem that ends (it used to open an
+    event stream that never closed), and the connection then answers the next request."""
+    length = len(httpx.get(f"{image_server.url}/rules").content)
+    sent = b"HEAD /rules HTTP/1.1\r\nHost: probe\r\n\r\n"
+    sent += b"GET /mcp HTTP/1.1\r\nHost: probe\r\nAccept: text/event-stream\r\n\r\n"
+    sent += b"GET /healthz HTTP/1.1\r\nHost: probe\r\nConnection: close\r\n\r\n"
+    received = b""
+    with socket.create_connection(("127.0.0.1", image_server.port), timeout=10) as connection:
+        connection.sendall(sent)
+        while chunk := connection.recv(65536):
+            received += chunk
+    head, mcp, rest = received.split(b"\r\n\r\n", 2)
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert f"content-length: {length}\r\n".encode() in head.lower() + b"\r\n"
+    assert mcp.startswith(b"HTTP/1.1 405 Method Not Allowed\r\n")
+    assert b"allow: POST" in mcp
+    assert b"content-type: application/problem+json" in mcp.lower()
+    problem, _, healthz = rest.partition(b"HTTP/1.1 ")
+    assert json.loads(problem)["detail"] == "GET is not allowed on '/mcp'"
+    assert healthz.startswith(b"200 OK\r\n")
+    assert healthz.endswith(b'{"status":"ok"}')
+
+
 def test_the_live_openapi_document_is_the_committed_one(image_server: Server) -> None:
     committed = json.loads((REPO_ROOT / "openapi" / "openapi.json").read_text())
     assert httpx.get(f"{image_server.url}/openapi.json").json() == committed

@@ -64,7 +64,11 @@ def test_a_batch_answers_with_the_previous_bytes(client: ApiClient, ruleset: Rul
             "body.runtime.memory_mb",
             "NaN and Infinity are not JSON numbers",
         ),
-        (b'{"runtime": {"vcpu": 1e999}}', "body.runtime.vcpu", "NaN and Infinity are not JSON numbers"),
+        (
+            b'{"runtime": {"vcpu": 1e999}}',
+            "body.runtime.vcpu",
+            "a number out of range: 1e999 is beyond ±1.8e308, the largest number decider reads",
+        ),
     ],
 )
 def test_malformed_bodies_are_the_same_400_problem(

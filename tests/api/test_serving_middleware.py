@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from starlette.types import Message, Receive, Scope, Send
 
 from api.metrics import Metrics
-from api.middleware import RequestContextMiddleware, access_line
+from api.middleware import SECURITY_HEADERS, RequestContextMiddleware, access_line
 from tests.api.conftest import ApiClient
 
 
@@ -87,9 +87,9 @@ async def run_middleware(inner_headers: list[tuple[bytes, bytes]], request_id: b
 @pytest.mark.anyio
 async def test_x_request_id_is_set_once_replacing_any_the_app_set() -> None:
     sent = await run_middleware([(b"a", b"1"), (b"x-request-id", b"inner"), (b"X-Request-ID", b"inner2")], b"outer")
-    assert sent[0]["headers"] == [(b"a", b"1"), (b"x-request-id", b"outer")]
+    assert sent[0]["headers"] == [(b"a", b"1"), (b"x-request-id", b"outer"), *SECURITY_HEADERS]
     sent = await run_middleware([], b"only")
-    assert sent[0]["headers"] == [(b"x-request-id", b"only")]
+    assert sent[0]["headers"] == [(b"x-request-id", b"only"), *SECURITY_HEADERS]
 
 
 def test_metrics_count_each_label_set_on_its_own() -> None:

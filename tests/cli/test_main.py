@@ -59,6 +59,49 @@ def test_recommend_reads_stdin(capsys: pytest.CaptureFixture[str]) -> None:
     assert from_stdin[1] == from_file[1]
 
 
+@pytest.mark.parametrize(
+    ("text", "got"),
+    [("null\n", "null"), ("~", "null"), ("", "an empty document"), ("# nothing yet\n---\n", "an empty document")],
+)
+def test_recommend_refuses_an_empty_or_null_document(capsys: pytest.CaptureFixture[str], text: str, got: str) -> None:
+    """A generator that failed and wrote nothing gets exit 2, not the default workload's answer (the API refuses null
+    too); ``{}`` stays the workload of every default."""
+    code, out, err = run(capsys, "recommend", "-", "--format", "json", stdin=text)
+    assert_bad_input(code, out, err)
+    assert (
+        err
+        == f"decider: invalid workload (1 problem):\n  - <stdin>: a workload must be a mapping of sections, got {got}\n"
+    )
+
+
+def test_recommend_refuses_a_null_file_naming_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "w.json"
+    path.write_text("null")
+    code, out, err = run(capsys, "recommend", str(path))
+    assert_bad_input(code, out, err)
+    assert f"{path}: a workload must be a mapping of sections, got null" in err
+
+
+class FullDisk(io.StringIO):
+    def write(self, text: str) -> int:
+        raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize(
+    ("stdout", "reason"), [(None, "it is closed"), (FullDisk(), "No space left on device")], ids=["closed", "full"]
+)
+def test_output_that_cannot_be_written_names_stdout(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, stdout: io.StringIO | None, reason: str
+) -> None:
+    """``decider ... >&-`` or ``> /dev/full``: exit 2 saying stdout could not be written, not an internal error."""
+    monkeypatch.setattr(sys, "stdout", stdout)
+    code = main(["schema"])
+    monkeypatch.undo()
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err == f"decider: could not write the output to stdout: {reason}\n"
+
+
 def test_recommend_reads_json_from_stdin(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "recommend", "-", "--format", "json", stdin='{"runtime": {"max_duration_s": 3600}}')
     assert code == 0
