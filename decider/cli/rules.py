@@ -7,7 +7,7 @@ import json
 import sys
 
 from decider.cli.arguments import EXIT_OK, add_rules_option, ruleset_from
-from decider.errors import Problem, UsageError, nearest
+from decider.errors import Problem, UsageError, nearest, quoted
 from decider.rules.fields import FIELDS
 from decider.rules.loader import default_rules_dir, load_ruleset
 from decider.rules.model import CATEGORIES
@@ -73,9 +73,8 @@ def _rules_show(args: argparse.Namespace) -> int:
     rule = ruleset.rule(args.id)
     if rule is None:
         ids = [item.id for item in ruleset.rules]
-        raise UsageError(
-            [Problem(args.id, "no rule with this id; `decider rules list` shows them all", nearest(args.id, ids))]
-        )
+        said = "no rule with this id; `decider rules list` shows them all"
+        raise UsageError([Problem(quoted(args.id), said, nearest(args.id, ids))])
     sys.stdout.write(json.dumps(rule.to_dict(), indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
 

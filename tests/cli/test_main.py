@@ -341,6 +341,13 @@ def test_rules_show_unknown_id_exits_2_with_a_suggestion(capsys: pytest.CaptureF
     assert f"did you mean {rule_id!r}?" in err
 
 
+def test_rules_show_quotes_a_long_unknown_id_cut_with_the_rest_counted(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "rules", "show", "x" * 3000)
+    assert_bad_input(code, out, err)
+    assert "x" * 81 not in err
+    assert "(2,922 more characters)" in err  # 3,000 less the 78 quoted and the quote mark
+
+
 def test_rules_fields_lists_every_name_with_its_kind(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules", "fields")
     assert code == 0
