@@ -222,12 +222,22 @@ def test_every_reason_names_a_rule_and_carries_its_source(raw: dict[str, Any]) -
 
 @PROPERTY_SETTINGS
 @given(WORKLOADS)
-def test_a_rule_that_stands_in_for_cost_scores_only_targets_without_a_bill(raw: dict[str, Any]) -> None:
+def test_cost_is_scored_one_way_for_every_eligible_target(raw: dict[str, Any]) -> None:
+    """Every eligible target billed: no rule that stands in for cost scores any. Some unbilled: no criterion from
+    the bills, and a proxy that scores an eligible target scores the eligible target it moves most (before, a billed
+    target was left out of the points its unbilled rivals got)."""
     decision = _decide(raw)
-    proxies = {rule.id for rule in SHIPPED.rules if rule.proxy_for == "cost"}
-    for entry in decision.ranking:
-        if entry.monthly_cost is not None:
-            assert not proxies & {reason.rule for reason in entry.reasons}, entry.target
+    proxies = {rule.id: rule for rule in SHIPPED.rules if rule.proxy_for == "cost"}
+    cited = {entry.target: {reason.rule for reason in entry.reasons} for entry in decision.ranking}
+    if all(entry.monthly_cost is not None for entry in decision.ranking):
+        assert not any(proxies.keys() & rules for rules in cited.values()), cited
+        return
+    assert not any("cost.relative-monthly-cost" in rules for rules in cited.values()), cited
+    for rule_id in set().union(*cited.values()) & proxies.keys():
+        # Where it scores some eligible target it scores the one it moves most (smaller points may round to 0.0).
+        impacts = {target: points for target, points in proxies[rule_id].impacts.items() if target in cited}
+        most = max(impacts, key=lambda target: abs(impacts[target]))
+        assert rule_id in cited[most], (rule_id, most, cited)
 
 
 @PROPERTY_SETTINGS
