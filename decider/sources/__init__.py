@@ -13,22 +13,22 @@ from __future__ import annotations
 
 import os
 import re
-import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from decider.document_limits import MAX_FILE_BYTES
 from decider.errors import DocumentError, Problem, SourceError
 from decider.sources import cloudformation, kubernetes, terraform_plan, workload_file
 from decider.sources.capacity import Capacity
 from decider.sources.document import Document, read_documents
 from decider.sources.imported import ImportedWorkload, deep_merge
-from decider.sources.kubernetes_routes import Routes, route_pods
+from decider.sources.kubernetes_lists import expand_lists
+from decider.sources.kubernetes_routes import Routes, route_pods, scale_pods
+from decider.sources.markers import helm_hint, meant_as_source
 from decider.sources.placement import place_pods
-from decider.sources.terraform_files import SUFFIX as TERRAFORM_SUFFIX
-from decider.sources.terraform_files import check_var_files, read_terraform, terraform_folders
+from decider.sources.terraform_files import check_var_files, read_terraform
 from decider.sources.usage import Usage, apply_usage, read_usage
+from decider.sources.walk import TERRAFORM_SUFFIX, walk
 
 __all__ = [
     "Discovery",
@@ -41,11 +41,6 @@ __all__ = [
     "read_file_workloads",
     "read_usage",
 ]
-
-SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
-SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "cdk.out", ".aws-sam"})
-#: Text that marks a file as meant to be a template or manifest: if it does not parse, that is an error, not a skip.
-_TEMPLATE_MARKERS = ("AWSTemplateFormatVersion", "AWS::", "apiVersion:")
 
 
 #: Files of other infrastructure formats, by name (the path relative to the folder searched, as a regular expression):
@@ -103,7 +98,8 @@ def _not_a_source(file: Path, resolved: Path) -> str | None:
 def find_workloads(
     paths: Sequence[str], exclude: Iterable[str] = (), *, keep_going: bool = False, var_files: Sequence[str] = ()
 ) -> Discovery:
-    """Read every workload under ``paths`` (files or folders, searched recursively, in a stable order).
+    """Read every workload under ``paths`` (files or folders, searched recursively, in a stable order), each file and
+    each Terraform folder once however many of the paths reach it (the first path to reach it places it).
 
     A missing path is always an error; with ``keep_going`` a file that cannot be read is recorded in ``unreadable``
     and the others are still read, else it is an error as soon as it is found. Each folder of Terraform files is
@@ -114,74 +110,98 @@ def find_workloads(
     if missing:
         raise SourceError(missing)
     check_var_files(var_files)
-    here = Path.cwd().resolve()
-    for path in paths:
-        root = Path(path)
-        if root.is_dir():
-            for file in _walk(root, discovery, here):
-                resolved = file.resolve()
-                if resolved in excluded:
-                    continue
-                shown = _shown(resolved, here)
-                reason = _not_a_source(file, resolved)
-                if reason is not None:
-                    discovery.skipped.append((shown, reason))
-                    continue
-                try:
-                    found = read_file_workloads(file, shown, discovery.capacity, discovery.routes)
-                except (SourceError, DocumentError) as error:
-                    if not _looks_like_template(file):
-                        discovery.skipped.append((shown, _first_line(error)))
-                    elif keep_going:
-                        discovery.unreadable.append(_unreadable(shown, error))
-                    else:
-                        raise
-                    continue
-                if found is None:
-                    discovery.skipped.append((shown, "not a workload file, template, task definition or manifest"))
-                else:
-                    discovery.workloads.extend(found)
-            for folder in terraform_folders(root, SKIPPED_FOLDERS):
-                _read_terraform(discovery, folder, var_files, excluded, keep_going)
-        elif root.suffix == TERRAFORM_SUFFIX:
-            _read_terraform(discovery, root.parent, var_files, excluded, keep_going)
-        else:
-            shown = display_path(root)
-            reason = _not_a_source(root, root.resolve())
-            if reason is not None:
-                discovery.skipped.append((shown, reason))
-                continue
-            try:
-                found = read_file_workloads(root, shown, discovery.capacity, discovery.routes)
-                if found is None:
-                    raise SourceError(
-                        [
-                            Problem(
-                                shown,
-                                "not a workload file, SAM/CloudFormation template, ECS task definition or Kubernetes "
-                                "manifest (a workload file has at least one of runtime, traffic, control, team, "
-                                "preferences)",
-                            )
-                        ]
-                    )
-            except (SourceError, DocumentError) as error:
-                if not keep_going:
-                    raise
-                discovery.unreadable.append(_unreadable(shown, error))
-                continue
-            discovery.workloads.extend(found)
+    steps = _plan(paths, Path.cwd().resolve())
+    folders = frozenset(step[1].resolve() for step in steps if step[0] == "terraform")
+    for kind, path, shown, reason in steps:
+        if kind == "skip":
+            discovery.skipped.append((shown, reason))
+        elif kind == "deny":
+            discovery.unreadable.append(Unreadable(shown, reason, denied=True))
+        elif kind == "terraform":
+            _read_terraform(discovery, path, var_files, excluded, keep_going, folders)
+        elif kind == "named" or path.resolve() not in excluded:
+            _read_file(discovery, path, shown, named=kind == "named", keep_going=keep_going)
     place_pods(discovery.workloads, discovery.capacity)
     route_pods(discovery.workloads, discovery.routes)
+    scale_pods(discovery.workloads, discovery.routes)
     return discovery
 
 
+#: One step of a review's reading: ("file" | "named", path, shown, "") reads a file found under a folder or named;
+#: ("terraform", folder, shown, "") a Terraform configuration; ("skip" | "deny", path, shown, reason) lists a path.
+_Step = tuple[str, Path, str, str]
+
+
+def _plan(paths: Sequence[str], here: Path) -> list[_Step]:
+    """What to read, in order: each folder's files (walked), then its Terraform folders. A file or Terraform folder
+    that an earlier path reached already (``infra infra/sam``) is not read again: paths are compared resolved."""
+    steps: list[_Step] = []
+    earlier: set[Path] = set()
+
+    def report(kind: str) -> Callable[[Path, str], None]:
+        return lambda path, reason: steps.append((kind, path, _shown(path.absolute(), here), reason))
+
+    for path in paths:
+        root = Path(path)
+        reached: list[tuple[str, Path]] = []
+        if root.is_dir():
+            files, folders = walk(root, report("skip"), report("deny"))
+            reached += [("file", file) for file in files] + [("terraform", folder) for folder in folders]
+        elif root.suffix == TERRAFORM_SUFFIX:
+            reached.append(("terraform", root.parent))
+        else:
+            reached.append(("named", root))
+        resolved = [(kind, item, item.resolve()) for kind, item in reached]
+        steps += [(kind, item, _shown(real, here), "") for kind, item, real in resolved if real not in earlier]
+        earlier.update(real for _, _, real in resolved)
+    return steps
+
+
+def _read_file(discovery: Discovery, file: Path, shown: str, *, named: bool, keep_going: bool) -> None:
+    """The workloads of one file into ``discovery``, or why it is skipped or cannot be read. Under a folder, a file
+    that is no source, or does not parse while its text shows no source decider reads, is skipped; named on the
+    command line, it must be a source."""
+    reason = _not_a_source(file, file.resolve())
+    if reason is not None:
+        discovery.skipped.append((shown, reason))
+        return
+    try:
+        found = read_file_workloads(file, shown, discovery.capacity, discovery.routes, discovery.skipped)
+        if found is None and named:
+            raise SourceError([Problem(shown, NOT_A_SOURCE)])
+    except (SourceError, DocumentError) as error:
+        if not named and not meant_as_source(file):
+            discovery.skipped.append((shown, _first_line(error)))
+        elif keep_going:
+            discovery.unreadable.append(_unreadable(shown, error, helm_hint(file)))
+        else:
+            raise
+        return
+    if found is None:
+        discovery.skipped.append((shown, "not a workload file, template, task definition or manifest"))
+    else:
+        discovery.workloads.extend(found)
+
+
+NOT_A_SOURCE = (
+    "not a workload file, SAM/CloudFormation template, ECS task definition or Kubernetes manifest (a workload file "
+    "has at least one of runtime, traffic, control, team, preferences)"
+)
+
+
 def _read_terraform(
-    discovery: Discovery, folder: Path, var_files: Sequence[str], excluded: set[Path], keep_going: bool
+    discovery: Discovery,
+    folder: Path,
+    var_files: Sequence[str],
+    excluded: set[Path],
+    keep_going: bool,
+    reviewed: frozenset[Path],
 ) -> None:
-    """The workloads of one Terraform folder into ``discovery`` (or, with ``keep_going``, why it cannot be read)."""
+    """The workloads of one Terraform folder into ``discovery`` (or, with ``keep_going``, why it cannot be read);
+    ``reviewed`` holds every Terraform folder of the review (a local module's folder may be one of them)."""
     try:
         discovery.workloads.extend(
-            read_terraform(folder, display_path, var_files, excluded, discovery.capacity, discovery.skipped)
+            read_terraform(folder, display_path, var_files, excluded, discovery.capacity, discovery.skipped, reviewed)
         )
     except SourceError as error:
         if not keep_going:
@@ -189,23 +209,29 @@ def _read_terraform(
         discovery.unreadable.append(_unreadable(error.problems[0].location.split(":")[0], error))
 
 
-def _unreadable(shown: str, error: SourceError | DocumentError) -> Unreadable:
-    """The first problem of ``error`` as a record of the file ``shown``, with the line its place names."""
+def _unreadable(shown: str, error: SourceError | DocumentError, hint: str | None = None) -> Unreadable:
+    """The first problem of ``error`` as a record of the file ``shown``, with the line its place names (and what to
+    do, when there is a ``hint``)."""
     problems = error.problems
     first = problems[0]
     where = first.location
     match = re.search(r":(\d+)$", where)
     line = int(match.group(1)) if match else None
     more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-    return Unreadable(shown, f"{first.message}{more}", line)
+    told = f" ({hint})" if hint else ""
+    return Unreadable(shown, f"{first.message}{more}{told}", line)
 
 
 def read_file_workloads(
-    file: Path, shown: str, capacity: Capacity | None = None, routes: Routes | None = None
+    file: Path,
+    shown: str,
+    capacity: Capacity | None = None,
+    routes: Routes | None = None,
+    skipped: list[tuple[str, str]] | None = None,
 ) -> list[ImportedWorkload] | None:
     """The workloads in one file, or None when the file is not a source of workloads at all; the EKS Fargate profiles
-    and clusters it defines go into ``capacity`` when given, and its Kubernetes Services, Ingresses and routes into
-    ``routes``."""
+    and clusters it defines go into ``capacity`` when given, its Kubernetes Services, Ingresses and routes into
+    ``routes``, and the objects in it that run pods but that decider does not read into ``skipped``."""
     try:
         documents = read_documents(file)
     except DocumentError as error:
@@ -214,7 +240,13 @@ def read_file_workloads(
         return None
     if kubernetes.listed_as_patch(file):
         return []  # a Kustomize patch: part of an object defined elsewhere, never a workload of its own
+    documents = expand_lists(documents)  # a Kubernetes List's items are manifests of their own
     found = _read_documents(documents, shown, capacity if capacity is not None else Capacity())
+    if found is not None and skipped is not None:
+        for document in documents:
+            reason = kubernetes.unread_pods(document.data) if kubernetes.is_manifest(document.data) else None
+            if reason is not None and not kubernetes.is_patch(document.data):
+                skipped.append((shown, f"line {document.line}: {reason}"))
     _kustomize(file, found or [])
     manifests = [document for document in documents if kubernetes.is_manifest(document.data)]
     if routes is not None and found is not None and manifests:
@@ -264,64 +296,6 @@ def _shown(resolved: Path, here: Path) -> str:
         return resolved.relative_to(here).as_posix()
     except ValueError:
         return resolved.as_posix()
-
-
-def _walk(root: Path, discovery: Discovery, here: Path) -> list[Path]:
-    """The files to read under ``root``: regular files inside it, within the size limit. Anything else found is
-    recorded: a symlink out of the folder, a device, FIFO or socket, a symlink loop or an oversize file as skipped
-    (with the reason); a folder or file that cannot be opened as unreadable (``denied``)."""
-    inside = root.resolve()
-    files: list[Path] = []
-
-    def denied(error: OSError) -> None:
-        where = _shown(Path(error.filename or root).absolute(), here)
-        discovery.unreadable.append(Unreadable(where, f"cannot read: {error.strerror or error}", denied=True))
-
-    for folder, subfolders, names in os.walk(root, onerror=denied):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith(".") and name not in SKIPPED_FOLDERS)
-        for name in sorted(names):
-            if Path(name).suffix.lower() not in SUFFIXES:
-                continue
-            file = Path(folder) / name
-            reason = _not_readable(file, inside)
-            if reason is None:
-                files.append(file)
-            elif reason.startswith("cannot read"):
-                discovery.unreadable.append(Unreadable(_shown(file.absolute(), here), reason, denied=True))
-            else:
-                discovery.skipped.append((_shown(file.absolute(), here), reason))
-    return files
-
-
-def _not_readable(file: Path, inside: Path) -> str | None:
-    """Why ``file`` is not read (None: it is read): it must be a regular file under ``inside``, small enough."""
-    try:
-        resolved = file.resolve(strict=True)
-    except RuntimeError:
-        return "not read: a symlink loop"
-    except OSError as error:
-        return f"not read: a broken symlink ({error.strerror or error})"
-    if not resolved.is_relative_to(inside):
-        return "not read: a symlink to outside the folder reviewed"
-    try:
-        status = resolved.stat()
-    except OSError as error:
-        return f"cannot read: {error.strerror or error}"
-    if not stat.S_ISREG(status.st_mode):
-        return "not read: not a regular file (a device, FIFO or socket)"
-    if status.st_size > MAX_FILE_BYTES:
-        return f"not read: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
-    if not os.access(resolved, os.R_OK):
-        return "cannot read: permission denied"
-    return None
-
-
-def _looks_like_template(file: Path) -> bool:
-    try:
-        text = file.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return "{{" not in text and any(marker in text for marker in _TEMPLATE_MARKERS)
 
 
 def _first_line(error: Exception) -> str:

@@ -25,6 +25,7 @@ from decider.sources.ecs import (
 )
 from decider.sources.imported import ImportedWorkload, deep_merge
 from decider.sources.parameters import TemplateContext
+from decider.sources.provisioned import template_provisioned
 from decider.sources.schedule import counted_runs
 from decider.sources.task_starts import read_starts, template_starts
 from decider.sources.template import literal, number_of, reference, run_on_demand, set_traffic
@@ -76,7 +77,10 @@ def is_template(data: Any) -> bool:
 
 
 def is_task_definition_file(data: Any) -> bool:
-    """An ECS task definition in the shape `aws ecs register-task-definition` takes (family, containerDefinitions)."""
+    """An ECS task definition in the shape `aws ecs register-task-definition` takes (family, containerDefinitions),
+    or `aws ecs describe-task-definition` prints (the same under ``taskDefinition``)."""
+    if isinstance(data, dict) and isinstance(data.get("taskDefinition"), dict):
+        data = data["taskDefinition"]
     return isinstance(data, dict) and "containerDefinitions" in data and "family" in data
 
 
@@ -112,6 +116,7 @@ def read_template(document: Document, file: str, capacity: Capacity | None = Non
                 properties = deep_merge(function_defaults, properties)
             workload = ImportedWorkload(str(logical_id), file, line, str(kind), runs_as="function")
             _read_function(workload, properties, resources)
+            template_provisioned(workload, properties, str(logical_id), resources)
             workloads.append(workload)
         elif kind == SERVICE:
             task_id = reference(properties.get("TaskDefinition"))
@@ -165,11 +170,15 @@ def _note_context(
 
 
 def read_task_definition_file(document: Document, file: str) -> ImportedWorkload:
-    """One ECS task definition in the ``register-task-definition`` JSON shape (camelCase keys)."""
+    """One ECS task definition in the ``register-task-definition`` JSON shape (camelCase keys), or the
+    ``describe-task-definition`` output that holds it under ``taskDefinition``."""
     data: dict[str, Any] = document.data
-    workload = ImportedWorkload(str(data.get("family")), file, document.line, "ECS task definition")
+    line = document.line
+    if isinstance(data.get("taskDefinition"), dict):
+        data, line = data["taskDefinition"], document.key_line("taskDefinition")
+    workload = ImportedWorkload(str(data.get("family")), file, line, "ECS task definition")
     read_task_definition(workload, data)
-    set_traffic(workload, [], None)
+    run_on_demand(workload, listens(data))  # no service or schedule in the file: a job unless it listens on a port
     choose_ecs_target(workload, None, data)
     return workload
 

@@ -117,6 +117,12 @@ def choose_ecs_target(
             ):
                 workload.set("preferences.spot_ok", True)
                 workload.mode = "spot"
+                if any(isinstance(item, dict) and item.get("CapacityProvider") == "FARGATE" for item in strategy):
+                    workload.assume(
+                        "its capacity provider strategy runs part of its tasks on FARGATE (on demand) and part "
+                        "on FARGATE_SPOT: all are priced at Fargate Spot's rates, so the cost now leaves out the "
+                        "on-demand share's higher price"
+                    )
             elif all(isinstance(item, dict) and item.get("CapacityProvider") == "FARGATE" for item in strategy):
                 workload.mode = "on-demand"
             workload.runs_as = _capacity_provider(workload, provider, resources or {}, task)

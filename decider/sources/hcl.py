@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,8 +74,11 @@ def load_hcl(path: Path, shown: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def read_folder(files: Sequence[tuple[Path, str]], var_files: Sequence[tuple[Path, str]] = ()) -> TerraformFolder:
-    """The resources of the ``*.tf`` files of one folder (path, shown path), with its variables resolved."""
+def read_folder(
+    files: Sequence[tuple[Path, str]], var_files: Sequence[tuple[Path, str]] = (), reviewed: Collection[Path] = ()
+) -> TerraformFolder:
+    """The resources of the ``*.tf`` files of one folder (path, shown path), with its variables resolved; a local
+    module call whose folder is in ``reviewed`` (resolved paths) is said to be reviewed from that folder."""
     parsed = [(shown, load_hcl(path, shown), path.read_text(encoding="utf-8")) for path, shown in files]
     scope = Scope()
     for shown, data, _ in parsed:
@@ -120,12 +123,7 @@ def read_folder(files: Sequence[tuple[Path, str]], var_files: Sequence[tuple[Pat
             source = resolve(body.get("source"), scope)
             module = module_kind(source)
             if module is None:
-                why = (
-                    f"module {call} (source {source}) is not one decider reads by its inputs: "
-                    "its resources are not reviewed (review a plan, `terraform show -json`, to see them)"
-                )
-                assumptions.append(f"{shown}:{line}: {why}")
-                unread.append((shown, f"line {line}: {why}"))
+                unread.append((shown, f"line {line}: {_unread_call(call, source, folder, reviewed)}"))
                 continue
             inputs = {key: resolve(value, scope) for key, value in body.items() if key not in _META_KEYS}
             references = {key: references_in(str(value)) for key, value in body.items() if key not in _META_KEYS}
@@ -139,6 +137,19 @@ def read_folder(files: Sequence[tuple[Path, str]], var_files: Sequence[tuple[Pat
                 resource.notes = notes
                 resources.append(resource)
     return TerraformFolder(resources, assumptions, unread)
+
+
+def _unread_call(call: str, source: Any, folder: Path, reviewed: Collection[Path]) -> str:
+    """Why a module call is listed as skipped: decider does not read it by its inputs. A local module's folder that
+    the review reads is reviewed on its own, as written there."""
+    called = f"module {call} (source {source}) is not one decider reads by its inputs"
+    plan = "review a plan, `terraform show -json`, to see them"
+    if isinstance(source, str) and source.startswith(("./", "../")) and (folder / source).resolve() in reviewed:
+        return (
+            f"{called}: its resources are reviewed from its folder as written there, not with this call's inputs "
+            f"({plan} as deployed)"
+        )
+    return f"{called}: its resources are not reviewed ({plan})"
 
 
 def _creates_none(address: str, body: Mapping[str, Any], scope: Scope) -> str | None:

@@ -20,12 +20,15 @@ from decider.documents import read_file
 from decider.errors import DocumentError
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
-from decider.sources.quantities import QuantityError, parse_quantity
+from decider.sources.kubernetes_size import pod_requests
 from decider.sources.schedule import counted_runs
 
 WORKLOAD_KINDS = frozenset(
     {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicationController", "ReplicaSet"}
 )
+#: Custom resources that run pods from a template the way a Deployment does, read like one: Argo Rollouts' Rollout
+#: (https://argoproj.github.io/argo-rollouts/features/specification/), by its API group and kind.
+DEPLOYMENT_LIKE = frozenset({("argoproj.io", "Rollout")})
 RBAC_KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
 #: API groups Kubernetes itself serves; anything else in an apiVersion is a custom resource.
 BUILT_IN_GROUPS = frozenset(
@@ -88,7 +91,8 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
     """The workload a Deployment, StatefulSet, DaemonSet, Job or CronJob runs; None for other kinds."""
     manifest: dict[str, Any] = document.data
     kind = manifest.get("kind")
-    if kind not in WORKLOAD_KINDS or is_patch(manifest):
+    like_deployment = _deployment_like(manifest)
+    if (kind not in WORKLOAD_KINDS and not like_deployment) or is_patch(manifest):
         return None
     metadata = manifest.get("metadata")
     name = str(metadata.get("name")) if isinstance(metadata, dict) and metadata.get("name") else f"{kind}"
@@ -116,7 +120,9 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
     else:
         template = manifest if kind == "Pod" else _mapping(spec.get("template"))
         pod = _mapping(template.get("spec"))
-        _read_replicas(workload, spec.get("replicas"), str(kind))
+        _read_replicas(workload, spec.get("replicas"), "Deployment" if like_deployment else str(kind))
+        if like_deployment:
+            workload.assume(f"a {kind} ({manifest.get('apiVersion')}): read like a Deployment (pod template, replicas)")
         if kind == "Job":
             workload.set("traffic.pattern", "batch")
             workload.set("traffic.protocols", ["schedule"])
@@ -129,6 +135,29 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
     workload.pod_labels = {str(key): str(value) for key, value in labels.items() if isinstance(value, str | int)}
     _read_pod(workload, pod)
     return workload
+
+
+def _deployment_like(manifest: Mapping[str, Any]) -> bool:
+    """A custom resource of ``DEPLOYMENT_LIKE`` that holds its own pod template (not a ``workloadRef`` to one)."""
+    group = str(manifest.get("apiVersion", "")).rpartition("/")[0]
+    template = _mapping(_mapping(manifest.get("spec")).get("template"))
+    return (group, manifest.get("kind")) in DEPLOYMENT_LIKE and bool(_mapping(template.get("spec")).get("containers"))
+
+
+def unread_pods(manifest: Mapping[str, Any]) -> str | None:
+    """Why an object that runs pods from a template of its own is not reviewed (a custom resource decider does not
+    read, such as a Knative Service or a KEDA ScaledJob); None for any other object."""
+    if manifest.get("kind") in WORKLOAD_KINDS or _deployment_like(manifest):
+        return None
+    spec = _mapping(manifest.get("spec"))
+    templates = [_mapping(spec.get("template")), _mapping(_mapping(spec.get("jobTargetRef")).get("template"))]
+    if not any(_list(_mapping(template.get("spec")).get("containers")) for template in templates):
+        return None
+    name = _mapping(manifest.get("metadata")).get("name")
+    return (
+        f"{manifest.get('kind')} {name} ({manifest.get('apiVersion')}) runs pods from a template, but is not a kind "
+        "decider reads: not reviewed (give it as a workload file, or review the objects it makes)"
+    )
 
 
 def is_patch(value: Any) -> bool:
@@ -235,16 +264,11 @@ def _read_pod(workload: ImportedWorkload, pod: Mapping[str, Any]) -> None:
     ]
     if len(containers) + len(sidecars) > 1:
         workload.set("control.sidecars", True)
-    vcpu = 0.0
-    memory_mb = 0.0
+    vcpu, memory_mb = pod_requests(workload, containers, pod.get("initContainers"))
     gpus = 0
     for container in [*containers, *sidecars]:
         resources = _mapping(container.get("resources"))
         requests, limits = _mapping(resources.get("requests")), _mapping(resources.get("limits"))
-        cpu = _cpu(workload, requests.get("cpu", limits.get("cpu")))
-        memory = _memory_mb(workload, requests.get("memory", limits.get("memory")))
-        vcpu += cpu or 0.0
-        memory_mb += memory or 0.0
         gpu = limits.get(GPU_RESOURCE, requests.get(GPU_RESOURCE))
         if gpu is not None:
             if str(gpu).isdigit():
@@ -304,28 +328,6 @@ def grpc_port(port: Mapping[str, Any]) -> bool:
     ``grpc-*``, ``h2c``, ``kubernetes.io/h2c``."""
     name = str(port.get("appProtocol", port.get("name", ""))).lower().removeprefix("kubernetes.io/")
     return name.startswith(("grpc", "h2c"))
-
-
-def _cpu(workload: ImportedWorkload, value: Any) -> float | None:
-    """Kubernetes CPU quantity in vCPUs: 2, 0.5, "500m", "250000u"."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return parse_quantity(value)
-    except QuantityError as error:
-        workload.assume(f"cpu {error}: ignored")
-        return None
-
-
-def _memory_mb(workload: ImportedWorkload, value: Any) -> float | None:
-    """Kubernetes memory quantity in MB as AWS counts them (MiB): "512Mi" is 512, "1Gi" 1,024, "1G" about 954."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return parse_quantity(value) / 2.0**20
-    except QuantityError as error:
-        workload.assume(f"memory {error}: ignored")
-        return None
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

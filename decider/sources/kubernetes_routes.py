@@ -55,13 +55,26 @@ class Service:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Scaler:
+    """A HorizontalPodAutoscaler: the workload it scales (namespace, kind, name), its replica bounds, where it is."""
+
+    namespace: str
+    kind: str
+    name: str
+    least: int
+    most: int | None
+    where: str
+
+
 @dataclass
 class Routes:
     """The Services found in the files reviewed, and the names of those that an Ingress or route sends traffic to
-    (with the object that does, to say so)."""
+    (with the object that does, to say so); the HorizontalPodAutoscalers found, which set the copies that run."""
 
     services: list[Service] = field(default_factory=list)
     routed: dict[str, str] = field(default_factory=dict)
+    scalers: list[Scaler] = field(default_factory=list)
 
     def read(self, documents: Sequence[Document], file: str, namespace: str | None = None) -> None:
         """The Services, Ingresses and routes among a file's Kubernetes objects; ``namespace`` is the one a
@@ -74,12 +87,20 @@ class Routes:
             metadata = _mapping(data.get("metadata"))
             name = str(metadata.get("name") or kind)
             where = f"{kind} {name} ({file}:{document.line})"
+            own = metadata.get("namespace")
+            placed = namespace or (own if isinstance(own, str) and own else "default")
             if kind == "Service" and data.get("apiVersion") == "v1":  # not a Knative Service, a workload of its own
-                own = metadata.get("namespace")
-                self._service(data, name, namespace or (own if isinstance(own, str) and own else "default"), where)
+                self._service(data, name, placed, where)
+            elif kind == "HorizontalPodAutoscaler":
+                self._scaler(data, placed, where)
             else:
                 for backend in _backends(data):
                     self.routed.setdefault(backend, where)
+
+    def _scaler(self, data: Mapping[str, Any], namespace: str, where: str) -> None:
+        scaler = _scaler_of(data, namespace, where)
+        if scaler is not None:
+            self.scalers.append(scaler)
 
     def _service(self, data: Mapping[str, Any], name: str, namespace: str, where: str) -> None:
         spec = _mapping(data.get("spec"))
@@ -95,6 +116,39 @@ class Routes:
         kind = kind if isinstance(kind, str) and kind else "ClusterIP"
         grpc = bool(ports) and all(grpc_port(port) for port in ports)
         self.services.append(Service(name, namespace, selector, kind, grpc, where))
+
+
+def _whole(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _scaler_of(data: Mapping[str, Any], namespace: str, where: str) -> Scaler | None:
+    spec = _mapping(data.get("spec"))
+    target = _mapping(spec.get("scaleTargetRef"))
+    kind, name = target.get("kind"), target.get("name")
+    if not isinstance(kind, str) or not isinstance(name, str):
+        return None
+    least = _whole(spec.get("minReplicas", 1))  # Kubernetes' default minReplicas is 1
+    return None if least is None else Scaler(namespace, kind, name, least, _whole(spec.get("maxReplicas")), where)
+
+
+def scale_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
+    """The copies a HorizontalPodAutoscaler keeps running: its ``minReplicas`` (default 1) is the workload's
+    ``runtime.min_copies``, in place of the ``replicas`` the autoscaler manages; its bounds are said."""
+    for scaler in routes.scalers:
+        for workload in workloads:
+            if workload.runs_as != "kubernetes" or (workload.namespace, workload.kind, workload.name) != (
+                scaler.namespace,
+                scaler.kind,
+                scaler.name,
+            ):
+                continue
+            workload.set("runtime.min_copies", scaler.least)
+            most = f" and at most {scaler.most}" if scaler.most is not None else ""
+            workload.assume(
+                f"{scaler.where} keeps at least {scaler.least}{most} copies running: at least {scaler.least} assumed "
+                "to run (decider sizes copies from the traffic)"
+            )
 
 
 def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:

@@ -17,7 +17,9 @@ def set_traffic(
     workload: ImportedWorkload, protocols: list[str], runs: float | None, *, http_is_spiky: bool = True
 ) -> None:
     """Pattern and protocols from how work arrives: HTTP to a function is spiky, queues and streams are events,
-    schedules run jobs. HTTP to a long-lived service behind a load balancer says nothing about its shape."""
+    schedules run jobs. HTTP to a long-lived service behind a load balancer says nothing about its shape, nor does the
+    protocol a container's port names (already in ``traffic.protocols``): the pattern comes from ``protocols``, the
+    sources of work found, alone."""
     known = list(workload.get("traffic.protocols") or [])
     for protocol in protocols:
         if protocol not in known:
@@ -26,19 +28,22 @@ def set_traffic(
         workload.assume("no event source found: traffic pattern and volume are unknown (give them in the usage file)")
         return
     workload.set("traffic.protocols", known)
+    if not protocols:
+        return  # only the ports' protocols: how requests arrive, not how many or when
     if set(known) & SERVED_PROTOCOLS and not http_is_spiky:
         return  # a service's listeners say how requests arrive, not their shape
-    pattern = "spiky" if "http" in known else "event" if "queue" in known else "scheduled"
+    pattern = "spiky" if "http" in protocols else "event" if "queue" in protocols else "scheduled"
     workload.set("traffic.pattern", pattern)
     if runs is not None and pattern == "scheduled":
         workload.set("traffic.requests_per_month", runs)
 
 
 def run_on_demand(workload: ImportedWorkload, listens: bool) -> None:
-    """A task definition of the template that no service runs, no schedule starts and that listens on no port: what
-    starts it is RunTask (from code, a state machine, an event rule), so each start is one run of a job, not a
-    service's always-on copies behind a load balancer. With a port or a schedule it is read as ``set_traffic`` does;
-    one whose starts were read already (a schedule, an event pattern, a state machine) is left as read."""
+    """A task definition (a template's, or an ECS task definition file) that no service runs, no schedule starts and
+    that listens on no port: what starts it is RunTask (from code, a state machine, an event rule), so each start is
+    one run of a job, not a service's always-on copies behind a load balancer. With a port it is read as a service's
+    task, its traffic not known; one whose starts were read already (a schedule, an event pattern, a state machine)
+    is left as read."""
     if workload.get("traffic.pattern") is not None:
         return
     if listens or workload.get("traffic.protocols"):

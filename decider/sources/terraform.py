@@ -15,12 +15,17 @@ from typing import Any
 
 from decider.documents import parse_json
 from decider.errors import DocumentError
-from decider.sources.cloudformation import LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_DEFAULT_TIMEOUT_S
+from decider.sources.cloudformation import (
+    LAMBDA_DEFAULT_ARCHITECTURE,
+    LAMBDA_DEFAULT_MEMORY_MB,
+    LAMBDA_DEFAULT_TIMEOUT_S,
+)
 from decider.sources.document import Document
 from decider.sources.durable import read_durable
 from decider.sources.ecs import LAUNCH_TYPES, choose_ecs_target, listens, read_task_definition
 from decider.sources.imported import ImportedWorkload
 from decider.sources.kubernetes import read_manifest
+from decider.sources.provisioned import terraform_provisioned
 from decider.sources.schedule import counted_runs
 from decider.sources.task_starts import read_starts, terraform_starts
 from decider.sources.template import number_of, run_on_demand, set_traffic
@@ -114,6 +119,9 @@ def _function(resource: Resource, resources: Sequence[Resource]) -> ImportedWork
     architectures = known(workload, values, "architectures")
     if isinstance(architectures, list) and architectures and architectures[0] in ("arm64", "x86_64"):
         workload.set("runtime.architecture", architectures[0])
+    elif values.get("architectures") in (None, []):  # what the function runs on today, not "any"
+        workload.set("runtime.architecture", LAMBDA_DEFAULT_ARCHITECTURE)
+        workload.assume(f"architectures not set: Lambda's default, {LAMBDA_DEFAULT_ARCHITECTURE}")
     size_mb = number_of(first_block(known(workload, values, "ephemeral_storage")).get("size"))
     if size_mb is not None:
         workload.set("runtime.ephemeral_storage_gb", round(size_mb / 1024, 3))
@@ -131,6 +139,7 @@ def _function(resource: Resource, resources: Sequence[Resource]) -> ImportedWork
         trigger_runs = counted_runs(expression, workload.assume)
         runs = trigger_runs if trigger_runs is not None else runs
     set_traffic(workload, protocols, runs)
+    terraform_provisioned(workload, resource, resources)
     return workload
 
 
@@ -306,6 +315,7 @@ def _deployment(resource: Resource, resources: Sequence[Resource]) -> ImportedWo
         "kind": "Deployment",
         "metadata": {"name": resource.owner, "namespace": namespace if isinstance(namespace, str) else "default"},
         "spec": {
+            "replicas": _replicas(spec.get("replicas")),
             "template": {
                 "metadata": {"labels": first_block(template.get("metadata")).get("labels") or {}},
                 "spec": {
@@ -313,7 +323,7 @@ def _deployment(resource: Resource, resources: Sequence[Resource]) -> ImportedWo
                     "nodeSelector": pod.get("node_selector") or {},
                     "hostNetwork": pod.get("host_network") is True,
                 },
-            }
+            },
         },
     }
     workload = read_manifest(Document(data=manifest, line=resource.line), resource.file, False)
@@ -336,3 +346,15 @@ def _deployment(resource: Resource, resources: Sequence[Resource]) -> ImportedWo
             shown = ", ".join(str(item) for item in types)
             workload.assume(f"{group.address} provides nodes ({shown}, {capacity}): any of them may run it")
     return workload
+
+
+#: The Kubernetes provider's replicas when a deployment sets none (a plan shows it filled in):
+#: https://registry.terraform.io/providers/hashicorp/kubernetes/latest/docs/resources/deployment#replicas
+PROVIDER_REPLICAS = 1
+
+
+def _replicas(value: Any) -> int | None:
+    """A deployment's ``replicas``: a number in HCL, a string in a plan (the Kubernetes provider keeps it as one, and
+    fills in its default, 1, which an HCL block that sets none means too)."""
+    number = float(PROVIDER_REPLICAS) if value is None else number_of(value)
+    return int(number) if number is not None and number.is_integer() and number >= 0 else None

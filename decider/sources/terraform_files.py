@@ -8,7 +8,6 @@ hidden folder are not searched.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
@@ -22,16 +21,6 @@ SUFFIX = ".tf"
 VAR_FILE_SUFFIXES = (".tfvars",)
 
 
-def terraform_folders(root: Path, skipped_folders: Collection[str]) -> list[Path]:
-    """The folders under ``root`` (itself included) that hold ``*.tf`` files, in a stable order."""
-    found: list[Path] = []
-    for folder, subfolders, names in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith(".") and name not in skipped_folders)
-        if any(name.endswith(SUFFIX) for name in names):
-            found.append(Path(folder))
-    return sorted(found)
-
-
 def read_terraform(
     folder: Path,
     shown: Callable[[Path], str],
@@ -39,10 +28,12 @@ def read_terraform(
     excluded: Collection[Path] = (),
     capacity: Capacity | None = None,
     skipped: list[tuple[str, str]] | None = None,
+    reviewed: Collection[Path] = (),
 ) -> list[ImportedWorkload]:
     """The workloads of the Terraform configuration in ``folder``; every workload notes what reading it assumed. The
     EKS Fargate profiles and clusters it defines go into ``capacity`` when given, and the module calls it does not
-    expand into ``skipped`` (file, why): a folder of such calls would otherwise review as empty."""
+    expand into ``skipped`` (file, why): a folder of such calls would otherwise review as empty. ``reviewed`` holds
+    the Terraform folders the review reads (resolved): a local module's folder among them is said to be reviewed."""
     files = [
         (path, shown(path))
         for path in sorted(folder.iterdir())
@@ -50,7 +41,7 @@ def read_terraform(
     ]
     if not files:
         return []
-    configuration = read_folder(files, [(Path(item), item) for item in var_files])
+    configuration = read_folder(files, [(Path(item), item) for item in var_files], reviewed)
     if skipped is not None:
         skipped.extend(configuration.unread)
     workloads = terraform_workloads(configuration.resources)

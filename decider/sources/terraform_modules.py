@@ -78,6 +78,10 @@ def _lambda(given: Mapping[str, Any], address: str, resource: Make) -> list[Reso
         if isinstance(trigger, Mapping):
             principal = trigger.get("principal") or f"{trigger.get('service', '')}.amazonaws.com"
             created.append(resource("aws_lambda_permission", {"principal": principal}, own))
+    provisioned = given.get("provisioned_concurrent_executions")
+    if provisioned is not None:  # the module's default, -1, configures none
+        values = {"provisioned_concurrent_executions": provisioned}
+        created.append(resource("aws_lambda_provisioned_concurrency_config", values, own))
     mappings = given.get("event_source_mapping")
     for mapping in mappings.values() if isinstance(mappings, Mapping) else ():
         if isinstance(mapping, Mapping):

@@ -10,7 +10,9 @@ import pytest
 
 from decider.cli import main
 from decider.errors import SourceError
-from decider.sources import ImportedWorkload, display_path, find_workloads
+from decider.review import review_imported
+from decider.rules.loader import load_ruleset
+from decider.sources import ImportedWorkload, apply_usage, display_path, find_workloads
 from decider.workload import parse_workload
 from tests.conftest import REPO_ROOT
 
@@ -79,12 +81,13 @@ def test_every_resource_type_is_read() -> None:
     search = hcl["kubernetes_deployment_v1.search"]
     assert (search.runs_as, search.raw["runtime"]) == (
         "kubernetes",
-        {"vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64"},
+        {"min_copies": 3, "vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64"},  # spec.replicas = 3
     )
     assert any("aws_eks_node_group.general provides nodes (m7g.large" in note for note in search.assumptions)
     assert any("runs on aws_eks_cluster.main (Kubernetes 1.31)" in note for note in search.assumptions)
     reports = hcl["kubernetes_deployment.reports"]
-    assert reports.raw["runtime"] == {"vcpu": 1.0, "memory_mb": 2048}
+    # no replicas: the Kubernetes provider's default, 1 (the plan shows it filled in)
+    assert reports.raw["runtime"] == {"min_copies": 1, "vcpu": 1.0, "memory_mb": 2048}
     assert (reports.namespace, reports.pod_labels, reports.mode) == ("batch", {"app": "reports"}, "fargate")
     assert any(
         "Fargate profile aws_eks_fargate_profile.batch" in note
@@ -121,10 +124,6 @@ def test_every_unknown_is_reported_without_the_tfvars() -> None:
         "variable worker_timeout has no default and no value in a .tfvars file" in note for note in worker.assumptions
     )
     assert hcl["aws_lambda_function.api"].raw["runtime"]["memory_mb"] == 512  # the variable's default
-    assert any(
-        "module network (source terraform-aws-modules/vpc/aws) is not one decider reads" in note
-        for note in worker.assumptions
-    )
 
 
 def test_unresolvable_expressions_are_unknown(tmp_path: Path) -> None:
@@ -316,6 +315,42 @@ def test_module_calls_decider_does_not_expand_are_listed_as_skipped(tmp_path: Pa
     assert again.skipped == []
 
 
+def test_a_local_module_call_is_listed_once_and_says_its_folder_is_reviewed(tmp_path: Path) -> None:
+    """The note on a module call decider does not read by its inputs is in the skipped list only, not copied into
+    every workload of the configuration; a local module whose folder the review reads is not said to go unreviewed."""
+    (tmp_path / "main.tf").write_text(
+        'module "thing" {\n  source = "./modules/thing"\n}\n'
+        'module "network" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'
+        'resource "aws_lambda_function" "outer" {\n  function_name = "outer"\n}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "modules" / "thing").mkdir(parents=True)
+    (tmp_path / "modules" / "thing" / "main.tf").write_text(
+        'resource "aws_lambda_function" "inner" {\n  function_name = "inner"\n}\n', encoding="utf-8"
+    )
+    found = find_workloads([str(tmp_path)])
+    assert [workload.name for workload in found.workloads] == ["aws_lambda_function.outer", "aws_lambda_function.inner"]
+    for workload in found.workloads:
+        assert not any("module" in note for note in workload.assumptions), workload.assumptions
+    shown = display_path(tmp_path / "main.tf")
+    assert found.skipped == [
+        (
+            shown,
+            "line 1: module thing (source ./modules/thing) is not one decider reads by its inputs: its resources are "
+            "reviewed from its folder as written there, not with this call's inputs (review a plan, `terraform show "
+            "-json`, to see them as deployed)",
+        ),
+        (
+            shown,
+            "line 4: module network (source terraform-aws-modules/vpc/aws) is not one decider reads by its inputs: its "
+            "resources are not reviewed (review a plan, `terraform show -json`, to see them)",
+        ),
+    ]
+    # the root folder alone: the module's folder is not reviewed, and the note says so
+    [(_, alone), _] = find_workloads([str(tmp_path / "main.tf")]).skipped
+    assert alone.endswith("its resources are not reviewed (review a plan, `terraform show -json`, to see them)")
+
+
 def test_resources_terraform_would_not_create_are_skipped_and_repeated_ones_said(tmp_path: Path) -> None:
     """count = 0, or the switch var.enabled ? 1 : 0 on a variable whose default is false, creates nothing: such a
     resource is listed as skipped, not reviewed; count = 2 and for_each are reviewed once, with a note."""
@@ -446,3 +481,40 @@ def test_a_for_each_over_nothing_creates_none(tmp_path: Path) -> None:
         "creates none",
         "line 12: module.set has for_each = toset([]): Terraform creates none",
     ]
+
+
+def test_a_function_without_architectures_runs_on_lambdas_default_x86_64(tmp_path: Path) -> None:
+    """AWS runs a function that names no architecture on x86_64: the Terraform reader says so as the CloudFormation
+    reader does, and the same function costs the same from either (not Arm's lower rate, which "any" allowed)."""
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text(
+        'resource "aws_lambda_function" "api" {\n  function_name = "api"\n  memory_size = 1024\n  timeout = 10\n}\n'
+        'resource "aws_lambda_function" "arm" {\n  function_name = "arm"\n  architectures = ["arm64"]\n}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "t.yaml").write_text(
+        "Resources:\n  Api:\n    Type: AWS::Lambda::Function\n    Properties: {MemorySize: 1024, Timeout: 10}\n",
+        encoding="utf-8",
+    )
+    found = read([tmp_path / "tf", tmp_path / "t.yaml"])
+    terraform, template = found["aws_lambda_function.api"], found["Api"]
+    assert terraform.raw["runtime"]["architecture"] == template.raw["runtime"]["architecture"] == "x86_64"
+    assert "architectures not set: Lambda's default, x86_64" in [
+        note.partition(": ")[2] for note in terraform.assumptions
+    ]
+    assert found["aws_lambda_function.arm"].raw["runtime"]["architecture"] == "arm64"  # a declared one is kept
+    usage = {"traffic": {"requests_per_month": 10_000_000}}
+    apply_usage([terraform, template], {"aws_lambda_function.api": usage, "Api": usage}, "usage.yaml")
+    reviewed = review_imported([terraform, template], load_ruleset()).workloads
+    assert reviewed[0].monthly_cost_now_usd == reviewed[1].monthly_cost_now_usd
+
+
+def test_a_kubernetes_deployments_replicas_are_the_copies_that_run(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "kubernetes_deployment" "kd" {\n  metadata {\n    name = "kd"\n  }\n  spec {\n    replicas = 2\n'
+        '    template {\n      spec {\n        container {\n          name = "a"\n          image = "a"\n'
+        "        }\n      }\n    }\n  }\n}\n",
+        encoding="utf-8",
+    )
+    [deployment] = find_workloads([str(tmp_path)]).workloads
+    assert deployment.raw["runtime"]["min_copies"] == 2  # as a manifest's replicas are

@@ -1,0 +1,142 @@
+"""Kubernetes pods as the scheduler sizes them (init containers count), and the objects that hold pods: a List's items
+are manifests of their own, an Argo Rollout reads like a Deployment, and another custom resource that runs pods from a
+template is listed as skipped rather than dropped without a word."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from decider.sources import find_workloads
+
+POD = """apiVersion: v1
+kind: Pod
+metadata: {{name: q1}}
+spec:
+  initContainers:
+{init}
+  containers:
+    - {{name: main, image: a, resources: {{requests: {{cpu: 500m, memory: 512Mi}}}}}}
+"""
+MIGRATE = "    - {name: migrate, image: m, resources: {requests: {cpu: '4', memory: 8Gi}}}"
+SIDECAR = "    - {name: proxy, image: p, restartPolicy: Always, resources: {requests: {cpu: 100m, memory: 64Mi}}}"
+SMALL = "    - {name: wait, image: w, resources: {requests: {cpu: 100m, memory: 32Mi}}}"
+
+
+@pytest.mark.parametrize(
+    ("init", "vcpu", "memory_mb"),
+    [
+        ([MIGRATE, SIDECAR], 4.0, 8192),  # the migration runs alone: the pod reserves its 4 vCPU / 8 GiB
+        ([SIDECAR, MIGRATE], 4.1, 8256),  # the sidecar started first runs beside the migration
+        ([SMALL, SIDECAR], 0.6, 576),  # a small init container: the containers and the sidecar, summed
+    ],
+)
+def test_a_pod_is_sized_as_kubernetes_reserves_it_init_containers_included(
+    tmp_path: Path, init: list[str], vcpu: float, memory_mb: int
+) -> None:
+    """The scheduler (and EKS Fargate) reserves max(each regular init container, the app containers' sum), with the
+    native sidecars started before each counted in: a 4 vCPU migration makes a 4 vCPU pod, not a 0.6 vCPU one."""
+    (tmp_path / "pod.yaml").write_text(POD.format(init="\n".join(init)), encoding="utf-8")
+    [pod] = find_workloads([str(tmp_path)]).workloads
+    assert (pod.raw["runtime"]["vcpu"], pod.raw["runtime"]["memory_mb"]) == (vcpu, memory_mb)
+    larger = [note for note in pod.assumptions if "init container migrate" in note]
+    assert len(larger) == (1 if MIGRATE in init else 0)
+
+
+LIST = """apiVersion: v1
+kind: List
+items:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: inlist}
+    spec:
+      replicas: 3
+      template:
+        spec:
+          containers: [{name: a, image: a, resources: {requests: {cpu: 1, memory: 1Gi}}}]
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: svc}
+    spec: {selector: {app: x}, ports: [{port: 80}]}
+  - apiVersion: batch/v1
+    kind: Job
+    metadata: {name: migrate}
+    spec: {template: {spec: {containers: [{name: m, image: m}]}}}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: rollout}
+spec:
+  replicas: 5
+  template:
+    spec:
+      containers: [{name: a, image: a, ports: [{containerPort: 8080, name: http}], resources: {requests: {cpu: 2}}}]
+---
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: knative}
+spec:
+  template:
+    spec:
+      containers: [{image: k}]
+"""
+
+
+def test_list_items_and_rollouts_are_read_and_other_pod_templates_listed(tmp_path: Path) -> None:
+    """`kubectl get … -o yaml` writes a List: its items are reviewed, each at its own line. A Rollout runs pods as a
+    Deployment does; a Knative Service is not read, and the review says so."""
+    (tmp_path / "k.yaml").write_text(LIST, encoding="utf-8")
+    discovery = find_workloads([str(tmp_path / "k.yaml")])
+    found = {workload.name: workload for workload in discovery.workloads}
+    assert [(name, workload.line, workload.kind) for name, workload in found.items()] == [
+        ("inlist", 4, "Deployment"),
+        ("migrate", 16, "Job"),
+        ("rollout", 21, "Rollout"),
+    ]
+    assert found["inlist"].raw["runtime"] == {"vcpu": 1.0, "memory_mb": 1024, "min_copies": 3}
+    assert found["rollout"].raw["runtime"]["min_copies"] == 5
+    assert found["rollout"].raw["runtime"]["vcpu"] == 2.0
+    assert found["rollout"].raw["traffic"]["protocols"] == ["http"]
+    [(file, reason)] = discovery.skipped
+    assert file.endswith("k.yaml")
+    assert reason.startswith("line 30: Service knative (serving.knative.dev/v1) runs pods from a template, but is not")
+
+
+def test_a_json_list_gives_each_item_its_line(tmp_path: Path) -> None:
+    deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web"},
+        "spec": {"template": {"spec": {"containers": [{"name": "a", "image": "a"}]}}},
+    }
+    listed = {"apiVersion": "v1", "items": [deployment, {**deployment, "metadata": {"name": "api"}}], "kind": "List"}
+    text = json.dumps(listed, indent=2)
+    (tmp_path / "k.json").write_text(text, encoding="utf-8")
+    found = find_workloads([str(tmp_path / "k.json")]).workloads
+    lines = text.splitlines()
+    assert [(workload.name, lines[workload.line - 1].strip()) for workload in found] == [("web", "{"), ("api", "{")]
+    assert found[0].line < found[1].line
+
+
+def test_an_autoscalers_minimum_is_the_copies_that_run(tmp_path: Path) -> None:
+    """A HorizontalPodAutoscaler (in another file, as kustomizations keep them) manages the Deployment's replicas: its
+    minReplicas are the copies that always run, and its bounds are said."""
+    (tmp_path / "deploy.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\nspec:\n  replicas: 1\n"
+        "  template:\n    spec:\n      containers: [{name: a, image: a}]\n---\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: 1\n"
+        "  template:\n    spec:\n      containers: [{name: a, image: a}]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "hpa.yaml").write_text(
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: api, namespace: shop}\n"
+        "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n"
+        "  minReplicas: 3\n  maxReplicas: 30\n",
+        encoding="utf-8",
+    )
+    scaled, other = find_workloads([str(tmp_path)]).workloads
+    assert scaled.raw["runtime"]["min_copies"] == 3
+    assert any("keeps at least 3 and at most 30 copies running" in note for note in scaled.assumptions)
+    assert other.raw["runtime"]["min_copies"] == 1  # another namespace's Deployment of the same name

@@ -1,0 +1,111 @@
+"""ECS task definitions read on their own: a register-task-definition file reads as the same task in a template does
+(a job started on demand when nothing runs it and it maps no port), a port's protocol says how requests arrive but
+not their shape, and describe-task-definition output reads as the task definition it holds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from decider.review import review_imported
+from decider.rules.loader import load_ruleset
+from decider.sources import ImportedWorkload, apply_usage, find_workloads
+
+TASK = {"family": "c", "cpu": "1024", "memory": "2048", "requiresCompatibilities": ["FARGATE"]}
+TEMPLATE = (
+    "Resources:\n  C:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Cpu: '1024'\n      Memory: '2048'\n"
+    "      RequiresCompatibilities: [FARGATE]\n      ContainerDefinitions: [{{Name: c, Image: c{ports}}}]\n"
+)
+
+
+def by_name(*paths: Path) -> dict[str, ImportedWorkload]:
+    return {item.name: item for item in find_workloads([str(path) for path in paths]).workloads}
+
+
+def test_a_task_definition_file_with_no_port_is_a_job_as_in_a_template(tmp_path: Path) -> None:
+    """No service and no port in the file: each RunTask is a run of a job, priced per run, as the same task in a
+    CloudFormation template is, not two always-on copies behind a load balancer."""
+    (tmp_path / "c.json").write_text(json.dumps({**TASK, "containerDefinitions": [{"name": "c", "image": "c"}]}))
+    (tmp_path / "t.yaml").write_text(TEMPLATE.format(ports=""), encoding="utf-8")
+    found = by_name(tmp_path / "c.json", tmp_path / "t.yaml")
+    job, template = found["c"], found["C"]
+    assert job.raw["traffic"] == template.raw["traffic"] == {"pattern": "batch", "protocols": ["schedule"]}
+    assert any("read as a job started on demand (RunTask)" in note for note in job.assumptions)
+    usage = {"traffic": {"requests_per_month": 1000}}
+    apply_usage([job, template], {"c": usage, "C": usage}, "usage.yaml")
+    reviewed = review_imported([job, template], load_ruleset()).workloads
+    assert reviewed[0].monthly_cost_now_usd == reviewed[1].monthly_cost_now_usd
+    assert reviewed[0].monthly_cost_now_usd is not None
+    assert reviewed[0].monthly_cost_now_usd < 5  # 1,000 runs, not 1,460 task-hours and a load balancer
+
+
+def test_a_task_definition_file_with_a_port_is_a_services_task_with_traffic_unknown(tmp_path: Path) -> None:
+    containers = [{"name": "a", "image": "a", "portMappings": [{"containerPort": 80}]}]
+    (tmp_path / "a.json").write_text(json.dumps({**TASK, "family": "a", "containerDefinitions": containers}))
+    task = by_name(tmp_path / "a.json")["a"]
+    assert "traffic" not in task.raw
+    assert not any("started on demand" in note for note in task.assumptions)
+
+
+def test_an_app_protocol_sets_the_protocol_but_not_the_pattern(tmp_path: Path) -> None:
+    """appProtocol http on a port says the task serves HTTP, nothing about how its traffic is shaped: the pattern is
+    left to the usage file (or decider's default, said), in a task definition file and in a template alike. A
+    scheduled task keeps its schedule's pattern whatever its ports say."""
+    plain = [{"name": "a", "image": "a", "portMappings": [{"containerPort": 80}]}]
+    http = [{"name": "b", "image": "b", "portMappings": [{"containerPort": 80, "appProtocol": "http"}]}]
+    (tmp_path / "a.json").write_text(json.dumps({**TASK, "family": "a", "containerDefinitions": plain}))
+    (tmp_path / "b.json").write_text(json.dumps({**TASK, "family": "b", "containerDefinitions": http}))
+    ports = ", PortMappings: [{ContainerPort: 80, AppProtocol: http}]"
+    (tmp_path / "t.yaml").write_text(TEMPLATE.format(ports=ports), encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(
+        TEMPLATE.format(ports=ports)
+        + "  Every:\n    Type: AWS::Events::Rule\n    Properties:\n      ScheduleExpression: rate(1 hour)\n"
+        "      Targets: [{Id: '1', Arn: arn, EcsParameters: {TaskDefinitionArn: !Ref C}}]\n",
+        encoding="utf-8",
+    )
+    found = by_name(tmp_path / "a.json", tmp_path / "b.json", tmp_path / "t.yaml")
+    assert found["b"].raw["traffic"] == {"protocols": ["http"]}
+    assert found["C"].raw["traffic"] == {"protocols": ["http"]}
+    [scheduled] = find_workloads([str(tmp_path / "s.yaml")]).workloads
+    assert scheduled.raw["traffic"]["pattern"] == "scheduled"
+    usage = {"traffic": {"requests_per_month": 3_000_000}}
+    apply_usage([found["a"], found["b"]], {"a": usage, "b": usage}, "usage.yaml")
+    plain_review, http_review = review_imported([found["a"], found["b"]], load_ruleset()).workloads
+    assert http_review.monthly_cost_now_usd == plain_review.monthly_cost_now_usd  # not halved by a guessed pattern
+
+
+def test_describe_task_definition_output_reads_as_the_task_definition_inside(tmp_path: Path) -> None:
+    """`aws ecs describe-task-definition` wraps the task definition in {"taskDefinition": …}: it is read as that task
+    definition, at the line its object starts, where it was "not a workload file" before."""
+    inside = {
+        "taskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:3",
+        **TASK,
+        "family": "worker",
+        "containerDefinitions": [{"name": "w", "image": "w"}],
+        "revision": 3,
+        "status": "ACTIVE",
+    }
+    (tmp_path / "describe.json").write_text(json.dumps({"taskDefinition": inside, "tags": []}, indent=2))
+    [worker] = find_workloads([str(tmp_path / "describe.json")]).workloads
+    assert (worker.name, worker.line, worker.kind) == ("worker", 2, "ECS task definition")
+    assert worker.raw["runtime"] == {"vcpu": 1.0, "memory_mb": 2048, "architecture": "x86_64"}
+    assert worker.raw["traffic"] == {"pattern": "batch", "protocols": ["schedule"]}
+
+
+def test_a_strategy_mixing_fargate_and_spot_says_it_is_priced_as_spot(tmp_path: Path) -> None:
+    """A FARGATE base plus FARGATE_SPOT runs some tasks on demand: the mode priced is Spot (one mode per workload), and
+    the review says that the cost now leaves the on-demand share's higher price out; Spot alone says nothing."""
+    service = (
+        "  Svc:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref C\n"
+        "      CapacityProviderStrategy: {strategy}\n"
+    )
+    mixed = "[{CapacityProvider: FARGATE, Base: 1, Weight: 1}, {CapacityProvider: FARGATE_SPOT, Weight: 3}]"
+    (tmp_path / "mixed.yaml").write_text(TEMPLATE.format(ports="") + service.format(strategy=mixed), encoding="utf-8")
+    spot = "[{CapacityProvider: FARGATE_SPOT, Weight: 1}]"
+    (tmp_path / "spot.yaml").write_text(TEMPLATE.format(ports="") + service.format(strategy=spot), encoding="utf-8")
+    [mixed_service] = find_workloads([str(tmp_path / "mixed.yaml")]).workloads
+    [spot_service] = find_workloads([str(tmp_path / "spot.yaml")]).workloads
+    assert mixed_service.mode == spot_service.mode == "spot"
+    said = "all are priced at Fargate Spot's rates, so the cost now leaves out the on-demand share's higher price"
+    assert [note for note in mixed_service.assumptions if said in note] != []
+    assert [note for note in spot_service.assumptions if said in note] == []
