@@ -6,6 +6,7 @@ import math
 
 from decider import explain
 from decider.advice import BUDGET, Advice, search
+from decider.cost.gaps import NO_PRICE
 from decider.cost.memo import PlanMemo
 from decider.crossings import resize, totals_at
 from decider.decision import Decision, RulesetInfo
@@ -142,7 +143,8 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     billed = [target for target in ranked.order if target in priced.bills]
     if not set(unbilled) & set(ranked.order[:2]):
         return ()
-    why = sorted({priced.unpriced[target].split(": ", 1)[-1].split(" (")[0] for target in unbilled})
+    # Each reason's gist: "no price in this region: the sa-east-1 price book has no load balancer prices (...)..."
+    why = sorted({priced.unpriced[target].removeprefix(f"{NO_PRICE}: ").split(" (", 1)[0] for target in unbilled})
     if not billed:
         return (
             f"No eligible target has a bill here ({'; '.join(why)}): the ranking rests on the rules alone, cost "

@@ -231,7 +231,7 @@ def test_a_misspelt_instance_family_is_named_with_the_nearest_and_the_answer_war
     )
     for entry in unbilled:
         assert entry.no_price is not None
-        assert entry.no_price.endswith("; p4dd names no instance type or family in this book (did you mean p4d?)")
+        assert entry.no_price.endswith("; p4dd matches no instance type or family this book prices (nearest: p4d)")
     assert decision.warnings == (
         "No eligible target has a bill here (no instance type in the us-east-1 catalogue limited to p4dd holds one "
         "copy): the ranking rests on the rules alone, cost among them only through rules that stand in for it; see "
@@ -239,7 +239,7 @@ def test_a_misspelt_instance_family_is_named_with_the_nearest_and_the_answer_war
     )
     # A family the catalogue has is no typo: p4d's bills are there, and nothing is said about the name.
     named = decide(parse_workload({"control": {"instance_types": ["p4d"]}}), ruleset)
-    assert all("names no instance type" not in (entry.no_price or "") for entry in named.ranking)
+    assert all("matches no instance type" not in (entry.no_price or "") for entry in named.ranking)
 
 
 def test_an_average_longer_than_the_longest_run_is_warned_about(ruleset: Ruleset) -> None:

@@ -98,7 +98,8 @@ def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unprice
 
 def _unknown_names(book: PriceBook, named: tuple[str, ...]) -> str:
     """The names in ``control.instance_types`` that match no type or family of the catalogue nor one the book leaves
-    out: most likely a typo, said with the nearest name ("p4dd names no instance type here (did you mean p4d?)")."""
+    out: a typo, or a type the book does not price, said with the nearest name ("p4dd matches no instance type or
+    family this book prices (nearest: p4d)")."""
     types = {instance.type for instance in book.ec2.instances} | set(book.absent_types())
     families = {name.split(".", 1)[0] for name in types}
     said = ""
@@ -106,7 +107,9 @@ def _unknown_names(book: PriceBook, named: tuple[str, ...]) -> str:
         if name in types or name in families:
             continue
         near = nearest(name, sorted(families | types))
-        said += f"; {name} names no instance type or family in this book" + (f" (did you mean {near}?)" if near else "")
+        said += f"; {name} matches no instance type or family this book prices" + (
+            f" (nearest: {near})" if near else ""
+        )
     return said
 
 
