@@ -15,11 +15,11 @@ decision's plans (decider/cost/memo.py); ``make bench`` measures what the search
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from decider.alternatives import alternatives, bounded, choices
 from decider.cost.breakeven import approx_requests, distance
 from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
@@ -27,12 +27,18 @@ from decider.errors import DeciderError
 from decider.numbers import show
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
-from decider.workload import SECONDS_PER_MONTH, SECTIONS, ParsedWorkload, Workload, resolve_defaults
+from decider.workload import (
+    SECONDS_PER_MONTH,
+    SECTIONS,
+    ParsedWorkload,
+    Workload,
+    resolve_defaults,
+)
 
 #: The most workloads the search ranks for one decision; candidates past it are counted in ``Advice.untried``. It is
 #: the most candidates a decision can have (tests/test_advice.py counts them): 27 other values of the 12 assumptions,
-#: 3 cost crossings, a fix for each of the 5 targets, 7 preference flips.
-BUDGET = 42
+#: 3 cost crossings, a fix for each of the 5 targets, 7 preference flips; and for a job, one more value of its average.
+BUDGET = 43
 #: Cost crossings tried, nearest the workload's volume first.
 MAX_CROSSINGS = 3
 
@@ -108,53 +114,6 @@ class _Candidate:
     """The assumption's path, the excluded target, or the crossing's cheaper target."""
 
 
-def _field_type(path: str) -> Any:
-    section, _, name = path.partition(".")
-    return SECTIONS[section].model_fields[name]
-
-
-def _choices(path: str) -> tuple[Any, ...]:
-    annotation = _field_type(path).annotation
-    args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-    if len(args) == 1 and typing.get_origin(args[0]) is typing.Literal:
-        return typing.get_args(args[0])
-    if typing.get_origin(annotation) is typing.Literal:
-        return typing.get_args(annotation)
-    return ()
-
-
-def _bounded(path: str, value: float) -> float | None:
-    """``value`` inside the field's bounds, as an int for int fields; None when it falls outside them."""
-    field = _field_type(path)
-    for meta in field.metadata:
-        low = getattr(meta, "ge", None)
-        if low is not None and value < low:
-            return None
-        low = getattr(meta, "gt", None)
-        if low is not None and value <= low:
-            return None
-        high = getattr(meta, "le", None)
-        if high is not None and value > high:
-            return None
-    if field.annotation is int or field.annotation == int | None:
-        value = max(1, round(value))
-    return value
-
-
-def _alternatives(path: str, value: Any) -> list[Any]:
-    if isinstance(value, bool):
-        return [not value]
-    if isinstance(value, int | float):
-        out = []
-        for factor in (0.1, 10.0):
-            moved = _bounded(path, float(value) * factor)
-            if moved is not None and moved != value:
-                out.append(moved)
-        return out
-    choices = _choices(path)
-    return [choice for choice in choices if choice != value and choice != "any"]
-
-
 def apply(given: Workload, change: Mapping[str, Any]) -> Workload:
     """The workload as given with ``change`` (dotted paths → values) laid over it, defaults not yet resolved."""
     by_section: dict[str, dict[str, Any]] = {}
@@ -183,7 +142,7 @@ def _candidates(
     def assumptions(paths: Sequence[str]) -> Iterator[_Candidate]:
         for path in paths:
             if path in defaults:
-                for other in _alternatives(path, _value(workload, path)):
+                for other in alternatives(path, _value(workload, path), workload):
                     if _in_order(workload, defaults, {path: other}):
                         yield _Candidate({path: other}, "assumption", path)
 
@@ -267,19 +226,19 @@ def _relax(leaf: Any, workload: Workload) -> dict[str, Any] | None:
         return None
     if leaf.op in ("gt", "ge") and isinstance(leaf.value, int | float):
         edge = float(leaf.value) if leaf.op == "gt" else float(leaf.value) * 0.999
-        bounded = _bounded(leaf.field, edge)
-        return {leaf.field: bounded} if bounded is not None else None
+        moved = bounded(leaf.field, edge)
+        return {leaf.field: moved} if moved is not None else None
     if leaf.op in ("lt", "le") and isinstance(leaf.value, int | float):
         edge = float(leaf.value) if leaf.op == "lt" else float(leaf.value) * 1.001
-        bounded = _bounded(leaf.field, edge)
-        return {leaf.field: bounded} if bounded is not None else None
+        moved = bounded(leaf.field, edge)
+        return {leaf.field: moved} if moved is not None else None
     if leaf.op == "eq" and isinstance(leaf.value, bool):
         return {leaf.field: not leaf.value}
     if leaf.op == "eq" and isinstance(leaf.value, int) and leaf.value == 0:
         return None
     if leaf.op in ("eq", "in"):
         excluded = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
-        options = [choice for choice in _choices(leaf.field) if choice not in excluded]
+        options = [choice for choice in choices(leaf.field) if choice not in excluded]
         return {leaf.field: options[0]} if options else None
     return None
 

@@ -336,7 +336,8 @@ def judge(
         cost_now = cost_recommended = None
     if verdict in ("consider", "move"):
         why += grpc_why(parsed.workload, ruleset, best.target if best is not None else None, candidates)
-        decisive = evidence.decisive_assumptions(parsed, ruleset, decision, candidates, memo=memo)
+        margin = keep_margin_points if verdict == "consider" else None
+        decisive = evidence.decisive_assumptions(parsed, ruleset, decision, candidates, memo=memo, keep_margin=margin)
         why += evidence.decisive_why(decisive, parsed) if decisive else ""
     return ReviewedWorkload(
         name=name,

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from decider.advice import ASSUMPTION_PATHS, BUDGET, _alternatives, apply
+from decider.advice import ASSUMPTION_PATHS, BUDGET, apply
+from decider.alternatives import alternatives
 from decider.cost.memo import PlanMemo
 from decider.decision import Decision
 from decider.errors import DeciderError
@@ -77,9 +78,11 @@ def decisive_assumptions(
     candidates: Sequence[str],
     budget: int = BUDGET,
     memo: PlanMemo | None = None,
+    keep_margin: float | None = None,
 ) -> tuple[str, ...]:
-    """The assumed fields whose other plausible values change the verdict: the recommendation differs, or one of
-    ``candidates`` becomes eligible where none was; at most ``budget`` rankings."""
+    """The assumed fields whose other plausible values change the verdict: the recommendation differs, one of
+    ``candidates`` becomes eligible where none was, or (given the ``keep_margin``) the best-placed current target
+    comes within it of the recommendation, a keep; at most ``budget`` rankings."""
     defaults = dict(parsed.defaults)
     excluded = not any(entry.target in candidates for entry in decision.ranking)
     decisive: list[str] = []
@@ -88,7 +91,7 @@ def decisive_assumptions(
         if path not in defaults:
             continue
         section, _, field = path.partition(".")
-        for value in _alternatives(path, getattr(getattr(parsed.workload, section), field)):
+        for value in alternatives(path, getattr(getattr(parsed.workload, section), field), parsed.workload):
             if tried >= budget:
                 return tuple(decisive)
             tried += 1
@@ -96,10 +99,19 @@ def decisive_assumptions(
             if other is None:
                 continue
             let_in = excluded and any(target in other.order for target in candidates)
-            if other.recommendation != decision.recommendation or let_in:
+            if other.recommendation != decision.recommendation or let_in or _kept(other, candidates, keep_margin):
                 decisive.append(path)
                 break
     return tuple(decisive)
+
+
+def _kept(other: Ranked, candidates: Sequence[str], keep_margin: float | None) -> bool:
+    """Whether the current targets' best-placed one is within ``keep_margin`` of the recommendation (a keep)."""
+    current = next((target for target in other.order if target in candidates), None)
+    if keep_margin is None or current is None or other.recommendation is None:
+        return False
+    scores = other.evaluation.scores
+    return round(scores[other.recommendation] - scores[current], 1) <= keep_margin
 
 
 def decisive_why(decisive: Sequence[str], parsed: ParsedWorkload) -> str:

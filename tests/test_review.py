@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from decider.alternatives import alternatives
 from decider.cli import main
 from decider.errors import WorkloadError
 from decider.render.comment import GITHUB_COMMENT_LIMIT_CHARS, MARKER, to_markdown
@@ -457,3 +458,25 @@ def test_a_target_that_contradicts_the_platform_wins_and_is_reported(small_rules
         "current_platform 'eks' contradicts current_target 'lambda': reviewed as running on lambda (lambda)",
     )
     assert reviewed.decision.assumptions[0] == reviewed.source_assumptions[0]
+
+
+def test_a_job_priced_at_its_whole_timeout_says_the_verdict_rests_on_that(ruleset: Ruleset) -> None:
+    """A function run every 30 minutes whose source gives only its 900 s timeout: its average run is taken as the
+    whole timeout (a ceiling), and the consider that follows rests on it; the review says so. With runs of 2 s, the
+    request-driven default, Lambda is within the keep margin."""
+    runtime: dict[str, Any] = {"max_duration_s": 900, "memory_mb": 1024}
+    traffic = {"pattern": "scheduled", "requests_per_month": 1460, "protocols": ["schedule"]}
+    reviewed = one(ruleset, {"runtime": runtime, "traffic": traffic}, target="lambda")
+    assert reviewed.verdict == "consider"
+    assert "runtime.avg_duration_ms" in reviewed.decisive_assumptions
+    assert "This verdict rests on assumptions" in reviewed.why
+    short = one(ruleset, {"runtime": {**runtime, "avg_duration_ms": 2000}, "traffic": traffic}, target="lambda")
+    assert short.verdict == "keep"
+
+
+def test_the_short_run_is_a_plausible_average_only_for_a_job_taken_at_its_whole_run() -> None:
+    job = parse_workload({"runtime": {"max_duration_s": 900}, "traffic": {"pattern": "scheduled"}}).workload
+    # ×0.1, ×10 (the search drops it: longer than the longest run) and the request-driven default, 2 s
+    assert alternatives("runtime.avg_duration_ms", 900_000.0, job) == [90_000.0, 9_000_000.0, 2_000.0]
+    api = parse_workload({"runtime": {"max_duration_s": 900}, "traffic": {"pattern": "steady"}}).workload
+    assert alternatives("runtime.avg_duration_ms", 900_000.0, api) == [90_000.0, 9_000_000.0]

@@ -1,0 +1,64 @@
+"""Plausible other values of a workload field, for the searches that try them: the advice's counterfactuals
+(decider/advice.py) and the review's decisive assumptions (decider/review_evidence.py)."""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+from decider.workload import DEFAULT_AVG_DURATION_CAP_MS, JOB_PATTERNS, SECTIONS, Workload
+
+AVERAGE = "runtime.avg_duration_ms"
+
+
+def _field_type(path: str) -> Any:
+    section, _, name = path.partition(".")
+    return SECTIONS[section].model_fields[name]
+
+
+def choices(path: str) -> tuple[Any, ...]:
+    annotation = _field_type(path).annotation
+    args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+    if len(args) == 1 and typing.get_origin(args[0]) is typing.Literal:
+        return typing.get_args(args[0])
+    if typing.get_origin(annotation) is typing.Literal:
+        return typing.get_args(annotation)
+    return ()
+
+
+def bounded(path: str, value: float) -> float | None:
+    """``value`` inside the field's bounds, as an int for int fields; None when it falls outside them."""
+    field = _field_type(path)
+    for meta in field.metadata:
+        low = getattr(meta, "ge", None)
+        if low is not None and value < low:
+            return None
+        low = getattr(meta, "gt", None)
+        if low is not None and value <= low:
+            return None
+        high = getattr(meta, "le", None)
+        if high is not None and value > high:
+            return None
+    if field.annotation is int or field.annotation == int | None:
+        value = max(1, round(value))
+    return value
+
+
+def alternatives(path: str, value: Any, workload: Workload | None = None) -> list[Any]:
+    """Plausible other values of an assumed field: the other enum values, a number at ×0.1 and ×10; and for a job
+    whose average run was taken as its whole longest run (often a timeout: a ceiling), the request-driven default, a
+    fifth of it at most 2 s, the run of a function that finishes well within its timeout."""
+    if isinstance(value, bool):
+        return [not value]
+    if isinstance(value, int | float):
+        out = []
+        for factor in (0.1, 10.0):
+            moved = bounded(path, float(value) * factor)
+            if moved is not None and moved != value:
+                out.append(moved)
+        if path == AVERAGE and workload is not None and workload.traffic.pattern in JOB_PATTERNS:
+            short = min(float(value) / 5.0, DEFAULT_AVG_DURATION_CAP_MS)
+            if value == workload.max_duration_s * 1000.0 and short < float(value) * 0.1:
+                out.append(short)
+        return out
+    return [choice for choice in choices(path) if choice != value and choice != "any"]
