@@ -43,6 +43,22 @@ def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, An
         workload.set("runtime.vcpu", round(cpu_units / 1024, 4))
     if memory_mb:
         workload.set("runtime.memory_mb", round(memory_mb))
+    compatibilities = key_of(properties, "RequiresCompatibilities")
+    task_size = (literal(workload, properties, "Cpu"), literal(workload, properties, "Memory"))
+    if (
+        isinstance(compatibilities, list)
+        and "FARGATE" in compatibilities
+        and cpu_units
+        and memory_mb
+        and all(task_size)
+    ):
+        windows = str(key_of(key_of(properties, "RuntimePlatform") or {}, "OperatingSystemFamily") or "")
+        problem = fargate_size_problem(cpu_units, memory_mb, windows=windows.upper().startswith("WINDOWS"))
+        if problem:
+            workload.assume(
+                f"Cpu {cpu_units:g} with Memory {memory_mb:g} MB is not a task size Fargate runs ({problem}): ECS "
+                "would refuse this task definition; it is priced at the smallest Fargate size that holds it"
+            )
     gpus = 0
     for container in containers:
         if key_of(container, "Privileged") is True:
@@ -79,6 +95,37 @@ def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, An
         size_gib = number_of(key_of(storage, "SizeInGiB"))
         if size_gib is not None:
             workload.set("runtime.ephemeral_storage_gb", size_gib)
+
+
+#: Fargate's task sizes (aws-facts §2a; ECS task definition parameters): CPU units → (least memory, most memory, step)
+#: in MB; 0.25 vCPU takes only 0.5, 1 or 2 GB, and 32 vCPU only 60, 120 or 244 GB.
+FARGATE_TASK_SIZES: Mapping[int, tuple[int, int, int]] = {
+    512: (1024, 4096, 1024),
+    1024: (2048, 8192, 1024),
+    2048: (4096, 16384, 1024),
+    4096: (8192, 30720, 1024),
+    8192: (16384, 61440, 4096),
+    16384: (32768, 122880, 8192),
+}
+_FARGATE_32_VCPU_MEMORY = (61440, 122880, 249856)
+
+
+def fargate_size_problem(cpu_units: float, memory_mb: float, *, windows: bool = False) -> str | None:
+    """Why a task-level CPU and memory pair is not a Fargate task size, or None when it is one."""
+    if windows and cpu_units < 1024:
+        return "a Windows task takes at least 1 vCPU, 1024 CPU units"
+    if cpu_units == 256:
+        return None if memory_mb in (512, 1024, 2048) else "0.25 vCPU takes 512, 1,024 or 2,048 MB"
+    if cpu_units == 32768:
+        fits = memory_mb in _FARGATE_32_VCPU_MEMORY
+        return None if fits else "32 vCPU takes 61,440, 122,880 or 249,856 MB"
+    size = FARGATE_TASK_SIZES.get(int(cpu_units)) if float(cpu_units).is_integer() else None
+    if size is None:
+        return "Fargate's CPU sizes are 256, 512, 1024, 2048, 4096, 8192, 16384 and 32768 units"
+    least, most, step = size
+    if least <= memory_mb <= most and (memory_mb - least) % step == 0:
+        return None
+    return f"{cpu_units / 1024:g} vCPU takes {least:,} to {most:,} MB in steps of {step:,}"
 
 
 def read_service(

@@ -7,9 +7,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from decider.review import review_imported
 from decider.rules.loader import load_ruleset
 from decider.sources import ImportedWorkload, apply_usage, find_workloads
+from decider.sources.ecs import fargate_size_problem
 
 TASK = {"family": "c", "cpu": "1024", "memory": "2048", "requiresCompatibilities": ["FARGATE"]}
 TEMPLATE = (
@@ -109,3 +112,45 @@ def test_a_strategy_mixing_fargate_and_spot_says_it_is_priced_as_spot(tmp_path: 
     said = "all are priced at Fargate Spot's rates, so the cost now leaves out the on-demand share's higher price"
     assert [note for note in mixed_service.assumptions if said in note] != []
     assert [note for note in spot_service.assumptions if said in note] == []
+
+
+@pytest.mark.parametrize(
+    ("cpu", "memory", "windows", "problem"),
+    [
+        (256, 512, False, None),
+        (256, 2048, False, None),
+        (512, 4096, False, None),
+        (4096, 30720, False, None),
+        (8192, 20480, False, None),
+        (32768, 249856, False, None),
+        (1024, 2048, True, None),
+        (256, 4096, False, "0.25 vCPU takes 512, 1,024 or 2,048 MB"),
+        (256, 1536, False, "0.25 vCPU takes 512, 1,024 or 2,048 MB"),
+        (8192, 18432, False, "8 vCPU takes 16,384 to 61,440 MB in steps of 4,096"),
+        (32768, 100000, False, "32 vCPU takes 61,440, 122,880 or 249,856 MB"),
+        (300, 1024, False, "Fargate's CPU sizes are 256, 512, 1024, 2048, 4096, 8192, 16384 and 32768 units"),
+        (512, 1024, True, "a Windows task takes at least 1 vCPU, 1024 CPU units"),
+    ],
+)
+def test_fargate_task_sizes_are_checked_against_the_size_table(
+    cpu: int, memory: int, windows: bool, problem: str | None
+) -> None:
+    assert fargate_size_problem(cpu, memory, windows=windows) == problem
+
+
+def test_a_fargate_task_of_a_size_fargate_does_not_run_says_so(tmp_path: Path) -> None:
+    """0.25 vCPU with 4 GB: ECS would refuse the task definition; the review prices the smallest size that holds it
+    and says the declared one is not a Fargate size. A valid size says nothing."""
+    containers = {"containerDefinitions": [{"name": "c", "image": "c"}]}
+    (tmp_path / "bad.json").write_text(
+        json.dumps({**TASK, **containers, "family": "bad", "cpu": "256", "memory": "4096"})
+    )
+    (tmp_path / "good.json").write_text(json.dumps({**TASK, **containers}))
+    found = by_name(tmp_path / "bad.json", tmp_path / "good.json")
+    said = [note for note in found["bad"].assumptions if "is not a task size Fargate runs" in note]
+    assert said == [
+        "ECS task definition bad: Cpu 256 with Memory 4096 MB is not a task size Fargate runs (0.25 vCPU takes 512, "
+        "1,024 or 2,048 MB): ECS would refuse this task definition; it is priced at the smallest Fargate size that "
+        "holds it"
+    ]
+    assert not any("is not a task size Fargate runs" in note for note in found["c"].assumptions)
