@@ -74,29 +74,33 @@ def walk(root: Path, skip: Report, deny: Report) -> tuple[list[Path], list[Path]
 def _not_followed(link: Path, inside: Path, real: Path) -> str | None:
     """Why a symlink to a folder is not followed (None: it is): it must stay inside the folder reviewed and not lead
     back to a folder it is in (``real``, resolved, or one above it), which would be walked without end."""
-    try:
-        target = link.resolve(strict=True)
-    except RuntimeError:
-        return "not read: a symlink loop"
-    except OSError as error:
-        return f"not read: a broken symlink ({error.strerror or error})"
-    if not target.is_relative_to(inside):
-        return "not read: a symlink to outside the folder reviewed"
+    target = _resolved(link, inside)
+    if isinstance(target, str):
+        return target
     if real.is_relative_to(target):
         return "not read: a symlink loop (it leads back to a folder it is in)"
     return None
 
 
-def not_readable(file: Path, inside: Path) -> str | None:
-    """Why ``file`` is not read (None: it is read): it must be a regular file under ``inside``, small enough."""
+def _resolved(path: Path, inside: Path) -> Path | str:
+    """``path`` with its symlinks resolved, or why it is not read: a loop, a broken link, or a link leading outside
+    the folder reviewed (``inside``, resolved)."""
     try:
-        resolved = file.resolve(strict=True)
+        resolved = path.resolve(strict=True)
     except RuntimeError:
         return "not read: a symlink loop"
     except OSError as error:
         return f"not read: a broken symlink ({error.strerror or error})"
     if not resolved.is_relative_to(inside):
         return "not read: a symlink to outside the folder reviewed"
+    return resolved
+
+
+def not_readable(file: Path, inside: Path) -> str | None:
+    """Why ``file`` is not read (None: it is read): it must be a regular file under ``inside``, small enough."""
+    resolved = _resolved(file, inside)
+    if isinstance(resolved, str):
+        return resolved
     try:
         status = resolved.stat()
     except OSError as error:

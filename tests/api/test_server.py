@@ -88,17 +88,23 @@ def test_the_image_command_serves_and_its_health_check_passes(image_server: Serv
     assert decision["recommendation"]
 
 
+def exchange(server: Server, sent: bytes) -> bytes:
+    """Send ``sent`` on one connection and read every byte back until the server closes it."""
+    received = b""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(sent)
+        while chunk := connection.recv(65536):
+            received += chunk
+    return received
+
+
 def test_head_probes_get_the_headers_alone_on_the_wire(image_server: Server) -> None:
     """A load balancer's HEAD probes, pipelined on one connection: each answer is GET's status and headers with no
     body, so the next answer on the connection starts right after them."""
     lengths = {path: len(httpx.get(f"{image_server.url}{path}").content) for path in ("/healthz", "/readyz")}
     sent = b"".join(f"HEAD {path} HTTP/1.1\r\nHost: probe\r\n\r\n".encode() for path in lengths)
     sent += b"GET /healthz HTTP/1.1\r\nHost: probe\r\nConnection: close\r\n\r\n"
-    received = b""
-    with socket.create_connection(("127.0.0.1", image_server.port), timeout=10) as connection:
-        connection.sendall(sent)
-        while chunk := connection.recv(65536):
-            received += chunk
+    received = exchange(image_server, sent)
     healthz, readyz, get, body = received.split(b"\r\n\r\n")
     for head, length in zip((healthz, readyz), lengths.values(), strict=True):
         assert head.startswith(b"HTTP/1.1 200 OK\r\n")
@@ -115,11 +121,7 @@ def test_head_on_any_get_route_and_get_on_mcp_answer_at_once_on_the_wire(image_s
     sent = b"HEAD /rules HTTP/1.1\r\nHost: probe\r\n\r\n"
     sent += b"GET /mcp HTTP/1.1\r\nHost: probe\r\nAccept: text/event-stream\r\n\r\n"
     sent += b"GET /healthz HTTP/1.1\r\nHost: probe\r\nConnection: close\r\n\r\n"
-    received = b""
-    with socket.create_connection(("127.0.0.1", image_server.port), timeout=10) as connection:
-        connection.sendall(sent)
-        while chunk := connection.recv(65536):
-            received += chunk
+    received = exchange(image_server, sent)
     head, mcp, rest = received.split(b"\r\n\r\n", 2)
     assert head.startswith(b"HTTP/1.1 200 OK\r\n")
     assert f"content-length: {length}\r\n".encode() in head.lower() + b"\r\n"
