@@ -5,8 +5,9 @@ chart beside it."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from decider.cli import charts
@@ -31,7 +32,7 @@ def define_adr(record: argparse.ArgumentParser) -> None:
     record.add_argument("--usage", metavar="FILE", help="usage file, as for review")
     record.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
     record.add_argument("--status", choices=adr.STATUSES, default="proposed")
-    record.add_argument("--date", help="record date, YYYY-MM-DD (default: today, UTC)")
+    record.add_argument("--date", type=_record_date, help="record date, YYYY-MM-DD (default: today, UTC)")
     record.add_argument(
         "--chart",
         metavar="FILE",
@@ -39,6 +40,18 @@ def define_adr(record: argparse.ArgumentParser) -> None:
     )
     record.add_argument("--rules", action="append", default=[], metavar="DIR", help="extra rule directory")
     record.set_defaults(handler=run_adr)
+
+
+def _record_date(text: str) -> str:
+    """A calendar date written YYYY-MM-DD, as the record prints it (argparse says which option was wrong)."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is None:
+            raise ValueError
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date written YYYY-MM-DD (for example 2026-12-03)"
+        ) from None
 
 
 def run_adr(args: argparse.Namespace) -> int:

@@ -44,6 +44,12 @@ def read_input(path: str, stdin: TextIO | None = None) -> Any:
 
     An empty document or ``null`` is refused, as the API refuses a null body: a generator that failed and wrote
     nothing must not get an answer for the default workload (and exit 0)."""
+    return read_document(path, stdin)[0]
+
+
+def read_document(path: str, stdin: TextIO | None = None) -> tuple[Any, str, str]:
+    """``read_input``'s document with the text it was read from and that text's name (the path, or ``<stdin>``), for
+    a later problem with one of its values to be placed on its line (decider/document_lines.py)."""
     from decider.documents import parse_text
 
     if path == "-":
@@ -63,7 +69,7 @@ def read_input(path: str, stdin: TextIO | None = None) -> Any:
 
         got = "null" if _has_content(text) else "an empty document"
         raise WorkloadError([Problem(source, f"a workload must be a mapping of sections, got {got}")])
-    return raw
+    return raw, text, source
 
 
 def _has_content(text: str) -> bool:

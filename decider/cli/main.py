@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, TextIO, cast
 
 from decider.cli.arguments import (
@@ -21,11 +22,12 @@ from decider.cli.arguments import (
     Handler,
     add_global_options,
     add_rules_option,
-    read_input,
+    read_document,
     ruleset_from,
 )
+from decider.cli.parser import Parser
 from decider.cli.serve import add_serve_commands
-from decider.errors import DeciderError
+from decider.errors import DeciderError, WorkloadError
 
 #: The commands whose module is imported only when they run: name → (one-line help, "module:function" that adds the
 #: command's options, actions and handler to its parser). The order is the order ``decider --help`` lists them in.
@@ -42,7 +44,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class LazyParser(argparse.ArgumentParser):
+class LazyParser(Parser):
     """A command's parser that is filled in the first time it parses or shows its help, by ``define`` — a
     ``module:function`` path — so a command's module is imported only for the command that runs."""
 
@@ -81,8 +83,14 @@ def _recommend(args: argparse.Namespace) -> int:
     from decider.render import decision as render
     from decider.workload import parse_workload
 
-    parsed = parse_workload(read_input(args.path))
-    decision = decide(parsed, ruleset)
+    raw, text, source = read_document(args.path)
+    try:
+        parsed = parse_workload(_in_region(raw, args.region))
+        decision = decide(parsed, ruleset)
+    except WorkloadError as error:
+        from decider.document_lines import placed
+
+        raise placed(_region_flag(error, args.region), text, source) from None
     if args.chart is not None:
         from decider.render.chart import cost_chart
 
@@ -95,6 +103,25 @@ def _recommend(args: argparse.Namespace) -> int:
         text = render.to_table(decision, colour=_colour(args))
     sys.stdout.write(text)
     return EXIT_OK
+
+
+def _in_region(raw: Any, region: str | None) -> Any:
+    """The workload document with ``--region`` as its ``preferences.region``; a document that is not a mapping (or
+    whose preferences are not one) is left as it is, for the workload's validation to say what is wrong with it."""
+    if region is None or not isinstance(raw, dict):
+        return raw
+    preferences = raw.get("preferences") or {}
+    if not isinstance(preferences, dict):
+        return raw
+    return {**raw, "preferences": {**preferences, "region": region}}
+
+
+def _region_flag(error: WorkloadError, region: str | None) -> WorkloadError:
+    """A problem with the region given by ``--region`` is the option's, not the file's line that it replaced."""
+    if region is None:
+        return error
+    problems = [replace(p, location="--region") if p.location == "preferences.region" else p for p in error.problems]
+    return WorkloadError(problems, headline=error.headline)
 
 
 def _colour(args: argparse.Namespace) -> bool:
@@ -113,7 +140,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="decider",
         description="Where should this workload run on AWS: Lambda, ECS (Fargate, Managed Instances, EC2) or EKS?",
         epilog="Exit codes: 0 success, 1 review gate tripped, 2 bad input or bad rules.",
@@ -127,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     recommend = commands.add_parser("recommend", help="rank the targets for one workload file")
     recommend.add_argument("path", help="workload file (YAML or JSON), or - for stdin")
     recommend.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    recommend.add_argument(
+        "--region", metavar="REGION", help="price in this region instead of the workload's preferences.region"
+    )
     recommend.add_argument("--colour", "--color", choices=("auto", "always", "never"), default="auto")
     recommend.add_argument(
         "--chart",
