@@ -94,7 +94,9 @@ class Plan:
                     "item": line.item,
                     "quantity": round(quantity, 6),
                     "unit": line.unit,
-                    "unit_price_usd": round(line.unit_price_usd, 10),
+                    # 12 significant digits, not decimals: a GB-second costs about $0.00001, and ten decimals left
+                    # it five digits, short enough for quantity × price to miss the line's usd by a tenth of a cent
+                    "unit_price_usd": float(f"{line.unit_price_usd:.12g}"),
                     "usd": round_usd(amount, 4),
                 }
             )
@@ -165,12 +167,18 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
                 Ramp(extra),
             )
         )
-    if sizing.front_door == "api-gateway-websocket-api":
-        lines += websocket_lines(workload, book, model)
-    lines += gateway_lines(workload, book, model, sizing.front_door)
-    lines += _load_balancer_lines(workload, book, model, sizing.front_door)
+    lines += function_door_lines(workload, book, model, sizing.front_door)
     lines += network_lines(workload, book, in_vpc=workload.network.vpc, fronted=sizing.front_door is not None)
     return Plan(target.id, sizing, tuple(lines))
+
+
+def function_door_lines(workload: Workload, book: PriceBook, model: CostModel, door: str | None) -> list[Line]:
+    """What a function's front door bills: API Gateway's requests (and a WebSocket API's messages and connection
+    minutes), or a load balancer with the function as its target. Lambda on demand and on Managed Instances alike."""
+    lines = websocket_lines(workload, book, model) if door == "api-gateway-websocket-api" else []
+    lines += gateway_lines(workload, book, model, door)
+    lines += _load_balancer_lines(workload, book, model, door, function_target=True)
+    return lines
 
 
 def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan | None:
@@ -277,7 +285,11 @@ def _plan_instances(
             else fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)
         )
         if workload.runtime.os == "windows":
-            lines += system_node_lines(book, model, existing=existing)
+            # A Compute Savings Plan covers the system node as any EC2 usage; an EC2 Instance Savings Plan is bought
+            # for the workers' family, which the system node's need not be, so it is left at the on-demand price.
+            plan = None if instance_plan else plans.ec2.for_term(workload.preferences.commitment)
+            term = workload.preferences.commitment
+            lines += system_node_lines(book, model, existing=existing, discount=plan, term=term)
     lines += gateway_lines(workload, book, model, sizing.front_door)
     lines += _load_balancer_lines(workload, book, model, _balancer(sizing.front_door), shared=existing)
     scratch = sizing.copies_per_instance * workload.runtime.ephemeral_storage_gb
@@ -299,10 +311,18 @@ def _describe(sizing: Draft[InstanceSizing]) -> str:
 
 
 def _load_balancer_lines(
-    workload: Workload, book: PriceBook, model: CostModel, door: str | None, *, shared: bool = False
+    workload: Workload,
+    book: PriceBook,
+    model: CostModel,
+    door: str | None,
+    *,
+    shared: bool = False,
+    function_target: bool = False,
 ) -> list[Line]:
     """A load balancer's hours and capacity units; units from average new connections and bytes processed. A
-    ``shared`` load balancer (an existing cluster's) bills its hours at $0 to this workload, its units in full."""
+    ``shared`` load balancer (an existing cluster's) bills its hours at $0 to this workload, its units in full. An
+    Application Load Balancer with a Lambda function as its target (``function_target``) counts fewer bytes to a
+    capacity unit than one in front of containers."""
     if door not in ("application-load-balancer", "network-load-balancer") or book.load_balancers is None:
         return []
     capacity = model.load_balancer_capacity_unit
@@ -310,7 +330,8 @@ def _load_balancer_lines(
     prices = book.load_balancers
     if door == "application-load-balancer":
         name, hour, unit_price = "Application Load Balancer", prices.alb_hour, prices.alb_lcu_hour
-        per_connection, per_gb = capacity.alb_new_connections_per_second, capacity.alb_gb_per_hour
+        per_connection = capacity.alb_new_connections_per_second
+        per_gb = capacity.alb_lambda_gb_per_hour if function_target else capacity.alb_gb_per_hour
         per_active = capacity.alb_active_connections_per_minute
         unit = "LCU-hour"
     else:

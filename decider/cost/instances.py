@@ -159,7 +159,7 @@ def cheapest_instance(
     per_run = scaling == "per-run"
     if isinstance(hours, RampSum) and not per_run:
         options = instance_options(workload, facts, book, model, kubernetes=kubernetes)
-        return _cheapest_of(options, workload, book, management_fee)
+        return _cheapest_of(options, workload, book, model, management_fee)
     low = copies(workload, facts, model, scaling)[0]
     min_floor = (0 if low == 0 else 2 if scaling == "always-on" else 1) * 730.0
     requests = workload.requests_per_month
@@ -200,12 +200,13 @@ def linger_hours(model: CostModel) -> float:
 
 
 def _cheapest_of(
-    options: Sequence[InstanceOption], workload: Workload, book: PriceBook, management_fee: bool
+    options: Sequence[InstanceOption], workload: Workload, book: PriceBook, model: CostModel, management_fee: bool
 ) -> InstanceOption | None:
     best: tuple[float, float, str, InstanceOption] | None = None
     for option in options:
         instance = option.instance
         hourly = hourly_price(instance, workload, book, management_fee=management_fee).total
+        hourly += volume_hour_usd(book, model, option.per_instance * workload.runtime.ephemeral_storage_gb)
         key = (hourly * option.hours, instance.usd_per_hour, instance.type)
         if best is None or key < best[:3]:
             best = (*key, option)
@@ -244,19 +245,38 @@ def _priced_fits(
     (``dominates``) are left out: the choice scans the rest."""
     fits = instance_fits(workload, facts, book, model, kubernetes=kubernetes)
 
+    scratch = workload.runtime.ephemeral_storage_gb
+
     def build() -> tuple[tuple[Instance, int, float, float], ...]:
         priced = tuple(
             (
                 instance,
                 per_instance,
-                hourly_price(instance, workload, book, management_fee=management_fee).total,
+                hourly_price(instance, workload, book, management_fee=management_fee).total
+                + volume_hour_usd(book, model, per_instance * scratch),
                 instance.usd_per_hour,
             )
             for instance, per_instance in fits
         )
         return undominated(priced)
 
-    return _PRICED.get((id(book), id(fits), workload.runtime.os, management_fee), book, build, also=fits)
+    key = (id(book), id(fits), workload.runtime.os, management_fee, scratch)
+    return _PRICED.get(key, book, build, also=fits)
+
+
+def node_volume_gb(model: CostModel, scratch_gb: float) -> float:
+    """The gp3 root volume of a node whose copies need ``scratch_gb`` of scratch disk in all: the AMI's root volume,
+    larger by the scratch beyond what it holds for them (``node_scratch_included_gb`` in model.yaml)."""
+    return model.root_volume_gb + max(0.0, scratch_gb - model.node_scratch_included_gb)
+
+
+def volume_hour_usd(book: PriceBook, model: CostModel, scratch_gb: float) -> float:
+    """What a node's root volume costs per instance-hour (its GB-months over a 730-hour month), part of what the
+    choice of a type compares: a smaller type holds fewer copies, so a month needs more nodes, each with a volume."""
+    prices = book.network
+    if prices is None:
+        return 0.0
+    return node_volume_gb(model, scratch_gb) * prices.ebs_gp3_gb_month.usd / 730.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from decider.cost.bill import PLANNERS, Plan
+from decider.cost.bill import PLANNERS, Plan, function_door_lines
 from decider.cost.capacity import Ramp, copies, instance_hour_ramps, utilisation
 from decider.cost.compiled import Compiled
 from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced
 from decider.cost.instances import catalogue_key, instance_candidates, undominated
 from decider.cost.line import Line, fixed
+from decider.cost.network import network_lines
 from decider.cost.sizing import front_door, purchase_for
 from decider.decision import InstanceSizing
 from decider.facts import Facts
@@ -120,8 +121,15 @@ def lambda_managed_instances(
             instance.usd_per_hour * prices.fee_fraction.fraction,
             ramps,
         ),
-        *(line for line in (on_demand.lines if on_demand is not None else ()) if line.item.startswith("API Gateway")),
     ]
+    # The front door as on demand, with the function as its target, and the network lines of work in a VPC: the
+    # instances are always in one, so its NAT gateways carry what they open (decider/cost/network.py).
+    door = sizing.fields["front_door"]
+    try:
+        lines += function_door_lines(workload, book, model, door)
+        lines += network_lines(workload, book, in_vpc=True, fronted=door is not None)
+    except Unpriced:  # a door or network price the region's book lacks: not priced, as on demand is not
+        return None
     return Plan(target.id, sizing, tuple(lines), ramps)
 
 

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 from decider.cost.capacity import Ramp
 from decider.cost.gaps import NO_PRICE, gap
+from decider.cost.instances import node_volume_gb
 from decider.cost.line import Line, fixed
-from decider.pricing.book import NetworkPrices, PriceBook, TieredPrice
+from decider.pricing.book import Discount, NetworkPrices, PriceBook, TieredPrice
 from decider.pricing.cost_model import CostModel
 from decider.workload import Workload
 
@@ -72,7 +73,7 @@ def instance_volume_lines(
     storage above 20 GB, and a node's copies need the same disk. Shown at $0 with "no price in this region" where
     the book has no EBS price, since every node has one."""
     extra = max(0.0, scratch_gb - model.node_scratch_included_gb)
-    size = model.root_volume_gb + extra
+    size = node_volume_gb(model, scratch_gb)
     if size <= 0:
         return []
     prices: NetworkPrices | None = book.network
@@ -92,7 +93,9 @@ def instance_volume_lines(
 SYSTEM_NODE_SOURCE = "https://docs.aws.amazon.com/eks/latest/userguide/windows-support.html"
 
 
-def system_node_lines(book: PriceBook, model: CostModel, *, existing: bool) -> list[Line]:
+def system_node_lines(
+    book: PriceBook, model: CostModel, *, existing: bool, discount: Discount | None = None, term: str = ""
+) -> list[Line]:
     """The Linux node an EKS cluster of Windows nodes runs CoreDNS and the other Linux-only system pods on
     (``SYSTEM_NODE_SOURCE``): the cheapest general type of the catalogue with 2 GiB or more, no GPU and not burstable
     (as instance choice skips burstable types not named), up all month with its root volume. An existing cluster
@@ -105,7 +108,8 @@ def system_node_lines(book: PriceBook, model: CostModel, *, existing: bool) -> l
     if not fits:
         return []
     node = min(fits, key=lambda instance: (instance.usd_per_hour, instance.type))
-    item = f"EKS Linux node for system pods ({node.type}; Windows nodes cannot run CoreDNS)"
+    plan = f", Compute Savings Plan {term}" if discount is not None else ""
+    item = f"EKS Linux node for system pods ({node.type}{plan}; Windows nodes cannot run CoreDNS)"
     if existing:
         return [fixed(f"{item}: existing cluster's, already paid", "instance-hour", 0.0, HOURS)]
     prices: NetworkPrices | None = book.network
@@ -113,6 +117,6 @@ def system_node_lines(book: PriceBook, model: CostModel, *, existing: bool) -> l
         "" if prices is not None else f": {NO_PRICE}"
     )
     return [
-        fixed(item, "instance-hour", node.usd_per_hour, HOURS),
+        fixed(item, "instance-hour", node.usd_per_hour * ((1 - discount.fraction) if discount else 1.0), HOURS),
         fixed(volume, "GB-month", prices.ebs_gp3_gb_month.usd if prices is not None else 0.0, model.root_volume_gb),
     ]

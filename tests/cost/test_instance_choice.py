@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from decider import parse_workload
 from decider.cost.capacity import Ramp, utilisation
-from decider.cost.instances import cheapest_instance, hourly_price, instance_options
+from decider.cost.instances import cheapest_instance, hourly_price, instance_options, volume_hour_usd
 from decider.cost.mode_plans import _environment_fits, lambda_managed_instances
 from decider.facts import derive
 from decider.pricing.book import Instance
@@ -31,6 +31,7 @@ WORKLOADS = st.fixed_dictionaries(
                 "architecture": st.sampled_from(["any", "x86_64", "arm64"]),
                 "os": st.sampled_from(["linux", "windows"]),
                 "long_running": st.booleans(),
+                "ephemeral_storage_gb": st.sampled_from([0.5, 20, 60]),
             }
         ),
         "traffic": st.fixed_dictionaries(
@@ -57,10 +58,17 @@ def test_the_one_pass_choice_is_the_cheapest_of_every_option(
     if not options:
         assert chosen is None
         return
+    # Each type's instance-hour with its node's root volume: a smaller type that holds fewer copies needs more nodes,
+    # each with a volume, so it is not the cheaper one for costing the same per copy-hour
+    scratch = workload.runtime.ephemeral_storage_gb
     best = min(
         options,
         key=lambda option: (
-            hourly_price(option.instance, workload, book, management_fee=fee).total * option.hours,
+            (
+                hourly_price(option.instance, workload, book, management_fee=fee).total
+                + volume_hour_usd(book, model, option.per_instance * scratch)
+            )
+            * option.hours,
             option.instance.usd_per_hour,
             option.instance.type,
         ),
