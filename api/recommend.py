@@ -139,7 +139,8 @@ async def recommend_batch(request: Request) -> Response:
     workloads = _batch_items(await read_json_body(request))
     # Up to a thousand decisions is real CPU work: off the event loop, so other requests keep flowing, and only
     # DECIDER_BATCH_CONCURRENCY batches at once, so their answers fit in the worker's memory.
-    body = await work_of(request).run_batch(_decide_all, workloads, ruleset, metrics, request.url.path)
+    request_id = getattr(request.state, "request_id", None)
+    body = await work_of(request).run_batch(_decide_all, workloads, ruleset, metrics, request.url.path, request_id)
     return Response(memoryview(body), media_type=JSON)
 
 
@@ -164,9 +165,12 @@ def _batch_items(raw: Any) -> list[Any]:
     return workloads
 
 
-def _decide_all(workloads: list[Any], ruleset: Ruleset, metrics: Metrics, path: str) -> bytearray:
+def _decide_all(
+    workloads: list[Any], ruleset: Ruleset, metrics: Metrics, path: str, request_id: str | None = None
+) -> bytearray:
     """The batch's whole JSON answer, each entry written into one buffer as it is decided, so the answer (about
-    12 MB for 1,000 decisions) is held once, not as entries, their join and the framed body at once."""
+    12 MB for 1,000 decisions) is held once, not as entries, their join and the framed body at once. An entry's
+    problem carries the batch request's id, as every problem the API answers does."""
     body = bytearray(b'{"results":[')
     for index, raw in enumerate(workloads):
         if index:
@@ -181,6 +185,7 @@ def _decide_all(workloads: list[Any], ruleset: Ruleset, metrics: Metrics, path: 
                 status=422,
                 detail=f"workload {index} is not valid",
                 instance=f"{path}#/workloads/{index}",
+                request_id=request_id,
                 errors=[ProblemEntry.of(problem) for problem in relocate(error.problems, f"workloads[{index}]")],
             )
             body += BatchProblem(index=index, problem=problem).model_dump_json().encode()

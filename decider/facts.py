@@ -70,7 +70,8 @@ class Facts:
     lambda_scale_up_s: float
     """Seconds Lambda needs from zero to peak concurrency at 1,000 new environments per 10 s."""
     container_vcpu: float
-    """vCPUs of one container copy: runtime.vcpu, or the smallest Fargate CPU size that holds memory_mb."""
+    """vCPUs of one container copy: runtime.vcpu, or the CPU Lambda gives memory_mb (1,769 MB per vCPU) rounded to
+    the nearest Fargate CPU size (``container_vcpu_for``)."""
     memory_gb: float
     always_on: bool
     """A serving or long-running workload that keeps at least one copy up."""

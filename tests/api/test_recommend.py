@@ -114,6 +114,9 @@ def test_batch_answers_each_item_in_order_and_a_bad_item_never_sinks_the_batch(c
         {"location": "workloads[1].runtime.gpuu", "message": problem["errors"][0]["message"], "suggestion": "gpu"}
     ]
     assert results[2]["problem"]["errors"][0]["location"] == "workloads[2]"
+    # Each item's problem carries the batch request's id, for finding the request in the logs
+    assert problem["request_id"] == response.headers["x-request-id"]
+    assert results[2]["problem"]["request_id"] == response.headers["x-request-id"]
 
 
 def test_batch_decisions_are_single_decisions_without_the_advice_search(client: ApiClient) -> None:
