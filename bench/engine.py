@@ -306,7 +306,7 @@ ZEN_RULES: tuple[tuple[str, dict[str, str], dict[str, int | str]], ...] = (
     ("team.no-kubernetes-experience", {"k8s_experience": '"none"'}, {"eks": -20}),
     ("team.some-kubernetes-experience", {"k8s_experience": '"some"'}, {"eks": -6}),
     ("team.kubernetes-experts", {"k8s_experience": '"expert"'}, {"eks": 8}),
-    (
+    (  # team.low-ops-capacity, team.low-ops-managed-instances and team.low-ops-self-managed: one condition, one row
         "team.low-ops-capacity",
         {"ops_capacity": '"low"'},
         {"lambda": 8, "ecs-fargate": 6, "ecs-managed-instances": 3, "ecs-ec2": -12, "eks": -10},

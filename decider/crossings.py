@@ -106,6 +106,10 @@ def resized(point: BreakEven, today: float, totals: Totals) -> float | None:
         """Whether ``volume`` lies past today's, on the held crossing's side."""
         return volume > today if up else volume < today
 
+    if other_cheaper(today):
+        # The other target is cheaper already (a nearer crossing of the same pair lies between): "above X it becomes
+        # cheaper" would not be a change from today's answer, so it is not said.
+        return None
     # To two figures, as the search tries a crossing (decider/advice.py): the same workload, priced once.
     just_past = float(f"{away(JUST_PAST):.2g}")
     far = next(

@@ -13,7 +13,7 @@ from decider.decision import Decision, RulesetInfo
 from decider.numbers import show
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
-from decider.workload import ParsedWorkload
+from decider.workload import SECONDS_PER_MONTH, ParsedWorkload
 
 #: Peak executions in flight, or container copies, above which a workload's load reads as implausible.
 IMPLAUSIBLE_COPIES = 1000
@@ -126,6 +126,7 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
     """Inputs that contradict each other, and loads that look implausible with the assumptions they rest on."""
     return (
         *_durations(parsed),
+        *_peak(parsed),
         *_load(ranked, parsed, ruleset),
         *_uneven_bills(ranked, ruleset),
         *_kubelet_reserve(ranked, ruleset),
@@ -174,6 +175,21 @@ def _durations(parsed: ParsedWorkload) -> tuple[str, ...]:
         f"runtime.avg_duration_ms ({show(runtime.avg_duration_ms)} ms) is longer than runtime.max_duration_s "
         f"({show(runtime.max_duration_s)} s): an average unit of work cannot outlast the longest one, and the bills "
         "are sized on the average; check them.",
+    )
+
+
+def _peak(parsed: ParsedWorkload) -> tuple[str, ...]:
+    """A peak rate given as lower than the average rate the monthly volume gives: one of the two figures is wrong."""
+    traffic = parsed.given.traffic if parsed.given is not None else None
+    if traffic is None or traffic.peak_rps is None or traffic.requests_per_month is None:
+        return ()
+    average = traffic.requests_per_month / SECONDS_PER_MONTH
+    if traffic.peak_rps >= average * (1 - 1e-9):
+        return ()
+    return (
+        f"traffic.peak_rps ({show(traffic.peak_rps)} a second) is below the average rate traffic.requests_per_month "
+        f"gives ({show(round(average, 3))} a second over a 730-hour month): a peak cannot be lower than the average, "
+        "and the copies are sized on the average; check both figures.",
     )
 
 

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from decider.traffic_profile import duty_cycle as profile_duty_cycle
-from decider.workload import PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Workload
+from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Workload
 
 #: Fraction of a container copy's capacity the sizing aims to use at peak (the calculator's default, criteria A5).
 UTILISATION_TARGET = 0.7
@@ -55,8 +55,8 @@ class Facts:
     busy_hours_per_month: float
     """Hours of work per month if units of work ran one after another."""
     copies_at_peak: float
-    """Container copies needed at peak: in-flight work ÷ (concurrency per copy × utilisation target), and at least
-    the copies that hold the open connections (``connection_copies``)."""
+    """Container copies needed at peak: in-flight work ÷ (concurrency per copy × utilisation target), or for runs of a
+    job one copy a run in flight, and at least the copies that hold the open connections (``connection_copies``)."""
     connection_copies: float
     """Container copies that hold a WebSocket workload's open connections: connections ÷ (connections per copy ×
     utilisation target); 0 for other work. Copies never drop below it, whatever the message rate."""
@@ -73,6 +73,10 @@ class Facts:
     """vCPUs of one container copy: runtime.vcpu, or the CPU Lambda gives memory_mb (1,769 MB per vCPU) rounded to
     the nearest Fargate CPU size (``container_vcpu_for``)."""
     memory_gb: float
+    fargate_standard_share: float
+    """One copy against Fargate's long-standing largest task, 16 vCPU and 120 GB: the larger of its vCPU ÷ 16 and its
+    memory ÷ 120 GB (above 1, the copy needs the newest, largest sizes or instances). The vCPU is runtime.vcpu, else
+    the CPU Lambda gives the memory, unrounded: container_vcpu's Fargate sizes jump from 16 to 32, this does not."""
     always_on: bool
     """A serving or long-running workload that keeps at least one copy up."""
     scale_to_zero: bool
@@ -145,10 +149,14 @@ def derive(workload: Workload) -> Facts:
     serving = bool(protocols & _SERVING_PROTOCOLS)
     always_on = runtime.long_running or (serving and traffic.pattern in ("steady", "diurnal"))
     duty_cycle = 1.0 if runtime.long_running else profile_duty_cycle(traffic.hourly_profile, avg_concurrency)
-    copies = peak_concurrency / (runtime.concurrency_per_copy * UTILISATION_TARGET)
+    if traffic.pattern in JOB_PATTERNS and not runtime.long_running:
+        copies = peak_concurrency  # runs of a job: one copy a run, as they are sized (decider/cost/capacity.py)
+    else:
+        copies = peak_concurrency / (runtime.concurrency_per_copy * UTILISATION_TARGET)
     held = connection_copies(workload)
     copies = max(math.ceil(copies - 1e-9), 2 if always_on else 1, held)
     lambda_memory = lambda_memory_for(runtime.memory_mb, runtime.vcpu)
+    container_vcpu = container_vcpu_for(runtime.memory_mb, runtime.vcpu, runtime.os)
     slo = traffic.latency_slo_ms
     cold_start_ms = runtime.startup_s * 1000.0 + avg_s * 1000.0
     return Facts(
@@ -168,8 +176,12 @@ def derive(workload: Workload) -> Facts:
         lambda_extra_memory_mb=max(0.0, lambda_memory - max(runtime.memory_mb, LAMBDA_MIN_MEMORY_MB)),
         gb_seconds_per_month=requests * avg_s * lambda_memory / 1024.0,
         lambda_scale_up_s=peak_concurrency / 1000.0 * 10.0,
-        container_vcpu=container_vcpu_for(runtime.memory_mb, runtime.vcpu, runtime.os),
+        container_vcpu=container_vcpu,
         memory_gb=runtime.memory_mb / 1024.0,
+        fargate_standard_share=max(
+            (runtime.vcpu if runtime.vcpu is not None else runtime.memory_mb / LAMBDA_MB_PER_VCPU) / 16.0,
+            runtime.memory_mb / 122_880.0,
+        ),
         always_on=always_on,
         scale_to_zero=not always_on,
         persistent_connections=persistent,

@@ -39,6 +39,9 @@ JOB_PATTERNS = frozenset({"scheduled", "batch"})
 #: The pattern assumed from the protocols alone, when no pattern is given.
 PATTERN_OF: Mapping[tuple[str, ...], str] = {("schedule",): "scheduled", ("queue",): "event"}
 DEFAULT_REQUESTS_PER_MONTH = 1_000_000
+#: Runs a month assumed for a scheduled or batch job given no volume: one a day. A million runs of a job that takes
+#: hours would keep thousands in flight, a bill nobody asked about, resting on a default.
+DEFAULT_RUNS_PER_MONTH = 30
 
 
 class Runtime(_Section):
@@ -325,7 +328,9 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
     factor, shape = peak_factor(PEAK_TO_AVERAGE[traffic.pattern], traffic.pattern, traffic.hourly_profile)
     requests, peak = traffic.requests_per_month, traffic.peak_rps
     if requests is None:
-        if peak is None:
+        if peak is None and is_job:
+            requests, basis = float(DEFAULT_RUNS_PER_MONTH), "a run a day"
+        elif peak is None:
             requests = float(DEFAULT_REQUESTS_PER_MONTH)
             basis = "a modest default"
         else:
@@ -334,14 +339,14 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
         assumptions.append(f"traffic.requests_per_month not given: assumed {requests:,.0f} ({basis})")
         defaults.append(("traffic.requests_per_month", requests))
     if peak is None:
-        if is_job:
+        peak = requests / SECONDS_PER_MONTH * factor
+        why = f"average rate × {_num(factor)} for {shape}"
+        if is_job and requests and peak > 1.0 / max(max_s, 1e-9):
             # Runs of a job do not overlap unless told otherwise: one run in flight at a time.
-            peak = min(requests / SECONDS_PER_MONTH * factor, 1.0 / max(max_s, 1e-9)) if requests else 0.0
-        else:
-            peak = requests / SECONDS_PER_MONTH * factor
-        assumptions.append(
-            f"traffic.peak_rps not given: assumed {_num(peak)} (average rate × {_num(factor)} for {shape})"
-        )
+            peak, why = 1.0 / max(max_s, 1e-9), "one run at a time: runs of a job are taken not to overlap"
+        elif is_job and not requests:
+            peak = 0.0
+        assumptions.append(f"traffic.peak_rps not given: assumed {_num(peak)} ({why})")
         defaults.append(("traffic.peak_rps", peak))
 
     if runtime.vcpu is None:
