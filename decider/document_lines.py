@@ -11,12 +11,8 @@ from dataclasses import replace
 
 import yaml
 
+from decider.documents import compose
 from decider.errors import DeciderError, MoreProblems
-
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # PyYAML built without libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 
 def line_of(root: yaml.Node | None, location: str) -> int | None:
@@ -46,7 +42,7 @@ def placed(error: DeciderError, text: str, source: str) -> DeciderError:
     """``error`` with each problem's location prefixed by ``source:line`` where its field is written in ``text``; the
     error as it is when the text cannot be composed again (it parsed, so that is not expected) or nothing is placed."""
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = compose(text)
     except (yaml.YAMLError, ValueError, RecursionError):
         return error
     problems = []

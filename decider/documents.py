@@ -96,6 +96,12 @@ def _float_in_range(text: str) -> float:
     return out_of_range
 
 
+def compose(text: str) -> yaml.Node | None:
+    """One YAML (or JSON) document's node tree, each node with its place in the text, nothing constructed: for
+    placing a problem with a parsed value on its line (decider/document_lines.py)."""
+    return yaml.compose(text, Loader=_SafeLoader)
+
+
 def parse_text(text: str, source: str, *, json_only: bool = False) -> Any:
     """Parse one YAML (a superset of JSON) or JSON document from text; raise DocumentError naming the line."""
     if json_only:

@@ -31,6 +31,8 @@ FARGATE_CPU_MAX_MEMORY_MB: tuple[tuple[float, int], ...] = (
     (16, 122880),
     (32, 249856),
 )
+#: Fargate's long-standing largest task, before the 32 vCPU sizes: its row of the table above.
+FARGATE_STANDARD_VCPU, FARGATE_STANDARD_MEMORY_MB = FARGATE_CPU_MAX_MEMORY_MB[-2]
 _CONNECTION_PROTOCOLS = frozenset({"websocket", "tcp", "udp"})
 _SERVING_PROTOCOLS = frozenset({"http", "grpc", "websocket", "tcp", "udp"})
 
@@ -179,8 +181,9 @@ def derive(workload: Workload) -> Facts:
         container_vcpu=container_vcpu,
         memory_gb=runtime.memory_mb / 1024.0,
         fargate_standard_share=max(
-            (runtime.vcpu if runtime.vcpu is not None else runtime.memory_mb / LAMBDA_MB_PER_VCPU) / 16.0,
-            runtime.memory_mb / 122_880.0,
+            (runtime.vcpu if runtime.vcpu is not None else runtime.memory_mb / LAMBDA_MB_PER_VCPU)
+            / FARGATE_STANDARD_VCPU,
+            runtime.memory_mb / FARGATE_STANDARD_MEMORY_MB,
         ),
         always_on=always_on,
         scale_to_zero=not always_on,
