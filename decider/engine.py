@@ -95,7 +95,7 @@ def decide(
     return Decision(
         name=parsed.workload.name,
         recommendation=order[0] if order else None,
-        summary=explain.summary(ruleset, evaluation, order, costs, found, warnings),
+        summary=explain.summary(ruleset, evaluation, order, costs, found, warnings, ranked.context),
         ranking=ranking,
         excluded=excluded,
         what_would_change=(
@@ -146,6 +146,14 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         return ()
     # Each reason's gist: "no price in this region: the sa-east-1 price book has no load balancer prices (...)..."
     why = sorted({priced.unpriced[target].removeprefix(f"{NO_PRICE}: ").split(" (", 1)[0] for target in unbilled})
+    if not billed and all(reason.startswith(NO_FIT) for reason in why):
+        # Every target left needs an instance and none holds a copy: nothing can run the workload as described.
+        named = ranked.workload.control.instance_types
+        check = "control.instance_types" if named else "runtime.vcpu, runtime.memory_mb and runtime.gpu"
+        return (
+            f"No eligible target has a bill here: {why[0]}, and every target left runs on instances. As described, "
+            f"the recommendation may not run at all: check {check}.",
+        )
     if not billed:
         return (
             f"No eligible target has a bill here ({'; '.join(why)}): the ranking rests on the rules alone, cost "
@@ -157,6 +165,10 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         "their bills, and cost enters it through rules that stand in for it, for every target alike. "
         "Weigh it with care, or compare in a region whose price book has every price.",
     )
+
+
+#: How the reason a target has no bill begins when no instance type holds one copy (decider/cost/gaps.py).
+NO_FIT = "no instance type in "
 
 
 def _names(ruleset: Ruleset, targets: list[str]) -> str:
@@ -184,6 +196,14 @@ def _peak(parsed: ParsedWorkload) -> tuple[str, ...]:
     if traffic is None or traffic.peak_rps is None or traffic.requests_per_month is None:
         return ()
     average = traffic.requests_per_month / SECONDS_PER_MONTH
+    if traffic.peak_rps > max(traffic.requests_per_month, 1.0) * 1.000001:
+        # One second at the peak holds more than the whole month: the copies are sized for a peak the month's volume
+        # cannot carry, and the bills for a volume that could not have reached it.
+        return (
+            f"traffic.peak_rps ({show(traffic.peak_rps)} a second) is more than traffic.requests_per_month "
+            f"({show(traffic.requests_per_month)}): one second at that peak would be more than the month's volume; "
+            "check both figures (the peak is a rate a second, the volume a count a month).",
+        )
     if traffic.peak_rps >= average * (1 - 1e-9):
         return ()
     return (
@@ -203,19 +223,31 @@ def _load(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str
             f"The load as described keeps {facts.peak_concurrency:,.0f} units of work in flight at peak, above the "
             f"{quota:,} concurrent executions an account gets by default"
         )
-    if facts.copies_at_peak > IMPLAUSIBLE_COPIES:
-        found.append(f"{'it' if found else 'It'} needs {facts.copies_at_peak:,.0f} container copies at peak")
+    copies = _most_copies(ranked, facts.copies_at_peak)
+    if copies > IMPLAUSIBLE_COPIES:
+        found.append(f"{'it' if found else 'It'} needs {copies:,.0f} container copies at peak")
     if not found:
         return ()
-    behind = [
-        path
-        for path, _ in parsed.defaults
-        if path in ("runtime.avg_duration_ms", "traffic.peak_rps", "traffic.requests_per_month")
-    ]
+    # The inputs the flagged figures come from: the work in flight (duration and rates), or, for copies that hold
+    # open connections, the connections and how many a copy holds.
+    held = copies > IMPLAUSIBLE_COPIES and facts.connection_copies >= facts.copies_at_peak
+    inputs = ["runtime.avg_duration_ms", "traffic.peak_rps", "traffic.requests_per_month"]
+    if held:
+        inputs = [*(inputs if facts.peak_concurrency > quota else []), "traffic.connections"]
+        inputs.append("runtime.connections_per_copy")
+    behind = [path for path, _ in parsed.defaults if path in inputs]
     text = "; ".join(found) + "."
     if behind:
         text += f" It rests on values decider assumed ({', '.join(behind)}): check them."
     return (text,)
+
+
+def _most_copies(ranked: Ranked, at_peak: float) -> float:
+    """The copies the load needs at peak, as the recommended target is sized (a queue worker's copies run at its own
+    utilisation); the facts' figure when the recommendation sizes no copies (Lambda, or no bill)."""
+    plan = ranked.priced.plans.get(ranked.order[0]) if ranked.priced is not None and ranked.order else None
+    sized = plan.draft.fields.get("max_copies") if plan is not None else None
+    return float(sized) if isinstance(sized, int | float) and not isinstance(sized, bool) else at_peak
 
 
 def _platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:

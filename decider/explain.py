@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,14 +34,20 @@ def summary(
     costs: Mapping[str, float],
     advice: Advice | None = None,
     warnings: Sequence[str] = (),
+    context: Mapping[str, Any] | None = None,
 ) -> str:
     """One paragraph a person can paste into a review: warnings first, then the answer, why, the runner-up, what it
-    rests on and what is excluded."""
+    rests on and what is excluded. A target kept out by several limits is excluded for the one the workload is
+    furthest past (``_furthest``, from the rules' ``context``), with a count of the others."""
     text = "".join(f"Check the inputs: {warning} " for warning in warnings)
     # Targets kept out for the same reason are named together, the reason said once.
     kept_out: dict[str, list[str]] = {}
     for target, fired in _excluded(ruleset, evaluation):
-        kept_out.setdefault(fired[0].message.rstrip("."), []).append(ruleset.target(target).name)
+        first = _furthest(fired, context or {})
+        reason = first.message.rstrip(".")
+        if len(fired) > 1:
+            reason += f"; {len(fired) - 1} more limit{'s' if len(fired) > 2 else ''} too"
+        kept_out.setdefault(reason, []).append(ruleset.target(target).name)
     excluded_text = "; ".join(f"{', '.join(names)} ({reason})" for reason, names in kept_out.items())
     if not ranking:
         return text + (
@@ -141,6 +148,30 @@ def _sentence(message: str) -> str:
     if (len(first) > 1 and first[:2].isupper()) or first in _PROPER_NOUNS:
         return message
     return message[:1].lower() + message[1:]
+
+
+def _furthest(fired: Sequence[Fired], context: Mapping[str, Any]) -> Fired:
+    """The exclusion the workload is furthest past, the one to name when there are several: a missing capability
+    (no GPU, no privileged mode, an OS) before any size, and among sizes the largest multiple of its limit (a 40-minute
+    job is kept out of Lambda by its 15 minutes before its 20 GB of scratch disk against 10). A limit on a compound
+    condition counts as just past; ties keep the rules' order."""
+    return max(fired, key=lambda item: _past(item, context))
+
+
+def _past(fired: Fired, context: Mapping[str, Any]) -> float:
+    leaf = fired.rule.condition.leaf if fired.rule is not None else None
+    if leaf is None:
+        return 1.0
+    value = context.get(leaf.field)
+    if leaf.op in ("gt", "ge") and isinstance(leaf.value, int | float) and not isinstance(leaf.value, bool):
+        if leaf.value <= 0:
+            return math.inf  # any at all: a capability (GPUs)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value) / float(leaf.value)
+        return 1.0
+    if leaf.op in ("eq", "ne", "in", "not_in", "contains", "contains_any", "contains_all", "is_set"):
+        return math.inf  # a capability or a kind, which no resizing changes
+    return 1.0
 
 
 def _excluded(ruleset: Ruleset, evaluation: Evaluation) -> list[tuple[str, tuple[Fired, ...]]]:

@@ -9,11 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-#: Open connections one container copy holds when the workload does not say: a Fargate container's default open-file
-#: limit (``nofile`` 65,535, soft and hard; every connection is a file descriptor). ECS task definition Ulimit:
-#: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Ulimit.html. A ceiling, not a measured capacity:
-#: memory and CPU per connection usually bind first, so the sizing it gives is the fewest copies that could work.
-DEFAULT_CONNECTIONS_PER_COPY = 65_535
+#: The most open connections one container copy can hold: a Fargate container's default open-file limit (``nofile``
+#: 65,535, soft and hard; every connection is a file descriptor). ECS task definition Ulimit:
+#: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Ulimit.html. A ceiling, not a capacity.
+MAX_CONNECTIONS_PER_COPY = 65_535
+#: Memory one open connection takes, for the connections a copy holds when the workload does not say: kernel socket
+#: buffers and the server's own state per client. decider's estimate (servers commonly take 10-50 KB an idle
+#: connection, more with per-client state), not an AWS figure: 512 MB holds 8,192, and 4 GB reaches the ceiling.
+KB_PER_CONNECTION = 64
+
+
+def default_connections_per_copy(memory_mb: float) -> int:
+    """The open connections a copy of ``memory_mb`` holds when the workload does not say: its memory at
+    ``KB_PER_CONNECTION`` each, up to the open-file ceiling."""
+    return max(1, min(MAX_CONNECTIONS_PER_COPY, int(memory_mb * 1024 // KB_PER_CONNECTION)))
+
 
 #: Messages a month ÷ seconds a month × this = connections open when none are given (a message a minute per client).
 MESSAGES_PER_CLIENT_SECOND = 60
@@ -42,10 +52,15 @@ def connection_defaults(
         )
         defaults.append(("traffic.connections", connections))
     if per_copy is None:
-        per_copy = DEFAULT_CONNECTIONS_PER_COPY
+        per_copy = default_connections_per_copy(runtime.memory_mb)
+        bound = (
+            "its memory at 64 KB a connection, decider's estimate"
+            if per_copy < MAX_CONNECTIONS_PER_COPY
+            else "a Fargate container's default open-file limit, though its memory would hold more at 64 KB each"
+        )
         assumptions.append(
             f"runtime.connections_per_copy not given: assumed a container copy holds up to {per_copy:,} open "
-            "connections (a Fargate container's default open-file limit; memory per connection often binds first)"
+            f"connections ({bound})"
         )
         defaults.append(("runtime.connections_per_copy", per_copy))
     return connections, per_copy

@@ -80,8 +80,8 @@ class Runtime(_Section):
         None,
         ge=1,
         le=10_000_000,
-        description="Open connections (WebSocket) one container copy holds. Default for WebSocket work: 65,535, a "
-        "Fargate container's open-file limit.",
+        description="Open connections (WebSocket) one container copy holds. Default for WebSocket work: memory_mb at "
+        "64 KB a connection, at most 65,535 (a Fargate container's open-file limit).",
     )
 
 

@@ -233,9 +233,9 @@ def test_a_misspelt_instance_family_is_named_with_the_nearest_and_the_answer_war
         assert entry.no_price is not None
         assert entry.no_price.endswith("; p4dd matches no instance type or family this book prices (nearest: p4d)")
     assert decision.warnings == (
-        "No eligible target has a bill here (no instance type in the us-east-1 catalogue limited to p4dd holds one "
-        "copy): the ranking rests on the rules alone, cost among them only through rules that stand in for it; see "
-        "each target's no_price.",
+        "No eligible target has a bill here: no instance type in the us-east-1 catalogue limited to p4dd holds one "
+        "copy, and every target left runs on instances. As described, the recommendation may not run at all: check "
+        "control.instance_types.",
     )
     # A family the catalogue has is no typo: p4d's bills are there, and nothing is said about the name.
     named = decide(parse_workload({"control": {"instance_types": ["p4d"]}}), ruleset)

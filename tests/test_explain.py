@@ -30,8 +30,8 @@ def ranked(ruleset: Ruleset, evaluation: Evaluation) -> list[str]:
 
 
 def summary_for(ruleset: Ruleset, **sections: Any) -> str:
-    evaluation, _ = evaluated(ruleset, **sections)
-    return explain.summary(ruleset, evaluation, ranked(ruleset, evaluation), {})
+    evaluation, values = evaluated(ruleset, **sections)
+    return explain.summary(ruleset, evaluation, ranked(ruleset, evaluation), {}, context=values)
 
 
 def changes_for(ruleset: Ruleset, optimize_for: str = "balanced", **sections: Any) -> list[str]:
@@ -57,12 +57,28 @@ def test_summary_of_a_tie_says_the_simpler_target_won(small_ruleset: Ruleset) ->
     assert f"Runner-up: {FARGATE} at 50, tied and placed second as the less simple option." in text
 
 
-def test_summary_lists_the_excluded_targets_with_their_first_limit(small_ruleset: Ruleset) -> None:
+def test_summary_lists_the_excluded_targets_with_their_limit(small_ruleset: Ruleset) -> None:
+    text = summary_for(small_ruleset, runtime={"max_duration_s": 1200})
+    assert text.endswith(f"Excluded: {LAMBDA} (Lambda stops every invocation at 900 s; this work takes 1,200 s).")
+
+
+def test_summary_names_a_missing_capability_before_a_size_and_counts_the_other_limits(small_ruleset: Ruleset) -> None:
+    # 1,200 s is past Lambda's 900 s, but no resizing gives Lambda a GPU: that is the limit to name.
     text = summary_for(small_ruleset, runtime={"max_duration_s": 1200, "gpu": 1})
     assert text.endswith(
-        f"Excluded: {LAMBDA} (Lambda stops every invocation at 900 s; this work takes 1,200 s); "
-        f"{FARGATE} (No GPU here; this work needs 1)."
+        f"Excluded: {LAMBDA} (No GPU here; this work needs 1; 1 more limit too); {FARGATE} (No GPU here; this work "
+        "needs 1)."
     )
+
+
+def test_summary_names_the_size_limit_the_workload_is_furthest_past(small_ruleset: Ruleset) -> None:
+    # 10,000 s is 11 times Lambda's 900 s, 1,500,000 MB one and a half times the 1,000,000 MB every target allows.
+    text = summary_for(small_ruleset, runtime={"max_duration_s": 10_000, "memory_mb": 1_500_000})
+    assert f"{LAMBDA} (Lambda stops every invocation at 900 s; this work takes 10,000 s; 1 more limit too)" in text
+    # 1,000 s is only just past 900 s, 3,000,000 MB three times the memory limit: Lambda joins the others under it.
+    text = summary_for(small_ruleset, runtime={"max_duration_s": 1000, "memory_mb": 3_000_000})
+    assert f"Excluded: {LAMBDA} (limits.too-big fired; 1 more limit too); " in text
+    assert "stops every invocation" not in text
 
 
 def test_summary_of_a_single_eligible_target(small_ruleset: Ruleset) -> None:

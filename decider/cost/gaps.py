@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decider.cost.sizing import fargate_platform_name
 from decider.errors import nearest
+from decider.numbers import show
 from decider.pricing.book import PriceBook
 from decider.workload import Workload
 
@@ -76,7 +77,7 @@ def check_instances(book: PriceBook, workload: Workload) -> None:
 def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unpriced:
     """Why no catalogue type holds one copy: the copy's shape against the largest types the catalogue has."""
     runtime = workload.runtime
-    shape = f"{vcpu:g} vCPU, {runtime.memory_mb:g} MB" + (f", {runtime.gpu} GPU" if runtime.gpu else "")
+    shape = f"{show(vcpu)} vCPU, {show(runtime.memory_mb)} MB" + (f", {runtime.gpu} GPU" if runtime.gpu else "")
     named = workload.control.instance_types
     where = f"the {book.region} catalogue" + (f" limited to {', '.join(named)}" if named else "")
     arch = runtime.architecture if runtime.architecture != "any" else "any architecture"
@@ -87,7 +88,7 @@ def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unprice
         default=None,
     )
     biggest = (
-        f"; its largest {arch}{gpu} type is {largest.type} ({largest.vcpu:g} vCPU, {largest.memory_gib:g} GiB"
+        f"; its largest {arch}{gpu} type is {largest.type} ({show(largest.vcpu)} vCPU, {show(largest.memory_gib)} GiB"
         + (f", {largest.gpu} GPU)" if gpu else ")")
         if (largest is not None)
         else ""

@@ -18,12 +18,20 @@ from decider.pricing.book import Instance, PriceBook
 from decider.pricing.cost_model import CostModel
 from decider.workload import Workload
 
+#: Copies of one service a node runs on the host's network: "You can't run more than a single instantiation of a task
+#: on each host ... only the first task can bind to its required port"
+#: (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/networking-networkmode-host.html; the same for ECS
+#: Managed Instances, https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instances-host-modes.html).
+#: Kubernetes schedules a pod with a host port only where the port is free, so EKS holds one a node as well.
+HOST_NETWORK_COPIES = 1
+
 
 def copies_per_instance(
     instance: Instance, workload: Workload, facts: Facts, model: CostModel, *, kubernetes: bool = False
 ) -> int:
     """Copies a node holds (CPU, memory, GPU); a ``kubernetes`` node (EKS) keeps the kubelet's and the DaemonSets'
-    vCPU from them (``kubelet_reserved_cpu`` in model.yaml)."""
+    vCPU from them (``kubelet_reserved_cpu`` in model.yaml). A copy on the host's network holds its port on the
+    node: one copy a node, whatever else would fit (``HOST_NETWORK_COPIES``)."""
     runtime = workload.runtime
     by_memory = math.floor((instance.memory_gib * 1024 - model.node_reserved_memory_mb) / runtime.memory_mb + 1e-9)
     reserve = model.kubelet_reserved_cpu
@@ -34,6 +42,8 @@ def copies_per_instance(
     fits = min(by_cpu, by_memory)
     if runtime.gpu:
         fits = min(fits, instance.gpu // runtime.gpu)
+    if workload.control.host_networking:
+        fits = min(fits, HOST_NETWORK_COPIES)
     return max(fits, 0)
 
 
@@ -62,7 +72,8 @@ def instance_fits(
 
 def catalogue_key(workload: Workload, book: PriceBook, model: CostModel, *shape: object) -> tuple[object, ...]:
     """What decides which catalogue types hold a copy of ``shape`` (its memory and vCPU): the catalogue, the
-    workload's architecture, OS, GPUs and named types, and the memory each node keeps for itself."""
+    workload's architecture, OS, GPUs and named types, the host network (one copy a node), and the memory each node
+    keeps for itself."""
     runtime = workload.runtime
     return (
         id(book.ec2.instances),
@@ -70,6 +81,7 @@ def catalogue_key(workload: Workload, book: PriceBook, model: CostModel, *shape:
         runtime.os,
         runtime.gpu,
         workload.control.instance_types,
+        workload.control.host_networking,
         model.node_reserved_memory_mb,
         *shape,
     )

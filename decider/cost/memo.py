@@ -84,9 +84,7 @@ class PlanMemo:
 UNPRICED: Mapping[str, frozenset[str]] = {
     "runtime": frozenset({"max_duration_s", "startup_s", "artifact_mb"}),
     "traffic": frozenset({"peak_rps", "latency_slo_ms", "payload_mb"}),  # the body's size: keyed on its own
-    "control": frozenset(
-        {"privileged", "host_daemons", "sidecars", "host_networking", "custom_ami", "kubernetes_api", "portability"}
-    ),
+    "control": frozenset({"privileged", "host_daemons", "sidecars", "custom_ami", "kubernetes_api", "portability"}),
     "network": frozenset(),
     "preferences": frozenset({"optimize_for", "spot_ok"}),
     "team": frozenset({"kubernetes_experience", "ops_capacity"}),

@@ -10,7 +10,7 @@ from decider.decision import Decision, FargateSizing, InstanceSizing
 from decider.engine import decide
 from decider.render.decision import to_table
 from decider.rules.model import Ruleset
-from decider.websocket import DEFAULT_CONNECTIONS_PER_COPY
+from decider.websocket import MAX_CONNECTIONS_PER_COPY, default_connections_per_copy
 from decider.workload import parse_workload
 
 LIVE_SCORES: dict[str, Any] = {
@@ -36,11 +36,11 @@ def entry(decision: Decision, target: str) -> Any:
 
 def test_copies_hold_every_open_connection_at_the_default_limit(ruleset: Ruleset) -> None:
     decision = answer(ruleset)
-    held = math.ceil(2_000_000 / (DEFAULT_CONNECTIONS_PER_COPY * 0.7))  # 44 copies of 65,535 at 70%
+    held = math.ceil(2_000_000 / (16_384 * 0.7))  # 175 copies of 1,024 MB at 64 KB a connection, at 70%
     fargate = entry(decision, "ecs-fargate").sizing
     assert isinstance(fargate, FargateSizing)
-    assert fargate.min_copies == fargate.desired_copies == held == 44
-    assert fargate.connections_per_copy == DEFAULT_CONNECTIONS_PER_COPY
+    assert fargate.min_copies == fargate.desired_copies == held == 175
+    assert fargate.connections_per_copy == default_connections_per_copy(1024) == 16_384
     assert fargate.task_hours_per_month >= held * 730
     for target in ("ecs-ec2", "ecs-managed-instances"):
         sizing = entry(decision, target).sizing
@@ -48,14 +48,35 @@ def test_copies_hold_every_open_connection_at_the_default_limit(ruleset: Ruleset
         assert sizing.min_copies == held
         assert sizing.desired_instances * sizing.copies_per_instance >= held
     assert any(text.startswith("runtime.connections_per_copy not given: assumed") for text in decision.assumptions)
-    assert "up to 65,535 open connections per copy" in to_table(decision)
+    assert "up to 16,384 open connections per copy" in to_table(decision)
+    assert (
+        "runtime.connections_per_copy not given: assumed a container copy holds up to 16,384 open connections (its "
+        "memory at 64 KB a connection, decider's estimate)" in decision.assumptions
+    )
+
+
+def test_the_default_connections_a_copy_holds_follow_its_memory_up_to_the_open_file_limit() -> None:
+    """25,000 connections on a 512 MB task is not credible: the open-file limit is a ceiling, memory binds first."""
+    assert default_connections_per_copy(512) == 8_192
+    assert default_connections_per_copy(2048) == 32_768
+    assert default_connections_per_copy(4096) == default_connections_per_copy(30_720) == MAX_CONNECTIONS_PER_COPY
+    assert default_connections_per_copy(0.001) == 1
 
 
 def test_copies_follow_the_connections_a_copy_is_said_to_hold(ruleset: Ruleset) -> None:
     default, given = answer(ruleset), answer(ruleset, connections_per_copy=2000)
     fargate = entry(given, "ecs-fargate")
     assert fargate.sizing.min_copies == math.ceil(2_000_000 / (2000 * 0.7)) == 1429
-    assert fargate.monthly_cost.total_usd > 10 * entry(default, "ecs-fargate").monthly_cost.total_usd / 2
+    # 1,429 copies all month where the default holds the connections in 175: the task-hours follow the copies.
+    tasks = [line.quantity for line in fargate.monthly_cost.lines if line.item.startswith("Fargate tasks")]
+    held = [
+        line.quantity
+        for line in entry(default, "ecs-fargate").monthly_cost.lines
+        if line.item.startswith("Fargate tasks")
+    ]
+    assert tasks == [1429 * 730]
+    assert held == [175 * 730]
+    assert fargate.monthly_cost.total_usd > 3 * entry(default, "ecs-fargate").monthly_cost.total_usd
     assert not any(text.startswith("runtime.connections_per_copy") for text in given.assumptions)
     # Lambda runs per message behind the WebSocket API, which holds the connections: its bill does not move.
     assert entry(given, "lambda").monthly_cost.total_usd == entry(default, "lambda").monthly_cost.total_usd

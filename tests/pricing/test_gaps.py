@@ -162,8 +162,8 @@ def test_no_fitting_type_says_why(ruleset: Ruleset) -> None:
     ranked = _ranked(_decide(ruleset, workload, "us-east-1"), "ecs-ec2")
     assert ranked.monthly_cost is None
     assert ranked.no_price == (
-        "no instance type in the us-east-1 catalogue limited to c6i holds one copy (48 vCPU, 393216 MB); its largest "
-        "x86_64 type is x2iedn.32xlarge (128 vCPU, 4096 GiB)"
+        "no instance type in the us-east-1 catalogue limited to c6i holds one copy (48 vCPU, 393,216 MB); its largest "
+        "x86_64 type is x2iedn.32xlarge (128 vCPU, 4,096 GiB)"
     )
 
 

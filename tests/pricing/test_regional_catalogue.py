@@ -63,8 +63,8 @@ def test_where_the_mirror_has_no_p5_the_training_job_finds_no_type(ruleset: Rule
     assert ranked.monthly_cost is None
     assert ranked.no_price is not None
     assert ranked.no_price.startswith(
-        "no instance type in the eu-west-1 catalogue holds one copy (96 vCPU, 1.8432e+06 MB, 8 GPU); its largest "
-        "x86_64 GPU type is p4d.24xlarge (96 vCPU, 1152 GiB, 8 GPU); this book leaves out "
+        "no instance type in the eu-west-1 catalogue holds one copy (96 vCPU, 1,843,200 MB, 8 GPU); its largest "
+        "x86_64 GPU type is p4d.24xlarge (96 vCPU, 1,152 GiB, 8 GPU); this book leaves out "
     )
     assert "p5.48xlarge" in ranked.no_price
 
