@@ -23,7 +23,7 @@ from decider.decision import Decision
 from decider.errors import DeciderError
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
-from decider.workload import ParsedWorkload, resolve_defaults
+from decider.workload import JOB_PATTERNS, ParsedWorkload, resolve_defaults
 
 #: The fields that say how much traffic a workload gets: when decider assumed both, its traffic is not known.
 TRAFFIC_PATHS = ("traffic.requests_per_month", "traffic.peak_rps")
@@ -87,11 +87,13 @@ def decisive_assumptions(
     excluded = not any(entry.target in candidates for entry in decision.ranking)
     decisive: list[str] = []
     tried = 0
-    for path in ASSUMPTION_PATHS:
+    trials = [(path, None) for path in ASSUMPTION_PATHS] + _unknown_code(parsed, defaults, candidates)
+    for path, values in trials:
         if path not in defaults:
             continue
         section, _, field = path.partition(".")
-        for value in alternatives(path, getattr(getattr(parsed.workload, section), field), parsed.workload):
+        now = getattr(getattr(parsed.workload, section), field)
+        for value in values if values is not None else alternatives(path, now, parsed.workload):
             if tried >= budget:
                 return tuple(decisive)
             tried += 1
@@ -103,6 +105,28 @@ def decisive_assumptions(
                 decisive.append(path)
                 break
     return tuple(decisive)
+
+
+#: The longest run tried for a container job whose code gives no length: an hour, past Lambda's 15 minutes.
+JOB_HOUR_S = 3600.0
+
+
+def _unknown_code(
+    parsed: ParsedWorkload, defaults: Mapping[str, Any], candidates: Sequence[str]
+) -> list[tuple[str, tuple[Any, ...] | None]]:
+    """What code read for a review leaves unsaid that a workload file would say, for workloads on containers now
+    (what runs on Lambda now is neither of these): ``runtime.long_running`` when nothing says what it serves (no port,
+    probe or event source: its protocols were assumed), since a process that stays up cannot run on Lambda; and an
+    hour for the longest run of a job whose length nothing gives (×10 of a one-second default never nears Lambda's
+    15 minutes, and a job started on containers often runs for minutes)."""
+    if "lambda" in candidates:
+        return []
+    found: list[tuple[str, tuple[Any, ...] | None]] = []
+    if "traffic.protocols" in defaults:
+        found.append(("runtime.long_running", None))
+    if parsed.workload.traffic.pattern in JOB_PATTERNS and parsed.workload.max_duration_s < JOB_HOUR_S:
+        found.append(("runtime.max_duration_s", (JOB_HOUR_S,)))
+    return found
 
 
 def _kept(other: Ranked, candidates: Sequence[str], keep_margin: float | None) -> bool:
@@ -122,6 +146,8 @@ def decisive_why(decisive: Sequence[str], parsed: ParsedWorkload) -> str:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as the usage file would write it
     if isinstance(value, float):
         return f"{value:,.0f}" if value >= 100 else f"{value:g}"
     return str(value)

@@ -183,7 +183,13 @@ def choose_ecs_target(
                 workload.assume(f"compatible with {', '.join(compatibilities)}: taken to run on the first, {known[0]}")
             return
     workload.runs_as = "EC2"
-    workload.assume("no launch type, capacity provider or compatibility given: ECS's default launch type, EC2")
+    if service is not None and service.get("LaunchType") is not None:  # set, but to a value not known here
+        workload.assume(
+            "its launch type is not known until it is deployed, and no capacity provider or compatibility says where "
+            "it runs: taken as ECS's default launch type, EC2, so its verdict on where it runs now is a guess"
+        )
+    else:
+        workload.assume("no launch type, capacity provider or compatibility given: ECS's default launch type, EC2")
 
 
 def _capacity_provider(

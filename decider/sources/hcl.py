@@ -22,6 +22,7 @@ import hcl2
 from lark.exceptions import LarkError
 
 from decider.errors import Problem, SourceError
+from decider.sources.hcl_switch import switch
 from decider.sources.terraform_model import Expression, Resource, module_kind, references_in
 from decider.sources.terraform_modules import module_resources
 
@@ -65,13 +66,32 @@ def load_hcl(path: Path, shown: str) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as error:
         raise SourceError([Problem(shown, f"cannot read: {error}")]) from None
     try:
-        data = hcl2.loads(text, serialization_options=_OPTIONS)
+        data = hcl2.loads(heredoc_ends_trimmed(text), serialization_options=_OPTIONS)
     except (LarkError, ValueError, TypeError) as error:
         line = getattr(error, "line", None)
         where = f"{shown}:{line}" if isinstance(line, int) and line > 0 else shown
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise SourceError([Problem(where, f"not valid Terraform (HCL): {first}")]) from None
     return data if isinstance(data, dict) else {}
+
+
+#: A heredoc's opening (``<<EOF``, ``<<-EOF``): its marker ends the heredoc on a line of its own.
+_HEREDOC_OPENING = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?$", re.MULTILINE)
+
+
+def heredoc_ends_trimmed(text: str) -> str:
+    """The text with the blanks after each heredoc's closing marker taken off: Terraform ends a heredoc at a line that
+    is its marker once trimmed (hclsyntax's scanner compares the trimmed line), python-hcl2 only at the bare marker.
+    Lines keep their numbers, so a problem is still placed on its line."""
+    markers = set(_HEREDOC_OPENING.findall(text))
+    if not markers:
+        return text
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        bare = line.strip()
+        if bare in markers and line != line.rstrip():
+            lines[index] = line.rstrip()
+    return "\n".join(lines)
 
 
 def read_folder(
@@ -108,7 +128,7 @@ def read_folder(
             address = f"{kind}.{name}"
             line = _line(text, rf'resource\s+"{re.escape(kind)}"\s+"{re.escape(name)}"')
             values = {key: resolve(value, scope) for key, value in body.items() if key not in _META_KEYS}
-            references = {key: references_in(str(value)) for key, value in body.items() if key not in _META_KEYS}
+            references = {key: _references(value, scope) for key, value in body.items() if key not in _META_KEYS}
             none = _creates_none(address, body, scope)
             if none is not None:
                 unread.append((shown, f"line {line}: {none}"))
@@ -126,7 +146,7 @@ def read_folder(
                 unread.append((shown, f"line {line}: {_unread_call(call, source, folder, reviewed)}"))
                 continue
             inputs = {key: resolve(value, scope) for key, value in body.items() if key not in _META_KEYS}
-            references = {key: references_in(str(value)) for key, value in body.items() if key not in _META_KEYS}
+            references = {key: _references(value, scope) for key, value in body.items() if key not in _META_KEYS}
             notes = tuple(  # Terraform makes one instance of the call per count or key: one is read
                 f"module.{call} has {key} = {inputs[key]}: decider read one instance of the call; each instance it "
                 "creates is reviewed as this one"
@@ -137,6 +157,22 @@ def read_folder(
                 resource.notes = notes
                 resources.append(resource)
     return TerraformFolder(resources, assumptions, unread)
+
+
+_LOCAL_NAME = re.compile(r"(?<![\w.])local\.([A-Za-z_][A-Za-z0-9_-]*)")
+
+
+def _references(value: Any, scope: Scope) -> tuple[str, ...]:
+    """The resources and module calls an attribute's expression refers to, through the folder's locals too
+    (``task_definition = local.task_definition``, a local naming ``aws_ecs_task_definition.this[0].arn``)."""
+    text, seen = str(value), set[str]()
+    for _ in range(4):  # a local naming a local, a few deep
+        names = [name for name in _LOCAL_NAME.findall(text) if name in scope.locals_raw and name not in seen]
+        if not names:
+            break
+        seen.update(names)
+        text += " " + " ".join(str(scope.locals_raw[name]) for name in names)
+    return references_in(text)
 
 
 def _unread_call(call: str, source: Any, folder: Path, reviewed: Collection[Path]) -> str:
@@ -175,7 +211,7 @@ def _creates_none(address: str, body: Mapping[str, Any], scope: Scope) -> str | 
 _EMPTY_COLLECTION = re.compile(r"^\s*to(?:set|map|list)\(\s*(?:\[\s*\]|\{\s*\})\s*\)\s*$")
 
 
-_CONDITION = re.compile(r"^\s*(?P<not>!?)\s*var\.(?P<name>\w+)\s*\?\s*(?P<yes>\d+)\s*:\s*(?P<no>\d+)\s*$")
+_CONDITION = re.compile(r"^\s*(?P<test>[^?]+?)\s*\?\s*(?P<yes>\d+)\s*:\s*(?P<no>\d+)\s*$")
 
 
 def created(count: Any, scope: Scope) -> int | None:
@@ -186,10 +222,10 @@ def created(count: Any, scope: Scope) -> int | None:
     if isinstance(count, int | float):
         return int(count)
     match = _CONDITION.match(str(count)) if isinstance(count, Expression) else None
-    if match is None or not isinstance(scope.variables.get(match["name"]), bool):
+    if match is None:
         return None
-    chosen = scope.variables[match["name"]] != bool(match["not"])
-    return int(match["yes"] if chosen else match["no"])
+    chosen = switch(match["test"], scope.variables, scope.locals_raw, frozenset(scope.unset))
+    return None if chosen is None else int(match["yes"] if chosen else match["no"])
 
 
 def resolve(raw: Any, scope: Scope) -> Any:

@@ -60,6 +60,7 @@ GPU_RESOURCE = "nvidia.com/gpu"
 #: What a workload's main container was assumed to serve when it names nothing: the assumptions say so with these, and
 #: the Services that select it (decider/sources/kubernetes_routes.py) may say more.
 UNNAMED_PORT = "has no protocol name or probe: assumed HTTP"
+UNKNOWN_NAME = "names no protocol decider knows: assumed HTTP"
 NO_PORT = "its main container has no port or probe: it serves no requests (a worker); traffic unknown"
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 #: Why a Helm chart's files are skipped: a template is a Go template, not YAML (nor the objects it renders) until Helm
@@ -314,13 +315,55 @@ def _read_protocols(workload: ImportedWorkload, containers: list[dict[str, Any]]
         protocol = "http"
     elif any("tcpSocket" in probe for probe in probes):
         protocol = "tcp"
+    elif any(raw_port(port, name, port.get("containerPort")) for port, name in zip(ports, _names(ports), strict=True)):
+        # A port named for (or on the well-known number of) a protocol that is not HTTP: a database, a broker, UDP
+        protocol = "udp" if all(str(port.get("protocol", "")).upper() == "UDP" for port in ports) else "tcp"
     elif ports:
         protocol = "http"
-        workload.assume(f"container port {ports[0].get('containerPort')} {UNNAMED_PORT}")
+        named = next((name for name in _names(ports) if name), "")
+        number = ports[0].get("containerPort")
+        workload.assume(
+            f"container port {number} is named {named!r}, which {UNKNOWN_NAME}"
+            if named
+            else f"container port {number} {UNNAMED_PORT}"
+        )
     else:
         workload.assume(NO_PORT)
         return
     workload.set("traffic.protocols", [protocol])
+
+
+#: Port names (``appProtocol``, else ``name``, up to a ``-`` suffix) and well-known numbers of protocols that are not
+#: HTTP: databases, caches and brokers listen on raw TCP (Istio's protocol selection names tcp, tls, mongo, mysql and
+#: redis this way: https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/).
+RAW_PORT_NAMES = frozenset(
+    {
+        "tcp", "tls", "udp", "mysql", "postgres", "postgresql", "redis", "mongo", "mongodb", "cql", "cassandra",
+        "intra-node", "jmx", "kafka", "amqp", "amqps", "mqtt", "memcache", "memcached", "zookeeper", "zk", "ldap",
+        "smtp", "dns", "nats", "rtmp", "sip",
+    }
+)  # fmt: skip
+RAW_PORT_NUMBERS = frozenset({53, 1883, 2181, 3306, 5432, 5672, 6379, 7000, 7001, 9042, 9092, 11211, 27017})
+
+
+def _names(ports: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [port_name(port) for port in ports]
+
+
+def port_name(port: Mapping[str, Any]) -> str:
+    """A container's or Service's port's protocol name: its ``appProtocol``, else its ``name``, lower case."""
+    return str(port.get("appProtocol", port.get("name", "")) or "").lower()
+
+
+def raw_port(port: Mapping[str, Any], name: str, number: Any) -> bool:
+    """Whether a container's or Service's port carries a protocol other than HTTP: UDP, a name of
+    ``RAW_PORT_NAMES`` (``mysql``, ``tcp-metrics``, ``tls-intra-node``), or, unnamed, a well-known ``number`` of
+    ``RAW_PORT_NUMBERS``."""
+    if str(port.get("protocol", "")).upper() == "UDP":
+        return True
+    if name:
+        return name in RAW_PORT_NAMES or name.split("-", 1)[0] in RAW_PORT_NAMES
+    return number in RAW_PORT_NUMBERS
 
 
 def grpc_port(port: Mapping[str, Any]) -> bool:

@@ -25,7 +25,7 @@ from typing import Any
 
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
-from decider.sources.kubernetes import NO_PORT, UNNAMED_PORT, grpc_port
+from decider.sources.kubernetes import NO_PORT, UNKNOWN_NAME, UNNAMED_PORT, grpc_port, port_name, raw_port
 from decider.workload import JOB_PATTERNS
 
 #: Service types reachable from outside the cluster: https://kubernetes.io/docs/concepts/services-networking/service/
@@ -47,6 +47,8 @@ class Service:
     type: str
     grpc: bool
     where: str
+    raw: str | None = None
+    """``tcp`` (or ``udp``) when every port carries a protocol other than HTTP (a database's, a broker's)."""
 
     def selects(self, workload: ImportedWorkload) -> bool:
         """Whether the workload's pods, in its namespace, carry every label of the selector."""
@@ -115,7 +117,13 @@ class Routes:
         kind = spec.get("type")
         kind = kind if isinstance(kind, str) and kind else "ClusterIP"
         grpc = bool(ports) and all(grpc_port(port) for port in ports)
-        self.services.append(Service(name, namespace, selector, kind, grpc, where))
+        raw = bool(ports) and all(
+            raw_port(port, port_name(port), port.get("targetPort", port.get("port"))) for port in ports
+        )
+        udp = raw and all(str(port.get("protocol", "")).upper() == "UDP" for port in ports)
+        self.services.append(
+            Service(name, namespace, selector, kind, grpc, where, "udp" if udp else "tcp" if raw else None)
+        )
 
 
 def _whole(value: Any) -> int | None:
@@ -162,7 +170,7 @@ def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
         selecting = [service for service in routes.services if service.selects(workload)]
         if not selecting:
             continue
-        _serves_grpc(workload, selecting)
+        _serves(workload, selecting)
         # A job's Service says nothing of a front door; nor does one in front of a workload that names its own.
         public = [item for item in selecting if item.type in PUBLIC_TYPES or item.name in routes.routed]
         if public or workload.get("traffic.front_door") is not None or workload.get("traffic.pattern") in JOB_PATTERNS:
@@ -176,16 +184,30 @@ def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
         )
 
 
-def _serves_grpc(workload: ImportedWorkload, selecting: Sequence[Service]) -> None:
-    """gRPC, when every Service that selects the workload carries only gRPC and its container named no protocol (what
-    it serves was assumed, or not known)."""
-    guessed = [note for note in workload.assumptions if UNNAMED_PORT in note or NO_PORT in note]
-    if not guessed or not all(service.grpc for service in selecting):
+def _serves(workload: ImportedWorkload, selecting: Sequence[Service]) -> None:
+    """What a workload whose container named no protocol (what it serves was assumed, or not known) serves, by the
+    Services that select it: gRPC, or raw TCP (UDP), when every port of every one carries it; else, for a container
+    with no port at all, requests over HTTP: a Service selecting it is the sign that it serves some."""
+    guessed = [
+        note for note in workload.assumptions if any(text in note for text in (UNNAMED_PORT, UNKNOWN_NAME, NO_PORT))
+    ]
+    if not guessed:
+        return
+    names = ", ".join(service.where for service in selecting)
+    raw = {service.raw for service in selecting}
+    if all(service.grpc for service in selecting):
+        protocol, said = "grpc", f"serves gRPC: every port of {names} is gRPC (appProtocol or name grpc)"
+    elif len(raw) == 1 and None not in raw:
+        protocol = str(next(iter(raw)))
+        said = f"serves {protocol.upper()}: every port of {names} names a protocol other than HTTP, or is a database's"
+    elif any(NO_PORT in note for note in guessed):
+        protocol = "http"
+        said = f"its container names no port, but {names} selects it: it serves requests, assumed HTTP"
+    else:
         return
     workload.assumptions[:] = [note for note in workload.assumptions if note not in guessed]
-    workload.set("traffic.protocols", ["grpc"])
-    names = ", ".join(service.where for service in selecting)
-    workload.assume(f"serves gRPC: every port of {names} is gRPC (appProtocol or name grpc)")
+    workload.set("traffic.protocols", [protocol])
+    workload.assume(said)
 
 
 def _backends(data: Mapping[str, Any]) -> Iterator[str]:

@@ -30,6 +30,7 @@ from decider.sources.schedule import counted_runs
 from decider.sources.task_starts import read_starts, terraform_starts
 from decider.sources.template import number_of, run_on_demand, set_traffic
 from decider.sources.terraform_model import Expression, Resource, blocks, first_block
+from decider.sources.terraform_triggers import rule_trigger, triggers
 
 LAMBDA = "aws_lambda_function"
 TASK_DEFINITION = "aws_ecs_task_definition"
@@ -134,46 +135,13 @@ def _function(resource: Resource, resources: Sequence[Resource]) -> ImportedWork
         workload.assume("package_type Image: deployed as a container image; its size (artifact_mb) is not known")
     protocols: list[str] = []
     runs: float | None = None
-    for protocol, expression in _triggers(resource, resources):
+    for protocol, expression in triggers(resource, resources):
         protocols.append(protocol)
         trigger_runs = counted_runs(expression, workload.assume)
         runs = trigger_runs if trigger_runs is not None else runs
     set_traffic(workload, protocols, runs)
     terraform_provisioned(workload, resource, resources)
     return workload
-
-
-def _triggers(function: Resource, resources: Sequence[Resource]) -> list[tuple[str, object]]:
-    """How work reaches a function: each resource that sends it some, as (protocol, its schedule expression for a
-    schedule, else None)."""
-    owner = function.owner
-    found: list[tuple[str, object]] = []
-    for item in resources:
-        kind = item.type
-        if kind == "aws_lambda_event_source_mapping" and item.refers_to("function_name", owner):
-            found.append(("queue", None))
-        elif kind == "aws_lambda_function_url" and item.refers_to("function_name", owner):
-            found.append(("http", None))
-        elif kind == "aws_lambda_permission" and item.refers_to("function_name", owner):
-            if str(item.values.get("principal", "")).startswith("apigateway"):
-                found.append(("http", None))
-        elif kind == "aws_apigatewayv2_integration" and item.refers_to("integration_uri", owner):
-            found.append(("http", None))
-        elif kind == "aws_cloudwatch_event_target" and item.refers_to("arn", owner):
-            found.append(_rule_trigger(item, resources))
-        elif kind == "aws_scheduler_schedule" and item.refers_to("target", owner):
-            found.append(("schedule", item.values.get("schedule_expression")))
-    return found
-
-
-def _rule_trigger(target: Resource, resources: Sequence[Resource]) -> tuple[str, object]:
-    """An EventBridge target's rule: a schedule (runs a month) or an event pattern (events, as from a queue)."""
-    for rule in resources:
-        if rule.type == "aws_cloudwatch_event_rule" and target.refers_to("rule", rule.owner):
-            expression = rule.values.get("schedule_expression")
-            if isinstance(expression, str) and expression:  # an empty one is no schedule
-                return "schedule", expression
-    return "queue", None
 
 
 def _runs(service: Resource, task: Resource) -> bool:
@@ -242,6 +210,8 @@ def _service(service: Resource, task: Resource | None, resources: Sequence[Resou
     launch_type = known(workload, values, "launch_type")
     if isinstance(launch_type, str) and launch_type:
         properties["LaunchType"] = launch_type
+    elif isinstance(values.get("launch_type"), Expression):
+        properties["LaunchType"] = values["launch_type"]  # set, not known here: the task's compatibility may say
     strategy = blocks(known(workload, values, "capacity_provider_strategy"))
     providers: dict[str, Any] = {}
     if strategy:
@@ -280,7 +250,7 @@ def _schedules(workload: ImportedWorkload, task: Resource, resources: Sequence[R
     """EventBridge rules and Scheduler schedules that run the task definition."""
     for item in resources:
         if item.type == "aws_cloudwatch_event_target" and item.refers_to("ecs_target", task.owner):
-            protocol, expression = _rule_trigger(item, resources)
+            protocol, expression = rule_trigger(item, resources)
             if protocol == "schedule":
                 set_traffic(workload, ["schedule"], counted_runs(expression, workload.assume))
         elif item.type == "aws_scheduler_schedule" and item.refers_to("target", task.owner):
@@ -308,6 +278,8 @@ def _deployment(resource: Resource, resources: Sequence[Resource]) -> ImportedWo
                     "limits": limits_requests.get("limits") or {},
                 },
                 "securityContext": {"privileged": security.get("privileged") is True},
+                "ports": [_port(port) for port in blocks(container.get("port"))],
+                **_probes(container),
             }
         )
     manifest = {
@@ -346,6 +318,28 @@ def _deployment(resource: Resource, resources: Sequence[Resource]) -> ImportedWo
             shown = ", ".join(str(item) for item in types)
             workload.assume(f"{group.address} provides nodes ({shown}, {capacity}): any of them may run it")
     return workload
+
+
+def _port(port: Mapping[str, Any]) -> dict[str, Any]:
+    """A provider ``port`` block as the manifest's: ``container_port``, ``name``, ``protocol``."""
+    named = {"containerPort": port.get("container_port"), "name": port.get("name"), "protocol": port.get("protocol")}
+    return {key: value for key, value in named.items() if isinstance(value, str | int)}
+
+
+#: The provider's probe blocks and their checks, as the manifest names them.
+_PROBES = {"readiness_probe": "readinessProbe", "liveness_probe": "livenessProbe", "startup_probe": "startupProbe"}
+_CHECKS = {"http_get": "httpGet", "tcp_socket": "tcpSocket", "grpc": "grpc", "exec": "exec"}
+
+
+def _probes(container: Mapping[str, Any]) -> dict[str, Any]:
+    """A container's probes as the manifest's: which check each makes (what the container serves)."""
+    found: dict[str, Any] = {}
+    for block, name in _PROBES.items():
+        probe = first_block(container.get(block))
+        checks: dict[str, dict[str, Any]] = {check: {} for key, check in _CHECKS.items() if probe.get(key) is not None}
+        if checks:
+            found[name] = checks
+    return found
 
 
 #: The Kubernetes provider's replicas when a deployment sets none (a plan shows it filled in):

@@ -20,8 +20,9 @@ _REFERENCE = re.compile(
 )
 _INDEX = re.compile(r"\[[^\]]*\]")
 
-#: The modules read by their documented inputs, by a pattern of their registry or GitHub source.
-LAMBDA_MODULE = re.compile(r"terraform-aws-modules/(terraform-aws-)?lambda(/aws)?(//.*)?($|\?|\.git)")
+#: The modules read by their documented inputs, by a pattern of their registry or GitHub source. The Lambda module's
+#: root only: its submodules (``//modules/alias``, ``//modules/deploy``, ``//modules/docker-build``) create no function.
+LAMBDA_MODULE = re.compile(r"terraform-aws-modules/(terraform-aws-)?lambda(/aws)?(\.git)?(//)?($|\?)")
 ECS_SERVICE_MODULE = re.compile(r"terraform-aws-modules/(terraform-aws-)?ecs(/aws)?//modules/service($|\?|\.git)")
 
 

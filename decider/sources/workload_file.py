@@ -12,8 +12,9 @@ from decider.workload import SECTIONS
 
 #: A precise target follows from the platform only where the platform has one target.
 def is_workload(data: Any) -> bool:
-    """A mapping with at least one workload section (runtime, traffic, control, team, preferences)."""
-    return isinstance(data, dict) and any(key in SECTIONS for key in data)
+    """A mapping with at least one workload section (runtime, traffic, control, team, preferences) that is a mapping
+    of fields: ``runtime: python`` in a list of unrelated records (a catalogue of examples) names no workload."""
+    return isinstance(data, dict) and any(key in SECTIONS and isinstance(data[key], dict) for key in data)
 
 
 def holds_workloads(document: Document) -> bool:
