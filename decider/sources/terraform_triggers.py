@@ -18,6 +18,12 @@ _SENDERS: dict[str, tuple[str, str]] = {
     "aws_sfn_state_machine": ("definition", "queue"),
     "aws_pipes_pipe": ("target", "queue"),
     "aws_cognito_user_pool": ("lambda_config", "queue"),
+    "aws_api_gateway_integration": ("uri", "http"),
+    "aws_api_gateway_authorizer": ("authorizer_uri", "http"),
+    "aws_apigatewayv2_authorizer": ("authorizer_uri", "http"),
+    "aws_vpclattice_target_group_attachment": ("target", "http"),
+    "aws_cloudwatch_log_subscription_filter": ("destination_arn", "queue"),
+    "aws_secretsmanager_secret_rotation": ("rotation_lambda_arn", "queue"),
 }
 #: The services whose permission to invoke a function says how work reaches it (an ``aws_lambda_permission``, or
 #: an ``allowed_triggers`` entry of terraform-aws-modules/lambda): API Gateway and a load balancer send requests,

@@ -256,6 +256,24 @@ resource "aws_lambda_function" "fn" {
             "event",
         ),
         (
+            'resource "aws_vpclattice_target_group_attachment" "a" {\n  target_group_identifier = "tg"\n'
+            "  target {\n    id = aws_lambda_function.fn.arn\n  }\n}\n",
+            ["http"],
+            "spiky",
+        ),
+        (
+            'resource "aws_api_gateway_integration" "i" {\n  rest_api_id = "r"\n  resource_id = "x"\n'
+            '  http_method = "GET"\n  type = "AWS_PROXY"\n  uri = aws_lambda_function.fn.invoke_arn\n}\n',
+            ["http"],
+            "spiky",
+        ),
+        (
+            'resource "aws_secretsmanager_secret_rotation" "r" {\n  secret_id = "s"\n'
+            "  rotation_lambda_arn = aws_lambda_function.fn.arn\n}\n",
+            ["queue"],
+            "event",
+        ),
+        (
             # A schedule's rule says it is a schedule; the EventBridge permission beside it adds nothing.
             'resource "aws_cloudwatch_event_rule" "r" {\n  schedule_expression = "rate(1 hour)"\n}\n'
             'resource "aws_cloudwatch_event_target" "t" {\n  rule = aws_cloudwatch_event_rule.r.name\n'
