@@ -19,11 +19,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from decider.alternatives import alternatives, bounded, choices
+from decider.alternatives import AVERAGE, alternatives, bounded, choices
 from decider.cost.breakeven import approx_requests, distance
 from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
 from decider.errors import DeciderError
+from decider.flip import nearest_flip
 from decider.numbers import show
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
@@ -143,8 +144,9 @@ def _candidates(
         for path in paths:
             if path in defaults:
                 for other in alternatives(path, _value(workload, path), workload):
-                    if _in_order(workload, defaults, {path: other}):
-                        yield _Candidate({path: other}, "assumption", path)
+                    change = _pinned(workload, defaults, path, other)
+                    if _in_order(workload, defaults, change):
+                        yield _Candidate(change, "assumption", path)
 
     def preferences(paths: Sequence[str]) -> Iterator[_Candidate]:
         for path, values in PREFERENCES:
@@ -174,6 +176,16 @@ def _candidates(
     yield from preferences(("preferences.optimize_for",))
     yield from assumptions(ASSUMPTION_PATHS[2:])
     yield from preferences(("preferences.commitment", "preferences.spot_ok", "preferences.free_tier"))
+
+
+def _pinned(workload: Workload, defaults: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """The change that tries ``value`` for an assumed longest run with the average run as it is now, when the average
+    was assumed too (it is derived from the longest, and would move with it: the answer would then rest on the
+    average, said on its own) and still fits in the longest; else ``{path: value}``."""
+    average_ms = workload.avg_duration_s * 1000.0
+    if path == "runtime.max_duration_s" and AVERAGE in defaults and average_ms <= float(value) * 1000.0:
+        return {path: value, AVERAGE: average_ms}
+    return {path: value}
 
 
 #: Pairs of figures in order, low before high, with the factor between their units: an average unit of work is no
@@ -286,6 +298,8 @@ def search(
                 eligible_with.setdefault(target, candidate.change)
         if other.recommendation == now:
             continue
+        if candidate.kind == "cost-crossing":
+            candidate, other = _nearest_flip(given, ruleset, parsed.workload, candidate, other, memo)
         if candidate.kind == "cost-crossing" and any(
             item.kind == "cost-crossing" and item.recommendation == other.recommendation for item in kept
         ):
@@ -301,6 +315,30 @@ def search(
             )
         )
     return Advice(tuple(kept), tuple(decisive), eligible_with, tried, untried)
+
+
+def _nearest_flip(
+    given: Workload, ruleset: Ruleset, workload: Workload, candidate: _Candidate, flipped: Ranked, memo: PlanMemo | None
+) -> tuple[_Candidate, Ranked]:
+    """A crossing's change moved to the volume nearest today's that changes the answer (decider/flip.py), when one
+    is found; else the crossing as it was tried."""
+    path = "traffic.requests_per_month"
+    found = nearest_flip(
+        lambda volume: _ranked(given, ruleset, {path: volume}, memo),
+        max(workload.requests_per_month, 1.0),
+        float(candidate.change[path]),
+        flipped.recommendation,
+    )
+    if found is None:
+        return candidate, flipped
+    return _Candidate({path: found[0]}, candidate.kind, candidate.about), found[1]
+
+
+def _ranked(given: Workload, ruleset: Ruleset, change: Mapping[str, Any], memo: PlanMemo | None) -> Ranked | None:
+    try:
+        return rank(resolve_defaults(apply(given, change), record=False).workload, ruleset, explain=False, memo=memo)
+    except (DeciderError, ValueError, ArithmeticError):
+        return None
 
 
 def _name(ruleset: Ruleset, target: str | None) -> str:

@@ -9,6 +9,19 @@ from typing import Any
 from decider.workload import DEFAULT_AVG_DURATION_CAP_MS, JOB_PATTERNS, SECTIONS, Workload
 
 AVERAGE = "runtime.avg_duration_ms"
+MEMORY = "runtime.memory_mb"
+PATTERN = "traffic.pattern"
+#: The smallest memory any target runs a copy with: Lambda's 128 MB
+#: (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html). A tenth of an assumed memory is tried
+#: no lower.
+SMALLEST_MEMORY_MB = 128
+#: Traffic patterns of one kind of work: requests served, events from a queue, runs of a job. An assumed pattern is
+#: tried at the others of its kind: an API taken as steady may be diurnal or spiky, but is not a nightly job.
+PATTERN_KINDS: tuple[frozenset[str], ...] = (
+    frozenset({"steady", "diurnal", "spiky"}),
+    frozenset({"event"}),
+    frozenset(JOB_PATTERNS),
+)
 
 
 def _field_type(path: str) -> Any:
@@ -45,7 +58,8 @@ def bounded(path: str, value: float) -> float | None:
 
 
 def alternatives(path: str, value: Any, workload: Workload | None = None) -> list[Any]:
-    """Plausible other values of an assumed field: the other enum values, a number at ×0.1 and ×10; and for a job
+    """Plausible other values of an assumed field: the other enum values (a traffic pattern's of its kind,
+    ``PATTERN_KINDS``), a number at ×0.1 and ×10 (memory no lower than ``SMALLEST_MEMORY_MB``); and for a job
     whose average run was taken as its whole longest run (often a timeout: a ceiling), the request-driven default, a
     fifth of it at most 2 s, the run of a function that finishes well within its timeout."""
     if isinstance(value, bool):
@@ -54,11 +68,16 @@ def alternatives(path: str, value: Any, workload: Workload | None = None) -> lis
         out = []
         for factor in (0.1, 10.0):
             moved = bounded(path, float(value) * factor)
-            if moved is not None and moved != value:
+            if moved is not None and path == MEMORY:
+                moved = max(moved, SMALLEST_MEMORY_MB)  # no copy runs with less
+            if moved is not None and moved != value and moved not in out:
                 out.append(moved)
         if path == AVERAGE and workload is not None and workload.traffic.pattern in JOB_PATTERNS:
             short = min(float(value) / 5.0, DEFAULT_AVG_DURATION_CAP_MS)
             if value == workload.max_duration_s * 1000.0 and short < float(value) * 0.1:
                 out.append(short)
         return out
+    if path == PATTERN:
+        kind = next((kind for kind in PATTERN_KINDS if value in kind), frozenset())
+        return [choice for choice in choices(path) if choice != value and choice in kind]
     return [choice for choice in choices(path) if choice != value and choice != "any"]

@@ -6,7 +6,7 @@ instance type and count), described for people by decider/render/sizing.py.
 
 from __future__ import annotations
 
-from collections.abc import ItemsView, Iterable
+from collections.abc import Collection, ItemsView, Iterable
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -303,19 +303,23 @@ class Decision(_Frozen):
         )
 
 
-def leads(ahead: Iterable[tuple[str, float]], behind: Iterable[tuple[str, float]]) -> tuple[tuple[float, str], ...]:
+def leads(
+    ahead: Iterable[tuple[str, float]], behind: Iterable[tuple[str, float]], relative: Collection[str] = ()
+) -> tuple[tuple[float, str], ...]:
     """The rules that put one target ahead of another, biggest lead first: ``(lead, rule id)`` pairs.
 
     ``ahead`` and ``behind`` are each target's (rule id, points) reasons. A rule's lead is its points for the target
     ahead minus its points for the one behind, so a rule that only lowers the one behind counts too; a rule that
-    lowers the target ahead is no reason for it, even when it lowers the other more. This is the one definition of
-    "which rules decided it", read by the summary, Slack, the review and the ADR.
+    lowers the target ahead is no reason for it, even when it lowers the other more. The ``relative`` criteria are
+    the exception: their points measure each target against the best one (the bills' criterion: 0 for the cheapest),
+    so lowering the target ahead less is a lead, being cheaper. This is the one definition of "which rules decided
+    it", read by the summary, Slack, the review and the ADR.
     """
     totals: dict[str, float] = {}
     against: set[str] = set()
     for rule, points in ahead:
         totals[rule] = totals.get(rule, 0.0) + points
-        if points < 0:
+        if points < 0 and rule not in relative:
             against.add(rule)
     for rule, points in behind:
         totals[rule] = totals.get(rule, 0.0) - points

@@ -95,7 +95,7 @@ def decide(
     return Decision(
         name=parsed.workload.name,
         recommendation=order[0] if order else None,
-        summary=explain.summary(ruleset, evaluation, order, costs, found, warnings, ranked.context),
+        summary=explain.summary(ruleset, evaluation, order, costs, found, warnings, ranked.context, _modes(ranked)),
         ranking=ranking,
         excluded=excluded,
         what_would_change=(
@@ -127,6 +127,7 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
     return (
         *_durations(parsed),
         *_peak(parsed),
+        *_slo(ranked),
         *_load(ranked, parsed, ruleset),
         *_uneven_bills(ranked, ruleset),
         *_kubelet_reserve(ranked, ruleset),
@@ -148,8 +149,12 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     why = sorted({priced.unpriced[target].removeprefix(f"{NO_PRICE}: ").split(" (", 1)[0] for target in unbilled})
     if not billed and all(reason.startswith(NO_FIT) for reason in why):
         # Every target left needs an instance and none holds a copy: nothing can run the workload as described.
-        named = ranked.workload.control.instance_types
-        check = "control.instance_types" if named else "runtime.vcpu, runtime.memory_mb and runtime.gpu"
+        runtime = ranked.workload.runtime
+        narrowed = [
+            *(["control.instance_types"] if ranked.workload.control.instance_types else []),
+            *([f"runtime.architecture ({runtime.architecture})"] if runtime.architecture != "any" else []),
+        ]
+        check = ", ".join(narrowed) if narrowed else "runtime.vcpu, runtime.memory_mb and runtime.gpu"
         return (
             f"No eligible target has a bill here: {why[0]}, and every target left runs on instances. As described, "
             f"the recommendation may not run at all: check {check}.",
@@ -187,6 +192,19 @@ def _durations(parsed: ParsedWorkload) -> tuple[str, ...]:
         f"runtime.avg_duration_ms ({show(runtime.avg_duration_ms)} ms) is longer than runtime.max_duration_s "
         f"({show(runtime.max_duration_s)} s): an average unit of work cannot outlast the longest one, and the bills "
         "are sized on the average; check them.",
+    )
+
+
+def _slo(ranked: Ranked) -> tuple[str, ...]:
+    """A latency target shorter than a typical request: no target meets it, warm or cold."""
+    workload = ranked.workload
+    slo = workload.traffic.latency_slo_ms
+    if slo is None or ranked.facts.work_slo_ratio < 1:
+        return ()
+    return (
+        f"traffic.latency_slo_ms ({show(slo)} ms) is shorter than a typical request (runtime.avg_duration_ms, "
+        f"{show(round(workload.avg_duration_s * 1000.0, 1))} ms): no target can meet it, so it weighs on none; check "
+        "both figures.",
     )
 
 
@@ -240,6 +258,13 @@ def _load(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str
     if behind:
         text += f" It rests on values decider assumed ({', '.join(behind)}): check them."
     return (text,)
+
+
+def _modes(ranked: Ranked) -> dict[str, str]:
+    """The capacity modes chosen other than each target's default, by name (Fargate Spot, Lambda Managed
+    Instances): the summary names them beside their targets."""
+    choices = ranked.priced.choices if ranked.priced is not None else {}
+    return {target: choice.chosen.name for target, choice in choices.items() if choice.chosen != choice.priced[0][0]}
 
 
 def _most_copies(ranked: Ranked, at_peak: float) -> float:

@@ -19,7 +19,8 @@ def leads(evaluation: Evaluation, winner: str, runner_up: str | None) -> list[tu
     by_id = {fired.id: fired for fired in evaluation.fired}
     ahead = [(fired.id, points) for fired, points in evaluation.reasons[winner]]
     behind = [(fired.id, points) for fired, points in evaluation.reasons[runner_up]] if runner_up else []
-    return [(lead, by_id[rule]) for lead, rule in decision_leads(ahead, behind)]
+    computed = {fired.id for fired in evaluation.fired if _is_computed(fired)}  # the bills' criterion: relative
+    return [(lead, by_id[rule]) for lead, rule in decision_leads(ahead, behind, computed if runner_up else ())]
 
 
 def deciding_reasons(evaluation: Evaluation, winner: str, runner_up: str | None, limit: int = 3) -> list[Fired]:
@@ -35,10 +36,18 @@ def summary(
     advice: Advice | None = None,
     warnings: Sequence[str] = (),
     context: Mapping[str, Any] | None = None,
+    modes: Mapping[str, str] | None = None,
 ) -> str:
     """One paragraph a person can paste into a review: warnings first, then the answer, why, the runner-up, what it
     rests on and what is excluded. A target kept out by several limits is excluded for the one the workload is
-    furthest past (``_furthest``, from the rules' ``context``), with a count of the others."""
+    furthest past (``_furthest``, from the rules' ``context``), with a count of the others. A target priced in a
+    capacity mode other than its own default is named with it (``modes``: target → the mode's name), since the bill
+    and some reasons are the mode's: "AWS Lambda (Lambda Managed Instances)"."""
+    chosen = modes or {}
+
+    def named(target: str) -> str:
+        return ruleset.target(target).name + (f" ({chosen[target]})" if target in chosen else "")
+
     text = "".join(f"Check the inputs: {warning} " for warning in warnings)
     # Targets kept out for the same reason are named together, the reason said once.
     kept_out: dict[str, list[str]] = {}
@@ -56,8 +65,7 @@ def summary(
         )
     winner = ranking[0]
     runner_up = ranking[1] if len(ranking) > 1 else None
-    name = ruleset.target(winner).name
-    text += f"Recommended: {name} (score {show(evaluation.scores[winner])}"
+    text += f"Recommended: {named(winner)} (score {show(evaluation.scores[winner])}"
     if winner in costs:
         text += f", about ${costs[winner]:,.2f} a month"
     text += ")."
@@ -68,11 +76,15 @@ def summary(
             for fired in reasons
         ]
         text += " It wins because " + "; ".join(parts) + "."
-    text += _dearer_than_cheapest(ruleset, evaluation, winner, costs)
+    text += _dearer_than_cheapest(ruleset, evaluation, winner, costs, runner_up)
     if runner_up is not None:
         gap = round(evaluation.scores[winner] - evaluation.scores[runner_up], 1)
-        text += f" Runner-up: {ruleset.target(runner_up).name} at {show(evaluation.scores[runner_up])}"
-        text += f", {show(gap)} points behind" if gap > 0 else ", tied and placed second as the less simple option"
+        text += f" Runner-up: {named(runner_up)} at {show(evaluation.scores[runner_up])}"
+        text += (
+            f", {show(gap)} point{'' if gap == 1 else 's'} behind"
+            if gap > 0
+            else ", tied and placed second as the less simple option"
+        )
         if winner in costs and runner_up in costs:
             text += f" (about ${costs[runner_up]:,.2f} a month)"
         text += "."
@@ -95,7 +107,9 @@ def _first_for(advice: Advice, item: Counterfactual) -> Counterfactual:
     return next(other for other in advice.counterfactuals if other.kind == item.kind and path in other.change)
 
 
-def _dearer_than_cheapest(ruleset: Ruleset, evaluation: Evaluation, winner: str, costs: Mapping[str, float]) -> str:
+def _dearer_than_cheapest(
+    ruleset: Ruleset, evaluation: Evaluation, winner: str, costs: Mapping[str, float], runner_up: str | None = None
+) -> str:
     """When the winner is not the cheapest eligible target: which one is, and the rules that outweigh the bill."""
     if winner not in costs or len(costs) < 2:
         return ""
@@ -105,8 +119,11 @@ def _dearer_than_cheapest(ruleset: Ruleset, evaluation: Evaluation, winner: str,
     outweighing = [
         f"{fired.id} (+{show(lead)})" for lead, fired in leads(evaluation, winner, cheapest) if not _is_computed(fired)
     ][:3]
-    text = (
-        f" {ruleset.target(cheapest).name} would cost less (about ${costs[cheapest]:,.2f} a month); "
+    text = f" {ruleset.target(cheapest).name} would cost less (about ${costs[cheapest]:,.2f} a month); "
+    if cheapest == runner_up:  # the runner-up's sentence gives the points between them
+        text += f"{ruleset.target(winner).name} still leads it"
+        return text + (f", mostly through {', '.join(outweighing)}." if outweighing else ".")
+    text += (
         f"{ruleset.target(winner).name} still leads it by "
         f"{show(round(evaluation.scores[winner] - evaluation.scores[cheapest], 1))} points"
     )
@@ -129,12 +146,10 @@ def _cost_phrase(ruleset: Ruleset, winner: str, runner_up: str | None, costs: Ma
             f"(next: {ruleset.target(cheapest).name} at about ${cheapest_cost:,.2f})"
         )
     versus = runner_up if runner_up is not None and runner_up in costs else cheapest
-    text = (
+    # The cheapest, when it is another target, is named by the sentence after (``_dearer_than_cheapest``).
+    return (
         f"it costs about ${costs[winner]:,.2f} a month against ${costs[versus]:,.2f} for {ruleset.target(versus).name}"
     )
-    if versus != cheapest:
-        text += f" (the cheapest is {ruleset.target(cheapest).name} at about ${cheapest_cost:,.2f})"
-    return text
 
 
 #: Words that keep their capital letter when a rule's message is joined into the summary mid-sentence.

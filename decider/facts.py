@@ -88,6 +88,9 @@ class Facts:
     """A cold start plus a typical request would break the latency SLO."""
     cold_start_slo_ratio: float
     """A cold start plus a typical request as a share of the latency SLO (0 when there is no SLO)."""
+    work_slo_ratio: float
+    """A typical request alone as a share of the latency SLO (0 when there is no SLO): at 1 or more no target meets
+    the SLO, warm or cold."""
     needs_gpu: bool
 
 
@@ -190,5 +193,6 @@ def derive(workload: Workload) -> Facts:
         persistent_connections=persistent,
         cold_start_exceeds_slo=slo is not None and cold_start_ms > slo,
         cold_start_slo_ratio=cold_start_ms / slo if slo else 0.0,
+        work_slo_ratio=avg_s * 1000.0 / slo if slo else 0.0,
         needs_gpu=runtime.gpu > 0,
     )

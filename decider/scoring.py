@@ -224,12 +224,13 @@ def _near_limit(rule: Rule, context: Mapping[str, Any], weight: float, explain: 
         return None
     value = float(context[headroom.field])
     margin = (headroom.limit - value) / headroom.limit * 100.0
-    message = (
-        f"{headroom.field} is {show(value)}, within {show(round(margin, 1))}% of the limit of {show(headroom.limit)} "
-        f"behind {rule.id}: the workload fits, with little room to grow."
-        if explain
-        else ""
+    whose = " and ".join(rule.targets)
+    near = (
+        f"at {whose}'s limit of {show(headroom.limit)}, with no room to grow"
+        if round(margin, 1) <= 0
+        else f"within {show(round(margin, 1))}% of {whose}'s limit of {show(headroom.limit)}, with little room to grow"
     )
+    message = f"{headroom.field} is {show(value)}, {near} ({rule.id})." if explain else ""
     points = round(-headroom.points * factor * weight, 1)
     impacts = dict.fromkeys(rule.targets, points)
     return Fired(f"{rule.id}.headroom", rule.category, rule.source, message, impacts, rule)

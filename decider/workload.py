@@ -341,9 +341,6 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
     if peak is None:
         peak = requests / SECONDS_PER_MONTH * factor
         why = f"average rate × {_num(factor)} for {shape}"
-        if is_job and requests and peak > 1.0 / max(max_s, 1e-9):
-            # Runs of a job do not overlap unless told otherwise: one run in flight at a time.
-            peak, why = 1.0 / max(max_s, 1e-9), "one run at a time: runs of a job are taken not to overlap"
         assumptions.append(f"traffic.peak_rps not given: assumed {_num(peak)} ({why})")
         defaults.append(("traffic.peak_rps", peak))
 

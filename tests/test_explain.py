@@ -124,6 +124,15 @@ def test_summary_keeps_product_names_capitalised_mid_sentence(
     assert "It wins because a queue; ECS is; Lambda is." in summary_for(ruleset)
 
 
+def test_a_one_point_gap_is_one_point(rules_dir: RuleDirFactory, make_rule: RuleFactory) -> None:
+    ruleset = load_ruleset(
+        rules_dir=rules_dir(
+            {"t.yaml": [make_rule.score("traffic.a", {"lambda": 1}, {"field": "runtime.gpu", "eq": 0}, because="A.")]}
+        )
+    )
+    assert ", 1 point behind." in summary_for(ruleset)
+
+
 # -- deciding reasons --------------------------------------------------------------------------------------------
 
 

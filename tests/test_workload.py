@@ -461,12 +461,13 @@ def test_peak_from_requests_and_pattern() -> None:
     assert "traffic.peak_rps not given: assumed 3 (average rate × 3 for diurnal)" in parsed.assumptions
 
 
-def test_a_job_peak_is_at_most_one_run_in_flight() -> None:
-    # 10 runs a second on average would be 10 × 60 s runs at once; a job pattern caps the peak at one run at a time.
+def test_a_busy_job_peak_is_its_average_rate_overlapping_runs() -> None:
+    # 10 runs a second on average are 10 × 60 s runs at once: capping the peak at one run at a time would put it
+    # below the average rate the volume needs.
     parsed = parse_workload(
         {"runtime": {"max_duration_s": 60}, "traffic": {"pattern": "batch", "requests_per_month": 26_280_000}}
     )
-    assert parsed.workload.peak_rps == pytest.approx(1 / 60)
+    assert parsed.workload.peak_rps == pytest.approx(10.0)
 
 
 def test_a_rare_job_peak_is_its_average_rate() -> None:

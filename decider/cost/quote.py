@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from decider.cost.bill import Plan
+from decider.cost.bill import Plan, round_usd
 from decider.cost.breakeven import approx_apart, break_even_points, distance, said
 from decider.cost.compiled import Compiled
 from decider.cost.curve import cost_curve
@@ -200,7 +200,9 @@ def cost_reason(
         impacts[target] = round(-min(score.max_points, points) * weight, 1)
     message = ""
     if explain:
-        listed = ", ".join(f"{names[target]} ${total:,.2f}" for target, total in sorted(totals.items(), key=_by_cost))
+        listed = ", ".join(
+            f"{names[target]} ${round_usd(total, 2):,.2f}" for target, total in sorted(totals.items(), key=_by_cost)
+        )
         message = f"Estimated monthly cost: {listed}; {score.points_per_doubling:g} points off per doubling over the "
         message += f"cheapest, {names[cheapest_target]}"
     return Fired(score.rule, "cost", score.source, message, impacts)

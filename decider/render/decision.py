@@ -112,7 +112,12 @@ def to_table(decision: Decision, colour: bool = False) -> str:
     if decision.assumptions:
         lines.append("")
         lines.append(paint(f"Assumptions ({len(decision.assumptions)})", _BOLD))
-        lines.extend(paint(f"  - {assumption}", _DIM) for assumption in decision.assumptions)
+        lines.extend(
+            paint(f"  - decisive: {assumption}", _BOLD)
+            if _decisive(decision, assumption)
+            else paint(f"  - {assumption}", _DIM)
+            for assumption in decision.assumptions
+        )
     lines.append("")
     footer = f"ruleset {decision.ruleset.version} {decision.ruleset.digest[:19]}"
     if decision.pricing is not None:
@@ -192,7 +197,10 @@ def to_markdown(decision: Decision) -> str:
         out.append("")
         out.append(f"<details><summary>Assumptions ({len(decision.assumptions)})</summary>")
         out.append("")
-        out.extend(f"- {_cell(assumption)}" for assumption in decision.assumptions)
+        out.extend(
+            f"- **decisive:** {_cell(assumption)}" if _decisive(decision, assumption) else f"- {_cell(assumption)}"
+            for assumption in decision.assumptions
+        )
         out.append("")
         out.append("</details>")
     out.append("")
@@ -201,3 +209,9 @@ def to_markdown(decision: Decision) -> str:
         footer += f" · prices {decision.pricing.region} as of {decision.pricing.as_of}"
     out.append(footer + "</sub>")
     return "\n".join(out) + "\n"
+
+
+def _decisive(decision: Decision, assumption: str) -> bool:
+    """Whether an assumption is one of the decisive ones (``decisive_assumptions``: its field's other values change
+    the answer): the renderers mark it, as the JSON lists it."""
+    return any(assumption.startswith(f"{path} ") for path in decision.decisive_assumptions)
