@@ -1,7 +1,8 @@
 """What would change the answer, tried by the engine itself: every counterfactual is a changed workload ranked anew.
 
 Candidates, most useful first: each assumption decider made (a default) tried at other plausible values (×0.1 and
-×10 for numbers, every other value of an enum or flag); each cost crossing (a volume just past it); each excluded
+×10 for numbers, every other value of an enum or flag, decider/alternatives.py); each cost crossing (a volume just
+past it, moved to the nearest volume that changes the answer, decider/flip.py); each excluded
 target's fix (its limits relaxed to the edge); each preference flipped. A candidate is kept only when the
 recommendation under the change differs from today's; its ``recommendation`` is the one the engine gave, so every
 counterfactual is true when applied. An assumption whose change flips the answer is *decisive*.
@@ -145,7 +146,7 @@ def _candidates(
             if path in defaults:
                 for other in alternatives(path, _value(workload, path), workload):
                     change = _pinned(workload, defaults, path, other)
-                    if _in_order(workload, defaults, change):
+                    if change is not None and _in_order(workload, defaults, change):
                         yield _Candidate(change, "assumption", path)
 
     def preferences(paths: Sequence[str]) -> Iterator[_Candidate]:
@@ -178,14 +179,14 @@ def _candidates(
     yield from preferences(("preferences.commitment", "preferences.spot_ok", "preferences.free_tier"))
 
 
-def _pinned(workload: Workload, defaults: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]:
+def _pinned(workload: Workload, defaults: Mapping[str, Any], path: str, value: Any) -> dict[str, Any] | None:
     """The change that tries ``value`` for an assumed longest run with the average run as it is now, when the average
-    was assumed too (it is derived from the longest, and would move with it: the answer would then rest on the
-    average, said on its own) and still fits in the longest; else ``{path: value}``."""
+    was assumed too: it is derived from the longest and would move with it, so the answer would rest on the average,
+    which is tried on its own. None when the average does not fit in that longest run; else ``{path: value}``."""
+    if path != "runtime.max_duration_s" or AVERAGE not in defaults:
+        return {path: value}
     average_ms = workload.avg_duration_s * 1000.0
-    if path == "runtime.max_duration_s" and AVERAGE in defaults and average_ms <= float(value) * 1000.0:
-        return {path: value, AVERAGE: average_ms}
-    return {path: value}
+    return {path: value, AVERAGE: average_ms} if average_ms <= float(value) * 1000.0 else None
 
 
 #: Pairs of figures in order, low before high, with the factor between their units: an average unit of work is no
@@ -376,6 +377,9 @@ def _message(
         now = _value(parsed.workload, path)
         assumed = PHRASES.get(path, f"{path} = {{}}").format(_said(path, now), s="" if now == 1 else "s")
         instead = PHRASES.get(path, f"{path} = {{}}").format(_said(path, value), s="" if value == 1 else "s")
+        kept = [PHRASES[other].format(_said(other, held), s="s") for other, held in candidate.change.items()][1:]
+        if kept:  # an assumption tried with another held as it is (``_pinned``)
+            instead += f" and {', '.join(kept)} as now"
         return f"This answer assumes {assumed} ({path} was not given); with {instead}, {winner} would be recommended."
     if candidate.kind == "cost-crossing":
         return f"With {changes}, {winner} would be recommended."

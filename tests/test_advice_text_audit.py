@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from decider import Decision, Ruleset, decide, parse_workload
+from decider.advice import _pinned
 from decider.alternatives import alternatives
 from decider.render.decision import to_markdown, to_table
 
@@ -133,10 +134,22 @@ def test_the_longest_run_is_tried_with_the_average_as_it_is(ruleset: Ruleset) ->
             "traffic": {"requests_per_month": 10_000_000},
         },
     )
-    tried = [item for item in decision.counterfactuals if "runtime.max_duration_s" in item.change]
-    for item in tried:
-        assert item.change.get("runtime.avg_duration_ms") == 200.0
     assert "runtime.max_duration_s" not in decision.decisive_assumptions
+    # 30M requests a month, both durations assumed: a tenth of the average (20 ms) changes the answer; a tenth of the
+    # longest run (0.1 s) could only be tried with the average shrunk to fit, which is the average's own trial.
+    busy = decided(
+        ruleset, {"runtime": {"memory_mb": 1024}, "traffic": {"pattern": "steady", "requests_per_month": 3e7}}
+    )
+    assert {"runtime.avg_duration_ms": 20.0} in [item.change for item in busy.counterfactuals]
+    assert not [item for item in busy.counterfactuals if "runtime.max_duration_s" in item.change]
+    workload = parse_workload({}).workload
+    defaults = dict(parse_workload({}).defaults)
+    assert _pinned(workload, defaults, "runtime.max_duration_s", 10.0) == {
+        "runtime.max_duration_s": 10.0,
+        "runtime.avg_duration_ms": 200.0,
+    }
+    assert _pinned(workload, defaults, "runtime.max_duration_s", 0.1) is None
+    assert _pinned(workload, defaults, "runtime.memory_mb", 128) == {"runtime.memory_mb": 128}
 
 
 def test_a_copy_no_type_holds_names_the_architecture_that_narrows_the_catalogue(ruleset: Ruleset) -> None:
