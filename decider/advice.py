@@ -288,10 +288,8 @@ def search(
             untried += 1
             continue
         tried += 1
-        try:
-            changed = resolve_defaults(apply(given, candidate.change), record=False).workload
-            other = rank(changed, ruleset, explain=False, memo=memo)
-        except (DeciderError, ValueError, ArithmeticError):
+        other = ranked_with(given, ruleset, candidate.change, memo)
+        if other is None:
             continue  # a change the engine cannot price (say, a size no instance holds) is not advice
         if candidate.kind == "exclusion" and candidate.about in other.order:
             # The same fix lets in every target kept out by the same rules (their own candidates are this one).
@@ -325,7 +323,7 @@ def _nearest_flip(
     is found; else the crossing as it was tried."""
     path = "traffic.requests_per_month"
     found = nearest_flip(
-        lambda volume: _ranked(given, ruleset, {path: volume}, memo),
+        lambda volume: ranked_with(given, ruleset, {path: volume}, memo),
         max(workload.requests_per_month, 1.0),
         float(candidate.change[path]),
         flipped.recommendation,
@@ -335,7 +333,11 @@ def _nearest_flip(
     return _Candidate({path: found[0]}, candidate.kind, candidate.about), found[1]
 
 
-def _ranked(given: Workload, ruleset: Ruleset, change: Mapping[str, Any], memo: PlanMemo | None) -> Ranked | None:
+def ranked_with(
+    given: Workload, ruleset: Ruleset, change: Mapping[str, Any], memo: PlanMemo | None = None
+) -> Ranked | None:
+    """The ranking nobody reads of the workload as given with ``change`` (dotted paths → values), its defaults
+    resolved anew; None when it cannot be ranked (a size no target holds). ``memo`` is the decision's."""
     try:
         return rank(resolve_defaults(apply(given, change), record=False).workload, ruleset, explain=False, memo=memo)
     except (DeciderError, ValueError, ArithmeticError):

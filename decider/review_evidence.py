@@ -16,14 +16,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from decider.advice import ASSUMPTION_PATHS, BUDGET, apply
+from decider.advice import ASSUMPTION_PATHS, BUDGET, ranked_with
 from decider.alternatives import alternatives
 from decider.cost.memo import PlanMemo
 from decider.decision import Decision
-from decider.errors import DeciderError
-from decider.ranking import Ranked, rank
+from decider.ranking import Ranked
 from decider.rules.model import Ruleset
-from decider.workload import JOB_PATTERNS, ParsedWorkload, resolve_defaults
+from decider.workload import JOB_PATTERNS, ParsedWorkload
 
 #: The fields that say how much traffic a workload gets: when decider assumed both, its traffic is not known.
 TRAFFIC_PATHS = ("traffic.requests_per_month", "traffic.peak_rps")
@@ -51,13 +50,7 @@ def _ranked(
 ) -> Ranked | None:
     """The ranking of the workload as given with ``change``; None when there is no given workload or it cannot be
     ranked (a size no target holds). ``memo`` is the workload's decision's (decider/cost/memo.py)."""
-    if parsed.given is None:
-        return None
-    try:
-        workload = resolve_defaults(apply(parsed.given, change), record=False).workload
-        return rank(workload, ruleset, explain=False, memo=memo)
-    except (DeciderError, ValueError, ArithmeticError):
-        return None
+    return ranked_with(parsed.given, ruleset, change, memo) if parsed.given is not None else None
 
 
 def excluded_whatever_the_traffic(
