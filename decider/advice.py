@@ -2,9 +2,9 @@
 
 Candidates, most useful first: each assumption decider made (a default) tried at other plausible values (×0.1 and
 ×10 for numbers, every other value of an enum or flag, decider/alternatives.py); each cost crossing (a volume just
-past it, moved to the nearest volume that changes the answer, decider/flip.py); each excluded
-target's fix (its limits relaxed to the edge); each preference flipped. A candidate is kept only when the
-recommendation under the change differs from today's; its ``recommendation`` is the one the engine gave, so every
+past it, moved to the nearest volume that changes the answer, decider/flip.py); each excluded target's fix (every
+rule keeping it out made false at its edge, decider/fixes.py); each preference flipped. A candidate is kept only when
+the recommendation under the change differs from today's; its ``recommendation`` is the one the engine gave, so every
 counterfactual is true when applied. An assumption whose change flips the answer is *decisive*.
 
 Every candidate is tried: an assumption left untried could be the one the answer rests on, and a decisive
@@ -20,18 +20,18 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from decider.alternatives import AVERAGE, alternatives, bounded, choices
+from decider.alternatives import AVERAGE, alternatives
 from decider.cost.breakeven import approx_requests, distance
 from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
 from decider.errors import DeciderError
+from decider.fixes import fix, plausible, shortened
 from decider.flip import nearest_flip
 from decider.numbers import show
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
 from decider.workload import (
     SECONDS_PER_MONTH,
-    SECTIONS,
     ParsedWorkload,
     Workload,
     resolve_defaults,
@@ -166,13 +166,13 @@ def _candidates(
     for target, fired in ranked.evaluation.exclusions.items():
         change: dict[str, Any] = {}
         for item in fired:
-            relaxed = _relax(item.rule.condition.leaf if item.rule is not None else None, workload)
+            relaxed = fix(item.rule, workload) if item.rule is not None else None
             if relaxed is None:
                 change = {}
                 break
             change.update(relaxed)
-        change = _shortened(workload, defaults, change)
-        if change and _in_order(workload, defaults, change):
+        change = shortened(workload, defaults, change)
+        if change and plausible(workload, change) and _in_order(workload, defaults, change):
             yield _Candidate(change, "exclusion", target)
     yield from preferences(("preferences.optimize_for",))
     yield from assumptions(ASSUMPTION_PATHS[2:])
@@ -218,47 +218,6 @@ def _in_order(workload: Workload, defaults: Mapping[str, Any], change: Mapping[s
     return True
 
 
-def _shortened(workload: Workload, defaults: Mapping[str, Any], change: dict[str, Any]) -> dict[str, Any]:
-    """An exclusion's fix that shortens the longest unit of work below the average given: the average must fit in it
-    too, so the fix says so (work restructured to finish within 900 s takes at most 900 s on average)."""
-    longest = change.get("runtime.max_duration_s")
-    if (
-        isinstance(longest, int | float)
-        and "runtime.avg_duration_ms" not in defaults
-        and "runtime.avg_duration_ms" not in change
-        and workload.avg_duration_s > longest
-    ):
-        return {**change, "runtime.avg_duration_ms": float(longest) * 1000.0}
-    return change
-
-
-def _relax(leaf: Any, workload: Workload) -> dict[str, Any] | None:
-    """The change that makes one comparison on a workload field false, at its edge; None for a derived fact or an
-    operator without a single edge."""
-    if leaf is None or leaf.field.startswith("derived.") or leaf.field not in _PATHS:
-        return None
-    if leaf.op in ("gt", "ge") and isinstance(leaf.value, int | float):
-        edge = float(leaf.value) if leaf.op == "gt" else float(leaf.value) * 0.999
-        moved = bounded(leaf.field, edge)
-        return {leaf.field: moved} if moved is not None else None
-    if leaf.op in ("lt", "le") and isinstance(leaf.value, int | float):
-        edge = float(leaf.value) if leaf.op == "lt" else float(leaf.value) * 1.001
-        moved = bounded(leaf.field, edge)
-        return {leaf.field: moved} if moved is not None else None
-    if leaf.op == "eq" and isinstance(leaf.value, bool):
-        return {leaf.field: not leaf.value}
-    if leaf.op == "eq" and isinstance(leaf.value, int) and leaf.value == 0:
-        return None
-    if leaf.op in ("eq", "in"):
-        excluded = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
-        options = [choice for choice in choices(leaf.field) if choice not in excluded]
-        return {leaf.field: options[0]} if options else None
-    return None
-
-
-_PATHS = frozenset(f"{section}.{name}" for section, model in SECTIONS.items() for name in model.model_fields)
-
-
 def search(
     parsed: ParsedWorkload,
     ruleset: Ruleset,
@@ -276,19 +235,21 @@ def search(
     kept: list[Counterfactual] = []
     decisive: list[str] = []
     eligible_with: dict[str, Mapping[str, Any]] = {}
-    seen: set[tuple[tuple[str, Any], ...]] = set()
+    seen: dict[tuple[tuple[str, Any], ...], Ranked | None] = {}  # each change tried, with its ranking
     kept_out_by = {target: {fired.id for fired in by} for target, by in ranked.evaluation.exclusions.items()}
     tried = untried = 0
     for candidate in _candidates(parsed, ruleset, ranked, crossings):
         key = tuple(sorted((path, repr(value)) for path, value in candidate.change.items()))
-        if key in seen:
+        if key in seen:  # another target's fix, or an assumption's value, tried already: what it let in is known
+            earlier = seen[key]
+            if candidate.kind == "exclusion" and earlier is not None and candidate.about in earlier.order:
+                eligible_with.setdefault(candidate.about, candidate.change)
             continue
-        seen.add(key)
         if tried >= budget:
             untried += 1
             continue
         tried += 1
-        other = ranked_with(given, ruleset, candidate.change, memo)
+        other = seen[key] = ranked_with(given, ruleset, candidate.change, memo)
         if other is None:
             continue  # a change the engine cannot price (say, a size no instance holds) is not advice
         if candidate.kind == "exclusion" and candidate.about in other.order:

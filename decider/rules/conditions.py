@@ -255,14 +255,36 @@ class Comparison:
             return None
         return f"{self.field} {_BY_NAME[entry.inverse].symbol} {show(self.value)}"
 
+    def holds(self, context: Context) -> bool:
+        """The comparison's value in ``context`` (built anew each call: for the few callers that walk a tree, such
+        as an exclusion's fix; a rule's predicate is compiled once)."""
+        return bool(_BY_NAME[self.op].build(self.field, self.value)(context))
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One branch of a condition: ``all``, ``any`` or ``not`` over its parts (``not`` has one)."""
+
+    name: str
+    parts: tuple[Comparison | Branch, ...]
+
+    def holds(self, context: Context) -> bool:
+        if self.name == "all":
+            return all(part.holds(context) for part in self.parts)
+        if self.name == "any":
+            return any(part.holds(context) for part in self.parts)
+        return not self.parts[0].holds(context)
+
 
 @dataclass(frozen=True)
 class Condition:
-    """A compiled condition: the predicate, and its lone comparison when the tree is a single leaf."""
+    """A compiled condition: the predicate, its lone comparison when the tree is a single leaf, and the tree itself
+    (for what walks it: an excluded target's fix, decider/fixes.py)."""
 
     predicate: Predicate
     leaf: Comparison | None
     fields: frozenset[str]
+    tree: Comparison | Branch | None = None
 
     def __call__(self, context: Context) -> bool:
         return self.predicate(context)
@@ -276,7 +298,7 @@ def compile_condition(raw: Any, where: str, problems: list[Problem]) -> Conditio
         return None
     predicate, used = compiled
     leaf = _leaf(raw)
-    return Condition(predicate, leaf, frozenset(used))
+    return Condition(predicate, leaf, frozenset(used), leaf or _tree(raw))
 
 
 def _leaf(raw: Mapping[str, Any]) -> Comparison | None:
@@ -284,6 +306,15 @@ def _leaf(raw: Mapping[str, Any]) -> Comparison | None:
         return None
     op = next(key for key in raw if key != "field")
     return Comparison(raw["field"], op, _normalise(raw[op]))
+
+
+def _tree(raw: Mapping[str, Any]) -> Comparison | Branch:
+    """The tree of a condition that compiled without problems."""
+    leaf = _leaf(raw)
+    if leaf is not None:
+        return leaf
+    ((name, body),) = raw.items()
+    return Branch(name, (_tree(body),) if name == "not" else tuple(_tree(part) for part in body))
 
 
 def _normalise(value: Any) -> Any:

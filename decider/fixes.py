@@ -1,0 +1,255 @@
+"""An excluded target's fix: the change to the workload, at the edge, that makes every rule keeping it out false.
+
+The advice search (decider/advice.py) tries each excluded target's fix and says it only when the engine, ranking the
+changed workload, lets the target in. A rule's condition is a tree (decider/rules/conditions.py), walked here:
+
+- a comparison that holds is made false at its edge: a number just past its bound, a flag turned over, an enum's
+  first other value, a list without the values it must not hold, a list or setting that must not be set emptied;
+- a comparison on a derived fact is made false through the workload field the fact is computed from
+  (``DERIVED_FROM``): that field is moved, in its allowed range, to where the fact reaches the edge (Lambda's memory
+  setting through the memory asked for, then the vCPUs; a container copy's vCPUs through the vCPUs given);
+- ``all`` is made false by one of its parts that holds, the fields the rule's ``fix:`` text names first (an arm64
+  Windows workload is told to run on x86_64, not to leave Windows); ``any`` by every part that holds;
+- ``not``, and a comparison without a single edge (a derived fact with no field to move, equality with a number),
+  have no fix: the target is said to be excluded, with the rule's ``fix:`` text, and no change is claimed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from decider.alternatives import choices
+from decider.facts import derive
+from decider.rules.conditions import Branch, Comparison
+from decider.rules.fields import context as build_context
+from decider.rules.model import Rule
+from decider.workload import SECTIONS, Workload
+
+#: The workload fields a derived fact in an exclusion is computed from, in the order they are moved (only a field the
+#: user gave is moved: one left unset is not the reason).
+DERIVED_FROM: Mapping[str, tuple[str, ...]] = {
+    "derived.lambda_memory_mb": ("runtime.memory_mb", "runtime.vcpu"),
+    "derived.container_vcpu": ("runtime.vcpu",),
+}
+#: Halvings of a field's range when moving it to a derived fact's edge: 40 take the widest range (memory, 128 MB to
+#: 1 TB) to well below a megabyte.
+HALVINGS = 40
+
+#: The most fields a fix may change: one that rewrites more of the workload describes another workload, not a way
+#: to let a target in.
+MAX_FIELDS = 3
+#: The most a fix may shrink or grow a copy's size (memory, vCPUs, disk, image, body): a copy a tenth the size is
+#: another workload. A run's length is not held to it: long work can be split into shorter runs (the fix says so).
+MAX_FACTOR = 10.0
+SIZES = frozenset(
+    {
+        "runtime.memory_mb",
+        "runtime.vcpu",
+        "runtime.ephemeral_storage_gb",
+        "runtime.artifact_mb",
+        "traffic.payload_mb",
+    }
+)
+
+PATHS = frozenset(f"{section}.{name}" for section, model in SECTIONS.items() for name in model.model_fields)
+
+Tree = Comparison | Branch
+
+
+def fix(rule: Rule, workload: Workload) -> dict[str, Any] | None:
+    """The change (dotted paths → values) that makes ``rule``'s condition false for ``workload``; {} when it is false
+    already; None when decider has no change to offer (see the module's docstring)."""
+    tree = rule.condition.tree
+    if tree is None:
+        return None
+    return _fix(tree, workload, build_context(workload, derive(workload)), rule.fix or "")
+
+
+def _fix(tree: Tree, workload: Workload, context: Mapping[str, Any], named: str) -> dict[str, Any] | None:
+    if not tree.holds(context):
+        return {}
+    if isinstance(tree, Comparison):
+        return _edge(tree, workload)
+    if tree.name == "all":  # one part made false is enough: the fields the rule's fix names first
+        parts = sorted(tree.parts, key=lambda part: not any(path in named for path in _fields(part)))
+        for part in parts:
+            found = _fix(part, workload, context, named)
+            if found:
+                return found
+        return None
+    if tree.name == "any":  # every part that holds is made false
+        change: dict[str, Any] = {}
+        for part in tree.parts:
+            found = _fix(part, workload, context, named)
+            if found is None:
+                return None
+            change.update(found)
+        return change
+    return None  # ``not``: no single edge
+
+
+def _fields(tree: Tree) -> set[str]:
+    if isinstance(tree, Comparison):
+        return {tree.field}
+    return set().union(*(_fields(part) for part in tree.parts))
+
+
+def _edge(leaf: Comparison, workload: Workload) -> dict[str, Any] | None:
+    """The change that makes one comparison that holds false, at its edge; None when it has no single edge."""
+    if leaf.field in DERIVED_FROM:
+        return _through_inputs(leaf, workload)
+    if leaf.field.startswith("derived.") or leaf.field not in PATHS:
+        return None
+    if leaf.op in ("gt", "ge", "lt", "le") and _is_number(leaf.value):
+        down = leaf.op in ("gt", "ge")
+        edge = float(leaf.value) if leaf.op in ("gt", "lt") else float(leaf.value) * (0.999 if down else 1.001)
+        if leaf.op in ("ge", "le") and _is_int(leaf.field) and float(leaf.value).is_integer():
+            edge = float(leaf.value) - 1 if down else float(leaf.value) + 1
+        moved = _inside(leaf.field, edge, down=down)
+        return {leaf.field: moved} if moved is not None else None
+    if leaf.op == "eq" and isinstance(leaf.value, bool):
+        return {leaf.field: not leaf.value}
+    if leaf.op == "eq" and isinstance(leaf.value, int) and leaf.value == 0:
+        return None
+    if leaf.op in ("eq", "in"):
+        excluded = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
+        options = [choice for choice in choices(leaf.field) if choice not in excluded]
+        return {leaf.field: options[0]} if options else None
+    if leaf.op in ("contains", "contains_any"):  # the list without the values it must not hold, when others remain
+        unwanted = leaf.value if leaf.op == "contains_any" else (leaf.value,)
+        now = _value(workload, leaf.field)
+        kept = tuple(item for item in now or () if item not in unwanted)
+        return {leaf.field: kept} if kept else None
+    if leaf.op == "is_set" and leaf.value is True:  # a list emptied, a setting unset
+        return {leaf.field: () if isinstance(_value(workload, leaf.field), tuple) else None}
+    return None
+
+
+def _through_inputs(leaf: Comparison, workload: Workload) -> dict[str, Any] | None:
+    """A comparison on a derived fact made false through the fields it is computed from (the ones given): each moved
+    to where the fact reaches the edge with the other fields as far as they go (Lambda's memory setting is the larger
+    of the memory and the vCPUs' memory: each must come down), then each move the others make unneeded dropped."""
+    given = [path for path in DERIVED_FROM[leaf.field] if _is_number(_value(workload, path))]
+    far = {path: _range(path)[0 if leaf.op in ("gt", "ge") else 1] for path in given}
+    change: dict[str, Any] = {}
+    for path in given:
+        others = _with_all(workload, {other: far[other] for other in given if other != path})
+
+        def holds_at(value: float, path: str = path, base: Workload = others) -> bool:
+            return _derived_holds(leaf, _with(base, path, value))
+
+        moved = _edge_between(holds_at, float(_value(workload, path)), far[path])
+        value = _inside(path, moved, down=leaf.op in ("gt", "ge")) if moved is not None else None
+        if value is None:
+            return None
+        if value != _value(workload, path):
+            change[path] = value
+    for path in list(change):  # a move another one makes unneeded is not asked for
+        kept = {other: value for other, value in change.items() if other != path}
+        if not _derived_holds(leaf, _with_all(workload, kept)):
+            change = kept
+    return change if change and not _derived_holds(leaf, _with_all(workload, change)) else None
+
+
+def _edge_between(holds_at: Callable[[float], bool], now: float, far: float) -> float | None:
+    """The value nearest ``now``, towards ``far``, at which ``holds_at`` is false; None when it holds at ``far``."""
+    if holds_at(far):
+        return None
+    held, cleared = now, far
+    for _ in range(HALVINGS):
+        middle = (held + cleared) / 2.0
+        if holds_at(middle):
+            held = middle
+        else:
+            cleared = middle
+    said = float(f"{cleared:.4g}")  # the edge as a person would write it, when that is past the edge too
+    return said if not holds_at(said) else cleared
+
+
+def _inside(path: str, value: float, *, down: bool) -> float | None:
+    """``value`` as the field holds it (an int field's whole number on the side away from the edge), or None when it
+    falls outside the field's bounds."""
+    if _is_int(path):
+        value = float(math.floor(value + 1e-9) if down else math.ceil(value - 1e-9))
+    low, high = _range(path)
+    if not low <= value <= high or (value == low and _exclusive_low(path)):
+        return None
+    return int(value) if _is_int(path) else value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_int(path: str) -> bool:
+    section, _, name = path.partition(".")
+    annotation = SECTIONS[section].model_fields[name].annotation
+    return annotation is int or annotation == int | None
+
+
+def _exclusive_low(path: str) -> bool:
+    section, _, name = path.partition(".")
+    return any(getattr(meta, "gt", None) is not None for meta in SECTIONS[section].model_fields[name].metadata)
+
+
+def _with_all(workload: Workload, change: Mapping[str, Any]) -> Workload:
+    for path, value in change.items():
+        workload = _with(workload, path, value)
+    return workload
+
+
+def _derived_holds(leaf: Comparison, workload: Workload) -> bool:
+    return leaf.holds({leaf.field: getattr(derive(workload), leaf.field.removeprefix("derived."))})
+
+
+def _range(path: str) -> tuple[float, float]:
+    """The field's allowed range, from its bounds (0 and 10¹² when it has none)."""
+    section, _, name = path.partition(".")
+    low, high = 0.0, 1e12
+    for meta in SECTIONS[section].model_fields[name].metadata:
+        for attribute in ("ge", "gt"):
+            if getattr(meta, attribute, None) is not None:
+                low = float(getattr(meta, attribute))
+        for attribute in ("le", "lt"):
+            if getattr(meta, attribute, None) is not None:
+                high = float(getattr(meta, attribute))
+    return low, high
+
+
+def _with(workload: Workload, path: str, value: Any) -> Workload:
+    section, _, name = path.partition(".")
+    moved = getattr(workload, section).model_copy(update={name: value})
+    return workload.model_copy(update={section: moved})
+
+
+def _value(workload: Workload, path: str) -> Any:
+    section, _, name = path.partition(".")
+    return getattr(getattr(workload, section), name)
+
+
+def plausible(workload: Workload, change: Mapping[str, Any]) -> bool:
+    """Whether a fix is one to say: at most ``MAX_FIELDS`` fields, no size moved more than ``MAX_FACTOR``."""
+    if len(change) > MAX_FIELDS:
+        return False
+    for path, value in change.items():
+        now = _value(workload, path)
+        sized = path in SIZES and _is_number(value) and _is_number(now) and min(value, now) > 0
+        if sized and max(value, now) / min(value, now) > MAX_FACTOR:
+            return False
+    return True
+
+
+def shortened(workload: Workload, defaults: Mapping[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """An exclusion's fix that shortens the longest unit of work below the average given: the average must fit in it
+    too, so the fix says so (work restructured to finish within 900 s takes at most 900 s on average)."""
+    longest = change.get("runtime.max_duration_s")
+    if (
+        isinstance(longest, int | float)
+        and "runtime.avg_duration_ms" not in defaults
+        and "runtime.avg_duration_ms" not in change
+        and workload.avg_duration_s > longest
+    ):
+        return {**change, "runtime.avg_duration_ms": float(longest) * 1000.0}
+    return change
