@@ -10,6 +10,7 @@ from decider.cost.gaps import NO_PRICE
 from decider.cost.memo import PlanMemo
 from decider.crossings import resize, totals_at
 from decider.decision import Decision, RulesetInfo
+from decider.input_checks import contradictions
 from decider.numbers import show
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
@@ -127,6 +128,7 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
     return (
         *_durations(parsed),
         *_peak(parsed),
+        *contradictions(parsed),
         *_slo(ranked),
         *_load(ranked, parsed, ruleset),
         *_uneven_bills(ranked, ruleset),
@@ -196,15 +198,17 @@ def _durations(parsed: ParsedWorkload) -> tuple[str, ...]:
 
 
 def _slo(ranked: Ranked) -> tuple[str, ...]:
-    """A latency target shorter than a typical request: no target meets it, warm or cold."""
+    """A latency target shorter than a typical request: no target meets it, warm or cold (the cold-start rule keeps
+    its full weight: a cold start misses it by more)."""
     workload = ranked.workload
     slo = workload.traffic.latency_slo_ms
     if slo is None or ranked.facts.work_slo_ratio < 1:
         return ()
     return (
         f"traffic.latency_slo_ms ({show(slo)} ms) is shorter than a typical request (runtime.avg_duration_ms, "
-        f"{show(round(workload.avg_duration_s * 1000.0, 1))} ms): no target can meet it, so it weighs on none; check "
-        "both figures.",
+        f"{show(round(workload.avg_duration_s * 1000.0, 1))} ms): no target can meet it, and a cold start misses it "
+        "by more, so it counts against AWS Lambda as fully as a target just above a typical request; check both "
+        "figures.",
     )
 
 

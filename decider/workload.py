@@ -360,6 +360,11 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
 
     rate = requests / SECONDS_PER_MONTH
     connections, per_copy = connection_defaults(traffic, runtime, "websocket" in protocols, rate, assumptions, defaults)
+    team = workload.team  # a team that runs EKS today has run Kubernetes
+    if team.current_platform == "eks" and "kubernetes_experience" not in team.model_fields_set:
+        team = team.model_copy(update={"kubernetes_experience": "some"})
+        assumptions.append("team.kubernetes_experience not given: assumed some (the team runs EKS today)")
+        defaults.append(("team.kubernetes_experience", "some"))
 
     derived = {path for path, _ in defaults}
     for section_name, section_type in SECTIONS.items() if record else ():  # the plain defaults, as assumptions
@@ -389,6 +394,7 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
                     "connections": connections,
                 }
             ),
+            "team": team,
         }
     )
     return ParsedWorkload(resolved, tuple(assumptions), workload, tuple(defaults))

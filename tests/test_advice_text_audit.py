@@ -100,16 +100,26 @@ def test_a_crossings_counterfactual_is_near_where_the_answer_changes(ruleset: Ru
     assert nearer.recommendation == decision.recommendation
 
 
-def test_a_latency_target_below_a_typical_request_is_warned_of_and_weighs_on_none(ruleset: Ruleset) -> None:
+def test_a_latency_target_below_a_typical_request_is_warned_of_and_weighs_no_less_than_a_looser_one(
+    ruleset: Ruleset,
+) -> None:
+    """No cliff where the target passes a typical request: a looser target never scores Lambda lower."""
     decision = decided(
         ruleset,
         {"runtime": {"avg_duration_ms": 500, "max_duration_s": 2}, "traffic": {"latency_slo_ms": 100}},
     )
     assert (
         "traffic.latency_slo_ms (100 ms) is shorter than a typical request (runtime.avg_duration_ms, 500 ms): no "
-        "target can meet it, so it weighs on none; check both figures." in decision.warnings
+        "target can meet it, and a cold start misses it by more, so it counts against AWS Lambda as fully as a target "
+        "just above a typical request; check both figures." in decision.warnings
     )
-    assert all(reason.rule != "traffic.cold-start-vs-slo" for entry in decision.ranking for reason in entry.reasons)
+    scores = []
+    for slo in (100, 499, 501, 800, 1200, 1500, 2000):
+        sections = {"runtime": {"avg_duration_ms": 500, "max_duration_s": 2}, "traffic": {"latency_slo_ms": slo}}
+        lambda_score = next(entry.score for entry in decided(ruleset, sections).ranking if entry.target == "lambda")
+        scores.append(lambda_score)
+    assert scores == sorted(scores), scores  # Lambda's score never falls as the target loosens
+    assert scores[0] < scores[-1]
     # 280 ms against 300 ms: within a tenth of the target, said as such, not as broken.
     near = decided(
         ruleset,

@@ -73,12 +73,14 @@ class Choice:
         elif total is None:
             note = f"not priced: the {self.region} price book has no price for it, or no size holds a copy"
         elif mode is chosen:
+            cheapest = min(totals.values())
             note = (
                 "the only mode allowed"
                 if len(totals) == 1
                 else "the cheapest mode allowed"
-                if total <= min(totals.values()) + 1e-9
-                else f"within the tilt of the cheapest; optimize_for: {goal} favours it"
+                if total <= cheapest + 1e-9
+                else f"${total - cheapest:,.2f} a month{_share(total, cheapest)} dearer than the cheapest, within the "
+                f"tilt; optimize_for: {goal} favours it"
             )
         else:
             difference = total - totals[chosen.id]
@@ -95,6 +97,10 @@ class Choice:
             "excluded_by": tuple(fired.id for fired in kept_out),
             "note": note,
         }
+
+
+def _share(total: float, cheapest: float) -> str:
+    return f" ({(total / cheapest - 1) * 100:.1f}%)" if cheapest > 0 else ""
 
 
 @dataclass(frozen=True)

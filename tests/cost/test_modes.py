@@ -137,6 +137,12 @@ def test_optimize_for_tilts_the_mode_within_a_tenth(ruleset: Ruleset, goal: str,
     assert nodes < auto <= nodes * 1.1
     if mode == "auto-mode":
         assert "favours" in options["managed-node-group"].note
+        # The chosen mode says what the tilt costs: a band around the cheapest can raise a bill, and says by how much.
+        extra = auto - nodes
+        assert options["auto-mode"].note == (
+            f"${extra:,.2f} a month ({(auto / nodes - 1) * 100:.1f}%) dearer than the cheapest, within the tilt; "
+            "optimize_for: simplicity favours it"
+        )
 
 
 def test_a_book_without_mode_prices_never_chooses_those_modes(tmp_path: Path) -> None:

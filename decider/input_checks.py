@@ -1,0 +1,66 @@
+"""Inputs that contradict each other, or that decider cannot use as given: each is said as a warning, so nothing the
+user typed is dropped or counted twice without a word (decider/engine.py adds them to the decision's warnings)."""
+
+from __future__ import annotations
+
+from decider.numbers import show
+from decider.traffic_profile import peak_factor
+from decider.workload import PEAK_TO_AVERAGE, ParsedWorkload
+
+#: The front doors a user can name that cannot hold a WebSocket connection for a function: Lambda is priced behind an
+#: API Gateway WebSocket API instead (decider/cost/sizing.py).
+FUNCTION_DOORS_WITHOUT_WEBSOCKETS = frozenset({"function-url", "alb", "http-api", "rest-api"})
+
+
+def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
+    """Every contradiction or unused input in ``parsed``, in the order of the workload's sections."""
+    workload = parsed.workload
+    assumed = {path for path, _ in parsed.defaults}
+    traffic, team, preferences = workload.traffic, workload.team, workload.preferences
+    found: list[str] = []
+    profile = traffic.hourly_profile
+    if profile is not None and traffic.pattern == "diurnal" and "traffic.peak_rps" in assumed:
+        factor, _ = peak_factor(PEAK_TO_AVERAGE["diurnal"], "diurnal", profile)
+        if factor > PEAK_TO_AVERAGE["diurnal"]:
+            found.append(
+                f"traffic.hourly_profile and traffic.pattern diurnal both describe the day's swing, so the assumed "
+                f"peak (traffic.peak_rps) counts it twice: ×{show(round(factor, 2))} the average rate. With a "
+                "profile, give the pattern steady, or give traffic.peak_rps."
+            )
+    websocket = "websocket" in workload.protocols
+    door = traffic.front_door
+    if websocket and door in FUNCTION_DOORS_WITHOUT_WEBSOCKETS:
+        found.append(
+            f"traffic.front_door {door} cannot hold WebSocket connections for a function: AWS Lambda is priced "
+            "behind an API Gateway WebSocket API, which holds them and runs the function per message."
+        )
+    unused = [
+        path
+        for path, value in (
+            ("traffic.connections", traffic.connections),
+            ("runtime.connections_per_copy", workload.runtime.connections_per_copy),
+        )
+        if path not in assumed and value is not None
+    ]
+    if unused and not websocket:
+        found.append(
+            f"{' and '.join(unused)} {'are' if len(unused) > 1 else 'is'} used only for WebSocket connections, and "
+            f"traffic.protocols ({show(list(workload.protocols))}) has no websocket: "
+            f"{'they are' if len(unused) > 1 else 'it is'} ignored."
+        )
+    if team.current_platform == "eks" and team.kubernetes_experience == "none":  # given: else assumed some
+        found.append(
+            "team.current_platform is eks, but team.kubernetes_experience is none: a team that runs EKS today has "
+            "run Kubernetes, and the answer scores both; check team.kubernetes_experience."
+        )
+    if team.new_cluster and "team.new_cluster" not in assumed and team.current_platform not in ("ecs", "eks"):
+        found.append(
+            f"team.new_cluster is true, but team.current_platform is {team.current_platform}: with no ECS or EKS "
+            "platform today every cluster is priced as new, so it changes nothing."
+        )
+    if "preferences.savings_plan" not in assumed and preferences.commitment == "none":
+        found.append(
+            f"preferences.savings_plan {preferences.savings_plan} applies only with a commitment, and "
+            "preferences.commitment is none: it is ignored (give commitment 1yr or 3yr to price the plan)."
+        )
+    return tuple(found)
