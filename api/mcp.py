@@ -13,14 +13,18 @@ from typing import Any
 
 from fastapi import APIRouter
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.types import PARSE_ERROR
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from api.auth import require_api_key
 from api.dependencies import refuse_content_coding
 from api.problems import ApiProblem
 from api.state import RulesetHolder
+from decider.documents import parse_json
+from decider.errors import DocumentError
 from decider.mcp import build_server
 
 PATH = "/mcp"
@@ -48,13 +52,37 @@ class McpEndpoint:
                 self.manager = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope)
+        request = Request(scope, receive)
         await require_api_key(request)  # raises the 401 ApiProblem; the app's handler answers it
         refuse_content_coding(request)  # 415 for a compressed body, as on the REST routes
         manager = self.manager
         if manager is None:
             raise ApiProblem(503, "not-ready", "the MCP server is not started yet")
-        await manager.handle_request(scope, receive, send)
+        # The body is read as the REST routes read theirs (a key given twice, NaN, too deep a nesting are refused),
+        # not left to the SDK's reader, which keeps the last of two keys: a JSON-RPC parse error says what is wrong.
+        body = await request.body()
+        try:
+            parse_json(body, "body")
+        except DocumentError as error:
+            message = f"Parse error: {error.problem}"
+            answer = {"jsonrpc": "2.0", "id": None, "error": {"code": PARSE_ERROR, "message": message}}
+            await JSONResponse(answer, status_code=400)(scope, receive, send)
+            return
+        await manager.handle_request(scope, _replaying(body, receive), send)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """``receive`` with the body already read given again first, for the SDK to read it as it would have."""
+    given = False
+
+    async def replayed() -> Message:
+        nonlocal given
+        if not given:
+            given = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
 
 
 def router(holder: RulesetHolder) -> APIRouter:

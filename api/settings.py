@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -74,17 +74,19 @@ class Settings(BaseSettings):
             keys = tuple(part.strip() for part in value.split(",") if part.strip())
             if not keys:
                 # Set but holding no key (" , ", or an empty secret): serving with no authentication would fail open.
-                raise ValueError("is set but holds no key; give comma-separated keys, or unset it to serve without")
+                raise PydanticCustomError(
+                    "no_key", "is set but holds no key; give comma-separated keys, or unset it to serve without"
+                )
             return keys
         return value
 
-    @model_validator(mode="after")
-    def _keys_when_required(self) -> Settings:
-        if self.require_api_keys and not self.api_keys:
-            raise PydanticCustomError(
-                "keys_required", "DECIDER_REQUIRE_API_KEYS is on but DECIDER_API_KEYS holds no key"
-            )
-        return self
+    @field_validator("require_api_keys", mode="after")
+    @classmethod
+    def _keys_when_required(cls, value: bool, info: ValidationInfo) -> bool:
+        # Said at DECIDER_REQUIRE_API_KEYS (a check of the whole model would be located at no variable at all).
+        if value and not info.data.get("api_keys"):
+            raise PydanticCustomError("keys_required", "is on but DECIDER_API_KEYS holds no key; set keys, or unset it")
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -28,6 +28,7 @@ from decider.decision import Decision
 from decider.engine import decide
 from decider.errors import DeciderError, Problem, WorkloadError, json_type, nearest, quoted, unknown_choice
 from decider.mcp_files import FILES_SCHEMA, read_files, review_files
+from decider.mcp_stdio import Answering
 from decider.render.decision import exclusions_by_rule
 from decider.review import ReviewRequestItem, parse_review_request, review_request
 from decider.rules.model import Ruleset
@@ -291,12 +292,28 @@ def error_result(error: DeciderError) -> types.CallToolResult:
     )
 
 
+#: The arguments of the tools that take named ones (recommend and review check theirs as workloads and reviews are
+#: checked): any other is a tool error naming the nearest, as the tools' input schemas allow no other.
+ARGUMENTS: Mapping[str, tuple[str, ...]] = {"explain_rule": ("rule_id",), "list_targets": (), "price_book": ("region",)}
+
+
 def call(name: str, arguments: dict[str, Any], ruleset: Ruleset) -> types.CallToolResult:
     """Run one tool; decider's errors become tool errors, never a traceback."""
     handler = HANDLERS.get(name)
     try:
         if handler is None:
             raise ToolFailure([unknown_choice("name", name, list(HANDLERS), noun="tool")])
+        allowed = ARGUMENTS.get(name)
+        unknown = [key for key in arguments if allowed is not None and key not in allowed]
+        if unknown:
+            raise ToolFailure(
+                [
+                    unknown_choice(str(key), key, allowed, noun="argument")
+                    if allowed
+                    else Problem(str(key), f"unknown argument {quoted(key)}; {name} takes no arguments")
+                    for key in unknown
+                ]
+            )
         structured, text = handler(arguments, ruleset)
     except DeciderError as error:
         return error_result(error)
@@ -329,7 +346,8 @@ def build_server(rules: Rules) -> Server[Any]:
 async def serve_stdio(server: Server[Any]) -> None:
     """Serve ``server`` over this process's stdin and stdout until the client closes them."""
     async with stdio_server() as (read, write):
-        await server.run(read, write, server.create_initialization_options())
+        # A frame the transport cannot read is answered with a JSON-RPC error, not dropped (decider/mcp_stdio.py).
+        await server.run(Answering(read, write), write, server.create_initialization_options())
 
 
 def define_command(parser: argparse.ArgumentParser) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from decider.errors import Problem, WorkloadError
+from decider.errors import Problem, WorkloadError, json_type, quoted
 from decider.review import Review, UnreadableFile, review_imported
 from decider.review_input import screen_imported
 from decider.rules.model import Ruleset
@@ -49,7 +49,7 @@ FILES_SCHEMA: dict[str, Any] = {
 def read_files(raw: object) -> list[tuple[str, str]]:
     """The ``files`` argument as (name, text) pairs; every problem names its item."""
     if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_FILES:
-        count = len(raw) if isinstance(raw, list) else type(raw).__name__
+        count = f"{len(raw)} files" if isinstance(raw, list) else json_type(raw)
         raise WorkloadError([Problem("files", f"give 1 to {MAX_FILES} files, each {{name, text}}, got {count}")])
     problems: list[Problem] = []
     files: list[tuple[str, str]] = []
@@ -60,7 +60,9 @@ def read_files(raw: object) -> list[tuple[str, str]]:
             continue
         name, text = item["name"], item["text"]
         if not isinstance(name, str) or not NAME.match(name) or name in (".", ".."):
-            problems.append(Problem(f"{where}.name", "a plain file name: letters, digits and ._- (no folders)"))
+            said = quoted(name) if isinstance(name, str) else json_type(name)
+            message = f"a plain file name: letters, digits and ._- (no folders), got {said}"
+            problems.append(Problem(f"{where}.name", message))
         elif any(name == seen for seen, _ in files):
             problems.append(Problem(f"{where}.name", f"{name!r} is given twice"))
         if not isinstance(text, str) or len(text) > MAX_FILE_CHARS:
@@ -87,12 +89,24 @@ def review_files(files: Sequence[tuple[str, str]], ruleset: Ruleset) -> Review:
             full = os.path.realpath(path)
             return os.path.relpath(full, root) if full.startswith(root + os.sep) else path
 
+        # The folder as notes may spell it (a Service's file and line in an assumption, a reason naming a file).
+        spellings = sorted({folder + os.sep, root + os.sep, os.path.relpath(folder) + os.sep}, key=len, reverse=True)
+
+        def untold(text: str) -> str:
+            for spelling in spellings:
+                text = text.replace(spelling, "")
+            return text
+
         for workload in discovery.workloads:
             workload.file = given(workload.file)
+            workload.assumptions = [untold(note) for note in workload.assumptions]
         workloads, invalid = screen_imported(discovery.workloads, ruleset)
         unreadable = [
-            UnreadableFile(file=given(item.file), line=item.line, reason=item.reason) for item in discovery.unreadable
+            UnreadableFile(file=given(item.file), line=item.line, reason=untold(item.reason))
+            for item in discovery.unreadable
         ]
-        unreadable += [UnreadableFile(file=given(file), line=line, reason=reason) for file, line, reason in invalid]
+        unreadable += [
+            UnreadableFile(file=given(file), line=line, reason=untold(reason)) for file, line, reason in invalid
+        ]
         skipped = [(given(file), reason) for file, reason in discovery.skipped]
         return review_imported(workloads, ruleset, skipped=skipped, unreadable=unreadable)

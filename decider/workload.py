@@ -369,17 +369,16 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
     derived = {path for path, _ in defaults}
     for section_name, section_type in SECTIONS.items() if record else ():  # the plain defaults, as assumptions
         given = getattr(workload, section_name).model_fields_set
-        falsy: list[str] = []
+        falsy: dict[str, list[str]] = {"false": [], "none": []}  # flags off, lists empty: one line each
         for field_name, field in section_type.model_fields.items():
             if field_name in given or field.default is None or f"{section_name}.{field_name}" in derived:
                 continue
             defaults.append((f"{section_name}.{field_name}", field.default))
             if field.default is False or field.default == ():
-                falsy.append(f"{section_name}.{field_name}")
+                falsy["false" if field.default is False else "none"].append(f"{section_name}.{field_name}")
             else:
                 assumptions.append(f"{section_name}.{field_name} not given: assumed {_show(field.default)}")
-        if falsy:
-            assumptions.append(f"{', '.join(falsy)} not given: assumed false/none")
+        assumptions.extend(f"{', '.join(paths)} not given: assumed {word}" for word, paths in falsy.items() if paths)
 
     resolved = workload.model_copy(
         update={

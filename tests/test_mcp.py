@@ -168,6 +168,29 @@ def test_explain_rule_quotes_a_long_id_cut_with_the_rest_counted() -> None:
     assert message.startswith("no rule with id '" + "x" * 79 + "… (2,922 more characters);")
 
 
+@pytest.mark.parametrize(
+    ("tool", "arguments", "field", "nearest"),
+    [
+        ("price_book", {"regoin": "eu-west-1"}, "regoin", "region"),
+        ("explain_rule", {"rule_id": "limits.lambda-memory", "ruleid": "x"}, "ruleid", "rule_id"),
+        ("list_targets", {"target": "lambda"}, "target", None),
+    ],
+)
+def test_a_misspelled_argument_is_a_tool_error_not_ignored(
+    tool: str, arguments: dict[str, object], field: str, nearest: str | None
+) -> None:
+    """The tools' input schemas allow no other argument: a misspelled one is named, not dropped (a price book asked
+    for with 'regoin' must not answer us-east-1's prices as if nothing were wrong)."""
+    result = call(tool, arguments, RULESET)
+    assert result.is_error
+    assert result.structured_content is not None
+    [problem] = result.structured_content["problems"]
+    assert problem["field"] == field
+    assert problem["did_you_mean"] == nearest
+    if nearest is None:
+        assert problem["message"] == f"unknown argument '{field}'; {tool} takes no arguments"
+
+
 def test_an_unknown_tool_is_a_tool_error() -> None:
     result = call("recomend", {}, RULESET)
     assert result.is_error
@@ -193,3 +216,25 @@ def test_decider_mcp_serves_over_stdio_the_same_recommendation_as_the_cli() -> N
     assert result.structured_content is not None
     assert result.structured_content["recommendation"] == expected["recommendation"]
     assert result.structured_content == expected
+
+
+def test_a_frame_that_is_not_json_rpc_is_answered_over_stdio_not_dropped() -> None:
+    """Over stdio the SDK drops a line it cannot read, and a client waiting on it hangs: decider answers each with a
+    JSON-RPC error (id null) and goes on serving, as /mcp does over HTTP."""
+    command = str(Path(sys.executable).with_name("decider"))
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}
+    frames = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        "this is not json",
+        {"id": 2, "method": "tools/list"},  # no "jsonrpc"
+        [{"jsonrpc": "2.0", "id": 3, "method": "tools/list"}],  # a batch, which MCP does not take
+        {"jsonrpc": "2.0", "id": 4, "method": "tools/list"},
+    ]
+    text = "".join((frame if isinstance(frame, str) else json.dumps(frame)) + "\n" for frame in frames)
+    done = subprocess.run([command, "mcp"], input=text, capture_output=True, text=True, timeout=60, check=True)
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [answer.get("id") for answer in answers] == [1, None, None, None, 4]
+    assert [answer["error"]["code"] for answer in answers[1:4]] == [-32700, -32600, -32600]
+    assert "jsonrpc" in answers[2]["error"]["message"]
+    assert {tool["name"] for tool in answers[4]["result"]["tools"]} >= {"recommend", "review"}

@@ -63,6 +63,19 @@ def test_file_names_are_the_callers_whatever_the_working_directory(where: str, m
     assert [item["file"] for item in result.structured_content["skipped"]] == ["values.yaml"]
 
 
+@pytest.mark.parametrize("where", ["/", tempfile.gettempdir(), "."])
+def test_no_note_names_the_servers_temporary_folder(where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Kubernetes workload reached only through a ClusterIP Service is told so with the Service's file and line:
+    the caller's file name, never the temporary folder (which would differ on every call and expose the server)."""
+    monkeypatch.chdir(where)
+    text = (REPO / "examples" / "iac" / "kubernetes" / "recommendations.yaml").read_text()
+    answers = [call("review", {"files": [{"name": "recommendations.yaml", "text": text}]}, RULESET) for _ in range(2)]
+    assert answers[0].structured_content == answers[1].structured_content  # the same answer on every call
+    said = str(answers[0].structured_content)
+    assert "recommendations.yaml:" in said
+    assert "decider-mcp-" not in said
+
+
 def test_terraform_text_is_read_and_a_limit_it_breaks_says_move() -> None:
     result = call("review", {"files": [{"name": "main.tf", "text": TERRAFORM}]}, RULESET)
     assert not result.is_error, result.content
@@ -97,3 +110,14 @@ def test_bad_file_arguments_are_tool_errors_naming_the_item() -> None:
         assert result.is_error, arguments
         assert result.structured_content is not None
         assert result.structured_content["problems"][0]["field"] == field, arguments
+
+
+def test_bad_file_arguments_say_the_value_given_in_json_terms() -> None:
+    folder_name = call("review", {"files": [{"name": "sam/template.yaml", "text": ""}]}, RULESET)
+    assert folder_name.structured_content is not None
+    assert folder_name.structured_content["problems"][0]["message"] == (
+        "a plain file name: letters, digits and ._- (no folders), got 'sam/template.yaml'"
+    )
+    not_a_list = call("review", {"files": "main.tf"}, RULESET)
+    assert not_a_list.structured_content is not None
+    assert not_a_list.structured_content["problems"][0]["message"].endswith("got string")  # JSON's word, not str

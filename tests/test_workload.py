@@ -505,14 +505,16 @@ def test_protocols_default_from_the_pattern(pattern: str, protocols: tuple[str, 
     assert f"traffic.protocols not given: assumed [{', '.join(protocols)}]" in parsed.assumptions
 
 
-def test_false_and_empty_defaults_are_reported_in_one_line_per_section() -> None:
+def test_false_and_empty_defaults_are_reported_in_a_line_each_per_section() -> None:
+    """Flags left off read "assumed false", lists left empty "assumed none": a flag is never said to be none."""
     parsed = parse_workload({"control": {"sidecars": True}})
     control_lines = [line for line in parsed.assumptions if line.startswith("control.")]
-    assert len(control_lines) == 1
-    assert "control.sidecars" not in control_lines[0]
-    assert "control.privileged" in control_lines[0]
-    assert "control.instance_types" in control_lines[0]
-    assert control_lines[0].endswith("not given: assumed false/none")
+    assert len(control_lines) == 2
+    flags, lists = control_lines
+    assert "control.sidecars" not in flags
+    assert "control.privileged" in flags
+    assert flags.endswith("not given: assumed false")
+    assert lists == "control.instance_types not given: assumed none"
 
 
 def test_assumptions_are_deterministic() -> None:

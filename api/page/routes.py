@@ -141,7 +141,7 @@ def _page(
 
 @router.get("/")
 async def page(request: Request, w: str | None = None) -> HTMLResponse:
-    if w is None:
+    if w is None or not w.strip():  # ``?w=`` (a form or a hand-edited link leaves it empty): the blank form
         return _page(request, {})
     try:
         raw = decode(w)

@@ -81,7 +81,8 @@ def run_adr(args: argparse.Namespace) -> int:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
         except OSError as error:
-            raise SourceError([Problem(args.output, f"cannot write: {error.strerror or error}")]) from None
+            problem = Problem(args.output, f"cannot write: {error.strerror or error}")
+            raise SourceError([problem], headline="cannot write the record") from None
         sys.stderr.write(f"decider: wrote {args.output}\n")
     else:
         sys.stdout.write(text)

@@ -72,6 +72,20 @@ def read_document(path: str, stdin: TextIO | None = None) -> tuple[Any, str, str
     return raw, text, source
 
 
+def is_json(text: str, path: str) -> bool:
+    """Whether a workload document is JSON, and so held to JSON's types as the API holds its bodies (``"512"`` is not
+    a number there, nor ``"yes"`` true): a ``.json`` file, or standard input that parses as JSON. YAML stays lenient."""
+    if path != "-":
+        return Path(path).suffix == ".json"
+    import json
+
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _has_content(text: str) -> bool:
     """Whether a YAML text holds more than blank lines, comments and document markers."""
     lines = (line.strip() for line in text.splitlines())

@@ -22,6 +22,7 @@ from decider.cli.arguments import (
     Handler,
     add_global_options,
     add_rules_option,
+    is_json,
     read_document,
     ruleset_from,
 )
@@ -85,7 +86,7 @@ def _recommend(args: argparse.Namespace) -> int:
 
     raw, text, source = read_document(args.path)
     try:
-        parsed = parse_workload(_in_region(raw, args.region))
+        parsed = parse_workload(_in_region(raw, args.region), strict_json=is_json(text, args.path))
         decision = decide(parsed, ruleset)
     except WorkloadError as error:
         from decider.document_lines import placed
@@ -121,7 +122,8 @@ def _region_flag(error: WorkloadError, region: str | None) -> WorkloadError:
     if region is None:
         return error
     problems = [replace(p, location="--region") if p.location == "preferences.region" else p for p in error.problems]
-    return WorkloadError(problems, headline=error.headline)
+    only_the_option = all(problem.location == "--region" for problem in problems)
+    return WorkloadError(problems, headline="invalid option" if only_the_option else error.headline)
 
 
 def _colour(args: argparse.Namespace) -> bool:

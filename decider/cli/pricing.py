@@ -52,6 +52,9 @@ def _refresh_command(args: argparse.Namespace) -> int:
     remote = source.startswith(("http://", "https://"))
     if not remote and not Path(source).is_dir():
         raise PricingError([Problem("--from", f"{source} is not a directory (nor an http(s) URL)")])
+    if args.output and Path(args.output).is_dir():  # said before the offers are read, not after
+        problem = Problem("--output", f"{args.output} is a directory; give the price book's file name")
+        raise PricingError([problem], headline="cannot write the price book")
     offers: dict[str, Offer] = {}
     for code in OFFERS:
         offer = read_offer(
@@ -76,7 +79,11 @@ def _refresh_command(args: argparse.Namespace) -> int:
     )
     text = header + yaml.safe_dump(result.book, sort_keys=False, allow_unicode=True, width=118)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            problem = Problem("--output", f"cannot write {args.output}: {error.strerror or error}")
+            raise PricingError([problem], headline="cannot write the price book") from None
     else:
         sys.stdout.write(text)
     sys.stderr.write(f"refreshed {len(result.refreshed)} prices; kept {len(result.kept)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from decider.cli.arguments import EXIT_GATE, EXIT_OK, add_rules_option
@@ -19,12 +20,32 @@ CONNECTION_OPTIONS: tuple[tuple[str, str, type, str], ...] = (
 )
 
 
+def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
+    """An option's type: a whole number from ``low`` to ``high`` (a port past 65,535 would wrap to another one)."""
+
+    def read(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"give {what}, a whole number from {low} to {high:,}, got {text!r}")
+        return value
+
+    return read
+
+
 def add_serve_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``serve`` and ``openapi``."""
     serve = commands.add_parser("serve", help="serve the REST API with uvicorn")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (each loads the rules)")
+    serve.add_argument("--port", type=_whole(1, 65_535, "a TCP port"), default=8000, help="1-65535 (default 8000)")
+    serve.add_argument(
+        "--workers",
+        type=_whole(1, 256, "the number of worker processes"),
+        default=1,
+        help="worker processes (each loads the rules)",
+    )
     serve.add_argument(
         "--log-format",
         choices=("auto", "json", "text"),

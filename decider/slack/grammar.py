@@ -219,7 +219,7 @@ def _put(workload: dict[str, Any], path: str, value: Any) -> None:
 _UNITS = {"ms": "ms", "millisecond": "ms", "milliseconds": "ms", "s": "s", "sec": "s", "secs": "s", "second": "s"}
 _UNITS |= {"seconds": "s", "min": "m", "mins": "m", "minute": "m", "minutes": "m", "h": "h", "hr": "h", "hrs": "h"}
 _UNITS |= {"hour": "h", "hours": "h", "mb": "m", "mib": "m", "gb": "g", "gib": "g", "k": "k", "thousand": "k"}
-_UNITS |= {"million": "m", "millions": "m", "bn": "bn", "billion": "bn"}
+_UNITS |= {"million": "m", "millions": "m", "bn": "bn", "billion": "bn", "g": "g", "m": "m"}
 
 
 def _unit_apart(token: str, word: str, previous: str) -> Problem | None:

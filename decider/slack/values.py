@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from decider.errors import nearest
@@ -100,10 +100,17 @@ def duration(bare_unit_s: float, unit_name: str, scale_to: float) -> Parser:
             raise ValueProblem(allowed) from None
         factor = bare_unit_s if unit == "" else _DURATION_UNITS_S.get(unit)
         if factor is None:
-            raise ValueProblem(f"unknown unit {unit!r}; {allowed}", nearest(unit, _DURATION_UNITS_S))
+            raise ValueProblem(f"unknown unit {unit!r}; {allowed}", _with_number(text, unit, _DURATION_UNITS_S))
         return _tidy(value * factor / scale_to)
 
     return read
+
+
+def _with_number(text: str, unit: str, units: Iterable[str]) -> str | None:
+    """The value with its unknown unit swapped for the nearest known one, the number kept ("120us" → "120s"): a
+    suggestion that is a value, not a bare unit."""
+    guess, written = nearest(unit, units), text.strip().lower()
+    return written[: len(written) - len(unit)].strip() + guess if guess is not None and written.endswith(unit) else None
 
 
 def size(bare_unit_mb: float, unit_name: str, scale_to_mb: float, *, whole: bool = False) -> Parser:
@@ -117,7 +124,7 @@ def size(bare_unit_mb: float, unit_name: str, scale_to_mb: float, *, whole: bool
             raise ValueProblem(allowed) from None
         factor = bare_unit_mb if unit == "" else _SIZE_UNITS_MB.get(unit)
         if factor is None:
-            raise ValueProblem(f"unknown unit {unit!r}; {allowed}", nearest(unit, _SIZE_UNITS_MB))
+            raise ValueProblem(f"unknown unit {unit!r}; {allowed}", _with_number(text, unit, _SIZE_UNITS_MB))
         scaled = _tidy(value * factor / scale_to_mb)
         # A copy needs at least what was asked: round memory up to the next whole MB, never down.
         return math.ceil(scaled) if whole else scaled

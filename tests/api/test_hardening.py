@@ -122,15 +122,26 @@ def test_api_keys_set_but_empty_refuse_to_start(monkeypatch: pytest.MonkeyPatch,
         with pytest.raises(SettingsError) as error:
             get_settings()
         assert error.value.problems[0].location == "DECIDER_API_KEYS"
-        assert "holds no key" in error.value.problems[0].message
+        assert error.value.problems[0].message.startswith("is set but holds no key")  # no "Value error," prefix
     finally:
         get_settings.cache_clear()
 
 
-def test_keys_required_but_missing_refuse_to_start() -> None:
-    with pytest.raises(ValueError, match="DECIDER_REQUIRE_API_KEYS is on but DECIDER_API_KEYS holds no key"):
+def test_keys_required_but_missing_refuse_to_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ValueError, match="is on but DECIDER_API_KEYS holds no key"):
         Settings(require_api_keys=True)
     assert Settings(require_api_keys=True, api_keys=("k",)).api_keys == ("k",)
+    monkeypatch.setenv("DECIDER_REQUIRE_API_KEYS", "true")
+    monkeypatch.delenv("DECIDER_API_KEYS", raising=False)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SettingsError) as error:
+            get_settings()
+        [problem] = error.value.problems
+        assert problem.location == "DECIDER_REQUIRE_API_KEYS"  # the variable to look at, not "DECIDER"
+        assert problem.message.startswith("is on but DECIDER_API_KEYS holds no key")
+    finally:
+        get_settings.cache_clear()
 
 
 def test_start_up_says_whether_authentication_is_on(

@@ -54,6 +54,30 @@ def test_bad_input_over_http_is_a_tool_error_with_the_field(client: ApiClient) -
     assert called["structuredContent"]["problems"][0]["field"].startswith("traffic")
 
 
+def test_a_key_given_twice_is_a_parse_error_as_on_the_rest_routes(client: ApiClient) -> None:
+    """The SDK's reader would keep the last of two keys and answer for memory_mb 1024; /mcp reads its body as
+    POST /recommend does, so the same body is refused on both, saying which key."""
+    initialize(client)
+    body = (
+        b'{"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"name": "recommend", '
+        b'"arguments": {"runtime": {"memory_mb": 512, "memory_mb": 1024}}}}'
+    )
+    response = client.post("/mcp", content=body, headers={**ACCEPT, **VERSION, "Content-Type": "application/json"})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == -32700
+    assert "found key 'memory_mb' twice" in error["message"]
+    rest = client.post(
+        "/recommend",
+        content=b'{"runtime": {"memory_mb": 512, "memory_mb": 1024}}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert "found key 'memory_mb' twice" in str(problem_of(rest, 400))
+    # A well-formed body still reaches the tools, its bytes read once here and once by the SDK.
+    called = result_of(rpc(client, "tools/call", {"name": "list_targets", "arguments": {}}))
+    assert called["isError"] is False
+
+
 def test_mcp_needs_the_api_key_when_keys_are_set(make_client: ClientFactory) -> None:
     client = make_client(api_keys=(KEY,))
     problem_of(initialize(client), 401)

@@ -215,6 +215,14 @@ def test_user_text_is_escaped(client: ApiClient) -> None:
         assert "<b>" not in response.text
 
 
+@pytest.mark.parametrize("empty", ["", "%20"])
+def test_an_empty_link_is_the_blank_form(client: ApiClient, empty: str) -> None:
+    """``?w=`` is what a form or a hand-edited link easily leaves: the blank form, as ``/`` is, not a 400."""
+    response = client.get("/?w=" + empty)
+    assert response.status_code == 200
+    assert response.text == client.get("/").text
+
+
 def test_a_link_that_cannot_be_read_says_so(client: ApiClient) -> None:
     response = client.get("/?w=é")
     assert response.status_code == 400

@@ -132,6 +132,8 @@ def test_a_bad_value_is_shown_at_its_field(page: Page, server: str) -> None:
     expect(field.locator(".error")).to_contain_text("whole number")
     expect(memory).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#errors")).to_contain_text("runtime.memory_mb")
+    # One heading, not "The workload is not valid: the workload is not valid".
+    expect(page.locator("#errors h2")).to_have_text("The workload is not valid")
     expect(page.locator("#recommendation")).to_have_count(0)
 
 

@@ -116,6 +116,32 @@ def test_recommend_reads_a_json_file(capsys: pytest.CaptureFixture[str], tmp_pat
     assert json.loads(out)["name"] == "from-json"
 
 
+WRONG_JSON_TYPES = '{"runtime": {"memory_mb": "512"}, "control": {"privileged": "yes"}}'
+
+
+@pytest.mark.parametrize("where", ["file", "stdin"])
+def test_a_json_workload_is_held_to_json_types_as_the_api_holds_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, where: str
+) -> None:
+    """The same .json workload the CLI accepts in CI must not be refused by the service: both refuse "512" and
+    "yes" where a number and a boolean belong, naming each field."""
+    path = tmp_path / "workload.json"
+    path.write_text(WRONG_JSON_TYPES, encoding="utf-8")
+    if where == "file":
+        code, out, err = run(capsys, "recommend", str(path), "--format", "json")
+    else:
+        code, out, err = run(capsys, "recommend", "-", "--format", "json", stdin=WRONG_JSON_TYPES)
+    assert_bad_input(code, out, err)
+    assert "runtime.memory_mb: must be a whole number, got '512'" in err
+    assert "control.privileged: must be true or false, got 'yes'" in err
+
+
+def test_a_yaml_workload_stays_lenient(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "recommend", "-", "--format", "json", stdin='runtime: {memory_mb: "512"}\n')
+    assert code == 0
+    assert json.loads(out)["ranking"]
+
+
 def test_recommend_table_is_for_people(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "recommend", EXAMPLE, "--format", "table", "--colour", "never")
     assert code == 0

@@ -95,6 +95,7 @@ def test_a_bad_region_option_is_the_options_fault(
     code, out, err = run(capsys, "recommend", str(file), "--region", region)
     assert_bad_input(code, out, err)
     assert "  - --region: " in err
+    assert err.startswith("decider: invalid option (1 problem):")  # the option's fault, not the workload's
     assert ":3:" not in err  # not the file's line, which the option replaced
     if region == "eu-wset-1":
         assert "(did you mean 'eu-west-1'?)" in err
@@ -162,3 +163,46 @@ def test_adr_prints_the_date_given(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["adr", EXAMPLE, "--date", "2028-02-29"]) == 0
     assert "* Date: 2028-02-29" in capsys.readouterr().out
     assert sys.stdout is not None
+
+
+# -- options of serve, and outputs that cannot be written ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--port", "99999", "argument --port: give a TCP port, a whole number from 1 to 65,535, got '99999'"),
+        ("--port", "0", "argument --port: give a TCP port, a whole number from 1 to 65,535, got '0'"),
+        ("--workers", "0", "argument --workers: give the number of worker processes, a whole number from 1 to 256"),
+    ],
+)
+def test_serve_refuses_a_port_or_worker_count_out_of_range(
+    capsys: pytest.CaptureFixture[str], option: str, value: str, said: str
+) -> None:
+    """A port past 65,535 would wrap to another one while the log named the one given: refused before serving."""
+    with pytest.raises(SystemExit) as caught:
+        main(["serve", option, value])
+    out, err = capsys.readouterr()
+    assert caught.value.code == 2
+    assert out == ""
+    assert said in err
+
+
+def test_outputs_that_are_folders_are_said_so_by_the_command_that_writes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    offers = Path(__file__).resolve().parents[1] / "fixtures" / "offers" / "us-east-1"
+    code, out, err = run(
+        capsys, "pricing", "refresh", "--region", "us-east-1", "--from", str(offers), "--output", str(folder)
+    )
+    assert_bad_input(code, out, err)
+    assert err == (
+        "decider: cannot write the price book (1 problem):\n"
+        f"  - --output: {folder} is a directory; give the price book's file name\n"
+    )
+    code, out, err = run(capsys, "adr", EXAMPLE, "--output", str(folder))
+    assert_bad_input(code, out, err)
+    assert err.startswith("decider: cannot write the record (1 problem):")
+    assert "Is a directory" in err

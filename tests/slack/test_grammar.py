@@ -264,6 +264,7 @@ def test_runs_leaves_a_given_pattern_or_protocols_alone(text: str, pattern: str,
         ("monthly=3 million", "million", "monthly=3m"),
         ("memory=1.5 GB rps=5", "GB", "memory=1.5g"),
         ("avg=300 ms", "ms", "avg=300ms"),
+        ("memory=2 g", "g", "memory=2g"),
     ],
 )
 def test_a_unit_typed_apart_from_its_number_says_how_to_join_them(text: str, token: str, hint: str) -> None:
@@ -498,3 +499,15 @@ def test_command_text_of_refuses_a_field_no_key_sets() -> None:
     with pytest.raises(CommandError) as caught:
         command_text_of({"runtime": {"colour": "blue"}})
     assert caught.value.problems[0].location == "runtime.colour"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"), [("avg=120us", "avg=120s"), ("avg=120US", "avg=120s"), ("memory=2gx", "memory=2g")]
+)
+def test_an_unknown_unit_is_offered_a_value_with_its_number_kept(text: str, hint: str) -> None:
+    """ "did you mean avg=s" is no value at all: the suggestion keeps the number and swaps the unit."""
+    with pytest.raises(CommandError) as caught:
+        read_command(text)
+    (problem,) = caught.value.problems
+    assert problem.suggestion == hint
+    read_command(hint)  # the suggestion itself reads

@@ -48,7 +48,9 @@
     const section = document.createElement("section");
     section.className = "problems";
     const title = document.createElement("h2");
-    title.textContent = problem.detail ? "The workload is not valid: " + problem.detail : "The workload is not valid";
+    // The problem's detail when it says more than the heading does ("the workload is not valid" would repeat it).
+    const detail = problem.detail && !/^the workload is not valid\.?$/i.test(problem.detail) ? problem.detail : "";
+    title.textContent = detail ? "The workload is not valid: " + detail : "The workload is not valid";
     section.append(title, list);
     errors.append(section);
     errors.focus();
