@@ -120,6 +120,9 @@ def _dearer_than_cheapest(
         f"{fired.id} (+{show(lead)})" for lead, fired in leads(evaluation, winner, cheapest) if not _is_computed(fired)
     ][:3]
     text = f" {ruleset.target(cheapest).name} would cost less (about ${costs[cheapest]:,.2f} a month); "
+    if round(evaluation.scores[winner] - evaluation.scores[cheapest], 1) <= 0:  # tied: placed first, not ahead
+        text += f"{ruleset.target(winner).name} ties with it on points"
+        return text + (f", its points through {', '.join(outweighing)} making up for the bill." if outweighing else ".")
     if cheapest == runner_up:  # the runner-up's sentence gives the points between them
         text += f"{ruleset.target(winner).name} still leads it"
         return text + (f", mostly through {', '.join(outweighing)}." if outweighing else ".")

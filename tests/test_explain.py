@@ -259,3 +259,17 @@ def test_with_lambda_excluded_no_reason_for_the_winner_speaks_of_lambda(ruleset:
     assert fargate["traffic.spiky-favours-fargate"].startswith("Among container engines, Fargate absorbs event bursts")
     because = decision.summary.split(" It wins because ", 1)[1].split(" Runner-up: ", 1)[0]
     assert "Lambda" not in because
+
+
+def test_a_winner_tied_with_the_cheaper_target_is_not_said_to_lead_it(ruleset: Ruleset) -> None:
+    """Tied on points and placed first by the tie-break: the summary says so, not that the winner "still leads"."""
+    workload = {
+        "runtime": {"avg_duration_ms": 792.0, "memory_mb": 256},
+        "traffic": {"pattern": "scheduled", "requests_per_month": 10, "payload_mb": 11.7, "protocols": ["schedule"]},
+        "control": {"host_daemons": True, "sidecars": True, "portability": True},
+    }
+    decision = decide(parse_workload(workload), ruleset, advice=False)
+    first, second = decision.ranking[:2]
+    assert first.score == second.score
+    assert "still leads it" not in decision.summary
+    assert f"{first.name} ties with it on points, its points through team.medium-ops-capacity (+6)" in decision.summary

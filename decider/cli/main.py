@@ -102,6 +102,12 @@ def _recommend(args: argparse.Namespace) -> int:
         text = render.to_markdown(decision)
     else:
         text = render.to_table(decision, colour=_colour(args))
+        if sys.stdout.isatty():  # a person reading: long lines wrapped to the terminal; piped, one line each
+            import shutil
+
+            from decider.render.wrap import wrapped
+
+            text = wrapped(text, shutil.get_terminal_size().columns)
     sys.stdout.write(text)
     return EXIT_OK
 
