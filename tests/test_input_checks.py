@@ -88,3 +88,30 @@ def test_a_team_on_eks_is_assumed_to_have_run_kubernetes(ruleset: Ruleset) -> No
     told_none = parse_workload({"team": {"current_platform": "eks", "kubernetes_experience": "none"}})
     fired = {reason.rule for target in decide(told_none, ruleset).ranking for reason in target.reasons}
     assert "team.no-kubernetes-experience" in fired  # what the user says is scored as said
+
+
+@pytest.mark.parametrize(
+    ("team", "charged"),
+    [
+        ({"current_platform": "eks"}, False),  # the cluster and its platform work exist already
+        ({"current_platform": "eks", "kubernetes_experience": "some"}, False),
+        (
+            {"current_platform": "eks", "kubernetes_experience": "some", "new_cluster": True},
+            True,
+        ),  # a cluster of its own
+        ({"current_platform": "ecs", "kubernetes_experience": "some"}, True),
+        ({"kubernetes_experience": "some"}, True),
+    ],
+)
+def test_the_platform_work_of_a_cluster_is_charged_only_to_a_new_one(
+    ruleset: Ruleset, team: dict[str, Any], charged: bool
+) -> None:
+    """A team that runs EKS pays the 0.5–2 FTE of platform work already; a new cluster costs it again."""
+    raw = {
+        "runtime": {"max_duration_s": 5, "avg_duration_ms": 120, "memory_mb": 1024, "long_running": True},
+        "traffic": {"pattern": "diurnal", "requests_per_month": 40_000_000, "protocols": ["http"]},
+        "team": team,
+    }
+    decision = decide(parse_workload(raw), ruleset, advice=False)
+    fired = {reason.rule for target in decision.ranking for reason in target.reasons}
+    assert ("team.some-kubernetes-experience" in fired) is charged
