@@ -22,9 +22,10 @@ from typing import Any
 
 from decider.alternatives import choices
 from decider.facts import derive
-from decider.rules.conditions import Branch, Comparison
+from decider.rules.conditions import Comparison
 from decider.rules.fields import context as build_context
 from decider.rules.model import Rule
+from decider.rules.tree import Branch, tree
 from decider.workload import SECTIONS, Workload
 
 #: The workload fields a derived fact in an exclusion is computed from, in the order they are moved (only a field the
@@ -61,10 +62,9 @@ Tree = Comparison | Branch
 def fix(rule: Rule, workload: Workload) -> dict[str, Any] | None:
     """The change (dotted paths → values) that makes ``rule``'s condition false for ``workload``; {} when it is false
     already; None when decider has no change to offer (see the module's docstring)."""
-    tree = rule.condition.tree
-    if tree is None:
+    if not rule.condition.raw:
         return None
-    return _fix(tree, workload, build_context(workload, derive(workload)), rule.fix or "")
+    return _fix(tree(rule.condition.raw), workload, build_context(workload, derive(workload)), rule.fix or "")
 
 
 def _fix(tree: Tree, workload: Workload, context: Mapping[str, Any], named: str) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from decider.fixes import MAX_FIELDS, fix, plausible
 from decider.ranking import rank
 from decider.rules.fields import context
 from decider.rules.model import Rule
+from decider.rules.tree import tree
 from tests.test_advice import _applied
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,8 +41,8 @@ def test_the_condition_tree_agrees_with_the_compiled_predicate(ruleset: Ruleset)
         workload = parse_workload(data["workload"] if path.parent.name == "scenarios" else data).workload
         values = context(workload, derive(workload))
         for rule in ruleset.rules:
-            if rule.condition is not None and rule.condition.tree is not None:
-                assert rule.condition.tree.holds(values) == rule.condition(values), (path.stem, rule.id)
+            if rule.condition is not None and rule.condition.raw:
+                assert tree(rule.condition.raw).holds(values) == rule.condition(values), (path.stem, rule.id)
                 checked += 1
     assert checked > 5_000
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -232,8 +233,20 @@ def test_a_frame_that_is_not_json_rpc_is_answered_over_stdio_not_dropped() -> No
         {"jsonrpc": "2.0", "id": 4, "method": "tools/list"},
     ]
     text = "".join((frame if isinstance(frame, str) else json.dumps(frame)) + "\n" for frame in frames)
-    done = subprocess.run([command, "mcp"], input=text, capture_output=True, text=True, timeout=60, check=True)
-    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    # stdin stays open until the five answers are read: a client closing it first would end the session early.
+    server = subprocess.Popen([command, "mcp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    watchdog = threading.Timer(60, server.kill)  # a server that never answers fails the test, never hangs it
+    watchdog.start()
+    try:
+        assert server.stdin is not None
+        assert server.stdout is not None
+        server.stdin.write(text)
+        server.stdin.flush()
+        answers = [json.loads(server.stdout.readline()) for _ in range(5)]
+    finally:
+        watchdog.cancel()
+        server.communicate(timeout=30)
+    assert server.returncode == 0
     assert [answer.get("id") for answer in answers] == [1, None, None, None, 4]
     assert [answer["error"]["code"] for answer in answers[1:4]] == [-32700, -32600, -32600]
     assert "jsonrpc" in answers[2]["error"]["message"]

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from decider.errors import Problem, nearest
@@ -262,29 +262,14 @@ class Comparison:
 
 
 @dataclass(frozen=True)
-class Branch:
-    """One branch of a condition: ``all``, ``any`` or ``not`` over its parts (``not`` has one)."""
-
-    name: str
-    parts: tuple[Comparison | Branch, ...]
-
-    def holds(self, context: Context) -> bool:
-        if self.name == "all":
-            return all(part.holds(context) for part in self.parts)
-        if self.name == "any":
-            return any(part.holds(context) for part in self.parts)
-        return not self.parts[0].holds(context)
-
-
-@dataclass(frozen=True)
 class Condition:
-    """A compiled condition: the predicate, its lone comparison when the tree is a single leaf, and the tree itself
-    (for what walks it: an excluded target's fix, decider/fixes.py)."""
+    """A compiled condition: the predicate, its lone comparison when the tree is a single leaf, and the condition as
+    written (for what walks its tree, decider/rules/tree.py: an excluded target's fix, decider/fixes.py)."""
 
     predicate: Predicate
     leaf: Comparison | None
     fields: frozenset[str]
-    tree: Comparison | Branch | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __call__(self, context: Context) -> bool:
         return self.predicate(context)
@@ -297,24 +282,15 @@ def compile_condition(raw: Any, where: str, problems: list[Problem]) -> Conditio
     if compiled is None or len(problems) > before:
         return None
     predicate, used = compiled
-    leaf = _leaf(raw)
-    return Condition(predicate, leaf, frozenset(used), leaf or _tree(raw))
+    return Condition(predicate, leaf_of(raw), frozenset(used), raw)
 
 
-def _leaf(raw: Mapping[str, Any]) -> Comparison | None:
+def leaf_of(raw: Mapping[str, Any]) -> Comparison | None:
+    """The comparison a condition is, when it is a single one."""
     if "field" not in raw:
         return None
     op = next(key for key in raw if key != "field")
     return Comparison(raw["field"], op, _normalise(raw[op]))
-
-
-def _tree(raw: Mapping[str, Any]) -> Comparison | Branch:
-    """The tree of a condition that compiled without problems."""
-    leaf = _leaf(raw)
-    if leaf is not None:
-        return leaf
-    ((name, body),) = raw.items()
-    return Branch(name, (_tree(body),) if name == "not" else tuple(_tree(part) for part in body))
 
 
 def _normalise(value: Any) -> Any:
