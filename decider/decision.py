@@ -132,6 +132,12 @@ class InstanceSizing(_Setting):
     )
     management_fee: bool = Field(description="ECS Managed Instances bills a fee per instance-hour.")
     control_plane: Literal["eks-standard-support"] | None = None
+    shared_nodes: bool = Field(
+        False,
+        description="The copies go on the team's existing EKS cluster (team.current_platform eks, no "
+        "team.new_cluster): billed as their share of its nodes (copy-hours ÷ copies per instance), with no node "
+        "of their own and no minimum; min_instances is then 0.",
+    )
     front_door: FrontDoor | None = None
     mode: str | None = Field(None, description=MODE_DESCRIPTION)
     modes: tuple[ModeOption, ...] = Field((), description=MODES_DESCRIPTION)

@@ -266,7 +266,8 @@ def test_a_pod_asking_for_a_whole_node_is_warned_about(
     ruleset: Ruleset, vcpu: float, kept: str | None, fits: str | None
 ) -> None:
     """An EKS node keeps vCPU for the kubelet and its DaemonSets: a pod asking for all 2 (or 4) vCPU goes on a node
-    twice the size, and the answer says which request would fit, for a team on EKS (EKS ranked near the top); 1.8
+    twice the size, and the answer says which request would fit, for a team on EKS (EKS ranked near the top) whose
+    service gets a cluster of its own (on the existing cluster's nodes it takes a share, whatever their size); 1.8
     vCPU fits a 2 vCPU node. A team new to Kubernetes, with EKS far down the ranking, is not told. (arm64: EKS on
     Fargate, which sizes pods itself, takes x86 only.)"""
     runtime = {"memory_mb": 2048, "vcpu": vcpu, "long_running": True, "avg_duration_ms": 100, "architecture": "arm64"}
@@ -275,6 +276,7 @@ def test_a_pod_asking_for_a_whole_node_is_warned_about(
     assert "eks" not in [entry.target for entry in far.ranking[:2]]
     assert not any("kubelet" in warning for warning in far.warnings)
     raw["team"] = {"current_platform": "eks", "kubernetes_experience": "expert", "ops_capacity": "high"}
+    raw["team"]["new_cluster"] = True
     decision = decide(parse_workload(raw), ruleset)
     eks = next(entry for entry in decision.ranking if entry.target == "eks")
     node, node_vcpu = getattr(eks.sizing, "instance_type", None), getattr(eks.sizing, "instance_vcpu", None)

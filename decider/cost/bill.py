@@ -245,6 +245,7 @@ def _plan_instances(
     priced = target.cost
     management_fee = priced is not None and priced.management_fee
     control_plane = priced is not None and priced.control_plane
+    existing = _on_existing_cluster(target, workload)
     sized = size_instances(
         workload,
         facts,
@@ -253,6 +254,7 @@ def _plan_instances(
         management_fee=management_fee,
         control_plane=control_plane,
         chosen=chosen,
+        shared=existing and control_plane,  # an EKS cluster has nodes; an ECS cluster may run on Fargate alone
     )
     if sized is None:
         raise no_fitting_type(book, workload, facts.container_vcpu)
@@ -277,7 +279,6 @@ def _plan_instances(
         lines += _hour_lines(f"Windows licence ({instance.vcpu:g} vCPU)", "instance-hour", price.licence, ramps, runs)
     if management_fee:
         lines += _hour_lines(f"Managed Instances fee ({instance.type})", "instance-hour", price.fee, ramps, runs)
-    existing = _on_existing_cluster(target, workload)
     if control_plane:
         lines.append(
             fixed("EKS control plane (existing cluster: already paid)", "cluster-hour", 0.0, 730)
@@ -307,7 +308,12 @@ def _hour_lines(item: str, unit: str, unit_price_usd: float, ramps: Sequence[Ram
 
 
 def _describe(sizing: Draft[InstanceSizing]) -> str:
-    return f"{sizing.copies_per_instance} cop{'y' if sizing.copies_per_instance == 1 else 'ies'} each"
+    each = f"{sizing.copies_per_instance} cop{'y' if sizing.copies_per_instance == 1 else 'ies'} each"
+    return (
+        f"the copies' share of the existing cluster's nodes, priced as this type, {each}"
+        if sizing.shared_nodes
+        else each
+    )
 
 
 def _load_balancer_lines(

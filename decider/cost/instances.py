@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from decider.cost.capacity import Ramp, copies, scaling_of
 from decider.cost.compiled import Compiled
-from decider.cost.profile import RampSum, copy_hours, instance_hour_ramps
+from decider.cost.profile import RampSum, copy_hours, instance_hour_ramps, shared_instance_hours
 from decider.facts import Facts
 from decider.pricing.book import Instance, PriceBook
 from decider.pricing.cost_model import CostModel
@@ -130,8 +130,10 @@ def instance_options(
     fits: Sequence[tuple[Instance, int]] | None = None,
     *,
     kubernetes: bool = False,
+    shared: bool = False,
 ) -> tuple[InstanceOption, ...]:
-    """Every fitting type with its billed instance-hours (the general form; sizing uses ``cheapest_instance``)."""
+    """Every fitting type with its billed instance-hours (the general form; sizing uses ``cheapest_instance``).
+    ``shared``: the copies go on a cluster's existing nodes, billed as their share (``shared_instance_hours``)."""
     scaling = scaling_of(workload, facts)
     hours = copy_hours(workload, facts, model, scaling)
     low = copies(workload, facts, model, scaling)[0]
@@ -141,6 +143,10 @@ def instance_options(
     if fits is None:
         fits = instance_fits(workload, facts, book, model, kubernetes=kubernetes)
     for instance, per_instance in fits:
+        if shared:
+            ramps = shared_instance_hours(hours, per_instance, low * 730.0 / per_instance)
+            options.append(InstanceOption(instance, per_instance, ramps, sum(ramp.at(requests) for ramp in ramps)))
+            continue
         floor = max(min_instances * 730.0, math.ceil(low / per_instance) * 730.0)
         ramps = instance_hour_ramps(hours, per_instance, floor, scaling == "per-run", linger_hours(model))
         billed = sum(ramp.at(requests) for ramp in ramps)
@@ -156,6 +162,7 @@ def cheapest_instance(
     *,
     management_fee: bool,
     kubernetes: bool = False,
+    shared: bool = False,
 ) -> InstanceOption | None:
     """The fitting type that makes the month cheapest at the workload's volume (ties: the lower list price, then the
     name), with its instance-hour ramps; None when no type holds a copy. ``kubernetes``: EKS nodes, which keep vCPU
@@ -164,16 +171,17 @@ def cheapest_instance(
     The same choice as pricing every ``instance_options`` entry, in one pass over numbers compiled per price book and
     copy shape: a month's instance-hours come in closed form from the copy-hours ramp (the ramps of
     ``instance_hour_ramps``, evaluated with the same operations), and only the winner's ramps are built. A workload
-    with an hourly profile (hour-by-hour ramps) takes the general path.
+    with an hourly profile (hour-by-hour ramps) takes the general path. ``shared``: the copies go on a cluster's
+    existing nodes (the team runs EKS), billed as their share of them: no node of their own, no minimum.
     """
     scaling = scaling_of(workload, facts)
     hours = copy_hours(workload, facts, model, scaling)
     per_run = scaling == "per-run"
-    if isinstance(hours, RampSum) and not per_run:
-        options = instance_options(workload, facts, book, model, kubernetes=kubernetes)
+    if isinstance(hours, RampSum) and (shared or not per_run):
+        options = instance_options(workload, facts, book, model, kubernetes=kubernetes, shared=shared)
         return _cheapest_of(options, workload, book, model, management_fee)
     low = copies(workload, facts, model, scaling)[0]
-    min_floor = (0 if low == 0 else 2 if scaling == "always-on" else 1) * 730.0
+    min_floor = (0 if low == 0 or shared else 2 if scaling == "always-on" else 1) * 730.0
     requests = workload.requests_per_month
     slope = hours.slope
     linger = linger_hours(model) if per_run else 0.0
@@ -186,9 +194,9 @@ def cheapest_instance(
     for instance, per_instance, hourly, list_price in _priced_fits(
         workload, facts, book, model, management_fee, kubernetes
     ):
-        floor = math.ceil(low / per_instance) * 730.0
+        floor = (low / per_instance if shared else math.ceil(low / per_instance)) * 730.0
         floor = floor if floor > min_floor else min_floor
-        if floor > 0:
+        if floor > 0 or shared:  # a share of existing nodes follows the copy-hours, whatever the scaling
             needed = slope / per_instance * requests + 0.0
             billed = 0 + (needed if needed > floor else floor)
         else:  # scaled to zero, or runs of a job: no floor
@@ -200,6 +208,9 @@ def cheapest_instance(
     if best_fit is None:
         return None
     instance, per_instance, billed = best_fit
+    if shared:
+        ramps = shared_instance_hours(hours, per_instance, low * 730.0 / per_instance)
+        return InstanceOption(instance, per_instance, ramps, billed)
     floor = max(min_floor, math.ceil(low / per_instance) * 730.0)
     ramps = instance_hour_ramps(hours, per_instance, floor, per_run, linger)
     return InstanceOption(instance, per_instance, ramps, billed)

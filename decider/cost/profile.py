@@ -70,6 +70,18 @@ def instance_hour_ramps(
     return capacity.instance_hour_ramps(copy, per_instance, floor, per_run, linger_h)
 
 
+def shared_instance_hours(copy: Ramp, per_instance: int, floor: float) -> tuple[Ramp, ...]:
+    """Instance-hours of copies placed on a cluster's existing nodes: their share of the nodes, copy-hours ÷ copies
+    per instance, never below ``floor`` (the copies kept up, as a share); no node is started for them, so none is up
+    while they are not, hour by hour for a profile's copy-hours as for a month as a whole."""
+    if isinstance(copy, RampSum):
+        each = floor / HOURS_PER_MONTH
+        pairs = tuple(zip(copy.parts, copy.spans, strict=True))
+        above = tuple(Ramp(part.slope / per_instance, 0.0, each * hours) for part, hours in pairs)
+        return (RampSum(copy.slope / per_instance, 0.0, floor, math.inf, above, copy.spans),)
+    return (Ramp(copy.slope / per_instance, 0.0, floor),)
+
+
 def profile_copy_hours(profile: Sequence[float], slope: float, min_copies: float, lag_minutes: float) -> RampSum:
     """Copy-hours a month, hour by hour: ``slope`` is copy-hours per request (in-flight work over a copy's capacity),
     ``min_copies`` the copies kept up in every hour, ``lag_minutes`` how long the copies of a busier hour outlast it."""

@@ -196,12 +196,14 @@ def size_instances(
     management_fee: bool = False,
     control_plane: bool = False,
     chosen: dict[tuple[bool, bool], InstanceOption | None] | None = None,
+    shared: bool = False,
 ) -> tuple[Draft[InstanceSizing], Instance, tuple[Ramp, ...]] | None:
     """The instance type that makes the month cheapest at this volume (as billed, by instance_hour_ramps); None when
     no catalogue type fits a copy. A ``control_plane`` target's nodes (EKS) keep vCPU from pods for the kubelet and
     the DaemonSets (``kubelet_reserved_cpu`` in model.yaml).
 
     ``chosen`` (a memo by management fee and node kind) lets a workload's purchase options share one choice.
+    ``shared``: the copies go on the team's existing EKS cluster, billed as their share of its nodes.
     """
     scaling = scaling_of(workload, facts)
     low, desired, high = copies(workload, facts, model, scaling)
@@ -210,7 +212,7 @@ def size_instances(
         option = chosen[key]
     else:
         option = cheapest_instance(
-            workload, facts, book, model, management_fee=management_fee, kubernetes=control_plane
+            workload, facts, book, model, management_fee=management_fee, kubernetes=control_plane, shared=shared
         )
         if chosen is not None:
             chosen[key] = option
@@ -218,7 +220,7 @@ def size_instances(
         return None
     instance, per_instance, instance_ramps = option.instance, option.per_instance, option.ramps
     floor = instance_ramps[0].low
-    floor_instances = round(floor / 730.0)
+    floor_instances = 0 if shared else round(floor / 730.0)  # a share of nodes keeps none of its own up
     sizing = Draft(
         InstanceSizing,
         instance_type=instance.type,
@@ -245,6 +247,7 @@ def size_instances(
         connections_per_copy=workload.runtime.connections_per_copy if facts.connection_copies else None,
         management_fee=management_fee,
         control_plane="eks-standard-support" if control_plane else None,
+        shared_nodes=shared,
         front_door=front_door(workload, serverless=False),
     )
     return sizing, instance, instance_ramps

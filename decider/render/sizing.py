@@ -90,7 +90,10 @@ def _fargate(sizing: FargateSizing) -> str:
 def _instances(sizing: InstanceSizing) -> str:
     gpu = f", {sizing.instance_gpu} GPU" if sizing.instance_gpu else ""
     instances = (
-        "one per run"
+        f"a share of the existing cluster's nodes, priced as this type (about "
+        f"{sizing.desired_copies / sizing.copies_per_instance:.2g} of one at the desired copies)"
+        if sizing.shared_nodes
+        else "one per run"
         if sizing.scaling == "per-run"
         else f"min {sizing.min_instances} / desired {sizing.desired_instances} / max {sizing.max_instances}"
     )
