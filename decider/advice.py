@@ -246,6 +246,7 @@ def search(
                 eligible_with.setdefault(candidate.about, candidate.change)
             continue
         if tried >= budget:
+            seen[key] = None  # counted once as untried, as a change tried is counted once
             untried += 1
             continue
         tried += 1

@@ -1,7 +1,7 @@
 """An excluded target's fix: the change to the workload, at the edge, that makes every rule keeping it out false.
 
 The advice search (decider/advice.py) tries each excluded target's fix and says it only when the engine, ranking the
-changed workload, lets the target in. A rule's condition is a tree (decider/rules/conditions.py), walked here:
+changed workload, lets the target in. A rule's condition is a tree (decider/rules/tree.py), walked here:
 
 - a comparison that holds is made false at its edge: a number just past its bound, a flag turned over, an enum's
   first other value, a list without the values it must not hold, a list or setting that must not be set emptied;
@@ -67,21 +67,21 @@ def fix(rule: Rule, workload: Workload) -> dict[str, Any] | None:
     return _fix(tree(rule.condition.raw), workload, build_context(workload, derive(workload)), rule.fix or "")
 
 
-def _fix(tree: Tree, workload: Workload, context: Mapping[str, Any], named: str) -> dict[str, Any] | None:
-    if not tree.holds(context):
+def _fix(node: Tree, workload: Workload, context: Mapping[str, Any], named: str) -> dict[str, Any] | None:
+    if not node.holds(context):
         return {}
-    if isinstance(tree, Comparison):
-        return _edge(tree, workload)
-    if tree.name == "all":  # one part made false is enough: the fields the rule's fix names first
-        parts = sorted(tree.parts, key=lambda part: not any(path in named for path in _fields(part)))
+    if isinstance(node, Comparison):
+        return _edge(node, workload)
+    if node.name == "all":  # one part made false is enough: the fields the rule's fix names first
+        parts = sorted(node.parts, key=lambda part: not any(path in named for path in _fields(part)))
         for part in parts:
             found = _fix(part, workload, context, named)
             if found:
                 return found
         return None
-    if tree.name == "any":  # every part that holds is made false
+    if node.name == "any":  # every part that holds is made false
         change: dict[str, Any] = {}
-        for part in tree.parts:
+        for part in node.parts:
             found = _fix(part, workload, context, named)
             if found is None:
                 return None
@@ -90,10 +90,10 @@ def _fix(tree: Tree, workload: Workload, context: Mapping[str, Any], named: str)
     return None  # ``not``: no single edge
 
 
-def _fields(tree: Tree) -> set[str]:
-    if isinstance(tree, Comparison):
-        return {tree.field}
-    return set().union(*(_fields(part) for part in tree.parts))
+def _fields(node: Tree) -> set[str]:
+    if isinstance(node, Comparison):
+        return {node.field}
+    return set().union(*(_fields(part) for part in node.parts))
 
 
 def _edge(leaf: Comparison, workload: Workload) -> dict[str, Any] | None:

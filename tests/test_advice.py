@@ -136,6 +136,19 @@ def test_every_candidate_is_tried(raw: dict[str, Any], ruleset: Ruleset, monkeyp
     assert found[0].tried > 0
 
 
+def test_a_small_budget_counts_each_change_once(ruleset: Ruleset) -> None:
+    """Tried and untried add up to the distinct changes the search has, however many targets share a fix (an arm64
+    Windows workload: four targets kept out, two fixes)."""
+    raw = {"runtime": {"max_duration_s": 10, "memory_mb": 2048, "os": "windows", "architecture": "arm64"}}
+    parsed = parse_workload(raw)
+    ranked = rank(parsed.workload, ruleset)
+    whole = advice.search(parsed, ruleset, ranked, ())
+    assert whole.untried == 0
+    for budget in (1, 2, whole.tried - 1):
+        cut = advice.search(parsed, ruleset, ranked, (), budget=budget)
+        assert (cut.tried, cut.tried + cut.untried) == (budget, whole.tried)
+
+
 def test_an_assumption_tried_late_is_found_decisive(ruleset: Ruleset) -> None:
     """The team's ops capacity comes near the end of the candidates; a privileged two-hour job's answer rests on it
     (with a team of low ops capacity, ECS Managed Instances), and the answer says so."""
