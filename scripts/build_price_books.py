@@ -245,8 +245,46 @@ def book(
             missing["fargate.ephemeral_storage_gb_hour"] = "no sourced Fargate ephemeral storage price for this region"
         if "windows_x86_64" not in fargate:
             missing["fargate.windows_x86_64"] = "no sourced Fargate Windows price for this region"
+    data["modes"] = modes(template, request)
     data["missing"] = dict(sorted(missing.items()))
     return data
+
+
+def per_request(price: dict[str, Any]) -> dict[str, Any]:
+    """A request price per request, as the modes block gives it (the Lambda block gives it per million)."""
+    if price["unit"] == "request":
+        return {"usd": price["usd"], "unit": "request"}
+    if price["unit"] != "million requests":
+        raise SystemExit(f"a Lambda request price per {price['unit']!r}: expected per request or per million")
+    return {"usd": float(f"{price['usd'] / 1e6:.10g}"), "unit": "request"}
+
+
+def modes(template: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
+    """The capacity modes' prices: shares and constants AWS states once, not per region (each marked assumed to hold
+    here), and Lambda Managed Instances' request price, the region's Lambda request price. A mode also needs the
+    prices its plan is built on (EKS on Fargate: Fargate's; the others: the instance catalogue): without them it is
+    not priced, as any target without its prices is not."""
+    held = "AWS states it once, not per region; assumed to hold here"
+    shipped = template["modes"]
+    managed = shipped["lambda_managed_instances"]
+    return {
+        "lambda_managed_instances": {
+            **managed,
+            "request": {
+                **request,
+                **per_request(request),
+                "note": "The region's Lambda request price, as on demand; no duration charge.",
+            },
+            "fee_fraction": {**managed["fee_fraction"], "uncertain": f"{managed['fee_fraction']['uncertain']} {held}"},
+        },
+        "eks_auto_mode": {
+            "fee_fraction": {
+                **shipped["eks_auto_mode"]["fee_fraction"],
+                "uncertain": f"{shipped['eks_auto_mode']['fee_fraction']['uncertain']} {held}",
+            }
+        },
+        "eks_fargate": shipped["eks_fargate"],
+    }
 
 
 _PLATFORMS = {

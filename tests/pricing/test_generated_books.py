@@ -143,3 +143,29 @@ def test_the_extraction_refuses_a_feed_that_disagrees_where_both_are_read(
     with pytest.raises(SystemExit, match=r"us-east-1 m6i.xlarge: feed 0.2000000000, older mirror 0.192"):
         extractor.main(str(feed))
     assert not (tmp_path / "ec2_linux_feed.csv").exists()
+
+
+def test_every_generated_book_prices_the_capacity_modes() -> None:
+    """EKS on Fargate, Auto Mode and Lambda Managed Instances are priced outside us-east-1 too: their shares and the
+    pod overhead are AWS's single figures, marked assumed to hold in the region; the request price is the region's."""
+    from decider import decide, load_ruleset, parse_workload
+
+    ruleset = load_ruleset()
+    worker = {
+        "runtime": {"max_duration_s": 5, "avg_duration_ms": 200, "memory_mb": 2048, "vcpu": 1, "long_running": True},
+        "traffic": {"pattern": "steady", "requests_per_month": 50_000_000, "protocols": ["queue"]},
+    }
+    for region, book in ruleset.pricing.items():
+        assert book.modes.eks_fargate is not None, region
+        assert book.modes.lambda_managed_instances is not None, region
+        assert book.modes.lambda_managed_instances.request.usd == pytest.approx(book.lambda_.request.usd / 1e6)
+        if region == "us-east-1":
+            continue
+        auto_mode = book.modes.eks_auto_mode
+        assert auto_mode is not None, region
+        assert "assumed to hold here" in (auto_mode.fee_fraction.uncertain or ""), region
+        decision = decide(parse_workload({**worker, "preferences": {"region": region}}), ruleset, advice=False)
+        eks = next(entry for entry in decision.ranking if entry.target == "eks")
+        assert eks.sizing is not None, region
+        priced = {option.mode for option in eks.sizing.modes if option.monthly_usd is not None}
+        assert {"fargate", "auto-mode"} <= priced, (region, priced)
