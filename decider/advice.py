@@ -25,7 +25,7 @@ from decider.cost.breakeven import approx_requests, distance
 from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
 from decider.errors import DeciderError
-from decider.fixes import fix, plausible, shortened
+from decider.fixes import fix, plausible, shortened, value_at
 from decider.flip import nearest_flip
 from decider.numbers import show
 from decider.ranking import Ranked, rank
@@ -127,11 +127,6 @@ def apply(given: Workload, change: Mapping[str, Any]) -> Workload:
     )
 
 
-def _value(workload: Workload, path: str) -> Any:
-    section, _, name = path.partition(".")
-    return getattr(getattr(workload, section), name)
-
-
 def _candidates(
     parsed: ParsedWorkload, ruleset: Ruleset, ranked: Ranked, crossings: Sequence[BreakEven]
 ) -> Iterator[_Candidate]:
@@ -144,7 +139,7 @@ def _candidates(
     def assumptions(paths: Sequence[str]) -> Iterator[_Candidate]:
         for path in paths:
             if path in defaults:
-                for other in alternatives(path, _value(workload, path), workload):
+                for other in alternatives(path, value_at(workload, path), workload):
                     change = _pinned(workload, defaults, path, other)
                     if change is not None and _in_order(workload, defaults, change):
                         yield _Candidate(change, "assumption", path)
@@ -152,7 +147,7 @@ def _candidates(
     def preferences(paths: Sequence[str]) -> Iterator[_Candidate]:
         for path, values in PREFERENCES:
             if path in paths:
-                now = _value(workload, path)
+                now = value_at(workload, path)
                 yield from (_Candidate({path: value}, "preference", path) for value in values if value != now)
 
     yield from assumptions(ASSUMPTION_PATHS[:2])
@@ -333,12 +328,12 @@ def _message(
     mode = _mode_said(ruleset, other)
     winner = _name(ruleset, other.recommendation) + mode
     changes = ", ".join(
-        f"{path} {_said(path, value)} (now {_said(path, _value(parsed.workload, path))})"
+        f"{path} {_said(path, value)} (now {_said(path, value_at(parsed.workload, path))})"
         for path, value in candidate.change.items()
     )
     if candidate.kind == "assumption":
         path, value = next(iter(candidate.change.items()))
-        now = _value(parsed.workload, path)
+        now = value_at(parsed.workload, path)
         assumed = PHRASES.get(path, f"{path} = {{}}").format(_said(path, now), s="" if now == 1 else "s")
         instead = PHRASES.get(path, f"{path} = {{}}").format(_said(path, value), s="" if value == 1 else "s")
         kept = [PHRASES[other].format(_said(other, held), s="s") for other, held in candidate.change.items()][1:]

@@ -119,11 +119,11 @@ def _edge(leaf: Comparison, workload: Workload) -> dict[str, Any] | None:
         return {leaf.field: options[0]} if options else None
     if leaf.op in ("contains", "contains_any"):  # the list without the values it must not hold, when others remain
         unwanted = leaf.value if leaf.op == "contains_any" else (leaf.value,)
-        now = _value(workload, leaf.field)
+        now = value_at(workload, leaf.field)
         kept = tuple(item for item in now or () if item not in unwanted)
         return {leaf.field: kept} if kept else None
     if leaf.op == "is_set" and leaf.value is True:  # a list emptied, a setting unset
-        return {leaf.field: () if isinstance(_value(workload, leaf.field), tuple) else None}
+        return {leaf.field: () if isinstance(value_at(workload, leaf.field), tuple) else None}
     return None
 
 
@@ -131,7 +131,7 @@ def _through_inputs(leaf: Comparison, workload: Workload) -> dict[str, Any] | No
     """A comparison on a derived fact made false through the fields it is computed from (the ones given): each moved
     to where the fact reaches the edge with the other fields as far as they go (Lambda's memory setting is the larger
     of the memory and the vCPUs' memory: each must come down), then each move the others make unneeded dropped."""
-    given = [path for path in DERIVED_FROM[leaf.field] if _is_number(_value(workload, path))]
+    given = [path for path in DERIVED_FROM[leaf.field] if _is_number(value_at(workload, path))]
     far = {path: _range(path)[0 if leaf.op in ("gt", "ge") else 1] for path in given}
     change: dict[str, Any] = {}
     for path in given:
@@ -140,11 +140,11 @@ def _through_inputs(leaf: Comparison, workload: Workload) -> dict[str, Any] | No
         def holds_at(value: float, path: str = path, base: Workload = others) -> bool:
             return _derived_holds(leaf, _with(base, path, value))
 
-        moved = _edge_between(holds_at, float(_value(workload, path)), far[path])
+        moved = _edge_between(holds_at, float(value_at(workload, path)), far[path])
         value = _inside(path, moved, down=leaf.op in ("gt", "ge")) if moved is not None else None
         if value is None:
             return None
-        if value != _value(workload, path):
+        if value != value_at(workload, path):
             change[path] = value
     for path in list(change):  # a move another one makes unneeded is not asked for
         kept = {other: value for other, value in change.items() if other != path}
@@ -224,7 +224,8 @@ def _with(workload: Workload, path: str, value: Any) -> Workload:
     return workload.model_copy(update={section: moved})
 
 
-def _value(workload: Workload, path: str) -> Any:
+def value_at(workload: Workload, path: str) -> Any:
+    """A workload field's value by its dotted path."""
     section, _, name = path.partition(".")
     return getattr(getattr(workload, section), name)
 
@@ -234,7 +235,7 @@ def plausible(workload: Workload, change: Mapping[str, Any]) -> bool:
     if len(change) > MAX_FIELDS:
         return False
     for path, value in change.items():
-        now = _value(workload, path)
+        now = value_at(workload, path)
         sized = path in SIZES and _is_number(value) and _is_number(now) and min(value, now) > 0
         if sized and max(value, now) / min(value, now) > MAX_FACTOR:
             return False
