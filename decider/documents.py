@@ -280,8 +280,18 @@ def read_collecting(path: Path, problems: list[Problem]) -> Any:
 
 
 def _where(source: str, error: yaml.YAMLError) -> str:
-    mark = getattr(error, "problem_mark", None)
+    mark = error_mark(error)
     return f"{source}:{mark.line + 1}" if mark is not None else source
+
+
+def error_mark(error: yaml.YAMLError) -> yaml.Mark | None:
+    """Where a YAML error is: where the scanner gave up, but for a key with no ``:`` (``while scanning a simple
+    key``) the key's own line, where the scanner started it (it gives up on the line after)."""
+    started: yaml.Mark | None = getattr(error, "context_mark", None)
+    if getattr(error, "context", None) == "while scanning a simple key" and started is not None:
+        return started
+    stopped: yaml.Mark | None = getattr(error, "problem_mark", None)
+    return stopped
 
 
 def _reason(error: yaml.YAMLError) -> str:

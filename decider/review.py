@@ -18,6 +18,7 @@ from decider import review_evidence as evidence
 from decider.cost.memo import PlanMemo
 from decider.decision import Decision, RankedTarget
 from decider.engine import decide
+from decider.fixes import value_at
 from decider.numbers import number
 from decider.review_cluster import share_clusters, share_control_plane
 from decider.review_fields import FieldAssumed, FieldRead, assumed_fields, read_fields
@@ -205,7 +206,8 @@ def review_each(
             keep_margin_points=keep_margin_points,
             cluster_workloads=item.cluster_workloads,
             current_mode=item.mode,
-        ).model_copy(update={"fields_read": read_fields(item)})
+            guessed=tuple(path for path in item.guessed if path not in item.given_in),
+        ).model_copy(update={"fields_read": read_fields(item)}, deep=False)
 
 
 def review_request(
@@ -253,10 +255,12 @@ def judge(
     keep_margin_points: float = KEEP_MARGIN_POINTS,
     cluster_workloads: int = 0,
     current_mode: str | None = None,
+    guessed: Sequence[str] = (),
 ) -> ReviewedWorkload:
     """Decide one workload and compare where it runs now with the recommendation; ``cluster_workloads`` shares its
     EKS cluster's control plane between that many workloads (decider/review_cluster.py); ``current_mode`` is the
-    capacity mode it runs in now, whose bill is the cost now (decider/review_mode.py)."""
+    capacity mode it runs in now, whose bill is the cost now (decider/review_mode.py); ``guessed``: fields the source
+    set on a guess (decider/sources/imported.py), which count as assumed."""
     memo = PlanMemo()  # the plans priced for this workload, lent to the evidence search's rankings
     decision = decide(parsed, ruleset, advice=False, memo=memo)  # the search, when wanted, is review_evidence's
     if cluster_workloads:
@@ -326,7 +330,7 @@ def judge(
         decision = decision.model_copy(update={"assumptions": (*mode.notes, *decision.assumptions)})
     cost_recommended = _cost(best) if best is not None else None
     decisive: tuple[str, ...] = ()
-    if (verdict is not None and evidence.traffic_unknown(parsed)) and not (
+    if (verdict is not None and evidence.traffic_unknown(parsed, guessed)) and not (
         verdict == "move" and evidence.excluded_whatever_the_traffic(parsed, ruleset, candidates, memo)
     ):
         verdict, why, rules, gap = "unknown", evidence.unknown_why(name), (), None
@@ -354,7 +358,10 @@ def judge(
         monthly_cost_recommended_usd=cost_recommended,
         source_assumptions=tuple(extra_assumptions),
         decisive_assumptions=decisive,
-        fields_assumed=assumed_fields(parsed),
+        fields_assumed=(
+            *assumed_fields(parsed),
+            *(FieldAssumed(field=path, value=value_at(parsed.workload, path)) for path in guessed),
+        ),
         decision=decision,
     )
 

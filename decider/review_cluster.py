@@ -41,9 +41,11 @@ def share_clusters(workloads: Sequence[ImportedWorkload]) -> None:
 
 
 def share_control_plane(decision: Decision, sharing: int, ruleset: Ruleset, region: str) -> Decision:
-    """The decision with its EKS bill charged a ``sharing``-th of the control plane instead of nothing."""
+    """The decision with its EKS bill charged a ``sharing``-th of the control plane instead of nothing, when two or
+    more of the review's workloads share the cluster; alone, a workload on an existing cluster pays nothing for it, as
+    ``decider recommend`` says (the cluster may run much else)."""
     book = ruleset.pricing.get(region)
-    if sharing < 1 or book is None:
+    if sharing < 2 or book is None:
         return decision
     hour = book.eks.control_plane_hour.usd
     monthly = hour * HOURS_A_MONTH

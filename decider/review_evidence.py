@@ -13,7 +13,7 @@ assumption is *decisive* when the recommendation changes under it, or the curren
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from decider.advice import ASSUMPTION_PATHS, BUDGET, ranked_with
@@ -30,9 +30,10 @@ TRAFFIC_PATHS = ("traffic.requests_per_month", "traffic.peak_rps")
 TRIAL_VOLUMES = (1.0, 1e3, 1e6, 1e9)
 
 
-def traffic_unknown(parsed: ParsedWorkload) -> bool:
-    """True when both the monthly volume and the peak rate are decider's defaults, not anything the workload said."""
-    assumed = {path for path, _ in parsed.defaults}
+def traffic_unknown(parsed: ParsedWorkload, guessed: Collection[str] = ()) -> bool:
+    """True when both the monthly volume and the peak rate are decider's defaults or the source's guesses
+    (``guessed``), not anything the workload said."""
+    assumed = {path for path, _ in parsed.defaults} | set(guessed)
     return all(path in assumed for path in TRAFFIC_PATHS)
 
 

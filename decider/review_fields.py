@@ -38,6 +38,8 @@ def read_fields(item: ImportedWorkload) -> tuple[FieldRead, ...]:
     fields: list[FieldRead] = []
     for path, value in _flatten(item.raw):
         usage_file = item.given_in.get(path)
+        if path in item.guessed and usage_file is None:
+            continue  # a guess, not a value the source gave: the review lists it among the fields assumed
         if usage_file is not None:
             fields.append(FieldRead(field=path, value=value, file=usage_file))
         else:

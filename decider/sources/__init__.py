@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from decider.errors import DocumentError, Problem, SourceError
-from decider.sources import cloudformation, kubernetes, terraform_plan, workload_file
+from decider.sources import cloudformation, kubernetes, kubernetes_files, terraform_plan, workload_file
 from decider.sources.capacity import Capacity
 from decider.sources.document import Document, read_documents
 from decider.sources.imported import ImportedWorkload, deep_merge
@@ -91,7 +91,7 @@ def _not_a_source(file: Path, resolved: Path) -> str | None:
     form = other_format(resolved.as_posix())
     if form is not None:
         return f"not read (format: {form})"
-    helm = kubernetes.helm_chart_file(file)
+    helm = kubernetes_files.helm_chart_file(file)
     return f"not read: {helm}" if helm is not None else None
 
 
@@ -238,7 +238,7 @@ def read_file_workloads(
         raise SourceError([error.problem]) from None
     if not documents:
         return None
-    if kubernetes.listed_as_patch(file):
+    if kubernetes_files.listed_as_patch(file):
         return []  # a Kustomize patch: part of an object defined elsewhere, never a workload of its own
     documents = expand_lists(documents)  # a Kubernetes List's items are manifests of their own
     found = _read_documents(documents, shown, capacity if capacity is not None else Capacity())
@@ -250,7 +250,7 @@ def read_file_workloads(
     _kustomize(file, found or [])
     manifests = [document for document in documents if kubernetes.is_manifest(document.data)]
     if routes is not None and found is not None and manifests:
-        routes.read(manifests, shown, kubernetes.kustomized(file)[0])
+        routes.read(manifests, shown, kubernetes_files.kustomized(file)[0])
     warnings = [warning for document in documents for warning in document.warnings]
     for workload in found or ():
         workload.assumptions.extend(f"{shown}: {warning}" for warning in warnings)
@@ -260,7 +260,7 @@ def read_file_workloads(
 def _kustomize(file: Path, found: list[ImportedWorkload]) -> None:
     """Give the Kubernetes workloads of a file the namespace and pod labels its kustomization.yaml sets."""
     pods = [workload for workload in found if workload.runs_as == "kubernetes"]
-    namespace, labels = kubernetes.kustomized(file) if pods else (None, {})
+    namespace, labels = kubernetes_files.kustomized(file) if pods else (None, {})
     for workload in pods:
         if namespace is not None:
             workload.namespace = namespace
@@ -278,7 +278,7 @@ def _read_documents(documents: list[Document], shown: str, capacity: Capacity) -
         return [cloudformation.read_task_definition_file(documents[0], shown)]
     manifests = [document for document in documents if kubernetes.is_manifest(document.data)]
     if manifests:
-        kubernetes_api = kubernetes.uses_kubernetes_api([document.data for document in manifests])
+        kubernetes_api = kubernetes.uses_kubernetes_api(manifests)
         found = [kubernetes.read_manifest(document, shown, kubernetes_api) for document in manifests]
         return [workload for workload in found if workload is not None]
     if all(workload_file.holds_workloads(document) for document in documents):

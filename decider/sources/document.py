@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from decider.document_limits import check_yaml, read_text
-from decider.documents import mapping_key, parse_text
+from decider.documents import error_mark, mapping_key, parse_text
 from decider.errors import DocumentError, Problem
 
 
@@ -210,7 +210,7 @@ def parse_documents(text: str, source: str, *, json_only: bool = False) -> list[
             if data is not None:
                 documents.append(Document(data=data, line=node.start_mark.line + 1, node=node, warnings=warnings))
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        mark = error_mark(error)
         where = f"{source}:{mark.line + 1}" if mark is not None else source
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         context = getattr(error, "context", None)

@@ -23,7 +23,7 @@ from lark.exceptions import LarkError
 
 from decider.errors import Problem, SourceError
 from decider.sources.hcl_switch import switch
-from decider.sources.terraform_model import Expression, Resource, module_kind, references_in
+from decider.sources.terraform_model import Expression, Partial, Resource, module_kind, references_in
 from decider.sources.terraform_modules import module_resources
 
 _META_KEYS = frozenset({"__is_block__", "__comments__", "__start_line__", "__end_line__"})
@@ -195,7 +195,11 @@ def _creates_none(address: str, body: Mapping[str, Any], scope: Scope) -> str | 
     each = body.get("for_each")
     if each is not None:
         value = resolve(each, scope)
-        if value in ({}, []) or (isinstance(value, Expression) and _EMPTY_COLLECTION.match(value.text)):
+        over = _FOR.match(value.text) if isinstance(value, Expression) else None
+        if over is not None and _expression(over["source"].strip(), scope) in ({}, []):
+            # A for expression over an empty collection (``{ for k, v in var.mappings : k => v if … }``) is empty
+            value = Expression(f"{{ for … in {over['source'].strip()} … }}")
+        if value in ({}, []) or (isinstance(value, Expression) and (over or _EMPTY_COLLECTION.match(value.text))):
             said = ", empty with its variable's default" if "var." in str(each) else ""
             shown = value.text if isinstance(value, Expression) else json.dumps(value)
             return f"{address} has for_each = {shown}{said}: Terraform creates none"
@@ -207,6 +211,8 @@ def _creates_none(address: str, body: Mapping[str, Any], scope: Scope) -> str | 
     return f"{address} has count = {said}: Terraform creates none"
 
 
+#: A for expression, with the collection it runs over: ``{ for k, v in var.x : k => v }``, ``[ for s in local.y : s ]``.
+_FOR = re.compile(r"^\s*[\[{]\s*for\s+\w+(?:\s*,\s*\w+)?\s+in\s+(?P<source>[^:]+?)\s*:", re.DOTALL)
 #: A collection written empty in HCL: ``toset([])``, ``tomap({})``, ``tolist([])``.
 _EMPTY_COLLECTION = re.compile(r"^\s*to(?:set|map|list)\(\s*(?:\[\s*\]|\{\s*\})\s*\)\s*$")
 
@@ -257,14 +263,18 @@ def _template(text: str, scope: Scope) -> Any:
         text = heredoc.group("text")
     parts: list[str] = []
     position = 0
+    unknown = False
     for match in _INTERPOLATION.finditer(text):
         value = _expression(match.group("expr").strip(), scope)
         if isinstance(value, Expression | dict | list):
-            return Expression(text)
-        parts.append(text[position : match.start()] + ("" if value is None else _scalar_text(value)))
+            unknown = True  # kept as written: the rest of the text is known (a heredoc's JSON around "${var.image}")
+            parts.append(text[position : match.end()])
+        else:
+            parts.append(text[position : match.start()] + ("" if value is None else _scalar_text(value)))
         position = match.end()
     parts.append(text[position:])
-    return "".join(parts).replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+    known = "".join(parts).replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+    return Partial(text, known) if unknown else known
 
 
 def _scalar_text(value: Any) -> str:
@@ -292,7 +302,7 @@ def _expression(text: str, scope: Scope) -> Any:
         except (LarkError, ValueError, TypeError):
             return Expression(text)
         value = resolve(body.get("value"), scope)
-        return Expression(text) if _holds_unknown(value) else value
+        return Partial(text, value) if _holds_unknown(value) else value
     if text in ("true", "false"):
         return text == "true"
     if text == "null":

@@ -24,6 +24,9 @@ class ImportedWorkload:
     assumptions: list[str] = field(default_factory=list)
     given_in: dict[str, str] = field(default_factory=dict)
     """The dotted fields a usage file gave (laid over the source's), and that file."""
+    guessed: dict[str, str] = field(default_factory=dict)
+    """The dotted fields the source set on a guess rather than read (a Job's runs a month), and why: not echoed as
+    read, and traffic guessed so counts as not known, unless a usage file gives it."""
     cluster_workloads: int = 0
     """How many of the review's workloads share the EKS cluster this one runs on (0: none shared)."""
     aliases: tuple[str, ...] = ()

@@ -11,17 +11,13 @@ Ingresses and routes that say how traffic reaches a workload are matched to it o
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from decider.documents import read_file
-from decider.errors import DocumentError
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
 from decider.sources.kubernetes_size import pod_requests
-from decider.sources.schedule import counted_runs
+from decider.sources.schedule import NO_RATE, counted_runs
 
 WORKLOAD_KINDS = frozenset(
     {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicationController", "ReplicaSet"}
@@ -50,6 +46,12 @@ BUILT_IN_GROUPS = frozenset(
         "events.k8s.io",
         "flowcontrol.apiserver.k8s.io",
         "apiregistration.k8s.io",
+        "extensions",
+        "resource.k8s.io",
+        "authentication.k8s.io",
+        "authorization.k8s.io",
+        "internal.apiserver.k8s.io",
+        "storagemigration.k8s.io",
     }
 )
 #: API groups of routing objects that are not Kubernetes' own but say nothing of the workload calling the Kubernetes
@@ -62,14 +64,7 @@ GPU_RESOURCE = "nvidia.com/gpu"
 UNNAMED_PORT = "has no protocol name or probe: assumed HTTP"
 UNKNOWN_NAME = "names no protocol decider knows: assumed HTTP"
 NO_PORT = "its main container has no port or probe: it serves no requests (a worker); traffic unknown"
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
-#: Why a Helm chart's files are skipped: a template is a Go template, not YAML (nor the objects it renders) until Helm
-#: runs, and the chart's own files (Chart.yaml, values.yaml) are its inputs.
-HELM_TEMPLATE = "Helm chart template: render it with `helm template` and review the output"
-HELM_CHART = "Helm chart file: render the chart with `helm template` and review the output"
-#: A Go template action as Helm charts write them (``{{ .Values.x }}``, ``{{- include … }}``, ``{{ if … }}``); not
-#: CloudFormation's dynamic references (``{{resolve:ssm:…}}``), which a template may hold.
-GO_TEMPLATE_ACTION = re.compile(r"\{\{-?\s*(?:[.$]|(?:include|if|else|end|range|with|define|template|tpl|toYaml)\b)")
+JOB_RUNS = "give its runs a month in the usage file (traffic.requests_per_month); priced at 1 run a month meanwhile"
 INSTANCE_TYPE_LABELS = ("node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type")
 
 
@@ -78,27 +73,35 @@ def is_manifest(data: Any) -> bool:
     return isinstance(data, dict) and isinstance(data.get("apiVersion"), str) and isinstance(data.get("kind"), str)
 
 
-def uses_kubernetes_api(manifests: Sequence[Mapping[str, Any]]) -> bool:
-    """Whether a file's objects show reliance on the Kubernetes API itself (CRDs, custom resources, RBAC); routing
-    objects (``ROUTING_GROUPS``) do not."""
-    for manifest in manifests:
+def uses_kubernetes_api(manifests: Sequence[Document]) -> str | None:
+    """Why a file's objects show reliance on the Kubernetes API itself (RBAC, custom resources), naming the first
+    object that does; None when none does (routing objects, ``ROUTING_GROUPS``, do not)."""
+    for document in manifests:
+        manifest = document.data
         group = str(manifest.get("apiVersion", "")).rpartition("/")[0]
-        if manifest.get("kind") in RBAC_KINDS or group not in BUILT_IN_GROUPS | ROUTING_GROUPS:
-            return True
-    return False
+        metadata = manifest.get("metadata")
+        name = metadata.get("name") if isinstance(metadata, dict) else None
+        what = f"{manifest.get('kind')}{f' {name}' if name else ''} (line {document.line})"
+        if manifest.get("kind") in RBAC_KINDS:
+            return f"{what} grants Kubernetes API permissions (RBAC)"
+        if group not in BUILT_IN_GROUPS | ROUTING_GROUPS:
+            return f"{what} is a custom resource ({group}), served by an operator or controller"
+    return None
 
 
-def read_manifest(document: Document, file: str, kubernetes_api: bool) -> ImportedWorkload | None:
-    """The workload a Deployment, StatefulSet, DaemonSet, Job or CronJob runs; None for other kinds."""
+def read_manifest(document: Document, file: str, kubernetes_api: str | None) -> ImportedWorkload | None:
+    """The workload a Deployment, StatefulSet, DaemonSet, Job or CronJob runs; None for other kinds.
+    ``kubernetes_api``: why the file shows reliance on the Kubernetes API (``uses_kubernetes_api``), if it does."""
     manifest: dict[str, Any] = document.data
     kind = manifest.get("kind")
     like_deployment = _deployment_like(manifest)
     if (kind not in WORKLOAD_KINDS and not like_deployment) or is_patch(manifest):
         return None
-    metadata = manifest.get("metadata")
-    name = str(metadata.get("name")) if isinstance(metadata, dict) and metadata.get("name") else f"{kind}"
+    metadata = _mapping(manifest.get("metadata"))
+    # An object named only by the prefix Kubernetes completes (``generateName: seed-data-``) goes by that prefix
+    name = str(metadata.get("name") or metadata.get("generateName") or kind)
     workload = ImportedWorkload(name, file, document.line, str(kind), runs_as="kubernetes")
-    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
+    namespace = metadata.get("namespace")
     workload.namespace = namespace if isinstance(namespace, str) and namespace else "default"
     workload.set("team.current_platform", "eks")
     # A team that writes Kubernetes manifests runs Kubernetes: at least some experience, not decider's "none" default
@@ -107,6 +110,7 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
     workload.assume("a Kubernetes manifest: the team runs Kubernetes, so assumed some Kubernetes experience")
     if kubernetes_api:
         workload.set("control.kubernetes_api", True)
+        workload.assume(f"{kubernetes_api} in the same file: read as needing the Kubernetes API itself")
     spec = _mapping(manifest.get("spec"))
     if kind == "CronJob":
         job_spec = _mapping(_mapping(spec.get("jobTemplate")).get("spec"))
@@ -128,7 +132,10 @@ def read_manifest(document: Document, file: str, kubernetes_api: bool) -> Import
             workload.set("traffic.pattern", "batch")
             workload.set("traffic.protocols", ["schedule"])
             workload.set("traffic.requests_per_month", 1)
-            workload.assume("a Job runs once each time it is applied: assumed 1 run a month")
+            workload.guessed["traffic.requests_per_month"] = "a Job runs once each time it is applied"
+            workload.assume(
+                f"{NO_RATE} a Job runs once each time it is applied, and nothing says how often: {JOB_RUNS}"
+            )
             _read_job(workload, spec)
         elif kind == "DaemonSet":
             workload.set("control.host_daemons", True)
@@ -168,77 +175,6 @@ def is_patch(value: Any) -> bool:
     if isinstance(value, list):
         return any(is_patch(item) for item in value)
     return False
-
-
-def helm_chart_file(file: Path) -> str | None:
-    """Why ``file`` is not read when it is part of a Helm chart that Helm renders (None otherwise): a file of the
-    chart's own folder (the one holding ``Chart.yaml``: ``Chart.yaml``, ``values.yaml``), one under the chart's
-    ``templates/`` folder, or one under any ``templates/`` folder that holds a ``{{ … }}`` action. Read as it is, a
-    template is not valid YAML, or not the objects a cluster runs: those are what ``helm template`` prints."""
-    folders = file.parents
-    if _chart(folders[0]):
-        return HELM_CHART
-    for index, folder in enumerate(folders[:-1]):
-        if folder.name == "templates" and _chart(folders[index + 1]):
-            return HELM_TEMPLATE
-    if "templates" not in (folder.name for folder in folders):
-        return None
-    try:
-        text = file.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    return HELM_TEMPLATE if GO_TEMPLATE_ACTION.search(text) else None
-
-
-def _chart(folder: Path) -> bool:
-    """Whether ``folder`` is a Helm chart's: it holds ``Chart.yaml`` (a folder that cannot be searched is not)."""
-    try:
-        return (folder / "Chart.yaml").is_file()
-    except OSError:
-        return False
-
-
-def _kustomizations(file: Path) -> Iterator[dict[str, Any]]:
-    """The kustomization files beside ``file`` that read as a mapping, through the strict reader and its limits (a
-    regular file within the size cap, depth and aliases bounded); one that cannot be read is passed over."""
-    for name in KUSTOMIZATION_FILES:
-        kustomization = file.parent / name
-        if not kustomization.is_file():
-            continue
-        try:
-            data = read_file(kustomization)
-        except (OSError, DocumentError):
-            continue
-        if isinstance(data, dict):
-            yield data
-
-
-def listed_as_patch(file: Path) -> bool:
-    """Whether the kustomization file beside ``file`` lists it as a patch (a partial object, not a workload)."""
-    for data in _kustomizations(file):
-        listed: list[Any] = []
-        for key in ("patches", "patchesStrategicMerge", "patchesJson6902"):
-            listed += _list(data.get(key))
-        paths = {item.get("path") if isinstance(item, dict) else item for item in listed}
-        if file.name in paths or f"./{file.name}" in paths:
-            return True
-    return False
-
-
-def kustomized(file: Path) -> tuple[str | None, dict[str, str]]:
-    """The namespace and pod template labels that the kustomization file beside ``file`` gives the objects of its
-    ``resources`` (``namespace``; ``commonLabels``, and ``labels`` entries with ``includeTemplates``); nothing when
-    no kustomization there lists the file."""
-    for data in _kustomizations(file):
-        if not {file.name, f"./{file.name}"} & set(map(str, _list(data.get("resources")))):
-            continue
-        labels = {str(key): str(value) for key, value in _mapping(data.get("commonLabels")).items()}
-        for entry in _list(data.get("labels")):
-            if isinstance(entry, dict) and entry.get("includeTemplates") is True:
-                labels.update({str(key): str(value) for key, value in _mapping(entry.get("pairs")).items()})
-        namespace = data.get("namespace")
-        return (namespace if isinstance(namespace, str) and namespace else None), labels
-    return None, {}
 
 
 def _read_replicas(workload: ImportedWorkload, replicas: Any, kind: str) -> None:
@@ -282,8 +218,9 @@ def _read_pod(workload: ImportedWorkload, pod: Mapping[str, Any]) -> None:
         workload.set("runtime.vcpu", round(vcpu, 4))
     if memory_mb:
         workload.set("runtime.memory_mb", max(1, round(memory_mb)))
-    if not vcpu or not memory_mb:
-        workload.assume("containers give no cpu or memory requests or limits: sized by decider's defaults")
+    missing = " or ".join(name for name, given in (("cpu", vcpu), ("memory", memory_mb)) if not given)
+    if missing:
+        workload.assume(f"containers give no {missing} requests or limits: sized by decider's defaults")
     if gpus:
         workload.set("runtime.gpu", gpus)
     if workload.get("traffic.protocols") is None:
@@ -303,15 +240,20 @@ def _read_pod(workload: ImportedWorkload, pod: Mapping[str, Any]) -> None:
 
 
 def _read_protocols(workload: ImportedWorkload, containers: list[dict[str, Any]]) -> None:
-    """What the main container serves, from its probes and ports: a gRPC probe or port, a TCP-only one, else HTTP; a
-    container with neither serves no requests (a worker, a load generator)."""
+    """What the main container serves, from its probes and ports: gRPC and HTTP (both when it has ports or probes of
+    each), a TCP-only one, else HTTP; a container with neither serves no requests (a worker, a load generator)."""
     main = containers[0] if containers else {}
     probes = [_mapping(main.get(name)) for name in ("readinessProbe", "livenessProbe", "startupProbe")]
     ports = [port for port in _list(main.get("ports")) if isinstance(port, dict)]
     names = {str(port.get("appProtocol", port.get("name", ""))).lower() for port in ports}
-    if any("grpc" in probe for probe in probes) or any(grpc_port(port) for port in ports):
+    grpc = any("grpc" in probe for probe in probes) or any(grpc_port(port) for port in ports)
+    http = any("httpGet" in probe for probe in probes) or any(name.startswith("http") for name in names)
+    if grpc and http:  # an HTTP port (or probe) beside a gRPC one: it serves both
+        workload.set("traffic.protocols", ["http", "grpc"])
+        return
+    if grpc:
         protocol = "grpc"
-    elif any("httpGet" in probe for probe in probes) or any(name.startswith("http") for name in names):
+    elif http:
         protocol = "http"
     elif any("tcpSocket" in probe for probe in probes):
         protocol = "tcp"

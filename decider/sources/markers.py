@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from decider.sources.kubernetes import GO_TEMPLATE_ACTION
+from decider.sources.kubernetes_files import GO_TEMPLATE_ACTION
 
 _KEY = r"""["']?{name}["']?[ \t]*:"""
 #: Each marker: a pattern that one source's text matches (a key as YAML or JSON writes it).

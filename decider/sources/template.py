@@ -38,13 +38,21 @@ def set_traffic(
         workload.set("traffic.requests_per_month", runs)
 
 
-def run_on_demand(workload: ImportedWorkload, listens: bool) -> None:
+def run_on_demand(workload: ImportedWorkload, listens: bool | None) -> None:
     """A task definition (a template's, or an ECS task definition file) that no service runs, no schedule starts and
     that listens on no port: what starts it is RunTask (from code, a state machine, an event rule), so each start is
     one run of a job, not a service's always-on copies behind a load balancer. With a port it is read as a service's
     task, its traffic not known; one whose starts were read already (a schedule, an event pattern, a state machine)
-    is left as read."""
+    is left as read. ``listens`` None: its containers are not known here, so neither is whether it listens, and its
+    traffic is left unknown rather than read as a job's."""
     if workload.get("traffic.pattern") is not None:
+        return
+    if listens is None:
+        set_traffic(workload, [], None)
+        workload.assume(
+            "its container definitions are not known until Terraform runs, so whether it listens on a port (a "
+            "service's task) or not (a job started on demand) is not known: give its traffic in the usage file"
+        )
         return
     if listens or workload.get("traffic.protocols"):
         set_traffic(workload, [], None)

@@ -10,6 +10,7 @@ A workload is named by its resource address, or its module call's (``module.orde
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -29,7 +30,7 @@ from decider.sources.provisioned import terraform_provisioned
 from decider.sources.schedule import counted_runs
 from decider.sources.task_starts import read_starts, terraform_starts
 from decider.sources.template import number_of, run_on_demand, set_traffic
-from decider.sources.terraform_model import Expression, Resource, blocks, first_block
+from decider.sources.terraform_model import Expression, Partial, Resource, blocks, first_block
 from decider.sources.terraform_triggers import rule_trigger, triggers
 
 LAMBDA = "aws_lambda_function"
@@ -64,7 +65,9 @@ def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]
             read_task_definition(workload, _task_properties(workload, resource))
             _schedules(workload, resource, resources)
             read_starts(workload, terraform_starts(resource, resources))
-            run_on_demand(workload, listens(_task_properties(workload, resource, quiet=True)))
+            quiet = _task_properties(workload, resource, quiet=True)
+            unread = "ContainerDefinitions" not in quiet and "container_definitions" in resource.values
+            run_on_demand(workload, None if unread else listens(quiet))
             choose_ecs_target(workload, None, _task_properties(workload, resource, quiet=True))
             workloads.append(workload)
     return workloads
@@ -93,10 +96,34 @@ def known(workload: ImportedWorkload, values: Mapping[str, Any], key: str) -> An
     value = values.get(key)
     if isinstance(value, Expression):
         workload.assume(
-            f"{key} is {value.text}, not known until Terraform runs: treated as unknown (give it in the usage file)"
+            f"{key} is {_short(value.text)}, not known until Terraform runs: treated as unknown (give it in the usage "
+            "file)"
         )
         return None
     return value
+
+
+def _short(text: str, most: int = 80) -> str:
+    """An expression as an assumption quotes it: on one line, cut at ``most`` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= most else line[: most - 1] + "…"
+
+
+def _unknowns(value: Any) -> str:
+    """The unknown parts of a partly known value, as written (``var.image``), at most three."""
+    found: list[str] = []
+    stack = [value]
+    while stack and len(found) < 3:
+        item = stack.pop(0)
+        if isinstance(item, Expression):
+            found.append(_short(item.text, 40))
+        elif isinstance(item, str):
+            found += [f"${{{match}}}" for match in re.findall(r"\$\{([^}]*)\}", item)][: 3 - len(found)]
+        elif isinstance(item, dict):
+            stack += list(item.values())
+        elif isinstance(item, list):
+            stack += item
+    return ", ".join(found) or "some values"
 
 
 def _function(resource: Resource, resources: Sequence[Resource]) -> ImportedWorkload:
@@ -167,7 +194,16 @@ def _task_properties(workload: ImportedWorkload, task: Resource | None, *, quiet
     for key, name in (("cpu", "Cpu"), ("memory", "Memory"), ("network_mode", "NetworkMode")):
         if read(key) is not None:
             properties[name] = read(key)
-    containers = read("container_definitions")
+    raw = values.get("container_definitions")
+    if isinstance(raw, Partial):  # known but for some values (the image): the ports, sizes and flags are read
+        containers = raw.value
+        if not quiet:
+            workload.assume(
+                f"container_definitions holds values not known until Terraform runs ({_unknowns(raw.value)}): "
+                "read without them"
+            )
+    else:
+        containers = read("container_definitions")
     if isinstance(containers, str):
         try:
             containers = parse_json(containers, "container_definitions")  # strict JSON, its depth bounded
@@ -298,7 +334,7 @@ def _deployment(resource: Resource, resources: Sequence[Resource]) -> ImportedWo
             },
         },
     }
-    workload = read_manifest(Document(data=manifest, line=resource.line), resource.file, False)
+    workload = read_manifest(Document(data=manifest, line=resource.line), resource.file, None)
     assert workload is not None  # noqa: S101 - a Deployment is always a workload
     workload.kind = resource.type
     workload.aliases = tuple(

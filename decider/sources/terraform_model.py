@@ -36,6 +36,16 @@ class Expression:
         return self.text
 
 
+@dataclass(frozen=True)
+class Partial(Expression):
+    """An expression Terraform resolves only when it runs whose shape is known here: ``value`` holds the known parts
+    (a ``jsonencode`` of containers whose image is ``var.image``: the image an Expression, the ports known; a
+    heredoc: its text with the unknown interpolations left as written). Anything that reads a value whole sees an
+    Expression; a reader that can use the known parts (the container definitions) opts in."""
+
+    value: Any = None
+
+
 @dataclass
 class Resource:
     """One Terraform resource: its address (``module.orders.aws_lambda_function.this``, instance keys dropped)."""
