@@ -16,6 +16,7 @@ decision's plans (decider/cost/memo.py); ``make bench`` measures what the search
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,9 +39,9 @@ from decider.workload import (
 )
 
 #: The most workloads the search ranks for one decision; candidates past it are counted in ``Advice.untried``. It is
-#: the most candidates a decision can have (tests/test_advice.py counts them): 27 other values of the 12 assumptions,
+#: the most candidates a decision can have (tests/test_advice.py counts them): 29 other values of the 13 assumptions,
 #: 3 cost crossings, a fix for each of the 5 targets, 7 preference flips; and for a job, one more value of its average.
-BUDGET = 43
+BUDGET = 45
 #: Cost crossings tried, nearest the workload's volume first.
 MAX_CROSSINGS = 3
 
@@ -58,6 +59,7 @@ ASSUMPTION_PATHS = (
     "traffic.connections",
     "traffic.payload_mb",
     "runtime.startup_s",
+    "runtime.artifact_mb",
     "team.ops_capacity",
     "team.kubernetes_experience",
 )
@@ -74,6 +76,7 @@ PHRASES: Mapping[str, str] = {
     "traffic.connections": "{} open WebSocket connection{s}",
     "traffic.payload_mb": "bodies of at most {} MB",
     "runtime.startup_s": "a {} s cold start",
+    "runtime.artifact_mb": "a {} MB deployment artifact",
     "team.ops_capacity": "{} ops capacity",
     "team.kubernetes_experience": "Kubernetes experience: {}",
 }
@@ -270,7 +273,46 @@ def search(
                 candidate.kind,
             )
         )
-    return Advice(tuple(kept), tuple(decisive), eligible_with, tried, untried)
+    return Advice(_plainest(kept, parsed.workload), tuple(decisive), eligible_with, tried, untried)
+
+
+def _plainest(kept: Sequence[Counterfactual], workload: Workload) -> tuple[Counterfactual, ...]:
+    """The counterfactuals worth saying: of the values of one field that bring the same answer, the nearest today's
+    (the first tried, for a choice); and no change that holds another bringing the same answer, plus more."""
+    best: dict[tuple[str, str, str | None], Counterfactual] = {}
+    for item in kept:
+        if len(item.change) != 1:
+            continue
+        ((path, value),) = item.change.items()
+        slot = (item.kind, path, item.recommendation)
+        if slot not in best or _distance(workload, path, value) < _distance(workload, path, best[slot].change[path]):
+            best[slot] = item
+    single = [
+        item
+        for item in kept
+        if len(item.change) != 1 or best[(item.kind, next(iter(item.change)), item.recommendation)] is item
+    ]
+    return tuple(
+        item
+        for item in single
+        if not any(
+            other is not item
+            and other.recommendation == item.recommendation
+            and len(other.change) < len(item.change)
+            and all(path in item.change and item.change[path] == value for path, value in other.change.items())
+            for other in single
+        )
+    )
+
+
+def _distance(workload: Workload, path: str, value: Any) -> float:
+    """How far a value is from today's: the ratio's logarithm for a number, else 0 (the first tried is kept)."""
+    now = value_at(workload, path)
+    if isinstance(value, bool) or not isinstance(value, int | float) or isinstance(now, bool):
+        return 0.0
+    if not isinstance(now, int | float) or now <= 0 or value <= 0:
+        return 0.0
+    return abs(math.log(value / now))
 
 
 def _nearest_flip(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 from decider import explain
 from decider.advice import BUDGET, Advice, search
+from decider.bill_checks import idle_gpus, kubelet_reserve, names, partial_bills
 from decider.cost.gaps import NO_PRICE
 from decider.cost.memo import PlanMemo
 from decider.crossings import resize, totals_at
@@ -92,6 +91,7 @@ def decide(
         *(text for path in decisive for text in parsed.assumptions if text.startswith(path + " ")),
         *(text for text in parsed.assumptions if not any(text.startswith(path + " ") for path in decisive)),
         *_platform_notes(ranked, ruleset),
+        *_body_notes(ranked, ruleset),
     )
     return Decision(
         name=parsed.workload.name,
@@ -132,7 +132,9 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
         *_slo(ranked),
         *_load(ranked, parsed, ruleset),
         *_uneven_bills(ranked, ruleset),
-        *_kubelet_reserve(ranked, ruleset),
+        *partial_bills(ranked, ruleset),
+        *kubelet_reserve(ranked, ruleset),
+        *idle_gpus(ranked, ruleset),
     )
 
 
@@ -167,8 +169,8 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
             "among them only through rules that stand in for it; see each target's no_price.",
         )
     return (
-        f"{_names(ruleset, unbilled)} {'have' if len(unbilled) > 1 else 'has'} no bill here ({'; '.join(why)}), "
-        f"while {_names(ruleset, billed)} {'have' if len(billed) > 1 else 'has'} one: this ranking does not compare "
+        f"{names(ruleset, unbilled)} {'have' if len(unbilled) > 1 else 'has'} no bill here ({'; '.join(why)}), "
+        f"while {names(ruleset, billed)} {'have' if len(billed) > 1 else 'has'} one: this ranking does not compare "
         "their bills, and cost enters it through rules that stand in for it, for every target alike. "
         "Weigh it with care, or compare in a region whose price book has every price.",
     )
@@ -178,17 +180,12 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
 NO_FIT = "no instance type in "
 
 
-def _names(ruleset: Ruleset, targets: list[str]) -> str:
-    names = [ruleset.target(target).name for target in targets]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
-
-
 def _durations(parsed: ParsedWorkload) -> tuple[str, ...]:
     """An average unit of work given as longer than the longest one given: one of the two figures is wrong."""
     runtime = parsed.given.runtime if parsed.given is not None else None
     if runtime is None or runtime.avg_duration_ms is None or runtime.max_duration_s is None:
         return ()
-    if runtime.avg_duration_ms <= runtime.max_duration_s * 1000.0:
+    if runtime.avg_duration_ms <= runtime.max_duration_s * 1000.0 * (1 + 1e-9):  # 4.02 s × 1000 is 4019.99…: equal
         return ()
     return (
         f"runtime.avg_duration_ms ({show(runtime.avg_duration_ms)} ms) is longer than runtime.max_duration_s "
@@ -291,23 +288,29 @@ def _platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     )
 
 
-def _kubelet_reserve(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
-    """A pod asking for (nearly) all of a node's vCPUs: an EKS node keeps some for the kubelet and its DaemonSets, so
-    EKS was priced on a larger node than the copy seems to need, which a slightly smaller request would avoid. Said
-    when EKS is recommended or the runner-up, where its bill weighs on the answer."""
-    reserve = ruleset.cost_model.kubelet_reserved_cpu if ruleset.cost_model is not None else None
-    near = ranked.priced is not None and "eks" in ranked.order[:2]
-    plan = ranked.priced.plans.get("eks") if ranked.priced is not None and near else None
-    fields = plan.draft.fields if plan is not None else {}
-    if reserve is None or "instance_vcpu" not in fields:
+#: Bill lines metered by the body: a load balancer's capacity units and API Gateway's HTTP API requests and WebSocket
+#: messages (decider/cost/doors.py).
+_METERED_BY_BODY = ("Load Balancer capacity units", "API Gateway HTTP API requests", "API Gateway WebSocket messages")
+
+
+def _body_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """The average body the front doors are billed for, when a bill has a line metered by it: nothing in the
+    workload gives it, so it is an assumption like any default."""
+    model, priced = ruleset.cost_model, ranked.priced
+    if model is None or priced is None:
         return ()
-    copy, node = float(fields["copy_vcpu"]), float(fields["instance_vcpu"])
-    whole = math.ceil(copy - 1e-9)  # the smallest node that holds the request but for the reserve
-    kept = reserve.vcpu(whole)
-    if fields.get("copies_per_instance") != 1 or not (whole - kept < copy <= whole < node):
+    if not any(
+        door in line["item"] for bill in priced.bills.values() for line in bill["lines"] for door in _METERED_BY_BODY
+    ):
         return ()
-    return (
-        f"Each copy asks for {show(copy)} vCPU, and an EKS node of {whole} vCPU keeps {show(round(kept, 3))} for the "
-        f"kubelet and its DaemonSets, so EKS is priced on {fields['instance_type']} ({show(node)} vCPU); "
-        f"a request of {show(math.floor((whole - kept) * 1000) / 1000)} vCPU or less would fit a node of {whole} vCPU.",
+    workload = ranked.workload
+    fraction = model.load_balancer_capacity_unit.average_payload_fraction
+    text = (
+        f"traffic.payload_mb is the largest body: front doors are billed for an average body of {show(fraction * 100)}%"
+        f" of it ({show(workload.traffic.payload_mb * fraction)} MB, average_payload_fraction in "
+        "rules/pricing/model.yaml)"
     )
+    egress = workload.network.egress_gb_per_month
+    if egress:
+        text += f"; a load balancer processes at least the {show(egress)} GB of network.egress_gb_per_month"
+    return (text,)

@@ -60,6 +60,11 @@ def quoted(value: object) -> str:
 def _as_written(value: object) -> str:
     if value is None or isinstance(value, bool):
         return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, int) and abs(value) >= 10**16:  # a whole number too long to read (1e300 as JSON gives it)
+        try:
+            return f"{float(value):g}"
+        except OverflowError:
+            pass
     if isinstance(value, list | tuple | dict):
         try:
             return json.dumps(value, ensure_ascii=False, default=repr)

@@ -13,14 +13,17 @@ from decider.rules.model import Ruleset, render_template
 from decider.scoring import Evaluation, Fired
 
 
-def leads(evaluation: Evaluation, winner: str, runner_up: str | None) -> list[tuple[float, Fired]]:
+def leads(
+    evaluation: Evaluation, winner: str, runner_up: str | None, *, net: bool = False
+) -> list[tuple[float, Fired]]:
     """Score rules that put ``winner`` ahead of ``runner_up`` (by raising one or lowering the other), biggest first,
-    by the one definition of a lead (decider.decision.leads)."""
+    by the one definition of a lead (decider.decision.leads). ``net``: a rule that lowers both, the other more, counts
+    too (what outweighs a bill, not what the winner is good at)."""
     by_id = {fired.id: fired for fired in evaluation.fired}
     ahead = [(fired.id, points) for fired, points in evaluation.reasons[winner]]
     behind = [(fired.id, points) for fired, points in evaluation.reasons[runner_up]] if runner_up else []
-    computed = {fired.id for fired in evaluation.fired if _is_computed(fired)}  # the bills' criterion: relative
-    return [(lead, by_id[rule]) for lead, rule in decision_leads(ahead, behind, computed if runner_up else ())]
+    relative = by_id if net else {fired.id for fired in evaluation.fired if _is_computed(fired)}  # bills: relative
+    return [(lead, by_id[rule]) for lead, rule in decision_leads(ahead, behind, relative if runner_up else ())]
 
 
 def deciding_reasons(evaluation: Evaluation, winner: str, runner_up: str | None, limit: int = 3) -> list[Fired]:
@@ -117,7 +120,9 @@ def _dearer_than_cheapest(
     if costs[cheapest] >= costs[winner]:
         return ""
     outweighing = [
-        f"{fired.id} (+{show(lead)})" for lead, fired in leads(evaluation, winner, cheapest) if not _is_computed(fired)
+        f"{fired.id} (+{show(lead)})"
+        for lead, fired in leads(evaluation, winner, cheapest, net=True)
+        if not _is_computed(fired)
     ][:3]
     text = f" {ruleset.target(cheapest).name} would cost less (about ${costs[cheapest]:,.2f} a month); "
     if round(evaluation.scores[winner] - evaluation.scores[cheapest], 1) <= 0:  # tied: placed first, not ahead
@@ -205,6 +210,7 @@ def exclusion_fixes(
     target in changes the answer."""
     tried = advice.eligible_with if advice is not None else {}
     groups: dict[tuple[str, str, str], list[str]] = {}
+    targets: dict[str, str] = {}  # name → id
     for target, fired_list in _excluded(ruleset, evaluation):
         fixes = tuple(_fix(fired, context) for fired in fired_list)
         rules = ", ".join(fired.id for fired in fired_list)
@@ -212,13 +218,19 @@ def exclusion_fixes(
         values = ", ".join(f"{path} {show(value)}" for path, value in tried.get(target, {}).items())
         key = (rules, f"{which} would let {{}} in: " + "; ".join(fixes), values)
         groups.setdefault(key, []).append(ruleset.target(target).name)
+        targets[ruleset.target(target).name] = target
     changes = []
     for (rules, fixes_text, values), names in groups.items():
         one = len(names) == 1
         named = names[0] if one else f"{', '.join(names[:-1])} and {names[-1]}"
         head, _, tail = fixes_text.partition("{}")
         text = f"{named} {'is' if one else 'are'} kept out by {rules}; {head}{'it' if one else 'them'}{tail}."
-        if values:
+        # A fix whose change brings another answer has a counterfactual of its own, which says it lets them in
+        change = tried.get(targets[names[0]])
+        said = advice is not None and any(
+            item.kind == "exclusion" and item.change == change for item in advice.counterfactuals
+        )
+        if values and not said:
             text += f" Tried: with {values} {'it is' if one else 'they are'} eligible."
         changes.append(text)
     return changes

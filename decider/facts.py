@@ -74,6 +74,8 @@ class Facts:
     container_vcpu: float
     """vCPUs of one container copy: runtime.vcpu, or the CPU Lambda gives memory_mb (1,769 MB per vCPU) rounded to
     the nearest Fargate CPU size (``container_vcpu_for``)."""
+    vcpu_at_peak: float
+    """vCPUs running at peak: copies_at_peak × container_vcpu (what bin-packing onto instances saves on)."""
     memory_gb: float
     fargate_standard_share: float
     """One copy against Fargate's long-standing largest task, 16 vCPU and 120 GB: the larger of its vCPU ÷ 16 and its
@@ -182,6 +184,7 @@ def derive(workload: Workload) -> Facts:
         gb_seconds_per_month=requests * avg_s * lambda_memory / 1024.0,
         lambda_scale_up_s=peak_concurrency / 1000.0 * 10.0,
         container_vcpu=container_vcpu,
+        vcpu_at_peak=copies * container_vcpu,
         memory_gb=runtime.memory_mb / 1024.0,
         fargate_standard_share=max(
             (runtime.vcpu if runtime.vcpu is not None else runtime.memory_mb / LAMBDA_MB_PER_VCPU)

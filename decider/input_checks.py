@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decider.numbers import show
 from decider.traffic_profile import peak_factor
-from decider.workload import PEAK_TO_AVERAGE, ParsedWorkload
+from decider.workload import PEAK_TO_AVERAGE, ParsedWorkload, Preferences
 
 #: The front doors a user can name that cannot hold a WebSocket connection for a function: Lambda is priced behind an
 #: API Gateway WebSocket API instead (decider/cost/sizing.py).
@@ -58,7 +58,12 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
             f"team.new_cluster is true, but team.current_platform is {team.current_platform}: with no ECS or EKS "
             "platform today every cluster is priced as new, so it changes nothing."
         )
-    if "preferences.savings_plan" not in assumed and preferences.commitment == "none":
+    # The default plan (compute) written out asks for nothing the default does not: only another plan is a contradiction
+    if (
+        "preferences.savings_plan" not in assumed
+        and preferences.commitment == "none"
+        and preferences.savings_plan != (Preferences.model_fields["savings_plan"].default)
+    ):
         found.append(
             f"preferences.savings_plan {preferences.savings_plan} applies only with a commitment, and "
             "preferences.commitment is none: it is ignored (give commitment 1yr or 3yr to price the plan)."

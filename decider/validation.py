@@ -99,6 +99,10 @@ PLAIN_WORDS: Mapping[str, str] = {
     "tuple_type": "must be a list, got {type}",
     "too_short": "must have at least {min_length} item(s), got {value!r}",
     "too_long": "must have at most {max_length} item(s), got {actual_length} items",
+    "less_than_equal": "must be at most {le}, got {value!r}",
+    "less_than": "must be less than {lt}, got {value!r}",
+    "greater_than_equal": "must be at least {ge}, got {value!r}",
+    "greater_than": "must be more than {gt}, got {value!r}",
 }
 
 
@@ -142,7 +146,10 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
         return [Problem(location, template.format(value=_NOTHING if kind == "missing" else _Quoted(value)))]
     template = wording.by_type.get(kind)
     if template is not None:
-        context = item.get("ctx") or {}
+        context = {  # a bound as written: 896, not 896.0
+            key: int(bound) if isinstance(bound, float) and bound.is_integer() else bound
+            for key, bound in (item.get("ctx") or {}).items()
+        }
         return [Problem(location, template.format(value=_Quoted(value), type=json_type(value), **context))]
     if kind == "extra_forbidden" and wording.fields is not None:
         fields = wording.fields(loc[:-1])

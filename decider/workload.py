@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -350,9 +350,9 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
             "memory (memory_mb ÷ 1,769 MB per vCPU, rounded to the nearest Fargate CPU size), so both do the same work"
         )
 
-    protocols: tuple[str, ...]
+    protocols: tuple[str, ...]  # a set, in the enum's order: the answer reads alike whatever order they are given in
     if traffic.protocols is not None:
-        protocols = traffic.protocols
+        protocols = tuple(name for name in get_args(Protocol) if name in traffic.protocols)
     else:
         protocols = ("schedule",) if is_job else ("queue",) if traffic.pattern == "event" else ("http",)
         assumptions.append(f"traffic.protocols not given: assumed [{', '.join(protocols)}]")

@@ -98,19 +98,35 @@ def test_every_target_excluded_gives_no_recommendation(small_ruleset: Ruleset) -
     fixes = [change for change in decision.what_would_change if "kept out by" in change]
     assert fixes == [
         "AWS Lambda, Amazon ECS on AWS Fargate, Amazon ECS Managed Instances, Amazon ECS on EC2 and Amazon EKS are "
-        "kept out by limits.too-big; this would let them in: runtime.memory_mb ≤ 1,000,000 (now 2,000,000). "
-        "Tried: with runtime.memory_mb 1,000,000 they are eligible."
+        "kept out by limits.too-big; this would let them in: runtime.memory_mb ≤ 1,000,000 (now 2,000,000)."
     ]
-    # The fix is tried: with the memory at the limit every target is eligible again, and the engine says which wins.
-    assert any(item.change == {"runtime.memory_mb": 1_000_000} for item in decision.counterfactuals)
+    # The fix is tried: with the memory at the limit every target is eligible again, and the engine says which wins,
+    # in the counterfactual's own sentence (the fix's sentence then says no "Tried:" of its own, which it would repeat).
+    [tried] = [item for item in decision.counterfactuals if item.change == {"runtime.memory_mb": 1_000_000}]
+    assert tried.message in decision.what_would_change
+    assert "no longer excluded" in tried.message
 
 
 def test_what_would_change_names_the_limit_and_the_value(small_ruleset: Ruleset) -> None:
     decision = decision_for(small_ruleset, runtime={"max_duration_s": 1200})
     assert decision.what_would_change[0] == (
         "AWS Lambda is kept out by limits.lambda-long; this would let it in: runtime.max_duration_s ≤ 900 (now 1,200)."
-        " Tried: with runtime.max_duration_s 900 it is eligible."  # the advice search decided it again at the edge
     )
+    # the advice search decided it again at the edge: Lambda is let in and wins, which its counterfactual says
+    assert decision.what_would_change[1] == (
+        "With runtime.max_duration_s 900 (now 1,200), AWS Lambda is no longer excluded and would be recommended."
+    )
+
+
+def test_a_fix_tried_that_changes_nothing_says_the_target_is_eligible(small_ruleset: Ruleset) -> None:
+    """Windows keeps Managed Instances and EKS out; with Linux they are eligible, but Lambda (spiky) still wins: no
+    counterfactual says the fix, so the fix's own sentence says it was tried."""
+    decision = decision_for(small_ruleset, runtime={"os": "windows"}, traffic={"pattern": "spiky"})
+    assert decision.recommendation == "lambda"
+    fixes = [change for change in decision.what_would_change if "kept out by" in change]
+    assert len(fixes) == 1
+    assert fixes[0].endswith("Tried: with runtime.os linux they are eligible.")
+    assert not any(item.kind == "exclusion" for item in decision.counterfactuals)
 
 
 def test_assumptions_and_ruleset_are_recorded(small_ruleset: Ruleset) -> None:
@@ -285,8 +301,11 @@ def test_a_pod_asking_for_a_whole_node_is_warned_about(
         assert found == []
         return
     assert node_vcpu == 2 * vcpu
+    ecs = next(entry for entry in decision.ranking if entry.target == "ecs-ec2")
+    smaller = getattr(ecs.sizing, "instance_type", None)
+    assert getattr(ecs.sizing, "instance_vcpu", None) == vcpu  # ECS on EC2 keeps no reserve: the node of its size
     assert found == [
-        f"Each copy asks for {vcpu:g} vCPU, and an EKS node of {vcpu:g} vCPU keeps {kept} for the kubelet and its "
-        f"DaemonSets, so EKS is priced on {node} ({node_vcpu:g} vCPU); a request of {fits} vCPU or less would fit a "
-        f"node of {vcpu:g} vCPU."
+        f"Each copy asks for {vcpu:g} vCPU, and an EKS node of {vcpu:g} vCPU ({smaller}, as ECS on EC2 is priced) "
+        f"keeps {kept} for the kubelet and its DaemonSets, so EKS is priced on {node} ({node_vcpu:g} vCPU); a request "
+        f"of {fits} vCPU or less would fit {smaller}."
     ]

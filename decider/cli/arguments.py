@@ -53,7 +53,9 @@ def read_document(path: str, stdin: TextIO | None = None) -> tuple[Any, str, str
     from decider.documents import parse_text
 
     if path == "-":
-        source, text, json_only = "<stdin>", (stdin or sys.stdin).read(), False
+        text = (stdin or sys.stdin).read()
+        # JSON on stdin is read as JSON (3e6 is a number there, as in a .json file and the API), anything else as YAML
+        source, json_only = "<stdin>", is_json(text, path)
     else:
         file = Path(path)
         if not file.exists():

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from decider.cost.capacity import Ramp
-from decider.cost.doors import gateway_lines, websocket_lines
+from decider.cost.doors import gateway_lines, load_balancer_lines, websocket_lines
 from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
 from decider.cost.instances import InstanceOption, hourly_price
@@ -28,7 +28,7 @@ from decider.facts import Facts
 from decider.pricing.book import Discount, PriceBook, SavingsPlanDiscounts
 from decider.pricing.cost_model import CostModel
 from decider.rules.model import Target
-from decider.workload import SECONDS_PER_MONTH, Workload
+from decider.workload import Workload
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +80,19 @@ class Plan:
         return MonthlyCost.model_validate(self.bill_data(requests))
 
     def bill_data(self, requests: float) -> dict[str, Any]:
-        """``bill`` as plain data (the MonthlyCost shape), for a Decision that validates its whole tree at once."""
+        """``bill`` as plain data (the MonthlyCost shape), for a Decision that validates its whole tree at once. A
+        charge the free tier covers whole is shown at $0."""
         lines = []
         raw_total = 0.0
         for line in self.lines:
             quantity = line.ramp.at(requests)
             if quantity <= 0:
+                if line.free:
+                    item = f"{line.item}: within the free tier"
+                    price = float(f"{line.unit_price_usd:.12g}")
+                    lines.append(
+                        {"item": item, "quantity": 0.0, "unit": line.unit, "unit_price_usd": price, "usd": 0.0}
+                    )
                 continue
             amount = line.unit_price_usd * quantity
             raw_total += amount
@@ -141,7 +148,7 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
     free_gbs = prices.free_tier_gb_seconds.quantity if free else 0.0
     requests_item = "Lambda requests" + (f" after {free_requests / 1e6:g}M free" if free else "")
     lines = [
-        Line(requests_item, prices.request.unit, prices.request.usd, Ramp(1e-6, -free_requests / 1e6)),
+        Line(requests_item, prices.request.unit, prices.request.usd, Ramp(1e-6, -free_requests / 1e6), free=free),
     ]
     gb_seconds = facts.avg_duration_s * sizing.memory_mb / 1024.0
     discount = book.savings_plans.lambda_.for_term(workload.preferences.commitment)
@@ -177,7 +184,7 @@ def function_door_lines(workload: Workload, book: PriceBook, model: CostModel, d
     minutes), or a load balancer with the function as its target. Lambda on demand and on Managed Instances alike."""
     lines = websocket_lines(workload, book, model) if door == "api-gateway-websocket-api" else []
     lines += gateway_lines(workload, book, model, door)
-    lines += _load_balancer_lines(workload, book, model, door, function_target=True)
+    lines += load_balancer_lines(workload, book, model, door, function_target=True)
     return lines
 
 
@@ -213,7 +220,7 @@ def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceB
             )
         )
     lines += gateway_lines(workload, book, model, sizing.front_door)
-    lines += _load_balancer_lines(
+    lines += load_balancer_lines(
         workload, book, model, _balancer(sizing.front_door), shared=_on_existing_cluster(target, workload)
     )
     lines += network_lines(workload, book, in_vpc=True, fronted=sizing.front_door is not None)
@@ -292,7 +299,7 @@ def _plan_instances(
             term = workload.preferences.commitment
             lines += system_node_lines(book, model, existing=existing, discount=plan, term=term)
     lines += gateway_lines(workload, book, model, sizing.front_door)
-    lines += _load_balancer_lines(workload, book, model, _balancer(sizing.front_door), shared=existing)
+    lines += load_balancer_lines(workload, book, model, _balancer(sizing.front_door), shared=existing)
     scratch = sizing.copies_per_instance * workload.runtime.ephemeral_storage_gb
     lines += instance_volume_lines(book, model, ramps, scratch)
     lines += network_lines(workload, book, in_vpc=True, fronted=sizing.front_door is not None)
@@ -314,54 +321,6 @@ def _describe(sizing: Draft[InstanceSizing]) -> str:
         if sizing.shared_nodes
         else each
     )
-
-
-def _load_balancer_lines(
-    workload: Workload,
-    book: PriceBook,
-    model: CostModel,
-    door: str | None,
-    *,
-    shared: bool = False,
-    function_target: bool = False,
-) -> list[Line]:
-    """A load balancer's hours and capacity units; units from average new connections and bytes processed. A
-    ``shared`` load balancer (an existing cluster's) bills its hours at $0 to this workload, its units in full. An
-    Application Load Balancer with a Lambda function as its target (``function_target``) counts fewer bytes to a
-    capacity unit than one in front of containers."""
-    if door not in ("application-load-balancer", "network-load-balancer") or book.load_balancers is None:
-        return []
-    capacity = model.load_balancer_capacity_unit
-    gb_per_request = workload.traffic.payload_mb * capacity.average_payload_fraction / 1024.0
-    prices = book.load_balancers
-    if door == "application-load-balancer":
-        name, hour, unit_price = "Application Load Balancer", prices.alb_hour, prices.alb_lcu_hour
-        per_connection = capacity.alb_new_connections_per_second
-        per_gb = capacity.alb_lambda_gb_per_hour if function_target else capacity.alb_gb_per_hour
-        per_active = capacity.alb_active_connections_per_minute
-        unit = "LCU-hour"
-    else:
-        name, hour, unit_price = "Network Load Balancer", prices.nlb_hour, prices.nlb_lcu_hour
-        per_connection, per_gb = capacity.nlb_new_connections_per_second, capacity.nlb_gb_per_hour
-        per_active = capacity.nlb_active_connections_per_minute
-        unit = "NLCU-hour"
-    # Over a 730-hour month: units = max(R / seconds / per_connection, R × GB / 730 h / per_gb) × 730 hours; WebSocket
-    # messages open no connection: units = max(connections held / per_active, R × GB / 730 h / per_gb) × 730 hours
-    by_bytes = gb_per_request / per_gb
-    if "websocket" in workload.protocols:
-        held = (workload.traffic.connections or 0.0) / per_active * 730
-        units = Ramp(by_bytes, low=held)
-    else:
-        units = Ramp(max(730.0 / (SECONDS_PER_MONTH * per_connection), by_bytes))
-    hours = (
-        fixed(f"{name} hours (existing cluster's, shared: already paid)", hour.unit, 0.0, 730)
-        if shared
-        else fixed(f"{name} hours", hour.unit, hour.usd, 730)
-    )
-    return [
-        hours,
-        Line(f"{name} capacity units", unit, unit_price.usd, units),
-    ]
 
 
 Planner = Callable[[Target, Workload, Facts, PriceBook, CostModel], "Plan | None"]

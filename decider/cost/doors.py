@@ -1,16 +1,18 @@
-"""API Gateway's lines on a bill: an HTTP or REST API's requests in front of a function or a container service, and a
-WebSocket API's messages and connection-minutes in front of a function run per message. Each body is metered at
-the average size, the share of ``traffic.payload_mb`` (the largest body) that a load balancer is billed for too
-(``average_payload_fraction`` in rules/pricing/model.yaml): one assumption for every front door."""
+"""Front doors' lines on a bill: an HTTP or REST API's requests in front of a function or a container service, a
+WebSocket API's messages and connection-minutes in front of a function run per message, and a load balancer's hours
+and capacity units. Each body is metered at the average size, a share of ``traffic.payload_mb`` (the largest body:
+``average_payload_fraction`` in rules/pricing/model.yaml), one assumption for every front door; a load balancer
+processes at least the data out the workload states (``network.egress_gb_per_month``)."""
 
 from __future__ import annotations
 
 import math
 
+from decider.cost.capacity import Ramp
 from decider.cost.line import Line, fixed, tier_lines
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import CostModel
-from decider.workload import Workload
+from decider.workload import SECONDS_PER_MONTH, Workload
 
 
 def gateway_lines(workload: Workload, book: PriceBook, model: CostModel, door: str | None) -> list[Line]:
@@ -45,3 +47,53 @@ def websocket_lines(workload: Workload, book: PriceBook, model: CostModel) -> li
     price = gateway.websocket_connection_minutes
     lines.append(fixed("API Gateway WebSocket connection-minutes", price.unit, price.usd, minutes))
     return lines
+
+
+def load_balancer_lines(
+    workload: Workload,
+    book: PriceBook,
+    model: CostModel,
+    door: str | None,
+    *,
+    shared: bool = False,
+    function_target: bool = False,
+) -> list[Line]:
+    """A load balancer's hours and capacity units; units from average new connections and bytes processed. A
+    ``shared`` load balancer (an existing cluster's) bills its hours at $0 to this workload, its units in full. An
+    Application Load Balancer with a Lambda function as its target (``function_target``) counts fewer bytes to a
+    capacity unit than one in front of containers."""
+    if door not in ("application-load-balancer", "network-load-balancer") or book.load_balancers is None:
+        return []
+    capacity = model.load_balancer_capacity_unit
+    gb_per_request = workload.traffic.payload_mb * capacity.average_payload_fraction / 1024.0
+    prices = book.load_balancers
+    if door == "application-load-balancer":
+        name, hour, unit_price = "Application Load Balancer", prices.alb_hour, prices.alb_lcu_hour
+        per_connection = capacity.alb_new_connections_per_second
+        per_gb = capacity.alb_lambda_gb_per_hour if function_target else capacity.alb_gb_per_hour
+        per_active = capacity.alb_active_connections_per_minute
+        unit = "LCU-hour"
+    else:
+        name, hour, unit_price = "Network Load Balancer", prices.nlb_hour, prices.nlb_lcu_hour
+        per_connection, per_gb = capacity.nlb_new_connections_per_second, capacity.nlb_gb_per_hour
+        per_active = capacity.nlb_active_connections_per_minute
+        unit = "NLCU-hour"
+    # Over a 730-hour month: units = max(R / seconds / per_connection, R × GB / 730 h / per_gb) × 730 hours; WebSocket
+    # messages open no connection: units = max(connections held / per_active, R × GB / 730 h / per_gb) × 730 hours
+    by_bytes = gb_per_request / per_gb
+    # The data out the workload states leaves through the door: its bytes are processed at least
+    egress = (workload.network.egress_gb_per_month or 0.0) / per_gb
+    if "websocket" in workload.protocols:
+        held = (workload.traffic.connections or 0.0) / per_active * 730
+        units = Ramp(by_bytes, low=max(held, egress))
+    else:
+        units = Ramp(max(730.0 / (SECONDS_PER_MONTH * per_connection), by_bytes), low=egress)
+    hours = (
+        fixed(f"{name} hours (existing cluster's, shared: already paid)", hour.unit, 0.0, 730)
+        if shared
+        else fixed(f"{name} hours", hour.unit, hour.usd, 730)
+    )
+    return [
+        hours,
+        Line(f"{name} capacity units", unit, unit_price.usd, units),
+    ]

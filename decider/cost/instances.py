@@ -137,7 +137,7 @@ def instance_options(
     scaling = scaling_of(workload, facts)
     hours = copy_hours(workload, facts, model, scaling)
     low = copies(workload, facts, model, scaling)[0]
-    min_instances = 0 if low == 0 else 2 if scaling == "always-on" else 1
+    min_instances = _min_instances(low, scaling, shared=False)
     requests = workload.requests_per_month
     options = []
     if fits is None:
@@ -152,6 +152,15 @@ def instance_options(
         billed = sum(ramp.at(requests) for ramp in ramps)
         options.append(InstanceOption(instance, per_instance, ramps, billed))
     return tuple(options)
+
+
+def _min_instances(low: float, scaling: str, *, shared: bool) -> int:
+    """Instances kept up whatever the load: none when copies scale to zero or go on a cluster's existing nodes; for
+    always-on copies one a copy up to two (two copies spread over two Availability Zones, one copy needs one node);
+    otherwise one."""
+    if low == 0 or shared:
+        return 0
+    return min(2, math.ceil(low)) if scaling == "always-on" else 1
 
 
 def cheapest_instance(
@@ -181,7 +190,7 @@ def cheapest_instance(
         options = instance_options(workload, facts, book, model, kubernetes=kubernetes, shared=shared)
         return _cheapest_of(options, workload, book, model, management_fee)
     low = copies(workload, facts, model, scaling)[0]
-    min_floor = (0 if low == 0 or shared else 2 if scaling == "always-on" else 1) * 730.0
+    min_floor = _min_instances(low, scaling, shared=shared) * 730.0
     requests = workload.requests_per_month
     slope = hours.slope
     linger = linger_hours(model) if per_run else 0.0

@@ -19,6 +19,9 @@ class Line:
     unit: str
     unit_price_usd: float
     ramp: Ramp
+    free: bool = False
+    """A charge after a free allowance (the free tier): when the allowance covers it, the bill shows it at $0 rather
+    than leaving it out."""
 
     def quantity(self, requests: float) -> float:
         return self.ramp.at(requests)
@@ -32,7 +35,7 @@ class Line:
 
     def named(self, item: str) -> Line:
         """The same charge under another name."""
-        return Line(item, self.unit, self.unit_price_usd, self.ramp)
+        return Line(item, self.unit, self.unit_price_usd, self.ramp, self.free)
 
 
 def fixed(item: str, unit: str, unit_price_usd: float, quantity: float) -> Line:
@@ -40,13 +43,15 @@ def fixed(item: str, unit: str, unit_price_usd: float, quantity: float) -> Line:
 
 
 def tier_lines(item: str, price: TieredPrice, per_request: float, allowance: float, factor: float = 1.0) -> list[Line]:
-    """One line per volume tier of a tiered price, for usage of ``per_request × R`` after a free ``allowance``."""
+    """One line per volume tier of a tiered price, for usage of ``per_request × R`` after a free ``allowance`` (the
+    first tier's line marked ``free`` when there is one)."""
     lines: list[Line] = []
     lower = 0.0
     for index, tier in enumerate(price.tiers):
         upper = tier.up_to if tier.up_to is not None else INF
         label = item if len(price.tiers) == 1 else f"{item}, tier {index + 1}"
         width = upper - lower
-        lines.append(Line(label, price.unit, tier.usd * factor, Ramp(per_request, -(allowance + lower), 0.0, width)))
+        ramp = Ramp(per_request, -(allowance + lower), 0.0, width)
+        lines.append(Line(label, price.unit, tier.usd * factor, ramp, free=index == 0 and allowance > 0))
         lower = upper
     return lines
