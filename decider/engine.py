@@ -237,7 +237,9 @@ def _load(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str
     facts = ranked.facts
     quota = ruleset.cost_model.lambda_concurrency_quota if ruleset.cost_model is not None else 1000
     found: list[str] = []
-    if facts.peak_concurrency > quota:
+    # Lambda's quota, said only where Lambda is ranked: 18,000 streams held open on containers are an ordinary load
+    on_lambda = any(ruleset.platform_of(target) == "lambda" for target in ranked.order)
+    if facts.peak_concurrency > quota and on_lambda:
         found.append(
             f"The load as described keeps {facts.peak_concurrency:,.0f} units of work in flight at peak, above the "
             f"{quota:,} concurrent executions an account gets by default"
@@ -252,7 +254,7 @@ def _load(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str
     held = copies > IMPLAUSIBLE_COPIES and facts.connection_copies >= facts.copies_at_peak
     inputs = ["runtime.avg_duration_ms", "traffic.peak_rps", "traffic.requests_per_month"]
     if held:
-        inputs = [*(inputs if facts.peak_concurrency > quota else []), "traffic.connections"]
+        inputs = [*(inputs if facts.peak_concurrency > quota and on_lambda else []), "traffic.connections"]
         inputs.append("runtime.connections_per_copy")
     behind = [path for path, _ in parsed.defaults if path in inputs]
     text = "; ".join(found) + "."

@@ -71,6 +71,8 @@ class Facts:
     """Lambda compute: requests × duration × memory in GB."""
     lambda_scale_up_s: float
     """Seconds Lambda needs from zero to peak concurrency at 1,000 new environments per 10 s."""
+    container_scale_up_s: float
+    """Seconds the ECS service scheduler needs to launch the copies at peak at 500 tasks a minute per service."""
     container_vcpu: float
     """vCPUs of one container copy: runtime.vcpu, or the CPU Lambda gives memory_mb (1,769 MB per vCPU) rounded to
     the nearest Fargate CPU size (``container_vcpu_for``)."""
@@ -96,6 +98,9 @@ class Facts:
     needs_gpu: bool
 
 
+#: Tasks the ECS service scheduler launches a minute per service: "up to 500 tasks in less than a minute per service"
+#: (https://docs.aws.amazon.com/decision-guides/latest/decision-guides/fargate-or-lambda.html).
+ECS_TASKS_PER_MINUTE = 500.0
 #: The largest Fargate CPU size for Windows tasks (1, 2 or 4 vCPU).
 WINDOWS_MAX_VCPU = 4.0
 
@@ -183,6 +188,7 @@ def derive(workload: Workload) -> Facts:
         lambda_extra_memory_mb=max(0.0, lambda_memory - max(runtime.memory_mb, LAMBDA_MIN_MEMORY_MB)),
         gb_seconds_per_month=requests * avg_s * lambda_memory / 1024.0,
         lambda_scale_up_s=peak_concurrency / 1000.0 * 10.0,
+        container_scale_up_s=copies / ECS_TASKS_PER_MINUTE * 60.0,
         container_vcpu=container_vcpu,
         vcpu_at_peak=copies * container_vcpu,
         memory_gb=runtime.memory_mb / 1024.0,

@@ -115,11 +115,18 @@ def min_copies_for(
     return held
 
 
+def run_seconds(workload: Workload, facts: Facts) -> float:
+    """How long one run of a job holds its copy: from the start (Fargate bills from the image pull, a node holds it
+    as long) to the end of the work, ``runtime.startup_s`` + the average duration."""
+    return facts.avg_duration_s + workload.runtime.startup_s
+
+
 def copy_hours(workload: Workload, facts: Facts, model: CostModel, scaling: Scaling) -> Ramp:
-    """Copy-hours a month: per run (one copy each, billed at least a minute) or in-flight work over copy capacity."""
+    """Copy-hours a month: per run (one copy each from its start, billed at least a minute) or in-flight work over
+    copy capacity."""
     avg_s = facts.avg_duration_s
     if scaling == "per-run":
-        return Ramp(max(avg_s, model.fargate_minimum_billed_s) / 3600.0)
+        return Ramp(max(run_seconds(workload, facts), model.fargate_minimum_billed_s) / 3600.0)
     per_copy = workload.runtime.concurrency_per_copy * utilisation(workload, model)
     floor = min_copies_for(scaling, model, workload) * 730.0
     return Ramp(avg_s / (3600.0 * per_copy), 0.0, floor)
@@ -129,8 +136,9 @@ def copies(
     workload: Workload, facts: Facts, model: CostModel, scaling: Scaling, *, holds_connections: bool = True
 ) -> tuple[int, int, int]:
     """(min, desired, max) copies: desired from average in-flight work, max from peak (Little's law)."""
-    if scaling == "per-run":
-        peak = max(1, math.ceil(facts.peak_concurrency - 1e-9))
+    if scaling == "per-run":  # runs in flight at peak, each held from its start: a run a minute of 90 s is two
+        held = run_seconds(workload, facts) / facts.avg_duration_s if facts.avg_duration_s > 0 else 1.0
+        peak = max(1, math.ceil(facts.peak_concurrency * held - 1e-9))
         return 0, peak, peak
     per_copy = workload.runtime.concurrency_per_copy * utilisation(workload, model)
     low = min_copies_for(scaling, model, workload, holds_connections=holds_connections)

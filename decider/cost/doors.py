@@ -78,7 +78,8 @@ def load_balancer_lines(
         per_connection, per_gb = capacity.nlb_new_connections_per_second, capacity.nlb_gb_per_hour
         per_active = capacity.nlb_active_connections_per_minute
         unit = "NLCU-hour"
-    # Over a 730-hour month: units = max(R / seconds / per_connection, R × GB / 730 h / per_gb) × 730 hours; WebSocket
+    # Over a 730-hour month: units = max(R / seconds / per_connection, R × GB / 730 h / per_gb, requests in flight /
+    # per_active) × 730 hours; WebSocket
     # messages open no connection: units = max(connections held / per_active, R × GB / 730 h / per_gb) × 730 hours
     by_bytes = gb_per_request / per_gb
     # The data out the workload states leaves through the door: its bytes are processed at least
@@ -87,7 +88,10 @@ def load_balancer_lines(
         held = (workload.traffic.connections or 0.0) / per_active * 730
         units = Ramp(by_bytes, low=max(held, egress))
     else:
-        units = Ramp(max(730.0 / (SECONDS_PER_MONTH * per_connection), by_bytes), low=egress)
+        # Requests held open (server-sent events, long polls, streams) are active connections while they run: the
+        # average in flight, R × duration ÷ seconds in the month, per unit of active connections
+        active = workload.avg_duration_s / SECONDS_PER_MONTH / per_active * 730
+        units = Ramp(max(730.0 / (SECONDS_PER_MONTH * per_connection), by_bytes, active), low=egress)
     hours = (
         fixed(f"{name} hours (existing cluster's, shared: already paid)", hour.unit, 0.0, 730)
         if shared

@@ -79,6 +79,13 @@ def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unprice
     runtime = workload.runtime
     shape = f"{show(vcpu)} vCPU, {show(runtime.memory_mb)} MB" + (f", {runtime.gpu} GPU" if runtime.gpu else "")
     named = workload.control.instance_types
+    unpriced = _unknown_names(book, named)
+    if named and len(unpriced) == len(named):  # every name the book does not price: no size is at fault
+        said = "; ".join(f"{name}" + (f" (nearest priced: {near})" if near else "") for name, near in unpriced)
+        return Unpriced(
+            f"{NO_PRICE}: the {book.region} price book does not price {said}, the only instance types "
+            "control.instance_types allows, so no type is left to size a copy on"
+        )
     where = f"the {book.region} catalogue" + (f" limited to {', '.join(named)}" if named else "")
     arch = runtime.architecture if runtime.architecture != "any" else "any architecture"
     gpu = " GPU" if runtime.gpu else ""  # a GPU job is measured against the GPU types
@@ -93,25 +100,21 @@ def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unprice
         if (largest is not None)
         else ""
     )
-    unknown = _unknown_names(book, named)
+    unknown = "".join(
+        f"; {name} matches no instance type or family this book prices" + (f" (nearest: {near})" if near else "")
+        for name, near in unpriced
+    )
     return Unpriced(f"no instance type in {where} holds one copy ({shape}){biggest}{_left_out(book, named)}{unknown}")
 
 
-def _unknown_names(book: PriceBook, named: tuple[str, ...]) -> str:
+def _unknown_names(book: PriceBook, named: tuple[str, ...]) -> list[tuple[str, str | None]]:
     """The names in ``control.instance_types`` that match no type or family of the catalogue nor one the book leaves
-    out: a typo, or a type the book does not price, said with the nearest name ("p4dd matches no instance type or
-    family this book prices (nearest: p4d)")."""
+    out (a typo, or a type the book does not price), each with the nearest name the book prices (p4dd: p4d)."""
     types = {instance.type for instance in book.ec2.instances} | set(book.absent_types())
     families = {name.split(".", 1)[0] for name in types}
-    said = ""
-    for name in named:
-        if name in types or name in families:
-            continue
-        near = nearest(name, sorted(families | types))
-        said += f"; {name} matches no instance type or family this book prices" + (
-            f" (nearest: {near})" if near else ""
-        )
-    return said
+    return [
+        (name, nearest(name, sorted(families | types))) for name in named if name not in types and name not in families
+    ]
 
 
 def _left_out(book: PriceBook, named: tuple[str, ...]) -> str:

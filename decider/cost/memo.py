@@ -2,8 +2,8 @@
 
 The advice search (decider/advice.py) and the review's evidence (decider/review_evidence.py) rank a workload again
 for each change they try. Many changes leave everything the bills read as it was: the team's experience and ops
-capacity, ``optimize_for``, a cold start, a longest duration, the control needs (``UNPRICED``). Their rankings
-differ in the rules that fire and in the scores, not in what each target's plan in each mode costs, so
+capacity, ``optimize_for``, a cold start (but a job's), a longest duration, the control needs (``UNPRICED``). Their
+rankings differ in the rules that fire and in the scores, not in what each target's plan in each mode costs, so
 ``choose_modes`` (decider/cost/modes.py) takes those plans from here instead of sizing and pricing them again. The
 key is every input a plan is priced from (``key``); the memo lives for one decision, so nothing is carried from one
 answer to the next.
@@ -20,7 +20,7 @@ from decider.cost.sizing import front_door
 from decider.facts import Facts
 from decider.pricing.book import PriceBook
 from decider.scoring import Quiet
-from decider.workload import SECTIONS, Workload
+from decider.workload import JOB_PATTERNS, SECTIONS, Workload
 
 if TYPE_CHECKING:
     from decider.cost.bill import Plan
@@ -59,6 +59,8 @@ class PlanMemo:
             _PRICED["runtime"](workload.runtime),
             _PRICED["traffic"](workload.traffic),
             workload.traffic.payload_mb if doors else None,
+            # A run of a job is billed from its start (decider/cost/capacity.py run_seconds); a copy kept up is not
+            workload.runtime.startup_s if workload.traffic.pattern in JOB_PATTERNS else None,
             _PRICED["control"](workload.control),
             _PRICED["network"](workload.network),
             _PRICED["preferences"](workload.preferences),
@@ -82,7 +84,7 @@ class PlanMemo:
 #: (decider/cost/modes.py). A field added to a section is keyed until it is listed here; tests/cost/test_memo.py
 #: changes every field listed here on every scenario and checks that every plan is the one priced afresh.
 UNPRICED: Mapping[str, frozenset[str]] = {
-    "runtime": frozenset({"max_duration_s", "startup_s", "artifact_mb"}),
+    "runtime": frozenset({"max_duration_s", "startup_s", "artifact_mb"}),  # the start: keyed on its own for jobs
     "traffic": frozenset({"peak_rps", "latency_slo_ms", "payload_mb"}),  # the body's size: keyed on its own
     "control": frozenset({"privileged", "host_daemons", "sidecars", "custom_ami", "kubernetes_api", "portability"}),
     "network": frozenset(),

@@ -82,9 +82,7 @@ def to_adr(
             if reason.impact < 0
         ]
         if chosen.monthly_cost is not None:
-            out.append(
-                f"* Neutral: it costs about ${chosen.monthly_cost.total_usd:,.2f} a month at the traffic described."
-            )
+            out.append(_cost_consequence(decision, chosen.monthly_cost.total_usd))
     out += [f"* To revisit if: {_clause(change)}" for change in decision.what_would_change]
     out.append("")
 
@@ -200,4 +198,19 @@ _NAMES = frozenset(
 def _clause(message: str) -> str:
     message = message.strip().rstrip(".")
     first = message.split(" ", 1)[0].rstrip(",:;")
-    return message if first in _NAMES or not message[1:2].islower() else message[:1].lower() + message[1:]
+    # Names and acronyms (ECS, GPUs) keep their case; "A cold start" becomes "a cold start"
+    return message if first in _NAMES or (len(first) > 1 and first[:2].isupper()) else message[:1].lower() + message[1:]
+
+
+def _cost_consequence(decision: Decision, total: float) -> str:
+    """The chosen option's bill: a reason for it when it is the cheapest option priced (as the summary says), else
+    neither good nor bad."""
+    others = sorted(
+        (entry.monthly_cost.total_usd, entry.name) for entry in decision.ranking[1:] if entry.monthly_cost is not None
+    )
+    if others and total <= others[0][0]:
+        return (
+            f"* Good, because it is the cheapest option, about ${total:,.2f} a month at the traffic described "
+            f"(next: {others[0][1]} at about ${others[0][0]:,.2f})."
+        )
+    return f"* Neutral: it costs about ${total:,.2f} a month at the traffic described."
