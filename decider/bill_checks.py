@@ -93,5 +93,6 @@ def kubelet_reserve(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
 
 
 def names(ruleset: Ruleset, targets: list[str]) -> str:
-    names = [ruleset.target(target).name for target in targets]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+    """The targets' names as a sentence lists them: "A", "A and B", "A, B and C"."""
+    said = [ruleset.target(target).name for target in targets]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + f" and {said[-1]}"

@@ -163,6 +163,12 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
             f"No eligible target has a bill here: {why[0]}, and every target left runs on instances. As described, "
             f"the recommendation may not run at all: check {check}.",
         )
+    if not billed and all(UNPRICED_NAMES in reason for reason in why):
+        # Only names the book does not price: a typo (p4dd), or a type it leaves out (c8g); no size is at fault
+        return (
+            f"No eligible target has a bill here: {why[0]}, and control.instance_types names nothing else. Check "
+            "the name: a typo, or a type this price book leaves out; the ranking rests on the rules alone.",
+        )
     if not billed:
         return (
             f"No eligible target has a bill here ({'; '.join(why)}): the ranking rests on the rules alone, cost "
@@ -178,6 +184,8 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
 
 #: How the reason a target has no bill begins when no instance type holds one copy (decider/cost/gaps.py).
 NO_FIT = "no instance type in "
+#: How that reason reads when every name in ``control.instance_types`` is one the book does not price.
+UNPRICED_NAMES = "price book does not price"
 
 
 def _durations(parsed: ParsedWorkload) -> tuple[str, ...]:

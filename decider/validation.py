@@ -99,10 +99,6 @@ PLAIN_WORDS: Mapping[str, str] = {
     "tuple_type": "must be a list, got {type}",
     "too_short": "must have at least {min_length} item(s), got {value!r}",
     "too_long": "must have at most {max_length} item(s), got {actual_length} items",
-    "less_than_equal": "must be at most {le}, got {value!r}",
-    "less_than": "must be less than {lt}, got {value!r}",
-    "greater_than_equal": "must be at least {ge}, got {value!r}",
-    "greater_than": "must be more than {gt}, got {value!r}",
 }
 
 

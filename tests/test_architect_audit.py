@@ -137,7 +137,7 @@ def test_the_copies_warned_of_are_the_recommendations_own(ruleset: Ruleset) -> N
     assert sizing is not None
     assert sizing.kind == "fargate"
     [warning] = [text for text in decision.warnings if "container copies at peak" in text]
-    assert f"it needs {sizing.max_copies:,} container copies at peak" in warning
+    assert f"needs {sizing.max_copies:,} container copies at peak" in warning
 
 
 def test_copies_that_hold_given_connections_blame_no_assumed_peak(ruleset: Ruleset) -> None:

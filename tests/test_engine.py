@@ -180,12 +180,13 @@ def test_the_example_workload_gets_a_decision_from_the_shipped_rules(ruleset: Ru
 
 
 def test_an_implausible_load_is_warned_first_with_the_assumptions_behind_it(ruleset: Ruleset) -> None:
-    # 5,000 requests a second with a 20-minute limit: the 2 s average decider assumes keeps 10,000 in flight.
+    # 5,000 requests a second with a 20-minute limit: the 2 s average decider assumes keeps 10,000 in flight. Lambda
+    # is kept out (20 minutes), so its concurrency quota is not the matter; the copies are.
     raw = {"runtime": {"max_duration_s": 1200, "memory_mb": 2048}, "traffic": {"peak_rps": 5000}}
     decision = decide(parse_workload(raw), ruleset)
+    assert "lambda" in [item.target for item in decision.excluded]
     assert decision.warnings == (
-        "The load as described keeps 10,000 units of work in flight at peak, above the 1,000 concurrent executions "
-        "an account gets by default; it needs 14,286 container copies at peak. It rests on values decider assumed "
+        "It needs 14,286 container copies at peak. It rests on values decider assumed "
         "(runtime.avg_duration_ms, traffic.requests_per_month): check them.",
     )
     assert decision.summary.startswith(f"Check the inputs: {decision.warnings[0]} Recommended: ")
@@ -246,13 +247,18 @@ def test_a_misspelt_instance_family_is_named_with_the_nearest_and_the_answer_war
         == {entry.target for entry in decision.ranking}
     )
     for entry in unbilled:
-        assert entry.no_price is not None
-        assert entry.no_price.endswith("; p4dd matches no instance type or family this book prices (nearest: p4d)")
+        assert entry.no_price == (
+            "no price in this region: the us-east-1 price book does not price p4dd (nearest priced: p4d), the only "
+            "instance types control.instance_types allows, so no type is left to size a copy on"
+        )
     assert decision.warnings == (
-        "No eligible target has a bill here: no instance type in the us-east-1 catalogue limited to p4dd holds one "
-        "copy, and every target left runs on instances. As described, the recommendation may not run at all: check "
-        "control.instance_types.",
+        "No eligible target has a bill here: the us-east-1 price book does not price p4dd, and "
+        "control.instance_types names nothing else. Check the name: a typo, or a type this price book leaves out; "
+        "the ranking rests on the rules alone.",
     )
+    # A name the book prices beside one it does not: sized on the one it prices, the other named as a typo.
+    both = decide(parse_workload({"control": {"instance_types": ["p4dd", "m7g"]}}), ruleset)
+    assert any(entry.monthly_cost is not None for entry in both.ranking)
     # A family the catalogue has is no typo: p4d's bills are there, and nothing is said about the name.
     named = decide(parse_workload({"control": {"instance_types": ["p4d"]}}), ruleset)
     assert all("matches no instance type" not in (entry.no_price or "") for entry in named.ranking)

@@ -119,8 +119,8 @@ def test_lambda_pricing_page_example_2() -> None:
 
 
 def test_fargate_batch_bill_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # 30 runs × 10 min of 1 vCPU / 2 GB Linux/x86: 30 × 600 s / 3600 = 5 task-hours
-    # × (1 × $0.04048 + 2 × $0.004445 = $0.04937 a task-hour) = $0.24685 → $0.2469
+    # 30 runs × (10 min + the 1 s start assumed) of 1 vCPU / 2 GB Linux/x86: 30 × 601 s / 3600 = 5.008333 task-hours
+    # × (1 × $0.04048 + 2 × $0.004445 = $0.04937 a task-hour) = $0.247261 → $0.2473
     path = tmp_path / "batch.yaml"
     workload = {
         "name": "nightly-batch",
@@ -130,7 +130,12 @@ def test_fargate_batch_bill_through_the_cli(tmp_path: Path, capsys: pytest.Captu
     path.write_text(yaml.safe_dump(workload), encoding="utf-8")
     fargate = entry(recommend_json(path, capsys), "ecs-fargate")
     (line,) = fargate["monthly_cost"]["lines"]
-    assert (line["quantity"], line["unit"], line["unit_price_usd"], line["usd"]) == (5, "task-hour", 0.04937, 0.2469)
+    assert (line["quantity"], line["unit"], line["unit_price_usd"], line["usd"]) == (
+        5.008333,
+        "task-hour",
+        0.04937,
+        0.2473,
+    )
     assert fargate["sizing"]["task_vcpu"] == 1
     assert fargate["sizing"]["task_memory_gb"] == 2
     assert fargate["sizing"]["scaling"] == "per-run"
@@ -259,8 +264,9 @@ def test_bill_fargate_spot_queue_consumer(ruleset: Ruleset) -> None:
 
 
 def test_bill_fargate_extra_ephemeral_storage(ruleset: Ruleset) -> None:
-    # 100 runs × 30 min of 0.25 vCPU / 0.5 GB x86 with 50 GB scratch: 50 task-hours × $0.0123425 = $0.617125 →
-    # $0.6171; storage (50 − 20 included) × 50 h = 1,500 GB-h × $0.000111 = $0.1665; total 0.783625 → $0.78
+    # 100 runs × (30 min + the 1 s start assumed) of 0.25 vCPU / 0.5 GB x86 with 50 GB scratch: 100 × 1,801 s =
+    # 50.02778 task-hours × $0.0123425 = $0.617468 → $0.6175; storage (50 − 20 included) × 50.02778 h = 1,500.83 GB-h
+    # × $0.000111 = $0.166593 → $0.1666; total 0.784061 → $0.78
     bill = bill_for(
         ruleset,
         "ecs-fargate",
@@ -268,8 +274,8 @@ def test_bill_fargate_extra_ephemeral_storage(ruleset: Ruleset) -> None:
         traffic={"pattern": "batch", "requests_per_month": 100},
     )
     assert lines(bill) == {
-        "Fargate tasks (0.25 vCPU, 0.5 GB, Linux/x86)": 0.6171,
-        "Fargate ephemeral storage above 20 GB (30 GB a task)": 0.1665,
+        "Fargate tasks (0.25 vCPU, 0.5 GB, Linux/x86)": 0.6175,
+        "Fargate ephemeral storage above 20 GB (30 GB a task)": 0.1666,
     }
     assert bill.total_usd == 0.78
 
@@ -621,8 +627,9 @@ def test_eks_windows_nodes_bring_a_linux_node_for_system_pods(ruleset: Ruleset, 
     [
         # Every 10 minutes, 2 minutes each: the instance never scales in between runs: up all month
         (4380, 730.0),
-        # Nightly, 30 minutes each: up 30 minutes and 15 more until the cluster scales in, 30 × 0.75 h = 22.5 h
-        (30, 22.5),
+        # Nightly, 30 minutes each (and the 1 s start assumed): up for the run and 15 more minutes until the cluster
+        # scales in, 30 × (1,801 s + 900 s) = 22.508333 h
+        (30, 30 * 2701 / 3600),
     ],
 )
 def test_an_instance_started_for_a_job_stays_up_until_the_cluster_scales_in(

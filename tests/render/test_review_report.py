@@ -441,7 +441,11 @@ def test_adr_names_the_recommended_target_and_its_cost_as_in_the_review(
     assert adr.startswith(f"# Run ReportBuilder on {best['name']}\n")
     outcome = adr.split("## Decision Outcome\n", 1)[1].split("\n## ", 1)[0]
     assert f'Chosen option: "{best["name"]}"' in outcome
-    assert f"* Neutral: it costs about ${report['monthly_cost_recommended_usd']:,.2f} a month" in outcome
+    # The cheapest option priced: its bill is a reason for it, as the summary says
+    assert (
+        f"* Good, because it is the cheapest option, about ${report['monthly_cost_recommended_usd']:,.2f} a month"
+        in outcome
+    )
     assert f"The workload is defined in `{SAM}:{report['source']['line']}`." in adr
     ruleset = report["decision"]["ruleset"]
     assert f"ruleset {ruleset['version']} (`{ruleset['digest'][:19]}`)" in adr
