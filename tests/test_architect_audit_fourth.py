@@ -68,6 +68,9 @@ def test_a_burst_beyond_the_scheduler_counts_against_containers_as_lambdas_again
         assert "11,429 container copies" in reason.message
     small = decided(ruleset, {**FLASH_SALE, "traffic": {**FLASH_SALE["traffic"], "peak_rps": 100}})
     assert not any(r.rule == "traffic.burst-beyond-container-scaling" for r in entry(small, "ecs-fargate").reasons)
+    # A steady load as large keeps most of its copies up and grows into the rest: no burst to reach
+    steady = decided(ruleset, {**FLASH_SALE, "traffic": {**FLASH_SALE["traffic"], "pattern": "steady"}})
+    assert not any(r.rule == "traffic.burst-beyond-container-scaling" for r in entry(steady, "ecs-fargate").reasons)
 
 
 SSE: dict[str, Any] = {
