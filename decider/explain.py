@@ -209,28 +209,24 @@ def exclusion_fixes(
     tried the fix and the targets were then eligible, the sentence says so; its counterfactuals say when letting a
     target in changes the answer."""
     tried = advice.eligible_with if advice is not None else {}
+    # A fix whose change brings another answer has a counterfactual of its own, which says it lets them in
+    said = [item.change for item in advice.counterfactuals if item.kind == "exclusion"] if advice is not None else []
     groups: dict[tuple[str, str, str], list[str]] = {}
-    targets: dict[str, str] = {}  # name → id
     for target, fired_list in _excluded(ruleset, evaluation):
         fixes = tuple(_fix(fired, context) for fired in fired_list)
         rules = ", ".join(fired.id for fired in fired_list)
         which = "all of these" if len(fixes) > 1 else "this"
-        values = ", ".join(f"{path} {show(value)}" for path, value in tried.get(target, {}).items())
+        change = tried.get(target, {})
+        values = "" if change in said else ", ".join(f"{path} {show(value)}" for path, value in change.items())
         key = (rules, f"{which} would let {{}} in: " + "; ".join(fixes), values)
         groups.setdefault(key, []).append(ruleset.target(target).name)
-        targets[ruleset.target(target).name] = target
     changes = []
     for (rules, fixes_text, values), names in groups.items():
         one = len(names) == 1
         named = names[0] if one else f"{', '.join(names[:-1])} and {names[-1]}"
         head, _, tail = fixes_text.partition("{}")
         text = f"{named} {'is' if one else 'are'} kept out by {rules}; {head}{'it' if one else 'them'}{tail}."
-        # A fix whose change brings another answer has a counterfactual of its own, which says it lets them in
-        change = tried.get(targets[names[0]])
-        said = advice is not None and any(
-            item.kind == "exclusion" and item.change == change for item in advice.counterfactuals
-        )
-        if values and not said:
+        if values:
             text += f" Tried: with {values} {'it is' if one else 'they are'} eligible."
         changes.append(text)
     return changes

@@ -142,10 +142,7 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
         return [Problem(location, template.format(value=_NOTHING if kind == "missing" else _Quoted(value)))]
     template = wording.by_type.get(kind)
     if template is not None:
-        context = {  # a bound as written: 896, not 896.0
-            key: int(bound) if isinstance(bound, float) and bound.is_integer() else bound
-            for key, bound in (item.get("ctx") or {}).items()
-        }
+        context = item.get("ctx") or {}
         return [Problem(location, template.format(value=_Quoted(value), type=json_type(value), **context))]
     if kind == "extra_forbidden" and wording.fields is not None:
         fields = wording.fields(loc[:-1])
