@@ -28,7 +28,7 @@ from decider.decision import Decision
 from decider.engine import decide
 from decider.errors import DeciderError, Problem, WorkloadError, json_type, nearest, quoted, unknown_choice
 from decider.mcp_files import FILES_SCHEMA, read_files, review_files
-from decider.mcp_stdio import Answering
+from decider.mcp_stdio import Answering, Counting, Pending, StrictLines, stdin_lines
 from decider.render.decision import exclusions_by_rule
 from decider.review import ReviewRequestItem, parse_review_request, review_request
 from decider.rules.model import Ruleset
@@ -345,9 +345,13 @@ def build_server(rules: Rules) -> Server[Any]:
 
 async def serve_stdio(server: Server[Any]) -> None:
     """Serve ``server`` over this process's stdin and stdout until the client closes them."""
-    async with stdio_server() as (read, write):
-        # A frame the transport cannot read is answered with a JSON-RPC error, not dropped (decider/mcp_stdio.py).
-        await server.run(Answering(read, write), write, server.create_initialization_options())
+    pending = Pending()
+    lines = StrictLines(stdin_lines(), pending)
+    async with stdio_server(stdin=lines) as (read, write):  # type: ignore[arg-type]  # it reads lines, as a file
+        # Frames are read strictly, as /mcp reads a body; a frame refused or unreadable is answered with a JSON-RPC
+        # error, not dropped; every request read is answered before the server stops (decider/mcp_stdio.py).
+        counting = Counting(write, pending)
+        await server.run(Answering(read, counting, lines, pending), counting, server.create_initialization_options())
 
 
 def define_command(parser: argparse.ArgumentParser) -> None:

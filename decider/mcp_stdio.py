@@ -1,50 +1,151 @@
-"""A frame over stdio that is not a JSON-RPC message gets a JSON-RPC error back, as ``/mcp`` answers it over HTTP.
+"""decider's MCP server over stdio: frames read as ``/mcp`` reads a body, and every request answered before it ends.
 
-The SDK's stdio transport hands a line it cannot read to the server as an exception, and the server drops it: a
-client that sent a request in a malformed frame waits for an answer that never comes. ``Answering`` stands between
-the transport and the server and writes the error back instead: -32700 (parse error) for text that is not JSON,
--32600 (invalid request) for JSON that is not a JSON-RPC message (no ``jsonrpc``, a batch, too deep a nesting), with
-``id`` null, since a frame that cannot be read has no id to answer to.
+The SDK's stdio transport reads each line with its own JSON reader, which keeps the last of two keys given twice and
+takes NaN and Infinity as numbers; ``/mcp`` over HTTP and the REST routes refuse both (decider.documents.parse_json).
+``StrictLines`` hands the transport stdin's lines and reads each one with decider's strict reader too: a line it
+refuses is answered with a JSON-RPC parse error (-32700, ``id`` null, the problem worded as ``/mcp`` words it) and
+never reaches the server. A frame the transport itself cannot read (JSON that is not a JSON-RPC message, a batch) is
+answered with -32600 rather than dropped, as the SDK would: a client that sent it would wait for an answer that
+never comes (``Answering``).
+
+When the client closes stdin, the server would stop at once and drop the answers to requests still running (a
+script that pipes a few requests in gets none). ``StrictLines`` ends the stream only once every request read has its
+answer written (``Pending``), or after ``DRAIN_S`` seconds.
 """
 
 from __future__ import annotations
 
+import sys
+from collections import deque
+from collections.abc import AsyncIterator
+from io import TextIOWrapper
 from types import TracebackType
 from typing import Any
 
+import anyio
 from mcp import types
 from mcp.shared.message import SessionMessage
 from pydantic import ValidationError
 
+from decider.documents import DocumentError, parse_json
+
+#: The longest the server keeps running after stdin ends, for the answers to requests still running.
+DRAIN_S = 600.0
+
+
+class Pending:
+    """Requests read whose answers are not written yet."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def settled(self, limit_s: float = DRAIN_S) -> None:
+        with anyio.move_on_after(limit_s):
+            while self.count > 0:
+                await anyio.sleep(0.01)
+
+
+class StrictLines:
+    """stdin's lines for the SDK's transport, each read by the strict reader as well: its verdict (None, or the
+    problem) is queued for ``Answering``, in the order the transport hands the lines on."""
+
+    def __init__(self, lines: Any, pending: Pending) -> None:
+        self.lines, self.pending = lines, pending
+        self.verdicts: deque[str | None] = deque()
+
+    def __aiter__(self) -> AsyncIterator[str]:
+        return self._read()
+
+    async def _read(self) -> AsyncIterator[str]:
+        async for line in self.lines:
+            self.verdicts.append(_problem(line))
+            yield line
+        await self.pending.settled()
+
+
+def _problem(line: str) -> str | None:
+    frame = line.rstrip("\r\n")  # a frame is one line: its end is not part of it
+    if not frame.strip():
+        return "Parse error: frame: an empty line, not JSON"
+    try:
+        parse_json(frame, "frame")
+    except DocumentError as error:
+        return f"Parse error: {error.problem}"
+    return None
+
+
+def stdin_lines() -> Any:
+    """This process's stdin as the SDK's transport reads it (UTF-8 text, an undecodable byte replaced)."""
+    return anyio.wrap_file(TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace"))
+
+
+class Counting:
+    """The transport's write stream, counting each answer to a request off ``Pending``."""
+
+    def __init__(self, write: Any, pending: Pending) -> None:
+        self.write, self.pending = write, pending
+
+    async def send(self, item: SessionMessage) -> None:
+        await self.write.send(item)
+        root = item.message
+        if isinstance(root, types.JSONRPCResponse | types.JSONRPCError) and root.id is not None:
+            self.pending.count -= 1
+
+    async def aclose(self) -> None:
+        await self.write.aclose()
+
+    async def __aenter__(self) -> Counting:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> bool | None:
+        await self.aclose()
+        return None
+
 
 class Answering:
-    """The transport's read stream (``ReadStream`` of the SDK), less the frames it could not read, each answered on
-    ``write`` with a JSON-RPC error."""
+    """The transport's read stream (``ReadStream`` of the SDK), less the frames that are not answered by the server:
+    those the strict reader refused (``lines``' verdicts) and those the transport could not read, each answered on
+    ``write`` with a JSON-RPC error. Each request passed on is counted in ``pending``."""
 
-    def __init__(self, read: Any, write: Any) -> None:
-        self.read, self.write = read, write
+    def __init__(self, read: Any, write: Any, lines: StrictLines | None = None, pending: Pending | None = None) -> None:
+        self.read, self.write, self.lines = read, write, lines
+        self.pending = pending if pending is not None else Pending()
 
     @property
     def last_context(self) -> Any:
         """The sender's context of the last message (the SDK's context-aware stream has one; the server reads it)."""
         return getattr(self.read, "last_context", None)
 
+    async def _kept(self, item: SessionMessage | Exception) -> SessionMessage | None:
+        problem = self.lines.verdicts.popleft() if self.lines is not None and self.lines.verdicts else None
+        if problem is not None:
+            error = types.ErrorData(code=types.PARSE_ERROR, message=problem)
+            await self.write.send(SessionMessage(types.JSONRPCError(jsonrpc="2.0", id=None, error=error)))
+            return None
+        if isinstance(item, Exception):
+            await self.write.send(SessionMessage(error_for(item)))
+            return None
+        if isinstance(item.message, types.JSONRPCRequest):
+            self.pending.count += 1
+        return item
+
     async def receive(self) -> SessionMessage:
         while True:
-            item = await self.read.receive()
-            if not isinstance(item, Exception):
-                return item  # type: ignore[no-any-return]
-            await self.write.send(SessionMessage(error_for(item)))
+            kept = await self._kept(await self.read.receive())
+            if kept is not None:
+                return kept
 
     def __aiter__(self) -> Answering:
         return self
 
     async def __anext__(self) -> SessionMessage:
         while True:
-            item = await self.read.__anext__()  # StopAsyncIteration at the stream's end, as the stream says it
-            if not isinstance(item, Exception):
-                return item  # type: ignore[no-any-return]
-            await self.write.send(SessionMessage(error_for(item)))
+            # StopAsyncIteration at the stream's end, as the stream says it
+            kept = await self._kept(await self.read.__anext__())
+            if kept is not None:
+                return kept
 
     async def aclose(self) -> None:
         await self.read.aclose()

@@ -251,3 +251,35 @@ def test_a_frame_that_is_not_json_rpc_is_answered_over_stdio_not_dropped() -> No
     assert [answer["error"]["code"] for answer in answers[1:4]] == [-32700, -32600, -32600]
     assert "jsonrpc" in answers[2]["error"]["message"]
     assert {tool["name"] for tool in answers[4]["result"]["tools"]} >= {"recommend", "review"}
+
+
+def test_over_stdio_frames_are_read_as_mcp_reads_a_body_and_every_request_is_answered_after_stdin_ends() -> None:
+    """A script pipes its requests in and closes stdin: every request still gets its answer, and a frame with a key
+    given twice, NaN or too deep a nesting is refused with the words /mcp and the REST routes use."""
+    command = str(Path(sys.executable).with_name("decider"))
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}
+    call = '{"jsonrpc": "2.0", "id": %d, "method": "tools/call", "params": {"name": "recommend", "arguments": %s}}'
+    deep = '{"a": ' * 150 + "1" + "}" * 150
+    frames = [
+        json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello}),
+        json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        call % (2, '{"runtime": {"memory_mb": 512, "memory_mb": 1024}}'),
+        call % (3, '{"runtime": {"memory_mb": NaN}}'),
+        call % (4, deep),
+        "",
+        call % (5, json.dumps(checkout())),
+        call % (6, '{"runtime": {"memory_mb": 1024}}'),
+    ]
+    done = subprocess.run(
+        [command, "mcp"], input="\n".join(frames) + "\n", capture_output=True, text=True, timeout=120, check=True
+    )
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [answer.get("id") for answer in answers] == [1, None, None, None, None, 5, 6]
+    errors = [answer["error"] for answer in answers[1:5]]
+    assert {error["code"] for error in errors} == {-32700}
+    assert "found key 'memory_mb' twice" in errors[0]["message"]
+    assert "frame.params.arguments.runtime.memory_mb: NaN and Infinity are not JSON numbers" in errors[1]["message"]
+    assert "nested more than 100 levels deep" in errors[2]["message"]
+    assert "an empty line" in errors[3]["message"]
+    assert answers[5]["result"]["structuredContent"]["recommendation"] == "lambda"
+    assert not answers[6]["result"]["isError"]
