@@ -115,6 +115,13 @@ async def read_json_body(request: Request) -> Any:
         body = await request.body()
     except ClientDisconnect:  # gone, or closed by the body deadline (api/connections.py): nobody reads an answer
         raise ApiProblem(400, "client-disconnected", "the client closed the connection before the body ended") from None
+    if not body.strip():
+        raise ApiProblem(
+            400,
+            "malformed-json",
+            "the body is empty",
+            [Problem("body", "empty: send a JSON object ({} for a workload of defaults)")],
+        )
     try:
         return parse_json(body, "body")
     except DocumentError as error:

@@ -103,9 +103,10 @@ def compose(text: str) -> yaml.Node | None:
 
 
 def parse_text(text: str, source: str, *, json_only: bool = False) -> Any:
-    """Parse one YAML (a superset of JSON) or JSON document from text; raise DocumentError naming the line."""
-    if json_only:
-        return _parse_json_text(text, source)
+    """Parse one YAML (a superset of JSON) or JSON document from text; raise DocumentError naming the line. JSON
+    (``json_only``) is read as strictly as a request body: no key twice, no NaN or Infinity, no number out of range."""
+    if json_only:  # NaN, Infinity and 1e400 refused in the words the API's strict reader uses
+        return _parse_json_strictly(text, source)
     check_yaml(text, source)
     loader = _StrictLoader(text)
     try:

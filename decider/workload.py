@@ -238,12 +238,16 @@ def validate_workload(raw: Any, *, strict_json: bool = False) -> Workload:
     """
     if strict_json:
         if not isinstance(raw, dict):
-            raise WorkloadError([Problem("", f"a workload must be a JSON object, got {json_type(raw)}")])
+            raise WorkloadError(
+                [Problem("", f"a workload must be a mapping of sections (a JSON object), got {json_type(raw)}")]
+            )
         raw = _arrays_as_tuples(raw)
     elif raw is None:
         raw = {}
     elif not isinstance(raw, Mapping):
-        raise WorkloadError([Problem("", f"a workload must be a mapping of sections, got {json_type(raw)}")])
+        raise WorkloadError(
+            [Problem("", f"a workload must be a mapping of sections (a JSON object), got {json_type(raw)}")]
+        )
     try:
         return Workload.model_validate(raw, strict=strict_json)
     except ValidationError as error:

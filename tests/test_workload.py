@@ -577,7 +577,7 @@ def test_strict_json_takes_arrays_and_integral_floats() -> None:
 def test_a_json_workload_must_be_an_object(raw: Any, kind: str) -> None:
     with pytest.raises(WorkloadError) as caught:
         parse_workload(raw, strict_json=True)
-    assert str(caught.value.problems[0]) == f"a workload must be a JSON object, got {kind}"
+    assert str(caught.value.problems[0]) == f"a workload must be a mapping of sections (a JSON object), got {kind}"
 
 
 def test_validate_then_resolve_is_parse_and_a_platform_reads_as_if_the_file_said_it() -> None:

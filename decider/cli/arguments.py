@@ -4,6 +4,7 @@ whole command line shares: ``--version``, shell completion and the message for a
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -70,15 +71,25 @@ def read_document(path: str, stdin: TextIO | None = None) -> tuple[Any, str, str
         from decider.errors import WorkloadError
 
         got = "null" if _has_content(text) else "an empty document"
-        raise WorkloadError([Problem(source, f"a workload must be a mapping of sections, got {got}")])
+        raise WorkloadError([Problem(source, f"a workload must be a mapping of sections (a JSON object), got {got}")])
+    if not isinstance(raw, dict):  # said where it was read, as the empty document is
+        from decider.errors import WorkloadError, json_type
+
+        raise WorkloadError(
+            [Problem(source, f"a workload must be a mapping of sections (a JSON object), got {json_type(raw)}")]
+        )
     return raw, text, source
 
 
 def is_json(text: str, path: str) -> bool:
     """Whether a workload document is JSON, and so held to JSON's types as the API holds its bodies (``"512"`` is not
-    a number there, nor ``"yes"`` true): a ``.json`` file, or standard input that parses as JSON. YAML stays lenient."""
+    a number there, nor ``"yes"`` true): a ``.json`` file, or standard input written as JSON: it parses as JSON, or it
+    opens as JSON does (``{"``, ``[{``: malformed JSON is then refused with its line and column, not read as YAML). A
+    YAML flow mapping (``{runtime: {memory_mb: 512}}``) stays YAML, which stays lenient."""
     if path != "-":
         return Path(path).suffix == ".json"
+    if _JSON_OPENING.match(text):
+        return True
     import json
 
     try:
@@ -86,6 +97,10 @@ def is_json(text: str, path: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+#: How a JSON document opens and a YAML one does not: an object whose first key is quoted, or an array of those.
+_JSON_OPENING = re.compile(r'\s*(\[\s*)*\{\s*["}]')
 
 
 def _has_content(text: str) -> bool:

@@ -72,9 +72,9 @@ def test_wrong_json_type_is_422(client: ApiClient, workload: dict[str, Any], loc
 def test_a_body_that_is_not_an_object_is_422(client: ApiClient, body: Any) -> None:
     response = client.post("/recommend", content=json.dumps(body), headers={"content-type": "application/json"})
     problem = problem_of(response, 422)
-    assert "must be a JSON object" in problem["errors"][0]["message"]
+    assert "must be a mapping of sections (a JSON object), got " in problem["errors"][0]["message"]
     batch = client.post("/recommend/batch", json={"workloads": [body]}).json()
-    assert "must be a JSON object" in batch["results"][0]["problem"]["errors"][0]["message"]
+    assert "must be a mapping of sections (a JSON object)" in batch["results"][0]["problem"]["errors"][0]["message"]
 
 
 def test_every_problem_is_listed_at_once(client: ApiClient) -> None:
@@ -169,3 +169,15 @@ def test_the_benchmark_floor_route_exists_only_in_bench_mode_and_answers_the_sam
     assert floor.status_code == 200
     assert floor.content == bench.post("/recommend", json=CHECKOUT_API).content
     assert "/bench/fixed-decision" not in bench.app.openapi()["paths"]
+
+
+@pytest.mark.parametrize("body", [b"", b"  \n"])
+def test_an_empty_body_is_said_to_be_empty(client: ApiClient, body: bytes) -> None:
+    response = client.post("/recommend", content=body, headers={"content-type": "application/json"})
+    problem = problem_of(response, 400)
+    assert problem["detail"] == "the body is empty"
+    assert problem["errors"][0] == {
+        "location": "body",
+        "message": "empty: send a JSON object ({} for a workload of defaults)",
+        "suggestion": None,
+    }

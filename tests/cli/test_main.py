@@ -69,8 +69,8 @@ def test_recommend_refuses_an_empty_or_null_document(capsys: pytest.CaptureFixtu
     code, out, err = run(capsys, "recommend", "-", "--format", "json", stdin=text)
     assert_bad_input(code, out, err)
     assert (
-        err
-        == f"decider: invalid workload (1 problem):\n  - <stdin>: a workload must be a mapping of sections, got {got}\n"
+        err == "decider: invalid workload (1 problem):\n"
+        f"  - <stdin>: a workload must be a mapping of sections (a JSON object), got {got}\n"
     )
 
 
@@ -79,7 +79,7 @@ def test_recommend_refuses_a_null_file_naming_it(capsys: pytest.CaptureFixture[s
     path.write_text("null")
     code, out, err = run(capsys, "recommend", str(path))
     assert_bad_input(code, out, err)
-    assert f"{path}: a workload must be a mapping of sections, got null" in err
+    assert f"{path}: a workload must be a mapping of sections (a JSON object), got null" in err
 
 
 class FullDisk(io.StringIO):
@@ -249,7 +249,7 @@ def test_invalid_yaml_on_stdin_exits_2(capsys: pytest.CaptureFixture[str]) -> No
 def test_a_list_instead_of_a_workload_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "recommend", "-", stdin="- memory_mb: 1\n")
     assert_bad_input(code, out, err)
-    assert "a workload must be a mapping of sections, got array" in err
+    assert "a workload must be a mapping of sections (a JSON object), got array" in err
 
 
 def test_a_duplicate_key_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -458,3 +458,28 @@ def test_recommend_chart_without_vl_convert_names_the_extra(
     assert_bad_input(code, out, err)
     assert "pip install 'decider-aws[chart]'" in err
     assert not chart.exists()
+
+
+def test_malformed_json_on_stdin_is_refused_with_its_place_not_read_as_yaml(capsys: pytest.CaptureFixture[str]) -> None:
+    # As YAML this trailing comma is harmless and "512" would pass for a number: written as JSON, it is held to JSON.
+    code, out, err = run(capsys, "recommend", "-", "--format", "json", stdin='{"runtime":{"memory_mb":"512",}}')
+    assert_bad_input(code, out, err)
+    assert "<stdin>:1: not valid JSON: Expecting property name enclosed in double quotes at line 1, column 31" in err
+
+
+def test_a_yaml_flow_mapping_on_stdin_stays_yaml(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "recommend", "-", "--format", "json", stdin="{runtime: {memory_mb: 512}}")
+    assert code == 0
+    assert json.loads(out)["ranking"]
+
+
+@pytest.mark.parametrize(
+    ("number", "said"),
+    [("NaN", "NaN and Infinity are not JSON numbers"), ("1e400", "a number out of range: 1e400 is beyond ±1.8e308")],
+)
+def test_json_on_stdin_refuses_numbers_json_has_not_in_the_apis_words(
+    capsys: pytest.CaptureFixture[str], number: str, said: str
+) -> None:
+    code, out, err = run(capsys, "recommend", "-", stdin='{"runtime": {"memory_mb": ' + number + "}}")
+    assert_bad_input(code, out, err)
+    assert f"<stdin>.runtime.memory_mb: {said}" in err
