@@ -54,16 +54,22 @@ def _record_date(text: str) -> str:
         ) from None
 
 
+RECORD_HEADLINE = "cannot write the decision record"
+
+
 def run_adr(args: argparse.Namespace) -> int:
     if args.chart is not None:
         charts.check(args.chart)
     ruleset = load_ruleset(args.rules)
-    chosen = _choose(_adr_candidates(args.path), args.name, args.path)
-    if args.usage:
-        # The usage file is the one the whole review uses: only this workload's entry applies here.
-        usage = read_usage(args.usage)
-        keys = usage_keys(chosen)
-        apply_usage([chosen], {key: entry for key, entry in usage.items() if key in keys}, args.usage)
+    try:  # the same readers as the review's, which say what they cannot do as "cannot review"
+        chosen = _choose(_adr_candidates(args.path), args.name, args.path)
+        if args.usage:
+            # The usage file is the one the whole review uses: only this workload's entry applies here.
+            usage = read_usage(args.usage)
+            keys = usage_keys(chosen)
+            apply_usage([chosen], {key: entry for key, entry in usage.items() if key in keys}, args.usage)
+    except SourceError as error:
+        raise SourceError(error.problems, headline=RECORD_HEADLINE) from None
     parsed = parse_workload(chosen.raw)
     decision = decide(parsed, ruleset)
     if chosen.assumptions:
@@ -82,7 +88,7 @@ def run_adr(args: argparse.Namespace) -> int:
             Path(args.output).write_text(text, encoding="utf-8")
         except OSError as error:
             problem = Problem(args.output, f"cannot write: {error.strerror or error}")
-            raise SourceError([problem], headline="cannot write the record") from None
+            raise SourceError([problem], headline=RECORD_HEADLINE) from None
         sys.stderr.write(f"decider: wrote {args.output}\n")
     else:
         sys.stdout.write(text)

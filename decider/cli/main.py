@@ -1,4 +1,5 @@
-"""The ``decider`` command line. Exit codes: 0 success, 1 a review gate tripped, 2 bad input or bad rules.
+"""The ``decider`` command line. Exit codes: 0 success, 1 a review gate tripped, 2 bad input or bad rules, 3 the
+server could not start (``decider serve``).
 
 Messages go to stderr without a traceback. Each command family lives in a module of its own, imported only when its
 command runs (or shows its help): ``recommend`` loads the engine and its renderer, never the review, the sources,
@@ -151,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="decider",
         description="Where should this workload run on AWS: Lambda, ECS (Fargate, Managed Instances, EC2) or EKS?",
-        epilog="Exit codes: 0 success, 1 review gate tripped, 2 bad input or bad rules.",
+        epilog="Exit codes: 0 success, 1 review gate tripped, 2 bad input or bad rules, 3 the server could not start.",
     )
     add_global_options(parser)
     commands = cast(  # every command's parser is a LazyParser; those with nothing to define are plain parsers

@@ -26,7 +26,11 @@ def define_usage(usage: argparse.ArgumentParser) -> None:
     reader = actions.add_parser(
         "import",
         help="write a usage file from `aws cloudwatch get-metric-data` output (JSON) or a metrics CSV",
-        description=__doc__,
+        description=(
+            "Write a usage file for `decider review --usage` from exported CloudWatch metrics: `aws cloudwatch "
+            "get-metric-data` output (JSON) or a metrics CSV. Nothing is written unless every file reads and every "
+            "entry is a valid (partial) workload; what was read but has no workload field is said on stderr."
+        ),
     )
     reader.add_argument("files", nargs="+", metavar="FILE", help="get-metric-data output (.json) or a CSV (.csv)")
     reader.add_argument(

@@ -142,8 +142,12 @@ def _facts(workload: Workload) -> str:
     ]
     text = "It is described as follows: " + "; ".join(parts) + "."
     if workload.team.current_platform != "none":
-        text += f" It runs on {workload.team.current_platform} today."
+        text += f" It runs on {PLATFORM_NAMES[workload.team.current_platform]} today."
     return text
+
+
+#: The platforms ``team.current_platform`` names, as the record names the targets.
+PLATFORM_NAMES = {"lambda": "AWS Lambda", "ecs": "Amazon ECS", "eks": "Amazon EKS", "ec2": "Amazon EC2 instances"}
 
 
 def _drivers(decision: Decision, workload: Workload) -> list[str]:

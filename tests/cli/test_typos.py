@@ -204,5 +204,5 @@ def test_outputs_that_are_folders_are_said_so_by_the_command_that_writes(
     )
     code, out, err = run(capsys, "adr", EXAMPLE, "--output", str(folder))
     assert_bad_input(code, out, err)
-    assert err.startswith("decider: cannot write the record (1 problem):")
+    assert err.startswith("decider: cannot write the decision record (1 problem):")
     assert "Is a directory" in err

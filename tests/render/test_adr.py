@@ -106,7 +106,14 @@ def test_cli_bad_input_exits_2(
 ) -> None:
     monkeypatch.chdir(REPO_ROOT)
     assert main(["adr", *argv]) == 2
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.startswith("decider: cannot write the decision record (1 problem):")  # not "cannot review"
+
+
+def test_the_context_names_the_platform_it_runs_on_today(ruleset: Ruleset) -> None:
+    text = record(ruleset, {"name": "orders", "team": {"current_platform": "lambda"}})
+    assert " It runs on AWS Lambda today." in text
 
 
 def test_cli_reads_a_workload_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
