@@ -185,9 +185,15 @@ def book(
     """A regional book: the figures sourced for the region; everything else under ``missing:`` with the reason."""
     feed = load_feed() if feed is None else feed
     lam = template["lambda"]
-    request, x86, arm, storage = (
+    request, x86, arm, storage, streaming = (
         feed_price(feed, region, ("lambda", *key), template)
-        for key in (("request",), ("duration", "x86_64"), ("duration", "arm64"), ("ephemeral_storage",))
+        for key in (
+            ("request",),
+            ("duration", "x86_64"),
+            ("duration", "arm64"),
+            ("ephemeral_storage",),
+            ("response_streaming",),
+        )
     )
     if request is None or x86 is None or arm is None:
         raise SystemExit(f"the price feed has no Lambda request or duration price for {region}")
@@ -202,6 +208,8 @@ def book(
             **({"ephemeral_storage": storage} if storage else {}),
             "free_tier_requests": lam["free_tier_requests"],
             "free_tier_gb_seconds": lam["free_tier_gb_seconds"],
+            **({"response_streaming": streaming} if streaming else {}),
+            "free_tier_response_streaming_gb": lam["free_tier_response_streaming_gb"],
         },
         "ec2": {
             "spot_discount": template["ec2"]["spot_discount"],
@@ -226,6 +234,8 @@ def book(
     }
     if storage is None:
         missing["lambda.ephemeral_storage"] = "no sourced Lambda ephemeral storage price for this region"
+    if streaming is None:
+        missing["lambda.response_streaming"] = "no sourced Lambda response streaming price for this region"
     if not rows:
         missing["ec2.instances"] = f"neither EC2 mirror ({MIRROR}; {EC2_FEED}) has {region} rows"
     missing.update(absent(region, rows))

@@ -44,6 +44,7 @@ FEED_PRICES: dict[tuple[str, ...], tuple[str, tuple[str, ...], int]] = {
     ("lambda", "duration", "arm64"): ("lambda", ("Lambda Duration-ARM", "Lambda Duration-ARM Tier2",
                                                  "Lambda Duration-ARM Tier3"), 1),
     ("lambda", "ephemeral_storage"): ("lambda", ("Lambda Storage-Duration",), 1),
+    ("lambda", "response_streaming"): ("lambda", ("Lambda Processed-Bytes",), 1),
 }  # fmt: skip
 
 

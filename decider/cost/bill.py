@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from decider.cost.capacity import Ramp
-from decider.cost.doors import gateway_lines, load_balancer_lines, websocket_lines
+from decider.cost.doors import gateway_lines, load_balancer_lines, streaming_lines, websocket_lines
 from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
 from decider.cost.instances import InstanceOption, hourly_price
@@ -181,8 +181,10 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
 
 def function_door_lines(workload: Workload, book: PriceBook, model: CostModel, door: str | None) -> list[Line]:
     """What a function's front door bills: API Gateway's requests (and a WebSocket API's messages and connection
-    minutes), or a load balancer with the function as its target. Lambda on demand and on Managed Instances alike."""
+    minutes), or a load balancer with the function as its target; and the bytes of a response streamed past its first
+    6 MB. Lambda on demand and on Managed Instances alike."""
     lines = websocket_lines(workload, book, model) if door == "api-gateway-websocket-api" else []
+    lines += streaming_lines(workload, book, model, door)
     lines += gateway_lines(workload, book, model, door)
     lines += load_balancer_lines(workload, book, model, door, function_target=True)
     return lines

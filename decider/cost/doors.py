@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from decider.cost.capacity import Ramp
+from decider.cost.gaps import gap
 from decider.cost.line import Line, fixed, tier_lines
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import CostModel
@@ -101,3 +102,35 @@ def load_balancer_lines(
         hours,
         Line(f"{name} capacity units", unit, unit_price.usd, units),
     ]
+
+
+#: A synchronous invocation returns at most 6 MB; a streamed response's first 6 MB are not charged
+#: (https://aws.amazon.com/lambda/pricing/, "HTTP response streaming").
+STREAMED_FREE_MB = 6.0
+#: Front doors that can carry a Lambda response streamed (a function URL in RESPONSE_STREAM mode, a REST API with
+#: response transfer mode STREAM, or none: the SDK's InvokeWithResponseStream). An HTTP API and a load balancer cannot.
+STREAMING_DOORS = frozenset({"lambda-function-url", "api-gateway-rest-api", None})
+#: The protocols of a client that waits for a response (a queue or stream consumer returns none).
+CLIENT_PROTOCOLS = frozenset({"http", "grpc"})
+
+
+def streaming_lines(workload: Workload, book: PriceBook, model: CostModel, door: str | None) -> list[Line]:
+    """Lambda's charge for a streamed response's bytes past its first 6 MB, for a client's bodies larger than a
+    synchronous invocation returns, at the average body (the front doors' one assumption); after the free tier's
+    streamed GB when the free tier applies. None when the average body fits in 6 MB."""
+    if door not in STREAMING_DOORS or not CLIENT_PROTOCOLS & set(workload.protocols):
+        return []
+    average_mb = workload.traffic.payload_mb * model.load_balancer_capacity_unit.average_payload_fraction
+    if average_mb <= STREAMED_FREE_MB:
+        return []
+    price = book.lambda_.response_streaming
+    if price is None:
+        raise gap(book, "lambda.response_streaming", "Lambda response streaming price")
+    allowance = book.lambda_.free_tier_response_streaming_gb
+    free = workload.preferences.free_tier and allowance is not None
+    free_gb = allowance.quantity if free and allowance is not None else 0.0
+    item = f"Lambda response streaming past the first 6 MB (average body {average_mb:g} MB)"
+    if free:
+        item += f" after {free_gb:g} GB free"
+    ramp = Ramp((average_mb - STREAMED_FREE_MB) / 1024.0, -free_gb)
+    return [Line(item, price.unit, price.usd, ramp, free=free)]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.cost.sizing import front_door
 from decider.facts import Facts
 from decider.pricing.book import PriceBook
@@ -51,10 +52,11 @@ class PlanMemo:
         The work in flight at peak reaches no bill line, only a sizing's peak figures (most copies and instances,
         Lambda's concurrency at peak). A ranking nobody reads (``shown=False``) reads no sizing, so it is keyed
         without it, and takes the plans of any ranking that differs only there; a ranking shown gets its own."""
-        # Only a front door bills by body size (API Gateway's increments, a load balancer's processed bytes): with
-        # none for a function or for containers (a queue worker, a batch job), the size reaches no bill.
+        # Only a front door (API Gateway's increments, a load balancer's processed bytes) or a streamed response bills
+        # by body size: with neither (a queue worker, a batch job), the size reaches no bill.
         function_door = front_door(workload, serverless=True)  # it reads the longest duration, which is unpriced
-        doors = function_door or front_door(workload, serverless=False)
+        # A client's response streamed by Lambda is billed by its size too, with no front door (the SDK's stream)
+        doors = function_door or front_door(workload, serverless=False) or CLIENT_PROTOCOLS & set(workload.protocols)
         billed = (
             _PRICED["runtime"](workload.runtime),
             _PRICED["traffic"](workload.traffic),

@@ -90,6 +90,11 @@ class LambdaPrices(_Data):
     storage then has no price in this region)."""
     free_tier_requests: Allowance
     free_tier_gb_seconds: Allowance
+    response_streaming: Price | None = None
+    """Bytes a streamed response carries past its first 6 MB (``InvokeWithResponseStream``, a function URL in
+    RESPONSE_STREAM mode); None when the book has no sourced price for it."""
+    free_tier_response_streaming_gb: Allowance | None = None
+    """The streamed bytes the free tier covers each month."""
 
     @field_validator("duration")
     @classmethod
@@ -290,6 +295,8 @@ class PriceBook(_Data):
         found = []
         if self.lambda_.ephemeral_storage is None:
             found.append("lambda.ephemeral_storage")
+        if self.lambda_.response_streaming is None:
+            found.append("lambda.response_streaming")
         if self.fargate is None:
             found.append("fargate")
         else:
