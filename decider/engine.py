@@ -160,8 +160,10 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         ]
         check = ", ".join(narrowed) if narrowed else "runtime.vcpu, runtime.memory_mb and runtime.gpu"
         return (
-            f"No eligible target has a bill here: {why[0]}, and every target left runs on instances. As described, "
-            f"the recommendation may not run at all: check {check}.",
+            f"No eligible target has a bill here: {why[0]}, and every target left runs on instances. No type in this "
+            "price book's catalogue holds one copy as described; the catalogue lists a part of EC2's types (no Arm "
+            f"GPU type, for one), so check {check}, or price the type you mean in a book of your own "
+            "(docs/cost-model.md, Your own prices).",
         )
     if not billed and all(UNPRICED_NAMES in reason for reason in why):
         # Only names the book does not price: a typo (p4dd), or a type it leaves out (c8g); no size is at fault

@@ -12,6 +12,20 @@ from decider.workload import PEAK_TO_AVERAGE, ParsedWorkload, Preferences
 FUNCTION_DOORS_WITHOUT_WEBSOCKETS = frozenset({"function-url", "alb", "http-api", "rest-api"})
 
 
+#: API Gateway's integration timeout per front door, and whether it can be raised: an HTTP API's 30 s cannot
+#: (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html); a REST API's 29 s default can,
+#: for Regional and private APIs since June 2024, at a lower account throttle quota
+#: (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
+GATEWAY_TIMEOUT_S = {
+    "http-api": (30.0, "which cannot be raised"),
+    "rest-api": (29.0, "raisable by a quota request for a Regional or private REST API, at a lower throttle quota"),
+}
+#: The share of the timeout past which the longest request counts as near it (the headroom issue 10 asks for).
+GATEWAY_NEAR = 0.9
+#: A client waiting for a response through the front door (a queue or stream consumer has none).
+CLIENT_PROTOCOLS = frozenset({"http", "grpc"})
+
+
 def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
     """Every contradiction or unused input in ``parsed``, in the order of the workload's sections."""
     workload = parsed.workload
@@ -34,6 +48,16 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
             f"traffic.front_door {door} cannot hold WebSocket connections for a function: AWS Lambda is priced "
             "behind an API Gateway WebSocket API, which holds them and runs the function per message."
         )
+    if door in GATEWAY_TIMEOUT_S and CLIENT_PROTOCOLS & set(workload.protocols):
+        limit, how = GATEWAY_TIMEOUT_S[door]
+        longest = workload.max_duration_s
+        if longest > limit * GATEWAY_NEAR:
+            found.append(
+                f"Requests take up to {show(longest)} s, near or past the {show(limit)} s integration timeout of the "
+                f"API Gateway named as the front door (traffic.front_door {door}), {how}: it ends such a request on "
+                "every target behind it, containers (through a VPC link) as well as Lambda. Shorten the requests, "
+                "make them asynchronous (request and poll), or name another front door."
+            )
     unused = [
         path
         for path, value in (

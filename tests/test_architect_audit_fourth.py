@@ -117,7 +117,7 @@ def test_a_pinned_family_the_book_does_not_price_is_unpriced_not_unrunnable(rule
             "control": {"instance_types": ["c8g"]},
         },
     )
-    assert not any("may not run at all" in warning for warning in decision.warnings)
+    assert not any("holds one copy as described" in warning for warning in decision.warnings)
     assert decision.ranking[0].no_price == (
         "no price in this region: the us-east-1 price book does not price c8g (nearest priced: c7g), the only "
         "instance types control.instance_types allows, so no type is left to size a copy on"

@@ -50,7 +50,7 @@ def test_json_with_a_charset_or_a_json_suffix_type_is_accepted(client: ApiClient
         (b'{"runtime": {"memory_mb": 512,}}', 1, 31, "Expecting property name enclosed in double quotes"),
         (b'{\n  "name": "caf\xc3\xa9 \xe2\x98\x95"\n  "team": {}\n}', 3, 3, "Expecting ',' delimiter"),
         (b"{}\n\n   x", 3, 4, "Extra data"),
-        (b"", 1, 1, "Expecting value"),
+        (b"  {", 1, 4, "Expecting property name enclosed in double quotes"),
     ],
 )
 def test_malformed_json_names_line_and_column(

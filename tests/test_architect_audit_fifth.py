@@ -1,0 +1,86 @@
+"""Defects a fifth architect's audit of 38 more workload shapes found, each kept fixed here:
+
+- API Gateway's integration timeout, on a front door the user names, binds every target behind it (containers
+  through a VPC link) and is warned of for all of them, with the REST API's own 29 s that a quota request can raise;
+  it is no longer a point against Lambda alone;
+- "Fargate absorbs bursts best" is a reason where a client waits through the burst, not for a queue consumer,
+  whose bursts wait in the queue;
+- a GPU asked for on Arm, which decider's catalogue does not hold, is said to be the catalogue's gap, not the
+  workload's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from decider import Decision, Ruleset, decide, parse_workload
+from decider.decision import RankedTarget
+
+
+def decided(ruleset: Ruleset, sections: dict[str, Any]) -> Decision:
+    return decide(parse_workload(sections), ruleset)
+
+
+def entry(decision: Decision, target: str) -> RankedTarget:
+    return next(item for item in decision.ranking if item.target == target)
+
+
+def fired(decision: Decision) -> set[str]:
+    return {reason.rule for item in decision.ranking for reason in item.reasons}
+
+
+def report(door: str | None, seconds: float) -> dict[str, Any]:
+    traffic: dict[str, Any] = {"pattern": "spiky", "requests_per_month": 100_000, "protocols": ["http"]}
+    if door is not None:
+        traffic["front_door"] = door
+    return {"runtime": {"max_duration_s": seconds, "avg_duration_ms": 8000, "memory_mb": 2048}, "traffic": traffic}
+
+
+def test_a_named_http_apis_timeout_is_warned_of_for_every_target_not_counted_against_lambda(
+    ruleset: Ruleset,
+) -> None:
+    decision = decided(ruleset, report("http-api", 45))
+    assert "limits.lambda-api-gateway-timeout" not in fired(decision)
+    [warning] = [warning for warning in decision.warnings if "integration timeout" in warning]
+    assert warning.startswith("Requests take up to 45 s, near or past the 30 s integration timeout of the API Gateway")
+    assert "which cannot be raised" in warning
+    assert "containers (through a VPC link) as well as Lambda" in warning
+    # Every container target is billed behind that same HTTP API
+    for target in ("ecs-fargate", "ecs-ec2"):
+        bill = entry(decision, target).monthly_cost
+        assert bill is not None
+        assert any(line.item.startswith("API Gateway HTTP API requests") for line in bill.lines), target
+
+
+def test_a_named_rest_api_says_its_own_29_s_and_that_a_quota_request_raises_it(ruleset: Ruleset) -> None:
+    decision = decided(ruleset, report("rest-api", 45))
+    [warning] = [warning for warning in decision.warnings if "integration timeout" in warning]
+    assert "the 29 s integration timeout" in warning
+    assert "raisable by a quota request for a Regional or private REST API" in warning
+    assert "HTTP API" not in warning
+
+
+def test_no_timeout_warning_well_within_the_limit_or_behind_a_door_without_it(ruleset: Ruleset) -> None:
+    for door, seconds in (("http-api", 20), ("alb", 45), ("function-url", 45), (None, 45)):
+        decision = decided(ruleset, report(door, seconds))
+        assert not any("integration timeout" in warning for warning in decision.warnings), (door, seconds)
+
+
+def test_with_no_door_named_lambda_behind_the_default_http_api_still_counts_the_limit(ruleset: Ruleset) -> None:
+    decision = decided(ruleset, report(None, 29))
+    lam = entry(decision, "lambda")
+    assert lam.sizing is not None
+    assert lam.sizing.front_door == "api-gateway-http-api"
+    assert "limits.lambda-api-gateway-timeout" in {reason.rule for reason in lam.reasons}
+
+
+def test_fargates_burst_reason_is_for_clients_waiting_not_for_a_queue_consumer(ruleset: Ruleset) -> None:
+    worker = {
+        "runtime": {"max_duration_s": 1200, "avg_duration_ms": 600_000, "memory_mb": 8192, "vcpu": 4,
+                    "os": "windows", "long_running": True},
+        "traffic": {"pattern": "event", "requests_per_month": 20_000, "protocols": ["queue"]},
+        "preferences": {"optimize_for": "cost", "spot_ok": True},
+    }  # fmt: skip
+    assert "traffic.spiky-favours-fargate" not in fired(decided(ruleset, worker))
+    api = {"traffic": {"pattern": "spiky", "requests_per_month": 1_000_000, "protocols": ["http"]}}
+    assert "traffic.spiky-favours-fargate" in fired(decided(ruleset, api))
