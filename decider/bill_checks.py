@@ -92,6 +92,49 @@ def kubelet_reserve(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     )
 
 
+#: The rule that says a cold start misses the latency target (rules/traffic.yaml): Lambda would need its
+#: environments kept warm.
+COLD_START_RULE = "traffic.cold-start-vs-slo"
+
+
+def provisioned_concurrency(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """Lambda, recommended or the runner-up, whose cold start misses the latency target (``COLD_START_RULE`` fired):
+    its bill is for on-demand environments, which meet the target only warm. Provisioned concurrency for the
+    executions in flight at peak, kept configured all month, is what that costs on top (SnapStart may cost less,
+    where the runtime has it); the answer's bill leaves it out and the rule's points stand for it."""
+    priced = ranked.priced
+    if priced is None or "lambda" not in ranked.order[:2] or "lambda" not in priced.bills:
+        return ()
+    if not any(fired.id == COLD_START_RULE for fired, _ in ranked.evaluation.reasons.get("lambda", ())):
+        return ()
+    book = ruleset.pricing.get(priced.pricing.region)
+    prices = book.lambda_.provisioned_concurrency if book is not None else None
+    sizing = priced.sizing("lambda")
+    if book is None or prices is None or "memory_mb" not in sizing:
+        return ()
+    architecture = sizing["architecture"]
+    environments = max(1, math.ceil(ranked.facts.peak_concurrency - 1e-9))
+    seconds = book.hours_per_month * 3600
+    usd = environments * sizing["memory_mb"] / 1024 * seconds * prices[architecture].usd
+    bill = priced.bills["lambda"]["total_usd"]
+    other = next(target for target in ranked.order[:2] if target != "lambda") if len(ranked.order) > 1 else None
+    against = (
+        f", against {ruleset.target(other).name}'s ${show(round(priced.bills[other]['total_usd'], 2))}"
+        if other is not None and other in priced.bills
+        else ""
+    )
+    workload = ranked.workload
+    unit = f"{prices[architecture].usd:.10f}".rstrip("0")  # 0.0000033334, as the price book gives it
+    return (
+        f"AWS Lambda's bill leaves out provisioned concurrency, which its cold start "
+        f"({show(workload.runtime.startup_s)} s) against the {show(workload.traffic.latency_slo_ms)} ms latency target "
+        f"would need: {environments} environment{'s' if environments != 1 else ''} of {show(sizing['memory_mb'])} MB "
+        f"kept warm for the executions in flight at peak add about ${show(round(usd, 2))} a month ({architecture}, "
+        f"${unit} per GB-second), for about ${show(round(bill + usd, 2))}{against}. SnapStart, where the runtime has "
+        "it, may cost less.",
+    )
+
+
 def names(ruleset: Ruleset, targets: list[str]) -> str:
     """The targets' names as a sentence lists them: "A", "A and B", "A, B and C"."""
     said = [ruleset.target(target).name for target in targets]

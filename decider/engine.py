@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decider import explain
 from decider.advice import BUDGET, Advice, search
-from decider.bill_checks import idle_gpus, kubelet_reserve, names, partial_bills
+from decider.bill_checks import idle_gpus, kubelet_reserve, names, partial_bills, provisioned_concurrency
 from decider.cost.gaps import NO_PRICE
 from decider.cost.memo import PlanMemo
 from decider.crossings import resize, totals_at
@@ -135,6 +135,7 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
         *partial_bills(ranked, ruleset),
         *kubelet_reserve(ranked, ruleset),
         *idle_gpus(ranked, ruleset),
+        *provisioned_concurrency(ranked, ruleset),
     )
 
 

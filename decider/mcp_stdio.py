@@ -27,7 +27,8 @@ from mcp import types
 from mcp.shared.message import SessionMessage
 from pydantic import ValidationError
 
-from decider.documents import DocumentError, parse_json
+from decider.documents import parse_json
+from decider.errors import DocumentError
 
 #: The longest the server keeps running after stdin ends, for the answers to requests still running.
 DRAIN_S = 600.0

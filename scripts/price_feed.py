@@ -45,6 +45,8 @@ FEED_PRICES: dict[tuple[str, ...], tuple[str, tuple[str, ...], int]] = {
                                                  "Lambda Duration-ARM Tier3"), 1),
     ("lambda", "ephemeral_storage"): ("lambda", ("Lambda Storage-Duration",), 1),
     ("lambda", "response_streaming"): ("lambda", ("Lambda Processed-Bytes",), 1),
+    ("lambda", "provisioned_concurrency", "x86_64"): ("lambda", ("Lambda Provisioned-Concurrency",), 1),
+    ("lambda", "provisioned_concurrency", "arm64"): ("lambda", ("Lambda Provisioned-Concurrency-ARM",), 1),
 }  # fmt: skip
 
 

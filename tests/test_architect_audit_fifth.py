@@ -6,7 +6,9 @@
 - "Fargate absorbs bursts best" is a reason where a client waits through the burst, not for a queue consumer,
   whose bursts wait in the queue;
 - a GPU asked for on Arm, which decider's catalogue does not hold, is said to be the catalogue's gap, not the
-  workload's.
+  workload's;
+- Lambda's bill, where its cold start misses the latency target, is said to leave out the provisioned concurrency
+  that meeting it would need, with what that adds (each region's book prices it).
 """
 
 from __future__ import annotations
@@ -84,3 +86,40 @@ def test_fargates_burst_reason_is_for_clients_waiting_not_for_a_queue_consumer(r
     assert "traffic.spiky-favours-fargate" not in fired(decided(ruleset, worker))
     api = {"traffic": {"pattern": "spiky", "requests_per_month": 1_000_000, "protocols": ["http"]}}
     assert "traffic.spiky-favours-fargate" in fired(decided(ruleset, api))
+
+
+JAVA_API: dict[str, Any] = {
+    "runtime": {"max_duration_s": 2, "avg_duration_ms": 60, "memory_mb": 2048, "startup_s": 8},
+    "traffic": {"pattern": "diurnal", "requests_per_month": 2_000_000, "protocols": ["http"], "latency_slo_ms": 200},
+}
+
+
+def test_lambdas_bill_is_said_to_leave_out_the_provisioned_concurrency_a_latency_target_needs(
+    ruleset: Ruleset,
+) -> None:
+    decision = decided(ruleset, JAVA_API)
+    assert decision.recommendation == "lambda"
+    [warning] = [warning for warning in decision.warnings if "provisioned concurrency" in warning]
+    # One environment (under one execution in flight at peak) of 2 GB all month: 2 × 730 × 3,600 GB-s × $0.0000033334
+    assert (
+        "1 environment of 2,048 MB kept warm for the executions in flight at peak add about $17.52 a month" in warning
+    )
+    assert "(arm64, $0.0000033334 per GB-second)" in warning
+    lam, fargate = entry(decision, "lambda"), entry(decision, "ecs-fargate")
+    assert lam.monthly_cost is not None
+    assert fargate.monthly_cost is not None
+    assert f"for about ${lam.monthly_cost.total_usd + 17.52:.2f}" in warning
+    assert f"against Amazon ECS on AWS Fargate's ${fargate.monthly_cost.total_usd:.2f}" in warning
+
+
+def test_no_provisioned_concurrency_warning_when_a_cold_start_meets_the_target(ruleset: Ruleset) -> None:
+    relaxed = {**JAVA_API, "traffic": {**JAVA_API["traffic"], "latency_slo_ms": 20_000}}
+    assert not any("provisioned concurrency" in warning for warning in decided(ruleset, relaxed).warnings)
+
+
+def test_every_regions_book_prices_provisioned_concurrency_for_both_architectures(ruleset: Ruleset) -> None:
+    for region, book in ruleset.pricing.items():
+        prices = book.lambda_.provisioned_concurrency
+        assert prices is not None, region
+        assert set(prices) == {"x86_64", "arm64"}, region
+        assert prices["arm64"].usd < prices["x86_64"].usd, region

@@ -95,6 +95,10 @@ class LambdaPrices(_Data):
     RESPONSE_STREAM mode); None when the book has no sourced price for it."""
     free_tier_response_streaming_gb: Allowance | None = None
     """The streamed bytes the free tier covers each month."""
+    provisioned_concurrency: dict[Architecture, Price] | None = None
+    """Provisioned concurrency kept configured, per GB-second of the environments' memory; None when the book has no
+    sourced price for it. Not on a bill: the warning of what a latency target would add reads it
+    (decider/bill_checks.py)."""
 
     @field_validator("duration")
     @classmethod
@@ -297,6 +301,8 @@ class PriceBook(_Data):
             found.append("lambda.ephemeral_storage")
         if self.lambda_.response_streaming is None:
             found.append("lambda.response_streaming")
+        if self.lambda_.provisioned_concurrency is None:
+            found.append("lambda.provisioned_concurrency")
         if self.fargate is None:
             found.append("fargate")
         else:
