@@ -10,6 +10,7 @@ from decider.cost.gaps import NO_PRICE
 from decider.numbers import show
 from decider.ranking import Ranked
 from decider.rules.model import Ruleset
+from decider.workload import SECONDS_PER_MONTH
 
 
 def partial_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
@@ -113,25 +114,34 @@ def provisioned_concurrency(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]
     if book is None or prices is None or "memory_mb" not in sizing:
         return ()
     architecture = sizing["architecture"]
-    environments = max(1, math.ceil(ranked.facts.peak_concurrency - 1e-9))
-    seconds = book.hours_per_month * 3600
-    usd = environments * sizing["memory_mb"] / 1024 * seconds * prices[architecture].usd
+    workload, facts = ranked.workload, ranked.facts
+    # Warm for the average load, cold starts left in the bursts above it; or warm for the peak, none left
+    average = max(1, math.ceil(workload.requests_per_month / SECONDS_PER_MONTH * workload.avg_duration_s - 1e-9))
+    peak = max(average, math.ceil(facts.peak_concurrency - 1e-9))
+    month = sizing["memory_mb"] / 1024 * book.hours_per_month * 3600 * prices[architecture].usd  # one environment
     bill = priced.bills["lambda"]["total_usd"]
-    other = next(target for target in ranked.order[:2] if target != "lambda") if len(ranked.order) > 1 else None
+    other = next((target for target in ranked.order[:2] if target != "lambda"), None)
     against = (
         f", against {ruleset.target(other).name}'s ${show(round(priced.bills[other]['total_usd'], 2))}"
         if other is not None and other in priced.bills
         else ""
     )
-    workload = ranked.workload
     unit = f"{prices[architecture].usd:.10f}".rstrip("0")  # 0.0000033334, as the price book gives it
+    if peak == average:
+        kept = f"{peak} environment{'s' if peak != 1 else ''} of {show(sizing['memory_mb'])} MB kept warm all month"
+        adds, total = f"${show(round(peak * month, 2))}", f"${show(round(bill + peak * month, 2))}"
+    else:
+        kept = (
+            f"environments of {show(sizing['memory_mb'])} MB kept warm all month, {average} for the executions in "
+            f"flight on average to {peak} for those at peak,"
+        )
+        adds = f"${show(round(average * month, 2))} to ${show(round(peak * month, 2))}"
+        total = f"${show(round(bill + average * month, 2))} to ${show(round(bill + peak * month, 2))}"
     return (
         f"AWS Lambda's bill leaves out provisioned concurrency, which its cold start "
         f"({show(workload.runtime.startup_s)} s) against the {show(workload.traffic.latency_slo_ms)} ms latency target "
-        f"would need: {environments} environment{'s' if environments != 1 else ''} of {show(sizing['memory_mb'])} MB "
-        f"kept warm for the executions in flight at peak add about ${show(round(usd, 2))} a month ({architecture}, "
-        f"${unit} per GB-second), for about ${show(round(bill + usd, 2))}{against}. SnapStart, where the runtime has "
-        "it, may cost less.",
+        f"would need: {kept} add about {adds} a month ({architecture}, ${unit} per GB-second), for about {total}"
+        f"{against}. SnapStart, where the runtime has it, may cost less.",
     )
 
 

@@ -24,7 +24,7 @@ FrontDoorChoice = Literal["http-api", "rest-api", "alb", "function-url", "none"]
 class Section(BaseModel):
     """A workload section: frozen, no unknown fields, and true/false is never read as a number."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)  # NaN is not a quantity
 
     @field_validator("*", mode="before")
     @classmethod

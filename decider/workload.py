@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from decider.errors import Problem, WorkloadError, json_type
 from decider.network import FrontDoorChoice, Network
@@ -124,6 +124,12 @@ class Control(_Section):
     )
     kubernetes_api: bool = Field(False, description="Needs Kubernetes APIs: Helm charts, CRDs, operators.")
     portability: bool = Field(False, description="Must also run outside AWS.")
+
+    @field_validator("instance_types")
+    @classmethod
+    def _each_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        """A set, as protocols are: a name given twice is the same answer, in the same words."""
+        return tuple(dict.fromkeys(value))
 
 
 class Team(_Section):

@@ -101,9 +101,7 @@ def test_lambdas_bill_is_said_to_leave_out_the_provisioned_concurrency_a_latency
     assert decision.recommendation == "lambda"
     [warning] = [warning for warning in decision.warnings if "provisioned concurrency" in warning]
     # One environment (under one execution in flight at peak) of 2 GB all month: 2 × 730 × 3,600 GB-s × $0.0000033334
-    assert (
-        "1 environment of 2,048 MB kept warm for the executions in flight at peak add about $17.52 a month" in warning
-    )
+    assert "1 environment of 2,048 MB kept warm all month add about $17.52 a month" in warning
     assert "(arm64, $0.0000033334 per GB-second)" in warning
     lam, fargate = entry(decision, "lambda"), entry(decision, "ecs-fargate")
     assert lam.monthly_cost is not None
@@ -123,3 +121,17 @@ def test_every_regions_book_prices_provisioned_concurrency_for_both_architecture
         assert prices is not None, region
         assert set(prices) == {"x86_64", "arm64"}, region
         assert prices["arm64"].usd < prices["x86_64"].usd, region
+
+
+def test_the_warning_spans_the_average_loads_environments_to_the_peaks(ruleset: Ruleset) -> None:
+    """checkout-api: 3M requests a month of 200 ms is about 0.23 in flight on average (1 environment) and 6 at its
+    spiky peak; each 1 GB environment kept warm all month is 730 × 3,600 × $0.0000033334 = $8.76."""
+    checkout = {
+        "runtime": {"max_duration_s": 3, "avg_duration_ms": 200, "memory_mb": 1024, "startup_s": 1},
+        "traffic": {"pattern": "spiky", "requests_per_month": 3_000_000, "peak_rps": 30, "protocols": ["http"],
+                    "latency_slo_ms": 300},
+    }  # fmt: skip
+    decision = decided(ruleset, checkout)
+    [warning] = [warning for warning in decision.warnings if "provisioned concurrency" in warning]
+    assert "1 for the executions in flight on average to 6 for those at peak" in warning
+    assert "add about $8.76 to $52.56 a month" in warning

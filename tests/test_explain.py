@@ -249,7 +249,7 @@ def test_with_lambda_excluded_no_reason_for_the_winner_speaks_of_lambda(ruleset:
     }
     workload = {
         "runtime": runtime,
-        "traffic": {"pattern": "event", "requests_per_month": 20000, "peak_rps": 0.5, "protocols": ["queue"]},
+        "traffic": {"pattern": "event", "requests_per_month": 20000, "peak_rps": 0.5, "protocols": ["http"]},
     }
     decision = decide(parse_workload(workload), ruleset, advice=False)
     assert [item.target for item in decision.excluded] == ["lambda"]
