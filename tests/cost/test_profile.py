@@ -166,7 +166,7 @@ def test_the_examples_include_container_targets() -> None:
         ([1.0] * 23, "give 24 values (one per hour of the day) or 168 (one per hour of the week), got 23"),
         ([0.0] * 24, "at least one hour must have traffic"),
         ([1.0] * 23 + [-2.0], "every value must be a number from 0 to 1e+12: hour 23 is -2.0"),
-        ([1.0] * 23 + [math.inf], "hour 23 is inf"),
+        ([1.0] * 23 + [math.inf], "traffic.hourly_profile.23: Input should be a finite number, got inf"),
     ],
 )
 def test_bad_profiles_are_clear_errors(profile: list[float], message: str) -> None:
