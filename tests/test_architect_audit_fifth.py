@@ -7,6 +7,8 @@
   whose bursts wait in the queue;
 - a GPU asked for on Arm, which decider's catalogue does not hold, is said to be the catalogue's gap, not the
   workload's;
+- rules that stand in for per-invocation billing (duty cycle, steady volume, low volume) do not score Lambda where it
+  is priced on Managed Instances, which bill instance-hours;
 - Lambda's bill, where its cold start misses the latency target, is said to leave out the provisioned concurrency
   that meeting it would need, with what that adds (each region's book prices it).
 """
@@ -135,3 +137,26 @@ def test_the_warning_spans_the_average_loads_environments_to_the_peaks(ruleset: 
     [warning] = [warning for warning in decision.warnings if "provisioned concurrency" in warning]
     assert "1 for the executions in flight on average to 6 for those at peak" in warning
     assert "add about $8.76 to $52.56 a month" in warning
+
+
+def test_per_invocation_billing_rules_do_not_score_lambda_on_managed_instances(ruleset: Ruleset) -> None:
+    """eu-west-1's book has no load balancer prices, so the containers have no bill and the rules that stand in for
+    cost score every target; Lambda is priced on Managed Instances (instance-hours), which per-invocation billing
+    rules do not describe."""
+    api = {
+        "runtime": {"max_duration_s": 3, "avg_duration_ms": 80, "memory_mb": 2048, "vcpu": 1,
+                    "architecture": "arm64", "startup_s": 2},
+        "traffic": {"pattern": "steady", "requests_per_month": 150_000_000, "protocols": ["http"],
+                    "latency_slo_ms": 400},
+        "team": {"ops_capacity": "medium"},
+        "preferences": {"optimize_for": "cost", "region": "eu-west-1"},
+    }  # fmt: skip
+    decision = decided(ruleset, api)
+    lam = entry(decision, "lambda")
+    bill = lam.monthly_cost
+    assert bill is not None
+    assert any(line.item.startswith("Lambda Managed Instances") for line in bill.lines)
+    per_invocation = {"traffic.high-duty-cycle", "traffic.steady-favours-containers", "traffic.low-duty-cycle"}
+    assert not per_invocation & {reason.rule for reason in lam.reasons}
+    # The containers still get the points those rules give them
+    assert "traffic.high-duty-cycle" in {reason.rule for reason in entry(decision, "ecs-fargate").reasons}

@@ -90,7 +90,12 @@ def test_every_example_gets_a_decision(path: Path, ruleset: Ruleset) -> None:
     assert decision.name, f"{path.name}: every example names its workload"
     winner = decision.ranking[0]
     assert winner.reasons, f"{path.name}: the winner has no reasons"
-    assert decision.summary.startswith(f"Recommended: {ruleset.target(winner.target).name}")
+    # Warnings come first (each "Check the inputs: …"), then the answer
+    said = decision.summary
+    for warning in decision.warnings:
+        assert said.startswith(f"Check the inputs: {warning} ")
+        said = said.removeprefix(f"Check the inputs: {warning} ")
+    assert said.startswith(f"Recommended: {ruleset.target(winner.target).name}")
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[path.stem for path in EXAMPLES])
