@@ -119,15 +119,10 @@ def _changes(decision: Decision, parsed: ParsedWorkload) -> list[tuple[str, dict
     found: list[tuple[str, dict[str, Any]]] = [
         (label_of(item.change, parsed), dict(item.change)) for item in decision.counterfactuals[:COUNTERFACTUAL_BUTTONS]
     ]
-    found.append(
-        (
-            f"traffic ×{TRAFFIC_FACTOR}",
-            {
-                "traffic.requests_per_month": _round(workload.requests_per_month * TRAFFIC_FACTOR),
-                "traffic.peak_rps": _round(workload.peak_rps * TRAFFIC_FACTOR),
-            },
-        )
-    )
+    scaled = {"traffic.requests_per_month": _round(workload.requests_per_month * TRAFFIC_FACTOR)}
+    if "traffic.peak_rps" not in dict(parsed.defaults):  # an assumed peak follows the volume; a given one is scaled
+        scaled["traffic.peak_rps"] = _round(workload.peak_rps * TRAFFIC_FACTOR)
+    found.append((f"traffic ×{TRAFFIC_FACTOR}", scaled))
     if workload.preferences.optimize_for != "cost":
         found.append(("optimise for cost", {"preferences.optimize_for": "cost"}))
     unique: list[tuple[str, dict[str, Any]]] = []

@@ -248,6 +248,8 @@ def _unknown(token: str, key_text: str, has_value: bool) -> Problem:
     spellings = list(SHOWN) + ([] if has_value else ["help", "share"])
     spelled = nearest(key_text, spellings) or nearest(normal(key_text), spellings)
     suggestion = SHOWN.get(spelled, spelled) if spelled else None
+    if "." in key_text:  # the contract's own name, mistyped: the nearest contract name, as the other fronts say it
+        suggestion = nearest(key_text, list(BY_PATH)) or suggestion
     if has_value:
         keys = ", ".join(key.name for key in KEYS)
         return Problem(token, f"unknown key {key_text!r}; keys are {keys}", suggestion)

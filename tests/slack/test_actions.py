@@ -35,12 +35,8 @@ def test_every_what_if_button_reads_back_as_the_workload_with_its_change(ruleset
     assert parsed.given is not None
     buttons = buttons_for(decision, parsed).buttons
     changes = [dict(item.change) for item in decision.counterfactuals[:3]]
-    changes.append(
-        {
-            "traffic.requests_per_month": 10_000_000.0,  # ten times the assumed 1,000,000
-            "traffic.peak_rps": 5.70776,  # ten times the peak assumed from it, to six significant digits
-        }
-    )
+    # Ten times the assumed 1,000,000; the peak assumed from it follows it, and is not written into the command
+    changes.append({"traffic.requests_per_month": 10_000_000.0})
     changes.append({"preferences.optimize_for": "cost"})
     what_ifs = [button for button in buttons if button.action_id != SHARE]
     assert [button.action_id for button in what_ifs] == [f"what-if-{place}" for place in range(len(changes))]
@@ -49,6 +45,19 @@ def test_every_what_if_button_reads_back_as_the_workload_with_its_change(ruleset
     [share] = [button for button in buttons if button.action_id == SHARE]
     assert _read(share.value).given == parsed.given
     assert 'name="batch export"' in share.value
+
+
+def test_traffic_times_ten_scales_a_given_peak_and_leaves_an_assumed_one_to_follow(ruleset: Ruleset) -> None:
+    for text, change in (
+        ("monthly=1m rps=20", {"traffic.requests_per_month": 10_000_000.0, "traffic.peak_rps": 200.0}),
+        ("monthly=1m", {"traffic.requests_per_month": 10_000_000.0}),
+    ):
+        parsed = _read(text)
+        buttons = buttons_for(decide(parsed, ruleset), parsed).buttons
+        [times_ten] = [button for button in buttons if button.label == "traffic ×10"]
+        assert parsed.given is not None
+        assert _read(times_ten.value).given == apply(parsed.given, change), text
+        assert ("rps=" in times_ten.value) is ("traffic.peak_rps" in change), times_ten.value
 
 
 def test_a_shared_answer_gets_no_share_button(ruleset: Ruleset) -> None:

@@ -319,6 +319,11 @@ def test_a_misspelt_key_gets_did_you_mean() -> None:
     assert "did you mean 'memory'?" in str(problem)
 
 
+def test_a_misspelt_contract_name_gets_the_nearest_contract_name_as_on_the_other_fronts() -> None:
+    assert only_problem("runtime.memroy_mb=512").suggestion == "runtime.memory_mb"
+    assert only_problem("traffic.peak_rsp=5").suggestion == "traffic.peak_rps"
+
+
 @pytest.mark.parametrize(
     ("text", "suggestion"),
     [
