@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from decider.cli.arguments import add_rules_option
 from decider.documents import parse_text
 from decider.errors import DocumentError, PricingError, Problem, nearest
-from decider.pricing.book import PriceBook
+from decider.pricing.book import Instance, PriceBook
 from decider.pricing.diff import diff
 from decider.pricing.download import Deadline, terminal_progress
 from decider.pricing.loader import problems_from
@@ -109,7 +109,7 @@ def _show_command(args: argparse.Namespace) -> int:
     lines.extend(
         f"    {i.type:<14} {i.family:<9} {i.architecture:<6} {i.vcpu:>4g} vCPU {i.memory_gib:>6g} GiB "
         f"{i.gpu} GPU  ${i.usd_per_hour:g}/h{'  (uncertain)' if i.uncertain else ''}"
-        for i in book.ec2.instances
+        for i in sorted(book.ec2.instances, key=_catalogue_order)
     )
     lines.append("  sources: " + ", ".join(_sources(book.summary())))
     lines.extend(f"  no price in this region: {path} ({why})" for path, why in sorted(book.missing.items()))
@@ -120,14 +120,29 @@ def _show_command(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The catalogue's kinds in the order a reader scans them: small and general first, GPUs last.
+_KINDS = ("burstable", "general", "compute", "memory", "gpu")
+
+
+def _catalogue_order(instance: Instance) -> tuple[int, str, float, str]:
+    """By kind, then family (m7g), then size: every size of a family together, smallest first."""
+    kind = _KINDS.index(instance.family) if instance.family in _KINDS else len(_KINDS)
+    return kind, instance.type.split(".", 1)[0], instance.vcpu, instance.type
+
+
+def _plain(usd: float) -> str:
+    """A small price as the book writes it (0.0000166667), not in exponent notation."""
+    return f"{usd:.10f}".rstrip("0").rstrip(".")
+
+
 def _headline_prices(book: PriceBook) -> list[tuple[str, str]]:
     """The prices a reader looks for first, each 'no price in this region' when the book leaves it out."""
     lam, far, lbs = book.lambda_, book.fargate, book.load_balancers
     rows = [
         (
             "Lambda",
-            f"${lam.request.usd:g} per {lam.request.unit}; ${lam.duration['x86_64'].tiers[0].usd:g} (x86) / "
-            f"${lam.duration['arm64'].tiers[0].usd:g} (arm) per GB-s",
+            f"${lam.request.usd:g} per {lam.request.unit}; ${_plain(lam.duration['x86_64'].tiers[0].usd)} (x86) / "
+            f"${_plain(lam.duration['arm64'].tiers[0].usd)} (arm) per GB-s",
         )
     ]
     for label, name in (

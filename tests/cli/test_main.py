@@ -483,3 +483,17 @@ def test_json_on_stdin_refuses_numbers_json_has_not_in_the_apis_words(
     code, out, err = run(capsys, "recommend", "-", stdin='{"runtime": {"memory_mb": ' + number + "}}")
     assert_bad_input(code, out, err)
     assert f"<stdin>.runtime.memory_mb: {said}" in err
+
+
+def test_pricing_show_writes_small_prices_plainly_and_lists_the_catalogue_by_kind_family_and_size(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "pricing", "show")
+    assert code == 0
+    assert "$0.0000166667 (x86) / $0.0000133334 (arm) per GB-s" in out
+    assert "e-05" not in out
+    rows = [line.split() for line in out.splitlines() if line.startswith("    ") and "vCPU" in line]
+    kinds = ["burstable", "general", "compute", "memory", "gpu"]
+    order = [(kinds.index(row[1]), row[0].split(".")[0], float(row[3])) for row in rows]
+    assert order == sorted(order)
+    assert len(rows) > 50
