@@ -15,7 +15,7 @@ scores an excluded target.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -244,13 +244,16 @@ def fold(
     *,
     explain: bool = True,
     modes: Mapping[str, str] | None = None,
+    shares: Callable[[str], Mapping[str, float]] | None = None,
 ) -> Evaluation:
     """Each eligible target's score: the base score plus the points of every fired criterion, in firing order, all
     scaled by one factor when a sum would leave 0–100. ``priced`` are the targets with a computed bill: when every
     eligible target has one, rules that stand in for cost score none; when only some have, those rules score every
     eligible target alike and the ``computed`` criteria (from the bills) are left out.
     ``modes`` are the capacity modes the bills chose (a target not in it runs in
-    its default mode): a rule's points limited to some modes (``in_modes``) count only in those. Without ``explain``
+    its default mode): a rule's points limited to some modes (``in_modes``) count only in those; ``shares`` (a
+    target's modes → how far each counts as running, for a target with a bill: decider/cost/modes.py
+    ``Choice.shares``) count them in part near the bill where the choice of mode switches. Without ``explain``
     (a ranking only compared) no reasons are kept, only the scores they add up to, the same as with them."""
     excluded = firing.exclusions
     # Cost is scored one way for every eligible target: by the bills when each has one (the rules that stand in for
@@ -265,7 +268,11 @@ def fold(
     for item in (*firing.scored, *computed):
         rule = item.rule
         proxy = rule is not None and rule.proxy_for == "cost"
-        outside = _outside(ruleset, rule.in_modes, modes or {}) if rule is not None and rule.in_modes else ()
+        outside: Collection[str] = ()
+        if rule is not None and rule.in_modes:
+            outside = _outside(ruleset, rule.in_modes, modes or {})
+            if shares is not None:
+                item, outside = _in_part(item, rule.in_modes, shares, outside)
         if excluded or (proxy and priced) or outside:  # most decisions exclude nothing, most rules are plain
             favoured = [target for target, points in item.impacts.items() if points > 0]
             if favoured and all(target in excluded for target in favoured):
@@ -351,6 +358,31 @@ def _outside(ruleset: Ruleset, limited: Mapping[str, tuple[str, ...]], modes: Ma
         if mode not in allowed:
             outside.append(target)
     return tuple(outside)
+
+
+def _in_part(
+    item: Fired,
+    limited: Mapping[str, tuple[str, ...]],
+    shares: Callable[[str], Mapping[str, float]],
+    outside: Collection[str],
+) -> tuple[Fired, tuple[str, ...]]:
+    """``item`` with each mode-limited target's points times the share of its allowed modes (to a tenth, as ramps
+    round), and the targets left with none."""
+    scaled = dict(item.impacts)
+    none: list[str] = []
+    for target, allowed in limited.items():
+        if target not in scaled:
+            continue
+        share = shares(target)
+        part = sum(share.get(mode, 0.0) for mode in allowed) if share else (0.0 if target in outside else 1.0)
+        points = round(scaled[target] * part, 1)
+        if points:
+            scaled[target] = points
+        else:
+            none.append(target)
+    if scaled == item.impacts:
+        return item, tuple(none)
+    return item.scoring(scaled), tuple(none)
 
 
 def _display_order(item: tuple[Fired, float]) -> tuple[float, str]:

@@ -40,6 +40,12 @@ BASES = {
 }
 
 
+#: The band of a mode's bill over which points limited to modes fade from one mode to another (``Choice.shares``),
+#: and the halvings that find where in it the choice switches (to within 0.1% of the bill).
+SHARE_BAND = 0.1
+SHARE_HALVINGS = 7
+
+
 @dataclass(frozen=True, slots=True)
 class Choice:
     """How one target's mode was chosen: every mode with its month's bill (None when a rule keeps it out, with those
@@ -49,6 +55,32 @@ class Choice:
     priced: tuple[tuple[Mode, float | None, tuple[Fired, ...]], ...]
     optimize_for: str
     region: str
+    tilt: float = 0.0
+    """The cost model's ``mode_tilt``, as the choice was made with it."""
+
+    def shares(self, band: float = SHARE_BAND) -> dict[str, float]:
+        """How far each mode counts as the one running, for the rules whose points hold in some modes only
+        (``in_modes``): the chosen mode wholly, unless a rise of its bill by less than ``band`` would have another
+        chosen; then that mode takes a share, growing to a half at the point where the choice switches (where, seen
+        from the other side, the other mode holds the same half). Points limited to a mode so fade in and out over a
+        band of the bills instead of jumping when a small change of the workload switches the mode."""
+        chosen = self.chosen
+        totals = {mode.id: total for mode, total, _ in self.priced if total is not None}
+        modes = [mode for mode, total, _ in self.priced if total is not None]
+        if len(modes) < 2 or totals[chosen.id] <= 0:
+            return {chosen.id: 1.0}
+
+        def picked(factor: float) -> Mode:
+            return _pick(modes, {**totals, chosen.id: totals[chosen.id] * factor}, self.optimize_for, self.tilt)
+
+        if picked(1 + band) is chosen:
+            return {chosen.id: 1.0}
+        low, high = 1.0, 1 + band  # chosen at low, another at high: halve to the switch
+        for _ in range(SHARE_HALVINGS):
+            middle = (low + high) / 2
+            low, high = (middle, high) if picked(middle) is chosen else (low, middle)
+        moved = 0.5 * (1 - (high - 1) / band)
+        return {chosen.id: 1 - moved, picked(high).id: moved}
 
     def options(self) -> tuple[ModeOption, ...]:
         return tuple(ModeOption.model_validate(option) for option in self.option_data())
@@ -156,13 +188,15 @@ def choose_modes(
         totals = {mode.id: plan.total(requests) for mode, plan, _ in priced if plan is not None}
         if not totals:
             continue
-        chosen = _pick([mode for mode, plan, _ in priced if plan is not None], totals, workload, model.mode_tilt)
+        goal = workload.preferences.optimize_for
+        chosen = _pick([mode for mode, plan, _ in priced if plan is not None], totals, goal, model.mode_tilt)
         plans[target.id] = next(plan for mode, plan, _ in priced if mode is chosen and plan is not None)
         choices[target.id] = Choice(
             chosen,
             tuple((mode, totals.get(mode.id), out) for mode, _, out in priced),
-            workload.preferences.optimize_for,
+            goal,
             book.region,
+            model.mode_tilt,
         )
         others = {mode.id: plan for mode, plan, _ in priced if plan is not None and mode is not chosen}
         if others:
@@ -265,10 +299,10 @@ def _priced_mode(
     return base
 
 
-def _pick(modes: Sequence[Mode], totals: Mapping[str, float], workload: Workload, tilt: float) -> Mode:
-    """The cheapest mode (the earlier listed on a tie), or within ``tilt`` of it the one ``optimize_for`` favours."""
+def _pick(modes: Sequence[Mode], totals: Mapping[str, float], goal: str, tilt: float) -> Mode:
+    """The cheapest mode (the earlier listed on a tie), or within ``tilt`` of it the one ``goal`` (``optimize_for``)
+    favours."""
     cheapest = min(modes, key=lambda mode: totals[mode.id])
-    goal = workload.preferences.optimize_for
     if goal not in ("simplicity", "control"):
         return cheapest
     near = [mode for mode in modes if totals[mode.id] <= totals[cheapest.id] * (1 + tilt) + 1e-9]
