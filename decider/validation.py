@@ -82,6 +82,9 @@ def _instance_name(name: str) -> str:
 InstanceName = Annotated[
     str, AfterValidator(_instance_name), WithJsonSchema({"type": "string", "pattern": _INSTANCE_NAME.pattern})
 ]
+#: ``control.instance_types``: a set, as ``traffic.protocols`` is; a name given twice is the same answer in the same
+#: words (the first place each is given kept).
+InstanceNames = Annotated[tuple[InstanceName, ...], AfterValidator(lambda names: tuple(dict.fromkeys(names)))]
 
 
 #: Pydantic's messages for a value of the wrong type or length name Python types ("a valid tuple", "after

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from decider.errors import Problem, WorkloadError, json_type
 from decider.network import FrontDoorChoice, Network
@@ -14,7 +14,7 @@ from decider.network import Section as _Section
 from decider.numbers import number as _num
 from decider.numbers import show as _show
 from decider.traffic_profile import PROFILE_FIELD, HourlyProfile, peak_factor
-from decider.validation import PLAIN_WORDS, InstanceName, Wording, problems_from_validation
+from decider.validation import PLAIN_WORDS, InstanceNames, Wording, problems_from_validation
 from decider.websocket import connection_defaults
 
 Architecture = Literal["x86_64", "arm64", "any"]
@@ -118,18 +118,12 @@ class Control(_Section):
     sidecars: bool = False
     host_networking: bool = False
     custom_ami: bool = Field(False, description="Own OS image or kernel modules.")
-    instance_types: tuple[InstanceName, ...] = Field(
+    instance_types: InstanceNames = Field(
         (),
         description="EC2 families or types that are required, e.g. [p4d].",
     )
     kubernetes_api: bool = Field(False, description="Needs Kubernetes APIs: Helm charts, CRDs, operators.")
     portability: bool = Field(False, description="Must also run outside AWS.")
-
-    @field_validator("instance_types")
-    @classmethod
-    def _each_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        """A set, as protocols are: a name given twice is the same answer, in the same words."""
-        return tuple(dict.fromkeys(value))
 
 
 class Team(_Section):
@@ -242,18 +236,14 @@ def validate_workload(raw: Any, *, strict_json: bool = False) -> Workload:
 
     An empty file (null) is "all defaults"; in JSON (``strict_json``) a workload must be an object.
     """
-    if strict_json:
-        if not isinstance(raw, dict):
-            raise WorkloadError(
-                [Problem("", f"a workload must be a mapping of sections (a JSON object), got {json_type(raw)}")]
-            )
-        raw = _arrays_as_tuples(raw)
-    elif raw is None:
+    if raw is None and not strict_json:
         raw = {}
-    elif not isinstance(raw, Mapping):
+    if not isinstance(raw, dict if strict_json else Mapping):
         raise WorkloadError(
             [Problem("", f"a workload must be a mapping of sections (a JSON object), got {json_type(raw)}")]
         )
+    if strict_json:
+        raw = _arrays_as_tuples(raw)
     try:
         return Workload.model_validate(raw, strict=strict_json)
     except ValidationError as error:
