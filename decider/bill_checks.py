@@ -100,9 +100,10 @@ COLD_START_RULE = "traffic.cold-start-vs-slo"
 
 def provisioned_concurrency(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     """Lambda, recommended or the runner-up, whose cold start misses the latency target (``COLD_START_RULE`` fired):
-    its bill is for on-demand environments, which meet the target only warm. Provisioned concurrency for the
-    executions in flight at peak, kept configured all month, is what that costs on top (SnapStart may cost less,
-    where the runtime has it); the answer's bill leaves it out and the rule's points stand for it."""
+    its bill is for on-demand environments, which meet the target only warm. Provisioned concurrency kept configured
+    all month is what that costs on top: from environments for the executions in flight on average (cold starts left
+    in the bursts above it) to those at peak (none left). SnapStart may cost less, where the runtime has it. The
+    answer's bill leaves it out, and the rule's points stand for it."""
     priced = ranked.priced
     if priced is None or "lambda" not in ranked.order[:2] or "lambda" not in priced.bills:
         return ()

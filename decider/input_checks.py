@@ -3,6 +3,7 @@ user typed is dropped or counted twice without a word (decider/engine.py adds th
 
 from __future__ import annotations
 
+from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.numbers import show
 from decider.traffic_profile import peak_factor
 from decider.workload import PEAK_TO_AVERAGE, ParsedWorkload, Preferences
@@ -22,8 +23,6 @@ GATEWAY_TIMEOUT_S = {
 }
 #: The share of the timeout past which the longest request counts as near it (the headroom issue 10 asks for).
 GATEWAY_NEAR = 0.9
-#: A client waiting for a response through the front door (a queue or stream consumer has none).
-CLIENT_PROTOCOLS = frozenset({"http", "grpc"})
 
 
 def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
