@@ -35,14 +35,15 @@ DRAIN_S = 600.0
 
 
 class Pending:
-    """Requests read whose answers are not written yet."""
+    """The ids of requests read whose answers are not written yet (a request the client cancels gets none, by the
+    MCP specification, and is no longer waited for)."""
 
     def __init__(self) -> None:
-        self.count = 0
+        self.ids: set[str | int] = set()
 
     async def settled(self, limit_s: float = DRAIN_S) -> None:
         with anyio.move_on_after(limit_s):
-            while self.count > 0:
+            while self.ids:
                 await anyio.sleep(0.01)
 
 
@@ -90,7 +91,7 @@ class Counting:
         await self.write.send(item)
         root = item.message
         if isinstance(root, types.JSONRPCResponse | types.JSONRPCError) and root.id is not None:
-            self.pending.count -= 1
+            self.pending.ids.discard(root.id)
 
     async def aclose(self) -> None:
         await self.write.aclose()
@@ -128,8 +129,11 @@ class Answering:
         if isinstance(item, Exception):
             await self.write.send(SessionMessage(error_for(item)))
             return None
-        if isinstance(item.message, types.JSONRPCRequest):
-            self.pending.count += 1
+        message = item.message
+        if isinstance(message, types.JSONRPCRequest):
+            self.pending.ids.add(message.id)
+        elif isinstance(message, types.JSONRPCNotification) and message.method == "notifications/cancelled":
+            self.pending.ids.discard((message.params or {}).get("requestId"))
         return item
 
     async def receive(self) -> SessionMessage:

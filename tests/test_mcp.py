@@ -283,3 +283,20 @@ def test_over_stdio_frames_are_read_as_mcp_reads_a_body_and_every_request_is_ans
     assert "an empty line" in errors[3]["message"]
     assert answers[5]["result"]["structuredContent"]["recommendation"] == "lambda"
     assert not answers[6]["result"]["isError"]
+
+
+def test_over_stdio_a_request_the_client_cancels_is_not_waited_for_after_stdin_ends() -> None:
+    """A cancelled request gets no answer (MCP's cancellation), so the server does not wait for one at the end."""
+    command = str(Path(sys.executable).with_name("decider"))
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}
+    frames = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"name": "recommend", "arguments": {}}},
+        {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 7, "reason": "test"}},
+    ]
+    text = "".join(json.dumps(frame) + "\n" for frame in frames)
+    done = subprocess.run([command, "mcp"], input=text, capture_output=True, text=True, timeout=60, check=True)
+    ids = [json.loads(line).get("id") for line in done.stdout.splitlines()]
+    assert ids[0] == 1
+    assert set(ids) <= {1, 7}  # the call is answered only if it finished before the cancellation was read
