@@ -41,7 +41,11 @@ def test_the_summary_names_the_chosen_mode_and_on_demand_reasons_skip_managed_in
     lambda_ = next(entry for entry in decision.ranking if entry.target == "lambda")
     assert lambda_.sizing is not None
     assert lambda_.sizing.mode == "managed-instances"
-    assert "traffic.scheduled-jobs-fit-lambda" not in {reason.rule for reason in lambda_.reasons}
+    # On Managed Instances the on-demand rule counts only in part: on demand is within 10% of the chosen bill
+    # ($313.41 against $297.98), so it keeps a share under half of the rule's 8 points (mode shares,
+    # tests/test_property_audit_third.py)
+    [partial] = [reason.impact for reason in lambda_.reasons if reason.rule == "traffic.scheduled-jobs-fit-lambda"]
+    assert 0 < partial < 4
     # On demand, the rule about runs with nothing to pay between them still counts for Lambda.
     on_demand = decided(ruleset, {"runtime": {"max_duration_s": 120}, "traffic": {"pattern": "batch"}})
     lambda_on_demand = next(entry for entry in on_demand.ranking if entry.target == "lambda")
