@@ -95,3 +95,16 @@ def test_mode_shares_are_whole_away_from_the_switch_and_half_at_it() -> None:
     assert at["on-demand"] == pytest.approx(0.5, abs=0.01)
     other_side = choice(managed, 100.01, 100).shares()  # just past the switch, seen from the mode now chosen
     assert other_side["on-demand"] == pytest.approx(0.5, abs=0.01)
+
+
+def test_a_job_with_a_near_zero_duration_and_a_start_time_is_decided(ruleset: Ruleset) -> None:
+    """A run's time from its start over its duration overflowed to infinity for a duration of 1e-308 ms (found by
+    the API's fuzzing): the runs in flight at peak are now the peak's rate of runs times each run's time."""
+    sections = {
+        "runtime": {"avg_duration_ms": 1e-308, "startup_s": 256, "memory_mb": 2048},
+        "traffic": {"pattern": "batch", "requests_per_month": 1000},
+    }
+    decision = decide(parse_workload(sections), ruleset, advice=False)
+    assert decision.recommendation is not None
+    fargate = next(item for item in decision.ranking if item.target == "ecs-fargate")
+    assert fargate.sizing is not None

@@ -137,8 +137,11 @@ def copies(
 ) -> tuple[int, int, int]:
     """(min, desired, max) copies: desired from average in-flight work, max from peak (Little's law)."""
     if scaling == "per-run":  # runs in flight at peak, each held from its start: a run a minute of 90 s is two
-        held = run_seconds(workload, facts) / facts.avg_duration_s if facts.avg_duration_s > 0 else 1.0
-        peak = max(1, math.ceil(facts.peak_concurrency * held - 1e-9))
+        # The peak's rate of runs times each run's time from its start: the rate first, as work over its duration,
+        # so a duration near zero (1e-308 s) gives a rate, not a start a near-infinite number of times as long
+        rate = facts.peak_concurrency / facts.avg_duration_s if facts.avg_duration_s > 0 else 0.0
+        in_flight = rate * run_seconds(workload, facts) if rate else facts.peak_concurrency
+        peak = max(1, math.ceil(in_flight - 1e-9))
         return 0, peak, peak
     per_copy = workload.runtime.concurrency_per_copy * utilisation(workload, model)
     low = min_copies_for(scaling, model, workload, holds_connections=holds_connections)
