@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import AsyncIterator
 from io import TextIOWrapper
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import anyio
 from mcp import types
@@ -81,7 +81,23 @@ def stdin_lines() -> Any:
     return anyio.wrap_file(TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace"))
 
 
-class Counting:
+class _Closing:
+    """A stream wrapper used as an async context manager: leaving it closes the stream it wraps (``aclose``)."""
+
+    async def aclose(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> bool | None:
+        await self.aclose()
+        return None
+
+
+class Counting(_Closing):
     """The transport's write stream, counting each answer to a request off ``Pending``."""
 
     def __init__(self, write: Any, pending: Pending) -> None:
@@ -96,17 +112,8 @@ class Counting:
     async def aclose(self) -> None:
         await self.write.aclose()
 
-    async def __aenter__(self) -> Counting:
-        return self
 
-    async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> bool | None:
-        await self.aclose()
-        return None
-
-
-class Answering:
+class Answering(_Closing):
     """The transport's read stream (``ReadStream`` of the SDK), less the frames that are not answered by the server:
     those the strict reader refused (``lines``' verdicts) and those the transport could not read, each answered on
     ``write`` with a JSON-RPC error. Each request passed on is counted in ``pending``."""
@@ -154,15 +161,6 @@ class Answering:
 
     async def aclose(self) -> None:
         await self.read.aclose()
-
-    async def __aenter__(self) -> Answering:
-        return self
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> bool | None:
-        await self.aclose()
-        return None
 
 
 def error_for(error: Exception) -> types.JSONRPCError:
