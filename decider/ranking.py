@@ -12,7 +12,7 @@ from typing import Any
 
 from decider.cost.bill import round_usd
 from decider.cost.memo import PlanMemo
-from decider.cost.modes import Choice, choose_modes
+from decider.cost.modes import choose_modes
 from decider.cost.quote import Quote, quote
 from decider.facts import Facts, derive
 from decider.pricing.book import PriceBook
@@ -96,17 +96,17 @@ def _rank(
         priced.plans if priced is not None else (),
         explain=explain,
         modes={target: choice.chosen.id for target, choice in priced.choices.items()} if priced is not None else None,
-        shares=_shares(priced.choices) if priced is not None else None,
+        shares=_shares(priced) if priced is not None else None,
     )
     eligible = [target for target in ruleset.targets if target.id not in evaluation.exclusions]
     eligible.sort(key=lambda target: (-evaluation.scores[target.id], target.simplicity, target.id))
     return Ranked(workload, facts, context, priced, evaluation, tuple(target.id for target in eligible))
 
 
-def _shares(choices: Mapping[str, Choice]) -> Callable[[str], Mapping[str, float]]:
-    """Each target's mode shares (``Choice.shares``), computed when a rule limited to modes asks, once each; empty for
-    a target without a choice of mode (its default mode counts, as ``fold`` reads it)."""
-    found: dict[str, Mapping[str, float]] = {}
+def _shares(priced: Quote) -> Callable[[str], Mapping[str, float]]:
+    """Each target's mode shares (``Choice.shares``), computed when a rule limited to modes asks, once each per quote;
+    empty for a target without a choice of mode (its default mode counts, as ``fold`` reads it)."""
+    found, choices = priced.shares, priced.choices
 
     def shares(target: str) -> Mapping[str, float]:
         if target not in found:

@@ -47,6 +47,9 @@ class Quote:
     """Per target, the plans of the capacity modes priced but not chosen (by mode id)."""
     choices: dict[str, Choice] = field(default_factory=dict)
     """Per target with modes, how its mode was chosen."""
+    shares: dict[str, Mapping[str, float]] = field(default_factory=dict, compare=False, repr=False)
+    """Each target's mode shares (``Choice.shares``) once asked for: the rankings nobody reads that reuse this quote
+    (``PlanMemo.quotes``) ask for the same ones."""
 
     def sizing(self, target: str) -> dict[str, Any]:
         """What to configure on a priced target, naming its capacity mode and the modes considered, as plain data in
@@ -141,6 +144,22 @@ def quote(
     if book is None:
         raise WorkloadError([unknown_region(region, tuple(ruleset.pricing))])
     eligible = [target for target in ruleset.targets if target.id not in firing.exclusions]
+    reused: tuple[Any, ...] | None = None
+    if memo is not None and not explain and priced_as is not None:
+        # A ranking nobody reads, priced from the same inputs as one before it in this decision (the memo's number,
+        # the Spot preference and the goal), with the same targets and modes eligible: its quote is that one's. The
+        # rules' messages on a mode kept out are not read in such a ranking, only which modes are kept out.
+        preferences = workload.preferences
+        reused = (
+            priced_as,
+            preferences.spot_ok,
+            preferences.optimize_for,
+            tuple(target.id for target in eligible),
+            frozenset(key for key, kept_out in firing.mode_exclusions.items() if kept_out),
+        )
+        found = memo.quotes.get(reused)
+        if found is not None:
+            return found
     unpriced: dict[str, str] = {}
     modes = choose_modes(
         eligible,
@@ -167,7 +186,7 @@ def quote(
         weight,
         explain=explain,
     )
-    return Quote(
+    priced = Quote(
         plans=plans,
         cost=fired,
         pricing=_pricing_info(book),
@@ -179,6 +198,9 @@ def quote(
         alternatives=modes.alternatives,
         choices=modes.choices,
     )
+    if reused is not None and memo is not None:
+        memo.quotes[reused] = priced
+    return priced
 
 
 def cost_reason(

@@ -346,3 +346,19 @@ def test_every_ranking_of_the_advice_search_ranks_as_the_same_ranking_without_th
     assert len(rankings) > 10 * len(SCENARIOS)  # about twelve trials a decision
     taken_whole = sum(1 for last, this in itertools.pairwise(rankings) if this.priced is last.priced)
     assert taken_whole > len(SCENARIOS)  # the last ranking was taken whole many times
+
+
+def test_a_ranking_nobody_reads_takes_the_quote_of_an_earlier_one_priced_alike(ruleset: Ruleset) -> None:
+    """A trial that changes only what the rules read (the team's capacity) after another trial was ranked in between
+    prices as the decision's first ranking nobody read: it takes that quote whole, and ranks as afresh."""
+    parsed = parse_workload({"name": "api", "traffic": {"requests_per_month": 3_000_000}})
+    memo = PlanMemo()
+    first = rank(parsed.workload, ruleset, explain=False, memo=memo)
+    between = rank(
+        advice_module.apply(parsed.workload, {"preferences.commitment": "1yr"}), ruleset, explain=False, memo=memo
+    )
+    changed = advice_module.apply(parsed.workload, {"team.ops_capacity": "high"})
+    again = rank(changed, ruleset, explain=False, memo=memo)
+    assert between.priced is not first.priced
+    assert again.priced is first.priced
+    _assert_ranks_alike(again, rank(changed, ruleset, explain=False))
