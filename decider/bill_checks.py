@@ -14,28 +14,47 @@ from decider.workload import SECONDS_PER_MONTH
 
 
 def partial_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
-    """The recommendation's or the runner-up's bill with a line the region's book has no price for (EBS volumes,
-    billed at $0): the bill is low by that line, and its comparison with the others is weaker for it."""
+    """The eligible targets' bills with a line the region's book has no price for (a load balancer, NAT gateways,
+    data transfer, CloudWatch Logs or EBS volumes, billed at $0): each such bill is low by that line, and its
+    comparison with the others is weaker for it. Every eligible target is covered, since the summary can quote any
+    of them (the cheapest, when it is not the recommendation)."""
     priced = ranked.priced
     if priced is None:
         return ()
+    billed = [target for target in ranked.order if target in priced.bills]
     partial = {
-        target: sorted({line["item"].split(" (", 1)[0] for line in bill["lines"] if NO_PRICE in line["item"]})
+        target: sorted({_item(line["item"]) for line in bill["lines"] if NO_PRICE in line["item"]})
         for target, bill in priced.bills.items()
-        if target in ranked.order[:2]
+        if target in ranked.order
     }
     partial = {target: items for target, items in partial.items() if items}
     if not partial:
         return ()
-    targets = [target for target in ranked.order if target in partial]
+    targets = [target for target in billed if target in partial]
+    complete = [target for target in billed if target not in partial]
     items = sorted({item for found in partial.values() for item in found})
     many = len(targets) > 1
+    whole = (
+        f" The bill{'s' if len(complete) > 1 else ''} of {names(ruleset, complete)} "
+        f"{'are' if len(complete) > 1 else 'is'} complete."
+        if complete
+        else ""
+    )
     return (
         f"The bill{'s' if many else ''} of {names(ruleset, targets)} include{'' if many else 's'}"
-        f" {', '.join(items)} at $0: the {priced.pricing.region} price book has no price for "
+        f" {_listed(items)} at $0: the {priced.pricing.region} price book has no price for "
         f"{'them' if len(items) > 1 else 'it'}, so {'these bills are' if many else 'that bill is'} low "
-        "by that much; weigh close comparisons with care.",
+        f"by that much; weigh close comparisons with care.{whole}",
     )
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _item(line: str) -> str:
+    """A bill line's item without its details: "NAT gateways (2): no price in this region" is "NAT gateways"."""
+    return line.split(" (", 1)[0].split(":", 1)[0]
 
 
 def idle_gpus(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from decider import Decision, Ruleset, decide, parse_workload
 from decider.decision import RankedTarget
+from tests.test_proxy_rules import without
 
 
 def decided(ruleset: Ruleset, sections: dict[str, Any]) -> Decision:
@@ -140,9 +141,9 @@ def test_the_warning_spans_the_average_loads_environments_to_the_peaks(ruleset: 
 
 
 def test_per_invocation_billing_rules_do_not_score_lambda_on_managed_instances(ruleset: Ruleset) -> None:
-    """eu-west-1's book has no load balancer prices, so the containers have no bill and the rules that stand in for
-    cost score every target; Lambda is priced on Managed Instances (instance-hours), which per-invocation billing
-    rules do not describe."""
+    """With a book that has no Fargate prices, Fargate has no bill and the rules that stand in for cost score every
+    target; Lambda is priced on Managed Instances (instance-hours), which per-invocation billing rules do not
+    describe."""
     api = {
         "runtime": {"max_duration_s": 3, "avg_duration_ms": 80, "memory_mb": 2048, "vcpu": 1,
                     "architecture": "arm64", "startup_s": 2},
@@ -151,7 +152,7 @@ def test_per_invocation_billing_rules_do_not_score_lambda_on_managed_instances(r
         "team": {"ops_capacity": "medium"},
         "preferences": {"optimize_for": "cost", "region": "eu-west-1"},
     }  # fmt: skip
-    decision = decided(ruleset, api)
+    decision = decided(without(ruleset, "eu-west-1", "fargate"), api)
     lam = entry(decision, "lambda")
     bill = lam.monthly_cost
     assert bill is not None
@@ -159,4 +160,4 @@ def test_per_invocation_billing_rules_do_not_score_lambda_on_managed_instances(r
     per_invocation = {"traffic.high-duty-cycle", "traffic.steady-favours-containers", "traffic.low-duty-cycle"}
     assert not per_invocation & {reason.rule for reason in lam.reasons}
     # The containers still get the points those rules give them
-    assert "traffic.high-duty-cycle" in {reason.rule for reason in entry(decision, "ecs-fargate").reasons}
+    assert "traffic.high-duty-cycle" in {reason.rule for reason in entry(decision, "ecs-ec2").reasons}

@@ -216,16 +216,18 @@ BR_PAYMENTS: dict[str, Any] = {
 
 
 def test_a_ranking_of_billed_against_unbilled_targets_is_warned_about(ruleset: Ruleset) -> None:
-    """sa-east-1's book has no load balancer prices: the containers behind one have no bill while Lambda has one,
-    so the answer says its ranking does not compare their bills, and every renderer says why each has none."""
-    decision = decide(parse_workload({**BR_PAYMENTS, "preferences": {"region": "sa-east-1"}}), ruleset)
+    """sa-east-1's book has no Windows licence-included EC2 price: the EC2 targets have no bill for a Windows service
+    while Fargate (Windows) has one, so the answer says its ranking does not compare their bills, and every renderer
+    says why each has none."""
+    windows = {**BR_PAYMENTS, "runtime": {**BR_PAYMENTS["runtime"], "os": "windows"}}
+    decision = decide(parse_workload({**windows, "preferences": {"region": "sa-east-1"}}), ruleset)
     unbilled = [entry for entry in decision.ranking if entry.monthly_cost is None]
-    assert {entry.target for entry in unbilled} == {"ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"}
-    assert decision.warnings == (
-        "Amazon ECS on AWS Fargate, Amazon ECS Managed Instances, Amazon ECS on EC2 and Amazon EKS have no bill here "
-        "(the sa-east-1 price book has no load balancer prices), while AWS Lambda has one: this ranking does not "
-        "compare their bills, and cost enters it through rules that stand in for it, for every target alike. "
-        "Weigh it with care, or compare in a region whose price book has every price.",
+    assert {entry.target for entry in unbilled} == {"ecs-ec2", "eks"}
+    assert decision.warnings[0] == (
+        "Amazon ECS on EC2 and Amazon EKS have no bill here (the sa-east-1 price book has no Windows "
+        "licence-included EC2 price), while Amazon ECS on AWS Fargate has one: this ranking does not compare their "
+        "bills, and cost enters it through rules that stand in for it, for every target alike. Weigh it with care, "
+        "or compare in a region whose price book has every price."
     )
     text, markdown = to_table(decision), to_markdown(decision)
     for entry in unbilled:
@@ -233,7 +235,33 @@ def test_a_ranking_of_billed_against_unbilled_targets_is_warned_about(ruleset: R
         assert f"no bill: {entry.no_price}" in text
         assert f"No bill: {entry.no_price}" in markdown
     # Where every target has its bill, nothing is said.
-    assert decide(parse_workload(BR_PAYMENTS), ruleset).warnings == ()
+    assert decide(parse_workload(windows), ruleset).warnings == ()
+
+
+def test_a_bill_with_a_line_the_book_cannot_price_shows_it_at_zero_and_the_answer_warns(ruleset: Ruleset) -> None:
+    """sa-east-1's book has no load balancer prices: the containers behind one are billed with the load balancer's
+    lines at $0, said on each line, so their compute still compares with Lambda's bill; the answer names the bills
+    that are low by those lines and the one that is complete."""
+    decision = decide(parse_workload({**BR_PAYMENTS, "preferences": {"region": "sa-east-1"}}), ruleset)
+    assert all(entry.monthly_cost is not None for entry in decision.ranking)
+    fargate = next(entry for entry in decision.ranking if entry.target == "ecs-fargate")
+    assert fargate.monthly_cost is not None
+    balancer = [line for line in fargate.monthly_cost.lines if line.item.startswith("Application Load Balancer")]
+    assert [(line.item, line.usd) for line in balancer] == [
+        ("Application Load Balancer hours: no price in this region", 0.0),
+        ("Application Load Balancer capacity units: no price in this region", 0.0),
+    ]
+    assert balancer[0].quantity == 730
+    assert decision.warnings == (
+        "The bills of Amazon ECS on AWS Fargate, Amazon ECS Managed Instances, Amazon ECS on EC2 and Amazon EKS "
+        "include Application Load Balancer capacity units, Application Load Balancer hours and EBS root volumes at $0: "
+        "the sa-east-1 price book has no price for them, so these bills are low by that much; weigh close comparisons "
+        "with care. The bill of AWS Lambda is complete.",
+    )
+    # cost is scored from the bills, not by the rules that stand in for it
+    cited = {reason.rule for entry in decision.ranking for reason in entry.reasons}
+    assert "cost.relative-monthly-cost" in cited
+    assert not {rule.id for rule in ruleset.rules if rule.proxy_for == "cost"} & cited
 
 
 def test_a_misspelt_instance_family_is_named_with_the_nearest_and_the_answer_warns(ruleset: Ruleset) -> None:

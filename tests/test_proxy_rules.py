@@ -5,6 +5,7 @@ way for all the targets compared."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 from typing import Any
@@ -46,18 +47,37 @@ def test_a_cost_proxy_scores_no_target_with_a_bill(ruleset: Ruleset) -> None:
         assert not proxies & {reason.rule for reason in entry.reasons}, entry.target
 
 
+def without(ruleset: Ruleset, region: str, part: str) -> Ruleset:
+    """The ruleset with ``region``'s book lacking ``part`` (a price no source gave), as a book says with ``missing``."""
+    book = ruleset.pricing[region]
+    lacking = book.model_copy(update={part: None, "missing": {**book.missing, part: "not sourced (test)"}})
+    return dataclasses.replace(ruleset, pricing={**ruleset.pricing, region: lacking})
+
+
 def test_where_some_targets_have_no_bill_a_cost_proxy_scores_every_target_alike(ruleset: Ruleset) -> None:
-    """eu-west-1's book has no load balancer prices: the containers behind one have no bill there, Lambda has one.
-    Cost is then scored one way for all five: the proxy scores Lambda too (scoring only the unbilled would give
-    them its points and Lambda none), and no criterion from the bills (it would treat the unbilled as cheapest)."""
-    decision = decide(parse_workload(_in("eu-west-1")), ruleset)
+    """A book without Fargate prices: Fargate has no bill there, the others have one. Cost is then scored one way
+    for all five: the proxy scores the billed too (scoring only the unbilled would give them its points and the
+    others none), and no criterion from the bills (it would treat the unbilled as cheapest)."""
+    decision = decide(parse_workload(_in("eu-west-1")), without(ruleset, "eu-west-1", "fargate"))
     unbilled = {entry.target for entry in decision.ranking if entry.monthly_cost is None}
-    assert unbilled == {"ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"}
+    assert unbilled == {"ecs-fargate"}
     for entry in decision.ranking:
         assert PROXY in _cited(decision, entry.target), entry.target
         assert "cost.relative-monthly-cost" not in _cited(decision, entry.target), entry.target
-    # The same workload where every target has its bill: Lambda, cheapest there, is the answer in both regions.
+    # The same workload where every target has its bill: Lambda, cheapest there, is the answer in both.
     assert decision.recommendation == decide(parse_workload(_in("us-east-1")), ruleset).recommendation == "lambda"
+
+
+def test_a_load_balancer_the_book_cannot_price_leaves_every_target_billed(ruleset: Ruleset) -> None:
+    """eu-west-1's book has no load balancer prices: the containers are billed with the load balancer at $0 (said on
+    the line), so every target has a bill, cost is scored from the bills and no proxy scores."""
+    decision = decide(parse_workload(_in("eu-west-1")), ruleset)
+    assert all(entry.monthly_cost is not None for entry in decision.ranking)
+    proxies = {rule.id for rule in ruleset.rules if rule.proxy_for == "cost"}
+    for entry in decision.ranking:
+        assert not proxies & _cited(decision, entry.target), entry.target
+    assert "cost.relative-monthly-cost" in _cited(decision, "ecs-fargate")
+    assert decision.recommendation == "lambda"
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from decider.cost.capacity import Ramp
-from decider.cost.gaps import gap
+from decider.cost.gaps import NO_PRICE, gap
 from decider.cost.line import Line, fixed, tier_lines
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import CostModel
@@ -63,22 +63,22 @@ def load_balancer_lines(
     ``shared`` load balancer (an existing cluster's) bills its hours at $0 to this workload, its units in full. An
     Application Load Balancer with a Lambda function as its target (``function_target``) counts fewer bytes to a
     capacity unit than one in front of containers."""
-    if door not in ("application-load-balancer", "network-load-balancer") or book.load_balancers is None:
+    if door not in ("application-load-balancer", "network-load-balancer"):
         return []
     capacity = model.load_balancer_capacity_unit
     gb_per_request = workload.traffic.payload_mb * capacity.average_payload_fraction / 1024.0
     prices = book.load_balancers
     if door == "application-load-balancer":
-        name, hour, unit_price = "Application Load Balancer", prices.alb_hour, prices.alb_lcu_hour
+        name, unit, hour_unit = "Application Load Balancer", "LCU-hour", "ALB-hour"
+        hour_usd, unit_usd = (prices.alb_hour.usd, prices.alb_lcu_hour.usd) if prices is not None else (0.0, 0.0)
         per_connection = capacity.alb_new_connections_per_second
         per_gb = capacity.alb_lambda_gb_per_hour if function_target else capacity.alb_gb_per_hour
         per_active = capacity.alb_active_connections_per_minute
-        unit = "LCU-hour"
     else:
-        name, hour, unit_price = "Network Load Balancer", prices.nlb_hour, prices.nlb_lcu_hour
+        name, unit, hour_unit = "Network Load Balancer", "NLCU-hour", "NLB-hour"
+        hour_usd, unit_usd = (prices.nlb_hour.usd, prices.nlb_lcu_hour.usd) if prices is not None else (0.0, 0.0)
         per_connection, per_gb = capacity.nlb_new_connections_per_second, capacity.nlb_gb_per_hour
         per_active = capacity.nlb_active_connections_per_minute
-        unit = "NLCU-hour"
     # Over a 730-hour month: units = max(R / seconds / per_connection, R × GB / 730 h / per_gb, requests in flight /
     # per_active) × 730 hours; WebSocket
     # messages open no connection: units = max(connections held / per_active, R × GB / 730 h / per_gb) × 730 hours
@@ -93,14 +93,17 @@ def load_balancer_lines(
         # average in flight, R × duration ÷ seconds in the month, per unit of active connections
         active = workload.avg_duration_s / SECONDS_PER_MONTH / per_active * 730
         units = Ramp(max(730.0 / (SECONDS_PER_MONTH * per_connection), by_bytes, active), low=egress)
+    # A book without load balancer prices (no source for the region) bills both lines at $0, said on the line: the
+    # bill is low by them (decider/bill_checks.py warns), and still compares compute with the other targets' bills.
+    unknown = "" if prices is not None else f": {NO_PRICE}"
     hours = (
-        fixed(f"{name} hours (existing cluster's, shared: already paid)", hour.unit, 0.0, 730)
+        fixed(f"{name} hours (existing cluster's, shared: already paid)", hour_unit, 0.0, 730)
         if shared
-        else fixed(f"{name} hours", hour.unit, hour.usd, 730)
+        else fixed(f"{name} hours{unknown}", hour_unit, hour_usd, 730)
     )
     return [
         hours,
-        Line(f"{name} capacity units", unit, unit_price.usd, units),
+        Line(f"{name} capacity units{unknown}", unit, unit_usd, units),
     ]
 
 

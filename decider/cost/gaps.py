@@ -36,10 +36,6 @@ def gap(book: PriceBook, path: str, what: str) -> Unpriced:
 def check_front_door(book: PriceBook, door: str | None, *, serverless: bool) -> None:
     """Raise Unpriced when the front door's prices are missing (containers reach API Gateway through a load
     balancer)."""
-    balancer = door in ("application-load-balancer", "network-load-balancer") or (serverless is False and door in (
-        "api-gateway-http-api", "api-gateway-rest-api"))  # fmt: skip
-    if balancer and book.load_balancers is None:
-        raise gap(book, "load_balancers", "load balancer prices")
     if door is not None and door.startswith("api-gateway") and book.api_gateway is None:
         raise gap(book, "api_gateway", "API Gateway prices")
     if (

@@ -2,8 +2,9 @@
 processed), data transfer out to the internet (volume tiers), CloudWatch Logs (ingestion and a month's storage), and
 the EBS root volume of every EC2 node, and the Linux node an EKS cluster of Windows nodes needs for its system pods.
 
-A workload that leaves the section out adds nothing but the root volumes. A quantity the workload gives needs the
-region's prices: without them the target has no price in this region (decider/cost/gaps.py).
+A workload that leaves the section out adds nothing but the root volumes. A quantity the workload gives is priced from
+the region's book; a book without these prices (no source gives them for the region) bills each at $0, said on the
+line as "no price in this region" (decider/bill_checks.py warns that the bill is low by it).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from decider.cost.capacity import Ramp
-from decider.cost.gaps import NO_PRICE, gap
+from decider.cost.gaps import NO_PRICE
 from decider.cost.instances import node_volume_gb
 from decider.cost.line import Line, fixed
 from decider.pricing.book import Discount, NetworkPrices, PriceBook, TieredPrice
@@ -33,7 +34,7 @@ def network_lines(workload: Workload, book: PriceBook, *, in_vpc: bool, fronted:
         return []
     prices = book.network
     if prices is None:
-        raise gap(book, "network", "NAT gateway, data transfer or CloudWatch Logs prices")
+        return _unknown_lines(gateways, egress if not fronted else None, egress, logs)
     lines: list[Line] = []
     if gateways:
         hour, per_gb = prices.nat_gateway_hour, prices.nat_gateway_gb
@@ -47,6 +48,24 @@ def network_lines(workload: Workload, book: PriceBook, *, in_vpc: bool, fronted:
         ingested, stored = prices.logs_ingested_gb, prices.logs_stored_gb_month
         lines.append(fixed("CloudWatch Logs ingested", ingested.unit, ingested.usd, logs))
         lines.append(fixed("CloudWatch Logs stored (one month's volume)", stored.unit, stored.usd, logs))
+    return lines
+
+
+def _unknown_lines(gateways: int, processed: float | None, egress: float | None, logs: float | None) -> list[Line]:
+    """The network lines of a region whose book has none of their prices (no source gives them): each quantity the
+    workload states, billed at $0 and said so on the line. The bill is low by them (decider/bill_checks.py warns),
+    and they are the same for every target that has them, so the other lines still compare."""
+    unknown = f": {NO_PRICE}"
+    lines: list[Line] = []
+    if gateways:
+        lines.append(fixed(f"NAT gateways ({gateways}){unknown}", "NAT gateway-hour", 0.0, gateways * HOURS))
+        if processed:
+            lines.append(fixed(f"NAT gateway data processed (the data out){unknown}", "GB processed", 0.0, processed))
+    if egress:
+        lines.append(fixed(f"Data transfer out to the internet{unknown}", "GB out to the internet", 0.0, egress))
+    if logs:
+        lines.append(fixed(f"CloudWatch Logs ingested{unknown}", "GB ingested", 0.0, logs))
+        lines.append(fixed(f"CloudWatch Logs stored (one month's volume){unknown}", "GB-month archived", 0.0, logs))
     return lines
 
 

@@ -114,14 +114,18 @@ def test_a_shared_link_renders_the_answer_on_the_server(client: ApiClient) -> No
 
 
 def test_a_target_without_a_bill_says_why_and_the_warning_is_shown(client: ApiClient) -> None:
-    workload = {**CHECKOUT_API, "preferences": {**CHECKOUT_API.get("preferences", {}), "region": "sa-east-1"}}
+    workload = {
+        **CHECKOUT_API,
+        "runtime": {**CHECKOUT_API["runtime"], "os": "windows"},
+        "preferences": {**CHECKOUT_API.get("preferences", {}), "region": "sa-east-1"},
+    }
     html = unescape(client.get("/?w=" + encode(workload)).text)
     expected = client.post("/recommend", json=workload).json()
     unbilled = [entry for entry in expected["ranking"] if entry["monthly_cost"] is None]
-    assert unbilled, "sa-east-1 has no load balancer prices: the containers behind one have no bill"
+    assert unbilled, "sa-east-1 has no Windows licence-included EC2 price: the EC2 targets have no bill"
     for entry in unbilled:
         assert f'not priced<div class="configure">{entry["no_price"]}</div>' in html
-    assert expected["warnings"], "Lambda is billed there and is the runner-up's rival: the answer warns"
+    assert expected["warnings"], "Fargate is billed there and the EC2 targets are not: the answer warns"
     for warning in expected["warnings"]:
         assert f"<strong>Check:</strong> {warning}" in html
 

@@ -159,13 +159,20 @@ def test_front_doors_for_functions_and_containers(ruleset: Ruleset) -> None:
     assert "Application Load Balancer hours" in _network_lines(gateway)
 
 
-def test_network_lines_need_the_region_prices(ruleset: Ruleset) -> None:
-    plans, unpriced = _plans(ruleset, "us-west-2", runtime=SMALL, traffic=QUEUE, network={"logs_gb_per_month": 5})
-    assert "ecs-ec2" not in plans
-    assert unpriced["ecs-ec2"] == (
-        "no price in this region: the us-west-2 price book has no NAT gateway, data transfer or CloudWatch Logs "
-        "prices (network): no sourced NAT gateway, data transfer, CloudWatch Logs or EBS price for this region"
-    )
+def test_network_lines_without_the_region_prices_are_billed_at_zero_and_said(ruleset: Ruleset) -> None:
+    """us-west-2's book has no NAT gateway, data transfer or CloudWatch Logs prices: each quantity the workload states
+    is on the bill at $0, the line saying so, and the bill is still made (its compute compares with the others')."""
+    network = {"nat_gateways": 2, "egress_gb_per_month": 40, "logs_gb_per_month": 5}
+    plans, unpriced = _plans(ruleset, "us-west-2", runtime=SMALL, traffic=QUEUE, network=network)
+    assert "ecs-ec2" not in unpriced
+    lines = [line for line in plans["ecs-ec2"].bill(1_000_000).lines if "no price in this region" in line.item]
+    assert [(line.item, line.quantity, line.usd) for line in lines if not line.item.startswith("EBS")] == [
+        ("NAT gateways (2): no price in this region", 1460.0, 0.0),
+        ("NAT gateway data processed (the data out): no price in this region", 40.0, 0.0),
+        ("Data transfer out to the internet: no price in this region", 40.0, 0.0),
+        ("CloudWatch Logs ingested: no price in this region", 5.0, 0.0),
+        ("CloudWatch Logs stored (one month's volume): no price in this region", 5.0, 0.0),
+    ]
     plans, unpriced = _plans(ruleset, "us-west-2", runtime=SMALL, traffic=QUEUE)
     volumes = [line for line in plans["ecs-ec2"].bill(1_000_000).lines if line.item.startswith("EBS")]
     assert [(line.item, line.usd) for line in volumes] == [

@@ -78,15 +78,32 @@ def test_recommend_answers_in_every_region(ruleset: Ruleset, region: str) -> Non
 
 
 def test_a_target_without_its_prices_says_no_price_in_this_region(ruleset: Ruleset) -> None:
-    """eu-west-1 has no load balancer price: an HTTP service on Fargate is not billed on another region's ALB."""
+    """eu-west-1 has no Windows licence-included EC2 price: a Windows service on ECS on EC2 is not billed on another
+    region's licence, and says which price is missing and why."""
+    service = {"runtime": {"memory_mb": 2048, "vcpu": 1, "architecture": "x86_64", "os": "windows"},
+               "traffic": {"pattern": "steady", "requests_per_month": 1_000_000, "protocols": ["http"]}}  # fmt: skip
+    ec2 = _ranked(_decide(ruleset, service, "eu-west-1"), "ecs-ec2")
+    assert ec2.monthly_cost is None
+    assert ec2.no_price == (
+        "no price in this region: the eu-west-1 price book has no Windows licence-included EC2 price "
+        f"(ec2.windows_license_vcpu_hour): {ruleset.pricing['eu-west-1'].missing['ec2.windows_license_vcpu_hour']}"
+    )
+
+
+def test_a_load_balancer_without_a_price_is_billed_at_zero_and_said(ruleset: Ruleset) -> None:
+    """eu-west-1 has no load balancer price: an HTTP service on Fargate is billed with its ALB's hours and capacity
+    units at $0, each line saying so, not on another region's ALB."""
     service = {"runtime": {"memory_mb": 2048, "vcpu": 1, "architecture": "x86_64"},
                "traffic": {"pattern": "steady", "requests_per_month": 1_000_000, "protocols": ["http"]}}  # fmt: skip
     fargate = _ranked(_decide(ruleset, service, "eu-west-1"), "ecs-fargate")
-    assert fargate.monthly_cost is None
-    assert fargate.no_price == (
-        "no price in this region: the eu-west-1 price book has no load balancer prices (load_balancers): "
-        f"{ruleset.pricing['eu-west-1'].missing['load_balancers']}"
-    )
+    assert fargate.monthly_cost is not None
+    balancer = {line.item: line for line in fargate.monthly_cost.lines if "Load Balancer" in line.item}
+    assert set(balancer) == {
+        "Application Load Balancer hours: no price in this region",
+        "Application Load Balancer capacity units: no price in this region",
+    }
+    assert all(line.usd == 0 and line.unit_price_usd == 0 for line in balancer.values())
+    assert fargate.monthly_cost.total_usd == round(sum(line.usd for line in fargate.monthly_cost.lines), 2)
 
 
 def test_the_sao_paulo_book_prices_fargate_and_instances_at_its_own_rates(ruleset: Ruleset) -> None:
