@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+from decider.cost.bill import round_usd
 from decider.cost.gaps import NO_PRICE
 from decider.numbers import show
 from decider.ranking import Ranked
@@ -142,27 +143,33 @@ def provisioned_concurrency(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]
     bill = priced.bills["lambda"]["total_usd"]
     other = next((target for target in ranked.order[:2] if target != "lambda"), None)
     against = (
-        f", against {ruleset.target(other).name}'s ${show(round(priced.bills[other]['total_usd'], 2))}"
+        f", against {ruleset.target(other).name}'s {_usd(priced.bills[other]['total_usd'])}"
         if other is not None and other in priced.bills
         else ""
     )
     unit = f"{prices[architecture].usd:.10f}".rstrip("0")  # 0.0000033334, as the price book gives it
     if peak == average:
-        kept = f"{peak} environment{'s' if peak != 1 else ''} of {show(sizing['memory_mb'])} MB kept warm all month"
-        adds, total = f"${show(round(peak * month, 2))}", f"${show(round(bill + peak * month, 2))}"
+        kept = f"{peak} environment{'s' if peak != 1 else ''} of {show(sizing['memory_mb'])} MB kept warm all month,"
+        adds, total = _usd(peak * month), _usd(bill + peak * month)
     else:
         kept = (
             f"environments of {show(sizing['memory_mb'])} MB kept warm all month, {average} for the executions in "
             f"flight on average to {peak} for those at peak,"
         )
-        adds = f"${show(round(average * month, 2))} to ${show(round(peak * month, 2))}"
-        total = f"${show(round(bill + average * month, 2))} to ${show(round(bill + peak * month, 2))}"
+        adds = f"{_usd(average * month)} to {_usd(peak * month)}"
+        total = f"{_usd(bill + average * month)} to {_usd(bill + peak * month)}"
     return (
         f"AWS Lambda's bill leaves out provisioned concurrency, which its cold start "
         f"({show(workload.runtime.startup_s)} s) against the {show(workload.traffic.latency_slo_ms)} ms latency target "
-        f"would need: {kept} add about {adds} a month ({architecture}, ${unit} per GB-second), for about {total}"
-        f"{against}. SnapStart, where the runtime has it, may cost less.",
+        f"would need: {kept} add about {adds} a month ({architecture}, ${unit} per GB-second), for at most about "
+        f"{total} (work run on provisioned environments is billed at a lower duration rate){against}. SnapStart, "
+        "where the runtime has it, may cost less.",
     )
+
+
+def _usd(amount: float) -> str:
+    """Money as every other sentence of the answer writes it: to the cent, half up."""
+    return f"${round_usd(amount, 2):,.2f}"
 
 
 def names(ruleset: Ruleset, targets: list[str]) -> str:

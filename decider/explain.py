@@ -120,7 +120,7 @@ def _dearer_than_cheapest(
     if costs[cheapest] >= costs[winner]:
         return ""
     outweighing = [
-        f"{fired.id} (+{show(lead)})"
+        f"{fired.id} (+{show(lead)} points between them)"
         for lead, fired in leads(evaluation, winner, cheapest, net=True)
         if not _is_computed(fired)
     ][:3]

@@ -23,6 +23,14 @@ GATEWAY_TIMEOUT_S = {
 }
 #: The share of the timeout past which the longest request counts as near it (the headroom issue 10 asks for).
 GATEWAY_NEAR = 0.9
+#: The largest body API Gateway carries, per front door: 10 MB for an HTTP API
+#: (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html) and for a REST API, whose
+#: responses streamed with transfer mode STREAM may be larger
+#: (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
+GATEWAY_PAYLOAD_MB = {
+    "http-api": (10.0, "which cannot be raised"),
+    "rest-api": (10.0, "except a response streamed with response transfer mode STREAM"),
+}
 
 
 def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
@@ -42,7 +50,8 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
             )
     websocket = "websocket" in workload.protocols
     door = traffic.front_door
-    if websocket and door in FUNCTION_DOORS_WITHOUT_WEBSOCKETS:
+    # Said only where Lambda may run the work (a long-running process keeps it out: limits.lambda-no-long-running)
+    if websocket and door in FUNCTION_DOORS_WITHOUT_WEBSOCKETS and not workload.runtime.long_running:
         found.append(
             f"traffic.front_door {door} cannot hold WebSocket connections for a function: AWS Lambda is priced "
             "behind an API Gateway WebSocket API, which holds them and runs the function per message."
@@ -56,6 +65,15 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
                 f"API Gateway named as the front door (traffic.front_door {door}), {how}: it ends such a request on "
                 "every target behind it, containers (through a VPC link) as well as Lambda. Shorten the requests, "
                 "make them asynchronous (request and poll), or name another front door."
+            )
+    if door in GATEWAY_PAYLOAD_MB and CLIENT_PROTOCOLS & set(workload.protocols):
+        limit, how = GATEWAY_PAYLOAD_MB[door]
+        if traffic.payload_mb > limit * GATEWAY_NEAR:
+            found.append(
+                f"Bodies reach {show(traffic.payload_mb)} MB, near or past the {show(limit)} MB an API Gateway "
+                f"{'HTTP' if door == 'http-api' else 'REST'} API carries (traffic.front_door {door}), {how}: it "
+                "refuses such a body on every target behind it, containers (through a VPC link) as well as Lambda. "
+                "Move large bodies through S3 (presigned URLs), or name another front door."
             )
     unused = [
         path

@@ -69,8 +69,9 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, exp
     if not explain:
         return Quiet().fire(ruleset, context, optimize_for)
     weights, plain = ruleset.weights[optimize_for], _silent(ruleset, optimize_for)
+    names = {target.id: target.name for target in ruleset.targets}
     outcomes = [
-        _outcome(rule, predicate(context), headroom, context, weights[rule.category], unread, explain=True)
+        _outcome(rule, predicate(context), headroom, context, weights[rule.category], unread, explain=True, names=names)
         for predicate, headroom, rule, unread in zip(*ruleset.firing_order, plain, strict=True)
     ]
     return _firing(ruleset, outcomes)
@@ -85,12 +86,14 @@ def _outcome(
     unread: Fired,
     *,
     explain: bool,
+    names: Mapping[str, str] | None = None,
 ) -> Fired | None:
     """One rule's outcome, as both firings compute it: None, an exclusion, a score, or an exclusion's headroom
     criterion. ``held`` is its condition's value, ``unread`` the rule as it fires unread (``_silent``: no message,
-    the goal's weighted points); with ``explain`` the outcome carries the rule's message."""
+    the goal's weighted points); with ``explain`` the outcome carries the rule's message (targets named by
+    ``names``)."""
     if not held:
-        return None if headroom is None else _near_limit(rule, context, weight, explain)
+        return None if headroom is None else _near_limit(rule, context, weight, explain, names or {})
     impacts = unread.impacts  # shared, never changed: fold() builds new mappings when it drops targets
     if rule.effect == "score" and rule.ramps:
         factor = weight * rule.grade(context)
@@ -215,8 +218,11 @@ def _silent(ruleset: Ruleset, optimize_for: str) -> tuple[Fired, ...]:
     return _SILENT.get((id(ruleset), optimize_for), ruleset, build)
 
 
-def _near_limit(rule: Rule, context: Mapping[str, Any], weight: float, explain: bool = True) -> Fired | None:
-    """The headroom criterion of an exclusion that did not fire: points lost on a ramp near the limit."""
+def _near_limit(
+    rule: Rule, context: Mapping[str, Any], weight: float, explain: bool = True, names: Mapping[str, str] | None = None
+) -> Fired | None:
+    """The headroom criterion of an exclusion that did not fire: points lost on a ramp near the limit, said with the
+    targets' names (``names``, by id)."""
     headroom = rule.headroom
     assert headroom is not None  # noqa: S101 - only called for rules with headroom
     factor = headroom.factor(context)
@@ -224,7 +230,7 @@ def _near_limit(rule: Rule, context: Mapping[str, Any], weight: float, explain: 
         return None
     value = float(context[headroom.field])
     margin = (headroom.limit - value) / headroom.limit * 100.0
-    whose = " and ".join(rule.targets)
+    whose = " and ".join((names or {}).get(target, target) for target in rule.targets)
     near = (
         f"at {whose}'s limit of {show(headroom.limit)}, with no room to grow"
         if round(margin, 1) <= 0

@@ -18,7 +18,7 @@ import math
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 PROFILE_LENGTHS = (24, 168)
@@ -54,6 +54,20 @@ def _check(values: tuple[float, ...]) -> tuple[float, ...]:
     return values
 
 
+def _no_flags(values: Any) -> Any:
+    """true and false are not rates: refused as a JSON document refuses them, whatever the document's format (YAML
+    reads them as Python booleans, which a float would otherwise take as 1 and 0)."""
+    if isinstance(values, list | tuple):
+        flags = [index for index, value in enumerate(values) if isinstance(value, bool)]
+        if flags:
+            raise PydanticCustomError(
+                "hourly_profile",
+                "every value must be a number, not true/false: hour {hour} is {value}",
+                {"hour": flags[0], "value": str(values[flags[0]]).lower()},
+            )
+    return values
+
+
 def _schema(hours: int) -> dict[str, Any]:
     return {
         "type": "array",
@@ -65,7 +79,10 @@ def _schema(hours: int) -> dict[str, Any]:
 
 
 HourlyProfile = Annotated[
-    tuple[float, ...], AfterValidator(_check), WithJsonSchema({"oneOf": [_schema(hours) for hours in PROFILE_LENGTHS]})
+    tuple[float, ...],
+    BeforeValidator(_no_flags),
+    AfterValidator(_check),
+    WithJsonSchema({"oneOf": [_schema(hours) for hours in PROFILE_LENGTHS]}),
 ]
 """The type of ``traffic.hourly_profile``: validated as a whole."""
 

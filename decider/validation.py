@@ -82,6 +82,28 @@ def _instance_name(name: str) -> str:
 InstanceName = Annotated[
     str, AfterValidator(_instance_name), WithJsonSchema({"type": "string", "pattern": _INSTANCE_NAME.pattern})
 ]
+#: Control characters (C0, DEL and C1): a terminal or a CI log would act on them (colours, cursor moves, a bell), and
+#: a workload's name reaches both, from a repository under review as well as from a user.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    found = _CONTROL.search(text)
+    if found:
+        raise PydanticCustomError(
+            "printable_text",
+            "must be printable text: a control character ({code}) is at position {position}",
+            {"code": f"U+{ord(found.group()):04X}", "position": found.start()},
+        )
+    return text
+
+
+#: A free-text label (a workload's name): printable text, 200 characters at most.
+Label = Annotated[
+    str,
+    AfterValidator(_printable),
+    WithJsonSchema({"type": "string", "maxLength": 200, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"}),
+]
 #: ``control.instance_types``: a set, as ``traffic.protocols`` is; a name given twice is the same answer in the same
 #: words (the first place each is given kept).
 InstanceNames = Annotated[tuple[InstanceName, ...], AfterValidator(lambda names: tuple(dict.fromkeys(names)))]

@@ -14,7 +14,7 @@ from decider.network import Section as _Section
 from decider.numbers import number as _num
 from decider.numbers import show as _show
 from decider.traffic_profile import PROFILE_FIELD, HourlyProfile, peak_factor
-from decider.validation import PLAIN_WORDS, InstanceNames, Wording, problems_from_validation
+from decider.validation import PLAIN_WORDS, InstanceNames, Label, Wording, problems_from_validation
 from decider.websocket import connection_defaults
 
 Architecture = Literal["x86_64", "arm64", "any"]
@@ -161,7 +161,7 @@ class Workload(_Section):
         json_schema_extra={"examples": [{"name": "checkout-api", "runtime": {"memory_mb": 1024}}]},
     )
 
-    name: str | None = Field(None, max_length=200, description="Free-text label.")
+    name: Label | None = Field(None, max_length=200, description="Free-text label (printable: no control characters).")
     runtime: Runtime = Runtime()
     traffic: Traffic = Traffic()
     control: Control = Control()

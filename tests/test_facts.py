@@ -217,7 +217,9 @@ def test_lambda_scale_up_time_at_1000_environments_per_10_s() -> None:
         (1024, 0.5),  # 0.58 vCPU: nearest 0.5
         (2048, 1),  # 1.16 vCPU
         (4096, 2),  # 2.32 vCPU
-        (10240, 4),  # 5.79 vCPU: nearer 4 than 8
+        (5120, 4),  # 2.89 vCPU: nearer 4 than 2 by ratio (2 would buy 31% less CPU, 4 38% more)
+        (5000, 2),  # 2.83 vCPU: nearer 2 than 4 by ratio
+        (10240, 8),  # 5.79 vCPU: nearer 8 than 4 by ratio (4 would buy 31% less CPU)
         (16384, 8),  # 9.26 vCPU
         (30721, 16),  # 17.4 vCPU: nearest 16, and 8 vCPU could not hold 30 GB anyway
         (122880, 32),  # 69 vCPU: the largest size

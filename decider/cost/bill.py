@@ -263,7 +263,9 @@ def _plan_instances(
         management_fee=management_fee,
         control_plane=control_plane,
         chosen=chosen,
-        shared=existing and control_plane,  # an EKS cluster has nodes; an ECS cluster may run on Fargate alone
+        # An EKS cluster has nodes to share (an ECS cluster may run on Fargate alone), Linux ones: Windows pods need
+        # a Windows node group of their own, whole nodes and their licence billed to this workload.
+        shared=existing and control_plane and workload.runtime.os != "windows",
     )
     if sized is None:
         raise no_fitting_type(book, workload, facts.container_vcpu)

@@ -70,9 +70,15 @@ def _unknown_lines(gateways: int, processed: float | None, egress: float | None,
 
 
 def fixed_tier_lines(item: str, price: TieredPrice, quantity: float, allowance: float) -> list[Line]:
-    """One line per volume tier the fixed ``quantity`` reaches after a free ``allowance``."""
+    """One line per volume tier the fixed ``quantity`` reaches after a free ``allowance``; a quantity the allowance
+    covers whole is one line at $0, shown "within the free tier" as the other free-tier charges are."""
     lines: list[Line] = []
     lower, billed = 0.0, max(0.0, quantity - allowance)
+    if quantity > 0 and billed <= 0:
+        label = item if len(price.tiers) == 1 else f"{item}, tier 1"
+        return [
+            Line(f"{label} after {allowance:g} GB free", price.unit, price.tiers[0].usd, Ramp.fixed(0.0), free=True)
+        ]
     for index, tier in enumerate(price.tiers):
         upper = tier.up_to if tier.up_to is not None else float("inf")
         within = min(billed, upper) - lower

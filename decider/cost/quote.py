@@ -22,6 +22,7 @@ from decider.cost.modes import Choice, choose_modes, mode_sentences
 from decider.decision import BreakEven, PricingInfo
 from decider.errors import WorkloadError
 from decider.facts import Facts
+from decider.numbers import show
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import CostModel
 from decider.pricing.loader import unknown_region
@@ -225,7 +226,8 @@ def cost_reason(
         listed = ", ".join(
             f"{names[target]} ${round_usd(total, 2):,.2f}" for target, total in sorted(totals.items(), key=_by_cost)
         )
-        message = f"Estimated monthly cost: {listed}; {score.points_per_doubling:g} points off per doubling over the "
+        message = f"Estimated monthly cost: {listed}; {show(round(score.points_per_doubling * weight, 1))} points off "
+        message += "per doubling over the "
         message += f"cheapest, {names[cheapest_target]}"
     return Fired(score.rule, "cost", score.source, message, impacts)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decider.cost.bill import round_usd
 from decider.decision import Decision, Exclusion, RankedTarget
 from decider.numbers import show
 from decider.render.escape import markdown_text
@@ -86,7 +87,7 @@ def to_table(decision: Decision, colour: bool = False) -> str:
                     detail = f"{line.item} ({show(line.quantity)} {line.unit} × ${_price(line.unit_price_usd)})"
                     lines.append(
                         paint(
-                            f"       ${line.usd:>10,.2f}  {detail}",
+                            f"       ${round_usd(line.usd, 2):>10,.2f}  {detail}",
                             _DIM,
                         )
                     )
@@ -189,8 +190,8 @@ def to_markdown(decision: Decision) -> str:
             out.append("| item | quantity | unit price | USD |")
             out.append("|---|---:|---:|---:|")
             for line in entry.monthly_cost.lines:
-                quantity = f"{show(line.quantity)} {line.unit}"
-                out.append(f"| {_cell(line.item)} | {quantity} | ${_price(line.unit_price_usd)} | {line.usd:,.2f} |")
+                quantity, usd = f"{show(line.quantity)} {line.unit}", round_usd(line.usd, 2)
+                out.append(f"| {_cell(line.item)} | {quantity} | ${_price(line.unit_price_usd)} | {usd:,.2f} |")
         out.append("")
         out.append("</details>")
     if decision.assumptions:
