@@ -28,7 +28,7 @@ from decider.sources.markers import helm_hint, meant_as_source
 from decider.sources.placement import place_pods
 from decider.sources.terraform_files import check_var_files, read_terraform
 from decider.sources.usage import Usage, apply_usage, read_usage
-from decider.sources.walk import TERRAFORM_SUFFIX, walk
+from decider.sources.walk import TERRAFORM_SUFFIX, not_readable, walk
 
 __all__ = [
     "Discovery",
@@ -164,6 +164,14 @@ def _read_file(discovery: Discovery, file: Path, shown: str, *, named: bool, kee
     reason = _not_a_source(file, file.resolve())
     if reason is not None:
         discovery.skipped.append((shown, reason))
+        return
+    # A folder's walk checks its files; a path named is checked here, before anything opens it (a FIFO would block
+    # the review, a device such as /dev/zero fill its memory)
+    refused = not_readable(file, file.resolve().parent) if named else None
+    if refused is not None:
+        if not keep_going:
+            raise SourceError([Problem(shown, refused)])
+        discovery.unreadable.append(Unreadable(shown, refused))
         return
     try:
         found = read_file_workloads(file, shown, discovery.capacity, discovery.routes, discovery.skipped)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from decider.sources.accelerators import NEURON_DEVICE, needs_neuron
 from decider.sources.imported import ImportedWorkload
 from decider.sources.schedule import counted_runs
 from decider.sources.template import describe_value, key_of, literal, mentions, number_of, reference, set_traffic
@@ -73,6 +74,14 @@ def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, An
                     workload.assume(f"GPU requirement {count!r} is not a whole number: GPUs unknown")
     if gpus:
         workload.set("runtime.gpu", gpus)
+    devices = [
+        str(key_of(device, "HostPath"))
+        for container in containers
+        for device in _list_of(key_of(key_of(container, "LinuxParameters") or {}, "Devices"))
+        if isinstance(device, dict) and str(key_of(device, "HostPath") or "").startswith(NEURON_DEVICE)
+    ]
+    if devices:
+        needs_neuron(workload, f"a container maps the device {devices[0]}")
     if len(containers) > 1:  # a second container, essential or not (a log router, a proxy), is a sidecar
         workload.set("control.sidecars", True)
     protocols = _app_protocols(containers)
@@ -285,3 +294,7 @@ def _app_protocols(containers: list[dict[str, Any]]) -> list[str]:
             if protocol and protocol not in found:
                 found.append(protocol)
     return found
+
+
+def _list_of(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from decider.sources.accelerators import NEURON_RESOURCES, needs_neuron
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
 from decider.sources.kubernetes_size import pod_requests
@@ -202,7 +203,7 @@ def _read_pod(workload: ImportedWorkload, pod: Mapping[str, Any]) -> None:
     if len(containers) + len(sidecars) > 1:
         workload.set("control.sidecars", True)
     vcpu, memory_mb = pod_requests(workload, containers, pod.get("initContainers"))
-    gpus = 0
+    gpus, neuron = 0, ""
     for container in [*containers, *sidecars]:
         resources = _mapping(container.get("resources"))
         requests, limits = _mapping(resources.get("requests")), _mapping(resources.get("limits"))
@@ -212,6 +213,10 @@ def _read_pod(workload: ImportedWorkload, pod: Mapping[str, Any]) -> None:
                 gpus += int(str(gpu))
             else:
                 workload.assume(f"{GPU_RESOURCE} {gpu!r} is not a whole number: GPUs unknown")
+        for resource in NEURON_RESOURCES:
+            count = limits.get(resource, requests.get(resource))
+            if count is not None and not neuron:
+                neuron = f"{container.get('name', 'a container')} requests {resource} {count}"
         if _mapping(container.get("securityContext")).get("privileged") is True:
             workload.set("control.privileged", True)
     if vcpu:
@@ -223,6 +228,8 @@ def _read_pod(workload: ImportedWorkload, pod: Mapping[str, Any]) -> None:
         workload.assume(f"containers give no {missing} requests or limits: sized by decider's defaults")
     if gpus:
         workload.set("runtime.gpu", gpus)
+    if neuron:
+        needs_neuron(workload, neuron)
     if workload.get("traffic.protocols") is None:
         _read_protocols(workload, [*containers, *sidecars])
     if pod.get("hostNetwork") is True:

@@ -111,7 +111,9 @@ def _ecs_service(
     containers = given.get("container_definitions")
     if isinstance(containers, Mapping):
         task["container_definitions"] = [
-            {"name": name, **dict(body)} for name, body in containers.items() if isinstance(body, Mapping)
+            {"name": name, **{_camel(key): value for key, value in body.items()}}
+            for name, body in containers.items()
+            if isinstance(body, Mapping)
         ]
     elif isinstance(containers, Expression):
         task["container_definitions"] = containers
@@ -127,6 +129,14 @@ def _ecs_service(
     if given.get("create_service") is False:  # the call makes the task definition alone (something else runs it)
         return [definition]
     return [definition, resource("aws_ecs_service", service, service_refs)]
+
+
+def _camel(key: str) -> str:
+    """A container input of the module as ECS's JSON names it: the module takes ``resource_requirements``,
+    ``port_mappings``, ``linux_parameters`` (snake_case) and writes them to the task definition as
+    ``resourceRequirements``, ``portMappings``, ``linuxParameters``; their own entries are ECS's already."""
+    head, *rest = key.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def _as_blocks(value: Any) -> list[Any]:

@@ -1,0 +1,124 @@
+"""Defects an audit of `decider review` on nine more public repositories found, each kept fixed here:
+
+- the terraform-aws-modules ECS service module's container inputs are snake_case (``resource_requirements``,
+  ``port_mappings``); read with ECS's spellings only, a GPU was dropped and the service offered to Fargate;
+- AWS Neuron accelerators (Inferentia, Trainium), asked for by a pod's extended resources or an ECS container's
+  device, were not read: an LLM server on Neuron was offered to Lambda;
+- a FIFO or device named on the command line was opened as a document: the review waited on the FIFO forever, and
+  read /dev/zero until memory ran out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from decider.sources import find_workloads
+
+MODULE = """module "inference" {
+  source                   = "terraform-aws-modules/ecs/aws//modules/service"
+  name                     = "inference"
+  cpu                      = 4096
+  memory                   = 16384
+  requires_compatibilities = ["EC2"]
+  container_definitions = {
+    model = {
+      image                 = "public.ecr.aws/example/model:1"
+      resource_requirements = [{ type = "GPU", value = 1 }]
+      port_mappings         = [{ name = "grpc", containerPort = 50051, protocol = "tcp", appProtocol = "grpc" }]
+    }
+  }
+}
+"""
+
+
+def test_the_ecs_service_modules_snake_case_container_inputs_are_read(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(MODULE, encoding="utf-8")
+    [service] = [item for item in find_workloads([str(tmp_path)]).workloads if item.name == "module.inference"]
+    assert service.raw["runtime"]["gpu"] == 1
+    assert service.raw["traffic"]["protocols"] == ["grpc"]
+
+
+VLLM = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: mistral}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: mistral}}
+  template:
+    metadata: {labels: {app: mistral}}
+    spec:
+      containers:
+        - name: vllm
+          image: public.ecr.aws/neuron/vllm:1
+          resources:
+            requests: {cpu: "2", memory: 8Gi, aws.amazon.com/neuron: 1}
+            limits: {aws.amazon.com/neuron: 1}
+"""
+
+
+def test_a_pod_asking_for_a_neuron_accelerator_needs_the_families_that_carry_one(tmp_path: Path) -> None:
+    (tmp_path / "vllm.yaml").write_text(VLLM, encoding="utf-8")
+    [pod] = find_workloads([str(tmp_path / "vllm.yaml")]).workloads
+    assert pod.raw["control"]["instance_types"] == ["inf2", "trn1"]
+    assert any(
+        "vllm requests aws.amazon.com/neuron 1: an AWS Inferentia or Trainium" in note for note in pod.assumptions
+    )
+    # An instance type the pod selects already is kept
+    pinned = VLLM.replace(
+        "    spec:\n      containers:",
+        "    spec:\n      nodeSelector: {node.kubernetes.io/instance-type: inf2.xlarge}\n      containers:",
+    )
+    (tmp_path / "vllm.yaml").write_text(pinned, encoding="utf-8")
+    [pod] = find_workloads([str(tmp_path / "vllm.yaml")]).workloads
+    assert pod.raw["control"]["instance_types"] == ["inf2"]
+
+
+def test_an_ecs_container_mapping_a_neuron_device_needs_the_families_that_carry_one(tmp_path: Path) -> None:
+    task = {
+        "family": "inferentia",
+        "cpu": "4096",
+        "memory": "8192",
+        "requiresCompatibilities": ["EC2"],
+        "containerDefinitions": [
+            {
+                "name": "model",
+                "image": "model:1",
+                "linuxParameters": {"devices": [{"hostPath": "/dev/neuron0", "containerPath": "/dev/neuron0"}]},
+            }
+        ],
+    }
+    (tmp_path / "task.json").write_text(json.dumps(task), encoding="utf-8")
+    [found] = find_workloads([str(tmp_path / "task.json")]).workloads
+    assert found.raw["control"]["instance_types"] == ["inf2", "trn1"]
+    assert any("maps the device /dev/neuron0" in note for note in found.assumptions)
+
+
+@pytest.fixture
+def deadline() -> Iterator[None]:
+    """A read that would block fails the test after 10 s instead of hanging it."""
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError("the review blocked on a file it should have refused")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_fifo_or_device_named_on_the_command_line_is_refused_unopened(tmp_path: Path, deadline: None) -> None:
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    for named in (str(fifo), os.devnull):
+        found = find_workloads([named], keep_going=True)
+        assert [(item.reason) for item in found.unreadable] == [
+            "not read: not a regular file (a device, FIFO or socket)"
+        ]
+        assert found.workloads == []
