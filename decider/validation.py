@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, ValidationError, WithJsonSchema
+from pydantic import AfterValidator, StringConstraints, ValidationError, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from decider.errors import (
@@ -101,6 +101,7 @@ def _printable(text: str) -> str:
 #: A free-text label (a workload's name): printable text, 200 characters at most.
 Label = Annotated[
     str,
+    StringConstraints(max_length=200),
     AfterValidator(_printable),
     WithJsonSchema({"type": "string", "maxLength": 200, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"}),
 ]

@@ -161,7 +161,7 @@ class Workload(_Section):
         json_schema_extra={"examples": [{"name": "checkout-api", "runtime": {"memory_mb": 1024}}]},
     )
 
-    name: Label | None = Field(None, max_length=200, description="Free-text label (printable: no control characters).")
+    name: Label | None = Field(None, description="Free-text label (printable: no control characters).")
     runtime: Runtime = Runtime()
     traffic: Traffic = Traffic()
     control: Control = Control()
