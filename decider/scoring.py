@@ -221,8 +221,7 @@ def _silent(ruleset: Ruleset, optimize_for: str) -> tuple[Fired, ...]:
 def _near_limit(
     rule: Rule, context: Mapping[str, Any], weight: float, explain: bool = True, names: Mapping[str, str] | None = None
 ) -> Fired | None:
-    """The headroom criterion of an exclusion that did not fire: points lost on a ramp near the limit, said with the
-    targets' names (``names``, by id)."""
+    """The headroom criterion of an exclusion that did not fire: points lost on a ramp near the limit (``names``)."""
     headroom = rule.headroom
     assert headroom is not None  # noqa: S101 - only called for rules with headroom
     factor = headroom.factor(context)

@@ -104,12 +104,12 @@ def test_lambdas_bill_is_said_to_leave_out_the_provisioned_concurrency_a_latency
     assert decision.recommendation == "lambda"
     [warning] = [warning for warning in decision.warnings if "provisioned concurrency" in warning]
     # One environment (under one execution in flight at peak) of 2 GB all month: 2 × 730 × 3,600 GB-s × $0.0000033334
-    assert "1 environment of 2,048 MB kept warm all month add about $17.52 a month" in warning
+    assert "1 environment of 2,048 MB kept warm all month, add about $17.52 a month" in warning
     assert "(arm64, $0.0000033334 per GB-second)" in warning
     lam, fargate = entry(decision, "lambda"), entry(decision, "ecs-fargate")
     assert lam.monthly_cost is not None
     assert fargate.monthly_cost is not None
-    assert f"for about ${lam.monthly_cost.total_usd + 17.52:.2f}" in warning
+    assert f"for at most about ${lam.monthly_cost.total_usd + 17.52:.2f}" in warning
     assert f"against Amazon ECS on AWS Fargate's ${fargate.monthly_cost.total_usd:.2f}" in warning
 
 

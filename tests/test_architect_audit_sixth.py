@@ -4,8 +4,8 @@
   10,240 MB (Lambda's 5.8 vCPU) a 4 vCPU task bought 31% less CPU and billed less work than Lambda's;
 - a Windows service joining an existing EKS cluster pays for Windows nodes of its own: the cluster's nodes are Linux;
 - an EC2 Instance Savings Plan is a reason for EC2 hosts the workload names;
-- behind a function URL named, bodies past 6 MB cost Lambda the handler's streaming, not the full streaming penalty;
-  behind an HTTP API the HTTP API's body rule says it once;
+- behind a function URL or REST API named (doors that stream), bodies past 6 MB cost Lambda the handler's streaming,
+  not the full streaming penalty, and behind an HTTP API (which cannot stream) more than behind either;
 - a .zip-package penalty stops where the image-size headroom starts;
 - a WebSocket service holding connections is never an idle listener;
 - a body past API Gateway's 10 MB on a named HTTP or REST API is warned of for every target behind it;
@@ -106,15 +106,20 @@ def download(door: str, payload_mb: float) -> dict[str, Any]:
 def test_bodies_past_6_mb_behind_a_function_url_named_cost_lambda_the_handlers_streaming(ruleset: Ruleset) -> None:
     streamed = rules_of(decided(ruleset, download("function-url", 100)), "lambda")
     assert "limits.lambda-payload-needs-streaming" not in streamed
-    assert streamed["limits.lambda-payload-streamed-by-function-url"] == -4
+    assert streamed["limits.lambda-payload-streamed-by-the-door"] == -4
     # No door named: the full penalty stands (decider chooses the door; requests past 6 MB need S3 too)
     unnamed = {**download("function-url", 100), "traffic": {**download("function-url", 100)["traffic"]}}
     del unnamed["traffic"]["front_door"]
     assert rules_of(decided(ruleset, unnamed), "lambda")["limits.lambda-payload-needs-streaming"] == -15
-    # Behind an HTTP API the body is said once, by the HTTP API's rule
+    # A REST API streams too (response transfer mode STREAM); an HTTP API cannot, and its own limit adds to the 6 MB
+    rest = rules_of(decided(ruleset, download("rest-api", 8)), "lambda")
+    assert "limits.lambda-payload-needs-streaming" not in rest
+    assert rest["limits.lambda-payload-streamed-by-the-door"] < 0
     behind = rules_of(decided(ruleset, download("http-api", 8)), "lambda")
-    assert "limits.lambda-payload-needs-streaming" not in behind
-    assert behind["limits.lambda-http-api-body"] < 0
+    assert (
+        behind["limits.lambda-payload-needs-streaming"] + behind["limits.lambda-http-api-body"]
+        < rest["limits.lambda-payload-streamed-by-the-door"]
+    )
 
 
 def test_the_zip_package_penalty_stops_where_the_image_size_headroom_starts(ruleset: Ruleset) -> None:

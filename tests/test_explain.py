@@ -273,6 +273,6 @@ def test_a_winner_tied_with_the_cheaper_target_is_not_said_to_lead_it(ruleset: R
     assert first.score == second.score
     assert "still leads it" not in decision.summary
     assert (
-        f"{first.name} ties with it on points, its points through team.medium-ops-capacity (+4), "
-        "team.medium-ops-managed-instances (+2) making up for the bill." in decision.summary
+        f"{first.name} ties with it on points, its points through team.medium-ops-capacity (+4 points between "
+        "them), team.medium-ops-managed-instances (+2 points between them) making up for the bill." in decision.summary
     )

@@ -25,7 +25,6 @@ from decider.workload import JOB_PATTERNS, SECTIONS, Workload
 
 if TYPE_CHECKING:
     from decider.cost.bill import Plan
-    from decider.cost.quote import Quote
 
 
 @dataclass
@@ -35,8 +34,9 @@ class PlanMemo:
 
     bases: dict[tuple[int, bool, str], tuple[Plan | None, str | None]] = field(default_factory=dict)
     modes: dict[tuple[int, str, str, bool, bool], Plan | None] = field(default_factory=dict)
-    quotes: dict[Hashable, Quote] = field(default_factory=dict)
-    """The quotes of the rankings nobody reads, by what they are priced from (decider/cost/quote.py)."""
+    quotes: dict[Hashable, Any] = field(default_factory=dict)
+    """The quotes (``Quote``, decider/cost/quote.py, which this module may not import) of the rankings nobody reads,
+    by what they are priced from."""
     keys: dict[Hashable, int] = field(default_factory=dict)
     """Each distinct set of priced inputs, numbered: plans are keyed by the number, so a lookup hashes a small tuple
     instead of the workload's sections again."""

@@ -159,7 +159,7 @@ def quote(
             frozenset(key for key, kept_out in firing.mode_exclusions.items() if kept_out),
         )
         found = memo.quotes.get(reused)
-        if found is not None:
+        if isinstance(found, Quote):
             return found
     unpriced: dict[str, str] = {}
     modes = choose_modes(
