@@ -113,6 +113,36 @@ def kubelet_reserve(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     )
 
 
+#: The longest unit of work (seconds) from which a run on Spot capacity is warned of: Spot can take the capacity back
+#: with two minutes' notice at any time (a Fargate Spot task's stopTimeout is at most 120 s), so a run of hours
+#: is likely to be stopped at least once and must checkpoint
+#: (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html).
+SPOT_LONG_RUN_S = 3600.0
+
+
+def spot_long_runs(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """The recommendation or the runner-up priced on Spot capacity for work that runs an hour or more: interruption
+    is taken as tolerable (``preferences.spot_ok``), but at that length the work must checkpoint to finish."""
+    priced = ranked.priced
+    longest = ranked.workload.max_duration_s
+    if priced is None or longest < SPOT_LONG_RUN_S:
+        return ()
+    spot = [
+        target
+        for target in ranked.order[:2]
+        if (choice := priced.choices.get(target)) is not None and choice.chosen.price == "spot"
+    ]
+    if not spot:
+        return ()
+    modes = [f"{priced.choices[target].chosen.name} for {ruleset.target(target).name}" for target in spot]
+    hours = show(round(longest / 3600, 1))
+    return (
+        f"Priced on Spot capacity ({' and '.join(modes)}), units of work that run up to {hours} h can be stopped: "
+        "Spot capacity is taken back with two minutes' notice at any time (a Fargate Spot task stops within 120 s), "
+        "so runs this long must checkpoint to finish, or mix on-demand capacity into the capacity provider strategy.",
+    )
+
+
 #: The rule that says a cold start misses the latency target (rules/traffic.yaml): Lambda would need its
 #: environments kept warm.
 COLD_START_RULE = "traffic.cold-start-vs-slo"

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from decider import explain
 from decider.advice import BUDGET, Advice, search
-from decider.bill_checks import idle_gpus, kubelet_reserve, names, partial_bills, provisioned_concurrency
+from decider.bill_checks import (
+    idle_gpus,
+    kubelet_reserve,
+    names,
+    partial_bills,
+    provisioned_concurrency,
+    spot_long_runs,
+)
 from decider.cost.gaps import NO_PRICE
 from decider.cost.memo import PlanMemo
 from decider.crossings import resize, totals_at
@@ -136,6 +143,7 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
         *kubelet_reserve(ranked, ruleset),
         *idle_gpus(ranked, ruleset),
         *provisioned_concurrency(ranked, ruleset),
+        *spot_long_runs(ranked, ruleset),
     )
 
 

@@ -225,3 +225,20 @@ def test_no_websocket_door_warning_where_lambda_is_excluded_and_the_fix_names_th
     assert any("API Gateway WebSocket API holding the connections" in text for text in decision.what_would_change)
     served = {**feed, "runtime": {**feed["runtime"], "long_running": False}}
     assert any("cannot hold WebSocket connections" in warning for warning in decided(ruleset, served).warnings)
+
+
+GENOMICS: dict[str, Any] = {
+    "runtime": {"max_duration_s": 10800, "avg_duration_ms": 9000000, "vcpu": 16, "memory_mb": 65536,
+                "ephemeral_storage_gb": 150},
+    "traffic": {"pattern": "event", "requests_per_month": 300, "protocols": ["queue"], "front_door": "none"},
+    "preferences": {"spot_ok": True, "optimize_for": "cost"},
+}  # fmt: skip
+
+
+def test_runs_of_hours_priced_on_spot_are_warned_to_checkpoint(ruleset: Ruleset) -> None:
+    decision = decided(ruleset, GENOMICS)
+    [warning] = [warning for warning in decision.warnings if "Spot capacity" in warning]
+    assert warning.startswith("Priced on Spot capacity (Fargate Spot for Amazon ECS on AWS Fargate")
+    assert "units of work that run up to 3 h can be stopped" in warning
+    short = {**GENOMICS, "runtime": {**GENOMICS["runtime"], "max_duration_s": 600, "avg_duration_ms": 300000}}
+    assert not any("Spot capacity" in warning for warning in decided(ruleset, short).warnings)

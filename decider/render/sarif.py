@@ -167,10 +167,13 @@ def _notification(item: UnreadableFile) -> dict[str, Any]:
 
 def _descriptor(rule_id: str, rule: Rule | None, sources: dict[str, str]) -> dict[str, Any]:
     if rule is None:
-        text = dict(FALLBACK_RULES.values()).get(
-            rule_id, f"{rule_id}: a reason decider computes, not a rule file entry"
-        )
-        return {"id": rule_id, "shortDescription": {"text": text}, "helpUri": sources.get(rule_id, information_uri())}
+        text = dict(FALLBACK_RULES.values()).get(rule_id) or _computed(rule_id)
+        return {
+            "id": rule_id,
+            "shortDescription": {"text": text},
+            "fullDescription": {"text": text},
+            "helpUri": sources.get(rule_id, information_uri()),
+        }
     effect = f"excludes {', '.join(rule.targets)}" if rule.effect == "exclude" else "scores the targets"
     return {
         "id": rule.id,
@@ -180,6 +183,22 @@ def _descriptor(rule_id: str, rule: Rule | None, sources: dict[str, str]) -> dic
         "defaultConfiguration": {"level": "error" if rule.effect == "exclude" else "warning"},
         "properties": {"category": rule.category, "effect": rule.effect},
     }
+
+
+def _computed(rule_id: str) -> str:
+    """What a criterion decider computes (no rule file entry behind it) weighs, as a reader of an alert needs it: the
+    headroom of a hard limit, or the cost from the bills."""
+    if rule_id.endswith(".headroom"):
+        return (
+            f"limits criterion: points lost as the workload nears a hard limit ({rule_id.removesuffix('.headroom')}), "
+            "on a ramp over the last part of its range"
+        )
+    if rule_id.startswith("cost."):
+        return (
+            "cost criterion from the bills: each target loses points by how many times the cheapest eligible bill "
+            "it costs (a set number of points per doubling, weighted by optimize_for)"
+        )
+    return f"{rule_id}: a criterion decider computes"
 
 
 def _generic(because: str) -> str:

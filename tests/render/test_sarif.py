@@ -11,7 +11,7 @@ import jsonschema_rs
 import pytest
 
 from decider.cli import main
-from decider.render.sarif import build_log
+from decider.render.sarif import _descriptor, build_log
 from decider.review import ReviewRequestItem, review_request
 from decider.rules.model import Ruleset
 
@@ -106,3 +106,12 @@ def test_keep_only_reviews_have_no_results_and_api_items_no_locations(small_rule
     [result] = build_log(moved, small_ruleset)["runs"][0]["results"]
     assert "locations" not in result  # no file behind an API item
     assert result["ruleId"] == "limits.lambda-long"
+
+
+def test_a_criterion_decider_computes_is_described_for_the_alert_reader() -> None:
+    """Code scanning shows a rule's shortDescription as the alert's title: a computed criterion says what it weighs."""
+    cost = _descriptor("cost.relative-monthly-cost", None, {})
+    assert cost["shortDescription"]["text"].startswith("cost criterion from the bills: each target loses points")
+    assert cost["fullDescription"] == cost["shortDescription"]
+    headroom = _descriptor("limits.lambda-timeout.headroom", None, {})
+    assert "nears a hard limit (limits.lambda-timeout)" in headroom["shortDescription"]["text"]
