@@ -143,9 +143,9 @@ def read_service(
     workload.set("team.current_platform", "ecs")
     if literal(workload, properties, "SchedulingStrategy") == "DAEMON":
         workload.set("control.host_daemons", True)
-    desired = number_of(literal(workload, properties, "DesiredCount"))
-    if desired is not None and desired >= 0 and desired == int(desired):
-        workload.set("runtime.min_copies", int(desired))  # the copies that run whatever the traffic
+    given = literal(workload, properties, "DesiredCount")
+    desired = number_of(given)
+    workload.keep_copies("DesiredCount", desired if desired is not None else given)
     served = list(workload.get("traffic.protocols") or ["http"])
     set_traffic(workload, served if properties.get("LoadBalancers") else [], None, http_is_spiky=False)
     choose_ecs_target(workload, properties, task, resources)

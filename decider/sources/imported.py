@@ -62,6 +62,25 @@ class ImportedWorkload:
     def assume(self, text: str) -> None:
         self.assumptions.append(f"{self.kind} {self.name}: {text}")
 
+    def keep_copies(self, field: str, count: Any) -> None:
+        """The copies the source keeps running (``DesiredCount``, ``desired_count``, ``replicas``) as
+        ``runtime.min_copies``, said as an assumption since it multiplies the bill (an autoscaler may own the figure);
+        a value that is no whole number of copies is said and not used."""
+        if count is None:
+            return
+        whole = isinstance(count, int | float) and not isinstance(count, bool) and count >= 0 and count == int(count)
+        if not whole:
+            self.assume(f"{field} {count!r} is not a whole number of copies: not used")
+            return
+        copies = int(count)
+        self.set("runtime.min_copies", copies)  # the copies that run whatever the traffic
+        self.assume(
+            f"{field} {copies}: at least {copies} cop{'y' if copies == 1 else 'ies'} kept running whatever the traffic "
+            "(runtime.min_copies; give it in a usage file if an autoscaler owns the figure)"
+            if copies
+            else f"{field} 0: no copy kept running (runtime.min_copies 0)"
+        )
+
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     """``override`` laid over ``base``: mappings merge key by key, anything else is replaced."""

@@ -181,8 +181,7 @@ def is_patch(value: Any) -> bool:
 def _read_replicas(workload: ImportedWorkload, replicas: Any, kind: str) -> None:
     if kind not in ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"):
         return
-    if isinstance(replicas, int) and not isinstance(replicas, bool) and replicas >= 0:
-        workload.set("runtime.min_copies", replicas)  # the copies that run whatever the traffic
+    workload.keep_copies("replicas", replicas)
 
 
 def _read_job(workload: ImportedWorkload, job_spec: Mapping[str, Any]) -> None:

@@ -152,6 +152,9 @@ def scale_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
             ):
                 continue
             workload.set("runtime.min_copies", scaler.least)
+            # The autoscaler owns the replicas: what the manifest's replicas were said to keep is not what runs
+            said = f"{workload.kind} {workload.name}: replicas "
+            workload.assumptions = [note for note in workload.assumptions if not note.startswith(said)]
             most = f" and at most {scaler.most}" if scaler.most is not None else ""
             workload.assume(
                 f"{scaler.where} keeps at least {scaler.least}{most} copies running: at least {scaler.least} assumed "

@@ -239,9 +239,7 @@ def _service(service: Resource, task: Resource | None, resources: Sequence[Resou
     if known(workload, values, "scheduling_strategy") == "DAEMON":
         workload.set("control.host_daemons", True)
     set_traffic(workload, ["http"] if blocks(values.get("load_balancer")) else [], None, http_is_spiky=False)
-    count = known(workload, values, "desired_count")
-    if isinstance(count, int | float) and not isinstance(count, bool) and count >= 0 and count == int(count):
-        workload.set("runtime.min_copies", int(count))  # the copies that run whatever the traffic
+    workload.keep_copies("desired_count", known(workload, values, "desired_count"))
     properties: dict[str, Any] = {}
     launch_type = known(workload, values, "launch_type")
     if isinstance(launch_type, str) and launch_type:

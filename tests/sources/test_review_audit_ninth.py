@@ -122,3 +122,52 @@ def test_a_fifo_or_device_named_on_the_command_line_is_refused_unopened(tmp_path
             "not read: not a regular file (a device, FIFO or socket)"
         ]
         assert found.workloads == []
+
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: REPLICAS
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - {name: web, image: web:1, resources: {requests: {cpu: 250m, memory: 256Mi}}}
+"""
+
+
+def _deployment(tmp_path: Path, replicas: str, extra: str = "") -> list[str]:
+    path = tmp_path / "web.yaml"
+    path.write_text(DEPLOYMENT.replace("REPLICAS", replicas) + extra, encoding="utf-8")
+    [found] = find_workloads([str(path)]).workloads
+    return [note for note in found.assumptions if "replicas" in note or "copies" in note]
+
+
+def test_the_copies_a_source_keeps_running_are_said_as_they_multiply_the_bill(tmp_path: Path) -> None:
+    assert _deployment(tmp_path, "3") == [
+        "Deployment web: replicas 3: at least 3 copies kept running whatever the traffic (runtime.min_copies; give it "
+        "in a usage file if an autoscaler owns the figure)"
+    ]
+    assert _deployment(tmp_path, '"three"') == [
+        "Deployment web: replicas 'three' is not a whole number of copies: not used"
+    ]
+    assert _deployment(tmp_path, "-2") == ["Deployment web: replicas -2 is not a whole number of copies: not used"]
+    # An autoscaler owns the replicas: its bounds are said instead
+    scaler = (
+        "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\n"
+        "spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minReplicas: 2, maxReplicas: 9}\n"
+    )
+    notes = _deployment(tmp_path, "3", scaler)
+    assert not any(note.startswith("Deployment web: replicas 3") for note in notes)
+    assert any("keeps at least 2 and at most 9 copies running" in note for note in notes)
+
+
+def test_an_ecs_services_desired_count_is_said(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(MODULE.replace('  name                     = "inference"\n',
+                                                     '  name                     = "inference"\n  desired_count = 3\n'),
+                                      encoding="utf-8")  # fmt: skip
+    [service] = [item for item in find_workloads([str(tmp_path)]).workloads if item.name == "module.inference"]
+    assert service.raw["runtime"]["min_copies"] == 3
+    assert any("desired_count 3: at least 3 copies kept running" in note for note in service.assumptions)
