@@ -2,8 +2,9 @@
 
 Workloads are matched by their file (relative to the root of each version) and name. Each is ``added`` (only in the
 new version), ``removed`` (only in the base), ``changed`` (its verdict or its monthly cost moved) or ``unchanged``.
-The cost compared is where the workload runs now (``monthly_cost_now_usd``): a removed workload's cost falls away, an
-added one's is new; a cost the review does not know (traffic unknown) gives no delta. A finding is *new* when the new
+The cost compared is where the workload runs now (``monthly_cost_now_usd``), without a share of an existing EKS
+cluster's control plane (``own_cost``): a removed workload's cost falls away, an added one's is new; a cost the review
+does not know (traffic unknown) gives no delta. A finding is *new* when the new
 version has a ``consider`` or ``move`` that the base did not have for that workload with the same verdict.
 """
 
@@ -91,11 +92,29 @@ def compare(
     return ReviewDiff(base=base_label, changes=tuple(changes), summary=_summary(changes))
 
 
+def own_cost(item: ReviewedWorkload) -> float | None:
+    """The workload's monthly cost where it runs now, without its share of an existing EKS cluster's control plane
+    (decider/review_cluster.py): the cluster pays that whatever a change adds or removes, and the share moves with the
+    count of workloads reviewed, so comparing it would charge an added workload, and every other one, for what is
+    already paid."""
+    cost = item.monthly_cost_now_usd
+    if cost is None or item.current_target != "eks":
+        return cost
+    eks = next((entry for entry in item.decision.ranking if entry.target == "eks"), None)
+    lines = eks.monthly_cost.lines if eks is not None and eks.monthly_cost is not None else ()
+    share = sum(line.usd for line in lines if line.item.startswith(SHARED_CONTROL_PLANE) and "shared by" in line.item)
+    return round(cost - share, 2)
+
+
+#: How the line of an EKS bill that carries its share of a shared control plane starts (decider/review_cluster.py).
+SHARED_CONTROL_PLANE = "EKS control plane $"
+
+
 def _change(old: ReviewedWorkload | None, new: ReviewedWorkload | None) -> WorkloadChange:
     shown = new or old
     assert shown is not None  # noqa: S101 - one side at least
-    cost_before = old.monthly_cost_now_usd if old is not None else 0.0
-    cost_after = new.monthly_cost_now_usd if new is not None else 0.0
+    cost_before = own_cost(old) if old is not None else 0.0
+    cost_after = own_cost(new) if new is not None else 0.0
     delta = round(cost_after - cost_before, 2) if cost_before is not None and cost_after is not None else None
     verdict_before = old.verdict if old is not None else None
     verdict_after = new.verdict if new is not None else None
@@ -119,8 +138,8 @@ def _change(old: ReviewedWorkload | None, new: ReviewedWorkload | None) -> Workl
         verdict_after=verdict_after,
         mode_before=mode_before,
         mode_after=mode_after,
-        monthly_cost_before_usd=old.monthly_cost_now_usd if old is not None else None,
-        monthly_cost_after_usd=new.monthly_cost_now_usd if new is not None else None,
+        monthly_cost_before_usd=cost_before if old is not None else None,
+        monthly_cost_after_usd=cost_after if new is not None else None,
         monthly_cost_delta_usd=delta,
         why=shown.why,
     )

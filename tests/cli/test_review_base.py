@@ -243,3 +243,55 @@ def test_a_move_to_fargate_spot_is_a_change_of_mode_and_cost(
     assert change["monthly_cost_delta_usd"] < 0  # Fargate Spot costs less than the on-demand tasks it replaces
     main(["review", "infra", "--usage", "usage.yaml", "--base-path", "v1"])
     assert "keep (on-demand → spot)" in capsys.readouterr().out
+
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}}}
+spec:
+  replicas: 1
+  selector: {{matchLabels: {{app: {name}}}}}
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers:
+        - {{name: {name}, image: {name}:1, ports: [{{containerPort: 8080, name: http}}],
+           resources: {{requests: {{cpu: 250m, memory: 256Mi}}}}}}
+"""
+NIGHTLY = """apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 2 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: job, image: job:1, resources: {requests: {cpu: 250m, memory: 256Mi}}}]
+"""
+
+
+def test_a_workload_added_to_an_existing_eks_cluster_is_not_charged_its_control_plane(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The review shares an existing cluster's control plane between its workloads; a change that adds one moves
+    every share. The cluster pays it whatever the change, so the diff leaves it out: the added nightly job costs its
+    own node time, and the services the change does not touch are unchanged."""
+    for version, jobs in (("base", ""), ("head", NIGHTLY)):
+        folder = tmp_path / version
+        folder.mkdir()
+        for name in ("vote", "result", "worker"):
+            (folder / f"{name}.yaml").write_text(DEPLOYMENT.format(name=name))
+        if jobs:
+            (folder / "nightly.yaml").write_text(jobs)
+    usage = "\n".join(f"{name}:\n  traffic: {{requests_per_month: 3000000}}" for name in ("vote", "result", "worker"))
+    (tmp_path / "usage.yaml").write_text(usage + "\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["review", "head", "--base-path", "base", "--usage", "usage.yaml", "--format", "json"]) == 0
+    diff = json.loads(capsys.readouterr().out)["diff"]
+    changes = {change["name"]: change for change in diff["changes"]}
+    assert changes["nightly"]["change"] == "added"
+    assert changes["nightly"]["monthly_cost_after_usd"] < 1  # a few minutes of node time a month, no $73 share
+    assert {changes[name]["change"] for name in ("vote", "result", "worker")} == {"unchanged"}
+    assert diff["summary"]["monthly_cost_delta_usd"] == changes["nightly"]["monthly_cost_delta_usd"]
