@@ -121,6 +121,17 @@ def _ecs_service(
     for key in ("runtime_platform", "ephemeral_storage"):
         if key in given:
             task[key] = [given[key]] if isinstance(given[key], Mapping) else given[key]
+    if given.get("create_task_definition") is False:
+        # The service runs a task definition made elsewhere (``task_definition_arn``): its sizes are that one's, read
+        # when the reference names a task definition in the configuration, else unknown (and said so); the module's
+        # default size is no task at all.
+        service_refs = {
+            "task_definition": references.get("task_definition_arn", ()),
+            "capacity_provider_strategy": references.get("capacity_provider_strategy", ()),
+        }
+        if given.get("create_service") is False:
+            return []
+        return [resource("aws_ecs_service", service, service_refs)]
     service_refs = {
         "task_definition": (f"{address}.aws_ecs_task_definition.this",),
         "capacity_provider_strategy": references.get("capacity_provider_strategy", ()),

@@ -171,3 +171,35 @@ def test_an_ecs_services_desired_count_is_said(tmp_path: Path) -> None:
     [service] = [item for item in find_workloads([str(tmp_path)]).workloads if item.name == "module.inference"]
     assert service.raw["runtime"]["min_copies"] == 3
     assert any("desired_count 3: at least 3 copies kept running" in note for note in service.assumptions)
+
+
+EXTERNAL_TASK = """resource "aws_ecs_task_definition" "worker" {
+  family                   = "worker"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = 256
+  memory                   = 512
+  container_definitions    = jsonencode([{ name = "worker", image = "worker:1" }])
+}
+
+module "worker_service" {
+  source                 = "terraform-aws-modules/ecs/aws//modules/service"
+  name                   = "worker"
+  create_task_definition = false
+  task_definition_arn    = TASK
+}
+"""
+
+
+def test_the_ecs_module_running_a_task_definition_made_elsewhere_is_sized_by_that_one(tmp_path: Path) -> None:
+    """``create_task_definition = false``: the service is not the module's default 1 vCPU / 2 GB, and the task
+    definition it runs is not listed again as a job nothing runs."""
+    main = tmp_path / "main.tf"
+    main.write_text(EXTERNAL_TASK.replace("TASK", "aws_ecs_task_definition.worker.arn"), encoding="utf-8")
+    [service] = find_workloads([str(tmp_path)]).workloads
+    assert service.name == "module.worker_service"
+    assert (service.raw["runtime"]["vcpu"], service.raw["runtime"]["memory_mb"]) == (0.25, 512)
+    main.write_text(EXTERNAL_TASK.replace("TASK", "var.task_arn"), encoding="utf-8")
+    found = {item.name: item for item in find_workloads([str(tmp_path)]).workloads}
+    assert "vcpu" not in found["module.worker_service"].raw.get("runtime", {})
+    assert any("its size is unknown" in note for note in found["module.worker_service"].assumptions)
