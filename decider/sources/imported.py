@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,7 +69,8 @@ class ImportedWorkload:
         a value that is no whole number of copies is said and not used."""
         if count is None:
             return
-        whole = isinstance(count, int | float) and not isinstance(count, bool) and count >= 0 and count == int(count)
+        number = isinstance(count, int | float) and not isinstance(count, bool) and math.isfinite(count)
+        whole = number and count >= 0 and count == int(count)
         if not whole:
             self.assume(f"{field} {count!r} is not a whole number of copies: not used")
             return

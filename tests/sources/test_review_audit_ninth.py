@@ -154,6 +154,7 @@ def test_the_copies_a_source_keeps_running_are_said_as_they_multiply_the_bill(tm
         "Deployment web: replicas 'three' is not a whole number of copies: not used"
     ]
     assert _deployment(tmp_path, "-2") == ["Deployment web: replicas -2 is not a whole number of copies: not used"]
+    assert _deployment(tmp_path, ".inf") == ["Deployment web: replicas inf is not a whole number of copies: not used"]
     # An autoscaler owns the replicas: its bounds are said instead
     scaler = (
         "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\n"
