@@ -204,5 +204,4 @@ def _usd(amount: float) -> str:
 
 def names(ruleset: Ruleset, targets: list[str]) -> str:
     """The targets' names as a sentence lists them: "A", "A and B", "A, B and C"."""
-    said = [ruleset.target(target).name for target in targets]
-    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + f" and {said[-1]}"
+    return _listed([ruleset.target(target).name for target in targets])

@@ -19,6 +19,8 @@ from decider.sources import ImportedWorkload
 
 #: The bill line of an EKS control plane already paid (decider/cost/bill.py), which a shared cluster's share replaces.
 ALREADY_PAID = "EKS control plane (existing cluster: already paid)"
+#: How the line that charges a workload its share of the shared control plane starts (review_diff.py leaves it out).
+SHARED_CONTROL_PLANE = "EKS control plane $"
 HOURS_A_MONTH = 730.0
 
 
@@ -51,7 +53,7 @@ def share_control_plane(decision: Decision, sharing: int, ruleset: Ruleset, regi
     monthly = hour * HOURS_A_MONTH
     share = monthly / sharing
     line = CostLine(
-        item=f"EKS control plane ${monthly:,.2f} a month shared by {sharing} workload{'s' if sharing > 1 else ''} "
+        item=f"{SHARED_CONTROL_PLANE}{monthly:,.2f} a month shared by {sharing} workload{'s' if sharing > 1 else ''} "
         f"in this review: ${share:,.2f}",
         quantity=HOURS_A_MONTH / sharing,
         unit="cluster-hour",

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from decider.review import Review, ReviewedWorkload, Verdict
+from decider.review_cluster import SHARED_CONTROL_PLANE
 
 Change = Literal["added", "removed", "changed", "unchanged"]
 #: The order changes are listed in: what the change brings first.
@@ -104,10 +105,6 @@ def own_cost(item: ReviewedWorkload) -> float | None:
     lines = eks.monthly_cost.lines if eks is not None and eks.monthly_cost is not None else ()
     share = sum(line.usd for line in lines if line.item.startswith(SHARED_CONTROL_PLANE) and "shared by" in line.item)
     return round(cost - share, 2)
-
-
-#: How the line of an EKS bill that carries its share of a shared control plane starts (decider/review_cluster.py).
-SHARED_CONTROL_PLANE = "EKS control plane $"
 
 
 def _change(old: ReviewedWorkload | None, new: ReviewedWorkload | None) -> WorkloadChange:

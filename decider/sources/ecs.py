@@ -74,12 +74,13 @@ def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, An
                     workload.assume(f"GPU requirement {count!r} is not a whole number: GPUs unknown")
     if gpus:
         workload.set("runtime.gpu", gpus)
-    devices = [
-        str(key_of(device, "HostPath"))
-        for container in containers
-        for device in _list_of(key_of(key_of(container, "LinuxParameters") or {}, "Devices"))
-        if isinstance(device, dict) and str(key_of(device, "HostPath") or "").startswith(NEURON_DEVICE)
-    ]
+    devices: list[str] = []
+    for container in containers:
+        mapped = key_of(key_of(container, "LinuxParameters") or {}, "Devices")
+        for device in mapped if isinstance(mapped, list) else []:
+            path = str(key_of(device, "HostPath") or "") if isinstance(device, dict) else ""
+            if path.startswith(NEURON_DEVICE):
+                devices.append(path)
     if devices:
         needs_neuron(workload, f"a container maps the device {devices[0]}")
     if len(containers) > 1:  # a second container, essential or not (a log router, a proxy), is a sidecar
@@ -294,7 +295,3 @@ def _app_protocols(containers: list[dict[str, Any]]) -> list[str]:
             if protocol and protocol not in found:
                 found.append(protocol)
     return found
-
-
-def _list_of(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
