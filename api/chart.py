@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api.dependencies import holder_of, metrics_of, read_json_body, ruleset_in_service
+from api.dependencies import holder_of, metrics_of, read_json_body, ruleset_in_service, work_of
 from api.problems import ApiProblem, problem_responses
 from api.recommend import WORKLOAD_BODY
 from decider.engine import decide
@@ -77,7 +77,7 @@ async def recommend_chart(request: Request) -> Response:
     kind = chosen_format(request.headers.get("accept"))
     ruleset = await ruleset_in_service(await holder_of(request))
     parsed = parse_workload(await read_json_body(request), strict_json=True)
-    decision = decide(parsed, ruleset)
+    decision = await work_of(request).run(decide, parsed, ruleset)  # off the event loop, as for /recommend
     (await metrics_of(request)).count_decision(decision.recommendation)
     image = await run_in_threadpool(render, cost_chart(decision, parsed.workload.requests_per_month), kind)
     return Response(image, media_type=MEDIA_TYPES[kind])

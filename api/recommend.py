@@ -21,8 +21,6 @@ from decider.rules.model import Ruleset
 from decider.workload import parse_workload
 
 MAX_BATCH = 1000
-#: A workload body up to this size is decided on the event loop (about a millisecond); larger ones in a thread.
-INLINE_BODY_BYTES = 16 * 1024
 JSON = "application/json"
 _DECISION = TypeAdapter(Decision)
 
@@ -111,10 +109,9 @@ async def recommend(request: Request) -> Response:
     # MetricsDep, without FastAPI solving three dependencies per request (the 503 still comes before the body).
     ruleset = await ruleset_in_service(await holder_of(request))
     body = await read_json_body(request)
-    if len(await request.body()) <= INLINE_BODY_BYTES:
-        decision, answer = _decide_one(body, ruleset)
-    else:  # validating a large body is CPU work (a megabyte of unknown fields, most of a second): off the event loop
-        decision, answer = await work_of(request).run(_decide_one, body, ruleset)
+    # In a worker thread, however small the body: a decision with its counterfactual search takes milliseconds to
+    # tens of milliseconds, and on the event loop every other request (``/healthz`` too) would wait behind it.
+    decision, answer = await work_of(request).run(_decide_one, body, ruleset)
     (await metrics_of(request)).count_decision(decision.recommendation)
     return Response(answer, media_type=JSON)
 

@@ -25,7 +25,7 @@ from fastapi import APIRouter, Request
 from slack_sdk.signature import SignatureVerifier
 from starlette.responses import Response
 
-from api.dependencies import holder_of, metrics_of, refuse_content_coding, ruleset_in_service
+from api.dependencies import holder_of, metrics_of, refuse_content_coding, ruleset_in_service, work_of
 from api.problems import ApiProblem
 from api.settings import Settings
 from decider.engine import decide
@@ -223,7 +223,7 @@ async def slack_command(request: Request) -> Response:
     if parsed is None:
         return message_response(help_message(command_name, [target.name for target in ruleset.targets]))
     try:
-        decision = decide(parsed, ruleset)
+        decision = await work_of(request).run(decide, parsed, ruleset)  # off the event loop, as for /recommend
     except DeciderError as error:  # e.g. no price book for the region asked: still the user's to fix
         blamed = blame_tokens(error, command)
         return message_response(problem_message(blamed, command_text=text, command_name=command_name))

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.background import BackgroundTask
 from starlette.responses import Response
 
-from api.dependencies import holder_of, metrics_of, refuse_content_coding, ruleset_in_service
+from api.dependencies import holder_of, metrics_of, refuse_content_coding, ruleset_in_service, work_of
 from api.problems import ApiProblem
 from api.slack import authenticate, not_utf8_form, read_form, signing_secret
 from decider.engine import decide
@@ -134,7 +134,7 @@ async def _answer(request: Request, interaction: Interaction) -> Message:
     except CommandError as error:
         return {**problem_message(error, command_text=action.value[:MAX_SHOWN_VALUE]), **keep}
     try:
-        decision = decide(parsed, ruleset)
+        decision = await work_of(request).run(decide, parsed, ruleset)  # off the event loop, as for /recommend
     except DeciderError as error:  # e.g. no price book for the region: the workload's to fix, as for a command
         return {**problem_message(blame_tokens(error, command), command_text=press.text), **keep}
     (await metrics_of(request)).count_decision(decision.recommendation)

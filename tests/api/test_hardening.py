@@ -16,13 +16,17 @@ from typing import Any
 import anyio
 import pytest
 
+import api.chart
 import api.recommend
+import api.slack
+import api.slack_interactions
 from api.connections import CONCURRENCY_EXCEEDED, RepeatsOncePerInterval, resource_errors_once
 from api.settings import Settings, get_settings
 from api.state import RulesetHolder
 from api.work import Work
 from decider.errors import MAX_PROBLEMS, RulesError, SettingsError
 from tests.api.conftest import KEY, ClientFactory, problem_of
+from tests.api.slack_requests import Slack, buttons_of, winner_of
 from tests.conftest import SHIPPED_RULES_DIR
 
 JSON = {"content-type": "application/json"}
@@ -58,26 +62,46 @@ def test_a_body_of_80k_unknown_fields_gets_a_small_answer_listing_50_and_countin
     assert len(answer.content) < 20_000
 
 
-def test_a_large_body_is_validated_and_decided_off_the_event_loop(
-    make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    on_loop: list[bool] = []
-    decide_one = api.recommend._decide_one
+def _recording_thread(on_loop: list[bool], function: Any) -> Any:
+    """``function``, recording for each call whether it ran on the event loop's thread or in a worker thread."""
 
-    def recording(body: Any, ruleset: Any) -> Any:
+    def recording(*args: Any) -> Any:
         try:
             asyncio.get_running_loop()
             on_loop.append(True)
         except RuntimeError:  # no loop in this thread: a worker thread
             on_loop.append(False)
-        return decide_one(body, ruleset)
+        return function(*args)
 
-    monkeypatch.setattr(api.recommend, "_decide_one", recording)
+    return recording
+
+
+def test_every_body_is_validated_and_decided_off_the_event_loop(
+    make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A decision with its counterfactual search takes milliseconds to tens of them: on the event loop, /healthz and
+    every other request would wait behind it, however small its body."""
+    on_loop: list[bool] = []
+    monkeypatch.setattr(api.recommend, "_decide_one", _recording_thread(on_loop, api.recommend._decide_one))
     client = make_client()
     assert client.post("/recommend", json={"name": "small"}).status_code == 200
     large = {"name": "large", "traffic": {"pattern": "steady"}, **flood()}
     assert client.post("/recommend", json=large).status_code == 422
-    assert on_loop == [True, False]
+    assert on_loop == [False, False]
+
+
+def test_the_chart_and_slack_decide_off_the_event_loop(
+    make_client: ClientFactory, slack: Slack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_loop: list[bool] = []
+    for module in (api.chart, api.slack, api.slack_interactions):
+        monkeypatch.setattr(module, "decide", _recording_thread(on_loop, module.decide))
+    chart = make_client().post("/recommend/chart", json={"name": "small"}, headers={"accept": "image/svg+xml"})
+    assert chart.status_code == 200
+    answer = slack.command("duration=2h memory=4g privileged")
+    what_if = next(element for element in buttons_of(answer).values() if element["action_id"].startswith("what-if-"))
+    assert winner_of(slack.answer_to(what_if))
+    assert on_loop == [False, False, False]
 
 
 def test_echoed_values_are_cut_short(make_client: ClientFactory) -> None:
