@@ -17,7 +17,7 @@ from decider.cost.memo import PlanMemo
 from decider.crossings import resize, totals_at
 from decider.decision import Decision, RulesetInfo
 from decider.input_checks import contradictions
-from decider.numbers import show
+from decider.numbers import apart, show
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
 from decider.workload import SECONDS_PER_MONTH, ParsedWorkload
@@ -220,9 +220,10 @@ def _slo(ranked: Ranked) -> tuple[str, ...]:
     slo = workload.traffic.latency_slo_ms
     if slo is None or ranked.facts.work_slo_ratio < 1:
         return ()
+    shown_slo, shown_average = apart(slo, workload.avg_duration_s * 1000.0)
     return (
-        f"traffic.latency_slo_ms ({show(slo)} ms) is shorter than a typical request (runtime.avg_duration_ms, "
-        f"{show(round(workload.avg_duration_s * 1000.0, 1))} ms): no target can meet it, and a cold start misses it "
+        f"traffic.latency_slo_ms ({shown_slo} ms) is shorter than a typical request (runtime.avg_duration_ms, "
+        f"{shown_average} ms): no target can meet it, and a cold start misses it "
         "by more, so it counts against AWS Lambda as fully as a target just above a typical request; check both "
         "figures.",
     )
@@ -244,9 +245,10 @@ def _peak(parsed: ParsedWorkload) -> tuple[str, ...]:
         )
     if traffic.peak_rps >= average * (1 - 1e-9):
         return ()
+    shown_peak, shown_average = apart(traffic.peak_rps, average)
     return (
-        f"traffic.peak_rps ({show(traffic.peak_rps)} a second) is below the average rate traffic.requests_per_month "
-        f"gives ({show(round(average, 3))} a second over a 730-hour month): a peak cannot be lower than the average, "
+        f"traffic.peak_rps ({shown_peak} a second) is below the average rate traffic.requests_per_month "
+        f"gives ({shown_average} a second over a 730-hour month): a peak cannot be lower than the average, "
         "and the copies are sized on the average; check both figures.",
     )
 

@@ -34,3 +34,16 @@ def show(value: object) -> str:
     if value is None:
         return "not set"
     return str(value)
+
+
+def apart(first: float, second: float) -> tuple[str, str]:
+    """Two numbers as number() writes them, with more decimals where that would write two different numbers alike (a
+    message that says one figure is below another must not print them equal, or the other way round)."""
+    texts = number(first), number(second)
+    if texts[0] != texts[1] or first == second:
+        return texts
+    for decimals in range(1, 10):
+        texts = f"{first:,.{decimals}f}", f"{second:,.{decimals}f}"
+        if texts[0] != texts[1]:
+            break
+    return texts[0].rstrip("0").rstrip("."), texts[1].rstrip("0").rstrip(".")
