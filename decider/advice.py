@@ -258,9 +258,7 @@ def search(
         if other.recommendation == now:
             continue
         if candidate.kind == "exclusion" and other.recommendation in ranked.order:
-            # The answer moved to a target that was eligible already: what moved it is another part of the change (a
-            # smaller copy re-prices every target), not the target let in, and the sentence would say otherwise.
-            continue
+            continue  # moved to a target eligible already: by another part of the change (a smaller copy), not a fix
         if candidate.kind == "cost-crossing":
             candidate, other = _nearest_flip(given, ruleset, parsed.workload, candidate, other, memo)
         if candidate.kind == "cost-crossing" and any(

@@ -163,6 +163,15 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     if not billed and all(reason.startswith(NO_FIT) for reason in why):
         # Every target left needs an instance and none holds a copy: nothing can run the workload as described.
         runtime = ranked.workload.runtime
+        most = _most_gpus(ruleset, ranked.workload.preferences.region)
+        if most is not None and runtime.gpu > most[0]:
+            # No type of any architecture has that many: no other architecture or type name would help
+            return (
+                f"No eligible target has a bill here: {why[0]}, and every target left runs on instances. "
+                f"runtime.gpu asks for {runtime.gpu} GPUs a copy, and no instance type in this price book's catalogue "
+                f"has more than {most[0]} ({most[1]}): one copy cannot run on one instance. Split the work across "
+                "copies or nodes (multi-node training) with at most that many GPUs each.",
+            )
         narrowed = [
             *(["control.instance_types"] if ranked.workload.control.instance_types else []),
             *([f"runtime.architecture ({runtime.architecture})"] if runtime.architecture != "any" else []),
@@ -191,6 +200,16 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         "their bills, and cost enters it through rules that stand in for it, for every target alike. "
         "Weigh it with care, or compare in a region whose price book has every price.",
     )
+
+
+def _most_gpus(ruleset: Ruleset, region: str) -> tuple[int, str] | None:
+    """The most GPUs any instance type in the region's catalogue has, and the types that have them."""
+    book = ruleset.pricing.get(region)
+    if book is None or not book.ec2.instances:
+        return None
+    most = max(instance.gpu for instance in book.ec2.instances)
+    largest = sorted(instance.type for instance in book.ec2.instances if instance.gpu == most)
+    return most, ", ".join(largest[:3]) + (" and others" if len(largest) > 3 else "")
 
 
 #: How the reason a target has no bill begins when no instance type holds one copy (decider/cost/gaps.py).

@@ -72,7 +72,11 @@ class Facts:
     lambda_scale_up_s: float
     """Seconds Lambda needs from zero to peak concurrency at 1,000 new environments per 10 s."""
     container_scale_up_s: float
-    """Seconds the ECS service scheduler needs to launch the copies at peak at 500 tasks a minute per service."""
+    """Seconds to reach the copies at peak: the ECS service scheduler launches 500 tasks a minute per service, and the
+    last of them then starts (runtime.startup_s)."""
+    container_disk_gb: float
+    """The disk one container copy needs: its scratch (runtime.ephemeral_storage_gb) and its image, held twice, pulled
+    (compressed) and unpacked (``container_disk_gb``)."""
     container_vcpu: float
     """vCPUs of one container copy: runtime.vcpu, or the CPU Lambda gives memory_mb (1,769 MB per vCPU) rounded to
     the nearest Fargate CPU size (``container_vcpu_for``)."""
@@ -122,6 +126,19 @@ def container_vcpu_for(memory_mb: float, vcpu: float | None, os: str = "linux") 
     if os == "windows":
         nearest = min(nearest, WINDOWS_MAX_VCPU)
     return max(smallest, nearest)
+
+
+#: How many times a container image takes its size on the disk of the task or node that runs it: "the pulled,
+#: compressed, and the uncompressed container image" are both stored there
+#: (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-storage.html); an image unpacks to at
+#: least its compressed size, so twice it is the least the image takes.
+IMAGE_ON_DISK = 2.0
+
+
+def container_disk_gb(scratch_gb: float, copies: int, artifact_mb: float) -> float:
+    """The disk ``copies`` container copies on one task or node need: each its scratch, and the image once (copies on
+    one node share the image their node pulled)."""
+    return copies * scratch_gb + IMAGE_ON_DISK * artifact_mb / 1024.0
 
 
 def connection_copies(workload: Workload) -> int:
@@ -191,7 +208,8 @@ def derive(workload: Workload) -> Facts:
         lambda_extra_memory_mb=max(0.0, lambda_memory - max(runtime.memory_mb, LAMBDA_MIN_MEMORY_MB)),
         gb_seconds_per_month=requests * avg_s * lambda_memory / 1024.0,
         lambda_scale_up_s=peak_concurrency / 1000.0 * 10.0,
-        container_scale_up_s=copies / ECS_TASKS_PER_MINUTE * 60.0,
+        container_scale_up_s=copies / ECS_TASKS_PER_MINUTE * 60.0 + runtime.startup_s,
+        container_disk_gb=container_disk_gb(runtime.ephemeral_storage_gb, 1, runtime.artifact_mb),
         container_vcpu=container_vcpu,
         vcpu_at_peak=copies * container_vcpu,
         memory_gb=runtime.memory_mb / 1024.0,

@@ -4,6 +4,7 @@ user typed is dropped or counted twice without a word (decider/engine.py adds th
 from __future__ import annotations
 
 from decider.cost.doors import CLIENT_PROTOCOLS
+from decider.cost.sizing import front_door
 from decider.numbers import show
 from decider.traffic_profile import peak_factor
 from decider.workload import PEAK_TO_AVERAGE, ParsedWorkload, Preferences
@@ -33,6 +34,25 @@ GATEWAY_PAYLOAD_MB = {
 }
 
 
+def _grpc_behind_gateway(door: str, with_http: bool) -> str:
+    """API Gateway's HTTP and REST APIs have no gRPC integration; an Application Load Balancer passes gRPC to instance
+    and IP targets (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html,
+    protocol version GRPC)."""
+    said = (
+        f"traffic.front_door {door} cannot carry gRPC: API Gateway's HTTP and REST APIs have no gRPC integration, "
+        "while an Application Load Balancer passes gRPC to instance and IP targets."
+    )
+    if with_http:
+        return (
+            f"{said} The HTTP requests are priced behind the API named; the gRPC calls need a load balancer beside it, "
+            "which no bill includes."
+        )
+    return (
+        f"{said} The containers are priced behind an Application Load Balancer instead; AWS Lambda stays priced "
+        "behind the API named, with the gRPC-to-HTTP translation in front of it that traffic.grpc-on-lambda counts."
+    )
+
+
 def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
     """Every contradiction or unused input in ``parsed``, in the order of the workload's sections."""
     workload = parsed.workload
@@ -56,6 +76,8 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
             f"traffic.front_door {door} cannot hold WebSocket connections for a function: AWS Lambda is priced "
             "behind an API Gateway WebSocket API, which holds them and runs the function per message."
         )
+    if door in GATEWAY_TIMEOUT_S and "grpc" in workload.protocols:
+        found.append(_grpc_behind_gateway(door, "http" in workload.protocols))
     if door in GATEWAY_TIMEOUT_S and CLIENT_PROTOCOLS & set(workload.protocols):
         limit, how = GATEWAY_TIMEOUT_S[door]
         longest = workload.max_duration_s
@@ -75,6 +97,19 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
                 "refuses such a body on every target behind it, containers (through a VPC link) as well as Lambda. "
                 "Move large bodies through S3 (presigned URLs), or name another front door."
             )
+    network = workload.network
+    # A function in a VPC reaches the internet only through a NAT gateway
+    # (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-internet.html); with no front door to return
+    # its answers through, the data out is sent by the function itself.
+    sent = network.egress_gb_per_month > 0 and front_door(workload, serverless=True) is None
+    if network.vpc and network.nat_gateways == 0 and sent:
+        found.append(
+            f"network.egress_gb_per_month ({show(network.egress_gb_per_month)} GB) goes out to the internet, "
+            "network.vpc is true and network.nat_gateways is 0: a Lambda function in a VPC reaches the internet "
+            "only through a NAT gateway (its network interfaces get no public IP), so AWS Lambda cannot send it "
+            "as described, and its bill has no NAT gateway. Give network.nat_gateways (one per Availability "
+            "Zone) to price them; containers in a public subnet with public IPs need none."
+        )
     unused = [
         path
         for path, value in (

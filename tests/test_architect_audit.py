@@ -114,7 +114,7 @@ def test_a_graded_rule_does_not_claim_a_threshold_the_workload_misses(ruleset: R
 
 
 def test_a_copy_no_instance_holds_makes_the_recommendation_unrunnable(ruleset: Ruleset) -> None:
-    decision = decided(ruleset, {"runtime": {"gpu": 16, "vcpu": 192, "memory_mb": 2_000_000}})
+    decision = decided(ruleset, {"runtime": {"gpu": 8, "vcpu": 256, "memory_mb": 3_000_000}})
     assert decision.warnings[0].startswith(
         "No eligible target has a bill here: no instance type in the us-east-1 catalogue holds one copy"
     )
@@ -122,7 +122,7 @@ def test_a_copy_no_instance_holds_makes_the_recommendation_unrunnable(ruleset: R
     assert "check runtime.vcpu, runtime.memory_mb and runtime.gpu, or price the type you mean" in decision.warnings[0]
     for item in decision.ranking:
         assert item.no_price is not None
-        assert "(192 vCPU, 2,000,000 MB, 16 GPU)" in item.no_price
+        assert "(256 vCPU, 3,000,000 MB, 8 GPU)" in item.no_price
 
 
 def test_the_copies_warned_of_are_the_recommendations_own(ruleset: Ruleset) -> None:

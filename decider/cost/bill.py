@@ -24,7 +24,7 @@ from decider.cost.network import instance_volume_lines, network_lines, system_no
 from decider.cost.profile import copy_hours
 from decider.cost.sizing import fargate_platform, size_fargate, size_instances, size_lambda
 from decider.decision import FargateSizing, InstanceSizing, LambdaSizing, MonthlyCost, Sizing
-from decider.facts import Facts
+from decider.facts import Facts, container_disk_gb
 from decider.pricing.book import Discount, PriceBook, SavingsPlanDiscounts
 from decider.pricing.cost_model import CostModel
 from decider.rules.model import Target
@@ -191,7 +191,7 @@ def function_door_lines(workload: Workload, book: PriceBook, model: CostModel, d
 
 
 def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan | None:
-    check_fargate(book, workload, workload.runtime.ephemeral_storage_gb)
+    check_fargate(book, workload, facts.container_disk_gb)
     sized = size_fargate(workload, facts, book, model)
     if sized is None:
         return None
@@ -304,7 +304,8 @@ def _plan_instances(
             lines += system_node_lines(book, model, existing=existing, discount=plan, term=term)
     lines += gateway_lines(workload, book, model, sizing.front_door)
     lines += load_balancer_lines(workload, book, model, _balancer(sizing.front_door), shared=existing)
-    scratch = sizing.copies_per_instance * workload.runtime.ephemeral_storage_gb
+    runtime = workload.runtime
+    scratch = container_disk_gb(runtime.ephemeral_storage_gb, sizing.copies_per_instance, runtime.artifact_mb)
     lines += instance_volume_lines(book, model, ramps, scratch)
     lines += network_lines(workload, book, in_vpc=True, fronted=sizing.front_door is not None)
     return Plan(target.id, sizing, tuple(lines), tuple(ramps))

@@ -79,8 +79,8 @@ def load_balancer_lines(
         hour_usd, unit_usd = (prices.nlb_hour.usd, prices.nlb_lcu_hour.usd) if prices is not None else (0.0, 0.0)
         per_connection, per_gb = capacity.nlb_new_connections_per_second, capacity.nlb_gb_per_hour
         per_active = capacity.nlb_active_connections_per_minute
-    # Over a 730-hour month: units = max(R / seconds / per_connection, R × GB / 730 h / per_gb, requests in flight /
-    # per_active) × 730 hours; WebSocket
+    # Over a 730-hour month: units = max(R / seconds / per_connection (not for gRPC), R × GB / 730 h / per_gb,
+    # requests in flight / per_active) × 730 hours; WebSocket
     # messages open no connection: units = max(connections held / per_active, R × GB / 730 h / per_gb) × 730 hours
     by_bytes = gb_per_request / per_gb
     # The data out the workload states leaves through the door: its bytes are processed at least
@@ -92,7 +92,11 @@ def load_balancer_lines(
         # Requests held open (server-sent events, long polls, streams) are active connections while they run: the
         # average in flight, R × duration ÷ seconds in the month, per unit of active connections
         active = workload.avg_duration_s / SECONDS_PER_MONTH / per_active * 730
-        units = Ramp(max(730.0 / (SECONDS_PER_MONTH * per_connection), by_bytes, active), low=egress)
+        # gRPC multiplexes its calls over long-lived HTTP/2 connections: a call opens no connection, and its units
+        # come from bytes and calls in flight. HTTP beside it may open one per request, as HTTP/1.1 clients do.
+        multiplexed = "grpc" in workload.protocols and "http" not in workload.protocols
+        opened = 0.0 if multiplexed else 730.0 / (SECONDS_PER_MONTH * per_connection)
+        units = Ramp(max(opened, by_bytes, active), low=egress)
     # A book without load balancer prices (no source for the region) bills both lines at $0, said on the line: the
     # bill is low by them (decider/bill_checks.py warns), and still compares compute with the other targets' bills.
     unknown = "" if prices is not None else f": {NO_PRICE}"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decider.cost.capacity import Ramp, copies, scaling_of
 from decider.cost.compiled import Compiled
 from decider.cost.profile import RampSum, copy_hours, instance_hour_ramps, shared_instance_hours
-from decider.facts import Facts
+from decider.facts import Facts, container_disk_gb
 from decider.pricing.book import Instance, PriceBook
 from decider.pricing.cost_model import CostModel
 from decider.workload import Workload
@@ -238,7 +238,9 @@ def _cheapest_of(
     for option in options:
         instance = option.instance
         hourly = hourly_price(instance, workload, book, management_fee=management_fee).total
-        hourly += volume_hour_usd(book, model, option.per_instance * workload.runtime.ephemeral_storage_gb)
+        runtime = workload.runtime
+        disk = container_disk_gb(runtime.ephemeral_storage_gb, option.per_instance, runtime.artifact_mb)
+        hourly += volume_hour_usd(book, model, disk)
         key = (hourly * option.hours, instance.usd_per_hour, instance.type)
         if best is None or key < best[:3]:
             best = (*key, option)
@@ -277,7 +279,7 @@ def _priced_fits(
     (``dominates``) are left out: the choice scans the rest."""
     fits = instance_fits(workload, facts, book, model, kubernetes=kubernetes)
 
-    scratch = workload.runtime.ephemeral_storage_gb
+    scratch, artifact_mb = workload.runtime.ephemeral_storage_gb, workload.runtime.artifact_mb
 
     def build() -> tuple[tuple[Instance, int, float, float], ...]:
         priced = tuple(
@@ -285,21 +287,22 @@ def _priced_fits(
                 instance,
                 per_instance,
                 hourly_price(instance, workload, book, management_fee=management_fee).total
-                + volume_hour_usd(book, model, per_instance * scratch),
+                + volume_hour_usd(book, model, container_disk_gb(scratch, per_instance, artifact_mb)),
                 instance.usd_per_hour,
             )
             for instance, per_instance in fits
         )
         return undominated(priced)
 
-    key = (id(book), id(fits), workload.runtime.os, management_fee, scratch)
+    key = (id(book), id(fits), workload.runtime.os, management_fee, scratch, artifact_mb)
     return _PRICED.get(key, book, build, also=fits)
 
 
 def node_volume_gb(model: CostModel, scratch_gb: float) -> float:
     """The gp3 root volume of a node whose copies need ``scratch_gb`` of scratch disk in all: the AMI's root volume,
-    larger by the scratch beyond what it holds for them (``node_scratch_included_gb`` in model.yaml)."""
-    return model.root_volume_gb + max(0.0, scratch_gb - model.node_scratch_included_gb)
+    larger by the scratch beyond what it holds for them (``node_scratch_included_gb`` in model.yaml), in whole GB as
+    an EBS volume is sized."""
+    return model.root_volume_gb + math.ceil(max(0.0, scratch_gb - model.node_scratch_included_gb) - 1e-9)
 
 
 def volume_hour_usd(book: PriceBook, model: CostModel, scratch_gb: float) -> float:

@@ -89,7 +89,7 @@ class PlanMemo:
 #: (decider/cost/modes.py). A field added to a section is keyed until it is listed here; tests/cost/test_memo.py
 #: changes every field listed here on every scenario and checks that every plan is the one priced afresh.
 UNPRICED: Mapping[str, frozenset[str]] = {
-    "runtime": frozenset({"max_duration_s", "startup_s", "artifact_mb"}),  # the start: keyed on its own for jobs
+    "runtime": frozenset({"max_duration_s", "startup_s"}),  # the start: keyed on its own for jobs
     "traffic": frozenset({"peak_rps", "latency_slo_ms", "payload_mb"}),  # the body's size: keyed on its own
     "control": frozenset({"privileged", "host_daemons", "sidecars", "custom_ami", "kubernetes_api", "portability"}),
     "network": frozenset(),

@@ -97,8 +97,8 @@ def instance_volume_lines(
     disk on a node (``scratch_gb``) beyond what the root volume holds for them enlarges it: Fargate bills a task's
     storage above 20 GB, and a node's copies need the same disk. Shown at $0 with "no price in this region" where
     the book has no EBS price, since every node has one."""
-    extra = max(0.0, scratch_gb - model.node_scratch_included_gb)
     size = node_volume_gb(model, scratch_gb)
+    extra = size - model.root_volume_gb
     if size <= 0:
         return []
     prices: NetworkPrices | None = book.network
@@ -106,7 +106,7 @@ def instance_volume_lines(
     what = (
         f"{model.root_volume_gb:g} GB gp3 a node"
         if not extra
-        else (f"{model.root_volume_gb:g} GB root + {extra:g} GB for the copies' scratch disk, gp3, a node")
+        else (f"{model.root_volume_gb:g} GB root + {extra:g} GB for the copies' scratch disk and image, gp3, a node")
     )
     item = f"EBS root volumes ({what})" + ("" if prices is not None else f": {NO_PRICE}")
     labels = [item] if len(ramps) == 1 else [f"{item}, while work runs", f"{item}, nodes beyond the first"]

@@ -55,6 +55,10 @@ def front_door(workload: Workload, serverless: bool) -> FrontDoor | None:
             ):
                 return "lambda-function-url"
             return _FUNCTION_DOORS.get(chosen, "api-gateway-http-api")
+        if "grpc" in protocols and not (protocols - {"grpc"}) & HTTP_PROTOCOLS:
+            # API Gateway carries no gRPC (decider/input_checks.py warns): a container service serving only gRPC is
+            # priced behind an Application Load Balancer, which passes it to instance and IP targets
+            return "application-load-balancer"
         return _CONTAINER_DOORS.get(chosen, "application-load-balancer")
     if protocols & NETWORK_PROTOCOLS and not serverless:
         return "network-load-balancer"
@@ -171,7 +175,8 @@ def size_fargate(
         task_memory_gb=memory,
         os=runtime.os,
         architecture="x86_64" if runtime.os == "windows" or runtime.architecture == "x86_64" else "arm64",
-        ephemeral_storage_gb=max(20.0, runtime.ephemeral_storage_gb),
+        # Fargate sets ephemeral storage in whole GiB from 21 to 200; 20 GiB (scratch and image) is included
+        ephemeral_storage_gb=max(20.0, math.ceil(facts.container_disk_gb - 1e-9)),
         capacity_provider="FARGATE_SPOT" if workload.preferences.spot_ok and spot_allowed else "FARGATE",
         scaling=scaling,
         concurrency_per_copy=runtime.concurrency_per_copy,

@@ -68,7 +68,10 @@ def _held(per_copy: int | None) -> str:
 
 
 def _lambda(sizing: LambdaSizing) -> str:
-    quota = "within" if sizing.within_default_quota else "ABOVE"
+    if not sizing.within_default_quota:
+        quota = "ABOVE"
+    else:  # a peak at the quota uses all of it: nothing is left for the account's other functions
+        quota = "at" if sizing.peak_concurrency == sizing.concurrency_quota else "within"
     return (
         f"memory {sizing.memory_mb:,} MB (≈{sizing.vcpu_equivalent:.2g} vCPU), {sizing.architecture}, "
         f"ephemeral storage {sizing.ephemeral_storage_mb:,} MB; {sizing.peak_concurrency:,} in flight at peak, "

@@ -265,8 +265,9 @@ def test_bill_fargate_spot_queue_consumer(ruleset: Ruleset) -> None:
 
 def test_bill_fargate_extra_ephemeral_storage(ruleset: Ruleset) -> None:
     # 100 runs × (30 min + the 1 s start assumed) of 0.25 vCPU / 0.5 GB x86 with 50 GB scratch: 100 × 1,801 s =
-    # 50.02778 task-hours × $0.0123425 = $0.617468 → $0.6175; storage (50 − 20 included) × 50.02778 h = 1,500.83 GB-h
-    # × $0.000111 = $0.166593 → $0.1666; total 0.784061 → $0.78
+    # 50.02778 task-hours × $0.0123425 = $0.617468 → $0.6175; storage: 50 GB scratch and the 100 MB image twice
+    # (pulled and unpacked) = 50.195 GB, set in whole GiB: 51, (51 − 20 included) × 50.02778 h = 1,550.86 GB-h
+    # × $0.000111 = $0.172146 → $0.1721; total 0.789614 → $0.79
     bill = bill_for(
         ruleset,
         "ecs-fargate",
@@ -275,9 +276,9 @@ def test_bill_fargate_extra_ephemeral_storage(ruleset: Ruleset) -> None:
     )
     assert lines(bill) == {
         "Fargate tasks (0.25 vCPU, 0.5 GB, Linux/x86)": 0.6175,
-        "Fargate ephemeral storage above 20 GB (30 GB a task)": 0.1666,
+        "Fargate ephemeral storage above 20 GB (31 GB a task)": 0.1721,
     }
-    assert bill.total_usd == 0.78
+    assert bill.total_usd == 0.79
 
 
 ALWAYS_ON_2X4 = {"memory_mb": 4096, "vcpu": 2, "long_running": True, "architecture": "x86_64"}
@@ -300,17 +301,19 @@ def test_bill_ecs_on_ec2_two_instances(ruleset: Ruleset) -> None:
 def test_scratch_disk_beyond_what_the_root_volume_holds_enlarges_each_node_volume(
     ruleset: Ruleset, target: str
 ) -> None:
-    # As above (one copy a node, two nodes always on) with 180 GB of scratch disk a copy: each node's gp3 volume is
-    # the 30 GB root plus the 160 GB beyond the 20 GB the root holds for its copies: 1,460 h / 730 × 190 GB =
-    # 380 GB-month × $0.08 = $30.40. Fargate bills the same disk (storage above 20 GB), so the EC2 bills no longer
-    # leave it out.
+    # As above (one copy a node, two nodes always on) with 180 GB of scratch disk a copy and the 100 MB image twice
+    # (pulled and unpacked): each node's gp3 volume is the 30 GB root plus the 160.195 GB beyond the 20 GB the root
+    # holds for its copies and image, in whole GB: 161; 1,460 h / 730 × 191 GB = 382 GB-month × $0.08 = $30.56.
+    # Fargate bills the same disk (storage above 20 GB), so the EC2 bills no longer leave it out.
     runtime = {**ALWAYS_ON_2X4, "ephemeral_storage_gb": 180}
     plan = plan_for(ruleset, target, runtime=runtime, traffic=STEADY_QUEUE_SERVICE)
     assert plan.sizing.kind == "instances"
     volumes = {name: usd for name, usd in lines(plan.bill(1_000_000)).items() if name.startswith("EBS")}
-    assert volumes == {"EBS root volumes (30 GB root + 160 GB for the copies' scratch disk, gp3, a node)": 30.4}
+    assert volumes == {
+        "EBS root volumes (30 GB root + 161 GB for the copies' scratch disk and image, gp3, a node)": 30.56
+    }
     small = plan_for(
-        ruleset, target, runtime={**ALWAYS_ON_2X4, "ephemeral_storage_gb": 20}, traffic=STEADY_QUEUE_SERVICE
+        ruleset, target, runtime={**ALWAYS_ON_2X4, "ephemeral_storage_gb": 19.8}, traffic=STEADY_QUEUE_SERVICE
     )
     assert {name for name in lines(small.bill(1_000_000)) if name.startswith("EBS")} == {
         "EBS root volumes (30 GB gp3 a node)"
