@@ -300,3 +300,22 @@ def test_over_stdio_a_request_the_client_cancels_is_not_waited_for_after_stdin_e
     ids = [json.loads(line).get("id") for line in done.stdout.splitlines()]
     assert ids[0] == 1
     assert set(ids) <= {1, 7}  # the call is answered only if it finished before the cancellation was read
+
+
+def test_decider_mcp_without_the_mcp_extra_names_the_extra_to_install() -> None:
+    """Without the extra, the first module the command misses is the SDK's anyio: it is named with the extra that
+    installs it, exit 2, as for every command whose extra is missing (not 'could not finish')."""
+    script = (
+        "import sys\n"
+        "for name in ('anyio', 'mcp'):\n"
+        "    sys.modules[name] = None  # as if not installed: importing it raises ModuleNotFoundError\n"
+        "from decider.cli import main\n"
+        "sys.exit(main(['mcp']))\n"
+    )
+    command = [sys.executable, "-c", script]
+    done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert done.stderr == (
+        "decider: this command needs the 'mcp' extra (anyio is not installed); "
+        "install it with: pip install 'decider-aws[mcp]'\n"
+    )
