@@ -2,9 +2,10 @@
 
 ``build_server(rules)`` makes a low-level MCP server (the official SDK, ``mcp``) with five tools: ``recommend``,
 ``review``, ``explain_rule``, ``list_targets`` and ``price_book``. Each tool's input schema is built from decider's own
-contracts (``workload_schema()``, the review item), its output schema from the result's Pydantic model, and each answer
-carries the structured result and a short text a model can quote. Bad input is a tool error (``isError``) naming every
-field, its value, what is allowed and the nearest valid name, from the same Problems the CLI and the API report.
+contracts (``workload_schema()``, the review item), its output schema from the result's Pydantic model (both in
+decider/mcp_tools.py), and each answer carries the structured result and a short text a model can quote. Bad input is
+a tool error (``isError``) naming every field, its value, what is allowed and the nearest valid name, from the same
+Problems the CLI and the API report.
 
 ``decider mcp`` serves it over stdio (``define_command``); the API mounts it at ``/mcp`` (api/mcp.py). This module
 imports no web framework itself: the stdio transport is all it runs.
@@ -21,19 +22,17 @@ from mcp import types
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
 from mcp.server.stdio import stdio_server
-from pydantic import BaseModel
 
 import decider
-from decider.decision import Decision
 from decider.engine import decide
 from decider.errors import DeciderError, Problem, WorkloadError, json_type, nearest, quoted, unknown_choice
-from decider.mcp_files import FILES_SCHEMA, read_files, review_files
+from decider.mcp_files import read_files, review_files
 from decider.mcp_stdio import Answering, Counting, Pending, StrictLines, stdin_lines
+from decider.mcp_tools import tools
 from decider.render.decision import exclusions_by_rule
 from decider.review import ReviewRequestItem, parse_review_request, review_request
 from decider.rules.model import Ruleset
 from decider.workload import parse_workload
-from decider.workload_schema import workload_schema
 
 NAME = "decider"
 INSTRUCTIONS = (
@@ -51,121 +50,6 @@ class ToolFailure(DeciderError):
     """A tool's arguments are wrong in a way that is not about a workload (an unknown rule id, region or tool)."""
 
     headline = "invalid arguments"
-
-
-def _object_schema(properties: Mapping[str, Any], required: list[str], description: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "description": description,
-        "properties": dict(properties),
-        "required": required,
-        "additionalProperties": False,
-    }
-
-
-def _output_schema(model: type[BaseModel]) -> dict[str, Any]:
-    return model.model_json_schema(mode="serialization")
-
-
-def recommend_input_schema() -> dict[str, Any]:
-    """The workload JSON Schema itself: the tool's arguments are one workload."""
-    schema = {key: value for key, value in workload_schema().items() if key != "$id"}
-    schema["required"] = []
-    return schema
-
-
-def review_input_schema() -> dict[str, Any]:
-    """``{"workloads": [{name, current_platform?, current_target?, current_mode?, workload}]}``, each workload the
-    Workload schema."""
-    workload = recommend_input_schema()
-    definitions = dict(workload.pop("$defs", {}))
-    definitions["Workload"] = {key: value for key, value in workload.items() if key not in ("$schema", "examples")}
-    item = ReviewRequestItem.model_json_schema()
-    definitions.update(item.pop("$defs", {}))
-    item["properties"]["workload"] = {"$ref": "#/$defs/Workload"}
-    item["required"] = ["name", "workload"]
-    schema = _object_schema(
-        {"workloads": {"type": "array", "items": item, "minItems": 1, "maxItems": 100}, "files": FILES_SCHEMA},
-        [],
-        "Either workloads (named, each with where it runs now: current_platform or current_target, and current_mode) "
-        "or files (the text of infrastructure files, reviewed as decider review reviews a folder), not both.",
-    )
-    schema["oneOf"] = [{"required": ["workloads"]}, {"required": ["files"]}]
-    schema["$defs"] = definitions
-    return schema
-
-
-def _tools(ruleset: Ruleset) -> list[types.Tool]:
-    rule_ids = [rule.id for rule in ruleset.rules]
-    read_only = types.ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
-    from decider.review import Review  # the review's result model, only for its schema
-
-    return [
-        types.Tool(
-            name="recommend",
-            title="Recommend where a workload should run on AWS",
-            description=(
-                "Rank Lambda, ECS (Fargate, Managed Instances, EC2) and EKS for one workload: the recommendation, "
-                "a summary, the ranking with each target's monthly bill, the exclusions with their rules, what would "
-                "change the answer, and every assumption decider made. Arguments: the workload fields."
-            ),
-            input_schema=recommend_input_schema(),
-            output_schema=_output_schema(Decision),
-            annotations=read_only,
-        ),
-        types.Tool(
-            name="review",
-            title="Review workloads against where they run now",
-            description="For each workload and its current platform or target, or each workload in the text of "
-            "SAM/CloudFormation, ECS, Kubernetes or Terraform files: keep, consider, move or unknown, and why.",
-            input_schema=review_input_schema(),
-            output_schema=_output_schema(Review),
-            annotations=read_only,
-        ),
-        types.Tool(
-            name="explain_rule",
-            title="Explain one of decider's rules",
-            description="A rule by id (as named in a decision's reasons and exclusions): its condition, effect, "
-            "explanation and source.",
-            input_schema=_object_schema(
-                {"rule_id": {"type": "string", "description": f"A rule id, e.g. {rule_ids[0]!r}." if rule_ids else ""}},
-                ["rule_id"],
-                "The rule to explain.",
-            ),
-            output_schema=_object_schema({"rule": {"type": "object"}}, ["rule"], "The rule as data."),
-            annotations=read_only,
-        ),
-        types.Tool(
-            name="list_targets",
-            title="List the AWS compute targets decider ranks",
-            description="Every target decider ranks: id, name, family, platform and its documentation.",
-            input_schema=_object_schema({}, [], "No arguments."),
-            output_schema=_object_schema({"targets": {"type": "array", "items": {"type": "object"}}}, ["targets"], ""),
-            annotations=read_only,
-        ),
-        types.Tool(
-            name="price_book",
-            title="Show the price book of a region",
-            description="The prices decider bills with in one AWS region: the date they were read, the key prices "
-            "and the whole book with a source for every figure.",
-            input_schema=_object_schema(
-                {"region": {"type": "string", "enum": sorted(ruleset.pricing), "default": "us-east-1"}},
-                [],
-                "The AWS region (default us-east-1).",
-            ),
-            output_schema=_object_schema(
-                {
-                    "region": {"type": "string"},
-                    "as_of": {"type": "string", "description": "The date the prices were read (YYYY-MM-DD)."},
-                    "key_prices": {"type": "object", "additionalProperties": {"type": "number"}},
-                    "book": {"type": "object", "description": "The whole price book, a source for every figure."},
-                },
-                ["region", "as_of", "key_prices", "book"],
-                "",
-            ),
-            annotations=read_only,
-        ),
-    ]
 
 
 def _recommend(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
@@ -326,7 +210,7 @@ def build_server(rules: Rules) -> Server[Any]:
     async def list_tools(
         ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=_tools(rules()))
+        return types.ListToolsResult(tools=tools(rules()))
 
     async def call_tool(ctx: ServerRequestContext[Any], params: types.CallToolRequestParams) -> types.CallToolResult:
         ruleset = rules()

@@ -16,7 +16,8 @@ import yaml
 from mcp import Client, StdioServerParameters
 from mcp.types import CallToolResult, TextContent
 
-from decider.mcp import build_server, call, recommend_input_schema, review_input_schema
+from decider.mcp import build_server, call
+from decider.mcp_tools import recommend_input_schema, review_input_schema
 from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
 from decider.workload_schema import workload_schema
