@@ -19,9 +19,10 @@ from typing import Any
 
 import anyio
 from mcp import types
-from mcp.server.context import ServerRequestContext
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.lowlevel import Server
 from mcp.server.stdio import stdio_server
+from mcp_types.methods import serialize_server_result
 
 import decider
 from decider.engine import decide
@@ -32,7 +33,7 @@ from decider.mcp_tools import tools
 from decider.render.decision import exclusions_by_rule
 from decider.review import ReviewRequestItem, parse_review_request, review_request
 from decider.rules.model import Ruleset
-from decider.workload import parse_workload
+from decider.workload import Workload, parse_workload
 
 NAME = "decider"
 INSTRUCTIONS = (
@@ -204,6 +205,45 @@ def call(name: str, arguments: dict[str, Any], ruleset: Ruleset) -> types.CallTo
     return types.CallToolResult(content=[types.TextContent(type="text", text=text)], structured_content=structured)
 
 
+def _takes(name: str) -> str:
+    """What a tool's arguments object holds, for a message about arguments that are not an object."""
+    if name == "recommend":
+        return f"the workload's sections: {', '.join(Workload.model_fields)}"
+    if name == "review":
+        return "workloads, or files"
+    allowed = ARGUMENTS.get(name)
+    return f"{name}'s arguments: {', '.join(allowed)}" if allowed else f"{{}}: {name} takes no arguments"
+
+
+def call_problems(params: Mapping[str, Any]) -> list[Problem]:
+    """What is wrong with a ``tools/call``'s params that the SDK would refuse with a bare -32602 ("Invalid request
+    parameters", no detail): no tool name or one that is not text, arguments that are not an object."""
+    name, given = params.get("name"), params.get("arguments")
+    if given is None or isinstance(given, Mapping):
+        return [] if isinstance(name, str) else [_no_tool(name)]
+    known = isinstance(name, str) and name in HANDLERS
+    takes = _takes(name) if isinstance(name, str) and known else "the tool's arguments"
+    wrong = Problem("arguments", f"must be an object ({takes}), got {json_type(given)}")
+    return [wrong] if known else [_no_tool(name), wrong]
+
+
+def _no_tool(name: object) -> Problem:
+    if name is None:
+        return Problem("name", f"give the tool to call; tools: {', '.join(HANDLERS)}")
+    return unknown_choice("name", name, list(HANDLERS), noun="tool")
+
+
+async def _checked_calls(ctx: ServerRequestContext[Any], call_next: CallNext) -> HandlerResult:
+    """Server middleware: a ``tools/call`` whose params the SDK would refuse without saying why is answered with a
+    tool error naming the param, as every other bad argument is."""
+    if ctx.method == "tools/call" and isinstance(ctx.params, Mapping):
+        problems = call_problems(ctx.params)
+        if problems:  # answered here, so in the wire form of the session's protocol version, as the SDK shapes it
+            result = error_result(ToolFailure(problems)).model_dump(mode="json", by_alias=True, exclude_none=True)
+            return serialize_server_result(ctx.method, ctx.protocol_version, result)
+    return await call_next(ctx)
+
+
 def build_server(rules: Rules) -> Server[Any]:
     """The MCP server; ``rules`` gives the rule set in service at each call (the API's may be reloaded)."""
 
@@ -217,7 +257,7 @@ def build_server(rules: Rules) -> Server[Any]:
         # The engine is synchronous and quick (milliseconds); a worker thread keeps the event loop free anyway.
         return await anyio.to_thread.run_sync(call, params.name, dict(params.arguments or {}), ruleset)
 
-    return Server(
+    server: Server[Any] = Server(
         NAME,
         version=decider.__version__,
         title="decider: compute choice on AWS",
@@ -225,6 +265,8 @@ def build_server(rules: Rules) -> Server[Any]:
         on_list_tools=list_tools,
         on_call_tool=call_tool,
     )
+    server.middleware.append(_checked_calls)
+    return server
 
 
 async def serve_stdio(server: Server[Any]) -> None:

@@ -6,6 +6,7 @@ import gzip
 from typing import Any
 
 import httpx
+import pytest
 import yaml
 
 from api.app import create_app
@@ -142,3 +143,42 @@ def test_a_body_not_sent_as_json_is_a_415_problem_naming_the_content_type(client
     sent_with_charset = {**ACCEPT, **VERSION, "Content-Type": "application/json; charset=utf-8"}
     message = b'{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}'
     assert result_of(client.post("/mcp", content=message, headers=sent_with_charset))["tools"]
+
+
+@pytest.mark.parametrize(
+    ("params", "problems"),
+    [
+        (
+            {"name": "recommend", "arguments": []},
+            [
+                (
+                    "arguments",
+                    "must be an object (the workload's sections: name, runtime, traffic, control, team, "
+                    "preferences, network), got array",
+                )
+            ],
+        ),
+        (
+            {"name": "price_book", "arguments": "eu-west-1"},
+            [("arguments", "must be an object (price_book's arguments: region), got string")],
+        ),
+        (
+            {"name": "list_targets", "arguments": 1},
+            [("arguments", "must be an object ({}: list_targets takes no arguments), got number")],
+        ),
+        (
+            {"arguments": {}},
+            [("name", "give the tool to call; tools: recommend, review, explain_rule, list_targets, price_book")],
+        ),
+    ],
+)
+def test_call_params_the_sdk_would_refuse_are_a_tool_error_naming_the_param(
+    client: ApiClient, params: dict[str, Any], problems: list[tuple[str, str]]
+) -> None:
+    """Arguments that are not an object, or no tool name, are a tool error naming the param, what was given and what
+    is allowed, as every other bad argument is, not -32602 "Invalid request parameters" with no detail."""
+    called = result_of(rpc(client, "tools/call", params))
+    assert called["isError"] is True
+    found = [(problem["field"], problem["message"]) for problem in called["structuredContent"]["problems"]]
+    assert found == problems
+    assert "resultType" not in called  # shaped for the session's protocol version, as the SDK shapes the others
