@@ -27,7 +27,7 @@ from mcp_types.methods import serialize_server_result
 import decider
 from decider.engine import decide
 from decider.errors import DeciderError, Problem, WorkloadError, json_type, nearest, quoted, unknown_choice
-from decider.mcp_files import read_files, review_files
+from decider.mcp_files import USAGE, read_files, read_usage_argument, review_files
 from decider.mcp_stdio import Answering, Counting, Pending, StrictLines, stdin_lines
 from decider.mcp_tools import tools
 from decider.render.decision import exclusions_by_rule
@@ -66,23 +66,37 @@ def _recommend(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
     return decision.model_dump(mode="json"), "\n".join(lines)
 
 
+#: How a review's verdict ``unknown`` tells a command line to give the traffic; a tool's caller is told its own way.
+CLI_REMEDY = "add it to the usage file (--usage)"
+
+
 def _review(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
     if "files" in arguments:
-        extra = [key for key in arguments if key != "files"]
+        extra = [key for key in arguments if key not in ("files", USAGE)]
         if extra:
             raise ToolFailure([Problem(extra[0], "give either workloads or files, not both")])
-        review = review_files(read_files(arguments["files"]), ruleset)
+        files = read_files(arguments["files"])
+        usage = read_usage_argument(arguments[USAGE]) if USAGE in arguments else None
+        review = review_files(files, ruleset, usage)
+        remedy = f"add it to this tool's {USAGE} argument"
+    elif USAGE in arguments:
+        message = "a usage file goes with files; give each of the workloads its traffic in the workload itself"
+        raise ToolFailure([Problem(USAGE, message)])
     else:
         review = review_request(review_items(arguments), ruleset)
+        remedy = "give it in the workload (its traffic)"
+    answer = review.model_dump(mode="json")
+    for said in answer["workloads"]:
+        said["why"] = said["why"].replace(CLI_REMEDY, remedy)
     lines = [
         f"{item.name}: {item.verdict or 'no verdict'} (runs on {item.current_target or item.current_platform}"
         f"{f' in {item.current_mode}' if item.current_mode else ''}; "
-        f"recommended {item.decision.recommendation}): {item.why}"
-        for item in review.workloads
+        f"recommended {item.decision.recommendation}): {said['why']}"
+        for item, said in zip(review.workloads, answer["workloads"], strict=True)
     ]
     summary = review.summary
     lines.append(f"{summary.keep} keep, {summary.consider} consider, {summary.move} move, {summary.unknown} unknown.")
-    return review.model_dump(mode="json"), "\n".join(lines)
+    return answer, "\n".join(lines)
 
 
 def review_items(raw: Any) -> list[ReviewRequestItem]:

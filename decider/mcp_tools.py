@@ -10,7 +10,7 @@ from mcp import types
 from pydantic import BaseModel
 
 from decider.decision import Decision
-from decider.mcp_files import FILES_SCHEMA
+from decider.mcp_files import FILES_SCHEMA, USAGE, USAGE_SCHEMA
 from decider.review import Review, ReviewRequestItem
 from decider.rules.model import Ruleset
 from decider.workload_schema import workload_schema
@@ -48,12 +48,18 @@ def review_input_schema() -> dict[str, Any]:
     item["properties"]["workload"] = {"$ref": "#/$defs/Workload"}
     item["required"] = ["name", "workload"]
     schema = _object_schema(
-        {"workloads": {"type": "array", "items": item, "minItems": 1, "maxItems": 100}, "files": FILES_SCHEMA},
+        {
+            "workloads": {"type": "array", "items": item, "minItems": 1, "maxItems": 100},
+            "files": FILES_SCHEMA,
+            USAGE: USAGE_SCHEMA,
+        },
         [],
         "Either workloads (named, each with where it runs now: current_platform or current_target, and current_mode) "
-        "or files (the text of infrastructure files, reviewed as decider review reviews a folder), not both.",
+        "or files (the text of infrastructure files, reviewed as decider review reviews a folder, with the usage file "
+        "decider review --usage reads as usage), not both.",
     )
     schema["oneOf"] = [{"required": ["workloads"]}, {"required": ["files"]}]
+    schema["dependentRequired"] = {USAGE: ["files"]}
     schema["$defs"] = definitions
     return schema
 
@@ -79,7 +85,8 @@ def tools(ruleset: Ruleset) -> list[types.Tool]:
             name="review",
             title="Review workloads against where they run now",
             description="For each workload and its current platform or target, or each workload in the text of "
-            "SAM/CloudFormation, ECS, Kubernetes or Terraform files: keep, consider, move or unknown, and why.",
+            "SAM/CloudFormation, ECS, Kubernetes or Terraform files (with a usage file for what they do not say, "
+            "their traffic above all): keep, consider, move or unknown, and why.",
             input_schema=review_input_schema(),
             output_schema=_output_schema(Review),
             annotations=read_only,
