@@ -1,8 +1,8 @@
 """``/mcp``: decider's MCP tools (decider/mcp.py) over Streamable HTTP, behind the REST routes' X-API-Key check.
 
 Stateless, with plain JSON answers: any worker or replica answers any request (no session to pin). The body limit is
-the app's own middleware, as for every route, and a compressed body is a 415 as on the REST routes; the route is left
-out of the OpenAPI document (MCP describes itself: ``tools/list``).
+the app's own middleware, as for every route, and a compressed body, or one not sent as ``application/json``, is a 415
+problem as on the REST routes; the route is left out of the OpenAPI document (MCP describes itself: ``tools/list``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Any
 
 from fastapi import APIRouter
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
-from mcp.types import PARSE_ERROR
+from mcp.types import PARSE_ERROR, jsonrpc_message_adapter
+from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -24,10 +25,13 @@ from api.dependencies import refuse_content_coding
 from api.problems import ApiProblem
 from api.state import RulesetHolder
 from decider.documents import parse_json
-from decider.errors import DocumentError
+from decider.errors import DocumentError, Problem, quoted
 from decider.mcp import build_server
+from decider.mcp_stdio import error_for
 
 PATH = "/mcp"
+#: The one content type a JSON-RPC message is posted with (the MCP specification's Streamable HTTP).
+CONTENT_TYPE = "application/json"
 
 
 class McpEndpoint:
@@ -55,6 +59,7 @@ class McpEndpoint:
         request = Request(scope, receive)
         await require_api_key(request)  # raises the 401 ApiProblem; the app's handler answers it
         refuse_content_coding(request)  # 415 for a compressed body, as on the REST routes
+        refuse_content_type(request)
         manager = self.manager
         if manager is None:
             raise ApiProblem(503, "not-ready", "the MCP server is not started yet")
@@ -62,13 +67,33 @@ class McpEndpoint:
         # not left to the SDK's reader, which keeps the last of two keys: a JSON-RPC parse error says what is wrong.
         body = await request.body()
         try:
-            parse_json(body, "body")
+            raw = parse_json(body, "body")
         except DocumentError as error:
             message = f"Parse error: {error.problem}"
             answer = {"jsonrpc": "2.0", "id": None, "error": {"code": PARSE_ERROR, "message": message}}
             await JSONResponse(answer, status_code=400)(scope, receive, send)
             return
+        # JSON that is not one JSON-RPC message (no "jsonrpc", a batch) is -32600 in a line, as over stdio; the SDK
+        # would answer -32602 (invalid params) with pydantic's whole report.
+        try:
+            jsonrpc_message_adapter.validate_python(raw, by_name=False)
+        except ValidationError as error:
+            answer = error_for(error).model_dump(mode="json", by_alias=True, exclude_unset=True)
+            await JSONResponse(answer, status_code=400)(scope, receive, send)
+            return
         await manager.handle_request(scope, _replaying(body, receive), send)
+
+
+def refuse_content_type(request: Request) -> None:
+    """415 problem naming the content type sent unless it is JSON's: the SDK would answer a plain-text 400."""
+    sent = request.headers.get("content-type")
+    if (sent or "").split(";", 1)[0].strip().lower() != CONTENT_TYPE:
+        raise ApiProblem(
+            415,
+            "unsupported-media-type",
+            f"send the JSON-RPC message with Content-Type: {CONTENT_TYPE} (got {sent or 'no content type'})",
+            [Problem("Content-Type", f"got {quoted(sent) if sent else 'none'}; accepted: {CONTENT_TYPE}")],
+        )
 
 
 def _replaying(body: bytes, receive: Receive) -> Receive:

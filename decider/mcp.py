@@ -2,9 +2,10 @@
 
 ``build_server(rules)`` makes a low-level MCP server (the official SDK, ``mcp``) with five tools: ``recommend``,
 ``review``, ``explain_rule``, ``list_targets`` and ``price_book``. Each tool's input schema is built from decider's own
-contracts (``workload_schema()``, the review item), its output schema from the result's Pydantic model, and each answer
-carries the structured result and a short text a model can quote. Bad input is a tool error (``isError``) naming every
-field, its value, what is allowed and the nearest valid name, from the same Problems the CLI and the API report.
+contracts (``workload_schema()``, the review item), its output schema from the result's Pydantic model (both in
+decider/mcp_tools.py), and each answer carries the structured result and a short text a model can quote. Bad input is
+a tool error (``isError``) naming every field, its value, what is allowed and the nearest valid name, from the same
+Problems the CLI and the API report.
 
 ``decider mcp`` serves it over stdio (``define_command``); the API mounts it at ``/mcp`` (api/mcp.py). This module
 imports no web framework itself: the stdio transport is all it runs.
@@ -18,22 +19,21 @@ from typing import Any
 
 import anyio
 from mcp import types
-from mcp.server.context import ServerRequestContext
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.lowlevel import Server
 from mcp.server.stdio import stdio_server
-from pydantic import BaseModel
+from mcp_types.methods import serialize_server_result
 
 import decider
-from decider.decision import Decision
 from decider.engine import decide
 from decider.errors import DeciderError, Problem, WorkloadError, json_type, nearest, quoted, unknown_choice
-from decider.mcp_files import FILES_SCHEMA, read_files, review_files
+from decider.mcp_files import USAGE, read_files, read_usage_argument, review_files
 from decider.mcp_stdio import Answering, Counting, Pending, StrictLines, stdin_lines
+from decider.mcp_tools import tools
 from decider.render.decision import exclusions_by_rule
 from decider.review import ReviewRequestItem, parse_review_request, review_request
 from decider.rules.model import Ruleset
-from decider.workload import parse_workload
-from decider.workload_schema import workload_schema
+from decider.workload import Workload, parse_workload
 
 NAME = "decider"
 INSTRUCTIONS = (
@@ -53,121 +53,6 @@ class ToolFailure(DeciderError):
     headline = "invalid arguments"
 
 
-def _object_schema(properties: Mapping[str, Any], required: list[str], description: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "description": description,
-        "properties": dict(properties),
-        "required": required,
-        "additionalProperties": False,
-    }
-
-
-def _output_schema(model: type[BaseModel]) -> dict[str, Any]:
-    return model.model_json_schema(mode="serialization")
-
-
-def recommend_input_schema() -> dict[str, Any]:
-    """The workload JSON Schema itself: the tool's arguments are one workload."""
-    schema = {key: value for key, value in workload_schema().items() if key != "$id"}
-    schema["required"] = []
-    return schema
-
-
-def review_input_schema() -> dict[str, Any]:
-    """``{"workloads": [{name, current_platform?, current_target?, current_mode?, workload}]}``, each workload the
-    Workload schema."""
-    workload = recommend_input_schema()
-    definitions = dict(workload.pop("$defs", {}))
-    definitions["Workload"] = {key: value for key, value in workload.items() if key not in ("$schema", "examples")}
-    item = ReviewRequestItem.model_json_schema()
-    definitions.update(item.pop("$defs", {}))
-    item["properties"]["workload"] = {"$ref": "#/$defs/Workload"}
-    item["required"] = ["name", "workload"]
-    schema = _object_schema(
-        {"workloads": {"type": "array", "items": item, "minItems": 1, "maxItems": 100}, "files": FILES_SCHEMA},
-        [],
-        "Either workloads (named, each with where it runs now: current_platform or current_target, and current_mode) "
-        "or files (the text of infrastructure files, reviewed as decider review reviews a folder), not both.",
-    )
-    schema["oneOf"] = [{"required": ["workloads"]}, {"required": ["files"]}]
-    schema["$defs"] = definitions
-    return schema
-
-
-def _tools(ruleset: Ruleset) -> list[types.Tool]:
-    rule_ids = [rule.id for rule in ruleset.rules]
-    read_only = types.ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
-    from decider.review import Review  # the review's result model, only for its schema
-
-    return [
-        types.Tool(
-            name="recommend",
-            title="Recommend where a workload should run on AWS",
-            description=(
-                "Rank Lambda, ECS (Fargate, Managed Instances, EC2) and EKS for one workload: the recommendation, "
-                "a summary, the ranking with each target's monthly bill, the exclusions with their rules, what would "
-                "change the answer, and every assumption decider made. Arguments: the workload fields."
-            ),
-            input_schema=recommend_input_schema(),
-            output_schema=_output_schema(Decision),
-            annotations=read_only,
-        ),
-        types.Tool(
-            name="review",
-            title="Review workloads against where they run now",
-            description="For each workload and its current platform or target, or each workload in the text of "
-            "SAM/CloudFormation, ECS, Kubernetes or Terraform files: keep, consider, move or unknown, and why.",
-            input_schema=review_input_schema(),
-            output_schema=_output_schema(Review),
-            annotations=read_only,
-        ),
-        types.Tool(
-            name="explain_rule",
-            title="Explain one of decider's rules",
-            description="A rule by id (as named in a decision's reasons and exclusions): its condition, effect, "
-            "explanation and source.",
-            input_schema=_object_schema(
-                {"rule_id": {"type": "string", "description": f"A rule id, e.g. {rule_ids[0]!r}." if rule_ids else ""}},
-                ["rule_id"],
-                "The rule to explain.",
-            ),
-            output_schema=_object_schema({"rule": {"type": "object"}}, ["rule"], "The rule as data."),
-            annotations=read_only,
-        ),
-        types.Tool(
-            name="list_targets",
-            title="List the AWS compute targets decider ranks",
-            description="Every target decider ranks: id, name, family, platform and its documentation.",
-            input_schema=_object_schema({}, [], "No arguments."),
-            output_schema=_object_schema({"targets": {"type": "array", "items": {"type": "object"}}}, ["targets"], ""),
-            annotations=read_only,
-        ),
-        types.Tool(
-            name="price_book",
-            title="Show the price book of a region",
-            description="The prices decider bills with in one AWS region: the date they were read, the key prices "
-            "and the whole book with a source for every figure.",
-            input_schema=_object_schema(
-                {"region": {"type": "string", "enum": sorted(ruleset.pricing), "default": "us-east-1"}},
-                [],
-                "The AWS region (default us-east-1).",
-            ),
-            output_schema=_object_schema(
-                {
-                    "region": {"type": "string"},
-                    "as_of": {"type": "string", "description": "The date the prices were read (YYYY-MM-DD)."},
-                    "key_prices": {"type": "object", "additionalProperties": {"type": "number"}},
-                    "book": {"type": "object", "description": "The whole price book, a source for every figure."},
-                },
-                ["region", "as_of", "key_prices", "book"],
-                "",
-            ),
-            annotations=read_only,
-        ),
-    ]
-
-
 def _recommend(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
     decision = decide(parse_workload(arguments, strict_json=True), ruleset)
     lines = [decision.summary]
@@ -181,23 +66,37 @@ def _recommend(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
     return decision.model_dump(mode="json"), "\n".join(lines)
 
 
+#: How a review's verdict ``unknown`` tells a command line to give the traffic; a tool's caller is told its own way.
+CLI_REMEDY = "add it to the usage file (--usage)"
+
+
 def _review(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
     if "files" in arguments:
-        extra = [key for key in arguments if key != "files"]
+        extra = [key for key in arguments if key not in ("files", USAGE)]
         if extra:
             raise ToolFailure([Problem(extra[0], "give either workloads or files, not both")])
-        review = review_files(read_files(arguments["files"]), ruleset)
+        files = read_files(arguments["files"])
+        usage = read_usage_argument(arguments[USAGE]) if USAGE in arguments else None
+        review = review_files(files, ruleset, usage)
+        remedy = f"add it to this tool's {USAGE} argument"
+    elif USAGE in arguments:
+        message = "a usage file goes with files; give each of the workloads its traffic in the workload itself"
+        raise ToolFailure([Problem(USAGE, message)])
     else:
         review = review_request(review_items(arguments), ruleset)
+        remedy = "give it in the workload (its traffic)"
+    answer = review.model_dump(mode="json")
+    for said in answer["workloads"]:
+        said["why"] = said["why"].replace(CLI_REMEDY, remedy)
     lines = [
         f"{item.name}: {item.verdict or 'no verdict'} (runs on {item.current_target or item.current_platform}"
         f"{f' in {item.current_mode}' if item.current_mode else ''}; "
-        f"recommended {item.decision.recommendation}): {item.why}"
-        for item in review.workloads
+        f"recommended {item.decision.recommendation}): {said['why']}"
+        for item, said in zip(review.workloads, answer["workloads"], strict=True)
     ]
     summary = review.summary
     lines.append(f"{summary.keep} keep, {summary.consider} consider, {summary.move} move, {summary.unknown} unknown.")
-    return review.model_dump(mode="json"), "\n".join(lines)
+    return answer, "\n".join(lines)
 
 
 def review_items(raw: Any) -> list[ReviewRequestItem]:
@@ -320,20 +219,59 @@ def call(name: str, arguments: dict[str, Any], ruleset: Ruleset) -> types.CallTo
     return types.CallToolResult(content=[types.TextContent(type="text", text=text)], structured_content=structured)
 
 
+def _takes(name: str) -> str:
+    """What a tool's arguments object holds, for a message about arguments that are not an object."""
+    if name == "recommend":
+        return f"the workload's sections: {', '.join(Workload.model_fields)}"
+    if name == "review":
+        return "workloads, or files"
+    allowed = ARGUMENTS.get(name)
+    return f"{name}'s arguments: {', '.join(allowed)}" if allowed else f"{{}}: {name} takes no arguments"
+
+
+def call_problems(params: Mapping[str, Any]) -> list[Problem]:
+    """What is wrong with a ``tools/call``'s params that the SDK would refuse with a bare -32602 ("Invalid request
+    parameters", no detail): no tool name or one that is not text, arguments that are not an object."""
+    name, given = params.get("name"), params.get("arguments")
+    if given is None or isinstance(given, Mapping):
+        return [] if isinstance(name, str) else [_no_tool(name)]
+    known = isinstance(name, str) and name in HANDLERS
+    takes = _takes(name) if isinstance(name, str) and known else "the tool's arguments"
+    wrong = Problem("arguments", f"must be an object ({takes}), got {json_type(given)}")
+    return [wrong] if known else [_no_tool(name), wrong]
+
+
+def _no_tool(name: object) -> Problem:
+    if name is None:
+        return Problem("name", f"give the tool to call; tools: {', '.join(HANDLERS)}")
+    return unknown_choice("name", name, list(HANDLERS), noun="tool")
+
+
+async def _checked_calls(ctx: ServerRequestContext[Any], call_next: CallNext) -> HandlerResult:
+    """Server middleware: a ``tools/call`` whose params the SDK would refuse without saying why is answered with a
+    tool error naming the param, as every other bad argument is."""
+    if ctx.method == "tools/call" and isinstance(ctx.params, Mapping):
+        problems = call_problems(ctx.params)
+        if problems:  # answered here, so in the wire form of the session's protocol version, as the SDK shapes it
+            result = error_result(ToolFailure(problems)).model_dump(mode="json", by_alias=True, exclude_none=True)
+            return serialize_server_result(ctx.method, ctx.protocol_version, result)
+    return await call_next(ctx)
+
+
 def build_server(rules: Rules) -> Server[Any]:
     """The MCP server; ``rules`` gives the rule set in service at each call (the API's may be reloaded)."""
 
     async def list_tools(
         ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=_tools(rules()))
+        return types.ListToolsResult(tools=tools(rules()))
 
     async def call_tool(ctx: ServerRequestContext[Any], params: types.CallToolRequestParams) -> types.CallToolResult:
         ruleset = rules()
         # The engine is synchronous and quick (milliseconds); a worker thread keeps the event loop free anyway.
         return await anyio.to_thread.run_sync(call, params.name, dict(params.arguments or {}), ruleset)
 
-    return Server(
+    server: Server[Any] = Server(
         NAME,
         version=decider.__version__,
         title="decider: compute choice on AWS",
@@ -341,6 +279,8 @@ def build_server(rules: Rules) -> Server[Any]:
         on_list_tools=list_tools,
         on_call_tool=call_tool,
     )
+    server.middleware.append(_checked_calls)
+    return server
 
 
 async def serve_stdio(server: Server[Any]) -> None:

@@ -6,22 +6,27 @@ to a private temporary folder under the names given (one level, no path separato
 CLI (so Terraform files in the call form one configuration), and every ``file`` in the answer is the name the caller
 gave. A file that cannot be read is listed as unreadable and the others are still reviewed; bad arguments are
 Problems naming the file.
+
+A usage file, as ``decider review --usage`` reads it, comes as the ``usage`` argument (its text, or the document as an
+object): laid over the workloads the files describe, it gives what they do not say, their traffic above all.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from decider.errors import Problem, WorkloadError, json_type, quoted
+from decider.errors import DeciderError, Problem, SourceError, WorkloadError, json_type, quoted
 from decider.review import Review, UnreadableFile, review_imported
 from decider.review_input import screen_imported
 from decider.rules.model import Ruleset
-from decider.sources import find_workloads
+from decider.sources import Usage, apply_usage, find_workloads, read_usage
 
 MAX_FILES = 20
 MAX_FILE_CHARS = 512 * 1024
@@ -43,6 +48,18 @@ FILES_SCHEMA: dict[str, Any] = {
         "required": ["name", "text"],
         "additionalProperties": False,
     },
+}
+
+
+#: The review tool's argument for the usage file; also how the answer names it (where a field it gave came from).
+USAGE = "usage"
+
+USAGE_SCHEMA: dict[str, Any] = {
+    "type": ["object", "string"],
+    "description": "With files: the usage file decider review --usage reads, as its YAML or JSON text or as the "
+    "document itself: per workload or resource name (or file#name), a partial workload laid over what the files say, "
+    'above all its traffic, e.g. {"OrdersApi": {"traffic": {"requests_per_month": 2000000}}}. Without '
+    "traffic from the files or the usage, a verdict is unknown.",
 }
 
 
@@ -74,8 +91,37 @@ def read_files(raw: object) -> list[tuple[str, str]]:
     return files
 
 
-def review_files(files: Sequence[tuple[str, str]], ruleset: Ruleset) -> Review:
-    """Review the workloads the files describe, as ``decider review FOLDER`` would; files named as given."""
+def read_usage_argument(raw: object) -> Usage:
+    """The ``usage`` argument read as ``decider review --usage`` reads a usage file (the same reader and checks): text
+    as a YAML or JSON file's, an object as JSON; every problem is located at ``usage``."""
+    if isinstance(raw, str):
+        name, text = "usage.yaml", raw
+    elif isinstance(raw, Mapping):
+        name, text = "usage.json", json.dumps(raw)
+    else:
+        message = f"the usage file's text, or the document as an object, got {json_type(raw)}"
+        raise WorkloadError([Problem(USAGE, message)])
+    if len(text) > MAX_FILE_CHARS:
+        raise WorkloadError([Problem(USAGE, f"at most {MAX_FILE_CHARS:,} characters, got {len(text):,}")])
+    with tempfile.TemporaryDirectory(prefix="decider-mcp-") as folder:
+        path = os.path.join(folder, name)
+        Path(path).write_text(text, encoding="utf-8")
+        try:
+            return read_usage(path)
+        except DeciderError as error:  # said of the argument, not of the server's temporary file
+            problems = [
+                replace(
+                    problem,
+                    location=problem.location.replace(path, USAGE),
+                    message=problem.message.replace(path, USAGE),
+                )
+                for problem in error.problems
+            ]
+            raise SourceError(problems, headline=error.headline) from None
+
+
+def review_files(files: Sequence[tuple[str, str]], ruleset: Ruleset, usage: Usage | None = None) -> Review:
+    """Review the workloads the files describe, as ``decider review FOLDER --usage`` would; files named as given."""
     with tempfile.TemporaryDirectory(prefix="decider-mcp-") as folder:
         for name, text in files:
             (Path(folder) / name).write_text(text, encoding="utf-8")
@@ -100,6 +146,8 @@ def review_files(files: Sequence[tuple[str, str]], ruleset: Ruleset) -> Review:
         for workload in discovery.workloads:
             workload.file = given(workload.file)
             workload.assumptions = [untold(note) for note in workload.assumptions]
+        if usage:  # after the files are named as given: a usage key may be file#name
+            apply_usage(discovery.workloads, usage, USAGE)
         workloads, invalid = screen_imported(discovery.workloads, ruleset)
         unreadable = [
             UnreadableFile(file=given(item.file), line=item.line, reason=untold(item.reason))

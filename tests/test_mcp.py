@@ -16,7 +16,8 @@ import yaml
 from mcp import Client, StdioServerParameters
 from mcp.types import CallToolResult, TextContent
 
-from decider.mcp import build_server, call, recommend_input_schema, review_input_schema
+from decider.mcp import build_server, call
+from decider.mcp_tools import recommend_input_schema, review_input_schema
 from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
 from decider.workload_schema import workload_schema
@@ -300,3 +301,47 @@ def test_over_stdio_a_request_the_client_cancels_is_not_waited_for_after_stdin_e
     ids = [json.loads(line).get("id") for line in done.stdout.splitlines()]
     assert ids[0] == 1
     assert set(ids) <= {1, 7}  # the call is answered only if it finished before the cancellation was read
+
+
+def test_decider_mcp_without_the_mcp_extra_names_the_extra_to_install() -> None:
+    """Without the extra, the first module the command misses is the SDK's anyio: it is named with the extra that
+    installs it, exit 2, as for every command whose extra is missing (not 'could not finish')."""
+    script = (
+        "import sys\n"
+        "for name in ('anyio', 'mcp'):\n"
+        "    sys.modules[name] = None  # as if not installed: importing it raises ModuleNotFoundError\n"
+        "from decider.cli import main\n"
+        "sys.exit(main(['mcp']))\n"
+    )
+    command = [sys.executable, "-c", script]
+    done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert done.stderr == (
+        "decider: this command needs the 'mcp' extra (anyio is not installed); "
+        "install it with: pip install 'decider-aws[mcp]'\n"
+    )
+
+
+def test_over_stdio_arguments_that_are_not_an_object_are_a_tool_error_naming_them() -> None:
+    """As over HTTP: the call is answered, with the param, what was given and what is allowed, not a bare -32602."""
+    command = str(Path(sys.executable).with_name("decider"))
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}
+    frames = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "recommend", "arguments": []}},
+        {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "recomend", "arguments": "x"}},
+    ]
+    text = "".join(json.dumps(frame) + "\n" for frame in frames)
+    done = subprocess.run([command, "mcp"], input=text, capture_output=True, text=True, timeout=60, check=True)
+    answers = {answer["id"]: answer["result"] for answer in map(json.loads, done.stdout.splitlines())}
+    assert answers[2]["isError"] is True
+    [problem] = answers[2]["structuredContent"]["problems"]
+    sections = ", ".join(workload_schema()["properties"])
+    assert (problem["field"], problem["message"]) == (
+        "arguments",
+        f"must be an object (the workload's sections: {sections}), got array",
+    )
+    # A misspelled tool is named with the nearest, and the arguments too.
+    named = [(problem["field"], problem["did_you_mean"]) for problem in answers[3]["structuredContent"]["problems"]]
+    assert named == [("name", "recommend"), ("arguments", None)]

@@ -35,6 +35,7 @@ EXTRA_OF_MODULE = {
     "httpx": "refresh",
     "ijson": "refresh",
     "mcp": "mcp",
+    "anyio": "mcp",  # the MCP SDK's, imported first by decider mcp (the api extra installs it too)
     "jinja2": "api",
     "vl_convert": "chart",
 }

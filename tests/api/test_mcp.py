@@ -6,6 +6,7 @@ import gzip
 from typing import Any
 
 import httpx
+import pytest
 import yaml
 
 from api.app import create_app
@@ -116,3 +117,68 @@ def test_the_app_can_start_twice() -> None:
             assert result_of(initialize(client))["serverInfo"]["name"] == "decider"
         finally:
             client.close()
+
+
+def test_json_that_is_not_a_json_rpc_message_is_invalid_request_as_over_stdio(client: ApiClient) -> None:
+    """No "jsonrpc", or a batch (which MCP does not take): -32600 with a short message naming what is missing, as
+    decider mcp answers over stdio, not -32602 (invalid params) with pydantic's report and its documentation links."""
+    headers = {**ACCEPT, **VERSION}
+    for message in ({"id": 1, "method": "tools/list"}, [{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}]):
+        response = client.post("/mcp", json=message, headers=headers)
+        assert response.status_code == 400
+        answer = response.json()
+        assert answer["id"] is None
+        assert answer["error"]["code"] == -32600
+        assert answer["error"]["message"].startswith("Invalid request: not a JSON-RPC 2.0 message (")
+        assert "pydantic" not in answer["error"]["message"]
+    assert "JSONRPCRequest.jsonrpc: Field required" in client.post("/mcp", json={"id": 1}, headers=headers).text
+
+
+def test_a_body_not_sent_as_json_is_a_415_problem_naming_the_content_type(client: ApiClient) -> None:
+    for sent, said in (("text/plain", "got text/plain"), ("", "got no content type")):
+        response = client.post("/mcp", content=b"{}", headers={**ACCEPT, **VERSION, "Content-Type": sent})
+        problem = problem_of(response, 415)
+        assert problem["type"] == "urn:decider:problem:unsupported-media-type"
+        assert problem["detail"] == f"send the JSON-RPC message with Content-Type: application/json ({said})"
+    sent_with_charset = {**ACCEPT, **VERSION, "Content-Type": "application/json; charset=utf-8"}
+    message = b'{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}'
+    assert result_of(client.post("/mcp", content=message, headers=sent_with_charset))["tools"]
+
+
+@pytest.mark.parametrize(
+    ("params", "problems"),
+    [
+        (
+            {"name": "recommend", "arguments": []},
+            [
+                (
+                    "arguments",
+                    "must be an object (the workload's sections: name, runtime, traffic, control, team, "
+                    "preferences, network), got array",
+                )
+            ],
+        ),
+        (
+            {"name": "price_book", "arguments": "eu-west-1"},
+            [("arguments", "must be an object (price_book's arguments: region), got string")],
+        ),
+        (
+            {"name": "list_targets", "arguments": 1},
+            [("arguments", "must be an object ({}: list_targets takes no arguments), got number")],
+        ),
+        (
+            {"arguments": {}},
+            [("name", "give the tool to call; tools: recommend, review, explain_rule, list_targets, price_book")],
+        ),
+    ],
+)
+def test_call_params_the_sdk_would_refuse_are_a_tool_error_naming_the_param(
+    client: ApiClient, params: dict[str, Any], problems: list[tuple[str, str]]
+) -> None:
+    """Arguments that are not an object, or no tool name, are a tool error naming the param, what was given and what
+    is allowed, as every other bad argument is, not -32602 "Invalid request parameters" with no detail."""
+    called = result_of(rpc(client, "tools/call", params))
+    assert called["isError"] is True
+    found = [(problem["field"], problem["message"]) for problem in called["structuredContent"]["problems"]]
+    assert found == problems
+    assert "resultType" not in called  # shaped for the session's protocol version, as the SDK shapes the others
