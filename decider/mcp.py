@@ -83,11 +83,11 @@ def _review(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
         message = "a usage file goes with files; give each of the workloads its traffic in the workload itself"
         raise ToolFailure([Problem(USAGE, message)])
     else:
-        review = review_request(review_items(arguments), ruleset)
-        remedy = "give it in the workload (its traffic)"
+        review = review_request(review_items(arguments), ruleset)  # says to give traffic in the workload itself
+        remedy = None
     answer = review.model_dump(mode="json")
     for said in answer["workloads"]:
-        said["why"] = said["why"].replace(CLI_REMEDY, remedy)
+        said["why"] = said["why"].replace(CLI_REMEDY, remedy) if remedy else said["why"]
     lines = [
         f"{item.name}: {item.verdict or 'no verdict'} (runs on {item.current_target or item.current_platform}"
         f"{f' in {item.current_mode}' if item.current_mode else ''}; "

@@ -330,10 +330,11 @@ def judge(
         decision = decision.model_copy(update={"assumptions": (*mode.notes, *decision.assumptions)})
     cost_recommended = _cost(best) if best is not None else None
     decisive: tuple[str, ...] = ()
+    from_file = source is None or source.file is not None  # a source with no file: given whole (the API's review)
     if (verdict is not None and evidence.traffic_unknown(parsed, guessed)) and not (
         verdict == "move" and evidence.excluded_whatever_the_traffic(parsed, ruleset, candidates, memo)
     ):
-        verdict, why, rules, gap = "unknown", evidence.unknown_why(name), (), None
+        verdict, why, rules, gap = "unknown", evidence.unknown_why(name, from_file=from_file), (), None
         # A schedule the source gives but decider could not read, or work started by something with no rate, is why
         # its traffic is not known: say so.
         why += "".join(f" {text}" for text in unknown_traffic_reasons(extra_assumptions))
@@ -342,7 +343,7 @@ def judge(
         why += grpc_why(parsed.workload, ruleset, best.target if best is not None else None, candidates)
         margin = keep_margin_points if verdict == "consider" else None
         decisive = evidence.decisive_assumptions(parsed, ruleset, decision, candidates, memo=memo, keep_margin=margin)
-        why += evidence.decisive_why(decisive, parsed) if decisive else ""
+        why += evidence.decisive_why(decisive, parsed, from_file=from_file) if decisive else ""
     return ReviewedWorkload(
         name=name,
         source=source or SourceLocation(),

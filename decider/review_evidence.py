@@ -37,8 +37,15 @@ def traffic_unknown(parsed: ParsedWorkload, guessed: Collection[str] = ()) -> bo
     return all(path in assumed for path in TRAFFIC_PATHS)
 
 
-def unknown_why(name: str) -> str:
-    """The verdict ``unknown``'s reason, with the usage file entry that would give the traffic."""
+def unknown_why(name: str, *, from_file: bool = True) -> str:
+    """The verdict ``unknown``'s reason, with the usage file entry that would give the traffic (a workload read from a
+    file), or the workload's own fields (a workload given whole, as the API's review takes it)."""
+    if not from_file:
+        return (
+            "Traffic not known: give it in the workload, e.g. `traffic: {requests_per_month: 2000000, peak_rps: 20}` "
+            "(requests_per_month alone is enough; peak_rps follows from the pattern); a verdict on decider's default "
+            "traffic would be a guess."
+        )
     return (
         f"Traffic not known: add it to the usage file (--usage), e.g. `{name}: {{traffic: {{requests_per_month: "
         "2000000, peak_rps: 20}}` (requests_per_month alone is enough; peak_rps follows from the pattern); a verdict "
@@ -132,11 +139,13 @@ def _kept(other: Ranked, candidates: Sequence[str], keep_margin: float | None) -
     return round(scores[other.recommendation] - scores[current], 1) <= keep_margin
 
 
-def decisive_why(decisive: Sequence[str], parsed: ParsedWorkload) -> str:
-    """The sentence a verdict's reason ends with when assumed values would change it."""
+def decisive_why(decisive: Sequence[str], parsed: ParsedWorkload, *, from_file: bool = True) -> str:
+    """The sentence a verdict's reason ends with when assumed values would change it (given where the workload's
+    other fields are: the usage file for a workload read from a file, else the workload)."""
     defaults = dict(parsed.defaults)
     shown = ", ".join(f"{path} (assumed {_show(defaults[path])})" for path in decisive)
-    return f" This verdict rests on assumptions: other values of {shown} would change it; give them in the usage file."
+    where = "the usage file" if from_file else "the workload"
+    return f" This verdict rests on assumptions: other values of {shown} would change it; give them in {where}."
 
 
 def _show(value: Any) -> str:

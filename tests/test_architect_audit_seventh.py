@@ -34,7 +34,7 @@ def reason(decision: Decision, target: str, rule: str) -> tuple[float, str]:
     return found.impact, found.message
 
 
-BURST = {
+BURST: dict[str, Any] = {
     "runtime": {"max_duration_s": 5, "avg_duration_ms": 1000, "memory_mb": 1024, "vcpu": 0.5, "artifact_mb": 3000},
     "traffic": {"pattern": "spiky", "requests_per_month": 20_000_000, "peak_rps": 1500, "front_door": "alb"},
 }
@@ -50,7 +50,7 @@ def test_a_copys_start_adds_to_the_time_containers_take_to_reach_the_peak(rulese
     assert slow_points < fast_points < 0
 
 
-IMAGE = {
+IMAGE: dict[str, Any] = {
     "runtime": {"memory_mb": 8192, "vcpu": 4, "architecture": "arm64"},
     "traffic": {"pattern": "steady", "requests_per_month": 1_000_000, "protocols": ["queue"]},
 }
@@ -80,7 +80,7 @@ def test_scratch_and_image_past_200_gb_keep_fargate_out_naming_both(ruleset: Rul
     assert "ecs-fargate" in [item.target for item in scratch_only.ranking]
 
 
-GRPC = {
+GRPC: dict[str, Any] = {
     "runtime": {"max_duration_s": 2, "avg_duration_ms": 15, "memory_mb": 1024, "vcpu": 0.5, "architecture": "arm64"},
     "traffic": {
         "pattern": "steady",
@@ -137,7 +137,7 @@ def test_more_gpus_than_any_instance_type_has_is_said_as_the_cause(ruleset: Rule
     assert "check runtime.architecture" not in warning
 
 
-NO_NAT = {
+NO_NAT: dict[str, Any] = {
     "runtime": {"max_duration_s": 60, "avg_duration_ms": 2000, "memory_mb": 1024},
     "traffic": {"pattern": "event", "requests_per_month": 3_000_000, "peak_rps": 20, "protocols": ["queue"]},
     "network": {"vpc": True, "nat_gateways": 0, "egress_gb_per_month": 300},

@@ -164,3 +164,17 @@ def test_a_current_mode_on_a_platform_decider_does_not_rank_is_a_422(client: InP
         "workloads[0].current_mode",
         "platform ec2 has no capacity modes; leave current_mode out",
     )
+
+
+def test_a_workload_without_traffic_is_told_to_give_it_in_the_workload_not_a_usage_file(
+    client: InProcessClient,
+) -> None:
+    """The API's review takes each workload whole: there is no usage file to add its traffic to, nor a --usage flag."""
+    body = {"workloads": [{"name": "quiet", "current_platform": "lambda", "workload": {"runtime": {"memory_mb": 512}}}]}
+    response = client.post("/review", json=body)
+    assert response.status_code == 200, response.text
+    (reviewed,) = response.json()["workloads"]
+    assert reviewed["verdict"] == "unknown"
+    assert reviewed["why"].startswith("Traffic not known: give it in the workload, e.g. `traffic: {requests_per_month")
+    assert "--usage" not in reviewed["why"]
+    assert "usage file" not in reviewed["why"]
