@@ -482,7 +482,19 @@ def test_json_on_stdin_refuses_numbers_json_has_not_in_the_apis_words(
 ) -> None:
     code, out, err = run(capsys, "recommend", "-", stdin='{"runtime": {"memory_mb": ' + number + "}}")
     assert_bad_input(code, out, err)
-    assert f"<stdin>.runtime.memory_mb: {said}" in err
+    assert f"<stdin>:1: runtime.memory_mb: {said}" in err
+
+
+def test_a_number_json_has_not_in_a_workload_file_is_said_at_its_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # FILE:LINE: field, as every other problem with a file's value (not "nan.json.runtime.memory_mb", a field of a
+    # section called "nan").
+    workload = tmp_path / "nan.json"
+    workload.write_text('{\n  "traffic": {"requests_per_month": 1000},\n  "runtime": {"memory_mb": NaN}\n}\n')
+    code, out, err = run(capsys, "recommend", str(workload))
+    assert_bad_input(code, out, err)
+    assert err == f"decider: {workload}:3: runtime.memory_mb: NaN and Infinity are not JSON numbers\n"
 
 
 def test_pricing_show_writes_small_prices_plainly_and_lists_the_catalogue_by_kind_family_and_size(
