@@ -509,3 +509,32 @@ def test_pricing_show_writes_small_prices_plainly_and_lists_the_catalogue_by_kin
     order = [(kinds.index(row[1]), row[0].split(".")[0], float(row[3])) for row in rows]
     assert order == sorted(order)
     assert len(rows) > 50
+
+
+# -- openapi -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [["openapi", "--check"], ["openapi"]], ids=["check", "write"])
+def test_openapi_outside_a_clone_is_bad_input_not_documents_out_of_date(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    # Installed from a wheel, the package's folder holds no openapi/: nothing there is out of date, and nothing is
+    # written into site-packages.
+    monkeypatch.setattr("decider.cli.serve.REPOSITORY_ROOT", tmp_path)
+    code, out, err = run(capsys, *argv)
+    assert_bad_input(code, out, err)
+    assert "out of date" not in err
+    assert f"this decider runs from an installed package ({tmp_path})" in err
+    assert "pip install -e ." in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_openapi_check_says_a_missing_document_is_missing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'decider-aws'\n")
+    monkeypatch.setattr("decider.cli.serve.REPOSITORY_ROOT", tmp_path)
+    code, _, err = run(capsys, "openapi", "--check")
+    assert code == 1
+    assert "decider: openapi/openapi.json is missing; regenerate with: .venv/bin/decider openapi" in err
+    assert "out of date" not in err
