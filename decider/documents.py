@@ -26,6 +26,10 @@ except ImportError:  # PyYAML built without libyaml
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 
+#: What a text may begin with to say it is UTF-8 (U+FEFF); JSON does not allow it (RFC 8259, section 8.1).
+BYTE_ORDER_MARK = "\ufeff"
+
+
 class _StrictLoader(_SafeLoader):
     """A safe loader that refuses a mapping with the same key twice (PyYAML would silently keep the last)."""
 
@@ -104,9 +108,10 @@ def compose(text: str) -> yaml.Node | None:
 
 def parse_text(text: str, source: str, *, json_only: bool = False) -> Any:
     """Parse one YAML (a superset of JSON) or JSON document from text; raise DocumentError naming the line. JSON
-    (``json_only``) is read as strictly as a request body: no key twice, no NaN or Infinity, no number out of range."""
+    (``json_only``) is read as strictly as a request body: no key twice, no NaN or Infinity, no number out of range.
+    A byte-order mark before the text (some editors save one) is not part of it, as YAML's reader takes it too."""
     if json_only:  # NaN, Infinity and 1e400 refused in the words the API's strict reader uses
-        return _parse_json_strictly(text, source)
+        return _parse_json_strictly(text.removeprefix(BYTE_ORDER_MARK), source, in_text=True)
     check_yaml(text, source)
     loader = _StrictLoader(text)
     try:
@@ -121,6 +126,16 @@ def parse_text(text: str, source: str, *, json_only: bool = False) -> Any:
 
 def _parse_json_text(text: str, source: str, *, strict_floats: bool = False) -> Any:
     """JSON text, keys given twice refused; ``strict_floats`` marks numbers out of a float's range (_OutOfRange)."""
+    if text.startswith(BYTE_ORDER_MARK):  # json says "decode using utf-8-sig", which a sender cannot act on
+        raise DocumentError(
+            Problem(
+                f"{source}:1",
+                "not valid JSON: it begins with a UTF-8 byte-order mark (the bytes EF BB BF), which JSON does not "
+                "allow; remove it",
+                line=1,
+                column=1,
+            )
+        )
     try:
         value = json.loads(
             text, object_pairs_hook=_refuse_duplicate_keys, parse_float=_float_in_range if strict_floats else None
@@ -145,10 +160,11 @@ def _parse_json_text(text: str, source: str, *, strict_floats: bool = False) -> 
     return value
 
 
-def parse_json(data: bytes | str, source: str) -> Any:
+def parse_json(data: bytes | str, source: str, *, in_text: bool = False) -> Any:
     """Strict JSON (a request body): UTF-8, no key given twice, no NaN or Infinity; DocumentError says where.
 
-    ``source`` names the document; a problem inside it is located as ``source:line`` or ``source.key[index]``.
+    ``source`` names the document; a problem inside it is located as ``source:line`` or ``source.key[index]``
+    (``source:line: key[index]`` for a file, ``in_text``).
 
     Fast path: orjson reads the document (it refuses NaN, Infinity, bad UTF-8 and lone surrogates by itself) and a
     count proves no key was given twice; anything it cannot prove goes to the strict reader below, which alone
@@ -163,7 +179,7 @@ def parse_json(data: bytes | str, source: str) -> Any:
             if _brackets(data) > MAX_DEPTH:  # else it cannot nest too deeply
                 check_depth(value, source)
             return value
-    return _parse_json_strictly(data, source)
+    return _parse_json_strictly(data, source, in_text=in_text)
 
 
 def _brackets(data: bytes | str) -> int:
@@ -211,27 +227,35 @@ def _proven_plain(value: Any, data: bytes | str) -> bool:
     return not escaped and orjson.dumps(value).count(b":") == colons
 
 
-def _parse_json_strictly(data: bytes | str, source: str) -> Any:
-    """The strict reader: json with a duplicate-key hook, then a walk for NaN and Infinity; every error worded."""
+def _parse_json_strictly(data: bytes | str, source: str, *, in_text: bool = False) -> Any:
+    """The strict reader: json with a duplicate-key hook, then a walk for NaN and Infinity; every error worded. A
+    number JSON has not is located as ``source.key[index]`` in a body, as ``source:line: key[index]`` in a file or
+    other text a person edits (``in_text``), as every other problem with a file's value is."""
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
     except UnicodeDecodeError as error:
         raise DocumentError(Problem(source, f"not UTF-8: {error.reason} at byte {error.start}")) from None
     value = _parse_json_text(text, source, strict_floats=True)  # syntax, keys given twice, depth, long integers
-    non_finite = _non_finite_at(value, source)
+    non_finite = _non_finite_at(value, ())
     if non_finite:
-        raise DocumentError(non_finite)
+        path, message = non_finite
+        if not in_text:
+            raise DocumentError(Problem(_dotted(source, path), message))
+        line = _line_in(text, path)
+        where = f"{source}:{line}" if line is not None else source
+        field = _dotted("", path).removeprefix(".")
+        raise DocumentError(Problem(f"{where}: {field}" if field else where, message, line=line))
     return value
 
 
-def _non_finite_at(value: Any, path: str) -> Problem | None:
-    """NaN, Infinity or a number out of range in parsed JSON, where it sits (Python's parser takes them as floats;
-    JSON has no NaN or Infinity, and no float holds 1e400)."""
+def _non_finite_at(value: Any, path: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], str] | None:
+    """NaN, Infinity or a number out of range in parsed JSON: the keys and indexes leading to it, and what is wrong
+    (Python's parser takes them as floats; JSON has no NaN or Infinity, and no float holds 1e400)."""
     if isinstance(value, _OutOfRange):
         written = value.text if len(value.text) <= MAX_QUOTED_CHARS else quoted(value.text)
-        return Problem(path, f"a number out of range: {written} is beyond ±1.8e308, the largest number decider reads")
+        return path, f"a number out of range: {written} is beyond ±1.8e308, the largest number decider reads"
     if isinstance(value, float) and not math.isfinite(value):
-        return Problem(path, "NaN and Infinity are not JSON numbers")
+        return path, "NaN and Infinity are not JSON numbers"
     if isinstance(value, dict):
         items: Any = value.items()
     elif isinstance(value, list):
@@ -239,10 +263,31 @@ def _non_finite_at(value: Any, path: str) -> Problem | None:
     else:
         return None
     for key, item in items:
-        found = _non_finite_at(item, f"{path}.{key}" if isinstance(key, str) else f"{path}[{key}]")
+        found = _non_finite_at(item, (*path, key))
         if found:
             return found
     return None
+
+
+def _dotted(source: str, path: tuple[str | int, ...]) -> str:
+    return source + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
+
+
+def _line_in(text: str, path: tuple[str | int, ...]) -> int | None:
+    """The 1-based line of the value at ``path`` in a JSON text, composed again as YAML (whose nodes keep their
+    place); None when the text does not compose so or the path is not found in it."""
+    try:
+        node: yaml.Node | None = compose(text)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return None
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            node = next((value for key, value in node.value if getattr(key, "value", None) == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            node = None
+    return None if node is None else node.start_mark.line + 1
 
 
 def parse_all(text: str, source: str) -> list[Any]:

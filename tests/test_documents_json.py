@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import decider.documents as documents
-from decider.documents import parse_json, read_file
+from decider.documents import parse_json, parse_text, read_file
 from decider.errors import DocumentError
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -141,6 +141,40 @@ RANGE = "is beyond ±1.8e308, the largest number decider reads"
 def test_a_number_too_large_for_a_float_is_said_out_of_range_not_infinity(data: bytes, message: str) -> None:
     """Python's parser reads 1e400 as infinity; the number was written finite, so the message says what it is."""
     assert outcome(parse_json, data) == ("error", message)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"runtime": {"memory_mb": NaN}}', "nan.json:1: runtime.memory_mb: NaN and Infinity are not JSON numbers"),
+        (
+            '{\n  "traffic": {"requests_per_month": 1000},\n  "runtime": {\n    "ports": [80,\n      1e400]\n  }\n}',
+            f"nan.json:5: runtime.ports[1]: a number out of range: 1e400 {RANGE}",
+        ),
+        ("-Infinity", "nan.json:1: NaN and Infinity are not JSON numbers"),
+    ],
+)
+def test_a_number_json_has_not_in_a_file_is_said_at_its_line_with_its_field(text: str, message: str) -> None:
+    """A file's problem reads FILE:LINE: field, as editors and CI logs link it, not as a field of a section named after
+    the file (nan.json.runtime.memory_mb)."""
+    with pytest.raises(DocumentError) as error:
+        parse_text(text, "nan.json", json_only=True)
+    assert str(error.value) == message
+    assert error.value.problem.line == int(message.split(":")[1])
+
+
+def test_a_byte_order_mark_is_read_past_in_a_file_and_refused_in_words_in_a_body(tmp_path: Path) -> None:
+    # Some editors save JSON with a UTF-8 byte-order mark; JSON does not allow one, and json's own words for it
+    # ("decode using utf-8-sig") tell a sender nothing it can do.
+    file = tmp_path / "workload.json"
+    file.write_bytes(b'\xef\xbb\xbf{"runtime": {"memory_mb": 512}}')
+    assert read_file(file) == {"runtime": {"memory_mb": 512}}
+    for data in (b'\xef\xbb\xbf{"runtime": {"memory_mb": 512}}', '\ufeff{"runtime": {"memory_mb": 512}}'):
+        assert outcome(parse_json, data) == (
+            "error",
+            "body:1: not valid JSON: it begins with a UTF-8 byte-order mark (the bytes EF BB BF), which JSON does "
+            "not allow; remove it",
+        )
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,18 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import yaml
+
 from decider.cli import charts
 from decider.cli.review import EXIT_OK
+from decider.document_limits import read_text
+from decider.document_lines import line_of
 from decider.engine import decide
-from decider.errors import Problem, SourceError, nearest
+from decider.errors import DocumentError, MoreProblems, Problem, SourceError, WorkloadError, nearest
 from decider.render import adr, image
 from decider.render.chart import cost_chart
 from decider.rules.loader import load_ruleset
@@ -62,7 +67,8 @@ def run_adr(args: argparse.Namespace) -> int:
         charts.check(args.chart)
     ruleset = load_ruleset(args.rules)
     try:  # the same readers as the review's, which say what they cannot do as "cannot review"
-        chosen = _choose(_adr_candidates(args.path), args.name, args.path)
+        candidates, text = _adr_candidates(args.path)
+        chosen = _choose(candidates, args.name, args.path)
         if args.usage:
             # The usage file is the one the whole review uses: only this workload's entry applies here.
             usage = read_usage(args.usage)
@@ -70,7 +76,10 @@ def run_adr(args: argparse.Namespace) -> int:
             apply_usage([chosen], {key: entry for key, entry in usage.items() if key in keys}, args.usage)
     except SourceError as error:
         raise SourceError(error.problems, headline=RECORD_HEADLINE) from None
-    parsed = parse_workload(chosen.raw)
+    try:
+        parsed = parse_workload(chosen.raw)
+    except WorkloadError as error:
+        raise _placed(error, chosen, text, "<stdin>" if args.path == "-" else chosen.file) from None
     decision = decide(parsed, ruleset)
     if chosen.assumptions:
         decision = decision.model_copy(update={"assumptions": (*chosen.assumptions, *decision.assumptions)})
@@ -95,12 +104,48 @@ def run_adr(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _adr_candidates(path: str) -> list[ImportedWorkload]:
+def _adr_candidates(path: str) -> tuple[list[ImportedWorkload], str | None]:
+    """The workloads ``path`` holds, and the text read from stdin (a file's is read again only to place a problem)."""
     if path == "-":
-        return read_workloads(parse_documents(sys.stdin.read(), "<stdin>"), "stdin")
+        text = sys.stdin.read()
+        return read_workloads(parse_documents(text, "<stdin>"), "stdin"), text
     if Path(path).is_dir():
         raise SourceError([Problem(path, "is a folder; give one workload file, template or manifest")])
-    return find_workloads([path]).workloads
+    return find_workloads([path]).workloads, None
+
+
+def _placed(error: WorkloadError, chosen: ImportedWorkload, text: str | None, source: str) -> WorkloadError:
+    """Each problem at ``FILE:LINE:``, as ``decider recommend`` says it: the line of its field in a workload file,
+    else the line the workload starts on (a template's resource, or a field the file does not write)."""
+    node = None
+    if chosen.kind == "workload":
+        try:
+            node = _node_at(text if text is not None else read_text(Path(chosen.file)), chosen.line)
+        except DocumentError:  # read once already: changed or gone since, so placed at the workload's line
+            node = None
+    problems: list[Problem] = []
+    for problem in error.problems:
+        if isinstance(problem, MoreProblems):
+            problems.append(problem)
+            continue
+        line = (line_of(node, problem.location) if node is not None else None) or chosen.line
+        where = f"{source}:{line}: {problem.location}" if problem.location else f"{source}:{line}"
+        problems.append(replace(problem, location=where, line=line))
+    return WorkloadError(problems, headline=error.headline)
+
+
+def _node_at(text: str, line: int) -> yaml.Node | None:
+    """The mapping a workload file's workload starting on ``line`` was read from (a document, or an item of a
+    document's list), with each node's place in the text; None when there is none."""
+    try:
+        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return None
+    nodes = [*documents, *(item for node in documents if isinstance(node, yaml.SequenceNode) for item in node.value)]
+    found = [node for node in nodes if isinstance(node, yaml.MappingNode) and node.start_mark.line + 1 == line]
+    if not found and len(documents) == 1 and isinstance(documents[0], yaml.MappingNode):
+        return documents[0]  # JSON: one document, said to start on line 1 wherever its brace is
+    return found[0] if found else None
 
 
 def _choose(candidates: list[ImportedWorkload], name: str | None, path: str) -> ImportedWorkload:

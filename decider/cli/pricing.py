@@ -282,12 +282,20 @@ def _diff_command(args: argparse.Namespace) -> int:
     before, after = _book_named(args.before, books, "BOOK_A"), _book_named(args.after, books, "BOOK_B")
     changes = diff(before, after)
     if args.format == "json":
-        rows = [{"path": c.path, "before": c.before, "after": c.after, "percent": c.percent} for c in changes]
+        rows = [
+            # The share to a tenth of a percent, as the table says it (not 11.000000000000002, float noise)
+            {"path": c.path, "before": c.before, "after": c.after, "percent": _tenth(c.percent)}
+            for c in changes
+        ]
         sys.stdout.write(json.dumps({"before": before.as_of, "after": after.as_of, "changes": rows}, indent=2) + "\n")
         return 0
     head = f"{before.region} as of {before.as_of} -> {after.region} as of {after.as_of}: {len(changes)} figures differ"
     sys.stdout.write("\n".join([head, *(f"  {change.describe()}" for change in changes)]) + "\n")
     return 0
+
+
+def _tenth(percent: float | None) -> float | None:
+    return None if percent is None else round(percent, 1)
 
 
 PRICES_HELP = "extra rule directory whose pricing/ overrides prices"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from decider.cli.arguments import EXIT_GATE, EXIT_OK, add_rules_option
+from decider.errors import Problem, UsageError
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 #: ``decider serve`` options for connections: flag, the setting it overrides (DECIDER_ + its name), type, help.
@@ -62,7 +63,15 @@ def add_serve_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     add_rules_option(serve)
     serve.set_defaults(handler=_serve)
 
-    openapi = commands.add_parser("openapi", help="write openapi/openapi.json and openapi/workload.schema.json")
+    openapi = commands.add_parser(
+        "openapi",
+        help="write openapi/openapi.json and openapi/workload.schema.json",
+        description=(
+            "Write (or check) openapi/openapi.json and openapi/workload.schema.json of the clone of decider's "
+            "repository this decider runs from (installed with `pip install -e .`), from whatever folder it is run. "
+            "An installed package has no such folder: a running server serves the document at /openapi.json."
+        ),
+    )
     openapi.add_argument("--check", action="store_true", help="only check they are up to date (exit 1 if not)")
     openapi.set_defaults(handler=_openapi)
 
@@ -115,10 +124,22 @@ def write_documents(root: Path) -> list[Path]:
 def _openapi(args: argparse.Namespace) -> int:
     from api.openapi import REGENERATE_COMMAND
 
+    if not (REPOSITORY_ROOT / "pyproject.toml").is_file():  # installed from a package: no committed documents here
+        raise UsageError(
+            [
+                Problem(
+                    "decider openapi",
+                    f"writes and checks the documents of a clone of decider's repository, and this decider runs "
+                    f"from an installed package ({REPOSITORY_ROOT}); run it from a clone installed with "
+                    "`pip install -e .`, or read the document a running server serves at /openapi.json",
+                )
+            ]
+        )
     if args.check:
         stale = stale_documents(REPOSITORY_ROOT)
         for path in stale:
-            sys.stderr.write(f"decider: {path} is out of date; regenerate with: {REGENERATE_COMMAND}\n")
+            state = "is out of date" if (REPOSITORY_ROOT / path).exists() else "is missing"
+            sys.stderr.write(f"decider: {path} {state}; regenerate with: {REGENERATE_COMMAND}\n")
         return EXIT_GATE if stale else EXIT_OK
     for path in write_documents(REPOSITORY_ROOT):
         sys.stdout.write(f"wrote {path}\n")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from decider.errors import Problem, SourceError, WorkloadError, relocate
+from decider.errors import Problem, SourceError, WorkloadError, relocate, unknown_choice
 from decider.sources.metrics import Series, read_queries, read_series
 from decider.sources.usage_import import usage_from
 from decider.workload import validate_workload
@@ -66,10 +66,13 @@ def _import(args: argparse.Namespace) -> int:
     series: list[Series] = []
     for path in args.files:
         series.extend(read_series(path, queries))
-    renames = dict(_pair(item, "--name") for item in args.name)
-    sizes = {name: _size(name, text) for name, text in (_pair(item, "--task-size") for item in args.task_size)}
+    renames = _by_resource(args.name, "--name")
+    sizes = {name: _size(name, text) for name, text in _by_resource(args.task_size, "--task-size").items()}
     imported = usage_from(series, renames, sizes)
-    problems: list[Problem] = []
+    problems = _unmeasured(args.name, "--name", imported.resources)
+    problems += _unmeasured(args.task_size, "--task-size", imported.resources)
+    if problems:
+        raise SourceError(problems)
     for name, entry in imported.entries.items():
         try:
             validate_workload(entry)
@@ -89,6 +92,32 @@ def _import(args: argparse.Namespace) -> int:
     for note in imported.notes:
         sys.stderr.write(f"decider: {note}\n")
     return EXIT_OK
+
+
+def _by_resource(items: list[str], option: str) -> dict[str, str]:
+    """An option's RESOURCE=VALUE items by resource; a resource given twice is refused (which one was meant?)."""
+    given: dict[str, str] = {}
+    problems = []
+    for item in items:
+        name, value = _pair(item, option)
+        if name in given:
+            first = f"{name}={given[name]}"
+            problems.append(Problem(f"{option} {item}", f"{name!r} is given twice (first as {first!r}); keep one"))
+        else:
+            given[name] = value
+    if problems:
+        raise SourceError(problems)
+    return given
+
+
+def _unmeasured(items: list[str], option: str, resources: list[str]) -> list[Problem]:
+    """A problem for each item naming a resource the metrics do not measure (a typo would otherwise write nothing)."""
+    problems = []
+    for item in items:
+        name = item.partition("=")[0]
+        if name not in resources:
+            problems.append(unknown_choice(f"{option} {item}", name, resources, noun="resource"))
+    return problems
 
 
 def _pair(text: str, option: str) -> tuple[str, str]:

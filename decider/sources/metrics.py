@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from decider.document_limits import read_text
-from decider.documents import parse_json
+from decider.documents import BYTE_ORDER_MARK, parse_json
 from decider.errors import DocumentError, Problem, SourceError
 
 
@@ -44,13 +44,15 @@ def read_series(path: str, queries: Mapping[str, Mapping[str, Any]] | None = Non
     """Every series in one exported file (get-metric-data JSON, or CSV)."""
     file = Path(path)
     try:
-        text = read_text(file)  # a regular file within the size cap (decider/document_limits.py)
+        # A regular file within the size cap (decider/document_limits.py); a byte-order mark before its text (some
+        # editors and spreadsheets save one) is no part of it.
+        text = read_text(file).removeprefix(BYTE_ORDER_MARK)
     except DocumentError as error:
         raise SourceError([error.problem]) from None
     if file.suffix.lower() == ".csv":
         return _csv_series(text, path)
     try:
-        data = parse_json(text, path)  # strict JSON, its depth bounded
+        data = parse_json(text, path, in_text=True)  # strict JSON, its depth bounded
     except DocumentError as error:
         problem = error.problem
         raise SourceError(
@@ -98,7 +100,7 @@ def read_series(path: str, queries: Mapping[str, Mapping[str, Any]] | None = Non
 def read_queries(path: str) -> dict[str, Mapping[str, Any]]:
     """The queries of a ``--metric-data-queries`` file (a list, or an object with ``MetricDataQueries``), by Id."""
     try:
-        data = parse_json(read_text(Path(path)), path)
+        data = parse_json(read_text(Path(path)).removeprefix(BYTE_ORDER_MARK), path, in_text=True)
     except DocumentError as error:
         problem = error.problem
         raise SourceError([Problem(problem.location, f"cannot read the query file: {problem.message}")]) from None

@@ -55,10 +55,12 @@ EXPECTED_STAT = {
 
 @dataclass
 class Imported:
-    """The usage entries made from the series, by resource name, and what was read but not written."""
+    """The usage entries made from the series, by resource name, what was read but not written, and the name of
+    every resource the series measure (with an entry or not)."""
 
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    resources: list[str] = field(default_factory=list)
 
 
 def resource_of(series: Series) -> str:
@@ -86,7 +88,8 @@ def resource_of(series: Series) -> str:
 def usage_from(
     series: Sequence[Series], renames: Mapping[str, str], task_sizes: Mapping[str, tuple[float, float]]
 ) -> Imported:
-    """The usage entries the series give, keyed by resource name (renamed by ``renames``)."""
+    """The usage entries the series give, keyed by resource name (renamed by ``renames``); two resources written
+    under one name are refused, not one of them lost."""
     by_resource: dict[str, list[Series]] = defaultdict(list)
     imported = Imported()
     for item in series:
@@ -102,10 +105,20 @@ def usage_from(
             )
         imported.notes.extend(item.notes)
         by_resource[resource_of(item)].append(item)
+    imported.resources = sorted(by_resource)
+    written_from: dict[str, str] = {}
     for name, group in by_resource.items():
         entry = _entry(name, group, task_sizes.get(name), imported.notes)
-        if entry:
-            imported.entries[renames.get(name, name)] = entry
+        if not entry:
+            continue
+        written = renames.get(name, name)
+        if written in written_from:
+            both = f"{written_from[written]!r} and {name!r}"
+            raise SourceError(
+                [Problem("--name", f"{both} would both be written as {written!r}: give each its own name")]
+            )
+        written_from[written] = name
+        imported.entries[written] = entry
     return imported
 
 

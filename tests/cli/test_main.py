@@ -482,7 +482,19 @@ def test_json_on_stdin_refuses_numbers_json_has_not_in_the_apis_words(
 ) -> None:
     code, out, err = run(capsys, "recommend", "-", stdin='{"runtime": {"memory_mb": ' + number + "}}")
     assert_bad_input(code, out, err)
-    assert f"<stdin>.runtime.memory_mb: {said}" in err
+    assert f"<stdin>:1: runtime.memory_mb: {said}" in err
+
+
+def test_a_number_json_has_not_in_a_workload_file_is_said_at_its_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # FILE:LINE: field, as every other problem with a file's value (not "nan.json.runtime.memory_mb", a field of a
+    # section called "nan").
+    workload = tmp_path / "nan.json"
+    workload.write_text('{\n  "traffic": {"requests_per_month": 1000},\n  "runtime": {"memory_mb": NaN}\n}\n')
+    code, out, err = run(capsys, "recommend", str(workload))
+    assert_bad_input(code, out, err)
+    assert err == f"decider: {workload}:3: runtime.memory_mb: NaN and Infinity are not JSON numbers\n"
 
 
 def test_pricing_show_writes_small_prices_plainly_and_lists_the_catalogue_by_kind_family_and_size(
@@ -497,3 +509,32 @@ def test_pricing_show_writes_small_prices_plainly_and_lists_the_catalogue_by_kin
     order = [(kinds.index(row[1]), row[0].split(".")[0], float(row[3])) for row in rows]
     assert order == sorted(order)
     assert len(rows) > 50
+
+
+# -- openapi -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [["openapi", "--check"], ["openapi"]], ids=["check", "write"])
+def test_openapi_outside_a_clone_is_bad_input_not_documents_out_of_date(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    # Installed from a wheel, the package's folder holds no openapi/: nothing there is out of date, and nothing is
+    # written into site-packages.
+    monkeypatch.setattr("decider.cli.serve.REPOSITORY_ROOT", tmp_path)
+    code, out, err = run(capsys, *argv)
+    assert_bad_input(code, out, err)
+    assert "out of date" not in err
+    assert f"this decider runs from an installed package ({tmp_path})" in err
+    assert "pip install -e ." in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_openapi_check_says_a_missing_document_is_missing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'decider-aws'\n")
+    monkeypatch.setattr("decider.cli.serve.REPOSITORY_ROOT", tmp_path)
+    code, _, err = run(capsys, "openapi", "--check")
+    assert code == 1
+    assert "decider: openapi/openapi.json is missing; regenerate with: .venv/bin/decider openapi" in err
+    assert "out of date" not in err

@@ -72,8 +72,21 @@ def test_diff_a_book_file_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[
         "path": "ec2.instances[m6i.large].usd_per_hour",
         "before": 0.096,
         "after": 0.1,
-        "percent": pytest.approx(4.1667, abs=1e-4),
+        "percent": 4.2,
     }
+
+
+def test_diff_as_json_gives_each_share_as_the_table_does(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["pricing", "diff", "us-east-1", "eu-west-1"]) == 0
+    table = capsys.readouterr().out
+    assert main(["pricing", "diff", "us-east-1", "eu-west-1", "--format", "json"]) == 0
+    changes = json.loads(capsys.readouterr().out)["changes"]
+    shares = [change for change in changes if change["percent"] is not None]
+    assert len(shares) > 10
+    lines = {line.split(": ")[0].split()[-1]: line for line in table.splitlines()[1:]}
+    for change in shares:  # 11.0, not 11.000000000000002
+        assert change["percent"] == round(change["percent"], 1)
+        assert lines[change["path"]].endswith(f" ({change['percent']:+.1f}%)")
 
 
 def test_diff_refuses_what_is_not_a_book(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

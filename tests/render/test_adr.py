@@ -3,6 +3,7 @@ costs, links to every rule source — written to stdout or a file."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -124,3 +125,36 @@ def test_cli_reads_a_workload_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys
     text = capsys.readouterr().out
     assert text.startswith("# Run queue-worker on ")
     assert "is defined in" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "argv", "lines"),
+    [
+        ("runtime: {memroy_mb: 512}\ntrafic: {}\n", [], [1, 2]),
+        ("- name: a\n  runtime: {memory_mb: 512}\n- name: b\n  trafic: {}\n", ["--name", "b"], [4]),
+        ("name: a\nruntime: {memory_mb: 512}\n---\nname: b\ntraffic:\n  peak_rps: -1\n", ["--name", "b"], [6]),
+    ],
+    ids=["one-workload", "a-list", "a-stream"],
+)
+def test_cli_says_a_bad_workload_at_its_line_as_recommend_does(
+    text: str,
+    argv: list[str],
+    lines: list[int],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The same file, the same problems, the same FILE:LINE: field as `decider recommend` (editors and CI logs link it).
+    workload = tmp_path / "typo.yaml"
+    workload.write_text(text)
+    assert main(["adr", str(workload), *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("decider: invalid workload (")
+    placed = re.findall(r"^  - (.+?):(\d+): ", err, flags=re.MULTILINE)
+    assert placed == [(str(workload), str(line)) for line in lines]
+    if not argv:
+        assert main(["recommend", str(workload)]) == 2
+        assert capsys.readouterr().err == err
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    assert main(["adr", "-", *argv]) == 2
+    assert capsys.readouterr().err == err.replace(str(workload), "<stdin>")

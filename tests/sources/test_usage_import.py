@@ -107,3 +107,42 @@ def test_a_metrics_csv(tmp_path: Path) -> None:
     assert traffic["requests_per_month"] == round((8 * 3600 + 16 * 360) * 730 / 24)
     assert traffic["peak_rps"] == 1.0
     assert traffic["hourly_profile"] == [0.1] * 9 + [1.0] * 8 + [0.1] * 7
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (
+            ["--name", "ordres=aws_lambda_function.worker"],
+            "--name ordres=aws_lambda_function.worker: unknown resource 'ordres'; valid: orders, orders-api, web "
+            "(did you mean 'orders'?)",
+        ),
+        (
+            ["--task-size", "wbe=0.5:1024"],
+            "--task-size wbe=0.5:1024: unknown resource 'wbe'; valid: orders, orders-api, web (did you mean 'web'?)",
+        ),
+        (
+            ["--name", "orders=x", "--name", "orders=y"],
+            "--name orders=y: 'orders' is given twice (first as 'orders=x'); keep one",
+        ),
+        (
+            ["--task-size", "web=0.5:1024", "--task-size", "web=1:2048"],
+            "--task-size web=1:2048: 'web' is given twice (first as 'web=0.5:1024'); keep one",
+        ),
+        (
+            ["--name", "orders=web"],
+            "--name: 'web' and 'orders' would both be written as 'web': give each its own name",
+        ),
+    ],
+    ids=["misspelt-name", "misspelt-task-size", "name-twice", "task-size-twice", "two-resources-one-name"],
+)
+def test_a_name_or_task_size_that_would_write_the_wrong_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str], said: str
+) -> None:
+    # A typo in a CI script must not quietly write the entries under the metrics' own names (or lose one of them).
+    out = tmp_path / "usage.yaml"
+    assert main(["usage", "import", str(RECORDING), *options, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "decider: cannot import the metrics (1 problem):" in err
+    assert f"  - {said}\n" in err
+    assert not out.exists()
