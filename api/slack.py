@@ -102,12 +102,15 @@ def verify(body: bytes, timestamp: str | None, signature: str | None, secret: st
             "the request is not signed by Slack",
             Problem("X-Slack-Request-Timestamp", f"must be a Unix time in seconds, got {timestamp[:40]!r}"),
         )
-    age_s = abs(now - int(timestamp))
-    if age_s > WINDOW_S:
-        raise _unauthorized(
-            "the request is too old to trust",
-            Problem("X-Slack-Request-Timestamp", f"is {age_s:,.0f} s from now; at most {WINDOW_S} s is accepted"),
-        )
+    ahead_s = int(timestamp) - now
+    if abs(ahead_s) > WINDOW_S:
+        window = f"outside the {WINDOW_S // 60}-minute window a Slack signature is good for"
+        if ahead_s > 0:
+            detail, when = f"the request's timestamp is in the future, {window}", "ahead of"
+        else:
+            detail, when = f"the request is too old to trust: its timestamp is {window}", "before"
+        message = f"is {abs(ahead_s):,.0f} s {when} now; at most {WINDOW_S} s either way is accepted"
+        raise _unauthorized(detail, Problem("X-Slack-Request-Timestamp", message))
     if not _SIGNATURE.fullmatch(signature) or not signed(body, timestamp, signature, secret):
         raise _unauthorized(
             "the request is not signed by Slack",

@@ -7,6 +7,7 @@ checked against the scheme and not against itself.
 from __future__ import annotations
 
 import gzip
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -162,12 +163,19 @@ def test_a_body_changed_after_signing_is_401(client: SlackClient) -> None:
     problem_of(client.post(body.replace("memory%3D2g", "memory%3D4g"), headers), 401)
 
 
-def test_a_stale_request_is_401_even_when_correctly_signed(client: SlackClient) -> None:
+def test_a_stale_or_future_request_is_401_saying_which_even_when_correctly_signed(client: SlackClient) -> None:
     body = command_body("memory=2g")
     stale = problem_of(client.post(body, signed_headers(body, timestamp=int(time.time()) - 301 - 5)), 401)
     assert "too old" in stale["detail"]
-    future = problem_of(client.post(body, signed_headers(body, timestamp=int(time.time()) + 600)), 401)
+    assert "outside the 5-minute window" in stale["detail"]
+    assert re.fullmatch(r"is 30\d s before now; at most 300 s either way is accepted", stale["errors"][0]["message"])
+    future = problem_of(client.post(body, signed_headers(body, timestamp=int(time.time()) + 400)), 401)
     assert future["errors"][0]["location"] == "X-Slack-Request-Timestamp"
+    assert "in the future, outside the 5-minute window" in future["detail"]
+    assert "old" not in future["detail"]
+    assert re.fullmatch(
+        r"is (399|400) s ahead of now; at most 300 s either way is accepted", future["errors"][0]["message"]
+    )
 
 
 def test_a_request_inside_the_window_is_accepted(client: SlackClient) -> None:
