@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -31,6 +32,7 @@ from tests.api.slack_requests import (
     SlackClient,
     command_body,
     signed_headers,
+    trigger_id,
 )
 from tests.slack.message_text import blocks_text
 
@@ -282,6 +284,39 @@ def test_a_signed_body_that_is_not_a_form_is_400(client: SlackClient) -> None:
     assert problem["type"] == "urn:decider:problem:malformed-form"
 
 
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain", None])
+def test_a_signed_body_that_is_not_declared_a_form_is_415_naming_its_content_type(
+    client: SlackClient, content_type: str | None
+) -> None:
+    body = '{"text": "memory=2g"}'
+    headers = {name: value for name, value in signed_headers(body).items() if name != "Content-Type"}
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    problem = problem_of(client.post(body, headers), 415)
+    assert problem["type"] == "urn:decider:problem:unsupported-media-type"
+    got = repr(content_type) if content_type else "no content type"
+    assert f"(got {got})" in problem["detail"]
+    assert problem["errors"][0]["location"] == "Content-Type"
+    unsigned = {name: value for name, value in headers.items() if not name.startswith("X-Slack")}
+    problem_of(client.post(body, unsigned), 401)  # nothing is said about the body of a request Slack did not sign
+
+
+def test_a_signed_command_form_without_a_text_field_is_400_naming_it(client: SlackClient) -> None:
+    body = "command=%2Fcompute&user_id=U2147483697&trigger_id=" + trigger_id()
+    problem = problem_of(client.post(body, signed_headers(body)), 400)
+    assert problem["type"] == "urn:decider:problem:malformed-form"
+    assert [entry["location"] for entry in problem["errors"]] == ["text"]
+    assert problem["errors"][0]["message"].startswith("missing")
+
+
+@pytest.mark.parametrize("field", ["text", "command"])
+def test_a_signed_command_giving_a_field_twice_is_400_not_the_first_value(client: SlackClient, field: str) -> None:
+    body = command_body("memory=2g") + "&" + urlencode({field: "memory=4g" if field == "text" else "/other"})
+    problem = problem_of(client.post(body, signed_headers(body)), 400)
+    assert problem["detail"] == f"the form gives {field} 2 times"
+    assert problem["errors"][0]["location"] == field
+
+
 # --- configuration and pings ---------------------------------------------------------------------------------------
 
 
@@ -345,8 +380,9 @@ def test_the_replay_guard_is_bounded() -> None:
 
 
 def test_read_form_is_strict_and_bounded() -> None:
-    assert read_form(b"text=a%20b&command=%2Fcompute") == {"text": "a b", "command": "/compute"}
-    assert read_form(b"text=") == {"text": ""}
+    assert read_form(b"text=a%20b&command=%2Fcompute") == {"text": ["a b"], "command": ["/compute"]}
+    assert read_form(b"text=") == {"text": [""]}
+    assert read_form(b"text=a&text=b") == {"text": ["a", "b"]}
     assert read_form(b"") == {}
     assert read_form(b"a=1&&b") is None
     assert read_form("&".join(f"f{index}=1" for index in range(100)).encode()) is None
