@@ -98,6 +98,25 @@ def refuse_content_coding(request: Request) -> None:
     )
 
 
+#: The body of an HTML form post, and of everything Slack posts.
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+
+
+def refuse_other_than_form(request: Request, advice: str) -> None:
+    """415 naming the content type unless the body is declared a urlencoded form; ``advice`` (a clause) says where
+    else such a body goes, or who sends the form."""
+    content_type = request.headers.get("content-type")
+    if (content_type or "").split(";", 1)[0].strip().lower() == FORM_MEDIA_TYPE:
+        return
+    got = quoted(content_type) if content_type else "no content type"
+    raise ApiProblem(
+        415,
+        "unsupported-media-type",
+        f"this route takes a form posted as {FORM_MEDIA_TYPE} (got {got}); {advice}",
+        [Problem("Content-Type", f"got {got}; accepted: {FORM_MEDIA_TYPE}")],
+    )
+
+
 async def read_json_body(request: Request) -> Any:
     """The request body as JSON data: 415 unless the content type is JSON and the body is not encoded (compressed),
     400 with line and column if malformed.

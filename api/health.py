@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 import decider
 from api.dependencies import HolderDep, MetricsDep, RulesetDep, known_query
+from api.metrics import Metrics
 from api.problems import ApiProblem, problem_responses
 from decider.decision import RulesetInfo
 from decider.pricing.book import PriceBook
@@ -95,10 +96,24 @@ async def version(ruleset: RulesetDep) -> Version:
     )
 
 
-metrics_router = APIRouter(include_in_schema=False)
+metrics_router = APIRouter(tags=["operations"])
+METRICS_MEDIA_TYPE = Metrics.content_type.split(";", 1)[0]
 
 
-@metrics_router.get("/metrics")
+@metrics_router.get(
+    "/metrics",
+    operation_id="metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={
+        200: {
+            "description": f"The Prometheus text exposition format ({Metrics.content_type}).",
+            "content": {METRICS_MEDIA_TYPE: {"schema": {"type": "string"}}},
+        },
+        **problem_responses(401),
+    },
+)
 async def metrics(registry: MetricsDep) -> Response:
-    """Prometheus exposition: requests and latency by route template, decisions by recommended target."""
+    """Prometheus exposition: requests and latency by route template, decisions by recommended target, rule reloads
+    by outcome. Needs X-API-Key when the server is configured with keys."""
     return Response(registry.render(), media_type=registry.content_type)

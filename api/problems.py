@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -157,12 +158,22 @@ async def _on_http_exception(request: Request, error: Exception) -> Response:
     problems: list[Problem] = []
     if status == 404 and detail == "Not Found":
         detail = f"no route {quoted(request.url.path)}"
-        paths = sorted(request.app.openapi().get("paths", {}))
+        paths = served_paths(request.app)
         problems.append(Problem("path", f"no such route; routes: {', '.join(paths)}", nearest(request.url.path, paths)))
     elif status == 405:
         detail = f"{sent_method(request.scope)} is not allowed on {quoted(request.url.path)}"
     headers = dict(exc.headers or {})
     return problem_response(request, status, _SLUGS.get(status, "http-error"), detail, problems, headers=headers)
+
+
+def served_paths(app: FastAPI) -> list[str]:
+    """Every path the app serves, sorted: the API's routes and those kept out of the OpenAPI document (the page, the
+    docs, /metrics, /mcp, the Slack routes), so a typo of any of them is answered with the nearest."""
+    paths: list[str] | None = getattr(app.state, "served_paths", None)
+    if paths is None:
+        paths = sorted({route.path for route in iter_route_contexts(app.routes) if route.path})
+        app.state.served_paths = paths
+    return paths
 
 
 async def _on_request_validation(request: Request, error: Exception) -> Response:

@@ -4,9 +4,9 @@ Each request is checked as Slack specifies (v0 HMAC-SHA256 over ``v0:{timestamp}
 secret, timestamp within five minutes, constant-time comparison, by slack_sdk's SignatureVerifier) before its form
 is read for anything but an ``ssl_check`` ping. A signature already seen within those five minutes is a replay and is
 refused too. Transport failures (unsigned, forged, stale, replayed: 401; no secret configured: 503) are problem+json
-like the rest of the API, and so is a signed body decider cannot read (not UTF-8 form data: 400; compressed: 415),
-told only once the signature holds; a command that cannot be read is the user's mistake and gets a friendly
-ephemeral answer with status 200, as Slack expects.
+like the rest of the API, and so is a signed body decider cannot read (not a form: 415; not UTF-8, no ``text``
+field, ``text`` or ``command`` given twice: 400; compressed: 415), told only once the signature holds; a command that
+cannot be read is the user's mistake and gets a friendly ephemeral answer with status 200, as Slack expects.
 """
 
 from __future__ import annotations
@@ -25,7 +25,14 @@ from fastapi import APIRouter, Request
 from slack_sdk.signature import SignatureVerifier
 from starlette.responses import Response
 
-from api.dependencies import holder_of, metrics_of, refuse_content_coding, ruleset_in_service, work_of
+from api.dependencies import (
+    holder_of,
+    metrics_of,
+    refuse_content_coding,
+    refuse_other_than_form,
+    ruleset_in_service,
+    work_of,
+)
 from api.problems import ApiProblem
 from api.settings import Settings
 from decider.engine import decide
@@ -102,12 +109,15 @@ def verify(body: bytes, timestamp: str | None, signature: str | None, secret: st
             "the request is not signed by Slack",
             Problem("X-Slack-Request-Timestamp", f"must be a Unix time in seconds, got {timestamp[:40]!r}"),
         )
-    age_s = abs(now - int(timestamp))
-    if age_s > WINDOW_S:
-        raise _unauthorized(
-            "the request is too old to trust",
-            Problem("X-Slack-Request-Timestamp", f"is {age_s:,.0f} s from now; at most {WINDOW_S} s is accepted"),
-        )
+    ahead_s = int(timestamp) - now
+    if abs(ahead_s) > WINDOW_S:
+        window = f"outside the {WINDOW_S // 60}-minute window a Slack signature is good for"
+        if ahead_s > 0:
+            detail, when = f"the request's timestamp is in the future, {window}", "ahead of"
+        else:
+            detail, when = f"the request is too old to trust: its timestamp is {window}", "before"
+        message = f"is {abs(ahead_s):,.0f} s {when} now; at most {WINDOW_S} s either way is accepted"
+        raise _unauthorized(detail, Problem("X-Slack-Request-Timestamp", message))
     if not _SIGNATURE.fullmatch(signature) or not signed(body, timestamp, signature, secret):
         raise _unauthorized(
             "the request is not signed by Slack",
@@ -145,10 +155,10 @@ def not_utf8_form(body: bytes) -> ApiProblem | None:
     return None
 
 
-def read_form(body: bytes) -> dict[str, str] | None:
-    """The form's fields (first value of each), or None when the body is not a well-formed urlencoded form."""
+def read_form(body: bytes) -> dict[str, list[str]] | None:
+    """The form's fields, each with every value given, or None when the body is not a well-formed urlencoded form."""
     try:
-        pairs = parse_qs(
+        return parse_qs(
             body.decode("utf-8"),
             keep_blank_values=True,
             strict_parsing=bool(body),
@@ -156,7 +166,29 @@ def read_form(body: bytes) -> dict[str, str] | None:
         )
     except ValueError:  # also UnicodeDecodeError, and more fields than allowed
         return None
-    return {name: values[0] for name, values in pairs.items()}
+
+
+def form_value(form: dict[str, list[str]], name: str, *, missing: ApiProblem | None = None) -> str | None:
+    """The one value of the form's field ``name``: None when it is absent (or ``missing`` raised), a 400 naming it
+    when it is given more than once (Slack sends each field once; which value to read would be a guess)."""
+    values = form.get(name)
+    if values is None:
+        if missing is not None:
+            raise missing
+        return None
+    if len(values) > 1:
+        raise ApiProblem(
+            400,
+            "malformed-form",
+            f"the form gives {name} {len(values)} times",
+            [Problem(name, "given more than once; Slack sends each field once")],
+        )
+    return values[0]
+
+
+def refuse_other_than_slack_form(request: Request) -> None:
+    """415 unless the signed body is declared a urlencoded form, as Slack sends every request."""
+    refuse_other_than_form(request, "Slack sends every request it signs as such a form")
 
 
 def signing_secret(request: Request) -> str:
@@ -200,18 +232,25 @@ async def slack_command(request: Request) -> Response:
     secret = signing_secret(request)
     body = await request.body()
     form = read_form(body)
-    if form is not None and form.get("ssl_check") == "1":
+    if form is not None and form.get("ssl_check", [""])[0] == "1":
         # Slack's certificate check carries no command and gets an empty 200: nothing is read or decided.
         return Response(status_code=200)
     authenticate(request, body, secret)  # before anything is said about the body: unsigned is 401 whatever it holds
+    refuse_other_than_slack_form(request)
     refuse_content_coding(request)
     if form is None:
         raise not_utf8_form(body) or ApiProblem(
             400, "malformed-form", "the body is not an application/x-www-form-urlencoded form"
         )
 
-    text = form.get("text", "")
-    command_name = form.get("command", DEFAULT_COMMAND)
+    no_text = ApiProblem(
+        400,
+        "malformed-form",
+        "the form has no text field: it is not a slash command as Slack sends one",
+        [Problem("text", "missing: Slack sends the command's words in it (empty when there are none)")],
+    )
+    text = form_value(form, "text", missing=no_text) or ""
+    command_name = form_value(form, "command") or DEFAULT_COMMAND
     if not _COMMAND_NAME.fullmatch(command_name):
         command_name = DEFAULT_COMMAND
     # Taken after the signature check, so an unsigned request learns nothing about readiness.

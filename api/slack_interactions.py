@@ -1,8 +1,9 @@
 """``POST /slack/interactions``: Slack's interactivity endpoint, for the buttons under an answer.
 
 Signed and replay-checked exactly as the slash command (``authenticate`` in api/slack.py): unsigned, forged, stale or
-replayed requests get 401; a signed body that is not UTF-8 form data gets 400, a compressed one 415. The body is a
-form whose ``payload`` field holds Slack's JSON; decider reads a ``block_actions`` payload with one button press. The
+replayed requests get 401; a signed body that is not a form gets 415, one that is not UTF-8 or gives ``payload``
+twice 400, a compressed one 415. The body is a form whose ``payload`` field holds Slack's JSON; decider reads a
+``block_actions`` payload with one button press. The
 press is acknowledged at once with an empty 200, as Slack asks of button presses, and the new answer is posted to the
 payload's ``response_url``: a what-if answer replaces the ephemeral answer its button was on (or goes to the presser
 alone when the button was on a shared answer); "Share in channel" posts the answer in the channel and deletes the
@@ -28,7 +29,14 @@ from starlette.responses import Response
 
 from api.dependencies import holder_of, metrics_of, refuse_content_coding, ruleset_in_service, work_of
 from api.problems import ApiProblem
-from api.slack import authenticate, not_utf8_form, read_form, signing_secret
+from api.slack import (
+    authenticate,
+    form_value,
+    not_utf8_form,
+    read_form,
+    refuse_other_than_slack_form,
+    signing_secret,
+)
 from decider.engine import decide
 from decider.errors import CommandError, DeciderError, Problem
 from decider.slack.actions import MAX_LABEL_CHARS, buttons_for, read_press
@@ -93,10 +101,12 @@ def read_interaction(body: bytes) -> Interaction:
     form = read_form(body)
     if form is None and (not_utf8 := not_utf8_form(body)) is not None:
         raise not_utf8
-    if form is None or "payload" not in form:
-        raise _bad_payload(Problem("payload", "missing: Slack sends the interaction as a form field named payload"))
+    missing = _bad_payload(Problem("payload", "missing: Slack sends the interaction as a form field named payload"))
+    if form is None:
+        raise missing
+    payload = form_value(form, "payload", missing=missing) or ""
     try:
-        raw = json.loads(form["payload"])
+        raw = json.loads(payload)
     except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise _bad_payload(Problem("payload", "is not JSON")) from None
     kind = raw.get("type") if isinstance(raw, dict) else None
@@ -170,6 +180,7 @@ async def slack_interaction(request: Request) -> Response:
     secret = signing_secret(request)
     body = await request.body()
     authenticate(request, body, secret)
+    refuse_other_than_slack_form(request)
     refuse_content_coding(request)
     interaction = read_interaction(body)
     message = await _answer(request, interaction)

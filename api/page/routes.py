@@ -20,7 +20,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 
 import decider
 from api.auth import key_matches
-from api.dependencies import holder_of, refuse_content_coding, ruleset_in_service
+from api.dependencies import holder_of, refuse_content_coding, refuse_other_than_form, ruleset_in_service
 from api.page.form import DOCUMENT, KEY_FIELD, decode, form_values, workload_from_form
 from api.page.presets import presets
 from api.page.view import Errors, field_sections, preset_values, result_context
@@ -83,8 +83,9 @@ def _authorised(request: Request, form: dict[str, str]) -> bool:
 
 
 async def _form(request: Request) -> dict[str, str]:
-    """The urlencoded form body (the page's only body), sent as is (no Content-Encoding: else 415); its size is held
-    by the app's body limit as well."""
+    """The urlencoded form body (the page's only body: else 415), sent as is (no Content-Encoding: else 415); its
+    size is held by the app's body limit as well."""
+    refuse_other_than_form(request, "to send a workload as JSON, POST it to /recommend")
     refuse_content_coding(request)
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:

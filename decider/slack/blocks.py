@@ -30,7 +30,7 @@ from decider.render.decision import exclusions_by_rule
 from decider.render.sizing import describe
 from decider.slack.actions import MAX_LABEL_CHARS, MAX_VALUE_CHARS, SHARE, Buttons
 from decider.slack.grammar import short_usage, usage
-from decider.slack.mrkdwn import bullets, escape, fit, link
+from decider.slack.mrkdwn import ELLIPSIS, bullets, escape, fit, link
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -173,11 +173,16 @@ def _message(blocks: list[Block], *, fallback: str, share: bool = False) -> Mess
 
 
 def _headline(decision: Decision) -> str:
-    prefix = f"{decision.name}: " if decision.name else ""
     if decision.recommendation is None:
-        return f"{prefix}no AWS target can run this workload as described"
-    winner = decision.ranking[0]
-    return f"{prefix}{winner.name}" if prefix else f"Run it on {winner.name}"
+        answer = "no AWS target can run this workload as described"
+    else:
+        answer = decision.ranking[0].name
+    if not decision.name:
+        return answer if decision.recommendation is None else f"Run it on {answer}"
+    # A long name is shortened, not the answer after it: the header exists to say where the workload should run.
+    room = MAX_HEADER_TEXT - len(answer) - len(": ")
+    name = fit(decision.name, room) if room > len(ELLIPSIS) else decision.name
+    return f"{name}: {answer}"
 
 
 def _cost(entry: RankedTarget) -> str:

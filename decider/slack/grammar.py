@@ -9,9 +9,11 @@ through ``parse_workload``, the same validation as the API; its problems are rep
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from decider.errors import CommandError, DeciderError, Problem, WorkloadError, nearest
@@ -204,7 +206,15 @@ def _number_at(workload: Mapping[str, Any], path: str) -> str | None:
         value = value[part]
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return number(float(value))
+    return _figure(float(value))
+
+
+def _figure(value: float) -> str:
+    """``value`` as number() writes it; past 2**53, where a float keeps no exact digits, the shortest figure that reads
+    back as it, zeros written out (1e26 is 100,000,000,000,000,000,000,000,000, not …004,764,729,344)."""
+    if abs(value) < 2**53 or not math.isfinite(value):
+        return number(value)
+    return f"{int(Decimal(repr(value))):,}"
 
 
 def _put(workload: dict[str, Any], path: str, value: Any) -> None:

@@ -10,6 +10,7 @@ import pytest
 from api.openapi import OPENAPI_PATH, REGENERATE_COMMAND, WORKLOAD_SCHEMA_PATH
 from decider.cli import main
 from decider.cli.serve import documents
+from tests.api.conftest import ApiClient
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,18 +51,27 @@ def test_operation_ids_are_stable_and_unique() -> None:
         ("GET", "/readyz"): "readyz",
         ("GET", "/version"): "version",
         ("POST", "/admin/reload"): "reload_rules",
+        ("GET", "/metrics"): "metrics",
     }
     assert {key: ids.get(key) for key in expected} == expected
 
 
-def test_every_error_response_is_problem_json_and_metrics_stay_out() -> None:
+def test_every_error_response_is_problem_json() -> None:
     document = json.loads((REPO_ROOT / OPENAPI_PATH).read_text())
-    assert "/metrics" not in document["paths"]
     for path, item in document["paths"].items():
         for method, operation in item.items():
             for status, response in operation["responses"].items():
                 if int(status) >= 400:
                     assert list(response["content"]) == ["application/problem+json"], (method, path, status)
+
+
+def test_metrics_are_documented_as_prometheus_text_behind_the_api_key(client: ApiClient) -> None:
+    operation = json.loads((REPO_ROOT / OPENAPI_PATH).read_text())["paths"]["/metrics"]["get"]
+    assert list(operation["responses"]["200"]["content"]) == ["text/plain"]
+    assert "401" in operation["responses"]
+    assert operation["security"] == [{"ApiKey": []}, {}]
+    served = client.get("/metrics")
+    assert served.headers["content-type"].split(";")[0] == "text/plain"
 
 
 def test_the_probes_are_documented_by_their_get_alone() -> None:

@@ -292,6 +292,24 @@ def test_a_form_that_is_not_utf8_is_400_as_for_the_api(client: ApiClient, body: 
         assert problem["errors"][0]["message"].startswith("not UTF-8")
 
 
+@pytest.mark.parametrize("path", ["/page/result", "/"])
+@pytest.mark.parametrize(
+    ("content_type", "content"),
+    [("application/json", b"{}"), ("text/plain", b"name=x"), (None, b"name=x"), ("multipart/form-data", b"--x--")],
+)
+def test_a_body_that_is_not_a_urlencoded_form_is_415_pointing_json_at_the_api(
+    client: ApiClient, path: str, content_type: str | None, content: bytes
+) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    problem = problem_of(client.post(path, content=content, headers=headers), 415)
+    assert problem["type"] == "urn:decider:problem:unsupported-media-type"
+    assert "application/x-www-form-urlencoded" in problem["detail"]
+    assert "POST it to /recommend" in problem["detail"]
+    [entry] = problem["errors"]
+    assert entry["location"] == "Content-Type"
+    assert (repr(content_type) if content_type else "no content type") in entry["message"]
+
+
 def test_an_unknown_example_is_refused_not_decided(client: ApiClient) -> None:
     page = client.post("/", data={"action": "preset", "preset": "checkout-apii"})
     assert page.status_code == 422

@@ -7,10 +7,12 @@ checked against the scheme and not against itself.
 from __future__ import annotations
 
 import gzip
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -30,6 +32,7 @@ from tests.api.slack_requests import (
     SlackClient,
     command_body,
     signed_headers,
+    trigger_id,
 )
 from tests.slack.message_text import blocks_text
 
@@ -162,12 +165,19 @@ def test_a_body_changed_after_signing_is_401(client: SlackClient) -> None:
     problem_of(client.post(body.replace("memory%3D2g", "memory%3D4g"), headers), 401)
 
 
-def test_a_stale_request_is_401_even_when_correctly_signed(client: SlackClient) -> None:
+def test_a_stale_or_future_request_is_401_saying_which_even_when_correctly_signed(client: SlackClient) -> None:
     body = command_body("memory=2g")
     stale = problem_of(client.post(body, signed_headers(body, timestamp=int(time.time()) - 301 - 5)), 401)
     assert "too old" in stale["detail"]
-    future = problem_of(client.post(body, signed_headers(body, timestamp=int(time.time()) + 600)), 401)
+    assert "outside the 5-minute window" in stale["detail"]
+    assert re.fullmatch(r"is 30\d s before now; at most 300 s either way is accepted", stale["errors"][0]["message"])
+    future = problem_of(client.post(body, signed_headers(body, timestamp=int(time.time()) + 400)), 401)
     assert future["errors"][0]["location"] == "X-Slack-Request-Timestamp"
+    assert "in the future, outside the 5-minute window" in future["detail"]
+    assert "old" not in future["detail"]
+    assert re.fullmatch(
+        r"is (399|400) s ahead of now; at most 300 s either way is accepted", future["errors"][0]["message"]
+    )
 
 
 def test_a_request_inside_the_window_is_accepted(client: SlackClient) -> None:
@@ -274,6 +284,39 @@ def test_a_signed_body_that_is_not_a_form_is_400(client: SlackClient) -> None:
     assert problem["type"] == "urn:decider:problem:malformed-form"
 
 
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain", None])
+def test_a_signed_body_that_is_not_declared_a_form_is_415_naming_its_content_type(
+    client: SlackClient, content_type: str | None
+) -> None:
+    body = '{"text": "memory=2g"}'
+    headers = {name: value for name, value in signed_headers(body).items() if name != "Content-Type"}
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    problem = problem_of(client.post(body, headers), 415)
+    assert problem["type"] == "urn:decider:problem:unsupported-media-type"
+    got = repr(content_type) if content_type else "no content type"
+    assert f"(got {got})" in problem["detail"]
+    assert problem["errors"][0]["location"] == "Content-Type"
+    unsigned = {name: value for name, value in headers.items() if not name.startswith("X-Slack")}
+    problem_of(client.post(body, unsigned), 401)  # nothing is said about the body of a request Slack did not sign
+
+
+def test_a_signed_command_form_without_a_text_field_is_400_naming_it(client: SlackClient) -> None:
+    body = "command=%2Fcompute&user_id=U2147483697&trigger_id=" + trigger_id()
+    problem = problem_of(client.post(body, signed_headers(body)), 400)
+    assert problem["type"] == "urn:decider:problem:malformed-form"
+    assert [entry["location"] for entry in problem["errors"]] == ["text"]
+    assert problem["errors"][0]["message"].startswith("missing")
+
+
+@pytest.mark.parametrize("field", ["text", "command"])
+def test_a_signed_command_giving_a_field_twice_is_400_not_the_first_value(client: SlackClient, field: str) -> None:
+    body = command_body("memory=2g") + "&" + urlencode({field: "memory=4g" if field == "text" else "/other"})
+    problem = problem_of(client.post(body, signed_headers(body)), 400)
+    assert problem["detail"] == f"the form gives {field} 2 times"
+    assert problem["errors"][0]["location"] == field
+
+
 # --- configuration and pings ---------------------------------------------------------------------------------------
 
 
@@ -337,8 +380,9 @@ def test_the_replay_guard_is_bounded() -> None:
 
 
 def test_read_form_is_strict_and_bounded() -> None:
-    assert read_form(b"text=a%20b&command=%2Fcompute") == {"text": "a b", "command": "/compute"}
-    assert read_form(b"text=") == {"text": ""}
+    assert read_form(b"text=a%20b&command=%2Fcompute") == {"text": ["a b"], "command": ["/compute"]}
+    assert read_form(b"text=") == {"text": [""]}
+    assert read_form(b"text=a&text=b") == {"text": ["a", "b"]}
     assert read_form(b"") == {}
     assert read_form(b"a=1&&b") is None
     assert read_form("&".join(f"f{index}=1" for index in range(100)).encode()) is None

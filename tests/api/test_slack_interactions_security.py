@@ -177,6 +177,28 @@ def test_a_signed_compressed_interaction_is_415_and_nothing_is_posted(slack: Sla
     assert slack.posted == []
 
 
+def test_a_signed_press_sent_as_json_is_415_and_nothing_is_posted(slack: Slack) -> None:
+    body = json.dumps({"payload": {"type": "block_actions"}})
+    response = slack.client.post(body, {**signed_headers(body), "Content-Type": "application/json"}, path=PATH)
+    assert response.status_code == 415
+    assert response.json()["type"] == "urn:decider:problem:unsupported-media-type"
+    assert "(got 'application/json')" in response.json()["detail"]
+    assert slack.posted == []
+
+
+def test_a_signed_press_giving_the_payload_twice_is_400_and_nothing_is_posted(slack: Slack) -> None:
+    press = interaction_body(button("what-if-0", "memory=4g"))
+    body = press + "&" + press
+    response = slack.client.post(body, signed_headers(body), path=PATH)
+    assert response.status_code == 400
+    assert response.json()["errors"][0] == {
+        "location": "payload",
+        "message": "given more than once; Slack sends each field once",
+        "suggestion": None,
+    }
+    assert slack.posted == []
+
+
 def test_a_press_of_two_actions_at_once_is_400(slack: Slack) -> None:
     one = button("what-if-0", "memory=2g")
     body = interaction_body(one, payload={"actions": [one, one]})

@@ -203,6 +203,17 @@ def test_when_every_target_is_excluded_the_header_says_so() -> None:
     assert "No target can run this." in blocks_text(message)
 
 
+@pytest.mark.parametrize("recommended", [True, False], ids=["recommended", "all-excluded"])
+def test_a_long_name_is_shortened_so_the_header_still_says_the_answer(recommended: bool) -> None:
+    name = "checkout-service-" * 11  # 187 characters: a valid name (at most 200)
+    excluded = {} if recommended else {"recommendation": None, "ranking": ()}
+    header = decision_message(make_decision(name=name, **excluded))["blocks"][0]["text"]["text"]
+    answer = "Amazon ECS on AWS Fargate" if recommended else "no AWS target can run this workload as described"
+    assert header.endswith(f"…: {answer}")
+    assert len(header) <= MAX_HEADER_TEXT
+    assert name.startswith(header.partition("…")[0])
+
+
 def test_the_winners_sizing_is_shown_as_what_to_configure() -> None:
     sizing = FargateSizing(
         task_vcpu=1,

@@ -379,6 +379,16 @@ def test_memory_out_of_bounds_gets_the_same_bound_error_as_the_api() -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["monthly=99999999999999999999999999", "monthly=1e20m", "monthly=100000000000000000bn"]
+)
+def test_a_huge_figure_is_said_rounded_not_with_the_floats_binary_digits(text: str) -> None:
+    problem = only_problem(text)
+    assert problem.message.endswith(
+        "(monthly sets traffic.requests_per_month = 100,000,000,000,000,000,000,000,000)"
+    ), problem.message
+
+
+@pytest.mark.parametrize(
     ("text", "words"),
     [
         ("duration=20x", ["unknown unit 'x'", "20m"]),
