@@ -8,6 +8,10 @@ from a few client threads over keep-alive connections. Printed: the median throu
 latency of every request, per route, and their ratios (aim: /recommend at least 0.5 of the floor's throughput;
 printed, never asserted). The throughput figure is the ratio of the two routes' median throughputs.
 
+Liveness under load: GET /healthz every 20 ms while /recommend is being posted, and for 2 s idle before, each
+probe's latency (p50/p99 printed): every decision runs off the event loop, so a probe waits on the GIL, not on a
+decision.
+
 Memory: the server's resident set (VmRSS from /proc/<pid>/status) after the first 100 requests and after
 ``--total`` (default 2,000; 20,000 or more shows slow growth better) (aim: growth under 10%). That phase stops
 early, and says so, at a time cap of 60 s counted from the server's start.
@@ -19,6 +23,7 @@ Run: ``.venv/bin/python bench/service.py [--rounds N] [--requests N] [--threads 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -172,6 +177,29 @@ def send(port: int, path: str, body: bytes, count: int, threads: int) -> tuple[f
     return count / elapsed, [value for chunk in latencies for value in chunk]
 
 
+@contextmanager
+def healthz_probe(url: str, into: list[float], every_s: float = 0.02) -> Iterator[None]:
+    """GET /healthz every ``every_s`` from a thread of its own while the body runs, each latency (ms) into ``into``:
+    how long a liveness probe waits while the server decides (every decision is made off the event loop)."""
+    stop = threading.Event()
+
+    def probe() -> None:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            while not stop.is_set():
+                started = time.perf_counter()
+                client.get("/healthz")
+                into.append((time.perf_counter() - started) * 1000)
+                stop.wait(every_s)
+
+    prober = threading.Thread(target=probe)
+    prober.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        prober.join()
+
+
 def engine_ms(calls: int = 200, *, advice: bool = True) -> float:
     """Median time of parse_workload + decide + JSON for the same workload, in this process (before the server);
     ``advice=False`` leaves out the counterfactual search."""
@@ -198,9 +226,14 @@ def run(rounds: int, requests: int, threads: int, total: int) -> dict[str, Any]:
         send(port, RECOMMEND, body, 98, threads)
         sent = 100
         rss_first_kib = rss_kib(pid)
+        idle = RouteStats()
+        with healthz_probe(url, idle.latencies_ms):
+            time.sleep(2.0)
+        busy = RouteStats()
         for _ in range(rounds):
             for path in (RECOMMEND, FLOOR):
-                throughput, latencies = send(port, path, body, requests, threads)
+                with healthz_probe(url, busy.latencies_ms) if path == RECOMMEND else contextlib.nullcontext():
+                    throughput, latencies = send(port, path, body, requests, threads)
                 stats[path].throughputs_rps.append(throughput)
                 stats[path].latencies_ms.extend(latencies)
                 sent += requests
@@ -224,6 +257,14 @@ def run(rounds: int, requests: int, threads: int, total: int) -> dict[str, Any]:
                 "p99_ms": route.percentile_ms(0.99),
             }
             for path, route in stats.items()
+        },
+        "healthz_ms": {
+            "idle": {"p50": idle.percentile_ms(0.50), "p99": idle.percentile_ms(0.99), "count": len(idle.latencies_ms)},
+            "during_recommend": {
+                "p50": busy.percentile_ms(0.50),
+                "p99": busy.percentile_ms(0.99),
+                "count": len(busy.latencies_ms),
+            },
         },
         "engine_ms": in_process_ms,
         "engine_without_advice_ms": without_advice_ms,
@@ -263,6 +304,12 @@ def report(result: dict[str, Any]) -> None:
         f"ceiling of the ratio with an API that adds nothing to the engine: {ceiling:.2f} with the counterfactual "
         f"search ({result['engine_ms']:.2f} ms in process), {ceiling_bare:.2f} without it "
         f"({result['engine_without_advice_ms']:.2f} ms)"
+    )
+    health = result["healthz_ms"]
+    idle, busy = health["idle"], health["during_recommend"]
+    print(
+        f"GET /healthz while {result['threads']} clients post /recommend: p50 {busy['p50']:.2f} ms, p99 "
+        f"{busy['p99']:.2f} ms ({busy['count']} probes); idle: p50 {idle['p50']:.2f} ms, p99 {idle['p99']:.2f} ms"
     )
     (first_label, first), (last_label, last) = result["rss_kib"].items()
     growth = (last - first) / first
