@@ -157,6 +157,9 @@ def _entry(name: str, group: Sequence[Series], size: tuple[float, float] | None,
             runtime[field_name] = round(vcpu * share, 4) if field_name == "vcpu" else max(1, math.ceil(memory * share))
         elif key in NOTED:
             notes.append(f"{name}: {item.metric} peaks at {max(item.values):g}; no workload field holds it")
+    if size is not None and not any((item.namespace, item.metric) in SHARES for item in group):
+        shares = " or ".join(sorted({metric for _, metric in SHARES}))
+        notes.append(f"{name}: --task-size is not used: the metrics have no {shares} series for it to be a share of")
     entry: dict[str, Any] = {}
     if traffic:
         entry["traffic"] = traffic

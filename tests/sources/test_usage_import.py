@@ -146,3 +146,19 @@ def test_a_name_or_task_size_that_would_write_the_wrong_file_is_refused(
     assert "decider: cannot import the metrics (1 problem):" in err
     assert f"  - {said}\n" in err
     assert not out.exists()
+
+
+def test_a_task_size_for_a_resource_without_share_metrics_is_said_to_be_unused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """orders-api is a function: no CPUUtilization or MemoryUtilization for a task size to be a share of."""
+    out = tmp_path / "usage.yaml"
+    assert main(["usage", "import", str(RECORDING), "--task-size", "orders-api=1:2048", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "decider: orders-api: --task-size is not used: the metrics have no CPUUtilization or MemoryUtilization "
+        "series for it to be a share of\n"
+    ) in err
+    runtime = yaml.safe_load(out.read_text(encoding="utf-8"))["orders-api"]["runtime"]
+    assert "vcpu" not in runtime
+    assert "memory_mb" not in runtime
