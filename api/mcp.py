@@ -81,7 +81,14 @@ class McpEndpoint:
             answer = error_for(error).model_dump(mode="json", by_alias=True, exclude_unset=True)
             await JSONResponse(answer, status_code=400)(scope, receive, send)
             return
-        await manager.handle_request(scope, _replaying(body, receive), send)
+        await manager.handle_request(_json_typed(scope), _replaying(body, receive), send)
+
+
+def _json_typed(scope: Scope) -> Scope:
+    """``scope`` with its Content-Type written ``application/json``: a media type is case-insensitive (RFC 9110,
+    8.3.1), so ``Application/JSON`` passed refuse_content_type, and the SDK compares it as written."""
+    headers = [(name, value) for name, value in scope["headers"] if name.lower() != b"content-type"]
+    return {**scope, "headers": [*headers, (b"content-type", CONTENT_TYPE.encode())]}
 
 
 def refuse_content_type(request: Request) -> None:

@@ -140,9 +140,10 @@ def test_a_body_not_sent_as_json_is_a_415_problem_naming_the_content_type(client
         problem = problem_of(response, 415)
         assert problem["type"] == "urn:decider:problem:unsupported-media-type"
         assert problem["detail"] == f"send the JSON-RPC message with Content-Type: application/json ({said})"
-    sent_with_charset = {**ACCEPT, **VERSION, "Content-Type": "application/json; charset=utf-8"}
     message = b'{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}'
-    assert result_of(client.post("/mcp", content=message, headers=sent_with_charset))["tools"]
+    for json_type in ("application/json; charset=utf-8", "Application/JSON"):  # a media type is case-insensitive
+        sent_as_json = {**ACCEPT, **VERSION, "Content-Type": json_type}
+        assert result_of(client.post("/mcp", content=message, headers=sent_as_json))["tools"]
 
 
 @pytest.mark.parametrize(
