@@ -12,7 +12,8 @@ from decider.bill_checks import (
     provisioned_concurrency,
     spot_long_runs,
 )
-from decider.cost.gaps import NO_PRICE
+from decider.cost.bill import shares_nodes
+from decider.cost.gaps import NO_PRICE, OTHER_ARCHITECTURE
 from decider.cost.memo import PlanMemo
 from decider.crossings import resize, totals_at
 from decider.decision import Decision, RulesetInfo
@@ -160,6 +161,10 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         return ()
     # Each reason's gist: "no price in this region: the sa-east-1 price book has no load balancer prices (...)..."
     why = sorted({priced.unpriced[target].removeprefix(f"{NO_PRICE}: ").split(" (", 1)[0] for target in unbilled})
+    if not billed and all(OTHER_ARCHITECTURE in reason for reason in why):
+        # The names are another architecture's: the reason says what to change, whole
+        reason = next(iter(priced.unpriced.values()))
+        return (f"No eligible target has a bill here: {reason}.",)
     if not billed and all(reason.startswith(NO_FIT) for reason in why):
         # Every target left needs an instance and none holds a copy: nothing can run the workload as described.
         runtime = ranked.workload.runtime
@@ -323,11 +328,16 @@ def _platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     if team.current_platform not in ("ecs", "eks") or team.new_cluster or ranked.priced is None:
         return ()
     names = [ruleset.target(target).name for target in ruleset.on_platform(team.current_platform)]
-    return (
+    said = (
         f"team.current_platform is {team.current_platform}: its cluster and shared load balancer already exist, so "
         f"their fixed cost is left out of the bills of {', '.join(names)} (set team.new_cluster: true if it would "
-        "be new)",
+        "be new)"
     )
+    if team.current_platform == "eks" and not shares_nodes(ranked.workload):
+        runtime = ranked.workload.runtime
+        need = "Windows nodes" if runtime.os == "windows" else "GPU nodes" if runtime.gpu else "the types named"
+        said += f"; its pods need {need} (control.instance_types, runtime.os, runtime.gpu), billed whole as its own"
+    return (said,)
 
 
 #: Bill lines metered by the body: a load balancer's capacity units and API Gateway's HTTP API requests and WebSocket

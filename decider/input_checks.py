@@ -34,22 +34,45 @@ GATEWAY_PAYLOAD_MB = {
 }
 
 
-def _grpc_behind_gateway(door: str, with_http: bool) -> str:
-    """API Gateway's HTTP and REST APIs have no gRPC integration; an Application Load Balancer passes gRPC to instance
-    and IP targets (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html,
-    protocol version GRPC)."""
+def _gateway_cannot_carry(door: str, protocols: frozenset[str] | set[str]) -> str:
+    """API Gateway's HTTP and REST APIs have no gRPC integration and hold no WebSocket connection (a WebSocket API is
+    an API of its own kind); an Application Load Balancer passes both to instance and IP targets
+    (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html, protocol
+    version GRPC; https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html,
+    WebSockets)."""
+    why = {
+        "grpc": ("gRPC", "have no gRPC integration"),
+        "websocket": ("WebSocket connections", "hold no WebSocket connection (a WebSocket API is an API of its own)"),
+    }
+    carried = [name for name in why if name in protocols]
     said = (
-        f"traffic.front_door {door} cannot carry gRPC: API Gateway's HTTP and REST APIs have no gRPC integration, "
-        "while an Application Load Balancer passes gRPC to instance and IP targets."
+        f"traffic.front_door {door} cannot carry {' or '.join(why[name][0] for name in carried)}: API Gateway's HTTP "
+        f"and REST APIs {' and '.join(why[name][1] for name in carried)}, while an Application Load Balancer passes "
+        f"{'them' if len(carried) > 1 or carried == ['websocket'] else 'it'} to instance and IP targets."
     )
-    if with_http:
+    if "http" in protocols:
         return (
-            f"{said} The HTTP requests are priced behind the API named; the gRPC calls need a load balancer beside it, "
-            "which no bill includes."
+            f"{said} The containers' HTTP requests are priced behind the API named, the rest going to the Application "
+            "Load Balancer they have behind it (on their bills); every request is billed as an API request, those "
+            "too, so the API's line is high by their share."
         )
+    said += " The containers are priced behind an Application Load Balancer instead"
+    if carried == ["grpc"]:
+        return (
+            f"{said}; AWS Lambda stays priced behind the API named, with the gRPC-to-HTTP translation in front of it "
+            "that traffic.grpc-on-lambda counts."
+        )
+    return f"{said}."
+
+
+def _alb_without_http(door: str | None, protocols: frozenset[str] | set[str]) -> str | None:
+    """A load balancer named for TCP or UDP alone: an ALB's listeners are HTTP and HTTPS
+    (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html)."""
+    if door != "alb" or not protocols & {"tcp", "udp"} or protocols & {"http", "grpc", "websocket"}:
+        return None
     return (
-        f"{said} The containers are priced behind an Application Load Balancer instead; AWS Lambda stays priced "
-        "behind the API named, with the gRPC-to-HTTP translation in front of it that traffic.grpc-on-lambda counts."
+        "traffic.front_door alb cannot carry TCP or UDP: an Application Load Balancer's listeners are HTTP and HTTPS. "
+        "The containers are priced behind a Network Load Balancer, whose listeners carry both."
     )
 
 
@@ -76,8 +99,12 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
             f"traffic.front_door {door} cannot hold WebSocket connections for a function: AWS Lambda is priced "
             "behind an API Gateway WebSocket API, which holds them and runs the function per message."
         )
-    if door in GATEWAY_TIMEOUT_S and "grpc" in workload.protocols:
-        found.append(_grpc_behind_gateway(door, "http" in workload.protocols))
+    protocols = set(workload.protocols)
+    if door in GATEWAY_TIMEOUT_S and protocols & {"grpc", "websocket"}:
+        found.append(_gateway_cannot_carry(door, protocols))
+    alb = _alb_without_http(door, protocols)
+    if alb is not None:
+        found.append(alb)
     if door in GATEWAY_TIMEOUT_S and CLIENT_PROTOCOLS & set(workload.protocols):
         limit, how = GATEWAY_TIMEOUT_S[door]
         longest = workload.max_duration_s

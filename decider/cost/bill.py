@@ -22,7 +22,7 @@ from decider.cost.instances import InstanceOption, hourly_price
 from decider.cost.line import Line, fixed, tier_lines
 from decider.cost.network import instance_volume_lines, network_lines, system_node_lines
 from decider.cost.profile import copy_hours
-from decider.cost.sizing import fargate_platform, size_fargate, size_instances, size_lambda
+from decider.cost.sizing import fargate_platform, lambda_run_s, size_fargate, size_instances, size_lambda
 from decider.decision import FargateSizing, InstanceSizing, LambdaSizing, MonthlyCost, Sizing
 from decider.facts import Facts, container_disk_gb
 from decider.pricing.book import Discount, PriceBook, SavingsPlanDiscounts
@@ -150,7 +150,8 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
     lines = [
         Line(requests_item, prices.request.unit, prices.request.usd, Ramp(1e-6, -free_requests / 1e6), free=free),
     ]
-    gb_seconds = facts.avg_duration_s * sizing.memory_mb / 1024.0
+    billed_s = lambda_run_s(workload, facts)
+    gb_seconds = billed_s * sizing.memory_mb / 1024.0
     discount = book.savings_plans.lambda_.for_term(workload.preferences.commitment)
     duration_item = f"Lambda duration ({sizing.memory_mb} MB, {sizing.architecture})"
     if free:
@@ -165,7 +166,7 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
         1 - discount.fraction if discount else 1.0,
     )
     if sizing.ephemeral_storage_mb > 512 and prices.ephemeral_storage is not None:
-        extra = facts.avg_duration_s * (sizing.ephemeral_storage_mb - 512) / 1024.0
+        extra = billed_s * (sizing.ephemeral_storage_mb - 512) / 1024.0
         lines.append(
             Line(
                 f"Lambda ephemeral storage ({sizing.ephemeral_storage_mb} MB)",
@@ -235,6 +236,15 @@ def _balancer(door: str | None) -> str | None:
     return "application-load-balancer" if door in ("api-gateway-http-api", "api-gateway-rest-api") else door
 
 
+def shares_nodes(workload: Workload) -> bool:
+    """Whether a workload joining an existing EKS cluster runs on the cluster's general nodes (an ECS cluster may run
+    on Fargate alone: only EKS has nodes to share). Windows pods need a Windows node group, GPU pods GPU nodes from an
+    accelerated AMI, and pods pinned to instance types a node group of those types: whole nodes of their own, billed
+    to the workload."""
+    runtime = workload.runtime
+    return runtime.os != "windows" and runtime.gpu == 0 and not workload.control.instance_types
+
+
 def _on_existing_cluster(target: Target, workload: Workload) -> bool:
     """The team already runs this target's platform (ECS or EKS) and did not ask for a new cluster: the cluster's
     fixed costs (control plane, shared load balancer) are already paid, and this workload adds nothing to them."""
@@ -263,9 +273,7 @@ def _plan_instances(
         management_fee=management_fee,
         control_plane=control_plane,
         chosen=chosen,
-        # An EKS cluster has nodes to share (an ECS cluster may run on Fargate alone), Linux ones: Windows pods need
-        # a Windows node group of their own, whole nodes and their licence billed to this workload.
-        shared=existing and control_plane and workload.runtime.os != "windows",
+        shared=existing and control_plane and shares_nodes(workload),
     )
     if sized is None:
         raise no_fitting_type(book, workload, facts.container_vcpu)

@@ -70,6 +70,10 @@ def check_instances(book: PriceBook, workload: Workload) -> None:
         raise gap(book, "ec2.windows_license_vcpu_hour", "Windows licence-included EC2 price")
 
 
+#: How the reason reads when every type control.instance_types names is built for another architecture.
+OTHER_ARCHITECTURE = "types only, and runtime.architecture is"
+
+
 def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unpriced:
     """Why no catalogue type holds one copy: the copy's shape against the largest types the catalogue has."""
     runtime = workload.runtime
@@ -83,10 +87,20 @@ def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unprice
             "control.instance_types allows, so no type is left to size a copy on"
         )
     where = f"the {book.region} catalogue" + (f" limited to {', '.join(named)}" if named else "")
+    in_named = [i for i in book.ec2.instances if not named or i.type in named or i.type_family in named]
+    if named and in_named and runtime.architecture != "any":
+        other = sorted({i.architecture for i in in_named} - {runtime.architecture})
+        if not any(i.architecture == runtime.architecture for i in in_named):
+            # The names are another architecture's (m7g is Graviton): no size of theirs runs the image as built
+            return Unpriced(
+                f"no instance type in {where} holds one copy: control.instance_types names {', '.join(other)} "
+                f"{OTHER_ARCHITECTURE} {runtime.architecture}; name {runtime.architecture} types "
+                "(or families), or build the image for the architecture named"
+            )
     arch = runtime.architecture if runtime.architecture != "any" else "any architecture"
     gpu = " GPU" if runtime.gpu else ""  # a GPU job is measured against the GPU types
     largest = max(
-        (i for i in book.ec2.instances if runtime.architecture in ("any", i.architecture) and (i.gpu or not gpu)),
+        (i for i in in_named if runtime.architecture in ("any", i.architecture) and (i.gpu or not gpu)),
         key=lambda i: (i.gpu, i.memory_gib, i.vcpu) if gpu else (i.memory_gib, i.vcpu),
         default=None,
     )

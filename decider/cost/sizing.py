@@ -19,9 +19,12 @@ from decider.decision import FargateSizing, FrontDoor, InstanceSizing, LambdaSiz
 from decider.facts import FARGATE_CPU_MAX_MEMORY_MB, Facts
 from decider.pricing.book import FargatePlatform, Instance, PriceBook
 from decider.pricing.cost_model import CostModel
-from decider.workload import Workload
+from decider.workload import JOB_PATTERNS, Workload
 
 HTTP_PROTOCOLS = frozenset({"http", "grpc", "websocket"})
+#: What API Gateway's HTTP and REST APIs cannot carry to a container: gRPC (no HTTP/2 integration) and WebSocket
+#: connections (a WebSocket API is an API of its own kind).
+GATEWAY_CANNOT_CARRY = frozenset({"grpc", "websocket"})
 NETWORK_PROTOCOLS = frozenset({"tcp", "udp"})
 
 
@@ -55,9 +58,10 @@ def front_door(workload: Workload, serverless: bool) -> FrontDoor | None:
             ):
                 return "lambda-function-url"
             return _FUNCTION_DOORS.get(chosen, "api-gateway-http-api")
-        if "grpc" in protocols and not (protocols - {"grpc"}) & HTTP_PROTOCOLS:
-            # API Gateway carries no gRPC (decider/input_checks.py warns): a container service serving only gRPC is
-            # priced behind an Application Load Balancer, which passes it to instance and IP targets
+        if not protocols & HTTP_PROTOCOLS - GATEWAY_CANNOT_CARRY:
+            # API Gateway's HTTP and REST APIs carry neither gRPC nor a WebSocket connection (decider/input_checks.py
+            # warns): a container service serving only those is priced behind an Application Load Balancer, which
+            # passes both to instance and IP targets
             return "application-load-balancer"
         return _CONTAINER_DOORS.get(chosen, "application-load-balancer")
     if protocols & NETWORK_PROTOCOLS and not serverless:
@@ -77,6 +81,16 @@ def purchase_for(workload: Workload, spot_allowed: bool) -> Purchase:
     return "on-demand"
 
 
+def lambda_run_s(workload: Workload, facts: Facts) -> float:
+    """The seconds a function is billed for one unit of work: the work, and for a run of a job its Init phase too
+    (``runtime.startup_s``; Lambda bills init since August 2025, https://aws.amazon.com/blogs/compute/aws-lambda-
+    standardizes-billing-for-init-phase/): a job's runs are taken as starting cold, as a Fargate task's run is billed
+    from its start. A request-driven function's cold starts are a share of its requests that nothing gives: left out."""
+    if workload.traffic.pattern in JOB_PATTERNS and not workload.runtime.long_running:
+        return facts.avg_duration_s + workload.runtime.startup_s
+    return facts.avg_duration_s
+
+
 def size_lambda(workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Draft[LambdaSizing]:
     memory_mb = math.ceil(facts.lambda_memory_mb)
     peak = math.ceil(facts.peak_concurrency - 1e-9)
@@ -89,7 +103,7 @@ def size_lambda(workload: Workload, facts: Facts, book: PriceBook, model: CostMo
         peak_concurrency=peak,
         concurrency_quota=model.lambda_concurrency_quota,
         within_default_quota=peak <= model.lambda_concurrency_quota,
-        gb_seconds_per_month=round(workload.requests_per_month * facts.avg_duration_s * memory_mb / 1024, 3),
+        gb_seconds_per_month=round(workload.requests_per_month * lambda_run_s(workload, facts) * memory_mb / 1024, 3),
         purchase=purchase_for(workload, spot_allowed=False),
         front_door=front_door(workload, serverless=True),
     )
