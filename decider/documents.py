@@ -66,6 +66,10 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+#: YAML 1.1 resolves a bare ``=`` to its "value" type, which PyYAML's safe loader has no constructor for; YAML 1.2's
+#: core schema (kubectl, CloudFormation, most tools) reads it as the string "=" (a CRD's enum, a container's args).
+VALUE_TAG = "tag:yaml.org,2002:value"
+_StrictLoader.add_constructor(VALUE_TAG, yaml.constructor.SafeConstructor.construct_yaml_str)
 
 
 class _DuplicateKeyError(ValueError):

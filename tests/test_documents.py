@@ -145,3 +145,23 @@ def test_strict_json_refuses_what_json_is_not(data: bytes, expected: str) -> Non
 )
 def test_json_type_names_a_value_as_json_does(value: object, name: str) -> None:
     assert json_type(value) == name
+
+
+def test_a_bare_equals_sign_is_the_string_it_reads_as_in_yaml_1_2() -> None:
+    """YAML 1.1's "value" type, which no Kubernetes or CloudFormation loader honours: kubectl reads "=" as a string
+    (a CRD's enum lists it, a container's args hold it), and so does decider."""
+    assert parse_text("op: =\nargs: [--sep, =]\n", "w.yaml") == {"op": "=", "args": ["--sep", "="]}
+
+
+def test_a_manifest_holding_a_bare_equals_sign_is_reviewed_not_dropped_as_unreadable(tmp_path: Path) -> None:
+    from decider.sources import find_workloads
+
+    (tmp_path / "deploy.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: proxy}\nspec:\n  replicas: 3\n  template:\n"
+        "    spec:\n      containers:\n        - name: proxy\n          image: envoy\n          args: [--op, =]\n"
+        "          resources: {requests: {cpu: '2', memory: 4Gi}}\n",
+        encoding="utf-8",
+    )
+    found = find_workloads([str(tmp_path)], keep_going=True)
+    assert [workload.name for workload in found.workloads] == ["proxy"]
+    assert found.unreadable == []
