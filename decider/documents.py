@@ -69,7 +69,14 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 #: YAML 1.1 resolves a bare ``=`` to its "value" type, which PyYAML's safe loader has no constructor for; YAML 1.2's
 #: core schema (kubectl, CloudFormation, most tools) reads it as the string "=" (a CRD's enum, a container's args).
 VALUE_TAG = "tag:yaml.org,2002:value"
-_StrictLoader.add_constructor(VALUE_TAG, yaml.constructor.SafeConstructor.construct_yaml_str)
+
+
+def construct_value(loader: Any, node: yaml.ScalarNode) -> str:
+    """A bare ``=`` as the string it is written as (for either loader: this one, or the templates')."""
+    return str(loader.construct_scalar(node))
+
+
+_StrictLoader.add_constructor(VALUE_TAG, construct_value)
 
 
 class _DuplicateKeyError(ValueError):

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from decider.document_limits import check_yaml, read_text
-from decider.documents import VALUE_TAG, error_mark, mapping_key, parse_text
+from decider.documents import VALUE_TAG, construct_value, error_mark, mapping_key, parse_text
 from decider.errors import DocumentError, Problem
 
 
@@ -115,7 +115,7 @@ def _construct_intrinsic(loader: TemplateLoader, node: yaml.Node) -> dict[str, A
 
 
 TemplateLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_template_mapping)
-TemplateLoader.add_constructor(VALUE_TAG, yaml.constructor.SafeConstructor.construct_yaml_str)  # a bare "=" is "="
+TemplateLoader.add_constructor(VALUE_TAG, construct_value)  # a bare "=" is "="
 for _tag in INTRINSIC_TAGS:
     TemplateLoader.add_constructor(f"!{_tag}", _construct_intrinsic)
 
