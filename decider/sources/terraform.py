@@ -225,6 +225,11 @@ def _task_properties(workload: ImportedWorkload, task: Resource | None, *, quiet
     compatibilities = read("requires_compatibilities")
     if isinstance(compatibilities, list):
         properties["RequiresCompatibilities"] = compatibilities
+    host_paths = [volume.get("host_path") for volume in blocks(values.get("volume")) if volume.get("host_path")]
+    if host_paths:
+        properties["Volumes"] = [
+            {"Host": {"SourcePath": path.text if isinstance(path, Expression) else path}} for path in host_paths
+        ]
     return properties
 
 
