@@ -43,7 +43,7 @@ DEPLOYMENTS = frozenset({"kubernetes_deployment", "kubernetes_deployment_v1"})
 def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]:
     """Every workload the resources describe, in the order their resources come."""
     workloads: list[ImportedWorkload] = []
-    services_of: dict[str, list[ImportedWorkload]] = {}  # the services that run each task definition
+    services: dict[str, tuple[Resource, ImportedWorkload]] = {}  # each service's resource and workload
     for resource in resources:
         if resource.type == LAMBDA:
             workloads.append(_function(resource, resources))
@@ -53,8 +53,7 @@ def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]
                 None,
             )
             workloads.append(_service(resource, task, resources))
-            if task is not None:
-                services_of.setdefault(task.address, []).append(workloads[-1])
+            services[resource.address] = (resource, workloads[-1])
         elif resource.type in DEPLOYMENTS:
             workloads.append(_deployment(resource, resources))
     for resource in resources:
@@ -63,8 +62,8 @@ def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]
             read_task_definition(workload, _task_properties(workload, resource))
             _schedules(workload, resource, resources)
             read_starts(workload, terraform_starts(resource, resources))
-            services = services_of.get(resource.address)
-            if services and beside_services(workload, services) is None:
+            runners = [service for item, service in services.values() if _runs(item, resource)]
+            if runners and beside_services(workload, runners) is None:
                 continue  # run by its services alone
             quiet = _task_properties(workload, resource, quiet=True)
             unread = "ContainerDefinitions" not in quiet and "container_definitions" in resource.values

@@ -181,3 +181,15 @@ def test_a_services_task_definition_that_nothing_else_starts_is_not_reviewed_twi
         SERVED_AND_SCHEDULED["template.yaml"].split("  Nightly:")[0], encoding="utf-8"
     )
     assert list(read([tmp_path])) == ["Service"]
+
+
+def test_every_task_definition_a_service_names_by_family_is_the_services(tmp_path: Path) -> None:
+    """Two revisions of one family that a service names by family: both are the service's, neither a job of its own."""
+    task = 'resource "aws_ecs_task_definition" "{name}" {{\n  family = "web"\n  cpu = 256\n  memory = 512\n}}\n'
+    (tmp_path / "main.tf").write_text(
+        task.format(name="blue")
+        + task.format(name="green")
+        + 'resource "aws_ecs_service" "web" {\n  task_definition = "web"\n  desired_count = 1\n}\n',
+        encoding="utf-8",
+    )
+    assert list(read([tmp_path])) == ["aws_ecs_service.web"]
