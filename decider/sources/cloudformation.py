@@ -27,7 +27,7 @@ from decider.sources.imported import ImportedWorkload, deep_merge
 from decider.sources.parameters import TemplateContext
 from decider.sources.provisioned import template_provisioned
 from decider.sources.schedule import counted_runs
-from decider.sources.task_starts import read_starts, template_starts
+from decider.sources.task_starts import beside_services, read_starts, template_starts
 from decider.sources.template import literal, number_of, reference, run_on_demand, set_traffic
 from decider.sources.triggers import triggers
 
@@ -85,8 +85,9 @@ def is_task_definition_file(data: Any) -> bool:
 
 
 def read_template(document: Document, file: str, capacity: Capacity | None = None) -> list[ImportedWorkload]:
-    """Every Lambda function and ECS service (or unreferenced task definition) in a template, in template order; the
-    EKS Fargate profiles and clusters it defines go into ``capacity`` when given."""
+    """Every Lambda function and ECS service in a template, in template order, then
+    the task definitions no service runs and the scheduled runs of those one does; the EKS Fargate profiles and
+    clusters it defines go into ``capacity`` when given."""
     template: dict[str, Any] = document.data
     resources = template.get("Resources")
     if not isinstance(resources, dict):
@@ -102,7 +103,7 @@ def read_template(document: Document, file: str, capacity: Capacity | None = Non
         }
         capacity.read_template(created, file, lambda logical_id: document.key_line("Resources", logical_id))
     workloads: list[ImportedWorkload] = []
-    used_task_definitions: set[str] = set()
+    services_of: dict[str, list[ImportedWorkload]] = {}  # the services that run each task definition
     for logical_id, resource in resources.items():
         if not isinstance(resource, dict) or context.holds(resource.get("Condition")) is False:
             continue  # a resource whose Condition is false with the default parameters is not created
@@ -124,11 +125,10 @@ def read_template(document: Document, file: str, capacity: Capacity | None = Non
             workload = ImportedWorkload(str(logical_id), file, line, SERVICE)
             task_properties: dict[str, Any] = {}
             if isinstance(task, dict) and task.get("Type") == TASK_DEFINITION:
-                used_task_definitions.add(str(task_id))
+                services_of.setdefault(str(task_id), []).append(workload)
                 if isinstance(task.get("Properties"), dict):
                     task_properties = context.substitute(task["Properties"], used)
                 read_task_definition(workload, task_properties)
-                read_schedules(workload, str(task_id), resources)
             else:
                 workload.assume("TaskDefinition is not a task definition in this template: its size is unknown")
             read_service(workload, properties, task_properties, resources)
@@ -140,7 +140,6 @@ def read_template(document: Document, file: str, capacity: Capacity | None = Non
         if (
             isinstance(resource, dict)
             and resource.get("Type") == TASK_DEFINITION
-            and logical_id not in used_task_definitions
             and context.holds(resource.get("Condition")) is not False
         ):
             workload = ImportedWorkload(
@@ -151,6 +150,9 @@ def read_template(document: Document, file: str, capacity: Capacity | None = Non
             read_task_definition(workload, properties if isinstance(properties, dict) else {})
             read_schedules(workload, str(logical_id), resources)
             read_starts(workload, template_starts(str(logical_id), resources))
+            services = services_of.get(str(logical_id))
+            if services and beside_services(workload, services) is None:
+                continue  # run by its services alone
             run_on_demand(workload, listens(properties) if isinstance(properties, dict) else False)
             choose_ecs_target(workload, None, properties if isinstance(properties, dict) else {})
             workloads.append(workload)

@@ -83,6 +83,7 @@ def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, An
                 devices.append(path)
     if devices:
         needs_neuron(workload, f"a container maps the device {devices[0]}")
+    _host_volumes(workload, properties)
     if len(containers) > 1:  # a second container, essential or not (a log router, a proxy), is a sidecar
         workload.set("control.sidecars", True)
     protocols = _app_protocols(containers)
@@ -105,6 +106,26 @@ def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, An
         size_gib = number_of(key_of(storage, "SizeInGiB"))
         if size_gib is not None:
             workload.set("runtime.ephemeral_storage_gb", size_gib)
+
+
+def _host_volumes(workload: ImportedWorkload, properties: Mapping[str, Any]) -> None:
+    """Volumes that bind a path of the host (``Host.SourcePath``: the Docker socket, ``/var/lib/docker``, ``/proc``…):
+    the task needs a host's file system, which Fargate does not mount and Lambda does not have; read as
+    ``control.host_daemons``, the need for a host of its own, with the paths said."""
+    volumes = key_of(properties, "Volumes")
+    paths = [
+        describe_value(path) if isinstance(path, dict) else str(path)
+        for volume in (volumes if isinstance(volumes, list) else [])
+        if isinstance(volume, dict)
+        for path in [key_of(key_of(volume, "Host") or {}, "SourcePath")]
+        if path not in (None, "")
+    ]
+    if paths:
+        workload.set("control.host_daemons", True)
+        workload.assume(
+            f"a volume binds the host path {', '.join(paths)} (Host SourcePath): it needs a host's own file system, "
+            "which Fargate tasks and Lambda functions do not have; read as control.host_daemons"
+        )
 
 
 #: Fargate's task sizes (aws-facts §2a; ECS task definition parameters): CPU units → (least memory, most memory, step)

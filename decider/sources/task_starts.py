@@ -93,3 +93,27 @@ def read_starts(workload: ImportedWorkload, starts: Sequence[Start]) -> None:
         f"{NO_RATE} started by {names}: each start runs it as a job (RunTask), and nothing says how often; give its "
         "runs a month in the usage file (traffic.requests_per_month)"
     )
+
+
+def beside_services(workload: ImportedWorkload, services: Sequence[ImportedWorkload]) -> ImportedWorkload | None:
+    """A task definition that ``services`` run, read (its schedules and starts) for the tasks those start besides
+    them: RunTask starts extra, separate tasks, so they are a workload of their own, ``<task> (scheduled)`` (or
+    ``(started)`` for starts with no schedule), and each service is told; None when nothing else starts it."""
+    pattern = workload.get("traffic.pattern")
+    if pattern is None:
+        return None
+    task = workload.name
+    workload.name = f"{task} ({'scheduled' if pattern == 'scheduled' else 'started'})"
+    said, now = f"{workload.kind} {task}: ", f"{workload.kind} {workload.name}: "
+    workload.assumptions = [now + note.removeprefix(said) for note in workload.assumptions]
+    names = ", ".join(service.name for service in services)
+    workload.assume(
+        f"the tasks that its schedule or event rules start (RunTask), apart from those {names} keeps running: a "
+        "service and a rule that run the same task definition start separate tasks"
+    )
+    for service in services:
+        service.assume(
+            f"its task definition {task} is also started by a schedule or event rule (RunTask): those are separate "
+            f"tasks, reviewed as {workload.name}, and say nothing of this service's traffic"
+        )
+    return workload

@@ -3,8 +3,9 @@
 ``aws_lambda_function`` is a function; its event sources (``aws_lambda_event_source_mapping``, EventBridge rules and
 targets, ``aws_scheduler_schedule``, API Gateway integrations and permissions, ``aws_lambda_function_url``) say how
 work arrives. ``aws_ecs_service`` runs its ``aws_ecs_task_definition`` (a task definition no service runs is a
-workload of its own) on its launch type or capacity provider (an ``aws_ecs_capacity_provider`` with Managed Instances
-or an Auto Scaling group). ``kubernetes_deployment`` (and ``_v1``) runs on EKS; the ``aws_eks_*`` resources say how.
+workload of its own, and so are the tasks a schedule starts from one a service runs) on its launch type or capacity
+provider (an ``aws_ecs_capacity_provider`` with Managed Instances or an Auto Scaling group). ``kubernetes_deployment``
+(and ``_v1``) runs on EKS; the ``aws_eks_*`` resources say how.
 A workload is named by its resource address, or its module call's (``module.orders``); see docs/review.md.
 """
 
@@ -28,7 +29,7 @@ from decider.sources.imported import ImportedWorkload
 from decider.sources.kubernetes import read_manifest
 from decider.sources.provisioned import terraform_provisioned
 from decider.sources.schedule import counted_runs
-from decider.sources.task_starts import read_starts, terraform_starts
+from decider.sources.task_starts import beside_services, read_starts, terraform_starts
 from decider.sources.template import number_of, run_on_demand, set_traffic
 from decider.sources.terraform_model import Expression, Partial, Resource, blocks, first_block
 from decider.sources.terraform_triggers import rule_trigger, triggers
@@ -42,8 +43,7 @@ DEPLOYMENTS = frozenset({"kubernetes_deployment", "kubernetes_deployment_v1"})
 def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]:
     """Every workload the resources describe, in the order their resources come."""
     workloads: list[ImportedWorkload] = []
-    run_by_service: set[str] = set()
-    services = [item for item in resources if item.type == SERVICE]
+    services: dict[str, tuple[Resource, ImportedWorkload]] = {}  # each service's resource and workload
     for resource in resources:
         if resource.type == LAMBDA:
             workloads.append(_function(resource, resources))
@@ -52,19 +52,19 @@ def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]
                 (item for item in resources if item.type == TASK_DEFINITION and _runs(resource, item)),
                 None,
             )
-            if task is not None:
-                run_by_service.add(task.address)
             workloads.append(_service(resource, task, resources))
+            services[resource.address] = (resource, workloads[-1])
         elif resource.type in DEPLOYMENTS:
             workloads.append(_deployment(resource, resources))
     for resource in resources:
-        if resource.type == TASK_DEFINITION and resource.address not in run_by_service:
-            if any(_runs(service, resource) for service in services):
-                continue
+        if resource.type == TASK_DEFINITION:
             workload = _workload(resource, "ecs")
             read_task_definition(workload, _task_properties(workload, resource))
             _schedules(workload, resource, resources)
             read_starts(workload, terraform_starts(resource, resources))
+            runners = [service for item, service in services.values() if _runs(item, resource)]
+            if runners and beside_services(workload, runners) is None:
+                continue  # run by its services alone
             quiet = _task_properties(workload, resource, quiet=True)
             unread = "ContainerDefinitions" not in quiet and "container_definitions" in resource.values
             run_on_demand(workload, None if unread else listens(quiet))
@@ -224,6 +224,11 @@ def _task_properties(workload: ImportedWorkload, task: Resource | None, *, quiet
     compatibilities = read("requires_compatibilities")
     if isinstance(compatibilities, list):
         properties["RequiresCompatibilities"] = compatibilities
+    host_paths = [volume.get("host_path") for volume in blocks(values.get("volume")) if volume.get("host_path")]
+    if host_paths:
+        properties["Volumes"] = [
+            {"Host": {"SourcePath": path.text if isinstance(path, Expression) else path}} for path in host_paths
+        ]
     return properties
 
 
@@ -234,7 +239,6 @@ def _service(service: Resource, task: Resource | None, resources: Sequence[Resou
         workload.assume("task_definition is not a task definition in this configuration: its size is unknown")
     else:
         read_task_definition(workload, task_properties)
-        _schedules(workload, task, resources)
     values = service.values
     if known(workload, values, "scheduling_strategy") == "DAEMON":
         workload.set("control.host_daemons", True)

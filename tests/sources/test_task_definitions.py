@@ -154,3 +154,54 @@ def test_a_fargate_task_of_a_size_fargate_does_not_run_says_so(tmp_path: Path) -
         "holds it"
     ]
     assert not any("is not a task size Fargate runs" in note for note in found["c"].assumptions)
+
+
+HOST_VOLUME_SOURCES = {
+    "taskdef.json": json.dumps(
+        {
+            **TASK,
+            "requiresCompatibilities": ["EC2"],
+            "containerDefinitions": [
+                {
+                    "name": "agent",
+                    "image": "agent",
+                    "portMappings": [{"containerPort": 8080}],
+                    "mountPoints": [{"sourceVolume": "docker", "containerPath": "/var/run/docker.sock"}],
+                }
+            ],
+            "volumes": [{"name": "docker", "host": {"sourcePath": "/var/run/docker.sock"}}, {"name": "scratch"}],
+        }
+    ),
+    "template.yaml": TEMPLATE.format(ports="")
+    + "      Volumes: [{Name: docker, Host: {SourcePath: /var/run/docker.sock}}, {Name: scratch, Host: {}}]\n",
+    "main.tf": (
+        'resource "aws_ecs_task_definition" "c" {\n  family = "c"\n  cpu = 1024\n  memory = 2048\n'
+        '  container_definitions = jsonencode([{ name = "c", image = "c" }])\n'
+        '  volume {\n    name = "docker"\n    host_path = "/var/run/docker.sock"\n  }\n'
+        '  volume {\n    name = "scratch"\n  }\n}\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("source", sorted(HOST_VOLUME_SOURCES))
+def test_a_volume_that_binds_a_host_path_keeps_lambda_and_fargate_out(tmp_path: Path, source: str) -> None:
+    """A task that mounts the host's Docker socket drives the host's Docker daemon: it needs a host of its own, which
+    Fargate (no host.sourcePath there) and Lambda do not give. The path is said; a volume with no host path (a
+    task's scratch volume, which Fargate runs) is not."""
+    (tmp_path / source).write_text(HOST_VOLUME_SOURCES[source], encoding="utf-8")
+    [task] = find_workloads([str(tmp_path / source)]).workloads
+    assert task.raw["control"]["host_daemons"] is True
+    [note] = [note for note in task.assumptions if "host path" in note]
+    assert "/var/run/docker.sock" in note
+    apply_usage([task], {task.name: {"traffic": {"requests_per_month": 100_000}}}, "usage.yaml")
+    [reviewed] = review_imported([task], load_ruleset()).workloads
+    assert reviewed.decision.recommendation not in ("lambda", "ecs-fargate")
+    excluded = {item.target for item in reviewed.decision.excluded}
+    assert {"lambda", "ecs-fargate"} <= excluded
+
+
+def test_a_volume_with_no_host_path_asks_for_no_host(tmp_path: Path) -> None:
+    data = {**TASK, "containerDefinitions": [{"name": "c", "image": "c"}], "volumes": [{"name": "scratch"}]}
+    (tmp_path / "c.json").write_text(json.dumps(data))
+    [task] = find_workloads([str(tmp_path / "c.json")]).workloads
+    assert "control" not in task.raw

@@ -121,3 +121,75 @@ def test_a_terraform_target_whose_rule_is_elsewhere_still_starts_the_task(tmp_pa
         "started by EventBridge target aws_cloudwatch_event_target.job (its rule is not in these files)" in note
         for note in job.assumptions
     )
+
+
+SERVED_AND_SCHEDULED = {
+    "template.yaml": (
+        "Resources:\n"
+        "  Web:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n"
+        "      RequiresCompatibilities: [FARGATE]\n      NetworkMode: awsvpc\n      Cpu: '1024'\n      Memory: '2048'\n"
+        "      ContainerDefinitions: [{Name: web, Image: nginx, PortMappings: [{ContainerPort: 80}]}]\n"
+        "  Service:\n    Type: AWS::ECS::Service\n    Properties:\n"
+        "      LaunchType: FARGATE\n      DesiredCount: 2\n      TaskDefinition: !Ref Web\n"
+        "      LoadBalancers: [{ContainerName: web, ContainerPort: 80, TargetGroupArn: tg}]\n"
+        "  Nightly:\n    Type: AWS::Events::Rule\n    Properties:\n      ScheduleExpression: cron(0 3 * * ? *)\n"
+        "      Targets: [{Id: n, Arn: cluster, EcsParameters: {TaskDefinitionArn: !Ref Web, LaunchType: FARGATE}}]\n"
+    ),
+    "main.tf": (
+        'resource "aws_ecs_task_definition" "web" {\n  family = "web"\n  requires_compatibilities = ["FARGATE"]\n'
+        '  network_mode = "awsvpc"\n  cpu = 1024\n  memory = 2048\n'
+        '  container_definitions = jsonencode([{ name = "web", image = "nginx", '
+        "portMappings = [{ containerPort = 80 }] }])\n}\n"
+        'resource "aws_ecs_service" "web" {\n  name = "web"\n  task_definition = aws_ecs_task_definition.web.arn\n'
+        '  desired_count = 2\n  launch_type = "FARGATE"\n'
+        '  load_balancer {\n    target_group_arn = "tg"\n    container_name = "web"\n    container_port = 80\n  }\n}\n'
+        'resource "aws_cloudwatch_event_rule" "nightly" {\n  schedule_expression = "cron(0 3 * * ? *)"\n}\n'
+        'resource "aws_cloudwatch_event_target" "nightly" {\n  rule = aws_cloudwatch_event_rule.nightly.name\n'
+        '  arn = "cluster"\n  ecs_target {\n    task_definition_arn = aws_ecs_task_definition.web.arn\n  }\n}\n'
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("source", "service_name", "task_name"),
+    [("template.yaml", "Service", "Web"), ("main.tf", "aws_ecs_service.web", "aws_ecs_task_definition.web")],
+)
+def test_a_schedule_on_a_services_task_definition_is_a_job_of_its_own_not_the_services_traffic(
+    tmp_path: Path, ruleset: Ruleset, source: str, service_name: str, task_name: str
+) -> None:
+    """A service keeps its desired tasks running behind its load balancer; a rule that runs the same task definition
+    on a schedule starts other tasks (RunTask). The service is read as a service (HTTP from its load balancer, its
+    traffic not known, its two copies priced once given), and the scheduled runs as a job of their own."""
+    (tmp_path / source).write_text(SERVED_AND_SCHEDULED[source], encoding="utf-8")
+    found = read([tmp_path])
+    assert set(found) == {service_name, f"{task_name} (scheduled)"}
+    service, nightly = found[service_name], found[f"{task_name} (scheduled)"]
+    assert service.raw["traffic"] == {"protocols": ["http"]}
+    assert service.raw["runtime"]["min_copies"] == 2
+    assert any(f"reviewed as {task_name} (scheduled)" in note for note in service.assumptions)
+    assert nightly.raw["traffic"] == {"protocols": ["schedule"], "pattern": "scheduled", "requests_per_month": 30.42}
+    assert all(note.startswith(f"{nightly.kind} {task_name} (scheduled): ") for note in nightly.assumptions)
+    assert review_imported([service], ruleset).workloads[0].verdict == "unknown"  # not priced as 30 runs a month
+    apply_usage([service], {service_name: {"traffic": {"requests_per_month": 20_000_000}}}, "usage.yaml")
+    [priced] = review_imported([service], ruleset).workloads
+    assert priced.monthly_cost_now_usd is not None
+    assert priced.monthly_cost_now_usd > 2 * 30  # two always-on Fargate tasks of 1 vCPU and 2 GB, not cents
+
+
+def test_a_services_task_definition_that_nothing_else_starts_is_not_reviewed_twice(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text(
+        SERVED_AND_SCHEDULED["template.yaml"].split("  Nightly:")[0], encoding="utf-8"
+    )
+    assert list(read([tmp_path])) == ["Service"]
+
+
+def test_every_task_definition_a_service_names_by_family_is_the_services(tmp_path: Path) -> None:
+    """Two revisions of one family that a service names by family: both are the service's, neither a job of its own."""
+    task = 'resource "aws_ecs_task_definition" "{name}" {{\n  family = "web"\n  cpu = 256\n  memory = 512\n}}\n'
+    (tmp_path / "main.tf").write_text(
+        task.format(name="blue")
+        + task.format(name="green")
+        + 'resource "aws_ecs_service" "web" {\n  task_definition = "web"\n  desired_count = 1\n}\n',
+        encoding="utf-8",
+    )
+    assert list(read([tmp_path])) == ["aws_ecs_service.web"]
