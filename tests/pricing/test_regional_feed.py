@@ -63,10 +63,11 @@ def test_fargate_ephemeral_storage_above_20_gb_is_billed_at_the_regions_rate(rul
     ranked = _ranked(ruleset, workload, "eu-west-1", "ecs-fargate")
     assert ranked.monthly_cost is not None, ranked.no_price
     storage = ranked.monthly_cost.lines[1]
-    # 30 GB above the included 20, for 1,460 task-hours, at Ireland's $0.000122 per GB-hour = $5.3436
-    assert storage.item == "Fargate ephemeral storage above 20 GB (30 GB a task)"
-    assert (storage.quantity, storage.unit_price_usd) == (43_800.0, 0.000122)
-    assert storage.usd == pytest.approx(5.3436)
+    # 50 GB of scratch and the 100 MB image twice (pulled and unpacked), in whole GiB: 51; 31 GB above the included
+    # 20, for 1,460 task-hours, at Ireland's $0.000122 per GB-hour = $5.52172
+    assert storage.item == "Fargate ephemeral storage above 20 GB (31 GB a task)"
+    assert (storage.quantity, storage.unit_price_usd) == (45_260.0, 0.000122)
+    assert storage.usd == pytest.approx(5.5217)
 
 
 def test_lambda_ephemeral_storage_is_priced_outside_us_east_1(ruleset: Ruleset) -> None:
