@@ -1,6 +1,6 @@
 """Kubernetes pods as the scheduler sizes them (init containers count), and the objects that hold pods: a List's items
 are manifests of their own, an Argo Rollout reads like a Deployment, and another custom resource that runs pods from a
-template is listed as skipped rather than dropped without a word."""
+template is listed as skipped rather than dropped without a word. A Job run is its pods, a suspended one runs none."""
 
 from __future__ import annotations
 
@@ -140,3 +140,78 @@ def test_an_autoscalers_minimum_is_the_copies_that_run(tmp_path: Path) -> None:
     assert scaled.raw["runtime"]["min_copies"] == 3
     assert any("keeps at least 3 and at most 30 copies running" in note for note in scaled.assumptions)
     assert other.raw["runtime"]["min_copies"] == 1  # another namespace's Deployment of the same name
+
+
+JOB = """apiVersion: batch/v1
+kind: Job
+metadata: {{name: reindex}}
+spec:
+{spec}
+  template:
+    spec:
+      containers: [{{name: r, image: r, resources: {{requests: {{cpu: "2", memory: 4Gi}}}}}}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("spec", "pods", "avg_duration_ms", "peak_rps"),
+    [
+        # 50 pods, 10 at a time, within the hour: 50 pod runs of at most 720 s each on average, 10 in flight
+        ("  completions: 50\n  parallelism: 10\n  activeDeadlineSeconds: 3600", 50, 720_000.0, 10 / 720),
+        ("  parallelism: 4\n  activeDeadlineSeconds: 600", 4, None, 4 / 600),  # a work queue: 4 pods, all at once
+        ("  completions: 3", 3, None, None),  # one at a time, no deadline: no peak read
+        ("  activeDeadlineSeconds: 600", 1, None, None),
+    ],
+)
+def test_a_jobs_completions_and_parallelism_are_its_pods(
+    tmp_path: Path, spec: str, pods: int, avg_duration_ms: float | None, peak_rps: float | None
+) -> None:
+    """A Job run is ``completions`` pods (a work queue's: ``parallelism``), ``parallelism`` of them at once, and
+    ``activeDeadlineSeconds`` bounds the whole Job: each pod is priced, not one pod a run."""
+    (tmp_path / "job.yaml").write_text(JOB.format(spec=spec), encoding="utf-8")
+    [job] = find_workloads([str(tmp_path)]).workloads
+    assert job.raw["traffic"]["requests_per_month"] == pods
+    assert job.raw["runtime"].get("avg_duration_ms") == avg_duration_ms
+    assert job.raw["traffic"].get("peak_rps") == (pytest.approx(peak_rps) if peak_rps else None)
+    said = [note for note in job.assumptions if f"a run is {pods} pods" in note]
+    assert len(said) == (0 if pods == 1 else 1)
+    assert "traffic.requests_per_month" in job.guessed  # still a guess how often it is applied
+
+
+def test_a_cronjobs_runs_count_each_pod(tmp_path: Path) -> None:
+    (tmp_path / "cron.yaml").write_text(
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  schedule: '0 2 * * *'\n"
+        "  jobTemplate:\n    spec:\n      completions: 5\n      parallelism: 5\n      activeDeadlineSeconds: 300\n"
+        "      template: {spec: {containers: [{name: n, image: n}]}}\n",
+        encoding="utf-8",
+    )
+    [cron] = find_workloads([str(tmp_path)]).workloads
+    assert cron.raw["traffic"]["requests_per_month"] == pytest.approx(30.42 * 5, rel=0.01)
+    assert cron.raw["traffic"]["peak_rps"] == pytest.approx(5 / 300)
+    assert cron.raw["runtime"]["max_duration_s"] == 300.0
+    assert not cron.guessed
+
+
+@pytest.mark.parametrize(
+    ("kind", "spec", "reason"),
+    [
+        ("CronJob", "  schedule: '@hourly'\n  suspend: true\n  jobTemplate:\n    spec:\n      template:", "suspended"),
+        ("Job", "  suspend: true\n  template:", "suspended"),
+        ("Job", "  parallelism: 0\n  template:", "parallelism 0"),
+    ],
+)
+def test_a_job_that_runs_no_pod_is_skipped(tmp_path: Path, kind: str, spec: str, reason: str) -> None:
+    """A suspended CronJob starts no Jobs (as a Job suspended or of parallelism 0 starts no pods): it costs nothing,
+    so it is listed as skipped, not priced at its schedule."""
+    indent = " " * (spec.rsplit("\n", 1)[-1].index("template") + 2)
+    text = (
+        f"apiVersion: batch/v1\nkind: {kind}\nmetadata: {{name: paused}}\nspec:\n{spec}\n"
+        f"{indent}spec: {{containers: [{{name: p, image: p}}]}}\n"
+    )
+    (tmp_path / "job.yaml").write_text(text, encoding="utf-8")
+    discovery = find_workloads([str(tmp_path)])
+    assert discovery.workloads == []
+    [(file, why)] = discovery.skipped
+    assert file.endswith("job.yaml")
+    assert why.startswith(f"line 1: {kind} paused")
+    assert reason in why
