@@ -18,6 +18,7 @@ from decider.sources.accelerators import NEURON_RESOURCES, needs_neuron
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
 from decider.sources.kubernetes_jobs import not_run, read_cron_job, read_job
+from decider.sources.kubernetes_nodes import read_node_needs
 from decider.sources.kubernetes_size import pod_requests
 
 WORKLOAD_KINDS = frozenset(
@@ -65,7 +66,6 @@ GPU_RESOURCE = "nvidia.com/gpu"
 UNNAMED_PORT = "has no protocol name or probe: assumed HTTP"
 UNKNOWN_NAME = "names no protocol decider knows: assumed HTTP"
 NO_PORT = "its main container has no port or probe: it serves no requests (a worker); traffic unknown"
-INSTANCE_TYPE_LABELS = ("node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type")
 
 
 def is_manifest(data: Any) -> bool:
@@ -216,16 +216,7 @@ def _read_pod(workload: ImportedWorkload, pod: Mapping[str, Any]) -> None:
         _read_protocols(workload, [*containers, *sidecars])
     if pod.get("hostNetwork") is True:
         workload.set("control.host_networking", True)
-    selector = _mapping(pod.get("nodeSelector"))
-    architecture = selector.get("kubernetes.io/arch")
-    if architecture in ("arm64", "amd64"):
-        workload.set("runtime.architecture", "arm64" if architecture == "arm64" else "x86_64")
-    if selector.get("kubernetes.io/os") == "windows":
-        workload.set("runtime.os", "windows")
-    for label in INSTANCE_TYPE_LABELS:
-        instance_type = selector.get(label)
-        if isinstance(instance_type, str) and instance_type:
-            workload.set("control.instance_types", [instance_type.split(".", 1)[0]])
+    read_node_needs(workload, pod)
 
 
 def _read_protocols(workload: ImportedWorkload, containers: list[dict[str, Any]]) -> None:

@@ -1,6 +1,7 @@
 """Kubernetes pods as the scheduler sizes them (init containers count), and the objects that hold pods: a List's items
 are manifests of their own, an Argo Rollout reads like a Deployment, and another custom resource that runs pods from a
-template is listed as skipped rather than dropped without a word. A Job run is its pods, a suspended one runs none."""
+template is listed as skipped rather than dropped without a word. A Job run is its pods, a suspended one runs none;
+the node a pod selects (by GA or deprecated labels, or node affinity) and the node paths it mounts are read."""
 
 from __future__ import annotations
 
@@ -215,3 +216,49 @@ def test_a_job_that_runs_no_pod_is_skipped(tmp_path: Path, kind: str, spec: str,
     assert file.endswith("job.yaml")
     assert why.startswith(f"line 1: {kind} paused")
     assert reason in why
+
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: api}}
+spec:
+  template:
+    spec:
+{pod}
+      containers: [{{name: a, image: a}}]
+"""
+AFFINITY = """      affinity:
+        nodeAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms:
+              - matchExpressions: [{{key: {key}, operator: In, values: [{values}]}}]"""
+
+
+@pytest.mark.parametrize(
+    ("pod", "os", "architecture"),
+    [
+        ("      nodeSelector: {beta.kubernetes.io/os: windows, beta.kubernetes.io/arch: arm64}", "windows", "arm64"),
+        ("      nodeSelector: {beta.kubernetes.io/os: windows, kubernetes.io/os: linux}", None, None),  # GA wins
+        (AFFINITY.format(key="kubernetes.io/os", values="windows"), "windows", None),
+        (AFFINITY.format(key="beta.kubernetes.io/arch", values="amd64"), None, "x86_64"),
+        (AFFINITY.format(key="kubernetes.io/arch", values="amd64, arm64"), None, None),  # either: not pinned
+    ],
+)
+def test_deprecated_os_and_arch_labels_and_node_affinity_are_read(
+    tmp_path: Path, pod: str, os: str | None, architecture: str | None
+) -> None:
+    """A Windows pod selected by the deprecated beta.kubernetes.io/os label (or by required node affinity) is reviewed
+    as Windows, not as Linux (where Lambda would be a candidate)."""
+    (tmp_path / "deploy.yaml").write_text(DEPLOYMENT.format(pod=pod), encoding="utf-8")
+    [api] = find_workloads([str(tmp_path)]).workloads
+    runtime = api.raw.get("runtime", {})
+    assert (runtime.get("os"), runtime.get("architecture")) == (os, architecture)
+
+
+def test_a_host_path_volume_needs_a_host(tmp_path: Path) -> None:
+    """A Deployment that mounts the node's Docker socket needs a node of its own: not Lambda's or Fargate's."""
+    pod = "      volumes: [{name: sock, hostPath: {path: /var/run/docker.sock, type: Socket}}, {name: e, emptyDir: {}}]"
+    (tmp_path / "deploy.yaml").write_text(DEPLOYMENT.format(pod=pod), encoding="utf-8")
+    [api] = find_workloads([str(tmp_path)]).workloads
+    assert api.raw["control"]["host_daemons"] is True
+    assert any("hostPath volume /var/run/docker.sock" in note for note in api.assumptions)
