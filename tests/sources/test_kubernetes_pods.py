@@ -262,3 +262,34 @@ def test_a_host_path_volume_needs_a_host(tmp_path: Path) -> None:
     [api] = find_workloads([str(tmp_path)]).workloads
     assert api.raw["control"]["host_daemons"] is True
     assert any("hostPath volume /var/run/docker.sock" in note for note in api.assumptions)
+
+
+def test_an_autoscaler_scales_only_the_nearest_of_alternative_deployments(tmp_path: Path) -> None:
+    """Three folders hold alternative deployments of one app (a Deployment of the same name and namespace each); an
+    autoscaler in one variant's folder scales that variant only, not the base manifest beside the others. When two
+    are as near, it scales none, and says so."""
+    deployment = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n"
+        "  template:\n    spec:\n      containers: [{name: a, image: a}]\n"
+    )
+    hpa = (
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\n"
+        "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 5\n"
+    )
+    for folder in ("base", "variants/one", "variants/two"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "web.yaml").write_text(deployment, encoding="utf-8")
+    (tmp_path / "variants/one/scaling").mkdir()
+    (tmp_path / "variants/one/scaling/hpa.yaml").write_text(hpa, encoding="utf-8")
+    # as near variants/one as variants/two: neither is scaled by it
+    (tmp_path / "variants/tied.yaml").write_text(hpa.replace("minReplicas: 5", "minReplicas: 7"), encoding="utf-8")
+    copies = {
+        Path(workload.file).parent.name: workload.raw["runtime"]["min_copies"]
+        for workload in find_workloads([str(tmp_path)]).workloads
+    }
+    assert copies == {"base": 1, "one": 5, "two": 1}
+    [web] = [
+        workload for workload in find_workloads([str(tmp_path)]).workloads if Path(workload.file).parent.name == "one"
+    ]
+    assert any("applies to one of 3 Deployments named web" in note and "nearest" in note for note in web.assumptions)
+    assert any("none is nearer it than the others: not applied to any" in note for note in web.assumptions)
