@@ -2,11 +2,13 @@
 ReplicationController. A Kustomize patch (an object with a ``$patch`` directive) is not a workload.
 
 A pod's containers are one copy of the workload: their requests (else limits) are added up; more than one long-lived
-container means sidecars. ``kubernetes_api`` is set only when the same file shows the workload relies on Kubernetes
+container means sidecars. ``kubernetes_api`` is set when the same file shows the workload relies on Kubernetes
 beyond running containers: a CustomResourceDefinition, a custom resource (an API group Kubernetes does not ship), or
-RBAC objects (Role, ClusterRole and their bindings) that grant a workload access to the Kubernetes API. The Services,
-Ingresses and routes that say how traffic reaches a workload are matched to it once every file is read
-(decider/sources/kubernetes_routes.py). A Helm chart's files are not read: they are not the objects Helm renders.
+RBAC objects (Role, ClusterRole and their bindings) that grant a workload access to the Kubernetes API; a binding of
+its ServiceAccount, or an APIService or webhook served by it, in any file reviewed, sets it too once every file is read
+(decider/sources/kubernetes_access.py). The Services, Ingresses and routes that say how traffic reaches a workload are
+matched to it once every file is read (decider/sources/kubernetes_routes.py). A Helm chart's files are not read: they
+are not the objects Helm renders.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from typing import Any
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
 from decider.sources.kubernetes import NO_PORT, UNKNOWN_NAME, UNNAMED_PORT, grpc_port, port_name, raw_port
+from decider.sources.kubernetes_access import Access, access_pods
 from decider.workload import JOB_PATTERNS
 
 #: Service types reachable from outside the cluster: https://kubernetes.io/docs/concepts/services-networking/service/
@@ -84,6 +85,10 @@ class Routes:
     services: list[Service] = field(default_factory=list)
     routed: dict[str, str] = field(default_factory=dict)
     scalers: list[Scaler] = field(default_factory=list)
+    access: Access = field(default_factory=Access)
+    """Who uses the Kubernetes API: the pods' ServiceAccounts, RBAC bindings, the Services the API server calls."""
+    reached: list[tuple[Service, set[int]]] = field(default_factory=list)
+    """Each Service and the workloads (by ``id``) it reaches, once ``route_pods`` has bound them."""
 
     def read(self, documents: Sequence[Document], file: str, namespace: str | None = None) -> None:
         """The Services, Ingresses and routes among a file's Kubernetes objects; ``namespace`` is the one a
@@ -98,6 +103,7 @@ class Routes:
             where = f"{kind} {name} ({file}:{document.line})"
             own = metadata.get("namespace")
             placed = namespace or (own if isinstance(own, str) and own else "default")
+            self.access.read(data, placed, where, file, document.line)
             if kind == "Service" and data.get("apiVersion") == "v1":  # not a Knative Service, a workload of its own
                 self._service(data, name, placed, where, file)
             elif kind == "HorizontalPodAutoscaler":
@@ -218,7 +224,7 @@ def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
     if not routes.services:
         return
     pods = [workload for workload in workloads if workload.runs_as == "kubernetes" and workload.namespace is not None]
-    reached = [
+    reached = routes.reached = [
         (
             service,
             {id(pod) for pod in bound([pod for pod in pods if service.selects(pod)], service.file, service.where)},
@@ -243,6 +249,19 @@ def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
             "files reviewed routes to it, so its callers are inside the cluster and no public front door is billed "
             "(traffic.front_door none; give traffic.front_door in the usage file if something else routes to it)"
         )
+
+
+def api_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
+    """Mark the workloads that use the Kubernetes API by objects in any file reviewed (decider/sources/
+    kubernetes_access.py): after ``route_pods``, whose Services say which workloads an APIService or webhook calls."""
+    reached: dict[str, set[int]] = {}
+    for service, ids in routes.reached:
+        reached.setdefault(f"{service.namespace}/{service.name}", set()).update(ids)
+
+    def selected(key: str) -> list[ImportedWorkload]:
+        return [workload for workload in workloads if id(workload) in reached.get(key, set())]
+
+    access_pods(workloads, routes.access, selected)
 
 
 def _serves(workload: ImportedWorkload, selecting: Sequence[Service]) -> None:
