@@ -23,7 +23,7 @@ from decider.sources.capacity import Capacity
 from decider.sources.document import Document, read_documents
 from decider.sources.imported import ImportedWorkload, deep_merge
 from decider.sources.kubernetes_lists import expand_lists
-from decider.sources.kubernetes_routes import Routes, route_pods, scale_pods
+from decider.sources.kubernetes_routes import Routes, api_pods, route_pods, scale_pods
 from decider.sources.markers import helm_hint, meant_as_source
 from decider.sources.placement import place_pods
 from decider.sources.terraform_files import check_var_files, read_terraform
@@ -123,6 +123,7 @@ def find_workloads(
             _read_file(discovery, path, shown, named=kind == "named", keep_going=keep_going)
     place_pods(discovery.workloads, discovery.capacity)
     route_pods(discovery.workloads, discovery.routes)
+    api_pods(discovery.workloads, discovery.routes)
     scale_pods(discovery.workloads, discovery.routes)
     return discovery
 

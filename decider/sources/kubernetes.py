@@ -2,11 +2,13 @@
 ReplicationController. A Kustomize patch (an object with a ``$patch`` directive) is not a workload.
 
 A pod's containers are one copy of the workload: their requests (else limits) are added up; more than one long-lived
-container means sidecars. ``kubernetes_api`` is set only when the same file shows the workload relies on Kubernetes
+container means sidecars. ``kubernetes_api`` is set when the same file shows the workload relies on Kubernetes
 beyond running containers: a CustomResourceDefinition, a custom resource (an API group Kubernetes does not ship), or
-RBAC objects (Role, ClusterRole and their bindings) that grant a workload access to the Kubernetes API. The Services,
-Ingresses and routes that say how traffic reaches a workload are matched to it once every file is read
-(decider/sources/kubernetes_routes.py). A Helm chart's files are not read: they are not the objects Helm renders.
+RBAC objects (Role, ClusterRole and their bindings) that grant a workload access to the Kubernetes API; a binding of
+its ServiceAccount, or an APIService or webhook served by it, in any file reviewed, sets it too once every file is read
+(decider/sources/kubernetes_access.py). The Services, Ingresses and routes that say how traffic reaches a workload are
+matched to it once every file is read (decider/sources/kubernetes_routes.py). A Helm chart's files are not read: they
+are not the objects Helm renders.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import Any
 from decider.sources.accelerators import NEURON_RESOURCES, needs_neuron
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
+from decider.sources.kubernetes_jobs import not_run, read_cron_job, read_job
+from decider.sources.kubernetes_nodes import read_node_needs
 from decider.sources.kubernetes_size import pod_requests
-from decider.sources.schedule import NO_RATE, counted_runs
 
 WORKLOAD_KINDS = frozenset(
     {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicationController", "ReplicaSet"}
@@ -65,8 +68,6 @@ GPU_RESOURCE = "nvidia.com/gpu"
 UNNAMED_PORT = "has no protocol name or probe: assumed HTTP"
 UNKNOWN_NAME = "names no protocol decider knows: assumed HTTP"
 NO_PORT = "its main container has no port or probe: it serves no requests (a worker); traffic unknown"
-JOB_RUNS = "give its runs a month in the usage file (traffic.requests_per_month); priced at 1 run a month meanwhile"
-INSTANCE_TYPE_LABELS = ("node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type")
 
 
 def is_manifest(data: Any) -> bool:
@@ -96,7 +97,7 @@ def read_manifest(document: Document, file: str, kubernetes_api: str | None) -> 
     manifest: dict[str, Any] = document.data
     kind = manifest.get("kind")
     like_deployment = _deployment_like(manifest)
-    if (kind not in WORKLOAD_KINDS and not like_deployment) or is_patch(manifest):
+    if (kind not in WORKLOAD_KINDS and not like_deployment) or is_patch(manifest) or not_run(manifest):
         return None
     metadata = _mapping(manifest.get("metadata"))
     # An object named only by the prefix Kubernetes completes (``generateName: seed-data-``) goes by that prefix
@@ -114,13 +115,7 @@ def read_manifest(document: Document, file: str, kubernetes_api: str | None) -> 
         workload.assume(f"{kubernetes_api} in the same file: read as needing the Kubernetes API itself")
     spec = _mapping(manifest.get("spec"))
     if kind == "CronJob":
-        job_spec = _mapping(_mapping(spec.get("jobTemplate")).get("spec"))
-        workload.set("traffic.pattern", "scheduled")
-        workload.set("traffic.protocols", ["schedule"])
-        runs = counted_runs(spec.get("schedule"), workload.assume)
-        if runs is not None:
-            workload.set("traffic.requests_per_month", runs)
-        _read_job(workload, job_spec)
+        job_spec = read_cron_job(workload, spec)
         template = _mapping(job_spec.get("template"))
         pod = _mapping(template.get("spec"))
     else:
@@ -130,14 +125,7 @@ def read_manifest(document: Document, file: str, kubernetes_api: str | None) -> 
         if like_deployment:
             workload.assume(f"a {kind} ({manifest.get('apiVersion')}): read like a Deployment (pod template, replicas)")
         if kind == "Job":
-            workload.set("traffic.pattern", "batch")
-            workload.set("traffic.protocols", ["schedule"])
-            workload.set("traffic.requests_per_month", 1)
-            workload.guessed["traffic.requests_per_month"] = "a Job runs once each time it is applied"
-            workload.assume(
-                f"{NO_RATE} a Job runs once each time it is applied, and nothing says how often: {JOB_RUNS}"
-            )
-            _read_job(workload, spec)
+            read_job(workload, spec)
         elif kind == "DaemonSet":
             workload.set("control.host_daemons", True)
     labels = _mapping(_mapping(template.get("metadata")).get("labels"))
@@ -155,7 +143,11 @@ def _deployment_like(manifest: Mapping[str, Any]) -> bool:
 
 def unread_pods(manifest: Mapping[str, Any]) -> str | None:
     """Why an object that runs pods from a template of its own is not reviewed (a custom resource decider does not
-    read, such as a Knative Service or a KEDA ScaledJob); None for any other object."""
+    read, such as a Knative Service or a KEDA ScaledJob), or why a Job or CronJob runs none (suspended); None for any
+    other object."""
+    stopped = not_run(manifest)
+    if stopped is not None:
+        return stopped
     if manifest.get("kind") in WORKLOAD_KINDS or _deployment_like(manifest):
         return None
     spec = _mapping(manifest.get("spec"))
@@ -182,13 +174,6 @@ def _read_replicas(workload: ImportedWorkload, replicas: Any, kind: str) -> None
     if kind not in ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"):
         return
     workload.keep_copies("replicas", replicas)
-
-
-def _read_job(workload: ImportedWorkload, job_spec: Mapping[str, Any]) -> None:
-    deadline = job_spec.get("activeDeadlineSeconds")
-    if isinstance(deadline, int | float) and not isinstance(deadline, bool) and deadline > 0:
-        workload.set("runtime.max_duration_s", float(deadline))
-        workload.assume(f"max_duration_s from activeDeadlineSeconds ({deadline} s), the longest a run may take")
 
 
 def _read_pod(workload: ImportedWorkload, pod: Mapping[str, Any]) -> None:
@@ -233,16 +218,7 @@ def _read_pod(workload: ImportedWorkload, pod: Mapping[str, Any]) -> None:
         _read_protocols(workload, [*containers, *sidecars])
     if pod.get("hostNetwork") is True:
         workload.set("control.host_networking", True)
-    selector = _mapping(pod.get("nodeSelector"))
-    architecture = selector.get("kubernetes.io/arch")
-    if architecture in ("arm64", "amd64"):
-        workload.set("runtime.architecture", "arm64" if architecture == "arm64" else "x86_64")
-    if selector.get("kubernetes.io/os") == "windows":
-        workload.set("runtime.os", "windows")
-    for label in INSTANCE_TYPE_LABELS:
-        instance_type = selector.get(label)
-        if isinstance(instance_type, str) and instance_type:
-            workload.set("control.instance_types", [instance_type.split(".", 1)[0]])
+    read_node_needs(workload, pod)
 
 
 def _read_protocols(workload: ImportedWorkload, containers: list[dict[str, Any]]) -> None:

@@ -13,6 +13,10 @@ front door (an API Gateway API, a load balancer) is billed wherever it runs, ``t
 assumption. A workload a public Service selects, or that no Service selects, is left as it was read. Backends are
 matched to Services by name alone, so a route in another namespace can make a workload public, never internal.
 
+Workloads of one kind, name and namespace found in several folders are alternative deployments of one app (a base
+and its variants), which cannot run side by side: a Service or a HorizontalPodAutoscaler applies to the nearest of
+them in the tree only (``bound``).
+
 The Services' ports also say what is served: when every port of the Services that select a workload carries gRPC
 (``appProtocol`` or name ``grpc``, ``grpc-*``, ``h2c``) and its container named no protocol, it serves gRPC.
 """
@@ -21,11 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
 from decider.sources.kubernetes import NO_PORT, UNKNOWN_NAME, UNNAMED_PORT, grpc_port, port_name, raw_port
+from decider.sources.kubernetes_access import Access, access_pods
 from decider.workload import JOB_PATTERNS
 
 #: Service types reachable from outside the cluster: https://kubernetes.io/docs/concepts/services-networking/service/
@@ -49,6 +55,7 @@ class Service:
     where: str
     raw: str | None = None
     """``tcp`` (or ``udp``) when every port carries a protocol other than HTTP (a database's, a broker's)."""
+    file: str = ""
 
     def selects(self, workload: ImportedWorkload) -> bool:
         """Whether the workload's pods, in its namespace, carry every label of the selector."""
@@ -67,6 +74,7 @@ class Scaler:
     least: int
     most: int | None
     where: str
+    file: str = ""
 
 
 @dataclass
@@ -77,6 +85,10 @@ class Routes:
     services: list[Service] = field(default_factory=list)
     routed: dict[str, str] = field(default_factory=dict)
     scalers: list[Scaler] = field(default_factory=list)
+    access: Access = field(default_factory=Access)
+    """Who uses the Kubernetes API: the pods' ServiceAccounts, RBAC bindings, the Services the API server calls."""
+    reached: list[tuple[Service, set[int]]] = field(default_factory=list)
+    """Each Service and the workloads (by ``id``) it reaches, once ``route_pods`` has bound them."""
 
     def read(self, documents: Sequence[Document], file: str, namespace: str | None = None) -> None:
         """The Services, Ingresses and routes among a file's Kubernetes objects; ``namespace`` is the one a
@@ -91,20 +103,21 @@ class Routes:
             where = f"{kind} {name} ({file}:{document.line})"
             own = metadata.get("namespace")
             placed = namespace or (own if isinstance(own, str) and own else "default")
+            self.access.read(data, placed, where, file, document.line)
             if kind == "Service" and data.get("apiVersion") == "v1":  # not a Knative Service, a workload of its own
-                self._service(data, name, placed, where)
+                self._service(data, name, placed, where, file)
             elif kind == "HorizontalPodAutoscaler":
-                self._scaler(data, placed, where)
+                self._scaler(data, placed, where, file)
             else:
                 for backend in _backends(data):
                     self.routed.setdefault(backend, where)
 
-    def _scaler(self, data: Mapping[str, Any], namespace: str, where: str) -> None:
-        scaler = _scaler_of(data, namespace, where)
+    def _scaler(self, data: Mapping[str, Any], namespace: str, where: str, file: str) -> None:
+        scaler = _scaler_of(data, namespace, where, file)
         if scaler is not None:
             self.scalers.append(scaler)
 
-    def _service(self, data: Mapping[str, Any], name: str, namespace: str, where: str) -> None:
+    def _service(self, data: Mapping[str, Any], name: str, namespace: str, where: str, file: str) -> None:
         spec = _mapping(data.get("spec"))
         selector = tuple(
             (str(key), str(value))
@@ -122,7 +135,7 @@ class Routes:
         )
         udp = raw and all(str(port.get("protocol", "")).upper() == "UDP" for port in ports)
         self.services.append(
-            Service(name, namespace, selector, kind, grpc, where, "udp" if udp else "tcp" if raw else None)
+            Service(name, namespace, selector, kind, grpc, where, "udp" if udp else "tcp" if raw else None, file)
         )
 
 
@@ -130,27 +143,30 @@ def _whole(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
-def _scaler_of(data: Mapping[str, Any], namespace: str, where: str) -> Scaler | None:
+def _scaler_of(data: Mapping[str, Any], namespace: str, where: str, file: str) -> Scaler | None:
     spec = _mapping(data.get("spec"))
     target = _mapping(spec.get("scaleTargetRef"))
     kind, name = target.get("kind"), target.get("name")
     if not isinstance(kind, str) or not isinstance(name, str):
         return None
     least = _whole(spec.get("minReplicas", 1))  # Kubernetes' default minReplicas is 1
-    return None if least is None else Scaler(namespace, kind, name, least, _whole(spec.get("maxReplicas")), where)
+    most = _whole(spec.get("maxReplicas"))
+    return None if least is None else Scaler(namespace, kind, name, least, most, where, file)
 
 
 def scale_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
     """The copies a HorizontalPodAutoscaler keeps running: its ``minReplicas`` (default 1) is the workload's
-    ``runtime.min_copies``, in place of the ``replicas`` the autoscaler manages; its bounds are said."""
+    ``runtime.min_copies``, in place of the ``replicas`` the autoscaler manages; its bounds are said. When several
+    workloads reviewed have the kind, namespace and name it targets (alternative deployments of one app, in other
+    folders), it scales only the one nearest it in the tree (``bound``)."""
+    pods = [workload for workload in workloads if workload.runs_as == "kubernetes"]
     for scaler in routes.scalers:
-        for workload in workloads:
-            if workload.runs_as != "kubernetes" or (workload.namespace, workload.kind, workload.name) != (
-                scaler.namespace,
-                scaler.kind,
-                scaler.name,
-            ):
-                continue
+        named = [
+            item
+            for item in pods
+            if (item.namespace, item.kind, item.name) == (scaler.namespace, scaler.kind, scaler.name)
+        ]
+        for workload in bound(named, scaler.file, scaler.where):
             workload.set("runtime.min_copies", scaler.least)
             # The autoscaler owns the replicas: what the manifest's replicas were said to keep is not what runs
             said = f"{workload.kind} {workload.name}: replicas "
@@ -162,15 +178,63 @@ def scale_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
             )
 
 
+def bound(candidates: Sequence[ImportedWorkload], file: str, where: str) -> list[ImportedWorkload]:
+    """Which of ``candidates`` an object in ``file`` (said as ``where``) applies to: all of them, unless two or more
+    share a kind, namespace and name. Those cannot run side by side in one cluster: they are alternative deployments
+    of one app (a base and its variants, in other folders), so the object binds only the one nearest it in the tree
+    (in its folder, else under the deepest folder they share, then the fewest folders below that), said as an
+    assumption; none of them when two are as near, said on each."""
+    groups: dict[tuple[str | None, str, str], list[ImportedWorkload]] = {}
+    for workload in candidates:
+        groups.setdefault((workload.namespace, workload.kind, workload.name), []).append(workload)
+    chosen: list[ImportedWorkload] = []
+    for (_, kind, name), group in groups.items():
+        if len(group) == 1:
+            chosen += group
+            continue
+        ranked = sorted(group, key=lambda workload: _distance(workload.file, file))
+        near = [workload for workload in ranked if _distance(workload.file, file) == _distance(ranked[0].file, file)]
+        others = f"{len(group)} {kind}s named {name} in the files reviewed (alternative deployments of one app)"
+        if len(near) > 1:
+            for workload in near:
+                workload.assume(
+                    f"{where} applies to one of {others}, and none is nearer it than the others: not applied to any"
+                )
+            continue
+        near[0].assume(f"{where} applies to one of {others}: applied to this one, the nearest it")
+        chosen.append(near[0])
+    return chosen
+
+
+def _distance(file: str, other: str) -> tuple[int, int]:
+    """How far apart two files are in the tree: minus the depth of the deepest folder they share, then how many
+    folders below it ``file`` lies (the same folder: the deepest shared, 0 below)."""
+    mine, theirs = PurePosixPath(file).parent.parts, PurePosixPath(other).parent.parts
+    shared = 0
+    for a, b in zip(mine, theirs, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return -shared, len(mine) - shared
+
+
 def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
     """For each Kubernetes workload that Services select: whether it serves gRPC, by their ports, and no public front
     door when none of them is public."""
     if not routes.services:
         return
+    pods = [workload for workload in workloads if workload.runs_as == "kubernetes" and workload.namespace is not None]
+    reached = routes.reached = [
+        (
+            service,
+            {id(pod) for pod in bound([pod for pod in pods if service.selects(pod)], service.file, service.where)},
+        )
+        for service in routes.services
+    ]
     for workload in workloads:
         if workload.runs_as != "kubernetes" or workload.namespace is None:
             continue
-        selecting = [service for service in routes.services if service.selects(workload)]
+        selecting = [service for service, selected in reached if id(workload) in selected]
         if not selecting:
             continue
         _serves(workload, selecting)
@@ -185,6 +249,19 @@ def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
             "files reviewed routes to it, so its callers are inside the cluster and no public front door is billed "
             "(traffic.front_door none; give traffic.front_door in the usage file if something else routes to it)"
         )
+
+
+def api_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
+    """Mark the workloads that use the Kubernetes API by objects in any file reviewed (decider/sources/
+    kubernetes_access.py): after ``route_pods``, whose Services say which workloads an APIService or webhook calls."""
+    reached: dict[str, set[int]] = {}
+    for service, ids in routes.reached:
+        reached.setdefault(f"{service.namespace}/{service.name}", set()).update(ids)
+
+    def selected(key: str) -> list[ImportedWorkload]:
+        return [workload for workload in workloads if id(workload) in reached.get(key, set())]
+
+    access_pods(workloads, routes.access, selected)
 
 
 def _serves(workload: ImportedWorkload, selecting: Sequence[Service]) -> None:

@@ -1,6 +1,7 @@
 """Kubernetes pods as the scheduler sizes them (init containers count), and the objects that hold pods: a List's items
 are manifests of their own, an Argo Rollout reads like a Deployment, and another custom resource that runs pods from a
-template is listed as skipped rather than dropped without a word."""
+template is listed as skipped rather than dropped without a word. A Job run is its pods, a suspended one runs none;
+the node a pod selects (by GA or deprecated labels, or node affinity) and the node paths it mounts are read."""
 
 from __future__ import annotations
 
@@ -140,3 +141,155 @@ def test_an_autoscalers_minimum_is_the_copies_that_run(tmp_path: Path) -> None:
     assert scaled.raw["runtime"]["min_copies"] == 3
     assert any("keeps at least 3 and at most 30 copies running" in note for note in scaled.assumptions)
     assert other.raw["runtime"]["min_copies"] == 1  # another namespace's Deployment of the same name
+
+
+JOB = """apiVersion: batch/v1
+kind: Job
+metadata: {{name: reindex}}
+spec:
+{spec}
+  template:
+    spec:
+      containers: [{{name: r, image: r, resources: {{requests: {{cpu: "2", memory: 4Gi}}}}}}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("spec", "pods", "avg_duration_ms", "peak_rps"),
+    [
+        # 50 pods, 10 at a time, within the hour: 50 pod runs of at most 720 s each on average, 10 in flight
+        ("  completions: 50\n  parallelism: 10\n  activeDeadlineSeconds: 3600", 50, 720_000.0, 10 / 720),
+        ("  parallelism: 4\n  activeDeadlineSeconds: 600", 4, None, 4 / 600),  # a work queue: 4 pods, all at once
+        ("  completions: 3", 3, None, None),  # one at a time, no deadline: no peak read
+        ("  activeDeadlineSeconds: 600", 1, None, None),
+    ],
+)
+def test_a_jobs_completions_and_parallelism_are_its_pods(
+    tmp_path: Path, spec: str, pods: int, avg_duration_ms: float | None, peak_rps: float | None
+) -> None:
+    """A Job run is ``completions`` pods (a work queue's: ``parallelism``), ``parallelism`` of them at once, and
+    ``activeDeadlineSeconds`` bounds the whole Job: each pod is priced, not one pod a run."""
+    (tmp_path / "job.yaml").write_text(JOB.format(spec=spec), encoding="utf-8")
+    [job] = find_workloads([str(tmp_path)]).workloads
+    assert job.raw["traffic"]["requests_per_month"] == pods
+    assert job.raw["runtime"].get("avg_duration_ms") == avg_duration_ms
+    assert job.raw["traffic"].get("peak_rps") == (pytest.approx(peak_rps) if peak_rps else None)
+    said = [note for note in job.assumptions if f"a run is {pods} pods" in note]
+    assert len(said) == (0 if pods == 1 else 1)
+    assert "traffic.requests_per_month" in job.guessed  # still a guess how often it is applied
+
+
+def test_a_cronjobs_runs_count_each_pod(tmp_path: Path) -> None:
+    (tmp_path / "cron.yaml").write_text(
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  schedule: '0 2 * * *'\n"
+        "  jobTemplate:\n    spec:\n      completions: 5\n      parallelism: 5\n      activeDeadlineSeconds: 300\n"
+        "      template: {spec: {containers: [{name: n, image: n}]}}\n",
+        encoding="utf-8",
+    )
+    [cron] = find_workloads([str(tmp_path)]).workloads
+    assert cron.raw["traffic"]["requests_per_month"] == pytest.approx(30.42 * 5, rel=0.01)
+    assert cron.raw["traffic"]["peak_rps"] == pytest.approx(5 / 300)
+    assert cron.raw["runtime"]["max_duration_s"] == 300.0
+    assert not cron.guessed
+
+
+@pytest.mark.parametrize(
+    ("kind", "spec", "reason"),
+    [
+        ("CronJob", "  schedule: '@hourly'\n  suspend: true\n  jobTemplate:\n    spec:\n      template:", "suspended"),
+        ("Job", "  suspend: true\n  template:", "suspended"),
+        ("Job", "  parallelism: 0\n  template:", "parallelism 0"),
+    ],
+)
+def test_a_job_that_runs_no_pod_is_skipped(tmp_path: Path, kind: str, spec: str, reason: str) -> None:
+    """A suspended CronJob starts no Jobs (as a Job suspended or of parallelism 0 starts no pods): it costs nothing,
+    so it is listed as skipped, not priced at its schedule."""
+    indent = " " * (spec.rsplit("\n", 1)[-1].index("template") + 2)
+    text = (
+        f"apiVersion: batch/v1\nkind: {kind}\nmetadata: {{name: paused}}\nspec:\n{spec}\n"
+        f"{indent}spec: {{containers: [{{name: p, image: p}}]}}\n"
+    )
+    (tmp_path / "job.yaml").write_text(text, encoding="utf-8")
+    discovery = find_workloads([str(tmp_path)])
+    assert discovery.workloads == []
+    [(file, why)] = discovery.skipped
+    assert file.endswith("job.yaml")
+    assert why.startswith(f"line 1: {kind} paused")
+    assert reason in why
+
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: api}}
+spec:
+  template:
+    spec:
+{pod}
+      containers: [{{name: a, image: a}}]
+"""
+AFFINITY = """      affinity:
+        nodeAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms:
+              - matchExpressions: [{{key: {key}, operator: In, values: [{values}]}}]"""
+
+
+@pytest.mark.parametrize(
+    ("pod", "os", "architecture"),
+    [
+        ("      nodeSelector: {beta.kubernetes.io/os: windows, beta.kubernetes.io/arch: arm64}", "windows", "arm64"),
+        ("      nodeSelector: {beta.kubernetes.io/os: windows, kubernetes.io/os: linux}", None, None),  # GA wins
+        (AFFINITY.format(key="kubernetes.io/os", values="windows"), "windows", None),
+        (AFFINITY.format(key="beta.kubernetes.io/arch", values="amd64"), None, "x86_64"),
+        (AFFINITY.format(key="kubernetes.io/arch", values="amd64, arm64"), None, None),  # either: not pinned
+    ],
+)
+def test_deprecated_os_and_arch_labels_and_node_affinity_are_read(
+    tmp_path: Path, pod: str, os: str | None, architecture: str | None
+) -> None:
+    """A Windows pod selected by the deprecated beta.kubernetes.io/os label (or by required node affinity) is reviewed
+    as Windows, not as Linux (where Lambda would be a candidate)."""
+    (tmp_path / "deploy.yaml").write_text(DEPLOYMENT.format(pod=pod), encoding="utf-8")
+    [api] = find_workloads([str(tmp_path)]).workloads
+    runtime = api.raw.get("runtime", {})
+    assert (runtime.get("os"), runtime.get("architecture")) == (os, architecture)
+
+
+def test_a_host_path_volume_needs_a_host(tmp_path: Path) -> None:
+    """A Deployment that mounts the node's Docker socket needs a node of its own: not Lambda's or Fargate's."""
+    pod = "      volumes: [{name: sock, hostPath: {path: /var/run/docker.sock, type: Socket}}, {name: e, emptyDir: {}}]"
+    (tmp_path / "deploy.yaml").write_text(DEPLOYMENT.format(pod=pod), encoding="utf-8")
+    [api] = find_workloads([str(tmp_path)]).workloads
+    assert api.raw["control"]["host_daemons"] is True
+    assert any("hostPath volume /var/run/docker.sock" in note for note in api.assumptions)
+
+
+def test_an_autoscaler_scales_only_the_nearest_of_alternative_deployments(tmp_path: Path) -> None:
+    """Three folders hold alternative deployments of one app (a Deployment of the same name and namespace each); an
+    autoscaler in one variant's folder scales that variant only, not the base manifest beside the others. When two
+    are as near, it scales none, and says so."""
+    deployment = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n"
+        "  template:\n    spec:\n      containers: [{name: a, image: a}]\n"
+    )
+    hpa = (
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\n"
+        "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 5\n"
+    )
+    for folder in ("base", "variants/one", "variants/two"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "web.yaml").write_text(deployment, encoding="utf-8")
+    (tmp_path / "variants/one/scaling").mkdir()
+    (tmp_path / "variants/one/scaling/hpa.yaml").write_text(hpa, encoding="utf-8")
+    # as near variants/one as variants/two: neither is scaled by it
+    (tmp_path / "variants/tied.yaml").write_text(hpa.replace("minReplicas: 5", "minReplicas: 7"), encoding="utf-8")
+    copies = {
+        Path(workload.file).parent.name: workload.raw["runtime"]["min_copies"]
+        for workload in find_workloads([str(tmp_path)]).workloads
+    }
+    assert copies == {"base": 1, "one": 5, "two": 1}
+    [web] = [
+        workload for workload in find_workloads([str(tmp_path)]).workloads if Path(workload.file).parent.name == "one"
+    ]
+    assert any("applies to one of 3 Deployments named web" in note and "nearest" in note for note in web.assumptions)
+    assert any("none is nearer it than the others: not applied to any" in note for note in web.assumptions)

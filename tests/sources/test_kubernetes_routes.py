@@ -168,6 +168,21 @@ def test_node_port_services_and_openshift_routes_are_public(tmp_path: Path) -> N
     assert all("front_door" not in found[name].raw["traffic"] for name in ("legacy", "portal"))
 
 
+def test_a_service_in_one_variant_folder_reaches_only_that_variants_workload(tmp_path: Path) -> None:
+    """Alternative deployments of one app (the same Deployment in two folders) cannot run side by side: the ClusterIP
+    Service beside one of them is not what reaches the other, which its own LoadBalancer Service keeps public."""
+    web = DEPLOYMENT.format(name="web", ports="[{name: http, containerPort: 8080}]")
+    service = "---\napiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec: {{{kind}selector: {{app: web}}}}\n"
+    for folder, kind in (("base", "type: LoadBalancer, "), ("internal", "")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "web.yaml").write_text(web + service.format(kind=kind), encoding="utf-8")
+    found = {Path(item.file).parent.name: item for item in find_workloads([str(tmp_path)]).workloads}
+    assert "front_door" not in found["base"].raw["traffic"]
+    assert found["internal"].raw["traffic"]["front_door"] == "none"
+    [note] = [note for note in found["internal"].assumptions if "applies to one of 2 Deployments named web" in note]
+    assert note.endswith("applied to this one, the nearest it")
+
+
 @pytest.mark.parametrize(
     ("objects", "front_door"),
     [

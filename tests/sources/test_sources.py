@@ -303,6 +303,63 @@ def test_rbac_marks_kubernetes_api_and_native_sidecars_count(tmp_path: Path) -> 
     assert any("no cpu or memory" in assumption for assumption in operator.assumptions)
 
 
+APP = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, namespace: monitoring}}\nspec:\n  template:\n"
+    "    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      {account}containers: [{{name: c}}]\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("other", "marked"),
+    [
+        # one object a file, as generated trees write them: the binding names the adapter's ServiceAccount
+        (
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: adapter}\n"
+            "roleRef: {kind: ClusterRole, name: adapter}\n"
+            "subjects: [{kind: ServiceAccount, name: adapter, namespace: monitoring}]\n",
+            {"adapter": "is a subject of ClusterRoleBinding adapter (", "plain": None},
+        ),
+        # a RoleBinding of the default ServiceAccount: every pod of the namespace that names none runs as it
+        (
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: d, namespace: monitoring}\n"
+            "subjects: [{kind: ServiceAccount, name: default}]\n",
+            {"adapter": None, "plain": "its ServiceAccount default (monitoring) is a subject of RoleBinding d ("},
+        ),
+        # an aggregated API served by the Service that selects the adapter
+        (
+            "apiVersion: v1\nkind: Service\nmetadata: {name: adapter-svc, namespace: monitoring}\n"
+            "spec: {selector: {app: adapter}, ports: [{port: 443}]}\n---\n"
+            "apiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata: {name: v1beta1.metrics.k8s.io}\n"
+            "spec: {service: {name: adapter-svc, namespace: monitoring}}\n",
+            {"adapter": "has the Kubernetes API server call Service adapter-svc", "plain": None},
+        ),
+        # a binding of a ServiceAccount of another namespace
+        (
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: x}\n"
+            "subjects: [{kind: ServiceAccount, name: adapter, namespace: kube-system}]\n",
+            {"adapter": None, "plain": None},
+        ),
+    ],
+    ids=["cluster-role-binding", "default-account", "api-service", "other-namespace"],
+)
+def test_rbac_and_api_backends_in_other_files_mark_kubernetes_api(
+    tmp_path: Path, other: str, marked: dict[str, str | None]
+) -> None:
+    """Objects in other files of the review show a pod uses the Kubernetes API: a binding of its ServiceAccount, or
+    an APIService calling a Service that selects it. Said with the object and its file:line."""
+    (tmp_path / "adapter-deployment.yaml").write_text(
+        APP.format(name="adapter", account="serviceAccountName: adapter\n      ")
+    )
+    (tmp_path / "plain-deployment.yaml").write_text(APP.format(name="plain", account=""))
+    (tmp_path / "other.yaml").write_text(other)
+    found = {workload.name: workload for workload in find_workloads([str(tmp_path)]).workloads}
+    for name, why in marked.items():
+        control = found[name].raw.get("control", {})
+        assert control.get("kubernetes_api", False) is (why is not None)
+        notes = [note for note in found[name].assumptions if "read as needing the Kubernetes API" in note]
+        assert [why is not None and why in note and "other.yaml:" in note for note in notes] == ([True] if why else [])
+
+
 # --- workload files and folders -------------------------------------------------------------------------------------
 
 
