@@ -135,10 +135,12 @@ def container_vcpu_for(memory_mb: float, vcpu: float | None, os: str = "linux") 
 IMAGE_ON_DISK = 2.0
 
 
-def container_disk_gb(scratch_gb: float, copies: int, artifact_mb: float) -> float:
-    """The disk ``copies`` container copies on one task or node need: each its scratch, and the image once (copies on
-    one node share the image their node pulled)."""
-    return copies * scratch_gb + IMAGE_ON_DISK * artifact_mb / 1024.0
+def container_disk_gb(scratch_gb: float, copies: int, artifact_mb: float, image_room_gb: float = 0.0) -> float:
+    """The disk ``copies`` container copies on one task or node need beyond what it keeps for images: each its
+    scratch, and the image once (copies on one node share the image their node pulled) past ``image_room_gb`` (a
+    node's root volume keeps room for the AMI and images: ``image_room_gb`` in decider/cost/instances.py; a Fargate
+    task keeps none apart)."""
+    return copies * scratch_gb + max(0.0, IMAGE_ON_DISK * artifact_mb / 1024.0 - image_room_gb)
 
 
 def connection_copies(workload: Workload) -> int:

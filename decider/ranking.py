@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from decider.cost.bill import round_usd
+from decider.cost.instances import image_room_gb
 from decider.cost.memo import PlanMemo
 from decider.cost.modes import choose_modes
 from decider.cost.quote import Quote, quote
@@ -123,7 +124,9 @@ def _priced_as(workload: Workload, facts: Facts, ruleset: Ruleset, memo: PlanMem
     choice's tilt and the cost criterion's weight)."""
     preferences = workload.preferences
     book = _book(workload, ruleset)
-    number = memo.key(workload, facts, book, shown=False) if book is not None else None
+    model = ruleset.cost_model
+    room = image_room_gb(model) if model is not None else 0.0
+    number = memo.key(workload, facts, book, room, shown=False) if book is not None else None
     return number, preferences.spot_ok, preferences.optimize_for
 
 

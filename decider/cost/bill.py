@@ -18,7 +18,7 @@ from decider.cost.capacity import Ramp
 from decider.cost.doors import gateway_lines, load_balancer_lines, streaming_lines, websocket_lines
 from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
-from decider.cost.instances import InstanceOption, hourly_price
+from decider.cost.instances import InstanceOption, hourly_price, image_room_gb
 from decider.cost.line import Line, fixed, tier_lines
 from decider.cost.network import instance_volume_lines, network_lines, system_node_lines
 from decider.cost.profile import copy_hours
@@ -313,7 +313,9 @@ def _plan_instances(
     lines += gateway_lines(workload, book, model, sizing.front_door)
     lines += load_balancer_lines(workload, book, model, _balancer(sizing.front_door), shared=existing)
     runtime = workload.runtime
-    scratch = container_disk_gb(runtime.ephemeral_storage_gb, sizing.copies_per_instance, runtime.artifact_mb)
+    scratch = container_disk_gb(
+        runtime.ephemeral_storage_gb, sizing.copies_per_instance, runtime.artifact_mb, image_room_gb(model)
+    )
     lines += instance_volume_lines(book, model, ramps, scratch)
     lines += network_lines(workload, book, in_vpc=True, fronted=sizing.front_door is not None)
     return Plan(target.id, sizing, tuple(lines), tuple(ramps))

@@ -239,7 +239,9 @@ def _cheapest_of(
         instance = option.instance
         hourly = hourly_price(instance, workload, book, management_fee=management_fee).total
         runtime = workload.runtime
-        disk = container_disk_gb(runtime.ephemeral_storage_gb, option.per_instance, runtime.artifact_mb)
+        disk = container_disk_gb(
+            runtime.ephemeral_storage_gb, option.per_instance, runtime.artifact_mb, image_room_gb(model)
+        )
         hourly += volume_hour_usd(book, model, disk)
         key = (hourly * option.hours, instance.usd_per_hour, instance.type)
         if best is None or key < best[:3]:
@@ -279,7 +281,11 @@ def _priced_fits(
     (``dominates``) are left out: the choice scans the rest."""
     fits = instance_fits(workload, facts, book, model, kubernetes=kubernetes)
 
-    scratch, artifact_mb = workload.runtime.ephemeral_storage_gb, workload.runtime.artifact_mb
+    scratch, artifact_mb, room = (
+        workload.runtime.ephemeral_storage_gb,
+        workload.runtime.artifact_mb,
+        image_room_gb(model),
+    )
 
     def build() -> tuple[tuple[Instance, int, float, float], ...]:
         priced = tuple(
@@ -287,7 +293,7 @@ def _priced_fits(
                 instance,
                 per_instance,
                 hourly_price(instance, workload, book, management_fee=management_fee).total
-                + volume_hour_usd(book, model, container_disk_gb(scratch, per_instance, artifact_mb)),
+                + volume_hour_usd(book, model, container_disk_gb(scratch, per_instance, artifact_mb, room)),
                 instance.usd_per_hour,
             )
             for instance, per_instance in fits
@@ -296,6 +302,13 @@ def _priced_fits(
 
     key = (id(book), id(fits), workload.runtime.os, management_fee, scratch, artifact_mb)
     return _PRICED.get(key, book, build, also=fits)
+
+
+def image_room_gb(model: CostModel) -> float:
+    """What a node's root volume keeps for the AMI and the images it pulls: the volume less the scratch it holds for
+    the copies (``root_volume_gb`` − ``node_scratch_included_gb`` in model.yaml, 10 GB). An image that takes no more
+    (pulled and unpacked) enlarges no volume; a larger one enlarges it by the rest."""
+    return model.root_volume_gb - model.node_scratch_included_gb
 
 
 def node_volume_gb(model: CostModel, scratch_gb: float) -> float:

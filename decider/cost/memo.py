@@ -47,7 +47,7 @@ class PlanMemo:
     """The last ranking nobody read, with what it was ranked from (``Last`` in decider/ranking.py, which this module
     may not import): the next one that would rank alike is that ranking."""
 
-    def key(self, workload: Workload, facts: Facts, book: PriceBook, *, shown: bool = True) -> int:
+    def key(self, workload: Workload, facts: Facts, book: PriceBook, image_room: float, *, shown: bool = True) -> int:
         """The number of everything a plan is priced from but the Spot preference (keyed on its own, per purchase
         option): every workload field but those in ``UNPRICED``, the largest body when a front door bills by it, the
         work in flight at peak, and the price book.
@@ -66,6 +66,8 @@ class PlanMemo:
             workload.traffic.payload_mb if doors else None,
             # A run of a job is billed from its start (decider/cost/capacity.py run_seconds); a copy kept up is not
             workload.runtime.startup_s if workload.traffic.pattern in JOB_PATTERNS else None,
+            # The image takes disk past what a Fargate task includes or a node's root volume keeps for images, or none
+            workload.runtime.artifact_mb if image_billed(workload, facts, book, image_room) else None,
             _PRICED["control"](workload.control),
             _PRICED["network"](workload.network),
             _PRICED["preferences"](workload.preferences),
@@ -80,6 +82,15 @@ class PlanMemo:
         return number
 
 
+def image_billed(workload: Workload, facts: Facts, book: PriceBook, image_room: float) -> bool:
+    """Whether the image's size reaches a bill: a Fargate task's disk (scratch and image) past the storage it
+    includes, or an image past the room a node's root volume keeps for images (``image_room``, GB;
+    decider/cost/instances.py image_room_gb). Below both, any image size prices alike."""
+    included = book.fargate.included_ephemeral_storage_gb.quantity if book.fargate is not None else 20.0
+    image_gb = facts.container_disk_gb - workload.runtime.ephemeral_storage_gb
+    return facts.container_disk_gb > included or image_gb > image_room
+
+
 #: The workload fields no plan is priced from: they decide eligibility and the rules' points, not bills (the longest
 #: duration reaches a bill only through the function's front door, which is keyed). A ranking
 #: whose change touches only these takes its plans from the memo (the advice search tries a cold start, a longest
@@ -89,7 +100,7 @@ class PlanMemo:
 #: (decider/cost/modes.py). A field added to a section is keyed until it is listed here; tests/cost/test_memo.py
 #: changes every field listed here on every scenario and checks that every plan is the one priced afresh.
 UNPRICED: Mapping[str, frozenset[str]] = {
-    "runtime": frozenset({"max_duration_s", "startup_s"}),  # the start: keyed on its own for jobs
+    "runtime": frozenset({"max_duration_s", "startup_s", "artifact_mb"}),  # the start, the image: keyed on their own
     "traffic": frozenset({"peak_rps", "latency_slo_ms", "payload_mb"}),  # the body's size: keyed on its own
     "control": frozenset({"privileged", "host_daemons", "sidecars", "custom_ami", "kubernetes_api", "portability"}),
     "network": frozenset(),

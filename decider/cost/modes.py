@@ -17,7 +17,7 @@ from typing import Any
 
 from decider.cost.bill import Plan, plan_targets, round_usd
 from decider.cost.breakeven import Curve, approx_requests, curve_crossings
-from decider.cost.instances import InstanceOption
+from decider.cost.instances import InstanceOption, image_room_gb
 from decider.cost.memo import PlanMemo
 from decider.cost.mode_plans import eks_auto_mode, eks_fargate, lambda_managed_instances
 from decider.decision import BreakEven, ModeOption
@@ -165,7 +165,7 @@ def choose_modes(
     peak. ``priced_as`` is the memo's number for the workload, when the caller has it already."""
     memo = memo if memo is not None else PlanMemo()
     if priced_as is None:
-        priced_as = memo.key(workload, facts, book, shown=shown)
+        priced_as = memo.key(workload, facts, book, image_room_gb(model), shown=shown)
     bases, flags = _base_plans(targets, workload, facts, book, model, excluded, unpriced, memo, priced_as)
     plans: dict[str, Plan] = {}
     choices: dict[str, Choice] = {}

@@ -301,22 +301,32 @@ def test_bill_ecs_on_ec2_two_instances(ruleset: Ruleset) -> None:
 def test_scratch_disk_beyond_what_the_root_volume_holds_enlarges_each_node_volume(
     ruleset: Ruleset, target: str
 ) -> None:
-    # As above (one copy a node, two nodes always on) with 180 GB of scratch disk a copy and the 100 MB image twice
-    # (pulled and unpacked): each node's gp3 volume is the 30 GB root plus the 160.195 GB beyond the 20 GB the root
-    # holds for its copies and image, in whole GB: 161; 1,460 h / 730 × 191 GB = 382 GB-month × $0.08 = $30.56.
-    # Fargate bills the same disk (storage above 20 GB), so the EC2 bills no longer leave it out.
+    # As above (one copy a node, two nodes always on) with 180 GB of scratch disk a copy: each node's gp3 volume is
+    # the 30 GB root plus the 160 GB beyond the 20 GB the root holds for its copies (the 100 MB image, pulled and
+    # unpacked, fits in the 10 GB it keeps for the AMI and images): 1,460 h / 730 × 190 GB = 380 GB-month × $0.08 =
+    # $30.40. Fargate bills the same disk (storage above 20 GB), so the EC2 bills no longer leave it out.
     runtime = {**ALWAYS_ON_2X4, "ephemeral_storage_gb": 180}
     plan = plan_for(ruleset, target, runtime=runtime, traffic=STEADY_QUEUE_SERVICE)
     assert plan.sizing.kind == "instances"
     volumes = {name: usd for name, usd in lines(plan.bill(1_000_000)).items() if name.startswith("EBS")}
     assert volumes == {
-        "EBS root volumes (30 GB root + 161 GB for the copies' scratch disk and image, gp3, a node)": 30.56
+        "EBS root volumes (30 GB root + 160 GB for the copies' scratch disk and image, gp3, a node)": 30.4
     }
     small = plan_for(
-        ruleset, target, runtime={**ALWAYS_ON_2X4, "ephemeral_storage_gb": 19.8}, traffic=STEADY_QUEUE_SERVICE
+        ruleset, target, runtime={**ALWAYS_ON_2X4, "ephemeral_storage_gb": 20}, traffic=STEADY_QUEUE_SERVICE
     )
     assert {name for name in lines(small.bill(1_000_000)) if name.startswith("EBS")} == {
         "EBS root volumes (30 GB gp3 a node)"
+    }
+    # A 14 GB image, pulled and unpacked (28 GB), takes the 10 GB the root keeps for images and 18 GB more
+    large_image = plan_for(
+        ruleset,
+        target,
+        runtime={**ALWAYS_ON_2X4, "ephemeral_storage_gb": 20, "artifact_mb": 14 * 1024},
+        traffic=STEADY_QUEUE_SERVICE,
+    )
+    assert {name for name in lines(large_image.bill(1_000_000)) if name.startswith("EBS")} == {
+        "EBS root volumes (30 GB root + 18 GB for the copies' scratch disk and image, gp3, a node)"
     }
 
 

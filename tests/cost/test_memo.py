@@ -20,7 +20,8 @@ from decider import advice as advice_module
 from decider import parse_workload
 from decider.cost import memo as memo_module
 from decider.cost.bill import Plan
-from decider.cost.memo import UNPRICED, PlanMemo
+from decider.cost.instances import image_room_gb
+from decider.cost.memo import UNPRICED, PlanMemo, image_billed
 from decider.cost.modes import Modes, choose_modes
 from decider.cost.sizing import front_door
 from decider.engine import decide
@@ -49,7 +50,9 @@ def test_the_answer_with_the_memo_is_the_answer_without_it(
 
     numbers = itertools.count()
 
-    def never_alike(self: PlanMemo, workload: Workload, facts: Facts, book: PriceBook, *, shown: bool = True) -> int:
+    def never_alike(
+        self: PlanMemo, workload: Workload, facts: Facts, book: PriceBook, image_room: float, *, shown: bool = True
+    ) -> int:
         return next(numbers)  # a new number for every ranking: each prices anew
 
     monkeypatch.setattr(memo_module.PlanMemo, "key", never_alike)
@@ -174,6 +177,12 @@ def _changed(workload: Workload, section: str, name: str, value: object) -> Work
     return workload.model_copy(update={section: part})
 
 
+def _image_billed(ruleset: Ruleset, workload: Workload) -> bool:
+    assert ruleset.cost_model is not None
+    book = ruleset.pricing[workload.preferences.region]
+    return image_billed(workload, derive(workload), book, image_room_gb(ruleset.cost_model))
+
+
 @pytest.mark.parametrize("path", SCENARIOS, ids=[path.stem for path in SCENARIOS])
 def test_a_change_to_a_field_no_bill_reads_takes_the_plans_it_would_price(ruleset: Ruleset, path: Path) -> None:
     """The memo keys plans on every field but those ``UNPRICED`` lists: change each listed field of the scenario to
@@ -195,7 +204,14 @@ def test_a_change_to_a_field_no_bill_reads_takes_the_plans_it_would_price(rulese
                 # a function past API Gateway's limits (30 s, 6 MB) is priced behind a function URL: keyed apart
                 same_door = front_door(changed, serverless=True) == front_door(workload, serverless=True)
                 job_start = name == "startup_s" and workload.traffic.pattern in JOB_PATTERNS
-                if name != "peak_rps" and (name != "payload_mb" or not doors) and same_door and not job_start:
+                # an image past what a Fargate task includes or a node keeps for images is billed: keyed apart
+                image = name == "artifact_mb" and any(_image_billed(ruleset, item) for item in (workload, changed))
+                if (
+                    name != "peak_rps"
+                    and (name != "payload_mb" or not doors)
+                    and same_door
+                    and not (job_start or image)
+                ):
                     assert len(set(memo.keys.values())) == 1, (section, name, value)  # the plans came from the memo
 
 

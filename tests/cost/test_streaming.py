@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from decider import decide, parse_workload
+from decider.cost.instances import image_room_gb
 from decider.cost.memo import PlanMemo
 from decider.facts import derive
 from decider.rules.model import Ruleset
@@ -83,4 +84,5 @@ def test_the_plan_memo_keys_the_body_size_when_only_streaming_bills_it(ruleset: 
     memo = PlanMemo()
     book = ruleset.pricing["us-east-1"]
     small, large = (parse_workload(downloads(size, front_door="none")).workload for size in (70, 180))
-    assert memo.key(small, derive(small), book) != memo.key(large, derive(large), book)
+    room = image_room_gb(ruleset.cost_model) if ruleset.cost_model is not None else 0.0
+    assert memo.key(small, derive(small), book, room) != memo.key(large, derive(large), book, room)
