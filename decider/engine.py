@@ -163,8 +163,7 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     why = sorted({priced.unpriced[target].removeprefix(f"{NO_PRICE}: ").split(" (", 1)[0] for target in unbilled})
     if not billed and all(OTHER_ARCHITECTURE in reason for reason in why):
         # The names are another architecture's: the reason says what to change, whole
-        reason = next(iter(priced.unpriced.values()))
-        return (f"No eligible target has a bill here: {reason}.",)
+        return (f"No eligible target has a bill here: {priced.unpriced[unbilled[0]]}.",)
     if not billed and all(reason.startswith(NO_FIT) for reason in why):
         # Every target left needs an instance and none holds a copy: nothing can run the workload as described.
         runtime = ranked.workload.runtime
