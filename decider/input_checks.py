@@ -7,7 +7,7 @@ from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.cost.sizing import front_door
 from decider.numbers import show
 from decider.traffic_profile import peak_factor
-from decider.workload import PEAK_TO_AVERAGE, ParsedWorkload, Preferences
+from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, ParsedWorkload, Preferences
 
 #: The front doors a user can name that cannot hold a WebSocket connection for a function: Lambda is priced behind an
 #: API Gateway WebSocket API instead (decider/cost/sizing.py).
@@ -124,6 +124,14 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
                 "refuses such a body on every target behind it, containers (through a VPC link) as well as Lambda. "
                 "Move large bodies through S3 (presigned URLs), or name another front door."
             )
+    kept = workload.runtime.min_copies
+    if kept and traffic.pattern in JOB_PATTERNS and not workload.runtime.long_running:
+        # A job's run starts its own copy and stops it (decider/cost/capacity.py, per-run): nothing is kept up
+        found.append(
+            f"runtime.min_copies ({kept}) is the copies a service keeps running, and traffic.pattern "
+            f"{traffic.pattern} runs one copy per run, started for it and stopped after: it is not used. If copies "
+            "stay up between runs, the work is a service (give its pattern, or runtime.long_running: true)."
+        )
     network = workload.network
     # A function in a VPC reaches the internet only through a NAT gateway
     # (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-internet.html); with no front door to return

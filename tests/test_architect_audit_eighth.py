@@ -145,3 +145,16 @@ def test_a_gpu_service_on_an_existing_eks_cluster_pays_for_gpu_nodes_of_its_own(
     assert nodes == new_nodes  # its own whole nodes, as on a cluster of its own; the control plane is the cluster's
     (said,) = [text for text in existing.assumptions if text.startswith("team.current_platform is eks")]
     assert "its pods need GPU nodes" in said
+
+
+def test_copies_kept_up_given_for_a_job_are_said_to_be_unused(ruleset: Ruleset) -> None:
+    """A job's run starts its own copy and stops it: two copies "always running" are neither billed nor kept."""
+    job: dict[str, Any] = {
+        "runtime": {"memory_mb": 2048, "vcpu": 1, "min_copies": 2},
+        "traffic": {"pattern": "scheduled", "requests_per_month": 30},
+    }
+    (warning,) = [text for text in decided(ruleset, job).warnings if text.startswith("runtime.min_copies")]
+    assert warning.startswith("runtime.min_copies (2) is the copies a service keeps running, and traffic.pattern")
+    assert "it is not used" in warning
+    service = {**job, "traffic": {"pattern": "steady", "requests_per_month": 30}}
+    assert not [text for text in decided(ruleset, service).warnings if text.startswith("runtime.min_copies")]
