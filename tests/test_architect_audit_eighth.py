@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from decider import Decision, Ruleset, decide, parse_workload
 from decider.decision import RankedTarget
 
@@ -158,3 +160,22 @@ def test_copies_kept_up_given_for_a_job_are_said_to_be_unused(ruleset: Ruleset) 
     assert "it is not used" in warning
     service = {**job, "traffic": {"pattern": "steady", "requests_per_month": 30}}
     assert not [text for text in decided(ruleset, service).warnings if text.startswith("runtime.min_copies")]
+
+
+def test_a_jobs_runs_that_follow_one_another_reuse_a_warm_environment_and_pay_no_init(ruleset: Ruleset) -> None:
+    """400,000 runs of 20 s a month start about every 6.6 s: the environment stays warm, no run pays its init; runs
+    15 minutes apart or more all start cold; in between, by the idle time (no cliff)."""
+
+    def duration(runs: float, average_ms: float) -> float:
+        job: dict[str, Any] = {
+            "runtime": {"avg_duration_ms": average_ms, "max_duration_s": 120, "memory_mb": 1024, "startup_s": 10},
+            "traffic": {"pattern": "batch", "requests_per_month": runs},
+        }
+        cost = entry(decided(ruleset, job), "lambda").monthly_cost
+        assert cost is not None
+        return sum(line.quantity for line in cost.lines if line.item.startswith("Lambda duration"))
+
+    assert duration(400_000, 20_000) == 400_000 * 20  # GB-seconds at 1 GB: the work alone
+    assert duration(720, 60_000) == 720 * 70  # an hour apart: each run's 10 s init too
+    # every 15 minutes (2,920 a month), 60 s each: 840 s idle of 900, so 0.9333 of the runs start cold
+    assert duration(2920, 60_000) == pytest.approx(2920 * (60 + 10 * 840 / 900))

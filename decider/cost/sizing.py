@@ -19,7 +19,7 @@ from decider.decision import FargateSizing, FrontDoor, InstanceSizing, LambdaSiz
 from decider.facts import FARGATE_CPU_MAX_MEMORY_MB, Facts
 from decider.pricing.book import FargatePlatform, Instance, PriceBook
 from decider.pricing.cost_model import CostModel
-from decider.workload import JOB_PATTERNS, Workload
+from decider.workload import JOB_PATTERNS, SECONDS_PER_MONTH, Workload
 
 HTTP_PROTOCOLS = frozenset({"http", "grpc", "websocket"})
 #: What API Gateway's HTTP and REST APIs cannot carry to a container: gRPC (no HTTP/2 integration) and WebSocket
@@ -81,14 +81,25 @@ def purchase_for(workload: Workload, spot_allowed: bool) -> Purchase:
     return "on-demand"
 
 
+#: How long Lambda is taken to keep an idle execution environment before a run needs a new one (a cold start): an
+#: estimate, not an AWS figure (AWS says only that environments are kept "for some time" after an invocation,
+#: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
+IDLE_ENVIRONMENT_KEPT_S = 900.0
+
+
 def lambda_run_s(workload: Workload, facts: Facts) -> float:
     """The seconds a function is billed for one unit of work: the work, and for a run of a job its Init phase too
     (``runtime.startup_s``; Lambda bills init since August 2025, https://aws.amazon.com/blogs/compute/aws-lambda-
-    standardizes-billing-for-init-phase/): a job's runs are taken as starting cold, as a Fargate task's run is billed
-    from its start. A request-driven function's cold starts are a share of its requests that nothing gives: left out."""
-    if workload.traffic.pattern in JOB_PATTERNS and not workload.runtime.long_running:
-        return facts.avg_duration_s + workload.runtime.startup_s
-    return facts.avg_duration_s
+    standardizes-billing-for-init-phase/) as often as a run starts cold: every run when runs are
+    ``IDLE_ENVIRONMENT_KEPT_S`` or more apart (an hourly job), none when they follow one another, in between by the
+    idle time (a Fargate task's run is billed from its start every time). A request-driven function's cold starts are
+    a share of its requests that nothing gives: left out."""
+    if workload.traffic.pattern not in JOB_PATTERNS or workload.runtime.long_running:
+        return facts.avg_duration_s
+    runs = workload.requests_per_month
+    idle = SECONDS_PER_MONTH / runs - facts.avg_duration_s if runs > 0 else IDLE_ENVIRONMENT_KEPT_S
+    cold = min(1.0, max(0.0, idle / IDLE_ENVIRONMENT_KEPT_S))
+    return facts.avg_duration_s + workload.runtime.startup_s * cold
 
 
 def size_lambda(workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Draft[LambdaSizing]:

@@ -180,7 +180,7 @@ def test_no_fitting_type_says_why(ruleset: Ruleset) -> None:
     assert ranked.monthly_cost is None
     assert ranked.no_price == (
         "no instance type in the us-east-1 catalogue limited to c6i holds one copy (48 vCPU, 393,216 MB); its largest "
-        "x86_64 type is x2iedn.32xlarge (128 vCPU, 4,096 GiB)"
+        "x86_64 type is c6i.32xlarge (128 vCPU, 256 GiB)"  # the largest of the types named, not of the catalogue
     )
 
 
