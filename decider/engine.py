@@ -17,7 +17,7 @@ from decider.cost.gaps import NO_PRICE, OTHER_ARCHITECTURE
 from decider.cost.memo import PlanMemo
 from decider.crossings import resize, totals_at
 from decider.decision import Decision, RulesetInfo
-from decider.input_checks import contradictions
+from decider.input_checks import cold_requests_at_gateway, contradictions
 from decider.numbers import apart, show
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
@@ -137,6 +137,7 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
         *_durations(parsed),
         *_peak(parsed),
         *contradictions(parsed),
+        *cold_requests_at_gateway(ranked),
         *_slo(ranked),
         *_load(ranked, parsed, ruleset),
         *_uneven_bills(ranked, ruleset),

@@ -27,8 +27,22 @@ def leads(
 
 
 def deciding_reasons(evaluation: Evaluation, winner: str, runner_up: str | None, limit: int = 3) -> list[Fired]:
-    """The rules that did most to put ``winner`` ahead of ``runner_up`` (or, alone, that raised it most)."""
-    return [fired for _, fired in leads(evaluation, winner, runner_up)[:limit]]
+    """The rules that did most to put ``winner`` ahead of ``runner_up`` (or, alone, that raised it most), leaving out
+    a rule that makes the case for an excluded target (``_pleads_for_excluded``)."""
+    found = [fired for _, fired in leads(evaluation, winner, runner_up)]
+    return [fired for fired in found if not _pleads_for_excluded(fired, evaluation, winner)][:limit]
+
+
+def _pleads_for_excluded(fired: Fired, evaluation: Evaluation, winner: str) -> bool:
+    """Whether a rule's points, as written, go most to a target the workload keeps out, not to ``winner``: its message
+    makes that target's case ("the convenient way is ECS Managed Instances"), which reads as no reason the winner wins,
+    though the points it gives the winner count in its score."""
+    rule = fired.rule
+    if rule is None or not rule.impacts:
+        return False
+    top = max(rule.impacts.values())
+    first = {target for target, points in rule.impacts.items() if points == top}
+    return winner not in first and bool(first & set(evaluation.exclusions))
 
 
 def summary(

@@ -71,6 +71,13 @@ class Facts:
     """Lambda compute: requests × duration × memory in GB."""
     lambda_scale_up_s: float
     """Seconds Lambda needs from zero to peak concurrency at 1,000 new environments per 10 s."""
+    lambda_cold_run_s: float
+    """The longest unit of work on Lambda when it lands on a new execution environment: runtime.max_duration_s, plus
+    runtime.startup_s when the start is past the 10 s Lambda gives the Init phase (Lambda then runs the init again
+    inside the first invocation, counted against the function's timeout)."""
+    cold_request_s: float
+    """What a unit of work that lands on a new copy waits at most: its start (runtime.startup_s) and the longest run
+    (runtime.max_duration_s). A front door's timeout counts both."""
     container_scale_up_s: float
     """Seconds to reach the copies at peak: the ECS service scheduler launches 500 tasks a minute per service, and the
     last of them then starts (runtime.startup_s)."""
@@ -102,6 +109,10 @@ class Facts:
     needs_gpu: bool
 
 
+#: The time Lambda gives a function's Init phase: "The Init phase is limited to 10 seconds. If all three tasks do not
+#: complete within 10 seconds, Lambda retries the Init phase at the time of the first function invocation with the
+#: configured function timeout" (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
+LAMBDA_INIT_PHASE_S = 10.0
 #: Tasks the ECS service scheduler launches a minute per service: "up to 500 tasks in less than a minute per service"
 #: (https://docs.aws.amazon.com/decision-guides/latest/decision-guides/fargate-or-lambda.html).
 ECS_TASKS_PER_MINUTE = 500.0
@@ -210,6 +221,9 @@ def derive(workload: Workload) -> Facts:
         lambda_extra_memory_mb=max(0.0, lambda_memory - max(runtime.memory_mb, LAMBDA_MIN_MEMORY_MB)),
         gb_seconds_per_month=requests * avg_s * lambda_memory / 1024.0,
         lambda_scale_up_s=peak_concurrency / 1000.0 * 10.0,
+        lambda_cold_run_s=workload.max_duration_s
+        + (runtime.startup_s if runtime.startup_s > LAMBDA_INIT_PHASE_S else 0.0),
+        cold_request_s=runtime.startup_s + workload.max_duration_s,
         container_scale_up_s=copies / ECS_TASKS_PER_MINUTE * 60.0 + runtime.startup_s,
         container_disk_gb=container_disk_gb(runtime.ephemeral_storage_gb, 1, runtime.artifact_mb),
         container_vcpu=container_vcpu,

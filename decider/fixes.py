@@ -34,6 +34,7 @@ DERIVED_FROM: Mapping[str, tuple[str, ...]] = {
     "derived.lambda_memory_mb": ("runtime.memory_mb", "runtime.vcpu"),
     "derived.container_vcpu": ("runtime.vcpu",),
     "derived.container_disk_gb": ("runtime.ephemeral_storage_gb", "runtime.artifact_mb"),
+    "derived.lambda_cold_run_s": ("runtime.startup_s", "runtime.max_duration_s"),
 }
 #: Halvings of a field's range when moving it to a derived fact's edge: 40 take the widest range (memory, 128 MB to
 #: 1 TB) to well below a megabyte.

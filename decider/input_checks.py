@@ -6,8 +6,9 @@ from __future__ import annotations
 from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.cost.sizing import front_door
 from decider.numbers import show
+from decider.ranking import Ranked
 from decider.traffic_profile import peak_factor
-from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, ParsedWorkload, Preferences
+from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, ParsedWorkload, Preferences, Workload
 
 #: The front doors a user can name that cannot hold a WebSocket connection for a function: Lambda is priced behind an
 #: API Gateway WebSocket API instead (decider/cost/sizing.py).
@@ -76,6 +77,24 @@ def _alb_without_http(door: str | None, protocols: frozenset[str] | set[str]) ->
     )
 
 
+def _layer4_beside_http(workload: Workload) -> str | None:
+    """TCP or UDP beside HTTP, gRPC or WebSocket: the containers are priced behind the Application Load Balancer their
+    HTTP part needs, whose listeners are HTTP and HTTPS only; the TCP or UDP part needs a Network Load Balancer
+    (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html), not priced."""
+    protocols = set(workload.protocols)
+    layer4 = sorted(protocols & {"tcp", "udp"})
+    if not layer4 or not protocols & {"http", "grpc", "websocket"}:
+        return None
+    if front_door(workload, serverless=False) in (None, "network-load-balancer"):
+        return None
+    named = " and ".join(name.upper() for name in layer4)
+    return (
+        f"traffic.protocols has {named} beside HTTP: the containers are priced behind an Application Load Balancer, "
+        f"whose listeners carry HTTP and HTTPS only. The {named} part needs a Network Load Balancer beside it (or the "
+        "whole service behind one), whose hours and capacity units these bills leave out."
+    )
+
+
 def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
     """Every contradiction or unused input in ``parsed``, in the order of the workload's sections."""
     workload = parsed.workload
@@ -105,6 +124,9 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
     alb = _alb_without_http(door, protocols)
     if alb is not None:
         found.append(alb)
+    beside = _layer4_beside_http(workload)
+    if beside is not None:
+        found.append(beside)
     if door in GATEWAY_TIMEOUT_S and CLIENT_PROTOCOLS & set(workload.protocols):
         limit, how = GATEWAY_TIMEOUT_S[door]
         longest = workload.max_duration_s
@@ -180,3 +202,28 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
             "preferences.commitment is none: it is ignored (give commitment 1yr or 3yr to price the plan)."
         )
     return tuple(found)
+
+
+def cold_requests_at_gateway(ranked: Ranked) -> tuple[str, ...]:
+    """An API Gateway named as the front door, whose integration timeout a request within it passes when it lands on
+    a new Lambda environment and waits its start too: said while Lambda on demand is eligible (Lambda Managed
+    Instances start environments before they take work). With no door named, limits.lambda-api-gateway-timeout
+    scores the same against Lambda behind the HTTP API decider prices it behind."""
+    workload = ranked.workload
+    door = workload.traffic.front_door
+    if door not in GATEWAY_TIMEOUT_S or not CLIENT_PROTOCOLS & set(workload.protocols) or "lambda" not in ranked.order:
+        return ()
+    choice = ranked.priced.choices.get("lambda") if ranked.priced is not None else None
+    if choice is not None and choice.chosen.id != "on-demand":
+        return ()
+    limit, how = GATEWAY_TIMEOUT_S[door]
+    longest, start = workload.max_duration_s, workload.runtime.startup_s
+    if longest > limit * GATEWAY_NEAR or longest + start <= limit * GATEWAY_NEAR:
+        return ()  # said for every target already (contradictions), or within the timeout
+    return (
+        f"A request that lands on a new AWS Lambda environment waits its {show(start)} s start and up to "
+        f"{show(longest)} s of work, {show(longest + start)} s, near or past the {show(limit)} s integration timeout "
+        f"of the API Gateway named as the front door (traffic.front_door {door}), {how}: Lambda's cold requests end "
+        "there, while a container copy starts before it takes traffic. Lambda would need provisioned concurrency or "
+        "SnapStart (neither is in its bill), or a faster start.",
+    )

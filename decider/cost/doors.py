@@ -77,8 +77,15 @@ def load_balancer_lines(
     else:
         name, unit, hour_unit = "Network Load Balancer", "NLCU-hour", "NLB-hour"
         hour_usd, unit_usd = (prices.nlb_hour.usd, prices.nlb_lcu_hour.usd) if prices is not None else (0.0, 0.0)
-        per_connection, per_gb = capacity.nlb_new_connections_per_second, capacity.nlb_gb_per_hour
-        per_active = capacity.nlb_active_connections_per_minute
+        per_gb = capacity.nlb_gb_per_hour
+        if "udp" in workload.protocols:
+            # An NLCU holds half as many new UDP flows as new TCP connections, and half as many active ones; with TCP
+            # beside UDP their shares are not known, and every request counts at UDP's figures (the larger bill).
+            per_connection = capacity.nlb_new_udp_flows_per_second
+            per_active = capacity.nlb_active_udp_flows_per_minute
+        else:
+            per_connection = capacity.nlb_new_connections_per_second
+            per_active = capacity.nlb_active_connections_per_minute
     # Over a 730-hour month: units = max(R / seconds / per_connection (not for gRPC), R × GB / 730 h / per_gb,
     # requests in flight / per_active) × 730 hours; WebSocket
     # messages open no connection: units = max(connections held / per_active, R × GB / 730 h / per_gb) × 730 hours

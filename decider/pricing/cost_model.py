@@ -22,6 +22,8 @@ class LoadBalancerCapacity(_Data):
     nlb_new_connections_per_second: float = Field(gt=0)
     nlb_active_connections_per_minute: float = Field(gt=0)
     nlb_gb_per_hour: float = Field(gt=0)
+    nlb_new_udp_flows_per_second: float = Field(gt=0)
+    nlb_active_udp_flows_per_minute: float = Field(gt=0)
     average_payload_fraction: float = Field(gt=0, le=1)
 
 

@@ -1,0 +1,193 @@
+"""Defects a ninth architect's audit of 73 more workload shapes found, each kept fixed here:
+
+- a start past the 10 s Lambda gives the Init phase runs inside the invocation, so a unit of work landing on a new
+  environment takes its start and its run: past 900 s together, Lambda on demand cannot run it (a job's run after an
+  idle spell always starts cold);
+- spiky traffic favours Lambda only while a new environment starts quickly, and a request that waits a start and
+  its work past API Gateway's integration timeout counts against Lambda behind it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from decider import Decision, Ruleset, decide, parse_workload
+from decider.decision import InstanceSizing, LambdaSizing, RankedTarget
+
+
+def decided(ruleset: Ruleset, sections: dict[str, Any]) -> Decision:
+    return decide(parse_workload(sections), ruleset, advice=False)
+
+
+def entry(decision: Decision, target: str) -> RankedTarget:
+    return next(item for item in decision.ranking if item.target == target)
+
+
+def lambda_modes(decision: Decision) -> dict[str, tuple[str, ...]]:
+    sizing = entry(decision, "lambda").sizing
+    assert isinstance(sizing, LambdaSizing | InstanceSizing)  # on demand, or on Managed Instances' instances
+    return {option.mode: option.excluded_by for option in sizing.modes}
+
+
+DAILY_JOB: dict[str, Any] = {
+    "runtime": {"max_duration_s": 600, "memory_mb": 3008, "startup_s": 400},
+    "traffic": {"pattern": "scheduled", "requests_per_month": 30},
+    "preferences": {"optimize_for": "cost"},
+}
+
+
+def test_a_cold_run_past_fifteen_minutes_keeps_lambda_on_demand_out(ruleset: Ruleset) -> None:
+    decision = decided(ruleset, DAILY_JOB)
+    assert decision.recommendation != "lambda"
+    assert lambda_modes(decision)["on-demand"] == ("limits.lambda-cold-run-past-15-minutes",)
+    rules = {rule.id: rule for rule in ruleset.rules}
+    message = rules["limits.lambda-cold-run-past-15-minutes"].explain(
+        {"runtime.startup_s": 400, "runtime.max_duration_s": 600, "derived.lambda_cold_run_s": 1000}
+    )
+    assert "takes 1000 s, past the 15 minutes (900 s)" in message or "takes 1,000 s, past the 15 minutes" in message
+
+
+def test_a_start_within_the_init_phase_or_a_run_that_fits_leaves_lambda_on_demand_in(ruleset: Ruleset) -> None:
+    # 10 s of init happen in the Init phase, outside the invocation: 890 s + 10 s start is a 890 s invocation.
+    within_init = {**DAILY_JOB, "runtime": {**DAILY_JOB["runtime"], "max_duration_s": 890, "startup_s": 10}}
+    # 300 s of init inside the invocation and 600 s of work: 900 s, exactly Lambda's limit.
+    at_the_limit = {**DAILY_JOB, "runtime": {**DAILY_JOB["runtime"], "startup_s": 300}}
+    for workload in (within_init, at_the_limit):
+        assert lambda_modes(decided(ruleset, workload))["on-demand"] == ()
+
+
+def test_the_scheduled_job_rule_no_longer_says_a_cold_run_fits(ruleset: Ruleset) -> None:
+    """The job's run fits on Lambda Managed Instances (init up to 15 minutes, outside the invocation), where the
+    on-demand rule's 'finishes within Lambda's 15 minutes' would not be said for an on-demand run."""
+    decision = decided(ruleset, DAILY_JOB)
+    fired = {reason.rule for item in decision.ranking for reason in item.reasons}
+    assert "traffic.scheduled-jobs-fit-lambda" not in fired
+
+
+SPRING_API: dict[str, Any] = {
+    "runtime": {"max_duration_s": 5, "avg_duration_ms": 300, "memory_mb": 2048, "startup_s": 30},
+    "traffic": {"pattern": "spiky", "requests_per_month": 2_000_000},
+    "team": {"current_platform": "lambda"},
+}
+
+
+def test_a_thirty_second_start_behind_an_http_api_does_not_win_on_spiky_traffic(ruleset: Ruleset) -> None:
+    decision = decided(ruleset, SPRING_API)
+    assert decision.recommendation == "ecs-fargate"
+    reasons = {reason.rule: reason for reason in entry(decision, "lambda").reasons}
+    assert "traffic.spiky-favours-lambda" not in reasons  # no points for scaling per request at a 30 s start
+    cold = reasons["limits.lambda-api-gateway-timeout"]
+    assert cold.impact < 0
+    assert "one that lands on a new environment waits its 30 s start too: 35 s" in cold.message
+
+
+def test_the_spiky_bonus_shrinks_with_the_start(ruleset: Ruleset) -> None:
+    points = {}
+    for startup in (1, 3, 6.5, 10):
+        workload = {**SPRING_API, "runtime": {**SPRING_API["runtime"], "startup_s": startup}}
+        reasons = {reason.rule: reason.impact for reason in entry(decided(ruleset, workload), "lambda").reasons}
+        points[startup] = reasons.get("traffic.spiky-favours-lambda", 0.0)
+    assert points[1] == points[3] > 0
+    assert 0 < points[6.5] < points[3]
+    assert points[10] == 0
+
+
+def test_a_queue_consumers_slow_start_delays_events_without_losing_the_event_points(ruleset: Ruleset) -> None:
+    consumer: dict[str, Any] = {
+        "runtime": {"max_duration_s": 30, "avg_duration_ms": 2000, "memory_mb": 1024, "startup_s": 12},
+        "traffic": {"pattern": "event", "requests_per_month": 3_000_000, "protocols": ["queue"]},
+    }
+    reasons = {reason.rule: reason.impact for reason in entry(decided(ruleset, consumer), "lambda").reasons}
+    assert reasons["traffic.events-favour-lambda"] > 0
+    assert "limits.lambda-api-gateway-timeout" not in reasons  # no front door times a queue's events out
+
+
+def test_a_cold_request_within_the_api_timeout_is_not_counted(ruleset: Ruleset) -> None:
+    quick = {**SPRING_API, "runtime": {**SPRING_API["runtime"], "startup_s": 2}}
+    reasons = {reason.rule for reason in entry(decided(ruleset, quick), "lambda").reasons}
+    assert "limits.lambda-api-gateway-timeout" not in reasons
+    url = {**SPRING_API, "traffic": {**SPRING_API["traffic"], "front_door": "function-url"}}
+    decision = decided(ruleset, url)
+    assert "limits.lambda-api-gateway-timeout" not in {reason.rule for reason in entry(decision, "lambda").reasons}
+    assert not [warning for warning in decision.warnings if "lands on a new AWS Lambda environment" in warning]
+
+
+def test_a_named_api_gateway_warns_of_lambdas_cold_requests_past_its_timeout(ruleset: Ruleset) -> None:
+    named = {**SPRING_API, "traffic": {**SPRING_API["traffic"], "front_door": "http-api"}}
+    (warning,) = [item for item in decided(ruleset, named).warnings if "lands on a new AWS Lambda" in item]
+    assert "waits its 30 s start and up to 5 s of work, 35 s, near or past the 30 s integration timeout" in warning
+    windows = {**named, "runtime": {**named["runtime"], "os": "windows"}}  # Lambda kept out: nothing to warn of
+    assert not [item for item in decided(ruleset, windows).warnings if "lands on a new AWS Lambda" in item]
+
+
+def test_a_service_speaking_tcp_beside_http_is_warned_its_bill_has_no_network_load_balancer(ruleset: Ruleset) -> None:
+    service: dict[str, Any] = {
+        "runtime": {"max_duration_s": 1, "avg_duration_ms": 50, "memory_mb": 1024, "long_running": True},
+        "traffic": {"pattern": "steady", "requests_per_month": 20_000_000, "protocols": ["http", "udp"]},
+    }
+    decision = decided(ruleset, service)
+    (warning,) = [item for item in decision.warnings if "UDP beside HTTP" in item]
+    assert "needs a Network Load Balancer beside it" in warning
+    items = [line.item for line in entry(decision, "ecs-fargate").monthly_cost.lines]  # type: ignore[union-attr]
+    assert any(item.startswith("Application Load Balancer hours") for item in items)
+    alone = {**service, "traffic": {**service["traffic"], "protocols": ["udp"]}}
+    assert not [item for item in decided(ruleset, alone).warnings if "beside HTTP" in item]
+
+
+def test_udp_counts_four_hundred_new_flows_to_a_network_load_balancer_capacity_unit(ruleset: Ruleset) -> None:
+    """2 billion datagrams a month: 2e9 ÷ 2,628,000 s = 761 new flows a second; ÷ 400 a unit (UDP) = 1.903 units
+    × 730 hours = 1,388.9 NLCU-hours × $0.006 = $8.33 (TCP's 800 a unit would give $4.17)."""
+    udp: dict[str, Any] = {
+        "runtime": {"max_duration_s": 1, "avg_duration_ms": 20, "memory_mb": 2048, "long_running": True},
+        "traffic": {
+            "pattern": "steady",
+            "requests_per_month": 2_000_000_000,
+            "protocols": ["udp"],
+            "payload_mb": 0.0005,
+        },
+    }
+    lines = entry(decided(ruleset, udp), "ecs-fargate").monthly_cost.lines  # type: ignore[union-attr]
+    (units,) = [line for line in lines if line.item.startswith("Network Load Balancer capacity units")]
+    assert round(units.quantity, 1) == 1388.9
+    assert units.usd == 8.3333
+
+
+def test_lambda_managed_instances_count_only_the_work_against_the_api_timeout(ruleset: Ruleset) -> None:
+    """An environment of Lambda Managed Instances starts before it takes requests: 30 s of work (3/7 of the 27–34 s
+    ramp, −3.4) counts, the 1 s start does not; on demand, the start counts too (31 s: 4/7 of −8, before the scores
+    are scaled into 0–100)."""
+    busy: dict[str, Any] = {
+        "runtime": {"max_duration_s": 30, "avg_duration_ms": 200, "memory_mb": 2048, "startup_s": 1},
+        "traffic": {"pattern": "steady", "requests_per_month": 200_000_000},
+    }
+    managed = entry(decided(ruleset, busy), "lambda")
+    assert managed.sizing is not None
+    assert managed.sizing.mode == "managed-instances"
+    reasons = {reason.rule: reason.impact for reason in managed.reasons}
+    assert reasons == {**reasons, "limits.lambda-managed-instances-api-gateway-timeout": -3.4}
+    assert "limits.lambda-api-gateway-timeout" not in reasons
+    quiet = {**busy, "traffic": {**busy["traffic"], "requests_per_month": 2_000_000}}
+    on_demand = entry(decided(ruleset, quiet), "lambda")
+    assert on_demand.sizing is not None
+    assert on_demand.sizing.mode == "on-demand"
+    assert {reason.rule: reason.impact for reason in on_demand.reasons}["limits.lambda-api-gateway-timeout"] < -3.4
+
+
+def test_the_summary_does_not_give_a_rule_making_an_excluded_targets_case_as_the_winners_reason(
+    ruleset: Ruleset,
+) -> None:
+    """control.gpu-managed-instances scores EKS +3 and ECS Managed Instances +12, saying "the convenient way is ECS
+    Managed Instances": with Managed Instances kept out (the Kubernetes API), it is no reason EKS wins."""
+    gpu: dict[str, Any] = {
+        "runtime": {"max_duration_s": 2, "avg_duration_ms": 500, "memory_mb": 16384, "vcpu": 4, "gpu": 1},
+        "traffic": {"pattern": "steady", "requests_per_month": 2_000_000},
+        "control": {"kubernetes_api": True},
+        "team": {"current_platform": "eks"},
+    }
+    decision = decided(ruleset, gpu)
+    assert decision.recommendation == "eks"
+    assert "ecs-managed-instances" in {item.target for item in decision.excluded}
+    assert "control.gpu-managed-instances" in {reason.rule for reason in entry(decision, "eks").reasons}
+    because = decision.summary.split("It wins because", 1)[1].split(". ", 1)[0]
+    assert "Managed Instances" not in because
+    assert "Kubernetes APIs" in because
