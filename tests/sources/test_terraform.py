@@ -717,3 +717,21 @@ def test_a_kubernetes_provider_daemon_set_stays_off_fargate(tmp_path: Path) -> N
     [agent] = find_workloads([str(hcl)]).workloads
     assert agent.mode != "fargate"
     assert any("EKS does not run DaemonSets on Fargate" in note for note in agent.assumptions)
+
+
+def test_a_repeated_kubernetes_provider_resource_and_its_unknown_schedule_are_said(tmp_path: Path) -> None:
+    """A cron job made once per key of a for_each, on a schedule from a variable, is reviewed once and says both, as
+    other resources do; its runs stay unknown rather than read from the variable's text."""
+    spec, _, _ = KUBERNETES_KINDS["kubernetes_cron_job_v1"]
+    values: dict[str, object] = {"for_each": {"eu": 1, "us": 2}, "metadata": [{"name": "report"}], "spec": [spec]}
+    hcl, _plan = _kubernetes_terraform(tmp_path, "kubernetes_cron_job_v1", "report", values)
+    text = (hcl / "main.tf").read_text(encoding="utf-8").replace('"0 * * * *"', "var.schedule")
+    (hcl / "main.tf").write_text(text, encoding="utf-8")
+    [report] = find_workloads([str(hcl)]).workloads
+    assert report.get("traffic.requests_per_month") is None
+    said = [note.partition(": ")[2] for note in report.assumptions]
+    assert "for_each = {'eu': 1, 'us': 2}: each instance it creates is reviewed as this one" in said, said
+    assert (
+        "schedule is var.schedule, not known until Terraform runs: treated as unknown (give it in the usage file)"
+        in said
+    )
