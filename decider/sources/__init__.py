@@ -250,7 +250,7 @@ def read_file_workloads(
     if kubernetes_files.listed_as_patch(file):
         return []  # a Kustomize patch: part of an object defined elsewhere, never a workload of its own
     documents = expand_lists(documents)  # a Kubernetes List's items are manifests of their own
-    found = _read_documents(documents, shown, capacity if capacity is not None else Capacity())
+    found = _read_documents(documents, shown, capacity if capacity is not None else Capacity(), skipped)
     if found is not None and skipped is not None:
         for document in documents:
             reason = kubernetes.unread_pods(document.data) if kubernetes.is_manifest(document.data) else None
@@ -277,10 +277,12 @@ def _kustomize(file: Path, found: list[ImportedWorkload]) -> None:
         workload.pod_labels.update(labels)
 
 
-def _read_documents(documents: list[Document], shown: str, capacity: Capacity) -> list[ImportedWorkload] | None:
+def _read_documents(
+    documents: list[Document], shown: str, capacity: Capacity, skipped: list[tuple[str, str]] | None
+) -> list[ImportedWorkload] | None:
     first = documents[0].data
     if terraform_plan.is_plan(first):
-        return terraform_plan.read_plan(first, documents[0].text, shown, capacity)
+        return terraform_plan.read_plan(first, documents[0].text, shown, capacity, skipped)
     if cloudformation.is_template(first):
         return cloudformation.read_template(documents[0], shown, capacity)
     if cloudformation.is_task_definition_file(first):

@@ -20,6 +20,7 @@ from fnmatch import fnmatchcase
 
 from decider.sources.capacity import Capacity, FargateProfile, Selector
 from decider.sources.imported import ImportedWorkload
+from decider.sources.terraform_kubernetes import manifest_kind
 
 
 def place_pods(workloads: Sequence[ImportedWorkload], capacity: Capacity) -> None:
@@ -30,7 +31,7 @@ def place_pods(workloads: Sequence[ImportedWorkload], capacity: Capacity) -> Non
         if workload.runs_as != "kubernetes" or workload.namespace is None:
             continue
         match = _selecting(workload, capacity.profiles)
-        if match is not None and workload.kind == "DaemonSet":
+        if match is not None and manifest_kind(workload.kind) == "DaemonSet":  # a manifest's or the provider's
             workload.assume(
                 f"Fargate profile {match[0].name} ({match[0].where}) selects its namespace, but EKS does not run "
                 "DaemonSets on Fargate: it runs on the cluster's nodes"

@@ -4,8 +4,11 @@
 targets, ``aws_scheduler_schedule``, API Gateway integrations and permissions, ``aws_lambda_function_url``) say how
 work arrives. ``aws_ecs_service`` runs its ``aws_ecs_task_definition`` (a task definition no service runs is a
 workload of its own, and so are the tasks a schedule starts from one a service runs) on its launch type or capacity
-provider (an ``aws_ecs_capacity_provider`` with Managed Instances or an Auto Scaling group). ``kubernetes_deployment``
-(and ``_v1``) runs on EKS; the ``aws_eks_*`` resources say how.
+provider (an ``aws_ecs_capacity_provider`` with Managed Instances or an Auto Scaling group). The Kubernetes
+provider's deployments, stateful sets, daemon sets, jobs and cron jobs (``kubernetes_deployment``,
+``kubernetes_stateful_set``, ``kubernetes_daemonset``, ``kubernetes_job``, ``kubernetes_cron_job`` and their ``_v1``
+names) are read as the manifests they stand for (decider/sources/terraform_kubernetes.py) and run on EKS; the
+``aws_eks_*`` resources say how.
 A workload is named by its resource address, or its module call's (``module.orders``); see docs/review.md.
 """
 
@@ -22,26 +25,36 @@ from decider.sources.cloudformation import (
     LAMBDA_DEFAULT_MEMORY_MB,
     LAMBDA_DEFAULT_TIMEOUT_S,
 )
-from decider.sources.document import Document
 from decider.sources.durable import read_durable
 from decider.sources.ecs import LAUNCH_TYPES, choose_ecs_target, listens, read_task_definition
 from decider.sources.imported import ImportedWorkload
-from decider.sources.kubernetes import read_manifest
 from decider.sources.provisioned import terraform_provisioned
 from decider.sources.schedule import counted_runs
 from decider.sources.task_starts import beside_services, read_starts, terraform_starts
 from decider.sources.template import number_of, run_on_demand, set_traffic
-from decider.sources.terraform_model import Expression, Partial, Resource, blocks, first_block
+from decider.sources.terraform_kubernetes import KINDS, kubernetes_workload
+from decider.sources.terraform_model import (
+    Expression,
+    Partial,
+    Resource,
+    blocks,
+    first_block,
+    instance_notes,
+    short,
+    unknown_note,
+)
 from decider.sources.terraform_triggers import rule_trigger, triggers
 
 LAMBDA = "aws_lambda_function"
 TASK_DEFINITION = "aws_ecs_task_definition"
 SERVICE = "aws_ecs_service"
-DEPLOYMENTS = frozenset({"kubernetes_deployment", "kubernetes_deployment_v1"})
 
 
-def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]:
-    """Every workload the resources describe, in the order their resources come."""
+def terraform_workloads(
+    resources: Sequence[Resource], skipped: list[tuple[str, str]] | None = None
+) -> list[ImportedWorkload]:
+    """Every workload the resources describe, in the order their resources come; the Kubernetes jobs and cron jobs
+    that run nothing (suspended) go into ``skipped`` (file, why) when given."""
     workloads: list[ImportedWorkload] = []
     services: dict[str, tuple[Resource, ImportedWorkload]] = {}  # each service's resource and workload
     for resource in resources:
@@ -54,8 +67,9 @@ def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]
             )
             workloads.append(_service(resource, task, resources))
             services[resource.address] = (resource, workloads[-1])
-        elif resource.type in DEPLOYMENTS:
-            workloads.append(_deployment(resource, resources))
+        elif resource.type in KINDS:
+            pods = kubernetes_workload(resource, resources, skipped)
+            workloads.extend([pods] if pods is not None else [])
     for resource in resources:
         if resource.type == TASK_DEFINITION:
             workload = _workload(resource, "ecs")
@@ -76,10 +90,7 @@ def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]
 def _workload(resource: Resource, platform: str, runs_as: str | None = None) -> ImportedWorkload:
     workload = ImportedWorkload(resource.owner, resource.file, resource.line, resource.type, runs_as=runs_as)
     workload.set("team.current_platform", platform)
-    for key in ("count", "for_each"):  # Terraform makes one instance per count or key: reviewed as one of them
-        if resource.values.get(key) is not None:
-            workload.assume(f"{key} = {resource.values[key]}: each instance it creates is reviewed as this one")
-    for note in resource.notes:
+    for note in instance_notes(resource):
         workload.assume(note)
     workload.aliases = _aliases(resource)
     return workload
@@ -95,18 +106,9 @@ def known(workload: ImportedWorkload, values: Mapping[str, Any], key: str) -> An
     """An attribute's value, or None when it is not known before Terraform runs (and the workload says so)."""
     value = values.get(key)
     if isinstance(value, Expression):
-        workload.assume(
-            f"{key} is {_short(value.text)}, not known until Terraform runs: treated as unknown (give it in the usage "
-            "file)"
-        )
+        workload.assume(unknown_note(key, value))
         return None
     return value
-
-
-def _short(text: str, most: int = 80) -> str:
-    """An expression as an assumption quotes it: on one line, cut at ``most`` characters."""
-    line = " ".join(text.split())
-    return line if len(line) <= most else line[: most - 1] + "…"
 
 
 def _unknowns(value: Any) -> str:
@@ -116,7 +118,7 @@ def _unknowns(value: Any) -> str:
     while stack and len(found) < 3:
         item = stack.pop(0)
         if isinstance(item, Expression):
-            found.append(_short(item.text, 40))
+            found.append(short(item.text, 40))
         elif isinstance(item, str):
             found += [f"${{{match}}}" for match in re.findall(r"\$\{([^}]*)\}", item)][: 3 - len(found)]
         elif isinstance(item, dict):
@@ -294,99 +296,3 @@ def _schedules(workload: ImportedWorkload, task: Resource, resources: Sequence[R
         elif item.type == "aws_scheduler_schedule" and item.refers_to("target", task.owner):
             expression = item.values.get("schedule_expression")
             set_traffic(workload, ["schedule"], counted_runs(expression, workload.assume))
-
-
-def _deployment(resource: Resource, resources: Sequence[Resource]) -> ImportedWorkload:
-    """A Kubernetes provider deployment, read as the Deployment manifest it stands for."""
-    values = resource.values
-    spec = first_block(values.get("spec"))
-    template = first_block(spec.get("template"))
-    pod = first_block(template.get("spec"))
-    metadata = first_block(values.get("metadata"))
-    namespace = metadata.get("namespace")
-    containers = []
-    for container in blocks(pod.get("container")):
-        limits_requests = first_block(container.get("resources"))
-        security = first_block(container.get("security_context"))
-        containers.append(
-            {
-                "name": container.get("name"),
-                "resources": {
-                    "requests": limits_requests.get("requests") or {},
-                    "limits": limits_requests.get("limits") or {},
-                },
-                "securityContext": {"privileged": security.get("privileged") is True},
-                "ports": [_port(port) for port in blocks(container.get("port"))],
-                **_probes(container),
-            }
-        )
-    manifest = {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": {"name": resource.owner, "namespace": namespace if isinstance(namespace, str) else "default"},
-        "spec": {
-            "replicas": _replicas(spec.get("replicas")),
-            "template": {
-                "metadata": {"labels": first_block(template.get("metadata")).get("labels") or {}},
-                "spec": {
-                    "containers": containers,
-                    "nodeSelector": pod.get("node_selector") or {},
-                    "hostNetwork": pod.get("host_network") is True,
-                },
-            },
-        },
-    }
-    workload = read_manifest(Document(data=manifest, line=resource.line), resource.file, None)
-    assert workload is not None  # noqa: S101 - a Deployment is always a workload
-    workload.kind = resource.type
-    workload.aliases = tuple(
-        name for name in [metadata.get("name")] if isinstance(name, str) and name != resource.owner
-    )
-    if isinstance(namespace, Expression):
-        workload.assume(f"namespace is {namespace.text}, not known until Terraform runs: taken as default")
-    for cluster in (item for item in resources if item.type == "aws_eks_cluster"):
-        version = cluster.values.get("version")
-        shown = f" (Kubernetes {version})" if isinstance(version, str) else ""
-        workload.assume(f"runs on {cluster.address}{shown}, defined with it: its control plane counted as already paid")
-    groups = [item for item in resources if item.type == "aws_eks_node_group"]
-    for group in groups:
-        types = group.values.get("instance_types")
-        capacity = group.values.get("capacity_type", "ON_DEMAND")
-        if isinstance(types, list):
-            shown = ", ".join(str(item) for item in types)
-            workload.assume(f"{group.address} provides nodes ({shown}, {capacity}): any of them may run it")
-    return workload
-
-
-def _port(port: Mapping[str, Any]) -> dict[str, Any]:
-    """A provider ``port`` block as the manifest's: ``container_port``, ``name``, ``protocol``."""
-    named = {"containerPort": port.get("container_port"), "name": port.get("name"), "protocol": port.get("protocol")}
-    return {key: value for key, value in named.items() if isinstance(value, str | int)}
-
-
-#: The provider's probe blocks and their checks, as the manifest names them.
-_PROBES = {"readiness_probe": "readinessProbe", "liveness_probe": "livenessProbe", "startup_probe": "startupProbe"}
-_CHECKS = {"http_get": "httpGet", "tcp_socket": "tcpSocket", "grpc": "grpc", "exec": "exec"}
-
-
-def _probes(container: Mapping[str, Any]) -> dict[str, Any]:
-    """A container's probes as the manifest's: which check each makes (what the container serves)."""
-    found: dict[str, Any] = {}
-    for block, name in _PROBES.items():
-        probe = first_block(container.get(block))
-        checks: dict[str, dict[str, Any]] = {check: {} for key, check in _CHECKS.items() if probe.get(key) is not None}
-        if checks:
-            found[name] = checks
-    return found
-
-
-#: The Kubernetes provider's replicas when a deployment sets none (a plan shows it filled in):
-#: https://registry.terraform.io/providers/hashicorp/kubernetes/latest/docs/resources/deployment#replicas
-PROVIDER_REPLICAS = 1
-
-
-def _replicas(value: Any) -> int | None:
-    """A deployment's ``replicas``: a number in HCL, a string in a plan (the Kubernetes provider keeps it as one, and
-    fills in its default, 1, which an HCL block that sets none means too)."""
-    number = float(PROVIDER_REPLICAS) if value is None else number_of(value)
-    return int(number) if number is not None and number.is_integer() and number >= 0 else None

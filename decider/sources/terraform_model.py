@@ -70,6 +70,31 @@ class Resource:
         )
 
 
+def instance_notes(resource: Resource) -> list[str]:
+    """What reading a resource as one workload assumed: each ``count`` or ``for_each`` instance reviewed as the one
+    read, and the resource's own notes."""
+    notes = [
+        f"{key} = {resource.values[key]}: each instance it creates is reviewed as this one"
+        for key in ("count", "for_each")  # Terraform makes one instance per count or key
+        if resource.values.get(key) is not None
+    ]
+    return notes + list(resource.notes)
+
+
+def unknown_note(key: str, expression: Expression) -> str:
+    """The assumption for an attribute whose value is not known until Terraform runs."""
+    return (
+        f"{key} is {short(expression.text)}, not known until Terraform runs: treated as unknown (give it in the usage "
+        "file)"
+    )
+
+
+def short(text: str, most: int = 80) -> str:
+    """An expression as an assumption quotes it: on one line, cut at ``most`` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= most else line[: most - 1] + "…"
+
+
 def references_in(text: str, module: str = "") -> tuple[str, ...]:
     """The resource and module addresses an expression's text refers to, qualified by the module it sits in."""
     found: list[str] = []

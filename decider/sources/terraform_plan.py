@@ -33,10 +33,15 @@ def is_plan(data: Any) -> bool:
 
 
 def read_plan(
-    data: Mapping[str, Any], text: str | None, file: str, capacity: Capacity | None = None
+    data: Mapping[str, Any],
+    text: str | None,
+    file: str,
+    capacity: Capacity | None = None,
+    skipped: list[tuple[str, str]] | None = None,
 ) -> list[ImportedWorkload]:
     """The workloads of a plan, each at the line its address is first given in the file; its EKS Fargate profiles and
-    clusters go into ``capacity`` when given."""
+    clusters go into ``capacity`` when given, and the resources that run nothing (a suspended cron job) into
+    ``skipped``."""
     version = str(data.get("format_version"))
     if version.split(".")[0] != SUPPORTED_MAJOR:
         raise SourceError(
@@ -73,7 +78,7 @@ def read_plan(
         )
     if capacity is not None:
         capacity.read_terraform(resources)
-    return terraform_workloads(resources)
+    return terraform_workloads(resources, skipped)
 
 
 def _planned(data: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:

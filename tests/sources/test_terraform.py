@@ -522,3 +522,216 @@ def test_a_kubernetes_deployments_replicas_are_the_copies_that_run(tmp_path: Pat
     )
     [deployment] = find_workloads([str(tmp_path)]).workloads
     assert deployment.raw["runtime"]["min_copies"] == 2  # as a manifest's replicas are
+
+
+def _hcl(value: object) -> str:
+    """An attribute's value as HCL: an object is a map, anything else a literal."""
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(key)} = {_hcl(item)}" for key, item in value.items()) + " }"
+    return json.dumps(value)
+
+
+def _blocks(values: dict[str, object], indent: str = "  ") -> str:
+    """A resource's values as HCL: a list of objects is a repeated block."""
+    lines = []
+    for key, value in values.items():
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            for block in value:
+                lines += [f"{indent}{key} {{", _blocks(block, indent + "  "), f"{indent}}}"]
+        else:
+            lines.append(f"{indent}{key} = {_hcl(value)}")
+    return "\n".join(line for line in lines if line)
+
+
+def _kubernetes_terraform(tmp_path: Path, kind: str, name: str, values: dict[str, object]) -> tuple[Path, Path]:
+    """One Kubernetes provider resource as HCL (a folder) and as a plan (the provider keeps replicas as a string)."""
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text(
+        f'resource "{kind}" "{name}" {{\n{_blocks(values)}\n}}\n', encoding="utf-8"
+    )
+    planned = json.loads(json.dumps(values))
+    for spec in planned["spec"]:
+        if "replicas" in spec:
+            spec["replicas"] = str(spec["replicas"])
+    resource = {"address": f"{kind}.{name}", "mode": "managed", "type": kind, "name": name, "values": planned}
+    plan = {"format_version": "1.2", "planned_values": {"root_module": {"resources": [resource]}}}
+    (tmp_path / "plan.json").write_text(json.dumps(plan, indent=2), encoding="utf-8")
+    return tmp_path / "tf", tmp_path / "plan.json"
+
+
+def _pod(**spec: object) -> list[dict[str, object]]:
+    """A provider pod template: one container asking for 1 vCPU and 2 GiB, and the pod spec's other values."""
+    container = {"name": "main", "image": "img", "resources": [{"requests": {"cpu": "1", "memory": "2Gi"}}]}
+    return [{"metadata": [{"labels": {"app": "main"}}], "spec": [{"container": [container], **spec}]}]
+
+
+_MANIFEST_POD = """    metadata: {labels: {app: main}}
+    spec:
+      containers: [{name: main, image: img, resources: {requests: {cpu: "1", memory: 2Gi}}}]"""
+_ARM_AFFINITY = [
+    {
+        "node_affinity": [
+            {
+                "required_during_scheduling_ignored_during_execution": [
+                    {
+                        "node_selector_term": [
+                            {
+                                "match_expressions": [
+                                    {"key": "kubernetes.io/arch", "operator": "In", "values": ["arm64"]}
+                                ]
+                            }
+                        ]
+                    }
+                ]
+            }
+        ]
+    }
+]
+#: Each kind the provider runs pods with: its resource spec, the same object as a manifest, and what it must read.
+KUBERNETES_KINDS: dict[str, tuple[dict[str, object], str, dict[str, object]]] = {
+    "kubernetes_deployment_v1": (
+        {"replicas": 2, "template": _pod()},
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: main}\nspec:\n  replicas: 2\n  template:\n"
+        + _MANIFEST_POD,
+        {"runtime.min_copies": 2},
+    ),
+    "kubernetes_stateful_set": (
+        {"replicas": 3, "service_name": "main", "template": _pod(affinity=_ARM_AFFINITY)},
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: main}\nspec:\n  replicas: 3\n  template:\n"
+        + _MANIFEST_POD
+        + "\n      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: "
+        "[{matchExpressions: [{key: kubernetes.io/arch, operator: In, values: [arm64]}]}]}}}",
+        {"runtime.min_copies": 3, "runtime.architecture": "arm64"},
+    ),
+    "kubernetes_daemon_set_v1": (
+        {"template": _pod()},
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: main}\nspec:\n  template:\n" + _MANIFEST_POD,
+        {"control.host_daemons": True},
+    ),
+    "kubernetes_job": (
+        {"completions": 6, "parallelism": 2, "active_deadline_seconds": 600, "backoff_limit": 2, "template": _pod()},
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {name: main}\nspec:\n  completions: 6\n  parallelism: 2\n"
+        "  activeDeadlineSeconds: 600\n  backoffLimit: 2\n  template:\n" + _MANIFEST_POD,
+        {"traffic.requests_per_month": 6, "runtime.max_duration_s": 600.0, "runtime.avg_duration_ms": 200_000.0},
+    ),
+    "kubernetes_cron_job_v1": (
+        {
+            "schedule": "0 * * * *",
+            "job_template": [{"metadata": [{}], "spec": [{"completions": 2, "parallelism": 2, "template": _pod()}]}],
+        },
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: main}\nspec:\n  schedule: '0 * * * *'\n"
+        "  jobTemplate:\n    spec:\n      completions: 2\n      parallelism: 2\n      template:\n"
+        + "\n".join("    " + line for line in _MANIFEST_POD.splitlines()),
+        {"traffic.requests_per_month": 1460.0, "traffic.pattern": "scheduled"},
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KUBERNETES_KINDS))
+def test_a_kubernetes_provider_resource_is_read_as_the_manifest_it_stands_for(tmp_path: Path, kind: str) -> None:
+    """A team that defines its StatefulSets, DaemonSets, Jobs and CronJobs with the Kubernetes provider has them
+    reviewed (they were missed): from HCL and from a plan, each gives the workload its manifest gives."""
+    spec, manifest, expected = KUBERNETES_KINDS[kind]
+    hcl, plan = _kubernetes_terraform(tmp_path, kind, "main", {"metadata": [{"name": "main"}], "spec": [spec]})
+    (tmp_path / "main.yaml").write_text(manifest + "\n", encoding="utf-8")
+    [from_manifest] = find_workloads([str(tmp_path / "main.yaml")]).workloads
+    for source in (hcl, plan):
+        [workload] = find_workloads([str(source)]).workloads
+        assert (workload.name, workload.kind, workload.runs_as) == (f"{kind}.main", kind, "kubernetes")
+        assert parse_workload(workload.raw).workload == parse_workload(from_manifest.raw).workload, source
+        assert (workload.namespace, workload.pod_labels) == ("default", {"app": "main"})
+        for path, value in expected.items():
+            assert workload.get(path) == value, (source, path)
+
+
+def test_a_kubernetes_provider_job_is_priced_as_its_manifest(tmp_path: Path) -> None:
+    """A Job's completions and parallelism make its runs and their pods at once as the manifest's do: the same
+    runtime and traffic figures, and the same bill once the usage file gives its runs."""
+    spec, manifest, _ = KUBERNETES_KINDS["kubernetes_job"]
+    hcl, _plan = _kubernetes_terraform(tmp_path, "kubernetes_job", "seed", {"metadata": [{}], "spec": [spec]})
+    (tmp_path / "seed.yaml").write_text(manifest + "\n", encoding="utf-8")
+    [terraform] = find_workloads([str(hcl)]).workloads
+    [yaml] = find_workloads([str(tmp_path / "seed.yaml")]).workloads
+    assert (
+        terraform.raw["runtime"]
+        == yaml.raw["runtime"]
+        == {
+            "max_duration_s": 600.0,
+            "avg_duration_ms": 200_000.0,  # 6 pods, 2 at a time, within 600 s
+            "vcpu": 1.0,
+            "memory_mb": 2048,
+        }
+    )
+    assert terraform.raw["traffic"] == yaml.raw["traffic"]
+    assert terraform.raw["traffic"]["peak_rps"] == 0.01  # 2 pods in flight, 200 s each
+    usage = {"traffic": {"requests_per_month": 600}}  # 100 runs of 6 pods
+    apply_usage([terraform, yaml], {"kubernetes_job.seed": usage, "main": usage}, "usage.yaml")
+    reviewed = review_imported([terraform, yaml], load_ruleset()).workloads
+    assert reviewed[0].monthly_cost_now_usd == reviewed[1].monthly_cost_now_usd
+    assert reviewed[0].monthly_cost_now_usd is not None
+
+
+def test_a_kubernetes_provider_host_path_volume_needs_a_host_of_its_own(tmp_path: Path) -> None:
+    """A deployment mounting its node's Docker socket (volume { host_path }) cannot run on Lambda or Fargate: it was
+    read without it."""
+    volume = [{"name": "docker", "host_path": [{"path": "/var/run/docker.sock"}]}]
+    values = {"metadata": [{"name": "builder"}], "spec": [{"template": _pod(volume=volume)}]}
+    hcl, plan = _kubernetes_terraform(tmp_path, "kubernetes_deployment", "builder", values)
+    for source in (hcl, plan):
+        [workload] = find_workloads([str(source)]).workloads
+        assert workload.get("control.host_daemons") is True, source
+        assert any(
+            "hostPath volume /var/run/docker.sock: the pod needs its node's own file system" in note
+            for note in workload.assumptions
+        )
+
+
+def test_a_suspended_kubernetes_provider_cron_job_is_listed_as_skipped(tmp_path: Path) -> None:
+    """A suspended CronJob starts no Jobs: from Terraform, as from its manifest, it is listed as skipped with its line,
+    not reviewed as running every hour."""
+    spec, _, _ = KUBERNETES_KINDS["kubernetes_cron_job_v1"]
+    values = {"metadata": [{"name": "paused"}], "spec": [{**spec, "suspend": True}]}
+    hcl, plan = _kubernetes_terraform(tmp_path, "kubernetes_cron_job_v1", "paused", values)
+    reason = (
+        "CronJob kubernetes_cron_job_v1.paused is suspended (suspend: true): it starts no Jobs until resumed, so is "
+        "not reviewed"
+    )
+    hcl_found, plan_found = find_workloads([str(hcl)]), find_workloads([str(plan)])
+    assert hcl_found.workloads == plan_found.workloads == []
+    assert hcl_found.skipped == [(display_path(hcl / "main.tf"), f"line 1: {reason}")]
+    line = next(number for number, text in enumerate(plan.read_text().splitlines(), 1) if '"address"' in text)
+    assert plan_found.skipped == [(display_path(plan), f"line {line}: {reason}")]
+
+
+def test_a_kubernetes_provider_daemon_set_stays_off_fargate(tmp_path: Path) -> None:
+    """EKS runs no DaemonSet on Fargate: one the provider defines in a namespace a Fargate profile selects runs on the
+    cluster's nodes, as its manifest's would."""
+    spec, _, _ = KUBERNETES_KINDS["kubernetes_daemon_set_v1"]
+    values = {"metadata": [{"name": "agent", "namespace": "batch"}], "spec": [spec]}
+    hcl, _plan = _kubernetes_terraform(tmp_path, "kubernetes_daemon_set_v1", "agent", values)
+    with (hcl / "main.tf").open("a", encoding="utf-8") as file:
+        file.write(
+            'resource "aws_eks_fargate_profile" "batch" {\n  cluster_name = "c"\n  fargate_profile_name = "batch"\n'
+            '  selector {\n    namespace = "batch"\n  }\n}\n'
+        )
+    [agent] = find_workloads([str(hcl)]).workloads
+    assert agent.mode != "fargate"
+    assert any("EKS does not run DaemonSets on Fargate" in note for note in agent.assumptions)
+
+
+def test_a_repeated_kubernetes_provider_resource_and_its_unknown_schedule_are_said(tmp_path: Path) -> None:
+    """A cron job made once per key of a for_each, on a schedule from a variable, is reviewed once and says both, as
+    other resources do; its runs stay unknown rather than read from the variable's text."""
+    spec, _, _ = KUBERNETES_KINDS["kubernetes_cron_job_v1"]
+    values: dict[str, object] = {"for_each": {"eu": 1, "us": 2}, "metadata": [{"name": "report"}], "spec": [spec]}
+    hcl, _plan = _kubernetes_terraform(tmp_path, "kubernetes_cron_job_v1", "report", values)
+    text = (hcl / "main.tf").read_text(encoding="utf-8").replace('"0 * * * *"', "var.schedule")
+    (hcl / "main.tf").write_text(text, encoding="utf-8")
+    [report] = find_workloads([str(hcl)]).workloads
+    assert report.get("traffic.requests_per_month") is None
+    said = [note.partition(": ")[2] for note in report.assumptions]
+    assert "for_each = {'eu': 1, 'us': 2}: each instance it creates is reviewed as this one" in said, said
+    assert (
+        "schedule is var.schedule, not known until Terraform runs: treated as unknown (give it in the usage file)"
+        in said
+    )
