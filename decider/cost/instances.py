@@ -212,7 +212,7 @@ def cheapest_instance(
             beyond = slope / per_instance * requests + -730.0
             billed = 0 + busy + (beyond if beyond > 0.0 else 0.0)
         cost = hourly * billed
-        if best_fit is None or cost < best[0] or (cost == best[0] and (list_price, instance.type) < best[1:]):
+        if best_fit is None or _before((cost, list_price, instance.type), best):
             best, best_fit = (cost, list_price, instance.type), (instance, per_instance, billed)
     if best_fit is None:
         return None
@@ -244,9 +244,23 @@ def _cheapest_of(
         )
         hourly += volume_hour_usd(book, model, disk)
         key = (hourly * option.hours, instance.usd_per_hour, instance.type)
-        if best is None or key < best[:3]:
+        if best is None or _before(key, best[:3]):
             best = (*key, option)
     return best[3] if best is not None else None
+
+
+#: Two months' costs this close (relative) are one cost: products of the same prices and hours summed in another
+#: order differ in their last bits, and the tie rule (the lower list price, then the name) must decide, not rounding.
+TIE = 1e-9
+
+
+def _before(key: tuple[float, float, str], best: tuple[float, float, str]) -> bool:
+    """Whether a type (its month's cost, list price and name) is chosen over the best so far: cheaper, or as cheap
+    (within ``TIE``) and first by list price, then name."""
+    cost, best_cost = key[0], best[0]
+    if abs(cost - best_cost) <= TIE * max(abs(cost), abs(best_cost)):
+        return key[1:] < best[1:]
+    return cost < best_cost
 
 
 def dominates(better: tuple[Instance, int, float, float], other: tuple[Instance, int, float, float]) -> bool:
