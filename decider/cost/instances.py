@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from decider.cost.capacity import Ramp, copies, scaling_of
+from decider.cost.choice import before, undominated
 from decider.cost.compiled import Compiled
 from decider.cost.profile import RampSum, copy_hours, instance_hour_ramps, shared_instance_hours
 from decider.facts import Facts, container_disk_gb
@@ -212,7 +213,7 @@ def cheapest_instance(
             beyond = slope / per_instance * requests + -730.0
             billed = 0 + busy + (beyond if beyond > 0.0 else 0.0)
         cost = hourly * billed
-        if best_fit is None or _before((cost, list_price, instance.type), best):
+        if best_fit is None or before((cost, list_price, instance.type), best):
             best, best_fit = (cost, list_price, instance.type), (instance, per_instance, billed)
     if best_fit is None:
         return None
@@ -244,44 +245,9 @@ def _cheapest_of(
         )
         hourly += volume_hour_usd(book, model, disk)
         key = (hourly * option.hours, instance.usd_per_hour, instance.type)
-        if best is None or _before(key, best[:3]):
+        if best is None or before(key, best[:3]):
             best = (*key, option)
     return best[3] if best is not None else None
-
-
-#: Two months' costs this close (relative) are one cost: products of the same prices and hours summed in another
-#: order differ in their last bits, and the tie rule (the lower list price, then the name) must decide, not rounding.
-TIE = 1e-9
-
-
-def _before(key: tuple[float, float, str], best: tuple[float, float, str]) -> bool:
-    """Whether a type (its month's cost, list price and name) is chosen over the best so far: cheaper, or as cheap
-    (within ``TIE``) and first by list price, then name."""
-    cost, best_cost = key[0], best[0]
-    if abs(cost - best_cost) <= TIE * max(abs(cost), abs(best_cost)):
-        return key[1:] < best[1:]
-    return cost < best_cost
-
-
-def dominates(better: tuple[Instance, int, float, float], other: tuple[Instance, int, float, float]) -> bool:
-    """Whether ``better`` is chosen over ``other`` whatever the workload's volume and scaling: it costs no more an
-    hour and holds at least as many copies, so it bills no more instance-hours (every form of a month's instance-hours
-    falls as copies per instance rise, in floating point too) and costs no more, and it wins a tie (a lower list
-    price, or the same and an earlier name)."""
-    instance, per_instance, hourly, list_price = better
-    rival, rival_per_instance, rival_hourly, rival_list_price = other
-    return (
-        hourly <= rival_hourly
-        and per_instance >= rival_per_instance
-        and (list_price, instance.type) < (rival_list_price, rival.type)
-    )
-
-
-def undominated(
-    priced: Sequence[tuple[Instance, int, float, float]],
-) -> tuple[tuple[Instance, int, float, float], ...]:
-    """The priced fitting types no other one ``dominates``: the only ones a cheapest-type scan can choose."""
-    return tuple(item for item in priced if not any(dominates(other, item) for other in priced))
 
 
 _PRICED: Compiled[tuple[tuple[Instance, int, float, float], ...]] = Compiled()

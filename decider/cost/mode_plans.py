@@ -10,10 +10,11 @@ from collections.abc import Sequence
 
 from decider.cost.bill import PLANNERS, Plan, function_door_lines
 from decider.cost.capacity import Ramp, copies, instance_hour_ramps, utilisation
+from decider.cost.choice import undominated
 from decider.cost.compiled import Compiled
 from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced
-from decider.cost.instances import catalogue_key, instance_candidates, undominated
+from decider.cost.instances import catalogue_key, instance_candidates
 from decider.cost.line import Line, fixed
 from decider.cost.network import network_lines
 from decider.cost.sizing import front_door, purchase_for
