@@ -99,8 +99,9 @@ def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, An
     elif architecture is None:  # the image is built for what the task runs on today: ECS's default, not "any"
         workload.set("runtime.architecture", ECS_DEFAULT_ARCHITECTURE)
         workload.assume(f"RuntimePlatform CpuArchitecture not set: ECS's default, {ECS_DEFAULT_ARCHITECTURE.upper()}")
-    if str(key_of(platform, "OperatingSystemFamily") or "").upper().startswith("WINDOWS"):
-        workload.set("runtime.os", "windows")
+    system = str(key_of(platform, "OperatingSystemFamily") or "").upper()
+    if system.startswith("WINDOWS") or system == "LINUX":
+        workload.set("runtime.os", "windows" if system.startswith("WINDOWS") else "linux")
     storage = key_of(properties, "EphemeralStorage")
     if isinstance(storage, dict):
         size_gib = number_of(key_of(storage, "SizeInGiB"))
