@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from decider.errors import DocumentError, Problem, SourceError
@@ -184,7 +184,7 @@ def _read_file(discovery: Discovery, file: Path, shown: str, *, named: bool, kee
         elif keep_going:
             discovery.unreadable.append(_unreadable(shown, error, helm_hint(file)))
         else:
-            raise
+            raise _advised(error, helm_hint(file)) from None
         return
     if found is None:
         discovery.skipped.append((shown, "not a workload file, template, task definition or manifest"))
@@ -216,6 +216,16 @@ def _read_terraform(
         if not keep_going:
             raise
         discovery.unreadable.append(_unreadable(error.problems[0].location.split(":")[0], error))
+
+
+def _advised(error: SourceError | DocumentError, hint: str | None) -> SourceError | DocumentError:
+    """``error`` with what to do (``hint``) after its first problem, as the listing of unreadable files says it: the
+    ``--strict`` gate that fails a build gives the same advice as the report."""
+    if hint is None:
+        return error
+    first, *rest = error.problems
+    advised = replace(first, message=f"{first.message} ({hint})")
+    return DocumentError(advised) if isinstance(error, DocumentError) else SourceError([advised, *rest])
 
 
 def _unreadable(shown: str, error: SourceError | DocumentError, hint: str | None = None) -> Unreadable:
