@@ -121,6 +121,9 @@ def find_workloads(
             _read_terraform(discovery, path, var_files, excluded, keep_going, folders)
         elif kind == "named" or path.resolve() not in excluded:
             _read_file(discovery, path, shown, named=kind == "named", keep_going=keep_going)
+    idle = [workload for workload in discovery.workloads if workload.idle is not None]
+    discovery.skipped += [(workload.file, f"line {workload.line}: {workload.idle}") for workload in idle]
+    discovery.workloads = [workload for workload in discovery.workloads if workload.idle is None]
     place_pods(discovery.workloads, discovery.capacity)
     route_pods(discovery.workloads, discovery.routes)
     api_pods(discovery.workloads, discovery.routes)
