@@ -90,7 +90,7 @@ def decisive_assumptions(
     tried = 0
     trials = [(path, None) for path in ASSUMPTION_PATHS] + _unknown_code(parsed, defaults, candidates)
     for path, values in trials:
-        if path not in defaults:
+        if path not in defaults or path in decisive:  # a field found decisive by one trial is said once
             continue
         section, _, field = path.partition(".")
         now = getattr(getattr(parsed.workload, section), field)

@@ -476,6 +476,19 @@ def test_a_job_priced_at_its_whole_timeout_says_the_verdict_rests_on_that(rulese
     assert short.verdict == "keep"
 
 
+def test_a_decisive_assumption_is_said_once_however_many_of_its_values_change_the_verdict(ruleset: Ruleset) -> None:
+    """A container job whose run length nothing gives is tried at ×0.1 and ×10 of the default and at an hour: when
+    both change the verdict, runtime.max_duration_s is one decisive assumption, listed and said once, in the order
+    the fields were found."""
+    runtime = {"vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64"}
+    traffic = {"pattern": "scheduled", "requests_per_month": 8760, "protocols": ["schedule"]}
+    reviewed = one(ruleset, {"runtime": runtime, "traffic": traffic}, target="ecs-fargate")
+    decisive = reviewed.decisive_assumptions
+    assert "runtime.max_duration_s" in decisive
+    assert len(decisive) == len(set(decisive))
+    assert reviewed.why.count("runtime.max_duration_s (assumed") == 1
+
+
 def test_the_short_run_is_a_plausible_average_only_for_a_job_taken_at_its_whole_run() -> None:
     job = parse_workload({"runtime": {"max_duration_s": 900}, "traffic": {"pattern": "scheduled"}}).workload
     # ×0.1, ×10 (the search drops it: longer than the longest run) and the request-driven default, 2 s

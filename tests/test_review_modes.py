@@ -246,3 +246,58 @@ def test_a_kustomization_that_cannot_be_read_safely_is_passed_over(tmp_path: Pat
     (tmp_path / "kustomization.yaml").write_text("namespace: jobs\nresources: " + "[" * 100_000 + "]" * 100_000 + "\n")
     [runner] = find_workloads([str(tmp_path)]).workloads
     assert runner.namespace == "default"
+
+
+AUTO_CLUSTER = 'resource "aws_eks_cluster" "auto" {\n  name = "auto"\n  compute_config { enabled = true }\n}\n'
+NODE_GROUP_CLUSTER = (
+    'resource "aws_eks_cluster" "classic" {\n  name = "classic"\n}\n'
+    'resource "aws_eks_node_group" "workers" {\n  cluster_name = aws_eks_cluster.classic.name\n}\n'
+)
+
+
+def deployment(name: str) -> str:
+    return DEPLOYMENT.replace("runner", name)
+
+
+def test_each_manifest_takes_the_mode_of_the_cluster_beside_it_and_none_between_two(tmp_path: Path) -> None:
+    """Two folders each define a cluster beside a manifest: each manifest runs as its own folder's cluster does,
+    whichever other folders the review holds. A manifest as near to both folders (above them) takes neither, and
+    says so."""
+    for folder, cluster, name in (("a", AUTO_CLUSTER, "web-a"), ("b", NODE_GROUP_CLUSTER, "web-b")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "cluster.tf").write_text(cluster)
+        (tmp_path / folder / "deploy.yaml").write_text(deployment(name))
+    (tmp_path / "shared.yaml").write_text(deployment("shared"))
+    found = {item.name: item for item in find_workloads([str(tmp_path)]).workloads}
+    assert {name: item.mode for name, item in found.items()} == {
+        "web-a": "auto-mode",
+        "web-b": "managed-node-group",
+        "shared": None,
+    }
+    assert any(f"aws_eks_cluster.auto ({tmp_path}/a/cluster.tf:1)" in text for text in found["web-a"].assumptions)
+    assert any(f"aws_eks_node_group.workers ({tmp_path}/b/cluster.tf:4)" in text for text in found["web-b"].assumptions)
+    assert any(
+        f"EKS capacity is defined in {tmp_path}/a and {tmp_path}/b, none nearer it than the others" in text
+        for text in found["shared"].assumptions
+    )
+
+
+def test_a_reusable_modules_own_cluster_and_node_groups_place_no_other_folders_manifest(tmp_path: Path) -> None:
+    """A Terraform module's own folder (called as a module source by an example, or under modules/) defines an EKS
+    cluster and node groups as written for any caller: they do not say how the example's manifest runs. With nothing
+    else near it, its mode is left unsaid, and why."""
+    (tmp_path / "main.tf").write_text(NODE_GROUP_CLUSTER)
+    (tmp_path / "modules" / "node-group").mkdir(parents=True)
+    (tmp_path / "modules" / "node-group" / "main.tf").write_text(
+        'resource "aws_eks_node_group" "this" {\n  cluster_name = var.cluster\n}\n'
+    )
+    example = tmp_path / "examples" / "auto"
+    example.mkdir(parents=True)
+    (example / "main.tf").write_text('module "eks" {\n  source = "../.."\n}\n')
+    (example / "deploy.yaml").write_text(deployment("inflate"))
+    [inflate] = find_workloads([str(tmp_path)]).workloads
+    assert inflate.mode is None
+    assert any("all in reusable modules' own folders" in text for text in inflate.assumptions)
+    (example / "cluster.tf").write_text(AUTO_CLUSTER)  # the example's own cluster, beside its manifest, places it
+    [inflate] = find_workloads([str(tmp_path)]).workloads
+    assert inflate.mode == "auto-mode"

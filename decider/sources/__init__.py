@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from decider.errors import DocumentError, Problem, SourceError
@@ -121,6 +121,9 @@ def find_workloads(
             _read_terraform(discovery, path, var_files, excluded, keep_going, folders)
         elif kind == "named" or path.resolve() not in excluded:
             _read_file(discovery, path, shown, named=kind == "named", keep_going=keep_going)
+    idle = [workload for workload in discovery.workloads if workload.idle is not None]
+    discovery.skipped += [(workload.file, f"line {workload.line}: {workload.idle}") for workload in idle]
+    discovery.workloads = [workload for workload in discovery.workloads if workload.idle is None]
     place_pods(discovery.workloads, discovery.capacity)
     route_pods(discovery.workloads, discovery.routes)
     api_pods(discovery.workloads, discovery.routes)
@@ -184,7 +187,7 @@ def _read_file(discovery: Discovery, file: Path, shown: str, *, named: bool, kee
         elif keep_going:
             discovery.unreadable.append(_unreadable(shown, error, helm_hint(file)))
         else:
-            raise
+            raise _advised(error, helm_hint(file)) from None
         return
     if found is None:
         discovery.skipped.append((shown, "not a workload file, template, task definition or manifest"))
@@ -216,6 +219,16 @@ def _read_terraform(
         if not keep_going:
             raise
         discovery.unreadable.append(_unreadable(error.problems[0].location.split(":")[0], error))
+
+
+def _advised(error: SourceError | DocumentError, hint: str | None) -> SourceError | DocumentError:
+    """``error`` with what to do (``hint``) after its first problem, as the listing of unreadable files says it: the
+    ``--strict`` gate that fails a build gives the same advice as the report."""
+    if hint is None:
+        return error
+    first, *rest = error.problems
+    advised = replace(first, message=f"{first.message} ({hint})")
+    return DocumentError(advised) if isinstance(error, DocumentError) else SourceError([advised, *rest])
 
 
 def _unreadable(shown: str, error: SourceError | DocumentError, hint: str | None = None) -> Unreadable:

@@ -79,6 +79,8 @@ class Capacity:
     profiles: list[FargateProfile] = field(default_factory=list)
     clusters: list[Cluster] = field(default_factory=list)
     node_groups: list[NodeGroup] = field(default_factory=list)
+    modules: set[str] = field(default_factory=set)
+    """The folders (as shown) that a Terraform configuration reviewed calls as a local module's source."""
 
     def read_template(self, resources: Mapping[str, Any], file: str, line_of: Callable[[str], int]) -> None:
         """The Fargate profiles, EKS clusters and node groups among a CloudFormation template's resources."""

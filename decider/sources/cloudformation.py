@@ -26,7 +26,7 @@ from decider.sources.ecs import (
 from decider.sources.imported import ImportedWorkload, deep_merge
 from decider.sources.parameters import TemplateContext
 from decider.sources.provisioned import template_provisioned
-from decider.sources.schedule import counted_runs
+from decider.sources.schedule import counted_runs, disabled, note_disabled
 from decider.sources.task_starts import beside_services, read_starts, template_starts
 from decider.sources.template import literal, number_of, reference, run_on_demand, set_traffic
 from decider.sources.triggers import triggers
@@ -116,7 +116,7 @@ def read_template(document: Document, file: str, capacity: Capacity | None = Non
             if kind == SAM_FUNCTION and isinstance(function_defaults, dict):
                 properties = deep_merge(function_defaults, properties)
             workload = ImportedWorkload(str(logical_id), file, line, str(kind), runs_as="function")
-            _read_function(workload, properties, resources)
+            _read_function(workload, properties, resources, document)
             template_provisioned(workload, properties, str(logical_id), resources)
             workloads.append(workload)
         elif kind == SERVICE:
@@ -148,8 +148,9 @@ def read_template(document: Document, file: str, capacity: Capacity | None = Non
             used = {}
             properties = context.substitute(resource.get("Properties"), used)
             read_task_definition(workload, properties if isinstance(properties, dict) else {})
-            read_schedules(workload, str(logical_id), resources)
+            off = read_schedules(workload, str(logical_id), resources, document)
             read_starts(workload, template_starts(str(logical_id), resources))
+            note_disabled(workload, off, other_starts=workload.get("traffic.pattern") is not None)
             services = services_of.get(str(logical_id))
             if services and beside_services(workload, services) is None:
                 continue  # run by its services alone
@@ -185,7 +186,9 @@ def read_task_definition_file(document: Document, file: str) -> ImportedWorkload
     return workload
 
 
-def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], resources: Mapping[str, Any]) -> None:
+def _read_function(
+    workload: ImportedWorkload, properties: Mapping[str, Any], resources: Mapping[str, Any], document: Document
+) -> None:
     workload.set("team.current_platform", "lambda")
     if isinstance(properties.get("CapacityProviderConfig"), dict):
         workload.mode = "managed-instances"
@@ -226,9 +229,10 @@ def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], re
         )
     protocols: list[str] = []
     runs: float | None = None
+    off: list[str] = []  # the disabled schedules, which start nothing
     events = literal(workload, properties, "Events")
     if isinstance(events, dict):
-        for event in events.values():
+        for name, event in events.items():
             if not isinstance(event, dict):
                 continue
             kind = event.get("Type")
@@ -239,8 +243,13 @@ def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], re
             elif kind in QUEUE_EVENTS:
                 protocols.append("queue")
             elif kind in SCHEDULE_EVENTS:
-                protocols.append("schedule")
                 event_properties = event.get("Properties")
+                state = disabled(event_properties, "State", "Enabled") if isinstance(event_properties, dict) else None
+                if state is not None:
+                    line = document.key_line("Resources", workload.name, "Properties", "Events", str(name))
+                    off.append(f"{kind} event {name} ({state}) at {workload.file}:{line}")
+                    continue
+                protocols.append("schedule")
                 if isinstance(event_properties, dict):
                     expression = event_properties.get("Schedule", event_properties.get("ScheduleExpression"))
                     runs = counted_runs(expression, workload.assume) or runs
@@ -251,8 +260,12 @@ def _read_function(workload: ImportedWorkload, properties: Mapping[str, Any], re
         if protocol == "deploy":
             deploy_only.append(source)
             continue
+        if protocol == "off":
+            off.append(f"{source} at {workload.file}:{document.key_line('Resources', str(expression))}")
+            continue
         protocols.append(protocol)
         runs = counted_runs(expression, workload.assume) or runs
+    note_disabled(workload, off, other_starts=bool(protocols or deploy_only))
     if deploy_only and not protocols:
         # CloudFormation calls it while deploying the stack: a handful of events a month, not a service's traffic.
         workload.set("traffic.pattern", "event")

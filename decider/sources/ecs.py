@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from decider.sources.accelerators import NEURON_DEVICE, needs_neuron
+from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
-from decider.sources.schedule import counted_runs
+from decider.sources.schedule import counted_runs, disabled
 from decider.sources.template import describe_value, key_of, literal, mentions, number_of, reference, set_traffic
 
 TASK_DEFINITION = "AWS::ECS::TaskDefinition"
@@ -99,8 +100,9 @@ def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, An
     elif architecture is None:  # the image is built for what the task runs on today: ECS's default, not "any"
         workload.set("runtime.architecture", ECS_DEFAULT_ARCHITECTURE)
         workload.assume(f"RuntimePlatform CpuArchitecture not set: ECS's default, {ECS_DEFAULT_ARCHITECTURE.upper()}")
-    if str(key_of(platform, "OperatingSystemFamily") or "").upper().startswith("WINDOWS"):
-        workload.set("runtime.os", "windows")
+    system = str(key_of(platform, "OperatingSystemFamily") or "").upper()
+    if system.startswith("WINDOWS") or system == "LINUX":
+        workload.set("runtime.os", "windows" if system.startswith("WINDOWS") else "linux")
     storage = key_of(properties, "EphemeralStorage")
     if isinstance(storage, dict):
         size_gib = number_of(key_of(storage, "SizeInGiB"))
@@ -248,8 +250,13 @@ def _capacity_provider(
     return "EC2"
 
 
-def read_schedules(workload: ImportedWorkload, task_id: str, resources: Mapping[str, Any]) -> None:
-    for resource in resources.values():
+def read_schedules(
+    workload: ImportedWorkload, task_id: str, resources: Mapping[str, Any], document: Document
+) -> list[str]:
+    """The runs of the EventBridge rules and Scheduler schedules that start the task definition; the disabled ones,
+    which start nothing, are returned (each with how it is off, its file and line)."""
+    off: list[str] = []
+    for logical_id, resource in resources.items():
         if not isinstance(resource, dict) or resource.get("Type") not in (
             "AWS::Events::Rule",
             "AWS::Scheduler::Schedule",
@@ -258,8 +265,13 @@ def read_schedules(workload: ImportedWorkload, task_id: str, resources: Mapping[
         properties = resource.get("Properties")
         if isinstance(properties, dict) and mentions(properties.get("Targets", properties.get("Target")), task_id):
             expression = properties.get("ScheduleExpression")
-            if expression:
+            state = disabled(properties, "State") if expression else None
+            if state is not None:
+                line = document.key_line("Resources", str(logical_id))
+                off.append(f"{resource['Type']} {logical_id} ({state}) at {workload.file}:{line}")
+            elif expression:
                 set_traffic(workload, ["schedule"], counted_runs(expression, workload.assume))
+    return off
 
 
 def _cpu_units(value: Any) -> float | None:

@@ -57,6 +57,8 @@ class TerraformFolder:
     assumptions: list[str]
     unread: list[tuple[str, str]] = field(default_factory=list)
     """The module calls decider does not expand: (file, why), for the review's list of what it skipped."""
+    module_folders: list[Path] = field(default_factory=list)
+    """The folders its module calls take as a local source (resolved): a reusable module's own folder."""
 
 
 def load_hcl(path: Path, shown: str) -> dict[str, Any]:
@@ -123,6 +125,7 @@ def read_folder(
     ]
     resources: list[Resource] = []
     unread: list[tuple[str, str]] = []
+    module_folders: list[Path] = []
     for shown, data, text in parsed:
         for (kind, name), body in _labelled(data.get("resource"), 2):
             address = f"{kind}.{name}"
@@ -136,11 +139,13 @@ def read_folder(
             resources.append(Resource(address, kind, values, shown, line, references, owner=address))
         for (call,), body in _labelled(data.get("module"), 1):
             line = _line(text, rf'module\s+"{re.escape(call)}"')
+            source = resolve(body.get("source"), scope)
+            if isinstance(source, str) and source.startswith(("./", "../")):
+                module_folders.append((folder / source).resolve())
             none = _creates_none(f"module.{call}", body, scope)
             if none is not None:
                 unread.append((shown, f"line {line}: {none}"))
                 continue
-            source = resolve(body.get("source"), scope)
             module = module_kind(source)
             if module is None:
                 unread.append((shown, f"line {line}: {_unread_call(call, source, folder, reviewed)}"))
@@ -156,7 +161,7 @@ def read_folder(
             for resource in module_resources(module, f"module.{call}", inputs, references, shown, line):
                 resource.notes = notes
                 resources.append(resource)
-    return TerraformFolder(resources, assumptions, unread)
+    return TerraformFolder(resources, assumptions, unread, module_folders)
 
 
 _LOCAL_NAME = re.compile(r"(?<![\w.])local\.([A-Za-z_][A-Za-z0-9_-]*)")

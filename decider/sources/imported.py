@@ -42,6 +42,8 @@ class ImportedWorkload:
     """A Kubernetes workload's namespace (``default`` when its manifest names none); None for any other workload."""
     pod_labels: dict[str, str] = field(default_factory=dict)
     """A Kubernetes workload's pod template labels, which EKS Fargate profiles select pods by."""
+    idle: str | None = None
+    """Why it runs nothing (its only schedules are disabled): listed among the skipped, not reviewed."""
     durable: bool = False
     """A Lambda durable function (decider/sources/durable.py): its max_duration_s is one invocation's, however long a
     durable execution runs."""

@@ -29,8 +29,8 @@ def read_node_needs(workload: ImportedWorkload, pod: Mapping[str, Any]) -> None:
         workload.set("runtime.architecture", ARCHITECTURES[architecture])
         _said(workload, where, architecture, "runtime.architecture")
     system, where = _label(selector, terms, OS_LABELS)
-    if system == "windows":
-        workload.set("runtime.os", "windows")
+    if system in ("linux", "windows"):
+        workload.set("runtime.os", system)
         _said(workload, where, system, "runtime.os")
     for label in INSTANCE_TYPE_LABELS:
         instance_type = selector.get(label)

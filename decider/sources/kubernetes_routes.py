@@ -25,13 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Any
 
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
 from decider.sources.kubernetes import NO_PORT, UNKNOWN_NAME, UNNAMED_PORT, grpc_port, port_name, raw_port
 from decider.sources.kubernetes_access import Access, access_pods
+from decider.sources.walk import tree_distance
 from decider.workload import JOB_PATTERNS
 
 #: Service types reachable from outside the cluster: https://kubernetes.io/docs/concepts/services-networking/service/
@@ -192,8 +192,10 @@ def bound(candidates: Sequence[ImportedWorkload], file: str, where: str) -> list
         if len(group) == 1:
             chosen += group
             continue
-        ranked = sorted(group, key=lambda workload: _distance(workload.file, file))
-        near = [workload for workload in ranked if _distance(workload.file, file) == _distance(ranked[0].file, file)]
+        ranked = sorted(group, key=lambda workload: tree_distance(workload.file, file))
+        near = [
+            workload for workload in ranked if tree_distance(workload.file, file) == tree_distance(ranked[0].file, file)
+        ]
         others = f"{len(group)} {kind}s named {name} in the files reviewed (alternative deployments of one app)"
         if len(near) > 1:
             for workload in near:
@@ -204,18 +206,6 @@ def bound(candidates: Sequence[ImportedWorkload], file: str, where: str) -> list
         near[0].assume(f"{where} applies to one of {others}: applied to this one, the nearest it")
         chosen.append(near[0])
     return chosen
-
-
-def _distance(file: str, other: str) -> tuple[int, int]:
-    """How far apart two files are in the tree: minus the depth of the deepest folder they share, then how many
-    folders below it ``file`` lies (the same folder: the deepest shared, 0 below)."""
-    mine, theirs = PurePosixPath(file).parent.parts, PurePosixPath(other).parent.parts
-    shared = 0
-    for a, b in zip(mine, theirs, strict=False):
-        if a != b:
-            break
-        shared += 1
-    return -shared, len(mine) - shared
 
 
 def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:

@@ -5,30 +5,36 @@ A pass over every workload read, once all files are read (the cluster is often d
 the manifests in another): a Kubernetes workload whose namespace a Fargate profile selector matches, and whose pod
 template carries all of that selector's labels, runs on EKS on Fargate (mode ``fargate``); a DaemonSet never does
 (EKS on Fargate runs no DaemonSets: https://docs.aws.amazon.com/eks/latest/userguide/fargate.html). Any other
-Kubernetes workload runs in EKS Auto Mode (``auto-mode``) when every EKS cluster defined in the review has Auto Mode on
-and no managed node group is defined, or on managed node groups (``managed-node-group``) when some are defined and no
-cluster has Auto Mode on. A
-manifest does not say which cluster it is applied to: the review takes it to be the one (or ones) defined beside it,
-and says so. A workload a profile's namespace holds but whose labels the profile does not match is told why it is
-not on Fargate.
+Kubernetes workload runs in EKS Auto Mode (``auto-mode``) when every EKS cluster defined near it has Auto Mode on
+and no managed node group is, or on managed node groups (``managed-node-group``) when some are defined near it and no
+cluster there has Auto Mode on. A manifest does not say which cluster it is applied to: the review takes it to be the
+one (or ones) defined beside it, the profiles, clusters and node groups of the one folder nearest it in the tree, as a
+Service binds the nearest of same-named workloads (decider/sources/kubernetes_routes.py), and says so; when two
+folders are as near, or only a reusable module's own folder defines any, its mode is not said. A workload a profile's
+namespace holds but whose labels the profile does not match is told why it is not on Fargate.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
+from pathlib import PurePosixPath
 
-from decider.sources.capacity import Capacity, FargateProfile, Selector
+from decider.sources.capacity import Capacity, Defined, FargateProfile, Selector
 from decider.sources.imported import ImportedWorkload
 from decider.sources.terraform_kubernetes import manifest_kind
+from decider.sources.walk import tree_distance
 
 
-def place_pods(workloads: Sequence[ImportedWorkload], capacity: Capacity) -> None:
+def place_pods(workloads: Sequence[ImportedWorkload], everywhere: Capacity) -> None:
     """Set the mode of each Kubernetes workload that a Fargate profile or an Auto Mode cluster runs."""
-    if not capacity.profiles and not capacity.clusters and not capacity.node_groups:
+    if not everywhere.profiles and not everywhere.clusters and not everywhere.node_groups:
         return
     for workload in workloads:
         if workload.runs_as != "kubernetes" or workload.namespace is None:
+            continue
+        capacity = _nearest(workload, everywhere)
+        if capacity is None:
             continue
         match = _selecting(workload, capacity.profiles)
         if match is not None and manifest_kind(workload.kind) == "DaemonSet":  # a manifest's or the provider's
@@ -74,6 +80,47 @@ def _on_nodes(workload: ImportedWorkload, capacity: Capacity) -> None:
             f"EKS Auto Mode is on for {', '.join(cluster.name for cluster in auto)}, but the review also defines "
             f"{', '.join(without)}: which runs it is not known, so its mode is not taken from them"
         )
+
+
+def _nearest(workload: ImportedWorkload, capacity: Capacity) -> Capacity | None:
+    """The Fargate profiles, clusters and node groups taken to run a manifest: those of the one folder nearest it in
+    the tree (its own, else the one under the deepest folder they share, then the fewest folders below it). A reusable
+    module's own folder (one a configuration reviewed calls as a module source, or one under a ``modules/`` folder)
+    places only the manifests beside it. None, said, when none is near or two folders are as near."""
+    defined = [*capacity.profiles, *capacity.clusters, *capacity.node_groups]
+    near = [item for item in defined if _places(item, workload.file, capacity.modules)]
+    if not near:
+        shown = ", ".join(sorted({_folder(item) for item in defined}))
+        workload.assume(
+            f"the EKS capacity the review defines is all in reusable modules' own folders ({shown}), which place "
+            "only the manifests beside them: which cluster runs it is not known, so its mode is not taken from them"
+        )
+        return None
+    best = min(tree_distance(item.file, workload.file) for item in near)
+    folders = sorted({_folder(item) for item in near if tree_distance(item.file, workload.file) == best})
+    if len(folders) > 1:
+        workload.assume(
+            f"EKS capacity is defined in {' and '.join(folders)}, none nearer it than the others: which cluster runs "
+            "it is not known, so its mode is not taken from them"
+        )
+        return None
+    return Capacity(
+        [item for item in capacity.profiles if _folder(item) == folders[0]],
+        [item for item in capacity.clusters if _folder(item) == folders[0]],
+        [item for item in capacity.node_groups if _folder(item) == folders[0]],
+    )
+
+
+def _places(item: Defined, file: str, modules: set[str]) -> bool:
+    """Whether ``item`` may place the manifest in ``file``: any may, but a reusable module's own, which places only
+    the manifests of its folder."""
+    folder = _folder(item)
+    reusable = folder in modules or (item.file.endswith(".tf") and "modules" in PurePosixPath(folder).parts)
+    return not reusable or PurePosixPath(file).parent.as_posix() == folder
+
+
+def _folder(item: Defined) -> str:
+    return PurePosixPath(item.file).parent.as_posix()
 
 
 def _selecting(

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from decider.errors import quoted
 from decider.sources.cron import ScheduleError, aws_cron, runs_per_day, unix_cron, whole_number
+from decider.sources.imported import ImportedWorkload
 
 __all__ = [
     "HOURS_PER_MONTH",
@@ -21,6 +23,8 @@ __all__ = [
     "NO_RATE",
     "ScheduleError",
     "counted_runs",
+    "disabled",
+    "note_disabled",
     "read_schedule",
     "runs_per_month",
     "schedule_problem",
@@ -73,6 +77,40 @@ def counted_runs(expression: object, assume: Callable[[str], None]) -> float | N
     if runs is None:
         assume(f"{NOT_READ} {schedule_problem(expression)}; its runs a month are not known")
     return runs
+
+
+def disabled(values: Mapping[str, Any], state: str, enabled: str | None = None) -> str | None:
+    """How a rule or schedule is turned off, as written (``State DISABLED``): its ``state`` key DISABLED (EventBridge
+    rules and Scheduler schedules in CloudFormation, SAM and Terraform), or its ``enabled`` key false (SAM's
+    ``Enabled``, Terraform's older ``is_enabled``); None when it runs (their default) or the value is not known until
+    deployment. A disabled rule does not trigger on its schedule:
+    https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DisableRule.html"""
+    said = values.get(state)
+    if isinstance(said, str) and said.strip().upper() == "DISABLED":
+        return f"{state} {said}"
+    on = values.get(enabled) if enabled is not None else None
+    if on is False or (isinstance(on, str) and on.strip().lower() == "false"):
+        return f"{enabled} false"
+    return None
+
+
+def note_disabled(workload: ImportedWorkload, off: Sequence[str], *, other_starts: bool) -> None:
+    """Say the disabled schedules ``off`` that name ``workload`` (each with how it is off, its file and line): they
+    start nothing, so their runs are not counted; when nothing else starts it, it runs nothing and is not reviewed
+    (``idle``), as a suspended CronJob is not."""
+    if not off:
+        return
+    names, many = "; ".join(off), len(off) > 1
+    if other_starts:
+        workload.assume(
+            f"disabled schedule{'s' if many else ''} {names}: {'they start' if many else 'it starts'} nothing, so "
+            f"{'their' if many else 'its'} runs are not counted"
+        )
+    else:
+        workload.idle = (
+            f"{workload.kind} {workload.name}: its only schedule{'s' if many else ''}, {names}, "
+            f"{'are' if many else 'is'} disabled: it starts nothing until enabled, so is not reviewed"
+        )
 
 
 def schedule_problem(expression: object) -> str | None:

@@ -29,7 +29,7 @@ from decider.sources.durable import read_durable
 from decider.sources.ecs import LAUNCH_TYPES, choose_ecs_target, listens, read_task_definition
 from decider.sources.imported import ImportedWorkload
 from decider.sources.provisioned import terraform_provisioned
-from decider.sources.schedule import counted_runs
+from decider.sources.schedule import counted_runs, note_disabled
 from decider.sources.task_starts import beside_services, read_starts, terraform_starts
 from decider.sources.template import number_of, run_on_demand, set_traffic
 from decider.sources.terraform_kubernetes import KINDS, kubernetes_workload
@@ -43,7 +43,7 @@ from decider.sources.terraform_model import (
     short,
     unknown_note,
 )
-from decider.sources.terraform_triggers import rule_trigger, triggers
+from decider.sources.terraform_triggers import rule_trigger, scheduler_trigger, triggers
 
 LAMBDA = "aws_lambda_function"
 TASK_DEFINITION = "aws_ecs_task_definition"
@@ -74,8 +74,9 @@ def terraform_workloads(
         if resource.type == TASK_DEFINITION:
             workload = _workload(resource, "ecs")
             read_task_definition(workload, _task_properties(workload, resource))
-            _schedules(workload, resource, resources)
+            off = _schedules(workload, resource, resources)
             read_starts(workload, terraform_starts(resource, resources))
+            note_disabled(workload, off, other_starts=workload.get("traffic.pattern") is not None)
             runners = [service for item, service in services.values() if _runs(item, resource)]
             if runners and beside_services(workload, runners) is None:
                 continue  # run by its services alone
@@ -164,10 +165,15 @@ def _function(resource: Resource, resources: Sequence[Resource]) -> ImportedWork
         workload.assume("package_type Image: deployed as a container image; its size (artifact_mb) is not known")
     protocols: list[str] = []
     runs: float | None = None
+    off: list[str] = []  # the disabled schedules, which start nothing
     for protocol, expression in triggers(resource, resources):
+        if protocol == "off":
+            off.append(str(expression))
+            continue
         protocols.append(protocol)
         trigger_runs = counted_runs(expression, workload.assume)
         runs = trigger_runs if trigger_runs is not None else runs
+    note_disabled(workload, off, other_starts=bool(protocols))
     set_traffic(workload, protocols, runs)
     terraform_provisioned(workload, resource, resources)
     return workload
@@ -286,13 +292,19 @@ def _provider(
     return {"Ref": str(name)}
 
 
-def _schedules(workload: ImportedWorkload, task: Resource, resources: Sequence[Resource]) -> None:
-    """EventBridge rules and Scheduler schedules that run the task definition."""
+def _schedules(workload: ImportedWorkload, task: Resource, resources: Sequence[Resource]) -> list[str]:
+    """The runs of the EventBridge rules and Scheduler schedules that run the task definition; the disabled ones,
+    which start nothing, are returned (each with how it is off, its file and line)."""
+    off: list[str] = []
     for item in resources:
         if item.type == "aws_cloudwatch_event_target" and item.refers_to("ecs_target", task.owner):
             protocol, expression = rule_trigger(item, resources)
-            if protocol == "schedule":
-                set_traffic(workload, ["schedule"], counted_runs(expression, workload.assume))
         elif item.type == "aws_scheduler_schedule" and item.refers_to("target", task.owner):
-            expression = item.values.get("schedule_expression")
+            protocol, expression = scheduler_trigger(item)
+        else:
+            continue
+        if protocol == "off":
+            off.append(str(expression))
+        elif protocol == "schedule":
             set_traffic(workload, ["schedule"], counted_runs(expression, workload.assume))
+    return off

@@ -48,6 +48,7 @@ def read_terraform(
     workloads = terraform_workloads(configuration.resources, skipped)
     if capacity is not None:
         capacity.read_terraform(configuration.resources)
+        capacity.modules.update(shown(path) for path in configuration.module_folders)
     for workload in workloads:
         workload.assumptions[:0] = configuration.assumptions
     return workloads

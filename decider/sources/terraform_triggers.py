@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from decider.sources.schedule import disabled
 from decider.sources.terraform_model import Resource
 
 #: Resources that send work to a function they name, as CloudFormation's do (decider/sources/triggers.py): the
@@ -56,7 +57,7 @@ def permitted(principal: object) -> str | None:
 
 def triggers(function: Resource, resources: Sequence[Resource]) -> list[tuple[str, object]]:
     """How work reaches a function: each resource that sends it some, as (protocol, its schedule expression for a
-    schedule, else None)."""
+    schedule, else None); a disabled schedule as ("off", where it is)."""
     owner = function.owner
     found: list[tuple[str, object]] = []
     by_rule: list[tuple[str, object]] = []  # permissions of EventBridge: its rule or schedule says more, when found
@@ -78,15 +79,27 @@ def triggers(function: Resource, resources: Sequence[Resource]) -> list[tuple[st
         elif kind == "aws_cloudwatch_event_target" and item.refers_to("arn", owner):
             found.append(rule_trigger(item, resources))
         elif kind == "aws_scheduler_schedule" and item.refers_to("target", owner):
-            found.append(("schedule", item.values.get("schedule_expression")))
+            found.append(scheduler_trigger(item))
     return found or by_rule
 
 
+def scheduler_trigger(schedule: Resource) -> tuple[str, object]:
+    """A Scheduler schedule: its expression, or ("off", the schedule said with its file and line) when disabled."""
+    state = disabled(schedule.values, "state")
+    return ("off", off_at(schedule, state)) if state else ("schedule", schedule.values.get("schedule_expression"))
+
+
+def off_at(resource: Resource, state: str) -> str:
+    return f"{resource.address} ({state}) at {resource.file}:{resource.line}"
+
+
 def rule_trigger(target: Resource, resources: Sequence[Resource]) -> tuple[str, object]:
-    """An EventBridge target's rule: a schedule (runs a month) or an event pattern (events, as from a queue)."""
+    """An EventBridge target's rule: a schedule (runs a month), ("off", the rule said with its file and line) for a
+    disabled schedule, or an event pattern (events, as from a queue)."""
     for rule in resources:
         if rule.type == "aws_cloudwatch_event_rule" and target.refers_to("rule", rule.owner):
             expression = rule.values.get("schedule_expression")
             if isinstance(expression, str) and expression:  # an empty one is no schedule
-                return "schedule", expression
+                state = disabled(rule.values, "state", "is_enabled")
+                return ("off", off_at(rule, state)) if state else ("schedule", expression)
     return "queue", None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from decider.sources.schedule import disabled
 from decider.sources.template import mentions
 
 #: Resource type → (the property that names the function, the kind of work it sends).
@@ -45,7 +46,8 @@ _DESTINATION = "EventInvokeConfig"
 
 
 def triggers(function_id: str, resources: Mapping[str, Any]) -> Iterator[tuple[str, object, str]]:
-    """(kind, the schedule expression for a schedule, the resource type) for each resource that sends work to it."""
+    """(kind, the schedule expression for a schedule, the resource type) for each resource that sends work to it; a
+    disabled schedule is ("off", its logical id, the rule and how it is off)."""
     for logical_id, resource in resources.items():
         if not isinstance(resource, dict) or logical_id == function_id:
             continue
@@ -67,7 +69,11 @@ def triggers(function_id: str, resources: Mapping[str, Any]) -> Iterator[tuple[s
             properties.get("Targets", properties.get("Target")), function_id
         ):
             expression = properties.get("ScheduleExpression")
-            yield ("schedule", expression, kind) if expression else ("queue", None, kind)
+            off = disabled(properties, "State") if expression else None
+            if off is not None:  # a disabled schedule starts nothing: its logical id, to say where it is
+                yield "off", logical_id, f"{kind} {logical_id} ({off})"
+            else:
+                yield ("schedule", expression, kind) if expression else ("queue", None, kind)
         elif kind in ("AWS::Serverless::Function", "AWS::Lambda::Function") and mentions(
             properties.get(_DESTINATION), function_id
         ):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from decider.document_limits import MAX_FILE_BYTES
 
@@ -112,3 +112,15 @@ def not_readable(file: Path, inside: Path) -> str | None:
     if not os.access(resolved, os.R_OK):
         return "cannot read: permission denied"
     return None
+
+
+def tree_distance(file: str, other: str) -> tuple[int, int]:
+    """How far apart two files are in the tree: minus the depth of the deepest folder they share, then how many
+    folders below it ``file`` lies (the same folder: the deepest shared, 0 below)."""
+    mine, theirs = PurePosixPath(file).parent.parts, PurePosixPath(other).parent.parts
+    shared = 0
+    for a, b in zip(mine, theirs, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return -shared, len(mine) - shared

@@ -35,7 +35,8 @@ def test_a_source_that_does_not_parse_is_unreadable_and_fails_strict(
     here: Path, name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A task definition, workload file, manifest with Helm actions outside a chart, or plan with a typo drops its
-    workloads from the review: it is listed under "Could not read" and --strict exits 2, as a broken template does."""
+    workloads from the review: it is listed under "Could not read" and --strict exits 2, as a broken template does,
+    with the same reason and advice."""
     (here / "infra").mkdir()
     (here / "infra" / name).write_text(BROKEN[name], encoding="utf-8")
     discovery = find_workloads(["infra"], keep_going=True)
@@ -43,9 +44,11 @@ def test_a_source_that_does_not_parse_is_unreadable_and_fails_strict(
     [unreadable] = discovery.unreadable
     assert unreadable.file == f"infra/{name}"
     assert unreadable.reason.startswith("not valid")
-    if name == "helmish.yaml":  # what to do with it
-        assert unreadable.reason.endswith("render it with `helm template` and review the output)")
     assert main(["review", "infra", "--strict"]) == 2
+    strict = capsys.readouterr().err
+    if name == "helmish.yaml":  # what to do with it, in the report and from the gate that fails the build alike
+        assert unreadable.reason.endswith("render it with `helm template` and review the output)")
+        assert f"infra/{name}:4: {unreadable.reason}" in strict
     assert main(["review", "infra"]) == 0
     capsys.readouterr()
 

@@ -238,7 +238,9 @@ AFFINITY = """      affinity:
     ("pod", "os", "architecture"),
     [
         ("      nodeSelector: {beta.kubernetes.io/os: windows, beta.kubernetes.io/arch: arm64}", "windows", "arm64"),
-        ("      nodeSelector: {beta.kubernetes.io/os: windows, kubernetes.io/os: linux}", None, None),  # GA wins
+        ("      nodeSelector: {beta.kubernetes.io/os: windows, kubernetes.io/os: linux}", "linux", None),  # GA wins
+        ("      nodeSelector: {kubernetes.io/os: linux}", "linux", None),
+        (AFFINITY.format(key="kubernetes.io/os", values="linux"), "linux", None),
         (AFFINITY.format(key="kubernetes.io/os", values="windows"), "windows", None),
         (AFFINITY.format(key="beta.kubernetes.io/arch", values="amd64"), None, "x86_64"),
         (AFFINITY.format(key="kubernetes.io/arch", values="amd64, arm64"), None, None),  # either: not pinned

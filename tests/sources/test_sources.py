@@ -153,6 +153,7 @@ def test_ecs_services_take_their_task_definition_and_launch_target() -> None:
         "vcpu": 0.5,
         "memory_mb": 1024,
         "architecture": "arm64",
+        "os": "linux",  # RuntimePlatform OperatingSystemFamily LINUX
         "min_copies": 3,
     }  # DesiredCount
     assert web.raw["control"] == {"sidecars": True}  # two essential containers; the non-essential one does not count

@@ -50,6 +50,21 @@ def test_a_task_definition_file_with_a_port_is_a_services_task_with_traffic_unkn
     assert not any("started on demand" in note for note in task.assumptions)
 
 
+def test_a_linux_runtime_platform_is_echoed_as_read_not_as_assumed(tmp_path: Path) -> None:
+    """operatingSystemFamily LINUX is a value the task definition gives: the review lists runtime.os linux among the
+    fields read, at the task definition's file and line, not among the defaults decider filled."""
+    platform = {"operatingSystemFamily": "LINUX", "cpuArchitecture": "X86_64"}
+    containers = [{"name": "a", "image": "a", "portMappings": [{"containerPort": 80, "appProtocol": "http"}]}]
+    task = {**TASK, "family": "a", "runtimePlatform": platform, "containerDefinitions": containers}
+    (tmp_path / "a.json").write_text(json.dumps(task))
+    found = by_name(tmp_path / "a.json")["a"]
+    apply_usage([found], {"a": {"traffic": {"pattern": "spiky", "requests_per_month": 200_000}}}, "usage.yaml")
+    [reviewed] = review_imported([found], load_ruleset()).workloads
+    [os] = [field for field in reviewed.fields_read if field.field == "runtime.os"]
+    assert (os.value, os.file, os.line) == ("linux", str(tmp_path / "a.json"), 1)
+    assert "runtime.os" not in {field.field for field in reviewed.fields_assumed}
+
+
 def test_an_app_protocol_sets_the_protocol_but_not_the_pattern(tmp_path: Path) -> None:
     """appProtocol http on a port says the task serves HTTP, nothing about how its traffic is shaped: the pattern is
     left to the usage file (or decider's default, said), in a task definition file and in a template alike. A

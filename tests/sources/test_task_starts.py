@@ -193,3 +193,156 @@ def test_every_task_definition_a_service_names_by_family_is_the_services(tmp_pat
         encoding="utf-8",
     )
     assert list(read([tmp_path])) == ["aws_ecs_service.web"]
+
+
+TASK_TEMPLATE = """Resources:
+  Report:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      RequiresCompatibilities: [FARGATE]
+      Cpu: '4096'
+      Memory: '16384'
+      ContainerDefinitions: [{{Name: r, Image: r}}]
+  Nightly:
+    Type: {kind}
+    Properties:
+      ScheduleExpression: rate(10 minutes)
+      State: DISABLED
+      {targets}: {{Arn: cluster, EcsParameters: {{TaskDefinitionArn: !Ref Report}}}}
+"""
+FUNCTION_TEMPLATE = """Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: a.h
+      CodeUri: .
+      Events:
+        Hourly:
+          Type: {kind}
+          Properties:
+            {expression}: rate(1 hour)
+            {state}
+"""
+TERRAFORM = """resource "aws_ecs_task_definition" "report" {{
+  family                   = "report"
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = 4096
+  memory                   = 16384
+  container_definitions    = jsonencode([{{ name = "r", image = "r" }}])
+}}
+resource "aws_lambda_function" "nightly" {{
+  function_name = "nightly"
+  role          = "r"
+  handler       = "a.h"
+  runtime       = "python3.12"
+  filename      = "a.zip"
+}}
+{schedule}
+"""
+RULE = """resource "aws_cloudwatch_event_rule" "every" {{
+  schedule_expression = "rate(5 minutes)"
+  {state}
+}}
+resource "aws_cloudwatch_event_target" "t" {{
+  rule = aws_cloudwatch_event_rule.every.name
+  {target}
+}}"""
+SCHEDULER = """resource "aws_scheduler_schedule" "every" {{
+  schedule_expression = "rate(5 minutes)"
+  state               = "DISABLED"
+  flexible_time_window {{ mode = "OFF" }}
+  target {{
+    arn      = {arn}
+    role_arn = "r"
+    {ecs}
+  }}
+}}"""
+TASK_ARN = "aws_ecs_task_definition.report.arn"
+RULE_TARGETS = {
+    "aws_ecs_task_definition.report": f'arn = "cluster"\n  ecs_target {{ task_definition_arn = {TASK_ARN} }}',
+    "aws_lambda_function.nightly": "arn = aws_lambda_function.nightly.arn",
+}
+SCHEDULER_TARGETS = {
+    "aws_ecs_task_definition.report": {
+        "arn": '"cluster"',
+        "ecs": f"ecs_parameters {{ task_definition_arn = {TASK_ARN} }}",
+    },
+    "aws_lambda_function.nightly": {"arn": "aws_lambda_function.nightly.arn", "ecs": ""},
+}
+DISABLED_CASES = [
+    *(
+        (
+            "template.yaml",
+            TASK_TEMPLATE.format(kind=kind, targets=targets),
+            "Report",
+            f"{kind} Nightly (State DISABLED) at {{file}}:9",
+        )
+        for kind, targets in (("AWS::Events::Rule", "Targets"), ("AWS::Scheduler::Schedule", "Target"))
+    ),
+    (
+        "template.yaml",
+        FUNCTION_TEMPLATE.format(kind="Schedule", expression="Schedule", state="Enabled: false"),
+        "Fn",
+        "Schedule event Hourly (Enabled false) at {file}:10",
+    ),
+    (
+        "template.yaml",
+        FUNCTION_TEMPLATE.format(kind="ScheduleV2", expression="ScheduleExpression", state="State: DISABLED"),
+        "Fn",
+        "ScheduleV2 event Hourly (State DISABLED) at {file}:10",
+    ),
+    *(
+        (
+            "main.tf",
+            TERRAFORM.format(schedule=RULE.format(state=state, target=target)),
+            name,
+            f"aws_cloudwatch_event_rule.every ({said}) at {{file}}:15",
+        )
+        for state, said in (('state = "DISABLED"', "state DISABLED"), ("is_enabled = false", "is_enabled false"))
+        for name, target in RULE_TARGETS.items()
+    ),
+    *(
+        (
+            "main.tf",
+            TERRAFORM.format(schedule=SCHEDULER.format(**target)),
+            name,
+            "aws_scheduler_schedule.every (state DISABLED) at {file}:15",
+        )
+        for name, target in SCHEDULER_TARGETS.items()
+    ),
+]
+
+
+@pytest.mark.parametrize(("file", "text", "name", "said"), DISABLED_CASES)
+def test_a_workload_whose_only_schedule_is_disabled_runs_nothing_and_is_skipped(
+    tmp_path: Path, file: str, text: str, name: str, said: str
+) -> None:
+    """A disabled EventBridge rule or Scheduler schedule starts nothing: a task definition or function it alone
+    starts costs nothing, so it is listed as skipped with the schedule and where it is, as a suspended CronJob is,
+    not priced at the schedule's runs and reviewed on traffic taken as known."""
+    (tmp_path / file).write_text(text, encoding="utf-8")
+    discovery = find_workloads([str(tmp_path)])
+    assert name not in {workload.name for workload in discovery.workloads}
+    shown = str(tmp_path / file)
+    [why] = [why for skipped, why in discovery.skipped if skipped == shown and name in why]
+    assert said.format(file=shown) in why
+    assert why.endswith("is disabled: it starts nothing until enabled, so is not reviewed")
+
+
+def test_a_disabled_schedule_beside_an_enabled_one_is_not_counted_and_is_said(tmp_path: Path) -> None:
+    """A function run hourly by one schedule and every minute by a disabled one runs 730 times a month, not 44,530;
+    the disabled one is said with its line."""
+    text = FUNCTION_TEMPLATE.format(kind="Schedule", expression="Schedule", state="") + (
+        "        Minutely:\n          Type: Schedule\n          Properties:\n"
+        "            Schedule: rate(1 minute)\n            Enabled: false\n"
+    )
+    (tmp_path / "template.yaml").write_text(text, encoding="utf-8")
+    [function] = find_workloads([str(tmp_path)]).workloads
+    assert function.raw["traffic"]["requests_per_month"] == 730
+    file = tmp_path / "template.yaml"
+    assert (
+        f"AWS::Serverless::Function Fn: disabled schedule Schedule event Minutely (Enabled false) at {file}:15: it "
+        "starts nothing, so its runs are not counted"
+    ) in function.assumptions

@@ -60,7 +60,13 @@ def test_every_resource_type_is_read() -> None:
     assert thumbnails.raw["traffic"]["protocols"] == ["http"]
     web = hcl["aws_ecs_service.web"]  # jsonencode()d container definitions: two essential containers
     assert web.runs_as == "FARGATE"
-    assert web.raw["runtime"] == {"vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64", "min_copies": 4}
+    assert web.raw["runtime"] == {
+        "vcpu": 0.5,
+        "memory_mb": 1024,
+        "architecture": "arm64",
+        "os": "linux",
+        "min_copies": 4,
+    }
     assert web.raw["control"] == {"sidecars": True}
     assert web.raw["runtime"]["min_copies"] == 4  # desired_count = var.web_count, from prod.tfvars
     assert hcl["aws_ecs_service.ledger"].runs_as == "MANAGED_INSTANCES"  # aws_ecs_capacity_provider, Managed Instances
@@ -76,6 +82,7 @@ def test_every_resource_type_is_read() -> None:
         "vcpu": 1.0,
         "memory_mb": 4096,
         "architecture": "x86_64",
+        "os": "linux",  # the module's runtime_platform default, LINUX
         "min_copies": 1,
     }  # the module's desired_count default
     search = hcl["kubernetes_deployment_v1.search"]
