@@ -143,11 +143,11 @@ def review_files(files: Sequence[tuple[str, str]], ruleset: Ruleset, usage: Usag
                 text = text.replace(spelling, "")
             return text
 
-        for workload in discovery.workloads:
+        for workload in [*discovery.workloads, *discovery.idle]:
             workload.file = given(workload.file)
             workload.assumptions = [untold(note) for note in workload.assumptions]
         if usage:  # after the files are named as given: a usage key may be file#name
-            apply_usage(discovery.workloads, usage, USAGE)
+            apply_usage(discovery.workloads, usage, USAGE, discovery.idle)
         workloads, invalid = screen_imported(discovery.workloads, ruleset)
         unreadable = [
             UnreadableFile(file=given(item.file), line=item.line, reason=untold(item.reason))

@@ -161,7 +161,7 @@ def run_review(args: argparse.Namespace) -> int:
             var_files=args.var_file,
         )
         if args.usage:
-            apply_usage(discovery.workloads, read_usage(args.usage), args.usage)
+            apply_usage(discovery.workloads, read_usage(args.usage), args.usage, discovery.idle)
         unreadable = [
             UnreadableFile(file=item.file, line=item.line, reason=item.reason) for item in discovery.unreadable
         ]

@@ -72,6 +72,9 @@ class Discovery:
     workloads: list[ImportedWorkload] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
+    idle: list[ImportedWorkload] = field(default_factory=list)
+    """The workloads that run nothing (a suspended CronJob, a function only a disabled schedule starts): listed as
+    skipped, not reviewed; a usage file may still name them."""
     capacity: Capacity = field(default_factory=Capacity)
     """The EKS Fargate profiles and clusters found, which place the Kubernetes workloads (sources/placement.py)."""
     routes: Routes = field(default_factory=Routes)
@@ -122,6 +125,7 @@ def find_workloads(
         elif kind == "named" or path.resolve() not in excluded:
             _read_file(discovery, path, shown, named=kind == "named", keep_going=keep_going)
     idle = [workload for workload in discovery.workloads if workload.idle is not None]
+    discovery.idle = idle
     discovery.skipped += [(workload.file, f"line {workload.line}: {workload.idle}") for workload in idle]
     discovery.workloads = [workload for workload in discovery.workloads if workload.idle is None]
     place_pods(discovery.workloads, discovery.capacity)
@@ -263,7 +267,7 @@ def read_file_workloads(
     if kubernetes_files.listed_as_patch(file):
         return []  # a Kustomize patch: part of an object defined elsewhere, never a workload of its own
     documents = expand_lists(documents)  # a Kubernetes List's items are manifests of their own
-    found = _read_documents(documents, shown, capacity if capacity is not None else Capacity(), skipped)
+    found = _read_documents(documents, shown, capacity if capacity is not None else Capacity())
     if found is not None and skipped is not None:
         for document in documents:
             reason = kubernetes.unread_pods(document.data) if kubernetes.is_manifest(document.data) else None
@@ -290,12 +294,10 @@ def _kustomize(file: Path, found: list[ImportedWorkload]) -> None:
         workload.pod_labels.update(labels)
 
 
-def _read_documents(
-    documents: list[Document], shown: str, capacity: Capacity, skipped: list[tuple[str, str]] | None
-) -> list[ImportedWorkload] | None:
+def _read_documents(documents: list[Document], shown: str, capacity: Capacity) -> list[ImportedWorkload] | None:
     first = documents[0].data
     if terraform_plan.is_plan(first):
-        return terraform_plan.read_plan(first, documents[0].text, shown, capacity, skipped)
+        return terraform_plan.read_plan(first, documents[0].text, shown, capacity)
     if cloudformation.is_template(first):
         return cloudformation.read_template(documents[0], shown, capacity)
     if cloudformation.is_task_definition_file(first):

@@ -92,17 +92,21 @@ def uses_kubernetes_api(manifests: Sequence[Document]) -> str | None:
 
 
 def read_manifest(document: Document, file: str, kubernetes_api: str | None) -> ImportedWorkload | None:
-    """The workload a Deployment, StatefulSet, DaemonSet, Job or CronJob runs; None for other kinds.
+    """The workload a Deployment, StatefulSet, DaemonSet, Job or CronJob runs (``idle`` saying why when it runs
+    none); None for other kinds.
     ``kubernetes_api``: why the file shows reliance on the Kubernetes API (``uses_kubernetes_api``), if it does."""
     manifest: dict[str, Any] = document.data
     kind = manifest.get("kind")
     like_deployment = _deployment_like(manifest)
-    if (kind not in WORKLOAD_KINDS and not like_deployment) or is_patch(manifest) or not_run(manifest):
+    if (kind not in WORKLOAD_KINDS and not like_deployment) or is_patch(manifest):
         return None
     metadata = _mapping(manifest.get("metadata"))
     # An object named only by the prefix Kubernetes completes (``generateName: seed-data-``) goes by that prefix
     name = str(metadata.get("name") or metadata.get("generateName") or kind)
     workload = ImportedWorkload(name, file, document.line, str(kind), runs_as="kubernetes")
+    # A Job or CronJob that runs no pod (suspended) is listed as skipped, not reviewed (sources/__init__.py); it is
+    # read all the same, so that a usage file may still name it
+    workload.idle = not_run(manifest)
     namespace = metadata.get("namespace")
     workload.namespace = namespace if isinstance(namespace, str) and namespace else "default"
     workload.set("team.current_platform", "eks")
@@ -142,12 +146,9 @@ def _deployment_like(manifest: Mapping[str, Any]) -> bool:
 
 
 def unread_pods(manifest: Mapping[str, Any]) -> str | None:
-    """Why an object that runs pods from a template of its own is not reviewed (a custom resource decider does not
-    read, such as a Knative Service or a KEDA ScaledJob), or why a Job or CronJob runs none (suspended); None for any
+    """Why an object that runs pods from a template of its own is not reviewed: a custom resource decider does not
+    read, such as a Knative Service or a KEDA ScaledJob (a suspended Job or CronJob is read, ``idle``); None for any
     other object."""
-    stopped = not_run(manifest)
-    if stopped is not None:
-        return stopped
     if manifest.get("kind") in WORKLOAD_KINDS or _deployment_like(manifest):
         return None
     spec = _mapping(manifest.get("spec"))

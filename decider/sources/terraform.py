@@ -50,11 +50,9 @@ TASK_DEFINITION = "aws_ecs_task_definition"
 SERVICE = "aws_ecs_service"
 
 
-def terraform_workloads(
-    resources: Sequence[Resource], skipped: list[tuple[str, str]] | None = None
-) -> list[ImportedWorkload]:
-    """Every workload the resources describe, in the order their resources come; the Kubernetes jobs and cron jobs
-    that run nothing (suspended) go into ``skipped`` (file, why) when given."""
+def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]:
+    """Every workload the resources describe, in the order their resources come (a suspended Kubernetes job or cron
+    job, or a function or task definition only a disabled schedule starts, with ``idle`` saying why)."""
     workloads: list[ImportedWorkload] = []
     services: dict[str, tuple[Resource, ImportedWorkload]] = {}  # each service's resource and workload
     for resource in resources:
@@ -68,7 +66,7 @@ def terraform_workloads(
             workloads.append(_service(resource, task, resources))
             services[resource.address] = (resource, workloads[-1])
         elif resource.type in KINDS:
-            pods = kubernetes_workload(resource, resources, skipped)
+            pods = kubernetes_workload(resource, resources)
             workloads.extend([pods] if pods is not None else [])
     for resource in resources:
         if resource.type == TASK_DEFINITION:

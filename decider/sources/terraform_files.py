@@ -32,8 +32,7 @@ def read_terraform(
 ) -> list[ImportedWorkload]:
     """The workloads of the Terraform configuration in ``folder``; every workload notes what reading it assumed. The
     EKS Fargate profiles and clusters it defines go into ``capacity`` when given, and the module calls it does not
-    expand (a folder of such calls would otherwise review as empty) and the resources that run nothing into
-    ``skipped`` (file, why). ``reviewed`` holds
+    expand (a folder of such calls would otherwise review as empty) into ``skipped`` (file, why). ``reviewed`` holds
     the Terraform folders the review reads (resolved): a local module's folder among them is said to be reviewed."""
     files = [
         (path, shown(path))
@@ -45,7 +44,7 @@ def read_terraform(
     configuration = read_folder(files, [(Path(item), item) for item in var_files], reviewed)
     if skipped is not None:
         skipped.extend(configuration.unread)
-    workloads = terraform_workloads(configuration.resources, skipped)
+    workloads = terraform_workloads(configuration.resources)
     if capacity is not None:
         capacity.read_terraform(configuration.resources)
         capacity.modules.update(shown(path) for path in configuration.module_folders)

@@ -18,7 +18,6 @@ from typing import Any
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
 from decider.sources.kubernetes import read_manifest
-from decider.sources.kubernetes_jobs import not_run
 from decider.sources.template import number_of
 from decider.sources.terraform_model import Expression, Resource, blocks, first_block, instance_notes, unknown_note
 
@@ -44,11 +43,9 @@ def manifest_kind(kind: str) -> str:
     return KINDS.get(kind, kind)
 
 
-def kubernetes_workload(
-    resource: Resource, resources: Sequence[Resource], skipped: list[tuple[str, str]] | None
-) -> ImportedWorkload | None:
-    """A Kubernetes provider resource's workload, read as the manifest it stands for; None (and the reason in
-    ``skipped``) for a Job or CronJob that runs no pod."""
+def kubernetes_workload(resource: Resource, resources: Sequence[Resource]) -> ImportedWorkload | None:
+    """A Kubernetes provider resource's workload, read as the manifest it stands for; a Job or CronJob that runs no
+    pod is read with ``idle`` saying why (listed as skipped, not reviewed)."""
     kind = KINDS[resource.type]
     unknown: list[tuple[str, Expression]] = []
     values = resource.values
@@ -60,11 +57,6 @@ def kubernetes_workload(
         "metadata": {"name": resource.owner, "namespace": namespace if isinstance(namespace, str) else "default"},
         "spec": _spec(kind, first_block(values.get("spec")), unknown),
     }
-    stopped = not_run(manifest)
-    if stopped is not None:
-        if skipped is not None:
-            skipped.append((resource.file, f"line {resource.line}: {stopped}"))
-        return None
     workload = read_manifest(Document(data=manifest, line=resource.line), resource.file, None)
     assert workload is not None  # noqa: S101 - each of KINDS that runs a pod is a workload
     workload.kind = resource.type

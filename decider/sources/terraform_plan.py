@@ -37,11 +37,9 @@ def read_plan(
     text: str | None,
     file: str,
     capacity: Capacity | None = None,
-    skipped: list[tuple[str, str]] | None = None,
 ) -> list[ImportedWorkload]:
     """The workloads of a plan, each at the line its address is first given in the file; its EKS Fargate profiles and
-    clusters go into ``capacity`` when given, and the resources that run nothing (a suspended cron job) into
-    ``skipped``."""
+    clusters go into ``capacity`` when given."""
     version = str(data.get("format_version"))
     if version.split(".")[0] != SUPPORTED_MAJOR:
         raise SourceError(
@@ -78,7 +76,7 @@ def read_plan(
         )
     if capacity is not None:
         capacity.read_terraform(resources)
-    return terraform_workloads(resources, skipped)
+    return terraform_workloads(resources)
 
 
 def _planned(data: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:

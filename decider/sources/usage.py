@@ -46,13 +46,16 @@ def usage_keys(workload: ImportedWorkload) -> tuple[str, ...]:
     return (workload.name, f"{workload.file}#{workload.name}", f"{workload.file}:{workload.line}")
 
 
-def apply_usage(workloads: Sequence[ImportedWorkload], usage: Usage, path: str) -> None:
+def apply_usage(
+    workloads: Sequence[ImportedWorkload], usage: Usage, path: str, idle: Sequence[ImportedWorkload] = ()
+) -> None:
     """Lay each usage entry over every workload it names: by name (or, when no workload has that name, by one of its
     aliases: the deployed resource's name), then by ``file#name`` or ``file:line`` (the more precise entry wins where
-    both give a field); a key that matches no workload is an error."""
+    both give a field); a key that matches no workload is an error. A key that names one of the ``idle`` workloads
+    (listed as skipped: they run nothing) is no error, and has nothing to lay its entry over."""
     own = {workload.name for workload in workloads}
     names = sorted(own | {alias for workload in workloads for alias in workload.aliases})
-    keys = {key for workload in workloads for key in usage_keys(workload)} | set(names)
+    keys = {key for workload in [*workloads, *idle] for key in usage_keys(workload)} | set(names)
     problems = [
         Problem(f"{path}: {name}", "no workload at this file#name or file:line was found", nearest(name, sorted(keys)))
         if "#" in name or ":" in name

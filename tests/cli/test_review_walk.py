@@ -116,3 +116,56 @@ def test_an_unexpected_crash_is_one_line_and_exit_2(
     assert err.startswith("decider: could not finish: RuntimeError: 'xxx")
     assert len(err) < 200
     assert "Traceback" not in err
+
+
+PAUSED = """apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly-export}
+spec:
+  schedule: '@daily'
+  suspend: true
+  jobTemplate:
+    spec:
+      template:
+        spec: {containers: [{name: e, image: e}]}
+"""
+DISABLED = """Transform: AWS::Serverless-2016-10-31
+Resources:
+  Report:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: a.h
+      CodeUri: .
+      Events:
+        Nightly:
+          Type: Schedule
+          Properties:
+            Schedule: rate(1 day)
+            Enabled: false
+"""
+
+
+def test_a_usage_file_may_name_a_workload_that_runs_nothing(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A suspended CronJob and a function only a disabled schedule starts are listed as skipped; a usage file written
+    while they ran still names them, and the review goes on (their entries have nothing to apply to), while a name
+    that matches nothing at all is still an error."""
+    (tree / "export.yaml").write_text(PAUSED)
+    (tree / "template.yaml").write_text(DISABLED)
+    usage = tree.parent / "usage.yaml"
+    usage.write_text(
+        "nightly-export: {traffic: {requests_per_month: 30}}\n"
+        "Report: {runtime: {max_duration_s: 60}}\n"
+        "repo/export.yaml#nightly-export: {runtime: {memory_mb: 1024}}\n"
+    )
+    code, report, err = review(capsys, "repo", "--usage", str(usage))
+    assert (code, err) == (0, "")
+    reasons = [item["reason"] for item in report["skipped"]]  # type: ignore[union-attr]
+    assert any(reason.startswith("line 1: CronJob nightly-export is suspended") for reason in reasons)
+    assert any("AWS::Serverless::Function Report: its only schedule" in reason for reason in reasons)
+    assert [item["name"] for item in report["workloads"]] == ["api"]  # type: ignore[index, union-attr]
+    usage.write_text("nightly-exprot: {traffic: {requests_per_month: 30}}\n")
+    code, _, err = review(capsys, "repo", "--usage", str(usage))
+    assert code == 2
+    assert "nightly-exprot" in err
+    assert "no workload or resource of this name was found" in err
