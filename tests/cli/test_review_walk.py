@@ -160,10 +160,13 @@ def test_a_usage_file_may_name_a_workload_that_runs_nothing(tree: Path, capsys: 
     )
     code, report, err = review(capsys, "repo", "--usage", str(usage))
     assert (code, err) == (0, "")
-    reasons = [item["reason"] for item in report["skipped"]]  # type: ignore[union-attr]
+    skipped, workloads = report["skipped"], report["workloads"]
+    assert isinstance(skipped, list)
+    assert isinstance(workloads, list)
+    reasons = [item["reason"] for item in skipped]
     assert any(reason.startswith("line 1: CronJob nightly-export is suspended") for reason in reasons)
     assert any("AWS::Serverless::Function Report: its only schedule" in reason for reason in reasons)
-    assert [item["name"] for item in report["workloads"]] == ["api"]  # type: ignore[index, union-attr]
+    assert [item["name"] for item in workloads] == ["api"]
     usage.write_text("nightly-exprot: {traffic: {requests_per_month: 30}}\n")
     code, _, err = review(capsys, "repo", "--usage", str(usage))
     assert code == 2
