@@ -39,9 +39,9 @@ DAILY_JOB: dict[str, Any] = {
 def test_a_cold_run_past_fifteen_minutes_keeps_lambda_on_demand_out(ruleset: Ruleset) -> None:
     decision = decided(ruleset, DAILY_JOB)
     assert decision.recommendation != "lambda"
-    assert lambda_modes(decision)["on-demand"] == ("limits.lambda-cold-run-past-15-minutes",)
+    assert lambda_modes(decision)["on-demand"] == ("modes.lambda-on-demand-cold-run-past-15-minutes",)
     rules = {rule.id: rule for rule in ruleset.rules}
-    message = rules["limits.lambda-cold-run-past-15-minutes"].explain(
+    message = rules["modes.lambda-on-demand-cold-run-past-15-minutes"].explain(
         {"runtime.startup_s": 400, "runtime.max_duration_s": 600, "derived.lambda_cold_run_s": 1000}
     )
     assert "takes 1000 s, past the 15 minutes (900 s)" in message or "takes 1,000 s, past the 15 minutes" in message
