@@ -27,7 +27,7 @@ from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
 from decider.errors import DeciderError
 from decider.fixes import fix, plausible, shortened, value_at
-from decider.flip import nearest_flip
+from decider.flip import gap, nearest_flip
 from decider.numbers import show
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
@@ -260,7 +260,7 @@ def search(
         if candidate.kind == "exclusion" and other.recommendation in ranked.order:
             continue  # moved to a target eligible already: by another part of the change (a smaller copy), not a fix
         if candidate.kind == "cost-crossing":
-            candidate, other = _nearest_flip(given, ruleset, parsed.workload, candidate, other, memo)
+            candidate, other = _nearest_flip(given, ruleset, ranked, candidate, other, memo)
         if candidate.kind == "cost-crossing" and any(
             item.kind == "cost-crossing" and item.recommendation == other.recommendation for item in kept
         ):
@@ -318,16 +318,19 @@ def _distance(workload: Workload, path: str, value: Any) -> float:
 
 
 def _nearest_flip(
-    given: Workload, ruleset: Ruleset, workload: Workload, candidate: _Candidate, flipped: Ranked, memo: PlanMemo | None
+    given: Workload, ruleset: Ruleset, ranked: Ranked, candidate: _Candidate, flipped: Ranked, memo: PlanMemo | None
 ) -> tuple[_Candidate, Ranked]:
     """A crossing's change moved to the volume nearest today's that changes the answer (decider/flip.py), when one
-    is found; else the crossing as it was tried."""
+    is found; else the crossing as it was tried. ``ranked`` is today's ranking."""
     path = "traffic.requests_per_month"
+    today, recommendation = ranked.recommendation, flipped.recommendation
     found = nearest_flip(
         lambda volume: ranked_with(given, ruleset, {path: volume}, memo),
-        max(workload.requests_per_month, 1.0),
+        max(ranked.workload.requests_per_month, 1.0),
         float(candidate.change[path]),
-        flipped.recommendation,
+        recommendation,
+        (gap(ranked, today, recommendation), gap(flipped, today, recommendation)),
+        today,
     )
     if found is None:
         return candidate, flipped
