@@ -26,13 +26,12 @@ from decider.cost.breakeven import approx_requests, distance
 from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
 from decider.errors import DeciderError
-from decider.fixes import fix, plausible, shortened, value_at
+from decider.fixes import fix, in_order, plausible, shortened, value_at, ways_in
 from decider.flip import gap, nearest_flip
 from decider.numbers import show
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
 from decider.workload import (
-    SECONDS_PER_MONTH,
     ParsedWorkload,
     Workload,
     resolve_defaults,
@@ -144,7 +143,7 @@ def _candidates(
             if path in defaults:
                 for other in alternatives(path, value_at(workload, path), workload):
                     change = _pinned(workload, defaults, path, other)
-                    if change is not None and _in_order(workload, defaults, change):
+                    if change is not None and in_order(workload, defaults, change):
                         yield _Candidate(change, "assumption", path)
 
     def preferences(paths: Sequence[str]) -> Iterator[_Candidate]:
@@ -159,19 +158,20 @@ def _candidates(
     for point in nearest[:MAX_CROSSINGS]:
         volume = point.requests_per_month * (1.2 if point.requests_per_month >= requests else 1 / 1.2)
         crossing = {"traffic.requests_per_month": float(f"{volume:.2g}")}
-        if _in_order(workload, defaults, crossing):
+        if in_order(workload, defaults, crossing):
             yield _Candidate(crossing, "cost-crossing", point.target)
     for target, fired in ranked.evaluation.exclusions.items():
-        change: dict[str, Any] = {}
-        for item in fired:
-            relaxed = fix(item.rule, workload) if item.rule is not None else None
-            if relaxed is None:
-                change = {}
-                break
-            change.update(relaxed)
-        change = shortened(workload, defaults, change)
-        if change and plausible(workload, change) and _in_order(workload, defaults, change):
-            yield _Candidate(change, "exclusion", target)
+        for group in ways_in(fired):
+            change: dict[str, Any] = {}
+            for item in group:
+                relaxed = fix(item.rule, workload) if item.rule is not None else None
+                if relaxed is None:
+                    change = {}
+                    break
+                change.update(relaxed)
+            change = shortened(workload, defaults, change)
+            if change and plausible(workload, change) and in_order(workload, defaults, change):
+                yield _Candidate(change, "exclusion", target)
     yield from preferences(("preferences.optimize_for",))
     yield from assumptions(ASSUMPTION_PATHS[2:])
     yield from preferences(("preferences.commitment", "preferences.spot_ok", "preferences.free_tier"))
@@ -185,35 +185,6 @@ def _pinned(workload: Workload, defaults: Mapping[str, Any], path: str, value: A
         return {path: value}
     average_ms = workload.avg_duration_s * 1000.0
     return {path: value, AVERAGE: average_ms} if average_ms <= float(value) * 1000.0 else None
-
-
-#: Pairs of figures in order, low before high, with the factor between their units: an average unit of work is no
-#: longer than the longest (ms against s), and a month's requests arrive no faster on average than at peak (a month's
-#: count against a rate a second).
-ORDERED: tuple[tuple[str, str, float], ...] = (
-    ("runtime.avg_duration_ms", "runtime.max_duration_s", 1000.0),
-    ("traffic.requests_per_month", "traffic.peak_rps", float(SECONDS_PER_MONTH)),
-)
-
-
-def _in_order(workload: Workload, defaults: Mapping[str, Any], change: Mapping[str, Any]) -> bool:
-    """Whether a change keeps each ``ORDERED`` pair in order where neither figure is derived again from the other (an
-    assumed one is, from the value tried): a 6,000 s average for a job given as stopping at 600 s, or ten times the
-    monthly volume of a service given a peak it would then exceed, is no plausible alternative."""
-    now = {
-        "runtime.avg_duration_ms": workload.avg_duration_s * 1000.0,
-        "runtime.max_duration_s": workload.max_duration_s,
-        "traffic.requests_per_month": workload.requests_per_month,
-        "traffic.peak_rps": workload.peak_rps,
-    }
-    for low, high, units in ORDERED:
-        if low not in change and high not in change:
-            continue
-        if any(path in defaults and path not in change for path in (low, high)):
-            continue  # the figure not tried is assumed: it follows the one tried
-        if change.get(low, now[low]) > change.get(high, now[high]) * units * (1 + 1e-9):
-            return False
-    return True
 
 
 def search(

@@ -291,7 +291,8 @@ def _load(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str
         )
     copies = _most_copies(ranked, facts.copies_at_peak)
     if copies > IMPLAUSIBLE_COPIES:
-        found.append(f"{'it' if found else 'It'} needs {copies:,.0f} container copies at peak")
+        needs = "it needs" if found else "The load as described needs"
+        found.append(f"{needs} {copies:,.0f} container copies at peak (over {IMPLAUSIBLE_COPIES:,})")
     if not found:
         return ()
     # The inputs the flagged figures come from: the work in flight (duration and rates), or, for copies that hold
@@ -305,6 +306,11 @@ def _load(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str
     text = "; ".join(found) + "."
     if behind:
         text += f" It rests on values decider assumed ({', '.join(behind)}): check them."
+    else:  # every input given: the figures the load comes from, to check
+        rates = ["traffic.peak_rps", "runtime.avg_duration_ms", "runtime.concurrency_per_copy"]
+        drivers = rates if not held or (facts.peak_concurrency > quota and on_lambda) else []
+        drivers += ["traffic.connections", "runtime.connections_per_copy"] if held else []
+        text += f" It comes from {', '.join(drivers)} as given: check them."
     return (text,)
 
 

@@ -229,7 +229,9 @@ def exclusion_fixes(
     for target, fired_list in _excluded(ruleset, evaluation):
         fixes = tuple(_fix(fired, context) for fired in fired_list)
         rules = ", ".join(fired.id for fired in fired_list)
-        which = "all of these" if len(fixes) > 1 else "this"
+        # A target kept out because every capacity mode of it is (decider/scoring.py): any one mode's fix lets it in
+        by_mode = all(fired.rule is not None and fired.rule.mode is not None for fired in fired_list)
+        which = ("any one of these" if by_mode else "all of these") if len(fixes) > 1 else "this"
         change = tried.get(target, {})
         values = "" if change in said else ", ".join(f"{path} {show(value)}" for path, value in change.items())
         key = (rules, f"{which} would let {{}} in: " + "; ".join(fixes), values)

@@ -17,7 +17,7 @@ changed workload, lets the target in. A rule's condition is a tree (decider/rule
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from decider.alternatives import choices
@@ -26,7 +26,8 @@ from decider.rules.conditions import Comparison
 from decider.rules.fields import context as build_context
 from decider.rules.model import Rule
 from decider.rules.tree import Branch, tree
-from decider.workload import SECTIONS, Workload
+from decider.scoring import Fired
+from decider.workload import SECONDS_PER_MONTH, SECTIONS, Workload
 
 #: The workload fields a derived fact in an exclusion is computed from, in the order they are moved (only a field the
 #: user gave is moved: one left unset is not the reason).
@@ -256,3 +257,44 @@ def shortened(workload: Workload, defaults: Mapping[str, Any], change: dict[str,
     ):
         return {**change, "runtime.avg_duration_ms": float(longest) * 1000.0}
     return change
+
+
+def ways_in(fired: Sequence[Fired]) -> list[list[Fired]]:
+    """The rules to make false to let an excluded target in: all of them, or, for a target kept out because rules keep
+    every capacity mode of it out (decider/scoring.py), those of any one mode (each mode's rules a way in)."""
+    modes: dict[str, list[Fired]] = {}
+    for item in fired:
+        mode = item.rule.mode if item.rule is not None else None
+        if mode is None:
+            return [list(fired)]
+        modes.setdefault(mode, []).append(item)
+    return list(modes.values())
+
+
+#: Pairs of figures in order, low before high, with the factor between their units: an average unit of work is no
+#: longer than the longest (ms against s), and a month's requests arrive no faster on average than at peak (a month's
+#: count against a rate a second).
+ORDERED: tuple[tuple[str, str, float], ...] = (
+    ("runtime.avg_duration_ms", "runtime.max_duration_s", 1000.0),
+    ("traffic.requests_per_month", "traffic.peak_rps", float(SECONDS_PER_MONTH)),
+)
+
+
+def in_order(workload: Workload, defaults: Mapping[str, Any], change: Mapping[str, Any]) -> bool:
+    """Whether a change keeps each ``ORDERED`` pair in order where neither figure is derived again from the other (an
+    assumed one is, from the value tried): a 6,000 s average for a job given as stopping at 600 s, or ten times the
+    monthly volume of a service given a peak it would then exceed, is no plausible alternative."""
+    now = {
+        "runtime.avg_duration_ms": workload.avg_duration_s * 1000.0,
+        "runtime.max_duration_s": workload.max_duration_s,
+        "traffic.requests_per_month": workload.requests_per_month,
+        "traffic.peak_rps": workload.peak_rps,
+    }
+    for low, high, units in ORDERED:
+        if low not in change and high not in change:
+            continue
+        if any(path in defaults and path not in change for path in (low, high)):
+            continue  # the figure not tried is assumed: it follows the one tried
+        if change.get(low, now[low]) > change.get(high, now[high]) * units * (1 + 1e-9):
+            return False
+    return True

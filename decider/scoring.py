@@ -107,7 +107,8 @@ def _outcome(
 
 def _firing(ruleset: Ruleset, outcomes: Iterable[Fired | None]) -> Firing:
     """Each rule's outcome (in rule order: None, an exclusion, a score, or an exclusion's headroom criterion) sorted
-    into exclusions per target, exclusions per capacity mode, and the criteria that score."""
+    into exclusions per target, exclusions per capacity mode, and the criteria that score. A target whose every
+    capacity mode a rule keeps out is excluded, by those rules (mode by mode, in the target's order of modes)."""
     exclusions: dict[str, list[Fired]] = {}
     modes: dict[tuple[str, str], list[Fired]] = {}
     scored: list[Fired] = []
@@ -122,6 +123,9 @@ def _firing(ruleset: Ruleset, outcomes: Iterable[Fired | None]) -> Firing:
         else:
             for target in rule.targets:
                 modes.setdefault((target, rule.mode), []).append(outcome)
+    for each in ruleset.targets:  # every mode of a target kept out: the target is, by those rules
+        if each.modes and each.id not in exclusions and all((each.id, mode.id) in modes for mode in each.modes):
+            exclusions[each.id] = [fired for mode in each.modes for fired in modes[(each.id, mode.id)]]
     return Firing(
         exclusions={target: tuple(exclusions[target]) for target in ruleset.target_ids if target in exclusions},
         scored=tuple(scored),

@@ -159,7 +159,7 @@ def test_copies_that_hold_given_connections_blame_no_assumed_peak(ruleset: Rules
     )
     assert "traffic.peak_rps" in dict(parse_workload({"traffic": {"protocols": ["websocket"]}}).defaults)
     [warning] = [text for text in decision.warnings if "container copies at peak" in text]
-    assert warning.startswith("It needs 1,428,572 container copies at peak.")
+    assert warning.startswith("The load as described needs 1,428,572 container copies at peak (over 1,000).")
     assert "rests on values decider assumed" not in warning
 
 

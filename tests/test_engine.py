@@ -186,7 +186,7 @@ def test_an_implausible_load_is_warned_first_with_the_assumptions_behind_it(rule
     decision = decide(parse_workload(raw), ruleset)
     assert "lambda" in [item.target for item in decision.excluded]
     assert decision.warnings == (
-        "It needs 14,286 container copies at peak. It rests on values decider assumed "
+        "The load as described needs 14,286 container copies at peak (over 1,000). It rests on values decider assumed "
         "(runtime.avg_duration_ms, traffic.requests_per_month): check them.",
     )
     assert decision.summary.startswith(f"Check the inputs: {decision.warnings[0]} Recommended: ")

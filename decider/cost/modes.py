@@ -187,6 +187,8 @@ def choose_modes(
             priced.append((mode, plan, kept_out))
         totals = {mode.id: plan.total(requests) for mode, plan, _ in priced if plan is not None}
         if not totals:
+            if unpriced is not None and target.id not in unpriced:
+                unpriced[target.id] = _none_priced(priced, book.region)
             continue
         goal = workload.preferences.optimize_for
         chosen = _pick([mode for mode, plan, _ in priced if plan is not None], totals, goal, model.mode_tilt)
@@ -202,6 +204,17 @@ def choose_modes(
         if others:
             alternatives[target.id] = others
     return Modes(plans, choices, alternatives)
+
+
+def _none_priced(priced: Sequence[tuple[Mode, Plan | None, tuple[Fired, ...]]], region: str) -> str:
+    """Why a target has no bill when none of its modes has one: each mode kept out (by which rules) or not priced."""
+    said = [
+        f"{mode.name} kept out by {', '.join(fired.id for fired in kept_out)}"
+        if kept_out
+        else f"{mode.name} not priced (the {region} price book has no price for it, or no size holds a copy)"
+        for mode, _, kept_out in priced
+    ]
+    return "no capacity mode of it can be priced: " + "; ".join(said)
 
 
 def _base_plans(

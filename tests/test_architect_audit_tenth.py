@@ -1,0 +1,71 @@
+"""What a tenth architect's review found, kept true:
+
+- events that clients deliver over HTTP (webhooks) wait in no queue: they are scored as requests are (the start
+  ramps their points down, API Gateway's 30 s timeout counts start and work), not as a queue's events, whose points
+  stay whole;
+- with Lambda on demand kept out by a cold run past 15 minutes and Lambda Managed Instances by bursts, Lambda is
+  excluded, not ranked without a bill (tests/test_property_audit_seventh.py has the invariant).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from decider import Decision, Ruleset, decide, parse_workload
+
+#: A webhook receiver starting in 25 s: a cold request waits 25 s of start and up to 10 s of work.
+WEBHOOK: dict[str, Any] = {
+    "runtime": {"max_duration_s": 10, "avg_duration_ms": 2000, "memory_mb": 1024, "startup_s": 25},
+    "traffic": {"pattern": "event", "requests_per_month": 1_300_000, "protocols": ["http"]},
+}
+
+
+def lambda_rules(decision: Decision) -> dict[str, float]:
+    [lam] = [entry for entry in decision.ranking if entry.target == "lambda"]
+    return {reason.rule: reason.impact for reason in lam.reasons}
+
+
+def with_traffic(raw: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return {**raw, "traffic": {**raw["traffic"], **fields}}
+
+
+def test_a_slow_starting_webhook_meets_the_gateway_timeout_as_spiky_requests_do(ruleset: Ruleset) -> None:
+    event = decide(parse_workload(WEBHOOK), ruleset, advice=False)
+    spiky = decide(parse_workload(with_traffic(WEBHOOK, pattern="spiky")), ruleset, advice=False)
+    rules = lambda_rules(event)
+    assert rules["limits.lambda-api-gateway-timeout"] == -8
+    assert "traffic.events-favour-lambda" not in rules  # no queue holds a webhook
+    assert "traffic.client-events-favour-lambda" not in rules  # a 25 s start: the points have ramped away
+    assert event.recommendation == spiky.recommendation == "ecs-fargate"
+    scores = {entry.target: entry.score for entry in event.ranking}
+    assert scores == {entry.target: entry.score for entry in spiky.ranking}  # the pattern's label alone moves nothing
+
+
+@pytest.mark.parametrize(("startup_s", "points"), [(1, 12), (3, 12), (6.5, 6), (9.9, 0.2)])
+def test_a_webhooks_points_ramp_down_with_its_start(ruleset: Ruleset, startup_s: float, points: float) -> None:
+    raw = {**WEBHOOK, "runtime": {**WEBHOOK["runtime"], "startup_s": startup_s}}
+    rules = lambda_rules(decide(parse_workload(raw), ruleset, advice=False))
+    assert rules.get("traffic.client-events-favour-lambda") == pytest.approx(points, abs=0.05)
+
+
+def test_a_queues_events_keep_their_points_whatever_the_start(ruleset: Ruleset) -> None:
+    queue = {
+        "runtime": {"max_duration_s": 10, "avg_duration_ms": 2000, "memory_mb": 1024, "startup_s": 8},
+        "traffic": {"pattern": "event", "requests_per_month": 1_300_000, "protocols": ["queue"]},
+    }
+    rules = lambda_rules(decide(parse_workload(queue), ruleset, advice=False))
+    assert rules["traffic.events-favour-lambda"] == 12
+    assert "traffic.client-events-favour-lambda" not in rules
+    assert "limits.lambda-api-gateway-timeout" not in rules  # a queue's consumer has no gateway
+
+
+def test_a_fast_webhook_goes_to_lambda_with_the_reason_said(ruleset: Ruleset) -> None:
+    raw = {**WEBHOOK, "runtime": {**WEBHOOK["runtime"], "startup_s": 1}}
+    decision = decide(parse_workload(raw), ruleset, advice=False)
+    assert decision.recommendation == "lambda"
+    [lam] = decision.ranking[:1]
+    [reason] = [reason for reason in lam.reasons if reason.rule == "traffic.client-events-favour-lambda"]
+    assert reason.message.startswith("Events that clients send and wait on (webhooks, callbacks) suit what scales")
+    assert "(here in 1 s)" in reason.message
