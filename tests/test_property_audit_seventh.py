@@ -5,7 +5,8 @@
   fix lets it in, and the search tries each;
 - every ranked target has a bill or says why it has none (``no_price``), also when its every mode is kept out or not
   priced;
-- the load warning stands alone: it says what needs the copies and names the inputs they come from, given or assumed.
+- the load warning stands alone: it says what needs the copies and names the inputs they come from, given or assumed;
+- several warnings are prefaced once ("Check the inputs: …"), not once each.
 """
 
 from __future__ import annotations
@@ -104,3 +105,15 @@ def test_the_load_warning_names_what_needs_the_copies_and_the_inputs_given(rules
         "The load as described needs 4,286 container copies at peak (over 1,000). It comes from traffic.peak_rps, "
         "runtime.avg_duration_ms, runtime.concurrency_per_copy as given: check them."
     )
+
+
+def test_several_warnings_are_prefaced_once(ruleset: Ruleset) -> None:
+    raw = {
+        "runtime": {"avg_duration_ms": 5000, "max_duration_s": 1, "memory_mb": 512},  # the average past the longest
+        "traffic": {"pattern": "steady", "peak_rps": 5000, "requests_per_month": 1e9},  # 35,715 copies at peak
+        "control": {"privileged": True},
+    }
+    decision = decide(parse_workload(raw), ruleset, advice=False)
+    assert len(decision.warnings) == 2
+    assert decision.summary.startswith(f"Check the inputs: {decision.warnings[0]} {decision.warnings[1]} Recommended: ")
+    assert decision.summary.count("Check the inputs") == 1
