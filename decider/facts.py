@@ -7,7 +7,9 @@ Each fact is a pure function of the resolved workload and is available to rules 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from decider.traffic_profile import duty_cycle as profile_duty_cycle
 from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Workload
@@ -180,6 +182,33 @@ def _readable_percent(percent: float) -> float:
     return round(percent, 1) if percent >= 1 else float(f"{percent:.2g}")
 
 
+def cold_run_s(workload: Workload) -> float:
+    """Lambda's longest run on a new environment: the longest unit of work, plus the start when it is past the Init
+    phase's 10 s (the init then runs inside the first invocation, within its timeout)."""
+    startup = workload.runtime.startup_s
+    return workload.max_duration_s + (startup if startup > LAMBDA_INIT_PHASE_S else 0.0)
+
+
+#: The derived facts computed from a few fields alone, by the function ``derive`` computes them with: a fix that
+#: moves those fields to a fact's edge (decider/fixes.py) reads the fact many times, and needs no other.
+ONE: Mapping[str, Callable[[Workload], float]] = {
+    "lambda_memory_mb": lambda workload: lambda_memory_for(workload.runtime.memory_mb, workload.runtime.vcpu),
+    "container_vcpu": lambda workload: container_vcpu_for(
+        workload.runtime.memory_mb, workload.runtime.vcpu, workload.runtime.os
+    ),
+    "container_disk_gb": lambda workload: container_disk_gb(
+        workload.runtime.ephemeral_storage_gb, 1, workload.runtime.artifact_mb
+    ),
+    "lambda_cold_run_s": cold_run_s,
+}
+
+
+def fact(workload: Workload, name: str) -> Any:
+    """One derived fact of a resolved workload: computed alone when ``ONE`` has it, else read from ``derive``."""
+    one = ONE.get(name)
+    return one(workload) if one is not None else getattr(derive(workload), name)
+
+
 def derive(workload: Workload) -> Facts:
     """Compute every derived fact of a resolved workload."""
     runtime, traffic = workload.runtime, workload.traffic
@@ -221,8 +250,7 @@ def derive(workload: Workload) -> Facts:
         lambda_extra_memory_mb=max(0.0, lambda_memory - max(runtime.memory_mb, LAMBDA_MIN_MEMORY_MB)),
         gb_seconds_per_month=requests * avg_s * lambda_memory / 1024.0,
         lambda_scale_up_s=peak_concurrency / 1000.0 * 10.0,
-        lambda_cold_run_s=workload.max_duration_s
-        + (runtime.startup_s if runtime.startup_s > LAMBDA_INIT_PHASE_S else 0.0),
+        lambda_cold_run_s=cold_run_s(workload),
         cold_request_s=runtime.startup_s + workload.max_duration_s,
         container_scale_up_s=copies / ECS_TASKS_PER_MINUTE * 60.0 + runtime.startup_s,
         container_disk_gb=container_disk_gb(runtime.ephemeral_storage_gb, 1, runtime.artifact_mb),

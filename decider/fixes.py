@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from decider.alternatives import choices
-from decider.facts import derive
+from decider.facts import derive, fact
 from decider.rules.conditions import Comparison
 from decider.rules.fields import context as build_context
 from decider.rules.model import Rule
@@ -204,7 +204,7 @@ def _with_all(workload: Workload, change: Mapping[str, Any]) -> Workload:
 
 
 def _derived_holds(leaf: Comparison, workload: Workload) -> bool:
-    return leaf.holds({leaf.field: getattr(derive(workload), leaf.field.removeprefix("derived."))})
+    return leaf.holds({leaf.field: fact(workload, leaf.field.removeprefix("derived."))})
 
 
 def _range(path: str) -> tuple[float, float]:

@@ -282,7 +282,7 @@ def fold(
             outside = _outside(ruleset, rule.in_modes, modes or {})
             if shares is not None:
                 item, outside = _in_part(item, rule.in_modes, shares, outside)
-        if excluded or (proxy and priced) or outside:  # most decisions exclude nothing, most rules are plain
+        if (proxy and priced) or outside or (excluded and not excluded.keys().isdisjoint(item.impacts)):
             favoured = [target for target, points in item.impacts.items() if points > 0]
             if favoured and all(target in excluded for target in favoured):
                 continue  # a rule about excluded targets (what they do well) is no reason between the others

@@ -6,18 +6,23 @@ import dataclasses
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
 
 from decider.facts import (
     FARGATE_CPU_MAX_MEMORY_MB,
     LAMBDA_MB_PER_VCPU,
+    ONE,
     UTILISATION_TARGET,
     Facts,
     container_vcpu_for,
     derive,
+    fact,
     lambda_memory_for,
 )
+from decider.fixes import DERIVED_FROM
 from decider.rules.fields import FIELDS, context
 from decider.workload import ParsedWorkload, parse_workload
+from tests.test_properties import PROPERTY_SETTINGS, WORKLOADS
 
 # 2,628,000 requests a month is exactly one a second on average (730 hours × 3,600 s).
 ONE_RPS_MONTH = 2_628_000
@@ -348,3 +353,17 @@ def test_the_rule_context_holds_resolved_values() -> None:
         values["derived.container_vcpu"] == 1
     )  # the CPU Lambda gives 2,048 MB (1.16 vCPU), to the nearest Fargate size
     assert values["runtime.vcpu"] is None
+
+
+@settings(PROPERTY_SETTINGS, max_examples=200)
+@given(WORKLOADS)
+def test_a_fact_computed_alone_is_the_one_derive_computes(raw: dict[str, Any]) -> None:
+    workload = parse_workload(raw).workload
+    facts = derive(workload)
+    for name in ONE:
+        assert fact(workload, name) == getattr(facts, name), name
+    assert fact(workload, "duty_cycle") == facts.duty_cycle  # the others are read from derive
+
+
+def test_every_fact_a_fix_moves_fields_for_is_computed_alone() -> None:
+    assert {path.removeprefix("derived.") for path in DERIVED_FROM} <= set(ONE)

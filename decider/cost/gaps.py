@@ -7,6 +7,7 @@ region's figure.
 
 from __future__ import annotations
 
+from decider.cost.compiled import Compiled
 from decider.cost.sizing import fargate_platform_name
 from decider.errors import nearest
 from decider.numbers import show
@@ -117,14 +118,21 @@ def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unprice
     return Unpriced(f"no instance type in {where} holds one copy ({shape}){biggest}{_left_out(book, named)}{unknown}")
 
 
-def _unknown_names(book: PriceBook, named: tuple[str, ...]) -> list[tuple[str, str | None]]:
+_UNKNOWN: Compiled[tuple[tuple[str, str | None], ...]] = Compiled(limit=256)
+
+
+def _unknown_names(book: PriceBook, named: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
     """The names in ``control.instance_types`` that match no type or family of the catalogue nor one the book leaves
-    out (a typo, or a type the book does not price), each with the nearest name the book prices (p4dd: p4d)."""
-    types = {instance.type for instance in book.ec2.instances} | set(book.absent_types())
-    families = {name.split(".", 1)[0] for name in types}
-    return [
-        (name, nearest(name, sorted(families | types))) for name in named if name not in types and name not in families
-    ]
+    out (a typo, or a type the book does not price), each with the nearest name the book prices (p4dd: p4d); found
+    once per price book and names (the advice search prices the same names many times)."""
+
+    def build() -> tuple[tuple[str, str | None], ...]:
+        types = {instance.type for instance in book.ec2.instances} | set(book.absent_types())
+        families = {name.split(".", 1)[0] for name in types}
+        known = sorted(families | types)
+        return tuple((name, nearest(name, known)) for name in named if name not in types and name not in families)
+
+    return _UNKNOWN.get((id(book), named), book, build)
 
 
 def _left_out(book: PriceBook, named: tuple[str, ...]) -> str:
