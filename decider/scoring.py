@@ -107,8 +107,8 @@ def _outcome(
 
 def _firing(ruleset: Ruleset, outcomes: Iterable[Fired | None]) -> Firing:
     """Each rule's outcome (in rule order: None, an exclusion, a score, or an exclusion's headroom criterion) sorted
-    into exclusions per target, exclusions per capacity mode, and the criteria that score. A target whose every
-    capacity mode a rule keeps out is excluded, by those rules (mode by mode, in the target's order of modes)."""
+    into exclusions per target (also of a target every mode of which is kept out, by those rules, mode by mode),
+    exclusions per capacity mode, and the criteria that score."""
     exclusions: dict[str, list[Fired]] = {}
     modes: dict[tuple[str, str], list[Fired]] = {}
     scored: list[Fired] = []
@@ -123,7 +123,7 @@ def _firing(ruleset: Ruleset, outcomes: Iterable[Fired | None]) -> Firing:
         else:
             for target in rule.targets:
                 modes.setdefault((target, rule.mode), []).append(outcome)
-    for each in ruleset.targets:  # every mode of a target kept out: the target is, by those rules
+    for each in ruleset.targets:
         if each.modes and each.id not in exclusions and all((each.id, mode.id) in modes for mode in each.modes):
             exclusions[each.id] = [fired for mode in each.modes for fired in modes[(each.id, mode.id)]]
     return Firing(
@@ -258,16 +258,13 @@ def fold(
     """Each eligible target's score: the base score plus the points of every fired criterion, in firing order, all
     scaled by one factor when a sum would leave 0–100. ``priced`` are the targets with a computed bill: when every
     eligible target has one, rules that stand in for cost score none; when only some have, those rules score every
-    eligible target alike and the ``computed`` criteria (from the bills) are left out.
-    ``modes`` are the capacity modes the bills chose (a target not in it runs in
-    its default mode): a rule's points limited to some modes (``in_modes``) count only in those; ``shares`` (a
-    target's modes → how far each counts as running, for a target with a bill: decider/cost/modes.py
-    ``Choice.shares``) count them in part near the bill where the choice of mode switches. Without ``explain``
-    (a ranking only compared) no reasons are kept, only the scores they add up to, the same as with them."""
+    eligible target alike and the ``computed`` criteria (from the bills) are left out. ``modes`` are the capacity
+    modes the bills chose (else a target's default): a rule's points limited to some modes (``in_modes``) count only
+    in those; ``shares`` (decider/cost/modes.py ``Choice.shares``) count them in part near the bill where the choice
+    of mode switches. Without ``explain`` only the scores are kept, the same as the reasons add up to."""
     excluded = firing.exclusions
-    # Cost is scored one way for every eligible target: by the bills when each has one (the rules that stand in for
-    # cost are dropped), else by those rules for them all. A criterion from the bills of some would treat the unbilled
-    # as the cheapest, and a proxy scoring only the unbilled would give them its points and the billed none.
+    # Cost is scored one way for all: by the bills when each has one (the cost proxies dropped), else by the proxies
+    # (a criterion from some bills would treat the unbilled as cheapest; proxies for the unbilled alone, the reverse).
     billed = [target for target in ruleset.target_ids if target in priced and target not in excluded]
     every = len(billed) == len(ruleset.target_ids) - len(excluded)
     priced = billed if billed and every else ()
@@ -395,8 +392,7 @@ def _in_part(
 
 
 def _display_order(item: tuple[Fired, float]) -> tuple[float, str]:
-    """Reasons as shown: the most points first, then by rule id."""
-    return (-abs(item[1]), item[0].id)
+    return (-abs(item[1]), item[0].id)  # reasons as shown: the most points first, then by rule id
 
 
 def evaluate(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Evaluation:
