@@ -31,11 +31,7 @@ from decider.flip import gap, nearest_flip
 from decider.numbers import show
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
-from decider.workload import (
-    ParsedWorkload,
-    Workload,
-    resolve_defaults,
-)
+from decider.workload import SECTIONS, ParsedWorkload, Workload, resolve_defaults
 
 #: The most workloads the search ranks for one decision; candidates past it are counted in ``Advice.untried``. It is
 #: the most candidates a decision can have (tests/test_advice.py counts them): 29 other values of the 13 assumptions,
@@ -219,7 +215,7 @@ def search(
             untried += 1
             continue
         tried += 1
-        other = seen[key] = ranked_with(given, ruleset, candidate.change, memo)
+        other = seen[key] = ranked_with(given, ruleset, candidate.change, memo, ranked)
         if other is None:
             continue  # a change the engine cannot price (say, a size no instance holds) is not advice
         if candidate.kind == "exclusion" and candidate.about in other.order:
@@ -308,15 +304,41 @@ def _nearest_flip(
     return _Candidate({path: found[0]}, candidate.kind, candidate.about), found[1]
 
 
+#: Sections no derived fact and no default of another field is computed from (decider/facts.py ``derive`` reads the
+#: runtime and the traffic; ``resolve_defaults`` fills the team's Kubernetes experience from its platform): a change
+#: to these fields alone leaves every other field and fact as it was (tests/test_advice.py checks it).
+ON_THEIR_OWN = frozenset({"preferences", "control", "network"})
+TEAM_ON_ITS_OWN = frozenset({"team.ops_capacity", "team.kubernetes_experience"})
+
+
 def ranked_with(
-    given: Workload, ruleset: Ruleset, change: Mapping[str, Any], memo: PlanMemo | None = None
+    given: Workload,
+    ruleset: Ruleset,
+    change: Mapping[str, Any],
+    memo: PlanMemo | None = None,
+    base: Ranked | None = None,
 ) -> Ranked | None:
     """The ranking nobody reads of the workload as given with ``change`` (dotted paths → values), its defaults
-    resolved anew; None when it cannot be ranked (a size no target holds). ``memo`` is the decision's."""
+    resolved anew; None when it cannot be ranked (a size no target holds). ``memo`` is the decision's. With ``base``
+    (the ranking of the workload as given), a change to fields nothing else is computed from (``ON_THEIR_OWN``) is
+    laid over its resolved workload, facts and context instead of resolving and deriving them all again."""
     try:
+        if base is not None and all(
+            path.partition(".")[0] in ON_THEIR_OWN or path in TEAM_ON_ITS_OWN for path in change
+        ):
+            workload = apply(base.workload, change)
+            context = dict(base.context)
+            for section in {path.partition(".")[0] for path in change}:
+                values = getattr(workload, section)
+                context.update((f"{section}.{name}", getattr(values, name)) for name in SECTIONS[section].model_fields)
+            return rank(workload, ruleset, explain=False, memo=memo, derived=(base.facts, context))
         return rank(resolve_defaults(apply(given, change), record=False).workload, ruleset, explain=False, memo=memo)
     except (DeciderError, ValueError, ArithmeticError):
         return None
+
+
+def _on_its_own(path: str) -> bool:
+    return path.partition(".")[0] in ON_THEIR_OWN or path in TEAM_ON_ITS_OWN
 
 
 def _name(ruleset: Ruleset, target: str | None) -> str:

@@ -43,13 +43,24 @@ class Ranked:
         return self.priced.totals if self.priced is not None else {}
 
 
-def rank(workload: Workload, ruleset: Ruleset, *, explain: bool = True, memo: PlanMemo | None = None) -> Ranked:
+def rank(
+    workload: Workload,
+    ruleset: Ruleset,
+    *,
+    explain: bool = True,
+    memo: PlanMemo | None = None,
+    derived: tuple[Facts, Mapping[str, Any]] | None = None,
+) -> Ranked:
     """Rank every eligible target of a resolved workload: score first, then the simpler target, then the id.
     ``explain=False`` is for rankings only compared, never shown: it skips the rules' messages, and with a ``memo``
     its plans' sizing may be another peak rate's (the bills and the order are its own). ``memo`` shares the plans
-    priced between the rankings of one decision (decider/cost/memo.py)."""
-    facts = derive(workload)
-    context = build_context(workload, facts)
+    priced between the rankings of one decision (decider/cost/memo.py). ``derived``: the workload's facts and
+    context, when the caller has them already (decider/advice.py)."""
+    if derived is None:
+        facts = derive(workload)
+        context: Mapping[str, Any] = build_context(workload, facts)
+    else:
+        facts, context = derived
     goal = workload.preferences.optimize_for
     if explain or memo is None:
         firing = fire(ruleset, context, goal, explain=explain)

@@ -260,3 +260,39 @@ def test_a_fix_that_shortens_the_longest_run_shortens_a_longer_average_too(rules
         "AWS Lambda is kept out by limits.lambda-max-duration; this would let it in: runtime.max_duration_s ≤ 900 "
         "(now 7,200). Tried: with runtime.max_duration_s 900, runtime.avg_duration_ms 900,000 it is eligible."
     ) in decision.what_would_change
+
+
+#: Changes laid over a ranking's resolved workload, facts and context (``advice.ON_THEIR_OWN``): every preference
+#: flip the search tries, the team's capacity and experience, and control and network fields.
+ON_THEIR_OWN_CHANGES: tuple[dict[str, Any], ...] = (
+    *({path: value} for path, values in PREFERENCES for value in values),
+    {"preferences.savings_plan": "ec2-instance"},
+    {"team.ops_capacity": "low"},
+    {"team.ops_capacity": "high"},
+    {"team.kubernetes_experience": "production"},
+    {"control.privileged": True},
+    {"control.kubernetes_api": True, "preferences.optimize_for": "control"},
+    {"network.nat_gateways": 2, "network.egress_gb_per_month": 500},
+)
+
+
+@pytest.mark.parametrize("path", WORKLOADS, ids=lambda path: path.stem)
+def test_a_change_laid_over_the_ranking_ranks_as_resolving_it_anew(path: Path, ruleset: Ruleset) -> None:
+    """The search ranks a change to fields nothing else is computed from over today's ranking (no defaults resolved
+    or facts derived again): the same order, scores and bills as resolving the changed workload from scratch."""
+    parsed = parse_workload(_raw(path))
+    assert parsed.given is not None
+    base = rank(parsed.workload, ruleset, explain=False)
+    for change in ON_THEIR_OWN_CHANGES:
+        assert all(advice._on_its_own(name) for name in change)
+        laid = advice.ranked_with(parsed.given, ruleset, change, base=base)
+        fresh = advice.ranked_with(parsed.given, ruleset, change)
+        if fresh is None:
+            assert laid is None
+            continue
+        assert laid is not None, change
+        assert laid.order == fresh.order, change
+        assert laid.evaluation.scores == fresh.evaluation.scores, change
+        assert laid.totals == fresh.totals, change
+        assert laid.facts == fresh.facts, change
+        assert dict(laid.context) == dict(fresh.context), change
