@@ -257,6 +257,30 @@ def test_a_file_with_a_crd_marks_its_workloads_as_using_the_kubernetes_api() -> 
 
 
 @pytest.mark.parametrize(
+    ("automount", "kubernetes_api"), [("", True), ("automountServiceAccountToken: false\n      ", False)]
+)
+def test_a_pod_that_mounts_no_token_does_not_use_the_kubernetes_api_of_its_file(
+    tmp_path: Path, automount: str, kubernetes_api: bool
+) -> None:
+    """A CRD in the Deployment's file marks it as using the Kubernetes API, unless its pods mount no ServiceAccount
+    token: then they have no credentials for the API server, as a binding in another file would not count either.
+    Lambda stays a choice for it, and the assumption says why the CRD was not counted."""
+    manifest = tmp_path / "bundle.yaml"
+    manifest.write_text(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\n"
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: render}\nspec:\n  template:\n    spec:\n"
+        f"      {automount}containers: [{{name: c, ports: [{{name: http, containerPort: 8080}}]}}]\n"
+    )
+    [render] = find_workloads([str(manifest)]).workloads
+    assert render.raw.get("control", {}).get("kubernetes_api", False) is kubernetes_api
+    [note] = [note for note in render.assumptions if "CustomResourceDefinition widgets.example.com" in note]
+    assert ("not read as needing" in note) is not kubernetes_api
+    [reviewed] = review_imported([render], SHIPPED).workloads
+    out = {item.target: [reason.rule for reason in item.reasons] for item in reviewed.decision.excluded}
+    assert ("limits.kubernetes-api" in out.get("lambda", [])) is kubernetes_api
+
+
+@pytest.mark.parametrize(
     ("cpu", "memory", "vcpu", "memory_mb"),
     [("500m", "512Mi", 0.5, 512), ("2", "1Gi", 2.0, 1024), (1, "1G", 1.0, 954), ("0.25", "268435456", 0.25, 256)],
 )
