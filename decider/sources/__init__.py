@@ -4,9 +4,10 @@ Each file is classified by its content, not its name: a template has ``AWSTempla
 of AWS types; a Kubernetes manifest has ``apiVersion`` and ``kind``; an ECS task definition has ``family`` and
 ``containerDefinitions``; a workload file has workload sections. Under a folder, files that are none of these (and
 Helm templates, which are not YAML until rendered) are skipped and listed, and so are files of the formats decider
-does not read (Pulumi, Serverless Framework, AWS Copilot, Docker Compose), recognised by name. A file that should be
-read but cannot be (it does not parse, or a file named explicitly is no source) is an error, or, with ``keep_going``,
-recorded in ``Discovery.unreadable`` with its reason while every other file is still read.
+does not read (Pulumi, Serverless Framework, AWS Copilot, Docker Compose), recognised by name (an AWS Copilot manifest
+by its ``type`` too, wherever it is). A file that should be read but cannot be (it does not parse, or a file named
+explicitly is no source) is an error, or, with ``keep_going``, recorded in ``Discovery.unreadable`` with its reason
+while every other file is still read.
 """
 
 from __future__ import annotations
@@ -43,12 +44,13 @@ __all__ = [
 ]
 
 
+COPILOT = "AWS Copilot"
 #: Files of other infrastructure formats, by name (the path relative to the folder searched, as a regular expression):
 #: they are listed as not read rather than misread (a Pulumi.yaml's ``runtime:`` is not a workload's).
 OTHER_FORMATS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(^|/)Pulumi(\.[^/]+)?\.ya?ml$"), "Pulumi"),
     (re.compile(r"(^|/)serverless(\.[^/]+)?\.(ya?ml|json)$"), "Serverless Framework"),
-    (re.compile(r"(^|/)copilot/(.+/)?manifest\.ya?ml$"), "AWS Copilot"),
+    (re.compile(r"(^|/)copilot/(.+/)?manifest\.ya?ml$"), COPILOT),
     (re.compile(r"(^|/)(docker-)?compose(\.[^/]+)?\.ya?ml$"), "Docker Compose"),
 )
 
@@ -266,6 +268,10 @@ def read_file_workloads(
         return None
     if kubernetes_files.listed_as_patch(file):
         return []  # a Kustomize patch: part of an object defined elsewhere, never a workload of its own
+    if workload_file.is_copilot_manifest(documents[0].data):  # wherever it is: listed as another format, not read
+        if skipped is not None:
+            skipped.append((shown, f"not read (format: {COPILOT})"))
+        return []
     documents = expand_lists(documents)  # a Kubernetes List's items are manifests of their own
     found = _read_documents(documents, shown, capacity if capacity is not None else Capacity())
     if found is not None and skipped is not None:

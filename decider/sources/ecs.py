@@ -10,11 +10,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from decider.facts import IMAGE_ON_DISK
+from decider.numbers import number
 from decider.sources.accelerators import NEURON_DEVICE, needs_neuron
 from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
 from decider.sources.schedule import counted_runs, disabled
 from decider.sources.template import describe_value, key_of, literal, mentions, number_of, reference, set_traffic
+from decider.workload import Runtime
 
 TASK_DEFINITION = "AWS::ECS::TaskDefinition"
 SERVICE = "AWS::ECS::Service"
@@ -24,6 +27,8 @@ SERVICE = "AWS::ECS::Service"
 ECS_DEFAULT_ARCHITECTURE = "x86_64"
 #: ECS launch types and AWS-managed capacity provider names; targets.yaml (``runs_as``) says which target each is.
 LAUNCH_TYPES = frozenset({"FARGATE", "FARGATE_SPOT", "EC2", "EXTERNAL", "MANAGED_INSTANCES"})
+#: How the reading of a task's ephemeral storage says what it read (and is found again, to be read anew).
+TASK_TOTAL = "(the task's total, image included)"
 
 
 def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, Any]) -> None:
@@ -107,7 +112,38 @@ def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, An
     if isinstance(storage, dict):
         size_gib = number_of(key_of(storage, "SizeInGiB"))
         if size_gib is not None:
-            workload.set("runtime.ephemeral_storage_gb", size_gib)
+            task_storage(workload, size_gib)
+
+
+def task_storage(workload: ImportedWorkload, total_gib: float, usage: str | None = None) -> None:
+    """``EphemeralStorage.SizeInGiB`` is the task's total ephemeral storage, which holds the container image, pulled
+    and unpacked, as well as scratch files (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/
+    API_EphemeralStorage.html, https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-storage.html):
+    the scratch (``runtime.ephemeral_storage_gb``) is the total less the image's room as decider counts it
+    (``IMAGE_ON_DISK`` × ``runtime.artifact_mb``), so that the disk a copy needs (``derived.container_disk_gb``) is
+    the total configured. Read again when a usage file (``usage``) gives the image's size and not the scratch."""
+    workload.task_storage_gib = total_gib
+    given = number_of(workload.get("runtime.artifact_mb"))
+    artifact_mb = given if given is not None else float(Runtime.model_fields["artifact_mb"].default)
+    scratch_gb = max(0.0, total_gib - IMAGE_ON_DISK * artifact_mb / 1024.0)
+    workload.set("runtime.ephemeral_storage_gb", scratch_gb)
+    workload.assumptions = [note for note in workload.assumptions if TASK_TOTAL not in note]
+    image = f"a {number(artifact_mb)} MB image" + (f" (artifact_mb, from {usage})" if usage else "")
+    workload.assume(
+        f"EphemeralStorage {number(total_gib)} GiB {TASK_TOTAL}: scratch read as "
+        f"{number(scratch_gb)} GB, the total less {image} held twice, pulled and unpacked"
+        + ("" if given is not None else " (decider's default artifact_mb; give the image's size in the usage file)")
+    )
+
+
+def storage_after_usage(workload: ImportedWorkload, usage: str) -> None:
+    """After a usage file (``usage``) is laid over a task read with a total ephemeral storage: an image size it gives
+    leaves the scratch the rest of the total; a scratch it gives is taken as it is."""
+    given = workload.given_in
+    if workload.task_storage_gib is None or "runtime.ephemeral_storage_gb" in given:
+        return
+    if "runtime.artifact_mb" in given:
+        task_storage(workload, workload.task_storage_gib, usage)
 
 
 def _host_volumes(workload: ImportedWorkload, properties: Mapping[str, Any]) -> None:

@@ -47,6 +47,9 @@ class ImportedWorkload:
     durable: bool = False
     """A Lambda durable function (decider/sources/durable.py): its max_duration_s is one invocation's, however long a
     durable execution runs."""
+    task_storage_gib: float | None = None
+    """An ECS task's total ephemeral storage (``EphemeralStorage.SizeInGiB``), image included, which its scratch
+    (``runtime.ephemeral_storage_gb``) was read from (decider/sources/ecs.py ``task_storage``)."""
 
     def target_in(self, ruleset: Ruleset) -> str | None:
         """The precise target it runs on now: the one its ``runs_as`` names, else its platform's only target."""

@@ -4,7 +4,8 @@ ReplicationController. A Kustomize patch (an object with a ``$patch`` directive)
 A pod's containers are one copy of the workload: their requests (else limits) are added up; more than one long-lived
 container means sidecars. ``kubernetes_api`` is set when the same file shows the workload relies on Kubernetes
 beyond running containers: a CustomResourceDefinition, a custom resource (an API group Kubernetes does not ship), or
-RBAC objects (Role, ClusterRole and their bindings) that grant a workload access to the Kubernetes API; a binding of
+RBAC objects (Role, ClusterRole and their bindings) that grant a workload access to the Kubernetes API, unless its pods
+mount no ServiceAccount token (``automountServiceAccountToken: false``); a binding of
 its ServiceAccount, or an APIService or webhook served by it, in any file reviewed, sets it too once every file is read
 (decider/sources/kubernetes_access.py). The Services, Ingresses and routes that say how traffic reaches a workload are
 matched to it once every file is read (decider/sources/kubernetes_routes.py). A Helm chart's files are not read: they
@@ -114,17 +115,17 @@ def read_manifest(document: Document, file: str, kubernetes_api: str | None) -> 
     # (a usage file entry can say "expert").
     workload.set("team.kubernetes_experience", "some")
     workload.assume("a Kubernetes manifest: the team runs Kubernetes, so assumed some Kubernetes experience")
-    if kubernetes_api:
-        workload.set("control.kubernetes_api", True)
-        workload.assume(f"{kubernetes_api} in the same file: read as needing the Kubernetes API itself")
     spec = _mapping(manifest.get("spec"))
     if kind == "CronJob":
-        job_spec = read_cron_job(workload, spec)
-        template = _mapping(job_spec.get("template"))
-        pod = _mapping(template.get("spec"))
+        template = _mapping(_mapping(_mapping(spec.get("jobTemplate")).get("spec")).get("template"))
     else:
         template = manifest if kind == "Pod" else _mapping(spec.get("template"))
-        pod = _mapping(template.get("spec"))
+    pod = _mapping(template.get("spec"))
+    if kubernetes_api:
+        _same_file_api(workload, kubernetes_api, pod)
+    if kind == "CronJob":
+        read_cron_job(workload, spec)
+    else:
         _read_replicas(workload, spec.get("replicas"), "Deployment" if like_deployment else str(kind))
         if like_deployment:
             workload.assume(f"a {kind} ({manifest.get('apiVersion')}): read like a Deployment (pod template, replicas)")
@@ -136,6 +137,19 @@ def read_manifest(document: Document, file: str, kubernetes_api: str | None) -> 
     workload.pod_labels = {str(key): str(value) for key, value in labels.items() if isinstance(value, str | int)}
     _read_pod(workload, pod)
     return workload
+
+
+def _same_file_api(workload: ImportedWorkload, why: str, pod: Mapping[str, Any]) -> None:
+    """``control.kubernetes_api`` from the objects of the workload's file, unless its pods mount no ServiceAccount
+    token: without one they have no credentials for the API server (as for bindings, kubernetes_access.py)."""
+    if pod.get("automountServiceAccountToken") is False:
+        workload.assume(
+            f"{why} in the same file, but its pods mount no ServiceAccount token "
+            "(automountServiceAccountToken: false): not read as needing the Kubernetes API"
+        )
+        return
+    workload.set("control.kubernetes_api", True)
+    workload.assume(f"{why} in the same file: read as needing the Kubernetes API itself")
 
 
 def _deployment_like(manifest: Mapping[str, Any]) -> bool:

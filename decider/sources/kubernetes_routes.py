@@ -13,9 +13,10 @@ front door (an API Gateway API, a load balancer) is billed wherever it runs, ``t
 assumption. A workload a public Service selects, or that no Service selects, is left as it was read. Backends are
 matched to Services by name alone, so a route in another namespace can make a workload public, never internal.
 
-Workloads of one kind, name and namespace found in several folders are alternative deployments of one app (a base
-and its variants), which cannot run side by side: a Service or a HorizontalPodAutoscaler applies to the nearest of
-them in the tree only (``bound``).
+Workloads of one kind, name and namespace found in several files are alternative deployments of one app (a base and
+its variants in other folders, or install files of one folder applied one instead of another), which cannot run
+side by side: a Service or a HorizontalPodAutoscaler applies to the nearest of them only, one in its own file first
+(``bound``).
 
 The Services' ports also say what is served: when every port of the Services that select a workload carries gRPC
 (``appProtocol`` or name ``grpc``, ``grpc-*``, ``h2c``) and its container named no protocol, it serves gRPC.
@@ -158,7 +159,7 @@ def scale_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
     """The copies a HorizontalPodAutoscaler keeps running: its ``minReplicas`` (default 1) is the workload's
     ``runtime.min_copies``, in place of the ``replicas`` the autoscaler manages; its bounds are said. When several
     workloads reviewed have the kind, namespace and name it targets (alternative deployments of one app, in other
-    folders), it scales only the one nearest it in the tree (``bound``)."""
+    files), it scales only the one nearest it: in its own file, else in the tree (``bound``)."""
     pods = [workload for workload in workloads if workload.runs_as == "kubernetes"]
     for scaler in routes.scalers:
         named = [
@@ -181,21 +182,23 @@ def scale_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
 def bound(candidates: Sequence[ImportedWorkload], file: str, where: str) -> list[ImportedWorkload]:
     """Which of ``candidates`` an object in ``file`` (said as ``where``) applies to: all of them, unless two or more
     share a kind, namespace and name. Those cannot run side by side in one cluster: they are alternative deployments
-    of one app (a base and its variants, in other folders), so the object binds only the one nearest it in the tree
-    (in its folder, else under the deepest folder they share, then the fewest folders below that), said as an
-    assumption; none of them when two are as near, said on each."""
+    of one app (a base and its variants, or install files applied one instead of another), so the object binds only
+    the one nearest it in the tree (in its own file, else in its folder, else under the deepest folder they share,
+    then the fewest folders below that), said as an assumption; none of them when two are as near, said on each."""
     groups: dict[tuple[str | None, str, str], list[ImportedWorkload]] = {}
     for workload in candidates:
         groups.setdefault((workload.namespace, workload.kind, workload.name), []).append(workload)
     chosen: list[ImportedWorkload] = []
+
+    def distance(workload: ImportedWorkload) -> tuple[bool, int, int]:
+        return (workload.file != file, *tree_distance(workload.file, file))
+
     for (_, kind, name), group in groups.items():
         if len(group) == 1:
             chosen += group
             continue
-        ranked = sorted(group, key=lambda workload: tree_distance(workload.file, file))
-        near = [
-            workload for workload in ranked if tree_distance(workload.file, file) == tree_distance(ranked[0].file, file)
-        ]
+        ranked = sorted(group, key=distance)
+        near = [workload for workload in ranked if distance(workload) == distance(ranked[0])]
         others = f"{len(group)} {kind}s named {name} in the files reviewed (alternative deployments of one app)"
         if len(near) > 1:
             for workload in near:
@@ -203,7 +206,8 @@ def bound(candidates: Sequence[ImportedWorkload], file: str, where: str) -> list
                     f"{where} applies to one of {others}, and none is nearer it than the others: not applied to any"
                 )
             continue
-        near[0].assume(f"{where} applies to one of {others}: applied to this one, the nearest it")
+        nearest = "the one in its own file" if near[0].file == file else "the nearest it"
+        near[0].assume(f"{where} applies to one of {others}: applied to this one, {nearest}")
         chosen.append(near[0])
     return chosen
 

@@ -9,6 +9,7 @@ from typing import Any
 from decider.documents import read_file
 from decider.errors import Problem, SourceError, WorkloadError, nearest, relocate
 from decider.sources.durable import per_invocation
+from decider.sources.ecs import storage_after_usage
 from decider.sources.imported import ImportedWorkload, deep_merge
 from decider.workload import validate_workload
 
@@ -78,6 +79,7 @@ def apply_usage(
                 paths = [f"{section}.{name}" for name in fields] if isinstance(fields, Mapping) else [str(section)]
                 workload.given_in.update(dict.fromkeys(paths, path))
         per_invocation(workload, source_duration, path)
+        storage_after_usage(workload, path)
         if workload.get("team.current_platform") != before:
             # The usage file moved the workload to another platform: what the source said it runs as no longer holds
             # (a single-target platform still names its target).

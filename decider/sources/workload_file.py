@@ -10,11 +10,33 @@ from decider.sources.imported import ImportedWorkload
 from decider.workload import SECTIONS
 
 
-#: A precise target follows from the platform only where the platform has one target.
+#: The sections that mark a file as a workload file: every section but ``network``, a key other formats use at the
+#: top level too (an AWS Copilot manifest's ``network: {connect: true}``); a workload file may still give it.
+MARKING_SECTIONS = frozenset(SECTIONS) - {"network"}
+#: The ``type`` of an AWS Copilot manifest (https://aws.github.io/copilot-cli/docs/manifest/overview/): its services,
+#: jobs and environments, recognised wherever the manifest is, not only as ``copilot/**/manifest.yml``.
+COPILOT_TYPES = frozenset(
+    {
+        "Load Balanced Web Service",
+        "Backend Service",
+        "Worker Service",
+        "Request-Driven Web Service",
+        "Static Site",
+        "Scheduled Job",
+        "Environment",
+    }
+)
+
+
 def is_workload(data: Any) -> bool:
     """A mapping with at least one workload section (runtime, traffic, control, team, preferences) that is a mapping
     of fields: ``runtime: python`` in a list of unrelated records (a catalogue of examples) names no workload."""
-    return isinstance(data, dict) and any(key in SECTIONS and isinstance(data[key], dict) for key in data)
+    return isinstance(data, dict) and any(key in MARKING_SECTIONS and isinstance(data[key], dict) for key in data)
+
+
+def is_copilot_manifest(data: Any) -> bool:
+    """An AWS Copilot manifest: a mapping with a ``name`` and one of Copilot's ``type`` values."""
+    return isinstance(data, dict) and isinstance(data.get("name"), str) and data.get("type") in COPILOT_TYPES
 
 
 def holds_workloads(document: Document) -> bool:

@@ -62,6 +62,43 @@ def test_a_file_that_is_no_source_and_does_not_parse_is_still_skipped(here: Path
     assert [file for file, _ in discovery.skipped] == ["infra/package.json", "infra/workflow.yaml"]
 
 
+#: AWS Copilot manifests as aws/copilot-cli's own test data keeps them, outside any copilot/ folder, abridged.
+COPILOT = {
+    "lb-svc.yml": (
+        'name: frontend\ntype: Load Balanced Web Service\nhttp:\n  path: ""\nimage:\n  build: ./frontend/Dockerfile\n'
+        "  port: 80\ncpu: 256\nmemory: 512\ncount: 1\nexec: true\nnetwork:\n  connect: true\n"
+    ),
+    "environment-import-vpc.yml": (
+        "name: test\ntype: Environment\nnetwork:\n  vpc:\n    id: mock-vpc-id\n"
+        "http:\n  public:\n    certificates: [mock-cert-1, mock-cert-2]\nobservability:\n  container_insights: true\n"
+    ),
+}
+
+
+def test_copilot_manifests_anywhere_are_listed_as_copilot_not_read_as_workload_files(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Copilot manifest is one by its type wherever it is: listed as not read (format: AWS Copilot), named or found
+    under a folder, and --strict passes; its network section is not a workload file's. A file whose only workload
+    looking key is network, beside keys decider does not know, is no workload file; one that also gives runtime is."""
+    (here / "testdata").mkdir()
+    for name, text in COPILOT.items():
+        (here / "testdata" / name).write_text(text, encoding="utf-8")
+    (here / "testdata" / "other.yml").write_text("image: {port: 80}\nnetwork: {connect: true}\n", encoding="utf-8")
+    (here / "testdata" / "api.yaml").write_text(WORKLOAD + "network: {nat_gateways: 1}\n", encoding="utf-8")
+    discovery = find_workloads(["testdata"], keep_going=True)
+    assert discovery.unreadable == []
+    assert [workload.file for workload in discovery.workloads] == ["testdata/api.yaml"]
+    assert dict(discovery.skipped) == {
+        "testdata/environment-import-vpc.yml": "not read (format: AWS Copilot)",
+        "testdata/lb-svc.yml": "not read (format: AWS Copilot)",
+        "testdata/other.yml": "not a workload file, template, task definition or manifest",
+    }
+    assert main(["review", "testdata", "--strict"]) == 0
+    assert main(["review", "testdata/lb-svc.yml", "testdata/api.yaml", "--strict"]) == 0
+    assert "testdata/lb-svc.yml: not read (format: AWS Copilot)" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     "paths",
     [["sam", "sam/template.yaml"], ["sam/template.yaml", "sam"], ["sam", "sam"], ["sam", "./sam/../sam"]],

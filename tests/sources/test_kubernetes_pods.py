@@ -295,3 +295,20 @@ def test_an_autoscaler_scales_only_the_nearest_of_alternative_deployments(tmp_pa
     ]
     assert any("applies to one of 3 Deployments named web" in note and "nearest" in note for note in web.assumptions)
     assert any("none is nearer it than the others: not applied to any" in note for note in web.assumptions)
+
+
+def test_an_autoscaler_scales_the_deployment_in_its_own_file_before_one_in_a_sibling_file(tmp_path: Path) -> None:
+    """Two install files of one folder, each a Deployment web and an autoscaler of it: each autoscaler scales the
+    Deployment of its own file, as that file reviewed alone reads it."""
+    text = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: 1\n"
+        "  template:\n    spec:\n      containers: [{{name: a, image: a}}]\n---\n"
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {{name: web}}\n"
+        "spec:\n  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: web}}\n  minReplicas: {least}\n"
+    )
+    for name, least in (("install.yaml", 2), ("ha-install.yaml", 4)):
+        (tmp_path / name).write_text(text.format(least=least), encoding="utf-8")
+    copies = {
+        Path(item.file).name: item.raw["runtime"]["min_copies"] for item in find_workloads([str(tmp_path)]).workloads
+    }
+    assert copies == {"install.yaml": 2, "ha-install.yaml": 4}

@@ -180,7 +180,34 @@ def test_a_service_in_one_variant_folder_reaches_only_that_variants_workload(tmp
     assert "front_door" not in found["base"].raw["traffic"]
     assert found["internal"].raw["traffic"]["front_door"] == "none"
     [note] = [note for note in found["internal"].assumptions if "applies to one of 2 Deployments named web" in note]
-    assert note.endswith("applied to this one, the nearest it")
+    assert note.endswith("applied to this one, the one in its own file")
+
+
+def test_a_service_reaches_the_deployment_in_its_own_file_before_one_in_a_sibling_file(tmp_path: Path) -> None:
+    """Install files of one folder applied one instead of another (a TCP echo server's IPv4 and dual-stack
+    variants), each a Service web and a Deployment web: each Deployment is reached by its own file's Service, and is
+    read as that file reviewed alone reads it (raw TCP and no public front door; HTTP behind a LoadBalancer)."""
+    web = DEPLOYMENT.format(name="web", ports="[{containerPort: 9000}]")
+    service = "apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec: {{{spec}selector: {{app: web}}}}\n---\n"
+    files = {
+        "tcp-echo.yaml": service.format(spec="ports: [{name: tcp, port: 9000}], ") + web,
+        "tcp-echo-public.yaml": service.format(spec="type: LoadBalancer, ports: [{name: http, port: 80}], ") + web,
+    }
+    alone = {}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        [workload] = find_workloads([str(tmp_path / name)]).workloads
+        alone[name] = workload.raw["traffic"]
+    assert alone == {
+        "tcp-echo.yaml": {"protocols": ["tcp"], "front_door": "none"},
+        "tcp-echo-public.yaml": {"protocols": ["http"]},
+    }
+    found = {Path(item.file).name: item for item in find_workloads([str(tmp_path)]).workloads}
+    assert {name: item.raw["traffic"] for name, item in found.items()} == alone
+    for name, workload in found.items():
+        [note] = [note for note in workload.assumptions if "applies to one of 2 Deployments named web" in note]
+        assert f"({tmp_path / name}:1)" in note
+        assert note.endswith("applied to this one, the one in its own file")
 
 
 @pytest.mark.parametrize(

@@ -173,7 +173,8 @@ def test_a_scheduled_task_definition_without_a_service_is_a_scheduled_workload()
     assert export.target_in(SHIPPED) == "ecs-fargate"
     # rate(1 day): 730 / 24 = 30.42 runs a 730-hour month (it was rounded to 30 before)
     assert export.raw["traffic"] == {"protocols": ["schedule"], "pattern": "scheduled", "requests_per_month": 30.42}
-    assert export.raw["runtime"]["ephemeral_storage_gb"] == 50.0
+    # EphemeralStorage 50 GiB is the task's total: its scratch is the rest once a 100 MB image is held twice
+    assert export.raw["runtime"]["ephemeral_storage_gb"] == 50 - 2 * 100 / 1024
 
 
 def test_ecs_task_definition_json_in_ecs_own_shape() -> None:
@@ -254,6 +255,30 @@ def test_a_file_with_a_crd_marks_its_workloads_as_using_the_kubernetes_api() -> 
     server = by_name([IAC / "kubernetes" / "gpu-operator.yaml"])["model-server"]
     assert server.raw["control"] == {"kubernetes_api": True, "instance_types": ["g5"]}
     assert server.raw["runtime"] == {"vcpu": 4.0, "memory_mb": 16384, "gpu": 1}
+
+
+@pytest.mark.parametrize(
+    ("automount", "kubernetes_api"), [("", True), ("automountServiceAccountToken: false\n      ", False)]
+)
+def test_a_pod_that_mounts_no_token_does_not_use_the_kubernetes_api_of_its_file(
+    tmp_path: Path, automount: str, kubernetes_api: bool
+) -> None:
+    """A CRD in the Deployment's file marks it as using the Kubernetes API, unless its pods mount no ServiceAccount
+    token: then they have no credentials for the API server, as a binding in another file would not count either.
+    Lambda stays a choice for it, and the assumption says why the CRD was not counted."""
+    manifest = tmp_path / "bundle.yaml"
+    manifest.write_text(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\n"
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: render}\nspec:\n  template:\n    spec:\n"
+        f"      {automount}containers: [{{name: c, ports: [{{name: http, containerPort: 8080}}]}}]\n"
+    )
+    [render] = find_workloads([str(manifest)]).workloads
+    assert render.raw.get("control", {}).get("kubernetes_api", False) is kubernetes_api
+    [note] = [note for note in render.assumptions if "CustomResourceDefinition widgets.example.com" in note]
+    assert ("not read as needing" in note) is not kubernetes_api
+    [reviewed] = review_imported([render], SHIPPED).workloads
+    out = {item.target: [reason.rule for reason in item.reasons] for item in reviewed.decision.excluded}
+    assert ("limits.kubernetes-api" in out.get("lambda", [])) is kubernetes_api
 
 
 @pytest.mark.parametrize(

@@ -220,3 +220,38 @@ def test_a_volume_with_no_host_path_asks_for_no_host(tmp_path: Path) -> None:
     (tmp_path / "c.json").write_text(json.dumps(data))
     [task] = find_workloads([str(tmp_path / "c.json")]).workloads
     assert "control" not in task.raw
+
+
+STORAGE_SOURCES = {
+    "template.yaml": TEMPLATE.format(ports="") + "      EphemeralStorage: {SizeInGiB: SIZE}\n",
+    "main.tf": (
+        'resource "aws_ecs_task_definition" "C" {\n  family = "c"\n  cpu = 1024\n  memory = 2048\n'
+        '  requires_compatibilities = ["FARGATE"]\n  ephemeral_storage {\n    size_in_gib = SIZE\n  }\n'
+        '  container_definitions = jsonencode([{ name = "c", image = "c" }])\n}\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("size", [21, 199, 200])
+@pytest.mark.parametrize("source", sorted(STORAGE_SOURCES))
+def test_a_tasks_ephemeral_storage_is_its_total_with_the_image_inside(tmp_path: Path, source: str, size: int) -> None:
+    """EphemeralStorage SizeInGiB (21 to 200 GiB on Fargate) is the task's total, which holds the image as well as
+    scratch: a task at Fargate's 200 GiB stays on Fargate, billed for the total it configures above the 20 GB
+    included, as 199 and 21 are; the reading says the scratch it took. An image size from the usage file leaves the
+    scratch the rest of the same total."""
+    (tmp_path / source).write_text(STORAGE_SOURCES[source].replace("SIZE", str(size)), encoding="utf-8")
+    for usage, image in (({}, "a 100 MB image"), ({"runtime": {"artifact_mb": 2048}}, "a 2,048 MB image")):
+        [task] = find_workloads([str(tmp_path / source)]).workloads
+        entry = {"traffic": {"requests_per_month": 1000}, **usage}
+        apply_usage([task], {task.name: entry}, "usage.yaml")
+        [note] = [note for note in task.assumptions if "EphemeralStorage" in note]
+        assert f"EphemeralStorage {size} GiB (the task's total, image included): scratch read as " in note
+        assert image in note
+        [reviewed] = review_imported([task], load_ruleset()).workloads
+        assert "ecs-fargate" not in {item.target for item in reviewed.decision.excluded}
+        assert reviewed.current_target == "ecs-fargate"
+        assert reviewed.verdict != "move"
+        [fargate] = [item for item in reviewed.decision.ranking if item.target == "ecs-fargate"]
+        assert fargate.monthly_cost is not None
+        [storage] = [line.item for line in fargate.monthly_cost.lines if "ephemeral storage" in line.item]
+        assert storage == f"Fargate ephemeral storage above 20 GB ({size - 20} GB a task)"
