@@ -9,7 +9,6 @@ from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
 from decider.workload import SECTIONS
 
-
 #: The sections that mark a file as a workload file: every section but ``network``, a key other formats use at the
 #: top level too (an AWS Copilot manifest's ``network: {connect: true}``); a workload file may still give it.
 MARKING_SECTIONS = frozenset(SECTIONS) - {"network"}
