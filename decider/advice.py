@@ -323,9 +323,7 @@ def ranked_with(
     (the ranking of the workload as given), a change to fields nothing else is computed from (``ON_THEIR_OWN``) is
     laid over its resolved workload, facts and context instead of resolving and deriving them all again."""
     try:
-        if base is not None and all(
-            path.partition(".")[0] in ON_THEIR_OWN or path in TEAM_ON_ITS_OWN for path in change
-        ):
+        if base is not None and all(on_its_own(path) for path in change):
             workload = apply(base.workload, change)
             context = dict(base.context)
             for section in {path.partition(".")[0] for path in change}:
@@ -337,7 +335,8 @@ def ranked_with(
         return None
 
 
-def _on_its_own(path: str) -> bool:
+def on_its_own(path: str) -> bool:
+    """Whether a field is one nothing else is computed from (``ON_THEIR_OWN``, ``TEAM_ON_ITS_OWN``)."""
     return path.partition(".")[0] in ON_THEIR_OWN or path in TEAM_ON_ITS_OWN
 
 

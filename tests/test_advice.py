@@ -284,7 +284,7 @@ def test_a_change_laid_over_the_ranking_ranks_as_resolving_it_anew(path: Path, r
     assert parsed.given is not None
     base = rank(parsed.workload, ruleset, explain=False)
     for change in ON_THEIR_OWN_CHANGES:
-        assert all(advice._on_its_own(name) for name in change)
+        assert all(advice.on_its_own(name) for name in change)
         laid = advice.ranked_with(parsed.given, ruleset, change, base=base)
         fresh = advice.ranked_with(parsed.given, ruleset, change)
         if fresh is None:
