@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from decider import explain
 from decider.advice import BUDGET, Advice, search
 from decider.bill_checks import (
@@ -285,9 +287,10 @@ def _load(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str
     # Lambda's quota, said only where Lambda is ranked: 18,000 streams held open on containers are an ordinary load
     on_lambda = any(ruleset.platform_of(target) == "lambda" for target in ranked.order)
     if facts.peak_concurrency > quota and on_lambda:
+        in_flight = math.ceil(facts.peak_concurrency - 1e-9)  # as Lambda's sizing counts them
         found.append(
-            f"The load as described keeps {facts.peak_concurrency:,.0f} units of work in flight at peak, above the "
-            f"{quota:,} concurrent executions an account gets by default"
+            f"The load as described keeps {in_flight:,} units of work in flight at peak, above the {quota:,} "
+            "concurrent executions an account gets by default"
         )
     copies = _most_copies(ranked, facts.copies_at_peak)
     if copies > IMPLAUSIBLE_COPIES:
@@ -322,11 +325,15 @@ def _modes(ranked: Ranked) -> dict[str, str]:
 
 
 def _most_copies(ranked: Ranked, at_peak: float) -> float:
-    """The copies the load needs at peak, as the recommended target is sized (a queue worker's copies run at its own
-    utilisation); the facts' figure when the recommendation sizes no copies (Lambda, or no bill)."""
-    plan = ranked.priced.plans.get(ranked.order[0]) if ranked.priced is not None and ranked.order else None
-    sized = plan.draft.fields.get("max_copies") if plan is not None else None
-    return float(sized) if isinstance(sized, int | float) and not isinstance(sized, bool) else at_peak
+    """The copies the load needs at peak, as the bills size them (a queue worker's copies run at its own
+    utilisation): the recommended target's, else, when it sizes no copies (Lambda), those of the best-ranked target
+    that does; the facts' figure when no bill sizes copies."""
+    plans = ranked.priced.plans if ranked.priced is not None else {}
+    for target in ranked.order:
+        sized = plans[target].draft.fields.get("max_copies") if target in plans else None
+        if isinstance(sized, int | float) and not isinstance(sized, bool):
+            return float(sized)
+    return at_peak
 
 
 def _platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
