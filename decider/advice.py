@@ -228,10 +228,7 @@ def search(
             continue  # moved to a target eligible already: by another part of the change (a smaller copy), not a fix
         if candidate.kind == "cost-crossing":
             candidate, other = _nearest_flip(given, ruleset, ranked, candidate, other, memo)
-        if candidate.kind == "cost-crossing" and any(
-            item.kind == "cost-crossing" and item.recommendation == other.recommendation for item in kept
-        ):
-            continue  # the nearest volume that brings this answer is said; further crossings add nothing
+        # Several crossings can bring one answer: _plainest keeps the volume nearest today's
         if candidate.kind == "assumption" and candidate.about not in decisive:
             decisive.append(candidate.about)
         kept.append(
@@ -383,11 +380,14 @@ def _message(
         return f"With {changes}, {winner} would be recommended."
     if candidate.kind == "exclusion":
         # The fix for one target can let others in too (kubernetes_api false frees every ECS target): name them all.
-        others = (target.id for target in ruleset.targets if target.id != candidate.about)
-        let_in = [candidate.about, *(target for target in others if target in other.order and target not in eligible)]
+        # Only targets eligible with the change: its own target may stay out (every mode of it kept out as well)
+        targets = (candidate.about, *(target.id for target in ruleset.targets if target.id != candidate.about))
+        let_in = [target for target in targets if target in other.order and target not in eligible]
         names = [_name(ruleset, target) for target in let_in]
+        if not names:
+            return f"With {changes}, {winner} would be recommended."
         if len(names) == 1:
-            if other.recommendation == candidate.about and not mode:
+            if other.recommendation == let_in[0] and not mode:
                 return f"With {changes}, {names[0]} is no longer excluded and would be recommended."
             return f"With {changes}, {names[0]} is no longer excluded and {winner} would be recommended."
         freed = ", ".join(names[:-1]) + f" and {names[-1]}"

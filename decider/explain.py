@@ -227,14 +227,10 @@ def exclusion_fixes(
     said = [item.change for item in advice.counterfactuals if item.kind == "exclusion"] if advice is not None else []
     groups: dict[tuple[str, str, str], list[str]] = {}
     for target, fired_list in _excluded(ruleset, evaluation):
-        fixes = tuple(_fix(fired, context) for fired in fired_list)
         rules = ", ".join(fired.id for fired in fired_list)
-        # A target kept out because every capacity mode of it is (decider/scoring.py): any one mode's fix lets it in
-        by_mode = all(fired.rule is not None and fired.rule.mode is not None for fired in fired_list)
-        which = ("any one of these" if by_mode else "all of these") if len(fixes) > 1 else "this"
         change = tried.get(target, {})
         values = "" if change in said else ", ".join(f"{path} {show(value)}" for path, value in change.items())
-        key = (rules, f"{which} would let {{}} in: " + "; ".join(fixes), values)
+        key = (rules, _would_let_in(fired_list, context), values)
         groups.setdefault(key, []).append(ruleset.target(target).name)
     changes = []
     for (rules, fixes_text, values), names in groups.items():
@@ -246,6 +242,21 @@ def exclusion_fixes(
             text += f" Tried: with {values} {'it is' if one else 'they are'} eligible."
         changes.append(text)
     return changes
+
+
+def _would_let_in(fired_list: Sequence[Fired], context: Mapping[str, Any]) -> str:
+    """ "<which> would let {} in: <fixes>": every fix of the target's own limits, and, when rules keep every capacity
+    mode of it out (decider/scoring.py), any one mode's fix."""
+    own = [_fix(fired, context) for fired in fired_list if fired.rule is None or fired.rule.mode is None]
+    modes = [_fix(fired, context) for fired in fired_list if fired.rule is not None and fired.rule.mode is not None]
+    which = "all of these" if len(own) > 1 else "this"
+    if not modes:
+        return f"{which} would let {{}} in: " + "; ".join(own)
+    if not own:
+        return f"{'any one of these' if len(modes) > 1 else 'this'} would let {{}} in: " + "; ".join(modes)
+    return (
+        f"{which}, with any one of the others, would let {{}} in: " + "; ".join(own) + "; others: " + "; ".join(modes)
+    )
 
 
 def _fix(fired: Fired, context: Mapping[str, Any]) -> str:

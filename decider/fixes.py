@@ -76,7 +76,7 @@ def _fix(node: Tree, workload: Workload, context: Mapping[str, Any], named: str)
     if isinstance(node, Comparison):
         return _edge(node, workload)
     if node.name == "all":  # one part made false is enough: the fields the rule's fix names first
-        parts = sorted(node.parts, key=lambda part: not any(path in named for path in _fields(part)))
+        parts = sorted(node.parts, key=lambda part: not any(path in named for path in _named_by(part)))
         for part in parts:
             found = _fix(part, workload, context, named)
             if found:
@@ -97,6 +97,13 @@ def _fields(node: Tree) -> set[str]:
     if isinstance(node, Comparison):
         return {node.field}
     return set().union(*(_fields(part) for part in node.parts))
+
+
+def _named_by(node: Tree) -> set[str]:
+    """The fields a fix's text can name for ``node``: its own, and for a derived fact moved through its inputs
+    (``DERIVED_FROM``), those inputs."""
+    fields = _fields(node)
+    return fields.union(*(DERIVED_FROM.get(path, ()) for path in fields))
 
 
 def _edge(leaf: Comparison, workload: Workload) -> dict[str, Any] | None:
@@ -153,7 +160,27 @@ def _through_inputs(leaf: Comparison, workload: Workload) -> dict[str, Any] | No
         kept = {other: value for other, value in change.items() if other != path}
         if not _derived_holds(leaf, _with_all(workload, kept)):
             change = kept
-    return change if change and not _derived_holds(leaf, _with_all(workload, change)) else None
+    if change and not _derived_holds(leaf, _with_all(workload, change)):
+        return change
+    return _one_input(leaf, workload, given, far)
+
+
+def _one_input(
+    leaf: Comparison, workload: Workload, given: list[str], far: Mapping[str, float]
+) -> dict[str, Any] | None:
+    """A fact that is no sum of its inputs (Lambda's cold run counts the start only past 10 s) can reach its edge by
+    one input moved with the others as they are, where moving each with the others as far as they go finds nothing:
+    the first input that does."""
+    for path in given:
+
+        def holds_at(value: float, path: str = path) -> bool:
+            return _derived_holds(leaf, _with(workload, path, value))
+
+        moved = _edge_between(holds_at, float(value_at(workload, path)), far[path])
+        value = _inside(path, moved, down=leaf.op in ("gt", "ge")) if moved is not None else None
+        if value is not None and value != value_at(workload, path):
+            return {path: value}
+    return None
 
 
 def _edge_between(holds_at: Callable[[float], bool], now: float, far: float) -> float | None:
@@ -260,15 +287,17 @@ def shortened(workload: Workload, defaults: Mapping[str, Any], change: dict[str,
 
 
 def ways_in(fired: Sequence[Fired]) -> list[list[Fired]]:
-    """The rules to make false to let an excluded target in: all of them, or, for a target kept out because rules keep
-    every capacity mode of it out (decider/scoring.py), those of any one mode (each mode's rules a way in)."""
+    """The rules to make false to let an excluded target in: all of its own, and, when rules keep every capacity mode
+    of it out too (decider/scoring.py), those of any one mode (each mode's rules with its own a way in)."""
+    own: list[Fired] = []
     modes: dict[str, list[Fired]] = {}
     for item in fired:
         mode = item.rule.mode if item.rule is not None else None
         if mode is None:
-            return [list(fired)]
-        modes.setdefault(mode, []).append(item)
-    return list(modes.values())
+            own.append(item)
+        else:
+            modes.setdefault(mode, []).append(item)
+    return [own + group for group in modes.values()] if modes else [own]
 
 
 #: Pairs of figures in order, low before high, with the factor between their units: an average unit of work is no

@@ -11,8 +11,9 @@ Scores move smoothly with the volume (graded rules, the log of the bills' ratio)
 straight line (in log volume) through the score gaps at its ends crosses zero (regula falsi); when one end keeps
 moving, the other end's gap is halved for the next line (the Illinois step), so the bracket closes from both sides.
 Where a gap cannot be read (a target excluded or unranked) or shows no lead (today's answer holds on a tie), the
-bracket is halved instead. At most ``MOST`` volumes are ranked: a flip the line finds costs two to four, where halving
-a range of a million to within 12% took eight.
+bracket is halved instead, and so is it after two lines in a row that did not halve it (scores that barely move for
+decades): the search closes the bracket on the volume itself, in at most three times the halvings (``MOST``). A flip
+the line finds costs two to five rankings, where halving a range of a million to within 12% took eight.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from dataclasses import dataclass
 
 from decider.ranking import Ranked
 
-#: The most volumes ranked for one flip: halvings alone narrow ten decades (900 volumes) to the one.
-MOST = 10
+#: The most volumes ranked for one flip: two lines and a halving in turn narrow twelve decades (1,080 volumes) to one.
+MOST = 33
 #: Volumes of two significant figures per power of ten (10 … 99).
 PER_DECADE = 90
 
@@ -85,10 +86,10 @@ def nearest_flip(
     gap_low, gap_high = gaps
     found: Ranked | None = None
     moved = ""  # the end the last volume tried moved
-    step = 0
+    step, slow = 0, 0  # slow: the lines in a row that did not halve the bracket
     while high - low > 1 and step < MOST:
-        middle = (low + high) // 2
-        if gap_low is not None and gap_high is not None and gap_low > 0 >= gap_high:
+        middle, width = (low + high) // 2, high - low
+        if slow < 2 and gap_low is not None and gap_high is not None and gap_low > 0 >= gap_high:
             share = gap_low / (gap_low - gap_high)  # where the line through the gaps crosses zero
             middle = grid.number(low_volume * math.exp(math.log(high_volume / low_volume) * share))
             middle = min(high - 1, max(low + 1, middle))
@@ -105,7 +106,8 @@ def nearest_flip(
             if moved == "high" and gap_low is not None:
                 gap_low /= 2
             moved = "high"
-        step += 1
+        # Two lines in a row that did not halve the bracket (scores that hardly move for decades): a halving next
+        slow, step = (slow + 1 if high - low > width // 2 else 0) if slow < 2 else 0, step + 1
     if found is None:
         return None
     return high_volume, found

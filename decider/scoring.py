@@ -107,7 +107,7 @@ def _outcome(
 
 def _firing(ruleset: Ruleset, outcomes: Iterable[Fired | None]) -> Firing:
     """Each rule's outcome (in rule order: None, an exclusion, a score, or an exclusion's headroom criterion) sorted
-    into exclusions per target (also of a target every mode of which is kept out, by those rules, mode by mode),
+    into exclusions per target (and by mode rules, after its own, of one every mode of which they keep out),
     exclusions per capacity mode, and the criteria that score."""
     exclusions: dict[str, list[Fired]] = {}
     modes: dict[tuple[str, str], list[Fired]] = {}
@@ -123,9 +123,9 @@ def _firing(ruleset: Ruleset, outcomes: Iterable[Fired | None]) -> Firing:
         else:
             for target in rule.targets:
                 modes.setdefault((target, rule.mode), []).append(outcome)
-    for each in ruleset.targets:
-        if each.modes and each.id not in exclusions and all((each.id, mode.id) in modes for mode in each.modes):
-            exclusions[each.id] = [fired for mode in each.modes for fired in modes[(each.id, mode.id)]]
+    for each in ruleset.targets:  # every mode kept out: the target is, by those rules too
+        if each.modes and all(kept_out := [modes.get((each.id, mode.id)) for mode in each.modes]):
+            exclusions.setdefault(each.id, []).extend(fired for found in kept_out if found for fired in found)
     return Firing(
         exclusions={target: tuple(exclusions[target]) for target in ruleset.target_ids if target in exclusions},
         scored=tuple(scored),

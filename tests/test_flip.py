@@ -116,6 +116,29 @@ def test_ten_decades_are_narrowed_to_the_one_volume_by_halving_alone() -> None:
         assert len(volumes.tried) <= MOST
 
 
+@dataclass
+class _Creeping(_Volumes):
+    """Scores that barely move for decades, then jump past the flip: a line through the gaps lands near today's
+    volume every time."""
+
+    def __call__(self, volume: float) -> Ranked | None:
+        self.tried.append(volume)
+        past = volume >= self.boundary
+        lead = -20.0 if past else 0.1
+        order = (OTHER, TODAY) if past else (TODAY, OTHER)
+        return cast(Ranked, _Ranking(order, _Scores({TODAY: 50.0 + lead, OTHER: 50.0})))
+
+
+def test_scores_that_barely_move_still_close_the_bracket_on_the_nearest_volume() -> None:
+    now, crossing = 2_590.0, 7.3e7
+    for boundary in (3.3e3, 4.1e4, 9.5e5, 2.2e7, 7.2e7):
+        volumes = _Creeping(boundary, rising=True)
+        found = nearest_flip(volumes, now, crossing, OTHER, (0.1, -20.0), TODAY)
+        assert found is not None
+        assert found[0] == boundary
+        assert len(volumes.tried) <= MOST
+
+
 def test_the_grid_numbers_volumes_of_two_figures_outwards_from_today() -> None:
     up, down = Grid(rising=True), Grid(rising=False)
     assert up.volume(up.number(9.9e5) + 1) == 1.0e6
