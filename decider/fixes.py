@@ -146,12 +146,7 @@ def _through_inputs(leaf: Comparison, workload: Workload) -> dict[str, Any] | No
     change: dict[str, Any] = {}
     for path in given:
         others = _with_all(workload, {other: far[other] for other in given if other != path})
-
-        def holds_at(value: float, path: str = path, base: Workload = others) -> bool:
-            return _derived_holds(leaf, _with(base, path, value))
-
-        moved = _edge_between(holds_at, float(value_at(workload, path)), far[path])
-        value = _inside(path, moved, down=leaf.op in ("gt", "ge")) if moved is not None else None
+        value = _moved(leaf, others, path, float(value_at(workload, path)), far[path])
         if value is None:
             return None
         if value != value_at(workload, path):
@@ -172,15 +167,21 @@ def _one_input(
     one input moved with the others as they are, where moving each with the others as far as they go finds nothing:
     the first input that does."""
     for path in given:
-
-        def holds_at(value: float, path: str = path) -> bool:
-            return _derived_holds(leaf, _with(workload, path, value))
-
-        moved = _edge_between(holds_at, float(value_at(workload, path)), far[path])
-        value = _inside(path, moved, down=leaf.op in ("gt", "ge")) if moved is not None else None
+        value = _moved(leaf, workload, path, float(value_at(workload, path)), far[path])
         if value is not None and value != value_at(workload, path):
             return {path: value}
     return None
+
+
+def _moved(leaf: Comparison, base: Workload, path: str, now: float, far: float) -> float | None:
+    """The value of ``path`` nearest ``now``, towards ``far``, at which ``leaf`` no longer holds for ``base`` with
+    that value, as the field holds it; None when there is none within the field's bounds."""
+
+    def holds_at(value: float) -> bool:
+        return _derived_holds(leaf, _with(base, path, value))
+
+    moved = _edge_between(holds_at, now, far)
+    return _inside(path, moved, down=leaf.op in ("gt", "ge")) if moved is not None else None
 
 
 def _edge_between(holds_at: Callable[[float], bool], now: float, far: float) -> float | None:

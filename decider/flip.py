@@ -107,7 +107,8 @@ def nearest_flip(
                 gap_low /= 2
             moved = "high"
         # Two lines in a row that did not halve the bracket (scores that hardly move for decades): a halving next
-        slow, step = (slow + 1 if high - low > width // 2 else 0) if slow < 2 else 0, step + 1
+        slow = 0 if slow == 2 or high - low <= width // 2 else slow + 1
+        step += 1
     if found is None:
         return None
     return high_volume, found
