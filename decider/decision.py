@@ -10,7 +10,7 @@ from collections.abc import Collection, ItemsView, Iterable
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 Scaling = Literal["always-on", "serving", "scale-to-zero", "per-run"]
 FrontDoor = Literal[
@@ -295,18 +295,47 @@ class Decision(_Frozen):
     ruleset: RulesetInfo
     pricing: PricingInfo | None = None
 
+    _relative: frozenset[str] = PrivateAttr(frozenset())
+    """Criteria computed from the bills, whose points measure each target against the cheapest (``leads``)."""
+    _pleading: frozenset[str] = PrivateAttr(frozenset())
+    """Rules whose points, as written, go most to a target this workload keeps out: no reason the recommendation wins
+    (``decider.explain.pleading``). The engine sets both; a decision read back from JSON has neither."""
+
+    def with_leads(self, relative: Collection[str], pleading: Collection[str]) -> Decision:
+        """This decision, knowing which criteria are relative and which rules plead for an excluded target, so that
+        its leads are the summary's (the engine calls this once, on the decision it returns)."""
+        self._relative, self._pleading = frozenset(relative), frozenset(pleading)
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        """Decisions are equal when their fields are: what the engine knows beside them (``_relative``,
+        ``_pleading``) is not part of the answer, and a decision read back from its JSON equals the one written."""
+        if not isinstance(other, Decision):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in type(self).model_fields)
+
+    __hash__ = _Frozen.__hash__
+
+    @property
+    def pleading(self) -> frozenset[str]:
+        """The rules that plead for an excluded target (``_pleading``): no reason the recommendation wins."""
+        return self._pleading
+
     @cached_property
     def deciding(self) -> tuple[tuple[float, str], ...]:
         """The rules that put the recommendation ahead of the runner-up, biggest lead first (computed once)."""
         return self.leads_over(self.ranking[1].target) if len(self.ranking) > 1 else ()
 
     def leads_over(self, target: str) -> tuple[tuple[float, str], ...]:
-        """The rules that put the recommendation ahead of ``target`` (a ranked target), biggest lead first."""
+        """The rules that put the recommendation ahead of ``target`` (a ranked target), biggest lead first, leaving
+        out a rule that pleads for an excluded target: the reasons the summary gives."""
         other = next(entry for entry in self.ranking if entry.target == target)
-        return leads(
+        found = leads(
             ((reason.rule, reason.impact) for reason in self.ranking[0].reasons),
             ((reason.rule, reason.impact) for reason in other.reasons),
+            self._relative,
         )
+        return tuple(item for item in found if item[1] not in self._pleading)
 
 
 def leads(

@@ -103,7 +103,7 @@ def decide(
         *_platform_notes(ranked, ruleset),
         *_body_notes(ranked, ruleset),
     )
-    return Decision(
+    decision = Decision(
         name=parsed.workload.name,
         recommendation=order[0] if order else None,
         summary=explain.summary(ruleset, evaluation, order, costs, found, warnings, ranked.context, _modes(ranked)),
@@ -131,6 +131,8 @@ def decide(
         ruleset=RulesetInfo(version=ruleset.version, digest=ruleset.digest),
         pricing=priced.pricing if priced is not None else None,
     )
+    pleads = explain.pleading(evaluation, order[0]) if order else frozenset()
+    return decision.with_leads(explain.relative(evaluation), pleads)
 
 
 def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str, ...]:

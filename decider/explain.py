@@ -22,8 +22,8 @@ def leads(
     by_id = {fired.id: fired for fired in evaluation.fired}
     ahead = [(fired.id, points) for fired, points in evaluation.reasons[winner]]
     behind = [(fired.id, points) for fired, points in evaluation.reasons[runner_up]] if runner_up else []
-    relative = by_id if net else {fired.id for fired in evaluation.fired if _is_computed(fired)}  # bills: relative
-    return [(lead, by_id[rule]) for lead, rule in decision_leads(ahead, behind, relative if runner_up else ())]
+    relative_ids = by_id if net else relative(evaluation)  # bills: relative
+    return [(lead, by_id[rule]) for lead, rule in decision_leads(ahead, behind, relative_ids if runner_up else ())]
 
 
 def deciding_reasons(evaluation: Evaluation, winner: str, runner_up: str | None, limit: int = 3) -> list[Fired]:
@@ -31,6 +31,17 @@ def deciding_reasons(evaluation: Evaluation, winner: str, runner_up: str | None,
     a rule that makes the case for an excluded target (``_pleads_for_excluded``)."""
     found = [fired for _, fired in leads(evaluation, winner, runner_up)]
     return [fired for fired in found if not _pleads_for_excluded(fired, evaluation, winner)][:limit]
+
+
+def pleading(evaluation: Evaluation, winner: str) -> frozenset[str]:
+    """The rules fired for ``winner`` that plead for an excluded target (``_pleads_for_excluded``), by id."""
+    fired_for = evaluation.reasons[winner]
+    return frozenset(fired.id for fired, _ in fired_for if _pleads_for_excluded(fired, evaluation, winner))
+
+
+def relative(evaluation: Evaluation) -> frozenset[str]:
+    """The criteria computed from the bills, by id: their points are relative to the cheapest target (``leads``)."""
+    return frozenset(fired.id for fired in evaluation.fired if _is_computed(fired))
 
 
 def _pleads_for_excluded(fired: Fired, evaluation: Evaluation, winner: str) -> bool:

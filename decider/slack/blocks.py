@@ -205,11 +205,17 @@ def _ranking(ranking: Sequence[RankedTarget]) -> SectionBlock:
 def deciding_reasons(decision: Decision, limit: int = DECIDING_REASONS) -> list[tuple[Reason, float]]:
     """The winner's reasons that most put it ahead of the runner-up (``Decision.deciding``), with each lead."""
     winner = decision.ranking[0]
-    by_rule = {reason.rule: reason for reason in winner.reasons}
-    ahead = [(by_rule[rule], lead) for lead, rule in decision.deciding if rule in by_rule]
+    # A rule that only lowers the runner-up is a reason too (``leads``): its message is the runner-up's.
+    behind = decision.ranking[1].reasons if len(decision.ranking) > 1 else ()
+    by_rule = {reason.rule: reason for reason in (*behind, *winner.reasons)}
+    ahead = [(by_rule[rule], lead) for lead, rule in decision.deciding]
     if not ahead:  # nothing separates the top two: show what counted most for the winner
         ahead = sorted(
-            ((reason, reason.impact) for reason in winner.reasons if reason.impact > 0),
+            (
+                (reason, reason.impact)
+                for reason in winner.reasons
+                if reason.impact > 0 and reason.rule not in decision.pleading
+            ),
             key=lambda item: (-item[1], item[0].rule),
         )
     return ahead[:limit]
