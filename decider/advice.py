@@ -119,7 +119,8 @@ def apply(given: Workload, change: Mapping[str, Any]) -> Workload:
     by_section: dict[str, dict[str, Any]] = {}
     for path, value in change.items():
         section, _, name = path.partition(".")
-        by_section.setdefault(section, {})[name] = value
+        # A list field is a tuple in the workload (plans are memoised by it): a caller's list is taken as one.
+        by_section.setdefault(section, {})[name] = tuple(value) if isinstance(value, list) else value
     return given.model_copy(
         update={section: getattr(given, section).model_copy(update=values) for section, values in by_section.items()}
     )

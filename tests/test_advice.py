@@ -9,6 +9,7 @@ import pytest
 
 from decider import Decision, Ruleset, advice, alternatives, decide, engine, parse_workload
 from decider.advice import ASSUMPTION_PATHS, BUDGET, MAX_CROSSINGS, PREFERENCES
+from decider.cost.memo import PlanMemo
 from decider.documents import read_file
 from decider.ranking import rank
 from decider.workload import SECONDS_PER_MONTH, Workload
@@ -296,3 +297,19 @@ def test_a_change_laid_over_the_ranking_ranks_as_resolving_it_anew(path: Path, r
         assert laid.totals == fresh.totals, change
         assert laid.facts == fresh.facts, change
         assert dict(laid.context) == dict(fresh.context), change
+
+
+def test_a_list_valued_change_ranks_as_the_same_tuple(ruleset: Ruleset) -> None:
+    """A Python caller may give a list field's new value as a list: it ranks as the tuple the parser gives, through
+    the decision's plan memo (which keys plans by the workload), laid over today's ranking or resolved anew."""
+    parsed = parse_workload({"runtime": {"memory_mb": 2048, "vcpu": 1}, "traffic": {"requests_per_month": 5_000_000}})
+    assert parsed.given is not None
+    base = rank(parsed.workload, ruleset, explain=False)
+    as_tuple = advice.ranked_with(parsed.given, ruleset, {"control.instance_types": ("m7g",)})
+    assert as_tuple is not None
+    for laid in (None, base):
+        as_list = advice.ranked_with(parsed.given, ruleset, {"control.instance_types": ["m7g"]}, PlanMemo(), base=laid)
+        assert as_list is not None
+        assert as_list.order == as_tuple.order
+        assert as_list.totals == as_tuple.totals
+        assert as_list.workload.control.instance_types == ("m7g",)
