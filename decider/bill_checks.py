@@ -33,7 +33,11 @@ def partial_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         return ()
     targets = [target for target in billed if target in partial]
     complete = [target for target in billed if target not in partial]
-    items = sorted({item for found in partial.values() for item in found})
+    # Targets missing the same lines are named together, each group with its own lines, in ranking order.
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for target in targets:
+        groups.setdefault(tuple(partial[target]), []).append(target)
+    items = {item for found in partial.values() for item in found}
     many = len(targets) > 1
     whole = (
         f" The bill{'s' if len(complete) > 1 else ''} of {names(ruleset, complete)} "
@@ -41,9 +45,13 @@ def partial_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         if complete
         else ""
     )
+    said = "; ".join(
+        f"{'the' if place else 'The'} bill{'s' if len(group) > 1 else ''} of {names(ruleset, group)} "
+        f"include{'' if len(group) > 1 else 's'} {_listed(list(found))} at $0"
+        for place, (found, group) in enumerate(groups.items())
+    )
     return (
-        f"The bill{'s' if many else ''} of {names(ruleset, targets)} include{'' if many else 's'}"
-        f" {_listed(items)} at $0: the {priced.pricing.region} price book has no price for "
+        f"{said}: the {priced.pricing.region} price book has no price for "
         f"{'them' if len(items) > 1 else 'it'}, so {'these bills are' if many else 'that bill is'} low "
         f"by that much; weigh close comparisons with care.{whole}",
     )
