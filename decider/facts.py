@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from decider.pricing.cost_model import CostModel
 from decider.traffic_profile import duty_cycle as profile_duty_cycle
 from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Workload
 
@@ -209,8 +210,20 @@ def fact(workload: Workload, name: str) -> Any:
     return one(workload) if one is not None else getattr(derive(workload), name)
 
 
-def derive(workload: Workload) -> Facts:
-    """Compute every derived fact of a resolved workload."""
+def is_queue_worker(workload: Workload) -> bool:
+    """Work fed by a queue to a service (not runs of a job): a container consumer polls, keeping a warm copy."""
+    return "queue" in workload.protocols and workload.traffic.pattern not in JOB_PATTERNS
+
+
+def utilisation(workload: Workload, model: CostModel | None) -> float:
+    """The share of a copy's capacity the sizing uses: lower for a queue worker, which scales out after a lag
+    (``queue_worker_utilisation`` in the cost model; without one, a listener's)."""
+    return model.queue_worker_utilisation if model is not None and is_queue_worker(workload) else UTILISATION_TARGET
+
+
+def derive(workload: Workload, model: CostModel | None = None) -> Facts:
+    """Compute every derived fact of a resolved workload. ``model``: the cost model, whose utilisation of a queue
+    worker's copies the copies at peak share with the bills' sizing (decider/cost/capacity.py)."""
     runtime, traffic = workload.runtime, workload.traffic
     avg_s = workload.avg_duration_s
     requests = workload.requests_per_month
@@ -226,7 +239,7 @@ def derive(workload: Workload) -> Facts:
     if traffic.pattern in JOB_PATTERNS and not runtime.long_running:
         copies = peak_concurrency  # runs of a job: one copy a run, as they are sized (decider/cost/capacity.py)
     else:
-        copies = peak_concurrency / (runtime.concurrency_per_copy * UTILISATION_TARGET)
+        copies = peak_concurrency / (runtime.concurrency_per_copy * utilisation(workload, model))
     held = connection_copies(workload)
     copies = max(math.ceil(copies - 1e-9), 2 if always_on else 1, held)
     lambda_memory = lambda_memory_for(runtime.memory_mb, runtime.vcpu)

@@ -57,7 +57,7 @@ def rank(
     priced between the rankings of one decision (decider/cost/memo.py). ``derived``: the workload's facts and
     context, when the caller has them already (decider/advice.py)."""
     if derived is None:
-        facts = derive(workload)
+        facts = derive(workload, ruleset.cost_model)
         context: Mapping[str, Any] = build_context(workload, facts)
     else:
         facts, context = derived
@@ -149,7 +149,7 @@ def totals(workload: Workload, ruleset: Ruleset, memo: PlanMemo, targets: frozen
     book = _book(workload, ruleset)
     if book is None or ruleset.cost_model is None:
         return {}
-    facts = derive(workload)
+    facts = derive(workload, ruleset.cost_model)
     firing = memo.quiet.fire(ruleset, build_context(workload, facts), workload.preferences.optimize_for)
     wanted = [target for target in ruleset.targets if target.id in targets and target.id not in firing.exclusions]
     modes = choose_modes(

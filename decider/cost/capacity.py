@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from decider.decision import Scaling
-from decider.facts import UTILISATION_TARGET, Facts, connection_copies
+from decider.facts import Facts, connection_copies, is_queue_worker, utilisation
 from decider.pricing.cost_model import CostModel
 from decider.workload import JOB_PATTERNS, Workload
 
@@ -84,16 +84,6 @@ def scaling_of(workload: Workload, facts: Facts) -> Scaling:
     if set(workload.protocols) & SERVING_PROTOCOLS or is_queue_worker(workload):
         return "serving"  # a listener, or a queue consumer keeping one warm copy polling
     return "scale-to-zero"
-
-
-def is_queue_worker(workload: Workload) -> bool:
-    """Work fed by a queue to a service (not runs of a job): a container consumer polls, keeping a warm copy."""
-    return "queue" in workload.protocols and workload.traffic.pattern not in JOB_PATTERNS
-
-
-def utilisation(workload: Workload, model: CostModel) -> float:
-    """The share of a copy's capacity the sizing uses: lower for a queue worker, which scales out after a lag."""
-    return model.queue_worker_utilisation if is_queue_worker(workload) else UTILISATION_TARGET
 
 
 def min_copies_for(

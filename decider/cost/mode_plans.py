@@ -9,7 +9,7 @@ import math
 from collections.abc import Sequence
 
 from decider.cost.bill import PLANNERS, Plan, function_door_lines
-from decider.cost.capacity import Ramp, copies, instance_hour_ramps, utilisation
+from decider.cost.capacity import Ramp, copies, instance_hour_ramps
 from decider.cost.choice import undominated
 from decider.cost.compiled import Compiled
 from decider.cost.draft import Draft
@@ -19,7 +19,7 @@ from decider.cost.line import Line, fixed
 from decider.cost.network import network_lines
 from decider.cost.sizing import front_door, purchase_for
 from decider.decision import InstanceSizing
-from decider.facts import Facts
+from decider.facts import Facts, utilisation
 from decider.pricing.book import Discount, Instance, LambdaManagedInstancesPrices, PriceBook
 from decider.pricing.cost_model import CostModel
 from decider.rules.model import Target

@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from decider.cost import capacity
-from decider.cost.capacity import Ramp, min_copies_for, utilisation
+from decider.cost.capacity import Ramp, min_copies_for
 from decider.decision import Scaling
-from decider.facts import Facts
+from decider.facts import Facts, utilisation
 from decider.pricing.cost_model import CostModel
 from decider.traffic_profile import shares
 from decider.workload import Workload

@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import math
 
-from decider.cost.capacity import Ramp, copies, scaling_of, utilisation
+from decider.cost.capacity import Ramp, copies, scaling_of
 from decider.cost.draft import Draft
 from decider.cost.instances import InstanceOption, cheapest_instance
 from decider.cost.profile import copy_hours
 from decider.decision import FargateSizing, FrontDoor, InstanceSizing, LambdaSizing, Purchase
-from decider.facts import FARGATE_CPU_MAX_MEMORY_MB, Facts
+from decider.facts import FARGATE_CPU_MAX_MEMORY_MB, Facts, utilisation
 from decider.pricing.book import FargatePlatform, Instance, PriceBook
 from decider.pricing.cost_model import CostModel
 from decider.workload import JOB_PATTERNS, SECONDS_PER_MONTH, Workload

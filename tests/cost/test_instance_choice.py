@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from decider import parse_workload
-from decider.cost.capacity import Ramp, utilisation
+from decider.cost.capacity import Ramp
 from decider.cost.instances import cheapest_instance, hourly_price, instance_options, volume_hour_usd
 from decider.cost.mode_plans import _environment_fits, lambda_managed_instances
-from decider.facts import derive
+from decider.facts import derive, utilisation
 from decider.pricing.book import Instance
 from decider.rules.model import Ruleset
 
