@@ -60,7 +60,8 @@ class Facts:
     busy_hours_per_month: float
     """Hours of work per month if units of work ran one after another."""
     copies_at_peak: float
-    """Container copies needed at peak: in-flight work ÷ (concurrency per copy × utilisation target), or for runs of a
+    """Container copies needed at peak: in-flight work ÷ (concurrency per copy × utilisation target: a queue worker's
+    in the cost model, 0.7 for a listener), or for runs of a
     job one copy a run in flight, and at least the copies that hold the open connections (``connection_copies``)."""
     connection_copies: float
     """Container copies that hold a WebSocket workload's open connections: connections ÷ (connections per copy ×
