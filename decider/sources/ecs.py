@@ -29,6 +29,9 @@ ECS_DEFAULT_ARCHITECTURE = "x86_64"
 LAUNCH_TYPES = frozenset({"FARGATE", "FARGATE_SPOT", "EC2", "EXTERNAL", "MANAGED_INSTANCES"})
 #: How the reading of a task's ephemeral storage says what it read (and is found again, to be read anew).
 TASK_TOTAL = "(the task's total, image included)"
+#: The total ephemeral storage ECS accepts for a task, GiB: "The minimum supported value is 21 GiB and the maximum
+#: supported value is 200 GiB" (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EphemeralStorage.html).
+TASK_STORAGE_GIB = (21.0, 200.0)
 
 
 def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, Any]) -> None:
@@ -113,6 +116,13 @@ def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, An
         size_gib = number_of(key_of(storage, "SizeInGiB"))
         if size_gib is not None:
             task_storage(workload, size_gib)
+            low, high = TASK_STORAGE_GIB
+            if not low <= size_gib <= high:
+                workload.assume(
+                    f"EphemeralStorage {number(size_gib)} GiB is outside the {number(low)}–{number(high)} GiB ECS "
+                    "accepts for a task's ephemeral storage: AWS refuses this task definition as written; reviewed "
+                    "as given"
+                )
 
 
 def task_storage(workload: ImportedWorkload, total_gib: float, usage: str | None = None) -> None:

@@ -255,3 +255,19 @@ def test_a_tasks_ephemeral_storage_is_its_total_with_the_image_inside(tmp_path: 
         assert fargate.monthly_cost is not None
         [storage] = [line.item for line in fargate.monthly_cost.lines if "ephemeral storage" in line.item]
         assert storage == f"Fargate ephemeral storage above 20 GB ({size - 20} GB a task)"
+
+
+@pytest.mark.parametrize(("size", "outside"), [(20, True), (21, False), (200, False), (250, True)])
+@pytest.mark.parametrize("source", sorted(STORAGE_SOURCES))
+def test_ephemeral_storage_outside_what_ecs_accepts_is_said(
+    tmp_path: Path, source: str, size: int, outside: bool
+) -> None:
+    """ECS accepts 21 to 200 GiB of ephemeral storage for a task: a template asking for more or less would be refused
+    when deployed, and the review says so beside its reading (the task is still reviewed as written)."""
+    (tmp_path / source).write_text(STORAGE_SOURCES[source].replace("SIZE", str(size)), encoding="utf-8")
+    [task] = find_workloads([str(tmp_path / source)]).workloads
+    refused = [note for note in task.assumptions if "outside the 21–200 GiB ECS accepts" in note]
+    assert len(refused) == (1 if outside else 0)
+    if outside:
+        assert f"EphemeralStorage {size} GiB is outside" in refused[0]
+        assert "AWS refuses this task definition as written" in refused[0]
