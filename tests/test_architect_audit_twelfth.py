@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from decider import Ruleset, decide, parse_workload
+from decider.decision import FargateSizing
 from decider.facts import derive
 
 BUSY_QUEUE: dict[str, Any] = {
@@ -22,7 +23,7 @@ BUSY_QUEUE: dict[str, Any] = {
 def test_a_queue_workers_copies_at_peak_are_those_its_bills_are_sized_for(ruleset: Ruleset) -> None:
     decision = decide(parse_workload(BUSY_QUEUE), ruleset, advice=False)
     fargate = next(entry for entry in decision.ranking if entry.target == "ecs-fargate")
-    assert fargate.sizing is not None
+    assert isinstance(fargate.sizing, FargateSizing)
     assert ruleset.cost_model is not None
     assert fargate.sizing.utilisation_target == ruleset.cost_model.queue_worker_utilisation
     peak = fargate.sizing.max_copies
