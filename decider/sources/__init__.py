@@ -311,7 +311,8 @@ def _read_documents(documents: list[Document], shown: str, capacity: Capacity) -
     manifests = [document for document in documents if kubernetes.is_manifest(document.data)]
     if manifests:
         kubernetes_api = kubernetes.uses_kubernetes_api(manifests)
-        found = [kubernetes.read_manifest(document, shown, kubernetes_api) for document in manifests]
+        unmounted = kubernetes.unmounted_accounts(manifests)
+        found = [kubernetes.read_manifest(document, shown, kubernetes_api, unmounted) for document in manifests]
         return [workload for workload in found if workload is not None]
     if all(workload_file.holds_workloads(document) for document in documents):
         return workload_file.read_workloads(documents, shown)

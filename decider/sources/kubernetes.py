@@ -92,10 +92,36 @@ def uses_kubernetes_api(manifests: Sequence[Document]) -> str | None:
     return None
 
 
-def read_manifest(document: Document, file: str, kubernetes_api: str | None) -> ImportedWorkload | None:
+def unmounted_accounts(manifests: Sequence[Document]) -> dict[tuple[str, str], int]:
+    """The ServiceAccounts of a file that mount no token in their pods unless a pod asks for one
+    (``automountServiceAccountToken: false``), by (namespace, name), with their line."""
+    found: dict[tuple[str, str], int] = {}
+    for document in manifests:
+        manifest = document.data
+        metadata = _mapping(manifest.get("metadata"))
+        name, namespace = metadata.get("name"), metadata.get("namespace")
+        unmounting = manifest.get("kind") == "ServiceAccount" and manifest.get("automountServiceAccountToken") is False
+        if unmounting and isinstance(name, str) and name:
+            found[(namespace if isinstance(namespace, str) and namespace else "default", name)] = document.line
+    return found
+
+
+def pod_account(pod: Mapping[str, Any]) -> str:
+    """The ServiceAccount a pod runs as: ``serviceAccountName`` (or the older ``serviceAccount``), else ``default``."""
+    account = pod.get("serviceAccountName", pod.get("serviceAccount"))
+    return account if isinstance(account, str) and account else "default"
+
+
+def read_manifest(
+    document: Document,
+    file: str,
+    kubernetes_api: str | None,
+    unmounted: Mapping[tuple[str, str], int] | None = None,
+) -> ImportedWorkload | None:
     """The workload a Deployment, StatefulSet, DaemonSet, Job or CronJob runs (``idle`` saying why when it runs
     none); None for other kinds.
-    ``kubernetes_api``: why the file shows reliance on the Kubernetes API (``uses_kubernetes_api``), if it does."""
+    ``kubernetes_api``: why the file shows reliance on the Kubernetes API (``uses_kubernetes_api``), if it does;
+    ``unmounted``: the file's ServiceAccounts that mount no token (``unmounted_accounts``)."""
     manifest: dict[str, Any] = document.data
     kind = manifest.get("kind")
     like_deployment = _deployment_like(manifest)
@@ -122,7 +148,7 @@ def read_manifest(document: Document, file: str, kubernetes_api: str | None) -> 
         template = manifest if kind == "Pod" else _mapping(spec.get("template"))
     pod = _mapping(template.get("spec"))
     if kubernetes_api:
-        _same_file_api(workload, kubernetes_api, pod)
+        _same_file_api(workload, kubernetes_api, pod, (unmounted or {}).get((workload.namespace, pod_account(pod))))
     if kind == "CronJob":
         read_cron_job(workload, spec)
     else:
@@ -139,13 +165,17 @@ def read_manifest(document: Document, file: str, kubernetes_api: str | None) -> 
     return workload
 
 
-def _same_file_api(workload: ImportedWorkload, why: str, pod: Mapping[str, Any]) -> None:
+def _same_file_api(workload: ImportedWorkload, why: str, pod: Mapping[str, Any], unmounted: int | None) -> None:
     """``control.kubernetes_api`` from the objects of the workload's file, unless its pods mount no ServiceAccount
-    token: without one they have no credentials for the API server (as for bindings, kubernetes_access.py)."""
-    if pod.get("automountServiceAccountToken") is False:
+    token: without one they have no credentials for the API server (as for bindings, kubernetes_access.py). The pod's
+    ``automountServiceAccountToken`` decides; when it says nothing, its ServiceAccount's (``unmounted``: the line of
+    one in this file that mounts none)."""
+    mount = pod.get("automountServiceAccountToken")
+    if mount is False or (mount is None and unmounted is not None):
+        setting = "" if mount is False else f" of ServiceAccount {pod_account(pod)} (line {unmounted})"
         workload.assume(
             f"{why} in the same file, but its pods mount no ServiceAccount token "
-            "(automountServiceAccountToken: false): not read as needing the Kubernetes API"
+            f"(automountServiceAccountToken: false{setting}): not read as needing the Kubernetes API"
         )
         return
     workload.set("control.kubernetes_api", True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from decider.sources.imported import ImportedWorkload
+from decider.sources.kubernetes import pod_account
 
 BINDING_KINDS = frozenset({"RoleBinding", "ClusterRoleBinding"})
 WEBHOOK_KINDS = frozenset({"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"})
@@ -34,6 +35,12 @@ class Access:
     """(namespace, ServiceAccount name): the first binding that names it as a subject, with its file:line."""
     called: dict[tuple[str, str], str] = field(default_factory=dict)
     """(namespace, Service name): the first APIService or webhook that names it as its backend, with its file:line."""
+    unmounted: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(namespace, ServiceAccount name): a ServiceAccount that mounts no token unless a pod asks for one
+    (``automountServiceAccountToken: false``), with its file:line."""
+    mounting: set[tuple[str, int]] = field(default_factory=set)
+    """(file, line) of a workload whose pods ask for the token themselves (``automountServiceAccountToken: true``),
+    which takes precedence over their ServiceAccount's setting."""
 
     def read(self, data: Mapping[str, Any], namespace: str, where: str, file: str, line: int) -> None:
         """One Kubernetes object, in ``namespace`` (its own, a kustomization's, else ``default``)."""
@@ -50,11 +57,16 @@ class Access:
             name, own = service.get("name"), service.get("namespace")
             if isinstance(name, str) and name:
                 self.called.setdefault((own if isinstance(own, str) and own else "default", name), where)
+        name = _mapping(data.get("metadata")).get("name")
+        if kind == "ServiceAccount" and data.get("automountServiceAccountToken") is False and isinstance(name, str):
+            self.unmounted.setdefault((namespace, name), where)
+            return
         pod = _pod(kind, spec, data)
         if pod is None or pod.get("automountServiceAccountToken") is False:
             return
-        account = pod.get("serviceAccountName", pod.get("serviceAccount"))
-        self.accounts[(file, line)] = (namespace, account if isinstance(account, str) and account else "default")
+        if pod.get("automountServiceAccountToken") is True:
+            self.mounting.add((file, line))
+        self.accounts[(file, line)] = (namespace, pod_account(pod))
 
 
 def _backends(kind: Any, data: Mapping[str, Any], spec: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
@@ -96,6 +108,13 @@ def access_pods(
         if workload.runs_as != "kubernetes" or account is None or account not in access.bound:
             continue
         namespace, name = account
+        if account in access.unmounted and (workload.file, workload.line) not in access.mounting:
+            workload.assume(
+                f"its ServiceAccount {name} ({namespace}) is a subject of {access.bound[account]}, but mounts no token "
+                f"(automountServiceAccountToken: false at {access.unmounted[account]}) and its pods ask for none: "
+                "not read as needing the Kubernetes API"
+            )
+            continue
         _mark(workload, f"its ServiceAccount {name} ({namespace}) is a subject of {access.bound[account]}")
 
 

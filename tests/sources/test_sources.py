@@ -386,6 +386,45 @@ def test_rbac_and_api_backends_in_other_files_mark_kubernetes_api(
         assert [why is not None and why in note and "other.yaml:" in note for note in notes] == ([True] if why else [])
 
 
+UNMOUNTED_ACCOUNT = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: adapter, namespace: monitoring}\n" + (
+    "automountServiceAccountToken: false\n"
+)
+ADAPTER_BINDING = (
+    "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: adapter}\n"
+    "roleRef: {kind: ClusterRole, name: adapter}\n"
+    "subjects: [{kind: ServiceAccount, name: adapter, namespace: monitoring}]\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("pod_setting", "kubernetes_api"),
+    [("", False), ("automountServiceAccountToken: true\n      ", True)],
+    ids=["service-account-decides", "pod-asks-for-the-token"],
+)
+@pytest.mark.parametrize("same_file", [True, False], ids=["same-file", "other-files"])
+def test_a_service_account_that_mounts_no_token_keeps_its_pods_off_the_kubernetes_api(
+    tmp_path: Path, pod_setting: str, kubernetes_api: bool, same_file: bool
+) -> None:
+    """A ServiceAccount with ``automountServiceAccountToken: false`` gives its pods no token, so a binding of it (or
+    RBAC in the same file) is no sign they call the Kubernetes API; a pod that asks for the token itself overrides
+    its ServiceAccount (https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
+    #opt-out-of-api-credential-automounting). The assumption says which setting was read."""
+    deployment = APP.format(name="adapter", account=f"serviceAccountName: adapter\n      {pod_setting}")
+    if same_file:
+        (tmp_path / "bundle.yaml").write_text(f"{UNMOUNTED_ACCOUNT}---\n{ADAPTER_BINDING}---\n{deployment}")
+    else:
+        (tmp_path / "adapter-deployment.yaml").write_text(deployment)
+        (tmp_path / "adapter-sa.yaml").write_text(UNMOUNTED_ACCOUNT)
+        (tmp_path / "adapter-binding.yaml").write_text(ADAPTER_BINDING)
+    [adapter] = find_workloads([str(tmp_path)]).workloads
+    assert adapter.raw.get("control", {}).get("kubernetes_api", False) is kubernetes_api
+    notes = [note for note in adapter.assumptions if "needing the Kubernetes API" in note]
+    assert notes
+    assert all(("not read as needing" in note) is not kubernetes_api for note in notes)
+    if not kubernetes_api:
+        assert any("automountServiceAccountToken: false" in note and "adapter" in note for note in notes)
+
+
 # --- workload files and folders -------------------------------------------------------------------------------------
 
 
