@@ -294,7 +294,7 @@ def _load(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str
             f"The load as described keeps {in_flight:,} units of work in flight at peak, above the {quota:,} "
             "concurrent executions an account gets by default"
         )
-    copies = _most_copies(ranked, facts.copies_at_peak)
+    copies = _most_copies(ranked, facts.copies_at_peak, ruleset)
     if copies > IMPLAUSIBLE_COPIES:
         needs = "it needs" if found else "The load as described needs"
         found.append(f"{needs} {copies:,.0f} container copies at peak (over {IMPLAUSIBLE_COPIES:,})")
@@ -326,13 +326,16 @@ def _modes(ranked: Ranked) -> dict[str, str]:
     return {target: choice.chosen.name for target, choice in choices.items() if choice.chosen != choice.priced[0][0]}
 
 
-def _most_copies(ranked: Ranked, at_peak: float) -> float:
-    """The copies the load needs at peak, as the bills size them (a queue worker's copies run at its own
-    utilisation): the recommended target's, else, when it sizes no copies (Lambda), those of the best-ranked target
-    that does; the facts' figure when no bill sizes copies."""
+def _most_copies(ranked: Ranked, at_peak: float, ruleset: Ruleset) -> float:
+    """The container copies the load needs at peak, as the bills size them (a queue worker's copies run at its own
+    utilisation): those of the best-ranked target that runs containers (Lambda's environments, on demand or on
+    Managed Instances, are not container copies); the facts' figure when no bill sizes copies."""
     plans = ranked.priced.plans if ranked.priced is not None else {}
     for target in ranked.order:
-        sized = plans[target].draft.fields.get("max_copies") if target in plans else None
+        plan = plans.get(target)
+        if plan is None or ruleset.platform_of(target) == "lambda":
+            continue
+        sized = plan.draft.fields.get("max_copies")
         if isinstance(sized, int | float) and not isinstance(sized, bool):
             return float(sized)
     return at_peak

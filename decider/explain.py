@@ -28,9 +28,10 @@ def leads(
 
 def deciding_reasons(evaluation: Evaluation, winner: str, runner_up: str | None, limit: int = 3) -> list[Fired]:
     """The rules that did most to put ``winner`` ahead of ``runner_up`` (or, alone, that raised it most), leaving out
-    a rule that makes the case for an excluded target (``_pleads_for_excluded``)."""
+    a rule that makes the case for an excluded target (``_pleads_for_excluded``), unless only such rules put it ahead:
+    then they are its reasons, as the points say."""
     found = [fired for _, fired in leads(evaluation, winner, runner_up)]
-    return [fired for fired in found if not _pleads_for_excluded(fired, evaluation, winner)][:limit]
+    return ([fired for fired in found if not _pleads_for_excluded(fired, evaluation, winner)] or found)[:limit]
 
 
 def pleading(evaluation: Evaluation, winner: str) -> frozenset[str]:

@@ -209,7 +209,8 @@ def deciding_reasons(decision: Decision, limit: int = DECIDING_REASONS) -> list[
     behind = decision.ranking[1].reasons if len(decision.ranking) > 1 else ()
     by_rule = {reason.rule: reason for reason in (*behind, *winner.reasons)}
     ahead = [(by_rule[rule], lead) for lead, rule in decision.deciding]
-    if not ahead:  # nothing separates the top two: show what counted most for the winner
+    tied = len(decision.ranking) > 1 and decision.ranking[0].score <= decision.ranking[1].score
+    if not ahead and (tied or len(decision.ranking) == 1):  # nothing separates the top two: what counted most
         ahead = sorted(
             (
                 (reason, reason.impact)
