@@ -148,7 +148,7 @@ def to_markdown(decision: Decision) -> str:
         out.append(f"**Configure:** {_cell(describe(decision.ranking[0].sizing))}")
     if decision.ranking:
         out.append("")
-        out.append("| # | target | score | monthly cost | deciding reasons |")
+        out.append("| # | target | score | monthly cost | biggest reasons (points) |")
         out.append("|---|---|---:|---:|---|")
         for place, entry in enumerate(decision.ranking, start=1):
             top = ", ".join(

@@ -103,7 +103,7 @@ def test_markdown_has_the_recommendation_a_ranking_table_and_details(decision: D
     text = render.to_markdown(decision)
     assert text.startswith("## decider: orders&#124;worker\n"), "a name's pipe is shown, never a table's"
     assert "**Recommendation:** `ecs-fargate`" in text
-    assert "| # | target | score | monthly cost | deciding reasons |" in text
+    assert "| # | target | score | monthly cost | biggest reasons (points) |" in text
     assert "| 1 | Amazon ECS on AWS Fargate | 58.0 | n/a | `control.sidecars` (+6), `traffic.spiky` (+2) |" in text
     assert "| 3 | Amazon ECS Managed Instances | 50.0 | n/a | — |" in text
     assert "<details><summary>Amazon EKS: score 54.0, n/a</summary>" in text
