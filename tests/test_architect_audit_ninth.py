@@ -94,7 +94,7 @@ def test_the_spiky_bonus_shrinks_with_the_start(ruleset: Ruleset) -> None:
 
 def test_a_queue_consumers_slow_start_delays_events_without_losing_the_event_points(ruleset: Ruleset) -> None:
     consumer: dict[str, Any] = {
-        "runtime": {"max_duration_s": 30, "avg_duration_ms": 2000, "memory_mb": 1024, "startup_s": 12},
+        "runtime": {"max_duration_s": 30, "avg_duration_ms": 200, "memory_mb": 1024, "startup_s": 12},
         "traffic": {"pattern": "event", "requests_per_month": 3_000_000, "protocols": ["queue"]},
     }
     reasons = {reason.rule: reason.impact for reason in entry(decided(ruleset, consumer), "lambda").reasons}
