@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from decider import Decision, Ruleset, decide, parse_workload
 from decider.decision import InstanceSizing, LambdaSizing, RankedTarget
 
@@ -94,7 +96,7 @@ def test_the_spiky_bonus_shrinks_with_the_start(ruleset: Ruleset) -> None:
 
 def test_a_queue_consumers_slow_start_delays_events_without_losing_the_event_points(ruleset: Ruleset) -> None:
     consumer: dict[str, Any] = {
-        "runtime": {"max_duration_s": 30, "avg_duration_ms": 2000, "memory_mb": 1024, "startup_s": 12},
+        "runtime": {"max_duration_s": 30, "avg_duration_ms": 200, "memory_mb": 1024, "startup_s": 12},
         "traffic": {"pattern": "event", "requests_per_month": 3_000_000, "protocols": ["queue"]},
     }
     reasons = {reason.rule: reason.impact for reason in entry(decided(ruleset, consumer), "lambda").reasons}
@@ -153,24 +155,46 @@ def test_udp_counts_four_hundred_new_flows_to_a_network_load_balancer_capacity_u
 
 
 def test_lambda_managed_instances_count_only_the_work_against_the_api_timeout(ruleset: Ruleset) -> None:
-    """An environment of Lambda Managed Instances starts before it takes requests: 30 s of work (3/7 of the 27–34 s
-    ramp, −3.4) counts, the 1 s start does not; on demand, the start counts too (31 s: 4/7 of −8, before the scores
-    are scaled into 0–100)."""
+    """An environment of Lambda Managed Instances starts before it takes requests: 28.5 s of work (half the 27–30 s
+    ramp, −4) counts, the 1 s start does not; on demand, the start counts too (29.5 s: 5/6 of −8)."""
     busy: dict[str, Any] = {
-        "runtime": {"max_duration_s": 30, "avg_duration_ms": 200, "memory_mb": 2048, "startup_s": 1},
+        "runtime": {"max_duration_s": 28.5, "avg_duration_ms": 200, "memory_mb": 2048, "startup_s": 1},
         "traffic": {"pattern": "steady", "requests_per_month": 200_000_000},
     }
     managed = entry(decided(ruleset, busy), "lambda")
     assert managed.sizing is not None
     assert managed.sizing.mode == "managed-instances"
     reasons = {reason.rule: reason.impact for reason in managed.reasons}
-    assert reasons == {**reasons, "limits.lambda-managed-instances-api-gateway-timeout": -3.4}
+    assert reasons == {**reasons, "limits.lambda-managed-instances-api-gateway-timeout": -4}
     assert "limits.lambda-api-gateway-timeout" not in reasons
     quiet = {**busy, "traffic": {**busy["traffic"], "requests_per_month": 2_000_000}}
     on_demand = entry(decided(ruleset, quiet), "lambda")
     assert on_demand.sizing is not None
     assert on_demand.sizing.mode == "on-demand"
-    assert {reason.rule: reason.impact for reason in on_demand.reasons}["limits.lambda-api-gateway-timeout"] < -3.4
+    assert {reason.rule: reason.impact for reason in on_demand.reasons}["limits.lambda-api-gateway-timeout"] < -4
+
+
+@pytest.mark.parametrize(("seconds", "share"), [(27, 0), (28.5, 0.5), (30, 1), (31, 1)])
+def test_the_api_gateway_timeout_counts_in_full_from_its_hard_30_seconds(
+    ruleset: Ruleset, seconds: float, share: float
+) -> None:
+    """A request past the HTTP API's 30 s integration timeout fails: from 30 s the rules take all their points."""
+    on_demand = ruleset.rule("limits.lambda-api-gateway-timeout")
+    managed = ruleset.rule("limits.lambda-managed-instances-api-gateway-timeout")
+    assert on_demand is not None
+    assert managed is not None
+    assert on_demand.grade({"derived.cold_request_s": seconds}) == pytest.approx(share)
+    assert managed.grade({"runtime.max_duration_s": seconds}) == pytest.approx(share)
+
+
+@pytest.mark.parametrize(("startup_s", "points"), [(23.5, -4), (25, -8), (26, -8)])
+def test_a_cold_request_past_the_api_timeout_takes_the_rules_full_points(
+    ruleset: Ruleset, startup_s: float, points: float
+) -> None:
+    """5 s of work after a start of 23.5, 25 or 26 s: a cold request of 28.5 s (half the points), 30 s or 31 s (all)."""
+    slow = {**SPRING_API, "runtime": {**SPRING_API["runtime"], "startup_s": startup_s}}
+    reasons = {reason.rule: reason.impact for reason in entry(decided(ruleset, slow), "lambda").reasons}
+    assert reasons["limits.lambda-api-gateway-timeout"] == points
 
 
 def test_the_summary_does_not_give_a_rule_making_an_excluded_targets_case_as_the_winners_reason(

@@ -53,10 +53,13 @@ def test_a_container_copy_gets_at_least_about_the_cpu_lambda_gives_the_same_memo
     sizing = entry(decision, "ecs-fargate").sizing
     assert isinstance(sizing, FargateSizing)
     assert sizing.task_vcpu == 8
-    # Billed for the same work, the 4-vCPU task's "cheapest option" is gone: Lambda is cheaper and recommended
+    # Billed for the same work, the 4-vCPU task's "cheapest option" is gone: Lambda is cheaper, and the score counts
+    # the bill against Fargate. (Which wins is then up to the other rules: the jobs keep a copy busy 86% of the time,
+    # so no event points weigh for Lambda, and its memory and /tmp are at their limits.)
     costs = {item.target: item.monthly_cost.total_usd for item in decision.ranking if item.monthly_cost}
     assert costs["lambda"] < costs["ecs-fargate"]
-    assert decision.recommendation == "lambda"
+    assert rules_of(decision, "ecs-fargate")["cost.relative-monthly-cost"] < 0
+    assert "cost.relative-monthly-cost" not in rules_of(decision, "lambda")
 
 
 def test_a_windows_service_on_an_existing_eks_cluster_pays_for_windows_nodes_of_its_own(ruleset: Ruleset) -> None:
