@@ -10,8 +10,12 @@ and headless ones) is reached from inside the cluster only.
 A pass over every workload read, once all files are read (a Deployment and its Service are often separate files of
 one kustomization). A workload that Services select, none of them public, has callers in the cluster only: no public
 front door (an API Gateway API, a load balancer) is billed wherever it runs, ``traffic.front_door: none``, said as an
-assumption. A workload a public Service selects, or that no Service selects, is left as it was read. Backends are
-matched to Services by name alone, so a route in another namespace can make a workload public, never internal.
+assumption. A workload a public Service selects, or that no Service selects, is left as it was read. A backend names
+a Service of the route's namespace (an Ingress's and an OpenShift Route's always; a Gateway API ``backendRef`` may
+name another): it matches a Service of that name there, or of that name anywhere when either object's namespace is
+not stated in the files (a ``kubectl apply -n`` places it), so that an unknown namespace makes a workload public,
+never internal. Of Services that share a namespace and name in several files (alternative deployments of one app),
+a route applies to the nearest only, as a Service to the workloads it selects.
 
 Workloads of one kind, name and namespace found in several files are alternative deployments of one app (a base and
 its variants in other folders, or install files of one folder applied one instead of another), which cannot run
@@ -57,6 +61,8 @@ class Service:
     raw: str | None = None
     """``tcp`` (or ``udp``) when every port carries a protocol other than HTTP (a database's, a broker's)."""
     file: str = ""
+    stated: bool = True
+    """Whether its namespace is stated in the files (its own or a kustomization's), not left to ``kubectl -n``."""
 
     def selects(self, workload: ImportedWorkload) -> bool:
         """Whether the workload's pods, in its namespace, carry every label of the selector."""
@@ -78,13 +84,35 @@ class Scaler:
     file: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A Service an Ingress or route sends traffic to: its namespace and name, whether that namespace is stated in the
+    files, and the object that routes to it (where it is, and its file)."""
+
+    namespace: str
+    name: str
+    stated: bool
+    where: str
+    file: str
+
+    def reaches(self, service: Service, services: Sequence[Service]) -> bool:
+        """Whether this route's backend is ``service``: the name matches, the namespaces match unless one is not
+        stated, and of the Services it could be (``services``) that share ``service``'s namespace and name, it is the
+        nearest this route's file (alternative deployments of one app)."""
+        if service.name != self.name or (self.stated and service.stated and service.namespace != self.namespace):
+            return False
+        same = [item for item in services if (item.namespace, item.name) == (service.namespace, service.name)]
+        nearest = min(((item.file != self.file, *tree_distance(item.file, self.file)) for item in same), default=None)
+        return nearest == (service.file != self.file, *tree_distance(service.file, self.file))
+
+
 @dataclass
 class Routes:
     """The Services found in the files reviewed, and the names of those that an Ingress or route sends traffic to
     (with the object that does, to say so); the HorizontalPodAutoscalers found, which set the copies that run."""
 
     services: list[Service] = field(default_factory=list)
-    routed: dict[str, str] = field(default_factory=dict)
+    routed: list[Route] = field(default_factory=list)
     scalers: list[Scaler] = field(default_factory=list)
     access: Access = field(default_factory=Access)
     """Who uses the Kubernetes API: the pods' ServiceAccounts, RBAC bindings, the Services the API server calls."""
@@ -104,21 +132,25 @@ class Routes:
             where = f"{kind} {name} ({file}:{document.line})"
             own = metadata.get("namespace")
             placed = namespace or (own if isinstance(own, str) and own else "default")
+            stated = bool(namespace) or (isinstance(own, str) and bool(own))
             self.access.read(data, placed, where, file, document.line)
             if kind == "Service" and data.get("apiVersion") == "v1":  # not a Knative Service, a workload of its own
-                self._service(data, name, placed, where, file)
+                self._service(data, name, placed, where, file, stated=stated)
             elif kind == "HorizontalPodAutoscaler":
                 self._scaler(data, placed, where, file)
             else:
-                for backend in _backends(data):
-                    self.routed.setdefault(backend, where)
+                for backend, elsewhere in _backends(data):
+                    at = elsewhere or placed
+                    self.routed.append(Route(at, backend, stated or elsewhere is not None, where, file))
 
     def _scaler(self, data: Mapping[str, Any], namespace: str, where: str, file: str) -> None:
         scaler = _scaler_of(data, namespace, where, file)
         if scaler is not None:
             self.scalers.append(scaler)
 
-    def _service(self, data: Mapping[str, Any], name: str, namespace: str, where: str, file: str) -> None:
+    def _service(
+        self, data: Mapping[str, Any], name: str, namespace: str, where: str, file: str, *, stated: bool
+    ) -> None:
         spec = _mapping(data.get("spec"))
         selector = tuple(
             (str(key), str(value))
@@ -136,7 +168,9 @@ class Routes:
         )
         udp = raw and all(str(port.get("protocol", "")).upper() == "UDP" for port in ports)
         self.services.append(
-            Service(name, namespace, selector, kind, grpc, where, "udp" if udp else "tcp" if raw else None, file)
+            Service(
+                name, namespace, selector, kind, grpc, where, "udp" if udp else "tcp" if raw else None, file, stated
+            )
         )
 
 
@@ -233,7 +267,12 @@ def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
             continue
         _serves(workload, selecting)
         # A job's Service says nothing of a front door; nor does one in front of a workload that names its own.
-        public = [item for item in selecting if item.type in PUBLIC_TYPES or item.name in routes.routed]
+        routed = [
+            (item, route) for item in selecting for route in routes.routed if route.reaches(item, routes.services)
+        ]
+        public = [item for item in selecting if item.type in PUBLIC_TYPES] + [item for item, _ in routed]
+        for item, route in routed[:1]:
+            workload.assume(f"{route.where} routes to Service {item.name} ({item.namespace}): reached from outside")
         if public or workload.get("traffic.front_door") is not None or workload.get("traffic.pattern") in JOB_PATTERNS:
             continue
         names = ", ".join(f"{item.type} {item.where}" for item in selecting)
@@ -284,9 +323,9 @@ def _serves(workload: ImportedWorkload, selecting: Sequence[Service]) -> None:
     workload.assume(said)
 
 
-def _backends(data: Mapping[str, Any]) -> Iterator[str]:
-    """The names of the Services an Ingress, a Gateway API route or an OpenShift Route sends traffic to; nothing for
-    any other object."""
+def _backends(data: Mapping[str, Any]) -> Iterator[tuple[str, str | None]]:
+    """The Services an Ingress, a Gateway API route or an OpenShift Route sends traffic to: each name, with the
+    namespace a Gateway API ``backendRef`` names (None: the route's own); nothing for any other object."""
     kind, group = data.get("kind"), str(data.get("apiVersion", "")).rpartition("/")[0]
     spec = _mapping(data.get("spec"))
     if kind == "Ingress":
@@ -297,17 +336,18 @@ def _backends(data: Mapping[str, Any]) -> Iterator[str]:
         for backend in backends:
             name = _mapping(backend.get("service")).get("name", backend.get("serviceName"))  # v1, then v1beta1
             if isinstance(name, str) and name:
-                yield name
+                yield name, None
     elif kind in ROUTE_KINDS and group == GATEWAY_API:
         for rule in _list(spec.get("rules")):
             for ref in _list(_mapping(rule).get("backendRefs")):
                 ref = _mapping(ref)
                 if ref.get("kind", "Service") == "Service" and isinstance(ref.get("name"), str):
-                    yield ref["name"]
+                    elsewhere = ref.get("namespace")
+                    yield ref["name"], elsewhere if isinstance(elsewhere, str) and elsewhere else None
     elif kind == "Route" and group == OPENSHIFT_ROUTES:  # spec.to and spec.alternateBackends name Services
         for ref in [_mapping(spec.get("to")), *map(_mapping, _list(spec.get("alternateBackends")))]:
             if ref.get("kind", "Service") == "Service" and isinstance(ref.get("name"), str):
-                yield ref["name"]
+                yield ref["name"], None
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

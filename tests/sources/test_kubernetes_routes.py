@@ -253,3 +253,75 @@ def test_odd_services_and_routes_are_read_without_a_traceback(
     web = read([tmp_path])["web"]
     assert web.raw["traffic"].get("front_door") == front_door
     assert web.raw["traffic"]["protocols"] == ["http"]
+
+
+def _service(name: str, namespace: str | None = None) -> str:
+    placed = f", namespace: {namespace}" if namespace else ""
+    return f"apiVersion: v1\nkind: Service\nmetadata: {{name: {name}{placed}}}\nspec: {{selector: {{app: {name}}}}}\n"
+
+
+def _ingress(backend: str, namespace: str | None = None) -> str:
+    placed = f", namespace: {namespace}" if namespace else ""
+    return (
+        f"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {{name: storefront{placed}}}\n"
+        f"spec: {{defaultBackend: {{service: {{name: {backend}, port: {{number: 80}}}}}}}}\n"
+    )
+
+
+def _deployment(name: str, namespace: str | None) -> str:
+    text = DEPLOYMENT.format(name=name, ports="[{name: http, containerPort: 8080}]")
+    return text.replace(f"name: {name}}}", f"name: {name}, namespace: {namespace}}}", 1) if namespace else text
+
+
+@pytest.mark.parametrize(
+    ("service_namespace", "ingress_namespace", "public"),
+    [
+        ("internal", "shop", False),  # an Ingress routes only to Services of its own namespace
+        ("shop", "shop", True),
+        ("internal", None, True),  # the Ingress's namespace is not stated (kubectl apply -n): it may be internal's
+        (None, "shop", True),
+    ],
+    ids=["other-namespace", "same-namespace", "ingress-namespace-unstated", "service-namespace-unstated"],
+)
+def test_an_ingress_reaches_a_service_of_its_own_namespace(
+    tmp_path: Path, service_namespace: str | None, ingress_namespace: str | None, public: bool
+) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "other").mkdir()
+    app = _deployment("web", service_namespace) + "---\n" + _service("web", service_namespace)
+    (tmp_path / "app" / "web.yaml").write_text(app, encoding="utf-8")
+    (tmp_path / "other" / "ingress.yaml").write_text(_ingress("web", ingress_namespace), encoding="utf-8")
+    [web] = find_workloads([str(tmp_path)]).workloads
+    assert ("front_door" not in web.raw["traffic"]) is public
+    said = [note for note in web.assumptions if "Ingress storefront" in note]
+    assert bool(said) is public
+    if public:
+        assert "routes to Service web" in said[0]
+        assert "reached from outside" in said[0]
+
+
+def test_an_ingress_reaches_the_nearest_of_services_sharing_a_name(tmp_path: Path) -> None:
+    """Two examples each with a Service coffee-svc (alternative deployments of one name): the Ingress beside one
+    makes that one public, not the other, which only its own ClusterIP Service reaches."""
+    for folder, ingress in (("ingress-example", True), ("routing-example", False)):
+        (tmp_path / folder).mkdir()
+        text = _deployment("coffee-svc", None) + "---\n" + _service("coffee-svc")
+        (tmp_path / folder / "cafe.yaml").write_text(text, encoding="utf-8")
+        if ingress:
+            (tmp_path / folder / "cafe-ingress.yaml").write_text(_ingress("coffee-svc"), encoding="utf-8")
+    found = {Path(item.file).parent.name: item for item in find_workloads([str(tmp_path)]).workloads}
+    assert "front_door" not in found["ingress-example"].raw["traffic"]
+    assert found["routing-example"].raw["traffic"]["front_door"] == "none"
+
+
+def test_a_gateway_route_may_name_a_service_of_another_namespace(tmp_path: Path) -> None:
+    app = _deployment("api", "backend") + "---\n" + _service("api", "backend")
+    (tmp_path / "api.yaml").write_text(app, encoding="utf-8")
+    route = (
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: edge, namespace: gateway}\n"
+        "spec: {rules: [{backendRefs: [{name: api, namespace: NS, port: 80}]}]}\n"
+    )
+    for namespace, public in (("backend", True), ("frontend", False)):
+        (tmp_path / "route.yaml").write_text(route.replace("NS", namespace), encoding="utf-8")
+        [api] = find_workloads([str(tmp_path)]).workloads
+        assert ("front_door" not in api.raw["traffic"]) is public, namespace
