@@ -273,6 +273,7 @@ def read_file_workloads(
             skipped.append((shown, f"not read (format: {COPILOT})"))
         return []
     documents = expand_lists(documents)  # a Kubernetes List's items are manifests of their own
+    _refused_by_kubectl(documents, shown)
     found = _read_documents(documents, shown, capacity if capacity is not None else Capacity())
     if found is not None and skipped is not None:
         for document in documents:
@@ -283,10 +284,27 @@ def read_file_workloads(
     manifests = [document for document in documents if kubernetes.is_manifest(document.data)]
     if routes is not None and found is not None and manifests:
         routes.read(manifests, shown, kubernetes_files.kustomized(file)[0])
-    warnings = [warning for document in documents for warning in document.warnings]
+    # What reading a document had to decide goes to the workloads of that document (a Kubernetes file's objects are
+    # one a document); a template's resources share its one document.
+    by_line = {document.line: document.warnings for document in documents}
+    every = [warning for document in documents for warning in document.warnings]
     for workload in found or ():
-        workload.assumptions.extend(f"{shown}: {warning}" for warning in warnings)
+        own = by_line.get(workload.line) if len(documents) > 1 else None
+        workload.assumptions.extend(f"{shown}: {warning}" for warning in (every if own is None else own))
     return found
+
+
+def _refused_by_kubectl(documents: list[Document], shown: str) -> None:
+    """A Kubernetes manifest with a key given twice is refused by kubectl ("mapping key already defined"), unlike a
+    template, which CloudFormation reads with the last one: the file is not read as deployable. Often two objects
+    joined by a separator the YAML does not see (``---apiVersion: …`` on one line)."""
+    for document in documents:
+        if kubernetes.is_manifest(document.data) and document.warnings:
+            given = document.warnings[0].split(":", 1)[0]
+            joined = any(f"key {key!r} " in given for key in ("apiVersion", "kind"))
+            hint = " (is a document separator '---' missing, or joined to the next line?)" if joined else ""
+            where = f"{shown}:{document.line}"
+            raise SourceError([Problem(where, f"{given} in a Kubernetes object: kubectl refuses to apply it{hint}")])
 
 
 def _kustomize(file: Path, found: list[ImportedWorkload]) -> None:

@@ -79,6 +79,56 @@ def test_duplicate_keys_are_read_as_cloudformation_reads_them_and_said_with_both
     )
 
 
+GLUED = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: hello}\nspec:\n  template:\n    spec:\n"
+    "      containers: [{name: c}]\n---apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: howdy}\nspec:\n"
+    "  template:\n    spec:\n      containers: [{name: c}]\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        (GLUED, True),
+        (
+            GLUED.replace("---apiVersion", "---\napiVersion").replace(
+                "{name: c}]\n---", "{name: c}]\n  replicas: 1\n  replicas: 2\n---"
+            ),
+            False,
+        ),
+    ],
+    ids=["glued-documents", "repeated-replicas"],
+)
+def test_a_kubernetes_manifest_with_a_key_given_twice_is_not_read_as_kubectl_refuses_it(
+    tmp_path: Path, text: str, hint: bool
+) -> None:
+    """kubectl refuses a manifest with a repeated key ("mapping key already defined"), unlike CloudFormation, which
+    reads the last: the file is unreadable, not half of it reviewed, and with keep_going the others go on. Two
+    Deployments joined by a separator the YAML does not see ("---apiVersion") are the usual cause, said so."""
+    (tmp_path / "manifest.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "fine.yaml").write_text(GLUED.split("---", 1)[0], encoding="utf-8")
+    discovery = find_workloads([str(tmp_path)], keep_going=True)
+    assert [workload.name for workload in discovery.workloads] == ["hello"]
+    [unreadable] = discovery.unreadable
+    assert unreadable.file.endswith("manifest.yaml")
+    assert "is given twice" in unreadable.reason
+    assert "kubectl refuses to apply it" in unreadable.reason
+    assert ("document separator" in unreadable.reason) is hint
+
+
+def test_a_key_given_twice_is_said_on_the_workloads_of_its_own_document_only(tmp_path: Path) -> None:
+    """Of a file's documents, the one with a repeated key says so on its own workloads, not on the others' (a
+    workload file of two documents: the first gives memory_mb twice)."""
+    (tmp_path / "two.yaml").write_text(
+        "name: alpha\nruntime: {memory_mb: 256}\nruntime: {memory_mb: 512}\n---\n"
+        "name: beta\nruntime: {memory_mb: 128}\n",
+        encoding="utf-8",
+    )
+    found = {workload.name: workload for workload in find_workloads([str(tmp_path)]).workloads}
+    assert any("given twice" in note for note in found["alpha"].assumptions)
+    assert not any("given twice" in note for note in found["beta"].assumptions)
+
+
 def test_a_mapping_used_as_a_key_is_a_document_error_not_a_crash() -> None:
     # An unrendered Helm template: "{{ .Release.Name }}" reads as a mapping used as a key.
     with pytest.raises(DocumentError, match="used as a key") as caught:
