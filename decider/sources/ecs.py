@@ -13,7 +13,7 @@ from typing import Any
 from decider.facts import IMAGE_ON_DISK
 from decider.numbers import number
 from decider.sources.accelerators import NEURON_DEVICE, needs_neuron
-from decider.sources.document import Document
+from decider.sources.document import Document, is_intrinsic
 from decider.sources.imported import ImportedWorkload
 from decider.sources.schedule import counted_runs, disabled
 from decider.sources.template import describe_value, key_of, literal, mentions, number_of, reference, set_traffic
@@ -38,14 +38,17 @@ def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, An
     workload.set("team.current_platform", "ecs")
     containers = key_of(properties, "ContainerDefinitions")
     containers = [item for item in containers if isinstance(item, dict)] if isinstance(containers, list) else []
-    cpu_units = _cpu_units(literal(workload, properties, "Cpu"))
-    memory_mb = _memory_mb(literal(workload, properties, "Memory"))
+    task_size = (literal(workload, properties, "Cpu"), literal(workload, properties, "Memory"))
+    cpu_units, memory_mb = _cpu_units(task_size[0]), _memory_mb(task_size[1])
     if cpu_units is None:
-        given = [_cpu_units(key_of(container, "Cpu")) for container in containers]
+        given = [_cpu_units(_container_literal(workload, container, "Cpu")) for container in containers]
         cpu_units = sum(value for value in given if value) or None
     if memory_mb is None:
         given = [
-            _memory_mb(key_of(container, "Memory") or key_of(container, "MemoryReservation"))
+            _memory_mb(
+                _container_literal(workload, container, "Memory")
+                or _container_literal(workload, container, "MemoryReservation")
+            )
             for container in containers
         ]
         memory_mb = sum(value for value in given if value) or None
@@ -54,7 +57,6 @@ def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, An
     if memory_mb:
         workload.set("runtime.memory_mb", round(memory_mb))
     compatibilities = key_of(properties, "RequiresCompatibilities")
-    task_size = (literal(workload, properties, "Cpu"), literal(workload, properties, "Memory"))
     if (
         isinstance(compatibilities, list)
         and "FARGATE" in compatibilities
@@ -123,6 +125,20 @@ def read_task_definition(workload: ImportedWorkload, properties: Mapping[str, An
                     "accepts for a task's ephemeral storage: AWS refuses this task definition as written; reviewed "
                     "as given"
                 )
+
+
+def _container_literal(workload: ImportedWorkload, container: Mapping[str, Any], key: str) -> Any:
+    """A container's literal size (``Cpu``, ``Memory``, ``MemoryReservation``), read when the task gives none; an
+    intrinsic function is unknown until deployment: said, with the container's name, and read as None."""
+    value = key_of(container, key)
+    if is_intrinsic(value):
+        name = key_of(container, "Name")
+        workload.assume(
+            f"container {name if isinstance(name, str) else '?'} {key} is {describe_value(value)}, not a literal: "
+            "treated as unknown (give it in the usage file)"
+        )
+        return None
+    return value
 
 
 def task_storage(workload: ImportedWorkload, total_gib: float, usage: str | None = None) -> None:

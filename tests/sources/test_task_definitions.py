@@ -271,3 +271,24 @@ def test_ephemeral_storage_outside_what_ecs_accepts_is_said(
     if outside:
         assert f"EphemeralStorage {size} GiB is outside" in refused[0]
         assert "AWS refuses this task definition as written" in refused[0]
+
+
+@pytest.mark.parametrize("level", ["task", "container"])
+def test_a_size_set_by_a_parameter_without_a_default_is_said_once_at_either_level(tmp_path: Path, level: str) -> None:
+    """A Cpu or Memory that a !Ref to a parameter with no default sets is not known before deployment: decider's
+    default is used, and an assumption says which figure, once, whether the task or its container sets it."""
+    sizes = "Cpu: !Ref ContainerCpu, Memory: !Ref ContainerMemorySize"
+    on_task = "      Cpu: !Ref ContainerCpu\n      Memory: !Ref ContainerMemorySize\n"
+    task, container = (on_task, "") if level == "task" else ("", f", {sizes}")
+    (tmp_path / "template.yaml").write_text(
+        "Parameters:\n  ContainerCpu: {Type: Number}\n  ContainerMemorySize: {Type: Number}\n"
+        "Resources:\n  C:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n"
+        f"{task}      ContainerDefinitions: [{{Name: app, Image: c{container}}}]\n",
+        encoding="utf-8",
+    )
+    [found] = find_workloads([str(tmp_path)]).workloads
+    for key, parameter in (("Cpu", "ContainerCpu"), ("Memory", "ContainerMemorySize")):
+        said = [note for note in found.assumptions if f"{key} is Ref {parameter}, not a literal" in note]
+        assert len(said) == 1, (key, found.assumptions)
+        assert ("container app " in said[0]) is (level == "container")
+    assert "memory_mb" not in found.raw.get("runtime", {})
