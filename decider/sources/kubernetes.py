@@ -189,17 +189,28 @@ def _deployment_like(manifest: Mapping[str, Any]) -> bool:
     return (group, manifest.get("kind")) in DEPLOYMENT_LIKE and bool(_mapping(template.get("spec")).get("containers"))
 
 
+#: The API group of Flux's HelmRelease, which installs a Helm chart: https://fluxcd.io/flux/components/helm/helmreleases/
+FLUX_HELM = "helm.toolkit.fluxcd.io/"
+
+
 def unread_pods(manifest: Mapping[str, Any]) -> str | None:
     """Why an object that runs pods from a template of its own is not reviewed: a custom resource decider does not
-    read, such as a Knative Service or a KEDA ScaledJob (a suspended Job or CronJob is read, ``idle``); None for any
-    other object."""
+    read, such as a Knative Service or a KEDA ScaledJob (a suspended Job or CronJob is read, ``idle``), or a Flux
+    HelmRelease, whose chart's objects are not in the files; None for any other object."""
     if manifest.get("kind") in WORKLOAD_KINDS or _deployment_like(manifest):
         return None
     spec = _mapping(manifest.get("spec"))
+    name = _mapping(manifest.get("metadata")).get("name")
+    if manifest.get("kind") == "HelmRelease" and str(manifest.get("apiVersion", "")).startswith(FLUX_HELM):
+        chart = _mapping(_mapping(_mapping(spec.get("chart")).get("spec"))).get("chart")
+        return (
+            f"HelmRelease {name} ({manifest.get('apiVersion')}) installs the Helm chart "
+            f"{chart or '(named elsewhere)'}, whose objects are not in these files: render it with `helm template` "
+            "(and its values) and review the output"
+        )
     templates = [_mapping(spec.get("template")), _mapping(_mapping(spec.get("jobTargetRef")).get("template"))]
     if not any(_list(_mapping(template.get("spec")).get("containers")) for template in templates):
         return None
-    name = _mapping(manifest.get("metadata")).get("name")
     return (
         f"{manifest.get('kind')} {name} ({manifest.get('apiVersion')}) runs pods from a template, but is not a kind "
         "decider reads: not reviewed (give it as a workload file, or review the objects it makes)"

@@ -105,6 +105,22 @@ def test_list_items_and_rollouts_are_read_and_other_pod_templates_listed(tmp_pat
     assert reason.startswith("line 30: Service knative (serving.knative.dev/v1) runs pods from a template, but is not")
 
 
+def test_a_flux_helm_release_is_listed_with_the_chart_to_render(tmp_path: Path) -> None:
+    """A Flux HelmRelease installs a Helm chart whose objects are not in the files: listed as not reviewed, with the
+    chart to render, rather than passed over in silence."""
+    (tmp_path / "release.yaml").write_text(
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: podinfo}\n"
+        "spec: {chart: {spec: {chart: podinfo, sourceRef: {kind: HelmRepository, name: podinfo}}}}\n",
+        encoding="utf-8",
+    )
+    discovery = find_workloads([str(tmp_path)])
+    assert discovery.workloads == []
+    [(file, reason)] = discovery.skipped
+    assert file.endswith("release.yaml")
+    assert reason.startswith("line 1: HelmRelease podinfo (helm.toolkit.fluxcd.io/v2) installs the Helm chart podinfo")
+    assert "render it with `helm template`" in reason
+
+
 def test_a_json_list_gives_each_item_its_line(tmp_path: Path) -> None:
     deployment = {
         "apiVersion": "apps/v1",
