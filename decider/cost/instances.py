@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decider.cost.capacity import Ramp, copies, scaling_of
 from decider.cost.choice import before, undominated
 from decider.cost.compiled import Compiled
-from decider.cost.profile import RampSum, copy_hours, instance_hour_ramps, shared_instance_hours
+from decider.cost.profile import RampSum, copy_hours, instance_hour_ramps, profile_billed_hours, shared_instance_hours
 from decider.facts import Facts, container_disk_gb
 from decider.pricing.book import Instance, PriceBook
 from decider.pricing.cost_model import CostModel
@@ -187,9 +187,11 @@ def cheapest_instance(
     scaling = scaling_of(workload, facts)
     hours = copy_hours(workload, facts, model, scaling)
     per_run = scaling == "per-run"
-    if isinstance(hours, RampSum) and (shared or not per_run):
+    if isinstance(hours, RampSum) and shared:
         options = instance_options(workload, facts, book, model, kubernetes=kubernetes, shared=shared)
         return _cheapest_of(options, workload, book, model, management_fee)
+    if isinstance(hours, RampSum) and not per_run:
+        return _cheapest_profiled(workload, facts, book, model, hours, management_fee, kubernetes)
     low = copies(workload, facts, model, scaling)[0]
     min_floor = _min_instances(low, scaling, shared=shared) * 730.0
     requests = workload.requests_per_month
@@ -224,6 +226,37 @@ def cheapest_instance(
     floor = max(min_floor, math.ceil(low / per_instance) * 730.0)
     ramps = instance_hour_ramps(hours, per_instance, floor, per_run, linger)
     return InstanceOption(instance, per_instance, ramps, billed)
+
+
+def _cheapest_profiled(
+    workload: Workload,
+    facts: Facts,
+    book: PriceBook,
+    model: CostModel,
+    hours: RampSum,
+    management_fee: bool,
+    kubernetes: bool,
+) -> InstanceOption | None:
+    """``cheapest_instance`` for copy-hours hour by hour (an hourly profile): each type's month from
+    ``profile_billed_hours``, the float ``instance_options`` bills, over the types no other dominates; the winner's
+    ramps built alone."""
+    scaling = scaling_of(workload, facts)
+    low = copies(workload, facts, model, scaling)[0]
+    min_floor = _min_instances(low, scaling, shared=False) * 730.0
+    requests = workload.requests_per_month
+    best: tuple[float, float, str] = (math.inf, math.inf, "")
+    best_fit: tuple[Instance, int, float, float] | None = None
+    for instance, per_instance, hourly, list_price in _priced_fits(
+        workload, facts, book, model, management_fee, kubernetes
+    ):
+        floor = max(min_floor, math.ceil(low / per_instance) * 730.0)
+        billed = profile_billed_hours(hours, per_instance, floor, requests)
+        if best_fit is None or before((hourly * billed, list_price, instance.type), best):
+            best, best_fit = (hourly * billed, list_price, instance.type), (instance, per_instance, floor, billed)
+    if best_fit is None:
+        return None
+    instance, per_instance, floor, billed = best_fit
+    return InstanceOption(instance, per_instance, instance_hour_ramps(hours, per_instance, floor, False), billed)
 
 
 def linger_hours(model: CostModel) -> float:

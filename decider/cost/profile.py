@@ -39,7 +39,14 @@ class RampSum(Ramp):
     spans: tuple[float, ...] = ()
 
     def at(self, requests: float) -> float:
-        return math.fsum(part.at(requests) for part in self.parts)
+        # Each part's Ramp.at written out (the same operations, so the same floats): bills read this for every line of
+        # a profiled workload at every volume tried
+        values = []
+        for part in self.parts:
+            value = part.slope * requests + part.offset
+            value = value if value > part.low else part.low
+            values.append(value if value < part.high else part.high)
+        return math.fsum(values)
 
     def scaled(self, factor: float) -> RampSum:
         parts = tuple(part.scaled(factor) for part in self.parts)
@@ -99,6 +106,29 @@ def profile_copy_hours(profile: Sequence[float], slope: float, min_copies: float
             parts.append(Ramp(slope * rate * hours / span, 0.0, min_copies * hours))
             spans.append(hours)
     return RampSum(slope, 0.0, min_copies * HOURS_PER_MONTH, math.inf, tuple(parts), tuple(spans))
+
+
+def profile_billed_hours(copy: RampSum, per_instance: int, floor: float, requests: float) -> float:
+    """The instance-hours ``profile_instance_hours`` bills at ``requests``, in closed form: the same operations on the
+    same numbers in the same order (each stretch's ramp evaluated as ``Ramp.at`` does, the stretches added with
+    ``fsum`` as ``RampSum.at`` does), so the same float, without building a ramp per stretch and type. For the cheapest
+    type's scan (decider/cost/instances.py), which builds the ramps of the winner only."""
+    if floor > 0:
+        each = floor / HOURS_PER_MONTH
+        values = []
+        for part, hours in zip(copy.parts, copy.spans, strict=True):
+            low = each * hours
+            above = part.slope / per_instance * requests + 0.0
+            values.append(above if above > low else low)
+        return 0 + math.fsum(values)
+    first, beyond = [], []
+    for part, hours in zip(copy.parts, copy.spans, strict=True):
+        value = part.slope * requests + 0.0
+        value = value if value > 0.0 else 0.0
+        first.append(value if value < hours else hours)
+        value = part.slope / per_instance * requests + -hours
+        beyond.append(value if value > 0.0 else 0.0)
+    return 0 + math.fsum(first) + math.fsum(beyond)
 
 
 def profile_instance_hours(copy: RampSum, per_instance: int, floor: float) -> tuple[Ramp, ...]:

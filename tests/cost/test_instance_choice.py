@@ -32,14 +32,25 @@ WORKLOADS = st.fixed_dictionaries(
                 "os": st.sampled_from(["linux", "windows"]),
                 "long_running": st.booleans(),
                 "ephemeral_storage_gb": st.sampled_from([0.5, 20, 60]),
-            }
+            },
+            optional={"min_copies": st.sampled_from([0, 3])},  # 0: copies scale to zero between bursts
         ),
         "traffic": st.fixed_dictionaries(
             {
                 "protocols": st.sampled_from([["http"], ["queue"], ["schedule"], ["tcp"]]),
                 "pattern": st.sampled_from(["steady", "spiky", "scheduled", "event", "batch"]),
                 "requests_per_month": st.sampled_from([0, 1_000, 250_000, 40_000_000, 3_000_000_000]),
-            }
+            },
+            # Hour by hour: office hours, one busy hour a day, a flat day (copy-hours are then a sum of stretches)
+            optional={
+                "hourly_profile": st.sampled_from(
+                    [
+                        [0] * 7 + [1, 3, 4, 4, 4, 3, 4, 4, 4, 3, 2, 1] + [0] * 5,
+                        [0] * 9 + [1] + [0] * 14,
+                        [1] * 24,
+                    ]
+                )
+            },
         ),
     }
 )
