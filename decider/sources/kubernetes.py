@@ -100,10 +100,14 @@ def unmounted_accounts(manifests: Sequence[Document]) -> dict[tuple[str, str], i
         manifest = document.data
         metadata = _mapping(manifest.get("metadata"))
         name, namespace = metadata.get("name"), metadata.get("namespace")
-        unmounting = manifest.get("kind") == "ServiceAccount" and manifest.get("automountServiceAccountToken") is False
-        if unmounting and isinstance(name, str) and name:
+        if unmounts_token(manifest) and isinstance(name, str) and name:
             found[(namespace if isinstance(namespace, str) and namespace else "default", name)] = document.line
     return found
+
+
+def unmounts_token(manifest: Mapping[str, Any]) -> bool:
+    """A ServiceAccount that mounts no token in its pods unless a pod asks for one."""
+    return manifest.get("kind") == "ServiceAccount" and manifest.get("automountServiceAccountToken") is False
 
 
 def pod_account(pod: Mapping[str, Any]) -> str:

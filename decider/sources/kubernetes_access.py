@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from decider.sources.imported import ImportedWorkload
-from decider.sources.kubernetes import pod_account
+from decider.sources.kubernetes import pod_account, unmounts_token
 
 BINDING_KINDS = frozenset({"RoleBinding", "ClusterRoleBinding"})
 WEBHOOK_KINDS = frozenset({"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"})
@@ -58,7 +58,7 @@ class Access:
             if isinstance(name, str) and name:
                 self.called.setdefault((own if isinstance(own, str) and own else "default", name), where)
         name = _mapping(data.get("metadata")).get("name")
-        if kind == "ServiceAccount" and data.get("automountServiceAccountToken") is False and isinstance(name, str):
+        if unmounts_token(data) and isinstance(name, str):
             self.unmounted.setdefault((namespace, name), where)
             return
         pod = _pod(kind, spec, data)

@@ -95,15 +95,25 @@ class Route:
     where: str
     file: str
 
-    def reaches(self, service: Service, services: Sequence[Service]) -> bool:
-        """Whether this route's backend is ``service``: the name matches, the namespaces match unless one is not
-        stated, and of the Services it could be (``services``) that share ``service``'s namespace and name, it is the
-        nearest this route's file (alternative deployments of one app)."""
-        if service.name != self.name or (self.stated and service.stated and service.namespace != self.namespace):
-            return False
-        same = [item for item in services if (item.namespace, item.name) == (service.namespace, service.name)]
-        nearest = min(((item.file != self.file, *tree_distance(item.file, self.file)) for item in same), default=None)
-        return nearest == (service.file != self.file, *tree_distance(service.file, self.file))
+    def backends(self, services: Sequence[Service]) -> list[Service]:
+        """The Services this route sends traffic to: of its name, in its namespace unless one side's is not stated,
+        and of those that share a namespace and name (alternative deployments of one app), the nearest this route's
+        file."""
+        groups: dict[tuple[str, str], list[Service]] = {}
+        for service in services:
+            if service.name == self.name and not (
+                self.stated and service.stated and service.namespace != self.namespace
+            ):
+                groups.setdefault((service.namespace, service.name), []).append(service)
+
+        def distance(service: Service) -> tuple[bool, int, int]:
+            return (service.file != self.file, *tree_distance(service.file, self.file))
+
+        found = []
+        for group in groups.values():
+            nearest = min(map(distance, group))
+            found += [service for service in group if distance(service) == nearest]
+        return found
 
 
 @dataclass
@@ -259,6 +269,10 @@ def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
         )
         for service in routes.services
     ]
+    route_to: dict[int, Route] = {}  # each Service a route sends traffic to: the first such route
+    for route in routes.routed:
+        for service in route.backends(routes.services):
+            route_to.setdefault(id(service), route)
     for workload in workloads:
         if workload.runs_as != "kubernetes" or workload.namespace is None:
             continue
@@ -267,9 +281,7 @@ def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
             continue
         _serves(workload, selecting)
         # A job's Service says nothing of a front door; nor does one in front of a workload that names its own.
-        routed = [
-            (item, route) for item in selecting for route in routes.routed if route.reaches(item, routes.services)
-        ]
+        routed = [(item, route_to[id(item)]) for item in selecting if id(item) in route_to]
         public = [item for item in selecting if item.type in PUBLIC_TYPES] + [item for item, _ in routed]
         for item, route in routed[:1]:
             workload.assume(f"{route.where} routes to Service {item.name} ({item.namespace}): reached from outside")
