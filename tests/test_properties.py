@@ -276,12 +276,19 @@ def test_optimising_for_cost_picks_the_cheapest_or_names_what_outweighs_it(raw: 
     # equally the cheapest: the summary names one of them.
     tied = [entry.name for entry in decision.ranking if priced.get(entry.target) == cheapest]
     assert any(f"{name} would cost less" in decision.summary for name in tied)
-    # By how many points: said there, or, when the cheapest is the runner-up, in the runner-up's sentence.
+    # By how many points: said there, or, when the cheapest is the runner-up, in the runner-up's sentence; or, tied
+    # on points with the cheapest and placed first by the tie-break, that it ties (it does not lead it).
     runner_up = decision.ranking[1]
-    assert "still leads it by" in decision.summary or (
-        priced.get(runner_up.target) == cheapest
-        and "still leads it" in decision.summary
-        and "behind" in decision.summary
+    scores = {entry.target: entry.score for entry in decision.ranking}
+    tied_on_points = any(scores[decision.recommendation] == scores[t] for t in priced if priced[t] == cheapest)
+    assert (
+        "still leads it by" in decision.summary
+        or (
+            priced.get(runner_up.target) == cheapest
+            and "still leads it" in decision.summary
+            and "behind" in decision.summary
+        )
+        or (tied_on_points and "ties with it on points" in decision.summary)
     )
 
 
