@@ -207,8 +207,8 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
 def cold_requests_at_gateway(ranked: Ranked) -> tuple[str, ...]:
     """An API Gateway named as the front door, whose integration timeout a request within it passes when it lands on
     a new Lambda environment and waits its start too: said while Lambda on demand is eligible (Lambda Managed
-    Instances start environments before they take work). With no door named, limits.lambda-api-gateway-timeout
-    scores the same against Lambda behind the HTTP API decider prices it behind."""
+    Instances start environments before they take work). With no door named, decider prices a function URL once a
+    cold request nears the HTTP API's timeout (sizing.front_door), so there is nothing to warn of."""
     workload = ranked.workload
     door = workload.traffic.front_door
     if door not in GATEWAY_TIMEOUT_S or not CLIENT_PROTOCOLS & set(workload.protocols) or "lambda" not in ranked.order:

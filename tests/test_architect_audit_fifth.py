@@ -45,7 +45,7 @@ def test_a_named_http_apis_timeout_is_warned_of_for_every_target_not_counted_aga
     ruleset: Ruleset,
 ) -> None:
     decision = decided(ruleset, report("http-api", 45))
-    assert "limits.lambda-api-gateway-timeout" not in fired(decision)
+    assert not [reason.rule for reason in entry(decision, "lambda").reasons if reason.category == "limits"]
     [warning] = [warning for warning in decision.warnings if "integration timeout" in warning]
     assert warning.startswith("Requests take up to 45 s, near or past the 30 s integration timeout of the API Gateway")
     assert "which cannot be raised" in warning
@@ -71,12 +71,15 @@ def test_no_timeout_warning_well_within_the_limit_or_behind_a_door_without_it(ru
         assert not any("integration timeout" in warning for warning in decision.warnings), (door, seconds)
 
 
-def test_with_no_door_named_lambda_behind_the_default_http_api_still_counts_the_limit(ruleset: Ruleset) -> None:
+def test_with_no_door_named_lambda_near_the_http_apis_timeout_is_priced_behind_a_function_url(
+    ruleset: Ruleset,
+) -> None:
     decision = decided(ruleset, report(None, 29))
     lam = entry(decision, "lambda")
     assert lam.sizing is not None
-    assert lam.sizing.front_door == "api-gateway-http-api"
-    assert "limits.lambda-api-gateway-timeout" in {reason.rule for reason in lam.reasons}
+    assert lam.sizing.front_door == "lambda-function-url"
+    assert not [reason.rule for reason in lam.reasons if reason.category == "limits"]
+    assert not any("integration timeout" in warning for warning in decision.warnings)
 
 
 def test_fargates_burst_reason_is_for_clients_waiting_not_for_a_queue_consumer(ruleset: Ruleset) -> None:

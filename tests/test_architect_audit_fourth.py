@@ -102,13 +102,16 @@ def test_streams_held_open_are_active_connections_and_no_lambda_quota_is_warned_
     assert abs(units.quantity - expected) < 1
 
 
-def test_api_gateways_timeout_at_29_s_is_near_it(ruleset: Ruleset) -> None:
+def test_a_request_near_api_gateways_timeout_is_priced_behind_a_function_url(ruleset: Ruleset) -> None:
+    """29 s requests (30 s with the default 1 s start when cold) would end at the HTTP API's 30 s timeout: with no
+    door named decider prices the function URL, and its bill has no API Gateway request charge."""
     decision = decided(ruleset, {"runtime": {"max_duration_s": 29, "avg_duration_ms": 250}})
-    [message] = [r.message for r in entry(decision, "lambda").reasons if r.rule == "limits.lambda-api-gateway-timeout"]
-    assert message.startswith(
-        "Requests take up to 29 s, and one that lands on a new environment waits its 1 s start too: 30 s, near or past "
-        "API Gateway's 30 s integration timeout"
-    )
+    lambda_ = entry(decision, "lambda")
+    assert lambda_.sizing is not None
+    assert lambda_.sizing.front_door == "lambda-function-url"
+    assert lambda_.monthly_cost is not None
+    assert not any("API Gateway" in item.item for item in lambda_.monthly_cost.lines)
+    assert not any(reason.category == "limits" for reason in lambda_.reasons)
 
 
 def test_a_pinned_family_the_book_does_not_price_is_unpriced_not_unrunnable(ruleset: Ruleset) -> None:

@@ -73,14 +73,24 @@ SPRING_API: dict[str, Any] = {
 }
 
 
-def test_a_thirty_second_start_behind_an_http_api_does_not_win_on_spiky_traffic(ruleset: Ruleset) -> None:
+def test_a_thirty_second_start_does_not_win_on_spiky_traffic_behind_any_door(ruleset: Ruleset) -> None:
+    """A 35 s cold request is past the HTTP API's 30 s: decider prices the function URL instead, and the start itself
+    (past the 30 s CloudFront and API Gateway wait by default) is what counts against Lambda, whatever the door."""
     decision = decided(ruleset, SPRING_API)
     assert decision.recommendation == "ecs-fargate"
-    reasons = {reason.rule: reason for reason in entry(decision, "lambda").reasons}
+    lambda_ = entry(decision, "lambda")
+    assert lambda_.sizing is not None
+    assert lambda_.sizing.front_door == "lambda-function-url"
+    reasons = {reason.rule: reason for reason in lambda_.reasons}
     assert "traffic.spiky-favours-lambda" not in reasons  # no points for scaling per request at a 30 s start
-    cold = reasons["limits.lambda-api-gateway-timeout"]
-    assert cold.impact < 0
-    assert "one that lands on a new environment waits its 30 s start too: 35 s" in cold.message
+    cold = reasons["limits.lambda-start-past-door-timeouts"]
+    assert cold.impact == reasons["limits.lambda-init-past-10s"].impact < 0  # both in full at a 30 s start
+    assert cold.message.startswith("Every request that lands on a new environment waits the whole 30 s start")
+    assert "(35 s in all at the longest)" in cold.message
+    for door in ("function-url", "alb"):
+        named = decided(ruleset, {**SPRING_API, "traffic": {**SPRING_API["traffic"], "front_door": door}})
+        assert named.recommendation == "ecs-fargate", door
+        assert "limits.lambda-start-past-door-timeouts" in {r.rule for r in entry(named, "lambda").reasons}, door
 
 
 def test_the_spiky_bonus_shrinks_with_the_start(ruleset: Ruleset) -> None:
@@ -101,16 +111,20 @@ def test_a_queue_consumers_slow_start_delays_events_without_losing_the_event_poi
     }
     reasons = {reason.rule: reason.impact for reason in entry(decided(ruleset, consumer), "lambda").reasons}
     assert reasons["traffic.events-favour-lambda"] > 0
-    assert "limits.lambda-api-gateway-timeout" not in reasons  # no front door times a queue's events out
+    slower = {**consumer, "runtime": {**consumer["runtime"], "startup_s": 25}}
+    reasons = {reason.rule: reason.impact for reason in entry(decided(ruleset, slower), "lambda").reasons}
+    assert "limits.lambda-start-past-door-timeouts" not in reasons  # no client waits on a queue's events
+    assert reasons["limits.lambda-init-past-10s"] < 0
 
 
-def test_a_cold_request_within_the_api_timeout_is_not_counted(ruleset: Ruleset) -> None:
+def test_a_quick_start_is_not_counted_and_a_function_url_is_not_warned_of(ruleset: Ruleset) -> None:
     quick = {**SPRING_API, "runtime": {**SPRING_API["runtime"], "startup_s": 2}}
-    reasons = {reason.rule for reason in entry(decided(ruleset, quick), "lambda").reasons}
-    assert "limits.lambda-api-gateway-timeout" not in reasons
+    lambda_ = entry(decided(ruleset, quick), "lambda")
+    assert not [reason.rule for reason in lambda_.reasons if reason.category == "limits"]
+    assert lambda_.sizing is not None
+    assert lambda_.sizing.front_door == "api-gateway-http-api"
     url = {**SPRING_API, "traffic": {**SPRING_API["traffic"], "front_door": "function-url"}}
     decision = decided(ruleset, url)
-    assert "limits.lambda-api-gateway-timeout" not in {reason.rule for reason in entry(decision, "lambda").reasons}
     assert not [warning for warning in decision.warnings if "lands on a new AWS Lambda environment" in warning]
 
 
@@ -154,47 +168,44 @@ def test_udp_counts_four_hundred_new_flows_to_a_network_load_balancer_capacity_u
     assert units.usd == 8.3333
 
 
-def test_lambda_managed_instances_count_only_the_work_against_the_api_timeout(ruleset: Ruleset) -> None:
-    """An environment of Lambda Managed Instances starts before it takes requests: 28.5 s of work (half the 27–30 s
-    ramp, −4) counts, the 1 s start does not; on demand, the start counts too (29.5 s: 5/6 of −8)."""
+def test_near_the_api_timeout_lambda_is_priced_behind_a_function_url_in_either_mode(ruleset: Ruleset) -> None:
+    """28.5 s of work: Lambda Managed Instances (busy) and Lambda on demand (quiet) both get a function URL, which
+    the 30 s timeout does not bind, and no point for a door decider chose; below 27 s (with the start), the HTTP
+    API, with its request charge in the bill."""
     busy: dict[str, Any] = {
         "runtime": {"max_duration_s": 28.5, "avg_duration_ms": 200, "memory_mb": 2048, "startup_s": 1},
         "traffic": {"pattern": "steady", "requests_per_month": 200_000_000},
     }
-    managed = entry(decided(ruleset, busy), "lambda")
-    assert managed.sizing is not None
-    assert managed.sizing.mode == "managed-instances"
-    reasons = {reason.rule: reason.impact for reason in managed.reasons}
-    assert reasons == {**reasons, "limits.lambda-managed-instances-api-gateway-timeout": -4}
-    assert "limits.lambda-api-gateway-timeout" not in reasons
     quiet = {**busy, "traffic": {**busy["traffic"], "requests_per_month": 2_000_000}}
-    on_demand = entry(decided(ruleset, quiet), "lambda")
-    assert on_demand.sizing is not None
-    assert on_demand.sizing.mode == "on-demand"
-    assert {reason.rule: reason.impact for reason in on_demand.reasons}["limits.lambda-api-gateway-timeout"] < -4
+    for workload, mode in ((busy, "managed-instances"), (quiet, "on-demand")):
+        lambda_ = entry(decided(ruleset, workload), "lambda")
+        assert lambda_.sizing is not None
+        assert (lambda_.sizing.mode, lambda_.sizing.front_door) == (mode, "lambda-function-url")
+        assert not [reason.rule for reason in lambda_.reasons if reason.category == "limits"], mode
+        short = {**workload, "runtime": {**workload["runtime"], "max_duration_s": 25}}
+        lambda_ = entry(decided(ruleset, short), "lambda")
+        assert lambda_.sizing is not None
+        assert lambda_.sizing.front_door == "api-gateway-http-api"
+        assert lambda_.monthly_cost is not None
+        assert any(line.item.startswith("API Gateway HTTP API requests") for line in lambda_.monthly_cost.lines)
 
 
-@pytest.mark.parametrize(("seconds", "share"), [(27, 0), (28.5, 0.5), (30, 1), (31, 1)])
-def test_the_api_gateway_timeout_counts_in_full_from_its_hard_30_seconds(
-    ruleset: Ruleset, seconds: float, share: float
-) -> None:
-    """A request past the HTTP API's 30 s integration timeout fails: from 30 s the rules take all their points."""
-    on_demand = ruleset.rule("limits.lambda-api-gateway-timeout")
-    managed = ruleset.rule("limits.lambda-managed-instances-api-gateway-timeout")
-    assert on_demand is not None
-    assert managed is not None
-    assert on_demand.grade({"derived.cold_request_s": seconds}) == pytest.approx(share)
-    assert managed.grade({"runtime.max_duration_s": seconds}) == pytest.approx(share)
+@pytest.mark.parametrize(("seconds", "share"), [(15, 0), (22.5, 0.5), (30, 1), (40, 1)])
+def test_a_start_counts_in_full_from_the_30_seconds_doors_wait(ruleset: Ruleset, seconds: float, share: float) -> None:
+    """A cold request waits the start: from 30 s, the default wait of CloudFront and API Gateway, all the points."""
+    rule = ruleset.rule("limits.lambda-start-past-door-timeouts")
+    assert rule is not None
+    assert rule.grade({"runtime.startup_s": seconds}) == pytest.approx(share)
 
 
-@pytest.mark.parametrize(("startup_s", "points"), [(23.5, -4), (25, -8), (26, -8)])
-def test_a_cold_request_past_the_api_timeout_takes_the_rules_full_points(
-    ruleset: Ruleset, startup_s: float, points: float
-) -> None:
-    """5 s of work after a start of 23.5, 25 or 26 s: a cold request of 28.5 s (half the points), 30 s or 31 s (all)."""
-    slow = {**SPRING_API, "runtime": {**SPRING_API["runtime"], "startup_s": startup_s}}
+def test_the_doors_timeout_is_scored_on_the_start_so_a_long_request_is_not(ruleset: Ruleset) -> None:
+    """Two minutes of work wait as long on every target: only the start counts, and none of it below 15 s."""
+    report = {**SPRING_API, "runtime": {"max_duration_s": 120, "avg_duration_ms": 20_000, "memory_mb": 1024}}
+    reasons = {reason.rule: reason.impact for reason in entry(decided(ruleset, report), "lambda").reasons}
+    assert "limits.lambda-start-past-door-timeouts" not in reasons
+    slow = {**report, "runtime": {**report["runtime"], "startup_s": 22.5}}
     reasons = {reason.rule: reason.impact for reason in entry(decided(ruleset, slow), "lambda").reasons}
-    assert reasons["limits.lambda-api-gateway-timeout"] == points
+    assert reasons["limits.lambda-start-past-door-timeouts"] == pytest.approx(-4, abs=0.3)
 
 
 def test_the_summary_does_not_give_a_rule_making_an_excluded_targets_case_as_the_winners_reason(

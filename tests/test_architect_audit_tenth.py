@@ -39,11 +39,11 @@ def with_traffic(raw: dict[str, Any], **fields: Any) -> dict[str, Any]:
     return {**raw, "traffic": {**raw["traffic"], **fields}}
 
 
-def test_a_slow_starting_webhook_meets_the_gateway_timeout_as_spiky_requests_do(ruleset: Ruleset) -> None:
+def test_a_slow_starting_webhook_meets_the_doors_timeouts_as_spiky_requests_do(ruleset: Ruleset) -> None:
     event = decide(parse_workload(WEBHOOK), ruleset, advice=False)
     spiky = decide(parse_workload(with_traffic(WEBHOOK, pattern="spiky")), ruleset, advice=False)
     rules = lambda_rules(event)
-    assert rules["limits.lambda-api-gateway-timeout"] == -8
+    assert rules["limits.lambda-start-past-door-timeouts"] == -5.3  # two thirds of -8: 25 s on the 15-30 s ramp
     assert "traffic.events-favour-lambda" not in rules  # no queue holds a webhook
     assert "traffic.client-events-favour-lambda" not in rules  # a 25 s start: the points have ramped away
     assert event.recommendation == spiky.recommendation == "ecs-fargate"
@@ -67,7 +67,7 @@ def test_a_queues_events_keep_their_points_whatever_the_start(ruleset: Ruleset) 
     rules = lambda_rules(decide(parse_workload(queue), ruleset, advice=False))
     assert rules["traffic.events-favour-lambda"] == 12
     assert "traffic.client-events-favour-lambda" not in rules
-    assert "limits.lambda-api-gateway-timeout" not in rules  # a queue's consumer has no gateway
+    assert "limits.lambda-init-past-10s" not in rules  # an 8 s start: within the Init phase's 10 s
 
 
 def test_a_fast_webhook_goes_to_lambda_with_the_reason_said(ruleset: Ruleset) -> None:

@@ -61,3 +61,42 @@ def test_a_three_percent_change_moves_no_score_by_more_than_three_points(
         old, new = _scores(before), _scores(after)
         jumps = {target: round(new[target] - old[target], 1) for target in old if abs(new[target] - old[target]) > 3}
         assert not jumps, f"{path.stem}: {section}.{field} {value} → {value * factor:g} moved {jumps}"
+
+
+@pytest.mark.parametrize("startup_s", [0, 2, 6])
+@pytest.mark.parametrize(
+    ("requests", "average_ms", "mode"), [(240_000, 2000, "on-demand"), (200_000_000, 200, "managed-instances")]
+)
+def test_no_jump_where_lambdas_front_door_changes(
+    ruleset: Ruleset, startup_s: float, requests: int, average_ms: int, mode: str
+) -> None:
+    """With no door named, Lambda moves from an HTTP API to a function URL as a cold request nears the HTTP API's
+    30 s timeout: across that edge (requests of 20 s to 35 s in 3% steps) no score moves by more than 3 points and
+    the door does change, on demand and on Lambda Managed Instances. Where the door's step moves a bill by 10% or
+    more (200M requests: the HTTP API's $200 of a $985 bill), the step is a bill's, not a cliff."""
+    doors: set[str | None] = set()
+    last: tuple[dict[str, float], dict[str, float]] | None = None
+    compared = 0
+    for step in range(16):
+        raw = {
+            "runtime": {
+                "max_duration_s": round(20 * 1.03**step, 3),
+                "avg_duration_ms": average_ms,
+                "memory_mb": 2048,
+                "startup_s": startup_s,
+            },
+            "traffic": {"pattern": "spiky" if mode == "on-demand" else "steady", "requests_per_month": requests},
+        }
+        decision = decide(parse_workload(raw), ruleset, advice=False)
+        lambda_ = next(entry for entry in decision.ranking if entry.target == "lambda")
+        assert lambda_.sizing is not None
+        assert lambda_.sizing.mode == mode
+        doors.add(lambda_.sizing.front_door)
+        scores, bills = _scores(decision), _bills(decision)
+        if last is not None and all(abs(bills[target] - cost) < 0.1 * cost for target, cost in last[1].items()):
+            moved = {target: round(scores[target] - last[0][target], 1) for target in scores}
+            assert max(abs(points) for points in moved.values()) <= 3, (raw["runtime"], moved)
+            compared += 1
+        last = scores, bills
+    assert doors == {"api-gateway-http-api", "lambda-function-url"}
+    assert compared >= 14  # at most the door's own step is left out, where a bill drops the HTTP API's charge

@@ -2,11 +2,11 @@
 
 The advice search (decider/advice.py) and the review's evidence (decider/review_evidence.py) rank a workload again
 for each change they try. Many changes leave everything the bills read as it was: the team's experience and ops
-capacity, ``optimize_for``, a cold start (but a job's), a longest duration, the control needs (``UNPRICED``). Their
-rankings differ in the rules that fire and in the scores, not in what each target's plan in each mode costs, so
-``choose_modes`` (decider/cost/modes.py) takes those plans from here instead of sizing and pricing them again. The
-key is every input a plan is priced from (``key``); the memo lives for one decision, so nothing is carried from one
-answer to the next.
+capacity, ``optimize_for``, a cold start (but a job's), a longest duration (but where the two move Lambda's front
+door), the control needs (``UNPRICED``). Their rankings differ in the rules that fire and in the scores, not in what
+each target's plan in each mode costs, so ``choose_modes`` (decider/cost/modes.py) takes those plans from here instead
+of sizing and pricing them again. The key is every input a plan is priced from (``key``); the memo lives for one
+decision, so nothing is carried from one answer to the next.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ class PlanMemo:
         without it, and takes the plans of any ranking that differs only there; a ranking shown gets its own."""
         # Only a front door (API Gateway's increments, a load balancer's processed bytes) or a streamed response bills
         # by body size: with neither (a queue worker, a batch job), the size reaches no bill.
-        function_door = front_door(workload, serverless=True)  # it reads the longest duration, which is unpriced
+        # Lambda's door reads the longest duration and the start, which are otherwise unpriced: keyed by the door
+        function_door = front_door(workload, serverless=True)
         # A client's response streamed by Lambda is billed by its size too, with no front door (the SDK's stream)
         doors = function_door or front_door(workload, serverless=False) or CLIENT_PROTOCOLS & set(workload.protocols)
         billed = (

@@ -38,9 +38,13 @@ _CONTAINER_DOORS: dict[str | None, FrontDoor] = {"http-api": "api-gateway-http-a
 #: API Gateway's HTTP API ends an integration at 30 s, not raisable
 #: (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html), and a synchronous Lambda
 #: invocation carries at most 6 MB each way (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html):
-#: a function whose requests run longer, or whose bodies are larger (a streamed response), is priced behind a function
-#: URL (15 minutes, responses streamed up to 200 MB) when no front door is named.
+#: a function whose requests come within a tenth of that timeout (27 s) when one lands on a new environment and waits
+#: its start too, or whose bodies are larger (a streamed response), is priced behind a function URL (15 minutes,
+#: responses streamed up to 200 MB) when no front door is named, as an architect would leave a hard timeout headroom.
+#: Below 27 s the door is the HTTP API, which the request then fits with room to spare: no point is taken from Lambda
+#: for the door decider chose, so nothing jumps where the door changes (only the HTTP API's request charge goes).
 HTTP_API_TIMEOUT_S = 30.0
+HTTP_API_HEADROOM_S = HTTP_API_TIMEOUT_S * 0.9
 LAMBDA_SYNC_PAYLOAD_MB = 6.0
 
 
@@ -53,7 +57,7 @@ def front_door(workload: Workload, serverless: bool) -> FrontDoor | None:
     if protocols & HTTP_PROTOCOLS:
         if serverless:
             if chosen is None and (
-                (workload.runtime.max_duration_s or 0.0) > HTTP_API_TIMEOUT_S
+                workload.runtime.startup_s + (workload.runtime.max_duration_s or 0.0) > HTTP_API_HEADROOM_S
                 or workload.traffic.payload_mb > LAMBDA_SYNC_PAYLOAD_MB
             ):
                 return "lambda-function-url"

@@ -28,11 +28,11 @@ aws_lambda_function.old:
 """
 
 
-def write_version(folder: Path, *, api_memory: int, report_timeout: int, with_old: bool, with_report: bool) -> None:
+def write_version(
+    folder: Path, *, api_memory: int, report_timeout: int, with_old: bool, with_report: bool, api_timeout: int = 28
+) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    # 28 s, not 30: a cold request (start and work, 31 s) past API Gateway's 30 s would already make the 512 MB
-    # api a consider; at 28 s the memory is what changes its verdict
-    text = FUNCTION.format(name="api", memory=api_memory, timeout=28)
+    text = FUNCTION.format(name="api", memory=api_memory, timeout=api_timeout)
     if with_report:
         text += FUNCTION.format(name="report", memory=512, timeout=report_timeout)
     if with_old:
@@ -57,7 +57,9 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "usage.yaml").write_text(USAGE)
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-q", "-m", "v1")
-    write_version(tmp_path / "infra", api_memory=10240, report_timeout=1800, with_old=False, with_report=True)
+    write_version(
+        tmp_path / "infra", api_memory=10240, report_timeout=1800, with_old=False, with_report=True, api_timeout=900
+    )
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -84,7 +86,9 @@ def test_base_ref_reports_added_removed_changed_and_the_cost_delta(
     assert api["monthly_cost_delta_usd"] == round(api["monthly_cost_after_usd"] - api["monthly_cost_before_usd"], 2)
     assert old["monthly_cost_delta_usd"] == -old["monthly_cost_before_usd"]
     assert report_fn["verdict_after"] == "move"  # a 1,800 s timeout: over Lambda's 900 s limit
-    # 10,240 MB instead of 512 MB: Fargate is clearly cheaper than Lambda (in either Lambda mode): keep -> consider.
+    # A 900 s timeout and 10,240 MB instead of 28 s and 512 MB: the api may now run for all of Lambda's 15 minutes
+    # with all of its memory, with no headroom left (limits.lambda-max-duration.headroom and
+    # limits.lambda-memory.headroom): keep -> consider.
     assert (api["verdict_before"], api["verdict_after"]) == ("keep", "consider")
     assert (api["file"], old["file"]) == ("infra/main.tf", "infra/main.tf")
     summary = report["diff"]["summary"]
@@ -101,7 +105,7 @@ def test_base_ref_reports_added_removed_changed_and_the_cost_delta(
 def test_a_verdict_that_changes_is_reported(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "v2")
-    write_version(repo / "infra", api_memory=10240, report_timeout=60, with_old=False, with_report=True)
+    write_version(repo / "infra", api_memory=10240, report_timeout=60, with_old=False, with_report=True, api_timeout=900)
     code, report = diff_of(capsys, "--base", "HEAD")
     assert code == 0
     changes = {change["name"]: change for change in report["diff"]["changes"]}
