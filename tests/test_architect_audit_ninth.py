@@ -75,7 +75,7 @@ SPRING_API: dict[str, Any] = {
 
 def test_a_thirty_second_start_does_not_win_on_spiky_traffic_behind_any_door(ruleset: Ruleset) -> None:
     """A 35 s cold request is past the HTTP API's 30 s: decider prices the function URL instead, and the start itself
-    (past the 30 s CloudFront and API Gateway wait by default) is what counts against Lambda, whatever the door."""
+    (a caller waits it whole on every cold request, whatever the door) is what counts against Lambda."""
     decision = decided(ruleset, SPRING_API)
     assert decision.recommendation == "ecs-fargate"
     lambda_ = entry(decision, "lambda")
@@ -83,14 +83,18 @@ def test_a_thirty_second_start_does_not_win_on_spiky_traffic_behind_any_door(rul
     assert lambda_.sizing.front_door == "lambda-function-url"
     reasons = {reason.rule: reason for reason in lambda_.reasons}
     assert "traffic.spiky-favours-lambda" not in reasons  # no points for scaling per request at a 30 s start
-    cold = reasons["limits.lambda-start-past-door-timeouts"]
+    cold = reasons["limits.lambda-cold-wait-past-15s"]
     assert cold.impact == reasons["limits.lambda-init-past-10s"].impact < 0  # both in full at a 30 s start
     assert cold.message.startswith("Every request that lands on a new environment waits the whole 30 s start")
     assert "(35 s in all at the longest)" in cold.message
-    for door in ("function-url", "alb"):
+    # The caller waits whatever the door, an internal one too; the reason claims no timeout of a door not there
+    for door in ("function-url", "alb", "none", "rest-api"):
         named = decided(ruleset, {**SPRING_API, "traffic": {**SPRING_API["traffic"], "front_door": door}})
         assert named.recommendation == "ecs-fargate", door
-        assert "limits.lambda-start-past-door-timeouts" in {r.rule for r in entry(named, "lambda").reasons}, door
+        (wait,) = [r.message for r in entry(named, "lambda").reasons if r.rule == "limits.lambda-cold-wait-past-15s"]
+        assert "its callers wait that long in every burst" in wait, door
+        assert "fails wherever a default timeout stands in front (an HTTP API's 30 s integration timeout" in wait
+        assert "whichever door" not in wait
 
 
 def test_the_spiky_bonus_shrinks_with_the_start(ruleset: Ruleset) -> None:
@@ -113,7 +117,7 @@ def test_a_queue_consumers_slow_start_delays_events_without_losing_the_event_poi
     assert reasons["traffic.events-favour-lambda"] > 0
     slower = {**consumer, "runtime": {**consumer["runtime"], "startup_s": 25}}
     reasons = {reason.rule: reason.impact for reason in entry(decided(ruleset, slower), "lambda").reasons}
-    assert "limits.lambda-start-past-door-timeouts" not in reasons  # no client waits on a queue's events
+    assert "limits.lambda-cold-wait-past-15s" not in reasons  # no client waits on a queue's events
     assert reasons["limits.lambda-init-past-10s"] < 0
 
 
@@ -190,10 +194,31 @@ def test_near_the_api_timeout_lambda_is_priced_behind_a_function_url_in_either_m
         assert any(line.item.startswith("API Gateway HTTP API requests") for line in lambda_.monthly_cost.lines)
 
 
+def test_lambda_managed_instances_keep_the_http_api_whatever_the_start(ruleset: Ruleset) -> None:
+    """20 s of work after a 10 s start: on demand a cold request takes 30 s (a function URL); on Lambda Managed
+    Instances an environment starts before it takes requests, so 20 s fits the HTTP API, whose charge stays billed."""
+    slow: dict[str, Any] = {
+        "runtime": {"max_duration_s": 20, "avg_duration_ms": 200, "memory_mb": 2048, "startup_s": 10},
+        "traffic": {"pattern": "steady", "requests_per_month": 200_000_000},
+    }
+    managed = entry(decided(ruleset, slow), "lambda")
+    assert managed.sizing is not None
+    assert (managed.sizing.mode, managed.sizing.front_door) == ("managed-instances", "api-gateway-http-api")
+    assert managed.monthly_cost is not None
+    assert any(line.item.startswith("API Gateway HTTP API requests") for line in managed.monthly_cost.lines)
+    quick = {**slow, "runtime": {**slow["runtime"], "startup_s": 1}}
+    assert entry(decided(ruleset, quick), "lambda").monthly_cost == managed.monthly_cost  # the start is not billed
+    quiet = {**slow, "traffic": {**slow["traffic"], "requests_per_month": 2_000_000}}
+    on_demand = entry(decided(ruleset, quiet), "lambda")
+    assert on_demand.sizing is not None
+    assert (on_demand.sizing.mode, on_demand.sizing.front_door) == ("on-demand", "lambda-function-url")
+
+
 @pytest.mark.parametrize(("seconds", "share"), [(15, 0), (22.5, 0.5), (30, 1), (40, 1)])
 def test_a_start_counts_in_full_from_the_30_seconds_doors_wait(ruleset: Ruleset, seconds: float, share: float) -> None:
-    """A cold request waits the start: from 30 s, the default wait of CloudFront and API Gateway, all the points."""
-    rule = ruleset.rule("limits.lambda-start-past-door-timeouts")
+    """A cold request waits the start: from 30 s, past an HTTP API's and CloudFront's default timeouts, all the
+    points."""
+    rule = ruleset.rule("limits.lambda-cold-wait-past-15s")
     assert rule is not None
     assert rule.grade({"runtime.startup_s": seconds}) == pytest.approx(share)
 
@@ -202,10 +227,10 @@ def test_the_doors_timeout_is_scored_on_the_start_so_a_long_request_is_not(rules
     """Two minutes of work wait as long on every target: only the start counts, and none of it below 15 s."""
     report = {**SPRING_API, "runtime": {"max_duration_s": 120, "avg_duration_ms": 20_000, "memory_mb": 1024}}
     reasons = {reason.rule: reason.impact for reason in entry(decided(ruleset, report), "lambda").reasons}
-    assert "limits.lambda-start-past-door-timeouts" not in reasons
+    assert "limits.lambda-cold-wait-past-15s" not in reasons
     slow = {**report, "runtime": {**report["runtime"], "startup_s": 22.5}}
     reasons = {reason.rule: reason.impact for reason in entry(decided(ruleset, slow), "lambda").reasons}
-    assert reasons["limits.lambda-start-past-door-timeouts"] == pytest.approx(-4, abs=0.3)
+    assert reasons["limits.lambda-cold-wait-past-15s"] == pytest.approx(-4, abs=0.3)
 
 
 def test_the_summary_does_not_give_a_rule_making_an_excluded_targets_case_as_the_winners_reason(

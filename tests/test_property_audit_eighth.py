@@ -69,7 +69,7 @@ def test_the_cold_run_is_fixed_by_a_shorter_start(ruleset: Ruleset) -> None:
 
 def test_a_crossing_names_the_nearest_volume_where_scores_barely_move(ruleset: Ruleset) -> None:
     raw = {
-        "runtime": {"max_duration_s": 0.547, "memory_mb": 609, "ephemeral_storage_gb": 7.02, "startup_s": 1.14},
+        "runtime": {"max_duration_s": 0.547, "memory_mb": 700, "ephemeral_storage_gb": 7.02, "startup_s": 1.14},
         "traffic": {"requests_per_month": 2590, "payload_mb": 0.009, "protocols": ["http"], "latency_slo_ms": 213},
         "team": {"kubernetes_experience": "expert", "ops_capacity": "high", "current_platform": "none"},
         "preferences": {"optimize_for": "control", "spot_ok": True, "free_tier": True},

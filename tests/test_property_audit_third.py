@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from decider import WorkloadError, decide, parse_workload
-from decider.cost.modes import Choice
+from decider.cost.modes import SHARE_BAND, Choice
 from decider.decision import RankedTarget
 from decider.rules.model import Mode, Ruleset
 
@@ -88,7 +88,7 @@ def test_mode_shares_are_whole_away_from_the_switch_and_half_at_it() -> None:
         return Choice(chosen, ((on_demand, cheap, ()), (managed, dear, ())), "cost", "us-east-1", 0.1)
 
     assert choice(on_demand, 100, 150).shares() == {"on-demand": 1.0}  # a rise of 50% before the other is chosen
-    near = choice(on_demand, 100, 105).shares()  # 5% from the switch, half the band: a quarter moves
+    near = choice(on_demand, 100, 100 * (1 + SHARE_BAND / 2)).shares()  # half the band from the switch: a quarter
     assert near["managed-instances"] == pytest.approx(0.25, abs=0.01)
     assert sum(near.values()) == pytest.approx(1.0)
     at = choice(on_demand, 100, 100.01).shares()

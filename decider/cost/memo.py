@@ -57,7 +57,8 @@ class PlanMemo:
         without it, and takes the plans of any ranking that differs only there; a ranking shown gets its own."""
         # Only a front door (API Gateway's increments, a load balancer's processed bytes) or a streamed response bills
         # by body size: with neither (a queue worker, a batch job), the size reaches no bill.
-        # Lambda's door reads the longest duration and the start, which are otherwise unpriced: keyed by the door
+        # Lambda's door reads the longest duration and (on demand) the start, which are otherwise unpriced: keyed by
+        # the doors, on demand and on Lambda Managed Instances
         function_door = front_door(workload, serverless=True)
         # A client's response streamed by Lambda is billed by its size too, with no front door (the SDK's stream)
         doors = function_door or front_door(workload, serverless=False) or CLIENT_PROTOCOLS & set(workload.protocols)
@@ -74,6 +75,7 @@ class PlanMemo:
             _PRICED["preferences"](workload.preferences),
             _PRICED["team"](workload.team),
             function_door,
+            front_door(workload, serverless=True, cold=False),
             id(book),
         )
         if not shown:

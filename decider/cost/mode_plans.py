@@ -1,6 +1,6 @@
 """Plans for the capacity modes that are not a target's own sizing: Lambda Managed Instances, EKS Auto Mode and EKS
 on Fargate, each built from the sizing decider already made where it can (the same instance type and hours for Auto
-Mode, the Fargate task sizing for EKS on Fargate, the on-demand function's front door for Managed Instances).
+Mode, the Fargate task sizing for EKS on Fargate).
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def eks_fargate(
 
 
 def lambda_managed_instances(
-    target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel, on_demand: Plan | None
+    target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel
 ) -> Plan | None:
     """A function on Lambda Managed Instances: execution environments (at least 2 GB and 1 vCPU, 2–8 GB per vCPU)
     packed onto the cheapest fitting instance type, serving ``concurrency_per_copy`` invocations each; at least three
@@ -108,7 +108,7 @@ def lambda_managed_instances(
         return None
     instance, fits = best_fit
     ramps = instance_hour_ramps(environment_hours, fits, floor, per_run=False)
-    sizing = _sizing(workload, facts, model, prices, instance, fits, ramps, (vcpu, memory_mb), on_demand)
+    sizing = _sizing(workload, facts, model, prices, instance, fits, ramps, (vcpu, memory_mb))
     suffix = f", Savings Plan {workload.preferences.commitment}" if discount is not None else ""
     lines = [
         Line("Lambda Managed Instances requests", "million requests", prices.request.usd * 1e6, Ramp(1e-6)),
@@ -203,7 +203,6 @@ def _sizing(
     fits: int,
     ramps: tuple[Ramp, ...],
     environment: tuple[float, float],
-    on_demand: Plan | None,
 ) -> Draft[InstanceSizing]:
     minimum = int(prices.minimum_instances.quantity)
     _, desired, high = copies(workload, facts, model, "always-on", holds_connections=False)
@@ -233,5 +232,6 @@ def _sizing(
         instance_hours_per_month=round(sum(ramp.at(workload.requests_per_month) for ramp in ramps), 4),
         purchase=purchase_for(workload, spot_allowed=False),
         management_fee=True,
-        front_door=on_demand.draft.front_door if on_demand is not None else front_door(workload, serverless=True),
+        # An environment starts before it takes requests: only the work counts against the HTTP API's timeout
+        front_door=front_door(workload, serverless=True, cold=False),
     )

@@ -48,7 +48,10 @@ HTTP_API_HEADROOM_S = HTTP_API_TIMEOUT_S * 0.9
 LAMBDA_SYNC_PAYLOAD_MB = 6.0
 
 
-def front_door(workload: Workload, serverless: bool) -> FrontDoor | None:
+def front_door(workload: Workload, serverless: bool, *, cold: bool = True) -> FrontDoor | None:
+    """What answers the workload's requests on a target: the door named, else the one decider prices. ``cold``: a
+    request may land on a new environment and wait its start too (Lambda on demand); Lambda Managed Instances start
+    environments before they take requests (``cold=False``), so only the work counts against the HTTP API's timeout."""
     protocols, chosen = set(workload.protocols), workload.traffic.front_door
     if chosen == "none":
         return None
@@ -57,7 +60,8 @@ def front_door(workload: Workload, serverless: bool) -> FrontDoor | None:
     if protocols & HTTP_PROTOCOLS:
         if serverless:
             if chosen is None and (
-                workload.runtime.startup_s + (workload.runtime.max_duration_s or 0.0) > HTTP_API_HEADROOM_S
+                (workload.runtime.startup_s if cold else 0.0) + (workload.runtime.max_duration_s or 0.0)
+                > HTTP_API_HEADROOM_S
                 or workload.traffic.payload_mb > LAMBDA_SYNC_PAYLOAD_MB
             ):
                 return "lambda-function-url"

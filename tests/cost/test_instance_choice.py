@@ -110,7 +110,7 @@ def test_lambda_managed_instances_choose_the_cheapest_environment_host(
     assert model is not None
     prices = book.modes.lambda_managed_instances
     target = ruleset.target("lambda")
-    plan = lambda_managed_instances(target, workload, facts, book, model, None)
+    plan = lambda_managed_instances(target, workload, facts, book, model)
     if prices is None:
         assert plan is None
         return
