@@ -50,10 +50,19 @@ def partial_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         f"include{'' if len(group) > 1 else 's'} {_listed(list(found))} at $0"
         for place, (found, group) in enumerate(groups.items())
     )
+    # The recommendation's own bill low by a price nobody knows: the answer itself, and the volumes where one bill
+    # overtakes another, rest on it (a rival's line at $0 because its cluster is already paid is a real $0; this is not)
+    own = (
+        f" The recommendation's own bill ({ruleset.target(ranked.order[0]).name}) is one of them, so the answer itself "
+        "may change once those prices are known."
+        if ranked.order[0] in partial
+        else ""
+    )
+    overtake = "these bills overtake" if many else "it overtakes"
     return (
         f"{said}: the {priced.pricing.region} price book has no price for "
         f"{'them' if len(items) > 1 else 'it'}, so {'these bills are' if many else 'that bill is'} low "
-        f"by that much; weigh close comparisons with care.{whole}",
+        f"by that much: weigh close comparisons, and the volumes where {overtake} another, with care.{own}{whole}",
     )
 
 

@@ -257,8 +257,10 @@ def test_a_bill_with_a_line_the_book_cannot_price_shows_it_at_zero_and_the_answe
         "The bills of Amazon ECS on AWS Fargate and Amazon EKS include Application Load Balancer capacity units and "
         "Application Load Balancer hours at $0; the bills of Amazon ECS Managed Instances and Amazon ECS on EC2 "
         "include Application Load Balancer capacity units, Application Load Balancer hours and EBS root volumes at "
-        "$0: the sa-east-1 price book has no price for them, so these bills are low by that much; weigh close "
-        "comparisons with care. The bill of AWS Lambda is complete.",
+        "$0: the sa-east-1 price book has no price for them, so these bills are low by that much: weigh close "
+        "comparisons, and the volumes where these bills overtake another, with care. The recommendation's own bill "
+        "(Amazon ECS on AWS Fargate) is one of them, so the answer itself may change once those prices are known. The "
+        "bill of AWS Lambda is complete.",
     )
     eks = next(entry for entry in decision.ranking if entry.target == "eks")
     assert eks.monthly_cost is not None
