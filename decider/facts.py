@@ -85,6 +85,11 @@ class Facts:
     container_scale_up_s: float
     """Seconds to reach the copies at peak: the ECS service scheduler launches 500 tasks a minute per service, and the
     last of them then starts (runtime.startup_s)."""
+    container_burst: float
+    """How far a burst outgrows the copies kept up for the average load: the copies needed at peak ÷ the copies the
+    average load needs (at least the copies always kept: one, two for a steady or diurnal service, those holding open
+    connections), unrounded; 1 when the warm copies hold the peak. Copies added by target tracking arrive only after
+    its alarm and a task start, minutes into a burst."""
     container_disk_gb: float
     """The disk one container copy needs: its scratch (runtime.ephemeral_storage_gb) and its image, held twice, pulled
     (compressed) and unpacked (``container_disk_gb``)."""
@@ -237,11 +242,14 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
     serving = bool(protocols & _SERVING_PROTOCOLS)
     always_on = runtime.long_running or (serving and traffic.pattern in ("steady", "diurnal"))
     duty_cycle = 1.0 if runtime.long_running else profile_duty_cycle(traffic.hourly_profile, avg_concurrency)
+    held = connection_copies(workload)
+    per_copy = runtime.concurrency_per_copy * utilisation(workload, model)
     if traffic.pattern in JOB_PATTERNS and not runtime.long_running:
         copies = peak_concurrency  # runs of a job: one copy a run, as they are sized (decider/cost/capacity.py)
+        burst = 1.0
     else:
-        copies = peak_concurrency / (runtime.concurrency_per_copy * utilisation(workload, model))
-    held = connection_copies(workload)
+        copies = peak_concurrency / per_copy
+        burst = max(copies, held) / max(avg_concurrency / per_copy, 2.0 if always_on else 1.0, held)
     copies = max(math.ceil(copies - 1e-9), 2 if always_on else 1, held)
     lambda_memory = lambda_memory_for(runtime.memory_mb, runtime.vcpu)
     container_vcpu = container_vcpu_for(runtime.memory_mb, runtime.vcpu, runtime.os)
@@ -267,6 +275,7 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         lambda_cold_run_s=cold_run_s(workload),
         cold_request_s=runtime.startup_s + workload.max_duration_s,
         container_scale_up_s=copies / ECS_TASKS_PER_MINUTE * 60.0 + runtime.startup_s,
+        container_burst=max(1.0, burst),
         container_disk_gb=container_disk_gb(runtime.ephemeral_storage_gb, 1, runtime.artifact_mb),
         container_vcpu=container_vcpu,
         vcpu_at_peak=copies * container_vcpu,

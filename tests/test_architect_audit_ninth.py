@@ -84,7 +84,7 @@ def test_a_thirty_second_start_does_not_win_on_spiky_traffic_behind_any_door(rul
     reasons = {reason.rule: reason for reason in lambda_.reasons}
     assert "traffic.spiky-favours-lambda" not in reasons  # no points for scaling per request at a 30 s start
     cold = reasons["limits.lambda-cold-wait-past-15s"]
-    assert cold.impact == reasons["limits.lambda-init-past-10s"].impact < 0  # both in full at a 30 s start
+    assert cold.impact < reasons["limits.lambda-init-past-10s"].impact < 0  # both in full at a 30 s start: 10 and 8
     assert cold.message.startswith("Every request that lands on a new environment waits the whole 30 s start")
     assert "(35 s in all at the longest)" in cold.message
     # The caller waits whatever the door, an internal one too; the reason claims no timeout of a door not there
@@ -230,7 +230,7 @@ def test_the_doors_timeout_is_scored_on_the_start_so_a_long_request_is_not(rules
     assert "limits.lambda-cold-wait-past-15s" not in reasons
     slow = {**report, "runtime": {**report["runtime"], "startup_s": 22.5}}
     reasons = {reason.rule: reason.impact for reason in entry(decided(ruleset, slow), "lambda").reasons}
-    assert reasons["limits.lambda-cold-wait-past-15s"] == pytest.approx(-4, abs=0.3)
+    assert reasons["limits.lambda-cold-wait-past-15s"] == pytest.approx(-5, abs=0.3)  # half of 10 points
 
 
 def test_the_summary_does_not_give_a_rule_making_an_excluded_targets_case_as_the_winners_reason(

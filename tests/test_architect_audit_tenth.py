@@ -43,7 +43,7 @@ def test_a_slow_starting_webhook_meets_the_doors_timeouts_as_spiky_requests_do(r
     event = decide(parse_workload(WEBHOOK), ruleset, advice=False)
     spiky = decide(parse_workload(with_traffic(WEBHOOK, pattern="spiky")), ruleset, advice=False)
     rules = lambda_rules(event)
-    assert rules["limits.lambda-cold-wait-past-15s"] == -5.3  # two thirds of -8: 25 s on the 15-30 s ramp
+    assert rules["limits.lambda-cold-wait-past-15s"] == -6.7  # two thirds of -10: 25 s on the 15-30 s ramp
     assert "traffic.events-favour-lambda" not in rules  # no queue holds a webhook
     assert "traffic.client-events-favour-lambda" not in rules  # a 25 s start: the points have ramped away
     assert event.recommendation == spiky.recommendation == "ecs-fargate"

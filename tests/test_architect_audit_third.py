@@ -145,10 +145,6 @@ def test_a_queue_consumer_is_not_charged_the_limits_of_async_calls_and_streamed_
         if reason.rule == "limits.lambda-payload-needs-streaming"
     }
     assert message.startswith("Bodies of 6 MB are near or past Lambda's 6 MB synchronous limit")
-    [package] = {
-        reason.message for reason in entry(served, "lambda").reasons if reason.rule == "limits.lambda-zip-package"
-    }
-    assert package.startswith("A 250 MB artifact barely fits or does not fit Lambda's 250 MB")
 
 
 DOWNLOADS: dict[str, Any] = {

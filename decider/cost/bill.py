@@ -20,7 +20,7 @@ from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
 from decider.cost.instances import InstanceOption, hourly_price, image_room_gb
 from decider.cost.line import Line, fixed, tier_lines
-from decider.cost.network import instance_volume_lines, network_lines, system_node_lines
+from decider.cost.network import image_pull_lines, instance_volume_lines, network_lines, system_node_lines
 from decider.cost.profile import copy_hours
 from decider.cost.sizing import fargate_platform, lambda_run_s, size_fargate, size_instances, size_lambda
 from decider.decision import FargateSizing, InstanceSizing, LambdaSizing, MonthlyCost, Sizing
@@ -227,6 +227,7 @@ def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceB
         workload, book, model, _balancer(sizing.front_door), shared=_on_existing_cluster(target, workload)
     )
     lines += network_lines(workload, book, in_vpc=True, fronted=sizing.front_door is not None)
+    lines += image_pull_lines(workload, book, sizing.scaling)
     return Plan(target.id, sizing, tuple(lines))
 
 

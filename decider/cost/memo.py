@@ -87,8 +87,11 @@ class PlanMemo:
 
 def image_billed(workload: Workload, facts: Facts, book: PriceBook, image_room: float) -> bool:
     """Whether the image's size reaches a bill: a Fargate task's disk (scratch and image) past the storage it
-    includes, or an image past the room a node's root volume keeps for images (``image_room``, GB;
-    decider/cost/instances.py image_room_gb). Below both, any image size prices alike."""
+    includes, an image past the room a node's root volume keeps for images (``image_room``, GB;
+    decider/cost/instances.py image_room_gb), or a job's image pulled through NAT gateways every run
+    (decider/cost/network.py image_pull_lines). Otherwise any image size prices alike."""
+    if workload.network.nat_gateways and workload.traffic.pattern in JOB_PATTERNS:
+        return True
     included = book.fargate.included_ephemeral_storage_gb.quantity if book.fargate is not None else 20.0
     image_gb = facts.container_disk_gb - workload.runtime.ephemeral_storage_gb
     return facts.container_disk_gb > included or image_gb > image_room

@@ -331,12 +331,14 @@ def mode_sentences(
     alternatives: Mapping[str, Mapping[str, Plan]],
     points: Sequence[BreakEven],
     near: Callable[[float], bool] = lambda volume: True,
+    *,
+    unit: str = "requests",
 ) -> list[str]:
     """A mode switch that moves a cost crossing, in words: for each crossing of two targets, where it would lie if one
     of them ran in another mode it can use ("With Lambda Managed Instances, AWS Lambda stays cheaper than Amazon ECS
-    on AWS Fargate up to ~40M requests a month"). Only a switch in ``side``'s favour is said: its advantage lasts to a
-    higher volume, or starts at a lower one, by more than a tenth, at a volume ``near`` accepts. ``names`` are the
-    targets' names, ``modes`` the modes' names."""
+    on AWS Fargate up to ~40M requests a month"; ``unit``: requests, or runs of a job). Only a switch in ``side``'s
+    favour is said: its advantage lasts to a higher volume, or starts at a lower one, by more than a tenth, at a
+    volume ``near`` accepts. ``names`` are the targets' names, ``modes`` the modes' names."""
     said: list[str] = []
     curves: dict[tuple[str, str], Curve] = {}  # each plan's curve once, by (target, mode or "")
 
@@ -364,7 +366,7 @@ def mode_sentences(
                         else f"becomes cheaper than {names[other]} above {volume}"
                     )
                     sentence = (
-                        f"With {modes[side][mode]}, {names[side]} {change} requests a month "
+                        f"With {modes[side][mode]}, {names[side]} {change} {unit} a month "
                         f"(in its chosen mode the bills cross at {approx_requests(point.requests_per_month)})."
                     )
                     if sentence not in said:

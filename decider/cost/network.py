@@ -51,6 +51,22 @@ def network_lines(workload: Workload, book: PriceBook, *, in_vpc: bool, fronted:
     return lines
 
 
+def image_pull_lines(workload: Workload, book: PriceBook, scaling: str) -> list[Line]:
+    """The image pulls a Fargate task per run of a job makes through the VPC's NAT gateways: a task pulls its image
+    every time it starts (Fargate keeps no image between tasks), so a run pulls ``runtime.artifact_mb`` and the NAT
+    gateway bills it as data processed, unless the VPC reaches ECR through its VPC endpoints (the line says so). A
+    service's tasks pull on deployments and scale-out, which no input gives: not priced."""
+    gateways, image_mb = workload.network.nat_gateways, workload.runtime.artifact_mb
+    if scaling != "per-run" or not gateways or image_mb <= 0:
+        return []
+    item = f"NAT gateway data processed (image pulls, {image_mb:g} MB a run; none through ECR VPC endpoints)"
+    prices = book.network
+    if prices is None:
+        return [Line(f"{item}: {NO_PRICE}", "GB processed", 0.0, Ramp(image_mb / 1024.0))]
+    per_gb = prices.nat_gateway_gb
+    return [Line(item, per_gb.unit, per_gb.usd, Ramp(image_mb / 1024.0))]
+
+
 def _unknown_lines(gateways: int, processed: float | None, egress: float | None, logs: float | None) -> list[Line]:
     """The network lines of a region whose book has none of their prices (no source gives them): each quantity the
     workload states, billed at $0 and said so on the line. The bill is low by them (decider/bill_checks.py warns),

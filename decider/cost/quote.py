@@ -17,6 +17,7 @@ from decider.cost.bill import Plan, round_usd
 from decider.cost.breakeven import approx_apart, break_even_points, distance, said
 from decider.cost.compiled import Compiled
 from decider.cost.curve import cost_curve
+from decider.cost.gaps import NO_PRICE
 from decider.cost.memo import PlanMemo
 from decider.cost.modes import Choice, choose_modes, mode_sentences
 from decider.decision import BreakEven, PricingInfo
@@ -28,7 +29,7 @@ from decider.pricing.cost_model import CostModel
 from decider.pricing.loader import unknown_region
 from decider.rules.model import Ruleset
 from decider.scoring import Fired, Firing
-from decider.workload import Workload
+from decider.workload import JOB_PATTERNS, Workload
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class Quote:
     """Per target, the plans of the capacity modes priced but not chosen (by mode id)."""
     choices: dict[str, Choice] = field(default_factory=dict)
     """Per target with modes, how its mode was chosen."""
+    unit: str = "requests"
+    """What the volume counts, in the sentences: requests, or runs of a job."""
     shares: dict[str, Mapping[str, float]] = field(default_factory=dict, compare=False, repr=False)
     """Each target's mode shares (``Choice.shares``) once asked for: the rankings nobody reads that reuse this quote
     (``PlanMemo.quotes``) ask for the same ones."""
@@ -89,20 +92,35 @@ class Quote:
                 near.append((volume_at, point))
         near.sort(key=lambda item: distance(item[0], self.requests_per_month))
         basis = "monthly cost, each target sized for that volume" if resized else "monthly cost with this sizing"
+        # A bill with a line at $0 for a price the region's book lacks is low by it: a crossing with it may move
+        partial = {target for target, plan in self.plans.items() if any(NO_PRICE in line.item for line in plan.lines)}
         for volume_at, point in near:
             above, below = ruleset.target(point.target).name, ruleset.target(point.versus).name
             volume, now = approx_apart(volume_at, self.requests_per_month)
             if point.requests_per_month >= self.requests_per_month:
-                change = f"Above {volume} requests a month {above} becomes cheaper than {below}"
+                change = f"Above {volume} {self.unit} a month {above} becomes cheaper than {below}"
             else:
-                change = f"Below {volume} requests a month {below} becomes cheaper than {above}"
-            sentences.append(f"{change} ({basis}; now {now}).")
+                change = f"Below {volume} {self.unit} a month {below} becomes cheaper than {above}"
+            low = [ruleset.target(target).name for target in (point.target, point.versus) if target in partial]
+            caveat = (
+                f"; {' and '.join(low)} {'have' if len(low) > 1 else 'has'} lines at $0 for prices this region's "
+                "book lacks, so this volume may move"
+                if low
+                else ""
+            )
+            sentences.append(f"{change} ({basis}; now {now}{caveat}).")
         names = {target.id: target.name for target in ruleset.targets}
         modes = {target.id: {mode.id: mode.name for mode in target.modes} for target in ruleset.targets}
         # A mode sentence moves a held-sizing crossing: said only where a rerun finds that crossing (within a tenth).
         held = [point for point in points if not resized or _held_holds(point)]
         return sentences + mode_sentences(
-            names, modes, self.plans, self.alternatives, held, lambda volume: said(volume, self.requests_per_month)
+            names,
+            modes,
+            self.plans,
+            self.alternatives,
+            held,
+            lambda volume: said(volume, self.requests_per_month),
+            unit=self.unit,
         )
 
 
@@ -198,6 +216,7 @@ def quote(
         ),
         alternatives=modes.alternatives,
         choices=modes.choices,
+        unit="runs" if workload.traffic.pattern in JOB_PATTERNS else "requests",
     )
     if reused is not None and memo is not None:
         memo.quotes[reused] = priced
