@@ -97,7 +97,9 @@ class Facts:
     """vCPUs of one container copy: runtime.vcpu, or the CPU Lambda gives memory_mb (1,769 MB per vCPU) rounded to
     the nearest Fargate CPU size (``container_vcpu_for``)."""
     vcpu_at_peak: float
-    """vCPUs running at peak: copies_at_peak × container_vcpu (what bin-packing onto instances saves on)."""
+    """vCPUs running at peak (what bin-packing onto instances saves on): the copies the peak needs, unrounded (at
+    least those always kept), × runtime.vcpu, else the CPU Lambda gives the memory (memory ÷ 1,769 MB): a smooth
+    figure, not copies_at_peak × container_vcpu, whose whole copies and Fargate sizes step."""
     memory_gb: float
     fargate_standard_share: float
     """One copy against Fargate's long-standing largest task, 16 vCPU and 120 GB: the larger of its vCPU ÷ 16 and its
@@ -247,9 +249,11 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
     if traffic.pattern in JOB_PATTERNS and not runtime.long_running:
         copies = peak_concurrency  # runs of a job: one copy a run, as they are sized (decider/cost/capacity.py)
         burst = 1.0
+        needed = copies
     else:
         copies = peak_concurrency / per_copy
         burst = max(copies, held) / max(avg_concurrency / per_copy, 2.0 if always_on else 1.0, held)
+        needed = max(copies, 2.0 if always_on else 1.0, held)
     copies = max(math.ceil(copies - 1e-9), 2 if always_on else 1, held)
     lambda_memory = lambda_memory_for(runtime.memory_mb, runtime.vcpu)
     container_vcpu = container_vcpu_for(runtime.memory_mb, runtime.vcpu, runtime.os)
@@ -278,7 +282,7 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         container_burst=max(1.0, burst),
         container_disk_gb=container_disk_gb(runtime.ephemeral_storage_gb, 1, runtime.artifact_mb),
         container_vcpu=container_vcpu,
-        vcpu_at_peak=copies * container_vcpu,
+        vcpu_at_peak=needed * (runtime.vcpu if runtime.vcpu is not None else runtime.memory_mb / LAMBDA_MB_PER_VCPU),
         memory_gb=runtime.memory_mb / 1024.0,
         fargate_standard_share=max(
             (runtime.vcpu if runtime.vcpu is not None else runtime.memory_mb / LAMBDA_MB_PER_VCPU)

@@ -195,8 +195,21 @@ def _edge_between(holds_at: Callable[[float], bool], now: float, far: float) -> 
             held = middle
         else:
             cleared = middle
-    said = float(f"{cleared:.4g}")  # the edge as a person would write it, when that is past the edge too
-    return said if not holds_at(said) else cleared
+    # The edge as a person would write it (four significant figures, as the sentences print it), when that is past
+    # the edge too; else those figures rounded on towards ``far``, so that the value said is the value tried
+    for said in (float(f"{cleared:.4g}"), _towards(cleared, far)):
+        if min(now, far) <= said <= max(now, far) and not holds_at(said):
+            return said
+    return cleared
+
+
+def _towards(value: float, far: float) -> float:
+    """``value`` to four significant figures, rounded towards ``far`` (192.1875 towards 0 is 192.1)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    step = 10.0 ** (math.floor(math.log10(abs(value))) - 3)
+    whole = math.floor(value / step) if far < value else math.ceil(value / step)
+    return float(f"{whole * step:.4g}")
 
 
 def _inside(path: str, value: float, *, down: bool) -> float | None:

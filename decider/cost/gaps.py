@@ -100,9 +100,18 @@ def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unprice
             )
     arch = runtime.architecture if runtime.architecture != "any" else "any architecture"
     gpu = " GPU" if runtime.gpu else ""  # a GPU job is measured against the GPU types
+    fitting = [i for i in in_named if runtime.architecture in ("any", i.architecture) and (i.gpu or not gpu)]
+    # The largest in what the copy outgrows: vCPUs when no type has as many, else memory
+    by_cpu = bool(fitting) and vcpu > max(i.vcpu for i in fitting)
     largest = max(
-        (i for i in in_named if runtime.architecture in ("any", i.architecture) and (i.gpu or not gpu)),
-        key=lambda i: (i.gpu, i.memory_gib, i.vcpu) if gpu else (i.memory_gib, i.vcpu),
+        fitting,
+        key=lambda i: (
+            (i.gpu, i.memory_gib, i.vcpu)
+            if gpu
+            else (i.vcpu, not i.gpu, i.memory_gib)
+            if by_cpu
+            else (i.memory_gib, i.vcpu)
+        ),
         default=None,
     )
     biggest = (
