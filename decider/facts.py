@@ -87,9 +87,9 @@ class Facts:
     last of them then starts (runtime.startup_s)."""
     container_burst: float
     """How far a burst outgrows the copies kept up for the average load: the copies needed at peak ÷ the copies the
-    average load needs (at least the copies always kept: one, two for a steady or diurnal service, those holding open
-    connections), unrounded; 1 when the warm copies hold the peak. Copies added by target tracking arrive only after
-    its alarm and a task start, minutes into a burst."""
+    average load needs (at least the copies always kept: runtime.min_copies, else one, two for a steady or diurnal
+    service; and those holding open connections), unrounded; 1 when the warm copies hold the peak. Copies added by
+    target tracking arrive only after its alarm and a task start, minutes into a burst."""
     container_disk_gb: float
     """The disk one container copy needs: its scratch (runtime.ephemeral_storage_gb) and its image, held twice, pulled
     (compressed) and unpacked (``container_disk_gb``)."""
@@ -167,10 +167,15 @@ def container_disk_gb(scratch_gb: float, copies: int, artifact_mb: float, image_
 
 def connection_copies(workload: Workload) -> int:
     """Copies that hold the open connections of a WebSocket workload (none for other work, or none given)."""
+    return math.ceil(connection_load(workload) - 1e-9)
+
+
+def connection_load(workload: Workload) -> float:
+    """``connection_copies`` unrounded: the open connections ÷ (connections per copy × utilisation target)."""
     connections, per_copy = workload.traffic.connections, workload.runtime.connections_per_copy
     if not connections or per_copy is None or "websocket" not in workload.protocols:
-        return 0
-    return math.ceil(connections / (per_copy * UTILISATION_TARGET) - 1e-9)
+        return 0.0
+    return connections / (per_copy * UTILISATION_TARGET)
 
 
 def lambda_memory_for(memory_mb: float, vcpu: float | None) -> float:
@@ -252,7 +257,10 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         needed = copies
     else:
         copies = peak_concurrency / per_copy
-        burst = max(copies, held) / max(avg_concurrency / per_copy, 2.0 if always_on else 1.0, held)
+        # Against the copies kept up whatever the load (the minimum given, else the cost model's), unrounded
+        floor = float(runtime.min_copies) if runtime.min_copies is not None else 2.0 if always_on else 1.0
+        holding = connection_load(workload)
+        burst = max(copies, holding) / max(avg_concurrency / per_copy, floor, holding, 1e-9)
         needed = max(copies, 2.0 if always_on else 1.0, held)
     copies = max(math.ceil(copies - 1e-9), 2 if always_on else 1, held)
     lambda_memory = lambda_memory_for(runtime.memory_mb, runtime.vcpu)

@@ -152,3 +152,38 @@ def test_a_jobs_crossings_are_said_in_runs(ruleset: Ruleset) -> None:
     sentences = [text for text in decide(parse_workload(nightly), ruleset).what_would_change if "cheaper than" in text]
     assert sentences
     assert all(" runs a month " in text and "requests a month" not in text for text in sentences)
+
+
+def test_copies_kept_warm_by_the_minimum_given_carry_the_burst(ruleset: Ruleset) -> None:
+    # 500 requests a second of 120 ms need 86 copies at peak: 100 kept up whatever the load (and billed) carry it
+    api: dict[str, Any] = {
+        "runtime": {"max_duration_s": 2, "avg_duration_ms": 120, "memory_mb": 1024, "vcpu": 0.5},
+        "traffic": {"pattern": "spiky", "requests_per_month": 3_000_000, "peak_rps": 500, "protocols": ["http"]},
+    }
+    assert burst_points(decided(ruleset, api), "ecs-fargate") < -4  # 86 times the one copy kept: nearly all 6
+    warm = {**api, "runtime": {**api["runtime"], "min_copies": 100}}
+    assert burst_points(decided(ruleset, warm), "ecs-fargate") == 0
+
+
+def test_the_copies_holding_connections_weigh_the_burst_unrounded(ruleset: Ruleset) -> None:
+    # 690 and 711 connections at 1,000 a copy are one and two copies held: the burst over them moves smoothly
+    def points(connections: int) -> float:
+        chat: dict[str, Any] = {
+            "runtime": {
+                "max_duration_s": 60,
+                "avg_duration_ms": 100,
+                "memory_mb": 512,
+                "vcpu": 0.25,
+                "connections_per_copy": 1000,
+            },
+            "traffic": {
+                "pattern": "spiky",
+                "requests_per_month": 1_000_000,
+                "peak_rps": 224,
+                "protocols": ["websocket"],
+                "connections": connections,
+            },
+        }
+        return burst_points(decided(ruleset, chat), "ecs-ec2")
+
+    assert abs(points(711) - points(690)) < 0.5
