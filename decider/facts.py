@@ -251,6 +251,9 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
     duty_cycle = 1.0 if runtime.long_running else profile_duty_cycle(traffic.hourly_profile, avg_concurrency)
     held = connection_copies(workload)
     per_copy = runtime.concurrency_per_copy * utilisation(workload, model)
+    kept = 2.0 if always_on else 1.0  # copies the cost model keeps up whatever the load
+    # A copy's vCPUs unrounded: given, else the CPU Lambda gives the memory (container_vcpu rounds to Fargate sizes)
+    vcpu = runtime.vcpu if runtime.vcpu is not None else runtime.memory_mb / LAMBDA_MB_PER_VCPU
     if traffic.pattern in JOB_PATTERNS and not runtime.long_running:
         copies = peak_concurrency  # runs of a job: one copy a run, as they are sized (decider/cost/capacity.py)
         burst = 1.0
@@ -258,10 +261,10 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
     else:
         copies = peak_concurrency / per_copy
         # Against the copies kept up whatever the load (the minimum given, else the cost model's), unrounded
-        floor = float(runtime.min_copies) if runtime.min_copies is not None else 2.0 if always_on else 1.0
+        floor = float(runtime.min_copies) if runtime.min_copies is not None else kept
         holding = connection_load(workload)
         burst = max(copies, holding) / max(avg_concurrency / per_copy, floor, holding, 1e-9)
-        needed = max(copies, 2.0 if always_on else 1.0, held)
+        needed = max(copies, kept, held)
     copies = max(math.ceil(copies - 1e-9), 2 if always_on else 1, held)
     lambda_memory = lambda_memory_for(runtime.memory_mb, runtime.vcpu)
     container_vcpu = container_vcpu_for(runtime.memory_mb, runtime.vcpu, runtime.os)
@@ -290,11 +293,10 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         container_burst=max(1.0, burst),
         container_disk_gb=container_disk_gb(runtime.ephemeral_storage_gb, 1, runtime.artifact_mb),
         container_vcpu=container_vcpu,
-        vcpu_at_peak=needed * (runtime.vcpu if runtime.vcpu is not None else runtime.memory_mb / LAMBDA_MB_PER_VCPU),
+        vcpu_at_peak=needed * vcpu,
         memory_gb=runtime.memory_mb / 1024.0,
         fargate_standard_share=max(
-            (runtime.vcpu if runtime.vcpu is not None else runtime.memory_mb / LAMBDA_MB_PER_VCPU)
-            / FARGATE_STANDARD_VCPU,
+            vcpu / FARGATE_STANDARD_VCPU,
             runtime.memory_mb / FARGATE_STANDARD_MEMORY_MB,
         ),
         always_on=always_on,

@@ -103,17 +103,12 @@ def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unprice
     fitting = [i for i in in_named if runtime.architecture in ("any", i.architecture) and (i.gpu or not gpu)]
     # The largest in what the copy outgrows: vCPUs when no type has as many, else memory
     by_cpu = bool(fitting) and vcpu > max(i.vcpu for i in fitting)
-    largest = max(
-        fitting,
-        key=lambda i: (
-            (i.gpu, i.memory_gib, i.vcpu)
-            if gpu
-            else (i.vcpu, not i.gpu, i.memory_gib)
-            if by_cpu
-            else (i.memory_gib, i.vcpu)
-        ),
-        default=None,
-    )
+    if gpu:
+        largest = max(fitting, key=lambda i: (i.gpu, i.memory_gib, i.vcpu), default=None)
+    elif by_cpu:  # the most vCPUs, a type without GPUs first
+        largest = max(fitting, key=lambda i: (i.vcpu, not i.gpu, i.memory_gib), default=None)
+    else:
+        largest = max(fitting, key=lambda i: (i.memory_gib, i.vcpu), default=None)
     biggest = (
         f"; its largest {arch}{gpu} type is {largest.type} ({show(largest.vcpu)} vCPU, {show(largest.memory_gib)} GiB"
         + (f", {largest.gpu} GPU)" if gpu else ")")

@@ -60,10 +60,9 @@ def image_pull_lines(workload: Workload, book: PriceBook, scaling: str) -> list[
     if scaling != "per-run" or not gateways or image_mb <= 0:
         return []
     item = f"NAT gateway data processed (image pulls, {image_mb:g} MB a run; none through ECR VPC endpoints)"
-    prices = book.network
-    if prices is None:
+    per_gb = book.network.nat_gateway_gb if book.network is not None else None
+    if per_gb is None:  # no network prices in this region's book: shown at $0, as _unknown_lines shows the others
         return [Line(f"{item}: {NO_PRICE}", "GB processed", 0.0, Ramp(image_mb / 1024.0))]
-    per_gb = prices.nat_gateway_gb
     return [Line(item, per_gb.unit, per_gb.usd, Ramp(image_mb / 1024.0))]
 
 
