@@ -24,7 +24,7 @@ def partial_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         return ()
     billed = [target for target in ranked.order if target in priced.bills]
     partial = {
-        target: sorted({_item(line["item"]) for line in bill["lines"] if NO_PRICE in line["item"]})
+        target: sorted({item_name(line["item"]) for line in bill["lines"] if NO_PRICE in line["item"]})
         for target, bill in priced.bills.items()
         if target in ranked.order
     }
@@ -47,7 +47,7 @@ def partial_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     )
     said = "; ".join(
         f"{'the' if place else 'The'} bill{'s' if len(group) > 1 else ''} of {names(ruleset, group)} "
-        f"include{'' if len(group) > 1 else 's'} {_listed(list(found))} at $0"
+        f"include{'' if len(group) > 1 else 's'} {listed(list(found))} at $0"
         for place, (found, group) in enumerate(groups.items())
     )
     # The recommendation's own bill low by a price nobody knows: the answer itself, and the volumes where one bill
@@ -66,11 +66,11 @@ def partial_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     )
 
 
-def _listed(items: list[str]) -> str:
+def listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def _item(line: str) -> str:
+def item_name(line: str) -> str:
     """A bill line's item without its details: "NAT gateways (2): no price in this region" is "NAT gateways"."""
     return line.split(" (", 1)[0].split(":", 1)[0]
 
@@ -221,4 +221,4 @@ def _usd(amount: float) -> str:
 
 def names(ruleset: Ruleset, targets: list[str]) -> str:
     """The targets' names as a sentence lists them: "A", "A and B", "A, B and C"."""
-    return _listed([ruleset.target(target).name for target in targets])
+    return listed([ruleset.target(target).name for target in targets])

@@ -21,6 +21,7 @@ from decider.engine import decide
 from decider.fixes import value_at
 from decider.numbers import number
 from decider.review_cluster import share_clusters, share_control_plane
+from decider.review_costs import Share, cluster_share, cost_clause
 from decider.review_fields import FieldAssumed, FieldRead, assumed_fields, read_fields
 from decider.review_input import check_imported
 from decider.review_mode import CurrentMode, mode_name
@@ -140,23 +141,34 @@ class Review(_Frozen):
 
 
 class Tally:
-    """The summary counted one workload at a time, in review order (so the cost sums are summarise()'s to the cent)."""
+    """The summary counted one workload at a time, in review order (so the cost sums are summarise()'s to the cent).
+    A workload moved off a shared EKS cluster leaves its share of the control plane behind while any of the review's
+    workloads stays on that cluster (``share``: its cluster and share, decider/review_costs.py)."""
 
     def __init__(self, reviewed: Iterable[ReviewedWorkload] = ()) -> None:
         self.counts: dict[Verdict | None, int] = dict.fromkeys((*VERDICTS, None), 0)
         self.now_total = self.after_total = 0.0
         self.costed = 0
+        self.left_behind: dict[str, float] = {}  # per shared cluster (its region): the shares of workloads moved off
+        self.staying: set[str] = set()  # the shared clusters some workload stays on
         for item in reviewed:
-            self.add(item.verdict, item.monthly_cost_now_usd, item.monthly_cost_recommended_usd)
+            share = cluster_share(item.decision, item.compared_target)
+            self.add(item.verdict, item.monthly_cost_now_usd, item.monthly_cost_recommended_usd, share)
 
-    def add(self, verdict: Verdict | None, now: float | None, recommended: float | None) -> None:
+    def add(self, verdict: Verdict | None, now: float | None, recommended: float | None, share: Share = None) -> None:
         self.counts[verdict] += 1
+        moved = verdict in ("consider", "move")
+        if share is not None and not moved:
+            self.staying.add(share[0])
         if now is not None and recommended is not None:
             self.costed += 1
             self.now_total += now
             self.after_total += now if verdict == "keep" else recommended
+            if share is not None and moved:
+                self.left_behind[share[0]] = self.left_behind.get(share[0], 0.0) + share[1]
 
     def summary(self, keep_margin_points: float = KEEP_MARGIN_POINTS) -> ReviewSummary:
+        after = self.after_total + sum(usd for cluster, usd in self.left_behind.items() if cluster in self.staying)
         return ReviewSummary(
             workloads=sum(self.counts.values()),
             keep=self.counts["keep"],
@@ -166,7 +178,7 @@ class Tally:
             no_verdict=self.counts[None],
             keep_margin_points=keep_margin_points,
             monthly_cost_now_usd=round(self.now_total, 2) if self.costed else None,
-            monthly_cost_recommended_usd=round(self.after_total, 2) if self.costed else None,
+            monthly_cost_recommended_usd=round(after, 2) if self.costed else None,
             costed_workloads=self.costed,
         )
 
@@ -318,12 +330,8 @@ def judge(
                     f"{_name(ruleset, best.target)} scores {number(gap)} points higher than {now} "
                     f"({number(best.score)} against {number(compared.score)})"
                 )
-                now_usd, best_usd = mode.usd if mode.usd is not None else _cost(compared), _cost(best)
-                if now_usd is not None and best_usd is not None:
-                    saving = now_usd - best_usd
-                    change = f"${abs(saving):,.2f} a month {'less' if saving >= 0 else 'more'}"
-                    why += f" and costs {change} (${best_usd:,.2f} against ${now_usd:,.2f})"
-                why += "."
+                now_usd = mode.usd if mode.usd is not None else _cost(compared)
+                why += cost_clause(ruleset, best, compared, now_usd, parsed.workload.preferences.region) + "."
     cost_now = mode.usd if mode.usd is not None else _cost(compared) if compared is not None else None
     if mode.notes and verdict is not None:
         why += " Cost now: " + "; ".join(mode.notes) + "."

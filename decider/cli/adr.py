@@ -22,9 +22,9 @@ from decider.errors import DocumentError, MoreProblems, Problem, SourceError, Wo
 from decider.render import adr, image
 from decider.render.chart import cost_chart
 from decider.rules.loader import load_ruleset
-from decider.sources import ImportedWorkload, apply_usage, find_workloads, read_usage
+from decider.sources import ImportedWorkload, find_workloads, read_usage
 from decider.sources.document import parse_documents
-from decider.sources.usage import usage_keys
+from decider.sources.usage import answered_by, lay_usage
 from decider.sources.workload_file import read_workloads
 from decider.workload import parse_workload
 
@@ -70,10 +70,15 @@ def run_adr(args: argparse.Namespace) -> int:
         candidates, text = _adr_candidates(args.path)
         chosen = _choose(candidates, args.name, args.path)
         if args.usage:
-            # The usage file is the one the whole review uses: only this workload's entry applies here.
+            # The usage file is the one the whole review uses: an entry may name the workload by its name, its
+            # deployed name, file#name or file:line, as the review reads it; entries for other files are left alone.
             usage = read_usage(args.usage)
-            keys = usage_keys(chosen)
-            apply_usage([chosen], {key: entry for key, entry in usage.items() if key in keys}, args.usage)
+            lay_usage(candidates, usage, args.usage)
+            if not answered_by([chosen]) & set(usage):
+                sys.stderr.write(
+                    f"decider: {args.usage} has no entry for {chosen.name} (by its name, deployed name, file#name or "
+                    "file:line): the record is written on decider's defaults for what the source leaves out\n"
+                )
     except SourceError as error:
         raise SourceError(error.problems, headline=RECORD_HEADLINE) from None
     try:

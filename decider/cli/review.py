@@ -43,6 +43,7 @@ from decider.review import (
     review_each,
 )
 from decider.review_cluster import share_clusters
+from decider.review_costs import Share, cluster_share
 from decider.review_input import check_imported, screen_imported
 from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
@@ -175,7 +176,7 @@ def run_review(args: argparse.Namespace) -> int:
         writer = _writer(args.format, ruleset)
         tally = Tally()
         for outcome in _review(workloads, ruleset, args):
-            tally.add(outcome.verdict, outcome.now_usd, outcome.recommended_usd)
+            tally.add(outcome.verdict, outcome.now_usd, outcome.recommended_usd, outcome.cluster_share)
             writer.add(outcome.part)
         skipped = [SkippedFile(file=f, reason=r) for f, r in discovery.skipped]
         writer.finish(tally.summary(args.keep_margin), skipped, unreadable)
@@ -229,6 +230,7 @@ class Outcome:
     now_usd: float | None
     recommended_usd: float | None
     part: Any
+    cluster_share: Share = None
 
 
 def outcomes(
@@ -237,7 +239,8 @@ def outcomes(
     """Review each workload in order and keep only what the summary and the report in ``format`` need of it."""
     part = PARTS[format]
     for item in review_each(imported, ruleset, keep_margin):
-        yield Outcome(item.verdict, item.monthly_cost_now_usd, item.monthly_cost_recommended_usd, part(item))
+        share = cluster_share(item.decision, item.compared_target)
+        yield Outcome(item.verdict, item.monthly_cost_now_usd, item.monthly_cost_recommended_usd, part(item), share)
 
 
 def review_chunk(

@@ -26,7 +26,8 @@ from decider.review import Review, UnreadableFile, review_imported
 from decider.review_diff import compare, new_findings
 from decider.review_input import screen_imported
 from decider.rules.model import Ruleset
-from decider.sources import ImportedWorkload, apply_usage, display_path, find_workloads, read_usage
+from decider.sources import Discovery, ImportedWorkload, display_path, find_workloads, read_usage
+from decider.sources.usage import Usage, lay_usage
 
 EXIT_OK = 0
 EXIT_GATE = 1
@@ -50,8 +51,11 @@ def run_diff(args: argparse.Namespace, ruleset: Ruleset) -> int:
             base_paths, base_var_files = [args.base_path], args.var_file
             base_root, head_root = Path(args.base_path).resolve(), Path(args.paths[0]).resolve()
             label = args.base_path
-        head = _review(args.paths, args.var_file, args, ruleset, None)
-        base = _review(base_paths, base_var_files, args, ruleset, (base_root, head_root))
+        head_found = _discover(args.paths, args.var_file, args, None)
+        base_found = _discover(base_paths, base_var_files, args, (base_root, head_root))
+        usage = read_usage(args.usage) if args.usage else {}
+        head = _review(head_found, usage, args, ruleset)
+        base = _review(base_found, usage, args, ruleset)
     relative = _relative_to(head_root)
     diff = compare(base, head, label, relative, relative)
     if args.format == "json":
@@ -71,23 +75,23 @@ def run_diff(args: argparse.Namespace, ruleset: Ruleset) -> int:
     return EXIT_OK
 
 
-def _review(
-    paths: Sequence[str],
-    var_files: Sequence[str],
-    args: argparse.Namespace,
-    ruleset: Ruleset,
-    rebase: tuple[Path, Path] | None,
-) -> Review:
-    """One version's review; ``rebase`` (from, to) shows the base's files where they are in the new version."""
+def _discover(
+    paths: Sequence[str], var_files: Sequence[str], args: argparse.Namespace, rebase: tuple[Path, Path] | None
+) -> Discovery:
+    """One version's workloads; ``rebase`` (from, to) shows the base's files where they are in the new version, so
+    a usage key ``file#name`` or ``file:line`` names the same workload in both."""
     exclude = [args.usage] if args.usage else []
     discovery = find_workloads(paths, exclude=exclude, keep_going=not args.strict, var_files=var_files)
-    workloads = discovery.workloads
     if rebase is not None:
-        _move(workloads, *rebase)
-    if args.usage:
-        usage = read_usage(args.usage)
-        names = {item.name for item in workloads}
-        apply_usage(workloads, {name: entry for name, entry in usage.items() if name in names}, args.usage)
+        _move([*discovery.workloads, *discovery.idle], *rebase)
+    return discovery
+
+
+def _review(discovery: Discovery, usage: Usage, args: argparse.Namespace, ruleset: Ruleset) -> Review:
+    """One version's review, with the usage entries its workloads answer to (by name, deployed name, ``file#name``
+    or ``file:line``, as a review of one version reads them)."""
+    workloads = discovery.workloads
+    lay_usage(workloads, usage, args.usage or "")
     good, invalid = screen_imported(workloads, ruleset)
     unreadable = [UnreadableFile(file=item.file, line=item.line, reason=item.reason) for item in discovery.unreadable]
     unreadable += [UnreadableFile(file=file, line=line, reason=reason) for file, line, reason in invalid]

@@ -43,6 +43,8 @@ _NOTE_RESERVE_CHARS = 600
 ACTION: tuple[Verdict, ...] = ("move", "consider")
 #: Names listed under each counted group (keep, unknown, no verdict); the rest are counted.
 NAMES_SHOWN = 50
+#: After a kept workload's name when its decision warns of its inputs or bills (a keep's block is not shown).
+WARNED = "the decision warns of its inputs or bills: `decider recommend` or `--format json` says what"
 #: Files that could not be read listed in the comment; the rest are counted.
 _UNREADABLE_SHOWN = 10
 TABLE_HEAD = (
@@ -89,6 +91,9 @@ def details(item: ReviewedWorkload) -> str:
     if item.source_assumptions:
         out += [f"- ⚠ {markdown_text(assumption)}" for assumption in item.source_assumptions]
         out.append("")
+    if decision.warnings:
+        out += [f"- ⚠ Check the inputs: {markdown_text(warning)}" for warning in decision.warnings]
+        out.append("")
     out.append("</details>")
     return "\n".join(out) + "\n"
 
@@ -122,6 +127,8 @@ def markdown_part(item: ReviewedWorkload) -> MarkdownPart:
     if item.verdict in ACTION:
         return MarkdownPart(item.verdict, row(item), details(item) + "\n", ruleset, item.name)
     listed = f"{markdown_text(item.name)} ({code(_where(item))})" if item.source.file else markdown_text(item.name)
+    if item.verdict == "keep" and item.decision.warnings:
+        listed += f" ⚠ {WARNED}"
     return MarkdownPart(item.verdict, "", "", ruleset, listed)
 
 

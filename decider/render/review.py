@@ -138,6 +138,7 @@ class TableRow:
     verdict: Verdict | None
     cells: tuple[str, ...]
     why: str | None
+    warnings: tuple[str, ...] = ()
 
 
 def table_part(item: ReviewedWorkload) -> TableRow:
@@ -151,7 +152,8 @@ def table_part(item: ReviewedWorkload) -> TableRow:
         _usd(item.monthly_cost_recommended_usd),
         _where(item),
     )
-    return TableRow(item.verdict, cells, _row_note(item))
+    warned = item.decision.warnings if item.verdict not in (None, "unknown") else ()  # an unknown's is on defaults
+    return TableRow(item.verdict, cells, _row_note(item), warned)
 
 
 def _row_note(item: ReviewedWorkload) -> str | None:
@@ -193,6 +195,7 @@ class TableWriter:
             lines.append("  ".join(text.ljust(width) for text, width in zip(row.cells, widths, strict=True)).rstrip())
             if row.why is not None:
                 lines.append(f"    {row.why}")
+            lines += [f"    Check the inputs: {warning}" for warning in row.warnings]
         for extra in (_unknown_line(summary), _cost_line(summary)):
             if extra:
                 lines += ["", extra]

@@ -131,16 +131,19 @@ def information_uri() -> str:
 def _result(item: ReviewedWorkload, rule_id: str) -> dict[str, Any]:
     current = _current(item)
     recommended = item.decision.recommendation or "none"
+    warnings = item.decision.warnings
+    checks = f" Check the inputs: {' '.join(warnings)}" if warnings else ""
     result: dict[str, Any] = {
         "ruleId": rule_id,
         "ruleIndex": None,  # the order of first use among the log's results: set as the log is put together
         "level": LEVELS[str(item.verdict)],
-        "message": {"text": f"{item.name} ({current}): {item.verdict}, recommended {recommended}. {item.why}"},
+        "message": {"text": f"{item.name} ({current}): {item.verdict}, recommended {recommended}. {item.why}{checks}"},
         "properties": {
             "verdict": item.verdict,
             "current": item.current_target or item.current_platform,
             "recommended": recommended,
             "rules": list(item.rules),
+            "warnings": list(warnings),
         },
     }
     if item.current_mode is not None:

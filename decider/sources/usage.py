@@ -54,9 +54,19 @@ def apply_usage(
     aliases: the deployed resource's name), then by ``file#name`` or ``file:line`` (the more precise entry wins where
     both give a field); a key that matches no workload is an error. A key that names one of the ``idle`` workloads
     (listed as skipped: they run nothing) is no error, and has nothing to lay its entry over."""
-    own = {workload.name for workload in workloads}
-    names = sorted(own | {alias for workload in workloads for alias in workload.aliases})
-    keys = {key for workload in [*workloads, *idle] for key in usage_keys(workload)} | set(names)
+    check_usage_keys(usage, [*workloads, *idle], path)
+    lay_usage(workloads, usage, path)
+
+
+def answered_by(workloads: Sequence[ImportedWorkload]) -> set[str]:
+    """Every key a usage entry may give one of ``workloads`` under: names, aliases, ``file#name``, ``file:line``."""
+    return {key for workload in workloads for key in (*usage_keys(workload), *workload.aliases)}
+
+
+def check_usage_keys(usage: Usage, workloads: Sequence[ImportedWorkload], path: str) -> None:
+    """Raise, naming the nearest key, for every usage key that none of ``workloads`` answers to (``answered_by``)."""
+    names = sorted({workload.name for workload in workloads} | {a for workload in workloads for a in workload.aliases})
+    keys = answered_by(workloads)
     problems = [
         Problem(f"{path}: {name}", "no workload at this file#name or file:line was found", nearest(name, sorted(keys)))
         if "#" in name or ":" in name
@@ -66,6 +76,12 @@ def apply_usage(
     ]
     if problems:
         raise SourceError(problems, headline="invalid usage file")
+
+
+def lay_usage(workloads: Sequence[ImportedWorkload], usage: Usage, path: str) -> None:
+    """``apply_usage`` without the check of its keys: entries no workload answers to are left alone (a review of two
+    versions lays one usage file over each, and each version has some of the workloads it names)."""
+    own = {workload.name for workload in workloads}
     for workload in workloads:
         aliased = [usage[alias] for alias in workload.aliases if alias not in own and usage.get(alias)]
         entries = aliased[:1] + [usage[key] for key in usage_keys(workload) if usage.get(key)]

@@ -45,7 +45,8 @@ def former_markdown(review: Review, limit_chars: int) -> str:
     names: dict[Any, list[str]] = {"keep": [], "unknown": [], None: []}
     for item in review.workloads:
         if item.verdict not in comment.ACTION:
-            names[item.verdict].append(f"{item.name} (<code>{item.source.file}:{item.source.line}</code>)")
+            warned = f" ⚠ {comment.WARNED}" if item.verdict == "keep" and item.decision.warnings else ""
+            names[item.verdict].append(f"{item.name} (<code>{item.source.file}:{item.source.line}</code>){warned}")
     shown = comment.NAMES_SHOWN
     footer = f"<sub>keep margin {number(review.summary.keep_margin_points)} points · ruleset {_ruleset(review)}</sub>\n"
     if review.skipped:

@@ -1,0 +1,75 @@
+"""What a review says of money beside the scores: the cost clause of a ``consider`` verdict, and the share of a
+shared EKS cluster's control plane a workload's bill carries (decider/review_cluster.py).
+
+A share is not saved by moving one workload off the cluster: the cluster stays, and is paid for, while any of the
+review's workloads runs on it. A bill with lines at $0 for prices the region's book lacks (a load balancer, NAT, data
+out, logs, EBS volumes) is low by them, so a difference that rests on it is said to be not settled.
+"""
+
+from __future__ import annotations
+
+from decider.bill_checks import item_name, listed
+from decider.cost.gaps import NO_PRICE
+from decider.decision import Decision, RankedTarget
+from decider.review_cluster import SHARED_CONTROL_PLANE
+from decider.rules.model import Ruleset
+
+#: A workload's shared cluster (its region) and its share of the control plane, when it runs on one.
+Share = tuple[str, float] | None
+
+
+def cost_clause(
+    ruleset: Ruleset, best: RankedTarget, compared: RankedTarget, now_usd: float | None, region: str
+) -> str:
+    """ " and costs $X a month less ($best against $now …)" for a consider, with what the figures leave out; empty
+    when either cost is not known. ``now_usd`` is the current target's bill (in its current mode, when priced)."""
+    best_usd = best.monthly_cost.total_usd if best.monthly_cost is not None else None
+    if now_usd is None or best_usd is None:
+        return ""
+    shared = control_plane_share(compared)
+    saving = now_usd - shared - best_usd
+    change = f"${abs(saving):,.2f} a month {'less' if saving >= 0 else 'more'}"
+    text = f" and costs {change} (${best_usd:,.2f} against ${now_usd - shared:,.2f}"
+    if shared:
+        text += (
+            f", leaving out its ${shared:,.2f} share of the EKS control plane, which the cluster costs while the "
+            "review's other workloads run on it"
+        )
+    return text + ")" + _unsettled(ruleset, (best, compared), region)
+
+
+def cluster_share(decision: Decision, current_target: str | None) -> Share:
+    """(the cluster's region, the share) when the workload runs on a cluster the review's EKS workloads share: the
+    bill of the target it runs on now carries a share of the control plane; else None."""
+    current = next((entry for entry in decision.ranking if entry.target == current_target), None)
+    share = control_plane_share(current) if current is not None else 0.0
+    pricing = decision.pricing
+    return (pricing.region, share) if share and pricing is not None else None
+
+
+def control_plane_share(entry: RankedTarget) -> float:
+    """The share of a shared EKS cluster's control plane in the entry's bill, else 0."""
+    lines = entry.monthly_cost.lines if entry.monthly_cost is not None else ()
+    return sum(line.usd for line in lines if line.item.startswith(SHARED_CONTROL_PLANE))
+
+
+def _unsettled(ruleset: Ruleset, entries: tuple[RankedTarget, ...], region: str) -> str:
+    """The compared bills' lines at $0 for prices the region's book lacks, said after the difference (the decision's
+    warning says the same at length), so nobody acts on it as a settled saving."""
+    missing = [
+        (entry, sorted({item_name(line.item) for line in entry.monthly_cost.lines if NO_PRICE in line.item}))
+        for entry in entries
+        if entry.monthly_cost is not None
+    ]
+    said = [
+        f"{_name(ruleset, entry.target)}'s {'bill ' if not place else ''}has {listed(items)} at $0"
+        for place, (entry, items) in enumerate((entry, items) for entry, items in missing if items)
+    ]
+    if not said:
+        return ""
+    low = "that bill is" if len(said) == 1 else "those bills are"
+    return f"; not settled: {' and '.join(said)}, for which the {region} price book has no price, so {low} low by them"
+
+
+def _name(ruleset: Ruleset, target: str) -> str:
+    return ruleset.target(target).name if target in ruleset.target_ids else target

@@ -1,0 +1,249 @@
+"""What a seventeenth architect's review, of the review path on real-looking repositories, found, kept true:
+
+- ``review --base`` reads a usage entry under a resource's deployed name (``function_name``) in both versions, as a
+  review of one version does, so a change that doubles a bill is seen;
+- ``adr`` reads the usage file as the review does (deployed names too), and says on stderr when it has no entry for
+  the workload, rather than writing the record on defaults without a word;
+- a verdict's cost difference that rests on a bill with lines at $0 (prices the region's book lacks) says it is not
+  settled, and every format shows the decision's warnings ("Check the inputs");
+- moving one workload off a cluster the review's EKS workloads share saves no share of its control plane while the
+  others stay: neither the verdict's saving nor the review's cost after following the verdicts counts it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from decider.cli import main
+from decider.cli import review as cli_review
+from tests.cli.test_review_base import git
+
+LAMBDA_TF = """resource "aws_lambda_function" "catalog" {{
+  function_name = "shop-prod-catalog"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  memory_size   = {memory}
+  timeout       = 10
+  architectures = ["arm64"]
+}}
+"""
+BY_DEPLOYED_NAME = """shop-prod-catalog:
+  traffic: {requests_per_month: 20000000, peak_rps: 60}
+  runtime: {avg_duration_ms: 80}
+"""
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_review_base_reads_usage_under_the_deployed_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "lambda.tf").write_text(LAMBDA_TF.format(memory=1024))
+    (tmp_path / "usage.yaml").write_text(BY_DEPLOYED_NAME)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "v1")
+    (tmp_path / "infra" / "lambda.tf").write_text(LAMBDA_TF.format(memory=3008))
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "review", "infra", "--usage", "usage.yaml", "--format", "json", "--base", "main")
+    assert code == 0
+    report = json.loads(out)
+    change = report["diff"]["changes"][0]
+    assert change["name"] == "aws_lambda_function.catalog"
+    assert change["change"] != "unchanged"  # 1,024 MB → 3,008 MB of a function at 20M requests a month
+    summary = report["diff"]["summary"]
+    before, after = summary["monthly_cost_before_usd"], summary["monthly_cost_after_usd"]
+    assert before > 0
+    assert after > before * 1.5  # memory ×2.9 of a bill half duration
+    (head,) = report["review"]["workloads"]
+    assert head["verdict"] != "unknown"  # the traffic the usage file gives is read
+    # The same key without --base gives the same head bill
+    code, out, _ = run(capsys, "review", "infra", "--usage", "usage.yaml", "--format", "json")
+    assert json.loads(out)["workloads"][0]["monthly_cost_now_usd"] == pytest.approx(after)
+
+
+def test_adr_reads_usage_as_the_review_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "lambda.tf").write_text(LAMBDA_TF.format(memory=1024))
+    (tmp_path / "usage.yaml").write_text(
+        BY_DEPLOYED_NAME.replace("runtime:", "preferences: {region: eu-west-1}\n  runtime:")
+    )
+    (tmp_path / "other.yaml").write_text("another-service:\n  traffic: {requests_per_month: 5}\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "adr", "lambda.tf", "--usage", "usage.yaml", "--date", "2026-12-05")
+    assert code == 0
+    assert err == ""
+    assert "* Prices: eu-west-1 as of" in out
+    assert "20,000,000 requests a month" in out
+    # A usage file with no entry for this workload (its entries may be other files' workloads): the record is
+    # written on the defaults, and stderr says so.
+    code, out, err = run(capsys, "adr", "lambda.tf", "--usage", "other.yaml", "--date", "2026-12-05")
+    assert code == 0
+    assert "other.yaml has no entry for aws_lambda_function.catalog" in err
+    assert "* Prices: us-east-1 as of" in out
+
+
+EU_FUNCTION = """resource "aws_lambda_function" "catalog" {
+  function_name = "shop-prod-catalog"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  memory_size   = 1024
+  timeout       = 10
+  architectures = ["arm64"]
+}
+
+resource "aws_apigatewayv2_api" "http" {
+  name          = "shop-prod-http"
+  protocol_type = "HTTP"
+}
+
+resource "aws_apigatewayv2_integration" "catalog" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = aws_lambda_function.catalog.invoke_arn
+  payload_format_version = "2.0"
+}
+
+resource "aws_apigatewayv2_route" "catalog" {
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = "GET /catalog/{proxy+}"
+  target    = "integrations/${aws_apigatewayv2_integration.catalog.id}"
+}
+"""
+EU_USAGE = """shop-prod-catalog:
+  traffic: {requests_per_month: 20000000, peak_rps: 60}
+  preferences: {region: eu-west-1}
+  runtime: {avg_duration_ms: 80}
+"""
+
+
+@pytest.fixture
+def eu_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "lambda.tf").write_text(EU_FUNCTION)
+    (tmp_path / "usage.yaml").write_text(EU_USAGE)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_a_verdict_on_a_partial_bill_says_so_and_every_format_shows_the_warnings(
+    eu_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "review", "infra", "--usage", "usage.yaml", "--format", "json")
+    assert code == 0
+    (item,) = json.loads(out)["workloads"]
+    assert item["verdict"] == "consider"
+    assert item["decision"]["recommendation"] == "ecs-fargate"
+    warnings = item["decision"]["warnings"]
+    assert any("eu-west-1 price book has no price" in warning for warning in warnings)
+    # The cost difference names the lines its figures lack
+    assert "not settled: Amazon ECS on AWS Fargate's bill has Application Load Balancer" in item["why"]
+    assert "for which the eu-west-1 price book has no price, so that bill is low by them." in item["why"]
+
+    code, table, _ = run(capsys, "review", "infra", "--usage", "usage.yaml")
+    assert all(f"    Check the inputs: {warning}" in table for warning in warnings)
+
+    code, text, _ = run(capsys, "review", "infra", "--usage", "usage.yaml", "--format", "markdown")
+    assert all(f"- ⚠ Check the inputs: {warning[:40]}" in text for warning in warnings)
+
+    code, text, _ = run(capsys, "review", "infra", "--usage", "usage.yaml", "--format", "sarif")
+    (result,) = json.loads(text)["runs"][0]["results"]
+    assert result["properties"]["warnings"] == warnings
+    assert result["message"]["text"].endswith(f"Check the inputs: {' '.join(warnings)}")
+
+
+def test_a_keep_that_rests_on_contradicting_inputs_shows_the_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "lambda.tf").write_text(LAMBDA_TF.format(memory=1024))
+    # An average of 15 s against the template's 10 s Timeout: one of the two is wrong
+    (tmp_path / "usage.yaml").write_text(
+        "shop-prod-catalog:\n  traffic: {requests_per_month: 20000, peak_rps: 1}\n  runtime: {avg_duration_ms: 15000}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run(capsys, "review", "lambda.tf", "--usage", "usage.yaml", "--format", "json")
+    (item,) = json.loads(out)["workloads"]
+    assert item["verdict"] == "keep"
+    warning = next(text for text in item["decision"]["warnings"] if "runtime.avg_duration_ms" in text)
+    _, table, _ = run(capsys, "review", "lambda.tf", "--usage", "usage.yaml")
+    assert f"    Check the inputs: {warning}" in table
+    _, text, _ = run(capsys, "review", "lambda.tf", "--usage", "usage.yaml", "--format", "markdown")
+    assert "aws_lambda_function.catalog (<code>lambda.tf:1</code>) ⚠ the decision warns of its inputs or bills" in text
+
+
+CLUSTER = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: profile-api}
+spec:
+  replicas: 3
+  template:
+    spec:
+      containers:
+        - name: app
+          image: example/profile:1
+          resources: {requests: {cpu: 250m, memory: 512Mi}}
+          ports: [{containerPort: 8080}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: session-cleanup}
+spec:
+  schedule: "*/30 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: cleanup
+              image: example/cleanup:1
+              resources: {requests: {cpu: 250m, memory: 256Mi}}
+"""
+CLUSTER_USAGE = """profile-api:
+  traffic: {pattern: diurnal, requests_per_month: 30000000}
+  runtime: {avg_duration_ms: 60, concurrency_per_copy: 25}
+session-cleanup:
+  runtime: {avg_duration_ms: 20000}
+"""
+
+
+def test_moving_off_a_shared_cluster_saves_no_share_of_its_control_plane(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "k8s.yaml").write_text(CLUSTER)
+    (tmp_path / "usage.yaml").write_text(CLUSTER_USAGE)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "review", "k8s.yaml", "--usage", "usage.yaml", "--format", "json")
+    review = json.loads(out)
+    items = {item["name"]: item for item in review["workloads"]}
+    moved, kept = items["session-cleanup"], items["profile-api"]
+    assert moved["verdict"] == "consider"
+    assert kept["verdict"] == "keep"
+    eks = next(entry for entry in moved["decision"]["ranking"] if entry["target"] == "eks")
+    share = sum(line["usd"] for line in eks["monthly_cost"]["lines"] if line["item"].startswith("EKS control plane $"))
+    assert share == pytest.approx(36.5)  # $73 a month shared by the two
+    now, recommended = moved["monthly_cost_now_usd"], moved["monthly_cost_recommended_usd"]
+    saving = now - share - recommended
+    assert f"costs ${abs(saving):,.2f} a month {'less' if saving >= 0 else 'more'}" in moved["why"]
+    assert f"leaving out its ${share:,.2f} share of the EKS control plane" in moved["why"]
+    # The cluster stays for profile-api: after following the verdicts it is still paid for, whole
+    summary = review["summary"]
+    assert summary["monthly_cost_now_usd"] == pytest.approx(now + kept["monthly_cost_now_usd"], abs=0.01)
+    assert summary["monthly_cost_recommended_usd"] == pytest.approx(
+        recommended + share + kept["monthly_cost_now_usd"], abs=0.01
+    )
+    # The same totals when the review is shared out among worker processes, one workload each
+    monkeypatch.setattr(cli_review, "MIN_PARALLEL_WORKLOADS", 2)
+    monkeypatch.setattr(cli_review, "WORKLOADS_PER_WORKER", 1)
+    code, out, _ = run(capsys, "review", "k8s.yaml", "--usage", "usage.yaml", "--format", "table", "--jobs", "2")
+    assert code == 0
+    assert f"after following the verdicts ${summary['monthly_cost_recommended_usd']:,.2f}" in out
