@@ -219,6 +219,7 @@ def review_each(
             cluster_workloads=item.cluster_workloads,
             current_mode=item.mode,
             guessed=tuple(path for path in item.guessed if path not in item.given_in),
+            ceiling=item.ceiling if "runtime.max_duration_s" not in item.given_in else None,
         ).model_copy(update={"fields_read": read_fields(item)}, deep=False)
 
 
@@ -268,11 +269,13 @@ def judge(
     cluster_workloads: int = 0,
     current_mode: str | None = None,
     guessed: Sequence[str] = (),
+    ceiling: str | None = None,
 ) -> ReviewedWorkload:
     """Decide one workload and compare where it runs now with the recommendation; ``cluster_workloads`` shares its
     EKS cluster's control plane between that many workloads (decider/review_cluster.py); ``current_mode`` is the
     capacity mode it runs in now, whose bill is the cost now (decider/review_mode.py); ``guessed``: fields the source
-    set on a guess (decider/sources/imported.py), which count as assumed."""
+    set on a guess (decider/sources/imported.py), which count as assumed; ``ceiling``: what the longest run was read
+    from when it is a ceiling (a function's timeout), which a verdict resting on it names."""
     memo = PlanMemo()  # the plans priced for this workload, lent to the evidence search's rankings
     decision = decide(parsed, ruleset, advice=False, memo=memo)  # the search, when wanted, is review_evidence's
     if cluster_workloads:
@@ -350,8 +353,10 @@ def judge(
     if verdict in ("consider", "move"):
         why += grpc_why(parsed.workload, ruleset, best.target if best is not None else None, candidates)
         margin = keep_margin_points if verdict == "consider" else None
-        decisive = evidence.decisive_assumptions(parsed, ruleset, decision, candidates, memo=memo, keep_margin=margin)
-        why += evidence.decisive_why(decisive, parsed, from_file=from_file) if decisive else ""
+        decisive = evidence.decisive_assumptions(
+            parsed, ruleset, decision, candidates, memo=memo, keep_margin=margin, ceiling=ceiling
+        )
+        why += evidence.decisive_why(decisive, parsed, from_file=from_file, ceiling=ceiling) if decisive else ""
     return ReviewedWorkload(
         name=name,
         source=source or SourceLocation(),

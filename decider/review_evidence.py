@@ -80,17 +80,20 @@ def decisive_assumptions(
     budget: int = BUDGET,
     memo: PlanMemo | None = None,
     keep_margin: float | None = None,
+    ceiling: str | None = None,
 ) -> tuple[str, ...]:
     """The assumed fields whose other plausible values change the verdict: the recommendation differs, one of
     ``candidates`` becomes eligible where none was, or (given the ``keep_margin``) the best-placed current target
-    comes within it of the recommendation, a keep; at most ``budget`` rankings."""
+    comes within it of the recommendation, a keep; at most ``budget`` rankings. ``ceiling``: what the longest run
+    was read from when it is a ceiling (a function's timeout), tried at a tenth, as if it were assumed."""
     defaults = dict(parsed.defaults)
     excluded = not any(entry.target in candidates for entry in decision.ranking)
     decisive: list[str] = []
     tried = 0
     trials = [(path, None) for path in ASSUMPTION_PATHS] + _unknown_code(parsed, defaults, candidates)
+    trials += _within_ceiling(parsed) if ceiling is not None else []
     for path, values in trials:
-        if path not in defaults or path in decisive:  # a field found decisive by one trial is said once
+        if (path not in defaults and values is None) or path in decisive:  # a field decisive once is said once
             continue
         section, _, field = path.partition(".")
         now = getattr(getattr(parsed.workload, section), field)
@@ -130,6 +133,17 @@ def _unknown_code(
     return found
 
 
+def _within_ceiling(parsed: ParsedWorkload) -> list[tuple[str, tuple[Any, ...] | None]]:
+    """The longest run at a tenth of its ceiling (no shorter than an average run given, not assumed): a function's
+    runs may stay well within its timeout, which teams often set at Lambda's 15 minutes whatever the work takes."""
+    workload, path = parsed.workload, "runtime.max_duration_s"
+    lower = workload.max_duration_s * 0.1
+    average = workload.runtime.avg_duration_ms
+    if average is not None and "runtime.avg_duration_ms" not in dict(parsed.defaults):
+        lower = max(lower, average / 1000.0)
+    return [(path, (lower,))] if lower < workload.max_duration_s else []
+
+
 def _kept(other: Ranked, candidates: Sequence[str], keep_margin: float | None) -> bool:
     """Whether the current targets' best-placed one is within ``keep_margin`` of the recommendation (a keep)."""
     current = next((target for target in other.order if target in candidates), None)
@@ -139,11 +153,19 @@ def _kept(other: Ranked, candidates: Sequence[str], keep_margin: float | None) -
     return round(scores[other.recommendation] - scores[current], 1) <= keep_margin
 
 
-def decisive_why(decisive: Sequence[str], parsed: ParsedWorkload, *, from_file: bool = True) -> str:
+def decisive_why(
+    decisive: Sequence[str], parsed: ParsedWorkload, *, from_file: bool = True, ceiling: str | None = None
+) -> str:
     """The sentence a verdict's reason ends with when assumed values would change it (given where the workload's
-    other fields are: the usage file for a workload read from a file, else the workload)."""
+    other fields are: the usage file for a workload read from a file, else the workload); a longest run read from a
+    ``ceiling`` is said as read from it."""
     defaults = dict(parsed.defaults)
-    shown = ", ".join(f"{path} (assumed {_show(defaults[path])})" for path in decisive)
+    shown = ", ".join(
+        f"{path} (assumed {_show(defaults[path])})"
+        if path in defaults
+        else f"{path} ({_show(parsed.workload.max_duration_s)} s, from the {ceiling}: runs may stay well within it)"
+        for path in decisive
+    )
     where = "the usage file" if from_file else "the workload"
     return f" This verdict rests on assumptions: other values of {shown} would change it; give them in {where}."
 

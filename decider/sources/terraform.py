@@ -133,6 +133,7 @@ def _function(resource: Resource, resources: Sequence[Resource]) -> ImportedWork
     timeout = number_of(known(workload, values, "timeout"))
     if timeout is not None:
         workload.set("runtime.max_duration_s", timeout)
+        workload.ceiling = "timeout"  # the runs may stay well within it: the review tries it lower
     elif values.get("timeout") is None:
         workload.set("runtime.max_duration_s", float(LAMBDA_DEFAULT_TIMEOUT_S))
         workload.assume(f"timeout not set: Lambda's default of {LAMBDA_DEFAULT_TIMEOUT_S} s")

@@ -247,3 +247,44 @@ def test_moving_off_a_shared_cluster_saves_no_share_of_its_control_plane(
     code, out, _ = run(capsys, "review", "k8s.yaml", "--usage", "usage.yaml", "--format", "table", "--jobs", "2")
     assert code == 0
     assert f"after following the verdicts ${summary['monthly_cost_recommended_usd']:,.2f}" in out
+
+
+MONTHLY_JOB = """AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  MonthlyStatementsFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/statements/
+      Handler: app.handler
+      Runtime: python3.12
+      Timeout: 900
+      MemorySize: 10240
+      Events:
+        Monthly:
+          Type: Schedule
+          Properties:
+            Schedule: cron(0 2 1 * ? *)
+"""
+
+
+def test_a_verdict_resting_on_a_timeout_read_as_the_longest_run_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "template.yaml").write_text(MONTHLY_JOB)
+    (tmp_path / "usage.yaml").write_text("MonthlyStatementsFunction:\n  runtime: {avg_duration_ms: 60000}\n")
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run(capsys, "review", "template.yaml", "--usage", "usage.yaml", "--format", "json")
+    (item,) = json.loads(out)["workloads"]
+    # 900 s is Lambda's limit: the headroom near it is what the consider rests on, and a tenth of it would keep it
+    assert item["verdict"] == "consider"
+    assert "runtime.max_duration_s" in item["decisive_assumptions"]
+    assert "runtime.max_duration_s (900 s, from the Timeout: runs may stay well within it)" in item["why"]
+    # Given in the usage file, the longest run is no ceiling: nothing to try lower, nothing said of a Timeout
+    (tmp_path / "usage.yaml").write_text(
+        "MonthlyStatementsFunction:\n  runtime: {avg_duration_ms: 60000, max_duration_s: 890}\n"
+    )
+    _, out, _ = run(capsys, "review", "template.yaml", "--usage", "usage.yaml", "--format", "json")
+    (item,) = json.loads(out)["workloads"]
+    assert "runtime.max_duration_s" not in item["decisive_assumptions"]
+    assert "from the Timeout" not in item["why"]
