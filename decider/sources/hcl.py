@@ -35,6 +35,8 @@ _VARIABLE = re.compile(r"^var\.(?P<name>[A-Za-z_][\w-]*)(?P<path>(?:\.[A-Za-z_][
 _LOCAL = re.compile(r"^local\.(?P<name>[A-Za-z_][\w-]*)(?P<path>(?:\.[A-Za-z_][\w-]*)*)$")
 _JSONENCODE = re.compile(r"^jsonencode\((?P<body>.*)\)$", re.DOTALL)
 _OPTIONS = hcl2.SerializationOptions(with_comments=False)
+REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+_AWS_PROVIDER = r'provider\s+"aws"'
 
 
 @dataclass
@@ -58,6 +60,8 @@ class TerraformFolder:
     unread: list[tuple[str, str]] = field(default_factory=list)
     """The module calls decider does not expand: (file, why), for the review's list of what it skipped."""
     module_folders: list[Path] = field(default_factory=list)
+    region: tuple[str, str] | None = None
+    """The default AWS provider's ``region`` when it resolves to a region code, and where it is (``file:line``)."""
     """The folders its module calls take as a local source (resolved): a reusable module's own folder."""
 
 
@@ -161,7 +165,20 @@ def read_folder(
             for resource in module_resources(module, f"module.{call}", inputs, references, shown, line):
                 resource.notes = notes
                 resources.append(resource)
-    return TerraformFolder(resources, assumptions, unread, module_folders)
+    return TerraformFolder(resources, assumptions, unread, module_folders, _region(parsed, scope))
+
+
+def _region(parsed: Sequence[tuple[str, Mapping[str, Any], str]], scope: Scope) -> tuple[str, str] | None:
+    """The region of the default (unaliased) ``provider "aws"`` block, when it resolves to a region code."""
+    for shown, data, text in parsed:
+        for (name,), body in _labelled(data.get("provider"), 1):
+            if name != "aws" or "alias" in body:
+                continue
+            region = resolve(body.get("region"), scope)
+            if isinstance(region, str) and REGION.fullmatch(region):
+                return region, f"{shown}:{_line(text, _AWS_PROVIDER)}"
+            return None
+    return None
 
 
 _LOCAL_NAME = re.compile(r"(?<![\w.])local\.([A-Za-z_][A-Za-z0-9_-]*)")

@@ -86,6 +86,15 @@ def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]
     return workloads
 
 
+def priced_in(workloads: Sequence[ImportedWorkload], region: str, where: str) -> None:
+    """Price the workloads in the region the configuration's default AWS provider deploys to (said where it is set);
+    a usage file's ``preferences.region`` is laid over it."""
+    for workload in workloads:
+        if workload.get("preferences.region") is None:
+            workload.set("preferences.region", region)
+            workload.assume(f"priced in {region}, the region of the aws provider at {where}")
+
+
 def _workload(resource: Resource, platform: str, runs_as: str | None = None) -> ImportedWorkload:
     workload = ImportedWorkload(resource.owner, resource.file, resource.line, resource.type, runs_as=runs_as)
     workload.set("team.current_platform", platform)

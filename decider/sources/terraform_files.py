@@ -15,7 +15,7 @@ from decider.errors import Problem, SourceError
 from decider.sources.capacity import Capacity
 from decider.sources.hcl import read_folder
 from decider.sources.imported import ImportedWorkload
-from decider.sources.terraform import terraform_workloads
+from decider.sources.terraform import priced_in, terraform_workloads
 
 SUFFIX = ".tf"
 VAR_FILE_SUFFIXES = (".tfvars",)
@@ -50,6 +50,8 @@ def read_terraform(
         capacity.modules.update(shown(path) for path in configuration.module_folders)
     for workload in workloads:
         workload.assumptions[:0] = configuration.assumptions
+    if configuration.region is not None:
+        priced_in(workloads, *configuration.region)
     return workloads
 
 

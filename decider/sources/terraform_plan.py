@@ -16,8 +16,9 @@ from typing import Any
 
 from decider.errors import Problem, SourceError
 from decider.sources.capacity import Capacity
+from decider.sources.hcl import REGION
 from decider.sources.imported import ImportedWorkload
-from decider.sources.terraform import terraform_workloads
+from decider.sources.terraform import priced_in, terraform_workloads
 from decider.sources.terraform_model import Resource, module_kind, references_in, strip_index
 
 SUPPORTED_MAJOR = "1"
@@ -76,7 +77,22 @@ def read_plan(
         )
     if capacity is not None:
         capacity.read_terraform(resources)
-    return terraform_workloads(resources)
+    workloads = terraform_workloads(resources)
+    region = _region(data)
+    if region is not None:
+        priced_in(workloads, region, f"{file} (configuration.provider_config.aws)")
+    return workloads
+
+
+def _region(data: Mapping[str, Any]) -> str | None:
+    """The default AWS provider's region in the plan: a constant, or the value of the variable it names."""
+    aws = _dict(_dict(_dict(data.get("configuration")).get("provider_config")).get("aws"))
+    expression = _dict(_dict(aws.get("expressions")).get("region"))
+    value = expression.get("constant_value")
+    variables = [ref[4:] for ref in _list(expression.get("references")) if isinstance(ref, str) and ref[:4] == "var."]
+    if value is None and variables:
+        value = _dict(_dict(data.get("variables")).get(variables[0])).get("value")
+    return value if isinstance(value, str) and REGION.fullmatch(value) else None
 
 
 def _planned(data: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:

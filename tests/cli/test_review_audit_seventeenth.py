@@ -288,3 +288,72 @@ def test_a_verdict_resting_on_a_timeout_read_as_the_longest_run_says_so(
     (item,) = json.loads(out)["workloads"]
     assert "runtime.max_duration_s" not in item["decisive_assumptions"]
     assert "from the Timeout" not in item["why"]
+
+
+PROVIDER = """provider "aws" {
+  region = var.region
+}
+
+provider "aws" {
+  alias  = "edge"
+  region = "us-east-1"
+}
+
+variable "region" {
+  type    = string
+  default = "eu-west-1"
+}
+"""
+
+
+def test_terraform_is_priced_in_the_region_of_its_aws_provider(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "main.tf").write_text(PROVIDER)
+    (tmp_path / "lambda.tf").write_text(LAMBDA_TF.format(memory=1024))
+    (tmp_path / "usage.yaml").write_text(BY_DEPLOYED_NAME)
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run(capsys, "review", ".", "--usage", "usage.yaml", "--format", "json")
+    (item,) = json.loads(out)["workloads"]
+    assert item["decision"]["pricing"]["region"] == "eu-west-1"
+    assert any(
+        "priced in eu-west-1, the region of the aws provider at main.tf:1" in a for a in item["source_assumptions"]
+    )
+    # A usage file's region is laid over the provider's
+    (tmp_path / "usage.yaml").write_text(BY_DEPLOYED_NAME + "  preferences: {region: sa-east-1}\n")
+    _, out, _ = run(capsys, "review", ".", "--usage", "usage.yaml", "--format", "json")
+    assert json.loads(out)["workloads"][0]["decision"]["pricing"]["region"] == "sa-east-1"
+    # A region that does not resolve (a variable with no value) leaves the default, us-east-1
+    (tmp_path / "main.tf").write_text('provider "aws" {\n  region = var.region\n}\n\nvariable "region" {}\n')
+    _, out, _ = run(capsys, "review", ".", "--usage", "usage.yaml", "--format", "json")
+    assert json.loads(out)["workloads"][0]["decision"]["pricing"]["region"] == "sa-east-1"
+    (tmp_path / "usage.yaml").write_text(BY_DEPLOYED_NAME)
+    _, out, _ = run(capsys, "review", ".", "--usage", "usage.yaml", "--format", "json")
+    assert json.loads(out)["workloads"][0]["decision"]["pricing"]["region"] == "us-east-1"
+
+
+def test_a_terraform_plan_is_priced_in_its_provider_region(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    function = {
+        "address": "aws_lambda_function.catalog",
+        "mode": "managed",
+        "type": "aws_lambda_function",
+        "name": "catalog",
+        "values": {"function_name": "shop-prod-catalog", "memory_size": 1024, "timeout": 10},
+    }
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": [function]}},
+        "variables": {"region": {"value": "ap-southeast-2"}},
+        "configuration": {"provider_config": {"aws": {"expressions": {"region": {"references": ["var.region"]}}}}},
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    (tmp_path / "usage.yaml").write_text(BY_DEPLOYED_NAME)
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run(capsys, "review", "plan.json", "--usage", "usage.yaml", "--format", "json")
+    assert json.loads(out)["workloads"][0]["decision"]["pricing"]["region"] == "ap-southeast-2"
+    plan["configuration"] = {"provider_config": {"aws": {"expressions": {"region": {"constant_value": "eu-north-1"}}}}}
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    _, out, _ = run(capsys, "review", "plan.json", "--usage", "usage.yaml", "--format", "json")
+    assert json.loads(out)["workloads"][0]["decision"]["pricing"]["region"] == "eu-north-1"
