@@ -13,6 +13,7 @@ and Terraform (HCL or plan). They are not workloads; they say where a review's K
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,7 +70,24 @@ class Cluster(Defined):
 
 @dataclass(frozen=True, slots=True)
 class NodeGroup(Defined):
-    """An EKS managed node group."""
+    """An EKS managed node group, and the CPU architecture of its nodes when its AMI type or instance types say it."""
+
+    architecture: str | None = None
+
+
+#: A Graviton (Arm) instance family: a letter family, a generation, then ``g`` (m7g, c6gn, r7gd, t4g, im4gn, g5g).
+_GRAVITON = re.compile(r"[a-z]+\d+g[a-z]*")
+
+
+def node_architecture(ami_type: Any, instance_types: Any) -> str | None:
+    """``arm64`` or ``x86_64`` from a node group's AMI type (``AL2023_ARM_64_STANDARD``, ``BOTTLEROCKET_x86_64``, …),
+    else from its instance types when they all agree; None when neither says (a launch template may choose them).
+    https://docs.aws.amazon.com/eks/latest/APIReference/API_Nodegroup.html#AmazonEKS-Type-Nodegroup-amiType"""
+    if isinstance(ami_type, str) and ami_type.upper() != "CUSTOM":
+        return "arm64" if "ARM_64" in ami_type.upper() else "x86_64"
+    types = [item for item in instance_types if isinstance(item, str)] if isinstance(instance_types, list) else []
+    found = {"arm64" if _GRAVITON.fullmatch(item.split(".", 1)[0]) else "x86_64" for item in types}
+    return found.pop() if len(found) == 1 and len(types) == len(instance_types) else None
 
 
 @dataclass
@@ -102,7 +120,8 @@ class Capacity:
                 enabled = isinstance(compute, dict) and compute.get("Enabled") in (True, "true", "True")
                 self.clusters.append(Cluster(str(logical_id), file, line_of(str(logical_id)), enabled))
             elif kind == CFN_NODE_GROUP:
-                self.node_groups.append(NodeGroup(str(logical_id), file, line_of(str(logical_id))))
+                architecture = node_architecture(properties.get("AmiType"), properties.get("InstanceTypes"))
+                self.node_groups.append(NodeGroup(str(logical_id), file, line_of(str(logical_id)), architecture))
 
     def read_terraform(self, resources: Sequence[Resource]) -> None:
         """The Fargate profiles, EKS clusters and node groups among a Terraform configuration's or plan's resources."""
@@ -118,7 +137,9 @@ class Capacity:
                 enabled = first_block(resource.values.get("compute_config")).get("enabled") is True
                 self.clusters.append(Cluster(resource.address, resource.file, resource.line, enabled))
             elif resource.type == TF_NODE_GROUP:
-                self.node_groups.append(NodeGroup(resource.address, resource.file, resource.line))
+                values = resource.values
+                architecture = node_architecture(values.get("ami_type"), values.get("instance_types"))
+                self.node_groups.append(NodeGroup(resource.address, resource.file, resource.line, architecture))
 
 
 def _cfn_labels(value: Any) -> tuple[tuple[str, str], ...]:

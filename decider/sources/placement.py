@@ -73,6 +73,12 @@ def _on_nodes(workload: ImportedWorkload, capacity: Capacity) -> None:
         names = ", ".join(f"{group.name} ({group.where})" for group in groups)
         workload.mode = "managed-node-group"
         workload.assume(f"managed node groups {names} run the cluster's nodes: it runs on EKS managed node groups")
+        architectures = {group.architecture for group in groups}
+        architecture = architectures.pop() if len(architectures) == 1 else None
+        if architecture is not None and workload.get("runtime.architecture") is None:
+            # Its image is built for the nodes it runs on: the other targets are priced for the same architecture
+            workload.set("runtime.architecture", architecture)
+            workload.assume(f"the node groups' nodes are {architecture}: runtime.architecture {architecture}")
     elif auto:
         others = [f"cluster {cluster.name}" for cluster in capacity.clusters if not cluster.auto_mode]
         without = [*others, *(f"managed node group {group.name}" for group in groups)]

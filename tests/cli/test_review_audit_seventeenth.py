@@ -357,3 +357,62 @@ def test_a_terraform_plan_is_priced_in_its_provider_region(
     (tmp_path / "plan.json").write_text(json.dumps(plan))
     _, out, _ = run(capsys, "review", "plan.json", "--usage", "usage.yaml", "--format", "json")
     assert json.loads(out)["workloads"][0]["decision"]["pricing"]["region"] == "eu-north-1"
+
+
+NODE_GROUP = """resource "aws_eks_cluster" "main" {{
+  name     = "platform"
+  role_arn = "arn:aws:iam::123456789012:role/eks"
+  vpc_config {{
+    subnet_ids = ["subnet-a", "subnet-b"]
+  }}
+}}
+
+resource "aws_eks_node_group" "general" {{
+  cluster_name    = aws_eks_cluster.main.name
+  node_group_name = "general"
+  node_role_arn   = "arn:aws:iam::123456789012:role/node"
+  subnet_ids      = ["subnet-a", "subnet-b"]
+  {nodes}
+  scaling_config {{
+    desired_size = 3
+    max_size     = 6
+    min_size     = 3
+  }}
+}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("nodes", "architecture"),
+    [
+        ('instance_types = ["m6i.xlarge"]', "x86_64"),
+        ('instance_types = ["m7g.xlarge", "c6gn.2xlarge"]', "arm64"),
+        ('ami_type = "AL2023_ARM_64_STANDARD"', "arm64"),
+        ('ami_type = "BOTTLEROCKET_x86_64"\n  instance_types = ["m7g.large"]', "x86_64"),  # the AMI type says it
+        ('instance_types = ["m6i.xlarge", "m7g.xlarge"]', None),  # either may run it
+    ],
+)
+def test_pods_on_a_node_group_are_priced_for_its_nodes_architecture(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    nodes: str,
+    architecture: str | None,
+) -> None:
+    (tmp_path / "terraform").mkdir()
+    (tmp_path / "terraform" / "eks.tf").write_text(NODE_GROUP.format(nodes=nodes))
+    (tmp_path / "k8s.yaml").write_text(CLUSTER)
+    (tmp_path / "usage.yaml").write_text(CLUSTER_USAGE)
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run(capsys, "review", ".", "--usage", "usage.yaml", "--format", "json")
+    for item in json.loads(out)["workloads"]:
+        assert item["current_mode"] == "managed-node-group"
+        said = [text for text in item["source_assumptions"] if "the node groups' nodes are" in text]
+        fargate = next(entry for entry in item["decision"]["ranking"] if entry["target"] == "ecs-fargate")
+        if architecture is None:
+            assert said == []
+            assert fargate["sizing"]["architecture"] == "arm64"  # any architecture: the cheaper one
+        else:
+            assert len(said) == 1
+            assert said[0].endswith(f"the node groups' nodes are {architecture}: runtime.architecture {architecture}")
+            assert fargate["sizing"]["architecture"] == architecture
