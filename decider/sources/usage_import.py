@@ -135,6 +135,11 @@ def _entry(name: str, group: Sequence[Series], size: tuple[float, float] | None,
         total = math.fsum(counts.values)
         traffic["requests_per_month"] = round(total / window * HOURS_PER_MONTH * 3600)
         traffic["peak_rps"] = round(max(counts.values) / counts.period_s, 4)
+        if counts.period_s > 60:
+            notes.append(
+                f"{name}: peak_rps {traffic['peak_rps']:g} is the busiest {counts.period_s:g}-second period's average, "
+                "and bursts within a period are not seen: export 60-second periods for a truer peak, or give peak_rps"
+            )
         profile = _profile(counts, window)
         if profile is not None:
             traffic["hourly_profile"] = profile

@@ -162,3 +162,20 @@ def test_a_task_size_for_a_resource_without_share_metrics_is_said_to_be_unused(
     runtime = yaml.safe_load(out.read_text(encoding="utf-8"))["orders-api"]["runtime"]
     assert "vcpu" not in runtime
     assert "memory_mb" not in runtime
+
+
+def test_a_peak_from_hourly_points_is_said_to_hide_bursts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hourly = ["time,AWS/Lambda Invocations FunctionName=orders-api"]
+    hourly += [f"2026-11-23T{hour:02d}:00:00Z,{3600 if 9 <= hour < 17 else 360}" for hour in range(24)]
+    (tmp_path / "hourly.csv").write_text("\n".join(hourly) + "\n")
+    assert main(["usage", "import", str(tmp_path / "hourly.csv"), "-o", str(tmp_path / "a.yaml")]) == 0
+    assert (
+        "orders-api: peak_rps 1 is the busiest 3600-second period's average, and bursts within a period are not "
+        "seen: export 60-second periods for a truer peak, or give peak_rps"
+    ) in capsys.readouterr().err
+    by_minute = ["time,AWS/Lambda Invocations FunctionName=orders-api"]
+    by_minute += [f"2026-11-23T10:{minute:02d}:00Z,{600 if minute == 30 else 60}" for minute in range(60)]
+    (tmp_path / "minutes.csv").write_text("\n".join(by_minute) + "\n")
+    assert main(["usage", "import", str(tmp_path / "minutes.csv"), "-o", str(tmp_path / "b.yaml")]) == 0
+    assert "bursts within a period" not in capsys.readouterr().err
+    assert yaml.safe_load((tmp_path / "b.yaml").read_text())["orders-api"]["traffic"]["peak_rps"] == 10.0
