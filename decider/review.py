@@ -210,7 +210,7 @@ def review_each(
     for item in imported:
         yield judge(
             item.name,
-            parse_workload(item.raw),
+            parse_workload(item.raw, strict_json=item.json_types),
             ruleset,
             current_target=item.target_in(ruleset),
             source=SourceLocation(file=item.file, line=item.line),

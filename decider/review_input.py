@@ -22,7 +22,7 @@ def check_imported(imported: Iterable[ImportedWorkload], ruleset: Ruleset) -> No
     region_problem: Problem | None = None
     for item in imported:
         try:  # validation is where parse_workload() fails; its other half, resolving defaults, does not
-            region = validate_workload(item.raw).preferences.region
+            region = validate_workload(item.raw, strict_json=item.json_types).preferences.region
         except WorkloadError as error:
             problems.extend(relocate(error.problems, f"{item.file}:{item.line} {item.name}", ": "))
             continue
@@ -38,7 +38,7 @@ def check_imported(imported: Iterable[ImportedWorkload], ruleset: Ruleset) -> No
 def _problems(item: ImportedWorkload, ruleset: Ruleset) -> list[Problem]:
     """What is wrong with one workload as check_imported() would raise it; empty when it can be reviewed."""
     try:
-        region = validate_workload(item.raw).preferences.region
+        region = validate_workload(item.raw, strict_json=item.json_types).preferences.region
     except WorkloadError as error:
         return list(error.problems)
     if ruleset.pricing and ruleset.cost_model is not None and region not in ruleset.pricing:

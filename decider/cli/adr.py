@@ -82,7 +82,7 @@ def run_adr(args: argparse.Namespace) -> int:
     except SourceError as error:
         raise SourceError(error.problems, headline=RECORD_HEADLINE) from None
     try:
-        parsed = parse_workload(chosen.raw)
+        parsed = parse_workload(chosen.raw, strict_json=chosen.json_types)
     except WorkloadError as error:
         raise _placed(error, chosen, text, "<stdin>" if args.path == "-" else chosen.file) from None
     decision = decide(parsed, ruleset)

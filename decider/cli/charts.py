@@ -56,7 +56,14 @@ def write_each(workloads: Sequence[ImportedWorkload], ruleset: Ruleset, folder: 
             count += 1
             candidate = f"{stem}-{count}"
         used.add(candidate)
-        written.append((item.name, write(parse_workload(item.raw), ruleset, str(directory / f"{candidate}.svg"))))
+        written.append(
+            (
+                item.name,
+                write(
+                    parse_workload(item.raw, strict_json=item.json_types), ruleset, str(directory / f"{candidate}.svg")
+                ),
+            )
+        )
     return written
 
 

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from decider.document_limits import read_text
+from decider.documents import parse_all
 from decider.errors import DocumentError, Problem, SourceError
 from decider.sources import cloudformation, kubernetes, kubernetes_files, terraform_plan, workload_file
 from decider.sources.capacity import Capacity
@@ -275,6 +277,8 @@ def read_file_workloads(
     documents = expand_lists(documents)  # a Kubernetes List's items are manifests of their own
     _refused_by_kubectl(documents, shown)
     found = _read_documents(documents, shown, capacity if capacity is not None else Capacity())
+    if found and all(workload_file.holds_workloads(document) for document in documents):
+        _as_recommend_reads(file, shown, found)
     if found is not None and skipped is not None:
         for document in documents:
             reason = kubernetes.unread_pods(document.data) if kubernetes.is_manifest(document.data) else None
@@ -292,6 +296,19 @@ def read_file_workloads(
         own = by_line.get(workload.line) if len(documents) > 1 else None
         workload.assumptions.extend(f"{shown}: {warning}" for warning in (every if own is None else own))
     return found
+
+
+def _as_recommend_reads(file: Path, shown: str, found: list[ImportedWorkload]) -> None:
+    """A workload file is read as ``decider recommend`` reads it: YAML with no key given twice and no merge key (the
+    templates' reader takes both, as CloudFormation does), JSON held to JSON types ("5" is not 5)."""
+    if file.suffix.lower() == ".json":
+        for workload in found:
+            workload.json_types = True
+    else:
+        try:
+            parse_all(read_text(file), shown)
+        except DocumentError as error:
+            raise SourceError([error.problem]) from None
 
 
 def _refused_by_kubectl(documents: list[Document], shown: str) -> None:

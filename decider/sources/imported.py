@@ -28,6 +28,8 @@ class ImportedWorkload:
     guessed: dict[str, str] = field(default_factory=dict)
     """The dotted fields the source set on a guess rather than read (a Job's runs a month), and why: not echoed as
     read, and traffic guessed so counts as not known, unless a usage file gives it."""
+    json_types: bool = False
+    """Read from a JSON workload file: its fields are held to JSON types, as ``decider recommend`` holds them."""
     ceiling: str | None = None
     """What ``runtime.max_duration_s`` was read from when it is a ceiling the runs may stay well within (a Lambda
     function's timeout), else None: a consider or move that rests on it says so (decider/review_evidence.py)."""

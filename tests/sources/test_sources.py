@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from decider.cli import main
-from decider.errors import DocumentError, SourceError
+from decider.errors import DocumentError, SourceError, WorkloadError
 from decider.review import review_imported
+from decider.review_input import check_imported
 from decider.rules.loader import load_ruleset
 from decider.sources import ImportedWorkload, apply_usage, find_workloads, read_usage
 from decider.sources.document import INTRINSIC_TAGS, parse_documents
@@ -116,17 +117,37 @@ def test_a_kubernetes_manifest_with_a_key_given_twice_is_not_read_as_kubectl_ref
     assert ("document separator" in unreadable.reason) is hint
 
 
-def test_a_key_given_twice_is_said_on_the_workloads_of_its_own_document_only(tmp_path: Path) -> None:
-    """Of a file's documents, the one with a repeated key says so on its own workloads, not on the others' (a
-    workload file of two documents: the first gives memory_mb twice)."""
+def test_a_workload_file_with_a_key_given_twice_is_refused_as_recommend_refuses_it(tmp_path: Path) -> None:
+    """A workload file is read as ``decider recommend`` reads it (a template's reader keeps the last of two keys, as
+    CloudFormation does; a workload file's does not): in a folder it cannot be read, and says why."""
     (tmp_path / "two.yaml").write_text(
         "name: alpha\nruntime: {memory_mb: 256}\nruntime: {memory_mb: 512}\n---\n"
         "name: beta\nruntime: {memory_mb: 128}\n",
         encoding="utf-8",
     )
-    found = {workload.name: workload for workload in find_workloads([str(tmp_path)]).workloads}
-    assert any("given twice" in note for note in found["alpha"].assumptions)
-    assert not any("given twice" in note for note in found["beta"].assumptions)
+    discovery = find_workloads([str(tmp_path)], keep_going=True)
+    assert discovery.workloads == []
+    (unreadable,) = discovery.unreadable
+    assert "found key 'runtime' twice (first on line 2)" in unreadable.reason
+    with pytest.raises(SourceError, match="found key 'runtime' twice"):
+        find_workloads([str(tmp_path / "two.yaml")])
+
+
+def test_a_workload_file_is_held_to_what_recommend_accepts(tmp_path: Path) -> None:
+    """A merge key, which recommend's reader refuses, and in JSON a number written as text: refused by the review
+    too, where it used to answer for a file ``decider recommend`` refuses."""
+    (tmp_path / "merge.yaml").write_text(
+        "base: &base {memory_mb: 512}\nruntime:\n  <<: *base\n  avg_duration_ms: 80\n", encoding="utf-8"
+    )
+    with pytest.raises(SourceError, match=r"could not determine a constructor for the tag 'tag:yaml\.org,2002:merge'"):
+        find_workloads([str(tmp_path / "merge.yaml")])
+    (tmp_path / "text.json").write_text('{"traffic": {"requests_per_month": "5000000"}}', encoding="utf-8")
+    (found,) = find_workloads([str(tmp_path / "text.json")]).workloads
+    assert found.json_types
+    with pytest.raises(WorkloadError, match="must be a number"):
+        check_imported([found], load_ruleset())
+    (tmp_path / "text.json").write_text('{"traffic": {"requests_per_month": 5000000}}', encoding="utf-8")
+    check_imported(find_workloads([str(tmp_path / "text.json")]).workloads, load_ruleset())
 
 
 def test_a_mapping_used_as_a_key_is_a_document_error_not_a_crash() -> None:
