@@ -18,17 +18,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from decider.advice_text import message
 from decider.alternatives import AVERAGE, alternatives
-from decider.cost.breakeven import approx_requests, distance
+from decider.cost.breakeven import distance
 from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
 from decider.errors import DeciderError
 from decider.fixes import fix, in_order, plausible, shortened, value_at, ways_in
 from decider.flip import gap, nearest_flip
-from decider.numbers import show
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
 from decider.workload import SECTIONS, ParsedWorkload, Workload, resolve_defaults
@@ -59,23 +59,6 @@ ASSUMPTION_PATHS = (
     "team.kubernetes_experience",
 )
 
-#: How each assumption reads in a sentence ("this answer assumes …").
-PHRASES: Mapping[str, str] = {
-    "runtime.avg_duration_ms": "{} ms per unit of work on average",
-    "runtime.max_duration_s": "{} s for the longest unit of work",
-    "traffic.requests_per_month": "{} request{s} a month",
-    "traffic.peak_rps": "a peak of {} request{s} a second",
-    "runtime.memory_mb": "{} MB of memory a copy",
-    "traffic.pattern": "{} traffic",
-    "runtime.concurrency_per_copy": "{} unit{s} of work at once per container copy",
-    "traffic.connections": "{} open WebSocket connection{s}",
-    "traffic.payload_mb": "bodies of at most {} MB",
-    "runtime.startup_s": "a {} s cold start",
-    "runtime.artifact_mb": "a {} MB deployment artifact",
-    "team.ops_capacity": "{} ops capacity",
-    "team.kubernetes_experience": "Kubernetes experience: {}",
-}
-
 PREFERENCES: tuple[tuple[str, tuple[Any, ...]], ...] = (
     ("preferences.optimize_for", ("balanced", "cost", "simplicity", "control")),
     ("preferences.commitment", ("none", "1yr", "3yr")),
@@ -104,6 +87,9 @@ class Advice:
     """For each excluded target, a change that lets it in (verified), when one was found."""
     tried: int
     untried: int
+    still_out: Mapping[str, tuple[Mapping[str, Any], tuple[str, ...]]] = field(default_factory=dict)
+    """For each excluded target no change let in, its own fix tried and the rules that kept it out even then (a
+    limit that held back another: Lambda's cold start past 15 minutes once its longest run is cut to 900 s)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +187,7 @@ def search(
     kept: list[Counterfactual] = []
     decisive: list[str] = []
     eligible_with: dict[str, Mapping[str, Any]] = {}
+    still_out: dict[str, tuple[Mapping[str, Any], tuple[str, ...]]] = {}
     seen: dict[tuple[tuple[str, Any], ...], Ranked | None] = {}  # each change tried, with its ranking
     kept_out_by = {target: {fired.id for fired in by} for target, by in ranked.evaluation.exclusions.items()}
     tried = untried = 0
@@ -208,8 +195,8 @@ def search(
         key = tuple(sorted((path, repr(value)) for path, value in candidate.change.items()))
         if key in seen:  # another target's fix, or an assumption's value, tried already: what it let in is known
             earlier = seen[key]
-            if candidate.kind == "exclusion" and earlier is not None and candidate.about in earlier.order:
-                eligible_with.setdefault(candidate.about, candidate.change)
+            if candidate.kind == "exclusion" and earlier is not None:
+                _let_in(candidate, earlier, eligible_with, still_out)
             continue
         if tried >= budget:
             seen[key] = None  # counted once as untried, as a change tried is counted once
@@ -223,6 +210,8 @@ def search(
             # The same fix lets in every target kept out by the same rules (their own candidates are this one).
             for target in (target for target in other.order if kept_out_by.get(target) == kept_out_by[candidate.about]):
                 eligible_with.setdefault(target, candidate.change)
+        elif candidate.kind == "exclusion":
+            _let_in(candidate, other, eligible_with, still_out)
         if other.recommendation == now:
             continue
         if candidate.kind == "exclusion" and other.recommendation in ranked.order:
@@ -236,11 +225,26 @@ def search(
             Counterfactual(
                 dict(candidate.change),
                 other.recommendation,
-                _message(candidate, parsed, ruleset, other, ranked.order),
+                message(candidate.kind, candidate.about, candidate.change, parsed, ruleset, other, ranked.order),
                 candidate.kind,
             )
         )
-    return Advice(_plainest(kept, parsed.workload), tuple(decisive), eligible_with, tried, untried)
+    still_out = {target: found for target, found in still_out.items() if target not in eligible_with}
+    return Advice(_plainest(kept, parsed.workload), tuple(decisive), eligible_with, tried, untried, still_out)
+
+
+def _let_in(
+    candidate: _Candidate,
+    other: Ranked,
+    eligible_with: dict[str, Mapping[str, Any]],
+    still_out: dict[str, tuple[Mapping[str, Any], tuple[str, ...]]],
+) -> None:
+    """What a target's fix did: let it in, or not, and by which rules it was kept out even then."""
+    if candidate.about in other.order:
+        eligible_with.setdefault(candidate.about, candidate.change)
+    elif candidate.about in other.evaluation.exclusions:
+        rules = tuple(fired.id for fired in other.evaluation.exclusions[candidate.about])
+        still_out.setdefault(candidate.about, (candidate.change, rules))
 
 
 def _plainest(kept: Sequence[Counterfactual], workload: Workload) -> tuple[Counterfactual, ...]:
@@ -336,61 +340,3 @@ def ranked_with(
 def on_its_own(path: str) -> bool:
     """Whether a field is one nothing else is computed from (``ON_THEIR_OWN``, ``TEAM_ON_ITS_OWN``)."""
     return path.partition(".")[0] in ON_THEIR_OWN or path in TEAM_ON_ITS_OWN
-
-
-def _name(ruleset: Ruleset, target: str | None) -> str:
-    return ruleset.target(target).name if target is not None else "no target (every one excluded)"
-
-
-def _mode_said(ruleset: Ruleset, other: Ranked) -> str:
-    """The capacity mode, in brackets, when the recommendation with a change runs in a mode other than its target's
-    default (the mode switch is part of what flips the answer: Fargate Spot, Lambda Managed Instances); else ""."""
-    choice = other.priced.choices.get(other.recommendation or "") if other.priced is not None else None
-    if choice is None or other.recommendation is None:
-        return ""
-    default = ruleset.target(other.recommendation).modes[0]
-    return f" ({choice.chosen.name})" if choice.chosen != default else ""
-
-
-def _said(path: str, value: Any) -> str:
-    if path == "traffic.requests_per_month" and isinstance(value, int | float):
-        return approx_requests(float(value)).lstrip("~")
-    return show(value)
-
-
-def _message(
-    candidate: _Candidate, parsed: ParsedWorkload, ruleset: Ruleset, other: Ranked, eligible: Sequence[str]
-) -> str:
-    """The counterfactual in words; ``eligible`` are the targets eligible without the change."""
-    mode = _mode_said(ruleset, other)
-    winner = _name(ruleset, other.recommendation) + mode
-    changes = ", ".join(
-        f"{path} {_said(path, value)} (now {_said(path, value_at(parsed.workload, path))})"
-        for path, value in candidate.change.items()
-    )
-    if candidate.kind == "assumption":
-        path, value = next(iter(candidate.change.items()))
-        now = value_at(parsed.workload, path)
-        assumed = PHRASES.get(path, f"{path} = {{}}").format(_said(path, now), s="" if now == 1 else "s")
-        instead = PHRASES.get(path, f"{path} = {{}}").format(_said(path, value), s="" if value == 1 else "s")
-        kept = [PHRASES[other].format(_said(other, held), s="s") for other, held in candidate.change.items()][1:]
-        if kept:  # an assumption tried with another held as it is (``_pinned``)
-            instead += f" and {', '.join(kept)} as now"
-        return f"This answer assumes {assumed} ({path} was not given); with {instead}, {winner} would be recommended."
-    if candidate.kind == "cost-crossing":
-        return f"With {changes}, {winner} would be recommended."
-    if candidate.kind == "exclusion":
-        # The fix for one target can let others in too (kubernetes_api false frees every ECS target): name them all.
-        # Only targets eligible with the change: its own target may stay out (every mode of it kept out as well)
-        targets = (candidate.about, *(target.id for target in ruleset.targets if target.id != candidate.about))
-        let_in = [target for target in targets if target in other.order and target not in eligible]
-        names = [_name(ruleset, target) for target in let_in]
-        if not names:
-            return f"With {changes}, {winner} would be recommended."
-        if len(names) == 1:
-            if other.recommendation == let_in[0] and not mode:
-                return f"With {changes}, {names[0]} is no longer excluded and would be recommended."
-            return f"With {changes}, {names[0]} is no longer excluded and {winner} would be recommended."
-        freed = ", ".join(names[:-1]) + f" and {names[-1]}"
-        return f"With {changes}, {freed} are no longer excluded, and {winner} would be recommended."
-    return f"With {changes}, {winner} would be recommended."

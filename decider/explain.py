@@ -235,40 +235,48 @@ def exclusion_fixes(
     tried the fix and the targets were then eligible, the sentence says so; its counterfactuals say when letting a
     target in changes the answer."""
     tried = advice.eligible_with if advice is not None else {}
+    still_out = advice.still_out if advice is not None else {}
     # A fix whose change brings another answer has a counterfactual of its own, which says it lets them in
     said = [item.change for item in advice.counterfactuals if item.kind == "exclusion"] if advice is not None else []
-    groups: dict[tuple[str, str, str], list[str]] = {}
+    groups: dict[tuple[str, str, str, str], list[str]] = {}
     for target, fired_list in _excluded(ruleset, evaluation):
         rules = ", ".join(fired.id for fired in fired_list)
         change = tried.get(target, {})
         values = "" if change in said else ", ".join(f"{path} {show(value)}" for path, value in change.items())
-        key = (rules, _would_let_in(fired_list, context), values)
+        # The fix tried and the target still kept out, by a limit that only holds once the fix is made: not enough
+        kept, by = still_out.get(target, ({}, ()))
+        short = ", ".join(f"{path} {show(value)}" for path, value in kept.items())
+        rules_then = f"{', '.join(by[:-1])} and {by[-1]}" if len(by) > 1 else "".join(by)
+        short = f"{short}; still kept out by {rules_then}" if short else ""
+        key = (rules, _would_let_in(fired_list, context, enough=not short), values, short)
         groups.setdefault(key, []).append(ruleset.target(target).name)
     changes = []
-    for (rules, fixes_text, values), names in groups.items():
+    for (rules, fixes_text, values, short), names in groups.items():
         one = len(names) == 1
         named = names[0] if one else f"{', '.join(names[:-1])} and {names[-1]}"
         head, _, tail = fixes_text.partition("{}")
         text = f"{named} {'is' if one else 'are'} kept out by {rules}; {head}{'it' if one else 'them'}{tail}."
         if values:
             text += f" Tried: with {values} {'it is' if one else 'they are'} eligible."
+        elif short:
+            text += f" Tried: with {short.replace('; still', ' it is still' if one else ' they are still', 1)}."
         changes.append(text)
     return changes
 
 
-def _would_let_in(fired_list: Sequence[Fired], context: Mapping[str, Any]) -> str:
+def _would_let_in(fired_list: Sequence[Fired], context: Mapping[str, Any], *, enough: bool = True) -> str:
     """ "<which> would let {} in: <fixes>": every fix of the target's own limits, and, when rules keep every capacity
-    mode of it out (decider/scoring.py), any one mode's fix."""
+    mode of it out (decider/scoring.py), any one mode's fix. Not ``enough`` (the fix was tried and another limit
+    kept the target out then): "<which> would be needed to let {} in"."""
     own = [_fix(fired, context) for fired in fired_list if fired.rule is None or fired.rule.mode is None]
     modes = [_fix(fired, context) for fired in fired_list if fired.rule is not None and fired.rule.mode is not None]
     which = "all of these" if len(own) > 1 else "this"
+    let = "would let {} in" if enough else "would be needed to let {} in"
     if not modes:
-        return f"{which} would let {{}} in: " + "; ".join(own)
+        return f"{which} {let}: " + "; ".join(own)
     if not own:
-        return f"{'any one of these' if len(modes) > 1 else 'this'} would let {{}} in: " + "; ".join(modes)
-    return (
-        f"{which}, with any one of the others, would let {{}} in: " + "; ".join(own) + "; others: " + "; ".join(modes)
-    )
+        return f"{'any one of these' if len(modes) > 1 else 'this'} {let}: " + "; ".join(modes)
+    return f"{which}, with any one of the others, {let}: " + "; ".join(own) + "; others: " + "; ".join(modes)
 
 
 def _fix(fired: Fired, context: Mapping[str, Any]) -> str:

@@ -1,0 +1,97 @@
+"""The counterfactual search's sentences (decider/advice.py): each change tried, said with the value it replaces,
+and what the engine recommends with it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from decider.cost.breakeven import approx_requests
+from decider.fixes import value_at
+from decider.numbers import show
+from decider.ranking import Ranked
+from decider.rules.model import Ruleset
+from decider.workload import ParsedWorkload
+
+#: How each assumption reads in a sentence ("this answer assumes …").
+PHRASES: Mapping[str, str] = {
+    "runtime.avg_duration_ms": "{} ms per unit of work on average",
+    "runtime.max_duration_s": "{} s for the longest unit of work",
+    "traffic.requests_per_month": "{} request{s} a month",
+    "traffic.peak_rps": "a peak of {} request{s} a second",
+    "runtime.memory_mb": "{} MB of memory a copy",
+    "traffic.pattern": "{} traffic",
+    "runtime.concurrency_per_copy": "{} unit{s} of work at once per container copy",
+    "traffic.connections": "{} open WebSocket connection{s}",
+    "traffic.payload_mb": "bodies of at most {} MB",
+    "runtime.startup_s": "a {} s cold start",
+    "runtime.artifact_mb": "a {} MB deployment artifact",
+    "team.ops_capacity": "{} ops capacity",
+    "team.kubernetes_experience": "Kubernetes experience: {}",
+}
+
+
+def _name(ruleset: Ruleset, target: str | None) -> str:
+    return ruleset.target(target).name if target is not None else "no target (every one excluded)"
+
+
+def _mode_said(ruleset: Ruleset, other: Ranked) -> str:
+    """The capacity mode, in brackets, when the recommendation with a change runs in a mode other than its target's
+    default (the mode switch is part of what flips the answer: Fargate Spot, Lambda Managed Instances); else ""."""
+    choice = other.priced.choices.get(other.recommendation or "") if other.priced is not None else None
+    if choice is None or other.recommendation is None:
+        return ""
+    default = ruleset.target(other.recommendation).modes[0]
+    return f" ({choice.chosen.name})" if choice.chosen != default else ""
+
+
+def _said(path: str, value: Any) -> str:
+    if path == "traffic.requests_per_month" and isinstance(value, int | float):
+        return approx_requests(float(value)).lstrip("~")
+    return show(value)
+
+
+def message(
+    kind: str,
+    about: str,
+    change: Mapping[str, Any],
+    parsed: ParsedWorkload,
+    ruleset: Ruleset,
+    other: Ranked,
+    eligible: Sequence[str],
+) -> str:
+    """A counterfactual in words: the ``change`` tried for a candidate of ``kind`` (an assumption, a cost crossing, a
+    fix of the excluded target ``about``, a preference) and what ``other``, the ranking with it, recommends;
+    ``eligible`` are the targets eligible without the change."""
+    mode = _mode_said(ruleset, other)
+    winner = _name(ruleset, other.recommendation) + mode
+    changes = ", ".join(
+        f"{path} {_said(path, value)} (now {_said(path, value_at(parsed.workload, path))})"
+        for path, value in change.items()
+    )
+    if kind == "assumption":
+        path, value = next(iter(change.items()))
+        now = value_at(parsed.workload, path)
+        assumed = PHRASES.get(path, f"{path} = {{}}").format(_said(path, now), s="" if now == 1 else "s")
+        instead = PHRASES.get(path, f"{path} = {{}}").format(_said(path, value), s="" if value == 1 else "s")
+        kept = [PHRASES[other].format(_said(other, held), s="s") for other, held in change.items()][1:]
+        if kept:  # an assumption tried with another held as it is (``_pinned``)
+            instead += f" and {', '.join(kept)} as now"
+        return f"This answer assumes {assumed} ({path} was not given); with {instead}, {winner} would be recommended."
+    if kind == "cost-crossing":
+        return f"With {changes}, {winner} would be recommended."
+    if kind == "exclusion":
+        # The fix for one target can let others in too (kubernetes_api false frees every ECS target): name them all.
+        # Only targets eligible with the change: its own target may stay out (every mode of it kept out as well)
+        targets = (about, *(target.id for target in ruleset.targets if target.id != about))
+        let_in = [target for target in targets if target in other.order and target not in eligible]
+        names = [_name(ruleset, target) for target in let_in]
+        if not names:
+            return f"With {changes}, {winner} would be recommended."
+        if len(names) == 1:
+            if other.recommendation == let_in[0] and not mode:
+                return f"With {changes}, {names[0]} is no longer excluded and would be recommended."
+            return f"With {changes}, {names[0]} is no longer excluded and {winner} would be recommended."
+        freed = ", ".join(names[:-1]) + f" and {names[-1]}"
+        return f"With {changes}, {freed} are no longer excluded, and {winner} would be recommended."
+    return f"With {changes}, {winner} would be recommended."
