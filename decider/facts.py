@@ -13,6 +13,7 @@ from typing import Any
 
 from decider.pricing.cost_model import CostModel
 from decider.traffic_profile import duty_cycle as profile_duty_cycle
+from decider.traffic_profile import peak_to_average
 from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Workload
 
 #: Fraction of a container copy's capacity the sizing aims to use at peak (the calculator's default, criteria A5).
@@ -260,10 +261,13 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         needed = copies
     else:
         copies = peak_concurrency / per_copy
-        # Against the copies kept up whatever the load (the minimum given, else the cost model's), unrounded
+        # Against the copies kept up whatever the load (the minimum given, else the cost model's), unrounded, and the
+        # copies of the busiest hour's average load: the bills keep those up then, hour by hour, so a day's swing in
+        # an hourly profile is no burst (the pattern's factor stands for bursts within an hour)
         floor = float(runtime.min_copies) if runtime.min_copies is not None else kept
         holding = connection_load(workload)
-        burst = max(copies, holding) / max(avg_concurrency / per_copy, floor, holding, 1e-9)
+        busiest = peak_to_average(traffic.hourly_profile) if traffic.hourly_profile else 1.0
+        burst = max(copies, holding) / max(avg_concurrency * busiest / per_copy, floor, holding, 1e-9)
         needed = max(copies, kept, held)
     copies = max(math.ceil(copies - 1e-9), 2 if always_on else 1, held)
     lambda_memory = lambda_memory_for(runtime.memory_mb, runtime.vcpu)
