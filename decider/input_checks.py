@@ -154,6 +154,16 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
             f"{traffic.pattern} runs one copy per run, started for it and stopped after: it is not used. If copies "
             "stay up between runs, the work is a service (give its pattern, or runtime.long_running: true)."
         )
+    if kept == 0 and traffic.pattern not in JOB_PATTERNS and CLIENT_PROTOCOLS & protocols:
+        # An ALB answers 503 while its target group has no registered target; ECS and Kubernetes start no copy on a
+        # request (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html)
+        found.append(
+            f"runtime.min_copies is 0 for a service that answers clients (traffic.protocols: "
+            f"{', '.join(sorted(CLIENT_PROTOCOLS & protocols))}): an ECS service or a Kubernetes Deployment scaled to "
+            "zero starts no copy when a request arrives, so the load balancer answers 503 until the scaling alarm has "
+            "started one, minutes later. The container bills take the service down to no copy while idle; give "
+            "runtime.min_copies 1 or more if every request must be answered (AWS Lambda starts one per request)."
+        )
     network = workload.network
     # A function in a VPC reaches the internet only through a NAT gateway
     # (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-internet.html); with no front door to return

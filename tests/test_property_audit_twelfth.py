@@ -2,6 +2,8 @@
 
 - a day's swing in an hourly profile is no burst over the warm copies: the burst is measured against the busiest
   hour's average load, whose copies the bills keep up in that hour;
+- a service that answers clients with runtime.min_copies 0 is warned of: scaled to zero, it starts no copy on a
+  request, and its load balancer answers 503 until scaling starts one;
 - a limit's fix that the engine tried and that left the target kept out by another limit (one that holds only once
   the fix is made) is said as needed, not as what would let the target in, with the rules that kept it out then.
 """
@@ -79,3 +81,19 @@ def test_a_days_swing_in_an_hourly_profile_is_no_burst(ruleset: Ruleset) -> None
     steep = {**OFFICE_HOURS, "traffic": {**OFFICE_HOURS["traffic"], "peak_rps": 40 * 10_000_000 / 2_628_000 * 6}}
     assert derive(parse_workload(steep).workload).container_burst == pytest.approx(40.0, rel=1e-3)
     assert burst_points(decide(parse_workload(steep), ruleset, advice=False), "ecs-fargate") == -6
+
+
+def test_a_client_facing_service_scaled_to_zero_is_warned_of(ruleset: Ruleset) -> None:
+    idle: dict[str, Any] = {
+        "runtime": {"avg_duration_ms": 200, "memory_mb": 1024, "min_copies": 0},
+        "traffic": {"pattern": "spiky", "requests_per_month": 30_000},
+    }
+    decision = decide(parse_workload(idle), ruleset, advice=False)
+    (warning,) = [text for text in decision.warnings if text.startswith("runtime.min_copies is 0")]
+    assert "the load balancer answers 503 until the scaling alarm has started one" in warning
+    assert decision.summary.startswith(f"Check the inputs: {warning}")
+    # One copy kept, or a queue's consumer (its messages wait in the queue): nothing to warn of
+    for runtime, protocols in (({**idle["runtime"], "min_copies": 1}, ["http"]), (idle["runtime"], ["queue"])):
+        quiet = {"runtime": runtime, "traffic": {**idle["traffic"], "protocols": protocols}}
+        warnings = decide(parse_workload(quiet), ruleset, advice=False).warnings
+        assert not any(text.startswith("runtime.min_copies is 0") for text in warnings)
