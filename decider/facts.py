@@ -88,9 +88,13 @@ class Facts:
     last of them then starts (runtime.startup_s)."""
     container_burst: float
     """How far a burst outgrows the copies kept up for the average load: the copies needed at peak ÷ the copies the
-    average load needs (at least the copies always kept: runtime.min_copies, else one, two for a steady or diurnal
-    service; and those holding open connections), unrounded; 1 when the warm copies hold the peak. Copies added by
-    target tracking arrive only after its alarm and a task start, minutes into a burst."""
+    average load (the busiest hour's, with an hourly profile) needs (at least the copies always kept:
+    runtime.min_copies, else one, two for a steady or diurnal service; and those holding open connections),
+    unrounded; 1 when the warm copies hold the peak. Copies added by target tracking arrive only after its alarm and
+    a task start, minutes into a burst."""
+    burst_basis: str
+    """What ``container_burst`` is measured against: "the average load", or "the busiest hour's average load" when
+    the traffic has an hourly profile (rule messages say it)."""
     container_disk_gb: float
     """The disk one container copy needs: its scratch (runtime.ephemeral_storage_gb) and its image, held twice, pulled
     (compressed) and unpacked (``container_disk_gb``)."""
@@ -295,6 +299,7 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         cold_request_s=runtime.startup_s + workload.max_duration_s,
         container_scale_up_s=copies / ECS_TASKS_PER_MINUTE * 60.0 + runtime.startup_s,
         container_burst=max(1.0, burst),
+        burst_basis="the busiest hour's average load" if traffic.hourly_profile else "the average load",
         container_disk_gb=container_disk_gb(runtime.ephemeral_storage_gb, 1, runtime.artifact_mb),
         container_vcpu=container_vcpu,
         vcpu_at_peak=needed * vcpu,

@@ -90,10 +90,12 @@ def decisive_assumptions(
     excluded = not any(entry.target in candidates for entry in decision.ranking)
     decisive: list[str] = []
     tried = 0
-    trials = [(path, None) for path in ASSUMPTION_PATHS] + _unknown_code(parsed, defaults, candidates)
-    trials += _within_ceiling(parsed) if ceiling is not None else []
-    for path, values in trials:
-        if (path not in defaults and values is None) or path in decisive:  # a field decisive once is said once
+    assumed = [(path, None) for path in ASSUMPTION_PATHS] + _unknown_code(parsed, defaults, candidates)
+    trials = [(path, values, False) for path, values in assumed]
+    trials += [(path, values, True) for path, values in _within_ceiling(parsed)] if ceiling is not None else []
+    for path, values, below_ceiling in trials:
+        # An assumed field, or the longest run read from a ceiling; a field decisive once is said once
+        if (path not in defaults and not below_ceiling) or path in decisive:
             continue
         section, _, field = path.partition(".")
         now = getattr(getattr(parsed.workload, section), field)
@@ -161,9 +163,9 @@ def decisive_why(
     ``ceiling`` is said as read from it."""
     defaults = dict(parsed.defaults)
     shown = ", ".join(
-        f"{path} (assumed {_show(defaults[path])})"
-        if path in defaults
-        else f"{path} ({_show(parsed.workload.max_duration_s)} s, from the {ceiling}: runs may stay well within it)"
+        f"{path} ({_show(parsed.workload.max_duration_s)} s, from the {ceiling}: runs may stay well within it)"
+        if path not in defaults and ceiling is not None
+        else f"{path} (assumed {_show(defaults.get(path))})"
         for path in decisive
     )
     where = "the usage file" if from_file else "the workload"

@@ -15,12 +15,33 @@ from decider.sources import ImportedWorkload
 from decider.workload import validate_workload
 
 
+def settle_region(item: ImportedWorkload, ruleset: Ruleset) -> None:
+    """The region the source deploys the workload to (``region_from``: its Terraform AWS provider's, or that of the
+    EKS capacity a manifest runs on), said as an assumption, unless a usage file gave another. A region no price book
+    covers is priced in decider's default, us-east-1, and said so: the workload is not left out of the review for an
+    input it never gave. Once per workload."""
+    if item.region_from is None:
+        return
+    (region, source), item.region_from = item.region_from, None
+    if "preferences.region" in item.given_in:
+        return  # the usage file's region is laid over the source's
+    if not ruleset.pricing or region in ruleset.pricing:
+        item.assume(f"priced in {region}, where {source} deploys it")
+        return
+    item.raw.get("preferences", {}).pop("region", None)
+    item.assume(
+        f"{source} deploys it to {region}, which no price book here covers: priced in us-east-1 (give "
+        "preferences.region in the usage file to choose another)"
+    )
+
+
 def check_imported(imported: Iterable[ImportedWorkload], ruleset: Ruleset) -> None:
     """Raise what reviewing these workloads would raise, before any is reviewed (so nothing is written yet): every
     invalid workload at once with its file and line, else the first one in a region no price book covers."""
     problems: list[Problem] = []
     region_problem: Problem | None = None
     for item in imported:
+        settle_region(item, ruleset)
         try:  # validation is where parse_workload() fails; its other half, resolving defaults, does not
             region = validate_workload(item.raw, strict_json=item.json_types).preferences.region
         except WorkloadError as error:
@@ -37,6 +58,7 @@ def check_imported(imported: Iterable[ImportedWorkload], ruleset: Ruleset) -> No
 
 def _problems(item: ImportedWorkload, ruleset: Ruleset) -> list[Problem]:
     """What is wrong with one workload as check_imported() would raise it; empty when it can be reviewed."""
+    settle_region(item, ruleset)
     try:
         region = validate_workload(item.raw, strict_json=item.json_types).preferences.region
     except WorkloadError as error:

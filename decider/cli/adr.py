@@ -21,6 +21,7 @@ from decider.engine import decide
 from decider.errors import DocumentError, MoreProblems, Problem, SourceError, WorkloadError, nearest
 from decider.render import adr, image
 from decider.render.chart import cost_chart
+from decider.review_input import settle_region
 from decider.rules.loader import load_ruleset
 from decider.sources import ImportedWorkload, find_workloads, read_usage
 from decider.sources.document import parse_documents
@@ -81,6 +82,7 @@ def run_adr(args: argparse.Namespace) -> int:
                 )
     except SourceError as error:
         raise SourceError(error.problems, headline=RECORD_HEADLINE) from None
+    settle_region(chosen, ruleset)
     try:
         parsed = parse_workload(chosen.raw, strict_json=chosen.json_types)
     except WorkloadError as error:

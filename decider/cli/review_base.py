@@ -4,8 +4,9 @@ the change moves (decider/review_diff.py; rendered by decider/render/review_diff
 ``--base REF`` takes the same paths as they are at a git commit, branch or tag (``git archive`` into a temporary
 folder; nothing in the working tree is touched) and compares them with the working tree. ``--base-path DIR`` compares
 one folder (the single PATH) with another copy of it, file by file. The usage file applies to both versions (to the
-workloads it names that each has); a ``--var-file`` inside the repository is read as it is at the base ref.
-``--fail-on`` counts only the findings the change brings.
+workloads it names that each has; a file none of whose entries names a workload of either is an error); a
+``--var-file`` inside the repository is read as it is at the base ref. ``--fail-on`` counts only the findings the
+change brings.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from decider.review_diff import compare, new_findings
 from decider.review_input import screen_imported
 from decider.rules.model import Ruleset
 from decider.sources import Discovery, ImportedWorkload, display_path, find_workloads, read_usage
-from decider.sources.usage import Usage, lay_usage
+from decider.sources.usage import Usage, answered_by, check_usage_keys, lay_usage
 
 EXIT_OK = 0
 EXIT_GATE = 1
@@ -54,6 +55,9 @@ def run_diff(args: argparse.Namespace, ruleset: Ruleset) -> int:
         head_found = _discover(args.paths, args.var_file, args, None)
         base_found = _discover(base_paths, base_var_files, args, (base_root, head_root))
         usage = read_usage(args.usage) if args.usage else {}
+        both = [item for found in (head_found, base_found) for item in (*found.workloads, *found.idle)]
+        if usage and not answered_by(both) & set(usage):  # a usage file for other paths, or of misspelt names
+            check_usage_keys(usage, both, args.usage or "")
         head = _review(head_found, usage, args, ruleset)
         base = _review(base_found, usage, args, ruleset)
     relative = _relative_to(head_root)

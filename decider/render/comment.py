@@ -44,7 +44,7 @@ ACTION: tuple[Verdict, ...] = ("move", "consider")
 #: Names listed under each counted group (keep, unknown, no verdict); the rest are counted.
 NAMES_SHOWN = 50
 #: After a kept workload's name when its decision warns of its inputs or bills (a keep's block is not shown).
-WARNED = "the decision warns of its inputs or bills: `decider recommend` or `--format json` says what"
+WARNED = "the decision warns of its inputs or bills: `--format json` says what (`decision.warnings`)"
 #: Files that could not be read listed in the comment; the rest are counted.
 _UNREADABLE_SHOWN = 10
 TABLE_HEAD = (

@@ -48,6 +48,8 @@ class Defined:
     name: str
     file: str
     line: int
+    region: tuple[str, str] | None = field(default=None, kw_only=True)
+    """Where a Terraform configuration defining it deploys (its default AWS provider's region, and where that is)."""
 
     @property
     def where(self) -> str:
@@ -75,8 +77,9 @@ class NodeGroup(Defined):
     architecture: str | None = None
 
 
-#: A Graviton (Arm) instance family: a letter family, a generation, then ``g`` (m7g, c6gn, r7gd, t4g, im4gn, g5g).
-_GRAVITON = re.compile(r"[a-z]+\d+g[a-z]*")
+#: A Graviton (Arm) instance family: a letter family, a generation, then ``g`` (m7g, c6gn, r7gd, t4g, im4gn, g5g);
+#: and ``a1``, the first Graviton's.
+_GRAVITON = re.compile(r"[a-z]+\d+g[a-z]*|a1")
 
 
 def node_architecture(ami_type: Any, instance_types: Any) -> str | None:
@@ -123,8 +126,9 @@ class Capacity:
                 architecture = node_architecture(properties.get("AmiType"), properties.get("InstanceTypes"))
                 self.node_groups.append(NodeGroup(str(logical_id), file, line_of(str(logical_id)), architecture))
 
-    def read_terraform(self, resources: Sequence[Resource]) -> None:
-        """The Fargate profiles, EKS clusters and node groups among a Terraform configuration's or plan's resources."""
+    def read_terraform(self, resources: Sequence[Resource], region: tuple[str, str] | None = None) -> None:
+        """The Fargate profiles, EKS clusters and node groups among a Terraform configuration's or plan's resources;
+        ``region``: where its default AWS provider deploys them, and where that is said."""
         for resource in resources:
             if resource.type == TF_FARGATE_PROFILE:
                 selectors = tuple(
@@ -132,14 +136,18 @@ class Capacity:
                     for item in blocks(resource.values.get("selector"))
                     if isinstance(item.get("namespace"), str)
                 )
-                self.profiles.append(FargateProfile(resource.address, resource.file, resource.line, selectors))
+                self.profiles.append(
+                    FargateProfile(resource.address, resource.file, resource.line, selectors, region=region)
+                )
             elif resource.type == TF_CLUSTER:
                 enabled = first_block(resource.values.get("compute_config")).get("enabled") is True
-                self.clusters.append(Cluster(resource.address, resource.file, resource.line, enabled))
+                self.clusters.append(Cluster(resource.address, resource.file, resource.line, enabled, region=region))
             elif resource.type == TF_NODE_GROUP:
                 values = resource.values
                 architecture = node_architecture(values.get("ami_type"), values.get("instance_types"))
-                self.node_groups.append(NodeGroup(resource.address, resource.file, resource.line, architecture))
+                self.node_groups.append(
+                    NodeGroup(resource.address, resource.file, resource.line, architecture, region=region)
+                )
 
 
 def _cfn_labels(value: Any) -> tuple[tuple[str, str], ...]:

@@ -60,8 +60,9 @@ class TerraformFolder:
     unread: list[tuple[str, str]] = field(default_factory=list)
     """The module calls decider does not expand: (file, why), for the review's list of what it skipped."""
     module_folders: list[Path] = field(default_factory=list)
-    region: tuple[str, str] | None = None
-    """The default AWS provider's ``region`` when it resolves to a region code, and where it is (``file:line``)."""
+    regions: dict[str | None, tuple[str, str]] = field(default_factory=dict)
+    """Each AWS provider's ``region`` that resolves to a region code, and where it is (``file:line``), by alias (None:
+    the default provider, which a resource without a ``provider`` meta-argument uses)."""
     """The folders its module calls take as a local source (resolved): a reusable module's own folder."""
 
 
@@ -165,20 +166,22 @@ def read_folder(
             for resource in module_resources(module, f"module.{call}", inputs, references, shown, line):
                 resource.notes = notes
                 resources.append(resource)
-    return TerraformFolder(resources, assumptions, unread, module_folders, _region(parsed, scope))
+    return TerraformFolder(resources, assumptions, unread, module_folders, _regions(parsed, scope))
 
 
-def _region(parsed: Sequence[tuple[str, Mapping[str, Any], str]], scope: Scope) -> tuple[str, str] | None:
-    """The region of the default (unaliased) ``provider "aws"`` block, when it resolves to a region code."""
+def _regions(parsed: Sequence[tuple[str, Mapping[str, Any], str]], scope: Scope) -> dict[str | None, tuple[str, str]]:
+    """The region of each ``provider "aws"`` block (by its alias; None for the default) that resolves to a region
+    code, with the block's file and line (the n-th such block in a file is the n-th ``provider "aws"`` in its text)."""
+    found: dict[str | None, tuple[str, str]] = {}
     for shown, data, text in parsed:
-        for (name,), body in _labelled(data.get("provider"), 1):
-            if name != "aws" or "alias" in body:
-                continue
-            region = resolve(body.get("region"), scope)
-            if isinstance(region, str) and REGION.fullmatch(region):
-                return region, f"{shown}:{_line(text, _AWS_PROVIDER)}"
-            return None
-    return None
+        lines = [text.count("\n", 0, match.start()) + 1 for match in re.finditer(_AWS_PROVIDER, text)]
+        blocks = [body for (name,), body in _labelled(data.get("provider"), 1) if name == "aws"]
+        for index, body in enumerate(blocks):
+            alias, region = resolve(body.get("alias"), scope), resolve(body.get("region"), scope)
+            key = alias if isinstance(alias, str) else None
+            if isinstance(region, str) and REGION.fullmatch(region) and key not in found:
+                found[key] = (region, f"{shown}:{lines[index] if index < len(lines) else 1}")
+    return found
 
 
 _LOCAL_NAME = re.compile(r"(?<![\w.])local\.([A-Za-z_][A-Za-z0-9_-]*)")

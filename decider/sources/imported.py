@@ -28,6 +28,11 @@ class ImportedWorkload:
     guessed: dict[str, str] = field(default_factory=dict)
     """The dotted fields the source set on a guess rather than read (a Job's runs a month), and why: not echoed as
     read, and traffic guessed so counts as not known, unless a usage file gives it."""
+    provider_alias: str | None = None
+    """The alias of the AWS provider a Terraform resource names (``provider = aws.use1``); None: the default one."""
+    region_from: tuple[str, str] | None = None
+    """The region the source deploys it to, and what says so (its Terraform AWS provider, at file:line; the EKS
+    capacity a manifest runs on), in ``preferences.region`` until the review settles it (decider/review_input.py)."""
     json_types: bool = False
     """Read from a JSON workload file: its fields are held to JSON types, as ``decider recommend`` holds them."""
     ceiling: str | None = None

@@ -86,18 +86,24 @@ def terraform_workloads(resources: Sequence[Resource]) -> list[ImportedWorkload]
     return workloads
 
 
-def priced_in(workloads: Sequence[ImportedWorkload], region: str, where: str) -> None:
-    """Price the workloads in the region the configuration's default AWS provider deploys to (said where it is set);
-    a usage file's ``preferences.region`` is laid over it."""
+def priced_in(workloads: Sequence[ImportedWorkload], regions: Mapping[str | None, tuple[str, str]]) -> None:
+    """The region each workload's AWS provider deploys it to (the alias its ``provider`` names, else the default
+    provider's), and where that is said; the review settles it (decider/review_input.py ``settle_region``): a usage
+    file's region wins, and a region no price book covers is priced in us-east-1, as each says."""
     for workload in workloads:
-        if workload.get("preferences.region") is None:
+        found = regions.get(workload.provider_alias)
+        if found is not None and workload.get("preferences.region") is None:
+            region, where = found
             workload.set("preferences.region", region)
-            workload.assume(f"priced in {region}, the region of the aws provider at {where}")
+            workload.region_from = (region, f"its AWS provider ({where})")
 
 
 def _workload(resource: Resource, platform: str, runs_as: str | None = None) -> ImportedWorkload:
     workload = ImportedWorkload(resource.owner, resource.file, resource.line, resource.type, runs_as=runs_as)
     workload.set("team.current_platform", platform)
+    provider = resource.values.get("provider")  # ``provider = aws.use1``: an expression naming the alias
+    text = provider.text if isinstance(provider, Expression) else provider if isinstance(provider, str) else ""
+    workload.provider_alias = text.removeprefix("aws.") if text.startswith("aws.") else None
     for note in instance_notes(resource):
         workload.assume(note)
     workload.aliases = _aliases(resource)

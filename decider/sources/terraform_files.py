@@ -46,12 +46,11 @@ def read_terraform(
         skipped.extend(configuration.unread)
     workloads = terraform_workloads(configuration.resources)
     if capacity is not None:
-        capacity.read_terraform(configuration.resources)
+        capacity.read_terraform(configuration.resources, configuration.regions.get(None))
         capacity.modules.update(shown(path) for path in configuration.module_folders)
     for workload in workloads:
         workload.assumptions[:0] = configuration.assumptions
-    if configuration.region is not None:
-        priced_in(workloads, *configuration.region)
+    priced_in(workloads, configuration.regions)
     return workloads
 
 

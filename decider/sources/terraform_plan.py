@@ -75,12 +75,12 @@ def read_plan(
                 owner=owner,
             )
         )
-    if capacity is not None:
-        capacity.read_terraform(resources)
-    workloads = terraform_workloads(resources)
     region = _region(data)
-    if region is not None:
-        priced_in(workloads, region, f"{file} (configuration.provider_config.aws)")
+    where = (region, f"{file} (configuration.provider_config.aws)") if region is not None else None
+    if capacity is not None:
+        capacity.read_terraform(resources, where)
+    workloads = terraform_workloads(resources)
+    priced_in(workloads, {None: where} if where is not None else {})
     return workloads
 
 

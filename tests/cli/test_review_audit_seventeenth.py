@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from decider.cli import main
 from decider.cli import review as cli_review
+from decider.sources.capacity import node_architecture
+from decider.sources.terraform_model import Expression
 from tests.cli.test_review_base import git
 
 LAMBDA_TF = """resource "aws_lambda_function" "catalog" {{
@@ -40,6 +43,22 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+def reviewed_alone(
+    folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    source: tuple[str, str],
+    usage: str,
+) -> dict[str, Any]:
+    """The JSON review of the one workload of a source file (name, text), with a usage file."""
+    (folder / source[0]).write_text(source[1])
+    (folder / "usage.yaml").write_text(usage)
+    monkeypatch.chdir(folder)
+    _, out, _ = run(capsys, "review", source[0], "--usage", "usage.yaml", "--format", "json")
+    (item,) = json.loads(out)["workloads"]
+    return dict(item)
 
 
 def test_review_base_reads_usage_under_the_deployed_name(
@@ -271,11 +290,8 @@ Resources:
 def test_a_verdict_resting_on_a_timeout_read_as_the_longest_run_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / "template.yaml").write_text(MONTHLY_JOB)
-    (tmp_path / "usage.yaml").write_text("MonthlyStatementsFunction:\n  runtime: {avg_duration_ms: 60000}\n")
-    monkeypatch.chdir(tmp_path)
-    _, out, _ = run(capsys, "review", "template.yaml", "--usage", "usage.yaml", "--format", "json")
-    (item,) = json.loads(out)["workloads"]
+    usage = "MonthlyStatementsFunction:\n  runtime: {avg_duration_ms: 60000}\n"
+    item = reviewed_alone(tmp_path, monkeypatch, capsys, ("template.yaml", MONTHLY_JOB), usage)
     # 900 s is Lambda's limit: the headroom near it is what the consider rests on, and a tenth of it would keep it
     assert item["verdict"] == "consider"
     assert "runtime.max_duration_s" in item["decisive_assumptions"]
@@ -293,7 +309,6 @@ def test_a_verdict_resting_on_a_timeout_read_as_the_longest_run_says_so(
 PROVIDER = """provider "aws" {
   region = var.region
 }
-
 provider "aws" {
   alias  = "edge"
   region = "us-east-1"
@@ -316,13 +331,20 @@ def test_terraform_is_priced_in_the_region_of_its_aws_provider(
     _, out, _ = run(capsys, "review", ".", "--usage", "usage.yaml", "--format", "json")
     (item,) = json.loads(out)["workloads"]
     assert item["decision"]["pricing"]["region"] == "eu-west-1"
-    assert any(
-        "priced in eu-west-1, the region of the aws provider at main.tf:1" in a for a in item["source_assumptions"]
-    )
-    # A usage file's region is laid over the provider's
+    assert said(item) == ["priced in eu-west-1, where its AWS provider (main.tf:1) deploys it"]
+    # A resource that names the aliased provider is deployed where that one deploys, said at its own line
+    (tmp_path / "lambda.tf").write_text(LAMBDA_TF.format(memory=1024).replace("}\n", "  provider = aws.edge\n}\n"))
+    _, out, _ = run(capsys, "review", ".", "--usage", "usage.yaml", "--format", "json")
+    (item,) = json.loads(out)["workloads"]
+    assert item["decision"]["pricing"]["region"] == "us-east-1"
+    assert said(item) == ["priced in us-east-1, where its AWS provider (main.tf:4) deploys it"]
+    (tmp_path / "lambda.tf").write_text(LAMBDA_TF.format(memory=1024))
+    # A usage file's region is laid over the provider's, and the provider's is not said
     (tmp_path / "usage.yaml").write_text(BY_DEPLOYED_NAME + "  preferences: {region: sa-east-1}\n")
     _, out, _ = run(capsys, "review", ".", "--usage", "usage.yaml", "--format", "json")
-    assert json.loads(out)["workloads"][0]["decision"]["pricing"]["region"] == "sa-east-1"
+    (item,) = json.loads(out)["workloads"]
+    assert item["decision"]["pricing"]["region"] == "sa-east-1"
+    assert said(item) == []
     # A region that does not resolve (a variable with no value) leaves the default, us-east-1
     (tmp_path / "main.tf").write_text('provider "aws" {\n  region = var.region\n}\n\nvariable "region" {}\n')
     _, out, _ = run(capsys, "review", ".", "--usage", "usage.yaml", "--format", "json")
@@ -330,6 +352,53 @@ def test_terraform_is_priced_in_the_region_of_its_aws_provider(
     (tmp_path / "usage.yaml").write_text(BY_DEPLOYED_NAME)
     _, out, _ = run(capsys, "review", ".", "--usage", "usage.yaml", "--format", "json")
     assert json.loads(out)["workloads"][0]["decision"]["pricing"]["region"] == "us-east-1"
+
+
+def said(item: dict[str, Any]) -> list[str]:
+    """What the review says of the workload's region, without the resource's prefix."""
+    return [text.split(": ", 1)[1] for text in item["source_assumptions"] if "deploys" in text]
+
+
+def test_a_provider_region_no_price_book_covers_is_priced_in_us_east_1_and_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "main.tf").write_text('provider "aws" {\n  region = "af-south-1"\n}\n')
+    (tmp_path / "lambda.tf").write_text(LAMBDA_TF.format(memory=1024))
+    (tmp_path / "usage.yaml").write_text(BY_DEPLOYED_NAME)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "review", ".", "--usage", "usage.yaml", "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["unreadable"] == []
+    (item,) = report["workloads"]
+    assert item["decision"]["pricing"]["region"] == "us-east-1"
+    assert said(item) == [
+        "its AWS provider (main.tf:1) deploys it to af-south-1, which no price book here covers: priced in us-east-1 "
+        "(give preferences.region in the usage file to choose another)"
+    ]
+
+
+def test_manifests_on_a_terraform_cluster_are_priced_in_its_region_and_share_its_control_plane(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "terraform").mkdir()
+    (tmp_path / "terraform" / "eks.tf").write_text(
+        'provider "aws" {\n  region = "ap-southeast-2"\n}\n\n'
+        + NODE_GROUP.format(nodes='instance_types = ["m6i.xlarge"]')
+    )
+    (tmp_path / "k8s.yaml").write_text(CLUSTER)
+    (tmp_path / "usage.yaml").write_text(CLUSTER_USAGE)
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run(capsys, "review", ".", "--usage", "usage.yaml", "--format", "json")
+    for item in json.loads(out)["workloads"]:
+        assert item["decision"]["pricing"]["region"] == "ap-southeast-2"
+        assert said(item) == [
+            "priced in ap-southeast-2, where the AWS provider of the EKS capacity it runs on (terraform/eks.tf:1) "
+            "deploys it"
+        ]
+        eks = next(entry for entry in item["decision"]["ranking"] if entry["target"] == "eks")
+        lines = [line["item"] for line in eks["monthly_cost"]["lines"]]
+        assert any(line.startswith("EKS control plane $73.00 a month shared by 2 workloads") for line in lines)
 
 
 def test_a_terraform_plan_is_priced_in_its_provider_region(
@@ -416,3 +485,56 @@ def test_pods_on_a_node_group_are_priced_for_its_nodes_architecture(
             assert len(said) == 1
             assert said[0].endswith(f"the node groups' nodes are {architecture}: runtime.architecture {architecture}")
             assert fargate["sizing"]["architecture"] == architecture
+
+
+DEADLINE_JOB = """apiVersion: batch/v1
+kind: CronJob
+metadata: {name: session-cleanup, namespace: web}
+spec:
+  schedule: "*/15 * * * *"
+  jobTemplate:
+    spec:
+      activeDeadlineSeconds: 600
+      template:
+        spec:
+          restartPolicy: Never
+          containers:
+            - name: cleanup
+              image: example/cleanup:1
+              resources: {requests: {cpu: 100m, memory: 128Mi}}
+"""
+
+
+def test_a_job_length_the_source_gives_is_no_assumption(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hour tried for a container job's longest run is for a job whose length nothing gives: a deadline the
+    manifest sets is given, and a verdict does not name it as assumed (nor as read from a ceiling)."""
+    usage = "session-cleanup:\n  runtime: {avg_duration_ms: 20000}\n"
+    item = reviewed_alone(tmp_path, monkeypatch, capsys, ("job.yaml", DEADLINE_JOB), usage)
+    assert item["verdict"] == "consider"
+    assert "runtime.max_duration_s" not in item["decisive_assumptions"]
+    assert "from the None" not in item["why"]
+    assert "rests on assumptions" not in item["why"]
+
+
+def test_a_base_review_refuses_a_usage_file_that_names_nothing_in_either_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "lambda.tf").write_text(LAMBDA_TF.format(memory=1024))
+    (tmp_path / "usage.yaml").write_text("nothing-here:\n  traffic: {requests_per_month: 5}\n")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "v1")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "review", "infra", "--usage", "usage.yaml", "--base", "main")
+    assert code == 2
+    assert "usage.yaml: nothing-here: no workload or resource of this name was found" in err
+
+
+def test_first_generation_graviton_nodes_are_arm64() -> None:
+    assert node_architecture(None, ["a1.large"]) == "arm64"
+    assert node_architecture(None, ["m6a.large"]) == "x86_64"
+    assert node_architecture("CUSTOM", ["m7g.large"]) == "arm64"
+    assert node_architecture(None, [Expression("var.types")]) is None  # a list not known until Terraform runs

@@ -105,6 +105,7 @@ def test_base_ref_reports_added_removed_changed_and_the_cost_delta(
 def test_a_verdict_that_changes_is_reported(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "v2")
+    # aws_lambda_function.old is in neither version now: its entry applies to nothing, and the others still apply
     write_version(
         repo / "infra", api_memory=10240, report_timeout=60, with_old=False, with_report=True, api_timeout=900
     )
