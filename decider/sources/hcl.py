@@ -60,10 +60,10 @@ class TerraformFolder:
     unread: list[tuple[str, str]] = field(default_factory=list)
     """The module calls decider does not expand: (file, why), for the review's list of what it skipped."""
     module_folders: list[Path] = field(default_factory=list)
+    """The folders its module calls take as a local source (resolved): a reusable module's own folder."""
     regions: dict[str | None, tuple[str, str]] = field(default_factory=dict)
     """Each AWS provider's ``region`` that resolves to a region code, and where it is (``file:line``), by alias (None:
     the default provider, which a resource without a ``provider`` meta-argument uses)."""
-    """The folders its module calls take as a local source (resolved): a reusable module's own folder."""
 
 
 def load_hcl(path: Path, shown: str) -> dict[str, Any]:

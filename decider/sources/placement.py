@@ -38,11 +38,10 @@ def place_pods(workloads: Sequence[ImportedWorkload], everywhere: Capacity) -> N
             continue
         # The cluster's region, where a Terraform configuration defining it says one: the pods run there
         regions = {item.region for item in (*capacity.profiles, *capacity.clusters, *capacity.node_groups)}
-        if len(regions) == 1 and None not in regions and workload.get("preferences.region") is None:
-            (region,) = regions
-            if region is not None:
-                workload.region_from = (region[0], f"the AWS provider of the EKS capacity it runs on ({region[1]})")
-                workload.set("preferences.region", region[0])
+        region = regions.pop() if len(regions) == 1 else None
+        if region is not None and workload.get("preferences.region") is None:
+            workload.region_from = (region[0], f"the AWS provider of the EKS capacity it runs on ({region[1]})")
+            workload.set("preferences.region", region[0])
         match = _selecting(workload, capacity.profiles)
         if match is not None and manifest_kind(workload.kind) == "DaemonSet":  # a manifest's or the provider's
             workload.assume(
