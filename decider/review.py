@@ -21,7 +21,7 @@ from decider.engine import decide
 from decider.fixes import value_at
 from decider.numbers import number
 from decider.review_cluster import share_clusters, share_control_plane
-from decider.review_costs import Share, cluster_share, cost_clause
+from decider.review_costs import Share, cluster_share, cost_clause, target_name
 from decider.review_fields import FieldAssumed, FieldRead, assumed_fields, read_fields
 from decider.review_input import check_imported
 from decider.review_mode import CurrentMode, mode_name
@@ -294,7 +294,8 @@ def judge(
     if not candidates:
         verdict = None
         where = "runs nowhere yet" if platform == "none" else "runs on plain EC2, which decider does not rank"
-        why = f"{name} {where}: " + (f"{_name(ruleset, best.target)} is recommended." if best else "no target fits.")
+        recommended = f"{target_name(ruleset, best.target)} is recommended." if best else "no target fits."
+        why = f"{name} {where}: {recommended}"
     else:
         eligible = [entry for entry in decision.ranking if entry.target in candidates]
         now = _describe_current(ruleset, candidates, platform)
@@ -306,7 +307,7 @@ def judge(
             rules = tuple(dict.fromkeys(reason.rule for reason in exclusions))
             first = exclusions[0].message.rstrip(".") if exclusions else "a hard limit applies"
             why = f"{now} cannot run it: {first} ({', '.join(rules)}). " + (
-                f"Move to {_name(ruleset, best.target)} (score {number(best.score)})."
+                f"Move to {target_name(ruleset, best.target)} (score {number(best.score)})."
                 if best
                 else "No target can run it as described."
             )
@@ -315,7 +316,7 @@ def judge(
             best = decision.ranking[0]  # an eligible current target means the ranking is not empty
             mode = priced_mode(ruleset, current_mode, current_target, compared)
             if len(candidates) > 1:
-                now = f"{mode.label(_name(ruleset, compared.target))} (the best-placed {now} option)"
+                now = f"{mode.label(target_name(ruleset, compared.target))} (the best-placed {now} option)"
             gap = round(best.score - compared.score, 1)
             if compared.target == best.target:
                 verdict = "keep"
@@ -324,13 +325,13 @@ def judge(
                 verdict = "keep"
                 why = (
                     f"{now} scores {number(compared.score)}, within {number(keep_margin_points)} points of the "
-                    f"recommended {_name(ruleset, best.target)} ({number(best.score)})."
+                    f"recommended {target_name(ruleset, best.target)} ({number(best.score)})."
                 ) + mode.saving()
             else:
                 verdict = "consider"
                 rules = tuple(rule for _, rule in decision.leads_over(compared.target)[:3])
                 why = (
-                    f"{_name(ruleset, best.target)} scores {number(gap)} points higher than {now} "
+                    f"{target_name(ruleset, best.target)} scores {number(gap)} points higher than {now} "
                     f"({number(best.score)} against {number(compared.score)})"
                 )
                 now_usd = mode.usd if mode.usd is not None else _cost(compared)
@@ -388,11 +389,7 @@ def _cost(entry: RankedTarget) -> float | None:
     return entry.monthly_cost.total_usd if entry.monthly_cost is not None else None
 
 
-def _name(ruleset: Ruleset, target: str) -> str:
-    return target if target not in ruleset.target_ids else ruleset.target(target).name
-
-
 def _describe_current(ruleset: Ruleset, candidates: Sequence[str], platform: str) -> str:
     if len(candidates) == 1:
-        return _name(ruleset, candidates[0])
+        return target_name(ruleset, candidates[0])
     return {"ecs": "Amazon ECS"}.get(platform, platform)

@@ -62,7 +62,7 @@ def _unsettled(ruleset: Ruleset, entries: tuple[RankedTarget, ...], region: str)
         if entry.monthly_cost is not None
     ]
     said = [
-        f"{_name(ruleset, entry.target)}'s {'bill ' if not place else ''}has {listed(items)} at $0"
+        f"{target_name(ruleset, entry.target)}'s {'bill ' if not place else ''}has {listed(items)} at $0"
         for place, (entry, items) in enumerate((entry, items) for entry, items in missing if items)
     ]
     if not said:
@@ -71,5 +71,6 @@ def _unsettled(ruleset: Ruleset, entries: tuple[RankedTarget, ...], region: str)
     return f"; not settled: {' and '.join(said)}, for which the {region} price book has no price, so {low} low by them"
 
 
-def _name(ruleset: Ruleset, target: str) -> str:
+def target_name(ruleset: Ruleset, target: str) -> str:
+    """A target's display name; an id the rules do not know is shown as it is."""
     return ruleset.target(target).name if target in ruleset.target_ids else target
