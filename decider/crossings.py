@@ -33,6 +33,7 @@ from decider.cost.breakeven import distance, said
 from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
 from decider.errors import DeciderError
+from decider.ranking import mode_totals
 from decider.ranking import totals as priced_totals
 from decider.rules.model import Ruleset
 from decider.workload import ParsedWorkload, resolve_defaults
@@ -46,6 +47,9 @@ JUST_PAST, FAR_PAST = 1.2, 4.0
 EDGE = 1.01
 #: Back from the held crossing towards today's volume, the step between volumes tried for the bracket's near end (×).
 STEP = 1.5
+#: Past the volume found, the volumes that check the other target stays cheaper (× further from today's): where it
+#: does not, the crossing is a band and its far end is sought too (``band_end``).
+LADDER = (1.2, 2.0, 5.0)
 #: Else the bracket's ends are narrowed until within this ratio.
 WITHIN = 1.05
 #: After a volume tried where the bills' straight line crosses, the next is this ratio from it: within ``WITHIN``.
@@ -81,6 +85,47 @@ def totals_at(parsed: ParsedWorkload, ruleset: Ruleset, memo: PlanMemo, targets:
             return None
 
     return Totals(price)
+
+
+class ModeCheck:
+    """Whether a sentence about another capacity mode (decider/cost/modes.py ``mode_sentences``: "With Lambda Managed
+    Instances, AWS Lambda stays cheaper than Amazon ECS on AWS Fargate up to ~40M requests a month") holds when tried:
+    the workload priced with only its volume changed, each target sized for it, at the volumes the sentence speaks of
+    between the crossing now and the one it moves to (``between``), the mode's total below the other target's in its
+    own chosen mode at each. The mode's bill comes from curves held at today's sizing, which a rerun at a volume far
+    from today's can price another way (another instance type, the other target in another mode)."""
+
+    def __init__(self, parsed: ParsedWorkload, ruleset: Ruleset, memo: PlanMemo) -> None:
+        self.parsed, self.ruleset, self.memo = parsed, ruleset, memo
+        self.seen: dict[float, dict[str, dict[str, float]] | None] = {}
+
+    def totals(self, volume: float) -> dict[str, dict[str, float]] | None:
+        if volume not in self.seen:
+            try:
+                given = self.parsed.given or self.parsed.workload
+                workload = resolve_defaults(apply(given, {"traffic.requests_per_month": volume}), record=False)
+                targets = frozenset(target.id for target in self.ruleset.targets)
+                self.seen[volume] = mode_totals(workload.workload, self.ruleset, self.memo, targets)
+            except (DeciderError, ValueError, ArithmeticError):
+                self.seen[volume] = None
+        return self.seen[volume]
+
+    def __call__(self, side: str, mode: str, other: str, moved: float, crossing: float) -> bool:
+        """Whether ``side`` in ``mode`` is cheaper than ``other`` between ``crossing`` (where the bills of the modes
+        chosen cross) and ``moved`` (where the sentence says ``side`` in ``mode`` crosses ``other``)."""
+        for volume in between(crossing, moved):
+            found = self.totals(volume)
+            if found is None or mode not in found.get(side, {}) or "" not in found.get(other, {}):
+                return False
+            if not found[side][mode] < found[other][""] - 0.005:
+                return False
+        return True
+
+
+def between(crossing: float, moved: float) -> tuple[float, ...]:
+    """The volumes a mode sentence is tried at: halfway from ``crossing`` to ``moved`` in log volume, and just short
+    of ``moved`` (a twentieth)."""
+    return (math.sqrt(crossing * moved), moved / 1.05 if moved > crossing else moved * 1.05)
 
 
 def resized(point: BreakEven, today: float, totals: Totals) -> float | None:
@@ -149,14 +194,62 @@ def resized(point: BreakEven, today: float, totals: Totals) -> float | None:
     return narrow(start, far, other_cheaper, lambda volume: _gap(totals.seen.get(volume), cheaper_now, other))
 
 
+def band_end(point: BreakEven, found: float, today: float, totals: Totals) -> tuple[float, float | None]:
+    """How far past ``found`` (a ``resized`` volume) the other target of ``point`` stays cheaper, further from today's
+    volume: (the farthest volume checked where it is, None) when it is cheaper at every volume checked, as "becomes
+    cheaper" says; (the last volume where it is, the first where it is not) when the first target is cheaper again
+    there: a band, not a threshold (a capacity mode or an instance type that prices some volumes only well). Checked
+    are the volumes already priced past ``found`` and ``LADDER`` times past it, within the range crossings are said
+    in, nearest first, up to the first where either target has no bill."""
+    up = point.requests_per_month >= today
+    cheaper_now, other = (point.versus, point.target) if up else (point.target, point.versus)
+
+    def gap(volume: float) -> float | None:
+        return _gap(totals(volume), cheaper_now, other)
+
+    def past(volume: float) -> bool:
+        return volume > found if up else volume < found
+
+    ladder = {found * factor if up else found / factor for factor in LADDER}
+    checks = sorted(
+        (volume for volume in {*totals.seen, *ladder} if past(volume) and said(volume, today)),
+        key=lambda volume: distance(volume, found),
+    )
+    checked, back = found, None
+    for volume in checks:
+        lead = gap(volume)  # how much more the target cheaper today costs there (positive: the other is cheaper)
+        if lead is None:
+            break
+        if lead > 0.005:
+            checked = volume
+        elif lead < -0.005:
+            back = volume
+            break
+    if back is None:
+        return checked, None
+    # The bracket [back, checked]: the other target not cheaper at ``back``, cheaper at ``checked``, narrowed to
+    # within 5%: its ends are the last volume found where the other target is still cheaper (the band said is one
+    # it is cheaper all over) and the first where it is not (where the first is cheaper again).
+    again, still = bracket(back, checked, lambda volume: (gap(volume) or 0.0) > 0.005, gap)
+    return still, again
+
+
 def narrow(
     start: float, far: float, other_cheaper: Callable[[float], bool], gap: Callable[[float], float | None]
 ) -> float:
+    """``bracket``'s end where ``other_cheaper`` holds."""
+    return bracket(start, far, other_cheaper, gap)[1]
+
+
+def bracket(
+    start: float, far: float, other_cheaper: Callable[[float], bool], gap: Callable[[float], float | None]
+) -> tuple[float, float]:
     """The bracket [``start``, ``far``] (the other target not cheaper at ``start``, cheaper at ``far``) narrowed to
     ``WITHIN``; the volume returned is its end where the other target is cheaper. The bills are nearly straight in
     the volume between their steps, so the volume tried first is where a straight line through the two ends' bill
     gaps (``gap``: None when an end is not priced yet) crosses zero, then the volume ``WITHIN`` from it towards the
-    other end, which closes the bracket when the line was right; then halfway in log volume, and again."""
+    other end, which closes the bracket when the line was right; then halfway in log volume, and again. Both ends
+    are returned: the one where ``other_cheaper`` does not hold, then the one where it does."""
     step, last = 0, start
     while abs(math.log(far / start)) > math.log(WITHIN):
         middle = math.sqrt(start * far)
@@ -174,7 +267,7 @@ def narrow(
         else:
             start = middle
         last, step = middle, step + 1
-    return far
+    return start, far
 
 
 def _gap(found: dict[str, float] | None, cheaper_now: str, other: str) -> float | None:
@@ -196,7 +289,18 @@ def resize(
     )[:MAX_SAID]
     totals = totals_of(frozenset(target for index in near for target in (points[index].target, points[index].versus)))
     found = {index: resized(points[index], today, totals) for index in near}
+    bands = {
+        index: band_end(points[index], volume, today, totals) for index, volume in found.items() if volume is not None
+    }
     return tuple(
-        point.model_copy(update={"resized_requests_per_month": found[index]}) if found.get(index) is not None else point
+        point.model_copy(
+            update={
+                "resized_requests_per_month": found[index],
+                "resized_until_requests_per_month": bands[index][0],
+                "resized_again_requests_per_month": bands[index][1],
+            }
+        )
+        if found.get(index) is not None
+        else point
         for index, point in enumerate(points)
     )

@@ -219,6 +219,18 @@ class BreakEven(_Frozen):
         "what_would_change. Null when not sought (a crossing not said in words, or no counterfactual search) or "
         "when their order does not change within four times past requests_per_month.",
     )
+    resized_until_requests_per_month: float | None = Field(
+        None,
+        description="Where, further from today's volume than resized_requests_per_month, the target cheaper there "
+        "stops being cheaper again, each target sized anew (a band, not a threshold: an instance type that packs "
+        "better over a range of volumes only); said in what_would_change. Null when not sought, or when that target "
+        "is still cheaper 1.2 and 4 times past resized_requests_per_month.",
+    )
+    resized_again_requests_per_month: float | None = Field(
+        None,
+        description="With resized_until_requests_per_month, the nearest volume beyond it found where the other "
+        "target is cheaper again (within 5% of it), each target sized anew; said in what_would_change.",
+    )
 
 
 class CostPoint(_Frozen):

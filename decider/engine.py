@@ -17,7 +17,7 @@ from decider.bill_checks import (
 from decider.cost.bill import shares_nodes
 from decider.cost.gaps import NO_PRICE, OTHER_ARCHITECTURE
 from decider.cost.memo import PlanMemo
-from decider.crossings import resize, totals_at
+from decider.crossings import ModeCheck, resize, totals_at
 from decider.decision import Decision, RulesetInfo
 from decider.input_checks import cold_requests_at_gateway, contradictions
 from decider.numbers import apart, show
@@ -54,6 +54,7 @@ def decide(
             resize(break_even, priced.requests_per_month, lambda targets: totals_at(parsed, ruleset, memo, targets))
         )
     found = search(parsed, ruleset, ranked, break_even, budget, memo) if advice else Advice((), (), {}, 0, 0)
+    checked = ModeCheck(parsed, ruleset, memo) if advice else None  # a sentence about another mode, tried
     warnings = _warnings(ranked, parsed, ruleset)
 
     # Nested parts go in as plain dicts: Decision validates the whole tree in one call, several times faster than
@@ -112,7 +113,7 @@ def decide(
         what_would_change=(
             *explain.exclusion_fixes(ruleset, evaluation, ranked.context, found),
             *(item.message for item in found.counterfactuals),
-            *(priced.sentences(ruleset, break_even, resized=advice) if priced is not None else ()),
+            *(priced.sentences(ruleset, break_even, resized=advice, check=checked) if priced is not None else ()),
         ),
         break_even=tuple(break_even),
         cost_curve=priced.curve(order, break_even) if advice and priced is not None else (),

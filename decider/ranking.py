@@ -13,7 +13,7 @@ from typing import Any
 from decider.cost.bill import round_usd
 from decider.cost.instances import image_room_gb
 from decider.cost.memo import PlanMemo
-from decider.cost.modes import choose_modes
+from decider.cost.modes import Modes, choose_modes
 from decider.cost.quote import Quote, quote
 from decider.facts import Facts, derive
 from decider.pricing.book import PriceBook
@@ -146,17 +146,41 @@ def totals(workload: Workload, ruleset: Ruleset, memo: PlanMemo, targets: frozen
     would bill them, without scoring or ordering anything: for the volume trials of decider/crossings.py, which
     compare two targets' bills. Every target's plan and mode are its own (the instance type a target is sized on
     does not depend on which other targets are priced with it), so these are the totals of ``rank(...).totals``."""
+    modes = _modes(workload, ruleset, memo, targets)
+    requests = workload.requests_per_month
+    return {target: round_usd(plan.total(requests), 2) for target, plan in modes.plans.items()} if modes else {}
+
+
+def mode_totals(
+    workload: Workload, ruleset: Ruleset, memo: PlanMemo, targets: frozenset[str]
+) -> dict[str, dict[str, float]]:
+    """Each of ``targets``' monthly totals per capacity mode priced (by mode id; under ``""`` the total of the mode
+    chosen, or of a target without modes), to the cent, as ``rank`` would bill them: for trying a sentence about
+    another mode at another volume (decider/crossings.py ``ModeCheck``)."""
+    modes = _modes(workload, ruleset, memo, targets)
+    requests = workload.requests_per_month
+    found: dict[str, dict[str, float]] = {}
+    for target, plan in modes.plans.items() if modes is not None else ():
+        found[target] = {"": round_usd(plan.total(requests), 2)}
+        choice = modes.choices.get(target) if modes is not None else None
+        for mode, total, _ in choice.priced if choice is not None else ():
+            if total is not None:
+                found[target][mode.id] = round_usd(total, 2)
+    return found
+
+
+def _modes(workload: Workload, ruleset: Ruleset, memo: PlanMemo, targets: frozenset[str]) -> Modes | None:
+    """The plans of ``targets`` (those eligible), each in its chosen mode, as ``rank`` prices them; None when the
+    workload's region has no price book."""
     book = _book(workload, ruleset)
     if book is None or ruleset.cost_model is None:
-        return {}
+        return None
     facts = derive(workload, ruleset.cost_model)
     firing = memo.quiet.fire(ruleset, build_context(workload, facts), workload.preferences.optimize_for)
     wanted = [target for target in ruleset.targets if target.id in targets and target.id not in firing.exclusions]
-    modes = choose_modes(
+    return choose_modes(
         wanted, workload, facts, book, ruleset.cost_model, firing.mode_exclusions, None, memo, shown=False
     )
-    requests = workload.requests_per_month
-    return {target: round_usd(plan.total(requests), 2) for target, plan in modes.plans.items()}
 
 
 def _book(workload: Workload, ruleset: Ruleset) -> PriceBook | None:

@@ -124,6 +124,24 @@ def approx_requests(requests: float, digits: int = 2) -> str:
     return f"~{float(f'{requests:.{digits}g}'):g}"
 
 
+def approx_toward(requests: float, toward: float, reference: float) -> tuple[str, float]:
+    """``requests`` as people say it, rounded towards ``toward`` (two to four significant figures, the fewest that
+    stay between the two and tell it apart from ``reference``), with the value said: a claim that holds from
+    ``requests`` to ``toward`` then holds at the volume said. ``toward`` equal to ``requests`` rounds to the nearest."""
+    for digits in (2, 3, 4):
+        scale = 10.0 ** (math.floor(math.log10(max(requests, 1.0))) - digits + 1)
+        if toward > requests:
+            value = math.ceil(requests / scale - 1e-9) * scale
+        elif toward < requests:
+            value = math.floor(requests / scale + 1e-9) * scale
+        else:
+            value = requests
+        text = approx_requests(value, digits)
+        if min(requests, toward) <= value <= max(requests, toward) and text != approx_requests(reference, digits):
+            return text, value
+    return approx_requests(requests, 4), requests
+
+
 def approx_apart(requests: float, reference: float) -> tuple[str, str]:
     """Two volumes as people say them, with the fewest significant figures (two to four) that tell them apart: a
     crossing at 2,961,703 against a volume now of 3,000,000 reads ~2.96M against 3M, not ~3M against 3M."""

@@ -333,12 +333,15 @@ def mode_sentences(
     near: Callable[[float], bool] = lambda volume: True,
     *,
     unit: str = "requests",
+    check: Callable[[str, str, str, float, float], bool] | None = None,
 ) -> list[str]:
     """A mode switch that moves a cost crossing, in words: for each crossing of two targets, where it would lie if one
     of them ran in another mode it can use ("With Lambda Managed Instances, AWS Lambda stays cheaper than Amazon ECS
     on AWS Fargate up to ~40M requests a month"; ``unit``: requests, or runs of a job). Only a switch in ``side``'s
     favour is said: its advantage lasts to a higher volume, or starts at a lower one, by more than a tenth, at a
-    volume ``near`` accepts. ``names`` are the targets' names, ``modes`` the modes' names."""
+    volume ``near`` accepts. ``names`` are the targets' names, ``modes`` the modes' names. ``check`` (side, mode, other,
+    the volume the crossing moves to, the crossing now) tries a sentence before it is said (decider/crossings.py
+    ``ModeCheck``): one that does not hold is left out."""
     said: list[str] = []
     curves: dict[tuple[str, str], Curve] = {}  # each plan's curve once, by (target, mode or "")
 
@@ -358,6 +361,10 @@ def mode_sentences(
                     continue
                 for moved in curve_crossings(curve(side, mode, plan), curve(other, "", plans[other])):
                     if not _helps(side, point, moved) or not near(moved.requests_per_month):
+                        continue
+                    if check is not None and not check(
+                        side, mode, other, moved.requests_per_month, point.requests_per_month
+                    ):
                         continue
                     volume = approx_requests(moved.requests_per_month)
                     change = (

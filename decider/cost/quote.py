@@ -8,13 +8,13 @@ the ranking is known, finds where the recommended target's bill crosses the othe
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from decider.cost.bill import Plan, round_usd
-from decider.cost.breakeven import approx_apart, break_even_points, distance, said
+from decider.cost.breakeven import approx_apart, approx_toward, break_even_points, distance, said
 from decider.cost.compiled import Compiled
 from decider.cost.curve import cost_curve
 from decider.cost.gaps import NO_PRICE
@@ -79,11 +79,20 @@ class Quote:
         """The bills over 0.1× to 10× the workload's traffic (decider/cost/curve.py), for the chart."""
         return cost_curve(self.plans, ranking, self.requests_per_month, points)
 
-    def sentences(self, ruleset: Ruleset, points: Sequence[BreakEven], *, resized: bool = False) -> list[str]:
+    def sentences(
+        self,
+        ruleset: Ruleset,
+        points: Sequence[BreakEven],
+        *,
+        resized: bool = False,
+        check: Callable[[str, str, str, float, float], bool] | None = None,
+    ) -> list[str]:
         """Each crossing within ``SAID_WITHIN`` of the workload's volume in words, for ``what_would_change``: what
         rising (or falling) volume would make cheaper, the nearest change of volume first. With ``resized`` (the
         points went through decider/crossings.py) a crossing is said at the volume a rerun finds, each target sized
-        for it, and not at all when none was found; else at the held-sizing volume, said as such."""
+        for it, and not at all when none was found; else at the held-sizing volume, said as such. A sentence about
+        another capacity mode is said only when ``check`` (decider/crossings.py ``ModeCheck``), when given, finds it
+        holds."""
         sentences: list[str] = []
         near: list[tuple[float, BreakEven]] = []
         for point in points:
@@ -97,18 +106,34 @@ class Quote:
         for volume_at, point in near:
             above, below = ruleset.target(point.target).name, ruleset.target(point.versus).name
             volume, now = approx_apart(volume_at, self.requests_per_month)
-            if point.requests_per_month >= self.requests_per_month:
-                change = f"Above {volume} {self.unit} a month {above} becomes cheaper than {below}"
+            rising = point.requests_per_month >= self.requests_per_month
+            cheaper, dearer = (above, below) if rising else (below, above)
+            until, again = point.resized_until_requests_per_month, point.resized_again_requests_per_month
+            checked = ""
+            near_value = volume_at
+            if resized and until is not None:  # each volume said rounded into the range the engine found it holds in
+                volume, near_value = approx_toward(volume_at, until, self.requests_per_month)
+            if resized and until is not None and again is not None:  # a band: cheaper from the volume found to until
+                far, far_value = approx_toward(until, volume_at, near_value)
+                back = approx_toward(again, again + (again - until), far_value)[0]
+                low, high = (volume, far) if rising else (far, volume)
+                change = (
+                    f"Between {low} and {high} {self.unit} a month {cheaper} is cheaper than {dearer}, and by "
+                    f"{back} {dearer} is cheaper again"
+                )
             else:
-                change = f"Below {volume} {self.unit} a month {below} becomes cheaper than {above}"
-            low = [ruleset.target(target).name for target in (point.target, point.versus) if target in partial]
+                word = "Above" if rising else "Below"
+                change = f"{word} {volume} {self.unit} a month {cheaper} becomes cheaper than {dearer}"
+                if resized and until is not None and until != volume_at:  # how far past it the engine priced both
+                    checked = f", checked to {approx_toward(until, volume_at, near_value)[0]}"
+            short = [ruleset.target(target).name for target in (point.target, point.versus) if target in partial]
             caveat = (
-                f"; {' and '.join(low)} {'have' if len(low) > 1 else 'has'} lines at $0 for prices this region's "
+                f"; {' and '.join(short)} {'have' if len(short) > 1 else 'has'} lines at $0 for prices this region's "
                 "book lacks, so this volume may move"
-                if low
+                if short
                 else ""
             )
-            sentences.append(f"{change} ({basis}; now {now}{caveat}).")
+            sentences.append(f"{change} ({basis}{checked}; now {now}{caveat}).")
         names = {target.id: target.name for target in ruleset.targets}
         modes = {target.id: {mode.id: mode.name for mode in target.modes} for target in ruleset.targets}
         # A mode sentence moves a held-sizing crossing: said only where a rerun finds that crossing (within a tenth).
@@ -121,6 +146,7 @@ class Quote:
             held,
             lambda volume: said(volume, self.requests_per_month),
             unit=self.unit,
+            check=check,
         )
 
 

@@ -20,6 +20,7 @@ from decider.cost.breakeven import (
     SAID_WITHIN,
     approx_apart,
     approx_requests,
+    approx_toward,
     break_even_points,
     crossings,
 )
@@ -330,7 +331,8 @@ def test_a_crossing_at_ten_thousand_times_the_volume_stays_in_break_even_but_is_
     assert all(point.target == "lambda" for point in far)
     for point in far:
         assert not any(approx_requests(point.requests_per_month) in change for change in decision.what_would_change)
-    assert any("Above ~4.1M requests a month" in change for change in decision.what_would_change)
+    # the nearest crossing said, rounded up into the volumes the rerun checked (4.1M and more)
+    assert any("Above ~4.2M requests a month" in change for change in decision.what_would_change)
 
 
 @pytest.mark.parametrize("name", sorted(WORKLOADS))
@@ -341,13 +343,35 @@ def test_crossings_are_said_nearest_change_of_volume_first(ruleset: Ruleset, nam
         decision = decide(parse_workload(WORKLOADS[name]), ruleset, advice=advice)
         now = WORKLOADS[name]["traffic"]["requests_per_month"]
         said = [change for change in decision.what_would_change if change.startswith(("Above ~", "Below ~"))]
-        volumes = [
-            volume
+        points = [
+            (volume, point)
             for point in decision.break_even
             if said_in_words(point.requests_per_month, now)
             and (volume := point.resized_requests_per_month if advice else point.requests_per_month) is not None
         ]
-        volumes.sort(key=lambda volume: abs(math.log(volume / now)))
-        assert len(said) == len(volumes)
-        for sentence, volume in zip(said, volumes, strict=True):
-            assert approx_apart(volume, now)[0] in sentence
+        points.sort(key=lambda item: abs(math.log(item[0] / now)))
+        assert len(said) == len(points)
+        for sentence, (volume, point) in zip(said, points, strict=True):
+            until = point.resized_until_requests_per_month
+            # with the search, rounded into the range the rerun checked; held, to the nearest
+            expected = approx_toward(volume, until, now)[0] if advice and until else approx_apart(volume, now)[0]
+            assert expected in sentence
+
+
+@pytest.mark.parametrize(
+    ("volume", "toward", "reference", "said"),
+    [
+        (12_600_000, 60_000_000, 3_000_000, "~13M"),  # rounded up into the range a claim holds in
+        (13_400_000, 60_000_000, 3_000_000, "~14M"),  # up, where the nearest would be ~13M, short of it
+        (13_400_000, 1_000_000, 30_000_000, "~13M"),  # down
+        (23_579, 24_975, 24_000, "~23.6K"),  # a band's far end, towards its near end said (~24K), apart from it
+        (22_467, 20_000, 23_579, "~22K"),  # where the other is cheaper again, away from the band
+        (5_000_000, 5_000_000, 1_000_000, "~5M"),  # nothing to round towards: the nearest
+    ],
+)
+def test_a_volume_said_is_rounded_into_the_range_its_claim_holds_in(
+    volume: float, toward: float, reference: float, said: str
+) -> None:
+    text, value = approx_toward(volume, toward, reference)
+    assert text == said
+    assert min(volume, toward) <= value <= max(volume, toward)

@@ -221,3 +221,56 @@ def test_a_mode_switch_is_said_only_at_a_volume_the_caller_calls_near(ruleset: R
     alternatives = {"lambda": {"managed-instances": managed}}
     assert mode_sentences(names, modes, plans, alternatives, [point], lambda volume: volume < 30_000_000) == []
     assert len(mode_sentences(names, modes, plans, alternatives, [point], lambda volume: volume < 40_000_000)) == 1
+
+
+def test_a_mode_sentence_the_check_does_not_confirm_is_left_out(ruleset: Ruleset) -> None:
+    sizing = entry(decide(parse_workload(STEADY_CONSUMER), ruleset, advice=False), "lambda").sizing
+    plans = {"lambda": _plan("lambda", 0, 10, sizing), "ecs-fargate": _plan("ecs-fargate", 100, 0, sizing)}
+    point = BreakEven(target="ecs-fargate", versus="lambda", requests_per_month=10_000_000)
+    names = {"lambda": "AWS Lambda", "ecs-fargate": "Amazon ECS on AWS Fargate"}
+    modes = {"lambda": {"managed-instances": "Lambda Managed Instances"}}
+    alternatives = {"lambda": {"managed-instances": _plan("lambda", 30, 2, sizing)}}
+    asked: list[tuple[str, str, str, float, float]] = []
+
+    def refuse(*claim: Any) -> bool:
+        asked.append(claim)
+        return False
+
+    assert mode_sentences(names, modes, plans, alternatives, [point], check=refuse) == []
+    ((side, mode, other, moved, crossing),) = asked
+    assert (side, mode, other, crossing) == ("lambda", "managed-instances", "ecs-fargate", 10_000_000)
+    assert moved == pytest.approx(35_000_000)
+    assert len(mode_sentences(names, modes, plans, alternatives, [point], check=lambda *claim: True)) == 1
+
+
+#: A diurnal service at 1.1B requests a month, optimised for control: held at today's sizing, EKS on Fargate would
+#: cross Lambda at ~41M and Lambda on demand would stay cheaper than EKS up to ~150M; sized for those volumes, neither
+#: holds (at 44M EKS on Fargate costs about twice Lambda's bill).
+CONTROL_SERVICE: dict[str, Any] = {
+    "name": "control-service",
+    "runtime": {"avg_duration_ms": 10.8, "memory_mb": 4096, "vcpu": 0.5},
+    "traffic": {"pattern": "diurnal", "requests_per_month": 1_113_536_367},
+    "team": {"kubernetes_experience": "expert"},
+    "preferences": {"optimize_for": "control"},
+}
+
+
+def test_mode_sentences_are_tried_with_each_target_sized_for_the_volume_before_they_are_said(ruleset: Ruleset) -> None:
+    held = decide(parse_workload(CONTROL_SERVICE), ruleset, advice=False).what_would_change
+    assert "With EKS on Fargate, Amazon EKS becomes cheaper than AWS Lambda above ~41M requests a month" in " ".join(
+        held
+    )
+    rerun = decide(
+        parse_workload({**CONTROL_SERVICE, "traffic": {"pattern": "diurnal", "requests_per_month": 44e6}}),
+        ruleset,
+        advice=False,
+    )
+    eks = entry(rerun, "eks").sizing
+    assert eks is not None
+    fargate = next(option.monthly_usd for option in eks.modes if option.mode == "fargate")
+    lambda_total = entry(rerun, "lambda").monthly_cost
+    assert lambda_total is not None
+    assert fargate > lambda_total.total_usd  # the held sentence is false where it speaks
+    tried = decide(parse_workload(CONTROL_SERVICE), ruleset).what_would_change
+    assert not [sentence for sentence in tried if sentence.startswith("With EKS on Fargate, Amazon EKS becomes")]
+    assert not [sentence for sentence in tried if sentence.startswith("With Lambda on demand, AWS Lambda stays")]

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from decider.crossings import MAX_SAID, WITHIN, narrow
+from decider.cost.breakeven import approx_toward, said
+from decider.crossings import LADDER, MAX_SAID, WITHIN, narrow
 from decider.decision import BreakEven, Decision
 from decider.engine import decide
 from decider.rules.model import Ruleset
@@ -58,8 +59,21 @@ def said_cheaper(point: BreakEven, today: float) -> tuple[str, str]:
     return (point.target, point.versus) if point.requests_per_month >= today else (point.versus, point.target)
 
 
+#: A batch job of 44K runs a month, 6 vCPU a run, optimised for cost. EKS is cheaper than ECS Managed Instances
+#: today; sized anew for each volume, Managed Instances is cheaper from ~25K runs down to ~24K only (an instance type
+#: that packs those volumes better), and at ~22K EKS is cheaper again: "below ~25K it becomes cheaper" would be false
+#: at 20K.
+BAND_JOB: dict[str, Any] = {
+    "name": "batch-break-even-band",
+    "runtime": {"memory_mb": 1769, "vcpu": 6, "max_duration_s": 922.26, "artifact_mb": 200},
+    "traffic": {"pattern": "batch", "requests_per_month": 43800, "peak_rps": 76.96, "payload_mb": 2.869},
+    "preferences": {"optimize_for": "cost"},
+    "network": {"nat_gateways": 3},
+}
+
+
 def workloads() -> list[tuple[str, dict[str, Any]]]:
-    found = [("startup-api", STARTUP_API), ("eks-team", EKS_TEAM)]
+    found = [("startup-api", STARTUP_API), ("eks-team", EKS_TEAM), ("band-job", BAND_JOB)]
     for path in sorted((REPO_ROOT / "examples").glob("*.yaml")):
         found.append((path.name, yaml.safe_load(path.read_text())))
     for path in sorted((REPO_ROOT / "tests" / "scenarios").glob("*.yaml"))[::4]:
@@ -79,10 +93,25 @@ def test_every_crossing_said_holds_when_rerun_at_its_volume(name: str, raw: dict
         cheaper, other = said_cheaper(point, today)
         totals = rerun_totals(raw, ruleset, volume)
         assert totals[cheaper] < totals[other], (name, point, totals)
+        names = ruleset.target(cheaper).name, ruleset.target(other).name
+        until, again = point.resized_until_requests_per_month, point.resized_again_requests_per_month
+        assert until is not None  # how far past the volume said it was checked
+        if again is None:
+            # "becomes cheaper" holds further out too: at every volume of the ladder up to the one said checked
+            further = [volume * f if volume > today else volume / f for f in LADDER]
+            for beyond in (v for v in further if said(v, today) and math.log(v / volume) <= math.log(until / volume)):
+                later = rerun_totals(raw, ruleset, beyond)
+                assert later[cheaper] < later[other], (name, point, beyond, later)
+            wording = f"{names[0]} becomes cheaper than {names[1]}"
+        else:  # a band: cheaper all the way to its far end, and the other cheaper again past it
+            at_end = rerun_totals(raw, ruleset, until)
+            assert at_end[cheaper] < at_end[other], (name, point, at_end)
+            back = rerun_totals(raw, ruleset, again)
+            assert back[other] < back[cheaper], (name, point, back)
+            wording = f"{names[0]} is cheaper than {names[1]}, and"
         # the volume said is the one the sentence names
         assert any(
-            f"{ruleset.target(cheaper).name} becomes cheaper than {ruleset.target(other).name}" in sentence
-            and "each target sized for that volume" in sentence
+            wording in sentence and "each target sized for that volume" in sentence
             for sentence in decision.what_would_change
         ), (name, point)
 
@@ -104,9 +133,14 @@ def test_a_crossing_that_comes_sooner_sized_for_the_volume_is_said_where_a_rerun
     halfway = rerun_totals(STARTUP_API, ruleset, point.requests_per_month / 1.5)
     assert halfway["ecs-ec2"] < halfway["lambda"]
     said = [sentence for sentence in sentences_of(decision) if "Amazon ECS on EC2 becomes cheaper" in sentence]
+    until = point.resized_until_requests_per_month
+    assert until is not None
+    near, near_value = approx_toward(point.resized_requests_per_month, until, 5_000_000)
+    assert point.resized_requests_per_month <= near_value <= until  # rounded into the range checked
     assert said == [
-        f"Above ~{float(f'{point.resized_requests_per_month / 1e6:.2g}'):g}M requests a month Amazon ECS on EC2 "
-        "becomes cheaper than AWS Lambda (monthly cost, each target sized for that volume; now 5M)."
+        f"Above {near} requests a month Amazon ECS on EC2 becomes cheaper than AWS Lambda (monthly cost, each target "
+        f"sized for that volume, checked to {approx_toward(until, point.resized_requests_per_month, near_value)[0]}; "
+        "now 5M)."
     ]
 
 
@@ -136,7 +170,7 @@ def test_at_most_max_said_crossings_are_sought_and_said(ruleset: Ruleset) -> Non
         decision = decide(parse_workload(raw), ruleset)
         sought = [point for point in decision.break_even if point.resized_requests_per_month is not None]
         assert len(sought) <= MAX_SAID
-        said = [s for s in decision.what_would_change if s.startswith(("Above ~", "Below ~"))]
+        said = [s for s in decision.what_would_change if s.startswith(("Above ~", "Below ~", "Between ~"))]
         assert len(said) == len(sought)
 
 
@@ -184,3 +218,55 @@ def test_a_stepped_bill_gap_is_still_bracketed_within_five_percent(crossing: flo
     assert stepped(found) > 0.005
     assert 1.0 < found / crossing < WITHIN
     assert len(tried) <= 8  # halving alone from ×4 to ×1.05 takes 5; a line that misses costs a few more
+
+
+def test_a_crossing_that_holds_over_a_band_of_volumes_only_is_said_as_that_band(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(BAND_JOB), ruleset)
+    point = next(p for p in decision.break_even if (p.target, p.versus) == ("eks", "ecs-managed-instances"))
+    found, until, again = (
+        point.resized_requests_per_month,
+        point.resized_until_requests_per_month,
+        point.resized_again_requests_per_month,
+    )
+    assert found is not None
+    assert until is not None
+    assert again is not None
+    assert again < until <= found < 43_800  # the band lies below today's volume, its far end further down
+    assert until / again <= WITHIN  # its far end found to within 5%
+    for volume in (found, math.sqrt(found * until), until):  # Managed Instances cheaper all over the band said
+        inside = rerun_totals(BAND_JOB, ruleset, volume)
+        assert inside["ecs-managed-instances"] < inside["eks"], (volume, inside)
+    for volume in (again, 20_000):  # and EKS again below it, as said
+        below = rerun_totals(BAND_JOB, ruleset, volume)
+        assert below["eks"] < below["ecs-managed-instances"], (volume, below)
+    said_here = [s for s in decision.what_would_change if "Amazon ECS Managed Instances is cheaper than" in s]
+    assert said_here == [
+        "Between ~23K and ~24K runs a month Amazon ECS Managed Instances is cheaper than Amazon EKS, and by ~21K "
+        "Amazon EKS is cheaper again (monthly cost, each target sized for that volume; now 44K)."
+    ]
+    assert not any(
+        "Amazon ECS Managed Instances becomes cheaper than Amazon EKS" in s for s in decision.what_would_change
+    )
+
+
+def test_a_threshold_says_how_far_past_it_both_bills_were_checked(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(STARTUP_API), ruleset)
+    point = next(p for p in decision.break_even if (p.target, p.versus) == ("ecs-ec2", "lambda"))
+    found, until = point.resized_requests_per_month, point.resized_until_requests_per_month
+    assert found is not None
+    assert until is not None
+    assert point.resized_again_requests_per_month is None
+    assert until >= found * LADDER[-1] * 0.999  # the whole ladder held
+    for volume in (found * factor for factor in LADDER):
+        later = rerun_totals(STARTUP_API, ruleset, volume)
+        assert later["ecs-ec2"] < later["lambda"], (volume, later)
+    said_here = [s for s in decision.what_would_change if "Amazon ECS on EC2 becomes cheaper than AWS Lambda" in s]
+    assert len(said_here) == 1
+    near_value = approx_toward(found, until, 5_000_000)[1]
+    assert f", checked to {approx_toward(until, found, near_value)[0]}; now 5M)." in said_here[0]
+
+
+def test_without_the_search_no_band_is_sought(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(BAND_JOB), ruleset, advice=False)
+    assert all(p.resized_until_requests_per_month is None for p in decision.break_even)
+    assert all(p.resized_again_requests_per_month is None for p in decision.break_even)
