@@ -268,6 +268,7 @@ def test_mode_sentences_are_tried_with_each_target_sized_for_the_volume_before_t
     eks = entry(rerun, "eks").sizing
     assert eks is not None
     fargate = next(option.monthly_usd for option in eks.modes if option.mode == "fargate")
+    assert fargate is not None
     lambda_total = entry(rerun, "lambda").monthly_cost
     assert lambda_total is not None
     assert fargate > lambda_total.total_usd  # the held sentence is false where it speaks
