@@ -16,7 +16,10 @@ targets changes:
 4. if the bracket holds the held crossing and the order changes 1% either side of it, it is said there;
 5. else the bracket is narrowed until its ends are within 5% of each other (``narrow``): first where a straight
    line through its ends' bill gaps crosses zero and 5% on from there, then halving it in log volume; the volume
-   said is the near end at which the other target is cheaper.
+   said is the near end at which the other target is cheaper;
+6. past the volume found, 1.2, 2 and 5 times further out (and at the volumes priced already), the other target must
+   stay cheaper, as "becomes cheaper" says; the farthest volume where it does is said ("checked to ~64M"). Where the
+   first target is cheaper again, the crossing is a band (``band_end``), its far end narrowed as in 5 and said too.
 
 A trial prices only the targets of the crossings checked (``totals`` in decider/ranking.py: their bills as a ranking
 bills them, nothing scored), sharing the decision's plan memo (decider/cost/memo.py); a decision says at most
@@ -245,11 +248,11 @@ def bracket(
     start: float, far: float, other_cheaper: Callable[[float], bool], gap: Callable[[float], float | None]
 ) -> tuple[float, float]:
     """The bracket [``start``, ``far``] (the other target not cheaper at ``start``, cheaper at ``far``) narrowed to
-    ``WITHIN``; the volume returned is its end where the other target is cheaper. The bills are nearly straight in
-    the volume between their steps, so the volume tried first is where a straight line through the two ends' bill
-    gaps (``gap``: None when an end is not priced yet) crosses zero, then the volume ``WITHIN`` from it towards the
-    other end, which closes the bracket when the line was right; then halfway in log volume, and again. Both ends
-    are returned: the one where ``other_cheaper`` does not hold, then the one where it does."""
+    ``WITHIN``, returned as (its end where the other target is not cheaper, its end where it is). The bills are
+    nearly straight in the volume between their steps, so the volume tried first is where a straight line through
+    the two ends' bill gaps (``gap``: None when an end is not priced yet) crosses zero, then the volume ``WITHIN``
+    from it towards the other end, which closes the bracket when the line was right; then halfway in log volume, and
+    again."""
     step, last = 0, start
     while abs(math.log(far / start)) > math.log(WITHIN):
         middle = math.sqrt(start * far)

@@ -221,15 +221,17 @@ class BreakEven(_Frozen):
     )
     resized_until_requests_per_month: float | None = Field(
         None,
-        description="Where, further from today's volume than resized_requests_per_month, the target cheaper there "
-        "stops being cheaper again, each target sized anew (a band, not a threshold: an instance type that packs "
-        "better over a range of volumes only); said in what_would_change. Null when not sought, or when that target "
-        "is still cheaper 1.2 and 4 times past resized_requests_per_month.",
+        description="How far past resized_requests_per_month (further from today's volume) the engine found the "
+        "target cheaper there still cheaper, each target sized anew: the farthest volume checked (1.2, 2 and 5 times "
+        "past, within the range said), or, for a band (it is cheaper over a range of volumes only: an instance type "
+        "or a capacity mode that prices some volumes well), the band's far end; said in what_would_change. Null when "
+        "not sought.",
     )
     resized_again_requests_per_month: float | None = Field(
         None,
-        description="With resized_until_requests_per_month, the nearest volume beyond it found where the other "
-        "target is cheaper again (within 5% of it), each target sized anew; said in what_would_change.",
+        description="For a band, the volume past resized_until_requests_per_month (within 5% of it) where the other "
+        "target is cheaper again, each target sized anew; said in what_would_change. Null for a threshold, or when "
+        "not sought.",
     )
 
 
