@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
 
 from decider.advice import MAX_CROSSINGS, apply
 from decider.cost.breakeven import distance, said
@@ -39,7 +40,7 @@ from decider.errors import DeciderError
 from decider.ranking import mode_totals
 from decider.ranking import totals as priced_totals
 from decider.rules.model import Ruleset
-from decider.workload import ParsedWorkload, resolve_defaults
+from decider.workload import ParsedWorkload, Workload, resolve_defaults
 
 #: Crossings said in words per decision, nearest today's volume first (those the search tries as a change of
 #: answer): the rest stay in ``break_even`` unsaid.
@@ -59,35 +60,52 @@ WITHIN = 1.05
 CLOSE = WITHIN**0.99
 
 
-class Totals:
-    """The monthly totals of the targets checked with the volume changed, as a rerun would price them (None when the
-    changed workload cannot be priced); each volume priced once, and every volume priced so far kept (``seen``): a
+#: What a rerun at another volume gives: the targets' totals, or their totals per mode.
+Found = TypeVar("Found")
+
+
+class Totals(Generic[Found]):
+    """What a rerun prices with the volume changed (``Found``: the targets' totals, or their totals per mode; None when
+    the changed workload cannot be priced); each volume priced once, and every volume priced so far kept (``seen``): a
     trial prices every target checked, so one crossing's trials bracket the next one's."""
 
-    def __init__(self, price: Callable[[float], dict[str, float] | None]) -> None:
+    def __init__(self, price: Callable[[float], Found | None]) -> None:
         self.price = price
-        self.seen: dict[float, dict[str, float] | None] = {}
+        self.seen: dict[float, Found | None] = {}
 
-    def __call__(self, volume: float) -> dict[str, float] | None:
+    def __call__(self, volume: float) -> Found | None:
         if volume not in self.seen:
             self.seen[volume] = self.price(volume)
         return self.seen[volume]
 
 
-def totals_at(parsed: ParsedWorkload, ruleset: Ruleset, memo: PlanMemo, targets: frozenset[str]) -> Totals:
+def totals_at(
+    parsed: ParsedWorkload, ruleset: Ruleset, memo: PlanMemo, targets: frozenset[str]
+) -> Totals[dict[str, float]]:
     """``Totals`` of ``targets`` for the workload as given, its monthly volume changed (decider/advice.py's
     ``apply``)."""
+    return rerun(parsed, ruleset, memo, targets, priced_totals)
 
-    def price(volume: float) -> dict[str, float] | None:
+
+def rerun(
+    parsed: ParsedWorkload,
+    ruleset: Ruleset,
+    memo: PlanMemo,
+    targets: frozenset[str],
+    price: Callable[[Workload, Ruleset, PlanMemo, frozenset[str]], Found],
+) -> Totals[Found]:
+    """``Totals`` of what ``price`` (decider/ranking.py ``totals`` or ``mode_totals``) gives for the workload as given,
+    its monthly volume changed and its defaults resolved anew."""
+
+    def at(volume: float) -> Found | None:
         try:
-            workload = resolve_defaults(
-                apply(parsed.given or parsed.workload, {"traffic.requests_per_month": volume}), record=False
-            ).workload
-            return priced_totals(workload, ruleset, memo, targets)
+            given = parsed.given or parsed.workload
+            workload = resolve_defaults(apply(given, {"traffic.requests_per_month": volume}), record=False).workload
+            return price(workload, ruleset, memo, targets)
         except (DeciderError, ValueError, ArithmeticError):
             return None
 
-    return Totals(price)
+    return Totals(at)
 
 
 class ModeCheck:
@@ -99,19 +117,8 @@ class ModeCheck:
     from today's can price another way (another instance type, the other target in another mode)."""
 
     def __init__(self, parsed: ParsedWorkload, ruleset: Ruleset, memo: PlanMemo) -> None:
-        self.parsed, self.ruleset, self.memo = parsed, ruleset, memo
-        self.seen: dict[float, dict[str, dict[str, float]] | None] = {}
-
-    def totals(self, volume: float) -> dict[str, dict[str, float]] | None:
-        if volume not in self.seen:
-            try:
-                given = self.parsed.given or self.parsed.workload
-                workload = resolve_defaults(apply(given, {"traffic.requests_per_month": volume}), record=False)
-                targets = frozenset(target.id for target in self.ruleset.targets)
-                self.seen[volume] = mode_totals(workload.workload, self.ruleset, self.memo, targets)
-            except (DeciderError, ValueError, ArithmeticError):
-                self.seen[volume] = None
-        return self.seen[volume]
+        every = frozenset(target.id for target in ruleset.targets)
+        self.totals = rerun(parsed, ruleset, memo, every, mode_totals)
 
     def __call__(self, side: str, mode: str, other: str, moved: float, crossing: float) -> bool:
         """Whether ``side`` in ``mode`` is cheaper than ``other`` between ``crossing`` (where the bills of the modes
@@ -131,7 +138,7 @@ def between(crossing: float, moved: float) -> tuple[float, ...]:
     return (math.sqrt(crossing * moved), moved / 1.05 if moved > crossing else moved * 1.05)
 
 
-def resized(point: BreakEven, today: float, totals: Totals) -> float | None:
+def resized(point: BreakEven, today: float, totals: Totals[dict[str, float]]) -> float | None:
     """Where the cheaper of ``point``'s two targets changes, coming from today's volume towards the held crossing,
     with every target sized for the volume; None when it does not change within four times past the held crossing."""
     up = point.requests_per_month >= today
@@ -197,7 +204,9 @@ def resized(point: BreakEven, today: float, totals: Totals) -> float | None:
     return narrow(start, far, other_cheaper, lambda volume: _gap(totals.seen.get(volume), cheaper_now, other))
 
 
-def band_end(point: BreakEven, found: float, today: float, totals: Totals) -> tuple[float, float | None]:
+def band_end(
+    point: BreakEven, found: float, today: float, totals: Totals[dict[str, float]]
+) -> tuple[float, float | None]:
     """How far past ``found`` (a ``resized`` volume) the other target of ``point`` stays cheaper, further from today's
     volume: (the farthest volume checked where it is, None) when it is cheaper at every volume checked, as "becomes
     cheaper" says; (the last volume where it is, the first where it is not) when the first target is cheaper again
@@ -281,7 +290,7 @@ def _gap(found: dict[str, float] | None, cheaper_now: str, other: str) -> float 
 
 
 def resize(
-    points: Sequence[BreakEven], today: float, totals_of: Callable[[frozenset[str]], Totals]
+    points: Sequence[BreakEven], today: float, totals_of: Callable[[frozenset[str]], Totals[dict[str, float]]]
 ) -> tuple[BreakEven, ...]:
     """``points`` with ``resized_requests_per_month`` found for the ``MAX_SAID`` crossings nearest today's volume
     within the range said in words (the others keep None: they are not said). ``totals_of`` gives the ``Totals`` of
