@@ -11,16 +11,15 @@ chosen plan's sizing names its ``mode`` and lists every mode considered, with it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from decider.cost.bill import Plan, plan_targets, round_usd
-from decider.cost.breakeven import Curve, approx_requests, curve_crossings
 from decider.cost.instances import InstanceOption, image_room_gb
 from decider.cost.memo import PlanMemo
 from decider.cost.mode_plans import eks_auto_mode, eks_fargate, lambda_managed_instances
-from decider.decision import BreakEven, ModeOption
+from decider.decision import ModeOption
 from decider.facts import Facts
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import CostModel
@@ -322,69 +321,3 @@ def _pick(modes: Sequence[Mode], totals: Mapping[str, float], goal: str, tilt: f
     near = [mode for mode in modes if totals[mode.id] <= totals[cheapest.id] * (1 + tilt) + 1e-9]
     sign = 1 if goal == "simplicity" else -1
     return min(near, key=lambda mode: (sign * mode.hands_on, totals[mode.id]))
-
-
-def mode_sentences(
-    names: Mapping[str, str],
-    modes: Mapping[str, Mapping[str, str]],
-    plans: Mapping[str, Plan],
-    alternatives: Mapping[str, Mapping[str, Plan]],
-    points: Sequence[BreakEven],
-    near: Callable[[float], bool] = lambda volume: True,
-    *,
-    unit: str = "requests",
-    check: Callable[[str, str, str, float, float], bool] | None = None,
-) -> list[str]:
-    """A mode switch that moves a cost crossing, in words: for each crossing of two targets, where it would lie if one
-    of them ran in another mode it can use ("With Lambda Managed Instances, AWS Lambda stays cheaper than Amazon ECS
-    on AWS Fargate up to ~40M requests a month"; ``unit``: requests, or runs of a job). Only a switch in ``side``'s
-    favour is said: its advantage lasts to a higher volume, or starts at a lower one, by more than a tenth, at a
-    volume ``near`` accepts. ``names`` are the targets' names, ``modes`` the modes' names. ``check`` (side, mode, other,
-    the volume the crossing moves to, the crossing now) tries a sentence before it is said (decider/crossings.py
-    ``ModeCheck``): one that does not hold is left out."""
-    said: list[str] = []
-    curves: dict[tuple[str, str], Curve] = {}  # each plan's curve once, by (target, mode or "")
-
-    def curve(target: str, mode: str, plan: Plan) -> Curve:
-        found = curves.get((target, mode))
-        if found is None:
-            found = curves[(target, mode)] = Curve.of(plan)
-        return found
-
-    for point in points:
-        for side, other in ((point.target, point.versus), (point.versus, point.target)):
-            for mode, plan in alternatives.get(side, {}).items():
-                # At the crossing the chosen mode's bill equals the other target's: another mode can move the
-                # crossing in this side's favour only if it is cheaper there.
-                volume_now = point.requests_per_month
-                if other not in plans or plan.total(volume_now) >= plans[side].total(volume_now) - 1e-9:
-                    continue
-                for moved in curve_crossings(curve(side, mode, plan), curve(other, "", plans[other])):
-                    if not _helps(side, point, moved) or not near(moved.requests_per_month):
-                        continue
-                    if check is not None and not check(
-                        side, mode, other, moved.requests_per_month, point.requests_per_month
-                    ):
-                        continue
-                    volume = approx_requests(moved.requests_per_month)
-                    change = (
-                        f"stays cheaper than {names[other]} up to {volume}"
-                        if moved.versus == side
-                        else f"becomes cheaper than {names[other]} above {volume}"
-                    )
-                    sentence = (
-                        f"With {modes[side][mode]}, {names[side]} {change} {unit} a month "
-                        f"(in its chosen mode the bills cross at {approx_requests(point.requests_per_month)})."
-                    )
-                    if sentence not in said:
-                        said.append(sentence)
-    return said
-
-
-def _helps(side: str, point: BreakEven, moved: BreakEven) -> bool:
-    """Whether a crossing in another mode (``moved``) is in ``side``'s favour against the crossing now (``point``)."""
-    if moved.versus == side and point.versus == side:  # cheaper below: for longer
-        return moved.requests_per_month > 1.1 * point.requests_per_month
-    if moved.target == side and point.target == side:  # cheaper above: sooner
-        return moved.requests_per_month < point.requests_per_month / 1.1
-    return False

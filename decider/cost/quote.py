@@ -19,7 +19,8 @@ from decider.cost.compiled import Compiled
 from decider.cost.curve import cost_curve
 from decider.cost.gaps import NO_PRICE
 from decider.cost.memo import PlanMemo
-from decider.cost.modes import Choice, choose_modes, mode_sentences
+from decider.cost.mode_sentences import mode_sentences
+from decider.cost.modes import Choice, choose_modes
 from decider.decision import BreakEven, PricingInfo
 from decider.errors import WorkloadError
 from decider.facts import Facts

@@ -15,7 +15,7 @@ from decider import Decision, Ruleset, decide, load_ruleset, parse_workload
 from decider.cost.bill import Plan
 from decider.cost.capacity import Ramp
 from decider.cost.line import Line
-from decider.cost.modes import mode_sentences
+from decider.cost.mode_sentences import mode_sentences
 from decider.decision import BreakEven, RankedTarget
 from decider.render.sizing import describe, other_modes
 from tests.conftest import SHIPPED_RULES_DIR, write_yaml
@@ -244,8 +244,8 @@ def test_a_mode_sentence_the_check_does_not_confirm_is_left_out(ruleset: Ruleset
 
 
 #: A diurnal service at 1.1B requests a month, optimised for control: held at today's sizing, EKS on Fargate would
-#: cross Lambda at ~41M and Lambda on demand would stay cheaper than EKS up to ~150M; sized for those volumes, neither
-#: holds (at 44M EKS on Fargate costs about twice Lambda's bill).
+#: cross Lambda above ~42M and Lambda on demand would stay cheaper than EKS up to ~140M; sized for those volumes,
+#: neither holds (at 44M EKS on Fargate costs about twice Lambda's bill).
 CONTROL_SERVICE: dict[str, Any] = {
     "name": "control-service",
     "runtime": {"avg_duration_ms": 10.8, "memory_mb": 4096, "vcpu": 0.5},
@@ -257,7 +257,7 @@ CONTROL_SERVICE: dict[str, Any] = {
 
 def test_mode_sentences_are_tried_with_each_target_sized_for_the_volume_before_they_are_said(ruleset: Ruleset) -> None:
     held = decide(parse_workload(CONTROL_SERVICE), ruleset, advice=False).what_would_change
-    assert "With EKS on Fargate, Amazon EKS becomes cheaper than AWS Lambda above ~41M requests a month" in " ".join(
+    assert "With EKS on Fargate, Amazon EKS becomes cheaper than AWS Lambda above ~42M requests a month" in " ".join(
         held
     )
     rerun = decide(
@@ -275,3 +275,28 @@ def test_mode_sentences_are_tried_with_each_target_sized_for_the_volume_before_t
     tried = decide(parse_workload(CONTROL_SERVICE), ruleset).what_would_change
     assert not [sentence for sentence in tried if sentence.startswith("With EKS on Fargate, Amazon EKS becomes")]
     assert not [sentence for sentence in tried if sentence.startswith("With Lambda on demand, AWS Lambda stays")]
+
+
+@pytest.mark.parametrize(
+    ("side", "fixed", "per_million", "expected"),
+    [
+        # Lambda Managed Instances (30.7 + 2/M) against Fargate's flat 100 crosses at 34.65M: the claim holds from the
+        # crossing now (10M) up to 34.65M, so it is said "up to ~34M" (to the nearest, ~35M, is past where it holds)
+        ("lambda", 30.7, 2.0, "AWS Lambda stays cheaper than Amazon ECS on AWS Fargate up to ~34M requests"),
+        # Fargate in another mode at a flat 62.3 crosses Lambda's 10/M at 6.23M: the claim holds from there up to the
+        # crossing now (10M), so it is said "above ~6.3M" (to the nearest, ~6.2M, is short of where it holds)
+        ("ecs-fargate", 62.3, 0.0, "Amazon ECS on AWS Fargate becomes cheaper than AWS Lambda above ~6.3M requests"),
+    ],
+)
+def test_a_mode_sentence_rounds_its_volume_into_the_range_it_holds_over(
+    ruleset: Ruleset, side: str, fixed: float, per_million: float, expected: str
+) -> None:
+    sizing = entry(decide(parse_workload(STEADY_CONSUMER), ruleset, advice=False), "lambda").sizing
+    plans = {"lambda": _plan("lambda", 0, 10, sizing), "ecs-fargate": _plan("ecs-fargate", 100, 0, sizing)}
+    point = BreakEven(target="ecs-fargate", versus="lambda", requests_per_month=10_000_000)
+    names = {"lambda": "AWS Lambda", "ecs-fargate": "Amazon ECS on AWS Fargate"}
+    modes = {side: {"other": "Another mode"}}
+    alternatives = {side: {"other": _plan(side, fixed, per_million, sizing)}}
+    said = mode_sentences(names, modes, plans, alternatives, [point])
+    assert len(said) == 1, said
+    assert expected in said[0]
