@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from decider.defaults_said import LAMBDA_LARGEST_MEMORY_MB
 from decider.pricing.cost_model import CostModel
 from decider.traffic_profile import duty_cycle as profile_duty_cycle
 from decider.traffic_profile import peak_to_average
@@ -22,7 +23,7 @@ UTILISATION_TARGET = 0.7
 LAMBDA_MB_PER_VCPU = 1769
 LAMBDA_MIN_MEMORY_MB = 128
 #: Lambda's largest memory setting, and the vCPUs it gives (Lambda quotas page: "up to 6 vCPU").
-LAMBDA_MAX_MEMORY_MB = 10240.0
+LAMBDA_MAX_MEMORY_MB = LAMBDA_LARGEST_MEMORY_MB
 LAMBDA_MAX_VCPU = 6.0
 #: (vCPU, largest memory in MB) for each Fargate CPU size, smallest first (ECS task sizes, aws-facts §2a).
 FARGATE_CPU_MAX_MEMORY_MB: tuple[tuple[float, int], ...] = (
@@ -99,17 +100,17 @@ class Facts:
     """The disk one container copy needs: its scratch (runtime.ephemeral_storage_gb) and its image, held twice, pulled
     (compressed) and unpacked (``container_disk_gb``)."""
     container_vcpu: float
-    """vCPUs of one container copy: runtime.vcpu, or the CPU Lambda gives memory_mb (1,769 MB per vCPU) rounded to
-    the nearest Fargate CPU size (``container_vcpu_for``)."""
+    """vCPUs of one container copy: runtime.vcpu, or the CPU Lambda gives memory_mb (1,769 MB per vCPU, at most
+    Lambda's largest function's) rounded to the nearest Fargate CPU size (``container_vcpu_for``)."""
     vcpu_at_peak: float
     """vCPUs running at peak (what bin-packing onto instances saves on): the copies the peak needs, unrounded (at
-    least those always kept), × runtime.vcpu, else the CPU Lambda gives the memory (memory ÷ 1,769 MB): a smooth
-    figure, not copies_at_peak × container_vcpu, whose whole copies and Fargate sizes step."""
+    least those always kept), × runtime.vcpu, else the CPU Lambda gives the memory (``lambda_equivalent_vcpu``): a
+    smooth figure, not copies_at_peak × container_vcpu, whose whole copies and Fargate sizes step."""
     memory_gb: float
     fargate_standard_share: float
     """One copy against Fargate's long-standing largest task, 16 vCPU and 120 GB: the larger of its vCPU ÷ 16 and its
     memory ÷ 120 GB (above 1, the copy needs the newest, largest sizes or instances). The vCPU is runtime.vcpu, else
-    the CPU Lambda gives the memory, unrounded: container_vcpu's Fargate sizes jump from 16 to 32, this does not."""
+    ``lambda_equivalent_vcpu``, unrounded: container_vcpu's Fargate sizes jump from 16 to 32, this does not."""
     always_on: bool
     """A serving or long-running workload that keeps at least one copy up."""
     scale_to_zero: bool
@@ -136,17 +137,26 @@ ECS_TASKS_PER_MINUTE = 500.0
 WINDOWS_MAX_VCPU = 4.0
 
 
+def lambda_equivalent_vcpu(memory_mb: float) -> float:
+    """The CPU Lambda gives ``memory_mb`` (memory ÷ 1,769 MB per vCPU), unrounded; past Lambda's largest setting
+    (10,240 MB) the CPU of that setting, about 5.8 vCPU. A copy with more memory than any function has no Lambda of
+    the same work to match: its CPU stays at the most Lambda gives rather than growing with the memory (a 64 GB copy
+    would otherwise be taken to need 37 vCPU), and the memory alone sizes it past that."""
+    return min(max(memory_mb, LAMBDA_MIN_MEMORY_MB), LAMBDA_MAX_MEMORY_MB) / LAMBDA_MB_PER_VCPU
+
+
 def container_vcpu_for(memory_mb: float, vcpu: float | None, os: str = "linux") -> float:
-    """The vCPUs of one container copy: given, or the CPU Lambda gives the same memory (memory ÷ 1,769 MB per vCPU)
+    """The vCPUs of one container copy: given, or the CPU Lambda gives the same memory (``lambda_equivalent_vcpu``)
     rounded to the nearest Fargate CPU size on a log scale (ties up), and never less than the smallest size that
     holds memory_mb, so a container and a function of the same memory are billed for the same work: sizes double, so
-    a ratio measures how far each is from Lambda's (5.8 vCPU is nearer 8 than 4: 4 would buy 31% less CPU)."""
+    a ratio measures how far each is from Lambda's (5.8 vCPU is nearer 8 than 4: 4 would buy 31% less CPU). A copy
+    larger than any function gets the smallest size that holds its memory, at least that nearest Lambda's largest."""
     if vcpu is not None:
         return vcpu
     smallest = next((cpu for cpu, max_memory in FARGATE_CPU_MAX_MEMORY_MB if memory_mb <= max_memory), None)
     if smallest is None:
         return float(math.ceil(memory_mb / 8192))
-    lambda_vcpu = max(memory_mb, LAMBDA_MIN_MEMORY_MB) / LAMBDA_MB_PER_VCPU
+    lambda_vcpu = lambda_equivalent_vcpu(memory_mb)
     nearest = min(
         (cpu for cpu, _ in FARGATE_CPU_MAX_MEMORY_MB), key=lambda cpu: (abs(math.log(cpu / lambda_vcpu)), -cpu)
     )
@@ -258,7 +268,7 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
     per_copy = runtime.concurrency_per_copy * utilisation(workload, model)
     kept = 2.0 if always_on else 1.0  # copies the cost model keeps up whatever the load
     # A copy's vCPUs unrounded: given, else the CPU Lambda gives the memory (container_vcpu rounds to Fargate sizes)
-    vcpu = runtime.vcpu if runtime.vcpu is not None else runtime.memory_mb / LAMBDA_MB_PER_VCPU
+    vcpu = runtime.vcpu if runtime.vcpu is not None else lambda_equivalent_vcpu(runtime.memory_mb)
     if traffic.pattern in JOB_PATTERNS and not runtime.long_running:
         copies = peak_concurrency  # runs of a job: one copy a run, as they are sized (decider/cost/capacity.py)
         burst = 1.0

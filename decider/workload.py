@@ -8,6 +8,7 @@ from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from decider.defaults_said import front_door_assumption, vcpu_assumption
 from decider.errors import Problem, WorkloadError, json_type
 from decider.network import FrontDoorChoice, Network
 from decider.network import Section as _Section
@@ -345,10 +346,7 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
         defaults.append(("traffic.peak_rps", peak))
 
     if runtime.vcpu is None:
-        assumptions.append(
-            "runtime.vcpu not given: Lambda sized by memory_mb alone; a container copy gets the CPU Lambda gives that "
-            "memory (memory_mb ÷ 1,769 MB per vCPU, rounded to the nearest Fargate CPU size), so both do the same work"
-        )
+        assumptions.append(vcpu_assumption(runtime.memory_mb))
 
     protocols: tuple[str, ...]  # a set, in the enum's order: the answer reads alike whatever order they are given in
     if traffic.protocols is not None:
@@ -357,6 +355,9 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
         protocols = ("schedule",) if is_job else ("queue",) if traffic.pattern == "event" else ("http",)
         assumptions.append(f"traffic.protocols not given: assumed [{', '.join(protocols)}]")
         defaults.append(("traffic.protocols", protocols))
+    door = front_door_assumption(protocols) if traffic.front_door is None else None
+    if door is not None:
+        assumptions.append(door)
 
     rate = requests / SECONDS_PER_MONTH
     connections, per_copy = connection_defaults(traffic, runtime, "websocket" in protocols, rate, assumptions, defaults)

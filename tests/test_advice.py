@@ -180,9 +180,10 @@ def test_a_fix_that_lets_in_several_targets_says_so(ruleset: Ruleset) -> None:
     raw["team"] = {**raw.get("team", {}), "kubernetes_experience": "none"}
     found = decide(parse_workload(raw), ruleset).counterfactuals
     messages = [item.message for item in found if item.kind == "exclusion"]
+    # The service serves gRPC alone: Lambda stays out by limits.lambda-grpc-only, whatever the Kubernetes API
     assert (
-        "With control.kubernetes_api false (now true), AWS Lambda, Amazon ECS on AWS Fargate, Amazon ECS Managed "
-        "Instances and Amazon ECS on EC2 are no longer excluded, and Amazon ECS on AWS Fargate would be recommended."
+        "With control.kubernetes_api false (now true), Amazon ECS on AWS Fargate, Amazon ECS Managed Instances and "
+        "Amazon ECS on EC2 are no longer excluded, and Amazon ECS on AWS Fargate would be recommended."
     ) in messages, messages
 
 

@@ -225,9 +225,11 @@ def test_lambda_scale_up_time_at_1000_environments_per_10_s() -> None:
         (5120, 4),  # 2.89 vCPU: nearer 4 than 2 by ratio (2 would buy 31% less CPU, 4 38% more)
         (5000, 2),  # 2.83 vCPU: nearer 2 than 4 by ratio
         (10240, 8),  # 5.79 vCPU: nearer 8 than 4 by ratio (4 would buy 31% less CPU)
-        (16384, 8),  # 9.26 vCPU
-        (30721, 16),  # 17.4 vCPU: nearest 16, and 8 vCPU could not hold 30 GB anyway
-        (122880, 32),  # 69 vCPU: the largest size
+        (16384, 8),  # past Lambda's largest function: its 5.79 vCPU, nearest 8 (not 9.26 vCPU for 16 GB)
+        (30721, 8),  # 8 vCPU holds up to 60 GB: no function has this memory for the CPU to grow with
+        (65536, 16),  # the smallest size that holds 64 GB (not 37 vCPU, 64 GB ÷ 1,769 MB)
+        (122880, 16),  # 16 vCPU holds up to 120 GB
+        (122881, 32),  # past 120 GB only the largest size holds it
     ],
 )
 def test_container_vcpu_is_the_cpu_lambda_gives_the_same_memory(memory_mb: int, vcpu: float) -> None:
@@ -235,7 +237,7 @@ def test_container_vcpu_is_the_cpu_lambda_gives_the_same_memory(memory_mb: int, 
 
 
 def test_container_vcpu_never_below_the_size_that_holds_the_memory_nor_above_windows_sizes() -> None:
-    assert container_vcpu_for(61440, None) == 32
+    assert container_vcpu_for(61441, None) == 16  # 8 vCPU holds at most 60 GB
     assert container_vcpu_for(16384, None, "windows") == 4
 
 

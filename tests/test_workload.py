@@ -384,6 +384,7 @@ def test_a_fully_described_workload_has_only_unset_optionals_left() -> None:
                 "payload_mb": 0.5,
                 "protocols": ["http"],
                 "latency_slo_ms": 300,
+                "front_door": "http-api",
             },
             "control": dict.fromkeys(Control.model_fields, False) | {"instance_types": []},
             "team": {

@@ -1,7 +1,8 @@
 """How traffic reaches Kubernetes workloads (tests/fixtures/kubernetes-routes): a workload reached only through
 ClusterIP Services is billed no public front door; a LoadBalancer or NodePort Service, an Ingress or a Gateway API
 route keeps today's front door; a workload no Service selects is read as before. Service ports that are all gRPC say
-the workload serves gRPC, and a verdict that recommends Lambda for a gRPC-only service says what the move takes."""
+the workload serves gRPC, which keeps Lambda out (limits.lambda-grpc-only); where an organisation's rules let it in, a
+verdict that recommends Lambda for a gRPC-only service says what the move takes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from decider.review import ReviewedWorkload, review_imported
+from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload, apply_usage, find_workloads, read_usage
 from tests.conftest import REPO_ROOT
@@ -98,15 +100,32 @@ def test_service_ports_that_are_all_grpc_say_it_serves_grpc() -> None:
     assert any("serves no requests" in note for note in alone.assumptions)
 
 
-def test_a_grpc_only_service_recommended_lambda_is_told_what_the_move_takes(ruleset: Ruleset) -> None:
+def test_a_grpc_only_service_is_kept_off_lambda(ruleset: Ruleset) -> None:
+    """No AWS front door carries gRPC to a function: a gRPC-only service is not recommended Lambda, and says why."""
     cart = reviewed(read([ROUTES]), ruleset)["cart"]
-    assert (cart.verdict, cart.decision.recommendation) == ("consider", "lambda")
-    assert GRPC_MOVE in cart.why
-    assert "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html" in cart.why
-    # quotes serves HTTP: the same recommendation says nothing of gRPC
+    assert cart.decision.recommendation != "lambda"
+    assert "limits.lambda-grpc-only" in {reason.rule for item in cart.decision.excluded for reason in item.reasons}
+    assert GRPC_MOVE not in cart.why  # nothing recommends the move
+    # quotes serves HTTP: Lambda stays in, and nothing is said of gRPC
     quotes = reviewed(read([ROUTES]), ruleset)["quotes"]
     assert quotes.decision.recommendation == "lambda"
     assert "gRPC" not in quotes.why
+
+
+@pytest.fixture
+def lambda_for_grpc(tmp_path_factory: pytest.TempPathFactory) -> Ruleset:
+    """The shipped rules with limits.lambda-grpc-only disabled, as an organisation that fronts functions with its own
+    gRPC-to-HTTP translation would run them."""
+    extra = tmp_path_factory.mktemp("org-rules")
+    (extra / "grpc.yaml").write_text("- {id: limits.lambda-grpc-only, disabled: true}\n", encoding="utf-8")
+    return load_ruleset([extra])
+
+
+def test_a_grpc_only_service_recommended_lambda_is_told_what_the_move_takes(lambda_for_grpc: Ruleset) -> None:
+    cart = reviewed(read([ROUTES]), lambda_for_grpc)["cart"]
+    assert (cart.verdict, cart.decision.recommendation) == ("consider", "lambda")
+    assert GRPC_MOVE in cart.why
+    assert "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html" in cart.why
 
 
 DEPLOYMENT = """apiVersion: apps/v1
@@ -125,7 +144,7 @@ spec:
 """
 
 
-def test_a_container_port_named_grpc_alone_says_it_too(tmp_path: Path, ruleset: Ruleset) -> None:
+def test_a_container_port_named_grpc_alone_says_it_too(tmp_path: Path, lambda_for_grpc: Ruleset) -> None:
     """No Service needed: a container whose only port is named grpc serves gRPC; one that also serves HTTP is not told
     that moving means giving up gRPC."""
     (tmp_path / "apps.yaml").write_text(
@@ -143,7 +162,7 @@ def test_a_container_port_named_grpc_alone_says_it_too(tmp_path: Path, ruleset: 
     )
     found = read([tmp_path])
     assert found["mixed"].raw["traffic"]["protocols"] == ["http"]  # its container names its port http
-    result = reviewed(found, ruleset, usage)
+    result = reviewed(found, lambda_for_grpc, usage)
     assert result["rates"].decision.recommendation == "lambda"
     assert GRPC_MOVE in result["rates"].why
     assert GRPC_MOVE not in result["mixed"].why
