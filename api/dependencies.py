@@ -117,11 +117,12 @@ def refuse_other_than_form(request: Request, advice: str) -> None:
     )
 
 
-async def read_json_body(request: Request) -> Any:
+async def read_json_body(request: Request, *, finite: bool = True) -> Any:
     """The request body as JSON data: 415 unless the content type is JSON and the body is not encoded (compressed),
     400 with line and column if malformed.
 
-    The reading itself is decider.documents.parse_json's (strict JSON); this is only what HTTP adds to it."""
+    The reading itself is decider.documents.parse_json's (strict JSON, ``finite`` passed on); this is only what HTTP
+    adds to it."""
     content_type = request.headers.get("content-type")
     if not is_json_media_type(content_type):
         raise ApiProblem(
@@ -142,7 +143,7 @@ async def read_json_body(request: Request) -> Any:
             [Problem("body", "empty: send a JSON object ({} for a workload of defaults)")],
         )
     try:
-        return parse_json(body, "body")
+        return parse_json(body, "body", finite=finite)
     except DocumentError as error:
         raise ApiProblem(400, "malformed-json", "the body is not valid JSON", error.problems) from None
 

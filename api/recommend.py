@@ -15,8 +15,9 @@ from api.examples import CHECKOUT_API, NIGHTLY_JOB
 from api.metrics import Metrics
 from api.problems import TYPE_PREFIX, ApiProblem, ProblemDetails, ProblemEntry, problem_responses
 from decider.decision import Decision
+from decider.documents import non_finite
 from decider.engine import decide
-from decider.errors import DeciderError, Problem, json_type, relocate, unknown_choice
+from decider.errors import DeciderError, Problem, WorkloadError, json_type, relocate, unknown_choice
 from decider.rules.model import Ruleset
 from decider.workload import parse_workload
 
@@ -133,7 +134,8 @@ async def recommend_batch(request: Request) -> Response:
     """Up to 1,000 workloads; the results come back in input order, each a decision or a problem with its index."""
     ruleset = await ruleset_in_service(await holder_of(request))
     metrics = await metrics_of(request)
-    workloads = _batch_items(await read_json_body(request))
+    # A number JSON or decider cannot hold (NaN, 1e400) is refused with the workload that has it, not the batch
+    workloads = _batch_items(await read_json_body(request, finite=False))
     # Up to a thousand decisions is real CPU work: off the event loop, so other requests keep flowing, and only
     # DECIDER_BATCH_CONCURRENCY batches at once, so their answers fit in the worker's memory.
     request_id = getattr(request.state, "request_id", None)
@@ -173,6 +175,9 @@ def _decide_all(
         if index:
             body += b","
         try:
+            unread = non_finite(raw, "")  # located in the workload, as its other problems are
+            if unread is not None:
+                raise WorkloadError([unread])
             # A batch answers many workloads: the counterfactual search is left to POST /recommend.
             decision = decide(parse_workload(raw, strict_json=True), ruleset, advice=False)
         except DeciderError as error:

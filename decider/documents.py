@@ -171,11 +171,13 @@ def _parse_json_text(text: str, source: str, *, strict_floats: bool = False) -> 
     return value
 
 
-def parse_json(data: bytes | str, source: str, *, in_text: bool = False) -> Any:
+def parse_json(data: bytes | str, source: str, *, in_text: bool = False, finite: bool = True) -> Any:
     """Strict JSON (a request body): UTF-8, no key given twice, no NaN or Infinity; DocumentError says where.
 
     ``source`` names the document; a problem inside it is located as ``source:line`` or ``source.key[index]``
-    (``source:line: key[index]`` for a file, ``in_text``).
+    (``source:line: key[index]`` for a file, ``in_text``). Without ``finite`` a NaN, an Infinity or a number out of
+    range is left where it is, for the caller to refuse with the part that holds it (``non_finite``): a batch
+    refuses only the workload with one.
 
     Fast path: orjson reads the document (it refuses NaN, Infinity, bad UTF-8 and lone surrogates by itself) and a
     count proves no key was given twice; anything it cannot prove goes to the strict reader below, which alone
@@ -190,7 +192,7 @@ def parse_json(data: bytes | str, source: str, *, in_text: bool = False) -> Any:
             if _brackets(data) > MAX_DEPTH:  # else it cannot nest too deeply
                 check_depth(value, source)
             return value
-    return _parse_json_strictly(data, source, in_text=in_text)
+    return _parse_json_strictly(data, source, in_text=in_text, finite=finite)
 
 
 def _brackets(data: bytes | str) -> int:
@@ -238,7 +240,7 @@ def _proven_plain(value: Any, data: bytes | str) -> bool:
     return not escaped and orjson.dumps(value).count(b":") == colons
 
 
-def _parse_json_strictly(data: bytes | str, source: str, *, in_text: bool = False) -> Any:
+def _parse_json_strictly(data: bytes | str, source: str, *, in_text: bool = False, finite: bool = True) -> Any:
     """The strict reader: json with a duplicate-key hook, then a walk for NaN and Infinity; every error worded. A
     number JSON has not is located as ``source.key[index]`` in a body, as ``source:line: key[index]`` in a file or
     other text a person edits (``in_text``), as every other problem with a file's value is."""
@@ -247,7 +249,7 @@ def _parse_json_strictly(data: bytes | str, source: str, *, in_text: bool = Fals
     except UnicodeDecodeError as error:
         raise DocumentError(Problem(source, f"not UTF-8: {error.reason} at byte {error.start}")) from None
     value = _parse_json_text(text, source, strict_floats=True)  # syntax, keys given twice, depth, long integers
-    non_finite = _non_finite_at(value, ())
+    non_finite = _non_finite_at(value, ()) if finite else None
     if non_finite:
         path, message = non_finite
         if not in_text:
@@ -257,6 +259,13 @@ def _parse_json_strictly(data: bytes | str, source: str, *, in_text: bool = Fals
         field = _dotted("", path).removeprefix(".")
         raise DocumentError(Problem(f"{where}: {field}" if field else where, message, line=line))
     return value
+
+
+def non_finite(value: Any, source: str) -> Problem | None:
+    """The problem with the first NaN, Infinity or number out of range in parsed JSON (``parse_json`` without
+    ``finite``), located in ``source``; None when every number is one JSON and decider read."""
+    found = _non_finite_at(value, ())
+    return Problem(_dotted(source, found[0]).removeprefix("."), found[1]) if found else None
 
 
 def _non_finite_at(value: Any, path: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], str] | None:

@@ -119,6 +119,29 @@ def test_batch_answers_each_item_in_order_and_a_bad_item_never_sinks_the_batch(c
     assert results[2]["problem"]["request_id"] == response.headers["x-request-id"]
 
 
+def test_a_number_json_or_decider_cannot_hold_fails_only_its_item(client: ApiClient) -> None:
+    """1e400 is JSON (the grammar sets no range) that no float holds; NaN is read by lenient parsers: either fails the
+    workload that has it, located in it, and the batch answers the others."""
+    body = b'{"workloads": [{"traffic": {"requests_per_month": 1e400}}, {}, {"runtime": {"memory_mb": NaN}}]}'
+    response = client.post("/recommend/batch", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert results[1]["decision"]["recommendation"]
+    [far] = results[0]["problem"]["errors"]
+    assert far["location"] == "workloads[0].traffic.requests_per_month"
+    assert far["message"].startswith("a number out of range: 1e400")
+    [nan] = results[2]["problem"]["errors"]
+    assert (nan["location"], nan["message"]) == (
+        "workloads[2].runtime.memory_mb",
+        "NaN and Infinity are not JSON numbers",
+    )
+    # A single workload still refuses its body whole, where the number is
+    single = client.post("/recommend", content=b'{"traffic": {"requests_per_month": 1e400}}',
+                         headers={"content-type": "application/json"})  # fmt: skip
+    assert single.status_code == 400
+    assert single.json()["errors"][0]["location"] == "body.traffic.requests_per_month"
+
+
 def test_batch_decisions_are_single_decisions_without_the_advice_search(client: ApiClient) -> None:
     single = client.post("/recommend", json=CHECKOUT_API).json()
     assert single["counterfactuals"]
