@@ -14,11 +14,11 @@ from decider.bill_checks import (
     provisioned_concurrency,
     spot_long_runs,
 )
-from decider.cost.bill import shares_nodes
 from decider.cost.gaps import NO_PRICE, OTHER_ARCHITECTURE
 from decider.cost.memo import PlanMemo
 from decider.crossings import ModeCheck, resize, totals_at
 from decider.decision import Decision, RulesetInfo
+from decider.decision_notes import body_notes, copies_notes, platform_notes
 from decider.input_checks import cold_requests_at_gateway, contradictions
 from decider.numbers import apart, show
 from decider.ranking import Ranked, rank
@@ -101,8 +101,9 @@ def decide(
     assumptions = (
         *(text for path in decisive for text in parsed.assumptions if text.startswith(path + " ")),
         *(text for text in parsed.assumptions if not any(text.startswith(path + " ") for path in decisive)),
-        *_platform_notes(ranked, ruleset),
-        *_body_notes(ranked, ruleset),
+        *platform_notes(ranked, ruleset),
+        *body_notes(ranked, ruleset),
+        *copies_notes(ranked, ruleset),
     )
     decision = Decision(
         name=parsed.workload.name,
@@ -340,48 +341,3 @@ def _most_copies(ranked: Ranked, at_peak: float, ruleset: Ruleset) -> float:
         if isinstance(sized, int | float) and not isinstance(sized, bool):
             return float(sized)
     return at_peak
-
-
-def _platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
-    team = ranked.workload.team
-    if team.current_platform not in ("ecs", "eks") or team.new_cluster or ranked.priced is None:
-        return ()
-    names = [ruleset.target(target).name for target in ruleset.on_platform(team.current_platform)]
-    said = (
-        f"team.current_platform is {team.current_platform}: its cluster and shared load balancer already exist, so "
-        f"their fixed cost is left out of the bills of {', '.join(names)} (set team.new_cluster: true if it would "
-        "be new)"
-    )
-    if team.current_platform == "eks" and not shares_nodes(ranked.workload):
-        runtime = ranked.workload.runtime
-        need = "Windows nodes" if runtime.os == "windows" else "GPU nodes" if runtime.gpu else "the types named"
-        said += f"; its pods need {need} (control.instance_types, runtime.os, runtime.gpu), billed whole as its own"
-    return (said,)
-
-
-#: Bill lines metered by the body: a load balancer's capacity units and API Gateway's HTTP API requests and WebSocket
-#: messages (decider/cost/doors.py).
-_METERED_BY_BODY = ("Load Balancer capacity units", "API Gateway HTTP API requests", "API Gateway WebSocket messages")
-
-
-def _body_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
-    """The average body the front doors are billed for, when a bill has a line metered by it: nothing in the
-    workload gives it, so it is an assumption like any default."""
-    model, priced = ruleset.cost_model, ranked.priced
-    if model is None or priced is None:
-        return ()
-    if not any(
-        door in line["item"] for bill in priced.bills.values() for line in bill["lines"] for door in _METERED_BY_BODY
-    ):
-        return ()
-    workload = ranked.workload
-    fraction = model.load_balancer_capacity_unit.average_payload_fraction
-    text = (
-        f"traffic.payload_mb is the largest body: front doors are billed for an average body of {show(fraction * 100)}%"
-        f" of it ({show(workload.traffic.payload_mb * fraction)} MB, average_payload_fraction in "
-        "rules/pricing/model.yaml)"
-    )
-    egress = workload.network.egress_gb_per_month
-    if egress:
-        text += f"; a load balancer processes at least the {show(egress)} GB of network.egress_gb_per_month"
-    return (text,)

@@ -1,0 +1,80 @@
+"""Assumptions a decision adds to those its workload's defaults made (decider/workload.py): figures the cost model
+applied that no field gives, said with where they come from, so no bill rests on a default nobody sees."""
+
+from __future__ import annotations
+
+from decider.cost.bill import shares_nodes
+from decider.cost.capacity import min_copies_for, scaling_of
+from decider.numbers import show
+from decider.ranking import Ranked
+from decider.rules.model import Ruleset
+
+
+def platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    team = ranked.workload.team
+    if team.current_platform not in ("ecs", "eks") or team.new_cluster or ranked.priced is None:
+        return ()
+    names = [ruleset.target(target).name for target in ruleset.on_platform(team.current_platform)]
+    said = (
+        f"team.current_platform is {team.current_platform}: its cluster and shared load balancer already exist, so "
+        f"their fixed cost is left out of the bills of {', '.join(names)} (set team.new_cluster: true if it would "
+        "be new)"
+    )
+    if team.current_platform == "eks" and not shares_nodes(ranked.workload):
+        runtime = ranked.workload.runtime
+        need = "Windows nodes" if runtime.os == "windows" else "GPU nodes" if runtime.gpu else "the types named"
+        said += f"; its pods need {need} (control.instance_types, runtime.os, runtime.gpu), billed whole as its own"
+    return (said,)
+
+
+#: Bill lines metered by the body: a load balancer's capacity units and API Gateway's HTTP API requests and WebSocket
+#: messages (decider/cost/doors.py).
+_METERED_BY_BODY = ("Load Balancer capacity units", "API Gateway HTTP API requests", "API Gateway WebSocket messages")
+
+
+def body_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """The average body the front doors are billed for, when a bill has a line metered by it: nothing in the
+    workload gives it, so it is an assumption like any default."""
+    model, priced = ruleset.cost_model, ranked.priced
+    if model is None or priced is None:
+        return ()
+    if not any(
+        door in line["item"] for bill in priced.bills.values() for line in bill["lines"] for door in _METERED_BY_BODY
+    ):
+        return ()
+    workload = ranked.workload
+    fraction = model.load_balancer_capacity_unit.average_payload_fraction
+    text = (
+        f"traffic.payload_mb is the largest body: front doors are billed for an average body of {show(fraction * 100)}%"
+        f" of it ({show(workload.traffic.payload_mb * fraction)} MB, average_payload_fraction in "
+        "rules/pricing/model.yaml)"
+    )
+    egress = workload.network.egress_gb_per_month
+    if egress:
+        text += f"; a load balancer processes at least the {show(egress)} GB of network.egress_gb_per_month"
+    return (text,)
+
+
+#: Where the cost model's minimum copies come from, by how copies follow the load (decider/cost/capacity.py).
+_KEPT_BECAUSE = {
+    "always-on": "always_on_min_copies in rules/pricing/model.yaml, for a steady or diurnal service: one copy per "
+    "Availability Zone",
+    "serving": "serving_min_copies in rules/pricing/model.yaml, for a listener or queue consumer that answers at once",
+}
+
+
+def copies_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """The copies a container target keeps up whatever the load, when the workload gives no ``runtime.min_copies``
+    and a container bill pays for them: the cost model's minimum for the kind of work."""
+    model, priced, workload = ruleset.cost_model, ranked.priced, ranked.workload
+    if model is None or priced is None or workload.runtime.min_copies is not None:
+        return ()
+    if not any(target.platform in ("ecs", "eks") and target.id in priced.bills for target in ruleset.targets):
+        return ()
+    scaling = scaling_of(workload, ranked.facts)
+    why = _KEPT_BECAUSE.get(scaling)
+    if why is None:
+        return ()
+    kept = min_copies_for(scaling, model, workload, holds_connections=False)
+    copies = f"{kept} cop{'y' if kept == 1 else 'ies'}"
+    return (f"runtime.min_copies not given: container targets keep {copies} up whatever the load ({why})",)
