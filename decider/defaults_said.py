@@ -20,8 +20,9 @@ def vcpu_assumption(memory_mb: float) -> str:
     if memory_mb > LAMBDA_LARGEST_MEMORY_MB:
         return (
             "runtime.vcpu not given: memory_mb is past Lambda's largest function (10,240 MB), so a container copy gets "
-            "the smallest Fargate CPU size that holds memory_mb, and no less than the CPU of that function (about "
-            "5.8 vCPU, rounded to the nearest Fargate CPU size, 8); give runtime.vcpu when the work needs another"
+            "the smallest Fargate CPU size that holds memory_mb (past 244 GB, 1 vCPU per 8 GiB), and no less than the "
+            "CPU of that function (about 5.8 vCPU, rounded to the nearest Fargate CPU size: 8, or 4 for Windows); "
+            "give runtime.vcpu when the work needs another"
         )
     return (
         "runtime.vcpu not given: Lambda sized by memory_mb alone; a container copy gets the CPU Lambda gives that "
@@ -34,13 +35,12 @@ def front_door_assumption(protocols: Collection[str]) -> str | None:
     (a queue consumer, a job, a raw TCP or UDP listener behind a Network Load Balancer)."""
     if not FRONTED & set(protocols):
         return None
-    function = (
-        "an API Gateway WebSocket API"
-        if "websocket" in protocols
-        else "an API Gateway HTTP API (a Lambda function URL when a request and a cold start come near the HTTP "
-        "API's 30 s timeout or bodies pass 6 MB)"
-    )
+    containers = "containers behind an Application Load Balancer; each target's sizing names its door"
+    if "websocket" in protocols:
+        return f"traffic.front_door not given: AWS Lambda priced behind an API Gateway WebSocket API, {containers}"
+    if "http" not in protocols:  # gRPC alone: no door carries it to a function (limits.lambda-grpc-only)
+        return f"traffic.front_door not given: {containers}"
     return (
-        f"traffic.front_door not given: AWS Lambda priced behind {function}, containers behind an Application Load "
-        "Balancer; each target's sizing names its door"
+        "traffic.front_door not given: AWS Lambda priced behind an API Gateway HTTP API (a Lambda function URL when a "
+        f"request and a cold start come near the HTTP API's 30 s timeout or bodies pass 6 MB), {containers}"
     )

@@ -1,6 +1,7 @@
 """Sentences a review adds to a verdict from what reading the source found: why a workload's traffic is not known
 (a schedule that cannot be read, work started by something with no rate), and what moving a gRPC service to Lambda
-takes.
+takes (the shipped rules keep Lambda out of a gRPC-only service, limits.lambda-grpc-only; an organisation's rules that
+disable it, having a translation layer of their own, get the sentence).
 
 The reasons for unknown traffic are the source's own assumptions, found by the marker each opens with
 (decider/sources/schedule.py), so the verdict, the JSON and the terminal table all say the same thing.

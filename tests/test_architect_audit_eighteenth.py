@@ -100,6 +100,7 @@ def test_grpc_beside_http_keeps_lambda_in_with_the_translation_penalty(ruleset: 
     [
         ({"protocols": ["http"]}, "AWS Lambda priced behind an API Gateway HTTP API"),
         ({"protocols": ["websocket"], "connections": 100}, "AWS Lambda priced behind an API Gateway WebSocket API"),
+        ({"protocols": ["grpc"]}, "traffic.front_door not given: containers behind"),  # no door for a function
         ({"protocols": ["queue"]}, None),  # nothing fronts a queue consumer
         ({"protocols": ["http"], "front_door": "alb"}, None),  # named: nothing assumed
     ],
