@@ -9,7 +9,7 @@ from collections.abc import Collection
 
 #: Lambda's largest memory setting, MB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html): a
 #: copy with more has no function of the same work for its assumed CPU to match (decider/facts.py).
-LAMBDA_LARGEST_MEMORY_MB = 10240.0
+LAMBDA_MAX_MEMORY_MB = 10240.0
 
 #: The protocols a front door answers (decider/cost/sizing.py ``front_door``): a client's requests, or its connections.
 FRONTED = frozenset({"http", "grpc", "websocket"})
@@ -17,7 +17,7 @@ FRONTED = frozenset({"http", "grpc", "websocket"})
 
 def vcpu_assumption(memory_mb: float) -> str:
     """What a container copy's CPU is taken to be with no ``runtime.vcpu`` (decider/facts.py ``container_vcpu_for``)."""
-    if memory_mb > LAMBDA_LARGEST_MEMORY_MB:
+    if memory_mb > LAMBDA_MAX_MEMORY_MB:
         return (
             "runtime.vcpu not given: memory_mb is past Lambda's largest function (10,240 MB), so a container copy gets "
             "the smallest Fargate CPU size that holds memory_mb (past 244 GB, 1 vCPU per 8 GiB), and no less than the "

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from decider.defaults_said import LAMBDA_LARGEST_MEMORY_MB
+from decider.defaults_said import LAMBDA_MAX_MEMORY_MB
 from decider.pricing.cost_model import CostModel
 from decider.traffic_profile import duty_cycle as profile_duty_cycle
 from decider.traffic_profile import peak_to_average
@@ -22,8 +22,7 @@ UTILISATION_TARGET = 0.7
 #: Lambda gives one vCPU-equivalent per 1,769 MB of memory (Lambda quotas page).
 LAMBDA_MB_PER_VCPU = 1769
 LAMBDA_MIN_MEMORY_MB = 128
-#: Lambda's largest memory setting, and the vCPUs it gives (Lambda quotas page: "up to 6 vCPU").
-LAMBDA_MAX_MEMORY_MB = LAMBDA_LARGEST_MEMORY_MB
+#: The vCPUs Lambda's largest memory setting (LAMBDA_MAX_MEMORY_MB) gives (Lambda quotas page: "up to 6 vCPU").
 LAMBDA_MAX_VCPU = 6.0
 #: (vCPU, largest memory in MB) for each Fargate CPU size, smallest first (ECS task sizes, aws-facts §2a).
 FARGATE_CPU_MAX_MEMORY_MB: tuple[tuple[float, int], ...] = (
