@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from decider.network import HTTP_PROTOCOLS
+
 #: Lambda's largest memory setting, MB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html): a
 #: copy with more has no function of the same work for its assumed CPU to match (decider/facts.py).
 LAMBDA_MAX_MEMORY_MB = 10240.0
-
-#: The protocols a front door answers (decider/cost/sizing.py ``front_door``): a client's requests, or its connections.
-FRONTED = frozenset({"http", "grpc", "websocket"})
 
 
 def vcpu_assumption(memory_mb: float) -> str:
@@ -33,7 +32,7 @@ def vcpu_assumption(memory_mb: float) -> str:
 def front_door_assumption(protocols: Collection[str]) -> str | None:
     """The doors priced with no ``traffic.front_door`` named, for a workload a door answers; None for one it does not
     (a queue consumer, a job, a raw TCP or UDP listener behind a Network Load Balancer)."""
-    if not FRONTED & set(protocols):
+    if not HTTP_PROTOCOLS & set(protocols):
         return None
     containers = "containers behind an Application Load Balancer; each target's sizing names its door"
     if "websocket" in protocols:

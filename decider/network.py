@@ -19,6 +19,8 @@ from pydantic_core import PydanticCustomError
 #: function URL, or nothing billed (an internal caller). Not given: API Gateway HTTP API for Lambda, a load balancer
 #: for containers.
 FrontDoorChoice = Literal["http-api", "rest-api", "alb", "function-url", "none"]
+#: The protocols a front door answers: a client's requests, or its connections (decider/cost/sizing.py front_door).
+HTTP_PROTOCOLS = frozenset({"http", "grpc", "websocket"})
 
 
 class Section(BaseModel):

@@ -17,11 +17,11 @@ from decider.cost.instances import InstanceOption, cheapest_instance
 from decider.cost.profile import copy_hours
 from decider.decision import FargateSizing, FrontDoor, InstanceSizing, LambdaSizing, Purchase
 from decider.facts import FARGATE_CPU_MAX_MEMORY_MB, Facts, utilisation
+from decider.network import HTTP_PROTOCOLS
 from decider.pricing.book import FargatePlatform, Instance, PriceBook
 from decider.pricing.cost_model import CostModel
 from decider.workload import JOB_PATTERNS, SECONDS_PER_MONTH, Workload
 
-HTTP_PROTOCOLS = frozenset({"http", "grpc", "websocket"})
 #: What API Gateway's HTTP and REST APIs cannot carry to a container: gRPC (no HTTP/2 integration) and WebSocket
 #: connections (a WebSocket API is an API of its own kind).
 GATEWAY_CANNOT_CARRY = frozenset({"grpc", "websocket"})
