@@ -45,7 +45,7 @@ unit: install browser
 # The README's pictures: the page's answer and its chart (from the browser test) and the CLI's chart file.
 screenshots: install browser
 	DECIDER_SCREENSHOTS=docs/img $(BIN)/pytest -p no:cacheprovider --no-cov -q tests/api/test_page_browser.py
-	$(BIN)/decider recommend examples/checkout-api.yaml --chart docs/img/cost-chart.svg > /dev/null
+	$(BIN)/decider recommend examples/queue-consumer.yaml --chart docs/img/cost-chart.svg > /dev/null
 
 hadolint: install
 	$(BIN)/hadolint Dockerfile

@@ -34,9 +34,9 @@ from decider.rules.model import Ruleset
 from decider.workload import SECTIONS, ParsedWorkload, Workload, resolve_defaults
 
 #: The most workloads the search ranks for one decision; candidates past it are counted in ``Advice.untried``. It is
-#: the most candidates a decision can have (tests/test_advice.py counts them): 29 other values of the 13 assumptions,
+#: the most candidates a decision can have (tests/test_advice.py counts them): 30 other values of the 14 assumptions,
 #: 3 cost crossings, a fix for each of the 5 targets, 7 preference flips; and for a job, one more value of its average.
-BUDGET = 45
+BUDGET = 46
 #: Cost crossings tried, nearest the workload's volume first.
 MAX_CROSSINGS = 3
 
@@ -48,6 +48,7 @@ ASSUMPTION_PATHS = (
     "traffic.requests_per_month",
     "runtime.max_duration_s",
     "traffic.peak_rps",
+    "runtime.min_copies",
     "runtime.memory_mb",
     "traffic.pattern",
     "runtime.concurrency_per_copy",

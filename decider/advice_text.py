@@ -19,6 +19,7 @@ PHRASES: Mapping[str, str] = {
     "runtime.max_duration_s": "{} s for the longest unit of work",
     "traffic.requests_per_month": "{} request{s} a month",
     "traffic.peak_rps": "a peak of {} request{s} a second",
+    "runtime.min_copies": "{} container {copies} kept up whatever the load",
     "runtime.memory_mb": "{} MB of memory a copy",
     "traffic.pattern": "{} traffic",
     "runtime.concurrency_per_copy": "{} unit{s} of work at once per container copy",
@@ -43,6 +44,12 @@ def _mode_said(ruleset: Ruleset, other: Ranked) -> str:
         return ""
     default = ruleset.target(other.recommendation).modes[0]
     return f" ({choice.chosen.name})" if choice.chosen != default else ""
+
+
+def _plural(value: Any) -> dict[str, str]:
+    """The words of ``PHRASES`` that agree with the number said: one request, two requests; one copy, two copies."""
+    one = value == 1
+    return {"s": "" if one else "s", "copies": "copy" if one else "copies"}
 
 
 def _said(path: str, value: Any) -> str:
@@ -72,9 +79,9 @@ def message(
     if kind == "assumption":
         path, value = next(iter(change.items()))
         now = value_at(parsed.workload, path)
-        assumed = PHRASES.get(path, f"{path} = {{}}").format(_said(path, now), s="" if now == 1 else "s")
-        instead = PHRASES.get(path, f"{path} = {{}}").format(_said(path, value), s="" if value == 1 else "s")
-        kept = [PHRASES[other].format(_said(other, held), s="s") for other, held in change.items()][1:]
+        assumed = PHRASES.get(path, f"{path} = {{}}").format(_said(path, now), **_plural(now))
+        instead = PHRASES.get(path, f"{path} = {{}}").format(_said(path, value), **_plural(value))
+        kept = [PHRASES[other].format(_said(other, held), **_plural(held)) for other, held in change.items()][1:]
         if kept:  # an assumption tried with another held as it is (``_pinned``)
             instead += f" and {', '.join(kept)} as now"
         return f"This answer assumes {assumed} ({path} was not given); with {instead}, {winner} would be recommended."

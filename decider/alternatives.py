@@ -10,6 +10,7 @@ from decider.workload import DEFAULT_AVG_DURATION_CAP_MS, JOB_PATTERNS, SECTIONS
 
 AVERAGE = "runtime.avg_duration_ms"
 MEMORY = "runtime.memory_mb"
+MIN_COPIES = "runtime.min_copies"
 PATTERN = "traffic.pattern"
 #: The smallest memory any target runs a copy with: Lambda's 128 MB
 #: (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html). A tenth of an assumed memory is tried
@@ -59,11 +60,14 @@ def bounded(path: str, value: float) -> float | None:
 
 def alternatives(path: str, value: Any, workload: Workload | None = None) -> list[Any]:
     """Plausible other values of an assumed field: the other enum values (a traffic pattern's of its kind,
-    ``PATTERN_KINDS``), a number at ×0.1 and ×10 (memory no lower than ``SMALLEST_MEMORY_MB``); and for a job
+    ``PATTERN_KINDS``), a number at ×0.1 and ×10 (memory no lower than ``SMALLEST_MEMORY_MB``), the copies kept up
+    for a burst at one (a service whose copies follow the load, and whose bursts wait for scaling); and for a job
     whose average run was taken as its whole longest run (often a timeout: a ceiling), the request-driven default, a
     fifth of it at most 2 s, the run of a function that finishes well within its timeout."""
     if isinstance(value, bool):
         return [not value]
+    if path == MIN_COPIES:  # assumed for a burst (decider/defaults_said.py): the other way, copies follow the load
+        return [1] if value != 1 else []
     if isinstance(value, int | float):
         out = []
         for factor in (0.1, 10.0):

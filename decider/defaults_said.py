@@ -1,17 +1,28 @@
-"""How resolving a workload's defaults (decider/workload.py ``resolve_defaults``) says two choices that size and front
-every target: the CPU of a container copy when ``runtime.vcpu`` is not given, and the front door priced when
-``traffic.front_door`` is not. Neither fills a field (the vCPUs stay unset, so Lambda is sized by memory alone; the
-door is each target's own), so each is an assumption said, not a default value."""
+"""How resolving a workload's defaults (decider/workload.py ``resolve_defaults``) says three choices that size and
+front every target: the CPU of a container copy when ``runtime.vcpu`` is not given, and the front door priced when
+``traffic.front_door`` is not (neither fills a field: the vCPUs stay unset, so Lambda is sized by memory alone, and the
+door is each target's own, so each is an assumption said, not a default value); and the copies a bursting service
+keeps up for its latency target when ``runtime.min_copies`` is not given (``burst_copies``, a default value)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
+from typing import Protocol
 
 from decider.network import HTTP_PROTOCOLS
+from decider.numbers import number
 
 #: Lambda's largest memory setting, MB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html): a
 #: copy with more has no function of the same work for its assumed CPU to match (decider/facts.py).
 LAMBDA_MAX_MEMORY_MB = 10240.0
+#: The share of a copy's capacity target tracking keeps it at (an ECS service's or a HorizontalPodAutoscaler's target
+#: value): copies are sized for in-flight work ÷ (concurrency per copy × 0.7).
+UTILISATION_TARGET = 0.7
+#: Traffic that comes in bursts, and the protocols of clients that wait for an answer: copies kept for the average
+#: load meet a burst of such clients before service auto scaling has added any (decider/facts.py ``container_burst``).
+BURST_PATTERNS = frozenset({"spiky", "event"})
+CLIENT_PROTOCOLS = frozenset({"http", "grpc", "websocket", "tcp", "udp"})
 
 
 def vcpu_assumption(memory_mb: float) -> str:
@@ -43,3 +54,47 @@ def front_door_assumption(protocols: Collection[str]) -> str | None:
         "traffic.front_door not given: AWS Lambda priced behind an API Gateway HTTP API (a Lambda function URL when a "
         f"request and a cold start come near the HTTP API's 30 s timeout or bodies pass 6 MB), {containers}"
     )
+
+
+class BurstTraffic(Protocol):
+    """The traffic section as given (decider/workload.py ``Traffic``): its peak before any is assumed."""
+
+    @property
+    def pattern(self) -> str | None: ...
+    @property
+    def peak_rps(self) -> float | None: ...
+    @property
+    def latency_slo_ms(self) -> float | None: ...
+
+
+def burst_copies(
+    traffic: BurstTraffic, protocols: Collection[str], average_rps: float, avg_duration_ms: float, per_copy: int
+) -> tuple[int, str] | None:
+    """The copies a bursting service keeps up to meet its latency target, with no ``runtime.min_copies`` given, and
+    the assumption that says so; None when there is no such default.
+
+    Clients that wait for an answer (``CLIENT_PROTOCOLS``) arriving in bursts (``BURST_PATTERNS``) at a peak the
+    workload names (``traffic.peak_rps`` given, not assumed from the pattern), with a latency target: target tracking
+    adds copies only after its alarm has seen a few one-minute datapoints above target and each new task has started,
+    so a burst that arrives in seconds lands on the copies already up. To answer it within the target, those are the
+    peak's copies (in-flight work at the peak ÷ (concurrency per copy × ``UTILISATION_TARGET``)), and the container
+    bills keep them up all month. A queue consumer's burst waits in its queue (none for it); without a latency target,
+    or with a peak decider assumed, copies follow the load and ``traffic.burst-over-warm-copies`` weighs the wait.
+    Only two or more copies are a default: one copy is every listener's minimum already."""
+    peak, slo, pattern = traffic.peak_rps, traffic.latency_slo_ms, traffic.pattern
+    if peak is None or slo is None or pattern not in BURST_PATTERNS or "queue" in protocols:
+        return None
+    if not CLIENT_PROTOCOLS & set(protocols):
+        return None
+    in_flight = max(peak, average_rps) * avg_duration_ms / 1000.0
+    copies = math.ceil(in_flight / (per_copy * UTILISATION_TARGET) - 1e-9)
+    if copies < 2:
+        return None
+    said = (
+        f"runtime.min_copies not given: assumed {copies:,}, the copies traffic.peak_rps needs "
+        f"({number(in_flight)} requests in flight ÷ ({per_copy} per copy at 70%)): a service with {pattern} "
+        f"traffic and a latency target (traffic.latency_slo_ms {number(slo)}) keeps its peak's copies up, "
+        "since service auto scaling adds copies only minutes after a burst lands; give runtime.min_copies when bursts "
+        "may wait for scaling"
+    )
+    return copies, said

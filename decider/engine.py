@@ -19,7 +19,7 @@ from decider.cost.memo import PlanMemo
 from decider.crossings import ModeCheck, resize, totals_at
 from decider.decision import Decision, RulesetInfo
 from decider.decision_notes import body_notes, copies_notes, platform_notes
-from decider.input_checks import cold_requests_at_gateway, contradictions
+from decider.input_checks import cold_requests_at_gateway, contradictions, gateway_throttle
 from decider.numbers import apart, show
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
@@ -144,6 +144,7 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
         *_peak(parsed),
         *contradictions(parsed),
         *cold_requests_at_gateway(ranked),
+        *gateway_throttle(ranked, ruleset),
         *_slo(ranked),
         *_load(ranked, parsed, ruleset),
         *_uneven_bills(ranked, ruleset),

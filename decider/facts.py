@@ -11,14 +11,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from decider.defaults_said import LAMBDA_MAX_MEMORY_MB
+from decider.defaults_said import LAMBDA_MAX_MEMORY_MB, UTILISATION_TARGET
 from decider.pricing.cost_model import CostModel
 from decider.traffic_profile import duty_cycle as profile_duty_cycle
 from decider.traffic_profile import peak_to_average
 from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Workload
 
 #: Fraction of a container copy's capacity the sizing aims to use at peak (the calculator's default, criteria A5).
-UTILISATION_TARGET = 0.7
 #: Lambda gives one vCPU-equivalent per 1,769 MB of memory (Lambda quotas page).
 LAMBDA_MB_PER_VCPU = 1769
 LAMBDA_MIN_MEMORY_MB = 128
@@ -84,8 +83,9 @@ class Facts:
     """What a unit of work that lands on a new copy waits at most: its start (runtime.startup_s) and the longest run
     (runtime.max_duration_s). A front door's timeout counts both."""
     container_scale_up_s: float
-    """Seconds to reach the copies at peak: the ECS service scheduler launches 500 tasks a minute per service, and the
-    last of them then starts (runtime.startup_s)."""
+    """Seconds to reach the copies at peak from the copies kept up (runtime.min_copies, else the cost model's minimum,
+    and those holding connections): the ECS service scheduler launches 500 tasks a minute per service, and the last
+    of them then starts (runtime.startup_s); 0 when the copies kept up hold the peak."""
     container_burst: float
     """How far a burst outgrows the copies kept up for the average load: the copies needed at peak ÷ the copies the
     average load (the busiest hour's, with an hourly profile) needs (at least the copies always kept:
@@ -272,6 +272,7 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         copies = peak_concurrency  # runs of a job: one copy a run, as they are sized (decider/cost/capacity.py)
         burst = 1.0
         needed = copies
+        up = 0.0  # no copy waits for a run
     else:
         copies = peak_concurrency / per_copy
         # Against the copies kept up whatever the load (the minimum given, else the cost model's), unrounded, and the
@@ -282,7 +283,9 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         busiest = peak_to_average(traffic.hourly_profile) if traffic.hourly_profile else 1.0
         burst = max(copies, holding) / max(avg_concurrency * busiest / per_copy, floor, holding, 1e-9)
         needed = max(copies, kept, held)
+        up = max(floor, held)  # the copies up when a burst lands: the rest are launched
     copies = max(math.ceil(copies - 1e-9), 2 if always_on else 1, held)
+    launched = max(0.0, copies - up)
     lambda_memory = lambda_memory_for(runtime.memory_mb, runtime.vcpu)
     container_vcpu = container_vcpu_for(runtime.memory_mb, runtime.vcpu, runtime.os)
     slo = traffic.latency_slo_ms
@@ -306,7 +309,7 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         lambda_scale_up_s=peak_concurrency / 1000.0 * 10.0,
         lambda_cold_run_s=cold_run_s(workload),
         cold_request_s=runtime.startup_s + workload.max_duration_s,
-        container_scale_up_s=copies / ECS_TASKS_PER_MINUTE * 60.0 + runtime.startup_s,
+        container_scale_up_s=launched / ECS_TASKS_PER_MINUTE * 60.0 + runtime.startup_s if launched > 0 else 0.0,
         container_burst=max(1.0, burst),
         burst_basis="the busiest hour's average load" if traffic.hourly_profile else "the average load",
         container_disk_gb=container_disk_gb(runtime.ephemeral_storage_gb, 1, runtime.artifact_mb),

@@ -7,8 +7,9 @@ from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.cost.sizing import front_door
 from decider.numbers import show
 from decider.ranking import Ranked
+from decider.rules.model import Ruleset
 from decider.traffic_profile import peak_factor
-from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, ParsedWorkload, Preferences, Workload
+from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, SECONDS_PER_MONTH, ParsedWorkload, Preferences, Workload
 
 #: The front doors a user can name that cannot hold a WebSocket connection for a function: Lambda is priced behind an
 #: API Gateway WebSocket API instead (decider/cost/sizing.py).
@@ -32,6 +33,24 @@ GATEWAY_NEAR = 0.9
 GATEWAY_PAYLOAD_MB = {
     "http-api": (10.0, "which cannot be raised"),
     "rest-api": (10.0, "except a response streamed with response transfer mode STREAM"),
+}
+
+
+#: API Gateway's default throttle quota, requests a second per account and Region, shared by every HTTP, REST and
+#: WebSocket API (raisable on request), and the Regions where it is 2,500
+#: (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
+GATEWAY_THROTTLE_RPS = 10_000.0
+GATEWAY_THROTTLE_LOW_RPS = 2_500.0
+GATEWAY_THROTTLE_LOW_REGIONS = frozenset({
+    "af-south-1", "eu-south-1", "ap-southeast-3", "me-central-1", "ap-south-2", "ap-southeast-4", "eu-south-2",
+    "eu-central-2", "il-central-1", "ca-west-1", "ap-southeast-5", "ap-southeast-7", "mx-central-1",
+})  # fmt: skip
+#: The share of the quota past which a peak counts as near it: the account's other APIs share it.
+GATEWAY_THROTTLE_NEAR = 0.8
+GATEWAY_DOORS = {
+    "api-gateway-http-api": "an API Gateway HTTP API",
+    "api-gateway-rest-api": "an API Gateway REST API",
+    "api-gateway-websocket-api": "an API Gateway WebSocket API",
 }
 
 
@@ -236,4 +255,35 @@ def cold_requests_at_gateway(ranked: Ranked) -> tuple[str, ...]:
         f"of the API Gateway named as the front door (traffic.front_door {door}), {how}: Lambda's cold requests end "
         "there, while a container copy starts before it takes traffic. Lambda would need provisioned concurrency or "
         "SnapStart (neither is in its bill), or a faster start.",
+    )
+
+
+def gateway_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """A peak near or past API Gateway's account throttle quota, while an eligible target is priced behind an API
+    Gateway API (Lambda behind the HTTP API decider chose, or any target behind the API named as the front door):
+    requests past the quota are refused with 429 until it is raised, whatever runs behind it."""
+    workload = ranked.workload
+    region = workload.preferences.region
+    quota = GATEWAY_THROTTLE_LOW_RPS if region in GATEWAY_THROTTLE_LOW_REGIONS else GATEWAY_THROTTLE_RPS
+    peak = max(workload.peak_rps, workload.requests_per_month / SECONDS_PER_MONTH)
+    if peak <= quota * GATEWAY_THROTTLE_NEAR:
+        return ()
+    behind = [
+        (target.name, door)
+        for target in ruleset.targets
+        if target.id in ranked.order
+        and (door := front_door(workload, serverless=target.id == "lambda")) in GATEWAY_DOORS
+    ]
+    if not behind:
+        return ()
+    doors = sorted({door for _, door in behind})
+    names = ", ".join(name for name, _ in behind)
+    where = " and ".join(GATEWAY_DOORS[door] for door in doors)
+    past = "past" if peak > quota else "within a fifth of"
+    return (
+        f"A peak of {show(peak)} requests a second is {past} API Gateway's default throttle quota of {show(quota)} "
+        f"requests a second in {region}, shared by every HTTP, REST and WebSocket API of the account: {names} "
+        f"{'is' if len(behind) == 1 else 'are'} priced behind {where}, which answers 429 to requests over it. Raise "
+        "the quota (Service Quotas, on request) before the peak comes, or name another front door "
+        "(traffic.front_door alb or function-url).",
     )

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from decider.cost.compiled import Compiled
-from decider.numbers import show
+from decider.headroom_said import near_limit
 from decider.rules.model import Headroom, Rule, Ruleset
 
 
@@ -231,15 +231,9 @@ def _near_limit(
     factor = headroom.factor(context)
     if factor <= 0:
         return None
-    value = float(context[headroom.field])
-    margin = (headroom.limit - value) / headroom.limit * 100.0
     whose = " and ".join((names or {}).get(target, target) for target in rule.targets)
-    near = (
-        f"at {whose}'s limit of {show(headroom.limit)}, with no room to grow"
-        if round(margin, 1) <= 0
-        else f"within {show(round(margin, 1))}% of {whose}'s limit of {show(headroom.limit)}, with little room to grow"
-    )
-    message = f"{headroom.field} is {show(value)}, {near} ({rule.id})." if explain else ""
+    value = float(context[headroom.field])
+    message = near_limit(headroom.field, value, headroom.limit, whose, rule.id) if explain else ""
     points = round(-headroom.points * factor * weight, 1)
     impacts = dict.fromkeys(rule.targets, points)
     return Fired(f"{rule.id}.headroom", rule.category, rule.source, message, impacts, rule)

@@ -211,3 +211,15 @@ class _Quoted:
     def __str__(self) -> str:
         text = str(self.value) if isinstance(self.value, str) else quoted(self.value)
         return text if len(text) <= MAX_QUOTED_CHARS else quoted(self.value)
+
+
+def arrays_as_tuples(value: Any) -> Any:
+    # Strict validation takes a tuple field only from a tuple; a JSON array is the same thing. JSON Schema counts
+    # 8.0 as an integer, and strict validation takes an int wherever it takes a float.
+    if isinstance(value, list):
+        return tuple(arrays_as_tuples(item) for item in value)
+    if isinstance(value, dict):
+        return {key: arrays_as_tuples(item) for key, item in value.items()}
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

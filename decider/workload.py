@@ -8,14 +8,14 @@ from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from decider.defaults_said import front_door_assumption, vcpu_assumption
+from decider.defaults_said import burst_copies, front_door_assumption, vcpu_assumption
 from decider.errors import Problem, WorkloadError, json_type
 from decider.network import FrontDoorChoice, Network
 from decider.network import Section as _Section
 from decider.numbers import number as _num
 from decider.numbers import show as _show
 from decider.traffic_profile import PROFILE_FIELD, HourlyProfile, peak_factor
-from decider.validation import PLAIN_WORDS, InstanceNames, Label, Wording, problems_from_validation
+from decider.validation import PLAIN_WORDS, InstanceNames, Label, Wording, arrays_as_tuples, problems_from_validation
 from decider.websocket import connection_defaults
 
 Architecture = Literal["x86_64", "arm64", "any"]
@@ -244,23 +244,11 @@ def validate_workload(raw: Any, *, strict_json: bool = False) -> Workload:
             [Problem("", f"a workload must be a mapping of sections (a JSON object), got {json_type(raw)}")]
         )
     if strict_json:
-        raw = _arrays_as_tuples(raw)
+        raw = arrays_as_tuples(raw)
     try:
         return Workload.model_validate(raw, strict=strict_json)
     except ValidationError as error:
         raise WorkloadError(problems_from_validation(error, wording=WORDING)) from None
-
-
-def _arrays_as_tuples(value: Any) -> Any:
-    # Strict validation takes a tuple field only from a tuple; a JSON array is the same thing. JSON Schema counts
-    # 8.0 as an integer, and strict validation takes an int wherever it takes a float.
-    if isinstance(value, list):
-        return tuple(_arrays_as_tuples(item) for item in value)
-    if isinstance(value, dict):
-        return {key: _arrays_as_tuples(item) for key, item in value.items()}
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def _fields_at(path: Sequence[str]) -> list[str]:
@@ -361,6 +349,12 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
 
     rate = requests / SECONDS_PER_MONTH
     connections, per_copy = connection_defaults(traffic, runtime, "websocket" in protocols, rate, assumptions, defaults)
+    kept = runtime.min_copies
+    warm = None if kept is not None else burst_copies(traffic, protocols, rate, avg_ms, runtime.concurrency_per_copy)
+    if warm is not None:  # a bursting service's copies for its latency target (decider/defaults_said.py)
+        kept = warm[0]
+        assumptions.append(warm[1])
+        defaults.append(("runtime.min_copies", kept))
     team = workload.team  # a team that runs EKS today has run Kubernetes
     if team.current_platform == "eks" and "kubernetes_experience" not in team.model_fields_set:
         team = team.model_copy(update={"kubernetes_experience": "some"})
@@ -381,11 +375,10 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
                 assumptions.append(f"{section_name}.{field_name} not given: assumed {_show(field.default)}")
         assumptions.extend(f"{', '.join(paths)} not given: assumed {word}" for word, paths in falsy.items() if paths)
 
+    sized = {"max_duration_s": max_s, "avg_duration_ms": avg_ms, "connections_per_copy": per_copy, "min_copies": kept}
     resolved = workload.model_copy(
         update={
-            "runtime": runtime.model_copy(
-                update={"max_duration_s": max_s, "avg_duration_ms": avg_ms, "connections_per_copy": per_copy}
-            ),
+            "runtime": runtime.model_copy(update=sized),
             "traffic": traffic.model_copy(
                 update={
                     "requests_per_month": requests,

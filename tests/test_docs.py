@@ -283,12 +283,13 @@ def test_readme_is_short_and_links_every_docs_page() -> None:
 
 
 def test_the_readme_cost_chart_marks_todays_crossings(ruleset: Ruleset) -> None:
-    """docs/img/cost-chart.svg (``make screenshots``) marks the crossings today's answer for checkout-api has in
-    range, and no other: a chart drawn from an older answer shows volumes the engine no longer gives."""
+    """docs/img/cost-chart.svg (``make screenshots``) marks the crossings today's answer for order-events
+    (examples/queue-consumer.yaml) has in range, and no other: a chart drawn from an older answer shows volumes the
+    engine no longer gives."""
     from decider import decide, parse_workload
     from decider.render.chart import cost_chart
 
-    raw = yaml.safe_load((ROOT / "examples" / "checkout-api.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((ROOT / "examples" / "queue-consumer.yaml").read_text(encoding="utf-8"))
     decision = decide(parse_workload(raw), ruleset)
     spec = cost_chart(decision, raw["traffic"]["requests_per_month"])
     layers = spec["layer"]

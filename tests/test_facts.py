@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 
+from decider.defaults_said import UTILISATION_TARGET
 from decider.facts import (
     FARGATE_CPU_MAX_MEMORY_MB,
     LAMBDA_MB_PER_VCPU,
     ONE,
-    UTILISATION_TARGET,
     Facts,
     container_vcpu_for,
     derive,

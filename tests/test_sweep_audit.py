@@ -21,6 +21,16 @@ def score(decision: Decision, target: str) -> float:
     return next(item.score for item in decision.ranking if item.target == target)
 
 
+def bill_moved(first: Decision, second: Decision) -> bool:
+    """Whether some target's bill differs by 10% or more between two decisions (or is billed in one only)."""
+    bills = [
+        {item.target: item.monthly_cost.total_usd for item in d.ranking if item.monthly_cost} for d in (first, second)
+    ]
+    if bills[0].keys() != bills[1].keys():
+        return True
+    return any(abs(bills[1][target] / bills[0][target] - 1) >= 0.1 for target in bills[0])
+
+
 def decided(ruleset: Ruleset, sections: dict[str, Any], *, advice: bool = False) -> Decision:
     return decide(parse_workload(sections), ruleset, advice=advice)
 
@@ -29,13 +39,18 @@ def test_no_cliff_at_fargates_long_standing_largest_task(ruleset: Ruleset) -> No
     """A GPU copy (Fargate excluded): 3% less memory around 24 vCPU worth moved Managed Instances by 6 points with
     every bill the same. Now the points are graded between 16 and 20 vCPU (120 and 150 GB)."""
     # about 17 to 25 vCPU at 1,769 MB a vCPU: the copy's Fargate size jumps from 16 to 32 vCPU near 24
+    checked = 0
     for memory in (30_000, 32_000, 34_000, 36_000, 38_000, 42_000, 43_000, 44_000):
         near = decided(ruleset, {"runtime": {"memory_mb": memory, "gpu": 1}, "preferences": {"region": "sa-east-1"}})
         less = decided(
             ruleset, {"runtime": {"memory_mb": round(memory * 0.97), "gpu": 1}, "preferences": {"region": "sa-east-1"}}
         )
+        if bill_moved(near, less):
+            continue  # the promise allows a step where a bill steps (a node type that no longer holds the copy)
+        checked += 1
         for target in ("ecs-managed-instances", "ecs-ec2", "eks"):
             assert abs(score(near, target) - score(less, target)) <= 3.0, (memory, target)
+    assert checked >= 6
 
 
 def test_instances_keep_their_points_beyond_fargates_largest_task(ruleset: Ruleset) -> None:

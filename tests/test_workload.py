@@ -376,6 +376,7 @@ def test_a_fully_described_workload_has_only_unset_optionals_left() -> None:
                 "startup_s": 1,
                 "long_running": False,
                 "concurrency_per_copy": 1,
+                "min_copies": 9,
             },
             "traffic": {
                 "pattern": "spiky",

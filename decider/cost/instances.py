@@ -34,7 +34,7 @@ def copies_per_instance(
     vCPU from them (``kubelet_reserved_cpu`` in model.yaml). A copy on the host's network holds its port on the
     node: one copy a node, whatever else would fit (``HOST_NETWORK_COPIES``)."""
     runtime = workload.runtime
-    by_memory = math.floor((instance.memory_gib * 1024 - model.node_reserved_memory_mb) / runtime.memory_mb + 1e-9)
+    by_memory = math.floor(node_memory_mb(instance, model) / runtime.memory_mb + 1e-9)
     reserve = model.kubelet_reserved_cpu
     allocatable = instance.vcpu - (reserve.vcpu(instance.vcpu) if kubernetes and reserve is not None else 0.0)
     cpu_ratio = allocatable / facts.container_vcpu
@@ -46,6 +46,14 @@ def copies_per_instance(
     if workload.control.host_networking:
         fits = min(fits, HOST_NETWORK_COPIES)
     return max(fits, 0)
+
+
+def node_memory_mb(instance: Instance, model: CostModel) -> float:
+    """The memory a node offers its copies: what it has installed, less its kernel's share
+    (``node_kernel_memory_share`` in model.yaml) or the reserve for the OS and the agent (``node_reserved_memory_mb``),
+    whichever is more. A copy that asks for more than a node registers is never placed on it."""
+    installed = instance.memory_gib * 1024
+    return installed - max(model.node_reserved_memory_mb, installed * model.node_kernel_memory_share)
 
 
 _FITS: Compiled[tuple[tuple[Instance, int], ...]] = Compiled()
@@ -84,6 +92,7 @@ def catalogue_key(workload: Workload, book: PriceBook, model: CostModel, *shape:
         workload.control.instance_types,
         workload.control.host_networking,
         model.node_reserved_memory_mb,
+        model.node_kernel_memory_share,
         *shape,
     )
 

@@ -14,7 +14,7 @@ from decider.cost.choice import undominated
 from decider.cost.compiled import Compiled
 from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced
-from decider.cost.instances import catalogue_key, instance_candidates
+from decider.cost.instances import catalogue_key, instance_candidates, node_memory_mb
 from decider.cost.line import Line, fixed
 from decider.cost.network import network_lines
 from decider.cost.sizing import front_door, purchase_for
@@ -148,7 +148,7 @@ def _environment_fits(
         for instance in instance_candidates(workload, book):
             fits = min(
                 math.floor(instance.vcpu / vcpu + 1e-9),
-                math.floor((instance.memory_gib * 1024 - model.node_reserved_memory_mb) / memory_mb + 1e-9),
+                math.floor(node_memory_mb(instance, model) / memory_mb + 1e-9),
             )
             if not instance.gpu and fits >= 1:
                 found.append((instance, fits))

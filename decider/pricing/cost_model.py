@@ -60,6 +60,12 @@ class CostModel(_Data):
     serving_min_copies: int = Field(ge=0)
     node_reserved_memory_mb: float = Field(ge=0)
     node_reserved_memory_source: str
+    node_kernel_memory_share: float = Field(
+        0.0, ge=0, lt=1, description="Share of a node's installed memory its kernel keeps, when more than the reserve."
+    )
+    node_kernel_memory_source: str = (
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/memory-management.html"
+    )
     kubelet_reserved_cpu: KubeletReserve | None = Field(
         None, description="The vCPU an EKS node keeps from pods (none given: pods may ask for every vCPU)."
     )

@@ -96,7 +96,7 @@ def _instances(sizing: InstanceSizing) -> str:
         f"a share of the existing cluster's nodes, priced as this type (about "
         f"{sizing.desired_copies / sizing.copies_per_instance:.2g} of one at the desired copies)"
         if sizing.shared_nodes
-        else "one per run"
+        else "started for the runs, stopped after them"
         if sizing.scaling == "per-run"
         else f"min {sizing.min_instances} / desired {sizing.desired_instances} / max {sizing.max_instances}"
     )

@@ -7,7 +7,9 @@ import pytest
 from api.chart import chosen_format
 from api.examples import CHECKOUT_API
 from api.problems import ApiProblem
+from decider.documents import read_file
 from tests.api.conftest import KEY, ApiClient, ClientFactory, problem_of
+from tests.conftest import EXAMPLES_DIR
 
 
 def test_svg_by_default_and_when_asked(client: ApiClient) -> None:
@@ -18,7 +20,9 @@ def test_svg_by_default_and_when_asked(client: ApiClient) -> None:
         assert response.headers["content-type"] == "image/svg+xml"
         assert response.text.startswith("<svg")
         assert response.text.count('class="mark-line role-mark cost_line_marks"') == 5
-        assert "Amazon ECS on AWS Fargate cheaper above ~13M" in response.text
+    # a crossing in the chart's range is marked and labelled (checkout-api's bills cross past 10× its volume)
+    response = client.post("/recommend/chart", json=read_file(EXAMPLES_DIR / "queue-consumer.yaml"))
+    assert "Amazon ECS on AWS Fargate cheaper above ~1.2M" in response.text
 
 
 def test_png_when_asked(client: ApiClient) -> None:

@@ -24,9 +24,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from api.examples import CHECKOUT_API
+from decider.documents import read_file
 from tests.live_schemathesis import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+QUEUE_CONSUMER: dict[str, Any] = read_file(REPO_ROOT / "examples" / "queue-consumer.yaml")
 BIN = Path(sys.executable).parent
 READY_TIMEOUT_S = 60
 TIMEOUT_MS = 30_000
@@ -105,7 +107,6 @@ def test_an_example_submitted_shows_the_recommendation_the_chart_and_a_shareable
     expect(chart).to_have_attribute("data-drawn", "true")
     expect(chart.locator("g.cost_line_marks path")).to_have_count(len(expected["ranking"]))
     expect(chart.locator("g.break_even_marks path")).to_have_count(len(crossings_in_range(expected)))
-    assert crossings_in_range(expected), "checkout-api's chart shows at least one break-even"
     # The address now carries the workload: opening it renders the same answer on the server.
     shared = page.url
     assert "?w=" in shared
@@ -119,6 +120,18 @@ def test_an_example_submitted_shows_the_recommendation_the_chart_and_a_shareable
         Path(folder).mkdir(parents=True, exist_ok=True)
         expect(chart).to_have_attribute("data-drawn", "true")
         page.locator("#answer").screenshot(path=str(Path(folder) / "page.png"))
+
+
+def test_the_chart_marks_each_break_even_in_its_range(page: Page, server: str) -> None:
+    """order-events (examples/queue-consumer.yaml): Lambda's bill crosses two container bills within 0.1× to 10× of
+    its volume, and the chart marks each crossing there, no more."""
+    submit_example(page, server, "queue-consumer")
+    expected = decision_of(server, QUEUE_CONSUMER)
+    assert crossings_in_range(expected), "order-events' bills cross within the chart's range"
+    chart = page.locator("#cost-chart")
+    expect(chart).to_have_attribute("data-drawn", "true")
+    expect(chart.locator("g.break_even_marks path")).to_have_count(len(crossings_in_range(expected)))
+    if folder := os.environ.get("DECIDER_SCREENSHOTS"):
         chart.screenshot(path=str(Path(folder) / "page-chart.png"))
 
 

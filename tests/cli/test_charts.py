@@ -24,11 +24,11 @@ def test_adr_writes_the_chart_and_links_it_relative_to_the_record(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "docs" / "adr").mkdir(parents=True)
     (tmp_path / "img").mkdir()
-    argv = ["adr", CHECKOUT, "--chart", "img/cost.png", "-o", "docs/adr/0001.md", "--date", "2026-12-01"]
+    argv = ["adr", QUEUE, "--chart", "img/cost.png", "-o", "docs/adr/0001.md", "--date", "2026-12-01"]
     assert main(argv) == 0
     record = (tmp_path / "docs" / "adr" / "0001.md").read_text(encoding="utf-8")
     assert "![Monthly cost of each option as traffic grows](../../img/cost.png)" in record
-    assert "* Amazon ECS on AWS Fargate is cheaper than AWS Lambda above ~13M requests a month." in record
+    assert "* Amazon ECS on AWS Fargate is cheaper than AWS Lambda above ~1.2M requests a month." in record
     assert (tmp_path / "img" / "cost.png").read_bytes().startswith(b"\x89PNG")
     capsys.readouterr()
 

@@ -27,8 +27,9 @@ VERTEX = re.compile(r"[ML]([-\d.e]+),([-\d.e]+)")
 
 
 @pytest.fixture(scope="module")
-def checkout(ruleset: Ruleset) -> tuple[Decision, float]:
-    parsed = parse_workload(read_file(EXAMPLES_DIR / "checkout-api.yaml"))
+def crossed(ruleset: Ruleset) -> tuple[Decision, float]:
+    """order-events (examples/queue-consumer.yaml): Lambda's bill crosses two container bills within the chart."""
+    parsed = parse_workload(read_file(EXAMPLES_DIR / "queue-consumer.yaml"))
     return decide(parsed, ruleset), parsed.workload.requests_per_month
 
 
@@ -41,8 +42,8 @@ def groups(svg: bytes, name: str) -> list[ET.Element]:
     return [group for group in root.iter(SVG + "g") if name in group.get("class", "").split()]
 
 
-def test_the_spec_has_a_line_per_eligible_target_and_a_marker_per_crossing(checkout: tuple[Decision, float]) -> None:
-    decision, requests = checkout
+def test_the_spec_has_a_line_per_eligible_target_and_a_marker_per_crossing(crossed: tuple[Decision, float]) -> None:
+    decision, requests = crossed
     spec = cost_chart(decision, requests)
     lines = layer(spec, "cost_line")["data"]["values"]
     assert {row["target"] for row in lines} == {entry.target for entry in decision.ranking}
@@ -50,9 +51,9 @@ def test_the_spec_has_a_line_per_eligible_target_and_a_marker_per_crossing(check
     assert [row["requests_per_month"] for row in crossings] == sorted(
         point.requests_per_month for point in visible_crossings(decision)
     )
-    assert any(row["label"] == "Amazon ECS on AWS Fargate cheaper above ~13M" for row in crossings)
-    assert layer(spec, "current_traffic")["data"]["values"] == [{"requests_per_month": requests, "label": "now: 3M"}]
-    assert spec["title"] == "Monthly cost vs traffic: checkout-api"
+    assert any(row["label"] == "Amazon ECS on AWS Fargate cheaper above ~1.2M" for row in crossings)
+    assert layer(spec, "current_traffic")["data"]["values"] == [{"requests_per_month": requests, "label": "now: 4M"}]
+    assert spec["title"] == "Monthly cost vs traffic: order-events"
 
 
 def test_a_decision_without_crossings_in_range_has_no_marker_layer(ruleset: Ruleset) -> None:
@@ -63,8 +64,8 @@ def test_a_decision_without_crossings_in_range_has_no_marker_layer(ruleset: Rule
     assert ("break_even" in names) == bool(visible_crossings(decision))
 
 
-def test_the_svg_draws_each_line_and_puts_each_marker_on_its_crossing(checkout: tuple[Decision, float]) -> None:
-    decision, requests = checkout
+def test_the_svg_draws_each_line_and_puts_each_marker_on_its_crossing(crossed: tuple[Decision, float]) -> None:
+    decision, requests = crossed
     svg = image.render(cost_chart(decision, requests), "svg")
     lines = groups(svg, "cost_line_marks")
     assert len(lines) == len(decision.ranking)
@@ -100,8 +101,8 @@ def test_control_characters_in_the_name_are_left_out_of_the_image(ruleset: Rules
     assert drawn.startswith(b"<svg" if kind == "svg" else b"\x89PNG")
 
 
-def test_png_is_a_png(checkout: tuple[Decision, float]) -> None:
-    decision, requests = checkout
+def test_png_is_a_png(crossed: tuple[Decision, float]) -> None:
+    decision, requests = crossed
     assert image.render(cost_chart(decision, requests), "png").startswith(b"\x89PNG\r\n\x1a\n")
 
 
@@ -117,13 +118,13 @@ def test_another_extension_is_a_usage_error(name: str) -> None:
 
 
 def test_without_vl_convert_the_error_names_the_extra(
-    monkeypatch: pytest.MonkeyPatch, checkout: tuple[Decision, float]
+    monkeypatch: pytest.MonkeyPatch, crossed: tuple[Decision, float]
 ) -> None:
     monkeypatch.setitem(sys.modules, "vl_convert", None)
     with pytest.raises(UsageError, match=r"decider-aws\[chart\]"):
-        image.render(cost_chart(*checkout), "svg")
+        image.render(cost_chart(*crossed), "svg")
 
 
-def test_an_unwritable_file_is_a_usage_error(tmp_path: Path, checkout: tuple[Decision, float]) -> None:
+def test_an_unwritable_file_is_a_usage_error(tmp_path: Path, crossed: tuple[Decision, float]) -> None:
     with pytest.raises(UsageError, match="cannot write"):
-        image.write(cost_chart(*checkout), str(tmp_path / "missing" / "cost.svg"))
+        image.write(cost_chart(*crossed), str(tmp_path / "missing" / "cost.svg"))

@@ -1,0 +1,130 @@
+"""A bursting service with a latency target is billed for the copies its bursts need (architect audit, round 18, H3).
+
+A flash-sale API at 20M requests a month with bursts of 5,000 requests a second and a 2 s target was recommended
+Fargate on a bill of about two warm tasks ($33.88): service auto scaling adds copies minutes after a burst lands, so
+the target held only on paper. Now, with a named peak and a latency target, the container bills keep the peak's
+copies up (``runtime.min_copies`` assumed and said, decider/defaults_said.py ``burst_copies``); the answer says what
+it would be if bursts may wait (the assumption tried at one copy); the rules that weighed the wait do not fire on a
+burst the bills already pay for.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from decider import Decision, Ruleset, decide, parse_workload
+from decider.advice import apply
+from decider.alternatives import alternatives
+from decider.decision import FargateSizing, RankedTarget
+from decider.facts import derive
+from decider.workload import resolve_defaults
+
+FLASH_SALE: dict[str, Any] = {
+    "name": "flash-sale-api",
+    "runtime": {"avg_duration_ms": 200, "max_duration_s": 3, "memory_mb": 512, "startup_s": 1},
+    "traffic": {"pattern": "spiky", "requests_per_month": 20_000_000, "peak_rps": 5000, "latency_slo_ms": 2000},
+}
+PEAK_COPIES = math.ceil(5000 * 0.2 / 0.7)  # 1,429: in flight at the peak over a copy at 70%
+BURST_RULES = ("traffic.burst-over-warm-copies", "traffic.burst-beyond-container-scaling")
+
+
+def with_traffic(**changes: Any) -> dict[str, Any]:
+    traffic = {key: value for key, value in {**FLASH_SALE["traffic"], **changes}.items() if value is not None}
+    return {**FLASH_SALE, "traffic": traffic}
+
+
+def entry(decision: Decision, target: str) -> RankedTarget:
+    return next(item for item in decision.ranking if item.target == target)
+
+
+def fired(decision: Decision) -> set[str]:
+    return {reason.rule for item in decision.ranking for reason in item.reasons}
+
+
+def test_a_burst_with_a_latency_target_is_billed_on_the_copies_it_needs(ruleset: Ruleset) -> None:
+    parsed = parse_workload(FLASH_SALE)
+    assert parsed.workload.runtime.min_copies == PEAK_COPIES
+    assert ("runtime.min_copies", PEAK_COPIES) in parsed.defaults
+    [said] = [note for note in parsed.assumptions if note.startswith("runtime.min_copies not given")]
+    assert "assumed 1,429" in said
+    assert "traffic.latency_slo_ms 2,000" in said
+    decision = decide(parsed, ruleset)
+    fargate = entry(decision, "ecs-fargate")
+    assert isinstance(fargate.sizing, FargateSizing)
+    assert (fargate.sizing.min_copies, fargate.sizing.max_copies) == (PEAK_COPIES, PEAK_COPIES)
+    # 1,429 quarter-vCPU tasks all month, not the two the average load keeps busy
+    assert fargate.monthly_cost is not None
+    tasks = next(line for line in fargate.monthly_cost.lines if line.item.startswith("Fargate tasks"))
+    assert tasks.quantity == pytest.approx(PEAK_COPIES * 730)
+    # Lambda serves the bursts per request, for a fraction of that: it wins on its own bill
+    assert decision.recommendation == "lambda"
+    lambda_bill = entry(decision, "lambda").monthly_cost
+    assert lambda_bill is not None
+    assert lambda_bill.total_usd < fargate.monthly_cost.total_usd / 100
+    # the penalties for a burst landing on too few copies do not fire: the bills pay for the copies instead
+    assert not fired(decision) & {*BURST_RULES, "traffic.spiky-favours-fargate"}
+    # the assumption decides the answer, and the answer says what it would be if bursts may wait for scaling
+    assert "runtime.min_copies" in decision.decisive_assumptions
+    [waiting] = [item for item in decision.counterfactuals if item.change == {"runtime.min_copies": 1}]
+    assert waiting.recommendation == "ecs-fargate"
+    assert "with 1 container copy kept up whatever the load" in waiting.message
+
+
+def test_the_counterfactual_of_bursts_that_wait_is_true_when_applied(ruleset: Ruleset) -> None:
+    parsed = parse_workload(FLASH_SALE)
+    assert parsed.given is not None
+    waiting = decide(resolve_defaults(apply(parsed.given, {"runtime.min_copies": 1})), ruleset, advice=False)
+    assert waiting.recommendation == "ecs-fargate"
+    # copies follow the load again, and the rule that weighs a burst landing on them fires
+    assert "traffic.burst-over-warm-copies" in fired(waiting)
+
+
+@pytest.mark.parametrize(
+    ("changes", "why"),
+    [
+        ({"latency_slo_ms": None}, "no latency target: bursts may wait"),
+        ({"peak_rps": None}, "a peak decider assumed from the pattern is no burst the user named"),
+        ({"pattern": "steady"}, "steady traffic grows into its peak"),
+        ({"protocols": ["queue"]}, "a queue consumer's burst waits in the queue"),
+        ({"peak_rps": 3, "requests_per_month": 1_000_000}, "a peak one copy holds: every listener's minimum already"),
+    ],
+)
+def test_no_copies_are_assumed_for_a_burst_otherwise(changes: dict[str, Any], why: str) -> None:
+    parsed = parse_workload(with_traffic(**changes))
+    assert parsed.workload.runtime.min_copies is None, why
+    assert not any(note.startswith("runtime.min_copies not given: assumed") for note in parsed.assumptions), why
+
+
+def test_copies_given_are_kept_as_given(ruleset: Ruleset) -> None:
+    given = {**FLASH_SALE, "runtime": {**FLASH_SALE["runtime"], "min_copies": 3}}
+    parsed = parse_workload(given)
+    assert parsed.workload.runtime.min_copies == 3
+    assert "runtime.min_copies" not in dict(parsed.defaults)
+    decision = decide(parsed, ruleset, advice=False)
+    assert "traffic.burst-over-warm-copies" in fired(decision)
+
+
+def test_an_event_service_and_grpc_count_as_bursting_clients() -> None:
+    for changes in ({"pattern": "event", "protocols": ["http"]}, {"protocols": ["grpc"]}):
+        assert parse_workload(with_traffic(**changes)).workload.runtime.min_copies == PEAK_COPIES
+
+
+@pytest.mark.parametrize(("kept", "launched"), [(None, PEAK_COPIES - 1), (1000, PEAK_COPIES - 1000), (2000, 0)])
+def test_the_time_to_reach_the_peak_counts_the_copies_launched(
+    ruleset: Ruleset, kept: int | None, launched: int
+) -> None:
+    """Copies kept up are there when the burst lands: the scheduler launches only the rest (500 a minute), and none
+    when the copies kept up hold the peak."""
+    runtime = {**FLASH_SALE["runtime"]} | ({} if kept is None else {"min_copies": kept})
+    workload = parse_workload({**with_traffic(latency_slo_ms=None), "runtime": runtime}).workload
+    facts = derive(workload, ruleset.cost_model)
+    expected = launched / 500 * 60 + 1 if launched else 0.0
+    assert facts.container_scale_up_s == pytest.approx(expected)
+
+
+def test_the_other_value_tried_for_assumed_copies_is_one() -> None:
+    assert alternatives("runtime.min_copies", PEAK_COPIES) == [1]
+    assert alternatives("runtime.min_copies", 1) == []
