@@ -122,8 +122,12 @@ class ModeCheck:
 
     def __call__(self, side: str, mode: str, other: str, moved: float, crossing: float) -> bool:
         """Whether ``side`` in ``mode`` is cheaper than ``other`` between ``crossing`` (where the bills of the modes
-        chosen cross) and ``moved`` (where the sentence says ``side`` in ``mode`` crosses ``other``)."""
-        for volume in between(crossing, moved):
+        chosen cross) and ``moved`` (where the sentence says ``side`` in ``mode`` crosses ``other``); for a sentence
+        that ``side`` "becomes cheaper above" ``moved`` (``moved`` below ``crossing``), past ``crossing`` too, up the
+        ladder the break-even sentences are tried on (``LADDER``): "above" has no end, and a rerun far past it can
+        find ``other`` in another mode, cheaper again."""
+        past = tuple(crossing * step for step in LADDER[:2]) if moved < crossing else ()
+        for volume in (*between(crossing, moved), *past):
             found = self.totals(volume)
             if found is None or mode not in found.get(side, {}) or "" not in found.get(other, {}):
                 return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decider.cost.bill import shares_nodes
 from decider.cost.capacity import min_copies_for, scaling_of
+from decider.facts import connection_copies
 from decider.numbers import show
 from decider.ranking import Ranked
 from decider.rules.model import Ruleset
@@ -76,5 +77,16 @@ def copies_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     if why is None:
         return ()
     kept = min_copies_for(scaling, model, workload, holds_connections=False)
-    copies = f"{kept} cop{'y' if kept == 1 else 'ies'}"
-    return (f"runtime.min_copies not given: container targets keep {copies} up whatever the load ({why})",)
+    held = connection_copies(workload)
+    if held > kept:  # the open connections keep more up than the minimum (decider/cost/capacity.py)
+        return (
+            f"runtime.min_copies not given: container targets keep {_copies(held)} up whatever the load, to hold "
+            f"the {show(workload.traffic.connections)} open WebSocket connections (traffic.connections) at "
+            f"{show(workload.runtime.connections_per_copy)} a copy (runtime.connections_per_copy) at 70%; the cost "
+            f"model's minimum is {_copies(kept)} ({why})",
+        )
+    return (f"runtime.min_copies not given: container targets keep {_copies(kept)} up whatever the load ({why})",)
+
+
+def _copies(count: int) -> str:
+    return f"{count:,} cop{'y' if count == 1 else 'ies'}"

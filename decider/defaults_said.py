@@ -52,7 +52,8 @@ def front_door_assumption(protocols: Collection[str]) -> str | None:
         return f"traffic.front_door not given: {containers}"
     return (
         "traffic.front_door not given: AWS Lambda priced behind an API Gateway HTTP API (a Lambda function URL when a "
-        f"request and a cold start come near the HTTP API's 30 s timeout or bodies pass 6 MB), {containers}"
+        "request and a cold start come near the HTTP API's 30 s timeout, the request alone on Lambda Managed "
+        f"Instances, which start environments before requests, or bodies pass 6 MB), {containers}"
     )
 
 

@@ -145,11 +145,20 @@ def _dearer_than_cheapest(
     cheapest = min(costs, key=lambda target: (costs[target], target))
     if costs[cheapest] >= costs[winner]:
         return ""
-    outweighing = [
-        f"{fired.id} (+{show(lead)} points between them)"
-        for lead, fired in leads(evaluation, winner, cheapest, net=True)
-        if not _is_computed(fired)
-    ][:3]
+    ruled = [(lead, fired) for lead, fired in leads(evaluation, winner, cheapest, net=True) if not _is_computed(fired)]
+    # The bills' points between them, which the rules named outweigh: the three largest leads, and more until
+    # together they do (a close call can take a fourth that tips it)
+    deficit = sum(points for fired, points in evaluation.reasons[cheapest] if _is_computed(fired)) - sum(
+        points for fired, points in evaluation.reasons[winner] if _is_computed(fired)
+    )
+    named: list[str] = []
+    total = 0.0
+    for lead, fired in ruled:
+        if len(named) >= 3 and total > deficit:
+            break
+        named.append(f"{fired.id} (+{show(lead)} points between them)")
+        total += lead
+    outweighing = named
     text = f" {ruleset.target(cheapest).name} would cost less (about ${costs[cheapest]:,.2f} a month); "
     if round(evaluation.scores[winner] - evaluation.scores[cheapest], 1) <= 0:  # tied: placed first, not ahead
         text += f"{ruleset.target(winner).name} ties with it on points"

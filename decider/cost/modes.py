@@ -40,9 +40,12 @@ BASES = {
 
 
 #: The band of a mode's bill over which points limited to modes fade from one mode to another (``Choice.shares``),
-#: and the halvings that find where in it the choice switches (to within 0.06% of the bill). 15%: the points that
-#: count in one mode only reach 24 on Lambda on demand (a long start), so a 3% move of a bill moves at most 2.4 of them.
-SHARE_BAND = 0.15
+#: and the halvings that find where in it the choice switches (to within 0.1% of the bill). 25%: the points that count
+#: in one mode only and fire together reach 26 on Lambda on demand (a start past 10 s, a cold wait past 15 s and a
+#: cold start past the latency target: 10 + 8 + 8 at balanced weights), and half of them fade over the half-band a
+#: switch sits in, so a 3% move of the bills' ratio moves at most 26 × 0.5 × 0.03 / 0.25 = 1.6 of them, leaving room
+#: for the cost criterion, which moves with the same bills (with 15%, 3.5 points were seen).
+SHARE_BAND = 0.25
 SHARE_HALVINGS = 8
 
 
