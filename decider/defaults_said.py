@@ -10,19 +10,19 @@ import math
 from collections.abc import Collection
 from typing import Protocol
 
-from decider.network import HTTP_PROTOCOLS
+from decider.network import HTTP_PROTOCOLS, SERVING_PROTOCOLS
 from decider.numbers import number
 
 #: Lambda's largest memory setting, MB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html): a
 #: copy with more has no function of the same work for its assumed CPU to match (decider/facts.py).
 LAMBDA_MAX_MEMORY_MB = 10240.0
-#: The share of a copy's capacity target tracking keeps it at (an ECS service's or a HorizontalPodAutoscaler's target
-#: value): copies are sized for in-flight work ÷ (concurrency per copy × 0.7).
+#: Fraction of a container copy's capacity the sizing aims to use at peak (the calculator's default, criteria A5): the
+#: target value of an ECS service's target tracking or a HorizontalPodAutoscaler; copies are sized for in-flight work
+#: ÷ (concurrency per copy × 0.7).
 UTILISATION_TARGET = 0.7
-#: Traffic that comes in bursts, and the protocols of clients that wait for an answer: copies kept for the average
-#: load meet a burst of such clients before service auto scaling has added any (decider/facts.py ``container_burst``).
+#: Traffic that comes in bursts: copies kept for the average load meet a burst of clients (``SERVING_PROTOCOLS``)
+#: before service auto scaling has added any (decider/facts.py ``container_burst``).
 BURST_PATTERNS = frozenset({"spiky", "event"})
-CLIENT_PROTOCOLS = frozenset({"http", "grpc", "websocket", "tcp", "udp"})
 
 
 def vcpu_assumption(memory_mb: float) -> str:
@@ -74,7 +74,7 @@ def burst_copies(
     """The copies a bursting service keeps up to meet its latency target, with no ``runtime.min_copies`` given, and
     the assumption that says so; None when there is no such default.
 
-    Clients that wait for an answer (``CLIENT_PROTOCOLS``) arriving in bursts (``BURST_PATTERNS``) at a peak the
+    Clients that wait for an answer (``SERVING_PROTOCOLS``) arriving in bursts (``BURST_PATTERNS``) at a peak the
     workload names (``traffic.peak_rps`` given, not assumed from the pattern), with a latency target: target tracking
     adds copies only after its alarm has seen a few one-minute datapoints above target and each new task has started,
     so a burst that arrives in seconds lands on the copies already up. To answer it within the target, those are the
@@ -85,7 +85,7 @@ def burst_copies(
     peak, slo, pattern = traffic.peak_rps, traffic.latency_slo_ms, traffic.pattern
     if peak is None or slo is None or pattern not in BURST_PATTERNS or "queue" in protocols:
         return None
-    if not CLIENT_PROTOCOLS & set(protocols):
+    if not SERVING_PROTOCOLS & set(protocols):
         return None
     in_flight = max(peak, average_rps) * avg_duration_ms / 1000.0
     copies = math.ceil(in_flight / (per_copy * UTILISATION_TARGET) - 1e-9)

@@ -151,14 +151,13 @@ def _dearer_than_cheapest(
     deficit = sum(points for fired, points in evaluation.reasons[cheapest] if _is_computed(fired)) - sum(
         points for fired, points in evaluation.reasons[winner] if _is_computed(fired)
     )
-    named: list[str] = []
+    outweighing: list[str] = []
     total = 0.0
     for lead, fired in ruled:
-        if len(named) >= 3 and total > deficit:
+        if len(outweighing) >= 3 and total > deficit:
             break
-        named.append(f"{fired.id} (+{show(lead)} points between them)")
+        outweighing.append(f"{fired.id} (+{show(lead)} points between them)")
         total += lead
-    outweighing = named
     text = f" {ruleset.target(cheapest).name} would cost less (about ${costs[cheapest]:,.2f} a month); "
     if round(evaluation.scores[winner] - evaluation.scores[cheapest], 1) <= 0:  # tied: placed first, not ahead
         text += f"{ruleset.target(winner).name} ties with it on points"

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from decider.defaults_said import LAMBDA_MAX_MEMORY_MB, UTILISATION_TARGET
+from decider.network import SERVING_PROTOCOLS
 from decider.pricing.cost_model import CostModel
 from decider.traffic_profile import duty_cycle as profile_duty_cycle
 from decider.traffic_profile import peak_to_average
 from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Workload
 
-#: Fraction of a container copy's capacity the sizing aims to use at peak (the calculator's default, criteria A5).
 #: Lambda gives one vCPU-equivalent per 1,769 MB of memory (Lambda quotas page).
 LAMBDA_MB_PER_VCPU = 1769
 LAMBDA_MIN_MEMORY_MB = 128
@@ -37,7 +37,6 @@ FARGATE_CPU_MAX_MEMORY_MB: tuple[tuple[float, int], ...] = (
 #: Fargate's long-standing largest task, before the 32 vCPU sizes: its row of the table above.
 FARGATE_STANDARD_VCPU, FARGATE_STANDARD_MEMORY_MB = FARGATE_CPU_MAX_MEMORY_MB[-2]
 _CONNECTION_PROTOCOLS = frozenset({"websocket", "tcp", "udp"})
-_SERVING_PROTOCOLS = frozenset({"http", "grpc", "websocket", "tcp", "udp"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +259,7 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
     peak_concurrency = peak_rps * avg_s
     protocols = set(workload.protocols)
     persistent = runtime.long_running or bool(protocols & _CONNECTION_PROTOCOLS)
-    serving = bool(protocols & _SERVING_PROTOCOLS)
+    serving = bool(protocols & SERVING_PROTOCOLS)
     always_on = runtime.long_running or (serving and traffic.pattern in ("steady", "diurnal"))
     duty_cycle = 1.0 if runtime.long_running else profile_duty_cycle(traffic.hourly_profile, avg_concurrency)
     held = connection_copies(workload)

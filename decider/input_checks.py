@@ -285,5 +285,5 @@ def gateway_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         f"requests a second in {region}, shared by every HTTP, REST and WebSocket API of the account: {names} "
         f"{'is' if len(behind) == 1 else 'are'} priced behind {where}, which answers 429 to requests over it. Raise "
         "the quota (Service Quotas, on request) before the peak comes, or name another front door "
-        "(traffic.front_door alb or function-url).",
+        "(traffic.front_door alb, or function-url for Lambda).",
     )

@@ -21,6 +21,10 @@ from pydantic_core import PydanticCustomError
 FrontDoorChoice = Literal["http-api", "rest-api", "alb", "function-url", "none"]
 #: The protocols a front door answers: a client's requests, or its connections (decider/cost/sizing.py front_door).
 HTTP_PROTOCOLS = frozenset({"http", "grpc", "websocket"})
+#: The protocols of a listener that answers clients (a service), against work taken off a queue or started by a
+#: schedule: copies are kept up to answer (decider/cost/capacity.py ``scaling_of``), and a burst of such clients waits
+#: for an answer (decider/defaults_said.py ``burst_copies``).
+SERVING_PROTOCOLS = frozenset({"http", "grpc", "websocket", "tcp", "udp"})
 
 
 class Section(BaseModel):

@@ -45,7 +45,7 @@ def test_a_peak_past_api_gateways_throttle_quota_is_warned_of(ruleset: Ruleset) 
     [warning] = throttle_warnings(decision)
     assert "A peak of 15,000 requests a second is past API Gateway's default throttle quota of 10,000" in warning
     assert "AWS Lambda is priced behind an API Gateway HTTP API" in warning
-    assert "traffic.front_door alb or function-url" in warning
+    assert "traffic.front_door alb, or function-url for Lambda" in warning
     # said where the answer is read first, too
     assert "API Gateway's default throttle quota" in decision.summary
 

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 from decider.decision import Scaling
 from decider.facts import Facts, connection_copies, is_queue_worker, utilisation
+from decider.network import SERVING_PROTOCOLS
 from decider.pricing.cost_model import CostModel
 from decider.workload import JOB_PATTERNS, Workload
-
-SERVING_PROTOCOLS = frozenset({"http", "grpc", "websocket", "tcp", "udp"})
 
 
 @dataclass(frozen=True, slots=True)
