@@ -137,8 +137,12 @@ def copies(
     per_copy = workload.runtime.concurrency_per_copy * utilisation(workload, model)
     low = min_copies_for(scaling, model, workload, holds_connections=holds_connections)
     desired = max(low, math.ceil(facts.avg_concurrency / per_copy - 1e-9))
-    # The peak over the average, from the work in flight (which plans are remembered by: decider/cost/memo.py)
-    rise = facts.peak_concurrency / facts.avg_concurrency if facts.avg_concurrency > 0 else 1.0
-    held = math.ceil(connection_load(workload) * max(1.0, rise) - 1e-9) if holds_connections else 0
+    held, load = 0, connection_load(workload) if holds_connections else 0.0
+    if load > 0:
+        # The peak over the average, from the work in flight (which plans are remembered by: decider/cost/memo.py);
+        # a volume too small for the ratio to be a number (a denormal average) leaves the average's connections
+        rise = facts.peak_concurrency / facts.avg_concurrency if facts.avg_concurrency > 0 else 1.0
+        at_peak = load * max(1.0, rise)
+        held = math.ceil((at_peak if math.isfinite(at_peak) else load) - 1e-9)
     high = max(desired, math.ceil(facts.peak_concurrency / per_copy - 1e-9), held, 1)
     return low, desired, high

@@ -122,7 +122,12 @@ def test_a_team_with_ops_to_spare_gains_nothing_from_eks_nodes_aws_runs(ruleset:
     EKS runs on Fargate, where AWS runs the nodes; on managed node groups it still is."""
     mode, rules = eks_reasons(EDGE_SYNC, ruleset)
     assert mode == "fargate"
-    assert "team.high-ops-capacity" not in rules
+    # Managed node groups are priced within a quarter of Fargate here (SHARE_BAND): their points fade in, a small
+    # share of the rule's 3, never the half they reach where the choice of mode switches
+    decision = decide(parse_workload(EDGE_SYNC), ruleset, advice=False)
+    eks = next(item for item in decision.ranking if item.target == "eks")
+    shared = [reason.impact for reason in eks.reasons if reason.rule == "team.high-ops-capacity"]
+    assert all(0 < points < 3 * 0.5 for points in shared)
     # Host daemons keep EKS on Fargate out (modes.eks-fargate-no-daemonsets): EKS runs on its own node groups.
     mode, rules = eks_reasons({**EDGE_SYNC, "control": {**EDGE_SYNC["control"], "host_daemons": True}}, ruleset)
     assert mode == "managed-node-group"
