@@ -23,6 +23,13 @@ UTILISATION_TARGET = 0.7
 #: Traffic that comes in bursts: copies kept for the average load meet a burst of clients (``SERVING_PROTOCOLS``)
 #: before service auto scaling has added any (decider/facts.py ``container_burst``).
 BURST_PATTERNS = frozenset({"spiky", "event"})
+#: How long service auto scaling takes to add a copy after a burst lands, before the copy's own start: target tracking's
+#: scale-out alarm sees about three one-minute datapoints above target
+#: (https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html; the
+#: count is AWS's default, uncertain). A latency target longer than that and the copy's start can wait for scaling.
+SCALE_OUT_S = 180.0
+#: The most copies a workload may keep up (``runtime.min_copies``' own bound, decider/workload.py).
+MOST_COPIES = 10_000
 
 
 def vcpu_assumption(memory_mb: float) -> str:
@@ -66,10 +73,22 @@ class BurstTraffic(Protocol):
     def peak_rps(self) -> float | None: ...
     @property
     def latency_slo_ms(self) -> float | None: ...
+    @property
+    def hourly_profile(self) -> object | None: ...
+
+
+class BurstRuntime(Protocol):
+    """The runtime section (decider/workload.py ``Runtime``): what a copy serves at once and how long it takes to
+    start."""
+
+    @property
+    def concurrency_per_copy(self) -> int: ...
+    @property
+    def startup_s(self) -> float: ...
 
 
 def burst_copies(
-    traffic: BurstTraffic, protocols: Collection[str], average_rps: float, avg_duration_ms: float, per_copy: int
+    traffic: BurstTraffic, runtime: BurstRuntime, protocols: Collection[str], average_rps: float, avg_duration_ms: float
 ) -> tuple[int, str] | None:
     """The copies a bursting service keeps up to meet its latency target, with no ``runtime.min_copies`` given, and
     the assumption that says so; None when there is no such default.
@@ -79,23 +98,32 @@ def burst_copies(
     adds copies only after its alarm has seen a few one-minute datapoints above target and each new task has started,
     so a burst that arrives in seconds lands on the copies already up. To answer it within the target, those are the
     peak's copies (in-flight work at the peak ÷ (concurrency per copy × ``UTILISATION_TARGET``)), and the container
-    bills keep them up all month. A queue consumer's burst waits in its queue (none for it); without a latency target,
-    or with a peak decider assumed, copies follow the load and ``traffic.burst-over-warm-copies`` weighs the wait.
-    Only two or more copies are a default: one copy is every listener's minimum already."""
+    bills keep them up all month, at most ``MOST_COPIES``. A queue consumer's burst waits in its queue (none for it);
+    without a latency target, with one that outlasts scaling out (``SCALE_OUT_S`` and the copy's start), or with a
+    peak decider assumed, copies follow the load and ``traffic.burst-over-warm-copies`` weighs the wait. An hourly
+    profile sets the copies hour by hour (decider/cost/profile.py), which one minimum all month would override: none
+    for it either. Only two or more copies are a default: one copy is every listener's minimum already."""
     peak, slo, pattern = traffic.peak_rps, traffic.latency_slo_ms, traffic.pattern
     if peak is None or slo is None or pattern not in BURST_PATTERNS or "queue" in protocols:
         return None
-    if not SERVING_PROTOCOLS & set(protocols):
+    if not SERVING_PROTOCOLS & set(protocols) or traffic.hourly_profile is not None:
         return None
+    if slo / 1000.0 >= SCALE_OUT_S + runtime.startup_s:
+        return None
+    per_copy = runtime.concurrency_per_copy
     in_flight = max(peak, average_rps) * avg_duration_ms / 1000.0
-    copies = math.ceil(in_flight / (per_copy * UTILISATION_TARGET) - 1e-9)
+    copies = min(math.ceil(in_flight / (per_copy * UTILISATION_TARGET) - 1e-9), MOST_COPIES)
     if copies < 2:
         return None
     said = (
-        f"runtime.min_copies not given: assumed {copies:,}, the copies traffic.peak_rps needs "
+        f"runtime.min_copies not given: assumed {copies:,}, the copies traffic.peak_rps needs{_capped(copies)} "
         f"({number(in_flight)} requests in flight ÷ ({per_copy} per copy at 70%)): a service with {pattern} "
         f"traffic and a latency target (traffic.latency_slo_ms {number(slo)}) keeps its peak's copies up, "
         "since service auto scaling adds copies only minutes after a burst lands; give runtime.min_copies when bursts "
         "may wait for scaling"
     )
     return copies, said
+
+
+def _capped(copies: int) -> str:
+    return f" (at most {MOST_COPIES:,}, the most runtime.min_copies takes)" if copies == MOST_COPIES else ""

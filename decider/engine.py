@@ -306,12 +306,10 @@ def _load(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str
     # The inputs the flagged figures come from: the work in flight (duration and rates), or, for copies that hold
     # open connections, the connections and how many a copy holds.
     held = copies > IMPLAUSIBLE_COPIES and facts.connection_copies >= facts.copies_at_peak
-    # Copies that hold the connections at the peak, more than the average's: the peak's rise over the average too
-    risen = ["traffic.peak_rps", "traffic.requests_per_month"] if held and copies > facts.connection_copies else []
     inputs = ["runtime.avg_duration_ms", "traffic.peak_rps", "traffic.requests_per_month"]
     if held:
         inputs = [*(inputs if facts.peak_concurrency > quota and on_lambda else []), "traffic.connections"]
-        inputs += ["runtime.connections_per_copy", *risen]
+        inputs.append("runtime.connections_per_copy")
     behind = [path for path, _ in parsed.defaults if path in inputs]
     text = "; ".join(found) + "."
     if behind:
@@ -319,7 +317,7 @@ def _load(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str
     else:  # every input given: the figures the load comes from, to check
         rates = ["traffic.peak_rps", "runtime.avg_duration_ms", "runtime.concurrency_per_copy"]
         drivers = rates if not held or (facts.peak_concurrency > quota and on_lambda) else []
-        drivers += ["traffic.connections", "runtime.connections_per_copy", *risen[:1]] if held else []
+        drivers += ["traffic.connections", "runtime.connections_per_copy"] if held else []
         text += f" It comes from {', '.join(drivers)} as given: check them."
     return (text,)
 

@@ -268,11 +268,14 @@ def gateway_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     peak = max(workload.peak_rps, workload.requests_per_month / SECONDS_PER_MONTH)
     if peak <= quota * GATEWAY_THROTTLE_NEAR:
         return ()
+    # Lambda Managed Instances start environments before requests: their door is chosen on the work alone
+    choice = ranked.priced.choices.get("lambda") if ranked.priced is not None else None
+    warm = choice is not None and choice.chosen.id != "on-demand"
     behind = [
         (target.name, door)
         for target in ruleset.targets
         if target.id in ranked.order
-        and (door := front_door(workload, serverless=target.id == "lambda")) in GATEWAY_DOORS
+        and (door := front_door(workload, serverless=target.id == "lambda", cold=not warm)) in GATEWAY_DOORS
     ]
     if not behind:
         return ()

@@ -350,7 +350,7 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
     rate = requests / SECONDS_PER_MONTH
     connections, per_copy = connection_defaults(traffic, runtime, "websocket" in protocols, rate, assumptions, defaults)
     kept = runtime.min_copies
-    warm = None if kept is not None else burst_copies(traffic, protocols, rate, avg_ms, runtime.concurrency_per_copy)
+    warm = None if kept is not None else burst_copies(traffic, runtime, protocols, rate, avg_ms)
     if warm is not None:  # a bursting service's copies for its latency target (decider/defaults_said.py)
         kept = warm[0]
         assumptions.append(warm[1])

@@ -7,8 +7,7 @@
 - a 130,000 MB copy was priced on a 128 GiB node, which registers less memory than it has installed (AWS's m4.large
   registers 7,985 of its 8,192 MiB): a node keeps its kernel's share (2.53%) or the 512 MB reserve, whichever is more;
 - a reason named an internal field ("derived.lambda_memory_mb is 9,000"): a limit near is said in words, with units;
-- the instances of a job's runs were said to be "one per run" beside "2 copies each";
-- a WebSocket service's most copies came from its messages alone, too few to hold its connections at the peak.
+- the instances of a job's runs were said to be "one per run" beside "2 copies each".
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from typing import Any
 import pytest
 
 from decider import Decision, Ruleset, decide, parse_workload
-from decider.decision import FargateSizing, InstanceSizing
+from decider.decision import InstanceSizing
 from decider.render.decision import to_table
 
 THROTTLED: dict[str, Any] = {
@@ -129,24 +128,23 @@ def test_a_copy_is_not_placed_on_a_node_that_registers_less_memory_than_it_asks_
     assert ec2.copies_per_instance == (installed - 512) // 1700
 
 
-def test_a_websocket_service_may_scale_to_the_copies_its_peak_connections_need(ruleset: Ruleset) -> None:
-    """50,000 connections on average, a diurnal peak three times that: 150,000 at 32,768 a copy at 70% is 7 copies.
-    The most copies said was 3 (from the messages alone), where each would hold about 50,000 at the peak; the bills,
-    which keep the average's copies up, do not change."""
+def test_the_throttle_warning_reads_the_door_lambda_managed_instances_are_priced_behind(ruleset: Ruleset) -> None:
+    """A 5 s start and 25 s requests put Lambda on demand behind a function URL, but Lambda Managed Instances, which
+    start environments before requests, behind the HTTP API: priced there at a 9,000 request-a-second peak, the
+    warning was missed."""
     workload = {
-        "runtime": {"max_duration_s": 1, "avg_duration_ms": 20, "memory_mb": 2048, "vcpu": 1, "long_running": True},
-        "traffic": {
-            "pattern": "diurnal",
-            "requests_per_month": 30_000_000,
-            "protocols": ["websocket"],
-            "connections": 50_000,
-            "payload_mb": 0.01,
+        "runtime": {
+            "avg_duration_ms": 100,
+            "max_duration_s": 25,
+            "startup_s": 5,
+            "memory_mb": 2048,
+            "concurrency_per_copy": 10,
         },
+        "traffic": {"pattern": "steady", "requests_per_month": 5_000_000_000, "peak_rps": 9000, "protocols": ["http"]},
     }
     decision = decide(parse_workload(workload), ruleset, advice=False)
-    fargate = next(item for item in decision.ranking if item.target == "ecs-fargate")
-    assert isinstance(fargate.sizing, FargateSizing)
-    assert (fargate.sizing.min_copies, fargate.sizing.max_copies) == (3, 7)
-    assert fargate.monthly_cost is not None
-    tasks = next(line for line in fargate.monthly_cost.lines if line.item.startswith("Fargate tasks"))
-    assert tasks.quantity == pytest.approx(3 * 730)
+    lam = next(item for item in decision.ranking if item.target == "lambda")
+    assert getattr(lam.sizing, "mode", None) == "managed-instances"
+    assert getattr(lam.sizing, "front_door", None) == "api-gateway-http-api"
+    [warning] = throttle_warnings(decision)
+    assert "AWS Lambda" in warning

@@ -128,3 +128,50 @@ def test_the_time_to_reach_the_peak_counts_the_copies_launched(
 def test_the_other_value_tried_for_assumed_copies_is_one() -> None:
     assert alternatives("runtime.min_copies", PEAK_COPIES) == [1]
     assert alternatives("runtime.min_copies", 1) == []
+
+
+@pytest.mark.parametrize(("slo_ms", "kept"), [(150_000, PEAK_COPIES), (181_000, None), (600_000, None)])
+def test_a_latency_target_that_outlasts_scaling_out_keeps_no_burst_copies(slo_ms: int, kept: int | None) -> None:
+    """Scaling out takes about three one-minute datapoints and the copy's 1 s start: a target of 181 s or more lets a
+    burst wait for it (a 10-minute target kept 143 copies up, $1,049 against $33.88)."""
+    assert parse_workload(with_traffic(latency_slo_ms=slo_ms)).workload.runtime.min_copies == kept
+
+
+def test_an_hourly_profile_keeps_its_copies_hour_by_hour_not_the_peaks_all_month() -> None:
+    """Busy 09:00-13:00 only: the peak's copies kept all 24 hours billed 21,170 task-hours where the profile's hours
+    need a fraction; with a profile the copies follow its hours, and the burst rule weighs the wait."""
+    profile = [0.0] * 9 + [1.0] * 4 + [0.0] * 11
+    assert parse_workload(with_traffic(hourly_profile=profile)).workload.runtime.min_copies is None
+
+
+def test_the_copies_assumed_stay_within_what_runtime_min_copies_takes(ruleset: Ruleset) -> None:
+    """12,231 copies were assumed where a workload may give at most 10,000: the answer's own assumption, written back
+    into the workload, was refused."""
+    parsed = parse_workload(with_traffic(peak_rps=50_000))
+    assert parsed.workload.runtime.min_copies == 10_000
+    [said] = [note for note in parsed.assumptions if note.startswith("runtime.min_copies not given")]
+    assert "(at most 10,000, the most runtime.min_copies takes)" in said
+    # the assumption, given back, is a workload the contract takes
+    given = with_traffic(peak_rps=50_000) | {"runtime": {**FLASH_SALE["runtime"], "min_copies": 10_000}}
+    assert parse_workload(given).workload.runtime.min_copies == 10_000
+
+
+def test_the_rule_that_fargate_absorbs_bursts_best_grows_with_the_burst(ruleset: Ruleset) -> None:
+    """An event gRPC service on a team's EKS cluster: 3% more volume made the peak need a second copy, and the rule
+    fired at full weight for it, flipping EKS to Fargate with every bill within 0.1%. It is graded on how far the
+    burst outgrows the copies kept up (1× to 2×): no score moves more than 3 points between the two."""
+    sections: dict[str, dict[str, Any]] = {
+        "runtime": {"avg_duration_ms": 300, "memory_mb": 4096, "startup_s": 0.5, "concurrency_per_copy": 16},
+        "traffic": {"pattern": "event", "protocols": ["grpc"], "latency_slo_ms": 200, "requests_per_month": 9_767_000},
+        "team": {"current_platform": "eks"},
+    }
+    less = decide(parse_workload(sections), ruleset, advice=False)
+    more = decide(
+        parse_workload({**sections, "traffic": {**sections["traffic"], "requests_per_month": 10_060_000}}),
+        ruleset,
+        advice=False,
+    )
+    scores = [{item.target: item.score for item in d.ranking} for d in (less, more)]
+    for target, score in scores[0].items():
+        assert abs(scores[1][target] - score) <= 3.0, target
+    assert less.recommendation == more.recommendation

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from decider.decision import Scaling
-from decider.facts import Facts, connection_copies, connection_load, is_queue_worker, utilisation
+from decider.facts import Facts, connection_copies, is_queue_worker, utilisation
 from decider.network import SERVING_PROTOCOLS
 from decider.pricing.cost_model import CostModel
 from decider.workload import JOB_PATTERNS, Workload
@@ -124,9 +124,7 @@ def copy_hours(workload: Workload, facts: Facts, model: CostModel, scaling: Scal
 def copies(
     workload: Workload, facts: Facts, model: CostModel, scaling: Scaling, *, holds_connections: bool = True
 ) -> tuple[int, int, int]:
-    """(min, desired, max) copies: desired from average in-flight work, max from peak (Little's law) and, for a
-    WebSocket service, the copies that hold its open connections at the peak (``traffic.connections`` is their
-    average: they rise with the messages, by the same peak-to-average ratio)."""
+    """(min, desired, max) copies: desired from average in-flight work, max from peak (Little's law)."""
     if scaling == "per-run":  # runs in flight at peak, each held from its start: a run a minute of 90 s is two
         # The peak's rate of runs times each run's time from its start: the rate first, as work over its duration,
         # so a duration near zero (1e-308 s) gives a rate, not a start a near-infinite number of times as long
@@ -137,12 +135,5 @@ def copies(
     per_copy = workload.runtime.concurrency_per_copy * utilisation(workload, model)
     low = min_copies_for(scaling, model, workload, holds_connections=holds_connections)
     desired = max(low, math.ceil(facts.avg_concurrency / per_copy - 1e-9))
-    held, load = 0, connection_load(workload) if holds_connections else 0.0
-    if load > 0:
-        # The peak over the average, from the work in flight (which plans are remembered by: decider/cost/memo.py);
-        # a volume too small for the ratio to be a number (a denormal average) leaves the average's connections
-        rise = facts.peak_concurrency / facts.avg_concurrency if facts.avg_concurrency > 0 else 1.0
-        at_peak = load * max(1.0, rise)
-        held = math.ceil((at_peak if math.isfinite(at_peak) else load) - 1e-9)
-    high = max(desired, math.ceil(facts.peak_concurrency / per_copy - 1e-9), held, 1)
+    high = max(desired, math.ceil(facts.peak_concurrency / per_copy - 1e-9), 1)
     return low, desired, high
