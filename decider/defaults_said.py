@@ -73,8 +73,6 @@ class BurstTraffic(Protocol):
     def peak_rps(self) -> float | None: ...
     @property
     def latency_slo_ms(self) -> float | None: ...
-    @property
-    def hourly_profile(self) -> object | None: ...
 
 
 class BurstRuntime(Protocol):
@@ -100,13 +98,13 @@ def burst_copies(
     peak's copies (in-flight work at the peak ÷ (concurrency per copy × ``UTILISATION_TARGET``)), and the container
     bills keep them up all month, at most ``MOST_COPIES``. A queue consumer's burst waits in its queue (none for it);
     without a latency target, with one that outlasts scaling out (``SCALE_OUT_S`` and the copy's start), or with a
-    peak decider assumed, copies follow the load and ``traffic.burst-over-warm-copies`` weighs the wait. An hourly
-    profile sets the copies hour by hour (decider/cost/profile.py), which one minimum all month would override: none
-    for it either. Only two or more copies are a default: one copy is every listener's minimum already."""
+    peak decider assumed, copies follow the load and ``traffic.burst-over-warm-copies`` weighs the wait. With an
+    hourly profile the copies are kept in every hour alike, as a given minimum is (decider/cost/profile.py), so a flat
+    profile bills as none does. Only two or more copies are a default: one copy is every listener's minimum already."""
     peak, slo, pattern = traffic.peak_rps, traffic.latency_slo_ms, traffic.pattern
     if peak is None or slo is None or pattern not in BURST_PATTERNS or "queue" in protocols:
         return None
-    if not SERVING_PROTOCOLS & set(protocols) or traffic.hourly_profile is not None:
+    if not SERVING_PROTOCOLS & set(protocols):
         return None
     if slo / 1000.0 >= SCALE_OUT_S + runtime.startup_s:
         return None

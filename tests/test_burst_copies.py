@@ -137,13 +137,6 @@ def test_a_latency_target_that_outlasts_scaling_out_keeps_no_burst_copies(slo_ms
     assert parse_workload(with_traffic(latency_slo_ms=slo_ms)).workload.runtime.min_copies == kept
 
 
-def test_an_hourly_profile_keeps_its_copies_hour_by_hour_not_the_peaks_all_month() -> None:
-    """Busy 09:00-13:00 only: the peak's copies kept all 24 hours billed 21,170 task-hours where the profile's hours
-    need a fraction; with a profile the copies follow its hours, and the burst rule weighs the wait."""
-    profile = [0.0] * 9 + [1.0] * 4 + [0.0] * 11
-    assert parse_workload(with_traffic(hourly_profile=profile)).workload.runtime.min_copies is None
-
-
 def test_the_copies_assumed_stay_within_what_runtime_min_copies_takes(ruleset: Ruleset) -> None:
     """12,231 copies were assumed where a workload may give at most 10,000: the answer's own assumption, written back
     into the workload, was refused."""
