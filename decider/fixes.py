@@ -208,6 +208,8 @@ def _towards(value: float, far: float) -> float:
     if value == 0 or not math.isfinite(value):
         return value
     step = 10.0 ** (math.floor(math.log10(abs(value))) - 3)
+    if step == 0:  # a value so small (denormal) its fourth figure is below the smallest float: said as it is
+        return value
     whole = math.floor(value / step) if far < value else math.ceil(value / step)
     return float(f"{whole * step:.4g}")
 

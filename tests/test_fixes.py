@@ -164,3 +164,28 @@ def test_every_fix_said_lets_its_targets_in(path: Path, ruleset: Ruleset) -> Non
         assert all(name in excluded for name in names), (path.stem, item.message)
         for name in names:
             assert excluded[name] in order, (path.stem, item.message)
+
+
+def test_a_fix_found_at_a_denormal_value_is_said_without_rounding_it(ruleset: Ruleset) -> None:
+    """A vCPU of 1e-323 (the API's fuzzing sent it): the fix search's edge, rounded to four figures towards its far end,
+    divided by a step below the smallest float and failed the request with a 500. Such a value is said as it is."""
+    body = {
+        "runtime": {
+            "os": "linux",
+            "vcpu": 1e-323,
+            "long_running": True,
+            "startup_s": 374.99139130546314,
+            "memory_mb": 292559,
+            "max_duration_s": 3.683974111458663e-112,
+            "gpu": 4,
+        },
+        "team": {
+            "kubernetes_experience": "none",
+            "new_cluster": True,
+            "current_platform": "ec2",
+            "ops_capacity": "high",
+        },
+    }
+    decision = decide(parse_workload(body, strict_json=True), ruleset)
+    assert decision.recommendation is not None
+    assert all(item.change for item in decision.counterfactuals)
