@@ -28,7 +28,8 @@ BURST_PATTERNS = frozenset({"spiky", "event"})
 #: (https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html; the
 #: count is AWS's default, uncertain). A latency target longer than that and the copy's start can wait for scaling.
 SCALE_OUT_S = 180.0
-#: The most copies a workload may keep up (``runtime.min_copies``' own bound, decider/workload.py).
+#: The most copies a workload may keep up: ``runtime.min_copies``' bound (decider/workload.py), and the burst
+#: default's.
 MOST_COPIES = 10_000
 
 

@@ -233,6 +233,13 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _lambda_warm(ranked: Ranked) -> bool:
+    """Whether Lambda's bill chose a mode other than on demand (Lambda Managed Instances), whose environments start
+    before they take requests: no request waits a cold start there."""
+    choice = ranked.priced.choices.get("lambda") if ranked.priced is not None else None
+    return choice is not None and choice.chosen.id != "on-demand"
+
+
 def cold_requests_at_gateway(ranked: Ranked) -> tuple[str, ...]:
     """An API Gateway named as the front door, whose integration timeout a request within it passes when it lands on
     a new Lambda environment and waits its start too: said while Lambda on demand is eligible (Lambda Managed
@@ -242,8 +249,7 @@ def cold_requests_at_gateway(ranked: Ranked) -> tuple[str, ...]:
     door = workload.traffic.front_door
     if door not in GATEWAY_TIMEOUT_S or not CLIENT_PROTOCOLS & set(workload.protocols) or "lambda" not in ranked.order:
         return ()
-    choice = ranked.priced.choices.get("lambda") if ranked.priced is not None else None
-    if choice is not None and choice.chosen.id != "on-demand":
+    if _lambda_warm(ranked):
         return ()
     limit, how = GATEWAY_TIMEOUT_S[door]
     longest, start = workload.max_duration_s, workload.runtime.startup_s
@@ -268,9 +274,7 @@ def gateway_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     peak = max(workload.peak_rps, workload.requests_per_month / SECONDS_PER_MONTH)
     if peak <= quota * GATEWAY_THROTTLE_NEAR:
         return ()
-    # Lambda Managed Instances start environments before requests: their door is chosen on the work alone
-    choice = ranked.priced.choices.get("lambda") if ranked.priced is not None else None
-    warm = choice is not None and choice.chosen.id != "on-demand"
+    warm = _lambda_warm(ranked)  # Lambda Managed Instances: a door chosen on the work alone
     behind = [
         (target.name, door)
         for target in ruleset.targets

@@ -8,7 +8,7 @@ from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from decider.defaults_said import burst_copies, front_door_assumption, vcpu_assumption
+from decider.defaults_said import MOST_COPIES, burst_copies, front_door_assumption, vcpu_assumption
 from decider.errors import Problem, WorkloadError, json_type
 from decider.network import FrontDoorChoice, Network
 from decider.network import Section as _Section
@@ -73,7 +73,7 @@ class Runtime(_Section):
     min_copies: int | None = Field(
         None,
         ge=0,
-        le=10_000,
+        le=MOST_COPIES,
         description="Container copies that always run (an ECS service's DesiredCount, a Deployment's replicas); "
         "none: the cost model's minimum for the kind of work.",
     )
