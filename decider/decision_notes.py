@@ -4,7 +4,7 @@ applied that no field gives, said with where they come from, so no bill rests on
 from __future__ import annotations
 
 from decider.cost.bill import shares_nodes
-from decider.cost.capacity import min_copies_for, scaling_of
+from decider.cost.capacity import burst_assumed, min_copies_for, scaling_of
 from decider.facts import connection_copies
 from decider.numbers import show
 from decider.ranking import Ranked
@@ -68,7 +68,8 @@ def copies_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     """The copies a container target keeps up whatever the load, when the workload gives no ``runtime.min_copies``
     and a container bill pays for them: the cost model's minimum for the kind of work."""
     model, priced, workload = ruleset.cost_model, ranked.priced, ranked.workload
-    if model is None or priced is None or workload.runtime.min_copies is not None:
+    burst = burst_assumed(workload)
+    if model is None or priced is None or (workload.runtime.min_copies is not None and burst is None):
         return ()
     if not any(target.platform in ("ecs", "eks") and target.id in priced.bills for target in ruleset.targets):
         return ()
@@ -79,12 +80,18 @@ def copies_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     kept = min_copies_for(scaling, model, workload, holds_connections=False)
     held = connection_copies(workload)
     if held > kept:  # the open connections keep more up than the minimum (decider/cost/capacity.py)
+        minimum = (
+            f"the copies assumed for bursts are {burst:,}"
+            if burst is not None
+            else f"the cost model's minimum is {_copies(kept)} ({why})"
+        )
         return (
             f"runtime.min_copies not given: container targets keep {_copies(held)} up whatever the load, to hold "
             f"the {show(workload.traffic.connections)} open WebSocket connections (traffic.connections) at "
-            f"{show(workload.runtime.connections_per_copy)} a copy (runtime.connections_per_copy) at 70%; the cost "
-            f"model's minimum is {_copies(kept)} ({why})",
+            f"{show(workload.runtime.connections_per_copy)} a copy (runtime.connections_per_copy) at 70%; {minimum}",
         )
+    if burst is not None:  # the burst default says its copies itself
+        return ()
     return (f"runtime.min_copies not given: container targets keep {_copies(kept)} up whatever the load ({why})",)
 
 

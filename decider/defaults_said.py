@@ -7,7 +7,7 @@ keeps up for its latency target when ``runtime.min_copies`` is not given (``burs
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from decider.network import HTTP_PROTOCOLS, SERVING_PROTOCOLS
@@ -74,6 +74,8 @@ class BurstTraffic(Protocol):
     def peak_rps(self) -> float | None: ...
     @property
     def latency_slo_ms(self) -> float | None: ...
+    @property
+    def hourly_profile(self) -> Sequence[float] | None: ...
 
 
 class BurstRuntime(Protocol):
@@ -94,34 +96,58 @@ def burst_copies(
 
     Clients that wait for an answer (``SERVING_PROTOCOLS``) arriving in bursts (``BURST_PATTERNS``) at a peak the
     workload names (``traffic.peak_rps`` given, not assumed from the pattern), with a latency target: target tracking
-    adds copies only after its alarm has seen a few one-minute datapoints above target and each new task has started,
-    so a burst that arrives in seconds lands on the copies already up. To answer it within the target, those are the
-    peak's copies (in-flight work at the peak ÷ (concurrency per copy × ``UTILISATION_TARGET``)), and the container
-    bills keep them up all month, at most ``MOST_COPIES``. A queue consumer's burst waits in its queue (none for it);
-    without a latency target, with one that outlasts scaling out (``SCALE_OUT_S`` and the copy's start), or with a
-    peak decider assumed, copies follow the load and ``traffic.burst-over-warm-copies`` weighs the wait. With an
-    hourly profile the copies are kept in every hour alike, as a given minimum is (decider/cost/profile.py), so a flat
-    profile bills as none does. Only two or more copies are a default: one copy is every listener's minimum already."""
+    adds copies only after its alarm has seen a few one-minute datapoints above target and each new task has started
+    (``SCALE_OUT_S`` and ``runtime.startup_s``), so a burst that arrives in seconds lands on the copies already up. The
+    copies kept up hold the average's work and the share of the burst over it that cannot wait for scaling out: all
+    of it for a target of no time, none for one as long as scaling out, in proportion between (``waiting_share``), so
+    the copies, and the bills, move with the target without a step. A queue consumer's burst waits in its queue (none
+    for it); without a latency target, or with a peak decider assumed, copies follow the load and
+    ``traffic.burst-over-warm-copies`` weighs the wait. The bills keep them up all month, at most ``MOST_COPIES``;
+    with an hourly profile, which says when the load comes, each hour keeps its share of them by its load, as
+    scheduled scaling does (decider/cost/profile.py), so a flat profile bills as none does. Only two or more copies
+    are a default: one copy is every listener's minimum already."""
     peak, slo, pattern = traffic.peak_rps, traffic.latency_slo_ms, traffic.pattern
     if peak is None or slo is None or pattern not in BURST_PATTERNS or "queue" in protocols:
         return None
     if not SERVING_PROTOCOLS & set(protocols):
         return None
-    if slo / 1000.0 >= SCALE_OUT_S + runtime.startup_s:
+    scale_out = SCALE_OUT_S + runtime.startup_s
+    share = waiting_share(slo, scale_out)
+    if share <= 0.0:
         return None
     per_copy = runtime.concurrency_per_copy
-    in_flight = max(peak, average_rps) * avg_duration_ms / 1000.0
+    average = average_rps * avg_duration_ms / 1000.0
+    peak_in_flight = max(peak, average_rps) * avg_duration_ms / 1000.0
+    in_flight = average + share * (peak_in_flight - average)
     copies = min(math.ceil(in_flight / (per_copy * UTILISATION_TARGET) - 1e-9), MOST_COPIES)
     if copies < 2:
         return None
+    held = (
+        "the copies traffic.peak_rps needs"
+        if share >= 1.0
+        else f"the copies for the average load and {math.floor(share * 100):.0f}% of the burst over it, the share "
+        f"that arrives before scaling out ({number(scale_out)} s with the copy's start) is over the latency target"
+    )
+    hours = (
+        "; with traffic.hourly_profile each hour keeps them in proportion to its load, as scheduled scaling does"
+        if traffic.hourly_profile is not None
+        else ""
+    )
     said = (
-        f"runtime.min_copies not given: assumed {copies:,}, the copies traffic.peak_rps needs{_capped(copies)} "
+        f"runtime.min_copies not given: assumed {copies:,}, {held}{_capped(copies)} "
         f"({number(in_flight)} requests in flight ÷ ({per_copy} per copy at 70%)): a service with {pattern} "
-        f"traffic and a latency target (traffic.latency_slo_ms {number(slo)}) keeps its peak's copies up, "
-        "since service auto scaling adds copies only minutes after a burst lands; give runtime.min_copies when bursts "
-        "may wait for scaling"
+        f"traffic and a latency target (traffic.latency_slo_ms {number(slo)}) keeps copies up for its bursts, "
+        f"since service auto scaling adds copies only minutes after a burst lands{hours}; give runtime.min_copies "
+        "when bursts may wait for scaling"
     )
     return copies, said
+
+
+def waiting_share(slo_ms: float, scale_out_s: float) -> float:
+    """The share of a burst over the average load the copies kept up must hold: the part of scaling out
+    (``scale_out_s``, the alarm's datapoints and a copy's start) the latency target does not cover, 1 for a target of
+    no time, 0 for one as long as scaling out or longer."""
+    return min(1.0, max(0.0, 1.0 - slo_ms / 1000.0 / scale_out_s)) if scale_out_s > 0 else 0.0
 
 
 def _capped(copies: int) -> str:

@@ -44,7 +44,7 @@ class Section(BaseModel):
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy with ``update`` laid over it, unvalidated like Pydantic's own; a shallow copy is built directly (a
-        section has no extra fields and no private attributes), as the counterfactual search makes many."""
+        section has no extra fields; its private attributes are copied), as the counterfactual search makes many."""
         if deep:
             return super().model_copy(update=update, deep=deep)
         cls = type(self)
@@ -57,7 +57,8 @@ class Section(BaseModel):
         object.__setattr__(copied, "__dict__", values)
         object.__setattr__(copied, "__pydantic_fields_set__", fields_set)
         object.__setattr__(copied, "__pydantic_extra__", None)
-        object.__setattr__(copied, "__pydantic_private__", None)
+        private = self.__pydantic_private__
+        object.__setattr__(copied, "__pydantic_private__", None if private is None else dict(private))
         return copied
 
 

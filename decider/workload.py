@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from decider.defaults_said import MOST_COPIES, burst_copies, front_door_assumption, vcpu_assumption
 from decider.errors import Problem, WorkloadError, json_type
@@ -77,6 +77,9 @@ class Runtime(_Section):
         description="Container copies that always run (an ECS service's DesiredCount, a Deployment's replicas); "
         "none: the cost model's minimum for the kind of work.",
     )
+    _burst_copies: int | None = PrivateAttr(None)
+    """``min_copies`` when decider assumed it for bursts (decider/defaults_said.py ``burst_copies``): with an hourly
+    profile they are kept in each hour by its load (decider/cost/profile.py), as scheduled scaling keeps them."""
     connections_per_copy: int | None = Field(
         None,
         ge=1,
@@ -376,9 +379,11 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
         assumptions.extend(f"{', '.join(paths)} not given: assumed {word}" for word, paths in falsy.items() if paths)
 
     sized = {"max_duration_s": max_s, "avg_duration_ms": avg_ms, "connections_per_copy": per_copy, "min_copies": kept}
+    sized_runtime = runtime.model_copy(update=sized)
+    sized_runtime._burst_copies = kept if warm is not None else None
     resolved = workload.model_copy(
         update={
-            "runtime": runtime.model_copy(update=sized),
+            "runtime": sized_runtime,
             "traffic": traffic.model_copy(
                 update={
                     "requests_per_month": requests,

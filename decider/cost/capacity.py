@@ -91,17 +91,33 @@ def min_copies_for(
     """Copies that always run: the workload's ``runtime.min_copies`` when it gives one (a service's DesiredCount, a
     Deployment's replicas), else the cost model's minimum for the kind of work, and never fewer than hold a WebSocket
     workload's open connections (unless the copies hold none: Lambda Managed Instances run per message behind an API
-    Gateway WebSocket API, which holds them); none for runs of a job."""
+    Gateway WebSocket API, which holds them); none for runs of a job. Copies assumed for bursts with an hourly profile
+    are kept hour by hour instead (``profiled_burst``)."""
     if scaling == "per-run":
         return 0
     held = connection_copies(workload) if workload is not None and holds_connections else 0
-    if workload is not None and workload.runtime.min_copies is not None:
+    if workload is not None and workload.runtime.min_copies is not None and profiled_burst(workload) is None:
         return max(workload.runtime.min_copies, held)
     if scaling == "always-on":
         return max(model.always_on_min_copies, held)
     if scaling == "serving":
         return max(model.serving_min_copies, held)
     return held
+
+
+def burst_assumed(workload: Workload) -> int | None:
+    """``runtime.min_copies`` when decider assumed it for bursts (decider/defaults_said.py ``burst_copies``)."""
+    runtime = workload.runtime
+    private = runtime.__pydantic_private__  # None for a section built without validation (model_construct)
+    burst: int | None = private.get("_burst_copies") if private else None
+    return burst if burst is not None and runtime.min_copies == burst else None
+
+
+def profiled_burst(workload: Workload) -> int | None:
+    """The copies decider assumed for bursts of a workload with an hourly profile: each hour keeps its share of them
+    (decider/cost/profile.py), so every hour's minimum, and the copies and instances kept up whatever the load, are
+    the kind of work's (``min_copies_for`` leaves them out); None otherwise."""
+    return burst_assumed(workload) if workload.traffic.hourly_profile is not None else None
 
 
 def run_seconds(workload: Workload, facts: Facts) -> float:

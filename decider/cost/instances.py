@@ -31,10 +31,10 @@ def copies_per_instance(
     instance: Instance, workload: Workload, facts: Facts, model: CostModel, *, kubernetes: bool = False
 ) -> int:
     """Copies a node holds (CPU, memory, GPU); a ``kubernetes`` node (EKS) keeps the kubelet's and the DaemonSets'
-    vCPU from them (``kubelet_reserved_cpu`` in model.yaml). A copy on the host's network holds its port on the
-    node: one copy a node, whatever else would fit (``HOST_NETWORK_COPIES``)."""
+    vCPU from them (``kubelet_reserved_cpu`` in model.yaml) and runs at most its max pods less the DaemonSets'. A copy
+    on the host's network holds its port on the node: one a node (``HOST_NETWORK_COPIES``)."""
     runtime = workload.runtime
-    by_memory = math.floor(node_memory_mb(instance, model) / runtime.memory_mb + 1e-9)
+    by_memory = math.floor(node_memory_mb(instance, model, kubernetes=kubernetes) / runtime.memory_mb + 1e-9)
     reserve = model.kubelet_reserved_cpu
     allocatable = instance.vcpu - (reserve.vcpu(instance.vcpu) if kubernetes and reserve is not None else 0.0)
     cpu_ratio = allocatable / facts.container_vcpu
@@ -45,14 +45,20 @@ def copies_per_instance(
         fits = min(fits, instance.gpu // runtime.gpu)
     if workload.control.host_networking:
         fits = min(fits, HOST_NETWORK_COPIES)
+    if kubernetes and model.kubelet_reserved_memory is not None:
+        fits = min(fits, model.kubelet_reserved_memory.copies(instance.type))
     return max(fits, 0)
 
 
-def node_memory_mb(instance: Instance, model: CostModel) -> float:
+def node_memory_mb(instance: Instance, model: CostModel, *, kubernetes: bool = False) -> float:
     """The memory a node offers its copies: what it has installed, less its kernel's share
-    (``node_kernel_memory_share`` in model.yaml) or the reserve for the OS and the agent (``node_reserved_memory_mb``),
-    whichever is more. A copy that asks for more than a node registers is never placed on it."""
+    (``node_kernel_memory_share`` in model.yaml) or the OS and agent's reserve (``node_reserved_memory_mb``), whichever
+    is more; an EKS node (``kubernetes``) its kernel's share and the kubelet's reserve and eviction threshold, which
+    grow with the pods the type may run (``kubelet_reserved_memory``)."""
     installed = instance.memory_gib * 1024
+    kubelet = model.kubelet_reserved_memory if kubernetes else None
+    if kubelet is not None:
+        return installed - installed * model.node_kernel_memory_share - kubelet.kept_mb(instance.type)
     return installed - max(model.node_reserved_memory_mb, installed * model.node_kernel_memory_share)
 
 
@@ -76,7 +82,8 @@ def instance_fits(
         return tuple(fits)
 
     key = catalogue_key(workload, book, model, workload.runtime.memory_mb, facts.container_vcpu, kubernetes)
-    return _FITS.get(key, book.ec2.instances, build)  # the same catalogue, not a reused id
+    kubelet = model.kubelet_reserved_memory if kubernetes else None  # the same figures, not a reused id
+    return _FITS.get((*key, id(kubelet)), book.ec2.instances, build, also=kubelet)
 
 
 def catalogue_key(workload: Workload, book: PriceBook, model: CostModel, *shape: object) -> tuple[object, ...]:

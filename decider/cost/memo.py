@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from decider.cost.capacity import profiled_burst
 from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.cost.sizing import front_door
 from decider.facts import Facts
@@ -77,6 +78,7 @@ class PlanMemo:
             function_door,
             front_door(workload, serverless=True, cold=False),
             id(book),
+            profiled_burst(workload),  # copies assumed for bursts, kept hour by hour, bill unlike a given minimum
         )
         if not shown:
             return self.keys.setdefault(billed, len(self.keys))

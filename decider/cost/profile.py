@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from decider.cost import capacity
-from decider.cost.capacity import Ramp, min_copies_for
+from decider.cost.capacity import Ramp, min_copies_for, profiled_burst
 from decider.decision import Scaling
 from decider.facts import Facts, utilisation
 from decider.pricing.cost_model import CostModel
@@ -65,7 +65,8 @@ def copy_hours(workload: Workload, facts: Facts, model: CostModel, scaling: Scal
         return capacity.copy_hours(workload, facts, model, scaling)
     per_copy = workload.runtime.concurrency_per_copy * utilisation(workload, model)
     slope = facts.avg_duration_s / (3600.0 * per_copy)
-    return profile_copy_hours(profile, slope, min_copies_for(scaling, model, workload), model.scale_in_lag_minutes)
+    kept = min_copies_for(scaling, model, workload)
+    return profile_copy_hours(profile, slope, kept, model.scale_in_lag_minutes, profiled_burst(workload))
 
 
 def instance_hour_ramps(
@@ -84,15 +85,26 @@ def shared_instance_hours(copy: Ramp, per_instance: int, floor: float) -> tuple[
     if isinstance(copy, RampSum):
         each = floor / HOURS_PER_MONTH
         pairs = tuple(zip(copy.parts, copy.spans, strict=True))
-        above = tuple(Ramp(part.slope / per_instance, 0.0, each * hours) for part, hours in pairs)
+        # a share of nodes: the stretch's copies kept up over the copies a node holds, not whole nodes
+        above = tuple(
+            Ramp(part.slope / per_instance, 0.0, max(each, part.low / hours / per_instance) * hours)
+            for part, hours in pairs
+        )
+        # its own floor, read as the instances kept whatever the load (decider/cost/sizing.py): the month's
         return (RampSum(copy.slope / per_instance, 0.0, floor, math.inf, above, copy.spans),)
     return (Ramp(copy.slope / per_instance, 0.0, floor),)
 
 
-def profile_copy_hours(profile: Sequence[float], slope: float, min_copies: float, lag_minutes: float) -> RampSum:
+def profile_copy_hours(
+    profile: Sequence[float], slope: float, min_copies: float, lag_minutes: float, burst: int | None = None
+) -> RampSum:
     """Copy-hours a month, hour by hour: ``slope`` is copy-hours per request (in-flight work over a copy's capacity),
-    ``min_copies`` the copies kept up in every hour, ``lag_minutes`` how long the copies of a busier hour outlast it."""
+    ``min_copies`` the copies kept up in every hour, ``lag_minutes`` how long the copies of a busier hour outlast it.
+    ``burst``: the copies assumed for bursts (decider/defaults_said.py ``burst_copies``), kept in the busiest hour and
+    in every other by its load (``burst`` × its share ÷ the busiest hour's, in whole copies), as scheduled scaling
+    keeps them; the lag after a busier hour keeps that hour's."""
     share = shares(profile)
+    top = max(share)
     span = HOURS_PER_MONTH / len(profile)
     lag = min(max(lag_minutes, 0.0), 60.0) / 60.0
     parts: list[Ramp] = []
@@ -103,9 +115,11 @@ def profile_copy_hours(profile: Sequence[float], slope: float, min_copies: float
         lagging = lag and before > own
         stretches = ((own, span * (1 - lag)), (before, span * lag)) if lagging else ((own, span),)
         for rate, hours in stretches:
-            parts.append(Ramp(slope * rate * hours / span, 0.0, min_copies * hours))
+            kept = min_copies if burst is None else max(min_copies, math.ceil(burst * rate / top - 1e-9))
+            parts.append(Ramp(slope * rate * hours / span, 0.0, kept * hours))
             spans.append(hours)
-    return RampSum(slope, 0.0, min_copies * HOURS_PER_MONTH, math.inf, tuple(parts), tuple(spans))
+    low = math.fsum(part.low for part in parts)
+    return RampSum(slope, 0.0, low, math.inf, tuple(parts), tuple(spans))
 
 
 def profile_billed_hours(copy: RampSum, per_instance: int, floor: float, requests: float) -> float:
@@ -117,7 +131,7 @@ def profile_billed_hours(copy: RampSum, per_instance: int, floor: float, request
         each = floor / HOURS_PER_MONTH
         values = []
         for part, hours in zip(copy.parts, copy.spans, strict=True):
-            low = each * hours
+            low = _instances_kept(part, hours, per_instance, each) * hours
             above = part.slope / per_instance * requests + 0.0
             values.append(above if above > low else low)
         return 0 + math.fsum(values)
@@ -139,7 +153,11 @@ def profile_instance_hours(copy: RampSum, per_instance: int, floor: float) -> tu
     pairs = tuple(zip(copy.parts, copy.spans, strict=True))
     if floor > 0:
         each = floor / HOURS_PER_MONTH
-        above = tuple(Ramp(part.slope / per_instance, 0.0, each * hours) for part, hours in pairs)
+        above = tuple(
+            Ramp(part.slope / per_instance, 0.0, _instances_kept(part, hours, per_instance, each) * hours)
+            for part, hours in pairs
+        )
+        # its own floor, read as the instances kept whatever the load (decider/cost/sizing.py): the month's
         return (RampSum(copy.slope / per_instance, 0.0, floor, math.inf, above, copy.spans),)
     first = tuple(Ramp(part.slope, 0.0, 0.0, hours) for part, hours in pairs)
     beyond = tuple(Ramp(part.slope / per_instance, -hours, 0.0) for part, hours in pairs)
@@ -147,3 +165,11 @@ def profile_instance_hours(copy: RampSum, per_instance: int, floor: float) -> tu
         RampSum(copy.slope, 0.0, 0.0, HOURS_PER_MONTH, first, copy.spans),
         RampSum(copy.slope / per_instance, -HOURS_PER_MONTH, 0.0, math.inf, beyond, copy.spans),
     )
+
+
+def _instances_kept(part: Ramp, hours: float, per_instance: int, each: float) -> float:
+    """Instances kept up in a stretch of ``hours``: the month's floor (``each``, instances) or the whole instances
+    its copies kept up (``part.low`` copy-hours over the stretch) need, whichever is more. The month's floor holds the
+    copies kept in every hour; only copies assumed for bursts, kept by the hour's load, need more in busy hours."""
+    needed = math.ceil(part.low / hours / per_instance - 1e-9) if hours > 0 else 0
+    return needed if needed > each else each

@@ -43,6 +43,34 @@ class KubeletReserve(_Data):
         return reserved + self.shares[-1] * max(0.0, node_vcpu - (len(self.shares) - 1))
 
 
+class KubeletMemory(_Data):
+    """The memory an EKS node keeps from pods besides its kernel's share: the kubelet's reserve (``base_mb`` and
+    ``per_pod_mb`` for each pod the node may run) and the hard eviction threshold; and the pods a node may run, of
+    which the DaemonSets' take ``daemonset_pods``."""
+
+    source: str
+    max_pods_source: str
+    as_of: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    base_mb: float = Field(ge=0)
+    per_pod_mb: float = Field(ge=0)
+    eviction_mb: float = Field(ge=0)
+    daemonset_pods: int = Field(ge=0)
+    default_max_pods: int = Field(ge=1)
+    max_pods: dict[str, int] = Field(default_factory=dict)
+
+    def pods(self, instance_type: str) -> int:
+        """The pods a node of this type may run (DaemonSets' included)."""
+        return self.max_pods.get(instance_type, self.default_max_pods)
+
+    def kept_mb(self, instance_type: str) -> float:
+        """The memory the kubelet keeps from pods on a node of this type: its reserve and the eviction threshold."""
+        return self.base_mb + self.per_pod_mb * self.pods(instance_type) + self.eviction_mb
+
+    def copies(self, instance_type: str) -> int:
+        """The most copies a node of this type runs: its pods less the DaemonSets'."""
+        return max(0, self.pods(instance_type) - self.daemonset_pods)
+
+
 class CostScore(_Data):
     """How relative monthly cost moves a target's score (see docs/cost-model.md)."""
 
@@ -68,6 +96,9 @@ class CostModel(_Data):
     )
     kubelet_reserved_cpu: KubeletReserve | None = Field(
         None, description="The vCPU an EKS node keeps from pods (none given: pods may ask for every vCPU)."
+    )
+    kubelet_reserved_memory: KubeletMemory | None = Field(
+        None, description="The memory an EKS node keeps from pods, and the pods it may run (none given: all of it)."
     )
     root_volume_gb: float = Field(30, ge=0, description="EBS root volume of each EC2 node, GB (gp3).")
     root_volume_source: str = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-optimized_AMI.html"
