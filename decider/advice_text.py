@@ -20,6 +20,7 @@ PHRASES: Mapping[str, str] = {
     "traffic.requests_per_month": "{} request{s} a month",
     "traffic.peak_rps": "a peak of {} request{s} a second",
     "runtime.min_copies": "{} container {copies} kept up whatever the load",
+    "runtime.provisioned_concurrency": "{} Lambda environment{s} kept warm with provisioned concurrency",
     "runtime.memory_mb": "{} MB of memory a copy",
     "traffic.pattern": "{} traffic",
     "runtime.concurrency_per_copy": "{} unit{s} of work at once per container copy",

@@ -11,6 +11,7 @@ from decider.workload import DEFAULT_AVG_DURATION_CAP_MS, JOB_PATTERNS, SECTIONS
 AVERAGE = "runtime.avg_duration_ms"
 MEMORY = "runtime.memory_mb"
 MIN_COPIES = "runtime.min_copies"
+WARM = "runtime.provisioned_concurrency"
 PATTERN = "traffic.pattern"
 #: The smallest memory any target runs a copy with: Lambda's 128 MB
 #: (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html). A tenth of an assumed memory is tried
@@ -68,6 +69,8 @@ def alternatives(path: str, value: Any, workload: Workload | None = None) -> lis
         return [not value]
     if path == MIN_COPIES:  # assumed for a burst (decider/defaults_said.py): the other way, copies follow the load
         return [1] if value != 1 else []
+    if path == WARM:  # assumed for a burst: the other way, bursts wait for cold starts
+        return [0] if value != 0 else []
     if isinstance(value, int | float):
         out = []
         for factor in (0.1, 10.0):

@@ -179,8 +179,8 @@ def provisioned_concurrency(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]
     book = ruleset.pricing.get(priced.pricing.region)
     prices = book.lambda_.provisioned_concurrency if book is not None else None
     sizing = priced.sizing("lambda")
-    if book is None or prices is None or "memory_mb" not in sizing:
-        return ()
+    if book is None or prices is None or "memory_mb" not in sizing or sizing.get("provisioned_concurrency"):
+        return ()  # a bursting service's environments kept warm are on the bill already
     architecture = sizing["architecture"]
     workload, facts = ranked.workload, ranked.facts
     # Warm for the average load, cold starts left in the bursts above it; or warm for the peak, none left

@@ -72,6 +72,11 @@ class LambdaSizing(_Setting):
     front_door: FrontDoor | None = None
     mode: str | None = Field(None, description=MODE_DESCRIPTION)
     modes: tuple[ModeOption, ...] = Field((), description=MODES_DESCRIPTION)
+    provisioned_concurrency: int | None = Field(
+        None,
+        description="Environments kept warm with provisioned concurrency for bursts whose cold starts would miss "
+        "the latency target (billed); none: on demand only.",
+    )
 
 
 class FargateSizing(_Setting):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from decider.network import HTTP_PROTOCOLS, SERVING_PROTOCOLS
 from decider.numbers import number
@@ -33,8 +33,9 @@ SCALE_OUT_S = 180.0
 MOST_COPIES = 10_000
 
 
-def vcpu_assumption(memory_mb: float) -> str:
-    """What a container copy's CPU is taken to be with no ``runtime.vcpu`` (decider/facts.py ``container_vcpu_for``)."""
+def vcpu_assumption(memory_mb: float, concurrency_per_copy: int = 1) -> str:
+    """What a container copy's CPU is taken to be with no ``runtime.vcpu`` (decider/facts.py ``container_vcpu_for``).
+    A copy that serves several requests at once shares that CPU among them, where Lambda gives each its own."""
     if memory_mb > LAMBDA_MAX_MEMORY_MB:
         return (
             "runtime.vcpu not given: memory_mb is past Lambda's largest function (10,240 MB), so a container copy gets "
@@ -45,6 +46,12 @@ def vcpu_assumption(memory_mb: float) -> str:
     return (
         "runtime.vcpu not given: Lambda sized by memory_mb alone; a container copy gets the CPU Lambda gives that "
         "memory (memory_mb ÷ 1,769 MB per vCPU, rounded to the nearest Fargate CPU size), so both do the same work"
+        + (
+            f" for one request; a copy serving {concurrency_per_copy:,} at once (runtime.concurrency_per_copy) shares "
+            "that CPU among them, where Lambda gives each request its own: give runtime.vcpu when the work is CPU-bound"
+            if concurrency_per_copy > 1
+            else ""
+        )
     )
 
 
@@ -86,6 +93,37 @@ class BurstRuntime(Protocol):
     def concurrency_per_copy(self) -> int: ...
     @property
     def startup_s(self) -> float: ...
+    @property
+    def min_copies(self) -> int | None: ...
+    @property
+    def provisioned_concurrency(self) -> int | None: ...
+
+
+def for_bursts(
+    traffic: BurstTraffic,
+    runtime: BurstRuntime,
+    protocols: Collection[str],
+    average_rps: float,
+    avg_duration_ms: float,
+    assumptions: list[str],
+    defaults: list[tuple[str, Any]],
+) -> tuple[int | None, int | None, int | None]:
+    """``runtime.min_copies`` as given, or as assumed for bursts (``burst_copies``); the copies assumed (None when
+    given, or none assumed); and Lambda's environments kept warm for the bursts when ``runtime.provisioned_concurrency``
+    is not given (``warm_environments``; None when given or none). What is assumed is said in ``assumptions`` and
+    ``defaults``."""
+    kept = runtime.min_copies
+    warm = None if kept is not None else burst_copies(traffic, runtime, protocols, average_rps, avg_duration_ms)
+    if warm is not None:
+        kept = warm[0]
+        assumptions.append(warm[1])
+        defaults.append(("runtime.min_copies", kept))
+    given = runtime.provisioned_concurrency is not None
+    environments = None if given else warm_environments(traffic, runtime, protocols, average_rps, avg_duration_ms)
+    if environments is not None:
+        assumptions.append(environments[2])
+        defaults.append(("runtime.provisioned_concurrency", environments[0]))
+    return kept, warm[0] if warm is not None else None, environments[0] if environments is not None else None
 
 
 def burst_copies(
@@ -143,6 +181,36 @@ def burst_copies(
     return copies, said
 
 
+def warm_environments(
+    traffic: BurstTraffic, runtime: BurstRuntime, protocols: Collection[str], average_rps: float, avg_duration_ms: float
+) -> tuple[int, float, str] | None:
+    """The environments AWS Lambda on demand keeps warm with provisioned concurrency for the bursts of a service
+    ``burst_copies`` keeps copies up for (the same traffic: clients in bursts at a named peak, a latency target), when
+    a cold start (``runtime.startup_s``) would miss the target: the executions in flight on average and the share of
+    the burst over them whose environments would not start within the target (``waiting_share`` of the cold start),
+    one execution an environment. Both sides of the comparison then pay for capacity warm before the burst
+    (decider/cost/bill.py prices them; ``traffic.cold-start-vs-slo`` weighs only the share left cold). With the share
+    and the assumption that says so; None when Lambda's cold start meets the target or the traffic does not burst."""
+    peak, slo, pattern = traffic.peak_rps, traffic.latency_slo_ms, traffic.pattern
+    if peak is None or slo is None or pattern not in BURST_PATTERNS or "queue" in protocols:
+        return None
+    share = waiting_share(slo, runtime.startup_s)
+    if not SERVING_PROTOCOLS & set(protocols) or share <= 0.0:
+        return None
+    average = average_rps * avg_duration_ms / 1000.0
+    in_flight = average + share * (max(peak, average_rps) * avg_duration_ms / 1000.0 - average)
+    environments = max(1, min(math.ceil(in_flight - 1e-9), MOST_COPIES))
+    said = (
+        f"runtime.provisioned_concurrency not given: assumed {environments:,}, AWS Lambda's "
+        f"environment{'s' if environments != 1 else ''} kept warm for the bursts (the executions in flight on "
+        f"average and {math.floor(share * 100):.0f}% of the burst over them, the share whose cold start, "
+        f"{number(runtime.startup_s)} s, would miss traffic.latency_slo_ms {number(slo)}), all month"
+        + (", each hour by its load" if traffic.hourly_profile is not None else "")
+        + "; give runtime.provisioned_concurrency 0 when bursts may wait for cold starts"
+    )
+    return environments, share, said
+
+
 def waiting_share(slo_ms: float, scale_out_s: float) -> float:
     """The share of a burst over the average load the copies kept up must hold: the part of scaling out
     (``scale_out_s``, the alarm's datapoints and a copy's start) the latency target does not cover, 1 for a target of
@@ -152,3 +220,13 @@ def waiting_share(slo_ms: float, scale_out_s: float) -> float:
 
 def _capped(copies: int) -> str:
     return f" (at most {MOST_COPIES:,}, the most runtime.min_copies takes)" if copies == MOST_COPIES else ""
+
+
+def assumed_for_bursts(runtime: object) -> tuple[int | None, int | None]:
+    """What ``for_bursts`` assumed of a resolved workload's runtime: the copies kept up for bursts and Lambda's
+    environments kept warm (each None when not assumed; None for a section built without validation, which has no
+    private attributes)."""
+    private = getattr(runtime, "__pydantic_private__", None)
+    if not private:
+        return None, None
+    return private.get("_burst_copies"), private.get("_warm_environments")

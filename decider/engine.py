@@ -307,6 +307,8 @@ def _load(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str
     # open connections, the connections and how many a copy holds.
     held = copies > IMPLAUSIBLE_COPIES and facts.connection_copies >= facts.copies_at_peak
     inputs = ["runtime.avg_duration_ms", "traffic.peak_rps", "traffic.requests_per_month"]
+    if copies > IMPLAUSIBLE_COPIES:  # a copy's requests at once divide the copies
+        inputs.append("runtime.concurrency_per_copy")
     if held:
         inputs = [*(inputs if facts.peak_concurrency > quota and on_lambda else []), "traffic.connections"]
         inputs.append("runtime.connections_per_copy")

@@ -26,6 +26,21 @@ def leads(
     return [(lead, by_id[rule]) for lead, rule in decision_leads(ahead, behind, relative_ids if runner_up else ())]
 
 
+def _unrepeated(parts: list[str]) -> list[str]:
+    """Reasons as one sentence says them: a reason that opens with the clause another before it opened with ("the
+    team has little time for operations, and …"; "the team has little time for operations: on …") says the rest."""
+    said: list[str] = []
+    openings: set[str] = set()
+    for part in parts:
+        opening, mark, rest = next(
+            ((part[:at], part[at], part[at + 1 :].strip()) for at, char in enumerate(part) if char in ",:;"),
+            (part, "", ""),
+        )
+        said.append(rest if mark and opening in openings and rest else part)
+        openings.add(opening)
+    return said
+
+
 def deciding_reasons(evaluation: Evaluation, winner: str, runner_up: str | None, limit: int = 3) -> list[Fired]:
     """The rules that did most to put ``winner`` ahead of ``runner_up`` (or, alone, that raised it most), leaving out
     a rule that makes the case for an excluded target (``_pleads_for_excluded``), unless only such rules put it ahead:
@@ -104,7 +119,7 @@ def summary(
             _cost_phrase(ruleset, winner, runner_up, costs) if _is_computed(fired) else _sentence(fired.message)
             for fired in reasons
         ]
-        text += " It wins because " + "; ".join(parts) + "."
+        text += " It wins because " + "; ".join(_unrepeated(parts)) + "."
     text += _dearer_than_cheapest(ruleset, evaluation, winner, costs, runner_up)
     if runner_up is not None:
         gap = round(evaluation.scores[winner] - evaluation.scores[runner_up], 1)

@@ -118,6 +118,10 @@ class Facts:
     """A cold start plus a typical request would break the latency SLO."""
     cold_start_slo_ratio: float
     """A cold start plus a typical request as a share of the latency SLO (0 when there is no SLO)."""
+    lambda_warm_share: float
+    """The share of a burst over the average load that Lambda keeps warm with provisioned concurrency
+    (runtime.provisioned_concurrency, given or assumed for bursts, over the executions in flight on average; 0 with
+    none); the cold starts left are the rest."""
     work_slo_ratio: float
     """A typical request alone as a share of the latency SLO (0 when there is no SLO): at 1 or more no target meets
     the SLO, warm or cold."""
@@ -207,6 +211,16 @@ def lambda_memory_for(memory_mb: float, vcpu: float | None) -> float:
 def _readable_percent(percent: float) -> float:
     """One decimal from 1% up; two significant digits below, so a tiny share does not read as 0%."""
     return round(percent, 1) if percent >= 1 else float(f"{percent:.2g}")
+
+
+def warm_share(environments: int | None, average: float, peak: float) -> float:
+    """The share of a burst over the average load that Lambda's environments kept warm hold (``environments`` over
+    the executions in flight on average, of the peak's over them); the rest of the burst starts cold."""
+    if not environments:
+        return 0.0
+    if peak <= average:
+        return 1.0 if environments >= average else 0.0
+    return min(1.0, max(0.0, (environments - average) / (peak - average)))
 
 
 def cold_run_s(workload: Workload) -> float:
@@ -324,6 +338,7 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         persistent_connections=persistent,
         cold_start_exceeds_slo=slo is not None and cold_start_ms > slo,
         cold_start_slo_ratio=cold_start_ms / slo if slo else 0.0,
+        lambda_warm_share=warm_share(runtime.provisioned_concurrency, avg_concurrency, peak_concurrency),
         work_slo_ratio=avg_s * 1000.0 / slo if slo else 0.0,
         needs_gpu=runtime.gpu > 0,
     )

@@ -275,10 +275,12 @@ def gateway_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     if peak <= quota * GATEWAY_THROTTLE_NEAR:
         return ()
     warm = _lambda_warm(ranked)  # Lambda Managed Instances: a door chosen on the work alone
+    billed = ranked.totals  # a target with no bill is priced behind no door
     behind = [
         (target.name, door)
         for target in ruleset.targets
         if target.id in ranked.order
+        and (not billed or target.id in billed)
         and (door := front_door(workload, serverless=target.id == "lambda", cold=not warm)) in GATEWAY_DOORS
     ]
     if not behind:

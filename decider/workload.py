@@ -8,7 +8,7 @@ from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from decider.defaults_said import MOST_COPIES, burst_copies, front_door_assumption, vcpu_assumption
+from decider.defaults_said import MOST_COPIES, for_bursts, front_door_assumption, vcpu_assumption
 from decider.errors import Problem, WorkloadError, json_type
 from decider.network import FrontDoorChoice, Network
 from decider.network import Section as _Section
@@ -40,8 +40,7 @@ JOB_PATTERNS = frozenset({"scheduled", "batch"})
 #: The pattern assumed from the protocols alone, when no pattern is given.
 PATTERN_OF: Mapping[tuple[str, ...], str] = {("schedule",): "scheduled", ("queue",): "event"}
 DEFAULT_REQUESTS_PER_MONTH = 1_000_000
-#: Runs a month assumed for a scheduled or batch job given no volume: one a day. A million runs of a job that takes
-#: hours would keep thousands in flight, a bill nobody asked about, resting on a default.
+#: Runs a month assumed for a job given no volume, one a day: a million runs of hours is a bill nobody asked about.
 DEFAULT_RUNS_PER_MONTH = 30
 
 
@@ -77,9 +76,15 @@ class Runtime(_Section):
         description="Container copies that always run (an ECS service's DesiredCount, a Deployment's replicas); "
         "none: the cost model's minimum for the kind of work.",
     )
-    _burst_copies: int | None = PrivateAttr(None)
-    """``min_copies`` when decider assumed it for bursts (decider/defaults_said.py ``burst_copies``): with an hourly
-    profile they are kept in each hour by its load (decider/cost/profile.py), as scheduled scaling keeps them."""
+    provisioned_concurrency: int | None = Field(
+        None,
+        ge=0,
+        le=MOST_COPIES,
+        description="AWS Lambda environments kept warm with provisioned concurrency (on demand); none: for a bursting "
+        "service whose cold start misses its latency target, those its bursts need, else none.",
+    )
+    _burst_copies: int | None = PrivateAttr(None)  # min_copies and provisioned_concurrency assumed for bursts
+    _warm_environments: int | None = PrivateAttr(None)
     connections_per_copy: int | None = Field(
         None,
         ge=1,
@@ -337,7 +342,7 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
         defaults.append(("traffic.peak_rps", peak))
 
     if runtime.vcpu is None:
-        assumptions.append(vcpu_assumption(runtime.memory_mb))
+        assumptions.append(vcpu_assumption(runtime.memory_mb, runtime.concurrency_per_copy))
 
     protocols: tuple[str, ...]  # a set, in the enum's order: the answer reads alike whatever order they are given in
     if traffic.protocols is not None:
@@ -352,12 +357,7 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
 
     rate = requests / SECONDS_PER_MONTH
     connections, per_copy = connection_defaults(traffic, runtime, "websocket" in protocols, rate, assumptions, defaults)
-    kept = runtime.min_copies
-    warm = None if kept is not None else burst_copies(traffic, runtime, protocols, rate, avg_ms)
-    if warm is not None:  # a bursting service's copies for its latency target (decider/defaults_said.py)
-        kept = warm[0]
-        assumptions.append(warm[1])
-        defaults.append(("runtime.min_copies", kept))
+    kept, burst, environments = for_bursts(traffic, runtime, protocols, rate, avg_ms, assumptions, defaults)
     team = workload.team  # a team that runs EKS today has run Kubernetes
     if team.current_platform == "eks" and "kubernetes_experience" not in team.model_fields_set:
         team = team.model_copy(update={"kubernetes_experience": "some"})
@@ -379,8 +379,9 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
         assumptions.extend(f"{', '.join(paths)} not given: assumed {word}" for word, paths in falsy.items() if paths)
 
     sized = {"max_duration_s": max_s, "avg_duration_ms": avg_ms, "connections_per_copy": per_copy, "min_copies": kept}
+    sized["provisioned_concurrency"] = environments if environments is not None else runtime.provisioned_concurrency
     sized_runtime = runtime.model_copy(update=sized)
-    sized_runtime._burst_copies = kept if warm is not None else None
+    sized_runtime._burst_copies, sized_runtime._warm_environments = burst, environments
     resolved = workload.model_copy(
         update={
             "runtime": sized_runtime,

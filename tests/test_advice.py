@@ -105,8 +105,9 @@ def test_the_budget_holds_every_candidate_a_decision_can_have(ruleset: Ruleset) 
     values = 0
     for path in ASSUMPTION_PATHS:
         choices = [choice for choice in alternatives.choices(path) if choice != "any"]
-        # every other value; a number at ×0.1 and ×10; copies assumed for a burst at one
-        values += len(choices) - 1 if choices else 1 if path == "runtime.min_copies" else 2
+        # every other value; a number at ×0.1 and ×10; copies and environments assumed for a burst at one value each
+        burst = path in ("runtime.min_copies", "runtime.provisioned_concurrency")
+        values += len(choices) - 1 if choices else 1 if burst else 2
     values += 1  # a job's average run, taken as its whole longest run: also the request-driven default
     flips = sum(len(values_) - 1 for _, values_ in PREFERENCES)
     assert values + MAX_CROSSINGS + len(ruleset.targets) + flips <= BUDGET

@@ -220,7 +220,10 @@ def test_a_start_counts_in_full_from_the_30_seconds_doors_wait(ruleset: Ruleset,
     points."""
     rule = ruleset.rule("limits.lambda-cold-wait-past-15s")
     assert rule is not None
-    assert rule.grade({"runtime.startup_s": seconds}) == pytest.approx(share)
+    # with no environment kept warm for bursts (derived.lambda_warm_share 0): every cold start counts
+    assert rule.grade({"runtime.startup_s": seconds, "derived.lambda_warm_share": 0.0}) == pytest.approx(share)
+    # with all of a burst kept warm, none does
+    assert rule.grade({"runtime.startup_s": seconds, "derived.lambda_warm_share": 1.0}) == 0.0
 
 
 def test_the_doors_timeout_is_scored_on_the_start_so_a_long_request_is_not(ruleset: Ruleset) -> None:

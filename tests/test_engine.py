@@ -187,7 +187,7 @@ def test_an_implausible_load_is_warned_first_with_the_assumptions_behind_it(rule
     assert "lambda" in [item.target for item in decision.excluded]
     assert decision.warnings == (
         "The load as described needs 14,286 container copies at peak (over 1,000). It rests on values decider assumed "
-        "(runtime.avg_duration_ms, traffic.requests_per_month): check them.",
+        "(runtime.avg_duration_ms, traffic.requests_per_month, runtime.concurrency_per_copy): check them.",
     )
     assert decision.summary.startswith(f"Check the inputs: {decision.warnings[0]} Recommended: ")
 
@@ -201,12 +201,16 @@ def test_a_load_within_quotas_is_not_warned_about(ruleset: Ruleset) -> None:
 
 
 def test_a_large_load_whose_figures_were_given_names_no_assumption(ruleset: Ruleset) -> None:
-    runtime = {"max_duration_s": 5, "avg_duration_ms": 2000, "memory_mb": 2048}
+    runtime = {"max_duration_s": 5, "avg_duration_ms": 2000, "memory_mb": 2048, "concurrency_per_copy": 1}
     traffic = {"peak_rps": 5000, "requests_per_month": 8_000_000_000, "pattern": "steady"}
     decision = decide(parse_workload({"runtime": runtime, "traffic": traffic}), ruleset)
     assert len(decision.warnings) == 1
     assert "rests on values decider assumed" not in decision.warnings[0]
     assert decision.warnings[0].startswith("The load as described keeps 10,000 units of work in flight at peak")
+    # the copies rest on the requests a copy serves at once: assumed, the warning names it
+    del runtime["concurrency_per_copy"]
+    [warning] = decide(parse_workload({"runtime": runtime, "traffic": traffic}), ruleset, advice=False).warnings
+    assert warning.endswith("It rests on values decider assumed (runtime.concurrency_per_copy): check them.")
 
 
 BR_PAYMENTS: dict[str, Any] = {

@@ -98,7 +98,13 @@ def test_every_ranked_target_has_a_bill_or_says_why(
 
 def test_the_load_warning_names_what_needs_the_copies_and_the_inputs_given(ruleset: Ruleset) -> None:
     raw = {
-        "runtime": {"avg_duration_ms": 2000, "max_duration_s": 5, "memory_mb": 512, "vcpu": 0.25},
+        "runtime": {
+            "avg_duration_ms": 2000,
+            "max_duration_s": 5,
+            "memory_mb": 512,
+            "vcpu": 0.25,
+            "concurrency_per_copy": 1,
+        },
         "traffic": {"pattern": "steady", "requests_per_month": 2_000_000_000, "peak_rps": 1500},
         "control": {"privileged": True},  # keeps Lambda out: its concurrency quota is not the matter
     }

@@ -175,7 +175,7 @@ def test_invalid_imported_workloads_are_reported_together_with_file_and_line(sma
     assert [str(problem) for problem in caught.value.problems] == [
         "a.yaml:4 A: runtime.memroy_mb: unknown field; valid fields here: architecture, artifact_mb, avg_duration_ms, "
         "concurrency_per_copy, connections_per_copy, ephemeral_storage_gb, gpu, long_running, max_duration_s, "
-        "memory_mb, min_copies, os, startup_s, vcpu (did you mean 'memory_mb'?)",
+        "memory_mb, min_copies, os, provisioned_concurrency, startup_s, vcpu (did you mean 'memory_mb'?)",
         "b.yaml:9 B: traffic.pattern: 'spikey' is not allowed; choose one of steady, diurnal, spiky, scheduled, "
         "event, batch (did you mean 'spiky'?)",
     ]

@@ -60,6 +60,8 @@ BOUNDS = [
     ("runtime", "concurrency_per_copy", 10_001, "less than or equal to 10000"),
     ("runtime", "min_copies", -1, "greater than or equal to 0"),
     ("runtime", "min_copies", 10_001, "less than or equal to 10000"),
+    ("runtime", "provisioned_concurrency", -1, "greater than or equal to 0"),
+    ("runtime", "provisioned_concurrency", 10_001, "less than or equal to 10000"),
     ("runtime", "connections_per_copy", 0, "greater than or equal to 1"),
     ("runtime", "connections_per_copy", 10_000_001, "less than or equal to 10000000"),
     ("traffic", "requests_per_month", -1, "greater than or equal to 0"),
@@ -320,12 +322,14 @@ def test_every_default_applied_is_reported() -> None:
                 "traffic.front_door",
                 "traffic.hourly_profile",
                 "runtime.min_copies",
+                "runtime.provisioned_concurrency",
                 "runtime.connections_per_copy",
             ):
                 # optional with no default (no SLO; connections, and those a copy holds, only for WebSocket; the
                 # front door follows the
                 # protocols and each target's sizing names it; no profile prices the month as a whole, as a flat one
-                # would; no minimum copies leaves the cost model's, which each sizing shows): nothing is assumed
+                # would; no minimum copies leaves the cost model's, which each sizing shows; no environments kept
+                # warm but for a bursting service's latency target, which says it): nothing is assumed
                 continue
             assert f"{section}.{field}" in text, f"{section}.{field} default not reported"
     assert "latency_slo_ms" not in text
@@ -377,6 +381,7 @@ def test_a_fully_described_workload_has_only_unset_optionals_left() -> None:
                 "long_running": False,
                 "concurrency_per_copy": 1,
                 "min_copies": 9,
+                "provisioned_concurrency": 5,
             },
             "traffic": {
                 "pattern": "spiky",

@@ -21,7 +21,7 @@ from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_i
 from decider.cost.instances import InstanceOption, hourly_price, image_room_gb
 from decider.cost.line import Line, fixed, tier_lines
 from decider.cost.network import image_pull_lines, instance_volume_lines, network_lines, system_node_lines
-from decider.cost.profile import copy_hours
+from decider.cost.profile import copy_hours, warm_hours
 from decider.cost.sizing import fargate_platform, lambda_run_s, size_fargate, size_instances, size_lambda
 from decider.decision import FargateSizing, InstanceSizing, LambdaSizing, MonthlyCost, Sizing
 from decider.facts import Facts, container_disk_gb
@@ -173,6 +173,19 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
                 prices.ephemeral_storage.unit,
                 prices.ephemeral_storage.usd,
                 Ramp(extra),
+            )
+        )
+    warm = sizing.provisioned_concurrency  # environments kept warm (runtime.provisioned_concurrency, given or assumed)
+    if warm and prices.provisioned_concurrency is not None:
+        configured = prices.provisioned_concurrency[sizing.architecture]
+        seconds = warm_hours(workload, warm) * 3600.0 * sizing.memory_mb / 1024.0
+        lines.append(
+            Line(
+                f"Lambda provisioned concurrency ({warm:,} environments of {sizing.memory_mb} MB kept warm"
+                + (f", Compute Savings Plan {workload.preferences.commitment})" if discount is not None else ")"),
+                configured.unit,
+                configured.usd * (1 - discount.fraction if discount else 1.0),
+                Ramp.fixed(seconds),
             )
         )
     lines += function_door_lines(workload, book, model, sizing.front_door)

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 
 from decider.decision import Scaling
+from decider.defaults_said import assumed_for_bursts
 from decider.facts import Facts, connection_copies, is_queue_worker, utilisation
 from decider.network import SERVING_PROTOCOLS
 from decider.pricing.cost_model import CostModel
@@ -107,10 +108,8 @@ def min_copies_for(
 
 def burst_assumed(workload: Workload) -> int | None:
     """``runtime.min_copies`` when decider assumed it for bursts (decider/defaults_said.py ``burst_copies``)."""
-    runtime = workload.runtime
-    private = runtime.__pydantic_private__  # None for a section built without validation (model_construct)
-    burst: int | None = private.get("_burst_copies") if private else None
-    return burst if burst is not None and runtime.min_copies == burst else None
+    burst = assumed_for_bursts(workload.runtime)[0]
+    return burst if burst is not None and workload.runtime.min_copies == burst else None
 
 
 def profiled_burst(workload: Workload) -> int | None:

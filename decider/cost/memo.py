@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from decider.cost.capacity import profiled_burst
 from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.cost.sizing import front_door
+from decider.defaults_said import assumed_for_bursts
 from decider.facts import Facts
 from decider.pricing.book import PriceBook
 from decider.scoring import Quiet
@@ -79,6 +80,7 @@ class PlanMemo:
             front_door(workload, serverless=True, cold=False),
             id(book),
             profiled_burst(workload),  # copies assumed for bursts, kept hour by hour, bill unlike a given minimum
+            assumed_for_bursts(workload.runtime)[1],  # Lambda's environments kept warm: the peak and start priced
         )
         if not shown:
             return self.keys.setdefault(billed, len(self.keys))

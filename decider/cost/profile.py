@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decider.cost import capacity
 from decider.cost.capacity import Ramp, min_copies_for, profiled_burst
 from decider.decision import Scaling
+from decider.defaults_said import assumed_for_bursts
 from decider.facts import Facts, utilisation
 from decider.pricing.cost_model import CostModel
 from decider.traffic_profile import shares
@@ -173,3 +174,15 @@ def _instances_kept(part: Ramp, hours: float, per_instance: int, each: float) ->
     copies kept in every hour; only copies assumed for bursts, kept by the hour's load, need more in busy hours."""
     needed = math.ceil(part.low / hours / per_instance - 1e-9) if hours > 0 else 0
     return needed if needed > each else each
+
+
+def warm_hours(workload: Workload, environments: int) -> float:
+    """Hours a month of ``environments`` kept warm (Lambda's provisioned concurrency): all month; or, assumed for
+    bursts with an hourly profile, each hour's share of them by its load, the busiest hour all of them, as the copies
+    kept for bursts are (``profile_copy_hours``)."""
+    profile = workload.traffic.hourly_profile
+    if profile is None or assumed_for_bursts(workload.runtime)[1] != environments:
+        return environments * HOURS_PER_MONTH
+    share = shares(profile)
+    top, span = max(share), HOURS_PER_MONTH / len(profile)
+    return math.fsum(max(1, math.ceil(environments * own / top - 1e-9)) * span for own in share)

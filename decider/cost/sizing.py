@@ -125,6 +125,7 @@ def size_lambda(workload: Workload, facts: Facts, book: PriceBook, model: CostMo
         gb_seconds_per_month=round(workload.requests_per_month * lambda_run_s(workload, facts) * memory_mb / 1024, 3),
         purchase=purchase_for(workload, spot_allowed=False),
         front_door=front_door(workload, serverless=True),
+        provisioned_concurrency=workload.runtime.provisioned_concurrency or None,
     )
 
 

@@ -75,9 +75,14 @@ def _lambda(sizing: LambdaSizing) -> str:
     return (
         f"memory {sizing.memory_mb:,} MB (≈{sizing.vcpu_equivalent:.2g} vCPU), {sizing.architecture}, "
         f"ephemeral storage {sizing.ephemeral_storage_mb:,} MB; {sizing.peak_concurrency:,} in flight at peak, "
-        f"{quota} the {sizing.concurrency_quota:,} default concurrency quota"
+        f"{quota} the {sizing.concurrency_quota:,} default concurrency quota{_warm(sizing.provisioned_concurrency)}"
         f"{_extras(sizing.purchase, sizing.front_door)}"
     )
+
+
+def _warm(environments: int | None) -> str:
+    """Lambda's environments kept warm for bursts, when its bill keeps some."""
+    return f"; provisioned concurrency {environments:,} for bursts" if environments else ""
 
 
 def _fargate(sizing: FargateSizing) -> str:

@@ -124,6 +124,14 @@ KEYS: tuple[Key, ...] = (
         ("min-copies", "replicas"),
         "copies=3",
     ),
+    Key(
+        "warm",
+        "runtime.provisioned_concurrency",
+        plain_number,
+        "Lambda environments kept warm (provisioned concurrency), such as 5",
+        ("pc", "provisioned", "provisioned-concurrency"),
+        "warm=5",
+    ),
     Key("rps", "traffic.peak_rps", count, "peak requests per second, such as 50 or 2.5k", ("peak", "qps"), "rps=50"),
     Key(
         "monthly",

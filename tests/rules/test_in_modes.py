@@ -158,7 +158,9 @@ def test_a_cold_start_is_no_reason_against_lambda_managed_instances(ruleset: Rul
     mode, rules = lambda_reasons(BIDDER, ruleset)
     assert mode == "managed-instances"
     assert "traffic.cold-start-vs-slo" not in rules
-    # Spiky traffic keeps Managed Instances out (modes.lambda-managed-instances-bursts): on demand, it counts.
-    mode, rules = lambda_reasons({**BIDDER, "traffic": {**BIDDER["traffic"], "pattern": "spiky"}}, ruleset)
+    # Spiky traffic keeps Managed Instances out (modes.lambda-managed-instances-bursts): on demand, with no environment
+    # kept warm for the bursts, it counts.
+    spiky = {**BIDDER, "traffic": {**BIDDER["traffic"], "pattern": "spiky"}}
+    mode, rules = lambda_reasons({**spiky, "runtime": {**BIDDER["runtime"], "provisioned_concurrency": 0}}, ruleset)
     assert mode == "on-demand"
     assert "traffic.cold-start-vs-slo" in rules
