@@ -214,6 +214,30 @@ def provisioned_concurrency(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]
     )
 
 
+#: Concurrency an account keeps for functions with none reserved: provisioned concurrency may take the unreserved
+#: account concurrency less this (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html: "You
+#: can reserve up to the Unreserved account concurrency value that is shown, minus 100").
+UNRESERVED_KEPT = 100
+
+
+def provisioned_quota(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """Lambda, recommended or the runner-up, kept warm with more environments than an account can configure by
+    default: its concurrency quota less the 100 kept for functions with none reserved (a quota raise comes first)."""
+    priced = ranked.priced
+    if priced is None or "lambda" not in ranked.order[:2] or ruleset.cost_model is None:
+        return ()
+    warm = priced.sizing("lambda").get("provisioned_concurrency")
+    most = ruleset.cost_model.lambda_concurrency_quota - UNRESERVED_KEPT
+    if not isinstance(warm, int) or warm <= most:
+        return ()
+    return (
+        f"AWS Lambda is priced with {warm:,} environments kept warm (runtime.provisioned_concurrency), past the "
+        f"{most:,} an account can configure by default: its {ruleset.cost_model.lambda_concurrency_quota:,} concurrent "
+        f"executions less the {UNRESERVED_KEPT} kept for functions with none reserved. Raise the account's concurrency "
+        "quota (Service Quotas) before configuring them.",
+    )
+
+
 def _usd(amount: float) -> str:
     """Money as every other sentence of the answer writes it: to the cent, half up."""
     return f"${round_usd(amount, 2):,.2f}"

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from decider.cost.bill import shares_nodes
 from decider.cost.capacity import burst_assumed, min_copies_for, scaling_of
+from decider.defaults_said import assumed_for_bursts
 from decider.facts import connection_copies
 from decider.numbers import show
 from decider.ranking import Ranked
 from decider.rules.model import Ruleset
+from decider.workload import Workload
 
 
 def platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
@@ -66,10 +68,19 @@ _KEPT_BECAUSE = {
 
 def copies_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     """The copies a container target keeps up whatever the load, when the workload gives no ``runtime.min_copies``
-    and a container bill pays for them: the cost model's minimum for the kind of work."""
+    and a container bill pays for them (the cost model's minimum for the kind of work); and, with an hourly profile,
+    that a minimum given is kept in every hour."""
+    priced = ranked.priced is not None and ruleset.cost_model is not None
+    return (*_copies_kept(ranked, ruleset), *(_kept_every_hour(ranked.workload) if priced else ()))
+
+
+def _copies_kept(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """``copies_notes``' first part: the copies kept up whatever the load."""
     model, priced, workload = ruleset.cost_model, ranked.priced, ranked.workload
     burst = burst_assumed(workload)
-    if model is None or priced is None or (workload.runtime.min_copies is not None and burst is None):
+    if model is None or priced is None:
+        return ()
+    if workload.runtime.min_copies is not None and burst is None:
         return ()
     if not any(target.platform in ("ecs", "eks") and target.id in priced.bills for target in ruleset.targets):
         return ()
@@ -97,3 +108,26 @@ def copies_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
 
 def _copies(count: int) -> str:
     return f"{count:,} cop{'y' if count == 1 else 'ies'}"
+
+
+def _kept_every_hour(workload: Workload) -> tuple[str, ...]:
+    """With an hourly profile, a minimum the workload gives is kept in every hour, the quiet ones too, where the copies
+    and environments decider assumes for bursts follow each hour's load (decider/cost/profile.py): said, since the
+    bills differ."""
+    runtime, profile = workload.runtime, workload.traffic.hourly_profile
+    if profile is None or len(set(profile)) <= 1:  # no quiet hours: every hour keeps them alike either way
+        return ()
+    given = [
+        f"runtime.{name} ({value:,})"
+        for name, value in (
+            ("min_copies", runtime.min_copies),
+            ("provisioned_concurrency", runtime.provisioned_concurrency),
+        )
+        if value and assumed_for_bursts(runtime)[0 if name == "min_copies" else 1] != value
+    ]
+    if not given:
+        return ()
+    return (
+        f"{' and '.join(given)} given: kept in every hour of traffic.hourly_profile, the quiet ones too; left out, a "
+        "bursting service's copies and environments are kept by each hour's load, as scheduled scaling keeps them",
+    )

@@ -107,7 +107,7 @@ def for_bursts(
     avg_duration_ms: float,
     assumptions: list[str],
     defaults: list[tuple[str, Any]],
-) -> tuple[int | None, int | None, int | None]:
+) -> tuple[int | None, int | None, tuple[int, float] | None]:
     """``runtime.min_copies`` as given, or as assumed for bursts (``burst_copies``); the copies assumed (None when
     given, or none assumed); and Lambda's environments kept warm for the bursts when ``runtime.provisioned_concurrency``
     is not given (``warm_environments``; None when given or none). What is assumed is said in ``assumptions`` and
@@ -123,7 +123,7 @@ def for_bursts(
     if environments is not None:
         assumptions.append(environments[2])
         defaults.append(("runtime.provisioned_concurrency", environments[0]))
-    return kept, warm[0] if warm is not None else None, environments[0] if environments is not None else None
+    return kept, warm[0] if warm is not None else None, environments[:2] if environments is not None else None
 
 
 def burst_copies(
@@ -222,11 +222,11 @@ def _capped(copies: int) -> str:
     return f" (at most {MOST_COPIES:,}, the most runtime.min_copies takes)" if copies == MOST_COPIES else ""
 
 
-def assumed_for_bursts(runtime: object) -> tuple[int | None, int | None]:
-    """What ``for_bursts`` assumed of a resolved workload's runtime: the copies kept up for bursts and Lambda's
-    environments kept warm (each None when not assumed; None for a section built without validation, which has no
-    private attributes)."""
+def assumed_for_bursts(runtime: object) -> tuple[int | None, int | None, float | None]:
+    """What ``for_bursts`` assumed of a resolved workload's runtime: the copies kept up for bursts, Lambda's
+    environments kept warm and the share of the burst they hold (each None when not assumed; all None for a section
+    built without validation, which has no private attributes)."""
     private = getattr(runtime, "__pydantic_private__", None)
-    if not private:
-        return None, None
-    return private.get("_burst_copies"), private.get("_warm_environments")
+    warm = private.get("_warm_environments") if private else None
+    burst = private.get("_burst_copies") if private else None
+    return burst, warm[0] if warm is not None else None, warm[1] if warm is not None else None

@@ -12,6 +12,7 @@ from decider.bill_checks import (
     names,
     partial_bills,
     provisioned_concurrency,
+    provisioned_quota,
     spot_long_runs,
 )
 from decider.cost.gaps import NO_PRICE, OTHER_ARCHITECTURE
@@ -152,6 +153,7 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
         *kubelet_reserve(ranked, ruleset),
         *idle_gpus(ranked, ruleset),
         *provisioned_concurrency(ranked, ruleset),
+        *provisioned_quota(ranked, ruleset),
         *spot_long_runs(ranked, ruleset),
     )
 

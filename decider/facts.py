@@ -11,12 +11,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from decider.defaults_said import LAMBDA_MAX_MEMORY_MB, UTILISATION_TARGET
+from decider.defaults_said import LAMBDA_MAX_MEMORY_MB, UTILISATION_TARGET, assumed_for_bursts
 from decider.network import SERVING_PROTOCOLS
 from decider.pricing.cost_model import CostModel
 from decider.traffic_profile import duty_cycle as profile_duty_cycle
 from decider.traffic_profile import peak_to_average
-from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Workload
+from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Runtime, Workload
 
 #: Lambda gives one vCPU-equivalent per 1,769 MB of memory (Lambda quotas page).
 LAMBDA_MB_PER_VCPU = 1769
@@ -213,13 +213,19 @@ def _readable_percent(percent: float) -> float:
     return round(percent, 1) if percent >= 1 else float(f"{percent:.2g}")
 
 
-def warm_share(environments: int | None, average: float, peak: float) -> float:
-    """The share of a burst over the average load that Lambda's environments kept warm hold (``environments`` over
-    the executions in flight on average, of the peak's over them); the rest of the burst starts cold."""
+def warm_share(runtime: Runtime, average: float, peak: float) -> float:
+    """The share of a burst over the average load that Lambda's environments kept warm hold: as assumed for a
+    bursting service's latency target (decider/defaults_said.py ``warm_environments``: the share before the count is
+    rounded to whole environments); given, the environments past those the average keeps busy over the burst's
+    executions (a load with no burst: the share of the average they hold). The rest of the burst starts cold."""
+    environments = runtime.provisioned_concurrency
     if not environments:
         return 0.0
+    _, assumed, share = assumed_for_bursts(runtime)
+    if assumed == environments and share is not None:
+        return share
     if peak <= average:
-        return 1.0 if environments >= average else 0.0
+        return min(1.0, environments / average) if average > 0 else 1.0
     return min(1.0, max(0.0, (environments - average) / (peak - average)))
 
 
@@ -338,7 +344,7 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         persistent_connections=persistent,
         cold_start_exceeds_slo=slo is not None and cold_start_ms > slo,
         cold_start_slo_ratio=cold_start_ms / slo if slo else 0.0,
-        lambda_warm_share=warm_share(runtime.provisioned_concurrency, avg_concurrency, peak_concurrency),
+        lambda_warm_share=warm_share(runtime, avg_concurrency, peak_concurrency),
         work_slo_ratio=avg_s * 1000.0 / slo if slo else 0.0,
         needs_gpu=runtime.gpu > 0,
     )

@@ -84,7 +84,7 @@ class Runtime(_Section):
         "service whose cold start misses its latency target, those its bursts need, else none.",
     )
     _burst_copies: int | None = PrivateAttr(None)  # min_copies and provisioned_concurrency assumed for bursts
-    _warm_environments: int | None = PrivateAttr(None)
+    _warm_environments: tuple[int, float] | None = PrivateAttr(None)
     connections_per_copy: int | None = Field(
         None,
         ge=1,
@@ -379,7 +379,7 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
         assumptions.extend(f"{', '.join(paths)} not given: assumed {word}" for word, paths in falsy.items() if paths)
 
     sized = {"max_duration_s": max_s, "avg_duration_ms": avg_ms, "connections_per_copy": per_copy, "min_copies": kept}
-    sized["provisioned_concurrency"] = environments if environments is not None else runtime.provisioned_concurrency
+    sized["provisioned_concurrency"] = environments[0] if environments is not None else runtime.provisioned_concurrency
     sized_runtime = runtime.model_copy(update=sized)
     sized_runtime._burst_copies, sized_runtime._warm_environments = burst, environments
     resolved = workload.model_copy(

@@ -195,10 +195,10 @@ def book(
             ("response_streaming",),
         )
     )
-    warm = {
-        arch: feed_price(feed, region, ("lambda", "provisioned_concurrency", arch), template)
-        for arch in ("x86_64", "arm64")
-    }
+    warm, warm_work = (
+        {arch: feed_price(feed, region, ("lambda", name, arch), template) for arch in ("x86_64", "arm64")}
+        for name in ("provisioned_concurrency", "provisioned_duration")
+    )
     if request is None or x86 is None or arm is None:
         raise SystemExit(f"the price feed has no Lambda request or duration price for {region}")
     data: dict[str, Any] = {
@@ -215,6 +215,7 @@ def book(
             **({"response_streaming": streaming} if streaming else {}),
             "free_tier_response_streaming_gb": lam["free_tier_response_streaming_gb"],
             **({"provisioned_concurrency": warm} if all(warm.values()) else {}),
+            **({"provisioned_duration": warm_work} if all(warm_work.values()) else {}),
         },
         "ec2": {
             "spot_discount": template["ec2"]["spot_discount"],
@@ -243,6 +244,8 @@ def book(
         missing["lambda.response_streaming"] = "no sourced Lambda response streaming price for this region"
     if not all(warm.values()):
         missing["lambda.provisioned_concurrency"] = "no sourced Lambda provisioned concurrency price for this region"
+    if not all(warm_work.values()):
+        missing["lambda.provisioned_duration"] = "no sourced Lambda provisioned duration price for this region"
     if not rows:
         missing["ec2.instances"] = f"neither EC2 mirror ({MIRROR}; {EC2_FEED}) has {region} rows"
     missing.update(absent(region, rows))

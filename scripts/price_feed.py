@@ -47,6 +47,8 @@ FEED_PRICES: dict[tuple[str, ...], tuple[str, tuple[str, ...], int]] = {
     ("lambda", "response_streaming"): ("lambda", ("Lambda Processed-Bytes",), 1),
     ("lambda", "provisioned_concurrency", "x86_64"): ("lambda", ("Lambda Provisioned-Concurrency",), 1),
     ("lambda", "provisioned_concurrency", "arm64"): ("lambda", ("Lambda Provisioned-Concurrency-ARM",), 1),
+    ("lambda", "provisioned_duration", "x86_64"): ("lambda", ("Lambda Duration-Provisioned",), 1),
+    ("lambda", "provisioned_duration", "arm64"): ("lambda", ("Lambda Duration-Provisioned-ARM",), 1),
 }  # fmt: skip
 
 

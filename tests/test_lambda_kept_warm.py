@@ -19,6 +19,7 @@ import pytest
 
 from decider import Decision, Ruleset, decide, parse_workload
 from decider.decision import LambdaSizing, RankedTarget
+from decider.facts import derive
 from decider.render.decision import to_table
 
 SECONDS_PER_MONTH = 730 * 3600
@@ -64,7 +65,7 @@ def test_a_burst_that_cold_starts_would_miss_the_target_for_is_kept_warm_on_lamb
     [line] = [line for line in function.monthly_cost.lines if line.item.startswith("Lambda provisioned concurrency")]
     assert line.quantity == pytest.approx(environments * SECONDS_PER_MONTH * 1.0)  # GB-seconds configured, 1 GB each
     assert line.unit_price_usd == 0.0000033334  # arm64, us-east-1
-    assert f"provisioned concurrency {environments:,} for bursts" in to_table(decision)
+    assert f"provisioned concurrency {environments:,};" in to_table(decision)
     # the bills now price both sides' warm capacity, and the ranking follows them
     fargate = entry(decision, "ecs-fargate")
     assert fargate.monthly_cost is not None
@@ -156,3 +157,90 @@ def test_with_an_hourly_profile_the_environments_are_kept_warm_by_each_hours_loa
     hour = 730 / 24 * 3600
     quiet = math.ceil(environments / 40 - 1e-9)
     assert line.quantity == pytest.approx((environments + 23 * quiet) * hour)
+
+
+def test_the_work_on_environments_kept_warm_is_billed_at_the_provisioned_rate(ruleset: Ruleset) -> None:
+    """The environments kept warm run the month's work up to the GB-seconds configured at the provisioned duration
+    rate (arm64 $0.0000077778 a GB-second in us-east-1, against $0.0000133334 on demand); past it, on demand. At a
+    cold start that barely misses the target, keeping the average's executions warm costs less than it saves (focused
+    audit, F1: a 24% step up where the bill falls)."""
+    decision = decide(parse_workload(TICKET_DROP), ruleset, advice=False)
+    function = entry(decision, "lambda")
+    assert function.monthly_cost is not None
+    lines = {line.item: line for line in function.monthly_cost.lines}
+    work = lines["Lambda duration on provisioned environments (1024 MB, arm64)"]
+    assert work.unit_price_usd == 0.0000077778
+    assert work.quantity == pytest.approx(20_000_000 * 0.25 * 1.0)  # all of it: the warm environments hold it
+    assert not [item for item in lines if item.startswith("Lambda duration (")]
+    # past what they hold, on demand: one environment runs 730 × 3,600 GB-seconds of the month's 5,000,000
+    few = decide(parse_workload(with_changes(runtime={"provisioned_concurrency": 1})), ruleset, advice=False)
+    few_bill = entry(few, "lambda").monthly_cost
+    assert few_bill is not None
+    few_lines = {line.item: line for line in few_bill.lines}
+    assert "Lambda provisioned concurrency (1 environment of 1024 MB kept warm)" in few_lines
+    held = 730 * 3600
+    assert few_lines["Lambda duration on provisioned environments (1024 MB, arm64)"].quantity == pytest.approx(held)
+    on_demand = sum(line.quantity for item, line in few_lines.items() if item.startswith("Lambda duration (1024 MB"))
+    assert on_demand == pytest.approx(20_000_000 * 0.25 - held)
+
+
+def test_lambdas_bill_does_not_rise_where_its_cold_start_first_misses_the_target(ruleset: Ruleset) -> None:
+    """A start 1 ms past the target keeps the average's executions warm (37 of them here): their configured hours
+    and their work at the provisioned rate cost less than the work on demand did."""
+    runtime: dict[str, Any] = {"avg_duration_ms": 800, "max_duration_s": 3, "memory_mb": 2048, "startup_s": 1.448}
+    traffic = {"pattern": "spiky", "requests_per_month": 120_000_000, "peak_rps": 60, "latency_slo_ms": 1448}
+    meets = entry(decide(parse_workload({"runtime": runtime, "traffic": traffic}), ruleset, advice=False), "lambda")
+    later = {"runtime": {**runtime, "startup_s": 1.449}, "traffic": traffic}
+    misses = entry(decide(parse_workload(later), ruleset, advice=False), "lambda")
+    assert isinstance(meets.sizing, LambdaSizing)
+    assert isinstance(misses.sizing, LambdaSizing)
+    assert meets.sizing.provisioned_concurrency is None
+    assert misses.sizing.provisioned_concurrency is not None
+    assert meets.monthly_cost is not None
+    assert misses.monthly_cost is not None
+    assert misses.monthly_cost.total_usd <= meets.monthly_cost.total_usd * 1.02
+
+
+def test_environments_past_what_an_account_configures_by_default_are_warned_of(ruleset: Ruleset) -> None:
+    """An account may give provisioned concurrency its unreserved concurrency less 100: 900 of the default 1,000."""
+    decision = decide(parse_workload(TICKET_DROP), ruleset, advice=False)
+    function = entry(decision, "lambda")
+    assert isinstance(function.sizing, LambdaSizing)
+    assert function.sizing.provisioned_concurrency is not None
+    assert function.sizing.provisioned_concurrency > 900
+    [warning] = [item for item in decision.warnings if "can configure by default" in item]
+    assert f"{function.sizing.provisioned_concurrency:,} environments kept warm" in warning
+    assert "past the 900 an account can configure by default" in warning
+    small = decide(parse_workload(with_changes(runtime={"provisioned_concurrency": 900})), ruleset, advice=False)
+    assert not [item for item in small.warnings if "can configure by default" in item]
+
+
+def test_the_cold_starts_left_are_weighed_on_the_share_assumed_not_on_whole_environments(ruleset: Ruleset) -> None:
+    """A burst a few executions over the average: rounding the environments up to whole ones made the share they
+    hold jump (one environment took it from 6% to 100%) and a rule's points with it (focused audit, F2). The share
+    weighed is the one assumed; a number given is weighed as given."""
+    small = with_changes(traffic={"requests_per_month": 2_000_000, "peak_rps": 12})
+    parsed = parse_workload(small)
+    share = 1 - 0.8 / 30
+    facts = derive(parsed.workload, ruleset.cost_model)
+    assert facts.lambda_warm_share == pytest.approx(share)
+    environments = parsed.workload.runtime.provisioned_concurrency
+    assert environments == math.ceil(
+        2_000_000 / SECONDS_PER_MONTH * 0.25 + share * (12 * 0.25 - 2_000_000 / SECONDS_PER_MONTH * 0.25)
+    )
+    given = parse_workload(with_changes(runtime={"provisioned_concurrency": environments}, traffic=small["traffic"]))
+    held = derive(given.workload, ruleset.cost_model).lambda_warm_share
+    average = 2_000_000 / SECONDS_PER_MONTH * 0.25
+    assert held == pytest.approx(min(1.0, (environments - average) / (12 * 0.25 - average)))
+
+
+def test_a_minimum_given_with_an_hourly_profile_is_said_to_be_kept_every_hour(ruleset: Ruleset) -> None:
+    profile = [1] * 20 + [40] + [1] * 3
+    given = with_changes(
+        runtime={"min_copies": 300, "provisioned_concurrency": 200}, traffic={"hourly_profile": profile}
+    )
+    decision = decide(parse_workload(given), ruleset, advice=False)
+    [note] = [note for note in decision.assumptions if "kept in every hour" in note]
+    assert note.startswith("runtime.min_copies (300) and runtime.provisioned_concurrency (200) given")
+    assumed = decide(parse_workload(with_changes(traffic={"hourly_profile": profile})), ruleset, advice=False)
+    assert not [note for note in assumed.assumptions if "kept in every hour" in note]

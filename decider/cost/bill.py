@@ -21,8 +21,9 @@ from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_i
 from decider.cost.instances import InstanceOption, hourly_price, image_room_gb
 from decider.cost.line import Line, fixed, tier_lines
 from decider.cost.network import image_pull_lines, instance_volume_lines, network_lines, system_node_lines
-from decider.cost.profile import copy_hours, warm_hours
+from decider.cost.profile import copy_hours
 from decider.cost.sizing import fargate_platform, lambda_run_s, size_fargate, size_instances, size_lambda
+from decider.cost.warm import provisioned_lines
 from decider.decision import FargateSizing, InstanceSizing, LambdaSizing, MonthlyCost, Sizing
 from decider.facts import Facts, container_disk_gb
 from decider.pricing.book import Discount, PriceBook, SavingsPlanDiscounts
@@ -158,12 +159,14 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
         duration_item += f" after {free_gbs:,.0f} GB-s free"
     if discount is not None:
         duration_item += f", Compute Savings Plan {workload.preferences.commitment}"
+    warm, taken = provisioned_lines(workload, sizing, prices, gb_seconds, discount)  # environments kept warm
     lines += tier_lines(
         duration_item,
         prices.duration[sizing.architecture],
         gb_seconds,
         free_gbs,
         1 - discount.fraction if discount else 1.0,
+        taken,
     )
     if sizing.ephemeral_storage_mb > 512 and prices.ephemeral_storage is not None:
         extra = billed_s * (sizing.ephemeral_storage_mb - 512) / 1024.0
@@ -175,19 +178,7 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
                 Ramp(extra),
             )
         )
-    warm = sizing.provisioned_concurrency  # environments kept warm (runtime.provisioned_concurrency, given or assumed)
-    if warm and prices.provisioned_concurrency is not None:
-        configured = prices.provisioned_concurrency[sizing.architecture]
-        seconds = warm_hours(workload, warm) * 3600.0 * sizing.memory_mb / 1024.0
-        lines.append(
-            Line(
-                f"Lambda provisioned concurrency ({warm:,} environments of {sizing.memory_mb} MB kept warm"
-                + (f", Compute Savings Plan {workload.preferences.commitment})" if discount is not None else ")"),
-                configured.unit,
-                configured.usd * (1 - discount.fraction if discount else 1.0),
-                Ramp.fixed(seconds),
-            )
-        )
+    lines += warm
     lines += function_door_lines(workload, book, model, sizing.front_door)
     lines += network_lines(workload, book, in_vpc=workload.network.vpc, fronted=sizing.front_door is not None)
     return Plan(target.id, sizing, tuple(lines))

@@ -42,16 +42,19 @@ def fixed(item: str, unit: str, unit_price_usd: float, quantity: float) -> Line:
     return Line(item, unit, unit_price_usd, Ramp.fixed(quantity))
 
 
-def tier_lines(item: str, price: TieredPrice, per_request: float, allowance: float, factor: float = 1.0) -> list[Line]:
+def tier_lines(
+    item: str, price: TieredPrice, per_request: float, allowance: float, factor: float = 1.0, taken: float = 0.0
+) -> list[Line]:
     """One line per volume tier of a tiered price, for usage of ``per_request × R`` after a free ``allowance`` (the
-    first tier's line marked ``free`` when there is one)."""
+    first tier's line marked ``free`` when there is one) and after the usage ``taken`` by another line (the work
+    provisioned environments run, billed at their own rate)."""
     lines: list[Line] = []
     lower = 0.0
     for index, tier in enumerate(price.tiers):
         upper = tier.up_to if tier.up_to is not None else INF
         label = item if len(price.tiers) == 1 else f"{item}, tier {index + 1}"
         width = upper - lower
-        ramp = Ramp(per_request, -(allowance + lower), 0.0, width)
+        ramp = Ramp(per_request, -(taken + allowance + lower), 0.0, width)
         lines.append(Line(label, price.unit, tier.usd * factor, ramp, free=index == 0 and allowance > 0))
         lower = upper
     return lines

@@ -97,8 +97,10 @@ class LambdaPrices(_Data):
     """The streamed bytes the free tier covers each month."""
     provisioned_concurrency: dict[Architecture, Price] | None = None
     """Provisioned concurrency kept configured, per GB-second of the environments' memory; None when the book has no
-    sourced price for it. Not on a bill: the warning of what a latency target would add reads it
-    (decider/bill_checks.py)."""
+    sourced price for it (environments kept warm, runtime.provisioned_concurrency, then have no price there)."""
+    provisioned_duration: dict[Architecture, Price] | None = None
+    """The work run on provisioned environments, per GB-second (below the on-demand duration rate); None when the book
+    has no sourced price for it (that work is then billed at the on-demand rate, an upper bound)."""
 
     @field_validator("duration")
     @classmethod
@@ -303,6 +305,8 @@ class PriceBook(_Data):
             found.append("lambda.response_streaming")
         if self.lambda_.provisioned_concurrency is None:
             found.append("lambda.provisioned_concurrency")
+        if self.lambda_.provisioned_duration is None:
+            found.append("lambda.provisioned_duration")
         if self.fargate is None:
             found.append("fargate")
         else:

@@ -81,8 +81,8 @@ def _lambda(sizing: LambdaSizing) -> str:
 
 
 def _warm(environments: int | None) -> str:
-    """Lambda's environments kept warm for bursts, when its bill keeps some."""
-    return f"; provisioned concurrency {environments:,} for bursts" if environments else ""
+    """Lambda's environments kept warm (provisioned concurrency), when its bill keeps some."""
+    return f"; provisioned concurrency {environments:,}" if environments else ""
 
 
 def _fargate(sizing: FargateSizing) -> str:

@@ -41,12 +41,14 @@ def test_an_http_api_on_lambda_is_priced_in_ireland_with_its_gateway_line(rulese
     assert ruleset.pricing["eu-west-1"].api_gateway is not None
     assert ruleset.pricing["eu-west-1"].api_gateway.http_api.tiers[0].usd == 0.00000111
     assert (gateway.quantity, gateway.unit_price_usd, round(gateway.usd, 2)) == (3_000_000, 0.00000111, 3.33)
-    # + 3M requests x $0.20 per million ($0.60) + 360,000 GB-s (arm64) x $0.0000133334 ($4.80) + 5 environments of
-    # 1 GB kept warm for the bursts its 1 s cold start would miss the 300 ms target for, 13,140,000 GB-s configured x
-    # Ireland's arm64 $0.0000037168 ($48.84) = $57.57
+    # + 3M requests x $0.20 per million ($0.60) + 5 environments of 1 GB kept warm for the bursts its 1 s cold start
+    # would miss the 300 ms target for, 13,140,000 GB-s configured x Ireland's arm64 $0.0000037168 ($48.84), which run
+    # the 360,000 GB-s of work at Ireland's provisioned arm64 rate, $0.0000086726 ($3.12) = $55.89
     warm = lines["Lambda provisioned concurrency (5 environments of 1024 MB kept warm)"]
     assert (warm.quantity, warm.unit_price_usd) == (5 * 730 * 3600, 0.0000037168)
-    assert ranked.monthly_cost.total_usd == 57.57
+    work = lines["Lambda duration on provisioned environments (1024 MB, arm64)"]
+    assert (work.quantity, work.unit_price_usd) == (360_000, 0.0000086726)
+    assert ranked.monthly_cost.total_usd == 55.89
 
 
 def test_a_graviton_fargate_service_in_frankfurt_is_billed_by_hand(ruleset: Ruleset) -> None:
