@@ -145,9 +145,7 @@ def burst_copies(
     scheduled scaling does (decider/cost/profile.py), so a flat profile bills as none does. Only two or more copies
     are a default: one copy is every listener's minimum already."""
     peak, slo, pattern = traffic.peak_rps, traffic.latency_slo_ms, traffic.pattern
-    if peak is None or slo is None or pattern not in BURST_PATTERNS or "queue" in protocols:
-        return None
-    if not SERVING_PROTOCOLS & set(protocols):
+    if peak is None or slo is None or not bursting(traffic, protocols):
         return None
     scale_out = SCALE_OUT_S + runtime.startup_s
     share = waiting_share(slo, scale_out)
@@ -191,11 +189,11 @@ def warm_environments(
     one execution an environment. Both sides of the comparison then pay for capacity warm before the burst
     (decider/cost/bill.py prices them; ``traffic.cold-start-vs-slo`` weighs only the share left cold). With the share
     and the assumption that says so; None when Lambda's cold start meets the target or the traffic does not burst."""
-    peak, slo, pattern = traffic.peak_rps, traffic.latency_slo_ms, traffic.pattern
-    if peak is None or slo is None or pattern not in BURST_PATTERNS or "queue" in protocols:
+    peak, slo = traffic.peak_rps, traffic.latency_slo_ms
+    if peak is None or slo is None or not bursting(traffic, protocols):
         return None
     share = waiting_share(slo, runtime.startup_s)
-    if not SERVING_PROTOCOLS & set(protocols) or share <= 0.0:
+    if share <= 0.0:
         return None
     average = average_rps * avg_duration_ms / 1000.0
     in_flight = average + share * (max(peak, average_rps) * avg_duration_ms / 1000.0 - average)
@@ -209,6 +207,12 @@ def warm_environments(
         + "; give runtime.provisioned_concurrency 0 when bursts may wait for cold starts"
     )
     return environments, share, said
+
+
+def bursting(traffic: BurstTraffic, protocols: Collection[str]) -> bool:
+    """Clients that wait for an answer (``SERVING_PROTOCOLS``, not a queue, whose bursts wait in it) arriving in
+    bursts (``BURST_PATTERNS``): the traffic both sides keep capacity up for, given a named peak and a target."""
+    return traffic.pattern in BURST_PATTERNS and "queue" not in protocols and bool(SERVING_PROTOCOLS & set(protocols))
 
 
 def waiting_share(slo_ms: float, scale_out_s: float) -> float:

@@ -32,8 +32,12 @@ def _unrepeated(parts: list[str]) -> list[str]:
     said: list[str] = []
     openings: set[str] = set()
     for part in parts:
-        opening, mark, rest = next(
-            ((part[:at], part[at], part[at + 1 :].strip()) for at, char in enumerate(part) if char in ",:;"),
+        opening, mark, rest = next(  # a clause ends at a mark and a space: "$1,234" is no clause's end
+            (
+                (part[:at], part[at], part[at + 1 :].strip())
+                for at, char in enumerate(part[:-1])
+                if char in ",:;" and part[at + 1] == " "
+            ),
             (part, "", ""),
         )
         said.append(rest if mark and opening in openings and rest else part)

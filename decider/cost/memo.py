@@ -80,7 +80,7 @@ class PlanMemo:
             front_door(workload, serverless=True, cold=False),
             id(book),
             profiled_burst(workload),  # copies assumed for bursts, kept hour by hour, bill unlike a given minimum
-            assumed_for_bursts(workload.runtime)[1],  # Lambda's environments kept warm: the peak and start priced
+            assumed_for_bursts(workload.runtime)[1],  # environments assumed for bursts: by the hour, unlike those given
         )
         if not shown:
             return self.keys.setdefault(billed, len(self.keys))
