@@ -223,11 +223,11 @@ UNRESERVED_KEPT = 100
 def provisioned_quota(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     """Lambda, recommended or the runner-up, kept warm with more environments than an account can configure by
     default: its concurrency quota less the 100 kept for functions with none reserved (a quota raise comes first)."""
-    priced = ranked.priced
-    if priced is None or "lambda" not in ranked.order[:2] or ruleset.cost_model is None:
+    priced, asked = ranked.priced, ranked.workload.runtime.provisioned_concurrency
+    if priced is None or not asked or "lambda" not in ranked.order[:2] or ruleset.cost_model is None:
         return ()
-    warm = priced.sizing("lambda").get("provisioned_concurrency")
     most = ruleset.cost_model.lambda_concurrency_quota - UNRESERVED_KEPT
+    warm = priced.sizing("lambda").get("provisioned_concurrency") if asked > most else None  # on demand: its sizing
     if not isinstance(warm, int) or warm <= most:
         return ()
     return (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,21 +27,18 @@ def leads(
     return [(lead, by_id[rule]) for lead, rule in decision_leads(ahead, behind, relative_ids if runner_up else ())]
 
 
+CLAUSE_END = re.compile(r"[,:;] ")
+
+
 def _unrepeated(parts: list[str]) -> list[str]:
     """Reasons as one sentence says them: a reason that opens with the clause another before it opened with ("the
     team has little time for operations, and …"; "the team has little time for operations: on …") says the rest."""
     said: list[str] = []
     openings: set[str] = set()
     for part in parts:
-        opening, mark, rest = next(  # a clause ends at a mark and a space: "$1,234" is no clause's end
-            (
-                (part[:at], part[at], part[at + 1 :].strip())
-                for at, char in enumerate(part[:-1])
-                if char in ",:;" and part[at + 1] == " "
-            ),
-            (part, "", ""),
-        )
-        said.append(rest if mark and opening in openings and rest else part)
+        end = CLAUSE_END.search(part)  # a clause ends at a mark and a space: "$1,234" is no clause's end
+        opening, rest = (part[: end.start()], part[end.end() :].strip()) if end else (part, "")
+        said.append(rest if opening in openings and rest else part)
         openings.add(opening)
     return said
 
