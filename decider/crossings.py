@@ -19,7 +19,8 @@ targets changes:
    said is the near end at which the other target is cheaper;
 6. past the volume found, 1.2, 2 and 5 times further out (and at the volumes priced already), the other target must
    stay cheaper, as "becomes cheaper" says; the farthest volume where it does is said ("checked to ~64M"). Where the
-   first target is cheaper again, the crossing is a band (``band_end``), its far end narrowed as in 5 and said too.
+   first target is cheaper again, the crossing is a band (``band_end``), its far end narrowed as in 5 and said too,
+   when the other target is cheaper inside it as well (``INSIDE``); else it is not said.
 
 A trial prices only the targets of the crossings checked (``totals`` in decider/ranking.py: their bills as a ranking
 bills them, nothing scored), sharing the decision's plan memo (decider/cost/memo.py); a decision says at most
@@ -54,6 +55,8 @@ STEP = 1.5
 #: Past the volume found, the volumes that check the other target stays cheaper (× further from today's): where it
 #: does not, the crossing is a band and its far end is sought too (``band_end``).
 LADDER = (1.2, 2.0, 5.0)
+#: Inside a band, where the other target must be cheaper too: these shares of the way across it, in log volume.
+INSIDE = (1 / 3, 2 / 3)
 #: Else the bracket's ends are narrowed until within this ratio.
 WITHIN = 1.05
 #: After a volume tried where the bills' straight line crosses, the next is this ratio from it: within ``WITHIN``.
@@ -210,13 +213,15 @@ def resized(point: BreakEven, today: float, totals: Totals[dict[str, float]]) ->
 
 def band_end(
     point: BreakEven, found: float, today: float, totals: Totals[dict[str, float]]
-) -> tuple[float, float | None]:
+) -> tuple[float, float | None] | None:
     """How far past ``found`` (a ``resized`` volume) the other target of ``point`` stays cheaper, further from today's
     volume: (the farthest volume checked where it is, None) when it is cheaper at every volume checked, as "becomes
     cheaper" says; (the last volume where it is, the first where it is not) when the first target is cheaper again
-    there: a band, not a threshold (a capacity mode or an instance type that prices some volumes only well). Checked
-    are the volumes already priced past ``found`` and ``LADDER`` times past it, within the range crossings are said
-    in, nearest first, up to the first where either target has no bill."""
+    there: a band, not a threshold (a capacity mode or an instance type that prices some volumes only well); None for
+    a band the other target is not cheaper all over at the volumes a third and two thirds of the way across it (in log
+    volume): bills that cross back and forth there, which no band sentence says truly. Checked are the volumes
+    already priced past ``found`` and ``LADDER`` times past it, within the range crossings are said in, nearest first,
+    up to the first where either target has no bill."""
     up = point.requests_per_month >= today
     cheaper_now, other = (point.versus, point.target) if up else (point.target, point.versus)
 
@@ -247,6 +252,11 @@ def band_end(
     # within 5%: its ends are the last volume found where the other target is still cheaper (the band said is one
     # it is cheaper all over) and the first where it is not (where the first is cheaper again).
     again, still = bracket(back, checked, lambda volume: (gap(volume) or 0.0) > 0.005, gap)
+    # A band is said as one the other target is cheaper all over: where bills that climb a node at a time cross
+    # back and forth inside it, the volumes between its ends say so, and the crossing is not said (``resize``).
+    span = still / found
+    if any((gap(found * span**share) or 0.0) <= 0.005 for share in INSIDE):
+        return None
     return still, again
 
 
@@ -305,9 +315,11 @@ def resize(
     )[:MAX_SAID]
     totals = totals_of(frozenset(target for index in near for target in (points[index].target, points[index].versus)))
     found = {index: resized(points[index], today, totals) for index in near}
-    bands = {
+    ends = {
         index: band_end(points[index], volume, today, totals) for index, volume in found.items() if volume is not None
     }
+    bands = {index: end for index, end in ends.items() if end is not None}
+    found = {index: volume if index in bands else None for index, volume in found.items()}  # a band not said
     return tuple(
         point.model_copy(
             update={

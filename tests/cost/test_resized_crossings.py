@@ -270,3 +270,50 @@ def test_without_the_search_no_band_is_sought(ruleset: Ruleset) -> None:
     decision = decide(parse_workload(BAND_JOB), ruleset, advice=False)
     assert all(p.resized_until_requests_per_month is None for p in decision.break_even)
     assert all(p.resized_again_requests_per_month is None for p in decision.break_even)
+
+
+SAWTOOTH: dict[str, Any] = {
+    "name": "band-sawtooth",
+    "runtime": {"max_duration_s": 81.82, "memory_mb": 2048, "long_running": True},
+    "traffic": {
+        "pattern": "spiky",
+        "protocols": ["websocket"],
+        "requests_per_month": 631_648,
+        "peak_rps": 30.91,
+        "front_door": "rest-api",
+        "connections": 524_192,
+        "latency_slo_ms": 783,
+    },
+    "team": {"kubernetes_experience": "none"},
+    "preferences": {"optimize_for": "cost"},
+    "network": {"egress_gb_per_month": 418},
+}
+
+
+def test_a_band_the_bills_cross_back_and_forth_inside_is_not_said(ruleset: Ruleset) -> None:
+    """ "Between ~170M and ~190M Amazon EKS is cheaper than Fargate" was said where EKS's bill climbs a node at a time
+    and Fargate's is a line: Fargate was cheaper through most of the band (property audit, round 16, F3). A band is
+    said only where the other target is cheaper a third and two thirds of the way across it too; every band said
+    holds at those volumes when decided again."""
+    decision = decide(parse_workload(SAWTOOTH), ruleset)
+    assert not [text for text in decision.what_would_change if "Amazon EKS is cheaper than" in text]
+    point = next(p for p in decision.break_even if {p.target, p.versus} == {"eks", "ecs-fargate"})
+    assert point.resized_requests_per_month is None  # kept in break_even, not said
+    # where the bills cross back and forth: Fargate cheaper inside what the band would have been
+    inside = rerun_totals(SAWTOOTH, ruleset, 180_800_000)
+    assert inside["ecs-fargate"] < inside["eks"]
+    # a band that holds all over is still said, and holds at those volumes: BAND_JOB's, below today's 43,800 runs,
+    # where Managed Instances (the crossing's ``versus``) is cheaper than EKS (cheaper today)
+    bands = [
+        point
+        for point in decide(parse_workload(BAND_JOB), ruleset).break_even
+        if point.resized_again_requests_per_month is not None
+    ]
+    assert len(bands) == 1
+    band = bands[0]
+    found, until = band.resized_requests_per_month, band.resized_until_requests_per_month
+    assert found is not None
+    assert until is not None
+    for share in (1 / 3, 2 / 3):
+        totals = rerun_totals(BAND_JOB, ruleset, found * (until / found) ** share)
+        assert totals[band.versus] < totals[band.target]
