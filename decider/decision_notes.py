@@ -117,13 +117,14 @@ def _kept_every_hour(workload: Workload) -> tuple[str, ...]:
     runtime, profile = workload.runtime, workload.traffic.hourly_profile
     if profile is None or len(set(profile)) <= 1:  # no quiet hours: every hour keeps them alike either way
         return ()
+    copies, environments, _ = assumed_for_bursts(runtime)
     given = [
         f"runtime.{name} ({value:,})"
-        for name, value in (
-            ("min_copies", runtime.min_copies),
-            ("provisioned_concurrency", runtime.provisioned_concurrency),
+        for name, value, assumed in (
+            ("min_copies", runtime.min_copies, copies),
+            ("provisioned_concurrency", runtime.provisioned_concurrency, environments),
         )
-        if value and assumed_for_bursts(runtime)[0 if name == "min_copies" else 1] != value
+        if value and value != assumed
     ]
     if not given:
         return ()

@@ -152,9 +152,7 @@ def burst_copies(
     if share <= 0.0:
         return None
     per_copy = runtime.concurrency_per_copy
-    average = average_rps * avg_duration_ms / 1000.0
-    peak_in_flight = max(peak, average_rps) * avg_duration_ms / 1000.0
-    in_flight = average + share * (peak_in_flight - average)
+    in_flight = burst_in_flight(peak, average_rps, avg_duration_ms, share)
     copies = min(math.ceil(in_flight / (per_copy * UTILISATION_TARGET) - 1e-9), MOST_COPIES)
     if copies < 2:
         return None
@@ -195,8 +193,7 @@ def warm_environments(
     share = waiting_share(slo, runtime.startup_s)
     if share <= 0.0:
         return None
-    average = average_rps * avg_duration_ms / 1000.0
-    in_flight = average + share * (max(peak, average_rps) * avg_duration_ms / 1000.0 - average)
+    in_flight = burst_in_flight(peak, average_rps, avg_duration_ms, share)
     environments = max(1, min(math.ceil(in_flight - 1e-9), MOST_COPIES))
     said = (
         f"runtime.provisioned_concurrency not given: assumed {environments:,}, AWS Lambda's "
@@ -207,6 +204,13 @@ def warm_environments(
         + "; give runtime.provisioned_concurrency 0 when bursts may wait for cold starts"
     )
     return environments, share, said
+
+
+def burst_in_flight(peak_rps: float, average_rps: float, avg_duration_ms: float, share: float) -> float:
+    """The work in flight kept up for bursts: the average's and ``share`` of the burst over it (the peak's, in flight
+    at ``peak_rps``, never below the average's)."""
+    average = average_rps * avg_duration_ms / 1000.0
+    return average + share * (max(peak_rps, average_rps) * avg_duration_ms / 1000.0 - average)
 
 
 def bursting(traffic: BurstTraffic, protocols: Collection[str]) -> bool:
