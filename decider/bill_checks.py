@@ -224,6 +224,8 @@ def provisioned_quota(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     """Lambda, recommended or the runner-up, kept warm with more environments than an account can configure by
     default: its concurrency quota less the 100 kept for functions with none reserved (a quota raise comes first)."""
     priced, asked = ranked.priced, ranked.workload.runtime.provisioned_concurrency
+    if asked is None:  # kept warm for cost (decider/cost/warm.py): never more than the executions in flight on average
+        asked = math.ceil(ranked.facts.avg_concurrency)
     if priced is None or not asked or "lambda" not in ranked.order[:2] or ruleset.cost_model is None:
         return ()
     most = ruleset.cost_model.lambda_concurrency_quota - UNRESERVED_KEPT

@@ -74,8 +74,9 @@ class LambdaSizing(_Setting):
     modes: tuple[ModeOption, ...] = Field((), description=MODES_DESCRIPTION)
     provisioned_concurrency: int | None = Field(
         None,
-        description="Environments kept warm with provisioned concurrency for bursts whose cold starts would miss "
-        "the latency target (billed); none: on demand only.",
+        description="Environments kept warm with provisioned concurrency (billed): as given, for bursts whose cold "
+        "starts would miss the latency target, or for steady traffic where they cost less than on demand; none: on "
+        "demand only.",
     )
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from decider.cost.bill import shares_nodes
 from decider.cost.capacity import burst_assumed, min_copies_for, scaling_of
+from decider.cost.sizing import lambda_run_s
+from decider.cost.warm import crossover
 from decider.defaults_said import assumed_for_bursts
 from decider.facts import connection_copies
 from decider.numbers import show
 from decider.ranking import Ranked
 from decider.rules.model import Ruleset
-from decider.workload import Workload
+from decider.workload import SECONDS_PER_MONTH, Workload
 
 
 def platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
@@ -131,4 +133,27 @@ def _kept_every_hour(workload: Workload) -> tuple[str, ...]:
     return (
         f"{' and '.join(given)} given: kept in every hour of traffic.hourly_profile, the quiet ones too; left out, a "
         "bursting service's copies and environments are kept by each hour's load, as scheduled scaling keeps them",
+    )
+
+
+def warm_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """Lambda's environments kept warm because they cost less than on demand (decider/cost/warm.py ``cost_warm``):
+    nothing in the workload asked for them, so the bill's choice is said, with how to price it on demand."""
+    priced, workload = ranked.priced, ranked.workload
+    if priced is None or "lambda" not in priced.bills or workload.runtime.provisioned_concurrency is not None:
+        return ()
+    sizing = priced.sizing("lambda")
+    kept = sizing.get("provisioned_concurrency")
+    book = ruleset.pricing.get(priced.pricing.region)
+    share = crossover(book.lambda_, sizing["architecture"]) if book is not None and kept else None
+    if not kept or share is None:
+        return ()
+    in_flight = workload.requests_per_month / SECONDS_PER_MONTH * lambda_run_s(workload, ranked.facts)
+    return (
+        f"runtime.provisioned_concurrency not given: AWS Lambda's bill keeps {kept:,} environment"
+        f"{'s' if kept != 1 else ''} warm with provisioned concurrency, which costs less than on demand at this steady "
+        f"load: with about {show(round(in_flight, 1))} executions in flight on average (arriving at random, a Poisson "
+        f"spread), {f'each of the {kept:,}' if kept != 1 else 'it'} is busy {share:.0%} of the time or more, the "
+        "share past which a provisioned environment (its price kept plus a lower duration rate) costs less than "
+        "on-demand duration; give runtime.provisioned_concurrency 0 to price it on demand",
     )

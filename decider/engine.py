@@ -19,7 +19,7 @@ from decider.cost.gaps import NO_PRICE, OTHER_ARCHITECTURE
 from decider.cost.memo import PlanMemo
 from decider.crossings import ModeCheck, resize, totals_at
 from decider.decision import Decision, RulesetInfo
-from decider.decision_notes import body_notes, copies_notes, platform_notes
+from decider.decision_notes import body_notes, copies_notes, platform_notes, warm_notes
 from decider.input_checks import cold_requests_at_gateway, contradictions, gateway_throttle
 from decider.numbers import apart, show
 from decider.ranking import Ranked, rank
@@ -105,6 +105,7 @@ def decide(
         *platform_notes(ranked, ruleset),
         *body_notes(ranked, ruleset),
         *copies_notes(ranked, ruleset),
+        *warm_notes(ranked, ruleset),
     )
     decision = Decision(
         name=parsed.workload.name,

@@ -23,13 +23,13 @@ from decider.cost.line import Line, fixed, tier_lines
 from decider.cost.network import image_pull_lines, instance_volume_lines, network_lines, system_node_lines
 from decider.cost.profile import copy_hours
 from decider.cost.sizing import fargate_platform, lambda_run_s, size_fargate, size_instances, size_lambda
-from decider.cost.warm import provisioned_lines
+from decider.cost.warm import cost_warm, provisioned_lines
 from decider.decision import FargateSizing, InstanceSizing, LambdaSizing, MonthlyCost, Sizing
 from decider.facts import Facts, container_disk_gb
 from decider.pricing.book import Discount, PriceBook, SavingsPlanDiscounts
 from decider.pricing.cost_model import CostModel
 from decider.rules.model import Target
-from decider.workload import Workload
+from decider.workload import SECONDS_PER_MONTH, Workload
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,15 +159,27 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
         duration_item += f" after {free_gbs:,.0f} GB-s free"
     if discount is not None:
         duration_item += f", Compute Savings Plan {workload.preferences.commitment}"
-    warm, taken = provisioned_lines(workload, sizing, prices, gb_seconds, discount)  # environments kept warm
-    lines += tier_lines(
-        duration_item,
-        prices.duration[sizing.architecture],
-        gb_seconds,
-        free_gbs,
-        1 - discount.fraction if discount else 1.0,
-        taken,
+    factor = 1 - discount.fraction if discount else 1.0
+
+    def work(sized: Draft[LambdaSizing], busy: float | None = None) -> tuple[list[Line], list[Line]]:
+        """The duration lines on demand, and those of the environments kept warm (``sized``) and their work."""
+        warm, taken = provisioned_lines(workload, sized, prices, gb_seconds, discount, busy)
+        return tier_lines(duration_item, prices.duration[sized.architecture], gb_seconds, free_gbs, factor, taken), warm
+
+    worked = work(sizing)
+    cheaper = cost_warm(
+        workload, prices, sizing.architecture, workload.requests_per_month / SECONDS_PER_MONTH * billed_s
     )
+    if cheaper is not None:  # steady traffic: environments kept warm where they cost less than on demand
+        warmed = Draft(LambdaSizing, **{**sizing.fields, "provisioned_concurrency": cheaper[0]})
+        kept = work(warmed, cheaper[1])
+        requests = workload.requests_per_month
+        if (
+            sum(line.usd(requests) for part in kept for line in part)
+            < sum(line.usd(requests) for part in worked for line in part) - 0.005
+        ):
+            sizing, worked = warmed, kept
+    lines += worked[0]
     if sizing.ephemeral_storage_mb > 512 and prices.ephemeral_storage is not None:
         extra = billed_s * (sizing.ephemeral_storage_mb - 512) / 1024.0
         lines.append(
@@ -178,7 +190,7 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
                 Ramp(extra),
             )
         )
-    lines += warm
+    lines += worked[1]
     lines += function_door_lines(workload, book, model, sizing.front_door)
     lines += network_lines(workload, book, in_vpc=workload.network.vpc, fronted=sizing.front_door is not None)
     return Plan(target.id, sizing, tuple(lines))

@@ -1,0 +1,142 @@
+"""Lambda's bill keeps environments warm where they cost less than on demand: a steady, busy function.
+
+A provisioned environment costs its price kept (per GB-second configured) and runs its work at a lower duration rate;
+it costs less than on demand when busy more than price kept ÷ (on-demand rate − provisioned rate) of the time, 60% at
+us-east-1's prices (https://aws.amazon.com/lambda/pricing/). For steady traffic that leaves
+``runtime.provisioned_concurrency`` to decider, the bill keeps warm every environment busy at least that share of the
+time, the executions in flight taken to follow a Poisson law (decider/cost/warm.py ``cost_warm``), and says so.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from decider import Decision, Ruleset, decide, parse_workload
+from decider.cost.warm import EXACT_UP_TO, busy_environments, crossover
+from decider.decision import LambdaSizing, MonthlyCost, RankedTarget
+
+SECONDS_PER_MONTH = 730 * 3600
+STEADY: dict[str, Any] = {
+    "name": "steady-busy-api",
+    "runtime": {"avg_duration_ms": 200, "memory_mb": 3072, "max_duration_s": 30, "architecture": "arm64"},
+    "traffic": {"pattern": "steady", "requests_per_month": 260_000_000, "protocols": ["http"]},
+}
+
+
+def steady(requests: float = 260_000_000, **runtime: Any) -> dict[str, Any]:
+    return {
+        **STEADY,
+        "runtime": {**STEADY["runtime"], **runtime},
+        "traffic": {**STEADY["traffic"], "requests_per_month": requests},
+    }
+
+
+def lambda_entry(decision: Decision) -> RankedTarget:
+    return next(item for item in decision.ranking if item.target == "lambda")
+
+
+def bill(decision: Decision) -> MonthlyCost:
+    cost = lambda_entry(decision).monthly_cost
+    assert cost is not None
+    return cost
+
+
+def warm(decision: Decision) -> int | None:
+    """Lambda's environments kept warm; None on demand or on Lambda Managed Instances (its other capacity mode)."""
+    sizing = lambda_entry(decision).sizing
+    return sizing.provisioned_concurrency if isinstance(sizing, LambdaSizing) else None
+
+
+def poisson_tail(mean: float, k: int) -> float:
+    """P(N ≥ k) for N Poisson of ``mean``, summed in log space (exact at any mean this test uses)."""
+    below = math.fsum(math.exp(j * math.log(mean) - mean - math.lgamma(j + 1)) for j in range(k))
+    return 1.0 - below
+
+
+@pytest.mark.parametrize("mean", [0.7, 1.0, 3.0, 19.8, 60.0, EXACT_UP_TO, 150.0, 400.0, 2500.0])
+def test_the_environments_kept_are_those_busy_at_least_the_crossover_share(mean: float) -> None:
+    count, busy = busy_environments(mean, 0.6)
+    # the last environment kept is busy 60% of the time or more, the next one less (to the normal approximation's
+    # rounding above EXACT_UP_TO: within one environment)
+    slack = 0 if mean <= EXACT_UP_TO else 1
+    if count:
+        assert poisson_tail(mean, count - slack) >= 0.6
+    assert poisson_tail(mean, count + 1 + slack) < 0.6
+    expected = math.fsum(poisson_tail(mean, k) for k in range(1, count + 1))
+    assert busy == pytest.approx(expected, rel=2e-3, abs=1e-9)
+    assert busy <= min(count, mean)
+
+
+def test_crossover_is_sixty_percent_at_us_east_1_prices(ruleset: Ruleset) -> None:
+    prices = ruleset.pricing["us-east-1"].lambda_
+    for architecture in ("x86_64", "arm64"):
+        assert crossover(prices, architecture) == pytest.approx(0.6, abs=0.001)
+    assert crossover(prices.model_copy(update={"provisioned_duration": None}), "arm64") is None
+
+
+def test_a_steady_busy_function_is_billed_with_environments_kept_warm_for_cost(ruleset: Ruleset) -> None:
+    kept = decide(parse_workload(steady()), ruleset, advice=False)
+    on_demand = decide(parse_workload(steady(provisioned_concurrency=0)), ruleset, advice=False)
+    in_flight = 260_000_000 / SECONDS_PER_MONTH * 0.2
+    count, _ = busy_environments(in_flight, 0.6)
+    assert warm(kept) == count == 19
+    assert warm(on_demand) is None
+    kept_bill, on_demand_bill = bill(kept), bill(on_demand)
+    assert kept_bill.total_usd < on_demand_bill.total_usd  # on demand, Lambda Managed Instances is its cheaper mode
+    # all of it on demand: the requests and every GB-second at arm64's first-tier rate; about 13% more at 19.8 in flight
+    prices = ruleset.pricing["us-east-1"].lambda_
+    gb_seconds = 260_000_000 * 0.2 * 3
+    all_on_demand = 260 * prices.request.usd + gb_seconds * prices.duration["arm64"].tiers[0].usd
+    assert kept_bill.total_usd < all_on_demand * 0.9
+    items = [line.item for line in kept_bill.lines]
+    assert any(item.startswith("Lambda provisioned concurrency (19 environments") for item in items)
+    assert any("cheaper than on demand at this steady load" in item for item in items)
+    assert any(item.startswith("Lambda duration on provisioned environments") for item in items)
+    said = [text for text in kept.assumptions if text.startswith("runtime.provisioned_concurrency not given")]
+    assert len(said) == 1
+    assert "19 environments" in said[0]
+    assert "give runtime.provisioned_concurrency 0" in said[0]
+    assert not any(text.startswith("runtime.provisioned_concurrency") for text in on_demand.assumptions)
+
+
+def test_the_bill_never_costs_more_and_moves_smoothly_with_the_volume(ruleset: Ruleset) -> None:
+    previous: float | None = None
+    requests = 5_000_000.0
+    while requests < 2e9:
+        kept = bill(decide(parse_workload(steady(requests)), ruleset, advice=False)).total_usd
+        given = steady(requests, provisioned_concurrency=0)
+        on_demand = bill(decide(parse_workload(given), ruleset, advice=False)).total_usd
+        assert kept <= on_demand
+        if (
+            previous is not None
+        ):  # 3% more requests: the bill moves by no more than about 3%, whole environments and all
+            assert kept / previous < 1.035
+            assert kept >= previous
+        previous, requests = kept, requests * 1.03
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"traffic": {"pattern": "diurnal"}}, "not steady"),
+        ({"traffic": {"hourly_profile": [1] * 12 + [3] * 12}}, "an hourly profile that varies"),
+        ({"traffic": {"requests_per_month": 3_000_000}}, "under one execution in flight on average"),
+        ({"runtime": {"provisioned_concurrency": 0}}, "given as none"),
+    ],
+)
+def test_no_environments_are_kept_for_cost_where_the_load_is_not_steady_and_busy(
+    ruleset: Ruleset, change: dict[str, Any], why: str
+) -> None:
+    raw = {**STEADY, **{key: {**STEADY[key], **value} for key, value in change.items()}}
+    decision = decide(parse_workload(raw), ruleset, advice=False)
+    assert warm(decision) is None, why
+
+
+def test_environments_given_are_kept_as_given(ruleset: Ruleset) -> None:
+    assert warm(decide(parse_workload(steady(60_000_000)), ruleset, advice=False)) == 4  # 4.6 in flight
+    decision = decide(parse_workload(steady(60_000_000, provisioned_concurrency=2)), ruleset, advice=False)
+    assert warm(decision) == 2
+    assert not any("cheaper than on demand" in line.item for line in bill(decision).lines)
