@@ -166,14 +166,17 @@ COLD_START_RULE = "traffic.cold-start-vs-slo"
 
 
 def provisioned_concurrency(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
-    """Lambda, recommended or the runner-up, whose cold start misses the latency target (``COLD_START_RULE`` fired):
-    its bill is for on-demand environments, which meet the target only warm. Provisioned concurrency kept configured
+    """Lambda, recommended or the runner-up, whose cold request (start and work) misses the latency target
+    (``COLD_START_RULE`` fired; not said when ``runtime.provisioned_concurrency`` 0 was given): its bill is for
+    on-demand environments, which meet the target only warm. Provisioned concurrency kept configured
     all month is what that costs on top: from environments for the executions in flight on average (cold starts left
     in the bursts above it) to those at peak (none left). SnapStart may cost less, where the runtime has it. The
     answer's bill leaves it out, and the rule's points stand for it."""
     priced = ranked.priced
     if priced is None or "lambda" not in ranked.order[:2] or "lambda" not in priced.bills:
         return ()
+    if ranked.workload.runtime.provisioned_concurrency == 0 or not ranked.facts.cold_start_exceeds_slo:
+        return ()  # none given on purpose; or a cold request within the target (the rule weighs one near it)
     if not any(fired.id == COLD_START_RULE for fired, _ in ranked.evaluation.reasons.get("lambda", ())):
         return ()
     book = ruleset.pricing.get(priced.pricing.region)

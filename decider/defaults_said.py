@@ -182,15 +182,17 @@ def warm_environments(
 ) -> tuple[int, float, str] | None:
     """The environments AWS Lambda on demand keeps warm with provisioned concurrency for the bursts of a service
     ``burst_copies`` keeps copies up for (the same traffic: clients in bursts at a named peak, a latency target), when
-    a cold start (``runtime.startup_s``) would miss the target: the executions in flight on average and the share of
-    the burst over them whose environments would not start within the target (``waiting_share`` of the cold start),
+    a cold request (``runtime.startup_s`` and the request's own work, as ``traffic.cold-start-vs-slo`` weighs it) would
+    miss the target: the executions in flight on average and the share of the burst over them whose cold requests
+    would not finish within the target (``waiting_share`` of the cold request),
     one execution an environment. Both sides of the comparison then pay for capacity warm before the burst
     (decider/cost/bill.py prices them; ``traffic.cold-start-vs-slo`` weighs only the share left cold). With the share
     and the assumption that says so; None when Lambda's cold start meets the target or the traffic does not burst."""
     peak, slo = traffic.peak_rps, traffic.latency_slo_ms
     if peak is None or slo is None or not bursting(traffic, protocols):
         return None
-    share = waiting_share(slo, runtime.startup_s)
+    cold_s = runtime.startup_s + avg_duration_ms / 1000.0  # a request on a new environment waits its start, then runs
+    share = waiting_share(slo, cold_s)
     if share <= 0.0:
         return None
     in_flight = burst_in_flight(peak, average_rps, avg_duration_ms, share)
@@ -198,8 +200,9 @@ def warm_environments(
     said = (
         f"runtime.provisioned_concurrency not given: assumed {environments:,}, AWS Lambda's "
         f"environment{'s' if environments != 1 else ''} kept warm for the bursts (the executions in flight on "
-        f"average and {math.floor(share * 100):.0f}% of the burst over them, the share whose cold start, "
-        f"{number(runtime.startup_s)} s, would miss traffic.latency_slo_ms {number(slo)}), all month"
+        f"average and {math.floor(share * 100):.0f}% of the burst over them, the share whose cold request, "
+        f"{number(runtime.startup_s)} s of start and {number(avg_duration_ms)} ms of work, would miss "
+        f"traffic.latency_slo_ms {number(slo)}), all month"
         + (", each hour by its load" if traffic.hourly_profile is not None else "")
         + "; give runtime.provisioned_concurrency 0 when bursts may wait for cold starts"
     )

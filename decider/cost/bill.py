@@ -19,11 +19,11 @@ from decider.cost.doors import gateway_lines, load_balancer_lines, streaming_lin
 from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
 from decider.cost.instances import InstanceOption, hourly_price, image_room_gb
-from decider.cost.line import Line, fixed, tier_lines
+from decider.cost.line import Line, fixed
 from decider.cost.network import image_pull_lines, instance_volume_lines, network_lines, system_node_lines
 from decider.cost.profile import copy_hours
 from decider.cost.sizing import fargate_platform, lambda_run_s, size_fargate, size_instances, size_lambda
-from decider.cost.warm import cost_warm, provisioned_lines
+from decider.cost.warm import lambda_work
 from decider.decision import FargateSizing, InstanceSizing, LambdaSizing, MonthlyCost, Sizing
 from decider.facts import Facts, container_disk_gb
 from decider.pricing.book import Discount, PriceBook, SavingsPlanDiscounts
@@ -144,42 +144,10 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
     check_lambda(book, sizing.ephemeral_storage_mb)
     check_front_door(book, sizing.front_door, serverless=True)
     prices = book.lambda_
-    free = workload.preferences.free_tier
-    free_requests = prices.free_tier_requests.quantity if free else 0.0
-    free_gbs = prices.free_tier_gb_seconds.quantity if free else 0.0
-    requests_item = "Lambda requests" + (f" after {free_requests / 1e6:g}M free" if free else "")
-    lines = [
-        Line(requests_item, prices.request.unit, prices.request.usd, Ramp(1e-6, -free_requests / 1e6), free=free),
-    ]
     billed_s = lambda_run_s(workload, facts)
-    gb_seconds = billed_s * sizing.memory_mb / 1024.0
     discount = book.savings_plans.lambda_.for_term(workload.preferences.commitment)
-    duration_item = f"Lambda duration ({sizing.memory_mb} MB, {sizing.architecture})"
-    if free:
-        duration_item += f" after {free_gbs:,.0f} GB-s free"
-    if discount is not None:
-        duration_item += f", Compute Savings Plan {workload.preferences.commitment}"
-    factor = 1 - discount.fraction if discount else 1.0
-
-    def work(sized: Draft[LambdaSizing], busy: float | None = None) -> tuple[list[Line], list[Line]]:
-        """The duration lines on demand, and those of the environments kept warm (``sized``) and their work."""
-        warm, taken = provisioned_lines(workload, sized, prices, gb_seconds, discount, busy)
-        return tier_lines(duration_item, prices.duration[sized.architecture], gb_seconds, free_gbs, factor, taken), warm
-
-    worked = work(sizing)
-    cheaper = cost_warm(
-        workload, prices, sizing.architecture, workload.requests_per_month / SECONDS_PER_MONTH * billed_s
-    )
-    if cheaper is not None:  # steady traffic: environments kept warm where they cost less than on demand
-        warmed = Draft(LambdaSizing, **{**sizing.fields, "provisioned_concurrency": cheaper[0]})
-        kept = work(warmed, cheaper[1])
-        requests = workload.requests_per_month
-        if (
-            sum(line.usd(requests) for part in kept for line in part)
-            < sum(line.usd(requests) for part in worked for line in part) - 0.005
-        ):
-            sizing, worked = warmed, kept
-    lines += worked[0]
+    in_flight = workload.requests_per_month / SECONDS_PER_MONTH * billed_s
+    sizing, lines, warm = lambda_work(workload, sizing, prices, billed_s, discount, in_flight)
     if sizing.ephemeral_storage_mb > 512 and prices.ephemeral_storage is not None:
         extra = billed_s * (sizing.ephemeral_storage_mb - 512) / 1024.0
         lines.append(
@@ -190,7 +158,7 @@ def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBo
                 Ramp(extra),
             )
         )
-    lines += worked[1]
+    lines += warm
     lines += function_door_lines(workload, book, model, sizing.front_door)
     lines += network_lines(workload, book, in_vpc=workload.network.vpc, fronted=sizing.front_door is not None)
     return Plan(target.id, sizing, tuple(lines))

@@ -179,10 +179,10 @@ def _instances_kept(part: Ramp, hours: float, per_instance: int, each: float) ->
 def warm_hours(workload: Workload, environments: int) -> float:
     """Hours a month of ``environments`` kept warm (Lambda's provisioned concurrency): all month; or, assumed for
     bursts with an hourly profile, each hour's share of them by its load, the busiest hour all of them, as the copies
-    kept for bursts are (``profile_copy_hours``)."""
+    kept for bursts are (``profile_copy_hours``), and none in an hour with no load."""
     profile = workload.traffic.hourly_profile
     if profile is None or assumed_for_bursts(workload.runtime)[1] != environments:
         return environments * HOURS_PER_MONTH
     share = shares(profile)
     top, span = max(share), HOURS_PER_MONTH / len(profile)
-    return math.fsum(max(1, math.ceil(environments * own / top - 1e-9)) * span for own in share)
+    return math.fsum(math.ceil(environments * own / top - 1e-9) * span for own in share)  # an hour of no load: none

@@ -4,8 +4,8 @@ GB-second configured, and the work they run, billed at the provisioned duration 
 
 Requests go to the provisioned environments first and spill to on-demand ones past them, so the work they run is the
 month's work up to what they hold: at most the GB-seconds configured (all of it when the environments outnumber the
-executions in flight). The rest is on-demand duration, its volume tiers and free tier counted after it
-(decider/cost/line.py ``tier_lines``' ``taken``); the free tier does not cover provisioned concurrency. A book with no
+executions in flight). The rest is on-demand duration, its volume tiers counted after it (decider/cost/line.py
+``tier_lines``' ``taken``); the free tier does not apply to a function with provisioned concurrency. A book with no
 provisioned duration price bills all the work at the on-demand rate (an upper bound). Compute Savings Plans cover
 both (https://aws.amazon.com/lambda/pricing/).
 
@@ -22,7 +22,7 @@ from statistics import NormalDist
 
 from decider.cost.capacity import Ramp
 from decider.cost.draft import Draft
-from decider.cost.line import Line
+from decider.cost.line import Line, tier_lines
 from decider.cost.profile import warm_hours
 from decider.decision import LambdaSizing
 from decider.defaults_said import assumed_for_bursts
@@ -136,3 +136,49 @@ def busy_environments(average: float, share: float) -> tuple[int, float]:
 
     # Σ over k ≤ count of P(N ≥ k) ≈ ∫ from ½ to count + ½ of (1 − Φ((x − ½ − mean) / σ)) dx
     return count, count - sigma * (integral((count - average) / sigma) - integral(-average / sigma))
+
+
+def lambda_work(
+    workload: Workload,
+    sizing: Draft[LambdaSizing],
+    prices: LambdaPrices,
+    billed_s: float,
+    discount: Discount | None,
+    in_flight: float,
+) -> tuple[Draft[LambdaSizing], list[Line], list[Line]]:
+    """Lambda on demand's sizing, its requests and duration lines, and the lines of its environments kept warm and
+    their work: as sized (given or assumed for bursts), or for steady traffic with those ``cost_warm`` keeps when the
+    month's total is lower with them. The free tier covers a function with no provisioned concurrency only ("the
+    Lambda free tier does not apply to functions that have Provisioned Concurrency enabled",
+    https://aws.amazon.com/lambda/pricing/)."""
+    gb_seconds = billed_s * sizing.memory_mb / 1024.0
+    factor = 1 - discount.fraction if discount else 1.0
+    plan = f", Compute Savings Plan {workload.preferences.commitment}" if discount is not None else ""
+
+    def lines(sized: Draft[LambdaSizing], busy: float | None = None) -> tuple[list[Line], list[Line]]:
+        asked = workload.preferences.free_tier
+        free = asked and not sized.provisioned_concurrency
+        free_requests = prices.free_tier_requests.quantity if free else 0.0
+        free_gbs = prices.free_tier_gb_seconds.quantity if free else 0.0
+        none = " (no free tier with provisioned concurrency)" if asked and not free else ""
+        requests_item = "Lambda requests" + (f" after {free_requests / 1e6:g}M free" if free else none)
+        duration_item = f"Lambda duration ({sized.memory_mb} MB, {sized.architecture})"
+        duration_item += f" after {free_gbs:,.0f} GB-s free" if free else ""
+        warm, taken = provisioned_lines(workload, sized, prices, gb_seconds, discount, busy)
+        duration = prices.duration[sized.architecture]
+        first = [
+            Line(requests_item, prices.request.unit, prices.request.usd, Ramp(1e-6, -free_requests / 1e6), free=free),
+            *tier_lines(duration_item + plan, duration, gb_seconds, free_gbs, factor, taken),
+        ]
+        return first, warm
+
+    first, warm = lines(sizing)
+    cheaper = cost_warm(workload, prices, sizing.architecture, in_flight)
+    if cheaper is not None:  # steady traffic: environments kept warm where they cost less than on demand
+        warmed = Draft(LambdaSizing, **{**sizing.fields, "provisioned_concurrency": cheaper[0]})
+        kept = lines(warmed, cheaper[1])
+        requests = workload.requests_per_month
+        now = math.fsum(line.usd(requests) for part in (first, warm) for line in part)
+        if math.fsum(line.usd(requests) for part in kept for line in part) < now - 0.005:
+            return warmed, *kept
+    return sizing, first, warm

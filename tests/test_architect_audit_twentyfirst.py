@@ -1,0 +1,120 @@
+"""Findings of the architect audit, round 21, on Lambda's environments kept warm.
+
+- M2: the burst default compared the start alone with the latency target while the cold-start rule and its warning
+  weigh the cold request (start and work): between the two, one answer assumed no environment warm and warned that
+  the bill leaves them out, and a slower start gave a cheaper bill.
+- L1: the free tier does not apply to a function with provisioned concurrency (https://aws.amazon.com/lambda/pricing/).
+- L2: ``runtime.provisioned_concurrency: 0`` given on purpose is a choice, not an input to check.
+- L4: an hour of an hourly profile with no load keeps no environment warm.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from decider import Decision, Ruleset, decide, parse_workload
+from decider.decision import LambdaSizing, MonthlyCost, RankedTarget
+
+HOUR_S = 730 / 24 * 3600
+BURST: dict[str, Any] = {
+    "name": "report-api",
+    "runtime": {"avg_duration_ms": 250, "max_duration_s": 3, "memory_mb": 2048, "startup_s": 0.6},
+    "traffic": {"pattern": "spiky", "requests_per_month": 60_000_000, "peak_rps": 300, "latency_slo_ms": 800},
+    "team": {"current_platform": "lambda", "ops_capacity": "low"},
+}
+
+
+def burst(
+    ruleset: Ruleset, runtime: dict[str, Any] | None = None, traffic: dict[str, Any] | None = None, **sections: Any
+) -> Decision:
+    raw = {
+        **BURST,
+        "runtime": {**BURST["runtime"], **(runtime or {})},
+        "traffic": {**BURST["traffic"], **(traffic or {})},
+        **sections,
+    }
+    return decide(parse_workload(raw), ruleset, advice=False)
+
+
+def lambda_entry(decision: Decision) -> RankedTarget:
+    return next(item for item in decision.ranking if item.target == "lambda")
+
+
+def bill(decision: Decision) -> MonthlyCost:
+    cost = lambda_entry(decision).monthly_cost
+    assert cost is not None
+    return cost
+
+
+def warm(decision: Decision) -> int | None:
+    sizing = lambda_entry(decision).sizing
+    assert isinstance(sizing, LambdaSizing)
+    return sizing.provisioned_concurrency
+
+
+def left_out(decision: Decision) -> list[str]:
+    return [warning for warning in decision.warnings if "leaves out provisioned concurrency" in warning]
+
+
+def test_a_cold_request_past_the_target_keeps_environments_warm_and_is_not_warned_of_as_left_out(
+    ruleset: Ruleset,
+) -> None:
+    # a 0.6 s start and 250 ms of work: 850 ms on a new environment, past the 800 ms target, though the start is within
+    decision = burst(ruleset)
+    kept = warm(decision)
+    assert kept is not None
+    assert kept > 0
+    [said] = [text for text in decision.assumptions if text.startswith("runtime.provisioned_concurrency not given")]
+    assert "0.6 s of start and 250 ms of work" in said
+    assert not left_out(decision)
+    # within the target (0.5 s and 250 ms): none kept, none warned of
+    within = burst(ruleset, {"startup_s": 0.5})
+    assert warm(within) is None
+    assert not left_out(within)
+
+
+def test_past_the_target_the_bill_grows_with_the_start(ruleset: Ruleset) -> None:
+    """Past the target, more of the burst is kept warm as the start grows: the bill grows with it, never less. (Where
+    the cold request first passes the target, the average's environments kept warm run their work at the provisioned
+    rate, below the on-demand one: the bill there is lower than with none, as keeping them warm costs less.)"""
+    totals, kept = [], []
+    startup = 0.56
+    while startup < 1.2:
+        decision = burst(ruleset, {"startup_s": startup})
+        totals.append(bill(decision).total_usd)
+        kept.append(warm(decision) or 0)
+        startup *= 1.03
+    assert all(count > 0 for count in kept)
+    assert kept == sorted(kept)
+    assert totals == sorted(totals)
+
+
+def test_no_free_tier_for_a_function_with_environments_kept_warm(ruleset: Ruleset) -> None:
+    free = {"free_tier": True}
+    kept = bill(burst(ruleset, preferences=free))
+    items = [line.item for line in kept.lines]
+    assert "Lambda requests (no free tier with provisioned concurrency)" in items
+    assert not [item for item in items if "free" in item and "no free tier" not in item]
+    # none kept warm (given 0): the free tier covers the requests and the duration
+    cold = bill(burst(ruleset, {"provisioned_concurrency": 0}, preferences=free))
+    cold_items = [line.item for line in cold.lines]
+    assert "Lambda requests after 1M free" in cold_items
+    assert any(item.startswith("Lambda duration (2048 MB, arm64) after 400,000 GB-s free") for item in cold_items)
+
+
+def test_none_given_on_purpose_is_not_an_input_to_check(ruleset: Ruleset) -> None:
+    decision = burst(ruleset, {"startup_s": 3, "provisioned_concurrency": 0})
+    assert warm(decision) is None
+    assert not left_out(decision)
+    assert not decision.summary.startswith("Check the inputs")
+
+
+def test_an_hour_with_no_load_keeps_no_environment_warm(ruleset: Ruleset) -> None:
+    profile = [0] * 8 + [1] * 8 + [10] + [1] * 7  # nothing at night, the burst at 16:00
+    decision = burst(ruleset, {"startup_s": 3}, {"hourly_profile": profile})
+    kept = warm(decision)
+    assert kept is not None
+    [line] = [line for line in bill(decision).lines if line.item.startswith("Lambda provisioned concurrency")]
+    quiet = math.ceil(kept / 10 - 1e-9)
+    assert line.quantity == math.fsum([kept * HOUR_S * 2, *[quiet * HOUR_S * 2] * 15])  # 2 GB environments
