@@ -132,11 +132,11 @@ def test_every_regions_book_prices_provisioned_concurrency_for_both_architecture
 def test_the_warning_spans_the_average_loads_environments_to_the_peaks(ruleset: Ruleset) -> None:
     """checkout-api: 3M requests a month of 200 ms is about 0.23 in flight on average (1 environment) and 6 at its
     spiky peak; each 1 GB environment kept warm all month is 730 × 3,600 × $0.0000033334 = $8.76. With none kept
-    warm (``provisioned_concurrency: 0``; else the bill keeps the bursts' environments warm and says so)."""
+    warm (diurnal: spiky traffic's bill keeps the bursts' environments warm and says so; none given on purpose,
+    ``provisioned_concurrency: 0``, is not warned of)."""
     checkout = {
-        "runtime": {"max_duration_s": 3, "avg_duration_ms": 200, "memory_mb": 1024, "startup_s": 1,
-                    "provisioned_concurrency": 0},
-        "traffic": {"pattern": "spiky", "requests_per_month": 3_000_000, "peak_rps": 30, "protocols": ["http"],
+        "runtime": {"max_duration_s": 3, "avg_duration_ms": 200, "memory_mb": 1024, "startup_s": 1},
+        "traffic": {"pattern": "diurnal", "requests_per_month": 3_000_000, "peak_rps": 30, "protocols": ["http"],
                     "latency_slo_ms": 300},
     }  # fmt: skip
     decision = decided(ruleset, checkout)

@@ -146,7 +146,8 @@ def test_checkout_api_break_even_points(ruleset: Ruleset) -> None:
     crossing = (fixed - warm) / (lambda_per_request - lcu_per_request)
     assert points[("ecs-fargate", "lambda")] == pytest.approx(crossing, rel=1e-6)
     sentence = next(change for change in decision.what_would_change if "Fargate becomes cheaper" in change)
-    assert sentence.startswith("Above ~60M requests a month Amazon ECS on AWS Fargate becomes cheaper than AWS Lambda")
+    # each target sized for each volume tried: more of a bigger burst is kept warm, so the bills cross sooner
+    assert sentence.startswith("Above ~55M requests a month Amazon ECS on AWS Fargate becomes cheaper than AWS Lambda")
 
 
 def test_lambda_against_fargate_crossing_holds_when_decided_afresh(ruleset: Ruleset) -> None:

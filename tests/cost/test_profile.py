@@ -88,7 +88,10 @@ def test_lambda_bill_with_the_profile_by_hand(ruleset: Ruleset) -> None:
     day = bill(ruleset, with_profile(SERVICE, BUSY_4_HOURS), "lambda")
     assert [round(line.usd, 4) for line in day.lines] == [4.0, 133.3336, 20.0]
     assert day.total_usd == 157.33
-    assert day == bill(ruleset, SERVICE, "lambda")
+    # the same month with none kept warm; a flat month keeps 1.5 executions in flight on average steady, and keeps
+    # one environment warm where that costs less (tests/cost/test_lambda_warm_for_cost.py)
+    on_demand = {**SERVICE, "runtime": {**SERVICE["runtime"], "provisioned_concurrency": 0}}
+    assert day == bill(ruleset, on_demand, "lambda")
 
 
 def test_the_profile_sets_the_peak_and_the_duty_cycle() -> None:
