@@ -149,11 +149,20 @@ def warm_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     if not kept or share is None:
         return ()
     in_flight = workload.requests_per_month / SECONDS_PER_MONTH * lambda_run_s(workload, ranked.facts)
+    profile = workload.traffic.hourly_profile
+    if profile is not None and len(set(profile)) > 1:  # each hour by its load (decider/cost/warm.py cost_warm)
+        kept_text = f"up to {kept:,} environments warm, each hour of traffic.hourly_profile by its load"
+        average = show(round(in_flight, 1))
+        load = f"about {average} executions in flight on average over the month, more or fewer by the hour"
+        each = "each one kept"
+    else:
+        kept_text = f"{kept:,} environment{'s' if kept != 1 else ''} warm"
+        load = f"about {show(round(in_flight, 1))} executions in flight on average"
+        each = f"each of the {kept:,}" if kept != 1 else "it"
     return (
-        f"runtime.provisioned_concurrency not given: AWS Lambda's bill keeps {kept:,} environment"
-        f"{'s' if kept != 1 else ''} warm with provisioned concurrency, which costs less than on demand at this steady "
-        f"load: with about {show(round(in_flight, 1))} executions in flight on average (arriving at random, a Poisson "
-        f"spread), {f'each of the {kept:,}' if kept != 1 else 'it'} is busy {share:.0%} of the time or more, the "
+        f"runtime.provisioned_concurrency not given: AWS Lambda's bill keeps {kept_text} with provisioned concurrency, "
+        f"which costs less than on demand at this load: with {load} (arriving at random, a Poisson "
+        f"spread), {each} is busy {share:.0%} of the time or more, the "
         "share past which a provisioned environment (its price kept plus a lower duration rate) costs less than "
         "on-demand duration; give runtime.provisioned_concurrency 0 to price it on demand",
     )

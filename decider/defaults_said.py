@@ -197,12 +197,20 @@ def warm_environments(
         return None
     in_flight = burst_in_flight(peak, average_rps, avg_duration_ms, share)
     environments = max(1, min(math.ceil(in_flight - 1e-9), MOST_COPIES))
+    capped = ""
+    if environments < in_flight - 1e-9:  # the most the field takes: they hold less of the burst
+        average = average_rps * avg_duration_ms / 1000.0
+        held = (environments - average) / (burst_in_flight(peak, average_rps, avg_duration_ms, 1.0) - average)
+        capped = (
+            f"; capped at {MOST_COPIES:,}, the most runtime.provisioned_concurrency takes, which hold "
+            f"{math.floor(max(0.0, held) * 100):.0f}% of the burst"
+        )
     said = (
         f"runtime.provisioned_concurrency not given: assumed {environments:,}, AWS Lambda's "
         f"environment{'s' if environments != 1 else ''} kept warm for the bursts (the executions in flight on "
         f"average and {math.floor(share * 100):.0f}% of the burst over them, the share whose cold request, "
         f"{number(runtime.startup_s)} s of start and {number(avg_duration_ms)} ms of work, would miss "
-        f"traffic.latency_slo_ms {number(slo)}), all month"
+        f"traffic.latency_slo_ms {number(slo)}{capped}), all month"
         + (", each hour by its load" if traffic.hourly_profile is not None else "")
         + "; give runtime.provisioned_concurrency 0 when bursts may wait for cold starts"
     )

@@ -214,19 +214,21 @@ def _readable_percent(percent: float) -> float:
 
 
 def warm_share(runtime: Runtime, average: float, peak: float) -> float:
-    """The share of a burst over the average load that Lambda's environments kept warm hold: as assumed for a
-    bursting service's latency target (decider/defaults_said.py ``warm_environments``: the share before the count is
-    rounded to whole environments); given, the environments past those the average keeps busy over the burst's
-    executions (a load with no burst: the share of the average they hold). The rest of the burst starts cold."""
+    """The share of a burst over the average load that Lambda's environments kept warm hold: given, the environments
+    past those the average keeps busy over the burst's executions (a load with no burst: the share of the average they
+    hold); assumed for a bursting service's latency target (decider/defaults_said.py ``warm_environments``), the share
+    before the count is rounded up to whole environments, or what the count holds when it is capped. The rest of the
+    burst starts cold."""
     environments = runtime.provisioned_concurrency
     if not environments:
         return 0.0
-    _, assumed, share = assumed_for_bursts(runtime)
-    if assumed == environments and share is not None:
-        return share
     if peak <= average:
-        return min(1.0, environments / average) if average > 0 else 1.0
-    return min(1.0, max(0.0, (environments - average) / (peak - average)))
+        held = min(1.0, environments / average) if average > 0 else 1.0
+    else:
+        held = min(1.0, max(0.0, (environments - average) / (peak - average)))
+    _, assumed, share = assumed_for_bursts(runtime)
+    # assumed: the share before rounding up, never more than the count holds (capped at the most the field takes)
+    return min(share, held) if assumed == environments and share is not None else held
 
 
 def cold_run_s(workload: Workload) -> float:

@@ -17,6 +17,7 @@ import pytest
 from decider import Decision, Ruleset, decide, parse_workload
 from decider.cost.warm import EXACT_UP_TO, busy_environments, crossover
 from decider.decision import LambdaSizing, MonthlyCost, RankedTarget
+from decider.traffic_profile import shares
 
 SECONDS_PER_MONTH = 730 * 3600
 STEADY: dict[str, Any] = {
@@ -122,7 +123,7 @@ def test_the_bill_never_costs_more_and_moves_smoothly_with_the_volume(ruleset: R
     ("change", "why"),
     [
         ({"traffic": {"pattern": "diurnal"}}, "not steady"),
-        ({"traffic": {"hourly_profile": [1] * 12 + [3] * 12}}, "an hourly profile that varies"),
+        ({"traffic": {"pattern": "spiky"}}, "in bursts"),
         ({"traffic": {"requests_per_month": 3_000_000}}, "under one execution in flight on average"),
         ({"runtime": {"provisioned_concurrency": 0}}, "given as none"),
     ],
@@ -140,3 +141,33 @@ def test_environments_given_are_kept_as_given(ruleset: Ruleset) -> None:
     decision = decide(parse_workload(steady(60_000_000, provisioned_concurrency=2)), ruleset, advice=False)
     assert warm(decision) == 2
     assert not any("cheaper than on demand" in line.item for line in bill(decision).lines)
+
+
+OFFICE_DAY = [1, 1, 1, 1, 1, 1, 2, 4, 8, 10, 10, 10, 10, 10, 10, 10, 8, 6, 4, 3, 2, 1, 1, 1]
+
+
+@pytest.mark.parametrize("pattern", ["diurnal", "steady"])
+def test_with_an_hourly_profile_each_hour_keeps_its_own_by_its_load(ruleset: Ruleset, pattern: str) -> None:
+    """A working day's profile: each hour keeps the environments busy 60% of the time at its own load, as scheduled
+    scaling of provisioned concurrency keeps them; the configured hours and the work they run are the hours' sums."""
+    raw = {
+        **steady(60_000_000),
+        "traffic": {**STEADY["traffic"], "pattern": pattern, "requests_per_month": 60_000_000},
+    }
+    raw["traffic"]["hourly_profile"] = OFFICE_DAY
+    decision = decide(parse_workload(raw), ruleset, advice=False)
+    average = 60_000_000 / SECONDS_PER_MONTH * 0.2
+    hours = [busy_environments(average * share * 24, 0.6) for share in shares(OFFICE_DAY)]
+    span_s, gb = 730 / 24 * 3600, 3
+    assert warm(decision) == max(count for count, _ in hours)
+    lines = {line.item.split(" (")[0]: line for line in bill(decision).lines}
+    kept = lines["Lambda provisioned concurrency"]
+    assert "each hour by its load" in kept.item
+    assert kept.quantity == pytest.approx(math.fsum(count * span_s * gb for count, _ in hours))
+    run = lines["Lambda duration on provisioned environments"]
+    assert run.quantity == pytest.approx(math.fsum(busy * span_s * gb for _, busy in hours))
+    raw["runtime"] = {**raw["runtime"], "provisioned_concurrency": 0}
+    on_demand = decide(parse_workload(raw), ruleset, advice=False)
+    assert bill(decision).total_usd < bill(on_demand).total_usd
+    [said] = [text for text in decision.assumptions if text.startswith("runtime.provisioned_concurrency not given")]
+    assert "each hour of traffic.hourly_profile by its load" in said
