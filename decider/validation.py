@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, StringConstraints, ValidationError, WithJsonSchema
@@ -59,6 +59,9 @@ class Wording:
     """With ``choices``: a value that is not text is matched by its printed form too."""
     unknown_first: bool = False
     """Unknown fields before the other problems (Pydantic reports them last)."""
+    null: str = ""
+    """Added to the problem of a value given as null (YAML's ``~`` or an empty value, JSON's ``null``): what to write
+    instead."""
 
 
 PLAIN = Wording()
@@ -144,7 +147,10 @@ def problems_from_validation(
     for item in items[:MAX_PROBLEMS]:  # the rest are counted, not worded: each word costs a nearest-name search
         loc = [str(part) for part in item.get("loc", ())]
         location = wording.separator.join(loc)
-        problems.extend(_problems(item, loc, location.upper() if wording.upper else location, wording))
+        found = _problems(item, loc, location.upper() if wording.upper else location, wording)
+        if wording.null and "input" in item and item["input"] is None and item["type"] != "missing":
+            found = [replace(problem, message=problem.message + wording.null) for problem in found]
+        problems.extend(found)
     problems = relocate(problems, at, wording.link)
     if len(items) > MAX_PROBLEMS:
         problems.append(more_problems(len(items) - MAX_PROBLEMS))

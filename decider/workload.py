@@ -266,8 +266,7 @@ def _fields_at(path: Sequence[str]) -> list[str]:
 
 _FIELD_PATHS = tuple(f"{section}.{name}" for section, model in SECTIONS.items() for name in model.model_fields)
 _MAPPING = "must be a mapping of fields, got {type}"
-#: How a workload's problems are worded: the field, the value and what is allowed, with the nearest choice.
-WORDING = Wording(
+WORDING = Wording(  # a workload's problems: the field, the value and what is allowed, with the nearest choice
     values="scalars-once",
     by_type={
         "model_type": _MAPPING,
@@ -279,6 +278,7 @@ WORDING = Wording(
     fields=_fields_at,
     fallback=_FIELD_PATHS,  # a field written in the wrong section (or at the top level): its full path
     choices=True,
+    null="; leave the field out for its default",
 )
 
 

@@ -119,6 +119,26 @@ def test_a_boolean_is_not_a_number(section: str, field: str) -> None:
     assert "must be a number" in problem.message
 
 
+@pytest.mark.parametrize(
+    ("raw", "location", "said"),
+    [
+        ({"runtime": {"memory_mb": None}}, "runtime.memory_mb", "must be a whole number, got null"),
+        ({"traffic": {"pattern": None}}, "traffic.pattern", "null is not allowed; choose one of steady"),
+        ({"preferences": {"spot_ok": None}}, "preferences.spot_ok", "must be true or false, got null"),
+    ],
+)
+def test_a_field_given_as_null_says_to_leave_it_out_for_its_default(raw: Any, location: str, said: str) -> None:
+    """YAML's empty value and JSON's null are not "not given": the problem says what to write instead."""
+    problem = only_problem(raw)
+    assert problem.location == location
+    assert said in problem.message
+    assert problem.message.endswith("; leave the field out for its default")
+
+
+def test_only_a_null_is_told_to_leave_the_field_out() -> None:
+    assert "leave the field out" not in only_problem({"runtime": {"memory_mb": "lots"}}).message
+
+
 @pytest.mark.parametrize("name", ["banana", "M7G.large", "p4d ", "", "large"])
 def test_an_instance_type_no_one_could_name_is_refused(name: str) -> None:
     """With control.instance_types ["banana"] every instance target had no type to price and nothing said why."""
