@@ -227,12 +227,11 @@ def provisioned_quota(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     """Lambda, recommended or the runner-up, kept warm with more environments than an account can configure by
     default: its concurrency quota less the 100 kept for functions with none reserved (a quota raise comes first)."""
     priced, asked = ranked.priced, ranked.workload.runtime.provisioned_concurrency
-    if asked is None:  # kept warm for cost (decider/cost/warm.py): never more than the executions in flight on average
-        asked = math.ceil(ranked.facts.avg_concurrency)
-    if priced is None or not asked or "lambda" not in ranked.order[:2] or ruleset.cost_model is None:
+    if priced is None or asked == 0 or "lambda" not in ranked.order[:2] or ruleset.cost_model is None:
         return ()
     most = ruleset.cost_model.lambda_concurrency_quota - UNRESERVED_KEPT
-    warm = priced.sizing("lambda").get("provisioned_concurrency") if asked > most else None  # on demand: its sizing
+    # given or assumed past the quota; or, none given, kept warm for cost (decider/cost/warm.py): the sizing says
+    warm = priced.sizing("lambda").get("provisioned_concurrency") if asked is None or asked > most else None
     if not isinstance(warm, int) or warm <= most:
         return ()
     return (

@@ -175,9 +175,9 @@ def lambda_work(
     in_flight: float,
 ) -> tuple[Draft[LambdaSizing], list[Line], list[Line]]:
     """Lambda on demand's sizing, its requests and duration lines, and the lines of its environments kept warm and
-    their work: as sized (given or assumed for bursts), or for steady traffic with those ``cost_warm`` keeps when the
-    month's total is lower with them. The free tier covers a function with no provisioned concurrency only ("the
-    Lambda free tier does not apply to functions that have Provisioned Concurrency enabled",
+    their work: as sized (given or assumed for bursts), or with those ``cost_warm`` keeps (steady traffic, or an hourly
+    profile's hours) when the month's total is lower with them. The free tier covers a function with no provisioned
+    concurrency only ("the Lambda free tier does not apply to functions that have Provisioned Concurrency enabled",
     https://aws.amazon.com/lambda/pricing/)."""
     gb_seconds = billed_s * sizing.memory_mb / 1024.0
     factor = 1 - discount.fraction if discount else 1.0

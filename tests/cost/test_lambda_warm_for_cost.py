@@ -171,3 +171,20 @@ def test_with_an_hourly_profile_each_hour_keeps_its_own_by_its_load(ruleset: Rul
     assert bill(decision).total_usd < bill(on_demand).total_usd
     [said] = [text for text in decision.assumptions if text.startswith("runtime.provisioned_concurrency not given")]
     assert "each hour of traffic.hourly_profile by its load" in said
+
+
+def test_environments_kept_for_cost_past_what_an_account_configures_are_warned_of(ruleset: Ruleset) -> None:
+    """1,000 executions in flight on average keep 992 warm for cost, past the 900 an account may configure by default
+    (its 1,000 concurrent executions less the 100 kept for functions with none reserved)."""
+    raw = {
+        "name": "busy-function",
+        "runtime": {"avg_duration_ms": 1000, "memory_mb": 512, "max_duration_s": 5},
+        "traffic": {"pattern": "steady", "requests_per_month": 2_628_000_000, "protocols": ["http"]},
+        "team": {"current_platform": "lambda", "ops_capacity": "low"},
+        "preferences": {"optimize_for": "simplicity"},
+    }
+    decision = decide(parse_workload(raw), ruleset, advice=False)
+    assert "lambda" in [item.target for item in decision.ranking[:2]]
+    assert warm(decision) == busy_environments(1000.0, 0.6)[0] == 992
+    [warning] = [item for item in decision.warnings if "can configure by default" in item]
+    assert "992 environments kept warm" in warning
