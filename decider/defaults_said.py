@@ -187,7 +187,7 @@ def warm_environments(
     would not finish within the target (``waiting_share`` of the cold request),
     one execution an environment. Both sides of the comparison then pay for capacity warm before the burst
     (decider/cost/bill.py prices them; ``traffic.cold-start-vs-slo`` weighs only the share left cold). With the share
-    and the assumption that says so; None when Lambda's cold start meets the target or the traffic does not burst."""
+    and the assumption that says so; None when Lambda's cold request meets the target or the traffic does not burst."""
     peak, slo = traffic.peak_rps, traffic.latency_slo_ms
     if peak is None or slo is None or not bursting(traffic, protocols):
         return None

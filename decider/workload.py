@@ -81,8 +81,8 @@ class Runtime(_Section):
         ge=0,
         le=MOST_COPIES,
         description="AWS Lambda environments kept warm with provisioned concurrency (on demand); none: for a bursting "
-        "service whose cold start misses its latency target, those its bursts need; for steady traffic, those that "
-        "cost less than on demand; else none.",
+        "service whose cold start misses its latency target, those its bursts need; for steady traffic (or by the "
+        "hour of an hourly profile), those that cost less than on demand; else none.",
     )
     _burst_copies: int | None = PrivateAttr(None)  # min_copies and provisioned_concurrency assumed for bursts
     _warm_environments: tuple[int, float] | None = PrivateAttr(None)
