@@ -161,8 +161,8 @@ def warm_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         each = f"each of the {kept:,}" if kept != 1 else "it"
     return (
         f"runtime.provisioned_concurrency not given: AWS Lambda's bill keeps {kept_text} with provisioned concurrency, "
-        f"which costs less than on demand at this load: with {load} (arriving at random, a Poisson "
-        f"spread), {each} is busy {share:.0%} of the time or more, the "
-        "share past which a provisioned environment (its price kept plus a lower duration rate) costs less than "
-        "on-demand duration; give runtime.provisioned_concurrency 0 to price it on demand",
+        f"which costs less than on demand at this load: with {load}, requests arriving at random, {each} adds work "
+        f"for {share:.0%} of its time or more (a request that finds them all busy runs on demand, Erlang's loss "
+        "formula), the share past which a provisioned environment (its price kept plus a lower duration rate) costs "
+        "less than on-demand duration; give runtime.provisioned_concurrency 0 to price it on demand",
     )

@@ -187,13 +187,16 @@ def test_the_work_on_environments_kept_warm_is_billed_at_the_provisioned_rate(ru
     assert work.unit_price_usd == 0.0000077778
     assert work.quantity == pytest.approx(20_000_000 * 0.25 * 1.0)  # all of it: the warm environments hold it
     assert not [item for item in lines if item.startswith("Lambda duration (")]
-    # past what they hold, on demand: one environment runs 730 × 3,600 GB-seconds of the month's 5,000,000
+    # past what they hold, on demand: a request takes the one environment when it is free, else runs on demand, so it
+    # runs 1.9 × (1 − B(1, 1.9)) = 1.9 ÷ 2.9 of the 1.9 executions in flight on average (Erlang's B), 1,722,601
+    # GB-seconds of the month's 5,000,000
     few = decide(parse_workload(with_changes(runtime={"provisioned_concurrency": 1})), ruleset, advice=False)
     few_bill = entry(few, "lambda").monthly_cost
     assert few_bill is not None
     few_lines = {line.item: line for line in few_bill.lines}
     assert "Lambda provisioned concurrency (1 environment of 1024 MB kept warm)" in few_lines
-    held = 730 * 3600
+    in_flight = 20_000_000 / SECONDS_PER_MONTH * 0.25
+    held = in_flight / (1 + in_flight) * SECONDS_PER_MONTH
     assert few_lines["Lambda duration on provisioned environments (1024 MB, arm64)"].quantity == pytest.approx(held)
     on_demand = sum(line.quantity for item, line in few_lines.items() if item.startswith("Lambda duration (1024 MB"))
     assert on_demand == pytest.approx(20_000_000 * 0.25 - held)

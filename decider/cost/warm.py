@@ -2,26 +2,28 @@
 or assumed for a bursting service's latency target, decider/defaults_said.py ``warm_environments``), billed per
 GB-second configured, and the work they run, billed at the provisioned duration rate instead of the on-demand one.
 
-Requests go to the provisioned environments first and spill to on-demand ones past them, so the work they run is the
-month's work up to what they hold: at most the GB-seconds configured (all of it when the environments outnumber the
-executions in flight). The rest is on-demand duration, its volume tiers counted after it (decider/cost/line.py
-``tier_lines``' ``taken``); the free tier does not apply to a function with provisioned concurrency. A book with no
-provisioned duration price bills all the work at the on-demand rate (an upper bound). Compute Savings Plans cover
+A request goes to a provisioned environment when one is free, and otherwise to an on-demand one, where it runs to its
+end: the provisioned environments are a loss system, whose overflow runs on demand. With requests arriving at random
+(a Poisson stream) and the executions in flight a of the workload, k environments carry a × (1 − B(k, a)) of them,
+Erlang's B the share that finds all k busy (any work time: the formula holds for any service-time law); the rest of
+the work, and its volume tiers, is on demand (decider/cost/line.py ``tier_lines``' ``taken``). With an hourly profile,
+each hour by its own load and its own environments. Bursts above the average load spill more than random arrivals do:
+the bill is a lower bound there, as the container bills are, which keep the copies for the burst without adding the
+copies the burst itself launches. The free tier does not apply to a function with provisioned concurrency. A book with
+no provisioned duration price bills all the work at the on-demand rate (an upper bound). Compute Savings Plans cover
 both (https://aws.amazon.com/lambda/pricing/).
 
-Kept warm for cost (``cost_warm``): a provisioned environment costs less than on demand when it is busy more than its
-price kept ÷ (on-demand duration rate − provisioned duration rate) of the time, 60% at us-east-1's prices. For steady
-traffic that leaves the field to decider, the executions in flight are taken to follow a Poisson law around their
-average (requests arriving at random), and the bill keeps warm every environment busy at least that share of the time:
-the k-th is busy while k or more run at once. With an hourly profile (steady or diurnal traffic), each hour keeps its
-own by its load, as scheduled scaling of provisioned concurrency does. The bill keeps them only when its total is lower
-with them."""
+Kept warm for cost (``cost_warm``): a provisioned environment costs less than on demand when the work it adds carries
+it more than its price kept ÷ (on-demand duration rate − provisioned duration rate) of the time, 60% at us-east-1's
+prices. For steady traffic that leaves the field to decider (or, with an hourly profile, steady or diurnal traffic,
+each hour by its load, as scheduled scaling of provisioned concurrency does), the bill keeps every environment whose
+own share of the work, a × (B(k − 1, a) − B(k, a)), is at least that share; and keeps them only when its total is
+lower with them."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from statistics import NormalDist
 
 from decider.cost.capacity import Ramp
 from decider.cost.draft import Draft
@@ -40,29 +42,33 @@ def provisioned_lines(
     prices: LambdaPrices,
     per_request_gbs: float,
     discount: Discount | None,
+    in_flight: float,
     chosen: Kept | None = None,
 ) -> tuple[list[Line], float]:
     """The lines of the environments kept warm and of the work they run, and the GB-seconds of work they take from
-    the on-demand duration lines (0 when none are kept, or their work has no price of its own). ``chosen``: kept warm
-    for cost (``cost_warm``), their hours and the executions they run; else they run all the work up to what they
-    hold."""
+    the on-demand duration lines (0 when none are kept, or their work has no price of its own): for ``in_flight``
+    executions at once on average over the month, as given or assumed, or as ``chosen`` for cost (``cost_warm``)."""
     warm = sizing.provisioned_concurrency
     if not warm or prices.provisioned_concurrency is None:
         return [], 0.0
     architecture, memory_mb = sizing.architecture, sizing.memory_mb
     factor = 1 - discount.fraction if discount else 1.0
     plan = f", Compute Savings Plan {workload.preferences.commitment}" if discount is not None else ""
-    hours = chosen.hours if chosen is not None else warm_hours(workload, warm)
+    if chosen is None:
+        chosen = None if prices.provisioned_duration is None else kept_as_sized(workload, warm, in_flight)
+        hours = warm_hours(workload, warm)
+    else:
+        hours = chosen.hours
     configured_gbs = hours * 3600.0 * memory_mb / 1024.0
     profile = workload.traffic.hourly_profile
     # kept by each hour's load: assumed for bursts, or for cost, with a profile that is not flat (a flat one bills as
     # none)
     varies = profile is not None and len(set(profile)) > 1
-    hourly = varies and (chosen is not None or assumed_for_bursts(workload.runtime)[1] == warm)
+    hourly = varies and ((chosen is not None and chosen.for_cost) or assumed_for_bursts(workload.runtime)[1] == warm)
     kept = f"up to {warm:,}" if hourly else f"{warm:,}"
     each = "environment" if warm == 1 and not hourly else "environments"
     by_hour = ", each hour by its load" if hourly else ""
-    if chosen is not None:
+    if chosen is not None and chosen.for_cost:
         share = crossover(prices, architecture) or 0.0
         load = "its load" if hourly else "this steady load"
         by_hour += f", each busy {share:.0%} of the time or more: cheaper than on demand at {load}"
@@ -78,7 +84,7 @@ def provisioned_lines(
     if prices.provisioned_duration is None:
         return lines, 0.0
     rate = prices.provisioned_duration[architecture]
-    run_gbs = configured_gbs if chosen is None else chosen.busy_hours * 3600.0 * memory_mb / 1024.0
+    run_gbs = chosen.busy_hours * 3600.0 * memory_mb / 1024.0 if chosen is not None else configured_gbs
     lines.append(
         Line(
             f"Lambda duration on provisioned environments ({memory_mb} MB, {architecture}{plan})",
@@ -88,10 +94,6 @@ def provisioned_lines(
         )
     )
     return lines, run_gbs
-
-
-#: Executions in flight on average up to which the Poisson law is summed term by term; above, its normal approximation.
-EXACT_UP_TO = 100.0
 
 
 def crossover(prices: LambdaPrices, architecture: str) -> float | None:
@@ -106,12 +108,13 @@ def crossover(prices: LambdaPrices, architecture: str) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    """Environments kept warm for cost: the most at once (``count``), the environment-hours configured a month, and
-    the execution-hours they run."""
+    """Environments kept warm: the most at once (``count``), the environment-hours configured a month, the
+    execution-hours they run, and whether they are kept for cost (``cost_warm``) or as sized."""
 
     count: int
     hours: float
     busy_hours: float
+    for_cost: bool = True
 
 
 def cost_warm(workload: Workload, prices: LambdaPrices, architecture: str, in_flight: float) -> Kept | None:
@@ -141,29 +144,73 @@ def cost_warm(workload: Workload, prices: LambdaPrices, architecture: str, in_fl
     return Kept(most, hours, busy_hours) if most >= 1 else None
 
 
+def kept_as_sized(workload: Workload, environments: int, in_flight: float) -> Kept:
+    """The work ``environments`` given or assumed for bursts run, for ``in_flight`` executions at once on average over
+    the month: all month; or, assumed for bursts with an hourly profile, each hour its share of them by its load
+    (decider/cost/profile.py ``warm_hours``), each hour's own load."""
+    profile = workload.traffic.hourly_profile
+    if profile is None or len(set(profile)) <= 1:
+        return Kept(
+            environments, environments * HOURS_PER_MONTH, carried(environments, in_flight) * HOURS_PER_MONTH, False
+        )
+    by_load = assumed_for_bursts(workload.runtime)[1] == environments
+    share, span = shares(profile), HOURS_PER_MONTH / len(profile)
+    top, busy = max(share), 0.0
+    for own in share:
+        kept = math.ceil(environments * own / top - 1e-9) if by_load else environments
+        busy += carried(kept, in_flight * own * len(profile)) * span
+    return Kept(environments, warm_hours(workload, environments), busy, False)
+
+
+#: Standard deviations of the load below which Erlang's recursion starts from 1 − k ÷ load (every environment busy,
+#: the rest spilling), when it does not start from none: each step shrinks the start's error by k ÷ load, so it is
+#: gone (e^−50) by the load.
+SEED_SIGMAS = 10.0
+
+
+def _start(servers: int, load: float) -> tuple[int, float]:
+    """Where Erlang's recursion starts for ``servers`` under ``load``: none (B = 1), or far below the load."""
+    start = max(0, math.floor(min(servers, load) - SEED_SIGMAS * math.sqrt(load)))
+    return (start, 1.0 - start / load) if start else (0, 1.0)
+
+
+def erlang_b(servers: int, load: float) -> float:
+    """The share of arrivals (a Poisson stream) that find all ``servers`` busy, under an offered ``load`` (the
+    executions in flight on average were every arrival served): Erlang's B, by its recursion
+    B(k) = load × B(k − 1) ÷ (k + load × B(k − 1))."""
+    if servers <= 0:
+        return 1.0
+    if load <= 0 or servers > load + 12.0 * math.sqrt(load) + 12.0:  # past twelve standard deviations: none spills
+        return 0.0
+    start, blocked = _start(servers, load)
+    for k in range(start + 1, servers + 1):
+        blocked = load * blocked / (k + load * blocked)
+    return blocked
+
+
+def carried(servers: int, load: float) -> float:
+    """The executions ``servers`` environments run on average under an offered ``load``: load × (1 − B)."""
+    return load * (1.0 - erlang_b(servers, load)) if servers > 0 and load > 0 else 0.0
+
+
 def busy_environments(average: float, share: float) -> tuple[int, float]:
-    """For executions in flight N following a Poisson law of mean ``average``: the most environments k such that the
-    k-th is busy (N ≥ k) at least ``share`` of the time, and the executions they run on average (E[min(N, k)])."""
-    if average <= EXACT_UP_TO:
-        term = cdf = math.exp(-average)  # P(N = 0), P(N ≤ 0)
-        count, busy = 0, 0.0
-        while 1.0 - cdf >= share:  # P(N ≥ count + 1)
-            count += 1
-            busy += 1.0 - cdf
-            term *= average / count
-            cdf += term
-        return count, busy
-    # Normal approximation with a continuity correction: P(N ≥ k) ≈ 1 − Φ((k − ½ − mean) / σ)
-    sigma, normal = math.sqrt(average), NormalDist()
-    count = math.floor(average + 0.5 + sigma * normal.inv_cdf(1.0 - share))
-    if count < 1:
+    """For ``average`` executions in flight (a Poisson stream of requests): the most environments k such that the k-th
+    adds at least ``share`` of its time of work, average × (B(k − 1) − B(k)), and the executions they run on average
+    (average × (1 − B(k))). Far below the load each adds nearly all of its time, past any share below 1."""
+    if average <= 0:
         return 0, 0.0
-
-    def integral(z: float) -> float:  # ∫ Φ(z) dz = z Φ(z) + φ(z)
-        return z * normal.cdf(z) + normal.pdf(z)
-
-    # Σ over k ≤ count of P(N ≥ k) ≈ ∫ from ½ to count + ½ of (1 − Φ((x − ½ − mean) / σ)) dx
-    return count, count - sigma * (integral((count - average) / sigma) - integral(-average / sigma))
+    count, blocked = _start(math.ceil(average), average)
+    # the start's error gone by six standard deviations below the load (e^−32), where each still adds all but a
+    # hair of its time: gains are weighed from there
+    settled = math.floor(average - 6.0 * math.sqrt(average))
+    while count < settled:
+        count += 1
+        blocked = average * blocked / (count + average * blocked)
+    while True:
+        after = average * blocked / (count + 1 + average * blocked)
+        if average * (blocked - after) < share:
+            return count, average * (1.0 - blocked)
+        count, blocked = count + 1, after
 
 
 def lambda_work(
@@ -192,7 +239,7 @@ def lambda_work(
         requests_item = "Lambda requests" + (f" after {free_requests / 1e6:g}M free" if free else none)
         duration_item = f"Lambda duration ({sized.memory_mb} MB, {sized.architecture})"
         duration_item += f" after {free_gbs:,.0f} GB-s free" if free else ""
-        warm, taken = provisioned_lines(workload, sized, prices, gb_seconds, discount, chosen)
+        warm, taken = provisioned_lines(workload, sized, prices, gb_seconds, discount, in_flight, chosen)
         duration = prices.duration[sized.architecture]
         first = [
             Line(requests_item, prices.request.unit, prices.request.usd, Ramp(1e-6, -free_requests / 1e6), free=free),

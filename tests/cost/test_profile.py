@@ -85,12 +85,12 @@ def test_lambda_bill_with_the_profile_by_hand(ruleset: Ruleset) -> None:
     # Lambda bills each request and GB-second whatever the hour: 20M requests × $0.20/M = $4.00, and
     # 20M × 0.2 s × 2 GB = 8,000,000 GB-s × $0.0000166667 (x86, tier 1) = $133.3336, and its HTTP API front door:
     # 20M requests of up to 512 KB × $1.00/M = $20.00; total $157.33.
-    day = bill(ruleset, with_profile(SERVICE, BUSY_4_HOURS), "lambda")
+    # with none kept warm (else the busy hours keep environments warm where that costs less than on demand,
+    # tests/cost/test_lambda_warm_for_cost.py)
+    on_demand = {**SERVICE, "runtime": {**SERVICE["runtime"], "provisioned_concurrency": 0}}
+    day = bill(ruleset, with_profile(on_demand, BUSY_4_HOURS), "lambda")
     assert [round(line.usd, 4) for line in day.lines] == [4.0, 133.3336, 20.0]
     assert day.total_usd == 157.33
-    # the same month with none kept warm; a flat month keeps 1.5 executions in flight on average steady, and keeps
-    # one environment warm where that costs less (tests/cost/test_lambda_warm_for_cost.py)
-    on_demand = {**SERVICE, "runtime": {**SERVICE["runtime"], "provisioned_concurrency": 0}}
     assert day == bill(ruleset, on_demand, "lambda")
 
 
