@@ -200,7 +200,8 @@ def warm_environments(
     capped = ""
     if environments < in_flight - 1e-9:  # the most the field takes: they hold less of the burst
         average = average_rps * avg_duration_ms / 1000.0
-        held = (environments - average) / (burst_in_flight(peak, average_rps, avg_duration_ms, 1.0) - average)
+        burst = burst_in_flight(peak, average_rps, avg_duration_ms, 1.0) - average
+        held = (environments - average) / burst if burst > 0 else environments / average  # no burst: of the average
         capped = (
             f"; capped at {MOST_COPIES:,}, the most runtime.provisioned_concurrency takes, which hold "
             f"{math.floor(max(0.0, held) * 100):.0f}% of the burst"

@@ -51,3 +51,16 @@ def test_environments_below_the_cap_keep_the_share_before_rounding(ruleset: Rule
     assert model is not None
     share = derive(parsed.workload, model).lambda_warm_share
     assert share == 1 - 0.8 / 31  # a 30 s start and 1 s of work against the 800 ms target
+
+
+def test_capped_environments_for_a_peak_under_the_average_hold_a_share_of_the_average(ruleset: Ruleset) -> None:
+    """A named peak below the average rate leaves no burst over the average: the capped environments are said as a
+    share of the average's executions (a division by the burst's height of 0 was a crash)."""
+    flat = {
+        **CAPPED,
+        "runtime": {**CAPPED["runtime"], "avg_duration_ms": 10_000, "max_duration_s": 20},
+        "traffic": {**CAPPED["traffic"], "requests_per_month": 2000 * 730 * 3600, "peak_rps": 1000},
+    }
+    decision = decide(parse_workload(flat), ruleset, advice=False)
+    [said] = [text for text in decision.assumptions if text.startswith("runtime.provisioned_concurrency not given")]
+    assert "capped at 10,000, the most runtime.provisioned_concurrency takes, which hold 50% of the burst" in said
