@@ -197,13 +197,10 @@ def test_near_the_api_timeout_lambda_is_priced_behind_a_function_url_in_either_m
 def test_lambda_managed_instances_keep_the_http_api_whatever_the_start(ruleset: Ruleset) -> None:
     """20 s of work after a 10 s start: on demand a cold request takes 30 s (a function URL); on Lambda Managed
     Instances an environment starts before it takes requests, so 20 s fits the HTTP API, whose charge stays billed."""
-    slow: dict[str, Any] = {  # on demand with none kept warm (else kept for cost, cheaper than Managed Instances)
-        "runtime": {
-            "max_duration_s": 20, "avg_duration_ms": 200, "memory_mb": 2048, "startup_s": 10,
-            "provisioned_concurrency": 0,
-        },
+    slow: dict[str, Any] = {
+        "runtime": {"max_duration_s": 20, "avg_duration_ms": 200, "memory_mb": 2048, "startup_s": 10},
         "traffic": {"pattern": "steady", "requests_per_month": 200_000_000},
-    }  # fmt: skip
+    }
     managed = entry(decided(ruleset, slow), "lambda")
     assert managed.sizing is not None
     assert (managed.sizing.mode, managed.sizing.front_door) == ("managed-instances", "api-gateway-http-api")

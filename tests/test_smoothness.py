@@ -84,7 +84,6 @@ def test_no_jump_where_lambdas_front_door_changes(
                 "avg_duration_ms": average_ms,
                 "memory_mb": 2048,
                 "startup_s": startup_s,
-                "provisioned_concurrency": 0,  # steady on demand: none kept for cost (Managed Instances stay dearer)
             },
             "traffic": {"pattern": "spiky" if mode == "on-demand" else "steady", "requests_per_month": requests},
         }
