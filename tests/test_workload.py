@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing
+from pathlib import Path
 from typing import Any
 
 import pydantic
@@ -663,3 +664,21 @@ def test_mixed_protocols_or_a_given_pattern_keep_theirs(protocols: list[str]) ->
     given = parse_workload({"traffic": {"protocols": protocols[:1], "pattern": "diurnal"}})
     assert given.workload.traffic.pattern == "diurnal"
     assert "traffic.pattern" not in dict(given.defaults)
+
+
+def test_the_docs_name_every_field_that_takes_null_as_not_given() -> None:
+    """docs/workload.md lists the fields a null leaves to their defaults: those whose type admits none."""
+    text = (Path(__file__).resolve().parent.parent / "docs" / "workload.md").read_text(encoding="utf-8")
+    start = text.index("Every section and field is optional")
+    paragraph = text[start : text.index("Every default that decider applies", start)]
+    nullable = {
+        name
+        for model in SECTIONS.values()
+        for name, info in model.model_fields.items()
+        if type(None) in typing.get_args(info.annotation)
+    }
+    named = {word.strip("`").split(".")[-1] for word in paragraph.replace(",", " ").split() if word.startswith("`")}
+    assert nullable | {"name"} == named
+    for name in sorted(nullable):  # each, null, decides as left out
+        section = next(section for section, model in SECTIONS.items() if name in model.model_fields)
+        assert parse_workload({section: {name: None}}).workload == parse_workload({}).workload, name
