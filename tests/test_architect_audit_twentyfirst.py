@@ -118,3 +118,29 @@ def test_an_hour_with_no_load_keeps_no_environment_warm(ruleset: Ruleset) -> Non
     [line] = [line for line in bill(decision).lines if line.item.startswith("Lambda provisioned concurrency")]
     quiet = math.ceil(kept / 10 - 1e-9)
     assert line.quantity == math.fsum([kept * HOUR_S * 2, *[quiet * HOUR_S * 2] * 15])  # 2 GB environments
+
+
+FANOUT: dict[str, Any] = {
+    "name": "fanout-worker",
+    "runtime": {"max_duration_s": 20, "avg_duration_ms": 5000, "memory_mb": 1024},
+    "traffic": {"pattern": "event", "requests_per_month": 300_000, "peak_rps": 1000, "protocols": ["queue"]},
+    "preferences": {"optimize_for": "cost"},
+}
+SCALING_RULES = ("traffic.burst-beyond-lambda-scaling", "traffic.burst-beyond-container-scaling")
+
+
+def test_a_queues_burst_waits_in_the_queue_on_every_target(ruleset: Ruleset) -> None:
+    """A fan-out of 1,000 messages a second, 5 s each, on a queue: the answer cited "requests over the rate are
+    throttled" for Lambda (architect round 21, L4), though an SQS event source mapping leaves the backlog in the queue,
+    as containers scaling out do. Neither scaling-rate rule weighs a queue's burst; both weigh a client's."""
+    decision = decide(parse_workload(FANOUT), ruleset, advice=False)
+    fired = {reason.rule for item in decision.ranking for reason in item.reasons}
+    assert not fired & set(SCALING_RULES)
+    assert "throttled" not in decision.summary
+    clients = {**FANOUT, "traffic": {**FANOUT["traffic"], "protocols": ["http"]}}
+    fired = {
+        reason.rule
+        for item in decide(parse_workload(clients), ruleset, advice=False).ranking
+        for reason in item.reasons
+    }
+    assert set(SCALING_RULES) <= fired
