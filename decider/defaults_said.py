@@ -211,8 +211,8 @@ def warm_environments(
         f"environment{'s' if environments != 1 else ''} kept warm for the bursts (the executions in flight on "
         f"average and {math.floor(share * 100):.0f}% of the burst over them, the share whose cold request, "
         f"{number(runtime.startup_s)} s of start and {number(avg_duration_ms)} ms of work, would miss "
-        f"traffic.latency_slo_ms {number(slo)}{capped}), all month"
-        + (", each hour by its load" if traffic.hourly_profile is not None else "")
+        f"traffic.latency_slo_ms {number(slo)}{capped}), "
+        + ("each hour by its load" if traffic.hourly_profile is not None else "all month")
         + "; give runtime.provisioned_concurrency 0 when bursts may wait for cold starts"
     )
     return environments, share, said

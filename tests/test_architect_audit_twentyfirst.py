@@ -116,6 +116,9 @@ def test_an_hour_with_no_load_keeps_no_environment_warm(ruleset: Ruleset) -> Non
     kept = warm(decision)
     assert kept is not None
     [line] = [line for line in bill(decision).lines if line.item.startswith("Lambda provisioned concurrency")]
+    [said] = [text for text in decision.assumptions if text.startswith("runtime.provisioned_concurrency not given")]
+    assert "each hour by its load" in said
+    assert "all month" not in said  # kept by the hour, not all month (focused audit of this stop: both were said)
     quiet = math.ceil(kept / 10 - 1e-9)
     assert line.quantity == math.fsum([kept * HOUR_S * 2, *[quiet * HOUR_S * 2] * 15])  # 2 GB environments
 
