@@ -182,14 +182,23 @@ def provisioned_concurrency(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]
     book = ruleset.pricing.get(priced.pricing.region)
     prices = book.lambda_.provisioned_concurrency if book is not None else None
     sizing = priced.sizing("lambda")
-    if book is None or prices is None or "memory_mb" not in sizing or sizing.get("provisioned_concurrency"):
-        return ()  # a bursting service's environments kept warm are on the bill already
-    architecture = sizing["architecture"]
     workload, facts = ranked.workload, ranked.facts
+    # kept for cost (decider/cost/warm.py): nothing given or assumed, the bill's own choice, which the peak may pass
+    for_cost = sizing.get("provisioned_concurrency") if workload.runtime.provisioned_concurrency is None else None
+    if (
+        book is None
+        or prices is None
+        or "memory_mb" not in sizing
+        or (sizing.get("provisioned_concurrency") and not for_cost)
+    ):
+        return ()  # environments given, or kept warm for a bursting service's bursts, are on the bill already
+    architecture = sizing["architecture"]
     # Warm for the average load, cold starts left in the bursts above it; or warm for the peak, none left
     average = max(1, math.ceil(workload.requests_per_month / SECONDS_PER_MONTH * workload.avg_duration_s - 1e-9))
     peak = max(average, math.ceil(facts.peak_concurrency - 1e-9))
     month = sizing["memory_mb"] / 1024 * book.hours_per_month * 3600 * prices[architecture].usd  # one environment
+    if for_cost:
+        return _beyond_kept(ranked, for_cost, peak, month, f"{prices[architecture].usd:.10f}".rstrip("0"))
     bill = priced.bills["lambda"]["total_usd"]
     other = next((target for target in ranked.order[:2] if target != "lambda"), None)
     against = (
@@ -214,6 +223,25 @@ def provisioned_concurrency(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]
         f"would need: {kept} add about {adds} a month ({architecture}, ${unit} per GB-second), for at most about "
         f"{total} (work run on provisioned environments is billed at a lower duration rate){against}. SnapStart, "
         "where the runtime has it, may cost less.",
+    )
+
+
+def _beyond_kept(ranked: Ranked, kept: int, peak: int, month: float, unit: str) -> tuple[str, ...]:
+    """``provisioned_concurrency``'s warning where the bill keeps environments warm for cost: the cold starts left are
+    those of the executions at peak past them, and what keeping those warm too would add."""
+    if peak <= kept:
+        return ()
+    priced, workload = ranked.priced, ranked.workload
+    assert priced is not None  # noqa: S101 - only called with a priced ranking
+    sizing, more = priced.sizing("lambda"), peak - kept
+    bill = priced.bills["lambda"]["total_usd"]
+    return (
+        f"AWS Lambda's bill keeps {kept:,} environment{'s' if kept != 1 else ''} warm for cost, fewer than the "
+        f"{peak:,} in flight at peak, whose cold start ({show(workload.runtime.startup_s)} s) misses the "
+        f"{show(workload.traffic.latency_slo_ms)} ms latency target: {more:,} more of {show(sizing['memory_mb'])} MB "
+        f"kept warm all month add about {_usd(more * month)} a month ({sizing['architecture']}, ${unit} per "
+        f"GB-second), for at most about {_usd(bill + more * month)}. SnapStart, where the runtime has it, may cost "
+        "less.",
     )
 
 

@@ -227,3 +227,30 @@ def test_environments_kept_for_cost_past_what_an_account_configures_are_warned_o
     assert warm(decision) == busy_environments(1000.0, 0.6)[0] == 1004
     [warning] = [item for item in decision.warnings if "can configure by default" in item]
     assert "1,004 environments kept warm" in warning
+
+
+def test_cold_starts_past_the_environments_kept_for_cost_are_warned_of(ruleset: Ruleset) -> None:
+    """Kept for cost, 7 environments hold 7.6 executions in flight on average; the peak's 12 start cold past them,
+    1.5 s against a 500 ms target (focused audit of this stop, F5: the warning had gone with the first environment
+    kept): 5 more of 1 GB kept warm all month add 5 × 730 × 3,600 × $0.0000041667 = $54.75."""
+    raw: dict[str, Any] = {
+        "name": "steady-cold",
+        "runtime": {"avg_duration_ms": 200, "memory_mb": 1024, "architecture": "x86_64", "startup_s": 1.5},
+        "traffic": {
+            "pattern": "steady",
+            "requests_per_month": 100_000_000,
+            "protocols": ["http"],
+            "latency_slo_ms": 500,
+        },
+        "team": {"current_platform": "lambda", "ops_capacity": "low"},
+        "preferences": {"optimize_for": "simplicity"},
+    }
+    decision = decide(parse_workload(raw), ruleset, advice=False)
+    assert warm(decision) == 7
+    [warning] = [item for item in decision.warnings if "warm for cost" in item]
+    assert "keeps 7 environments warm for cost, fewer than the 12 in flight at peak" in warning
+    assert "5 more of 1,024 MB kept warm all month add about $54.75 a month" in warning
+    total = bill(decision).total_usd + 54.75
+    assert f"for at most about ${total:,.2f}" in warning
+    met = {**raw, "traffic": {**raw["traffic"], "latency_slo_ms": 2000}}  # the cold request within the target
+    assert not [item for item in decide(parse_workload(met), ruleset, advice=False).warnings if "warm for cost" in item]
