@@ -14,7 +14,8 @@ import math
 from typing import Any
 
 from decider import Decision, Ruleset, decide, parse_workload
-from decider.decision import LambdaSizing, MonthlyCost, RankedTarget
+from decider.decision import LambdaSizing
+from tests.cost.test_lambda_warm_for_cost import bill, lambda_entry
 
 HOUR_S = 730 / 24 * 3600
 BURST: dict[str, Any] = {
@@ -35,16 +36,6 @@ def burst(
         **sections,
     }
     return decide(parse_workload(raw), ruleset, advice=False)
-
-
-def lambda_entry(decision: Decision) -> RankedTarget:
-    return next(item for item in decision.ranking if item.target == "lambda")
-
-
-def bill(decision: Decision) -> MonthlyCost:
-    cost = lambda_entry(decision).monthly_cost
-    assert cost is not None
-    return cost
 
 
 def warm(decision: Decision) -> int | None:
