@@ -21,6 +21,7 @@ PHRASES: Mapping[str, str] = {
     "traffic.peak_rps": "a peak of {} request{s} a second",
     "runtime.min_copies": "{} container {copies} kept up whatever the load",
     "runtime.provisioned_concurrency": "{} Lambda environment{s} kept warm with provisioned concurrency",
+    "traffic.bursts_per_day": "{} burst{s} a day",
     "runtime.memory_mb": "{} MB of memory a copy",
     "traffic.pattern": "{} traffic",
     "runtime.concurrency_per_copy": "{} unit{s} of work at once per container copy",

@@ -31,6 +31,12 @@ SCALE_OUT_S = 180.0
 #: The most copies a workload may keep up: ``runtime.min_copies``' bound (decider/workload.py), and the burst
 #: default's.
 MOST_COPIES = 10_000
+#: A p99 latency target (``traffic.latency_slo_ms``, docs/workload.md) lets one request in a hundred be slower.
+P99_SLOW_SHARE = 0.01
+#: Bursts a day taken for a bursting service when ``traffic.bursts_per_day`` is not given: one an hour. decider's
+#: judgement, said in the assumptions; the advice search tries a tenth and ten times it.
+DEFAULT_BURSTS_PER_DAY = 24.0
+DAYS_PER_MONTH = 730.0 / 24.0
 
 
 def vcpu_assumption(memory_mb: float, concurrency_per_copy: int = 1) -> str:
@@ -83,6 +89,8 @@ class BurstTraffic(Protocol):
     def latency_slo_ms(self) -> float | None: ...
     @property
     def hourly_profile(self) -> Sequence[float] | None: ...
+    @property
+    def bursts_per_day(self) -> float | None: ...
 
 
 class BurstRuntime(Protocol):
@@ -107,23 +115,31 @@ def for_bursts(
     avg_duration_ms: float,
     assumptions: list[str],
     defaults: list[tuple[str, Any]],
-) -> tuple[int | None, int | None, tuple[int, float] | None]:
+) -> tuple[int | None, int | None, tuple[int, float] | None, float | None]:
     """``runtime.min_copies`` as given, or as assumed for bursts (``burst_copies``); the copies assumed (None when
-    given, or none assumed); and Lambda's environments kept warm for the bursts when ``runtime.provisioned_concurrency``
-    is not given (``warm_environments``; None when given or none). What is assumed is said in ``assumptions`` and
-    ``defaults``."""
+    given, or none assumed); Lambda's environments kept warm for the bursts when ``runtime.provisioned_concurrency``
+    is not given (``warm_environments``; None when given or none); and ``traffic.bursts_per_day`` as given, or as
+    assumed where Lambda's cold requests are weighed against the p99 target (``cold_bursts``). What is assumed is said
+    in ``assumptions`` and ``defaults``."""
     kept = runtime.min_copies
     warm = None if kept is not None else burst_copies(traffic, runtime, protocols, average_rps, avg_duration_ms)
     if warm is not None:
         kept = warm[0]
         assumptions.append(warm[1])
         defaults.append(("runtime.min_copies", kept))
+    bursts = traffic.bursts_per_day
+    if bursts is None and cold_bursts(traffic, runtime, protocols, avg_duration_ms):
+        bursts = DEFAULT_BURSTS_PER_DAY
+        assumptions.append(bursts_assumption(traffic, runtime, average_rps, avg_duration_ms))
+        defaults.append(("traffic.bursts_per_day", bursts))
     given = runtime.provisioned_concurrency is not None
-    environments = None if given else warm_environments(traffic, runtime, protocols, average_rps, avg_duration_ms)
+    environments = (
+        None if given else warm_environments(traffic, runtime, protocols, average_rps, avg_duration_ms, bursts)
+    )
     if environments is not None:
         assumptions.append(environments[2])
         defaults.append(("runtime.provisioned_concurrency", environments[0]))
-    return kept, warm[0] if warm is not None else None, environments[:2] if environments is not None else None
+    return kept, warm[0] if warm is not None else None, environments[:2] if environments is not None else None, bursts
 
 
 def burst_copies(
@@ -177,41 +193,103 @@ def burst_copies(
     return copies, said
 
 
-def warm_environments(
-    traffic: BurstTraffic, runtime: BurstRuntime, protocols: Collection[str], average_rps: float, avg_duration_ms: float
-) -> tuple[int, float, str] | None:
-    """The environments AWS Lambda on demand keeps warm with provisioned concurrency for the bursts of a service
-    ``burst_copies`` keeps copies up for (the same traffic: clients in bursts at a named peak, a latency target), when
-    a cold request (``runtime.startup_s`` and the request's own work, as ``traffic.cold-start-vs-slo`` weighs it) would
-    miss the target: the executions in flight on average and the share of the burst over them whose cold requests
-    would not finish within the target (``waiting_share`` of the cold request),
-    one execution an environment. Both sides of the comparison then pay for capacity warm before the burst
-    (decider/cost/bill.py prices them; ``traffic.cold-start-vs-slo`` weighs only the share left cold). With the share
-    and the assumption that says so; None when Lambda's cold request meets the target or the traffic does not burst."""
+def cold_bursts(
+    traffic: BurstTraffic, runtime: BurstRuntime, protocols: Collection[str], avg_duration_ms: float
+) -> bool:
+    """Whether Lambda's cold requests are weighed against the p99 target burst by burst (``warm_environments``): a
+    service ``burst_copies`` keeps copies up for (clients in bursts at a named peak, a latency target) whose cold
+    request (``runtime.startup_s`` and the request's own work, as ``traffic.cold-start-vs-slo`` weighs it) would miss
+    the target."""
     peak, slo = traffic.peak_rps, traffic.latency_slo_ms
     if peak is None or slo is None or not bursting(traffic, protocols):
+        return False
+    return waiting_share(slo, runtime.startup_s + avg_duration_ms / 1000.0) > 0.0
+
+
+def budget_share(bursts_per_day: float, requests_per_month: float, average: float, peak: float) -> float:
+    """The share of a burst over the average load (``average`` and ``peak``: executions in flight) whose cold requests
+    a p99 latency target cannot absorb. Each burst starts a Lambda environment for each execution past those the
+    average keeps warm, and that environment's first request waits its start; a p99 target lets 1% of the month's
+    requests be slower (``P99_SLOW_SHARE``), spread over the month's bursts. 0 when every burst's cold requests fit in
+    it, rising towards 1 as bursts come more often or carry more of the month's requests."""
+    burst = peak - average
+    if burst <= 0.0:
+        return 0.0
+    allowed = P99_SLOW_SHARE * requests_per_month / (bursts_per_day * DAYS_PER_MONTH)
+    return max(0.0, 1.0 - allowed / burst)
+
+
+def executions_in_flight(average_rps: float, peak_rps: float, avg_duration_ms: float) -> tuple[float, float]:
+    """The executions in flight on average and at the peak (never below the average's)."""
+    return average_rps * avg_duration_ms / 1000.0, max(peak_rps, average_rps) * avg_duration_ms / 1000.0
+
+
+def bursts_assumption(traffic: BurstTraffic, runtime: BurstRuntime, average_rps: float, avg_duration_ms: float) -> str:
+    """What ``traffic.bursts_per_day`` not given is taken to be, and what the month's cold requests come to."""
+    average, peak = executions_in_flight(average_rps, traffic.peak_rps or 0.0, avg_duration_ms)
+    cold = max(0.0, peak - average) * DEFAULT_BURSTS_PER_DAY * DAYS_PER_MONTH
+    requests = average_rps * 730.0 * 3600.0
+    share = cold / requests * 100.0 if requests > 0 else 100.0
+    fits = share <= P99_SLOW_SHARE * 100.0
+    percent = f"{share:.1f}" if share >= 1 else f"{share:.2g}"
+    return (
+        f"traffic.bursts_per_day not given: assumed {number(DEFAULT_BURSTS_PER_DAY)} (a burst an hour); each burst "
+        f"starts up to {math.ceil(max(0.0, peak - average) - 1e-9):,} AWS Lambda environments past those the average "
+        f"load keeps warm, each one's first request waiting its {number(runtime.startup_s)} s start: about "
+        f"{number(round(cold))} cold requests a month, {percent}% of the requests, "
+        f"{'within' if fits else 'past'} the 1% a p99 latency target (traffic.latency_slo_ms "
+        f"{number(traffic.latency_slo_ms or 0.0)}) lets be slower; give traffic.bursts_per_day"
+    )
+
+
+def warm_environments(
+    traffic: BurstTraffic,
+    runtime: BurstRuntime,
+    protocols: Collection[str],
+    average_rps: float,
+    avg_duration_ms: float,
+    bursts_per_day: float | None = None,
+) -> tuple[int, float, str] | None:
+    """The environments AWS Lambda on demand keeps warm with provisioned concurrency for the bursts of a service whose
+    cold requests miss its latency target (``cold_bursts``): the executions in flight on average and the share of the
+    burst over them that is the lesser of two: the share whose cold requests would not finish within the target
+    (``waiting_share`` of the cold request, so the count grows from none as the cold request passes the target), and
+    the share whose cold requests the p99 target cannot absorb at ``bursts_per_day`` (``budget_share``: none when a
+    month of bursts starts fewer cold requests than 1% of its requests), one execution an environment. Both sides of
+    the comparison then pay for capacity warm before the burst (decider/cost/bill.py prices them;
+    ``traffic.cold-start-vs-slo`` weighs only the cold starts the p99 target cannot absorb that are left). With the
+    share and the assumption that says so; None when none are kept."""
+    peak, slo = traffic.peak_rps, traffic.latency_slo_ms
+    if peak is None or slo is None or not cold_bursts(traffic, runtime, protocols, avg_duration_ms):
         return None
     cold_s = runtime.startup_s + avg_duration_ms / 1000.0  # a request on a new environment waits its start, then runs
-    share = waiting_share(slo, cold_s)
+    waiting = waiting_share(slo, cold_s)
+    bursts = bursts_per_day if bursts_per_day is not None else DEFAULT_BURSTS_PER_DAY
+    average, at_peak = executions_in_flight(average_rps, peak, avg_duration_ms)
+    budget = budget_share(bursts, average_rps * 730.0 * 3600.0, average, at_peak)
+    share = min(waiting, budget)
     if share <= 0.0:
         return None
-    in_flight = burst_in_flight(peak, average_rps, avg_duration_ms, share)
-    environments = max(1, min(math.ceil(in_flight - 1e-9), MOST_COPIES))
+    in_flight_kept = burst_in_flight(peak, average_rps, avg_duration_ms, share)
+    environments = max(1, min(math.ceil(in_flight_kept - 1e-9), MOST_COPIES))
     capped = ""
-    if environments < in_flight - 1e-9:  # the most the field takes: they hold less of the burst
-        average = average_rps * avg_duration_ms / 1000.0
-        burst = burst_in_flight(peak, average_rps, avg_duration_ms, 1.0) - average
-        held = (environments - average) / burst if burst > 0 else environments / average  # no burst: of the average
+    if environments < in_flight_kept - 1e-9:  # the most the field takes: they hold less of the burst
+        held = (environments - average) / (at_peak - average)  # a share kept: a burst over the average (budget_share)
         capped = (
             f"; capped at {MOST_COPIES:,}, the most runtime.provisioned_concurrency takes, which hold "
             f"{math.floor(max(0.0, held) * 100):.0f}% of the burst"
         )
+    why = (
+        f"the share whose cold requests, at {number(bursts)} bursts a day, are more than the 1% of requests a p99 "
+        f"latency target (traffic.latency_slo_ms {number(slo)}) lets be slower"
+        if budget < waiting
+        else f"the share whose cold request, {number(runtime.startup_s)} s of start and {number(avg_duration_ms)} ms "
+        f"of work, would miss traffic.latency_slo_ms {number(slo)}"
+    )
     said = (
         f"runtime.provisioned_concurrency not given: assumed {environments:,}, AWS Lambda's "
         f"environment{'s' if environments != 1 else ''} kept warm for the bursts (the executions in flight on "
-        f"average and {math.floor(share * 100):.0f}% of the burst over them, the share whose cold request, "
-        f"{number(runtime.startup_s)} s of start and {number(avg_duration_ms)} ms of work, would miss "
-        f"traffic.latency_slo_ms {number(slo)}{capped}), "
+        f"average and {math.floor(share * 100):.0f}% of the burst over them, {why}{capped}), "
         + ("each hour by its load" if traffic.hourly_profile is not None else "all month")
         + "; give runtime.provisioned_concurrency 0 when bursts may wait for cold starts"
     )

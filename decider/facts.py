@@ -11,12 +11,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from decider.defaults_said import LAMBDA_MAX_MEMORY_MB, UTILISATION_TARGET, assumed_for_bursts
+from decider.defaults_said import (
+    LAMBDA_MAX_MEMORY_MB,
+    UTILISATION_TARGET,
+    assumed_for_bursts,
+    budget_share,
+    bursting,
+    waiting_share,
+)
 from decider.network import SERVING_PROTOCOLS
 from decider.pricing.cost_model import CostModel
 from decider.traffic_profile import duty_cycle as profile_duty_cycle
 from decider.traffic_profile import peak_to_average
-from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Runtime, Workload
+from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Workload
 
 #: Lambda gives one vCPU-equivalent per 1,769 MB of memory (Lambda quotas page).
 LAMBDA_MB_PER_VCPU = 1769
@@ -73,7 +80,8 @@ class Facts:
     gb_seconds_per_month: float
     """Lambda compute: requests × duration × memory in GB."""
     lambda_scale_up_s: float
-    """Seconds Lambda needs from zero to peak concurrency at 1,000 new environments per 10 s."""
+    """Seconds Lambda needs to climb to peak concurrency at 1,000 new environments per 10 s, from those already warm:
+    the executions in flight on average, or runtime.provisioned_concurrency when more."""
     lambda_cold_run_s: float
     """The longest unit of work on Lambda when it lands on a new execution environment: runtime.max_duration_s, plus
     runtime.startup_s when the start is past the 10 s Lambda gives the Init phase (Lambda then runs the init again
@@ -119,9 +127,10 @@ class Facts:
     cold_start_slo_ratio: float
     """A cold start plus a typical request as a share of the latency SLO (0 when there is no SLO)."""
     lambda_warm_share: float
-    """The share of a burst over the average load that Lambda keeps warm with provisioned concurrency
-    (runtime.provisioned_concurrency, given or assumed for bursts, over the executions in flight on average; 0 with
-    none); the cold starts left are the rest."""
+    """1 − the share of a burst over the average load that Lambda leaves cold and must not: the cold starts
+    provisioned concurrency (runtime.provisioned_concurrency, given or assumed for bursts, over the executions in
+    flight on average) leaves past those a p99 latency target absorbs (1% of the month's requests over
+    traffic.bursts_per_day's bursts); 1 when none are left, 0 with none kept and no budget (``warm_share``)."""
     work_slo_ratio: float
     """A typical request alone as a share of the latency SLO (0 when there is no SLO): at 1 or more no target meets
     the SLO, warm or cold."""
@@ -213,22 +222,36 @@ def _readable_percent(percent: float) -> float:
     return round(percent, 1) if percent >= 1 else float(f"{percent:.2g}")
 
 
-def warm_share(runtime: Runtime, average: float, peak: float) -> float:
-    """The share of a burst over the average load that Lambda's environments kept warm hold: given, the environments
-    past those the average keeps busy over the burst's executions (a load with no burst: the share of the average they
-    hold); assumed for a bursting service's latency target (decider/defaults_said.py ``warm_environments``), the share
-    before the count is rounded up to whole environments, or what the count holds when it is capped. The rest of the
-    burst starts cold."""
+def warm_share(workload: Workload, average: float, peak: float) -> float:
+    """1 − the share of a burst over the average load that Lambda leaves cold and must not: 1 when none is.
+
+    The share held: given, the environments past those the average keeps busy over the burst's executions (a load
+    with no burst: the share of the average they hold); assumed for a bursting service's latency target
+    (decider/defaults_said.py ``warm_environments``), the share before the count is rounded up to whole environments,
+    or what the count holds when it is capped. The share that must be held: for a bursting service with a latency
+    target (a p99) and ``traffic.bursts_per_day`` (given, or assumed where its cold requests miss the target), the
+    share the default keeps warm: the share whose cold request would miss the target (``waiting_share``), no more
+    than the share whose cold requests the target cannot absorb (``budget_share``: none when a month of bursts starts
+    fewer cold requests than 1% of its requests); else the whole burst."""
+    runtime, traffic = workload.runtime, workload.traffic
     environments = runtime.provisioned_concurrency
     if not environments:
-        return 0.0
-    if peak <= average:
+        held = 0.0
+    elif peak <= average:
         held = min(1.0, environments / average) if average > 0 else 1.0
     else:
         held = min(1.0, max(0.0, (environments - average) / (peak - average)))
     _, assumed, share = assumed_for_bursts(runtime)
-    # assumed: the share before rounding up, never more than the count holds (capped at the most the field takes)
-    return min(share, held) if assumed == environments and share is not None else held
+    if environments and assumed == environments and share is not None:
+        # assumed: the share before rounding up, never more than the count holds (capped at the most the field takes)
+        held = min(share, held)
+    slo, bursts, need = traffic.latency_slo_ms, traffic.bursts_per_day, 1.0
+    if slo is not None and bursts is not None and bursting(traffic, workload.protocols):
+        need = min(
+            waiting_share(slo, runtime.startup_s + workload.avg_duration_s),
+            budget_share(bursts, workload.requests_per_month, average, peak),
+        )
+    return 1.0 - max(0.0, need - held)
 
 
 def cold_run_s(workload: Workload) -> float:
@@ -327,7 +350,9 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         lambda_vcpu=lambda_memory / LAMBDA_MB_PER_VCPU,
         lambda_extra_memory_mb=max(0.0, lambda_memory - max(runtime.memory_mb, LAMBDA_MIN_MEMORY_MB)),
         gb_seconds_per_month=requests * avg_s * lambda_memory / 1024.0,
-        lambda_scale_up_s=peak_concurrency / 1000.0 * 10.0,
+        lambda_scale_up_s=max(0.0, peak_concurrency - max(avg_concurrency, runtime.provisioned_concurrency or 0))
+        / 1000.0
+        * 10.0,
         lambda_cold_run_s=cold_run_s(workload),
         cold_request_s=runtime.startup_s + workload.max_duration_s,
         container_scale_up_s=launched / ECS_TASKS_PER_MINUTE * 60.0 + runtime.startup_s if launched > 0 else 0.0,
@@ -346,7 +371,7 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         persistent_connections=persistent,
         cold_start_exceeds_slo=slo is not None and cold_start_ms > slo,
         cold_start_slo_ratio=cold_start_ms / slo if slo else 0.0,
-        lambda_warm_share=warm_share(runtime, avg_concurrency, peak_concurrency),
+        lambda_warm_share=warm_share(workload, avg_concurrency, peak_concurrency),
         work_slo_ratio=avg_s * 1000.0 / slo if slo else 0.0,
         needs_gpu=runtime.gpu > 0,
     )

@@ -118,6 +118,9 @@ class Traffic(_Section):
     latency_slo_ms: float | None = Field(None, gt=0, le=3_600_000, description="Optional p99 target incl. cold starts.")
     front_door: FrontDoorChoice | None = Field(None, description="What answers requests; not given: today's choice.")
     hourly_profile: HourlyProfile | None = PROFILE_FIELD
+    bursts_per_day: float | None = Field(
+        None, gt=0, le=1440, description="Bursts a day up to peak_rps. Default: 24 where Lambda's cold starts count."
+    )
 
 
 class Control(_Section):
@@ -358,7 +361,7 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
 
     rate = requests / SECONDS_PER_MONTH
     connections, per_copy = connection_defaults(traffic, runtime, "websocket" in protocols, rate, assumptions, defaults)
-    kept, burst, environments = for_bursts(traffic, runtime, protocols, rate, avg_ms, assumptions, defaults)
+    kept, burst, environments, bursts = for_bursts(traffic, runtime, protocols, rate, avg_ms, assumptions, defaults)
     team = workload.team  # a team that runs EKS today has run Kubernetes
     if team.current_platform == "eks" and "kubernetes_experience" not in team.model_fields_set:
         team = team.model_copy(update={"kubernetes_experience": "some"})
@@ -383,18 +386,9 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
     sized["provisioned_concurrency"] = environments[0] if environments is not None else runtime.provisioned_concurrency
     sized_runtime = runtime.model_copy(update=sized)
     sized_runtime._burst_copies, sized_runtime._warm_environments = burst, environments
+    filled: dict[str, Any] = {"requests_per_month": requests, "peak_rps": peak, "protocols": protocols}
+    filled.update(connections=connections, bursts_per_day=bursts)
     resolved = workload.model_copy(
-        update={
-            "runtime": sized_runtime,
-            "traffic": traffic.model_copy(
-                update={
-                    "requests_per_month": requests,
-                    "peak_rps": peak,
-                    "protocols": protocols,
-                    "connections": connections,
-                }
-            ),
-            "team": team,
-        }
+        update={"runtime": sized_runtime, "traffic": traffic.model_copy(update=filled), "team": team}
     )
     return ParsedWorkload(resolved, tuple(assumptions), workload, tuple(defaults))

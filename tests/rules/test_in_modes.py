@@ -159,8 +159,11 @@ def test_a_cold_start_is_no_reason_against_lambda_managed_instances(ruleset: Rul
     assert mode == "managed-instances"
     assert "traffic.cold-start-vs-slo" not in rules
     # Spiky traffic keeps Managed Instances out (modes.lambda-managed-instances-bursts): on demand, with no environment
-    # kept warm for the bursts, it counts.
-    spiky = {**BIDDER, "traffic": {**BIDDER["traffic"], "pattern": "spiky"}}
+    # kept warm for bursts whose cold requests pass the 1% a p99 lets be slower (10 a minute, 5M a month), it counts.
+    spiky = {
+        **BIDDER,
+        "traffic": {**BIDDER["traffic"], "pattern": "spiky", "requests_per_month": 5_000_000, "bursts_per_day": 1440},
+    }
     mode, rules = lambda_reasons({**spiky, "runtime": {**BIDDER["runtime"], "provisioned_concurrency": 0}}, ruleset)
     assert mode == "on-demand"
     assert "traffic.cold-start-vs-slo" in rules
