@@ -178,6 +178,8 @@ def burst_copies(
         else f"the copies for the average load and {math.floor(share * 100):.0f}% of the burst over it, the share "
         f"that arrives before scaling out ({number(scale_out)} s with the copy's start) is over the latency target"
     )
+    if peak <= average_rps:
+        held = f"the copies for the average load (traffic.peak_rps, {number(peak)}, is not above the average rate)"
     hours = (
         "; with traffic.hourly_profile each hour keeps them in proportion to its load, as scheduled scaling does"
         if traffic.hourly_profile is not None
@@ -232,6 +234,13 @@ def bursts_assumption(traffic: BurstTraffic, runtime: BurstRuntime, average_rps:
     share = cold / requests * 100.0 if requests > 0 else 100.0
     fits = share <= P99_SLOW_SHARE * 100.0
     percent = f"{share:.1f}" if share >= 1 else f"{share:.2g}"
+    if peak <= average:
+        return (
+            f"traffic.bursts_per_day not given: assumed {number(DEFAULT_BURSTS_PER_DAY)} (a burst an hour); "
+            f"traffic.peak_rps ({number(traffic.peak_rps or 0.0)}) is not above the average rate "
+            f"({number(average_rps)} a second), so no burst starts an AWS Lambda environment past those the average "
+            "load keeps warm; give traffic.bursts_per_day"
+        )
     return (
         f"traffic.bursts_per_day not given: assumed {number(DEFAULT_BURSTS_PER_DAY)} (a burst an hour); each burst "
         f"starts up to {math.ceil(max(0.0, peak - average) - 1e-9):,} AWS Lambda environments past those the average "

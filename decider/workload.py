@@ -302,6 +302,8 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
     assumptions: list[str] = []
     defaults: list[tuple[str, Any]] = []
     runtime, traffic = workload.runtime, workload.traffic
+    if traffic.hourly_profile is not None and len(set(traffic.hourly_profile)) == 1:  # flat: as none, every answer
+        traffic = traffic.model_copy(update={"hourly_profile": None})
     pattern = PATTERN_OF.get(traffic.protocols or ()) if "pattern" not in traffic.model_fields_set else None
     if pattern is not None:  # work started by a schedule is a job; work taken off a queue arrives as events
         traffic = traffic.model_copy(update={"pattern": pattern})

@@ -77,5 +77,8 @@ def test_a_named_peak_under_the_average_keeps_no_environment_warm_for_bursts(rul
     decision = decide(parse_workload(flat), ruleset, advice=False)
     assert not [text for text in decision.assumptions if text.startswith("runtime.provisioned_concurrency not given")]
     [said] = [text for text in decision.assumptions if text.startswith("traffic.bursts_per_day not given")]
-    assert "starts up to 0 AWS Lambda environments" in said
-    assert "about 0 cold requests a month" in said
+    assert "traffic.peak_rps (1,000) is not above the average rate (2,000 a second)" in said
+    assert "no burst starts an AWS Lambda environment past those the average load keeps warm" in said
+    [copies] = [text for text in decision.assumptions if text.startswith("runtime.min_copies not given")]
+    assert "the copies for the average load (traffic.peak_rps, 1,000, is not above the average rate)" in copies
+    assert "of the burst over it" not in copies

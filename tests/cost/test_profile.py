@@ -145,6 +145,9 @@ def test_a_flat_profile_reproduces_every_bill_to_the_cent(
 ) -> None:
     plain = decide(parse_workload(with_profile(workload, None)), ruleset)
     flat = decide(parse_workload(with_profile(workload, [3.0] * hours)), ruleset)
+    # the whole answer, sizing too (property audit 18, F4: a flat profile's sizing said min 1, desired 6, max 143
+    # copies while its bill, as the plain one's, kept 143 up every hour)
+    assert flat.model_dump(mode="json") == plain.model_dump(mode="json")
     assert [entry.target for entry in flat.ranking] == [entry.target for entry in plain.ranking]
     for before, after in zip(plain.ranking, flat.ranking, strict=True):
         assert after.score == before.score
@@ -192,5 +195,7 @@ def test_extreme_profiles_are_answered_not_crashed_on() -> None:
     assert tiny.workload.peak_rps == pytest.approx(1.0 * 24 * 1.5)
     with pytest.raises(WorkloadError, match=r"every value must be a number from 0 to 1e\+12: hour 0 is 1e\+308"):
         parse_workload({"traffic": {"hourly_profile": [1e308] * 24}})
-    largest = parse_workload({"traffic": {"hourly_profile": [1e12] * 168}})  # the bound itself: its sum is finite
-    assert largest.workload.traffic.hourly_profile == (1e12,) * 168
+    largest = parse_workload({"traffic": {"hourly_profile": [1e12] * 167 + [1.0]}})  # the bound: its sum is finite
+    assert largest.workload.traffic.hourly_profile == (1e12,) * 167 + (1.0,)
+    # a flat one, at the bound too, is decided as no profile
+    assert parse_workload({"traffic": {"hourly_profile": [1e12] * 168}}).workload == parse_workload({}).workload
