@@ -198,7 +198,7 @@ def provisioned_concurrency(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]
     peak = max(average, math.ceil(facts.peak_concurrency - 1e-9))
     month = sizing["memory_mb"] / 1024 * book.hours_per_month * 3600 * prices[architecture].usd  # one environment
     if for_cost:
-        return _beyond_kept(ranked, for_cost, peak, month, f"{prices[architecture].usd:.10f}".rstrip("0"))
+        return _beyond_kept(ranked, for_cost, month, f"{prices[architecture].usd:.10f}".rstrip("0"))
     bill = priced.bills["lambda"]["total_usd"]
     other = next((target for target in ranked.order[:2] if target != "lambda"), None)
     against = (
@@ -226,22 +226,23 @@ def provisioned_concurrency(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]
     )
 
 
-def _beyond_kept(ranked: Ranked, kept: int, peak: int, month: float, unit: str) -> tuple[str, ...]:
-    """``provisioned_concurrency``'s warning where the bill keeps environments warm for cost: the cold starts left are
-    those of the executions at peak past them, and what keeping those warm too would add."""
-    if peak <= kept:
-        return ()
+def _beyond_kept(ranked: Ranked, kept: int, month: float, unit: str) -> tuple[str, ...]:
+    """``provisioned_concurrency``'s warning where the bill keeps environments warm for cost (steady or diurnal
+    traffic, each hour by its load with a profile): the cold-start rule fires there only when more requests start cold
+    than a p99 target absorbs (decider/cold_budget.py ``steady_need``), which are requests that come far apart, in
+    hours the environments kept for cost do not cover; one environment kept warm all month covers them."""
     priced, workload = ranked.priced, ranked.workload
     assert priced is not None  # noqa: S101 - only called with a priced ranking
-    sizing, more = priced.sizing("lambda"), peak - kept
+    sizing = priced.sizing("lambda")
     bill = priced.bills["lambda"]["total_usd"]
+    hours = ", each hour by its load," if workload.traffic.hourly_profile is not None else ""
     return (
-        f"AWS Lambda's bill keeps {kept:,} environment{'s' if kept != 1 else ''} warm for cost, fewer than the "
-        f"{peak:,} in flight at peak, whose cold start ({show(workload.runtime.startup_s)} s) misses the "
-        f"{show(workload.traffic.latency_slo_ms)} ms latency target: {more:,} more of {show(sizing['memory_mb'])} MB "
-        f"kept warm all month add about {_usd(more * month)} a month ({sizing['architecture']}, ${unit} per "
-        f"GB-second), for at most about {_usd(bill + more * month)}. SnapStart, where the runtime has it, may cost "
-        "less.",
+        f"AWS Lambda's bill keeps {kept:,} environment{'s' if kept != 1 else ''} warm for cost{hours} yet its cold "
+        f"start ({show(workload.runtime.startup_s)} s) misses the {show(workload.traffic.latency_slo_ms)} ms latency "
+        "target on more requests than a p99 target lets be slower: requests that come far apart (an environment left "
+        f"idle about 15 minutes is reclaimed) start cold. One environment of {show(sizing['memory_mb'])} MB kept warm "
+        f"all month adds at most about {_usd(month)} a month ({sizing['architecture']}, ${unit} per GB-second), for "
+        f"at most about {_usd(bill + month)}. SnapStart, where the runtime has it, may cost less.",
     )
 
 

@@ -10,6 +10,15 @@ import math
 from collections.abc import Collection, Sequence
 from typing import Any, Protocol
 
+from decider.cold_budget import (
+    COLD_NEAR_TARGET,
+    DEFAULT_BURSTS_PER_DAY,
+    P99_SLOW_SHARE,
+    budget_share,
+    counted_bursts,
+    percent,
+    slow_per_burst,
+)
 from decider.network import HTTP_PROTOCOLS, SERVING_PROTOCOLS
 from decider.numbers import number
 
@@ -31,12 +40,6 @@ SCALE_OUT_S = 180.0
 #: The most copies a workload may keep up: ``runtime.min_copies``' bound (decider/workload.py), and the burst
 #: default's.
 MOST_COPIES = 10_000
-#: A p99 latency target (``traffic.latency_slo_ms``, docs/workload.md) lets one request in a hundred be slower.
-P99_SLOW_SHARE = 0.01
-#: Bursts a day taken for a bursting service when ``traffic.bursts_per_day`` is not given: one an hour. decider's
-#: judgement, said in the assumptions; the advice search tries a tenth and ten times it.
-DEFAULT_BURSTS_PER_DAY = 24.0
-DAYS_PER_MONTH = 730.0 / 24.0
 
 
 def vcpu_assumption(memory_mb: float, concurrency_per_copy: int = 1) -> str:
@@ -115,23 +118,24 @@ def for_bursts(
     avg_duration_ms: float,
     assumptions: list[str],
     defaults: list[tuple[str, Any]],
+    peak_rps: float,
 ) -> tuple[int | None, int | None, tuple[int, float] | None, float | None]:
     """``runtime.min_copies`` as given, or as assumed for bursts (``burst_copies``); the copies assumed (None when
     given, or none assumed); Lambda's environments kept warm for the bursts when ``runtime.provisioned_concurrency``
     is not given (``warm_environments``; None when given or none); and ``traffic.bursts_per_day`` as given, or as
-    assumed where Lambda's cold requests are weighed against the p99 target (``cold_bursts``). What is assumed is said
-    in ``assumptions`` and ``defaults``."""
+    assumed where slow requests of bursts are weighed against the p99 target (``weighs_bursts``; ``peak_rps``, the
+    peak resolved). What is assumed is said in ``assumptions`` and ``defaults``."""
+    bursts = traffic.bursts_per_day
+    if bursts is None and weighs_bursts(traffic, runtime, protocols, average_rps, avg_duration_ms, peak_rps):
+        bursts = DEFAULT_BURSTS_PER_DAY
+        assumptions.append(bursts_assumption(traffic, runtime, average_rps, avg_duration_ms, peak_rps))
+        defaults.append(("traffic.bursts_per_day", bursts))
     kept = runtime.min_copies
-    warm = None if kept is not None else burst_copies(traffic, runtime, protocols, average_rps, avg_duration_ms)
+    warm = None if kept is not None else burst_copies(traffic, runtime, protocols, average_rps, avg_duration_ms, bursts)
     if warm is not None:
         kept = warm[0]
         assumptions.append(warm[1])
         defaults.append(("runtime.min_copies", kept))
-    bursts = traffic.bursts_per_day
-    if bursts is None and cold_bursts(traffic, runtime, protocols, avg_duration_ms):
-        bursts = DEFAULT_BURSTS_PER_DAY
-        assumptions.append(bursts_assumption(traffic, runtime, average_rps, avg_duration_ms))
-        defaults.append(("traffic.bursts_per_day", bursts))
     given = runtime.provisioned_concurrency is not None
     environments = (
         None if given else warm_environments(traffic, runtime, protocols, average_rps, avg_duration_ms, bursts)
@@ -143,7 +147,12 @@ def for_bursts(
 
 
 def burst_copies(
-    traffic: BurstTraffic, runtime: BurstRuntime, protocols: Collection[str], average_rps: float, avg_duration_ms: float
+    traffic: BurstTraffic,
+    runtime: BurstRuntime,
+    protocols: Collection[str],
+    average_rps: float,
+    avg_duration_ms: float,
+    bursts_per_day: float | None = None,
 ) -> tuple[int, str] | None:
     """The copies a bursting service keeps up to meet its latency target, with no ``runtime.min_copies`` given, and
     the assumption that says so; None when there is no such default.
@@ -154,7 +163,10 @@ def burst_copies(
     (``SCALE_OUT_S`` and ``runtime.startup_s``), so a burst that arrives in seconds lands on the copies already up. The
     copies kept up hold the average's work and the share of the burst over it that cannot wait for scaling out: all
     of it for a target of no time, none for one as long as scaling out, in proportion between (``waiting_share``), so
-    the copies, and the bills, move with the target without a step. A queue consumer's burst waits in its queue (none
+    the copies, and the bills, move with the target without a step; and no more than the share whose waiting requests
+    a p99 target cannot absorb at ``bursts_per_day`` (decider/cold_budget.py ``budget_share``: none when a month of
+    bursts makes fewer of them than 1% of its requests, none for a peak at or below the average rate, which has no
+    burst). A queue consumer's burst waits in its queue (none
     for it); without a latency target, or with a peak decider assumed, copies follow the load and
     ``traffic.burst-over-warm-copies`` weighs the wait. The bills keep them up all month, at most ``MOST_COPIES``;
     with an hourly profile, which says when the load comes, each hour keeps its share of them by its load, as
@@ -164,7 +176,10 @@ def burst_copies(
     if peak is None or slo is None or not bursting(traffic, protocols):
         return None
     scale_out = SCALE_OUT_S + runtime.startup_s
-    share = waiting_share(slo, scale_out)
+    waiting = waiting_share(slo, scale_out)
+    bursts = bursts_per_day if bursts_per_day is not None else DEFAULT_BURSTS_PER_DAY
+    budget = budget_share(bursts, average_rps * 730.0 * 3600.0, peak, average_rps, scale_out)
+    share = min(waiting, budget)
     if share <= 0.0:
         return None
     per_copy = runtime.concurrency_per_copy
@@ -176,10 +191,14 @@ def burst_copies(
         "the copies traffic.peak_rps needs"
         if share >= 1.0
         else f"the copies for the average load and {math.floor(share * 100):.0f}% of the burst over it, the share "
-        f"that arrives before scaling out ({number(scale_out)} s with the copy's start) is over the latency target"
+        + (
+            f"whose requests, waiting for scaling out ({number(scale_out)} s with the copy's start) at "
+            f"{number(bursts)} bursts a day, are more than the 1% of requests a p99 latency target lets be slower"
+            if budget < waiting
+            else f"that arrives before scaling out ({number(scale_out)} s with the copy's start) is over the latency "
+            "target"
+        )
     )
-    if peak <= average_rps:
-        held = f"the copies for the average load (traffic.peak_rps, {number(peak)}, is not above the average rate)"
     hours = (
         "; with traffic.hourly_profile each hour keeps them in proportion to its load, as scheduled scaling does"
         if traffic.hourly_profile is not None
@@ -195,57 +214,47 @@ def burst_copies(
     return copies, said
 
 
-def cold_bursts(
-    traffic: BurstTraffic, runtime: BurstRuntime, protocols: Collection[str], avg_duration_ms: float
+def weighs_bursts(
+    traffic: BurstTraffic,
+    runtime: BurstRuntime,
+    protocols: Collection[str],
+    average_rps: float,
+    avg_duration_ms: float,
+    peak_rps: float,
 ) -> bool:
-    """Whether Lambda's cold requests are weighed against the p99 target burst by burst (``warm_environments``): a
-    service ``burst_copies`` keeps copies up for (clients in bursts at a named peak, a latency target) whose cold
-    request (``runtime.startup_s`` and the request's own work, as ``traffic.cold-start-vs-slo`` weighs it) would miss
-    the target."""
-    peak, slo = traffic.peak_rps, traffic.latency_slo_ms
-    if peak is None or slo is None or not bursting(traffic, protocols):
+    """Whether a bursting service's slow requests are weighed against its p99 target burst by burst, which takes
+    ``traffic.bursts_per_day``: clients in bursts (``bursting``) with a latency target and a peak (``peak_rps``,
+    resolved) above the average rate, whose copies ``burst_copies`` keeps up for bursts (a named peak, a target short
+    of scaling out) or whose Lambda cold request (``runtime.startup_s`` and the request's own work) comes near the
+    target, where ``traffic.cold-start-vs-slo`` weighs it (``COLD_NEAR_TARGET``)."""
+    slo = traffic.latency_slo_ms
+    if slo is None or not bursting(traffic, protocols) or peak_rps <= average_rps:
         return False
-    return waiting_share(slo, runtime.startup_s + avg_duration_ms / 1000.0) > 0.0
+    cold_s = runtime.startup_s + avg_duration_ms / 1000.0
+    scale_out = SCALE_OUT_S + runtime.startup_s
+    return cold_s * 1000.0 > COLD_NEAR_TARGET * slo or (
+        traffic.peak_rps is not None and waiting_share(slo, scale_out) > 0.0
+    )
 
 
-def budget_share(bursts_per_day: float, requests_per_month: float, average: float, peak: float) -> float:
-    """The share of a burst over the average load (``average`` and ``peak``: executions in flight) whose cold requests
-    a p99 latency target cannot absorb. Each burst starts a Lambda environment for each execution past those the
-    average keeps warm, and that environment's first request waits its start; a p99 target lets 1% of the month's
-    requests be slower (``P99_SLOW_SHARE``), spread over the month's bursts. 0 when every burst's cold requests fit in
-    it, rising towards 1 as bursts come more often or carry more of the month's requests."""
-    burst = peak - average
-    if burst <= 0.0:
-        return 0.0
-    allowed = P99_SLOW_SHARE * requests_per_month / (bursts_per_day * DAYS_PER_MONTH)
-    return max(0.0, 1.0 - allowed / burst)
-
-
-def executions_in_flight(average_rps: float, peak_rps: float, avg_duration_ms: float) -> tuple[float, float]:
-    """The executions in flight on average and at the peak (never below the average's)."""
-    return average_rps * avg_duration_ms / 1000.0, max(peak_rps, average_rps) * avg_duration_ms / 1000.0
-
-
-def bursts_assumption(traffic: BurstTraffic, runtime: BurstRuntime, average_rps: float, avg_duration_ms: float) -> str:
-    """What ``traffic.bursts_per_day`` not given is taken to be, and what the month's cold requests come to."""
-    average, peak = executions_in_flight(average_rps, traffic.peak_rps or 0.0, avg_duration_ms)
-    cold = max(0.0, peak - average) * DEFAULT_BURSTS_PER_DAY * DAYS_PER_MONTH
+def bursts_assumption(
+    traffic: BurstTraffic, runtime: BurstRuntime, average_rps: float, avg_duration_ms: float, peak_rps: float
+) -> str:
+    """What ``traffic.bursts_per_day`` not given is taken to be, and what the month's slow requests come to on Lambda
+    with nothing kept warm: its cold requests (decider/cold_budget.py ``slow_per_burst``)."""
+    cold_s = runtime.startup_s + avg_duration_ms / 1000.0
+    per_burst = slow_per_burst(peak_rps, average_rps, cold_s)
+    month = per_burst * counted_bursts(DEFAULT_BURSTS_PER_DAY)
     requests = average_rps * 730.0 * 3600.0
-    share = cold / requests * 100.0 if requests > 0 else 100.0
-    fits = share <= P99_SLOW_SHARE * 100.0
-    percent = f"{share:.1f}" if share >= 1 else f"{share:.2g}"
-    if peak <= average:
-        return (
-            f"traffic.bursts_per_day not given: assumed {number(DEFAULT_BURSTS_PER_DAY)} (a burst an hour); "
-            f"traffic.peak_rps ({number(traffic.peak_rps or 0.0)}) is not above the average rate "
-            f"({number(average_rps)} a second), so no burst starts an AWS Lambda environment past those the average "
-            "load keeps warm; give traffic.bursts_per_day"
-        )
+    share = month / requests if requests > 0 else 1.0
+    fits = share <= P99_SLOW_SHARE
     return (
-        f"traffic.bursts_per_day not given: assumed {number(DEFAULT_BURSTS_PER_DAY)} (a burst an hour); each burst "
-        f"starts up to {math.ceil(max(0.0, peak - average) - 1e-9):,} AWS Lambda environments past those the average "
-        f"load keeps warm, each one's first request waiting its {number(runtime.startup_s)} s start: about "
-        f"{number(round(cold))} cold requests a month, {percent}% of the requests, "
+        f"traffic.bursts_per_day not given: assumed {number(DEFAULT_BURSTS_PER_DAY)} (a burst an hour), each from the "
+        f"average rate to traffic.peak_rps {number(peak_rps)}; on AWS Lambda with no environment kept warm, each "
+        f"burst's requests past the average rate for a cold request's {number(cold_s)} s "
+        f"({number(runtime.startup_s)} s of start and {number(avg_duration_ms)} ms of work) go to new environments "
+        "and start cold: about "
+        f"{number(round(per_burst))} a burst, {number(round(month))} a month, {percent(share)} of the requests, "
         f"{'within' if fits else 'past'} the 1% a p99 latency target (traffic.latency_slo_ms "
         f"{number(traffic.latency_slo_ms or 0.0)}) lets be slower; give traffic.bursts_per_day"
     )
@@ -260,30 +269,31 @@ def warm_environments(
     bursts_per_day: float | None = None,
 ) -> tuple[int, float, str] | None:
     """The environments AWS Lambda on demand keeps warm with provisioned concurrency for the bursts of a service whose
-    cold requests miss its latency target (``cold_bursts``): the executions in flight on average and the share of the
-    burst over them that is the lesser of two: the share whose cold requests would not finish within the target
-    (``waiting_share`` of the cold request, so the count grows from none as the cold request passes the target), and
-    the share whose cold requests the p99 target cannot absorb at ``bursts_per_day`` (``budget_share``: none when a
-    month of bursts starts fewer cold requests than 1% of its requests), one execution an environment. Both sides of
+    cold requests miss its latency target: clients in bursts at a peak the workload names, with a target, as
+    ``burst_copies`` keeps copies up for them. The executions in flight on average and a share of the burst over them,
+    one execution an environment: the lesser of the share whose cold request would not finish within the target
+    (``waiting_share`` of the cold request, so the count grows from none as the cold request passes the target) and
+    the share whose cold requests the p99 target cannot absorb at ``bursts_per_day`` (decider/cold_budget.py
+    ``budget_share``: none when a month of bursts starts fewer cold requests than 1% of its requests). Both sides of
     the comparison then pay for capacity warm before the burst (decider/cost/bill.py prices them;
-    ``traffic.cold-start-vs-slo`` weighs only the cold starts the p99 target cannot absorb that are left). With the
-    share and the assumption that says so; None when none are kept."""
+    ``traffic.cold-start-vs-slo`` weighs only the cold starts of that share left cold). With the share and the
+    assumption that says so; None when none are kept."""
     peak, slo = traffic.peak_rps, traffic.latency_slo_ms
-    if peak is None or slo is None or not cold_bursts(traffic, runtime, protocols, avg_duration_ms):
+    if peak is None or slo is None or not bursting(traffic, protocols):
         return None
     cold_s = runtime.startup_s + avg_duration_ms / 1000.0  # a request on a new environment waits its start, then runs
     waiting = waiting_share(slo, cold_s)
     bursts = bursts_per_day if bursts_per_day is not None else DEFAULT_BURSTS_PER_DAY
-    average, at_peak = executions_in_flight(average_rps, peak, avg_duration_ms)
-    budget = budget_share(bursts, average_rps * 730.0 * 3600.0, average, at_peak)
+    budget = budget_share(bursts, average_rps * 730.0 * 3600.0, peak, average_rps, cold_s)
     share = min(waiting, budget)
     if share <= 0.0:
         return None
+    average, at_peak = average_rps * avg_duration_ms / 1000.0, peak * avg_duration_ms / 1000.0
     in_flight_kept = burst_in_flight(peak, average_rps, avg_duration_ms, share)
     environments = max(1, min(math.ceil(in_flight_kept - 1e-9), MOST_COPIES))
     capped = ""
     if environments < in_flight_kept - 1e-9:  # the most the field takes: they hold less of the burst
-        held = (environments - average) / (at_peak - average)  # a share kept: a burst over the average (budget_share)
+        held = (environments - average) / (at_peak - average)  # a share kept: a burst over the average
         capped = (
             f"; capped at {MOST_COPIES:,}, the most runtime.provisioned_concurrency takes, which hold "
             f"{math.floor(max(0.0, held) * 100):.0f}% of the burst"

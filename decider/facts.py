@@ -11,11 +11,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from decider.cold_budget import STEADY_PATTERNS, budget_share, steady_need
 from decider.defaults_said import (
     LAMBDA_MAX_MEMORY_MB,
     UTILISATION_TARGET,
     assumed_for_bursts,
-    budget_share,
     bursting,
     waiting_share,
 )
@@ -23,7 +23,7 @@ from decider.network import SERVING_PROTOCOLS
 from decider.pricing.cost_model import CostModel
 from decider.traffic_profile import duty_cycle as profile_duty_cycle
 from decider.traffic_profile import peak_to_average
-from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Workload
+from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Runtime, Workload
 
 #: Lambda gives one vCPU-equivalent per 1,769 MB of memory (Lambda quotas page).
 LAMBDA_MB_PER_VCPU = 1769
@@ -127,10 +127,14 @@ class Facts:
     cold_start_slo_ratio: float
     """A cold start plus a typical request as a share of the latency SLO (0 when there is no SLO)."""
     lambda_warm_share: float
-    """1 − the share of a burst over the average load that Lambda leaves cold and must not: the cold starts
-    provisioned concurrency (runtime.provisioned_concurrency, given or assumed for bursts, over the executions in
-    flight on average) leaves past those a p99 latency target absorbs (1% of the month's requests over
-    traffic.bursts_per_day's bursts); 1 when none are left, 0 with none kept and no budget (``warm_share``)."""
+    """The share of a burst over the average load that Lambda keeps warm with provisioned concurrency
+    (runtime.provisioned_concurrency, given or assumed for bursts, over the executions in flight on average; 0 with
+    none); the cold starts left are the rest."""
+    lambda_cold_past_p99: float
+    """The share of Lambda's cold starts that its p99 latency target cannot absorb and no environment kept warm holds
+    (0 to 1): for a bursting service, of the burst past what the target's 1% takes at traffic.bursts_per_day, and
+    whose cold request misses the target; for steady traffic, of requests that find every environment reclaimed
+    (``cold_past_p99``)."""
     work_slo_ratio: float
     """A typical request alone as a share of the latency SLO (0 when there is no SLO): at 1 or more no target meets
     the SLO, warm or cold."""
@@ -222,36 +226,46 @@ def _readable_percent(percent: float) -> float:
     return round(percent, 1) if percent >= 1 else float(f"{percent:.2g}")
 
 
-def warm_share(workload: Workload, average: float, peak: float) -> float:
-    """1 − the share of a burst over the average load that Lambda leaves cold and must not: 1 when none is.
-
-    The share held: given, the environments past those the average keeps busy over the burst's executions (a load
-    with no burst: the share of the average they hold); assumed for a bursting service's latency target
-    (decider/defaults_said.py ``warm_environments``), the share before the count is rounded up to whole environments,
-    or what the count holds when it is capped. The share that must be held: for a bursting service with a latency
-    target (a p99) and ``traffic.bursts_per_day`` (given, or assumed where its cold requests miss the target), the
-    share the default keeps warm: the share whose cold request would miss the target (``waiting_share``), no more
-    than the share whose cold requests the target cannot absorb (``budget_share``: none when a month of bursts starts
-    fewer cold requests than 1% of its requests); else the whole burst."""
-    runtime, traffic = workload.runtime, workload.traffic
+def warm_share(runtime: Runtime, average: float, peak: float) -> float:
+    """The share of a burst over the average load that Lambda's environments kept warm hold: given, the environments
+    past those the average keeps busy over the burst's executions (a load with no burst: the share of the average they
+    hold); assumed for a bursting service's latency target (decider/defaults_said.py ``warm_environments``), the share
+    before the count is rounded up to whole environments, or what the count holds when it is capped. The rest of the
+    burst starts cold."""
     environments = runtime.provisioned_concurrency
     if not environments:
-        held = 0.0
-    elif peak <= average:
+        return 0.0
+    if peak <= average:
         held = min(1.0, environments / average) if average > 0 else 1.0
     else:
         held = min(1.0, max(0.0, (environments - average) / (peak - average)))
     _, assumed, share = assumed_for_bursts(runtime)
-    if environments and assumed == environments and share is not None:
-        # assumed: the share before rounding up, never more than the count holds (capped at the most the field takes)
-        held = min(share, held)
+    # assumed: the share before rounding up, never more than the count holds (capped at the most the field takes)
+    return min(share, held) if assumed == environments and share is not None else held
+
+
+def cold_past_p99(workload: Workload, average: float, peak: float, held: float) -> float:
+    """The share of Lambda's cold starts that its p99 latency target cannot absorb and no environment kept warm
+    holds (``held``, ``warm_share``), 0 to 1. For a bursting service with a target and ``traffic.bursts_per_day``
+    (given, or assumed where the cold request nears the target), the share of the burst that must be kept warm: the
+    one whose cold request misses the target (``waiting_share``), no more than the one whose cold requests pass the
+    1% a p99 lets be slower (decider/cold_budget.py ``budget_share``), which is the share the default keeps warm. For
+    steady or diurnal traffic, or a peak at or below the average rate (no burst), the share of cold starts of requests
+    that find every environment reclaimed past that 1% (``steady_need``). Otherwise every cold start of the burst."""
+    runtime, traffic = workload.runtime, workload.traffic
     slo, bursts, need = traffic.latency_slo_ms, traffic.bursts_per_day, 1.0
-    if slo is not None and bursts is not None and bursting(traffic, workload.protocols):
+    if slo is not None and bursting(traffic, workload.protocols) and peak > average and bursts is not None:
+        cold_s = runtime.startup_s + workload.avg_duration_s
+        average_rps = workload.requests_per_month / SECONDS_PER_MONTH
         need = min(
-            waiting_share(slo, runtime.startup_s + workload.avg_duration_s),
-            budget_share(bursts, workload.requests_per_month, average, peak),
+            waiting_share(slo, cold_s),
+            budget_share(bursts, workload.requests_per_month, max(workload.peak_rps, average_rps), average_rps, cold_s),
         )
-    return 1.0 - max(0.0, need - held)
+    elif slo is not None and (
+        traffic.pattern in STEADY_PATTERNS or (bursting(traffic, workload.protocols) and peak <= average)
+    ):
+        need = steady_need(workload.requests_per_month, traffic.hourly_profile)
+    return max(0.0, need - held)
 
 
 def cold_run_s(workload: Workload) -> float:
@@ -371,7 +385,8 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         persistent_connections=persistent,
         cold_start_exceeds_slo=slo is not None and cold_start_ms > slo,
         cold_start_slo_ratio=cold_start_ms / slo if slo else 0.0,
-        lambda_warm_share=warm_share(workload, avg_concurrency, peak_concurrency),
+        lambda_warm_share=(kept_warm := warm_share(runtime, avg_concurrency, peak_concurrency)),
+        lambda_cold_past_p99=cold_past_p99(workload, avg_concurrency, peak_concurrency, kept_warm),
         work_slo_ratio=avg_s * 1000.0 / slo if slo else 0.0,
         needs_gpu=runtime.gpu > 0,
     )

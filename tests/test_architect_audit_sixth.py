@@ -206,9 +206,9 @@ def test_the_cost_criterion_states_the_points_per_doubling_the_goal_weighs(rules
 
 
 def test_the_provisioned_concurrency_warning_writes_money_to_the_cent(ruleset: Ruleset) -> None:
-    checkout: dict[str, Any] = {  # diurnal, none kept warm: the warning prices what the cold starts would need
+    checkout: dict[str, Any] = {  # diurnal, rarely called, none kept warm: the warning prices what the cold starts need
         "runtime": {"max_duration_s": 3, "avg_duration_ms": 200, "memory_mb": 1024, "startup_s": 1},
-        "traffic": {"pattern": "diurnal", "requests_per_month": 3_000_000, "peak_rps": 30, "protocols": ["http"],
+        "traffic": {"pattern": "diurnal", "requests_per_month": 10_000, "peak_rps": 30, "protocols": ["http"],
                     "latency_slo_ms": 300},
     }  # fmt: skip
     [warning] = [warning for warning in decided(ruleset, checkout).warnings if "provisioned concurrency" in warning]

@@ -266,7 +266,7 @@ def test_open_connections_that_keep_more_copies_than_the_burst_are_said(ruleset:
             "pattern": "event",
             "protocols": ["http", "websocket"],
             "requests_per_month": 56_819_552,
-            "peak_rps": 21.79,
+            "peak_rps": 27,  # 5.4 a second over the average: more waiting requests a month than the p99 absorbs
             "latency_slo_ms": 82,
             "connections": 161_203,
         },

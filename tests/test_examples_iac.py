@@ -120,7 +120,9 @@ def test_the_json_workload_example_is_a_valid_workload(capsys: pytest.CaptureFix
     assert main(["recommend", str(EXAMPLES_DIR / "workload.json"), "--format", "json"]) == 0
     decision = json.loads(capsys.readouterr().out)
     assert decision["name"] == "orders-api"
-    # No input is contradicted; the one warning is what its latency target would add to Lambda's bill (0.8 s cold
-    # starts against 500 ms)
-    [warning] = decision["warnings"]
-    assert warning.startswith("AWS Lambda's bill leaves out provisioned concurrency")
+    # No input is contradicted, and nothing is warned of: its 0.8 s cold starts miss the 500 ms target, but at
+    # 2M requests a month of diurnal traffic few requests find every environment reclaimed, well within the 1% its
+    # p99 target lets be slower (docs/rules.md), so no provisioned concurrency is missing from Lambda's bill
+    assert decision["warnings"] == []
+    lam = next(entry for entry in decision["ranking"] if entry["target"] == "lambda")
+    assert not [reason for reason in lam["reasons"] if reason["rule"] == "traffic.cold-start-vs-slo"]

@@ -103,9 +103,10 @@ def test_no_jump_where_lambdas_front_door_changes(
 
 
 def test_points_held_in_one_lambda_mode_fade_slowly_enough_for_a_three_percent_step(ruleset: Ruleset) -> None:
-    """A function 6% dearer on demand than on Lambda Managed Instances, with 24 points that count on demand only (a
-    40 s start, a latency target): 3% more memory moves the on-demand bill 2.8% and must move Lambda's score by at
-    most 3 points, so those points fade over a band of the bills wide enough (``SHARE_BAND``)."""
+    """A function 6% dearer on demand than on Lambda Managed Instances, with 18 points that count on demand only (a
+    40 s start; its latency target's cold starts are within the 1% its p99 absorbs at this steady volume): 3% more
+    memory moves the on-demand bill 2.8% and must move Lambda's score by at most 3 points, so those points fade over
+    a band of the bills wide enough (``SHARE_BAND``)."""
     raw: dict[str, Any] = {
         "runtime": {
             "avg_duration_ms": 29235.8,
@@ -129,7 +130,7 @@ def test_points_held_in_one_lambda_mode_fade_slowly_enough_for_a_three_percent_s
     lambda_before, lambda_after = (next(e for e in d.ranking if e.target == "lambda") for d in (before, after))
     assert lambda_before.sizing is not None
     assert lambda_before.sizing.mode == "managed-instances"
-    on_demand_only = {"limits.lambda-init-past-10s", "limits.lambda-cold-wait-past-15s", "traffic.cold-start-vs-slo"}
+    on_demand_only = {"limits.lambda-init-past-10s", "limits.lambda-cold-wait-past-15s"}
     assert on_demand_only <= {reason.rule for reason in lambda_before.reasons}  # in part: the modes' bills are near
     assert _bills(before) == _bills(after)  # the bills shown do not move
     assert abs(lambda_after.score - lambda_before.score) <= 3

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 
+from decider.cold_budget import IDLE_ENVIRONMENT_KEPT_S
 from decider.cost.capacity import Ramp, copies, scaling_of
 from decider.cost.draft import Draft
 from decider.cost.instances import InstanceOption, cheapest_instance
@@ -87,12 +88,6 @@ def purchase_for(workload: Workload, spot_allowed: bool) -> Purchase:
     if preferences.commitment == "3yr":
         return "savings-plan-3yr"
     return "on-demand"
-
-
-#: How long Lambda is taken to keep an idle execution environment before a run needs a new one (a cold start): an
-#: estimate, not an AWS figure (AWS says only that environments are kept "for some time" after an invocation,
-#: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
-IDLE_ENVIRONMENT_KEPT_S = 900.0
 
 
 def lambda_run_s(workload: Workload, facts: Facts) -> float:
