@@ -240,23 +240,38 @@ def weighs_bursts(
 def bursts_assumption(
     traffic: BurstTraffic, runtime: BurstRuntime, average_rps: float, avg_duration_ms: float, peak_rps: float
 ) -> str:
-    """What ``traffic.bursts_per_day`` not given is taken to be, and what the month's slow requests come to on Lambda
-    with nothing kept warm: its cold requests (decider/cold_budget.py ``slow_per_burst``)."""
+    """What ``traffic.bursts_per_day`` not given is taken to be, and what the month's slow requests come to with
+    nothing kept warm for them (decider/cold_budget.py ``slow_per_burst``): Lambda's cold requests where its cold
+    request comes near the target, else the requests that wait for the containers to scale out."""
+    slo = traffic.latency_slo_ms or 0.0
     cold_s = runtime.startup_s + avg_duration_ms / 1000.0
-    per_burst = slow_per_burst(peak_rps, average_rps, cold_s)
-    month = per_burst * counted_bursts(DEFAULT_BURSTS_PER_DAY)
+    if cold_s * 1000.0 > COLD_NEAR_TARGET * slo:
+        wait_s = cold_s
+        what = (
+            f"on AWS Lambda with no environment kept warm, each burst's requests past the average rate for a cold "
+            f"request's {number(cold_s)} s ({number(runtime.startup_s)} s of start and {number(avg_duration_ms)} ms of "
+            "work) go to new environments and start cold"
+        )
+    else:
+        wait_s = SCALE_OUT_S + runtime.startup_s
+        what = (
+            "with no container copies kept up for bursts, each burst's requests past the average rate wait while "
+            f"service auto scaling adds copies ({number(wait_s)} s with the copy's start)"
+        )
+    per_burst = slow_per_burst(peak_rps, average_rps, wait_s)
     requests = average_rps * 730.0 * 3600.0
+    month = per_burst * counted_bursts(DEFAULT_BURSTS_PER_DAY)
     share = month / requests if requests > 0 else 1.0
-    fits = share <= P99_SLOW_SHARE
+    counted = (
+        f"{number(round(month))} a month, {percent(share)} of the requests"
+        if share < 1.0
+        else "as many a month as the month's requests"  # bursts as long as the wait would hold more than there are
+    )
     return (
         f"traffic.bursts_per_day not given: assumed {number(DEFAULT_BURSTS_PER_DAY)} (a burst an hour), each from the "
-        f"average rate to traffic.peak_rps {number(peak_rps)}; on AWS Lambda with no environment kept warm, each "
-        f"burst's requests past the average rate for a cold request's {number(cold_s)} s "
-        f"({number(runtime.startup_s)} s of start and {number(avg_duration_ms)} ms of work) go to new environments "
-        "and start cold: about "
-        f"{number(round(per_burst))} a burst, {number(round(month))} a month, {percent(share)} of the requests, "
-        f"{'within' if fits else 'past'} the 1% a p99 latency target (traffic.latency_slo_ms "
-        f"{number(traffic.latency_slo_ms or 0.0)}) lets be slower; give traffic.bursts_per_day"
+        f"average rate to traffic.peak_rps {number(peak_rps)}; {what}: about {number(round(per_burst))} a burst, "
+        f"{counted}, {'within' if share <= P99_SLOW_SHARE else 'past'} the 1% a p99 latency target "
+        f"(traffic.latency_slo_ms {number(slo)}) lets be slower; give traffic.bursts_per_day"
     )
 
 
