@@ -119,7 +119,7 @@ class Traffic(_Section):
     front_door: FrontDoorChoice | None = Field(None, description="What answers requests; not given: today's choice.")
     hourly_profile: HourlyProfile | None = PROFILE_FIELD
     bursts_per_day: float | None = Field(
-        None, gt=0, le=1440, description="Bursts a day up to peak_rps. Default: 24 for a bursting service with a target."
+        None, gt=0, le=1440, description="Bursts a day up to peak_rps. Default: 24 for a bursting service with an SLO."
     )
 
 
