@@ -30,7 +30,7 @@ from decider.cost.draft import Draft
 from decider.cost.line import Line, tier_lines
 from decider.cost.profile import HOURS_PER_MONTH, warm_hours
 from decider.decision import LambdaSizing
-from decider.defaults_said import assumed_for_bursts
+from decider.defaults_said import MOST_COPIES, assumed_for_bursts
 from decider.pricing.book import Discount, LambdaPrices
 from decider.traffic_profile import shares
 from decider.workload import Workload
@@ -132,16 +132,23 @@ def cost_warm(workload: Workload, prices: LambdaPrices, architecture: str, in_fl
     if share is None or not 0 < share < 1 or in_flight <= 0:
         return None
     if profile is None or not varies:
-        count, busy = busy_environments(in_flight, share)
+        count, busy = _at_most(*busy_environments(in_flight, share), in_flight)
         return Kept(count, count * HOURS_PER_MONTH, busy * HOURS_PER_MONTH) if count >= 1 else None
     span, counts, hours, busy_hours = HOURS_PER_MONTH / len(profile), [], 0.0, 0.0
     for own in shares(profile):  # each hour's executions in flight: the month's average × its share × the hours
-        count, busy = busy_environments(in_flight * own * len(profile), share)
+        load = in_flight * own * len(profile)
+        count, busy = _at_most(*busy_environments(load, share), load)
         counts.append(count)
         hours += count * span
         busy_hours += busy * span
     most = max(counts)
     return Kept(most, hours, busy_hours) if most >= 1 else None
+
+
+def _at_most(count: int, busy: float, in_flight: float) -> tuple[int, float]:
+    """The environments kept for cost, no more than ``runtime.provisioned_concurrency`` takes (``MOST_COPIES``), so
+    the count the answer says can be given back; the work they then carry."""
+    return (count, busy) if count <= MOST_COPIES else (MOST_COPIES, carried(MOST_COPIES, in_flight))
 
 
 def kept_as_sized(workload: Workload, environments: int, in_flight: float) -> Kept:

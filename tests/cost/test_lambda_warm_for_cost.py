@@ -270,3 +270,18 @@ def test_cold_starts_past_the_environments_kept_for_cost_are_warned_of(ruleset: 
     raw = weekly
     met = {**raw, "traffic": {**raw["traffic"], "latency_slo_ms": 3000}}  # the cold request (2.5 s) within the target
     assert not [item for item in decide(parse_workload(met), ruleset, advice=False).warnings if "warm for cost" in item]
+
+
+def test_environments_kept_for_cost_are_no_more_than_the_field_takes(ruleset: Ruleset) -> None:
+    """Property audit 18, note: a steady function at tens of thousands of executions in flight kept 34,454
+    environments warm for cost, a count ``runtime.provisioned_concurrency`` (at most 10,000) could not take back. The
+    bill keeps at most 10,000, the rest on demand, still cheaper than none; the same count given prices the same.
+    Here 16,000 in flight on average, 128 MB each (its GB-seconds within the first duration tier)."""
+    shape: dict[str, Any] = {"avg_duration_ms": 1000, "memory_mb": 128}
+    requests = 16_000 * SECONDS_PER_MONTH
+    decision = decide(parse_workload(steady(requests, **shape)), ruleset, advice=False)
+    assert warm(decision) == 10_000
+    none = decide(parse_workload(steady(requests, **shape, provisioned_concurrency=0)), ruleset, advice=False)
+    assert bill(decision).total_usd < bill(none).total_usd
+    given = decide(parse_workload(steady(requests, **shape, provisioned_concurrency=10_000)), ruleset, advice=False)
+    assert bill(given).total_usd == bill(decision).total_usd
