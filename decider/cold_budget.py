@@ -7,9 +7,11 @@ find no capacity ready for as long as new capacity takes to serve them (``slow_p
 - on AWS Lambda, each goes to a new execution environment, which is busy through its Init phase and the request
   ("An execution environment ... is busy and cannot process other requests" while it initialises,
   https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html), so the requests past the average rate for a
-  start and a request's work each start cold;
+  start and a request's work each start cold, and each misses the target when the cold request is past it
+  (``lambda_slow_s``);
 - on a container service, they wait while target tracking sees the load and launches copies, which then start
-  (decider/defaults_said.py ``SCALE_OUT_S`` and the copy's start).
+  (decider/defaults_said.py ``SCALE_OUT_S`` and the copy's start): those that wait longer than the target, arriving
+  before the last target's worth of it, miss it (``container_slow_s``).
 
 A month has ``traffic.bursts_per_day`` of them (24 taken when not given, decider's judgement), but capacity left idle
 for less than about 15 minutes is still there for the next (``IDLE_ENVIRONMENT_KEPT_S``, an estimate): bursts closer
@@ -44,6 +46,36 @@ STEADY_PATTERNS = frozenset({"steady", "diurnal"})
 COLD_NEAR_TARGET = 0.9
 
 
+#: Where a cold request, against the target, misses it every time: a tenth past it. Between ``COLD_NEAR_TARGET`` and
+#: this a growing share misses (starts and requests' work vary about their averages; half at the target itself):
+#: decider's judgement, so the environments kept for bursts grow from none as the cold request passes the target
+#: instead of jumping to the whole budget at it.
+COLD_PAST_TARGET = 1.1
+
+
+def missed_share(cold_s: float, slo_ms: float) -> float:
+    """The share of Lambda's cold requests (``cold_s``: a start and a request's work) that miss the target: none up to
+    ``COLD_NEAR_TARGET`` of it, all from ``COLD_PAST_TARGET`` of it, in proportion between."""
+    if slo_ms <= 0.0:
+        return 1.0
+    ratio = cold_s * 1000.0 / slo_ms
+    return min(1.0, max(0.0, (ratio - COLD_NEAR_TARGET) / (COLD_PAST_TARGET - COLD_NEAR_TARGET)))
+
+
+def lambda_slow_s(cold_s: float, slo_ms: float) -> float:
+    """How long a burst's requests past the average rate go to new environments and miss the target, for
+    ``slow_per_burst``: each waits the environment's start and runs (``cold_s``), so every one of them is slow when the
+    cold request is past the target (``missed_share``)."""
+    return cold_s * missed_share(cold_s, slo_ms)
+
+
+def container_slow_s(scale_out_s: float, slo_ms: float) -> float:
+    """How long a burst's requests past the average rate wait longer than the target for the containers to scale out,
+    for ``slow_per_burst``: a request arriving while copies are launched waits until they serve it, so those arriving in
+    the first ``scale_out_s`` − target seconds wait past it (none for a target as long as scaling out)."""
+    return max(0.0, scale_out_s - slo_ms / 1000.0)
+
+
 def counted_bursts(bursts_per_day: float) -> float:
     """The month's bursts that each find the capacity of the last one gone: at most one every
     ``IDLE_ENVIRONMENT_KEPT_S`` (96 a day) counts."""
@@ -52,7 +84,8 @@ def counted_bursts(bursts_per_day: float) -> float:
 
 def slow_per_burst(peak_rps: float, average_rps: float, wait_s: float) -> float:
     """The requests of one burst that find no capacity ready: those past the average rate for ``wait_s``, as long as
-    new capacity takes to serve them (Lambda: a start and a request's work; containers: scaling out and a start)."""
+    new capacity takes to serve them (Lambda: a start and a request's work; containers: scaling out and a start); with
+    ``lambda_slow_s`` or ``container_slow_s`` for ``wait_s``, those that miss the latency target."""
     return max(0.0, peak_rps - average_rps) * wait_s
 
 
@@ -61,7 +94,9 @@ def budget_share(
 ) -> float:
     """The share of a burst over the average load whose slow requests a p99 latency target cannot absorb, which
     capacity kept warm must hold: 0 when a month of bursts makes fewer slow requests than 1% of its requests, rising
-    towards 1 as bursts come more often or are larger against the month's requests."""
+    towards 1 as bursts come more often or are larger against the month's requests. Capacity kept warm for a share s
+    leaves (1 − s) of each burst's slow requests, so s = 1 − the 1% allowed a burst ÷ its slow requests; ``wait_s``
+    is how long they come for (``lambda_slow_s``, ``container_slow_s``)."""
     per_burst = slow_per_burst(peak_rps, average_rps, wait_s)
     if per_burst <= 0.0:
         return 0.0

@@ -15,7 +15,9 @@ from decider.cold_budget import (
     DEFAULT_BURSTS_PER_DAY,
     P99_SLOW_SHARE,
     budget_share,
+    container_slow_s,
     counted_bursts,
+    lambda_slow_s,
     percent,
     slow_per_burst,
 )
@@ -160,12 +162,13 @@ def burst_copies(
     Clients that wait for an answer (``SERVING_PROTOCOLS``) arriving in bursts (``BURST_PATTERNS``) at a peak the
     workload names (``traffic.peak_rps`` given, not assumed from the pattern), with a latency target: target tracking
     adds copies only after its alarm has seen a few one-minute datapoints above target and each new task has started
-    (``SCALE_OUT_S`` and ``runtime.startup_s``), so a burst that arrives in seconds lands on the copies already up. The
-    copies kept up hold the average's work and the share of the burst over it that cannot wait for scaling out: all
-    of it for a target of no time, none for one as long as scaling out, in proportion between (``waiting_share``), so
-    the copies, and the bills, move with the target without a step; and no more than the share whose waiting requests
-    a p99 target cannot absorb at ``bursts_per_day`` (decider/cold_budget.py ``budget_share``: none when a month of
-    bursts makes fewer of them than 1% of its requests, none for a peak at or below the average rate, which has no
+    (``SCALE_OUT_S`` and ``runtime.startup_s``), so a burst that arrives in seconds lands on the copies already up, and
+    its requests that arrive while the rest scale out wait, those in the first scale-out less the target past it
+    (decider/cold_budget.py ``container_slow_s``). The copies kept up hold the average's work and the share of the
+    burst over it whose slow requests a p99 target cannot absorb at ``bursts_per_day`` (``budget_share``: none when a
+    month of bursts makes fewer of them than 1% of its requests, none for a target as long as scaling out, growing
+    from none as scaling out passes the target, so the copies, and the bills, move with the target without a step;
+    none for a peak at or below the average rate, which has no
     burst). A queue consumer's burst waits in its queue (none
     for it); without a latency target, or with a peak decider assumed, copies follow the load and
     ``traffic.burst-over-warm-copies`` weighs the wait. The bills keep them up all month, at most ``MOST_COPIES``;
@@ -176,10 +179,8 @@ def burst_copies(
     if peak is None or slo is None or not bursting(traffic, protocols):
         return None
     scale_out = SCALE_OUT_S + runtime.startup_s
-    waiting = waiting_share(slo, scale_out)
     bursts = bursts_per_day if bursts_per_day is not None else DEFAULT_BURSTS_PER_DAY
-    budget = budget_share(bursts, average_rps * 730.0 * 3600.0, peak, average_rps, scale_out)
-    share = min(waiting, budget)
+    share = budget_share(bursts, average_rps * 730.0 * 3600.0, peak, average_rps, container_slow_s(scale_out, slo))
     if share <= 0.0:
         return None
     per_copy = runtime.concurrency_per_copy
@@ -191,13 +192,9 @@ def burst_copies(
         "the copies traffic.peak_rps needs"
         if share >= 1.0
         else f"the copies for the average load and {math.floor(share * 100):.0f}% of the burst over it, the share "
-        + (
-            f"whose requests, waiting for scaling out ({number(scale_out)} s with the copy's start) at "
-            f"{number(bursts)} bursts a day, are more than the 1% of requests a p99 latency target lets be slower"
-            if budget < waiting
-            else f"that arrives before scaling out ({number(scale_out)} s with the copy's start) is over the latency "
-            "target"
-        )
+        f"whose requests waiting longer than the target for scaling out ({number(scale_out)} s with the copy's "
+        f"start), at {number(bursts)} bursts a day, are more than the 1% of requests a p99 latency target lets be "
+        "slower"
     )
     hours = (
         "; with traffic.hourly_profile each hour keeps them in proportion to its load, as scheduled scaling does"
@@ -233,7 +230,7 @@ def weighs_bursts(
     cold_s = runtime.startup_s + avg_duration_ms / 1000.0
     scale_out = SCALE_OUT_S + runtime.startup_s
     return cold_s * 1000.0 > COLD_NEAR_TARGET * slo or (
-        traffic.peak_rps is not None and waiting_share(slo, scale_out) > 0.0
+        traffic.peak_rps is not None and container_slow_s(scale_out, slo) > 0.0
     )
 
 
@@ -286,10 +283,10 @@ def warm_environments(
     """The environments AWS Lambda on demand keeps warm with provisioned concurrency for the bursts of a service whose
     cold requests miss its latency target: clients in bursts at a peak the workload names, with a target, as
     ``burst_copies`` keeps copies up for them. The executions in flight on average and a share of the burst over them,
-    one execution an environment: the lesser of the share whose cold request would not finish within the target
-    (``waiting_share`` of the cold request, so the count grows from none as the cold request passes the target) and
-    the share whose cold requests the p99 target cannot absorb at ``bursts_per_day`` (decider/cold_budget.py
-    ``budget_share``: none when a month of bursts starts fewer cold requests than 1% of its requests). Both sides of
+    one execution an environment: the share whose cold requests the p99 target cannot absorb at ``bursts_per_day``
+    (decider/cold_budget.py ``budget_share``: none when a month of bursts starts fewer cold requests past the target
+    than 1% of its requests; a cold request past the target misses it every time, one near it a growing share of the
+    time, ``lambda_slow_s``, so the count grows from none as the cold request passes the target). Both sides of
     the comparison then pay for capacity warm before the burst (decider/cost/bill.py prices them;
     ``traffic.cold-start-vs-slo`` weighs only the cold starts of that share left cold). With the share and the
     assumption that says so; None when none are kept."""
@@ -297,10 +294,8 @@ def warm_environments(
     if peak is None or slo is None or not bursting(traffic, protocols):
         return None
     cold_s = runtime.startup_s + avg_duration_ms / 1000.0  # a request on a new environment waits its start, then runs
-    waiting = waiting_share(slo, cold_s)
     bursts = bursts_per_day if bursts_per_day is not None else DEFAULT_BURSTS_PER_DAY
-    budget = budget_share(bursts, average_rps * 730.0 * 3600.0, peak, average_rps, cold_s)
-    share = min(waiting, budget)
+    share = budget_share(bursts, average_rps * 730.0 * 3600.0, peak, average_rps, lambda_slow_s(cold_s, slo))
     if share <= 0.0:
         return None
     average, at_peak = average_rps * avg_duration_ms / 1000.0, peak * avg_duration_ms / 1000.0
@@ -314,11 +309,9 @@ def warm_environments(
             f"{math.floor(max(0.0, held) * 100):.0f}% of the burst"
         )
     why = (
-        f"the share whose cold requests, at {number(bursts)} bursts a day, are more than the 1% of requests a p99 "
-        f"latency target (traffic.latency_slo_ms {number(slo)}) lets be slower"
-        if budget < waiting
-        else f"the share whose cold request, {number(runtime.startup_s)} s of start and {number(avg_duration_ms)} ms "
-        f"of work, would miss traffic.latency_slo_ms {number(slo)}"
+        f"the share whose cold requests ({number(runtime.startup_s)} s of start and {number(avg_duration_ms)} ms of "
+        f"work), at {number(bursts)} bursts a day, are more than the 1% of requests a p99 latency target "
+        f"(traffic.latency_slo_ms {number(slo)}) lets be slower"
     )
     said = (
         f"runtime.provisioned_concurrency not given: assumed {environments:,}, AWS Lambda's "
@@ -341,13 +334,6 @@ def bursting(traffic: BurstTraffic, protocols: Collection[str]) -> bool:
     """Clients that wait for an answer (``SERVING_PROTOCOLS``, not a queue, whose bursts wait in it) arriving in
     bursts (``BURST_PATTERNS``): the traffic both sides keep capacity up for, given a named peak and a target."""
     return traffic.pattern in BURST_PATTERNS and "queue" not in protocols and bool(SERVING_PROTOCOLS & set(protocols))
-
-
-def waiting_share(slo_ms: float, scale_out_s: float) -> float:
-    """The share of a burst over the average load the copies kept up must hold: the part of scaling out
-    (``scale_out_s``, the alarm's datapoints and a copy's start) the latency target does not cover, 1 for a target of
-    no time, 0 for one as long as scaling out or longer."""
-    return min(1.0, max(0.0, 1.0 - slo_ms / 1000.0 / scale_out_s)) if scale_out_s > 0 else 0.0
 
 
 def _capped(copies: int) -> str:

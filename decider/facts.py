@@ -11,13 +11,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from decider.cold_budget import STEADY_PATTERNS, budget_share, steady_need
+from decider.cold_budget import STEADY_PATTERNS, budget_share, lambda_slow_s, steady_need
 from decider.defaults_said import (
     LAMBDA_MAX_MEMORY_MB,
     UTILISATION_TARGET,
     assumed_for_bursts,
     bursting,
-    waiting_share,
 )
 from decider.network import SERVING_PROTOCOLS
 from decider.pricing.cost_model import CostModel
@@ -248,8 +247,8 @@ def cold_past_p99(workload: Workload, average: float, peak: float, held: float) 
     """The share of Lambda's cold starts that its p99 latency target cannot absorb and no environment kept warm
     holds (``held``, ``warm_share``), 0 to 1. For a bursting service with a target and ``traffic.bursts_per_day``
     (given, or assumed where the cold request nears the target), the share of the burst that must be kept warm: the
-    one whose cold request misses the target (``waiting_share``), no more than the one whose cold requests pass the
-    1% a p99 lets be slower (decider/cold_budget.py ``budget_share``), which is the share the default keeps warm. For
+    one whose cold requests past the target pass the 1% a p99 lets be slower (decider/cold_budget.py
+    ``budget_share`` of ``lambda_slow_s``), which is the share the default keeps warm. For
     steady or diurnal traffic, or a peak at or below the average rate (no burst), the share of cold starts of requests
     that find every environment reclaimed past that 1% (``steady_need``). Otherwise every cold start of the burst."""
     runtime, traffic = workload.runtime, workload.traffic
@@ -257,10 +256,8 @@ def cold_past_p99(workload: Workload, average: float, peak: float, held: float) 
     if slo is not None and bursting(traffic, workload.protocols) and peak > average and bursts is not None:
         cold_s = runtime.startup_s + workload.avg_duration_s
         average_rps = workload.requests_per_month / SECONDS_PER_MONTH
-        need = min(
-            waiting_share(slo, cold_s),
-            budget_share(bursts, workload.requests_per_month, max(workload.peak_rps, average_rps), average_rps, cold_s),
-        )
+        peak_rps = max(workload.peak_rps, average_rps)
+        need = budget_share(bursts, workload.requests_per_month, peak_rps, average_rps, lambda_slow_s(cold_s, slo))
     elif slo is not None and (
         traffic.pattern in STEADY_PATTERNS or (bursting(traffic, workload.protocols) and peak <= average)
     ):

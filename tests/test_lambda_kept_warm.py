@@ -5,9 +5,9 @@ A ticket drop (8,000 requests a second at the peak, 250 ms each, an 800 ms targe
 containers for the 2,858 copies the burst needs all month and Lambda for none: Fargate ($20,620.81) was recommended
 over Lambda ($37.33), whose own fix, provisioned concurrency at the peak, the answer priced in a warning at $8,797.51,
 and three rules took points from Lambda for lacking it. Now Lambda's bill keeps warm the executions in flight on
-average and the share of the burst over them whose cold start would miss the target (decider/defaults_said.py
-``warm_environments``), no more than the share whose cold requests the p99 target cannot absorb at the bursts a day
-(tests/test_cold_requests_against_p99.py), and the cold-start rules weigh only what is left cold of that share.
+average and the share of the burst over them whose cold requests past the target the p99 target cannot absorb at
+the bursts a day (decider/defaults_said.py ``warm_environments``, tests/test_cold_requests_against_p99.py), and the
+cold-start rules weigh only what is left cold of that share.
 """
 
 from __future__ import annotations
@@ -37,20 +37,24 @@ def kept_warm(
     startup_s: float, slo_ms: float = 800, requests: float = 20_000_000, peak: float = 8000, bursts: float = 24
 ) -> int:
     """The executions in flight on average and a share of the burst over them, one an environment: the share whose
-    cold request misses the target (1 − target ÷ (the start and the 250 ms of work)), no more than the share whose
-    cold requests (one an environment the burst starts) pass the 1% of the month's requests a p99 lets be slower."""
+    cold requests past the target (one an environment the burst starts) pass the 1% of the month's requests a p99
+    lets be slower."""
     return math.ceil(share_kept(startup_s, slo_ms, requests, peak, bursts) - 1e-9)
 
 
 def share_kept(startup_s: float, slo_ms: float, requests: float, peak: float, bursts: float) -> float:
     """The executions in flight kept warm, unrounded (``kept_warm``): a burst's cold requests are those past the
-    average rate while a new environment starts and serves one."""
+    average rate while a new environment starts and serves one; each misses the target when the cold request (the start
+    and the 250 ms of work) is past it, a growing share of them from nine tenths of the target to a tenth past it."""
     average = requests / SECONDS_PER_MONTH * 0.25
     burst = peak * 0.25 - average
-    waiting = max(0.0, 1.0 - slo_ms / 1000 / (startup_s + 0.25))
-    cold_per_burst = (peak - requests / SECONDS_PER_MONTH) * (startup_s + 0.25)
-    budget = max(0.0, 1.0 - 0.01 * requests / (min(bursts, 96) * 730 / 24) / cold_per_burst)
-    return average + min(waiting, budget) * burst
+    cold_s = startup_s + 0.25
+    missed = min(1.0, max(0.0, (cold_s * 1000 / slo_ms - 0.9) / 0.2))
+    slow_per_burst = (peak - requests / SECONDS_PER_MONTH) * cold_s * missed
+    if slow_per_burst <= 0:
+        return average
+    budget = max(0.0, 1.0 - 0.01 * requests / (min(bursts, 96) * 730 / 24) / slow_per_burst)
+    return average + budget * burst
 
 
 def needed(startup_s: float = 30, slo_ms: float = 800, requests: float = 20_000_000, peak: float = 8000) -> float:
@@ -145,11 +149,17 @@ def test_the_answer_says_what_it_would_be_if_bursts_wait_for_cold_starts(ruleset
 
 
 def test_no_environment_is_kept_warm_when_a_cold_start_meets_the_target(ruleset: Ruleset) -> None:
-    for changes in ({"startup_s": 0.5}, {"startup_s": 0.55}):  # with the 250 ms of work: within the 800 ms target
+    # with the 250 ms of work: 700 and 720 ms, a tenth or more within the 800 ms target, which none misses
+    for changes in ({"startup_s": 0.45}, {"startup_s": 0.47}):
         decision = decide(parse_workload(with_changes(runtime=changes)), ruleset, advice=False)
         function = entry(decision, "lambda")
         assert isinstance(function.sizing, LambdaSizing)
         assert function.sizing.provisioned_concurrency is None
+    # at the target itself half the cold requests miss it: a burst of 8,000 a second makes more of them than the p99
+    # absorbs (architect round 23, F1: "1 − target ÷ cold request" kept none here)
+    at_target = parse_workload(with_changes(runtime={"startup_s": 0.55})).workload.runtime.provisioned_concurrency
+    assert at_target == kept_warm(0.55)
+    assert at_target > 1000
     # nor for traffic that does not burst, a peak decider assumed, or no latency target: a warning says what it costs
     for traffic in ({"pattern": "steady"}, {"peak_rps": None}, {"latency_slo_ms": None}):
         workload = with_changes(traffic=traffic)
@@ -229,10 +239,11 @@ def test_the_work_on_environments_kept_warm_is_billed_at_the_provisioned_rate(ru
 
 
 def test_lambdas_bill_does_not_rise_where_its_cold_start_first_misses_the_target(ruleset: Ruleset) -> None:
-    """A start 1 ms past the target keeps the average's executions warm (37 of them here): their configured hours
-    and their work at the provisioned rate cost less than the work on demand did. A burst a minute to ten times the
-    average: more cold requests than the p99 absorbs."""
-    runtime: dict[str, Any] = {"avg_duration_ms": 800, "max_duration_s": 3, "memory_mb": 2048, "startup_s": 1.448}
+    """A start 1 ms longer, where the cold requests that miss the target first pass what the p99 absorbs, keeps the
+    average's executions warm (39 of them here): their configured hours and their work at the provisioned rate cost
+    less than the work on demand did. A burst a minute to ten times the average; a cold request of 2.176 s, 3% short
+    of the 2.248 s target, which a growing share of cold requests miss from nine tenths of it."""
+    runtime: dict[str, Any] = {"avg_duration_ms": 800, "max_duration_s": 3, "memory_mb": 2048, "startup_s": 1.376}
     traffic = {
         "pattern": "spiky",
         "requests_per_month": 120_000_000,
@@ -241,12 +252,12 @@ def test_lambdas_bill_does_not_rise_where_its_cold_start_first_misses_the_target
         "bursts_per_day": 1440,
     }
     meets = entry(decide(parse_workload({"runtime": runtime, "traffic": traffic}), ruleset, advice=False), "lambda")
-    later = {"runtime": {**runtime, "startup_s": 1.449}, "traffic": traffic}
+    later = {"runtime": {**runtime, "startup_s": 1.377}, "traffic": traffic}
     misses = entry(decide(parse_workload(later), ruleset, advice=False), "lambda")
     assert isinstance(meets.sizing, LambdaSizing)
     assert isinstance(misses.sizing, LambdaSizing)
     assert meets.sizing.provisioned_concurrency is None
-    assert misses.sizing.provisioned_concurrency == 37
+    assert misses.sizing.provisioned_concurrency == 39
     assert meets.monthly_cost is not None
     assert misses.monthly_cost is not None
     assert misses.monthly_cost.total_usd <= meets.monthly_cost.total_usd * 1.02
