@@ -4,9 +4,11 @@ whole command line shares: ``--version``, shell completion and the message for a
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -121,6 +123,37 @@ def ruleset_from(args: argparse.Namespace) -> Ruleset:
     from decider.rules.loader import load_ruleset  # and the price book models: only for commands that load rules
 
     return load_ruleset(args.rules)
+
+
+#: Whether a command's start-up set its objects aside from the garbage collector (``start_up``), until it ends.
+_set_aside = False
+
+
+@contextmanager
+def start_up() -> Iterator[None]:
+    """A command's start-up (importing its modules, loading the rules) with Python's cyclic garbage collector paused:
+    the tens of thousands of objects made there (model classes, compiled rules, price books) live as long as the
+    command, and the collector's passes over them find nothing to free. They are then set aside from its later passes
+    (``gc.freeze``) until the command ends (``end_of_command``), and it runs again, when it ran, for the command's
+    own work."""
+    global _set_aside
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        _set_aside = True
+        if running:
+            gc.enable()
+
+
+def end_of_command() -> None:
+    """Give what ``start_up`` set aside back to the garbage collector (a process that runs more than one command)."""
+    global _set_aside
+    if _set_aside:
+        gc.unfreeze()
+        _set_aside = False
 
 
 def package_version() -> str:

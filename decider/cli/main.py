@@ -23,9 +23,11 @@ from decider.cli.arguments import (
     Handler,
     add_global_options,
     add_rules_option,
+    end_of_command,
     is_json,
     read_document,
     ruleset_from,
+    start_up,
 )
 from decider.cli.parser import Parser
 from decider.cli.serve import add_serve_commands
@@ -80,10 +82,11 @@ def _recommend(args: argparse.Namespace) -> int:
         from decider.render import image
 
         image.format_of(args.chart)  # a bad extension fails before any work is done
-    ruleset = ruleset_from(args)
-    from decider.engine import decide  # the engine and its models: only for the commands that decide
-    from decider.render import decision as render
-    from decider.workload import parse_workload
+    with start_up():
+        ruleset = ruleset_from(args)
+        from decider.engine import decide  # the engine and its models: only for the commands that decide
+        from decider.render import decision as render
+        from decider.workload import parse_workload
 
     raw, text, source = read_document(args.path)
     try:
@@ -255,6 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     finally:
         sys.stdout = stdout
+        end_of_command()
 
 
 def run() -> None:
