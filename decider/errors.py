@@ -18,7 +18,6 @@ memory_mb``). The CLI prints ``str(error)`` and exits 2; the API turns ``error.p
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -219,6 +218,8 @@ def nearest(name: str, choices: Iterable[str]) -> str | None:
     squashed = {_squashed(option): option for option in lowered}
     if _squashed(key) in squashed:
         return lowered[squashed[_squashed(key)]]
+    import difflib  # only for a name that is not one of the options: a typo, on the way to an error
+
     matches = difflib.get_close_matches(key, list(lowered), n=1, cutoff=0.6)
     if matches:
         return lowered[matches[0]]
