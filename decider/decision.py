@@ -65,8 +65,15 @@ class LambdaSizing(_Setting):
         description="Ephemeral storage (the function's temporary directory); above 512 MB it is billed."
     )
     peak_concurrency: int = Field(description="Executions in flight at peak (peak rate × average duration).")
+    burst_concurrency: int | None = Field(
+        None,
+        description="Executions at once while a burst of clients starts cold, when more than peak_concurrency: each "
+        "request past what the warm environments serve holds a new environment through its start and the request.",
+    )
     concurrency_quota: int = Field(description="The Region's default concurrent-execution quota.")
-    within_default_quota: bool
+    within_default_quota: bool = Field(
+        description="The most executions at once (peak_concurrency, or burst_concurrency when given) within the quota."
+    )
     gb_seconds_per_month: float
     purchase: Purchase
     front_door: FrontDoor | None = None

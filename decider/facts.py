@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from decider.cold_budget import STEADY_PATTERNS, budget_share, lambda_slow_s, steady_need
+from decider.cold_budget import STEADY_PATTERNS, budget_share, burst_concurrency, lambda_slow_s, steady_need
 from decider.defaults_said import (
     LAMBDA_MAX_MEMORY_MB,
     UTILISATION_TARGET,
@@ -78,9 +78,13 @@ class Facts:
     """Memory Lambda bills beyond what the workload needs, bought only to get its vCPUs (0 when memory decides)."""
     gb_seconds_per_month: float
     """Lambda compute: requests × duration × memory in GB."""
+    lambda_burst_concurrency: float
+    """Lambda's executions at once at peak: for clients in bursts, while the burst's requests start cold, each holding a
+    new environment through its start and the request (decider/cold_budget.py ``burst_concurrency``); else, and never
+    less than, peak_concurrency."""
     lambda_scale_up_s: float
-    """Seconds Lambda needs to climb to peak concurrency at 1,000 new environments per 10 s, from those already warm:
-    the executions in flight on average, or runtime.provisioned_concurrency when more."""
+    """Seconds Lambda needs to climb to lambda_burst_concurrency at 1,000 new environments per 10 s, from those already
+    warm: the executions in flight on average, or runtime.provisioned_concurrency when more."""
     lambda_cold_run_s: float
     """The longest unit of work on Lambda when it lands on a new execution environment: runtime.max_duration_s, plus
     runtime.startup_s when the start is past the 10 s Lambda gives the Init phase (Lambda then runs the init again
@@ -345,6 +349,9 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
     container_vcpu = container_vcpu_for(runtime.memory_mb, runtime.vcpu, runtime.os)
     slo = traffic.latency_slo_ms
     cold_start_ms = runtime.startup_s * 1000.0 + avg_s * 1000.0
+    warm = max(avg_concurrency, runtime.provisioned_concurrency or 0)
+    bursts = bursting(traffic, protocols) and peak_rps > avg_rps
+    at_once = burst_concurrency(peak_rps, avg_s, runtime.startup_s, warm) if bursts else peak_concurrency
     return Facts(
         avg_rps=avg_rps,
         avg_duration_s=avg_s,
@@ -361,9 +368,8 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         lambda_vcpu=lambda_memory / LAMBDA_MB_PER_VCPU,
         lambda_extra_memory_mb=max(0.0, lambda_memory - max(runtime.memory_mb, LAMBDA_MIN_MEMORY_MB)),
         gb_seconds_per_month=requests * avg_s * lambda_memory / 1024.0,
-        lambda_scale_up_s=max(0.0, peak_concurrency - max(avg_concurrency, runtime.provisioned_concurrency or 0))
-        / 1000.0
-        * 10.0,
+        lambda_burst_concurrency=at_once,
+        lambda_scale_up_s=max(0.0, at_once - warm) / 1000.0 * 10.0,
         lambda_cold_run_s=cold_run_s(workload),
         cold_request_s=runtime.startup_s + workload.max_duration_s,
         container_scale_up_s=launched / ECS_TASKS_PER_MINUTE * 60.0 + runtime.startup_s if launched > 0 else 0.0,

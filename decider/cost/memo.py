@@ -84,7 +84,8 @@ class PlanMemo:
         )
         if not shown:
             return self.keys.setdefault(billed, len(self.keys))
-        number = self.keys.setdefault((billed, facts.peak_concurrency), len(self.keys))
+        at_peak = (facts.peak_concurrency, facts.lambda_burst_concurrency)  # a Lambda sizing's, with the start's
+        number = self.keys.setdefault((billed, at_peak), len(self.keys))
         self.keys.setdefault(billed, number)  # the rankings nobody reads price alike whatever the peak
         return number
 
@@ -104,8 +105,9 @@ def image_billed(workload: Workload, facts: Facts, book: PriceBook, image_room: 
 #: The workload fields no plan is priced from: they decide eligibility and the rules' points, not bills (the longest
 #: duration reaches a bill only through the function's front door, which is keyed). A ranking
 #: whose change touches only these takes its plans from the memo (the advice search tries a cold start, a longest
-#: duration and the team's capacity on most workloads). The peak rate reaches a sizing only through the work in
-#: flight at peak (``Facts.peak_concurrency``, keyed for a ranking shown) and no bill line at all; the largest body
+#: duration and the team's capacity on most workloads). The peak rate and the start reach a sizing only through the
+#: work in flight at peak (``Facts.peak_concurrency``, and for a burst ``Facts.lambda_burst_concurrency``, keyed for a
+#: ranking shown) and no bill line at all; the largest body
 #: is keyed where a front door bills by it; the Spot preference is keyed per purchase option
 #: (decider/cost/modes.py). A field added to a section is keyed until it is listed here; tests/cost/test_memo.py
 #: changes every field listed here on every scenario and checks that every plan is the one priced afresh.

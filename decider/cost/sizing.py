@@ -108,6 +108,7 @@ def lambda_run_s(workload: Workload, facts: Facts) -> float:
 def size_lambda(workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Draft[LambdaSizing]:
     memory_mb = math.ceil(facts.lambda_memory_mb)
     peak = math.ceil(facts.peak_concurrency - 1e-9)
+    at_once = math.ceil(facts.lambda_burst_concurrency - 1e-9)
     return Draft(
         LambdaSizing,
         memory_mb=memory_mb,
@@ -115,8 +116,9 @@ def size_lambda(workload: Workload, facts: Facts, book: PriceBook, model: CostMo
         architecture="x86_64" if workload.runtime.architecture == "x86_64" else "arm64",
         ephemeral_storage_mb=max(512, math.ceil(workload.runtime.ephemeral_storage_gb * 1024)),
         peak_concurrency=peak,
+        burst_concurrency=at_once if at_once > peak else None,
         concurrency_quota=model.lambda_concurrency_quota,
-        within_default_quota=peak <= model.lambda_concurrency_quota,
+        within_default_quota=max(peak, at_once) <= model.lambda_concurrency_quota,
         gb_seconds_per_month=round(workload.requests_per_month * lambda_run_s(workload, facts) * memory_mb / 1024, 3),
         purchase=purchase_for(workload, spot_allowed=False),
         front_door=front_door(workload, serverless=True),

@@ -71,10 +71,12 @@ def _lambda(sizing: LambdaSizing) -> str:
     if not sizing.within_default_quota:
         quota = "ABOVE"
     else:  # a peak at the quota uses all of it: nothing is left for the account's other functions
-        quota = "at" if sizing.peak_concurrency == sizing.concurrency_quota else "within"
+        most = max(sizing.peak_concurrency, sizing.burst_concurrency or 0)
+        quota = "at" if most == sizing.concurrency_quota else "within"
+    burst = f", {sizing.burst_concurrency:,} while a burst starts cold" if sizing.burst_concurrency else ""
     return (
         f"memory {sizing.memory_mb:,} MB (≈{sizing.vcpu_equivalent:.2g} vCPU), {sizing.architecture}, "
-        f"ephemeral storage {sizing.ephemeral_storage_mb:,} MB; {sizing.peak_concurrency:,} in flight at peak, "
+        f"ephemeral storage {sizing.ephemeral_storage_mb:,} MB; {sizing.peak_concurrency:,} in flight at peak{burst}, "
         f"{quota} the {sizing.concurrency_quota:,} default concurrency quota{_warm(sizing.provisioned_concurrency)}"
         f"{_extras(sizing.purchase, sizing.front_door)}"
     )
