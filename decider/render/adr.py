@@ -133,13 +133,18 @@ def _chart_section(decision: Decision, chart: str) -> list[str]:
 def _facts(workload: Workload) -> str:
     runtime, traffic = workload.runtime, workload.traffic
     parts = [
-        f"its longest unit of work takes {number(workload.max_duration_s)} s",
+        f"its longest unit of work takes {number(workload.max_duration_s)} s, a typical one "
+        f"{number(workload.avg_duration_s * 1000.0)} ms, and a new copy starts in {number(runtime.startup_s)} s",
         f"one copy needs {number(runtime.memory_mb)} MB of memory"
         + (f" and {number(runtime.vcpu)} vCPU" if runtime.vcpu else "")
         + (f" and {runtime.gpu} GPU" if runtime.gpu else ""),
         f"traffic is {traffic.pattern} at about {number(workload.requests_per_month)} requests a month "
-        f"(peak {number(workload.peak_rps)} per second)",
+        f"(peak {number(workload.peak_rps)} per second"
+        + (f", {number(traffic.bursts_per_day)} bursts a day" if traffic.bursts_per_day is not None else "")
+        + ")",
     ]
+    if traffic.latency_slo_ms is not None:
+        parts.append(f"its p99 latency target is {number(traffic.latency_slo_ms)} ms")
     text = "It is described as follows: " + "; ".join(parts) + "."
     if workload.team.current_platform != "none":
         text += f" It runs on {PLATFORM_NAMES[workload.team.current_platform]} today."
