@@ -138,12 +138,14 @@ def start_up() -> Iterator[None]:
     own work."""
     global _set_aside
     running = gc.isenabled()
+    ours = gc.get_freeze_count() == 0  # a process that set objects aside itself keeps them as it did: none are added
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
-        _set_aside = True
+        if ours:
+            gc.freeze()
+            _set_aside = True
         if running:
             gc.enable()
 

@@ -3,6 +3,7 @@ review's renderers, yet ``decider --help`` and every command's ``--help`` still 
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -121,3 +122,17 @@ def test_a_lazy_command_still_refuses_a_bad_option(capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert err.startswith("usage: decider review [-h]")
     assert "argument --format: invalid choice: 'yaml'" in err
+
+
+@pytest.mark.parametrize("rules", [[], ["--rules", "no-such-rules-dir"]])
+def test_recommend_gives_the_garbage_collector_back_as_it_found_it(
+    capsys: pytest.CaptureFixture[str], rules: list[str]
+) -> None:
+    """Its start-up runs with the collector paused and then sets what it built aside (gc.freeze) for the command: a
+    process that runs more than one command (a test run, a program calling main) gets the collector back as it was."""
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    main(["recommend", str(EXAMPLES_DIR / "checkout-api.yaml"), *rules])
+    capsys.readouterr()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
