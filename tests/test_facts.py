@@ -204,11 +204,22 @@ def test_duty_cycle_percent_is_rounded_for_messages() -> None:
 
 def test_lambda_scale_up_time_at_1000_environments_per_10_s() -> None:
     # 50,000 rps × 0.1 s = 5,000 in flight: five steps of 1,000 every 10 s, from the 0.04 the average keeps warm.
+    warm = 1_000_000 / (730 * 3600) * 0.1
     facts = facts_for(
+        runtime={"avg_duration_ms": 100, "max_duration_s": 1},
+        traffic={"pattern": "diurnal", "requests_per_month": 1_000_000, "peak_rps": 50_000},
+    )
+    assert facts.lambda_burst_concurrency == pytest.approx(5000)
+    assert facts.lambda_scale_up_s == pytest.approx((5000 - warm) / 1000 * 10)
+    # a burst of clients: each request a second past what the warm environments serve holds a new one for its start
+    # (the default 1 s) and the request, 55,000 at once
+    burst = facts_for(
         runtime={"avg_duration_ms": 100, "max_duration_s": 1},
         traffic={"pattern": "spiky", "requests_per_month": 1_000_000, "peak_rps": 50_000},
     )
-    assert facts.lambda_scale_up_s == pytest.approx((5000 - 1_000_000 / (730 * 3600) * 0.1) / 1000 * 10)
+    at_once = warm + (50_000 - warm / 0.1) * 1.1
+    assert burst.lambda_burst_concurrency == pytest.approx(at_once)
+    assert burst.lambda_scale_up_s == pytest.approx((at_once - warm) / 1000 * 10)
 
 
 # -- container vCPU from memory ----------------------------------------------------------------------------------

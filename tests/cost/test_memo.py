@@ -189,7 +189,8 @@ def test_a_change_to_a_field_no_bill_reads_takes_the_plans_it_would_price(rulese
     each other value, price in the memo of the unchanged workload, and every plan of every target in every mode is
     the plan priced afresh; and priced once, but for the peak rate (keyed through the work in flight at peak) and
     the largest body where a front door bills by its size, a longest duration, start or body that moves a function to
-    another front door, and a job's cold start (a run is billed from its start)."""
+    another front door, a job's cold start (a run is billed from its start), and a start that changes how many
+    environments a burst holds while it starts cold (a sizing shown says so)."""
     workload = parse_workload(_workload(path)).workload  # defaults resolved
     doors = front_door(workload, serverless=True) or front_door(workload, serverless=False)
     for section, names in UNPRICED.items():
@@ -208,28 +209,37 @@ def test_a_change_to_a_field_no_bill_reads_takes_the_plans_it_would_price(rulese
                     for cold in (True, False)
                 )
                 job_start = name == "startup_s" and workload.traffic.pattern in JOB_PATTERNS
+                # a burst of clients holds more environments at once with a longer start: a sizing shown says so
+                burst_start = name == "startup_s" and (
+                    derive(changed).lambda_burst_concurrency != derive(workload).lambda_burst_concurrency
+                )
                 # an image past what a Fargate task includes or a node keeps for images is billed: keyed apart
                 image = name == "artifact_mb" and any(_image_billed(ruleset, item) for item in (workload, changed))
                 if (
                     name != "peak_rps"
                     and (name != "payload_mb" or not doors)
                     and same_door
-                    and not (job_start or image)
+                    and not (job_start or image or burst_start)
                 ):
                     assert len(set(memo.keys.values())) == 1, (section, name, value)  # the plans came from the memo
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[path.stem for path in SCENARIOS])
 def test_the_peak_rate_reaches_the_bills_only_through_the_work_in_flight_at_peak(ruleset: Ruleset, path: Path) -> None:
-    """Priced with every fact of a changed peak rate but the work in flight at peak held, every plan is as before:
-    no bill reads the rate itself, or a fact derived from it other than the one the memo keys."""
+    """Priced with every fact of a changed peak rate but the work in flight at peak held (and a burst's, while it
+    starts cold), every plan is as before: no bill reads the rate itself, or a fact derived from it other than the ones
+    the memo keys."""
     workload = parse_workload(_workload(path)).workload  # defaults resolved
     before = derive(workload)
     expected = _plans_by_mode(_price(ruleset, workload, PlanMemo(), before))
     moved = []
     for value in (0.0, workload.peak_rps * 3 + 1):  # at most the average rate (the peak is the average); above it
         changed = _changed(workload, "traffic", "peak_rps", value)
-        held = dataclasses.replace(derive(changed), peak_concurrency=before.peak_concurrency)
+        held = dataclasses.replace(
+            derive(changed),
+            peak_concurrency=before.peak_concurrency,
+            lambda_burst_concurrency=before.lambda_burst_concurrency,
+        )
         moved.append(held != before)
         assert _plans_by_mode(_price(ruleset, changed, PlanMemo(), held)) == expected, value
     assert any(moved)  # the peak moved other facts (the peak-to-average ratio, copies at peak)
