@@ -81,10 +81,11 @@ class Facts:
     lambda_burst_concurrency: float
     """Lambda's executions at once at peak: for clients in bursts, while the burst's requests start cold, each holding a
     new environment through its start and the request (decider/cold_budget.py ``burst_concurrency``); else, and never
-    less than, peak_concurrency."""
+    less than, peak_concurrency. Warned of past the quota or the scaling rate (decider/input_checks.py), not scored:
+    it grows by a whole start per request a second past what the warm environments serve, too steeply for points."""
     lambda_scale_up_s: float
-    """Seconds Lambda needs to climb to lambda_burst_concurrency at 1,000 new environments per 10 s, from those already
-    warm: the executions in flight on average, or runtime.provisioned_concurrency when more."""
+    """Seconds Lambda needs to climb to peak concurrency at 1,000 new environments per 10 s, from those already warm:
+    the executions in flight on average, or runtime.provisioned_concurrency when more."""
     lambda_cold_run_s: float
     """The longest unit of work on Lambda when it lands on a new execution environment: runtime.max_duration_s, plus
     runtime.startup_s when the start is past the 10 s Lambda gives the Init phase (Lambda then runs the init again
@@ -369,7 +370,7 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         lambda_extra_memory_mb=max(0.0, lambda_memory - max(runtime.memory_mb, LAMBDA_MIN_MEMORY_MB)),
         gb_seconds_per_month=requests * avg_s * lambda_memory / 1024.0,
         lambda_burst_concurrency=at_once,
-        lambda_scale_up_s=max(0.0, at_once - warm) / 1000.0 * 10.0,
+        lambda_scale_up_s=max(0.0, peak_concurrency - warm) / 1000.0 * 10.0,
         lambda_cold_run_s=cold_run_s(workload),
         cold_request_s=runtime.startup_s + workload.max_duration_s,
         container_scale_up_s=launched / ECS_TASKS_PER_MINUTE * 60.0 + runtime.startup_s if launched > 0 else 0.0,

@@ -3,6 +3,8 @@ user typed is dropped or counted twice without a word (decider/engine.py adds th
 
 from __future__ import annotations
 
+import math
+
 from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.cost.sizing import front_door
 from decider.numbers import show
@@ -295,4 +297,39 @@ def gateway_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         f"{'is' if len(behind) == 1 else 'are'} priced behind {where}, which answers 429 to requests over it. Raise "
         "the quota (Service Quotas, on request) before the peak comes, or name another front door "
         "(traffic.front_door alb, or function-url for Lambda).",
+    )
+
+
+#: New execution environments Lambda adds per function every 10 seconds
+#: (https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html).
+LAMBDA_SCALING_STEP = 1000
+
+
+def lambda_burst_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """AWS Lambda, recommended or the runner-up, whose bursts of clients hold more environments at once while their
+    requests start cold (``derived.lambda_burst_concurrency``: each request a second past what the warm environments
+    serve holds a new one through its start and the request) than the account's default concurrency quota, or need
+    more new ones than a function adds in 10 s: requests past them are throttled in every burst. Warned of, not
+    scored: the count grows by a whole start per request a second, too steeply for points (decider/facts.py)."""
+    facts, workload = ranked.facts, ranked.workload
+    if "lambda" not in ranked.order[:2] or ruleset.cost_model is None:
+        return ()
+    at_once = facts.lambda_burst_concurrency
+    if at_once <= facts.peak_concurrency + 1e-9:
+        return ()
+    quota = ruleset.cost_model.lambda_concurrency_quota
+    warm = max(facts.avg_concurrency, workload.runtime.provisioned_concurrency or 0)
+    past = [f"the account's default quota of {quota:,} concurrent executions"] if at_once > quota else []
+    if at_once - warm > LAMBDA_SCALING_STEP:
+        past.append(f"the {LAMBDA_SCALING_STEP:,} new environments a function adds every 10 s")
+    if not past:
+        return ()
+    start, held = show(workload.runtime.startup_s), show(math.ceil(warm - 1e-9))
+    return (
+        f"A burst to traffic.peak_rps {show(workload.peak_rps)} holds about {show(math.ceil(at_once - 1e-9))} of AWS "
+        f"Lambda's environments at once while its requests start cold (each request a second past what the {held} "
+        f"warm ones serve holds a new one through its {start} s start and the request), past {' and '.join(past)}: "
+        "requests past them are throttled (429) in every burst. "
+        "Keep environments warm for it (runtime.provisioned_concurrency), raise the quota, or give traffic.peak_rps "
+        "as the bursts reach it.",
     )

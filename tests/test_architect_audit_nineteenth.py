@@ -41,9 +41,7 @@ def throttle_warnings(decision: Decision) -> list[str]:
 
 def test_a_peak_past_api_gateways_throttle_quota_is_warned_of(ruleset: Ruleset) -> None:
     decision = decided(ruleset)
-    # Lambda ranks second: a burst to 15,000 a second holds about 15,700 of its environments at once while its
-    # requests start cold, past its quota and scaling rate (architect audit 23, F2); its front door is warned of still
-    assert [entry.target for entry in decision.ranking][:2] == ["ecs-fargate", "lambda"]
+    assert decision.recommendation == "lambda"
     [warning] = throttle_warnings(decision)
     assert "A peak of 15,000 requests a second is past API Gateway's default throttle quota of 10,000" in warning
     assert "AWS Lambda is priced behind an API Gateway HTTP API" in warning

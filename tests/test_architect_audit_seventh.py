@@ -162,8 +162,8 @@ def test_the_concurrency_quota_reason_says_near_below_the_quota_and_at_it(rulese
             ruleset,
             {
                 "runtime": {"max_duration_s": 5, "avg_duration_ms": 250, "memory_mb": 512},
-                # a day's swing, not a burst: the peak's in flight is what runs at once (a burst counts the
-                # environments its requests hold while they start cold: tests/test_architect_audit_twentythird.py)
+                # a day's swing, not a burst: the peak's in flight is what runs at once (a burst's environments while
+                # its requests start cold are said beside it: tests/test_architect_audit_twentythird.py)
                 "traffic": {"pattern": "diurnal", "requests_per_month": 8_000_000, "peak_rps": rps},
             },
         )
