@@ -14,6 +14,7 @@ from fastapi import Depends, FastAPI
 
 import decider
 from api import admin, catalog, chart, docs, health, page, recommend, review, slack, slack_interactions, snapshot
+from api.answers import Answers
 from api.auth import require_api_key
 from api.connections import quiet_repeats, resource_errors_once
 from api.head import HeadAsGet
@@ -22,7 +23,7 @@ from api.metrics import Metrics
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from api.openapi import build_openapi
 from api.problems import install_problem_handlers
-from api.settings import Settings, get_settings
+from api.settings import MIB, Settings, get_settings
 from api.state import RulesetHolder
 from api.work import Work
 from decider.errors import RulesError
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, handle_sighup: bool = False)
     app.state.rules = holder
     app.state.metrics = metrics
     app.state.work = Work(settings.batch_concurrency)
+    app.state.answers = Answers(int(settings.answer_cache_mb * MIB))
     install_problem_handlers(app)
 
     # --- routers ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
 from starlette.requests import ClientDisconnect
 
+from api.answers import Answers
 from api.metrics import Metrics
 from api.problems import ApiProblem
 from api.state import RulesetHolder
@@ -54,6 +55,12 @@ async def ruleset_in_service(holder: Annotated[RulesetHolder, Depends(holder_of)
     if not holder.ready:
         raise ApiProblem(503, "not-ready", "the rules are not loaded yet")
     return holder.ruleset
+
+
+def answers_of(request: Request) -> Answers:
+    """The decisions this worker keeps for repeated /recommend bodies (api/answers.py)."""
+    answers: Answers = request.app.state.answers
+    return answers
 
 
 def work_of(request: Request) -> Work:
@@ -119,10 +126,13 @@ def refuse_other_than_form(request: Request, advice: str) -> None:
 
 async def read_json_body(request: Request, *, finite: bool = True) -> Any:
     """The request body as JSON data: 415 unless the content type is JSON and the body is not encoded (compressed),
-    400 with line and column if malformed.
+    400 if it is empty or malformed (with line and column)."""
+    return json_of(await read_body(request), finite=finite)
 
-    The reading itself is decider.documents.parse_json's (strict JSON, ``finite`` passed on); this is only what HTTP
-    adds to it."""
+
+async def read_body(request: Request) -> bytes:
+    """The request body's bytes, as ``read_json_body`` reads them before parsing: 415 unless the content type is JSON
+    and the body is not encoded (compressed), 400 if it is empty."""
     content_type = request.headers.get("content-type")
     if not is_json_media_type(content_type):
         raise ApiProblem(
@@ -142,6 +152,12 @@ async def read_json_body(request: Request, *, finite: bool = True) -> Any:
             "the body is empty",
             [Problem("body", "empty: send a JSON object ({} for a workload of defaults)")],
         )
+    return body
+
+
+def json_of(body: bytes, *, finite: bool = True) -> Any:
+    """``body`` read as strict JSON (decider.documents.parse_json, ``finite`` passed on); 400 with line and column if
+    malformed."""
     try:
         return parse_json(body, "body", finite=finite)
     except DocumentError as error:

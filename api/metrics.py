@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
 #: The variable prometheus_client reads, when it is imported, to write samples to files (multiprocess mode).
@@ -53,6 +53,19 @@ class Metrics:
             ("outcome",),
             registry=self.registry,
         )
+        self.answer_lookups = Counter(
+            "decider_answer_cache_lookups",
+            "POST /recommend bodies looked up among the decisions kept (api/answers.py), by outcome (hit or miss).",
+            ("outcome",),
+            registry=self.registry,
+        )
+        self.answer_bytes = Gauge(
+            "decider_answer_cache_bytes",
+            "Bytes of decisions kept for repeated POST /recommend bodies, bodies and overhead included.",
+            registry=self.registry,
+            multiprocess_mode="livesum",
+        )
+        self._answer_children = {outcome: self.answer_lookups.labels(outcome) for outcome in ("hit", "miss")}
         self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         self._decision_children: dict[str, Counter] = {}
 
@@ -73,6 +86,10 @@ class Metrics:
         if child is None:
             child = self._decision_children[label] = self.decisions.labels(label)
         child.inc()
+
+    def count_answer_lookup(self, hit: bool) -> None:
+        """A /recommend body looked up among the decisions kept (api/answers.py)."""
+        self._answer_children["hit" if hit else "miss"].inc()
 
     def render(self) -> bytes:
         """The exposition text: this app's registry, or in multiprocess mode every worker's samples added up."""

@@ -10,7 +10,17 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from starlette.responses import Response
 
-from api.dependencies import RulesetDep, holder_of, metrics_of, read_json_body, ruleset_in_service, work_of
+from api.dependencies import (
+    RulesetDep,
+    answers_of,
+    holder_of,
+    json_of,
+    metrics_of,
+    read_body,
+    read_json_body,
+    ruleset_in_service,
+    work_of,
+)
 from api.examples import CHECKOUT_API, NIGHTLY_JOB
 from api.metrics import Metrics
 from api.problems import TYPE_PREFIX, ApiProblem, ProblemDetails, ProblemEntry, problem_responses
@@ -23,6 +33,9 @@ from decider.workload import parse_workload
 
 MAX_BATCH = 1000
 JSON = "application/json"
+#: Says whether POST /recommend decided the workload (``decided``) or answered a body it decided before under the
+#: same rules (``cached``, api/answers.py): the bytes are the same either way.
+ANSWER_HEADER = "X-Decider-Answer"
 _DECISION = TypeAdapter(Decision)
 
 
@@ -100,7 +113,18 @@ router = APIRouter(tags=["recommend"])
     operation_id="recommend",
     summary="Rank the targets for one workload",
     response_model=Decision,
-    responses=BODY_ERRORS,
+    responses={
+        200: {
+            "headers": {
+                ANSWER_HEADER: {
+                    "description": "`decided`: the workload was decided for this request; `cached`: the same body "
+                    "was decided before under the rules in service, and this is that answer (the same bytes).",
+                    "schema": {"type": "string", "enum": ["decided", "cached"]},
+                }
+            }
+        },
+        **BODY_ERRORS,
+    },
     openapi_extra=WORKLOAD_BODY,
 )
 async def recommend(request: Request) -> Response:
@@ -109,12 +133,25 @@ async def recommend(request: Request) -> Response:
     # The hot route looks up the rule set and the metrics itself: the same two functions as RulesetDep and
     # MetricsDep, without FastAPI solving three dependencies per request (the 503 still comes before the body).
     ruleset = await ruleset_in_service(await holder_of(request))
-    body = await read_json_body(request)
+    metrics = await metrics_of(request)
+    raw = await read_body(request)
+    answers = answers_of(request)
+    kept = answers.get(raw, ruleset) if answers.on else None
+    if answers.on:
+        metrics.count_answer_lookup(kept is not None)
+    if kept is not None:  # the same body decided under the same rules: its answer, byte for byte (api/answers.py)
+        recommendation, answer = kept
+        metrics.count_decision(recommendation)
+        return Response(answer, media_type=JSON, headers={ANSWER_HEADER: "cached"})
+    body = json_of(raw)
     # In a worker thread, however small the body: a decision with its counterfactual search takes milliseconds to
     # tens of milliseconds, and on the event loop every other request (``/healthz`` too) would wait behind it.
     decision, answer = await work_of(request).run(_decide_one, body, ruleset)
-    (await metrics_of(request)).count_decision(decision.recommendation)
-    return Response(answer, media_type=JSON)
+    metrics.count_decision(decision.recommendation)
+    if answers.on:
+        answers.put(raw, ruleset, decision.recommendation, answer)
+        metrics.answer_bytes.set(answers.held_bytes)
+    return Response(answer, media_type=JSON, headers={ANSWER_HEADER: "decided"})
 
 
 def _decide_one(body: Any, ruleset: Ruleset) -> tuple[Decision, bytes]:

@@ -53,6 +53,13 @@ class Settings(BaseSettings):
     reload_timeout_s: float = Field(
         30.0, gt=0, le=600, description="Seconds a rules reload may take before it is abandoned (old rules stay)."
     )
+    answer_cache_mb: float = Field(
+        16.0,
+        ge=0,
+        le=4096,
+        description="MiB of decisions a worker keeps for repeated POST /recommend bodies (api/answers.py); 0 turns "
+        "the cache off.",
+    )
     bench_routes: bool = Field(False, description="Add the fixed-response route bench/service.py compares against.")
     slack_signing_secret: SecretStr | None = Field(
         None,

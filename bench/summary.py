@@ -28,6 +28,10 @@ EXPECTED: tuple[tuple[str, str], ...] = (
     ("engine.zen_unpriced", "decide() without price books ÷ zen-engine evaluate_batch, per decision"),
     ("engine.advice", "decide() with the counterfactual search ÷ decide() alone, per decision"),
     ("service.throughput", "POST /recommend throughput ÷ fixed-response route, same server and client"),
+    (
+        "service.throughput_repeated",
+        "POST /recommend throughput ÷ fixed-response route, the same body again (answered from memory)",
+    ),
     ("review.per_workload", "review of 5,000 files: time per workload ÷ at 100 files"),
     ("review.peak_rss", "review of 5,000 files: peak RSS of `decider review DIR --format json` + its workers"),
     ("cli.recommend", '`decider recommend FILE` wall time ÷ `python -c "import pydantic"`'),
