@@ -18,6 +18,7 @@ from decider.cold_budget import (
     container_slow_s,
     counted_bursts,
     lambda_slow_s,
+    missed_share,
     percent,
     slow_per_burst,
 )
@@ -237,26 +238,48 @@ def weighs_bursts(
 def bursts_assumption(
     traffic: BurstTraffic, runtime: BurstRuntime, average_rps: float, avg_duration_ms: float, peak_rps: float
 ) -> str:
-    """What ``traffic.bursts_per_day`` not given is taken to be, and what the month's slow requests come to with
-    nothing kept warm for them (decider/cold_budget.py ``slow_per_burst``): Lambda's cold requests where its cold
-    request comes near the target, else the requests that wait for the containers to scale out."""
+    """What ``traffic.bursts_per_day`` not given is taken to be, and the month's slow requests it makes with nothing
+    kept warm for them, counted as ``warm_environments`` and ``burst_copies`` count them (decider/cold_budget.py
+    ``slow_per_burst``): Lambda's cold requests that miss the target (``lambda_slow_s``) where its cold request comes
+    near the target, and the requests that wait past it for the containers to scale out (``container_slow_s``) where
+    copies are kept up for bursts (a named peak)."""
     slo = traffic.latency_slo_ms or 0.0
     cold_s = runtime.startup_s + avg_duration_ms / 1000.0
+    requests = average_rps * 730.0 * 3600.0
+    said = []
     if cold_s * 1000.0 > COLD_NEAR_TARGET * slo:
-        wait_s = cold_s
-        what = (
+        missed = missed_share(cold_s, slo)
+        which = (
+            "every one misses the target"
+            if missed >= 1.0
+            else f"{percent(missed)} of them miss the target (a cold request at "
+            f"{percent(cold_s * 1000.0 / slo)} of it: starts and requests vary)"
+        )
+        said.append(
             f"on AWS Lambda with no environment kept warm, each burst's requests past the average rate for a cold "
             f"request's {number(cold_s)} s ({number(runtime.startup_s)} s of start and {number(avg_duration_ms)} ms of "
-            "work) go to new environments and start cold"
+            f"work) go to new environments and start cold, and {which}: "
+            + _slow_month(slow_per_burst(peak_rps, average_rps, lambda_slow_s(cold_s, slo)), requests)
         )
-    else:
-        wait_s = SCALE_OUT_S + runtime.startup_s
-        what = (
-            "with no container copies kept up for bursts, each burst's requests past the average rate wait while "
-            f"service auto scaling adds copies ({number(wait_s)} s with the copy's start)"
+    scale_out = SCALE_OUT_S + runtime.startup_s
+    waiting = container_slow_s(scale_out, slo)
+    if traffic.peak_rps is not None and waiting > 0.0:
+        said.append(
+            f"with no container copies kept up for bursts, each burst's requests past the average rate in the first "
+            f"{number(waiting)} s of the {number(scale_out)} s service auto scaling takes to add copies (with the "
+            "copy's start) wait past the target: "
+            + _slow_month(slow_per_burst(peak_rps, average_rps, waiting), requests)
         )
-    per_burst = slow_per_burst(peak_rps, average_rps, wait_s)
-    requests = average_rps * 730.0 * 3600.0
+    return (
+        f"traffic.bursts_per_day not given: assumed {number(DEFAULT_BURSTS_PER_DAY)} (a burst an hour), each from the "
+        f"average rate to traffic.peak_rps {number(peak_rps)}; {'; '.join(said)}; against the 1% a p99 latency target "
+        f"(traffic.latency_slo_ms {number(slo)}) lets be slower; give traffic.bursts_per_day"
+    )
+
+
+def _slow_month(per_burst: float, requests: float) -> str:
+    """A burst's slow requests, the month's at ``DEFAULT_BURSTS_PER_DAY``, and their share of its ``requests``,
+    within or past the 1% a p99 lets be slower."""
     month = per_burst * counted_bursts(DEFAULT_BURSTS_PER_DAY)
     share = month / requests if requests > 0 else 1.0
     counted = (
@@ -264,12 +287,8 @@ def bursts_assumption(
         if share < 1.0
         else "as many a month as the month's requests"  # bursts as long as the wait would hold more than there are
     )
-    return (
-        f"traffic.bursts_per_day not given: assumed {number(DEFAULT_BURSTS_PER_DAY)} (a burst an hour), each from the "
-        f"average rate to traffic.peak_rps {number(peak_rps)}; {what}: about {number(round(per_burst))} a burst, "
-        f"{counted}, {'within' if share <= P99_SLOW_SHARE else 'past'} the 1% a p99 latency target "
-        f"(traffic.latency_slo_ms {number(slo)}) lets be slower; give traffic.bursts_per_day"
-    )
+    verdict = "within" if share <= P99_SLOW_SHARE else "past"
+    return f"about {number(round(per_burst))} a burst, {counted}, {verdict} the 1%"
 
 
 def warm_environments(

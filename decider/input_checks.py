@@ -300,9 +300,10 @@ def gateway_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     )
 
 
-#: New execution environments Lambda adds per function every 10 seconds
+#: New execution environments Lambda adds per function every ``SCALING_WINDOW_S`` seconds
 #: (https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html).
 LAMBDA_SCALING_STEP = 1000
+SCALING_WINDOW_S = 10.0
 
 
 def lambda_burst_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
@@ -319,9 +320,20 @@ def lambda_burst_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         return ()
     quota = ruleset.cost_model.lambda_concurrency_quota
     warm = max(facts.avg_concurrency, workload.runtime.provisioned_concurrency or 0)
-    past = [f"the account's default quota of {quota:,} concurrent executions"] if at_once > quota else []
-    if at_once - warm > LAMBDA_SCALING_STEP:
-        past.append(f"the {LAMBDA_SCALING_STEP:,} new environments a function adds every 10 s")
+    # The new environments come as the burst's requests arrive, through one cold request each (a start and the
+    # request), so the most asked for within 10 s is that many seconds of them, or all of them when a cold request
+    # is shorter.
+    cold_s = workload.runtime.startup_s + workload.avg_duration_s
+    new_in_10_s = (at_once - warm) * min(1.0, SCALING_WINDOW_S / cold_s) if cold_s > 0 else at_once - warm
+    past, fixes = [], ["keep environments warm for the bursts (runtime.provisioned_concurrency)"]
+    if at_once > quota:
+        past.append(f"the account's default quota of {quota:,} concurrent executions")
+        fixes.append("raise the account's concurrency quota")
+    if new_in_10_s > LAMBDA_SCALING_STEP:
+        past.append(
+            f"the {LAMBDA_SCALING_STEP:,} new environments a function adds every 10 s (about "
+            f"{show(math.ceil(new_in_10_s - 1e-9))} asked for within 10 s; AWS does not raise this rate)"
+        )
     if not past:
         return ()
     start, held = show(workload.runtime.startup_s), show(math.ceil(warm - 1e-9))
@@ -329,7 +341,6 @@ def lambda_burst_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         f"A burst to traffic.peak_rps {show(workload.peak_rps)} holds about {show(math.ceil(at_once - 1e-9))} of AWS "
         f"Lambda's environments at once while its requests start cold (each request a second past what the {held} "
         f"warm ones serve holds a new one through its {start} s start and the request), past {' and '.join(past)}: "
-        "requests past them are throttled (429) in every burst. "
-        "Keep environments warm for it (runtime.provisioned_concurrency), raise the quota, or give traffic.peak_rps "
-        "as the bursts reach it.",
+        f"requests past them are throttled (429) in every burst. To avoid it, {' or '.join(fixes)}; or give "
+        "traffic.peak_rps as the bursts reach it.",
     )
