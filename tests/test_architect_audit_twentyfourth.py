@@ -15,7 +15,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
+
 from decider import Ruleset, decide, parse_workload
+from decider.render.adr import to_adr
 from tests.test_architect_audit_twentythird import FLASH_SALE, burst_warnings
 
 SLOW_START: dict[str, Any] = {
@@ -56,3 +59,61 @@ def test_a_fast_burst_past_the_scaling_rate_says_the_rate_is_not_raised(ruleset:
         "not raise this rate)" in warning
     )
     assert "keep environments warm for the bursts (runtime.provisioned_concurrency) or raise the account's" in warning
+
+
+EKS_CRON: dict[str, Any] = {
+    "name": "eks-cleanup-cron",
+    "runtime": {"max_duration_s": 300, "memory_mb": 512, "startup_s": 5},
+    "traffic": {"pattern": "scheduled", "requests_per_month": 8760},
+    "team": {"current_platform": "eks", "kubernetes_experience": "expert"},
+}
+NODE_RULES = {"team.medium-ops-eks-nodes", "team.low-ops-eks-nodes", "traffic.jobs-on-eks-nodes"}
+
+
+def eks_rules(raw: dict[str, Any], ruleset: Ruleset) -> set[str]:
+    decision = decide(parse_workload(raw), ruleset, advice=False)
+    entry = next(item for item in decision.ranking if item.target == "eks")
+    return {reason.rule for reason in entry.reasons}
+
+
+def test_a_job_joining_the_teams_eks_cluster_is_not_charged_for_nodes_of_its_own(ruleset: Ruleset) -> None:
+    """F4: a cron the team adds to the EKS cluster it runs was told to go to Fargate (59.8 against 58.0, EKS the
+    cheaper), by two reasons about EC2 nodes of its own: "EC2 capacity takes minutes to launch or sits idle between
+    runs" and "a fleet of EC2 instances of your own to patch". Its pod joins the cluster's nodes, up and looked after
+    already (the bill prices its share of them)."""
+    decision = decide(parse_workload(EKS_CRON), ruleset, advice=False)
+    assert decision.recommendation == "eks"
+    assert not NODE_RULES & eks_rules(EKS_CRON, ruleset)
+    low = {**EKS_CRON, "team": {**EKS_CRON["team"], "ops_capacity": "low"}}
+    assert "team.low-ops-eks-nodes" not in eks_rules(low, ruleset)
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"team": {**EKS_CRON["team"], "new_cluster": True}}, "a cluster of its own"),
+        ({"runtime": {**EKS_CRON["runtime"], "gpu": 1}}, "GPU nodes of its own"),
+        ({"control": {"instance_types": ["c7i"]}}, "a node group of the named types"),
+        ({"team": {"current_platform": "ecs", "kubernetes_experience": "expert"}}, "no EKS cluster yet"),
+    ],
+)
+def test_nodes_of_its_own_still_count(ruleset: Ruleset, change: dict[str, Any], why: str) -> None:
+    assert {"team.medium-ops-eks-nodes", "traffic.jobs-on-eks-nodes"} <= eks_rules({**EKS_CRON, **change}, ruleset), why
+
+
+def test_the_decision_record_marks_what_decider_assumed(ruleset: Ruleset) -> None:
+    """F6: the record's context said "It is described as follows: ... 24 bursts a day" where 24 was assumed."""
+    traffic = {key: value for key, value in FLASH_SALE["traffic"].items() if key != "bursts_per_day"}
+    raw = {**FLASH_SALE, "traffic": traffic}
+    parsed = parse_workload(raw)
+    assumed = [path for path, _ in parsed.defaults]
+    assert "traffic.bursts_per_day" in assumed
+    record = to_adr(decide(parsed, ruleset, advice=False), parsed.workload, date="2026-12-06", assumed=assumed)
+    [context] = [line for line in record.splitlines() if "It is described as follows" in line]
+    assert "in 24 bursts a day (assumed)" in context
+    assert "at its peak 2,000 requests a second," in context  # given: not marked
+    assert "its p99 latency target is 150 ms." in context
+    assert "Values marked assumed were not given: decider assumed them (see Assumptions)." in context
+    given = parse_workload(FLASH_SALE)
+    record = to_adr(decide(given, ruleset, advice=False), given.workload, date="2026-12-06", assumed=[])
+    assert "(assumed)" not in record.split("## Decision Drivers")[0]

@@ -113,7 +113,7 @@ def test_the_decision_record_states_the_target_the_start_and_the_bursts(ruleset:
     record = to_adr(decide(parsed, ruleset, advice=False), parsed.workload, date="2026-12-06")
     [context] = [line for line in record.splitlines() if "It is described as follows" in line]
     assert "a typical one 60 ms, and a new copy starts in 0.8 s" in context
-    assert "(peak 2,000 per second, 2 bursts a day)" in context
+    assert "at its peak 2,000 requests a second, in 2 bursts a day;" in context
     assert "its p99 latency target is 150 ms" in context
     no_target = parse_workload(with_changes(traffic={"latency_slo_ms": None}))
     record = to_adr(decide(no_target, ruleset, advice=False), no_target.workload, date="2026-12-06")

@@ -98,7 +98,15 @@ def run_adr(args: argparse.Namespace) -> int:
     if args.chart is not None:
         image.write(cost_chart(decision, parsed.workload.requests_per_month), args.chart)
         link = charts.link(args.chart, Path(args.output).resolve().parent if args.output else None)
-    text = adr.to_adr(decision, parsed.workload, date=date, status=args.status, source=source, chart=link)
+    text = adr.to_adr(
+        decision,
+        parsed.workload,
+        date=date,
+        status=args.status,
+        source=source,
+        chart=link,
+        assumed=[path for path, _ in parsed.defaults],
+    )
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")

@@ -6,7 +6,7 @@ option (from the rules that fired and the costs) and links to every rule source 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from decider import __version__
 from decider.cost.breakeven import approx_requests
@@ -27,9 +27,11 @@ def to_adr(
     status: str = "proposed",
     source: str | None = None,
     chart: str | None = None,
+    assumed: Collection[str] = (),
 ) -> str:
     """The decision record for one workload; the same decision, date and status give the same text. ``chart`` is the
-    path of the cost-vs-traffic chart image, relative to the record, when one was written beside it."""
+    path of the cost-vs-traffic chart image, relative to the record, when one was written beside it. ``assumed``: the
+    dotted paths of the fields decider assumed (``ParsedWorkload.defaults``), marked so in the context."""
     name = markdown_text(decision.name or workload.name or "this workload")  # text from outside: shown, never acted on
     chosen = next((entry for entry in decision.ranking if entry.target == decision.recommendation), None)
     out: list[str] = []
@@ -47,7 +49,7 @@ def to_adr(
     out += ["## Context and Problem Statement", ""]
     out.append(
         f"Where should {name} run on AWS: AWS Lambda, Amazon ECS (on AWS Fargate, on ECS Managed Instances or on "
-        f"EC2) or Amazon EKS? {_facts(workload)}"
+        f"EC2) or Amazon EKS? {_facts(workload, frozenset(assumed))}"
     )
     if source:
         out += ["", f"The workload is defined in {code_span(source)}."]
@@ -130,22 +132,34 @@ def _chart_section(decision: Decision, chart: str) -> list[str]:
     return [*lines, ""] if decision.break_even else lines
 
 
-def _facts(workload: Workload) -> str:
+def _facts(workload: Workload, assumed: frozenset[str]) -> str:
     runtime, traffic = workload.runtime, workload.traffic
+
+    def said(value: str, path: str) -> str:
+        return f"{value} (assumed)" if path in assumed else value
+
     parts = [
-        f"its longest unit of work takes {number(workload.max_duration_s)} s, a typical one "
-        f"{number(workload.avg_duration_s * 1000.0)} ms, and a new copy starts in {number(runtime.startup_s)} s",
-        f"one copy needs {number(runtime.memory_mb)} MB of memory"
-        + (f" and {number(runtime.vcpu)} vCPU" if runtime.vcpu else "")
+        f"its longest unit of work takes {said(number(workload.max_duration_s) + ' s', 'runtime.max_duration_s')}, a "
+        f"typical one {said(number(workload.avg_duration_s * 1000.0) + ' ms', 'runtime.avg_duration_ms')}, and a new "
+        f"copy starts in {said(number(runtime.startup_s) + ' s', 'runtime.startup_s')}",
+        f"one copy needs {said(number(runtime.memory_mb) + ' MB', 'runtime.memory_mb')} of memory"
+        + (f" and {said(number(runtime.vcpu) + ' vCPU', 'runtime.vcpu')}" if runtime.vcpu else "")
         + (f" and {runtime.gpu} GPU" if runtime.gpu else ""),
-        f"traffic is {traffic.pattern} at about {number(workload.requests_per_month)} requests a month "
-        f"(peak {number(workload.peak_rps)} per second"
-        + (f", {number(traffic.bursts_per_day)} bursts a day" if traffic.bursts_per_day is not None else "")
-        + ")",
+        f"traffic is {said(traffic.pattern, 'traffic.pattern')} at about "
+        f"{said(number(workload.requests_per_month) + ' requests a month', 'traffic.requests_per_month')}",
+        f"at its peak {said(number(workload.peak_rps) + ' requests a second', 'traffic.peak_rps')}"
+        + (
+            f", in {said(number(traffic.bursts_per_day) + ' bursts a day', 'traffic.bursts_per_day')}"
+            if traffic.bursts_per_day is not None
+            else ""
+        ),
     ]
     if traffic.latency_slo_ms is not None:
-        parts.append(f"its p99 latency target is {number(traffic.latency_slo_ms)} ms")
+        target = said(number(traffic.latency_slo_ms) + " ms", "traffic.latency_slo_ms")
+        parts.append(f"its p99 latency target is {target}")
     text = "It is described as follows: " + "; ".join(parts) + "."
+    if " (assumed)" in text:
+        text += " Values marked assumed were not given: decider assumed them (see Assumptions)."
     if workload.team.current_platform != "none":
         text += f" It runs on {PLATFORM_NAMES[workload.team.current_platform]} today."
     return text
