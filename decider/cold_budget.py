@@ -28,6 +28,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from decider.numbers import number
+
 #: A p99 latency target (``traffic.latency_slo_ms``, docs/workload.md) lets one request in a hundred be slower.
 P99_SLOW_SHARE = 0.01
 #: Bursts a day taken for a bursting service when ``traffic.bursts_per_day`` is not given: one an hour. decider's
@@ -119,6 +121,98 @@ def budget_share(
     return max(0.0, 1.0 - allowed / per_burst)
 
 
+#: Execution environments a function adds at most, all at once, and again every ``SCALING_WINDOW_S``: "each
+#: function can scale up to 1,000 execution environments every 10 seconds"; requests past them are throttled
+#: (https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html). A per-function rate AWS does not raise.
+LAMBDA_SCALING_STEP = 1000
+SCALING_WINDOW_S = 10.0
+
+
+def burst_misses(
+    peak_rps: float, average_rps: float, avg_duration_s: float, startup_s: float, slo_ms: float, share: float = 0.0
+) -> tuple[float, float]:
+    """The requests of one burst of clients on AWS Lambda that miss the p99 target, with ``share`` of the burst over
+    the average load kept warm: (the cold requests past the target and the throttled requests, the throttled ones
+    alone). The requests a second past what the warm environments serve (``u``) each take a new environment for a
+    cold request (a start and the request's work, ``c``) while new ones are left: ``LAMBDA_SCALING_STEP`` at once and
+    a tenth of that a second after (AWS adds them in steps every ``SCALING_WINDOW_S``; taken as a steady rate, an
+    estimate). Of those that start cold, ``missed_share`` miss the target; those past the environments available are
+    throttled (u × c − (1,000 + 100 × c)). Then the environments up serve a request each per ``avg_duration_s`` and
+    100 more come a second: the requests past them are throttled until the new ones catch up with the peak, a
+    shrinking excess ((u − (1,000 + 100 × c) ÷ d)² × d ÷ 200). With no throttling, the cold requests past the target
+    alone: ``slow_per_burst`` of ``lambda_slow_s`` for the burst's share left cold."""
+    excess = (1.0 - share) * max(0.0, peak_rps - average_rps)
+    cold_s = startup_s + avg_duration_s
+    rate = LAMBDA_SCALING_STEP / SCALING_WINDOW_S
+    available = LAMBDA_SCALING_STEP + rate * cold_s
+    cold = excess * cold_s
+    started = min(cold, available)
+    climb = max(0.0, excess - available / avg_duration_s) if avg_duration_s > 0.0 else 0.0
+    throttled = cold - started + climb * climb * avg_duration_s / (2.0 * rate)
+    return missed_share(cold_s, slo_ms) * started + throttled, throttled
+
+
+def lambda_budget_share(
+    bursts_per_day: float,
+    requests_per_month: float,
+    peak_rps: float,
+    average_rps: float,
+    avg_duration_s: float,
+    startup_s: float,
+    slo_ms: float,
+) -> float:
+    """``budget_share`` for AWS Lambda, throttling counted: the least share of a burst over the average load kept
+    warm whose burst leaves no more than the 1% a p99 lets be slower of requests that miss the target, cold or
+    throttled (``burst_misses``). Environments kept warm for a share s serve s of the burst from its start, so the
+    requests a second past them are e = (1 − s) × (peak − average), and the misses grow with e in three pieces:
+    while the new environments suffice (e × c within the 1,000 + 100 × c available), the cold requests past the target
+    alone, which is ``budget_share`` of ``lambda_slow_s``; then every request past them is throttled too (linear in e);
+    then the climb after the first cold request adds its throttles (a quadratic in e). Each piece is solved in closed
+    form for the misses allowed a burst."""
+    excess = max(0.0, peak_rps - average_rps)
+    cold_s = startup_s + avg_duration_s
+    allowed = P99_SLOW_SHARE * requests_per_month / counted_bursts(bursts_per_day)
+    if excess <= 0.0 or burst_misses(peak_rps, average_rps, avg_duration_s, startup_s, slo_ms)[0] <= allowed:
+        return 0.0
+    missed = missed_share(cold_s, slo_ms)
+    rate = LAMBDA_SCALING_STEP / SCALING_WINDOW_S
+    available = LAMBDA_SCALING_STEP + rate * cold_s
+    if missed * available >= allowed:  # within the new environments: the cold requests alone decide
+        return budget_share(bursts_per_day, requests_per_month, peak_rps, average_rps, lambda_slow_s(cold_s, slo_ms))
+    # Past them: m × A + (e × c − A) = allowed, while e stays within what the environments up after the first cold
+    # request serve (A ÷ d); past that, the climb's throttles add (e − A ÷ d)² × d ÷ (2 × rate).
+    left = allowed - (missed - 1.0) * available
+    kept = left / cold_s
+    if avg_duration_s > 0.0 and kept > available / avg_duration_s:
+        # (d ÷ 2r) × y² + c × y − (left − c × A ÷ d) = 0, y = e − A ÷ d
+        half = avg_duration_s / (2.0 * rate)
+        over = left - cold_s * available / avg_duration_s
+        kept = available / avg_duration_s + (math.sqrt(cold_s * cold_s + 4.0 * half * over) - cold_s) / (2.0 * half)
+    return min(1.0, max(0.0, 1.0 - kept / excess))
+
+
+def throttled_percent(
+    bursts_per_day: float | None,
+    requests_per_month: float,
+    peak_rps: float,
+    average_rps: float,
+    avg_duration_s: float,
+    startup_s: float,
+    warm: float,
+) -> float:
+    """The percentage of the month's requests AWS Lambda throttles while its bursts climb from the ``warm``
+    environments (the average load's, or those kept with provisioned concurrency): ``burst_misses``' throttled
+    requests a burst, at ``bursts_per_day`` (None: no bursts of clients, 0). A share of the month, not seconds to
+    climb: the same climb matters less the more requests the month holds besides."""
+    if bursts_per_day is None or requests_per_month <= 0.0 or peak_rps <= average_rps or avg_duration_s <= 0.0:
+        return 0.0
+    average, peak = average_rps * avg_duration_s, peak_rps * avg_duration_s
+    share = min(1.0, max(0.0, (warm - average) / (peak - average)))
+    throttled = burst_misses(peak_rps, average_rps, avg_duration_s, startup_s, 0.0, share)[1]
+    # at most all of them: bursts that would throttle more than the month holds are more than it has
+    return min(100.0, 100.0 * throttled * counted_bursts(bursts_per_day) / requests_per_month)
+
+
 def steady_need(requests_per_month: float, profile: Sequence[float] | None) -> float:
     """The share of the cold starts of steady (or diurnal) traffic that a p99 latency target cannot absorb. With no
     bursts, a request starts cold when no environment ran one in the last ``IDLE_ENVIRONMENT_KEPT_S``: for requests
@@ -136,6 +230,21 @@ def steady_need(requests_per_month: float, profile: Sequence[float] | None) -> f
             value / total * math.exp(-rate * value / total * hours * IDLE_ENVIRONMENT_KEPT_S) for value in profile
         )
     return max(0.0, 1.0 - P99_SLOW_SHARE / cold) if cold > 0.0 else 0.0
+
+
+def said_per_month(per_burst: float, requests: float, *, against_p99: bool = True) -> str:
+    """A burst's slow (or throttled) requests as people read them: the burst's, the month's at
+    ``DEFAULT_BURSTS_PER_DAY`` and their share of its ``requests``; ``against_p99``: within or past the 1% a p99
+    lets be slower."""
+    month = per_burst * counted_bursts(DEFAULT_BURSTS_PER_DAY)
+    share = month / requests if requests > 0 else 1.0
+    counted = (
+        f"{number(round(month))} a month, {percent(share)} of the requests"
+        if share < 1.0
+        else "as many a month as the month's requests"  # bursts as long as the wait would hold more than there are
+    )
+    verdict = f", {'within' if share <= P99_SLOW_SHARE else 'past'} the 1%" if against_p99 else ""
+    return f"about {number(round(per_burst))} a burst, {counted}{verdict}"
 
 
 def percent(share: float) -> str:

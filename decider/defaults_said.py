@@ -13,13 +13,14 @@ from typing import Any, Protocol
 from decider.cold_budget import (
     COLD_NEAR_TARGET,
     DEFAULT_BURSTS_PER_DAY,
-    P99_SLOW_SHARE,
+    LAMBDA_SCALING_STEP,
     budget_share,
+    burst_misses,
     container_slow_s,
-    counted_bursts,
-    lambda_slow_s,
+    lambda_budget_share,
     missed_share,
     percent,
+    said_per_month,
     slow_per_burst,
 )
 from decider.network import HTTP_PROTOCOLS, SERVING_PROTOCOLS
@@ -224,14 +225,20 @@ def weighs_bursts(
     ``traffic.bursts_per_day``: clients in bursts (``bursting``) with a latency target and a peak (``peak_rps``,
     resolved) above the average rate, whose copies ``burst_copies`` keeps up for bursts (a named peak, a target short
     of scaling out) or whose Lambda cold request (``runtime.startup_s`` and the request's own work) comes near the
-    target, where ``traffic.cold-start-vs-slo`` weighs it (``COLD_NEAR_TARGET``)."""
+    target, where ``traffic.cold-start-vs-slo`` weighs it (``COLD_NEAR_TARGET``), or whose bursts ask for new
+    environments faster than Lambda adds them (``burst_misses``), with a target or without one."""
     slo = traffic.latency_slo_ms
-    if slo is None or not bursting(traffic, protocols) or peak_rps <= average_rps:
+    if not bursting(traffic, protocols) or peak_rps <= average_rps:
         return False
+    throttles = burst_misses(peak_rps, average_rps, avg_duration_ms / 1000.0, runtime.startup_s, slo or 0.0)[1] > 0.0
+    if slo is None:  # no target: the bursts weigh only what Lambda throttles (traffic.burst-beyond-lambda-scaling)
+        return throttles
     cold_s = runtime.startup_s + avg_duration_ms / 1000.0
     scale_out = SCALE_OUT_S + runtime.startup_s
-    return cold_s * 1000.0 > COLD_NEAR_TARGET * slo or (
-        traffic.peak_rps is not None and container_slow_s(scale_out, slo) > 0.0
+    return (
+        cold_s * 1000.0 > COLD_NEAR_TARGET * slo
+        or throttles
+        or (traffic.peak_rps is not None and container_slow_s(scale_out, slo) > 0.0)
     )
 
 
@@ -241,13 +248,23 @@ def bursts_assumption(
     """What ``traffic.bursts_per_day`` not given is taken to be, and the month's slow requests it makes with nothing
     kept warm for them, counted as ``warm_environments`` and ``burst_copies`` count them (decider/cold_budget.py
     ``slow_per_burst``): Lambda's cold requests that miss the target (``lambda_slow_s``) where its cold request comes
-    near the target, and the requests that wait past it for the containers to scale out (``container_slow_s``) where
-    copies are kept up for bursts (a named peak)."""
+    near the target, and the requests it throttles while it scales (``burst_misses``); and the requests that wait past
+    it for the containers to scale out (``container_slow_s``) where copies are kept up for bursts (a named peak)."""
     slo = traffic.latency_slo_ms or 0.0
     cold_s = runtime.startup_s + avg_duration_ms / 1000.0
     requests = average_rps * 730.0 * 3600.0
     said = []
-    if cold_s * 1000.0 > COLD_NEAR_TARGET * slo:
+    misses, throttled = burst_misses(peak_rps, average_rps, avg_duration_ms / 1000.0, runtime.startup_s, slo)
+    if traffic.latency_slo_ms is None:  # taken for Lambda's throttled requests alone (``weighs_bursts``)
+        return (
+            f"traffic.bursts_per_day not given: assumed {number(DEFAULT_BURSTS_PER_DAY)} (a burst an hour), each from "
+            f"the average rate to traffic.peak_rps {number(peak_rps)}; on AWS Lambda with no environment kept warm, "
+            f"each burst asks for new environments faster than a function adds them ({LAMBDA_SCALING_STEP:,} at once "
+            f"and {LAMBDA_SCALING_STEP:,} every 10 s), and those past them are throttled (429): "
+            + said_per_month(throttled, requests, against_p99=False)
+            + ", which traffic.burst-beyond-lambda-scaling weighs; give traffic.bursts_per_day"
+        )
+    if cold_s * 1000.0 > COLD_NEAR_TARGET * slo or throttled > 0.0:
         missed = missed_share(cold_s, slo)
         which = (
             "every one misses the target"
@@ -255,11 +272,17 @@ def bursts_assumption(
             else f"{percent(missed)} of them miss the target (a cold request at "
             f"{percent(cold_s * 1000.0 / slo)} of it: starts and requests vary)"
         )
+        throttles = (
+            f", and about {number(round(throttled))} a burst are throttled (429), past the {LAMBDA_SCALING_STEP:,} new "
+            "environments a function adds every 10 s"
+            if throttled > 0.0
+            else ""
+        )
         said.append(
             f"on AWS Lambda with no environment kept warm, each burst's requests past the average rate for a cold "
             f"request's {number(cold_s)} s ({number(runtime.startup_s)} s of start and {number(avg_duration_ms)} ms of "
-            f"work) go to new environments and start cold, and {which}: "
-            + _slow_month(slow_per_burst(peak_rps, average_rps, lambda_slow_s(cold_s, slo)), requests)
+            f"work) go to new environments and start cold, and {which}{throttles}{', in all' if throttles else ''}: "
+            + said_per_month(misses, requests)
         )
     scale_out = SCALE_OUT_S + runtime.startup_s
     waiting = container_slow_s(scale_out, slo)
@@ -268,27 +291,13 @@ def bursts_assumption(
             f"with no container copies kept up for bursts, each burst's requests past the average rate in the first "
             f"{number(waiting)} s of the {number(scale_out)} s service auto scaling takes to add copies (with the "
             "copy's start) wait past the target: "
-            + _slow_month(slow_per_burst(peak_rps, average_rps, waiting), requests)
+            + said_per_month(slow_per_burst(peak_rps, average_rps, waiting), requests)
         )
     return (
         f"traffic.bursts_per_day not given: assumed {number(DEFAULT_BURSTS_PER_DAY)} (a burst an hour), each from the "
         f"average rate to traffic.peak_rps {number(peak_rps)}; {'; '.join(said)}; against the 1% a p99 latency target "
         f"(traffic.latency_slo_ms {number(slo)}) lets be slower; give traffic.bursts_per_day"
     )
-
-
-def _slow_month(per_burst: float, requests: float) -> str:
-    """A burst's slow requests, the month's at ``DEFAULT_BURSTS_PER_DAY``, and their share of its ``requests``,
-    within or past the 1% a p99 lets be slower."""
-    month = per_burst * counted_bursts(DEFAULT_BURSTS_PER_DAY)
-    share = month / requests if requests > 0 else 1.0
-    counted = (
-        f"{number(round(month))} a month, {percent(share)} of the requests"
-        if share < 1.0
-        else "as many a month as the month's requests"  # bursts as long as the wait would hold more than there are
-    )
-    verdict = "within" if share <= P99_SLOW_SHARE else "past"
-    return f"about {number(round(per_burst))} a burst, {counted}, {verdict} the 1%"
 
 
 def warm_environments(
@@ -303,18 +312,20 @@ def warm_environments(
     cold requests miss its latency target: clients in bursts at a peak the workload names, with a target, as
     ``burst_copies`` keeps copies up for them. The executions in flight on average and a share of the burst over them,
     one execution an environment: the share whose cold requests the p99 target cannot absorb at ``bursts_per_day``
-    (decider/cold_budget.py ``budget_share``: none when a month of bursts starts fewer cold requests past the target
-    than 1% of its requests; a cold request past the target misses it every time, one near it a growing share of the
-    time, ``lambda_slow_s``, so the count grows from none as the cold request passes the target). Both sides of
+    (decider/cold_budget.py ``lambda_budget_share``: none when a month of bursts starts fewer cold requests past the
+    target than 1% of its requests and throttles none; a cold request past the target misses it every time, one near
+    it a growing share of the time, ``lambda_slow_s``, so the count grows from none as the cold request passes the
+    target; a request throttled while the function scales past 1,000 new environments every 10 s misses it too,
+    ``burst_misses``). Both sides of
     the comparison then pay for capacity warm before the burst (decider/cost/bill.py prices them;
     ``traffic.cold-start-vs-slo`` weighs only the cold starts of that share left cold). With the share and the
     assumption that says so; None when none are kept."""
     peak, slo = traffic.peak_rps, traffic.latency_slo_ms
     if peak is None or slo is None or not bursting(traffic, protocols):
         return None
-    cold_s = runtime.startup_s + avg_duration_ms / 1000.0  # a request on a new environment waits its start, then runs
     bursts = bursts_per_day if bursts_per_day is not None else DEFAULT_BURSTS_PER_DAY
-    share = budget_share(bursts, average_rps * 730.0 * 3600.0, peak, average_rps, lambda_slow_s(cold_s, slo))
+    avg_s = avg_duration_ms / 1000.0
+    share = lambda_budget_share(bursts, average_rps * 730.0 * 3600.0, peak, average_rps, avg_s, runtime.startup_s, slo)
     if share <= 0.0:
         return None
     average, at_peak = average_rps * avg_duration_ms / 1000.0, peak * avg_duration_ms / 1000.0
@@ -327,9 +338,16 @@ def warm_environments(
             f"; capped at {MOST_COPIES:,}, the most runtime.provisioned_concurrency takes, which hold "
             f"{math.floor(max(0.0, held) * 100):.0f}% of the burst"
         )
+    throttled = burst_misses(peak, average_rps, avg_s, runtime.startup_s, slo)[1] > 0.0
     why = (
         f"the share whose cold requests ({number(runtime.startup_s)} s of start and {number(avg_duration_ms)} ms of "
-        f"work), at {number(bursts)} bursts a day, are more than the 1% of requests a p99 latency target "
+        "work)"
+        + (
+            f" and requests throttled past the {LAMBDA_SCALING_STEP:,} new environments a function adds every 10 s"
+            if throttled
+            else ""
+        )
+        + f", at {number(bursts)} bursts a day, are more than the 1% of requests a p99 latency target "
         f"(traffic.latency_slo_ms {number(slo)}) lets be slower"
     )
     said = (

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from decider.cold_budget import STEADY_PATTERNS, budget_share, burst_concurrency, lambda_slow_s, steady_need
+from decider.cold_budget import STEADY_PATTERNS, burst_concurrency, lambda_budget_share, steady_need, throttled_percent
 from decider.defaults_said import (
     LAMBDA_MAX_MEMORY_MB,
     UTILISATION_TARGET,
@@ -66,8 +66,8 @@ class Facts:
     """Hours of work per month if units of work ran one after another."""
     copies_at_peak: float
     """Container copies needed at peak: in-flight work ÷ (concurrency per copy × utilisation target: a queue worker's
-    in the cost model, 0.7 for a listener), or for runs of a
-    job one copy a run in flight, and at least the copies that hold the open connections (``connection_copies``)."""
+    in the cost model, 0.7 for a listener), or for runs of a job one copy a run in flight, and at least the copies
+    that hold the open connections (``connection_copies``)."""
     connection_copies: float
     """Container copies that hold a WebSocket workload's open connections: connections ÷ (connections per copy ×
     utilisation target); 0 for other work. Copies never drop below it, whatever the message rate."""
@@ -86,6 +86,8 @@ class Facts:
     lambda_scale_up_s: float
     """Seconds Lambda needs to climb to peak concurrency at 1,000 new environments per 10 s, from those already warm:
     the executions in flight on average, or runtime.provisioned_concurrency when more."""
+    lambda_throttled_percent: float
+    """% of the month's requests Lambda throttles as bursts of clients climb past its scaling rate (cold_budget.py)."""
     lambda_cold_run_s: float
     """The longest unit of work on Lambda when it lands on a new execution environment: runtime.max_duration_s, plus
     runtime.startup_s when the start is past the 10 s Lambda gives the Init phase (Lambda then runs the init again
@@ -136,12 +138,10 @@ class Facts:
     none); the cold starts left are the rest."""
     lambda_cold_past_p99: float
     """The share of Lambda's cold starts that its p99 latency target cannot absorb and no environment kept warm holds
-    (0 to 1): for a bursting service, of the burst past what the target's 1% takes at traffic.bursts_per_day, and
-    whose cold request misses the target; for steady traffic, of requests that find every environment reclaimed
-    (``cold_past_p99``)."""
+    (0 to 1): for a bursting service, of the burst whose misses (cold, throttled) pass the 1% at bursts_per_day; for
+    steady traffic, of requests that find every environment reclaimed (``cold_past_p99``)."""
     work_slo_ratio: float
-    """A typical request alone as a share of the latency SLO (0 when there is no SLO): at 1 or more no target meets
-    the SLO, warm or cold."""
+    """A typical request alone as a share of the latency SLO (0 without one): at 1 or more no target meets it."""
     needs_gpu: bool
 
 
@@ -252,17 +252,18 @@ def cold_past_p99(workload: Workload, average: float, peak: float, held: float) 
     """The share of Lambda's cold starts that its p99 latency target cannot absorb and no environment kept warm
     holds (``held``, ``warm_share``), 0 to 1. For a bursting service with a target and ``traffic.bursts_per_day``
     (given, or assumed where the cold request nears the target), the share of the burst that must be kept warm: the
-    one whose cold requests past the target pass the 1% a p99 lets be slower (decider/cold_budget.py
-    ``budget_share`` of ``lambda_slow_s``), which is the share the default keeps warm. For
+    one whose cold requests past the target and requests throttled while the function scales pass the 1% a p99 lets
+    be slower (decider/cold_budget.py ``lambda_budget_share``), which is the share the default keeps warm. For
     steady or diurnal traffic, or a peak at or below the average rate (no burst), the share of cold starts of requests
     that find every environment reclaimed past that 1% (``steady_need``). Otherwise every cold start of the burst."""
     runtime, traffic = workload.runtime, workload.traffic
     slo, bursts, need = traffic.latency_slo_ms, traffic.bursts_per_day, 1.0
     if slo is not None and bursting(traffic, workload.protocols) and peak > average and bursts is not None:
-        cold_s = runtime.startup_s + workload.avg_duration_s
         average_rps = workload.requests_per_month / SECONDS_PER_MONTH
         peak_rps = max(workload.peak_rps, average_rps)
-        need = budget_share(bursts, workload.requests_per_month, peak_rps, average_rps, lambda_slow_s(cold_s, slo))
+        need = lambda_budget_share(
+            bursts, workload.requests_per_month, peak_rps, average_rps, workload.avg_duration_s, runtime.startup_s, slo
+        )
     elif slo is not None and (
         traffic.pattern in STEADY_PATTERNS or (bursting(traffic, workload.protocols) and peak <= average)
     ):
@@ -371,6 +372,9 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         gb_seconds_per_month=requests * avg_s * lambda_memory / 1024.0,
         lambda_burst_concurrency=at_once,
         lambda_scale_up_s=max(0.0, peak_concurrency - warm) / 1000.0 * 10.0,
+        lambda_throttled_percent=throttled_percent(
+            traffic.bursts_per_day if bursts else None, requests, peak_rps, avg_rps, avg_s, runtime.startup_s, warm
+        ),
         lambda_cold_run_s=cold_run_s(workload),
         cold_request_s=runtime.startup_s + workload.max_duration_s,
         container_scale_up_s=launched / ECS_TASKS_PER_MINUTE * 60.0 + runtime.startup_s if launched > 0 else 0.0,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from decider.cold_budget import LAMBDA_SCALING_STEP, SCALING_WINDOW_S
 from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.cost.sizing import front_door
 from decider.numbers import show
@@ -298,12 +299,6 @@ def gateway_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         "the quota (Service Quotas, on request) before the peak comes, or name another front door "
         "(traffic.front_door alb, or function-url for Lambda).",
     )
-
-
-#: New execution environments Lambda adds per function every ``SCALING_WINDOW_S`` seconds
-#: (https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html).
-LAMBDA_SCALING_STEP = 1000
-SCALING_WINDOW_S = 10.0
 
 
 def lambda_burst_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:

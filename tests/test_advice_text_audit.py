@@ -56,11 +56,11 @@ def test_the_summary_names_the_chosen_mode_and_on_demand_reasons_skip_managed_in
 
 def test_a_winner_ahead_only_on_cost_says_so(ruleset: Ruleset) -> None:
     """Lambda over Fargate by $6.40 a month, EKS cheapest (its pods a share of the team's nodes) but third for a team
-    with little time for operations: the summary had no "It wins because" at all."""
+    said to know no Kubernetes (a warning questions it): the summary had no "It wins because" at all."""
     decision = decided(
         ruleset,
         {
-            "team": {"current_platform": "eks", "kubernetes_experience": "some", "ops_capacity": "low"},
+            "team": {"current_platform": "eks", "kubernetes_experience": "none", "ops_capacity": "low"},
             "traffic": {"requests_per_month": 10_000_000},
         },
     )

@@ -41,7 +41,9 @@ def throttle_warnings(decision: Decision) -> list[str]:
 
 def test_a_peak_past_api_gateways_throttle_quota_is_warned_of(ruleset: Ruleset) -> None:
     decision = decided(ruleset)
-    assert decision.recommendation == "lambda"
+    # Lambda among the two compared (its bursts' throttled requests, past its scaling rate, cost it points since
+    # property audit 20, F1)
+    assert "lambda" in [entry.target for entry in decision.ranking[:2]]
     [warning] = throttle_warnings(decision)
     assert "A peak of 15,000 requests a second is past API Gateway's default throttle quota of 10,000" in warning
     assert "AWS Lambda is priced behind an API Gateway HTTP API" in warning

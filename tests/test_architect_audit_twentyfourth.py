@@ -98,7 +98,12 @@ def test_a_job_joining_the_teams_eks_cluster_is_not_charged_for_nodes_of_its_own
     ],
 )
 def test_nodes_of_its_own_still_count(ruleset: Ruleset, change: dict[str, Any], why: str) -> None:
-    assert {"team.medium-ops-eks-nodes", "traffic.jobs-on-eks-nodes"} <= eks_rules({**EKS_CRON, **change}, ruleset), why
+    fired = eks_rules({**EKS_CRON, **change}, ruleset)
+    assert "team.medium-ops-eks-nodes" in fired, why
+    # Fargate's lead for jobs (what the jobs rules say) counts where Fargate can run the job: not for GPUs or named
+    # instance types, which Fargate has neither of, where no rule about what Fargate does well is a reason
+    fargate_runs_it = "gpu" not in change.get("runtime", {}) and "control" not in change
+    assert ("traffic.jobs-on-eks-nodes" in fired) == fargate_runs_it, why
 
 
 def test_the_decision_record_marks_what_decider_assumed(ruleset: Ruleset) -> None:

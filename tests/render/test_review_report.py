@@ -44,7 +44,7 @@ EXPECTED: dict[str, tuple[str, int, str | None, str, str]] = {
     "log-agent": (APPS, 50, "unknown", "eks", "eks"),
     # A Job runs each time it is applied, and nothing says how often: its traffic is not known
     "db-migrate": (APPS, 67, "unknown", "eks", "lambda"),
-    "nightly-report": (APPS, 82, "consider", "eks", "ecs-fargate"),
+    "nightly-report": (APPS, 82, "consider", "eks", "lambda"),
     "model-server": (GPU_OPERATOR, 16, "unknown", "eks", "eks"),
     "CheckoutFunction": (SAM, 21, "keep", "lambda", "lambda"),
     "OrderConsumer": (SAM, 38, "keep", "lambda", "lambda"),
