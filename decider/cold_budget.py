@@ -207,6 +207,8 @@ def throttled_percent(
     if bursts_per_day is None or requests_per_month <= 0.0 or peak_rps <= average_rps or avg_duration_s <= 0.0:
         return 0.0
     average, peak = average_rps * avg_duration_s, peak_rps * avg_duration_s
+    if peak <= average:  # a peak too small for a float to tell from the average (a subnormal rate)
+        return 0.0
     share = min(1.0, max(0.0, (warm - average) / (peak - average)))
     throttled = burst_misses(peak_rps, average_rps, avg_duration_s, startup_s, 0.0, share)[1]
     # at most all of them: bursts that would throttle more than the month holds are more than it has
