@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from decider.cost.capacity import Ramp, copies, scaling_of
-from decider.cost.choice import before, undominated
+from decider.cost.choice import TIE, before, undominated
 from decider.cost.compiled import Compiled
 from decider.cost.profile import RampSum, copy_hours, instance_hour_ramps, profile_billed_hours, shared_instance_hours
 from decider.facts import Facts, container_disk_gb
@@ -68,10 +68,8 @@ _FITS: Compiled[tuple[tuple[Instance, int], ...]] = Compiled()
 def instance_fits(
     workload: Workload, facts: Facts, book: PriceBook, model: CostModel, *, kubernetes: bool = False
 ) -> tuple[tuple[Instance, int], ...]:
-    """Each allowed catalogue type that holds at least one copy, with the number of copies it holds.
-
-    Remembered per catalogue and copy shape: many workloads share a shape, and the catalogue is immutable.
-    """
+    """Each allowed catalogue type that holds at least one copy, with the number of copies it holds. Remembered per
+    catalogue and copy shape: many workloads share a shape, and the catalogue is immutable."""
 
     def build() -> tuple[tuple[Instance, int], ...]:
         fits = []
@@ -117,10 +115,9 @@ def instance_candidates(workload: Workload, book: PriceBook) -> list[Instance]:
             continue
         if runtime.os == "windows" and instance.architecture != "x86_64":
             continue
-        if named:
-            if instance.type not in named and instance.type_family not in named:
-                continue
-        elif instance.family == "burstable":
+        if named and instance.type not in named and instance.type_family not in named:
+            continue
+        if not named and instance.family == "burstable":
             continue
         if (runtime.gpu > 0) != (instance.gpu > 0) and not (named and runtime.gpu == 0):
             continue
@@ -217,8 +214,8 @@ def cheapest_instance(
     busy = min(730.0, max(0.0, (slope + linger) * requests + 0.0))
     best: tuple[float, float, str] = (math.inf, math.inf, "")
     best_fit: tuple[Instance, int, float] | None = None
-    # max(a, b) is written ``b if b > a else a`` below (the same result, ties and NaN alike): this loop runs for every
-    # fitting type of every instance-based target of every ranking.
+    # This loop runs for every fitting type of every instance-based target of every ranking: max(a, b) is written
+    # ``b if b > a else a`` (the same result, ties and NaN alike), and a type dearer than any tie is passed over.
     for instance, per_instance, hourly, list_price in _priced_fits(
         workload, facts, book, model, management_fee, kubernetes
     ):
@@ -231,6 +228,8 @@ def cheapest_instance(
             beyond = slope / per_instance * requests + -730.0
             billed = 0 + busy + (beyond if beyond > 0.0 else 0.0)
         cost = hourly * billed
+        if cost - best[0] > TIE * (abs(cost) + abs(best[0])):  # not within TIE of the best: not before it
+            continue
         if best_fit is None or before((cost, list_price, instance.type), best):
             best, best_fit = (cost, list_price, instance.type), (instance, per_instance, billed)
     if best_fit is None:
