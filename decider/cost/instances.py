@@ -103,11 +103,9 @@ def catalogue_key(workload: Workload, book: PriceBook, model: CostModel, *shape:
 
 
 def instance_candidates(workload: Workload, book: PriceBook) -> list[Instance]:
-    """Catalogue types allowed for the workload: architecture, GPU need, ``control.instance_types``.
-
-    Burstable types are used only when named in ``instance_types``: sustained load above their baseline CPU is
-    charged as CPU credits, which the model does not price.
-    """
+    """Catalogue types allowed for the workload: architecture, GPU need, ``control.instance_types``. Burstable types
+    are used only when named in ``instance_types``: sustained load above their baseline CPU is charged as CPU credits,
+    which the model does not price."""
     runtime, named = workload.runtime, workload.control.instance_types
     chosen: list[Instance] = []
     for instance in book.ec2.instances:
@@ -189,14 +187,12 @@ def cheapest_instance(
 ) -> InstanceOption | None:
     """The fitting type that makes the month cheapest at the workload's volume (ties: the lower list price, then the
     name), with its instance-hour ramps; None when no type holds a copy. ``kubernetes``: EKS nodes, which keep vCPU
-    from pods (``copies_per_instance``).
-
-    The same choice as pricing every ``instance_options`` entry, in one pass over numbers compiled per price book and
-    copy shape: a month's instance-hours come in closed form from the copy-hours ramp (the ramps of
-    ``instance_hour_ramps``, evaluated with the same operations), and only the winner's ramps are built. A workload
-    with an hourly profile (hour-by-hour ramps) takes the general path. ``shared``: the copies go on a cluster's
-    existing nodes (the team runs EKS), billed as their share of them: no node of their own, no minimum.
-    """
+    from pods (``copies_per_instance``). The same choice as pricing every ``instance_options`` entry, in one pass
+    over numbers compiled per price book and copy shape: a month's instance-hours come in closed form from the
+    copy-hours ramp (the ramps of ``instance_hour_ramps``, evaluated with the same operations), and only the winner's
+    ramps are built. A workload with an hourly profile (hour-by-hour ramps) takes the general path. ``shared``: the
+    copies go on a cluster's existing nodes (the team runs EKS), billed as their share of them: no node of their own,
+    no minimum."""
     scaling = scaling_of(workload, facts)
     hours = copy_hours(workload, facts, model, scaling)
     per_run = scaling == "per-run"
@@ -254,17 +250,22 @@ def _cheapest_profiled(
 ) -> InstanceOption | None:
     """``cheapest_instance`` for copy-hours hour by hour (an hourly profile): each type's month from
     ``profile_billed_hours``, the float ``instance_options`` bills, over the types no other dominates; the winner's
-    ramps built alone."""
+    ramps built alone. A type is passed over first when fewer hours than it bills already price it beyond the best:
+    every stretch bills at least its copy-hours over copies per instance and its share of the month's floor."""
     scaling = scaling_of(workload, facts)
     low = copies(workload, facts, model, scaling)[0]
     min_floor = _min_instances(low, scaling, shared=False) * 730.0
     requests = workload.requests_per_month
     best: tuple[float, float, str] = (math.inf, math.inf, "")
     best_fit: tuple[Instance, int, float, float] | None = None
+    slope = math.fsum(part.slope for part in hours.parts)  # the stretches' copy-hours per request
     for instance, per_instance, hourly, list_price in _priced_fits(
         workload, facts, book, model, management_fee, kubernetes
     ):
         floor = max(min_floor, math.ceil(low / per_instance) * 730.0)
+        least = hourly * max(floor, slope / per_instance * requests) * (1.0 - 1e-6)  # a millionth for the rounding
+        if least - best[0] > TIE * (abs(least) + abs(best[0])):  # dearer than the best beyond any tie: not before it
+            continue
         billed = profile_billed_hours(hours, per_instance, floor, requests)
         if best_fit is None or before((hourly * billed, list_price, instance.type), best):
             best, best_fit = (hourly * billed, list_price, instance.type), (instance, per_instance, floor, billed)
