@@ -15,6 +15,7 @@ month's ramp, and the bill is the same as without a profile.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -96,6 +97,7 @@ def shared_instance_hours(copy: Ramp, per_instance: int, floor: float) -> tuple[
     return (Ramp(copy.slope / per_instance, 0.0, floor),)
 
 
+@functools.lru_cache(maxsize=256, typed=True)
 def profile_copy_hours(
     profile: Sequence[float], slope: float, min_copies: float, lag_minutes: float, burst: int | None = None
 ) -> RampSum:
@@ -103,7 +105,8 @@ def profile_copy_hours(
     ``min_copies`` the copies kept up in every hour, ``lag_minutes`` how long the copies of a busier hour outlast it.
     ``burst``: the copies assumed for bursts (decider/defaults_said.py ``burst_copies``), kept in the busiest hour and
     in every other by its load (``burst`` × its share ÷ the busiest hour's, in whole copies), as scheduled scaling
-    keeps them; the lag after a busier hour keeps that hour's."""
+    keeps them; the lag after a busier hour keeps that hour's. Remembered by its arguments (the profile a tuple): every
+    target and mode of every ranking asks it alike, and the ramps are immutable."""
     share = shares(profile)
     top = max(share)
     span = HOURS_PER_MONTH / len(profile)
