@@ -16,6 +16,7 @@ import pytest
 
 from decider import decide, load_ruleset, parse_workload
 from decider.cost.bill import plan_targets
+from decider.cost.profile import profile_copy_hours
 from decider.documents import read_file
 from decider.errors import WorkloadError
 from decider.facts import derive
@@ -199,3 +200,14 @@ def test_extreme_profiles_are_answered_not_crashed_on() -> None:
     assert largest.workload.traffic.hourly_profile == (1e12,) * 167 + (1.0,)
     # a flat one, at the bound too, is decided as no profile
     assert parse_workload({"traffic": {"hourly_profile": [1e12] * 168}}).workload == parse_workload({}).workload
+
+
+def test_copy_hours_remembered_are_the_ones_built_afresh() -> None:
+    """``profile_copy_hours`` is remembered by its arguments (every target and mode of every ranking asks it alike):
+    what it gives again is what building the ramps anew gives, and ints and floats of one value are kept apart."""
+    profile = (1.0, 1.0, 2.0, 10.0, 400.0, 20.0, 5.0, 3.0)
+    for burst in (None, 7):
+        first = profile_copy_hours(profile, 0.0004, 2, 5.0, burst)
+        assert profile_copy_hours(profile, 0.0004, 2, 5.0, burst) is first
+        assert first == profile_copy_hours.__wrapped__(profile, 0.0004, 2, 5.0, burst)
+        assert profile_copy_hours(profile, 0.0004, 2.0, 5.0, burst) == first  # the same hours from a float
