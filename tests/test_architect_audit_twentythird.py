@@ -87,7 +87,8 @@ def test_a_burst_holds_an_environment_for_each_request_while_it_starts_cold(rule
     assert warning.startswith("A burst to traffic.peak_rps 2,000 holds about 1,704 of AWS Lambda's environments")
     assert "past the account's default quota of 1,000 concurrent executions and the 1,000 new environments" in warning
     # The count at once is warned of, not scored; the requests the burst has throttled past the new environments
-    # (1,704 asked for in its first 0.86 s, 1,086 there), as a share of the month's, are (tests/test_lambda_throttled.py)
+    # (1,704 asked for in its first 0.86 s, 1,086 there), as a share of the month's, are scored
+    # (tests/test_lambda_throttled.py)
     assert "traffic.lambda-concurrency-quota" not in fired(decision)
     month = (at_once - warm - (1000 + 100 * 0.86)) * 2 * 730 / 24 / 52_560_000
     assert facts.lambda_throttled_percent == pytest.approx(100 * month)
