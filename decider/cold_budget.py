@@ -8,7 +8,8 @@ find no capacity ready for as long as new capacity takes to serve them (``slow_p
   ("An execution environment ... is busy and cannot process other requests" while it initialises,
   https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html), so the requests past the average rate for a
   start and a request's work each start cold, and each misses the target when the cold request is past it
-  (``lambda_slow_s``);
+  (``lambda_slow_s``); and a function adds at most 1,000 environments at once and 1,000 every 10 s, so the requests
+  past those are throttled (429) and miss it too (``burst_misses``, ``lambda_budget_share``);
 - on a container service, they wait while target tracking sees the load and launches copies, which then start
   (decider/defaults_said.py ``SCALE_OUT_S`` and the copy's start): those that wait longer than the target, arriving
   before the last target's worth of it, miss it (``container_slow_s``).
