@@ -230,7 +230,8 @@ def weighs_bursts(
     slo = traffic.latency_slo_ms
     if not bursting(traffic, protocols) or peak_rps <= average_rps:
         return False
-    throttles = burst_misses(peak_rps, average_rps, avg_duration_ms / 1000.0, runtime.startup_s, slo or 0.0)[1] > 0.0
+    held = _held(runtime, average_rps, avg_duration_ms, peak_rps)
+    throttles = burst_misses(peak_rps, average_rps, avg_duration_ms / 1000.0, runtime.startup_s, 0.0, held)[1] > 0.0
     if slo is None:  # no target: the bursts weigh only what Lambda throttles (traffic.burst-beyond-lambda-scaling)
         return throttles
     cold_s = runtime.startup_s + avg_duration_ms / 1000.0
@@ -240,6 +241,13 @@ def weighs_bursts(
         or throttles
         or (traffic.peak_rps is not None and container_slow_s(scale_out, slo) > 0.0)
     )
+
+
+def _held(runtime: BurstRuntime, average_rps: float, avg_duration_ms: float, peak_rps: float) -> float:
+    """The share of a burst over the average load that ``runtime.provisioned_concurrency``, given, keeps warm."""
+    kept = runtime.provisioned_concurrency
+    average, peak = average_rps * avg_duration_ms / 1000.0, peak_rps * avg_duration_ms / 1000.0
+    return min(1.0, max(0.0, (kept - average) / (peak - average))) if kept and peak > average else 0.0
 
 
 def bursts_assumption(
@@ -256,9 +264,14 @@ def bursts_assumption(
     said = []
     misses, throttled = burst_misses(peak_rps, average_rps, avg_duration_ms / 1000.0, runtime.startup_s, slo)
     if traffic.latency_slo_ms is None:  # taken for Lambda's throttled requests alone (``weighs_bursts``)
+        held = _held(runtime, average_rps, avg_duration_ms, peak_rps)
+        throttled = burst_misses(peak_rps, average_rps, avg_duration_ms / 1000.0, runtime.startup_s, 0.0, held)[1]
+        kept = runtime.provisioned_concurrency
         return (
             f"traffic.bursts_per_day not given: assumed {number(DEFAULT_BURSTS_PER_DAY)} (a burst an hour), each from "
-            f"the average rate to traffic.peak_rps {number(peak_rps)}; on AWS Lambda with no environment kept warm, "
+            f"the average rate to traffic.peak_rps {number(peak_rps)}; on AWS Lambda with "
+            + (f"the {kept:,} environments kept warm" if kept else "no environment kept warm")
+            + ", "
             f"each burst asks for new environments faster than a function adds them ({LAMBDA_SCALING_STEP:,} at once "
             f"and {LAMBDA_SCALING_STEP:,} every 10 s), and those past them are throttled (429): "
             + said_per_month(throttled, requests, against_p99=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from decider.cold_budget import LAMBDA_SCALING_STEP, SCALING_WINDOW_S
+from decider.cold_budget import LAMBDA_SCALING_STEP, burst_misses
 from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.cost.sizing import front_door
 from decider.numbers import show
@@ -305,8 +305,10 @@ def lambda_burst_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     """AWS Lambda, recommended or the runner-up, whose bursts of clients hold more environments at once while their
     requests start cold (``derived.lambda_burst_concurrency``: each request a second past what the warm environments
     serve holds a new one through its start and the request) than the account's default concurrency quota, or need
-    more new ones than a function adds in 10 s: requests past them are throttled in every burst. Warned of, not
-    scored: the count grows by a whole start per request a second, too steeply for points (decider/facts.py)."""
+    new ones faster than a function adds them (the requests ``burst_misses`` throttles): requests past them are
+    throttled in every burst. The count at once is warned of, not scored: it grows by a whole start per request a
+    second, too steeply for points; the throttled requests are scored as a share of the month
+    (traffic.burst-beyond-lambda-scaling)."""
     facts, workload = ranked.facts, ranked.workload
     if "lambda" not in ranked.order[:2] or ruleset.cost_model is None:
         return ()
@@ -315,19 +317,20 @@ def lambda_burst_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         return ()
     quota = ruleset.cost_model.lambda_concurrency_quota
     warm = max(facts.avg_concurrency, workload.runtime.provisioned_concurrency or 0)
-    # The new environments come as the burst's requests arrive, through one cold request each (a start and the
-    # request), so the most asked for within 10 s is that many seconds of them, or all of them when a cold request
-    # is shorter.
-    cold_s = workload.runtime.startup_s + workload.avg_duration_s
-    new_in_10_s = (at_once - warm) * min(1.0, SCALING_WINDOW_S / cold_s) if cold_s > 0 else at_once - warm
+    # The requests the scaling rate throttles, as the p99 budget and traffic.burst-beyond-lambda-scaling count them
+    # (decider/cold_budget.py burst_misses), from the share of the burst the warm environments hold
+    span = facts.peak_concurrency - facts.avg_concurrency
+    held = min(1.0, max(0.0, (warm - facts.avg_concurrency) / span)) if span > 0 else 1.0
+    runtime = workload.runtime
+    throttled = burst_misses(workload.peak_rps, facts.avg_rps, workload.avg_duration_s, runtime.startup_s, 0.0, held)[1]
     past, fixes = [], ["keep environments warm for the bursts (runtime.provisioned_concurrency)"]
     if at_once > quota:
         past.append(f"the account's default quota of {quota:,} concurrent executions")
         fixes.append("raise the account's concurrency quota")
-    if new_in_10_s > LAMBDA_SCALING_STEP:
+    if throttled > 0.0:
         past.append(
-            f"the {LAMBDA_SCALING_STEP:,} new environments a function adds every 10 s (about "
-            f"{show(math.ceil(new_in_10_s - 1e-9))} asked for within 10 s; AWS does not raise this rate)"
+            f"the new environments a function adds ({LAMBDA_SCALING_STEP:,} at once and {LAMBDA_SCALING_STEP:,} every "
+            f"10 s, a rate AWS does not raise; about {show(round(throttled))} requests a burst past them)"
         )
     if not past:
         return ()

@@ -85,7 +85,7 @@ def test_a_burst_holds_an_environment_for_each_request_while_it_starts_cold(rule
     assert not sizing.within_default_quota
     [warning] = burst_warnings(decision)
     assert warning.startswith("A burst to traffic.peak_rps 2,000 holds about 1,704 of AWS Lambda's environments")
-    assert "past the account's default quota of 1,000 concurrent executions and the 1,000 new environments" in warning
+    assert "past the account's default quota of 1,000 concurrent executions and the new environments" in warning
     # The count at once is warned of, not scored; the requests the burst has throttled past the new environments
     # (1,704 asked for in its first 0.86 s, 1,086 there), as a share of the month's, are scored
     # (tests/test_lambda_throttled.py)

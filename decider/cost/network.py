@@ -46,9 +46,21 @@ def network_lines(workload: Workload, book: PriceBook, *, in_vpc: bool, fronted:
         lines += fixed_tier_lines("Data transfer out to the internet", prices.data_transfer_out, egress, free)
     if logs:
         ingested, stored = prices.logs_ingested_gb, prices.logs_stored_gb_month
-        lines.append(fixed("CloudWatch Logs ingested", ingested.unit, ingested.usd, logs))
-        lines.append(fixed("CloudWatch Logs stored (one month's volume)", stored.unit, stored.usd, logs))
+        free = prices.logs_free.quantity if workload.preferences.free_tier and prices.logs_free is not None else 0.0
+        lines.append(_after_free("CloudWatch Logs ingested", ingested.unit, ingested.usd, logs, free))
+        lines.append(_after_free("CloudWatch Logs stored (one month's volume)", stored.unit, stored.usd, logs, free))
     return lines
+
+
+def _after_free(item: str, unit: str, usd: float, quantity: float, allowance: float) -> Line:
+    """A line billed past a free ``allowance`` (none: the whole ``quantity``); one the allowance covers whole stays at
+    $0, "within the free tier", as the other free-tier charges do."""
+    if not allowance:
+        return fixed(item, unit, usd, quantity)
+    label = f"{item} after {allowance:g} GB free"
+    if quantity <= allowance:
+        return Line(label, unit, usd, Ramp.fixed(0.0), free=True)
+    return fixed(label, unit, usd, quantity - allowance)
 
 
 def image_pull_lines(workload: Workload, book: PriceBook, scaling: str) -> list[Line]:

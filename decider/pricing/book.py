@@ -204,6 +204,8 @@ class NetworkPrices(_Data):
     data_transfer_out_free: Allowance
     logs_ingested_gb: Price
     logs_stored_gb_month: Price
+    logs_free: Allowance | None = None
+    """GB ingested, and GB-months stored, the CloudWatch free tier covers each month (with preferences.free_tier)."""
     ebs_gp3_gb_month: Price
 
 
