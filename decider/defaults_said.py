@@ -243,6 +243,10 @@ def weighs_bursts(
     )
 
 
+#: What Lambda's throttled requests of a burst are past, as the assumptions say it.
+PAST_THE_RATE = f"past the {LAMBDA_SCALING_STEP:,} new environments a function adds every 10 s"
+
+
 def _held(runtime: BurstRuntime, average_rps: float, avg_duration_ms: float, peak_rps: float) -> float:
     """The share of a burst over the average load that ``runtime.provisioned_concurrency``, given, keeps warm."""
     kept = runtime.provisioned_concurrency
@@ -282,14 +286,13 @@ def bursts_assumption(
         which = (
             "every one misses the target"
             if missed >= 1.0
+            else "none misses the target"
+            if missed <= 0.0
             else f"{percent(missed)} of them miss the target (a cold request at "
             f"{percent(cold_s * 1000.0 / slo)} of it: starts and requests vary)"
         )
         throttles = (
-            f", and about {number(round(throttled))} a burst are throttled (429), past the {LAMBDA_SCALING_STEP:,} new "
-            "environments a function adds every 10 s"
-            if throttled > 0.0
-            else ""
+            f", and about {number(round(throttled))} a burst are throttled (429), {PAST_THE_RATE}" if throttled else ""
         )
         said.append(
             f"on AWS Lambda with no environment kept warm, each burst's requests past the average rate for a cold "
@@ -329,10 +332,9 @@ def warm_environments(
     target than 1% of its requests and throttles none; a cold request past the target misses it every time, one near
     it a growing share of the time, ``lambda_slow_s``, so the count grows from none as the cold request passes the
     target; a request throttled while the function scales past 1,000 new environments every 10 s misses it too,
-    ``burst_misses``). Both sides of
-    the comparison then pay for capacity warm before the burst (decider/cost/bill.py prices them;
-    ``traffic.cold-start-vs-slo`` weighs only the cold starts of that share left cold). With the share and the
-    assumption that says so; None when none are kept."""
+    ``burst_misses``). Both sides of the comparison then pay for capacity warm before the burst (decider/cost/bill.py
+    prices them; ``traffic.cold-start-vs-slo`` weighs only the cold starts of that share left cold). With the share
+    and the assumption that says so; None when none are kept."""
     peak, slo = traffic.peak_rps, traffic.latency_slo_ms
     if peak is None or slo is None or not bursting(traffic, protocols):
         return None
@@ -355,11 +357,7 @@ def warm_environments(
     why = (
         f"the share whose cold requests ({number(runtime.startup_s)} s of start and {number(avg_duration_ms)} ms of "
         "work)"
-        + (
-            f" and requests throttled past the {LAMBDA_SCALING_STEP:,} new environments a function adds every 10 s"
-            if throttled
-            else ""
-        )
+        + (f" and requests throttled {PAST_THE_RATE}" if throttled else "")
         + f", at {number(bursts)} bursts a day, are more than the 1% of requests a p99 latency target "
         f"(traffic.latency_slo_ms {number(slo)}) lets be slower"
     )
