@@ -164,3 +164,24 @@ def test_steady_traffic_climbs_within_the_scaling_rate() -> None:
     model = load_ruleset().cost_model
     assert model is not None
     assert derive(parse_workload(raw).workload, model).lambda_throttled_percent == 0.0
+
+
+def test_a_fast_start_throttled_burst_says_none_misses_the_target_cold() -> None:
+    """A 0.32 s cold request against a 2 s target: no cold request misses it, but a burst to 9,000 a second asks for
+    2,873 new environments within 0.32 s, where a function has 1,032: the rest are throttled, and count."""
+    raw = {
+        "runtime": {"avg_duration_ms": 20, "max_duration_s": 1, "memory_mb": 512, "startup_s": 0.3},
+        "traffic": {
+            "pattern": "spiky",
+            "requests_per_month": 20_000_000,
+            "peak_rps": 9000,
+            "latency_slo_ms": 2000,
+            "protocols": ["http"],
+        },
+    }
+    [said] = [text for text in parse_workload(raw).assumptions if text.startswith("traffic.bursts_per_day")]
+    average = 20_000_000 / (730 * 3600)
+    throttled = (9000 - average) * 0.32 - (1000 + 100 * 0.32)
+    assert round(throttled) == 1846
+    assert "start cold, and none misses the target, and about 1,846 a burst are throttled (429)" in said
+    assert "0% of them" not in said
