@@ -320,9 +320,9 @@ def lambda_burst_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     # The requests the scaling rate throttles, as the p99 budget and traffic.burst-beyond-lambda-scaling count them
     # (decider/cold_budget.py burst_misses), from the share of the burst the warm environments hold
     span = facts.peak_concurrency - facts.avg_concurrency
-    share = min(1.0, max(0.0, (warm - facts.avg_concurrency) / span)) if span > 0 else 1.0
+    kept = min(1.0, max(0.0, (warm - facts.avg_concurrency) / span)) if span > 0 else 1.0
     runtime = workload.runtime
-    throttled = burst_misses(workload.peak_rps, facts.avg_rps, workload.avg_duration_s, runtime.startup_s, 0.0, share)[1]
+    throttled = burst_misses(workload.peak_rps, facts.avg_rps, workload.avg_duration_s, runtime.startup_s, 0.0, kept)[1]
     past, fixes = [], ["keep environments warm for the bursts (runtime.provisioned_concurrency)"]
     if at_once > quota:
         past.append(f"the account's default quota of {quota:,} concurrent executions")
