@@ -129,6 +129,12 @@ LAMBDA_SCALING_STEP = 1000
 SCALING_WINDOW_S = 10.0
 
 
+def held_share(warm: float, average: float, peak: float) -> float:
+    """The share of a burst over the average load (``average`` to ``peak`` executions in flight) that ``warm``
+    environments hold, 0 to 1: all of it when the peak is no more than the average (there is no burst to hold)."""
+    return min(1.0, max(0.0, (warm - average) / (peak - average))) if peak > average else 1.0
+
+
 def burst_misses(
     peak_rps: float, average_rps: float, avg_duration_s: float, startup_s: float, slo_ms: float, share: float = 0.0
 ) -> tuple[float, float]:
@@ -207,10 +213,7 @@ def throttled_percent(
     climb: the same climb matters less the more requests the month holds besides."""
     if bursts_per_day is None or requests_per_month <= 0.0 or peak_rps <= average_rps or avg_duration_s <= 0.0:
         return 0.0
-    average, peak = average_rps * avg_duration_s, peak_rps * avg_duration_s
-    if peak <= average:  # a peak too small for a float to tell from the average (a subnormal rate)
-        return 0.0
-    share = min(1.0, max(0.0, (warm - average) / (peak - average)))
+    share = held_share(warm, average_rps * avg_duration_s, peak_rps * avg_duration_s)
     throttled = burst_misses(peak_rps, average_rps, avg_duration_s, startup_s, 0.0, share)[1]
     # at most all of them: bursts that would throttle more than the month holds are more than it has
     return min(100.0, 100.0 * throttled * counted_bursts(bursts_per_day) / requests_per_month)

@@ -17,6 +17,7 @@ from decider.cold_budget import (
     budget_share,
     burst_misses,
     container_slow_s,
+    held_share,
     lambda_budget_share,
     missed_share,
     percent,
@@ -249,9 +250,8 @@ PAST_THE_RATE = f"past the {LAMBDA_SCALING_STEP:,} new environments a function a
 
 def _held(runtime: BurstRuntime, average_rps: float, avg_duration_ms: float, peak_rps: float) -> float:
     """The share of a burst over the average load that ``runtime.provisioned_concurrency``, given, keeps warm."""
-    kept = runtime.provisioned_concurrency
-    average, peak = average_rps * avg_duration_ms / 1000.0, peak_rps * avg_duration_ms / 1000.0
-    return min(1.0, max(0.0, (kept - average) / (peak - average))) if kept and peak > average else 0.0
+    seconds = avg_duration_ms / 1000.0
+    return held_share(runtime.provisioned_concurrency or 0.0, average_rps * seconds, peak_rps * seconds)
 
 
 def bursts_assumption(
@@ -266,7 +266,6 @@ def bursts_assumption(
     cold_s = runtime.startup_s + avg_duration_ms / 1000.0
     requests = average_rps * 730.0 * 3600.0
     said = []
-    misses, throttled = burst_misses(peak_rps, average_rps, avg_duration_ms / 1000.0, runtime.startup_s, slo)
     if traffic.latency_slo_ms is None:  # taken for Lambda's throttled requests alone (``weighs_bursts``)
         held = _held(runtime, average_rps, avg_duration_ms, peak_rps)
         throttled = burst_misses(peak_rps, average_rps, avg_duration_ms / 1000.0, runtime.startup_s, 0.0, held)[1]
@@ -281,6 +280,7 @@ def bursts_assumption(
             + said_per_month(throttled, requests, against_p99=False)
             + ", which traffic.burst-beyond-lambda-scaling weighs; give traffic.bursts_per_day"
         )
+    misses, throttled = burst_misses(peak_rps, average_rps, avg_duration_ms / 1000.0, runtime.startup_s, slo)
     if cold_s * 1000.0 > COLD_NEAR_TARGET * slo or throttled > 0.0:
         missed = missed_share(cold_s, slo)
         which = (

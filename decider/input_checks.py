@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from decider.cold_budget import LAMBDA_SCALING_STEP, burst_misses
+from decider.cold_budget import LAMBDA_SCALING_STEP, burst_misses, held_share
 from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.cost.sizing import front_door
 from decider.numbers import show
@@ -319,8 +319,7 @@ def lambda_burst_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     warm = max(facts.avg_concurrency, workload.runtime.provisioned_concurrency or 0)
     # The requests the scaling rate throttles, as the p99 budget and traffic.burst-beyond-lambda-scaling count them
     # (decider/cold_budget.py burst_misses), from the share of the burst the warm environments hold
-    span = facts.peak_concurrency - facts.avg_concurrency
-    kept = min(1.0, max(0.0, (warm - facts.avg_concurrency) / span)) if span > 0 else 1.0
+    kept = held_share(warm, facts.avg_concurrency, facts.peak_concurrency)
     runtime = workload.runtime
     throttled = burst_misses(workload.peak_rps, facts.avg_rps, workload.avg_duration_s, runtime.startup_s, 0.0, kept)[1]
     past, fixes = [], ["keep environments warm for the bursts (runtime.provisioned_concurrency)"]
