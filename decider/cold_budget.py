@@ -215,8 +215,26 @@ def throttled_percent(
         return 0.0
     share = held_share(warm, average_rps * avg_duration_s, peak_rps * avg_duration_s)
     throttled = burst_misses(peak_rps, average_rps, avg_duration_s, startup_s, 0.0, share)[1]
-    # at most all of them: bursts that would throttle more than the month holds are more than it has
-    return min(100.0, 100.0 * throttled * counted_bursts(bursts_per_day) / requests_per_month)
+    bursts = counted_bursts(bursts_per_day)
+    # A month holds at least its bursts' requests: inputs whose bursts hold more (decider/input_checks.py warns) are
+    # counted against those, so a step of the peak moves the share by no more than it moves the bursts' requests
+    month = max(requests_per_month, bursts * burst_requests(peak_rps, average_rps, avg_duration_s, startup_s, share))
+    return min(100.0, 100.0 * throttled * bursts / month)
+
+
+def burst_requests(
+    peak_rps: float, average_rps: float, avg_duration_s: float, startup_s: float, share: float = 0.0
+) -> float:
+    """The requests one burst of clients sends while AWS Lambda's environments catch up with it, as ``burst_misses``
+    counts them: the peak rate through the first cold request (a start and the request's work) and through the climb
+    after it, while the environments up serve fewer requests a second than arrive. The least a burst holds for the
+    throttling ``burst_misses`` counts; each request's share of it is at most one (``throttled_percent``)."""
+    excess = (1.0 - share) * max(0.0, peak_rps - average_rps)
+    cold_s = startup_s + avg_duration_s
+    rate = LAMBDA_SCALING_STEP / SCALING_WINDOW_S
+    available = LAMBDA_SCALING_STEP + rate * cold_s
+    climb = max(0.0, excess - available / avg_duration_s) if avg_duration_s > 0.0 else 0.0
+    return peak_rps * (cold_s + climb * avg_duration_s / rate)
 
 
 def steady_need(requests_per_month: float, profile: Sequence[float] | None) -> float:

@@ -20,7 +20,13 @@ from decider.cost.memo import PlanMemo
 from decider.crossings import ModeCheck, resize, totals_at
 from decider.decision import Decision, RulesetInfo
 from decider.decision_notes import body_notes, copies_notes, platform_notes, warm_notes
-from decider.input_checks import cold_requests_at_gateway, contradictions, gateway_throttle, lambda_burst_throttle
+from decider.input_checks import (
+    bursts_past_month,
+    cold_requests_at_gateway,
+    contradictions,
+    gateway_throttle,
+    lambda_burst_throttle,
+)
 from decider.numbers import apart, show
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
@@ -148,6 +154,7 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
         *cold_requests_at_gateway(ranked),
         *gateway_throttle(ranked, ruleset),
         *lambda_burst_throttle(ranked, ruleset),
+        *bursts_past_month(ranked, parsed),
         *_slo(ranked),
         *_load(ranked, parsed, ruleset),
         *_uneven_bills(ranked, ruleset),

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from decider import Ruleset, decide, parse_workload
-from decider.cold_budget import burst_misses, lambda_budget_share
+from decider.cold_budget import burst_misses, burst_requests, lambda_budget_share
 from decider.decision import LambdaSizing
 from decider.facts import derive
 from decider.rules.loader import load_ruleset
@@ -185,3 +185,66 @@ def test_a_fast_start_throttled_burst_says_none_misses_the_target_cold() -> None
     assert round(throttled) == 1846
     assert "start cold, and none misses the target, and about 1,846 a burst are throttled (429)" in said
     assert "0% of them" not in said
+
+
+#: Property audit 21, F1: 96 bursts a day, each climbing to 382 requests a second through a 3.5 s cold request, send
+#: more requests than the 336,000 the month is given.
+BURSTS_PAST_MONTH: dict[str, Any] = {
+    "runtime": {"avg_duration_ms": 185, "max_duration_s": 0.55, "memory_mb": 1024, "startup_s": 3.34},
+    "traffic": {
+        "pattern": "spiky",
+        "requests_per_month": 336_000,
+        "peak_rps": 382,
+        "bursts_per_day": 96,
+        "protocols": ["http"],
+    },
+}
+
+
+def test_bursts_holding_more_than_the_month_move_the_rule_without_a_cliff(ruleset: Ruleset) -> None:
+    """Where the bursts hold more requests than the month, a 3% step of the peak moved the rule by 4.9 points: the
+    throttled share of a month too small for its bursts. Counted against the bursts' own requests, no step moves it
+    by 3 points or more, and the rule still reaches most of its 6 points as the bursts grow."""
+    raw: dict[str, Any] = {**BURSTS_PAST_MONTH, "traffic": dict(BURSTS_PAST_MONTH["traffic"])}
+    points = []
+    for step in range(-10, 40):
+        raw["traffic"]["peak_rps"] = 382 * 1.03**step
+        points.append(scaling_points(raw, ruleset))
+    assert points[0] == 0.0
+    assert min(points) < -4.0
+    assert max(abs(after - before) for before, after in itertools.pairwise(points)) < 3.0
+
+
+def test_bursts_holding_more_than_the_month_are_warned_of(ruleset: Ruleset) -> None:
+    """The inputs disagree, and the answer says which ones and whether each was given or assumed."""
+    raw: dict[str, Any] = {**BURSTS_PAST_MONTH, "traffic": {**BURSTS_PAST_MONTH["traffic"], "peak_rps": 450}}
+    warnings = decide(parse_workload(raw), ruleset, advice=False).warnings
+    [said] = [text for text in warnings if "The inputs disagree" in text]
+    # 450 a second through the 3.525 s cold request, 96 bursts a day counted over 30.4 days
+    each = 450 * (3.34 + 0.185)
+    assert f"send about {round(each):,} requests a burst" in said
+    assert f"about {round(each * 96 * 730 / 24):,} a month" in said
+    assert "(traffic.bursts_per_day, given)" in said
+    assert "traffic.requests_per_month (336,000, given)" in said
+
+
+def test_bursts_the_month_holds_are_not_warned_of(ruleset: Ruleset) -> None:
+    """The ticket drop's two bursts a day throttle tens of thousands of requests each, within its 200M a month."""
+    parsed = parse_workload(TICKET_DROP)
+    assert ruleset.cost_model is not None
+    assert derive(parsed.workload, ruleset.cost_model).lambda_throttled_percent > 0.0
+    warnings = decide(parsed, ruleset, advice=False).warnings
+    assert not [text for text in warnings if "The inputs disagree" in text]
+
+
+@pytest.mark.parametrize(
+    ("peak", "duration", "start", "share"),
+    [(20_000, 0.1, 1.0, 0.0), (9_000, 0.02, 0.3, 0.0), (50_000, 2.0, 6.0, 0.3), (6_000, 0.5, 0.5, 0.5)],
+)
+def test_a_burst_throttles_no_more_requests_than_it_sends(
+    peak: float, duration: float, start: float, share: float
+) -> None:
+    """The bound the throttled share rests on: a burst's throttled requests are among those it sends while Lambda's
+    environments catch up."""
+    throttled = burst_misses(peak, 10.0, duration, start, 0.0, share)[1]
+    assert 0.0 < throttled <= burst_requests(peak, 10.0, duration, start, share)
