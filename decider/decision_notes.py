@@ -4,7 +4,7 @@ applied that no field gives, said with where they come from, so no bill rests on
 from __future__ import annotations
 
 from decider.cost.bill import shares_nodes
-from decider.cost.capacity import burst_assumed, min_copies_for, scaling_of
+from decider.cost.capacity import burst_assumed, min_copies_for, scaling_of, serving_min_copies
 from decider.cost.sizing import lambda_run_s
 from decider.cost.warm import crossover
 from decider.defaults_said import assumed_for_bursts
@@ -90,6 +90,12 @@ def _copies_kept(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     why = _KEPT_BECAUSE.get(scaling)
     if why is None:
         return ()
+    if scaling == "serving" and serving_min_copies(model, workload) > model.serving_min_copies:
+        why = (
+            f"busy_listener_in_flight in rules/pricing/model.yaml: a listener with {show(ranked.facts.avg_concurrency)}"
+            f" requests in flight on average, {show(model.busy_listener_in_flight)} or more, is busy at every moment, "
+            "so it keeps one copy per Availability Zone"
+        )
     kept = min_copies_for(scaling, model, workload, holds_connections=False)
     held = connection_copies(workload)
     if held > kept:  # the open connections keep more up than the minimum (decider/cost/capacity.py)

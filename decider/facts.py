@@ -326,7 +326,7 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
     duty_cycle = 1.0 if runtime.long_running else profile_duty_cycle(traffic.hourly_profile, avg_concurrency)
     held = connection_copies(workload)
     per_copy = runtime.concurrency_per_copy * utilisation(workload, model)
-    kept = 2.0 if always_on else 1.0  # copies the cost model keeps up whatever the load
+    kept = 2.0 if always_on or (serving and model is not None and model.busy_listener(avg_concurrency)) else 1.0
     # A copy's vCPUs unrounded: given, else the CPU Lambda gives the memory (container_vcpu rounds to Fargate sizes)
     vcpu = runtime.vcpu if runtime.vcpu is not None else lambda_equivalent_vcpu(runtime.memory_mb)
     if traffic.pattern in JOB_PATTERNS and not runtime.long_running:
@@ -345,7 +345,7 @@ def derive(workload: Workload, model: CostModel | None = None) -> Facts:
         burst = max(copies, holding) / max(avg_concurrency * busiest / per_copy, floor, holding, 1e-9)
         needed = max(copies, kept, held)
         up = max(floor, held)  # the copies up when a burst lands: the rest are launched
-    copies = max(math.ceil(copies - 1e-9), 2 if always_on else 1, held)
+    copies = max(math.ceil(copies - 1e-9), int(kept), held)
     launched = max(0.0, copies - up)
     lambda_memory = lambda_memory_for(runtime.memory_mb, runtime.vcpu)
     container_vcpu = container_vcpu_for(runtime.memory_mb, runtime.vcpu, runtime.os)

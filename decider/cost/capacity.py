@@ -14,7 +14,7 @@ from decider.defaults_said import assumed_for_bursts
 from decider.facts import Facts, connection_copies, is_queue_worker, utilisation
 from decider.network import SERVING_PROTOCOLS
 from decider.pricing.cost_model import CostModel
-from decider.workload import JOB_PATTERNS, Workload
+from decider.workload import JOB_PATTERNS, SECONDS_PER_MONTH, Workload
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +102,23 @@ def min_copies_for(
     if scaling == "always-on":
         return max(model.always_on_min_copies, held)
     if scaling == "serving":
-        return max(model.serving_min_copies, held)
+        return max(serving_min_copies(model, workload), held)
     return held
+
+
+def serving_min_copies(model: CostModel, workload: Workload | None) -> int:
+    """The copies a serving workload keeps up whatever the load: a listener busy at every moment (its average
+    requests in flight reach the cost model's ``busy_listener_in_flight``) one per Availability Zone
+    (``always_on_min_copies``), else ``serving_min_copies``."""
+    listening = workload is not None and bool(set(workload.protocols) & SERVING_PROTOCOLS)
+    if listening and workload is not None and model.busy_listener(in_flight(workload)):
+        return max(model.always_on_min_copies, model.serving_min_copies)
+    return model.serving_min_copies
+
+
+def in_flight(workload: Workload) -> float:
+    """The requests in flight on average over the month (Little's law), as decider/facts.py ``avg_concurrency``."""
+    return workload.requests_per_month / SECONDS_PER_MONTH * workload.avg_duration_s
 
 
 def burst_assumed(workload: Workload) -> int | None:

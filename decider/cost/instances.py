@@ -168,11 +168,11 @@ def instance_options(
 
 def _min_instances(low: float, scaling: str, *, shared: bool) -> int:
     """Instances kept up whatever the load: none when copies scale to zero or go on a cluster's existing nodes; for
-    always-on copies one a copy up to two (two copies spread over two Availability Zones, one copy needs one node);
-    otherwise one."""
+    copies kept up (always-on, or serving) one a copy up to two (two copies spread over two Availability Zones, one
+    copy needs one node); otherwise one."""
     if low == 0 or shared:
         return 0
-    return min(2, math.ceil(low)) if scaling == "always-on" else 1
+    return min(2, math.ceil(low)) if scaling in ("always-on", "serving") else 1
 
 
 def cheapest_instance(

@@ -86,6 +86,13 @@ class CostModel(_Data):
 
     always_on_min_copies: int = Field(ge=1)
     serving_min_copies: int = Field(ge=0)
+    busy_listener_in_flight: float | None = Field(
+        None,
+        gt=0,
+        description="Requests in flight on average from which a listener (a service answering clients) keeps "
+        "always_on_min_copies, one per Availability Zone, whatever its pattern; none: serving_min_copies.",
+    )
+    busy_listener_source: str = ""
     node_reserved_memory_mb: float = Field(ge=0)
     node_reserved_memory_source: str
     node_kernel_memory_share: float = Field(
@@ -136,3 +143,9 @@ class CostModel(_Data):
     load_balancer_capacity_unit: LoadBalancerCapacity
     score: CostScore
     uncertain: dict[str, str] = Field(default_factory=dict, description="Parameter → why it is not settled.")
+
+    def busy_listener(self, in_flight: float) -> bool:
+        """Whether a listener with ``in_flight`` requests in flight on average is busy at every moment, so keeps a
+        copy per Availability Zone (``busy_listener_in_flight``): a request arrives while its one copy is replaced,
+        or its zone is down, whenever that happens."""
+        return self.busy_listener_in_flight is not None and in_flight >= self.busy_listener_in_flight

@@ -124,13 +124,15 @@ def test_a_crossing_that_comes_sooner_sized_for_the_volume_is_said_where_a_rerun
     decision = decide(parse_workload(STARTUP_API), ruleset)
     point = next(p for p in decision.break_even if (p.target, p.versus) == ("ecs-ec2", "lambda"))
     assert point.resized_requests_per_month is not None
-    # today's sizing held puts it near twice as far as a rerun finds it
-    assert point.resized_requests_per_month < point.requests_per_month / 1.5
-    # at the volume said ECS on EC2 is the cheaper, and already well short of the held-sizing volume: that figure
-    # would have told the team to wait for twice the traffic
+    # today's sizing held puts it further out than a rerun finds it (past about 13M requests a month the service is
+    # busy at every moment and keeps a second copy, rules/pricing/model.yaml busy_listener_in_flight, which takes
+    # some of the gap: the held sizing keeps one)
+    assert point.resized_requests_per_month < point.requests_per_month / 1.15
+    # at the volume said ECS on EC2 is the cheaper, and already short of the held-sizing volume: that figure would
+    # have told the team to wait for more traffic
     after = rerun_totals(STARTUP_API, ruleset, point.resized_requests_per_month)
     assert after["ecs-ec2"] < after["lambda"]
-    halfway = rerun_totals(STARTUP_API, ruleset, point.requests_per_month / 1.5)
+    halfway = rerun_totals(STARTUP_API, ruleset, point.requests_per_month / 1.15)
     assert halfway["ecs-ec2"] < halfway["lambda"]
     said = [sentence for sentence in sentences_of(decision) if "Amazon ECS on EC2 becomes cheaper" in sentence]
     until = point.resized_until_requests_per_month
