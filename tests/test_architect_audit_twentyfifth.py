@@ -1,0 +1,83 @@
+"""Findings of the architect audit, round 25.
+
+- F1 (Medium): EKS billed on Fargate was marked down for worker nodes it does not have. ``team.low-ops-eks-nodes``,
+  ``team.medium-ops-eks-nodes``, ``traffic.jobs-on-eks-nodes`` and ``traffic.spiky-favours-fargate`` (EKS's part)
+  fired whatever EKS's capacity mode; on EKS on Fargate AWS runs the nodes and starts a pod per run or burst
+  (https://docs.aws.amazon.com/eks/latest/userguide/fargate.html). A Kubernetes-expert team keeping its workloads
+  portable, with low ops capacity, went to ECS on Fargate for that reason. Each rule now counts EKS's points only on
+  the modes with nodes of the team's (``in_modes``), as ``team.high-ops-capacity`` does.
+
+(F2, copies kept up by a serving service on one node: tests/test_busy_listener.py.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from decider import Ruleset, decide, parse_workload
+from decider.decision import Decision, RankedTarget
+
+PORTABLE: dict[str, Any] = {
+    "name": "portable-internal-api",
+    "runtime": {"avg_duration_ms": 150, "memory_mb": 1024},
+    "traffic": {"pattern": "steady", "requests_per_month": 8_000_000},
+    "control": {"portability": True},
+    "team": {"ops_capacity": "low", "kubernetes_experience": "expert", "current_platform": "eks", "new_cluster": True},
+}
+SMALL_SPIKY: dict[str, Any] = {
+    "name": "small-spiky-api",
+    "runtime": {"avg_duration_ms": 200, "max_duration_s": 2, "memory_mb": 1024, "startup_s": 2},
+    "traffic": {"pattern": "spiky", "requests_per_month": 2_000_000, "peak_rps": 30},
+    "team": {"kubernetes_experience": "expert", "ops_capacity": "medium"},
+}
+NIGHTLY_EXPORT: dict[str, Any] = {
+    "name": "nightly-export",
+    "runtime": {"max_duration_s": 10800, "memory_mb": 8192, "vcpu": 2, "ephemeral_storage_gb": 150},
+    "traffic": {"pattern": "scheduled", "requests_per_month": 30},
+    "preferences": {"optimize_for": "cost"},
+}
+#: Each rule's full points against EKS, from its YAML.
+FULL = {
+    "team.low-ops-eks-nodes": -10.0,
+    "team.medium-ops-eks-nodes": -3.0,
+    "traffic.jobs-on-eks-nodes": -3.0,
+    "traffic.spiky-favours-fargate": -2.0,
+}
+
+
+def eks(decision: Decision) -> RankedTarget:
+    return next(item for item in decision.ranking if item.target == "eks")
+
+
+def node_points(decision: Decision) -> dict[str, float]:
+    return {reason.rule: reason.impact for reason in eks(decision).reasons if reason.rule in FULL}
+
+
+@pytest.mark.parametrize("raw", [PORTABLE, SMALL_SPIKY, NIGHTLY_EXPORT], ids=lambda raw: raw["name"])
+def test_eks_on_fargate_is_not_marked_down_for_nodes_of_its_own(ruleset: Ruleset, raw: dict[str, Any]) -> None:
+    """EKS billed on Fargate: a node rule's points count at most in the share another mode takes near the switch
+    (half at the switch itself, docs/rules.md), never in full."""
+    decision = decide(parse_workload(raw), ruleset, advice=False)
+    assert eks(decision).sizing is not None
+    assert eks(decision).sizing.kind == "fargate"  # type: ignore[union-attr]
+    points = node_points(decision)
+    assert points  # each case is one where a node rule applies to EKS on nodes
+    for rule, impact in points.items():
+        assert abs(impact) <= abs(FULL[rule]) / 2 + 1e-9, (rule, impact)
+
+
+def test_a_portable_workload_of_a_kubernetes_team_goes_to_eks_on_fargate(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(PORTABLE), ruleset, advice=False)
+    assert decision.recommendation == "eks"
+    assert "EKS worker nodes of its own" not in decision.summary
+
+
+def test_eks_on_its_own_nodes_keeps_the_node_rules(ruleset: Ruleset) -> None:
+    """The same team on EKS managed node groups (a DaemonSet on every host rules out Fargate): the nodes are the
+    team's to patch, and the rule weighs at least half (Auto Mode's bill, near, takes a share: docs/rules.md)."""
+    raw = {**PORTABLE, "control": {"portability": True, "host_daemons": True}}
+    decision = decide(parse_workload(raw), ruleset, advice=False)
+    assert eks(decision).sizing.kind == "instances"  # type: ignore[union-attr]
+    assert node_points(decision)["team.low-ops-eks-nodes"] <= -5.0
