@@ -62,6 +62,13 @@ ASSUMPTION_PATHS = (
     "team.kubernetes_experience",
 )
 
+DOOR = "traffic.front_door"
+#: The front doors tried for an HTTP service that names none (decider prices AWS Lambda behind an API Gateway HTTP API
+#: and containers behind an Application Load Balancer, decider/cost/sizing.py front_door): Lambda behind a function
+#: URL, which adds no charge (https://aws.amazon.com/lambda/pricing/), and every target behind one load balancer.
+#: Either can decide a close answer (architect audit 25, F6).
+DOORS_TRIED = ("function-url", "alb")
+
 PREFERENCES: tuple[tuple[str, tuple[Any, ...]], ...] = (
     ("preferences.optimize_for", ("balanced", "cost", "simplicity", "control")),
     ("preferences.commitment", ("none", "1yr", "3yr")),
@@ -160,6 +167,8 @@ def _candidates(
                 yield _Candidate(change, "exclusion", target)
     yield from preferences(("preferences.optimize_for",))
     yield from assumptions(ASSUMPTION_PATHS[2:])
+    if workload.traffic.front_door is None and "http" in workload.protocols:  # each target's door, decider's pick
+        yield from (_Candidate({DOOR: door}, "assumption", DOOR) for door in DOORS_TRIED)
     yield from preferences(("preferences.commitment", "preferences.spot_ok", "preferences.free_tier"))
 
 

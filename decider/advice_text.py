@@ -31,6 +31,13 @@ PHRASES: Mapping[str, str] = {
     "runtime.artifact_mb": "a {} MB deployment artifact",
     "team.ops_capacity": "{} ops capacity",
     "team.kubernetes_experience": "Kubernetes experience: {}",
+    "traffic.front_door": "{}",
+}
+#: ``traffic.front_door`` in words: not given (None), or a door tried instead (decider/advice.py ``DOORS_TRIED``).
+DOORS_SAID: Mapping[Any, str] = {
+    None: "each target behind the front door decider picks for it",
+    "function-url": "AWS Lambda behind a function URL (containers behind an Application Load Balancer)",
+    "alb": "every target behind an Application Load Balancer",
 }
 
 
@@ -55,6 +62,8 @@ def _plural(value: Any) -> dict[str, str]:
 
 
 def _said(path: str, value: Any) -> str:
+    if path == "traffic.front_door" and value in DOORS_SAID:
+        return DOORS_SAID[value]
     if path == "traffic.requests_per_month" and isinstance(value, int | float):
         return approx_requests(float(value)).lstrip("~")
     return show(value)

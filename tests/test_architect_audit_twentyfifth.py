@@ -7,6 +7,11 @@
   portable, with low ops capacity, went to ECS on Fargate for that reason. Each rule now counts EKS's points only on
   the modes with nodes of the team's (``in_modes``), as ``team.high-ops-capacity`` does.
 
+- F6 (Low): the front door decider picks when none is given (Lambda behind an API Gateway HTTP API, containers behind
+  an Application Load Balancer) decided a cost-first answer, and was never tried: a function URL adds no charge
+  (https://aws.amazon.com/lambda/pricing/). The advice search tries a function URL and one load balancer for every
+  target, and marks the door decisive where either flips the answer.
+
 (F2, copies kept up by a serving service on one node: tests/test_busy_listener.py.)
 """
 
@@ -81,3 +86,49 @@ def test_eks_on_its_own_nodes_keeps_the_node_rules(ruleset: Ruleset) -> None:
     decision = decide(parse_workload(raw), ruleset, advice=False)
     assert eks(decision).sizing.kind == "instances"  # type: ignore[union-attr]
     assert node_points(decision)["team.low-ops-eks-nodes"] <= -5.0
+
+
+FOUR_COPIES: dict[str, Any] = {
+    "name": "spiky-api-4-copies",
+    "runtime": {
+        "avg_duration_ms": 80,
+        "max_duration_s": 1,
+        "memory_mb": 512,
+        "startup_s": 3,
+        "min_copies": 4,
+        "concurrency_per_copy": 10,
+    },
+    "traffic": {"pattern": "spiky", "requests_per_month": 30_000_000, "peak_rps": 200},
+    "preferences": {"optimize_for": "cost"},
+}
+
+
+def test_the_front_door_picked_is_tried_and_said_decisive(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(FOUR_COPIES), ruleset)
+    assert decision.recommendation == "ecs-fargate"
+    assert "traffic.front_door" in decision.decisive_assumptions
+    [tried] = [item for item in decision.counterfactuals if "traffic.front_door" in item.change]
+    assert tried.change == {"traffic.front_door": "function-url"}
+    assert tried.recommendation == "lambda"
+    assert "(traffic.front_door was not given); with AWS Lambda behind a function URL" in tried.message
+    # true when applied, and the function URL is what takes Lambda's door charge away
+    raw = {**FOUR_COPIES, "traffic": {**FOUR_COPIES["traffic"], "front_door": "function-url"}}
+    applied = decide(parse_workload(raw), ruleset, advice=False)
+    assert applied.recommendation == "lambda"
+    lines = [line.item for line in entry(applied, "lambda").monthly_cost.lines]  # type: ignore[union-attr]
+    assert not any("API Gateway" in line for line in lines)
+    # the assumption about the door comes first among the decisive ones' texts
+    said = [text for text in decision.assumptions if text.startswith("traffic.front_door not given")]
+    assert said
+    assert decision.assumptions.index(said[0]) < len(decision.decisive_assumptions)
+
+
+def test_a_door_given_is_not_tried(ruleset: Ruleset) -> None:
+    raw = {**FOUR_COPIES, "traffic": {**FOUR_COPIES["traffic"], "front_door": "http-api"}}
+    decision = decide(parse_workload(raw), ruleset)
+    assert "traffic.front_door" not in decision.decisive_assumptions
+    assert not [item for item in decision.counterfactuals if "traffic.front_door" in item.change]
+
+
+def entry(decision: Decision, target: str) -> RankedTarget:
+    return next(item for item in decision.ranking if item.target == target)
