@@ -333,11 +333,12 @@ def lambda_burst_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         )
     if not past:
         return ()
-    start, held = show(workload.runtime.startup_s), show(math.ceil(warm - 1e-9))
+    start, held = show(workload.runtime.startup_s), math.ceil(warm - 1e-9)
+    warm_said = "one warm environment serves" if held == 1 else f"{show(held)} warm ones serve"
     return (
         f"A burst to traffic.peak_rps {show(workload.peak_rps)} holds about {show(math.ceil(at_once - 1e-9))} of AWS "
-        f"Lambda's environments at once while its requests start cold (each request a second past what the {held} "
-        f"warm ones serve holds a new one through its {start} s start and the request), past {' and '.join(past)}: "
+        f"Lambda's environments at once while its requests start cold (each request a second past what the "
+        f"{warm_said} holds a new one through its {start} s start and the request), past {' and '.join(past)}: "
         f"requests past them are throttled (429) in every burst. To avoid it, {' or '.join(fixes)}; or give "
         "traffic.peak_rps as the bursts reach it.",
     )
