@@ -132,3 +132,21 @@ def test_a_door_given_is_not_tried(ruleset: Ruleset) -> None:
 
 def entry(decision: Decision, target: str) -> RankedTarget:
     return next(item for item in decision.ranking if item.target == target)
+
+
+def test_one_warm_environment_is_said_as_one(ruleset: Ruleset) -> None:
+    """F7: 0.8 requests in flight on average keep one environment warm; the warning said "the 1 warm ones"."""
+    raw = {
+        "runtime": {
+            "avg_duration_ms": 700,
+            "max_duration_s": 20,
+            "memory_mb": 3072,
+            "startup_s": 40,
+            "provisioned_concurrency": 0,
+        },
+        "traffic": {"pattern": "spiky", "requests_per_month": 3_000_000, "peak_rps": 40, "latency_slo_ms": 3000},
+    }
+    warnings = decide(parse_workload(raw), ruleset, advice=False).warnings
+    [said] = [text for text in warnings if "throttled (429) in every burst" in text]
+    assert "past what the one warm environment serves holds a new one through its 40 s start" in said
+    assert "1 warm ones" not in said
