@@ -24,12 +24,14 @@ FrontDoor = Literal[
 Purchase = Literal["on-demand", "spot", "savings-plan-1yr", "savings-plan-3yr"]
 
 
+# defer_build: a model's validator is built when it is first used, not at import. Only ``Decision`` (and the few read
+# on their own) is ever used: the nested models' schemas go into its validator either way, their own are never read.
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class _Setting(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     def items(self) -> ItemsView[str, Any]:
         """Setting name → value pairs (units in the names), for renderers that list what to configure."""

@@ -24,7 +24,8 @@ _ABSENT = "ec2.instances["  # a missing: key naming an instance type the catalog
 
 
 class _Data(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # Validators built on first use, not at import: only PriceBook's is used (its sections' schemas are part of it).
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class _Sourced(_Data):

@@ -10,7 +10,8 @@ MODEL_FILE = "model.yaml"
 
 
 class _Data(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # Validators built on first use, not at import: only CostModel's is used (its parts' schemas are part of it).
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class LoadBalancerCapacity(_Data):

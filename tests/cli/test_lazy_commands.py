@@ -136,3 +136,36 @@ def test_recommend_gives_the_garbage_collector_back_as_it_found_it(
     capsys.readouterr()
     assert gc.isenabled()
     assert gc.get_freeze_count() == frozen
+
+
+def test_recommend_builds_the_validators_it_uses_and_not_their_nested_models() -> None:
+    """The price book's, the cost model's and the decision's nested models are built on first use (defer_build): a
+    recommend validates them inside PriceBook, CostModel and Decision only, and each still validates on its own."""
+    script = (
+        "import contextlib, io, json\n"
+        "from decider.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['recommend', {str(EXAMPLES_DIR / 'checkout-api.yaml')!r}])\n"
+        "from decider.decision import Decision, RankedTarget, Reason\n"
+        "from decider.pricing.book import Price, PriceBook, Tier\n"
+        "from decider.pricing.cost_model import CostModel, CostScore\n"
+        "models = (Decision, PriceBook, CostModel, RankedTarget, Reason, Price, Tier, CostScore)\n"
+        "built = {model.__name__: model.__pydantic_complete__ for model in models}\n"
+        "tier = Tier.model_validate({'usd': 0.2})\n"
+        "print(json.dumps([built, tier.usd, Tier.__pydantic_complete__]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO_ROOT, timeout=60, check=True
+    )
+    built, usd, tier_built = json.loads(done.stdout)
+    assert built == {
+        "Decision": True,
+        "PriceBook": True,
+        "CostModel": True,
+        "RankedTarget": False,
+        "Reason": False,
+        "Price": False,
+        "Tier": False,
+        "CostScore": False,
+    }
+    assert (usd, tier_built) == (0.2, True)
