@@ -110,3 +110,24 @@ def test_shell_completion_completes_commands_options_and_choices(tmp_path: Path,
 def test_the_entry_point_module_carries_argcomplete_marker() -> None:
     # argcomplete's global completion (activate-global-python-argcomplete) completes only marked entry points.
     assert "PYTHON_ARGCOMPLETE_OK" in (REPO_ROOT / "decider" / "cli" / "__init__.py").read_text()[:1024]
+
+
+@pytest.mark.parametrize(("workload", "code"), [("checkout-api.yaml", 0), ("no-such-file.yaml", 2)])
+def test_the_entry_point_ends_with_the_whole_output_the_exit_code_and_the_atexit_functions(
+    capsys: pytest.CaptureFixture[str], workload: str, code: int
+) -> None:
+    """``run`` may end the process without the interpreter's teardown: the output is all there, flushed, the exit code
+    is the command's, and what was registered with atexit still runs."""
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('atexit ran', file=sys.stderr))\n"
+        f"sys.argv = ['decider', 'recommend', {str(REPO_ROOT / 'examples' / workload)!r}, '--format', 'json']\n"
+        "from decider.cli import run\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == code
+    assert done.stderr.endswith("atexit ran\n")
+    assert main(["recommend", str(REPO_ROOT / "examples" / workload), "--format", "json"]) == code
+    assert done.stdout == capsys.readouterr().out
+    assert ("no such file" in done.stderr) is (code == 2)
