@@ -17,6 +17,10 @@ of the feed is used (``FEED_PRICES`` in scripts/price_feed.py) only if its US Ea
 figure us-east-1's book holds for that price, read from the AWS page: the build stops on any disagreement
 (``check_feed``). Tier bounds are the us-east-1 book's, which match the labels' text; values are kept exactly as the
 feed gives them.
+Network (``network:``): NAT gateways and CloudWatch Logs from the same mirror's natgateway and cloudwatch feeds; EBS gp3
+and data transfer out to the internet, whose feeds that mirror lacks, from iammanis/ec2-vps's reading of AWS's feeds
+(scripts/pricing_data/network_rates.csv), under the same us-east-1 check; the free allowances (100 GB out, 5 GB of
+logs) are account-wide and copied from us-east-1's book. Elastic Load Balancing has no regional source yet.
 A figure no source gives for a region is left out, with the reason under ``missing:``; the targets that need it then
 say "no price in this region" instead of borrowing another region's figure. A type of ``READ_TYPES`` the mirror does
 not list for a region is left out of that book and named under ``missing:`` as ``ec2.instances[<type>]``.
@@ -32,23 +36,47 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script or loaded from a file by the tests
-from price_feed import FEED_PRICES, FeedMismatch, check_feed, feed_price, load_feed
+from price_feed import (
+    FEED_PRICES,
+    RATES_FEEDS,
+    RATES_MIRROR,
+    FeedMismatch,
+    check_feed,
+    feed_price,
+    load_feed,
+    read_rates,
+    short,
+)
 
 __all__ = ["FEED_PRICES", "FeedMismatch", "check_feed", "feed_price", "load_feed"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "scripts" / "pricing_data"
 BOOKS = ROOT / "rules" / "pricing"
-AS_OF = "2026-12-02"
+AS_OF = "2026-12-06"  # the books' date: when they were last built
+EC2_READ = "2026-12-02"  # when the EC2 mirrors were read
 MIRROR = "skypilot-org/skypilot-catalog@001367d2, catalogs/v7/aws/vms.csv"
 #: A newer mirror of the feed AWS's on-demand pricing page loads (scripts/extract_ec2_feed.py): the P-series after
 #: AWS's 2025 price cut, sa-east-1, and types the older mirror lacks for a region.
 EC2_FEED = "lamngockhuong/aws-price@508fb452, lib/data/pricing/ec2-transformed.json of 2025-11-03"
 EC2_SOURCE = "https://aws.amazon.com/ec2/pricing/on-demand/"
 REGIONS = (
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3",
-    "eu-central-1", "eu-north-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1",
-)  # fmt: skip
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "sa-east-1",
+)
 NAMES = {
     "us-east-1": "US East (N. Virginia)", "us-east-2": "US East (Ohio)", "us-west-1": "US West (N. California)",
     "us-west-2": "US West (Oregon)", "ca-central-1": "Canada (Central)", "eu-west-1": "Europe (Ireland)",
@@ -164,7 +192,7 @@ def _instance(
     return {
         "type": name, "family": kind, "architecture": arch, "vcpu": vcpu, "memory_gib": gib, "gpu": gpus,
         "usd_per_hour": usd, "source": EC2_SOURCE,
-        "uncertain": f"third-party mirror of the AWS Price List ({mirror}), {AS_OF}; {how}",
+        "uncertain": f"third-party mirror of the AWS Price List ({mirror}), {EC2_READ}; {how}",
     }  # fmt: skip
 
 
@@ -235,8 +263,7 @@ def book(
     }  # fmt: skip
     missing = {
         "ec2.windows_license_vcpu_hour": "no sourced Windows licence-included EC2 price for this region",
-        "load_balancers": "no sourced Elastic Load Balancing price for this region",
-        "network": "no sourced NAT gateway, data transfer, CloudWatch Logs or EBS price for this region",
+        "load_balancers": f"no sourced Elastic Load Balancing price for this region: {NO_ELB}",
     }
     if storage is None:
         missing["lambda.ephemeral_storage"] = "no sourced Lambda ephemeral storage price for this region"
@@ -265,9 +292,57 @@ def book(
             missing["fargate.ephemeral_storage_gb_hour"] = "no sourced Fargate ephemeral storage price for this region"
         if "windows_x86_64" not in fargate:
             missing["fargate.windows_x86_64"] = "no sourced Fargate Windows price for this region"
+    network, unsourced = network_prices(region, feed, template)
+    if unsourced:
+        missing["network"] = f"no sourced {', '.join(unsourced)} price for this region"
+    else:
+        data["network"] = network
     data["modes"] = modes(template, request)
     data["missing"] = dict(sorted(missing.items()))
     return data
+
+
+NO_ELB = (
+    "the mirror of AWS's pricing-page feeds (lamngockhuong/aws-price) has no Elastic Load Balancing feed, and no other "
+    "public copy of AWS's regional ELB prices was found"
+)
+_NETWORK = {  # book key → what it prices, for the missing: entry when a region's feed lacks it
+    "nat_gateway_hour": "NAT gateway", "nat_gateway_gb": "NAT gateway", "data_transfer_out": "data transfer",
+    "logs_ingested_gb": "CloudWatch Logs", "logs_stored_gb_month": "CloudWatch Logs", "ebs_gp3_gb_month": "EBS",
+}  # fmt: skip
+
+
+def network_prices(region: str, feed: dict[str, Any], template: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The network block shaped as us-east-1's, and what the feeds leave out for the region (the block is whole or
+    absent). The free allowances are AWS's account-wide rules, copied from us-east-1's book."""
+    shipped = template["network"]
+    block: dict[str, Any] = {}
+    unsourced: list[str] = []
+    for key in shipped:
+        if key not in _NETWORK:
+            block[key] = shipped[key]
+            continue
+        block[key] = feed_price(feed, region, ("network", key), template)
+        if block[key] is None and _NETWORK[key] not in unsourced:
+            unsourced.append(_NETWORK[key])
+    if not unsourced:
+        _compare_nat(region, block)
+    return block, unsourced
+
+
+def _compare_nat(region: str, block: dict[str, Any]) -> None:
+    """Say in the NAT figures whether iammanis/ec2-vps's later reading of AWS's natgateway feed agrees."""
+    later = read_rates().get("natgateway", {}).get(region, {})
+    _, published = RATES_FEEDS["natgateway"]
+    for key in ("nat_gateway_hour", "nat_gateway_gb"):
+        (label,) = FEED_PRICES[("network", key)][1]
+        if label not in later:
+            continue
+        given, entry = float(later[label]), block[key]
+        verdict = "gives the same" if given == entry["usd"] else "gave"
+        entry["uncertain"] += f"; {short(RATES_MIRROR)}'s reading of the feed of {published[:10]} {verdict} ${given:g}"
+        if given != entry["usd"]:
+            print(f"{region} network.{key}: mirror {entry['usd']:g}, {short(RATES_MIRROR)} {given:g}", file=sys.stderr)
 
 
 def per_request(price: dict[str, Any]) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """Extract scripts/pricing_data/aws_price_feed.json from a copy of the JSON feeds AWS's pricing pages load.
 
 The feeds are mirrored at GitHub lamngockhuong/aws-price (lib/data/pricing/<service>.json, the ``meteredUnitMaps``
-feeds). Put the three files in a directory and run from the repository root::
+feeds). Put the five files in a directory and run from the repository root::
 
-    for f in apigateway ecs lambda; do
+    for f in apigateway cloudwatch ecs lambda natgateway; do
         git -C <mirror> show <commit>:lib/data/pricing/$f.json > /tmp/feed/$f.json
     done
     python scripts/extract_aws_price_feed.py /tmp/feed --commit <commit>
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from build_price_books import NAMES
 
-SERVICES = ("apigateway", "ecs", "lambda")
+SERVICES = ("apigateway", "cloudwatch", "ecs", "lambda", "natgateway")
 OUT = Path(__file__).resolve().parent / "pricing_data" / "aws_price_feed.json"
 
 
@@ -50,7 +50,9 @@ def extract(folder: Path, commit: str) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path, help="a directory holding apigateway.json, ecs.json and lambda.json")
+    parser.add_argument(
+        "folder", type=Path, help="a directory holding the feeds: " + ", ".join(f"{name}.json" for name in SERVICES)
+    )
     parser.add_argument("--commit", required=True, help="the mirror's commit the files were read at (40 hex digits)")
     args = parser.parse_args()
     OUT.write_text(json.dumps(extract(args.folder, args.commit), indent=1) + "\n", encoding="utf-8")

@@ -1,9 +1,14 @@
 """AWS's pricing-page feed (scripts/pricing_data/aws_price_feed.json): which of its labels a regional book uses, the
 check that their us-east-1 values are us-east-1's book's, and a book entry shaped as us-east-1's from a region's values.
+
+The EBS and data transfer feeds, which lamngockhuong/aws-price does not mirror, come from a second reading of AWS's
+feeds, iammanis/ec2-vps's (scripts/pricing_data/network_rates.csv): ``load_feed`` adds them as services of their own,
+each naming its mirror, and the same check holds for them.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -12,9 +17,19 @@ from typing import Any
 DATA = Path(__file__).resolve().parent / "pricing_data"
 
 FEED = DATA / "aws_price_feed.json"
+RATES = DATA / "network_rates.csv"
+#: The second reading of AWS's feeds (network_rates.csv): its repository, file and the feeds' publication dates.
+RATES_MIRROR = "iammanis/ec2-vps@01472877498e3db6202b15540136df1a7f72cae9"
+RATES_FEEDS = {
+    "ebs": ("ec2/USD/current/ebs.json", "2026-09-03T16:32:44Z"),
+    "datatransfer": ("datatransfer/USD/current/datatransfer.json", "2026-08-31T12:14:48Z"),
+    "natgateway": ("ec2/USD/current/natgateway.json", "2026-09-03T16:32:44Z"),
+}
 FEED_SOURCE = {
     "apigateway": "https://aws.amazon.com/api-gateway/pricing/", "ecs": "https://aws.amazon.com/fargate/pricing/",
-    "lambda": "https://aws.amazon.com/lambda/pricing/",
+    "lambda": "https://aws.amazon.com/lambda/pricing/", "natgateway": "https://aws.amazon.com/vpc/pricing/",
+    "cloudwatch": "https://aws.amazon.com/cloudwatch/pricing/", "ebs": "https://aws.amazon.com/ebs/pricing/",
+    "datatransfer": "https://aws.amazon.com/ec2/pricing/on-demand/",
 }  # fmt: skip
 #: book path → (feed service, the feed's labels (one a tier, in order), multiplier from the feed's unit to the book's).
 #: Tier bounds are us-east-1's, as the labels say: HTTP "First 300 million"; REST "up to 333 million", "Next 667
@@ -49,6 +64,18 @@ FEED_PRICES: dict[tuple[str, ...], tuple[str, tuple[str, ...], int]] = {
     ("lambda", "provisioned_concurrency", "arm64"): ("lambda", ("Lambda Provisioned-Concurrency-ARM",), 1),
     ("lambda", "provisioned_duration", "x86_64"): ("lambda", ("Lambda Duration-Provisioned",), 1),
     ("lambda", "provisioned_duration", "arm64"): ("lambda", ("Lambda Duration-Provisioned-ARM",), 1),
+    # NAT gateways and CloudWatch Logs (standard class: "Collect (Data Ingestion)", "Store (Archival)") from the
+    # mirror; EBS gp3 and data transfer out from iammanis/ec2-vps's reading. Data transfer's tiers are the labels':
+    # the first 10 TB a month (after the free 100 GB), the next 40 TB, the next 100 TB, above 150 TB.
+    ("network", "nat_gateway_hour"): ("natgateway", ("Hourly charge for NAT Gateways",), 1),
+    ("network", "nat_gateway_gb"): ("natgateway", ("Charge for per GB data processed by NatGateways",), 1),
+    ("network", "data_transfer_out"): ("datatransfer", ("DataTransfer External Outbound Next 10 TB",
+                                                        "DataTransfer External Outbound Next 40 TB",
+                                                        "DataTransfer External Outbound Next 100 TB",
+                                                        "DataTransfer External Outbound Greater than 150 TB"), 1),
+    ("network", "logs_ingested_gb"): ("cloudwatch", ("Logs Collected Data Ingestion",), 1),
+    ("network", "logs_stored_gb_month"): ("cloudwatch", ("Stored Data",), 1),
+    ("network", "ebs_gp3_gb_month"): ("ebs", ("Storage General Purpose gp3 GB Mo",), 1),
 }  # fmt: skip
 
 
@@ -57,8 +84,25 @@ class FeedMismatch(ValueError):
 
 
 def load_feed() -> dict[str, Any]:
+    """The mirror's feeds, and the EBS and data transfer feeds as iammanis/ec2-vps read them (network_rates.csv)."""
     feed: dict[str, Any] = json.loads(FEED.read_text(encoding="utf-8"))
+    rates = read_rates()
+    for service in ("ebs", "datatransfer"):
+        path, published = RATES_FEEDS[service]
+        feed["services"][service] = {
+            "mirror": RATES_MIRROR, "file": f"_data/rates.json (its reading of AWS's {path})",
+            "published": published, "regions": rates[service],
+        }  # fmt: skip
     return feed
+
+
+def read_rates() -> dict[str, dict[str, dict[str, str]]]:
+    """feed → region → label → price, as network_rates.csv gives them (iammanis/ec2-vps's reading of AWS's feeds)."""
+    found: dict[str, dict[str, dict[str, str]]] = {}
+    with RATES.open(encoding="utf-8") as handle:
+        for region, service, label, usd in csv.reader(line for line in handle if not line.startswith("#")):
+            found.setdefault(service, {}).setdefault(region, {})[label] = usd
+    return found
 
 
 def _at(data: dict[str, Any], path: tuple[str, ...]) -> Any:
@@ -92,13 +136,20 @@ def check_feed(feed: dict[str, Any], template: dict[str, Any]) -> None:
         raise FeedMismatch("the price feed's us-east-1 figures disagree with us-east-1's book: " + "; ".join(wrong))
 
 
+def short(mirror: str) -> str:
+    """A mirror named with the first 8 digits of its commit."""
+    return mirror[: mirror.index("@") + 9]
+
+
 def _feed_why(feed: dict[str, Any], path: tuple[str, ...]) -> str:
     service, labels, _ = FEED_PRICES[path]
     entry = feed["services"][service]
+    mirror = entry.get("mirror", feed["mirror"])
+    book = "us-east-1's book" if path[0] == "network" else "us-east-1's book, read from the AWS page"
     return (
         f"AWS's pricing-page data for this region ({', '.join(repr(label) for label in labels)}), mirrored at "
-        f"{feed['mirror'][: len('lamngockhuong/aws-price@') + 8]}, {entry['file']}, published by AWS "
-        f"{entry['published'][:10]}; its us-east-1 figures match us-east-1's book, read from the AWS page"
+        f"{short(mirror)}, {entry['file']}, published by AWS {entry['published'][:10]}; its us-east-1 figures match "
+        f"{book}"
     )
 
 

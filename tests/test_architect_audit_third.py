@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from decider import Decision, Ruleset, decide, parse_workload
@@ -261,8 +262,12 @@ def test_a_charge_the_free_tier_covers_is_shown_at_zero(ruleset: Ruleset) -> Non
 
 
 def test_a_bill_with_a_line_its_region_cannot_price_is_warned_of(ruleset: Ruleset) -> None:
+    """A book without EBS prices (us-west-2's with its network block taken out, as every regional book was before
+    those prices were sourced): the root volumes are billed at $0 and the answer warns that those bills are low."""
+    book = ruleset.pricing["us-west-2"]
+    bare = book.model_copy(update={"network": None, "missing": {**book.missing, "network": "not sourced"}})
     decision = decided(
-        ruleset,
+        dataclasses.replace(ruleset, pricing={**ruleset.pricing, "us-west-2": bare}),
         {
             "runtime": {
                 "max_duration_s": 3,

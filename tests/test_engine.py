@@ -256,19 +256,23 @@ def test_a_bill_with_a_line_the_book_cannot_price_shows_it_at_zero_and_the_answe
         ("Application Load Balancer capacity units: no price in this region", 0.0),
     ]
     assert balancer[0].quantity == 730
-    # Each bill is said with the lines it misses: EKS, priced on Fargate here, has no node volumes.
+    # Each bill is said with the lines it misses: only the load balancer's, since the book prices EBS root volumes.
     assert decision.warnings == (
-        "The bills of Amazon ECS on AWS Fargate and Amazon EKS include Application Load Balancer capacity units and "
-        "Application Load Balancer hours at $0; the bills of Amazon ECS Managed Instances and Amazon ECS on EC2 "
-        "include Application Load Balancer capacity units, Application Load Balancer hours and EBS root volumes at "
-        "$0: the sa-east-1 price book has no price for them, so these bills are low by that much: weigh close "
-        "comparisons, and the volumes where these bills overtake another, with care. The recommendation's own bill "
-        "(Amazon ECS on AWS Fargate) is one of them, so the answer itself may change once those prices are known. The "
-        "bill of AWS Lambda is complete.",
+        "The bills of Amazon ECS on AWS Fargate, Amazon ECS Managed Instances, Amazon ECS on EC2 and Amazon EKS "
+        "include Application Load Balancer capacity units and Application Load Balancer hours at $0: the sa-east-1 "
+        "price book has no price for them, so these bills are low by that much: weigh close comparisons, and the "
+        "volumes where these bills overtake another, with care. The recommendation's own bill (Amazon ECS on AWS "
+        "Fargate) is one of them, so the answer itself may change once those prices are known. The bill of AWS Lambda "
+        "is complete.",
     )
+    ec2 = next(entry for entry in decision.ranking if entry.target == "ecs-ec2")
+    assert ec2.monthly_cost is not None
+    volumes = [line for line in ec2.monthly_cost.lines if line.item.startswith("EBS root volumes")]
+    assert volumes
+    assert all(line.unit_price_usd == 0.152 and "no price" not in line.item for line in volumes)  # São Paulo's gp3
     eks = next(entry for entry in decision.ranking if entry.target == "eks")
     assert eks.monthly_cost is not None
-    assert not any(line.item.startswith("EBS") for line in eks.monthly_cost.lines)
+    assert not any(line.item.startswith("EBS") for line in eks.monthly_cost.lines)  # priced on Fargate here
     # cost is scored from the bills, not by the rules that stand in for it
     cited = {reason.rule for entry in decision.ranking for reason in entry.reasons}
     assert "cost.relative-monthly-cost" in cited

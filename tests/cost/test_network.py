@@ -4,6 +4,7 @@ us-east-1 book: NAT gateways, data transfer out, CloudWatch Logs, EBS root volum
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -160,10 +161,14 @@ def test_front_doors_for_functions_and_containers(ruleset: Ruleset) -> None:
 
 
 def test_network_lines_without_the_region_prices_are_billed_at_zero_and_said(ruleset: Ruleset) -> None:
-    """us-west-2's book has no NAT gateway, data transfer or CloudWatch Logs prices: each quantity the workload states
-    is on the bill at $0, the line saying so, and the bill is still made (its compute compares with the others')."""
+    """A book without NAT gateway, data transfer, CloudWatch Logs or EBS prices (us-west-2's, with its network block
+    taken out, as every regional book was before those prices were sourced): each quantity the workload states is on
+    the bill at $0, the line saying so, and the bill is still made (its compute compares with the others')."""
+    book = ruleset.pricing["us-west-2"]
+    bare = book.model_copy(update={"network": None, "missing": {**book.missing, "network": "not sourced"}})
+    without = dataclasses.replace(ruleset, pricing={**ruleset.pricing, "us-west-2": bare})
     network = {"nat_gateways": 2, "egress_gb_per_month": 40, "logs_gb_per_month": 5}
-    plans, unpriced = _plans(ruleset, "us-west-2", runtime=SMALL, traffic=QUEUE, network=network)
+    plans, unpriced = _plans(without, "us-west-2", runtime=SMALL, traffic=QUEUE, network=network)
     assert "ecs-ec2" not in unpriced
     lines = [line for line in plans["ecs-ec2"].bill(1_000_000).lines if "no price in this region" in line.item]
     assert [(line.item, line.quantity, line.usd) for line in lines if not line.item.startswith("EBS")] == [
@@ -173,11 +178,17 @@ def test_network_lines_without_the_region_prices_are_billed_at_zero_and_said(rul
         ("CloudWatch Logs ingested: no price in this region", 5.0, 0.0),
         ("CloudWatch Logs stored (one month's volume): no price in this region", 5.0, 0.0),
     ]
-    plans, unpriced = _plans(ruleset, "us-west-2", runtime=SMALL, traffic=QUEUE)
+    plans, unpriced = _plans(without, "us-west-2", runtime=SMALL, traffic=QUEUE)
     volumes = [line for line in plans["ecs-ec2"].bill(1_000_000).lines if line.item.startswith("EBS")]
     assert [(line.item, line.usd) for line in volumes] == [
         ("EBS root volumes (30 GB gp3 a node): no price in this region", 0.0)
     ]
+    # the shipped us-west-2 book prices them: Oregon's rates are Virginia's
+    plans, _ = _plans(ruleset, "us-west-2", runtime=SMALL, traffic=QUEUE, network=network)
+    priced = {line.item: line.unit_price_usd for line in plans["ecs-ec2"].bill(1_000_000).lines}
+    assert not [item for item in priced if "no price in this region" in item]
+    assert (priced["NAT gateways (2)"], priced["Data transfer out to the internet, tier 1"]) == (0.045, 0.09)
+    assert priced["EBS root volumes (30 GB gp3 a node)"] == 0.08
 
 
 def test_the_network_section_is_validated() -> None:

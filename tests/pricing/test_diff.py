@@ -55,7 +55,7 @@ def test_diff_two_regions_on_the_cli(capsys: pytest.CaptureFixture[str]) -> None
                                                                .read_text(encoding="utf-8")))
                        for region in ("eu-west-1", "eu-west-2"))  # fmt: skip
     differ = len(diff(ireland, london))
-    assert out[0] == f"eu-west-1 as of 2026-12-02 -> eu-west-2 as of 2026-12-02: {differ} figures differ"
+    assert out[0] == f"eu-west-1 as of {ireland.as_of} -> eu-west-2 as of {london.as_of}: {differ} figures differ"
     assert len(out) == differ + 1  # one line a figure
     assert "  changed  ec2.instances[m6i.xlarge].usd_per_hour: 0.214 -> 0.222 (+3.7%)" in out
     # the mirrors list p5 in London but not in Ireland, and p4d the other way round (prices after the 2025 cut)

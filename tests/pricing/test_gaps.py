@@ -199,4 +199,6 @@ def test_pricing_show_gives_date_sources_uncertain_count_and_gaps(
     assert (
         "  Fargate Windows   $0.046552 per vCPU-hour, $0.00511175 per GB-hour + $0.046 per vCPU-hour OS licence" in out
     )
-    assert "  no price in this region: load_balancers (no sourced Elastic Load Balancing price for this region)" in out
+    assert f"  no price in this region: load_balancers ({book.missing['load_balancers']})" in out
+    assert book.missing["load_balancers"].startswith("no sourced Elastic Load Balancing price for this region: ")
+    assert "network" not in book.missing  # NAT, data out, Logs and EBS are priced in every book
