@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from decider.cost.bill import round_usd
-from decider.cost.gaps import NO_PRICE
+from decider.cost.gaps import FLOOR_PRICE, NO_PRICE
 from decider.numbers import show
 from decider.ranking import Ranked
 from decider.rules.model import Ruleset
@@ -63,6 +63,33 @@ def partial_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         f"{said}: the {priced.pricing.region} price book has no price for "
         f"{'them' if len(items) > 1 else 'it'}, so {'these bills are' if many else 'that bill is'} low "
         f"by that much: weigh close comparisons, and the volumes where {overtake} another, with care.{own}{whole}",
+    )
+
+
+def floor_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """The eligible targets' bills with a line priced at another region's figure, taken as a floor where no source
+    gives the region's (the book's ``floors:``, said on the line): each may be low by the difference, and the book
+    says why it took that figure."""
+    priced = ranked.priced
+    if priced is None:
+        return ()
+    floored = [
+        target
+        for target in ranked.order
+        if target in priced.bills and any(FLOOR_PRICE in line["item"] for line in priced.bills[target]["lines"])
+    ]
+    if not floored:
+        return ()
+    book = ruleset.pricing.get(priced.pricing.region)
+    items = sorted(
+        {item_name(line["item"]) for target in floored for line in priced.bills[target]["lines"]
+         if FLOOR_PRICE in line["item"]}
+    )  # fmt: skip
+    why = "; ".join(f"{path}: {reason}" for path, reason in sorted(book.floors.items())) if book is not None else ""
+    many = len(floored) > 1
+    return (
+        f"The bill{'s' if many else ''} of {names(ruleset, floored)} price{'' if many else 's'} {listed(items)} at "
+        f"another region's figures, as a floor ({why}): {'they' if many else 'it'} may be low by the difference.",
     )
 
 

@@ -7,6 +7,7 @@ import math
 from decider import explain
 from decider.advice import BUDGET, Advice, search
 from decider.bill_checks import (
+    floor_bills,
     idle_gpus,
     kubelet_reserve,
     names,
@@ -159,6 +160,7 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
         *_load(ranked, parsed, ruleset),
         *_uneven_bills(ranked, ruleset),
         *partial_bills(ranked, ruleset),
+        *floor_bills(ranked, ruleset),
         *kubelet_reserve(ranked, ruleset),
         *idle_gpus(ranked, ruleset),
         *provisioned_concurrency(ranked, ruleset),

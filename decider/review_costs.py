@@ -3,13 +3,14 @@ shared EKS cluster's control plane a workload's bill carries (decider/review_clu
 
 A share is not saved by moving one workload off the cluster: the cluster stays, and is paid for, while any of the
 review's workloads runs on it. A bill with lines at $0 for prices the region's book lacks (a load balancer, NAT, data
-out, logs, EBS volumes) is low by them, so a difference that rests on it is said to be not settled.
+out, logs, EBS volumes) is low by them, and one with lines at another region's figures taken as a floor (the book's
+``floors:``) may be low by the difference, so a difference that rests on either is said to be not settled.
 """
 
 from __future__ import annotations
 
 from decider.bill_checks import item_name, listed
-from decider.cost.gaps import NO_PRICE
+from decider.cost.gaps import FLOOR_PRICE, NO_PRICE
 from decider.decision import Decision, RankedTarget
 from decider.review_cluster import SHARED_CONTROL_PLANE
 from decider.rules.model import Ruleset
@@ -65,10 +66,21 @@ def _unsettled(ruleset: Ruleset, entries: tuple[RankedTarget, ...], region: str)
         f"{target_name(ruleset, entry.target)}'s {'bill ' if not place else ''}has {listed(items)} at $0"
         for place, (entry, items) in enumerate((entry, items) for entry, items in missing if items)
     ]
-    if not said:
-        return ""
     low = "that bill is" if len(said) == 1 else "those bills are"
-    return f"; not settled: {' and '.join(said)}, for which the {region} price book has no price, so {low} low by them"
+    unknown = f"{' and '.join(said)}, for which the {region} price book has no price, so {low} low by them"
+    # Lines at another region's figures, taken as a floor (the book's floors:): low by the difference, if any
+    floored = [
+        (entry, sorted({item_name(line.item) for line in entry.monthly_cost.lines if FLOOR_PRICE in line.item}))
+        for entry in entries
+        if entry.monthly_cost is not None
+    ]
+    floors = [f"{target_name(ruleset, entry.target)}'s {listed(items)}" for entry, items in floored if items]
+    at_floor = (
+        f"{' and '.join(floors)} at another region's figures, a floor for {region}'s, so "
+        f"{'that bill' if len(floors) == 1 else 'those bills'} may be low by the difference"
+    )
+    parts = [*([unknown] if said else []), *([at_floor] if floors else [])]
+    return f"; not settled: {'; '.join(parts)}" if parts else ""
 
 
 def target_name(ruleset: Ruleset, target: str) -> str:

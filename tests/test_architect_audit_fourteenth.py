@@ -19,6 +19,7 @@ from decider import Decision, Ruleset, decide, parse_workload
 from decider.cost.memo import PlanMemo
 from decider.decision import RankedTarget
 from decider.ranking import rank
+from tests.pricing.unpriced import without_load_balancers
 
 WEBHOOKS: dict[str, Any] = {
     "runtime": {"max_duration_s": 1, "avg_duration_ms": 60, "memory_mb": 256, "artifact_mb": 15, "startup_s": 0.4},
@@ -140,7 +141,9 @@ def test_a_changed_image_size_is_priced_again_when_the_job_pulls_it_through_nat(
 
 
 def test_a_crossing_with_a_bill_missing_prices_says_its_volume_may_move(ruleset: Ruleset) -> None:
-    abroad = decide(parse_workload({**with_peak(400), "preferences": {"region": "eu-west-1"}}), ruleset)
+    """A book without load balancer prices (eu-west-1's, with them taken out): the crossings rest on lines at $0."""
+    bare = without_load_balancers(ruleset, "eu-west-1")
+    abroad = decide(parse_workload({**with_peak(400), "preferences": {"region": "eu-west-1"}}), bare)
     crossings = [text for text in abroad.what_would_change if "becomes cheaper than" in text]
     assert crossings
     for text in crossings:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from decider import Decision, Ruleset, decide, parse_workload
+from tests.pricing.unpriced import without_load_balancers
 
 FLEET: dict[str, Any] = {
     "runtime": {"memory_mb": 2048, "avg_duration_ms": 50, "max_duration_s": 1, "vcpu": 1, "concurrency_per_copy": 20},
@@ -42,8 +43,11 @@ EKS_TEAM: dict[str, Any] = {
 
 
 def test_a_recommendation_whose_own_bill_misses_a_price_says_the_answer_may_rest_on_it(ruleset: Ruleset) -> None:
-    """eu-west-1's book has no load balancer prices: Fargate's ALB is $0 for want of a price, the EKS team's shared
-    ALB $0 because it is already paid, so Fargate's lead rests on a price nobody knows."""
+    """A book with no load balancer prices (eu-west-1's, with them taken out): Fargate's ALB is $0 for want of a
+    price, the EKS team's shared ALB $0 because it is already paid, so Fargate's lead rests on a price nobody knows.
+    With the book as shipped (us-east-1's load balancer prices, as a floor) the answer is the one at home."""
+    assert decided({**EKS_TEAM, "preferences": {"region": "eu-west-1"}}, ruleset).recommendation == "eks"
+    ruleset = without_load_balancers(ruleset, "eu-west-1")
     abroad = decided({**EKS_TEAM, "preferences": {"region": "eu-west-1"}}, ruleset)
     assert abroad.recommendation == "ecs-fargate"
     (warning,) = [w for w in abroad.warnings if "price book has no price" in w]

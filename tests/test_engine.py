@@ -14,6 +14,7 @@ from decider.render.decision import to_markdown, to_table
 from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
 from decider.workload import parse_workload
+from tests.pricing.unpriced import without_load_balancers
 
 SIMPLICITY_ORDER = ["lambda", "ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"]
 
@@ -243,10 +244,11 @@ def test_a_ranking_of_billed_against_unbilled_targets_is_warned_about(ruleset: R
 
 
 def test_a_bill_with_a_line_the_book_cannot_price_shows_it_at_zero_and_the_answer_warns(ruleset: Ruleset) -> None:
-    """sa-east-1's book has no load balancer prices: the containers behind one are billed with the load balancer's
-    lines at $0, said on each line, so their compute still compares with Lambda's bill; the answer names the bills
-    that are low by those lines and the one that is complete."""
-    decision = decide(parse_workload({**BR_PAYMENTS, "preferences": {"region": "sa-east-1"}}), ruleset)
+    """A book with no load balancer prices (sa-east-1's, with them taken out): the containers behind one are billed
+    with the load balancer's lines at $0, said on each line, so their compute still compares with Lambda's bill; the
+    answer names the bills that are low by those lines and the one that is complete."""
+    bare = without_load_balancers(ruleset, "sa-east-1")
+    decision = decide(parse_workload({**BR_PAYMENTS, "preferences": {"region": "sa-east-1"}}), bare)
     assert all(entry.monthly_cost is not None for entry in decision.ranking)
     fargate = next(entry for entry in decision.ranking if entry.target == "ecs-fargate")
     assert fargate.monthly_cost is not None
@@ -277,6 +279,27 @@ def test_a_bill_with_a_line_the_book_cannot_price_shows_it_at_zero_and_the_answe
     cited = {reason.rule for entry in decision.ranking for reason in entry.reasons}
     assert "cost.relative-monthly-cost" in cited
     assert not {rule.id for rule in ruleset.rules if rule.proxy_for == "cost"} & cited
+
+
+def test_a_bill_with_a_line_priced_at_a_floor_says_so_on_the_line_and_in_the_answer(ruleset: Ruleset) -> None:
+    """sa-east-1's book prices its load balancers at us-east-1's figures, as a floor (no source gives São Paulo's):
+    each line says so, the bill counts them, and the answer names the bills that rest on them."""
+    decision = decide(parse_workload({**BR_PAYMENTS, "preferences": {"region": "sa-east-1"}}), ruleset)
+    fargate = next(entry for entry in decision.ranking if entry.target == "ecs-fargate")
+    assert fargate.monthly_cost is not None
+    balancer = [line for line in fargate.monthly_cost.lines if line.item.startswith("Application Load Balancer")]
+    assert [(line.item, line.unit_price_usd) for line in balancer] == [
+        ("Application Load Balancer hours: another region's price, a floor", 0.0225),
+        ("Application Load Balancer capacity units: another region's price, a floor", 0.008),
+    ]
+    assert balancer[0].usd == pytest.approx(730 * 0.0225)
+    [said] = [text for text in decision.warnings if "as a floor" in text]
+    assert said.startswith(
+        "The bills of Amazon ECS on AWS Fargate, Amazon ECS Managed Instances, Amazon ECS on EC2 and Amazon EKS price "
+        "Application Load Balancer capacity units and Application Load Balancer hours at another region's figures, "
+        "as a floor (load_balancers: us-east-1's prices, taken as a floor: "
+    )
+    assert not [text for text in decision.warnings if "price book has no price" in text]
 
 
 def test_a_misspelt_instance_family_is_named_with_the_nearest_and_the_answer_warns(ruleset: Ruleset) -> None:

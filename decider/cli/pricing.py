@@ -113,6 +113,7 @@ def _show_command(args: argparse.Namespace) -> int:
     )
     lines.append("  sources: " + ", ".join(_sources(book.summary())))
     lines.extend(f"  no price in this region: {path} ({why})" for path, why in sorted(book.missing.items()))
+    lines.extend(f"  another region's price, a floor: {path} ({why})" for path, why in sorted(book.floors.items()))
     lines.extend(_mode_lines(book))
     uncertain = book.uncertain()
     lines.append(f"  {len(uncertain)} figures are marked uncertain (see --format json)")

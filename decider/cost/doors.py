@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from decider.cost.capacity import Ramp
-from decider.cost.gaps import NO_PRICE, gap
+from decider.cost.gaps import FLOOR_PRICE, NO_PRICE, gap
 from decider.cost.line import Line, fixed, tier_lines
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import CostModel
@@ -106,7 +106,8 @@ def load_balancer_lines(
         units = Ramp(max(opened, by_bytes, active), low=egress)
     # A book without load balancer prices (no source for the region) bills both lines at $0, said on the line: the
     # bill is low by them (decider/bill_checks.py warns), and still compares compute with the other targets' bills.
-    unknown = "" if prices is not None else f": {NO_PRICE}"
+    # A book whose load balancer prices are another region's, as a floor (``floors:``), says so on the line too.
+    unknown = f": {NO_PRICE}" if prices is None else f": {FLOOR_PRICE}" if "load_balancers" in book.floors else ""
     hours = (
         fixed(f"{name} hours (existing cluster's, shared: already paid)", hour_unit, 0.0, 730)
         if shared

@@ -15,6 +15,8 @@ from decider.pricing.book import PriceBook
 from decider.workload import Workload
 
 NO_PRICE = "no price in this region"
+#: What a bill line priced from a floor says (a book's ``floors:``: another region's figure where none was sourced).
+FLOOR_PRICE = "another region's price, a floor"
 
 _FARGATE_LABEL = {"linux_x86_64": "Linux/x86", "linux_arm64": "Linux/ARM", "windows_x86_64": "Windows/x86"}
 

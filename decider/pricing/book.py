@@ -278,6 +278,11 @@ class PriceBook(_Data):
         "figure for the region. A target whose bill needs one has no price in this region. 'ec2.instances[<type>]' "
         "names an instance type the catalogue leaves out (not offered or not sourced in the region).",
     )
+    floors: dict[str, str] = Field(
+        default_factory=dict,
+        description="Price paths whose figures are another region's, taken as a floor where no source gives this "
+        "region's (dotted, e.g. 'load_balancers'), and why. The bill lines priced from them say so.",
+    )
     modes: ModePrices = Field(default_factory=ModePrices)
 
     @field_validator("as_of")
@@ -297,6 +302,9 @@ class PriceBook(_Data):
         listed = sorted(name for name in self.absent_types() if self.instance(name) is not None)
         if listed:
             raise ValueError(f"missing: names {', '.join(listed)} as left out, but ec2.instances lists it")
+        unpriced = sorted(path for path in self.floors if path in self.gaps() or path in self.missing)
+        if unpriced:
+            raise ValueError(f"floors: names {', '.join(unpriced)}, which the book does not price")
         return self
 
     def gaps(self) -> list[str]:

@@ -139,7 +139,7 @@ resource "aws_apigatewayv2_route" "catalog" {
 }
 """
 EU_USAGE = """shop-prod-catalog:
-  traffic: {requests_per_month: 20000000, peak_rps: 60}
+  traffic: {requests_per_month: 80000000, peak_rps: 60}
   preferences: {region: eu-west-1}
   runtime: {avg_duration_ms: 80}
 """
@@ -163,10 +163,14 @@ def test_a_verdict_on_a_partial_bill_says_so_and_every_format_shows_the_warnings
     assert item["verdict"] == "consider"
     assert item["decision"]["recommendation"] == "ecs-fargate"
     warnings = item["decision"]["warnings"]
-    assert any("eu-west-1 price book has no price" in warning for warning in warnings)
-    # The cost difference names the lines its figures lack
-    assert "not settled: Amazon ECS on AWS Fargate's bill has Application Load Balancer" in item["why"]
-    assert "for which the eu-west-1 price book has no price, so that bill is low by them." in item["why"]
+    # eu-west-1's book prices load balancers at us-east-1's figures, as a floor: said in the warnings, and the cost
+    # difference names the lines that rest on it
+    assert any("at another region's figures, as a floor" in warning for warning in warnings)
+    assert (
+        "not settled: Amazon ECS on AWS Fargate's Application Load Balancer capacity units and Application Load "
+        "Balancer hours at another region's figures, a floor for eu-west-1's, so that bill may be low by the "
+        "difference." in item["why"]
+    )
 
     code, table, _ = run(capsys, "review", "infra", "--usage", "usage.yaml")
     assert all(f"    Check the inputs: {warning}" in table for warning in warnings)

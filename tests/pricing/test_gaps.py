@@ -17,6 +17,7 @@ from decider.cli import main
 from decider.decision import Decision, InstanceSizing, RankedTarget
 from decider.pricing.book import PriceBook
 from decider.rules.model import Ruleset
+from tests.pricing.unpriced import without_load_balancers
 
 REPO = Path(__file__).resolve().parents[2]
 REGIONS = (
@@ -67,6 +68,17 @@ def test_a_book_that_leaves_a_price_out_without_saying_why_is_refused() -> None:
     assert PriceBook.model_validate(raw).explains("load_balancers") == "not read"
 
 
+def test_a_floor_the_book_does_not_price_is_refused() -> None:
+    """``floors:`` says which prices are another region's: it must name prices the book has."""
+    raw = yaml.safe_load((REPO / "rules" / "pricing" / "us-east-1.yaml").read_text(encoding="utf-8"))
+    raw["floors"] = {"load_balancers": "us-east-1's"}
+    assert PriceBook.model_validate(raw).floors == {"load_balancers": "us-east-1's"}
+    del raw["load_balancers"]
+    raw["missing"] = {"load_balancers": "not read"}
+    with pytest.raises(ValidationError, match="floors: names load_balancers, which the book does not price"):
+        PriceBook.model_validate(raw)
+
+
 @pytest.mark.parametrize("region", REGIONS)
 def test_recommend_answers_in_every_region(ruleset: Ruleset, region: str) -> None:
     decision = _decide(ruleset, CHECKOUT, region)
@@ -91,11 +103,11 @@ def test_a_target_without_its_prices_says_no_price_in_this_region(ruleset: Rules
 
 
 def test_a_load_balancer_without_a_price_is_billed_at_zero_and_said(ruleset: Ruleset) -> None:
-    """eu-west-1 has no load balancer price: an HTTP service on Fargate is billed with its ALB's hours and capacity
-    units at $0, each line saying so, not on another region's ALB."""
+    """A book with no load balancer price (eu-west-1's, with them taken out): an HTTP service on Fargate is billed
+    with its ALB's hours and capacity units at $0, each line saying so."""
     service = {"runtime": {"memory_mb": 2048, "vcpu": 1, "architecture": "x86_64"},
                "traffic": {"pattern": "steady", "requests_per_month": 1_000_000, "protocols": ["http"]}}  # fmt: skip
-    fargate = _ranked(_decide(ruleset, service, "eu-west-1"), "ecs-fargate")
+    fargate = _ranked(_decide(without_load_balancers(ruleset, "eu-west-1"), service, "eu-west-1"), "ecs-fargate")
     assert fargate.monthly_cost is not None
     balancer = {line.item: line for line in fargate.monthly_cost.lines if "Load Balancer" in line.item}
     assert set(balancer) == {
@@ -199,6 +211,7 @@ def test_pricing_show_gives_date_sources_uncertain_count_and_gaps(
     assert (
         "  Fargate Windows   $0.046552 per vCPU-hour, $0.00511175 per GB-hour + $0.046 per vCPU-hour OS licence" in out
     )
-    assert f"  no price in this region: load_balancers ({book.missing['load_balancers']})" in out
-    assert book.missing["load_balancers"].startswith("no sourced Elastic Load Balancing price for this region: ")
+    assert f"  another region's price, a floor: load_balancers ({book.floors['load_balancers']})" in out
+    assert book.floors["load_balancers"].startswith("us-east-1's prices, taken as a floor: ")
+    assert "load_balancers" not in book.missing
     assert "network" not in book.missing  # NAT, data out, Logs and EBS are priced in every book

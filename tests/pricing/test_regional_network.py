@@ -2,7 +2,8 @@
 AWS's pricing-page feeds (NAT and Logs from lamngockhuong/aws-price's mirror, EBS gp3 and data transfer from
 iammanis/ec2-vps's reading, scripts/pricing_data/network_rates.csv), and a regional bill's lines are priced from its
 own book, by hand.
-Elastic Load Balancing has no regional source: those lines stay at $0 and say so."""
+Elastic Load Balancing has no regional source: those lines are priced at us-east-1's figures, as a floor (the book's
+``floors:``), and say so on the line and in a warning (architect audit 25, F3: at $0 they flipped regional answers)."""
 
 from __future__ import annotations
 
@@ -55,14 +56,31 @@ def test_a_fargate_service_in_tokyo_pays_tokyos_nat_data_transfer_and_logs(rules
     assert not [item for item in lines if "NAT" in item and "no price" in item]
 
 
-def test_load_balancer_lines_stay_at_zero_and_say_so_outside_us_east_1(ruleset: Ruleset) -> None:
-    lines = _lines(_ranked(ruleset, SERVICE, "ap-northeast-1", "ecs-fargate"))
-    balancer = [line for item, line in lines.items() if "Load Balancer" in item]
-    assert balancer
-    assert all(line.item.endswith("no price in this region") and line.usd == 0 for line in balancer)
-    reason = ruleset.pricing["ap-northeast-1"].missing["load_balancers"]
-    assert "lamngockhuong/aws-price" in reason
-    assert "no Elastic Load Balancing feed" in reason
+def test_load_balancer_lines_take_us_east_1s_prices_as_a_floor_and_say_so(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload({**SERVICE, "preferences": {"region": "ap-northeast-1"}}), ruleset, advice=False)
+    fargate = next(ranked for ranked in decision.ranking if ranked.target == "ecs-fargate")
+    lines = _lines(fargate)
+    hours = lines["Application Load Balancer hours: another region's price, a floor"]
+    assert (hours.quantity, hours.unit_price_usd) == (730.0, 0.0225)  # Virginia's ALB-hour
+    units = lines["Application Load Balancer capacity units: another region's price, a floor"]
+    assert units.unit_price_usd == 0.008
+    assert units.usd > 0
+    reason = ruleset.pricing["ap-northeast-1"].floors["load_balancers"]
+    assert "no source of this region's Elastic Load Balancing prices was found" in reason
+    [said] = [text for text in decision.warnings if "as a floor" in text]
+    assert "Amazon ECS on AWS Fargate" in said
+    assert "Application Load Balancer hours" in said
+    assert reason in said
+    # Lambda behind its API Gateway has no load balancer line: not named
+    assert "AWS Lambda" not in said.split(" price")[0]
+
+
+def test_us_east_1_takes_no_floor(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(SERVICE), ruleset, advice=False)
+    fargate = next(ranked for ranked in decision.ranking if ranked.target == "ecs-fargate")
+    assert "Application Load Balancer hours" in _lines(fargate)
+    assert not [text for text in decision.warnings if "as a floor" in text]
+    assert ruleset.pricing["us-east-1"].floors == {}
 
 
 def test_an_ec2_node_in_sao_paulo_pays_sao_paulos_gp3_root_volume(ruleset: Ruleset) -> None:
@@ -103,8 +121,14 @@ def test_every_regional_book_has_us_east_1s_network_shape(ruleset: Ruleset, regi
     assert book.network is not None
     assert virginia.network is not None
     assert "network" not in book.missing
-    assert book.load_balancers is None
-    assert "load_balancers" in book.missing
+    assert book.load_balancers is not None
+    assert virginia.load_balancers is not None
+    for name in ("alb_hour", "alb_lcu_hour", "nlb_hour", "nlb_lcu_hour"):
+        ours, theirs = getattr(book.load_balancers, name), getattr(virginia.load_balancers, name)
+        assert (ours.usd, ours.unit, ours.source) == (theirs.usd, theirs.unit, theirs.source), name
+        assert "us-east-1's figure, taken as a floor" in (ours.uncertain or ""), name
+    assert "load_balancers" in book.floors
+    assert "load_balancers" not in book.missing
     tiers = book.network.data_transfer_out.tiers
     assert [tier.up_to for tier in tiers] == [tier.up_to for tier in virginia.network.data_transfer_out.tiers]
     assert [tier.usd for tier in tiers] == sorted((tier.usd for tier in tiers), reverse=True)  # cheaper with volume
