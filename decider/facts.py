@@ -11,18 +11,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from decider.cold_budget import STEADY_PATTERNS, burst_concurrency, lambda_budget_share, steady_need, throttled_percent
-from decider.defaults_said import (
-    LAMBDA_MAX_MEMORY_MB,
-    UTILISATION_TARGET,
-    assumed_for_bursts,
-    bursting,
-)
+from decider.cold_budget import burst_concurrency, throttled_percent
+from decider.cold_share import cold_past_p99, warm_share
+from decider.defaults_said import LAMBDA_MAX_MEMORY_MB, UTILISATION_TARGET, bursting
 from decider.network import SERVING_PROTOCOLS
 from decider.pricing.cost_model import CostModel
 from decider.traffic_profile import duty_cycle as profile_duty_cycle
 from decider.traffic_profile import peak_to_average
-from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Runtime, Workload
+from decider.workload import JOB_PATTERNS, PEAK_TO_AVERAGE, SECONDS_PER_MONTH, Workload
 
 #: Lambda gives one vCPU-equivalent per 1,769 MB of memory (Lambda quotas page).
 LAMBDA_MB_PER_VCPU = 1769
@@ -228,47 +224,6 @@ def lambda_memory_for(memory_mb: float, vcpu: float | None) -> float:
 def _readable_percent(percent: float) -> float:
     """One decimal from 1% up; two significant digits below, so a tiny share does not read as 0%."""
     return round(percent, 1) if percent >= 1 else float(f"{percent:.2g}")
-
-
-def warm_share(runtime: Runtime, average: float, peak: float) -> float:
-    """The share of a burst over the average load that Lambda's environments kept warm hold: given, the environments
-    past those the average keeps busy over the burst's executions (a load with no burst: the share of the average they
-    hold); assumed for a bursting service's latency target (decider/defaults_said.py ``warm_environments``), the share
-    before the count is rounded up to whole environments, or what the count holds when it is capped. The rest of the
-    burst starts cold."""
-    environments = runtime.provisioned_concurrency
-    if not environments:
-        return 0.0
-    if peak <= average:
-        held = min(1.0, environments / average) if average > 0 else 1.0
-    else:
-        held = min(1.0, max(0.0, (environments - average) / (peak - average)))
-    _, assumed, share = assumed_for_bursts(runtime)
-    # assumed: the share before rounding up, never more than the count holds (capped at the most the field takes)
-    return min(share, held) if assumed == environments and share is not None else held
-
-
-def cold_past_p99(workload: Workload, average: float, peak: float, held: float) -> float:
-    """The share of Lambda's cold starts that its p99 latency target cannot absorb and no environment kept warm
-    holds (``held``, ``warm_share``), 0 to 1. For a bursting service with a target and ``traffic.bursts_per_day``
-    (given, or assumed where the cold request nears the target), the share of the burst that must be kept warm: the
-    one whose cold requests past the target and requests throttled while the function scales pass the 1% a p99 lets
-    be slower (decider/cold_budget.py ``lambda_budget_share``), which is the share the default keeps warm. For
-    steady or diurnal traffic, or a peak at or below the average rate (no burst), the share of cold starts of requests
-    that find every environment reclaimed past that 1% (``steady_need``). Otherwise every cold start of the burst."""
-    runtime, traffic = workload.runtime, workload.traffic
-    slo, bursts, need = traffic.latency_slo_ms, traffic.bursts_per_day, 1.0
-    if slo is not None and bursting(traffic, workload.protocols) and peak > average and bursts is not None:
-        average_rps = workload.requests_per_month / SECONDS_PER_MONTH
-        peak_rps = max(workload.peak_rps, average_rps)
-        need = lambda_budget_share(
-            bursts, workload.requests_per_month, peak_rps, average_rps, workload.avg_duration_s, runtime.startup_s, slo
-        )
-    elif slo is not None and (
-        traffic.pattern in STEADY_PATTERNS or (bursting(traffic, workload.protocols) and peak <= average)
-    ):
-        need = steady_need(workload.requests_per_month, traffic.hourly_profile)
-    return max(0.0, need - held)
 
 
 def cold_run_s(workload: Workload) -> float:
