@@ -146,6 +146,8 @@ class Quiet:
     goal: str = ""
     context: Mapping[str, Any] = field(default_factory=dict)
     outcomes: list[Fired | None] = field(default_factory=list)
+    held: list[bool] = field(default_factory=list)
+    """Each rule's condition as last evaluated: a rule only the goal's weights make stale holds as it did."""
     firing: Firing | None = None
 
     def fire(self, ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Firing:
@@ -153,20 +155,23 @@ class Quiet:
         predicates, headrooms, rules = ruleset.firing_order
         if self.ruleset is ruleset:
             readers, last = _readers(ruleset), self.context
-            stale: set[int] = set(readers[WEIGHTS]) if optimize_for != self.goal else set()
+            stale: set[int] = set()
             for path, readers_of_path in readers.items():  # only the paths some rule reads
                 value, old = context.get(path, _UNSET), last.get(path, _UNSET)
                 if old is not value and (old != value or type(old) is not type(value)):
                     stale.update(readers_of_path)
-            indices: Iterable[int] = sorted(stale)
+            reweighed = set(readers[WEIGHTS]).difference(stale) if optimize_for != self.goal else set()
+            indices: Iterable[int] = sorted(stale | reweighed)
         else:
-            self.outcomes, indices = [None] * len(rules), range(len(rules))
+            self.outcomes, self.held, reweighed = [None] * len(rules), [False] * len(rules), set()
+            indices = range(len(rules))
         weights, silent, outcomes = ruleset.weights[optimize_for], _silent(ruleset, optimize_for), self.outcomes
-        same = self.ruleset is ruleset and self.firing is not None
+        same, conditions = self.ruleset is ruleset and self.firing is not None, self.held
         self.ruleset = None  # until every outcome is up to date: a rule that raises leaves nothing half-kept
         for index in indices:  # each rule's outcome unread: no message, a criterion built once where it can be
             rule = rules[index]
-            weight, held = weights[rule.category], predicates[index](context)
+            held = conditions[index] = conditions[index] if index in reweighed else predicates[index](context)
+            weight = weights[rule.category]
             outcome = _outcome(rule, held, headrooms[index], context, weight, silent[index], explain=False)
             if same:
                 old = outcomes[index]

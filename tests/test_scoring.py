@@ -206,6 +206,19 @@ def test_firing_only_what_changed_gives_the_full_firing(ruleset: Ruleset, steps:
         assert quiet.fire(ruleset, contexts[index], goal) == fire(ruleset, contexts[index], goal, explain=False)
 
 
+def test_a_change_of_goal_alone_fires_as_every_rule_fired_anew(ruleset: Ruleset) -> None:
+    """A goal changed on the same workload (the advice search's goal flips) re-weighs the rules with the conditions
+    as they held, without evaluating them again: each firing is the full one, and so are the conditions kept."""
+    contexts = scenario_contexts(ruleset)
+    for values in contexts[:8]:
+        quiet = Quiet()
+        for goal in (*GOALS, *reversed(GOALS)):
+            assert quiet.fire(ruleset, values, goal) == fire(ruleset, values, goal, explain=False)
+            fresh = Quiet()
+            fresh.fire(ruleset, values, goal)
+            assert quiet.held == fresh.held
+
+
 def test_a_firing_with_no_outcome_changed_is_the_last_firing_itself(ruleset: Ruleset) -> None:
     """A ranking nobody reads learns that its rules scored as the last one's did from the firing's identity
     (decider/ranking.py takes the last ranking whole then): the same object only when every outcome is the same."""
