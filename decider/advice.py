@@ -201,6 +201,7 @@ def search(
     eligible_with: dict[str, Mapping[str, Any]] = {}
     still_out: dict[str, tuple[Mapping[str, Any], tuple[str, ...]]] = {}
     seen: dict[tuple[tuple[str, Any], ...], Ranked | None] = {}  # each change tried, with its ranking
+    volumes: dict[float, Ranked | None] = {}  # each volume a flip ranked: another crossing's flip ranks some again
     kept_out_by = {target: {fired.id for fired in by} for target, by in ranked.evaluation.exclusions.items()}
     tried = untried = 0
     for candidate in _candidates(parsed, ruleset, ranked, crossings):
@@ -229,7 +230,7 @@ def search(
         if candidate.kind == "exclusion" and other.recommendation in ranked.order:
             continue  # moved to a target eligible already: by another part of the change (a smaller copy), not a fix
         if candidate.kind == "cost-crossing":
-            candidate, other = _nearest_flip(given, ruleset, ranked, candidate, other, memo)
+            candidate, other = _nearest_flip(given, ruleset, ranked, candidate, other, memo, volumes)
         # Several crossings can bring one answer: _plainest keeps the volume nearest today's
         if candidate.kind == "assumption" and candidate.about not in decisive:
             decisive.append(candidate.about)
@@ -299,14 +300,28 @@ def _distance(workload: Workload, path: str, value: Any) -> float:
 
 
 def _nearest_flip(
-    given: Workload, ruleset: Ruleset, ranked: Ranked, candidate: _Candidate, flipped: Ranked, memo: PlanMemo | None
+    given: Workload,
+    ruleset: Ruleset,
+    ranked: Ranked,
+    candidate: _Candidate,
+    flipped: Ranked,
+    memo: PlanMemo | None,
+    volumes: dict[float, Ranked | None],
 ) -> tuple[_Candidate, Ranked]:
     """A crossing's change moved to the volume nearest today's that changes the answer (decider/flip.py), when one
-    is found; else the crossing as it was tried. ``ranked`` is today's ranking."""
+    is found; else the crossing as it was tried. ``ranked`` is today's ranking. ``volumes``: the rankings of the
+    volumes the decision's flips ranked so far (each volume of the grid is ranked once: the flips of two crossings
+    that bring the same answer search the same volumes)."""
     path = "traffic.requests_per_month"
     today, recommendation = ranked.recommendation, flipped.recommendation
+
+    def rank_at(volume: float) -> Ranked | None:
+        if volume not in volumes:
+            volumes[volume] = ranked_with(given, ruleset, {path: volume}, memo)
+        return volumes[volume]
+
     found = nearest_flip(
-        lambda volume: ranked_with(given, ruleset, {path: volume}, memo),
+        rank_at,
         max(ranked.workload.requests_per_month, 1.0),
         float(candidate.change[path]),
         recommendation,
