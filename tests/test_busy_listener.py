@@ -14,7 +14,7 @@ import itertools
 from typing import Any
 
 from decider import Ruleset, decide, parse_workload
-from decider.decision import Decision, InstanceSizing, RankedTarget
+from decider.decision import Decision, FargateSizing, InstanceSizing, RankedTarget
 
 #: 500 requests a second on average of 80 ms: 40 in flight, all of them fit in one copy of 80 at 70%.
 BUSY: dict[str, Any] = {
@@ -35,7 +35,7 @@ def with_requests(requests: float) -> dict[str, Any]:
 def test_a_busy_spiky_api_keeps_a_copy_per_zone(ruleset: Ruleset) -> None:
     decision = decide(parse_workload(BUSY), ruleset, advice=False)
     fargate = entry(decision, "ecs-fargate").sizing
-    assert fargate is not None
+    assert isinstance(fargate, FargateSizing)
     assert (fargate.min_copies, fargate.desired_copies) == (2, 2)  # the average load alone fits one copy
     for target in ("ecs-ec2", "ecs-managed-instances"):
         sizing = entry(decision, target).sizing
@@ -51,8 +51,8 @@ def test_a_listener_idle_most_of_the_time_keeps_one_copy(ruleset: Ruleset) -> No
     decision = decide(parse_workload(with_requests(13_140_000)), ruleset, advice=False)
     fargate = entry(decision, "ecs-fargate").sizing
     ec2 = entry(decision, "ecs-ec2").sizing
-    assert fargate is not None
-    assert ec2 is not None
+    assert isinstance(fargate, FargateSizing)
+    assert isinstance(ec2, InstanceSizing)
     assert fargate.min_copies == 1
     assert (ec2.min_copies, ec2.min_instances) == (1, 1)
     [said] = [text for text in decision.assumptions if text.startswith("runtime.min_copies not given")]
@@ -66,7 +66,7 @@ def test_a_busy_queue_worker_keeps_one_warm_copy(ruleset: Ruleset) -> None:
         "traffic": {"pattern": "event", "requests_per_month": 200_000_000, "protocols": ["queue"]},
     }
     sizing = entry(decide(parse_workload(raw), ruleset, advice=False), "ecs-fargate").sizing
-    assert sizing is not None
+    assert isinstance(sizing, FargateSizing)
     assert sizing.min_copies == 1
 
 
