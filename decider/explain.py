@@ -94,7 +94,7 @@ def summary(
     def named(target: str) -> str:
         return ruleset.target(target).name + (f" ({chosen[target]})" if target in chosen else "")
 
-    text = f"Check the inputs: {' '.join(warnings)} " if warnings else ""  # said once before them all
+    text = f"Check before acting: {' '.join(warnings)} " if warnings else ""  # said once before them all
     # Targets kept out for the same reason are named together, the reason said once.
     kept_out: dict[str, list[str]] = {}
     for target, fired in _excluded(ruleset, evaluation):

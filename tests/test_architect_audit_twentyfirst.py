@@ -107,7 +107,7 @@ def test_none_given_on_purpose_is_not_an_input_to_check(ruleset: Ruleset) -> Non
     decision = burst(ruleset, {"startup_s": 3, "provisioned_concurrency": 0})
     assert warm(decision) is None
     assert not left_out(decision)
-    assert not decision.summary.startswith("Check the inputs")
+    assert not decision.summary.startswith("Check before acting")
 
 
 def test_an_hour_with_no_load_keeps_no_environment_warm(ruleset: Ruleset) -> None:

@@ -190,7 +190,7 @@ def test_an_implausible_load_is_warned_first_with_the_assumptions_behind_it(rule
         "The load as described needs 14,286 container copies at peak (over 1,000). It rests on values decider assumed "
         "(runtime.avg_duration_ms, traffic.requests_per_month, runtime.concurrency_per_copy): check them.",
     )
-    assert decision.summary.startswith(f"Check the inputs: {decision.warnings[0]} Recommended: ")
+    assert decision.summary.startswith(f"Check before acting: {decision.warnings[0]} Recommended: ")
 
 
 def test_a_load_within_quotas_is_not_warned_about(ruleset: Ruleset) -> None:
@@ -198,7 +198,7 @@ def test_a_load_within_quotas_is_not_warned_about(ruleset: Ruleset) -> None:
     given = {"runtime": runtime, "traffic": {"peak_rps": 50}}
     decision = decide(parse_workload(given), ruleset)
     assert decision.warnings == ()
-    assert not decision.summary.startswith("Check the inputs")
+    assert not decision.summary.startswith("Check before acting")
 
 
 def test_a_large_load_whose_figures_were_given_names_no_assumption(ruleset: Ruleset) -> None:
@@ -336,7 +336,7 @@ def test_an_average_longer_than_the_longest_run_is_warned_about(ruleset: Ruleset
         "runtime.avg_duration_ms (5,000 ms) is longer than runtime.max_duration_s (1 s): an average unit of work "
         "cannot outlast the longest one, and the bills are sized on the average; check them.",
     )
-    assert decision.summary.startswith("Check the inputs: runtime.avg_duration_ms (5,000 ms) is longer")
+    assert decision.summary.startswith("Check before acting: runtime.avg_duration_ms (5,000 ms) is longer")
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@
 - every ranked target has a bill or says why it has none (``no_price``), also when its every mode is kept out or not
   priced;
 - the load warning stands alone: it says what needs the copies and names the inputs they come from, given or assumed;
-- several warnings are prefaced once ("Check the inputs: …"), not once each.
+- several warnings are prefaced once ("Check before acting: …"), not once each.
 """
 
 from __future__ import annotations
@@ -124,5 +124,5 @@ def test_several_warnings_are_prefaced_once(ruleset: Ruleset) -> None:
     }
     decision = decide(parse_workload(raw), ruleset, advice=False)
     assert len(decision.warnings) == 2
-    assert decision.summary.startswith(f"Check the inputs: {decision.warnings[0]} {decision.warnings[1]} Recommended: ")
-    assert decision.summary.count("Check the inputs") == 1
+    assert decision.summary.startswith(f"Check before acting: {decision.warnings[0]} {decision.warnings[1]} Recommended: ")
+    assert decision.summary.count("Check before acting") == 1

@@ -91,7 +91,7 @@ def test_a_client_facing_service_scaled_to_zero_is_warned_of(ruleset: Ruleset) -
     decision = decide(parse_workload(idle), ruleset, advice=False)
     (warning,) = [text for text in decision.warnings if text.startswith("runtime.min_copies is 0")]
     assert "the load balancer answers 503 until the scaling alarm has started one" in warning
-    assert decision.summary.startswith(f"Check the inputs: {warning}")
+    assert decision.summary.startswith(f"Check before acting: {warning}")
     # One copy kept, or a queue's consumer (its messages wait in the queue): nothing to warn of
     for runtime, protocols in (({**idle["runtime"], "min_copies": 1}, ["http"]), (idle["runtime"], ["queue"])):
         quiet = {"runtime": runtime, "traffic": {**idle["traffic"], "protocols": protocols}}

@@ -90,10 +90,10 @@ def test_every_example_gets_a_decision(path: Path, ruleset: Ruleset) -> None:
     assert decision.name, f"{path.name}: every example names its workload"
     winner = decision.ranking[0]
     assert winner.reasons, f"{path.name}: the winner has no reasons"
-    # Warnings come first ("Check the inputs: …", said once before them all), then the answer
+    # Warnings come first ("Check before acting: …", said once before them all), then the answer
     said = decision.summary
     if decision.warnings:
-        checked = f"Check the inputs: {' '.join(decision.warnings)} "
+        checked = f"Check before acting: {' '.join(decision.warnings)} "
         assert said.startswith(checked)
         said = said.removeprefix(checked)
     assert said.startswith(f"Recommended: {ruleset.target(winner.target).name}")

@@ -92,7 +92,7 @@ def details(item: ReviewedWorkload) -> str:
         out += [f"- ⚠ {markdown_text(assumption)}" for assumption in item.source_assumptions]
         out.append("")
     if decision.warnings:
-        out += [f"- ⚠ Check the inputs: {markdown_text(warning)}" for warning in decision.warnings]
+        out += [f"- ⚠ Check before acting: {markdown_text(warning)}" for warning in decision.warnings]
         out.append("")
     out.append("</details>")
     return "\n".join(out) + "\n"

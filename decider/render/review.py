@@ -195,7 +195,7 @@ class TableWriter:
             lines.append("  ".join(text.ljust(width) for text, width in zip(row.cells, widths, strict=True)).rstrip())
             if row.why is not None:
                 lines.append(f"    {row.why}")
-            lines += [f"    Check the inputs: {warning}" for warning in row.warnings]
+            lines += [f"    Check before acting: {warning}" for warning in row.warnings]
         for extra in (_unknown_line(summary), _cost_line(summary)):
             if extra:
                 lines += ["", extra]

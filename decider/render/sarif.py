@@ -132,7 +132,7 @@ def _result(item: ReviewedWorkload, rule_id: str) -> dict[str, Any]:
     current = _current(item)
     recommended = item.decision.recommendation or "none"
     warnings = item.decision.warnings
-    checks = f" Check the inputs: {' '.join(warnings)}" if warnings else ""
+    checks = f" Check before acting: {' '.join(warnings)}" if warnings else ""
     result: dict[str, Any] = {
         "ruleId": rule_id,
         "ruleIndex": None,  # the order of first use among the log's results: set as the log is put together

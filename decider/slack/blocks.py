@@ -43,7 +43,7 @@ MAX_FALLBACK_TEXT = 3000  # Slack shows the top-level text in notifications; it 
 MAX_ACTIONS = 25  # elements in one actions block
 MAX_ACTION_ID = 255
 DECIDING_REASONS = 3
-_CHECK = ":warning: *Check the inputs*"
+_CHECK = ":warning: *Check before acting*"
 
 Message = dict[str, Any]
 

@@ -5,7 +5,7 @@
 - ``adr`` reads the usage file as the review does (deployed names too), and says on stderr when it has no entry for
   the workload, rather than writing the record on defaults without a word;
 - a verdict's cost difference that rests on a bill with lines at $0 (prices the region's book lacks) says it is not
-  settled, and every format shows the decision's warnings ("Check the inputs");
+  settled, and every format shows the decision's warnings ("Check before acting");
 - moving one workload off a cluster the review's EKS workloads share saves no share of its control plane while the
   others stay: neither the verdict's saving nor the review's cost after following the verdicts counts it.
 """
@@ -173,15 +173,15 @@ def test_a_verdict_on_a_partial_bill_says_so_and_every_format_shows_the_warnings
     )
 
     code, table, _ = run(capsys, "review", "infra", "--usage", "usage.yaml")
-    assert all(f"    Check the inputs: {warning}" in table for warning in warnings)
+    assert all(f"    Check before acting: {warning}" in table for warning in warnings)
 
     code, text, _ = run(capsys, "review", "infra", "--usage", "usage.yaml", "--format", "markdown")
-    assert all(f"- ⚠ Check the inputs: {warning[:40]}" in text for warning in warnings)
+    assert all(f"- ⚠ Check before acting: {warning[:40]}" in text for warning in warnings)
 
     code, text, _ = run(capsys, "review", "infra", "--usage", "usage.yaml", "--format", "sarif")
     (result,) = json.loads(text)["runs"][0]["results"]
     assert result["properties"]["warnings"] == warnings
-    assert result["message"]["text"].endswith(f"Check the inputs: {' '.join(warnings)}")
+    assert result["message"]["text"].endswith(f"Check before acting: {' '.join(warnings)}")
 
 
 def test_a_keep_that_rests_on_contradicting_inputs_shows_the_warning(
@@ -198,7 +198,7 @@ def test_a_keep_that_rests_on_contradicting_inputs_shows_the_warning(
     assert item["verdict"] == "keep"
     warning = next(text for text in item["decision"]["warnings"] if "runtime.avg_duration_ms" in text)
     _, table, _ = run(capsys, "review", "lambda.tf", "--usage", "usage.yaml")
-    assert f"    Check the inputs: {warning}" in table
+    assert f"    Check before acting: {warning}" in table
     _, text, _ = run(capsys, "review", "lambda.tf", "--usage", "usage.yaml", "--format", "markdown")
     assert "aws_lambda_function.catalog (<code>lambda.tf:1</code>) ⚠ the decision warns of its inputs or bills" in text
 

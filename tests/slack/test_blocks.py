@@ -416,7 +416,7 @@ def test_a_warning_is_said_before_the_answer(ruleset: Ruleset) -> None:
     blocks = decision_message(decision)["blocks"]
     assert blocks[1]["type"] == "section"
     text = blocks[1]["text"]["text"]
-    assert text.startswith(":warning: *Check the inputs*")
+    assert text.startswith(":warning: *Check before acting*")
     assert "14,286 container copies at peak" in text  # 20 minutes keep Lambda out: its quota is not the matter
     assert "runtime.avg_duration_ms" in text
     assert not limit_problems(decision_message(decision))
