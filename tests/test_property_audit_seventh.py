@@ -124,5 +124,6 @@ def test_several_warnings_are_prefaced_once(ruleset: Ruleset) -> None:
     }
     decision = decide(parse_workload(raw), ruleset, advice=False)
     assert len(decision.warnings) == 2
-    assert decision.summary.startswith(f"Check before acting: {decision.warnings[0]} {decision.warnings[1]} Recommended: ")
+    both = f"{decision.warnings[0]} {decision.warnings[1]}"
+    assert decision.summary.startswith(f"Check before acting: {both} Recommended: ")
     assert decision.summary.count("Check before acting") == 1
