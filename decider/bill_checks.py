@@ -73,18 +73,16 @@ def floor_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     priced = ranked.priced
     if priced is None:
         return ()
-    floored = [
-        target
+    lines = {
+        target: {item_name(line["item"]) for line in priced.bills[target]["lines"] if FLOOR_PRICE in line["item"]}
         for target in ranked.order
-        if target in priced.bills and any(FLOOR_PRICE in line["item"] for line in priced.bills[target]["lines"])
-    ]
+        if target in priced.bills
+    }
+    floored = [target for target, found in lines.items() if found]
     if not floored:
         return ()
     book = ruleset.pricing.get(priced.pricing.region)
-    items = sorted(
-        {item_name(line["item"]) for target in floored for line in priced.bills[target]["lines"]
-         if FLOOR_PRICE in line["item"]}
-    )  # fmt: skip
+    items = sorted(set().union(*lines.values()))
     why = "; ".join(f"{path}: {reason}" for path, reason in sorted(book.floors.items())) if book is not None else ""
     many = len(floored) > 1
     return (

@@ -148,15 +148,28 @@ def burst_misses(
     100 more come a second: the requests past them are throttled until the new ones catch up with the peak, a
     shrinking excess ((u − (1,000 + 100 × c) ÷ d)² × d ÷ 200). With no throttling, the cold requests past the target
     alone: ``slow_per_burst`` of ``lambda_slow_s`` for the burst's share left cold."""
-    excess = (1.0 - share) * max(0.0, peak_rps - average_rps)
-    cold_s = startup_s + avg_duration_s
-    rate = LAMBDA_SCALING_STEP / SCALING_WINDOW_S
-    available = LAMBDA_SCALING_STEP + rate * cold_s
+    excess, cold_s, available, climb = _climb(peak_rps, average_rps, avg_duration_s, startup_s, share)
     cold = excess * cold_s
     started = min(cold, available)
-    climb = max(0.0, excess - available / avg_duration_s) if avg_duration_s > 0.0 else 0.0
-    throttled = cold - started + climb * climb * avg_duration_s / (2.0 * rate)
+    throttled = cold - started + climb * climb * avg_duration_s / (2.0 * _SCALING_RATE)
     return missed_share(cold_s, slo_ms) * started + throttled, throttled
+
+
+#: The new environments a function is taken to get a second after its first step (an estimate of AWS's steps).
+_SCALING_RATE = LAMBDA_SCALING_STEP / SCALING_WINDOW_S
+
+
+def _climb(
+    peak_rps: float, average_rps: float, avg_duration_s: float, startup_s: float, share: float
+) -> tuple[float, float, float, float]:
+    """What ``burst_misses`` and ``burst_requests`` count a burst from: (the requests a second past the warm
+    environments, a cold request's seconds, the new environments available through it, the requests a second past
+    what the environments up after it serve)."""
+    excess = (1.0 - share) * max(0.0, peak_rps - average_rps)
+    cold_s = startup_s + avg_duration_s
+    available = LAMBDA_SCALING_STEP + _SCALING_RATE * cold_s
+    climb = max(0.0, excess - available / avg_duration_s) if avg_duration_s > 0.0 else 0.0
+    return excess, cold_s, available, climb
 
 
 def lambda_budget_share(
@@ -229,12 +242,8 @@ def burst_requests(
     counts them: the peak rate through the first cold request (a start and the request's work) and through the climb
     after it, while the environments up serve fewer requests a second than arrive. The least a burst holds for the
     throttling ``burst_misses`` counts; each request's share of it is at most one (``throttled_percent``)."""
-    excess = (1.0 - share) * max(0.0, peak_rps - average_rps)
-    cold_s = startup_s + avg_duration_s
-    rate = LAMBDA_SCALING_STEP / SCALING_WINDOW_S
-    available = LAMBDA_SCALING_STEP + rate * cold_s
-    climb = max(0.0, excess - available / avg_duration_s) if avg_duration_s > 0.0 else 0.0
-    return peak_rps * (cold_s + climb * avg_duration_s / rate)
+    _, cold_s, _, climb = _climb(peak_rps, average_rps, avg_duration_s, startup_s, share)
+    return peak_rps * (cold_s + climb * avg_duration_s / _SCALING_RATE)
 
 
 def steady_need(requests_per_month: float, profile: Sequence[float] | None) -> float:

@@ -316,10 +316,9 @@ def lambda_burst_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     if at_once <= facts.peak_concurrency + 1e-9:
         return ()
     quota = ruleset.cost_model.lambda_concurrency_quota
-    warm = max(facts.avg_concurrency, workload.runtime.provisioned_concurrency or 0)
     # The requests the scaling rate throttles, as the p99 budget and traffic.burst-beyond-lambda-scaling count them
     # (decider/cold_budget.py burst_misses), from the share of the burst the warm environments hold
-    kept = held_share(warm, facts.avg_concurrency, facts.peak_concurrency)
+    warm, kept = _warm(ranked)
     runtime = workload.runtime
     throttled = burst_misses(workload.peak_rps, facts.avg_rps, workload.avg_duration_s, runtime.startup_s, 0.0, kept)[1]
     past, fixes = [], ["keep environments warm for the bursts (runtime.provisioned_concurrency)"]
@@ -353,8 +352,7 @@ def bursts_past_month(ranked: Ranked, parsed: ParsedWorkload) -> tuple[str, ...]
     bursts_per_day = workload.traffic.bursts_per_day
     if facts.lambda_throttled_percent <= 0.0 or bursts_per_day is None:
         return ()
-    warm = max(facts.avg_concurrency, workload.runtime.provisioned_concurrency or 0)
-    kept = held_share(warm, facts.avg_concurrency, facts.peak_concurrency)
+    _, kept = _warm(ranked)
     runtime = workload.runtime
     each = burst_requests(workload.peak_rps, facts.avg_rps, workload.avg_duration_s, runtime.startup_s, kept)
     month = counted_bursts(bursts_per_day) * each
@@ -373,3 +371,11 @@ def bursts_past_month(ranked: Ranked, parsed: ParsedWorkload) -> tuple[str, ...]
         "of requests Lambda throttles is counted against the bursts' own. Give the bursts a day, the peak or the "
         "month's requests as they are.",
     )
+
+
+def _warm(ranked: Ranked) -> tuple[float, float]:
+    """AWS Lambda's environments warm when a burst lands (the average load's, or those kept with provisioned
+    concurrency when more), and the share of the burst over the average they hold."""
+    facts = ranked.facts
+    warm = max(facts.avg_concurrency, ranked.workload.runtime.provisioned_concurrency or 0)
+    return warm, held_share(warm, facts.avg_concurrency, facts.peak_concurrency)

@@ -57,30 +57,32 @@ def control_plane_share(entry: RankedTarget) -> float:
 def _unsettled(ruleset: Ruleset, entries: tuple[RankedTarget, ...], region: str) -> str:
     """The compared bills' lines at $0 for prices the region's book lacks, said after the difference (the decision's
     warning says the same at length), so nobody acts on it as a settled saving."""
-    missing = [
-        (entry, sorted({item_name(line.item) for line in entry.monthly_cost.lines if NO_PRICE in line.item}))
-        for entry in entries
-        if entry.monthly_cost is not None
-    ]
     said = [
         f"{target_name(ruleset, entry.target)}'s {'bill ' if not place else ''}has {listed(items)} at $0"
-        for place, (entry, items) in enumerate((entry, items) for entry, items in missing if items)
+        for place, (entry, items) in enumerate(_marked(entries, NO_PRICE))
     ]
     low = "that bill is" if len(said) == 1 else "those bills are"
     unknown = f"{' and '.join(said)}, for which the {region} price book has no price, so {low} low by them"
     # Lines at another region's figures, taken as a floor (the book's floors:): low by the difference, if any
-    floored = [
-        (entry, sorted({item_name(line.item) for line in entry.monthly_cost.lines if FLOOR_PRICE in line.item}))
-        for entry in entries
-        if entry.monthly_cost is not None
+    floors = [
+        f"{target_name(ruleset, entry.target)}'s {listed(items)}" for entry, items in _marked(entries, FLOOR_PRICE)
     ]
-    floors = [f"{target_name(ruleset, entry.target)}'s {listed(items)}" for entry, items in floored if items]
     at_floor = (
         f"{' and '.join(floors)} at another region's figures, a floor for {region}'s, so "
         f"{'that bill' if len(floors) == 1 else 'those bills'} may be low by the difference"
     )
     parts = [*([unknown] if said else []), *([at_floor] if floors else [])]
     return f"; not settled: {'; '.join(parts)}" if parts else ""
+
+
+def _marked(entries: tuple[RankedTarget, ...], mark: str) -> list[tuple[RankedTarget, list[str]]]:
+    """The entries whose bills have lines saying ``mark`` (no price, or a floor), with those lines' items."""
+    found = [
+        (entry, sorted({item_name(line.item) for line in entry.monthly_cost.lines if mark in line.item}))
+        for entry in entries
+        if entry.monthly_cost is not None
+    ]
+    return [(entry, items) for entry, items in found if items]
 
 
 def target_name(ruleset: Ruleset, target: str) -> str:

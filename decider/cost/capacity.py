@@ -110,10 +110,13 @@ def serving_min_copies(model: CostModel, workload: Workload | None) -> int:
     """The copies a serving workload keeps up whatever the load: a listener busy at every moment (its average
     requests in flight reach the cost model's ``busy_listener_in_flight``) one per Availability Zone
     (``always_on_min_copies``), else ``serving_min_copies``."""
-    listening = workload is not None and bool(set(workload.protocols) & SERVING_PROTOCOLS)
-    if listening and workload is not None and model.busy_listener(in_flight(workload)):
-        return max(model.always_on_min_copies, model.serving_min_copies)
-    return model.serving_min_copies
+    if (
+        workload is None
+        or not set(workload.protocols) & SERVING_PROTOCOLS
+        or not model.busy_listener(in_flight(workload))
+    ):
+        return model.serving_min_copies
+    return max(model.always_on_min_copies, model.serving_min_copies)
 
 
 def in_flight(workload: Workload) -> float:
