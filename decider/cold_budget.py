@@ -14,7 +14,8 @@ find no capacity ready for as long as new capacity takes to serve them (``slow_p
   (decider/defaults_said.py ``SCALE_OUT_S`` and the copy's start): those that wait longer than the target, arriving
   before the last target's worth of it, miss it (``container_slow_s``).
 
-A month has ``traffic.bursts_per_day`` of them (24 taken when not given, decider's judgement), but capacity left idle
+A month has ``traffic.bursts_per_day`` of them (when not given, one an hour with traffic, ``default_bursts``: decider's
+judgement), but capacity left idle
 for less than about 15 minutes is still there for the next (``IDLE_ENVIRONMENT_KEPT_S``, an estimate): bursts closer
 than that count once (``counted_bursts``). Capacity kept warm for a share of the burst leaves the rest slow; the share
 that must be kept is the one past what the target absorbs (``budget_share``): none when a month of bursts makes fewer
@@ -92,6 +93,28 @@ def burst_concurrency(peak_rps: float, avg_duration_s: float, startup_s: float, 
         return peak
     served = warm / avg_duration_s
     return max(peak, warm + max(0.0, peak_rps - served) * (startup_s + avg_duration_s))
+
+
+def default_bursts(profile: Sequence[float] | None) -> float:
+    """Bursts a day taken when ``traffic.bursts_per_day`` is not given: one an hour (``DEFAULT_BURSTS_PER_DAY``); with
+    ``traffic.hourly_profile``, one for each hour with traffic, an hour quieter than the busiest counting by its rate
+    against the busiest's (a quiet night hour a small part of one, an hour with none not at all), so a service busy
+    eight hours a day is taken to burst about eight times and a flat profile, like none, 24 times. A share, not a
+    count of hours with traffic, so an hour's rate moving from 0 to a little moves the figure a little."""
+    if not profile:
+        return DEFAULT_BURSTS_PER_DAY
+    busiest = max(profile)
+    return math.fsum(value / busiest for value in profile) * 24.0 / len(profile)
+
+
+def bursts_said(profile: Sequence[float] | None) -> str:
+    """``default_bursts`` as an assumption says it: the figure and where it comes from."""
+    if not profile:
+        return f"{number(DEFAULT_BURSTS_PER_DAY)} (a burst an hour)"
+    return (
+        f"{number(default_bursts(profile))} (a burst an hour with traffic, each hour of traffic.hourly_profile counted "
+        "by its rate against the busiest)"
+    )
 
 
 def counted_bursts(bursts_per_day: float) -> float:
@@ -265,11 +288,10 @@ def steady_need(requests_per_month: float, profile: Sequence[float] | None) -> f
     return max(0.0, 1.0 - P99_SLOW_SHARE / cold) if cold > 0.0 else 0.0
 
 
-def said_per_month(per_burst: float, requests: float, *, against_p99: bool = True) -> str:
-    """A burst's slow (or throttled) requests as people read them: the burst's, the month's at
-    ``DEFAULT_BURSTS_PER_DAY`` and their share of its ``requests``; ``against_p99``: within or past the 1% a p99
-    lets be slower."""
-    month = per_burst * counted_bursts(DEFAULT_BURSTS_PER_DAY)
+def said_per_month(per_burst: float, requests: float, bursts_per_day: float, *, against_p99: bool = True) -> str:
+    """A burst's slow (or throttled) requests as people read them: the burst's, the month's at ``bursts_per_day``
+    and their share of its ``requests``; ``against_p99``: within or past the 1% a p99 lets be slower."""
+    month = per_burst * counted_bursts(bursts_per_day)
     share = month / requests if requests > 0 else 1.0
     counted = (
         f"{number(round(month))} a month, {percent(share)} of the requests"

@@ -12,11 +12,12 @@ from typing import Any, Protocol
 
 from decider.cold_budget import (
     COLD_NEAR_TARGET,
-    DEFAULT_BURSTS_PER_DAY,
     LAMBDA_SCALING_STEP,
     budget_share,
     burst_misses,
+    bursts_said,
     container_slow_s,
+    default_bursts,
     held_share,
     lambda_budget_share,
     missed_share,
@@ -132,7 +133,7 @@ def for_bursts(
     peak resolved). What is assumed is said in ``assumptions`` and ``defaults``."""
     bursts = traffic.bursts_per_day
     if bursts is None and weighs_bursts(traffic, runtime, protocols, average_rps, avg_duration_ms, peak_rps):
-        bursts = DEFAULT_BURSTS_PER_DAY
+        bursts = default_bursts(traffic.hourly_profile)
         assumptions.append(bursts_assumption(traffic, runtime, average_rps, avg_duration_ms, peak_rps))
         defaults.append(("traffic.bursts_per_day", bursts))
     kept = runtime.min_copies
@@ -182,7 +183,7 @@ def burst_copies(
     if peak is None or slo is None or not bursting(traffic, protocols):
         return None
     scale_out = SCALE_OUT_S + runtime.startup_s
-    bursts = bursts_per_day if bursts_per_day is not None else DEFAULT_BURSTS_PER_DAY
+    bursts = bursts_per_day if bursts_per_day is not None else default_bursts(traffic.hourly_profile)
     share = budget_share(bursts, average_rps * 730.0 * 3600.0, peak, average_rps, container_slow_s(scale_out, slo))
     if share <= 0.0:
         return None
@@ -262,7 +263,7 @@ def bursts_assumption(
     ``slow_per_burst``): Lambda's cold requests that miss the target (``lambda_slow_s``) where its cold request comes
     near the target, and the requests it throttles while it scales (``burst_misses``); and the requests that wait past
     it for the containers to scale out (``container_slow_s``) where copies are kept up for bursts (a named peak)."""
-    slo = traffic.latency_slo_ms or 0.0
+    slo, bursts = traffic.latency_slo_ms or 0.0, default_bursts(traffic.hourly_profile)
     cold_s = runtime.startup_s + avg_duration_ms / 1000.0
     requests = average_rps * 730.0 * 3600.0
     said = []
@@ -271,13 +272,13 @@ def bursts_assumption(
         throttled = burst_misses(peak_rps, average_rps, avg_duration_ms / 1000.0, runtime.startup_s, 0.0, held)[1]
         kept = runtime.provisioned_concurrency
         return (
-            f"traffic.bursts_per_day not given: assumed {number(DEFAULT_BURSTS_PER_DAY)} (a burst an hour), each from "
+            f"traffic.bursts_per_day not given: assumed {bursts_said(traffic.hourly_profile)}, each from "
             f"the average rate to traffic.peak_rps {number(peak_rps)}; on AWS Lambda with "
             + (f"the {kept:,} environments kept warm" if kept else "no environment kept warm")
             + ", "
             f"each burst asks for new environments faster than a function adds them ({LAMBDA_SCALING_STEP:,} at once "
             f"and {LAMBDA_SCALING_STEP:,} every 10 s), and those past them are throttled (429): "
-            + said_per_month(throttled, requests, against_p99=False)
+            + said_per_month(throttled, requests, bursts, against_p99=False)
             + ", which traffic.burst-beyond-lambda-scaling weighs; give traffic.bursts_per_day"
         )
     misses, throttled = burst_misses(peak_rps, average_rps, avg_duration_ms / 1000.0, runtime.startup_s, slo)
@@ -298,7 +299,7 @@ def bursts_assumption(
             f"on AWS Lambda with no environment kept warm, each burst's requests past the average rate for a cold "
             f"request's {number(cold_s)} s ({number(runtime.startup_s)} s of start and {number(avg_duration_ms)} ms of "
             f"work) go to new environments and start cold, and {which}{throttles}{', in all' if throttles else ''}: "
-            + said_per_month(misses, requests)
+            + said_per_month(misses, requests, bursts)
         )
     scale_out = SCALE_OUT_S + runtime.startup_s
     waiting = container_slow_s(scale_out, slo)
@@ -307,10 +308,10 @@ def bursts_assumption(
             f"with no container copies kept up for bursts, each burst's requests past the average rate in the first "
             f"{number(waiting)} s of the {number(scale_out)} s service auto scaling takes to add copies (with the "
             "copy's start) wait past the target: "
-            + said_per_month(slow_per_burst(peak_rps, average_rps, waiting), requests)
+            + said_per_month(slow_per_burst(peak_rps, average_rps, waiting), requests, bursts)
         )
     return (
-        f"traffic.bursts_per_day not given: assumed {number(DEFAULT_BURSTS_PER_DAY)} (a burst an hour), each from the "
+        f"traffic.bursts_per_day not given: assumed {bursts_said(traffic.hourly_profile)}, each from the "
         f"average rate to traffic.peak_rps {number(peak_rps)}; {'; '.join(said)}; against the 1% a p99 latency target "
         f"(traffic.latency_slo_ms {number(slo)}) lets be slower; give traffic.bursts_per_day"
     )
@@ -338,7 +339,7 @@ def warm_environments(
     peak, slo = traffic.peak_rps, traffic.latency_slo_ms
     if peak is None or slo is None or not bursting(traffic, protocols):
         return None
-    bursts = bursts_per_day if bursts_per_day is not None else DEFAULT_BURSTS_PER_DAY
+    bursts = bursts_per_day if bursts_per_day is not None else default_bursts(traffic.hourly_profile)
     avg_s = avg_duration_ms / 1000.0
     share = lambda_budget_share(bursts, average_rps * 730.0 * 3600.0, peak, average_rps, avg_s, runtime.startup_s, slo)
     if share <= 0.0:

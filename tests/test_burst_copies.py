@@ -239,7 +239,10 @@ def test_with_an_hourly_profile_the_burst_copies_are_kept_by_each_hours_load(rul
     assert burst > 100
     [said] = [note for note in profiled.assumptions if note.startswith("runtime.min_copies not given")]
     assert "each hour keeps them in proportion to its load" in said
-    flat = parse_workload({**REPORT_AT_NINE, "traffic": {**REPORT_AT_NINE["traffic"], "hourly_profile": None}})
+    bursts = dict(profiled.defaults)["traffic.bursts_per_day"]  # a burst an hour with traffic: about one a day here
+    assert 1.0 < bursts < 1.2
+    flat_traffic = {**REPORT_AT_NINE["traffic"], "hourly_profile": None, "bursts_per_day": bursts}
+    flat = parse_workload({**REPORT_AT_NINE, "traffic": flat_traffic})
     assert flat.workload.runtime.min_copies == burst
     by_profile, all_month = decide(profiled, ruleset, advice=False), decide(flat, ruleset, advice=False)
     for target in ("ecs-fargate", "ecs-ec2", "eks"):
