@@ -59,6 +59,18 @@ MIRROR = "skypilot-org/skypilot-catalog@001367d2, catalogs/v7/aws/vms.csv"
 #: A newer mirror of the feed AWS's on-demand pricing page loads (scripts/extract_ec2_feed.py): the P-series after
 #: AWS's 2025 price cut, sa-east-1, and types the older mirror lacks for a region.
 EC2_FEED = "lamngockhuong/aws-price@508fb452, lib/data/pricing/ec2-transformed.json of 2025-11-03"
+#: Windows Server's licence-included EC2 price: one AWS figure per vCPU-hour, no region named.
+WINDOWS_LICENCE = {
+    "usd": 0.046,
+    "unit": "vCPU-hour",
+    "source": "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/optimize-cpu.html",
+    "uncertain": (
+        "AWS's EC2 User Guide gives Windows Server's licence-included price as $0.046 per vCPU-hour (usage operation "
+        "RunInstances:0002), one figure with no region named; a third party's analysis of AWS's Price List "
+        "(strategic-blue.com, 2023) found the same $0.046 in every region for most instance families (burstable t "
+        "instances differ); not read from this region's page"
+    ),
+}
 EC2_SOURCE = "https://aws.amazon.com/ec2/pricing/on-demand/"
 REGIONS = (
     "us-east-1",
@@ -246,6 +258,7 @@ def book(
             **({"provisioned_duration": warm_work} if all(warm_work.values()) else {}),
         },
         "ec2": {
+            "windows_license_vcpu_hour": WINDOWS_LICENCE,
             "spot_discount": template["ec2"]["spot_discount"],
             "instances": "INSTANCES",
         },
@@ -261,9 +274,7 @@ def book(
             for target, terms in template["savings_plans"].items()
         },
     }  # fmt: skip
-    missing = {
-        "ec2.windows_license_vcpu_hour": "no sourced Windows licence-included EC2 price for this region",
-    }
+    missing: dict[str, str] = {}
     if storage is None:
         missing["lambda.ephemeral_storage"] = "no sourced Lambda ephemeral storage price for this region"
     if streaming is None:

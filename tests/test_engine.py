@@ -14,7 +14,7 @@ from decider.render.decision import to_markdown, to_table
 from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
 from decider.workload import parse_workload
-from tests.pricing.unpriced import without_load_balancers
+from tests.pricing.unpriced import without_load_balancers, without_windows_licence
 
 SIMPLICITY_ORDER = ["lambda", "ecs-fargate", "ecs-managed-instances", "ecs-ec2", "eks"]
 
@@ -221,11 +221,12 @@ BR_PAYMENTS: dict[str, Any] = {
 
 
 def test_a_ranking_of_billed_against_unbilled_targets_is_warned_about(ruleset: Ruleset) -> None:
-    """sa-east-1's book has no Windows licence-included EC2 price: the EC2 targets have no bill for a Windows service
-    while Fargate (Windows) has one, so the answer says its ranking does not compare their bills, and every renderer
-    says why each has none."""
+    """A sa-east-1 book with no Windows licence-included EC2 price (the shipped one's, with it taken out): the EC2
+    targets have no bill for a Windows service while Fargate (Windows) has one, so the answer says its ranking does
+    not compare their bills, and every renderer says why each has none."""
     windows = {**BR_PAYMENTS, "runtime": {**BR_PAYMENTS["runtime"], "os": "windows"}}
-    decision = decide(parse_workload({**windows, "preferences": {"region": "sa-east-1"}}), ruleset)
+    unlicensed = without_windows_licence(ruleset, "sa-east-1")
+    decision = decide(parse_workload({**windows, "preferences": {"region": "sa-east-1"}}), unlicensed)
     unbilled = [entry for entry in decision.ranking if entry.monthly_cost is None]
     assert {entry.target for entry in unbilled} == {"ecs-ec2", "eks"}
     assert decision.warnings[0] == (
@@ -239,8 +240,10 @@ def test_a_ranking_of_billed_against_unbilled_targets_is_warned_about(ruleset: R
         assert entry.no_price is not None
         assert f"no bill: {entry.no_price}" in text
         assert f"No bill: {entry.no_price}" in markdown
-    # Where every target has its bill, nothing is said.
+    # Where every target has its bill, nothing is said: us-east-1, and sa-east-1's shipped book, which prices the licence.
     assert decide(parse_workload(windows), ruleset).warnings == ()
+    shipped = decide(parse_workload({**windows, "preferences": {"region": "sa-east-1"}}), ruleset)
+    assert all(entry.monthly_cost is not None for entry in shipped.ranking)
 
 
 def test_a_bill_with_a_line_the_book_cannot_price_shows_it_at_zero_and_the_answer_warns(ruleset: Ruleset) -> None:

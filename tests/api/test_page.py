@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import re
 from html import unescape
+from pathlib import Path
 
 import httpx
 import pytest
@@ -15,6 +16,7 @@ from api.examples import CHECKOUT_API
 from api.page.form import FIELDS, applied, decode, encode, form_values, workload_from_form
 from api.page.presets import presets
 from tests.api.conftest import KEY, ApiClient, ClientFactory, problem_of
+from tests.pricing.unpriced import rules_without_windows_licence
 
 HREF = re.compile(r'(?:href|src)="([^"]+)"')
 HTML = "text/html; charset=utf-8"
@@ -113,7 +115,9 @@ def test_a_shared_link_renders_the_answer_on_the_server(client: ApiClient) -> No
     assert 'name="runtime.memory_mb" value="1024"' in html
 
 
-def test_a_target_without_a_bill_says_why_and_the_warning_is_shown(client: ApiClient) -> None:
+def test_a_target_without_a_bill_says_why_and_the_warning_is_shown(make_client: ClientFactory, tmp_path: Path) -> None:
+    """A server on rules whose sa-east-1 book leaves the Windows EC2 licence out (a team's own rules may)."""
+    client = make_client(rules_dirs=(str(rules_without_windows_licence(tmp_path, "sa-east-1")),))
     workload = {
         **CHECKOUT_API,
         "runtime": {**CHECKOUT_API["runtime"], "os": "windows"},
@@ -122,7 +126,7 @@ def test_a_target_without_a_bill_says_why_and_the_warning_is_shown(client: ApiCl
     html = unescape(client.get("/?w=" + encode(workload)).text)
     expected = client.post("/recommend", json=workload).json()
     unbilled = [entry for entry in expected["ranking"] if entry["monthly_cost"] is None]
-    assert unbilled, "sa-east-1 has no Windows licence-included EC2 price: the EC2 targets have no bill"
+    assert unbilled, "that sa-east-1 book has no Windows licence-included EC2 price: the EC2 targets have no bill"
     for entry in unbilled:
         assert f'not priced<div class="configure">{entry["no_price"]}</div>' in html
     assert expected["warnings"], "Fargate is billed there and the EC2 targets are not: the answer warns"

@@ -17,7 +17,7 @@ from decider.cli import main
 from decider.decision import Decision, InstanceSizing, RankedTarget
 from decider.pricing.book import PriceBook
 from decider.rules.model import Ruleset
-from tests.pricing.unpriced import without_load_balancers
+from tests.pricing.unpriced import WINDOWS_LICENCE_MISSING, without_load_balancers, without_windows_licence
 
 REPO = Path(__file__).resolve().parents[2]
 REGIONS = (
@@ -90,16 +90,19 @@ def test_recommend_answers_in_every_region(ruleset: Ruleset, region: str) -> Non
 
 
 def test_a_target_without_its_prices_says_no_price_in_this_region(ruleset: Ruleset) -> None:
-    """eu-west-1 has no Windows licence-included EC2 price: a Windows service on ECS on EC2 is not billed on another
-    region's licence, and says which price is missing and why."""
+    """A book with no Windows licence-included EC2 price (eu-west-1's, with it taken out): a Windows service on ECS on
+    EC2 is not billed on another region's licence, and says which price is missing and why."""
     service = {"runtime": {"memory_mb": 2048, "vcpu": 1, "architecture": "x86_64", "os": "windows"},
                "traffic": {"pattern": "steady", "requests_per_month": 1_000_000, "protocols": ["http"]}}  # fmt: skip
-    ec2 = _ranked(_decide(ruleset, service, "eu-west-1"), "ecs-ec2")
+    ec2 = _ranked(_decide(without_windows_licence(ruleset, "eu-west-1"), service, "eu-west-1"), "ecs-ec2")
     assert ec2.monthly_cost is None
     assert ec2.no_price == (
         "no price in this region: the eu-west-1 price book has no Windows licence-included EC2 price "
-        f"(ec2.windows_license_vcpu_hour): {ruleset.pricing['eu-west-1'].missing['ec2.windows_license_vcpu_hour']}"
+        f"(ec2.windows_license_vcpu_hour): {WINDOWS_LICENCE_MISSING}"
     )
+    shipped = _ranked(_decide(ruleset, service, "eu-west-1"), "ecs-ec2")  # the shipped book prices the licence
+    assert shipped.monthly_cost is not None
+    assert any(line.item.startswith("Windows") for line in shipped.monthly_cost.lines)
 
 
 def test_a_load_balancer_without_a_price_is_billed_at_zero_and_said(ruleset: Ruleset) -> None:
@@ -180,7 +183,7 @@ def test_a_windows_8_vcpu_32_gb_service_is_billed_on_a_type_that_fits(ruleset: R
 
 def test_windows_where_no_licence_price_is_sourced_says_so(ruleset: Ruleset) -> None:
     workload = yaml.safe_load((REPO / "examples" / "windows-dotnet-service.yaml").read_text(encoding="utf-8"))
-    ranked = _ranked(_decide(ruleset, workload, "eu-west-2"), "ecs-ec2")
+    ranked = _ranked(_decide(without_windows_licence(ruleset, "eu-west-2"), workload, "eu-west-2"), "ecs-ec2")
     assert ranked.monthly_cost is None
     assert ranked.no_price is not None
     assert "Windows licence-included EC2 price (ec2.windows_license_vcpu_hour)" in ranked.no_price
