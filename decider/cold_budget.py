@@ -296,7 +296,7 @@ def said_per_month(per_burst: float, requests: float, bursts_per_day: float, *, 
     counted = (
         f"{number(round(month))} a month, {percent(share)} of the requests"
         if share < 1.0
-        else "as many a month as the month's requests"  # bursts as long as the wait would hold more than there are
+        else "more than the month's requests (bursts this long, this often, hold more than the month has)"
     )
     verdict = f", {'within' if share <= P99_SLOW_SHARE else 'past'} the 1%" if against_p99 else ""
     return f"about {number(round(per_burst))} a burst, {counted}{verdict}"

@@ -16,13 +16,13 @@ from decider.bill_checks import (
     provisioned_quota,
     spot_long_runs,
 )
+from decider.burst_checks import bursts_past_month
 from decider.cost.gaps import NO_PRICE, OTHER_ARCHITECTURE
 from decider.cost.memo import PlanMemo
 from decider.crossings import ModeCheck, resize, totals_at
 from decider.decision import Decision, RulesetInfo
 from decider.decision_notes import body_notes, copies_notes, platform_notes, warm_notes
 from decider.input_checks import (
-    bursts_past_month,
     cold_requests_at_gateway,
     contradictions,
     gateway_throttle,

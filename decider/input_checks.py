@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from decider.cold_budget import LAMBDA_SCALING_STEP, burst_misses, burst_requests, counted_bursts, held_share
+from decider.cold_budget import LAMBDA_SCALING_STEP, burst_misses, held_share
 from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.cost.sizing import front_door
 from decider.numbers import show
@@ -340,36 +340,6 @@ def lambda_burst_throttle(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         f"{warm_said} holds a new one through its {start} s start and the request), past {' and '.join(past)}: "
         f"requests past them are throttled (429) in every burst. To avoid it, {' or '.join(fixes)}; or give "
         "traffic.peak_rps as the bursts reach it.",
-    )
-
-
-def bursts_past_month(ranked: Ranked, parsed: ParsedWorkload) -> tuple[str, ...]:
-    """Bursts of clients that AWS Lambda throttles and that hold more requests than the month has: the requests a
-    burst sends while Lambda's environments catch up (decider/cold_budget.py ``burst_requests``) times the month's
-    bursts pass ``traffic.requests_per_month``. The inputs disagree; the share throttled
-    (traffic.burst-beyond-lambda-scaling) is then counted against the bursts' own requests, and this says so."""
-    facts, workload = ranked.facts, ranked.workload
-    bursts_per_day = workload.traffic.bursts_per_day
-    if facts.lambda_throttled_percent <= 0.0 or bursts_per_day is None:
-        return ()
-    _, kept = _warm(ranked)
-    runtime = workload.runtime
-    each = burst_requests(workload.peak_rps, facts.avg_rps, workload.avg_duration_s, runtime.startup_s, kept)
-    month = counted_bursts(bursts_per_day) * each
-    if month <= workload.requests_per_month:
-        return ()
-    assumed = {path for path, _ in parsed.defaults}
-
-    def how(path: str) -> str:
-        return "assumed" if path in assumed else "given"
-
-    return (
-        f"{show(bursts_per_day)} bursts a day (traffic.bursts_per_day, {how('traffic.bursts_per_day')}), each to "
-        f"traffic.peak_rps {show(workload.peak_rps)}, send about {show(round(each))} requests a burst while AWS "
-        f"Lambda's environments catch up, about {show(round(month))} a month: more than traffic.requests_per_month "
-        f"({show(workload.requests_per_month)}, {how('traffic.requests_per_month')}). The inputs disagree; the share "
-        "of requests Lambda throttles is counted against the bursts' own. Give the bursts a day, the peak or the "
-        "month's requests as they are.",
     )
 
 
