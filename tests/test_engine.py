@@ -240,7 +240,7 @@ def test_a_ranking_of_billed_against_unbilled_targets_is_warned_about(ruleset: R
         assert entry.no_price is not None
         assert f"no bill: {entry.no_price}" in text
         assert f"No bill: {entry.no_price}" in markdown
-    # Where every target has its bill, nothing is said: us-east-1, and sa-east-1's shipped book, which prices the licence.
+    # Where every target has its bill, nothing is said: us-east-1, and sa-east-1's shipped book (it prices the licence).
     assert decide(parse_workload(windows), ruleset).warnings == ()
     shipped = decide(parse_workload({**windows, "preferences": {"region": "sa-east-1"}}), ruleset)
     assert all(entry.monthly_cost is not None for entry in shipped.ranking)
