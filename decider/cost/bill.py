@@ -18,7 +18,7 @@ from decider.cost.capacity import Ramp
 from decider.cost.doors import gateway_lines, load_balancer_lines, streaming_lines, websocket_lines
 from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
-from decider.cost.instances import InstanceOption, hourly_price, image_room_gb
+from decider.cost.instances import HourlyPrice, InstanceOption, hourly_price, image_room_gb
 from decider.cost.line import Line, fixed
 from decider.cost.network import image_pull_lines, instance_volume_lines, network_lines, system_node_lines
 from decider.cost.profile import copy_hours
@@ -26,7 +26,7 @@ from decider.cost.sizing import fargate_platform, lambda_run_s, size_fargate, si
 from decider.cost.warm import lambda_work
 from decider.decision import FargateSizing, InstanceSizing, LambdaSizing, MonthlyCost, Sizing
 from decider.facts import Facts, container_disk_gb
-from decider.pricing.book import Discount, PriceBook, SavingsPlanDiscounts
+from decider.pricing.book import Discount, Instance, PriceBook, SavingsPlanDiscounts
 from decider.pricing.cost_model import CostModel
 from decider.rules.model import Target
 from decider.workload import SECONDS_PER_MONTH, Workload
@@ -185,14 +185,9 @@ def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceB
     fargate = book.fargate
     if fargate is None:  # check_fargate has raised already
         return None
-    name, platform = fargate_platform(workload, book)
-    label = {"linux_x86_64": "Linux/x86", "linux_arm64": "Linux/ARM", "windows_x86_64": "Windows/x86"}[name]
+    _, platform = fargate_platform(workload, book)
     hours = copy_hours(workload, facts, model, sizing.scaling)
-    discount, suffix = _purchase(
-        sizing.purchase, workload, fargate.spot_discount, "Fargate Spot", book.savings_plans.fargate
-    )
-    item = f"Fargate tasks ({sizing.task_vcpu:g} vCPU, {sizing.task_memory_gb:g} GB, {label}{suffix})"
-    lines = [Line(item, "task-hour", _discounted(task_price, discount), hours)]
+    lines = [task_line(workload, book, sizing, task_price, hours)]
     if platform.os_license_vcpu_hour is not None:
         licence = platform.os_license_vcpu_hour.usd
         lines.append(Line("Fargate Windows OS licence", "vCPU-hour", licence, hours.scaled(sizing.task_vcpu)))
@@ -213,6 +208,22 @@ def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceB
     lines += network_lines(workload, book, in_vpc=True, fronted=sizing.front_door is not None)
     lines += image_pull_lines(workload, book, sizing.scaling)
     return Plan(target.id, sizing, tuple(lines))
+
+
+def task_line(
+    workload: Workload, book: PriceBook, sizing: Draft[FargateSizing], task_price: float, hours: Ramp
+) -> Line:
+    """A Fargate plan's task-hours, at the price of the sizing's purchase option (on demand, Spot, a Savings Plan)."""
+    name, _ = fargate_platform(workload, book)
+    label = {"linux_x86_64": "Linux/x86", "linux_arm64": "Linux/ARM", "windows_x86_64": "Windows/x86"}[name]
+    fargate = book.fargate
+    if fargate is None:  # check_fargate raises before a plan gets here
+        raise ValueError(f"the {book.region} price book has no fargate prices")
+    discount, suffix = _purchase(
+        sizing.purchase, workload, fargate.spot_discount, "Fargate Spot", book.savings_plans.fargate
+    )
+    item = f"Fargate tasks ({sizing.task_vcpu:g} vCPU, {sizing.task_memory_gb:g} GB, {label}{suffix})"
+    return Line(item, "task-hour", _discounted(task_price, discount), hours)
 
 
 def _balancer(door: str | None) -> str | None:
@@ -266,19 +277,8 @@ def _plan_instances(
     check_front_door(book, sizing.front_door, serverless=False)
     instance_plan = workload.preferences.savings_plan == "ec2-instance"
     plans = book.savings_plans
-    discount, suffix = _purchase(
-        sizing.purchase,
-        workload,
-        book.ec2.spot_discount,
-        "Spot",
-        plans.ec2_instance if instance_plan else plans.ec2,
-        "EC2 Instance" if instance_plan else "Compute",
-    )
-    role = priced.instances if priced is not None else "EC2 instances"
-    item = f"{role}: {instance.type} ({_describe(sizing)}{suffix})"
-    price = hourly_price(instance, workload, book, management_fee=management_fee)  # the prices sizing chose by
-    runs = f"runs and {model.scale_in_lag_minutes:g} min after each" if sizing.scaling == "per-run" else ""
-    lines = _hour_lines(item, "instance-hour", _discounted(price.compute, discount), ramps, runs)
+    lines, price = compute_lines(target, workload, book, model, sizing, instance, ramps)
+    runs = _runs(sizing, model)
     if price.licence:
         lines += _hour_lines(f"Windows licence ({instance.vcpu:g} vCPU)", "instance-hour", price.licence, ramps, runs)
     if management_fee:
@@ -304,6 +304,40 @@ def _plan_instances(
     lines += instance_volume_lines(book, model, ramps, scratch)
     lines += network_lines(workload, book, in_vpc=True, fronted=sizing.front_door is not None)
     return Plan(target.id, sizing, tuple(lines), tuple(ramps))
+
+
+def compute_lines(
+    target: Target,
+    workload: Workload,
+    book: PriceBook,
+    model: CostModel,
+    sizing: Draft[InstanceSizing],
+    instance: Instance,
+    ramps: Sequence[Ramp],
+) -> tuple[list[Line], HourlyPrice]:
+    """The EC2 compute lines of a plan on instances, one per instance-hour ramp, at the price of the sizing's
+    purchase option (on demand, Spot, a Savings Plan), with the type's instance-hour prices (sizing chose by them)."""
+    instance_plan = workload.preferences.savings_plan == "ec2-instance"
+    plans = book.savings_plans
+    discount, suffix = _purchase(
+        sizing.purchase,
+        workload,
+        book.ec2.spot_discount,
+        "Spot",
+        plans.ec2_instance if instance_plan else plans.ec2,
+        "EC2 Instance" if instance_plan else "Compute",
+    )
+    priced = target.cost
+    role = priced.instances if priced is not None else "EC2 instances"
+    item = f"{role}: {instance.type} ({_describe(sizing)}{suffix})"
+    management_fee = priced is not None and priced.management_fee
+    price = hourly_price(instance, workload, book, management_fee=management_fee)
+    return _hour_lines(item, "instance-hour", _discounted(price.compute, discount), ramps, _runs(sizing, model)), price
+
+
+def _runs(sizing: Draft[InstanceSizing], model: CostModel) -> str:
+    """How long the first instance of runs of a job is billed, in its lines' names; empty for other work."""
+    return f"runs and {model.scale_in_lag_minutes:g} min after each" if sizing.scaling == "per-run" else ""
 
 
 def _hour_lines(item: str, unit: str, unit_price_usd: float, ramps: Sequence[Ramp], runs: str = "") -> list[Line]:

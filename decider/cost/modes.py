@@ -19,6 +19,7 @@ from decider.cost.bill import Plan, plan_targets, round_usd
 from decider.cost.instances import InstanceOption, image_room_gb
 from decider.cost.memo import PlanMemo
 from decider.cost.mode_plans import eks_auto_mode, eks_fargate, lambda_managed_instances
+from decider.cost.repurchase import repurchased
 from decider.decision import ModeOption
 from decider.facts import Facts
 from decider.pricing.book import PriceBook
@@ -262,7 +263,17 @@ def _base_plans(
         if missing:
             variant = workload if flag == spot else _with_spot(workload, flag)  # a copy only when one is wanted
             reasons: dict[str, str] = {}
-            found = plan_targets(missing, variant, facts, book, model, reasons, chosen)
+            # A target priced already with the other Spot preference is that plan bought the other way
+            # (decider/cost/repurchase.py); the others are sized and priced
+            found: dict[str, Plan] = {}
+            for target in missing:
+                other = memo.bases.get((priced_as, not flag, target.id))
+                twin = repurchased(other[0], target, variant, book, model) if other and other[0] else None
+                if twin is not None:
+                    found[target.id] = twin
+            rest = [target for target in missing if target.id not in found]
+            if rest:
+                found.update(plan_targets(rest, variant, facts, book, model, reasons, chosen))
             for target in missing:
                 memo.bases[(priced_as, flag, target.id)] = (found.get(target.id), reasons.get(target.id))
         by_flag[flag] = {}

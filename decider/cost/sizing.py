@@ -172,7 +172,16 @@ def fargate_platform(workload: Workload, book: PriceBook) -> tuple[str, FargateP
 
 @functools.cache
 def _sizes_by_price(os: str, vcpu_hour_usd: float, gb_hour_usd: float) -> tuple[tuple[float, float, float], ...]:
-    return tuple(sorted((cpu * vcpu_hour_usd + memory * gb_hour_usd, cpu, memory) for cpu, memory in fargate_sizes(os)))
+    return tuple(
+        sorted(
+            (task_hour_usd(cpu, memory, vcpu_hour_usd, gb_hour_usd), cpu, memory) for cpu, memory in fargate_sizes(os)
+        )
+    )
+
+
+def task_hour_usd(cpu: float, memory_gb: float, vcpu_hour_usd: float, gb_hour_usd: float) -> float:
+    """What a Fargate task of ``cpu`` vCPU and ``memory_gb`` GB costs an hour, list price."""
+    return cpu * vcpu_hour_usd + memory_gb * gb_hour_usd
 
 
 def _cheapest_size(
