@@ -17,6 +17,7 @@ from typing import Any
 from decider.cost.capacity import Ramp
 from decider.cost.doors import gateway_lines, load_balancer_lines, streaming_lines, websocket_lines
 from decider.cost.draft import Draft
+from decider.cost.frozen import setter
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
 from decider.cost.instances import HourlyPrice, InstanceOption, hourly_price, image_room_gb
 from decider.cost.line import Line, fixed
@@ -32,7 +33,7 @@ from decider.rules.model import Target
 from decider.workload import SECONDS_PER_MONTH, Workload
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Plan:
     """A target's sizing and bill lines; ``total(R)`` prices any request volume with the sizing held."""
 
@@ -44,6 +45,20 @@ class Plan:
     """Instance-hour ramps of a plan on EC2 instances (a per-instance fee is billed on them); empty otherwise."""
     totals: dict[float, float] = field(default_factory=dict, init=False, repr=False, compare=False)
     """Totals already computed, by volume: choosing a mode, the cost score, break-even and the curve ask again."""
+
+    def __init__(
+        self,
+        target: str,
+        draft: Draft[LambdaSizing] | Draft[FargateSizing] | Draft[InstanceSizing],
+        lines: tuple[Line, ...],
+        hours: tuple[Ramp, ...] = (),
+    ) -> None:
+        # The fields set through their slots (decider/cost/frozen.py): a decision with advice makes a hundred plans
+        _TARGET(self, target)
+        _DRAFT(self, draft)
+        _LINES(self, lines)
+        _HOURS(self, hours)
+        _TOTALS(self, {})
 
     @property
     def sizing(self) -> Sizing:
@@ -109,6 +124,11 @@ class Plan:
                 }
             )
         return {"total_usd": round_usd(raw_total, 2), "lines": lines}
+
+
+_TARGET, _DRAFT, _LINES, _HOURS, _TOTALS = (
+    setter(Plan, name) for name in ("target", "draft", "lines", "hours", "totals")
+)
 
 
 def round_usd(amount: float, places: int) -> float:

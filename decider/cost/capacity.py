@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from decider.cost.frozen import setter
 from decider.decision import Scaling
 from decider.defaults_said import assumed_for_bursts
 from decider.facts import Facts, connection_copies, is_queue_worker, utilisation
@@ -17,7 +18,7 @@ from decider.pricing.cost_model import CostModel
 from decider.workload import JOB_PATTERNS, SECONDS_PER_MONTH, Workload
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Ramp:
     """The one shape of every quantity decider bills: ``min(high, max(low, slope × R + offset))`` for R requests a
     month. Copy-hours with a floor of always-up copies, instance-hours, requests after a free allowance, one volume
@@ -27,6 +28,13 @@ class Ramp:
     offset: float = 0.0
     low: float = 0.0
     high: float = math.inf
+
+    def __init__(self, slope: float, offset: float = 0.0, low: float = 0.0, high: float = math.inf) -> None:
+        # The fields set through their slots (decider/cost/frozen.py): a decision with advice makes hundreds of ramps
+        _SLOPE(self, slope)
+        _OFFSET(self, offset)
+        _LOW(self, low)
+        _HIGH(self, high)
 
     @classmethod
     def fixed(cls, quantity: float) -> Ramp:
@@ -51,6 +59,9 @@ class Ramp:
         if self.high != math.inf:
             points.append((self.high - self.offset) / self.slope)
         return tuple(point for point in points if point > 0)
+
+
+_SLOPE, _OFFSET, _LOW, _HIGH = (setter(Ramp, name) for name in ("slope", "offset", "low", "high"))
 
 
 def instance_hour_ramps(

@@ -6,12 +6,13 @@ import math
 from dataclasses import dataclass
 
 from decider.cost.capacity import Ramp
+from decider.cost.frozen import setter
 from decider.pricing.book import TieredPrice
 
 INF = math.inf
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Line:
     """One bill line: ``unit_price_usd`` × a quantity that ramps with the requests per month."""
 
@@ -22,6 +23,14 @@ class Line:
     free: bool = False
     """A charge after a free allowance (the free tier): when the allowance covers it, the bill shows it at $0 rather
     than leaving it out."""
+
+    def __init__(self, item: str, unit: str, unit_price_usd: float, ramp: Ramp, free: bool = False) -> None:
+        # The fields set through their slots (decider/cost/frozen.py): a decision with advice makes hundreds of lines
+        _ITEM(self, item)
+        _UNIT(self, unit)
+        _PRICE(self, unit_price_usd)
+        _RAMP(self, ramp)
+        _FREE(self, free)
 
     def quantity(self, requests: float) -> float:
         return self.ramp.at(requests)
@@ -36,6 +45,9 @@ class Line:
     def named(self, item: str) -> Line:
         """The same charge under another name."""
         return Line(item, self.unit, self.unit_price_usd, self.ramp, self.free)
+
+
+_ITEM, _UNIT, _PRICE, _RAMP, _FREE = (setter(Line, name) for name in ("item", "unit", "unit_price_usd", "ramp", "free"))
 
 
 def fixed(item: str, unit: str, unit_price_usd: float, quantity: float) -> Line:
