@@ -14,28 +14,30 @@ from typing import Any, Generic, TypeVar
 from decider.decision import FargateSizing, InstanceSizing, LambdaSizing
 
 SizingModel = TypeVar("SizingModel", LambdaSizing, FargateSizing, InstanceSizing)
+_OWN = frozenset({"kind", "fields", "_model"})
 
 
 class Draft(Generic[SizingModel]):
-    """A sizing's fields (read as attributes, like the model's) and the model it validates to, made on first use."""
+    """A sizing's fields (read as attributes, like the model's) and the model it validates to, made on first use.
 
-    __slots__ = ("_model", "fields", "kind")
+    Each field given is an attribute of its own (in the instance's ``__dict__``), so reading one is a plain attribute
+    look-up: plans are billed from their sizing's fields hundreds of times a decision with advice, and a look-up that
+    first missed a slot and then asked ``__getattr__`` cost a raised AttributeError each time. ``__getattr__`` is
+    left for the fields not given, which read as the model's defaults."""
 
     def __init__(self, kind: type[SizingModel], **fields: Any) -> None:
+        vars(self).update(fields)  # no sizing field is named kind, fields or _model (the model's ``kind`` is a Literal)
         self.kind: type[SizingModel] = kind
         self.fields: dict[str, Any] = fields
         self._model: SizingModel | None = None
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name in Draft.__slots__:  # copy and pickle probe dunders; a slot not yet set
+        if name.startswith("__") or name in _OWN:  # copy and pickle probe dunders; an own attribute not yet set
             raise AttributeError(name)
-        try:
-            return self.fields[name]
-        except KeyError:
-            field = self.kind.model_fields.get(name)
-            if field is None:
-                raise AttributeError(f"{self.kind.__name__} has no field {name!r}") from None
-            return field.get_default(call_default_factory=True)
+        field = self.kind.model_fields.get(name)
+        if field is None:
+            raise AttributeError(f"{self.kind.__name__} has no field {name!r}") from None
+        return field.get_default(call_default_factory=True)
 
     def model(self) -> SizingModel:
         """The validated sizing (decider/decision.py), made once."""
