@@ -329,9 +329,16 @@ def _priced_mode(
 def _pick(modes: Sequence[Mode], totals: Mapping[str, float], goal: str, tilt: float) -> Mode:
     """The cheapest mode (the earlier listed on a tie), or within ``tilt`` of it the one ``goal`` (``optimize_for``)
     favours."""
-    cheapest = min(modes, key=lambda mode: totals[mode.id])
+    # min(modes, key=total) written out (the first of the cheapest, as min keeps it): the mode shares (Choice.shares)
+    # ask up to ten times a target a ranking
+    cheapest = modes[0]
+    least = totals[cheapest.id]
+    for mode in modes[1:]:
+        total = totals[mode.id]
+        if total < least:
+            cheapest, least = mode, total
     if goal not in ("simplicity", "control"):
         return cheapest
-    near = [mode for mode in modes if totals[mode.id] <= totals[cheapest.id] * (1 + tilt) + 1e-9]
+    near = [mode for mode in modes if totals[mode.id] <= least * (1 + tilt) + 1e-9]
     sign = 1 if goal == "simplicity" else -1
     return min(near, key=lambda mode: (sign * mode.hands_on, totals[mode.id]))
