@@ -89,7 +89,25 @@ class Plan:
         return found
 
     def knots(self) -> tuple[float, ...]:
-        return tuple(sorted({knot for line in self.lines for knot in line.knots()}))
+        """Request volumes where a line's slope changes, in order: a plain Ramp's knots (``Ramp.knots``) worked out
+        here, as break-even asks for every priced plan; a ramp of its own kind is asked."""
+        found: set[float] = set()
+        for line in self.lines:
+            ramp = line.ramp
+            if type(ramp) is not Ramp:
+                found.update(ramp.knots())
+                continue
+            slope = ramp.slope
+            if slope <= 0:
+                continue
+            knot = (ramp.low - ramp.offset) / slope
+            if knot > 0:
+                found.add(knot)
+            if ramp.high != math.inf:
+                knot = (ramp.high - ramp.offset) / slope
+                if knot > 0:
+                    found.add(knot)
+        return tuple(sorted(found))
 
     def bill(self, requests: float) -> MonthlyCost:
         """The itemised bill at ``requests``; lines with nothing to bill are left out."""

@@ -48,7 +48,7 @@ class Curve:
     @classmethod
     def of(cls, plan: Plan, low: float = LOW_REQUESTS, high: float = HIGH_REQUESTS) -> Curve:
         xs = tuple(sorted({low, high, *(knot for knot in plan.knots() if low < knot < high)}))
-        return cls(plan, xs, tuple(plan.total(x) for x in xs))
+        return cls(plan, xs, tuple([plan.total(x) for x in xs]))
 
     def at(self, requests: float) -> float:
         """The total at ``requests`` in [low, high], by interpolation between knots (exact: linear there)."""
@@ -70,11 +70,14 @@ def curve_crossings(one: Curve, other: Curve) -> list[BreakEven]:
     """Every volume where the cheaper of two curves (over the same range) changes."""
     first, second = one.plan, other.plan
     points = sorted({*one.xs, *other.xs})
+    # At a curve's own knot ``at`` returns the value kept there: looked up, and only the other's interpolated
+    mine, theirs = dict(zip(one.xs, one.ys, strict=True)), dict(zip(other.xs, other.ys, strict=True))
     found: list[BreakEven] = []
     last_x, last_d = points[0], one.at(points[0]) - other.at(points[0])
     pending_zero: float | None = None
     for x in points[1:]:
-        d = one.at(x) - other.at(x)
+        a, b = mine.get(x), theirs.get(x)
+        d = (one.at(x) if a is None else a) - (other.at(x) if b is None else b)
         if abs(d) < 1e-9:
             if pending_zero is None and abs(last_d) >= 1e-9:
                 pending_zero = x
