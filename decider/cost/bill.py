@@ -19,15 +19,16 @@ from decider.cost.doors import gateway_lines, load_balancer_lines, streaming_lin
 from decider.cost.draft import Draft
 from decider.cost.frozen import setter
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
-from decider.cost.instances import HourlyPrice, InstanceOption, hourly_price, image_room_gb
+from decider.cost.instances import InstanceOption, image_room_gb
 from decider.cost.line import Line, fixed
 from decider.cost.network import image_pull_lines, instance_volume_lines, network_lines, system_node_lines
 from decider.cost.profile import copy_hours
+from decider.cost.purchase_lines import compute_lines, hour_lines, runs_said, task_line
 from decider.cost.sizing import fargate_platform, lambda_run_s, size_fargate, size_instances, size_lambda
 from decider.cost.warm import lambda_work
 from decider.decision import FargateSizing, InstanceSizing, LambdaSizing, MonthlyCost, Sizing
 from decider.facts import Facts, container_disk_gb
-from decider.pricing.book import Discount, Instance, PriceBook, SavingsPlanDiscounts
+from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import CostModel
 from decider.rules.model import Target
 from decider.workload import SECONDS_PER_MONTH, Workload
@@ -156,27 +157,6 @@ def round_usd(amount: float, places: int) -> float:
     return math.floor(round(amount * scale, 6) + 0.5) / scale
 
 
-def _discounted(price: float, discount: Discount | None) -> float:
-    return price * (1 - discount.fraction) if discount is not None else price
-
-
-def _purchase(
-    purchase: str,
-    workload: Workload,
-    spot: Discount,
-    spot_name: str,
-    savings_plan: SavingsPlanDiscounts,
-    plan_name: str = "Compute",
-) -> tuple[Discount | None, str]:
-    """The discount a sizing's purchase option earns, and how the bill line names it."""
-    if purchase == "spot":
-        return spot, f", {spot_name}"
-    if purchase.startswith("savings-plan"):
-        commitment = workload.preferences.commitment
-        return savings_plan.for_term(commitment), f", {plan_name} Savings Plan {commitment}"
-    return None, ""
-
-
 def _plan_lambda(target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan:
     sizing = size_lambda(workload, facts, book, model)
     check_lambda(book, sizing.ephemeral_storage_mb)
@@ -248,22 +228,6 @@ def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceB
     return Plan(target.id, sizing, tuple(lines))
 
 
-def task_line(
-    workload: Workload, book: PriceBook, sizing: Draft[FargateSizing], task_price: float, hours: Ramp
-) -> Line:
-    """A Fargate plan's task-hours, at the price of the sizing's purchase option (on demand, Spot, a Savings Plan)."""
-    name, _ = fargate_platform(workload, book)
-    label = {"linux_x86_64": "Linux/x86", "linux_arm64": "Linux/ARM", "windows_x86_64": "Windows/x86"}[name]
-    fargate = book.fargate
-    if fargate is None:  # check_fargate raises before a plan gets here
-        raise ValueError(f"the {book.region} price book has no fargate prices")
-    discount, suffix = _purchase(
-        sizing.purchase, workload, fargate.spot_discount, "Fargate Spot", book.savings_plans.fargate
-    )
-    item = f"Fargate tasks ({sizing.task_vcpu:g} vCPU, {sizing.task_memory_gb:g} GB, {label}{suffix})"
-    return Line(item, "task-hour", _discounted(task_price, discount), hours)
-
-
 def _balancer(door: str | None) -> str | None:
     """The load balancer behind a container target's front door: API Gateway reaches containers through a VPC link
     to an Application Load Balancer (a private integration)."""
@@ -316,11 +280,11 @@ def _plan_instances(
     instance_plan = workload.preferences.savings_plan == "ec2-instance"
     plans = book.savings_plans
     lines, price = compute_lines(target, workload, book, model, sizing, instance, ramps)
-    runs = _runs(sizing, model)
+    runs = runs_said(sizing, model)
     if price.licence:
-        lines += _hour_lines(f"Windows licence ({instance.vcpu:g} vCPU)", "instance-hour", price.licence, ramps, runs)
+        lines += hour_lines(f"Windows licence ({instance.vcpu:g} vCPU)", "instance-hour", price.licence, ramps, runs)
     if management_fee:
-        lines += _hour_lines(f"Managed Instances fee ({instance.type})", "instance-hour", price.fee, ramps, runs)
+        lines += hour_lines(f"Managed Instances fee ({instance.type})", "instance-hour", price.fee, ramps, runs)
     if control_plane:
         lines.append(
             fixed("EKS control plane (existing cluster: already paid)", "cluster-hour", 0.0, 730)
@@ -342,57 +306,6 @@ def _plan_instances(
     lines += instance_volume_lines(book, model, ramps, scratch)
     lines += network_lines(workload, book, in_vpc=True, fronted=sizing.front_door is not None)
     return Plan(target.id, sizing, tuple(lines), tuple(ramps))
-
-
-def compute_lines(
-    target: Target,
-    workload: Workload,
-    book: PriceBook,
-    model: CostModel,
-    sizing: Draft[InstanceSizing],
-    instance: Instance,
-    ramps: Sequence[Ramp],
-) -> tuple[list[Line], HourlyPrice]:
-    """The EC2 compute lines of a plan on instances, one per instance-hour ramp, at the price of the sizing's
-    purchase option (on demand, Spot, a Savings Plan), with the type's instance-hour prices (sizing chose by them)."""
-    instance_plan = workload.preferences.savings_plan == "ec2-instance"
-    plans = book.savings_plans
-    discount, suffix = _purchase(
-        sizing.purchase,
-        workload,
-        book.ec2.spot_discount,
-        "Spot",
-        plans.ec2_instance if instance_plan else plans.ec2,
-        "EC2 Instance" if instance_plan else "Compute",
-    )
-    priced = target.cost
-    role = priced.instances if priced is not None else "EC2 instances"
-    item = f"{role}: {instance.type} ({_describe(sizing)}{suffix})"
-    management_fee = priced is not None and priced.management_fee
-    price = hourly_price(instance, workload, book, management_fee=management_fee)
-    return _hour_lines(item, "instance-hour", _discounted(price.compute, discount), ramps, _runs(sizing, model)), price
-
-
-def _runs(sizing: Draft[InstanceSizing], model: CostModel) -> str:
-    """How long the first instance of runs of a job is billed, in its lines' names; empty for other work."""
-    return f"runs and {model.scale_in_lag_minutes:g} min after each" if sizing.scaling == "per-run" else ""
-
-
-def _hour_lines(item: str, unit: str, unit_price_usd: float, ramps: Sequence[Ramp], runs: str = "") -> list[Line]:
-    """One line per instance-hour ramp; a second ramp is the instances that join once copies outgrow the first. The
-    first instance is up while work runs, or for runs of a job ``runs`` says how long (until the cluster scales in)."""
-    first = f"{item}, {runs or 'while work runs'}"
-    labels = [item] if len(ramps) == 1 else [first, f"{item}, instances beyond the first"]
-    return [Line(label, unit, unit_price_usd, ramp) for label, ramp in zip(labels, ramps, strict=True)]
-
-
-def _describe(sizing: Draft[InstanceSizing]) -> str:
-    each = f"{sizing.copies_per_instance} cop{'y' if sizing.copies_per_instance == 1 else 'ies'} each"
-    return (
-        f"the copies' share of the existing cluster's nodes, priced as this type, {each}"
-        if sizing.shared_nodes
-        else each
-    )
 
 
 Planner = Callable[[Target, Workload, Facts, PriceBook, CostModel], "Plan | None"]

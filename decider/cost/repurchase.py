@@ -10,9 +10,10 @@ the same lines a second sizing pass would bill, without one.
 
 from __future__ import annotations
 
-from decider.cost.bill import Plan, compute_lines, task_line
+from decider.cost.bill import Plan
 from decider.cost.compiled import Compiled
 from decider.cost.draft import Draft
+from decider.cost.purchase_lines import compute_lines, task_line
 from decider.cost.sizing import fargate_platform, purchase_for, task_hour_usd
 from decider.decision import FargateSizing, InstanceSizing
 from decider.pricing.book import Instance, PriceBook
