@@ -1,4 +1,5 @@
-"""Firing rules and folding their points: which targets are excluded, and each target's weighted score.
+"""Folding the rules that fired (decider/firing.py) into scores: which targets are excluded, and each target's weighted
+score.
 
 A score is ``base_score`` plus the points of every criterion that fired for the target: the rule files' score rules
 and the criteria computed from the bills (decider/cost/quote.py). ``fold`` is the only place a score is summed:
@@ -16,39 +17,13 @@ scores an excluded target.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from decider.cost.compiled import Compiled
-from decider.headroom_said import near_limit
-from decider.rules.model import Headroom, Rule, Ruleset
+from decider.firing import Fired, Firing, Quiet, fire
+from decider.rules.model import Ruleset
 
-
-@dataclass(frozen=True, slots=True)
-class Fired:
-    """A criterion that held: a rule whose condition held, or one computed from the bills (``rule`` is then None),
-    with its explanation and, for score criteria, the weighted points per target."""
-
-    id: str
-    category: str
-    source: str
-    message: str
-    impacts: Mapping[str, float]
-    rule: Rule | None = None
-
-    def scoring(self, impacts: Mapping[str, float]) -> Fired:
-        """The same criterion scoring only ``impacts`` (the targets it may still score)."""
-        return Fired(self.id, self.category, self.source, self.message, impacts, self.rule)
-
-
-@dataclass(frozen=True, slots=True)
-class Firing:
-    """The rules that held for one workload: exclusions per target, and the score rules in rule-id order."""
-
-    exclusions: Mapping[str, tuple[Fired, ...]]
-    scored: tuple[Fired, ...]
-    mode_exclusions: Mapping[tuple[str, str], tuple[Fired, ...]] = field(default_factory=dict)
-    """The exclusions of one capacity mode, by (target, mode): the target stays eligible in its other modes."""
+__all__ = ["Evaluation", "Fired", "Firing", "Quiet", "evaluate", "fire", "fold"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,187 +36,6 @@ class Evaluation:
     fired: tuple[Fired, ...]
     scale: float = 1.0
     """The factor that keeps every score within 0–100 (1 when no sum leaves the range)."""
-
-
-def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, explain: bool = True) -> Firing:
-    """Run every rule once; weight score impacts by the category weights of ``optimize_for``. Without ``explain``
-    (a ranking nobody reads, such as the advice search's) the messages are left empty (``Quiet``)."""
-    if not explain:
-        return Quiet().fire(ruleset, context, optimize_for)
-    weights, plain = ruleset.weights[optimize_for], _silent(ruleset, optimize_for)
-    names = {target.id: target.name for target in ruleset.targets}
-    outcomes = [
-        _outcome(rule, predicate(context), headroom, context, weights[rule.category], unread, explain=True, names=names)
-        for predicate, headroom, rule, unread in zip(*ruleset.firing_order, plain, strict=True)
-    ]
-    return _firing(ruleset, outcomes)
-
-
-def _outcome(
-    rule: Rule,
-    held: bool,
-    headroom: Headroom | None,
-    context: Mapping[str, Any],
-    weight: float,
-    unread: Fired,
-    *,
-    explain: bool,
-    names: Mapping[str, str] | None = None,
-) -> Fired | None:
-    """One rule's outcome, as both firings compute it: None, an exclusion, a score, or an exclusion's headroom
-    criterion. ``held`` is its condition's value, ``unread`` the rule as it fires unread (``_silent``: no message,
-    the goal's weighted points); with ``explain`` the outcome carries the rule's message (targets named by
-    ``names``)."""
-    if not held:
-        return None if headroom is None else _near_limit(rule, context, weight, explain, names or {})
-    impacts = unread.impacts  # shared, never changed: fold() builds new mappings when it drops targets
-    if rule.effect == "score" and rule.ramps:
-        factor = weight * rule.grade(context)
-        if not factor:
-            return None
-        impacts = {target: round(points * factor, 1) for target, points in rule.impacts.items()}
-    elif not explain:
-        return unread
-    return Fired(rule.id, rule.category, rule.source, rule.explain(context) if explain else "", impacts, rule)
-
-
-def _firing(ruleset: Ruleset, outcomes: Iterable[Fired | None]) -> Firing:
-    """Each rule's outcome (in rule order: None, an exclusion, a score, or an exclusion's headroom criterion) sorted
-    into exclusions per target (and by mode rules, after its own, of one every mode of which they keep out),
-    exclusions per capacity mode, and the criteria that score."""
-    exclusions: dict[str, list[Fired]] = {}
-    modes: dict[tuple[str, str], list[Fired]] = {}
-    scored: list[Fired] = []
-    for rule, outcome in zip(ruleset.rules, outcomes, strict=True):
-        if outcome is None:
-            continue
-        if rule.effect == "score" or outcome.impacts:  # a score, or the headroom criterion of an exclusion
-            scored.append(outcome)
-        elif rule.mode is None:
-            for target in rule.targets:
-                exclusions.setdefault(target, []).append(outcome)
-        else:
-            for target in rule.targets:
-                modes.setdefault((target, rule.mode), []).append(outcome)
-    for each in ruleset.targets:  # every mode kept out: the target is, by those rules too
-        if each.modes and all(kept_out := [modes.get((each.id, mode.id)) for mode in each.modes]):
-            exclusions.setdefault(each.id, []).extend(fired for found in kept_out if found for fired in found)
-    return Firing(
-        exclusions={target: tuple(exclusions[target]) for target in ruleset.target_ids if target in exclusions},
-        scored=tuple(scored),
-        mode_exclusions={key: tuple(found) for key, found in modes.items()},
-    )
-
-
-@dataclass(slots=True)
-class Quiet:
-    """Rankings nobody reads, one after another within one decision (the advice search's trials, the review's
-    evidence): the last one's context and each rule's outcome, so the next fires only the rules that read a value
-    that changed. A trial changes a field or two, and the facts derived from them; most rules read none of those.
-    The firing is the one every rule evaluated anew gives, which is ``fire(..., explain=False)`` (a fresh ``Quiet``;
-    tests/test_scoring.py compares them). When no rule's outcome changed, it is the last firing itself, the same
-    object: a ranking can tell that its rules scored as the last one's did without comparing them again."""
-
-    ruleset: Ruleset | None = None
-    goal: str = ""
-    context: Mapping[str, Any] = field(default_factory=dict)
-    outcomes: list[Fired | None] = field(default_factory=list)
-    held: list[bool] = field(default_factory=list)
-    """Each rule's condition as last evaluated: a rule only the goal's weights make stale holds as it did."""
-    firing: Firing | None = None
-
-    def fire(self, ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Firing:
-        """``fire(ruleset, context, optimize_for, explain=False)``, from the rules whose inputs changed."""
-        predicates, headrooms, rules = ruleset.firing_order
-        if self.ruleset is ruleset:
-            readers, last = _readers(ruleset), self.context
-            stale: set[int] = set()
-            for path, readers_of_path in readers.items():  # only the paths some rule reads
-                value, old = context.get(path, _UNSET), last.get(path, _UNSET)
-                if old is not value and (old != value or type(old) is not type(value)):
-                    stale.update(readers_of_path)
-            reweighed = set(readers[WEIGHTS]).difference(stale) if optimize_for != self.goal else set()
-            indices: Iterable[int] = sorted(stale | reweighed)
-        else:
-            self.outcomes, self.held, reweighed = [None] * len(rules), [False] * len(rules), set()
-            indices = range(len(rules))
-        weights, silent, outcomes = ruleset.weights[optimize_for], _silent(ruleset, optimize_for), self.outcomes
-        same, conditions = self.ruleset is ruleset and self.firing is not None, self.held
-        self.ruleset = None  # until every outcome is up to date: a rule that raises leaves nothing half-kept
-        for index in indices:  # each rule's outcome unread: no message, a criterion built once where it can be
-            rule = rules[index]
-            held = conditions[index] = conditions[index] if index in reweighed else predicates[index](context)
-            weight = weights[rule.category]
-            outcome = _outcome(rule, held, headrooms[index], context, weight, silent[index], explain=False)
-            if same:
-                old = outcomes[index]
-                same = old is outcome or (
-                    old is not None and outcome is not None and old.id == outcome.id and old.impacts == outcome.impacts
-                )
-            outcomes[index] = outcome
-        self.ruleset, self.goal, self.context = ruleset, optimize_for, context
-        if not same or self.firing is None:
-            self.firing = _firing(ruleset, outcomes)
-        return self.firing
-
-
-_UNSET = object()
-#: The key of ``_readers`` under which the rules whose outcome the goal's category weights scale are listed.
-WEIGHTS = "(weights)"
-_READERS: Compiled[Mapping[str, tuple[int, ...]]] = Compiled(limit=64)
-
-
-def _readers(ruleset: Ruleset) -> Mapping[str, tuple[int, ...]]:
-    """Per context path, the rules (by index) whose outcome reads it: their condition's fields, their ramps' and
-    headroom's fields; under ``WEIGHTS``, every rule that scores (its points are weighted by the goal's weights)."""
-
-    def build() -> Mapping[str, tuple[int, ...]]:
-        found: dict[str, list[int]] = {WEIGHTS: []}
-        for index, rule in enumerate(ruleset.rules):
-            paths = {*rule.condition.fields, *(ramp.field for ramp in rule.ramps)}
-            if rule.headroom is not None:
-                paths.add(rule.headroom.field)
-            if rule.effect == "score" or rule.headroom is not None:
-                paths.add(WEIGHTS)
-            for path in paths:
-                found.setdefault(path, []).append(index)
-        return {path: tuple(indices) for path, indices in found.items()}
-
-    return _READERS.get(id(ruleset), ruleset, build)
-
-
-#: Per rule set and ``optimize_for``: each rule as a criterion without its message, for rankings nobody reads.
-_SILENT: Compiled[tuple[Fired, ...]] = Compiled(limit=64)
-
-
-def _silent(ruleset: Ruleset, optimize_for: str) -> tuple[Fired, ...]:
-    """Each rule, in rule order, as the criterion it is when it fires unread: no message, and for a score rule the
-    weighted points it scores on every decision (a rule with ramps grades them, and is built anew when it fires)."""
-
-    def build() -> tuple[Fired, ...]:
-        return tuple(
-            Fired(rule.id, rule.category, rule.source, "", compiled if rule.effect == "score" else {}, rule)
-            for rule, compiled in zip(ruleset.rules, ruleset.weighted[optimize_for], strict=True)
-        )
-
-    return _SILENT.get((id(ruleset), optimize_for), ruleset, build)
-
-
-def _near_limit(
-    rule: Rule, context: Mapping[str, Any], weight: float, explain: bool = True, names: Mapping[str, str] | None = None
-) -> Fired | None:
-    """The headroom criterion of an exclusion that did not fire: points lost on a ramp near the limit (``names``)."""
-    headroom = rule.headroom
-    assert headroom is not None  # noqa: S101 - only called for rules with headroom
-    factor = headroom.factor(context)
-    if factor <= 0:
-        return None
-    whose = " and ".join((names or {}).get(target, target) for target in rule.targets)
-    value = float(context[headroom.field])
-    message = near_limit(headroom.field, value, headroom.limit, whose, rule.id) if explain else ""
-    points = round(-headroom.points * factor * weight, 1)
-    impacts = dict.fromkeys(rule.targets, points)
-    return Fired(f"{rule.id}.headroom", rule.category, rule.source, message, impacts, rule)
 
 
 def fold(
