@@ -10,14 +10,14 @@ new rule set, compiled anew.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import compress
 from typing import Any
 
 from decider.cost.compiled import Compiled
 from decider.headroom_said import near_limit
-from decider.rules.conditions import Predicate
+from decider.rules.builders import Predicate
 from decider.rules.model import Headroom, Rule, Ruleset
 
 
@@ -82,6 +82,8 @@ class Plan:
     entries: tuple[tuple[Predicate, Headroom | None, Fired, bool, bool, float], ...]
     """Per rule, what ``Quiet`` reads of it at once: predicate, headroom, ``silent``, ``plain``, whether it scores
     (``sorts``), weight."""
+    near: tuple[int, ...]
+    """The rules with a headroom: each has an outcome when its condition does not hold."""
 
 
 _PLANS: Compiled[Plan] = Compiled(limit=64)
@@ -145,6 +147,7 @@ def _compile(ruleset: Ruleset, optimize_for: str) -> Plan:
             (rule.condition.predicate, rule.headroom, unread, flat, rule.effect == "score", weights[rule.category])
             for rule, unread, flat in zip(rules, silent, plain, strict=True)
         ),
+        near=tuple(index for index, rule in enumerate(rules) if rule.headroom is not None),
     )
 
 
@@ -154,24 +157,33 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, exp
     if not explain:
         return Quiet().fire(ruleset, context, optimize_for)
     compiled = plan(ruleset, optimize_for)
-    names = compiled.names
-    outcomes: list[Fired | None] = []
-    add = outcomes.append
-    for predicate, headroom, unread, plain, weight in zip(
-        compiled.predicates, compiled.headrooms, compiled.silent, compiled.plain, compiled.weights, strict=True
-    ):
+    return _firing(compiled, _every(compiled, context, explain=True)[1])
+
+
+def _every(compiled: Plan, context: Mapping[str, Any], *, explain: bool) -> tuple[list[bool], list[Fired | None]]:
+    """Every rule's condition and outcome, in rule order: the conditions all evaluated first, then an outcome built
+    for each rule that held (with its message when ``explain``) and each headroom of one that did not."""
+    held = [predicate(context) for predicate in compiled.predicates]
+    outcomes: list[Fired | None] = [None] * len(held)
+    entries, names = compiled.entries, compiled.names
+    for index in compress(range(len(held)), held):
+        _, headroom, unread, plain, _, weight = entries[index]
         rule = unread.rule
         assert rule is not None  # noqa: S101 - every compiled criterion has its rule
-        if predicate(context):
-            if plain:
-                add(Fired(unread.id, unread.category, unread.source, rule.explain(context), unread.impacts, rule))
-            else:
-                add(_outcome(rule, True, headroom, context, weight, unread, explain=True, names=names))
-        elif headroom is None:
-            add(None)
+        if plain and explain:
+            outcomes[index] = Fired(
+                unread.id, unread.category, unread.source, rule.explain(context), unread.impacts, rule
+            )
+        elif plain:
+            outcomes[index] = unread
         else:
-            add(_near_limit(rule, context, weight, True, names))
-    return _firing(compiled, outcomes)
+            outcomes[index] = _outcome(rule, True, headroom, context, weight, unread, explain=explain, names=names)
+    for index in compiled.near:
+        if not held[index]:
+            _, _, unread, _, _, weight = entries[index]
+            assert unread.rule is not None  # noqa: S101 - every compiled criterion has its rule
+            outcomes[index] = _near_limit(unread.rule, context, weight, explain, names)
+    return held, outcomes
 
 
 def _outcome(
@@ -257,33 +269,46 @@ class Quiet:
     def fire(self, ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Firing:
         """``fire(ruleset, context, optimize_for, explain=False)``, from the rules whose inputs changed."""
         compiled = plan(ruleset, optimize_for)
-        rules = compiled.rules
         values = _values(compiled, context)
         types = tuple(map(type, values))
-        indices: Iterable[int]
-        if self.ruleset is ruleset:
-            stale: set[int] = set()
-            # The readers of each path whose value changed, or kept its value as another type; compared in C
-            unchanged = map(operator.and_, map(operator.eq, values, self.values), map(operator.is_, types, self.types))
-            for readers in compress(compiled.readers, map(operator.not_, unchanged)):
-                stale.update(readers)
-            reweighed = compiled.weighed.difference(stale) if optimize_for != self.goal else frozenset()
-            indices = sorted(stale.union(reweighed)) if reweighed else sorted(stale)
-        else:
-            self.outcomes, self.held, reweighed = [None] * len(rules), [False] * len(rules), frozenset()
-            indices = range(len(rules))
-        entries, outcomes, conditions = compiled.entries, self.outcomes, self.held
         last = self.firing if self.ruleset is ruleset else None
-        same, scores_only = last is not None, True
         self.ruleset = None  # until every outcome is up to date: a rule that raises leaves nothing half-kept
-        for index in indices:  # each rule's outcome unread: no message, a criterion built once where it can be
+        if last is None:  # every rule, as fire() evaluates them
+            self.held, self.outcomes = _every(compiled, context, explain=False)
+            firing = _firing(compiled, self.outcomes)
+        else:
+            firing = self._again(compiled, context, optimize_for, values, types, last)
+        self.ruleset, self.goal, self.context, self.values, self.types = ruleset, optimize_for, context, values, types
+        self.firing = firing
+        return firing
+
+    def _again(
+        self,
+        compiled: Plan,
+        context: Mapping[str, Any],
+        optimize_for: str,
+        values: tuple[Any, ...],
+        types: tuple[type, ...],
+        last: Firing,
+    ) -> Firing:
+        """The firing after ``last``: only the rules that read a value that changed are evaluated again (and, for
+        another goal, those its weights scale are weighed again); ``last`` itself when no outcome changed."""
+        stale: set[int] = set()
+        # The readers of each path whose value changed, or kept its value as another type; compared in C
+        unchanged = map(operator.and_, map(operator.eq, values, self.values), map(operator.is_, types, self.types))
+        for readers in compress(compiled.readers, map(operator.not_, unchanged)):
+            stale.update(readers)
+        reweighed = compiled.weighed.difference(stale) if optimize_for != self.goal else frozenset()
+        entries, outcomes, conditions = compiled.entries, self.outcomes, self.held
+        same, scores_only = True, True
+        for index in sorted(stale.union(reweighed)) if reweighed else sorted(stale):
             predicate, headroom, unread, plain, score, weight = entries[index]
             if index in reweighed:
                 held = conditions[index]
             else:
                 held = conditions[index] = predicate(context)
             outcome: Fired | None
-            if held and plain:
+            if held and plain:  # unread: no message, a criterion built once where it can be
                 outcome = unread
             elif not held and headroom is None:
                 outcome = None
@@ -298,13 +323,11 @@ class Quiet:
                 same = False
                 scores_only = scores_only and score
             outcomes[index] = outcome
-        self.ruleset, self.goal, self.context, self.values, self.types = ruleset, optimize_for, context, values, types
-        if last is None or not scores_only:
-            self.firing = _firing(compiled, outcomes)
-        elif not same:  # only score rules' outcomes changed: the exclusions are the last firing's
-            self.firing = Firing(last.exclusions, _scored(compiled, outcomes), last.mode_exclusions)
-        assert self.firing is not None  # noqa: S101 - set above on a first firing
-        return self.firing
+        if not scores_only:
+            return _firing(compiled, outcomes)
+        if not same:  # only score rules' outcomes changed: the exclusions are the last firing's
+            return Firing(last.exclusions, _scored(compiled, outcomes), last.mode_exclusions)
+        return last
 
 
 def _scored(compiled: Plan, outcomes: list[Fired | None]) -> tuple[Fired, ...]:

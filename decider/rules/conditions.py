@@ -12,28 +12,41 @@ Nothing here evaluates text as code: operators are looked up in a fixed table.
 That table is ``REGISTRY``, one ``Operator`` per operator: its name, the kind of field it applies to, how it reads in
 explanations, the operator that negates it, the load-time check of its literal against the field, and the builder of
 the closure decisions run. ``OPERATORS``, ``INVERSE``, every message, ``describe()`` and ``describe_inverse()`` follow
-from it. Adding an operator is one entry (plus its builder when none below fits), e.g. "every one of these values":
+from it. Adding an operator is one entry (plus its builder, in decider/rules/builders.py, when none there fits), e.g.
+"every one of these values":
 
-    Operator("contains_all", "list", "includes all of", None, _check_list_of_values, _build_contains_all),
+    Operator("contains_all", "list", "includes all of", None, _check_list_of_values, build_contains_all),
 
-    def _build_contains_all(path: str, value: Any) -> Predicate:
+    def build_contains_all(path: str, value: Any) -> Predicate:
         wanted = frozenset(value)
         return lambda context: wanted.issubset(context[path])
 """
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from decider.errors import Problem, nearest
 from decider.numbers import show
+from decider.rules.builders import (
+    Predicate,
+    build_contains,
+    build_contains_any,
+    build_eq,
+    build_ge,
+    build_gt,
+    build_in,
+    build_is_set,
+    build_le,
+    build_lt,
+    build_ne,
+    build_not_in,
+)
 from decider.rules.fields import FIELDS, FieldSpec
 
 Context = Mapping[str, Any]
-Predicate = Callable[[Context], bool]
 #: Checks an operator's literal against a field at load time: (operator name, field, value, where, problems) -> ok.
 Check = Callable[[str, FieldSpec, Any, str, list[Problem]], bool]
 #: Builds the closure decisions run from a field path and a checked literal.
@@ -163,72 +176,21 @@ def _check_scalar(spec: FieldSpec, value: Any, where: str, problems: list[Proble
     return True
 
 
-# -- builders of the closures decisions run: plain closures, nothing looked up at evaluation -----------------------
-
-
-def _build_is_set(path: str, value: Any) -> Predicate:
-    wanted = bool(value)
-
-    def is_set(context: Context) -> bool:
-        current = context[path]
-        return (current is not None and current != ()) == wanted
-
-    return is_set
-
-
-def _compare(compare: Callable[[Any, Any], Any]) -> Build:
-    """A number comparison through ``operator.gt`` and the like, captured in the closure."""
-
-    def build(path: str, value: Any) -> Predicate:
-        def numeric(context: Context) -> bool:
-            current = context[path]
-            return current is not None and bool(compare(current, value))
-
-        return numeric
-
-    return build
-
-
-def _build_eq(path: str, value: Any) -> Predicate:
-    return lambda context: context[path] is not None and context[path] == value
-
-
-def _build_ne(path: str, value: Any) -> Predicate:
-    return lambda context: context[path] is not None and context[path] != value
-
-
-def _membership(wanted_in: bool) -> Build:
-    def build(path: str, value: Any) -> Predicate:
-        members = frozenset(value)
-        return lambda context: context[path] is not None and (context[path] in members) == wanted_in
-
-    return build
-
-
-def _build_contains(path: str, value: Any) -> Predicate:
-    return lambda context: value in context[path]
-
-
-def _build_contains_any(path: str, value: Any) -> Predicate:
-    wanted_any = frozenset(value)
-    return lambda context: bool(wanted_any.intersection(context[path]))
-
-
 # -- the registry ------------------------------------------------------------------------------------------------
 
 #: Every operator, in the order messages list them.
 REGISTRY: tuple[Operator, ...] = (
-    Operator("eq", "equality", "=", "ne", _check_value, _build_eq),
-    Operator("ne", "equality", "≠", "eq", _check_value, _build_ne),
-    Operator("gt", "number", ">", "le", _check_number, _compare(operator.gt)),
-    Operator("ge", "number", "≥", "lt", _check_number, _compare(operator.ge)),
-    Operator("lt", "number", "<", "ge", _check_number, _compare(operator.lt)),
-    Operator("le", "number", "≤", "gt", _check_number, _compare(operator.le)),
-    Operator("in", "membership", "in", "not_in", _check_values, _membership(True)),
-    Operator("not_in", "membership", "not in", "in", _check_values, _membership(False)),
-    Operator("contains", "list", "includes", None, _check_list_of_value, _build_contains),
-    Operator("contains_any", "list", "includes any of", None, _check_list_of_values, _build_contains_any),
-    Operator("is_set", "is_set", "is set", None, _check_is_set, _build_is_set),
+    Operator("eq", "equality", "=", "ne", _check_value, build_eq),
+    Operator("ne", "equality", "≠", "eq", _check_value, build_ne),
+    Operator("gt", "number", ">", "le", _check_number, build_gt),
+    Operator("ge", "number", "≥", "lt", _check_number, build_ge),
+    Operator("lt", "number", "<", "ge", _check_number, build_lt),
+    Operator("le", "number", "≤", "gt", _check_number, build_le),
+    Operator("in", "membership", "in", "not_in", _check_values, build_in),
+    Operator("not_in", "membership", "not in", "in", _check_values, build_not_in),
+    Operator("contains", "list", "includes", None, _check_list_of_value, build_contains),
+    Operator("contains_any", "list", "includes any of", None, _check_list_of_values, build_contains_any),
+    Operator("is_set", "is_set", "is set", None, _check_is_set, build_is_set),
 )
 _BY_NAME: Mapping[str, Operator] = {entry.name: entry for entry in REGISTRY}
 OPERATORS = tuple(entry.name for entry in REGISTRY)
@@ -339,7 +301,20 @@ def _compile_branch(name: str, body: Any, where: str, problems: list[Problem]) -
         return None
     predicates = tuple(predicate for predicate, _ in compiled)
     used = set().union(*(fields for _, fields in compiled))
-    # Plain loops rather than all()/any() over a generator: every decision runs these for every rule.
+    # Plain loops rather than all()/any() over a generator: every decision runs these for every rule. Two or three
+    # parts, most branches, are joined directly, without the loop.
+    if name == "all" and len(predicates) in (2, 3):
+        first, second, *rest = predicates
+        if not rest:
+            return (lambda context: first(context) and second(context)), used
+        third = rest[0]
+        return (lambda context: first(context) and second(context) and third(context)), used
+    if name == "any" and len(predicates) in (2, 3):
+        first, second, *rest = predicates
+        if not rest:
+            return (lambda context: first(context) or second(context)), used
+        third = rest[0]
+        return (lambda context: first(context) or second(context) or third(context)), used
     if name == "all":
 
         def every(context: Context) -> bool:

@@ -13,7 +13,8 @@ from typing import Any
 from decider.numbers import show
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import CostModel
-from decider.rules.conditions import Condition, Predicate
+from decider.rules.builders import Predicate
+from decider.rules.conditions import Condition
 
 CATEGORIES = ("limits", "traffic", "control", "team", "cost")
 EFFECTS = ("exclude", "score")
