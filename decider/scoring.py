@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from decider.firing import Fired, Firing, Quiet, fire
@@ -64,22 +65,26 @@ def fold(
     if billed and not every:
         computed = ()
     fired: list[Fired] = []
-    for item in (*firing.scored, *computed):
+    chosen, defaults = modes or {}, ruleset.default_modes
+    for item in chain(firing.scored, computed):
         rule = item.rule
-        proxy = rule is not None and rule.proxy_for == "cost"
         outside: Collection[str] = ()
-        if rule is not None and rule.in_modes:
-            outside = _outside(ruleset, rule.in_modes, modes or {})
-            if shares is not None:
-                item, outside = _in_part(item, rule.in_modes, shares, outside)
-        if (proxy and priced) or outside or (excluded and not excluded.keys().isdisjoint(item.impacts)):
+        if rule is not None:
+            if priced and rule.proxy_for == "cost":
+                continue  # every eligible target has a bill: a proxy scores none of them, and no excluded one
+            limited = rule.in_modes
+            if limited:
+                outside = _outside(defaults, limited, chosen)
+                if shares is not None:
+                    item, outside = _in_part(item, limited, shares, outside, excluded)
+        if outside or (excluded and not excluded.keys().isdisjoint(item.impacts)):
             favoured = [target for target, points in item.impacts.items() if points > 0]
             if favoured and all(target in excluded for target in favoured):
                 continue  # a rule about excluded targets (what they do well) is no reason between the others
             impacts = {
                 target: points
                 for target, points in item.impacts.items()
-                if target not in excluded and not (proxy and target in priced) and target not in outside
+                if target not in excluded and target not in outside
             }
             if len(impacts) != len(item.impacts):
                 if not any(impacts.values()):
@@ -145,15 +150,16 @@ def _add_up(items: list[tuple[Fired, float]], base: float) -> None:
     items[largest] = (fired, round(points - over, 1))
 
 
-def _outside(ruleset: Ruleset, limited: Mapping[str, tuple[str, ...]], modes: Mapping[str, str]) -> tuple[str, ...]:
+def _outside(
+    defaults: Mapping[str, str | None], limited: Mapping[str, tuple[str, ...]], modes: Mapping[str, str]
+) -> tuple[str, ...]:
     """The targets whose points a rule limits to some capacity modes (``in_modes``) that run in none of them: in the
-    mode their bill chose, or without a bill in their default (first) mode."""
+    mode their bill chose, or without a bill in their default (first) mode (``defaults``)."""
     outside = []
     for target, allowed in limited.items():
         mode = modes.get(target)
         if mode is None:
-            listed = ruleset.target(target).modes
-            mode = listed[0].id if listed else None
+            mode = defaults[target]
         if mode not in allowed:
             outside.append(target)
     return tuple(outside)
@@ -164,13 +170,15 @@ def _in_part(
     limited: Mapping[str, tuple[str, ...]],
     shares: Callable[[str], Mapping[str, float]],
     outside: Collection[str],
+    excluded: Collection[str] = (),
 ) -> tuple[Fired, tuple[str, ...]]:
     """``item`` with each mode-limited target's points times the share of its allowed modes (to a tenth, as ramps
-    round), and the targets left with none."""
+    round), and the targets left with none. An ``excluded`` target's points are left as they are: ``fold`` drops
+    them, and a share keeps their sign, so they would not tell it otherwise (and its shares are not computed)."""
     scaled = dict(item.impacts)
     none: list[str] = []
     for target, allowed in limited.items():
-        if target not in scaled:
+        if target not in scaled or target in excluded:
             continue
         share = shares(target)
         part = sum(share.get(mode, 0.0) for mode in allowed) if share else (0.0 if target in outside else 1.0)

@@ -119,3 +119,37 @@ def test_a_value_of_another_type_is_a_change(ruleset: Ruleset) -> None:
     changed = {**values, "runtime.gpu": float(values["runtime.gpu"])}
     quiet.fire(ruleset, changed, "balanced")
     assert quiet.types != tuple(map(type, plan(ruleset, "balanced").read(values)))
+
+
+def test_fold_asks_no_excluded_target_its_mode_shares(ruleset: Ruleset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fold() leaves an excluded target's points limited to modes unscaled (it drops them) and never asks its shares:
+    the scores and reasons are those of a fold that scales every target's points."""
+    from decider import scoring
+    from decider.cost.memo import PlanMemo
+    from decider.ranking import _shares, rank
+
+    scale_all = scoring._in_part
+    for path in SCENARIO_FILES:
+        ranked = rank(parse_workload(read_file(path)["workload"]).workload, ruleset, memo=PlanMemo())
+        priced = ranked.priced
+        if priced is None:
+            continue
+        asked: list[str] = []
+        shares = _shares(priced)
+
+        def recorded(target: str, shares: Any = shares, asked: list[str] = asked) -> Mapping[str, float]:
+            asked.append(target)
+            return shares(target)  # type: ignore[no-any-return]
+
+        firing = fire(ruleset, ranked.context, ranked.workload.preferences.optimize_for)
+        arguments = (ruleset, firing, (priced.cost,) if priced.cost is not None else (), priced.plans)
+        modes = {target: choice.chosen.id for target, choice in priced.choices.items()}
+        folded = scoring.fold(*arguments, modes=modes, shares=recorded)
+        assert not set(asked) & set(firing.exclusions)
+        with monkeypatch.context() as patched:
+            patched.setattr(
+                scoring,
+                "_in_part",
+                lambda item, limited, shares, outside, excluded=(): scale_all(item, limited, shares, outside),
+            )
+            assert scoring.fold(*arguments, modes=modes, shares=shares) == folded

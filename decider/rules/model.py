@@ -214,6 +214,11 @@ class Ruleset:
         return tuple(target.id for target in self.targets)
 
     @cached_property
+    def default_modes(self) -> Mapping[str, str | None]:
+        """Each target's default (first) capacity mode by id; None for a target with one way to run."""
+        return {target.id: target.modes[0].id if target.modes else None for target in self.targets}
+
+    @cached_property
     def weighted(self) -> Mapping[str, tuple[Mapping[str, float], ...]]:
         """Per ``optimize_for``, each rule's impacts times its category weight (in rule order), compiled once per
         rule set: a rule without ramps scores exactly these on every decision."""
