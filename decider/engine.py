@@ -17,6 +17,7 @@ from decider.bill_checks import (
     spot_long_runs,
 )
 from decider.burst_checks import bursts_past_month
+from decider.cost.compiled import Compiled
 from decider.cost.gaps import NO_PRICE, OTHER_ARCHITECTURE
 from decider.cost.memo import PlanMemo
 from decider.crossings import ModeCheck, resize, totals_at
@@ -35,6 +36,8 @@ from decider.workload import SECONDS_PER_MONTH, ParsedWorkload
 
 #: Peak executions in flight, or container copies, above which a workload's load reads as implausible.
 IMPLAUSIBLE_COPIES = 1000
+#: Each rule set's version and digest as the Decision says them: built once per rule set (a frozen model, shared).
+_INFO: Compiled[RulesetInfo] = Compiled(limit=64)
 
 
 def decide(
@@ -106,9 +109,10 @@ def decide(
         if target.id in evaluation.exclusions
     )
     decisive = found.decisive
+    said = tuple(path + " " for path in decisive)  # an assumption about a path opens with it and a space
     assumptions = (
-        *(text for path in decisive for text in parsed.assumptions if text.startswith(path + " ")),
-        *(text for text in parsed.assumptions if not any(text.startswith(path + " ") for path in decisive)),
+        *(text for prefix in said for text in parsed.assumptions if text.startswith(prefix)),
+        *((text for text in parsed.assumptions if not text.startswith(said)) if said else parsed.assumptions),
         *platform_notes(ranked, ruleset),
         *body_notes(ranked, ruleset),
         *copies_notes(ranked, ruleset),
@@ -139,7 +143,7 @@ def decide(
         assumptions=assumptions,
         decisive_assumptions=decisive,
         warnings=warnings,
-        ruleset=RulesetInfo(version=ruleset.version, digest=ruleset.digest),
+        ruleset=_INFO.get(id(ruleset), ruleset, lambda: RulesetInfo(version=ruleset.version, digest=ruleset.digest)),
         pricing=priced.pricing if priced is not None else None,
     )
     pleads = explain.pleading(evaluation, order[0]) if order else frozenset()
