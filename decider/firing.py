@@ -2,9 +2,9 @@
 exclusions per target, exclusions per capacity mode and the criteria that score (decider/scoring.py folds them).
 
 A rule set is compiled once per ``optimize_for`` into a ``Plan``: each rule's predicate, the criterion it is when it
-fires unread (no message, the goal's weighted points), whether that is all its outcome can be (no ramp, no headroom),
-and where its outcome goes. Firing is then a predicate call per rule, and a lookup for each that held. A reload is a
-new rule set, compiled anew.
+fires unread (no message, the goal's weighted points), whether that is its whole outcome when it holds (no ramp grades
+it), and where its outcome goes. Firing is then a predicate call per rule, and a lookup for each that held. A reload
+is a new rule set, compiled anew.
 """
 
 from __future__ import annotations
@@ -59,13 +59,6 @@ class Plan:
 
     rules: tuple[Rule, ...]
     predicates: tuple[Predicate, ...]
-    headrooms: tuple[Headroom | None, ...]
-    weights: tuple[float, ...]
-    """Each rule's category weight for the goal."""
-    silent: tuple[Fired, ...]
-    """Each rule as the criterion it is when it fires unread: no message, a score rule's weighted points."""
-    plain: tuple[bool, ...]
-    """Whether a rule's outcome when it held is ``silent`` (with its message when read): no ramp grades it."""
     sorts: tuple[Sort, ...]
     modal: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     """Each target with capacity modes and the (target, mode) keys of its modes, in targets order."""
@@ -80,8 +73,9 @@ class Plan:
     read: Callable[[Mapping[str, Any]], tuple[Any, ...]]
     """The values of ``paths`` in a context, as a tuple."""
     entries: tuple[tuple[Predicate, Headroom | None, Fired, bool, bool, float], ...]
-    """Per rule, what ``Quiet`` reads of it at once: predicate, headroom, ``silent``, ``plain``, whether it scores
-    (``sorts``), weight."""
+    """Per rule, what firing reads of it at once: its predicate; its headroom; the criterion it is when it fires
+    unread (no message, a score rule's points weighted for the goal); whether that is its whole outcome when it
+    holds (no ramp grades it); whether it scores; its category's weight for the goal."""
     near: tuple[int, ...]
     """The rules with a headroom: each has an outcome when its condition does not hold."""
 
@@ -120,10 +114,6 @@ def _compile(ruleset: Ruleset, optimize_for: str) -> Plan:
     return Plan(
         rules=rules,
         predicates=tuple(rule.condition.predicate for rule in rules),
-        headrooms=tuple(rule.headroom for rule in rules),
-        weights=tuple(weights[rule.category] for rule in rules),
-        silent=silent,
-        plain=plain,
         sorts=tuple(
             (
                 rule.effect == "score",
@@ -198,7 +188,7 @@ def _outcome(
     names: Mapping[str, str] | None = None,
 ) -> Fired | None:
     """One rule's outcome, as both firings compute it: None, an exclusion, a score, or an exclusion's headroom
-    criterion. ``held`` is its condition's value, ``unread`` the rule as it fires unread (``Plan.silent``: no
+    criterion. ``held`` is its condition's value, ``unread`` the rule as it fires unread (``Plan.entries``: no
     message, the goal's weighted points); with ``explain`` the outcome carries the rule's message (targets named by
     ``names``)."""
     if not held:
