@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from decider import Ruleset, decide, parse_workload
+from tests.pricing.unpriced import without_windows_licence
 
 TICKET_DROP: dict[str, Any] = {
     "name": "ticket-drop",
@@ -47,8 +48,9 @@ def test_the_cpu_assumed_for_a_copy_serving_many_requests_at_once_says_they_shar
 
 
 def test_the_throttle_warning_names_only_targets_priced_behind_the_gateway(ruleset: Ruleset) -> None:
-    """Windows containers in ap-northeast-1, whose book has no licence-included EC2 price: ECS on EC2 and EKS have no
-    bill, so they are priced behind no door (property audit, round 16, a note)."""
+    """Windows containers in ap-northeast-1, on a book with no licence-included EC2 price (the shipped one's, with it
+    taken out): ECS on EC2 and EKS have no bill, so they are priced behind no door (property audit, round 16, a
+    note)."""
     raw = {
         "runtime": {"max_duration_s": 1, "avg_duration_ms": 50, "memory_mb": 2048, "os": "windows"},
         "traffic": {
@@ -59,7 +61,7 @@ def test_the_throttle_warning_names_only_targets_priced_behind_the_gateway(rules
         },
         "preferences": {"region": "ap-northeast-1"},
     }
-    decision = decide(parse_workload(raw), ruleset, advice=False)
+    decision = decide(parse_workload(raw), without_windows_licence(ruleset, "ap-northeast-1"), advice=False)
     assert {item.target for item in decision.ranking if item.monthly_cost is None} == {"ecs-ec2", "eks"}
     [warning] = [item for item in decision.warnings if "default throttle quota" in item]
     assert "Amazon ECS on AWS Fargate is priced behind an API Gateway HTTP API" in warning

@@ -1,13 +1,13 @@
-"""Bursts whose requests, as decider's burst models count them, pass the month's requests are warned of, whichever
-model sized something from them (architect audit, round 26, H1).
+"""Bursts whose requests, as AWS Lambda's burst model counts them, pass the month's requests are warned of whatever
+was worked out from them (architect audit, round 26, H1).
 
-A ticket drop of 1M requests a month with 4 bursts a day to 3,000 a second kept 1,286 Fargate copies and 890 Lambda
-environments all month, sized from bursts of about 543,000 requests each (66M a month), and the warning that the
-inputs disagree fired only with ``provisioned_concurrency: 0``: the environments decider assumed silenced it. A form
-handler of 2,000 requests a day, whose 24 bursts a day decider assumed, was said to miss "as many a month as the
-month's requests" when its bursts held 87 times the month. Now the warning counts a burst as the largest of the
-models in play (Lambda's throttled share, the environments kept for bursts, the copies kept for bursts,
-decider/burst_checks.py) and names what was sized from it; bursts decider assumed say it in their assumption.
+A ticket drop of 1M requests a month with 24 bursts a day to 3,000 a second was warned that its inputs disagree only
+with ``provisioned_concurrency: 0``: the environments decider assumed for the bursts left Lambda throttling none, and
+silenced the warning while they were sized from the same bursts. A form handler of 2,000 requests a day, whose 24
+bursts a day decider assumed, was said to miss "as many a month as the month's requests" when the containers' model
+of its bursts held 87 times the month. Now the warning also counts the bursts the environments kept were worked out
+from (decider/burst_checks.py), and the containers' model, which takes a burst to last as long as scaling out (an
+upper bound of its slow requests), says in its assumption when that passes the month.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ TINY_MONTH: dict[str, Any] = {
         "peak_rps": 3000,
         "protocols": ["http"],
         "latency_slo_ms": 1000,
-        "bursts_per_day": 4,
+        "bursts_per_day": 24,
     },
 }
 FORM_HANDLER: dict[str, Any] = {
@@ -48,20 +48,21 @@ def disagreeing(raw: dict[str, Any], ruleset: Ruleset) -> list[str]:
     return [text for text in decide(parse_workload(raw), ruleset, advice=False).warnings if "inputs disagree" in text]
 
 
-def test_the_capacity_assumed_for_bursts_does_not_silence_the_warning(ruleset: Ruleset) -> None:
+def test_the_environments_assumed_for_bursts_do_not_silence_the_warning(ruleset: Ruleset) -> None:
+    parsed = parse_workload(TINY_MONTH)
+    environments = parsed.workload.runtime.provisioned_concurrency
+    assert environments is not None
+    assert environments > 500  # kept warm for the bursts: Lambda then throttles none
     [said] = disagreeing(TINY_MONTH, ruleset)
-    # the copies' model: 3,000 a second through the 181 s (180 s and the 2 s start, less the 1 s target)
-    each = 3000 * 181
-    assert f"send about {each:,} requests a burst in the first 181 s" in said
-    assert f"about {round(each * counted_bursts(4)):,} a month" in said
+    each = 6900  # 3,000 a second through the 2.3 s cold request and the climb after it
+    assert f"send about {each:,} requests a burst while AWS Lambda's environments catch up" in said
+    assert f"about {round(each * counted_bursts(24)):,} a month" in said
     assert "(traffic.bursts_per_day, given)" in said
     assert "traffic.requests_per_month (1,000,000, given)" in said
-    parsed = parse_workload(TINY_MONTH)
-    copies, environments = parsed.workload.runtime.min_copies, parsed.workload.runtime.provisioned_concurrency
-    assert copies is not None
-    assert environments is not None
-    assert f"the {environments} Lambda environments kept warm for them (runtime.provisioned_concurrency)" in said
-    assert f"the {copies:,} container copies kept up for them (runtime.min_copies)" in said
+    assert f"the {environments} environments kept warm for them (runtime.provisioned_concurrency) is worked out" in said
+    none_kept = {**TINY_MONTH, "runtime": {**TINY_MONTH["runtime"], "provisioned_concurrency": 0}}
+    [throttled] = disagreeing(none_kept, ruleset)
+    assert "the share of requests Lambda throttles is worked out from the bursts as given" in throttled
 
 
 def test_bursts_decider_assumed_are_said_in_their_assumption(ruleset: Ruleset) -> None:
@@ -76,7 +77,9 @@ def test_bursts_decider_assumed_are_said_in_their_assumption(ruleset: Ruleset) -
 
 def test_bursts_the_month_holds_are_not_warned_of(ruleset: Ruleset) -> None:
     roomy = {**TINY_MONTH, "traffic": {**TINY_MONTH["traffic"], "requests_per_month": 200_000_000}}
-    assert parse_workload(roomy).workload.runtime.min_copies  # copies are still kept up for the bursts
+    assert parse_workload(roomy).workload.runtime.provisioned_concurrency  # still kept warm for the bursts
     assert disagreeing(roomy, ruleset) == []
+    fewer = {**TINY_MONTH, "traffic": {**TINY_MONTH["traffic"], "bursts_per_day": 4}}  # 839,500 a month: they fit
+    assert disagreeing(fewer, ruleset) == []
     steady = {**TINY_MONTH, "traffic": {**TINY_MONTH["traffic"], "pattern": "steady", "bursts_per_day": None}}
     assert disagreeing(steady, ruleset) == []
