@@ -57,6 +57,16 @@ def body_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     egress = workload.network.egress_gb_per_month
     if egress:
         text += f"; a load balancer processes at least the {show(egress)} GB of network.egress_gb_per_month"
+    alb = "Application Load Balancer capacity units"
+    if "websocket" not in workload.protocols and any(
+        line["item"].startswith(alb) for bill in priced.bills.values() for line in bill["lines"]
+    ):
+        per = model.load_balancer_capacity_unit.alb_requests_per_new_connection
+        return text, (
+            f"An Application Load Balancer is billed a new connection for every {show(per)} requests, as clients that "
+            "keep connections alive open them (alb_requests_per_new_connection in rules/pricing/model.yaml, AWS's "
+            f"pricing example); clients that send one request a connection open {show(per)} times as many"
+        )
     return (text,)
 
 

@@ -71,7 +71,8 @@ def load_balancer_lines(
     if door == "application-load-balancer":
         name, unit, hour_unit = "Application Load Balancer", "LCU-hour", "ALB-hour"
         hour_usd, unit_usd = (prices.alb_hour.usd, prices.alb_lcu_hour.usd) if prices is not None else (0.0, 0.0)
-        per_connection = capacity.alb_new_connections_per_second
+        # clients keep a connection alive for several requests (``alb_requests_per_new_connection``)
+        per_connection = capacity.alb_new_connections_per_second * capacity.alb_requests_per_new_connection
         per_gb = capacity.alb_lambda_gb_per_hour if function_target else capacity.alb_gb_per_hour
         per_active = capacity.alb_active_connections_per_minute
     else:
@@ -86,7 +87,8 @@ def load_balancer_lines(
         else:
             per_connection = capacity.nlb_new_connections_per_second
             per_active = capacity.nlb_active_connections_per_minute
-    # Over a 730-hour month: units = max(R / seconds / per_connection (not for gRPC), R × GB / 730 h / per_gb,
+    # Over a 730-hour month: units = max(R / seconds / per_connection (an ALB's: new connections a unit × requests a
+    # connection; not for gRPC), R × GB / 730 h / per_gb,
     # requests in flight / per_active) × 730 hours; WebSocket
     # messages open no connection: units = max(connections held / per_active, R × GB / 730 h / per_gb) × 730 hours
     by_bytes = gb_per_request / per_gb
@@ -100,7 +102,7 @@ def load_balancer_lines(
         # average in flight, R × duration ÷ seconds in the month, per unit of active connections
         active = workload.avg_duration_s / SECONDS_PER_MONTH / per_active * 730
         # gRPC multiplexes its calls over long-lived HTTP/2 connections: a call opens no connection, and its units
-        # come from bytes and calls in flight. HTTP beside it may open one per request, as HTTP/1.1 clients do.
+        # come from bytes and calls in flight. HTTP beside it opens connections as HTTP does.
         multiplexed = "grpc" in workload.protocols and "http" not in workload.protocols
         opened = 0.0 if multiplexed else 730.0 / (SECONDS_PER_MONTH * per_connection)
         units = Ramp(max(opened, by_bytes, active), low=egress)

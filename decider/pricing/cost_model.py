@@ -20,6 +20,7 @@ class LoadBalancerCapacity(_Data):
     alb_active_connections_per_minute: float = Field(gt=0)
     alb_gb_per_hour: float = Field(gt=0)
     alb_lambda_gb_per_hour: float = Field(gt=0)
+    alb_requests_per_new_connection: float = Field(ge=1)
     nlb_new_connections_per_second: float = Field(gt=0)
     nlb_active_connections_per_minute: float = Field(gt=0)
     nlb_gb_per_hour: float = Field(gt=0)

@@ -1,0 +1,70 @@
+"""Architect audit, round 26: a load balancer's new connections and an EC2 Instance Savings Plan.
+
+- M1: every HTTP request was billed as a new Application Load Balancer connection. A Rust API at 5,000 requests a
+  second paid $1,168 of its $1,195 Fargate bill for connections its clients keep alive, and the line decided which
+  target won. AWS's own pricing example has 5 requests a second over 1 new connection a second; decider now bills one
+  new connection for every ``alb_requests_per_new_connection`` (5) requests and says so in the assumptions.
+- M2: an EC2 Instance Savings Plan both discounted the EC2 bills and silenced ``control.no-reason-for-hosts``: counted
+  twice, under cost-first it gave the answer to a target dearer than Fargate. It is now priced only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from decider import Decision, Ruleset, decide, parse_workload
+
+RUST_API: dict[str, Any] = {
+    "name": "rust-pricing-api",
+    "runtime": {"max_duration_s": 0.5, "avg_duration_ms": 4, "memory_mb": 256, "vcpu": 0.25,
+                "concurrency_per_copy": 64, "startup_s": 0.2, "architecture": "arm64"},
+    "traffic": {"pattern": "steady", "requests_per_month": 13_140_000_000, "peak_rps": 7000, "payload_mb": 0.01,
+                "protocols": ["http"], "latency_slo_ms": 20},
+    "team": {"kubernetes_experience": "some", "ops_capacity": "medium"},
+    "preferences": {"optimize_for": "cost", "commitment": "1yr", "savings_plan": "compute"},
+}  # fmt: skip
+ORDERS_API: dict[str, Any] = {
+    "name": "orders-api-ec2-sp",
+    "runtime": {"max_duration_s": 2, "avg_duration_ms": 100, "memory_mb": 2048, "vcpu": 1, "concurrency_per_copy": 20},
+    "traffic": {"pattern": "steady", "requests_per_month": 200_000_000, "protocols": ["http"], "payload_mb": 0.05},
+    "team": {"kubernetes_experience": "none", "ops_capacity": "medium"},
+    "preferences": {"optimize_for": "cost", "commitment": "1yr", "savings_plan": "ec2-instance"},
+}
+CAPACITY_UNITS = "Application Load Balancer capacity units"
+
+
+def decided(raw: dict[str, Any], ruleset: Ruleset) -> Decision:
+    return decide(parse_workload(raw), ruleset, advice=False)
+
+
+def capacity_units(decision: Decision, target: str) -> float:
+    [entry] = [entry for entry in decision.ranking if entry.target == target]
+    assert entry.monthly_cost is not None
+    [line] = [line for line in entry.monthly_cost.lines if line.item == CAPACITY_UNITS]
+    return line.quantity
+
+
+def test_an_alb_opens_a_connection_for_every_five_requests_and_says_so(ruleset: Ruleset) -> None:
+    decision = decided(RUST_API, ruleset)
+    per_second = 13_140_000_000 / (730 * 3600)  # 5,000 requests a second
+    # a new connection for every 5 requests, 25 new connections a second an LCU, over 730 hours
+    assert capacity_units(decision, "ecs-fargate") == pytest.approx(per_second / 5 / 25 * 730, rel=1e-6)
+    [said] = [text for text in decision.assumptions if "alb_requests_per_new_connection" in text]
+    assert said.startswith("An Application Load Balancer is billed a new connection for every 5 requests")
+
+
+def test_the_connections_line_no_longer_decides_which_container_target_wins(ruleset: Ruleset) -> None:
+    decision = decided(RUST_API, ruleset)
+    bills = {entry.target: entry.monthly_cost.total_usd for entry in decision.ranking if entry.monthly_cost}
+    cheapest = min(bills, key=bills.__getitem__)
+    assert decision.recommendation == cheapest == "ecs-fargate"
+
+
+def test_an_instance_savings_plan_under_cost_first_leaves_the_cheapest_target_the_answer(ruleset: Ruleset) -> None:
+    decision = decided(ORDERS_API, ruleset)
+    bills = {entry.target: entry.monthly_cost.total_usd for entry in decision.ranking if entry.monthly_cost}
+    assert decision.recommendation == min(bills, key=bills.__getitem__)
+    reasons = {reason.rule for entry in decision.ranking for reason in entry.reasons}
+    assert "control.no-reason-for-hosts" in reasons
