@@ -100,9 +100,10 @@ def test_an_ec2_instance_savings_plan_is_priced_on_the_ec2_bills_not_counted_as_
     target does not win under cost-first, the summary names the rule that outweighs its bill."""
     decision = decided(ruleset, CATALOG)
     compute = decided(ruleset, {**CATALOG, "preferences": {**CATALOG["preferences"], "savings_plan": "compute"}})
-    assert rules_of(decision, "ecs-ec2")["control.no-reason-for-hosts"] == rules_of(compute, "ecs-ec2")[
-        "control.no-reason-for-hosts"
-    ]
+    assert (
+        rules_of(decision, "ecs-ec2")["control.no-reason-for-hosts"]
+        == rules_of(compute, "ecs-ec2")["control.no-reason-for-hosts"]
+    )
     ec2, fargate = entry(decision, "ecs-ec2").monthly_cost, entry(decision, "ecs-fargate").monthly_cost
     ec2_compute = entry(compute, "ecs-ec2").monthly_cost
     assert ec2 is not None
