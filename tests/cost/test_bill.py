@@ -215,8 +215,9 @@ def test_bill_lambda_duration_tier_two(ruleset: Ruleset) -> None:
 def test_bill_fargate_always_on_web_service(ruleset: Ruleset) -> None:
     # Steady HTTP, 1 vCPU / 2 GB x86, 1M requests of 100 ms: two copies always on = 2 × 730 = 1,460 task-hours
     # × $0.04937 = $72.0802; ALB 730 h × $0.0225 = $16.425;
-    # LCUs: new connections 1M / 2,628,000 s / 25 per LCU × 730 h = 11.1111 LCU-h (bytes: 1M × 0.1 MB × 0.1 / 1024
-    # = 9.77 GB, less) × $0.008 = $0.0889; total 72.0802 + 16.425 + 0.0889 = $88.59
+    # LCUs: bytes 1M × 0.1 MB × 0.1 / 1024 = 9.7656 GB, 1 GB an hour a unit: 9.7656 LCU-h (new connections, one for
+    # every 5 requests: 1M / 5 / 2,628,000 s / 25 per LCU × 730 h = 2.2222 LCU-h, less) × $0.008 = $0.0781;
+    # total 72.0802 + 16.425 + 0.0781 = $88.58
     bill = bill_for(
         ruleset,
         "ecs-fargate",
@@ -226,9 +227,9 @@ def test_bill_fargate_always_on_web_service(ruleset: Ruleset) -> None:
     assert lines(bill) == {
         "Fargate tasks (1 vCPU, 2 GB, Linux/x86)": 72.0802,
         "Application Load Balancer hours": 16.425,
-        "Application Load Balancer capacity units": 0.0889,
+        "Application Load Balancer capacity units": 0.0781,
     }
-    assert bill.total_usd == 88.59
+    assert bill.total_usd == 88.58
 
 
 def test_bill_fargate_windows_with_licence(ruleset: Ruleset) -> None:
