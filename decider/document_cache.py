@@ -26,7 +26,7 @@ import orjson
 import yaml
 
 #: Bumped when what an entry holds, or how a text is read, changes: older entries are then not read.
-FORMAT = 1
+FORMAT = 2
 MAX_ENTRIES = 512
 #: Texts shorter than this parse faster than a cache entry is found and read.
 MIN_BYTES = 4096

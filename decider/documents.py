@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,11 @@ def construct_value(loader: Any, node: yaml.ScalarNode) -> str:
 
 
 _StrictLoader.add_constructor(VALUE_TAG, construct_value)
+#: YAML 1.1 (PyYAML's schema) reads an exponent without a dot or without a sign (``1e3``, ``1.0e3``) as a string, so
+#: ``memory_mb: 1e3`` was refused in YAML and answered in JSON; YAML 1.2's core schema, which JSON and the editors'
+#: YAML servers follow, reads it as a number, and so does decider.
+_EXPONENT = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$")
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", _EXPONENT, list("-+0123456789."))
 
 
 class _DuplicateKeyError(ValueError):
