@@ -68,10 +68,12 @@ def partial_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
 
 def floor_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     """The eligible targets' bills with a line priced at another region's figure, taken as a floor where no source
-    gives the region's (the book's ``floors:``, said on the line): each may be low by the difference, and the book
-    says why it took that figure."""
+    gives the region's (the book's ``floors:``, said on the line), when the recommendation's own bill is one of them:
+    a floor can only be low, so a bill at a floor can only rise once the region's price is known, and only the
+    recommendation's rising can change the answer (a rival's rising widens its lead). Each may be low by the
+    difference; ``decider pricing show`` says why each floor was taken."""
     priced = ranked.priced
-    if priced is None:
+    if priced is None or not ranked.order:
         return ()
     lines = {
         target: {item_name(line["item"]) for line in priced.bills[target]["lines"] if FLOOR_PRICE in line["item"]}
@@ -79,15 +81,15 @@ def floor_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         if target in priced.bills
     }
     floored = [target for target, found in lines.items() if found]
-    if not floored:
+    if ranked.order[0] not in floored:
         return ()
-    book = ruleset.pricing.get(priced.pricing.region)
+    region = priced.pricing.region
     items = sorted(set().union(*lines.values()))
-    why = "; ".join(f"{path}: {reason}" for path, reason in sorted(book.floors.items())) if book is not None else ""
     many = len(floored) > 1
     return (
         f"The bill{'s' if many else ''} of {names(ruleset, floored)} price{'' if many else 's'} {listed(items)} at "
-        f"another region's figures, as a floor ({why}): {'they' if many else 'it'} may be low by the difference.",
+        f"another region's figures, as a floor (no source gives {region}'s; `decider pricing show --region {region}` "
+        f"says why): {'they' if many else 'it'} may be low by the difference, the recommendation's among them.",
     )
 
 

@@ -286,7 +286,9 @@ def test_a_bill_with_a_line_the_book_cannot_price_shows_it_at_zero_and_the_answe
 
 def test_a_bill_with_a_line_priced_at_a_floor_says_so_on_the_line_and_in_the_answer(ruleset: Ruleset) -> None:
     """sa-east-1's book prices its load balancers at us-east-1's figures, as a floor (no source gives São Paulo's):
-    each line says so, the bill counts them, and the answer names the bills that rest on them."""
+    each line says so, the bill counts them, and where the recommendation's own bill rests on them the answer names
+    the bills that do. Where it does not (Lambda wins, behind API Gateway), a floor can only raise a rival's bill,
+    which cannot change the answer: the lines say so, and the answer leads with nothing (architect audit 26, L2)."""
     decision = decide(parse_workload({**BR_PAYMENTS, "preferences": {"region": "sa-east-1"}}), ruleset)
     fargate = next(entry for entry in decision.ranking if entry.target == "ecs-fargate")
     assert fargate.monthly_cost is not None
@@ -296,13 +298,19 @@ def test_a_bill_with_a_line_priced_at_a_floor_says_so_on_the_line_and_in_the_ans
         ("Application Load Balancer capacity units: another region's price, a floor", 0.008),
     ]
     assert balancer[0].usd == pytest.approx(730 * 0.0225)
-    [said] = [text for text in decision.warnings if "as a floor" in text]
-    assert said.startswith(
+    assert decision.recommendation == "lambda"
+    assert not [text for text in decision.warnings if "as a floor" in text]
+    service = {**BR_PAYMENTS, "runtime": {**BR_PAYMENTS["runtime"], "long_running": True}}
+    contained = decide(parse_workload({**service, "preferences": {"region": "sa-east-1"}}), ruleset)
+    assert contained.recommendation == "ecs-fargate"
+    [said] = [text for text in contained.warnings if "as a floor" in text]
+    assert said == (
         "The bills of Amazon ECS on AWS Fargate, Amazon ECS Managed Instances, Amazon ECS on EC2 and Amazon EKS price "
         "Application Load Balancer capacity units and Application Load Balancer hours at another region's figures, "
-        "as a floor (load_balancers: us-east-1's prices, taken as a floor: "
+        "as a floor (no source gives sa-east-1's; `decider pricing show --region sa-east-1` says why): they may be "
+        "low by the difference, the recommendation's among them."
     )
-    assert not [text for text in decision.warnings if "price book has no price" in text]
+    assert not [text for text in contained.warnings if "price book has no price" in text]
 
 
 def test_a_misspelt_instance_family_is_named_with_the_nearest_and_the_answer_warns(ruleset: Ruleset) -> None:
