@@ -38,7 +38,10 @@ PHRASES: Mapping[str, str] = {
 #: ``traffic.front_door`` in words: not given (None), or a door tried instead (decider/advice.py ``DOORS_TRIED``).
 DOORS_SAID: Mapping[Any, str] = {
     None: "each target behind the front door decider picks for it",
-    "function-url": "AWS Lambda behind a function URL (containers behind an Application Load Balancer)",
+    "function-url": (
+        "AWS Lambda behind a function URL (containers behind an Application Load Balancer; a function URL has no "
+        "custom domain without CloudFront in front, and only IAM or no auth: no authorizers, usage plans or throttling)"
+    ),
     "alb": "every target behind an Application Load Balancer",
 }
 
