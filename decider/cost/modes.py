@@ -11,6 +11,7 @@ chosen plan's sizing names its ``mode`` and lists every mode considered, with it
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,26 +66,49 @@ class Choice:
     def shares(self, band: float = SHARE_BAND) -> dict[str, float]:
         """How far each mode counts as the one running, for the rules whose points hold in some modes only
         (``in_modes``): the chosen mode wholly, unless a rise of its bill by less than ``band`` would have another
-        chosen; then that mode takes a share, growing to a half at the point where the choice switches (where, seen
-        from the other side, the other mode holds the same half). Points limited to a mode so fade in and out over a
-        band of the bills instead of jumping when a small change of the workload switches the mode."""
+        chosen over it; then that mode takes a share, growing to a half at the point where the choice switches
+        (where, seen from the other side, the other mode holds the same half). Points limited to a mode so fade in
+        and out over a band of the bills instead of jumping when a small change of the workload switches the mode.
+
+        Each mode near enough gets a weight (``_weight``: 1 at the switch, none at ``band``), the chosen mode 1, and
+        each its weight's share of their sum: with one mode near, the chosen mode keeps 1 − half the nearness (as
+        a half-band fade); with two near, both take a share, so that a switch between two of three modes moves no
+        share at once (with only the nearest sharing, the third's share vanished when the other two switched)."""
         chosen = self.chosen
         totals = {mode.id: total for mode, total, _ in self.priced if total is not None}
         modes = [mode for mode, total, _ in self.priced if total is not None]
         if len(modes) < 2 or totals[chosen.id] <= 0:
             return {chosen.id: 1.0}
+        weights = {chosen.id: 1.0}
+        for mode in modes:
+            if mode is not chosen:
+                weight = self._weight(mode, modes, totals, band)
+                if weight > 0.0:
+                    weights[mode.id] = weight
+        if len(weights) == 1:
+            return {chosen.id: 1.0}
+        whole = math.fsum(weights.values())
+        return {mode_id: weight / whole for mode_id, weight in weights.items()}
+
+    def _weight(self, mode: Mode, modes: Sequence[Mode], totals: Mapping[str, float], band: float) -> float:
+        """How near ``mode`` is to being chosen over the chosen one, the two alone (in the order the target lists
+        them): the rise of the chosen mode's bill that switches the choice, found by halving, as a weight v/(2 − v)
+        of its nearness v (1 at the switch, 0 at ``band`` and past it), so that with this one mode near the chosen
+        mode keeps 1 − v/2, a straight fade over the half-band."""
+        chosen = self.chosen
+        pair = [candidate for candidate in modes if candidate is chosen or candidate is mode]
 
         def picked(factor: float) -> Mode:
-            return _pick(modes, {**totals, chosen.id: totals[chosen.id] * factor}, self.optimize_for, self.tilt)
+            return _pick(pair, {**totals, chosen.id: totals[chosen.id] * factor}, self.optimize_for, self.tilt)
 
         if picked(1 + band) is chosen:
-            return {chosen.id: 1.0}
-        low, high = 1.0, 1 + band  # chosen at low, another at high: halve to the switch
+            return 0.0
+        low, high = 1.0, 1 + band  # chosen at low, the other at high: halve to the switch
         for _ in range(SHARE_HALVINGS):
             middle = (low + high) / 2
             low, high = (middle, high) if picked(middle) is chosen else (low, middle)
-        moved = 0.5 * (1 - (high - 1) / band)
-        return {chosen.id: 1 - moved, picked(high).id: moved}
+        nearness = 1 - (high - 1) / band
+        return nearness / (2 - nearness)
 
     def options(self) -> tuple[ModeOption, ...]:
         return tuple(ModeOption.model_validate(option) for option in self.option_data())
