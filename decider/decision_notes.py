@@ -32,6 +32,22 @@ def platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     return (said,)
 
 
+def vpc_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """``network.vpc`` not given, with NAT gateways named: AWS Lambda is priced outside a VPC, with no NAT gateway,
+    while the containers, which always run in one, pay for them; a difference on the bills that rests on a default
+    (architect audit 26, L7), said as one."""
+    network, priced = ranked.workload.network, ranked.priced
+    if network.vpc or "vpc" in network.model_fields_set or not network.nat_gateways or priced is None:
+        return ()
+    if "lambda" not in priced.bills:
+        return ()
+    return (
+        f"network.vpc not given: AWS Lambda is taken to run outside a VPC and is billed no NAT gateway, while the "
+        f"containers, which run in one, pay for the {show(network.nat_gateways)} network.nat_gateways names; give "
+        "network.vpc: true if the function must reach private resources in the VPC (it then pays for them too)",
+    )
+
+
 #: Bill lines metered by the body: a load balancer's capacity units and API Gateway's HTTP API requests and WebSocket
 #: messages (decider/cost/doors.py).
 _METERED_BY_BODY = ("Load Balancer capacity units", "API Gateway HTTP API requests", "API Gateway WebSocket messages")

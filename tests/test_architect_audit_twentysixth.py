@@ -68,3 +68,29 @@ def test_an_instance_savings_plan_under_cost_first_leaves_the_cheapest_target_th
     assert decision.recommendation == min(bills, key=bills.__getitem__)
     reasons = {reason.rule for entry in decision.ranking for reason in entry.reasons}
     assert "control.no-reason-for-hosts" in reasons
+
+
+PDF_RENDERER: dict[str, Any] = {
+    "name": "headless-pdf-renderer",
+    "runtime": {"max_duration_s": 40, "avg_duration_ms": 15000, "memory_mb": 2048, "vcpu": 1, "startup_s": 6,
+                "artifact_mb": 1400, "architecture": "x86_64"},
+    "traffic": {"pattern": "event", "requests_per_month": 200_000, "protocols": ["queue"]},
+    "team": {"kubernetes_experience": "none", "ops_capacity": "low"},
+    "preferences": {"optimize_for": "cost"},
+    "network": {"nat_gateways": 2},
+}  # fmt: skip
+
+
+def test_lambda_outside_a_vpc_by_default_is_said_where_the_nat_gateways_are_billed_to_containers_alone(
+    ruleset: Ruleset,
+) -> None:
+    """L7: with network.vpc not given, Lambda carried no NAT gateway while the containers carried two: the cheapest
+    bill rested on a default said only as "assumed false"."""
+    decision = decided(PDF_RENDERER, ruleset)
+    [said] = [text for text in decision.assumptions if text.startswith("network.vpc not given: AWS Lambda")]
+    assert "pay for the 2 network.nat_gateways names" in said
+    in_vpc = decided({**PDF_RENDERER, "network": {"nat_gateways": 2, "vpc": True}}, ruleset)
+    assert not [text for text in in_vpc.assumptions if text.startswith("network.vpc not given: AWS Lambda")]
+    [function] = [entry for entry in in_vpc.ranking if entry.target == "lambda"]
+    assert function.monthly_cost is not None
+    assert any(line.item.startswith("NAT gateways") for line in function.monthly_cost.lines)
