@@ -66,6 +66,11 @@ class LambdaSizing(_Setting):
     ephemeral_storage_mb: int = Field(
         description="Ephemeral storage (the function's temporary directory); above 512 MB it is billed."
     )
+    timeout_s: int | None = Field(
+        None,
+        description="Function timeout to configure, seconds: the longest run, and a start past the 10 s Lambda gives "
+        "the Init phase, which it then retries inside the first invocation under this timeout; at most 900.",
+    )
     peak_concurrency: int = Field(description="Executions in flight at peak (peak rate × average duration).")
     burst_concurrency: int | None = Field(
         None,

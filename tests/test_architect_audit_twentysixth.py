@@ -94,3 +94,22 @@ def test_lambda_outside_a_vpc_by_default_is_said_where_the_nat_gateways_are_bill
     [function] = [entry for entry in in_vpc.ranking if entry.target == "lambda"]
     assert function.monthly_cost is not None
     assert any(line.item.startswith("NAT gateways") for line in function.monthly_cost.lines)
+
+
+def lambda_timeout(runtime: dict[str, Any], ruleset: Ruleset) -> int | None:
+    raw = {"runtime": runtime, "traffic": {"pattern": "steady", "requests_per_month": 1_000_000, "protocols": ["http"]}}
+    decision = decided(raw, ruleset)
+    [function] = [entry for entry in decision.ranking if entry.target == "lambda"]
+    assert function.sizing is not None
+    return getattr(function.sizing, "timeout_s", None)
+
+
+def test_the_function_timeout_to_configure_covers_an_init_retried_inside_the_first_invocation(
+    ruleset: Ruleset,
+) -> None:
+    """L8: a 40 s start with a 10 s longest request: Lambda gives the Init phase 10 s, then retries it inside the first
+    invocation under the function's timeout, so a 10 s timeout fails every cold request. The sizing says what to
+    configure: the longest request, and a start past 10 s on top."""
+    assert lambda_timeout({"max_duration_s": 10, "avg_duration_ms": 800, "startup_s": 40}, ruleset) == 50
+    assert lambda_timeout({"max_duration_s": 2, "avg_duration_ms": 100, "startup_s": 1}, ruleset) == 2
+    assert lambda_timeout({"max_duration_s": 880, "avg_duration_ms": 1000, "startup_s": 15}, ruleset) == 895

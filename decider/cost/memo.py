@@ -55,8 +55,9 @@ class PlanMemo:
         work in flight at peak, and the price book.
 
         The work in flight at peak reaches no bill line, only a sizing's peak figures (most copies and instances,
-        Lambda's concurrency at peak). A ranking nobody reads (``shown=False``) reads no sizing, so it is keyed
-        without it, and takes the plans of any ranking that differs only there; a ranking shown gets its own."""
+        Lambda's concurrency at peak), as Lambda's longest run on a new environment reaches only its timeout. A
+        ranking nobody reads (``shown=False``) reads no sizing, so it is keyed without them, and takes the plans of
+        any ranking that differs only there; a ranking shown gets its own."""
         # Only a front door (API Gateway's increments, a load balancer's processed bytes) or a streamed response bills
         # by body size: with neither (a queue worker, a batch job), the size reaches no bill.
         # Lambda's door reads the longest duration and (on demand) the start, which are otherwise unpriced: keyed by
@@ -84,7 +85,8 @@ class PlanMemo:
         )
         if not shown:
             return self.keys.setdefault(billed, len(self.keys))
-        at_peak = (facts.peak_concurrency, facts.lambda_burst_concurrency)  # a Lambda sizing's, with the start's
+        # a Lambda sizing's, with the start's, and its timeout (the longest run on a new environment)
+        at_peak = (facts.peak_concurrency, facts.lambda_burst_concurrency, facts.lambda_cold_run_s)
         number = self.keys.setdefault((billed, at_peak), len(self.keys))
         self.keys.setdefault(billed, number)  # the rankings nobody reads price alike whatever the peak
         return number

@@ -76,10 +76,16 @@ def _lambda(sizing: LambdaSizing) -> str:
     burst = f", {sizing.burst_concurrency:,} while a burst starts cold" if sizing.burst_concurrency else ""
     return (
         f"memory {sizing.memory_mb:,} MB (≈{sizing.vcpu_equivalent:.2g} vCPU), {sizing.architecture}, "
-        f"ephemeral storage {sizing.ephemeral_storage_mb:,} MB; {sizing.peak_concurrency:,} in flight at peak{burst}, "
+        f"ephemeral storage {sizing.ephemeral_storage_mb:,} MB{_timeout(sizing.timeout_s)}; "
+        f"{sizing.peak_concurrency:,} in flight at peak{burst}, "
         f"{quota} the {sizing.concurrency_quota:,} default concurrency quota{_warm(sizing.provisioned_concurrency)}"
         f"{_extras(sizing.purchase, sizing.front_door)}"
     )
+
+
+def _timeout(seconds: int | None) -> str:
+    """The function timeout to configure, when the sizing names one."""
+    return f", timeout {seconds:,} s" if seconds else ""
 
 
 def _warm(environments: int | None) -> str:

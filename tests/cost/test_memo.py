@@ -189,8 +189,9 @@ def test_a_change_to_a_field_no_bill_reads_takes_the_plans_it_would_price(rulese
     each other value, price in the memo of the unchanged workload, and every plan of every target in every mode is
     the plan priced afresh; and priced once, but for the peak rate (keyed through the work in flight at peak) and
     the largest body where a front door bills by its size, a longest duration, start or body that moves a function to
-    another front door, a job's cold start (a run is billed from its start), and a start that changes how many
-    environments a burst holds while it starts cold (a sizing shown says so)."""
+    another front door, a job's cold start (a run is billed from its start), a start that changes how many
+    environments a burst holds while it starts cold, and a longest duration or start that changes the function's
+    timeout (a sizing shown says both)."""
     workload = parse_workload(_workload(path)).workload  # defaults resolved
     doors = front_door(workload, serverless=True) or front_door(workload, serverless=False)
     for section, names in UNPRICED.items():
@@ -213,13 +214,15 @@ def test_a_change_to_a_field_no_bill_reads_takes_the_plans_it_would_price(rulese
                 burst_start = name == "startup_s" and (
                     derive(changed).lambda_burst_concurrency != derive(workload).lambda_burst_concurrency
                 )
+                # the function's timeout (its longest run on a new environment) is a sizing shown: keyed apart
+                timeout = derive(changed).lambda_cold_run_s != derive(workload).lambda_cold_run_s
                 # an image past what a Fargate task includes or a node keeps for images is billed: keyed apart
                 image = name == "artifact_mb" and any(_image_billed(ruleset, item) for item in (workload, changed))
                 if (
                     name != "peak_rps"
                     and (name != "payload_mb" or not doors)
                     and same_door
-                    and not (job_start or image or burst_start)
+                    and not (job_start or image or burst_start or timeout)
                 ):
                     assert len(set(memo.keys.values())) == 1, (section, name, value)  # the plans came from the memo
 
