@@ -39,9 +39,7 @@ def bursts_past_month(ranked: Ranked, parsed: ParsedWorkload) -> tuple[str, ...]
     if "runtime.provisioned_concurrency" in assumed and environments:
         share = held_share(facts.avg_concurrency, facts.avg_concurrency, facts.peak_concurrency)
         each = burst_requests(workload.peak_rps, facts.avg_rps, workload.avg_duration_s, runtime.startup_s, share)
-        counted.append(
-            (each, f"the {show(environments)} environments kept warm for them (runtime.provisioned_concurrency)")
-        )
+        counted.append((each, f"the {show(environments)} environments kept warm (runtime.provisioned_concurrency)"))
     if not counted:
         return ()
     each = max(requests for requests, _ in counted)

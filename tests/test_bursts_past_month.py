@@ -59,7 +59,7 @@ def test_the_environments_assumed_for_bursts_do_not_silence_the_warning(ruleset:
     assert f"about {round(each * counted_bursts(24)):,} a month" in said
     assert "(traffic.bursts_per_day, given)" in said
     assert "traffic.requests_per_month (1,000,000, given)" in said
-    assert f"the {environments} environments kept warm for them (runtime.provisioned_concurrency) is worked out" in said
+    assert f"the {environments} environments kept warm (runtime.provisioned_concurrency) is worked out" in said
     none_kept = {**TINY_MONTH, "runtime": {**TINY_MONTH["runtime"], "provisioned_concurrency": 0}}
     [throttled] = disagreeing(none_kept, ruleset)
     assert "the share of requests Lambda throttles is worked out from the bursts as given" in throttled
