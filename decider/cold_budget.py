@@ -15,11 +15,10 @@ find no capacity ready for as long as new capacity takes to serve them (``slow_p
   before the last target's worth of it, miss it (``container_slow_s``).
 
 A month has ``traffic.bursts_per_day`` of them (when not given, one an hour with traffic, ``default_bursts``: decider's
-judgement), but capacity left idle
-for less than about 15 minutes is still there for the next (``IDLE_ENVIRONMENT_KEPT_S``, an estimate): bursts closer
-than that count once (``counted_bursts``). Capacity kept warm for a share of the burst leaves the rest slow; the share
-that must be kept is the one past what the target absorbs (``budget_share``): none when a month of bursts makes fewer
-slow requests than 1% of its requests.
+judgement), but capacity left idle for less than about 15 minutes is still there for the next
+(``IDLE_ENVIRONMENT_KEPT_S``, an estimate): bursts closer than that count once (``counted_bursts``). Capacity kept warm
+for a share of the burst leaves the rest slow; the share that must be kept is the one past what the target absorbs
+(``budget_share``): none when a month of bursts makes fewer slow requests than 1% of its requests.
 
 Steady and diurnal traffic has no bursts: a request starts cold on Lambda when every environment has sat idle past
 about 15 minutes (``steady_need``).
