@@ -48,6 +48,26 @@ def vpc_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     )
 
 
+def managed_instances_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """AWS Lambda on Managed Instances with ``runtime.concurrency_per_copy`` not given: its environments are priced
+    taking one request at a time, as container copies are, where AWS lets an environment take up to 1,600 at once
+    (PerExecutionEnvironmentMaxConcurrency,
+    https://docs.aws.amazon.com/lambda/latest/api/API_LambdaManagedInstancesCapacityProviderConfig.html); the
+    instances billed rest on it (architect audit 26, a note)."""
+    priced, runtime = ranked.priced, ranked.workload.runtime
+    if priced is None or "concurrency_per_copy" in runtime.model_fields_set or "lambda" not in priced.bills:
+        return ()
+    choice = priced.choices.get("lambda")
+    if choice is None or choice.chosen.price != "lambda-managed-instances":
+        return ()
+    return (
+        f"runtime.concurrency_per_copy not given: AWS Lambda runs on {choice.chosen.name} priced at "
+        f"{runtime.concurrency_per_copy:,} request at a time per execution environment, as container copies are; AWS "
+        "lets an environment take up to 1,600 at once (PerExecutionEnvironmentMaxConcurrency), so code written for "
+        "concurrency needs fewer instances: give runtime.concurrency_per_copy",
+    )
+
+
 #: Bill lines metered by the body: a load balancer's capacity units and API Gateway's HTTP API requests and WebSocket
 #: messages (decider/cost/doors.py).
 _METERED_BY_BODY = ("Load Balancer capacity units", "API Gateway HTTP API requests", "API Gateway WebSocket messages")

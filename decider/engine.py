@@ -22,7 +22,14 @@ from decider.cost.gaps import NO_PRICE, OTHER_ARCHITECTURE
 from decider.cost.memo import PlanMemo
 from decider.crossings import ModeCheck, resize, totals_at
 from decider.decision import Decision, RulesetInfo
-from decider.decision_notes import body_notes, copies_notes, platform_notes, vpc_notes, warm_notes
+from decider.decision_notes import (
+    body_notes,
+    copies_notes,
+    managed_instances_notes,
+    platform_notes,
+    vpc_notes,
+    warm_notes,
+)
 from decider.input_checks import (
     cold_requests_at_gateway,
     contradictions,
@@ -115,6 +122,7 @@ def decide(
         *((text for text in parsed.assumptions if not text.startswith(said)) if said else parsed.assumptions),
         *platform_notes(ranked, ruleset),
         *vpc_notes(ranked, ruleset),
+        *managed_instances_notes(ranked, ruleset),
         *body_notes(ranked, ruleset),
         *copies_notes(ranked, ruleset),
         *warm_notes(ranked, ruleset),

@@ -113,3 +113,26 @@ def test_the_function_timeout_to_configure_covers_an_init_retried_inside_the_fir
     assert lambda_timeout({"max_duration_s": 10, "avg_duration_ms": 800, "startup_s": 40}, ruleset) == 50
     assert lambda_timeout({"max_duration_s": 2, "avg_duration_ms": 100, "startup_s": 1}, ruleset) == 2
     assert lambda_timeout({"max_duration_s": 880, "avg_duration_ms": 1000, "startup_s": 15}, ruleset) == 895
+
+
+LMI_SHOP: dict[str, Any] = {
+    "name": "lambda-shop-steady-api",
+    "runtime": {"max_duration_s": 2, "avg_duration_ms": 120, "memory_mb": 2048},
+    "traffic": {"pattern": "steady", "requests_per_month": 400_000_000, "protocols": ["http"],
+                "front_door": "function-url"},
+    "team": {"kubernetes_experience": "none", "ops_capacity": "low", "current_platform": "lambda"},
+    "preferences": {"optimize_for": "cost"},
+}  # fmt: skip
+
+
+def test_managed_instances_priced_one_request_at_a_time_say_so_when_the_figure_is_assumed(ruleset: Ruleset) -> None:
+    """A note of round 26: Lambda Managed Instances were priced at one request per environment, AWS allowing up to
+    1,600, with only "assumed 1" said."""
+    decision = decided(LMI_SHOP, ruleset)
+    [function] = [entry for entry in decision.ranking if entry.target == "lambda"]
+    assert function.sizing is not None
+    assert function.sizing.mode == "managed-instances"
+    [said] = [text for text in decision.assumptions if "PerExecutionEnvironmentMaxConcurrency" in text]
+    assert said.startswith("runtime.concurrency_per_copy not given: AWS Lambda runs on Lambda Managed Instances")
+    given = decided({**LMI_SHOP, "runtime": {**LMI_SHOP["runtime"], "concurrency_per_copy": 1}}, ruleset)
+    assert not [text for text in given.assumptions if "PerExecutionEnvironmentMaxConcurrency" in text]
