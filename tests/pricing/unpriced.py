@@ -8,10 +8,13 @@ own book may leave it out (and every regional book did before)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from decider.pricing.book import PriceBook
 from decider.rules.model import Ruleset
 
 WINDOWS_LICENCE_MISSING = "no sourced Windows licence-included EC2 price for this region"
@@ -19,30 +22,41 @@ WINDOWS_LICENCE_MISSING = "no sourced Windows licence-included EC2 price for thi
 
 def without_load_balancers(ruleset: Ruleset, *regions: str) -> Ruleset:
     """``ruleset`` with each of ``regions``' books leaving its load balancer prices out, and saying why."""
-    books = dict(ruleset.pricing)
-    for region in regions:
-        book = books[region]
-        books[region] = book.model_copy(
-            update={
-                "load_balancers": None,
-                "floors": {path: why for path, why in book.floors.items() if path != "load_balancers"},
-                "missing": {**book.missing, "load_balancers": "no sourced Elastic Load Balancing price here"},
-            }
-        )
-    return dataclasses.replace(ruleset, pricing=books)
+    return _without(
+        ruleset,
+        regions,
+        "load_balancers",
+        "no sourced Elastic Load Balancing price here",
+        lambda book: {
+            "load_balancers": None,
+            "floors": {path: why for path, why in book.floors.items() if path != "load_balancers"},
+        },
+    )
 
 
 def without_windows_licence(ruleset: Ruleset, *regions: str) -> Ruleset:
     """``ruleset`` with each of ``regions``' books leaving Windows Server's EC2 licence price out, and saying why."""
+    return _without(
+        ruleset,
+        regions,
+        "ec2.windows_license_vcpu_hour",
+        WINDOWS_LICENCE_MISSING,
+        lambda book: {"ec2": book.ec2.model_copy(update={"windows_license_vcpu_hour": None})},
+    )
+
+
+def _without(
+    ruleset: Ruleset,
+    regions: tuple[str, ...],
+    path: str,
+    why: str,
+    taken_out: Callable[[PriceBook], dict[str, Any]],
+) -> Ruleset:
+    """``ruleset`` with each of ``regions``' books updated by ``taken_out`` and listing ``path`` as missing, ``why``."""
     books = dict(ruleset.pricing)
     for region in regions:
         book = books[region]
-        books[region] = book.model_copy(
-            update={
-                "ec2": book.ec2.model_copy(update={"windows_license_vcpu_hour": None}),
-                "missing": {**book.missing, "ec2.windows_license_vcpu_hour": WINDOWS_LICENCE_MISSING},
-            }
-        )
+        books[region] = book.model_copy(update={**taken_out(book), "missing": {**book.missing, path: why}})
     return dataclasses.replace(ruleset, pricing=books)
 
 
