@@ -14,8 +14,8 @@ targets changes:
 3. the bracket's near end: the volumes already priced for other crossings first (a trial prices every target),
    then volumes from just short of the held crossing back towards today's, 1.5 times apart;
 4. if the bracket holds the held crossing and the order changes 1% either side of it, it is said there;
-5. else the bracket is narrowed until its ends are within 5% of each other (``narrow``): first where a straight
-   line through its ends' bill gaps crosses zero and 5% on from there, then halving it in log volume; the volume
+5. else the bracket is narrowed until its ends are within 1% of each other (``narrow``): first where a straight
+   line through its ends' bill gaps crosses zero and 1% on from there, then halving it in log volume; the volume
    said is the near end at which the other target is cheaper;
 6. past the volume found, 1.2, 2 and 5 times further out (and at the volumes priced already), the other target must
    stay cheaper, as "becomes cheaper" says; the farthest volume where it does is said ("checked to ~64M"). Where the
@@ -58,7 +58,7 @@ LADDER = (1.2, 2.0, 5.0)
 #: Inside a band, where the other target must be cheaper too: these shares of the way across it, in log volume.
 INSIDE = (1 / 3, 2 / 3)
 #: Else the bracket's ends are narrowed until within this ratio.
-WITHIN = 1.05
+WITHIN = 1.01
 #: After a volume tried where the bills' straight line crosses, the next is this ratio from it: within ``WITHIN``.
 CLOSE = WITHIN**0.99
 
@@ -249,9 +249,15 @@ def band_end(
     if back is None:
         return checked, None
     # The bracket [back, checked]: the other target not cheaper at ``back``, cheaper at ``checked``, narrowed to
-    # within 5%: its ends are the last volume found where the other target is still cheaper (the band said is one
+    # within 1%: its ends are the last volume found where the other target is still cheaper (the band said is one
     # it is cheaper all over) and the first where it is not (where the first is cheaper again).
     again, still = bracket(back, checked, lambda volume: (gap(volume) or 0.0) > 0.005, gap)
+    if (gap(again) or 0.0) >= -0.005:
+        # Where the two bills run level past the band (both on a flat floor), "cheaper again" is said from the first
+        # volume the first target is cheaper by a cent, narrowed the same way between there and ``back``.
+        again = bracket(
+            again, back, lambda volume: (gap(volume) or 0.0) < -0.005, lambda volume: -(gap(volume) or 0.0)
+        )[1]
     # A band is said as one the other target is cheaper all over: where bills that climb a node at a time cross
     # back and forth inside it, the volumes between its ends say so, and the crossing is not said (``resize``).
     span = still / found

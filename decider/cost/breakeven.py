@@ -118,6 +118,10 @@ def break_even_points(
     return points
 
 
+#: A volume said rounded towards where a claim holds stays within this ratio of the volume found (more figures else).
+SAID_CLOSE = 1.02
+
+
 def approx_requests(requests: float, digits: int = 2) -> str:
     """A volume as people say it: ~41M, ~1.5B, ~480K (``digits`` significant figures, two unless asked)."""
     for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
@@ -129,8 +133,9 @@ def approx_requests(requests: float, digits: int = 2) -> str:
 
 def approx_toward(requests: float, toward: float, reference: float) -> tuple[str, float]:
     """``requests`` as people say it, rounded towards ``toward`` (two to four significant figures, the fewest that
-    stay between the two and tell it apart from ``reference``), with the value said: a claim that holds from
-    ``requests`` to ``toward`` then holds at the volume said. ``toward`` equal to ``requests`` rounds to the nearest."""
+    stay between the two, within ``SAID_CLOSE`` of ``requests`` and tell it apart from ``reference``), with the value
+    said: a claim that holds from ``requests`` to ``toward`` then holds at the volume said, and a crossing found at
+    11.1M reads ~11.2M, not ~12M. ``toward`` equal to ``requests`` rounds to the nearest."""
     for digits in (2, 3, 4):
         scale = 10.0 ** (math.floor(math.log10(max(requests, 1.0))) - digits + 1)
         if toward > requests:
@@ -140,7 +145,12 @@ def approx_toward(requests: float, toward: float, reference: float) -> tuple[str
         else:
             value = requests
         text = approx_requests(value, digits)
-        if min(requests, toward) <= value <= max(requests, toward) and text != approx_requests(reference, digits):
+        close = abs(math.log(max(value, 1.0) / max(requests, 1.0))) <= math.log(SAID_CLOSE)
+        if (
+            close
+            and min(requests, toward) <= value <= max(requests, toward)
+            and text != approx_requests(reference, digits)
+        ):
             return text, value
     return approx_requests(requests, 4), requests
 

@@ -385,11 +385,14 @@ def test_crossings_are_said_nearest_change_of_volume_first(ruleset: Ruleset, nam
 @pytest.mark.parametrize(
     ("volume", "toward", "reference", "said"),
     [
-        (12_600_000, 60_000_000, 3_000_000, "~13M"),  # rounded up into the range a claim holds in
-        (13_400_000, 60_000_000, 3_000_000, "~14M"),  # up, where the nearest would be ~13M, short of it
-        (13_400_000, 1_000_000, 30_000_000, "~13M"),  # down
+        (49_500_000, 60_000_000, 3_000_000, "~50M"),  # rounded up into the range a claim holds in
+        (48_400_000, 60_000_000, 3_000_000, "~49M"),  # up, where the nearest would be ~48M, short of it
+        (48_600_000, 1_000_000, 30_000_000, "~48M"),  # down
+        (12_600_000, 60_000_000, 3_000_000, "~12.6M"),  # up to ~13M would be 3% past the volume found: a figure more
+        (11_050_000, 60_000_000, 3_000_000, "~11.1M"),  # not ~12M, 9% past it
+        (13_400_000, 1_000_000, 30_000_000, "~13.4M"),  # down to ~13M would be 3% short of it
         (23_579, 24_975, 24_000, "~23.6K"),  # a band's far end, towards its near end said (~24K), apart from it
-        (22_467, 20_000, 23_579, "~22K"),  # where the other is cheaper again, away from the band
+        (22_467, 20_000, 23_579, "~22.4K"),  # where the other is cheaper again, away from the band (~22K: 2.1% off)
         (5_000_000, 5_000_000, 1_000_000, "~5M"),  # nothing to round towards: the nearest
     ],
 )
@@ -399,3 +402,4 @@ def test_a_volume_said_is_rounded_into_the_range_its_claim_holds_in(
     text, value = approx_toward(volume, toward, reference)
     assert text == said
     assert min(volume, toward) <= value <= max(volume, toward)
+    assert abs(value / volume - 1) <= 0.02  # the volume said is within 2% of the one found
