@@ -31,6 +31,7 @@ from decider.decision_notes import (
     warm_notes,
 )
 from decider.input_checks import (
+    alb_idle_timeout,
     cold_requests_at_gateway,
     contradictions,
     gateway_throttle,
@@ -166,6 +167,7 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
         *_peak(parsed),
         *contradictions(parsed),
         *cold_requests_at_gateway(ranked),
+        *alb_idle_timeout(ranked, ruleset),
         *gateway_throttle(ranked, ruleset),
         *lambda_burst_throttle(ranked, ruleset),
         *bursts_past_month(ranked, parsed),

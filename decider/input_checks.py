@@ -39,6 +39,13 @@ GATEWAY_PAYLOAD_MB = {
 }
 
 
+#: An Application Load Balancer closes a connection, client or target side, that sends and receives nothing for its
+#: idle timeout: 60 s by default, settable from 1 to 4,000 s (load balancer attribute idle_timeout.timeout_seconds,
+#: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html).
+ALB_IDLE_TIMEOUT_S = 60.0
+ALB_IDLE_TIMEOUT_MAX_S = 4000.0
+
+
 #: API Gateway's default throttle quota, requests a second per account and Region, shared by every HTTP, REST and
 #: WebSocket API (raisable on request), and the Regions where it is 2,500
 #: (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
@@ -349,3 +356,27 @@ def _warm(ranked: Ranked) -> tuple[float, float]:
     facts = ranked.facts
     warm = max(facts.avg_concurrency, ranked.workload.runtime.provisioned_concurrency or 0)
     return warm, held_share(warm, facts.avg_concurrency, facts.peak_concurrency)
+
+
+def alb_idle_timeout(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """The recommended container target priced behind an Application Load Balancer (named, or chosen for HTTP and
+    gRPC), with requests near or past its default idle timeout: a request that sends nothing back for 60 s is cut
+    off with a 504, so the timeout is something to configure, said with the value to set."""
+    workload, recommended = ranked.workload, ranked.recommendation
+    if recommended is None or recommended == "lambda" or workload.traffic.pattern in JOB_PATTERNS:
+        return ()
+    if not CLIENT_PROTOCOLS & set(workload.protocols) or "websocket" in workload.protocols:
+        return ()  # WebSocket connections idle past the timeout are closed too: pings keep them open
+    if workload.runtime.long_running or front_door(workload, serverless=False) != "application-load-balancer":
+        return ()
+    longest = workload.max_duration_s
+    if longest <= ALB_IDLE_TIMEOUT_S * GATEWAY_NEAR:
+        return ()
+    setting = int(min(ALB_IDLE_TIMEOUT_MAX_S, math.ceil(longest / GATEWAY_NEAR)))
+    past = "" if longest / GATEWAY_NEAR <= ALB_IDLE_TIMEOUT_MAX_S else " (its most: a request silent longer is cut off)"
+    return (
+        f"Requests take up to {show(longest)} s behind the Application Load Balancer priced for "
+        f"{ruleset.target(recommended).name}: raise its idle timeout (idle_timeout.timeout_seconds, "
+        f"{show(ALB_IDLE_TIMEOUT_S)} s by default) to {setting:,} s{past}, or a request that sends nothing back for "
+        f"{show(ALB_IDLE_TIMEOUT_S)} s ends with a 504.",
+    )
