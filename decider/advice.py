@@ -34,9 +34,9 @@ from decider.rules.model import Ruleset
 from decider.workload import SECTIONS, ParsedWorkload, Workload, resolve_defaults
 
 #: The most workloads the search ranks for one decision; candidates past it are counted in ``Advice.untried``. It is
-#: the most candidates a decision can have (tests/test_advice.py counts them): 33 other values of the 16 assumptions,
+#: the most candidates a decision can have (tests/test_advice.py counts them): 35 other values of the 17 assumptions,
 #: 3 cost crossings, a fix for each of the 5 targets, 7 preference flips; and for a job, one more value of its average.
-BUDGET = 49
+BUDGET = 51
 #: Cost crossings tried, nearest the workload's volume first.
 MAX_CROSSINGS = 3
 
@@ -52,6 +52,7 @@ ASSUMPTION_PATHS = (
     "runtime.provisioned_concurrency",
     "traffic.bursts_per_day",
     "runtime.memory_mb",
+    "runtime.vcpu",
     "traffic.pattern",
     "runtime.concurrency_per_copy",
     "traffic.connections",

@@ -25,6 +25,7 @@ PHRASES: Mapping[str, str] = {
     "runtime.provisioned_concurrency": "{} Lambda environment{s} kept warm with provisioned concurrency",
     "traffic.bursts_per_day": "{} burst{s} a day",
     "runtime.memory_mb": "{} MB of memory a copy",
+    "runtime.vcpu": "{} vCPU a container copy",
     "traffic.pattern": "{} traffic",
     "runtime.concurrency_per_copy": "{} unit{s} of work at once per container copy",
     "traffic.connections": "{} open WebSocket connection{s}",

@@ -10,6 +10,7 @@ from decider.workload import DEFAULT_AVG_DURATION_CAP_MS, JOB_PATTERNS, SECTIONS
 
 AVERAGE = "runtime.avg_duration_ms"
 MEMORY = "runtime.memory_mb"
+VCPU = "runtime.vcpu"
 MIN_COPIES = "runtime.min_copies"
 WARM = "runtime.provisioned_concurrency"
 PATTERN = "traffic.pattern"
@@ -61,7 +62,8 @@ def bounded(path: str, value: float) -> float | None:
 
 def alternatives(path: str, value: Any, workload: Workload | None = None) -> list[Any]:
     """Plausible other values of an assumed field: the other enum values (a traffic pattern's of its kind,
-    ``PATTERN_KINDS``), a number at ×0.1 and ×10 (memory no lower than ``SMALLEST_MEMORY_MB``), the copies kept up
+    ``PATTERN_KINDS``), a number at ×0.1 and ×10 (memory no lower than ``SMALLEST_MEMORY_MB``; a copy's CPU at ×0.5
+    and ×2, the Fargate sizes either side of the one taken from its memory), the copies kept up
     for a burst at one (a service whose copies follow the load, and whose bursts wait for scaling); and for a job
     whose average run was taken as its whole longest run (often a timeout: a ceiling), the request-driven default, a
     fifth of it at most 2 s, the run of a function that finishes well within its timeout."""
@@ -73,7 +75,9 @@ def alternatives(path: str, value: Any, workload: Workload | None = None) -> lis
         return [0] if value != 0 else []
     if isinstance(value, int | float):
         out = []
-        for factor in (0.1, 10.0):
+        # A copy's CPU taken from its memory (a Fargate size, decider/facts.py container_vcpu_for): the sizes either
+        # side, half and twice it, as the work may need less or more than Lambda's share of that memory.
+        for factor in (0.5, 2.0) if path == VCPU else (0.1, 10.0):
             moved = bounded(path, float(value) * factor)
             if moved is not None and path == MEMORY:
                 moved = max(moved, SMALLEST_MEMORY_MB)  # no copy runs with less

@@ -167,7 +167,6 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
         *_peak(parsed),
         *contradictions(parsed),
         *cold_requests_at_gateway(ranked),
-        *alb_idle_timeout(ranked, ruleset),
         *gateway_throttle(ranked, ruleset),
         *lambda_burst_throttle(ranked, ruleset),
         *bursts_past_month(ranked, parsed),
@@ -181,6 +180,7 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
         *provisioned_concurrency(ranked, ruleset),
         *provisioned_quota(ranked, ruleset),
         *spot_long_runs(ranked, ruleset),
+        *alb_idle_timeout(ranked, ruleset),  # what to configure, after what to check
     )
 
 

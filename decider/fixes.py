@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from decider.alternatives import choices
+from decider.copy_cpu import container_vcpu_for
 from decider.facts import derive, fact
 from decider.rules.conditions import Comparison
 from decider.rules.fields import context as build_context
@@ -271,9 +272,14 @@ def _with(workload: Workload, path: str, value: Any) -> Workload:
 
 
 def value_at(workload: Workload, path: str) -> Any:
-    """A workload field's value by its dotted path."""
+    """A workload field's value by its dotted path; a copy's CPU not given is the one decider takes from its memory
+    (decider/facts.py ``container_vcpu_for``), which every container target is sized with."""
     section, _, name = path.partition(".")
-    return getattr(getattr(workload, section), name)
+    value = getattr(getattr(workload, section), name)
+    if value is None and path == "runtime.vcpu":
+        runtime = workload.runtime
+        return container_vcpu_for(runtime.memory_mb, None, runtime.os)
+    return value
 
 
 def plausible(workload: Workload, change: Mapping[str, Any]) -> bool:

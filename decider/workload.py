@@ -8,6 +8,7 @@ from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from decider.copy_cpu import container_vcpu_for
 from decider.defaults_said import MOST_COPIES, for_bursts, front_door_assumption, vcpu_assumption
 from decider.errors import Problem, WorkloadError, json_type
 from decider.network import FrontDoorChoice, Network
@@ -349,6 +350,7 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
 
     if runtime.vcpu is None:
         assumptions.append(vcpu_assumption(runtime.memory_mb, runtime.concurrency_per_copy))
+        defaults.append(("runtime.vcpu", container_vcpu_for(runtime.memory_mb, None, runtime.os)))
 
     protocols: tuple[str, ...]  # a set, in the enum's order: the answer reads alike whatever order they are given in
     if traffic.protocols is not None:

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from decider import Decision, Ruleset, decide, parse_workload
+from decider.copy_cpu import container_vcpu_for
 from decider.decision import FargateSizing, RankedTarget
-from decider.facts import container_vcpu_for, derive
+from decider.facts import derive
 
 BIG_CACHE: dict[str, Any] = {
     "runtime": {"avg_duration_ms": 50, "max_duration_s": 5, "memory_mb": 65536},

@@ -24,8 +24,8 @@ import re
 from typing import Any
 
 from decider import Decision, Ruleset, decide, parse_workload
+from decider.copy_cpu import container_vcpu_for
 from decider.decision import FargateSizing, RankedTarget
-from decider.facts import container_vcpu_for
 
 
 def decided(ruleset: Ruleset, sections: dict[str, Any]) -> Decision:

@@ -186,19 +186,24 @@ def test_an_implausible_load_is_warned_first_with_the_assumptions_behind_it(rule
     raw = {"runtime": {"max_duration_s": 1200, "memory_mb": 2048}, "traffic": {"peak_rps": 5000}}
     decision = decide(parse_workload(raw), ruleset)
     assert "lambda" in [item.target for item in decision.excluded]
-    assert decision.warnings == (
+    assert decision.warnings[0] == (
         "The load as described needs 14,286 container copies at peak (over 1,000). It rests on values decider assumed "
-        "(runtime.avg_duration_ms, traffic.requests_per_month, runtime.concurrency_per_copy): check them.",
+        "(runtime.avg_duration_ms, traffic.requests_per_month, runtime.concurrency_per_copy): check them."
     )
-    assert decision.summary.startswith(f"Check before acting: {decision.warnings[0]} Recommended: ")
+    # the only other: 20-minute requests behind a load balancer, its idle timeout to raise (after what to check)
+    assert len(decision.warnings) == 2
+    assert decision.warnings[1].startswith("Requests take up to 1,200 s behind the Application Load Balancer")
+    assert decision.summary.startswith(f"Check before acting: {decision.warnings[0]} ")
 
 
 def test_a_load_within_quotas_is_not_warned_about(ruleset: Ruleset) -> None:
     runtime = {"max_duration_s": 1200, "memory_mb": 2048, "avg_duration_ms": 200}
     given = {"runtime": runtime, "traffic": {"peak_rps": 50}}
     decision = decide(parse_workload(given), ruleset)
-    assert decision.warnings == ()
-    assert not decision.summary.startswith("Check before acting")
+    # nothing about the load; only what to configure for 20-minute requests behind a load balancer
+    assert [warning.split(":")[0] for warning in decision.warnings] == [
+        "Requests take up to 1,200 s behind the Application Load Balancer priced for Amazon ECS on AWS Fargate"
+    ]
 
 
 def test_a_large_load_whose_figures_were_given_names_no_assumption(ruleset: Ruleset) -> None:

@@ -8,17 +8,9 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 
+from decider.copy_cpu import FARGATE_CPU_MAX_MEMORY_MB, LAMBDA_MB_PER_VCPU, container_vcpu_for
 from decider.defaults_said import UTILISATION_TARGET
-from decider.facts import (
-    FARGATE_CPU_MAX_MEMORY_MB,
-    LAMBDA_MB_PER_VCPU,
-    ONE,
-    Facts,
-    container_vcpu_for,
-    derive,
-    fact,
-    lambda_memory_for,
-)
+from decider.facts import ONE, Facts, derive, fact, lambda_memory_for
 from decider.fixes import DERIVED_FROM
 from decider.rules.fields import FIELDS, context
 from decider.workload import ParsedWorkload, parse_workload

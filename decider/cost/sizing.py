@@ -12,12 +12,13 @@ import functools
 import math
 
 from decider.cold_budget import IDLE_ENVIRONMENT_KEPT_S
+from decider.copy_cpu import FARGATE_CPU_MAX_MEMORY_MB
 from decider.cost.capacity import Ramp, copies, scaling_of
 from decider.cost.draft import Draft
 from decider.cost.instances import InstanceOption, cheapest_instance
 from decider.cost.profile import copy_hours
 from decider.decision import FargateSizing, FrontDoor, InstanceSizing, LambdaSizing, Purchase
-from decider.facts import FARGATE_CPU_MAX_MEMORY_MB, Facts, utilisation
+from decider.facts import Facts, utilisation
 from decider.network import HTTP_PROTOCOLS
 from decider.pricing.book import FargatePlatform, Instance, PriceBook
 from decider.pricing.cost_model import CostModel
