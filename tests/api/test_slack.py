@@ -75,7 +75,7 @@ def test_a_twenty_minute_job_goes_to_a_container_and_the_answer_says_why_lambda_
     assert limit_problems(answer) == []
     assert answer["response_type"] == "ephemeral"
     header = answer["blocks"][0]["text"]["text"]
-    top = answer["blocks"][1]["fields"][0]["text"]
+    top = next(block for block in answer["blocks"] if "fields" in block)["fields"][0]["text"]
     assert "Lambda" not in header
     assert any(name in header for name in ("ECS", "EKS"))
     assert "Lambda" not in top
@@ -87,6 +87,8 @@ def test_a_twenty_minute_job_goes_to_a_container_and_the_answer_says_why_lambda_
     assert "15 minutes" in excluded
     assert "limits.lambda-max-duration" in excluded
     assert "asked: `/compute duration=20m memory=2g`" in text
+    # 20-minute requests behind the load balancer priced: its idle timeout to raise, above the ranking
+    assert "idle timeout (idle_timeout.timeout_seconds, 60 s by default) to 1,334 s" in text
 
 
 def test_the_recommendation_matches_the_rest_api(client: SlackClient) -> None:
@@ -102,7 +104,8 @@ def test_the_recommendation_matches_the_rest_api(client: SlackClient) -> None:
     ).json()
     assert rest["recommendation"] in CONTAINER_TARGETS
     winner = rest["ranking"][0]
-    assert slack["blocks"][1]["fields"][0]["text"].startswith(f"*1. {winner['name']}*\nscore {winner['score']:.1f}")
+    ranking = next(block for block in slack["blocks"] if "fields" in block)
+    assert ranking["fields"][0]["text"].startswith(f"*1. {winner['name']}*\nscore {winner['score']:.1f}")
 
 
 def test_share_posts_in_the_channel(client: SlackClient) -> None:

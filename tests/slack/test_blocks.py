@@ -423,7 +423,9 @@ def test_a_warning_is_said_before_the_answer(ruleset: Ruleset) -> None:
 
 
 def test_an_answer_without_warnings_has_no_warning_block(ruleset: Ruleset) -> None:
-    _, parsed = read_command("duration=20m memory=2g rps=50")
+    _, parsed = read_command("duration=20s memory=2g rps=50")
     assert parsed is not None
-    blocks = decision_message(decide(parsed, ruleset))["blocks"]
+    decision = decide(parsed, ruleset)
+    assert decision.warnings == ()
+    blocks = decision_message(decision)["blocks"]
     assert not any(":warning:" in str(block) for block in blocks)
