@@ -285,6 +285,8 @@ def provisioned_quota(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     priced, asked = ranked.priced, ranked.workload.runtime.provisioned_concurrency
     if priced is None or asked == 0 or "lambda" not in ranked.order[:2] or ruleset.cost_model is None:
         return ()
+    if "lambda" not in priced.plans:  # no bill (a book without Lambda's prices): no sizing to read
+        return ()
     most = ruleset.cost_model.lambda_concurrency_quota - UNRESERVED_KEPT
     # given or assumed past the quota; or, none given, kept warm for cost (decider/cost/warm.py): the sizing says
     warm = priced.sizing("lambda").get("provisioned_concurrency") if asked is None or asked > most else None

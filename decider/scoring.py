@@ -50,28 +50,36 @@ def fold(
     shares: Callable[[str], Mapping[str, float]] | None = None,
 ) -> Evaluation:
     """Each eligible target's score: the base score plus the points of every fired criterion, in firing order, all
-    scaled by one factor when a sum would leave 0–100. ``priced`` are the targets with a computed bill: when every
-    eligible target has one, rules that stand in for cost score none; when only some have, those rules score every
-    eligible target alike and the ``computed`` criteria (from the bills) are left out. ``modes`` are the capacity
+    scaled by one factor when a sum would leave 0–100. ``priced`` are the targets with a computed bill: the
+    ``computed`` criteria (from the bills) score them, and rules that stand in for cost score only the eligible
+    targets without one (all of them when no target has a bill). ``modes`` are the capacity
     modes the bills chose (else a target's default): a rule's points limited to some modes (``in_modes``) count only
     in those; ``shares`` (decider/cost/modes.py ``Choice.shares``) count them in part near the bill where the choice
     of mode switches. Without ``explain`` only the scores are kept, the same as the reasons add up to."""
     excluded = firing.exclusions
-    # Cost is scored one way for all: by the bills when each has one (the cost proxies dropped), else by the proxies
-    # (a criterion from some bills would treat the unbilled as cheapest; proxies for the unbilled alone, the reverse).
-    billed = [target for target in ruleset.target_ids if target in priced and target not in excluded]
-    every = len(billed) == len(ruleset.target_ids) - len(excluded)
-    priced = billed if billed and every else ()
-    if billed and not every:
-        computed = ()
+    # Cost is scored by the bills for every target that has one, and by the rules that stand in for cost (their points
+    # for the others dropped) for a target that has none: no price in the region's book, or no instance type in its
+    # catalogue that holds one copy. One target losing its bill at the edge of the catalogue then moves that target's
+    # score alone, not every other's.
+    billed = frozenset(target for target in ruleset.target_ids if target in priced and target not in excluded)
+    unbilled = (
+        frozenset(target for target in ruleset.target_ids if target not in excluded and target not in billed)
+        if billed
+        else frozenset()
+    )
     fired: list[Fired] = []
     chosen, defaults = modes or {}, ruleset.default_modes
     for item in chain(firing.scored, computed):
         rule = item.rule
         outside: Collection[str] = ()
         if rule is not None:
-            if priced and rule.proxy_for == "cost":
-                continue  # every eligible target has a bill: a proxy scores none of them, and no excluded one
+            if billed and rule.proxy_for == "cost":
+                if not unbilled:
+                    continue  # every eligible target has a bill: a proxy scores none of them, and no excluded one
+                proxied = {target: points for target, points in item.impacts.items() if target in unbilled}
+                if not any(proxied.values()):
+                    continue
+                item = item.scoring(proxied)
             limited = rule.in_modes
             if limited:
                 outside = _outside(defaults, limited, chosen)

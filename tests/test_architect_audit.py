@@ -13,11 +13,14 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
-from decider import Decision, Ruleset, decide, parse_workload
+from decider import Decision, Ruleset, decide, load_ruleset, parse_workload
 from decider.decision import RankedTarget
-from tests.test_proxy_rules import without
+from decider.rules.loader import PRICING_DIR
+from tests.conftest import SHIPPED_RULES_DIR
 
 
 def decided(ruleset: Ruleset, sections: dict[str, Any]) -> Decision:
@@ -103,11 +106,12 @@ def test_the_summary_names_the_limit_the_workload_is_furthest_past(ruleset: Rule
     )
 
 
-def test_a_graded_rule_does_not_claim_a_threshold_the_workload_misses(ruleset: Ruleset) -> None:
+def test_a_graded_rule_does_not_claim_a_threshold_the_workload_misses(tmp_path: Path) -> None:
     """About 65,753 units of work a day were said to be "well under the ~50,000 a day" below which Lambda is cheaper.
-    The rule stands in for cost: it scores where a target has no bill (here a book without Fargate prices)."""
+    The rule stands in for cost: it scores a target that has no bill (here every target: rules without price books)."""
+    shutil.copytree(SHIPPED_RULES_DIR, tmp_path / "rules", ignore=shutil.ignore_patterns(PRICING_DIR))
     decision = decided(
-        without(ruleset, "eu-central-1", "fargate"),
+        load_ruleset(rules_dir=tmp_path / "rules"),
         {
             "runtime": {"max_duration_s": 5, "avg_duration_ms": 150, "memory_mb": 2048},
             "traffic": {"pattern": "spiky", "requests_per_month": 2_000_000, "peak_rps": 40, "protocols": ["http"]},

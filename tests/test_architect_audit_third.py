@@ -24,7 +24,7 @@ from typing import Any
 
 from decider import Decision, Ruleset, decide, parse_workload
 from decider.decision import RankedTarget
-from tests.test_proxy_rules import without
+from tests.test_proxy_rules import without_instances
 
 
 def decided(ruleset: Ruleset, sections: dict[str, Any]) -> Decision:
@@ -92,15 +92,18 @@ IRELAND: dict[str, Any] = {
 
 
 def test_bin_packing_counts_the_vcpus_kept_up_not_the_copies(ruleset: Ruleset) -> None:
-    """With a book that has no Fargate prices, Fargate has no bill and the rules that stand in for cost score every
-    target: nine copies of 0.5 vCPU at peak fill no instance, 131 of 1 vCPU do."""
-    lacking = without(ruleset, "eu-west-1", "fargate")
+    """With a book that has no EC2 instance prices, the targets on instances have no bill and the rules that stand in
+    for cost score them: nine copies of 0.5 vCPU at peak fill no instance, 131 of 1 vCPU do. Fargate, billed, is
+    scored by its bill, not by the rule."""
+    lacking = without_instances(ruleset, "eu-west-1")
     small = decided(lacking, IRELAND)
-    assert entry(small, "ecs-fargate").monthly_cost is None
+    assert entry(small, "ecs-ec2").monthly_cost is None
+    assert entry(small, "ecs-fargate").monthly_cost is not None
     assert all(points(small, target, "cost.bin-packing") == 0 for target in ("ecs-ec2", "ecs-managed-instances"))
     runtime, traffic = {**IRELAND["runtime"], "vcpu": 1}, {**IRELAND["traffic"], "requests_per_month": 400_000_000}
     busy = decided(lacking, {**IRELAND, "runtime": runtime, "traffic": traffic})
-    assert points(busy, "ecs-ec2", "cost.bin-packing") > 0 > points(busy, "ecs-fargate", "cost.bin-packing")
+    assert points(busy, "ecs-ec2", "cost.bin-packing") > 0
+    assert points(busy, "ecs-fargate", "cost.bin-packing") == 0
     [message] = {reason.message for reason in entry(busy, "ecs-ec2").reasons if reason.rule == "cost.bin-packing"}
     # The copies the peak needs, unrounded (130.5, sized as 131 copies), × 1 vCPU: the figure moves smoothly
     assert message.startswith("About 130.5 vCPU (131 copies) run at peak")

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from decider import Decision, Ruleset, decide, load_ruleset, parse_workload
+from decider.decision import RankedTarget
 from decider.rules.loader import PRICING_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,18 @@ def test_a_cost_proxy_scores_no_target_with_a_bill(ruleset: Ruleset) -> None:
         assert not proxies & {reason.rule for reason in entry.reasons}, entry.target
 
 
+def entry_of(decision: Decision, target: str) -> RankedTarget:
+    return next(entry for entry in decision.ranking if entry.target == target)
+
+
+def without_instances(ruleset: Ruleset, region: str) -> Ruleset:
+    """The ruleset with ``region``'s book lacking its EC2 instance catalogue: the targets on instances have no bill."""
+    book = ruleset.pricing[region]
+    ec2 = book.ec2.model_copy(update={"instances": ()})
+    lacking = book.model_copy(update={"ec2": ec2, "missing": {**book.missing, "ec2.instances": "not sourced (test)"}})
+    return dataclasses.replace(ruleset, pricing={**ruleset.pricing, region: lacking})
+
+
 def without(ruleset: Ruleset, region: str, part: str) -> Ruleset:
     """The ruleset with ``region``'s book lacking ``part`` (a price no source gave), as a book says with ``missing``."""
     book = ruleset.pricing[region]
@@ -54,16 +67,26 @@ def without(ruleset: Ruleset, region: str, part: str) -> Ruleset:
     return dataclasses.replace(ruleset, pricing={**ruleset.pricing, region: lacking})
 
 
-def test_where_some_targets_have_no_bill_a_cost_proxy_scores_every_target_alike(ruleset: Ruleset) -> None:
-    """A book without Fargate prices: Fargate has no bill there, the others have one. Cost is then scored one way
-    for all five: the proxy scores the billed too (scoring only the unbilled would give them its points and the
-    others none), and no criterion from the bills (it would treat the unbilled as cheapest)."""
+def test_where_some_targets_have_no_bill_a_cost_proxy_scores_only_those(ruleset: Ruleset) -> None:
+    """A book without Fargate prices: Fargate has no bill there, the others have one. Each target's cost is scored
+    the one way it can be (issue 10): the billed by the criterion from their bills, Fargate by the rules that stand in
+    for cost. So one target losing its bill moves its own score, not the others'."""
     decision = decide(parse_workload(_in("eu-west-1")), without(ruleset, "eu-west-1", "fargate"))
     unbilled = {entry.target for entry in decision.ranking if entry.monthly_cost is None}
     assert unbilled == {"ecs-fargate"}
+    assert PROXY in _cited(decision, "ecs-fargate")
+    assert "cost.relative-monthly-cost" not in _cited(decision, "ecs-fargate")
+    proxies = {rule.id for rule in ruleset.rules if rule.proxy_for == "cost"}
     for entry in decision.ranking:
-        assert PROXY in _cited(decision, entry.target), entry.target
-        assert "cost.relative-monthly-cost" not in _cited(decision, entry.target), entry.target
+        if entry.target != "ecs-fargate":
+            assert not proxies & _cited(decision, entry.target), entry.target
+    assert "cost.relative-monthly-cost" in _cited(decision, "ecs-ec2")  # dearer than Lambda, the cheapest billed
+    # the billed targets' scores are what they are with Fargate billed, but for the one scale factor of a decision
+    billed_everywhere = decide(parse_workload(_in("eu-west-1")), ruleset)
+    for target in ("lambda", "ecs-ec2"):
+        assert [r.rule for r in entry_of(decision, target).reasons] == [
+            r.rule for r in entry_of(billed_everywhere, target).reasons
+        ]
     # The same workload where every target has its bill: Lambda, cheapest there, is the answer in both.
     assert decision.recommendation == decide(parse_workload(_in("us-east-1")), ruleset).recommendation == "lambda"
 
