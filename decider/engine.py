@@ -234,11 +234,17 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
             f"No eligible target has a bill here ({'; '.join(why)}): the ranking rests on the rules alone, cost "
             "among them only through rules that stand in for it; see each target's no_price.",
         )
+    # A copy no type in the catalogue holds is not helped by another region's book: a type of one's own is
+    remedy = (
+        "price the type you mean in a book of your own (docs/cost-model.md, Your own prices)"
+        if any("catalogue holds one copy" in reason for reason in why)
+        else "compare in a region whose price book has every price"
+    )
     return (
         f"{names(ruleset, unbilled)} {'have' if len(unbilled) > 1 else 'has'} no bill here ({'; '.join(why)}), "
-        f"while {names(ruleset, billed)} {'have' if len(billed) > 1 else 'has'} one: this ranking does not compare "
-        "their bills, and cost enters it through rules that stand in for it, for every target alike. "
-        "Weigh it with care, or compare in a region whose price book has every price.",
+        f"while {names(ruleset, billed)} {'have' if len(billed) > 1 else 'has'} one: cost enters the score of "
+        f"{'those' if len(unbilled) > 1 else 'that target'} only through rules that stand in for it, and of the "
+        f"others through their bills, so the two are not weighed alike. Weigh it with care, or {remedy}.",
     )
 
 

@@ -131,7 +131,7 @@ def summary(
             if gap > 0
             else ", tied and placed second as the less simple option"
         )
-        if winner in costs and runner_up in costs:
+        if runner_up in costs:  # its bill, whether or not the winner has one
             text += f" (about ${costs[runner_up]:,.2f} a month)"
         text += "."
     else:
@@ -156,7 +156,21 @@ def _first_for(advice: Advice, item: Counterfactual) -> Counterfactual:
 def _dearer_than_cheapest(
     ruleset: Ruleset, evaluation: Evaluation, winner: str, costs: Mapping[str, float], runner_up: str | None = None
 ) -> str:
-    """When the winner is not the cheapest eligible target: which one is, and the rules that outweigh the bill."""
+    """When the winner is not the cheapest eligible target: which one is, and the rules that outweigh the bill; when
+    the winner has no bill, the cheapest target that has one, and the rules the winner leads it by."""
+    if winner not in costs and costs:
+        cheapest = min(costs, key=lambda target: (costs[target], target))
+        ahead = [
+            f"{fired.id} (+{show(lead)} points between them)"
+            for lead, fired in leads(evaluation, winner, cheapest, net=True)
+        ][:3]
+        text = (
+            f" {ruleset.target(winner).name} has no bill here; {ruleset.target(cheapest).name} is the cheapest target "
+            f"with one (about ${costs[cheapest]:,.2f} a month)"
+        )
+        return text + (
+            f", and {ruleset.target(winner).name} leads it mostly through {', '.join(ahead)}." if ahead else "."
+        )
     if winner not in costs or len(costs) < 2:
         return ""
     cheapest = min(costs, key=lambda target: (costs[target], target))

@@ -236,9 +236,9 @@ def test_a_ranking_of_billed_against_unbilled_targets_is_warned_about(ruleset: R
     assert {entry.target for entry in unbilled} == {"ecs-ec2", "eks"}
     assert decision.warnings[0] == (
         "Amazon ECS on EC2 and Amazon EKS have no bill here (the sa-east-1 price book has no Windows "
-        "licence-included EC2 price), while Amazon ECS on AWS Fargate has one: this ranking does not compare their "
-        "bills, and cost enters it through rules that stand in for it, for every target alike. Weigh it with care, "
-        "or compare in a region whose price book has every price."
+        "licence-included EC2 price), while Amazon ECS on AWS Fargate has one: cost enters the score of those only "
+        "through rules that stand in for it, and of the others through their bills, so the two are not weighed "
+        "alike. Weigh it with care, or compare in a region whose price book has every price."
     )
     text, markdown = to_table(decision), to_markdown(decision)
     for entry in unbilled:

@@ -53,3 +53,34 @@ def test_eks_losing_its_bill_at_the_catalogue_edge_leaves_the_billed_targets_whe
     assert not proxies & cited["ecs-ec2"]
     assert not proxies & cited["ecs-managed-instances"]
     assert "cost.relative-monthly-cost" not in cited["eks"]
+
+
+#: F3: a 191.6-vCPU service that must also run outside AWS, cost first: EKS wins without a bill (no node in the
+#: catalogue holds the copy with the kubelet's reserve), ECS on EC2 is the cheapest target with one.
+PORTABLE: dict[str, Any] = {
+    "runtime": {"vcpu": 191.6},
+    "control": {"portability": True},
+    "team": {"kubernetes_experience": "expert"},
+    "preferences": {"optimize_for": "cost"},
+}
+
+
+def test_a_winner_without_a_bill_is_told_apart_from_the_cheapest_target_with_one(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(PORTABLE), ruleset, advice=False)
+    assert decision.recommendation == "eks"
+    winner = decision.ranking[0]
+    assert winner.monthly_cost is None
+    billed = {entry.target: entry.monthly_cost.total_usd for entry in decision.ranking if entry.monthly_cost}
+    cheapest = min(billed, key=billed.__getitem__)
+    assert cheapest == "ecs-ec2"
+    assert (
+        f"Amazon EKS has no bill here; Amazon ECS on EC2 is the cheapest target with one (about "
+        f"${billed[cheapest]:,.2f} a month), and Amazon EKS leads it mostly through control.portability"
+    ) in decision.summary
+    runner_up = decision.ranking[1]
+    assert runner_up.monthly_cost is not None
+    assert f"(about ${runner_up.monthly_cost.total_usd:,.2f} a month)." in decision.summary
+    # no other region's book holds a larger type: the warning says to price one, not to move region
+    assert decision.warnings[0].endswith(
+        "Weigh it with care, or price the type you mean in a book of your own (docs/cost-model.md, Your own prices)."
+    )
