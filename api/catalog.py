@@ -13,6 +13,7 @@ from api.problems import ApiProblem, problem_responses
 from decider.decision import RulesetInfo
 from decider.errors import Problem, nearest, quoted
 from decider.pricing.book import PriceBook
+from decider.rules.computed import computed_rule, computed_rules
 from decider.rules.model import CATEGORIES, Rule, Ruleset
 from decider.workload_schema import workload_schema
 
@@ -140,6 +141,11 @@ async def list_rules(ruleset: RulesetDep, category: CategoryQuery = None, target
         for rule in ruleset.rules
         if (category is None or rule.category == category) and (target is None or target in rule.targets)
     ]
+    rules += [
+        RuleOut.model_validate(data)
+        for data in computed_rules(ruleset)
+        if (category is None or data["category"] == category) and (target is None or target in data["targets"])
+    ]
     return RuleList(ruleset=_info(ruleset), rules=rules)
 
 
@@ -154,7 +160,10 @@ async def get_rule(ruleset: RulesetDep, rule_id: Annotated[str, Path(description
     """One rule by id; an unknown id is 404 with the nearest rule id."""
     rule = ruleset.rule(rule_id)
     if rule is None:
-        ids = [item.id for item in ruleset.rules]
+        computed = computed_rule(ruleset, rule_id)
+        if computed is not None:  # the criterion from the bills: cited by decisions, held by no rule file
+            return RuleOut.model_validate(computed)
+        ids = [item.id for item in ruleset.rules] + [data["id"] for data in computed_rules(ruleset)]
         raise ApiProblem(
             404,
             "unknown-rule",

@@ -32,6 +32,7 @@ from decider.mcp_stdio import Answering, Counting, Pending, StrictLines, stdin_l
 from decider.mcp_tools import tools
 from decider.render.decision import exclusions_by_rule
 from decider.review import ReviewRequestItem, parse_review_request, review_request
+from decider.rules.computed import computed_rule, computed_rules
 from decider.rules.model import Ruleset
 from decider.workload import Workload, parse_workload
 
@@ -119,8 +120,13 @@ def _explain_rule(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
     if not isinstance(rule_id, str) or not rule_id:
         raise ToolFailure([Problem("rule_id", f"give a rule id (text), got {quoted(rule_id)}")])
     rule = ruleset.rule(rule_id)
+    computed = computed_rule(ruleset, rule_id) if rule is None else None
+    if computed is not None:  # the criterion from the bills: cited by decisions, held by no rule file
+        return {
+            "rule": computed
+        }, f"{computed['id']} ({computed['category']}): {computed['because']}\nSource: {computed['source']}"
     if rule is None:
-        ids = [item.id for item in ruleset.rules]
+        ids = [item.id for item in ruleset.rules] + [data["id"] for data in computed_rules(ruleset)]
         message = f"no rule with id {quoted(rule_id)}; rule ids are named in a decision's reasons and exclusions"
         raise ToolFailure([Problem("rule_id", message, nearest(rule_id, ids))])
     effect = f"excludes {', '.join(rule.targets)}" if rule.effect == "exclude" else f"scores {', '.join(rule.targets)}"

@@ -102,6 +102,15 @@ def test_explain_rule_gives_the_rule_and_its_source() -> None:
     assert rule.source in text_of(result)
 
 
+def test_explain_rule_explains_the_criterion_computed_from_the_bills() -> None:
+    """Decisions cite it in their reasons; the tool's own error sends users there for rule ids."""
+    result = call("explain_rule", {"rule_id": "cost.relative-monthly-cost"}, RULESET)
+    assert not result.is_error
+    assert result.structured_content is not None
+    assert result.structured_content["rule"]["file"] == "pricing/model.yaml"
+    assert text_of(result).startswith("cost.relative-monthly-cost (cost): Computed from each eligible target's monthly")
+
+
 @pytest.mark.parametrize("given", ["lambda-max-duration-typo", 7, ""])
 def test_explain_rule_refuses_an_unknown_id_with_the_nearest(given: object) -> None:
     result = call("explain_rule", {"rule_id": given}, RULESET)

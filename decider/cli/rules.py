@@ -8,6 +8,7 @@ import sys
 
 from decider.cli.arguments import EXIT_OK, add_rules_option, ruleset_from
 from decider.errors import Problem, UsageError, nearest, quoted
+from decider.rules.computed import computed_rule, computed_rules
 from decider.rules.fields import FIELDS
 from decider.rules.loader import default_rules_dir, load_ruleset
 from decider.rules.model import CATEGORIES
@@ -53,8 +54,14 @@ def _rules_list(args: argparse.Namespace) -> int:
         for rule in ruleset.rules
         if (not args.category or rule.category == args.category) and (not args.target or args.target in rule.targets)
     ]
+    computed = [
+        data
+        for data in computed_rules(ruleset)
+        if (not args.category or data["category"] == args.category)
+        and (not args.target or args.target in data["targets"])
+    ]
     if args.format == "json":
-        sys.stdout.write(json.dumps([rule.to_dict() for rule in rows], indent=2) + "\n")
+        sys.stdout.write(json.dumps([*(rule.to_dict() for rule in rows), *computed], indent=2) + "\n")
         return EXIT_OK
     width = max((len(rule.id) for rule in rows), default=10)
     for rule in rows:
@@ -64,18 +71,23 @@ def _rules_list(args: argparse.Namespace) -> int:
             else "score " + " ".join(f"{target}{points:+g}" for target, points in rule.impacts.items())
         )
         sys.stdout.write(f"{rule.id:<{width}}  {rule.category:<8} {effect}\n")
-    sys.stdout.write(f"{len(rows)} rule(s); ruleset {ruleset.version} {ruleset.digest}\n")
+    for data in computed:
+        sys.stdout.write(
+            f"{data['id']:<{width}}  {data['category']:<8} score computed from the bills ({data['file']})\n"
+        )
+    sys.stdout.write(f"{len(rows) + len(computed)} rule(s); ruleset {ruleset.version} {ruleset.digest}\n")
     return EXIT_OK
 
 
 def _rules_show(args: argparse.Namespace) -> int:
     ruleset = ruleset_from(args)
     rule = ruleset.rule(args.id)
-    if rule is None:
-        ids = [item.id for item in ruleset.rules]
+    found = computed_rule(ruleset, args.id) if rule is None else rule.to_dict()
+    if found is None:
+        ids = [item.id for item in ruleset.rules] + [data["id"] for data in computed_rules(ruleset)]
         said = "no rule with this id; `decider rules list` shows them all"
         raise UsageError([Problem(quoted(args.id), said, nearest(args.id, ids))])
-    sys.stdout.write(json.dumps(rule.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(found, indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
 
 

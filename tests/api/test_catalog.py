@@ -14,7 +14,10 @@ from tests.api.conftest import ApiClient, problem_of
 def test_rules_lists_every_rule_with_the_ruleset_digest(client: ApiClient, ruleset: Ruleset) -> None:
     body = client.get("/rules").json()
     assert body["ruleset"] == {"version": ruleset.version, "digest": ruleset.digest}
-    assert [rule["id"] for rule in body["rules"]] == [rule.id for rule in ruleset.rules]
+    # every rule from the files, then the criterion computed from the bills, which decisions cite too
+    assert [rule["id"] for rule in body["rules"]] == [rule.id for rule in ruleset.rules] + [
+        "cost.relative-monthly-cost"
+    ]
     assert all(rule["source"].startswith("http") for rule in body["rules"])
 
 
@@ -89,3 +92,17 @@ def test_pricing_lists_every_price_book_with_its_date(client: ApiClient, ruleset
 
 def test_workload_schema_is_the_cli_schema(client: ApiClient) -> None:
     assert client.get("/schema/workload").json() == workload_schema()
+
+
+def test_the_criterion_computed_from_the_bills_is_found_by_its_id(client: ApiClient) -> None:
+    """Decisions cite cost.relative-monthly-cost in their reasons: its id is looked up like any rule's."""
+    body = client.get("/rules/cost.relative-monthly-cost").json()
+    assert (body["id"], body["category"], body["effect"], body["file"]) == (
+        "cost.relative-monthly-cost",
+        "cost",
+        "score",
+        "pricing/model.yaml",
+    )
+    assert "log2((bill + 5) / (cheapest bill + 5))" in body["because"]
+    assert body["source"].startswith("https://")
+    assert client.get("/rules", params={"category": "limits"}).json()["rules"][-1]["id"] != "cost.relative-monthly-cost"

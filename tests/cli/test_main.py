@@ -329,7 +329,8 @@ def test_rules_list_filters_by_target(capsys: pytest.CaptureFixture[str], rulese
     code, out, _ = run(capsys, "rules", "list", "--target", "lambda", "--format", "json")
     assert code == 0
     listed = json.loads(out)
-    assert [item["id"] for item in listed] == [rule.id for rule in ruleset.rules if "lambda" in rule.targets]
+    from_files = [rule.id for rule in ruleset.rules if "lambda" in rule.targets]
+    assert [item["id"] for item in listed] == [*from_files, "cost.relative-monthly-cost"]  # then the computed one
     assert all("lambda" in item["targets"] for item in listed)
 
 
@@ -345,6 +346,22 @@ def test_rules_list_unknown_category_is_a_usage_error(capsys: pytest.CaptureFixt
         main(["rules", "list", "--category", "limit"])
     assert caught.value.code == 2
     assert "invalid choice: 'limit'" in capsys.readouterr().err
+
+
+def test_rules_show_finds_the_criterion_decisions_cite_from_the_bills(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rules", "show", "cost.relative-monthly-cost")
+    assert code == 0
+    shown = json.loads(out)
+    assert (shown["id"], shown["effect"], shown["file"]) == (
+        "cost.relative-monthly-cost",
+        "score",
+        "pricing/model.yaml",
+    )
+    assert shown["because"].startswith(
+        "Computed from each eligible target's monthly bill: impact = -min(30, 10 × log2("
+    )
+    code, out, _ = run(capsys, "rules", "list", "--category", "cost")
+    assert "cost.relative-monthly-cost   cost     score computed from the bills (pricing/model.yaml)" in out
 
 
 def test_rules_show_prints_the_rule(capsys: pytest.CaptureFixture[str], ruleset: Ruleset) -> None:
