@@ -75,7 +75,7 @@ def alternatives(path: str, value: Any, workload: Workload | None = None) -> lis
         return [0] if value != 0 else []
     if isinstance(value, int | float):
         out = []
-        # A copy's CPU taken from its memory (a Fargate size, decider/facts.py container_vcpu_for): the sizes either
+        # A copy's CPU taken from its memory (a Fargate size, decider/copy_cpu.py container_vcpu_for): the sizes either
         # side, half and twice it, as the work may need less or more than Lambda's share of that memory.
         for factor in (0.5, 2.0) if path == VCPU else (0.1, 10.0):
             moved = bounded(path, float(value) * factor)

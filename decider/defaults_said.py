@@ -49,7 +49,7 @@ MOST_COPIES = 10_000
 
 
 def vcpu_assumption(memory_mb: float, concurrency_per_copy: int = 1) -> str:
-    """What a container copy's CPU is taken to be with no ``runtime.vcpu`` (decider/facts.py ``container_vcpu_for``).
+    """What a container copy's CPU is taken to be with no ``runtime.vcpu`` (decider/copy_cpu.py ``container_vcpu_for``).
     A copy that serves several requests at once shares that CPU among them, where Lambda gives each its own."""
     if memory_mb > LAMBDA_MAX_MEMORY_MB:
         return (

@@ -234,7 +234,7 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
             f"No eligible target has a bill here ({'; '.join(why)}): the ranking rests on the rules alone, cost "
             "among them only through rules that stand in for it; see each target's no_price.",
         )
-    # A copy no type in the catalogue holds is not helped by another region's book: a type of one's own is
+    # A copy no type in the catalogue holds is not helped by another region's book; a book pricing the type is
     remedy = (
         "price the type you mean in a book of your own (docs/cost-model.md, Your own prices)"
         if any("catalogue holds one copy" in reason for reason in why)

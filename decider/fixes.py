@@ -273,7 +273,7 @@ def _with(workload: Workload, path: str, value: Any) -> Workload:
 
 def value_at(workload: Workload, path: str) -> Any:
     """A workload field's value by its dotted path; a copy's CPU not given is the one decider takes from its memory
-    (decider/facts.py ``container_vcpu_for``), which every container target is sized with."""
+    (decider/copy_cpu.py ``container_vcpu_for``), which every container target is sized with."""
     section, _, name = path.partition(".")
     value = getattr(getattr(workload, section), name)
     if value is None and path == "runtime.vcpu":
