@@ -43,6 +43,11 @@ def cache_dir() -> Path | None:
     return Path(base) / "decider"
 
 
+def salt() -> bytes:
+    """What every key depends on besides the text: this format and the YAML reader's version."""
+    return _SALT
+
+
 def key(text: str) -> str:
     return hashlib.sha256(_SALT + text.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -91,7 +96,7 @@ def store(text: str, data: Any) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        _prune(path.parent)
+        prune(path.parent)
     except OSError:  # a read-only home, a full disk: the files are simply read in full next time
         return
 
@@ -136,7 +141,8 @@ def _with_date(data: Any, where: list[Any]) -> Any:
     return data
 
 
-def _prune(folder: Path) -> None:
+def prune(folder: Path) -> None:
+    """Keep the ``MAX_ENTRIES`` most recently written entries of a cache folder."""
     entries = list(folder.glob("*.json"))
     if len(entries) <= MAX_ENTRIES:
         return

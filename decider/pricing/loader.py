@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 
 from decider.documents import read_collecting
 from decider.errors import Problem, nearest
+from decider.pricing import book_cache
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import MODEL_FILE, CostModel
 from decider.validation import Wording, problems_from_validation
@@ -30,24 +32,18 @@ def problems_from(error: ValidationError, where: str) -> list[Problem]:
 
 def load_price_books(
     directory: Path, problems: list[Problem], overrides: Sequence[Path] = ()
-) -> tuple[dict[str, PriceBook], CostModel | None]:
+) -> tuple[Mapping[str, PriceBook], CostModel | None]:
     """Read every ``<region>.yaml`` and ``model.yaml`` of a pricing directory, then lay each override directory's
     files over them (an organisation's negotiated prices); append every problem found.
 
     An override is deep-merged over the shipped file of the same name: mappings key by key, ``ec2.instances`` by
     instance type, other lists whole. A price book override must carry its own ``as_of``; a region the shipped
     directory lacks must be a complete book.
+
+    A book or cost model whose files hold the bytes of one validated before is taken from the cache of validated
+    books (decider/pricing/book_cache.py), a book rebuilt only when it is first read; any other is read and checked.
     """
-    model_raw = _read_layers(directory / MODEL_FILE, overrides, problems, needs_date=False)
-    model: CostModel | None = None
-    if model_raw is None:
-        if not (directory / MODEL_FILE).exists():
-            problems.append(Problem(str(directory / MODEL_FILE), "missing: the cost model's parameters"))
-    else:
-        try:
-            model = CostModel.model_validate(model_raw.data)
-        except ValidationError as error:
-            problems.extend(problems_from(error, model_raw.where))
+    model = _load_cost_model(directory, overrides, problems)
     names = sorted(
         {
             path.name
@@ -56,23 +52,71 @@ def load_price_books(
             if path.name != MODEL_FILE and path.suffix in (".yaml", ".yml")
         }
     )
-    books: dict[str, PriceBook] = {}
+    books = book_cache.Books()
     for name in names:
-        layered = _read_layers(directory / name, overrides, problems, needs_date=True)
-        if layered is None:
+        files = [directory / name, *(folder / name for folder in overrides)]
+        entry_key = book_cache.key(name, files)
+        entry = book_cache.load(entry_key)
+        if entry is not None:
+            books.add_stored(Path(name).stem, entry, partial(_validated_again, directory, overrides, name))
             continue
-        try:
-            book = PriceBook.model_validate(layered.data)
-        except ValidationError as error:
-            problems.extend(problems_from(error, layered.where))
-            continue
-        if book.region != Path(name).stem:
-            problems.append(Problem(f"{layered.where} region", f"says {book.region!r} but the file is named {name}"))
-            continue
-        books[book.region] = book
+        book = _load_book(directory, overrides, name, problems)
+        if book is not None:
+            books.add(book.region, book)
+            book_cache.store(entry_key, book, book.digest)
     if not any((directory / name).exists() for name in names):
         problems.append(Problem(str(directory), "no price book (<region>.yaml) found"))
     return books, model
+
+
+def _load_cost_model(directory: Path, overrides: Sequence[Path], problems: list[Problem]) -> CostModel | None:
+    files = [directory / MODEL_FILE, *(folder / MODEL_FILE for folder in overrides)]
+    entry_key = book_cache.key(MODEL_FILE, files)
+    entry = book_cache.load(entry_key)
+    if entry is not None:
+        try:
+            return book_cache.read(entry, CostModel)
+        except ValueError:  # not an entry after all: read and checked below, as without a cache
+            pass
+    model_raw = _read_layers(directory / MODEL_FILE, overrides, problems, needs_date=False)
+    if model_raw is None:
+        if not (directory / MODEL_FILE).exists():
+            problems.append(Problem(str(directory / MODEL_FILE), "missing: the cost model's parameters"))
+        return None
+    try:
+        model = CostModel.model_validate(model_raw.data)
+    except ValidationError as error:
+        problems.extend(problems_from(error, model_raw.where))
+        return None
+    book_cache.store(entry_key, model)
+    return model
+
+
+def _load_book(directory: Path, overrides: Sequence[Path], name: str, problems: list[Problem]) -> PriceBook | None:
+    """The price book ``name`` read, laid over and checked; None (with its problems appended) when it is not valid."""
+    layered = _read_layers(directory / name, overrides, problems, needs_date=True)
+    if layered is None:
+        return None
+    try:
+        book = PriceBook.model_validate(layered.data)
+    except ValidationError as error:
+        problems.extend(problems_from(error, layered.where))
+        return None
+    if book.region != Path(name).stem:
+        problems.append(Problem(f"{layered.where} region", f"says {book.region!r} but the file is named {name}"))
+        return None
+    return book
+
+
+def _validated_again(directory: Path, overrides: Sequence[Path], name: str) -> PriceBook:
+    """A stored book whose entry cannot be read after all: its files read and checked as a load does."""
+    problems: list[Problem] = []
+    book = _load_book(directory, overrides, name, problems)
+    if book is None:  # its files changed since the load found them validated
+        from decider.errors import RulesError
+
+        raise RulesError(problems)
+    return book
 
 
 @dataclass(frozen=True)

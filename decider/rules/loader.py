@@ -105,7 +105,7 @@ def load_ruleset(extra_dirs: Sequence[str | Path] = (), rules_dir: str | Path | 
 
     modes = {target.id: tuple(mode.id for mode in target.modes) for target in targets}
     rules = [build_rule(raw, path, target_ids, problems, modes) for raw, path in raw_rules.values()]
-    pricing: dict[str, PriceBook] = {}
+    pricing: Mapping[str, PriceBook] = {}
     cost_model: CostModel | None = None
     if (base / PRICING_DIR).is_dir():
         overrides = [layer / PRICING_DIR for layer in layers[1:] if (layer / PRICING_DIR).is_dir()]

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -138,9 +140,10 @@ def test_recommend_gives_the_garbage_collector_back_as_it_found_it(
     assert gc.get_freeze_count() == frozen
 
 
-def test_recommend_builds_the_validators_it_uses_and_not_their_nested_models() -> None:
+def test_recommend_builds_the_validators_it_uses_and_not_their_nested_models(tmp_path: Path) -> None:
     """The price book's, the cost model's and the decision's nested models are built on first use (defer_build): a
-    recommend validates them inside PriceBook, CostModel and Decision only, and each still validates on its own."""
+    recommend validates them inside PriceBook, CostModel and Decision only, and each still validates on its own. Once
+    the books are in the cache of validated books (decider/pricing/book_cache.py), a recommend validates no book."""
     script = (
         "import contextlib, io, json\n"
         "from decider.cli import main\n"
@@ -154,18 +157,21 @@ def test_recommend_builds_the_validators_it_uses_and_not_their_nested_models() -
         "tier = Tier.model_validate({'usd': 0.2})\n"
         "print(json.dumps([built, tier.usd, Tier.__pydantic_complete__]))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO_ROOT, timeout=60, check=True
-    )
-    built, usd, tier_built = json.loads(done.stdout)
-    assert built == {
-        "Decision": True,
-        "PriceBook": True,
-        "CostModel": True,
-        "RankedTarget": False,
-        "Reason": False,
-        "Price": False,
-        "Tier": False,
-        "CostScore": False,
-    }
-    assert (usd, tier_built) == (0.2, True)
+    environment = {**os.environ, "DECIDER_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run() -> tuple[dict[str, bool], float, bool]:
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            cwd=REPO_ROOT,
+            env=environment,
+            timeout=60,
+            check=True,
+        )
+        built, usd, tier_built = json.loads(done.stdout)
+        return built, usd, tier_built
+
+    nested = {"RankedTarget": False, "Reason": False, "Price": False, "Tier": False, "CostScore": False}
+    assert run() == ({"Decision": True, "PriceBook": True, "CostModel": True, **nested}, 0.2, True)
+    assert run() == ({"Decision": True, "PriceBook": False, "CostModel": False, **nested}, 0.2, True)
