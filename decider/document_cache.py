@@ -1,11 +1,12 @@
 """A cache of YAML documents already read: the parsed data of a file's exact text, as JSON, keyed by its sha256.
 
 Reading YAML is most of what loading the rules directory costs (15 price books of ~25 KB: ~0.1 s, against ~5 ms
-from this cache), and a command-line run loads it every time. A text is stored only once it has passed every check
-of the strict reader (decider/documents.py: limits, duplicate keys, syntax) and only when its data is plain JSON
-data plus dates (``as_of``), so reading the entry back gives exactly what parsing the text gives; any change of the
-text is a new key and is read, and checked, in full. Entries are data (JSON, read with orjson): nothing in them can
-run code.
+from this cache), and a command-line run loads it every time; a run whose rule files and workload file all come from
+here does not import PyYAML at all (~8 ms; decider/yaml_reader.py), which is why short texts are kept too. A text is
+stored only once it has passed every check of the strict reader (decider/documents.py: limits, duplicate keys,
+syntax) and only when its data is plain JSON data plus dates (``as_of``), so reading the entry back gives exactly
+what parsing the text gives; any change of the text is a new key and is read, and checked, in full. Entries are data
+(JSON, read with orjson): nothing in them can run code.
 
 Where: ``$DECIDER_CACHE_DIR``, else ``$XDG_CACHE_HOME/decider``, else ``~/.cache/decider``; ``DECIDER_CACHE_DIR=off``
 turns it off. A folder that cannot be written is skipped without a word (the files are read in full, as without a
@@ -14,23 +15,24 @@ cache). At most ``MAX_ENTRIES`` entries are kept: the least recently written go 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
+import importlib.util
 import math
 import os
+import re
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import orjson
-import yaml
 
 #: Bumped when what an entry holds, or how a text is read, changes: older entries are then not read.
 FORMAT = 2
 MAX_ENTRIES = 512
-#: Texts shorter than this parse faster than a cache entry is found and read.
-MIN_BYTES = 4096
-_SALT = f"decider-documents/{FORMAT}/pyyaml-{yaml.__version__}/".encode()
+_salt: bytes | None = None
 _INT64 = 2**63
 
 
@@ -45,11 +47,32 @@ def cache_dir() -> Path | None:
 
 def salt() -> bytes:
     """What every key depends on besides the text: this format and the YAML reader's version."""
-    return _SALT
+    global _salt
+    if _salt is None:
+        _salt = f"decider-documents/{FORMAT}/pyyaml-{_yaml_version()}/".encode()
+    return _salt
+
+
+def _yaml_version() -> str:
+    """PyYAML's ``__version__``, read from its source when it is not imported yet: a run answered from the cache never
+    imports it (decider/yaml_reader.py)."""
+    if "yaml" not in sys.modules:
+        spec = importlib.util.find_spec("yaml")
+        if spec is not None and spec.origin is not None:
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                written = _VERSION.search(Path(spec.origin).read_text(encoding="utf-8"))
+                if written is not None:
+                    return written.group(1)
+    import yaml
+
+    return str(yaml.__version__)
+
+
+_VERSION = re.compile(r"""^__version__\s*=\s*['"]([^'"]+)['"]""", re.MULTILINE)
 
 
 def key(text: str) -> str:
-    return hashlib.sha256(_SALT + text.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(salt() + text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _entry(text: str) -> Path | None:
@@ -59,8 +82,6 @@ def _entry(text: str) -> Path | None:
 
 def load(text: str) -> tuple[bool, Any]:
     """(True, data) when the text's data is cached, else (False, None)."""
-    if len(text) < MIN_BYTES:
-        return False, None
     path = _entry(text)
     if path is None:
         return False, None
@@ -77,8 +98,6 @@ def load(text: str) -> tuple[bool, Any]:
 
 def store(text: str, data: Any) -> None:
     """Remember the data parsed from ``text``, when it is plain enough to come back exactly; never raises."""
-    if len(text) < MIN_BYTES:
-        return
     path = _entry(text)
     if path is None:
         return

@@ -12,11 +12,12 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from decider.errors import DocumentError, Problem
+
+if TYPE_CHECKING:
+    import yaml
 
 #: Deepest nesting of lists and mappings a document may have (real workloads, templates and rules use under 20).
 MAX_DEPTH = 100
@@ -25,16 +26,17 @@ ALIAS_NODE_BUDGET = 100_000
 #: Largest file read as a document (CloudFormation caps a template at 1 MB; manifests of CRDs reach a few MB).
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
-try:
-    from yaml import CSafeLoader as _EventSource
-except ImportError:  # PyYAML built without libyaml
-    from yaml import SafeLoader as _EventSource  # type: ignore[assignment]
-
 
 def check_yaml(text: str, source: str) -> None:
     """Raise DocumentError (file and line) when a YAML stream nests deeper than MAX_DEPTH or its aliases would add
     more than ALIAS_NODE_BUDGET nodes. Syntax errors are left to the parser that reads the stream after this."""
-    loader = _EventSource(text)
+    import yaml  # only for a YAML text being parsed (read_text and check_depth need no PyYAML)
+
+    try:
+        source_class: Any = yaml.CSafeLoader
+    except AttributeError:  # PyYAML built without libyaml
+        source_class = yaml.SafeLoader
+    loader = source_class(text)
     depth = 0
     added = 0
     sizes: dict[str, int] = {}  # anchor → nodes in the node it names (its aliases expanded)

@@ -8,81 +8,20 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-import yaml
 
 from decider import document_cache
-from decider.document_limits import MAX_DEPTH, check_depth, check_yaml, read_text
+from decider.document_limits import MAX_DEPTH, check_depth, read_text
 from decider.errors import MAX_QUOTED_CHARS, DocumentError, Problem, quoted
 
-# libyaml's parser reads the rule files about ten times faster than PyYAML's pure-Python one; the constructor, and so
-# what may be built from a document, is the same SafeConstructor either way.
-try:
-    from yaml import CSafeLoader as _SafeLoader
-except ImportError:  # PyYAML built without libyaml
-    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
-
+if TYPE_CHECKING:
+    import yaml
 
 #: What a text may begin with to say it is UTF-8 (U+FEFF); JSON does not allow it (RFC 8259, section 8.1).
 BYTE_ORDER_MARK = "\ufeff"
-
-
-class _StrictLoader(_SafeLoader):
-    """A safe loader that refuses a mapping with the same key twice (PyYAML would silently keep the last)."""
-
-
-def mapping_key(
-    loader: yaml.constructor.BaseConstructor, node: yaml.MappingNode, key_node: yaml.Node, deep: bool
-) -> Any:
-    """A mapping's key, refused when it is a list or mapping (e.g. an unrendered template's ``{{ .Values.name }}``):
-    keys are plain text or numbers. Shared by the strict reader here and the template reader (sources/document.py)."""
-    key = loader.construct_object(key_node, deep=deep)
-    if isinstance(key, list | dict | set):
-        raise yaml.constructor.ConstructorError(
-            "while reading a mapping",
-            node.start_mark,
-            "found a list or mapping used as a key; keys are plain text or numbers",
-            key_node.start_mark,
-        )
-    return key
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = mapping_key(loader, node, key_node, deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                "while reading a mapping",
-                node.start_mark,
-                f"found key {quoted(key)} twice (first on line {seen[key] + 1})",
-                key_node.start_mark,
-            )
-        seen[key] = key_node.start_mark.line
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-#: YAML 1.1 resolves a bare ``=`` to its "value" type, which PyYAML's safe loader has no constructor for; YAML 1.2's
-#: core schema (kubectl, CloudFormation, most tools) reads it as the string "=" (a CRD's enum, a container's args).
-VALUE_TAG = "tag:yaml.org,2002:value"
-
-
-def construct_value(loader: Any, node: yaml.ScalarNode) -> str:
-    """A bare ``=`` as the string it is written as (for either loader: this one, or the templates')."""
-    return str(loader.construct_scalar(node))
-
-
-_StrictLoader.add_constructor(VALUE_TAG, construct_value)
-#: YAML 1.1 (PyYAML's schema) reads an exponent without a dot or without a sign (``1e3``, ``1.0e3``) as a string, so
-#: ``memory_mb: 1e3`` was refused in YAML and answered in JSON; YAML 1.2's core schema, which JSON and the editors'
-#: YAML servers follow, reads it as a number, and so does decider.
-_EXPONENT = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$")
-_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", _EXPONENT, list("-+0123456789."))
 
 
 class _DuplicateKeyError(ValueError):
@@ -120,7 +59,9 @@ def _float_in_range(text: str) -> float:
 def compose(text: str) -> yaml.Node | None:
     """One YAML (or JSON) document's node tree, each node with its place in the text, nothing constructed: for
     placing a problem with a parsed value on its line (decider/document_lines.py)."""
-    return yaml.compose(text, Loader=_SafeLoader)
+    from decider.yaml_reader import compose
+
+    return compose(text)
 
 
 def parse_text(text: str, source: str, *, json_only: bool = False) -> Any:
@@ -129,16 +70,9 @@ def parse_text(text: str, source: str, *, json_only: bool = False) -> Any:
     A byte-order mark before the text (some editors save one) is not part of it, as YAML's reader takes it too."""
     if json_only:  # NaN, Infinity and 1e400 refused in the words the API's strict reader uses
         return _parse_json_strictly(text.removeprefix(BYTE_ORDER_MARK), source, in_text=True)
-    check_yaml(text, source)
-    loader = _StrictLoader(text)
-    try:
-        return loader.get_single_data()
-    except yaml.YAMLError as error:
-        raise DocumentError(Problem(_where(source, error), f"not valid YAML: {_reason(error)}")) from None
-    except ValueError:  # an integer longer than Python converts (sys.int_max_str_digits)
-        raise DocumentError(Problem(source, "not valid YAML: an integer has too many digits")) from None
-    finally:
-        loader.dispose()
+    from decider.yaml_reader import parse_yaml  # PyYAML only for a text the cache did not answer
+
+    return parse_yaml(text, source)
 
 
 def _parse_json_text(text: str, source: str, *, strict_floats: bool = False) -> Any:
@@ -302,6 +236,8 @@ def _dotted(source: str, path: tuple[str | int, ...]) -> str:
 def _line_in(text: str, path: tuple[str | int, ...]) -> int | None:
     """The 1-based line of the value at ``path`` in a JSON text, composed again as YAML (whose nodes keep their
     place); None when the text does not compose so or the path is not found in it."""
+    import yaml
+
     try:
         node: yaml.Node | None = compose(text)
     except (yaml.YAMLError, ValueError, RecursionError):
@@ -318,13 +254,9 @@ def _line_in(text: str, path: tuple[str | int, ...]) -> int | None:
 
 def parse_all(text: str, source: str) -> list[Any]:
     """Parse every document of a multi-document YAML stream."""
-    check_yaml(text, source)
-    try:
-        return [doc for doc in yaml.load_all(text, Loader=_StrictLoader) if doc is not None]
-    except yaml.YAMLError as error:
-        raise DocumentError(Problem(_where(source, error), f"not valid YAML: {_reason(error)}")) from None
-    except ValueError:  # an integer longer than Python converts (sys.int_max_str_digits)
-        raise DocumentError(Problem(source, "not valid YAML: an integer has too many digits")) from None
+    from decider.yaml_reader import parse_all
+
+    return parse_all(text, source)
 
 
 def read_file(path: Path) -> Any:
@@ -333,41 +265,24 @@ def read_file(path: Path) -> Any:
     return parse_text(text, str(path), json_only=path.suffix == ".json")
 
 
+def parse_remembered(text: str, source: str) -> Any:
+    """``parse_text`` for a YAML text, answered from the document cache (decider/document_cache.py) when this exact
+    text was read and checked before: the same data, without PyYAML; any other text is parsed, checked and stored."""
+    found, data = document_cache.load(text)
+    if found:
+        return data
+    data = parse_text(text, source)
+    document_cache.store(text, data)
+    return data
+
+
 def read_collecting(path: Path, problems: list[Problem]) -> Any:
     """Read one rule, price or cost-model file for a loader that reports every problem at once: on failure, record it
     and return None. A YAML text already read and checked comes from the document cache (decider/document_cache.py)."""
     try:
         if path.suffix == ".json":
             return read_file(path)
-        text = read_text(path)
-        found, data = document_cache.load(text)
-        if found:
-            return data
-        data = parse_text(text, str(path))
-        document_cache.store(text, data)
-        return data
+        return parse_remembered(read_text(path), str(path))
     except DocumentError as error:
         problems.append(error.problem)
         return None
-
-
-def _where(source: str, error: yaml.YAMLError) -> str:
-    mark = error_mark(error)
-    return f"{source}:{mark.line + 1}" if mark is not None else source
-
-
-def error_mark(error: yaml.YAMLError) -> yaml.Mark | None:
-    """Where a YAML error is: where the scanner gave up, but for a key with no ``:`` (``while scanning a simple
-    key``) the key's own line, where the scanner started it (it gives up on the line after)."""
-    started: yaml.Mark | None = getattr(error, "context_mark", None)
-    if getattr(error, "context", None) == "while scanning a simple key" and started is not None:
-        return started
-    stopped: yaml.Mark | None = getattr(error, "problem_mark", None)
-    return stopped
-
-
-def _reason(error: yaml.YAMLError) -> str:
-    problem = getattr(error, "problem", None)
-    context = getattr(error, "context", None)
-    parts = [str(part) for part in (context, problem) if part]
-    return "; ".join(parts) if parts else str(error).splitlines()[0]

@@ -54,7 +54,7 @@ def read_input(path: str, stdin: TextIO | None = None) -> Any:
 def read_document(path: str, stdin: TextIO | None = None) -> tuple[Any, str, str]:
     """``read_input``'s document with the text it was read from and that text's name (the path, or ``<stdin>``), for
     a later problem with one of its values to be placed on its line (decider/document_lines.py)."""
-    from decider.documents import parse_text
+    from decider.documents import parse_remembered, parse_text
 
     if path == "-":
         text = (stdin or sys.stdin).read()
@@ -69,7 +69,8 @@ def read_document(path: str, stdin: TextIO | None = None) -> tuple[Any, str, str
         from decider.document_limits import read_text
 
         source, text, json_only = str(file), read_text(file), file.suffix == ".json"
-    raw = parse_text(text, source, json_only=json_only)
+    # YAML read as the rule files are: from the document cache when this text was read and checked before
+    raw = parse_text(text, source, json_only=True) if json_only else parse_remembered(text, source)
     if raw is None:
         from decider.errors import WorkloadError
 

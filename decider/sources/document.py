@@ -18,8 +18,9 @@ from typing import Any
 import yaml
 
 from decider.document_limits import check_yaml, read_text
-from decider.documents import VALUE_TAG, construct_value, error_mark, mapping_key, parse_text
+from decider.documents import parse_text
 from decider.errors import DocumentError, Problem
+from decider.yaml_reader import VALUE_TAG, construct_value, error_mark, mapping_key
 
 
 def _fast_loader_base() -> Any:
