@@ -63,8 +63,11 @@ def decide(
     recommendation (the review) turn it off. ``memo`` holds the plans priced for this workload, which the search's
     rankings share where they price alike (the review passes its own to its evidence search; decider/cost/memo.py).
     """
+    # Without advice and without a caller's memo, nothing after the ranking prices this workload again: its plans go
+    # in no memo (and are not numbered for one)
+    private = memo is None and not advice
     memo = memo if memo is not None else PlanMemo()
-    ranked = rank(parsed.workload, ruleset, memo=memo)
+    ranked = rank(parsed.workload, ruleset, memo=None if private else memo)
     evaluation, order, priced = ranked.evaluation, ranked.order, ranked.priced
     costs: dict[str, float] = priced.totals if priced is not None else {}
     break_even = priced.break_even(order) if priced is not None else []

@@ -211,11 +211,12 @@ def cheapest_instance(
     best: tuple[float, float, str] = (math.inf, math.inf, "")
     best_fit: tuple[Instance, int, float] | None = None
     # This loop runs for every fitting type of every instance-based target of every ranking: max(a, b) is written
-    # ``b if b > a else a`` (the same result, ties and NaN alike), and a type dearer than any tie is passed over.
+    # ``b if b > a else a`` (the same result, ties and NaN alike), and a type dearer than any tie is passed over
+    ceil, least, size = math.ceil, math.inf, math.inf  # the best cost and its magnitude, kept beside ``best``
     for instance, per_instance, hourly, list_price in _priced_fits(
         workload, facts, book, model, management_fee, kubernetes
     ):
-        floor = (low / per_instance if shared else math.ceil(low / per_instance)) * 730.0
+        floor = (low / per_instance if shared else ceil(low / per_instance)) * 730.0
         floor = floor if floor > min_floor else min_floor
         if floor > 0 or shared:  # a share of existing nodes follows the copy-hours, whatever the scaling
             needed = slope / per_instance * requests + 0.0
@@ -224,10 +225,11 @@ def cheapest_instance(
             beyond = slope / per_instance * requests + -730.0
             billed = 0 + busy + (beyond if beyond > 0.0 else 0.0)
         cost = hourly * billed
-        if cost - best[0] > TIE * (abs(cost) + abs(best[0])):  # not within TIE of the best: not before it
+        if cost - least > TIE * (abs(cost) + size):  # not within TIE of the best: not before it
             continue
         if best_fit is None or before((cost, list_price, instance.type), best):
             best, best_fit = (cost, list_price, instance.type), (instance, per_instance, billed)
+            least, size = cost, abs(cost)
     if best_fit is None:
         return None
     instance, per_instance, billed = best_fit
@@ -306,15 +308,12 @@ def _priced_fits(
     workload: Workload, facts: Facts, book: PriceBook, model: CostModel, management_fee: bool, kubernetes: bool
 ) -> tuple[tuple[Instance, int, float, float], ...]:
     """Each fitting type with copies per instance, its instance-hour price for the workload (all parts) and its list
-    price; compiled once per price book, copy shape and fee. Types that another type beats at every volume
-    (``dominates``) are left out: the choice scans the rest."""
-    fits = instance_fits(workload, facts, book, model, kubernetes=kubernetes)
-
-    scratch, artifact_mb, room = (
-        workload.runtime.ephemeral_storage_gb,
-        workload.runtime.artifact_mb,
-        image_room_gb(model),
-    )
+    price; compiled once per price book, copy shape and fee, and looked up once by all that the fitting types
+    (``instance_fits``) and their prices read. Types that another type beats at every volume (``dominates``) are left
+    out: the choice scans the rest."""
+    runtime = workload.runtime
+    scratch, artifact_mb, room = runtime.ephemeral_storage_gb, runtime.artifact_mb, image_room_gb(model)
+    kubelet = model.kubelet_reserved_memory if kubernetes else None  # the same figures, not a reused id
 
     def build() -> tuple[tuple[Instance, int, float, float], ...]:
         priced = tuple(
@@ -325,12 +324,12 @@ def _priced_fits(
                 + volume_hour_usd(book, model, container_disk_gb(scratch, per_instance, artifact_mb, room)),
                 instance.usd_per_hour,
             )
-            for instance, per_instance in fits
+            for instance, per_instance in instance_fits(workload, facts, book, model, kubernetes=kubernetes)
         )
         return undominated(priced)
 
-    key = (id(book), id(fits), workload.runtime.os, management_fee, scratch, artifact_mb)
-    return _PRICED.get(key, book, build, also=fits)
+    key = catalogue_key(workload, book, model, runtime.memory_mb, facts.container_vcpu, kubernetes, id(kubelet))
+    return _PRICED.get((*key, id(book), management_fee, scratch, artifact_mb, room), book, build, also=kubelet)
 
 
 def image_room_gb(model: CostModel) -> float:

@@ -97,9 +97,19 @@ class Choice:
         mode keeps 1 − v/2, a straight fade over the half-band."""
         chosen = self.chosen
         pair = [candidate for candidate in modes if candidate is chosen or candidate is mode]
+        # The two modes' totals, the chosen one's set anew for each rise tried (``_pick`` reads only the pair's)
+        pair_totals = {candidate.id: totals[candidate.id] for candidate in pair}
+        least, goal, tilt = totals[chosen.id], self.optimize_for, self.tilt
+        first, second = pair
+        rival = totals[mode.id]
 
         def picked(factor: float) -> Mode:
-            return _pick(pair, {**totals, chosen.id: totals[chosen.id] * factor}, self.optimize_for, self.tilt)
+            if goal not in TILTED:  # _pick of two modes with no tilt: the second only when strictly cheaper
+                raised = least * factor
+                first_total, second_total = (raised, rival) if first is chosen else (rival, raised)
+                return second if second_total < first_total else first
+            pair_totals[chosen.id] = least * factor
+            return _pick(pair, pair_totals, goal, tilt)
 
         if picked(1 + band) is chosen:
             return 0.0
@@ -191,44 +201,53 @@ def choose_modes(
     type). ``memo`` (one per decision) keeps the plans priced, for the rankings of changed workloads that price the
     same (decider/cost/memo.py); a ranking not ``shown`` (nobody reads its sizing) may take plans sized for another
     peak. ``priced_as`` is the memo's number for the workload, when the caller has it already."""
+    if priced_as is None:  # a memo of this call alone is read by no other: any number keys its plans
+        priced_as = memo.key(workload, facts, book, image_room_gb(model), shown=shown) if memo is not None else 0
     memo = memo if memo is not None else PlanMemo()
-    if priced_as is None:
-        priced_as = memo.key(workload, facts, book, image_room_gb(model), shown=shown)
     bases, flags = _base_plans(targets, workload, facts, book, model, excluded, unpriced, memo, priced_as)
     plans: dict[str, Plan] = {}
     choices: dict[str, Choice] = {}
     alternatives: dict[str, dict[str, Plan]] = {}
     requests = workload.requests_per_month
+    goal, tilt, region = workload.preferences.optimize_for, model.mode_tilt, book.region
+    # Written out (one pass per target, no comprehensions): every ranking of a decision with advice runs it
     for target in targets:
         if not target.modes:
             if target.id in bases["nodes"]:
                 plans[target.id] = bases["nodes"][target.id]
             continue
         priced: list[tuple[Mode, Plan | None, tuple[Fired, ...]]] = []
+        allowed: list[Mode] = []  # the modes priced, in the target's order
+        totals: dict[str, float] = {}
         for mode in target.modes:
             kept_out = excluded.get((target.id, mode.id), ())
-            plan = (
-                None
-                if kept_out
-                else _mode_plan(mode, target, workload, facts, book, model, bases, flags, memo, priced_as)
-            )
+            if kept_out:
+                plan = None
+            elif mode.price in BUILT_ON:
+                plan = _mode_plan(mode, target, workload, facts, book, model, bases, flags, memo, priced_as)
+            else:  # the target's own plan for the mode's purchase option (``_mode_plan`` for these)
+                plan = bases[BASES[mode.price]].get(target.id)
             priced.append((mode, plan, kept_out))
-        totals = {mode.id: plan.total(requests) for mode, plan, _ in priced if plan is not None}
+            if plan is not None:
+                allowed.append(mode)
+                totals[mode.id] = plan.total(requests)
         if not totals:
             if unpriced is not None and target.id not in unpriced:
-                unpriced[target.id] = _none_priced(priced, book.region)
+                unpriced[target.id] = _none_priced(priced, region)
             continue
-        goal = workload.preferences.optimize_for
-        chosen = _pick([mode for mode, plan, _ in priced if plan is not None], totals, goal, model.mode_tilt)
-        plans[target.id] = next(plan for mode, plan, _ in priced if mode is chosen and plan is not None)
+        chosen = _pick(allowed, totals, goal, tilt)
+        others: dict[str, Plan] = {}
+        for mode, plan, _ in priced:
+            if plan is None:
+                continue
+            if mode is chosen:
+                if target.id not in plans:  # the first priced entry of the chosen mode, as ``next`` found it
+                    plans[target.id] = plan
+            else:
+                others[mode.id] = plan
         choices[target.id] = Choice(
-            chosen,
-            tuple((mode, totals.get(mode.id), out) for mode, _, out in priced),
-            goal,
-            book.region,
-            model.mode_tilt,
+            chosen, tuple((mode, totals.get(mode.id), out) for mode, _, out in priced), goal, region, tilt
         )
-        others = {mode.id: plan for mode, plan, _ in priced if plan is not None and mode is not chosen}
         if others:
             alternatives[target.id] = others
     return Modes(plans, choices, alternatives)
@@ -328,7 +347,7 @@ def _mode_plan(
 ) -> Plan | None:
     option = BASES[mode.price]
     base = bases[option].get(target.id)
-    if mode.price not in ("eks-auto-mode", "eks-fargate", "lambda-managed-instances"):
+    if mode.price not in BUILT_ON:
         return base
     # A mode plan is built on its target's own (when priced), as bought with the Spot preference of its purchase
     # option: EKS Auto Mode nodes are Spot when the workload allows it, on demand (or committed) when not.
@@ -350,6 +369,15 @@ def _priced_mode(
     return base
 
 
+#: The goals (``optimize_for``) that tilt the choice of mode towards one near the cheapest (``_pick``).
+TILTED = ("simplicity", "control")
+
+
+#: The capacity modes priced by a plan of their own built on the target's (``_priced_mode``); the others are the
+#: target's own plan for their purchase option.
+BUILT_ON = ("eks-auto-mode", "eks-fargate", "lambda-managed-instances")
+
+
 def _pick(modes: Sequence[Mode], totals: Mapping[str, float], goal: str, tilt: float) -> Mode:
     """The cheapest mode (the earlier listed on a tie), or within ``tilt`` of it the one ``goal`` (``optimize_for``)
     favours."""
@@ -361,7 +389,7 @@ def _pick(modes: Sequence[Mode], totals: Mapping[str, float], goal: str, tilt: f
         total = totals[mode.id]
         if total < least:
             cheapest, least = mode, total
-    if goal not in ("simplicity", "control"):
+    if goal not in TILTED:
         return cheapest
     near = [mode for mode in modes if totals[mode.id] <= least * (1 + tilt) + 1e-9]
     sign = 1 if goal == "simplicity" else -1
