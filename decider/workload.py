@@ -183,26 +183,27 @@ class Workload(_Section):
     preferences: Preferences = Preferences()
     network: Network = Network()
 
-    # Resolved values: after parse_workload every one of these is set.
+    # Resolved values: after parse_workload every one of these is set (checked in line rather than by a call to
+    # ``_given``: the cost model reads them hundreds of times a decision with advice).
     @property
     def max_duration_s(self) -> float:
-        return _given(self.runtime.max_duration_s)
+        return value if (value := self.runtime.max_duration_s) is not None else _given(value)
 
     @property
     def avg_duration_s(self) -> float:
-        return _given(self.runtime.avg_duration_ms) / 1000.0
+        return (value if (value := self.runtime.avg_duration_ms) is not None else _given(value)) / 1000.0
 
     @property
     def requests_per_month(self) -> float:
-        return _given(self.traffic.requests_per_month)
+        return value if (value := self.traffic.requests_per_month) is not None else _given(value)
 
     @property
     def peak_rps(self) -> float:
-        return _given(self.traffic.peak_rps)
+        return value if (value := self.traffic.peak_rps) is not None else _given(value)
 
     @property
     def protocols(self) -> tuple[str, ...]:
-        return _given(self.traffic.protocols)
+        return value if (value := self.traffic.protocols) is not None else _given(value)
 
 
 T = TypeVar("T")

@@ -258,10 +258,16 @@ class Ruleset:
         return self.target(target_id).platform
 
     def target(self, target_id: str) -> Target:
+        return self.by_id[target_id]  # KeyError for an id no target has
+
+    @cached_property
+    def by_id(self) -> Mapping[str, Target]:
+        """Each target by id (the first of an id, as a scan would find it): read several times a target on every
+        decision, built once per rule set."""
+        found: dict[str, Target] = {}
         for target in self.targets:
-            if target.id == target_id:
-                return target
-        raise KeyError(target_id)
+            found.setdefault(target.id, target)
+        return found
 
     def rule(self, rule_id: str) -> Rule | None:
         for rule in self.rules:
