@@ -183,8 +183,7 @@ class Workload(_Section):
     preferences: Preferences = Preferences()
     network: Network = Network()
 
-    # Resolved values: after parse_workload every one of these is set (checked in line rather than by a call to
-    # ``_given``: the cost model reads them hundreds of times a decision with advice).
+    # Resolved values, set after parse_workload (checked in line: read hundreds of times a decision with advice).
     @property
     def max_duration_s(self) -> float:
         return value if (value := self.runtime.max_duration_s) is not None else _given(value)
