@@ -104,7 +104,12 @@ def store(text: str, data: Any) -> None:
     dates: list[list[Any]] = []
     if not _plain(data, [], dates):
         return
-    encoded = orjson.dumps({"data": data, "dates": dates}, default=_iso)
+    write(path, orjson.dumps({"data": data, "dates": dates}, default=_iso))
+
+
+def write(path: Path, encoded: bytes) -> None:
+    """Write an entry whole or not at all (a temporary file renamed into place), then prune its folder; never raises:
+    a read-only home or a full disk leaves the files to be read in full next time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -116,7 +121,7 @@ def store(text: str, data: Any) -> None:
             Path(temporary).unlink(missing_ok=True)
             raise
         prune(path.parent)
-    except OSError:  # a read-only home, a full disk: the files are simply read in full next time
+    except OSError:
         return
 
 

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -116,20 +114,7 @@ def store(entry_key: str | None, model: BaseModel, digest: str | None = None) ->
     encoded = encode(model)
     if encoded is None:
         return
-    data = orjson.dumps({"model": encoded, "digest": digest})
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        document_cache.prune(path.parent)
-    except OSError:  # a read-only home, a full disk: the files are simply read in full next time
-        return
+    document_cache.write(path, orjson.dumps({"model": encoded, "digest": digest}))
 
 
 def encode(value: Any) -> Any:
