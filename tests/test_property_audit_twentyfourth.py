@@ -84,3 +84,26 @@ def test_a_winner_without_a_bill_is_told_apart_from_the_cheapest_target_with_one
     assert decision.warnings[0].endswith(
         "Weigh it with care, or price the type you mean in a book of your own (docs/cost-model.md, Your own prices)."
     )
+
+
+#: F5: a function of 5.1 vCPU on Lambda Managed Instances, its memory following the vCPU (1,769 MB each).
+STACKED: dict[str, Any] = {
+    "runtime": {"avg_duration_ms": 8923, "startup_s": 12.25, "vcpu": 5.138},
+    "traffic": {"requests_per_month": 11_490_000},
+}
+
+
+def test_one_quantity_near_lambdas_limit_is_ramped_once(ruleset: Ruleset) -> None:
+    """limits.lambda-memory and limits.lambda-max-vcpu both ramped on the vCPU (Lambda's memory follows it): a 3%
+    step moved Lambda by 3.4 points with its bill up 9.1%. The memory limit's headroom alone takes the points now."""
+    before = decide(parse_workload(STACKED), ruleset, advice=False)
+    after = decide(parse_workload(stepped(STACKED, 1.03)), ruleset, advice=False)
+    lam = next(entry for entry in before.ranking if entry.target == "lambda")
+    rules = {reason.rule for reason in lam.reasons}
+    assert "limits.lambda-memory.headroom" in rules
+    assert "limits.lambda-max-vcpu.headroom" not in rules
+    score = {
+        label: next(entry.score for entry in decision.ranking if entry.target == "lambda")
+        for label, decision in (("before", before), ("after", after))
+    }
+    assert abs(score["after"] - score["before"]) <= 3.0
