@@ -13,7 +13,7 @@ from api.problems import ApiProblem, problem_responses
 from decider.decision import RulesetInfo
 from decider.errors import Problem, nearest, quoted
 from decider.pricing.book import PriceBook
-from decider.rules.computed import computed_rule, computed_rules
+from decider.rules.computed import computed_rule, computed_rules, rule_ids
 from decider.rules.model import CATEGORIES, Rule, Ruleset
 from decider.workload_schema import workload_schema
 
@@ -163,7 +163,7 @@ async def get_rule(ruleset: RulesetDep, rule_id: Annotated[str, Path(description
         computed = computed_rule(ruleset, rule_id)
         if computed is not None:  # the criterion from the bills: cited by decisions, held by no rule file
             return RuleOut.model_validate(computed)
-        ids = [item.id for item in ruleset.rules] + [data["id"] for data in computed_rules(ruleset)]
+        ids = rule_ids(ruleset)
         raise ApiProblem(
             404,
             "unknown-rule",

@@ -32,7 +32,7 @@ from decider.mcp_stdio import Answering, Counting, Pending, StrictLines, stdin_l
 from decider.mcp_tools import tools
 from decider.render.decision import exclusions_by_rule
 from decider.review import ReviewRequestItem, parse_review_request, review_request
-from decider.rules.computed import computed_rule, computed_rules
+from decider.rules.computed import computed_rule, rule_ids
 from decider.rules.model import Ruleset
 from decider.workload import Workload, parse_workload
 
@@ -126,7 +126,7 @@ def _explain_rule(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
             "rule": computed
         }, f"{computed['id']} ({computed['category']}): {computed['because']}\nSource: {computed['source']}"
     if rule is None:
-        ids = [item.id for item in ruleset.rules] + [data["id"] for data in computed_rules(ruleset)]
+        ids = rule_ids(ruleset)
         message = f"no rule with id {quoted(rule_id)}; rule ids are named in a decision's reasons and exclusions"
         raise ToolFailure([Problem("rule_id", message, nearest(rule_id, ids))])
     effect = f"excludes {', '.join(rule.targets)}" if rule.effect == "exclude" else f"scores {', '.join(rule.targets)}"

@@ -8,7 +8,7 @@ import sys
 
 from decider.cli.arguments import EXIT_OK, add_rules_option, ruleset_from
 from decider.errors import Problem, UsageError, nearest, quoted
-from decider.rules.computed import computed_rule, computed_rules
+from decider.rules.computed import computed_rule, computed_rules, rule_ids
 from decider.rules.fields import FIELDS
 from decider.rules.loader import default_rules_dir, load_ruleset
 from decider.rules.model import CATEGORIES
@@ -84,7 +84,7 @@ def _rules_show(args: argparse.Namespace) -> int:
     rule = ruleset.rule(args.id)
     found = computed_rule(ruleset, args.id) if rule is None else rule.to_dict()
     if found is None:
-        ids = [item.id for item in ruleset.rules] + [data["id"] for data in computed_rules(ruleset)]
+        ids = rule_ids(ruleset)
         said = "no rule with this id; `decider rules list` shows them all"
         raise UsageError([Problem(quoted(args.id), said, nearest(args.id, ids))])
     sys.stdout.write(json.dumps(found, indent=2, ensure_ascii=False) + "\n")

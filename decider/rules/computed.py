@@ -48,3 +48,8 @@ def computed_rules(ruleset: Ruleset) -> tuple[dict[str, Any], ...]:
 def computed_rule(ruleset: Ruleset, rule_id: str) -> dict[str, Any] | None:
     """The computed criterion with ``rule_id``; None when there is none."""
     return next((data for data in computed_rules(ruleset) if data["id"] == rule_id), None)
+
+
+def rule_ids(ruleset: Ruleset) -> list[str]:
+    """Every id a lookup finds: the rules from the files, then the computed criteria (for the nearest-id hint)."""
+    return [rule.id for rule in ruleset.rules] + [data["id"] for data in computed_rules(ruleset)]
