@@ -65,7 +65,7 @@ _SLOPE, _OFFSET, _LOW, _HIGH = (setter(Ramp, name) for name in ("slope", "offset
 
 
 def instance_hour_ramps(
-    copy: Ramp, per_instance: int, floor: float, per_run: bool, linger_h: float = 0.0
+    copy: Ramp, per_instance: int, floor: float, per_run: bool, linger_h: float = 0.0, room: float = 0.0
 ) -> tuple[Ramp, ...]:
     """Instance-hours a month as ramps in R, from copy-hours and copies packed per instance.
 
@@ -73,17 +73,33 @@ def instance_hour_ramps(
     scales in (a run starting meanwhile reuses it): the first instance is up ``min(runs × (run + linger), 730)``
     hours, and more join once the runs outgrow it (frequent short runs keep one instance up all month).
 
-    With a floor of always-up instances, instances follow copy-hours ÷ copies per
-    instance above it. Scaled to zero, an instance is up whenever any copy runs (copies are taken not to overlap until
-    one instance is busy all month), and more instances join once copies outgrow it:
+    With a floor of always-up instances, instances follow copy-hours ÷ copies per instance above it, plus ``room``:
+    the instance-hours whole instances leave empty at the workload's volume (``empty_room``). Scaled to zero, an
+    instance is up whenever any copy runs (copies are taken not to overlap until one instance is busy all month), and
+    more instances join once copies outgrow it:
     ``min(copy-hours, 730) + max(0, copy-hours ÷ per_instance − 730)``. A lone copy therefore never looks cheap on a
     large type, and the same function both picks the type and bills it, so a bill never falls as traffic rises.
     """
     if per_run:
         return (Ramp(copy.slope + linger_h, 0.0, 0.0, 730.0), Ramp(copy.slope / per_instance, -730.0, 0.0))
     if floor > 0:
-        return (Ramp(copy.slope / per_instance, 0.0, floor),)
+        return (Ramp(copy.slope / per_instance, room, floor),)
     return (Ramp(copy.slope, 0.0, 0.0, 730.0), Ramp(copy.slope / per_instance, -730.0, 0.0))
+
+
+def empty_room(copy: Ramp, per_instance: int, requests: float, hours: float = 730.0) -> float:
+    """Instance-hours that whole instances leave empty, at ``requests``, beyond copy-hours ÷ copies per instance (over
+    a stretch of ``hours``, the month when not given). A fleet runs whole copies (the average's ceiling) on whole
+    instances: 16 copies at 15 an instance keep 2 instances up, not 1.07. Kept as the offset of the instance-hour ramp,
+    so the bill at the workload's volume pays for the instances its sizing names (``desired_instances``), and the ramp
+    keeps its slope either side, the empty room held as the sizing is (decider/cost/breakeven.py). Nothing while the
+    copies kept up (``copy.low``) carry the load: the floor of whole instances holds them already."""
+    used = copy.slope * requests + copy.offset
+    if used <= copy.low or hours <= 0:
+        return 0.0
+    whole = math.ceil(math.ceil(used / hours - 1e-9) / per_instance - 1e-9) * hours
+    room = whole - copy.slope / per_instance * requests
+    return room if room > 0.0 else 0.0
 
 
 def scaling_of(workload: Workload, facts: Facts) -> Scaling:

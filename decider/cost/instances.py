@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from decider.cost.capacity import Ramp, copies, scaling_of
+from decider.cost.capacity import Ramp, copies, empty_room, scaling_of
 from decider.cost.choice import TIE, before, undominated
 from decider.cost.compiled import Compiled
 from decider.cost.profile import RampSum, copy_hours, instance_hour_ramps, profile_billed_hours, shared_instance_hours
@@ -150,7 +150,7 @@ def instance_options(
     hours = copy_hours(workload, facts, model, scaling)
     low = copies(workload, facts, model, scaling)[0]
     min_instances = _min_instances(low, scaling, shared=False)
-    requests = workload.requests_per_month
+    requests, per_run, linger = workload.requests_per_month, scaling == "per-run", linger_hours(model)
     options = []
     if fits is None:
         fits = instance_fits(workload, facts, book, model, kubernetes=kubernetes)
@@ -160,7 +160,7 @@ def instance_options(
             options.append(InstanceOption(instance, per_instance, ramps, sum(ramp.at(requests) for ramp in ramps)))
             continue
         floor = max(min_instances * 730.0, math.ceil(low / per_instance) * 730.0)
-        ramps = instance_hour_ramps(hours, per_instance, floor, scaling == "per-run", linger_hours(model))
+        ramps = instance_hour_ramps(hours, per_instance, floor, per_run, linger, requests=requests)
         billed = sum(ramp.at(requests) for ramp in ramps)
         options.append(InstanceOption(instance, per_instance, ramps, billed))
     return tuple(options)
@@ -218,8 +218,9 @@ def cheapest_instance(
     ):
         floor = (low / per_instance if shared else ceil(low / per_instance)) * 730.0
         floor = floor if floor > min_floor else min_floor
-        if floor > 0 or shared:  # a share of existing nodes follows the copy-hours, whatever the scaling
-            needed = slope / per_instance * requests + 0.0
+        if floor > 0 or shared:  # a share of existing nodes follows the copy-hours, whatever the scaling; whole
+            # instances of the copies' own leave room empty, the ramp's offset (``empty_room``)
+            needed = slope / per_instance * requests + (0.0 if shared else empty_room(hours, per_instance, requests))
             billed = 0 + (needed if needed > floor else floor)
         else:  # scaled to zero, or runs of a job: no floor
             beyond = slope / per_instance * requests + -730.0
@@ -237,7 +238,7 @@ def cheapest_instance(
         ramps = shared_instance_hours(hours, per_instance, low * 730.0 / per_instance)
         return InstanceOption(instance, per_instance, ramps, billed)
     floor = max(min_floor, math.ceil(low / per_instance) * 730.0)
-    ramps = instance_hour_ramps(hours, per_instance, floor, per_run, linger)
+    ramps = instance_hour_ramps(hours, per_instance, floor, per_run, linger, requests=requests)
     return InstanceOption(instance, per_instance, ramps, billed)
 
 
@@ -274,7 +275,8 @@ def _cheapest_profiled(
     if best_fit is None:
         return None
     instance, per_instance, floor, billed = best_fit
-    return InstanceOption(instance, per_instance, instance_hour_ramps(hours, per_instance, floor, False), billed)
+    ramps = instance_hour_ramps(hours, per_instance, floor, False, requests=requests)
+    return InstanceOption(instance, per_instance, ramps, billed)
 
 
 def linger_hours(model: CostModel) -> float:
@@ -290,10 +292,8 @@ def _cheapest_of(
     for option in options:
         instance = option.instance
         hourly = hourly_price(instance, workload, book, management_fee=management_fee).total
-        runtime = workload.runtime
-        disk = container_disk_gb(
-            runtime.ephemeral_storage_gb, option.per_instance, runtime.artifact_mb, image_room_gb(model)
-        )
+        run = workload.runtime
+        disk = container_disk_gb(run.ephemeral_storage_gb, option.per_instance, run.artifact_mb, image_room_gb(model))
         hourly += volume_hour_usd(book, model, disk)
         key = (hourly * option.hours, instance.usd_per_hour, instance.type)
         if best is None or before(key, best[:3]):

@@ -9,7 +9,7 @@ import math
 from collections.abc import Sequence
 
 from decider.cost.bill import PLANNERS, Plan, function_door_lines
-from decider.cost.capacity import Ramp, copies, instance_hour_ramps
+from decider.cost.capacity import Ramp, copies, empty_room, instance_hour_ramps
 from decider.cost.choice import undominated
 from decider.cost.compiled import Compiled
 from decider.cost.draft import Draft
@@ -98,16 +98,18 @@ def lambda_managed_instances(
     for instance, fits, hourly, list_price in _priced_environment_fits(
         workload, book, model, vcpu, memory_mb, discount, fee_fraction
     ):
-        # instance_hour_ramps with a floor of instances: one ramp, max(floor, hours ÷ environments per instance),
-        # written out as Ramp.at writes it
-        needed = slope / fits * requests + 0.0
+        # instance_hour_ramps with a floor of instances: one ramp, max(floor, hours ÷ environments per instance and
+        # the room whole instances leave empty), written out as Ramp.at writes it
+        needed = slope / fits * requests + empty_room(environment_hours, fits, requests)
         cost = hourly * (0 + (needed if needed > floor else floor))
         if best_fit is None or cost < best[0] or (cost == best[0] and (list_price, instance.type) < best[1:]):
             best, best_fit = (cost, list_price, instance.type), (instance, fits)
     if best_fit is None:
         return None
     instance, fits = best_fit
-    ramps = instance_hour_ramps(environment_hours, fits, floor, per_run=False)
+    ramps = instance_hour_ramps(
+        environment_hours, fits, floor, per_run=False, room=empty_room(environment_hours, fits, requests)
+    )
     sizing = _sizing(workload, facts, model, prices, instance, fits, ramps, (vcpu, memory_mb))
     suffix = f", Savings Plan {workload.preferences.commitment}" if discount is not None else ""
     lines = [

@@ -72,12 +72,14 @@ def copy_hours(workload: Workload, facts: Facts, model: CostModel, scaling: Scal
 
 
 def instance_hour_ramps(
-    copy: Ramp, per_instance: int, floor: float, per_run: bool, linger_h: float = 0.0
+    copy: Ramp, per_instance: int, floor: float, per_run: bool, linger_h: float = 0.0, *, requests: float
 ) -> tuple[Ramp, ...]:
-    """Instance-hours a month (decider/cost/capacity.py's), hour by hour for a profile's copy-hours."""
+    """Instance-hours a month (decider/cost/capacity.py's), hour by hour for a profile's copy-hours; whole instances
+    at ``requests``, the workload's volume (capacity.py ``empty_room``)."""
     if isinstance(copy, RampSum) and not per_run:
-        return profile_instance_hours(copy, per_instance, floor)
-    return capacity.instance_hour_ramps(copy, per_instance, floor, per_run, linger_h)
+        return profile_instance_hours(copy, per_instance, floor, requests)
+    room = capacity.empty_room(copy, per_instance, requests) if floor > 0 else 0.0
+    return capacity.instance_hour_ramps(copy, per_instance, floor, per_run, linger_h, room)
 
 
 def shared_instance_hours(copy: Ramp, per_instance: int, floor: float) -> tuple[Ramp, ...]:
@@ -93,7 +95,8 @@ def shared_instance_hours(copy: Ramp, per_instance: int, floor: float) -> tuple[
             for part, hours in pairs
         )
         # its own floor, read as the instances kept whatever the load (decider/cost/sizing.py): the month's
-        return (RampSum(copy.slope / per_instance, 0.0, floor, math.inf, above, copy.spans),)
+        room = math.fsum(ramp.offset for ramp in above)
+        return (RampSum(copy.slope / per_instance, room, floor, math.inf, above, copy.spans),)
     return (Ramp(copy.slope / per_instance, 0.0, floor),)
 
 
@@ -136,7 +139,7 @@ def profile_billed_hours(copy: RampSum, per_instance: int, floor: float, request
         values = []
         for part, hours in zip(copy.parts, copy.spans, strict=True):
             low = _instances_kept(part, hours, per_instance, each) * hours
-            above = part.slope / per_instance * requests + 0.0
+            above = part.slope / per_instance * requests + capacity.empty_room(part, per_instance, requests, hours)
             values.append(above if above > low else low)
         return 0 + math.fsum(values)
     first, beyond = [], []
@@ -149,20 +152,26 @@ def profile_billed_hours(copy: RampSum, per_instance: int, floor: float, request
     return 0 + math.fsum(first) + math.fsum(beyond)
 
 
-def profile_instance_hours(copy: RampSum, per_instance: int, floor: float) -> tuple[Ramp, ...]:
+def profile_instance_hours(copy: RampSum, per_instance: int, floor: float, requests: float) -> tuple[Ramp, ...]:
     """Instance-hours, stretch by stretch, from a profile's copy-hours and the copies packed per instance, as
     decider/cost/capacity.py's instance_hour_ramps does for a month as a whole: above a floor of always-up instances
-    (``floor`` instance-hours a month), copy-hours ÷ copies per instance; scaled to zero, an instance whenever any
-    copy runs, and more once copies outgrow it."""
+    (``floor`` instance-hours a month), copy-hours ÷ copies per instance and the room whole instances leave empty in
+    the stretch at ``requests`` (capacity.py ``empty_room``); scaled to zero, an instance whenever any copy runs, and
+    more once copies outgrow it."""
     pairs = tuple(zip(copy.parts, copy.spans, strict=True))
     if floor > 0:
         each = floor / HOURS_PER_MONTH
         above = tuple(
-            Ramp(part.slope / per_instance, 0.0, _instances_kept(part, hours, per_instance, each) * hours)
+            Ramp(
+                part.slope / per_instance,
+                capacity.empty_room(part, per_instance, requests, hours),
+                _instances_kept(part, hours, per_instance, each) * hours,
+            )
             for part, hours in pairs
         )
         # its own floor, read as the instances kept whatever the load (decider/cost/sizing.py): the month's
-        return (RampSum(copy.slope / per_instance, 0.0, floor, math.inf, above, copy.spans),)
+        room = math.fsum(ramp.offset for ramp in above)
+        return (RampSum(copy.slope / per_instance, room, floor, math.inf, above, copy.spans),)
     first = tuple(Ramp(part.slope, 0.0, 0.0, hours) for part, hours in pairs)
     beyond = tuple(Ramp(part.slope / per_instance, -hours, 0.0) for part, hours in pairs)
     return (

@@ -86,10 +86,11 @@ def test_an_alb_in_front_of_lambda_counts_less_data_to_a_capacity_unit(ruleset: 
 def test_the_instance_type_is_chosen_with_its_nodes_root_volumes(ruleset: Ruleset) -> None:
     """m7g sizes cost the same per vCPU-hour, so on compute alone the smallest that holds a copy (m7g.medium, one copy
     a node) ties the larger ones and wins on list price. Every node has a 30 GB root volume, so a type holding two
-    copies halves the volumes: the bill decider chooses is no dearer than the bill on any type named instead."""
+    copies halves the volumes of the 4 copies (whole instances: 2 nodes, none half empty): the bill decider chooses is
+    no dearer than the bill on any type named instead."""
     consumer: dict[str, Any] = {
         "runtime": {"max_duration_s": 30, "avg_duration_ms": 200, "memory_mb": 2048, "concurrency_per_copy": 16},
-        "traffic": {"pattern": "steady", "requests_per_month": 300_000_000, "protocols": ["queue"]},
+        "traffic": {"pattern": "steady", "requests_per_month": 400_000_000, "protocols": ["queue"]},
     }
     chosen = bill_for(ruleset, "ecs-ec2", **consumer)
     named = {

@@ -7,13 +7,15 @@ workloads, with and without the Managed Instances fee, so a faster choice can ne
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from decider import parse_workload
-from decider.cost.capacity import Ramp
+from decider.cost.capacity import Ramp, empty_room
 from decider.cost.instances import cheapest_instance, hourly_price, instance_options, volume_hour_usd
 from decider.cost.mode_plans import _environment_fits, lambda_managed_instances
 from decider.facts import derive, utilisation
@@ -122,11 +124,16 @@ def test_lambda_managed_instances_choose_the_cheapest_environment_host(
     hours = facts.avg_duration_s / (3600.0 * per_copy)  # the model's own operations: equal costs tie exactly
     floor = prices.minimum_instances.quantity * 730.0
 
+    requests = workload.requests_per_month
+    environments = math.ceil(hours * requests / 730.0 - 1e-9)  # whole environments, on whole instances
+
     def month(instance: Instance, fits: int) -> tuple[float, float, str]:
         compute = instance.usd_per_hour * (1 - discount.fraction) if discount is not None else instance.usd_per_hour
         hourly = compute + instance.usd_per_hour * prices.fee_fraction.fraction
-        ramp = Ramp(hours / fits, 0.0, floor)
-        return (hourly * ramp.at(workload.requests_per_month), instance.usd_per_hour, instance.type)
+        ramp = Ramp(hours / fits, empty_room(Ramp(hours), fits, requests), floor)
+        billed = ramp.at(requests)
+        assert billed == pytest.approx(max(floor, math.ceil(environments / fits - 1e-9) * 730.0), rel=1e-9)
+        return (hourly * billed, instance.usd_per_hour, instance.type)
 
     every = _environment_fits(workload, book, model, vcpu, memory_mb)
     if not every:

@@ -146,8 +146,9 @@ def test_the_bill_never_costs_more_and_moves_smoothly_with_the_volume(ruleset: R
         assert kept <= on_demand
         if (
             previous is not None
-        ):  # 3% more requests: the bill moves by no more than about 3%, whole environments and all
-            assert kept / previous < 1.035
+        ):  # 3% more requests: the bill moves by little, whole environments and all: on Lambda Managed Instances
+            # (its cheaper mode at some volumes) one more whole instance at most, until provisioned concurrency wins
+            assert kept / previous < 1.07
             assert kept >= previous
         previous, requests = kept, requests * 1.03
 

@@ -150,8 +150,9 @@ def test_a_crossing_that_comes_sooner_sized_for_the_volume_is_said_where_a_rerun
 
 
 def test_a_crossing_no_rerun_finds_is_not_said(ruleset: Ruleset) -> None:
-    """A steady fleet: with today's sizing held, ECS on EC2 and Fargate cross at ~1.3 billion requests a month, but a
-    rerun there sizes both again and ECS on EC2 stays the dearer (or the crossing moves out of reach)."""
+    """A steady fleet of 11 copies: with today's sizing held, ECS on EC2 and Fargate cross at ~350M requests a month
+    ("below it ECS on EC2 becomes cheaper"), but sized anew, on whole instances, ECS on EC2 is the cheaper of the two
+    today already and still there: a crossing that changes nothing is not said."""
     raw = yaml.safe_load((REPO_ROOT / "tests" / "scenarios" / "cost-optimised-steady-fleet.yaml").read_text())
     workload = raw["workload"]
     decision = decide(parse_workload(workload), ruleset)
@@ -163,9 +164,9 @@ def test_a_crossing_no_rerun_finds_is_not_said(ruleset: Ruleset) -> None:
     ]
     ec2 = next(point for point in unsaid if {point.target, point.versus} == {"ecs-ec2", "ecs-fargate"})
     cheaper, other = said_cheaper(ec2, today)
-    for factor in (1.0, 1.2, 2.0, 4.0):
-        totals = rerun_totals(workload, ruleset, ec2.requests_per_month * factor)
-        assert totals[cheaper] >= totals[other]  # no rerun finds the held crossing
+    for volume in (today, ec2.requests_per_month):
+        totals = rerun_totals(workload, ruleset, volume)
+        assert totals[cheaper] < totals[other]  # the same one cheaper either side: no rerun finds a change
     names = {"ecs-ec2": "Amazon ECS on EC2", "ecs-fargate": "Amazon ECS on AWS Fargate"}
     assert not any(f"{names[cheaper]} becomes cheaper than {names[other]}" in s for s in decision.what_would_change)
 

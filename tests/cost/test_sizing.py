@@ -192,12 +192,13 @@ def test_copies_pack_onto_instances(ruleset: Ruleset) -> None:
     assert sizing is not None
     # desired = ceil(100.08 in flight / 0.7) = 143 copies; max = ceil(210 / 0.7) = 300 copies
     assert (sizing.desired_copies, sizing.max_copies) == (143, 300)
-    # Billed instance-hours above the 2-instance floor are copy-hours ÷ copies per instance, and the type is picked by
-    # that bill: 100.08 / 0.7 × 730 = 104,369 copy-hours a month. c7g.4xlarge keeps its kernel's 2.53% of 32,768 MiB
-    # (829 MiB, more than the 512 MiB reserve) and holds min(16 / 0.25, (32,768 − 829) / 512) = 62 copies:
-    # 104,369 / 62 × $0.58 = $976; c7g.2xlarge (31 copies) 104,369 / 31 × $0.29 = $976 too, on twice the nodes and
-    # their root volumes; c7g.xlarge (15 copies) $1,009; m7g.medium (4 copies) $1,065.
-    assert (sizing.instance_type, sizing.copies_per_instance) == ("c7g.4xlarge", 62)
+    # Billed instance-hours are the whole instances the 143 copies need, and the type is picked by that bill.
+    # c7g.4xlarge keeps its kernel's 2.53% of 32,768 MiB (829 MiB, more than the 512 MiB reserve) and holds
+    # min(16 / 0.25, (32,768 − 829) / 512) = 62 copies: 3 nodes × $0.58 = $1.74 an hour, the third a third full;
+    # c7g.2xlarge (31 copies) 5 × $0.29 = $1.45; c7g.xlarge (15 copies) 10 × $0.145 = $1.45 too, on twice the nodes
+    # and their root volumes; m7g.medium (4 copies) 36 × $0.0408 = $1.47.
+    assert (sizing.instance_type, sizing.copies_per_instance) == ("c7g.2xlarge", 31)
+    assert sizing.instance_hours_per_month == 5 * 730
     per = sizing.copies_per_instance
     assert sizing.desired_instances == -(-143 // per)
     assert sizing.max_instances == -(-300 // per)
