@@ -124,6 +124,23 @@ def _layer4_beside_http(workload: Workload) -> str | None:
     )
 
 
+def _peak_past_pattern(workload: Workload) -> str | None:
+    """A peak given for steady or diurnal traffic (no hourly profile) past the spiky pattern's 10× the average: a
+    burst the pattern does not weigh, and copies the bills do not keep (architect audit 28, F3)."""
+    traffic, average = workload.traffic, workload.requests_per_month / SECONDS_PER_MONTH
+    peak = traffic.peak_rps
+    if traffic.pattern not in ("steady", "diurnal") or traffic.hourly_profile is not None or peak is None:
+        return None
+    if average <= 0 or peak <= PEAK_TO_AVERAGE["spiky"] * average:
+        return None
+    return (
+        f"traffic.peak_rps {show(peak)} is {show(round(peak / average))}× the average rate ({show(average)} a second) "
+        f"of {traffic.pattern} traffic, which peaks at about {show(PEAK_TO_AVERAGE[traffic.pattern])}× its average: "
+        "a peak that far above the average is a burst, which this pattern neither weighs nor keeps copies up for. "
+        "Say traffic.pattern spiky (or event) so the bursts are weighed and priced, or check the peak and the volume."
+    )
+
+
 def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
     """Every contradiction or unused input in ``parsed``, in the order of the workload's sections."""
     workload = parsed.workload
@@ -139,6 +156,7 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
                 f"peak (traffic.peak_rps) counts it twice: ×{show(round(factor, 2))} the average rate. With a "
                 "profile, give the pattern steady, or give traffic.peak_rps."
             )
+    found.extend(past for past in (_peak_past_pattern(workload),) if past is not None)
     websocket = "websocket" in workload.protocols
     door = traffic.front_door
     # Said only where Lambda may run the work (a long-running process keeps it out: limits.lambda-no-long-running)
