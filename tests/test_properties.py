@@ -223,17 +223,22 @@ def test_every_reason_names_a_rule_and_carries_its_source(raw: dict[str, Any]) -
 
 @PROPERTY_SETTINGS
 @given(WORKLOADS)
-def test_cost_is_scored_one_way_for_every_eligible_target(raw: dict[str, Any]) -> None:
-    """Every eligible target billed: no rule that stands in for cost scores any. Some unbilled: no criterion from
-    the bills, and a proxy that scores an eligible target scores the eligible target it moves most (before, a billed
-    target was left out of the points its unbilled rivals got)."""
+def test_cost_is_scored_by_the_bill_where_there_is_one(raw: dict[str, Any]) -> None:
+    """Cost is scored per target: a target with a bill by the criterion from the bills and by no rule that stands in
+    for cost; a target without one by those rules and not the bills' criterion (one target losing its bill moves its
+    own score alone, property audit 24, F2). With no bill at all, a proxy that scores an eligible target scores the
+    eligible target it moves most."""
     decision = _decide(raw)
     proxies = {rule.id: rule for rule in SHIPPED.rules if rule.proxy_for == "cost"}
     cited = {entry.target: {reason.rule for reason in entry.reasons} for entry in decision.ranking}
-    if all(entry.monthly_cost is not None for entry in decision.ranking):
-        assert not any(proxies.keys() & rules for rules in cited.values()), cited
+    billed = {entry.target for entry in decision.ranking if entry.monthly_cost is not None}
+    for target, rules in cited.items():
+        if target in billed:
+            assert not proxies.keys() & rules, (target, cited)
+        else:
+            assert "cost.relative-monthly-cost" not in rules, (target, cited)
+    if billed:
         return
-    assert not any("cost.relative-monthly-cost" in rules for rules in cited.values()), cited
     for rule_id in set().union(*cited.values()) & proxies.keys():
         # Where it scores some eligible target it scores the one it moves most (smaller points may round to 0.0).
         impacts = {target: points for target, points in proxies[rule_id].impacts.items() if target in cited}

@@ -43,20 +43,32 @@ def with_volume(workload: dict[str, Any], volume: float) -> dict[str, Any]:
 
 @pytest.mark.parametrize("workload", SHARE_SWITCH)
 def test_no_score_moves_3_points_across_lambdas_mode_switch(ruleset: Ruleset, workload: dict[str, Any]) -> None:
-    """3% steps across ±30% of the volume where the audit saw 3.5 points: every bill moves under 10%, no exclusion
-    changes, and no score moves more than 3 points (issue 10's smoothness promise)."""
+    """3% steps across ±30% of the volume where the audit saw 3.5 points: where no bill moves 10% or more and no
+    exclusion changes, no score moves more than 3 points (issue 10's smoothness promise), the step where Lambda
+    switches modes among them. A fleet that needs one more whole instance is a bill step of its own, and may."""
     start = workload["traffic"]["requests_per_month"]
     volumes = [start * 1.03**step for step in range(-10, 11)]
     decisions = [decide(parse_workload(with_volume(workload, volume)), ruleset, advice=False) for volume in volumes]
-    switched = {next(getattr(i.sizing, "mode", None) for i in d.ranking if i.target == "lambda") for d in decisions}
-    assert len(switched) == 2, "the sweep crosses Lambda's switch between its modes"
-    for before, after in itertools.pairwise(decisions):
+    modes = [next(getattr(i.sizing, "mode", None) for i in d.ranking if i.target == "lambda") for d in decisions]
+    assert len(set(modes)) == 2, "the sweep crosses Lambda's switch between its modes"
+    checked = switches = 0
+    for (before, after), (mode, next_mode) in zip(
+        itertools.pairwise(decisions), itertools.pairwise(modes), strict=True
+    ):
         bills = [{i.target: i.monthly_cost.total_usd for i in d.ranking if i.monthly_cost} for d in (before, after)]
-        assert all(abs(bills[1][t] / bills[0][t] - 1) < 0.1 for t in bills[0])
-        assert {e.target for e in before.excluded} == {e.target for e in after.excluded}
+        smooth = all(abs(bills[1][t] / bills[0][t] - 1) < 0.1 for t in bills[0])
+        same = {e.target for e in before.excluded} == {e.target for e in after.excluded}
+        if mode != next_mode:
+            assert smooth, "Lambda's mode switch moves no bill by 10%"
+            switches += 1
+        if not (smooth and same):
+            continue
         scores = [{item.target: item.score for item in d.ranking} for d in (before, after)]
         for target, score in scores[0].items():
             assert abs(scores[1][target] - score) <= 3.0, (target, score, scores[1][target])
+        checked += 1
+    assert switches >= 1
+    assert checked >= 15  # most of the 20 steps move no bill by 10%
 
 
 def test_a_mode_sentence_above_a_volume_holds_past_the_crossing_it_names(ruleset: Ruleset) -> None:

@@ -102,8 +102,13 @@ def test_one_quantity_near_lambdas_limit_is_ramped_once(ruleset: Ruleset) -> Non
     rules = {reason.rule for reason in lam.reasons}
     assert "limits.lambda-memory.headroom" in rules
     assert "limits.lambda-max-vcpu.headroom" not in rules
-    score = {
-        label: next(entry.score for entry in decision.ranking if entry.target == "lambda")
-        for label, decision in (("before", before), ("after", after))
-    }
-    assert abs(score["after"] - score["before"]) <= 3.0
+    # The headroom's own points move by what one ramp gives a 3% step (two ramps gave twice it). The score as a whole
+    # now also carries a bill step: on Lambda Managed Instances, billed in whole instances, environments of 5.29 vCPU
+    # no longer pack three to a c7g.4xlarge (up 10.5%), a bill move that issue 10 lets move a score past 3 points.
+    headroom = [
+        next(reason.impact for reason in entry.reasons if reason.rule == "limits.lambda-memory.headroom")
+        for decision in (before, after)
+        for entry in decision.ranking
+        if entry.target == "lambda"
+    ]
+    assert 0 < headroom[0] - headroom[1] <= 1.0
