@@ -9,6 +9,7 @@ which the translator places under the part's location.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -175,7 +176,11 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
     template = wording.by_type.get(kind)
     if template is not None:
         context = item.get("ctx") or {}
-        return [Problem(location, template.format(value=_Quoted(value), type=json_type(value), **context))]
+        message = template.format(value=_Quoted(value), type=json_type(value), **context)
+        one = isinstance(value, str) and value.isprintable() and 0 < len(value) <= 40
+        if kind in ("list_type", "tuple_type") and one:  # `protocols: http` for `[http]`: say the list that was meant
+            message += f" ({quoted(value)}): a list of one is written [{value}] in YAML, [{json.dumps(value)}] in JSON"
+        return [Problem(location, message)]
     if kind == "extra_forbidden" and wording.fields is not None:
         fields = wording.fields(loc[:-1])
         return [unknown_choice(location, loc[-1], fields, field=True, fallback=wording.fallback)]

@@ -15,6 +15,7 @@ from decider.network import FrontDoorChoice, Network
 from decider.network import Section as _Section
 from decider.numbers import number as _num
 from decider.numbers import show as _show
+from decider.peak_assumed import unnamed_peak
 from decider.traffic_profile import PROFILE_FIELD, HourlyProfile, peak_factor
 from decider.validation import PLAIN_WORDS, InstanceNames, Label, Wording, arrays_as_tuples, problems_from_validation
 from decider.websocket import connection_defaults
@@ -365,9 +366,8 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
 
     rate = requests / SECONDS_PER_MONTH
     connections, per_copy = connection_defaults(traffic, runtime, "websocket" in protocols, rate, assumptions, defaults)
-    kept, burst, environments, bursts = for_bursts(
-        traffic, runtime, protocols, rate, avg_ms, assumptions, defaults, peak
-    )
+    kept, burst, warm, bursts = for_bursts(traffic, runtime, protocols, rate, avg_ms, assumptions, defaults, peak)
+    assumptions.extend(unnamed_peak(traffic, runtime, protocols, rate, avg_ms, bursts, peak))
     team = workload.team  # a team that runs EKS today has run Kubernetes
     if team.current_platform == "eks" and "kubernetes_experience" not in team.model_fields_set:
         team = team.model_copy(update={"kubernetes_experience": "some"})
@@ -389,9 +389,9 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
         assumptions.extend(f"{', '.join(paths)} not given: assumed {word}" for word, paths in falsy.items() if paths)
 
     sized = {"max_duration_s": max_s, "avg_duration_ms": avg_ms, "connections_per_copy": per_copy, "min_copies": kept}
-    sized["provisioned_concurrency"] = environments[0] if environments is not None else runtime.provisioned_concurrency
+    sized["provisioned_concurrency"] = warm[0] if warm is not None else runtime.provisioned_concurrency
     sized_runtime = runtime.model_copy(update=sized)
-    sized_runtime._burst_copies, sized_runtime._warm_environments = burst, environments
+    sized_runtime._burst_copies, sized_runtime._warm_environments = burst, warm
     filled: dict[str, Any] = {"requests_per_month": requests, "peak_rps": peak, "protocols": protocols}
     filled.update(connections=connections, bursts_per_day=bursts)
     resolved = workload.model_copy(

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from decider import Decision, Ruleset, decide, parse_workload
+from decider.decision import RankedTarget
 
 
-def ranked(decision: Decision) -> dict[str, Any]:
+def ranked(decision: Decision) -> dict[str, RankedTarget]:
     return {entry.target: entry for entry in decision.ranking}
 
 
@@ -68,7 +69,7 @@ def test_large_bodies_beside_http_lower_lambda_without_keeping_it_out(ruleset: R
 
 
 def test_a_steady_peak_far_above_its_average_is_warned_of(ruleset: Ruleset) -> None:
-    raw = {
+    raw: dict[str, Any] = {
         "name": "steady-with-a-flash-peak",
         "runtime": {"max_duration_s": 5, "avg_duration_ms": 100, "memory_mb": 512},
         "traffic": {"pattern": "steady", "requests_per_month": 10_000_000, "peak_rps": 5000, "protocols": ["http"]},
@@ -95,7 +96,7 @@ def test_a_steady_peak_far_above_its_average_is_warned_of(ruleset: Ruleset) -> N
 def test_fargate_loses_points_within_a_fifth_of_its_largest_task(
     ruleset: Ruleset, memory_mb: int, vcpu: float, expected: str
 ) -> None:
-    raw = {
+    raw: dict[str, Any] = {
         "name": "big-batch",
         "runtime": {"max_duration_s": 3600, "memory_mb": memory_mb, "vcpu": vcpu},
         "traffic": {"pattern": "batch", "requests_per_month": 30, "protocols": ["schedule"]},
@@ -122,7 +123,7 @@ def test_fargate_loses_points_within_a_fifth_of_its_largest_task(
 
 def test_a_reason_for_a_fleet_of_ones_own_does_not_offer_the_target_kept_out(ruleset: Ruleset) -> None:
     """A custom AMI keeps Managed Instances out; the GPU team's reason for ECS on EC2 no longer offers it."""
-    raw = {
+    raw: dict[str, Any] = {
         "name": "gpu-custom-ami",
         "runtime": {"max_duration_s": 30, "avg_duration_ms": 500, "memory_mb": 16384, "vcpu": 4, "gpu": 1},
         "traffic": {"pattern": "steady", "requests_per_month": 5_000_000, "protocols": ["http"]},
