@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from decider import Ruleset, decide, parse_workload
 from decider.decision import FargateSizing
+from decider.errors import WorkloadError
 
 #: A spiky service with a p99 target and no peak: decider assumes 10× the average rate, 1,177 requests a second.
 SPIKY: dict[str, Any] = {
@@ -47,3 +50,16 @@ def test_nothing_is_said_where_a_peak_given_would_keep_nothing_either(ruleset: R
     assert not note(decide(parse_workload(no_target), ruleset, advice=False).assumptions)
     kept = {**SPIKY, "runtime": {"min_copies": 4, "provisioned_concurrency": 0}}
     assert not note(decide(parse_workload(kept), ruleset, advice=False).assumptions)
+
+
+def test_a_list_given_as_one_word_is_told_the_one_item_list(ruleset: Ruleset) -> None:
+    """`protocols: http` (for `[http]`): the error says how the list of one is written (F8)."""
+    with pytest.raises(WorkloadError) as raised:
+        parse_workload({"traffic": {"protocols": "http"}})
+    (problem,) = raised.value.problems
+    assert problem.location == "traffic.protocols"
+    assert problem.message.endswith('a list of one is written [http] in YAML, ["http"] in JSON')
+    # a long text is not echoed back as a list
+    with pytest.raises(WorkloadError) as long:
+        parse_workload({"traffic": {"protocols": "h" * 500}})
+    assert "a list of one" not in long.value.problems[0].message
