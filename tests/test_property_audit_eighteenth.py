@@ -47,5 +47,6 @@ def test_the_docs_list_a_named_peak_among_the_exceptions() -> None:
     text = (Path(__file__).resolve().parent.parent / "docs" / "workload.md").read_text(encoding="utf-8")
     start = text.index("copied in as given")
     paragraph = " ".join(text[start : text.index("**Hourly profile.**", start)].split())
-    assert "with three exceptions" in paragraph
+    assert "with four exceptions" in paragraph
+    assert "`runtime.vcpu` assumed" in paragraph  # the fourth: a vCPU given sizes Lambda's memory too
     assert "a `traffic.peak_rps` assumed (from the pattern) keeps no copies or environments up for bursts" in paragraph
