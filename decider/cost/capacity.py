@@ -87,6 +87,12 @@ def instance_hour_ramps(
     return (Ramp(copy.slope, 0.0, 0.0, 730.0), Ramp(copy.slope / per_instance, -730.0, 0.0))
 
 
+def linger_hours(model: CostModel) -> float:
+    """How long an instance started for a run of a job stays up after it, until the cluster scales in: the scale-in
+    alarm's run of low datapoints (``scale_in_lag_minutes`` in model.yaml), in hours."""
+    return model.scale_in_lag_minutes / 60.0
+
+
 def empty_room(copy: Ramp, per_instance: int, requests: float, hours: float = 730.0) -> float:
     """Instance-hours that whole instances leave empty, at ``requests``, beyond copy-hours ÷ copies per instance (over
     a stretch of ``hours``, the month when not given). A fleet runs whole copies (the average's ceiling) on whole

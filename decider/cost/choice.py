@@ -1,5 +1,6 @@
-"""How the cheapest instance type is told from the others: equal months by the tie rule, and types that lose at every
-volume (``dominates``) left out of the scan (decider/cost/instances.py)."""
+"""How the cheapest instance type is told from the others: equal months by the tie rule, types that lose at every
+volume (``dominates``) left out of the scan, and the rest scanned cheapest an hour first, so that a scan stops at the
+first type whose least month is dearer than the best found (decider/cost/instances.py)."""
 
 from __future__ import annotations
 
@@ -38,5 +39,25 @@ def dominates(better: tuple[Instance, int, float, float], other: tuple[Instance,
 def undominated(
     priced: Sequence[tuple[Instance, int, float, float]],
 ) -> tuple[tuple[Instance, int, float, float], ...]:
-    """The priced fitting types no other one ``dominates``: the only ones a cheapest-type scan can choose."""
-    return tuple(item for item in priced if not any(dominates(other, item) for other in priced))
+    """The priced fitting types no other one ``dominates``: the only ones a cheapest-type scan can choose; in order of
+    their instance-hour price (the catalogue's order among equal prices). Every type bills at least the instance-hours
+    a month keeps up whatever the copies (a floor of instances, or the first instance while work runs), so a type
+    whose price times those hours is dearer than the best found beyond ``BEYOND`` costs more than it, and so does
+    every type after it: the scan stops there (``past_best``)."""
+    kept = [item for item in priced if not any(dominates(other, item) for other in priced)]
+    return tuple(sorted(kept, key=_hourly))
+
+
+def _hourly(item: tuple[Instance, int, float, float]) -> float:
+    return item[2]
+
+
+#: How much dearer (relative) than the best a type's least month must be for the scan to stop at it: far past
+#: ``TIE``, so that no type that could tie with the best, in whatever order its products were rounded, is left out.
+BEYOND = 1e-6
+
+
+def past_best(least_month: float, best: float) -> bool:
+    """Whether a type whose month costs at least ``least_month`` is dearer than the ``best`` month found beyond any
+    tie (and every type after it in ``undominated``'s order, which costs at least as much)."""
+    return least_month > best * (1.0 + BEYOND)

@@ -10,8 +10,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from decider.cost.capacity import Ramp, copies, empty_room, scaling_of
-from decider.cost.choice import TIE, before, undominated
+from decider.cost.capacity import Ramp, copies, empty_room, linger_hours, scaling_of
+from decider.cost.choice import TIE, before, past_best, undominated
 from decider.cost.compiled import Compiled
 from decider.cost.profile import RampSum, copy_hours, instance_hour_ramps, profile_billed_hours, shared_instance_hours
 from decider.facts import Facts, container_disk_gb
@@ -208,6 +208,9 @@ def cheapest_instance(
     linger = linger_hours(model) if per_run else 0.0
     # The first instance, up while work runs (and, for runs of a job, until the cluster scales in after each)
     busy = min(730.0, max(0.0, (slope + linger) * requests + 0.0))
+    # Every type bills at least ``kept`` instance-hours (the floor kept up, or the first instance while work runs), and
+    # the types come cheapest an hour first: the scan stops at the first these hours price past the best (``past_best``)
+    kept = 0.0 if shared else busy if low == 0 else max(min_floor, 730.0)
     best: tuple[float, float, str] = (math.inf, math.inf, "")
     best_fit: tuple[Instance, int, float] | None = None
     # This loop runs for every fitting type of every instance-based target of every ranking: max(a, b) is written
@@ -216,6 +219,8 @@ def cheapest_instance(
     for instance, per_instance, hourly, list_price in _priced_fits(
         workload, facts, book, model, management_fee, kubernetes
     ):
+        if past_best(hourly * kept, least):
+            break
         floor = (low / per_instance if shared else ceil(low / per_instance)) * 730.0
         floor = floor if floor > min_floor else min_floor
         if floor > 0 or shared:  # a share of existing nodes follows the copy-hours, whatever the scaling; whole
@@ -279,12 +284,6 @@ def _cheapest_profiled(
     return InstanceOption(instance, per_instance, ramps, billed)
 
 
-def linger_hours(model: CostModel) -> float:
-    """How long an instance started for a run of a job stays up after it, until the cluster scales in: the scale-in
-    alarm's run of low datapoints (``scale_in_lag_minutes`` in model.yaml), in hours."""
-    return model.scale_in_lag_minutes / 60.0
-
-
 def _cheapest_of(
     options: Sequence[InstanceOption], workload: Workload, book: PriceBook, model: CostModel, management_fee: bool
 ) -> InstanceOption | None:
@@ -310,7 +309,7 @@ def _priced_fits(
     """Each fitting type with copies per instance, its instance-hour price for the workload (all parts) and its list
     price; compiled once per price book, copy shape and fee, and looked up once by all that the fitting types
     (``instance_fits``) and their prices read. Types that another type beats at every volume (``dominates``) are left
-    out: the choice scans the rest."""
+    out, and the rest come cheapest an hour first (``undominated``)."""
     runtime = workload.runtime
     scratch, artifact_mb, room = runtime.ephemeral_storage_gb, runtime.artifact_mb, image_room_gb(model)
     kubelet = model.kubelet_reserved_memory if kubernetes else None  # the same figures, not a reused id

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from decider.cost.bill import PLANNERS, Plan, function_door_lines
 from decider.cost.capacity import Ramp, copies, empty_room, instance_hour_ramps
-from decider.cost.choice import undominated
+from decider.cost.choice import past_best, undominated
 from decider.cost.compiled import Compiled
 from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced
@@ -98,6 +98,8 @@ def lambda_managed_instances(
     for instance, fits, hourly, list_price in _priced_environment_fits(
         workload, book, model, vcpu, memory_mb, discount, fee_fraction
     ):
+        if past_best(hourly * floor, best[0]):  # every type bills the floor at least; the rest are dearer an hour
+            break
         # instance_hour_ramps with a floor of instances: one ramp, max(floor, hours ÷ environments per instance and
         # the room whole instances leave empty), written out as Ramp.at writes it
         needed = slope / fits * requests + empty_room(environment_hours, fits, requests)
@@ -173,7 +175,8 @@ def _priced_environment_fits(
 ) -> tuple[tuple[Instance, int, float, float], ...]:
     """``_environment_fits`` with each type's instance-hour price (EC2 after the discount, plus the fee) and list
     price, compiled once per catalogue, environment shape and discount. A type another beats at every volume
-    (``dominates``: no dearer an hour, as many environments, first on a tie) is left out: the choice scans the rest."""
+    (``dominates``: no dearer an hour, as many environments, first on a tie) is left out; the rest come cheapest an
+    hour first (``undominated``)."""
     fits = _environment_fits(workload, book, model, vcpu, memory_mb)
 
     def build() -> tuple[tuple[Instance, int, float, float], ...]:
