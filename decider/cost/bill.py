@@ -21,8 +21,8 @@ from decider.cost.frozen import setter
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
 from decider.cost.instances import InstanceOption, image_room_gb
 from decider.cost.line import Line, fixed
+from decider.cost.needs import Needs, needs_of
 from decider.cost.network import image_pull_lines, instance_volume_lines, network_lines, system_node_lines
-from decider.cost.profile import copy_hours
 from decider.cost.purchase_lines import compute_lines, hour_lines, runs_said, task_line
 from decider.cost.sizing import fargate_platform, lambda_run_s, size_fargate, size_instances, size_lambda
 from decider.cost.warm import lambda_work
@@ -193,9 +193,12 @@ def function_door_lines(workload: Workload, book: PriceBook, model: CostModel, d
     return lines
 
 
-def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel) -> Plan | None:
+def _plan_fargate(
+    target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel, needs: Needs | None = None
+) -> Plan | None:
     check_fargate(book, workload, facts.container_disk_gb)
-    sized = size_fargate(workload, facts, book, model)
+    needs = needs if needs is not None else needs_of(workload, facts, model)
+    sized = size_fargate(workload, facts, book, model, needs)
     if sized is None:
         return None
     sizing, task_price = sized
@@ -204,7 +207,7 @@ def _plan_fargate(target: Target, workload: Workload, facts: Facts, book: PriceB
     if fargate is None:  # check_fargate has raised already
         return None
     _, platform = fargate_platform(workload, book)
-    hours = copy_hours(workload, facts, model, sizing.scaling)
+    hours = needs.hours
     lines = [task_line(workload, book, sizing, task_price, hours)]
     if platform.os_license_vcpu_hour is not None:
         licence = platform.os_license_vcpu_hour.usd
@@ -257,6 +260,7 @@ def _plan_instances(
     book: PriceBook,
     model: CostModel,
     chosen: dict[tuple[bool, bool], InstanceOption | None] | None = None,
+    needs: Needs | None = None,
 ) -> Plan | None:
     check_instances(book, workload)
     priced = target.cost
@@ -272,6 +276,7 @@ def _plan_instances(
         control_plane=control_plane,
         chosen=chosen,
         shared=existing and control_plane and shares_nodes(workload),
+        needs=needs,
     )
     if sized is None:
         raise no_fitting_type(book, workload, facts.container_vcpu)
@@ -324,16 +329,22 @@ def plan_targets(
     """A plan for each target the cost model can price (its ``cost.model`` in targets.yaml); targets it cannot size
     (no fitting size) or price are left out, and ``unpriced`` (when given) says why for each. ``chosen`` remembers the
     instance type chosen per management fee and node kind (EKS nodes keep vCPU from pods): the same workload's
-    purchase options choose alike (the choice is by list price, before any Spot or Savings Plan discount)."""
+    purchase options choose alike (the choice is by list price, before any Spot or Savings Plan discount). The
+    copies every container target sizes (decider/cost/needs.py) are worked out once, for the first of them."""
     plans: dict[str, Plan] = {}
     if chosen is None:
         chosen = {}
+    needs: Needs | None = None
     for target in targets:
         kind = target.cost.model if target.cost is not None else None
         plan: Plan | None = None
         try:
+            if kind in ("instances", "fargate") and needs is None:
+                needs = needs_of(workload, facts, model)
             if kind == "instances":
-                plan = _plan_instances(target, workload, facts, book, model, chosen)
+                plan = _plan_instances(target, workload, facts, book, model, chosen, needs)
+            elif kind == "fargate":
+                plan = _plan_fargate(target, workload, facts, book, model, needs)
             elif kind is not None and kind in PLANNERS:
                 plan = PLANNERS[kind](target, workload, facts, book, model)
         except Unpriced as gap:

@@ -10,10 +10,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from decider.cost.capacity import Ramp, copies, empty_room, linger_hours, scaling_of
+from decider.cost.capacity import Ramp, empty_room, linger_hours
 from decider.cost.choice import TIE, before, past_best, undominated
 from decider.cost.compiled import Compiled
-from decider.cost.profile import RampSum, copy_hours, instance_hour_ramps, profile_billed_hours, shared_instance_hours
+from decider.cost.needs import Needs, needs_of
+from decider.cost.profile import RampSum, instance_hour_ramps, profile_billed_hours, shared_instance_hours
 from decider.facts import Facts, container_disk_gb
 from decider.pricing.book import Instance, PriceBook
 from decider.pricing.cost_model import CostModel
@@ -146,9 +147,8 @@ def instance_options(
 ) -> tuple[InstanceOption, ...]:
     """Every fitting type with its billed instance-hours (the general form; sizing uses ``cheapest_instance``).
     ``shared``: the copies go on a cluster's existing nodes, billed as their share (``shared_instance_hours``)."""
-    scaling = scaling_of(workload, facts)
-    hours = copy_hours(workload, facts, model, scaling)
-    low = copies(workload, facts, model, scaling)[0]
+    needs = needs_of(workload, facts, model)
+    scaling, hours, low = needs.scaling, needs.hours, needs.copies[0]
     min_instances = _min_instances(low, scaling, shared=False)
     requests, per_run, linger = workload.requests_per_month, scaling == "per-run", linger_hours(model)
     options = []
@@ -184,6 +184,7 @@ def cheapest_instance(
     management_fee: bool,
     kubernetes: bool = False,
     shared: bool = False,
+    needs: Needs | None = None,
 ) -> InstanceOption | None:
     """The fitting type that makes the month cheapest at the workload's volume (ties: the lower list price, then the
     name), with its instance-hour ramps; None when no type holds a copy. ``kubernetes``: EKS nodes, which keep vCPU
@@ -192,17 +193,16 @@ def cheapest_instance(
     copy-hours ramp (the ramps of ``instance_hour_ramps``, evaluated with the same operations), and only the winner's
     ramps are built. A workload with an hourly profile (hour-by-hour ramps) takes the general path. ``shared``: the
     copies go on a cluster's existing nodes (the team runs EKS), billed as their share of them: no node of their own,
-    no minimum."""
-    scaling = scaling_of(workload, facts)
-    hours = copy_hours(workload, facts, model, scaling)
+    no minimum. ``needs``: the workload's copies, when the pricing pass has them already (decider/cost/needs.py)."""
+    needs = needs if needs is not None else needs_of(workload, facts, model)
+    scaling, hours, low = needs.scaling, needs.hours, needs.copies[0]
     per_run = scaling == "per-run"
     if isinstance(hours, RampSum) and shared:
         options = instance_options(workload, facts, book, model, kubernetes=kubernetes, shared=shared)
         return _cheapest_of(options, workload, book, model, management_fee)
-    if isinstance(hours, RampSum) and not per_run:
-        return _cheapest_profiled(workload, facts, book, model, hours, management_fee, kubernetes)
-    low = copies(workload, facts, model, scaling)[0]
     min_floor = _min_instances(low, scaling, shared=shared) * 730.0
+    if isinstance(hours, RampSum) and not per_run:
+        return _cheapest_profiled(workload, facts, book, model, hours, (low, min_floor), management_fee, kubernetes)
     requests = workload.requests_per_month
     slope = hours.slope
     linger = linger_hours(model) if per_run else 0.0
@@ -253,16 +253,16 @@ def _cheapest_profiled(
     book: PriceBook,
     model: CostModel,
     hours: RampSum,
+    kept: tuple[int, float],
     management_fee: bool,
     kubernetes: bool,
 ) -> InstanceOption | None:
     """``cheapest_instance`` for copy-hours hour by hour (an hourly profile): each type's month from
     ``profile_billed_hours``, the float ``instance_options`` bills, over the types no other dominates; the winner's
     ramps built alone. A type is passed over first when fewer hours than it bills already price it beyond the best:
-    every stretch bills at least its copy-hours over copies per instance and its share of the month's floor."""
-    scaling = scaling_of(workload, facts)
-    low = copies(workload, facts, model, scaling)[0]
-    min_floor = _min_instances(low, scaling, shared=False) * 730.0
+    every stretch bills at least its copy-hours over copies per instance and its share of the month's floor. ``kept``:
+    the copies and the instance-hours kept up whatever the load."""
+    low, min_floor = kept
     requests = workload.requests_per_month
     best: tuple[float, float, str] = (math.inf, math.inf, "")
     best_fit: tuple[Instance, int, float, float] | None = None

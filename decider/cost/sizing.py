@@ -13,10 +13,10 @@ import math
 
 from decider.cold_budget import IDLE_ENVIRONMENT_KEPT_S
 from decider.copy_cpu import FARGATE_CPU_MAX_MEMORY_MB
-from decider.cost.capacity import Ramp, copies, scaling_of
+from decider.cost.capacity import Ramp
 from decider.cost.draft import Draft
 from decider.cost.instances import InstanceOption, cheapest_instance
-from decider.cost.profile import copy_hours
+from decider.cost.needs import Needs, needs_of
 from decider.decision import FargateSizing, FrontDoor, InstanceSizing, LambdaSizing, Purchase
 from decider.facts import Facts, utilisation
 from decider.network import HTTP_PROTOCOLS
@@ -198,9 +198,10 @@ def _cheapest_size(
 
 
 def size_fargate(
-    workload: Workload, facts: Facts, book: PriceBook, model: CostModel
+    workload: Workload, facts: Facts, book: PriceBook, model: CostModel, needs: Needs | None = None
 ) -> tuple[Draft[FargateSizing], float] | None:
-    """The cheapest valid task that holds one copy, and its task-hour price; None when no Fargate size is big enough."""
+    """The cheapest valid task that holds one copy, and its task-hour price; None when no Fargate size is big enough.
+    ``needs``: the workload's copies, when the pricing pass has them already (decider/cost/needs.py)."""
     runtime = workload.runtime
     _, platform = fargate_platform(workload, book)
     found = _cheapest_size(
@@ -209,9 +210,9 @@ def size_fargate(
     if found is None:
         return None
     price, cpu, memory = found
-    scaling = scaling_of(workload, facts)
-    low, desired, high = copies(workload, facts, model, scaling)
-    hours = copy_hours(workload, facts, model, scaling)
+    needs = needs if needs is not None else needs_of(workload, facts, model)
+    scaling, hours = needs.scaling, needs.hours
+    low, desired, high = needs.copies
     spot_allowed = runtime.os == "linux"
     sizing = Draft(
         FargateSizing,
@@ -246,22 +247,32 @@ def size_instances(
     control_plane: bool = False,
     chosen: dict[tuple[bool, bool], InstanceOption | None] | None = None,
     shared: bool = False,
+    needs: Needs | None = None,
 ) -> tuple[Draft[InstanceSizing], Instance, tuple[Ramp, ...]] | None:
     """The instance type that makes the month cheapest at this volume (as billed, by instance_hour_ramps); None when
     no catalogue type fits a copy. A ``control_plane`` target's nodes (EKS) keep vCPU from pods for the kubelet and
     the DaemonSets (``kubelet_reserved_cpu`` in model.yaml).
 
     ``chosen`` (a memo by management fee and node kind) lets a workload's purchase options share one choice.
-    ``shared``: the copies go on the team's existing EKS cluster, billed as their share of its nodes.
+    ``shared``: the copies go on the team's existing EKS cluster, billed as their share of its nodes. ``needs``: the
+    workload's copies, when the pricing pass has them already (decider/cost/needs.py).
     """
-    scaling = scaling_of(workload, facts)
-    low, desired, high = copies(workload, facts, model, scaling)
+    needs = needs if needs is not None else needs_of(workload, facts, model)
+    scaling = needs.scaling
+    low, desired, high = needs.copies
     key = (management_fee, control_plane)
     if chosen is not None and key in chosen:
         option = chosen[key]
     else:
         option = cheapest_instance(
-            workload, facts, book, model, management_fee=management_fee, kubernetes=control_plane, shared=shared
+            workload,
+            facts,
+            book,
+            model,
+            management_fee=management_fee,
+            kubernetes=control_plane,
+            shared=shared,
+            needs=needs,
         )
         if chosen is not None:
             chosen[key] = option

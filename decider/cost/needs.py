@@ -1,0 +1,36 @@
+"""What every container target is sized from: how the copies follow the load, how many there are and their hours.
+
+ECS on Fargate, ECS on EC2, ECS Managed Instances and EKS size the same copies of one workload: the scaling, the
+(min, desired, max) copies and the copy-hours ramp are the workload's, not a target's. A pricing pass
+(decider/cost/bill.py ``plan_targets``) works them out once and hands them to each target's sizing and to the choice
+of instance type, instead of each working them out again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from decider.cost.capacity import Ramp, copies, scaling_of
+from decider.cost.profile import copy_hours
+from decider.decision import Scaling
+from decider.facts import Facts
+from decider.pricing.cost_model import CostModel
+from decider.workload import Workload
+
+
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """A workload's copies as every container target sizes them."""
+
+    scaling: Scaling
+    """How copies follow the load (decider/cost/capacity.py ``scaling_of``)."""
+    copies: tuple[int, int, int]
+    """(min, desired, max) copies (decider/cost/capacity.py ``copies``)."""
+    hours: Ramp
+    """Copy-hours a month, hour by hour for an hourly profile (decider/cost/profile.py ``copy_hours``)."""
+
+
+def needs_of(workload: Workload, facts: Facts, model: CostModel) -> Needs:
+    """The copies of ``workload`` as every container target sizes them."""
+    scaling = scaling_of(workload, facts)
+    return Needs(scaling, copies(workload, facts, model, scaling), copy_hours(workload, facts, model, scaling))
