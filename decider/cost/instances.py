@@ -203,8 +203,7 @@ def cheapest_instance(
     min_floor = _min_instances(low, scaling, shared=shared) * 730.0
     if isinstance(hours, RampSum) and not per_run:
         return _cheapest_profiled(workload, facts, book, model, hours, (low, min_floor), management_fee, kubernetes)
-    requests = workload.requests_per_month
-    slope = hours.slope
+    requests, slope = workload.requests_per_month, hours.slope
     linger = linger_hours(model) if per_run else 0.0
     # The first instance, up while work runs (and, for runs of a job, until the cluster scales in after each)
     busy = min(730.0, max(0.0, (slope + linger) * requests + 0.0))
@@ -260,16 +259,19 @@ def _cheapest_profiled(
     """``cheapest_instance`` for copy-hours hour by hour (an hourly profile): each type's month from
     ``profile_billed_hours``, the float ``instance_options`` bills, over the types no other dominates; the winner's
     ramps built alone. A type is passed over first when fewer hours than it bills already price it beyond the best:
-    every stretch bills at least its copy-hours over copies per instance and its share of the month's floor. ``kept``:
-    the copies and the instance-hours kept up whatever the load."""
+    every stretch bills at least its copy-hours over copies per instance and its share of the month's floor; the scan
+    stops at the first type the floor alone prices so. ``kept``: the copies and instance-hours kept up whatever."""
     low, min_floor = kept
     requests = workload.requests_per_month
     best: tuple[float, float, str] = (math.inf, math.inf, "")
     best_fit: tuple[Instance, int, float, float] | None = None
     slope = math.fsum(part.slope for part in hours.parts)  # the stretches' copy-hours per request
+    least_kept = max(min_floor, 730.0) if low else 0.0  # every type's floor is at least this
     for instance, per_instance, hourly, list_price in _priced_fits(
         workload, facts, book, model, management_fee, kubernetes
     ):
+        if past_best(hourly * least_kept * (1.0 - 1e-6), best[0]):
+            break
         floor = max(min_floor, math.ceil(low / per_instance) * 730.0)
         least = hourly * max(floor, slope / per_instance * requests) * (1.0 - 1e-6)  # a millionth for the rounding
         if least - best[0] > TIE * (abs(least) + abs(best[0])):  # dearer than the best beyond any tie: not before it
