@@ -37,11 +37,22 @@ def eks_auto_mode(nodes: Plan, book: PriceBook) -> Plan | None:
     discounted); None when the book has no Auto Mode price."""
     prices = book.modes.eks_auto_mode
     sizing = nodes.draft
-    instance = book.instance(sizing.instance_type) if sizing.kind is InstanceSizing else None
+    instance = catalogue_type(book, sizing.instance_type) if sizing.kind is InstanceSizing else None
     if prices is None or instance is None or not nodes.hours:
         return None
     fee = instance.usd_per_hour * prices.fee_fraction.fraction
     return nodes.with_lines((*nodes.lines, *hour_lines(f"EKS Auto Mode fee ({instance.type})", fee, nodes.hours)))
+
+
+_BY_TYPE: Compiled[dict[str, Instance]] = Compiled(limit=64)
+
+
+def catalogue_type(book: PriceBook, name: str) -> Instance | None:
+    """The catalogue's type ``name`` (``PriceBook.instance``: the first so named), from a table compiled once per
+    catalogue instead of a scan of it every time a plan on EKS nodes is priced in Auto Mode."""
+    instances = book.ec2.instances
+    by_type = _BY_TYPE.get(id(instances), instances, lambda: {item.type: item for item in reversed(instances)})
+    return by_type.get(name)
 
 
 def eks_fargate(

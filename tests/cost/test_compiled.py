@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from decider.cost.compiled import Compiled
+from decider.cost.mode_plans import catalogue_type
+from decider.rules.model import Ruleset
 
 
 class _Book:
@@ -47,3 +49,10 @@ def test_a_full_table_starts_again() -> None:
 
 def _constant(value: int) -> Callable[[], int]:
     return lambda: value
+
+
+def test_a_catalogue_type_by_name_is_the_one_the_price_book_finds(ruleset: Ruleset) -> None:
+    """The table of a catalogue's types by name (decider/cost/mode_plans.py) answers as ``PriceBook.instance``."""
+    for book in ruleset.pricing.values():
+        for name in [instance.type for instance in book.ec2.instances] + ["no-such.type"]:
+            assert catalogue_type(book, name) is book.instance(name)
