@@ -95,8 +95,7 @@ def shared_instance_hours(copy: Ramp, per_instance: int, floor: float) -> tuple[
             for part, hours in pairs
         )
         # its own floor, read as the instances kept whatever the load (decider/cost/sizing.py): the month's
-        room = math.fsum(ramp.offset for ramp in above)
-        return (RampSum(copy.slope / per_instance, room, floor, math.inf, above, copy.spans),)
+        return (RampSum(copy.slope / per_instance, 0.0, floor, math.inf, above, copy.spans),)
     return (Ramp(copy.slope / per_instance, 0.0, floor),)
 
 
