@@ -27,7 +27,7 @@ from decider.cost.breakeven import distance
 from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
 from decider.errors import DeciderError
-from decider.fixes import fix, in_order, plausible, shortened, value_at, ways_in
+from decider.fixes import fix, fix_context, in_order, plausible, shortened, value_at, ways_in
 from decider.flip import gap, nearest_flip
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
@@ -154,11 +154,13 @@ def _candidates(
         crossing = {"traffic.requests_per_month": float(f"{volume:.2g}")}
         if in_order(workload, defaults, crossing):
             yield _Candidate(crossing, "cost-crossing", point.target)
-    for target, fired in ranked.evaluation.exclusions.items():
+    exclusions = ranked.evaluation.exclusions
+    context = fix_context(workload) if exclusions else {}  # read by every fix, built once
+    for target, fired in exclusions.items():
         for group in ways_in(fired):
             change: dict[str, Any] = {}
             for item in group:
-                relaxed = fix(item.rule, workload) if item.rule is not None else None
+                relaxed = fix(item.rule, workload, context) if item.rule is not None else None
                 if relaxed is None:
                     change = {}
                     break

@@ -63,12 +63,21 @@ PATHS = frozenset(f"{section}.{name}" for section, model in SECTIONS.items() for
 Tree = Comparison | Branch
 
 
-def fix(rule: Rule, workload: Workload) -> dict[str, Any] | None:
+def fix(rule: Rule, workload: Workload, context: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
     """The change (dotted paths → values) that makes ``rule``'s condition false for ``workload``; {} when it is false
-    already; None when decider has no change to offer (see the module's docstring)."""
+    already; None when decider has no change to offer (see the module's docstring). ``context``: the workload's rule
+    context as ``fix_context`` builds it, when the caller has it (one for every rule of a workload it fixes)."""
     if not rule.condition.raw:
         return None
-    return _fix(tree(rule.condition.raw), workload, build_context(workload, derive(workload)), rule.fix or "")
+    if context is None:
+        context = fix_context(workload)
+    return _fix(tree(rule.condition.raw), workload, context, rule.fix or "")
+
+
+def fix_context(workload: Workload) -> Mapping[str, Any]:
+    """The context a fix reads which comparisons hold in: the workload's fields and its facts derived without a cost
+    model."""
+    return build_context(workload, derive(workload))
 
 
 def _fix(node: Tree, workload: Workload, context: Mapping[str, Any], named: str) -> dict[str, Any] | None:
