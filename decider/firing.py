@@ -78,6 +78,8 @@ class Plan:
     holds (no ramp grades it); whether it scores; its category's weight for the goal."""
     near: tuple[int, ...]
     """The rules with a headroom: each has an outcome when its condition does not hold."""
+    excluding: tuple[int, ...]
+    """The rules that keep a target or a capacity mode out (every rule but the score rules)."""
 
 
 _PLANS: Compiled[Plan] = Compiled(limit=64)
@@ -138,6 +140,7 @@ def _compile(ruleset: Ruleset, optimize_for: str) -> Plan:
             for rule, unread, flat in zip(rules, silent, plain, strict=True)
         ),
         near=tuple(index for index, rule in enumerate(rules) if rule.headroom is not None),
+        excluding=tuple(index for index, rule in enumerate(rules) if rule.effect != "score"),
     )
 
 
@@ -148,6 +151,20 @@ def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, exp
         return Quiet().fire(ruleset, context, optimize_for)
     compiled = plan(ruleset, optimize_for)
     return _firing(compiled, _every(compiled, context, explain=True)[1])
+
+
+def kept_out(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Firing:
+    """The exclusions alone of ``fire(ruleset, context, optimize_for, explain=False)`` (per target and per capacity
+    mode, the same criteria in the same order) and no score: for pricing the eligible targets without ranking them
+    (decider/ranking.py ``totals``), only the rules that keep something out are evaluated."""
+    compiled = plan(ruleset, optimize_for)
+    outcomes: list[Fired | None] = [None] * len(compiled.entries)
+    entries = compiled.entries
+    for index in compiled.excluding:
+        predicate, _, unread, _, _, _ = entries[index]
+        if predicate(context):
+            outcomes[index] = unread  # a rule that keeps out fires unread as itself: no message, no points
+    return _firing(compiled, outcomes)
 
 
 def _every(compiled: Plan, context: Mapping[str, Any], *, explain: bool) -> tuple[list[bool], list[Fired | None]]:

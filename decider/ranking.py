@@ -16,6 +16,7 @@ from decider.cost.memo import PlanMemo
 from decider.cost.modes import Modes, choose_modes
 from decider.cost.quote import Quote, quote
 from decider.facts import Facts, derive
+from decider.firing import kept_out
 from decider.pricing.book import PriceBook
 from decider.rules.fields import context as build_context
 from decider.rules.model import Ruleset
@@ -176,7 +177,7 @@ def _modes(workload: Workload, ruleset: Ruleset, memo: PlanMemo, targets: frozen
     if book is None or ruleset.cost_model is None:
         return None
     facts = derive(workload, ruleset.cost_model)
-    firing = memo.quiet.fire(ruleset, build_context(workload, facts), workload.preferences.optimize_for)
+    firing = kept_out(ruleset, build_context(workload, facts), workload.preferences.optimize_for)
     wanted = [target for target in ruleset.targets if target.id in targets and target.id not in firing.exclusions]
     return choose_modes(
         wanted, workload, facts, book, ruleset.cost_model, firing.mode_exclusions, None, memo, shown=False

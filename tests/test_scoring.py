@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from decider.documents import read_file
 from decider.engine import decide
 from decider.facts import derive
+from decider.firing import kept_out
 from decider.rules.fields import context
 from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
@@ -235,6 +236,17 @@ def test_a_firing_with_no_outcome_changed_is_the_last_firing_itself(ruleset: Rul
     different = quiet.fire(ruleset, contexts[1], "cost")
     assert different is not other_goal
     assert different == fire(ruleset, contexts[1], "cost", explain=False)
+
+
+def test_the_exclusions_alone_are_the_full_firing_s(ruleset: Ruleset) -> None:
+    """Pricing without ranking (decider/ranking.py ``totals``) evaluates only the rules that keep something out: its
+    exclusions, per target and per capacity mode, are the full firing's, criterion for criterion and in order."""
+    for values in scenario_contexts(ruleset):
+        for goal in GOALS:
+            full, alone = fire(ruleset, values, goal, explain=False), kept_out(ruleset, values, goal)
+            assert alone == Firing(full.exclusions, (), full.mode_exclusions)
+            assert list(alone.exclusions) == list(full.exclusions)
+            assert list(alone.mode_exclusions) == list(full.mode_exclusions)
 
 
 def test_every_shipped_message_starts_a_sentence(ruleset: Ruleset) -> None:
