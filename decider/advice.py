@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from decider.advice_text import message
@@ -27,6 +27,7 @@ from decider.cost.breakeven import distance
 from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
 from decider.errors import DeciderError
+from decider.facts import ONE
 from decider.fixes import fix, fix_context, in_order, plausible, shortened, value_at, ways_in
 from decider.flip import gap, nearest_flip
 from decider.ranking import Ranked, rank
@@ -340,7 +341,15 @@ def _nearest_flip(
 #: runtime and the traffic; ``resolve_defaults`` fills the team's Kubernetes experience from its platform): a change
 #: to these fields alone leaves every other field and fact as it was (tests/test_advice.py checks it).
 ON_THEIR_OWN = frozenset({"preferences", "control", "network"})
-TEAM_ON_ITS_OWN = frozenset({"team.ops_capacity", "team.kubernetes_experience"})
+#: Fields of the other sections no default is computed from, each with the derived facts computed from it, which are
+#: computed from a few fields alone (decider/facts.py ``ONE``): a change to these leaves every other field and fact as
+#: it was (tests/test_advice.py checks it). The search tries the body's and the image's sizes on most workloads.
+FIELDS_ON_THEIR_OWN: Mapping[str, tuple[str, ...]] = {
+    "team.ops_capacity": (),
+    "team.kubernetes_experience": (),
+    "traffic.payload_mb": (),
+    "runtime.artifact_mb": ("container_disk_gb",),
+}
 
 
 def ranked_with(
@@ -352,8 +361,9 @@ def ranked_with(
 ) -> Ranked | None:
     """The ranking nobody reads of the workload as given with ``change`` (dotted paths → values), its defaults
     resolved anew; None when it cannot be ranked (a size no target holds). ``memo`` is the decision's. With ``base``
-    (the ranking of the workload as given), a change to fields nothing else is computed from (``ON_THEIR_OWN``) is
-    laid over its resolved workload, facts and context instead of resolving and deriving them all again."""
+    (the ranking of the workload as given), a change to fields nothing else is computed from (``on_its_own``) is
+    laid over its resolved workload, facts and context instead of resolving and deriving them all again: only the
+    facts computed from the changed fields alone are computed again."""
     try:
         if base is not None and all(on_its_own(path) for path in change):
             workload = apply(base.workload, change)
@@ -361,12 +371,18 @@ def ranked_with(
             for section in {path.partition(".")[0] for path in change}:
                 values = getattr(workload, section)
                 context.update((f"{section}.{name}", getattr(values, name)) for name in SECTIONS[section].model_fields)
-            return rank(workload, ruleset, explain=False, memo=memo, derived=(base.facts, context))
+            moved: dict[str, Any] = {
+                name: ONE[name](workload) for path in change for name in FIELDS_ON_THEIR_OWN.get(path, ())
+            }
+            context.update((f"derived.{name}", value) for name, value in moved.items())
+            facts = replace(base.facts, **moved) if moved else base.facts
+            return rank(workload, ruleset, explain=False, memo=memo, derived=(facts, context))
         return rank(resolve_defaults(apply(given, change), record=False).workload, ruleset, explain=False, memo=memo)
     except (DeciderError, ValueError, ArithmeticError):
         return None
 
 
 def on_its_own(path: str) -> bool:
-    """Whether a field is one nothing else is computed from (``ON_THEIR_OWN``, ``TEAM_ON_ITS_OWN``)."""
-    return path.partition(".")[0] in ON_THEIR_OWN or path in TEAM_ON_ITS_OWN
+    """Whether a field is one nothing else is computed from but facts it alone moves (``ON_THEIR_OWN``,
+    ``FIELDS_ON_THEIR_OWN``)."""
+    return path.partition(".")[0] in ON_THEIR_OWN or path in FIELDS_ON_THEIR_OWN
