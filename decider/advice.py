@@ -343,11 +343,13 @@ def _nearest_flip(
 ON_THEIR_OWN = frozenset({"preferences", "control", "network"})
 #: Fields of the other sections no default is computed from, each with the derived facts computed from it, which are
 #: computed from a few fields alone (decider/facts.py ``ONE``): a change to these leaves every other field and fact as
-#: it was (tests/test_advice.py checks it). The search tries the body's and the image's sizes on most workloads.
+#: it was (tests/test_advice.py checks it). The search tries the body's and the image's sizes on most workloads, and
+#: the front doors on an HTTP service that names none (resolving its defaults only says which door is priced).
 FIELDS_ON_THEIR_OWN: Mapping[str, tuple[str, ...]] = {
     "team.ops_capacity": (),
     "team.kubernetes_experience": (),
     "traffic.payload_mb": (),
+    "traffic.front_door": (),
     "runtime.artifact_mb": ("container_disk_gb",),
 }
 

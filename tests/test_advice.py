@@ -267,8 +267,8 @@ def test_a_fix_that_shortens_the_longest_run_shortens_a_longer_average_too(rules
 
 
 #: Changes laid over a ranking's resolved workload, facts and context (``advice.on_its_own``): every preference
-#: flip the search tries, the team's capacity and experience, control and network fields, and the body's and the
-#: image's sizes (the image's past what a task or node keeps for it, too).
+#: flip the search tries, the team's capacity and experience, control and network fields, the body's and the image's
+#: sizes (the image's past what a task or node keeps for it, too) and every front door.
 ON_THEIR_OWN_CHANGES: tuple[dict[str, Any], ...] = (
     *({path: value} for path, values in PREFERENCES for value in values),
     {"preferences.savings_plan": "ec2-instance"},
@@ -279,6 +279,7 @@ ON_THEIR_OWN_CHANGES: tuple[dict[str, Any], ...] = (
     {"control.kubernetes_api": True, "preferences.optimize_for": "control"},
     {"network.nat_gateways": 2, "network.egress_gb_per_month": 500},
     *({"traffic.payload_mb": value} for value in (0.01, 1.0, 6.0, 20.0, 10_000.0)),
+    *({"traffic.front_door": door} for door in ("http-api", "rest-api", "alb", "function-url", "none")),
     *({"runtime.artifact_mb": value} for value in (10.0, 250.0, 1_000.0, 20_000.0, 100_000.0)),
     {"runtime.artifact_mb": 30_000.0, "traffic.payload_mb": 12.0, "team.ops_capacity": "low"},
 )
