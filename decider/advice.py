@@ -207,6 +207,8 @@ def search(
     seen: dict[tuple[tuple[str, Any], ...], Ranked | None] = {}  # each change tried, with its ranking
     volumes: dict[float, Ranked | None] = {}  # each volume a flip ranked: another crossing's flip ranks some again
     kept_out_by = {target: {fired.id for fired in by} for target, by in ranked.evaluation.exclusions.items()}
+    if memo is not None:  # each trial is a change or two away from today's workload: its rules fire from today's
+        memo.quiet.pin(ruleset, ranked.context, ranked.workload.preferences.optimize_for)
     tried = untried = 0
     for candidate in _candidates(parsed, ruleset, ranked, crossings):
         key = tuple(sorted((path, repr(value)) for path, value in candidate.change.items()))

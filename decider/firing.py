@@ -254,66 +254,70 @@ def _firing(compiled: Plan, outcomes: list[Fired | None]) -> Firing:
 
 @dataclass(slots=True)
 class Quiet:
-    """Rankings nobody reads, one after another within one decision (the advice search's trials, the review's
-    evidence): the last one's context and each rule's outcome, so the next fires only the rules that read a value
-    that changed. A trial changes a field or two, and the facts derived from them; most rules read none of those.
-    The firing is the one every rule evaluated anew gives, which is ``fire(..., explain=False)`` (a fresh ``Quiet``;
-    tests/test_scoring.py compares them). When no rule's outcome changed, it is the last firing itself, the same
-    object: a ranking can tell that its rules scored as the last one's did without comparing them again."""
+    """Rankings nobody reads within one decision (the advice search's trials, the review's evidence), each a change
+    or two away from one workload: that workload's context and each rule's outcome (the reference: the first firing,
+    or the one ``pin`` makes), so each ranking fires only the rules that read a value that differs from it. A trial
+    changes a field or two, and the facts derived from them; most rules read none of those, and none the trial before
+    it changed. The firing is the one every rule evaluated anew gives, which is ``fire(..., explain=False)`` (a fresh
+    ``Quiet``; tests/test_scoring.py compares them). When no rule's outcome differs from the reference's, it is the
+    reference's firing itself, the same object (``firing``): a ranking can tell that its rules scored as another's
+    did without comparing them again."""
 
     ruleset: Ruleset | None = None
     goal: str = ""
-    context: Mapping[str, Any] = field(default_factory=dict)
     outcomes: list[Fired | None] = field(default_factory=list)
     held: list[bool] = field(default_factory=list)
-    """Each rule's condition as last evaluated: a rule only the goal's weights make stale holds as it did."""
+    """Each rule's condition in the reference: a rule only the goal's weights make stale holds as it did."""
     firing: Firing | None = None
     values: tuple[Any, ...] = ()
-    """The values of the paths the rules read (``Plan.paths``) in the last context."""
+    """The values of the paths the rules read (``Plan.paths``) in the reference."""
     types: tuple[type, ...] = ()
     """Their types: 1 and 1.0 and True are equal values a rule may still read apart."""
 
-    def fire(self, ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Firing:
-        """``fire(ruleset, context, optimize_for, explain=False)``, from the rules whose inputs changed."""
+    def pin(self, ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Firing:
+        """Make ``context`` (and ``optimize_for``) the reference, every rule fired anew; its firing."""
         compiled = plan(ruleset, optimize_for)
         values = _values(compiled, context)
-        types = tuple(map(type, values))
-        last = self.firing if self.ruleset is ruleset else None
         self.ruleset = None  # until every outcome is up to date: a rule that raises leaves nothing half-kept
-        if last is None:  # every rule, as fire() evaluates them
-            self.held, self.outcomes = _every(compiled, context, explain=False)
-            firing = _firing(compiled, self.outcomes)
-        else:
-            firing = self._again(compiled, context, optimize_for, values, types, last)
-        self.ruleset, self.goal, self.context, self.values, self.types = ruleset, optimize_for, context, values, types
-        self.firing = firing
-        return firing
+        self.held, self.outcomes = _every(compiled, context, explain=False)
+        self.firing = _firing(compiled, self.outcomes)
+        self.ruleset, self.goal, self.values, self.types = ruleset, optimize_for, values, tuple(map(type, values))
+        return self.firing
 
-    def _again(
+    def fire(self, ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str) -> Firing:
+        """``fire(ruleset, context, optimize_for, explain=False)``, from the rules whose inputs differ from the
+        reference's; the first firing of a rule set is its reference."""
+        if self.ruleset is not ruleset or self.firing is None:
+            return self.pin(ruleset, context, optimize_for)
+        compiled = plan(ruleset, optimize_for)
+        return self._against(compiled, context, optimize_for, _values(compiled, context), self.firing)
+
+    def _against(
         self,
         compiled: Plan,
         context: Mapping[str, Any],
         optimize_for: str,
         values: tuple[Any, ...],
-        types: tuple[type, ...],
-        last: Firing,
+        reference: Firing,
     ) -> Firing:
-        """The firing after ``last``: only the rules that read a value that changed are evaluated again (and, for
-        another goal, those its weights scale are weighed again); ``last`` itself when no outcome changed."""
+        """The firing of ``context``: only the rules that read a value that differs from the reference's are
+        evaluated again (and, for another goal, those its weights scale are weighed again); ``reference`` itself
+        when no outcome differs. The reference is left as it is."""
         stale: set[int] = set()
-        # The readers of each path whose value changed, or kept its value as another type; compared in C
+        # The readers of each path whose value differs, or has its value as another type; compared in C
+        types = map(type, values)
         unchanged = map(operator.and_, map(operator.eq, values, self.values), map(operator.is_, types, self.types))
         for readers in compress(compiled.readers, map(operator.not_, unchanged)):
             stale.update(readers)
         reweighed = compiled.weighed.difference(stale) if optimize_for != self.goal else frozenset()
-        entries, outcomes, conditions = compiled.entries, self.outcomes, self.held
+        if not stale and not reweighed:
+            return reference
+        entries, kept, conditions = compiled.entries, self.outcomes, self.held
+        outcomes = kept.copy()
         same, scores_only = True, True
         for index in sorted(stale.union(reweighed)) if reweighed else sorted(stale):
             predicate, headroom, unread, plain, score, weight = entries[index]
-            if index in reweighed:
-                held = conditions[index]
-            else:
-                held = conditions[index] = predicate(context)
+            held = conditions[index] if index in reweighed else predicate(context)
             outcome: Fired | None
             if held and plain:  # unread: no message, a criterion built once where it can be
                 outcome = unread
@@ -323,7 +327,7 @@ class Quiet:
                 rule = unread.rule
                 assert rule is not None  # noqa: S101 - every compiled criterion has its rule
                 outcome = _outcome(rule, held, headroom, context, weight, unread, explain=False)
-            old = outcomes[index]
+            old = kept[index]
             if old is not outcome and (
                 old is None or outcome is None or old.id != outcome.id or old.impacts != outcome.impacts
             ):
@@ -332,9 +336,9 @@ class Quiet:
             outcomes[index] = outcome
         if not scores_only:
             return _firing(compiled, outcomes)
-        if not same:  # only score rules' outcomes changed: the exclusions are the last firing's
-            return Firing(last.exclusions, _scored(compiled, outcomes), last.mode_exclusions)
-        return last
+        if not same:  # only score rules' outcomes changed: the exclusions are the reference's
+            return Firing(reference.exclusions, _scored(compiled, outcomes), reference.mode_exclusions)
+        return reference
 
 
 def _scored(compiled: Plan, outcomes: list[Fired | None]) -> tuple[Fired, ...]:

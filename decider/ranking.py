@@ -65,29 +65,33 @@ def rank(
     goal = workload.preferences.optimize_for
     if explain or memo is None:
         firing = fire(ruleset, context, goal, explain=explain)
-    else:  # one of a decision's rankings nobody reads: only the rules whose inputs changed since the last one fire
+    else:  # one of a decision's rankings nobody reads: only the rules whose inputs differ from the reference fire
         firing = memo.quiet.fire(ruleset, context, goal)
         priced_as = _priced_as(workload, facts, ruleset, memo)
-        last = memo.last
-        if isinstance(last, Last) and last.firing is firing and last.priced_as == priced_as:
-            # The rules scored as in the last ranking nobody read, and every input of its bills and mode choices is
+        alike = memo.last
+        if isinstance(alike, Alike) and alike.firing is firing and priced_as in alike.rankings:
+            # The rules scored as in a ranking nobody read before, and every input of its bills and mode choices is
             # the same: its bills, scores and order are this one's.
-            return Ranked(workload, facts, context, last.ranked.priced, last.ranked.evaluation, last.ranked.order)
+            found = alike.rankings[priced_as]
+            return Ranked(workload, facts, context, found.priced, found.evaluation, found.order)
         ranked = _rank(workload, facts, context, ruleset, firing, memo, explain=False, priced_as=priced_as[0])
-        memo.last = Last(firing, priced_as, ranked)
+        if firing is memo.quiet.firing:  # the rules fired as in the reference (decider/firing.py ``Quiet``)
+            if not (isinstance(alike, Alike) and alike.firing is firing):
+                alike = memo.last = Alike(firing, {})
+            alike.rankings[priced_as] = ranked
         return ranked
     return _rank(workload, facts, context, ruleset, firing, memo, explain=explain)
 
 
 @dataclass(frozen=True, slots=True)
-class Last:
-    """The last ranking nobody read, with what its bills and scores were computed from besides its rules' outcomes
-    (``_priced_as``): the next one, when its rules fire as this one's did (the same ``Firing``) on the same priced
-    inputs, is this one. A decision's memo keeps it (``PlanMemo.last``)."""
+class Alike:
+    """The rankings nobody read whose rules fired as in the workload a decision's trials change (``firing``, the
+    reference's firing in decider/firing.py ``Quiet``: the only firing two rankings share), by what their bills and
+    scores were computed from besides (``_priced_as``): another ranking with that firing on the same priced inputs is
+    one of these. A decision's memo keeps them (``PlanMemo.last``)."""
 
     firing: Firing
-    priced_as: tuple[int | None, bool, str]
-    ranked: Ranked
+    rankings: dict[tuple[int | None, bool, str], Ranked]
 
 
 def _rank(

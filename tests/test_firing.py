@@ -3,6 +3,7 @@ goal, and anew for a reloaded rule set."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -111,14 +112,33 @@ def test_a_reload_fires_the_rules_it_loaded(ruleset: Ruleset, tmp_path: Path) ->
     assert quiet.fire(reloaded, values, "balanced") == read_plainly(reloaded, values, "balanced", explain=False)
 
 
-def test_a_value_of_another_type_is_a_change(ruleset: Ruleset) -> None:
-    """1 and 1.0 are equal, yet a rule may read them apart: the firing that only re-fires what changed re-fires it."""
+def test_a_value_of_another_type_is_a_change(ruleset: Ruleset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """1 and 1.0 are equal, yet a rule may read them apart: a value of another type than the reference's fires the
+    rules that read it again (and only those), and the reference keeps its own."""
+    from decider import firing as firing_module
+
     values = scenario_contexts()[0]
+    compiled = plan(ruleset, "balanced")
+    evaluated: list[int] = []
+
+    def counted(index: int, predicate: Any) -> Any:
+        def holds(context: Mapping[str, Any]) -> Any:
+            evaluated.append(index)
+            return predicate(context)
+
+        return holds
+
+    entries = tuple((counted(index, entry[0]), *entry[1:]) for index, entry in enumerate(compiled.entries))
+    monkeypatch.setattr(firing_module, "plan", lambda rules, goal: dataclasses.replace(compiled, entries=entries))
     quiet = Quiet()
     quiet.fire(ruleset, values, "balanced")
+    kept = quiet.types
     changed = {**values, "runtime.gpu": float(values["runtime.gpu"])}
-    quiet.fire(ruleset, changed, "balanced")
-    assert quiet.types != tuple(map(type, plan(ruleset, "balanced").read(values)))
+    assert type(changed["runtime.gpu"]) is not type(values["runtime.gpu"])
+    evaluated.clear()
+    assert quiet.fire(ruleset, changed, "balanced") == fire(ruleset, changed, "balanced", explain=False)
+    assert sorted(evaluated) == sorted(compiled.readers[compiled.paths.index("runtime.gpu")])
+    assert quiet.types == kept
 
 
 def test_fold_asks_no_excluded_target_its_mode_shares(ruleset: Ruleset, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -209,7 +209,7 @@ def test_firing_only_what_changed_gives_the_full_firing(ruleset: Ruleset, steps:
 
 def test_a_change_of_goal_alone_fires_as_every_rule_fired_anew(ruleset: Ruleset) -> None:
     """A goal changed on the same workload (the advice search's goal flips) re-weighs the rules with the conditions
-    as they held, without evaluating them again: each firing is the full one, and so are the conditions kept."""
+    as they held, without evaluating them again: each firing is the full one, and so are the reference's conditions."""
     contexts = scenario_contexts(ruleset)
     for values in contexts[:8]:
         quiet = Quiet()
@@ -220,16 +220,19 @@ def test_a_change_of_goal_alone_fires_as_every_rule_fired_anew(ruleset: Ruleset)
             assert quiet.held == fresh.held
 
 
-def test_a_firing_with_no_outcome_changed_is_the_last_firing_itself(ruleset: Ruleset) -> None:
-    """A ranking nobody reads learns that its rules scored as the last one's did from the firing's identity
-    (decider/ranking.py takes the last ranking whole then): the same object only when every outcome is the same."""
+def test_a_firing_with_no_outcome_changed_is_the_reference_firing_itself(ruleset: Ruleset) -> None:
+    """A ranking nobody reads learns that its rules scored as another's did from the firing's identity
+    (decider/ranking.py takes that ranking whole then): the reference's firing, the same object, only when every
+    outcome is the reference's; a firing after another that differed is diffed against the reference, not that one."""
     contexts = scenario_contexts(ruleset)
     quiet = Quiet()
     first = quiet.fire(ruleset, contexts[0], "balanced")
     assert quiet.fire(ruleset, dict(contexts[0]), "balanced") is first  # equal values, another mapping
-    moved = {**contexts[0], "runtime.startup_s": 0.0}  # the last firing or a new one: the full firing either way
+    moved = {**contexts[0], "runtime.startup_s": 0.0}  # the reference's firing or a new one: the full firing either way
     unchanged = quiet.fire(ruleset, moved, "balanced")
     assert unchanged == fire(ruleset, moved, "balanced", explain=False)
+    assert quiet.fire(ruleset, contexts[1], "balanced") is not first
+    assert quiet.fire(ruleset, dict(contexts[0]), "balanced") is first  # back to the reference after another
     other_goal = quiet.fire(ruleset, moved, "cost")
     assert other_goal is not first
     assert other_goal == fire(ruleset, moved, "cost", explain=False)
