@@ -43,11 +43,11 @@ class PlanMemo:
     """Each distinct set of priced inputs, numbered: plans are keyed by the number, so a lookup hashes a small tuple
     instead of the workload's sections again."""
     quiet: Quiet = field(default_factory=Quiet)
-    """The rules' outcomes in the last ranking nobody reads, for the next one to fire only what changed
-    (decider/scoring.py)."""
+    """The rules' outcomes in the workload the decision's unread rankings change (the reference, ``Quiet.pin`` in
+    decider/firing.py), so each fires only what differs from it."""
     last: object = None
-    """The last ranking nobody read, with what it was ranked from (``Last`` in decider/ranking.py, which this module
-    may not import): the next one that would rank alike is that ranking."""
+    """The unread rankings whose rules fired as the reference's, by what they were priced from (``Alike`` in
+    decider/ranking.py, which this module may not import): another that would rank alike is one of them."""
 
     def key(self, workload: Workload, facts: Facts, book: PriceBook, image_room: float, *, shown: bool = True) -> int:
         """The number of everything a plan is priced from but the Spot preference (keyed on its own, per purchase
