@@ -30,14 +30,16 @@ from decider.errors import DeciderError
 from decider.facts import ONE
 from decider.fixes import fix, fix_context, in_order, plausible, shortened, value_at, ways_in
 from decider.flip import gap, nearest_flip
+from decider.peak_assumed import UNNAMED_PEAK
 from decider.ranking import Ranked, rank
 from decider.rules.model import Ruleset
 from decider.workload import SECTIONS, ParsedWorkload, Workload, resolve_defaults
 
 #: The most workloads the search ranks for one decision; candidates past it are counted in ``Advice.untried``. It is
 #: the most candidates a decision can have (tests/test_advice.py counts them): 35 other values of the 17 assumptions,
-#: 3 cost crossings, a fix for each of the 5 targets, 7 preference flips; and for a job, one more value of its average.
-BUDGET = 51
+#: 3 cost crossings, a fix for each of the 5 targets, 7 preference flips; for a job, one more value of its average;
+#: and an assumed peak that a peak given would keep capacity up for, given as it is (decider/peak_assumed.py).
+BUDGET = 52
 #: Cost crossings tried, nearest the workload's volume first.
 MAX_CROSSINGS = 3
 
@@ -65,6 +67,7 @@ ASSUMPTION_PATHS = (
 )
 
 DOOR = "traffic.front_door"
+PEAK = "traffic.peak_rps"
 #: The front doors tried for an HTTP service that names none (decider prices AWS Lambda behind an API Gateway HTTP API
 #: and containers behind an Application Load Balancer, decider/cost/sizing.py front_door): Lambda behind a function
 #: URL, which adds no charge (https://aws.amazon.com/lambda/pricing/), and every target behind one load balancer.
@@ -136,7 +139,11 @@ def _candidates(
     def assumptions(paths: Sequence[str]) -> Iterator[_Candidate]:
         for path in paths:
             if path in defaults:
-                for other in alternatives(path, value_at(workload, path), workload):
+                now = value_at(workload, path)
+                others = alternatives(path, now, workload)
+                if path == PEAK and any(said.startswith(UNNAMED_PEAK) for said in parsed.assumptions):
+                    others = [now, *others]  # the peak assumed, given as it is: it keeps capacity up for bursts
+                for other in others:
                     change = _pinned(workload, defaults, path, other)
                     if change is not None and in_order(workload, defaults, change):
                         yield _Candidate(change, "assumption", path)

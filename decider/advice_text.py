@@ -101,6 +101,11 @@ def message(
         kept = [PHRASES[other].format(_said(other, held), **_plural(held)) for other, held in change.items()][1:]
         if kept:  # an assumption tried with another held as it is (``_pinned``)
             instead += f" and {', '.join(kept)} as now"
+        if value == now:  # an assumed peak given as it is: a peak given keeps capacity up for bursts (advice.py)
+            return (
+                f"This answer assumes {assumed} ({path} was not given), and keeps nothing up for its bursts on such "
+                f"a guess; given as it is, {winner} would be recommended."
+            )
         then = _bursts_unheld(path, value, other.workload) if other.recommendation in TARGETS_HELD.get(path, ()) else ""
         return (
             f"This answer assumes {assumed} ({path} was not given); with {instead}, {winner} would be recommended"

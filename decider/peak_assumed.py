@@ -13,6 +13,10 @@ from typing import Any, cast
 from decider.defaults_said import BurstRuntime, BurstTraffic, burst_copies, warm_environments
 from decider.numbers import number
 
+#: How the assumption ``unnamed_peak`` says begins: the counterfactual search (decider/advice.py) tries the assumed
+#: peak, given as it is, where it was said.
+UNNAMED_PEAK = "traffic.peak_rps was assumed"
+
 
 def unnamed_peak(
     traffic: BurstTraffic,
@@ -42,7 +46,7 @@ def unnamed_peak(
     if not kept:
         return ()
     return (
-        f"traffic.peak_rps was assumed ({number(peak_rps)} a second), so nothing is kept up for bursts: given, the "
+        f"{UNNAMED_PEAK} ({number(peak_rps)} a second), so nothing is kept up for bursts: given, the "
         f"same peak would keep {' and '.join(kept)} all month for its bursts to meet the latency target; give "
         "traffic.peak_rps when the peak is known",
     )

@@ -63,3 +63,18 @@ def test_a_list_given_as_one_word_is_told_the_one_item_list(ruleset: Ruleset) ->
     with pytest.raises(WorkloadError) as long:
         parse_workload({"traffic": {"protocols": "h" * 500}})
     assert "a list of one" not in long.value.problems[0].message
+
+
+def test_the_search_tries_the_assumed_peak_given_as_it_is(ruleset: Ruleset) -> None:
+    """Where a peak given would keep capacity up, the answer says whether giving the assumed peak changes it, and the
+    change holds when applied."""
+    decision = decide(parse_workload(SPIKY), ruleset)
+    peak = dict(parse_workload(SPIKY).defaults)["traffic.peak_rps"]
+    (same,) = [c for c in decision.counterfactuals if c.change == {"traffic.peak_rps": peak}]
+    assert "traffic.peak_rps" in decision.decisive_assumptions
+    assert same.recommendation != decision.recommendation
+    assert same.message.startswith("This answer assumes a peak of 1,177 requests a second (traffic.peak_rps was not")
+    assert same.recommendation is not None
+    assert same.message.endswith(f"given as it is, {ruleset.target(same.recommendation).name} would be recommended.")
+    given = {**SPIKY, "traffic": {**SPIKY["traffic"], "peak_rps": peak}}
+    assert decide(parse_workload(given), ruleset, advice=False).recommendation == same.recommendation
