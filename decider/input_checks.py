@@ -129,8 +129,9 @@ def _peak_past_pattern(workload: Workload) -> str | None:
     pattern does not weigh, and copies the bills do not keep (architect audit 28, F3). Not for diurnal traffic, whose
     busy hours and, at a low volume, whose busiest second may well pass 10× the month's average."""
     traffic, average = workload.traffic, workload.requests_per_month / SECONDS_PER_MONTH
-    peak, spiky = traffic.peak_rps, PEAK_TO_AVERAGE["spiky"] * average
-    if traffic.pattern != "steady" or traffic.hourly_profile is not None or peak is None or not 0 < spiky < peak:
+    # a peak past the month's volume (``most``) is a contradiction decider/engine.py says; within it, a finite ratio
+    peak, spiky, most = traffic.peak_rps, PEAK_TO_AVERAGE["spiky"] * average, workload.requests_per_month
+    if traffic.pattern != "steady" or traffic.hourly_profile or peak is None or not 0 < spiky < peak <= most:
         return None
     return (
         f"traffic.peak_rps {show(peak)} is {show(round(peak / average))}× the average rate ({show(average)} a second) "

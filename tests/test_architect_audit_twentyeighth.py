@@ -142,3 +142,13 @@ def test_a_reason_for_a_fleet_of_ones_own_does_not_offer_the_target_kept_out(rul
     managed = decide(parse_workload(without), ruleset, advice=False)
     assert points(managed, "ecs-managed-instances", "control.gpu-ops-team-managed-instances") > 0
     assert points(managed, "ecs-ec2", "control.gpu-ops-team") > 0
+
+
+@pytest.mark.parametrize("requests", [1e-310, 1e-300, 0.5, 3.0])
+def test_a_peak_past_the_months_volume_is_not_also_a_burst(ruleset: Ruleset, requests: float) -> None:
+    """A peak past the month's whole volume is a contradiction of its own, said by the engine: not also a burst, and
+    no count of times an average near zero (a property test's case, whose ratio overflowed)."""
+    raw: dict[str, Any] = {"traffic": {"pattern": "steady", "requests_per_month": requests, "peak_rps": 5}}
+    warnings = decide(parse_workload(raw), ruleset, advice=False).warnings
+    assert not [text for text in warnings if "× the average rate" in text]
+    assert [text for text in warnings if "is more than traffic.requests_per_month" in text]
