@@ -367,7 +367,7 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
     rate = requests / SECONDS_PER_MONTH
     connections, per_copy = connection_defaults(traffic, runtime, "websocket" in protocols, rate, assumptions, defaults)
     kept, burst, warm, bursts = for_bursts(traffic, runtime, protocols, rate, avg_ms, assumptions, defaults, peak)
-    assumptions.extend(unnamed_peak(traffic, runtime, protocols, rate, avg_ms, bursts, peak))
+    assumptions.extend(unnamed_peak(traffic, runtime, protocols, rate, avg_ms, bursts, peak) if record else ())
     team = workload.team  # a team that runs EKS today has run Kubernetes
     if team.current_platform == "eks" and "kubernetes_experience" not in team.model_fields_set:
         team = team.model_copy(update={"kubernetes_experience": "some"})

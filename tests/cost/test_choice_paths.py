@@ -23,8 +23,11 @@ from decider.cost.instances import (
 from decider.cost.memo import PlanMemo
 from decider.cost.modes import SHARE_HALVINGS, Choice, _pick
 from decider.documents import read_file
-from decider.facts import container_disk_gb, derive
+from decider.facts import Facts, container_disk_gb, derive
+from decider.pricing.book import PriceBook
+from decider.pricing.cost_model import CostModel
 from decider.rules.model import Mode
+from decider.workload import Workload
 
 SCENARIO_FILES = sorted(Path("tests/scenarios").glob("*.yaml"))
 GOALS = ("balanced", "cost", "simplicity", "control")
@@ -79,6 +82,18 @@ def scenario_workload(path: Path) -> Any:
     return document["workload"] if isinstance(document, dict) and "workload" in document else document
 
 
+def instance_inputs(ruleset: Ruleset, path: Path) -> tuple[Workload, Facts, PriceBook, CostModel]:
+    """A scenario's workload, its facts, its region's price book and the cost model, for a test of the instance
+    choice; skipped where the region's book prices no instance."""
+    workload = parse_workload(scenario_workload(path)).workload
+    model = ruleset.cost_model
+    book = ruleset.pricing.get(workload.preferences.region)
+    assert model is not None
+    if book is None or not book.ec2.instances:
+        pytest.skip("no instance prices in this region")
+    return workload, derive(workload, model), book, model
+
+
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda path: path.stem)
 def test_a_decision_priced_with_no_memo_is_the_one_priced_with_a_memo(ruleset: Ruleset, path: Path) -> None:
     parsed = parse_workload(scenario_workload(path))
@@ -92,13 +107,7 @@ def test_a_decision_priced_with_no_memo_is_the_one_priced_with_a_memo(ruleset: R
 def test_the_priced_fitting_types_are_the_fitting_types_priced(
     ruleset: Ruleset, path: Path, fee: bool, kubernetes: bool
 ) -> None:
-    workload = parse_workload(scenario_workload(path)).workload
-    model = ruleset.cost_model
-    book = ruleset.pricing.get(workload.preferences.region)
-    assert model is not None
-    if book is None or not book.ec2.instances:
-        pytest.skip("no instance prices in this region")
-    facts = derive(workload, model)
+    workload, facts, book, model = instance_inputs(ruleset, path)
     runtime = workload.runtime
     expected = undominated(
         tuple(

@@ -13,16 +13,9 @@ from decider import parse_workload
 from decider.cost import instances as instances_module
 from decider.cost.bill import Plan, plan_targets
 from decider.cost.instances import cheapest_instance
-from decider.documents import read_file
 from decider.facts import derive
 from decider.rules.model import Ruleset
-
-SCENARIO_FILES = sorted(Path("tests/scenarios").glob("*.yaml"))
-
-
-def scenario_workload(path: Path) -> Any:
-    document = read_file(path)
-    return document["workload"] if isinstance(document, dict) and "workload" in document else document
+from tests.cost.test_choice_paths import SCENARIO_FILES, instance_inputs, scenario_workload
 
 
 def priced(plan: Plan, requests: float) -> tuple[Any, ...]:
@@ -57,13 +50,7 @@ def test_targets_priced_in_one_pass_are_priced_as_each_alone(ruleset: Ruleset, p
 def test_the_scan_that_stops_early_chooses_as_the_scan_of_every_type(
     ruleset: Ruleset, path: Path, fee: bool, kubernetes: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    workload = parse_workload(scenario_workload(path)).workload
-    model = ruleset.cost_model
-    book = ruleset.pricing.get(workload.preferences.region)
-    assert model is not None
-    if book is None or not book.ec2.instances:
-        pytest.skip("no instance prices in this region")
-    facts = derive(workload, model)
+    workload, facts, book, model = instance_inputs(ruleset, path)
     for shared in (False, True):
         early = cheapest_instance(
             workload, facts, book, model, management_fee=fee, kubernetes=kubernetes, shared=shared
