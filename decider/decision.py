@@ -66,6 +66,7 @@ class LambdaSizing(_Setting):
     ephemeral_storage_mb: int = Field(
         description="Ephemeral storage (the function's temporary directory); above 512 MB it is billed."
     )
+    package_type: Literal["zip", "image"] = Field("zip", description="image past the 250 MB a .zip holds unzipped")
     timeout_s: int | None = Field(
         None,
         description="Function timeout to configure, seconds: the longest run, and a start past the 10 s Lambda gives "

@@ -146,12 +146,16 @@ ECS_TASKS_PER_MINUTE = 500.0
 IMAGE_ON_DISK = 2.0
 
 
-def container_disk_gb(scratch_gb: float, copies: int, artifact_mb: float, image_room_gb: float = 0.0) -> float:
-    """The disk ``copies`` container copies on one task or node need beyond what it keeps for images: each its
-    scratch, and the image once (copies on one node share the image their node pulled) past ``image_room_gb`` (a
-    node's root volume keeps room for the AMI and images: ``image_room_gb`` in decider/cost/instances.py; a Fargate
-    task keeps none apart)."""
-    return copies * scratch_gb + max(0.0, IMAGE_ON_DISK * artifact_mb / 1024.0 - image_room_gb)
+def container_disk_gb(scratch_gb: float, copies: int, artifact_mb: float) -> float:
+    """The disk ``copies`` container copies on one task need: each its scratch, and the image once (a Fargate task
+    keeps no room apart for images). A node keeps room for both on its root volume, each apart
+    (decider/cost/instances.py ``node_volume_gb``)."""
+    return copies * scratch_gb + image_on_disk_gb(artifact_mb)
+
+
+def image_on_disk_gb(artifact_mb: float) -> float:
+    """What an image of ``artifact_mb`` takes on the disk of the task or node that pulls it (``IMAGE_ON_DISK``)."""
+    return IMAGE_ON_DISK * artifact_mb / 1024.0
 
 
 def connection_copies(workload: Workload) -> int:

@@ -385,8 +385,8 @@ def alb_idle_timeout(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         return ()
     if not CLIENT_PROTOCOLS & set(workload.protocols) or "websocket" in workload.protocols:
         return ()  # WebSocket connections idle past the timeout are closed too: pings keep them open
-    if workload.runtime.long_running or front_door(workload, serverless=False) != "application-load-balancer":
-        return ()
+    if front_door(workload, serverless=False) != "application-load-balancer":
+        return ()  # a long-running listener's requests and streams pass its load balancer as any server's do
     longest = workload.max_duration_s
     if longest <= ALB_IDLE_TIMEOUT_S * GATEWAY_NEAR:
         return ()

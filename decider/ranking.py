@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from decider.cost.bill import round_usd
-from decider.cost.instances import image_room_gb
 from decider.cost.memo import PlanMemo
 from decider.cost.modes import Modes, choose_modes
 from decider.cost.quote import Quote, quote
+from decider.cost.volumes import image_room_gb
 from decider.facts import Facts, derive
 from decider.firing import kept_out
 from decider.pricing.book import PriceBook

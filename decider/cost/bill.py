@@ -19,15 +19,16 @@ from decider.cost.doors import gateway_lines, load_balancer_lines, streaming_lin
 from decider.cost.draft import Draft
 from decider.cost.frozen import setter
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
-from decider.cost.instances import InstanceOption, image_room_gb
+from decider.cost.instances import InstanceOption
 from decider.cost.line import Line, fixed
 from decider.cost.needs import Needs, needs_of
 from decider.cost.network import image_pull_lines, instance_volume_lines, network_lines, system_node_lines
 from decider.cost.purchase_lines import compute_lines, hour_lines, runs_said, task_line
 from decider.cost.sizing import fargate_platform, lambda_run_s, size_fargate, size_instances, size_lambda
+from decider.cost.volumes import node_disk
 from decider.cost.warm import lambda_work
 from decider.decision import FargateSizing, InstanceSizing, LambdaSizing, MonthlyCost, Sizing
-from decider.facts import Facts, container_disk_gb
+from decider.facts import Facts
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import CostModel
 from decider.rules.model import Target
@@ -304,11 +305,7 @@ def _plan_instances(
             lines += system_node_lines(book, model, existing=existing, discount=plan, term=term)
     lines += gateway_lines(workload, book, model, sizing.front_door)
     lines += load_balancer_lines(workload, book, model, _balancer(sizing.front_door), shared=existing)
-    runtime = workload.runtime
-    scratch = container_disk_gb(
-        runtime.ephemeral_storage_gb, sizing.copies_per_instance, runtime.artifact_mb, image_room_gb(model)
-    )
-    lines += instance_volume_lines(book, model, ramps, scratch)
+    lines += instance_volume_lines(book, model, ramps, *node_disk(workload.runtime, sizing.copies_per_instance))
     lines += network_lines(workload, book, in_vpc=True, fronted=sizing.front_door is not None)
     return Plan(target.id, sizing, tuple(lines), tuple(ramps))
 

@@ -15,7 +15,8 @@ from decider.cost.choice import TIE, before, past_best, undominated
 from decider.cost.compiled import Compiled
 from decider.cost.needs import Needs, needs_of
 from decider.cost.profile import RampSum, instance_hour_ramps, profile_billed_hours, shared_instance_hours
-from decider.facts import Facts, container_disk_gb
+from decider.cost.volumes import node_disk, volume_hour_usd
+from decider.facts import Facts
 from decider.pricing.book import Instance, PriceBook
 from decider.pricing.cost_model import CostModel
 from decider.workload import Workload
@@ -293,9 +294,7 @@ def _cheapest_of(
     for option in options:
         instance = option.instance
         hourly = hourly_price(instance, workload, book, management_fee=management_fee).total
-        run = workload.runtime
-        disk = container_disk_gb(run.ephemeral_storage_gb, option.per_instance, run.artifact_mb, image_room_gb(model))
-        hourly += volume_hour_usd(book, model, disk)
+        hourly += volume_hour_usd(book, model, *node_disk(workload.runtime, option.per_instance))
         key = (hourly * option.hours, instance.usd_per_hour, instance.type)
         if best is None or before(key, best[:3]):
             best = (*key, option)
@@ -313,7 +312,7 @@ def _priced_fits(
     (``instance_fits``) and their prices read. Types that another type beats at every volume (``dominates``) are left
     out, and the rest come cheapest an hour first (``undominated``)."""
     runtime = workload.runtime
-    scratch, artifact_mb, room = runtime.ephemeral_storage_gb, runtime.artifact_mb, image_room_gb(model)
+    scratch, artifact_mb = runtime.ephemeral_storage_gb, runtime.artifact_mb
     kubelet = model.kubelet_reserved_memory if kubernetes else None  # the same figures, not a reused id
 
     def build() -> tuple[tuple[Instance, int, float, float], ...]:
@@ -322,7 +321,7 @@ def _priced_fits(
                 instance,
                 per_instance,
                 hourly_price(instance, workload, book, management_fee=management_fee).total
-                + volume_hour_usd(book, model, container_disk_gb(scratch, per_instance, artifact_mb, room)),
+                + volume_hour_usd(book, model, *node_disk(runtime, per_instance)),
                 instance.usd_per_hour,
             )
             for instance, per_instance in instance_fits(workload, facts, book, model, kubernetes=kubernetes)
@@ -330,30 +329,8 @@ def _priced_fits(
         return undominated(priced)
 
     key = catalogue_key(workload, book, model, runtime.memory_mb, facts.container_vcpu, kubernetes, id(kubelet))
-    return _PRICED.get((*key, id(book), management_fee, scratch, artifact_mb, room), book, build, also=kubelet)
-
-
-def image_room_gb(model: CostModel) -> float:
-    """What a node's root volume keeps for the AMI and the images it pulls: the volume less the scratch it holds for
-    the copies (``root_volume_gb`` − ``node_scratch_included_gb`` in model.yaml, 10 GB). An image that takes no more
-    (pulled and unpacked) enlarges no volume; a larger one enlarges it by the rest."""
-    return model.root_volume_gb - model.node_scratch_included_gb
-
-
-def node_volume_gb(model: CostModel, scratch_gb: float) -> float:
-    """The gp3 root volume of a node whose copies need ``scratch_gb`` of scratch disk in all: the AMI's root volume,
-    larger by the scratch beyond what it holds for them (``node_scratch_included_gb`` in model.yaml), in whole GB as
-    an EBS volume is sized."""
-    return model.root_volume_gb + math.ceil(max(0.0, scratch_gb - model.node_scratch_included_gb) - 1e-9)
-
-
-def volume_hour_usd(book: PriceBook, model: CostModel, scratch_gb: float) -> float:
-    """What a node's root volume costs per instance-hour (its GB-months over a 730-hour month), part of what the
-    choice of a type compares: a smaller type holds fewer copies, so a month needs more nodes, each with a volume."""
-    prices = book.network
-    if prices is None:
-        return 0.0
-    return node_volume_gb(model, scratch_gb) * prices.ebs_gp3_gb_month.usd / 730.0
+    volumes = (model.root_volume_gb, model.node_scratch_included_gb)
+    return _PRICED.get((*key, id(book), management_fee, scratch, artifact_mb, volumes), book, build, also=kubelet)
 
 
 @dataclass(frozen=True, slots=True)

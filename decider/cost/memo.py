@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from decider.cost.capacity import profiled_burst
 from decider.cost.doors import CLIENT_PROTOCOLS
-from decider.cost.sizing import front_door
+from decider.cost.sizing import LAMBDA_ZIP_MAX_MB, front_door
 from decider.defaults_said import assumed_for_bursts
 from decider.facts import Facts
 from decider.pricing.book import PriceBook
@@ -73,6 +73,7 @@ class PlanMemo:
             workload.runtime.startup_s if workload.traffic.pattern in JOB_PATTERNS else None,
             # The image takes disk past what a Fargate task includes or a node's root volume keeps for images, or none
             workload.runtime.artifact_mb if image_billed(workload, facts, book, image_room) else None,
+            workload.runtime.artifact_mb > LAMBDA_ZIP_MAX_MB,  # Lambda's sizing names its package type
             _PRICED["control"](workload.control),
             _PRICED["network"](workload.network),
             _PRICED["preferences"](workload.preferences),

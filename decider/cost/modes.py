@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from decider.cost.bill import Plan, plan_targets, round_usd
-from decider.cost.instances import InstanceOption, image_room_gb
+from decider.cost.instances import InstanceOption
 from decider.cost.memo import PlanMemo
 from decider.cost.mode_plans import eks_auto_mode, eks_fargate, lambda_managed_instances
 from decider.cost.repurchase import repurchased
+from decider.cost.volumes import image_room_gb
 from decider.decision import ModeOption
 from decider.facts import Facts
 from decider.pricing.book import PriceBook

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from decider.cost.capacity import Ramp
 from decider.cost.gaps import NO_PRICE
-from decider.cost.instances import node_volume_gb
 from decider.cost.line import Line, fixed
+from decider.cost.volumes import node_volume_gb
 from decider.pricing.book import Discount, NetworkPrices, PriceBook, TieredPrice
 from decider.pricing.cost_model import CostModel
 from decider.workload import Workload
@@ -118,13 +118,14 @@ def fixed_tier_lines(item: str, price: TieredPrice, quantity: float, allowance: 
 
 
 def instance_volume_lines(
-    book: PriceBook, model: CostModel, ramps: Sequence[Ramp], scratch_gb: float = 0.0
+    book: PriceBook, model: CostModel, ramps: Sequence[Ramp], scratch_gb: float = 0.0, image_gb: float = 0.0
 ) -> list[Line]:
     """The EBS root volume of every node: instance-hours ÷ 730 × the volume size, in GB-months. The copies' scratch
-    disk on a node (``scratch_gb``) beyond what the root volume holds for them enlarges it: Fargate bills a task's
-    storage above 20 GB, and a node's copies need the same disk. Shown at $0 with "no price in this region" where
-    the book has no EBS price, since every node has one."""
-    size = node_volume_gb(model, scratch_gb)
+    disk on a node (``scratch_gb``) beyond what the root volume holds for them enlarges it, and so does their image
+    (``image_gb``, pulled and unpacked) beyond what it keeps for the AMI and images (``node_volume_gb``): Fargate
+    bills a task's storage above 20 GB, and a node's copies need the same disk. Shown at $0 with "no price in this
+    region" where the book has no EBS price, since every node has one."""
+    size = node_volume_gb(model, scratch_gb, image_gb)
     extra = size - model.root_volume_gb
     if size <= 0:
         return []

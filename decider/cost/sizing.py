@@ -48,6 +48,9 @@ _CONTAINER_DOORS: dict[str | None, FrontDoor] = {"http-api": "api-gateway-http-a
 HTTP_API_TIMEOUT_S = 30.0
 HTTP_API_HEADROOM_S = HTTP_API_TIMEOUT_S * 0.9
 LAMBDA_SYNC_PAYLOAD_MB = 6.0
+#: The most a .zip deployment package holds unzipped, layers included: a larger artifact ships as a container image
+#: (up to 10 GB; https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+LAMBDA_ZIP_MAX_MB = 250
 #: The longest function timeout Lambda allows (15 minutes, https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 LAMBDA_TIMEOUT_S = 900
 
@@ -118,6 +121,7 @@ def size_lambda(workload: Workload, facts: Facts, book: PriceBook, model: CostMo
         vcpu_equivalent=round(memory_mb / 1769, 3),
         architecture="x86_64" if workload.runtime.architecture == "x86_64" else "arm64",
         ephemeral_storage_mb=max(512, math.ceil(workload.runtime.ephemeral_storage_gb * 1024)),
+        package_type="image" if workload.runtime.artifact_mb > LAMBDA_ZIP_MAX_MB else "zip",
         timeout_s=min(LAMBDA_TIMEOUT_S, max(1, math.ceil(facts.lambda_cold_run_s - 1e-9))),
         peak_concurrency=peak,
         burst_concurrency=at_once if at_once > peak else None,

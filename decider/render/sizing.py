@@ -76,10 +76,19 @@ def _lambda(sizing: LambdaSizing) -> str:
     burst = f", {sizing.burst_concurrency:,} while a burst starts cold" if sizing.burst_concurrency else ""
     return (
         f"memory {sizing.memory_mb:,} MB (≈{sizing.vcpu_equivalent:.2g} vCPU), {sizing.architecture}, "
-        f"ephemeral storage {sizing.ephemeral_storage_mb:,} MB{_timeout(sizing.timeout_s)}; "
+        f"ephemeral storage {sizing.ephemeral_storage_mb:,} MB{_timeout(sizing.timeout_s)}{_image(sizing)}; "
         f"{sizing.peak_concurrency:,} in flight at peak{burst}, "
         f"{quota} the {sizing.concurrency_quota:,} default concurrency quota{_warm(sizing.provisioned_concurrency)}"
         f"{_extras(sizing.purchase, sizing.front_door)}"
+    )
+
+
+def _image(sizing: LambdaSizing) -> str:
+    """The package type, when the artifact is past what a .zip holds."""
+    return (
+        ", shipped as a container image (past the 250 MB a .zip holds unzipped)"
+        if sizing.package_type == "image"
+        else ""
     )
 
 

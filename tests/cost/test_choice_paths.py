@@ -13,17 +13,12 @@ from hypothesis import strategies as st
 
 from decider import Ruleset, decide, parse_workload
 from decider.cost.choice import undominated
-from decider.cost.instances import (
-    _priced_fits,
-    hourly_price,
-    image_room_gb,
-    instance_fits,
-    volume_hour_usd,
-)
+from decider.cost.instances import _priced_fits, hourly_price, instance_fits
 from decider.cost.memo import PlanMemo
 from decider.cost.modes import SHARE_HALVINGS, Choice, _pick
+from decider.cost.volumes import volume_hour_usd
 from decider.documents import read_file
-from decider.facts import Facts, container_disk_gb, derive
+from decider.facts import Facts, derive
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import CostModel
 from decider.rules.model import Mode
@@ -116,11 +111,7 @@ def test_the_priced_fitting_types_are_the_fitting_types_priced(
                 per_instance,
                 hourly_price(instance, workload, book, management_fee=fee).total
                 + volume_hour_usd(
-                    book,
-                    model,
-                    container_disk_gb(
-                        runtime.ephemeral_storage_gb, per_instance, runtime.artifact_mb, image_room_gb(model)
-                    ),
+                    book, model, per_instance * runtime.ephemeral_storage_gb, 2 * runtime.artifact_mb / 1024
                 ),
                 instance.usd_per_hour,
             )

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from decider import parse_workload
 from decider.cost.capacity import Ramp, empty_room
-from decider.cost.instances import cheapest_instance, hourly_price, instance_options, volume_hour_usd
+from decider.cost.instances import cheapest_instance, hourly_price, instance_options
 from decider.cost.mode_plans import _environment_fits, lambda_managed_instances
+from decider.cost.volumes import volume_hour_usd
 from decider.facts import derive, utilisation
 from decider.pricing.book import Instance
 from decider.rules.model import Ruleset

@@ -20,10 +20,10 @@ from decider import advice as advice_module
 from decider import parse_workload
 from decider.cost import memo as memo_module
 from decider.cost.bill import Plan
-from decider.cost.instances import image_room_gb
 from decider.cost.memo import UNPRICED, PlanMemo, image_billed
 from decider.cost.modes import Modes, choose_modes
-from decider.cost.sizing import front_door
+from decider.cost.sizing import LAMBDA_ZIP_MAX_MB, front_door
+from decider.cost.volumes import image_room_gb
 from decider.engine import decide
 from decider.errors import WorkloadError
 from decider.facts import Facts, derive
@@ -191,7 +191,7 @@ def test_a_change_to_a_field_no_bill_reads_takes_the_plans_it_would_price(rulese
     the largest body where a front door bills by its size, a longest duration, start or body that moves a function to
     another front door, a job's cold start (a run is billed from its start), a start that changes how many
     environments a burst holds while it starts cold, and a longest duration or start that changes the function's
-    timeout (a sizing shown says both)."""
+    timeout (a sizing shown says both), or an artifact that moves a function to or from a container image."""
     workload = parse_workload(_workload(path)).workload  # defaults resolved
     doors = front_door(workload, serverless=True) or front_door(workload, serverless=False)
     for section, names in UNPRICED.items():
@@ -218,11 +218,15 @@ def test_a_change_to_a_field_no_bill_reads_takes_the_plans_it_would_price(rulese
                 timeout = derive(changed).lambda_cold_run_s != derive(workload).lambda_cold_run_s
                 # an image past what a Fargate task includes or a node keeps for images is billed: keyed apart
                 image = name == "artifact_mb" and any(_image_billed(ruleset, item) for item in (workload, changed))
+                # past what a .zip holds Lambda ships as a container image, which its sizing names: keyed apart
+                package = name == "artifact_mb" and (changed.runtime.artifact_mb > LAMBDA_ZIP_MAX_MB) != (
+                    workload.runtime.artifact_mb > LAMBDA_ZIP_MAX_MB
+                )
                 if (
                     name != "peak_rps"
                     and (name != "payload_mb" or not doors)
                     and same_door
-                    and not (job_start or image or burst_start or timeout)
+                    and not (job_start or image or package or burst_start or timeout)
                 ):
                     assert len(set(memo.keys.values())) == 1, (section, name, value)  # the plans came from the memo
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from decider import decide, parse_workload
-from decider.cost.instances import image_room_gb
 from decider.cost.memo import PlanMemo
+from decider.cost.volumes import image_room_gb
 from decider.facts import derive
 from decider.rules.model import Ruleset
 from tests.cost.test_bill import bill_for
