@@ -4,6 +4,7 @@ first type whose least month is dearer than the best found (decider/cost/instanc
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from decider.pricing.book import Instance
@@ -44,8 +45,59 @@ def undominated(
     a month keeps up whatever the copies (a floor of instances, or the first instance while work runs), so a type
     whose price times those hours is dearer than the best found beyond ``BEYOND`` costs more than it, and so does
     every type after it: the scan stops there (``past_best``)."""
-    kept = [item for item in priced if not any(dominates(other, item) for other in priced)]
-    return tuple(sorted(kept, key=_hourly))
+    return tuple(
+        sorted((item for item, beaten in zip(priced, _beaten(priced), strict=True) if not beaten), key=_hourly)
+    )
+
+
+def _beaten(priced: Sequence[tuple[Instance, int, float, float]]) -> list[bool]:
+    """For each priced type, whether another ``dominates`` it, in one sweep (O(n log n), not every pair): the types
+    taken cheapest an hour first, each group of equal hourly prices joined to a frontier of the types seen before
+    the group is asked. A type is beaten when a type seen, its own group included, holds at least as many copies
+    with a lesser tie key, ``(list price, name)`` (its own key is never less than itself)."""
+    rows = sorted(
+        (hourly, held, (list_price, instance.type), index)
+        for index, (instance, held, hourly, list_price) in enumerate(priced)
+    )
+    beaten = [False] * len(rows)
+    # The frontier: the types no type seen holds as many copies of with a key no greater, copies held ascending,
+    # keys ascending too; the least key among the types holding at least n copies is the first entry holding n or more
+    copies: list[int] = []
+    keys: list[tuple[float, str]] = []
+    start, count = 0, len(rows)
+    while start < count:
+        hourly = rows[start][0]
+        end = start + 1
+        while end < count and rows[end][0] == hourly:
+            end += 1
+        if end == start + 1:  # a price of its own (most are): asked, then joined when it is not answered already
+            _, held, key, index = rows[start]
+            at = bisect_left(copies, held)
+            if at < len(copies) and keys[at] <= key:
+                beaten[index] = keys[at] < key
+            else:
+                _join(copies, keys, held, key, at)
+        else:
+            for _, held, key, _ in rows[start:end]:
+                at = bisect_left(copies, held)
+                if not (at < len(copies) and keys[at] <= key):
+                    _join(copies, keys, held, key, at)
+            for _, held, key, index in rows[start:end]:
+                at = bisect_left(copies, held)
+                beaten[index] = keys[at] < key  # the type itself is in the frontier or answered by one held as many
+        start = end
+    return beaten
+
+
+def _join(copies: list[int], keys: list[tuple[float, str]], held: int, key: tuple[float, str], at: int) -> None:
+    """Add a type holding ``held`` copies with tie key ``key``, which no entry answers, to the frontier
+    (``_beaten``) at ``at``, the first entry holding as many copies or more: the entries holding no more copies
+    whose key is no less than this one's are answered by this one now."""
+    first = at
+    while first > 0 and keys[first - 1] >= key:
+        first -= 1
+    last = at + 1 if at < len(copies) and copies[at] == held else at
+    copies[first:last], keys[first:last] = [held], [key]
 
 
 def _hourly(item: tuple[Instance, int, float, float]) -> float:
