@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from decider import Ruleset
 from decider.cost.choice import dominates, undominated
-from decider.cost.instances import hourly_price, image_room_gb, instance_fits, volume_hour_usd
-from decider.facts import container_disk_gb
+from decider.cost.instances import hourly_price, instance_fits
+from decider.cost.volumes import node_disk, volume_hour_usd
 from tests.cost.test_choice_paths import SCENARIO_FILES, instance_inputs
 
 Priced = tuple[Any, int, float, float]
@@ -47,13 +47,7 @@ def test_the_sweep_keeps_what_every_pair_keeps_on_every_scenario(
             item,
             per_instance,
             hourly_price(item, workload, book, management_fee=fee).total
-            + volume_hour_usd(
-                book,
-                model,
-                container_disk_gb(
-                    runtime.ephemeral_storage_gb, per_instance, runtime.artifact_mb, image_room_gb(model)
-                ),
-            ),
+            + volume_hour_usd(book, model, *node_disk(runtime, per_instance)),
             item.usd_per_hour,
         )
         for item, per_instance in instance_fits(workload, facts, book, model, kubernetes=kubernetes)
