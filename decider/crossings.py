@@ -20,7 +20,11 @@ targets changes:
 6. past the volume found, 1.2, 2 and 5 times further out (and at the volumes priced already), the other target must
    stay cheaper, as "becomes cheaper" says; the farthest volume where it does is said ("checked to ~64M"). Where the
    first target is cheaper again, the crossing is a band (``band_end``), its far end narrowed as in 5 and said too,
-   when the other target is cheaper inside it as well (``INSIDE``); else it is not said.
+   when the other target is cheaper inside it as well (``INSIDE``); else it is not said;
+7. close past the volume found (``CLOSE_PAST``: 2%, 5% and 10%, up to a band's end) and at the volume a sentence
+   rounds it to, the other target must be cheaper too, and a band must be as wide as that first step (``settle``);
+   where not, the crossing is sought once more past that volume (a step of an instance bill just past it), and if
+   the order turns back again the crossing is not said (bills that take turns being cheaper).
 
 A trial prices only the targets of the crossings checked (``totals`` in decider/ranking.py: their bills as a ranking
 bills them, nothing scored), sharing the decision's plan memo (decider/cost/memo.py); a decision says at most
@@ -34,7 +38,7 @@ from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 from decider.advice import MAX_CROSSINGS, apply
-from decider.cost.breakeven import distance, said
+from decider.cost.breakeven import approx_toward, distance, said
 from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
 from decider.errors import DeciderError
@@ -55,6 +59,12 @@ STEP = 1.5
 #: Past the volume found, the volumes that check the other target stays cheaper (× further from today's): where it
 #: does not, the crossing is a band and its far end is sought too (``band_end``).
 LADDER = (1.2, 2.0, 5.0)
+#: Just past the volume found, where the other target must be cheaper too (× further from today's), and at the volume
+#: a sentence rounds it to (``settle``): bills that climb a node at a time can run within a few percent of each other
+#: and cross back and forth (a sawtooth), so the order one volume shows may not hold a step further.
+CLOSE_PAST = (1.02, 1.05, 1.1)
+#: Times a crossing is sought (``settle``): once, and once more past a volume where the first target is cheaper again.
+SETTLE_TRIES = 2
 #: Inside a band, where the other target must be cheaper too: these shares of the way across it, in log volume.
 INSIDE = (1 / 3, 2 / 3)
 #: Else the bracket's ends are narrowed until within this ratio.
@@ -211,6 +221,62 @@ def resized(point: BreakEven, today: float, totals: Totals[dict[str, float]]) ->
     return narrow(start, far, other_cheaper, lambda volume: _gap(totals.seen.get(volume), cheaper_now, other))
 
 
+def settle(
+    point: BreakEven, found: float, today: float, totals: Totals[dict[str, float]]
+) -> tuple[float, tuple[float, float | None]] | None:
+    """Where ``point``'s crossing is said (``found``, a ``resized`` volume, or one past it) with how far the claim holds
+    (``band_end``): the other target must be cheaper just past the volume said too (``CLOSE_PAST``, up to where a band
+    ends) and at the volume a sentence rounds it to (``approx_toward``), and a band must be as wide as that first step.
+    Where it is not, the first target is cheaper again a step past the crossing (a bill that adds an instance a time),
+    and the crossing is sought past that volume once more (``SETTLE_TRIES``): found again and holding, it is said
+    there. Else None, and no threshold is said: two bills whose order turns back twice climb at nearly the same rate,
+    one a step at a time, and cross back and forth over a wide range (between ECS on EC2 and Fargate near 400M
+    requests, eight times in 120M), where no "becomes cheaper" is true."""
+    up = point.requests_per_month >= today
+    cheaper_now, other = (point.versus, point.target) if up else (point.target, point.versus)
+
+    def gap(volume: float) -> float | None:
+        return _gap(totals(volume), cheaper_now, other)
+
+    def other_cheaper(volume: float) -> bool:
+        return (gap(volume) or 0.0) > 0.005
+
+    def past(volume: float, than: float) -> bool:
+        return distance(volume, found) > distance(than, found)
+
+    for _ in range(SETTLE_TRIES):
+        end = band_end(point, found, today, totals)
+        if end is None:
+            return None
+        close = [found * factor if up else found / factor for factor in CLOSE_PAST]
+        checks = {approx_toward(found, end[0], today)[1], *close} - {found}
+        turned = next(
+            (
+                volume
+                for volume in sorted(checks, key=lambda volume: distance(volume, found))
+                if not past(volume, end[0]) and said(volume, today) and not other_cheaper(volume)
+            ),
+            None,
+        )
+        if turned is None and end[1] is not None and distance(end[0], found) < math.log(CLOSE_PAST[0]):
+            turned = end[1]  # a band narrower than the first step past it: the first target cheaper again there
+        if turned is None:
+            return found, end
+        further = (found * factor if up else found / factor for factor in (*CLOSE_PAST, *LADDER))
+        beyond = next(
+            (
+                volume
+                for volume in sorted(further, key=lambda volume: distance(volume, found))
+                if past(volume, turned) and said(volume, today) and other_cheaper(volume)
+            ),
+            None,
+        )
+        if beyond is None:
+            return None
+        found = narrow(turned, beyond, other_cheaper, gap)
+    return None
+
+
 def band_end(
     point: BreakEven, found: float, today: float, totals: Totals[dict[str, float]]
 ) -> tuple[float, float | None] | None:
@@ -321,20 +387,19 @@ def resize(
     )[:MAX_SAID]
     totals = totals_of(frozenset(target for index in near for target in (points[index].target, points[index].versus)))
     found = {index: resized(points[index], today, totals) for index in near}
-    ends = {
-        index: band_end(points[index], volume, today, totals) for index, volume in found.items() if volume is not None
+    settled = {
+        index: settle(points[index], volume, today, totals) for index, volume in found.items() if volume is not None
     }
-    bands = {index: end for index, end in ends.items() if end is not None}
-    found = {index: volume if index in bands else None for index, volume in found.items()}  # a band not said
+    said_at = {index: where for index, where in settled.items() if where is not None}
     return tuple(
         point.model_copy(
             update={
-                "resized_requests_per_month": found[index],
-                "resized_until_requests_per_month": bands[index][0],
-                "resized_again_requests_per_month": bands[index][1],
+                "resized_requests_per_month": said_at[index][0],
+                "resized_until_requests_per_month": said_at[index][1][0],
+                "resized_again_requests_per_month": said_at[index][1][1],
             }
         )
-        if found.get(index) is not None
+        if index in said_at
         else point
         for index, point in enumerate(points)
     )

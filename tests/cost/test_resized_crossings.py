@@ -4,6 +4,7 @@ sized for it, and the target said to be cheaper is (decider/crossings.py)."""
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 import yaml
 
 from decider.cost.breakeven import approx_toward, said
-from decider.crossings import LADDER, MAX_SAID, WITHIN, narrow
+from decider.crossings import CLOSE_PAST, LADDER, MAX_SAID, WITHIN, narrow
 from decider.decision import BreakEven, Decision
 from decider.engine import decide
 from decider.rules.model import Ruleset
@@ -325,3 +326,124 @@ def test_a_band_the_bills_cross_back_and_forth_inside_is_not_said(ruleset: Rules
     for share in (1 / 3, 2 / 3):
         totals = rerun_totals(BAND_JOB, ruleset, found * (until / found) ** share)
         assert totals[band.versus] < totals[band.target]
+
+
+#: A steady fleet at 500M requests a month, 12 s a request, 10 at once a copy, optimised for cost. ECS on EC2's bill
+#: climbs an instance at a time, Fargate's with every task, at nearly the same rate: from ~250M to ~440M the two are
+#: within 6% of each other and swap order about every 15M (architect audit, round 29, F2). "Below ~420M Fargate
+#: becomes cheaper" was said; at 420M ECS on EC2 was $263 cheaper.
+TWO_CLIMBS: dict[str, Any] = {
+    "name": "be-sawtooth",
+    "runtime": {"max_duration_s": 24, "avg_duration_ms": 12000, "memory_mb": 2048, "concurrency_per_copy": 10},
+    "traffic": {"pattern": "steady", "requests_per_month": 500_000_000},
+    "team": {"current_platform": "lambda"},
+    "preferences": {"optimize_for": "cost"},
+}
+
+
+def test_no_threshold_is_said_between_bills_that_take_turns_being_cheaper(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(TWO_CLIMBS), ruleset)
+    point = next(p for p in decision.break_even if {p.target, p.versus} == {"ecs-ec2", "ecs-fargate"})
+    assert point.resized_requests_per_month is None  # kept in break_even at the held sizing, not said
+    assert not [text for text in decision.what_would_change if "Fargate becomes cheaper than Amazon ECS on EC2" in text]
+    # the order does take turns: either target cheaper at volumes below today's
+    cheaper = {
+        volume: min(("ecs-ec2", "ecs-fargate"), key=rerun_totals(TWO_CLIMBS, ruleset, volume).__getitem__)
+        for volume in (420e6, 428e6, 404e6, 290e6, 275e6)
+    }
+    assert set(cheaper.values()) == {"ecs-ec2", "ecs-fargate"}, cheaper
+
+
+#: quote-lookup (tests/scenarios/lambda-cold-start-tolerable.yaml): Managed Instances' bill steps an instance up at
+#: ~23M requests, just past where it first gets cheaper than Lambda (~22.4M), so Lambda is cheaper again from ~23M to
+#: ~24M. The crossing is sought again past that step, and said where Managed Instances stays cheaper.
+QUOTE_LOOKUP: dict[str, Any] = {
+    "name": "quote-lookup",
+    "runtime": {"max_duration_s": 1, "avg_duration_ms": 80, "memory_mb": 1024, "startup_s": 3},
+    "traffic": {"pattern": "spiky", "requests_per_month": 1_000_000, "latency_slo_ms": 500, "bursts_per_day": 96},
+}
+
+VOLUME = r"~([\d.]+)([KMB]?)"
+
+
+def said_volume(text: str) -> float:
+    number, suffix = re.search(VOLUME, text).groups()  # type: ignore[union-attr]
+    return float(number) * {"": 1.0, "K": 1e3, "M": 1e6, "B": 1e9}[suffix]
+
+
+def test_a_crossing_with_a_step_just_past_it_is_said_past_the_step(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(QUOTE_LOOKUP), ruleset)
+    sentence = next(
+        text
+        for text in decision.what_would_change
+        if "Amazon ECS Managed Instances becomes cheaper than AWS Lambda" in text
+    )
+    volume = said_volume(sentence)
+    assert 23.5e6 < volume < 25e6, sentence
+    stepped = rerun_totals(QUOTE_LOOKUP, ruleset, 23.2e6)  # past the first crossing, on the step
+    assert stepped["lambda"] < stepped["ecs-managed-instances"]
+    for factor in (1.0, *CLOSE_PAST, 1.2, 2.0):  # from the volume said, as far as it was checked
+        totals = rerun_totals(QUOTE_LOOKUP, ruleset, volume * factor)
+        assert totals["ecs-managed-instances"] < totals["lambda"], (factor, totals)
+
+
+@pytest.mark.parametrize(("name", "raw"), workloads(), ids=[name for name, _ in workloads()])
+def test_every_crossing_holds_at_the_volume_its_sentence_says_and_just_past_it(
+    name: str, raw: dict[str, Any], ruleset: Ruleset
+) -> None:
+    """The rounded volume a sentence names, and 2%, 5% and 10% past it (within a band said, up to its end)."""
+    decision = decide(parse_workload(raw), ruleset)
+    names = {target.name: target.id for target in ruleset.targets}
+    pattern = "|".join(re.escape(text) for text in sorted(names, key=len, reverse=True))
+    threshold = re.compile(rf"^(Above|Below) {VOLUME} [a-z ]+ a month ({pattern}) becomes cheaper than ({pattern}) ")
+    band = re.compile(rf"^Between {VOLUME} and {VOLUME} [a-z ]+ a month ({pattern}) is cheaper than ({pattern}),")
+    checked = 0
+    for text in decision.what_would_change:
+        if (found := threshold.match(text)) is not None:
+            word, cheaper, other = found.group(1), names[found.group(4)], names[found.group(5)]
+            volume = said_volume(text)
+            volumes = [volume * factor if word == "Above" else volume / factor for factor in (1.0, *CLOSE_PAST)]
+        elif (found := band.match(text)) is not None:
+            cheaper, other = names[found.group(5)], names[found.group(6)]
+            low, high = sorted(said_volume(part) for part in text.split(" and ", 1))
+            assert high / low >= CLOSE_PAST[0] * 0.98, text  # no band narrower than the first step checked
+            volumes = [low, high, math.sqrt(low * high)]
+        else:
+            continue
+        for at in volumes:
+            totals = rerun_totals(raw, ruleset, at)
+            assert totals[cheaper] < totals[other], (name, text, at, totals)
+        checked += 1
+    said_at = sum(point.resized_requests_per_month is not None for point in decision.break_even)
+    assert checked == said_at, (name, decision.what_would_change)  # every crossing said was read and checked
+
+
+#: Workloads whose bands were narrower than a step (property audit, round 26, F2 and F3): "Between ~29M and
+#: ~28.91M ... cheaper again by ~28.94M" and "Between ~2.3M and ~2.3M", where the bills zigzag.
+NARROW_BANDS: tuple[dict[str, Any], ...] = (
+    {
+        "name": "band-reversed",
+        "traffic": {"pattern": "event", "requests_per_month": 333533},
+        "runtime": {"avg_duration_ms": 26518, "memory_mb": 1805, "vcpu": 0.5},
+    },
+    {
+        "name": "band-zero-width",
+        "runtime": {"avg_duration_ms": 426110.2, "memory_mb": 6251, "ephemeral_storage_gb": 2.0},
+        "traffic": {"requests_per_month": 1171633376.097},
+    },
+    {
+        "name": "threshold-said-volume",
+        "preferences": {"region": "us-west-1"},
+        "runtime": {"memory_mb": 15303},
+        "team": {"kubernetes_experience": "expert", "current_platform": "eks"},
+    },
+)
+
+
+@pytest.mark.parametrize("raw", NARROW_BANDS, ids=[raw["name"] for raw in NARROW_BANDS])
+def test_no_band_narrower_than_a_step_is_said(raw: dict[str, Any], ruleset: Ruleset) -> None:
+    test_every_crossing_holds_at_the_volume_its_sentence_says_and_just_past_it(raw["name"], raw, ruleset)
+    for point in decide(parse_workload(raw), ruleset).break_even:
+        found, until = point.resized_requests_per_month, point.resized_until_requests_per_month
+        if found is not None and until is not None and point.resized_again_requests_per_month is not None:
+            assert abs(math.log(until / found)) >= math.log(CLOSE_PAST[0]) - 1e-9, point
