@@ -260,7 +260,7 @@ def _plan_instances(
     facts: Facts,
     book: PriceBook,
     model: CostModel,
-    chosen: dict[tuple[bool, bool], InstanceOption | None] | None = None,
+    chosen: dict[tuple[bool, bool, float], InstanceOption | None] | None = None,
     needs: Needs | None = None,
 ) -> Plan | None:
     check_instances(book, workload)
@@ -321,12 +321,13 @@ def plan_targets(
     book: PriceBook,
     model: CostModel,
     unpriced: dict[str, str] | None = None,
-    chosen: dict[tuple[bool, bool], InstanceOption | None] | None = None,
+    chosen: dict[tuple[bool, bool, float], InstanceOption | None] | None = None,
 ) -> dict[str, Plan]:
     """A plan for each target the cost model can price (its ``cost.model`` in targets.yaml); targets it cannot size
     (no fitting size) or price are left out, and ``unpriced`` (when given) says why for each. ``chosen`` remembers the
-    instance type chosen per management fee and node kind (EKS nodes keep vCPU from pods): the same workload's
-    purchase options choose alike (the choice is by list price, before any Spot or Savings Plan discount). The
+    instance type chosen per management fee, node kind (EKS nodes keep vCPU from pods) and share of compute billed:
+    the same workload's purchase options that bill compute alike choose alike (the choice is by the price billed,
+    after any Spot or Savings Plan discount: decider/cost/instances.py ``compute_factor``). The
     copies every container target sizes (decider/cost/needs.py) are worked out once, for the first of them."""
     plans: dict[str, Plan] = {}
     if chosen is None:

@@ -291,9 +291,10 @@ def _cheapest_of(
     options: Sequence[InstanceOption], workload: Workload, book: PriceBook, model: CostModel, management_fee: bool
 ) -> InstanceOption | None:
     best: tuple[float, float, str, InstanceOption] | None = None
+    factor = compute_factor(workload, book)
     for option in options:
         instance = option.instance
-        hourly = hourly_price(instance, workload, book, management_fee=management_fee).total
+        hourly = hourly_price(instance, workload, book, management_fee=management_fee).billed(factor)
         hourly += volume_hour_usd(book, model, *node_disk(workload.runtime, option.per_instance))
         key = (hourly * option.hours, instance.usd_per_hour, instance.type)
         if best is None or before(key, best[:3]):
@@ -307,20 +308,22 @@ _PRICED: Compiled[tuple[tuple[Instance, int, float, float], ...]] = Compiled()
 def _priced_fits(
     workload: Workload, facts: Facts, book: PriceBook, model: CostModel, management_fee: bool, kubernetes: bool
 ) -> tuple[tuple[Instance, int, float, float], ...]:
-    """Each fitting type with copies per instance, its instance-hour price for the workload (all parts) and its list
-    price; compiled once per price book, copy shape and fee, and looked up once by all that the fitting types
-    (``instance_fits``) and their prices read. Types that another type beats at every volume (``dominates``) are left
-    out, and the rest come cheapest an hour first (``undominated``)."""
+    """Each fitting type with copies per instance, its instance-hour price for the workload (all parts, as its purchase
+    option bills them: ``compute_factor``) and its list price; compiled once per price book, copy shape, purchase and
+    fee, and looked up once by all that the fitting types (``instance_fits``) and their prices read. Types that another
+    type beats at every volume (``dominates``) are left out, and the rest come cheapest an hour first
+    (``undominated``)."""
     runtime = workload.runtime
     scratch, artifact_mb = runtime.ephemeral_storage_gb, runtime.artifact_mb
     kubelet = model.kubelet_reserved_memory if kubernetes else None  # the same figures, not a reused id
+    factor = compute_factor(workload, book)
 
     def build() -> tuple[tuple[Instance, int, float, float], ...]:
         priced = tuple(
             (
                 instance,
                 per_instance,
-                hourly_price(instance, workload, book, management_fee=management_fee).total
+                hourly_price(instance, workload, book, management_fee=management_fee).billed(factor)
                 + volume_hour_usd(book, model, *node_disk(runtime, per_instance)),
                 instance.usd_per_hour,
             )
@@ -330,7 +333,8 @@ def _priced_fits(
 
     key = catalogue_key(workload, book, model, runtime.memory_mb, facts.container_vcpu, kubernetes, id(kubelet))
     volumes = (model.root_volume_gb, model.node_scratch_included_gb)
-    return _PRICED.get((*key, id(book), management_fee, scratch, artifact_mb, volumes), book, build, also=kubelet)
+    priced_as = (management_fee, factor, scratch, artifact_mb, volumes)
+    return _PRICED.get((*key, id(book), *priced_as), book, build, also=kubelet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,6 +349,29 @@ class HourlyPrice:
     @property
     def total(self) -> float:
         return self.compute + self.licence + self.fee
+
+    def billed(self, factor: float) -> float:
+        """The instance-hour as a purchase option bills it: ``factor`` of the compute (``compute_factor``), the
+        licence and the fee in full."""
+        return self.compute * factor + self.licence + self.fee
+
+
+def compute_factor(workload: Workload, book: PriceBook, spot_ok: bool | None = None) -> float:
+    """The share of a type's on-demand compute price the instance targets' purchase option bills
+    (decider/cost/purchase_lines.py ``compute_lines``): Spot's discount off when the work allows Spot, else the
+    Savings Plan's for the commitment. The Windows licence, the Managed Instances fee and the root volumes are billed
+    in full, so a type is chosen by the price it is billed at, not its list price: with Spot a type with fewer vCPUs
+    to license, or fewer nodes to give volumes, can be the cheaper though its list price is higher. ``spot_ok``: the
+    Spot preference to price with, when not the workload's."""
+    preferences = workload.preferences
+    discount = None
+    if preferences.spot_ok if spot_ok is None else spot_ok:
+        discount = book.ec2.spot_discount
+    elif preferences.commitment != "none":
+        plans = book.savings_plans
+        plan = plans.ec2_instance if preferences.savings_plan == "ec2-instance" else plans.ec2
+        discount = plan.for_term(preferences.commitment)
+    return 1.0 - discount.fraction if discount is not None else 1.0
 
 
 _HOURLY: Compiled[dict[str, HourlyPrice]] = Compiled(limit=64)

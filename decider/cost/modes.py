@@ -297,8 +297,8 @@ def _base_plans(
     for name, flag in flags.items():
         together.setdefault(flag, set()).update(wanted[name])
     by_flag: dict[bool, dict[str, Plan]] = {}
-    # The instance type, chosen once for every purchase option (by management fee and node kind)
-    chosen: dict[tuple[bool, bool], InstanceOption | None] = {}
+    # The instance type, chosen once for the purchase options that bill compute alike (by management fee and node kind)
+    chosen: dict[tuple[bool, bool, float], InstanceOption | None] = {}
     for flag in flags.values():
         if flag in by_flag:
             continue

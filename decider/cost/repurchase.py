@@ -2,10 +2,12 @@
 
 ``choose_modes`` (decider/cost/modes.py) prices a target once per purchase option it may be bought with: on demand
 and on Spot, say, a copy of the workload with the other Spot preference. Everything but the purchase is the same in
-both: the instance type (chosen by list price, before any discount), the copies, the hours, the front door's, the
-network's and the volumes' lines. Only the sizing's purchase option (and a Fargate capacity provider) and the compute
-lines it prices (EC2 instance-hours, Fargate task-hours) differ, so the second plan is the first with those set anew:
-the same lines a second sizing pass would bill, without one.
+both: the copies, the hours, the front door's, the network's and the volumes' lines, and the instance type where both
+bill compute alike (it is chosen by the price billed: a Spot or Savings Plan discount on compute and not on the
+licence, the fee or the volumes can make another type the cheaper, and that plan is sized anew). Only the sizing's
+purchase option (and a Fargate capacity provider) and the compute lines it prices (EC2 instance-hours, Fargate
+task-hours) differ, so the second plan is the first with those set anew: the same lines a second sizing pass would
+bill, without one.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from decider.cost.bill import Plan
 from decider.cost.compiled import Compiled
 from decider.cost.draft import Draft
+from decider.cost.instances import compute_factor
 from decider.cost.purchase_lines import compute_lines, task_line
 from decider.cost.sizing import fargate_platform, purchase_for, task_hour_usd
 from decider.decision import FargateSizing, InstanceSizing
@@ -30,6 +33,9 @@ def repurchased(plan: Plan, target: Target, workload: Workload, book: PriceBook,
     again as before)."""
     draft = plan.draft
     if draft.kind is InstanceSizing and plan.hours:
+        spot_ok = workload.preferences.spot_ok
+        if compute_factor(workload, book) != compute_factor(workload, book, spot_ok=not spot_ok):
+            return None  # the type is chosen by the compute price billed: bought the other way, it is chosen anew
         fields = {**draft.fields, "purchase": purchase_for(workload, spot_allowed=True)}
         sizing: Draft[InstanceSizing] = Draft(InstanceSizing, **fields)
         instance = _by_type(book).get(sizing.instance_type)

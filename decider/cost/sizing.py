@@ -15,7 +15,7 @@ from decider.cold_budget import IDLE_ENVIRONMENT_KEPT_S
 from decider.copy_cpu import FARGATE_CPU_MAX_MEMORY_MB
 from decider.cost.capacity import Ramp
 from decider.cost.draft import Draft
-from decider.cost.instances import InstanceOption, cheapest_instance
+from decider.cost.instances import InstanceOption, cheapest_instance, compute_factor
 from decider.cost.needs import Needs, needs_of
 from decider.decision import FargateSizing, FrontDoor, InstanceSizing, LambdaSizing, Purchase
 from decider.facts import Facts, utilisation
@@ -249,7 +249,7 @@ def size_instances(
     *,
     management_fee: bool = False,
     control_plane: bool = False,
-    chosen: dict[tuple[bool, bool], InstanceOption | None] | None = None,
+    chosen: dict[tuple[bool, bool, float], InstanceOption | None] | None = None,
     shared: bool = False,
     needs: Needs | None = None,
 ) -> tuple[Draft[InstanceSizing], Instance, tuple[Ramp, ...]] | None:
@@ -257,14 +257,15 @@ def size_instances(
     no catalogue type fits a copy. A ``control_plane`` target's nodes (EKS) keep vCPU from pods for the kubelet and
     the DaemonSets (``kubelet_reserved_cpu`` in model.yaml).
 
-    ``chosen`` (a memo by management fee and node kind) lets a workload's purchase options share one choice.
+    ``chosen`` (a memo by management fee, node kind and the share of compute billed: ``compute_factor``) lets a
+    workload's purchase options that bill alike share one choice.
     ``shared``: the copies go on the team's existing EKS cluster, billed as their share of its nodes. ``needs``: the
     workload's copies, when the pricing pass has them already (decider/cost/needs.py).
     """
     needs = needs if needs is not None else needs_of(workload, facts, model)
     scaling = needs.scaling
     low, desired, high = needs.copies
-    key = (management_fee, control_plane)
+    key = (management_fee, control_plane, compute_factor(workload, book))
     if chosen is not None and key in chosen:
         option = chosen[key]
     else:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from decider import Ruleset, decide, parse_workload
 from decider.cost.choice import undominated
-from decider.cost.instances import _priced_fits, hourly_price, instance_fits
+from decider.cost.instances import _priced_fits, compute_factor, hourly_price, instance_fits
 from decider.cost.memo import PlanMemo
 from decider.cost.modes import SHARE_HALVINGS, Choice, _pick
 from decider.cost.volumes import volume_hour_usd
@@ -109,7 +109,7 @@ def test_the_priced_fitting_types_are_the_fitting_types_priced(
             (
                 instance,
                 per_instance,
-                hourly_price(instance, workload, book, management_fee=fee).total
+                hourly_price(instance, workload, book, management_fee=fee).billed(compute_factor(workload, book))
                 + volume_hour_usd(
                     book, model, per_instance * runtime.ephemeral_storage_gb, 2 * runtime.artifact_mb / 1024
                 ),

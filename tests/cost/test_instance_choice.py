@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from decider import parse_workload
 from decider.cost.capacity import Ramp, empty_room
-from decider.cost.instances import cheapest_instance, hourly_price, instance_options
+from decider.cost.instances import cheapest_instance, compute_factor, hourly_price, instance_options
 from decider.cost.mode_plans import _environment_fits, lambda_managed_instances
 from decider.cost.volumes import volume_hour_usd
 from decider.facts import derive, utilisation
@@ -79,7 +79,7 @@ def test_the_one_pass_choice_is_the_cheapest_of_every_option(
         options,
         key=lambda option: (
             (
-                hourly_price(option.instance, workload, book, management_fee=fee).total
+                hourly_price(option.instance, workload, book, management_fee=fee).billed(compute_factor(workload, book))
                 + volume_hour_usd(book, model, option.per_instance * scratch)
             )
             * option.hours,

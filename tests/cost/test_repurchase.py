@@ -10,8 +10,10 @@ import yaml
 
 from decider import parse_workload
 from decider.cost.bill import plan_targets
+from decider.cost.instances import compute_factor
 from decider.cost.modes import _with_spot
 from decider.cost.repurchase import repurchased
+from decider.decision import InstanceSizing
 from decider.errors import WorkloadError
 from decider.facts import derive
 from decider.rules.model import Ruleset
@@ -46,6 +48,9 @@ def test_a_plan_bought_the_other_way_is_the_plan_priced_afresh(ruleset: Ruleset,
             continue
         twin = repurchased(first[target.id], target, other, book, model)
         if twin is None:
+            # an instance type is chosen by the compute price billed: bought with another discount, sized anew
+            instances = first[target.id].draft.kind is InstanceSizing
+            assert not instances or compute_factor(workload, book) != compute_factor(other, book), target.id
             continue
         redone += 1
         plan = afresh[target.id]
@@ -56,4 +61,4 @@ def test_a_plan_bought_the_other_way_is_the_plan_priced_afresh(ruleset: Ruleset,
         assert twin.lines == plan.lines
         assert twin.hours == plan.hours
         assert twin.total(workload.requests_per_month) == plan.total(workload.requests_per_month)
-    assert redone or not {"ecs-fargate", "ecs-ec2", "ecs-managed-instances", "eks"} & set(first)
+    assert redone or "ecs-fargate" not in first

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from decider import Ruleset
 from decider.cost.choice import dominates, undominated
-from decider.cost.instances import hourly_price, instance_fits
+from decider.cost.instances import compute_factor, hourly_price, instance_fits
 from decider.cost.volumes import node_disk, volume_hour_usd
 from tests.cost.test_choice_paths import SCENARIO_FILES, instance_inputs
 
@@ -46,7 +46,7 @@ def test_the_sweep_keeps_what_every_pair_keeps_on_every_scenario(
         (
             item,
             per_instance,
-            hourly_price(item, workload, book, management_fee=fee).total
+            hourly_price(item, workload, book, management_fee=fee).billed(compute_factor(workload, book))
             + volume_hour_usd(book, model, *node_disk(runtime, per_instance)),
             item.usd_per_hour,
         )
