@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 from decider.advice import MAX_CROSSINGS, apply
-from decider.cost.breakeven import approx_toward, distance, said
+from decider.cost.breakeven import approx_toward, band_said, distance, said
 from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
 from decider.errors import DeciderError
@@ -63,6 +63,9 @@ LADDER = (1.2, 2.0, 5.0)
 #: a sentence rounds it to (``settle``): bills that climb a node at a time can run within a few percent of each other
 #: and cross back and forth (a sawtooth), so the order one volume shows may not hold a step further.
 CLOSE_PAST = (1.02, 1.05, 1.1)
+#: Across a band said, where the other target must be cheaper too (shares of the way, in log volume): a band's
+#: sentence is checked at the volumes it names and at these (``settle``).
+ACROSS = (1 / 6, 1 / 3, 1 / 2, 2 / 3, 5 / 6)
 #: Times a crossing is sought (``settle``): once, and once more past a volume where the first target is cheaper again.
 SETTLE_TRIES = 2
 #: Inside a band, where the other target must be cheaper too: these shares of the way across it, in log volume.
@@ -225,13 +228,14 @@ def settle(
     point: BreakEven, found: float, today: float, totals: Totals[dict[str, float]]
 ) -> tuple[float, tuple[float, float | None]] | None:
     """Where ``point``'s crossing is said (``found``, a ``resized`` volume, or one past it) with how far the claim holds
-    (``band_end``): the other target must be cheaper just past the volume said too (``CLOSE_PAST``, up to where a band
-    ends) and at the volume a sentence rounds it to (``approx_toward``), and a band must be as wide as that first step.
-    Where it is not, the first target is cheaper again a step past the crossing (a bill that adds an instance a time),
-    and the crossing is sought past that volume once more (``SETTLE_TRIES``): found again and holding, it is said
-    there. Else None, and no threshold is said: two bills whose order turns back twice climb at nearly the same rate,
-    one a step at a time, and cross back and forth over a wide range (between ECS on EC2 and Fargate near 400M
-    requests, eight times in 120M), where no "becomes cheaper" is true."""
+    (``band_end``). The other target must be cheaper just past the volume said too (``CLOSE_PAST``, up to where a band
+    ends) and at the volume a sentence rounds it to (``approx_toward``). Where it is not, the first target is cheaper
+    again a step past the crossing (a bill that adds an instance a time), and the crossing is sought past that volume
+    once more (``SETTLE_TRIES``): found again and holding, it is said there. Else None, and no threshold is said: two
+    bills whose order turns back twice climb at nearly the same rate, one a step at a time, and cross back and forth
+    over a wide range (between ECS on EC2 and Fargate near 400M requests, eight times in 120M), where no "becomes
+    cheaper" is true. A band narrower than the first step is a turn back too; a band is said only where its sentence
+    holds at the volumes it names and across it (``_band_holds``)."""
     up = point.requests_per_month >= today
     cheaper_now, other = (point.versus, point.target) if up else (point.target, point.versus)
 
@@ -260,6 +264,8 @@ def settle(
         )
         if turned is None and end[1] is not None and distance(end[0], found) < math.log(CLOSE_PAST[0]):
             turned = end[1]  # a band narrower than the first step past it: the first target cheaper again there
+        if turned is None and end[1] is not None:
+            return (found, end) if _band_holds(found, end[0], end[1], today, gap) else None
         if turned is None:
             return found, end
         further = (found * factor if up else found / factor for factor in (*CLOSE_PAST, *LADDER))
@@ -275,6 +281,14 @@ def settle(
             return None
         found = narrow(turned, beyond, other_cheaper, gap)
     return None
+
+
+def _band_holds(found: float, until: float, again: float, today: float, gap: Callable[[float], float | None]) -> bool:
+    """Whether a band's sentence holds at the volumes it names, rounded as it says them (``band_said``): the other
+    target cheaper at both ends and across it (``ACROSS``, in log volume), the first cheaper again where it says so."""
+    (_, near), (_, far), (_, back) = band_said(found, until, again, today)
+    across = [near * (far / near) ** share for share in ACROSS]
+    return all((gap(volume) or 0.0) > 0.005 for volume in (near, far, *across)) and (gap(back) or 0.0) < -0.005
 
 
 def band_end(

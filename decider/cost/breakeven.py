@@ -155,6 +155,16 @@ def approx_toward(requests: float, toward: float, reference: float) -> tuple[str
     return approx_requests(requests, 4), requests
 
 
+def band_said(found: float, until: float, again: float, now: float) -> tuple[tuple[str, float], ...]:
+    """A band's three volumes as its sentence says them (text, value): where the other target becomes cheaper
+    (``found``, rounded into the band), where it stops (``until``, rounded into the band too) and where the first is
+    cheaper again (``again``, rounded away from the band): "Between ~23K and ~24.9K ..., and by ~22.4K ..."."""
+    near = approx_toward(found, until, now)
+    far = approx_toward(until, found, near[1])
+    back = approx_toward(again, again + (again - until), far[1])
+    return near, far, back
+
+
 def approx_apart(requests: float, reference: float) -> tuple[str, str]:
     """Two volumes as people say them, with the fewest significant figures (two to four) that tell them apart: a
     crossing at 2,961,703 against a volume now of 3,000,000 reads ~2.96M against 3M, not ~3M against 3M."""

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from decider.cost.bill import Plan, round_usd
-from decider.cost.breakeven import approx_apart, approx_toward, break_even_points, distance, said
+from decider.cost.breakeven import approx_apart, approx_toward, band_said, break_even_points, distance, said
 from decider.cost.compiled import Compiled
 from decider.cost.curve import cost_curve
 from decider.cost.gaps import NO_PRICE
@@ -115,8 +115,7 @@ class Quote:
             if resized and until is not None:  # each volume said rounded into the range the engine found it holds in
                 volume, near_value = approx_toward(volume_at, until, self.requests_per_month)
             if resized and until is not None and again is not None:  # a band: cheaper from the volume found to until
-                far, far_value = approx_toward(until, volume_at, near_value)
-                back = approx_toward(again, again + (again - until), far_value)[0]
+                (volume, _), (far, _), (back, _) = band_said(volume_at, until, again, self.requests_per_month)
                 low, high = (volume, far) if rising else (far, volume)
                 change = (
                     f"Between {low} and {high} {self.unit} a month {cheaper} is cheaper than {dearer}, and by "

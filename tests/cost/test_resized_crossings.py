@@ -407,7 +407,9 @@ def test_every_crossing_holds_at_the_volume_its_sentence_says_and_just_past_it(
             cheaper, other = names[found.group(5)], names[found.group(6)]
             low, high = sorted(said_volume(part) for part in text.split(" and ", 1))
             assert high / low >= CLOSE_PAST[0] * 0.98, text  # no band narrower than the first step checked
-            volumes = [low, high, math.sqrt(low * high)]
+            volumes = [low, high, *(low * (high / low) ** share for share in (1 / 3, 1 / 2, 2 / 3))]
+            back = rerun_totals(raw, ruleset, said_volume(text.split(", and by ", 1)[1]))
+            assert back[other] < back[cheaper], (name, text, back)  # "cheaper again" where it says
         else:
             continue
         for at in volumes:
@@ -419,7 +421,8 @@ def test_every_crossing_holds_at_the_volume_its_sentence_says_and_just_past_it(
 
 
 #: Workloads whose bands were narrower than a step (property audit, round 26, F2 and F3): "Between ~29M and
-#: ~28.91M ... cheaper again by ~28.94M" and "Between ~2.3M and ~2.3M", where the bills zigzag.
+#: ~28.91M ... cheaper again by ~28.94M" and "Between ~2.3M and ~2.3M", where the bills zigzag; and bands that did
+#: not hold across or at their ends.
 NARROW_BANDS: tuple[dict[str, Any], ...] = (
     {
         "name": "band-reversed",
@@ -430,6 +433,21 @@ NARROW_BANDS: tuple[dict[str, Any], ...] = (
         "name": "band-zero-width",
         "runtime": {"avg_duration_ms": 426110.2, "memory_mb": 6251, "ephemeral_storage_gb": 2.0},
         "traffic": {"requests_per_month": 1171633376.097},
+    },
+    {  # "Between ~72M and ~159M ... Fargate is cheaper than Managed Instances": not two thirds across, nor at ~70M
+        "name": "band-across",
+        "traffic": {"pattern": "spiky", "peak_rps": 613.578, "payload_mb": 0.056},
+        "runtime": {"max_duration_s": 5.7, "memory_mb": 7530, "ephemeral_storage_gb": 0.4, "min_copies": 3},
+        "team": {"ops_capacity": "medium"},
+        "preferences": {"commitment": "1yr"},
+        "network": {"egress_gb_per_month": 355.0, "logs_gb_per_month": 38.196},
+    },
+    {  # "Between ~560M and ~580M ... Fargate is cheaper than EKS": not at ~560M
+        "name": "band-low-end",
+        "runtime": {"max_duration_s": 0.49, "avg_duration_ms": 935.92, "memory_mb": 1296, "startup_s": 4.3},
+        "traffic": {"peak_rps": 7938.33, "payload_mb": 0.27, "protocols": ["udp"]},
+        "team": {"kubernetes_experience": "none"},
+        "network": {"vpc": True, "egress_gb_per_month": 153.33},
     },
     {
         "name": "threshold-said-volume",
