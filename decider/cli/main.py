@@ -24,6 +24,7 @@ from decider.cli.arguments import (
     add_global_options,
     add_rules_option,
     end_of_command,
+    fewer_collections,
     is_json,
     read_document,
     ruleset_from,
@@ -88,14 +89,15 @@ def _recommend(args: argparse.Namespace) -> int:
         from decider.render import decision as render
         from decider.workload import parse_workload
 
-    raw, text, source = read_document(args.path)
-    try:
-        parsed = parse_workload(_in_region(raw, args.region), strict_json=is_json(text, args.path))
-        decision = decide(parsed, ruleset)
-    except WorkloadError as error:
-        from decider.document_lines import placed
+    with fewer_collections():
+        raw, text, source = read_document(args.path)
+        try:
+            parsed = parse_workload(_in_region(raw, args.region), strict_json=is_json(text, args.path))
+            decision = decide(parsed, ruleset)
+        except WorkloadError as error:
+            from decider.document_lines import placed
 
-        raise placed(_region_flag(error, args.region), text, source) from None
+            raise placed(_region_flag(error, args.region), text, source) from None
     if args.chart is not None:
         from decider.render.chart import cost_chart
 

@@ -140,6 +140,32 @@ def test_recommend_gives_the_garbage_collector_back_as_it_found_it(
     assert gc.get_freeze_count() == frozen
 
 
+def test_recommend_decides_with_fewer_collections_and_gives_the_thresholds_back(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The decision's many short-lived objects are collected less often (``fewer_collections``): the young
+    generation's threshold is raised while it decides, and every threshold is as it was after, even when it fails."""
+    import decider.engine
+    from decider.cli.arguments import WORK_GC_THRESHOLD
+
+    decide = decider.engine.decide
+    seen: list[tuple[int, int, int]] = []
+
+    def deciding(*args: object, **kwargs: object) -> object:
+        seen.append(gc.get_threshold())
+        return decide(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(decider.engine, "decide", deciding)
+    before = gc.get_threshold()
+    assert main(["recommend", str(EXAMPLES_DIR / "checkout-api.yaml")]) == 0
+    assert capsys.readouterr().out.startswith("decider: checkout-api")
+    assert seen == [(WORK_GC_THRESHOLD, *before[1:])]
+    assert gc.get_threshold() == before
+    assert main(["recommend", str(EXAMPLES_DIR / "checkout-api.yaml"), "--region", "xx-nowhere-1"]) == 2
+    capsys.readouterr()
+    assert gc.get_threshold() == before
+
+
 def test_recommend_builds_the_validators_it_uses_and_not_their_nested_models(tmp_path: Path) -> None:
     """The price book's, the cost model's and the decision's nested models are built on first use (defer_build): a
     recommend validates them inside PriceBook, CostModel and Decision only, and each still validates on its own. Once
