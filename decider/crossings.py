@@ -229,13 +229,14 @@ def settle(
 ) -> tuple[float, tuple[float, float | None]] | None:
     """Where ``point``'s crossing is said (``found``, a ``resized`` volume, or one past it) with how far the claim holds
     (``band_end``). The other target must be cheaper just past the volume said too (``CLOSE_PAST``, up to where a band
-    ends) and at the volume a sentence rounds it to (``approx_toward``). Where it is not, the first target is cheaper
-    again a step past the crossing (a bill that adds an instance a time), and the crossing is sought past that volume
-    once more (``SETTLE_TRIES``): found again and holding, it is said there. Else None, and no threshold is said: two
-    bills whose order turns back twice climb at nearly the same rate, one a step at a time, and cross back and forth
-    over a wide range (between ECS on EC2 and Fargate near 400M requests, eight times in 120M), where no "becomes
-    cheaper" is true. A band narrower than the first step is a turn back too; a band is said only where its sentence
-    holds at the volumes it names and across it (``_band_holds``)."""
+    ends) and at the volumes a sentence rounds it and its "checked to" to (``approx_toward``). Where it is not, within
+    ``CLOSE_PAST`` of the crossing, the first target is cheaper again a step past it (a bill that adds an instance a
+    time), and the crossing is sought past that volume once more (``SETTLE_TRIES``): found again and holding, it is
+    said there. Else None, and no threshold is said: two bills whose order turns back twice, or far past the
+    crossing, climb at nearly the same rate, one a step at a time, and cross back and forth over a wide range
+    (between ECS on EC2 and Fargate near 400M requests, eight times in 120M), where no "becomes cheaper" is true. A
+    band narrower than the first step is a turn back too; a band is said only where its sentence holds at the volumes
+    it names and across it (``_band_holds``)."""
     up = point.requests_per_month >= today
     cheaper_now, other = (point.versus, point.target) if up else (point.target, point.versus)
 
@@ -253,7 +254,8 @@ def settle(
         if end is None:
             return None
         close = [found * factor if up else found / factor for factor in CLOSE_PAST]
-        checks = {approx_toward(found, end[0], today)[1], *close} - {found}
+        near = approx_toward(found, end[0], today)[1]  # the volume said, and how far it says the claim was checked
+        checks = {near, approx_toward(end[0], found, near)[1], *close} - {found}
         turned = next(
             (
                 volume
@@ -268,6 +270,8 @@ def settle(
             return (found, end) if _band_holds(found, end[0], end[1], today, gap) else None
         if turned is None:
             return found, end
+        if past(turned, close[-1]):
+            return None  # a turn back far from the crossing (where the claim was checked to): no step just past it
         further = (found * factor if up else found / factor for factor in (*CLOSE_PAST, *LADDER))
         beyond = next(
             (
