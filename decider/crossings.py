@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 from decider.advice import MAX_CROSSINGS, apply
-from decider.cost.breakeven import approx_toward, band_said, distance, said
+from decider.cost.breakeven import approx_toward, band_said, distance, said, threshold_said
 from decider.cost.memo import PlanMemo
 from decider.decision import BreakEven
 from decider.errors import DeciderError
@@ -254,23 +254,19 @@ def settle(
         if end is None:
             return None
         close = [found * factor if up else found / factor for factor in CLOSE_PAST]
-        near = approx_toward(found, end[0], today)[1]  # the volume said, and how far it says the claim was checked
-        checks = {near, approx_toward(end[0], found, near)[1], *close} - {found}
-        turned = next(
-            (
-                volume
-                for volume in sorted(checks, key=lambda volume: distance(volume, found))
-                if not past(volume, end[0]) and said(volume, today) and not other_cheaper(volume)
-            ),
-            None,
-        )
+        last = close[-1]
+        near = threshold_said(found, end[0], today)[1]  # the volume said, and how far it says the claim was checked
+        worded = {near, approx_toward(end[0], found, near)[1]}  # checked wherever they are: the sentence says them
+        close = [volume for volume in close if not past(volume, end[0]) and said(volume, today)]
+        checks = sorted({*worded, *close} - {found}, key=lambda volume: distance(volume, found))
+        turned = next((volume for volume in checks if not other_cheaper(volume)), None)
         if turned is None and end[1] is not None and distance(end[0], found) < math.log(CLOSE_PAST[0]):
             turned = end[1]  # a band narrower than the first step past it: the first target cheaper again there
         if turned is None and end[1] is not None:
             return (found, end) if _band_holds(found, end[0], end[1], today, gap) else None
         if turned is None:
             return found, end
-        if past(turned, close[-1]):
+        if past(turned, last):
             return None  # a turn back far from the crossing (where the claim was checked to): no step just past it
         further = (found * factor if up else found / factor for factor in (*CLOSE_PAST, *LADDER))
         beyond = next(

@@ -155,11 +155,19 @@ def approx_toward(requests: float, toward: float, reference: float) -> tuple[str
     return approx_requests(requests, 4), requests
 
 
+def threshold_said(found: float, until: float, now: float) -> tuple[str, float]:
+    """A crossing's volume as its sentence says it (text, value): rounded towards ``until``, how far past it the claim
+    was checked; with nothing checked past it, away from today's volume ``now`` (within ``SAID_CLOSE``), so the
+    volume said is one where the claim holds ("Above ~19.3B", not "Above ~19B" for a crossing at 19.26B)."""
+    toward = until if until != found else found * SAID_CLOSE if found >= now else found / SAID_CLOSE
+    return approx_toward(found, toward, now)
+
+
 def band_said(found: float, until: float, again: float, now: float) -> tuple[tuple[str, float], ...]:
     """A band's three volumes as its sentence says them (text, value): where the other target becomes cheaper
     (``found``, rounded into the band), where it stops (``until``, rounded into the band too) and where the first is
     cheaper again (``again``, rounded away from the band): "Between ~23K and ~24.9K ..., and by ~22.4K ..."."""
-    near = approx_toward(found, until, now)
+    near = threshold_said(found, until, now)
     far = approx_toward(until, found, near[1])
     back = approx_toward(again, again + (again - until), far[1])
     return near, far, back

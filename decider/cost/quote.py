@@ -14,7 +14,15 @@ from functools import cached_property
 from typing import Any
 
 from decider.cost.bill import Plan, round_usd
-from decider.cost.breakeven import approx_apart, approx_toward, band_said, break_even_points, distance, said
+from decider.cost.breakeven import (
+    approx_apart,
+    approx_toward,
+    band_said,
+    break_even_points,
+    distance,
+    said,
+    threshold_said,
+)
 from decider.cost.compiled import Compiled
 from decider.cost.curve import cost_curve
 from decider.cost.gaps import NO_PRICE
@@ -113,7 +121,7 @@ class Quote:
             checked = ""
             near_value = volume_at
             if resized and until is not None:  # each volume said rounded into the range the engine found it holds in
-                volume, near_value = approx_toward(volume_at, until, self.requests_per_month)
+                volume, near_value = threshold_said(volume_at, until, self.requests_per_month)
             if resized and until is not None and again is not None:  # a band: cheaper from the volume found to until
                 (volume, _), (far, _), (back, _) = band_said(volume_at, until, again, self.requests_per_month)
                 low, high = (volume, far) if rising else (far, volume)

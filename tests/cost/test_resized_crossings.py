@@ -366,6 +366,10 @@ QUOTE_LOOKUP: dict[str, Any] = {
 VOLUME = r"~([\d.]+)([KMB]?)"
 
 
+def decision_volume(raw: dict[str, Any]) -> float:
+    return parse_workload(raw).workload.requests_per_month
+
+
 def said_volume(text: str) -> float:
     number, suffix = re.search(VOLUME, text).groups()  # type: ignore[union-attr]
     return float(number) * {"": 1.0, "K": 1e3, "M": 1e6, "B": 1e9}[suffix]
@@ -402,9 +406,11 @@ def test_every_crossing_holds_at_the_volume_its_sentence_says_and_just_past_it(
         if (found := threshold.match(text)) is not None:
             word, cheaper, other = found.group(1), names[found.group(4)], names[found.group(5)]
             volume = said_volume(text)
-            volumes = [volume * factor if word == "Above" else volume / factor for factor in (1.0, *CLOSE_PAST)]
-            if ", checked to ~" in text:  # how far the sentence says the claim was checked
+            volumes = [volume]
+            if ", checked to ~" in text:  # how far the sentence says the claim was checked, and just past the volume
                 volumes.append(said_volume(text.split(", checked to ", 1)[1]))
+                past = (volume * factor if word == "Above" else volume / factor for factor in CLOSE_PAST)
+                volumes += [at for at in past if said(at, decision_volume(raw))]
         elif (found := band.match(text)) is not None:
             cheaper, other = names[found.group(5)], names[found.group(6)]
             low, high = sorted(said_volume(part) for part in text.split(" and ", 1))
@@ -468,6 +474,20 @@ NARROW_BANDS: tuple[dict[str, Any], ...] = (
         "team": {"ops_capacity": "low"},
         "preferences": {"optimize_for": "simplicity", "region": "ca-central-1", "savings_plan": "ec2-instance"},
         "network": {"vpc": True},
+    },
+    {  # "Above ~19B requests ... ECS on EC2 becomes cheaper than Fargate" for a crossing at 19.3B, at the edge of
+        # the volumes said (nothing checked past it): at 19B Fargate was cheaper
+        "name": "threshold-rounded-back",
+        "traffic": {"pattern": "steady", "requests_per_month": 19419183.71, "peak_rps": 0.03, "latency_slo_ms": 169.4},
+        "runtime": {
+            "memory_mb": 234,
+            "architecture": "arm64",
+            "startup_s": 0.08,
+            "long_running": True,
+            "concurrency_per_copy": 59,
+        },
+        "team": {"ops_capacity": "low", "current_platform": "lambda"},
+        "preferences": {"region": "eu-west-3", "savings_plan": "ec2-instance", "free_tier": True},
     },
     {
         "name": "threshold-said-volume",
