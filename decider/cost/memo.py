@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from decider.cost.capacity import profiled_burst
 from decider.cost.doors import CLIENT_PROTOCOLS
-from decider.cost.sizing import LAMBDA_ZIP_MAX_MB, front_door
+from decider.cost.sizing import LAMBDA_ZIP_MAX_MB, front_door, purchase_for
 from decider.defaults_said import assumed_for_bursts
 from decider.facts import Facts
 from decider.pricing.book import PriceBook
@@ -48,6 +48,16 @@ class PlanMemo:
     last: object = None
     """The unread rankings whose rules fired as the reference's, by what they were priced from (``Alike`` in
     decider/ranking.py, which this module may not import): another that would rank alike is one of them."""
+    sized: dict[int, int] = field(default_factory=dict)
+    """Each number's instance choices, by number (``instances``): the first number priced from the same inputs but
+    those no instance choice reads."""
+    choices: dict[int, dict[tuple[bool, bool, float], Any]] = field(default_factory=dict)
+    """The instance types chosen (``InstanceOption``, by management fee, node kind and the share of compute billed;
+    decider/cost/sizing.py ``size_instances``), by the number in ``sized``."""
+    terms: dict[int, int] = field(default_factory=dict)
+    """Each number's twin (``bought``): the first number priced from the same inputs but the Savings Plans term."""
+    alike: dict[Hashable, int] = field(default_factory=dict)
+    """The keys of ``sized`` and ``terms``, numbered by the first number that had them."""
 
     def key(self, workload: Workload, facts: Facts, book: PriceBook, image_room: float, *, shown: bool = True) -> int:
         """The number of everything a plan is priced from but the Spot preference (keyed on its own, per purchase
@@ -68,6 +78,7 @@ class PlanMemo:
         billed = (
             _PRICED["runtime"](workload.runtime),
             _PRICED["traffic"](workload.traffic),
+            workload.traffic.front_door,
             workload.traffic.payload_mb if doors else None,
             # A run of a job is billed from its start (decider/cost/capacity.py run_seconds); a copy kept up is not
             workload.runtime.startup_s if workload.traffic.pattern in JOB_PATTERNS else None,
@@ -85,12 +96,56 @@ class PlanMemo:
             assumed_for_bursts(workload.runtime)[1],  # environments assumed for bursts: by the hour, unlike those given
         )
         if not shown:
-            return self.keys.setdefault(billed, len(self.keys))
+            number = self.keys.setdefault(billed, len(self.keys))
+            if number not in self.sized:
+                self._number_alike(number, workload, billed, ())
+            return number
         # a Lambda sizing's, with the start's, and its timeout (the longest run on a new environment)
         at_peak = (facts.peak_concurrency, facts.lambda_burst_concurrency, facts.lambda_cold_run_s)
         number = self.keys.setdefault((billed, at_peak), len(self.keys))
         self.keys.setdefault(billed, number)  # the rankings nobody reads price alike whatever the peak
+        if number not in self.sized:
+            self._number_alike(number, workload, billed, at_peak)
         return number
+
+    def _number_alike(self, number: int, workload: Workload, billed: tuple[Any, ...], at_peak: tuple[Any, ...]) -> None:
+        """Number ``number``'s twins: the inputs an instance choice reads (``sized``), and every priced input but the
+        Savings Plans term (``terms``; with the peak's figures for a ranking shown, as ``key`` numbers it)."""
+        if len(billed) != len(_PARTS):  # a part added to ``key`` is named in _PARTS, or the twins would be wrong
+            raise ValueError(f"PlanMemo.key priced {len(billed)} parts, _PARTS names {len(_PARTS)}")
+        preferences = workload.preferences
+        chosen = ("sized", preferences.region, *(billed[index] for index in _CHOSEN_AT))
+        self.sized[number] = self.alike.setdefault(chosen, number)
+        bought = ("terms", *billed[:_PREFERENCES_AT], _TERMLESS(preferences), *billed[_PREFERENCES_AT + 1 :])
+        self.terms[number] = self.alike.setdefault((bought, at_peak) if at_peak else bought, number)
+        if at_peak:
+            self.alike.setdefault(bought, number)  # a ranking nobody reads takes the plans of any peak
+
+    def instances(self, number: int) -> dict[tuple[bool, bool, float], Any]:
+        """The instance types chosen for the rankings numbered alike in all an instance choice reads (``sized``),
+        for ``plan_targets`` to choose each once; a number this memo did not give has its own."""
+        return self.choices.setdefault(self.sized.get(number, -1 - number), {})
+
+    def bought(self, number: int, spot: bool, target: str, workload: Workload) -> Plan | None:
+        """A plan of ``target`` priced from all that ``number`` is priced from but the Savings Plans term (and maybe
+        the Spot preference): a Fargate plan, for decider/cost/repurchase.py to buy on ``workload``'s term; a plan on
+        instances bought as ``workload`` buys it (on Spot, whatever the term), to take as it is, since its type is
+        chosen by the price its purchase bills (decider/cost/instances.py ``compute_factor``); None for any other.
+        A Windows cluster's Linux system node (EKS) is bought on the term too, and its plan is not taken."""
+        twin = self.terms.get(number, number)
+        if twin == number:
+            return None
+        for flag in (spot, not spot):
+            found = self.bases.get((twin, flag, target))
+            plan = found[0] if found is not None else None
+            if plan is not None:
+                fields = plan.draft.fields
+                if fields.get("os") == "windows" and fields.get("control_plane"):
+                    return None
+                if "instance_type" in fields and fields["purchase"] != purchase_for(workload, spot_allowed=True):
+                    return None
+                return plan
+        return None
 
 
 def image_billed(workload: Workload, facts: Facts, book: PriceBook, image_room: float) -> bool:
@@ -124,9 +179,30 @@ UNPRICED: Mapping[str, frozenset[str]] = {
 }
 
 
-def _getter(section: str) -> Callable[[Any], Any]:
-    names = [name for name in SECTIONS[section].model_fields if name not in UNPRICED[section]]
+def _getter(section: str, *apart: str) -> Callable[[Any], Any]:
+    names = [name for name in SECTIONS[section].model_fields if name not in UNPRICED[section] and name not in apart]
     return attrgetter(*names)  # one name reads a value, several a tuple: either hashes as the key needs
 
 
-_PRICED: Mapping[str, Callable[[Any], Any]] = {section: _getter(section) for section in UNPRICED}
+#: The priced fields of each section; the front door is keyed on its own (no instance choice reads it).
+_PRICED: Mapping[str, Callable[[Any], Any]] = {
+    section: _getter(section, *(("front_door",) if section == "traffic" else ())) for section in UNPRICED
+}
+#: The parts of ``PlanMemo.key``'s priced inputs, in its order.
+_PARTS = (
+    "runtime", "traffic", "door", "body", "start", "image", "package", "control", "network", "preferences", "team",
+    "function door", "function door at work", "book", "bursts", "environments",
+)  # fmt: skip
+#: An instance type is chosen by the month's cost of the copies' instances and their volumes, as the purchase option
+#: bills compute (decider/cost/instances.py cheapest_instance; each choice is kept by that share, ``compute_factor``):
+#: not by a front door, the body's size, the network's lines or the free tier (of the preferences, the region alone:
+#: its price book; the purchase terms through the share); nor by the peak's figures, which reach no bill. The parts it
+#: reads (``PlanMemo.instances``):
+_CHOSEN_AT = tuple(
+    index
+    for index, part in enumerate(_PARTS)
+    if part not in ("door", "body", "network", "preferences", "function door", "function door at work")
+)
+_PREFERENCES_AT = _PARTS.index("preferences")
+#: The priced preferences but the Savings Plans term (``PlanMemo.bought``).
+_TERMLESS = _getter("preferences", "commitment")

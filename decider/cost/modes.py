@@ -297,8 +297,9 @@ def _base_plans(
     for name, flag in flags.items():
         together.setdefault(flag, set()).update(wanted[name])
     by_flag: dict[bool, dict[str, Plan]] = {}
-    # The instance type, chosen once for the purchase options that bill compute alike (by management fee and node kind)
-    chosen: dict[tuple[bool, bool, float], InstanceOption | None] = {}
+    # The instance type, chosen once for the purchase options that bill compute alike (by management fee and node kind),
+    # and once for the rankings that differ only in what no instance choice reads (decider/cost/memo.py ``instances``)
+    chosen: dict[tuple[bool, bool, float], InstanceOption | None] = memo.instances(priced_as)
     for flag in flags.values():
         if flag in by_flag:
             continue
@@ -312,7 +313,9 @@ def _base_plans(
             found: dict[str, Plan] = {}
             for target in missing:
                 other = memo.bases.get((priced_as, not flag, target.id))
-                twin = repurchased(other[0], target, variant, book, model) if other and other[0] else None
+                bought = other[0] if other else memo.bought(priced_as, flag, target.id, variant)  # on another term
+                as_is = bought is not None and not other and "instance_type" in bought.draft.fields
+                twin = bought if as_is else repurchased(bought, target, variant, book, model) if bought else None
                 if twin is not None:
                     found[target.id] = twin
             rest = [target for target in missing if target.id not in found]

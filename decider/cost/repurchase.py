@@ -28,9 +28,9 @@ _TYPES: Compiled[dict[str, Instance]] = Compiled(limit=64)
 
 
 def repurchased(plan: Plan, target: Target, workload: Workload, book: PriceBook, model: CostModel) -> Plan | None:
-    """``plan`` (the target's, for a workload that differs from ``workload`` in its Spot preference alone) as
-    ``workload`` buys it; None for a plan this cannot redo (a function's, which no purchase option changes, is sized
-    again as before)."""
+    """``plan`` (the target's, for a workload that differs from ``workload`` in its Spot preference alone; or, a
+    Fargate plan, in its Savings Plans term too: decider/cost/memo.py ``bought``) as ``workload`` buys it; None for a
+    plan this cannot redo (a function's, which no purchase option changes, is sized again as before)."""
     draft = plan.draft
     if draft.kind is InstanceSizing and plan.hours:
         spot_ok = workload.preferences.spot_ok
