@@ -32,8 +32,9 @@ from decider.fixes import fix, fix_context, in_order, plausible, shortened, valu
 from decider.flip import gap, nearest_flip
 from decider.peak_assumed import UNNAMED_PEAK
 from decider.ranking import Ranked, rank
+from decider.rules.fields import SECTION_PATHS
 from decider.rules.model import Ruleset
-from decider.workload import SECTIONS, ParsedWorkload, Workload, resolve_defaults
+from decider.workload import ParsedWorkload, Workload, resolve_defaults
 
 #: The most workloads the search ranks for one decision; candidates past it are counted in ``Advice.untried``. It is
 #: the most candidates a decision can have (tests/test_advice.py counts them): 35 other values of the 17 assumptions,
@@ -381,7 +382,7 @@ def ranked_with(
             context = dict(base.context)
             for section in {path.partition(".")[0] for path in change}:
                 values = getattr(workload, section)
-                context.update((f"{section}.{name}", getattr(values, name)) for name in SECTIONS[section].model_fields)
+                context.update((path, getattr(values, name)) for path, name in SECTION_PATHS[section])
             moved: dict[str, Any] = {
                 name: ONE[name](workload) for path in change for name in FIELDS_ON_THEIR_OWN.get(path, ())
             }

@@ -42,9 +42,23 @@ def container_vcpu_for(memory_mb: float, vcpu: float | None, os: str = "linux") 
     rounded to the nearest Fargate CPU size on a log scale (ties up), and never less than the smallest size that
     holds memory_mb, so a container and a function of the same memory are billed for the same work: sizes double, so
     a ratio measures how far each is from Lambda's (5.8 vCPU is nearer 8 than 4: 4 would buy 31% less CPU). A copy
-    larger than any function gets the smallest size that holds its memory, at least that nearest Lambda's largest."""
+    larger than any function gets the smallest size that holds its memory, at least that nearest Lambda's largest.
+    Worked out once per memory and OS (``_ROUNDED``): every ranking of a decision's advice search asks again."""
     if vcpu is not None:
         return vcpu
+    found = _ROUNDED.get((memory_mb, os))
+    if found is None:
+        if len(_ROUNDED) >= 4096:  # a long-running service meets many memories: keep the table bounded
+            _ROUNDED.clear()
+        found = _ROUNDED[(memory_mb, os)] = _rounded(memory_mb, os)
+    return found
+
+
+#: ``container_vcpu_for`` of a copy with no vCPUs given, by (memory, OS).
+_ROUNDED: dict[tuple[float, str], float] = {}
+
+
+def _rounded(memory_mb: float, os: str) -> float:
     smallest = next((cpu for cpu, max_memory in FARGATE_CPU_MAX_MEMORY_MB if memory_mb <= max_memory), None)
     if smallest is None:
         return float(math.ceil(memory_mb / 8192))

@@ -67,6 +67,8 @@ _SECTION_PATHS = tuple(
     (section_name, tuple((f"{section_name}.{name}", name) for name in section.model_fields))
     for section_name, section in SECTIONS.items()
 )
+#: Each section's (path, field name) pairs, by section.
+SECTION_PATHS: Mapping[str, tuple[tuple[str, str], ...]] = dict(_SECTION_PATHS)
 _FACT_PATHS = tuple((f"derived.{item.name}", item.name) for item in fields(Facts))
 
 
