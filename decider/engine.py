@@ -17,10 +17,11 @@ from decider.bill_checks import (
     spot_long_runs,
 )
 from decider.burst_checks import bursts_past_month
+from decider.cost.bill import round_usd
 from decider.cost.compiled import Compiled
 from decider.cost.gaps import NO_PRICE, OTHER_ARCHITECTURE
 from decider.cost.memo import PlanMemo
-from decider.crossings import ModeCheck, resize, totals_at
+from decider.crossings import ModeCheck, Totals, resize, totals_at
 from decider.decision import Decision, RulesetInfo
 from decider.decision_notes import (
     body_notes,
@@ -72,9 +73,8 @@ def decide(
     costs: dict[str, float] = priced.totals if priced is not None else {}
     break_even = priced.break_even(order) if priced is not None else []
     if advice and priced is not None:  # the crossings said in words, as a rerun at their volume prices them
-        break_even = list(
-            resize(break_even, priced.requests_per_month, lambda targets: totals_at(parsed, ruleset, memo, targets))
-        )
+        totals = lambda targets: _totals_at(parsed, ruleset, memo, targets, ranked)  # noqa: E731 - read once
+        break_even = list(resize(break_even, priced.requests_per_month, totals))
     found = search(parsed, ruleset, ranked, break_even, budget, memo) if advice else Advice((), (), {}, 0, 0)
     checked = ModeCheck(parsed, ruleset, memo) if advice else None  # a sentence about another mode, tried
     warnings = _warnings(ranked, parsed, ruleset)
@@ -161,6 +161,20 @@ def decide(
     )
     pleads = explain.pleading(evaluation, order[0]) if order else frozenset()
     return decision.with_leads(explain.relative(evaluation), pleads)
+
+
+def _totals_at(
+    parsed: ParsedWorkload, ruleset: Ruleset, memo: PlanMemo, targets: frozenset[str], today: Ranked
+) -> Totals[dict[str, float]]:
+    """``totals_at`` (decider/crossings.py) with today's volume taken from ``today``, the workload's own ranking in
+    ``memo``: a rerun there resolves the same workload and takes the same plans from the memo, so its totals are the
+    ranking's bills to the cent, and that volume is not rerun."""
+    found, requests = totals_at(parsed, ruleset, memo, targets), today.workload.requests_per_month
+    if today.priced is not None:
+        plans = today.priced.plans
+        chosen = [target.id for target in ruleset.targets if target.id in targets and target.id in plans]
+        found.seen[requests] = {target: round_usd(plans[target].total(requests), 2) for target in chosen}
+    return found
 
 
 def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str, ...]:
