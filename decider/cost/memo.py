@@ -55,7 +55,8 @@ class PlanMemo:
     """The instance types chosen (``InstanceOption``, by management fee, node kind and the share of compute billed;
     decider/cost/sizing.py ``size_instances``), by the number in ``sized``."""
     terms: dict[int, int] = field(default_factory=dict)
-    """Each number's twin (``bought``): the first number priced from the same inputs but the Savings Plans term."""
+    """Each number's twin (``bought``): the first number priced from the same inputs but the Savings Plans term (and
+    the free tier, where no line of a container's plan reads it)."""
     alike: dict[Hashable, int] = field(default_factory=dict)
     """The keys of ``sized`` and ``terms``, numbered by the first number that had them."""
 
@@ -110,13 +111,18 @@ class PlanMemo:
 
     def _number_alike(self, number: int, workload: Workload, billed: tuple[Any, ...], at_peak: tuple[Any, ...]) -> None:
         """Number ``number``'s twins: the inputs an instance choice reads (``sized``), and every priced input but the
-        Savings Plans term (``terms``; with the peak's figures for a ranking shown, as ``key`` numbers it)."""
+        Savings Plans term, and the free tier where no data out or logs are billed (``terms``; with the peak's figures
+        for a ranking shown, as ``key`` numbers it)."""
         if len(billed) != len(_PARTS):  # a part added to ``key`` is named in _PARTS, or the twins would be wrong
             raise ValueError(f"PlanMemo.key priced {len(billed)} parts, _PARTS names {len(_PARTS)}")
-        preferences = workload.preferences
+        network, preferences = workload.network, workload.preferences
         chosen = ("sized", preferences.region, *(billed[index] for index in _CHOSEN_AT))
         self.sized[number] = self.alike.setdefault(chosen, number)
-        bought = ("terms", *billed[:_PREFERENCES_AT], _TERMLESS(preferences), *billed[_PREFERENCES_AT + 1 :])
+        # A container's plan reads the free tier only in its data out's and logs' lines (decider/cost/network.py):
+        # with neither, its plans on either side are alike (a function's reads it too, and is sized again)
+        free = preferences.free_tier if network.egress_gb_per_month or network.logs_gb_per_month else None
+        terms = _TERMLESS(preferences), free
+        bought = ("terms", *billed[:_PREFERENCES_AT], terms, *billed[_PREFERENCES_AT + 1 :])
         self.terms[number] = self.alike.setdefault((bought, at_peak) if at_peak else bought, number)
         if at_peak:
             self.alike.setdefault(bought, number)  # a ranking nobody reads takes the plans of any peak
@@ -127,11 +133,12 @@ class PlanMemo:
         return self.choices.setdefault(self.sized.get(number, -1 - number), {})
 
     def bought(self, number: int, spot: bool, target: str, workload: Workload) -> Plan | None:
-        """A plan of ``target`` priced from all that ``number`` is priced from but the Savings Plans term (and maybe
-        the Spot preference): a Fargate plan, for decider/cost/repurchase.py to buy on ``workload``'s term; a plan on
-        instances bought as ``workload`` buys it (on Spot, whatever the term), to take as it is, since its type is
-        chosen by the price its purchase bills (decider/cost/instances.py ``compute_factor``); None for any other.
-        A Windows cluster's Linux system node (EKS) is bought on the term too, and its plan is not taken."""
+        """A plan of ``target`` priced from all that ``number`` is priced from but the Savings Plans term, the free
+        tier where no line of it reads it (``terms``), and maybe the Spot preference: a Fargate plan, for
+        decider/cost/repurchase.py to buy on ``workload``'s term; a plan on instances bought as ``workload`` buys it
+        (on Spot, whatever the term), to take as it is, since its type is chosen by the price its purchase bills
+        (decider/cost/instances.py ``compute_factor``); None for any other. A Windows cluster's Linux system node
+        (EKS) is bought on the term too, and its plan is not taken."""
         twin = self.terms.get(number, number)
         if twin == number:
             return None
@@ -204,5 +211,5 @@ _CHOSEN_AT = tuple(
     if part not in ("door", "body", "network", "preferences", "function door", "function door at work")
 )
 _PREFERENCES_AT = _PARTS.index("preferences")
-#: The priced preferences but the Savings Plans term (``PlanMemo.bought``).
-_TERMLESS = _getter("preferences", "commitment")
+#: The priced preferences but the Savings Plans term and the free tier (``PlanMemo.bought``).
+_TERMLESS = _getter("preferences", "commitment", "free_tier")

@@ -152,3 +152,20 @@ def test_any_workload_prices_alike_on_its_twins_plans(raw: dict[str, Any], data:
     except WorkloadError:
         return  # a price the region's book lacks
     assert _plans_by_mode(_price(SHIPPED, changed, memo)) == fresh
+
+
+@pytest.mark.parametrize("egress", [0.0, 500.0])
+def test_the_free_tier_is_bought_anew_only_where_no_container_line_reads_it(ruleset: Ruleset, egress: float) -> None:
+    """With no data out and no logs, no line of a container's plan reads the free tier: the plans of the workload
+    without it are taken (bought anew, as priced afresh); with data out, its lines read it, and the plans are not."""
+    workload = parse_workload(
+        {"traffic": {"requests_per_month": 5_000_000}, "network": {"egress_gb_per_month": egress}}
+    ).workload
+    memo = PlanMemo()
+    _price(ruleset, workload, memo)
+    changed = _changed(workload, "preferences", "free_tier", True)
+    shared = _plans_by_mode(_price(ruleset, changed, memo))
+    number = max(memo.keys.values())
+    assert (memo.terms[number] != number) is (egress == 0.0)
+    assert (memo.bought(number, False, "ecs-fargate", changed) is not None) is (egress == 0.0)
+    assert shared == _plans_by_mode(_price(ruleset, changed, PlanMemo()))
