@@ -38,8 +38,9 @@ from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 from decider.advice import MAX_CROSSINGS, apply
-from decider.cost.breakeven import approx_toward, band_said, distance, said, threshold_said
+from decider.cost.breakeven import distance, said
 from decider.cost.memo import PlanMemo
+from decider.crossing_bands import LADDER, bill_gap, narrow, settle
 from decider.decision import BreakEven
 from decider.errors import DeciderError
 from decider.ranking import mode_totals
@@ -56,24 +57,6 @@ JUST_PAST, FAR_PAST = 1.2, 4.0
 EDGE = 1.01
 #: Back from the held crossing towards today's volume, the step between volumes tried for the bracket's near end (×).
 STEP = 1.5
-#: Past the volume found, the volumes that check the other target stays cheaper (× further from today's): where it
-#: does not, the crossing is a band and its far end is sought too (``band_end``).
-LADDER = (1.2, 2.0, 5.0)
-#: Just past the volume found, where the other target must be cheaper too (× further from today's), and at the volume
-#: a sentence rounds it to (``settle``): bills that climb a node at a time can run within a few percent of each other
-#: and cross back and forth (a sawtooth), so the order one volume shows may not hold a step further.
-CLOSE_PAST = (1.02, 1.05, 1.1)
-#: Across a band said, where the other target must be cheaper too (shares of the way, in log volume): a band's
-#: sentence is checked at the volumes it names and at these (``settle``).
-ACROSS = (1 / 6, 1 / 3, 1 / 2, 2 / 3, 5 / 6)
-#: Times a crossing is sought (``settle``): once, and once more past a volume where the first target is cheaper again.
-SETTLE_TRIES = 2
-#: Inside a band, where the other target must be cheaper too: these shares of the way across it, in log volume.
-INSIDE = (1 / 3, 2 / 3)
-#: Else the bracket's ends are narrowed until within this ratio.
-WITHIN = 1.01
-#: After a volume tried where the bills' straight line crosses, the next is this ratio from it: within ``WITHIN``.
-CLOSE = WITHIN**0.99
 
 
 #: What a rerun at another volume gives: the targets' totals, or their totals per mode.
@@ -221,172 +204,7 @@ def resized(point: BreakEven, today: float, totals: Totals[dict[str, float]]) ->
     held_inside = ahead(short) and (start < short < past < far if up else far < past < short < start)
     if held_inside and other_cheaper(past) and not other_cheaper(short):
         return past
-    return narrow(start, far, other_cheaper, lambda volume: _gap(totals.seen.get(volume), cheaper_now, other))
-
-
-def settle(
-    point: BreakEven, found: float, today: float, totals: Totals[dict[str, float]]
-) -> tuple[float, tuple[float, float | None]] | None:
-    """Where ``point``'s crossing is said (``found``, a ``resized`` volume, or one past it) with how far the claim holds
-    (``band_end``). The other target must be cheaper just past the volume said too (``CLOSE_PAST``, up to where a band
-    ends) and at the volumes a sentence rounds it and its "checked to" to (``approx_toward``). Where it is not, within
-    ``CLOSE_PAST`` of the crossing, the first target is cheaper again a step past it (a bill that adds an instance a
-    time), and the crossing is sought past that volume once more (``SETTLE_TRIES``): found again and holding, it is
-    said there. Else None, and no threshold is said: two bills whose order turns back twice, or far past the
-    crossing, climb at nearly the same rate, one a step at a time, and cross back and forth over a wide range
-    (between ECS on EC2 and Fargate near 400M requests, eight times in 120M), where no "becomes cheaper" is true. A
-    band narrower than the first step is a turn back too; a band is said only where its sentence holds at the volumes
-    it names and across it (``_band_holds``)."""
-    up = point.requests_per_month >= today
-    cheaper_now, other = (point.versus, point.target) if up else (point.target, point.versus)
-
-    def gap(volume: float) -> float | None:
-        return _gap(totals(volume), cheaper_now, other)
-
-    def other_cheaper(volume: float) -> bool:
-        return (gap(volume) or 0.0) > 0.005
-
-    def past(volume: float, than: float) -> bool:
-        return distance(volume, found) > distance(than, found)
-
-    for _ in range(SETTLE_TRIES):
-        end = band_end(point, found, today, totals)
-        if end is None:
-            return None
-        close = [found * factor if up else found / factor for factor in CLOSE_PAST]
-        last = close[-1]
-        near = threshold_said(found, end[0], today)[1]  # the volume said, and how far it says the claim was checked
-        worded = {near, approx_toward(end[0], found, near)[1]}  # checked wherever they are: the sentence says them
-        close = [volume for volume in close if not past(volume, end[0]) and said(volume, today)]
-        checks = sorted({*worded, *close} - {found}, key=lambda volume: distance(volume, found))
-        turned = next((volume for volume in checks if not other_cheaper(volume)), None)
-        if turned is None and end[1] is not None and distance(end[0], found) < math.log(CLOSE_PAST[0]):
-            turned = end[1]  # a band narrower than the first step past it: the first target cheaper again there
-        if turned is None and end[1] is not None:
-            return (found, end) if _band_holds(found, end[0], end[1], today, gap) else None
-        if turned is None:
-            return found, end
-        if past(turned, last):
-            return None  # a turn back far from the crossing (where the claim was checked to): no step just past it
-        further = (found * factor if up else found / factor for factor in (*CLOSE_PAST, *LADDER))
-        beyond = next(
-            (
-                volume
-                for volume in sorted(further, key=lambda volume: distance(volume, found))
-                if past(volume, turned) and said(volume, today) and other_cheaper(volume)
-            ),
-            None,
-        )
-        if beyond is None:
-            return None
-        found = narrow(turned, beyond, other_cheaper, gap)
-    return None
-
-
-def _band_holds(found: float, until: float, again: float, today: float, gap: Callable[[float], float | None]) -> bool:
-    """Whether a band's sentence holds at the volumes it names, rounded as it says them (``band_said``): the other
-    target cheaper at both ends and across it (``ACROSS``, in log volume), the first cheaper again where it says so."""
-    (_, near), (_, far), (_, back) = band_said(found, until, again, today)
-    across = [near * (far / near) ** share for share in ACROSS]
-    return all((gap(volume) or 0.0) > 0.005 for volume in (near, far, *across)) and (gap(back) or 0.0) < -0.005
-
-
-def band_end(
-    point: BreakEven, found: float, today: float, totals: Totals[dict[str, float]]
-) -> tuple[float, float | None] | None:
-    """How far past ``found`` (a ``resized`` volume) the other target of ``point`` stays cheaper, further from today's
-    volume: (the farthest volume checked where it is, None) when it is cheaper at every volume checked, as "becomes
-    cheaper" says; (the last volume where it is, the first where it is not) when the first target is cheaper again
-    there: a band, not a threshold (a capacity mode or an instance type that prices some volumes only well); None for
-    a band the other target is not cheaper all over at the volumes a third and two thirds of the way across it (in log
-    volume): bills that cross back and forth there, which no band sentence says truly. Checked are the volumes
-    already priced past ``found`` and ``LADDER`` times past it, within the range crossings are said in, nearest first,
-    up to the first where either target has no bill."""
-    up = point.requests_per_month >= today
-    cheaper_now, other = (point.versus, point.target) if up else (point.target, point.versus)
-
-    def gap(volume: float) -> float | None:
-        return _gap(totals(volume), cheaper_now, other)
-
-    def past(volume: float) -> bool:
-        return volume > found if up else volume < found
-
-    ladder = {found * factor if up else found / factor for factor in LADDER}
-    checks = sorted(
-        (volume for volume in {*totals.seen, *ladder} if past(volume) and said(volume, today)),
-        key=lambda volume: distance(volume, found),
-    )
-    checked, back = found, None
-    for volume in checks:
-        lead = gap(volume)  # how much more the target cheaper today costs there (positive: the other is cheaper)
-        if lead is None:
-            break
-        if lead > 0.005:
-            checked = volume
-        elif lead < -0.005:
-            back = volume
-            break
-    if back is None:
-        return checked, None
-    # The bracket [back, checked]: the other target not cheaper at ``back``, cheaper at ``checked``, narrowed to
-    # within 1%: its ends are the last volume found where the other target is still cheaper (the band said is one
-    # it is cheaper all over) and the first where it is not (where the first is cheaper again).
-    again, still = bracket(back, checked, lambda volume: (gap(volume) or 0.0) > 0.005, gap)
-    if (gap(again) or 0.0) >= -0.005:
-        # Where the two bills run level past the band (both on a flat floor), "cheaper again" is said from the first
-        # volume the first target is cheaper by a cent, narrowed the same way between there and ``back``.
-        again = bracket(
-            again, back, lambda volume: (gap(volume) or 0.0) < -0.005, lambda volume: -(gap(volume) or 0.0)
-        )[1]
-    # A band is said as one the other target is cheaper all over: where bills that climb a node at a time cross
-    # back and forth inside it, the volumes between its ends say so, and the crossing is not said (``resize``).
-    span = still / found
-    if any((gap(found * span**share) or 0.0) <= 0.005 for share in INSIDE):
-        return None
-    return still, again
-
-
-def narrow(
-    start: float, far: float, other_cheaper: Callable[[float], bool], gap: Callable[[float], float | None]
-) -> float:
-    """``bracket``'s end where ``other_cheaper`` holds."""
-    return bracket(start, far, other_cheaper, gap)[1]
-
-
-def bracket(
-    start: float, far: float, other_cheaper: Callable[[float], bool], gap: Callable[[float], float | None]
-) -> tuple[float, float]:
-    """The bracket [``start``, ``far``] (the other target not cheaper at ``start``, cheaper at ``far``) narrowed to
-    ``WITHIN``, returned as (its end where the other target is not cheaper, its end where it is). The bills are
-    nearly straight in the volume between their steps, so the volume tried first is where a straight line through
-    the two ends' bill gaps (``gap``: None when an end is not priced yet) crosses zero, then the volume ``WITHIN``
-    from it towards the other end, which closes the bracket when the line was right; then halfway in log volume, and
-    again."""
-    step, last = 0, start
-    while abs(math.log(far / start)) > math.log(WITHIN):
-        middle = math.sqrt(start * far)
-        if step % 3 == 0:
-            low, high = gap(start), gap(far)
-            if low is not None and high is not None and high > 0 >= low:
-                middle = start + (far - start) * -low / (high - low)
-        elif step % 3 == 1:
-            other_end = far if last == start else start  # from the end the last volume tried moved
-            middle = last * CLOSE if other_end > last else last / CLOSE
-        if not (min(start, far) < middle < max(start, far)):
-            middle = math.sqrt(start * far)
-        if other_cheaper(middle):
-            far = middle
-        else:
-            start = middle
-        last, step = middle, step + 1
-    return start, far
-
-
-def _gap(found: dict[str, float] | None, cheaper_now: str, other: str) -> float | None:
-    """How much more ``cheaper_now`` costs than ``other`` in totals already priced (None when not priced)."""
-    if found is None or cheaper_now not in found or other not in found:
-        return None
-    return found[cheaper_now] - found[other]
+    return narrow(start, far, other_cheaper, lambda volume: bill_gap(totals.seen.get(volume), cheaper_now, other))
 
 
 def resize(

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from decider.cost.capacity import Ramp
 from decider.cost.draft import Draft
-from decider.cost.instances import HourlyPrice, hourly_price
+from decider.cost.hourly import HourlyPrice, hourly_price
 from decider.cost.line import Line
 from decider.cost.sizing import fargate_platform
 from decider.decision import FargateSizing, InstanceSizing

@@ -15,7 +15,7 @@ from __future__ import annotations
 from decider.cost.bill import Plan
 from decider.cost.compiled import Compiled
 from decider.cost.draft import Draft
-from decider.cost.instances import compute_factor
+from decider.cost.hourly import compute_factor
 from decider.cost.purchase_lines import compute_lines, task_line
 from decider.cost.sizing import fargate_platform, purchase_for, task_hour_usd
 from decider.decision import FargateSizing, InstanceSizing

@@ -15,7 +15,8 @@ from decider.cold_budget import IDLE_ENVIRONMENT_KEPT_S
 from decider.copy_cpu import FARGATE_CPU_MAX_MEMORY_MB
 from decider.cost.capacity import Ramp
 from decider.cost.draft import Draft
-from decider.cost.instances import InstanceOption, cheapest_instance, compute_factor
+from decider.cost.hourly import compute_factor
+from decider.cost.instances import InstanceOption, cheapest_instance
 from decider.cost.needs import Needs, needs_of
 from decider.decision import FargateSizing, FrontDoor, InstanceSizing, LambdaSizing, Purchase
 from decider.facts import Facts, utilisation

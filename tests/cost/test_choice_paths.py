@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from decider import Ruleset, decide, parse_workload
 from decider.cost.choice import undominated
-from decider.cost.instances import _priced_fits, compute_factor, hourly_price, instance_fits
+from decider.cost.hourly import compute_factor, hourly_price
+from decider.cost.instances import _priced_fits, instance_fits
 from decider.cost.memo import PlanMemo
 from decider.cost.modes import SHARE_HALVINGS, Choice, _pick
 from decider.cost.volumes import volume_hour_usd

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from decider import parse_workload
 from decider.cost.capacity import Ramp, empty_room
-from decider.cost.instances import cheapest_instance, compute_factor, hourly_price, instance_options
+from decider.cost.hourly import compute_factor, hourly_price
+from decider.cost.instances import cheapest_instance, instance_options
 from decider.cost.mode_plans import _environment_fits, lambda_managed_instances
 from decider.cost.volumes import volume_hour_usd
 from decider.facts import derive, utilisation

@@ -10,7 +10,7 @@ import yaml
 
 from decider import parse_workload
 from decider.cost.bill import plan_targets
-from decider.cost.instances import compute_factor
+from decider.cost.hourly import compute_factor
 from decider.cost.modes import _with_spot
 from decider.cost.repurchase import repurchased
 from decider.decision import InstanceSizing

@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from decider.cost.breakeven import approx_toward, said
-from decider.crossings import CLOSE_PAST, LADDER, MAX_SAID, WITHIN, narrow
+from decider.crossing_bands import CLOSE_PAST, LADDER, WITHIN, narrow
+from decider.crossings import MAX_SAID
 from decider.decision import BreakEven, Decision
 from decider.engine import decide
 from decider.rules.model import Ruleset

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from decider import Ruleset
 from decider.cost.choice import dominates, undominated
-from decider.cost.instances import compute_factor, hourly_price, instance_fits
+from decider.cost.hourly import compute_factor, hourly_price
+from decider.cost.instances import instance_fits
 from decider.cost.volumes import node_disk, volume_hour_usd
 from tests.cost.test_choice_paths import SCENARIO_FILES, instance_inputs
 
