@@ -7,13 +7,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from decider.cost.breakeven import approx_toward, band_said, distance, said, threshold_said
 from decider.decision import BreakEven
 
-if TYPE_CHECKING:
-    from decider.crossings import Totals
+
+class Priced(Protocol):
+    """The targets' totals at a volume, priced once each and kept (decider/crossings.py ``Totals``)."""
+
+    seen: dict[float, dict[str, float] | None]
+
+    def __call__(self, volume: float) -> dict[str, float] | None: ...
+
 
 #: Past the volume found, the volumes that check the other target stays cheaper (× further from today's): where it
 #: does not, the crossing is a band and its far end is sought too (``band_end``).
@@ -36,7 +42,7 @@ CLOSE = WITHIN**0.99
 
 
 def settle(
-    point: BreakEven, found: float, today: float, totals: Totals[dict[str, float]]
+    point: BreakEven, found: float, today: float, totals: Priced
 ) -> tuple[float, tuple[float, float | None]] | None:
     """Where ``point``'s crossing is said (``found``, a ``resized`` volume, or one past it) with how far the claim holds
     (``band_end``). The other target must be cheaper just past the volume said too (``CLOSE_PAST``, up to where a band
@@ -102,9 +108,7 @@ def _band_holds(found: float, until: float, again: float, today: float, gap: Cal
     return all((gap(volume) or 0.0) > 0.005 for volume in (near, far, *across)) and (gap(back) or 0.0) < -0.005
 
 
-def band_end(
-    point: BreakEven, found: float, today: float, totals: Totals[dict[str, float]]
-) -> tuple[float, float | None] | None:
+def band_end(point: BreakEven, found: float, today: float, totals: Priced) -> tuple[float, float | None] | None:
     """How far past ``found`` (a ``resized`` volume) the other target of ``point`` stays cheaper, further from today's
     volume: (the farthest volume checked where it is, None) when it is cheaper at every volume checked, as "becomes
     cheaper" says; (the last volume where it is, the first where it is not) when the first target is cheaper again
