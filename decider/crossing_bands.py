@@ -6,11 +6,13 @@ sentence holds at the volumes it names and just past them (``settle``), each by 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from decider.cost.breakeven import approx_toward, band_said, distance, said, threshold_said
+from decider.cost.modes import Choice
 from decider.decision import BreakEven
+from decider.rules.model import Target
 
 
 class Priced(Protocol):
@@ -42,7 +44,7 @@ CLOSE = WITHIN**0.99
 
 
 def settle(
-    point: BreakEven, found: float, today: float, totals: Priced
+    point: BreakEven, found: float, today: float, totals: Priced, *, stepped: bool = True
 ) -> tuple[float, tuple[float, float | None]] | None:
     """Where ``point``'s crossing is said (``found``, a ``resized`` volume, or one past it) with how far the claim holds
     (``band_end``). The other target must be cheaper just past the volume said too (``CLOSE_PAST``, up to where a band
@@ -53,7 +55,8 @@ def settle(
     crossing, climb at nearly the same rate, one a step at a time, and cross back and forth over a wide range
     (between ECS on EC2 and Fargate near 400M requests, eight times in 120M), where no "becomes cheaper" is true. A
     band narrower than the first step is a turn back too; a band is said only where its sentence holds at the volumes
-    it names and across it (``_band_holds``)."""
+    it names and across it (``_band_holds``). Without ``stepped`` (neither bill adds capacity a step at a time:
+    ``smooth``) these checks are left out."""
     up = point.requests_per_month >= today
     cheaper_now, other = (point.versus, point.target) if up else (point.target, point.versus)
 
@@ -70,6 +73,8 @@ def settle(
         end = band_end(point, found, today, totals)
         if end is None:
             return None
+        if not stepped:  # two bills straight between few knots (Fargate's, Lambda's on demand) turn back nowhere near
+            return found, end
         close = [found * factor if up else found / factor for factor in CLOSE_PAST]
         last = close[-1]
         near = threshold_said(found, end[0], today)[1]  # the volume said, and how far it says the claim was checked
@@ -202,3 +207,17 @@ def bill_gap(found: dict[str, float] | None, cheaper_now: str, other: str) -> fl
     if found is None or cheaper_now not in found or other not in found:
         return None
     return found[cheaper_now] - found[other]
+
+
+def smooth(targets: Sequence[Target], choices: Mapping[str, Choice]) -> frozenset[str]:
+    """The targets whose bills, each sized for its volume, rise without steps: Fargate's (tasks billed as the average
+    copies, on demand or on Spot) and Lambda's on demand, when Lambda Managed Instances (whole instances) is not
+    priced as another of its modes. Instance targets, and EKS, which may run on nodes, step an instance at a time."""
+    found = set()
+    for target in targets:
+        kind = target.cost.model if target.cost is not None else None
+        choice = choices.get(target.id)
+        priced = [mode.price for mode, total, _ in choice.priced if total is not None] if choice is not None else []
+        if kind == "fargate" or (kind == "lambda" and "lambda-managed-instances" not in priced):
+            found.add(target.id)
+    return frozenset(found)

@@ -208,11 +208,15 @@ def resized(point: BreakEven, today: float, totals: Totals[dict[str, float]]) ->
 
 
 def resize(
-    points: Sequence[BreakEven], today: float, totals_of: Callable[[frozenset[str]], Totals[dict[str, float]]]
+    points: Sequence[BreakEven],
+    today: float,
+    totals_of: Callable[[frozenset[str]], Totals[dict[str, float]]],
+    smooth: frozenset[str] = frozenset(),
 ) -> tuple[BreakEven, ...]:
     """``points`` with ``resized_requests_per_month`` found for the ``MAX_SAID`` crossings nearest today's volume
     within the range said in words (the others keep None: they are not said). ``totals_of`` gives the ``Totals`` of
-    the targets of the crossings checked."""
+    the targets of the crossings checked; ``smooth``, the targets whose bills rise without steps (a crossing between
+    two of them needs no check for turns back: ``settle``)."""
     near = sorted(
         (index for index, point in enumerate(points) if said(point.requests_per_month, today)),
         key=lambda index: distance(points[index].requests_per_month, today),
@@ -220,7 +224,11 @@ def resize(
     totals = totals_of(frozenset(target for index in near for target in (points[index].target, points[index].versus)))
     found = {index: resized(points[index], today, totals) for index in near}
     settled = {
-        index: settle(points[index], volume, today, totals) for index, volume in found.items() if volume is not None
+        index: settle(
+            points[index], volume, today, totals, stepped=not {points[index].target, points[index].versus} <= smooth
+        )
+        for index, volume in found.items()
+        if volume is not None
     }
     said_at = {index: where for index, where in settled.items() if where is not None}
     return tuple(

@@ -21,6 +21,7 @@ from decider.cost.bill import round_usd
 from decider.cost.compiled import Compiled
 from decider.cost.gaps import NO_PRICE, OTHER_ARCHITECTURE
 from decider.cost.memo import PlanMemo
+from decider.crossing_bands import smooth
 from decider.crossings import ModeCheck, Totals, resize, totals_at
 from decider.decision import Decision, RulesetInfo
 from decider.decision_notes import (
@@ -74,7 +75,8 @@ def decide(
     break_even = priced.break_even(order) if priced is not None else []
     if advice and priced is not None:  # the crossings said in words, as a rerun at their volume prices them
         totals = lambda targets: _totals_at(parsed, ruleset, memo, targets, ranked)  # noqa: E731 - read once
-        break_even = list(resize(break_even, priced.requests_per_month, totals))
+        steady = smooth(ruleset.targets, priced.choices)  # bills without steps (decider/crossing_bands.py)
+        break_even = list(resize(break_even, priced.requests_per_month, totals, steady))
     found = search(parsed, ruleset, ranked, break_even, budget, memo) if advice else Advice((), (), {}, 0, 0)
     checked = ModeCheck(parsed, ruleset, memo) if advice else None  # a sentence about another mode, tried
     warnings = _warnings(ranked, parsed, ruleset)

@@ -12,10 +12,11 @@ import pytest
 import yaml
 
 from decider.cost.breakeven import approx_toward, said
-from decider.crossing_bands import CLOSE_PAST, LADDER, WITHIN, narrow
+from decider.crossing_bands import CLOSE_PAST, LADDER, WITHIN, narrow, smooth
 from decider.crossings import MAX_SAID
 from decider.decision import BreakEven, Decision
 from decider.engine import decide
+from decider.ranking import rank
 from decider.rules.model import Ruleset
 from decider.workload import parse_workload
 
@@ -506,3 +507,20 @@ def test_crossings_once_said_where_they_did_not_hold_now_hold_as_said(raw: dict[
         found, until = point.resized_requests_per_month, point.resized_until_requests_per_month
         if found is not None and until is not None and point.resized_again_requests_per_month is not None:
             assert abs(math.log(until / found)) >= math.log(CLOSE_PAST[0]) - 1e-9, point
+
+
+def test_only_bills_that_rise_without_steps_skip_the_checks_for_turns_back(ruleset: Ruleset) -> None:
+    """Fargate's bill and Lambda's on demand rise without steps; the instance targets', EKS's and Lambda's on Managed
+    Instances add an instance at a time, so a crossing with one of them is checked for turns back (``settle``)."""
+
+    def steady_of(raw: dict[str, Any]) -> frozenset[str]:
+        ranked = rank(parse_workload(raw).workload, ruleset)
+        assert ranked.priced is not None
+        return smooth(ruleset.targets, ranked.priced.choices)
+
+    assert steady_of(STARTUP_API) == {"ecs-fargate", "lambda"}  # Lambda on demand only: a spiky API
+    busy = {**QUOTE_LOOKUP, "traffic": {**QUOTE_LOOKUP["traffic"], "pattern": "steady", "requests_per_month": 9e8}}
+    assert steady_of(busy) == {"ecs-fargate"}  # Lambda Managed Instances priced too: whole instances
+    # a crossing between two steady bills is said from the bracket, as before: the startup API's Fargate against Lambda
+    decision = decide(parse_workload(STARTUP_API), ruleset)
+    assert any("Amazon ECS on AWS Fargate becomes cheaper than AWS Lambda" in s for s in decision.what_would_change)
