@@ -75,11 +75,10 @@ def settle(
             return None
         if not stepped:  # two bills straight between few knots (Fargate's, Lambda's on demand) turn back nowhere near
             return found, end
-        close = [found * factor if up else found / factor for factor in CLOSE_PAST]
-        last = close[-1]
+        steps = [found * factor if up else found / factor for factor in CLOSE_PAST]
         near = threshold_said(found, end[0], today)[1]  # the volume said, and how far it says the claim was checked
         worded = {near, approx_toward(end[0], found, near)[1]}  # checked wherever they are: the sentence says them
-        close = [volume for volume in close if not past(volume, end[0]) and said(volume, today)]
+        close = [volume for volume in steps if not past(volume, end[0]) and said(volume, today)]
         checks = sorted({*worded, *close} - {found}, key=lambda volume: distance(volume, found))
         turned = next((volume for volume in checks if not other_cheaper(volume)), None)
         if turned is None and end[1] is not None and distance(end[0], found) < math.log(CLOSE_PAST[0]):
@@ -88,7 +87,7 @@ def settle(
             return (found, end) if _band_holds(found, end[0], end[1], today, gap) else None
         if turned is None:
             return found, end
-        if past(turned, last):
+        if past(turned, steps[-1]):
             return None  # a turn back far from the crossing (where the claim was checked to): no step just past it
         further = (found * factor if up else found / factor for factor in (*CLOSE_PAST, *LADDER))
         beyond = next(

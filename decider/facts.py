@@ -149,7 +149,7 @@ IMAGE_ON_DISK = 2.0
 def container_disk_gb(scratch_gb: float, copies: int, artifact_mb: float) -> float:
     """The disk ``copies`` container copies on one task need: each its scratch, and the image once (a Fargate task
     keeps no room apart for images). A node keeps room for both on its root volume, each apart
-    (decider/cost/instances.py ``node_volume_gb``)."""
+    (decider/cost/volumes.py ``node_volume_gb``)."""
     return copies * scratch_gb + image_on_disk_gb(artifact_mb)
 
 

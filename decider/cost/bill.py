@@ -327,7 +327,7 @@ def plan_targets(
     (no fitting size) or price are left out, and ``unpriced`` (when given) says why for each. ``chosen`` remembers the
     instance type chosen per management fee, node kind (EKS nodes keep vCPU from pods) and share of compute billed:
     the same workload's purchase options that bill compute alike choose alike (the choice is by the price billed,
-    after any Spot or Savings Plan discount: decider/cost/instances.py ``compute_factor``). The
+    after any Spot or Savings Plan discount: decider/cost/hourly.py ``compute_factor``). The
     copies every container target sizes (decider/cost/needs.py) are worked out once, for the first of them."""
     plans: dict[str, Plan] = {}
     if chosen is None:

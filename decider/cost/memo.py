@@ -20,7 +20,7 @@ from decider.cost.capacity import profiled_burst
 from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.cost.sizing import LAMBDA_ZIP_MAX_MB, front_door, purchase_for
 from decider.defaults_said import assumed_for_bursts
-from decider.facts import Facts
+from decider.facts import Facts, image_on_disk_gb
 from decider.pricing.book import PriceBook
 from decider.scoring import Quiet
 from decider.workload import JOB_PATTERNS, SECTIONS, Workload
@@ -137,7 +137,7 @@ class PlanMemo:
         tier where no line of it reads it (``terms``), and maybe the Spot preference: a Fargate plan, for
         decider/cost/repurchase.py to buy on ``workload``'s term; a plan on instances bought as ``workload`` buys it
         (on Spot, whatever the term), to take as it is, since its type is chosen by the price its purchase bills
-        (decider/cost/instances.py ``compute_factor``); None for any other. A Windows cluster's Linux system node
+        (decider/cost/hourly.py ``compute_factor``); None for any other. A Windows cluster's Linux system node
         (EKS) is bought on the term too, and its plan is not taken."""
         twin = self.terms.get(number, number)
         if twin == number:
@@ -158,12 +158,12 @@ class PlanMemo:
 def image_billed(workload: Workload, facts: Facts, book: PriceBook, image_room: float) -> bool:
     """Whether the image's size reaches a bill: a Fargate task's disk (scratch and image) past the storage it
     includes, an image past the room a node's root volume keeps for images (``image_room``, GB;
-    decider/cost/instances.py image_room_gb), or a job's image pulled through NAT gateways every run
+    decider/cost/volumes.py image_room_gb), or a job's image pulled through NAT gateways every run
     (decider/cost/network.py image_pull_lines). Otherwise any image size prices alike."""
     if workload.network.nat_gateways and workload.traffic.pattern in JOB_PATTERNS:
         return True
     included = book.fargate.included_ephemeral_storage_gb.quantity if book.fargate is not None else 20.0
-    image_gb = facts.container_disk_gb - workload.runtime.ephemeral_storage_gb
+    image_gb = image_on_disk_gb(workload.runtime.artifact_mb)
     return facts.container_disk_gb > included or image_gb > image_room
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from decider.cost.capacity import Ramp
 from decider.cost.draft import Draft
-from decider.cost.hourly import HourlyPrice, hourly_price
+from decider.cost.hourly import HourlyPrice, compute_factor, hourly_price
 from decider.cost.line import Line
 from decider.cost.sizing import fargate_platform
 from decider.decision import FargateSizing, InstanceSizing
@@ -66,10 +66,11 @@ def compute_lines(
     ramps: Sequence[Ramp],
 ) -> tuple[list[Line], HourlyPrice]:
     """The EC2 compute lines of a plan on instances, one per instance-hour ramp, at the price of the sizing's
-    purchase option (on demand, Spot, a Savings Plan), with the type's instance-hour prices (sizing chose by them)."""
+    purchase option (on demand, Spot, a Savings Plan): the share of the type's compute price the purchase bills
+    (``compute_factor``, the price sizing chose the type by), named by ``_purchase``."""
     instance_plan = workload.preferences.savings_plan == "ec2-instance"
     plans = book.savings_plans
-    discount, suffix = _purchase(
+    _, suffix = _purchase(
         sizing.purchase,
         workload,
         book.ec2.spot_discount,
@@ -83,7 +84,7 @@ def compute_lines(
     management_fee = priced is not None and priced.management_fee
     price = hourly_price(instance, workload, book, management_fee=management_fee)
     return hour_lines(
-        item, "instance-hour", _discounted(price.compute, discount), ramps, runs_said(sizing, model)
+        item, "instance-hour", price.compute * compute_factor(workload, book), ramps, runs_said(sizing, model)
     ), price
 
 
