@@ -28,6 +28,9 @@ def leads(
 
 
 CLAUSE_END = re.compile(r"[,:;] ")
+#: A rule that puts the runner-up ahead of the winner by at least this many points is said as what the winner wins
+#: despite (``_despite``): a rule's whole weight (most score rules give 5 to 10 points), not a tie-breaker's share.
+DESPITE_POINTS = 5.0
 
 
 def _unrepeated(parts: list[str]) -> list[str]:
@@ -122,6 +125,7 @@ def summary(
             for fired in reasons
         ]
         text += " It wins because " + "; ".join(_unrepeated(parts)) + "."
+    text += _despite(ruleset, evaluation, winner, runner_up)
     text += _dearer_than_cheapest(ruleset, evaluation, winner, costs, runner_up)
     if runner_up is not None:
         gap = round(evaluation.scores[winner] - evaluation.scores[runner_up], 1)
@@ -145,6 +149,22 @@ def summary(
     if excluded_text:
         text += f" Excluded: {excluded_text}."
     return text
+
+
+def _despite(ruleset: Ruleset, evaluation: Evaluation, winner: str, runner_up: str | None) -> str:
+    """The strongest rule against the winner, when one puts the runner-up ahead of it by ``DESPITE_POINTS`` or more:
+    what a reviewer should weigh before acting ("Against it: a 45 s start …"), which the reasons it wins by do
+    not say. A criterion computed from the bills is left to the cost sentences (``_dearer_than_cheapest``)."""
+    if runner_up is None:
+        return ""
+    against = [(lead, fired) for lead, fired in leads(evaluation, runner_up, winner) if not _is_computed(fired)]
+    if not against or against[0][0] < DESPITE_POINTS:
+        return ""
+    lead, fired = against[0]
+    return (
+        f" Against it: {_sentence(fired.message)} ({fired.id}, {show(lead)} points to "
+        f"{ruleset.target(runner_up).name})."
+    )
 
 
 def _first_for(advice: Advice, item: Counterfactual) -> Counterfactual:

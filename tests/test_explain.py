@@ -133,6 +133,51 @@ def test_a_one_point_gap_is_one_point(rules_dir: RuleDirFactory, make_rule: Rule
     assert ", 1 point behind." in summary_for(ruleset)
 
 
+def _against(rules_dir: RuleDirFactory, make_rule: RuleFactory, points: float) -> str:
+    """The summary where Lambda leads Fargate by 12 points and one rule gives Fargate ``points`` over Lambda."""
+    always = {"field": "runtime.gpu", "eq": 0}
+    rules = [
+        make_rule.score("traffic.lambda-fits", {"lambda": 12 + points}, always, because="Lambda fits."),
+        make_rule.score("team.knows-ecs", {"ecs-fargate": points}, always, because="The team knows ECS well."),
+    ]
+    return summary_for(load_ruleset(rules_dir=rules_dir({"t.yaml": rules})))
+
+
+def test_the_strongest_rule_against_the_winner_is_said(rules_dir: RuleDirFactory, make_rule: RuleFactory) -> None:
+    # A reviewer reading "it wins because" alone would not know the runner-up's 8-point case.
+    text = _against(rules_dir, make_rule, 8)
+    assert f"Against it: the team knows ECS well (team.knows-ecs, 8 points to {FARGATE})." in text
+    assert text.index("It wins because") < text.index("Against it") < text.index("Runner-up")
+
+
+def test_a_rule_against_the_winner_below_a_rules_weight_is_not_said(
+    rules_dir: RuleDirFactory, make_rule: RuleFactory
+) -> None:
+    assert "Against it" in _against(rules_dir, make_rule, explain.DESPITE_POINTS)
+    assert "Against it" not in _against(rules_dir, make_rule, explain.DESPITE_POINTS - 1)
+
+
+def test_a_kubernetes_team_told_fargate_hears_the_case_for_eks() -> None:
+    # The team's Kubernetes experts are EKS's strongest point; Fargate wins on cost and convenience, and the summary
+    # says what it wins against, with the points the rule gives EKS in the ranking.
+    raw = {
+        "name": "profile-api",
+        "runtime": {"max_duration_s": 2, "avg_duration_ms": 100, "memory_mb": 1024, "vcpu": 0.5},
+        "traffic": {"pattern": "steady", "requests_per_month": 60_000_000, "protocols": ["http"]},
+        "team": {"kubernetes_experience": "expert", "ops_capacity": "medium"},
+    }
+    decision = decide(parse_workload(raw), load_ruleset(), advice=False)
+    winner, runner_up = decision.ranking[0], decision.ranking[1]
+    assert (winner.target, runner_up.target) == ("ecs-fargate", "eks")
+    points = {reason.rule: reason.impact for reason in runner_up.reasons}
+    lead = points["team.kubernetes-experts"] - sum(
+        reason.impact for reason in winner.reasons if reason.rule == "team.kubernetes-experts"
+    )
+    assert lead >= explain.DESPITE_POINTS
+    assert "Against it: the team has Kubernetes experts" in decision.summary
+    assert f"(team.kubernetes-experts, {lead:g} points to Amazon EKS)." in decision.summary
+
+
 # -- deciding reasons --------------------------------------------------------------------------------------------
 
 
