@@ -49,6 +49,11 @@ class RuleOut(BaseModel):
     mode: str | None = Field(
         None, description="For an exclusion on a capacity mode: the mode of its targets it keeps out (targets.yaml)."
     )
+    check_before_acting: bool | None = Field(
+        None,
+        description="For a score rule on a limit: when it takes points from the recommended target, its message is "
+        "said among the decision's warnings too.",
+    )
     in_modes: dict[str, list[str]] | None = Field(
         None,
         description="For a score rule: targets whose points count only when they run in one of these capacity modes "

@@ -108,11 +108,11 @@ def message(
             )
         then = _bursts_unheld(path, value, other.workload) if other.recommendation in TARGETS_HELD.get(path, ()) else ""
         return (
-            f"This answer assumes {assumed} ({path} was not given); with {instead}, {winner} would be recommended"
-            f"{then}."
+            f"This answer assumes {assumed} ({path} was not given); with {instead}, {_lost(ruleset, other, eligible)}"
+            f"{winner} would be recommended{then}."
         )
     if kind == "cost-crossing":
-        return f"With {changes}, {winner} would be recommended."
+        return f"With {changes}, {_lost(ruleset, other, eligible)}{winner} would be recommended."
     if kind == "exclusion":
         # The fix for one target can let others in too (kubernetes_api false frees every ECS target): name them all.
         # Only targets eligible with the change: its own target may stay out (every mode of it kept out as well)
@@ -127,7 +127,19 @@ def message(
             return f"With {changes}, {names[0]} is no longer excluded and {winner} would be recommended."
         freed = ", ".join(names[:-1]) + f" and {names[-1]}"
         return f"With {changes}, {freed} are no longer excluded, and {winner} would be recommended."
-    return f"With {changes}, {winner} would be recommended."
+    return f"With {changes}, {_lost(ruleset, other, eligible)}{winner} would be recommended."
+
+
+def _lost(ruleset: Ruleset, other: Ranked, eligible: Sequence[str]) -> str:
+    """When the change keeps today's recommendation out (``eligible[0]`` excluded in ``other``), that is why the
+    answer changes, not the other target's merits: "AWS Lambda would be excluded (limits.lambda-memory) and ", said
+    before the new recommendation. A change that sizes a copy larger can size Lambda past its limits too (a given
+    vCPU sets Lambda's memory), and the sentence then names the exclusion that flips the answer."""
+    today = eligible[0] if eligible else None
+    if today is None or today in other.order or today not in other.evaluation.exclusions:
+        return ""
+    rules = ", ".join(dict.fromkeys(fired.id for fired in other.evaluation.exclusions[today]))
+    return f"{_name(ruleset, today)} would be excluded ({rules}) and "
 
 
 #: The capacity assumed for bursts that its other value tried gives up (decider/alternatives.py), and the targets

@@ -7,11 +7,12 @@ from __future__ import annotations
 import math
 
 from decider.cost.bill import round_usd
+from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.cost.gaps import FLOOR_PRICE, NO_PRICE
 from decider.numbers import show
 from decider.ranking import Ranked
 from decider.rules.model import Ruleset
-from decider.workload import SECONDS_PER_MONTH
+from decider.workload import JOB_PATTERNS, SECONDS_PER_MONTH
 
 
 def partial_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
@@ -184,6 +185,41 @@ def spot_long_runs(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         f"Priced on Spot capacity ({' and '.join(modes)}), units of work that run up to {hours} h can be stopped: "
         "Spot capacity is taken back with two minutes' notice at any time (a Fargate Spot task stops within 120 s), "
         "so runs this long must checkpoint to finish, or mix on-demand capacity into the capacity provider strategy.",
+    )
+
+
+#: Where Spot capacity is taken back and not replaced on demand: Fargate Spot has no fallback to on-demand capacity
+#: (its tasks wait for Spot capacity), and an Auto Scaling group or node group on Spot alone likewise
+#: (https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/ec2-and-fargate-spot.html).
+SPOT_SOURCE = "https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/ec2-and-fargate-spot.html"
+
+
+def spot_serving(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """The recommendation priced with every copy on Spot capacity for a service that answers clients (HTTP or gRPC,
+    not a job): ``preferences.spot_ok`` says the work tolerates interruption, not that the service may lose every copy
+    at once when Spot capacity is taken back, which no on-demand capacity replaces (``SPOT_SOURCE``). The bill prices
+    them all on Spot; an on-demand base for the copies it cannot lose costs more."""
+    priced, workload = ranked.priced, ranked.workload
+    if priced is None or not ranked.order or workload.traffic.pattern in JOB_PATTERNS:
+        return ()
+    if not CLIENT_PROTOCOLS & set(workload.protocols):
+        return ()
+    winner = ranked.order[0]
+    choice = priced.choices.get(winner)
+    if choice is None or choice.chosen.price != "spot":
+        return ()
+    cost = ruleset.target(winner).cost
+    fargate = cost is not None and cost.model == "fargate"
+    base = (
+        "a FARGATE base in the capacity provider strategy"
+        if fargate
+        else "an on-demand base in the Auto Scaling group or node group"
+    )
+    return (
+        f"Every copy of {ruleset.target(winner).name} is priced on Spot capacity ({choice.chosen.name}) for a "
+        "service that answers clients: when Spot capacity is taken back, no on-demand capacity replaces it (a "
+        "reclaimed task waits for Spot capacity), so the service can lose all its copies at once. Keep the copies it "
+        f"cannot lose on demand ({base}), at on-demand prices the bill leaves out.",
     )
 
 

@@ -15,6 +15,7 @@ from decider.bill_checks import (
     provisioned_concurrency,
     provisioned_quota,
     spot_long_runs,
+    spot_serving,
 )
 from decider.burst_checks import bursts_past_month
 from decider.cost.bill import round_usd
@@ -32,6 +33,7 @@ from decider.decision_notes import (
     vpc_notes,
     warm_notes,
 )
+from decider.figure_checks import durations, peak_below_average, slo_below_work
 from decider.input_checks import (
     alb_idle_timeout,
     cold_requests_at_gateway,
@@ -39,10 +41,10 @@ from decider.input_checks import (
     gateway_throttle,
     lambda_burst_throttle,
 )
-from decider.numbers import apart, show
 from decider.ranking import Ranked, rank
+from decider.rule_checks import limits_on_the_winner
 from decider.rules.model import Ruleset
-from decider.workload import SECONDS_PER_MONTH, ParsedWorkload
+from decider.workload import ParsedWorkload
 
 #: Peak executions in flight, or container copies, above which a workload's load reads as implausible.
 IMPLAUSIBLE_COPIES = 1000
@@ -182,14 +184,15 @@ def _totals_at(
 def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str, ...]:
     """Inputs that contradict each other, and loads that look implausible with the assumptions they rest on."""
     return (
-        *_durations(parsed),
-        *_peak(parsed),
+        *durations(parsed),
+        *peak_below_average(parsed),
         *contradictions(parsed),
+        *limits_on_the_winner(ranked, ruleset),
         *cold_requests_at_gateway(ranked),
         *gateway_throttle(ranked, ruleset),
         *lambda_burst_throttle(ranked, ruleset),
         *bursts_past_month(ranked, parsed),
-        *_slo(ranked),
+        *slo_below_work(ranked),
         *_load(ranked, parsed, ruleset),
         *_uneven_bills(ranked, ruleset),
         *partial_bills(ranked, ruleset),
@@ -199,6 +202,7 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
         *provisioned_concurrency(ranked, ruleset),
         *provisioned_quota(ranked, ruleset),
         *spot_long_runs(ranked, ruleset),
+        *spot_serving(ranked, ruleset),
         *alb_idle_timeout(ranked, ruleset),  # what to configure, after what to check
     )
 
@@ -281,60 +285,6 @@ def _most_gpus(ruleset: Ruleset, region: str) -> tuple[int, str] | None:
 NO_FIT = "no instance type in "
 #: How that reason reads when every name in ``control.instance_types`` is one the book does not price.
 UNPRICED_NAMES = "price book does not price"
-
-
-def _durations(parsed: ParsedWorkload) -> tuple[str, ...]:
-    """An average unit of work given as longer than the longest one given: one of the two figures is wrong."""
-    runtime = parsed.given.runtime if parsed.given is not None else None
-    if runtime is None or runtime.avg_duration_ms is None or runtime.max_duration_s is None:
-        return ()
-    if runtime.avg_duration_ms <= runtime.max_duration_s * 1000.0 * (1 + 1e-9):  # 4.02 s × 1000 is 4019.99…: equal
-        return ()
-    return (
-        f"runtime.avg_duration_ms ({show(runtime.avg_duration_ms)} ms) is longer than runtime.max_duration_s "
-        f"({show(runtime.max_duration_s)} s): an average unit of work cannot outlast the longest one, and the bills "
-        "are sized on the average; check them.",
-    )
-
-
-def _slo(ranked: Ranked) -> tuple[str, ...]:
-    """A latency target shorter than a typical request: no target meets it, warm or cold (the cold-start rule keeps
-    its full weight: a cold start misses it by more)."""
-    workload = ranked.workload
-    slo = workload.traffic.latency_slo_ms
-    if slo is None or ranked.facts.work_slo_ratio < 1:
-        return ()
-    shown_slo, shown_average = apart(slo, workload.avg_duration_s * 1000.0)
-    return (
-        f"traffic.latency_slo_ms ({shown_slo} ms) is shorter than a typical request (runtime.avg_duration_ms, "
-        f"{shown_average} ms): no target can meet it, and a cold start misses it "
-        "by more, so it counts against AWS Lambda as fully as a target just above a typical request; check both "
-        "figures.",
-    )
-
-
-def _peak(parsed: ParsedWorkload) -> tuple[str, ...]:
-    """A peak rate given as lower than the average rate the monthly volume gives: one of the two figures is wrong."""
-    traffic = parsed.given.traffic if parsed.given is not None else None
-    if traffic is None or traffic.peak_rps is None or traffic.requests_per_month is None:
-        return ()
-    average = traffic.requests_per_month / SECONDS_PER_MONTH
-    if traffic.peak_rps > max(traffic.requests_per_month, 1.0) * 1.000001:
-        # One second at the peak holds more than the whole month: the copies are sized for a peak the month's volume
-        # cannot carry, and the bills for a volume that could not have reached it.
-        return (
-            f"traffic.peak_rps ({show(traffic.peak_rps)} a second) is more than traffic.requests_per_month "
-            f"({show(traffic.requests_per_month)}): one second at that peak would be more than the month's volume; "
-            "check both figures (the peak is a rate a second, the volume a count a month).",
-        )
-    if traffic.peak_rps >= average * (1 - 1e-9):
-        return ()
-    shown_peak, shown_average = apart(traffic.peak_rps, average)
-    return (
-        f"traffic.peak_rps ({shown_peak} a second) is below the average rate traffic.requests_per_month "
-        f"gives ({shown_average} a second over a 730-hour month): a peak cannot be lower than the average, "
-        "and the copies are sized on the average; check both figures.",
-    )
 
 
 def _load(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple[str, ...]:

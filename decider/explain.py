@@ -34,15 +34,21 @@ DESPITE_POINTS = 5.0
 
 
 def _unrepeated(parts: list[str]) -> list[str]:
-    """Reasons as one sentence says them: a reason that opens with the clause another before it opened with ("the
-    team has little time for operations, and …"; "the team has little time for operations: on …") says the rest."""
+    """Reasons as one sentence says them: a reason whose opening clauses were said already, as another's opening or
+    anywhere in it ("the team has little time for operations, and …"; "scheduled work runs as tasks …; Fargate
+    provisions a job in about 30 seconds and bills per second, while EC2 …" then "Fargate provisions a job in about
+    30 seconds and bills per second, while EKS nodes …: minutes that count against a run …"), says only the rest:
+    its clauses said already are left out at either end."""
     said: list[str] = []
-    openings: set[str] = set()
+    clauses: set[str] = set()
     for part in parts:
-        end = CLAUSE_END.search(part)  # a clause ends at a mark and a space: "$1,234" is no clause's end
-        opening, rest = (part[: end.start()], part[end.end() :].strip()) if end else (part, "")
-        said.append(rest if opening in openings and rest else part)
-        openings.add(opening)
+        rest = part
+        while (end := CLAUSE_END.search(rest)) is not None and rest[: end.start()].lower() in clauses:
+            rest = rest[end.end() :].strip()  # a clause ends at a mark and a space: "$1,234" is no clause's end
+        while (last := list(CLAUSE_END.finditer(rest))) and rest[last[-1].end() :].lower() in clauses:
+            rest = rest[: last[-1].start()]  # and its closing clauses said already
+        said.append(rest or part)
+        clauses.update(clause.lower() for clause in CLAUSE_END.split(part))
     return said
 
 
@@ -154,10 +160,15 @@ def summary(
 def _despite(ruleset: Ruleset, evaluation: Evaluation, winner: str, runner_up: str | None) -> str:
     """The strongest rule against the winner, when one puts the runner-up ahead of it by ``DESPITE_POINTS`` or more:
     what a reviewer should weigh before acting ("Against it: a 45 s start …"), which the reasons it wins by do
-    not say. A criterion computed from the bills is left to the cost sentences (``_dearer_than_cheapest``)."""
+    not say. A criterion computed from the bills is left to the cost sentences (``_dearer_than_cheapest``), and a rule
+    said before acting (``check_before_acting``: decider/rule_checks.py) to the warnings."""
     if runner_up is None:
         return ""
-    against = [(lead, fired) for lead, fired in leads(evaluation, runner_up, winner) if not _is_computed(fired)]
+    against = [
+        (lead, fired)
+        for lead, fired in leads(evaluation, runner_up, winner)
+        if not _is_computed(fired) and not (fired.rule is not None and fired.rule.check_before_acting)
+    ]
     if not against or against[0][0] < DESPITE_POINTS:
         return ""
     lead, fired = against[0]

@@ -50,6 +50,7 @@ RULE_KEYS = (
     "headroom",
     "mode",
     "in_modes",
+    "check_before_acting",
 )
 PROXIES = ("cost",)
 TARGET_KEYS = ("id", "name", "family", "simplicity", "docs", "description", "platform", "cost", "runs_as", "modes")
@@ -272,6 +273,13 @@ def build_rule(
     if proxy_for is not None and proxy_for not in PROXIES:
         problems.append(unknown_choice(f"{where} proxy_for", proxy_for, PROXIES, noun="value"))
     headroom = build_headroom(raw.get("headroom"), effect, condition, f"{where} headroom", problems)
+    check = raw.get("check_before_acting", False)
+    if not isinstance(check, bool):
+        problems.append(Problem(f"{where} check_before_acting", f"must be true or false, got {check!r}"))
+    elif check and effect != "score":
+        problems.append(
+            Problem(f"{where} check_before_acting", "only a score rule can be (an exclusion's target is never ranked)")
+        )
     mode = rule_mode(raw, effect, targets, modes or {}, where, problems) if "mode" in raw else None
     limited = {}
     if "in_modes" in raw:
@@ -296,6 +304,7 @@ def build_rule(
         headroom=headroom,
         mode=mode,
         in_modes=limited,
+        check_before_acting=check is True,
     )
 
 

@@ -144,6 +144,10 @@ class Rule:
     in_modes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """For a score rule: targets whose points count only when the target runs in one of the listed capacity modes
     (the mode its bill chose, or its default one without a bill); the other targets' points always count."""
+    check_before_acting: bool = False
+    """For a score rule on a limit the recommended configuration meets as it stands (an ALB's 1 MB body to Lambda):
+    when it takes points from the recommended target, its message is said among the warnings too
+    (decider/rule_checks.py), not only as points."""
 
     def explain(self, context: Mapping[str, Any]) -> str:
         """The rule's message for this context, as a sentence: a message that opens with a value ("{traffic.pattern}
@@ -175,7 +179,7 @@ class Rule:
             data["fix"] = self.fix
         if self.uncertain:
             data["uncertain"] = self.uncertain
-        for key in ("ramp", "proxy_for", "headroom", "in_modes"):  # as written in the rule file
+        for key in ("ramp", "proxy_for", "headroom", "in_modes", "check_before_acting"):  # as written in the file
             if key in self.raw:
                 data[key] = self.raw[key]
         return data

@@ -1,0 +1,225 @@
+"""Architect audit, round 30: a limit the recommended configuration meets is said before acting (M1), a decisive
+assumption that flips the answer by keeping the recommendation out says so (M2), a service that answers clients with
+every copy on Spot is warned (L3), and the summary says a clause of its reasons once (L4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from decider import Decision, Ruleset, decide, parse_workload
+from decider.errors import RulesError
+from decider.rules.loader import load_ruleset
+from tests.conftest import RuleDirFactory, RuleFactory
+
+ALB_NOTE = "limits.lambda-alb-body): AWS Lambda is recommended with this limit against it; plan for it before acting."
+
+
+def upload(payload_mb: float, door: str = "alb", **traffic: Any) -> dict[str, Any]:
+    """A form-upload endpoint behind the team's load balancer: Lambda the cheapest by far."""
+    return {
+        "name": "form-upload",
+        "runtime": {"max_duration_s": 2, "avg_duration_ms": 200, "memory_mb": 1024},
+        "traffic": {
+            "pattern": "spiky",
+            "requests_per_month": 100_000,
+            "payload_mb": payload_mb,
+            "protocols": ["http"],
+            "front_door": door,
+            **traffic,
+        },
+        "preferences": {"optimize_for": "cost"},
+    }
+
+
+def decided(raw: dict[str, Any], ruleset: Ruleset, advice: bool = False) -> Decision:
+    return decide(parse_workload(raw), ruleset, advice=advice)
+
+
+# -- M1: a limit the recommended configuration meets, said before acting ----------------------------------------
+
+
+def test_bodies_past_what_an_alb_passes_to_lambda_are_said_before_acting(ruleset: Ruleset) -> None:
+    # An ALB passes at most 1 MB of body to a Lambda target: Lambda recommended behind it with 2 MB bodies does not
+    # work as configured, and the answer must say so before anything else, not only as points.
+    decision = decided(upload(2), ruleset)
+    assert decision.recommendation == "lambda"
+    said = [warning for warning in decision.warnings if ALB_NOTE in warning]
+    assert len(said) == 1
+    assert said[0].startswith("An Application Load Balancer passes at most 1 MB of request body")
+    assert decision.summary.startswith("Check before acting: An Application Load Balancer passes at most 1 MB")
+    # Said once: the warning, not again as what the winner wins despite
+    assert decision.summary.count("passes at most 1 MB") == 1
+
+
+def test_bodies_within_the_limit_or_a_target_that_is_not_recommended_are_not_warned(ruleset: Ruleset) -> None:
+    assert not any("limits.lambda-alb-body" in warning for warning in decided(upload(0.5), ruleset).warnings)
+    # Steady and busy: Lambda is not recommended, and its limit is a reason it ranks lower, not a step before acting
+    busy = upload(2, pattern="steady", requests_per_month=300_000_000)
+    decision = decided(busy, ruleset)
+    assert decision.recommendation != "lambda"
+    assert any(reason.rule == "limits.lambda-alb-body" for entry in decision.ranking for reason in entry.reasons)
+    assert not any("limits.lambda-alb-body" in warning for warning in decision.warnings)
+
+
+def test_a_rest_api_past_lambdas_six_mb_is_said_before_acting(ruleset: Ruleset) -> None:
+    decision = decided(upload(8, door="rest-api"), ruleset)
+    assert decision.recommendation == "lambda"
+    assert any(
+        warning.startswith("Bodies of 8 MB are past Lambda's 6 MB synchronous limit")
+        and "(limits.lambda-payload-streamed-by-the-door): AWS Lambda is recommended" in warning
+        for warning in decision.warnings
+    )
+
+
+def test_the_shipped_rules_say_which_limits_are_said_before_acting(ruleset: Ruleset) -> None:
+    marked = {rule.id for rule in ruleset.rules if rule.check_before_acting}
+    assert marked == {
+        "limits.lambda-alb-body",
+        "limits.lambda-async-payload",
+        "limits.lambda-http-api-body",
+        "limits.lambda-payload-needs-streaming",
+        "limits.lambda-payload-streamed-by-the-door",
+    }
+    shown = next(rule for rule in ruleset.rules if rule.id == "limits.lambda-alb-body").to_dict()
+    assert shown["check_before_acting"] is True
+
+
+@pytest.fixture
+def one_rule(rules_dir: RuleDirFactory) -> Callable[[dict[str, Any]], Path]:
+    return lambda rule: rules_dir({"rules.yaml": [rule]}, shipped_meta=True)
+
+
+@pytest.mark.parametrize(
+    ("effect", "value", "said"),
+    [
+        ("score", "yes", "check_before_acting: must be true or false, got 'yes'"),
+        ("exclude", True, "check_before_acting: only a score rule can be"),
+    ],
+)
+def test_a_bad_check_before_acting_fails_at_load(
+    one_rule: Callable[[dict[str, Any]], Path], effect: str, value: object, said: str
+) -> None:
+    when = {"field": "traffic.payload_mb", "gt": 1}
+    factory = RuleFactory()
+    rule = (
+        factory.score("limits.big-bodies", {"lambda": -5}, when, category="limits", check_before_acting=value)
+        if effect == "score"
+        else factory.exclude("limits.big-bodies", "lambda", when, check_before_acting=value)
+    )
+    with pytest.raises(RulesError) as caught:
+        load_ruleset(rules_dir=one_rule(rule))
+    assert said in str(caught.value)
+
+
+def test_a_rule_of_ones_own_is_said_before_acting_when_it_marks_so(
+    rules_dir: RuleDirFactory, make_rule: RuleFactory
+) -> None:
+    always = {"field": "runtime.gpu", "eq": 0}
+    rules = [
+        make_rule.score("traffic.lambda-fits", {"lambda": 20}, always, because="Lambda fits."),
+        make_rule.score(
+            "limits.team-proxy", {"lambda": -5}, always, category="limits", because="The proxy caps bodies at 1 MB.",
+            check_before_acting=True,
+        ),
+    ]  # fmt: skip
+    ruleset = load_ruleset(rules_dir=rules_dir({"t.yaml": rules}))
+    decision = decide(parse_workload({"runtime": {"max_duration_s": 1}}), ruleset, advice=False)
+    assert decision.recommendation == "lambda"
+    assert decision.warnings == (
+        "The proxy caps bodies at 1 MB (limits.team-proxy): AWS Lambda is recommended with this limit against it; "
+        "plan for it before acting.",
+    )
+
+
+# -- M2: a decisive assumption that flips the answer by keeping the recommendation out ----------------------------
+
+INFERENCE = {
+    "name": "image-inference",
+    "runtime": {
+        "max_duration_s": 20,
+        "avg_duration_ms": 1800,
+        "memory_mb": 6144,
+        "startup_s": 12,
+        "artifact_mb": 6000,
+        "architecture": "x86_64",
+    },
+    "traffic": {"pattern": "spiky", "requests_per_month": 500_000, "peak_rps": 20, "latency_slo_ms": 5000},
+    "team": {"current_platform": "lambda", "ops_capacity": "low"},
+    "preferences": {"region": "eu-west-1"},
+}
+
+
+def test_an_assumption_that_flips_by_excluding_the_recommendation_names_the_exclusion(ruleset: Ruleset) -> None:
+    # 8 vCPU a copy also sizes Lambda at 8 × 1,769 MB, past its 10,240 MB: Lambda is kept out, which is why the
+    # answer changes (Fargate's bill doubles), and the sentence says so.
+    decision = decided(INFERENCE, ruleset, advice=True)
+    assert decision.recommendation == "lambda"
+    vcpu = next(item for item in decision.counterfactuals if "runtime.vcpu" in item.change)
+    assert vcpu.change == {"runtime.vcpu": 8.0}
+    assert "AWS Lambda would be excluded (limits.lambda-max-vcpu, limits.lambda-memory) and Amazon ECS on AWS " in (
+        vcpu.message
+    )
+    tried = decided({**INFERENCE, "runtime": {**INFERENCE["runtime"], "vcpu": 8}}, ruleset)
+    assert {entry.target for entry in tried.excluded} >= {"lambda"}
+    assert {reason.rule for entry in tried.excluded if entry.target == "lambda" for reason in entry.reasons} == {
+        "limits.lambda-max-vcpu",
+        "limits.lambda-memory",
+    }
+    # An assumption whose other value keeps Lambda eligible says nothing of an exclusion
+    others = [item for item in decision.counterfactuals if "runtime.vcpu" not in item.change]
+    assert others and not any("would be excluded" in item.message for item in others)
+
+
+# -- L3: every copy of a service that answers clients on Spot -----------------------------------------------------
+
+SPOT_API = {
+    "name": "orders-api",
+    "runtime": {"max_duration_s": 10, "avg_duration_ms": 120, "memory_mb": 1536, "vcpu": 1, "concurrency_per_copy": 8},
+    "traffic": {"pattern": "diurnal", "requests_per_month": 300_000_000, "payload_mb": 0.1, "latency_slo_ms": 500},
+    "preferences": {"spot_ok": True, "optimize_for": "cost"},
+}
+
+
+def test_a_service_on_fargate_spot_alone_is_warned_to_keep_an_on_demand_base(ruleset: Ruleset) -> None:
+    decision = decided(SPOT_API, ruleset)
+    winner = decision.ranking[0]
+    assert winner.target == "ecs-fargate" and winner.sizing is not None
+    assert winner.sizing.capacity_provider == "FARGATE_SPOT"
+    said = [warning for warning in decision.warnings if warning.startswith("Every copy of Amazon ECS on AWS Fargate")]
+    assert len(said) == 1
+    assert "can lose all its copies at once" in said[0]
+    assert "(a FARGATE base in the capacity provider strategy)" in said[0]
+
+
+def test_spot_work_that_answers_no_client_or_runs_on_demand_is_not_warned(ruleset: Ruleset) -> None:
+    queue = {**SPOT_API, "traffic": {**SPOT_API["traffic"], "protocols": ["queue"]}}
+    on_demand = {**SPOT_API, "preferences": {"optimize_for": "cost"}}
+    for raw in (queue, on_demand):
+        decision = decided(raw, ruleset)
+        assert not any(warning.startswith("Every copy of") for warning in decision.warnings), raw
+
+
+# -- L4: a clause said once ---------------------------------------------------------------------------------------
+
+NIGHTLY = {
+    "name": "nightly-report",
+    "runtime": {"max_duration_s": 2400, "memory_mb": 3072, "vcpu": 1, "artifact_mb": 700, "startup_s": 20},
+    "traffic": {"pattern": "scheduled", "requests_per_month": 30},
+    "team": {"ops_capacity": "low"},
+    "preferences": {"region": "ca-central-1"},
+}
+
+
+def test_the_summary_says_a_clause_of_its_reasons_once(ruleset: Ruleset) -> None:
+    decision = decided(NIGHTLY, ruleset)
+    reasons = {reason.rule for reason in decision.ranking[0].reasons}
+    assert {"traffic.jobs-run-as-tasks", "traffic.jobs-on-eks-nodes"} <= reasons
+    summary = decision.summary
+    assert summary.count("Fargate provisions a job in about 30 seconds and bills per second") == 1
+    assert summary.count("minutes that count against a run of 2,400 s") == 1
+    # What only the second reason says is still said
+    assert "while EKS nodes of its own take minutes to launch or sit idle between runs" in summary
