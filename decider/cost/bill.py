@@ -195,7 +195,13 @@ def function_door_lines(workload: Workload, book: PriceBook, model: CostModel, d
 
 
 def _plan_fargate(
-    target: Target, workload: Workload, facts: Facts, book: PriceBook, model: CostModel, needs: Needs | None = None
+    target: Target,
+    workload: Workload,
+    facts: Facts,
+    book: PriceBook,
+    model: CostModel,
+    needs: Needs | None = None,
+    doors: Doors | None = None,
 ) -> Plan | None:
     check_fargate(book, workload, facts.container_disk_gb)
     needs = needs if needs is not None else needs_of(workload, facts, model)
@@ -223,13 +229,42 @@ def _plan_fargate(
                 hours.scaled(extra_gb),
             )
         )
-    lines += gateway_lines(workload, book, model, sizing.front_door)
-    lines += load_balancer_lines(
-        workload, book, model, _balancer(sizing.front_door), shared=_on_existing_cluster(target, workload)
-    )
-    lines += network_lines(workload, book, in_vpc=True, fronted=sizing.front_door is not None)
+    lines += _door_lines(workload, book, model, sizing.front_door, _on_existing_cluster(target, workload), doors)
+    lines += _network_lines(workload, book, sizing.front_door is not None, doors)
     lines += image_pull_lines(workload, book, sizing.scaling)
     return Plan(target.id, sizing, tuple(lines))
+
+
+#: A pricing pass's front door and network lines of its container targets, by what they are priced from (the door,
+#: whether the cluster's load balancer is paid already; whether a door answers the clients): the workload is the
+#: pass's own, so every container target of it bills the same lines (``plan_targets``).
+Doors = dict[tuple[str | None, bool, bool], list[Line]]
+
+
+def _door_lines(
+    workload: Workload, book: PriceBook, model: CostModel, door: str | None, shared: bool, doors: Doors | None
+) -> list[Line]:
+    """A container target's front door lines: API Gateway's requests and the load balancer behind it (a ``shared``
+    one, the existing cluster's, bills its hours at $0), worked out once per pricing pass (``doors``)."""
+    key = (door, shared, True)
+    found = doors.get(key) if doors is not None else None
+    if found is None:
+        found = gateway_lines(workload, book, model, door)
+        found += load_balancer_lines(workload, book, model, _balancer(door), shared=shared)
+        if doors is not None:
+            doors[key] = found
+    return found
+
+
+def _network_lines(workload: Workload, book: PriceBook, fronted: bool, doors: Doors | None) -> list[Line]:
+    """A container target's network lines (always in the VPC), worked out once per pricing pass (``doors``)."""
+    key = (None, fronted, False)
+    found = doors.get(key) if doors is not None else None
+    if found is None:
+        found = network_lines(workload, book, in_vpc=True, fronted=fronted)
+        if doors is not None:
+            doors[key] = found
+    return found
 
 
 def _balancer(door: str | None) -> str | None:
@@ -262,6 +297,7 @@ def _plan_instances(
     model: CostModel,
     chosen: dict[tuple[bool, bool, float], InstanceOption | None] | None = None,
     needs: Needs | None = None,
+    doors: Doors | None = None,
 ) -> Plan | None:
     check_instances(book, workload)
     priced = target.cost
@@ -303,10 +339,9 @@ def _plan_instances(
             plan = None if instance_plan else plans.ec2.for_term(workload.preferences.commitment)
             term = workload.preferences.commitment
             lines += system_node_lines(book, model, existing=existing, discount=plan, term=term)
-    lines += gateway_lines(workload, book, model, sizing.front_door)
-    lines += load_balancer_lines(workload, book, model, _balancer(sizing.front_door), shared=existing)
+    lines += _door_lines(workload, book, model, sizing.front_door, existing, doors)
     lines += instance_volume_lines(book, model, ramps, *node_disk(workload.runtime, sizing.copies_per_instance))
-    lines += network_lines(workload, book, in_vpc=True, fronted=sizing.front_door is not None)
+    lines += _network_lines(workload, book, sizing.front_door is not None, doors)
     return Plan(target.id, sizing, tuple(lines), tuple(ramps))
 
 
@@ -333,6 +368,7 @@ def plan_targets(
     if chosen is None:
         chosen = {}
     needs: Needs | None = None
+    doors: Doors = {}  # the container targets' front door and network lines, the same for each
     for target in targets:
         kind = target.cost.model if target.cost is not None else None
         plan: Plan | None = None
@@ -340,9 +376,9 @@ def plan_targets(
             if kind in ("instances", "fargate") and needs is None:
                 needs = needs_of(workload, facts, model)
             if kind == "instances":
-                plan = _plan_instances(target, workload, facts, book, model, chosen, needs)
+                plan = _plan_instances(target, workload, facts, book, model, chosen, needs, doors)
             elif kind == "fargate":
-                plan = _plan_fargate(target, workload, facts, book, model, needs)
+                plan = _plan_fargate(target, workload, facts, book, model, needs, doors)
             elif kind is not None and kind in PLANNERS:
                 plan = PLANNERS[kind](target, workload, facts, book, model)
         except Unpriced as gap:
