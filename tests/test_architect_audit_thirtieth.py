@@ -1,6 +1,7 @@
 """Architect audit, round 30: a limit the recommended configuration meets is said before acting (M1), a decisive
 assumption that flips the answer by keeping the recommendation out says so (M2), a service that answers clients with
-every copy on Spot is warned (L3), and the summary says a clause of its reasons once (L4)."""
+every copy on Spot is warned (L3), a Windows node's root volume is the 50 GB EKS gives it (L2), and the summary says
+a clause of its reasons once (L4)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any
 import pytest
 
 from decider import Decision, Ruleset, decide, parse_workload
+from decider.cost.volumes import image_room_gb, node_volume_gb
+from decider.decision import FargateSizing
 from decider.errors import RulesError
 from decider.rules.loader import load_ruleset
 from tests.conftest import RuleDirFactory, RuleFactory
@@ -137,7 +140,7 @@ def test_a_rule_of_ones_own_is_said_before_acting_when_it_marks_so(
 
 # -- M2: a decisive assumption that flips the answer by keeping the recommendation out ----------------------------
 
-INFERENCE = {
+INFERENCE: dict[str, Any] = {
     "name": "image-inference",
     "runtime": {
         "max_duration_s": 20,
@@ -171,12 +174,13 @@ def test_an_assumption_that_flips_by_excluding_the_recommendation_names_the_excl
     }
     # An assumption whose other value keeps Lambda eligible says nothing of an exclusion
     others = [item for item in decision.counterfactuals if "runtime.vcpu" not in item.change]
-    assert others and not any("would be excluded" in item.message for item in others)
+    assert others
+    assert not any("would be excluded" in item.message for item in others)
 
 
 # -- L3: every copy of a service that answers clients on Spot -----------------------------------------------------
 
-SPOT_API = {
+SPOT_API: dict[str, Any] = {
     "name": "orders-api",
     "runtime": {"max_duration_s": 10, "avg_duration_ms": 120, "memory_mb": 1536, "vcpu": 1, "concurrency_per_copy": 8},
     "traffic": {"pattern": "diurnal", "requests_per_month": 300_000_000, "payload_mb": 0.1, "latency_slo_ms": 500},
@@ -187,7 +191,8 @@ SPOT_API = {
 def test_a_service_on_fargate_spot_alone_is_warned_to_keep_an_on_demand_base(ruleset: Ruleset) -> None:
     decision = decided(SPOT_API, ruleset)
     winner = decision.ranking[0]
-    assert winner.target == "ecs-fargate" and winner.sizing is not None
+    assert winner.target == "ecs-fargate"
+    assert isinstance(winner.sizing, FargateSizing)
     assert winner.sizing.capacity_provider == "FARGATE_SPOT"
     said = [warning for warning in decision.warnings if warning.startswith("Every copy of Amazon ECS on AWS Fargate")]
     assert len(said) == 1
@@ -205,7 +210,7 @@ def test_spot_work_that_answers_no_client_or_runs_on_demand_is_not_warned(rulese
 
 # -- L4: a clause said once ---------------------------------------------------------------------------------------
 
-NIGHTLY = {
+NIGHTLY: dict[str, Any] = {
     "name": "nightly-report",
     "runtime": {"max_duration_s": 2400, "memory_mb": 3072, "vcpu": 1, "artifact_mb": 700, "startup_s": 20},
     "traffic": {"pattern": "scheduled", "requests_per_month": 30},
@@ -223,3 +228,52 @@ def test_the_summary_says_a_clause_of_its_reasons_once(ruleset: Ruleset) -> None
     assert summary.count("minutes that count against a run of 2,400 s") == 1
     # What only the second reason says is still said
     assert "while EKS nodes of its own take minutes to launch or sit idle between runs" in summary
+
+
+# -- L2: a Windows node's root volume ------------------------------------------------------------------------------
+
+WINDOWS_SERVICE: dict[str, Any] = {
+    "name": "dotnet-orders",
+    "runtime": {
+        "max_duration_s": 20,
+        "avg_duration_ms": 400,
+        "memory_mb": 4096,
+        "vcpu": 2,
+        "os": "windows",
+        "artifact_mb": 3000,
+        "concurrency_per_copy": 10,
+    },
+    "traffic": {"pattern": "diurnal", "requests_per_month": 5_000_000},
+    "team": {"kubernetes_experience": "expert"},
+    "preferences": {"region": "eu-west-1"},
+}
+
+
+def volume_lines(decision: Decision, target: str) -> list[str]:
+    entry = next(entry for entry in decision.ranking if entry.target == target)
+    assert entry.monthly_cost is not None
+    return [line.item for line in entry.monthly_cost.lines if line.item.startswith("EBS root volumes")]
+
+
+def test_windows_nodes_are_billed_the_50_gb_root_volume_eks_gives_them(ruleset: Ruleset) -> None:
+    # EKS node groups default to 50 GiB for Windows (20 GiB for Linux): Windows Server takes more of the volume. The
+    # Linux node that runs CoreDNS for the Windows nodes keeps the Linux volume.
+    decision = decided(WINDOWS_SERVICE, ruleset)
+    for target in ("eks", "ecs-ec2"):
+        assert volume_lines(decision, target) == ["EBS root volumes (50 GB gp3 a node)"], target
+    eks = next(entry for entry in decision.ranking if entry.target == "eks")
+    assert eks.monthly_cost is not None
+    assert any(line.item == "EBS root volume of the Linux node (30 GB gp3)" for line in eks.monthly_cost.lines)
+    linux = {**WINDOWS_SERVICE, "runtime": {**WINDOWS_SERVICE["runtime"], "os": "linux"}}
+    assert volume_lines(decided(linux, ruleset), "ecs-ec2") == ["EBS root volumes (30 GB gp3 a node)"]
+
+
+def test_a_windows_nodes_image_room_is_the_rest_of_its_larger_volume(ruleset: Ruleset) -> None:
+    model = ruleset.cost_model
+    assert model is not None
+    assert (image_room_gb(model, "windows"), image_room_gb(model, "linux")) == (30, 10)
+    # A 16 GB image takes 31.25 GB pulled and unpacked: 1.25 GB past a Windows node's room, 21.25 past a Linux one's
+    assert node_volume_gb(model, 0.0, 31.25, "windows") == 52
+    assert node_volume_gb(model, 0.0, 31.25, "linux") == 52
+    assert node_volume_gb(model, 0.0, 20.0, "windows") == 50
+    assert node_volume_gb(model, 25.0, 0.0, "windows") == 55

@@ -333,6 +333,6 @@ def _priced_fits(
         return undominated(priced)
 
     key = catalogue_key(workload, book, model, runtime.memory_mb, facts.container_vcpu, kubernetes, id(kubelet))
-    volumes = (model.root_volume_gb, model.node_scratch_included_gb)
+    volumes = (model.root_volume_gb, model.windows_root_volume_gb, model.node_scratch_included_gb)
     priced_as = (management_fee, factor, scratch, artifact_mb, volumes)
     return _PRICED.get((*key, id(book), *priced_as), book, build, also=kubelet)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decider.cost.capacity import Ramp
 from decider.cost.gaps import NO_PRICE
 from decider.cost.line import Line, fixed
-from decider.cost.volumes import node_volume_gb
+from decider.cost.volumes import node_volume_gb, root_volume_gb
 from decider.pricing.book import Discount, NetworkPrices, PriceBook, TieredPrice
 from decider.pricing.cost_model import CostModel
 from decider.workload import Workload
@@ -118,23 +118,30 @@ def fixed_tier_lines(item: str, price: TieredPrice, quantity: float, allowance: 
 
 
 def instance_volume_lines(
-    book: PriceBook, model: CostModel, ramps: Sequence[Ramp], scratch_gb: float = 0.0, image_gb: float = 0.0
+    book: PriceBook,
+    model: CostModel,
+    ramps: Sequence[Ramp],
+    scratch_gb: float = 0.0,
+    image_gb: float = 0.0,
+    os: str = "linux",
 ) -> list[Line]:
     """The EBS root volume of every node: instance-hours ÷ 730 × the volume size, in GB-months. The copies' scratch
     disk on a node (``scratch_gb``) beyond what the root volume holds for them enlarges it, and so does their image
     (``image_gb``, pulled and unpacked) beyond what it keeps for the AMI and images (``node_volume_gb``): Fargate
-    bills a task's storage above 20 GB, and a node's copies need the same disk. Shown at $0 with "no price in this
+    bills a task's storage above 20 GB, and a node's copies need the same disk. A Windows node (``os``) starts from
+    its own root volume (``windows_root_volume_gb``). Shown at $0 with "no price in this
     region" where the book has no EBS price, since every node has one."""
-    size = node_volume_gb(model, scratch_gb, image_gb)
-    extra = size - model.root_volume_gb
+    root = root_volume_gb(model, os)
+    size = node_volume_gb(model, scratch_gb, image_gb, os)
+    extra = size - root
     if size <= 0:
         return []
     prices: NetworkPrices | None = book.network
     usd = prices.ebs_gp3_gb_month.usd if prices is not None else 0.0
     what = (
-        f"{model.root_volume_gb:g} GB gp3 a node"
+        f"{root:g} GB gp3 a node"
         if not extra
-        else (f"{model.root_volume_gb:g} GB root + {extra:g} GB for the copies' scratch disk and image, gp3, a node")
+        else (f"{root:g} GB root + {extra:g} GB for the copies' scratch disk and image, gp3, a node")
     )
     item = f"EBS root volumes ({what})" + ("" if prices is not None else f": {NO_PRICE}")
     labels = [item] if len(ramps) == 1 else [f"{item}, while work runs", f"{item}, nodes beyond the first"]

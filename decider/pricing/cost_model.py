@@ -111,6 +111,13 @@ class CostModel(_Data):
     )
     root_volume_gb: float = Field(30, ge=0, description="EBS root volume of each EC2 node, GB (gp3).")
     root_volume_source: str = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-optimized_AMI.html"
+    windows_root_volume_gb: float = Field(
+        50, ge=0, description="EBS root volume of each Windows EC2 node, GB (gp3): Windows Server takes more of it."
+    )
+    windows_root_volume_source: str = (
+        "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/eks/aws.sdk.kotlin.services.eks.model/"
+        "-create-nodegroup-request/disk-size.html"
+    )
     node_scratch_included_gb: float = Field(
         20,
         ge=0,

@@ -112,7 +112,11 @@ def test_the_priced_fitting_types_are_the_fitting_types_priced(
                 per_instance,
                 hourly_price(instance, workload, book, management_fee=fee).billed(compute_factor(workload, book))
                 + volume_hour_usd(
-                    book, model, per_instance * runtime.ephemeral_storage_gb, 2 * runtime.artifact_mb / 1024
+                    book,
+                    model,
+                    per_instance * runtime.ephemeral_storage_gb,
+                    2 * runtime.artifact_mb / 1024,
+                    runtime.os,
                 ),
                 instance.usd_per_hour,
             )
