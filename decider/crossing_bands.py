@@ -5,6 +5,7 @@ sentence holds at the volumes it names and just past them (``settle``), each by 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
@@ -37,6 +38,9 @@ ACROSS = (1 / 6, 1 / 3, 1 / 2, 2 / 3, 5 / 6)
 SETTLE_TRIES = 2
 #: Inside a band, where the other target must be cheaper too: these shares of the way across it, in log volume.
 INSIDE = (1 / 3, 2 / 3)
+#: Between the volumes priced, the stretches split to prove the other target cheaper all over them (``certify``): at
+#: most this many volumes more priced per sentence; past them the claim is said checked only as far as it was proved.
+TEETH_PROBES = 12
 #: Else the bracket's ends are narrowed until within this ratio.
 WITHIN = 1.01
 #: After a volume tried where the bills' straight line crosses, the next is this ratio from it: within ``WITHIN``.
@@ -73,21 +77,29 @@ def settle(
         end = band_end(point, found, today, totals)
         if end is None:
             return None
-        if not stepped:  # two bills straight between few knots (Fargate's, Lambda's on demand) turn back nowhere near
+        proved, tooth = certify(found, end[0], totals, cheaper_now, other)
+        if not stepped and tooth is None:
+            # Two bills straight between few knots (Fargate's, Lambda's on demand) part at a steady rate once past
+            # the whole copies or environments they keep up: a tooth lies near the crossing if anywhere, where the
+            # proof looks first; past it they are said as far as the ladder checked them.
             return found, end
+        if tooth is None and proved != end[0]:
+            if end[1] is not None:
+                return None  # a band not proved all over
+            end = (proved, None)  # said checked only as far as it was proved
         steps = [found * factor if up else found / factor for factor in CLOSE_PAST]
         near = threshold_said(found, end[0], today)[1]  # the volume said, and how far it says the claim was checked
         worded = {near, approx_toward(end[0], found, near)[1]}  # checked wherever they are: the sentence says them
         close = [volume for volume in steps if not past(volume, end[0]) and said(volume, today)]
         checks = sorted({*worded, *close} - {found}, key=lambda volume: distance(volume, found))
-        turned = next((volume for volume in checks if not other_cheaper(volume)), None)
+        turned = next((volume for volume in checks if not other_cheaper(volume)), tooth)
         if turned is None and end[1] is not None and distance(end[0], found) < math.log(CLOSE_PAST[0]):
             turned = end[1]  # a band narrower than the first step past it: the first target cheaper again there
         if turned is None and end[1] is not None:
             return (found, end) if _band_holds(found, end[0], end[1], today, gap) else None
         if turned is None:
             return found, end
-        if past(turned, steps[-1]):
+        if past(turned, steps[-1]) and turned != tooth:
             return None  # a turn back far from the crossing (where the claim was checked to): no step just past it
         further = (found * factor if up else found / factor for factor in (*CLOSE_PAST, *LADDER))
         beyond = next(
@@ -102,6 +114,45 @@ def settle(
             return None
         found = narrow(turned, beyond, other_cheaper, gap)
     return None
+
+
+def certify(found: float, end: float, totals: Priced, cheaper_now: str, other: str) -> tuple[float, float | None]:
+    """Whether ``other`` is cheaper than ``cheaper_now`` all over from ``found`` to ``end`` (the volume a claim was
+    checked to), not only at the volumes priced: (how far from ``found`` that is proved, None), or (that, the first
+    volume found where ``other`` is not cheaper: a tooth of a bill that adds an instance at a time, narrower than the
+    steps between the volumes checked). A bill never falls as the volume rises, so over a stretch [a, b] ``other``
+    costs at most its bill at b and ``cheaper_now`` at least its bill at a: when the first is below the second, no
+    volume between has ``cheaper_now`` cheaper. A stretch the test does not prove is split at its middle (in log
+    volume) and each half tried, nearest ``found`` first, down to ``WITHIN`` (a tooth narrower than that is not
+    sought), at most ``TEETH_PROBES`` volumes more priced; past what it proves, the claim is not said to hold."""
+    outward = 1.0 if end >= found else -1.0
+    inside = {volume for volume in totals.seen if outward * (volume - found) > 0 < outward * (end - volume)}
+    volumes = sorted({*inside, found, end}, key=lambda volume: outward * volume)
+    stretches = list(itertools.pairwise(volumes))
+    stretches.reverse()  # a stack: nearest ``found`` on top
+    proved, probes = found, 0
+    while stretches:
+        near, far = stretches.pop()
+        low, high = (near, far) if near <= far else (far, near)
+        at_low, at_high = totals(low), totals(high)
+        if at_low is None or at_high is None or cheaper_now not in at_low or other not in at_high:
+            return proved, None
+        if at_high[other] < at_low[cheaper_now] - 0.005:
+            proved = far
+            continue
+        if high / low <= WITHIN or probes >= TEETH_PROBES:
+            if probes >= TEETH_PROBES:
+                return proved, None
+            proved = far  # narrower than the checks go: a tooth there is not sought
+            continue
+        middle, probes = math.sqrt(low * high), probes + 1
+        gap = bill_gap(totals(middle), cheaper_now, other)
+        if gap is None:
+            return proved, None
+        if gap <= 0.005:
+            return proved, middle
+        stretches += [(middle, far), (near, middle)]  # the half nearest ``found`` on top
+    return proved, None
 
 
 def _band_holds(found: float, until: float, again: float, today: float, gap: Callable[[float], float | None]) -> bool:

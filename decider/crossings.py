@@ -24,7 +24,9 @@ targets changes:
 7. close past the volume found (``CLOSE_PAST``: 2%, 5% and 10%, up to a band's end) and at the volume a sentence
    rounds it to, the other target must be cheaper too, and a band must be as wide as that first step (``settle``);
    where not, the crossing is sought once more past that volume (a step of an instance bill just past it), and if
-   the order turns back again the crossing is not said (bills that take turns being cheaper).
+   the order turns back again the crossing is not said (bills that take turns being cheaper);
+8. between the volumes checked, the claim is proved from the bills never falling as the volume rises, more volumes
+   priced where it cannot be (``certify``): a tooth found is a turn back, as in 7.
 
 A trial prices only the targets of the crossings checked (``totals`` in decider/ranking.py: their bills as a ranking
 bills them, nothing scored), sharing the decision's plan memo (decider/cost/memo.py); a decision says at most
