@@ -48,7 +48,7 @@ CLOSE = WITHIN**0.99
 
 
 def settle(
-    point: BreakEven, found: float, today: float, totals: Priced, *, stepped: bool = True
+    point: BreakEven, found: float, today: float, totals: Priced, *, stepped: bool = True, tries: int = SETTLE_TRIES
 ) -> tuple[float, tuple[float, float | None]] | None:
     """Where ``point``'s crossing is said (``found``, a ``resized`` volume, or one past it) with how far the claim holds
     (``band_end``). The other target must be cheaper just past the volume said too (``CLOSE_PAST``, up to where a band
@@ -60,7 +60,9 @@ def settle(
     (between ECS on EC2 and Fargate near 400M requests, eight times in 120M), where no "becomes cheaper" is true. A
     band narrower than the first step is a turn back too; a band is said only where its sentence holds at the volumes
     it names and across it (``_band_holds``). Without ``stepped`` (neither bill adds capacity a step at a time:
-    ``smooth``) these checks are left out."""
+    ``smooth``) these checks are left out. A band past whose end the other target is cheaper again further out (a
+    bill that stepped up for a stretch) is sought past too, and said as the threshold found there when one holds:
+    "above" says the volumes past it, which the band's "cheaper again" would leave out."""
     up = point.requests_per_month >= today
     cheaper_now, other = (point.versus, point.target) if up else (point.target, point.versus)
 
@@ -73,7 +75,7 @@ def settle(
     def past(volume: float, than: float) -> bool:
         return distance(volume, found) > distance(than, found)
 
-    for _ in range(SETTLE_TRIES):
+    for _ in range(tries):
         end = band_end(point, found, today, totals)
         if end is None:
             return None
@@ -96,7 +98,15 @@ def settle(
         if turned is None and end[1] is not None and distance(end[0], found) < math.log(CLOSE_PAST[0]):
             turned = end[1]  # a band narrower than the first step past it: the first target cheaper again there
         if turned is None and end[1] is not None:
-            return (found, end) if _band_holds(found, end[0], end[1], today, gap) else None
+            if not _band_holds(found, end[0], end[1], today, gap):
+                return None
+            later = _past_band(found, end[1], today, other_cheaper, gap)
+            resumed = (  # sought once past a band, where one more try settles it
+                settle(point, later, today, totals, stepped=stepped, tries=1)
+                if later is not None and tries > 1
+                else None
+            )
+            return resumed if resumed is not None else (found, end)
         if turned is None:
             return found, end
         if past(turned, steps[-1]) and turned != tooth:
@@ -114,6 +124,25 @@ def settle(
             return None
         found = narrow(turned, beyond, other_cheaper, gap)
     return None
+
+
+def _past_band(
+    found: float,
+    again: float,
+    today: float,
+    other_cheaper: Callable[[float], bool],
+    gap: Callable[[float], float | None],
+) -> float | None:
+    """Where the other target is cheaper again past a band that ends at ``again`` (``LADDER`` times past ``found``,
+    further from today's volume), narrowed to ``WITHIN``: None when it is not at those volumes."""
+    up = again >= found
+    ladder = (found * factor if up else found / factor for factor in LADDER)
+    beyond = next(
+        (volume for volume in ladder if (volume > again if up else volume < again) and said(volume, today)), None
+    )
+    if beyond is None or not other_cheaper(beyond):
+        return None
+    return narrow(again, beyond, other_cheaper, gap)
 
 
 def certify(found: float, end: float, totals: Priced, cheaper_now: str, other: str) -> tuple[float, float | None]:
