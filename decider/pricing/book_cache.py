@@ -5,7 +5,8 @@ Validating the 15 shipped price books and the cost model with Pydantic is most o
 directory costs a command-line run (building their validators alone, ~15 ms), while ``recommend`` prices in one
 region. A book (or cost model) that passed every check is stored here with its digest; a later load whose files hold
 the same bytes takes the stored one instead, unvalidated, and rebuilds it (``model_construct``, field by field, with
-the same field types and the same set fields as validation gave) only when it is first read (``Books``). Any change to
+the same field types and the same set fields as validation gave) only when it is first read (``Books``; its entry,
+~75 KB, is read then too: a command that prices in one region reads one entry, not fifteen). Any change to
 a file (a shipped book, an organisation's override, a file added or removed among the layers) is a new key and is
 read and checked in full, its problems reported as without a cache; so is any change to the models, the layering or
 the reader (their sources are part of the key). Entries are data (JSON, read with orjson) naming model classes of
@@ -106,6 +107,13 @@ def load(entry_key: str | None) -> bytes | None:
         return None
 
 
+def stored(entry_key: str | None) -> Path | None:
+    """The stored entry's file, not read yet (a book's is read when the book is first read), or None when there is
+    none."""
+    path = _entry(entry_key) if entry_key is not None else None
+    return path if path is not None and path.is_file() else None
+
+
 def store(entry_key: str | None, model: BaseModel, digest: str | None = None) -> None:
     """Remember a model that passed every check (and its digest, for a price book); never raises."""
     path = _entry(entry_key) if entry_key is not None else None
@@ -193,19 +201,20 @@ def read(entry: bytes, expected: type[M]) -> M:
 
 
 class Books(Mapping[str, "book_module.PriceBook"]):
-    """Price books by region, each stored one rebuilt from its cache entry when first read: a command that prices in
-    one region rebuilds one. Iterating, ``len`` and ``in`` read no entry; the order is the order books were added."""
+    """Price books by region, each stored one read from its cache entry and rebuilt when first read: a command that
+    prices in one region reads and rebuilds one. Iterating, ``len`` and ``in`` read no entry; the order is the order
+    books were added."""
 
     def __init__(self) -> None:
-        self._books: dict[str, book_module.PriceBook | tuple[bytes, Callable[[], book_module.PriceBook]]] = {}
+        self._books: dict[str, book_module.PriceBook | tuple[Path, Callable[[], book_module.PriceBook]]] = {}
 
     def add(self, region: str, book: book_module.PriceBook) -> None:
         """A book validated by this load."""
         self._books[region] = book
 
-    def add_stored(self, region: str, entry: bytes, validate: Callable[[], book_module.PriceBook]) -> None:
-        """The cache entry of a book whose files were validated before; ``validate`` reads and checks them anew, for
-        an entry that turns out unreadable."""
+    def add_stored(self, region: str, entry: Path, validate: Callable[[], book_module.PriceBook]) -> None:
+        """The cache entry (its file) of a book whose files were validated before; ``validate`` reads and checks them
+        anew, for an entry that turns out unreadable or gone."""
         self._books[region] = (entry, validate)
 
     def __getitem__(self, region: str) -> book_module.PriceBook:
@@ -213,8 +222,8 @@ class Books(Mapping[str, "book_module.PriceBook"]):
         if isinstance(value, tuple):
             entry, validate = value
             try:
-                book = read(entry, book_module.PriceBook)
-            except ValueError:
+                book = read(entry.read_bytes(), book_module.PriceBook)
+            except (OSError, ValueError):
                 book = validate()
             self._books[region] = book
             return book

@@ -41,7 +41,8 @@ def load_price_books(
     directory lacks must be a complete book.
 
     A book or cost model whose files hold the bytes of one validated before is taken from the cache of validated
-    books (decider/pricing/book_cache.py), a book rebuilt only when it is first read; any other is read and checked.
+    books (decider/pricing/book_cache.py), a book's entry read and rebuilt only when it is first read; any other is
+    read and checked.
     """
     model = _load_cost_model(directory, overrides, problems)
     names = sorted(
@@ -56,7 +57,7 @@ def load_price_books(
     for name in names:
         files = [directory / name, *(folder / name for folder in overrides)]
         entry_key = book_cache.key(name, files)
-        entry = book_cache.load(entry_key)
+        entry = book_cache.stored(entry_key)
         if entry is not None:
             books.add_stored(Path(name).stem, entry, partial(_validated_again, directory, overrides, name))
             continue

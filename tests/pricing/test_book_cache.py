@@ -115,6 +115,17 @@ def test_a_damaged_entry_is_read_and_checked_anew(cache: Path, rules: Path) -> N
     same(damaged.cost_model, expected.cost_model)
 
 
+def test_a_book_whose_entry_is_gone_when_first_read_is_read_and_checked_anew(cache: Path, rules: Path) -> None:
+    """A book's entry is read when the book is first read, not by the load: one removed in between (another process
+    keeping the cache small) gives the book its files give."""
+    expected = load_ruleset(rules_dir=rules)
+    warm = load_ruleset(rules_dir=rules)
+    for entry in stored(cache):
+        entry.unlink()
+    for region, book in expected.pricing.items():
+        same(warm.pricing[region], book)
+
+
 def test_only_the_package_s_models_can_be_named() -> None:
     with pytest.raises(ValueError, match="not a stored model"):
         book_cache.decode(["m", "builtins.object", {}, []])
