@@ -4,11 +4,11 @@ Each ranked target carries its sizing: what a user would configure (memory setti
 instance type and count), described for people by decider/render/sizing.py.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: Pydantic takes these annotations as objects, evaluating no text.
 
 from collections.abc import Collection, ItemsView, Iterable
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -336,7 +336,7 @@ class Decision(_Frozen):
     """Rules whose points, as written, go most to a target this workload keeps out: no reason the recommendation wins
     (``decider.explain.pleading``). The engine sets both; a decision read back from JSON has neither."""
 
-    def with_leads(self, relative: Collection[str], pleading: Collection[str]) -> Decision:
+    def with_leads(self, relative: Collection[str], pleading: Collection[str]) -> Self:
         """This decision, knowing which criteria are relative and which rules plead for an excluded target, so that
         its leads are the summary's (the engine calls this once, on the decision it returns)."""
         self._relative, self._pleading = frozenset(relative), frozenset(pleading)

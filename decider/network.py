@@ -6,7 +6,7 @@ reported as an assumption), so a workload that leaves the section out gets today
 given (decider/cost/network.py).
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: Pydantic takes these annotations as objects, evaluating no text.
 
 import typing
 from collections.abc import Mapping

@@ -1,6 +1,6 @@
 """The workload contract (DESIGN §4): frozen models, validation with did-you-mean, defaults reported as assumptions."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: Pydantic takes these annotations as objects, evaluating no text.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass

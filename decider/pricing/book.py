@@ -5,7 +5,7 @@ and a sane value, and reports every problem at once, so a gap fails at start-up 
 ``rules/pricing/model.yaml`` holds the cost model's parameters (minimum copies, LCU dimensions, the cost score).
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: Pydantic takes these annotations as objects, evaluating no text.
 
 import hashlib
 import json
@@ -62,7 +62,7 @@ class TieredPrice(_Sourced):
     tiers: tuple[Tier, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _ordered(self) -> TieredPrice:
+    def _ordered(self) -> Self:
         bounds = [tier.up_to for tier in self.tiers]
         if bounds[-1] is not None:
             raise ValueError("the last tier has no 'up_to' (it covers all further usage)")
@@ -129,7 +129,7 @@ class FargatePrices(_Data):
     spot_discount: Discount
 
     @model_validator(mode="after")
-    def _windows_licence(self) -> FargatePrices:
+    def _windows_licence(self) -> Self:
         if self.windows_x86_64 is not None and self.windows_x86_64.os_license_vcpu_hour is None:
             raise ValueError("windows_x86_64 needs os_license_vcpu_hour (the Windows licence fee)")
         return self
@@ -293,7 +293,7 @@ class PriceBook(_Data):
         return value
 
     @model_validator(mode="after")
-    def _gaps_explained(self) -> PriceBook:
+    def _gaps_explained(self) -> Self:
         unexplained = [path for path in self.gaps() if not self.explains(path)]
         if unexplained:
             raise ValueError(

@@ -2,7 +2,7 @@
 load balancer capacity units, the cost score, and the figures that are decider's own choices (each with a source or
 marked uncertain). Loaded beside the regional price books (decider/pricing/loader.py)."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: Pydantic takes these annotations as objects, evaluating no text.
 
 from pydantic import BaseModel, ConfigDict, Field
 
