@@ -30,7 +30,9 @@ SERVING_PROTOCOLS = frozenset({"http", "grpc", "websocket", "tcp", "udp"})
 class Section(BaseModel):
     """A workload section: frozen, no unknown fields, and true/false is never read as a number."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)  # NaN is not a quantity
+    # NaN is not a quantity. Validators are built on first use, not at import: a section is validated inside the
+    # workload, whose one validator (decider/workload.py) holds every section's.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, defer_build=True)
 
     @field_validator("*", mode="before")
     @classmethod

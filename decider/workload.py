@@ -171,18 +171,18 @@ class Workload(_Section):
     """One workload description; every section and field is optional."""
 
     model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        json_schema_extra={"examples": [{"name": "checkout-api", "runtime": {"memory_mb": 1024}}]},
+        json_schema_extra={"examples": [{"name": "checkout-api", "runtime": {"memory_mb": 1024}}]}
     )
 
     name: Label | None = Field(None, description="Free-text label (printable: no control characters).")
-    runtime: Runtime = Runtime()
-    traffic: Traffic = Traffic()
-    control: Control = Control()
-    team: Team = Team()
-    preferences: Preferences = Preferences()
-    network: Network = Network()
+    # A section's default holds only its fields' defaults, nothing to validate: made without building a validator of
+    # its own (the workload's validator, built when the first workload is validated, holds every section's).
+    runtime: Runtime = Runtime.model_construct()
+    traffic: Traffic = Traffic.model_construct()
+    control: Control = Control.model_construct()
+    team: Team = Team.model_construct()
+    preferences: Preferences = Preferences.model_construct()
+    network: Network = Network.model_construct()
 
     # Resolved values, set after parse_workload (checked in line: read hundreds of times a decision with advice).
     @property

@@ -167,8 +167,9 @@ def test_recommend_decides_with_fewer_collections_and_gives_the_thresholds_back(
 
 
 def test_recommend_builds_the_validators_it_uses_and_not_their_nested_models(tmp_path: Path) -> None:
-    """The price book's, the cost model's and the decision's nested models are built on first use (defer_build): a
-    recommend validates them inside PriceBook, CostModel and Decision only, and each still validates on its own. Once
+    """The price book's, the cost model's, the decision's and the workload's nested models are built on first use
+    (defer_build): a recommend validates them inside PriceBook, CostModel, Decision and Workload only, and each still
+    validates on its own (a section still refuses true/false for a number). Once
     the books are in the cache of validated books (decider/pricing/book_cache.py), a recommend validates no book."""
     script = (
         "import contextlib, io, json\n"
@@ -178,14 +179,20 @@ def test_recommend_builds_the_validators_it_uses_and_not_their_nested_models(tmp
         "from decider.decision import Decision, RankedTarget, Reason\n"
         "from decider.pricing.book import Price, PriceBook, Tier\n"
         "from decider.pricing.cost_model import CostModel, CostScore\n"
-        "models = (Decision, PriceBook, CostModel, RankedTarget, Reason, Price, Tier, CostScore)\n"
+        "from decider.workload import Runtime, Workload\n"
+        "models = (Decision, PriceBook, CostModel, Workload, RankedTarget, Reason, Price, Tier, CostScore, Runtime)\n"
         "built = {model.__name__: model.__pydantic_complete__ for model in models}\n"
         "tier = Tier.model_validate({'usd': 0.2})\n"
-        "print(json.dumps([built, tier.usd, Tier.__pydantic_complete__]))\n"
+        "refused = False\n"
+        "try:\n"
+        "    Runtime.model_validate({'memory_mb': True})\n"
+        "except ValueError:\n"
+        "    refused = True\n"
+        "print(json.dumps([built, tier.usd, Tier.__pydantic_complete__, refused]))\n"
     )
     environment = {**os.environ, "DECIDER_CACHE_DIR": str(tmp_path / "cache")}
 
-    def run() -> tuple[dict[str, bool], float, bool]:
+    def run() -> tuple[dict[str, bool], float, bool, bool]:
         done = subprocess.run(
             [sys.executable, "-c", script],
             capture_output=True,
@@ -195,9 +202,10 @@ def test_recommend_builds_the_validators_it_uses_and_not_their_nested_models(tmp
             timeout=60,
             check=True,
         )
-        built, usd, tier_built = json.loads(done.stdout)
-        return built, usd, tier_built
+        built, usd, tier_built, refused = json.loads(done.stdout)
+        return built, usd, tier_built, refused
 
     nested = {"RankedTarget": False, "Reason": False, "Price": False, "Tier": False, "CostScore": False}
-    assert run() == ({"Decision": True, "PriceBook": True, "CostModel": True, **nested}, 0.2, True)
-    assert run() == ({"Decision": True, "PriceBook": False, "CostModel": False, **nested}, 0.2, True)
+    nested |= {"Runtime": False, "Workload": True}
+    assert run() == ({"Decision": True, "PriceBook": True, "CostModel": True, **nested}, 0.2, True, True)
+    assert run() == ({"Decision": True, "PriceBook": False, "CostModel": False, **nested}, 0.2, True, True)
