@@ -37,11 +37,23 @@ _INT64 = 2**63
 
 
 def cache_dir() -> Path | None:
-    """The cache's folder, or None when it is turned off."""
-    configured = os.environ.get("DECIDER_CACHE_DIR")
+    """The cache's folder, or None when it is turned off; worked out again only when the variables it comes from
+    change (a load asks ~40 times)."""
+    global _found
+    environ = os.environ
+    given = (environ.get("DECIDER_CACHE_DIR"), environ.get("XDG_CACHE_HOME"), environ.get("HOME"))
+    if _found is None or _found[0] != given:
+        _found = (given, _cache_dir(given[0], given[1]))
+    return _found[1]
+
+
+_found: tuple[tuple[str | None, ...], Path | None] | None = None
+
+
+def _cache_dir(configured: str | None, xdg_cache_home: str | None) -> Path | None:
     if configured is not None:
         return None if configured.strip().lower() in ("", "off", "0", "false", "no") else Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = xdg_cache_home or str(Path.home() / ".cache")
     return Path(base) / "decider"
 
 

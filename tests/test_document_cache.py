@@ -166,3 +166,16 @@ def test_a_recommend_answered_from_the_cache_does_not_import_pyyaml(cache: Path)
 
     assert run() == "0 True"  # read, checked and stored
     assert run() == "0 False"
+
+
+def test_the_cache_folder_follows_its_variables_as_they_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DECIDER_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert document_cache.cache_dir() == tmp_path / "xdg" / "decider"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert document_cache.cache_dir() == tmp_path / "home" / ".cache" / "decider"
+    monkeypatch.setenv("DECIDER_CACHE_DIR", str(tmp_path / "mine"))
+    assert document_cache.cache_dir() == tmp_path / "mine"
+    monkeypatch.setenv("DECIDER_CACHE_DIR", "off")
+    assert document_cache.cache_dir() is None
