@@ -188,9 +188,17 @@ def copy_hours(workload: Workload, facts: Facts, model: CostModel, scaling: Scal
 
 
 def copies(
-    workload: Workload, facts: Facts, model: CostModel, scaling: Scaling, *, holds_connections: bool = True
+    workload: Workload,
+    facts: Facts,
+    model: CostModel,
+    scaling: Scaling,
+    *,
+    holds_connections: bool = True,
+    kept_given: bool = True,
 ) -> tuple[int, int, int]:
-    """(min, desired, max) copies: desired from average in-flight work, max from peak (Little's law)."""
+    """(min, desired, max) copies: desired from average in-flight work, max from peak (Little's law). Without
+    ``kept_given`` the copies kept up are the cost model's for the kind of work, not ``runtime.min_copies`` (Lambda
+    Managed Instances, whose bill keeps its own minimum of instances: docs/workload.md)."""
     if scaling == "per-run":  # runs in flight at peak, each held from its start: a run a minute of 90 s is two
         # The peak's rate of runs times each run's time from its start: the rate first, as work over its duration,
         # so a duration near zero (1e-308 s) gives a rate, not a start a near-infinite number of times as long
@@ -199,7 +207,7 @@ def copies(
         peak = max(1, math.ceil(in_flight - 1e-9))
         return 0, peak, peak
     per_copy = workload.runtime.concurrency_per_copy * utilisation(workload, model)
-    low = min_copies_for(scaling, model, workload, holds_connections=holds_connections)
+    low = min_copies_for(scaling, model, workload if kept_given else None, holds_connections=holds_connections)
     desired = max(low, math.ceil(facts.avg_concurrency / per_copy - 1e-9))
     high = max(desired, math.ceil(facts.peak_concurrency / per_copy - 1e-9), 1)
     return low, desired, high

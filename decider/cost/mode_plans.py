@@ -221,7 +221,8 @@ def _sizing(
     environment: tuple[float, float],
 ) -> Draft[InstanceSizing]:
     minimum = int(prices.minimum_instances.quantity)
-    _, desired, high = copies(workload, facts, model, "always-on", holds_connections=False)
+    # runtime.min_copies is the copies a container service keeps: the bill keeps Managed Instances' own minimum
+    _, desired, high = copies(workload, facts, model, "always-on", holds_connections=False, kept_given=False)
     low = max(minimum, 1)
     desired, high = max(desired, low), max(high, low)
     return Draft(
