@@ -56,6 +56,9 @@ class Wording:
     """Suggested for an unknown field when no field at its level is close (full paths)."""
     choices: bool = False
     """A value outside a Literal's is "'x' is not allowed; choose one of …", with the nearest."""
+    items: Callable[[Sequence[str]], Sequence[str]] | None = None
+    """The values a list at a location takes, when they are a Literal's: one word given where a list was meant, and
+    not one of them, is told them too (``protocols: HTTP``), not only how a list of one is written."""
     match_any_value: bool = False
     """With ``choices``: a value that is not text is matched by its printed form too."""
     unknown_first: bool = False
@@ -179,6 +182,12 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
         message = template.format(value=_Quoted(value), type=json_type(value), **context)
         one = isinstance(value, str) and value.isprintable() and 0 < len(value) <= 40
         if kind in ("list_type", "tuple_type") and one:  # `protocols: http` for `[http]`: say the list that was meant
+            allowed = wording.items(loc) if wording.items is not None else ()
+            if allowed and value not in allowed:  # the list of one would be refused too: say what it may hold
+                wrong = unknown_choice(location, value, allowed)
+                example = wrong.suggestion or allowed[0]
+                listed = f"a list of one is written [{example}] in YAML, [{json.dumps(example)}] in JSON"
+                return [replace(wrong, message=f"{message} ({wrong.message}); {listed}")]
             message += f" ({quoted(value)}): a list of one is written [{value}] in YAML, [{json.dumps(value)}] in JSON"
         return [Problem(location, message)]
     if kind == "extra_forbidden" and wording.fields is not None:

@@ -4,7 +4,7 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar, get_args
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
@@ -269,6 +269,19 @@ def _fields_at(path: Sequence[str]) -> list[str]:
     return sorted(model.model_fields) if (model := _model_at(path)) else []
 
 
+def _items_at(path: Sequence[str]) -> tuple[str, ...]:
+    """The values a list field takes, when they are a Literal's (``traffic.protocols``); none else."""
+    model = _model_at(path[:-1])
+    field = model.model_fields.get(path[-1]) if model is not None and path else None
+    pending = list(get_args(field.annotation)) if field is not None else []
+    while pending:  # tuple[Protocol, ...] | None: the Literal inside
+        argument = pending.pop(0)
+        if get_origin(argument) is Literal:
+            return tuple(str(choice) for choice in get_args(argument))
+        pending.extend(get_args(argument))
+    return ()
+
+
 _FIELD_PATHS = tuple(f"{section}.{name}" for section, model in SECTIONS.items() for name in model.model_fields)
 _MAPPING = "must be a mapping of fields, got {type}"
 WORDING = Wording(  # a workload's problems: the field, the value and what is allowed, with the nearest choice
@@ -281,6 +294,7 @@ WORDING = Wording(  # a workload's problems: the field, the value and what is al
         "string_pattern_mismatch": "{value!r} is not an AWS region code; write it like us-east-1 or eu-west-2",
     },
     fields=_fields_at,
+    items=_items_at,
     fallback=_FIELD_PATHS,  # a field written in the wrong section (or at the top level): its full path
     choices=True,
     null="; leave the field out for its default",
