@@ -60,7 +60,8 @@ def settle(
     (between ECS on EC2 and Fargate near 400M requests, eight times in 120M), where no "becomes cheaper" is true. A
     band narrower than the first step is a turn back too; a band is said only where its sentence holds at the volumes
     it names and across it (``_band_holds``). Without ``stepped`` (neither bill adds capacity a step at a time:
-    ``smooth``) these checks are left out. A band past whose end the other target is cheaper again further out (a
+    ``smooth``) a claim ``certify`` cannot prove as far as the ladder checked it within its volumes is still said that
+    far. A band past whose end the other target is cheaper again further out (a
     bill that stepped up for a stretch) is sought past too, and said as the threshold found there when one holds:
     "above" says the volumes past it, which the band's "cheaper again" would leave out."""
     up = point.requests_per_month >= today
@@ -80,15 +81,15 @@ def settle(
         if end is None:
             return None
         proved, tooth = certify(found, end[0], totals, cheaper_now, other)
-        if not stepped and tooth is None:
-            # Two bills straight between few knots (Fargate's, Lambda's on demand) part at a steady rate once past
-            # the whole copies or environments they keep up: a tooth lies near the crossing if anywhere, where the
-            # proof looks first; past it they are said as far as the ladder checked them.
-            return found, end
-        if tooth is None and proved != end[0]:
+        # Two bills straight between few knots (Fargate's, Lambda's on demand) part at a steady rate once past the
+        # whole copies or environments they keep up: a tooth lies near the crossing if anywhere, where the proof and
+        # the checks just past it look; past it they are said as far as the ladder checked them.
+        if tooth is None and proved != end[0] and stepped:
             if end[1] is not None:
                 return None  # a band not proved all over
             end = (proved, None)  # said checked only as far as it was proved
+        if end[1] is None and distance(end[0], found) < math.log(CLOSE_PAST[0]):
+            return None  # checked no further than the first step past it: "becomes cheaper" would rest on nothing
         steps = [found * factor if up else found / factor for factor in CLOSE_PAST]
         near = threshold_said(found, end[0], today)[1]  # the volume said, and how far it says the claim was checked
         worded = {near, approx_toward(end[0], found, near)[1]}  # checked wherever they are: the sentence says them

@@ -40,7 +40,7 @@ from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 from decider.advice import MAX_CROSSINGS, apply
-from decider.cost.breakeven import distance, said
+from decider.cost.breakeven import approx_toward, distance, said
 from decider.cost.memo import PlanMemo
 from decider.crossing_bands import LADDER, bill_gap, narrow, settle
 from decider.decision import BreakEven
@@ -123,12 +123,14 @@ class ModeCheck:
 
     def __call__(self, side: str, mode: str, other: str, moved: float, crossing: float) -> bool:
         """Whether ``side`` in ``mode`` is cheaper than ``other`` between ``crossing`` (where the bills of the modes
-        chosen cross) and ``moved`` (where the sentence says ``side`` in ``mode`` crosses ``other``); for a sentence
-        that ``side`` "becomes cheaper above" ``moved`` (``moved`` below ``crossing``), past ``crossing`` too, up the
-        ladder the break-even sentences are tried on (``LADDER``): "above" has no end, and a rerun far past it can
-        find ``other`` in another mode, cheaper again."""
+        chosen cross) and ``moved`` (where the sentence says ``side`` in ``mode`` crosses ``other``), and at the volume
+        the sentence says (``moved`` rounded towards ``crossing``); for a sentence that ``side`` "becomes cheaper above"
+        ``moved`` (``moved`` below ``crossing``), past ``crossing`` too, up the ladder the break-even sentences are
+        tried on (``LADDER``): "above" has no end, and a rerun far past it can find ``other`` in another mode, cheaper
+        again."""
         past = tuple(crossing * step for step in LADDER[:2]) if moved < crossing else ()
-        for volume in (*between(crossing, moved), *past):
+        worded = approx_toward(moved, crossing, crossing)[1]  # the volume the sentence says, rounded towards crossing
+        for volume in (worded, *between(crossing, moved), *past):
             found = self.totals(volume)
             if found is None or mode not in found.get(side, {}) or "" not in found.get(other, {}):
                 return False

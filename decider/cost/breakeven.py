@@ -133,10 +133,11 @@ def approx_requests(requests: float, digits: int = 2) -> str:
 
 def approx_toward(requests: float, toward: float, reference: float) -> tuple[str, float]:
     """``requests`` as people say it, rounded towards ``toward`` (two to four significant figures, the fewest that
-    stay between the two, within ``SAID_CLOSE`` of ``requests`` and tell it apart from ``reference``), with the value
-    said: a claim that holds from ``requests`` to ``toward`` then holds at the volume said, and a crossing found at
-    11.1M reads ~11.2M, not ~12M. ``toward`` equal to ``requests`` rounds to the nearest."""
-    for digits in (2, 3, 4):
+    stay between the two, within ``SAID_CLOSE`` of ``requests`` and tell it apart from ``reference``; five or six
+    where four cannot), with the value said: a claim that holds from ``requests`` to ``toward`` then holds at the
+    volume said, and a crossing found at 11.1M reads ~11.2M, not ~12M. ``toward`` equal to ``requests`` rounds to the
+    nearest."""
+    for digits in (2, 3, 4, 5, 6):
         scale = 10.0 ** (math.floor(math.log10(max(requests, 1.0))) - digits + 1)
         if toward > requests:
             value = math.ceil(requests / scale - 1e-9) * scale
