@@ -150,9 +150,10 @@ def certify(found: float, end: float, totals: Priced, cheaper_now: str, other: s
     """Whether ``other`` is cheaper than ``cheaper_now`` all over from ``found`` to ``end`` (the volume a claim was
     checked to), not only at the volumes priced: (how far from ``found`` that is proved, None), or (that, the first
     volume found where ``other`` is not cheaper: a tooth of a bill that adds an instance at a time, narrower than the
-    steps between the volumes checked). A bill never falls as the volume rises, so over a stretch [a, b] ``other``
-    costs at most its bill at b and ``cheaper_now`` at least its bill at a: when the first is below the second, no
-    volume between has ``cheaper_now`` cheaper. A stretch the test does not prove is split at its middle (in log
+    steps between the volumes checked). A bill seldom falls as the volume rises (copies and environments kept for
+    bursts, fewer as the month grows, are the exception, which the checks just past a crossing look for: ``settle``),
+    so over a stretch [a, b] ``other`` costs at most its bill at b and ``cheaper_now`` at least its bill at a: when the
+    first is below the second, no volume between has ``cheaper_now`` cheaper. A stretch the test does not prove is split at its middle (in log
     volume) and each half tried, nearest ``found`` first, down to ``WITHIN`` (a tooth narrower than that is not
     sought), at most ``TEETH_PROBES`` volumes more priced; past what it proves, the claim is not said to hold."""
     outward = 1.0 if end >= found else -1.0

@@ -13,9 +13,9 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import AfterValidator, StringConstraints, ValidationError, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, StringConstraints, ValidationError, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from decider.errors import (
@@ -243,3 +243,35 @@ def arrays_as_tuples(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def model_at(root: type[BaseModel], path: Sequence[str]) -> type[BaseModel] | None:
+    """The model a path of fields leads to from ``root`` (``("traffic",)``: Traffic); None past a field that is not
+    one."""
+    model = root
+    for part in path:
+        found = model.model_fields.get(part)
+        annotation = found.annotation if found else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        model = annotation
+    return model
+
+
+def fields_at(root: type[BaseModel], path: Sequence[str]) -> list[str]:
+    """The fields at a path from ``root``, sorted (``Wording.fields``)."""
+    return sorted(model.model_fields) if (model := model_at(root, path)) else []
+
+
+def list_choices(root: type[BaseModel], path: Sequence[str]) -> tuple[str, ...]:
+    """The values a list field at a path from ``root`` takes, when they are a Literal's (``traffic.protocols``:
+    ``tuple[Protocol, ...] | None``); none else (``Wording.items``)."""
+    model = model_at(root, path[:-1])
+    found = model.model_fields.get(path[-1]) if model is not None and path else None
+    pending = list(get_args(found.annotation)) if found is not None else []
+    while pending:  # the Literal inside the tuple inside the union
+        argument = pending.pop(0)
+        if get_origin(argument) is Literal:
+            return tuple(str(choice) for choice in get_args(argument))
+        pending.extend(get_args(argument))
+    return ()

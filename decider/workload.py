@@ -2,9 +2,10 @@
 
 # No ``from __future__ import annotations``: Pydantic takes these annotations as objects, evaluating no text.
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from functools import partial
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
@@ -17,7 +18,16 @@ from decider.numbers import number as _num
 from decider.numbers import show as _show
 from decider.peak_assumed import unnamed_peak
 from decider.traffic_profile import PROFILE_FIELD, HourlyProfile, peak_factor
-from decider.validation import PLAIN_WORDS, InstanceNames, Label, Wording, arrays_as_tuples, problems_from_validation
+from decider.validation import (
+    PLAIN_WORDS,
+    InstanceNames,
+    Label,
+    Wording,
+    arrays_as_tuples,
+    fields_at,
+    list_choices,
+    problems_from_validation,
+)
 from decider.websocket import connection_defaults
 
 Architecture = Literal["x86_64", "arm64", "any"]
@@ -265,23 +275,6 @@ def validate_workload(raw: Any, *, strict_json: bool = False) -> Workload:
         raise WorkloadError(problems_from_validation(error, wording=WORDING)) from None
 
 
-def _fields_at(path: Sequence[str]) -> list[str]:
-    return sorted(model.model_fields) if (model := _model_at(path)) else []
-
-
-def _items_at(path: Sequence[str]) -> tuple[str, ...]:
-    """The values a list field takes, when they are a Literal's (``traffic.protocols``); none else."""
-    model = _model_at(path[:-1])
-    field = model.model_fields.get(path[-1]) if model is not None and path else None
-    pending = list(get_args(field.annotation)) if field is not None else []
-    while pending:  # tuple[Protocol, ...] | None: the Literal inside
-        argument = pending.pop(0)
-        if get_origin(argument) is Literal:
-            return tuple(str(choice) for choice in get_args(argument))
-        pending.extend(get_args(argument))
-    return ()
-
-
 _FIELD_PATHS = tuple(f"{section}.{name}" for section, model in SECTIONS.items() for name in model.model_fields)
 _MAPPING = "must be a mapping of fields, got {type}"
 WORDING = Wording(  # a workload's problems: the field, the value and what is allowed, with the nearest choice
@@ -293,23 +286,12 @@ WORDING = Wording(  # a workload's problems: the field, the value and what is al
         # Only preferences.region has a pattern.
         "string_pattern_mismatch": "{value!r} is not an AWS region code; write it like us-east-1 or eu-west-2",
     },
-    fields=_fields_at,
-    items=_items_at,
+    fields=partial(fields_at, Workload),
+    items=partial(list_choices, Workload),
     fallback=_FIELD_PATHS,  # a field written in the wrong section (or at the top level): its full path
     choices=True,
     null="; leave the field out for its default",
 )
-
-
-def _model_at(path: Sequence[str]) -> type[BaseModel] | None:
-    model: type[BaseModel] = Workload
-    for part in path:
-        field = model.model_fields.get(part)
-        annotation = field.annotation if field else None
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-            return None
-        model = annotation
-    return model
 
 
 def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorkload:

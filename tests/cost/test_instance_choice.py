@@ -81,7 +81,7 @@ def test_the_one_pass_choice_is_the_cheapest_of_every_option(
         key=lambda option: (
             (
                 hourly_price(option.instance, workload, book, management_fee=fee).billed(compute_factor(workload, book))
-                + volume_hour_usd(book, model, option.per_instance * scratch)
+                + volume_hour_usd(book, model, option.per_instance * scratch, 0.0, workload.runtime.os)
             )
             * option.hours,
             option.instance.usd_per_hour,
