@@ -153,9 +153,10 @@ def certify(found: float, end: float, totals: Priced, cheaper_now: str, other: s
     steps between the volumes checked). A bill seldom falls as the volume rises (copies and environments kept for
     bursts, fewer as the month grows, are the exception, which the checks just past a crossing look for: ``settle``),
     so over a stretch [a, b] ``other`` costs at most its bill at b and ``cheaper_now`` at least its bill at a: when the
-    first is below the second, no volume between has ``cheaper_now`` cheaper. A stretch the test does not prove is split at its middle (in log
-    volume) and each half tried, nearest ``found`` first, down to ``WITHIN`` (a tooth narrower than that is not
-    sought), at most ``TEETH_PROBES`` volumes more priced; past what it proves, the claim is not said to hold."""
+    first is below the second, no volume between has ``cheaper_now`` cheaper. A stretch the test does not prove is
+    split at its middle (in log volume) and each half tried, nearest ``found`` first, down to ``WITHIN`` (a tooth
+    narrower than that is not sought), at most ``TEETH_PROBES`` volumes more priced; past what it proves, the claim
+    is not said to hold."""
     outward = 1.0 if end >= found else -1.0
     inside = {volume for volume in totals.seen if outward * (volume - found) > 0 < outward * (end - volume)}
     volumes = sorted({*inside, found, end}, key=lambda volume: outward * volume)
