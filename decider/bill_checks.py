@@ -188,17 +188,13 @@ def spot_long_runs(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     )
 
 
-#: Where Spot capacity is taken back and not replaced on demand: Fargate Spot has no fallback to on-demand capacity
-#: (its tasks wait for Spot capacity), and an Auto Scaling group or node group on Spot alone likewise
-#: (https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/ec2-and-fargate-spot.html).
-SPOT_SOURCE = "https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/ec2-and-fargate-spot.html"
-
-
 def spot_serving(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     """The recommendation priced with every copy on Spot capacity for a service that answers clients (HTTP or gRPC,
     not a job): ``preferences.spot_ok`` says the work tolerates interruption, not that the service may lose every copy
-    at once when Spot capacity is taken back, which no on-demand capacity replaces (``SPOT_SOURCE``). The bill prices
-    them all on Spot; an on-demand base for the copies it cannot lose costs more."""
+    at once when Spot capacity is taken back, which no on-demand capacity replaces: Fargate Spot has no fallback to
+    on-demand capacity, its tasks wait for Spot capacity, and an Auto Scaling group or node group on Spot alone
+    likewise (https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/ec2-and-fargate-spot.html). The bill
+    prices them all on Spot; an on-demand base for the copies it cannot lose costs more."""
     priced, workload = ranked.priced, ranked.workload
     if priced is None or not ranked.order or workload.traffic.pattern in JOB_PATTERNS:
         return ()

@@ -61,9 +61,9 @@ def settle(
     band narrower than the first step is a turn back too; a band is said only where its sentence holds at the volumes
     it names and across it (``_band_holds``). Without ``stepped`` (neither bill adds capacity a step at a time:
     ``smooth``) a claim ``certify`` cannot prove as far as the ladder checked it within its volumes is still said that
-    far. A band past whose end the other target is cheaper again further out (a
-    bill that stepped up for a stretch) is sought past too, and said as the threshold found there when one holds:
-    "above" says the volumes past it, which the band's "cheaper again" would leave out."""
+    far. A band past whose end the other target is cheaper again further out (a bill that stepped up for a stretch)
+    is sought past too, and said as the threshold found there when one holds: "above" says the volumes past it, which
+    the band's "cheaper again" would leave out."""
     up = point.requests_per_month >= today
     cheaper_now, other = (point.versus, point.target) if up else (point.target, point.versus)
 
@@ -172,9 +172,9 @@ def certify(found: float, end: float, totals: Priced, cheaper_now: str, other: s
         if at_high[other] < at_low[cheaper_now] - 0.005:
             proved = far
             continue
-        if high / low <= WITHIN or probes >= TEETH_PROBES:
-            if probes >= TEETH_PROBES:
-                return proved, None
+        if probes >= TEETH_PROBES:
+            return proved, None
+        if high / low <= WITHIN:
             proved = far  # narrower than the checks go: a tooth there is not sought
             continue
         middle, probes = math.sqrt(low * high), probes + 1
