@@ -47,6 +47,8 @@ def _unrepeated(parts: list[str]) -> list[str]:
             rest = rest[end.end() :].strip()  # a clause ends at a mark and a space: "$1,234" is no clause's end
         while (last := list(CLAUSE_END.finditer(rest))) and rest[last[-1].end() :].lower() in clauses:
             rest = rest[: last[-1].start()]  # and its closing clauses said already
+        if rest != part and rest.startswith("while "):  # the contrast drawn with the clause left out, drawn again
+            rest = "likewise, " + rest.removeprefix("while ")
         said.append(rest or part)
         clauses.update(clause.lower() for clause in CLAUSE_END.split(part))
     return said
@@ -159,23 +161,22 @@ def summary(
 
 def _despite(ruleset: Ruleset, evaluation: Evaluation, winner: str, runner_up: str | None) -> str:
     """The strongest rule against the winner, when one puts the runner-up ahead of it by ``DESPITE_POINTS`` or more:
-    what a reviewer should weigh before acting ("Against it: a 45 s start …"), which the reasons it wins by do
-    not say. A criterion computed from the bills is left to the cost sentences (``_dearer_than_cheapest``), and a rule
-    said before acting (``check_before_acting``: decider/rule_checks.py) to the warnings."""
+    what a reviewer should weigh before acting ("Against it (limits.lambda-init-past-10s, 8 points to …): …"),
+    which the reasons it wins by do not say; a rule that lowers both, the winner more, counts by the difference. A
+    criterion computed from the bills is left to the cost sentences (``_dearer_than_cheapest``), and a rule said
+    before acting (``check_before_acting``: decider/rule_checks.py) to the warnings."""
     if runner_up is None:
         return ""
     against = [
         (lead, fired)
-        for lead, fired in leads(evaluation, runner_up, winner)
+        for lead, fired in leads(evaluation, runner_up, winner, net=True)  # one lowering both, the winner more, too
         if not _is_computed(fired) and not (fired.rule is not None and fired.rule.check_before_acting)
     ]
     if not against or against[0][0] < DESPITE_POINTS:
         return ""
     lead, fired = against[0]
-    return (
-        f" Against it: {_sentence(fired.message)} ({fired.id}, {show(lead)} points to "
-        f"{ruleset.target(runner_up).name})."
-    )
+    points = f"{fired.id}, {show(lead)} points to {ruleset.target(runner_up).name}"
+    return f" Against it ({points}): {fired.message.rstrip('.')}."
 
 
 def _first_for(advice: Advice, item: Counterfactual) -> Counterfactual:

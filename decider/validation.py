@@ -24,6 +24,7 @@ from decider.errors import (
     Problem,
     json_type,
     more_problems,
+    nearest,
     quoted,
     relocate,
     unknown_choice,
@@ -183,6 +184,15 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
         one = isinstance(value, str) and value.isprintable() and 0 < len(value) <= 40
         if kind in ("list_type", "tuple_type") and one:  # `protocols: http` for `[http]`: say the list that was meant
             allowed = wording.items(loc) if wording.items is not None else ()
+            words = [word for word in re.split(r"[,;\s]+", str(value)) if word]
+            if len(words) > 1:  # `protocols: "queue,http"`: the list of them, each the nearest allowed
+                meant = [word if not allowed or word in allowed else nearest(word, allowed) or word for word in words]
+                listed = f"a list is written [{', '.join(meant)}] in YAML, {json.dumps(meant)} in JSON"
+                unknown = [word for word in words if allowed and word not in allowed]
+                if unknown:
+                    wrong = unknown_choice(location, unknown[0], allowed)
+                    return [replace(wrong, message=f"{message} ({wrong.message}); {listed}")]
+                return [Problem(location, f"{message} ({quoted(value)}): {listed}")]
             if allowed and value not in allowed:  # the list of one would be refused too: say what it may hold
                 wrong = unknown_choice(location, value, allowed)
                 example = wrong.suggestion or allowed[0]

@@ -227,7 +227,7 @@ def test_the_summary_says_a_clause_of_its_reasons_once(ruleset: Ruleset) -> None
     assert summary.count("Fargate provisions a job in about 30 seconds and bills per second") == 1
     assert summary.count("minutes that count against a run of 2,400 s") == 1
     # What only the second reason says is still said
-    assert "while EKS nodes of its own take minutes to launch or sit idle between runs" in summary
+    assert "likewise, EKS nodes of its own take minutes to launch or sit idle between runs" in summary
 
 
 # -- L2: a Windows node's root volume ------------------------------------------------------------------------------
@@ -277,3 +277,70 @@ def test_a_windows_nodes_image_room_is_the_rest_of_its_larger_volume(ruleset: Ru
     assert node_volume_gb(model, 0.0, 31.25, "linux") == 52
     assert node_volume_gb(model, 0.0, 20.0, "windows") == 50
     assert node_volume_gb(model, 25.0, 0.0, "windows") == 55
+
+
+# -- an audit of this round's changes: "Against it" counts a rule lowering both; clauses; several words -------------
+
+PORTABLE_API: dict[str, Any] = {
+    "name": "despite-not-largest",
+    "runtime": {"avg_duration_ms": 5, "memory_mb": 10240, "vcpu": 2, "startup_s": 5},
+    "traffic": {
+        "pattern": "batch",
+        "requests_per_month": 3_000_000,
+        "peak_rps": 100,
+        "protocols": ["http", "websocket"],
+        "latency_slo_ms": 50,
+        "front_door": "http-api",
+    },
+    "control": {"portability": True},
+    "team": {"ops_capacity": "high"},
+    "preferences": {"optimize_for": "cost", "commitment": "1yr"},
+}
+
+
+def test_against_it_counts_a_rule_that_lowers_both_the_winner_more(ruleset: Ruleset) -> None:
+    # Portability takes 9.4 points from Lambda and 0.9 from Fargate: 8.5 between them, more than the cold start's 5.
+    decision = decided(PORTABLE_API, ruleset)
+    winner, runner_up = decision.ranking[0], decision.ranking[1]
+    assert (winner.target, runner_up.target) == ("lambda", "ecs-fargate")
+    points = {entry.target: {r.rule: r.impact for r in entry.reasons} for entry in (winner, runner_up)}
+    lead = points["ecs-fargate"]["control.portability"] - points["lambda"]["control.portability"]
+    assert (
+        lead > points["ecs-fargate"].get("traffic.cold-start-vs-slo", 0) - points["lambda"]["traffic.cold-start-vs-slo"]
+    )
+    said = f"Against it (control.portability, {lead:g} points to Amazon ECS on AWS Fargate): The workload must"
+    assert said in decision.summary
+    assert ") (" not in decision.summary.split("Against it", 1)[1].split(". Runner-up", 1)[0]  # one parenthesis
+
+
+def test_a_reason_left_with_a_contrast_only_says_it_likewise(ruleset: Ruleset) -> None:
+    raw = {
+        "name": "gen",
+        "network": {"egress_gb_per_month": 50000},
+        "preferences": {"optimize_for": "simplicity"},
+        "runtime": {"architecture": "arm64", "artifact_mb": 5000, "max_duration_s": 15},
+        "team": {"kubernetes_experience": "expert", "ops_capacity": "high"},
+        "traffic": {"pattern": "batch", "protocols": ["udp", "schedule"], "requests_per_month": 100_000},
+    }
+    summary = decided(raw, ruleset).summary
+    reasons = summary.split("It wins because ", 1)[1].split(". Against it", 1)[0]
+    assert "; while " not in reasons
+    assert "likewise, EC2 capacity takes minutes to launch or sits idle between runs" in reasons
+    assert reasons.count("Fargate provisions a job in about 30 seconds") == 1
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("queue,http", "must be a list, got string ('queue,http'): a list is written [queue, http] in YAML"),
+        ("queue, htp", "('htp' is not allowed; choose one of http, grpc, websocket, tcp, udp, queue, schedule); a list "
+         "is written [queue, http] in YAML, [\"queue\", \"http\"] in JSON"),
+    ],
+)  # fmt: skip
+def test_several_words_for_a_list_are_told_the_list_they_make(given: str, said: str) -> None:
+    from decider.errors import WorkloadError
+
+    with pytest.raises(WorkloadError) as caught:
+        parse_workload({"traffic": {"protocols": given}})
+    (problem,) = caught.value.problems
+    assert said in problem.message

@@ -146,7 +146,7 @@ def _against(rules_dir: RuleDirFactory, make_rule: RuleFactory, points: float) -
 def test_the_strongest_rule_against_the_winner_is_said(rules_dir: RuleDirFactory, make_rule: RuleFactory) -> None:
     # A reviewer reading "it wins because" alone would not know the runner-up's 8-point case.
     text = _against(rules_dir, make_rule, 8)
-    assert f"Against it: the team knows ECS well (team.knows-ecs, 8 points to {FARGATE})." in text
+    assert f"Against it (team.knows-ecs, 8 points to {FARGATE}): The team knows ECS well." in text
     assert text.index("It wins because") < text.index("Against it") < text.index("Runner-up")
 
 
@@ -174,8 +174,9 @@ def test_a_kubernetes_team_told_fargate_hears_the_case_for_eks() -> None:
         reason.impact for reason in winner.reasons if reason.rule == "team.kubernetes-experts"
     )
     assert lead >= explain.DESPITE_POINTS
-    assert "Against it: the team has Kubernetes experts" in decision.summary
-    assert f"(team.kubernetes-experts, {lead:g} points to Amazon EKS)." in decision.summary
+    assert f"Against it (team.kubernetes-experts, {lead:g} points to Amazon EKS): The team has Kubernetes experts" in (
+        decision.summary
+    )
 
 
 # -- deciding reasons --------------------------------------------------------------------------------------------
