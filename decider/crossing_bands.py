@@ -107,7 +107,9 @@ def settle(
                 if later is not None and tries > 1
                 else None
             )
-            return resumed if resumed is not None else (found, end)
+            if later is not None:  # the band's "cheaper again" would leave out the volumes past it: said as the
+                return resumed  # threshold found there, or not at all
+            return found, end
         if turned is None:
             return found, end
         if past(turned, steps[-1]) and turned != tooth:
@@ -134,16 +136,19 @@ def _past_band(
     other_cheaper: Callable[[float], bool],
     gap: Callable[[float], float | None],
 ) -> float | None:
-    """Where the other target is cheaper again past a band that ends at ``again`` (``LADDER`` times past ``found``,
-    further from today's volume), narrowed to ``WITHIN``: None when it is not at those volumes."""
+    """Where the other target is cheaper again past a band that ends at ``again``, at any of the volumes ``LADDER``
+    times past ``found`` (further from today's volume) beyond it, nearest first, narrowed to ``WITHIN`` from the volume
+    before it: None when it is at none of them."""
     up = again >= found
-    ladder = (found * factor if up else found / factor for factor in LADDER)
-    beyond = next(
-        (volume for volume in ladder if (volume > again if up else volume < again) and said(volume, today)), None
-    )
-    if beyond is None or not other_cheaper(beyond):
-        return None
-    return narrow(again, beyond, other_cheaper, gap)
+    ladder = [found * factor if up else found / factor for factor in LADDER]
+    start = again
+    for volume in ladder:
+        if not (volume > again if up else volume < again) or not said(volume, today):
+            continue
+        if other_cheaper(volume):
+            return narrow(start, volume, other_cheaper, gap)
+        start = volume
+    return None
 
 
 def certify(found: float, end: float, totals: Priced, cheaper_now: str, other: str) -> tuple[float, float | None]:

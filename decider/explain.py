@@ -85,6 +85,18 @@ def _pleads_for_excluded(fired: Fired, evaluation: Evaluation, winner: str) -> b
     return winner not in first and bool(first & set(evaluation.exclusions))
 
 
+def _more_limits(names: Sequence[tuple[str, int]]) -> str:
+    """The count of the limits besides a reason that keep targets out: "; 1 more limit too" for a target named alone,
+    "; AWS Lambda: 1 more limit too" for one of several named together."""
+
+    def limits(more: int) -> str:
+        return f"{more} more limit{'s' if more > 1 else ''} too"
+
+    if len(names) == 1:
+        return f"; {limits(names[0][1])}" if names[0][1] else ""
+    return "".join(f"; {name}: {limits(more)}" for name, more in names if more)
+
+
 def summary(
     ruleset: Ruleset,
     evaluation: Evaluation,
@@ -106,15 +118,15 @@ def summary(
         return ruleset.target(target).name + (f" ({chosen[target]})" if target in chosen else "")
 
     text = f"Check before acting: {' '.join(warnings)} " if warnings else ""  # said once before them all
-    # Targets kept out for the same reason are named together, the reason said once.
-    kept_out: dict[str, list[str]] = {}
+    # Targets kept out for the same reason are named together, the reason said once (with the limits besides it
+    # that keep out each target that has more).
+    kept_out: dict[str, list[tuple[str, int]]] = {}
     for target, fired in _excluded(ruleset, evaluation):
-        first = _furthest(fired, context or {})
-        reason = first.message.rstrip(".")
-        if len(fired) > 1:
-            reason += f"; {len(fired) - 1} more limit{'s' if len(fired) > 2 else ''} too"
-        kept_out.setdefault(reason, []).append(ruleset.target(target).name)
-    excluded_text = "; ".join(f"{', '.join(names)} ({reason})" for reason, names in kept_out.items())
+        reason = _furthest(fired, context or {}).message.rstrip(".")
+        kept_out.setdefault(reason, []).append((ruleset.target(target).name, len(fired) - 1))
+    excluded_text = "; ".join(
+        f"{', '.join(name for name, _ in names)} ({reason}{_more_limits(names)})" for reason, names in kept_out.items()
+    )
     if not ranking:
         return text + (
             "No target can run this workload as described: every target is excluded by a hard limit. "

@@ -93,6 +93,11 @@ InstanceName = Annotated[
 #: Control characters (C0, DEL and C1): a terminal or a CI log would act on them (colours, cursor moves, a bell), and
 #: a workload's name reaches both, from a repository under review as well as from a user.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: The longest text read as a list written as text (``protocols: http``, ``hourly_profile: "1,2,3"``, 24 hours of
+#: figures): longer text is said to be no list, without the list it would make.
+MAX_LIST_TEXT = 200
+#: A number as JSON writes it.
+_JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 
 
 def _printable(text: str) -> str:
@@ -162,6 +167,11 @@ def problems_from_validation(
     return problems
 
 
+def _json_item(word: str) -> str:
+    """A word of a list as JSON writes it: a number as the number (an hourly profile's ``[1, 2, 3]``), else text."""
+    return word if _JSON_NUMBER.fullmatch(word) else json.dumps(word)
+
+
 def _without_echoes(items: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Without a list's "too short" that only echoes its items' problems: Pydantic counts a list's length after
     dropping the items that failed, so ``protocols: [event]`` is also reported as "at least 1 item … not 0"."""
@@ -181,13 +191,14 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
     if template is not None:
         context = item.get("ctx") or {}
         message = template.format(value=_Quoted(value), type=json_type(value), **context)
-        one = isinstance(value, str) and value.isprintable() and 0 < len(value) <= 40
+        one = isinstance(value, str) and value.isprintable() and 0 < len(value) <= MAX_LIST_TEXT
         if kind in ("list_type", "tuple_type") and one:  # `protocols: http` for `[http]`: say the list that was meant
             allowed = wording.items(loc) if wording.items is not None else ()
             words = [word for word in re.split(r"[,;\s]+", str(value)) if word]
             if len(words) > 1:  # `protocols: "queue,http"`: the list of them, each the nearest allowed
                 meant = [word if not allowed or word in allowed else nearest(word, allowed) or word for word in words]
-                listed = f"a list is written [{', '.join(meant)}] in YAML, {json.dumps(meant)} in JSON"
+                as_json = ", ".join(map(_json_item, meant))
+                listed = f"a list is written [{', '.join(meant)}] in YAML, [{as_json}] in JSON"
                 unknown = [word for word in words if allowed and word not in allowed]
                 if unknown:
                     wrong = unknown_choice(location, unknown[0], allowed)
@@ -196,9 +207,11 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
             if allowed and value not in allowed:  # the list of one would be refused too: say what it may hold
                 wrong = unknown_choice(location, value, allowed)
                 example = wrong.suggestion or allowed[0]
-                listed = f"a list of one is written [{example}] in YAML, [{json.dumps(example)}] in JSON"
+                listed = f"a list of one is written [{example}] in YAML, [{_json_item(example)}] in JSON"
                 return [replace(wrong, message=f"{message} ({wrong.message}); {listed}")]
-            message += f" ({quoted(value)}): a list of one is written [{value}] in YAML, [{json.dumps(value)}] in JSON"
+            message += (
+                f" ({quoted(value)}): a list of one is written [{value}] in YAML, [{_json_item(str(value))}] in JSON"
+            )
         return [Problem(location, message)]
     if kind == "extra_forbidden" and wording.fields is not None:
         fields = wording.fields(loc[:-1])

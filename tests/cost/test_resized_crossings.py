@@ -229,9 +229,17 @@ def test_a_stepped_bill_gap_is_still_bracketed_within_one_percent(crossing: floa
     assert len(tried) <= 8  # halving alone from ×4 to ×1.01 takes 8; the line and the volume 1% on close it sooner
 
 
+#: A fleet of 500M requests a month on 3-year EC2 Instance Savings Plans (a scenario, ec2-committed-steady-fleet):
+#: Fargate is cheaper than ECS on EC2 from ~84M down to ~74M only, and ECS on EC2 again below it, to the edge of the
+#: range crossings are said in.
+STEADY_FLEET: dict[str, Any] = yaml.safe_load(
+    (REPO_ROOT / "tests" / "scenarios" / "ec2-committed-steady-fleet.yaml").read_text()
+)["workload"]
+
+
 def test_a_crossing_that_holds_over_a_band_of_volumes_only_is_said_as_that_band(ruleset: Ruleset) -> None:
-    decision = decide(parse_workload(BAND_JOB), ruleset)
-    point = next(p for p in decision.break_even if (p.target, p.versus) == ("eks", "ecs-managed-instances"))
+    decision = decide(parse_workload(STEADY_FLEET), ruleset)
+    point = next(p for p in decision.break_even if {p.target, p.versus} == {"ecs-ec2", "ecs-fargate"})
     found, until, again = (
         point.resized_requests_per_month,
         point.resized_until_requests_per_month,
@@ -240,22 +248,37 @@ def test_a_crossing_that_holds_over_a_band_of_volumes_only_is_said_as_that_band(
     assert found is not None
     assert until is not None
     assert again is not None
-    assert again < until <= found < 43_800  # the band lies below today's volume, its far end further down
+    assert again < until <= found < 500e6  # the band lies below today's volume, its far end further down
     assert until / again <= WITHIN**2  # its far end found to within 1% (past a level stretch, within 1% of that)
-    for volume in (found, math.sqrt(found * until), until):  # Managed Instances cheaper all over the band said
-        inside = rerun_totals(BAND_JOB, ruleset, volume)
-        assert inside["ecs-managed-instances"] < inside["eks"], (volume, inside)
-    for volume in (again, 20_000):  # and EKS again below it, as said
-        below = rerun_totals(BAND_JOB, ruleset, volume)
-        assert below["eks"] < below["ecs-managed-instances"], (volume, below)
-    said_here = [s for s in decision.what_would_change if "Amazon ECS Managed Instances is cheaper than" in s]
+    for volume in (found, math.sqrt(found * until), until):  # Fargate cheaper all over the band said
+        inside = rerun_totals(STEADY_FLEET, ruleset, volume)
+        assert inside["ecs-fargate"] < inside["ecs-ec2"], (volume, inside)
+    for volume in (again, *(found / factor for factor in LADDER if found / factor < again)):  # ECS on EC2 again
+        below = rerun_totals(STEADY_FLEET, ruleset, volume)  # below it, as said, and at every volume tried past it
+        assert below["ecs-ec2"] < below["ecs-fargate"], (volume, below)
+    said_here = [s for s in decision.what_would_change if "Amazon ECS on AWS Fargate is cheaper than" in s]
     assert said_here == [
-        "Between ~23K and ~24.9K runs a month Amazon ECS Managed Instances is cheaper than Amazon EKS, and by "
-        "~22.4K Amazon EKS is cheaper again (monthly cost, each target sized for that volume; now 44K)."
+        "Between ~74M and ~84M requests a month Amazon ECS on AWS Fargate is cheaper than Amazon ECS on EC2, and by "
+        "~73M Amazon ECS on EC2 is cheaper again (monthly cost, each target sized for that volume; now 500M)."
     ]
-    assert not any(
-        "Amazon ECS Managed Instances becomes cheaper than Amazon EKS" in s for s in decision.what_would_change
+
+
+def test_a_band_past_which_the_bills_turn_back_again_is_said_as_the_threshold_past_it(ruleset: Ruleset) -> None:
+    """BAND_JOB's Managed Instances is cheaper than EKS from ~24.9K runs down to ~23K, EKS again by ~22.4K, and
+    Managed Instances again below ~8.1K: "by ~22.4K EKS is cheaper again" would leave out the volumes where it is not
+    (architect audit, round 31, M1). The band is sought past, at every rung of the ladder, and the threshold found
+    there is said."""
+    decision = decide(parse_workload(BAND_JOB), ruleset)
+    said_here = [s for s in decision.what_would_change if "Amazon ECS Managed Instances" in s and "Amazon EKS" in s]
+    assert len(said_here) == 1
+    assert said_here[0].startswith(
+        "Below ~8.1K runs a month Amazon ECS Managed Instances becomes cheaper than Amazon EKS"
     )
+    assert "cheaper again" not in said_here[0]
+    inside, between, far = (rerun_totals(BAND_JOB, ruleset, volume) for volume in (24_000, 15_000, 5_000))
+    assert inside["ecs-managed-instances"] < inside["eks"]  # the band, not said
+    assert between["eks"] < between["ecs-managed-instances"]
+    assert far["ecs-managed-instances"] < far["eks"]  # past the threshold said
 
 
 def test_a_threshold_says_how_far_past_it_both_bills_were_checked(ruleset: Ruleset) -> None:
@@ -313,11 +336,11 @@ def test_a_band_the_bills_cross_back_and_forth_inside_is_not_said(ruleset: Rules
     # where the bills cross back and forth: Fargate cheaper inside what the band would have been
     inside = rerun_totals(SAWTOOTH, ruleset, 425_000_000)
     assert inside["ecs-fargate"] < inside["eks"]
-    # a band that holds all over is still said, and holds at those volumes: BAND_JOB's, below today's 43,800 runs,
-    # where Managed Instances (the crossing's ``versus``) is cheaper than EKS (cheaper today)
+    # a band that holds all over is still said, and holds at those volumes: STEADY_FLEET's, below today's 500M,
+    # where Fargate (the crossing's ``versus``) is cheaper than ECS on EC2 (cheaper today)
     bands = [
         point
-        for point in decide(parse_workload(BAND_JOB), ruleset).break_even
+        for point in decide(parse_workload(STEADY_FLEET), ruleset).break_even
         if point.resized_again_requests_per_month is not None
     ]
     assert len(bands) == 1
@@ -326,7 +349,7 @@ def test_a_band_the_bills_cross_back_and_forth_inside_is_not_said(ruleset: Rules
     assert found is not None
     assert until is not None
     for share in (1 / 3, 2 / 3):
-        totals = rerun_totals(BAND_JOB, ruleset, found * (until / found) ** share)
+        totals = rerun_totals(STEADY_FLEET, ruleset, found * (until / found) ** share)
         assert totals[band.versus] < totals[band.target]
 
 

@@ -1,0 +1,172 @@
+"""Architect audit, round 31: a cost band is said only where the first target stays cheaper past it (M1), a list
+written as text is told back with its numbers as numbers (L1), targets kept out for one reason share it once in the
+summary (L2), and the ALB body rule says "near or past" its limit (L3)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from decider import Decision, Ruleset, decide, parse_workload
+from decider.cost.breakeven import said
+from decider.crossing_bands import LADDER, _past_band
+from decider.errors import WorkloadError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+#: An SQS consumer in us-east-2 where Lambda and Managed Instances take turns as the cheaper between ~40M and ~118M
+#: requests a month, and Managed Instances stays cheaper past it.
+ORDER_EVENTS: dict[str, Any] = {
+    "name": "order-events",
+    "runtime": {"max_duration_s": 5, "avg_duration_ms": 200, "memory_mb": 512},
+    "traffic": {"pattern": "event", "requests_per_month": 20_000_000, "protocols": ["queue"]},
+    "preferences": {"region": "us-east-2"},
+}
+
+
+def _at(raw: dict[str, Any], requests: float, ruleset: Ruleset) -> Decision:
+    changed = copy.deepcopy(raw)
+    changed.setdefault("traffic", {})["requests_per_month"] = requests
+    return decide(parse_workload(changed), ruleset, advice=False)
+
+
+def _bands_hold_past_their_end(raw: dict[str, Any], ruleset: Ruleset) -> list[str]:
+    """Each band said (X cheaper between two volumes, "and by ~Z the other is cheaper again"), re-priced at the
+    volumes 1.2, 2 and 5 times past its start beyond its end: where X is cheaper at one, the band left it out."""
+    decision = decide(parse_workload(raw), ruleset)
+    today = decision_volume(raw)
+    wrong = []
+    for point in decision.break_even:
+        if point.resized_again_requests_per_month is None or point.resized_requests_per_month is None:
+            continue
+        start, again = point.resized_requests_per_month, point.resized_again_requests_per_month
+        up = again >= start
+        band_target = point.target if up else point.versus  # cheaper inside the band
+        first = point.versus if up else point.target  # cheaper again past it
+        for factor in LADDER:
+            volume = start * factor if up else start / factor
+            if not (volume > again if up else volume < again) or not said(volume, today):
+                continue
+            bills = {line.target: line.monthly_cost for line in _at(raw, volume, ruleset).ranking}
+            inside, past = bills.get(band_target), bills.get(first)
+            if inside is not None and past is not None and inside.total_usd < past.total_usd - 0.005:
+                wrong.append(f"{band_target} cheaper than {first} at {volume:,.0f}, past the band said")
+    return wrong
+
+
+def decision_volume(raw: dict[str, Any]) -> float:
+    return float(parse_workload(raw).workload.requests_per_month)
+
+
+def test_a_band_the_bills_turn_back_past_is_not_said(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(ORDER_EVENTS), ruleset)
+    # Past ~118M Managed Instances is cheaper than Lambda at every volume the audit priced: no band between ~71M and
+    # ~104M that says Lambda is cheaper again beyond it
+    assert not [text for text in decision.what_would_change if "cheaper again" in text and "Managed" in text]
+    far = {
+        line.target: line.monthly_cost.total_usd
+        for line in _at(ORDER_EVENTS, 200e6, ruleset).ranking
+        if line.monthly_cost
+    }
+    assert far["ecs-managed-instances"] < far["lambda"]  # why it must not be said
+    assert _bands_hold_past_their_end(ORDER_EVENTS, ruleset) == []
+
+
+def _project_workloads() -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for path in sorted((REPO_ROOT / "tests" / "scenarios").glob("*.yaml")):
+        raw = yaml.safe_load(path.read_text())
+        if isinstance(raw, dict) and "workload" in raw:
+            found.append((path.stem, raw["workload"]))
+    for path in sorted((REPO_ROOT / "examples").glob("*.yaml")):
+        found.append((path.stem, yaml.safe_load(path.read_text())))
+    return found
+
+
+def test_every_band_said_on_the_project_workloads_holds_past_its_end(ruleset: Ruleset) -> None:
+    bands, wrong = 0, []
+    for name, raw in _project_workloads():
+        decision = decide(parse_workload(raw), ruleset)
+        bands += sum(point.resized_again_requests_per_month is not None for point in decision.break_even)
+        wrong += [f"{name}: {text}" for text in _bands_hold_past_their_end(raw, ruleset)]
+    assert wrong == []
+    assert bands >= 1  # the check met at least one band
+
+
+def test_past_a_band_every_rung_is_tried_not_only_the_first() -> None:
+    # The band ends at 12M; at 1.2× (12M) the first target is cheaper still, at 2× (20M) the other is cheaper: the
+    # threshold is sought between the two, not given up at the first rung
+    def gap(volume: float) -> float:
+        return -1.0 if volume < 15e6 else 1.0
+
+    found = _past_band(10e6, 11e6, 10e6, lambda volume: gap(volume) > 0.005, gap)
+    assert found is not None
+    assert 15e6 <= found <= 15e6 * 1.011
+    assert _past_band(10e6, 11e6, 10e6, lambda volume: False, lambda volume: -1.0) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "listed"),
+    [
+        ('hourly_profile: "1,2,3"', "[1, 2, 3] in JSON"),
+        ('hourly_profile: "7"', "[7] in JSON"),
+        ('protocols: "queue,http"', '["queue", "http"] in JSON'),
+    ],
+)
+def test_a_list_written_as_text_is_told_back_as_json_reads_it(text: str, listed: str) -> None:
+    raw = yaml.safe_load(f"name: x\ntraffic:\n  {text}\n")
+    with pytest.raises(WorkloadError) as caught:
+        parse_workload(raw)
+    assert listed in str(caught.value)
+
+
+def test_a_day_of_hours_written_as_text_is_told_the_list_it_makes() -> None:
+    hours = ",".join(str(hour % 10) for hour in range(24))  # 47 characters
+    with pytest.raises(WorkloadError) as caught:
+        parse_workload({"name": "x", "traffic": {"hourly_profile": hours}})
+    assert f"[{', '.join(hours.split(','))}] in JSON" in str(caught.value)
+
+
+def test_targets_kept_out_for_one_reason_share_it_once(ruleset: Ruleset) -> None:
+    raw = {"name": "operator", "control": {"kubernetes_api": True}, "runtime": {"long_running": True}}
+    decision = decide(parse_workload(raw), ruleset)
+    excluded = decision.summary.split("Excluded: ", 1)[1]
+    reason = "The workload needs the Kubernetes API itself"
+    assert excluded.count(reason) == 1
+    assert "AWS Lambda, Amazon ECS on AWS Fargate" in excluded
+    lambda_out = next(item for item in decision.excluded if item.target == "lambda")
+    assert len(lambda_out.reasons) == 2
+    assert "AWS Lambda: 1 more limit too" in excluded
+
+
+def test_a_target_kept_out_alone_keeps_its_count(ruleset: Ruleset) -> None:
+    raw = {"name": "long-job", "runtime": {"max_duration_s": 3600, "memory_mb": 20_000}}
+    decision = decide(parse_workload(raw), ruleset)
+    lambda_out = next(item for item in decision.excluded if item.target == "lambda")
+    more = len(lambda_out.reasons) - 1
+    assert more >= 1
+    assert f"; {more} more limit{'s' if more > 1 else ''} too)" in decision.summary
+
+
+def test_the_alb_body_rule_says_near_or_past_its_limit(ruleset: Ruleset) -> None:
+    rule = next(rule for rule in ruleset.rules if rule.id == "limits.lambda-alb-body")
+    assert "near or past that limit" in rule.because
+    raw = {
+        "name": "upload",
+        "runtime": {"max_duration_s": 2, "avg_duration_ms": 200, "memory_mb": 1024},
+        "traffic": {
+            "pattern": "spiky",
+            "requests_per_month": 100_000,
+            "payload_mb": 0.9,
+            "protocols": ["http"],
+            "front_door": "alb",
+        },
+    }
+    decision = decide(parse_workload(raw), ruleset)
+    assert any(
+        "0.9 MB, near or past that limit" in reason.message for line in decision.ranking for reason in line.reasons
+    )
