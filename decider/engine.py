@@ -84,7 +84,8 @@ def decide(
     warnings = _warnings(ranked, parsed, ruleset)
 
     # Nested parts go in as plain dicts: Decision validates the whole tree in one call, several times faster than
-    # building each Reason on its own.
+    # building each Reason on its own. The engine names only the models' fields, so that call ignores extra keys
+    # rather than searching every mapping for them (a fifth of its time); a decision read from JSON still refuses them.
     ranking = tuple(
         {
             "target": target,
@@ -135,33 +136,40 @@ def decide(
         *copies_notes(ranked, ruleset),
         *warm_notes(ranked, ruleset),
     )
-    decision = Decision(
-        name=parsed.workload.name,
-        recommendation=order[0] if order else None,
-        summary=explain.summary(ruleset, evaluation, order, costs, found, warnings, ranked.context, _modes(ranked)),
-        ranking=ranking,
-        excluded=excluded,
-        what_would_change=(
-            *explain.exclusion_fixes(ruleset, evaluation, ranked.context, found),
-            *(item.message for item in found.counterfactuals),
-            *(priced.sentences(ruleset, break_even, resized=advice, check=checked) if priced is not None else ()),
-        ),
-        break_even=tuple(break_even),
-        cost_curve=priced.curve(order, break_even) if advice and priced is not None else (),
-        counterfactuals=tuple(
-            {
-                "change": dict(item.change),
-                "recommendation": item.recommendation,
-                "message": item.message,
-                "kind": item.kind,
-            }
-            for item in found.counterfactuals
-        ),
-        assumptions=assumptions,
-        decisive_assumptions=decisive,
-        warnings=warnings,
-        ruleset=_INFO.get(id(ruleset), ruleset, lambda: RulesetInfo(version=ruleset.version, digest=ruleset.digest)),
-        pricing=priced.pricing if priced is not None else None,
+    decision = Decision.model_validate(
+        {
+            "name": parsed.workload.name,
+            "recommendation": order[0] if order else None,
+            "summary": explain.summary(
+                ruleset, evaluation, order, costs, found, warnings, ranked.context, _modes(ranked)
+            ),
+            "ranking": ranking,
+            "excluded": excluded,
+            "what_would_change": (
+                *explain.exclusion_fixes(ruleset, evaluation, ranked.context, found),
+                *(item.message for item in found.counterfactuals),
+                *(priced.sentences(ruleset, break_even, resized=advice, check=checked) if priced is not None else ()),
+            ),
+            "break_even": tuple(break_even),
+            "cost_curve": priced.curve(order, break_even) if advice and priced is not None else (),
+            "counterfactuals": tuple(
+                {
+                    "change": dict(item.change),
+                    "recommendation": item.recommendation,
+                    "message": item.message,
+                    "kind": item.kind,
+                }
+                for item in found.counterfactuals
+            ),
+            "assumptions": assumptions,
+            "decisive_assumptions": decisive,
+            "warnings": warnings,
+            "ruleset": _INFO.get(
+                id(ruleset), ruleset, lambda: RulesetInfo(version=ruleset.version, digest=ruleset.digest)
+            ),
+            "pricing": priced.pricing if priced is not None else None,
+        },
+        extra="ignore",
     )
     pleads = explain.pleading(evaluation, order[0]) if order else frozenset()
     return decision.with_leads(explain.relative(evaluation), pleads)

@@ -43,9 +43,9 @@ def _unrepeated(parts: list[str]) -> list[str]:
     clauses: set[str] = set()
     for part in parts:
         rest = part
-        while (end := CLAUSE_END.search(rest)) is not None and rest[: end.start()].lower() in clauses:
+        while clauses and (end := CLAUSE_END.search(rest)) is not None and rest[: end.start()].lower() in clauses:
             rest = rest[end.end() :].strip()  # a clause ends at a mark and a space: "$1,234" is no clause's end
-        while (last := list(CLAUSE_END.finditer(rest))) and rest[last[-1].end() :].lower() in clauses:
+        while clauses and (last := list(CLAUSE_END.finditer(rest))) and rest[last[-1].end() :].lower() in clauses:
             rest = rest[: last[-1].start()]  # and its closing clauses said already
         if rest != part and rest.startswith("while "):  # the contrast drawn with the clause left out, drawn again
             rest = "likewise, " + rest.removeprefix("while ")

@@ -64,12 +64,20 @@ class Quote:
     """Each target's mode shares (``Choice.shares``) once asked for: the rankings nobody reads that reuse this quote
     (``PlanMemo.quotes``) ask for the same ones."""
 
+    sized: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
+    """Each target's sizing as plain data (``sizing``) once asked for: the ranking, the warnings and the notes read
+    Lambda's."""
+
     def sizing(self, target: str) -> dict[str, Any]:
         """What to configure on a priced target, naming its capacity mode and the modes considered, as plain data in
-        the Sizing shape (the Decision validates it with the rest of its tree)."""
-        plan = self.plans[target]
-        choice = self.choices.get(target)
-        return choice.sized(plan) if choice is not None else plan.draft.data()
+        the Sizing shape (the Decision validates it with the rest of its tree), built once: read it, never change
+        it."""
+        found = self.sized.get(target)
+        if found is None:
+            plan = self.plans[target]
+            choice = self.choices.get(target)
+            found = self.sized[target] = choice.sized(plan) if choice is not None else plan.draft.data()
+        return found
 
     @cached_property
     def bills(self) -> dict[str, dict[str, Any]]:
