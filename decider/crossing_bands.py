@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
-from decider.cost.breakeven import approx_toward, band_said, distance, said, threshold_said
+from decider.cost.breakeven import approx_toward, band_said, distance, said, threshold_said, turn_said
 from decider.cost.modes import Choice
 from decider.decision import BreakEven
 from decider.rules.model import Target
@@ -49,7 +49,7 @@ CLOSE = WITHIN**0.99
 
 def settle(
     point: BreakEven, found: float, today: float, totals: Priced, *, stepped: bool = True, tries: int = SETTLE_TRIES
-) -> tuple[float, tuple[float, float | None]] | None:
+) -> tuple[float, tuple[float, float | None], float | None] | None:
     """Where ``point``'s crossing is said (``found``, a ``resized`` volume, or one past it) with how far the claim holds
     (``band_end``). The other target must be cheaper just past the volume said too (``CLOSE_PAST``, up to where a band
     ends) and at the volumes a sentence rounds it and its "checked to" to (``approx_toward``). Where it is not, within
@@ -63,7 +63,8 @@ def settle(
     ``smooth``) a claim ``certify`` cannot prove as far as the ladder checked it within its volumes is still said that
     far. A band past whose end the other target is cheaper again further out (a bill that stepped up for a stretch)
     is sought past too, and said as the threshold found there when one holds: "above" says the volumes past it, which
-    the band's "cheaper again" would leave out."""
+    the band's "cheaper again" would leave out. Where none holds, the two take turns: the band is said with the volume
+    past it where the other target is cheaper again (the third part, else None), checked as the sentence rounds it."""
     up = point.requests_per_month >= today
     cheaper_now, other = (point.versus, point.target) if up else (point.target, point.versus)
 
@@ -107,11 +108,14 @@ def settle(
                 if later is not None and tries > 1
                 else None
             )
-            if later is not None:  # the band's "cheaper again" would leave out the volumes past it: said as the
-                return resumed  # threshold found there, or not at all
-            return found, end
+            if later is None:
+                return found, end, None
+            if resumed is not None and resumed[2] is None:  # the band's "cheaper again" would leave out the volumes
+                return resumed  # past it: said as the threshold found there, or as the two taking turns from here
+            turn = turn_said(found, end[0], end[1], later, today)[1]
+            return (found, end, later) if other_cheaper(later) and other_cheaper(turn) else None
         if turned is None:
-            return found, end
+            return found, end, None
         if past(turned, steps[-1]) and turned != tooth:
             return None  # a turn back far from the crossing (where the claim was checked to): no step just past it
         further = (found * factor if up else found / factor for factor in (*CLOSE_PAST, *LADDER))

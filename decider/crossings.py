@@ -241,6 +241,7 @@ def resize(
                 "resized_requests_per_month": said_at[index][0],
                 "resized_until_requests_per_month": said_at[index][1][0],
                 "resized_again_requests_per_month": said_at[index][1][1],
+                "resized_turns_requests_per_month": said_at[index][2],
             }
         )
         if index in said_at

@@ -24,8 +24,7 @@ FrontDoor = Literal[
 Purchase = Literal["on-demand", "spot", "savings-plan-1yr", "savings-plan-3yr"]
 
 
-# defer_build: a model's validator is built when it is first used, not at import. Only ``Decision`` (and the few read
-# on their own) is ever used: the nested models' schemas go into its validator either way, their own are never read.
+# defer_build: a validator is built when first used, not at import (the nested models' go into ``Decision``'s).
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
@@ -235,24 +234,27 @@ class BreakEven(_Frozen):
     requests_per_month: float
     resized_requests_per_month: float | None = Field(
         None,
-        description="Where the cheaper of the two changes when each target is sized anew for the volume, as a "
-        "rerun with only traffic.requests_per_month changed prices them (the engine priced both there); said in "
-        "what_would_change. Null when not sought (a crossing not said in words, or no counterfactual search) or "
-        "when their order does not change within four times past requests_per_month.",
+        description="Where the cheaper of the two changes when each target is sized anew for the volume, as a rerun "
+        "with only traffic.requests_per_month changed prices them (the engine priced both there); said in "
+        "what_would_change. Null when not sought (a crossing not said in words, or no counterfactual search) or when "
+        "their order does not change within four times past requests_per_month.",
     )
     resized_until_requests_per_month: float | None = Field(
         None,
-        description="How far past resized_requests_per_month (further from today's volume) the engine found the "
-        "target cheaper there still cheaper, each target sized anew: the farthest volume checked (1.2, 2 and 5 times "
-        "past, within the range said), or, for a band (it is cheaper over a range of volumes only: an instance type "
-        "or a capacity mode that prices some volumes well), the band's far end; said in what_would_change. Null when "
-        "not sought.",
+        description="How far past resized_requests_per_month (further from today's volume) the target cheaper there "
+        "stays cheaper, each target sized anew: the farthest volume checked (1.2, 2 and 5 times past, within the range "
+        "said), or for a band (cheaper over a range of volumes only: an instance type or a capacity mode that prices "
+        "some volumes well) its far end; said in what_would_change. Null when not sought.",
     )
     resized_again_requests_per_month: float | None = Field(
         None,
         description="For a band, the volume past resized_until_requests_per_month (within 5% of it) where the other "
-        "target is cheaper again, each target sized anew; said in what_would_change. Null for a threshold, or when "
-        "not sought.",
+        "is cheaper again, each target sized anew; said in what_would_change. Null for a threshold, or not sought.",
+    )
+    resized_turns_requests_per_month: float | None = Field(
+        None,
+        description="For a band whose target is cheaper again past resized_again_requests_per_month (the two take "
+        "turns), the volume where it is, each target sized anew; said in what_would_change. Null otherwise.",
     )
 
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from decider import Decision, Ruleset, decide, parse_workload
-from decider.cost.breakeven import said
+from decider.cost.breakeven import band_said, said, turn_said
 from decider.crossing_bands import LADDER, _past_band
 from decider.errors import WorkloadError
 
@@ -43,6 +43,8 @@ def _bands_hold_past_their_end(raw: dict[str, Any], ruleset: Ruleset) -> list[st
     for point in decision.break_even:
         if point.resized_again_requests_per_month is None or point.resized_requests_per_month is None:
             continue
+        if point.resized_turns_requests_per_month is not None:
+            continue  # it says the two take turns past the band (``_turns_hold``)
         start, again = point.resized_requests_per_month, point.resized_again_requests_per_month
         up = again >= start
         band_target = point.target if up else point.versus  # cheaper inside the band
@@ -62,17 +64,50 @@ def decision_volume(raw: dict[str, Any]) -> float:
     return float(parse_workload(raw).workload.requests_per_month)
 
 
-def test_a_band_the_bills_turn_back_past_is_not_said(ruleset: Ruleset) -> None:
+def _turns_hold(raw: dict[str, Any], ruleset: Ruleset) -> tuple[int, list[str]]:
+    """Each band said with the two taking turns past it, re-priced where its sentence says each is cheaper: inside
+    the band, where the first is cheaper again, and where the band's target is cheaper once more."""
+    decision = decide(parse_workload(raw), ruleset)
+    today, said_turns, wrong = decision_volume(raw), 0, []
+    for point in decision.break_even:
+        turns, again = point.resized_turns_requests_per_month, point.resized_again_requests_per_month
+        start, until = point.resized_requests_per_month, point.resized_until_requests_per_month
+        if turns is None or again is None or start is None or until is None:
+            continue
+        said_turns += 1
+        up = again >= start
+        band_target, first = (point.target, point.versus) if up else (point.versus, point.target)
+        (_, near), (_, far), (_, back) = band_said(start, until, again, today)
+        turn = turn_said(start, until, again, turns, today)[1]
+        for volume, cheaper, dearer in (
+            (near, band_target, first),
+            (far, band_target, first),
+            (back, first, band_target),
+            (turn, band_target, first),
+        ):
+            bills = {
+                line.target: line.monthly_cost.total_usd
+                for line in _at(raw, volume, ruleset).ranking
+                if line.monthly_cost
+            }
+            if not bills[cheaper] < bills[dearer]:
+                wrong.append(f"{cheaper} not cheaper than {dearer} at {volume:,.0f}, as said")
+    return said_turns, wrong
+
+
+def test_a_band_the_bills_turn_back_past_is_said_as_the_two_taking_turns(ruleset: Ruleset) -> None:
     decision = decide(parse_workload(ORDER_EVENTS), ruleset)
-    # Past ~118M Managed Instances is cheaper than Lambda at every volume the audit priced: no band between ~71M and
-    # ~104M that says Lambda is cheaper again beyond it
-    assert not [text for text in decision.what_would_change if "cheaper again" in text and "Managed" in text]
-    far = {
-        line.target: line.monthly_cost.total_usd
-        for line in _at(ORDER_EVENTS, 200e6, ruleset).ranking
-        if line.monthly_cost
-    }
-    assert far["ecs-managed-instances"] < far["lambda"]  # why it must not be said
+    # Past ~53M Lambda is cheaper again, and past ~71M Managed Instances once more: "by ~53M AWS Lambda is cheaper
+    # again" alone would leave out the volumes past it
+    said_here = [text for text in decision.what_would_change if "Managed" in text and "AWS Lambda" in text]
+    assert len(said_here) == 1
+    assert said_here[0].startswith("Between ~41M and ~52M requests a month Amazon ECS Managed Instances is cheaper")
+    assert (
+        "by ~53M AWS Lambda is cheaper again, and by ~71M Amazon ECS Managed Instances is cheaper once more"
+        in (said_here[0])
+    )
+    assert "the two take turns" in said_here[0]
+    assert _turns_hold(ORDER_EVENTS, ruleset) == (1, [])
     assert _bands_hold_past_their_end(ORDER_EVENTS, ruleset) == []
 
 
@@ -87,14 +122,17 @@ def _project_workloads() -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def test_every_band_said_on_the_project_workloads_holds_past_its_end(ruleset: Ruleset) -> None:
-    bands, wrong = 0, []
+def test_every_band_said_on_the_project_workloads_holds_past_its_end_or_says_the_turns(ruleset: Ruleset) -> None:
+    bands, turns, wrong = 0, 0, []
     for name, raw in _project_workloads():
         decision = decide(parse_workload(raw), ruleset)
         bands += sum(point.resized_again_requests_per_month is not None for point in decision.break_even)
         wrong += [f"{name}: {text}" for text in _bands_hold_past_their_end(raw, ruleset)]
+        said_turns, wrong_turns = _turns_hold(raw, ruleset)
+        turns += said_turns
+        wrong += [f"{name}: {text}" for text in wrong_turns]
     assert wrong == []
-    assert bands >= 1  # the check met at least one band
+    assert bands > turns >= 1  # the checks met both kinds
 
 
 def test_past_a_band_every_rung_is_tried_not_only_the_first() -> None:

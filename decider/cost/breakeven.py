@@ -174,6 +174,14 @@ def band_said(found: float, until: float, again: float, now: float) -> tuple[tup
     return near, far, back
 
 
+def turn_said(found: float, until: float, again: float, turn: float, now: float) -> tuple[str, float]:
+    """Where the other target of a band is cheaper again past it (``turn``: the two take turns) as its sentence says
+    it, rounded away from the band like ``again``: "…, and by ~24M Amazon ECS Managed Instances is cheaper again
+    too"."""
+    back = band_said(found, until, again, now)[2]
+    return approx_toward(turn, turn + (turn - again), back[1])
+
+
 def approx_apart(requests: float, reference: float) -> tuple[str, str]:
     """Two volumes as people say them, with the fewest significant figures (two to four) that tell them apart: a
     crossing at 2,961,703 against a volume now of 3,000,000 reads ~2.96M against 3M, not ~3M against 3M."""

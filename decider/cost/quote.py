@@ -22,6 +22,7 @@ from decider.cost.breakeven import (
     distance,
     said,
     threshold_said,
+    turn_said,
 )
 from decider.cost.compiled import Compiled
 from decider.cost.curve import cost_curve
@@ -133,10 +134,14 @@ class Quote:
             if resized and until is not None and again is not None:  # a band: cheaper from the volume found to until
                 (volume, _), (far, _), (back, _) = band_said(volume_at, until, again, self.requests_per_month)
                 low, high = (volume, far) if rising else (far, volume)
-                change = (
-                    f"Between {low} and {high} {self.unit} a month {cheaper} is cheaper than {dearer}, and by "
-                    f"{back} {dearer} is cheaper again"
-                )
+                change = f"Between {low} and {high} {self.unit} a month {cheaper} is cheaper than {dearer}, "
+                turns = point.resized_turns_requests_per_month
+                if turns is None:
+                    change += f"and by {back} {dearer} is cheaper again"
+                else:  # the two take turns past the band: said up to where the first is cheaper once more
+                    turn = turn_said(volume_at, until, again, turns, self.requests_per_month)[0]
+                    change += f"by {back} {dearer} is cheaper again, and by {turn} {cheaper} is cheaper once more: "
+                    change += "the two take turns"
             else:
                 word = "Above" if rising else "Below"
                 change = f"{word} {volume} {self.unit} a month {cheaper} becomes cheaper than {dearer}"

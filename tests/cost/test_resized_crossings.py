@@ -114,7 +114,13 @@ def test_every_crossing_said_holds_when_rerun_at_its_volume(name: str, raw: dict
             assert at_end[cheaper] < at_end[other], (name, point, at_end)
             back = rerun_totals(raw, ruleset, again)
             assert back[other] < back[cheaper], (name, point, back)
-            wording = f"{names[0]} is cheaper than {names[1]}, and"
+            turns = point.resized_turns_requests_per_month
+            if turns is None:
+                wording = f"{names[0]} is cheaper than {names[1]}, and"
+            else:  # the two take turns: the band's target cheaper once more past where the other is cheaper again
+                once_more = rerun_totals(raw, ruleset, turns)
+                assert once_more[cheaper] < once_more[other], (name, point, once_more)
+                wording = f"{names[0]} is cheaper than {names[1]}, by "
         # the volume said is the one the sentence names
         assert any(
             wording in sentence and "each target sized for that volume" in sentence
@@ -444,8 +450,11 @@ def test_every_crossing_holds_at_the_volume_its_sentence_says_and_just_past_it(
             low, high = sorted(said_volume(part) for part in text.split(" and ", 1))
             assert high / low >= CLOSE_PAST[0] * 0.98, text  # no band narrower than the first step checked
             volumes = [low, high, *(low * (high / low) ** share for share in (1 / 3, 1 / 2, 2 / 3))]
-            back = rerun_totals(raw, ruleset, said_volume(text.split(", and by ", 1)[1]))
+            turns = "the two take turns" in text  # "…, by ~53M A is cheaper again, and by ~71M B is cheaper once more"
+            back = rerun_totals(raw, ruleset, said_volume(text.split(", by " if turns else ", and by ", 1)[1]))
             assert back[other] < back[cheaper], (name, text, back)  # "cheaper again" where it says
+            if turns:  # and the band's target where it says it is cheaper once more
+                volumes.append(said_volume(text.split(", and by ", 1)[1]))
         else:
             continue
         for at in volumes:
