@@ -13,15 +13,17 @@ from typing import Protocol
 from decider.cost.breakeven import approx_toward, band_said, distance, said, threshold_said, turn_said
 from decider.cost.modes import Choice
 from decider.decision import BreakEven
+from decider.ranking import Bills
 from decider.rules.model import Target
 
 
 class Priced(Protocol):
     """The targets' totals at a volume, priced once each and kept (decider/crossings.py ``Totals``)."""
 
-    seen: dict[float, dict[str, float] | None]
+    @property
+    def seen(self) -> Mapping[float, Mapping[str, float] | None]: ...
 
-    def __call__(self, volume: float) -> dict[str, float] | None: ...
+    def __call__(self, volume: float) -> Mapping[str, float] | None: ...
 
 
 #: Past the volume found, the volumes that check the other target stays cheaper (× further from today's): where it
@@ -293,8 +295,12 @@ def bracket(
     return start, far
 
 
-def bill_gap(found: dict[str, float] | None, cheaper_now: str, other: str) -> float | None:
-    """How much more ``cheaper_now`` costs than ``other`` in totals already priced (None when not priced)."""
+def bill_gap(found: Mapping[str, float] | None, cheaper_now: str, other: str) -> float | None:
+    """How much more ``cheaper_now`` costs than ``other`` in totals already priced (None when not priced); totals
+    priced as read (decider/ranking.py ``Bills``) price the two together."""
+    if isinstance(found, Bills):
+        first, second = found.pair(cheaper_now, other)
+        return first - second if first is not None and second is not None else None
     if found is None or cheaper_now not in found or other not in found:
         return None
     return found[cheaper_now] - found[other]

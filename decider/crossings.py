@@ -11,7 +11,7 @@ targets changes:
 1. just past the held crossing (×1.2 away from today's volume, to two figures, as the counterfactual search tries
    it); failing that, four times past it;
 2. if neither has the other target cheaper, the crossing is not said;
-3. the bracket's near end: the volumes already priced for other crossings first (a trial prices every target),
+3. the bracket's near end: the volumes already priced for other crossings first (a trial can price every target),
    then volumes from just short of the held crossing back towards today's, 1.5 times apart;
 4. if the bracket holds the held crossing and the order changes 1% either side of it, it is said there;
 5. else the bracket is narrowed until its ends are within 1% of each other (``narrow``): first where a straight
@@ -28,15 +28,16 @@ targets changes:
 8. between the volumes checked, the claim is proved from the bills never falling as the volume rises, more volumes
    priced where it cannot be (``certify``): a tooth found is a turn back, as in 7.
 
-A trial prices only the targets of the crossings checked (``totals`` in decider/ranking.py: their bills as a ranking
-bills them, nothing scored), sharing the decision's plan memo (decider/cost/memo.py); a decision says at most
-``MAX_SAID`` crossings, so the work is bounded. The result is each crossing's ``resized_requests_per_month``.
+A trial prices only the targets of the crossings checked, each when its bill is first read (``totals`` in
+decider/ranking.py: their bills as a ranking bills them, nothing scored), sharing the decision's plan memo
+(decider/cost/memo.py); a decision says at most ``MAX_SAID`` crossings, so the work is bounded. The result is each
+crossing's ``resized_requests_per_month``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Generic, TypeVar
 
 from decider.advice import MAX_CROSSINGS, apply
@@ -45,7 +46,7 @@ from decider.cost.memo import PlanMemo
 from decider.crossing_bands import LADDER, bill_gap, narrow, settle
 from decider.decision import BreakEven
 from decider.errors import DeciderError
-from decider.ranking import mode_totals
+from decider.ranking import Bills, mode_totals
 from decider.ranking import totals as priced_totals
 from decider.rules.model import Ruleset
 from decider.workload import ParsedWorkload, Workload, resolve_defaults
@@ -68,7 +69,7 @@ Found = TypeVar("Found")
 class Totals(Generic[Found]):
     """What a rerun prices with the volume changed (``Found``: the targets' totals, or their totals per mode; None when
     the changed workload cannot be priced); each volume priced once, and every volume priced so far kept (``seen``): a
-    trial prices every target checked, so one crossing's trials bracket the next one's."""
+    trial can price every target checked (each when first read), so one crossing's trials bracket the next one's."""
 
     def __init__(self, price: Callable[[float], Found | None]) -> None:
         self.price = price
@@ -82,7 +83,7 @@ class Totals(Generic[Found]):
 
 def totals_at(
     parsed: ParsedWorkload, ruleset: Ruleset, memo: PlanMemo, targets: frozenset[str]
-) -> Totals[dict[str, float]]:
+) -> Totals[Mapping[str, float]]:
     """``Totals`` of ``targets`` for the workload as given, its monthly volume changed (decider/advice.py's
     ``apply``)."""
     return rerun(parsed, ruleset, memo, targets, priced_totals)
@@ -145,7 +146,7 @@ def between(crossing: float, moved: float) -> tuple[float, ...]:
     return (math.sqrt(crossing * moved), moved / 1.05 if moved > crossing else moved * 1.05)
 
 
-def resized(point: BreakEven, today: float, totals: Totals[dict[str, float]]) -> float | None:
+def resized(point: BreakEven, today: float, totals: Totals[Mapping[str, float]]) -> float | None:
     """Where the cheaper of ``point``'s two targets changes, coming from today's volume towards the held crossing,
     with every target sized for the volume; None when it does not change within four times past the held crossing."""
     up = point.requests_per_month >= today
@@ -153,6 +154,9 @@ def resized(point: BreakEven, today: float, totals: Totals[dict[str, float]]) ->
 
     def other_cheaper(volume: float) -> bool:
         found = totals(volume)
+        if isinstance(found, Bills):  # priced as read: the two together
+            now, then = found.pair(cheaper_now, other)
+            return now is not None and then is not None and then < now - 0.005
         return (
             found is not None
             and other in found
@@ -214,7 +218,7 @@ def resized(point: BreakEven, today: float, totals: Totals[dict[str, float]]) ->
 def resize(
     points: Sequence[BreakEven],
     today: float,
-    totals_of: Callable[[frozenset[str]], Totals[dict[str, float]]],
+    totals_of: Callable[[frozenset[str]], Totals[Mapping[str, float]]],
     smooth: frozenset[str] = frozenset(),
 ) -> tuple[BreakEven, ...]:
     """``points`` with ``resized_requests_per_month`` found for the ``MAX_SAID`` crossings nearest today's volume

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from decider import explain
 from decider.advice import BUDGET, Advice, search
@@ -177,7 +178,7 @@ def decide(
 
 def _totals_at(
     parsed: ParsedWorkload, ruleset: Ruleset, memo: PlanMemo, targets: frozenset[str], today: Ranked
-) -> Totals[dict[str, float]]:
+) -> Totals[Mapping[str, float]]:
     """``totals_at`` (decider/crossings.py) with today's volume taken from ``today``, the workload's own ranking in
     ``memo``: a rerun there resolves the same workload and takes the same plans from the memo, so its totals are the
     ranking's bills to the cent, and that volume is not rerun."""

@@ -6,7 +6,7 @@ the same function, so what it states is what ``decide`` would answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,9 +15,11 @@ from decider.cost.memo import PlanMemo
 from decider.cost.modes import Modes, choose_modes
 from decider.cost.quote import Quote, quote
 from decider.cost.volumes import image_room_gb
+from decider.errors import DeciderError
 from decider.facts import Facts, derive
 from decider.firing import kept_out
 from decider.pricing.book import PriceBook
+from decider.pricing.cost_model import CostModel
 from decider.rules.fields import context as build_context
 from decider.rules.model import Ruleset
 from decider.scoring import Evaluation, Firing, fire, fold
@@ -146,14 +148,94 @@ def _priced_as(workload: Workload, facts: Facts, ruleset: Ruleset, memo: PlanMem
     return number, preferences.spot_ok, preferences.optimize_for
 
 
-def totals(workload: Workload, ruleset: Ruleset, memo: PlanMemo, targets: frozenset[str]) -> dict[str, float]:
+def totals(workload: Workload, ruleset: Ruleset, memo: PlanMemo, targets: frozenset[str]) -> Mapping[str, float]:
     """The monthly totals of ``targets`` (those eligible and priced) for a resolved workload, to the cent, as ``rank``
     would bill them, without scoring or ordering anything: for the volume trials of decider/crossings.py, which
     compare two targets' bills. Every target's plan and mode are its own (the instance type a target is sized on
-    does not depend on which other targets are priced with it), so these are the totals of ``rank(...).totals``."""
-    modes = _modes(workload, ruleset, memo, targets)
-    requests = workload.requests_per_month
-    return {target: round_usd(plan.total(requests), 2) for target, plan in modes.plans.items()} if modes else {}
+    does not depend on which other targets are priced with it), so these are the totals of ``rank(...).totals``, and
+    each target is priced only when its total is first read (``Bills``)."""
+    book = _book(workload, ruleset)
+    if book is None or ruleset.cost_model is None:
+        return {}
+    return Bills(workload, ruleset, memo, targets, book, ruleset.cost_model)
+
+
+class Bills(Mapping[str, float]):
+    """The totals ``totals`` gives, each target priced when its total is first read (``pair`` prices two read
+    together in one pass): a volume the crossings' checks price for one pair of targets is read for another pair
+    only where it falls in that pair's brackets, so the targets of the other crossings are not priced at it unless
+    read. The rules that keep targets out and the memo's number of the workload are found at once (one firing a
+    volume); a target is absent when it is kept out, has no bill, or cannot be priced at this volume (an error
+    pricing it: the bills of the targets priced apart from it stand)."""
+
+    def __init__(
+        self,
+        workload: Workload,
+        ruleset: Ruleset,
+        memo: PlanMemo,
+        targets: frozenset[str],
+        book: PriceBook,
+        model: CostModel,
+    ) -> None:
+        facts = derive(workload, model)
+        firing = kept_out(ruleset, build_context(workload, facts), workload.preferences.optimize_for)
+        self._wanted = {
+            target.id: target
+            for target in ruleset.targets
+            if target.id in targets and target.id not in firing.exclusions
+        }
+        self._priced_as = memo.key(workload, facts, book, image_room_gb(model), shown=False)
+        self._inputs = (workload, facts, book, model, firing.mode_exclusions, memo)
+        self._totals: dict[str, float | None] = {}
+
+    def pair(self, first: str, second: str) -> tuple[float | None, float | None]:
+        """The totals of two targets (None for one absent), those not priced yet priced in one pass."""
+        totals = self._totals
+        if first not in totals or second not in totals:
+            self._price((first, second))
+        return totals[first], totals[second]
+
+    def _price(self, target_ids: tuple[str, ...]) -> None:
+        """Price those of ``target_ids`` not priced yet, in one ``choose_modes`` pass (each target's plan and mode
+        are its own, whichever targets are priced with it)."""
+        totals, wanted = self._totals, self._wanted
+        todo = [target for key, target in wanted.items() if key in target_ids and key not in totals]
+        for target_id in target_ids:
+            if target_id not in wanted:
+                totals[target_id] = None
+        if not todo:
+            return
+        workload, facts, book, model, excluded, memo = self._inputs
+        try:
+            plans = choose_modes(
+                todo, workload, facts, book, model, excluded, None, memo, shown=False, priced_as=self._priced_as
+            ).plans
+        except (DeciderError, ValueError, ArithmeticError):
+            plans = {}
+        requests = workload.requests_per_month
+        for target in todo:
+            plan = plans.get(target.id)
+            totals[target.id] = round_usd(plan.total(requests), 2) if plan is not None else None
+
+    def _total(self, target_id: str) -> float | None:
+        if target_id not in self._totals:
+            self._price((target_id,))
+        return self._totals[target_id]
+
+    def __getitem__(self, target_id: str) -> float:
+        total = self._total(target_id)
+        if total is None:
+            raise KeyError(target_id)
+        return total
+
+    def __contains__(self, target_id: object) -> bool:
+        return isinstance(target_id, str) and self._total(target_id) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (target_id for target_id in self._wanted if self._total(target_id) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def mode_totals(
