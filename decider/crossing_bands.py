@@ -104,7 +104,7 @@ def settle(
         if turned is None and end[1] is not None:
             if not _band_holds(found, end[0], end[1], today, gap):
                 return None
-            later = _past_band(found, end[1], today, other_cheaper, gap)
+            later = _past_band(found, end[1], other_cheaper, gap)
             resumed = (  # sought once past a band, where one more try settles it
                 settle(point, later, today, totals, stepped=stepped, tries=1)
                 if later is not None and tries > 1
@@ -138,18 +138,18 @@ def settle(
 def _past_band(
     found: float,
     again: float,
-    today: float,
     other_cheaper: Callable[[float], bool],
     gap: Callable[[float], float | None],
 ) -> float | None:
     """Where the other target is cheaper again past a band that ends at ``again``, at any of the volumes ``LADDER``
     times past ``found`` (further from today's volume) beyond it, nearest first, narrowed to ``WITHIN`` from the volume
-    before it: None when it is at none of them."""
+    before it: None when it is at none of them. Volumes past the range crossings are said in are tried too: the
+    band's "cheaper again" would say those as well."""
     up = again >= found
     ladder = [found * factor if up else found / factor for factor in LADDER]
     start = again
     for volume in ladder:
-        if not (volume > again if up else volume < again) or not said(volume, today):
+        if not (volume > again if up else volume < again):
             continue
         if other_cheaper(volume):
             return narrow(start, volume, other_cheaper, gap)

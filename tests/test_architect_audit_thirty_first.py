@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from decider import Decision, Ruleset, decide, parse_workload
-from decider.cost.breakeven import band_said, said, turn_said
+from decider.cost.breakeven import band_said, turn_said
 from decider.crossing_bands import LADDER, _past_band
 from decider.errors import WorkloadError
 
@@ -38,7 +38,6 @@ def _bands_hold_past_their_end(raw: dict[str, Any], ruleset: Ruleset) -> list[st
     """Each band said (X cheaper between two volumes, "and by ~Z the other is cheaper again"), re-priced at the
     volumes 1.2, 2 and 5 times past its start beyond its end: where X is cheaper at one, the band left it out."""
     decision = decide(parse_workload(raw), ruleset)
-    today = decision_volume(raw)
     wrong = []
     for point in decision.break_even:
         if point.resized_again_requests_per_month is None or point.resized_requests_per_month is None:
@@ -51,7 +50,7 @@ def _bands_hold_past_their_end(raw: dict[str, Any], ruleset: Ruleset) -> list[st
         first = point.versus if up else point.target  # cheaper again past it
         for factor in LADDER:
             volume = start * factor if up else start / factor
-            if not (volume > again if up else volume < again) or not said(volume, today):
+            if not (volume > again if up else volume < again):
                 continue
             bills = {line.target: line.monthly_cost for line in _at(raw, volume, ruleset).ranking}
             inside, past = bills.get(band_target), bills.get(first)
@@ -141,10 +140,10 @@ def test_past_a_band_every_rung_is_tried_not_only_the_first() -> None:
     def gap(volume: float) -> float:
         return -1.0 if volume < 15e6 else 1.0
 
-    found = _past_band(10e6, 11e6, 10e6, lambda volume: gap(volume) > 0.005, gap)
+    found = _past_band(10e6, 11e6, lambda volume: gap(volume) > 0.005, gap)
     assert found is not None
     assert 15e6 <= found <= 15e6 * 1.011
-    assert _past_band(10e6, 11e6, 10e6, lambda volume: False, lambda volume: -1.0) is None
+    assert _past_band(10e6, 11e6, lambda volume: False, lambda volume: -1.0) is None
 
 
 @pytest.mark.parametrize(
