@@ -23,8 +23,11 @@ NAMES = r"AWS Lambda|Amazon ECS on AWS Fargate|Amazon ECS Managed Instances|Amaz
 THRESHOLD = re.compile(rf"^(Above|Below) {VOLUME} [a-z ]+ a month ({NAMES}) becomes cheaper than ({NAMES}) \(")
 CHECKED = re.compile(rf", checked to {VOLUME};")
 BAND = re.compile(
-    rf"^Between {VOLUME} and {VOLUME} [a-z ]+ a month ({NAMES}) is cheaper than ({NAMES}), and by {VOLUME} ({NAMES})"
+    rf"^Between {VOLUME} and {VOLUME} [a-z ]+ a month ({NAMES}) is cheaper than ({NAMES}), "
+    rf"(?:and )?by {VOLUME} ({NAMES})"
 )
+#: Past a band, the two taking turns: where the band's target is cheaper once more.
+TURNS = re.compile(rf", and by {VOLUME} ({NAMES}) is cheaper once more: the two take turns")
 
 
 def amount(number: str, suffix: str) -> float:
@@ -52,6 +55,9 @@ def assert_sentences_hold(raw: dict[str, Any], ruleset: Ruleset, decision: Decis
             cheaper, dearer = names[band.group(5)], names[band.group(6)]
             again = totals_at(raw, ruleset, amount(band.group(7), band.group(8)))
             assert again[dearer] < again[cheaper], (text, again)
+            if (turns := TURNS.search(text)) is not None:
+                once_more = totals_at(raw, ruleset, amount(turns.group(1), turns.group(2)))
+                assert once_more[cheaper] < once_more[dearer], (text, once_more)
         else:
             continue
         said += 1
