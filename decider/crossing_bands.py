@@ -112,8 +112,8 @@ def settle(
             )
             if later is None:
                 return found, end, None
-            if resumed is not None and resumed[2] is None:  # the band's "cheaper again" would leave out the volumes
-                return resumed  # past it: said as the threshold found there, or as the two taking turns from here
+            if resumed is not None and resumed[1][1] is None:  # the band's "cheaper again" would leave out the
+                return resumed  # volumes past it: said as the threshold found there, or as the two taking turns here
             turn = turn_said(found, end[0], end[1], later, today)[1]
             return (found, end, later) if other_cheaper(later) and other_cheaper(turn) else None
         if turned is None:

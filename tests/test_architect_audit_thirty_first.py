@@ -15,6 +15,7 @@ from decider import Decision, Ruleset, decide, parse_workload
 from decider.cost.breakeven import band_said, turn_said
 from decider.crossing_bands import LADDER, _past_band
 from decider.errors import WorkloadError
+from tests.cost.test_resized_crossings import PLAIN_BAND
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -118,7 +119,7 @@ def _project_workloads() -> list[tuple[str, dict[str, Any]]]:
             found.append((path.stem, raw["workload"]))
     for path in sorted((REPO_ROOT / "examples").glob("*.yaml")):
         found.append((path.stem, yaml.safe_load(path.read_text())))
-    return found
+    return [*found, ("plain-band", PLAIN_BAND)]  # none of the project's own has a band past which none lies
 
 
 def test_every_band_said_on_the_project_workloads_holds_past_its_end_or_says_the_turns(ruleset: Ruleset) -> None:

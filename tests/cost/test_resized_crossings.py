@@ -75,8 +75,19 @@ BAND_JOB: dict[str, Any] = {
 }
 
 
+#: A service of 5M requests a month at 8 GB, optimised for control, in eu-west-1: EKS is cheaper than ECS on EC2 from
+#: ~4.8M down to ~3.7M only, ECS on EC2 again below it, at every volume tried past it.
+PLAIN_BAND: dict[str, Any] = {
+    "name": "band-eks-ec2",
+    "runtime": {"max_duration_s": 120, "memory_mb": 8192, "startup_s": 5, "avg_duration_ms": 500},
+    "traffic": {"pattern": "event", "protocols": ["http"], "requests_per_month": 5_000_000},
+    "team": {"kubernetes_experience": "expert", "ops_capacity": "medium", "current_platform": "none"},
+    "preferences": {"region": "eu-west-1", "optimize_for": "control"},
+}
+
+
 def workloads() -> list[tuple[str, dict[str, Any]]]:
-    found = [("startup-api", STARTUP_API), ("eks-team", EKS_TEAM), ("band-job", BAND_JOB)]
+    found = [("startup-api", STARTUP_API), ("eks-team", EKS_TEAM), ("band-job", BAND_JOB), ("plain-band", PLAIN_BAND)]
     for path in sorted((REPO_ROOT / "examples").glob("*.yaml")):
         found.append((path.name, yaml.safe_load(path.read_text())))
     for path in sorted((REPO_ROOT / "tests" / "scenarios").glob("*.yaml"))[::4]:
@@ -235,17 +246,9 @@ def test_a_stepped_bill_gap_is_still_bracketed_within_one_percent(crossing: floa
     assert len(tried) <= 8  # halving alone from ×4 to ×1.01 takes 8; the line and the volume 1% on close it sooner
 
 
-#: A fleet of 500M requests a month on 3-year EC2 Instance Savings Plans (a scenario, ec2-committed-steady-fleet):
-#: Fargate is cheaper than ECS on EC2 from ~84M down to ~74M only, and ECS on EC2 again below it, to the edge of the
-#: range crossings are said in.
-STEADY_FLEET: dict[str, Any] = yaml.safe_load(
-    (REPO_ROOT / "tests" / "scenarios" / "ec2-committed-steady-fleet.yaml").read_text()
-)["workload"]
-
-
 def test_a_crossing_that_holds_over_a_band_of_volumes_only_is_said_as_that_band(ruleset: Ruleset) -> None:
-    decision = decide(parse_workload(STEADY_FLEET), ruleset)
-    point = next(p for p in decision.break_even if {p.target, p.versus} == {"ecs-ec2", "ecs-fargate"})
+    decision = decide(parse_workload(PLAIN_BAND), ruleset)
+    point = next(p for p in decision.break_even if {p.target, p.versus} == {"ecs-ec2", "eks"})
     found, until, again = (
         point.resized_requests_per_month,
         point.resized_until_requests_per_month,
@@ -254,19 +257,43 @@ def test_a_crossing_that_holds_over_a_band_of_volumes_only_is_said_as_that_band(
     assert found is not None
     assert until is not None
     assert again is not None
-    assert again < until <= found < 500e6  # the band lies below today's volume, its far end further down
+    assert point.resized_turns_requests_per_month is None  # the first target stays cheaper past it
+    assert again < until <= found < 5e6  # the band lies below today's volume, its far end further down
     assert until / again <= WITHIN**2  # its far end found to within 1% (past a level stretch, within 1% of that)
-    for volume in (found, math.sqrt(found * until), until):  # Fargate cheaper all over the band said
-        inside = rerun_totals(STEADY_FLEET, ruleset, volume)
-        assert inside["ecs-fargate"] < inside["ecs-ec2"], (volume, inside)
+    for volume in (found, math.sqrt(found * until), until):  # EKS cheaper all over the band said
+        inside = rerun_totals(PLAIN_BAND, ruleset, volume)
+        assert inside["eks"] < inside["ecs-ec2"], (volume, inside)
     for volume in (again, *(found / factor for factor in LADDER if found / factor < again)):  # ECS on EC2 again
-        below = rerun_totals(STEADY_FLEET, ruleset, volume)  # below it, as said, and at every volume tried past it
-        assert below["ecs-ec2"] < below["ecs-fargate"], (volume, below)
+        below = rerun_totals(PLAIN_BAND, ruleset, volume)  # below it, as said, and at every volume tried past it
+        assert below["ecs-ec2"] < below["eks"], (volume, below)
+    said_here = [s for s in decision.what_would_change if "Amazon EKS is cheaper than" in s]
+    assert said_here == [
+        "Between ~3.7M and ~4.8M requests a month Amazon EKS is cheaper than Amazon ECS on EC2, and by ~3.66M Amazon "
+        "ECS on EC2 is cheaper again (monthly cost, each target sized for that volume; now 5M)."
+    ]
+
+
+#: A fleet of 500M requests a month on 3-year EC2 Instance Savings Plans (a scenario, ec2-committed-steady-fleet):
+#: Fargate is cheaper than ECS on EC2 from ~110M down to ~99M, ECS on EC2 again by ~97.9M, and Fargate once more by
+#: ~84M.
+STEADY_FLEET: dict[str, Any] = yaml.safe_load(
+    (REPO_ROOT / "tests" / "scenarios" / "ec2-committed-steady-fleet.yaml").read_text()
+)["workload"]
+
+
+def test_a_band_past_which_another_band_lies_is_said_as_the_two_taking_turns(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(STEADY_FLEET), ruleset)
     said_here = [s for s in decision.what_would_change if "Amazon ECS on AWS Fargate is cheaper than" in s]
     assert said_here == [
-        "Between ~74M and ~84M requests a month Amazon ECS on AWS Fargate is cheaper than Amazon ECS on EC2, and by "
-        "~73M Amazon ECS on EC2 is cheaper again (monthly cost, each target sized for that volume; now 500M)."
+        "Between ~99M and ~110M requests a month Amazon ECS on AWS Fargate is cheaper than Amazon ECS on EC2, by "
+        "~97.9M Amazon ECS on EC2 is cheaper again, and by ~84M Amazon ECS on AWS Fargate is cheaper once more: the "
+        "two take turns (monthly cost, each target sized for that volume; now 500M)."
     ]
+    for volume, cheaper, dearer in ((105e6, "ecs-fargate", "ecs-ec2"), (97.9e6, "ecs-ec2", "ecs-fargate")):
+        totals = rerun_totals(STEADY_FLEET, ruleset, volume)
+        assert totals[cheaper] < totals[dearer], (volume, totals)
+    totals = rerun_totals(STEADY_FLEET, ruleset, 84e6)
+    assert totals["ecs-fargate"] < totals["ecs-ec2"], totals
 
 
 def test_a_band_past_which_the_bills_turn_back_again_is_said_as_the_threshold_past_it(ruleset: Ruleset) -> None:
@@ -342,11 +369,11 @@ def test_a_band_the_bills_cross_back_and_forth_inside_is_not_said(ruleset: Rules
     # where the bills cross back and forth: Fargate cheaper inside what the band would have been
     inside = rerun_totals(SAWTOOTH, ruleset, 425_000_000)
     assert inside["ecs-fargate"] < inside["eks"]
-    # a band that holds all over is still said, and holds at those volumes: STEADY_FLEET's, below today's 500M,
-    # where Fargate (the crossing's ``versus``) is cheaper than ECS on EC2 (cheaper today)
+    # a band that holds all over is still said, and holds at those volumes: PLAIN_BAND's, below today's 5M, where
+    # EKS (the crossing's ``versus``) is cheaper than ECS on EC2 (cheaper today)
     bands = [
         point
-        for point in decide(parse_workload(STEADY_FLEET), ruleset).break_even
+        for point in decide(parse_workload(PLAIN_BAND), ruleset).break_even
         if point.resized_again_requests_per_month is not None
     ]
     assert len(bands) == 1
@@ -355,7 +382,7 @@ def test_a_band_the_bills_cross_back_and_forth_inside_is_not_said(ruleset: Rules
     assert found is not None
     assert until is not None
     for share in (1 / 3, 2 / 3):
-        totals = rerun_totals(STEADY_FLEET, ruleset, found * (until / found) ** share)
+        totals = rerun_totals(PLAIN_BAND, ruleset, found * (until / found) ** share)
         assert totals[band.versus] < totals[band.target]
 
 
