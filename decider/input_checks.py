@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from decider.cold_budget import LAMBDA_SCALING_STEP, burst_misses, held_share
+from decider.copies_checks import min_copies_checks
 from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.cost.sizing import front_door
 from decider.numbers import show
@@ -193,24 +194,7 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
                 "refuses such a body on every target behind it, containers (through a VPC link) as well as Lambda. "
                 "Move large bodies through S3 (presigned URLs), or name another front door."
             )
-    kept = workload.runtime.min_copies
-    if kept and traffic.pattern in JOB_PATTERNS and not workload.runtime.long_running:
-        # A job's run starts its own copy and stops it (decider/cost/capacity.py, per-run): nothing is kept up
-        found.append(
-            f"runtime.min_copies ({kept}) is the copies a service keeps running, and traffic.pattern "
-            f"{traffic.pattern} runs one copy per run, started for it and stopped after: it is not used. If copies "
-            "stay up between runs, the work is a service (give its pattern, or runtime.long_running: true)."
-        )
-    if kept == 0 and traffic.pattern not in JOB_PATTERNS and CLIENT_PROTOCOLS & protocols:
-        # An ALB answers 503 while its target group has no registered target; ECS and Kubernetes start no copy on a
-        # request (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html)
-        found.append(
-            f"runtime.min_copies is 0 for a service that answers clients (traffic.protocols: "
-            f"{', '.join(sorted(CLIENT_PROTOCOLS & protocols))}): an ECS service or a Kubernetes Deployment scaled to "
-            "zero starts no copy when a request arrives, so the load balancer answers 503 until the scaling alarm has "
-            "started one, minutes later. The container bills take the service down to no copy while idle; give "
-            "runtime.min_copies 1 or more if every request must be answered (AWS Lambda starts one per request)."
-        )
+    found += min_copies_checks(workload, protocols)
     network = workload.network
     # A function in a VPC reaches the internet only through a NAT gateway
     # (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-internet.html); with no front door to return

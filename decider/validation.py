@@ -172,6 +172,19 @@ def _json_item(word: str) -> str:
     return word if _JSON_NUMBER.fullmatch(word) else json.dumps(word)
 
 
+def _joined(words: list[str], allowed: Sequence[str]) -> list[str]:
+    """``words`` with each two neighbours that make an allowed value together joined (``web socket`` is
+    ``websocket``)."""
+    lowered = {choice.lower() for choice in allowed}
+    joined: list[str] = []
+    for word in words:
+        if joined and joined[-1] not in allowed and (joined[-1] + word).lower() in lowered:
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
+
+
 def _without_echoes(items: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Without a list's "too short" that only echoes its items' problems: Pydantic counts a list's length after
     dropping the items that failed, so ``protocols: [event]`` is also reported as "at least 1 item … not 0"."""
@@ -194,15 +207,16 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
         one = isinstance(value, str) and value.isprintable() and 0 < len(value) <= MAX_LIST_TEXT
         if kind in ("list_type", "tuple_type") and one:  # `protocols: http` for `[http]`: say the list that was meant
             allowed = wording.items(loc) if wording.items is not None else ()
-            words = [word for word in re.split(r"[,;\s]+", str(value)) if word]
+            words = _joined([word for word in re.split(r"[,;\s]+", str(value)) if word], allowed)
             if len(words) > 1:  # `protocols: "queue,http"`: the list of them, each the nearest allowed
-                meant = [word if not allowed or word in allowed else nearest(word, allowed) or word for word in words]
+                meant = [word if not allowed or word in allowed else nearest(word, allowed) or "" for word in words]
+                meant = [word for word in meant if word]  # a word nothing allowed is near is left out of the list
                 as_json = ", ".join(map(_json_item, meant))
-                listed = f"a list is written [{', '.join(meant)}] in YAML, [{as_json}] in JSON"
+                listed = f"a list is written [{', '.join(meant)}] in YAML, [{as_json}] in JSON" if meant else ""
                 unknown = [word for word in words if allowed and word not in allowed]
                 if unknown:
                     wrong = unknown_choice(location, unknown[0], allowed)
-                    return [replace(wrong, message=f"{message} ({wrong.message}); {listed}")]
+                    return [replace(wrong, message=f"{message} ({wrong.message}){'; ' + listed if listed else ''}")]
                 return [Problem(location, f"{message} ({quoted(value)}): {listed}")]
             if allowed and value not in allowed:  # the list of one would be refused too: say what it may hold
                 wrong = unknown_choice(location, value, allowed)
@@ -212,6 +226,10 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
             message += (
                 f" ({quoted(value)}): a list of one is written [{value}] in YAML, [{_json_item(str(value))}] in JSON"
             )
+        elif kind in ("list_type", "tuple_type") and isinstance(value, str) and not value.strip():
+            allowed = wording.items(loc) if wording.items is not None else ()
+            if allowed:  # `protocols: ""`: what the list may hold
+                message += f" ({quoted(value)}): give a list of any of {', '.join(allowed)}"
         return [Problem(location, message)]
     if kind == "extra_forbidden" and wording.fields is not None:
         fields = wording.fields(loc[:-1])
