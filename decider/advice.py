@@ -164,12 +164,12 @@ def _candidates(
         if in_order(workload, defaults, crossing):
             yield _Candidate(crossing, "cost-crossing", point.target)
     exclusions = ranked.evaluation.exclusions
-    context = fix_context(workload) if exclusions else {}  # read by every fix, built once
+    context = fix_context(workload, ruleset) if exclusions else {}  # read by every fix, built once
     for target, fired in exclusions.items():
         for group in ways_in(fired):
             change: dict[str, Any] = {}
             for item in group:
-                relaxed = fix(item.rule, workload, context) if item.rule is not None else None
+                relaxed = fix(item.rule, workload, context, ruleset) if item.rule is not None else None
                 if relaxed is None:
                     change = {}
                     break

@@ -130,6 +130,15 @@ class Facts:
     work_slo_ratio: float
     """A typical request alone as a share of the latency SLO (0 without one): at 1 or more no target meets it."""
     needs_gpu: bool
+    ecs_node_share: float = 0.0
+    """One copy's share of the roomiest ECS node control.instance_types allows (its largest need of vCPU, memory and
+    GPU over what a node of the type gives a copy): above 1, no allowed type holds one copy. 0 when no type is named
+    or a name is one the price book does not price (decider/node_fit.py fills it from the region's book)."""
+    ecs_roomiest_node: str = ""
+    """That node's type and what it gives a copy ("m7i.xlarge (at most 4 vCPU, 15,872 MB a copy)")."""
+    eks_node_share: float = 0.0
+    """``ecs_node_share`` for an EKS node, which keeps vCPU and memory for the kubelet and the DaemonSets."""
+    eks_roomiest_node: str = ""
 
 
 #: The time Lambda gives a function's Init phase: "The Init phase is limited to 10 seconds. If all three tasks do not

@@ -23,9 +23,12 @@ from typing import Any
 from decider.alternatives import choices
 from decider.copy_cpu import container_vcpu_for
 from decider.facts import derive, fact
+from decider.node_fit import SHARES, node_fact, with_node_room
+from decider.pricing.book import PriceBook
+from decider.pricing.cost_model import CostModel
 from decider.rules.conditions import Comparison
 from decider.rules.fields import context as build_context
-from decider.rules.model import Rule
+from decider.rules.model import Rule, Ruleset
 from decider.rules.tree import Branch, tree
 from decider.scoring import Fired
 from decider.workload import SECONDS_PER_MONTH, SECTIONS, Workload
@@ -37,6 +40,9 @@ DERIVED_FROM: Mapping[str, tuple[str, ...]] = {
     "derived.container_vcpu": ("runtime.vcpu",),
     "derived.container_disk_gb": ("runtime.ephemeral_storage_gb", "runtime.artifact_mb"),
     "derived.lambda_cold_run_s": ("runtime.startup_s", "runtime.max_duration_s"),
+    # One copy's share of the roomiest node the named types give (decider/node_fit.py): a smaller copy fits
+    "derived.ecs_node_share": ("runtime.vcpu", "runtime.memory_mb"),
+    "derived.eks_node_share": ("runtime.vcpu", "runtime.memory_mb"),
 }
 #: Halvings of a field's range when moving it to a derived fact's edge: 40 take the widest range (memory, 128 MB to
 #: 1 TB) to well below a megabyte.
@@ -63,39 +69,57 @@ PATHS = frozenset(f"{section}.{name}" for section, model in SECTIONS.items() for
 Tree = Comparison | Branch
 
 
-def fix(rule: Rule, workload: Workload, context: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+def fix(
+    rule: Rule, workload: Workload, context: Mapping[str, Any] | None = None, ruleset: Ruleset | None = None
+) -> dict[str, Any] | None:
     """The change (dotted paths → values) that makes ``rule``'s condition false for ``workload``; {} when it is false
     already; None when decider has no change to offer (see the module's docstring). ``context``: the workload's rule
-    context as ``fix_context`` builds it, when the caller has it (one for every rule of a workload it fixes)."""
+    context as ``fix_context`` builds it, when the caller has it (one for every rule of a workload it fixes).
+    ``ruleset``: its price books and cost model, for the facts of the nodes the named types give (decider/node_fit.py);
+    without it a rule on those facts has no fix."""
     if not rule.condition.raw:
         return None
     if context is None:
-        context = fix_context(workload)
-    return _fix(tree(rule.condition.raw), workload, context, rule.fix or "")
+        context = fix_context(workload, ruleset)
+    return _fix(tree(rule.condition.raw), workload, context, rule.fix or "", _nodes(workload, ruleset))
 
 
-def fix_context(workload: Workload) -> Mapping[str, Any]:
+def fix_context(workload: Workload, ruleset: Ruleset | None = None) -> Mapping[str, Any]:
     """The context a fix reads which comparisons hold in: the workload's fields and its facts derived without a cost
-    model."""
-    return build_context(workload, derive(workload))
+    model, but for the nodes the named types give (``ruleset``'s book and cost model)."""
+    nodes = _nodes(workload, ruleset)
+    facts = derive(workload)
+    return build_context(workload, with_node_room(facts, workload, *nodes) if nodes is not None else facts)
 
 
-def _fix(node: Tree, workload: Workload, context: Mapping[str, Any], named: str) -> dict[str, Any] | None:
+Nodes = tuple[PriceBook, CostModel] | None
+
+
+def _nodes(workload: Workload, ruleset: Ruleset | None) -> Nodes:
+    """The region's price book and the cost model, which the node facts are computed from; None without them."""
+    model = ruleset.cost_model if ruleset is not None else None
+    book = ruleset.pricing.get(workload.preferences.region) if ruleset is not None and model is not None else None
+    return (book, model) if book is not None and model is not None else None
+
+
+def _fix(
+    node: Tree, workload: Workload, context: Mapping[str, Any], named: str, nodes: Nodes = None
+) -> dict[str, Any] | None:
     if not node.holds(context):
         return {}
     if isinstance(node, Comparison):
-        return _edge(node, workload)
+        return _edge(node, workload, nodes)
     if node.name == "all":  # one part made false is enough: the fields the rule's fix names first
         parts = sorted(node.parts, key=lambda part: not any(path in named for path in _named_by(part)))
         for part in parts:
-            found = _fix(part, workload, context, named)
+            found = _fix(part, workload, context, named, nodes)
             if found:
                 return found
         return None
     if node.name == "any":  # every part that holds is made false
         change: dict[str, Any] = {}
         for part in node.parts:
-            found = _fix(part, workload, context, named)
+            found = _fix(part, workload, context, named, nodes)
             if found is None:
                 return None
             change.update(found)
@@ -116,10 +140,10 @@ def _named_by(node: Tree) -> set[str]:
     return fields.union(*(DERIVED_FROM.get(path, ()) for path in fields))
 
 
-def _edge(leaf: Comparison, workload: Workload) -> dict[str, Any] | None:
+def _edge(leaf: Comparison, workload: Workload, nodes: Nodes = None) -> dict[str, Any] | None:
     """The change that makes one comparison that holds false, at its edge; None when it has no single edge."""
     if leaf.field in DERIVED_FROM:
-        return _through_inputs(leaf, workload)
+        return _through_inputs(leaf, workload, nodes) if nodes is not None or leaf.field not in SHARES else None
     if leaf.field.startswith("derived.") or leaf.field not in PATHS:
         return None
     if leaf.op in ("gt", "ge", "lt", "le") and _is_number(leaf.value):
@@ -147,7 +171,7 @@ def _edge(leaf: Comparison, workload: Workload) -> dict[str, Any] | None:
     return None
 
 
-def _through_inputs(leaf: Comparison, workload: Workload) -> dict[str, Any] | None:
+def _through_inputs(leaf: Comparison, workload: Workload, nodes: Nodes = None) -> dict[str, Any] | None:
     """A comparison on a derived fact made false through the fields it is computed from (the ones given): each moved
     to where the fact reaches the edge with the other fields as far as they go (Lambda's memory setting is the larger
     of the memory and the vCPUs' memory: each must come down), then each move the others make unneeded dropped."""
@@ -156,39 +180,39 @@ def _through_inputs(leaf: Comparison, workload: Workload) -> dict[str, Any] | No
     change: dict[str, Any] = {}
     for path in given:
         others = _with_all(workload, {other: far[other] for other in given if other != path})
-        value = _moved(leaf, others, path, float(value_at(workload, path)), far[path])
+        value = _moved(leaf, others, path, float(value_at(workload, path)), far[path], nodes)
         if value is None:
             return None
         if value != value_at(workload, path):
             change[path] = value
     for path in list(change):  # a move another one makes unneeded is not asked for
         kept = {other: value for other, value in change.items() if other != path}
-        if not _derived_holds(leaf, _with_all(workload, kept)):
+        if not _derived_holds(leaf, _with_all(workload, kept), nodes):
             change = kept
-    if change and not _derived_holds(leaf, _with_all(workload, change)):
+    if change and not _derived_holds(leaf, _with_all(workload, change), nodes):
         return change
-    return _one_input(leaf, workload, given, far)
+    return _one_input(leaf, workload, given, far, nodes)
 
 
 def _one_input(
-    leaf: Comparison, workload: Workload, given: list[str], far: Mapping[str, float]
+    leaf: Comparison, workload: Workload, given: list[str], far: Mapping[str, float], nodes: Nodes = None
 ) -> dict[str, Any] | None:
     """A fact that is no sum of its inputs (Lambda's cold run counts the start only past 10 s) can reach its edge by
     one input moved with the others as they are, where moving each with the others as far as they go finds nothing:
     the first input that does."""
     for path in given:
-        value = _moved(leaf, workload, path, float(value_at(workload, path)), far[path])
+        value = _moved(leaf, workload, path, float(value_at(workload, path)), far[path], nodes)
         if value is not None and value != value_at(workload, path):
             return {path: value}
     return None
 
 
-def _moved(leaf: Comparison, base: Workload, path: str, now: float, far: float) -> float | None:
+def _moved(leaf: Comparison, base: Workload, path: str, now: float, far: float, nodes: Nodes = None) -> float | None:
     """The value of ``path`` nearest ``now``, towards ``far``, at which ``leaf`` no longer holds for ``base`` with
     that value, as the field holds it; None when there is none within the field's bounds."""
 
     def holds_at(value: float) -> bool:
-        return _derived_holds(leaf, _with(base, path, value))
+        return _derived_holds(leaf, _with(base, path, value), nodes)
 
     moved = _edge_between(holds_at, now, far)
     return _inside(path, moved, down=leaf.op in ("gt", "ge")) if moved is not None else None
@@ -256,7 +280,9 @@ def _with_all(workload: Workload, change: Mapping[str, Any]) -> Workload:
     return workload
 
 
-def _derived_holds(leaf: Comparison, workload: Workload) -> bool:
+def _derived_holds(leaf: Comparison, workload: Workload, nodes: Nodes = None) -> bool:
+    if leaf.field in SHARES and nodes is not None:  # the nodes the named types give hold the copy or not
+        return leaf.holds({leaf.field: node_fact(workload, derive(workload), *nodes, leaf.field)})
     return leaf.holds({leaf.field: fact(workload, leaf.field.removeprefix("derived."))})
 
 

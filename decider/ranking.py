@@ -18,6 +18,7 @@ from decider.cost.volumes import image_room_gb
 from decider.errors import DeciderError
 from decider.facts import Facts, derive
 from decider.firing import kept_out
+from decider.node_fit import refreshed, with_node_room
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import CostModel
 from decider.rules.fields import context as build_context
@@ -60,10 +61,13 @@ def rank(
     priced between the rankings of one decision (decider/cost/memo.py). ``derived``: the workload's facts and
     context, when the caller has them already (decider/advice.py)."""
     if derived is None:
-        facts = derive(workload, ruleset.cost_model)
+        facts = with_node_room(
+            derive(workload, ruleset.cost_model), workload, _book(workload, ruleset), ruleset.cost_model
+        )
         context: Mapping[str, Any] = build_context(workload, facts)
-    else:
+    else:  # the nodes the named types give, which a change to the named types or the region moves (node_fit.py)
         facts, context = derived
+        facts, context = refreshed(facts, context, workload, ruleset)
     goal = workload.preferences.optimize_for
     if explain or memo is None:
         firing = fire(ruleset, context, goal, explain=explain)
@@ -177,7 +181,7 @@ class Bills(Mapping[str, float]):
         book: PriceBook,
         model: CostModel,
     ) -> None:
-        facts = derive(workload, model)
+        facts = with_node_room(derive(workload, model), workload, book, model)
         firing = kept_out(ruleset, build_context(workload, facts), workload.preferences.optimize_for)
         self._wanted = {
             target.id: target
@@ -262,7 +266,7 @@ def _modes(workload: Workload, ruleset: Ruleset, memo: PlanMemo, targets: frozen
     book = _book(workload, ruleset)
     if book is None or ruleset.cost_model is None:
         return None
-    facts = derive(workload, ruleset.cost_model)
+    facts = with_node_room(derive(workload, ruleset.cost_model), workload, book, ruleset.cost_model)
     firing = kept_out(ruleset, build_context(workload, facts), workload.preferences.optimize_for)
     wanted = [target for target in ruleset.targets if target.id in targets and target.id not in firing.exclusions]
     return choose_modes(

@@ -12,6 +12,7 @@ from decider.copy_cpu import FARGATE_CPU_MAX_MEMORY_MB, LAMBDA_MB_PER_VCPU, cont
 from decider.defaults_said import UTILISATION_TARGET
 from decider.facts import ONE, Facts, derive, fact, lambda_memory_for
 from decider.fixes import DERIVED_FROM
+from decider.node_fit import SHARES
 from decider.rules.fields import FIELDS, context
 from decider.workload import ParsedWorkload, parse_workload
 from tests.test_properties import PROPERTY_SETTINGS, WORKLOADS
@@ -372,4 +373,6 @@ def test_a_fact_computed_alone_is_the_one_derive_computes(raw: dict[str, Any]) -
 
 
 def test_every_fact_a_fix_moves_fields_for_is_computed_alone() -> None:
-    assert {path.removeprefix("derived.") for path in DERIVED_FROM} <= set(ONE)
+    """Computed alone from the workload (``ONE``), or from it and the region's nodes (decider/node_fit.py)."""
+    nodes = {path.removeprefix("derived.") for path in SHARES}
+    assert {path.removeprefix("derived.") for path in DERIVED_FROM} <= set(ONE) | nodes

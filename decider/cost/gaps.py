@@ -82,7 +82,7 @@ def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unprice
     runtime = workload.runtime
     shape = f"{show(vcpu)} vCPU, {show(runtime.memory_mb)} MB" + (f", {runtime.gpu} GPU" if runtime.gpu else "")
     named = workload.control.instance_types
-    unpriced = _unknown_names(book, named)
+    unpriced = unknown_names(book, named)
     if named and len(unpriced) == len(named):  # every name the book does not price: no size is at fault
         said = "; ".join(f"{name}" + (f" (nearest priced: {near})" if near else "") for name, near in unpriced)
         return Unpriced(
@@ -127,7 +127,7 @@ def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unprice
 _UNKNOWN: Compiled[tuple[tuple[str, str | None], ...]] = Compiled(limit=256)
 
 
-def _unknown_names(book: PriceBook, named: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+def unknown_names(book: PriceBook, named: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
     """The names in ``control.instance_types`` that match no type or family of the catalogue nor one the book leaves
     out (a typo, or a type the book does not price), each with the nearest name the book prices (p4dd: p4d); found
     once per price book and names (the advice search prices the same names many times)."""

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from decider import decide, parse_workload
 from decider.cli import main
+from decider.cost.gaps import no_fitting_type
 from decider.decision import Decision, InstanceSizing, RankedTarget
 from decider.pricing.book import PriceBook
 from decider.rules.model import Ruleset
@@ -190,12 +191,17 @@ def test_windows_where_no_licence_price_is_sourced_says_so(ruleset: Ruleset) -> 
 
 
 def test_no_fitting_type_says_why(ruleset: Ruleset) -> None:
+    """A copy no named type holds is kept out by a limit (docs/rules.md); the reason the pricing gives, were it asked
+    to size one, names the largest of the types named, not of the catalogue."""
     workload = {**BIG_JOB, "control": {"instance_types": ["c6i"]}}
-    ranked = _ranked(_decide(ruleset, workload, "us-east-1"), "ecs-ec2")
-    assert ranked.monthly_cost is None
-    assert ranked.no_price == (
+    decision = _decide(ruleset, workload, "us-east-1")
+    out = {entry.target: [reason.rule for reason in entry.reasons] for entry in decision.excluded}
+    assert out["ecs-ec2"] == ["limits.named-types-hold-no-copy"]
+    parsed = parse_workload(workload).workload
+    said = no_fitting_type(ruleset.pricing["us-east-1"], parsed, 48.0).reason
+    assert said == (
         "no instance type in the us-east-1 catalogue limited to c6i holds one copy (48 vCPU, 393,216 MB); its largest "
-        "x86_64 type is c6i.32xlarge (128 vCPU, 256 GiB)"  # the largest of the types named, not of the catalogue
+        "x86_64 type is c6i.32xlarge (128 vCPU, 256 GiB)"
     )
 
 
