@@ -365,14 +365,12 @@ class Decision(_Frozen):
 
     def leads_over(self, target: str) -> tuple[tuple[float, str], ...]:
         """The rules that put the recommendation ahead of ``target`` (a ranked target), biggest lead first, leaving
-        out a rule that pleads for an excluded target unless only such rules put it ahead: the reasons the summary
-        gives (``decider.explain.deciding_reasons``)."""
-        other = next(entry for entry in self.ranking if entry.target == target)
-        found = leads(
-            ((reason.rule, reason.impact) for reason in self.ranking[0].reasons),
-            ((reason.rule, reason.impact) for reason in other.reasons),
-            self._relative,
-        )
+        out a rule that pleads for an excluded target unless only such rules put it ahead, and a cost lead of a
+        recommendation without a bill: the reasons the summary gives (``decider.explain.deciding_reasons``)."""
+        other, bill = next(entry for entry in self.ranking if entry.target == target), self.ranking[0].monthly_cost
+        ahead = ((reason.rule, reason.impact) for reason in self.ranking[0].reasons)
+        found = leads(ahead, ((reason.rule, reason.impact) for reason in other.reasons), self._relative)
+        found = tuple(item for item in found if bill is not None or item[1] not in self._relative)
         return tuple(item for item in found if item[1] not in self._pleading) or found
 
 

@@ -54,11 +54,14 @@ def _unrepeated(parts: list[str]) -> list[str]:
     return said
 
 
-def deciding_reasons(evaluation: Evaluation, winner: str, runner_up: str | None, limit: int = 3) -> list[Fired]:
+def deciding_reasons(
+    evaluation: Evaluation, winner: str, runner_up: str | None, limit: int = 3, *, billed: bool = True
+) -> list[Fired]:
     """The rules that did most to put ``winner`` ahead of ``runner_up`` (or, alone, that raised it most), leaving out
     a rule that makes the case for an excluded target (``_pleads_for_excluded``), unless only such rules put it ahead:
-    then they are its reasons, as the points say."""
-    found = [fired for _, fired in leads(evaluation, winner, runner_up)]
+    then they are its reasons, as the points say. A winner without a bill (not ``billed``) has no cost lead: the
+    bills' criterion does not score it, which is no sign it costs less."""
+    found = [fired for _, fired in leads(evaluation, winner, runner_up) if billed or not _is_computed(fired)]
     return ([fired for fired in found if not _pleads_for_excluded(fired, evaluation, winner)] or found)[:limit]
 
 
@@ -138,7 +141,7 @@ def summary(
     if winner in costs:
         text += f", about ${costs[winner]:,.2f} a month"
     text += ")."
-    reasons = deciding_reasons(evaluation, winner, runner_up)
+    reasons = deciding_reasons(evaluation, winner, runner_up, billed=winner in costs)
     if reasons:
         parts = [
             _cost_phrase(ruleset, winner, runner_up, costs) if _is_computed(fired) else _sentence(fired.message)
@@ -254,7 +257,7 @@ def _is_computed(fired: Fired) -> bool:
 
 def _cost_phrase(ruleset: Ruleset, winner: str, runner_up: str | None, costs: Mapping[str, float]) -> str:
     others = sorted((cost, target) for target, cost in costs.items() if target != winner)
-    if winner not in costs or not others:
+    if not others:  # no other bill: cost is the only difference the criterion scored, and the winner has a bill
         return "it costs less than the alternatives"
     cheapest_cost, cheapest = others[0]
     if costs[winner] <= cheapest_cost:
