@@ -74,6 +74,8 @@ def fold(
         outside: Collection[str] = ()
         if rule is not None:
             if billed and rule.proxy_for == "cost":
+                if _for_excluded(item.impacts, excluded):
+                    continue  # its favoured targets, as the rule gives them, are all out: no reason for the rest
                 if not unbilled:
                     continue  # every eligible target has a bill: a proxy scores none of them, and no excluded one
                 proxied = {target: points for target, points in item.impacts.items() if target in unbilled}
@@ -86,8 +88,7 @@ def fold(
                 if shares is not None:
                     item, outside = _in_part(item, limited, shares, outside, excluded)
         if outside or (excluded and not excluded.keys().isdisjoint(item.impacts)):
-            favoured = [target for target, points in item.impacts.items() if points > 0]
-            if favoured and all(target in excluded for target in favoured):
+            if _for_excluded(item.impacts, excluded):
                 continue  # a rule about excluded targets (what they do well) is no reason between the others
             impacts = {
                 target: points
@@ -144,6 +145,12 @@ def fold(
         fired=tuple(fired),
         scale=scale,
     )
+
+
+def _for_excluded(impacts: Mapping[str, float], excluded: Collection[str]) -> bool:
+    """Whether every target a rule favours (gives points to) is excluded: then it scores no target."""
+    favoured = [target for target, points in impacts.items() if points > 0]
+    return bool(favoured) and all(target in excluded for target in favoured)
 
 
 def _add_up(items: list[tuple[Fired, float]], base: float) -> None:
