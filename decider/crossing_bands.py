@@ -51,7 +51,7 @@ CLOSE = WITHIN**0.99
 
 def settle(
     point: BreakEven, found: float, today: float, totals: Priced, *, stepped: bool = True, tries: int = SETTLE_TRIES
-) -> tuple[float, tuple[float, float | None], float | None] | None:
+) -> tuple[float, tuple[float, float | None], tuple[float, float | None] | None] | None:
     """Where ``point``'s crossing is said (``found``, a ``resized`` volume, or one past it) with how far the claim holds
     (``band_end``). The other target must be cheaper just past the volume said too (``CLOSE_PAST``, up to where a band
     ends) and at the volumes a sentence rounds it and its "checked to" to (``approx_toward``). Where it is not, within
@@ -65,8 +65,9 @@ def settle(
     ``smooth``) a claim ``certify`` cannot prove as far as the ladder checked it within its volumes is still said that
     far. A band past whose end the other target is cheaper again further out (a bill that stepped up for a stretch)
     is sought past too, and said as the threshold found there when one holds: "above" says the volumes past it, which
-    the band's "cheaper again" would leave out. Where none holds, the two take turns: the band is said with the volume
-    past it where the other target is cheaper again (the third part, else None), checked as the sentence rounds it."""
+    the band's "cheaper again" would leave out; the band is said too, nearer today's volume (the third part: the
+    threshold and how far it was checked). Where none holds, the two take turns: the band is said with the volume past
+    it where the other target is cheaper again (the third part, with None), checked as the sentence rounds it."""
     up = point.requests_per_month >= today
     cheaper_now, other = (point.versus, point.target) if up else (point.target, point.versus)
 
@@ -113,9 +114,9 @@ def settle(
             if later is None:
                 return found, end, None
             if resumed is not None and resumed[1][1] is None:  # the band's "cheaper again" would leave out the
-                return resumed  # volumes past it: said as the threshold found there, or as the two taking turns here
-            turn = turn_said(found, end[0], end[1], later, today)[1]
-            return (found, end, later) if other_cheaper(later) and other_cheaper(turn) else None
+                return found, end, (resumed[0], resumed[1][0])  # volumes past it: said with the threshold found there
+            turn = turn_said(found, end[0], end[1], later, today)[1]  # or with the two taking turns here
+            return (found, end, (later, None)) if other_cheaper(later) and other_cheaper(turn) else None
         if turned is None:
             return found, end, None
         if past(turned, steps[-1]) and turned != tooth:

@@ -239,16 +239,21 @@ def resize(
         if volume is not None
     }
     said_at = {index: where for index, where in settled.items() if where is not None}
-    return tuple(
-        point.model_copy(
-            update={
-                "resized_requests_per_month": said_at[index][0],
-                "resized_until_requests_per_month": said_at[index][1][0],
-                "resized_again_requests_per_month": said_at[index][1][1],
-                "resized_turns_requests_per_month": said_at[index][2],
-            }
-        )
-        if index in said_at
-        else point
-        for index, point in enumerate(points)
+    return tuple(_said(point, said_at[index]) if index in said_at else point for index, point in enumerate(points))
+
+
+def _said(
+    point: BreakEven, where: tuple[float, tuple[float, float | None], tuple[float, float | None] | None]
+) -> BreakEven:
+    """``point`` with where ``settle`` says it (decider/crossing_bands.py)."""
+    found, (until, again), past = where
+    turns, turns_until = past if past is not None else (None, None)
+    return point.model_copy(
+        update={
+            "resized_requests_per_month": found,
+            "resized_until_requests_per_month": until,
+            "resized_again_requests_per_month": again,
+            "resized_turns_requests_per_month": turns,
+            "resized_turns_until_requests_per_month": turns_until,
+        }
     )

@@ -1,8 +1,5 @@
-"""The decision contract (DESIGN §5): frozen models whose JSON is the API's answer and the CLI's ``--format json``.
-
-Each ranked target carries its sizing: what a user would configure (memory setting, task size and copies, or
-instance type and count), described for people by decider/render/sizing.py.
-"""
+"""The decision contract (DESIGN §5): frozen models whose JSON is the API's answer and the CLI's ``--format json``;
+each ranked target carries its sizing (what to configure), described for people by decider/render/sizing.py."""
 
 # No ``from __future__ import annotations``: Pydantic takes these annotations as objects, evaluating no text.
 
@@ -253,8 +250,13 @@ class BreakEven(_Frozen):
     )
     resized_turns_requests_per_month: float | None = Field(
         None,
-        description="For a band whose target is cheaper again past resized_again_requests_per_month (the two take "
-        "turns), the volume where it is, each target sized anew; said in what_would_change. Null otherwise.",
+        description="For a band whose target is cheaper again past resized_again_requests_per_month, the volume where "
+        "it is, each target sized anew; said in what_would_change. Null otherwise.",
+    )
+    resized_turns_until_requests_per_month: float | None = Field(
+        None,
+        description="How far past resized_turns_requests_per_month the band's target was found still cheaper (as "
+        "resized_until_requests_per_month says for a threshold); null when the two may take turns again past it.",
     )
 
 

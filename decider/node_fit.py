@@ -6,11 +6,12 @@ A copy that no allowed type holds cannot run on that target as described: the pr
 node registers its vCPUs and its memory less the OS's share; an EKS node keeps vCPU and memory for the kubelet and the
 DaemonSets and runs at most its max pods (``kubelet_reserved_cpu``, ``kubelet_reserved_memory`` in the cost model).
 
-Only named types are judged: the price book's catalogue lists a part of EC2's types, so a copy that outgrows the whole
-catalogue is not said to fit nowhere on AWS (that target is ranked without a bill, with a warning). Names the book
-does not price (a typo, or a type it leaves out) are no price, not no fit: the facts are 0 then, as when no type is
-named, and so is a list of names no size of which is allowed for the workload (another architecture's types, or
-types without GPUs for a copy that needs one), which the target's ``no_price`` reason explains.
+Only types named size by size, every one of them priced by the book, are judged: the price book's catalogue lists a
+part of EC2's types, so a copy that outgrows the whole catalogue, or a family the book lists some sizes of (t3: its
+medium and large), is not said to fit nowhere on AWS (that target is ranked without a bill, with a warning). Names
+the book does not price (a typo, or a type it leaves out) are no price, not no fit: the facts are 0 then, as when no
+type is named, and so is a list of names no size of which is allowed for the workload (another architecture's types,
+or types without GPUs for a copy that needs one), which the target's ``no_price`` reason explains.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from decider.cost.gaps import unknown_names
+from decider.cost.compiled import Compiled
 from decider.cost.instances import copies_per_instance, instance_candidates, node_memory_mb
 from decider.facts import Facts
 from decider.numbers import show
@@ -44,20 +45,22 @@ class Room:
 
 
 NOT_JUDGED = Room()
+_TYPES: Compiled[frozenset[str]] = Compiled()
 
 
 def node_room(workload: Workload, facts: Facts, book: PriceBook, model: CostModel, *, kubernetes: bool) -> Room:
     """One copy's share of the roomiest node ``control.instance_types`` allows (the largest of its vCPU, memory and
     GPU shares of what one node of the type gives a copy, least over the allowed types), with that type and what it
-    gives a copy; ``NOT_JUDGED`` when no type is named, a name is one the book does not price, or no size of the names
-    is allowed for the workload. Agrees with the pricing's fit: above 1 exactly when no allowed type holds a copy."""
+    gives a copy; ``NOT_JUDGED`` when no type is named, a name is a family or one the book does not price, or no size
+    of the names is allowed for the workload. Agrees with the pricing's fit: above 1 exactly when no allowed type
+    holds a copy."""
     named = workload.control.instance_types
-    if not named or not book.ec2.instances or unknown_names(book, named):
-        return NOT_JUDGED
+    if not named or not all(name in _priced_types(book) for name in named):
+        return NOT_JUDGED  # a family (which the book may list in part), or a name the book does not price
     candidates = instance_candidates(workload, book)
     if not candidates:
         return NOT_JUDGED
-    best: tuple[float, Instance, float, float] | None = None
+    best: tuple[tuple[float, float, float, str], Instance, float, float] | None = None
     fits = False
     for instance in candidates:
         share, vcpu, memory = _share(instance, workload, facts, model, kubernetes=kubernetes)
@@ -68,14 +71,15 @@ def node_room(workload: Workload, facts: Facts, book: PriceBook, model: CostMode
                 else 0
             )
             fits = held >= 1 if facts.container_vcpu > 0 else share <= 1.0
-        if best is None or (share, instance.usd_per_hour, instance.type) < (
-            best[0],
-            best[1].usd_per_hour,
-            best[1].type,
-        ):
-            best = (share, instance, vcpu, memory)
-    assert best is not None  # noqa: S101 - candidates is not empty
-    share, instance, vcpu, memory = best
+        # The roomiest: the least largest share, then the least smaller one (of two types short of the same vCPU, the
+        # one with more memory), then the cheaper
+        least = min(facts.container_vcpu / vcpu, workload.runtime.memory_mb / memory) if vcpu > 0 < memory else 0.0
+        key = (share, least, instance.usd_per_hour, instance.type)
+        if best is None or key < best[0]:
+            best = (key, instance, vcpu, memory)
+    if best is None:  # no candidate (checked above)
+        return NOT_JUDGED
+    (share, *_), instance, vcpu, memory = best
     # The pricing's fit decides at its edge (a copy that fills a node to the last vCPU): the share agrees with it
     share = min(share, 1.0) if fits else max(share, math.nextafter(1.0, 2.0))
     gpu = f" and {instance.gpu} GPU" if workload.runtime.gpu else ""
@@ -90,6 +94,11 @@ def node_room(workload: Workload, facts: Facts, book: PriceBook, model: CostMode
     else:
         gives = f"at most {show(round(vcpu, 3))} vCPU, {show(math.floor(memory))} MB{gpu} a copy"
     return Room(share, f"{instance.type} ({gives})")
+
+
+def _priced_types(book: PriceBook) -> frozenset[str]:
+    """The instance types the book prices, by exact name (``m7i.xlarge``)."""
+    return _TYPES.get((id(book),), book, lambda: frozenset(instance.type for instance in book.ec2.instances))
 
 
 def _share(

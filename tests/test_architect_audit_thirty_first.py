@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from decider import Decision, Ruleset, decide, parse_workload
-from decider.cost.breakeven import band_said, turn_said
+from decider.cost.breakeven import band_said, threshold_said, turn_said
 from decider.crossing_bands import LADDER, _past_band
 from decider.errors import WorkloadError
 from tests.cost.test_resized_crossings import PLAIN_BAND
@@ -65,8 +65,9 @@ def decision_volume(raw: dict[str, Any]) -> float:
 
 
 def _turns_hold(raw: dict[str, Any], ruleset: Ruleset) -> tuple[int, list[str]]:
-    """Each band said with the two taking turns past it, re-priced where its sentence says each is cheaper: inside
-    the band, where the first is cheaper again, and where the band's target is cheaper once more."""
+    """Each band said with the band's target cheaper once more past it (the two taking turns, or a threshold there),
+    re-priced where its sentence says each is cheaper: inside the band, where the first is cheaper again, and where
+    the band's target is cheaper once more (and as far as a threshold was checked)."""
     decision = decide(parse_workload(raw), ruleset)
     today, said_turns, wrong = decision_volume(raw), 0, []
     for point in decision.break_even:
@@ -78,12 +79,16 @@ def _turns_hold(raw: dict[str, Any], ruleset: Ruleset) -> tuple[int, list[str]]:
         up = again >= start
         band_target, first = (point.target, point.versus) if up else (point.versus, point.target)
         (_, near), (_, far), (_, back) = band_said(start, until, again, today)
-        turn = turn_said(start, until, again, turns, today)[1]
+        past = point.resized_turns_until_requests_per_month  # a threshold past the band, checked this far
+        if past is None:
+            turns_at = [turn_said(start, until, again, turns, today)[1]]
+        else:
+            turns_at = [threshold_said(turns, past, today)[1], past]
         for volume, cheaper, dearer in (
             (near, band_target, first),
             (far, band_target, first),
             (back, first, band_target),
-            (turn, band_target, first),
+            *((turn, band_target, first) for turn in turns_at),
         ):
             bills = {
                 line.target: line.monthly_cost.total_usd

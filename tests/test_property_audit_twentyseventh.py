@@ -26,8 +26,8 @@ BAND = re.compile(
     rf"^Between {VOLUME} and {VOLUME} [a-z ]+ a month ({NAMES}) is cheaper than ({NAMES}), "
     rf"(?:and )?by {VOLUME} ({NAMES})"
 )
-#: Past a band, the two taking turns: where the band's target is cheaper once more.
-TURNS = re.compile(rf", and by {VOLUME} ({NAMES}) is cheaper once more: the two take turns")
+#: Past a band, where the band's target is cheaper once more: the two taking turns, or a threshold there.
+TURNS = re.compile(rf", and (?:by|above|below) {VOLUME} ({NAMES}) is cheaper(?: once more: the two take turns)?")
 
 
 def amount(number: str, suffix: str) -> float:
@@ -55,9 +55,14 @@ def assert_sentences_hold(raw: dict[str, Any], ruleset: Ruleset, decision: Decis
             cheaper, dearer = names[band.group(5)], names[band.group(6)]
             again = totals_at(raw, ruleset, amount(band.group(7), band.group(8)))
             assert again[dearer] < again[cheaper], (text, again)
-            if (turns := TURNS.search(text)) is not None:
-                once_more = totals_at(raw, ruleset, amount(turns.group(1), turns.group(2)))
-                assert once_more[cheaper] < once_more[dearer], (text, once_more)
+            if (turns := TURNS.search(text)) is not None:  # and as far past it as a threshold there was checked
+                checked = CHECKED.search(text)
+                for volume in (
+                    amount(turns.group(1), turns.group(2)),
+                    *([amount(*checked.groups())] if checked else []),
+                ):
+                    once_more = totals_at(raw, ruleset, volume)
+                    assert once_more[cheaper] < once_more[dearer], (text, volume, once_more)
         else:
             continue
         said += 1

@@ -135,13 +135,19 @@ class Quote:
                 (volume, _), (far, _), (back, _) = band_said(volume_at, until, again, self.requests_per_month)
                 low, high = (volume, far) if rising else (far, volume)
                 change = f"Between {low} and {high} {self.unit} a month {cheaper} is cheaper than {dearer}, "
-                turns = point.resized_turns_requests_per_month
+                turns, past = point.resized_turns_requests_per_month, point.resized_turns_until_requests_per_month
                 if turns is None:
                     change += f"and by {back} {dearer} is cheaper again"
-                else:  # the two take turns past the band: said up to where the first is cheaper once more
+                elif past is None:  # the two take turns past the band: said up to where the first is cheaper once more
                     turn = turn_said(volume_at, until, again, turns, self.requests_per_month)[0]
                     change += f"by {back} {dearer} is cheaper again, and by {turn} {cheaper} is cheaper once more: "
                     change += "the two take turns"
+                else:  # and a threshold past it: "above" it, as far as it was checked
+                    turn, turn_value = threshold_said(turns, past, self.requests_per_month)
+                    change += f"by {back} {dearer} is cheaper again, and {'above' if rising else 'below'} {turn} "
+                    change += f"{cheaper} is cheaper"
+                    if past != turns:
+                        checked = f", checked to {approx_toward(past, turns, turn_value)[0]}"
             else:
                 word = "Above" if rising else "Below"
                 change = f"{word} {volume} {self.unit} a month {cheaper} becomes cheaper than {dearer}"
