@@ -139,6 +139,8 @@ class Facts:
     eks_node_share: float = 0.0
     """``ecs_node_share`` for an EKS node, which keeps vCPU and memory for the kubelet and the DaemonSets."""
     eks_roomiest_node: str = ""
+    node_copy: str = ""
+    """The copy those node facts judge, said: "4 vCPU, 8,192 MB", with its GPUs when it needs any."""
 
 
 #: The time Lambda gives a function's Init phase: "The Init phase is limited to 10 seconds. If all three tasks do not

@@ -33,7 +33,7 @@ from decider.workload import Workload
 #: The facts, by the node they are about: ``<kind>_node_share`` and ``<kind>_roomiest_node``.
 SHARES = {"derived.ecs_node_share": False, "derived.eks_node_share": True}
 #: Every fact this module fills, as rules read them.
-NODE_FACTS = (*SHARES, "derived.ecs_roomiest_node", "derived.eks_roomiest_node")
+NODE_FACTS = (*SHARES, "derived.ecs_roomiest_node", "derived.eks_roomiest_node", "derived.node_copy")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +127,15 @@ def with_node_room(facts: Facts, workload: Workload, book: PriceBook | None, mod
     if book is not None and model is not None and workload.control.instance_types:
         ecs = node_room(workload, facts, book, model, kubernetes=False)
         eks = node_room(workload, facts, book, model, kubernetes=True)
-    now = (facts.ecs_node_share, facts.ecs_roomiest_node, facts.eks_node_share, facts.eks_roomiest_node)
-    if now == (ecs.share, ecs.roomiest, eks.share, eks.roomiest):
+    copy = _copy_said(workload, facts) if NOT_JUDGED not in (ecs, eks) else ""
+    now = (
+        facts.ecs_node_share,
+        facts.ecs_roomiest_node,
+        facts.eks_node_share,
+        facts.eks_roomiest_node,
+        facts.node_copy,
+    )
+    if now == (ecs.share, ecs.roomiest, eks.share, eks.roomiest, copy):
         return facts
     return replace(
         facts,
@@ -136,7 +143,15 @@ def with_node_room(facts: Facts, workload: Workload, book: PriceBook | None, mod
         ecs_roomiest_node=ecs.roomiest,
         eks_node_share=eks.share,
         eks_roomiest_node=eks.roomiest,
+        node_copy=copy,
     )
+
+
+def _copy_said(workload: Workload, facts: Facts) -> str:
+    """One copy's needs as the node rules say them: vCPU and memory, and its GPUs when it needs any."""
+    runtime = workload.runtime
+    gpus = f" and {runtime.gpu} GPU{'s' if runtime.gpu > 1 else ''}" if runtime.gpu else ""
+    return f"{show(facts.container_vcpu)} vCPU, {show(runtime.memory_mb)} MB{gpus}"
 
 
 def refreshed(

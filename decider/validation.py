@@ -10,6 +10,7 @@ which the translator places under the part's location.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -168,8 +169,17 @@ def problems_from_validation(
 
 
 def _json_item(word: str) -> str:
-    """A word of a list as JSON writes it: a number as the number (an hourly profile's ``[1, 2, 3]``), else text."""
-    return word if _JSON_NUMBER.fullmatch(word) else json.dumps(word)
+    """A word of a list as JSON writes it: a number as the number (an hourly profile's ``[1, 2, 3]``; ``2.`` and ``01``
+    as JSON writes them, 2 and 1), else text."""
+    if _JSON_NUMBER.fullmatch(word):
+        return word
+    try:
+        number = float(word)
+    except ValueError:
+        return json.dumps(word)
+    if not math.isfinite(number):
+        return json.dumps(word)
+    return json.dumps(int(number) if number.is_integer() else number)
 
 
 def _joined(words: list[str], allowed: Sequence[str]) -> list[str]:
@@ -204,7 +214,7 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
     if template is not None:
         context = item.get("ctx") or {}
         message = template.format(value=_Quoted(value), type=json_type(value), **context)
-        one = isinstance(value, str) and value.isprintable() and 0 < len(value) <= MAX_LIST_TEXT
+        one = isinstance(value, str) and value.isprintable() and bool(value.strip()) and len(value) <= MAX_LIST_TEXT
         if kind in ("list_type", "tuple_type") and one:  # `protocols: http` for `[http]`: say the list that was meant
             allowed = wording.items(loc) if wording.items is not None else ()
             words = _joined([word for word in re.split(r"[,;\s]+", str(value)) if word], allowed)

@@ -188,3 +188,46 @@ def test_the_counterfactual_search_survives_a_fix_it_cannot_compute(ruleset: Rul
     assert excluded_by(decision, "eks") == [EKS_RULE]
     assert not [item for item in decision.counterfactuals if set(item.change) <= {"runtime.vcpu", "runtime.memory_mb"}]
     assert any(EKS_RULE in text for text in decision.what_would_change)
+
+
+# -- an audit of this round's changes: families, names the book leaves out, GPUs, the roomiest -----------------------
+
+
+def test_a_family_the_book_lists_in_part_is_not_judged_to_hold_no_copy(ruleset: Ruleset) -> None:
+    # The us-east-1 book lists t3.medium and t3.large; AWS sells t3.xlarge (4 vCPU, 16 GiB), which holds this copy
+    raw = {"runtime": {"vcpu": 4, "memory_mb": 8192}, "control": {"instance_types": ["t3"]}}
+    decision = decide(parse_workload(raw), ruleset)
+    for target in ("ecs-managed-instances", "ecs-ec2", "eks"):
+        assert not {ECS_RULE, EKS_RULE} & set(excluded_by(decision, target)), target
+    assert decision.recommendation is not None
+    named = decide(parse_workload({**raw, "control": {"instance_types": ["t3.medium", "t3.large"]}}), ruleset)
+    assert excluded_by(named, "ecs-ec2") == [ECS_RULE]  # the sizes named, each priced: judged
+
+
+def test_a_name_the_book_leaves_out_keeps_the_list_from_being_judged(ruleset: Ruleset) -> None:
+    # eu-west-1's book leaves g6.12xlarge out (4 GPUs); g5.xlarge (1 GPU) alone holds no copy of 4 GPUs
+    raw = {
+        "runtime": {"gpu": 4},
+        "control": {"instance_types": ["g6.12xlarge", "g5.xlarge"]},
+        "preferences": {"region": "eu-west-1"},
+    }
+    decision = decide(parse_workload(raw), ruleset)
+    for target in ("ecs-managed-instances", "ecs-ec2", "eks"):
+        assert not {ECS_RULE, EKS_RULE} & set(excluded_by(decision, target)), target
+    alone = decide(parse_workload({**raw, "control": {"instance_types": ["g5.xlarge"]}}), ruleset)
+    assert excluded_by(alone, "ecs-ec2") == [ECS_RULE]
+
+
+def test_a_copy_whose_gpus_fit_no_named_node_is_said_with_its_gpus(ruleset: Ruleset) -> None:
+    raw = {"runtime": {"vcpu": 1, "memory_mb": 2048, "gpu": 2}, "control": {"instance_types": ["g5.xlarge"]}}
+    decision = decide(parse_workload(raw), ruleset)
+    (reason,) = next(item for item in decision.excluded if item.target == "ecs-ec2").reasons
+    assert "holds one copy of this workload (1 vCPU, 2,048 MB and 2 GPUs)" in reason.message
+    assert any("(now 1 vCPU, 2,048 MB and 2 GPUs)" in text for text in decision.what_would_change)
+
+
+def test_the_roomiest_of_two_types_short_of_the_same_vcpu_is_the_one_with_more_memory(ruleset: Ruleset) -> None:
+    raw = {"runtime": {"vcpu": 4, "memory_mb": 2048}, "control": {"instance_types": ["t3.medium", "t3.large"]}}
+    decision = decide(parse_workload(raw), ruleset)
+    (reason,) = next(item for item in decision.excluded if item.target == "ecs-ec2").reasons
+    assert "the roomiest is t3.large" in reason.message

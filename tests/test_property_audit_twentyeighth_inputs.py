@@ -63,3 +63,14 @@ def test_a_word_nothing_allowed_is_near_is_left_out_of_the_list_suggested() -> N
 def test_an_empty_text_for_a_list_is_told_what_the_list_may_hold() -> None:
     told = _problem({"protocols": ""})
     assert "give a list of any of http, grpc, websocket" in told
+
+
+def test_blank_text_for_a_list_is_told_what_the_list_may_hold_not_one_value() -> None:
+    told = _problem({"protocols": "  "})
+    assert "give a list of any of http, grpc, websocket" in told
+    assert "list of one" not in told
+
+
+def test_numbers_json_would_refuse_as_written_are_told_back_as_json_writes_them() -> None:
+    told = _problem({"hourly_profile": "1.5 2. 3e2 01"})
+    assert "[1.5, 2, 3e2, 1] in JSON" in told
