@@ -141,6 +141,11 @@ class Facts:
     eks_roomiest_node: str = ""
     node_copy: str = ""
     """The copy those node facts judge, said: "4 vCPU, 8,192 MB", with its GPUs when it needs any."""
+    named_types_unsuited: bool = False
+    """Every type control.instance_types names (size by size, each priced) is of no use to the workload: another
+    architecture, Arm for Windows, no GPU for a copy that needs one (decider/node_fit.py)."""
+    named_types_unsuited_why: str = ""
+    """Why, type by type ("m7i.xlarge has no GPU, and a copy needs 1")."""
 
 
 #: The time Lambda gives a function's Init phase: "The Init phase is limited to 10 seconds. If all three tasks do not

@@ -1,5 +1,6 @@
 """Whether the instance types ``control.instance_types`` allows can hold one copy of the workload: the facts the
-rules ``limits.named-types-hold-no-copy`` and ``limits.eks-named-types-hold-no-copy`` read (rules/limits.yaml).
+rules ``limits.named-types-hold-no-copy``, ``limits.eks-named-types-hold-no-copy`` and ``limits.named-types-unsuited``
+read (rules/limits.yaml).
 
 A copy that no allowed type holds cannot run on that target as described: the pricing finds no type to size it on
 (decider/cost/instances.py ``instance_fits``). The same fit decides here, node by node as the bills count it: an ECS
@@ -10,8 +11,8 @@ Only types named size by size, every one of them priced by the book, are judged:
 part of EC2's types, so a copy that outgrows the whole catalogue, or a family the book lists some sizes of (t3: its
 medium and large), is not said to fit nowhere on AWS (that target is ranked without a bill, with a warning). Names
 the book does not price (a typo, or a type it leaves out) are no price, not no fit: the facts are 0 then, as when no
-type is named, and so is a list of names no size of which is allowed for the workload (another architecture's types,
-or types without GPUs for a copy that needs one), which the target's ``no_price`` reason explains.
+type is named. Named types none of which the workload can use at any size (another architecture's, Arm for Windows,
+no GPU for a copy that needs one) are said so type by type (``unsuited``), for ``limits.named-types-unsuited``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,14 @@ from decider.workload import Workload
 #: The facts, by the node they are about: ``<kind>_node_share`` and ``<kind>_roomiest_node``.
 SHARES = {"derived.ecs_node_share": False, "derived.eks_node_share": True}
 #: Every fact this module fills, as rules read them.
-NODE_FACTS = (*SHARES, "derived.ecs_roomiest_node", "derived.eks_roomiest_node", "derived.node_copy")
+NODE_FACTS = (
+    *SHARES,
+    "derived.ecs_roomiest_node",
+    "derived.eks_roomiest_node",
+    "derived.node_copy",
+    "derived.named_types_unsuited",
+    "derived.named_types_unsuited_why",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,14 +136,16 @@ def with_node_room(facts: Facts, workload: Workload, book: PriceBook | None, mod
         ecs = node_room(workload, facts, book, model, kubernetes=False)
         eks = node_room(workload, facts, book, model, kubernetes=True)
     copy = _copy_said(workload, facts) if NOT_JUDGED not in (ecs, eks) else ""
+    why = unsuited(workload, book) if book is not None else ""
     now = (
         facts.ecs_node_share,
         facts.ecs_roomiest_node,
         facts.eks_node_share,
         facts.eks_roomiest_node,
         facts.node_copy,
+        facts.named_types_unsuited_why,
     )
-    if now == (ecs.share, ecs.roomiest, eks.share, eks.roomiest, copy):
+    if now == (ecs.share, ecs.roomiest, eks.share, eks.roomiest, copy, why):
         return facts
     return replace(
         facts,
@@ -144,7 +154,27 @@ def with_node_room(facts: Facts, workload: Workload, book: PriceBook | None, mod
         eks_node_share=eks.share,
         eks_roomiest_node=eks.roomiest,
         node_copy=copy,
+        named_types_unsuited=bool(why),
+        named_types_unsuited_why=why,
     )
+
+
+def unsuited(workload: Workload, book: PriceBook) -> str:
+    """Why no type ``control.instance_types`` names (size by size, each priced) is of use to the workload, type by
+    type, as the pricing's candidates leave them out (decider/cost/instances.py ``instance_candidates``); empty when
+    one is, or when a name is a family or one the book does not price."""
+    named = workload.control.instance_types
+    if not named or not all(name in _priced_types(book) for name in named) or instance_candidates(workload, book):
+        return ""
+    runtime, reasons = workload.runtime, []
+    for instance in (instance for instance in book.ec2.instances if instance.type in named):
+        if runtime.architecture != "any" and instance.architecture != runtime.architecture:
+            reasons.append(f"{instance.type} is {instance.architecture}, the workload {runtime.architecture}")
+        elif runtime.os == "windows" and instance.architecture != "x86_64":
+            reasons.append(f"{instance.type} is {instance.architecture}, and Windows containers run on x86_64 hosts")
+        elif runtime.gpu and not instance.gpu:
+            reasons.append(f"{instance.type} has no GPU, and a copy needs {runtime.gpu}")
+    return "; ".join(reasons)
 
 
 def _copy_said(workload: Workload, facts: Facts) -> str:

@@ -231,3 +231,31 @@ def test_the_roomiest_of_two_types_short_of_the_same_vcpu_is_the_one_with_more_m
     decision = decide(parse_workload(raw), ruleset)
     (reason,) = next(item for item in decision.excluded if item.target == "ecs-ec2").reasons
     assert "the roomiest is t3.large" in reason.message
+
+
+@pytest.mark.parametrize(
+    ("runtime", "named", "why"),
+    [
+        ({"gpu": 1}, ["m7i.xlarge"], "m7i.xlarge has no GPU, and a copy needs 1"),
+        ({"os": "windows"}, ["m7g.xlarge"], "m7g.xlarge is arm64, and Windows containers run on x86_64 hosts"),
+        ({"architecture": "arm64"}, ["m7i.xlarge"], "m7i.xlarge is x86_64, the workload arm64"),
+    ],
+)
+def test_named_types_of_no_use_to_the_workload_exclude_the_instance_targets(
+    runtime: dict[str, Any], named: list[str], why: str, ruleset: Ruleset
+) -> None:
+    decision = decide(parse_workload({"runtime": runtime, "control": {"instance_types": named}}), ruleset)
+    for target in ("ecs-managed-instances", "ecs-ec2", "eks"):
+        reasons = next(item for item in decision.excluded if item.target == target).reasons
+        assert "limits.named-types-unsuited" in [reason.rule for reason in reasons], target
+        assert any(why in reason.message for reason in reasons), target
+    assert decision.recommendation is None  # Lambda and Fargate take no instance type
+
+
+def test_one_named_type_of_use_keeps_the_instance_targets_in(ruleset: Ruleset) -> None:
+    raw = {"runtime": {"architecture": "arm64"}, "control": {"instance_types": ["m7i.xlarge", "m7g.large"]}}
+    decision = decide(parse_workload(raw), ruleset)
+    assert "limits.named-types-unsuited" not in [r.rule for item in decision.excluded for r in item.reasons]
+    billed = entry(decision, "ecs-ec2")
+    assert billed.monthly_cost is not None
+    assert billed.sizing.instance_type.startswith("m7g")
