@@ -191,18 +191,25 @@ def test_windows_where_no_licence_price_is_sourced_says_so(ruleset: Ruleset) -> 
 
 
 def test_no_fitting_type_says_why(ruleset: Ruleset) -> None:
-    """A copy no named type holds is kept out by a limit (docs/rules.md); the reason the pricing gives, were it asked
-    to size one, names the largest of the types named, not of the catalogue."""
-    workload = {**BIG_JOB, "control": {"instance_types": ["c6i"]}}
-    decision = _decide(ruleset, workload, "us-east-1")
+    """A copy no type named size by size holds is kept out by a limit (docs/rules.md); a family, which the book may
+    list in part, is not judged: the target has no bill, and its reason names the largest of the family's types the
+    book lists, not of the catalogue."""
+    sized = {**BIG_JOB, "control": {"instance_types": ["c6i.32xlarge"]}}
+    decision = _decide(ruleset, sized, "us-east-1")
     out = {entry.target: [reason.rule for reason in entry.reasons] for entry in decision.excluded}
     assert out["ecs-ec2"] == ["limits.named-types-hold-no-copy"]
-    parsed = parse_workload(workload).workload
-    said = no_fitting_type(ruleset.pricing["us-east-1"], parsed, 48.0).reason
+    family = {**BIG_JOB, "control": {"instance_types": ["c6i"]}}
+    decision = _decide(ruleset, family, "us-east-1")
+    assert "ecs-ec2" not in {entry.target for entry in decision.excluded}
+    unbilled = next(entry for entry in decision.ranking if entry.target == "ecs-ec2")
+    assert unbilled.monthly_cost is None
+    said = no_fitting_type(ruleset.pricing["us-east-1"], parse_workload(family).workload, 48.0).reason
     assert said == (
         "no instance type in the us-east-1 catalogue limited to c6i holds one copy (48 vCPU, 393,216 MB); its largest "
         "x86_64 type is c6i.32xlarge (128 vCPU, 256 GiB)"
     )
+    assert unbilled.no_price is not None
+    assert unbilled.no_price.startswith("no instance type in the us-east-1 catalogue limited to c6i holds one copy")
 
 
 def test_pricing_show_gives_date_sources_uncertain_count_and_gaps(
