@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from decider.cost.compiled import Compiled
-from decider.cost.instances import copies_per_instance, instance_candidates, node_memory_mb
+from decider.cost.instances import catalogue_key, copies_per_instance, instance_candidates, node_memory_mb
 from decider.facts import Facts
 from decider.numbers import show
 from decider.pricing.book import Instance, PriceBook
@@ -54,6 +54,7 @@ class Room:
 
 NOT_JUDGED = Room()
 _TYPES: Compiled[frozenset[str]] = Compiled()
+_ROOMS: Compiled[Room] = Compiled()
 
 
 def node_room(workload: Workload, facts: Facts, book: PriceBook, model: CostModel, *, kubernetes: bool) -> Room:
@@ -65,6 +66,14 @@ def node_room(workload: Workload, facts: Facts, book: PriceBook, model: CostMode
     named = workload.control.instance_types
     if not named or not all(name in _priced_types(book) for name in named):
         return NOT_JUDGED  # a family (which the book may list in part), or a name the book does not price
+    # Found once per catalogue, copy shape and node kind while the cost model is the one it was found with: the
+    # advice search ranks many changed workloads with the same named types and copy
+    key = (*catalogue_key(workload, book, model, workload.runtime.memory_mb, facts.container_vcpu), kubernetes)
+    return _ROOMS.get(key, book, lambda: _roomiest(workload, facts, book, model, kubernetes=kubernetes), also=model)
+
+
+def _roomiest(workload: Workload, facts: Facts, book: PriceBook, model: CostModel, *, kubernetes: bool) -> Room:
+    """``node_room`` for named types the book prices, found afresh."""
     candidates = instance_candidates(workload, book)
     if not candidates:
         return NOT_JUDGED
@@ -131,6 +140,8 @@ def _share(
 
 def with_node_room(facts: Facts, workload: Workload, book: PriceBook | None, model: CostModel | None) -> Facts:
     """``facts`` with the node facts of the workload's named types (``NOT_JUDGED`` without a price book)."""
+    if not workload.control.instance_types and facts.node_copy == facts.named_types_unsuited_why == "":
+        return facts  # no type named, and nothing said of one: every node fact is its default (``NOT_JUDGED``)
     ecs = eks = NOT_JUDGED
     if book is not None and model is not None and workload.control.instance_types:
         ecs = node_room(workload, facts, book, model, kubernetes=False)
