@@ -147,7 +147,8 @@ def with_node_room(facts: Facts, workload: Workload, book: PriceBook | None, mod
         ecs = node_room(workload, facts, book, model, kubernetes=False)
         eks = node_room(workload, facts, book, model, kubernetes=True)
     copy = _copy_said(workload, facts) if NOT_JUDGED not in (ecs, eks) else ""
-    why = unsuited(workload, book) if book is not None else ""
+    # a judged node (a named type of use, priced) leaves nothing to say of unsuited names: not looked for again
+    why = unsuited(workload, book) if book is not None and ecs == NOT_JUDGED else ""
     now = (
         facts.ecs_node_share,
         facts.ecs_roomiest_node,
