@@ -337,8 +337,8 @@ class Decision(_Frozen):
     _relative: frozenset[str] = PrivateAttr(frozenset())
     """Criteria computed from the bills, whose points measure each target against the cheapest (``leads``)."""
     _pleading: frozenset[str] = PrivateAttr(frozenset())
-    """Rules whose points, as written, go most to a target this workload keeps out: no reason the recommendation wins
-    (``decider.explain.pleading``). The engine sets both; a decision read back from JSON has neither."""
+    """Rules whose points, as written, make another target's case (``decider.explain.pleading``): no reason the
+    recommendation wins. The engine sets both; a decision read back from JSON has neither."""
 
     def with_leads(self, relative: Collection[str], pleading: Collection[str]) -> Self:
         """This decision, knowing which criteria are relative and which rules plead for an excluded target, so that
@@ -357,7 +357,7 @@ class Decision(_Frozen):
 
     @property
     def pleading(self) -> frozenset[str]:
-        """The rules that plead for an excluded target (``_pleading``): no reason the recommendation wins."""
+        """The rules that make another target's case (``_pleading``): no reason the recommendation wins."""
         return self._pleading
 
     @cached_property
@@ -367,7 +367,7 @@ class Decision(_Frozen):
 
     def leads_over(self, target: str) -> tuple[tuple[float, str], ...]:
         """The rules that put the recommendation ahead of ``target`` (a ranked target), biggest lead first, leaving
-        out a rule that pleads for an excluded target unless only such rules put it ahead, and a cost lead of a
+        out a rule that makes another target's case unless only such rules put it ahead, and a cost lead of a
         recommendation without a bill: the reasons the summary gives (``decider.explain.deciding_reasons``)."""
         other, bill = next(entry for entry in self.ranking if entry.target == target), self.ranking[0].monthly_cost
         ahead = ((reason.rule, reason.impact) for reason in self.ranking[0].reasons)

@@ -172,7 +172,8 @@ def decide(
         },
         extra="ignore",
     )
-    pleads = explain.pleading(evaluation, order[0]) if order else frozenset()
+    bills = costs.keys() if order and order[0] not in costs else ()
+    pleads = explain.pleading(evaluation, order[0], bills) if order else frozenset()
     return decision.with_leads(explain.relative(evaluation), pleads)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from decider.advice import Advice, Counterfactual
@@ -55,20 +55,28 @@ def _unrepeated(parts: list[str]) -> list[str]:
 
 
 def deciding_reasons(
-    evaluation: Evaluation, winner: str, runner_up: str | None, limit: int = 3, *, billed: bool = True
+    evaluation: Evaluation,
+    winner: str,
+    runner_up: str | None,
+    limit: int = 3,
+    *,
+    billed: bool = True,
+    bills: Collection[str] = (),
 ) -> list[Fired]:
     """The rules that did most to put ``winner`` ahead of ``runner_up`` (or, alone, that raised it most), leaving out
-    a rule that makes the case for an excluded target (``_pleads_for_excluded``), unless only such rules put it ahead:
-    then they are its reasons, as the points say. A winner without a bill (not ``billed``) has no cost lead: the
-    bills' criterion does not score it, which is no sign it costs less."""
+    a rule that makes the case for another target (``_pleads``), unless only such rules put it ahead: then they are
+    its reasons, as the points say. A winner without a bill (not ``billed``) has no cost lead: the bills' criterion
+    does not score it, which is no sign it costs less. ``bills``: the targets with a bill."""
     found = [fired for _, fired in leads(evaluation, winner, runner_up) if billed or not _is_computed(fired)]
-    return ([fired for fired in found if not _pleads_for_excluded(fired, evaluation, winner)] or found)[:limit]
+    unbilled = () if billed else bills
+    return ([fired for fired in found if not _pleads(fired, evaluation, winner, unbilled)] or found)[:limit]
 
 
-def pleading(evaluation: Evaluation, winner: str) -> frozenset[str]:
-    """The rules fired for ``winner`` that plead for an excluded target (``_pleads_for_excluded``), by id."""
+def pleading(evaluation: Evaluation, winner: str, bills: Collection[str] = ()) -> frozenset[str]:
+    """The rules fired for ``winner`` that make another target's case (``_pleads``), by id. ``bills``: the targets
+    with a bill, when ``winner`` has none."""
     fired_for = evaluation.reasons[winner]
-    return frozenset(fired.id for fired, _ in fired_for if _pleads_for_excluded(fired, evaluation, winner))
+    return frozenset(fired.id for fired, _ in fired_for if _pleads(fired, evaluation, winner, bills))
 
 
 def relative(evaluation: Evaluation) -> frozenset[str]:
@@ -76,16 +84,27 @@ def relative(evaluation: Evaluation) -> frozenset[str]:
     return frozenset(fired.id for fired in evaluation.fired if _is_computed(fired))
 
 
-def _pleads_for_excluded(fired: Fired, evaluation: Evaluation, winner: str) -> bool:
-    """Whether a rule's points, as written, go most to a target the workload keeps out, not to ``winner``: its message
-    makes that target's case ("the convenient way is ECS Managed Instances"), which reads as no reason the winner wins,
-    though the points it gives the winner count in its score."""
+def _pleads(fired: Fired, evaluation: Evaluation, winner: str, bills: Collection[str] = ()) -> bool:
+    """Whether a rule's points, as written, make another target's case, not ``winner``'s, which reads as no reason
+    the winner wins, though the points it gives the winner count in its score:
+
+    - they go most to a target the workload keeps out ("the convenient way is ECS Managed Instances");
+    - the rule stands in for cost (``proxy_for: cost``), the winner has no bill, and it gives a target with a bill
+      (``bills``) at least the winner's points ("EC2 capacity costs less than Fargate's premium" for an EKS winner
+      over ECS on EC2): only the winner gets them, since a billed target's cost is its bill.
+    """
     rule = fired.rule
     if rule is None or not rule.impacts:
         return False
     top = max(rule.impacts.values())
     first = {target for target, points in rule.impacts.items() if points == top}
-    return winner not in first and bool(first & set(evaluation.exclusions))
+    if winner not in first and bool(first & set(evaluation.exclusions)):
+        return True
+    if not bills or rule.proxy_for != "cost":
+        return False
+    own = rule.impacts.get(winner, 0.0)
+    kept_out = evaluation.exclusions
+    return any(rule.impacts.get(target, 0.0) >= own for target in bills if target != winner and target not in kept_out)
 
 
 def _more_limits(names: Sequence[tuple[str, int]]) -> str:
@@ -141,7 +160,7 @@ def summary(
     if winner in costs:
         text += f", about ${costs[winner]:,.2f} a month"
     text += ")."
-    reasons = deciding_reasons(evaluation, winner, runner_up, billed=winner in costs)
+    reasons = deciding_reasons(evaluation, winner, runner_up, billed=winner in costs, bills=costs.keys())
     if reasons:
         parts = [
             _cost_phrase(ruleset, winner, runner_up, costs) if _is_computed(fired) else _sentence(fired.message)
