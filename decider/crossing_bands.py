@@ -142,14 +142,16 @@ def _past_band(
     other_cheaper: Callable[[float], bool],
     gap: Callable[[float], float | None],
 ) -> float | None:
-    """Where the other target is cheaper again past a band that ends at ``again``, at any of the volumes ``LADDER``
-    times past ``found`` (further from today's volume) beyond it, nearest first, narrowed to ``WITHIN`` from the volume
-    before it: None when it is at none of them. Volumes past the range crossings are said in are tried too: the
-    band's "cheaper again" would say those as well."""
+    """Where the other target is cheaper again past a band that ends at ``again``, at any of the volumes
+    ``CLOSE_PAST`` times past ``again`` or ``LADDER`` times past ``found`` (further from today's volume) beyond it,
+    nearest first, narrowed to ``WITHIN`` from the volume before it: None when it is at none of them. The close steps
+    find a turn just past the band, which the ladder's rungs would step over and say further out than it is. Volumes
+    past the range crossings are said in are tried too: the band's "cheaper again" would say those as well."""
     up = again >= found
-    ladder = [found * factor if up else found / factor for factor in LADDER]
+    rungs = [found * factor if up else found / factor for factor in LADDER]
+    rungs += [again * factor if up else again / factor for factor in CLOSE_PAST]
     start = again
-    for volume in ladder:
+    for volume in sorted(set(rungs), key=lambda volume: distance(volume, again)):
         if not (volume > again if up else volume < again):
             continue
         if other_cheaper(volume):

@@ -152,6 +152,17 @@ def test_past_a_band_every_rung_is_tried_not_only_the_first() -> None:
     assert _past_band(10e6, 11e6, lambda volume: False, lambda volume: -1.0) is None
 
 
+def test_past_a_band_a_turn_just_past_its_end_is_found_there_not_at_the_next_rung() -> None:
+    # The band ends at 13M and the other target is cheaper again from 13.4M (3% past it) to 19M, dearer at 20M: a
+    # turn between the band's end and the ladder's next rung (2× past the crossing, 20M) is found where it is
+    def gap(volume: float) -> float:
+        return 1.0 if 13.4e6 <= volume < 19e6 else -1.0
+
+    found = _past_band(10e6, 13e6, lambda volume: gap(volume) > 0.005, gap)
+    assert found is not None
+    assert 13.4e6 <= found <= 13.4e6 * 1.011
+
+
 @pytest.mark.parametrize(
     ("text", "listed"),
     [
