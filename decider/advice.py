@@ -30,6 +30,7 @@ from decider.errors import DeciderError
 from decider.facts import ONE
 from decider.fixes import fix, fix_context, in_order, plausible, shortened, value_at, ways_in
 from decider.flip import gap, nearest_flip
+from decider.network import door_moves
 from decider.peak_assumed import UNNAMED_PEAK
 from decider.ranking import Ranked, rank
 from decider.rules.fields import SECTION_PATHS
@@ -351,10 +352,9 @@ def _nearest_flip(
 #: runtime and the traffic; ``resolve_defaults`` fills the team's Kubernetes experience from its platform): a change
 #: to these fields alone leaves every other field and fact as it was (tests/test_advice.py checks it).
 ON_THEIR_OWN = frozenset({"preferences", "control", "network"})
-#: Fields of the other sections no default is computed from, each with the derived facts computed from it, which are
-#: computed from a few fields alone (decider/facts.py ``ONE``): a change to these leaves every other field and fact as
-#: it was (tests/test_advice.py checks it). The search tries the body's and the image's sizes on most workloads, and
-#: the front doors on an HTTP service that names none (resolving its defaults only says which door is priced).
+#: Fields of the other sections no default is computed from (but a door for event work given no protocols moves them:
+#: ``door_moves``), each with the facts computed from it alone (decider/facts.py ``ONE``): a change to these leaves
+#: every other field and fact as it was (tests/test_advice.py checks it). The search tries them on most workloads.
 FIELDS_ON_THEIR_OWN: Mapping[str, tuple[str, ...]] = {
     "team.ops_capacity": (),
     "team.kubernetes_experience": (),
@@ -374,10 +374,10 @@ def ranked_with(
     """The ranking nobody reads of the workload as given with ``change`` (dotted paths → values), its defaults
     resolved anew; None when it cannot be ranked (a size no target holds). ``memo`` is the decision's. With ``base``
     (the ranking of the workload as given), a change to fields nothing else is computed from (``on_its_own``) is
-    laid over its resolved workload, facts and context instead of resolving and deriving them all again: only the
-    facts computed from the changed fields alone are computed again."""
+    laid over its resolved workload, facts and context: only the facts computed from those fields are computed."""
     try:
-        if base is not None and all(on_its_own(path) for path in change):
+        laid = base is not None and all(on_its_own(path) for path in change)
+        if laid and base is not None and not door_moves(given, base.workload, change):
             workload = apply(base.workload, change)
             context = dict(base.context)
             for section in {path.partition(".")[0] for path in change}:

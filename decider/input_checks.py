@@ -9,6 +9,7 @@ from decider.cold_budget import LAMBDA_SCALING_STEP, burst_misses, held_share
 from decider.copies_checks import min_copies_checks
 from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.cost.sizing import front_door
+from decider.network import SERVING_PROTOCOLS
 from decider.numbers import show
 from decider.ranking import Ranked
 from decider.rules.model import Ruleset
@@ -172,6 +173,13 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
     alb = _alb_without_http(door, protocols)
     if alb is not None:
         found.append(alb)
+    elif door not in (None, "none") and not protocols & SERVING_PROTOCOLS:  # work off a queue or a schedule alone
+        found.append(
+            f"traffic.front_door {door} answers clients' requests, and traffic.protocols "
+            f"({show(list(workload.protocols))}) has none: no front door is priced, and the work is taken as it "
+            "arrives (off a queue, or started by a schedule). Give traffic.protocols [http] if requests come through "
+            "the door, or drop traffic.front_door."
+        )
     beside = _layer4_beside_http(workload)
     if beside is not None:
         found.append(beside)

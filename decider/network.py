@@ -79,3 +79,10 @@ class Network(Section):
     logs_gb_per_month: float = Field(
         0, ge=0, le=1e9, description="Log volume ingested into CloudWatch Logs, GB a month."
     )
+
+
+def door_moves(given: Any, resolved: Any, change: Mapping[str, Any]) -> bool:
+    """Whether a front door changed (in ``change``, dotted paths) moves a default of the workload ``given`` (resolved
+    as ``resolved``): event work given no protocols arrives over HTTP when a door is named, off a queue when none is
+    (decider/workload.py ``resolve_defaults``)."""
+    return "traffic.front_door" in change and given.traffic.protocols is None and resolved.traffic.pattern == "event"

@@ -352,6 +352,10 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
     protocols: tuple[str, ...]  # a set, in the enum's order: the answer reads alike whatever order they are given in
     if traffic.protocols is not None:
         protocols = tuple(name for name in get_args(Protocol) if name in traffic.protocols)
+    elif traffic.pattern == "event" and traffic.front_door not in (None, "none"):  # a door answers clients' events
+        protocols = ("http",)  # (webhooks), not a queue's: they arrive over HTTP (decider/advice.py ``door_moves``)
+        assumptions.append(f"traffic.protocols not given: assumed [http] (traffic.front_door {traffic.front_door})")
+        defaults.append(("traffic.protocols", protocols))
     else:
         protocols = ("schedule",) if is_job else ("queue",) if traffic.pattern == "event" else ("http",)
         assumptions.append(f"traffic.protocols not given: assumed [{', '.join(protocols)}]")
