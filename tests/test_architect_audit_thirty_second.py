@@ -1,5 +1,6 @@
 """Architect audit, round 32: a front door named makes requests arrive over HTTP when no protocols are given, and a
-door named beside protocols it cannot answer is said before acting (F1); ..."""
+door named beside protocols no door answers is said before acting (F1); a copy of more GPUs than any instance has is
+excluded (F4); the burst ratio is said of capacity, the copies at peak as whole copies (F5)."""
 
 from __future__ import annotations
 
@@ -83,3 +84,40 @@ def test_a_door_named_beside_protocols_no_door_answers_is_said_before_acting(
 def test_a_door_named_beside_protocols_it_answers_is_no_contradiction(ruleset: Ruleset, protocols: list[str]) -> None:
     decision = _decided(ruleset, protocols=protocols)
     assert not any("answers clients' requests" in warning for warning in decision.warnings)
+
+
+def test_a_copy_of_more_gpus_than_any_instance_has_is_excluded_everywhere(ruleset: Ruleset) -> None:
+    raw = {"runtime": {"avg_duration_ms": 500, "memory_mb": 65536, "vcpu": 16, "gpu": 16}}
+    decision = decide(parse_workload(raw), ruleset)
+    assert decision.recommendation is None
+    by_rule = {item.target: [reason.rule for reason in item.reasons] for item in decision.excluded}
+    for target in ("ecs-managed-instances", "ecs-ec2", "eks"):
+        assert by_rule[target] == ["limits.gpus-past-largest-instance"]
+    fixes = [item for item in decision.counterfactuals if item.change == {"runtime.gpu": 8}]
+    assert [item.recommendation for item in fixes] == ["ecs-managed-instances"]
+    for gpus in (1, 8):
+        within = decide(parse_workload({"runtime": {**raw["runtime"], "gpu": gpus}}), ruleset, advice=False)
+        assert "limits.gpus-past-largest-instance" not in {
+            reason.rule for item in within.excluded for reason in item.reasons
+        }
+
+
+#: An image-resizing endpoint: 40 requests a second at peak, 1.8 s each, a copy serving one at a time.
+RESIZE: dict[str, Any] = {
+    "runtime": {"avg_duration_ms": 1800, "max_duration_s": 20, "memory_mb": 1536, "artifact_mb": 60},
+    "traffic": {"pattern": "spiky", "requests_per_month": 400_000, "peak_rps": 40},
+    "preferences": {"region": "us-east-1"},
+}
+
+
+def test_the_burst_ratio_is_said_of_capacity_and_the_copies_at_peak_as_whole_copies(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(RESIZE), ruleset, advice=False)
+    fargate = next(entry for entry in decision.ranking if entry.target == "ecs-fargate")
+    message = next(reason.message for reason in fargate.reasons if reason.rule == "traffic.burst-over-warm-copies")
+    assert message.startswith(
+        "Bursts need 102.9 times the container capacity kept up for the average load (103 whole copies at peak)"
+    )
+    assert fargate.sizing is not None
+    # 40 requests a second × 1.8 s in flight, at 70% a copy: 102.86 copies' capacity against the 1 kept, 103 whole
+    assert fargate.sizing.min_copies == 1
+    assert fargate.sizing.max_copies == 103
