@@ -67,7 +67,9 @@ def test_a_higher_burst_over_the_warm_copies_costs_the_containers_more(ruleset: 
         for reason in entry(high, "ecs-fargate").reasons
         if reason.rule == "traffic.burst-over-warm-copies"
     )
-    assert message.startswith("Bursts need 26.08 times the container capacity kept up for the average load (35 whole copies at peak)")
+    assert message.startswith(
+        "Bursts need 26.08 times the container capacity kept up for the average load (35 whole copies at peak)"
+    )
 
 
 def test_a_queue_burst_waits_in_the_queue_and_costs_the_containers_nothing(ruleset: Ruleset) -> None:
