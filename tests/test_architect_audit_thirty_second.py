@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from decider import Decision, Ruleset, decide, parse_workload
+from decider.decision import FargateSizing
 
 #: A webhook receiver (a payment provider's callbacks): bursty event traffic that arrives over HTTP through an ALB.
 WEBHOOKS: dict[str, Any] = {
@@ -117,7 +118,7 @@ def test_the_burst_ratio_is_said_of_capacity_and_the_copies_at_peak_as_whole_cop
     assert message.startswith(
         "Bursts need 102.9 times the container capacity kept up for the average load (103 whole copies at peak)"
     )
-    assert fargate.sizing is not None
+    assert isinstance(fargate.sizing, FargateSizing)
     # 40 requests a second × 1.8 s in flight, at 70% a copy: 102.86 copies' capacity against the 1 kept, 103 whole
     assert fargate.sizing.min_copies == 1
     assert fargate.sizing.max_copies == 103
