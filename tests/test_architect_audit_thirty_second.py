@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from decider import Decision, Ruleset, decide, parse_workload
+from decider.cost.mode_plans import system_pod_lines
 from decider.decision import FargateSizing
 
 #: A webhook receiver (a payment provider's callbacks): bursty event traffic that arrives over HTTP through an ALB.
@@ -122,3 +123,53 @@ def test_the_burst_ratio_is_said_of_capacity_and_the_copies_at_peak_as_whole_cop
     # 40 requests a second × 1.8 s in flight, at 70% a copy: 102.86 copies' capacity against the 1 kept, 103 whole
     assert fargate.sizing.min_copies == 1
     assert fargate.sizing.max_copies == 103
+
+
+#: A marketing API of 2M requests a month: Amazon EKS is priced on Fargate, the cheapest of its modes here.
+MARKETING_API: dict[str, Any] = {
+    "runtime": {"max_duration_s": 1, "avg_duration_ms": 100, "memory_mb": 512},
+    "traffic": {"pattern": "spiky", "requests_per_month": 2_000_000, "peak_rps": 40, "protocols": ["http"]},
+}
+
+
+def test_eks_on_fargate_bills_the_coredns_pods_a_new_cluster_runs_there(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(MARKETING_API), ruleset, advice=False)
+    eks = next(entry for entry in decision.ranking if entry.target == "eks")
+    assert isinstance(eks.sizing, FargateSizing)  # on Fargate
+    assert eks.monthly_cost is not None
+    lines = [line for line in eks.monthly_cost.lines if "CoreDNS" in line.item]
+    assert len(lines) == 1
+    (line,) = lines
+    assert line.quantity == 2 * 730  # two replicas all month
+    fargate = ruleset.pricing["us-east-1"].fargate
+    assert fargate is not None
+    prices = fargate.linux_x86_64
+    assert prices is not None
+    # the smallest Fargate size each: 0.25 vCPU and 0.5 GB (a pod's 70 MiB plus the 256 MB EKS adds)
+    assert line.unit_price_usd == pytest.approx(0.25 * prices.vcpu_hour.usd + 0.5 * prices.gb_hour.usd)
+    assert line.usd == pytest.approx(line.quantity * line.unit_price_usd, abs=1e-4)
+    assert eks.monthly_cost.total_usd == pytest.approx(sum(item.usd for item in eks.monthly_cost.lines), abs=0.01)
+
+
+def test_an_existing_cluster_runs_its_coredns_pods_already(ruleset: Ruleset) -> None:
+    book, model = ruleset.pricing["us-east-1"], ruleset.cost_model
+    assert model is not None
+    (line,) = system_pod_lines(book, model, existing=True)
+    assert line.usd(1e6) == 0
+    assert line.item.endswith("existing cluster's, already paid")
+    (new,) = system_pod_lines(book, model, existing=False)
+    assert new.usd(1e6) > 0
+    # the team's EKS cluster exists: its Fargate mode is priced without them, by their month on a new cluster less
+    raw = {**MARKETING_API, "team": {"current_platform": "eks", "kubernetes_experience": "some"}}
+    fresh = {**MARKETING_API, "team": {"current_platform": "eks", "kubernetes_experience": "some", "new_cluster": True}}
+    modes: list[float] = []
+    for workload in (raw, fresh):
+        decision = decide(parse_workload(workload), ruleset, advice=False)
+        eks = next(entry for entry in decision.ranking if entry.target == "eks")
+        assert eks.sizing is not None
+        monthly = next(option.monthly_usd for option in eks.sizing.modes if option.mode == "fargate")
+        assert monthly is not None
+        modes.append(monthly)
+    assert book.load_balancers is not None
+    shared = 730 * (book.eks.control_plane_hour.usd + book.load_balancers.alb_hour.usd)  # the control plane, the ALB
+    assert modes[1] - modes[0] == pytest.approx(new.usd(1e6) + shared, abs=0.02)

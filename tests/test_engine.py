@@ -282,7 +282,9 @@ def test_a_bill_with_a_line_the_book_cannot_price_shows_it_at_zero_and_the_answe
     assert all(line.unit_price_usd == 0.152 and "no price" not in line.item for line in volumes)  # São Paulo's gp3
     eks = next(entry for entry in decision.ranking if entry.target == "eks")
     assert eks.monthly_cost is not None
-    assert not any(line.item.startswith("EBS") for line in eks.monthly_cost.lines)  # priced on Fargate here
+    eks_volumes = [line for line in eks.monthly_cost.lines if line.item.startswith("EBS")]  # on nodes here
+    assert eks_volumes
+    assert all(line.unit_price_usd == 0.152 and "no price" not in line.item for line in eks_volumes)
     # cost is scored from the bills, not by the rules that stand in for it
     cited = {reason.rule for entry in decision.ranking for reason in entry.reasons}
     assert "cost.relative-monthly-cost" in cited

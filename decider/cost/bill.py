@@ -229,7 +229,7 @@ def _plan_fargate(
                 hours.scaled(extra_gb),
             )
         )
-    lines += _door_lines(workload, book, model, sizing.front_door, _on_existing_cluster(target, workload), doors)
+    lines += _door_lines(workload, book, model, sizing.front_door, on_existing_cluster(target, workload), doors)
     lines += _network_lines(workload, book, sizing.front_door is not None, doors)
     lines += image_pull_lines(workload, book, sizing.scaling)
     return Plan(target.id, sizing, tuple(lines))
@@ -282,7 +282,7 @@ def shares_nodes(workload: Workload) -> bool:
     return runtime.os != "windows" and runtime.gpu == 0 and not workload.control.instance_types
 
 
-def _on_existing_cluster(target: Target, workload: Workload) -> bool:
+def on_existing_cluster(target: Target, workload: Workload) -> bool:
     """The team already runs this target's platform (ECS or EKS) and did not ask for a new cluster: the cluster's
     fixed costs (control plane, shared load balancer) are already paid, and this workload adds nothing to them."""
     team = workload.team
@@ -303,7 +303,7 @@ def _plan_instances(
     priced = target.cost
     management_fee = priced is not None and priced.management_fee
     control_plane = priced is not None and priced.control_plane
-    existing = _on_existing_cluster(target, workload)
+    existing = on_existing_cluster(target, workload)
     sized = size_instances(
         workload,
         facts,

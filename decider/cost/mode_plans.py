@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from decider.cost.bill import PLANNERS, Plan, function_door_lines
+from decider.cost.bill import PLANNERS, Plan, function_door_lines, on_existing_cluster
 from decider.cost.capacity import Ramp, copies, empty_room, instance_hour_ramps
 from decider.cost.choice import past_best, undominated
 from decider.cost.compiled import Compiled
@@ -82,7 +82,21 @@ def eks_fargate(
     if not control:
         control = [fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)]
     lines = [line.named(line.item.replace("Fargate tasks", "EKS Fargate pods", 1)) for line in pods.lines]
-    return pods.with_lines((*lines[:1], *control, *lines[1:]))
+    system = system_pod_lines(book, model, existing=on_existing_cluster(target, workload))
+    return pods.with_lines((*lines[:1], *control, *system, *lines[1:]))
+
+
+def system_pod_lines(book: PriceBook, model: CostModel, *, existing: bool) -> list[Line]:
+    """The CoreDNS pods a cluster of Fargate pods alone runs on Fargate too (``eks_fargate_system_pods``, each at
+    Fargate's smallest size), up all month; an existing cluster runs them already: shown at $0."""
+    prices = book.fargate.linux_x86_64 if book.fargate is not None else None
+    pods, vcpu, gb = model.eks_fargate_system_pods, model.eks_fargate_system_pod_vcpu, model.eks_fargate_system_pod_gb
+    if not pods or prices is None:
+        return []
+    item = f"EKS Fargate pods for CoreDNS ({pods} × {vcpu:g} vCPU, {gb:g} GB)"
+    if existing:
+        return [fixed(f"{item}: existing cluster's, already paid", "pod-hour", 0.0, pods * 730.0)]
+    return [fixed(item, "pod-hour", vcpu * prices.vcpu_hour.usd + gb * prices.gb_hour.usd, pods * 730.0)]
 
 
 def lambda_managed_instances(

@@ -124,6 +124,12 @@ class CostModel(_Data):
         description="Scratch disk a node's root volume holds for its copies, GB; copies needing more get a larger "
         "volume (runtime.ephemeral_storage_gb × copies a node, beyond this).",
     )
+    eks_fargate_system_pods: int = Field(
+        2, ge=0, description="CoreDNS pods a new EKS cluster of Fargate pods alone runs on Fargate too (2 replicas)."
+    )
+    eks_fargate_system_pod_vcpu: float = Field(0.25, gt=0, description="vCPU each such pod is billed for on Fargate.")
+    eks_fargate_system_pod_gb: float = Field(0.5, gt=0, description="GB each such pod is billed for on Fargate.")
+    eks_fargate_system_pods_source: str = "https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html"
     fargate_minimum_billed_s: float = Field(ge=0)
     fargate_minimum_billed_source: str
     lambda_concurrency_quota: int = Field(ge=1)

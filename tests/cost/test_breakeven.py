@@ -366,7 +366,9 @@ def test_crossings_are_said_nearest_change_of_volume_first(ruleset: Ruleset, nam
     for advice in (False, True):
         decision = decide(parse_workload(WORKLOADS[name]), ruleset, advice=advice)
         now = WORKLOADS[name]["traffic"]["requests_per_month"]
-        said = [change for change in decision.what_would_change if change.startswith(("Above ~", "Below ~"))]
+        said = [
+            change for change in decision.what_would_change if change.startswith(("Above ~", "Below ~", "Between ~"))
+        ]
         points = [
             (volume, point)
             for point in decision.break_even
