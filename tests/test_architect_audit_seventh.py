@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from decider import Decision, Ruleset, decide, parse_workload
@@ -130,12 +131,23 @@ def test_grpc_calls_open_no_load_balancer_connection_each(ruleset: Ruleset) -> N
 
 
 def test_more_gpus_than_any_instance_type_has_is_said_as_the_cause(ruleset: Ruleset) -> None:
-    decision = decided(ruleset, {"runtime": {"gpu": 16, "architecture": "x86_64"}})
+    # A team's own book listing GPU types of 4 GPUs at most (the shipped books list types of 8, and a copy of more
+    # than 8 is kept out by limits.gpus-past-largest-instance): a copy of 8 has no type to run on in this catalogue
+    book = ruleset.pricing["us-east-1"]
+    few = tuple(instance for instance in book.ec2.instances if instance.gpu <= 4)
+    own = dataclasses.replace(
+        ruleset,
+        pricing={
+            **ruleset.pricing,
+            "us-east-1": book.model_copy(update={"ec2": book.ec2.model_copy(update={"instances": few})}),
+        },
+    )
+    decision = decided(own, {"runtime": {"gpu": 8, "architecture": "x86_64"}})
     (warning,) = [text for text in decision.warnings if text.startswith("No eligible target has a bill here")]
     assert (
-        "runtime.gpu asks for 16 GPUs a copy, and no instance type in this price book's catalogue has more " in warning
+        "runtime.gpu asks for 8 GPUs a copy, and no instance type in this price book's catalogue has more " in warning
     )
-    assert "than 8 (g5.48xlarge, g6.48xlarge, p4d.24xlarge and others)" in warning
+    assert "than 4 (g5.12xlarge, g5.24xlarge, g6.12xlarge and others)" in warning
     assert "check runtime.architecture" not in warning
 
 
