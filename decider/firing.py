@@ -80,6 +80,9 @@ class Plan:
     """The rules with a headroom: each has an outcome when its condition does not hold."""
     excluding: tuple[int, ...]
     """The rules that keep a target or a capacity mode out (every rule but the score rules)."""
+    read_excluding: Callable[[Mapping[str, Any]], tuple[Any, ...]]
+    """The values, as a tuple, of every context path the conditions of ``excluding`` read (``kept_out`` reads no
+    other)."""
 
 
 _PLANS: Compiled[Plan] = Compiled(limit=64)
@@ -100,14 +103,7 @@ def _compile(ruleset: Ruleset, optimize_for: str) -> Plan:
         for path in sorted(read_by):
             found.setdefault(path, []).append(index)
     paths = tuple(found)
-    read: Callable[[Mapping[str, Any]], tuple[Any, ...]]
-    if len(paths) > 1:
-        read = operator.itemgetter(*paths)
-    else:  # itemgetter of one key gives the value, not a tuple
-
-        def read(context: Mapping[str, Any]) -> tuple[Any, ...]:
-            return tuple(context[path] for path in paths)
-
+    excluding = sorted({path for rule in rules if rule.effect != "score" for path in rule.condition.fields})
     silent = tuple(
         Fired(rule.id, rule.category, rule.source, "", compiled if rule.effect == "score" else {}, rule)
         for rule, compiled in zip(rules, ruleset.weighted[optimize_for], strict=True)
@@ -134,14 +130,22 @@ def _compile(ruleset: Ruleset, optimize_for: str) -> Plan:
         weighed=frozenset(
             index for index, rule in enumerate(rules) if rule.effect == "score" or rule.headroom is not None
         ),
-        read=read,
+        read=_reader(paths),
         entries=tuple(
             (rule.condition.predicate, rule.headroom, unread, flat, rule.effect == "score", weights[rule.category])
             for rule, unread, flat in zip(rules, silent, plain, strict=True)
         ),
         near=tuple(index for index, rule in enumerate(rules) if rule.headroom is not None),
         excluding=tuple(index for index, rule in enumerate(rules) if rule.effect != "score"),
+        read_excluding=_reader(tuple(excluding)),
     )
+
+
+def _reader(paths: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """The values of ``paths`` in a context, as a tuple (itemgetter of one key gives the value, not a tuple)."""
+    if len(paths) > 1:
+        return operator.itemgetter(*paths)
+    return lambda context: tuple(context[path] for path in paths)
 
 
 def fire(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, *, explain: bool = True) -> Firing:

@@ -17,7 +17,8 @@ from decider.cost.quote import Quote, quote
 from decider.cost.volumes import image_room_gb
 from decider.errors import DeciderError
 from decider.facts import Facts, derive
-from decider.firing import kept_out
+from decider.firing import Plan, kept_out
+from decider.firing import plan as compiled_for
 from decider.node_fit import refreshed, with_node_room
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import CostModel
@@ -182,7 +183,7 @@ class Bills(Mapping[str, float]):
         model: CostModel,
     ) -> None:
         facts = with_node_room(derive(workload, model), workload, book, model)
-        firing = kept_out(ruleset, build_context(workload, facts), workload.preferences.optimize_for)
+        firing = _kept_out(ruleset, build_context(workload, facts), workload.preferences.optimize_for, memo)
         self._wanted = {
             target.id: target
             for target in ruleset.targets
@@ -267,11 +268,37 @@ def _modes(workload: Workload, ruleset: Ruleset, memo: PlanMemo, targets: frozen
     if book is None or ruleset.cost_model is None:
         return None
     facts = with_node_room(derive(workload, ruleset.cost_model), workload, book, ruleset.cost_model)
-    firing = kept_out(ruleset, build_context(workload, facts), workload.preferences.optimize_for)
+    firing = _kept_out(ruleset, build_context(workload, facts), workload.preferences.optimize_for, memo)
     wanted = [target for target in ruleset.targets if target.id in targets and target.id not in firing.exclusions]
     return choose_modes(
         wanted, workload, facts, book, ruleset.cost_model, firing.mode_exclusions, None, memo, shown=False
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """The exclusions ``kept_out`` found in one decision (``PlanMemo.kept``), keyed on the rule set compiled for the
+    goal (``compiled``, a rule set and goal) and the values, with their types, of every context path a rule that keeps
+    something out reads (``Plan.read_excluding``). That is enough: ``kept_out`` evaluates those rules' conditions
+    alone, and each reads only its paths, so another context with the same values there has the same exclusions."""
+
+    compiled: Plan
+    values: tuple[Any, ...]
+    types: tuple[type, ...]
+    firing: Firing
+
+
+def _kept_out(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, memo: PlanMemo) -> Firing:
+    """``kept_out``, taken from the memo's last one when the rules that keep something out read the same values."""
+    compiled = compiled_for(ruleset, optimize_for)
+    values = compiled.read_excluding(context)
+    types = tuple(map(type, values))
+    last = memo.kept
+    if isinstance(last, Kept) and last.compiled is compiled and last.values == values and last.types == types:
+        return last.firing
+    firing = kept_out(ruleset, context, optimize_for)
+    memo.kept = Kept(compiled, values, types, firing)
+    return firing
 
 
 def _book(workload: Workload, ruleset: Ruleset) -> PriceBook | None:

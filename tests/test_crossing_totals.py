@@ -1,6 +1,6 @@
 """The crossings' reruns (decider/engine.py ``_totals_at``) take today's volume from the decision's own ranking: the
-totals a rerun there prices, without one. And a container copy's CPU, worked out once per memory
-(decider/copy_cpu.py), is the CPU worked out afresh."""
+totals a rerun there prices, without one. The exclusions a rerun takes from the memo's last are those found afresh.
+And a container copy's CPU, worked out once per memory (decider/copy_cpu.py), is the CPU worked out afresh."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from decider.crossings import totals_at
 from decider.documents import read_file
 from decider.engine import _totals_at
 from decider.errors import WorkloadError
-from decider.ranking import rank
+from decider.firing import Firing, kept_out
+from decider.ranking import _kept_out, rank
 from decider.rules.model import Ruleset
 from decider.workload import ParsedWorkload
 from tests.test_properties import SHIPPED, WORKLOADS
@@ -58,6 +59,28 @@ def test_any_workload_s_totals_today_are_a_rerun_s(raw: dict[str, Any]) -> None:
         _today_alike(parsed, SHIPPED)
     except WorkloadError:
         return  # a region without a price book
+
+
+def _ids(firing: Firing) -> tuple[object, ...]:
+    return (
+        [(target, [fired.id for fired in by]) for target, by in firing.exclusions.items()],
+        [(key, [fired.id for fired in by]) for key, by in firing.mode_exclusions.items()],
+    )
+
+
+@given(WORKLOADS, WORKLOADS)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_exclusions_taken_from_the_memo_are_those_found_afresh(first: dict[str, Any], second: dict[str, Any]) -> None:
+    """One memo asked for the exclusions of several workloads in turn (a rerun's volumes, another workload, the same
+    one again) gives each the exclusions ``kept_out`` finds afresh."""
+    memo = PlanMemo()
+    for raw in (first, second, first, {**first, "traffic": {**first.get("traffic", {}), "requests_per_month": 7e8}}):
+        try:
+            ranked = rank(parse_workload(raw).workload, SHIPPED)
+        except WorkloadError:
+            continue  # a combination the contract refuses, or a region without a price book
+        goal = ranked.workload.preferences.optimize_for
+        assert _ids(_kept_out(SHIPPED, ranked.context, goal, memo)) == _ids(kept_out(SHIPPED, ranked.context, goal))
 
 
 @pytest.mark.parametrize("os", ["linux", "windows"])

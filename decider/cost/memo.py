@@ -48,6 +48,9 @@ class PlanMemo:
     last: object = None
     """The unread rankings whose rules fired as the reference's, by what they were priced from (``Alike`` in
     decider/ranking.py, which this module may not import): another that would rank alike is one of them."""
+    kept: object = None
+    """The exclusions last found for the bills of a changed volume or mode (``Kept`` in decider/ranking.py), with the
+    values they were found from: the volumes a decision's crossing checks price move none of them."""
     sized: dict[int, int] = field(default_factory=dict)
     """Each number's instance choices, by number (``instances``): the first number priced from the same inputs but
     those no instance choice reads."""
