@@ -125,40 +125,51 @@ def test_the_burst_ratio_is_said_of_capacity_and_the_copies_at_peak_as_whole_cop
     assert fargate.sizing.max_copies == 103
 
 
-#: A marketing API of 2M requests a month: Amazon EKS is priced on Fargate, the cheapest of its modes here.
+#: A marketing API of 20M requests a month at 4 GB: Amazon EKS is priced on Fargate, the cheapest of its modes here.
 MARKETING_API: dict[str, Any] = {
-    "runtime": {"max_duration_s": 1, "avg_duration_ms": 100, "memory_mb": 512},
-    "traffic": {"pattern": "spiky", "requests_per_month": 2_000_000, "peak_rps": 40, "protocols": ["http"]},
+    "runtime": {"max_duration_s": 1, "avg_duration_ms": 100, "memory_mb": 4096},
+    "traffic": {"pattern": "spiky", "requests_per_month": 20_000_000, "peak_rps": 400, "protocols": ["http"]},
 }
 
 
-def test_eks_on_fargate_bills_the_coredns_pods_a_new_cluster_runs_there(ruleset: Ruleset) -> None:
+def test_eks_on_fargate_bills_the_system_pods_a_new_cluster_runs_there(ruleset: Ruleset) -> None:
     decision = decide(parse_workload(MARKETING_API), ruleset, advice=False)
     eks = next(entry for entry in decision.ranking if entry.target == "eks")
     assert isinstance(eks.sizing, FargateSizing)  # on Fargate
     assert eks.monthly_cost is not None
-    lines = [line for line in eks.monthly_cost.lines if "CoreDNS" in line.item]
-    assert len(lines) == 1
-    (line,) = lines
-    assert line.quantity == 2 * 730  # two replicas all month
     fargate = ruleset.pricing["us-east-1"].fargate
     assert fargate is not None
     prices = fargate.linux_x86_64
     assert prices is not None
-    # the smallest Fargate size each: 0.25 vCPU and 0.5 GB (a pod's 70 MiB plus the 256 MB EKS adds)
-    assert line.unit_price_usd == pytest.approx(0.25 * prices.vcpu_hour.usd + 0.5 * prices.gb_hour.usd)
-    assert line.usd == pytest.approx(line.quantity * line.unit_price_usd, abs=1e-4)
+    # CoreDNS, and the AWS Load Balancer Controller for the ALB in front of the pods: two of each, all month, at
+    # the smallest Fargate size each (0.25 vCPU and 0.5 GB: a pod's requests plus the 256 MB EKS adds)
+    lines = [line for line in eks.monthly_cost.lines if line.item.startswith("EKS Fargate pods for ")]
+    assert [line.item for line in lines] == [
+        "EKS Fargate pods for CoreDNS (2 × 0.25 vCPU, 0.5 GB)",
+        "EKS Fargate pods for the AWS Load Balancer Controller (2 × 0.25 vCPU, 0.5 GB)",
+    ]
+    for line in lines:
+        assert line.quantity == 2 * 730
+        assert line.unit_price_usd == pytest.approx(0.25 * prices.vcpu_hour.usd + 0.5 * prices.gb_hour.usd)
+        assert line.usd == pytest.approx(line.quantity * line.unit_price_usd, abs=1e-4)
     assert eks.monthly_cost.total_usd == pytest.approx(sum(item.usd for item in eks.monthly_cost.lines), abs=0.01)
+    # with no load balancer in front (an internal caller), no controller
+    internal = {**MARKETING_API, "traffic": {**MARKETING_API["traffic"], "front_door": "none"}}
+    quiet = next(
+        entry for entry in decide(parse_workload(internal), ruleset, advice=False).ranking if entry.target == "eks"
+    )
+    assert quiet.monthly_cost is not None
+    assert not [line for line in quiet.monthly_cost.lines if "Load Balancer Controller" in line.item]
 
 
-def test_an_existing_cluster_runs_its_coredns_pods_already(ruleset: Ruleset) -> None:
+def test_an_existing_cluster_runs_its_system_pods_already(ruleset: Ruleset) -> None:
     book, model = ruleset.pricing["us-east-1"], ruleset.cost_model
     assert model is not None
-    (line,) = system_pod_lines(book, model, existing=True)
-    assert line.usd(1e6) == 0
-    assert line.item.endswith("existing cluster's, already paid")
-    (new,) = system_pod_lines(book, model, existing=False)
-    assert new.usd(1e6) > 0
+    paid = system_pod_lines(book, model, existing=True, balanced=True)
+    assert len(paid) == 2
+    assert all(line.usd(1e6) == 0 and line.item.endswith("existing cluster's, already paid") for line in paid)
+    new = sum(line.usd(1e6) for line in system_pod_lines(book, model, existing=False, balanced=True))
+    assert new > 0
     # the team's EKS cluster exists: its Fargate mode is priced without them, by their month on a new cluster less
     raw = {**MARKETING_API, "team": {"current_platform": "eks", "kubernetes_experience": "some"}}
     fresh = {**MARKETING_API, "team": {"current_platform": "eks", "kubernetes_experience": "some", "new_cluster": True}}
@@ -172,4 +183,4 @@ def test_an_existing_cluster_runs_its_coredns_pods_already(ruleset: Ruleset) -> 
         modes.append(monthly)
     assert book.load_balancers is not None
     shared = 730 * (book.eks.control_plane_hour.usd + book.load_balancers.alb_hour.usd)  # the control plane, the ALB
-    assert modes[1] - modes[0] == pytest.approx(new.usd(1e6) + shared, abs=0.02)
+    assert modes[1] - modes[0] == pytest.approx(new + shared, abs=0.02)

@@ -26,14 +26,14 @@ from decider.decision import Decision, RankedTarget
 
 PORTABLE: dict[str, Any] = {
     "name": "portable-internal-api",
-    "runtime": {"avg_duration_ms": 150, "memory_mb": 2048},
+    "runtime": {"avg_duration_ms": 150, "memory_mb": 4096},
     "traffic": {"pattern": "steady", "requests_per_month": 8_000_000},
     "control": {"portability": True},
     "team": {"ops_capacity": "low", "kubernetes_experience": "expert", "current_platform": "eks", "new_cluster": True},
 }
 SMALL_SPIKY: dict[str, Any] = {
     "name": "small-spiky-api",
-    "runtime": {"avg_duration_ms": 200, "max_duration_s": 2, "memory_mb": 3072, "startup_s": 2},
+    "runtime": {"avg_duration_ms": 200, "max_duration_s": 2, "memory_mb": 6144, "startup_s": 2},
     "traffic": {"pattern": "spiky", "requests_per_month": 2_000_000, "peak_rps": 30},
     "team": {"kubernetes_experience": "expert", "ops_capacity": "medium"},
 }

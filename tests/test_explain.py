@@ -162,7 +162,7 @@ def test_a_kubernetes_team_told_fargate_hears_the_case_for_eks() -> None:
     raw = {
         "name": "profile-api",
         "runtime": {"max_duration_s": 2, "avg_duration_ms": 100, "memory_mb": 1024, "vcpu": 0.5},
-        "traffic": {"pattern": "steady", "requests_per_month": 120_000_000, "protocols": ["http"]},
+        "traffic": {"pattern": "steady", "requests_per_month": 200_000_000, "protocols": ["http"]},
         "team": {"kubernetes_experience": "expert", "ops_capacity": "medium"},
     }
     decision = decide(parse_workload(raw), load_ruleset(), advice=False)

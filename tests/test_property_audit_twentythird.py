@@ -27,7 +27,7 @@ SIDECAR_SOCKETS: dict[str, Any] = {
              "new_cluster": True},
     "preferences": {"optimize_for": "simplicity", "region": "ap-northeast-1", "commitment": "none",
                     "spot_ok": True, "free_tier": True},
-    "network": {"egress_gb_per_month": 24.4789, "logs_gb_per_month": 620.0},
+    "network": {"egress_gb_per_month": 24.4789, "logs_gb_per_month": 910.0},
 }  # fmt: skip
 
 
@@ -40,7 +40,7 @@ def eks(raw: dict[str, Any], ruleset: Ruleset) -> tuple[float, str | None]:
 def test_a_switch_between_two_of_three_modes_moves_no_share_at_once(ruleset: Ruleset) -> None:
     before = eks(SIDECAR_SOCKETS, ruleset)
     stepped = copy.deepcopy(SIDECAR_SOCKETS)
-    stepped["network"]["logs_gb_per_month"] = 620.0 * 1.03
+    stepped["network"]["logs_gb_per_month"] = 910.0 * 1.03
     after = eks(stepped, ruleset)
     assert (before[1], after[1]) == ("auto-mode", "fargate")  # the step switches EKS's mode
     assert abs(after[0] - before[0]) < 3.0

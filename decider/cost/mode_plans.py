@@ -82,21 +82,36 @@ def eks_fargate(
     if not control:
         control = [fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)]
     lines = [line.named(line.item.replace("Fargate tasks", "EKS Fargate pods", 1)) for line in pods.lines]
-    system = system_pod_lines(book, model, existing=on_existing_cluster(target, workload))
+    balanced = front_door(workload, serverless=False) in BALANCERS
+    system = system_pod_lines(book, model, existing=on_existing_cluster(target, workload), balanced=balanced)
     return pods.with_lines((*lines[:1], *control, *system, *lines[1:]))
 
 
-def system_pod_lines(book: PriceBook, model: CostModel, *, existing: bool) -> list[Line]:
-    """The CoreDNS pods a cluster of Fargate pods alone runs on Fargate too (``eks_fargate_system_pods``, each at
-    Fargate's smallest size), up all month; an existing cluster runs them already: shown at $0."""
+#: The front doors the AWS Load Balancer Controller makes for pods on Fargate (IP targets).
+BALANCERS = frozenset({"application-load-balancer", "network-load-balancer"})
+
+
+def system_pod_lines(book: PriceBook, model: CostModel, *, existing: bool, balanced: bool = False) -> list[Line]:
+    """The system pods a cluster of Fargate pods alone runs on Fargate too, each at Fargate's smallest size and up
+    all month: CoreDNS (``eks_fargate_system_pods``) and, in front of a load balancer (``balanced``), the AWS Load
+    Balancer Controller (``eks_fargate_balancer_pods``). An existing cluster runs them already: shown at $0."""
     prices = book.fargate.linux_x86_64 if book.fargate is not None else None
-    pods, vcpu, gb = model.eks_fargate_system_pods, model.eks_fargate_system_pod_vcpu, model.eks_fargate_system_pod_gb
-    if not pods or prices is None:
+    vcpu, gb = model.eks_fargate_system_pod_vcpu, model.eks_fargate_system_pod_gb
+    wanted = [("CoreDNS", model.eks_fargate_system_pods)]
+    if balanced:
+        wanted.append(("the AWS Load Balancer Controller", model.eks_fargate_balancer_pods))
+    if prices is None:
         return []
-    item = f"EKS Fargate pods for CoreDNS ({pods} × {vcpu:g} vCPU, {gb:g} GB)"
-    if existing:
-        return [fixed(f"{item}: existing cluster's, already paid", "pod-hour", 0.0, pods * 730.0)]
-    return [fixed(item, "pod-hour", vcpu * prices.vcpu_hour.usd + gb * prices.gb_hour.usd, pods * 730.0)]
+    lines = []
+    for what, pods in wanted:
+        if not pods:
+            continue
+        item = f"EKS Fargate pods for {what} ({pods} × {vcpu:g} vCPU, {gb:g} GB)"
+        if existing:
+            lines.append(fixed(f"{item}: existing cluster's, already paid", "pod-hour", 0.0, pods * 730.0))
+        else:
+            lines.append(fixed(item, "pod-hour", vcpu * prices.vcpu_hour.usd + gb * prices.gb_hour.usd, pods * 730.0))
+    return lines
 
 
 def lambda_managed_instances(

@@ -130,6 +130,10 @@ class CostModel(_Data):
     eks_fargate_system_pod_vcpu: float = Field(0.25, gt=0, description="vCPU each such pod is billed for on Fargate.")
     eks_fargate_system_pod_gb: float = Field(0.5, gt=0, description="GB each such pod is billed for on Fargate.")
     eks_fargate_system_pods_source: str = "https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html"
+    eks_fargate_balancer_pods: int = Field(
+        2, ge=0, description="AWS Load Balancer Controller pods such a cluster runs on Fargate for a load balancer."
+    )
+    eks_fargate_balancer_pods_source: str = "https://repost.aws/knowledge-center/eks-alb-ingress-controller-fargate"
     fargate_minimum_billed_s: float = Field(ge=0)
     fargate_minimum_billed_source: str
     lambda_concurrency_quota: int = Field(ge=1)

@@ -244,8 +244,8 @@ def test_a_mode_sentence_the_check_does_not_confirm_is_left_out(ruleset: Ruleset
 
 
 #: A diurnal service at 1.1B requests a month, optimised for control: held at today's sizing, EKS on Fargate would
-#: cross Lambda above ~58M and Lambda on demand would stay cheaper than EKS up to ~147M; sized for those volumes,
-#: neither holds (at 60M EKS on Fargate costs more than Lambda's bill).
+#: cross Lambda above ~74M and Lambda on demand would stay cheaper than EKS up to ~147M; sized for those volumes,
+#: neither holds (at 76M EKS on Fargate costs more than Lambda's bill).
 CONTROL_SERVICE: dict[str, Any] = {
     "name": "control-service",
     "runtime": {"avg_duration_ms": 10.8, "memory_mb": 4096, "vcpu": 0.5},
@@ -257,11 +257,11 @@ CONTROL_SERVICE: dict[str, Any] = {
 
 def test_mode_sentences_are_tried_with_each_target_sized_for_the_volume_before_they_are_said(ruleset: Ruleset) -> None:
     held = decide(parse_workload(CONTROL_SERVICE), ruleset, advice=False).what_would_change
-    assert "With EKS on Fargate, Amazon EKS becomes cheaper than AWS Lambda above ~58M requests a month" in " ".join(
+    assert "With EKS on Fargate, Amazon EKS becomes cheaper than AWS Lambda above ~74M requests a month" in " ".join(
         held
     )
     rerun = decide(
-        parse_workload({**CONTROL_SERVICE, "traffic": {"pattern": "diurnal", "requests_per_month": 60e6}}),
+        parse_workload({**CONTROL_SERVICE, "traffic": {"pattern": "diurnal", "requests_per_month": 76e6}}),
         ruleset,
         advice=False,
     )

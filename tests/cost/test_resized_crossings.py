@@ -75,8 +75,8 @@ BAND_JOB: dict[str, Any] = {
 }
 
 
-#: A service of 5M requests a month at 8 GB, optimised for control, in eu-west-1: EKS is cheaper than ECS on EC2 from
-#: ~4.3M down to ~3.7M only, ECS on EC2 again below it, at every volume tried past it.
+#: A service of 5M requests a month at 8 GB, optimised for control, in eu-west-1: EKS is cheaper than ECS Managed
+#: Instances from ~4.7M down to ~3.7M only, Managed Instances again below it, at every volume tried past it.
 PLAIN_BAND: dict[str, Any] = {
     "name": "band-eks-ec2",
     "runtime": {"max_duration_s": 120, "memory_mb": 8192, "startup_s": 5, "avg_duration_ms": 500},
@@ -250,7 +250,7 @@ def test_a_stepped_bill_gap_is_still_bracketed_within_one_percent(crossing: floa
 
 def test_a_crossing_that_holds_over_a_band_of_volumes_only_is_said_as_that_band(ruleset: Ruleset) -> None:
     decision = decide(parse_workload(PLAIN_BAND), ruleset)
-    point = next(p for p in decision.break_even if {p.target, p.versus} == {"ecs-ec2", "eks"})
+    point = next(p for p in decision.break_even if {p.target, p.versus} == {"ecs-managed-instances", "eks"})
     found, until, again = (
         point.resized_requests_per_month,
         point.resized_until_requests_per_month,
@@ -264,15 +264,15 @@ def test_a_crossing_that_holds_over_a_band_of_volumes_only_is_said_as_that_band(
     assert until / again <= WITHIN**2  # its far end found to within 1% (past a level stretch, within 1% of that)
     for volume in (found, math.sqrt(found * until), until):  # EKS cheaper all over the band said
         inside = rerun_totals(PLAIN_BAND, ruleset, volume)
-        assert inside["eks"] < inside["ecs-ec2"], (volume, inside)
+        assert inside["eks"] < inside["ecs-managed-instances"], (volume, inside)
     tried = (*(found / factor for factor in LADDER), *(again / factor for factor in CLOSE_PAST))
-    for volume in (again, *(volume for volume in tried if volume < again)):  # ECS on EC2 again
+    for volume in (again, *(volume for volume in tried if volume < again)):  # Managed Instances again
         below = rerun_totals(PLAIN_BAND, ruleset, volume)  # below it, as said, and at every volume tried past it
-        assert below["ecs-ec2"] < below["eks"], (volume, below)
+        assert below["ecs-managed-instances"] < below["eks"], (volume, below)
     said_here = [s for s in decision.what_would_change if "Amazon EKS is cheaper than" in s]
     assert said_here == [
-        "Between ~3.7M and ~4.3M requests a month Amazon EKS is cheaper than Amazon ECS on EC2, and by ~3.65M Amazon "
-        "ECS on EC2 is cheaper again (monthly cost, each target sized for that volume; now 5M)."
+        "Between ~3.7M and ~4.7M requests a month Amazon EKS is cheaper than Amazon ECS Managed Instances, and by "
+        "~3.64M Amazon ECS Managed Instances is cheaper again (monthly cost, each target sized for that volume; now 5M)."
     ]
 
 
