@@ -272,7 +272,8 @@ def test_a_crossing_that_holds_over_a_band_of_volumes_only_is_said_as_that_band(
     said_here = [s for s in decision.what_would_change if "Amazon EKS is cheaper than" in s]
     assert said_here == [
         "Between ~3.7M and ~4.7M requests a month Amazon EKS is cheaper than Amazon ECS Managed Instances, and by "
-        "~3.64M Amazon ECS Managed Instances is cheaper again (monthly cost, each target sized for that volume; now 5M)."
+        "~3.64M Amazon ECS Managed Instances is cheaper again (monthly cost, each target sized for that volume; "
+        "now 5M)."
     ]
 
 
