@@ -18,7 +18,7 @@ from pathlib import Path
 
 from decider.document_limits import read_text
 from decider.errors import DocumentError
-from decider.rules.loader import PRICING_DIR, default_rules_dir
+from decider.rules.location import PRICING_DIR, default_rules_dir
 
 SNAPSHOT_VARIABLE = "DECIDER_RULES_SNAPSHOT_DIR"
 _CURRENT = "current"

@@ -46,7 +46,8 @@ sys.path.insert(0, str(REPO_ROOT))
 from engine import scenario_workloads, within, without_prices  # noqa: E402 - bench/engine.py, beside this script
 
 from decider.engine import decide  # noqa: E402
-from decider.rules.loader import default_rules_dir, load_ruleset  # noqa: E402
+from decider.rules.loader import load_ruleset  # noqa: E402
+from decider.rules.location import default_rules_dir  # noqa: E402
 from decider.rules.model import Ruleset  # noqa: E402
 from decider.workload import ParsedWorkload, parse_workload  # noqa: E402
 

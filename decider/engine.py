@@ -21,7 +21,7 @@ from decider.bill_checks import (
 from decider.burst_checks import bursts_past_month
 from decider.cost.bill import round_usd
 from decider.cost.compiled import Compiled
-from decider.cost.gaps import NO_PRICE, OTHER_ARCHITECTURE
+from decider.cost.gaps import NO_PRICE, ONLY_NAMED, OTHER_ARCHITECTURE
 from decider.cost.memo import PlanMemo
 from decider.crossing_bands import smooth
 from decider.crossings import ModeCheck, Totals, resize, totals_at
@@ -257,9 +257,11 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
             "(docs/cost-model.md, Your own prices).",
         )
     if not billed and all(UNPRICED_NAMES in reason for reason in why):
-        # Only names the book does not price: a typo (p4dd), or a type it leaves out (c8g); no size is at fault
+        # Only names the book does not price: a typo (p4dd), or a type it leaves out (c8g); no size is at fault. Each
+        # name is said with the nearest the book prices (did you mean p4d?).
+        said = priced.unpriced[unbilled[0]].removeprefix(f"{NO_PRICE}: ").split(ONLY_NAMED, 1)[0]
         return (
-            f"No eligible target has a bill here: {why[0]}, and control.instance_types names nothing else. Check "
+            f"No eligible target has a bill here: {said}, and control.instance_types names nothing else. Check "
             "the name: a typo, or a type this price book leaves out; the ranking rests on the rules alone.",
         )
     if not billed:

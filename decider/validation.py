@@ -73,24 +73,6 @@ class Wording:
 PLAIN = Wording()
 
 
-#: An EC2 instance family or type as AWS writes them: a generation digit in the family (m7g, p4d, c6in, u-6tb1), a
-#: size after the dot (m7g.large, p4d.24xlarge, m7i-flex.xlarge, c7g.metal).
-_INSTANCE_NAME = re.compile(r"^[a-z][a-z0-9-]*[0-9][a-z0-9-]*(\.[a-z0-9-]+)?$")
-
-
-def _instance_name(name: str) -> str:
-    if not _INSTANCE_NAME.match(name):
-        raise PydanticCustomError(
-            "instance_name", "not an EC2 instance family or type; write one as AWS does, such as m7g.large or p4d"
-        )
-    return name
-
-
-#: An entry of ``control.instance_types``: a name nothing could match ("banana", "Large") would leave every instance
-#: target with no type to price and no word why.
-InstanceName = Annotated[
-    str, AfterValidator(_instance_name), WithJsonSchema({"type": "string", "pattern": _INSTANCE_NAME.pattern})
-]
 #: Control characters (C0, DEL and C1): a terminal or a CI log would act on them (colours, cursor moves, a bell), and
 #: a workload's name reaches both, from a repository under review as well as from a user.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -119,11 +101,6 @@ Label = Annotated[
     AfterValidator(_printable),
     WithJsonSchema({"type": "string", "maxLength": 200, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"}),
 ]
-#: ``control.instance_types``: a set, as ``traffic.protocols`` is; a name given twice is the same answer in the same
-#: words (the first place each is given kept).
-InstanceNames = Annotated[tuple[InstanceName, ...], AfterValidator(lambda names: tuple(dict.fromkeys(names)))]
-
-
 #: Pydantic's messages for a value of the wrong type or length name Python types ("a valid tuple", "after
 #: validation"): said instead as JSON and YAML users write their values.
 PLAIN_WORDS: Mapping[str, str] = {

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from decider.copy_cpu import container_vcpu_for
 from decider.defaults_said import MOST_COPIES, for_bursts, front_door_assumption, vcpu_assumption
 from decider.errors import Problem, WorkloadError, json_type
+from decider.known_names import InstanceNames
 from decider.network import FrontDoorChoice, Network
 from decider.network import Section as _Section
 from decider.numbers import number as _num
@@ -20,7 +21,6 @@ from decider.peak_assumed import unnamed_peak
 from decider.traffic_profile import PROFILE_FIELD, HourlyProfile, peak_factor
 from decider.validation import (
     PLAIN_WORDS,
-    InstanceNames,
     Label,
     Wording,
     arrays_as_tuples,

@@ -19,7 +19,7 @@ from typing import Any
 
 from decider import Decision, Ruleset, decide, load_ruleset, parse_workload
 from decider.decision import RankedTarget
-from decider.rules.loader import PRICING_DIR
+from decider.rules.location import PRICING_DIR
 from tests.conftest import SHIPPED_RULES_DIR
 
 

@@ -322,7 +322,7 @@ def test_a_bill_with_a_line_priced_at_a_floor_says_so_on_the_line_and_in_the_ans
 
 def test_a_misspelt_instance_family_is_named_with_the_nearest_and_the_answer_warns(ruleset: Ruleset) -> None:
     """control.instance_types: [p4dd] matches no type: the instance targets have no bill, each says the name matches
-    nothing (with the nearest family), and an answer with no bill among its targets says so first."""
+    nothing (asking after the family one letter away), and an answer with no bill among its targets says so first."""
     decision = decide(parse_workload({"control": {"instance_types": ["p4dd"]}}), ruleset)
     unbilled = [entry for entry in decision.ranking if entry.monthly_cost is None]
     assert (
@@ -332,11 +332,11 @@ def test_a_misspelt_instance_family_is_named_with_the_nearest_and_the_answer_war
     )
     for entry in unbilled:
         assert entry.no_price == (
-            "no price in this region: the us-east-1 price book does not price p4dd (nearest priced: p4d), the only "
+            "no price in this region: the us-east-1 price book does not price p4dd (did you mean 'p4d'?), the only "
             "instance types control.instance_types allows, so no type is left to size a copy on"
         )
     assert decision.warnings == (
-        "No eligible target has a bill here: the us-east-1 price book does not price p4dd, and "
+        "No eligible target has a bill here: the us-east-1 price book does not price p4dd (did you mean 'p4d'?), and "
         "control.instance_types names nothing else. Check the name: a typo, or a type this price book leaves out; "
         "the ranking rests on the rules alone.",
     )

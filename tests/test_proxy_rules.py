@@ -14,7 +14,7 @@ import pytest
 
 from decider import Decision, Ruleset, decide, load_ruleset, parse_workload
 from decider.decision import RankedTarget
-from decider.rules.loader import PRICING_DIR
+from decider.rules.location import PRICING_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 # 100K short requests a month: work is in flight 0.4% of the time, so traffic.low-duty-cycle holds in full.

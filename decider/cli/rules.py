@@ -10,7 +10,8 @@ from decider.cli.arguments import EXIT_OK, add_rules_option, ruleset_from
 from decider.errors import Problem, UsageError, nearest, quoted
 from decider.rules.computed import computed_rule, computed_rules, rule_ids
 from decider.rules.fields import FIELDS
-from decider.rules.loader import default_rules_dir, load_ruleset
+from decider.rules.loader import load_ruleset
+from decider.rules.location import default_rules_dir
 from decider.rules.model import CATEGORIES
 
 

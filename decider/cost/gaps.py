@@ -10,6 +10,7 @@ from __future__ import annotations
 from decider.cost.compiled import Compiled
 from decider.cost.sizing import fargate_platform_name
 from decider.errors import nearest
+from decider.known_names import typo_of
 from decider.numbers import show
 from decider.pricing.book import PriceBook
 from decider.workload import Workload
@@ -84,11 +85,8 @@ def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unprice
     named = workload.control.instance_types
     unpriced = unknown_names(book, named)
     if named and len(unpriced) == len(named):  # every name the book does not price: no size is at fault
-        said = "; ".join(f"{name}" + (f" (nearest priced: {near})" if near else "") for name, near in unpriced)
-        return Unpriced(
-            f"{NO_PRICE}: the {book.region} price book does not price {said}, the only instance types "
-            "control.instance_types allows, so no type is left to size a copy on"
-        )
+        said = "; ".join(f"{name}{_nearest_said(near, typo, 'nearest priced')}" for name, near, typo in unpriced)
+        return Unpriced(f"{NO_PRICE}: the {book.region} price book does not price {said}{ONLY_NAMED}")
     where = f"the {book.region} catalogue" + (f" limited to {', '.join(named)}" if named else "")
     in_named = [i for i in book.ec2.instances if not named or i.type in named or i.type_family in named]
     if named and in_named and runtime.architecture != "any":
@@ -118,27 +116,44 @@ def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unprice
         else ""
     )
     unknown = "".join(
-        f"; {name} matches no instance type or family this book prices" + (f" (nearest: {near})" if near else "")
-        for name, near in unpriced
+        f"; {name} matches no instance type or family this book prices{_nearest_said(near, typo, 'nearest')}"
+        for name, near, typo in unpriced
     )
     return Unpriced(f"no instance type in {where} holds one copy ({shape}){biggest}{_left_out(book, named)}{unknown}")
 
 
-_UNKNOWN: Compiled[tuple[tuple[str, str | None], ...]] = Compiled(limit=256)
+#: How the reason reads after the names the book does not price, when they are all control.instance_types names.
+ONLY_NAMED = ", the only instance types control.instance_types allows, so no type is left to size a copy on"
+_UNKNOWN: Compiled[tuple[tuple[str, str | None, bool], ...]] = Compiled(limit=256)
 
 
-def unknown_names(book: PriceBook, named: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+def unknown_names(book: PriceBook, named: tuple[str, ...]) -> tuple[tuple[str, str | None, bool], ...]:
     """The names in ``control.instance_types`` that match no type or family of the catalogue nor one the book leaves
-    out (a typo, or a type the book does not price), each with the nearest name the book prices (p4dd: p4d); found
-    once per price book and names (the advice search prices the same names many times)."""
+    out (a typo, or a type the book does not price), each with the nearest name the book prices (p4dd: p4d) and
+    whether it is one letter away (a likely typo: did you mean it?); found once per price book and names (the advice
+    search prices the same names many times)."""
 
-    def build() -> tuple[tuple[str, str | None], ...]:
-        types = {instance.type for instance in book.ec2.instances} | set(book.absent_types())
+    def build() -> tuple[tuple[str, str | None, bool], ...]:
+        listed = {instance.type for instance in book.ec2.instances}
+        types = listed | set(book.absent_types())
         families = {name.split(".", 1)[0] for name in types}
         known = sorted(families | types)
-        return tuple((name, nearest(name, known)) for name in named if name not in types and name not in families)
+        found = []
+        for name in named:
+            if name in types or name in families:
+                continue
+            typo = typo_of(name, listed)  # a type one letter from a listed type, a family from a listed family
+            found.append((name, typo, True) if typo else (name, nearest(name, known), False))
+        return tuple(found)
 
     return _UNKNOWN.get((id(book), named), book, build)
+
+
+def _nearest_said(near: str | None, typo: bool, label: str) -> str:
+    """The nearest name the book prices, as the reason says it: asked after when one letter away."""
+    if near is None:
+        return ""
+    return f" (did you mean {near!r}?)" if typo else f" ({label}: {near})"
 
 
 def _left_out(book: PriceBook, named: tuple[str, ...]) -> str:

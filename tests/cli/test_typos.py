@@ -206,3 +206,28 @@ def test_outputs_that_are_folders_are_said_so_by_the_command_that_writes(
     assert_bad_input(code, out, err)
     assert err.startswith("decider: cannot write the decision record (1 problem):")
     assert "Is a directory" in err
+
+
+@pytest.mark.parametrize(("name", "meant"), [("m7g.larg", "m7g.large"), ("m7g.huge", "m7g.large")])
+def test_an_instance_type_with_no_ec2_size_exits_2_naming_the_nearest(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, meant: str
+) -> None:
+    path = tmp_path / "workload.yaml"
+    path.write_text(f"control:\n  instance_types: [{name}]\ntraffic:\n  pattern: spikey\n", encoding="utf-8")
+    code, out, err = run(capsys, "recommend", str(path))
+    assert_bad_input(code, out, err)
+    assert "(2 problems)" in err  # the pattern's problem with it, not after it
+    assert f"'{name}' is not an EC2 instance type" in err
+    assert f"(did you mean '{meant}'?)" in err
+    assert "(did you mean 'spiky'?)" in err
+
+
+@pytest.mark.parametrize("name", ["m7g.large", "m7g", "m7g.metal", "m7g.16xlarge", "u-6tb1.metal", "p4d.24xlarge"])
+def test_an_instance_type_with_an_ec2_size_is_recommended_on(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / "workload.yaml"
+    path.write_text(f"control:\n  instance_types: [{name}]\n", encoding="utf-8")
+    code, out, _ = run(capsys, "recommend", str(path), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["recommendation"]

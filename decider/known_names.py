@@ -1,0 +1,146 @@
+"""EC2 instance families and types (``control.instance_types``), checked when a workload is validated, with no
+ruleset at hand.
+
+An instance type is ``family.size`` and its size is one EC2 has; the nearest type the shipped price books list is
+suggested for one that is not (``m7g.larg``: ``m7g.large``). The shipped books are read only to word a refusal, and
+once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AfterValidator, WithJsonSchema
+
+from decider.errors import MAX_NEAREST_CHARS, Problem, quoted
+from decider.pricing.cost_model import MODEL_FILE
+from decider.rules.location import PRICING_DIR, default_rules_dir
+from decider.validation import nested_problems
+
+#: The sizes EC2 gives an instance type, after the dot: nano … xlarge, a multiple of xlarge (2xlarge … 224xlarge),
+#: metal, and a bare-metal size (metal-16xl … metal-48xl). The AWS CDK's InstanceSize lists each
+#: (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ec2.InstanceSize.html); the naming is that of
+#: https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html.
+SIZE = r"(nano|micro|small|medium|large|xlarge|([2-9]|[1-9][0-9]+)xlarge|metal|metal-([2-9]|[1-9][0-9]+)xl)"
+#: A family as AWS writes one: a generation digit in it (m7g, p4d, c6in, u-6tb1, m7i-flex).
+FAMILY = r"[a-z][a-z0-9-]*[0-9][a-z0-9-]*"
+#: A family, or a family and one of its sizes.
+INSTANCE_NAME = re.compile(rf"^{FAMILY}(\.{SIZE})?$")
+_SHAPE = re.compile(rf"^{FAMILY}(\.[a-z0-9-]+)?$")
+#: The sizes as a refused name is told them.
+_SIZES = "sizes: nano, micro, small, medium, large, xlarge, <N>xlarge, metal, metal-<N>xl"
+
+
+def _pricing_dir() -> Path:
+    return default_rules_dir() / PRICING_DIR
+
+
+@lru_cache(maxsize=8)
+def _books(directory: Path) -> tuple[Path, ...]:
+    return tuple(
+        path
+        for path in sorted(directory.glob("*.y*ml"))
+        if path.name != MODEL_FILE and path.suffix in (".yaml", ".yml")
+    )
+
+
+@lru_cache(maxsize=8)
+def _types(directory: Path) -> tuple[str, ...]:
+    from decider.documents import read_collecting  # a book already read comes from the document cache
+
+    found: set[str] = set()
+    for path in _books(directory):
+        book = read_collecting(path, [])  # a book that cannot be read is reported when the rules load, not here
+        ec2 = book.get("ec2") if isinstance(book, Mapping) else None
+        listed = ec2.get("instances") if isinstance(ec2, Mapping) else None
+        for item in listed if isinstance(listed, list) else ():
+            kind = item.get("type") if isinstance(item, Mapping) else None
+            if isinstance(kind, str):
+                found.add(kind)
+    return tuple(sorted(found))
+
+
+def shipped_types() -> tuple[str, ...]:
+    """The instance types the shipped price books list (``ec2.instances[].type``), sorted; read once."""
+    return _types(_pricing_dir())
+
+
+def edit_distance(one: str, other: str) -> int:
+    """The fewest letters added, removed or changed that turn ``one`` into ``other`` (Levenshtein)."""
+    if len(one) < len(other):
+        one, other = other, one
+    previous = list(range(len(other) + 1))
+    for i, letter in enumerate(one, 1):
+        current = [i]
+        for j, theirs in enumerate(other, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (letter != theirs)))
+        previous = current
+    return previous[-1]
+
+
+def nearest_type(name: str, types: Iterable[str]) -> tuple[str, int] | None:
+    """The type of ``types`` nearest ``name`` by edit distance (a type of the same family first among the nearest),
+    and the distance; None when none is within half the name's length (nothing a typo would make). A name with no
+    dot is matched against the families of ``types``."""
+    given = name.strip().lower()
+    if len(given) > MAX_NEAREST_CHARS:
+        return None
+    family = given.split(".", 1)[0]
+    names = set(types) if "." in given else {kind.split(".", 1)[0] for kind in types}
+    ranked = sorted((edit_distance(given, kind), kind.split(".", 1)[0] != family, kind) for kind in names)
+    if not ranked or ranked[0][0] > max(1, len(given) // 2):
+        return None
+    return ranked[0][2], ranked[0][0]
+
+
+def typo_of(name: str, types: Iterable[str]) -> str | None:
+    """The type of ``types`` (for a name with no dot, the family) one letter added, removed or changed from ``name``:
+    a likely typo (m7g.larg, p4dd). Another generation (c8g and c7g: one digit for another) is not one."""
+    names = set(types) if "." in name else {kind.split(".", 1)[0] for kind in types}
+    near = sorted(kind for kind in names if edit_distance(name, kind) <= 1 and not _generation(name, kind))
+    return near[0] if near else None
+
+
+def _generation(name: str, other: str) -> bool:
+    """Whether two names differ only in one digit (a family's generation, c8g and c7g; a size's, 12xlarge, 16xlarge)."""
+    apart = [(mine, theirs) for mine, theirs in zip(name, other, strict=False) if mine != theirs]
+    return len(name) == len(other) and len(apart) == 1 and apart[0][0].isdigit() and apart[0][1].isdigit()
+
+
+def _refused(message: str, suggestion: str | None) -> Exception:
+    """The error a validator raises: validation's translator places the problem at the field."""
+    return nested_problems([Problem("", message, suggestion)])
+
+
+def _instance_name(name: str) -> str:
+    if INSTANCE_NAME.match(name):
+        return name
+    meant = nearest_type(name, shipped_types())
+    suggestion = meant[0] if meant and meant[0] != name else None
+    shape = _SHAPE.match(name)
+    if shape and shape.group(1):  # a family and a word after the dot that is no size: m7g.larg, m7g.huge
+        family, size = name.split(".", 1)
+        message = (
+            f"{quoted(name)} is not an EC2 instance type: {quoted(size)} is not an EC2 size ({_SIZES}); give a type "
+            f"as family.size, such as m7g.large, or the family alone, {family}"
+        )
+    else:
+        message = (
+            f"{quoted(name)} is not an EC2 instance family or type; write one as AWS does: a family, such as m7g or "
+            f"p4d, or a family and a size ({_SIZES}), such as m7g.large or p4d.24xlarge"
+        )
+    raise _refused(message, suggestion)
+
+
+#: An entry of ``control.instance_types``: a name nothing could match ("banana", "Large", "m7g.huge") would leave
+#: every instance target with no type to price and no word why.
+InstanceName = Annotated[
+    str, AfterValidator(_instance_name), WithJsonSchema({"type": "string", "pattern": INSTANCE_NAME.pattern})
+]
+#: ``control.instance_types``: a set, as ``traffic.protocols`` is; a name given twice is the same answer in the same
+#: words (the first place each is given kept).
+InstanceNames = Annotated[tuple[InstanceName, ...], AfterValidator(lambda names: tuple(dict.fromkeys(names)))]

@@ -1,0 +1,113 @@
+"""Instance types checked as a workload is validated: a type's size is one EC2 has (the nearest listed type
+suggested); a well-formed name the region's book does not list is taken, and the answer asks after a listed name one
+letter away."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from decider.engine import decide
+from decider.errors import Problem, WorkloadError
+from decider.known_names import edit_distance, shipped_types
+from decider.rules.model import Ruleset
+from decider.workload import parse_workload
+
+
+def problems_of(raw: Any) -> tuple[Problem, ...]:
+    with pytest.raises(WorkloadError) as caught:
+        parse_workload(raw)
+    return caught.value.problems
+
+
+def instance_problem(name: str) -> Problem:
+    (problem,) = problems_of({"control": {"instance_types": [name]}})
+    assert problem.location == "control.instance_types.0"
+    return problem
+
+
+# -- control.instance_types ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "meant"), [("m7g.larg", "m7g.large"), ("m7g.huge", "m7g.large")])
+def test_a_type_whose_size_ec2_does_not_have_is_refused_with_the_nearest_listed_type(name: str, meant: str) -> None:
+    problem = instance_problem(name)
+    size = name.split(".")[1]
+    assert problem.message.startswith(f"'{name}' is not an EC2 instance type: '{size}' is not an EC2 size (sizes: ")
+    assert "<N>xlarge" in problem.message
+    assert "metal-<N>xl" in problem.message
+    assert "or the family alone, m7g" in problem.message
+    assert problem.suggestion == meant
+    assert str(problem).endswith(f"(did you mean '{meant}'?)")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "m7g.large", "m7g", "m7g.metal", "m7g.16xlarge", "u-6tb1.metal", "p4d.24xlarge", "c7g.metal-48xl", "t3.nano",
+        "u7i-12tb.224xlarge", "m7gd.large", "x2iezn.2xlarge", "m7gd",
+    ],
+)  # fmt: skip
+def test_families_and_types_with_an_ec2_size_are_taken_listed_or_not(name: str) -> None:
+    assert parse_workload({"control": {"instance_types": [name]}}).workload.control.instance_types == (name,)
+
+
+@pytest.mark.parametrize(("name", "meant"), [("M7G.large", "m7g.large"), ("M7G", "m7g"), ("p4d ", "p4d")])
+def test_a_name_not_written_as_aws_writes_it_is_told_the_name_meant(name: str, meant: str) -> None:
+    problem = instance_problem(name)
+    assert "not an EC2 instance family or type" in problem.message
+    assert problem.suggestion == meant
+
+
+def test_a_name_far_from_every_listed_type_gets_no_guess() -> None:
+    problem = instance_problem("m7g.banana-split")
+    assert "'banana-split' is not an EC2 size" in problem.message
+    assert problem.suggestion is None
+
+
+def test_the_nearest_type_is_the_one_fewest_letters_away() -> None:
+    assert edit_distance("m7g.larg", "m7g.large") == 1
+    assert edit_distance("m7g.huge", "m7g.large") == 3
+    assert edit_distance("kitten", "sitting") == 3
+    suggested = instance_problem("c7g.2xlarg").suggestion
+    assert suggested == "c7g.2xlarge"
+    assert suggested in shipped_types()
+
+
+def test_every_problem_of_a_workload_is_reported_together() -> None:
+    problems = problems_of(
+        {
+            "runtime": {"memory_mb": 0},
+            "traffic": {"pattern": "spikey"},
+            "control": {"instance_types": ["m7g.larg", "m7g.large", "m7g.huge"]},
+        }
+    )
+    assert {problem.location: problem.suggestion for problem in problems} == {
+        "runtime.memory_mb": None,
+        "traffic.pattern": "spiky",
+        "control.instance_types.0": "m7g.large",
+        "control.instance_types.2": "m7g.large",
+    }
+
+
+# -- a listed name one letter away, in the answer ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"), [("m7gd.large", "m7g.large"), ("x2iezn.2xlarge", "x2iedn.2xlarge"), ("p4dd", "p4d")]
+)
+def test_a_name_the_book_does_not_price_one_letter_from_one_it_does_is_asked_after(
+    ruleset: Ruleset, name: str, meant: str
+) -> None:
+    decision = decide(parse_workload({"control": {"instance_types": [name]}}), ruleset, advice=False)
+    asked = f"does not price {name} (did you mean {meant!r}?)"
+    assert all(asked in (entry.no_price or "") for entry in decision.ranking)
+    assert asked in decision.warnings[0]
+
+
+def test_another_generation_is_not_taken_for_a_typo(ruleset: Ruleset) -> None:
+    """c8g is Graviton4, not a slip for c7g: the book's nearest is named, not asked after."""
+    decision = decide(parse_workload({"control": {"instance_types": ["c8g"]}}), ruleset, advice=False)
+    assert "does not price c8g (nearest priced: c7g)" in decision.warnings[0]
+    assert "did you mean" not in decision.warnings[0]
