@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 #: Most problems one error lists; the rest are counted in one last problem (an input with 80,000 unknown fields is
@@ -234,6 +234,25 @@ def _squashed(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text)
 
 
+@dataclass(frozen=True)
+class Meant:
+    """What another word for a choice means (decider/synonyms.py): the choice, or None when no choice is it, and a
+    note for the message."""
+
+    choice: str | None
+    note: str = ""
+
+
+def meant_by(given: str, synonyms: Mapping[str, str | Meant]) -> Meant | None:
+    """What ``given`` means by ``synonyms`` (compared in lower case without separators: "API Gateway" is
+    "api-gateway"); None when it is not one of them."""
+    key = _squashed(given.strip().lower())
+    for word, meant in synonyms.items():
+        if _squashed(word) == key:
+            return meant if isinstance(meant, Meant) else Meant(meant)
+    return None
+
+
 def relocate(problems: Iterable[Problem], where: str, link: str = ".") -> list[Problem]:
     """The problems found in a part of an input, located in the whole: ``where`` + ``link`` + each location.
 
@@ -253,6 +272,7 @@ def unknown_choice(
     noun: str | None = None,
     fallback: Iterable[str] = (),
     match_any_value: bool = False,
+    synonyms: Mapping[str, str | Meant] | None = None,
 ) -> Problem:
     """The Problem for a value, or (``field=True``) a field name, that is not one of ``choices``.
 
@@ -260,7 +280,7 @@ def unknown_choice(
     ``noun`` (rule and price files: "key", "value") "unknown key 'x'; valid: a, b". The
     nearest choice is suggested; when none is close, the nearest of ``fallback`` (say, the full path of a field written
     in the wrong section). A value that is not text gets a suggestion only with ``match_any_value`` (by its printed
-    form).
+    form). A value that is another word for a choice (``synonyms``) is told the choice it means, and the note.
     """
     options = list(choices)
     listed = ", ".join(options)
@@ -272,6 +292,10 @@ def unknown_choice(
         message = f"{quoted(given)} is not allowed; choose one of {listed}"
     text = given if isinstance(given, str) else str(given) if field or noun or match_any_value else None
     suggestion = None
-    if text is not None:
+    meant = meant_by(text, synonyms) if text is not None and synonyms else None
+    if meant is not None:
+        suggestion = meant.choice if meant.choice in options else None
+        message += f"; {meant.note}" if meant.note else ""
+    elif text is not None:
         suggestion = nearest(text, options) or nearest(text, fallback)
     return Problem(location, message, suggestion)

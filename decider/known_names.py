@@ -1,9 +1,11 @@
-"""EC2 instance families and types (``control.instance_types``), checked when a workload is validated, with no
-ruleset at hand.
+"""Names a workload gives that are checked when it is validated, with no ruleset at hand: EC2 instance families and
+types (``control.instance_types``) and AWS Regions (``preferences.region``).
 
 An instance type is ``family.size`` and its size is one EC2 has; the nearest type the shipped price books list is
-suggested for one that is not (``m7g.larg``: ``m7g.large``). The shipped books are read only to word a refusal, and
-once.
+suggested for one that is not (``m7g.larg``: ``m7g.large``). A Region is one AWS has, or one a price book prices (a
+shipped book, or a book of a ruleset loaded so far); a Region AWS has that no book prices is refused when the
+workload is priced, by the books of the ruleset it is priced with. The shipped books are read only to word a
+refusal, and once.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, WithJsonSchema
 
-from decider.errors import MAX_NEAREST_CHARS, Problem, quoted
+from decider.errors import MAX_NEAREST_CHARS, Problem, nearest, quoted
 from decider.pricing.cost_model import MODEL_FILE
 from decider.rules.location import PRICING_DIR, default_rules_dir
 from decider.validation import nested_problems
@@ -34,6 +36,19 @@ _SHAPE = re.compile(rf"^{FAMILY}(\.[a-z0-9-]+)?$")
 #: The sizes as a refused name is told them.
 _SIZES = "sizes: nano, micro, small, medium, large, xlarge, <N>xlarge, metal, metal-<N>xl"
 
+#: The AWS Regions, by code: the aws, aws-cn, aws-us-gov and isolated partitions (botocore 1.43.11,
+#: botocore/data/endpoints.json; https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html).
+AWS_REGIONS = frozenset({
+    "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
+    "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+    "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1",
+    "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1",
+    "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+    "cn-north-1", "cn-northwest-1", "us-gov-east-1", "us-gov-west-1",
+    "us-iso-east-1", "us-iso-west-1", "us-isob-east-1", "us-isob-west-1", "eu-isoe-west-1", "us-isof-east-1",
+    "us-isof-south-1",
+})  # fmt: skip
+
 
 def _pricing_dir() -> Path:
     return default_rules_dir() / PRICING_DIR
@@ -46,6 +61,21 @@ def _books(directory: Path) -> tuple[Path, ...]:
         for path in sorted(directory.glob("*.y*ml"))
         if path.name != MODEL_FILE and path.suffix in (".yaml", ".yml")
     )
+
+
+def shipped_regions() -> tuple[str, ...]:
+    """The Regions the shipped price books price (their file names), sorted."""
+    return tuple(sorted(path.stem for path in _books(_pricing_dir())))
+
+
+#: The Regions the price books of every ruleset loaded so far price: an organisation's book may price a Region of
+#: its own (decider/rules/loader.py adds them).
+_LOADED: set[str] = set()
+
+
+def remember_regions(regions: Iterable[str]) -> None:
+    """Take the Regions a loaded ruleset's price books price as known to validation from now on."""
+    _LOADED.update(regions)
 
 
 @lru_cache(maxsize=8)
@@ -136,6 +166,30 @@ def _instance_name(name: str) -> str:
     raise _refused(message, suggestion)
 
 
+def unknown_region(region: str, regions: list[str] | tuple[str, ...]) -> Problem:
+    """The Problem an unknown ``preferences.region`` reports: the regions there are and the nearest one."""
+    listed = ", ".join(sorted(regions)) or "none"
+    return Problem(
+        "preferences.region", f"no price book for {region!r}; regions: {listed}", nearest(region, sorted(regions))
+    )
+
+
+#: A Region's code as AWS writes one.
+REGION_CODE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+
+
+def _region(region: str) -> str:
+    if not REGION_CODE.match(region):
+        raise _refused(f"{quoted(region)} is not an AWS region code; write it like us-east-1 or eu-west-2", None)
+    if region in AWS_REGIONS or region in _LOADED:
+        return region
+    regions = shipped_regions()
+    if region in regions:
+        return region
+    problem = unknown_region(region, regions)
+    raise _refused(problem.message, problem.suggestion)
+
+
 #: An entry of ``control.instance_types``: a name nothing could match ("banana", "Large", "m7g.huge") would leave
 #: every instance target with no type to price and no word why.
 InstanceName = Annotated[
@@ -144,3 +198,5 @@ InstanceName = Annotated[
 #: ``control.instance_types``: a set, as ``traffic.protocols`` is; a name given twice is the same answer in the same
 #: words (the first place each is given kept).
 InstanceNames = Annotated[tuple[InstanceName, ...], AfterValidator(lambda names: tuple(dict.fromkeys(names)))]
+#: ``preferences.region``: a Region's code (``us-east-1``), of a Region AWS has or one a price book prices.
+Region = Annotated[str, AfterValidator(_region), WithJsonSchema({"type": "string", "pattern": REGION_CODE.pattern})]

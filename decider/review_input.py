@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from decider.errors import Problem, WorkloadError, relocate
-from decider.pricing.loader import unknown_region
+from decider.known_names import unknown_region
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload
 from decider.workload import validate_workload

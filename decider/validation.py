@@ -22,8 +22,10 @@ from pydantic_core import PydanticCustomError
 from decider.errors import (
     MAX_PROBLEMS,
     MAX_QUOTED_CHARS,
+    Meant,
     Problem,
     json_type,
+    meant_by,
     more_problems,
     nearest,
     quoted,
@@ -65,6 +67,9 @@ class Wording:
     """With ``choices``: a value that is not text is matched by its printed form too."""
     unknown_first: bool = False
     """Unknown fields before the other problems (Pydantic reports them last)."""
+    synonyms: Mapping[str, Mapping[str, str | Meant]] = field(default_factory=dict)
+    """Other words for the choices of a field (its dotted path, no list index): a value that is one is told the
+    choice it means before any by spelling (decider/synonyms.py)."""
     null: str = ""
     """Added to the problem of a value given as null (YAML's ``~`` or an empty value, JSON's ``null``): what to write
     instead."""
@@ -195,18 +200,19 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
         if kind in ("list_type", "tuple_type") and one:  # `protocols: http` for `[http]`: say the list that was meant
             allowed = wording.items(loc) if wording.items is not None else ()
             words = _joined([word for word in re.split(r"[,;\s]+", str(value)) if word], allowed)
+            synonyms = wording.synonyms.get(".".join(loc), {})
             if len(words) > 1:  # `protocols: "queue,http"`: the list of them, each the nearest allowed
-                meant = [word if not allowed or word in allowed else nearest(word, allowed) or "" for word in words]
+                meant = [word if not allowed or word in allowed else _meant(word, allowed, synonyms) for word in words]
                 meant = [word for word in meant if word]  # a word nothing allowed is near is left out of the list
                 as_json = ", ".join(map(_json_item, meant))
                 listed = f"a list is written [{', '.join(meant)}] in YAML, [{as_json}] in JSON" if meant else ""
                 unknown = [word for word in words if allowed and word not in allowed]
                 if unknown:
-                    wrong = unknown_choice(location, unknown[0], allowed)
+                    wrong = unknown_choice(location, unknown[0], allowed, synonyms=synonyms)
                     return [replace(wrong, message=f"{message} ({wrong.message}){'; ' + listed if listed else ''}")]
                 return [Problem(location, f"{message} ({quoted(value)}): {listed}")]
             if allowed and value not in allowed:  # the list of one would be refused too: say what it may hold
-                wrong = unknown_choice(location, value, allowed)
+                wrong = unknown_choice(location, value, allowed, synonyms=synonyms)
                 example = wrong.suggestion or allowed[0]
                 listed = f"a list of one is written [{example}] in YAML, [{_json_item(example)}] in JSON"
                 return [replace(wrong, message=f"{message} ({wrong.message}); {listed}")]
@@ -224,7 +230,8 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
     if kind == "literal_error" and wording.choices:
         expected = item.get("ctx", {}).get("expected", "")
         choices = [part.strip(" '") for part in expected.replace(" or ", ",").split(",") if part.strip(" '")]
-        return [unknown_choice(location, value, choices, match_any_value=wording.match_any_value)]
+        others = wording.synonyms.get(_field_path(loc))
+        return [unknown_choice(location, value, choices, match_any_value=wording.match_any_value, synonyms=others)]
     message = str(item.get("msg", "invalid"))
     if wording.values == "always":
         message = f"{message}, got {quoted(value)}"
@@ -233,6 +240,17 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
         # Pydantic's own wording sometimes already ends in "got …" (e.g. "a fractional part"): say the value once.
         message = f"{message}: {quoted(value)}" if once else f"{message}, got {quoted(value)}"
     return [Problem(location, message)]
+
+
+def _meant(word: str, allowed: Sequence[str], synonyms: Mapping[str, str | Meant]) -> str:
+    """The allowed value ``word`` means (by ``synonyms``) or is spelt like; "" when none is near."""
+    meant = meant_by(word, synonyms)
+    return (meant.choice or "") if meant is not None else nearest(word, allowed) or ""
+
+
+def _field_path(loc: Sequence[str]) -> str:
+    """A location's field, without list indexes (``traffic.protocols.0``: ``traffic.protocols``)."""
+    return ".".join(part for part in loc if not part.isdigit())
 
 
 class _Nothing:

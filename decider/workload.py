@@ -12,12 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from decider.copy_cpu import container_vcpu_for
 from decider.defaults_said import MOST_COPIES, for_bursts, front_door_assumption, vcpu_assumption
 from decider.errors import Problem, WorkloadError, json_type
-from decider.known_names import InstanceNames
+from decider.known_names import InstanceNames, Region
 from decider.network import FrontDoorChoice, Network
 from decider.network import Section as _Section
 from decider.numbers import number as _num
 from decider.numbers import show as _show
 from decider.peak_assumed import unnamed_peak
+from decider.synonyms import SYNONYMS
 from decider.traffic_profile import PROFILE_FIELD, HourlyProfile, peak_factor
 from decider.validation import (
     PLAIN_WORDS,
@@ -166,7 +167,7 @@ class Preferences(_Section):
     """What the decision should favour and where it is priced."""
 
     optimize_for: OptimizeFor = "balanced"
-    region: str = Field("us-east-1", pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
+    region: Region = "us-east-1"
     commitment: Commitment = Field("none", description="Savings Plans term.")
     savings_plan: SavingsPlanType = Field(
         "compute",
@@ -279,18 +280,13 @@ _FIELD_PATHS = tuple(f"{section}.{name}" for section, model in SECTIONS.items() 
 _MAPPING = "must be a mapping of fields, got {type}"
 WORDING = Wording(  # a workload's problems: the field, the value and what is allowed, with the nearest choice
     values="scalars-once",
-    by_type={
-        "model_type": _MAPPING,
-        "dict_type": _MAPPING,
-        **PLAIN_WORDS,
-        # Only preferences.region has a pattern.
-        "string_pattern_mismatch": "{value!r} is not an AWS region code; write it like us-east-1 or eu-west-2",
-    },
+    by_type={"model_type": _MAPPING, "dict_type": _MAPPING, **PLAIN_WORDS},
     fields=partial(fields_at, Workload),
     items=partial(list_choices, Workload),
     fallback=_FIELD_PATHS,  # a field written in the wrong section (or at the top level): its full path
     choices=True,
     null="; leave the field out for its default",
+    synonyms=SYNONYMS,  # bursty is spiky, k8s is eks: by meaning before spelling
 )
 
 

@@ -1,6 +1,6 @@
-"""Instance types checked as a workload is validated: a type's size is one EC2 has (the nearest listed type
-suggested); a well-formed name the region's book does not list is taken, and the answer asks after a listed name one
-letter away."""
+"""Names checked as a workload is validated: an instance type's size is one EC2 has (the nearest listed type
+suggested), a Region unknown to AWS and to every price book is refused with the workload's other problems, and a
+choice given in other words (bursty, k8s, sqs) is told the value it means."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 
 from decider.engine import decide
 from decider.errors import Problem, WorkloadError
-from decider.known_names import edit_distance, shipped_types
+from decider.known_names import AWS_REGIONS, edit_distance, shipped_regions, shipped_types
 from decider.rules.model import Ruleset
+from decider.synonyms import SYNONYMS
 from decider.workload import parse_workload
 
 
@@ -79,8 +80,9 @@ def test_every_problem_of_a_workload_is_reported_together() -> None:
     problems = problems_of(
         {
             "runtime": {"memory_mb": 0},
-            "traffic": {"pattern": "spikey"},
+            "traffic": {"pattern": "bursty"},
             "control": {"instance_types": ["m7g.larg", "m7g.large", "m7g.huge"]},
+            "preferences": {"region": "us-esat-1"},
         }
     )
     assert {problem.location: problem.suggestion for problem in problems} == {
@@ -88,6 +90,7 @@ def test_every_problem_of_a_workload_is_reported_together() -> None:
         "traffic.pattern": "spiky",
         "control.instance_types.0": "m7g.large",
         "control.instance_types.2": "m7g.large",
+        "preferences.region": "us-west-1",
     }
 
 
@@ -111,3 +114,78 @@ def test_another_generation_is_not_taken_for_a_typo(ruleset: Ruleset) -> None:
     decision = decide(parse_workload({"control": {"instance_types": ["c8g"]}}), ruleset, advice=False)
     assert "does not price c8g (nearest priced: c7g)" in decision.warnings[0]
     assert "did you mean" not in decision.warnings[0]
+
+
+# -- preferences.region ------------------------------------------------------------------------------------------
+
+
+def test_a_region_aws_does_not_have_is_refused_with_the_other_problems_in_the_words_pricing_uses(
+    ruleset: Ruleset,
+) -> None:
+    problems = problems_of({"preferences": {"region": "us-esat-1"}, "runtime": {"gpu": -1}})
+    assert [problem.location for problem in problems] == ["runtime.gpu", "preferences.region"]
+    region = problems[1]
+    assert region.message == f"no price book for 'us-esat-1'; regions: {', '.join(sorted(ruleset.pricing))}"
+    assert region.suggestion in ruleset.pricing
+
+
+def test_a_region_aws_has_without_a_book_is_refused_when_priced_as_before(ruleset: Ruleset) -> None:
+    assert "ap-east-1" in AWS_REGIONS
+    assert "ap-east-1" not in shipped_regions()
+    parsed = parse_workload({"preferences": {"region": "ap-east-1"}})  # an organisation's book may price it
+    with pytest.raises(WorkloadError) as caught:
+        decide(parsed, ruleset)
+    (problem,) = caught.value.problems
+    assert problem.message.startswith("no price book for 'ap-east-1'; regions: ")
+
+
+def test_every_shipped_book_prices_a_region_aws_has() -> None:
+    assert set(shipped_regions()) <= AWS_REGIONS
+
+
+# -- other words for a choice ------------------------------------------------------------------------------------
+
+SAID = [
+    (path, word, meant)
+    for path, words in SYNONYMS.items()
+    for word, meant in words.items()
+    if isinstance(meant, str) or meant.choice is not None
+]
+
+
+@pytest.mark.parametrize(("path", "word", "meant"), SAID)
+def test_another_word_for_a_choice_is_told_the_choice(path: str, word: str, meant: Any) -> None:
+    section, field = path.split(".")
+    value: Any = [word] if path == "traffic.protocols" else word
+    (problem,) = problems_of({section: {field: value}})
+    assert problem.location.startswith(path)
+    assert f"{word!r} is not allowed; choose one of " in problem.message
+    assert problem.suggestion == (meant if isinstance(meant, str) else meant.choice)
+    parse_workload({section: {field: [problem.suggestion] if path == "traffic.protocols" else problem.suggestion}})
+
+
+def test_an_api_gateway_is_an_http_api_and_the_rest_api_is_named_too() -> None:
+    (problem,) = problems_of({"traffic": {"front_door": "API Gateway"}})
+    assert problem.suggestion == "http-api"
+    assert "an API Gateway REST API is rest-api" in problem.message
+
+
+@pytest.mark.parametrize("word", ["nlb", "NLB", "network-load-balancer"])
+def test_an_nlb_is_not_taken_for_an_alb(word: str) -> None:
+    (problem,) = problems_of({"traffic": {"front_door": word}})
+    assert problem.suggestion is None
+    assert "an NLB is not an ALB" in problem.message
+    assert "traffic.protocols [tcp] or [udp] and leave traffic.front_door out" in problem.message
+    # As said: TCP work with no front door given is priced behind a Network Load Balancer
+    parse_workload({"traffic": {"protocols": ["tcp"]}})
+
+
+def test_other_words_in_a_list_written_as_text_are_the_list_meant() -> None:
+    (problem,) = problems_of({"traffic": {"protocols": "kafka, https"}})
+    assert "a list is written [queue, http] in YAML" in problem.message
+    assert problem.suggestion == "queue"
+
+
+def test_a_misspelling_is_still_matched_by_spelling() -> None:
+    (problem,) = problems_of({"traffic": {"pattern": "spikey"}})
+    assert problem.suggestion == "spiky"

@@ -33,10 +33,10 @@ from decider.cost.modes import Choice, choose_modes
 from decider.decision import BreakEven, PricingInfo
 from decider.errors import WorkloadError
 from decider.facts import Facts
+from decider.known_names import unknown_region
 from decider.numbers import show
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import CostModel
-from decider.pricing.loader import unknown_region
 from decider.rules.model import Ruleset
 from decider.scoring import Fired, Firing
 from decider.workload import JOB_PATTERNS, Workload

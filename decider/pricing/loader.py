@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from decider.documents import read_collecting
-from decider.errors import Problem, nearest
+from decider.errors import Problem
 from decider.pricing import book_cache
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import MODEL_FILE, CostModel
@@ -163,11 +163,3 @@ def _merged(base: Mapping[str, Any], override: Mapping[str, Any], path: str = ""
         else:
             merged[key] = value
     return merged
-
-
-def unknown_region(region: str, regions: list[str] | tuple[str, ...]) -> Problem:
-    """The Problem an unknown ``preferences.region`` reports: the regions there are and the nearest one."""
-    listed = ", ".join(sorted(regions)) or "none"
-    return Problem(
-        "preferences.region", f"no price book for {region!r}; regions: {listed}", nearest(region, sorted(regions))
-    )

@@ -17,6 +17,7 @@ from typing import Any
 
 from decider.documents import read_collecting
 from decider.errors import Problem, RulesError, nearest
+from decider.known_names import remember_regions
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import CostModel
 from decider.pricing.loader import load_price_books
@@ -85,6 +86,7 @@ def load_ruleset(extra_dirs: Sequence[str | Path] = (), rules_dir: str | Path | 
         pricing, cost_model = load_price_books(base / PRICING_DIR, problems, overrides)
     if problems:
         raise RulesError(problems)
+    remember_regions(pricing)  # a workload in a Region only an organisation's book prices is valid
     compiled = tuple(sorted((rule for rule in rules if rule is not None), key=lambda rule: rule.id))
     version = str(meta.get("version", "unversioned"))
     digest = _digest(version, targets_raw, weights, base_score, raw_rules)
