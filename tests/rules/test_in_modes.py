@@ -25,8 +25,8 @@ EDGE_SYNC: dict[str, Any] = {
     "runtime": {
         "max_duration_s": 10,
         "avg_duration_ms": 200,
-        "memory_mb": 2048,
-        "vcpu": 1,
+        "memory_mb": 4096,
+        "vcpu": 2,
         "long_running": True,
         "concurrency_per_copy": 20,
     },
