@@ -22,6 +22,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 #: Most problems one error lists; the rest are counted in one last problem (an input with 80,000 unknown fields is
 #: answered in a few kilobytes, not ten megabytes).
@@ -66,10 +67,27 @@ def _as_written(value: object) -> str:
             pass
     if isinstance(value, list | tuple | dict):
         try:
-            return json.dumps(value, ensure_ascii=False, default=repr)
+            return json.dumps(_readable(value), ensure_ascii=False, default=repr)
         except (TypeError, ValueError, RecursionError):  # a key JSON cannot hold (a YAML date), a huge integer
             pass
     return repr(value)
+
+
+def _readable(value: Any, depth: int = 0) -> Any:
+    """``value`` with each whole number too long to read inside its lists and objects as a float (JSON's 1e300, read
+    as a whole number, is written 1e+300), to a few levels deep (past them, as it is)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**16:
+        try:
+            return float(value)
+        except OverflowError:
+            return value
+    if depth >= 4:
+        return value
+    if isinstance(value, list | tuple):
+        return [_readable(item, depth + 1) for item in value]
+    if isinstance(value, dict):
+        return {key: _readable(item, depth + 1) for key, item in value.items()}
+    return value
 
 
 def json_type(value: object) -> str:

@@ -216,13 +216,14 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
                 example = wrong.suggestion or allowed[0]
                 listed = f"a list of one is written [{example}] in YAML, [{_json_item(example)}] in JSON"
                 return [replace(wrong, message=f"{message} ({wrong.message}); {listed}")]
-            message += (
-                f" ({quoted(value)}): a list of one is written [{value}] in YAML, [{_json_item(str(value))}] in JSON"
-            )
-        elif kind in ("list_type", "tuple_type") and isinstance(value, str) and not value.strip():
+            word = str(value) if allowed else str(value).lower()  # names without a choice are lower case (m7g)
+            message += f" ({quoted(value)}): a list of one is written [{word}] in YAML, [{_json_item(word)}] in JSON"
+        elif kind in ("list_type", "tuple_type") and not (isinstance(value, str) and value.strip()):
             allowed = wording.items(loc) if wording.items is not None else ()
-            if allowed:  # `protocols: ""`: what the list may hold
+            if allowed:  # `protocols: ""`, `protocols: true`: what the list may hold
                 message += f" ({quoted(value)}): give a list of any of {', '.join(allowed)}"
+            elif not isinstance(value, dict | list):
+                message += f" ({quoted(value)})"
         return [Problem(location, message)]
     if kind == "extra_forbidden" and wording.fields is not None:
         fields = wording.fields(loc[:-1])
