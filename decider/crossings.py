@@ -40,7 +40,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Generic, TypeVar
 
-from decider.advice import MAX_CROSSINGS, apply
+from decider.advice import MAX_CROSSINGS
 from decider.cost.breakeven import approx_toward, distance, said
 from decider.cost.memo import PlanMemo
 from decider.crossing_bands import LADDER, bill_gap, narrow, settle
@@ -49,7 +49,8 @@ from decider.errors import DeciderError
 from decider.ranking import Bills, mode_totals
 from decider.ranking import totals as priced_totals
 from decider.rules.model import Ruleset
-from decider.workload import ParsedWorkload, Workload, resolve_defaults
+from decider.volume_rerun import AtVolume
+from decider.workload import ParsedWorkload, Workload
 
 #: Crossings said in words per decision, nearest today's volume first (those the search tries as a change of
 #: answer): the rest stay in ``break_even`` unsaid.
@@ -97,13 +98,12 @@ def rerun(
     price: Callable[[Workload, Ruleset, PlanMemo, frozenset[str]], Found],
 ) -> Totals[Found]:
     """``Totals`` of what ``price`` (decider/ranking.py ``totals`` or ``mode_totals``) gives for the workload as given,
-    its monthly volume changed and its defaults resolved anew."""
+    its monthly volume changed and its defaults resolved anew (those no volume moves, once: ``AtVolume``)."""
+    resolved = AtVolume(parsed.given or parsed.workload)
 
     def at(volume: float) -> Found | None:
         try:
-            given = parsed.given or parsed.workload
-            workload = resolve_defaults(apply(given, {"traffic.requests_per_month": volume}), record=False).workload
-            return price(workload, ruleset, memo, targets)
+            return price(resolved(volume), ruleset, memo, targets)
         except (DeciderError, ValueError, ArithmeticError):
             return None
 

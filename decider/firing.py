@@ -80,9 +80,8 @@ class Plan:
     """The rules with a headroom: each has an outcome when its condition does not hold."""
     excluding: tuple[int, ...]
     """The rules that keep a target or a capacity mode out (every rule but the score rules)."""
-    read_excluding: Callable[[Mapping[str, Any]], tuple[Any, ...]]
-    """The values, as a tuple, of every context path the conditions of ``excluding`` read (``kept_out`` reads no
-    other)."""
+    excluding_paths: tuple[str, ...]
+    """Every context path the conditions of ``excluding`` read, sorted (``kept_out`` reads no other)."""
 
 
 _PLANS: Compiled[Plan] = Compiled(limit=64)
@@ -137,7 +136,7 @@ def _compile(ruleset: Ruleset, optimize_for: str) -> Plan:
         ),
         near=tuple(index for index, rule in enumerate(rules) if rule.headroom is not None),
         excluding=tuple(index for index, rule in enumerate(rules) if rule.effect != "score"),
-        read_excluding=_reader(tuple(excluding)),
+        excluding_paths=tuple(excluding),
     )
 
 

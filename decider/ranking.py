@@ -23,6 +23,7 @@ from decider.node_fit import refreshed, with_node_room
 from decider.pricing.book import PriceBook
 from decider.pricing.cost_model import CostModel
 from decider.rules.fields import context as build_context
+from decider.rules.fields import values_at
 from decider.rules.model import Ruleset
 from decider.scoring import Evaluation, Firing, fire, fold
 from decider.workload import Workload
@@ -183,7 +184,7 @@ class Bills(Mapping[str, float]):
         model: CostModel,
     ) -> None:
         facts = with_node_room(derive(workload, model), workload, book, model)
-        firing = _kept_out(ruleset, build_context(workload, facts), workload.preferences.optimize_for, memo)
+        firing = _kept_out(ruleset, workload, facts, memo)
         self._wanted = {
             target.id: target
             for target in ruleset.targets
@@ -268,7 +269,7 @@ def _modes(workload: Workload, ruleset: Ruleset, memo: PlanMemo, targets: frozen
     if book is None or ruleset.cost_model is None:
         return None
     facts = with_node_room(derive(workload, ruleset.cost_model), workload, book, ruleset.cost_model)
-    firing = _kept_out(ruleset, build_context(workload, facts), workload.preferences.optimize_for, memo)
+    firing = _kept_out(ruleset, workload, facts, memo)
     wanted = [target for target in ruleset.targets if target.id in targets and target.id not in firing.exclusions]
     return choose_modes(
         wanted, workload, facts, book, ruleset.cost_model, firing.mode_exclusions, None, memo, shown=False
@@ -279,7 +280,7 @@ def _modes(workload: Workload, ruleset: Ruleset, memo: PlanMemo, targets: frozen
 class Kept:
     """The exclusions ``kept_out`` found in one decision (``PlanMemo.kept``), keyed on the rule set compiled for the
     goal (``compiled``, a rule set and goal) and the values, with their types, of every context path a rule that keeps
-    something out reads (``Plan.read_excluding``). That is enough: ``kept_out`` evaluates those rules' conditions
+    something out reads (``Plan.excluding_paths``). That is enough: ``kept_out`` evaluates those rules' conditions
     alone, and each reads only its paths, so another context with the same values there has the same exclusions."""
 
     compiled: Plan
@@ -288,15 +289,18 @@ class Kept:
     firing: Firing
 
 
-def _kept_out(ruleset: Ruleset, context: Mapping[str, Any], optimize_for: str, memo: PlanMemo) -> Firing:
-    """``kept_out``, taken from the memo's last one when the rules that keep something out read the same values."""
-    compiled = compiled_for(ruleset, optimize_for)
-    values = compiled.read_excluding(context)
+def _kept_out(ruleset: Ruleset, workload: Workload, facts: Facts, memo: PlanMemo) -> Firing:
+    """``kept_out`` for a workload and its facts, taken from the memo's last one when the rules that keep something
+    out read the same values; only the paths those rules read are read (``values_at``), the context they are
+    evaluated on holds those alone."""
+    compiled = compiled_for(ruleset, workload.preferences.optimize_for)
+    paths = compiled.excluding_paths
+    values = values_at(workload, facts, paths)
     types = tuple(map(type, values))
     last = memo.kept
     if isinstance(last, Kept) and last.compiled is compiled and last.values == values and last.types == types:
         return last.firing
-    firing = kept_out(ruleset, context, optimize_for)
+    firing = kept_out(ruleset, dict(zip(paths, values, strict=True)), workload.preferences.optimize_for)
     memo.kept = Kept(compiled, values, types, firing)
     return firing
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from functools import lru_cache
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -82,3 +85,29 @@ def context(workload: Workload, facts: Facts) -> dict[str, Any]:
     for path, name in _FACT_PATHS:
         values[path] = getattr(facts, name)
     return values
+
+
+def values_at(workload: Workload, facts: Facts, paths: tuple[str, ...]) -> tuple[Any, ...]:
+    """The values at ``paths`` of ``context(workload, facts)``, in order, without the rest: for what reads those paths
+    alone (the rules that keep something out, decider/ranking.py ``_kept_out``)."""
+    values: list[Any] = []
+    for section, read in _readers(paths):
+        values.extend(read(facts if section == "derived" else getattr(workload, section)))
+    return tuple(values)
+
+
+@lru_cache(maxsize=64)
+def _readers(paths: tuple[str, ...]) -> tuple[tuple[str, Callable[[Any], tuple[Any, ...]]], ...]:
+    """How ``values_at`` reads ``paths``: per run of paths of one section, the section (or ``derived``) and a reader of
+    their fields. Cached by the paths alone, all that the readers are built from."""
+    runs = []
+    for section, run in groupby(paths, key=lambda path: path.partition(".")[0]):
+        names = [path.partition(".")[2] for path in run]
+        read = attrgetter(*names)
+        runs.append((section, read if len(names) > 1 else _one(read)))
+    return tuple(runs)
+
+
+def _one(read: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """A reader of one field, its value as a tuple of one (``attrgetter`` of one name gives the value itself)."""
+    return lambda source: (read(source),)
