@@ -128,17 +128,19 @@ def nearest_type(name: str, types: Iterable[str]) -> tuple[str, int] | None:
 
 
 def typo_of(name: str, types: Iterable[str]) -> str | None:
-    """The type of ``types`` (for a name with no dot, the family) one letter added, removed or changed from ``name``:
-    a likely typo (m7g.larg, p4dd). Another generation (c8g and c7g: one digit for another) is not one."""
+    """The type of ``types`` (for a name with no dot, the family) that ``name`` is with a letter typed twice: a likely
+    typo (p4dd, m7gg.large). Any other one letter apart is more likely a real variant the book does not price (c7gn
+    and c7g, m7gd and m7g, x2iezn and x2iedn) or another generation (c8g and c7g), so it is not asked after."""
     names = set(types) if "." in name else {kind.split(".", 1)[0] for kind in types}
-    near = sorted(kind for kind in names if edit_distance(name, kind) <= 1 and not _generation(name, kind))
+    near = sorted(kind for kind in names if _doubled(name, kind))
     return near[0] if near else None
 
 
-def _generation(name: str, other: str) -> bool:
-    """Whether two names differ only in one digit (a family's generation, c8g and c7g; a size's, 12xlarge, 16xlarge)."""
-    apart = [(mine, theirs) for mine, theirs in zip(name, other, strict=False) if mine != theirs]
-    return len(name) == len(other) and len(apart) == 1 and apart[0][0].isdigit() and apart[0][1].isdigit()
+def _doubled(name: str, other: str) -> bool:
+    """Whether ``name`` is ``other`` with one of its letters typed twice in a row."""
+    return len(name) == len(other) + 1 and any(
+        name[index] == name[index - 1] and name[:index] + name[index + 1 :] == other for index in range(1, len(name))
+    )
 
 
 def _refused(message: str, suggestion: str | None) -> Exception:

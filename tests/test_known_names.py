@@ -97,16 +97,27 @@ def test_every_problem_of_a_workload_is_reported_together() -> None:
 # -- a listed name one letter away, in the answer ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("name", "meant"), [("m7gd.large", "m7g.large"), ("x2iezn.2xlarge", "x2iedn.2xlarge"), ("p4dd", "p4d")]
-)
-def test_a_name_the_book_does_not_price_one_letter_from_one_it_does_is_asked_after(
+@pytest.mark.parametrize(("name", "meant"), [("p4dd", "p4d"), ("m7gg", "m7g"), ("m7gg.large", "m7g.large")])
+def test_a_name_the_book_does_not_price_a_doubled_letter_from_one_it_does_is_asked_after(
     ruleset: Ruleset, name: str, meant: str
 ) -> None:
     decision = decide(parse_workload({"control": {"instance_types": [name]}}), ruleset, advice=False)
     asked = f"does not price {name} (did you mean {meant!r}?)"
     assert all(asked in (entry.no_price or "") for entry in decision.ranking)
     assert asked in decision.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "near"), [("c7gn", "c7g"), ("m7gd.large", "m7g.large"), ("x2iezn.2xlarge", "x2iedn.2xlarge")]
+)
+def test_a_real_variant_the_book_does_not_price_is_named_with_the_nearest_not_taken_for_a_typo(
+    ruleset: Ruleset, name: str, near: str
+) -> None:
+    """c7gn (network-optimised Graviton3), m7gd (local NVMe) and x2iezn are EC2 families of their own, one letter from
+    ones the book prices: the nearest is named, and nothing asks whether the user meant it."""
+    decision = decide(parse_workload({"control": {"instance_types": [name]}}), ruleset, advice=False)
+    assert f"does not price {name} (nearest priced: {near})" in decision.warnings[0]
+    assert "did you mean" not in decision.warnings[0]
 
 
 def test_another_generation_is_not_taken_for_a_typo(ruleset: Ruleset) -> None:
