@@ -130,8 +130,8 @@ _UNKNOWN: Compiled[tuple[tuple[str, str | None, bool], ...]] = Compiled(limit=25
 def unknown_names(book: PriceBook, named: tuple[str, ...]) -> tuple[tuple[str, str | None, bool], ...]:
     """The names in ``control.instance_types`` that match no type or family of the catalogue nor one the book leaves
     out (a typo, or a type the book does not price), each with the nearest name the book prices (p4dd: p4d) and
-    whether it is one letter away (a likely typo: did you mean it?); found once per price book and names (the advice
-    search prices the same names many times)."""
+    whether it is that name with a letter typed twice (a likely typo: did you mean it?); found once per price book and
+    names (the advice search prices the same names many times)."""
 
     def build() -> tuple[tuple[str, str | None, bool], ...]:
         listed = {instance.type for instance in book.ec2.instances}
@@ -142,7 +142,7 @@ def unknown_names(book: PriceBook, named: tuple[str, ...]) -> tuple[tuple[str, s
         for name in named:
             if name in types or name in families:
                 continue
-            typo = typo_of(name, listed)  # a type one letter from a listed type, a family from a listed family
+            typo = typo_of(name, listed)  # a listed type (a listed family) with a letter typed twice
             found.append((name, typo, True) if typo else (name, nearest(name, known), False))
         return tuple(found)
 
@@ -150,7 +150,7 @@ def unknown_names(book: PriceBook, named: tuple[str, ...]) -> tuple[tuple[str, s
 
 
 def _nearest_said(near: str | None, typo: bool, label: str) -> str:
-    """The nearest name the book prices, as the reason says it: asked after when one letter away."""
+    """The nearest name the book prices, as the reason says it: asked after when it is a likely typo (``typo_of``)."""
     if near is None:
         return ""
     return f" (did you mean {near!r}?)" if typo else f" ({label}: {near})"
