@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
+from annotated_types import MaxLen
 from pydantic import AfterValidator, WithJsonSchema
 
 from decider.errors import MAX_NEAREST_CHARS, Problem, nearest, quoted
@@ -99,16 +100,24 @@ def shipped_types() -> tuple[str, ...]:
     return _types(_pricing_dir())
 
 
-def edit_distance(one: str, other: str) -> int:
-    """The fewest letters added, removed or changed that turn ``one`` into ``other`` (Levenshtein)."""
+def edit_distance(one: str, other: str, limit: int | None = None) -> int:
+    """The fewest letters added, removed or changed, or two neighbours swapped, that turn ``one`` into ``other``
+    (optimal string alignment: "esat" is one swap from "east"); past ``limit``, ``limit + 1`` as soon as every way is
+    longer (a name nowhere near is not worked out in full)."""
     if len(one) < len(other):
         one, other = other, one
+    before: list[int] = []
     previous = list(range(len(other) + 1))
     for i, letter in enumerate(one, 1):
         current = [i]
         for j, theirs in enumerate(other, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (letter != theirs)))
-        previous = current
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (letter != theirs))
+            if i > 1 and j > 1 and letter == other[j - 2] and one[i - 2] == theirs:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        if limit is not None and min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
     return previous[-1]
 
 
@@ -121,8 +130,10 @@ def nearest_type(name: str, types: Iterable[str]) -> tuple[str, int] | None:
         return None
     family = given.split(".", 1)[0]
     names = set(types) if "." in given else {kind.split(".", 1)[0] for kind in types}
-    ranked = sorted((edit_distance(given, kind), kind.split(".", 1)[0] != family, kind) for kind in names)
-    if not ranked or ranked[0][0] > max(1, len(given) // 2):
+    reach = max(1, len(given) // 2)  # a name further than this in length alone is no typo of it
+    names = {kind for kind in names if abs(len(kind) - len(given)) <= reach}
+    ranked = sorted((edit_distance(given, kind, reach), kind.split(".", 1)[0] != family, kind) for kind in names)
+    if not ranked or ranked[0][0] > reach:
         return None
     return ranked[0][2], ranked[0][0]
 
@@ -148,10 +159,17 @@ def _refused(message: str, suggestion: str | None) -> Exception:
     return nested_problems([Problem("", message, suggestion)])
 
 
+#: Longest name a refusal looks for the nearest type of: EC2's longest names are under 24 characters, and the search
+#: costs a comparison with every listed type.
+MAX_SUGGESTED_CHARS = 40
+#: Most names ``control.instance_types`` holds: a list of allowed types is tens long; more is no workload's.
+MAX_INSTANCE_NAMES = 200
+
+
 def _instance_name(name: str) -> str:
     if INSTANCE_NAME.match(name):
         return name
-    meant = nearest_type(name, shipped_types())
+    meant = nearest_type(name, shipped_types()) if len(name) <= MAX_SUGGESTED_CHARS else None
     suggestion = meant[0] if meant and meant[0] != name else None
     shape = _SHAPE.match(name)
     if shape and shape.group(1):  # a family and a word after the dot that is no size: m7g.larg, m7g.huge
@@ -180,16 +198,25 @@ def unknown_region(region: str, regions: list[str] | tuple[str, ...]) -> Problem
 REGION_CODE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 
 
+#: How far (``edit_distance``) a code no book prices may be from a Region AWS has or a book prices to be refused as a
+#: typo of it when the workload is validated (us-esat-1: us-east-1).
+REGION_TYPO = 2
+
+
 def _region(region: str) -> str:
     if not REGION_CODE.match(region):
         raise _refused(f"{quoted(region)} is not an AWS region code; write it like us-east-1 or eu-west-2", None)
-    if region in AWS_REGIONS or region in _LOADED:
-        return region
     regions = shipped_regions()
-    if region in regions:
+    if region in AWS_REGIONS or region in _LOADED or region in regions:
+        return region
+    # A code near a known one is a typo, refused with the workload's other problems; any other (a Region of an
+    # organisation's own book, loaded or not yet) is left to the price books the workload is priced with.
+    known = sorted(AWS_REGIONS | _LOADED | set(regions))
+    near = min(known, key=lambda code: (edit_distance(region, code), code not in regions, code))
+    if edit_distance(region, near) > REGION_TYPO:
         return region
     problem = unknown_region(region, regions)
-    raise _refused(problem.message, problem.suggestion)
+    raise _refused(problem.message, near)
 
 
 #: An entry of ``control.instance_types``: a name nothing could match ("banana", "Large", "m7g.huge") would leave
@@ -199,6 +226,8 @@ InstanceName = Annotated[
 ]
 #: ``control.instance_types``: a set, as ``traffic.protocols`` is; a name given twice is the same answer in the same
 #: words (the first place each is given kept).
-InstanceNames = Annotated[tuple[InstanceName, ...], AfterValidator(lambda names: tuple(dict.fromkeys(names)))]
+InstanceNames = Annotated[
+    tuple[InstanceName, ...], MaxLen(MAX_INSTANCE_NAMES), AfterValidator(lambda names: tuple(dict.fromkeys(names)))
+]
 #: ``preferences.region``: a Region's code (``us-east-1``), of a Region AWS has or one a price book prices.
 Region = Annotated[str, AfterValidator(_region), WithJsonSchema({"type": "string", "pattern": REGION_CODE.pattern})]

@@ -4,6 +4,7 @@ choice given in other words (bursty, k8s, sqs) is told the value it means."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,9 +12,12 @@ import pytest
 from decider.engine import decide
 from decider.errors import Problem, WorkloadError
 from decider.known_names import AWS_REGIONS, edit_distance, shipped_regions, shipped_types
+from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
 from decider.synonyms import SYNONYMS
 from decider.workload import parse_workload
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def problems_of(raw: Any) -> tuple[Problem, ...]:
@@ -90,7 +94,7 @@ def test_every_problem_of_a_workload_is_reported_together() -> None:
         "traffic.pattern": "spiky",
         "control.instance_types.0": "m7g.large",
         "control.instance_types.2": "m7g.large",
-        "preferences.region": "us-west-1",
+        "preferences.region": "us-east-1",  # one swap from us-esat-1
     }
 
 
@@ -200,3 +204,32 @@ def test_other_words_in_a_list_written_as_text_are_the_list_meant() -> None:
 def test_a_misspelling_is_still_matched_by_spelling() -> None:
     (problem,) = problems_of({"traffic": {"pattern": "spikey"}})
     assert problem.suggestion == "spiky"
+
+
+def test_a_region_only_an_organisations_book_prices_is_taken_before_its_rules_are_loaded(tmp_path: Path) -> None:
+    """``decide(parse_workload(raw), load_ruleset([org]))``: the workload is validated before the organisation's book
+    is loaded, and a code near no known Region is left to the books it is priced with, not refused as a typo."""
+    shipped = (REPO_ROOT / "rules" / "pricing" / "us-east-1.yaml").read_text(encoding="utf-8")
+    (tmp_path / "pricing").mkdir()
+    (tmp_path / "pricing" / "zz-lab-1.yaml").write_text(
+        shipped.replace("region: us-east-1", "region: zz-lab-1", 1), encoding="utf-8"
+    )
+    parsed = parse_workload({"preferences": {"region": "zz-lab-1"}})
+    decision = decide(parsed, load_ruleset([tmp_path]), advice=False)
+    assert decision.pricing is not None
+    assert decision.pricing.region == "zz-lab-1"
+    assert all(entry.monthly_cost is not None for entry in decision.ranking)
+
+
+def test_a_long_list_of_names_is_refused_by_its_length_and_a_long_name_is_not_searched_for_its_nearest() -> None:
+    with pytest.raises(WorkloadError) as caught:
+        parse_workload({"control": {"instance_types": ["m7g.large"] * 201}})
+    (problem,) = caught.value.problems
+    assert problem.location == "control.instance_types"
+    assert problem.message == "must have at most 200 item(s), got 201 items"
+    long = "m7g." + "l" * 40
+    (problem,) = problems_of({"control": {"instance_types": [long]}})
+    assert problem.suggestion is None  # no EC2 name is this long: nothing is a typo of it
+    (near,) = problems_of({"control": {"instance_types": ["m7g.lareg"]}})
+    assert near.suggestion == "m7g.large"  # two letters swapped: one step away
+    assert edit_distance("lareg", "large") == 1
