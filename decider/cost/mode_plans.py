@@ -82,21 +82,35 @@ def eks_fargate(
     if not control:
         control = [fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)]
     lines = [line.named(line.item.replace("Fargate tasks", "EKS Fargate pods", 1)) for line in pods.lines]
-    balanced = front_door(workload, serverless=False) in BALANCERS
-    system = system_pod_lines(book, model, existing=on_existing_cluster(target, workload), balanced=balanced)
+    # A load balancer billed in front of the pods (behind an API Gateway door too, through its VPC link)
+    balanced = any(line.item.startswith(BALANCERS) for line in pods.lines)
+    commitment = workload.preferences.commitment
+    plan = book.savings_plans.fargate.for_term(commitment) if pods.draft.purchase.startswith("savings-plan") else None
+    existing = on_existing_cluster(target, workload)
+    system = system_pod_lines(book, model, existing=existing, balanced=balanced, plan=plan, term=commitment)
     return pods.with_lines((*lines[:1], *control, *system, *lines[1:]))
 
 
-#: The front doors the AWS Load Balancer Controller makes for pods on Fargate (IP targets).
-BALANCERS = frozenset({"application-load-balancer", "network-load-balancer"})
+#: The load balancers the AWS Load Balancer Controller makes for pods on Fargate (IP targets), as bills name them.
+BALANCERS = ("Application Load Balancer", "Network Load Balancer")
 
 
-def system_pod_lines(book: PriceBook, model: CostModel, *, existing: bool, balanced: bool = False) -> list[Line]:
+def system_pod_lines(
+    book: PriceBook,
+    model: CostModel,
+    *,
+    existing: bool,
+    balanced: bool = False,
+    plan: Discount | None = None,
+    term: str = "",
+) -> list[Line]:
     """The system pods a cluster of Fargate pods alone runs on Fargate too, each at Fargate's smallest size and up
     all month: CoreDNS (``eks_fargate_system_pods``) and, in front of a load balancer (``balanced``), the AWS Load
-    Balancer Controller (``eks_fargate_balancer_pods``). An existing cluster runs them already: shown at $0."""
+    Balancer Controller (``eks_fargate_balancer_pods``); under the Compute Savings Plan the pods are bought with
+    (``plan``, for ``term``), as they are. An existing cluster runs them already: shown at $0."""
     prices = book.fargate.linux_x86_64 if book.fargate is not None else None
     vcpu, gb = model.eks_fargate_system_pod_vcpu, model.eks_fargate_system_pod_gb
+    share, suffix = (1 - plan.fraction, f", Compute Savings Plan {term}") if plan is not None else (1.0, "")
     wanted = [("CoreDNS", model.eks_fargate_system_pods)]
     if balanced:
         wanted.append(("the AWS Load Balancer Controller", model.eks_fargate_balancer_pods))
@@ -106,11 +120,12 @@ def system_pod_lines(book: PriceBook, model: CostModel, *, existing: bool, balan
     for what, pods in wanted:
         if not pods:
             continue
-        item = f"EKS Fargate pods for {what} ({pods} × {vcpu:g} vCPU, {gb:g} GB)"
+        item = f"EKS Fargate pods for {what} ({pods} × {vcpu:g} vCPU, {gb:g} GB{suffix})"
         if existing:
             lines.append(fixed(f"{item}: existing cluster's, already paid", "pod-hour", 0.0, pods * 730.0))
         else:
-            lines.append(fixed(item, "pod-hour", vcpu * prices.vcpu_hour.usd + gb * prices.gb_hour.usd, pods * 730.0))
+            usd = (vcpu * prices.vcpu_hour.usd + gb * prices.gb_hour.usd) * share
+            lines.append(fixed(item, "pod-hour", usd, pods * 730.0))
     return lines
 
 
