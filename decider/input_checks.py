@@ -174,11 +174,16 @@ def contradictions(parsed: ParsedWorkload) -> tuple[str, ...]:
     if alb is not None:
         found.append(alb)
     elif door not in (None, "none") and not protocols & SERVING_PROTOCOLS:  # work off a queue or a schedule alone
+        listed = show(list(workload.protocols))
+        said = (
+            f"the protocols assumed for traffic.pattern {traffic.pattern} ({listed}) have"
+            if "traffic.protocols" in assumed
+            else f"traffic.protocols ({listed}) has"
+        )
         found.append(
-            f"traffic.front_door {door} answers clients' requests, and traffic.protocols "
-            f"({show(list(workload.protocols))}) has none: no front door is priced, and the work is taken as it "
-            "arrives (off a queue, or started by a schedule). Give traffic.protocols [http] if requests come through "
-            "the door, or drop traffic.front_door."
+            f"traffic.front_door {door} answers clients' requests, and {said} none: no front door is priced, and the "
+            "work is taken as it arrives (off a queue, or started by a schedule). Give traffic.protocols [http] if "
+            "requests come through the door, or drop traffic.front_door."
         )
     beside = _layer4_beside_http(workload)
     if beside is not None:

@@ -202,7 +202,10 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
             words = _joined([word for word in re.split(r"[,;\s]+", str(value)) if word], allowed)
             synonyms = wording.synonyms.get(".".join(loc), {})
             if len(words) > 1:  # `protocols: "queue,http"`: the list of them, each the nearest allowed
-                meant = [word if not allowed or word in allowed else _meant(word, allowed, synonyms) for word in words]
+                meant = [  # names without a choice are lower case (m7g.large)
+                    word.lower() if not allowed else word if word in allowed else _meant(word, allowed, synonyms)
+                    for word in words
+                ]
                 meant = [word for word in meant if word]  # a word nothing allowed is near is left out of the list
                 as_json = ", ".join(map(_json_item, meant))
                 listed = f"a list is written [{', '.join(meant)}] in YAML, [{as_json}] in JSON" if meant else ""

@@ -184,3 +184,49 @@ def test_an_existing_cluster_runs_its_system_pods_already(ruleset: Ruleset) -> N
     assert book.load_balancers is not None
     shared = 730 * (book.eks.control_plane_hour.usd + book.load_balancers.alb_hour.usd)  # the control plane, the ALB
     assert modes[1] - modes[0] == pytest.approx(new + shared, abs=0.02)
+
+
+def _eks_fargate_lines(raw: dict[str, Any], ruleset: Ruleset) -> list[Any]:
+    decision = decide(parse_workload(raw), ruleset, advice=False)
+    eks = next(entry for entry in decision.ranking if entry.target == "eks")
+    assert isinstance(eks.sizing, FargateSizing)
+    assert eks.monthly_cost is not None
+    return list(eks.monthly_cost.lines)
+
+
+@pytest.mark.parametrize("door", ["http-api", "rest-api"])
+def test_pods_behind_an_api_gateway_door_bill_the_controller_of_the_load_balancer_behind_it(
+    ruleset: Ruleset, door: str
+) -> None:
+    # API Gateway reaches pods on Fargate through a VPC link to a load balancer, which the controller makes
+    raw = {**MARKETING_API, "traffic": {**MARKETING_API["traffic"], "front_door": door}}
+    items = [line.item for line in _eks_fargate_lines(raw, ruleset)]
+    assert any(item.startswith("Application Load Balancer hours") for item in items)
+    assert "EKS Fargate pods for the AWS Load Balancer Controller (2 × 0.25 vCPU, 0.5 GB)" in items
+
+
+@pytest.mark.parametrize("term", ["1yr", "3yr"])
+def test_the_system_pods_are_bought_under_the_savings_plan_the_pods_are(ruleset: Ruleset, term: str) -> None:
+    raw = {**MARKETING_API, "preferences": {"commitment": term}}
+    lines = _eks_fargate_lines(raw, ruleset)
+    pods = next(line for line in lines if line.item.startswith("EKS Fargate pods ("))
+    assert pods.item.endswith(f", Compute Savings Plan {term})")
+    book = ruleset.pricing["us-east-1"]
+    fargate = book.fargate
+    assert fargate is not None
+    assert fargate.linux_x86_64 is not None
+    plan = book.savings_plans.fargate.for_term(term)
+    assert plan is not None
+    on_demand = 0.25 * fargate.linux_x86_64.vcpu_hour.usd + 0.5 * fargate.linux_x86_64.gb_hour.usd
+    system = [line for line in lines if line.item.startswith("EKS Fargate pods for ")]
+    assert len(system) == 2
+    for line in system:
+        assert f"Compute Savings Plan {term})" in line.item
+        assert line.unit_price_usd == pytest.approx(on_demand * (1 - plan.fraction))
+
+
+def test_a_door_named_for_a_job_says_its_protocols_were_assumed(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload({"traffic": {"pattern": "batch", "front_door": "alb"}}), ruleset, advice=False)
+    said = [warning for warning in decision.warnings if "answers clients' requests" in warning]
+    assert len(said) == 1
+    assert "the protocols assumed for traffic.pattern batch ([schedule]) have none" in said[0]

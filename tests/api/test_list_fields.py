@@ -50,3 +50,11 @@ def test_a_number_too_long_to_read_inside_a_list_is_quoted_as_json_writes_it(cli
     assert "got [1e+308, 1, 1, " in error["message"]
     assert "0" * 30 not in error["message"]
     assert quoted([10**308, [10**20], {"a": 10**17}]) == '[1e+308, [1e+20], {"a": 1e+17}]'
+
+
+def test_names_written_as_text_are_suggested_as_a_list_the_field_accepts() -> None:
+    with pytest.raises(WorkloadError) as raised:
+        parse_workload({"control": {"instance_types": "M7G.LARGE, C7G"}})
+    (problem,) = raised.value.problems
+    assert problem.message.endswith('a list is written [m7g.large, c7g] in YAML, ["m7g.large", "c7g"] in JSON')
+    assert parse_workload({"control": {"instance_types": ["m7g.large", "c7g"]}}).workload.control.instance_types
