@@ -206,8 +206,10 @@ REGION_TYPO = 2
 def _region(region: str) -> str:
     if not REGION_CODE.match(region):
         raise _refused(f"{quoted(region)} is not an AWS region code; write it like us-east-1 or eu-west-2", None)
+    if region in AWS_REGIONS or region in _LOADED:
+        return region
     regions = shipped_regions()
-    if region in AWS_REGIONS or region in _LOADED or region in regions:
+    if region in regions:
         return region
     # A code near a known one is a typo, refused with the workload's other problems; any other (a Region of an
     # organisation's own book, loaded or not yet) is left to the price books the workload is priced with.
