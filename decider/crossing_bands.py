@@ -309,15 +309,17 @@ def bill_gap(found: Mapping[str, float] | None, cheaper_now: str, other: str) ->
     return found[cheaper_now] - found[other]
 
 
-def smooth(targets: Sequence[Target], choices: Mapping[str, Choice]) -> frozenset[str]:
-    """The targets whose bills, each sized for its volume, rise without steps: Fargate's (tasks billed as the average
-    copies, on demand or on Spot) and Lambda's on demand, when Lambda Managed Instances (whole instances) is not
-    priced as another of its modes. Instance targets, and EKS, which may run on nodes, step an instance at a time."""
+def smooth(targets: Sequence[Target], choices: Mapping[str, Choice], *, job: bool = False) -> frozenset[str]:
+    """The targets whose bills, each sized for its volume, rise without steps: Fargate's for a ``job`` (a task a run,
+    billed as the runs' average) and Lambda's on demand, when Lambda Managed Instances (whole instances) is not priced
+    as another of its modes. Instance targets, and EKS, which may run on nodes, step an instance at a time; so does a
+    Fargate service, which keeps whole copies up (a second, in another Availability Zone, once its listener is busy at
+    every moment: a step of a whole task's month, $148 for an 8-vCPU copy)."""
     found = set()
     for target in targets:
         kind = target.cost.model if target.cost is not None else None
         choice = choices.get(target.id)
         priced = [mode.price for mode, total, _ in choice.priced if total is not None] if choice is not None else []
-        if kind == "fargate" or (kind == "lambda" and "lambda-managed-instances" not in priced):
+        if (kind == "fargate" and job) or (kind == "lambda" and "lambda-managed-instances" not in priced):
             found.add(target.id)
     return frozenset(found)

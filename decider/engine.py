@@ -45,7 +45,7 @@ from decider.input_checks import (
 from decider.ranking import Ranked, rank
 from decider.rule_checks import limits_on_the_winner
 from decider.rules.model import Ruleset
-from decider.workload import ParsedWorkload
+from decider.workload import JOB_PATTERNS, ParsedWorkload
 
 #: Peak executions in flight, or container copies, above which a workload's load reads as implausible.
 IMPLAUSIBLE_COPIES = 1000
@@ -78,7 +78,8 @@ def decide(
     break_even = priced.break_even(order) if priced is not None else []
     if advice and priced is not None:  # the crossings said in words, as a rerun at their volume prices them
         totals = lambda targets: _totals_at(parsed, ruleset, memo, targets, ranked)  # noqa: E731 - read once
-        steady = smooth(ruleset.targets, priced.choices)  # bills without steps (decider/crossing_bands.py)
+        job = parsed.workload.traffic.pattern in JOB_PATTERNS
+        steady = smooth(ruleset.targets, priced.choices, job=job)  # bills without steps (decider/crossing_bands.py)
         break_even = list(resize(break_even, priced.requests_per_month, totals, steady))
     found = search(parsed, ruleset, ranked, break_even, budget, memo) if advice else Advice((), (), {}, 0, 0)
     checked = ModeCheck(parsed, ruleset, memo) if advice else None  # a sentence about another mode, tried

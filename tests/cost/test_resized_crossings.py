@@ -18,7 +18,7 @@ from decider.decision import BreakEven, Decision
 from decider.engine import decide
 from decider.ranking import rank
 from decider.rules.model import Ruleset
-from decider.workload import parse_workload
+from decider.workload import JOB_PATTERNS, parse_workload
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -579,17 +579,43 @@ def test_crossings_once_said_where_they_did_not_hold_now_hold_as_said(raw: dict[
 
 
 def test_only_bills_that_rise_without_steps_skip_the_checks_for_turns_back(ruleset: Ruleset) -> None:
-    """Fargate's bill and Lambda's on demand rise without steps; the instance targets', EKS's and Lambda's on Managed
-    Instances add an instance at a time, so a crossing with one of them is checked for turns back (``settle``)."""
+    """A Fargate job's bill (a task a run) and Lambda's on demand rise without steps; the instance targets', EKS's,
+    Lambda's on Managed Instances and a Fargate service's (whole copies kept up) step, so a crossing with one of them
+    is checked for turns back (``settle``)."""
 
     def steady_of(raw: dict[str, Any]) -> frozenset[str]:
-        ranked = rank(parse_workload(raw).workload, ruleset)
+        parsed = parse_workload(raw)
+        ranked = rank(parsed.workload, ruleset)
         assert ranked.priced is not None
-        return smooth(ruleset.targets, ranked.priced.choices)
+        return smooth(ruleset.targets, ranked.priced.choices, job=parsed.workload.traffic.pattern in JOB_PATTERNS)
 
-    assert steady_of(STARTUP_API) == {"ecs-fargate", "lambda"}  # Lambda on demand only: a spiky API
+    assert steady_of(STARTUP_API) == {"lambda"}  # Lambda on demand only, and a Fargate service: a spiky API
+    assert steady_of(BAND_JOB) >= {"ecs-fargate"}  # a Fargate task a run
     busy = {**QUOTE_LOOKUP, "traffic": {**QUOTE_LOOKUP["traffic"], "pattern": "steady", "requests_per_month": 9e8}}
-    assert steady_of(busy) == {"ecs-fargate"}  # Lambda Managed Instances priced too: whole instances
-    # a crossing between two steady bills is said from the bracket, as before: the startup API's Fargate against Lambda
+    assert steady_of(busy) == frozenset()  # Lambda Managed Instances priced too: whole instances
+    # a crossing between a stepped bill and a steady one is still said: the startup API's Fargate against Lambda
     decision = decide(parse_workload(STARTUP_API), ruleset)
     assert any("Amazon ECS on AWS Fargate becomes cheaper than AWS Lambda" in s for s in decision.what_would_change)
+
+
+#: A 10 GB function or service at 2M requests a month, 20 a second at peak: Fargate's 8-vCPU service keeps a second
+#: copy from ~5.2M (its listener busy at every moment), a step of ~$148 that puts Lambda ahead again up to ~7.2M.
+BIG_COPY: dict[str, Any] = {
+    "name": "mem-10240",
+    "runtime": {"memory_mb": 10240, "avg_duration_ms": 500, "max_duration_s": 20},
+    "traffic": {"pattern": "spiky", "requests_per_month": 2_000_000, "peak_rps": 20},
+}
+
+
+def test_a_fargate_service_that_keeps_a_second_copy_past_a_volume_is_not_said_cheaper_past_it(
+    ruleset: Ruleset,
+) -> None:
+    decision = decide(parse_workload(BIG_COPY), ruleset)
+    point = next(p for p in decision.break_even if {p.target, p.versus} == {"ecs-fargate", "lambda"})
+    assert point.resized_requests_per_month is not None
+    until = point.resized_until_requests_per_month
+    assert until is not None
+    assert until < 5.2e6  # said no further than proved: short of the second copy
+    for volume in (5.3e6, 6e6, 7e6):  # Lambda cheaper again here, past what the sentence says
+        totals = rerun_totals(BIG_COPY, ruleset, volume)
+        assert totals["lambda"] < totals["ecs-fargate"], (volume, totals)
