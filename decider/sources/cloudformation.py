@@ -28,7 +28,7 @@ from decider.sources.parameters import TemplateContext
 from decider.sources.provisioned import template_provisioned
 from decider.sources.schedule import counted_runs, disabled, note_disabled
 from decider.sources.task_starts import beside_services, read_starts, template_starts
-from decider.sources.template import literal, number_of, reference, run_on_demand, set_traffic
+from decider.sources.template import WEBSOCKET_READ, literal, number_of, reference, run_on_demand, set_traffic
 from decider.sources.triggers import triggers
 
 SAM_FUNCTION = "AWS::Serverless::Function"
@@ -257,6 +257,7 @@ def _read_function(
     if "FunctionUrlConfig" in properties:
         protocols.append("http")
     deploy_only: list[str] = []
+    websocket: list[str] = []  # the resources of a WebSocket API that send it messages
     for protocol, expression, source in triggers(workload.name, resources):
         if protocol == "deploy":
             deploy_only.append(source)
@@ -266,6 +267,10 @@ def _read_function(
             continue
         protocols.append(protocol)
         runs = counted_runs(expression, workload.assume) or runs
+        if protocol == "websocket":
+            websocket.append(source)
+    if websocket:
+        workload.assume(f"sent messages by {', '.join(websocket)} (ProtocolType WEBSOCKET): {WEBSOCKET_READ}")
     note_disabled(workload, off, other_starts=bool(protocols or deploy_only))
     if deploy_only and not protocols:
         # CloudFormation calls it while deploying the stack: a handful of events a month, not a service's traffic.

@@ -11,6 +11,11 @@ from decider.sources.imported import ImportedWorkload
 
 #: Protocols a long-lived service listens on.
 SERVED_PROTOCOLS = frozenset({"http", "grpc", "websocket", "tcp", "udp"})
+#: What reading a function's trigger as an API Gateway WebSocket API means for its bill.
+WEBSOCKET_READ = (
+    "read as traffic.protocols [websocket], priced behind an API Gateway WebSocket API (messages and "
+    "connection-minutes; give traffic.connections, the clients connected at once, in the usage file)"
+)
 
 
 def set_traffic(
@@ -32,7 +37,7 @@ def set_traffic(
         return  # only the ports' protocols: how requests arrive, not how many or when
     if set(known) & SERVED_PROTOCOLS and not http_is_spiky:
         return  # a service's listeners say how requests arrive, not their shape
-    pattern = "spiky" if "http" in protocols else "event" if "queue" in protocols else "scheduled"
+    pattern = "spiky" if {"http", "websocket"} & set(protocols) else "event" if "queue" in protocols else "scheduled"
     workload.set("traffic.pattern", pattern)
     if runs is not None and pattern == "scheduled":
         workload.set("traffic.requests_per_month", runs)

@@ -31,7 +31,7 @@ from decider.sources.imported import ImportedWorkload
 from decider.sources.provisioned import terraform_provisioned
 from decider.sources.schedule import counted_runs, note_disabled
 from decider.sources.task_starts import beside_services, read_starts, terraform_starts
-from decider.sources.template import number_of, run_on_demand, set_traffic
+from decider.sources.template import WEBSOCKET_READ, number_of, run_on_demand, set_traffic
 from decider.sources.terraform_kubernetes import KINDS, kubernetes_workload
 from decider.sources.terraform_model import (
     Expression,
@@ -180,13 +180,19 @@ def _function(resource: Resource, resources: Sequence[Resource]) -> ImportedWork
     protocols: list[str] = []
     runs: float | None = None
     off: list[str] = []  # the disabled schedules, which start nothing
+    websocket: list[str] = []  # the integrations of a WebSocket API that send it messages
     for protocol, expression in triggers(resource, resources):
         if protocol == "off":
             off.append(str(expression))
             continue
+        if protocol == "websocket":
+            websocket.append(str(expression))
+            expression = None
         protocols.append(protocol)
         trigger_runs = counted_runs(expression, workload.assume)
         runs = trigger_runs if trigger_runs is not None else runs
+    if websocket:
+        workload.assume(f"sent messages by {', '.join(websocket)} (protocol_type WEBSOCKET): {WEBSOCKET_READ}")
     note_disabled(workload, off, other_starts=bool(protocols))
     set_traffic(workload, protocols, runs)
     terraform_provisioned(workload, resource, resources)

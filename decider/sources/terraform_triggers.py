@@ -57,7 +57,8 @@ def permitted(principal: object) -> str | None:
 
 def triggers(function: Resource, resources: Sequence[Resource]) -> list[tuple[str, object]]:
     """How work reaches a function: each resource that sends it some, as (protocol, its schedule expression for a
-    schedule, else None); a disabled schedule as ("off", where it is)."""
+    schedule, else None); a disabled schedule as ("off", where it is); a WebSocket API's integration as
+    ("websocket", the integration and its API)."""
     owner = function.owner
     found: list[tuple[str, object]] = []
     by_rule: list[tuple[str, object]] = []  # permissions of EventBridge: its rule or schedule says more, when found
@@ -72,7 +73,7 @@ def triggers(function: Resource, resources: Sequence[Resource]) -> list[tuple[st
             if sent is not None:
                 (by_rule if _by_rule(item.values.get("principal")) else found).append((sent, None))
         elif kind == "aws_apigatewayv2_integration" and item.refers_to("integration_uri", owner):
-            found.append(("http", None))
+            found.append(_integration(item, resources))
         elif kind in _SENDERS and item.refers_to(_SENDERS[kind][0], owner):
             if kind != "aws_sns_topic_subscription" or item.values.get("protocol") == "lambda":
                 found.append((_SENDERS[kind][1], None))
@@ -81,6 +82,19 @@ def triggers(function: Resource, resources: Sequence[Resource]) -> list[tuple[st
         elif kind == "aws_scheduler_schedule" and item.refers_to("target", owner):
             found.append(scheduler_trigger(item))
     return found or by_rule
+
+
+def _integration(integration: Resource, resources: Sequence[Resource]) -> tuple[str, object]:
+    """An API Gateway (v2) integration: HTTP requests, or ("websocket", the integration and its API) when its
+    ``api_id`` refers to an API whose ``protocol_type`` is WEBSOCKET (its clients' messages over open connections)."""
+    for api in resources:
+        if (
+            api.type == "aws_apigatewayv2_api"
+            and api.values.get("protocol_type") == "WEBSOCKET"
+            and integration.refers_to("api_id", api.address)
+        ):
+            return "websocket", f"{integration.address} of WebSocket API {api.address}"
+    return "http", None
 
 
 def scheduler_trigger(schedule: Resource) -> tuple[str, object]:

@@ -1,8 +1,9 @@
 """What sends work to a Lambda function from elsewhere in the same template, and what kind of work it is.
 
-Each trigger is a protocol (``http``, ``queue``, ``schedule``) or ``deploy``: a custom resource or a macro, which
-CloudFormation invokes while it deploys the stack, never in the stack's own traffic. A function is found by any form
-of reference (``!Ref F``, ``!Ref F.Alias``, ``!GetAtt F.Arn``, ``${F.Arn}``); see docs/review.md for the table.
+Each trigger is a protocol (``http``, ``websocket`` for an API Gateway WebSocket API, ``queue``, ``schedule``) or
+``deploy``: a custom resource or a macro, which CloudFormation invokes while it deploys the stack, never in the
+stack's own traffic. A function is found by any form of reference (``!Ref F``, ``!Ref F.Alias``, ``!GetAtt F.Arn``,
+``${F.Arn}``); see docs/review.md for the table.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from decider.sources.schedule import disabled
-from decider.sources.template import mentions
+from decider.sources.template import mentions, reference
 
 #: Resource type → (the property that names the function, the kind of work it sends).
 _NAMED_BY: dict[str, tuple[str, str]] = {
@@ -41,6 +42,9 @@ _ALSO_NAMED_BY: dict[str, tuple[str, ...]] = {
     "AWS::StepFunctions::StateMachine": ("DefinitionString", "DefinitionSubstitutions"),
     "AWS::Serverless::StateMachine": ("DefinitionSubstitutions", "DefinitionUri"),
 }
+#: The resources of an API Gateway (v2) API that name a function and the API they belong to (``ApiId``): an API whose
+#: ``ProtocolType`` is ``WEBSOCKET`` sends its clients' messages, not HTTP requests.
+_OF_AN_API = frozenset({"AWS::ApiGatewayV2::Integration"})
 #: A function's own properties that send its results to another function (an on-success or on-failure destination).
 _DESTINATION = "EventInvokeConfig"
 
@@ -61,10 +65,18 @@ def triggers(function_id: str, resources: Mapping[str, Any]) -> Iterator[tuple[s
             key, work = _NAMED_BY[kind]
             named = [properties.get(key), *(properties.get(more) for more in _ALSO_NAMED_BY.get(kind, ()))]
             if any(mentions(value, function_id) for value in named):
-                yield work, None, kind
+                api = reference(properties.get("ApiId")) if kind in _OF_AN_API else None
+                if api in websocket_apis(resources):
+                    yield "websocket", None, f"{kind} {logical_id} of WebSocket API {api}"
+                else:
+                    yield work, None, kind
         elif kind == "AWS::Lambda::Permission" and mentions(properties.get("FunctionName"), function_id):
             if properties.get("Principal") == "apigateway.amazonaws.com":
-                yield "http", None, kind
+                apis = [api for api in websocket_apis(resources) if mentions(properties.get("SourceArn"), api)]
+                if apis:
+                    yield "websocket", None, f"{kind} {logical_id} for WebSocket API {apis[0]}"
+                else:
+                    yield "http", None, kind
         elif kind in ("AWS::Events::Rule", "AWS::Scheduler::Schedule") and mentions(
             properties.get("Targets", properties.get("Target")), function_id
         ):
@@ -78,3 +90,16 @@ def triggers(function_id: str, resources: Mapping[str, Any]) -> Iterator[tuple[s
             properties.get(_DESTINATION), function_id
         ):
             yield "queue", None, f"{kind} destination"
+
+
+def websocket_apis(resources: Mapping[str, Any]) -> list[str]:
+    """The logical ids of the template's API Gateway WebSocket APIs (``AWS::ApiGatewayV2::Api``, ``ProtocolType:
+    WEBSOCKET``): a function they integrate receives its clients' messages over connections they hold open."""
+    return [
+        str(logical_id)
+        for logical_id, resource in resources.items()
+        if isinstance(resource, dict)
+        and resource.get("Type") == "AWS::ApiGatewayV2::Api"
+        and isinstance(resource.get("Properties"), dict)
+        and resource["Properties"].get("ProtocolType") == "WEBSOCKET"
+    ]
