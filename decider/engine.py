@@ -251,10 +251,11 @@ def _uneven_bills(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
             *([f"runtime.architecture ({runtime.architecture})"] if runtime.architecture != "any" else []),
         ]
         check = ", ".join(narrowed) if narrowed else "runtime.vcpu, runtime.memory_mb and runtime.gpu"
+        example = " (no Arm GPU type, for one)" if runtime.gpu else ""  # said where it is what the copy asks for
         return (
             f"No eligible target has a bill here: {why[0]}, and every target left runs on instances. No type in this "
-            "price book's catalogue holds one copy as described; the catalogue lists a part of EC2's types (no Arm "
-            f"GPU type, for one), so check {check}, or price the type you mean in a book of your own "
+            f"price book's catalogue holds one copy as described; the catalogue lists a part of EC2's types{example}, "
+            f"so check {check}, or price the type you mean in a book of your own "
             "(docs/cost-model.md, Your own prices).",
         )
     if not billed and all(UNPRICED_NAMES in reason for reason in why):

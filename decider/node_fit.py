@@ -172,20 +172,29 @@ def with_node_room(facts: Facts, workload: Workload, book: PriceBook | None, mod
 
 
 def unsuited(workload: Workload, book: PriceBook) -> str:
-    """Why no type ``control.instance_types`` names (size by size, each priced) is of use to the workload, type by
-    type, as the pricing's candidates leave them out (decider/cost/instances.py ``instance_candidates``); empty when
-    one is, or when a name is a family or one the book does not price."""
+    """Why no type ``control.instance_types`` names is of use to the workload, name by name, as the pricing's
+    candidates leave them out (decider/cost/instances.py ``instance_candidates``); empty when one is, or when a name
+    is one the book does not price. A family is judged by what every size of it shares, which the sizes the book
+    lists show (an architecture; no GPU in any of them): m7g is arm64 at every size."""
     named = workload.control.instance_types
-    if not named or not all(name in _priced_types(book) for name in named) or instance_candidates(workload, book):
+    if not named or instance_candidates(workload, book):
+        return ""
+    families = {instance.type_family for instance in book.ec2.instances}
+    if not all(name in _priced_types(book) or name in families for name in named):
         return ""
     runtime, reasons = workload.runtime, []
-    for instance in (instance for instance in book.ec2.instances if instance.type in named):
-        if runtime.architecture != "any" and instance.architecture != runtime.architecture:
-            reasons.append(f"{instance.type} is {instance.architecture}, the workload {runtime.architecture}")
-        elif runtime.os == "windows" and instance.architecture != "x86_64":
-            reasons.append(f"{instance.type} is {instance.architecture}, and Windows containers run on x86_64 hosts")
-        elif runtime.gpu and not instance.gpu:
-            reasons.append(f"{instance.type} has no GPU, and a copy needs {runtime.gpu}")
+    for name in named:
+        sizes = [instance for instance in book.ec2.instances if name in (instance.type, instance.type_family)]
+        architectures = {instance.architecture for instance in sizes}
+        (architecture,) = architectures if len(architectures) == 1 else ("mixed",)
+        if runtime.architecture != "any" and architecture not in (runtime.architecture, "mixed"):
+            reasons.append(f"{name} is {architecture}, the workload {runtime.architecture}")
+        elif runtime.os == "windows" and architecture not in ("x86_64", "mixed"):
+            reasons.append(f"{name} is {architecture}, and Windows containers run on x86_64 hosts")
+        elif runtime.gpu and not any(instance.gpu for instance in sizes):
+            reasons.append(f"{name} has no GPU, and a copy needs {runtime.gpu}")
+        else:
+            return ""  # a name the copy is held out of by size alone, or not judged: the node rules say it
     return "; ".join(reasons)
 
 

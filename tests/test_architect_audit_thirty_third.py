@@ -1,0 +1,73 @@
+"""Architect audit, round 33: a named family is judged by what its every size shares, so Windows pinned to a Graviton
+family is excluded rather than recommended with no bill (F9); the catalogue's missing Arm GPU types are named only to
+a copy that needs a GPU. (F10, a Fargate service's bill that steps: tests/cost/test_resized_crossings.py.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from decider import Ruleset, decide, parse_workload
+
+WINDOWS_ON_GRAVITON: dict[str, Any] = {
+    "runtime": {"os": "windows", "memory_mb": 4096, "vcpu": 2, "long_running": True},
+    "traffic": {"pattern": "steady", "requests_per_month": 5_000_000, "peak_rps": 5},
+    "control": {"instance_types": ["m7g"]},
+}
+
+
+def _kept_out_by(decision: Any, rule: str) -> set[str]:
+    return {item.target for item in decision.excluded if any(reason.rule == rule for reason in item.reasons)}
+
+
+def test_windows_pinned_to_a_graviton_family_is_kept_out_of_every_instance_target(ruleset: Ruleset) -> None:
+    decision = decide(parse_workload(WINDOWS_ON_GRAVITON), ruleset, advice=False)
+    assert decision.recommendation is None
+    assert _kept_out_by(decision, "limits.named-types-unsuited") == {"ecs-managed-instances", "ecs-ec2", "eks"}
+    (reason,) = {
+        reason.message
+        for item in decision.excluded
+        for reason in item.reasons
+        if reason.rule == "limits.named-types-unsuited"
+    }
+    assert "m7g is arm64, and Windows containers run on x86_64 hosts" in reason
+
+
+@pytest.mark.parametrize(
+    ("runtime", "named", "said"),
+    [
+        ({"gpu": 1}, ["c7g"], "c7g has no GPU, and a copy needs 1"),
+        ({"architecture": "x86_64"}, ["m7g"], "m7g is arm64, the workload x86_64"),
+    ],
+)
+def test_a_family_no_size_of_which_suits_the_copy_is_judged_like_a_type(
+    ruleset: Ruleset, runtime: dict[str, Any], named: list[str], said: str
+) -> None:
+    decision = decide(parse_workload({"runtime": runtime, "control": {"instance_types": named}}), ruleset)
+    assert decision.recommendation is None
+    messages = [reason.message for item in decision.excluded for reason in item.reasons]
+    assert any(said in message for message in messages)
+
+
+@pytest.mark.parametrize(
+    "sections",
+    [
+        {"runtime": {"os": "windows", "vcpu": 2, "memory_mb": 4096}, "control": {"instance_types": ["m7i"]}},
+        {"runtime": {"os": "windows", "vcpu": 2, "memory_mb": 4096}, "control": {"instance_types": ["m7g", "m7i"]}},
+        {"runtime": {"gpu": 1}, "control": {"instance_types": ["g5"]}},
+    ],
+)
+def test_a_family_with_a_size_that_suits_the_copy_is_not_kept_out(ruleset: Ruleset, sections: dict[str, Any]) -> None:
+    decision = decide(parse_workload(sections), ruleset, advice=False)
+    assert not _kept_out_by(decision, "limits.named-types-unsuited")
+    assert decision.recommendation is not None
+
+
+def test_the_catalogues_missing_arm_gpu_types_are_named_only_to_a_copy_that_needs_a_gpu(ruleset: Ruleset) -> None:
+    gpu = decide(parse_workload({"runtime": {"gpu": 4, "architecture": "arm64"}}), ruleset, advice=False)
+    assert any("(no Arm GPU type, for one)" in warning for warning in gpu.warnings)
+    big = decide(parse_workload({"runtime": {"vcpu": 96, "memory_mb": 16384, "architecture": "arm64"}}), ruleset)
+    said = [warning for warning in big.warnings if warning.startswith("No eligible target has a bill here")]
+    assert said
+    assert all("Arm GPU" not in warning for warning in said)
