@@ -169,6 +169,11 @@ MAX_INSTANCE_NAMES = 200
 def _instance_name(name: str) -> str:
     if INSTANCE_NAME.match(name):
         return name
+    lowered = name.strip().lower()
+    if INSTANCE_NAME.match(lowered):  # M5.Large: the name itself, as AWS writes it
+        raise _refused(
+            f"{quoted(name)} is not an EC2 instance family or type as AWS writes it (lower case): {lowered}", lowered
+        )
     meant = nearest_type(name, shipped_types()) if len(name) <= MAX_SUGGESTED_CHARS else None
     suggestion = meant[0] if meant and meant[0] != name else None
     shape = _SHAPE.match(name)
@@ -198,14 +203,25 @@ def unknown_region(region: str, regions: list[str] | tuple[str, ...]) -> Problem
 REGION_CODE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 
 
+def _nearest_region(region: str) -> str | None:
+    """The Region AWS has or a book prices nearest ``region`` within ``REGION_TYPO`` edits (eu-west: eu-west-1)."""
+    known = sorted(AWS_REGIONS | _LOADED | set(shipped_regions()))
+    near = min(known, key=lambda code: (edit_distance(region, code), code not in shipped_regions(), code))
+    return near if edit_distance(region, near) <= REGION_TYPO else None
+
+
 #: How far (``edit_distance``) a code no book prices may be from a Region AWS has or a book prices to be refused as a
 #: typo of it when the workload is validated (us-esat-1: us-east-1).
 REGION_TYPO = 2
 
 
 def _region(region: str) -> str:
+    lowered = region.strip().lower()
+    if lowered != region and REGION_CODE.match(lowered):  # US-EAST-1: the code itself, as AWS writes it
+        raise _refused(f"{quoted(region)} is not an AWS region code as AWS writes it (lower case): {lowered}", lowered)
     if not REGION_CODE.match(region):
-        raise _refused(f"{quoted(region)} is not an AWS region code; write it like us-east-1 or eu-west-2", None)
+        near = _nearest_region(region) if len(region) <= MAX_SUGGESTED_CHARS else None
+        raise _refused(f"{quoted(region)} is not an AWS region code; write it like us-east-1 or eu-west-2", near)
     if region in AWS_REGIONS or region in _LOADED:
         return region
     regions = shipped_regions()

@@ -58,7 +58,9 @@ def test_families_and_types_with_an_ec2_size_are_taken_listed_or_not(name: str) 
     assert parse_workload({"control": {"instance_types": [name]}}).workload.control.instance_types == (name,)
 
 
-@pytest.mark.parametrize(("name", "meant"), [("M7G.large", "m7g.large"), ("M7G", "m7g"), ("p4d ", "p4d")])
+@pytest.mark.parametrize(
+    ("name", "meant"), [("M7G.large", "m7g.large"), ("M7G", "m7g"), ("p4d ", "p4d"), ("M5.Large", "m5.large")]
+)
 def test_a_name_not_written_as_aws_writes_it_is_told_the_name_meant(name: str, meant: str) -> None:
     problem = instance_problem(name)
     assert "not an EC2 instance family or type" in problem.message
@@ -233,3 +235,12 @@ def test_a_long_list_of_names_is_refused_by_its_length_and_a_long_name_is_not_se
     (near,) = problems_of({"control": {"instance_types": ["m7g.lareg"]}})
     assert near.suggestion == "m7g.large"  # two letters swapped: one step away
     assert edit_distance("lareg", "large") == 1
+
+
+@pytest.mark.parametrize(
+    ("region", "meant"), [("US-EAST-1", "us-east-1"), ("eu-west", "eu-west-1"), ("useast1", "us-east-1")]
+)
+def test_a_region_code_not_written_as_aws_writes_it_is_told_the_code_meant(region: str, meant: str) -> None:
+    (problem,) = problems_of({"preferences": {"region": region}})
+    assert problem.location == "preferences.region"
+    assert problem.suggestion == meant
