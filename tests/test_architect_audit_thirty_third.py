@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from decider import Ruleset, decide, parse_workload
+from decider.errors import CommandError
+from decider.slack.grammar import read_command
 
 WINDOWS_ON_GRAVITON: dict[str, Any] = {
     "runtime": {"os": "windows", "memory_mb": 4096, "vcpu": 2, "long_running": True},
@@ -71,3 +73,15 @@ def test_the_catalogues_missing_arm_gpu_types_are_named_only_to_a_copy_that_need
     said = [warning for warning in big.warnings if warning.startswith("No eligible target has a bill here")]
     assert said
     assert all("Arm GPU" not in warning for warning in said)
+
+
+@pytest.mark.parametrize("text", ["mem=512k", "mem=512kb", "disk=300k"])
+def test_a_slack_size_under_a_megabyte_is_refused_with_the_megabytes_meant(text: str) -> None:
+    with pytest.raises(CommandError) as raised:
+        read_command(text)
+    (problem,) = raised.value.problems
+    assert "not 'k" in problem.message
+    assert problem.suggestion is not None
+    assert problem.suggestion.endswith("=512m") or problem.suggestion.endswith("=300m")
+    _, parsed = read_command(problem.suggestion)  # the value suggested is one the command takes
+    assert parsed is not None

@@ -71,6 +71,8 @@ _SIZE_UNITS_MB = {
     "ti": 1024.0**2,
     "tib": 1024.0**2,
 }
+#: Size units under a megabyte: no copy's memory, disk or image is given in them.
+_UNDER_A_MB = frozenset({"b", "k", "kb", "ki", "kib"})
 _COUNT_SUFFIXES = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "thousand": 1e3, "million": 1e6}
 _COUNT_SUFFIXES |= {"millions": 1e6, "billion": 1e9}
 _TRUE = frozenset({"true", "yes", "y", "on", "1"})
@@ -125,6 +127,9 @@ def size(bare_unit_mb: float, unit_name: str, scale_to_mb: float, *, whole: bool
         factor = bare_unit_mb if unit == "" else _SIZE_UNITS_MB.get(unit)
         if factor is None:
             raise ValueProblem(f"unknown unit {unit!r}; {allowed}", _with_number(text, unit, _SIZE_UNITS_MB))
+        if unit in _UNDER_A_MB and value > 0:  # 512k: kilobytes here, where counts read k as thousand; no copy is that
+            meant = f"{text.strip().lower()[: -len(unit)].strip()}m"  # small: the megabytes meant, most likely
+            raise ValueProblem(f"megabytes or gigabytes, not {unit!r} (under a megabyte): {allowed}", meant)
         scaled = _tidy(value * factor / scale_to_mb)
         # A copy needs at least what was asked: round memory up to the next whole MB, never down.
         return math.ceil(scaled) if whole else scaled
