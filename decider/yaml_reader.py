@@ -121,8 +121,19 @@ def error_mark(error: yaml.YAMLError) -> yaml.Mark | None:
     return stopped
 
 
+#: CloudFormation's short-form intrinsic functions: YAML tags no plain YAML reader knows.
+CLOUDFORMATION_TAGS = frozenset({
+    "!Ref", "!Sub", "!GetAtt", "!If", "!Join", "!Select", "!Split", "!FindInMap", "!ImportValue", "!Base64", "!Cidr",
+    "!Equals", "!And", "!Or", "!Not", "!Condition", "!GetAZs", "!Transform",
+})  # fmt: skip
+
+
 def _reason(error: yaml.YAMLError) -> str:
     problem = getattr(error, "problem", None)
     context = getattr(error, "context", None)
     parts = [str(part) for part in (context, problem) if part]
-    return "; ".join(parts) if parts else str(error).splitlines()[0]
+    said = "; ".join(parts) if parts else str(error).splitlines()[0]
+    tag = re.search(r"tag '(![A-Za-z]+)'", said)
+    if tag is not None and tag.group(1) in CLOUDFORMATION_TAGS:  # a template given where a workload is read
+        said += " (a CloudFormation or SAM template: `decider review FILE` reads those)"
+    return said

@@ -4,12 +4,14 @@ a copy that needs a GPU. (F10, a Fargate service's bill that steps: tests/cost/t
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from decider import Ruleset, decide, parse_workload
-from decider.errors import CommandError
+from decider.documents import read_file
+from decider.errors import CommandError, DocumentError
 from decider.slack.grammar import read_command
 
 WINDOWS_ON_GRAVITON: dict[str, Any] = {
@@ -85,3 +87,18 @@ def test_a_slack_size_under_a_megabyte_is_refused_with_the_megabytes_meant(text:
     assert problem.suggestion.endswith("=512m") or problem.suggestion.endswith("=300m")
     _, parsed = read_command(problem.suggestion)  # the value suggested is one the command takes
     assert parsed is not None
+
+
+def test_a_cloudformation_template_given_as_a_workload_points_to_the_review(tmp_path: Path) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Role: !Ref R\n")
+    with pytest.raises(DocumentError) as raised:
+        read_file(template)
+    (problem,) = raised.value.problems
+    assert "tag '!Ref'" in problem.message
+    assert "a CloudFormation or SAM template: `decider review FILE` reads those" in problem.message
+    other = tmp_path / "other.yaml"
+    other.write_text("runtime: !Custom 3\n")
+    with pytest.raises(DocumentError) as raised:
+        read_file(other)
+    assert "decider review" not in raised.value.problems[0].message
