@@ -167,11 +167,38 @@ def _price_book(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
         "alb_usd_per_hour": book.load_balancers.alb_hour.usd if book.load_balancers is not None else None,
         "ecs_managed_instances_fee_fraction": book.managed_instances.fee_fraction.fraction,
     }
+    floored = {name for name in key_prices if _KEY_PATHS[name] in book.floors}  # another region's figure, a floor
+
+    def said(name: str, value: float | None) -> str:
+        if value is None:
+            return f"{name} no price in this region"
+        return f"{name} {value:g}" + (" (another region's price, as a floor)" if name in floored else "")
+
     text = f"{book.region} prices as of {book.as_of} ({book.currency}): " + ", ".join(
-        f"{name} {'no price in this region' if value is None else f'{value:g}'}" for name, value in key_prices.items()
+        said(name, value) for name, value in key_prices.items()
     )
-    structured = {"region": book.region, "as_of": book.as_of, "key_prices": key_prices, "book": book.summary()}
+    floors = {name: book.floors[_KEY_PATHS[name]] for name in sorted(floored)}
+    structured = {
+        "region": book.region,
+        "as_of": book.as_of,
+        "key_prices": key_prices,
+        "floors": floors,
+        "book": book.summary(),
+    }
     return structured, text
+
+
+#: The price book path each key price is read from, for the floors it may be (``PriceBook.floors``).
+_KEY_PATHS = {
+    "lambda_requests_usd_per_million": "lambda",
+    "lambda_x86_64_usd_per_gb_second": "lambda",
+    "lambda_arm64_usd_per_gb_second": "lambda",
+    "fargate_linux_x86_64_usd_per_vcpu_hour": "fargate",
+    "fargate_linux_x86_64_usd_per_gb_hour": "fargate",
+    "eks_control_plane_usd_per_hour": "eks",
+    "alb_usd_per_hour": "load_balancers",
+    "ecs_managed_instances_fee_fraction": "managed_instances",
+}
 
 
 HANDLERS: dict[str, Callable[[dict[str, Any], Ruleset], Answer]] = {

@@ -127,6 +127,11 @@ def tools(ruleset: Ruleset) -> list[types.Tool]:
                     "region": {"type": "string"},
                     "as_of": {"type": "string", "description": "The date the prices were read (YYYY-MM-DD)."},
                     "key_prices": {"type": "object", "additionalProperties": {"type": "number"}},
+                    "floors": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string"},
+                        "description": "The key prices that are another region's figure, taken as a floor, and why.",
+                    },
                     "book": {"type": "object", "description": "The whole price book, a source for every figure."},
                 },
                 ["region", "as_of", "key_prices", "book"],

@@ -134,6 +134,15 @@ def test_list_targets_and_price_book() -> None:
     assert book.structured_content is not None
     assert book.structured_content["as_of"] == RULESET.pricing["us-east-1"].as_of
     assert book.structured_content["as_of"] in text_of(book)
+    assert book.structured_content["floors"] == {}  # us-east-1's own figures
+    # eu-west-2 takes us-east-1's load balancer prices as a floor: the key price and the text say so
+    london = call("price_book", {"region": "eu-west-2"}, RULESET)
+    assert london.structured_content is not None
+    assert london.structured_content["floors"] == {
+        "alb_usd_per_hour": RULESET.pricing["eu-west-2"].floors["load_balancers"]
+    }
+    assert "alb_usd_per_hour 0.0225 (another region's price, as a floor)" in text_of(london)
+    assert "eks_control_plane_usd_per_hour 0.1," in text_of(london)
     unknown = call("price_book", {"region": "eu-south-1"}, RULESET)
     assert unknown.is_error
     assert unknown.structured_content is not None
