@@ -88,7 +88,17 @@ def current_mode(
         and chosen.monthly_usd < option.monthly_usd
         else None
     )
+    bill = compared.monthly_cost
+    shared = bill is not None and any(SHARED in line.item for line in bill.lines)
+    if mode == "fargate" and shared:
+        # Pods on Fargate profiles now: the nodes decider prices are a share of the existing cluster's nodes, which a
+        # cluster running on Fargate profiles may not have (a node group of its own bills whole nodes): no saving
+        cheaper = None
     return CurrentMode(mode, name, usd=option.monthly_usd, cheaper=cheaper)
+
+
+#: How a bill names the copies' share of an existing cluster's nodes (decider/cost/purchase_lines.py).
+SHARED = "share of the existing cluster's nodes"
 
 
 def _fallback(compared: RankedTarget | None) -> str:

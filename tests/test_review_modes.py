@@ -303,3 +303,23 @@ def test_a_reusable_modules_own_cluster_and_node_groups_place_no_other_folders_m
     (example / "cluster.tf").write_text(AUTO_CLUSTER)  # the example's own cluster, beside its manifest, places it
     [inflate] = find_workloads([str(tmp_path)]).workloads
     assert inflate.mode == "auto-mode"
+
+
+FARGATE_ONLY = REPO_ROOT / "tests" / "fixtures" / "eks-fargate-only"
+
+
+def test_pods_on_a_cluster_of_fargate_profiles_hear_no_saving_from_nodes_it_may_not_have(ruleset: Ruleset) -> None:
+    """A cluster whose only capacity is a Fargate profile: decider prices EKS managed node groups as a share of the
+    existing cluster's nodes, which this cluster does not show; a node group of its own bills whole nodes, so the
+    review says no saving from switching to them."""
+    discovery = find_workloads([str(FARGATE_ONLY / "infra-a" / "main.tf"), str(FARGATE_ONLY / "web.yaml")])
+    usage = read_usage(str(FARGATE_ONLY / "usage.yaml"))
+    apply_usage(discovery.workloads, usage, str(FARGATE_ONLY / "usage.yaml"))
+    [web] = review_imported(discovery.workloads, ruleset).workloads
+    assert (web.current_target, web.current_mode) == ("eks", "fargate")
+    assert web.verdict == "keep"
+    assert "would save" not in web.why
+    options = modes_of(web)  # the node groups are priced below the pods on Fargate: a share of nodes
+    assert options["managed-node-group"].monthly_usd is not None
+    assert options["fargate"].monthly_usd is not None
+    assert options["managed-node-group"].monthly_usd < options["fargate"].monthly_usd
