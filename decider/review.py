@@ -3,7 +3,8 @@
 ``keep``: the current target is the recommendation, or within ``KEEP_MARGIN_POINTS`` of its score.
 ``consider``: the current target is eligible, but the recommendation scores clearly higher (by how much, and the
 monthly cost of both where the cost model prices them). ``move``: a hard limit excludes the current target.
-``unknown``: nothing said how much traffic it gets, and no hard limit settles it (decider/review_evidence.py).
+``unknown``: nothing said how much traffic it gets, and no hard limit settles it, or nothing said how long a job's run
+takes (decider/review_evidence.py).
 A workload with no current platform (``none``, or plain ``ec2``, which decider does not rank) gets no verdict.
 """
 
@@ -74,7 +75,8 @@ class ReviewedWorkload(_Frozen):
         "auto-mode, ...), when the source or the request says; its bill is the cost now.",
     )
     verdict: Verdict | None = Field(
-        description="keep | consider | move | unknown (traffic not known); null when it runs nowhere decider ranks."
+        description="keep | consider | move | unknown (traffic, or a job's run time, not known); null when it runs "
+        "nowhere decider ranks."
     )
     why: str = Field(description="One sentence behind the verdict.")
     rules: tuple[str, ...] = Field(description="Rule ids behind the verdict: the exclusions (move) or the lead.")
@@ -102,7 +104,10 @@ class ReviewSummary(_Frozen):
     keep: int
     consider: int
     move: int
-    unknown: int = Field(description="Workloads whose traffic is not known: no verdict on defaults, no cost counted.")
+    unknown: int = Field(
+        description="Workloads whose traffic, or a job's run time, is not known: no verdict on defaults, no cost "
+        "counted."
+    )
     no_verdict: int
     keep_margin_points: float
     monthly_cost_now_usd: float | None = Field(
@@ -343,10 +348,9 @@ def judge(
     cost_recommended = _cost(best) if best is not None else None
     decisive: tuple[str, ...] = ()
     from_file = source is None or source.file is not None  # a source with no file: given whole (the API's review)
-    if (verdict is not None and evidence.traffic_unknown(parsed, guessed)) and not (
-        verdict == "move" and evidence.excluded_whatever_the_traffic(parsed, ruleset, candidates, memo)
-    ):
-        verdict, why, rules, gap = "unknown", evidence.unknown_why(name, from_file=from_file), (), None
+    unknown = evidence.unknown_reason(name, parsed, ruleset, verdict, candidates, guessed, from_file, memo)
+    if unknown is not None:
+        verdict, why, rules, gap = "unknown", unknown, (), None
         # A schedule the source gives but decider could not read, or work started by something with no rate, is why
         # its traffic is not known: say so.
         why += "".join(f" {text}" for text in unknown_traffic_reasons(extra_assumptions))

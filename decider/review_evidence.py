@@ -6,6 +6,10 @@ decider's defaults), a keep or a consider would be the defaults' verdict, so it 
 traffic instead. A ``move`` stands only when the hard limit that excludes the current target holds whatever the
 traffic (Lambda's 15 minutes): the workload is ranked again at volumes from one request a month to a billion.
 
+A job (a scheduled or batch pattern) whose run time nothing said (no ``runtime.max_duration_s`` nor
+``avg_duration_ms`` in its source or the usage file) is ``unknown`` too: each run would be priced as decider's
+default of 1 s, which is no figure to act on.
+
 A consider or move that does stand says which assumed values would change it: each default the counterfactual search
 tries (decider/advice.py, ×0.1 and ×10 for numbers, every other value of a choice) is tried on its own, and an
 assumption is *decisive* when the recommendation changes under it, or the current target is no longer excluded.
@@ -26,6 +30,10 @@ from decider.workload import JOB_PATTERNS, ParsedWorkload
 
 #: The fields that say how much traffic a workload gets: when decider assumed both, its traffic is not known.
 TRAFFIC_PATHS = ("traffic.requests_per_month", "traffic.peak_rps")
+#: The fields that say how long a job's run takes: when decider assumed both, its run time is not known.
+DURATION_PATHS = ("runtime.max_duration_s", "runtime.avg_duration_ms")
+#: How the reason of a job whose run time is not known opens (the renderers find it by this).
+RUN_TIME_NOT_KNOWN = "Run time not known"
 #: Monthly volumes a hard limit must hold at for a move to stand when the traffic is not known.
 TRIAL_VOLUMES = (1.0, 1e3, 1e6, 1e9)
 
@@ -51,6 +59,52 @@ def unknown_why(name: str, *, from_file: bool = True) -> str:
         "2000000, peak_rps: 20}}` (requests_per_month alone is enough; peak_rps follows from the pattern); a verdict "
         "on decider's default traffic would be a guess."
     )
+
+
+def duration_unknown(parsed: ParsedWorkload, guessed: Collection[str] = ()) -> bool:
+    """True for a job (a scheduled or batch pattern) whose run time nothing said: both ``runtime.max_duration_s`` and
+    ``runtime.avg_duration_ms`` are decider's defaults (a run of 1 s) or the source's guesses, so each run's bill and
+    whether Lambda's 15 minutes hold it are guesses."""
+    if parsed.workload.traffic.pattern not in JOB_PATTERNS:
+        return False
+    assumed = {path for path, _ in parsed.defaults} | set(guessed)
+    return all(path in assumed for path in DURATION_PATHS)
+
+
+def unknown_duration_why(name: str, *, from_file: bool = True) -> str:
+    """The verdict ``unknown``'s reason for a job whose run time is not known, with where to give it."""
+    example = "runtime: {max_duration_s: 1800, avg_duration_ms: 600000}"
+    where = f"add it to the usage file (--usage), e.g. `{name}: {{{example}}}`" if from_file else f"give `{example}`"
+    return (
+        f"{RUN_TIME_NOT_KNOWN}: {where} (the longest run in seconds, the typical one in milliseconds); a job's bill "
+        "and whether Lambda's 15 minutes hold a run follow from it, and a verdict on decider's default run of 1 s "
+        "would be a guess."
+    )
+
+
+def unknown_reason(
+    name: str,
+    parsed: ParsedWorkload,
+    ruleset: Ruleset,
+    verdict: str | None,
+    candidates: Sequence[str],
+    guessed: Collection[str] = (),
+    from_file: bool = True,
+    memo: PlanMemo | None = None,
+) -> str | None:
+    """Why ``verdict`` would rest on decider's defaults (the traffic, a job's run time, or both), so it is
+    ``unknown``; None when it does not, or there is no verdict. A move stands when its hard limit holds at every
+    trial volume (traffic not known), and whatever the run time: a longer run only adds Lambda's 15 minutes."""
+    if verdict is None:
+        return None
+    traffic, duration = traffic_unknown(parsed, guessed), duration_unknown(parsed, guessed)
+    if verdict == "move" and (not traffic or excluded_whatever_the_traffic(parsed, ruleset, candidates, memo)):
+        return None
+    reasons = [
+        *([unknown_why(name, from_file=from_file)] if traffic else []),
+        *([unknown_duration_why(name, from_file=from_file)] if duration else []),
+    ]
+    return " ".join(reasons) if reasons else None
 
 
 def _ranked(

@@ -67,7 +67,9 @@ def test_consider_when_clearly_behind_names_the_gap_and_the_leading_rule(small_r
 
 
 def test_keep_within_the_margin_and_consider_beyond_it(small_ruleset: Ruleset) -> None:
-    batch = {"traffic": {"pattern": "batch", "requests_per_month": 30}}  # eks 53, the rest 50
+    # a run time given: a job's verdict rests on it (with none it is "unknown", tests/test_review_job_run_time.py)
+    run = {"max_duration_s": 600, "avg_duration_ms": 300_000}
+    batch = {"runtime": run, "traffic": {"pattern": "batch", "requests_per_month": 30}}  # eks 53, the rest 50
     assert one(small_ruleset, batch, target="lambda").verdict == "keep"
     assert "within 5 points" in one(small_ruleset, batch, target="lambda").why
     assert one(small_ruleset, batch, target="lambda", margin=2).verdict == "consider"
@@ -479,10 +481,10 @@ def test_a_job_priced_at_its_whole_timeout_says_the_verdict_rests_on_that(rulese
 
 
 def test_a_decisive_assumption_is_said_once_however_many_of_its_values_change_the_verdict(ruleset: Ruleset) -> None:
-    """A container job whose run length nothing gives is tried at ×0.1 and ×10 of the default and at an hour: when
-    both change the verdict, runtime.max_duration_s is one decisive assumption, listed and said once, in the order
-    the fields were found."""
-    runtime = {"vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64"}
+    """A container job whose longest run nothing gives (its typical run, 1 s, is given: with neither its verdict is
+    "unknown") is tried at ×0.1 and ×10 of the default and at an hour: when both change the verdict,
+    runtime.max_duration_s is one decisive assumption, listed and said once, in the order the fields were found."""
+    runtime = {"vcpu": 0.5, "memory_mb": 1024, "architecture": "arm64", "avg_duration_ms": 1000}
     traffic = {"pattern": "scheduled", "requests_per_month": 8760, "protocols": ["schedule"]}
     reviewed = one(ruleset, {"runtime": runtime, "traffic": traffic}, target="ecs-fargate")
     decisive = reviewed.decisive_assumptions

@@ -266,7 +266,9 @@ def test_a_jobs_run_a_month_is_a_guess_and_its_traffic_not_known(
     assert "traffic.requests_per_month" not in {item["field"] for item in workload["fields_read"]}
     assert {"field": "traffic.requests_per_month", "value": 1.0} in workload["fields_assumed"]
     assert "Runs a month not known: a Job runs once each time it is applied" in workload["why"]
-    write(tmp_path, {"usage.yaml": "before: {traffic: {requests_per_month: 300}}\n"})
+    # its run time given too: a job whose run time nothing says is "unknown" whatever its traffic
+    run = "runtime: {max_duration_s: 60, avg_duration_ms: 10000}"
+    write(tmp_path, {"usage.yaml": f"before: {{traffic: {{requests_per_month: 300}}, {run}}}\n"})
     [given] = reviewed(capsys, tmp_path / "job.yaml", "--usage", tmp_path / "usage.yaml")["workloads"]
     assert given["verdict"] != "unknown"
     assert {"field": "traffic.requests_per_month", "value": 300, "file": str(tmp_path / "usage.yaml")} in [
@@ -276,7 +278,8 @@ def test_a_jobs_run_a_month_is_a_guess_and_its_traffic_not_known(
 
 def test_a_job_named_by_its_generated_prefix_goes_by_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     job = JOB.format(name="x").replace("  name: x", "  generateName: seed-data-")
-    write(tmp_path, {"hooks.yaml": job, "usage.yaml": "seed-data-: {traffic: {requests_per_month: 30}}\n"})
+    usage = "seed-data-: {traffic: {requests_per_month: 30}, runtime: {max_duration_s: 60, avg_duration_ms: 10000}}\n"
+    write(tmp_path, {"hooks.yaml": job, "usage.yaml": usage})
     [workload] = reviewed(capsys, tmp_path / "hooks.yaml", "--usage", tmp_path / "usage.yaml")["workloads"]
     assert workload["name"] == "seed-data-"
     assert workload["verdict"] != "unknown"

@@ -23,6 +23,7 @@ from typing import TextIO
 from decider.numbers import number
 from decider.render.escape import markdown_text
 from decider.render.review import (
+    RUN_TIME_HINT,
     UNKNOWN_HINT,
     _cost_line,
     _current,
@@ -31,6 +32,7 @@ from decider.render.review import (
     _usd,
     _verdict,
     _where,
+    run_time_unknown,
     write_review,
 )
 from decider.review import Review, ReviewedWorkload, ReviewSummary, SkippedFile, UnreadableFile, Verdict
@@ -129,6 +131,8 @@ def markdown_part(item: ReviewedWorkload) -> MarkdownPart:
     listed = f"{markdown_text(item.name)} ({code(_where(item))})" if item.source.file else markdown_text(item.name)
     if item.verdict == "keep" and item.decision.warnings:
         listed += f" ⚠ {WARNED}"
+    if run_time_unknown(item):
+        listed += f": {RUN_TIME_HINT}"
     return MarkdownPart(item.verdict, "", "", ruleset, listed)
 
 
@@ -147,11 +151,13 @@ class MarkdownWriter:
         self.names: dict[Verdict | None, list[str]] = {"keep": [], "unknown": [], None: []}
         self.ruleset = "n/a"
         self.count = 0
+        self.run_time = False
 
     def add(self, part: MarkdownPart) -> None:
         if not self.count:
             self.ruleset = part.ruleset  # the first workload's, as the whole review's comment says
         self.count += 1
+        self.run_time = self.run_time or RUN_TIME_HINT in part.name  # an unknown job's run time
         if part.verdict not in ACTION:
             if len(self.names[part.verdict]) < NAMES_SHOWN:
                 self.names[part.verdict].append(part.name)
@@ -166,14 +172,15 @@ class MarkdownWriter:
     def finish(
         self, summary: ReviewSummary, skipped: Iterable[SkippedFile], unreadable: Iterable[UnreadableFile] = ()
     ) -> None:
-        head = "\n".join([MARKER, f"### decider review: {_headline(summary)}", "", *_unreadable(tuple(unreadable))])
+        headline = _headline(summary, self.run_time)
+        head = "\n".join([MARKER, f"### decider review: {headline}", "", *_unreadable(tuple(unreadable))])
         cost = _cost_line(summary)
         head += f"\n{cost}\n\n" if cost else "\n"
         shown = NAMES_SHOWN
-        tail = groups(summary, self.names, shown) + _footer(summary, tuple(skipped), self.ruleset)
+        tail = groups(summary, self.names, shown, self.run_time) + _footer(summary, tuple(skipped), self.ruleset)
         while shown and len(head) + len(tail) > self.limit - _NOTE_RESERVE_CHARS:  # a small limit: fewer names
             shown //= 2
-            tail = groups(summary, self.names, shown) + _footer(summary, tuple(skipped), self.ruleset)
+            tail = groups(summary, self.names, shown, self.run_time) + _footer(summary, tuple(skipped), self.ruleset)
         budget = self.limit - _NOTE_RESERVE_CHARS - len(tail)
         rows = [entry for kept in self.kept.values() for entry in kept]  # worst first, else in review order
         if not rows:
@@ -206,8 +213,11 @@ class MarkdownWriter:
         self.out.write(text + tail)
 
 
-def groups(summary: ReviewSummary, names: Mapping[Verdict | None, list[str]], shown: int) -> str:
-    """The verdicts that need no action: each a count, with the first ``shown`` of its ``names``."""
+def groups(
+    summary: ReviewSummary, names: Mapping[Verdict | None, list[str]], shown: int, run_time: bool = False
+) -> str:
+    """The verdicts that need no action: each a count, with the first ``shown`` of its ``names``; ``run_time``: some
+    unknown is a job whose run time is not known, said after its name."""
     text = ""
     if summary.keep:
         text += (
@@ -217,7 +227,7 @@ def groups(summary: ReviewSummary, names: Mapping[Verdict | None, list[str]], sh
         )
     if summary.unknown:
         text += (
-            f"**{summary.unknown} with unknown traffic**: {UNKNOWN_HINT}.\n\n"
+            f"**{summary.unknown} with unknown traffic{' or run time' if run_time else ''}**: {UNKNOWN_HINT}.\n\n"
             f"{_names(names['unknown'][:shown], summary.unknown)}\n"
         )
     if summary.no_verdict:

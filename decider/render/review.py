@@ -16,6 +16,7 @@ from typing import Any, Protocol, TextIO
 
 from decider.numbers import number
 from decider.review import Review, ReviewedWorkload, ReviewSummary, SkippedFile, UnreadableFile, Verdict
+from decider.review_evidence import RUN_TIME_NOT_KNOWN
 from decider.review_notes import unknown_traffic_reasons
 
 _ORDER: dict[Verdict | None, int] = {"move": 0, "consider": 1, "keep": 2, "unknown": 3, None: 4}  # worst first
@@ -98,13 +99,14 @@ def _current(item: ReviewedWorkload) -> str:
     return f"{where} ({item.current_mode})" if item.current_mode else where
 
 
-def _headline(summary: ReviewSummary) -> str:
+def _headline(summary: ReviewSummary, run_time: bool = False) -> str:
+    """The counts; ``run_time``: some unknown is a job whose run time is not known (not its traffic alone)."""
     text = (
         f"{summary.workloads} workload{'s' if summary.workloads != 1 else ''}: {summary.keep} keep, "
         f"{summary.consider} consider, {summary.move} move"
     )
     if summary.unknown:
-        text += f", {summary.unknown} unknown (traffic not known)"
+        text += f", {summary.unknown} unknown ({'traffic or run time' if run_time else 'traffic'} not known)"
     if summary.no_verdict:
         text += f", {summary.no_verdict} not deployed on a ranked target"
     return text
@@ -114,6 +116,16 @@ UNKNOWN_HINT = (
     "add their traffic to the usage file (`Name: {traffic: {requests_per_month: 2000000}}`, passed with --usage) "
     "for a verdict"
 )
+#: What a job whose run time is not known needs for a verdict.
+RUN_TIME_HINT = (
+    f"{RUN_TIME_NOT_KNOWN}: add its run time to the usage file (`Name: {{runtime: {{max_duration_s: 1800, "
+    "avg_duration_ms: 600000}}`) for a verdict; a job's default run of 1 s would be a guess"
+)
+
+
+def run_time_unknown(item: ReviewedWorkload) -> bool:
+    """An ``unknown`` job whose run time nothing said (decider/review_evidence.py)."""
+    return item.verdict == "unknown" and RUN_TIME_NOT_KNOWN in item.why
 
 
 def _unreadable_where(item: UnreadableFile) -> str:
@@ -163,14 +175,15 @@ def _row_note(item: ReviewedWorkload) -> str | None:
     if item.verdict in ("move", "consider"):
         return item.why
     if item.verdict == "unknown":
-        return " ".join(unknown_traffic_reasons(item.source_assumptions)) or None
+        run_time = [f"{RUN_TIME_HINT}."] if run_time_unknown(item) else []
+        return " ".join([*unknown_traffic_reasons(item.source_assumptions), *run_time]) or None
     return None
 
 
-def _unknown_line(summary: ReviewSummary) -> str | None:
+def _unknown_line(summary: ReviewSummary, run_time: bool = False) -> str | None:
     if not summary.unknown:
         return None
-    return f"{summary.unknown} workload(s) have unknown traffic: {UNKNOWN_HINT}."
+    return f"{summary.unknown} workload(s) have unknown traffic{' or run time' if run_time else ''}: {UNKNOWN_HINT}."
 
 
 class TableWriter:
@@ -189,14 +202,15 @@ class TableWriter:
         rows = sorted(self.rows, key=lambda row: _ORDER[row.verdict])
         header = ("verdict", "workload", "current", "recommended", "gap", "cost now", "cost rec.", "source")
         widths = [max(len(cells[column]) for cells in [header, *(row.cells for row in rows)]) for column in range(8)]
-        lines = [f"decider review: {_headline(summary)}", ""]
+        run_time = any(row.why is not None and RUN_TIME_HINT in row.why for row in rows)
+        lines = [f"decider review: {_headline(summary, run_time)}", ""]
         lines.append("  ".join(text.ljust(width) for text, width in zip(header, widths, strict=True)).rstrip())
         for row in rows:
             lines.append("  ".join(text.ljust(width) for text, width in zip(row.cells, widths, strict=True)).rstrip())
             if row.why is not None:
                 lines.append(f"    {row.why}")
             lines += [f"    Check before acting: {warning}" for warning in row.warnings]
-        for extra in (_unknown_line(summary), _cost_line(summary)):
+        for extra in (_unknown_line(summary, run_time), _cost_line(summary)):
             if extra:
                 lines += ["", extra]
         unreadable = tuple(unreadable)

@@ -295,6 +295,7 @@ def test_a_workload_added_to_an_existing_eks_cluster_is_not_charged_its_control_
         if jobs:
             (folder / "nightly.yaml").write_text(jobs)
     usage = "\n".join(f"{name}:\n  traffic: {{requests_per_month: 3000000}}" for name in ("vote", "result", "worker"))
+    usage += "\nnightly:\n  runtime: {max_duration_s: 600, avg_duration_ms: 120000}"  # its run: two minutes
     (tmp_path / "usage.yaml").write_text(usage + "\n")
     monkeypatch.chdir(tmp_path)
     assert main(["review", "head", "--base-path", "base", "--usage", "usage.yaml", "--format", "json"]) == 0

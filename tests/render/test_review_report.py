@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from decider.render.comment import GITHUB_COMMENT_LIMIT_CHARS
+from decider.render.review import RUN_TIME_HINT
 from decider.review_notes import unknown_traffic_reasons
 from tests.test_review_golden import IAC, REPO_ROOT, SAM, SAM_WORKLOADS, USAGE, render, sam_usage
 
@@ -30,7 +31,8 @@ WORKLOAD_SERVICES = f"{IAC}/workloads/services.yaml"
 
 #: Every workload in the fixtures: where it is defined, and its verdict, where it runs now (the target, or the
 #: platform when the source names no precise target) and the recommended target. ``None``: runs nowhere decider ranks;
-#: ``unknown``: the usage file gives no traffic for it, so no verdict rests on decider's default volume.
+#: ``unknown``: the usage file gives no traffic for it, so no verdict rests on decider's default volume (nor, for a
+#: job, on decider's default run of 1 s: the usage file gives NightlyExportTask its run time, not queue-worker).
 EXPECTED: dict[str, tuple[str, int, str | None, str, str]] = {
     "WebService": (ECS_SERVICES, 21, "keep", "ecs-fargate", "ecs-fargate"),
     "AgentService": (ECS_SERVICES, 42, "unknown", "ecs-ec2", "ecs-ec2"),
@@ -137,10 +139,18 @@ def worst_first(review: dict[str, Any], *, unknown: bool = True, action_only: bo
     return [entry["name"] for entry in sorted(listed, key=lambda entry: WORST_FIRST[entry["verdict"]])]
 
 
-def headline(summary: dict[str, Any]) -> str:
+def run_time_unknown(entry: dict[str, Any]) -> bool:
+    """An unknown job whose run time nothing said: its reason says so."""
+    return entry["verdict"] == "unknown" and "Run time not known: " in entry["why"]
+
+
+def headline(review: dict[str, Any]) -> str:
+    """The counts; the unknowns' cause names the run time when some unknown is a job whose run time is not known."""
+    summary = review["summary"]
+    cause = "traffic or run time" if any(map(run_time_unknown, review["workloads"])) else "traffic"
     return (
         f"{summary['workloads']} workloads: {summary['keep']} keep, {summary['consider']} consider, "
-        f"{summary['move']} move, {summary['unknown']} unknown (traffic not known), "
+        f"{summary['move']} move, {summary['unknown']} unknown ({cause} not known), "
         f"{summary['no_verdict']} not deployed on a ranked target"
     )
 
@@ -183,6 +193,19 @@ def test_report_builder_must_move_because_lambda_stops_at_15_minutes(workloads: 
     assert "2,400 s" in report["why"]
 
 
+def test_a_job_is_priced_on_the_run_time_the_usage_file_gives_and_unknown_without_one(
+    workloads: dict[str, dict[str, Any]],
+) -> None:
+    export = workloads["NightlyExportTask"]  # a scheduled task: the usage file says a run takes ten minutes
+    assert export["verdict"] == "keep"
+    assert export["monthly_cost_now_usd"] is not None
+    assert {"runtime.max_duration_s", "runtime.avg_duration_ms"} <= {item["field"] for item in export["fields_read"]}
+    # a task with no port and no run time in the usage file: each run would be priced as decider's default of 1 s
+    assert [name for name, entry in workloads.items() if run_time_unknown(entry)] == ["queue-worker"]
+    asked = "e.g. `queue-worker: {runtime: {max_duration_s: 1800, avg_duration_ms: 600000}}`"
+    assert asked in workloads["queue-worker"]["why"]
+
+
 def test_verdicts_follow_from_the_ranking_the_margin_and_the_costs(review: dict[str, Any]) -> None:
     margin = review["summary"]["keep_margin_points"]
     for entry in review["workloads"]:
@@ -209,7 +232,7 @@ def test_verdicts_follow_from_the_ranking_the_margin_and_the_costs(review: dict[
             assert entry["monthly_cost_now_usd"] is None, entry["name"]
         elif entry["verdict"] == "unknown":
             # No gap and no dollar figure rest on traffic decider had to assume.
-            assert entry["why"].startswith("Traffic not known: add it to the usage file"), entry["name"]
+            assert entry["why"].startswith(("Traffic not known: add it to", "Run time not known: add it to")), entry
             assert entry["score_gap"] is None, entry["name"]
             assert entry["monthly_cost_now_usd"] is None, entry["name"]
         else:
@@ -337,7 +360,7 @@ def test_sarif_results_point_at_their_rule_descriptors(sarif: dict[str, Any]) ->
 def test_markdown_opens_with_the_marker_and_the_counts(review: dict[str, Any], markdown: str) -> None:
     lines = markdown.splitlines()
     assert lines[0] == MARKER
-    assert lines[1] == f"### decider review: {headline(review['summary'])}"
+    assert lines[1] == f"### decider review: {headline(review)}"
     assert len(markdown) < GITHUB_COMMENT_LIMIT_CHARS
     assert "Truncated" not in markdown
     assert f"<sub>Skipped {len(review['skipped'])} file(s) or module call(s) decider does not read.</sub>" in lines
@@ -350,11 +373,13 @@ def test_markdown_lists_each_workload_worst_first_with_its_verdict_and_costs(
 ) -> None:
     rows = [line for line in markdown.splitlines() if line.startswith("| **")]
     assert [row.split("**")[1] for row in rows] == worst_first(review, unknown=False, action_only=True)
-    for verdict, counted in (("keep", "keep**"), ("unknown", "with unknown traffic**")):
+    cause = " or run time" if any(map(run_time_unknown, review["workloads"])) else ""
+    for verdict, counted in (("keep", "keep**"), ("unknown", f"with unknown traffic{cause}**")):
         others = [entry for entry in review["workloads"] if entry["verdict"] == verdict]
         assert f"**{len(others)} {counted}" in markdown
-        for entry in others:  # named with their file, not tabled
-            assert f"- {entry['name']} (<code>{entry['source']['file']}:{entry['source']['line']}</code>)" in markdown
+        for entry in others:  # named with their file, not tabled; a job whose run time is not known says so
+            named = f"- {entry['name']} (<code>{entry['source']['file']}:{entry['source']['line']}</code>)"
+            assert (f"{named}: {RUN_TIME_HINT}" if run_time_unknown(entry) else named) in markdown
     for row in rows:
         name, where, targets, verdict, _gap, costs, rests_on = (cell.strip() for cell in row.strip("|").split("|"))
         entry = workloads[name.strip("*")]
@@ -392,7 +417,7 @@ def test_table_rows_say_verdict_targets_gap_costs_and_source(
     review: dict[str, Any], workloads: dict[str, dict[str, Any]], table: str
 ) -> None:
     lines = table.splitlines()
-    assert lines[0] == f"decider review: {headline(review['summary'])}"
+    assert lines[0] == f"decider review: {headline(review)}"
     columns = ["verdict", "workload", "current", "recommended", "gap", "cost now", "cost rec.", "source"]
     assert re.split(r" {2,}", lines[2]) == columns
     body = lines[3 : lines.index("", 3)]
@@ -415,12 +440,20 @@ def test_table_rows_say_verdict_targets_gap_costs_and_source(
             entry["monthly_cost_recommended_usd"],
         ), name
     whys = [line.strip() for line in body if line.startswith("    ")]
-    # Under a move or consider its reason; under an unknown what in the source left its traffic unknown, if anything
+    # Under a move or consider its reason; under an unknown what in the source left its traffic unknown, if anything,
+    # and for a job whose run time is not known where to give it
     assert whys == [
         workloads[name]["why"] if workloads[name]["verdict"] in ("consider", "move") else reason
         for name in worst_first(review)
         if workloads[name]["verdict"] in ("consider", "move")
-        or (reason := " ".join(unknown_traffic_reasons(workloads[name]["source_assumptions"])))
+        or (
+            reason := " ".join(
+                [
+                    *unknown_traffic_reasons(workloads[name]["source_assumptions"]),
+                    *([f"{RUN_TIME_HINT}."] if run_time_unknown(workloads[name]) else []),
+                ]
+            )
+        )
     ]
 
 

@@ -360,12 +360,21 @@ def test_a_container_job_of_unknown_length_says_its_verdict_rests_on_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """serverless-patterns' Step Functions → Fargate task: told to move to Lambda on a one-second default run, with
-    no word that the verdict rests on it (×10 of one second never nears Lambda's 15 minutes)."""
+    no word that the verdict rests on it (×10 of one second never nears Lambda's 15 minutes). With no run time at
+    all its verdict is ``unknown``, asking for one; with its typical run given but not its longest, the verdict says
+    it rests on the longest."""
     (tmp_path / "template.yaml").write_text(SFN_TASK, encoding="utf-8")
     usage = tmp_path / "usage.yml"
     usage.write_text("TaskDefinition: {traffic: {requests_per_month: 3000000}}\n")
     report = review(capsys, str(tmp_path / "template.yaml"), "--usage", str(usage))
     [item] = [item for item in report["workloads"] if item["name"] == "TaskDefinition"]
+    assert item["verdict"] == "unknown"
+    assert item["why"].startswith("Run time not known: add it to the usage file (--usage), e.g. `TaskDefinition: ")
+    assert item["monthly_cost_now_usd"] is None
+    usage.write_text("TaskDefinition: {traffic: {requests_per_month: 3000000}, runtime: {avg_duration_ms: 1000}}\n")
+    report = review(capsys, str(tmp_path / "template.yaml"), "--usage", str(usage))
+    [item] = [item for item in report["workloads"] if item["name"] == "TaskDefinition"]
+    assert item["verdict"] in ("consider", "move")
     assert item["decision"]["recommendation"] == "lambda"
     assert "runtime.max_duration_s" in item["decisive_assumptions"]
     assert "runtime.max_duration_s (assumed 1)" in item["why"]

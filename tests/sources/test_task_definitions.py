@@ -34,12 +34,12 @@ def test_a_task_definition_file_with_no_port_is_a_job_as_in_a_template(tmp_path:
     job, template = found["c"], found["C"]
     assert job.raw["traffic"] == template.raw["traffic"] == {"pattern": "batch", "protocols": ["schedule"]}
     assert any("read as a job started on demand (RunTask)" in note for note in job.assumptions)
-    usage = {"traffic": {"requests_per_month": 1000}}
+    usage = {"traffic": {"requests_per_month": 1000}, "runtime": {"max_duration_s": 300, "avg_duration_ms": 60_000}}
     apply_usage([job, template], {"c": usage, "C": usage}, "usage.yaml")
     reviewed = review_imported([job, template], load_ruleset()).workloads
     assert reviewed[0].monthly_cost_now_usd == reviewed[1].monthly_cost_now_usd
     assert reviewed[0].monthly_cost_now_usd is not None
-    assert reviewed[0].monthly_cost_now_usd < 5  # 1,000 runs, not 1,460 task-hours and a load balancer
+    assert reviewed[0].monthly_cost_now_usd < 5  # 1,000 one-minute runs, not 1,460 task-hours and a load balancer
 
 
 def test_a_task_definition_file_with_a_port_is_a_services_task_with_traffic_unknown(tmp_path: Path) -> None:
