@@ -5,7 +5,9 @@ traffic is not known. A run time from the source or the usage file gives a verdi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from decider.render.comment import to_markdown
 from decider.render.review import to_table
@@ -65,7 +67,7 @@ spec:
 """
 
 
-def review(path: Path, usage: dict[str, object] | None = None) -> Review:
+def review(path: Path, usage: Mapping[str, Mapping[str, Any]] | None = None) -> Review:
     found = find_workloads([str(path)]).workloads
     if usage:
         apply_usage(found, usage, "usage.yaml")
