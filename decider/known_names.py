@@ -204,10 +204,12 @@ REGION_CODE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 
 
 def _nearest_region(region: str) -> str | None:
-    """The Region AWS has or a book prices nearest ``region`` within ``REGION_TYPO`` edits (eu-west: eu-west-1)."""
-    known = sorted(AWS_REGIONS | _LOADED | set(shipped_regions()))
-    near = min(known, key=lambda code: (edit_distance(region, code), code not in shipped_regions(), code))
-    return near if edit_distance(region, near) <= REGION_TYPO else None
+    """The Region AWS has or a book prices nearest ``region`` within ``REGION_TYPO`` edits (eu-west: eu-west-1), a
+    priced one first among the nearest."""
+    shipped = set(shipped_regions())
+    apart = {code: edit_distance(region, code, REGION_TYPO) for code in AWS_REGIONS | _LOADED | shipped}
+    near = min(apart, key=lambda code: (apart[code], code not in shipped, code))
+    return near if apart[near] <= REGION_TYPO else None
 
 
 #: How far (``edit_distance``) a code no book prices may be from a Region AWS has or a book prices to be refused as a
@@ -229,9 +231,8 @@ def _region(region: str) -> str:
         return region
     # A code near a known one is a typo, refused with the workload's other problems; any other (a Region of an
     # organisation's own book, loaded or not yet) is left to the price books the workload is priced with.
-    known = sorted(AWS_REGIONS | _LOADED | set(regions))
-    near = min(known, key=lambda code: (edit_distance(region, code), code not in regions, code))
-    if edit_distance(region, near) > REGION_TYPO:
+    near = _nearest_region(region)
+    if near is None:
         return region
     problem = unknown_region(region, regions)
     raise _refused(problem.message, near)
