@@ -12,6 +12,7 @@ from typing import Any
 
 from decider.cost.bill import round_usd
 from decider.cost.memo import PlanMemo
+from decider.cost.mode_goal import mode_goal
 from decider.cost.modes import Modes, choose_modes
 from decider.cost.quote import Quote, quote
 from decider.cost.volumes import image_room_gb
@@ -99,7 +100,7 @@ class Alike:
     one of these. A decision's memo keeps them (``PlanMemo.last``)."""
 
     firing: Firing
-    rankings: dict[tuple[int | None, bool, str], Ranked]
+    rankings: dict[tuple[int | None, bool, str, str], Ranked]
 
 
 def _rank(
@@ -142,16 +143,16 @@ def _shares(priced: Quote) -> Callable[[str], Mapping[str, float]]:
     return shares
 
 
-def _priced_as(workload: Workload, facts: Facts, ruleset: Ruleset, memo: PlanMemo) -> tuple[int | None, bool, str]:
+def _priced_as(workload: Workload, facts: Facts, ruleset: Ruleset, memo: PlanMemo) -> tuple[int | None, bool, str, str]:
     """What a ranking nobody reads takes from its workload besides the rules' outcomes: the bills' inputs as the memo
-    numbers them (decider/cost/memo.py), the Spot preference (each purchase option's plans), and the goal (the mode
-    choice's tilt and the cost criterion's weight)."""
+    numbers them (decider/cost/memo.py), the Spot preference (each purchase option's plans), the goal (the cost
+    criterion's weight) and the goal its modes are chosen for (the tilt: decider/cost/modes.py ``mode_goal``)."""
     preferences = workload.preferences
     book = _book(workload, ruleset)
     model = ruleset.cost_model
     room = image_room_gb(model) if model is not None else 0.0
     number = memo.key(workload, facts, book, room, shown=False) if book is not None else None
-    return number, preferences.spot_ok, preferences.optimize_for
+    return number, preferences.spot_ok, preferences.optimize_for, mode_goal(workload)[0]
 
 
 def totals(workload: Workload, ruleset: Ruleset, memo: PlanMemo, targets: frozenset[str]) -> Mapping[str, float]:

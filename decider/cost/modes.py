@@ -3,8 +3,9 @@
 A target lists its modes in targets.yaml (Lambda on demand or on Managed Instances; ECS tasks on demand or on Spot;
 EKS managed node groups, Auto Mode or Fargate). A mode that a rule keeps out (``mode:`` in rules/modes.yaml) or that
 the region's price book does not price is not chosen. Of the others the cheapest at the workload's volume is chosen;
-for ``optimize_for: simplicity`` a mode at most ``mode_tilt`` dearer is chosen instead when the team runs less of it
-(lower ``hands_on``), for ``control`` when it gives more control of the hosts. Every mode's plan comes from one sizing
+for ``optimize_for: simplicity`` (and for a team with low ops capacity that asks for ``balanced``: ``mode_goal``) a mode
+at most ``mode_tilt`` dearer is chosen instead when the team runs less of it (lower ``hands_on``), for ``control`` when
+it gives more control of the hosts. Every mode's plan comes from one sizing
 pass per purchase option (decider/cost/bill.py) and the mode plans built on it (decider/cost/mode_plans.py). The
 chosen plan's sizing names its ``mode`` and lists every mode considered, with its bill or the rules keeping it out.
 """
@@ -19,6 +20,8 @@ from typing import Any
 from decider.cost.bill import Plan, plan_targets, round_usd
 from decider.cost.instances import InstanceOption
 from decider.cost.memo import PlanMemo
+from decider.cost.mode_goal import TILTED, mode_goal
+from decider.cost.mode_goal import pick_mode as _pick
 from decider.cost.mode_plans import eks_auto_mode, eks_fargate, lambda_managed_instances
 from decider.cost.repurchase import repurchased
 from decider.cost.volumes import image_room_gb
@@ -60,9 +63,12 @@ class Choice:
     chosen: Mode
     priced: tuple[tuple[Mode, float | None, tuple[Fired, ...]], ...]
     optimize_for: str
+    """The goal the mode was chosen for (``mode_goal``): ``optimize_for``, or simplicity for a low-ops team."""
     region: str
     tilt: float = 0.0
     """The cost model's ``mode_tilt``, as the choice was made with it."""
+    why: str = ""
+    """What favours a mode within the tilt, in words (``mode_goal``); ``optimize_for: <goal>`` when empty."""
 
     def shares(self, band: float = SHARE_BAND) -> dict[str, float]:
         """How far each mode counts as the one running, for the rules whose points hold in some modes only
@@ -137,7 +143,7 @@ class Choice:
     def _option(
         self, mode: Mode, total: float | None, kept_out: tuple[Fired, ...], totals: Mapping[str, float]
     ) -> dict[str, Any]:
-        chosen, goal = self.chosen, self.optimize_for
+        chosen, goal = self.chosen, self.why or f"optimize_for: {self.optimize_for}"
         if kept_out:
             said = "; ".join(fired.message for fired in kept_out if fired.message)
             note = f"kept out: {said}" if said else "kept out by " + ", ".join(fired.id for fired in kept_out)
@@ -151,14 +157,14 @@ class Choice:
                 else "the cheapest mode allowed"
                 if total <= cheapest + 1e-9
                 else f"${total - cheapest:,.2f} a month{_share(total, cheapest)} dearer than the cheapest, within the "
-                f"tilt; optimize_for: {goal} favours it"
+                f"tilt; {goal} favours it"
             )
         else:
             difference = total - totals[chosen.id]
             note = (
                 f"${difference:,.2f} a month more than {chosen.name}"
                 if difference >= 0
-                else f"${-difference:,.2f} a month less, but optimize_for: {goal} favours {chosen.name}"
+                else f"${-difference:,.2f} a month less, but {goal} favours {chosen.name}"
             )
         return {
             "mode": mode.id,
@@ -210,7 +216,7 @@ def choose_modes(
     choices: dict[str, Choice] = {}
     alternatives: dict[str, dict[str, Plan]] = {}
     requests = workload.requests_per_month
-    goal, tilt, region = workload.preferences.optimize_for, model.mode_tilt, book.region
+    (goal, why), tilt, region = mode_goal(workload), model.mode_tilt, book.region
     # Written out (one pass per target, no comprehensions): every ranking of a decision with advice runs it
     for target in targets:
         if not target.modes:
@@ -247,7 +253,7 @@ def choose_modes(
             else:
                 others[mode.id] = plan
         choices[target.id] = Choice(
-            chosen, tuple((mode, totals.get(mode.id), out) for mode, _, out in priced), goal, region, tilt
+            chosen, tuple((mode, totals.get(mode.id), out) for mode, _, out in priced), goal, region, tilt, why
         )
         if others:
             alternatives[target.id] = others
@@ -373,28 +379,6 @@ def _priced_mode(
     return base
 
 
-#: The goals (``optimize_for``) that tilt the choice of mode towards one near the cheapest (``_pick``).
-TILTED = ("simplicity", "control")
-
-
 #: The capacity modes priced by a plan of their own built on the target's (``_priced_mode``); the others are the
 #: target's own plan for their purchase option.
 BUILT_ON = ("eks-auto-mode", "eks-fargate", "lambda-managed-instances")
-
-
-def _pick(modes: Sequence[Mode], totals: Mapping[str, float], goal: str, tilt: float) -> Mode:
-    """The cheapest mode (the earlier listed on a tie), or within ``tilt`` of it the one ``goal`` (``optimize_for``)
-    favours."""
-    # min(modes, key=total) written out (the first of the cheapest, as min keeps it): the mode shares (Choice.shares)
-    # ask up to ten times a target a ranking
-    cheapest = modes[0]
-    least = totals[cheapest.id]
-    for mode in modes[1:]:
-        total = totals[mode.id]
-        if total < least:
-            cheapest, least = mode, total
-    if goal not in TILTED:
-        return cheapest
-    near = [mode for mode in modes if totals[mode.id] <= least * (1 + tilt) + 1e-9]
-    sign = 1 if goal == "simplicity" else -1
-    return min(near, key=lambda mode: (sign * mode.hands_on, totals[mode.id]))

@@ -28,6 +28,7 @@ from decider.cost.compiled import Compiled
 from decider.cost.curve import cost_curve
 from decider.cost.gaps import NO_PRICE
 from decider.cost.memo import PlanMemo
+from decider.cost.mode_goal import mode_goal
 from decider.cost.mode_sentences import mode_sentences
 from decider.cost.modes import Choice, choose_modes
 from decider.decision import BreakEven, PricingInfo
@@ -226,6 +227,7 @@ def quote(
             priced_as,
             preferences.spot_ok,
             preferences.optimize_for,
+            mode_goal(workload)[0],
             tuple(target.id for target in eligible),
             frozenset(key for key, kept_out in firing.mode_exclusions.items() if kept_out),
         )
