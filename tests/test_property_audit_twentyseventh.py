@@ -24,10 +24,12 @@ THRESHOLD = re.compile(rf"^(Above|Below) {VOLUME} [a-z ]+ a month ({NAMES}) beco
 CHECKED = re.compile(rf", checked to {VOLUME};")
 BAND = re.compile(
     rf"^Between {VOLUME} and {VOLUME} [a-z ]+ a month ({NAMES}) is cheaper than ({NAMES}), "
-    rf"(?:and )?by {VOLUME} ({NAMES})"
+    rf"(?:and )?(?:by|down at) {VOLUME} ({NAMES})"
 )
 #: Past a band, where the band's target is cheaper once more: the two taking turns, or a threshold there.
-TURNS = re.compile(rf", and (?:by|above|below) {VOLUME} ({NAMES}) is cheaper(?: once more: the two take turns)?")
+TURNS = re.compile(
+    rf", and (?:by|down at|above|below) {VOLUME} ({NAMES}) is cheaper(?: once more: the two take turns)?"
+)
 
 
 def amount(number: str, suffix: str) -> float:

@@ -137,15 +137,16 @@ class Quote:
                 low, high = (volume, far) if rising else (far, volume)
                 change = f"Between {low} and {high} {self.unit} a month {cheaper} is cheaper than {dearer}, "
                 turns, past = point.resized_turns_requests_per_month, point.resized_turns_until_requests_per_month
+                by = "by" if rising else "down at"  # falling volume: "by ~1.46B" would read as a rise to it
                 if turns is None:
-                    change += f"and by {back} {dearer} is cheaper again"
+                    change += f"and {by} {back} {dearer} is cheaper again"
                 elif past is None:  # the two take turns past the band: said up to where the first is cheaper once more
                     turn = turn_said(volume_at, until, again, turns, self.requests_per_month)[0]
-                    change += f"by {back} {dearer} is cheaper again, and by {turn} {cheaper} is cheaper once more: "
+                    change += f"{by} {back} {dearer} is cheaper again, and {by} {turn} {cheaper} is cheaper once more: "
                     change += "the two take turns"
                 else:  # and a threshold past it: "above" it, as far as it was checked
                     turn, turn_value = threshold_said(turns, past, self.requests_per_month)
-                    change += f"by {back} {dearer} is cheaper again, and {'above' if rising else 'below'} {turn} "
+                    change += f"{by} {back} {dearer} is cheaper again, and {'above' if rising else 'below'} {turn} "
                     change += f"{cheaper} is cheaper"
                     if past != turns:
                         checked = f", checked to {approx_toward(past, turns, turn_value)[0]}"

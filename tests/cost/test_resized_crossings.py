@@ -133,7 +133,7 @@ def test_every_crossing_said_holds_when_rerun_at_its_volume(name: str, raw: dict
                 for volume in (turns, point.resized_turns_until_requests_per_month or turns):
                     once_more = rerun_totals(raw, ruleset, volume)
                     assert once_more[cheaper] < once_more[other], (name, point, volume, once_more)
-                wording = f"{names[0]} is cheaper than {names[1]}, by "
+                wording = f"{names[0]} is cheaper than {names[1]}, " + ("by " if volume > today else "down at ")
         # the volume said is the one the sentence names
         assert any(
             wording in sentence and "each target sized for that volume" in sentence
@@ -271,8 +271,8 @@ def test_a_crossing_that_holds_over_a_band_of_volumes_only_is_said_as_that_band(
         assert below["ecs-managed-instances"] < below["eks"], (volume, below)
     said_here = [s for s in decision.what_would_change if "Amazon EKS is cheaper than" in s]
     assert said_here == [
-        "Between ~3.7M and ~4.7M requests a month Amazon EKS is cheaper than Amazon ECS Managed Instances, and by "
-        "~3.64M Amazon ECS Managed Instances is cheaper again (monthly cost, each target sized for that volume; "
+        "Between ~3.7M and ~4.7M requests a month Amazon EKS is cheaper than Amazon ECS Managed Instances, and down "
+        "at ~3.64M Amazon ECS Managed Instances is cheaper again (monthly cost, each target sized for that volume; "
         "now 5M)."
     ]
 
@@ -289,9 +289,9 @@ def test_a_band_past_which_another_band_lies_is_said_as_the_two_taking_turns(rul
     decision = decide(parse_workload(STEADY_FLEET), ruleset)
     said_here = [s for s in decision.what_would_change if "Amazon ECS on AWS Fargate is cheaper than" in s]
     assert said_here == [
-        "Between ~99M and ~110M requests a month Amazon ECS on AWS Fargate is cheaper than Amazon ECS on EC2, by "
-        "~97.9M Amazon ECS on EC2 is cheaper again, and by ~85M Amazon ECS on AWS Fargate is cheaper once more: the "
-        "two take turns (monthly cost, each target sized for that volume; now 500M)."
+        "Between ~99M and ~110M requests a month Amazon ECS on AWS Fargate is cheaper than Amazon ECS on EC2, down at "
+        "~97.9M Amazon ECS on EC2 is cheaper again, and down at ~85M Amazon ECS on AWS Fargate is cheaper once more: "
+        "the two take turns (monthly cost, each target sized for that volume; now 500M)."
     ]
     for volume, cheaper, dearer in ((105e6, "ecs-fargate", "ecs-ec2"), (97.9e6, "ecs-ec2", "ecs-fargate")):
         totals = rerun_totals(STEADY_FLEET, ruleset, volume)
@@ -308,9 +308,9 @@ def test_a_band_past_which_the_bills_turn_back_again_is_said_with_the_threshold_
     decision = decide(parse_workload(BAND_JOB), ruleset)
     said_here = [s for s in decision.what_would_change if "Amazon ECS Managed Instances" in s and "Amazon EKS" in s]
     assert said_here == [
-        "Between ~23K and ~24.9K runs a month Amazon ECS Managed Instances is cheaper than Amazon EKS, by ~22.4K "
-        "Amazon EKS is cheaper again, and below ~8.1K Amazon ECS Managed Instances is cheaper (monthly cost, each "
-        "target sized for that volume, checked to ~7.9K; now 44K)."
+        "Between ~23K and ~24.9K runs a month Amazon ECS Managed Instances is cheaper than Amazon EKS, down at "
+        "~22.4K Amazon EKS is cheaper again, and below ~8.1K Amazon ECS Managed Instances is cheaper (monthly cost, "
+        "each target sized for that volume, checked to ~7.9K; now 44K)."
     ]
     inside, between, far = (rerun_totals(BAND_JOB, ruleset, volume) for volume in (24_000, 15_000, 5_000))
     assert inside["ecs-managed-instances"] < inside["eks"]  # the band
@@ -478,6 +478,7 @@ def test_every_crossing_holds_at_the_volume_its_sentence_says_and_just_past_it(
                 volumes += [at for at in past if said(at, decision_volume(raw))]
         elif (found := band.match(text)) is not None:
             cheaper, other = names[found.group(5)], names[found.group(6)]
+            text = text.replace(" down at ~", " by ~")  # below today's volume "down at" says what above "by" does
             low, high = sorted(said_volume(part) for part in text.split(" and ", 1))
             assert high / low >= CLOSE_PAST[0] * 0.98, text  # no band narrower than the first step checked
             volumes = [low, high, *(low * (high / low) ** share for share in (1 / 3, 1 / 2, 2 / 3))]
