@@ -39,9 +39,9 @@ from decider.workload import ParsedWorkload, Workload, resolve_defaults
 
 #: The most workloads the search ranks for one decision; candidates past it are counted in ``Advice.untried``. It is
 #: the most candidates a decision can have (tests/test_advice.py counts them): 35 other values of the 17 assumptions,
-#: 3 cost crossings, a fix for each of the 5 targets, 7 preference flips; for a job, one more value of its average;
-#: and an assumed peak that a peak given would keep capacity up for, given as it is (decider/peak_assumed.py).
-BUDGET = 52
+#: 3 cost crossings, a fix for each of the 5 targets, 7 preference flips; for a job, one more value of its average and
+#: of its longest run; and an assumed peak that a peak given would keep capacity up for (decider/peak_assumed.py).
+BUDGET = 53
 #: Cost crossings tried, nearest the workload's volume first.
 MAX_CROSSINGS = 3
 

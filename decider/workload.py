@@ -308,7 +308,7 @@ def resolve_defaults(workload: Workload, *, record: bool = True) -> ParsedWorklo
     max_s, avg_ms = runtime.max_duration_s, runtime.avg_duration_ms
     if max_s is None:
         max_s = avg_ms / 1000.0 if avg_ms is not None else 1.0
-        basis = "avg_duration_ms" if avg_ms is not None else "a short request"
+        basis = "avg_duration_ms" if avg_ms is not None else "a short run" if is_job else "a short request"
         assumptions.append(f"runtime.max_duration_s not given: assumed {_num(max_s)} s ({basis})")
         defaults.append(("runtime.max_duration_s", max_s))
     if avg_ms is None:

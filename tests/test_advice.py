@@ -109,6 +109,7 @@ def test_the_budget_holds_every_candidate_a_decision_can_have(ruleset: Ruleset) 
         burst = path in ("runtime.min_copies", "runtime.provisioned_concurrency")
         values += len(choices) - 1 if choices else 1 if burst else 2
     values += 1  # a job's average run, taken as its whole longest run: also the request-driven default
+    values += 1  # a job's longest run assumed within Lambda's 15 minutes: also an hour
     values += 1  # an assumed peak that a peak given would keep capacity up for, given as it is
     flips = sum(len(values_) - 1 for _, values_ in PREFERENCES)
     assert values + MAX_CROSSINGS + len(ruleset.targets) + flips <= BUDGET
