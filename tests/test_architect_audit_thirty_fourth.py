@@ -1,14 +1,19 @@
 """Architect audit, round 34: a job whose longest run nobody gave is tried past Lambda's 15 minutes too, so an answer
-that rests on a short run says so (F1)."""
+that rests on a short run says so (F1); names given by meaning (a WebSocket API as a front door, a stream as a
+pattern, decider's own target ids as a platform) are told what they mean (F2)."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from decider import Ruleset, decide, parse_workload
 from decider.alternatives import JOB_LONG_RUN_S, alternatives
+from decider.cli import main
+from decider.errors import WorkloadError
 
 NIGHTLY: dict[str, Any] = {"name": "nightly-etl", "traffic": {"pattern": "scheduled", "requests_per_month": 30}}
 BATCH: dict[str, Any] = {
@@ -52,3 +57,49 @@ def test_an_hour_is_tried_only_for_a_job_whose_tried_runs_all_fit_lambda() -> No
 
 def test_a_service_with_no_duration_still_says_a_short_request() -> None:
     assert "runtime.max_duration_s not given: assumed 1 s (a short request)" in parse_workload({}).assumptions
+
+
+#: Names people give that spelling alone suggested wrongly or not at all (F2): each is told what it means.
+MEANT: tuple[tuple[dict[str, Any], str], ...] = (
+    ({"traffic": {"front_door": "websocket-api"}}, "WebSocket work is traffic.protocols [websocket]"),
+    ({"traffic": {"front_door": "wss"}}, "(a REST API has no WebSockets)"),
+    ({"traffic": {"front_door": "SQS"}}, "describe it as traffic.protocols [queue]"),
+    ({"traffic": {"front_door": "eventbridge"}}, "has no front door"),
+    ({"traffic": {"front_door": "cron"}}, "describe it as traffic.protocols [schedule]"),
+    ({"traffic": {"pattern": "stream"}}, "(did you mean 'event'?)"),
+    ({"traffic": {"pattern": "queue"}}, "(did you mean 'event'?)"),
+    ({"traffic": {"pattern": "nightly"}}, "(did you mean 'scheduled'?)"),
+    ({"traffic": {"pattern": "job"}}, "(did you mean 'batch'?)"),
+    ({"team": {"current_platform": "ecs-fargate"}}, "(did you mean 'ecs'?)"),
+    ({"team": {"current_platform": "ecs-managed-instances"}}, "(did you mean 'ecs'?)"),
+    ({"team": {"current_platform": "eks-fargate"}}, "(did you mean 'eks'?)"),
+    ({"team": {"ops_capacity": "none"}}, "(did you mean 'low'?)"),
+    ({"team": {"kubernetes_experience": "high"}}, "(did you mean 'expert'?)"),
+    ({"team": {"kubernetes_experience": "low"}}, "(did you mean 'none'?)"),
+)
+
+
+@pytest.mark.parametrize(("raw", "told"), MEANT, ids=[str(raw) for raw, _ in MEANT])
+def test_a_name_given_by_meaning_is_told_what_it_means(raw: dict[str, Any], told: str) -> None:
+    with pytest.raises(WorkloadError) as caught:
+        parse_workload(raw)
+    (problem,) = caught.value.problems
+    ((section, fields),) = raw.items()
+    ((name, value),) = fields.items()
+    assert problem.location == f"{section}.{name}"
+    assert repr(value) in problem.message
+    meant = re.fullmatch(r"\(did you mean '(.+)'\?\)", told)
+    if meant is not None:  # a value meant: suggested as the nearest valid name
+        assert problem.suggestion == meant.group(1)
+    else:  # no value meant: a note says what to write instead, and no spelling-nearest value is suggested
+        assert told in problem.message
+        assert problem.suggestion is None  # a REST API is no WebSocket API, nor a queue's door
+
+
+def test_the_cli_says_it_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "door.json"
+    path.write_text('{"traffic": {"front_door": "websocket-api"}}', encoding="utf-8")
+    assert main(["recommend", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert "traffic.front_door: 'websocket-api' is not allowed" in error
+    assert "WebSocket work is traffic.protocols [websocket]" in error
