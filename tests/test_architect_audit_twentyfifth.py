@@ -80,12 +80,18 @@ def test_a_portable_workload_of_a_kubernetes_team_goes_to_eks_on_fargate(ruleset
 
 
 def test_eks_on_its_own_nodes_keeps_the_node_rules(ruleset: Ruleset) -> None:
-    """The same team on EKS managed node groups (a DaemonSet on every host rules out Fargate): the nodes are the
-    team's to patch, and the rule weighs at least half (Auto Mode's bill, near, takes a share: docs/rules.md)."""
-    raw = {**PORTABLE, "control": {"portability": True, "host_daemons": True}}
+    """The same team on EKS managed node groups (a DaemonSet on every host rules out Fargate, a custom AMI Auto Mode):
+    the nodes are the team's to patch, and the rule weighs in full. With Auto Mode allowed, within the tilt of node
+    groups' bill, the low-ops team runs Auto Mode (decider/cost/mode_goal.py) and the rule weighs only the share node
+    groups take near the switch (docs/rules.md), at most half."""
+    raw = {**PORTABLE, "control": {"portability": True, "host_daemons": True, "custom_ami": True}}
     decision = decide(parse_workload(raw), ruleset, advice=False)
     assert eks(decision).sizing.kind == "instances"  # type: ignore[union-attr]
-    assert node_points(decision)["team.low-ops-eks-nodes"] <= -5.0
+    assert eks(decision).sizing.mode == "managed-node-group"  # type: ignore[union-attr]
+    assert node_points(decision)["team.low-ops-eks-nodes"] == FULL["team.low-ops-eks-nodes"]
+    auto = decide(parse_workload({**PORTABLE, "control": {"portability": True, "host_daemons": True}}), ruleset)
+    assert eks(auto).sizing.mode == "auto-mode"  # type: ignore[union-attr]
+    assert FULL["team.low-ops-eks-nodes"] / 2 <= node_points(auto)["team.low-ops-eks-nodes"] < 0
 
 
 FOUR_COPIES: dict[str, Any] = {
