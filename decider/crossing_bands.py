@@ -43,6 +43,10 @@ INSIDE = (1 / 3, 2 / 3)
 #: Between the volumes priced, the stretches split to prove the other target cheaper all over them (``certify``): at
 #: most this many volumes more priced per sentence; past them the claim is said checked only as far as it was proved.
 TEETH_PROBES = 12
+#: Short of a crossing found, where the other target must not be cheaper already (÷ the volume found, towards today's:
+#: ``earliest``), and how many times an earlier crossing found so is sought.
+BEFORE = (1.15, 1.3, 1.6, 2.0)
+EARLIER_TRIES = 2
 #: Else the bracket's ends are narrowed until within this ratio.
 WITHIN = 1.01
 #: After a volume tried where the bills' straight line crosses, the next is this ratio from it: within ``WITHIN``.
@@ -89,9 +93,8 @@ def settle(
         # whole copies or environments they keep up: a tooth lies near the crossing if anywhere, where the proof and
         # the checks just past it look; past it they are said as far as the ladder checked them.
         if tooth is None and proved != end[0] and stepped:
-            if end[1] is not None:
-                return None  # a band not proved all over
-            end = (proved, None)  # said checked only as far as it was proved
+            # said checked only as far as it was proved (a band not proved all over, too: as far as it was)
+            end = (proved, None)
         if end[1] is None and distance(end[0], found) < math.log(CLOSE_PAST[0]):
             return None  # checked no further than the first step past it: "becomes cheaper" would rest on nothing
         steps = [found * factor if up else found / factor for factor in CLOSE_PAST]
@@ -100,6 +103,13 @@ def settle(
         close = [volume for volume in steps if not past(volume, end[0]) and said(volume, today)]
         checks = sorted({*worded, *close} - {found}, key=lambda volume: distance(volume, found))
         turned = next((volume for volume in checks if not other_cheaper(volume)), tooth)
+        if turned is not None and turned == tooth and past(tooth, steps[-1]):
+            # A tooth ``certify`` found far past the crossing (past the steps just past it) ends a band: the other
+            # target is cheaper from the crossing to just short of it. Said as a band, its far end narrowed as
+            # ``band_end`` narrows one (a threshold said past the tooth would leave the band out: "above ~30.1M"
+            # where ECS on EC2 is cheaper from ~23.4M but for ~29.5M; architect audit, round 34, F3).
+            again, until = bracket(tooth, proved, other_cheaper, gap)
+            end, turned = (until, again), None
         if turned is None and end[1] is not None and distance(end[0], found) < math.log(CLOSE_PAST[0]):
             turned = end[1]  # a band narrower than the first step past it: the first target cheaper again there
         if turned is None and end[1] is not None:
@@ -119,7 +129,7 @@ def settle(
             return (found, end, (later, None)) if other_cheaper(later) and other_cheaper(turn) else None
         if turned is None:
             return found, end, None
-        if past(turned, steps[-1]) and turned != tooth:
+        if past(turned, steps[-1]):
             return None  # a turn back far from the crossing (where the claim was checked to): no step just past it
         further = (found * factor if up else found / factor for factor in (*CLOSE_PAST, *LADDER))
         beyond = next(
@@ -260,6 +270,39 @@ def band_end(point: BreakEven, found: float, today: float, totals: Priced) -> tu
     if any((gap(found * span**share) or 0.0) <= 0.005 for share in INSIDE):
         return None
     return still, again
+
+
+def earliest(
+    today: float,
+    found: float,
+    totals: Priced,
+    other_cheaper: Callable[[float], bool],
+    gap: Callable[[float], float | None],
+) -> float:
+    """The crossing nearest today's volume of two bills that ``resized`` found crossing at ``found``: short of it by
+    more than the last ``CLOSE_PAST`` step, the other target must not be cheaper already, at the volumes priced so far
+    and at ``found`` ÷ ``BEFORE`` (× for a crossing below today's volume), where bills that climb an instance at a time
+    near each other. Where it is, the two bills took turns before it (ECS on EC2 cheaper than Lambda over most of
+    21.5M–29.4M requests, a step of its instances making Lambda cheaper again for stretches, and "above ~30.1M" said;
+    architect audit, round 34, F3): the bracket from today's volume to that one is narrowed again, at most
+    ``EARLIER_TRIES`` times, and ``settle`` judges the crossing found there (a turn back just past it is sought past,
+    or the crossing is not said). A step just short of the crossing (within ``CLOSE_PAST``) is ``settle``'s to judge,
+    as it is just past it."""
+    start = max(today, 1.0)
+    for _ in range(EARLIER_TRIES):
+        up = found > start
+        limit = found / CLOSE_PAST[-1] if up else found * CLOSE_PAST[-1]
+
+        def short(volume: float, limit: float = limit, up: bool = up) -> bool:
+            return start < volume < limit if up else limit < volume < start
+
+        seen = sorted((volume for volume in totals.seen if short(volume)), reverse=not up)  # today's side first
+        probes = (found / factor if up else found * factor for factor in BEFORE)
+        early = next((volume for volume in (*seen, *probes) if short(volume) and other_cheaper(volume)), None)
+        if early is None:
+            return found
+        found = narrow(start, early, other_cheaper, gap)
+    return found
 
 
 def narrow(

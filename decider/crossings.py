@@ -16,7 +16,9 @@ targets changes:
 4. if the bracket holds the held crossing and the order changes 1% either side of it, it is said there;
 5. else the bracket is narrowed until its ends are within 1% of each other (``narrow``): first where a straight
    line through its ends' bill gaps crosses zero and 1% on from there, then halving it in log volume; the volume
-   said is the near end at which the other target is cheaper;
+   said is the near end at which the other target is cheaper; short of it by more than 10% (at the volumes priced
+   so far, and 1.15, 1.3, 1.6 and 2 times short of it) the other target must not be cheaper already (``earliest``):
+   where it is, the bills crossed sooner, and that crossing is sought from today's volume (twice at most);
 6. past the volume found, 1.2, 2 and 5 times further out (and at the volumes priced already), the other target must
    stay cheaper, as "becomes cheaper" says; the farthest volume where it does is said ("checked to ~64M"). Where the
    first target is cheaper again, the crossing is a band (``band_end``), its far end narrowed as in 5 and said too,
@@ -43,7 +45,7 @@ from typing import Generic, TypeVar
 from decider.advice import MAX_CROSSINGS
 from decider.cost.breakeven import approx_toward, distance, said
 from decider.cost.memo import PlanMemo
-from decider.crossing_bands import LADDER, bill_gap, narrow, settle
+from decider.crossing_bands import LADDER, bill_gap, earliest, narrow, settle
 from decider.decision import BreakEven
 from decider.errors import DeciderError
 from decider.ranking import Bills, mode_totals
@@ -210,9 +212,10 @@ def resized(point: BreakEven, today: float, totals: Totals[Mapping[str, float]])
     # The held crossing is where a rerun finds it when the bracket holds it and the order changes 1% either side.
     past, short = away(EDGE), away(1.0 / EDGE)
     held_inside = ahead(short) and (start < short < past < far if up else far < past < short < start)
+    gap = lambda volume: bill_gap(totals.seen.get(volume), cheaper_now, other)  # noqa: E731 - read twice
     if held_inside and other_cheaper(past) and not other_cheaper(short):
-        return past
-    return narrow(start, far, other_cheaper, lambda volume: bill_gap(totals.seen.get(volume), cheaper_now, other))
+        return earliest(today, past, totals, other_cheaper, gap)
+    return earliest(today, narrow(start, far, other_cheaper, gap), totals, other_cheaper, gap)
 
 
 def resize(

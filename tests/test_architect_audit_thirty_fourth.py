@@ -1,10 +1,12 @@
 """Architect audit, round 34: a job whose longest run nobody gave is tried past Lambda's 15 minutes too, so an answer
 that rests on a short run says so (F1); names given by meaning (a WebSocket API as a front door, a stream as a
-pattern, decider's own target ids as a platform) are told what they mean (F2)."""
+pattern, decider's own target ids as a platform) are told what they mean (F2); a crossing is said where the bills first
+cross coming from today's volume, a tooth past it ending a band rather than moving the crossing past it (F3)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ import pytest
 from decider import Ruleset, decide, parse_workload
 from decider.alternatives import JOB_LONG_RUN_S, alternatives
 from decider.cli import main
+from decider.crossing_bands import WITHIN, earliest
 from decider.errors import WorkloadError
 
 NIGHTLY: dict[str, Any] = {"name": "nightly-etl", "traffic": {"pattern": "scheduled", "requests_per_month": 30}}
@@ -103,3 +106,75 @@ def test_the_cli_says_it_too(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     error = capsys.readouterr().err
     assert "traffic.front_door: 'websocket-api' is not allowed" in error
     assert "WebSocket work is traffic.protocols [websocket]" in error
+
+
+# -- F3: a crossing said where the bills crossed sooner ------------------------------------------------------------
+
+WEBHOOKS: dict[str, Any] = {
+    "name": "event-function-url",
+    "runtime": {"max_duration_s": 10, "avg_duration_ms": 500, "memory_mb": 512},
+    "traffic": {"pattern": "event", "requests_per_month": 500_000, "front_door": "function-url"},
+}
+
+
+def _totals(raw: dict[str, Any], ruleset: Ruleset, volume: float) -> dict[str, float]:
+    changed = {**raw, "traffic": {**raw["traffic"], "requests_per_month": volume}}
+    decision = decide(parse_workload(changed), ruleset, advice=False)
+    return {item.target: item.monthly_cost.total_usd for item in decision.ranking if item.monthly_cost}
+
+
+def test_ecs_on_ec2_is_said_cheaper_from_where_it_first_is_not_past_a_tooth(ruleset: Ruleset) -> None:
+    """ECS on EC2 is cheaper than Lambda from ~23.5M but for a step at ~29.5M: "above ~30.1M" left the band out."""
+    decision = decide(parse_workload(WEBHOOKS), ruleset)
+    (sentence,) = [text for text in decision.what_would_change if "Amazon ECS on EC2" in text and "AWS Lambda" in text]
+    assert sentence.startswith(
+        "Between ~23.5M and ~29M requests a month Amazon ECS on EC2 is cheaper than AWS Lambda, by ~29.6M AWS Lambda "
+        "is cheaper again, and above ~30.1M Amazon ECS on EC2 is cheaper"
+    ), sentence
+    for volume in (23.5e6, 25e6, 28.6e6, 29e6, 30.1e6, 60e6, 150e6):  # ECS on EC2 cheaper where it says
+        totals = _totals(WEBHOOKS, ruleset, volume)
+        assert totals["ecs-ec2"] < totals["lambda"], (volume, totals)
+    totals = _totals(WEBHOOKS, ruleset, 29.6e6)  # Lambda cheaper again where it says
+    assert totals["lambda"] < totals["ecs-ec2"], totals
+    for volume in (0.5e6, 2e6, 8e6, 16e6, 20e6):  # and Lambda cheaper from today's volume to 10% short of the band
+        totals = _totals(WEBHOOKS, ruleset, volume)
+        assert totals["lambda"] < totals["ecs-ec2"], (volume, totals)
+
+
+class _Seen:
+    """Two bills priced on demand, each volume once (as decider/crossings.py ``Totals`` prices a rerun)."""
+
+    def __init__(self, bills: dict[str, Callable[[float], float]]) -> None:
+        self.bills = bills
+        self.seen: dict[float, dict[str, float]] = {}
+
+    def __call__(self, volume: float) -> dict[str, float]:
+        if volume not in self.seen:
+            self.seen[volume] = {name: bill(volume) for name, bill in self.bills.items()}
+        return self.seen[volume]
+
+
+def test_earliest_finds_the_crossing_met_first_coming_from_today() -> None:
+    # "other" is cheaper from 10M to 12M and again from 20M; a bracket narrowed to 20M is told the crossing at 10M
+    def other(volume: float) -> float:
+        return 50.0 if 10e6 <= volume < 12e6 or volume >= 20e6 else 150.0
+
+    totals = _Seen({"first": lambda volume: 100.0, "other": other})
+
+    def cheaper(volume: float) -> bool:
+        found = totals(volume)
+        return found["other"] < found["first"] - 0.005
+
+    def gap(volume: float) -> float | None:
+        found = totals.seen.get(volume)
+        return None if found is None else found["first"] - found["other"]
+
+    found = earliest(1e6, 20e6, totals, cheaper, gap)
+    assert 10e6 <= found <= 10e6 * WITHIN  # the first crossing, within the 1% the bracket is narrowed to
+
+    # A step within 10% short of the crossing found is settle's to judge, not earliest's: 20M stays
+    def near(volume: float) -> float:
+        return 50.0 if 18.5e6 <= volume < 19e6 or volume >= 20e6 else 150.0
+
+    totals = _Seen({"first": lambda volume: 100.0, "other": near})
+    assert earliest(1e6, 20e6, totals, cheaper, gap) == 20e6

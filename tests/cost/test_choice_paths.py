@@ -16,7 +16,8 @@ from decider.cost.choice import undominated
 from decider.cost.hourly import compute_factor, hourly_price
 from decider.cost.instances import _priced_fits, instance_fits
 from decider.cost.memo import PlanMemo
-from decider.cost.modes import SHARE_HALVINGS, Choice, _pick
+from decider.cost.mode_goal import pick_mode as _pick
+from decider.cost.modes import SHARE_HALVINGS, Choice
 from decider.cost.volumes import volume_hour_usd
 from decider.documents import read_file
 from decider.facts import Facts, derive

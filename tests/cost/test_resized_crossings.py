@@ -278,8 +278,8 @@ def test_a_crossing_that_holds_over_a_band_of_volumes_only_is_said_as_that_band(
 
 
 #: A fleet of 500M requests a month on 3-year EC2 Instance Savings Plans (a scenario, ec2-committed-steady-fleet):
-#: Fargate is cheaper than ECS on EC2 from ~110M down to ~99M, ECS on EC2 again by ~97.9M, and Fargate once more by
-#: ~85M.
+#: coming down from today's volume, Fargate is cheaper than ECS on EC2 from ~127M down to ~124M, ECS on EC2 again at
+#: ~122M, and Fargate once more at ~110M (and further down too: the bills take turns, a step of EC2's instances apart).
 STEADY_FLEET: dict[str, Any] = yaml.safe_load(
     (REPO_ROOT / "tests" / "scenarios" / "ec2-committed-steady-fleet.yaml").read_text()
 )["workload"]
@@ -289,15 +289,19 @@ def test_a_band_past_which_another_band_lies_is_said_as_the_two_taking_turns(rul
     decision = decide(parse_workload(STEADY_FLEET), ruleset)
     said_here = [s for s in decision.what_would_change if "Amazon ECS on AWS Fargate is cheaper than" in s]
     assert said_here == [
-        "Between ~99M and ~110M requests a month Amazon ECS on AWS Fargate is cheaper than Amazon ECS on EC2, down at "
-        "~97.9M Amazon ECS on EC2 is cheaper again, and down at ~85M Amazon ECS on AWS Fargate is cheaper once more: "
+        "Between ~124M and ~127M requests a month Amazon ECS on AWS Fargate is cheaper than Amazon ECS on EC2, down at "
+        "~122M Amazon ECS on EC2 is cheaper again, and down at ~110M Amazon ECS on AWS Fargate is cheaper once more: "
         "the two take turns (monthly cost, each target sized for that volume; now 500M)."
     ]
-    for volume, cheaper, dearer in ((105e6, "ecs-fargate", "ecs-ec2"), (97.9e6, "ecs-ec2", "ecs-fargate")):
+    for volume, cheaper, dearer in ((125e6, "ecs-fargate", "ecs-ec2"), (122e6, "ecs-ec2", "ecs-fargate")):
         totals = rerun_totals(STEADY_FLEET, ruleset, volume)
         assert totals[cheaper] < totals[dearer], (volume, totals)
-    totals = rerun_totals(STEADY_FLEET, ruleset, 85e6)
+    totals = rerun_totals(STEADY_FLEET, ruleset, 110e6)
     assert totals["ecs-fargate"] < totals["ecs-ec2"], totals
+    # from today's volume down to the band, ECS on EC2 stays the cheaper: the band is the first crossing met
+    for volume in (400e6, 250e6, 160e6, 135e6):
+        totals = rerun_totals(STEADY_FLEET, ruleset, volume)
+        assert totals["ecs-ec2"] < totals["ecs-fargate"], (volume, totals)
 
 
 def test_a_band_past_which_the_bills_turn_back_again_is_said_with_the_threshold_past_it(ruleset: Ruleset) -> None:
@@ -446,8 +450,10 @@ def test_a_crossing_with_a_step_just_past_it_is_said_past_the_step(ruleset: Rule
     # Managed Instances first gets cheaper at ~22.4M, steps up just past it (Lambda cheaper again at ~23.2M), again
     # at ~32.9M (Lambda cheaper again to ~37M, a tooth between the volumes once checked): the band between the two
     # steps is said, and the threshold past both.
-    assert sentence.startswith("Between ~24.1M and ~32.6M requests a month"), sentence
+    assert sentence.startswith("Between ~24.1M and ~32.7M requests a month"), sentence
     assert 36.5e6 < volume < 38e6, sentence
+    inside = rerun_totals(QUOTE_LOOKUP, ruleset, 32.7e6)  # the band's far end, as said
+    assert inside["ecs-managed-instances"] < inside["lambda"], inside
     for on_a_step in (23.2e6, 34e6, 36e6):
         stepped = rerun_totals(QUOTE_LOOKUP, ruleset, on_a_step)
         assert stepped["lambda"] < stepped["ecs-managed-instances"], (on_a_step, stepped)
