@@ -67,6 +67,9 @@ class Wording:
     """With ``choices``: a value that is not text is matched by its printed form too."""
     unknown_first: bool = False
     """Unknown fields before the other problems (Pydantic reports them last)."""
+    bounds: Callable[[Sequence[str]], tuple[float | None, float | None]] | None = None
+    """The least and most a number at a location may be: a whole number too large to read as one (``1e40``) is told
+    the bound it is past, as a smaller one past it is."""
     synonyms: Mapping[str, Mapping[str, str | Meant]] = field(default_factory=dict)
     """Other words for the choices of a field (its dotted path, no list index): a value that is one is told the
     choice it means before any by spelling (decider/synonyms.py)."""
@@ -236,6 +239,12 @@ def _problems(item: Mapping[str, Any], loc: list[str], location: str, wording: W
         choices = [part.strip(" '") for part in expected.replace(" or ", ",").split(",") if part.strip(" '")]
         others = wording.synonyms.get(_field_path(loc))
         return [unknown_choice(location, value, choices, match_any_value=wording.match_any_value, synonyms=others)]
+    if kind == "int_parsing_size" and wording.bounds is not None and isinstance(value, int | float):
+        low, high = wording.bounds(loc)  # a number too large for a whole one: the bound it is past, as past a smaller
+        bound = ("less", high) if value > 0 else ("greater", low)
+        if bound[1] is not None:
+            said = int(bound[1]) if float(bound[1]).is_integer() else bound[1]
+            return [Problem(location, f"Input should be {bound[0]} than or equal to {said}, got {quoted(value)}")]
     message = str(item.get("msg", "invalid"))
     if wording.values == "always":
         message = f"{message}, got {quoted(value)}"
@@ -325,3 +334,15 @@ def list_choices(root: type[BaseModel], path: Sequence[str]) -> tuple[str, ...]:
             return tuple(str(choice) for choice in get_args(argument))
         pending.extend(get_args(argument))
     return ()
+
+
+def field_bounds(root: type[BaseModel], path: Sequence[str]) -> tuple[float | None, float | None]:
+    """The least and most a number field at a path from ``root`` may be (its ``ge`` and ``le``), None where it has no
+    such bound (``Wording.bounds``)."""
+    model = model_at(root, path[:-1])
+    found = model.model_fields.get(path[-1]) if model is not None and path else None
+    low = high = None
+    for meta in found.metadata if found is not None else ():
+        low = getattr(meta, "ge", low)
+        high = getattr(meta, "le", high)
+    return low, high

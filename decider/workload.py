@@ -25,6 +25,7 @@ from decider.validation import (
     Label,
     Wording,
     arrays_as_tuples,
+    field_bounds,
     fields_at,
     list_choices,
     problems_from_validation,
@@ -283,6 +284,7 @@ WORDING = Wording(  # a workload's problems: the field, the value and what is al
     by_type={"model_type": _MAPPING, "dict_type": _MAPPING, **PLAIN_WORDS},
     fields=partial(fields_at, Workload),
     items=partial(list_choices, Workload),
+    bounds=partial(field_bounds, Workload),
     fallback=_FIELD_PATHS,  # a field written in the wrong section (or at the top level): its full path
     choices=True,
     null="; leave the field out for its default",

@@ -1,7 +1,8 @@
 """Architect audit, round 34: a job whose longest run nobody gave is tried past Lambda's 15 minutes too, so an answer
 that rests on a short run says so (F1); names given by meaning (a WebSocket API as a front door, a stream as a
 pattern, decider's own target ids as a platform) are told what they mean (F2); a crossing is said where the bills first
-cross coming from today's volume, a tooth past it ending a band rather than moving the crossing past it (F3)."""
+cross coming from today's volume, a tooth past it ending a band rather than moving the crossing past it (F3); a whole
+number too large to read as one is told the bound it is past, on every front (F4)."""
 
 from __future__ import annotations
 
@@ -178,3 +179,23 @@ def test_earliest_finds_the_crossing_met_first_coming_from_today() -> None:
 
     totals = _Seen({"first": lambda volume: 100.0, "other": near})
     assert earliest(1e6, 20e6, totals, cheaper, gap) == 20e6
+
+
+# -- F4: a whole number too large to read as one is told its bound ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "told"),
+    [
+        ({"runtime": {"memory_mb": 1e40}}, "Input should be less than or equal to 33554432, got 1e+40"),
+        ({"runtime": {"gpu": 1e20}}, "Input should be less than or equal to 16, got 1e+20"),
+        ({"runtime": {"memory_mb": -1e40}}, "Input should be greater than or equal to 1, got -1e+40"),
+        ({"runtime": {"memory_mb": 1e10}}, "Input should be less than or equal to 33554432, got 10000000000.0"),
+    ],
+)
+def test_a_number_too_large_for_a_whole_one_is_told_the_bound(raw: dict[str, Any], told: str) -> None:
+    with pytest.raises(WorkloadError) as caught:
+        parse_workload(raw)
+    (problem,) = caught.value.problems
+    assert problem.location == "runtime." + next(iter(raw["runtime"]))
+    assert problem.message == told
