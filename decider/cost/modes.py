@@ -5,9 +5,9 @@ EKS managed node groups, Auto Mode or Fargate). A mode that a rule keeps out (``
 the region's price book does not price is not chosen. Of the others the cheapest at the workload's volume is chosen;
 for ``optimize_for: simplicity`` (and for a team with low ops capacity that asks for ``balanced``: ``mode_goal``) a mode
 at most ``mode_tilt`` dearer is chosen instead when the team runs less of it (lower ``hands_on``), for ``control`` when
-it gives more control of the hosts. Every mode's plan comes from one sizing
-pass per purchase option (decider/cost/bill.py) and the mode plans built on it (decider/cost/mode_plans.py). The
-chosen plan's sizing names its ``mode`` and lists every mode considered, with its bill or the rules keeping it out.
+it gives more control of the hosts. Every mode's plan comes from one sizing pass per purchase option
+(decider/cost/bill.py) and the mode plans built on it (decider/cost/mode_plans.py). The chosen plan's sizing names its
+``mode`` and lists every mode considered, with its bill or the rules keeping it out.
 """
 
 from __future__ import annotations
