@@ -142,7 +142,8 @@ def settle(
         )
         if beyond is None:
             return None
-        found = narrow(turned, beyond, other_cheaper, gap)
+        # sought past the turn as from today's volume: the crossing met first past it, not one a bisection lands on
+        found = earliest(turned, narrow(turned, beyond, other_cheaper, gap), totals, other_cheaper, gap)
     return None
 
 
@@ -273,22 +274,22 @@ def band_end(point: BreakEven, found: float, today: float, totals: Priced) -> tu
 
 
 def earliest(
-    today: float,
+    start: float,
     found: float,
     totals: Priced,
     other_cheaper: Callable[[float], bool],
     gap: Callable[[float], float | None],
 ) -> float:
-    """The crossing nearest today's volume of two bills that ``resized`` found crossing at ``found``: short of it by
-    more than the last ``CLOSE_PAST`` step, the other target must not be cheaper already, at the volumes priced so far
-    and at ``found`` ÷ ``BEFORE`` (× for a crossing below today's volume), where bills that climb an instance at a time
-    near each other. Where it is, the two bills took turns before it (ECS on EC2 cheaper than Lambda over most of
-    21.5M–29.4M requests, a step of its instances making Lambda cheaper again for stretches, and "above ~30.1M" said;
-    architect audit, round 34, F3): the bracket from today's volume to that one is narrowed again, at most
-    ``EARLIER_TRIES`` times, and ``settle`` judges the crossing found there (a turn back just past it is sought past,
-    or the crossing is not said). A step just short of the crossing (within ``CLOSE_PAST``) is ``settle``'s to judge,
-    as it is just past it."""
-    start = max(today, 1.0)
+    """The crossing nearest ``start`` (today's volume, or where ``settle`` found the first target cheaper again; the
+    other target is not cheaper there) of two bills a bracket narrowed to ``found``: short of it by more than the last
+    ``CLOSE_PAST`` step, the other target must not be cheaper already, at the volumes priced so far and at ``found`` ÷
+    ``BEFORE`` (× for a crossing below ``start``), where bills that climb an instance at a time near each other. Where
+    it is, the two bills took turns before it (ECS on EC2 cheaper than Lambda over most of 21.5M–29.4M requests, a
+    step of its instances making Lambda cheaper again for stretches, and "above ~30.1M" said; architect audit, round
+    34, F3): the bracket from ``start`` to that volume is narrowed again, at most ``EARLIER_TRIES`` times, and
+    ``settle`` judges the crossing found there (a turn back just past it is sought past, or the crossing is not said).
+    A step just short of the crossing (within ``CLOSE_PAST``) is ``settle``'s to judge, as it is just past it."""
+    start = max(start, 1.0)
     for _ in range(EARLIER_TRIES):
         up = found > start
         limit = found / CLOSE_PAST[-1] if up else found * CLOSE_PAST[-1]
