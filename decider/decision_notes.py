@@ -20,10 +20,15 @@ def platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     if team.current_platform not in ("ecs", "eks") or team.new_cluster or ranked.priced is None:
         return ()
     names = [ruleset.target(target).name for target in ruleset.on_platform(team.current_platform)]
+    own = ranked.workload.network.own_load_balancer
     said = (
         f"team.current_platform is {team.current_platform}: its cluster and shared load balancer already exist, so "
         f"their fixed cost is left out of the bills of {', '.join(names)} (set team.new_cluster: true if it would "
         "be new)"
+        if not own
+        else f"team.current_platform is {team.current_platform}: its cluster already exists, so its fixed cost is "
+        f"left out of the bills of {', '.join(names)} (set team.new_cluster: true if it would be new); the workload's "
+        "own load balancer (network.own_load_balancer) is billed in full"
     )
     if team.current_platform == "eks" and not shares_nodes(ranked.workload):
         runtime = ranked.workload.runtime

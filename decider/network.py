@@ -79,6 +79,13 @@ class Network(Section):
     logs_gb_per_month: float = Field(
         0, ge=0, le=1e9, description="Log volume ingested into CloudWatch Logs, GB a month."
     )
+    own_load_balancer: bool = Field(
+        False,
+        description="The workload gets a load balancer of its own even on a cluster the team runs already "
+        "(team.current_platform): a Kubernetes Service of type LoadBalancer, an Ingress or a template that makes one "
+        "for it alone. Its hours are billed to the workload; false: it joins the cluster's shared load balancer, "
+        "whose hours are already paid.",
+    )
 
 
 def door_moves(given: Any, resolved: Any, change: Mapping[str, Any]) -> bool:

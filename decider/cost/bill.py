@@ -229,7 +229,7 @@ def _plan_fargate(
                 hours.scaled(extra_gb),
             )
         )
-    lines += _door_lines(workload, book, model, sizing.front_door, on_existing_cluster(target, workload), doors)
+    lines += _door_lines(workload, book, model, sizing.front_door, _shared_balancer(target, workload), doors)
     lines += _network_lines(workload, book, sizing.front_door is not None, doors)
     lines += image_pull_lines(workload, book, sizing.scaling)
     return Plan(target.id, sizing, tuple(lines))
@@ -289,6 +289,12 @@ def on_existing_cluster(target: Target, workload: Workload) -> bool:
     return target.platform in ("ecs", "eks") and team.current_platform == target.platform and not team.new_cluster
 
 
+def _shared_balancer(target: Target, workload: Workload) -> bool:
+    """Whether the load balancer in front of this target is the existing cluster's shared one, its hours already paid:
+    on the team's current platform, unless the workload gets one of its own (``network.own_load_balancer``)."""
+    return on_existing_cluster(target, workload) and not workload.network.own_load_balancer
+
+
 def _plan_instances(
     target: Target,
     workload: Workload,
@@ -339,7 +345,7 @@ def _plan_instances(
             plan = None if instance_plan else plans.ec2.for_term(workload.preferences.commitment)
             term = workload.preferences.commitment
             lines += system_node_lines(book, model, existing=existing, discount=plan, term=term)
-    lines += _door_lines(workload, book, model, sizing.front_door, existing, doors)
+    lines += _door_lines(workload, book, model, sizing.front_door, _shared_balancer(target, workload), doors)
     lines += instance_volume_lines(book, model, ramps, *node_disk(workload.runtime, sizing.copies_per_instance))
     lines += _network_lines(workload, book, sizing.front_door is not None, doors)
     return Plan(target.id, sizing, tuple(lines), tuple(ramps))

@@ -22,6 +22,11 @@ its variants in other folders, or install files of one folder applied one instea
 side by side: a Service or a HorizontalPodAutoscaler applies to the nearest of them only, one in its own file first
 (``bound``).
 
+A Service of type ``LoadBalancer`` makes a load balancer for its pods alone
+(https://kubernetes.io/docs/concepts/services-networking/service/#loadbalancer; on EKS the AWS Load Balancer
+Controller's Network Load Balancer, https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html):
+the workload it selects has ``network.own_load_balancer: true``, its hours billed even on an existing cluster.
+
 The Services' ports also say what is served: when every port of the Services that select a workload carries gRPC
 (``appProtocol`` or name ``grpc``, ``grpc-*``, ``h2c``) and its container named no protocol, it serves gRPC.
 """
@@ -285,6 +290,15 @@ def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
         public = [item for item in selecting if item.type in PUBLIC_TYPES] + [item for item, _ in routed]
         for item, route in routed[:1]:
             workload.assume(f"{route.where} routes to Service {item.name} ({item.namespace}): reached from outside")
+        balanced = [item for item in selecting if item.type == "LoadBalancer"]
+        if balanced and workload.get("network.own_load_balancer") is None:
+            # Each Service of type LoadBalancer gets a load balancer of its own (the AWS Load Balancer Controller's
+            # NLB, or the in-tree Classic one): billed to the workload even on a cluster the team runs already
+            workload.set("network.own_load_balancer", True)
+            workload.assume(
+                f"Service {balanced[0].name} ({balanced[0].namespace}) is of type LoadBalancer: it gets a load "
+                "balancer of its own, billed to this workload even on an existing cluster (network.own_load_balancer)"
+            )
         if public or workload.get("traffic.front_door") is not None or workload.get("traffic.pattern") in JOB_PATTERNS:
             continue
         names = ", ".join(f"{item.type} {item.where}" for item in selecting)
