@@ -179,6 +179,8 @@ def _instance_name(name: str) -> str:
     shape = _SHAPE.match(name)
     if shape and shape.group(1):  # a family and a word after the dot that is no size: m7g.larg, m7g.huge
         family, size = name.split(".", 1)
+        said = _size_meant(size)  # a size in other words (m7g.1xlarge, c6i.2xl): by meaning before spelling
+        suggestion = f"{family}.{said}" if said is not None else suggestion
         message = (
             f"{quoted(name)} is not an EC2 instance type: {quoted(size)} is not an EC2 size ({_SIZES}); give a type "
             f"as family.size, such as m7g.large, or the family alone, {family}"
@@ -189,6 +191,21 @@ def _instance_name(name: str) -> str:
             f"p4d, or a family and a size ({_SIZES}), such as m7g.large or p4d.24xlarge"
         )
     raise _refused(message, suggestion)
+
+
+#: Sizes people write in other words, and the size EC2 names: a size no letter away from one of these.
+_SIZE_WORDS = {"xl": "xlarge", "1xl": "xlarge", "1xlarge": "xlarge", "lg": "large", "med": "medium", "sm": "small"}
+_SIZE_XL = re.compile(r"^([1-9][0-9]*)xl$")
+
+
+def _size_meant(size: str) -> str | None:
+    """The EC2 size ``size`` means when written in other words (``1xlarge`` and ``xl``: ``xlarge``; ``2xl``:
+    ``2xlarge``), or None."""
+    word = size.strip().lower()
+    if word in _SIZE_WORDS:
+        return _SIZE_WORDS[word]
+    found = _SIZE_XL.match(word)
+    return f"{found.group(1)}xlarge" if found is not None else None
 
 
 def unknown_region(region: str, regions: list[str] | tuple[str, ...]) -> Problem:

@@ -220,3 +220,22 @@ def test_a_crossing_sought_past_a_turn_is_the_one_met_first_past_it(ruleset: Rul
     for volume in (2.36e6, 2.5e6, 2.7e6):
         totals = _totals(ARM_API, ruleset, volume)
         assert totals["ecs-ec2"] < totals["lambda"], (volume, totals)
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("m7g.1xlarge", "m7g.xlarge"),  # by spelling, m7g.12xlarge: by meaning, xlarge
+        ("c6i.2xl", "c6i.2xlarge"),
+        ("m7g.xl", "m7g.xlarge"),
+        ("m5.lg", "m5.large"),
+        ("m7g.larg", "m7g.large"),  # a typo: by spelling, as before
+    ],
+)
+def test_a_size_written_in_other_words_is_told_the_size_it_means(name: str, meant: str) -> None:
+    with pytest.raises(WorkloadError) as caught:
+        parse_workload({"control": {"instance_types": [name]}})
+    (problem,) = caught.value.problems
+    assert problem.location == "control.instance_types.0"
+    assert "is not an EC2 size" in problem.message
+    assert problem.suggestion == meant
