@@ -193,7 +193,7 @@ def _instance_name(name: str) -> str:
     raise _refused(message, suggestion)
 
 
-#: Sizes people write in other words, and the size EC2 names: a size no letter away from one of these.
+#: Sizes people write in other words, each with the size EC2 names for it (and `<N>xl`: `<N>xlarge`).
 _SIZE_WORDS = {"xl": "xlarge", "1xl": "xlarge", "1xlarge": "xlarge", "lg": "large", "med": "medium", "sm": "small"}
 _SIZE_XL = re.compile(r"^([1-9][0-9]*)xl$")
 
