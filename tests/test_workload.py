@@ -432,7 +432,13 @@ def test_a_fully_described_workload_has_only_unset_optionals_left() -> None:
                 "free_tier": False,
                 "savings_plan": "compute",
             },
-            "network": {"vpc": False, "nat_gateways": 0, "egress_gb_per_month": 0, "logs_gb_per_month": 0},
+            "network": {
+                "vpc": False,
+                "nat_gateways": 0,
+                "egress_gb_per_month": 0,
+                "logs_gb_per_month": 0,
+                "own_load_balancer": False,
+            },
         }
     )
     assert parsed.assumptions == ()

@@ -243,6 +243,12 @@ FLAGS: tuple[Flag, ...] = (
     Flag("free-tier", "preferences.free_tier", "apply the AWS free tier", ("freetier",)),
     Flag("new-cluster", "team.new_cluster", "a new cluster even on the current ECS/EKS platform", ("newcluster",)),
     Flag("vpc", "network.vpc", "a Lambda function runs inside a VPC (NAT gateways apply)", ("in-vpc",)),
+    Flag(
+        "own-lb",
+        "network.own_load_balancer",
+        "a load balancer of its own even on the current ECS/EKS cluster",
+        ("own-load-balancer",),
+    ),
 )
 
 ENTRIES: tuple[Key | Flag, ...] = (*KEYS, *FLAGS)

@@ -205,5 +205,5 @@ def test_leaving_the_network_section_out_is_assumed_and_said(ruleset: Ruleset) -
         "network.nat_gateways not given: assumed 0",
         "network.egress_gb_per_month not given: assumed 0",
         "network.logs_gb_per_month not given: assumed 0",
-        "network.vpc not given: assumed false",
+        "network.vpc, network.own_load_balancer not given: assumed false",
     ]
