@@ -13,6 +13,7 @@ from typing import Any
 from decider.facts import IMAGE_ON_DISK
 from decider.numbers import number
 from decider.sources.accelerators import NEURON_DEVICE, needs_neuron
+from decider.sources.balancers import own_balancer, template_balancers
 from decider.sources.document import Document, is_intrinsic
 from decider.sources.imported import ImportedWorkload
 from decider.sources.schedule import counted_runs, disabled
@@ -234,6 +235,8 @@ def read_service(
     workload.keep_copies("DesiredCount", desired if desired is not None else given)
     served = list(workload.get("traffic.protocols") or ["http"])
     set_traffic(workload, served if properties.get("LoadBalancers") else [], None, http_is_spiky=False)
+    if properties.get("LoadBalancers"):
+        own_balancer(workload, *template_balancers(resources))
     choose_ecs_target(workload, properties, task, resources)
 
 
