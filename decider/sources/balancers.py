@@ -5,10 +5,11 @@ read (listener rules, target groups), and the service joins the cluster's shared
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from decider.sources.imported import ImportedWorkload
+from decider.sources.terraform_model import Resource, blocks
 
 #: CloudFormation's load balancer type (Application and Network Load Balancers alike):
 #: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-loadbalancer.html
@@ -25,6 +26,16 @@ def template_balancers(resources: Mapping[str, Any]) -> tuple[int, int]:
         if item.get("Type") == "AWS::ECS::Service"
         and isinstance(item.get("Properties"), Mapping)
         and item["Properties"].get("LoadBalancers")
+    )
+    return balancers, fronted
+
+
+def configuration_balancers(resources: Sequence[Resource]) -> tuple[int, int]:
+    """A Terraform configuration's load balancers (``aws_lb``, ``aws_alb``), and its ECS services with a
+    ``load_balancer`` block."""
+    balancers = sum(1 for item in resources if item.type in ("aws_lb", "aws_alb"))
+    fronted = sum(
+        1 for item in resources if item.type == "aws_ecs_service" and blocks(item.values.get("load_balancer"))
     )
     return balancers, fronted
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from decider.documents import parse_json
 from decider.errors import DocumentError
-from decider.sources.balancers import own_balancer
+from decider.sources.balancers import configuration_balancers, own_balancer
 from decider.sources.cloudformation import (
     LAMBDA_DEFAULT_ARCHITECTURE,
     LAMBDA_DEFAULT_MEMORY_MB,
@@ -273,11 +273,7 @@ def _service(service: Resource, task: Resource | None, resources: Sequence[Resou
         workload.set("control.host_daemons", True)
     set_traffic(workload, ["http"] if blocks(values.get("load_balancer")) else [], None, http_is_spiky=False)
     if blocks(values.get("load_balancer")):
-        balancers = sum(1 for item in resources if item.type in ("aws_lb", "aws_alb"))
-        fronted = sum(
-            1 for item in resources if item.type == "aws_ecs_service" and blocks(item.values.get("load_balancer"))
-        )
-        own_balancer(workload, balancers, fronted)
+        own_balancer(workload, *configuration_balancers(resources))
     workload.keep_copies("desired_count", known(workload, values, "desired_count"))
     properties: dict[str, Any] = {}
     launch_type = known(workload, values, "launch_type")
