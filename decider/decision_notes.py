@@ -14,6 +14,13 @@ from decider.ranking import Ranked
 from decider.rules.model import Ruleset
 from decider.workload import SECONDS_PER_MONTH, Workload
 
+#: How the note on an existing ECS or EKS platform says what is left out of the bills (before the targets' names);
+#: a review that bills an EKS control plane's share says it instead (decider/review_cluster.py).
+EXISTING_CLUSTER_AND_BALANCER = (
+    "its cluster and shared load balancer already exist, so their fixed cost is left out of the bills of"
+)
+EXISTING_CLUSTER = "its cluster already exists, so its fixed cost is left out of the bills of"
+
 
 def platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     team = ranked.workload.team
@@ -22,13 +29,12 @@ def platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     names = [ruleset.target(target).name for target in ruleset.on_platform(team.current_platform)]
     own = ranked.workload.network.own_load_balancer
     said = (
-        f"team.current_platform is {team.current_platform}: its cluster and shared load balancer already exist, so "
-        f"their fixed cost is left out of the bills of {', '.join(names)} (set team.new_cluster: true if it would "
-        "be new)"
+        f"team.current_platform is {team.current_platform}: {EXISTING_CLUSTER_AND_BALANCER} {', '.join(names)} (set "
+        "team.new_cluster: true if it would be new)"
         if not own
-        else f"team.current_platform is {team.current_platform}: its cluster already exists, so its fixed cost is "
-        f"left out of the bills of {', '.join(names)} (set team.new_cluster: true if it would be new); the workload's "
-        "own load balancer (network.own_load_balancer) is billed in full"
+        else f"team.current_platform is {team.current_platform}: {EXISTING_CLUSTER} {', '.join(names)} (set "
+        "team.new_cluster: true if it would be new); the workload's own load balancer (network.own_load_balancer) is "
+        "billed in full"
     )
     if team.current_platform == "eks" and not shares_nodes(ranked.workload):
         runtime = ranked.workload.runtime

@@ -22,7 +22,7 @@ from decider.engine import decide
 from decider.fixes import value_at
 from decider.numbers import number
 from decider.review_cluster import share_clusters, share_control_plane
-from decider.review_costs import Share, cluster_share, cost_clause, target_name
+from decider.review_costs import Share, cluster_share, cost_clause, describe_current, target_name
 from decider.review_fields import FieldAssumed, FieldRead, assumed_fields, read_fields
 from decider.review_input import check_imported
 from decider.review_mode import CurrentMode, mode_name
@@ -222,6 +222,7 @@ def review_each(
             extra_assumptions=item.assumptions,
             keep_margin_points=keep_margin_points,
             cluster_workloads=item.cluster_workloads,
+            cluster=item.cluster,
             current_mode=item.mode,
             guessed=tuple(path for path in item.guessed if path not in item.given_in),
             ceiling=item.ceiling if "runtime.max_duration_s" not in item.given_in else None,
@@ -272,19 +273,21 @@ def judge(
     extra_assumptions: Sequence[str] = (),
     keep_margin_points: float = KEEP_MARGIN_POINTS,
     cluster_workloads: int = 0,
+    cluster: str | None = None,
     current_mode: str | None = None,
     guessed: Sequence[str] = (),
     ceiling: str | None = None,
 ) -> ReviewedWorkload:
     """Decide one workload and compare where it runs now with the recommendation; ``cluster_workloads`` shares its
-    EKS cluster's control plane between that many workloads (decider/review_cluster.py); ``current_mode`` is the
-    capacity mode it runs in now, whose bill is the cost now (decider/review_mode.py); ``guessed``: fields the source
-    set on a guess (decider/sources/imported.py), which count as assumed; ``ceiling``: what the longest run was read
-    from when it is a ceiling (a function's timeout), which a verdict resting on it names."""
+    EKS cluster's control plane between that many workloads (``cluster``: the one the files reviewed define, if so:
+    decider/review_cluster.py); ``current_mode`` is the capacity mode it runs in now, whose bill is the cost now
+    (decider/review_mode.py); ``guessed``: fields the source set on a guess (decider/sources/imported.py), which count
+    as assumed; ``ceiling``: what the longest run was read from when it is a ceiling (a function's timeout)."""
     memo = PlanMemo()  # the plans priced for this workload, lent to the evidence search's rankings
     decision = decide(parsed, ruleset, advice=False, memo=memo)  # the search, when wanted, is review_evidence's
-    if cluster_workloads:
-        decision = share_control_plane(decision, cluster_workloads, ruleset, parsed.workload.preferences.region)
+    if cluster_workloads:  # its share of the EKS cluster's control plane
+        region = parsed.workload.preferences.region
+        decision = share_control_plane(decision, cluster_workloads, ruleset, region, cluster)
     if extra_assumptions:
         decision = decision.model_copy(update={"assumptions": (*extra_assumptions, *decision.assumptions)})
     platform = parsed.workload.team.current_platform
@@ -303,7 +306,7 @@ def judge(
         why = f"{name} {where}: {recommended}"
     else:
         eligible = [entry for entry in decision.ranking if entry.target in candidates]
-        now = _describe_current(ruleset, candidates, platform)
+        now = describe_current(ruleset, candidates, platform)
         if len(candidates) == 1:
             now = CurrentMode(current_mode, mode_name(ruleset, candidates[0], current_mode)).label(now)
         if not eligible:
@@ -391,9 +394,3 @@ def summarise(reviewed: Sequence[ReviewedWorkload], keep_margin_points: float = 
 
 def _cost(entry: RankedTarget) -> float | None:
     return entry.monthly_cost.total_usd if entry.monthly_cost is not None else None
-
-
-def _describe_current(ruleset: Ruleset, candidates: Sequence[str], platform: str) -> str:
-    if len(candidates) == 1:
-        return target_name(ruleset, candidates[0])
-    return {"ecs": "Amazon ECS"}.get(platform, platform)

@@ -3,9 +3,12 @@
 Alone, a workload on a team's existing EKS cluster pays nothing for the control plane (already paid; the bill's line
 says so). Reviewed together, the workloads that run on EKS in one region share one cluster, so its control plane is
 charged once and split evenly: each workload's EKS bill (and each of its modes' bills) carries its share, and says
-how it was split ("EKS control plane $73.00 a month shared by 12 workloads in this review: $6.08"). The review's
-totals add the shares up to the one control plane (to the cent a workload). A workload that asks for a new cluster
-(``team.new_cluster``) keeps its own.
+how it was split ("EKS control plane $73.00 a month shared by 12 workloads in this review: $6.08"). A cluster the
+files reviewed define (decider/sources/placement.py) is not already paid: the files create it, so its control plane
+is split between the workloads the review runs on it, and billed whole to one alone ("EKS control plane $73.00 a
+month of aws_eks_cluster.main (infra/eks.tf:1), which the files reviewed define: …"). The review's totals add the
+shares up to the one control plane (to the cent a workload). A workload that asks for a new cluster
+(``team.new_cluster``) keeps its own. The decision's note on the existing platform says the same.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from decider.decision import CostLine, Decision, MonthlyCost, RankedTarget, Sizing
+from decider.decision_notes import EXISTING_CLUSTER, EXISTING_CLUSTER_AND_BALANCER
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload
 
@@ -21,40 +25,54 @@ from decider.sources import ImportedWorkload
 ALREADY_PAID = "EKS control plane (existing cluster: already paid)"
 #: How the line that charges a workload its share of the shared control plane starts (review_diff.py leaves it out).
 SHARED_CONTROL_PLANE = "EKS control plane $"
+#: What a share line of a cluster the files reviewed define says after its name (review_costs.py keys by the name).
+DEFINED = ", which the files reviewed define"
+#: A share line's end when the one workload on a cluster the files reviewed define pays its whole control plane.
+ALONE = "all of it for the one workload this review runs on it"
+#: The existing-platform note's hint (decider/decision_notes.py), not said of a cluster the files reviewed create.
+NEW_CLUSTER_HINT = " (set team.new_cluster: true if it would be new)"
 HOURS_A_MONTH = 730.0
 
 
-def _cluster_region(workload: ImportedWorkload) -> str | None:
-    """The region of the shared cluster a workload runs on, or None when it runs on no shared EKS cluster."""
+def _cluster_of(workload: ImportedWorkload) -> str | None:
+    """The cluster a workload on EKS shares: the one the files reviewed define that it runs on, else its region's
+    existing cluster (named by the region); None when it runs on no shared EKS cluster."""
     team = workload.raw.get("team", {})
     preferences = workload.raw.get("preferences", {})
     if not isinstance(team, dict) or team.get("current_platform") != "eks" or team.get("new_cluster") is True:
         return None
+    if workload.cluster is not None:
+        return workload.cluster
     region = preferences.get("region", "us-east-1") if isinstance(preferences, dict) else "us-east-1"
     return str(region)
 
 
 def share_clusters(workloads: Sequence[ImportedWorkload]) -> None:
-    """Tell each workload on EKS how many of the review's workloads share its region's cluster."""
-    regions = [_cluster_region(workload) for workload in workloads]
-    counts = Counter(region for region in regions if region is not None)
-    for workload, region in zip(workloads, regions, strict=True):
-        workload.cluster_workloads = counts[region] if region is not None else 0
+    """Tell each workload on EKS how many of the review's workloads share its cluster: the one the files reviewed
+    define that it runs on, else its region's existing one."""
+    clusters = [_cluster_of(workload) for workload in workloads]
+    counts = Counter(cluster for cluster in clusters if cluster is not None)
+    for workload, cluster in zip(workloads, clusters, strict=True):
+        workload.cluster_workloads = counts[cluster] if cluster is not None else 0
 
 
-def share_control_plane(decision: Decision, sharing: int, ruleset: Ruleset, region: str) -> Decision:
-    """The decision with its EKS bill charged a ``sharing``-th of the control plane instead of nothing, when two or
-    more of the review's workloads share the cluster; alone, a workload on an existing cluster pays nothing for it, as
-    ``decider recommend`` says (the cluster may run much else)."""
+def share_control_plane(
+    decision: Decision, sharing: int, ruleset: Ruleset, region: str, defined: str | None = None
+) -> Decision:
+    """The decision with its EKS bill charged a ``sharing``-th of the control plane instead of nothing: when two or
+    more of the review's workloads share the cluster, or when the files reviewed define it (``defined``: its name and
+    where), even for one alone. Alone on an existing cluster, a workload pays nothing for it, as ``decider recommend``
+    says (the cluster may run much else)."""
     book = ruleset.pricing.get(region)
-    if sharing < 2 or book is None:
+    if book is None or (sharing < 2 and defined is None):
         return decision
     hour = book.eks.control_plane_hour.usd
     monthly = hour * HOURS_A_MONTH
     share = monthly / sharing
+    split = f"shared by {sharing} workloads in this review: ${share:,.2f}"
     line = CostLine(
-        item=f"{SHARED_CONTROL_PLANE}{monthly:,.2f} a month shared by {sharing} workload{'s' if sharing > 1 else ''} "
-        f"in this review: ${share:,.2f}",
+        item=f"{SHARED_CONTROL_PLANE}{monthly:,.2f} a month "
+        + (split if defined is None else f"of {defined}{DEFINED}, " + (split if sharing > 1 else ALONE)),
         quantity=HOURS_A_MONTH / sharing,
         unit="cluster-hour",
         unit_price_usd=hour,
@@ -68,7 +86,38 @@ def share_control_plane(decision: Decision, sharing: int, ruleset: Ruleset, regi
             shared = MonthlyCost(total_usd=round(cost.total_usd + share, 2), lines=lines)  # to the cent, as bills are
             entry = entry.model_copy(update={"monthly_cost": shared, "sizing": _shared_modes(entry, share)})
         ranking.append(entry)
-    return decision.model_copy(update={"ranking": tuple(ranking)})
+    said = (
+        f"its cluster already exists, and its control plane (${monthly:,.2f} a month) is shared by the {sharing} "
+        "workloads this review runs on it"
+        if defined is None
+        else f"its cluster is {defined}, which the files reviewed define, so its control plane (${monthly:,.2f} a "
+        "month) is billed to "
+        + (f"the {sharing} workloads this review runs on it" if sharing > 1 else "this workload, the only one on it")
+    )
+    assumptions = tuple(_billed_share(note, said, defined is not None) for note in decision.assumptions)
+    return decision.model_copy(update={"ranking": tuple(ranking), "assumptions": assumptions})
+
+
+def _billed_share(note: str, said: str, defined: bool) -> str:
+    """The note on the existing EKS platform (decider/decision_notes.py) saying the control plane's share is billed,
+    and what else of the cluster is still left out; any other note as it is."""
+    if not note.startswith("team.current_platform is eks: "):
+        return note
+    if defined:  # the files create the cluster: it is new, and billed so already
+        note = note.replace(NEW_CLUSTER_HINT, "")
+    note = note.replace(
+        EXISTING_CLUSTER_AND_BALANCER,
+        f"{said}; its shared load balancer already exists, so its hours are left out of the bills of",
+    )
+    return note.replace(EXISTING_CLUSTER, f"{said}; nothing else of the cluster is on the bills of")
+
+
+def share_key(item: str, region: str) -> str:
+    """The shared cluster a share line (of share_control_plane()) is for: the one the files reviewed define that it
+    names, else its region's existing one."""
+    if DEFINED in item:
+        return item[item.index(" a month of ") + len(" a month of ") : item.index(DEFINED)]
+    return region
 
 
 def _shared_modes(entry: RankedTarget, share: float) -> Sizing | None:

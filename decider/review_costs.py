@@ -9,10 +9,12 @@ out, logs, EBS volumes) is low by them, and one with lines at another region's f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from decider.bill_checks import item_name, listed
 from decider.cost.gaps import FLOOR_PRICE, NO_PRICE
 from decider.decision import Decision, RankedTarget
-from decider.review_cluster import SHARED_CONTROL_PLANE
+from decider.review_cluster import ALONE, SHARED_CONTROL_PLANE, share_key
 from decider.rules.model import Ruleset
 
 #: A workload's shared cluster (its region) and its share of the control plane, when it runs on one.
@@ -39,19 +41,32 @@ def cost_clause(
     return text + ")" + _unsettled(ruleset, (best, compared), region)
 
 
+def describe_current(ruleset: Ruleset, candidates: Sequence[str], platform: str) -> str:
+    """The target a workload runs on now, or its platform's name when that may mean several."""
+    one = len(candidates) == 1
+    return target_name(ruleset, candidates[0]) if one else {"ecs": "Amazon ECS"}.get(platform, platform)
+
+
 def cluster_share(decision: Decision, current_target: str | None) -> Share:
-    """(the cluster's region, the share) when the workload runs on a cluster the review's EKS workloads share: the
-    bill of the target it runs on now carries a share of the control plane; else None."""
+    """(the cluster, the share) when the workload runs on a cluster the review's EKS workloads share: the bill of the
+    target it runs on now carries a share of the control plane; else None. The cluster is named by its region, or
+    by its name and file when the files reviewed define it (decider/review_cluster.py ``share_key``)."""
     current = next((entry for entry in decision.ranking if entry.target == current_target), None)
-    share = control_plane_share(current) if current is not None else 0.0
+    lines = current.monthly_cost.lines if current is not None and current.monthly_cost is not None else ()
+    shares = [line for line in lines if line.item.startswith(SHARED_CONTROL_PLANE)]
     pricing = decision.pricing
-    return (pricing.region, share) if share and pricing is not None else None
+    if not shares or pricing is None:
+        return None
+    return share_key(shares[0].item, pricing.region), sum(line.usd for line in shares)
 
 
 def control_plane_share(entry: RankedTarget) -> float:
-    """The share of a shared EKS cluster's control plane in the entry's bill, else 0."""
+    """The share of a shared EKS cluster's control plane in the entry's bill that stays behind when the workload
+    moves off (the review's other workloads run on the cluster), else 0: the whole control plane of a cluster the
+    files reviewed define for this workload alone goes with it."""
     lines = entry.monthly_cost.lines if entry.monthly_cost is not None else ()
-    return sum(line.usd for line in lines if line.item.startswith(SHARED_CONTROL_PLANE))
+    shares = (line for line in lines if line.item.startswith(SHARED_CONTROL_PLANE))
+    return sum(line.usd for line in shares if not line.item.endswith(ALONE))
 
 
 def _unsettled(ruleset: Ruleset, entries: tuple[RankedTarget, ...], region: str) -> str:

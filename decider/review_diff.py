@@ -94,16 +94,16 @@ def compare(
 
 
 def own_cost(item: ReviewedWorkload) -> float | None:
-    """The workload's monthly cost where it runs now, without its share of an existing EKS cluster's control plane
-    (decider/review_cluster.py): the cluster pays that whatever a change adds or removes, and the share moves with the
-    count of workloads reviewed, so comparing it would charge an added workload, and every other one, for what is
-    already paid."""
+    """The workload's monthly cost where it runs now, without its share of an EKS cluster's control plane (an
+    existing cluster's, or one the files reviewed define: decider/review_cluster.py): the cluster pays that whatever
+    a change adds or removes, and the share moves with the count of workloads reviewed, so comparing it would charge
+    an added workload, and every other one, for what the cluster costs anyway."""
     cost = item.monthly_cost_now_usd
     if cost is None or item.current_target != "eks":
         return cost
     eks = next((entry for entry in item.decision.ranking if entry.target == "eks"), None)
     lines = eks.monthly_cost.lines if eks is not None and eks.monthly_cost is not None else ()
-    share = sum(line.usd for line in lines if line.item.startswith(SHARED_CONTROL_PLANE) and "shared by" in line.item)
+    share = sum(line.usd for line in lines if line.item.startswith(SHARED_CONTROL_PLANE))
     return round(cost - share, 2)
 
 

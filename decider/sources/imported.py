@@ -40,6 +40,9 @@ class ImportedWorkload:
     function's timeout), else None: a consider or move that rests on it says so (decider/review_evidence.py)."""
     cluster_workloads: int = 0
     """How many of the review's workloads share the EKS cluster this one runs on (0: none shared)."""
+    cluster: str | None = None
+    """The EKS cluster the files reviewed define that it runs on (``name (file:line)``, decider/sources/placement.py):
+    its control plane is then billed to the review's workloads on it, even one alone; None: a cluster that exists."""
     aliases: tuple[str, ...] = ()
     """Other names the deployed resource goes by (a Lambda function's or an ECS service's name): a usage file entry
     under one of them applies too (metrics are named so, decider usage import writes them so)."""

@@ -11,7 +11,9 @@ cluster there has Auto Mode on. A manifest does not say which cluster it is appl
 one (or ones) defined beside it, the profiles, clusters and node groups of the one folder nearest it in the tree, as a
 Service binds the nearest of same-named workloads (decider/sources/kubernetes_routes.py), and says so; when two
 folders are as near, or only a reusable module's own folder defines any, its mode is not said. A workload a profile's
-namespace holds but whose labels the profile does not match is told why it is not on Fargate.
+namespace holds but whose labels the profile does not match is told why it is not on Fargate. When that folder
+defines one EKS cluster, the workload runs on it: the files reviewed create that cluster, so the review bills its
+control plane to the workloads on it (decider/review_cluster.py) instead of taking it as already paid.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from decider.sources.walk import tree_distance
 
 
 def place_pods(workloads: Sequence[ImportedWorkload], everywhere: Capacity) -> None:
-    """Set the mode of each Kubernetes workload that a Fargate profile or an Auto Mode cluster runs."""
+    """Set the mode of each Kubernetes workload that a Fargate profile or an Auto Mode cluster runs, and the cluster
+    it runs on when the files reviewed define it."""
     if not everywhere.profiles and not everywhere.clusters and not everywhere.node_groups:
         return
     for workload in workloads:
@@ -36,6 +39,7 @@ def place_pods(workloads: Sequence[ImportedWorkload], everywhere: Capacity) -> N
         capacity = _nearest(workload, everywhere)
         if capacity is None:
             continue
+        _on_cluster(workload, capacity)
         # The cluster's region, where a Terraform configuration defining it says one: the pods run there
         regions = {item.region for item in (*capacity.profiles, *capacity.clusters, *capacity.node_groups)}
         region = regions.pop() if len(regions) == 1 else None
@@ -63,6 +67,20 @@ def place_pods(workloads: Sequence[ImportedWorkload], everywhere: Capacity) -> N
                 f"pods labelled {missing}, which its pod template is not: it runs on the cluster's nodes"
             )
         _on_nodes(workload, capacity)
+
+
+def _on_cluster(workload: ImportedWorkload, capacity: Capacity) -> None:
+    """The cluster a Kubernetes workload runs on when the folder taken to place it defines exactly one: the files
+    reviewed create it, so its control plane is billed to the review's workloads on it (decider/review_cluster.py)."""
+    if len(capacity.clusters) == 1:
+        cluster = capacity.clusters[0]
+        workload.cluster = f"{cluster.name} ({cluster.where})"
+    elif len(capacity.clusters) > 1:
+        names = " and ".join(f"{cluster.name} ({cluster.where})" for cluster in capacity.clusters)
+        workload.assume(
+            f"the files reviewed define EKS clusters {names} beside it: which one runs it is not known, so it is "
+            "taken to run on a cluster that exists already"
+        )
 
 
 def _on_nodes(workload: ImportedWorkload, capacity: Capacity) -> None:

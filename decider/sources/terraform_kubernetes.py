@@ -72,7 +72,7 @@ def kubernetes_workload(resource: Resource, resources: Sequence[Resource]) -> Im
     for cluster in (item for item in resources if item.type == "aws_eks_cluster"):
         version = cluster.values.get("version")
         shown = f" (Kubernetes {version})" if isinstance(version, str) else ""
-        workload.assume(f"runs on {cluster.address}{shown}, defined with it: its control plane counted as already paid")
+        workload.assume(f"runs on {cluster.address}{shown}, defined with it")
     for group in (item for item in resources if item.type == "aws_eks_node_group"):
         types = group.values.get("instance_types")
         capacity = group.values.get("capacity_type", "ON_DEMAND")

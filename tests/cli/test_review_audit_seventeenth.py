@@ -402,7 +402,13 @@ def test_manifests_on_a_terraform_cluster_are_priced_in_its_region_and_share_its
         ]
         eks = next(entry for entry in item["decision"]["ranking"] if entry["target"] == "eks")
         lines = [line["item"] for line in eks["monthly_cost"]["lines"]]
-        assert any(line.startswith("EKS control plane $73.00 a month shared by 2 workloads") for line in lines)
+        # The configuration defines the cluster: its control plane is the two workloads', not already paid
+        assert any(
+            line.startswith("EKS control plane $73.00 a month of aws_eks_cluster.")
+            and "(terraform/eks.tf:" in line
+            and line.endswith("which the files reviewed define, shared by 2 workloads in this review: $36.50")
+            for line in lines
+        )
 
 
 def test_a_terraform_plan_is_priced_in_its_provider_region(

@@ -1,0 +1,199 @@
+"""A cluster the files reviewed define is not already paid: the review bills its EKS control plane to the workloads
+it runs on it, split between them, and whole to one alone (decider/review_cluster.py, decider/sources/placement.py).
+A cluster that exists already keeps its control plane out of one workload's bill, as ``decider recommend`` does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from decider.review import Review, ReviewedWorkload, review_imported
+from decider.review_diff import own_cost
+from decider.rules.model import Ruleset
+from decider.sources import apply_usage, find_workloads
+from tests.conftest import REPO_ROOT
+
+CLUSTER = """provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_eks_cluster" "orders" {
+  name     = "orders"
+  role_arn = "arn:aws:iam::123456789012:role/eks"
+  vpc_config {
+    subnet_ids = ["subnet-1", "subnet-2"]
+  }
+}
+"""
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}}}
+spec:
+  replicas: 2
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers:
+        - name: api
+          image: example/{name}:1
+          ports: [{{containerPort: 8080}}]
+          resources: {{requests: {{cpu: 250m, memory: 512Mi}}}}
+"""
+
+#: The EKS control plane in us-east-1, a month: $0.10 an hour × 730 hours (rules/pricing/us-east-1.yaml).
+CONTROL_PLANE = 73.0
+
+
+def review_of(root: Path, ruleset: Ruleset, names: list[str]) -> dict[str, ReviewedWorkload]:
+    discovery = find_workloads([str(root)])
+    usage = {name: {"traffic": {"requests_per_month": 2_000_000, "peak_rps": 20}} for name in names}
+    apply_usage(discovery.workloads, usage, "usage.yaml")
+    review: Review = review_imported(discovery.workloads, ruleset)
+    return {item.name: item for item in review.workloads}
+
+
+def eks_lines(item: ReviewedWorkload) -> dict[str, float]:
+    [eks] = [entry for entry in item.decision.ranking if entry.target == "eks"]
+    assert eks.monthly_cost is not None
+    return {line.item: line.usd for line in eks.monthly_cost.lines}
+
+
+def control_plane(item: ReviewedWorkload) -> tuple[str, float]:
+    [found] = [(text, usd) for text, usd in eks_lines(item).items() if text.startswith("EKS control plane")]
+    return found
+
+
+def platform_note(item: ReviewedWorkload) -> str:
+    [note] = [text for text in item.decision.assumptions if text.startswith("team.current_platform is eks")]
+    return note
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_one_workload_on_a_cluster_the_files_define_pays_its_whole_control_plane(
+    tmp_path: Path, ruleset: Ruleset
+) -> None:
+    root = write(tmp_path, {"infra/main.tf": CLUSTER, "infra/api.yaml": DEPLOYMENT.format(name="api")})
+    api = review_of(root, ruleset, ["api"])["api"]
+    item, usd = control_plane(api)
+    assert usd == CONTROL_PLANE
+    assert "of aws_eks_cluster.orders (" in item
+    assert "infra/main.tf:5), which the files reviewed define" in item
+    assert "already paid" not in item
+    note = platform_note(api)
+    assert "which the files reviewed define, so its control plane ($73.00 a month) is billed to this workload" in note
+    assert "set team.new_cluster" not in note  # the files create it: it is new already
+    assert api.current_target == "eks"
+    assert api.monthly_cost_now_usd is not None
+    assert api.monthly_cost_now_usd == pytest.approx(sum(eks_lines(api).values()), abs=0.01)
+    # Moving it off takes the whole cluster with it: nothing of the control plane is left out of the saving
+    assert "share of the EKS control plane" not in api.why
+    assert own_cost(api) == pytest.approx(api.monthly_cost_now_usd - CONTROL_PLANE, abs=0.01)
+
+
+def test_workloads_on_one_defined_cluster_split_it_and_the_summary_adds_up_to_one_control_plane(
+    tmp_path: Path, ruleset: Ruleset
+) -> None:
+    files = {"infra/main.tf": CLUSTER}
+    files |= {f"infra/{name}.yaml": DEPLOYMENT.format(name=name) for name in ("api", "web")}
+    reviewed = review_of(tmp_path / "." if write(tmp_path, files) else tmp_path, ruleset, ["api", "web"])
+    shares = [control_plane(reviewed[name]) for name in ("api", "web")]
+    assert [usd for _, usd in shares] == [CONTROL_PLANE / 2] * 2
+    assert all(
+        "which the files reviewed define, shared by 2 workloads in this review: $36.50" in text for text, _ in shares
+    )
+    assert "billed to the 2 workloads this review runs on it" in platform_note(reviewed["api"])
+
+
+def test_each_defined_cluster_is_its_own_and_an_existing_one_stays_already_paid(
+    tmp_path: Path, ruleset: Ruleset
+) -> None:
+    files = {
+        "a/main.tf": CLUSTER,
+        "a/api.yaml": DEPLOYMENT.format(name="api"),
+        "b/main.tf": CLUSTER.replace('"orders"', '"billing"'),
+        "b/web.yaml": DEPLOYMENT.format(name="web"),
+        "c/jobs.yaml": DEPLOYMENT.format(name="jobs"),  # beside no cluster: one that exists already
+    }
+    write(tmp_path, files)
+    reviewed = review_of(tmp_path, ruleset, ["api", "web", "jobs"])
+    # One workload on each defined cluster pays all of it; the one on an existing cluster, alone there, pays none
+    assert control_plane(reviewed["api"])[1] == control_plane(reviewed["web"])[1] == CONTROL_PLANE
+    assert "a/main.tf:5)" in control_plane(reviewed["api"])[0]
+    assert "b/main.tf:5)" in control_plane(reviewed["web"])[0]
+    assert control_plane(reviewed["jobs"]) == ("EKS control plane (existing cluster: already paid)", 0.0)
+    assert "already exist, so their fixed cost is left out" in platform_note(reviewed["jobs"])
+
+
+def test_a_folder_that_defines_two_clusters_names_neither_as_the_one_that_runs_it(
+    tmp_path: Path, ruleset: Ruleset
+) -> None:
+    two = CLUSTER + CLUSTER.split("\n\n", 1)[1].replace('"orders"', '"billing"')
+    write(tmp_path, {"infra/main.tf": two, "infra/api.yaml": DEPLOYMENT.format(name="api")})
+    api = review_of(tmp_path, ruleset, ["api"])["api"]
+    assert control_plane(api) == ("EKS control plane (existing cluster: already paid)", 0.0)
+    assert any(
+        "define EKS clusters aws_eks_cluster.orders" in text and "which one runs it is not known" in text
+        for text in api.source_assumptions
+    )
+
+
+def test_the_modes_fixture_bills_each_defined_cluster_to_its_own_workloads(ruleset: Ruleset) -> None:
+    """tests/fixtures/modes: a Terraform plan and its HCL each define a cluster for their own deployments; the
+    manifests in kubernetes/ are as near the CloudFormation template's cluster as the Terraform ones, so which runs
+    them is not known: they share the region's existing cluster, as the review's workloads on EKS always did."""
+    discovery = find_workloads([str(REPO_ROOT / "tests" / "fixtures" / "modes")])
+    review = review_imported(discovery.workloads, ruleset)
+    on_eks = [item for item in review.workloads if item.current_target == "eks"]
+    by_cluster: dict[str, list[float]] = {}
+    for item in on_eks:
+        text, usd = control_plane(item)
+        cluster = text.split(" a month of ", 1)[1].split(", which", 1)[0] if " a month of " in text else "existing"
+        by_cluster.setdefault(cluster, []).append(usd)
+        if cluster == "existing":
+            assert "shared by 6 workloads in this review" in text
+            assert any("none nearer it than the others" in note for note in item.source_assumptions)
+    assert sorted(by_cluster) == [
+        "aws_eks_cluster.main (tests/fixtures/modes/terraform/hcl/main.tf:4)",
+        "aws_eks_cluster.main (tests/fixtures/modes/terraform/plan.json:8)",
+        "existing",
+    ]
+    assert [len(shares) for _, shares in sorted(by_cluster.items())] == [2, 2, 6]
+    assert all(sum(shares) == pytest.approx(CONTROL_PLANE, abs=0.03) for shares in by_cluster.values())
+
+
+def test_a_share_is_left_behind_only_on_the_cluster_it_is_a_share_of() -> None:
+    """Two defined clusters in one region: a workload moved off the first leaves nothing behind because the only
+    workload still on EKS runs on the second (its shares were counted per region before)."""
+    from decider.review import Tally
+    from decider.review_cluster import share_key
+
+    first = share_key(
+        "EKS control plane $73.00 a month of aws_eks_cluster.a (a/main.tf:5), which the files "
+        "reviewed define, all of it for the one workload this review runs on it",
+        "us-east-1",
+    )
+    second = share_key(
+        "EKS control plane $73.00 a month of aws_eks_cluster.b (b/main.tf:5), which the files "
+        "reviewed define, all of it for the one workload this review runs on it",
+        "us-east-1",
+    )
+    assert (first, second) == ("aws_eks_cluster.a (a/main.tf:5)", "aws_eks_cluster.b (b/main.tf:5)")
+    assert share_key("EKS control plane $73.00 a month shared by 3 workloads in this review: $24.33", "eu-west-1") == (
+        "eu-west-1"
+    )
+    tally = Tally()
+    tally.add("consider", 100.0, 10.0, (first, 73.0))
+    tally.add("keep", 90.0, 90.0, (second, 73.0))
+    assert tally.summary().monthly_cost_recommended_usd == 100.0  # 10 + 90: the first cluster goes with its workload
+    shared = Tally()
+    shared.add("consider", 100.0, 10.0, ("us-east-1", 36.5))
+    shared.add("keep", 90.0, 90.0, ("us-east-1", 36.5))
+    assert shared.summary().monthly_cost_recommended_usd == 136.5  # its share stays: the other runs on the cluster
