@@ -148,7 +148,7 @@ KEYS: tuple[Key, ...] = (
         "protocols",
         "traffic.protocols",
         words(_PROTOCOLS),
-        "a list of http, grpc, websocket, tcp, udp, queue, schedule (comma-separated)",
+        "http, grpc, websocket, tcp, udp, queue or schedule, comma-separated",
         ("protocol", "proto"),
         "protocols=http,websocket",
     ),
@@ -210,7 +210,13 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("k8s", "team.kubernetes_experience", word(_EXPERIENCE), "none | some | expert", ("kubernetes-experience",)),
     Key("ops", "team.ops_capacity", word(_OPS), "low | medium | high", ("ops-capacity", "ops-team")),
-    Key("current", "team.current_platform", word(_PLATFORM), "none | lambda | ecs | eks | ec2", ("today",)),
+    Key(
+        "current",
+        "team.current_platform",
+        word(_PLATFORM),
+        "none | lambda | ecs | eks | ec2",
+        ("today", "platform", "runs-on"),
+    ),
     Key(
         "optimize",
         "preferences.optimize_for",

@@ -297,7 +297,9 @@ def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
             workload.set("network.own_load_balancer", True)
             workload.assume(
                 f"Service {balanced[0].name} ({balanced[0].namespace}) is of type LoadBalancer: it gets a load "
-                "balancer of its own, billed to this workload even on an existing cluster (network.own_load_balancer)"
+                "balancer of its own, billed to this workload even on an existing cluster (network.own_load_balancer); "
+                "on EKS that is a Network Load Balancer (or a Classic one), priced as the Application Load Balancer "
+                "every target is priced behind for HTTP: the hours cost the same, the capacity units may differ"
             )
         if public or workload.get("traffic.front_door") is not None or workload.get("traffic.pattern") in JOB_PATTERNS:
             continue

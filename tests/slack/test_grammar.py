@@ -67,6 +67,9 @@ def only_problem(text: str) -> Problem:
         ("timeout=30s", "runtime.max_duration_s", 30),
         ("max=2m", "runtime.max_duration_s", 120),
         ("avg=120ms", "runtime.avg_duration_ms", 120),
+        # the natural word for where it runs now (architect audit 35, F3: "platform" was offered `os` by spelling)
+        ("platform=k8s", "team.current_platform", "eks"),
+        ("runs-on=lambda", "team.current_platform", "lambda"),
         ("avg=2s", "runtime.avg_duration_ms", 2000),
         ("avg=120", "runtime.avg_duration_ms", 120),
         ("average=1m", "runtime.avg_duration_ms", 60000),
