@@ -284,24 +284,25 @@ def earliest(
     gap: Callable[[float], float | None],
 ) -> float:
     """The crossing nearest ``start`` (today's volume, or where ``settle`` found the first target cheaper again; the
-    other target is not cheaper there) of two bills a bracket narrowed to ``found``: short of it by more than the last
-    ``CLOSE_PAST`` step, the other target must not be cheaper already, at the volumes priced so far and at ``found`` ÷
-    ``BEFORE`` (× for a crossing below ``start``), where bills that climb an instance at a time near each other. Where
-    it is, the two bills took turns before it (ECS on EC2 cheaper than Lambda over most of 21.5M–29.4M requests, a
-    step of its instances making Lambda cheaper again for stretches, and "above ~30.1M" said; architect audit, round
-    34, F3): the bracket from ``start`` to that volume is narrowed again, at most ``EARLIER_TRIES`` times, and
-    ``settle`` judges the crossing found there (a turn back just past it is sought past, or the crossing is not said).
-    A step just short of the crossing (within ``CLOSE_PAST``) is ``settle``'s to judge, as it is just past it."""
+    other target is not cheaper there) of two bills a bracket narrowed to ``found``: short of it by more than the
+    bracket's ``WITHIN``, the other target must not be cheaper already, at the volumes priced so far and at ``found``
+    ÷ ``CLOSE_PAST`` and ``BEFORE`` (× for a crossing below ``start``), where bills that climb an instance at a time
+    near each other. Where it is, the two bills took turns before it (ECS on EC2 cheaper than Lambda over most of
+    21.5M–29.4M requests, a step of its instances making Lambda cheaper again for stretches, and "above ~30.1M" said;
+    architect audit, round 34, F3; Lambda cheaper than EKS from ~594M down to a step of EKS's at ~572M, a bisection
+    landing on the step and "between ~520M and ~570M" said; round 35, F1): the bracket from ``start`` to that volume is
+    narrowed again, at most ``EARLIER_TRIES`` times, and ``settle`` judges the crossing found there (a turn back just
+    past it is sought past, or the crossing is not said)."""
     start = max(start, 1.0)
     for _ in range(EARLIER_TRIES):
         up = found > start
-        limit = found / CLOSE_PAST[-1] if up else found * CLOSE_PAST[-1]
+        limit = found / WITHIN if up else found * WITHIN
 
         def short(volume: float, limit: float = limit, up: bool = up) -> bool:
             return start < volume < limit if up else limit < volume < start
 
         seen = sorted((volume for volume in totals.seen if short(volume)), reverse=not up)  # today's side first
-        probes = (found / factor if up else found * factor for factor in BEFORE)
+        probes = (found / factor if up else found * factor for factor in (*CLOSE_PAST, *BEFORE))
         early = next((volume for volume in (*seen, *probes) if short(volume) and other_cheaper(volume)), None)
         if early is None:
             return found

@@ -31,9 +31,24 @@ TEST_WEIGHTS["control"] = {"limits": 1.0, "traffic": 0.5, "control": 2.0, "team"
 RuleDirFactory = Callable[..., Path]
 
 
+#: The document cache folder this test run made (None: the caller set DECIDER_CACHE_DIR, which is left as it is).
+_CACHE_MADE: list[str] = []
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """The document cache (decider/document_cache.py) of this test run in a folder of its own, not the user's."""
-    os.environ.setdefault("DECIDER_CACHE_DIR", tempfile.mkdtemp(prefix="decider-test-cache-"))
+    if "DECIDER_CACHE_DIR" not in os.environ:
+        _CACHE_MADE.append(tempfile.mkdtemp(prefix="decider-test-cache-"))
+        os.environ["DECIDER_CACHE_DIR"] = _CACHE_MADE[-1]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The run's own cache folder removed when it ends, so runs leave nothing behind in the temporary folder."""
+    for folder in _CACHE_MADE:
+        shutil.rmtree(folder, ignore_errors=True)
+    if _CACHE_MADE and os.environ.get("DECIDER_CACHE_DIR") == _CACHE_MADE[-1]:
+        del os.environ["DECIDER_CACHE_DIR"]
+    _CACHE_MADE.clear()
 
 
 @pytest.fixture(scope="session")
