@@ -25,6 +25,7 @@ from decider.sources import cloudformation, kubernetes, kubernetes_files, terraf
 from decider.sources.capacity import Capacity
 from decider.sources.document import Document, read_documents
 from decider.sources.imported import ImportedWorkload, deep_merge
+from decider.sources.kubernetes_ingress import ingress_balancers
 from decider.sources.kubernetes_lists import expand_lists
 from decider.sources.kubernetes_routes import Routes, api_pods, route_pods, scale_pods
 from decider.sources.markers import helm_hint, meant_as_source
@@ -134,6 +135,7 @@ def find_workloads(
     discovery.workloads = [workload for workload in discovery.workloads if workload.idle is None]
     place_pods(discovery.workloads, discovery.capacity)
     route_pods(discovery.workloads, discovery.routes)
+    ingress_balancers(discovery.workloads, discovery.routes)
     api_pods(discovery.workloads, discovery.routes)
     scale_pods(discovery.workloads, discovery.routes)
     return discovery

@@ -41,6 +41,7 @@ from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
 from decider.sources.kubernetes import NO_PORT, UNKNOWN_NAME, UNNAMED_PORT, grpc_port, port_name, raw_port
 from decider.sources.kubernetes_access import Access, access_pods
+from decider.sources.kubernetes_ingress import own_alb
 from decider.sources.walk import tree_distance
 from decider.workload import JOB_PATTERNS
 
@@ -99,6 +100,9 @@ class Route:
     stated: bool
     where: str
     file: str
+    alb: bool = False
+    """An Ingress the AWS Load Balancer Controller gives an Application Load Balancer of its own
+    (decider/sources/kubernetes_ingress.py)."""
 
     def backends(self, services: Sequence[Service]) -> list[Service]:
         """The Services this route sends traffic to: of its name, in its namespace unless one side's is not stated,
@@ -154,9 +158,10 @@ class Routes:
             elif kind == "HorizontalPodAutoscaler":
                 self._scaler(data, placed, where, file)
             else:
+                alb = own_alb(data)
                 for backend, elsewhere in _backends(data):
                     at = elsewhere or placed
-                    self.routed.append(Route(at, backend, stated or elsewhere is not None, where, file))
+                    self.routed.append(Route(at, backend, stated or elsewhere is not None, where, file, alb))
 
     def _scaler(self, data: Mapping[str, Any], namespace: str, where: str, file: str) -> None:
         scaler = _scaler_of(data, namespace, where, file)

@@ -1,0 +1,91 @@
+"""An Ingress's own Application Load Balancer: the AWS Load Balancer Controller makes one ALB for each Ingress of its
+class (``spec.ingressClassName: alb``, or the older ``kubernetes.io/ingress.class: alb`` annotation) that names no
+IngressGroup (``alb.ingress.kubernetes.io/group.name``, which merges the group's Ingresses into one ALB):
+https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#ingressgroup and
+https://docs.aws.amazon.com/eks/latest/userguide/alb-ingress.html.
+
+When such an Ingress routes to one workload only, the ALB is that workload's own: ``network.own_load_balancer: true``,
+its hours billed to it even on a cluster the team runs already, said as an assumption. One that routes to several
+workloads is shared between them, as a cluster's shared load balancer is: each is told so, and none is billed its
+hours. An Ingress of any other class (ingress-nginx, Traefik, …) goes through its controller's own load balancer,
+shared by every Ingress of that class, and an IngressGroup's ALB by the group's: neither is any one workload's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from decider.sources.imported import ImportedWorkload
+
+
+class _Route(Protocol):
+    """What is read of a route (decider/sources/kubernetes_routes.py ``Route``): the object and its own ALB."""
+
+    @property
+    def where(self) -> str: ...
+    @property
+    def alb(self) -> bool: ...
+    def backends(self, services: Sequence[Any]) -> Sequence[Any]: ...
+
+
+class _Routes(Protocol):
+    """What is read of the routes found (``Routes``): its Services, routes, and the workloads each Service reaches."""
+
+    @property
+    def services(self) -> Sequence[Any]: ...
+    @property
+    def routed(self) -> Sequence[_Route]: ...
+    @property
+    def reached(self) -> Sequence[tuple[Any, set[int]]]: ...
+
+
+#: The AWS Load Balancer Controller's IngressClass name, and the annotations that name a class and a group.
+ALB_CLASS = "alb"
+CLASS_ANNOTATION = "kubernetes.io/ingress.class"
+GROUP_ANNOTATION = "alb.ingress.kubernetes.io/group.name"
+
+
+def own_alb(data: Mapping[str, Any]) -> bool:
+    """Whether a Kubernetes object is an Ingress the AWS Load Balancer Controller gives an ALB of its own."""
+    if data.get("kind") != "Ingress":
+        return False
+    metadata = data.get("metadata")
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    annotations = annotations if isinstance(annotations, dict) else {}
+    spec = data.get("spec")
+    named = spec.get("ingressClassName") if isinstance(spec, dict) else None
+    return (named == ALB_CLASS or annotations.get(CLASS_ANNOTATION) == ALB_CLASS) and not annotations.get(
+        GROUP_ANNOTATION
+    )
+
+
+def ingress_balancers(workloads: Sequence[ImportedWorkload], routes: _Routes) -> None:
+    """Mark the workload an Ingress with an ALB of its own routes to alone (after ``route_pods``, which binds each
+    Service to the workloads it selects), and tell the workloads that share one that it is shared."""
+    reached: dict[int, set[int]] = {id(service): ids for service, ids in routes.reached}
+    by_ingress: dict[str, set[int]] = {}
+    for route in routes.routed:
+        if route.alb:
+            ids = by_ingress.setdefault(route.where, set())
+            for service in route.backends(routes.services):
+                ids |= reached.get(id(service), set())
+    for workload in workloads:
+        ingresses = sorted(where for where, ids in by_ingress.items() if id(workload) in ids)
+        if not ingresses or workload.get("network.own_load_balancer") is not None:
+            continue
+        alone = [where for where in ingresses if by_ingress[where] == {id(workload)}]
+        if alone:
+            workload.set("network.own_load_balancer", True)
+            workload.assume(
+                f"{alone[0]} gets an Application Load Balancer of its own from the AWS Load Balancer Controller "
+                "(class alb, no IngressGroup) and routes to this workload alone: its hours billed to it even on an "
+                "existing cluster (network.own_load_balancer)"
+            )
+        else:
+            shared = ingresses[0]
+            workload.assume(
+                f"{shared} gets an Application Load Balancer of its own from the AWS Load Balancer Controller, shared "
+                f"by the {len(by_ingress[shared])} workloads it routes to: billed as a shared load balancer, its hours "
+                "not to any one of them"
+            )
