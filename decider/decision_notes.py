@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decider.cost.bill import shares_nodes
 from decider.cost.capacity import burst_assumed, min_copies_for, scaling_of, serving_min_copies
-from decider.cost.sizing import lambda_run_s
+from decider.cost.sizing import front_door, lambda_run_s
 from decider.cost.warm import crossover
 from decider.defaults_said import assumed_for_bursts
 from decider.facts import connection_copies
@@ -27,7 +27,10 @@ def platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
     if team.current_platform not in ("ecs", "eks") or team.new_cluster or ranked.priced is None:
         return ()
     names = [ruleset.target(target).name for target in ruleset.on_platform(team.current_platform)]
-    own = ranked.workload.network.own_load_balancer
+    # A load balancer is in front of the containers only when they have a front door (an API Gateway API keeps one
+    # behind it): queue or scheduled work, or traffic.front_door none, has none to be the workload's own
+    fronted = front_door(ranked.workload, serverless=False) is not None
+    own = ranked.workload.network.own_load_balancer and fronted
     said = (
         f"team.current_platform is {team.current_platform}: {EXISTING_CLUSTER_AND_BALANCER} {', '.join(names)} (set "
         "team.new_cluster: true if it would be new)"
@@ -36,6 +39,11 @@ def platform_notes(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
         "team.new_cluster: true if it would be new); the workload's own load balancer (network.own_load_balancer) is "
         "billed in full"
     )
+    if ranked.workload.network.own_load_balancer and not fronted:
+        said += (
+            "; network.own_load_balancer is true, but no load balancer is in front of this work on them (it has no "
+            "front door: queue or scheduled work, or traffic.front_door none), so nothing is billed for one"
+        )
     if team.current_platform == "eks" and not shares_nodes(ranked.workload):
         runtime = ranked.workload.runtime
         need = "Windows nodes" if runtime.os == "windows" else "GPU nodes" if runtime.gpu else "the types named"

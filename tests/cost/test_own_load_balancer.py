@@ -73,8 +73,29 @@ def test_a_service_of_type_load_balancer_gives_its_workload_its_own(ruleset: Rul
     api, storefront = found["api"], found["storefront"]  # a LoadBalancer Service; an Ingress to a ClusterIP one
     assert api.raw["network"] == {"own_load_balancer": True}
     assert any("is of type LoadBalancer: it gets a load balancer of its own" in note for note in api.assumptions)
-    assert "own_load_balancer" not in storefront.raw.get("network", {})
+    # The Ingress is of class alb with no IngressGroup and routes to the storefront alone: its ALB is the storefront's
+    assert storefront.raw["network"] == {"own_load_balancer": True}
+    assert any(
+        "Ingress storefront (" in note and "routes to this workload alone" in note for note in storefront.assumptions
+    )
     usage = {"api": {"traffic": {"requests_per_month": 300000}, "team": {"current_platform": "eks"}}}
     apply_usage([api], usage, "usage.yaml")
     [entry] = review_imported([api], ruleset).workloads
     assert "Application Load Balancer hours" in balancer_lines(entry.decision, "eks")
+
+
+@pytest.mark.parametrize(
+    "traffic",
+    [{"protocols": ["queue"]}, {"pattern": "steady", "requests_per_month": 5_000_000, "front_door": "none"}],
+)
+def test_an_own_load_balancer_with_no_door_in_front_is_not_said_to_be_billed(
+    ruleset: Ruleset, traffic: dict[str, Any]
+) -> None:
+    """Queue work, or work behind no front door, has no load balancer on any target: the note says the flag adds
+    nothing, not that a load balancer is billed in full (property audit, round 31, F1)."""
+    raw = {**ON_EKS, "traffic": traffic, "network": {"own_load_balancer": True}}
+    decision = decide(parse_workload(raw), ruleset)
+    [note] = [text for text in decision.assumptions if text.startswith("team.current_platform is eks")]
+    assert "billed in full" not in note
+    assert "network.own_load_balancer is true, but no load balancer is in front of this work" in note
+    assert balancer_lines(decision, "eks") == {}  # and none is billed
