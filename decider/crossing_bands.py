@@ -146,7 +146,10 @@ def settle(
         if beyond is None:
             return None
         # sought past the turn as from today's volume: the crossing met first past it, not one a bisection lands on
-        found = earliest(turned, narrow(turned, beyond, other_cheaper, gap), totals, other_cheaper, gap)
+        sought = earliest(turned, narrow(turned, beyond, other_cheaper, gap), totals, other_cheaper, gap)
+        if sought is None:
+            return None
+        found = sought
     return None
 
 
@@ -282,7 +285,7 @@ def earliest(
     totals: Priced,
     other_cheaper: Callable[[float], bool],
     gap: Callable[[float], float | None],
-) -> float:
+) -> float | None:
     """The crossing nearest ``start`` (today's volume, or where ``settle`` found the first target cheaper again; the
     other target is not cheaper there) of two bills a bracket narrowed to ``found``: short of it by more than the
     bracket's ``WITHIN``, the other target must not be cheaper already, at the volumes priced so far and at ``found``
@@ -292,9 +295,12 @@ def earliest(
     architect audit, round 34, F3; Lambda cheaper than EKS from ~594M down to a step of EKS's at ~572M, a bisection
     landing on the step and "between ~520M and ~570M" said; round 35, F1): the bracket from ``start`` to that volume is
     narrowed again, at most ``EARLIER_TRIES`` times, and ``settle`` judges the crossing found there (a turn back just
-    past it is sought past, or the crossing is not said)."""
+    past it is sought past, or the crossing is not said). The crossing found by the last narrowing is probed as every
+    other is: with the other target cheaper short of it still, where the bills first cross is not found, and None
+    says so (nothing is said: a bisection landing on a step on the last try was said 13% short of where the bills
+    first crossed; audit of round 35's changes, F3)."""
     start = max(start, 1.0)
-    for _ in range(EARLIER_TRIES):
+    for tried in range(EARLIER_TRIES + 1):
         up = found > start
         limit = found / WITHIN if up else found * WITHIN
 
@@ -306,8 +312,10 @@ def earliest(
         early = next((volume for volume in (*seen, *probes) if short(volume) and other_cheaper(volume)), None)
         if early is None:
             return found
+        if tried == EARLIER_TRIES:
+            break  # the last narrowing found one more crossing short of it: where the bills first cross is not known
         found = narrow(start, early, other_cheaper, gap)
-    return found
+    return None
 
 
 def narrow(

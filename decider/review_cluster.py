@@ -5,10 +5,11 @@ says so). Reviewed together, the workloads that run on EKS in one region share o
 charged once and split evenly: each workload's EKS bill (and each of its modes' bills) carries its share, and says
 how it was split ("EKS control plane $73.00 a month shared by 12 workloads in this review: $6.08"). A cluster the
 files reviewed define (decider/sources/placement.py) is not already paid: the files create it, so its control plane
-is split between the workloads the review runs on it, and billed whole to one alone ("EKS control plane $73.00 a
-month of aws_eks_cluster.main (infra/eks.tf:1), which the files reviewed define: …"). The review's totals add the
-shares up to the one control plane (to the cent a workload). A workload that asks for a new cluster
-(``team.new_cluster``) keeps its own. The decision's note on the existing platform says the same.
+is split between the workloads the review runs on it ("EKS control plane $73.00 a month of aws_eks_cluster.main
+(infra/eks.tf:1), which the files reviewed define, shared by 2 workloads in this review: $36.50"), and one alone on it
+is priced as on a new cluster of its own (``team.new_cluster``), its control plane in the bill the ranking compares.
+The review's totals add the shares up to the one control plane (to the cent a workload). A workload that asks for a
+new cluster (``team.new_cluster``) keeps its own. The decision's note on the existing platform says the same.
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ ALREADY_PAID = "EKS control plane (existing cluster: already paid)"
 SHARED_CONTROL_PLANE = "EKS control plane $"
 #: What a share line of a cluster the files reviewed define says after its name (review_costs.py keys by the name).
 DEFINED = ", which the files reviewed define"
-#: A share line's end when the one workload on a cluster the files reviewed define pays its whole control plane.
-ALONE = "all of it for the one workload this review runs on it"
 #: The existing-platform note's hint (decider/decision_notes.py), not said of a cluster the files reviewed create.
 NEW_CLUSTER_HINT = " (set team.new_cluster: true if it would be new)"
 HOURS_A_MONTH = 730.0
@@ -49,22 +48,34 @@ def _cluster_of(workload: ImportedWorkload) -> str | None:
 
 def share_clusters(workloads: Sequence[ImportedWorkload]) -> None:
     """Tell each workload on EKS how many of the review's workloads share its cluster: the one the files reviewed
-    define that it runs on, else its region's existing one."""
+    define that it runs on, else its region's existing one. One alone on a cluster the files define is that cluster's
+    only workload: priced as on a new cluster of its own (``team.new_cluster``, unless a usage file says), so its
+    control plane, nodes and load balancer are on the bill the ranking and the verdict compare (audit of round 35's
+    changes, F1: a share added after the ranking kept EKS at $96.03 against Fargate at $23.51)."""
     clusters = [_cluster_of(workload) for workload in workloads]
     counts = Counter(cluster for cluster in clusters if cluster is not None)
     for workload, cluster in zip(workloads, clusters, strict=True):
+        alone = cluster is not None and workload.cluster == cluster and counts[cluster] == 1
+        if alone and "team.new_cluster" not in workload.given_in:
+            workload.set("team.new_cluster", True)
+            workload.assume(
+                f"its EKS cluster, {cluster}, is defined in the files reviewed and runs no other workload the review "
+                "found: priced as a new cluster of its own (team.new_cluster: true), its control plane, nodes and load "
+                "balancer billed to it"
+            )
+            cluster = None
         workload.cluster_workloads = counts[cluster] if cluster is not None else 0
 
 
 def share_control_plane(
     decision: Decision, sharing: int, ruleset: Ruleset, region: str, defined: str | None = None
 ) -> Decision:
-    """The decision with its EKS bill charged a ``sharing``-th of the control plane instead of nothing: when two or
-    more of the review's workloads share the cluster, or when the files reviewed define it (``defined``: its name and
-    where), even for one alone. Alone on an existing cluster, a workload pays nothing for it, as ``decider recommend``
-    says (the cluster may run much else)."""
+    """The decision with its EKS bill charged a ``sharing``-th of the control plane instead of nothing, when two or
+    more of the review's workloads share the cluster (``defined``: its name and where, when the files reviewed define
+    it). Alone on an existing cluster, a workload pays nothing for it, as ``decider recommend`` says (the cluster may
+    run much else); alone on one the files define, it is priced as on a new cluster (``share_clusters``)."""
     book = ruleset.pricing.get(region)
-    if book is None or (sharing < 2 and defined is None):
+    if book is None or sharing < 2:
         return decision
     hour = book.eks.control_plane_hour.usd
     monthly = hour * HOURS_A_MONTH
@@ -72,7 +83,7 @@ def share_control_plane(
     split = f"shared by {sharing} workloads in this review: ${share:,.2f}"
     line = CostLine(
         item=f"{SHARED_CONTROL_PLANE}{monthly:,.2f} a month "
-        + (split if defined is None else f"of {defined}{DEFINED}, " + (split if sharing > 1 else ALONE)),
+        + (split if defined is None else f"of {defined}{DEFINED}, {split}"),
         quantity=HOURS_A_MONTH / sharing,
         unit="cluster-hour",
         unit_price_usd=hour,
@@ -91,8 +102,7 @@ def share_control_plane(
         "workloads this review runs on it"
         if defined is None
         else f"its cluster is {defined}, which the files reviewed define, so its control plane (${monthly:,.2f} a "
-        "month) is billed to "
-        + (f"the {sharing} workloads this review runs on it" if sharing > 1 else "this workload, the only one on it")
+        f"month) is billed to the {sharing} workloads this review runs on it"
     )
     assumptions = tuple(_billed_share(note, said, defined is not None) for note in decision.assumptions)
     return decision.model_copy(update={"ranking": tuple(ranking), "assumptions": assumptions})

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decider.bill_checks import item_name, listed
 from decider.cost.gaps import FLOOR_PRICE, NO_PRICE
 from decider.decision import Decision, RankedTarget
-from decider.review_cluster import ALONE, SHARED_CONTROL_PLANE, share_key
+from decider.review_cluster import SHARED_CONTROL_PLANE, share_key
 from decider.rules.model import Ruleset
 
 #: A workload's shared cluster (its region) and its share of the control plane, when it runs on one.
@@ -61,12 +61,10 @@ def cluster_share(decision: Decision, current_target: str | None) -> Share:
 
 
 def control_plane_share(entry: RankedTarget) -> float:
-    """The share of a shared EKS cluster's control plane in the entry's bill that stays behind when the workload
-    moves off (the review's other workloads run on the cluster), else 0: the whole control plane of a cluster the
-    files reviewed define for this workload alone goes with it."""
+    """The share of a shared EKS cluster's control plane in the entry's bill, which stays behind when the workload
+    moves off (the review's other workloads run on the cluster), else 0."""
     lines = entry.monthly_cost.lines if entry.monthly_cost is not None else ()
-    shares = (line for line in lines if line.item.startswith(SHARED_CONTROL_PLANE))
-    return sum(line.usd for line in shares if not line.item.endswith(ALONE))
+    return sum(line.usd for line in lines if line.item.startswith(SHARED_CONTROL_PLANE))
 
 
 def _unsettled(ruleset: Ruleset, entries: tuple[RankedTarget, ...], region: str) -> str:

@@ -311,9 +311,11 @@ FARGATE_ONLY = REPO_ROOT / "tests" / "fixtures" / "eks-fargate-only"
 def test_pods_on_a_cluster_of_fargate_profiles_hear_no_saving_from_nodes_it_may_not_have(ruleset: Ruleset) -> None:
     """A cluster whose only capacity is a Fargate profile: decider prices EKS managed node groups as a share of the
     existing cluster's nodes, which this cluster does not show; a node group of its own bills whole nodes, so the
-    review says no saving from switching to them."""
+    review says no saving from switching to them. (The files define the cluster and it runs no other workload: the
+    usage file says it is not new, as a cluster running much else would be; said new, see the next test.)"""
     discovery = find_workloads([str(FARGATE_ONLY / "infra-a" / "main.tf"), str(FARGATE_ONLY / "web.yaml")])
-    usage = read_usage(str(FARGATE_ONLY / "usage.yaml"))
+    read = read_usage(str(FARGATE_ONLY / "usage.yaml"))
+    usage = {**read, "storefront-web": {**read["storefront-web"], "team": {"new_cluster": False}}}
     apply_usage(discovery.workloads, usage, str(FARGATE_ONLY / "usage.yaml"))
     [web] = review_imported(discovery.workloads, ruleset).workloads
     assert (web.current_target, web.current_mode) == ("eks", "fargate")
@@ -323,3 +325,19 @@ def test_pods_on_a_cluster_of_fargate_profiles_hear_no_saving_from_nodes_it_may_
     assert options["managed-node-group"].monthly_usd is not None
     assert options["fargate"].monthly_usd is not None
     assert options["managed-node-group"].monthly_usd < options["fargate"].monthly_usd
+
+
+def test_the_only_workload_on_a_cluster_the_files_define_pays_for_the_cluster(ruleset: Ruleset) -> None:
+    """The same files with no word on the cluster: the files create it for this one workload, so its control plane
+    and the pods CoreDNS runs in are on the EKS bill the verdict compares, and ECS on Fargate, without them, is the
+    cheaper place to consider."""
+    discovery = find_workloads([str(FARGATE_ONLY / "infra-a" / "main.tf"), str(FARGATE_ONLY / "web.yaml")])
+    apply_usage(discovery.workloads, read_usage(str(FARGATE_ONLY / "usage.yaml")), str(FARGATE_ONLY / "usage.yaml"))
+    [web] = review_imported(discovery.workloads, ruleset).workloads
+    assert (web.current_target, web.current_mode) == ("eks", "fargate")
+    [eks] = [entry for entry in web.decision.ranking if entry.target == "eks"]
+    assert eks.sizing is not None
+    [fargate] = [option for option in eks.sizing.modes if option.mode == "fargate"]
+    assert web.monthly_cost_now_usd == fargate.monthly_usd
+    assert web.verdict == "consider"
+    assert web.why.startswith("Amazon ECS on AWS Fargate scores")

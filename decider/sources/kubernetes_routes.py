@@ -304,7 +304,8 @@ def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
                 f"Service {balanced[0].name} ({balanced[0].namespace}) is of type LoadBalancer: it gets a load "
                 "balancer of its own, billed to this workload even on an existing cluster (network.own_load_balancer); "
                 "on EKS that is a Network Load Balancer (or a Classic one), priced as the Application Load Balancer "
-                "every target is priced behind for HTTP: the hours cost the same, the capacity units may differ"
+                "every target is priced behind for HTTP: a Network Load Balancer's hours cost the same, its capacity "
+                "units differ (a Classic one bills its hours at a little more, and per GB)"
             )
         if public or workload.get("traffic.front_door") is not None or workload.get("traffic.pattern") in JOB_PATTERNS:
             continue
