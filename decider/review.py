@@ -27,10 +27,11 @@ from decider.review_fields import FieldAssumed, FieldRead, assumed_fields, read_
 from decider.review_input import check_imported
 from decider.review_mode import CurrentMode, mode_name
 from decider.review_mode import current_mode as priced_mode
+from decider.review_nodes import on_nodes
 from decider.review_notes import grpc_why, unknown_traffic_reasons
 from decider.review_request import MAX_REVIEW_ITEMS, ReviewRequestItem, check_modes, parse_review_request, with_platform
 from decider.rules.model import Ruleset
-from decider.sources import ImportedWorkload
+from decider.sources import ImportedWorkload, NodePool
 from decider.workload import ParsedWorkload, parse_workload, resolve_defaults
 
 __all__ = [  # the request's model and parser are the review's API, as before they had their own module
@@ -223,6 +224,7 @@ def review_each(
             keep_margin_points=keep_margin_points,
             cluster_workloads=item.cluster_workloads,
             cluster=item.cluster,
+            nodes=item.nodes,
             current_mode=item.mode,
             guessed=tuple(path for path in item.guessed if path not in item.given_in),
             ceiling=item.ceiling if "runtime.max_duration_s" not in item.given_in else None,
@@ -274,6 +276,7 @@ def judge(
     keep_margin_points: float = KEEP_MARGIN_POINTS,
     cluster_workloads: int = 0,
     cluster: str | None = None,
+    nodes: NodePool | None = None,
     current_mode: str | None = None,
     guessed: Sequence[str] = (),
     ceiling: str | None = None,
@@ -322,7 +325,7 @@ def judge(
         else:
             compared = eligible[0]
             best = decision.ranking[0]  # an eligible current target means the ranking is not empty
-            mode = priced_mode(ruleset, current_mode, current_target, compared)
+            mode = on_nodes(priced_mode(ruleset, current_mode, current_target, compared), parsed, ruleset, nodes, memo)
             if len(candidates) > 1:
                 now = f"{mode.label(target_name(ruleset, compared.target))} (the best-placed {now} option)"
             gap = round(best.score - compared.score, 1)

@@ -24,7 +24,7 @@ from decider.errors import DocumentError, Problem, SourceError
 from decider.sources import cloudformation, kubernetes, kubernetes_files, terraform_plan, workload_file
 from decider.sources.capacity import Capacity
 from decider.sources.document import Document, read_documents
-from decider.sources.imported import ImportedWorkload, deep_merge
+from decider.sources.imported import ImportedWorkload, NodePool, deep_merge
 from decider.sources.kubernetes_ingress import ingress_balancers
 from decider.sources.kubernetes_lists import expand_lists
 from decider.sources.kubernetes_routes import Routes, api_pods, route_pods, scale_pods
@@ -37,6 +37,7 @@ from decider.sources.walk import TERRAFORM_SUFFIX, not_readable, walk
 __all__ = [
     "Discovery",
     "ImportedWorkload",
+    "NodePool",
     "Unreadable",
     "Usage",
     "apply_usage",

@@ -75,6 +75,10 @@ class NodeGroup(Defined):
     """An EKS managed node group, and the CPU architecture of its nodes when its AMI type or instance types say it."""
 
     architecture: str | None = None
+    instance_types: tuple[str, ...] = ()
+    """The instance types it lists (``instance_types``, ``InstanceTypes``); none when a launch template chooses."""
+    spot: bool = False
+    """Its capacity type is Spot (``capacity_type = "SPOT"``, ``CapacityType: SPOT``)."""
 
 
 #: A Graviton (Arm) instance family: a letter family, a generation, then ``g`` (m7g, c6gn, r7gd, t4g, im4gn, g5g);
@@ -123,8 +127,11 @@ class Capacity:
                 enabled = isinstance(compute, dict) and compute.get("Enabled") in (True, "true", "True")
                 self.clusters.append(Cluster(str(logical_id), file, line_of(str(logical_id)), enabled))
             elif kind == CFN_NODE_GROUP:
-                architecture = node_architecture(properties.get("AmiType"), properties.get("InstanceTypes"))
-                self.node_groups.append(NodeGroup(str(logical_id), file, line_of(str(logical_id)), architecture))
+                types = properties.get("InstanceTypes")
+                architecture = node_architecture(properties.get("AmiType"), types)
+                spot = properties.get("CapacityType") == "SPOT"
+                group = NodeGroup(str(logical_id), file, line_of(str(logical_id)), architecture, _names(types), spot)
+                self.node_groups.append(group)
 
     def read_terraform(self, resources: Sequence[Resource], region: tuple[str, str] | None = None) -> None:
         """The Fargate profiles, EKS clusters and node groups among a Terraform configuration's or plan's resources;
@@ -144,10 +151,10 @@ class Capacity:
                 self.clusters.append(Cluster(resource.address, resource.file, resource.line, enabled, region=region))
             elif resource.type == TF_NODE_GROUP:
                 values = resource.values
-                architecture = node_architecture(values.get("ami_type"), values.get("instance_types"))
-                self.node_groups.append(
-                    NodeGroup(resource.address, resource.file, resource.line, architecture, region=region)
-                )
+                types, spot = values.get("instance_types"), values.get("capacity_type") == "SPOT"
+                architecture = node_architecture(values.get("ami_type"), types)
+                where = (resource.address, resource.file, resource.line)
+                self.node_groups.append(NodeGroup(*where, architecture, _names(types), spot, region=region))
 
 
 def _cfn_labels(value: Any) -> tuple[tuple[str, str], ...]:
@@ -164,6 +171,12 @@ def _tf_labels(value: Any) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, dict):
         return ()
     return tuple((str(key), item.text if isinstance(item, Expression) else str(item)) for key, item in value.items())
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    """The instance types a node group lists, when every one of them is a name (not an expression): else none."""
+    names = _list(value)
+    return tuple(names) if names and all(isinstance(name, str) and name for name in names) else ()
 
 
 def _list(value: Any) -> list[Any]:

@@ -10,6 +10,18 @@ from typing import Any
 from decider.rules.model import Ruleset
 
 
+@dataclass(frozen=True, slots=True)
+class NodePool:
+    """The nodes that managed node groups defined in the files reviewed give a Kubernetes workload."""
+
+    types: tuple[str, ...]
+    """The instance types they list."""
+    spot: bool
+    """Every one of them runs Spot capacity."""
+    groups: str
+    """Which node groups, and where ("aws_eks_node_group.general (infra/eks.tf:11)")."""
+
+
 @dataclass
 class ImportedWorkload:
     """One workload found in a file: its name, file and line, the raw workload, and where it runs today."""
@@ -40,6 +52,9 @@ class ImportedWorkload:
     function's timeout), else None: a consider or move that rests on it says so (decider/review_evidence.py)."""
     cluster_workloads: int = 0
     """How many of the review's workloads share the EKS cluster this one runs on (0: none shared)."""
+    nodes: NodePool | None = None
+    """The EKS managed node groups the files reviewed define that run it, when they list their instance types: its
+    cost now is priced on those types (decider/review_nodes.py)."""
     cluster: str | None = None
     """The EKS cluster the files reviewed define that it runs on (``name (file:line)``, decider/sources/placement.py):
     its control plane is then billed to the review's workloads on it, even one alone; None: a cluster that exists."""

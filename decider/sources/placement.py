@@ -23,7 +23,7 @@ from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 
 from decider.sources.capacity import Capacity, Defined, FargateProfile, Selector
-from decider.sources.imported import ImportedWorkload
+from decider.sources.imported import ImportedWorkload, NodePool
 from decider.sources.terraform_kubernetes import manifest_kind
 from decider.sources.walk import tree_distance
 
@@ -96,6 +96,9 @@ def _on_nodes(workload: ImportedWorkload, capacity: Capacity) -> None:
     elif groups and not auto:
         names = ", ".join(f"{group.name} ({group.where})" for group in groups)
         workload.mode = "managed-node-group"
+        if all(group.instance_types for group in groups):  # its cost now on the types they list
+            types = tuple(sorted({name for group in groups for name in group.instance_types}))
+            workload.nodes = NodePool(types, all(group.spot for group in groups), names)
         workload.assume(f"managed node groups {names} run the cluster's nodes: it runs on EKS managed node groups")
         architectures = {group.architecture for group in groups}
         architecture = architectures.pop() if len(architectures) == 1 else None
