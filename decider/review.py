@@ -325,7 +325,7 @@ def judge(
         else:
             compared = eligible[0]
             best = decision.ranking[0]  # an eligible current target means the ranking is not empty
-            mode = on_nodes(priced_mode(ruleset, current_mode, current_target, compared), parsed, ruleset, nodes, memo)
+            mode = on_nodes(priced_mode(ruleset, current_mode, current_target, compared), nodes, compared)
             if len(candidates) > 1:
                 now = f"{mode.label(target_name(ruleset, compared.target))} (the best-placed {now} option)"
             gap = round(best.score - compared.score, 1)

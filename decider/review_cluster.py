@@ -28,6 +28,8 @@ ALREADY_PAID = "EKS control plane (existing cluster: already paid)"
 SHARED_CONTROL_PLANE = "EKS control plane $"
 #: What a share line of a cluster the files reviewed define says after its name (review_costs.py keys by the name).
 DEFINED = ", which the files reviewed define"
+#: How a workload alone on a cluster the files reviewed define is told so (review_diff.py finds it by this).
+ALONE_ON_DEFINED = "is defined in the files reviewed and runs no other workload the review found"
 #: The existing-platform note's hint (decider/decision_notes.py), not said of a cluster the files reviewed create.
 NEW_CLUSTER_HINT = " (set team.new_cluster: true if it would be new)"
 HOURS_A_MONTH = 730.0
@@ -59,9 +61,8 @@ def share_clusters(workloads: Sequence[ImportedWorkload]) -> None:
         if alone and "team.new_cluster" not in workload.given_in:
             workload.set("team.new_cluster", True)
             workload.assume(
-                f"its EKS cluster, {cluster}, is defined in the files reviewed and runs no other workload the review "
-                "found: priced as a new cluster of its own (team.new_cluster: true), its control plane, nodes and load "
-                "balancer billed to it"
+                f"its EKS cluster, {cluster}, {ALONE_ON_DEFINED}: priced as a new cluster of its own "
+                "(team.new_cluster: true), its control plane, nodes and load balancer billed to it"
             )
             cluster = None
         workload.cluster_workloads = counts[cluster] if cluster is not None else 0

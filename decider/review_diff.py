@@ -16,7 +16,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from decider.review import Review, ReviewedWorkload, Verdict
-from decider.review_cluster import SHARED_CONTROL_PLANE
+from decider.review_cluster import ALONE_ON_DEFINED, SHARED_CONTROL_PLANE
+
+#: A new cluster's control plane line on an EKS bill (decider/cost/bill.py): "EKS control plane (standard support)".
+CONTROL_PLANE_LINE = "EKS control plane ("
 
 Change = Literal["added", "removed", "changed", "unchanged"]
 #: The order changes are listed in: what the change brings first.
@@ -104,6 +107,10 @@ def own_cost(item: ReviewedWorkload) -> float | None:
     eks = next((entry for entry in item.decision.ranking if entry.target == "eks"), None)
     lines = eks.monthly_cost.lines if eks is not None and eks.monthly_cost is not None else ()
     share = sum(line.usd for line in lines if line.item.startswith(SHARED_CONTROL_PLANE))
+    if any(ALONE_ON_DEFINED in note for note in item.source_assumptions):
+        # alone on a cluster the files define, it is priced as on a new cluster: its control plane is the cluster's
+        # as the shares are, and left out likewise (removing the other workload on it moved no control plane)
+        share += sum(line.usd for line in lines if line.item.startswith(CONTROL_PLANE_LINE))
     return round(cost - share, 2)
 
 

@@ -1,53 +1,43 @@
-"""The cost now of a Kubernetes workload on the managed node groups the files reviewed define, priced on the
-instance types those node groups list.
+"""What a review says of a Kubernetes workload's cost now on the managed node groups the files reviewed define, when
+they list their instance types.
 
-decider prices EKS managed node groups on the catalogue type whose bill is lowest (decider/cost/sizing.py), which is
-what a team choosing anew would run. A review's workload already runs on the nodes its node groups give it
-(``instance_types``, and Spot when their capacity type is), so its cost now is that mode's bill with the instance types
-those node groups list (``control.instance_types``, laid over the workload as given: decider/advice.py
-``ranked_with``), said with the bill of decider's own choice of type. The ranking and the verdict's score gap still
-compare each target on its cheapest type; only the cost now, and the cost difference a consider states, are the
-node groups'. Where those types cannot price the mode (no listed type holds a copy), the cost now stays decider's,
-and the review says why.
+decider prices EKS managed node groups on the catalogue type whose bill is lowest (decider/cost/sizing.py), as a share
+of an existing cluster's nodes or as whole nodes of a new one. A review's workload already runs on the nodes its node
+groups give it (``instance_types``, Spot when their capacity type is), which may cost more or less. Pricing them as
+they are needs what the files seldom say in full (the other workloads that share those nodes, the launch template's
+types, which of several listed types on-demand capacity launches), so the cost now stays decider's choice, and the
+review says so wherever the node groups list other types or another purchase option than the one priced: "its node
+groups list m7g.large (aws_eks_node_group.general (infra/eks.tf:11)); the cost now is priced on c7g.large, decider's
+choice of type for EKS managed node groups, and what those nodes cost may differ" (architect audit, round 36, F1).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from decider.advice import ranked_with
-from decider.cost.memo import PlanMemo
+from decider.decision import InstanceSizing, RankedTarget
 from decider.review_mode import CurrentMode
-from decider.rules.model import Ruleset
 from decider.sources.imported import NodePool
-from decider.workload import ParsedWorkload
 
-#: The EKS target and its managed node group mode (rules/targets.yaml).
-EKS, NODE_GROUPS = "eks", "managed-node-group"
+#: EKS's managed node group mode (rules/targets.yaml), the only mode node groups run.
+NODE_GROUPS = "managed-node-group"
 
 
-def on_nodes(
-    mode: CurrentMode,
-    parsed: ParsedWorkload,
-    ruleset: Ruleset,
-    nodes: NodePool | None,
-    memo: PlanMemo | None = None,
-) -> CurrentMode:
-    """``mode`` with its bill priced on ``nodes``' instance types, when the workload runs on EKS managed node groups
-    (a mode of EKS alone) that list them; else ``mode`` as it is."""
-    if nodes is None or mode.mode != NODE_GROUPS or parsed.given is None:
+def on_nodes(mode: CurrentMode, nodes: NodePool | None, compared: RankedTarget) -> CurrentMode:
+    """``mode`` with a note when the node groups that run the workload list instance types, or a purchase option,
+    other than the ones its cost now is priced on; else ``mode`` as it is."""
+    if nodes is None or mode.mode != NODE_GROUPS:
         return mode
-    change: dict[str, object] = {"control.instance_types": list(nodes.types)}
-    if nodes.spot:
-        change["preferences.spot_ok"] = True
-    ranked = ranked_with(parsed.given, ruleset, change, memo)
-    choice = ranked.priced.choices.get(EKS) if ranked is not None and ranked.priced is not None else None
-    total = next((total for each, total, _ in choice.priced if each.id == NODE_GROUPS), None) if choice else None
-    listed = ", ".join(nodes.types) + (", Spot" if nodes.spot else "")
-    if total is None:
-        note = f"its node groups' instance types ({listed}: {nodes.groups}) cannot price it; decider's choice stands in"
-        return replace(mode, notes=(*mode.notes, note))
-    own = f", where decider's choice of type costs ${mode.usd:,.2f}" if mode.usd is not None else ""
-    note = f"priced on the instance types its node groups list ({listed}: {nodes.groups}): ${total:,.2f}{own}"
-    # What another mode would save is said of decider's types, not the node groups': not said against these
-    return replace(mode, usd=round(total, 2), notes=(*mode.notes, note), cheaper=None)
+    sizing = compared.sizing
+    chosen = sizing if isinstance(sizing, InstanceSizing) and sizing.mode == NODE_GROUPS else None
+    priced = chosen.instance_type if chosen is not None else None
+    spot = chosen is not None and chosen.purchase == "spot"
+    if priced in nodes.types and spot == nodes.spot:
+        return mode
+    listed = ", ".join(nodes.types) + (" (Spot)" if nodes.spot else "")
+    on = f"{priced}{' Spot' if spot else ''}, decider's choice" if priced is not None else "decider's choice"
+    note = (
+        f"its node groups list {listed} ({nodes.groups}); the cost now is priced on {on} of type for EKS managed node "
+        "groups, and what those nodes cost may differ"
+    )
+    return replace(mode, notes=(*mode.notes, note))

@@ -218,3 +218,16 @@ def test_a_share_is_left_behind_only_on_the_cluster_it_is_a_share_of() -> None:
     shared.add("consider", 100.0, 10.0, ("us-east-1", 36.5))
     shared.add("keep", 90.0, 90.0, ("us-east-1", 36.5))
     assert shared.summary().monthly_cost_recommended_usd == 136.5  # its share stays: the other runs on the cluster
+
+
+def test_a_diff_leaves_out_the_control_plane_a_workload_alone_on_a_defined_cluster_pays(
+    tmp_path: Path, ruleset: Ruleset
+) -> None:
+    """As the shares are left out of a ``--base`` diff, so is the whole control plane the one workload on a cluster the
+    files define pays (audit of round 35's latest changes, F4: removing its neighbour read as $73 more)."""
+    from decider.review_diff import own_cost
+
+    root = write(tmp_path, {"infra/main.tf": CLUSTER, "infra/api.yaml": DEPLOYMENT.format(name="api")})
+    api = review_of(root, ruleset, ["api"])["api"]
+    assert api.monthly_cost_now_usd is not None
+    assert own_cost(api) == pytest.approx(api.monthly_cost_now_usd - CONTROL_PLANE, abs=0.01)

@@ -15,7 +15,7 @@ class NodePool:
     """The nodes that managed node groups defined in the files reviewed give a Kubernetes workload."""
 
     types: tuple[str, ...]
-    """The instance types they list."""
+    """The instance types they list, in the order listed."""
     spot: bool
     """Every one of them runs Spot capacity."""
     groups: str
@@ -53,8 +53,8 @@ class ImportedWorkload:
     cluster_workloads: int = 0
     """How many of the review's workloads share the EKS cluster this one runs on (0: none shared)."""
     nodes: NodePool | None = None
-    """The EKS managed node groups the files reviewed define that run it, when they list their instance types: its
-    cost now is priced on those types (decider/review_nodes.py)."""
+    """The EKS managed node groups the files reviewed define that run it, when they list their instance types: said
+    beside its cost now where it is priced on others (decider/review_nodes.py)."""
     cluster: str | None = None
     """The EKS cluster the files reviewed define that it runs on (``name (file:line)``, decider/sources/placement.py):
     its control plane is then billed to the review's workloads on it, even one alone; None: a cluster that exists."""

@@ -96,8 +96,8 @@ def _on_nodes(workload: ImportedWorkload, capacity: Capacity) -> None:
     elif groups and not auto:
         names = ", ".join(f"{group.name} ({group.where})" for group in groups)
         workload.mode = "managed-node-group"
-        if all(group.instance_types for group in groups):  # its cost now on the types they list
-            types = tuple(sorted({name for group in groups for name in group.instance_types}))
+        if all(group.instance_types for group in groups):  # said beside its cost now (decider/review_nodes.py)
+            types = tuple(dict.fromkeys(name for group in groups for name in group.instance_types))
             workload.nodes = NodePool(types, all(group.spot for group in groups), names)
         workload.assume(f"managed node groups {names} run the cluster's nodes: it runs on EKS managed node groups")
         architectures = {group.architecture for group in groups}
