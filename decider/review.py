@@ -223,7 +223,7 @@ def review_each(
             extra_assumptions=item.assumptions,
             keep_margin_points=keep_margin_points,
             cluster_workloads=item.cluster_workloads,
-            cluster=item.cluster,
+            cluster=item.cluster if "team.new_cluster" not in item.given_in else None,
             nodes=item.nodes,
             current_mode=item.mode,
             guessed=tuple(path for path in item.guessed if path not in item.given_in),

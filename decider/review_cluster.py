@@ -36,14 +36,15 @@ HOURS_A_MONTH = 730.0
 
 
 def _cluster_of(workload: ImportedWorkload) -> str | None:
-    """The cluster a workload on EKS shares: the one the files reviewed define that it runs on, else its region's
-    existing cluster (named by the region); None when it runs on no shared EKS cluster."""
+    """The cluster a workload on EKS shares: the one the files reviewed define that it runs on (unless a usage file
+    says whether the cluster is new), else its region's existing cluster (named by the region); None when it runs on
+    no shared EKS cluster."""
     team = workload.raw.get("team", {})
     preferences = workload.raw.get("preferences", {})
     if not isinstance(team, dict) or team.get("current_platform") != "eks" or team.get("new_cluster") is True:
         return None
-    if workload.cluster is not None:
-        return workload.cluster
+    if workload.cluster is not None and "team.new_cluster" not in workload.given_in:
+        return workload.cluster  # (a usage file that says the cluster is not new takes it for an existing one)
     region = preferences.get("region", "us-east-1") if isinstance(preferences, dict) else "us-east-1"
     return str(region)
 
@@ -57,8 +58,7 @@ def share_clusters(workloads: Sequence[ImportedWorkload]) -> None:
     clusters = [_cluster_of(workload) for workload in workloads]
     counts = Counter(cluster for cluster in clusters if cluster is not None)
     for workload, cluster in zip(workloads, clusters, strict=True):
-        alone = cluster is not None and workload.cluster == cluster and counts[cluster] == 1
-        if alone and "team.new_cluster" not in workload.given_in:
+        if cluster is not None and workload.cluster == cluster and counts[cluster] == 1:
             workload.set("team.new_cluster", True)
             workload.assume(
                 f"its EKS cluster, {cluster}, {ALONE_ON_DEFINED}: priced as a new cluster of its own "

@@ -231,3 +231,22 @@ def test_a_diff_leaves_out_the_control_plane_a_workload_alone_on_a_defined_clust
     api = review_of(root, ruleset, ["api"])["api"]
     assert api.monthly_cost_now_usd is not None
     assert own_cost(api) == pytest.approx(api.monthly_cost_now_usd - CONTROL_PLANE, abs=0.01)
+
+
+def test_a_usage_file_that_says_the_cluster_is_not_new_makes_it_an_existing_one_for_all(
+    tmp_path: Path, ruleset: Ruleset
+) -> None:
+    """Alone, the workload then pays nothing for the control plane; two such split it as an existing cluster's (audit
+    of round 35's latest changes, F6: alone it paid nothing while two split the defined cluster's)."""
+    files = {"infra/main.tf": CLUSTER}
+    files |= {f"infra/{name}.yaml": DEPLOYMENT.format(name=name) for name in ("api", "web")}
+    write(tmp_path, files)
+    discovery = find_workloads([str(tmp_path)])
+    usage = {
+        name: {"traffic": {"requests_per_month": 2_000_000}, "team": {"new_cluster": False}} for name in ("api", "web")
+    }
+    apply_usage(discovery.workloads, usage, "usage.yaml")
+    for item in review_imported(discovery.workloads, ruleset).workloads:
+        text, usd = control_plane(item)
+        assert text == "EKS control plane $73.00 a month shared by 2 workloads in this review: $36.50"
+        assert usd == CONTROL_PLANE / 2
