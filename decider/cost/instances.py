@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from decider.cost.capacity import Ramp, empty_room, linger_hours
+from decider.cost.capacity import Ramp, empty_room, linger_hours, run_hours
 from decider.cost.choice import TIE, before, past_best, undominated
 from decider.cost.compiled import Compiled
 from decider.cost.hourly import compute_factor, hourly_price
@@ -150,7 +150,7 @@ def instance_options(
     """Every fitting type with its billed instance-hours (the general form; sizing uses ``cheapest_instance``).
     ``shared``: the copies go on a cluster's existing nodes, billed as their share (``shared_instance_hours``)."""
     needs = needs_of(workload, facts, model)
-    scaling, hours, low = needs.scaling, needs.hours, needs.copies[0]
+    scaling, hours, low = needs.scaling, _instance_hours(needs, workload, facts), needs.copies[0]
     min_instances = _min_instances(low, scaling, shared=False)
     requests, per_run, linger = workload.requests_per_month, scaling == "per-run", linger_hours(model)
     options = []
@@ -166,6 +166,11 @@ def instance_options(
         billed = sum(ramp.at(requests) for ramp in ramps)
         options.append(InstanceOption(instance, per_instance, ramps, billed))
     return tuple(options)
+
+
+def _instance_hours(needs: Needs, workload: Workload, facts: Facts) -> Ramp | RampSum:
+    """The copy-hours instances hold: a job's runs without Fargate's minute a task (``run_hours``), else the needs'."""
+    return run_hours(workload, facts) if needs.scaling == "per-run" else needs.hours
 
 
 def _min_instances(low: float, scaling: str, *, shared: bool) -> int:
@@ -197,7 +202,7 @@ def cheapest_instance(
     copies go on a cluster's existing nodes (the team runs EKS), billed as their share of them: no node of their own,
     no minimum. ``needs``: the workload's copies, when the pricing pass has them already (decider/cost/needs.py)."""
     needs = needs if needs is not None else needs_of(workload, facts, model)
-    scaling, hours, low = needs.scaling, needs.hours, needs.copies[0]
+    scaling, hours, low = needs.scaling, _instance_hours(needs, workload, facts), needs.copies[0]
     per_run = scaling == "per-run"
     if isinstance(hours, RampSum) and shared:
         options = instance_options(workload, facts, book, model, kubernetes=kubernetes, shared=shared)

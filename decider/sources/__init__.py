@@ -31,6 +31,7 @@ from decider.sources.kubernetes_routes import Routes, api_pods, route_pods, scal
 from decider.sources.markers import helm_hint, meant_as_source
 from decider.sources.placement import place_pods
 from decider.sources.terraform_files import check_var_files, read_terraform
+from decider.sources.unread import unread_resources
 from decider.sources.usage import Usage, apply_usage, read_usage
 from decider.sources.walk import TERRAFORM_SUFFIX, not_readable, walk
 
@@ -282,6 +283,8 @@ def read_file_workloads(
     found = _read_documents(documents, shown, capacity if capacity is not None else Capacity())
     if found and all(workload_file.holds_workloads(document) for document in documents):
         _as_recommend_reads(file, shown, found)
+    if found is not None and skipped is not None and cloudformation.is_template(documents[0].data):
+        skipped.extend((shown, reason) for reason in unread_resources(documents[0].data))
     if found is not None and skipped is not None:
         for document in documents:
             reason = kubernetes.unread_pods(document.data) if kubernetes.is_manifest(document.data) else None

@@ -25,6 +25,7 @@ from decider.errors import Problem, SourceError
 from decider.sources.hcl_switch import switch
 from decider.sources.terraform_model import Expression, Partial, Resource, module_kind, references_in
 from decider.sources.terraform_modules import module_resources
+from decider.sources.unread import UNREAD
 
 _META_KEYS = frozenset({"__is_block__", "__comments__", "__start_line__", "__end_line__"})
 _QUOTED = re.compile(r'^"(?P<text>.*)"$', re.DOTALL)
@@ -138,8 +139,8 @@ def read_folder(
             values = {key: resolve(value, scope) for key, value in body.items() if key not in _META_KEYS}
             references = {key: _references(value, scope) for key, value in body.items() if key not in _META_KEYS}
             none = _creates_none(address, body, scope)
-            if none is not None:
-                unread.append((shown, f"line {line}: {none}"))
+            if none is not None or kind in UNREAD:
+                unread.append((shown, f"line {line}: {none if none is not None else f'{address}: {UNREAD[kind]}'}"))
                 continue
             resources.append(Resource(address, kind, values, shown, line, references, owner=address))
         for (call,), body in _labelled(data.get("module"), 1):

@@ -68,7 +68,10 @@ GPU_RESOURCE = "nvidia.com/gpu"
 #: the Services that select it (decider/sources/kubernetes_routes.py) may say more.
 UNNAMED_PORT = "has no protocol name or probe: assumed HTTP"
 UNKNOWN_NAME = "names no protocol decider knows: assumed HTTP"
-NO_PORT = "its main container has no port or probe: it serves no requests (a worker); traffic unknown"
+NO_PORT = (
+    "its main container has no port or probe: it serves no requests (a worker), so no front door is priced "
+    "(traffic.front_door none); traffic unknown"
+)
 
 
 def is_manifest(data: Any) -> bool:
@@ -312,6 +315,9 @@ def _read_protocols(workload: ImportedWorkload, containers: list[dict[str, Any]]
             else f"container port {number} {UNNAMED_PORT}"
         )
     else:
+        # No door to price in front of it either: no load balancer or API is billed on any target, unless a Service
+        # selects it after all (decider/sources/kubernetes_routes.py ``_serves``; real-repositories audit, F5)
+        workload.set("traffic.front_door", "none")
         workload.assume(NO_PORT)
         return
     workload.set("traffic.protocols", [protocol])

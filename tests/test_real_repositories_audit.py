@@ -1,0 +1,97 @@
+"""Review on real public repositories (audit of round 36): a CronJob on a cluster's shared nodes is not billed
+Fargate's minute a run (F1); an ECS Express Mode service is listed as skipped, not passed over (F3); a container with
+no port or probe gets no front door once its traffic is given (F5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from decider import Ruleset
+from decider.decision import InstanceSizing
+from decider.review import review_imported
+from decider.sources import apply_usage, find_workloads
+
+#: eks-workshop-v2's catalog-cleanup (aws-samples/eks-workshop-v2, manifests/modules/introduction/basics/jobs).
+CLEANUP = """apiVersion: batch/v1
+kind: CronJob
+metadata: {name: catalog-cleanup}
+spec:
+  schedule: "*/1 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: cleanup
+              image: busybox
+              resources: {requests: {cpu: 50m, memory: 64Mi}}
+"""
+
+#: microservices-demo's load generator (GoogleCloudPlatform/microservices-demo): no port, no probe.
+LOADGEN = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: loadgenerator}
+spec:
+  replicas: 1
+  template:
+    metadata: {labels: {app: loadgenerator}}
+    spec:
+      containers:
+        - name: main
+          image: loadgenerator
+          resources: {requests: {cpu: 300m, memory: 256Mi}}
+"""
+
+
+def test_a_cronjob_on_shared_nodes_pays_for_its_runs_not_a_minute_each(tmp_path: Path, ruleset: Ruleset) -> None:
+    (tmp_path / "cleanup.yaml").write_text(CLEANUP, encoding="utf-8")
+    discovery = find_workloads([str(tmp_path)])
+    apply_usage(discovery.workloads, {"catalog-cleanup": {"runtime": {"avg_duration_ms": 6000}}}, "usage.yaml")
+    [item] = review_imported(discovery.workloads, ruleset).workloads
+    [eks] = [entry for entry in item.decision.ranking if entry.target == "eks"]
+    assert eks.monthly_cost is not None
+    assert eks.sizing is not None
+    [nodes] = [line for line in eks.monthly_cost.lines if line.item.startswith("EKS nodes:")]
+    assert isinstance(eks.sizing, InstanceSizing)
+    per_node = eks.sizing.copies_per_instance
+    runs = 60 * 730  # every minute
+    # each run holds its pod for its start and work (1 s + 6 s), not Fargate's minute: 43,800 × 7 s of pod time
+    assert nodes.quantity == round(runs * 7.0 / 3600 / per_node, 6)
+
+
+def test_an_ecs_express_mode_service_is_listed_as_skipped(tmp_path: Path) -> None:
+    (tmp_path / "web.yaml").write_text(
+        "Resources:\n  Web:\n    Type: AWS::ECS::ExpressGatewayService\n"
+        "    Properties: {PrimaryContainer: {Image: x}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "main.tf").write_text('resource "aws_ecs_express_gateway_service" "api" {\n}\n', encoding="utf-8")
+    discovery = find_workloads([str(tmp_path)])
+    assert discovery.workloads == []
+    reasons = [reason for _, reason in discovery.skipped]
+    assert any(
+        reason.startswith("Web (AWS::ECS::ExpressGatewayService): an ECS Express Mode service") for reason in reasons
+    )
+    assert any("aws_ecs_express_gateway_service.api: an ECS Express Mode service" in reason for reason in reasons)
+
+
+def test_a_container_with_no_port_gets_no_front_door(tmp_path: Path, ruleset: Ruleset) -> None:
+    (tmp_path / "loadgen.yaml").write_text(LOADGEN, encoding="utf-8")
+    discovery = find_workloads([str(tmp_path)])
+    [loadgen] = discovery.workloads
+    assert loadgen.raw["traffic"]["front_door"] == "none"
+    apply_usage(discovery.workloads, {"loadgenerator": {"traffic": {"requests_per_month": 1000}}}, "usage.yaml")
+    [item] = review_imported(discovery.workloads, ruleset).workloads
+    for entry in item.decision.ranking:
+        lines = entry.monthly_cost.lines if entry.monthly_cost is not None else ()
+        assert not [line for line in lines if "Load Balancer" in line.item or "API Gateway" in line.item], entry.target
+
+
+def test_a_service_selecting_a_portless_container_lets_the_routes_say_its_door(tmp_path: Path) -> None:
+    service = "---\napiVersion: v1\nkind: Service\nmetadata: {name: lg}\nspec:\n  type: LoadBalancer\n"
+    service += "  selector: {app: loadgenerator}\n  ports: [{port: 80}]\n"
+    (tmp_path / "loadgen.yaml").write_text(LOADGEN + service, encoding="utf-8")
+    [loadgen] = find_workloads([str(tmp_path)]).workloads
+    assert "front_door" not in loadgen.raw["traffic"]  # public through its Service: priced behind a door
+    assert loadgen.raw["traffic"]["protocols"] == ["http"]
