@@ -95,3 +95,19 @@ def test_a_service_selecting_a_portless_container_lets_the_routes_say_its_door(t
     [loadgen] = find_workloads([str(tmp_path)]).workloads
     assert "front_door" not in loadgen.raw["traffic"]  # public through its Service: priced behind a door
     assert loadgen.raw["traffic"]["protocols"] == ["http"]
+
+
+def test_a_neuron_pod_whose_node_selector_names_its_type_is_said_to_keep_it(tmp_path: Path) -> None:
+    """eks-workshop-v2's compiler pod asks for a Neuron device on trn1.2xlarge nodes: the family read is trn1, and the
+    assumption says so, not "inf2, trn1" (F6)."""
+    (tmp_path / "compiler.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: compiler}\nspec:\n  template:\n"
+        "    metadata: {labels: {app: c}}\n    spec:\n"
+        "      nodeSelector: {node.kubernetes.io/instance-type: trn1.2xlarge}\n"
+        "      containers: [{name: c, image: x, resources: {limits: {aws.amazon.com/neuron: 1}}}]\n",
+        encoding="utf-8",
+    )
+    [compiler] = find_workloads([str(tmp_path)]).workloads
+    assert compiler.raw["control"]["instance_types"] == ["trn1"]
+    [note] = [text for text in compiler.assumptions if "Neuron" in text]
+    assert note.endswith("read as control.instance_types trn1, as its source names them")

@@ -18,9 +18,11 @@ NEURON_FAMILIES = ["inf2", "trn1"]
 def needs_neuron(workload: ImportedWorkload, what: str) -> None:
     """``what`` (the request or device read) asks for a Neuron accelerator: the workload runs on the families that
     carry one, unless the source names its instance type already."""
-    if workload.get("control.instance_types") is None:
+    named = workload.get("control.instance_types")
+    if named is None:
         workload.set("control.instance_types", NEURON_FAMILIES)
+    read = ", ".join(NEURON_FAMILIES) if named is None else f"{', '.join(map(str, named))}, as its source names them"
     workload.assume(
         f"{what}: an AWS Inferentia or Trainium (Neuron) accelerator, which only EC2 capacity holds (not Lambda, not "
-        f"Fargate): read as control.instance_types {', '.join(NEURON_FAMILIES)}"
+        f"Fargate): read as control.instance_types {read}"
     )

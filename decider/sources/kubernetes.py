@@ -275,13 +275,13 @@ def _read_pod(workload: ImportedWorkload, pod: Mapping[str, Any]) -> None:
         workload.assume(f"containers give no {missing} requests or limits: sized by decider's defaults")
     if gpus:
         workload.set("runtime.gpu", gpus)
-    if neuron:
-        needs_neuron(workload, neuron)
     if workload.get("traffic.protocols") is None:
         _read_protocols(workload, [*containers, *sidecars])
     if pod.get("hostNetwork") is True:
         workload.set("control.host_networking", True)
     read_node_needs(workload, pod)
+    if neuron:  # after the node selection, which may name the instance type already
+        needs_neuron(workload, neuron)
 
 
 def _read_protocols(workload: ImportedWorkload, containers: list[dict[str, Any]]) -> None:
