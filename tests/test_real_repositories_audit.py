@@ -111,3 +111,46 @@ def test_a_neuron_pod_whose_node_selector_names_its_type_is_said_to_keep_it(tmp_
     assert compiler.raw["control"]["instance_types"] == ["trn1"]
     [note] = [text for text in compiler.assumptions if "Neuron" in text]
     assert note.endswith("read as control.instance_types trn1, as its source names them")
+
+
+EKS_MODULE_CALL = """module "eks" {
+  source  = "terraform-aws-modules/eks/aws"
+  version = "~> 20.0"
+
+  cluster_name = "blueprint"
+
+  eks_managed_node_groups = {
+    general = {
+      instance_types = ["m5.large"]
+      capacity_type  = "SPOT"
+    }
+  }
+
+  fargate_profiles = {
+    batch = {
+      selectors = [{ namespace = "batch" }]
+    }
+  }
+}
+"""
+
+
+def test_a_cluster_made_by_the_eks_module_is_read_as_the_capacity_it_defines(tmp_path: Path) -> None:
+    """eks-blueprints makes every cluster with terraform-aws-modules/eks/aws: its cluster, node groups and Fargate
+    profiles place the manifests beside it, as the resources they create would (F4)."""
+    (tmp_path / "main.tf").write_text(EKS_MODULE_CALL, encoding="utf-8")
+    (tmp_path / "app.yaml").write_text(
+        LOADGEN
+        + "---\n"
+        + LOADGEN.replace("loadgenerator", "jobs").replace("{name: jobs}", "{name: jobs, namespace: batch}"),
+        encoding="utf-8",
+    )
+    discovery = find_workloads([str(tmp_path)])
+    assert not [reason for _, reason in discovery.skipped if "module.eks" in reason]  # read, not skipped
+    found = {item.name: item for item in discovery.workloads}
+    assert found["loadgenerator"].mode == "managed-node-group"
+    assert found["loadgenerator"].nodes is not None
+    assert found["loadgenerator"].nodes.types == ("m5.large",)
+    assert found["loadgenerator"].nodes.spot is True
+    assert found["jobs"].mode == "fargate"
+    assert found["loadgenerator"].cluster == f"module.eks.aws_eks_cluster.this ({tmp_path}/main.tf:1)"

@@ -77,7 +77,7 @@ def test_an_ecs_service_reads_its_desired_count_protocol_and_sidecar(found: dict
 def test_kubernetes_probes_and_ports_say_the_protocol(found: dict[str, ImportedWorkload]) -> None:
     assert found["grpc-server"].raw["traffic"] == {"protocols": ["grpc"]}
     assert found["grpc-server"].raw["runtime"]["min_copies"] == 3  # replicas
-    assert "traffic" not in found["locust-worker"].raw
+    assert found["locust-worker"].raw["traffic"] == {"front_door": "none"}  # a worker: no door to price
     assert said(found["locust-worker"], "no port or probe: it serves no requests")
     assert found["tomcat"].kind == "Pod"
     assert found["tomcat"].raw["traffic"] == {"protocols": ["http"]}

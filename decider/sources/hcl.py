@@ -23,8 +23,8 @@ from lark.exceptions import LarkError
 
 from decider.errors import Problem, SourceError
 from decider.sources.hcl_switch import switch
-from decider.sources.terraform_model import Expression, Partial, Resource, module_kind, references_in
-from decider.sources.terraform_modules import module_resources
+from decider.sources.terraform_model import EKS_MODULE, Expression, Partial, Resource, module_kind, references_in
+from decider.sources.terraform_modules import eks_capacity, module_resources
 from decider.sources.unread import UNREAD
 
 _META_KEYS = frozenset({"__is_block__", "__comments__", "__start_line__", "__end_line__"})
@@ -153,10 +153,13 @@ def read_folder(
                 unread.append((shown, f"line {line}: {none}"))
                 continue
             module = module_kind(source)
+            inputs = {key: resolve(value, scope) for key, value in body.items() if key not in _META_KEYS}
+            if module is None and isinstance(source, str) and EKS_MODULE.search(source):
+                resources.extend(eks_capacity(f"module.{call}", inputs, shown, line))  # capacity, not workloads
+                continue
             if module is None:
                 unread.append((shown, f"line {line}: {_unread_call(call, source, folder, reviewed)}"))
                 continue
-            inputs = {key: resolve(value, scope) for key, value in body.items() if key not in _META_KEYS}
             references = {key: _references(value, scope) for key, value in body.items() if key not in _META_KEYS}
             notes = tuple(  # Terraform makes one instance of the call per count or key: one is read
                 f"module.{call} has {key} = {inputs[key]}: decider read one instance of the call; each instance it "

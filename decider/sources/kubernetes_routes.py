@@ -350,9 +350,10 @@ def _serves(workload: ImportedWorkload, selecting: Sequence[Service]) -> None:
     elif any(NO_PORT in note for note in guessed):
         protocol = "http"
         said = f"its container names no port, but {names} selects it: it serves requests, assumed HTTP"
-        workload.raw.get("traffic", {}).pop("front_door", None)  # which door, if any, the Services say (route_pods)
     else:
         return
+    if any(NO_PORT in note for note in guessed):  # not the worker it looked like: the Services say its door
+        workload.raw.get("traffic", {}).pop("front_door", None)
     workload.assumptions[:] = [note for note in workload.assumptions if note not in guessed]
     workload.set("traffic.protocols", [protocol])
     workload.assume(said)

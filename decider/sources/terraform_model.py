@@ -24,6 +24,9 @@ _INDEX = re.compile(r"\[[^\]]*\]")
 #: root only: its submodules (``//modules/alias``, ``//modules/deploy``, ``//modules/docker-build``) create no function.
 LAMBDA_MODULE = re.compile(r"terraform-aws-modules/(terraform-aws-)?lambda(/aws)?(\.git)?(//)?($|\?)")
 ECS_SERVICE_MODULE = re.compile(r"terraform-aws-modules/(terraform-aws-)?ecs(/aws)?//modules/service($|\?|\.git)")
+#: terraform-aws-modules' EKS module (its root: a cluster, its managed node groups and Fargate profiles), read by its
+#: inputs for the EKS capacity it defines (decider/sources/terraform_modules.py ``eks_capacity``).
+EKS_MODULE = re.compile(r"terraform-aws-modules/(terraform-aws-)?eks(/aws)?(\.git)?(//)?($|\?)")
 
 
 @dataclass(frozen=True)

@@ -157,3 +157,32 @@ def _as_blocks(value: Any) -> list[Any]:
     if isinstance(value, list):
         return value
     return []
+
+
+def eks_capacity(address: str, inputs: Mapping[str, Any], file: str, line: int) -> list[Resource]:
+    """The EKS capacity a call of ``terraform-aws-modules/eks/aws`` defines, as the resources it creates: the cluster
+    (Auto Mode when ``compute_config``, or v20's ``cluster_compute_config``, is enabled), a managed node group per
+    ``eks_managed_node_groups`` entry (its ``instance_types``, ``capacity_type``, ``ami_type``) and a Fargate profile
+    per ``fargate_profiles`` entry (its ``selectors``). https://github.com/terraform-aws-modules/terraform-aws-eks
+    (its README's inputs). A call with ``create = false`` defines nothing."""
+    if inputs.get("create") is False:
+        return []
+
+    def made(kind: str, name: str, values: dict[str, Any]) -> Resource:
+        return Resource(f"{address}.{kind}.{name}", kind, values, file, line, {}, owner=address)
+
+    compute = inputs.get("compute_config", inputs.get("cluster_compute_config"))
+    enabled = isinstance(compute, Mapping) and compute.get("enabled") is True
+    created = [made("aws_eks_cluster", "this", {"compute_config": [{"enabled": enabled}]})]
+    groups = inputs.get("eks_managed_node_groups")
+    for key, group in groups.items() if isinstance(groups, Mapping) else ():
+        if isinstance(group, Mapping):
+            values = {name: group[name] for name in ("instance_types", "capacity_type", "ami_type") if name in group}
+            created.append(made("aws_eks_node_group", str(key), values))
+    profiles = inputs.get("fargate_profiles")
+    for key, profile in profiles.items() if isinstance(profiles, Mapping) else ():
+        selectors = profile.get("selectors") if isinstance(profile, Mapping) else None
+        if isinstance(selectors, list):
+            chosen = [dict(item) for item in selectors if isinstance(item, Mapping)]
+            created.append(made("aws_eks_fargate_profile", str(key), {"selector": chosen}))
+    return created

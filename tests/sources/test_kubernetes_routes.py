@@ -96,7 +96,7 @@ def test_service_ports_that_are_all_grpc_say_it_serves_grpc() -> None:
     assert any("serves gRPC: every port of Service cart" in note for note in cart.assumptions)
     # read without its Service, it is the worker it looks like
     alone = read([ROUTES / "shop" / "cart.yaml"])["cart"]
-    assert "traffic" not in alone.raw
+    assert alone.raw["traffic"] == {"front_door": "none"}  # no door priced for a worker
     assert any("serves no requests" in note for note in alone.assumptions)
 
 
