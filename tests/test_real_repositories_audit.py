@@ -154,3 +154,58 @@ def test_a_cluster_made_by_the_eks_module_is_read_as_the_capacity_it_defines(tmp
     assert found["loadgenerator"].nodes.spot is True
     assert found["jobs"].mode == "fargate"
     assert found["loadgenerator"].cluster == f"module.eks.aws_eks_cluster.this ({tmp_path}/main.tf:1)"
+
+
+EDGE_TEMPLATE = """Transform: AWS::Serverless-2016-10-31
+Resources:
+  EdgeFn:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: nodejs20.x, Handler: index.handler, CodeUri: src/, AutoPublishAlias: live}
+  Regular:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: src/}
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        DefaultCacheBehavior:
+          LambdaFunctionAssociations: [{EventType: viewer-request, LambdaFunctionARN: !Ref EdgeFn.Version}]
+"""
+
+EDGE_TERRAFORM = """resource "aws_lambda_function" "edge" {
+  function_name = "edge"
+}
+
+resource "aws_lambda_function" "plain" {
+  function_name = "plain"
+}
+
+resource "aws_cloudfront_distribution" "cdn" {
+  default_cache_behavior {
+    lambda_function_association {
+      event_type = "viewer-request"
+      lambda_arn = aws_lambda_function.edge.qualified_arn
+    }
+  }
+}
+
+module "rewrite" {
+  source         = "terraform-aws-modules/lambda/aws"
+  function_name  = "rewrite"
+  lambda_at_edge = true
+}
+"""
+
+
+def test_lambda_at_edge_functions_are_listed_as_skipped_not_priced_as_regional_ones(tmp_path: Path) -> None:
+    """serverless-patterns' CloudFront functions were priced as regional Lambda behind an API Gateway the files do not
+    define, and ranked against containers that cannot take a CloudFront trigger (F2)."""
+    (tmp_path / "template.yaml").write_text(EDGE_TEMPLATE, encoding="utf-8")
+    (tmp_path / "main.tf").write_text(EDGE_TERRAFORM, encoding="utf-8")
+    discovery = find_workloads([str(tmp_path)])
+    assert sorted(item.name for item in discovery.workloads) == ["Regular", "aws_lambda_function.plain"]
+    edge = [reason for _, reason in discovery.skipped if "a Lambda@Edge function" in reason]
+    assert len(edge) == 3
+    assert any("(distribution Cdn triggers it)" in reason for reason in edge)
+    assert any("(aws_cloudfront_distribution.cdn triggers it)" in reason for reason in edge)
+    assert any("(lambda_at_edge = true)" in reason for reason in edge)

@@ -23,6 +23,7 @@ from decider.sources.ecs import (
     read_service,
     read_task_definition,
 )
+from decider.sources.edge import template_edge
 from decider.sources.imported import ImportedWorkload, deep_merge
 from decider.sources.parameters import TemplateContext
 from decider.sources.provisioned import template_provisioned
@@ -118,6 +119,7 @@ def read_template(document: Document, file: str, capacity: Capacity | None = Non
             workload = ImportedWorkload(str(logical_id), file, line, str(kind), runs_as="function")
             _read_function(workload, properties, resources, document)
             template_provisioned(workload, properties, str(logical_id), resources)
+            template_edge(workload, str(logical_id), resources)
             workloads.append(workload)
         elif kind == SERVICE:
             task_id = reference(properties.get("TaskDefinition"))

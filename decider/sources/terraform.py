@@ -28,6 +28,7 @@ from decider.sources.cloudformation import (
 )
 from decider.sources.durable import read_durable
 from decider.sources.ecs import LAUNCH_TYPES, choose_ecs_target, listens, read_task_definition
+from decider.sources.edge import terraform_edge
 from decider.sources.imported import ImportedWorkload
 from decider.sources.provisioned import terraform_provisioned
 from decider.sources.schedule import counted_runs, note_disabled
@@ -145,6 +146,7 @@ def _unknowns(value: Any) -> str:
 
 def _function(resource: Resource, resources: Sequence[Resource]) -> ImportedWorkload:
     workload = _workload(resource, "lambda", "function")
+    terraform_edge(workload, resource, resources)
     values = resource.values
     timeout = number_of(known(workload, values, "timeout"))
     if timeout is not None:

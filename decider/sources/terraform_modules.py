@@ -67,6 +67,8 @@ def _lambda(given: Mapping[str, Any], address: str, resource: Make) -> list[Reso
         for key in ("function_name", "memory_size", "timeout", "architectures", "package_type", "image_uri")
         if key in given
     }
+    if given.get("lambda_at_edge") is True:  # a Lambda@Edge function (decider/sources/edge.py)
+        function["lambda_at_edge"] = True
     storage = given["ephemeral_storage_size"]
     function["ephemeral_storage"] = [{"size": storage}]
     created: list[Resource] = [resource("aws_lambda_function", function, None)]
