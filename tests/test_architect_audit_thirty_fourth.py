@@ -162,11 +162,8 @@ class _Seen:
         return self.seen[volume]
 
 
-def test_earliest_finds_the_crossing_met_first_coming_from_today() -> None:
-    # "other" is cheaper from 10M to 12M and again from 20M; a bracket narrowed to 20M is told the crossing at 10M
-    def other(volume: float) -> float:
-        return 50.0 if 10e6 <= volume < 12e6 or volume >= 20e6 else 150.0
-
+def _earliest_from_20m(other: Callable[[float], float]) -> float | None:
+    """``earliest`` from 1M of a crossing narrowed to 20M, "first" costing 100 at every volume and "other" as given."""
     totals = _Seen({"first": lambda volume: 100.0, "other": other})
 
     def cheaper(volume: float) -> bool:
@@ -177,25 +174,25 @@ def test_earliest_finds_the_crossing_met_first_coming_from_today() -> None:
         found = totals.seen.get(volume)
         return None if found is None else found["first"] - found["other"]
 
-    found = earliest(1e6, 20e6, totals, cheaper, gap)
+    return earliest(1e6, 20e6, totals, cheaper, gap)
+
+
+def test_earliest_finds_the_crossing_met_first_coming_from_today() -> None:
+    # "other" is cheaper from 10M to 12M and again from 20M; a bracket narrowed to 20M is told the crossing at 10M
+    found = _earliest_from_20m(lambda volume: 50.0 if 10e6 <= volume < 12e6 or volume >= 20e6 else 150.0)
     assert found is not None
     assert 10e6 <= found <= 10e6 * WITHIN  # the first crossing, within the 1% the bracket is narrowed to
-
     # A stretch between the volumes probed short of the crossing found is not seen (the known residual): 20M stays
-    def near(volume: float) -> float:
-        return 50.0 if 18.5e6 <= volume < 19e6 or volume >= 20e6 else 150.0
-
-    totals = _Seen({"first": lambda volume: 100.0, "other": near})
-    assert earliest(1e6, 20e6, totals, cheaper, gap) == 20e6
-
+    assert _earliest_from_20m(lambda volume: 50.0 if 18.5e6 <= volume < 19e6 or volume >= 20e6 else 150.0) == 20e6
     # One 1.02 to 1.1 times short of it is (round 35, F1): the bracket is narrowed again to where it starts
-    def close(volume: float) -> float:
-        return 50.0 if 18.9e6 <= volume < 19.8e6 or volume >= 20e6 else 150.0
-
-    totals = _Seen({"first": lambda volume: 100.0, "other": close})
-    found = earliest(1e6, 20e6, totals, cheaper, gap)
+    found = _earliest_from_20m(_close_stretch)
     assert found is not None
     assert 18.9e6 <= found <= 18.9e6 * WITHIN
+
+
+def _close_stretch(volume: float) -> float:
+    """ "other"'s bill: cheaper from 18.9M to 19.8M, 1.02 to 1.1 times short of 20M, and again from 20M."""
+    return 50.0 if 18.9e6 <= volume < 19.8e6 or volume >= 20e6 else 150.0
 
 
 def test_earliest_says_nothing_when_its_last_narrowing_still_has_a_crossing_short_of_it(
@@ -205,24 +202,10 @@ def test_earliest_says_nothing_when_its_last_narrowing_still_has_a_crossing_shor
     the bills first cross is not known, and no crossing is returned rather than that one (audit of round 35's changes,
     F3: "~31M–~31.7M" said where Lambda was cheaper over 32.3M–36.5M). With no narrowing left, the stretch 1.02 to
     1.1 times short of 20M is such a crossing."""
-
-    def other(volume: float) -> float:
-        return 50.0 if 18.9e6 <= volume < 19.8e6 or volume >= 20e6 else 150.0
-
-    totals = _Seen({"first": lambda volume: 100.0, "other": other})
-
-    def cheaper(volume: float) -> bool:
-        found = totals(volume)
-        return found["other"] < found["first"] - 0.005
-
-    def gap(volume: float) -> float | None:
-        found = totals.seen.get(volume)
-        return None if found is None else found["first"] - found["other"]
-
     monkeypatch.setattr(crossing_bands, "EARLIER_TRIES", 0)
-    assert earliest(1e6, 20e6, totals, cheaper, gap) is None
+    assert _earliest_from_20m(_close_stretch) is None
     monkeypatch.setattr(crossing_bands, "EARLIER_TRIES", 1)
-    found = earliest(1e6, 20e6, totals, cheaper, gap)  # narrowed once, to the stretch, and nothing short of it
+    found = _earliest_from_20m(_close_stretch)  # narrowed once, to the stretch, and nothing short of it
     assert found is not None
     assert 18.9e6 <= found <= 18.9e6 * WITHIN
 

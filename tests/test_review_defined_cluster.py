@@ -12,34 +12,10 @@ from decider.review import Review, ReviewedWorkload, review_imported
 from decider.rules.model import Ruleset
 from decider.sources import apply_usage, find_workloads
 from tests.conftest import REPO_ROOT
+from tests.manifests import EKS_CLUSTER, deployment
 
-CLUSTER = """provider "aws" {
-  region = "us-east-1"
-}
+CLUSTER = EKS_CLUSTER
 
-resource "aws_eks_cluster" "orders" {
-  name     = "orders"
-  role_arn = "arn:aws:iam::123456789012:role/eks"
-  vpc_config {
-    subnet_ids = ["subnet-1", "subnet-2"]
-  }
-}
-"""
-
-DEPLOYMENT = """apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}}}
-spec:
-  replicas: 2
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers:
-        - name: api
-          image: example/{name}:1
-          ports: [{{containerPort: 8080}}]
-          resources: {{requests: {{cpu: 250m, memory: 512Mi}}}}
-"""
 
 #: The EKS control plane in us-east-1, a month: $0.10 an hour × 730 hours (rules/pricing/us-east-1.yaml).
 CONTROL_PLANE = 73.0
@@ -82,7 +58,7 @@ def test_one_workload_on_a_cluster_the_files_define_is_priced_on_a_new_cluster_o
     """Its control plane, nodes and load balancer are in the bill the ranking and the verdict compare (audit of round
     35's changes, F1: a control plane added to the bill after the ranking kept EKS at $96.03 against Fargate's
     $23.51)."""
-    root = write(tmp_path, {"infra/main.tf": CLUSTER, "infra/api.yaml": DEPLOYMENT.format(name="api")})
+    root = write(tmp_path, {"infra/main.tf": CLUSTER, "infra/api.yaml": deployment("api")})
     api = review_of(root, ruleset, ["api"])["api"]
     assert control_plane(api) == ("EKS control plane (standard support)", CONTROL_PLANE)
     assert any(
@@ -103,7 +79,7 @@ def test_one_workload_on_a_cluster_the_files_define_is_priced_on_a_new_cluster_o
 
 
 def test_a_usage_file_that_says_the_cluster_is_not_new_is_taken_at_its_word(tmp_path: Path, ruleset: Ruleset) -> None:
-    root = write(tmp_path, {"infra/main.tf": CLUSTER, "infra/api.yaml": DEPLOYMENT.format(name="api")})
+    root = write(tmp_path, {"infra/main.tf": CLUSTER, "infra/api.yaml": deployment("api")})
     discovery = find_workloads([str(root)])
     usage = {"api": {"traffic": {"requests_per_month": 2_000_000}, "team": {"new_cluster": False}}}
     apply_usage(discovery.workloads, usage, "usage.yaml")
@@ -115,7 +91,7 @@ def test_workloads_on_one_defined_cluster_split_it_and_the_summary_adds_up_to_on
     tmp_path: Path, ruleset: Ruleset
 ) -> None:
     files = {"infra/main.tf": CLUSTER}
-    files |= {f"infra/{name}.yaml": DEPLOYMENT.format(name=name) for name in ("api", "web")}
+    files |= {f"infra/{name}.yaml": deployment(name) for name in ("api", "web")}
     reviewed = review_of(tmp_path / "." if write(tmp_path, files) else tmp_path, ruleset, ["api", "web"])
     shares = [control_plane(reviewed[name]) for name in ("api", "web")]
     assert [usd for _, usd in shares] == [CONTROL_PLANE / 2] * 2
@@ -130,10 +106,10 @@ def test_each_defined_cluster_is_its_own_and_an_existing_one_stays_already_paid(
 ) -> None:
     files = {
         "a/main.tf": CLUSTER,
-        "a/api.yaml": DEPLOYMENT.format(name="api"),
+        "a/api.yaml": deployment("api"),
         "b/main.tf": CLUSTER.replace('"orders"', '"billing"'),
-        "b/web.yaml": DEPLOYMENT.format(name="web"),
-        "c/jobs.yaml": DEPLOYMENT.format(name="jobs"),  # beside no cluster: one that exists already
+        "b/web.yaml": deployment("web"),
+        "c/jobs.yaml": deployment("jobs"),  # beside no cluster: one that exists already
     }
     write(tmp_path, files)
     reviewed = review_of(tmp_path, ruleset, ["api", "web", "jobs"])
@@ -157,7 +133,7 @@ def test_a_folder_that_defines_two_clusters_names_neither_as_the_one_that_runs_i
     tmp_path: Path, ruleset: Ruleset
 ) -> None:
     two = CLUSTER + CLUSTER.split("\n\n", 1)[1].replace('"orders"', '"billing"')
-    write(tmp_path, {"infra/main.tf": two, "infra/api.yaml": DEPLOYMENT.format(name="api")})
+    write(tmp_path, {"infra/main.tf": two, "infra/api.yaml": deployment("api")})
     api = review_of(tmp_path, ruleset, ["api"])["api"]
     assert control_plane(api) == ("EKS control plane (existing cluster: already paid)", 0.0)
     assert any(
@@ -227,7 +203,7 @@ def test_a_diff_leaves_out_the_control_plane_a_workload_alone_on_a_defined_clust
     files define pays (audit of round 35's latest changes, F4: removing its neighbour read as $73 more)."""
     from decider.review_diff import own_cost
 
-    root = write(tmp_path, {"infra/main.tf": CLUSTER, "infra/api.yaml": DEPLOYMENT.format(name="api")})
+    root = write(tmp_path, {"infra/main.tf": CLUSTER, "infra/api.yaml": deployment("api")})
     api = review_of(root, ruleset, ["api"])["api"]
     assert api.monthly_cost_now_usd is not None
     assert own_cost(api) == pytest.approx(api.monthly_cost_now_usd - CONTROL_PLANE, abs=0.01)
@@ -239,7 +215,7 @@ def test_a_usage_file_that_says_the_cluster_is_not_new_makes_it_an_existing_one_
     """Alone, the workload then pays nothing for the control plane; two such split it as an existing cluster's (audit
     of round 35's latest changes, F6: alone it paid nothing while two split the defined cluster's)."""
     files = {"infra/main.tf": CLUSTER}
-    files |= {f"infra/{name}.yaml": DEPLOYMENT.format(name=name) for name in ("api", "web")}
+    files |= {f"infra/{name}.yaml": deployment(name) for name in ("api", "web")}
     write(tmp_path, files)
     discovery = find_workloads([str(tmp_path)])
     usage = {

@@ -13,19 +13,11 @@ import pytest
 from decider import Ruleset
 from decider.review import ReviewedWorkload, review_imported
 from decider.sources import apply_usage, find_workloads
+from tests.manifests import EKS_CLUSTER, deployment
 
-CLUSTER = """provider "aws" {
-  region = "us-east-1"
-}
-
-resource "aws_eks_cluster" "orders" {
-  name     = "orders"
-  role_arn = "arn:aws:iam::123456789012:role/eks"
-  vpc_config {
-    subnet_ids = ["subnet-1", "subnet-2"]
-  }
-}
-
+CLUSTER = (
+    EKS_CLUSTER
+    + """
 resource "aws_eks_node_group" "general" {
   cluster_name   = aws_eks_cluster.orders.name
   node_role_arn  = "arn:aws:iam::123456789012:role/nodes"
@@ -38,28 +30,14 @@ resource "aws_eks_node_group" "general" {
   }
 }
 """
-
-DEPLOYMENT = """apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}}}
-spec:
-  replicas: 2
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers:
-        - name: api
-          image: example/{name}:1
-          ports: [{{containerPort: 8080}}]
-          resources: {{requests: {{cpu: 500m, memory: 1Gi}}}}
-"""
+)
 
 
 def reviewed(tmp_path: Path, ruleset: Ruleset, group: str) -> dict[str, ReviewedWorkload]:
     (tmp_path / "infra").mkdir(parents=True)
     (tmp_path / "infra" / "main.tf").write_text(CLUSTER % group, encoding="utf-8")
     for name in ("api", "web"):
-        (tmp_path / "infra" / f"{name}.yaml").write_text(DEPLOYMENT.format(name=name), encoding="utf-8")
+        (tmp_path / "infra" / f"{name}.yaml").write_text(deployment(name, cpu="500m", memory="1Gi"), encoding="utf-8")
     discovery = find_workloads([str(tmp_path)])
     usage = {name: {"traffic": {"requests_per_month": 30_000_000, "peak_rps": 40}} for name in ("api", "web")}
     apply_usage(discovery.workloads, usage, "usage.yaml")

@@ -12,23 +12,13 @@ import pytest
 from decider import Ruleset
 from decider.review import review_imported
 from decider.sources import ImportedWorkload, find_workloads
+from tests.manifests import deployment
 
 
 def app(name: str) -> str:
-    return f"""apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}}}
-spec:
-  replicas: 2
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers:
-        - name: web
-          image: example/{name}:1
-          ports: [{{containerPort: 8080}}]
-          resources: {{requests: {{cpu: 250m, memory: 512Mi}}}}
----
+    return (
+        deployment(name)
+        + f"""---
 apiVersion: v1
 kind: Service
 metadata: {{name: {name}}}
@@ -36,6 +26,7 @@ spec:
   selector: {{app: {name}}}
   ports: [{{port: 80, targetPort: 8080}}]
 """
+    )
 
 
 def ingress(name: str, backends: list[str], *, spec_class: str | None = "alb", annotations: str = "") -> str:
