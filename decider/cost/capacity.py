@@ -178,7 +178,7 @@ def run_seconds(workload: Workload, facts: Facts) -> float:
 
 def run_hours(workload: Workload, facts: Facts) -> Ramp:
     """A job's copy-hours a month on instances, a run's time from its start each: no minimum, as EC2 bills instances
-    per second and a pod on nodes pays nothing a run (Fargate's minute a task is ``copy_hours``'s; property of real
+    per second and a pod on nodes pays nothing a run (Fargate's minute a task is ``copy_hours``'s; the real
     repositories audit, round 36, F1: a CronJob every minute of 6 s runs billed as 60 s each on a cluster's nodes)."""
     return Ramp(run_seconds(workload, facts) / 3600.0)
 
