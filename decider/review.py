@@ -346,7 +346,8 @@ def judge(
                     f"({number(best.score)} against {number(compared.score)})"
                 )
                 now_usd = mode.usd if mode.usd is not None else _cost(compared)
-                why += cost_clause(ruleset, best, compared, now_usd, parsed.workload.preferences.region) + "."
+                region = parsed.workload.preferences.region
+                why += cost_clause(ruleset, best, compared, now_usd, region, cluster_workloads) + "."
     cost_now = mode.usd if mode.usd is not None else _cost(compared) if compared is not None else None
     if mode.notes and verdict is not None:
         why += " Cost now: " + "; ".join(mode.notes) + "."

@@ -22,10 +22,18 @@ Share = tuple[str, float] | None
 
 
 def cost_clause(
-    ruleset: Ruleset, best: RankedTarget, compared: RankedTarget, now_usd: float | None, region: str
+    ruleset: Ruleset,
+    best: RankedTarget,
+    compared: RankedTarget,
+    now_usd: float | None,
+    region: str,
+    sharing: int = 0,
 ) -> str:
     """ " and costs $X a month less ($best against $now …)" for a consider, with what the figures leave out; empty
-    when either cost is not known. ``now_usd`` is the current target's bill (in its current mode, when priced)."""
+    when either cost is not known. ``now_usd`` is the current target's bill (in its current mode, when priced);
+    ``sharing``, how many of the review's workloads share its EKS cluster's control plane. A verdict is said before
+    the others are known, so the share left out is said to be saved only if the cluster's other workloads move off
+    too, as the review's summary counts it then (audit of round 35's changes, F2)."""
     best_usd = best.monthly_cost.total_usd if best.monthly_cost is not None else None
     if now_usd is None or best_usd is None:
         return ""
@@ -34,9 +42,11 @@ def cost_clause(
     change = f"${abs(saving):,.2f} a month {'less' if saving >= 0 else 'more'}"
     text = f" and costs {change} (${best_usd:,.2f} against ${now_usd - shared:,.2f}"
     if shared:
+        others = max(sharing - 1, 1)
+        who = "other workload in this review moves" if others == 1 else f"other {others} workloads in this review move"
         text += (
-            f", leaving out its ${shared:,.2f} share of the EKS control plane, which the cluster costs while the "
-            "review's other workloads run on it"
+            f", leaving out its ${shared:,.2f} share of the EKS control plane, which is saved only if the cluster's "
+            f"{who} off it too, as the review's summary then counts it"
         )
     return text + ")" + _unsettled(ruleset, (best, compared), region)
 

@@ -101,6 +101,27 @@ def test_workloads_on_one_defined_cluster_split_it_and_the_summary_adds_up_to_on
     assert "billed to the 2 workloads this review runs on it" in platform_note(reviewed["api"])
 
 
+def test_when_every_workload_on_a_cluster_is_told_to_move_the_share_each_leaves_out_is_saved_in_the_summary(
+    tmp_path: Path, ruleset: Ruleset
+) -> None:
+    """Each verdict is said before the others are known: its cost clause leaves its share out and says the share is
+    saved only if the cluster's other workloads move too; when they all do, the summary counts the cluster gone
+    (audit of round 35's changes, F2: the clause said the cluster stays while the others run on it)."""
+    files = {"infra/main.tf": CLUSTER} | {f"infra/{name}.yaml": deployment(name) for name in ("api", "web")}
+    discovery = find_workloads([str(write(tmp_path, files))])
+    usage = {name: {"traffic": {"requests_per_month": 2_000_000, "peak_rps": 20}} for name in ("api", "web")}
+    apply_usage(discovery.workloads, usage, "usage.yaml")
+    review = review_imported(discovery.workloads, ruleset)
+    assert [item.verdict for item in review.workloads] == ["consider", "consider"]
+    said = "share of the EKS control plane, which is saved only if the cluster's other workload in this review moves"
+    assert all(f"leaving out its $36.50 {said} off it too" in item.why for item in review.workloads)
+    assert sum(control_plane(item)[1] for item in review.workloads) == CONTROL_PLANE
+    now = sum(item.monthly_cost_now_usd or 0.0 for item in review.workloads)
+    after = sum(item.monthly_cost_recommended_usd or 0.0 for item in review.workloads)
+    assert review.summary.monthly_cost_now_usd == pytest.approx(now, abs=0.01)
+    assert review.summary.monthly_cost_recommended_usd == pytest.approx(after, abs=0.01)  # no share left behind
+
+
 def test_each_defined_cluster_is_its_own_and_an_existing_one_stays_already_paid(
     tmp_path: Path, ruleset: Ruleset
 ) -> None:

@@ -258,6 +258,8 @@ def test_moving_off_a_shared_cluster_saves_no_share_of_its_control_plane(
     saving = now - share - recommended
     assert f"costs ${abs(saving):,.2f} a month {'less' if saving >= 0 else 'more'}" in moved["why"]
     assert f"leaving out its ${share:,.2f} share of the EKS control plane" in moved["why"]
+    # said before profile-api's verdict is known: the share is saved only if the cluster's other workload moves too
+    assert "saved only if the cluster's other workload in this review moves off it too" in moved["why"]
     # The cluster stays for profile-api: after following the verdicts it is still paid for, whole
     summary = review["summary"]
     assert summary["monthly_cost_now_usd"] == pytest.approx(now + kept["monthly_cost_now_usd"], abs=0.01)
