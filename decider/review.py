@@ -21,8 +21,8 @@ from decider.decision import Decision, RankedTarget
 from decider.engine import decide
 from decider.fixes import value_at
 from decider.numbers import number
-from decider.review_cluster import share_clusters, share_control_plane
-from decider.review_costs import Share, cluster_share, cost_clause, describe_current, target_name
+from decider.review_cluster import share_clusters, share_fixed_costs
+from decider.review_costs import Shares, cluster_share, cost_clause, describe_current, target_name
 from decider.review_fields import FieldAssumed, FieldRead, assumed_fields, read_fields
 from decider.review_input import check_imported
 from decider.review_mode import CurrentMode, mode_name
@@ -148,30 +148,29 @@ class Review(_Frozen):
 
 class Tally:
     """The summary counted one workload at a time, in review order (so the cost sums are summarise()'s to the cent).
-    A workload moved off a shared EKS cluster leaves its share of the control plane behind while any of the review's
-    workloads stays on that cluster (``share``: its cluster and share, decider/review_costs.py)."""
+    A workload moved off a shared EKS cluster or Ingress load balancer leaves its share behind while any of the
+    review's workloads stays on it (``shares``: each with its cluster or Ingress, decider/review_costs.py)."""
 
     def __init__(self, reviewed: Iterable[ReviewedWorkload] = ()) -> None:
         self.counts: dict[Verdict | None, int] = dict.fromkeys((*VERDICTS, None), 0)
         self.now_total = self.after_total = 0.0
         self.costed = 0
-        self.left_behind: dict[str, float] = {}  # per shared cluster (its region): the shares of workloads moved off
-        self.staying: set[str] = set()  # the shared clusters some workload stays on
+        self.left_behind: dict[str, float] = {}  # per shared cluster or Ingress: the shares of workloads moved off
+        self.staying: set[str] = set()  # the shared clusters and Ingresses some workload stays on
         for item in reviewed:
             share = cluster_share(item.decision, item.compared_target)
             self.add(item.verdict, item.monthly_cost_now_usd, item.monthly_cost_recommended_usd, share)
 
-    def add(self, verdict: Verdict | None, now: float | None, recommended: float | None, share: Share = None) -> None:
+    def add(self, verdict: Verdict | None, now: float | None, recommended: float | None, shares: Shares = ()) -> None:
         self.counts[verdict] += 1
         moved = verdict in ("consider", "move")
-        if share is not None and not moved:
-            self.staying.add(share[0])
+        self.staying.update(key for key, _ in shares if not moved)
         if now is not None and recommended is not None:
             self.costed += 1
             self.now_total += now
             self.after_total += now if verdict == "keep" else recommended
-            if share is not None and moved:
-                self.left_behind[share[0]] = self.left_behind.get(share[0], 0.0) + share[1]
+            for key, usd in shares if moved else ():
+                self.left_behind[key] = self.left_behind.get(key, 0.0) + usd
 
     def summary(self, keep_margin_points: float = KEEP_MARGIN_POINTS) -> ReviewSummary:
         after = self.after_total + sum(usd for cluster, usd in self.left_behind.items() if cluster in self.staying)
@@ -224,6 +223,7 @@ def review_each(
             keep_margin_points=keep_margin_points,
             cluster_workloads=item.cluster_workloads,
             cluster=item.cluster if "team.new_cluster" not in item.given_in else None,
+            balancer=(item.balancer, item.balancer_workloads) if item.balancer and item.balancer_workloads else None,
             nodes=item.nodes,
             current_mode=item.mode,
             guessed=tuple(path for path in item.guessed if path not in item.given_in),
@@ -276,21 +276,22 @@ def judge(
     keep_margin_points: float = KEEP_MARGIN_POINTS,
     cluster_workloads: int = 0,
     cluster: str | None = None,
+    balancer: tuple[str, int] | None = None,
     nodes: NodePool | None = None,
     current_mode: str | None = None,
     guessed: Sequence[str] = (),
     ceiling: str | None = None,
 ) -> ReviewedWorkload:
     """Decide one workload and compare where it runs now with the recommendation; ``cluster_workloads`` shares its
-    EKS cluster's control plane between that many workloads (``cluster``: the one the files reviewed define, if so:
-    decider/review_cluster.py); ``current_mode`` is the capacity mode it runs in now, whose bill is the cost now
-    (decider/review_mode.py); ``guessed``: fields the source set on a guess (decider/sources/imported.py), which count
-    as assumed; ``ceiling``: what the longest run was read from when it is a ceiling (a function's timeout)."""
+    EKS cluster's control plane between that many (``cluster``: the one the files define, if so; ``balancer``: the
+    Ingress whose load balancer it shares, and how many share it: decider/review_cluster.py); ``current_mode``: the
+    capacity mode it runs in now, whose bill is the cost now (decider/review_mode.py); ``guessed``: fields the source
+    set on a guess (decider/sources/imported.py), assumed; ``ceiling``: what the longest run was read from when it is a
+    ceiling (a function's timeout)."""
     memo = PlanMemo()  # the plans priced for this workload, lent to the evidence search's rankings
     decision = decide(parsed, ruleset, advice=False, memo=memo)  # the search, when wanted, is review_evidence's
-    if cluster_workloads:  # its share of the EKS cluster's control plane
-        region = parsed.workload.preferences.region
-        decision = share_control_plane(decision, cluster_workloads, ruleset, region, cluster)
+    region = parsed.workload.preferences.region  # its shares of the EKS control plane and an Ingress's load balancer
+    decision = share_fixed_costs(decision, ruleset, region, (cluster_workloads, cluster), balancer)
     if extra_assumptions:
         decision = decision.model_copy(update={"assumptions": (*extra_assumptions, *decision.assumptions)})
     platform = parsed.workload.team.current_platform
@@ -346,8 +347,7 @@ def judge(
                     f"({number(best.score)} against {number(compared.score)})"
                 )
                 now_usd = mode.usd if mode.usd is not None else _cost(compared)
-                region = parsed.workload.preferences.region
-                why += cost_clause(ruleset, best, compared, now_usd, region, cluster_workloads) + "."
+                why += cost_clause(ruleset, best, compared, now_usd, region, cluster_workloads, balancer) + "."
     cost_now = mode.usd if mode.usd is not None else _cost(compared) if compared is not None else None
     if mode.notes and verdict is not None:
         why += " Cost now: " + "; ".join(mode.notes) + "."

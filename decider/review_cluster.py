@@ -10,6 +10,11 @@ is split between the workloads the review runs on it ("EKS control plane $73.00 
 is priced as on a new cluster of its own (``team.new_cluster``), its control plane in the bill the ranking compares.
 The review's totals add the shares up to the one control plane (to the cent a workload). A workload that asks for a
 new cluster (``team.new_cluster``) keeps its own. The decision's note on the existing platform says the same.
+
+An Ingress that gets an Application Load Balancer of its own and routes to several workloads (decider/sources/
+kubernetes_ingress.py) is made by the files as they make the workloads: its hours are split between them the same way
+("Application Load Balancer $16.43 a month of Ingress web (k8s/web.yaml:40), its hours split between 2 workloads in
+this review: $8.22"), in place of the existing cluster's shared load balancer their EKS bills would leave out.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from decider.cost.gaps import FLOOR_PRICE
 from decider.decision import CostLine, Decision, MonthlyCost, RankedTarget, Sizing
 from decider.decision_notes import EXISTING_CLUSTER, EXISTING_CLUSTER_AND_BALANCER
 from decider.rules.model import Ruleset
@@ -26,6 +32,14 @@ from decider.sources import ImportedWorkload
 ALREADY_PAID = "EKS control plane (existing cluster: already paid)"
 #: How the line that charges a workload its share of the shared control plane starts (review_diff.py leaves it out).
 SHARED_CONTROL_PLANE = "EKS control plane $"
+#: How the line that charges a workload its share of an Ingress's load balancer starts, and what follows the Ingress's
+#: name in it (review_costs.py keys the share by the name).
+SHARED_BALANCER = "Application Load Balancer $"
+SPLIT = ", its hours "
+#: The existing cluster's shared load balancer on an EKS bill (decider/cost/doors.py), replaced by an Ingress's share.
+CLUSTER_BALANCER = "Application Load Balancer hours (existing cluster's, shared: already paid)"
+#: The platform note's words on the existing cluster's shared load balancer, once its control plane is shared.
+BALANCER_LEFT_OUT = "its shared load balancer already exists, so its hours are left out of the bills of"
 #: What a share line of a cluster the files reviewed define says after its name (review_costs.py keys by the name).
 DEFINED = ", which the files reviewed define"
 #: How a workload alone on a cluster the files reviewed define is told so (review_diff.py finds it by this).
@@ -66,6 +80,27 @@ def share_clusters(workloads: Sequence[ImportedWorkload]) -> None:
             )
             cluster = None
         workload.cluster_workloads = counts[cluster] if cluster is not None else 0
+    balancers = [_balancer_of(workload) for workload in workloads]
+    behind = Counter(balancer for balancer in balancers if balancer is not None)
+    for workload, balancer in zip(workloads, balancers, strict=True):
+        workload.balancer_workloads = behind[balancer] if balancer is not None else 0
+
+
+def _balancer_of(workload: ImportedWorkload) -> str | None:
+    """The Ingress whose load balancer a workload shares, unless a usage file gives it one of its own."""
+    return workload.balancer if workload.get("network.own_load_balancer") is not True else None
+
+
+def share_fixed_costs(
+    decision: Decision, ruleset: Ruleset, region: str, cluster: tuple[int, str | None], balancer: tuple[str, int] | None
+) -> Decision:
+    """The decision with its shares of what the review's workloads share billed: the EKS cluster's control plane
+    (``cluster``: how many share it, and the one the files define, if so) and an Ingress's load balancer
+    (``balancer``: the Ingress and how many share it)."""
+    sharing, defined = cluster
+    if sharing:
+        decision = share_control_plane(decision, sharing, ruleset, region, defined)
+    return share_balancer(decision, *balancer, ruleset, region) if balancer is not None else decision
 
 
 def share_control_plane(
@@ -118,14 +153,67 @@ def _billed_share(note: str, said: str, defined: bool) -> str:
         note = note.replace(NEW_CLUSTER_HINT, "")
     note = note.replace(
         EXISTING_CLUSTER_AND_BALANCER,
-        f"{said}; its shared load balancer already exists, so its hours are left out of the bills of",
+        f"{said}; {BALANCER_LEFT_OUT}",
     )
     return note.replace(EXISTING_CLUSTER, f"{said}; nothing else of the cluster is on the bills of")
 
 
+def share_balancer(decision: Decision, where: str, sharing: int, ruleset: Ruleset, region: str) -> Decision:
+    """The decision with its EKS bill charged a ``sharing``-th of the hours of ``where``'s Application Load Balancer
+    (an Ingress's own, routing to ``sharing`` of the review's workloads) in place of the existing cluster's shared one
+    it would leave out; unchanged where no bill leaves one out (the workload is on a new cluster of its own) or the
+    region's book has no load balancer price."""
+    book = ruleset.pricing.get(region)
+    prices = book.load_balancers if book is not None else None
+    if book is None or prices is None or sharing < 1:
+        return decision
+    hour = prices.alb_hour.usd
+    monthly = hour * HOURS_A_MONTH
+    share = monthly / sharing
+    split = (
+        f"split between {sharing} workloads in this review: ${share:,.2f}"
+        if sharing > 1
+        else f"billed to the one workload in this review behind it: ${share:,.2f}"
+    )
+    floor = f": {FLOOR_PRICE}" if "load_balancers" in book.floors else ""
+    line = CostLine(
+        item=f"{SHARED_BALANCER}{monthly:,.2f} a month of {where}{SPLIT}{split}{floor}",
+        quantity=HOURS_A_MONTH / sharing,
+        unit="ALB-hour",
+        unit_price_usd=hour,
+        usd=round(share, 4),
+    )
+    ranking = []
+    for entry in decision.ranking:
+        cost = entry.monthly_cost
+        if cost is not None and any(item.item == CLUSTER_BALANCER for item in cost.lines):
+            lines = tuple(line if item.item == CLUSTER_BALANCER else item for item in cost.lines)
+            shared = MonthlyCost(total_usd=round(cost.total_usd + share, 2), lines=lines)
+            entry = entry.model_copy(update={"monthly_cost": shared, "sizing": _shared_modes(entry, share)})
+        ranking.append(entry)
+    if all(new is old for new, old in zip(ranking, decision.ranking, strict=True)):
+        return decision
+    said = f"its load balancer is the one {where} gets, whose hours (${monthly:,.2f} a month) are "
+    said += f"split between the {sharing} workloads it routes to" if sharing > 1 else "billed to the one reviewed"
+    assumptions = tuple(_balancer_said(note, said) for note in decision.assumptions)
+    return decision.model_copy(update={"ranking": tuple(ranking), "assumptions": assumptions})
+
+
+def _balancer_said(note: str, said: str) -> str:
+    """The note on the existing EKS platform saying whose load balancer the workload's bill shares (any other note as
+    it is)."""
+    if not note.startswith("team.current_platform is eks: "):
+        return note
+    note = note.replace(BALANCER_LEFT_OUT, f"{said} on the bills of")
+    left_out = f"{said} on its bill, and its cluster already exists, so its fixed cost is left out of the bills of"
+    return note.replace(EXISTING_CLUSTER_AND_BALANCER, left_out)
+
+
 def share_key(item: str, region: str) -> str:
-    """The shared cluster a share line (of share_control_plane()) is for: the one the files reviewed define that it
-    names, else its region's existing one."""
+    """The shared cluster or load balancer a share line (of share_control_plane() or share_balancer()) is for: the
+    Ingress it names, or the cluster the files reviewed define that it names, else its region's existing one."""
+    if item.startswith(SHARED_BALANCER):
+        return item[item.index(" a month of ") + len(" a month of ") : item.index(SPLIT)]
     if DEFINED in item:
         return item[item.index(" a month of ") + len(" a month of ") : item.index(DEFINED)]
     return region

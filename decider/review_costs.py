@@ -1,10 +1,12 @@
-"""What a review says of money beside the scores: the cost clause of a ``consider`` verdict, and the share of a
-shared EKS cluster's control plane a workload's bill carries (decider/review_cluster.py).
+"""What a review says of money beside the scores: the cost clause of a ``consider`` verdict, and the shares a
+workload's bill carries of a shared EKS cluster's control plane and of an Ingress's load balancer
+(decider/review_cluster.py).
 
 A share is not saved by moving one workload off the cluster: the cluster stays, and is paid for, while any of the
-review's workloads runs on it. A bill with lines at $0 for prices the region's book lacks (a load balancer, NAT, data
-out, logs, EBS volumes) is low by them, and one with lines at another region's figures taken as a floor (the book's
-``floors:``) may be low by the difference, so a difference that rests on either is said to be not settled.
+review's workloads runs on it (and an Ingress's load balancer while any of its workloads stays behind it). A bill with
+lines at $0 for prices the region's book lacks (a load balancer, NAT, data out, logs, EBS volumes) is low by them, and
+one with lines at another region's figures taken as a floor (the book's ``floors:``) may be low by the difference, so a
+difference that rests on either is said to be not settled.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from collections.abc import Sequence
 from decider.bill_checks import item_name, listed
 from decider.cost.gaps import FLOOR_PRICE, NO_PRICE
 from decider.decision import Decision, RankedTarget
-from decider.review_cluster import SHARED_CONTROL_PLANE, share_key
+from decider.review_cluster import SHARED_BALANCER, SHARED_CONTROL_PLANE, share_key
 from decider.rules.model import Ruleset
 
-#: A workload's shared cluster (its region) and its share of the control plane, when it runs on one.
-Share = tuple[str, float] | None
+#: A workload's shares of what it shares with the review's other workloads: each with what it is a share of (its EKS
+#: cluster, named by its region or its definition; an Ingress's load balancer, named by the Ingress), and the share.
+Shares = tuple[tuple[str, float], ...]
+#: How the lines of the shares start.
+SHARE_LINES = (SHARED_CONTROL_PLANE, SHARED_BALANCER)
 
 
 def cost_clause(
@@ -28,27 +33,41 @@ def cost_clause(
     now_usd: float | None,
     region: str,
     sharing: int = 0,
+    balancer: tuple[str, int] | None = None,
 ) -> str:
     """ " and costs $X a month less ($best against $now …)" for a consider, with what the figures leave out; empty
     when either cost is not known. ``now_usd`` is the current target's bill (in its current mode, when priced);
-    ``sharing``, how many of the review's workloads share its EKS cluster's control plane. A verdict is said before
-    the others are known, so the share left out is said to be saved only if the cluster's other workloads move off
-    too, as the review's summary counts it then (audit of round 35's changes, F2)."""
+    ``sharing``, how many of the review's workloads share its EKS cluster's control plane; ``balancer``, the Ingress
+    whose load balancer it shares and how many share it. A verdict is said before the others are known, so a share
+    left out is said to be saved only if the others move off too, as the review's summary counts it then (audit of
+    round 35's changes, F2)."""
     best_usd = best.monthly_cost.total_usd if best.monthly_cost is not None else None
     if now_usd is None or best_usd is None:
         return ""
-    shared = control_plane_share(compared)
-    saving = now_usd - shared - best_usd
+    plane = _left_out(compared, SHARED_CONTROL_PLANE)
+    door = _left_out(compared, SHARED_BALANCER) if balancer is not None else 0.0
+    saving = now_usd - plane - door - best_usd
     change = f"${abs(saving):,.2f} a month {'less' if saving >= 0 else 'more'}"
-    text = f" and costs {change} (${best_usd:,.2f} against ${now_usd - shared:,.2f}"
-    if shared:
-        others = max(sharing - 1, 1)
-        who = "other workload in this review moves" if others == 1 else f"other {others} workloads in this review move"
-        text += (
-            f", leaving out its ${shared:,.2f} share of the EKS control plane, which is saved only if the cluster's "
-            f"{who} off it too, as the review's summary then counts it"
-        )
+    text = f" and costs {change} (${best_usd:,.2f} against ${now_usd - plane - door:,.2f}"
+    said = []
+    if plane:
+        said.append(f"its ${plane:,.2f} share of the EKS control plane, which is saved only if the cluster's ")
+        said[-1] += _others(sharing, "")
+    if door and balancer is not None:  # (a share of a load balancer is billed only with the Ingress it is of)
+        said.append(f"its ${door:,.2f} share of the load balancer of {balancer[0]}, which is saved only if the ")
+        said[-1] += _others(balancer[1], " behind it")
+    if said:
+        counted = "it" if len(said) == 1 else "them"
+        text += ", leaving out " + ", and ".join(said) + f", as the review's summary then counts {counted}"
     return text + ")" + _unsettled(ruleset, (best, compared), region)
+
+
+def _others(sharing: int, where: str) -> str:
+    """The others of ``sharing`` workloads (``where``: on the cluster, or behind the load balancer), moving off."""
+    others = max(sharing - 1, 1)
+    many = f"other {others} workloads in this review{{}} move"
+    moved = "other workload in this review{} moves" if others == 1 else many
+    return moved.format(where) + " off it too"
 
 
 def describe_current(ruleset: Ruleset, candidates: Sequence[str], platform: str) -> str:
@@ -57,24 +76,29 @@ def describe_current(ruleset: Ruleset, candidates: Sequence[str], platform: str)
     return target_name(ruleset, candidates[0]) if one else {"ecs": "Amazon ECS"}.get(platform, platform)
 
 
-def cluster_share(decision: Decision, current_target: str | None) -> Share:
-    """(the cluster, the share) when the workload runs on a cluster the review's EKS workloads share: the bill of the
-    target it runs on now carries a share of the control plane; else None. The cluster is named by its region, or
-    by its name and file when the files reviewed define it (decider/review_cluster.py ``share_key``)."""
+def cluster_share(decision: Decision, current_target: str | None) -> Shares:
+    """Each (what it is a share of, the share) in the bill of the target the workload runs on now: of the control
+    plane of a cluster the review's EKS workloads share, named by its region, or by its name and file when the files
+    reviewed define it, and of an Ingress's load balancer, named by the Ingress (decider/review_cluster.py
+    ``share_key``); empty when it shares nothing."""
     current = next((entry for entry in decision.ranking if entry.target == current_target), None)
     lines = current.monthly_cost.lines if current is not None and current.monthly_cost is not None else ()
-    shares = [line for line in lines if line.item.startswith(SHARED_CONTROL_PLANE)]
     pricing = decision.pricing
-    if not shares or pricing is None:
-        return None
-    return share_key(shares[0].item, pricing.region), sum(line.usd for line in shares)
+    if pricing is None:
+        return ()
+    shares: dict[str, float] = {}
+    for line in lines:
+        if line.item.startswith(SHARE_LINES):
+            key = share_key(line.item, pricing.region)
+            shares[key] = shares.get(key, 0.0) + line.usd
+    return tuple(shares.items())
 
 
-def control_plane_share(entry: RankedTarget) -> float:
-    """The share of a shared EKS cluster's control plane in the entry's bill, which stays behind when the workload
-    moves off (the review's other workloads run on the cluster), else 0."""
+def _left_out(entry: RankedTarget, start: str) -> float:
+    """The share in the entry's bill whose line starts so (of a shared EKS cluster's control plane, of an Ingress's
+    load balancer), which stays behind when the workload moves off while the review's others share it, else 0."""
     lines = entry.monthly_cost.lines if entry.monthly_cost is not None else ()
-    return sum(line.usd for line in lines if line.item.startswith(SHARED_CONTROL_PLANE))
+    return sum(line.usd for line in lines if line.item.startswith(start))
 
 
 def _unsettled(ruleset: Ruleset, entries: tuple[RankedTarget, ...], region: str) -> str:

@@ -1,11 +1,11 @@
 """Review of a change: the reviews of two versions of the same infrastructure, and what the change moves.
 
-Workloads are matched by their file (relative to the root of each version) and name. Each is ``added`` (only in the
-new version), ``removed`` (only in the base), ``changed`` (its verdict or its monthly cost moved) or ``unchanged``.
-The cost compared is where the workload runs now (``monthly_cost_now_usd``), without a share of an existing EKS
-cluster's control plane (``own_cost``): a removed workload's cost falls away, an added one's is new; a cost the review
-does not know (traffic unknown) gives no delta. A finding is *new* when the new
-version has a ``consider`` or ``move`` that the base did not have for that workload with the same verdict.
+Workloads are matched by their file (relative to the root of each version) and name. Each is ``added`` (only in the new
+version), ``removed`` (only in the base), ``changed`` (its verdict or its monthly cost moved) or ``unchanged``. The cost
+compared is where the workload runs now (``monthly_cost_now_usd``), without a share of an EKS cluster's control plane or
+an Ingress's load balancer (``own_cost``): a removed workload's cost falls away, an added one's is new; a cost the
+review does not know (traffic unknown) gives no delta. A finding is *new* when the new version has a ``consider`` or
+``move`` that the base did not have for that workload with the same verdict.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from decider.review import Review, ReviewedWorkload, Verdict
-from decider.review_cluster import ALONE_ON_DEFINED, SHARED_CONTROL_PLANE
+from decider.review_cluster import ALONE_ON_DEFINED, SHARED_BALANCER, SHARED_CONTROL_PLANE
 
 #: A new cluster's control plane line on an EKS bill (decider/cost/bill.py): "EKS control plane (standard support)".
 CONTROL_PLANE_LINE = "EKS control plane ("
@@ -98,15 +98,16 @@ def compare(
 
 def own_cost(item: ReviewedWorkload) -> float | None:
     """The workload's monthly cost where it runs now, without its share of an EKS cluster's control plane (an
-    existing cluster's, or one the files reviewed define: decider/review_cluster.py): the cluster pays that whatever
-    a change adds or removes, and the share moves with the count of workloads reviewed, so comparing it would charge
-    an added workload, and every other one, for what the cluster costs anyway."""
+    existing cluster's, or one the files reviewed define: decider/review_cluster.py) or of an Ingress's load balancer:
+    the cluster and the Ingress pay that whatever a change adds or removes, and the share moves with the count of
+    workloads reviewed, so comparing it would charge an added workload, and every other one, for what they cost
+    anyway."""
     cost = item.monthly_cost_now_usd
     if cost is None or item.current_target != "eks":
         return cost
     eks = next((entry for entry in item.decision.ranking if entry.target == "eks"), None)
     lines = eks.monthly_cost.lines if eks is not None and eks.monthly_cost is not None else ()
-    share = sum(line.usd for line in lines if line.item.startswith(SHARED_CONTROL_PLANE))
+    share = sum(line.usd for line in lines if line.item.startswith((SHARED_CONTROL_PLANE, SHARED_BALANCER)))
     if any(ALONE_ON_DEFINED in note for note in item.source_assumptions):
         # alone on a cluster the files define, it is priced as on a new cluster: its control plane is the cluster's
         # as the shares are, and left out likewise (removing the other workload on it moved no control plane)

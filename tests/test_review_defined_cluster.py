@@ -208,12 +208,12 @@ def test_a_share_is_left_behind_only_on_the_cluster_it_is_a_share_of() -> None:
         "eu-west-1"
     )
     tally = Tally()
-    tally.add("consider", 100.0, 10.0, (first, 73.0))
-    tally.add("keep", 90.0, 90.0, (second, 73.0))
+    tally.add("consider", 100.0, 10.0, ((first, 73.0),))
+    tally.add("keep", 90.0, 90.0, ((second, 73.0),))
     assert tally.summary().monthly_cost_recommended_usd == 100.0  # 10 + 90: the first cluster goes with its workload
     shared = Tally()
-    shared.add("consider", 100.0, 10.0, ("us-east-1", 36.5))
-    shared.add("keep", 90.0, 90.0, ("us-east-1", 36.5))
+    shared.add("consider", 100.0, 10.0, (("us-east-1", 36.5),))
+    shared.add("keep", 90.0, 90.0, (("us-east-1", 36.5),))
     assert shared.summary().monthly_cost_recommended_usd == 136.5  # its share stays: the other runs on the cluster
 
 

@@ -43,7 +43,7 @@ from decider.review import (
     review_each,
 )
 from decider.review_cluster import share_clusters
-from decider.review_costs import Share, cluster_share
+from decider.review_costs import Shares, cluster_share
 from decider.review_input import check_imported, screen_imported
 from decider.rules.loader import load_ruleset
 from decider.rules.model import Ruleset
@@ -230,7 +230,7 @@ class Outcome:
     now_usd: float | None
     recommended_usd: float | None
     part: Any
-    cluster_share: Share = None
+    cluster_share: Shares = ()
 
 
 def outcomes(

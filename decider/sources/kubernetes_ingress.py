@@ -6,9 +6,10 @@ https://docs.aws.amazon.com/eks/latest/userguide/alb-ingress.html.
 
 When such an Ingress routes to one workload only, the ALB is that workload's own: ``network.own_load_balancer: true``,
 its hours billed to it even on a cluster the team runs already, said as an assumption. One that routes to several
-workloads is shared between them, as a cluster's shared load balancer is: each is told so, and none is billed its
-hours. An Ingress of any other class (ingress-nginx, Traefik, …) goes through its controller's own load balancer,
-shared by every Ingress of that class, and an IngressGroup's ALB by the group's: neither is any one workload's.
+workloads is shared between them: each is told so, and the review splits its hours between their EKS bills
+(decider/review_cluster.py ``share_balancer``), since the files create it as they create the workloads. An Ingress of
+any other class (ingress-nginx, Traefik, …) goes through its controller's own load balancer, shared by every Ingress of
+that class, and an IngressGroup's ALB by the group's: neither is any one workload's.
 """
 
 from __future__ import annotations
@@ -84,8 +85,8 @@ def ingress_balancers(workloads: Sequence[ImportedWorkload], routes: _Routes) ->
             )
         else:
             shared = ingresses[0]
+            workload.balancer = shared
             workload.assume(
                 f"{shared} gets an Application Load Balancer of its own from the AWS Load Balancer Controller, shared "
-                f"by the {len(by_ingress[shared])} workloads it routes to: billed as a shared load balancer, its hours "
-                "not to any one of them"
+                f"by the {len(by_ingress[shared])} workloads it routes to: its hours are split between them"
             )

@@ -1,7 +1,8 @@
 """A Kubernetes Ingress's own Application Load Balancer (decider/sources/kubernetes_ingress.py): an Ingress of the
 AWS Load Balancer Controller's class with no IngressGroup gets an ALB of its own, billed to the one workload it routes
-to even on the cluster the team runs (``network.own_load_balancer``); one shared by several workloads, an
-IngressGroup's and another controller's stay the cluster's shared load balancer."""
+to even on the cluster the team runs (``network.own_load_balancer``), its hours split between several when it routes
+to several (decider/review_cluster.py ``share_balancer``); an IngressGroup's and another controller's stay the
+cluster's shared load balancer."""
 
 from __future__ import annotations
 
@@ -111,4 +112,5 @@ def test_an_alb_shared_by_two_workloads_is_neither_ones_own(tmp_path: Path) -> N
     for name in ("shop", "cart"):
         item = workloads[name]
         assert "own_load_balancer" not in item.raw.get("network", {})
-        assert said(item, "shared by the 2 workloads it routes to: billed as a shared load balancer")
+        assert said(item, "shared by the 2 workloads it routes to: its hours are split between them")
+        assert item.balancer is not None and item.balancer.startswith("Ingress front (")
