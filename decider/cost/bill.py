@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from decider.cost.capacity import Ramp
+from decider.cost.capacity import Ramp, run_seconds
 from decider.cost.doors import gateway_lines, load_balancer_lines, streaming_lines, websocket_lines
 from decider.cost.draft import Draft
 from decider.cost.frozen import setter
@@ -22,7 +22,7 @@ from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_i
 from decider.cost.instances import InstanceOption
 from decider.cost.line import Line, fixed
 from decider.cost.needs import Needs, needs_of
-from decider.cost.network import image_pull_lines, instance_volume_lines, network_lines, system_node_lines
+from decider.cost.network import image_pull_lines, instance_volume_lines, network_lines, node_pulls, system_node_lines
 from decider.cost.purchase_lines import compute_lines, hour_lines, runs_said, task_line
 from decider.cost.sizing import fargate_platform, lambda_run_s, size_fargate, size_instances, size_lambda
 from decider.cost.volumes import node_disk
@@ -348,6 +348,7 @@ def _plan_instances(
     lines += _door_lines(workload, book, model, sizing.front_door, _shared_balancer(target, workload), doors)
     lines += instance_volume_lines(book, model, ramps, *node_disk(workload.runtime, sizing.copies_per_instance))
     lines += _network_lines(workload, book, sizing.front_door is not None, doors)
+    lines += node_pulls(workload, book, model, run_seconds(workload, facts), sizing.fields)
     return Plan(target.id, sizing, tuple(lines), tuple(ramps))
 
 
@@ -368,11 +369,10 @@ def plan_targets(
     (no fitting size) or price are left out, and ``unpriced`` (when given) says why for each. ``chosen`` remembers the
     instance type chosen per management fee, node kind (EKS nodes keep vCPU from pods) and share of compute billed:
     the same workload's purchase options that bill compute alike choose alike (the choice is by the price billed,
-    after any Spot or Savings Plan discount: decider/cost/hourly.py ``compute_factor``). The
-    copies every container target sizes (decider/cost/needs.py) are worked out once, for the first of them."""
+    after any Spot or Savings Plan discount: decider/cost/hourly.py ``compute_factor``). The copies every container
+    target sizes (decider/cost/needs.py) are worked out once, for the first of them."""
     plans: dict[str, Plan] = {}
-    if chosen is None:
-        chosen = {}
+    chosen = chosen if chosen is not None else {}
     needs: Needs | None = None
     doors: Doors = {}  # the container targets' front door and network lines, the same for each
     for target in targets:

@@ -9,7 +9,8 @@ line as "no price in this region" (decider/bill_checks.py warns that the bill is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from decider.cost.capacity import Ramp
 from decider.cost.gaps import NO_PRICE
@@ -76,6 +77,35 @@ def image_pull_lines(workload: Workload, book: PriceBook, scaling: str) -> list[
     if per_gb is None:  # no network prices in this region's book: shown at $0, as _unknown_lines shows the others
         return [Line(f"{item}: {NO_PRICE}", "GB processed", 0.0, Ramp(image_mb / 1024.0))]
     return [Line(item, per_gb.unit, per_gb.usd, Ramp(image_mb / 1024.0))]
+
+
+def node_pulls(
+    workload: Workload, book: PriceBook, model: CostModel, run_s: float, sizing: Mapping[str, Any]
+) -> list[Line]:
+    """The image pulls of runs of a job on instances the cluster starts for them (no copy kept up, not on a cluster's
+    existing nodes), through the VPC's NAT gateways: a node started for a run keeps the image it pulled only while it
+    is up, until the cluster scales it in ``scale_in_lag_minutes`` after the run (decider/cost/capacity.py
+    ``linger_hours``), and the ECS agent and the kubelet pull an image an instance does not have
+    (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html, ``ECS_IMAGE_PULL_BEHAVIOR``).
+    The bill's instance-hours hold each run's node up for the run and the lag after it
+    (``capacity.instance_hour_ramps``): while runs are further apart than that, each starts a node of its own, which
+    pulls ``runtime.artifact_mb``; once they follow closer, one node stays up all month and keeps the image. The line
+    follows the same volumes, up to the one where the node stays up (architect audit 37, F1: an hourly ETL's 5 GB image
+    pulled on each run by Fargate and on none by the nodes scaled in between its runs)."""
+    gateways, image_mb, runs = workload.network.nat_gateways, workload.runtime.artifact_mb, workload.requests_per_month
+    if sizing.get("scaling") != "per-run" or sizing.get("shared_nodes") or sizing.get("min_instances"):
+        return []
+    node_up_s = run_s + model.scale_in_lag_minutes * 60.0  # a run's node: the run, and the lag until it scales in
+    if not gateways or image_mb <= 0 or runs * node_up_s >= HOURS * 3600.0:
+        return []  # no NAT gateway, no image, or one node kept up all month by the runs
+    item = f"NAT gateway data processed (image pulls, {image_mb:g} MB a run on a new node; none through ECR VPC "
+    item += "endpoints)"
+    per_gb = book.network.nat_gateway_gb if book.network is not None else None
+    gb, last = image_mb / 1024.0, HOURS * 3600.0 / node_up_s  # the most runs that each start a node of their own
+    pulls = Ramp(gb, 0.0, 0.0, gb * last)
+    if per_gb is None:
+        return [Line(f"{item}: {NO_PRICE}", "GB processed", 0.0, pulls)]
+    return [Line(item, per_gb.unit, per_gb.usd, pulls)]
 
 
 def _unknown_lines(gateways: int, processed: float | None, egress: float | None, logs: float | None) -> list[Line]:
