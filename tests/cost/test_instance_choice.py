@@ -19,6 +19,7 @@ from decider.cost.capacity import Ramp, empty_room
 from decider.cost.hourly import compute_factor, hourly_price
 from decider.cost.instances import cheapest_instance, instance_options
 from decider.cost.mode_plans import _environment_fits, lambda_managed_instances
+from decider.cost.profile import profile_billed_hours, profile_copy_hours
 from decider.cost.volumes import volume_hour_usd
 from decider.facts import derive, utilisation
 from decider.pricing.book import Instance
@@ -129,9 +130,16 @@ def test_lambda_managed_instances_choose_the_cheapest_environment_host(
     requests = workload.requests_per_month
     environments = math.ceil(hours * requests / 730.0 - 1e-9)  # whole environments, on whole instances
 
+    profile = workload.traffic.hourly_profile  # hour by hour, as the container targets' copies (architect audit 37)
+    by_hour = profile_copy_hours(profile, hours, 0.0, model.scale_in_lag_minutes) if profile is not None else None
+
     def month(instance: Instance, fits: int) -> tuple[float, float, str]:
         compute = instance.usd_per_hour * (1 - discount.fraction) if discount is not None else instance.usd_per_hour
         hourly = compute + instance.usd_per_hour * prices.fee_fraction.fraction
+        if by_hour is not None:
+            billed = profile_billed_hours(by_hour, fits, floor, requests)
+            assert billed >= floor * (1 - 1e-12)  # never below the three instances kept
+            return (hourly * billed, instance.usd_per_hour, instance.type)
         ramp = Ramp(hours / fits, empty_room(Ramp(hours), fits, requests), floor)
         billed = ramp.at(requests)
         assert billed == pytest.approx(max(floor, math.ceil(environments / fits - 1e-9) * 730.0), rel=1e-9)
