@@ -209,3 +209,49 @@ def test_recommend_builds_the_validators_it_uses_and_not_their_nested_models(tmp
     nested |= {"Runtime": False, "Workload": True}
     assert run() == ({"Decision": True, "PriceBook": True, "CostModel": True, **nested}, 0.2, True, True)
     assert run() == ({"Decision": True, "PriceBook": False, "CostModel": False, **nested}, 0.2, True, True)
+
+
+#: A Pydantic plugin as an installed package registers one (an entry point in the ``pydantic`` group); loading it
+#: writes a marker, so a test sees whether a command looked for plugins.
+PLUGIN = """import os
+open(os.environ["MARKER"], "w").close()
+
+
+class Plugin:
+    def new_schema_validator(self, *args, **kwargs):
+        return None, None, None
+
+
+plugin = Plugin()
+"""
+
+
+@pytest.mark.parametrize(
+    ("environment", "looked"),
+    [({}, False), ({"PYDANTIC_DISABLE_PLUGINS": ""}, True)],  # the environment's own setting is kept
+    ids=["default", "plugins-asked-for"],
+)
+def test_a_one_shot_command_looks_for_no_pydantic_plugin(
+    tmp_path: Path, environment: dict[str, str], looked: bool
+) -> None:
+    (tmp_path / "markerplugin.py").write_text(PLUGIN, encoding="utf-8")
+    info = tmp_path / "markerplugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: markerplugin\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[pydantic]\nmarker = markerplugin:plugin\n", encoding="utf-8")
+    marker = tmp_path / "loaded"
+    env = {key: value for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
+    env |= {"PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO_ROOT}", "MARKER": str(marker), **environment}
+    command = "import sys; from decider.cli import run; sys.argv = ['decider', 'recommend', sys.argv[1]]; run()"
+    done = subprocess.run(
+        [sys.executable, "-c", command, str(EXAMPLES_DIR / "checkout-api.yaml")],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"recommendation"' in done.stdout or "Recommended" in done.stdout
+    assert marker.exists() is looked
