@@ -5,6 +5,7 @@ does not have the image (architect audit 37, F1)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -95,3 +96,12 @@ def test_pods_on_an_existing_clusters_nodes_pull_nothing(ruleset: Ruleset) -> No
     assert eks.sizing is not None
     assert getattr(eks.sizing, "shared_nodes", False)
     assert not pulls(decided(ruleset, on_eks), "eks")
+
+
+def test_a_book_without_network_prices_shows_the_node_pulls_at_zero_and_says_so(ruleset: Ruleset) -> None:
+    book = ruleset.pricing["eu-west-3"]
+    bare = book.model_copy(update={"network": None, "missing": {**book.missing, "network": "not sourced"}})
+    without = dataclasses.replace(ruleset, pricing={**ruleset.pricing, "eu-west-3": bare})
+    [line] = pulls(decided(without, ETL), "ecs-ec2")
+    assert line.item.endswith(": no price in this region")
+    assert (line.quantity, line.usd) == (pytest.approx(730 * 5000 / 1024), 0.0)
