@@ -125,14 +125,7 @@ def share_control_plane(
         unit_price_usd=hour,
         usd=round(share, 4),
     )
-    ranking = []
-    for entry in decision.ranking:
-        cost = entry.monthly_cost
-        if cost is not None and any(item.item == ALREADY_PAID for item in cost.lines):
-            lines = tuple(line if item.item == ALREADY_PAID else item for item in cost.lines)
-            shared = MonthlyCost(total_usd=round(cost.total_usd + share, 2), lines=lines)  # to the cent, as bills are
-            entry = entry.model_copy(update={"monthly_cost": shared, "sizing": _shared_modes(entry, share)})
-        ranking.append(entry)
+    ranking = _replaced(decision.ranking, ALREADY_PAID, line, share)
     said = (
         f"its cluster already exists, and its control plane (${monthly:,.2f} a month) is shared by the {sharing} "
         "workloads this review runs on it"
@@ -141,7 +134,7 @@ def share_control_plane(
         f"month) is billed to the {sharing} workloads this review runs on it"
     )
     assumptions = tuple(_billed_share(note, said, defined is not None) for note in decision.assumptions)
-    return decision.model_copy(update={"ranking": tuple(ranking), "assumptions": assumptions})
+    return decision.model_copy(update={"ranking": ranking, "assumptions": assumptions})
 
 
 def _billed_share(note: str, said: str, defined: bool) -> str:
@@ -183,20 +176,13 @@ def share_balancer(decision: Decision, where: str, sharing: int, ruleset: Rulese
         unit_price_usd=hour,
         usd=round(share, 4),
     )
-    ranking = []
-    for entry in decision.ranking:
-        cost = entry.monthly_cost
-        if cost is not None and any(item.item == CLUSTER_BALANCER for item in cost.lines):
-            lines = tuple(line if item.item == CLUSTER_BALANCER else item for item in cost.lines)
-            shared = MonthlyCost(total_usd=round(cost.total_usd + share, 2), lines=lines)
-            entry = entry.model_copy(update={"monthly_cost": shared, "sizing": _shared_modes(entry, share)})
-        ranking.append(entry)
+    ranking = _replaced(decision.ranking, CLUSTER_BALANCER, line, share)
     if all(new is old for new, old in zip(ranking, decision.ranking, strict=True)):
         return decision
     said = f"its load balancer is the one {where} gets, whose hours (${monthly:,.2f} a month) are "
     said += f"split between the {sharing} workloads it routes to" if sharing > 1 else "billed to the one reviewed"
     assumptions = tuple(_balancer_said(note, said) for note in decision.assumptions)
-    return decision.model_copy(update={"ranking": tuple(ranking), "assumptions": assumptions})
+    return decision.model_copy(update={"ranking": ranking, "assumptions": assumptions})
 
 
 def _balancer_said(note: str, said: str) -> str:
@@ -217,6 +203,20 @@ def share_key(item: str, region: str) -> str:
     if DEFINED in item:
         return item[item.index(" a month of ") + len(" a month of ") : item.index(DEFINED)]
     return region
+
+
+def _replaced(ranking: tuple[RankedTarget, ...], item: str, line: CostLine, share: float) -> tuple[RankedTarget, ...]:
+    """``ranking`` with ``line`` (of a ``share``) in place of each bill's line ``item`` (a fixed cost left out at $0),
+    and the share added to the bill's total and to each of the target's priced modes."""
+    replaced = []
+    for entry in ranking:
+        cost = entry.monthly_cost
+        if cost is not None and any(found.item == item for found in cost.lines):
+            lines = tuple(line if found.item == item else found for found in cost.lines)
+            shared = MonthlyCost(total_usd=round(cost.total_usd + share, 2), lines=lines)  # to the cent, as bills are
+            entry = entry.model_copy(update={"monthly_cost": shared, "sizing": _shared_modes(entry, share)})
+        replaced.append(entry)
+    return tuple(replaced)
 
 
 def _shared_modes(entry: RankedTarget, share: float) -> Sizing | None:
