@@ -16,6 +16,7 @@ from decider.rules.model import Ruleset
 from decider.sources import apply_usage, find_workloads
 from tests.manifests import EKS_CLUSTER
 from tests.sources.test_ingress_balancers import app, ingress
+from tests.test_review_defined_cluster import eks_lines
 
 #: An Application Load Balancer's hours in us-east-1, a month: $0.0225 an hour × 730 (rules/pricing/us-east-1.yaml).
 ALB_MONTH = 0.0225 * 730
@@ -27,12 +28,6 @@ def review_of(root: Path, ruleset: Ruleset, usage: dict[str, dict[str, object]])
     discovery = find_workloads([str(root)])
     apply_usage(discovery.workloads, usage, "usage.yaml")
     return review_imported(discovery.workloads, ruleset)
-
-
-def eks_lines(item: ReviewedWorkload) -> dict[str, float]:
-    [eks] = [entry for entry in item.decision.ranking if entry.target == "eks"]
-    assert eks.monthly_cost is not None
-    return {line.item: line.usd for line in eks.monthly_cost.lines}
 
 
 def balancer_share(item: ReviewedWorkload) -> tuple[str, float]:
