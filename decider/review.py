@@ -10,7 +10,7 @@ A workload with no current platform (``none``, or plain ``ec2``, which decider d
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -223,7 +223,7 @@ def review_each(
             keep_margin_points=keep_margin_points,
             cluster_workloads=item.cluster_workloads,
             cluster=item.cluster if "team.new_cluster" not in item.given_in else None,
-            balancer=(item.balancer, item.balancer_workloads) if item.balancer and item.balancer_workloads else None,
+            balancers=item.balancer_counts,
             nodes=item.nodes,
             current_mode=item.mode,
             guessed=tuple(path for path in item.guessed if path not in item.given_in),
@@ -276,22 +276,22 @@ def judge(
     keep_margin_points: float = KEEP_MARGIN_POINTS,
     cluster_workloads: int = 0,
     cluster: str | None = None,
-    balancer: tuple[str, int] | None = None,
+    balancers: Mapping[str, int] | None = None,
     nodes: NodePool | None = None,
     current_mode: str | None = None,
     guessed: Sequence[str] = (),
     ceiling: str | None = None,
 ) -> ReviewedWorkload:
     """Decide one workload and compare where it runs now with the recommendation; ``cluster_workloads`` shares its
-    EKS cluster's control plane between that many (``cluster``: the one the files define, if so; ``balancer``: the
-    Ingress whose load balancer it shares, and how many share it: decider/review_cluster.py); ``current_mode``: the
-    capacity mode it runs in now, whose bill is the cost now (decider/review_mode.py); ``guessed``: fields the source
-    set on a guess (decider/sources/imported.py), assumed; ``ceiling``: what the longest run was read from when it is a
-    ceiling (a function's timeout)."""
+    EKS cluster's control plane between that many (``cluster``: the one the files define, if so; ``balancers``: the
+    Ingresses whose load balancers it is billed shares of, each with how many: decider/review_cluster.py);
+    ``current_mode``: the capacity mode it runs in now, whose bill is the cost now (decider/review_mode.py);
+    ``guessed``: fields the source set on a guess (decider/sources/imported.py), assumed; ``ceiling``: what the
+    longest run was read from when it is a ceiling (a function's timeout)."""
     memo = PlanMemo()  # the plans priced for this workload, lent to the evidence search's rankings
     decision = decide(parsed, ruleset, advice=False, memo=memo)  # the search, when wanted, is review_evidence's
     region = parsed.workload.preferences.region  # its shares of the EKS control plane and an Ingress's load balancer
-    decision = share_fixed_costs(decision, ruleset, region, (cluster_workloads, cluster), balancer)
+    decision = share_fixed_costs(decision, ruleset, region, (cluster_workloads, cluster), balancers or {})
     if extra_assumptions:
         decision = decision.model_copy(update={"assumptions": (*extra_assumptions, *decision.assumptions)})
     platform = parsed.workload.team.current_platform
@@ -347,7 +347,7 @@ def judge(
                     f"({number(best.score)} against {number(compared.score)})"
                 )
                 now_usd = mode.usd if mode.usd is not None else _cost(compared)
-                why += cost_clause(ruleset, best, compared, now_usd, region, cluster_workloads, balancer) + "."
+                why += cost_clause(ruleset, best, compared, now_usd, region, cluster_workloads, balancers) + "."
     cost_now = mode.usd if mode.usd is not None else _cost(compared) if compared is not None else None
     if mode.notes and verdict is not None:
         why += " Cost now: " + "; ".join(mode.notes) + "."

@@ -20,8 +20,9 @@ this review: $8.22"), in place of the existing cluster's shared load balancer th
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from decider.cost.bill import round_usd
 from decider.cost.gaps import FLOOR_PRICE
 from decider.decision import CostLine, Decision, MonthlyCost, RankedTarget, Sizing
 from decider.decision_notes import EXISTING_CLUSTER, EXISTING_CLUSTER_AND_BALANCER
@@ -36,6 +37,10 @@ SHARED_CONTROL_PLANE = "EKS control plane $"
 #: name in it (review_costs.py keys the share by the name).
 SHARED_BALANCER = "Application Load Balancer $"
 SPLIT = ", its hours "
+#: What a share line says of a load balancer shared by several workloads (a diff and a consider leave those out).
+SPLIT_BETWEEN = "split between"
+#: A load balancer's own hours on a bill (decider/cost/doors.py), beside which another Ingress's share is added.
+OWN_BALANCER = "Application Load Balancer hours"
 #: The existing cluster's shared load balancer on an EKS bill (decider/cost/doors.py), replaced by an Ingress's share.
 CLUSTER_BALANCER = "Application Load Balancer hours (existing cluster's, shared: already paid)"
 #: The platform note's words on the existing cluster's shared load balancer, once its control plane is shared.
@@ -80,27 +85,29 @@ def share_clusters(workloads: Sequence[ImportedWorkload]) -> None:
             )
             cluster = None
         workload.cluster_workloads = counts[cluster] if cluster is not None else 0
-    balancers = [_balancer_of(workload) for workload in workloads]
-    behind = Counter(balancer for balancer in balancers if balancer is not None)
-    for workload, balancer in zip(workloads, balancers, strict=True):
-        workload.balancer_workloads = behind[balancer] if balancer is not None else 0
+    behind = Counter(where for workload in workloads for where in _balancers_of(workload))
+    for workload in workloads:
+        workload.balancer_counts = {where: behind[where] for where in _balancers_of(workload)}
 
 
-def _balancer_of(workload: ImportedWorkload) -> str | None:
-    """The Ingress whose load balancer a workload shares, unless a usage file gives it one of its own."""
-    return workload.balancer if workload.get("network.own_load_balancer") is not True else None
+def _balancers_of(workload: ImportedWorkload) -> tuple[str, ...]:
+    """The Ingresses whose load balancers a workload is billed a share of, none when a usage file says whether it has
+    a load balancer of its own."""
+    return workload.balancers if "network.own_load_balancer" not in workload.given_in else ()
 
 
 def share_fixed_costs(
-    decision: Decision, ruleset: Ruleset, region: str, cluster: tuple[int, str | None], balancer: tuple[str, int] | None
+    decision: Decision, ruleset: Ruleset, region: str, cluster: tuple[int, str | None], balancers: Mapping[str, int]
 ) -> Decision:
     """The decision with its shares of what the review's workloads share billed: the EKS cluster's control plane
-    (``cluster``: how many share it, and the one the files define, if so) and an Ingress's load balancer
-    (``balancer``: the Ingress and how many share it)."""
+    (``cluster``: how many share it, and the one the files define, if so) and Ingresses' load balancers
+    (``balancers``: each Ingress and how many it is billed to)."""
     sharing, defined = cluster
     if sharing:
         decision = share_control_plane(decision, sharing, ruleset, region, defined)
-    return share_balancer(decision, *balancer, ruleset, region) if balancer is not None else decision
+    for where, count in balancers.items():
+        decision = share_balancer(decision, where, count, ruleset, region)
+    return decision
 
 
 def share_control_plane(
@@ -116,16 +123,17 @@ def share_control_plane(
     hour = book.eks.control_plane_hour.usd
     monthly = hour * HOURS_A_MONTH
     share = monthly / sharing
-    split = f"shared by {sharing} workloads in this review: ${share:,.2f}"
+    cents = round_usd(share, 2)  # the figure said, and added to the total: a diff takes the same figure back out
+    split = f"shared by {sharing} workloads in this review: ${cents:,.2f}"
     line = CostLine(
         item=f"{SHARED_CONTROL_PLANE}{monthly:,.2f} a month "
         + (split if defined is None else f"of {defined}{DEFINED}, {split}"),
         quantity=HOURS_A_MONTH / sharing,
         unit="cluster-hour",
         unit_price_usd=hour,
-        usd=round(share, 4),
+        usd=round_usd(share, 4),
     )
-    ranking = _replaced(decision.ranking, ALREADY_PAID, line, share)
+    ranking = _replaced(decision.ranking, ALREADY_PAID, line, cents)
     said = (
         f"its cluster already exists, and its control plane (${monthly:,.2f} a month) is shared by the {sharing} "
         "workloads this review runs on it"
@@ -153,9 +161,9 @@ def _billed_share(note: str, said: str, defined: bool) -> str:
 
 def share_balancer(decision: Decision, where: str, sharing: int, ruleset: Ruleset, region: str) -> Decision:
     """The decision with its EKS bill charged a ``sharing``-th of the hours of ``where``'s Application Load Balancer
-    (an Ingress's own, routing to ``sharing`` of the review's workloads) in place of the existing cluster's shared one
-    it would leave out; unchanged where no bill leaves one out (the workload is on a new cluster of its own) or the
-    region's book has no load balancer price."""
+    (an Ingress's own, billed to ``sharing`` of the review's workloads): in place of the existing cluster's shared one
+    the bill would leave out, else beside the load balancer it has (its own, or another Ingress's share); unchanged
+    where the bill has no load balancer or the region's book has no load balancer price."""
     book = ruleset.pricing.get(region)
     prices = book.load_balancers if book is not None else None
     if book is None or prices is None or sharing < 1:
@@ -163,36 +171,62 @@ def share_balancer(decision: Decision, where: str, sharing: int, ruleset: Rulese
     hour = prices.alb_hour.usd
     monthly = hour * HOURS_A_MONTH
     share = monthly / sharing
-    split = (
-        f"split between {sharing} workloads in this review: ${share:,.2f}"
-        if sharing > 1
-        else f"billed to the one workload in this review behind it: ${share:,.2f}"
-    )
+    cents = round_usd(share, 2)  # the figure said, and added to the total: a diff takes the same figure back out
+    split = f"{SPLIT_BETWEEN} {sharing} workloads in this review" if sharing > 1 else "all billed to this workload"
     floor = f": {FLOOR_PRICE}" if "load_balancers" in book.floors else ""
     line = CostLine(
-        item=f"{SHARED_BALANCER}{monthly:,.2f} a month of {where}{SPLIT}{split}{floor}",
+        item=f"{SHARED_BALANCER}{monthly:,.2f} a month of {where}{SPLIT}{split}: ${cents:,.2f}{floor}",
         quantity=HOURS_A_MONTH / sharing,
         unit="ALB-hour",
         unit_price_usd=hour,
-        usd=round(share, 4),
+        usd=round_usd(share, 4),
     )
-    ranking = _replaced(decision.ranking, CLUSTER_BALANCER, line, share)
-    if all(new is old for new, old in zip(ranking, decision.ranking, strict=True)):
+    on_eks = {target for target in ruleset.target_ids if ruleset.platform_of(target) == "eks"}
+    replaced = _replaced(decision.ranking, CLUSTER_BALANCER, line, cents)
+    added = replaced == decision.ranking
+    ranking = _added(decision.ranking, on_eks, line, cents) if added else replaced
+    if ranking == decision.ranking:
         return decision
-    said = f"its load balancer is the one {where} gets, whose hours (${monthly:,.2f} a month) are "
-    said += f"split between the {sharing} workloads it routes to" if sharing > 1 else "billed to the one reviewed"
-    assumptions = tuple(_balancer_said(note, said) for note in decision.assumptions)
+    billed = f"split between the {sharing} workloads it routes to" if sharing > 1 else "all billed to it"
+    said = (
+        f"the load balancer {where} gets routes to it too, its hours (${monthly:,.2f} a month) {billed}"
+        if added
+        else f"its load balancer is the one {where} gets, whose hours (${monthly:,.2f} a month) are {billed}"
+    )
+    assumptions = tuple(_balancer_said(note, said, added) for note in decision.assumptions)
     return decision.model_copy(update={"ranking": ranking, "assumptions": assumptions})
 
 
-def _balancer_said(note: str, said: str) -> str:
-    """The note on the existing EKS platform saying whose load balancer the workload's bill shares (any other note as
-    it is)."""
+def _balancer_said(note: str, said: str, added: bool) -> str:
+    """The note on the existing EKS platform saying whose load balancer the workload's bill shares, or (``added``)
+    another that routes to it too (any other note as it is)."""
     if not note.startswith("team.current_platform is eks: "):
         return note
+    if added:
+        return f"{note}; {said}"
     note = note.replace(BALANCER_LEFT_OUT, f"{said} on the bills of")
     left_out = f"{said} on its bill, and its cluster already exists, so its fixed cost is left out of the bills of"
     return note.replace(EXISTING_CLUSTER_AND_BALANCER, left_out)
+
+
+def _added(
+    ranking: tuple[RankedTarget, ...], on_eks: set[str], line: CostLine, share: float
+) -> tuple[RankedTarget, ...]:
+    """``ranking`` with ``line`` (of a ``share``) added to each EKS bill with a load balancer (its own, or another
+    Ingress's share), the share added to the bill's total and to each of the target's priced modes."""
+    found = []
+    for entry in ranking:
+        cost = entry.monthly_cost
+        if entry.target in on_eks and cost is not None and any(_balancer(item.item) for item in cost.lines):
+            shared = MonthlyCost(total_usd=round_usd(cost.total_usd + share, 2), lines=(*cost.lines, line))
+            entry = entry.model_copy(update={"monthly_cost": shared, "sizing": _shared_modes(entry, share)})
+        found.append(entry)
+    return tuple(found)
+
+
+def _balancer(item: str) -> bool:
+    """Whether a bill line is an Application Load Balancer's hours (its own, or a share)."""
+    return item.startswith((OWN_BALANCER, SHARED_BALANCER))
 
 
 def share_key(item: str, region: str) -> str:
@@ -213,7 +247,7 @@ def _replaced(ranking: tuple[RankedTarget, ...], item: str, line: CostLine, shar
         cost = entry.monthly_cost
         if cost is not None and any(found.item == item for found in cost.lines):
             lines = tuple(line if found.item == item else found for found in cost.lines)
-            shared = MonthlyCost(total_usd=round(cost.total_usd + share, 2), lines=lines)  # to the cent, as bills are
+            shared = MonthlyCost(total_usd=round_usd(cost.total_usd + share, 2), lines=lines)  # to the cent, as bills
             entry = entry.model_copy(update={"monthly_cost": shared, "sizing": _shared_modes(entry, share)})
         replaced.append(entry)
     return tuple(replaced)
@@ -225,7 +259,7 @@ def _shared_modes(entry: RankedTarget, share: float) -> Sizing | None:
     if sizing is None or not sizing.modes:
         return sizing
     modes = tuple(
-        option.model_copy(update={"monthly_usd": round(option.monthly_usd + share, 2)})
+        option.model_copy(update={"monthly_usd": round_usd(option.monthly_usd + share, 2)})
         if option.monthly_usd is not None
         else option
         for option in sizing.modes

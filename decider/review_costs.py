@@ -11,12 +11,13 @@ difference that rests on either is said to be not settled.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from decider.bill_checks import item_name, listed
+from decider.cost.bill import round_usd
 from decider.cost.gaps import FLOOR_PRICE, NO_PRICE
 from decider.decision import Decision, RankedTarget
-from decider.review_cluster import SHARED_BALANCER, SHARED_CONTROL_PLANE, share_key
+from decider.review_cluster import SHARED_BALANCER, SHARED_CONTROL_PLANE, SPLIT_BETWEEN, share_key
 from decider.rules.model import Ruleset
 
 #: A workload's shares of what it shares with the review's other workloads: each with what it is a share of (its EKS
@@ -33,29 +34,36 @@ def cost_clause(
     now_usd: float | None,
     region: str,
     sharing: int = 0,
-    balancer: tuple[str, int] | None = None,
+    balancers: Mapping[str, int] | None = None,
 ) -> str:
     """ " and costs $X a month less ($best against $now …)" for a consider, with what the figures leave out; empty
     when either cost is not known. ``now_usd`` is the current target's bill (in its current mode, when priced);
-    ``sharing``, how many of the review's workloads share its EKS cluster's control plane; ``balancer``, the Ingress
-    whose load balancer it shares and how many share it. A verdict is said before the others are known, so a share
-    left out is said to be saved only if the others move off too, as the review's summary counts it then (audit of
-    round 35's changes, F2)."""
+    ``sharing``, how many of the review's workloads share its EKS cluster's control plane; ``balancers``, the
+    Ingresses whose load balancers it is billed shares of, and how many each is billed to. A verdict is said before
+    the others are known, so a share left out is said to be saved only if the others move off too, as the review's
+    summary counts it then (audit of round 35's changes, F2); a load balancer billed to it alone goes with it, and is
+    in the difference."""
     best_usd = best.monthly_cost.total_usd if best.monthly_cost is not None else None
     if now_usd is None or best_usd is None:
         return ""
-    plane = _left_out(compared, SHARED_CONTROL_PLANE)
-    door = _left_out(compared, SHARED_BALANCER) if balancer is not None else 0.0
-    saving = now_usd - plane - door - best_usd
+    plane = shares_of(compared, SHARED_CONTROL_PLANE)
+    split = {where: count for where, count in (balancers or {}).items() if count > 1}
+    door = shares_of(compared, SHARED_BALANCER) if split else 0.0
+    saving = round_usd(now_usd - plane - door - best_usd, 2)
     change = f"${abs(saving):,.2f} a month {'less' if saving >= 0 else 'more'}"
-    text = f" and costs {change} (${best_usd:,.2f} against ${now_usd - plane - door:,.2f}"
+    text = f" and costs {change} (${best_usd:,.2f} against ${round_usd(now_usd - plane - door, 2):,.2f}"
     said = []
     if plane:
         said.append(f"its ${plane:,.2f} share of the EKS control plane, which is saved only if the cluster's ")
         said[-1] += _others(sharing, "")
-    if door and balancer is not None:  # (a share of a load balancer is billed only with the Ingress it is of)
-        said.append(f"its ${door:,.2f} share of the load balancer of {balancer[0]}, which is saved only if the ")
-        said[-1] += _others(balancer[1], " behind it")
+    if door and len(split) == 1:  # (a share of a load balancer is billed only with the Ingress it is of)
+        [(where, count)] = split.items()
+        said.append(f"its ${door:,.2f} share of the load balancer of {where}, which is saved only if the ")
+        said[-1] += _others(count, " behind it")
+    elif door:
+        ingresses = " and ".join(split)
+        said.append(f"its ${door:,.2f} share of the load balancers of {ingresses}, which is saved only if the other ")
+        said[-1] += "workloads in this review behind each move off them too"
     if said:
         counted = "it" if len(said) == 1 else "them"
         text += ", leaving out " + ", and ".join(said) + f", as the review's summary then counts {counted}"
@@ -94,11 +102,18 @@ def cluster_share(decision: Decision, current_target: str | None) -> Shares:
     return tuple(shares.items())
 
 
-def _left_out(entry: RankedTarget, start: str) -> float:
-    """The share in the entry's bill whose line starts so (of a shared EKS cluster's control plane, of an Ingress's
-    load balancer), which stays behind when the workload moves off while the review's others share it, else 0."""
+def shares_of(entry: RankedTarget, start: str | tuple[str, ...] = SHARE_LINES) -> float:
+    """The shares in the entry's bill whose lines start so (of a shared EKS cluster's control plane, of an Ingress's
+    load balancer split between workloads), which stay behind when the workload moves off while the review's others
+    share them, else 0; each to the cent, as it was added to the bill's total (decider/review_cluster.py)."""
     lines = entry.monthly_cost.lines if entry.monthly_cost is not None else ()
-    return sum(line.usd for line in lines if line.item.startswith(start))
+    split = [line.usd for line in lines if line.item.startswith(start) and _split(line.item)]
+    return round_usd(sum(round_usd(usd, 2) for usd in split), 2)
+
+
+def _split(item: str) -> bool:
+    """Whether a share line is of something several workloads share (a load balancer all billed to one is its own)."""
+    return not item.startswith(SHARED_BALANCER) or SPLIT_BETWEEN in item
 
 
 def _unsettled(ruleset: Ruleset, entries: tuple[RankedTarget, ...], region: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from decider.review import Review, ReviewedWorkload, review_imported
-from decider.review_diff import own_cost
+from decider.review_diff import compare, own_cost
 from decider.rules.model import Ruleset
 from decider.sources import apply_usage, find_workloads
 from tests.manifests import EKS_CLUSTER
@@ -98,4 +98,78 @@ def test_a_usage_file_giving_one_its_own_load_balancer_leaves_the_other_paying_t
     assert eks_lines(by_name["shop"])["Application Load Balancer hours"] == pytest.approx(ALB_MONTH)
     text, usd = balancer_share(by_name["cart"])
     assert usd == pytest.approx(ALB_MONTH)
-    assert text.endswith("its hours billed to the one workload in this review behind it: $16.43")
+    assert text.endswith("its hours all billed to this workload: $16.43")
+    # all of it is cart's: its saving counts it, and says nothing of others moving
+    assert "share of the load balancer" not in by_name["cart"].why
+
+
+def test_a_workload_behind_two_shared_ingresses_pays_a_share_of_each(tmp_path: Path, ruleset: Ruleset) -> None:
+    """a-front routes to shop and cart, b-front to cart and blog: cart pays half of each, and while cart stays, both
+    load balancers stay in the summary (audit of this stop's changes, F1: b-front was billed whole to blog, and counted
+    saved while cart stayed behind it)."""
+    text = app("shop") + "---\n" + app("cart") + "---\n" + app("blog")
+    text += ingress("a-front", ["shop", "cart"]) + ingress("b-front", ["cart", "blog"])
+    (tmp_path / "app.yaml").write_text(text)
+    usage = {name: traffic(2_000_000, 20) for name in ("shop", "blog")} | {"cart": traffic(900_000_000, 900)}
+    review = review_of(tmp_path, ruleset, usage)
+    by_name = {item.name: item for item in review.workloads}
+    shares = {
+        name: sorted(
+            (text.split(" a month of ")[1].split(" (")[0], usd)
+            for text, usd in eks_lines(item).items()
+            if text.startswith("Application Load Balancer $")
+        )
+        for name, item in by_name.items()
+    }
+    half = round(ALB_MONTH / 2, 4)  # $8.2125 each
+    assert shares == {
+        "shop": [("Ingress a-front", half)],
+        "cart": [("Ingress a-front", half), ("Ingress b-front", half)],
+        "blog": [("Ingress b-front", half)],
+    }
+    assert CLUSTER_BALANCER not in eks_lines(by_name["cart"])
+    [note] = [text for text in by_name["cart"].decision.assumptions if text.startswith("team.current_platform is eks")]
+    assert "the load balancer Ingress b-front (" in note
+    assert "routes to it too, its hours ($16.43 a month) split between the 2 workloads it routes to" in note
+    verdicts = {name: item.verdict for name, item in by_name.items()}
+    assert verdicts == {"shop": "consider", "cart": "keep", "blog": "consider"}
+    # cart stays behind both: shop's and blog's shares of them, and of the control plane, are still paid
+    kept = by_name["cart"].monthly_cost_now_usd
+    moved = sum(by_name[name].monthly_cost_recommended_usd or 0.0 for name in ("shop", "blog"))
+    assert kept is not None
+    left_behind = 2 * round(73 / 3, 2) + 2 * round(ALB_MONTH / 2, 2)
+    assert review.summary.monthly_cost_recommended_usd == pytest.approx(kept + moved + left_behind, abs=0.01)
+
+
+def test_a_half_cent_share_is_one_figure_in_the_line_the_total_and_the_clause(tmp_path: Path, ruleset: Ruleset) -> None:
+    """$16.425 split three ways is $5.475: said $5.48 on the line, added so to the total, left out so from the saving
+    (audit of this stop's changes, F2: the clause said $5.47)."""
+    text = "---\n".join(app(name) for name in ("shop", "cart", "blog")) + ingress("front", ["shop", "cart", "blog"])
+    (tmp_path / "app.yaml").write_text(text)
+    review = review_of(tmp_path, ruleset, {name: traffic(2_000_000, 20) for name in ("shop", "cart", "blog")})
+    for item in review.workloads:
+        line, usd = balancer_share(item)
+        assert usd == pytest.approx(5.475)
+        assert line.endswith("its hours split between 3 workloads in this review: $5.48")
+        assert "its $5.48 share of the load balancer of Ingress front (" in item.why
+
+
+def test_a_diff_that_adds_a_workload_behind_the_ingress_changes_no_other_cost(tmp_path: Path, ruleset: Ruleset) -> None:
+    """The shares move with the count of workloads behind the Ingress; a diff compares costs without them, to the cent
+    (audit of this stop's changes, F2: shop, untouched, was listed as changed by -$0.01)."""
+    usage = {name: traffic(2_000_000, 20) for name in ("shop", "cart", "blog")}
+    trees = {}
+    for label, names in (("base", ["shop", "cart"]), ("head", ["shop", "cart", "blog"])):
+        root = tmp_path / label
+        root.mkdir()
+        (root / "app.yaml").write_text("---\n".join(app(name) for name in names) + ingress("front", names))
+        trees[label] = review_of(root, ruleset, {name: usage[name] for name in names})
+    diff = compare(
+        trees["base"],
+        trees["head"],
+        "base",
+        lambda file: str(Path(file or "").name),
+        lambda file: str(Path(file or "").name),
+    )
+    changed = {change.name: change.change for change in diff.changes}
+    assert changed == {"blog": "added", "shop": "unchanged", "cart": "unchanged"}

@@ -56,12 +56,12 @@ class ImportedWorkload:
     """The EKS managed node groups the files reviewed define that run it, when they list their instance types: said
     beside its cost now where it is priced on others (decider/review_nodes.py)."""
     cluster: str | None = None
-    balancer: str | None = None
-    """The Kubernetes Ingress (``name (file:line)``) whose Application Load Balancer, its own from the AWS Load
-    Balancer Controller, this workload shares with the other workloads it routes to (decider/sources/
-    kubernetes_ingress.py): its hours are split between them (decider/review_cluster.py); None: no such Ingress."""
-    balancer_workloads: int = 0
-    """How many of the review's workloads share ``balancer`` (0: none)."""
+    balancers: tuple[str, ...] = ()
+    """The Kubernetes Ingresses (``name (file:line)``) whose Application Load Balancers, each its own from the AWS Load
+    Balancer Controller, also route to it (decider/sources/kubernetes_ingress.py): shared with the other workloads
+    each routes to, or another routing to it alone; their hours are billed in shares (decider/review_cluster.py)."""
+    balancer_counts: dict[str, int] = field(default_factory=dict)
+    """How many of the review's workloads each of ``balancers`` is billed to."""
     """The EKS cluster the files reviewed define that it runs on (``name (file:line)``, decider/sources/placement.py):
     its control plane is then billed to the review's workloads on it, even one alone; None: a cluster that exists."""
     aliases: tuple[str, ...] = ()

@@ -7,8 +7,9 @@ https://docs.aws.amazon.com/eks/latest/userguide/alb-ingress.html.
 When such an Ingress routes to one workload only, the ALB is that workload's own: ``network.own_load_balancer: true``,
 its hours billed to it even on a cluster the team runs already, said as an assumption. One that routes to several
 workloads is shared between them: each is told so, and the review splits its hours between their EKS bills
-(decider/review_cluster.py ``share_balancer``), since the files create it as they create the workloads. An Ingress of
-any other class (ingress-nginx, Traefik, …) goes through its controller's own load balancer, shared by every Ingress of
+(decider/review_cluster.py ``share_balancer``), since the files create it as they create the workloads; so are the
+hours of every further such Ingress that routes to a workload (shared, or another of its own). An Ingress of any
+other class (ingress-nginx, Traefik, …) goes through its controller's own load balancer, shared by every Ingress of
 that class, and an IngressGroup's ALB by the group's: neither is any one workload's.
 """
 
@@ -63,7 +64,9 @@ def own_alb(data: Mapping[str, Any]) -> bool:
 
 def ingress_balancers(workloads: Sequence[ImportedWorkload], routes: _Routes) -> None:
     """Mark the workload an Ingress with an ALB of its own routes to alone (after ``route_pods``, which binds each
-    Service to the workloads it selects), and tell the workloads that share one that it is shared."""
+    Service to the workloads it selects), and give each workload the other such Ingresses that route to it, whose
+    hours the review bills in shares (``ImportedWorkload.balancers``): those shared with other workloads, and any more
+    that route to it alone, each an ALB of its own."""
     reached: dict[int, set[int]] = {id(service): ids for service, ids in routes.reached}
     by_ingress: dict[str, set[int]] = {}
     for route in routes.routed:
@@ -83,10 +86,14 @@ def ingress_balancers(workloads: Sequence[ImportedWorkload], routes: _Routes) ->
                 "(class alb, no IngressGroup) and routes to this workload alone: its hours billed to it even on an "
                 "existing cluster (network.own_load_balancer)"
             )
-        else:
-            shared = ingresses[0]
-            workload.balancer = shared
+        workload.balancers = tuple(where for where in ingresses if where not in alone[:1])
+        for where in workload.balancers:
+            routed = len(by_ingress[where])
             workload.assume(
-                f"{shared} gets an Application Load Balancer of its own from the AWS Load Balancer Controller, shared "
-                f"by the {len(by_ingress[shared])} workloads it routes to: its hours are split between them"
+                f"{where} gets an Application Load Balancer of its own from the AWS Load Balancer Controller, "
+                + (
+                    f"shared by the {routed} workloads it routes to: its hours are split between them"
+                    if routed > 1
+                    else "another that routes to this workload alone: its hours billed to it too"
+                )
             )

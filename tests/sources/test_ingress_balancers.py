@@ -113,5 +113,5 @@ def test_an_alb_shared_by_two_workloads_is_neither_ones_own(tmp_path: Path) -> N
         item = workloads[name]
         assert "own_load_balancer" not in item.raw.get("network", {})
         assert said(item, "shared by the 2 workloads it routes to: its hours are split between them")
-        assert item.balancer is not None
-        assert item.balancer.startswith("Ingress front (")
+        [balancer] = item.balancers
+        assert balancer.startswith("Ingress front (")
