@@ -173,3 +173,51 @@ def test_a_diff_that_adds_a_workload_behind_the_ingress_changes_no_other_cost(tm
     )
     changed = {change.name: change.change for change in diff.changes}
     assert changed == {"blog": "added", "shop": "unchanged", "cart": "unchanged"}
+
+
+def load_balancer_service(name: str, app_label: str) -> str:
+    return f"""---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}}}
+spec:
+  type: LoadBalancer
+  selector: {{tier: {app_label}}}
+  ports: [{{port: 80, targetPort: 8080}}]
+"""
+
+
+def labelled(name: str, tier: str) -> str:
+    """A Deployment whose pods carry ``tier`` too, so one Service can select several Deployments' pods."""
+    return app(name).replace(f"labels: {{app: {name}}}", f"labels: {{app: {name}, tier: {tier}}}")
+
+
+def test_a_load_balancer_service_in_front_of_two_deployments_is_one_load_balancer(
+    tmp_path: Path, ruleset: Ruleset
+) -> None:
+    """Stable and canary Deployments behind one Service of type LoadBalancer: one load balancer, its hours split
+    between them (real-repositories audit 38, F1: each was billed all of its hours)."""
+    text = labelled("stable", "web") + "---\n" + labelled("canary", "web") + load_balancer_service("web", "web")
+    (tmp_path / "app.yaml").write_text(text)
+    review = review_of(tmp_path, ruleset, {name: traffic(5_000_000, 5) for name in ("stable", "canary")})
+    assert len(review.workloads) == 2
+    for item in review.workloads:
+        assert not any("own_load_balancer" in field.field for field in item.fields_read)
+        text, usd = balancer_share(item)
+        assert text.startswith("Application Load Balancer $16.43 a month of Service web (")
+        assert usd == pytest.approx(ALB_MONTH / 2)
+        assert "Application Load Balancer hours" not in eks_lines(item)  # billed once, between them
+        assert any("selects the pods of 2 workloads: one load balancer" in note for note in item.source_assumptions)
+
+
+def test_every_load_balancer_in_front_of_a_workload_is_billed(tmp_path: Path, ruleset: Ruleset) -> None:
+    """Its own Service of type LoadBalancer and an ALB Ingress routing to it alone: two load balancers."""
+    text = labelled("shop", "shop") + load_balancer_service("shop-lb", "shop") + ingress("shop", ["shop"])
+    (tmp_path / "app.yaml").write_text(text)
+    [shop] = review_of(tmp_path, ruleset, {"shop": traffic(5_000_000, 5)}).workloads
+    lines = eks_lines(shop)
+    assert lines["Application Load Balancer hours"] == pytest.approx(ALB_MONTH)  # the Service's, its own
+    text, usd = balancer_share(shop)
+    assert text.startswith("Application Load Balancer $16.43 a month of Ingress shop (")
+    assert text.endswith("its hours all billed to this workload: $16.43")
+    assert usd == pytest.approx(ALB_MONTH)

@@ -31,6 +31,17 @@ class _Route(Protocol):
     def backends(self, services: Sequence[Any]) -> Sequence[Any]: ...
 
 
+class _Service(Protocol):
+    """What is read of a Service (decider/sources/kubernetes_routes.py ``Service``): its name and where it is."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def namespace(self) -> str: ...
+    @property
+    def where(self) -> str: ...
+
+
 class _Routes(Protocol):
     """What is read of the routes found (``Routes``): its Services, routes, and the workloads each Service reaches."""
 
@@ -42,6 +53,12 @@ class _Routes(Protocol):
     def reached(self) -> Sequence[tuple[Any, set[int]]]: ...
 
 
+#: What a Service's load balancer is priced as.
+PRICED_AS = (
+    "on EKS that is a Network Load Balancer (or a Classic one), priced as the Application Load Balancer every target "
+    "is priced behind for HTTP: a Network Load Balancer's hours cost the same, its capacity units differ (a Classic "
+    "one bills its hours at a little more, and per GB)"
+)
 #: The AWS Load Balancer Controller's IngressClass name, and the annotations that name a class and a group.
 ALB_CLASS = "alb"
 CLASS_ANNOTATION = "kubernetes.io/ingress.class"
@@ -76,9 +93,11 @@ def ingress_balancers(workloads: Sequence[ImportedWorkload], routes: _Routes) ->
                 ids |= reached.get(id(service), set())
     for workload in workloads:
         ingresses = sorted(where for where, ids in by_ingress.items() if id(workload) in ids)
-        if not ingresses or workload.get("network.own_load_balancer") is not None:
+        if not ingresses:
             continue
+        # the first that routes to it alone is its own load balancer, unless it has one already (a Service's)
         alone = [where for where in ingresses if by_ingress[where] == {id(workload)}]
+        alone = alone[:1] if workload.get("network.own_load_balancer") is None else []
         if alone:
             workload.set("network.own_load_balancer", True)
             workload.assume(
@@ -86,8 +105,9 @@ def ingress_balancers(workloads: Sequence[ImportedWorkload], routes: _Routes) ->
                 "(class alb, no IngressGroup) and routes to this workload alone: its hours billed to it even on an "
                 "existing cluster (network.own_load_balancer)"
             )
-        workload.balancers = tuple(where for where in ingresses if where not in alone[:1])
-        for where in workload.balancers:
+        more = tuple(where for where in ingresses if where not in alone)
+        workload.balancers = (*workload.balancers, *more)  # after a Service's (decider/sources/kubernetes_routes.py)
+        for where in more:
             routed = len(by_ingress[where])
             workload.assume(
                 f"{where} gets an Application Load Balancer of its own from the AWS Load Balancer Controller, "
@@ -97,3 +117,35 @@ def ingress_balancers(workloads: Sequence[ImportedWorkload], routes: _Routes) ->
                     else "another that routes to this workload alone: its hours billed to it too"
                 )
             )
+
+
+def service_balancers(
+    workload: ImportedWorkload, balanced: Sequence[_Service], selected: Mapping[int, set[int]]
+) -> None:
+    """The load balancers of the Services of type LoadBalancer that select a workload's pods (``selected``: the
+    workloads each selects, by ``id``): one that selects its pods alone is its own (``network.own_load_balancer``,
+    billed even on an existing cluster); one that selects the pods of several is one load balancer for them, its hours
+    split between them, as is any further one (``ImportedWorkload.balancers``, decider/review_cluster.py; a Service
+    in front of stable and canary Deployments billed its hours to each: real-repositories audit 38, F1)."""
+    alone = [item for item in balanced if len(selected[id(item)]) == 1]
+    own = alone[0] if alone and workload.get("network.own_load_balancer") is None else None
+    if own is not None:
+        workload.set("network.own_load_balancer", True)
+        workload.assume(
+            f"Service {own.name} ({own.namespace}) is of type LoadBalancer: it gets a load balancer of its own, billed "
+            f"to this workload even on an existing cluster (network.own_load_balancer); {PRICED_AS}"
+        )
+    for item in balanced:
+        if item is own:
+            continue
+        workload.balancers = (*workload.balancers, item.where)
+        count = len(selected[id(item)])
+        workload.assume(
+            f"Service {item.name} ({item.namespace}) is of type LoadBalancer and selects the pods of "
+            + (
+                f"{count} workloads: one load balancer, its hours split between them"
+                if count > 1
+                else "this workload alone: another load balancer of its own, its hours billed to it too"
+            )
+            + f"; {PRICED_AS}"
+        )

@@ -22,10 +22,11 @@ its variants in other folders, or install files of one folder applied one instea
 side by side: a Service or a HorizontalPodAutoscaler applies to the nearest of them only, one in its own file first
 (``bound``).
 
-A Service of type ``LoadBalancer`` makes a load balancer for its pods alone
+A Service of type ``LoadBalancer`` makes a load balancer for the pods it selects
 (https://kubernetes.io/docs/concepts/services-networking/service/#loadbalancer; on EKS the AWS Load Balancer
 Controller's Network Load Balancer, https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html):
-the workload it selects has ``network.own_load_balancer: true``, its hours billed even on an existing cluster.
+the one workload it selects has ``network.own_load_balancer: true``, its hours billed even on an existing cluster;
+several split its hours (decider/sources/kubernetes_ingress.py ``service_balancers``).
 
 The Services' ports also say what is served: when every port of the Services that select a workload carries gRPC
 (``appProtocol`` or name ``grpc``, ``grpc-*``, ``h2c``) and its container named no protocol, it serves gRPC.
@@ -41,7 +42,7 @@ from decider.sources.document import Document
 from decider.sources.imported import ImportedWorkload
 from decider.sources.kubernetes import NO_PORT, UNKNOWN_NAME, UNNAMED_PORT, grpc_port, port_name, raw_port
 from decider.sources.kubernetes_access import Access, access_pods
-from decider.sources.kubernetes_ingress import own_alb
+from decider.sources.kubernetes_ingress import own_alb, service_balancers
 from decider.sources.walk import tree_distance
 from decider.workload import JOB_PATTERNS
 
@@ -279,6 +280,7 @@ def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
         )
         for service in routes.services
     ]
+    selected = {id(service): ids for service, ids in reached}
     route_to: dict[int, Route] = {}  # each Service a route sends traffic to: the first such route
     for route in routes.routed:
         for service in route.backends(routes.services):
@@ -295,18 +297,7 @@ def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
         public = [item for item in selecting if item.type in PUBLIC_TYPES] + [item for item, _ in routed]
         for item, route in routed[:1]:
             workload.assume(f"{route.where} routes to Service {item.name} ({item.namespace}): reached from outside")
-        balanced = [item for item in selecting if item.type == "LoadBalancer"]
-        if balanced and workload.get("network.own_load_balancer") is None:
-            # Each Service of type LoadBalancer gets a load balancer of its own (the AWS Load Balancer Controller's
-            # NLB, or the in-tree Classic one): billed to the workload even on a cluster the team runs already
-            workload.set("network.own_load_balancer", True)
-            workload.assume(
-                f"Service {balanced[0].name} ({balanced[0].namespace}) is of type LoadBalancer: it gets a load "
-                "balancer of its own, billed to this workload even on an existing cluster (network.own_load_balancer); "
-                "on EKS that is a Network Load Balancer (or a Classic one), priced as the Application Load Balancer "
-                "every target is priced behind for HTTP: a Network Load Balancer's hours cost the same, its capacity "
-                "units differ (a Classic one bills its hours at a little more, and per GB)"
-            )
+        service_balancers(workload, [item for item in selecting if item.type == "LoadBalancer"], selected)
         if public or workload.get("traffic.front_door") is not None or workload.get("traffic.pattern") in JOB_PATTERNS:
             continue
         names = ", ".join(f"{item.type} {item.where}" for item in selecting)
