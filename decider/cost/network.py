@@ -9,6 +9,7 @@ line as "no price in this region" (decider/bill_checks.py warns that the bill is
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -87,22 +88,34 @@ def node_pulls(
     is up, until the cluster scales it in ``scale_in_lag_minutes`` after the run (decider/cost/capacity.py
     ``linger_hours``), and the ECS agent and the kubelet pull an image an instance does not have
     (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html, ``ECS_IMAGE_PULL_BEHAVIOR``).
-    The bill's instance-hours hold each run's node up for the run and the lag after it
-    (``capacity.instance_hour_ramps``): while runs are further apart than that, each starts a node of its own, which
-    pulls ``runtime.artifact_mb``; once they follow closer, one node stays up all month and keeps the image. The line
-    follows the same volumes, up to the one where the node stays up (architect audit 37, F1: an hourly ETL's 5 GB image
-    pulled on each run by Fargate and on none by the nodes scaled in between its runs)."""
+    A run starts a new node, and pulls ``runtime.artifact_mb``, when no run started within a node's time up (the run
+    and the lag) before it:
+
+    - runs of a schedule start evenly spaced, as the bill's instance-hours hold them (``capacity.instance_hour_ramps``):
+      while they are further apart than a node's time up, each starts a node of its own; once they follow closer, one
+      node stays up all month and keeps the image. The line follows the same volumes, up to the one where the node
+      stays up (architect audit 37, F1: an hourly ETL's 5 GB image pulled on each run by Fargate and on none by the
+      nodes scaled in between its runs);
+    - runs of a batch start at random: a run finds no node up with the chance that none started within that time,
+      e^(−runs an hour × hours up), held at the workload's volume as Lambda's cold runs are (decider/cost/sizing.py
+      ``lambda_run_s``), not a step where the schedule's would be (audit of the stop's changes, F3)."""
     gateways, image_mb, runs = workload.network.nat_gateways, workload.runtime.artifact_mb, workload.requests_per_month
     if sizing.get("scaling") != "per-run" or sizing.get("shared_nodes") or sizing.get("min_instances"):
         return []
+    if not gateways or image_mb <= 0 or runs <= 0:
+        return []
     node_up_s = run_s + model.scale_in_lag_minutes * 60.0  # a run's node: the run, and the lag until it scales in
-    if not gateways or image_mb <= 0 or runs * node_up_s >= HOURS * 3600.0:
-        return []  # no NAT gateway, no image, or one node kept up all month by the runs
-    item = f"NAT gateway data processed (image pulls, {image_mb:g} MB a run on a new node; none through ECR VPC "
-    item += "endpoints)"
+    gb, month_s = image_mb / 1024.0, HOURS * 3600.0
+    if workload.traffic.pattern == "batch":
+        cold = math.exp(-runs * node_up_s / month_s)
+        share = f"{cold:.0%}" if cold >= 0.1 else f"{cold:.1%}" if cold >= 0.001 else "under 0.1%"
+        pulls, said = Ramp(gb * cold), f"{image_mb:g} MB for the {share} of runs that start a new node"
+    elif runs * node_up_s < month_s:
+        pulls, said = Ramp(gb, 0.0, 0.0, gb * month_s / node_up_s), f"{image_mb:g} MB a run on a new node"
+    else:
+        return []  # one node kept up all month by the runs of a schedule
+    item = f"NAT gateway data processed (image pulls, {said}; none through ECR VPC endpoints)"
     per_gb = book.network.nat_gateway_gb if book.network is not None else None
-    gb, last = image_mb / 1024.0, HOURS * 3600.0 / node_up_s  # the most runs that each start a node of their own
-    pulls = Ramp(gb, 0.0, 0.0, gb * last)
     if per_gb is None:
         return [Line(f"{item}: {NO_PRICE}", "GB processed", 0.0, pulls)]
     return [Line(item, per_gb.unit, per_gb.usd, pulls)]

@@ -6,6 +6,7 @@ does not have the image (architect audit 37, F1)."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 import pytest
@@ -105,3 +106,27 @@ def test_a_book_without_network_prices_shows_the_node_pulls_at_zero_and_says_so(
     [line] = pulls(decided(without, ETL), "ecs-ec2")
     assert line.item.endswith(": no price in this region")
     assert (line.quantity, line.usd) == (pytest.approx(730 * 5000 / 1024), 0.0)
+
+
+def test_runs_of_a_batch_start_at_random_and_pull_by_the_chance_no_node_is_up(ruleset: Ruleset) -> None:
+    """A batch's runs start at random: a run finds no node up when none started within a node's time up (the run and
+    the 15-minute scale-in lag) before it, e^(−runs an hour × hours up), so the pulls fall smoothly as runs come closer
+    (audit of the stop's changes, F3: the schedule's step was applied to a batch, $599.13 at 1,250 runs and $294.09 at
+    1,251)."""
+
+    def batch(runs: int) -> dict[str, Any]:
+        raw = with_runs(runs)
+        return {**raw, "traffic": {**raw["traffic"], "pattern": "batch"}}
+
+    up_h = (1 + 1200 + 900) / 3600  # the start assumed (1 s), the 20-minute run and the 15-minute lag
+    for runs in (1250, 1251):
+        [line] = pulls(decided(ruleset, batch(runs)), "ecs-managed-instances")
+        cold = math.exp(-runs * up_h / 730)
+        assert line.quantity == pytest.approx(runs * 5000 / 1024 * cold, rel=1e-6)
+        assert f"{cold:.0%} of runs that start a new node" in line.item
+    totals = [
+        next(entry for entry in decided(ruleset, batch(runs)).ranking if entry.target == "ecs-managed-instances")
+        for runs in (1250, 1251)
+    ]
+    before, after = (entry.monthly_cost.total_usd for entry in totals if entry.monthly_cost is not None)
+    assert abs(after - before) < 0.01 * before  # 0.08% more runs: no step
