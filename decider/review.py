@@ -201,7 +201,7 @@ def review_imported(
 ) -> Review:
     """Review workloads read from files; every invalid one is reported at once with its file and line."""
     check_imported(imported, ruleset)
-    share_clusters(imported)
+    share_clusters(imported, skipped)
     reviewed = list(review_each(imported, ruleset, keep_margin_points))
     summary = Tally(reviewed).summary(keep_margin_points)
     files = tuple(SkippedFile(file=f, reason=r) for f, r in skipped)

@@ -28,6 +28,8 @@ from decider.decision import CostLine, Decision, MonthlyCost, RankedTarget, Sizi
 from decider.decision_notes import EXISTING_CLUSTER, EXISTING_CLUSTER_AND_BALANCER
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload
+from decider.sources.kubernetes import PODS_MARKS
+from decider.sources.kubernetes_files import PODS_UNREAD
 
 #: The bill line of an EKS control plane already paid (decider/cost/bill.py), which a shared cluster's share replaces.
 ALREADY_PAID = "EKS control plane (existing cluster: already paid)"
@@ -68,16 +70,27 @@ def _cluster_of(workload: ImportedWorkload) -> str | None:
     return str(region)
 
 
-def share_clusters(workloads: Sequence[ImportedWorkload]) -> None:
+def share_clusters(workloads: Sequence[ImportedWorkload], skipped: Sequence[tuple[str, str]] = ()) -> None:
     """Tell each workload on EKS how many of the review's workloads share its cluster: the one the files reviewed
     define that it runs on, else its region's existing one. One alone on a cluster the files define is that cluster's
     only workload: priced as on a new cluster of its own (``team.new_cluster``, unless a usage file says), so its
     control plane, nodes and load balancer are on the bill the ranking and the verdict compare (audit of round 35's
-    changes, F1: a share added after the ranking kept EKS at $96.03 against Fargate at $23.51)."""
+    changes, F1: a share added after the ranking kept EKS at $96.03 against Fargate at $23.51). Not when the review
+    ``skipped`` objects that run pods it could not read (Helm charts, Flux HelmReleases, other kinds' templates),
+    which may run on the cluster too: it is then priced as a cluster others share (real-repositories audit 38, F2: a
+    5-minute CronJob was billed a whole cluster the files build for ten HelmReleases)."""
+    unseen = sum(1 for _, reason in skipped if reason.startswith(PODS_UNREAD) or any(m in reason for m in PODS_MARKS))
     clusters = [_cluster_of(workload) for workload in workloads]
     counts = Counter(cluster for cluster in clusters if cluster is not None)
     for workload, cluster in zip(workloads, clusters, strict=True):
-        if cluster is not None and workload.cluster == cluster and counts[cluster] == 1:
+        if cluster is not None and workload.cluster == cluster and counts[cluster] == 1 and unseen:
+            workload.assume(
+                f"its EKS cluster, {cluster}, is defined in the files reviewed and runs no other workload the review "
+                f"read, but the review skipped {unseen} file(s) or object(s) that run pods it does not read (Helm "
+                "charts, HelmReleases), which may run on it: priced as a cluster others share, its control plane and "
+                "shared load balancer left out (set team.new_cluster: true in the usage file if it runs this alone)"
+            )
+        elif cluster is not None and workload.cluster == cluster and counts[cluster] == 1:
             workload.set("team.new_cluster", True)
             workload.assume(
                 f"its EKS cluster, {cluster}, {ALONE_ON_DEFINED}: priced as a new cluster of its own "
@@ -118,6 +131,13 @@ def share_control_plane(
     it). Alone on an existing cluster, a workload pays nothing for it, as ``decider recommend`` says (the cluster may
     run much else); alone on one the files define, it is priced as on a new cluster (``share_clusters``)."""
     book = ruleset.pricing.get(region)
+    if book is not None and sharing == 1 and defined is not None:  # may run what the review skipped
+        said = (
+            f"its cluster is {defined}, which the files reviewed define, and may run the objects the review skipped: "
+            "its control plane is left out, as the cluster's other workloads pay it"
+        )
+        assumptions = tuple(_billed_share(note, said, False) for note in decision.assumptions)
+        return decision.model_copy(update={"assumptions": assumptions})
     if book is None or sharing < 2:
         return decision
     hour = book.eks.control_plane_hour.usd

@@ -247,3 +247,33 @@ def test_a_usage_file_that_says_the_cluster_is_not_new_makes_it_an_existing_one_
         text, usd = control_plane(item)
         assert text == "EKS control plane $73.00 a month shared by 2 workloads in this review: $36.50"
         assert usd == CONTROL_PLANE / 2
+
+
+HELM_RELEASE = """apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: karpenter, namespace: flux-system}
+spec:
+  chart: {spec: {chart: karpenter}}
+"""
+
+
+def test_a_workload_alone_on_a_defined_cluster_is_not_its_only_one_when_the_review_skipped_pods(
+    tmp_path: Path, ruleset: Ruleset
+) -> None:
+    """The review skipped a HelmRelease, whose chart may run on the cluster too: the one workload it read is not priced
+    as on a new cluster of its own (real-repositories audit 38, F2)."""
+    write(tmp_path, {"infra/main.tf": CLUSTER, "infra/api.yaml": deployment("api"), "infra/flux.yaml": HELM_RELEASE})
+    discovery = find_workloads([str(tmp_path)])
+    assert any("installs the Helm chart karpenter" in reason for _, reason in discovery.skipped)
+    apply_usage(discovery.workloads, {"api": {"traffic": {"requests_per_month": 2_000_000, "peak_rps": 20}}}, "u")
+    [api] = review_imported(discovery.workloads, ruleset, skipped=discovery.skipped).workloads
+    assert "EKS control plane (existing cluster: already paid)" in eks_lines(api)
+    assert any("the review skipped 1 file(s) or object(s) that run pods" in note for note in api.source_assumptions)
+    assert "may run the objects the review skipped" in platform_note(api)
+    assert not any(field.field == "team.new_cluster" for field in api.fields_read)
+    # without the HelmRelease it is the cluster's only workload, and pays it whole
+    (tmp_path / "infra" / "flux.yaml").unlink()
+    discovery = find_workloads([str(tmp_path)])
+    apply_usage(discovery.workloads, {"api": {"traffic": {"requests_per_month": 2_000_000, "peak_rps": 20}}}, "u")
+    [alone] = review_imported(discovery.workloads, ruleset, skipped=discovery.skipped).workloads
+    assert "EKS control plane (standard support)" in eks_lines(alone)

@@ -172,7 +172,7 @@ def run_review(args: argparse.Namespace) -> int:
         else:
             workloads, invalid = screen_imported(workloads, ruleset)
             unreadable += [UnreadableFile(file=file, line=line, reason=reason) for file, line, reason in invalid]
-        share_clusters(workloads)  # the EKS workloads reviewed share one cluster's control plane
+        share_clusters(workloads, discovery.skipped)  # the EKS workloads reviewed share one cluster's control plane
         writer = _writer(args.format, ruleset)
         tally = Tally()
         for outcome in _review(workloads, ruleset, args):

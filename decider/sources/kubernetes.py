@@ -198,6 +198,8 @@ def _deployment_like(manifest: Mapping[str, Any]) -> bool:
 
 #: The API group of Flux's HelmRelease, which installs a Helm chart: https://fluxcd.io/flux/components/helm/helmreleases/
 FLUX_HELM = "helm.toolkit.fluxcd.io/"
+#: What ``unread_pods`` says of an object that runs pods the review does not read (decider/review_cluster.py).
+PODS_MARKS = ("installs the Helm chart", "runs pods from a template")
 
 
 def unread_pods(manifest: Mapping[str, Any]) -> str | None:

@@ -17,6 +17,8 @@ KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization
 #: runs, and the chart's own files (Chart.yaml, values.yaml) are its inputs.
 HELM_TEMPLATE = "Helm chart template: render it with `helm template` and review the output"
 HELM_CHART = "Helm chart file: render the chart with `helm template` and review the output"
+#: How the reasons start of skipped files that may run pods the review did not read (decider/review_cluster.py).
+PODS_UNREAD = (HELM_TEMPLATE, HELM_CHART)
 #: A Go template action as Helm charts write them (``{{ .Values.x }}``, ``{{- include … }}``, ``{{ if … }}``); not
 #: CloudFormation's dynamic references (``{{resolve:ssm:…}}``), which a template may hold.
 GO_TEMPLATE_ACTION = re.compile(r"\{\{-?\s*(?:[.$]|(?:include|if|else|end|range|with|define|template|tpl|toYaml)\b)")
