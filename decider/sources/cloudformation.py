@@ -24,6 +24,7 @@ from decider.sources.ecs import (
     read_task_definition,
 )
 from decider.sources.edge import template_edge
+from decider.sources.function_doors import set_door
 from decider.sources.imported import ImportedWorkload, deep_merge
 from decider.sources.parameters import TemplateContext
 from decider.sources.provisioned import template_provisioned
@@ -260,6 +261,7 @@ def _read_function(
         protocols.append("http")
     deploy_only: list[str] = []
     websocket: list[str] = []  # the resources of a WebSocket API that send it messages
+    senders: list[str] = []  # the resource types that send it requests: the front door they say
     for protocol, expression, source in triggers(workload.name, resources):
         if protocol == "deploy":
             deploy_only.append(source)
@@ -269,8 +271,11 @@ def _read_function(
             continue
         protocols.append(protocol)
         runs = counted_runs(expression, workload.assume) or runs
+        if protocol == "http":
+            senders.append(source)
         if protocol == "websocket":
             websocket.append(source)
+    set_door(workload, senders)
     if websocket:
         workload.assume(f"sent messages by {', '.join(websocket)} (ProtocolType WEBSOCKET): {WEBSOCKET_READ}")
     note_disabled(workload, off, other_starts=bool(protocols or deploy_only))

@@ -29,6 +29,7 @@ from decider.sources.cloudformation import (
 from decider.sources.durable import read_durable
 from decider.sources.ecs import LAUNCH_TYPES, choose_ecs_target, listens, read_task_definition
 from decider.sources.edge import terraform_edge
+from decider.sources.function_doors import set_door
 from decider.sources.imported import ImportedWorkload
 from decider.sources.provisioned import terraform_provisioned
 from decider.sources.schedule import counted_runs, note_disabled
@@ -45,7 +46,7 @@ from decider.sources.terraform_model import (
     short,
     unknown_note,
 )
-from decider.sources.terraform_triggers import rule_trigger, scheduler_trigger, triggers
+from decider.sources.terraform_triggers import rule_trigger, scheduler_trigger, sent_by
 
 LAMBDA = "aws_lambda_function"
 TASK_DEFINITION = "aws_ecs_task_definition"
@@ -184,7 +185,10 @@ def _function(resource: Resource, resources: Sequence[Resource]) -> ImportedWork
     runs: float | None = None
     off: list[str] = []  # the disabled schedules, which start nothing
     websocket: list[str] = []  # the integrations of a WebSocket API that send it messages
-    for protocol, expression in triggers(resource, resources):
+    senders: list[str] = []  # the resource types that send it requests: the front door they say
+    for protocol, expression, sender in sent_by(resource, resources):
+        if protocol == "http":
+            senders.append(sender)
         if protocol == "off":
             off.append(str(expression))
             continue
@@ -194,6 +198,7 @@ def _function(resource: Resource, resources: Sequence[Resource]) -> ImportedWork
         protocols.append(protocol)
         trigger_runs = counted_runs(expression, workload.assume)
         runs = trigger_runs if trigger_runs is not None else runs
+    set_door(workload, senders)
     if websocket:
         workload.assume(f"sent messages by {', '.join(websocket)} (protocol_type WEBSOCKET): {WEBSOCKET_READ}")
     note_disabled(workload, off, other_starts=bool(protocols))

@@ -59,28 +59,34 @@ def triggers(function: Resource, resources: Sequence[Resource]) -> list[tuple[st
     """How work reaches a function: each resource that sends it some, as (protocol, its schedule expression for a
     schedule, else None); a disabled schedule as ("off", where it is); a WebSocket API's integration as
     ("websocket", the integration and its API)."""
+    return [(protocol, value) for protocol, value, _ in sent_by(function, resources)]
+
+
+def sent_by(function: Resource, resources: Sequence[Resource]) -> list[tuple[str, object, str]]:
+    """``triggers`` with the type of each resource that sends the work (decider/sources/function_doors.py reads the
+    front door from it)."""
     owner = function.owner
-    found: list[tuple[str, object]] = []
-    by_rule: list[tuple[str, object]] = []  # permissions of EventBridge: its rule or schedule says more, when found
+    found: list[tuple[str, object, str]] = []
+    by_rule: list[tuple[str, object, str]] = []  # EventBridge permissions: its rule or schedule says more, if found
     for item in resources:
         kind = item.type
         if kind == "aws_lambda_event_source_mapping" and item.refers_to("function_name", owner):
-            found.append(("queue", None))
+            found.append(("queue", None, kind))
         elif kind == "aws_lambda_function_url" and item.refers_to("function_name", owner):
-            found.append(("http", None))
+            found.append(("http", None, kind))
         elif kind == "aws_lambda_permission" and item.refers_to("function_name", owner):
             sent = permitted(item.values.get("principal"))
             if sent is not None:
-                (by_rule if _by_rule(item.values.get("principal")) else found).append((sent, None))
+                (by_rule if _by_rule(item.values.get("principal")) else found).append((sent, None, kind))
         elif kind == "aws_apigatewayv2_integration" and item.refers_to("integration_uri", owner):
-            found.append(_integration(item, resources))
+            found.append((*_integration(item, resources), kind))
         elif kind in _SENDERS and item.refers_to(_SENDERS[kind][0], owner):
             if kind != "aws_sns_topic_subscription" or item.values.get("protocol") == "lambda":
-                found.append((_SENDERS[kind][1], None))
+                found.append((_SENDERS[kind][1], None, kind))
         elif kind == "aws_cloudwatch_event_target" and item.refers_to("arn", owner):
-            found.append(rule_trigger(item, resources))
+            found.append((*rule_trigger(item, resources), kind))
         elif kind == "aws_scheduler_schedule" and item.refers_to("target", owner):
-            found.append(scheduler_trigger(item))
+            found.append((*scheduler_trigger(item), kind))
     return found or by_rule
 
 
