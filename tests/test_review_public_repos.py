@@ -171,6 +171,21 @@ def test_container_definitions_known_but_for_the_image_are_read(
     assert "\n" not in said[0]
 
 
+def test_container_definitions_whose_json_needs_unknown_values_are_said_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unquoted ``${var.container_port}`` makes the heredoc JSON only once Terraform fills it in: said once, as
+    such, not three times as invalid JSON (real-repositories audit 38, F7)."""
+    unquoted = HEREDOC.replace('"containerPort": 8080', '"containerPort": ${var.port}')
+    write(tmp_path, {"main.tf": TASK.format(definitions=unquoted)})
+    [workload] = reviewed(capsys, tmp_path)["workloads"]
+    said = [text for text in workload["source_assumptions"] if "container_definitions " in text]
+    assert said == [
+        "aws_ecs_task_definition aws_ecs_task_definition.web: container_definitions holds values not known until "
+        "Terraform runs (${var.image}, ${var.port}), where its JSON needs them: containers unknown"
+    ]
+
+
 def test_a_task_whose_containers_are_not_known_is_not_taken_for_a_job(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -210,6 +210,8 @@ def unread_pods(manifest: Mapping[str, Any]) -> str | None:
         return None
     spec = _mapping(manifest.get("spec"))
     name = _mapping(manifest.get("metadata")).get("name")
+    # a name that is no string is a template's placeholder read as YAML ({ENVIRONMENT_ID}: a mapping), not a name
+    name = name if isinstance(name, str | int | float) else "(metadata.name not a string: a template's placeholder?)"
     if manifest.get("kind") == "HelmRelease" and str(manifest.get("apiVersion", "")).startswith(FLUX_HELM):
         chart = _mapping(_mapping(_mapping(spec.get("chart")).get("spec"))).get("chart")
         return (

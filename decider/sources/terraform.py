@@ -231,21 +231,26 @@ def _task_properties(workload: ImportedWorkload, task: Resource | None, *, quiet
         if read(key) is not None:
             properties[name] = read(key)
     raw = values.get("container_definitions")
-    if isinstance(raw, Partial):  # known but for some values (the image): the ports, sizes and flags are read
-        containers = raw.value
-        if not quiet:
-            workload.assume(
-                f"container_definitions holds values not known until Terraform runs ({_unknowns(raw.value)}): "
-                "read without them"
-            )
-    else:
-        containers = read("container_definitions")
+    # known but for some values (the image): the ports, sizes and flags are read, unless JSON needs the values
+    partial = (
+        f"container_definitions holds values not known until Terraform runs ({_unknowns(raw.value)})"
+        if (isinstance(raw, Partial))
+        else None
+    )
+    containers = raw.value if isinstance(raw, Partial) else read("container_definitions")
     if isinstance(containers, str):
         try:
             containers = parse_json(containers, "container_definitions")  # strict JSON, its depth bounded
         except DocumentError:
-            workload.assume("container_definitions is not valid JSON: containers unknown")
-            containers = None
+            if not quiet:  # said once a task definition, however many times it is read
+                workload.assume(
+                    f"{partial}, where its JSON needs them: containers unknown"
+                    if partial is not None
+                    else "container_definitions is not valid JSON: containers unknown"
+                )
+            containers, partial = None, None
+    if partial is not None and not quiet:
+        workload.assume(f"{partial}: read without them")
     if isinstance(containers, list):
         properties["ContainerDefinitions"] = containers
     platform = first_block(read("runtime_platform"))

@@ -328,3 +328,16 @@ def test_an_autoscaler_scales_the_deployment_in_its_own_file_before_one_in_a_sib
         Path(item.file).name: item.raw["runtime"]["min_copies"] for item in find_workloads([str(tmp_path)]).workloads
     }
     assert copies == {"install.yaml": 2, "ha-install.yaml": 4}
+
+
+def test_a_helm_release_named_by_a_placeholder_is_said_so_not_as_a_python_mapping(tmp_path: Path) -> None:
+    """``metadata.name: {ENVIRONMENT_ID}`` is a YAML mapping until a template fills it (real-repositories audit 38,
+    F6: listed as HelmRelease {'ENVIRONMENT_ID': None})."""
+    (tmp_path / "tenant.yaml").write_text(
+        "apiVersion: helm.toolkit.fluxcd.io/v2beta1\nkind: HelmRelease\nmetadata:\n  name: {ENVIRONMENT_ID}\n"
+        "spec:\n  chart: {spec: {chart: helm-tenant-chart}}\n",
+        encoding="utf-8",
+    )
+    [(_, reason)] = find_workloads([str(tmp_path)]).skipped
+    assert "HelmRelease (metadata.name not a string: a template's placeholder?)" in reason
+    assert "{" not in reason.split("installs")[0]
