@@ -112,3 +112,20 @@ def test_a_copy_with_more_vcpus_than_any_type_is_measured_against_the_most_vcpus
     for entry in decided(ruleset, roomy, advice=False).ranking:  # memory outgrown: the type with the most memory
         assert entry.no_price is not None
         assert "its largest any architecture type is x2iedn.32xlarge (128 vCPU, 4,096 GiB)" in entry.no_price
+
+
+def test_a_pod_as_large_as_the_largest_type_is_told_what_the_node_keeps_for_itself(ruleset: Ruleset) -> None:
+    """192 vCPU is as many as the largest types have, and ECS is billed on one; an EKS node keeps about 0.675 vCPU for
+    its kubelet and system pods, so the pod fits none: said so, not that the largest type has 128 vCPU (property audit
+    32, F1)."""
+    decision = decided(ruleset, {"runtime": {"vcpu": 192, "memory_mb": 1536}, "traffic": {"pattern": "steady"}})
+    by_target = {entry.target: entry for entry in decision.ranking}
+    ecs = by_target["ecs-ec2"].sizing
+    assert ecs is not None
+    assert getattr(ecs, "instance_vcpu", None) == 192
+    eks = by_target["eks"].no_price
+    assert eks is not None
+    assert "its largest any architecture type is r7i.48xlarge (192 vCPU, 1,536 GiB)" in eks
+    # 192 less 6% of the first vCPU, 1% of the second, 0.5% of the next two, 0.25% of the other 188, 0.125 vCPU: 191.325
+    assert eks.endswith("which leaves 191.3 vCPU for pods after its kubelet's and system pods' share")
+    assert "x2iedn" not in eks

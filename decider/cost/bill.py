@@ -322,7 +322,8 @@ def _plan_instances(
         needs=needs,
     )
     if sized is None:
-        raise no_fitting_type(book, workload, facts.container_vcpu)
+        kept = model.kubelet_reserved_cpu if control_plane else None  # an EKS node's, for its pods
+        raise no_fitting_type(book, workload, facts.container_vcpu, kept)
     sizing, instance, ramps = sized
     check_front_door(book, sizing.front_door, serverless=False)
     instance_plan = workload.preferences.savings_plan == "ec2-instance"

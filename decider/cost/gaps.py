@@ -12,7 +12,8 @@ from decider.cost.sizing import fargate_platform_name
 from decider.errors import nearest
 from decider.known_names import typo_of
 from decider.numbers import show
-from decider.pricing.book import PriceBook
+from decider.pricing.book import Instance, PriceBook
+from decider.pricing.cost_model import KubeletReserve
 from decider.workload import Workload
 
 NO_PRICE = "no price in this region"
@@ -78,8 +79,12 @@ def check_instances(book: PriceBook, workload: Workload) -> None:
 OTHER_ARCHITECTURE = "types only, and runtime.architecture is"
 
 
-def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unpriced:
-    """Why no catalogue type holds one copy: the copy's shape against the largest types the catalogue has."""
+def no_fitting_type(
+    book: PriceBook, workload: Workload, vcpu: float, reserve: KubeletReserve | None = None
+) -> Unpriced:
+    """Why no catalogue type holds one copy: the copy's shape against the largest types the catalogue has, and for an
+    EKS node (``reserve``: the vCPU its kubelet and system pods keep) what it leaves for pods (property audit 32, F1:
+    a 192-vCPU pod was told the largest type had 128 vCPU, beside ECS billed on a 192-vCPU one)."""
     runtime = workload.runtime
     shape = f"{show(vcpu)} vCPU, {show(runtime.memory_mb)} MB" + (f", {runtime.gpu} GPU" if runtime.gpu else "")
     named = workload.control.instance_types
@@ -101,8 +106,13 @@ def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unprice
     arch = runtime.architecture if runtime.architecture != "any" else "any architecture"
     gpu = " GPU" if runtime.gpu else ""  # a GPU job is measured against the GPU types
     fitting = [i for i in in_named if runtime.architecture in ("any", i.architecture) and (i.gpu or not gpu)]
-    # The largest in what the copy outgrows: vCPUs when no type has as many, else memory
-    by_cpu = bool(fitting) and vcpu > max(i.vcpu for i in fitting)
+    # The largest in what the copy outgrows: vCPUs when no type has as many for pods, else memory
+
+    def pods(instance: Instance) -> float:
+        """The vCPU a type leaves for copies: all of it, or an EKS node's less what it keeps."""
+        return instance.vcpu - (reserve.vcpu(instance.vcpu) if reserve is not None else 0.0)
+
+    by_cpu = bool(fitting) and vcpu > max(pods(i) for i in fitting)
     if gpu:
         largest = max(fitting, key=lambda i: (i.gpu, i.memory_gib, i.vcpu), default=None)
     elif by_cpu:  # the most vCPUs, a type without GPUs first
@@ -115,6 +125,9 @@ def no_fitting_type(book: PriceBook, workload: Workload, vcpu: float) -> Unprice
         if (largest is not None)
         else ""
     )
+    if largest is not None and by_cpu and pods(largest) < vcpu <= largest.vcpu:  # the node's own share keeps it out
+        left = show(round(pods(largest), 3))
+        biggest += f", which leaves {left} vCPU for pods after its kubelet's and system pods' share"
     unknown = "".join(
         f"; {name} matches no instance type or family this book prices{_nearest_said(near, typo, 'nearest')}"
         for name, near, typo in unpriced
