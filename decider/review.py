@@ -290,8 +290,8 @@ def judge(
     longest run was read from when it is a ceiling (a function's timeout)."""
     memo = PlanMemo()  # the plans priced for this workload, lent to the evidence search's rankings
     decision = decide(parsed, ruleset, advice=False, memo=memo)  # the search, when wanted, is review_evidence's
-    region = parsed.workload.preferences.region  # its shares of the EKS control plane and an Ingress's load balancer
-    decision = share_fixed_costs(decision, ruleset, region, (cluster_workloads, cluster), balancers or {})
+    region, own = parsed.workload.preferences.region, parsed.workload.network.own_load_balancer  # its shares of:
+    decision = share_fixed_costs(decision, ruleset, region, (cluster_workloads, cluster), balancers or {}, own)
     if extra_assumptions:
         decision = decision.model_copy(update={"assumptions": (*extra_assumptions, *decision.assumptions)})
     platform = parsed.workload.team.current_platform

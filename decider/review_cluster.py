@@ -79,7 +79,7 @@ def share_clusters(workloads: Sequence[ImportedWorkload], skipped: Sequence[tupl
     ``skipped`` objects that run pods it could not read (Helm charts, Flux HelmReleases, other kinds' templates),
     which may run on the cluster too: it is then priced as a cluster others share (real-repositories audit 38, F2: a
     5-minute CronJob was billed a whole cluster the files build for ten HelmReleases)."""
-    unseen = sum(1 for _, reason in skipped if reason.startswith(PODS_UNREAD) or any(m in reason for m in PODS_MARKS))
+    unseen = sum(1 for _, reason in skipped if any(mark in reason for mark in (*PODS_UNREAD, *PODS_MARKS)))
     clusters = [_cluster_of(workload) for workload in workloads]
     counts = Counter(cluster for cluster in clusters if cluster is not None)
     for workload, cluster in zip(workloads, clusters, strict=True):
@@ -110,41 +110,56 @@ def _balancers_of(workload: ImportedWorkload) -> tuple[str, ...]:
 
 
 def share_fixed_costs(
-    decision: Decision, ruleset: Ruleset, region: str, cluster: tuple[int, str | None], balancers: Mapping[str, int]
+    decision: Decision,
+    ruleset: Ruleset,
+    region: str,
+    cluster: tuple[int, str | None],
+    balancers: Mapping[str, int],
+    own_door: bool = False,
 ) -> Decision:
     """The decision with its shares of what the review's workloads share billed: the EKS cluster's control plane
-    (``cluster``: how many share it, and the one the files define, if so) and Ingresses' load balancers
-    (``balancers``: each Ingress and how many it is billed to)."""
-    sharing, defined = cluster
-    if sharing:
-        decision = share_control_plane(decision, sharing, ruleset, region, defined)
-    for where, count in balancers.items():
-        decision = share_balancer(decision, where, count, ruleset, region)
-    return decision
-
-
-def share_control_plane(
-    decision: Decision, sharing: int, ruleset: Ruleset, region: str, defined: str | None = None
-) -> Decision:
-    """The decision with its EKS bill charged a ``sharing``-th of the control plane instead of nothing, when two or
-    more of the review's workloads share the cluster (``defined``: its name and where, when the files reviewed define
-    it). Alone on an existing cluster, a workload pays nothing for it, as ``decider recommend`` says (the cluster may
-    run much else); alone on one the files define, it is priced as on a new cluster (``share_clusters``)."""
+    (``cluster``: how many share it, and the one the files define, if so) and load balancers of Ingresses or Services
+    (``balancers``: each and how many it is billed to). The first load balancer's share takes the place of the door's
+    load balancer on the EKS bill (the existing cluster's, left out, or a new cluster's, billed whole) unless the door's
+    is the workload's own (``own_door``: ``network.own_load_balancer``); any other is added beside it. The shares are
+    added to a bill's total (and its modes') at once, rounded once, as every bill's lines are."""
     book = ruleset.pricing.get(region)
-    if book is not None and sharing == 1 and defined is not None:  # may run what the review skipped
+    if book is None:
+        return decision
+    sharing, defined = cluster
+    edits: list[tuple[str, CostLine, float]] = []  # (what it is a share of, its line, the share)
+    notes = decision.assumptions
+    if sharing == 1 and defined is not None:  # may run what the review skipped
         said = (
             f"its cluster is {defined}, which the files reviewed define, and may run the objects the review skipped: "
             "its control plane is left out, as the cluster's other workloads pay it"
         )
-        assumptions = tuple(_billed_share(note, said, False) for note in decision.assumptions)
-        return decision.model_copy(update={"assumptions": assumptions})
-    if book is None or sharing < 2:
-        return decision
-    hour = book.eks.control_plane_hour.usd
+        notes = tuple(_billed_share(note, said, False) for note in notes)
+    elif sharing >= 2:
+        line, share, said = _plane_share(book.eks.control_plane_hour.usd, sharing, defined)
+        edits.append(("plane", line, share))
+        notes = tuple(_billed_share(note, said, defined is not None) for note in notes)
+    prices = book.load_balancers  # none in the book: no share of a load balancer is billed
+    floor = f": {FLOOR_PRICE}" if "load_balancers" in book.floors else ""
+    hour = prices.alb_hour.usd if prices is not None else 0.0
+    priced = {where: count for where, count in balancers.items() if count >= 1} if prices is not None else {}
+    for where, count in priced.items():
+        edits.append((where, *_balancer_share(hour, where, count, floor)))
+    if not edits:
+        return decision.model_copy(update={"assumptions": notes}) if notes != decision.assumptions else decision
+    on_eks = {target for target in ruleset.target_ids if ruleset.platform_of(target) == "eks"}
+    ranking, placed = _with_shares(decision.ranking, edits, on_eks, own_door)
+    for where, count in priced.items():
+        if where in placed:
+            notes = tuple(_balancer_said(note, where, count, hour, placed[where]) for note in notes)
+    return decision.model_copy(update={"ranking": ranking, "assumptions": notes})
+
+
+def _plane_share(hour: float, sharing: int, defined: str | None) -> tuple[CostLine, float, str]:
+    """A ``sharing``-th of the control plane: its line, the share, and what the platform's note says of it."""
     monthly = hour * HOURS_A_MONTH
     share = monthly / sharing
-    cents = round_usd(share, 2)  # the figure said, and added to the total: a diff takes the same figure back out
-    split = f"shared by {sharing} workloads in this review: ${cents:,.2f}"
+    split = f"shared by {sharing} workloads in this review: ${round_usd(share, 2):,.2f}"
     line = CostLine(
         item=f"{SHARED_CONTROL_PLANE}{monthly:,.2f} a month "
         + (split if defined is None else f"of {defined}{DEFINED}, {split}"),
@@ -153,7 +168,6 @@ def share_control_plane(
         unit_price_usd=hour,
         usd=round_usd(share, 4),
     )
-    ranking = _replaced(decision.ranking, ALREADY_PAID, line, cents)
     said = (
         f"its cluster already exists, and its control plane (${monthly:,.2f} a month) is shared by the {sharing} "
         "workloads this review runs on it"
@@ -161,8 +175,72 @@ def share_control_plane(
         else f"its cluster is {defined}, which the files reviewed define, so its control plane (${monthly:,.2f} a "
         f"month) is billed to the {sharing} workloads this review runs on it"
     )
-    assumptions = tuple(_billed_share(note, said, defined is not None) for note in decision.assumptions)
-    return decision.model_copy(update={"ranking": ranking, "assumptions": assumptions})
+    return line, share, said
+
+
+def _balancer_share(hour: float, where: str, sharing: int, floor: str) -> tuple[CostLine, float]:
+    """A ``sharing``-th of the hours of ``where``'s load balancer: its line and the share."""
+    monthly = hour * HOURS_A_MONTH
+    share = monthly / sharing
+    split = f"{SPLIT_BETWEEN} {sharing} workloads in this review" if sharing > 1 else "all billed to this workload"
+    line = CostLine(
+        item=f"{SHARED_BALANCER}{monthly:,.2f} a month of {where}{SPLIT}{split}: ${round_usd(share, 2):,.2f}{floor}",
+        quantity=HOURS_A_MONTH / sharing,
+        unit="ALB-hour",
+        unit_price_usd=hour,
+        usd=round_usd(share, 4),
+    )
+    return line, share
+
+
+def _with_shares(
+    ranking: tuple[RankedTarget, ...], edits: Sequence[tuple[str, CostLine, float]], on_eks: set[str], own_door: bool
+) -> tuple[tuple[RankedTarget, ...], dict[str, bool]]:
+    """``ranking`` with each share's line on the bills it belongs to: the control plane's in place of the line that
+    leaves it out, a load balancer's (EKS bills with a load balancer only) in place of the door's or beside it; each
+    bill's total and priced modes raised by the shares at once. With it, each load balancer placed, and whether it
+    took the door's place."""
+    placed: dict[str, bool] = {}
+    found = []
+    for entry in ranking:
+        cost = entry.monthly_cost
+        if cost is None:
+            found.append(entry)
+            continue
+        lines, added, changed = list(cost.lines), 0.0, False
+        for what, line, share in edits:
+            at = _place(lines, what, own_door) if what == "plane" or entry.target in on_eks else None
+            if at is None:
+                continue
+            replacing = at < len(lines)
+            if replacing:  # the line it replaces leaves the total (a new cluster's load balancer, billed whole)
+                added -= lines[at].quantity * lines[at].unit_price_usd
+                lines[at] = line
+            else:
+                lines.append(line)
+            added, changed = added + share, True
+            if what != "plane":
+                placed[what] = replacing
+        if changed:
+            shared = MonthlyCost(total_usd=round_usd(cost.total_usd + added, 2), lines=tuple(lines))  # as bills are
+            entry = entry.model_copy(update={"monthly_cost": shared, "sizing": _shared_modes(entry, added)})
+        found.append(entry)
+    return tuple(found), placed
+
+
+def _place(lines: Sequence[CostLine], what: str, own_door: bool) -> int | None:
+    """Where a share's line goes on a bill: the index of the line it replaces, the bill's length to add it, or None
+    when it has no place there (no control plane left out; no load balancer)."""
+    items = [line.item for line in lines]
+    if what == "plane":
+        return items.index(ALREADY_PAID) if ALREADY_PAID in items else None
+    if CLUSTER_BALANCER in items:
+        return items.index(CLUSTER_BALANCER)
+    if not own_door:  # a new cluster's load balancer, billed whole: the door's is this one
+        door = [index for index, item in enumerate(items) if item.startswith(OWN_BALANCER)]
+        if door:
+            return door[0]
+    return len(items) if any(item.startswith((OWN_BALANCER, SHARED_BALANCER)) for item in items) else None
 
 
 def _billed_share(note: str, said: str, defined: bool) -> str:
@@ -172,81 +250,23 @@ def _billed_share(note: str, said: str, defined: bool) -> str:
         return note
     if defined:  # the files create the cluster: it is new, and billed so already
         note = note.replace(NEW_CLUSTER_HINT, "")
-    note = note.replace(
-        EXISTING_CLUSTER_AND_BALANCER,
-        f"{said}; {BALANCER_LEFT_OUT}",
-    )
+    note = note.replace(EXISTING_CLUSTER_AND_BALANCER, f"{said}; {BALANCER_LEFT_OUT}")
     return note.replace(EXISTING_CLUSTER, f"{said}; nothing else of the cluster is on the bills of")
 
 
-def share_balancer(decision: Decision, where: str, sharing: int, ruleset: Ruleset, region: str) -> Decision:
-    """The decision with its EKS bill charged a ``sharing``-th of the hours of ``where``'s Application Load Balancer
-    (an Ingress's own, billed to ``sharing`` of the review's workloads): in place of the existing cluster's shared one
-    the bill would leave out, else beside the load balancer it has (its own, or another Ingress's share); unchanged
-    where the bill has no load balancer or the region's book has no load balancer price."""
-    book = ruleset.pricing.get(region)
-    prices = book.load_balancers if book is not None else None
-    if book is None or prices is None or sharing < 1:
-        return decision
-    hour = prices.alb_hour.usd
-    monthly = hour * HOURS_A_MONTH
-    share = monthly / sharing
-    cents = round_usd(share, 2)  # the figure said, and added to the total: a diff takes the same figure back out
-    split = f"{SPLIT_BETWEEN} {sharing} workloads in this review" if sharing > 1 else "all billed to this workload"
-    floor = f": {FLOOR_PRICE}" if "load_balancers" in book.floors else ""
-    line = CostLine(
-        item=f"{SHARED_BALANCER}{monthly:,.2f} a month of {where}{SPLIT}{split}: ${cents:,.2f}{floor}",
-        quantity=HOURS_A_MONTH / sharing,
-        unit="ALB-hour",
-        unit_price_usd=hour,
-        usd=round_usd(share, 4),
-    )
-    on_eks = {target for target in ruleset.target_ids if ruleset.platform_of(target) == "eks"}
-    replaced = _replaced(decision.ranking, CLUSTER_BALANCER, line, cents)
-    added = replaced == decision.ranking
-    ranking = _added(decision.ranking, on_eks, line, cents) if added else replaced
-    if ranking == decision.ranking:
-        return decision
-    billed = f"split between the {sharing} workloads it routes to" if sharing > 1 else "all billed to it"
-    said = (
-        f"the load balancer {where} gets routes to it too, its hours (${monthly:,.2f} a month) {billed}"
-        if added
-        else f"its load balancer is the one {where} gets, whose hours (${monthly:,.2f} a month) are {billed}"
-    )
-    assumptions = tuple(_balancer_said(note, said, added) for note in decision.assumptions)
-    return decision.model_copy(update={"ranking": ranking, "assumptions": assumptions})
-
-
-def _balancer_said(note: str, said: str, added: bool) -> str:
-    """The note on the existing EKS platform saying whose load balancer the workload's bill shares, or (``added``)
-    another that routes to it too (any other note as it is)."""
+def _balancer_said(note: str, where: str, sharing: int, hour: float, replaced: bool) -> str:
+    """The note on the existing EKS platform saying whose load balancer the workload's bill shares, or (not
+    ``replaced``) another that routes to it too (any other note as it is)."""
     if not note.startswith("team.current_platform is eks: "):
         return note
-    if added:
-        return f"{note}; {said}"
+    monthly = hour * HOURS_A_MONTH
+    billed = f"split between the {sharing} workloads it routes to" if sharing > 1 else "all billed to it"
+    if not replaced:
+        return f"{note}; the load balancer {where} gets routes to it too, its hours (${monthly:,.2f} a month) {billed}"
+    said = f"its load balancer is the one {where} gets, whose hours (${monthly:,.2f} a month) are {billed}"
     note = note.replace(BALANCER_LEFT_OUT, f"{said} on the bills of")
     left_out = f"{said} on its bill, and its cluster already exists, so its fixed cost is left out of the bills of"
     return note.replace(EXISTING_CLUSTER_AND_BALANCER, left_out)
-
-
-def _added(
-    ranking: tuple[RankedTarget, ...], on_eks: set[str], line: CostLine, share: float
-) -> tuple[RankedTarget, ...]:
-    """``ranking`` with ``line`` (of a ``share``) added to each EKS bill with a load balancer (its own, or another
-    Ingress's share), the share added to the bill's total and to each of the target's priced modes."""
-    found = []
-    for entry in ranking:
-        cost = entry.monthly_cost
-        if entry.target in on_eks and cost is not None and any(_balancer(item.item) for item in cost.lines):
-            shared = MonthlyCost(total_usd=round_usd(cost.total_usd + share, 2), lines=(*cost.lines, line))
-            entry = entry.model_copy(update={"monthly_cost": shared, "sizing": _shared_modes(entry, share)})
-        found.append(entry)
-    return tuple(found)
-
-
-def _balancer(item: str) -> bool:
-    """Whether a bill line is an Application Load Balancer's hours (its own, or a share)."""
-    return item.startswith((OWN_BALANCER, SHARED_BALANCER))
 
 
 def share_key(item: str, region: str) -> str:
@@ -257,20 +277,6 @@ def share_key(item: str, region: str) -> str:
     if DEFINED in item:
         return item[item.index(" a month of ") + len(" a month of ") : item.index(DEFINED)]
     return region
-
-
-def _replaced(ranking: tuple[RankedTarget, ...], item: str, line: CostLine, share: float) -> tuple[RankedTarget, ...]:
-    """``ranking`` with ``line`` (of a ``share``) in place of each bill's line ``item`` (a fixed cost left out at $0),
-    and the share added to the bill's total and to each of the target's priced modes."""
-    replaced = []
-    for entry in ranking:
-        cost = entry.monthly_cost
-        if cost is not None and any(found.item == item for found in cost.lines):
-            lines = tuple(line if found.item == item else found for found in cost.lines)
-            shared = MonthlyCost(total_usd=round_usd(cost.total_usd + share, 2), lines=lines)  # to the cent, as bills
-            entry = entry.model_copy(update={"monthly_cost": shared, "sizing": _shared_modes(entry, share)})
-        replaced.append(entry)
-    return tuple(replaced)
 
 
 def _shared_modes(entry: RankedTarget, share: float) -> Sizing | None:

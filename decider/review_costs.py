@@ -11,6 +11,7 @@ difference that rests on either is said to be not settled.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 from decider.bill_checks import item_name, listed
@@ -49,21 +50,22 @@ def cost_clause(
     plane = shares_of(compared, SHARED_CONTROL_PLANE)
     split = {where: count for where, count in (balancers or {}).items() if count > 1}
     door = shares_of(compared, SHARED_BALANCER) if split else 0.0
-    saving = round_usd(now_usd - plane - door - best_usd, 2)
+    own = without_shares(now_usd, plane + door)
+    saving = round_usd(own - best_usd, 2)
     change = f"${abs(saving):,.2f} a month {'less' if saving >= 0 else 'more'}"
-    text = f" and costs {change} (${best_usd:,.2f} against ${round_usd(now_usd - plane - door, 2):,.2f}"
+    text = f" and costs {change} (${best_usd:,.2f} against ${own:,.2f}"
     said = []
-    if plane:
-        said.append(f"its ${plane:,.2f} share of the EKS control plane, which is saved only if the cluster's ")
-        said[-1] += _others(sharing, "")
+    if plane:  # each share said as its line says it
+        said.append(f"its ${round_usd(plane, 2):,.2f} share of the EKS control plane, which is saved only if the ")
+        said[-1] += "cluster's " + _others(sharing, "")
     if door and len(split) == 1:  # (a share of a load balancer is billed only with the Ingress it is of)
         [(where, count)] = split.items()
-        said.append(f"its ${door:,.2f} share of the load balancer of {where}, which is saved only if the ")
-        said[-1] += _others(count, " behind it")
+        said.append(f"its ${round_usd(door, 2):,.2f} share of the load balancer of {where}, which is saved only if ")
+        said[-1] += "the " + _others(count, " behind it")
     elif door:
         ingresses = " and ".join(split)
-        said.append(f"its ${door:,.2f} share of the load balancers of {ingresses}, which is saved only if the other ")
-        said[-1] += "workloads in this review behind each move off them too"
+        said.append(f"its ${round_usd(door, 2):,.2f} share of the load balancers of {ingresses}, which is saved only ")
+        said[-1] += "if the other workloads in this review behind each move off them too"
     if said:
         counted = "it" if len(said) == 1 else "them"
         text += ", leaving out " + ", and ".join(said) + f", as the review's summary then counts {counted}"
@@ -103,12 +105,21 @@ def cluster_share(decision: Decision, current_target: str | None) -> Shares:
 
 
 def shares_of(entry: RankedTarget, start: str | tuple[str, ...] = SHARE_LINES) -> float:
-    """The shares in the entry's bill whose lines start so (of a shared EKS cluster's control plane, of an Ingress's
-    load balancer split between workloads), which stay behind when the workload moves off while the review's others
-    share them, else 0; each to the cent, as it was added to the bill's total (decider/review_cluster.py)."""
+    """The shares in the entry's bill whose lines start so (of a shared EKS cluster's control plane, of a load
+    balancer split between workloads), which stay behind when the workload moves off while the review's others share
+    them, else 0: each as it was added to the bill's total (its hours × its price, unrounded;
+    decider/review_cluster.py)."""
     lines = entry.monthly_cost.lines if entry.monthly_cost is not None else ()
-    split = [line.usd for line in lines if line.item.startswith(start) and _split(line.item)]
-    return round_usd(sum(round_usd(usd, 2) for usd in split), 2)
+    shares = [line for line in lines if line.item.startswith(start) and _split(line.item)]
+    return sum(line.quantity * line.unit_price_usd for line in shares)
+
+
+def without_shares(total: float, shares: float) -> float:
+    """A bill's total, to the cent, before ``shares`` were added to it: the review adds them to the total it had and
+    rounds half up once (decider/review_cluster.py), so taking them back out and rounding half down gives that total
+    again to the cent, whatever the review's count of workloads made each share (audit of the stop's changes, F2: a
+    diff listed an untouched workload as changed by -$0.01)."""
+    return math.ceil(round((total - shares) * 100.0, 6) - 0.5) / 100.0
 
 
 def _split(item: str) -> bool:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from decider.cost.bill import round_usd
 from decider.review import Review, ReviewedWorkload, Verdict
 from decider.review_cluster import ALONE_ON_DEFINED
-from decider.review_costs import shares_of
+from decider.review_costs import shares_of, without_shares
 
 #: A new cluster's control plane line on an EKS bill (decider/cost/bill.py): "EKS control plane (standard support)".
 CONTROL_PLANE_LINE = "EKS control plane ("
@@ -109,12 +109,12 @@ def own_cost(item: ReviewedWorkload) -> float | None:
         return cost
     eks = next((entry for entry in item.decision.ranking if entry.target == "eks"), None)
     lines = eks.monthly_cost.lines if eks is not None and eks.monthly_cost is not None else ()
-    share = shares_of(eks) if eks is not None else 0.0
+    own = without_shares(cost, shares_of(eks)) if eks is not None else cost
     if any(ALONE_ON_DEFINED in note for note in item.source_assumptions):
         # alone on a cluster the files define, it is priced as on a new cluster: its control plane is the cluster's
         # as the shares are, and left out likewise (removing the other workload on it moved no control plane)
-        share += sum(line.usd for line in lines if line.item.startswith(CONTROL_PLANE_LINE))
-    return round_usd(cost - share, 2)
+        own -= sum(line.usd for line in lines if line.item.startswith(CONTROL_PLANE_LINE))
+    return round_usd(own, 2)
 
 
 def _change(old: ReviewedWorkload | None, new: ReviewedWorkload | None) -> WorkloadChange:

@@ -127,5 +127,18 @@ def test_a_pod_as_large_as_the_largest_type_is_told_what_the_node_keeps_for_itse
     assert eks is not None
     assert "its largest any architecture type is r7i.48xlarge (192 vCPU, 1,536 GiB)" in eks
     # 192 less 6% of the first vCPU, 1% of the second, 0.5% of the next two, 0.25% of the other 188, 0.125 vCPU: 191.325
-    assert eks.endswith("which leaves 191.3 vCPU for pods after its kubelet's and system pods' share")
+    assert eks.endswith("which leaves 191.325 vCPU for pods after its kubelet's and system pods' share")
     assert "x2iedn" not in eks
+
+
+def test_a_pod_the_roomiest_type_holds_but_for_the_node_share_is_told_so(ruleset: Ruleset) -> None:
+    """127.5 vCPU and 3,000,000 MB: only x2iedn.32xlarge (128 vCPU, 4,096 GiB) has the memory, and ECS is billed on
+    it; an EKS node of it keeps 0.515 vCPU, so the pod fits none (audit of the stop's latest changes, F3)."""
+    decision = decided(ruleset, {"runtime": {"vcpu": 127.5, "memory_mb": 3_000_000}, "traffic": {"pattern": "steady"}})
+    by_target = {entry.target: entry for entry in decision.ranking}
+    assert getattr(by_target["ecs-ec2"].sizing, "instance_type", None) == "x2iedn.32xlarge"
+    eks = by_target["eks"].no_price
+    assert eks is not None
+    assert (
+        "its largest any architecture type is x2iedn.32xlarge (128 vCPU, 4,096 GiB), which leaves 127.485 vCPU" in eks
+    )

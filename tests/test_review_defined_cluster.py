@@ -277,3 +277,20 @@ def test_a_workload_alone_on_a_defined_cluster_is_not_its_only_one_when_the_revi
     apply_usage(discovery.workloads, {"api": {"traffic": {"requests_per_month": 2_000_000, "peak_rps": 20}}}, "u")
     [alone] = review_imported(discovery.workloads, ruleset, skipped=discovery.skipped).workloads
     assert "EKS control plane (standard support)" in eks_lines(alone)
+
+
+def test_a_helm_chart_the_review_skips_may_run_on_the_defined_cluster_too(tmp_path: Path, ruleset: Ruleset) -> None:
+    """A chart's files are skipped as "not read: Helm chart …": they may run pods on the cluster as a HelmRelease's
+    chart may (audit of the stop's latest changes, F1: only the HelmRelease's reason was recognised)."""
+    chart = {
+        "chart/Chart.yaml": "apiVersion: v2\nname: shop\nversion: 0.1.0\n",
+        "chart/templates/deployment.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Values.name }}\n"
+        ),
+    }
+    write(tmp_path, {"infra/main.tf": CLUSTER, "infra/api.yaml": deployment("api"), **chart})
+    discovery = find_workloads([str(tmp_path)])
+    assert any("Helm chart" in reason for _, reason in discovery.skipped)
+    apply_usage(discovery.workloads, {"api": {"traffic": {"requests_per_month": 2_000_000, "peak_rps": 20}}}, "u")
+    [api] = review_imported(discovery.workloads, ruleset, skipped=discovery.skipped).workloads
+    assert "EKS control plane (existing cluster: already paid)" in eks_lines(api)

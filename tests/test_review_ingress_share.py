@@ -221,3 +221,61 @@ def test_every_load_balancer_in_front_of_a_workload_is_billed(tmp_path: Path, ru
     assert text.startswith("Application Load Balancer $16.43 a month of Ingress shop (")
     assert text.endswith("its hours all billed to this workload: $16.43")
     assert usd == pytest.approx(ALB_MONTH)
+
+
+def test_on_a_new_cluster_the_share_takes_the_place_of_its_load_balancer(tmp_path: Path, ruleset: Ruleset) -> None:
+    """A workload the usage file puts on a new cluster has its own cluster's load balancer on the bill, billed whole;
+    the Service's load balancer split between it and another is that load balancer: billed once, its share in place of
+    the whole (audit of the stop's latest changes, F2: both were billed)."""
+    text = labelled("a", "web") + "---\n" + labelled("b", "web") + load_balancer_service("front", "web")
+    (tmp_path / "app.yaml").write_text(text)
+    usage = {name: traffic(2_000_000, 20) for name in ("a", "b")}
+    usage["a"]["team"] = {"new_cluster": True}
+    review = review_of(tmp_path, ruleset, usage)
+    by_name = {item.name: item for item in review.workloads}
+    for name in ("a", "b"):
+        lines = eks_lines(by_name[name])
+        assert "Application Load Balancer hours" not in lines
+        assert CLUSTER_BALANCER not in lines
+        _, usd = balancer_share(by_name[name])
+        assert usd == pytest.approx(ALB_MONTH / 2)
+    [eks] = [entry for entry in by_name["a"].decision.ranking if entry.target == "eks"]
+    assert eks.monthly_cost is not None
+    assert eks.monthly_cost.total_usd == pytest.approx(sum(line.usd for line in eks.monthly_cost.lines), abs=0.01)
+
+
+def test_a_job_behind_a_load_balancer_service_takes_no_share(tmp_path: Path, ruleset: Ruleset) -> None:
+    """A CronJob serves no requests: a Service selecting its pods beside a Deployment's bills the Deployment the
+    whole load balancer, none of it lost on the job (audit of the stop's latest changes, F4)."""
+    cron = """---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 2 * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata: {labels: {tier: web}}
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: nightly, image: nightly:1, resources: {requests: {cpu: 250m, memory: 512Mi}}}]
+"""
+    (tmp_path / "app.yaml").write_text(labelled("web", "web") + cron + load_balancer_service("front", "web"))
+    review = review_of(tmp_path, ruleset, {"web": traffic(2_000_000, 20), "nightly": {}})
+    by_name = {item.name: item for item in review.workloads}
+    assert eks_lines(by_name["web"])["Application Load Balancer hours"] == pytest.approx(ALB_MONTH)  # its own
+    assert not any(text.startswith("Application Load Balancer") for text in eks_lines(by_name["nightly"]))
+
+
+def test_several_shares_keep_the_bill_total_its_lines_to_the_cent(tmp_path: Path, ruleset: Ruleset) -> None:
+    """Shares are added to a bill at once and rounded once: its total is its lines' sum to the cent (audit of the
+    stop's latest changes, F5: $87.87 against $87.89 when each share was rounded as it was added)."""
+    text = "---\n".join(app(name) for name in ("shop", "cart", "blog"))
+    text += ingress("a-front", ["shop", "cart", "blog"]) + ingress("b-front", ["cart", "blog"])
+    (tmp_path / "app.yaml").write_text(text)
+    review = review_of(tmp_path, ruleset, {name: traffic(2_000_000, 20) for name in ("shop", "cart", "blog")})
+    for item in review.workloads:
+        [eks] = [entry for entry in item.decision.ranking if entry.target == "eks"]
+        assert eks.monthly_cost is not None
+        assert eks.monthly_cost.total_usd == pytest.approx(sum(line.usd for line in eks.monthly_cost.lines), abs=0.006)

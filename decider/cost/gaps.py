@@ -125,8 +125,8 @@ def no_fitting_type(
         if (largest is not None)
         else ""
     )
-    if largest is not None and by_cpu and pods(largest) < vcpu <= largest.vcpu:  # the node's own share keeps it out
-        left = show(round(pods(largest), 3))
+    if largest is not None and pods(largest) < vcpu <= largest.vcpu:  # the node's own share keeps it out
+        left = f"{pods(largest):,.3f}".rstrip("0").rstrip(".")  # to the thousandth: 127.485 of a 127.5 pod
         biggest += f", which leaves {left} vCPU for pods after its kubelet's and system pods' share"
     unknown = "".join(
         f"; {name} matches no instance type or family this book prices{_nearest_said(near, typo, 'nearest')}"

@@ -37,14 +37,14 @@ def set_door(workload: ImportedWorkload, senders: Iterable[str]) -> None:
     doors = sorted(set(found.values()))
     if not doors or workload.get("traffic.front_door") is not None:
         return
-    named = ", ".join(sorted(found))
     if doors == ["http-api"]:
         return
     if len(doors) == 1:
         workload.set("traffic.front_door", doors[0])
-        workload.assume(f"its requests come through {named}: traffic.front_door {doors[0]}")
+        workload.assume(f"its requests come through {', '.join(sorted(found))}: traffic.front_door {doors[0]}")
         return
+    each = ", ".join(f"{sender} ({door})" for sender, door in sorted(found.items()))
     workload.assume(
-        f"its requests come through several front doors ({named}: {', '.join(doors)}), and which carries most is not "
-        "known: priced behind decider's default (give traffic.front_door in the usage file)"
+        f"its requests come through several front doors ({each}), and which carries most is not known: priced behind "
+        "decider's default (give traffic.front_door in the usage file)"
     )

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from decider.sources.imported import ImportedWorkload
+from decider.workload import JOB_PATTERNS
 
 
 class _Route(Protocol):
@@ -84,7 +85,8 @@ def ingress_balancers(workloads: Sequence[ImportedWorkload], routes: _Routes) ->
     Service to the workloads it selects), and give each workload the other such Ingresses that route to it, whose
     hours the review bills in shares (``ImportedWorkload.balancers``): those shared with other workloads, and any more
     that route to it alone, each an ALB of its own."""
-    reached: dict[int, set[int]] = {id(service): ids for service, ids in routes.reached}
+    jobs = {id(workload) for workload in workloads if workload.get("traffic.pattern") in JOB_PATTERNS}
+    reached: dict[int, set[int]] = {id(service): ids - jobs for service, ids in routes.reached}  # jobs serve none
     by_ingress: dict[str, set[int]] = {}
     for route in routes.routed:
         if route.alb:

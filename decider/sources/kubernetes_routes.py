@@ -280,7 +280,8 @@ def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
         )
         for service in routes.services
     ]
-    selected = {id(service): ids for service, ids in reached}
+    jobs = {id(pod) for pod in pods if pod.get("traffic.pattern") in JOB_PATTERNS}  # a job serves no requests
+    selected = {id(service): ids - jobs for service, ids in reached}
     route_to: dict[int, Route] = {}  # each Service a route sends traffic to: the first such route
     for route in routes.routed:
         for service in route.backends(routes.services):
@@ -297,7 +298,8 @@ def route_pods(workloads: Sequence[ImportedWorkload], routes: Routes) -> None:
         public = [item for item in selecting if item.type in PUBLIC_TYPES] + [item for item, _ in routed]
         for item, route in routed[:1]:
             workload.assume(f"{route.where} routes to Service {item.name} ({item.namespace}): reached from outside")
-        service_balancers(workload, [item for item in selecting if item.type == "LoadBalancer"], selected)
+        if id(workload) not in jobs:  # its load balancers, split between the workloads that serve behind them
+            service_balancers(workload, [item for item in selecting if item.type == "LoadBalancer"], selected)
         if public or workload.get("traffic.front_door") is not None or workload.get("traffic.pattern") in JOB_PATTERNS:
             continue
         names = ", ".join(f"{item.type} {item.where}" for item in selecting)

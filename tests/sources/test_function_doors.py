@@ -99,7 +99,7 @@ def test_a_function_url_alone_is_its_front_door_and_several_doors_leave_it_open(
     both = read(tmp_path, "template.yaml", FUNCTION + REST_METHOD + FUNCTION_URL)
     assert "front_door" not in both.raw["traffic"]
     assert any(
-        "several front doors (AWS::ApiGateway::Method, AWS::Lambda::Url: function-url, rest-api)" in note
+        "several front doors (AWS::ApiGateway::Method (rest-api), AWS::Lambda::Url (function-url))" in note
         for note in both.assumptions
     )
 
