@@ -22,7 +22,8 @@ from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_i
 from decider.cost.instances import InstanceOption
 from decider.cost.line import Line, fixed
 from decider.cost.needs import Needs, needs_of
-from decider.cost.network import image_pull_lines, instance_volume_lines, network_lines, node_pulls, system_node_lines
+from decider.cost.network import image_pull_lines, instance_volume_lines, network_lines, system_node_lines
+from decider.cost.node_pulls import node_pulls
 from decider.cost.purchase_lines import compute_lines, hour_lines, runs_said, task_line
 from decider.cost.sizing import fargate_platform, lambda_run_s, size_fargate, size_instances, size_lambda
 from decider.cost.volumes import node_disk

@@ -9,9 +9,7 @@ line as "no price in this region" (decider/bill_checks.py warns that the bill is
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from decider.cost.capacity import Ramp
 from decider.cost.gaps import NO_PRICE
@@ -78,47 +76,6 @@ def image_pull_lines(workload: Workload, book: PriceBook, scaling: str) -> list[
     if per_gb is None:  # no network prices in this region's book: shown at $0, as _unknown_lines shows the others
         return [Line(f"{item}: {NO_PRICE}", "GB processed", 0.0, Ramp(image_mb / 1024.0))]
     return [Line(item, per_gb.unit, per_gb.usd, Ramp(image_mb / 1024.0))]
-
-
-def node_pulls(
-    workload: Workload, book: PriceBook, model: CostModel, run_s: float, sizing: Mapping[str, Any]
-) -> list[Line]:
-    """The image pulls of runs of a job on instances the cluster starts for them (no copy kept up, not on a cluster's
-    existing nodes), through the VPC's NAT gateways: a node started for a run keeps the image it pulled only while it
-    is up, until the cluster scales it in ``scale_in_lag_minutes`` after the run (decider/cost/capacity.py
-    ``linger_hours``), and the ECS agent and the kubelet pull an image an instance does not have
-    (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html, ``ECS_IMAGE_PULL_BEHAVIOR``).
-    A run starts a new node, and pulls ``runtime.artifact_mb``, when no run started within a node's time up (the run
-    and the lag) before it:
-
-    - runs of a schedule start evenly spaced, as the bill's instance-hours hold them (``capacity.instance_hour_ramps``):
-      while they are further apart than a node's time up, each starts a node of its own; once they follow closer, one
-      node stays up all month and keeps the image. The line follows the same volumes, up to the one where the node
-      stays up (architect audit 37, F1: an hourly ETL's 5 GB image pulled on each run by Fargate and on none by the
-      nodes scaled in between its runs);
-    - runs of a batch start at random: a run finds no node up with the chance that none started within that time,
-      e^(−runs an hour × hours up), held at the workload's volume as Lambda's cold runs are (decider/cost/sizing.py
-      ``lambda_run_s``), not a step where the schedule's would be (audit of the stop's changes, F3)."""
-    gateways, image_mb, runs = workload.network.nat_gateways, workload.runtime.artifact_mb, workload.requests_per_month
-    if sizing.get("scaling") != "per-run" or sizing.get("shared_nodes") or sizing.get("min_instances"):
-        return []
-    if not gateways or image_mb <= 0 or runs <= 0:
-        return []
-    node_up_s = run_s + model.scale_in_lag_minutes * 60.0  # a run's node: the run, and the lag until it scales in
-    gb, month_s = image_mb / 1024.0, HOURS * 3600.0
-    if workload.traffic.pattern == "batch":
-        cold = math.exp(-runs * node_up_s / month_s)
-        share = f"{cold:.0%}" if cold >= 0.1 else f"{cold:.1%}" if cold >= 0.001 else "under 0.1%"
-        pulls, said = Ramp(gb * cold), f"{image_mb:g} MB for the {share} of runs that start a new node"
-    elif runs * node_up_s < month_s:
-        pulls, said = Ramp(gb, 0.0, 0.0, gb * month_s / node_up_s), f"{image_mb:g} MB a run on a new node"
-    else:
-        return []  # one node kept up all month by the runs of a schedule
-    item = f"NAT gateway data processed (image pulls, {said}; none through ECR VPC endpoints)"
-    per_gb = book.network.nat_gateway_gb if book.network is not None else None
-    if per_gb is None:
-        return [Line(f"{item}: {NO_PRICE}", "GB processed", 0.0, pulls)]
-    return [Line(item, per_gb.unit, per_gb.usd, pulls)]
 
 
 def _unknown_lines(gateways: int, processed: float | None, egress: float | None, logs: float | None) -> list[Line]:
