@@ -59,6 +59,11 @@ class RuleOut(BaseModel):
         description="For a score rule: targets whose points count only when they run in one of these capacity modes "
         "(targets.yaml), e.g. {eks: [managed-node-group]}.",
     )
+    shares_with: str | None = Field(
+        None,
+        description="For a score rule: the id of the score rule it carries one criterion with (their targets split "
+        "between them); the summary's leads count the two as one.",
+    )
 
 
 class RuleList(BaseModel):

@@ -3,11 +3,13 @@ each ranked target carries its sizing (what to configure), described for people 
 
 # No ``from __future__ import annotations``: Pydantic takes these annotations as objects, evaluating no text.
 
-from collections.abc import Collection, ItemsView, Iterable
+from collections.abc import Collection, ItemsView, Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from decider.leads import leads
 
 Scaling = Literal["always-on", "serving", "scale-to-zero", "per-run"]
 FrontDoor = Literal[
@@ -339,11 +341,16 @@ class Decision(_Frozen):
     _pleading: frozenset[str] = PrivateAttr(frozenset())
     """Rules whose points, as written, make another target's case (``decider.explain.pleading``): no reason the
     recommendation wins. The engine sets both; a decision read back from JSON has neither."""
+    _shared: Mapping[str, str] = PrivateAttr(default_factory=dict)
+    """The rules that carry one criterion with another (a rule's ``shares_with``), which count as one (``leads``)."""
 
-    def with_leads(self, relative: Collection[str], pleading: Collection[str]) -> Self:
-        """This decision, knowing which criteria are relative and which rules plead for an excluded target, so that
-        its leads are the summary's (the engine calls this once, on the decision it returns)."""
-        self._relative, self._pleading = frozenset(relative), frozenset(pleading)
+    def with_leads(
+        self, relative: Collection[str], pleading: Collection[str], shared: Mapping[str, str] | None = None
+    ) -> Self:
+        """This decision, knowing which criteria are relative, which rules plead for an excluded target and which
+        share a criterion, so that its leads are the summary's (the engine calls this once, on the decision it
+        returns)."""
+        self._relative, self._pleading, self._shared = frozenset(relative), frozenset(pleading), dict(shared or {})
         return self
 
     def __eq__(self, other: object) -> bool:
@@ -371,30 +378,6 @@ class Decision(_Frozen):
         recommendation without a bill: the reasons the summary gives (``decider.explain.deciding_reasons``)."""
         other, bill = next(entry for entry in self.ranking if entry.target == target), self.ranking[0].monthly_cost
         ahead = ((reason.rule, reason.impact) for reason in self.ranking[0].reasons)
-        found = leads(ahead, ((reason.rule, reason.impact) for reason in other.reasons), self._relative)
+        found = leads(ahead, ((reason.rule, reason.impact) for reason in other.reasons), self._relative, self._shared)
         found = tuple(item for item in found if bill is not None or item[1] not in self._relative)
         return tuple(item for item in found if item[1] not in self._pleading) or found
-
-
-def leads(
-    ahead: Iterable[tuple[str, float]], behind: Iterable[tuple[str, float]], relative: Collection[str] = ()
-) -> tuple[tuple[float, str], ...]:
-    """The rules that put one target ahead of another, biggest lead first: ``(lead, rule id)`` pairs.
-
-    ``ahead`` and ``behind`` are each target's (rule id, points) reasons. A rule's lead is its points for the target
-    ahead minus its points for the one behind, so a rule that only lowers the one behind counts too; a rule that
-    lowers the target ahead is no reason for it, even when it lowers the other more. The ``relative`` criteria are
-    the exception: their points measure each target against the best one (the bills' criterion: 0 for the cheapest),
-    so lowering the target ahead less is a lead, being cheaper. This is the one definition of "which rules decided
-    it", read by the summary, Slack, the review and the ADR.
-    """
-    totals: dict[str, float] = {}
-    against: set[str] = set()
-    for rule, points in ahead:
-        totals[rule] = totals.get(rule, 0.0) + points
-        if points < 0 and rule not in relative:
-            against.add(rule)
-    for rule, points in behind:
-        totals[rule] = totals.get(rule, 0.0) - points
-    found = [(round(lead, 1), rule) for rule, lead in totals.items() if round(lead, 1) > 0 and rule not in against]
-    return tuple(sorted(found, key=lambda item: (-item[0], item[1])))

@@ -42,6 +42,7 @@ from decider.input_checks import (
     gateway_throttle,
     lambda_burst_throttle,
 )
+from decider.leads import shared
 from decider.ranking import Ranked, rank
 from decider.rule_checks import limits_on_the_winner
 from decider.rules.model import Ruleset
@@ -175,7 +176,7 @@ def decide(
     )
     bills = costs.keys() if order and order[0] not in costs else ()
     pleads = explain.pleading(evaluation, order[0], bills) if order else frozenset()
-    return decision.with_leads(explain.relative(evaluation), pleads)
+    return decision.with_leads(explain.relative(evaluation), pleads, shared(evaluation.fired))
 
 
 def _totals_at(

@@ -8,7 +8,8 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from decider.advice import Advice, Counterfactual
-from decider.decision import leads as decision_leads
+from decider.leads import leads as decision_leads
+from decider.leads import shared
 from decider.numbers import show
 from decider.rules.model import Ruleset, render_template
 from decider.scoring import Evaluation, Fired
@@ -18,13 +19,14 @@ def leads(
     evaluation: Evaluation, winner: str, runner_up: str | None, *, net: bool = False
 ) -> list[tuple[float, Fired]]:
     """Score rules that put ``winner`` ahead of ``runner_up`` (by raising one or lowering the other), biggest first,
-    by the one definition of a lead (decider.decision.leads). ``net``: a rule that lowers both, the other more, counts
+    by the one definition of a lead (decider/leads.py). ``net``: a rule that lowers both, the other more, counts
     too (what outweighs a bill, not what the winner is good at)."""
     by_id = {fired.id: fired for fired in evaluation.fired}
     ahead = [(fired.id, points) for fired, points in evaluation.reasons[winner]]
     behind = [(fired.id, points) for fired, points in evaluation.reasons[runner_up]] if runner_up else []
     relative_ids = by_id if net else relative(evaluation)  # bills: relative
-    return [(lead, by_id[rule]) for lead, rule in decision_leads(ahead, behind, relative_ids if runner_up else ())]
+    found = decision_leads(ahead, behind, relative_ids if runner_up else (), shared(evaluation.fired))
+    return [(lead, by_id[rule]) for lead, rule in found]
 
 
 CLAUSE_END = re.compile(r"[,:;] ")

@@ -51,6 +51,7 @@ RULE_KEYS = (
     "mode",
     "in_modes",
     "check_before_acting",
+    "shares_with",
 )
 PROXIES = ("cost",)
 TARGET_KEYS = ("id", "name", "family", "simplicity", "docs", "description", "platform", "cost", "runs_as", "modes")
@@ -280,6 +281,9 @@ def build_rule(
         problems.append(
             Problem(f"{where} check_before_acting", "only a score rule can be (an exclusion's target is never ranked)")
         )
+    shares_with = raw.get("shares_with")
+    if shares_with is not None and (effect != "score" or not isinstance(shares_with, str)):
+        problems.append(Problem(f"{where} shares_with", "a score rule's shares_with names another score rule's id"))
     mode = rule_mode(raw, effect, targets, modes or {}, where, problems) if "mode" in raw else None
     limited = {}
     if "in_modes" in raw:
@@ -305,6 +309,7 @@ def build_rule(
         mode=mode,
         in_modes=limited,
         check_before_acting=check is True,
+        shares_with=shares_with if isinstance(shares_with, str) else None,
     )
 
 

@@ -79,6 +79,12 @@ def load_ruleset(extra_dirs: Sequence[str | Path] = (), rules_dir: str | Path | 
 
     modes = {target.id: tuple(mode.id for mode in target.modes) for target in targets}
     rules = [build_rule(raw, path, target_ids, problems, modes) for raw, path in raw_rules.values()]
+    scored = {rule.id for rule in rules if rule is not None and rule.effect == "score"}
+    for rule in rules:  # a criterion shared with a score rule the rules have
+        if rule is not None and rule.shares_with is not None and rule.shares_with not in scored - {rule.id}:
+            where = f"{rule.file} {rule.id} shares_with"
+            said = f"names no other score rule: {rule.shares_with!r}"
+            problems.append(Problem(where, said, nearest(rule.shares_with, scored)))
     pricing: Mapping[str, PriceBook] = {}
     cost_model: CostModel | None = None
     if (base / PRICING_DIR).is_dir():

@@ -148,6 +148,9 @@ class Rule:
     """For a score rule on a limit the recommended configuration meets as it stands (an ALB's 1 MB body to Lambda):
     when it takes points from the recommended target, its message is said among the warnings too
     (decider/rule_checks.py), not only as points."""
+    shares_with: str | None = None
+    """A score rule that carries one criterion with another (its targets split between the two): their points for two
+    targets compare as one rule's, so neither is a lead where the criterion gives both the same (decider/leads.py)."""
 
     def explain(self, context: Mapping[str, Any]) -> str:
         """The rule's message for this context, as a sentence: a message that opens with a value ("{traffic.pattern}
@@ -179,7 +182,7 @@ class Rule:
             data["fix"] = self.fix
         if self.uncertain:
             data["uncertain"] = self.uncertain
-        for key in ("ramp", "proxy_for", "headroom", "in_modes", "check_before_acting"):  # as written in the file
+        for key in ("ramp", "proxy_for", "headroom", "in_modes", "check_before_acting", "shares_with"):  # as written
             if key in self.raw:
                 data[key] = self.raw[key]
         return data
