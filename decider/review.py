@@ -290,7 +290,7 @@ def judge(
     longest run was read from when it is a ceiling (a function's timeout)."""
     memo = PlanMemo()  # the plans priced for this workload, lent to the evidence search's rankings
     decision = decide(parsed, ruleset, advice=False, memo=memo)  # the search, when wanted, is review_evidence's
-    region, own = parsed.workload.preferences.region, parsed.workload.network.own_load_balancer  # its shares of:
+    region, own = parsed.workload.preferences.region, parsed.workload.network.own_load_balancer  # its shares billed
     decision = share_fixed_costs(decision, ruleset, region, (cluster_workloads, cluster), balancers or {}, own)
     if extra_assumptions:
         decision = decision.model_copy(update={"assumptions": (*extra_assumptions, *decision.assumptions)})

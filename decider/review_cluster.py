@@ -11,10 +11,11 @@ is priced as on a new cluster of its own (``team.new_cluster``), its control pla
 The review's totals add the shares up to the one control plane (to the cent a workload). A workload that asks for a
 new cluster (``team.new_cluster``) keeps its own. The decision's note on the existing platform says the same.
 
-An Ingress that gets an Application Load Balancer of its own and routes to several workloads (decider/sources/
-kubernetes_ingress.py) is made by the files as they make the workloads: its hours are split between them the same way
-("Application Load Balancer $16.43 a month of Ingress web (k8s/web.yaml:40), its hours split between 2 workloads in
-this review: $8.22"), in place of the existing cluster's shared load balancer their EKS bills would leave out.
+A load balancer an Ingress or a Service of type LoadBalancer gets, and routes to several workloads through
+(decider/sources/kubernetes_ingress.py), is made by the files as they make the workloads: its hours are split between
+them the same way ("Application Load Balancer $16.43 a month of Ingress web (k8s/web.yaml:40), its hours split between
+2 workloads in this review: $8.21"), in place of the load balancer their EKS bills have (the existing cluster's, left
+out; a new cluster's, billed whole), or beside a workload's own.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ SHARED_BALANCER = "Application Load Balancer $"
 SPLIT = ", its hours "
 #: What a share line says of a load balancer shared by several workloads (a diff and a consider leave those out).
 SPLIT_BETWEEN = "split between"
-#: A load balancer's own hours on a bill (decider/cost/doors.py), beside which another Ingress's share is added.
+#: A load balancer's hours billed whole on a bill (decider/cost/doors.py): a new cluster's, or the workload's own.
 OWN_BALANCER = "Application Load Balancer hours"
 #: The existing cluster's shared load balancer on an EKS bill (decider/cost/doors.py), replaced by an Ingress's share.
 CLUSTER_BALANCER = "Application Load Balancer hours (existing cluster's, shared: already paid)"
@@ -270,8 +271,8 @@ def _balancer_said(note: str, where: str, sharing: int, hour: float, replaced: b
 
 
 def share_key(item: str, region: str) -> str:
-    """The shared cluster or load balancer a share line (of share_control_plane() or share_balancer()) is for: the
-    Ingress it names, or the cluster the files reviewed define that it names, else its region's existing one."""
+    """The shared cluster or load balancer a share line (of ``share_fixed_costs``) is for: the Ingress or Service it
+    names, or the cluster the files reviewed define that it names, else its region's existing one."""
     if item.startswith(SHARED_BALANCER):
         return item[item.index(" a month of ") + len(" a month of ") : item.index(SPLIT)]
     if DEFINED in item:

@@ -1,6 +1,6 @@
 """An Ingress's own Application Load Balancer shared by several workloads (decider/sources/kubernetes_ingress.py) is
 made by the files as they make the workloads: its hours are split between their EKS bills, as a shared cluster's
-control plane is (decider/review_cluster.py ``share_balancer``), stay behind in the review's totals while any of them
+control plane is (decider/review_cluster.py ``share_fixed_costs``), stay behind in the review's totals while any of them
 stays, and are left out of a consider's saving and of a diff's costs like the control plane's share (audit of round
 35's changes, F5: on a cluster the files define, the ALB was said to exist already and billed to no one)."""
 

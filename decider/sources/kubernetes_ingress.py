@@ -7,7 +7,7 @@ https://docs.aws.amazon.com/eks/latest/userguide/alb-ingress.html.
 When such an Ingress routes to one workload only, the ALB is that workload's own: ``network.own_load_balancer: true``,
 its hours billed to it even on a cluster the team runs already, said as an assumption. One that routes to several
 workloads is shared between them: each is told so, and the review splits its hours between their EKS bills
-(decider/review_cluster.py ``share_balancer``), since the files create it as they create the workloads; so are the
+(decider/review_cluster.py ``share_fixed_costs``), since the files create it as they create the workloads; so are the
 hours of every further such Ingress that routes to a workload (shared, or another of its own). An Ingress of any
 other class (ingress-nginx, Traefik, …) goes through its controller's own load balancer, shared by every Ingress of
 that class, and an IngressGroup's ALB by the group's: neither is any one workload's.

@@ -1,7 +1,7 @@
 """A Kubernetes Ingress's own Application Load Balancer (decider/sources/kubernetes_ingress.py): an Ingress of the
 AWS Load Balancer Controller's class with no IngressGroup gets an ALB of its own, billed to the one workload it routes
 to even on the cluster the team runs (``network.own_load_balancer``), its hours split between several when it routes
-to several (decider/review_cluster.py ``share_balancer``); an IngressGroup's and another controller's stay the
+to several (decider/review_cluster.py ``share_fixed_costs``); an IngressGroup's and another controller's stay the
 cluster's shared load balancer."""
 
 from __future__ import annotations
