@@ -54,30 +54,30 @@ def cost_clause(
     saving = round_usd(own - best_usd, 2)
     change = f"${abs(saving):,.2f} a month {'less' if saving >= 0 else 'more'}"
     text = f" and costs {change} (${best_usd:,.2f} against ${own:,.2f}"
-    said = []
-    if plane:  # each share said as its line says it
-        said.append(f"its ${round_usd(plane, 2):,.2f} share of the EKS control plane, which is saved only if the ")
-        said[-1] += "cluster's " + _others(sharing, "")
+    said = []  # each share said as its line says it
+    if plane:
+        said.append(f"its ${round_usd(plane, 2):,.2f} share of the EKS control plane, {_saved('the cluster', sharing)}")
     if door and len(split) == 1:  # (a share of a load balancer is billed only with the Ingress it is of)
         [(where, count)] = split.items()
-        said.append(f"its ${round_usd(door, 2):,.2f} share of the load balancer of {where}, which is saved only if ")
-        said[-1] += "the " + _others(count, " behind it")
+        said.append(f"its ${round_usd(door, 2):,.2f} share of the load balancer of {where}, {_saved('it', count)}")
     elif door:
-        ingresses = " and ".join(split)
-        said.append(f"its ${round_usd(door, 2):,.2f} share of the load balancers of {ingresses}, which is saved only ")
-        said[-1] += "if the other workloads in this review behind each move off them too"
+        said.append(
+            f"its ${round_usd(door, 2):,.2f} share of the load balancers of {' and '.join(split)}, which is saved only "
+            "if the other workloads in this review behind each move off them too"
+        )
     if said:
         counted = "it" if len(said) == 1 else "them"
         text += ", leaving out " + ", and ".join(said) + f", as the review's summary then counts {counted}"
     return text + ")" + _unsettled(ruleset, (best, compared), region)
 
 
-def _others(sharing: int, where: str) -> str:
-    """The others of ``sharing`` workloads (``where``: on the cluster, or behind the load balancer), moving off."""
+def _saved(what: str, sharing: int) -> str:
+    """When a share of ``what`` (the cluster, or the load balancer: "it") is saved: once the others of the ``sharing``
+    workloads move off too."""
     others = max(sharing - 1, 1)
-    many = f"other {others} workloads in this review{{}} move"
-    moved = "other workload in this review{} moves" if others == 1 else many
-    return moved.format(where) + " off it too"
+    who = "other workload in this review" if others == 1 else f"other {others} workloads in this review"
+    where = f"{what}'s {who}" if what != "it" else f"the {who} behind it"
+    return f"which is saved only if {where} {'moves' if others == 1 else 'move'} off it too"
 
 
 def describe_current(ruleset: Ruleset, candidates: Sequence[str], platform: str) -> str:
