@@ -5,10 +5,12 @@ the recommendation or the runner-up, whose bills weigh on the answer."""
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from decider.cost.bill import round_usd
 from decider.cost.doors import CLIENT_PROTOCOLS
 from decider.cost.gaps import FLOOR_PRICE, NO_PRICE
+from decider.cost.kubernetes import support
 from decider.numbers import show
 from decider.ranking import Ranked
 from decider.rules.model import Ruleset
@@ -340,3 +342,38 @@ def _usd(amount: float) -> str:
 def names(ruleset: Ruleset, targets: list[str]) -> str:
     """The targets' names as a sentence lists them: "A", "A and B", "A, B and C"."""
     return listed([ruleset.target(target).name for target in targets])
+
+
+#: How near the end of a version's standard support is said (days after the price book's date): AWS announces it at
+#: least 60 days ahead (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html).
+SOON_DAYS = 92
+
+
+def extended_support(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
+    """An EKS cluster whose Kubernetes version (``control.kubernetes_version``) is in extended support on the price
+    book's date, when EKS is ranked: the control plane's hour is six times the standard one, and an upgrade to a
+    version in standard support saves the difference (decider/cost/kubernetes.py). Said whether the cluster is new or
+    the team's (a review bills the clusters its files define)."""
+    version = ranked.workload.control.kubernetes_version
+    book = ruleset.pricing.get(ranked.workload.preferences.region)
+    model = ruleset.cost_model
+    on_eks = [target for target in ranked.order if ruleset.platform_of(target) == "eks"]
+    if version is None or book is None or model is None or not on_eks:
+        return ()
+    found = support(version, model, book.as_of)
+    extended, standard = book.eks.extended_support_control_plane_hour.usd, book.eks.control_plane_hour.usd
+    saved = (extended - standard) * 730
+    days = (date.fromisoformat(found.ends) - date.fromisoformat(book.as_of)).days if found.ends else None
+    if days is not None and days <= SOON_DAYS:
+        return (
+            f"Kubernetes {version} leaves EKS standard support on {found.ends}, {days} days after the price book's "
+            f"date ({book.as_of}): from then its control plane costs ${extended:.2f} an hour instead of "
+            f"${standard:.2f} ({_usd(saved)} a month more) unless the cluster is upgraded first.",
+        )
+    if not found.extended:
+        return ()
+    return (
+        f"{found.said} Its control plane costs ${extended:.2f} an hour ({_usd(extended * 730)} a month) against "
+        f"${standard:.2f} in standard support: upgrading the cluster to a version in standard support saves it "
+        f"{_usd(saved)} a month.",
+    )

@@ -51,6 +51,15 @@ class ModeOption(_Frozen):
 
 
 MODE_DESCRIPTION = "Capacity mode chosen (targets.yaml): on-demand, managed-instances, spot, managed-node-group, ..."
+SCHEDULED = (
+    "With an hourly profile and copies decider keeps up for bursts: the copies to keep up in each hour of the profile "
+    "(hour 0 first, 24 or 168 values; min_copies holds the quietest), as the bill keeps them: set them as scheduled "
+    "scaling (Application Auto Scaling scheduled actions, or a cron-driven autoscaler on EKS). Null otherwise."
+)
+SCHEDULED_WARM = (
+    "With an hourly profile and environments decider keeps warm for bursts: the provisioned concurrency to keep in "
+    "each hour of the profile (hour 0 first), as the bill keeps it (scheduled actions on the alias). Null otherwise."
+)
 MODES_DESCRIPTION = "Every mode considered, with its bill or the rules that keep it out, the chosen one included."
 
 
@@ -91,6 +100,7 @@ class LambdaSizing(_Setting):
         "starts would miss the latency target, or for steady traffic where they cost less than on demand; none: on "
         "demand only.",
     )
+    scheduled_provisioned_concurrency: tuple[int, ...] | None = Field(None, description=SCHEDULED_WARM)
 
 
 class FargateSizing(_Setting):
@@ -109,6 +119,7 @@ class FargateSizing(_Setting):
     min_copies: int
     desired_copies: int = Field(description="Copies at average load.")
     max_copies: int = Field(description="Copies at peak load.")
+    scheduled_min_copies: tuple[int, ...] | None = Field(None, description=SCHEDULED)
     task_hours_per_month: float
     purchase: Purchase
     connections_per_copy: int | None = Field(
@@ -140,6 +151,7 @@ class InstanceSizing(_Setting):
     min_copies: int
     desired_copies: int
     max_copies: int
+    scheduled_min_copies: tuple[int, ...] | None = Field(None, description=SCHEDULED)
     min_instances: int
     desired_instances: int
     max_instances: int
@@ -150,7 +162,11 @@ class InstanceSizing(_Setting):
         description="Open connections one copy holds (WebSocket work): copies never drop below those that hold them.",
     )
     management_fee: bool = Field(description="ECS Managed Instances bills a fee per instance-hour.")
-    control_plane: Literal["eks-standard-support"] | None = None
+    control_plane: Literal["eks-standard-support", "eks-extended-support"] | None = Field(
+        None,
+        description="An EKS cluster's control plane: in extended support when control.kubernetes_version is past its "
+        "standard support on the price book's date.",
+    )
     shared_nodes: bool = Field(
         False,
         description="The copies go on the team's existing EKS cluster (team.current_platform eks, no "

@@ -14,9 +14,11 @@ from decider.cold_budget import (
     COLD_NEAR_TARGET,
     LAMBDA_SCALING_STEP,
     budget_share,
+    burst_in_flight,
     burst_misses,
     bursts_said,
     container_slow_s,
+    copies_holding_peak,
     default_bursts,
     held_share,
     lambda_budget_share,
@@ -164,30 +166,28 @@ def burst_copies(
     the assumption that says so; None when there is no such default.
 
     Clients that wait for an answer (``SERVING_PROTOCOLS``) arriving in bursts (``BURST_PATTERNS``) at a peak the
-    workload names (``traffic.peak_rps`` given, not assumed from the pattern), with a latency target: target tracking
-    adds copies only after its alarm has seen a few one-minute datapoints above target and each new task has started
-    (``SCALE_OUT_S`` and ``runtime.startup_s``), so a burst that arrives in seconds lands on the copies already up, and
-    its requests that arrive while the rest scale out wait, those in the first scale-out less the target past it
-    (decider/cold_budget.py ``container_slow_s``). The copies kept up hold the average's work and the share of the
-    burst over it whose slow requests a p99 target cannot absorb at ``bursts_per_day`` (``budget_share``: none when a
-    month of bursts makes fewer of them than 1% of its requests, none for a target as long as scaling out, growing
-    from none as scaling out passes the target, so the copies, and the bills, move with the target without a step;
-    none for a peak at or below the average rate, which has no
-    burst). A queue consumer's burst waits in its queue (none
-    for it); without a latency target, or with a peak decider assumed, copies follow the load and
+    workload names, with a latency target: target tracking adds copies only after its alarm has seen a few one-minute
+    datapoints above target and each new task has started (``SCALE_OUT_S`` and ``runtime.startup_s``), so a burst
+    lands on the copies already up, and its requests that arrive while the rest scale out wait, those in the first
+    scale-out less the target past it (decider/cold_budget.py ``container_slow_s``); none when the copies up for the
+    average load hold the peak (``copies_holding_peak``). The copies kept up hold the average's work and the share of
+    the burst over it whose slow requests a p99 target cannot absorb at ``bursts_per_day`` (``budget_share``: none
+    within 1% of the month's requests, growing from none as scaling out passes the target, so the bills move without
+    a step). A queue's burst waits in its queue; without a target, or with a peak assumed, copies follow the load and
     ``traffic.burst-over-warm-copies`` weighs the wait. The bills keep them up all month, at most ``MOST_COPIES``;
-    with an hourly profile, which says when the load comes, each hour keeps its share of them by its load, as
-    scheduled scaling does (decider/cost/profile.py), so a flat profile bills as none does. Only two or more copies
-    are a default: one copy is every listener's minimum already."""
+    with an hourly profile each hour keeps its share of them by its load, as scheduled scaling does
+    (decider/cost/profile.py). Only two or more copies are a default: one is every listener's minimum already."""
     peak, slo, pattern = traffic.peak_rps, traffic.latency_slo_ms, traffic.pattern
     if peak is None or slo is None or not bursting(traffic, protocols):
         return None
+    per_copy, duration_s = runtime.concurrency_per_copy, avg_duration_ms / 1000.0
+    if copies_holding_peak(peak, average_rps, duration_s, per_copy, UTILISATION_TARGET) is not None:
+        return None  # the copies up for the average load hold the peak: nothing waits for scaling out
     scale_out = SCALE_OUT_S + runtime.startup_s
     bursts = bursts_per_day if bursts_per_day is not None else default_bursts(traffic.hourly_profile)
     share = budget_share(bursts, average_rps * 730.0 * 3600.0, peak, average_rps, container_slow_s(scale_out, slo))
     if share <= 0.0:
         return None
-    per_copy = runtime.concurrency_per_copy
     in_flight = burst_in_flight(peak, average_rps, avg_duration_ms, share)
     copies = min(math.ceil(in_flight / (per_copy * UTILISATION_TARGET) - 1e-9), MOST_COPIES)
     if copies < 2:
@@ -258,11 +258,11 @@ def _held(runtime: BurstRuntime, average_rps: float, avg_duration_ms: float, pea
 def bursts_assumption(
     traffic: BurstTraffic, runtime: BurstRuntime, average_rps: float, avg_duration_ms: float, peak_rps: float
 ) -> str:
-    """What ``traffic.bursts_per_day`` not given is taken to be, and the month's slow requests it makes with nothing
-    kept warm for them, counted as ``warm_environments`` and ``burst_copies`` count them (decider/cold_budget.py
-    ``slow_per_burst``): Lambda's cold requests that miss the target (``lambda_slow_s``) where its cold request comes
-    near the target, and the requests it throttles while it scales (``burst_misses``); and the requests that wait past
-    it for the containers to scale out (``container_slow_s``) where copies are kept up for bursts (a named peak)."""
+    """What ``traffic.bursts_per_day`` not given is taken to be, and the month's slow requests with nothing kept warm,
+    as ``warm_environments`` and ``burst_copies`` count them (decider/cold_budget.py ``slow_per_burst``): Lambda's
+    cold requests that miss the target (``lambda_slow_s``) where its cold request comes near it, and those throttled
+    while it scales (``burst_misses``); and those that wait for the containers to scale out (``container_slow_s``;
+    none when the copies up for the average load hold the peak), where copies are kept up for bursts (a named peak)."""
     slo, bursts = traffic.latency_slo_ms or 0.0, default_bursts(traffic.hourly_profile)
     cold_s = runtime.startup_s + avg_duration_ms / 1000.0
     requests = average_rps * 730.0 * 3600.0
@@ -303,7 +303,15 @@ def bursts_assumption(
         )
     scale_out = SCALE_OUT_S + runtime.startup_s
     waiting = container_slow_s(scale_out, slo)
-    if traffic.peak_rps is not None and waiting > 0.0:
+    per_copy = runtime.concurrency_per_copy
+    ready = copies_holding_peak(peak_rps, average_rps, avg_duration_ms / 1e3, per_copy, UTILISATION_TARGET)
+    if traffic.peak_rps is not None and waiting > 0.0 and ready is not None:
+        said.append(
+            f"on containers none waits to scale out: {'the copy' if ready == 1 else f'the {ready:,} copies'} up for "
+            f"the average load hold{'s' if ready == 1 else ''} the peak's {number(peak_rps * avg_duration_ms / 1e3)} "
+            f"in flight, {ready * per_copy:,} at once"
+        )
+    elif traffic.peak_rps is not None and waiting > 0.0:
         said.append(
             f"with no container copies kept up for bursts, each burst's requests past the average rate in the first "
             f"{number(waiting)} s of the {number(scale_out)} s service auto scaling takes to add copies (with the "
@@ -370,13 +378,6 @@ def warm_environments(
         + "; give runtime.provisioned_concurrency 0 when bursts may wait for cold starts"
     )
     return environments, share, said
-
-
-def burst_in_flight(peak_rps: float, average_rps: float, avg_duration_ms: float, share: float) -> float:
-    """The work in flight kept up for bursts: the average's and ``share`` of the burst over it (the peak's, in flight
-    at ``peak_rps``, never below the average's)."""
-    average = average_rps * avg_duration_ms / 1000.0
-    return average + share * (max(peak_rps, average_rps) * avg_duration_ms / 1000.0 - average)
 
 
 def bursting(traffic: BurstTraffic, protocols: Collection[str]) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from decider import explain
 from decider.advice import BUDGET, Advice, search
 from decider.bill_checks import (
+    extended_support,
     floor_bills,
     idle_gpus,
     kubelet_reserve,
@@ -210,6 +211,7 @@ def _warnings(ranked: Ranked, parsed: ParsedWorkload, ruleset: Ruleset) -> tuple
         *partial_bills(ranked, ruleset),
         *floor_bills(ranked, ruleset),
         *kubelet_reserve(ranked, ruleset),
+        *extended_support(ranked, ruleset),
         *idle_gpus(ranked, ruleset),
         *provisioned_concurrency(ranked, ruleset),
         *provisioned_quota(ranked, ruleset),

@@ -290,8 +290,8 @@ def judge(
     longest run was read from when it is a ceiling (a function's timeout)."""
     memo = PlanMemo()  # the plans priced for this workload, lent to the evidence search's rankings
     decision = decide(parsed, ruleset, advice=False, memo=memo)  # the search, when wanted, is review_evidence's
-    region, own = parsed.workload.preferences.region, parsed.workload.network.own_load_balancer  # its shares billed
-    decision = share_fixed_costs(decision, ruleset, region, (cluster_workloads, cluster), balancers or {}, own)
+    region = parsed.workload.preferences.region
+    decision = share_fixed_costs(decision, ruleset, parsed.workload, (cluster_workloads, cluster), balancers or {})
     if extra_assumptions:
         decision = decision.model_copy(update={"assumptions": (*extra_assumptions, *decision.assumptions)})
     platform = parsed.workload.team.current_platform

@@ -25,12 +25,14 @@ from collections.abc import Mapping, Sequence
 
 from decider.cost.bill import round_usd
 from decider.cost.gaps import FLOOR_PRICE
+from decider.cost.kubernetes import support
 from decider.decision import CostLine, Decision, MonthlyCost, RankedTarget, Sizing
 from decider.decision_notes import EXISTING_CLUSTER, EXISTING_CLUSTER_AND_BALANCER
 from decider.rules.model import Ruleset
 from decider.sources import ImportedWorkload
 from decider.sources.kubernetes import PODS_MARKS
 from decider.sources.kubernetes_files import PODS_UNREAD
+from decider.workload import Workload
 
 #: The bill line of an EKS control plane already paid (decider/cost/bill.py), which a shared cluster's share replaces.
 ALREADY_PAID = "EKS control plane (existing cluster: already paid)"
@@ -113,18 +115,19 @@ def _balancers_of(workload: ImportedWorkload) -> tuple[str, ...]:
 def share_fixed_costs(
     decision: Decision,
     ruleset: Ruleset,
-    region: str,
+    workload: Workload,
     cluster: tuple[int, str | None],
     balancers: Mapping[str, int],
-    own_door: bool = False,
 ) -> Decision:
     """The decision with its shares of what the review's workloads share billed: the EKS cluster's control plane
     (``cluster``: how many share it, and the one the files define, if so) and load balancers of Ingresses or Services
     (``balancers``: each and how many it is billed to). The first load balancer's share takes the place of the door's
     load balancer on the EKS bill (the existing cluster's, left out, or a new cluster's, billed whole) unless the door's
-    is the workload's own (``own_door``: ``network.own_load_balancer``); any other is added beside it. The shares are
-    added to a bill's total (and its modes') at once, rounded once, as every bill's lines are."""
-    book = ruleset.pricing.get(region)
+    is the workload's own (``network.own_load_balancer``); any other is added beside it. The shares are added to a
+    bill's total (and its modes') at once, rounded once, as every bill's lines are. The control plane's hour is that of
+    the cluster's Kubernetes version (``control.kubernetes_version``) on the book's date (decider/cost/kubernetes.py).
+    """
+    book, own_door = ruleset.pricing.get(workload.preferences.region), workload.network.own_load_balancer
     if book is None:
         return decision
     sharing, defined = cluster
@@ -137,7 +140,12 @@ def share_fixed_costs(
         )
         notes = tuple(_billed_share(note, said, False) for note in notes)
     elif sharing >= 2:
-        line, share, said = _plane_share(book.eks.control_plane_hour.usd, sharing, defined)
+        plane = (
+            support(workload.control.kubernetes_version, ruleset.cost_model, book.as_of) if ruleset.cost_model else None
+        )
+        extended = plane is not None and plane.extended
+        price = book.eks.extended_support_control_plane_hour if extended else book.eks.control_plane_hour
+        line, share, said = _plane_share(price.usd, sharing, defined, extended)
         edits.append(("plane", line, share))
         notes = tuple(_billed_share(note, said, defined is not None) for note in notes)
     prices = book.load_balancers  # none in the book: no share of a load balancer is billed
@@ -153,28 +161,49 @@ def share_fixed_costs(
     for where, count in priced.items():
         if where in placed:
             notes = tuple(_balancer_said(note, where, count, hour, placed[where]) for note in notes)
-    return decision.model_copy(update={"ranking": ranking, "assumptions": notes})
+    summary = decision.summary + _shares_said(decision.ranking, ranking, ruleset)
+    return decision.model_copy(update={"ranking": ranking, "assumptions": notes, "summary": summary})
 
 
-def _plane_share(hour: float, sharing: int, defined: str | None) -> tuple[CostLine, float, str]:
-    """A ``sharing``-th of the control plane: its line, the share, and what the platform's note says of it."""
+def _shares_said(before: Sequence[RankedTarget], after: Sequence[RankedTarget], ruleset: Ruleset) -> str:
+    """What the summary says of bills the shares changed: its figures are the ranking's, without them (architect audit
+    39, F5: EKS's bill said $40.94 with its share of the control plane, its summary "about $4.44")."""
+    said = []
+    for old, new in zip(before, after, strict=True):
+        was, now = (item.monthly_cost.total_usd if item.monthly_cost is not None else None for item in (old, new))
+        if was is not None and now is not None and now != was:
+            said.append(
+                f"{ruleset.target(new.target).name}'s bill is ${now:,.2f} with its shares of what the review's "
+                f"workloads share, against the ${was:,.2f} the ranking and the figures above compare"
+            )
+    if not said:
+        return ""
+    return f" {'; '.join(said)}: a share is saved only if every workload sharing it moves."
+
+
+def _plane_share(hour: float, sharing: int, defined: str | None, extended: bool) -> tuple[CostLine, float, str]:
+    """A ``sharing``-th of the control plane (``extended``: billed the extended-support hour): its line, the share,
+    and what the platform's note says of it."""
     monthly = hour * HOURS_A_MONTH
+    support_said = " in extended support" if extended else ""
     share = monthly / sharing
     split = f"shared by {sharing} workloads in this review: ${round_usd(share, 2):,.2f}"
     line = CostLine(
-        item=f"{SHARED_CONTROL_PLANE}{monthly:,.2f} a month "
-        + (split if defined is None else f"of {defined}{DEFINED}, {split}"),
+        item=f"{SHARED_CONTROL_PLANE}{monthly:,.2f} a month"
+        + (f" of {defined}{DEFINED}," if defined is not None else "")
+        + (" in extended support," if extended else "")
+        + f" {split}",
         quantity=HOURS_A_MONTH / sharing,
         unit="cluster-hour",
         unit_price_usd=hour,
         usd=round_usd(share, 4),
     )
     said = (
-        f"its cluster already exists, and its control plane (${monthly:,.2f} a month) is shared by the {sharing} "
-        "workloads this review runs on it"
+        f"its cluster already exists, and its control plane (${monthly:,.2f} a month{support_said}) is shared by the "
+        f"{sharing} workloads this review runs on it"
         if defined is None
         else f"its cluster is {defined}, which the files reviewed define, so its control plane (${monthly:,.2f} a "
-        f"month) is billed to the {sharing} workloads this review runs on it"
+        f"month{support_said}) is billed to the {sharing} workloads this review runs on it"
     )
     return line, share, said
 

@@ -13,6 +13,7 @@ from decider.copy_cpu import container_vcpu_for
 from decider.defaults_said import MOST_COPIES, for_bursts, front_door_assumption, vcpu_assumption
 from decider.errors import Problem, WorkloadError, json_type
 from decider.known_names import InstanceNames, Region
+from decider.kubernetes_version import KubernetesVersion
 from decider.network import FrontDoorChoice, Network
 from decider.network import Section as _Section
 from decider.numbers import number as _num
@@ -151,6 +152,7 @@ class Control(_Section):
     )
     kubernetes_api: bool = Field(False, description="Needs Kubernetes APIs: Helm charts, CRDs, operators.")
     portability: bool = Field(False, description="Must also run outside AWS.")
+    kubernetes_version: KubernetesVersion = None
 
 
 class Team(_Section):

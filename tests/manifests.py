@@ -23,6 +23,27 @@ spec:
 
 
 #: A Terraform configuration defining one EKS cluster, aws_eks_cluster.orders, in us-east-1 (its resource at line 5).
+def cronjob(name: str, schedule: str, *, cpu: str = "1", memory: str = "2Gi", deadline_s: int = 600) -> str:
+    """A CronJob of ``name`` on ``schedule`` whose one container asks for ``cpu`` and ``memory``, each run stopped
+    after ``deadline_s``."""
+    return f"""apiVersion: batch/v1
+kind: CronJob
+metadata: {{name: {name}}}
+spec:
+  schedule: "{schedule}"
+  jobTemplate:
+    spec:
+      activeDeadlineSeconds: {deadline_s}
+      template:
+        spec:
+          restartPolicy: Never
+          containers:
+            - name: {name}
+              image: ghcr.io/example/{name}:1.0
+              resources: {{requests: {{cpu: "{cpu}", memory: {memory}}}}}
+"""
+
+
 EKS_CLUSTER = """provider "aws" {
   region = "us-east-1"
 }

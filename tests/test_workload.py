@@ -348,12 +348,14 @@ def test_every_default_applied_is_reported() -> None:
                 "runtime.min_copies",
                 "runtime.provisioned_concurrency",
                 "runtime.connections_per_copy",
+                "control.kubernetes_version",
             ):
                 # optional with no default (no SLO; connections, and those a copy holds, only for WebSocket; the
                 # front door follows the
                 # protocols and each target's sizing names it; no profile prices the month as a whole, as a flat one
                 # would; no minimum copies leaves the cost model's, which each sizing shows; no environments kept
-                # warm but for a bursting service's latency target, which says it): nothing is assumed
+                # warm but for a bursting service's latency target, which says it; no Kubernetes version bills the
+                # control plane in standard support, which its line says): nothing is assumed
                 continue
             assert f"{section}.{field}" in text, f"{section}.{field} default not reported"
     assert "latency_slo_ms" not in text
@@ -417,7 +419,8 @@ def test_a_fully_described_workload_has_only_unset_optionals_left() -> None:
                 "front_door": "http-api",
                 "bursts_per_day": 24,
             },
-            "control": dict.fromkeys(Control.model_fields, False) | {"instance_types": []},
+            "control": dict.fromkeys(Control.model_fields, False)
+            | {"instance_types": [], "kubernetes_version": "1.35"},
             "team": {
                 "kubernetes_experience": "none",
                 "ops_capacity": "medium",

@@ -20,6 +20,7 @@ from decider.cost.draft import Draft
 from decider.cost.frozen import setter
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
 from decider.cost.instances import InstanceOption
+from decider.cost.kubernetes import control_plane_line
 from decider.cost.line import Line, fixed
 from decider.cost.needs import Needs, needs_of
 from decider.cost.network import image_pull_lines, instance_volume_lines, network_lines, system_node_lines
@@ -339,7 +340,7 @@ def _plan_instances(
         lines.append(
             fixed("EKS control plane (existing cluster: already paid)", "cluster-hour", 0.0, 730)
             if existing
-            else fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)
+            else control_plane_line(workload.control.kubernetes_version, book, model)
         )
         if workload.runtime.os == "windows":
             # A Compute Savings Plan covers the system node as any EC2 usage; an EC2 Instance Savings Plan is bought

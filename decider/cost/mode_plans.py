@@ -15,6 +15,7 @@ from decider.cost.compiled import Compiled
 from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced
 from decider.cost.instances import catalogue_key, instance_candidates, node_memory_mb
+from decider.cost.kubernetes import control_plane_line
 from decider.cost.line import Line, fixed
 from decider.cost.network import network_lines
 from decider.cost.profile import RampSum, instance_hour_ramps, profile_billed_hours, profile_copy_hours
@@ -81,7 +82,7 @@ def eks_fargate(
         return None
     control = [line for line in (nodes.lines if nodes is not None else ()) if line.item.startswith("EKS control")]
     if not control:
-        control = [fixed("EKS control plane (standard support)", "cluster-hour", book.eks.control_plane_hour.usd, 730)]
+        control = [control_plane_line(workload.control.kubernetes_version, book, model)]
     lines = [line.named(line.item.replace("Fargate tasks", "EKS Fargate pods", 1)) for line in pods.lines]
     # A load balancer billed in front of the pods (behind an API Gateway door too, through its VPC link)
     balanced = any(line.item.startswith(BALANCERS) for line in pods.lines)
@@ -146,7 +147,11 @@ def lambda_managed_instances(
     environment_hours = _environment_hours(workload, model, facts.avg_duration_s / (3600.0 * per_copy))
     floor = prices.minimum_instances.quantity * 730.0
     profiled = environment_hours if isinstance(environment_hours, RampSum) else None
-    discount = book.savings_plans.ec2.for_term(workload.preferences.commitment)
+    # EC2 Savings Plans apply to its instances as to any in the account: the plan the workload asks for (architect
+    # audit 39, F8: an EC2 Instance Savings Plan was priced at the Compute plan's rate)
+    instance_plan = workload.preferences.savings_plan == "ec2-instance"
+    plans = book.savings_plans.ec2_instance if instance_plan else book.savings_plans.ec2
+    discount = plans.for_term(workload.preferences.commitment)
     fee_fraction = prices.fee_fraction.fraction
     requests = workload.requests_per_month
     slope = environment_hours.slope
@@ -171,7 +176,8 @@ def lambda_managed_instances(
     instance, fits = best_fit
     ramps = instance_hour_ramps(environment_hours, fits, floor, per_run=False, requests=requests)
     sizing = _sizing(workload, facts, model, prices, instance, fits, ramps, (vcpu, memory_mb))
-    suffix = f", Savings Plan {workload.preferences.commitment}" if discount is not None else ""
+    plan_name = "EC2 Instance" if instance_plan else "Compute"
+    suffix = f", {plan_name} Savings Plan {workload.preferences.commitment}" if discount is not None else ""
     lines = [
         Line("Lambda Managed Instances requests", "million requests", prices.request.usd * 1e6, Ramp(1e-6)),
         *hour_lines(
@@ -215,12 +221,16 @@ _FITS: Compiled[tuple[tuple[Instance, int], ...]] = Compiled()
 def _environment_fits(
     workload: Workload, book: PriceBook, model: CostModel, vcpu: float, memory_mb: float
 ) -> tuple[tuple[Instance, int], ...]:
-    """Each allowed type without a GPU that holds an execution environment, with how many it holds; remembered per
-    catalogue and environment shape."""
+    """Each allowed type Lambda Managed Instances offers (no GPU; C, M and R families from size large: the cost
+    model's ``lambda_managed_instance_types``) that holds an execution environment, with how many it holds; remembered
+    per catalogue and environment shape (architect audit 39, F1: an m7g.medium billed a function 20-55% low)."""
+    offered = model.lambda_managed_instance_types
 
     def build() -> tuple[tuple[Instance, int], ...]:
         found = []
         for instance in instance_candidates(workload, book):
+            if offered is not None and not offered.offers(instance.type):
+                continue
             fits = min(
                 math.floor(instance.vcpu / vcpu + 1e-9),
                 math.floor(node_memory_mb(instance, model) / memory_mb + 1e-9),
@@ -229,7 +239,8 @@ def _environment_fits(
                 found.append((instance, fits))
         return tuple(found)
 
-    return _FITS.get(catalogue_key(workload, book, model, vcpu, memory_mb), book.ec2.instances, build)
+    key = (*catalogue_key(workload, book, model, vcpu, memory_mb), id(offered))
+    return _FITS.get(key, book.ec2.instances, build, also=offered)
 
 
 _PRICED: Compiled[tuple[tuple[Instance, int, float, float], ...]] = Compiled()

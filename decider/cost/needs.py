@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from decider.cost.capacity import Ramp, copies, scaling_of
-from decider.cost.profile import copy_hours
+from decider.cost.capacity import Ramp, copies, profiled_burst, scaling_of
+from decider.cost.profile import burst_schedule, copy_hours
 from decider.decision import Scaling
 from decider.facts import Facts
 from decider.pricing.cost_model import CostModel
@@ -28,9 +28,17 @@ class Needs:
     """(min, desired, max) copies (decider/cost/capacity.py ``copies``)."""
     hours: Ramp
     """Copy-hours a month, hour by hour for an hourly profile (decider/cost/profile.py ``copy_hours``)."""
+    schedule: tuple[int, ...] | None = None
+    """The copies kept up in each hour of an hourly profile when copies are assumed for bursts (decider/cost/
+    profile.py ``burst_schedule``); None when the minimum holds in every hour."""
 
 
 def needs_of(workload: Workload, facts: Facts, model: CostModel) -> Needs:
     """The copies of ``workload`` as every container target sizes them."""
     scaling = scaling_of(workload, facts)
-    return Needs(scaling, copies(workload, facts, model, scaling), copy_hours(workload, facts, model, scaling))
+    found = copies(workload, facts, model, scaling)
+    burst, profile = profiled_burst(workload), workload.traffic.hourly_profile
+    schedule = (
+        burst_schedule(profile, found[0], burst) if burst is not None and profile and scaling != "per-run" else None
+    )
+    return Needs(scaling, found, copy_hours(workload, facts, model, scaling), schedule)

@@ -17,7 +17,9 @@ from decider.cost.capacity import Ramp
 from decider.cost.draft import Draft
 from decider.cost.hourly import compute_factor
 from decider.cost.instances import InstanceOption, cheapest_instance
+from decider.cost.kubernetes import plane_support
 from decider.cost.needs import Needs, needs_of
+from decider.cost.profile import warm_schedule
 from decider.decision import FargateSizing, FrontDoor, InstanceSizing, LambdaSizing, Purchase
 from decider.facts import Facts, utilisation
 from decider.network import HTTP_PROTOCOLS
@@ -132,6 +134,7 @@ def size_lambda(workload: Workload, facts: Facts, book: PriceBook, model: CostMo
         purchase=purchase_for(workload, spot_allowed=False),
         front_door=front_door(workload, serverless=True),
         provisioned_concurrency=workload.runtime.provisioned_concurrency or None,
+        scheduled_provisioned_concurrency=warm_schedule(workload, workload.runtime.provisioned_concurrency or 0),
     )
 
 
@@ -234,6 +237,7 @@ def size_fargate(
         min_copies=low,
         desired_copies=desired,
         max_copies=high,
+        scheduled_min_copies=needs.schedule,
         task_hours_per_month=round(hours.at(workload.requests_per_month), 4),
         purchase=purchase_for(workload, spot_allowed),
         connections_per_copy=runtime.connections_per_copy if facts.connection_copies else None,
@@ -305,6 +309,7 @@ def size_instances(
         min_copies=low,
         desired_copies=desired,
         max_copies=high,
+        scheduled_min_copies=needs.schedule,
         min_instances=floor_instances,
         desired_instances=max(floor_instances, math.ceil(desired / per_instance)),
         max_instances=max(floor_instances, math.ceil(high / per_instance)),
@@ -312,7 +317,7 @@ def size_instances(
         purchase=purchase_for(workload, spot_allowed=True),
         connections_per_copy=workload.runtime.connections_per_copy if facts.connection_copies else None,
         management_fee=management_fee,
-        control_plane="eks-standard-support" if control_plane else None,
+        control_plane=plane_support(workload, book, model) if control_plane else None,
         shared_nodes=shared,
         front_door=front_door(workload, serverless=False),
     )

@@ -4,7 +4,7 @@ marked uncertain). Loaded beside the regional price books (decider/pricing/loade
 
 # No ``from __future__ import annotations``: Pydantic takes these annotations as objects, evaluating no text.
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 MODEL_FILE = "model.yaml"
 
@@ -71,6 +71,37 @@ class KubeletMemory(_Data):
     def copies(self, instance_type: str) -> int:
         """The most copies a node of this type runs: its pods less the DaemonSets'."""
         return max(0, self.pods(instance_type) - self.daemonset_pods)
+
+
+class KubernetesVersion(_Data):
+    """One Kubernetes minor version on Amazon EKS: when its standard support ends (from then its clusters' control
+    planes bill the extended-support hour) and when its extended support ends (EKS then upgrades them). Dates are
+    YYYY-MM-DD, UTC."""
+
+    version: str = Field(pattern=r"^1\.[0-9]{1,3}$")
+    end_of_standard_support: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    end_of_extended_support: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    source: str
+    uncertain: str | None = None
+
+    @property
+    def minor(self) -> int:
+        return int(self.version.split(".", 1)[1])
+
+
+class ManagedInstanceTypes(_Data):
+    """The EC2 types Lambda Managed Instances runs functions on: the families (by their first letter) and the smallest
+    size it offers."""
+
+    families: tuple[str, ...] = Field(min_length=1)
+    smaller_sizes_left_out: tuple[str, ...] = Field(description="Sizes below the smallest offered (nano … medium).")
+    source: str
+    uncertain: str | None = None
+
+    def offers(self, instance_type: str) -> bool:
+        """Whether ``instance_type`` (``m7g.large``) is one Lambda Managed Instances runs on."""
+        family, _, size = instance_type.partition(".")
+        return family[:1] in self.families and size not in self.smaller_sizes_left_out
 
 
 class CostScore(_Data):
@@ -160,8 +191,29 @@ class CostModel(_Data):
         "optimize_for: simplicity (less to run) or control (more control of the hosts).",
     )
     load_balancer_capacity_unit: LoadBalancerCapacity
+    lambda_managed_instance_types: ManagedInstanceTypes | None = Field(
+        None, description="The EC2 types Lambda Managed Instances offers; none: every type without a GPU."
+    )
+    eks_versions: tuple[KubernetesVersion, ...] = Field(
+        (),
+        description="Amazon EKS's Kubernetes release calendar, oldest version first: what a cluster's "
+        "control.kubernetes_version pays for its control plane on a price book's date (decider/cost/kubernetes.py).",
+    )
     score: CostScore
     uncertain: dict[str, str] = Field(default_factory=dict, description="Parameter → why it is not settled.")
+
+    @model_validator(mode="after")
+    def _calendar_in_order(self) -> "CostModel":
+        minors = [entry.minor for entry in self.eks_versions]
+        if minors != sorted(set(minors)):
+            raise ValueError("eks_versions must list each Kubernetes version once, oldest first")
+        for entry in self.eks_versions:
+            if not entry.end_of_standard_support < entry.end_of_extended_support:
+                raise ValueError(
+                    f"eks_versions {entry.version}: end_of_standard_support ({entry.end_of_standard_support}) must "
+                    f"come before end_of_extended_support ({entry.end_of_extended_support})"
+                )
+        return self
 
     def busy_listener(self, in_flight: float) -> bool:
         """Whether a listener with ``in_flight`` requests in flight on average is busy at every moment, so keeps a

@@ -222,8 +222,9 @@ def groups(
     if summary.keep:
         text += (
             f"**{summary.keep} keep**: each runs on its recommendation, or within "
-            f"{number(summary.keep_margin_points)} points of it.\n\n<details><summary>The {summary.keep} kept "
-            f"workloads</summary>\n\n{_names(names['keep'][:shown], summary.keep)}\n</details>\n\n"
+            f"{number(summary.keep_margin_points)} points of it.\n\n<details><summary>"
+            f"{'The 1 kept workload' if summary.keep == 1 else f'The {summary.keep} kept workloads'}"
+            f"</summary>\n\n{_names(names['keep'][:shown], summary.keep)}\n</details>\n\n"
         )
     if summary.unknown:
         text += (

@@ -56,10 +56,34 @@ def _load(scaling: str, per_copy: int, utilisation: float) -> str:
     return f", {_plural(per_copy, 'request', 'requests')} per copy at {utilisation:.0%} utilisation"
 
 
-def _copies(scaling: str, low: int, desired: int, high: int) -> str:
+def _copies(scaling: str, low: int, desired: int, high: int, schedule: tuple[int, ...] | None = None) -> str:
     if scaling == "per-run":
         return f"one copy per run, up to {high} at once"
-    return f"copies min {low} / desired {desired} / max {high} ({scaling})"
+    return f"copies min {low} / desired {desired} / max {high} ({scaling}){_scheduled(schedule, 'min copies')}"
+
+
+def _by_hour(sizing: FargateSizing | InstanceSizing) -> tuple[int, ...] | None:
+    return sizing.scheduled_min_copies
+
+
+def _scheduled(schedule: tuple[int, ...] | None, what: str) -> str:
+    """Capacity kept up hour by hour for bursts (an hourly profile): what to schedule, from the busiest hour down."""
+    if not schedule or min(schedule) == max(schedule):
+        return ""
+    busiest = max(schedule)
+    hours = [index for index, count in enumerate(schedule) if count == busiest]
+    runs: list[list[int]] = []  # the busiest hours as runs of consecutive hours: 08:00-16:00
+    for hour in hours:
+        if runs and runs[-1][1] == hour:
+            runs[-1][1] = hour + 1
+        else:
+            runs.append([hour, hour + 1])
+    week = len(schedule) == 168
+    said = f"{len(hours)} hours of the week" if week else ", ".join(f"{a:02d}:00-{b:02d}:00" for a, b in runs)
+    return (
+        f"; scheduled {what} by hour for bursts: {busiest:,} in the busiest ({said}), down to {min(schedule):,} "
+        f"(every hour's in scheduled_{what.replace(' ', '_')})"
+    )
 
 
 def _held(per_copy: int | None) -> str:
@@ -79,6 +103,7 @@ def _lambda(sizing: LambdaSizing) -> str:
         f"ephemeral storage {sizing.ephemeral_storage_mb:,} MB{_timeout(sizing.timeout_s)}{_image(sizing)}; "
         f"{sizing.peak_concurrency:,} in flight at peak{burst}, "
         f"{quota} the {sizing.concurrency_quota:,} default concurrency quota{_warm(sizing.provisioned_concurrency)}"
+        f"{_scheduled(sizing.scheduled_provisioned_concurrency, 'provisioned concurrency')}"
         f"{_extras(sizing.purchase, sizing.front_door)}"
     )
 
@@ -106,7 +131,7 @@ def _fargate(sizing: FargateSizing) -> str:
     return (
         f"task {sizing.task_vcpu:g} vCPU / {sizing.task_memory_gb:g} GB ({sizing.os}/{sizing.architecture}, "
         f"{sizing.ephemeral_storage_gb:g} GB storage) on {sizing.capacity_provider}; "
-        f"{_copies(sizing.scaling, sizing.min_copies, sizing.desired_copies, sizing.max_copies)}"
+        f"{_copies(sizing.scaling, sizing.min_copies, sizing.desired_copies, sizing.max_copies, _by_hour(sizing))}"
         f"{_load(sizing.scaling, sizing.concurrency_per_copy, sizing.utilisation_target)}"
         f"{_held(sizing.connections_per_copy)}{_extras(sizing.purchase, sizing.front_door)}"
     )
@@ -127,6 +152,6 @@ def _instances(sizing: InstanceSizing) -> str:
         f"{sizing.os}/{sizing.architecture}), {_plural(sizing.copies_per_instance, 'copy', 'copies')} each, "
         f"instances {instances}; "
         f"copy {sizing.copy_vcpu:g} vCPU / {sizing.copy_memory_mb:,} MB; "
-        f"{_copies(sizing.scaling, sizing.min_copies, sizing.desired_copies, sizing.max_copies)}"
+        f"{_copies(sizing.scaling, sizing.min_copies, sizing.desired_copies, sizing.max_copies, _by_hour(sizing))}"
         f"{_held(sizing.connections_per_copy)}{_extras(sizing.purchase, sizing.front_door)}"
     )

@@ -313,10 +313,12 @@ def _leaves(raw: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
 
 def usage(command_name: str = "/compute") -> list[str]:
     """The help text as short mrkdwn paragraphs (each well under Slack's 3,000-character section limit)."""
-    keys = "\n".join(
+    lines = [
         f"• `{key.name}` — {key.allowed}" + (f" _(also {', '.join(key.aliases[:2])})_" if key.aliases else "")
         for key in KEYS
-    )
+    ]
+    half = (len(lines) + 1) // 2  # two sections: one would pass Slack's 3,000 characters a section
+    keys, more = "\n".join(lines[:half]), "\n".join(lines[half:])
     flags = "\n".join(f"• `{flag.name}` — {flag.help}" for flag in FLAGS)
     return [
         f"*Usage:* `{command_name} key=value … [flags] [share]` describes a workload and answers where it should run.\n"
@@ -324,6 +326,7 @@ def usage(command_name: str = "/compute") -> list[str]:
         "Keys are case-insensitive; what you leave out is assumed and listed in the answer. "
         "`share` posts the answer in the channel instead of only to you; `help` shows this.",
         "*Keys*\n" + keys,
+        "*Keys, continued*\n" + more,
         "*Flags* (the word alone means yes)\n" + flags,
     ]
 

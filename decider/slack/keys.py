@@ -208,6 +208,14 @@ KEYS: tuple[Key, ...] = (
         ("instance-types", "families"),
         "instances=p4d",
     ),
+    Key(
+        "k8s-version",
+        "control.kubernetes_version",
+        word(),
+        "the EKS cluster's Kubernetes minor version, such as 1.32",
+        ("kubernetes-version", "eks-version"),
+        "k8s-version=1.32",
+    ),
     Key("k8s", "team.kubernetes_experience", word(_EXPERIENCE), "none | some | expert", ("kubernetes-experience",)),
     Key("ops", "team.ops_capacity", word(_OPS), "low | medium | high", ("ops-capacity", "ops-team")),
     Key(

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from decider.kubernetes_version import MINOR
 from decider.sources.terraform_model import Expression, Resource, blocks, first_block
 
 CFN_FARGATE_PROFILE = "AWS::EKS::FargateProfile"
@@ -65,9 +66,28 @@ class FargateProfile(Defined):
 
 @dataclass(frozen=True, slots=True)
 class Cluster(Defined):
-    """An EKS cluster, and whether EKS Auto Mode runs its compute."""
+    """An EKS cluster, whether EKS Auto Mode runs its compute, and the Kubernetes version it runs when its file gives
+    one (``Version``, ``version``; the EKS module's ``kubernetes_version`` or v20's ``cluster_version``)."""
 
     auto_mode: bool
+    version: str | None = None
+    """The minor version as given (``1.32``); None when not given or not read (``unread`` says why)."""
+    unread: str | None = None
+    """A version given that could not be read: a number (YAML reads 1.30 unquoted as 1.3) or a value Terraform
+    computes."""
+
+
+def cluster_version(value: Any) -> tuple[str | None, str | None]:
+    """A cluster's version as its file gives it: (the minor version, None), or (None, why it is not read), or (None,
+    None) when none is given. https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html"""
+    if value is None:
+        return None, None
+    if isinstance(value, str) and MINOR.fullmatch(value.removeprefix("v")):
+        return value.removeprefix("v"), None
+    if isinstance(value, bool | int | float):
+        return None, f"{value!r} is a number, which loses a version's digits (1.30 reads as 1.3): quote it"
+    shown = value.text if isinstance(value, Expression) else repr(value)
+    return None, f"{shown} is not a minor version the review can read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +145,9 @@ class Capacity:
             elif kind == CFN_CLUSTER:
                 compute = properties.get("ComputeConfig")
                 enabled = isinstance(compute, dict) and compute.get("Enabled") in (True, "true", "True")
-                self.clusters.append(Cluster(str(logical_id), file, line_of(str(logical_id)), enabled))
+                version, unread = cluster_version(properties.get("Version"))
+                where = (str(logical_id), file, line_of(str(logical_id)))
+                self.clusters.append(Cluster(*where, enabled, version, unread))
             elif kind == CFN_NODE_GROUP:
                 types = properties.get("InstanceTypes")
                 architecture = node_architecture(properties.get("AmiType"), types)
@@ -148,7 +170,9 @@ class Capacity:
                 )
             elif resource.type == TF_CLUSTER:
                 enabled = first_block(resource.values.get("compute_config")).get("enabled") is True
-                self.clusters.append(Cluster(resource.address, resource.file, resource.line, enabled, region=region))
+                version, unread = cluster_version(resource.values.get("version"))
+                where = (resource.address, resource.file, resource.line)
+                self.clusters.append(Cluster(*where, enabled, version, unread, region=region))
             elif resource.type == TF_NODE_GROUP:
                 values = resource.values
                 types, spot = values.get("instance_types"), values.get("capacity_type") == "SPOT"

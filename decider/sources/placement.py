@@ -75,6 +75,17 @@ def _on_cluster(workload: ImportedWorkload, capacity: Capacity) -> None:
     if len(capacity.clusters) == 1:
         cluster = capacity.clusters[0]
         workload.cluster = f"{cluster.name} ({cluster.where})"
+        if cluster.version is not None and workload.get("control.kubernetes_version") is None:
+            workload.set("control.kubernetes_version", cluster.version)
+            workload.assume(
+                f"its cluster, {workload.cluster}, runs Kubernetes {cluster.version}: its control plane is billed for "
+                "that version's EKS support on the price book's date (control.kubernetes_version)"
+            )
+        elif cluster.unread is not None:
+            workload.assume(
+                f"its cluster's Kubernetes version ({workload.cluster}) is not read: {cluster.unread}; its control "
+                "plane is billed in standard support"
+            )
     elif len(capacity.clusters) > 1:
         names = " and ".join(f"{cluster.name} ({cluster.where})" for cluster in capacity.clusters)
         workload.assume(

@@ -9,6 +9,8 @@ from typing import Any
 from decider.sources.document import is_intrinsic
 from decider.sources.imported import ImportedWorkload
 
+#: What a workload whose source names no event source is told; withdrawn once a usage file gives its traffic.
+NO_EVENT_SOURCE = "no event source found: traffic pattern and volume are unknown (give them in the usage file)"
 #: Protocols a long-lived service listens on.
 SERVED_PROTOCOLS = frozenset({"http", "grpc", "websocket", "tcp", "udp"})
 #: What reading a function's trigger as an API Gateway WebSocket API means for its bill.
@@ -30,7 +32,7 @@ def set_traffic(
         if protocol not in known:
             known.append(protocol)
     if not known:
-        workload.assume("no event source found: traffic pattern and volume are unknown (give them in the usage file)")
+        workload.assume(NO_EVENT_SOURCE)
         return
     workload.set("traffic.protocols", known)
     if not protocols:

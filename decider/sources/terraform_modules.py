@@ -163,7 +163,8 @@ def _as_blocks(value: Any) -> list[Any]:
 
 def eks_capacity(address: str, inputs: Mapping[str, Any], file: str, line: int) -> list[Resource]:
     """The EKS capacity a call of ``terraform-aws-modules/eks/aws`` defines, as the resources it creates: the cluster
-    (Auto Mode when ``compute_config``, or v20's ``cluster_compute_config``, is enabled), a managed node group per
+    (Auto Mode when ``compute_config``, or v20's ``cluster_compute_config``, is enabled; its version,
+    ``kubernetes_version`` or v20's ``cluster_version``), a managed node group per
     ``eks_managed_node_groups`` entry (its ``instance_types``, ``capacity_type``, ``ami_type``) and a Fargate profile
     per ``fargate_profiles`` entry (its ``selectors``). https://github.com/terraform-aws-modules/terraform-aws-eks
     (its README's inputs). A call with ``create = false`` defines nothing."""
@@ -175,7 +176,10 @@ def eks_capacity(address: str, inputs: Mapping[str, Any], file: str, line: int) 
 
     compute = inputs.get("compute_config", inputs.get("cluster_compute_config"))
     enabled = isinstance(compute, Mapping) and compute.get("enabled") is True
-    created = [made("aws_eks_cluster", "this", {"compute_config": [{"enabled": enabled}]})]
+    cluster: dict[str, Any] = {"compute_config": [{"enabled": enabled}]}
+    if "kubernetes_version" in inputs or "cluster_version" in inputs:  # v21's name, then v20's
+        cluster["version"] = inputs.get("kubernetes_version", inputs.get("cluster_version"))
+    created = [made("aws_eks_cluster", "this", cluster)]
     groups = inputs.get("eks_managed_node_groups")
     for key, group in groups.items() if isinstance(groups, Mapping) else ():
         if isinstance(group, Mapping):
