@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from decider.decision import ModeOption, RankedTarget
+from decider.decision import FargateSizing, ModeOption, RankedTarget
 from decider.rules.model import Ruleset
+from decider.sources.strategy import MixedMode
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,8 @@ def current_mode(
         and chosen.monthly_usd < option.monthly_usd
         else None
     )
+    if isinstance(mode, MixedMode) and option.monthly_usd is not None:
+        return _mixed(mode, name, option.monthly_usd, options.get("on-demand"), compared)
     bill = compared.monthly_cost
     shared = bill is not None and any(SHARED in line.item for line in bill.lines)
     if mode == "fargate" and shared:
@@ -95,6 +98,33 @@ def current_mode(
         # cluster running on Fargate profiles may not have (a node group of its own bills whole nodes): no saving
         cheaper = None
     return CurrentMode(mode, name, usd=option.monthly_usd, cheaper=cheaper)
+
+
+def _mixed(
+    mode: MixedMode,
+    name: str,
+    spot_usd: float,
+    on_demand: ModeOption | None,
+    compared: RankedTarget,
+) -> CurrentMode:
+    """The cost now of a strategy that runs tasks on FARGATE and FARGATE_SPOT: its Spot bill and its on-demand bill,
+    mixed by the share of its tasks on each (the bills differ only in the tasks' price: architect audit 39, F4, a base
+    of 1 on FARGATE and 1:3 by weight was priced all at Spot's rates, 47% low)."""
+    sizing = compared.sizing
+    tasks = sizing.task_hours_per_month / 730.0 if isinstance(sizing, FargateSizing) else 0.0
+    if on_demand is None or on_demand.monthly_usd is None or tasks <= 0:
+        note = f"its capacity provider strategy ({mode.said()}) runs some tasks on demand, which is not priced here"
+        return CurrentMode(mode, name, usd=spot_usd, notes=(note + ": the cost now is all at Fargate Spot's rates",))
+    share = mode.on_demand_share(tasks)
+    usd = round(spot_usd + share * (on_demand.monthly_usd - spot_usd), 2)
+    note = (
+        f"its capacity provider strategy ({mode.said()}) runs {share:.0%} of its {tasks:,.3g} tasks on average on "
+        f"FARGATE: the cost now is that mix of the Fargate Spot bill (${spot_usd:,.2f}) and the on-demand one "
+        f"(${on_demand.monthly_usd:,.2f})"
+    )
+    chosen = next((item for item in sizing.modes if item.chosen), None) if sizing is not None else None
+    kept = chosen if chosen is not None and chosen.monthly_usd is not None and chosen.monthly_usd < usd else None
+    return CurrentMode(mode, f"{name} with {share:.0%} on demand", usd=usd, notes=(note,), cheaper=kept)
 
 
 #: How a bill names the copies' share of an existing cluster's nodes (decider/cost/purchase_lines.py).

@@ -264,3 +264,73 @@ def test_copies_kept_for_bursts_hour_by_hour_are_said_as_the_schedule_to_configu
     assert plain is not None
     assert plain.kind == "fargate"
     assert plain.scheduled_min_copies is None
+
+
+MIXED_SERVICE = (
+    SERVICE
+    + """      CapacityProviderStrategy:
+        - {CapacityProvider: FARGATE_SPOT, Weight: 3}
+        - {CapacityProvider: FARGATE, Weight: 1, Base: 1}
+"""
+)
+
+MIXED_TERRAFORM = """provider "aws" {
+  region = "us-east-2"
+}
+
+resource "aws_ecs_task_definition" "worker" {
+  family                   = "worker"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = "512"
+  memory                   = "1024"
+  container_definitions    = jsonencode([{ name = "worker", image = "worker:3" }])
+}
+
+resource "aws_ecs_service" "worker" {
+  name            = "worker"
+  task_definition = aws_ecs_task_definition.worker.arn
+  desired_count   = 2
+  capacity_provider_strategy {
+    capacity_provider = "FARGATE_SPOT"
+    weight            = 3
+  }
+  capacity_provider_strategy {
+    capacity_provider = "FARGATE"
+    weight            = 1
+    base              = 1
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "workload"),
+    [("stack.yaml", MIXED_SERVICE, "WorkerService"), ("main.tf", MIXED_TERRAFORM, "aws_ecs_service.worker")],
+)
+def test_a_strategy_of_fargate_and_spot_costs_its_mix_now(
+    tmp_path: Path, ruleset: Ruleset, name: str, text: str, workload: str
+) -> None:
+    """F4: a base of 1 on FARGATE, then 1:3 by weight, was priced all at Fargate Spot's rates ($30.86, 47% low). ECS
+    places the base first, then the rest by weight: with 5.708 tasks on average, 1 + 4.708 / 4 = 2.177 run on demand
+    (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html)."""
+    root = _write(tmp_path, {name: text})
+    discovery = find_workloads([str(root)])
+    usage = {
+        "traffic": {"pattern": "event", "protocols": ["queue"], "requests_per_month": 3_000_000},
+        "runtime": {"avg_duration_ms": 2500, "max_duration_s": 30, "long_running": True},
+        "preferences": {"region": "us-east-2"},
+    }
+    apply_usage(discovery.workloads, {workload: usage}, "usage.yaml")
+    [item] = review_imported(discovery.workloads, ruleset).workloads
+    fargate = _entry(item.decision, "ecs-fargate")
+    assert fargate.sizing is not None
+    assert fargate.sizing.kind == "fargate"
+    bills = {option.mode: option.monthly_usd for option in fargate.sizing.modes if option.monthly_usd is not None}
+    now = item.monthly_cost_now_usd
+    assert now is not None
+    tasks = fargate.sizing.task_hours_per_month / 730
+    share = (1 + (tasks - 1) / 4) / tasks
+    assert now == pytest.approx(bills["spot"] + share * (bills["on-demand"] - bills["spot"]), abs=0.01)
+    assert now > bills["spot"]
+    assert "base 1 on FARGATE, then FARGATE:FARGATE_SPOT 1:3 by weight" in item.why

@@ -17,6 +17,7 @@ from decider.sources.balancers import own_balancer, template_balancers
 from decider.sources.document import Document, is_intrinsic
 from decider.sources.imported import ImportedWorkload
 from decider.sources.schedule import counted_runs, disabled
+from decider.sources.strategy import fargate_mode
 from decider.sources.template import describe_value, key_of, literal, mentions, number_of, reference, set_traffic
 from decider.workload import Runtime
 
@@ -257,19 +258,11 @@ def choose_ecs_target(
         strategy = literal(workload, service, "CapacityProviderStrategy")
         if isinstance(strategy, list) and strategy and isinstance(strategy[0], dict):
             provider = strategy[0].get("CapacityProvider")
-            if provider == "FARGATE_SPOT" or any(
-                isinstance(item, dict) and item.get("CapacityProvider") == "FARGATE_SPOT" for item in strategy
-            ):
+            mode = fargate_mode(strategy)  # a strategy naming both is priced as its mix (decider/sources/strategy.py)
+            if mode is not None and mode != "on-demand":
                 workload.set("preferences.spot_ok", True)
-                workload.mode = "spot"
-                if any(isinstance(item, dict) and item.get("CapacityProvider") == "FARGATE" for item in strategy):
-                    workload.assume(
-                        "its capacity provider strategy runs part of its tasks on FARGATE (on demand) and part "
-                        "on FARGATE_SPOT: all are priced at Fargate Spot's rates, so the cost now leaves out the "
-                        "on-demand share's higher price"
-                    )
-            elif all(isinstance(item, dict) and item.get("CapacityProvider") == "FARGATE" for item in strategy):
-                workload.mode = "on-demand"
+            if mode is not None:
+                workload.mode = mode
             workload.runs_as = _capacity_provider(workload, provider, resources or {}, task)
             return
     compatibilities = key_of(task, "RequiresCompatibilities")

@@ -297,7 +297,11 @@ def _service(service: Resource, task: Resource | None, resources: Sequence[Resou
     providers: dict[str, Any] = {}
     if strategy:
         properties["CapacityProviderStrategy"] = [
-            {"CapacityProvider": _provider(item, service, resources, providers)} for item in strategy
+            {
+                "CapacityProvider": _provider(item, service, resources, providers),
+                **{key: item[name] for key, name in (("Base", "base"), ("Weight", "weight")) if name in item},
+            }
+            for item in strategy
         ]
     choose_ecs_target(workload, properties, task_properties, providers)
     return workload

@@ -13,6 +13,7 @@ from decider.review import review_imported
 from decider.rules.loader import load_ruleset
 from decider.sources import ImportedWorkload, apply_usage, find_workloads
 from decider.sources.ecs import fargate_size_problem
+from decider.sources.strategy import MixedMode
 
 TASK = {"family": "c", "cpu": "1024", "memory": "2048", "requiresCompatibilities": ["FARGATE"]}
 TEMPLATE = (
@@ -110,9 +111,9 @@ def test_describe_task_definition_output_reads_as_the_task_definition_inside(tmp
     assert worker.raw["traffic"] == {"pattern": "batch", "protocols": ["schedule"]}
 
 
-def test_a_strategy_mixing_fargate_and_spot_says_it_is_priced_as_spot(tmp_path: Path) -> None:
-    """A FARGATE base plus FARGATE_SPOT runs some tasks on demand: the mode priced is Spot (one mode per workload), and
-    the review says that the cost now leaves the on-demand share's higher price out; Spot alone says nothing."""
+def test_a_strategy_mixing_fargate_and_spot_is_read_with_its_base_and_weights(tmp_path: Path) -> None:
+    """A FARGATE base plus FARGATE_SPOT runs some tasks on demand: the mode is Spot's, with the base and weights the
+    review prices the cost now's mix by (decider/review_mode.py); Spot alone is plain Spot."""
     service = (
         "  Svc:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref C\n"
         "      CapacityProviderStrategy: {strategy}\n"
@@ -124,9 +125,13 @@ def test_a_strategy_mixing_fargate_and_spot_says_it_is_priced_as_spot(tmp_path: 
     [mixed_service] = find_workloads([str(tmp_path / "mixed.yaml")]).workloads
     [spot_service] = find_workloads([str(tmp_path / "spot.yaml")]).workloads
     assert mixed_service.mode == spot_service.mode == "spot"
-    said = "all are priced at Fargate Spot's rates, so the cost now leaves out the on-demand share's higher price"
-    assert [note for note in mixed_service.assumptions if said in note] != []
-    assert [note for note in spot_service.assumptions if said in note] == []
+    assert isinstance(mixed_service.mode, MixedMode)
+    assert not isinstance(spot_service.mode, MixedMode)
+    assert mixed_service.mode.said() == "base 1 on FARGATE, then FARGATE:FARGATE_SPOT 1:3 by weight"
+    # 1 task: the base; 5: the base and a quarter of the other 4; 0.5 on average: all of it on the base's provider
+    assert mixed_service.mode.on_demand_share(1) == 1.0
+    assert mixed_service.mode.on_demand_share(5) == pytest.approx((1 + 4 / 4) / 5)
+    assert mixed_service.mode.on_demand_share(0.5) == 1.0
 
 
 @pytest.mark.parametrize(
