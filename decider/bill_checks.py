@@ -371,7 +371,7 @@ def extended_support(ranked: Ranked, ruleset: Ruleset) -> tuple[str, ...]:
             f"${standard:.2f} ({_usd(saved)} a month more) unless the cluster is upgraded first.",
         )
     if not found.extended:
-        return ()
+        return (found.said,) if found.said is not None and found.ends is None else ()  # newer than the calendar
     return (
         f"{found.said} Its control plane costs ${extended:.2f} an hour ({_usd(extended * 730)} a month) against "
         f"${standard:.2f} in standard support: upgrading the cluster to a version in standard support saves it "

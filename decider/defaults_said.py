@@ -169,20 +169,17 @@ def burst_copies(
     workload names, with a latency target: target tracking adds copies only after its alarm has seen a few one-minute
     datapoints above target and each new task has started (``SCALE_OUT_S`` and ``runtime.startup_s``), so a burst
     lands on the copies already up, and its requests that arrive while the rest scale out wait, those in the first
-    scale-out less the target past it (decider/cold_budget.py ``container_slow_s``); none when the copies up for the
-    average load hold the peak (``copies_holding_peak``). The copies kept up hold the average's work and the share of
-    the burst over it whose slow requests a p99 target cannot absorb at ``bursts_per_day`` (``budget_share``: none
-    within 1% of the month's requests, growing from none as scaling out passes the target, so the bills move without
-    a step). A queue's burst waits in its queue; without a target, or with a peak assumed, copies follow the load and
-    ``traffic.burst-over-warm-copies`` weighs the wait. The bills keep them up all month, at most ``MOST_COPIES``;
-    with an hourly profile each hour keeps its share of them by its load, as scheduled scaling does
-    (decider/cost/profile.py). Only two or more copies are a default: one is every listener's minimum already."""
+    scale-out less the target past it (decider/cold_budget.py ``container_slow_s``). The copies kept hold the average's
+    work and the share of the burst over it whose slow requests a p99 target cannot absorb at ``bursts_per_day``
+    (``budget_share``: none within 1% of the month's requests, growing as scaling out passes the target, so the
+    bills move without a step); when the copies for the average load hold the peak at 70%, those (said so). A queue's
+    burst waits in its queue; without a target or a peak given, copies follow the load. The bills keep them all month,
+    at most ``MOST_COPIES``, or with an hourly profile each hour by its load (decider/cost/profile.py). Only two or
+    more copies are a default: one is every listener's minimum already."""
     peak, slo, pattern = traffic.peak_rps, traffic.latency_slo_ms, traffic.pattern
     if peak is None or slo is None or not bursting(traffic, protocols):
         return None
     per_copy, duration_s = runtime.concurrency_per_copy, avg_duration_ms / 1000.0
-    if copies_holding_peak(peak, average_rps, duration_s, per_copy, UTILISATION_TARGET) is not None:
-        return None  # the copies up for the average load hold the peak: nothing waits for scaling out
     scale_out = SCALE_OUT_S + runtime.startup_s
     bursts = bursts_per_day if bursts_per_day is not None else default_bursts(traffic.hourly_profile)
     share = budget_share(bursts, average_rps * 730.0 * 3600.0, peak, average_rps, container_slow_s(scale_out, slo))
@@ -190,21 +187,22 @@ def burst_copies(
         return None
     in_flight = burst_in_flight(peak, average_rps, avg_duration_ms, share)
     copies = min(math.ceil(in_flight / (per_copy * UTILISATION_TARGET) - 1e-9), MOST_COPIES)
-    if copies < 2:
+    if copies < 2:  # copies for the average load that hold the peak are those counted: said as what they are
         return None
+    ready = copies_holding_peak(peak, average_rps, duration_s, per_copy, UTILISATION_TARGET)
     held = (
-        "the copies traffic.peak_rps needs"
+        f"the copies for the average load, which hold the bursts' peak ({number(peak * duration_s)} in flight) at "
+        "70% too, so none waits for scaling out"
+        if ready is not None
+        else "the copies traffic.peak_rps needs"
         if share >= 1.0
         else f"the copies for the average load and {math.floor(share * 100):.0f}% of the burst over it, the share "
         f"whose requests waiting longer than the target for scaling out ({number(scale_out)} s with the copy's "
         f"start), at {number(bursts)} bursts a day, are more than the 1% of requests a p99 latency target lets be "
         "slower"
     )
-    hours = (
-        "; with traffic.hourly_profile each hour keeps them in proportion to its load, as scheduled scaling does"
-        if traffic.hourly_profile is not None
-        else ""
-    )
+    hours = "; with traffic.hourly_profile each hour keeps them in proportion to its load, as scheduled scaling does"
+    hours = hours if traffic.hourly_profile is not None else ""
     said = (
         f"runtime.min_copies not given: assumed {copies:,}, {held}{_capped(copies)} "
         f"({number(in_flight)} requests in flight ÷ ({per_copy} per copy at 70%)): a service with {pattern} "
@@ -309,7 +307,7 @@ def bursts_assumption(
         said.append(
             f"on containers none waits to scale out: {'the copy' if ready == 1 else f'the {ready:,} copies'} up for "
             f"the average load hold{'s' if ready == 1 else ''} the peak's {number(peak_rps * avg_duration_ms / 1e3)} "
-            f"in flight, {ready * per_copy:,} at once"
+            f"in flight at 70% of the {ready * per_copy:,} they serve at once"
         )
     elif traffic.peak_rps is not None and waiting > 0.0:
         said.append(

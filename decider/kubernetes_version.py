@@ -14,16 +14,16 @@ from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 #: A minor version as EKS names one: 1.29, 1.35. A patch (1.32.1) or an EKS platform version (eks.12) is not one.
-MINOR = re.compile(r"^1\.(0|[1-9][0-9]{0,2})$")
+MINOR = re.compile(r"^1\.(0|[1-9][0-9]?)$")
 #: What the field takes, as its JSON Schema says it: a minor version, ``v`` before it or not.
-GIVEN = r"^v?1\.(0|[1-9][0-9]{0,2})$"
+GIVEN = r"^v?1\.(0|[1-9][0-9]?)$"
 
 
 def _minor(value: Any) -> Any:
     if isinstance(value, bool | int | float):
         raise PydanticCustomError(
             "kubernetes_version",
-            'must be a version in quotes, like "1.30" (YAML reads 1.30 unquoted as the number 1.3)',
+            'must be a version as text, like "1.32": a number loses a version\'s last zero (1.30 is 1.3)',
         )
     if isinstance(value, str):
         text = value.removeprefix("v")

@@ -164,6 +164,7 @@ def _price_book(arguments: dict[str, Any], ruleset: Ruleset) -> Answer:
         "fargate_linux_x86_64_usd_per_vcpu_hour": fargate.vcpu_hour.usd if fargate is not None else None,
         "fargate_linux_x86_64_usd_per_gb_hour": fargate.gb_hour.usd if fargate is not None else None,
         "eks_control_plane_usd_per_hour": book.eks.control_plane_hour.usd,
+        "eks_extended_support_usd_per_hour": book.eks.extended_support_control_plane_hour.usd,
         "alb_usd_per_hour": book.load_balancers.alb_hour.usd if book.load_balancers is not None else None,
         "ecs_managed_instances_fee_fraction": book.managed_instances.fee_fraction.fraction,
     }
@@ -196,6 +197,7 @@ _KEY_PATHS = {
     "fargate_linux_x86_64_usd_per_vcpu_hour": "fargate",
     "fargate_linux_x86_64_usd_per_gb_hour": "fargate",
     "eks_control_plane_usd_per_hour": "eks",
+    "eks_extended_support_usd_per_hour": "eks",
     "alb_usd_per_hour": "load_balancers",
     "ecs_managed_instances_fee_fraction": "managed_instances",
 }

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 
 from decider.cost.bill import round_usd
 from decider.cost.gaps import FLOOR_PRICE
-from decider.cost.kubernetes import support
+from decider.cost.kubernetes import monthly_usd
 from decider.decision import CostLine, Decision, MonthlyCost, RankedTarget, Sizing
 from decider.decision_notes import EXISTING_CLUSTER, EXISTING_CLUSTER_AND_BALANCER
 from decider.rules.model import Ruleset
@@ -101,9 +101,37 @@ def share_clusters(workloads: Sequence[ImportedWorkload], skipped: Sequence[tupl
             )
             cluster = None
         workload.cluster_workloads = counts[cluster] if cluster is not None else 0
+    _one_version(workloads, clusters)
     behind = Counter(where for workload in workloads for where in _balancers_of(workload))
     for workload in workloads:
         workload.balancer_counts = {where: behind[where] for where in _balancers_of(workload)}
+
+
+def _one_version(workloads: Sequence[ImportedWorkload], clusters: Sequence[str | None]) -> None:
+    """One Kubernetes version for the workloads that share a cluster, so its control plane is billed at one price: a
+    version a usage file gives (the first), else the one its file gives; those that said another, or none, are told
+    (audit of round 39's changes, F3: one cluster was billed at 1.32's hour for one workload and 1.35's for another)."""
+    on: dict[str, list[ImportedWorkload]] = {}
+    for workload, cluster in zip(workloads, clusters, strict=True):
+        if cluster is not None:
+            on.setdefault(cluster, []).append(workload)
+    path = "control.kubernetes_version"
+    for cluster, group in on.items():
+        given = [w.get(path) for w in group if w.get(path) is not None and path in w.given_in]
+        read = [w.get(path) for w in group if w.get(path) is not None]
+        versions = list(dict.fromkeys(read))
+        if not versions or (len(versions) == 1 and len(read) == len(group)):
+            continue
+        chosen = (given or read)[0]
+        for workload in group:
+            if workload.get(path) != chosen:
+                said = "none" if workload.get(path) is None else workload.get(path)
+                workload.assume(
+                    f"the review's workloads on its cluster, {cluster}, give Kubernetes {' and '.join(versions)} "
+                    f"(this one {said}): a cluster runs one, so its control plane is billed at {chosen}'s support "
+                    f"(give each the same {path})"
+                )
+                workload.set(path, chosen)
 
 
 def _balancers_of(workload: ImportedWorkload) -> tuple[str, ...]:
@@ -140,12 +168,11 @@ def share_fixed_costs(
         )
         notes = tuple(_billed_share(note, said, False) for note in notes)
     elif sharing >= 2:
-        plane = (
-            support(workload.control.kubernetes_version, ruleset.cost_model, book.as_of) if ruleset.cost_model else None
+        version, model = workload.control.kubernetes_version, ruleset.cost_model
+        monthly, extended = (
+            monthly_usd(version, book, model) if model else (book.eks.control_plane_hour.usd * 730, False)
         )
-        extended = plane is not None and plane.extended
-        price = book.eks.extended_support_control_plane_hour if extended else book.eks.control_plane_hour
-        line, share, said = _plane_share(price.usd, sharing, defined, extended)
+        line, share, said = _plane_share(monthly / HOURS_A_MONTH, sharing, defined, extended)
         edits.append(("plane", line, share))
         notes = tuple(_billed_share(note, said, defined is not None) for note in notes)
     prices = book.load_balancers  # none in the book: no share of a load balancer is billed
@@ -182,8 +209,8 @@ def _shares_said(before: Sequence[RankedTarget], after: Sequence[RankedTarget], 
 
 
 def _plane_share(hour: float, sharing: int, defined: str | None, extended: bool) -> tuple[CostLine, float, str]:
-    """A ``sharing``-th of the control plane (``extended``: billed the extended-support hour): its line, the share,
-    and what the platform's note says of it."""
+    """A ``sharing``-th of the control plane at ``hour`` (the month's average: ``extended``, some or all of it billed
+    the extended-support hour): its line, the share, and what the platform's note says of it."""
     monthly = hour * HOURS_A_MONTH
     support_said = " in extended support" if extended else ""
     share = monthly / sharing

@@ -174,8 +174,8 @@ class Preferences(_Section):
     commitment: Commitment = Field("none", description="Savings Plans term.")
     savings_plan: SavingsPlanType = Field(
         "compute",
-        description="The plan a commitment buys for EC2 instances: compute (also covers Fargate and Lambda) or "
-        "ec2-instance (one instance family in one region, a deeper discount; Fargate and Lambda keep compute).",
+        description="The plan a commitment buys for EC2 instances (Lambda Managed Instances' too): compute (also "
+        "covers Fargate and Lambda) or ec2-instance (one family in one region, deeper; Fargate, Lambda keep compute).",
     )
     spot_ok: bool = Field(False, description="The work tolerates interruption (Spot capacity).")
     free_tier: bool = Field(False, description="Apply the AWS free tier to the bill.")

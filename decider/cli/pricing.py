@@ -162,7 +162,8 @@ def _headline_prices(book: PriceBook) -> list[tuple[str, str]]:
                 else "no price in this region",
             )
         )
-    rows.append(("EKS", f"${book.eks.control_plane_hour.usd:g} per cluster-hour"))
+    extended = book.eks.extended_support_control_plane_hour.usd  # a version past its standard support (model.yaml)
+    rows.append(("EKS", f"${book.eks.control_plane_hour.usd:g} per cluster-hour (${extended:g} in extended support)"))
     rows.append(
         (
             "ALB",

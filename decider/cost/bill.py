@@ -20,7 +20,7 @@ from decider.cost.draft import Draft
 from decider.cost.frozen import setter
 from decider.cost.gaps import Unpriced, check_fargate, check_front_door, check_instances, check_lambda, no_fitting_type
 from decider.cost.instances import InstanceOption
-from decider.cost.kubernetes import control_plane_line
+from decider.cost.kubernetes import control_plane_lines
 from decider.cost.line import Line, fixed
 from decider.cost.needs import Needs, needs_of
 from decider.cost.network import image_pull_lines, instance_volume_lines, network_lines, system_node_lines
@@ -337,10 +337,10 @@ def _plan_instances(
     if management_fee:
         lines += hour_lines(f"Managed Instances fee ({instance.type})", "instance-hour", price.fee, ramps, runs)
     if control_plane:
-        lines.append(
-            fixed("EKS control plane (existing cluster: already paid)", "cluster-hour", 0.0, 730)
+        lines += (
+            [fixed("EKS control plane (existing cluster: already paid)", "cluster-hour", 0.0, 730)]
             if existing
-            else control_plane_line(workload.control.kubernetes_version, book, model)
+            else control_plane_lines(workload.control.kubernetes_version, book, model)
         )
         if workload.runtime.os == "windows":
             # A Compute Savings Plan covers the system node as any EC2 usage; an EC2 Instance Savings Plan is bought

@@ -8,6 +8,7 @@ does. The calendar is the cost model's ``eks_versions`` (rules/pricing/model.yam
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from decider.cost.line import Line, fixed
 from decider.pricing.book import PriceBook
@@ -64,11 +65,8 @@ def support(version: str | None, model: CostModel, on: str) -> Support:
             f"is in extended support until {entry.end_of_extended_support} on the price book's date ({on}).",
         )
     # Past its extended support (or older than the calendar): EKS upgrades it to the oldest version still supported
-    ended = (
-        f"on {(entry or calendar[0]).end_of_extended_support}"
-        if entry is not None
-        else (f"before {calendar[0].end_of_extended_support}")
-    )
+    first = calendar[0].end_of_extended_support
+    ended = f"on {entry.end_of_extended_support}" if entry is not None else f"before {first}"
     upgraded = next((item for item in calendar if on < item.end_of_extended_support), None)
     if upgraded is None or on < upgraded.end_of_standard_support:
         to = upgraded.version if upgraded is not None else "a newer version"
@@ -91,15 +89,48 @@ def _guess(entry: KubernetesVersion) -> str:
     return " (a date not yet on AWS's page as read: uncertain)" if entry.uncertain else ""
 
 
-def control_plane_line(version: str | None, book: PriceBook, model: CostModel) -> Line:
-    """The control plane line of a new EKS cluster running ``version``, priced by its support on the book's date."""
+#: The hours of the month a bill prices, from the price book's date.
+MONTH_HOURS = 730.0
+
+
+def standard_hours(found: Support, on: str) -> float:
+    """The hours of the month from ``on`` that a version in standard support stays in it: all of them, or those
+    before the day its standard support ends (extended support is billed from the start of that day, UTC)."""
+    if found.extended:
+        return 0.0
+    if found.ends is None:
+        return MONTH_HOURS
+    days = (date.fromisoformat(found.ends) - date.fromisoformat(on)).days
+    return min(MONTH_HOURS, max(0.0, days * 24.0))
+
+
+def control_plane_lines(version: str | None, book: PriceBook, model: CostModel) -> list[Line]:
+    """The control plane lines of a new EKS cluster running ``version``, priced by its support over the month from
+    the book's date: the standard hour, then the extended-support hour from the day standard support ends when that
+    comes within the month (audit of round 39's changes, F5: 1.34, ending five days after us-east-1's book, was billed
+    the standard hour all month)."""
     found = support(version, model, book.as_of)
-    hour = book.eks.extended_support_control_plane_hour if found.extended else book.eks.control_plane_hour
-    return fixed(found.item, "cluster-hour", hour.usd, 730)
+    standard, extended = book.eks.control_plane_hour.usd, book.eks.extended_support_control_plane_hour.usd
+    if found.extended:
+        return [fixed(found.item, "cluster-hour", extended, MONTH_HOURS)]
+    hours = standard_hours(found, book.as_of)
+    lines = [fixed(found.item, "cluster-hour", standard, hours)]
+    if hours < MONTH_HOURS:
+        item = f"{EXTENDED}: Kubernetes {version} from {found.ends})"
+        lines.append(fixed(item, "cluster-hour", extended, MONTH_HOURS - hours))
+    return lines
+
+
+def monthly_usd(version: str | None, book: PriceBook, model: CostModel) -> tuple[float, bool]:
+    """The control plane's month from the book's date, and whether any of it is in extended support."""
+    lines = control_plane_lines(version, book, model)
+    extended = any(line.item.startswith(EXTENDED) for line in lines)
+    return sum(line.unit_price_usd * line.quantity(0.0) for line in lines), extended
 
 
 def plane_support(workload: Workload, book: PriceBook, model: CostModel) -> str:
     """The support an EKS sizing names for the workload's control plane: ``eks-extended-support`` or
     ``eks-standard-support``."""
-    extended = support(workload.control.kubernetes_version, model, book.as_of).extended
+    found = support(workload.control.kubernetes_version, model, book.as_of)
+    extended = found.extended or standard_hours(found, book.as_of) < MONTH_HOURS
     return "eks-extended-support" if extended else "eks-standard-support"

@@ -15,7 +15,7 @@ from decider.cost.compiled import Compiled
 from decider.cost.draft import Draft
 from decider.cost.gaps import Unpriced
 from decider.cost.instances import catalogue_key, instance_candidates, node_memory_mb
-from decider.cost.kubernetes import control_plane_line
+from decider.cost.kubernetes import control_plane_lines
 from decider.cost.line import Line, fixed
 from decider.cost.network import network_lines
 from decider.cost.profile import RampSum, instance_hour_ramps, profile_billed_hours, profile_copy_hours
@@ -82,7 +82,7 @@ def eks_fargate(
         return None
     control = [line for line in (nodes.lines if nodes is not None else ()) if line.item.startswith("EKS control")]
     if not control:
-        control = [control_plane_line(workload.control.kubernetes_version, book, model)]
+        control = control_plane_lines(workload.control.kubernetes_version, book, model)
     lines = [line.named(line.item.replace("Fargate tasks", "EKS Fargate pods", 1)) for line in pods.lines]
     # A load balancer billed in front of the pods (behind an API Gateway door too, through its VPC link)
     balanced = any(line.item.startswith(BALANCERS) for line in pods.lines)

@@ -75,6 +75,9 @@ class Cluster(Defined):
     unread: str | None = None
     """A version given that could not be read: a number (YAML reads 1.30 unquoted as 1.3) or a value Terraform
     computes."""
+    standard_only: bool = False
+    """Its upgrade policy is STANDARD: EKS upgrades it at the end of standard support, so it never bills extended
+    support (https://docs.aws.amazon.com/eks/latest/userguide/view-upgrade-policy.html)."""
 
 
 def cluster_version(value: Any) -> tuple[str | None, str | None]:
@@ -84,8 +87,10 @@ def cluster_version(value: Any) -> tuple[str | None, str | None]:
         return None, None
     if isinstance(value, str) and MINOR.fullmatch(value.removeprefix("v")):
         return value.removeprefix("v"), None
+    if isinstance(value, float) and MINOR.fullmatch(str(value)) and len(str(value)) == 4:
+        return str(value), None  # 1.32 unquoted: the number says the same (1.30 would be 1.3, below)
     if isinstance(value, bool | int | float):
-        return None, f"{value!r} is a number, which loses a version's digits (1.30 reads as 1.3): quote it"
+        return None, f"{value!r} is a number, which loses a version's last zero (1.30 reads as 1.3): quote it"
     shown = value.text if isinstance(value, Expression) else repr(value)
     return None, f"{shown} is not a minor version the review can read"
 
@@ -147,7 +152,9 @@ class Capacity:
                 enabled = isinstance(compute, dict) and compute.get("Enabled") in (True, "true", "True")
                 version, unread = cluster_version(properties.get("Version"))
                 where = (str(logical_id), file, line_of(str(logical_id)))
-                self.clusters.append(Cluster(*where, enabled, version, unread))
+                policy = properties.get("UpgradePolicy")
+                standard = isinstance(policy, dict) and policy.get("SupportType") == "STANDARD"
+                self.clusters.append(Cluster(*where, enabled, version, unread, standard))
             elif kind == CFN_NODE_GROUP:
                 types = properties.get("InstanceTypes")
                 architecture = node_architecture(properties.get("AmiType"), types)
@@ -172,7 +179,8 @@ class Capacity:
                 enabled = first_block(resource.values.get("compute_config")).get("enabled") is True
                 version, unread = cluster_version(resource.values.get("version"))
                 where = (resource.address, resource.file, resource.line)
-                self.clusters.append(Cluster(*where, enabled, version, unread, region=region))
+                standard = first_block(resource.values.get("upgrade_policy")).get("support_type") == "STANDARD"
+                self.clusters.append(Cluster(*where, enabled, version, unread, standard, region=region))
             elif resource.type == TF_NODE_GROUP:
                 values = resource.values
                 types, spot = values.get("instance_types"), values.get("capacity_type") == "SPOT"

@@ -27,6 +27,11 @@ from decider.sources.imported import ImportedWorkload, NodePool
 from decider.sources.terraform_kubernetes import manifest_kind
 from decider.sources.walk import tree_distance
 
+#: How a workload is told its cluster's version bills its control plane; withdrawn when a usage file gives another.
+VERSION_BILLED = (
+    "its control plane is billed for that version's EKS support on the price book's date (control.kubernetes_version)"
+)
+
 
 def place_pods(workloads: Sequence[ImportedWorkload], everywhere: Capacity) -> None:
     """Set the mode of each Kubernetes workload that a Fargate profile or an Auto Mode cluster runs, and the cluster
@@ -75,12 +80,14 @@ def _on_cluster(workload: ImportedWorkload, capacity: Capacity) -> None:
     if len(capacity.clusters) == 1:
         cluster = capacity.clusters[0]
         workload.cluster = f"{cluster.name} ({cluster.where})"
-        if cluster.version is not None and workload.get("control.kubernetes_version") is None:
-            workload.set("control.kubernetes_version", cluster.version)
+        if cluster.version is not None and cluster.standard_only:
             workload.assume(
-                f"its cluster, {workload.cluster}, runs Kubernetes {cluster.version}: its control plane is billed for "
-                "that version's EKS support on the price book's date (control.kubernetes_version)"
+                f"its cluster, {workload.cluster}, runs Kubernetes {cluster.version} with upgrade policy STANDARD: EKS "
+                "upgrades it at the end of standard support, so its control plane is billed in standard support"
             )
+        elif cluster.version is not None and workload.get("control.kubernetes_version") is None:
+            workload.set("control.kubernetes_version", cluster.version)
+            workload.assume(f"its cluster, {workload.cluster}, runs Kubernetes {cluster.version}: {VERSION_BILLED}")
         elif cluster.unread is not None:
             workload.assume(
                 f"its cluster's Kubernetes version ({workload.cluster}) is not read: {cluster.unread}; its control "

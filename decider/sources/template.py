@@ -11,6 +11,8 @@ from decider.sources.imported import ImportedWorkload
 
 #: What a workload whose source names no event source is told; withdrawn once a usage file gives its traffic.
 NO_EVENT_SOURCE = "no event source found: traffic pattern and volume are unknown (give them in the usage file)"
+#: What it is told instead once a usage file gives the volume alone.
+PATTERN_UNKNOWN = "no event source found: the traffic pattern is unknown (give traffic.pattern in the usage file)"
 #: Protocols a long-lived service listens on.
 SERVED_PROTOCOLS = frozenset({"http", "grpc", "websocket", "tcp", "udp"})
 #: What reading a function's trigger as an API Gateway WebSocket API means for its bill.

@@ -179,6 +179,9 @@ def eks_capacity(address: str, inputs: Mapping[str, Any], file: str, line: int) 
     cluster: dict[str, Any] = {"compute_config": [{"enabled": enabled}]}
     if "kubernetes_version" in inputs or "cluster_version" in inputs:  # v21's name, then v20's
         cluster["version"] = inputs.get("kubernetes_version", inputs.get("cluster_version"))
+    policy = inputs.get("upgrade_policy", inputs.get("cluster_upgrade_policy"))
+    if isinstance(policy, Mapping):
+        cluster["upgrade_policy"] = [dict(policy)]
     created = [made("aws_eks_cluster", "this", cluster)]
     groups = inputs.get("eks_managed_node_groups")
     for key, group in groups.items() if isinstance(groups, Mapping) else ():

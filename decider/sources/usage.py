@@ -11,7 +11,8 @@ from decider.errors import Problem, SourceError, WorkloadError, nearest, relocat
 from decider.sources.durable import per_invocation
 from decider.sources.ecs import storage_after_usage
 from decider.sources.imported import ImportedWorkload, deep_merge
-from decider.sources.template import NO_EVENT_SOURCE
+from decider.sources.placement import VERSION_BILLED
+from decider.sources.template import NO_EVENT_SOURCE, PATTERN_UNKNOWN
 from decider.workload import validate_workload
 
 Usage = Mapping[str, Mapping[str, Any]]
@@ -95,8 +96,15 @@ def lay_usage(workloads: Sequence[ImportedWorkload], usage: Usage, path: str) ->
             for section, fields in entry.items():
                 paths = [f"{section}.{name}" for name in fields] if isinstance(fields, Mapping) else [str(section)]
                 workload.given_in.update(dict.fromkeys(paths, path))
-        if {"traffic.pattern", "traffic.requests_per_month"} <= workload.given_in.keys():  # the traffic is known now
-            workload.assumptions = [text for text in workload.assumptions if not text.endswith(NO_EVENT_SOURCE)]
+        withdrawn: tuple[str, ...] = (NO_EVENT_SOURCE,) if "traffic.pattern" in workload.given_in else ()
+        withdrawn += (VERSION_BILLED,) if "control.kubernetes_version" in workload.given_in else ()
+        workload.assumptions = [
+            text.replace(NO_EVENT_SOURCE, PATTERN_UNKNOWN)
+            if "traffic.requests_per_month" in workload.given_in
+            else text
+            for text in workload.assumptions
+            if not text.endswith(withdrawn or ("\0",))
+        ]
         per_invocation(workload, source_duration, path)
         storage_after_usage(workload, path)
         if workload.get("team.current_platform") != before:

@@ -100,6 +100,21 @@ def test_the_answer_warns_of_extended_support_and_of_its_coming(ruleset: Ruleset
     assert len(soon) == 1
     assert "leaves EKS standard support on 2026-12-02, 5 days after" in soon[0]
     assert not [text for text in _decide(ruleset, "1.35").warnings if "Kubernetes" in text]
+    [newer] = [text for text in _decide(ruleset, "1.37").warnings if "Kubernetes 1.37" in text]
+    assert "newer than the last version decider's EKS calendar lists (1.35)" in newer
+
+
+def test_a_month_that_crosses_the_end_of_standard_support_is_billed_hour_by_hour(ruleset: Ruleset) -> None:
+    """1.34's standard support ends on 2026-12-02, five days after us-east-1's book (2026-11-27): the month from the
+    book's date is 120 standard hours and 610 in extended support, $378.00 (audit of round 39's changes, F5)."""
+    eks = _eks(_decide(ruleset, "1.34"))
+    assert eks.monthly_cost is not None
+    lines = [line for line in eks.monthly_cost.lines if line.item.startswith("EKS control plane")]
+    assert [(line.quantity, line.unit_price_usd) for line in lines] == [(120.0, 0.10), (610.0, 0.60)]
+    assert lines[1].item == "EKS control plane (extended support: Kubernetes 1.34 from 2026-12-02)"
+    assert sum(line.usd for line in lines) == pytest.approx(378.0)
+    assert isinstance(eks.sizing, InstanceSizing)
+    assert eks.sizing.control_plane == "eks-extended-support"
     assert not [text for text in _decide(ruleset, None).warnings if "extended support" in text]
 
 
@@ -114,9 +129,10 @@ def test_on_an_existing_cluster_the_control_plane_stays_paid(ruleset: Ruleset) -
 @pytest.mark.parametrize(
     ("value", "said"),
     [
-        (1.3, "YAML reads 1.30 unquoted as the number 1.3"),
-        (132, "must be a version in quotes"),
-        (True, "must be a version in quotes"),
+        (1.3, "a number loses a version's last zero (1.30 is 1.3)"),
+        (132, "must be a version as text"),
+        (True, "must be a version as text"),
+        ("1.350", "must be a Kubernetes minor version"),
         ("1.32.1", 'must be a minor version like "1.32"'),
         ("latest", "must be a Kubernetes minor version"),
         ("2.1", "must be a Kubernetes minor version"),
