@@ -103,7 +103,7 @@ def lay_usage(workloads: Sequence[ImportedWorkload], usage: Usage, path: str) ->
             if "traffic.requests_per_month" in workload.given_in
             else text
             for text in workload.assumptions
-            if not text.endswith(withdrawn or ("\0",))
+            if not text.endswith(withdrawn)  # an empty tuple ends no text
         ]
         per_invocation(workload, source_duration, path)
         storage_after_usage(workload, path)
